@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Entry point for the `tokenim` command. libp2p v3 needs Node >= 22; when started by an
+// older Node (the system one), re-run this same command under the Node 24 runtime that
+// the `node` package installed next to the project.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const entry = join(root, 'dist', 'client', 'cli', 'main.js')
+
+if (typeof Promise.withResolvers !== 'function') {
+  const bundled = join(root, 'node_modules', 'node', 'bin', 'node')
+  if (!existsSync(bundled)) {
+    process.stderr.write(
+      `tokenim needs Node >= 22 (this is ${process.version}); run "npm install" in ${root} to fetch it\n`,
+    )
+    process.exit(1)
+  }
+  const child = spawn(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  })
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => child.kill(signal))
+  }
+  child.on('exit', (code, signal) => {
+    if (signal != null) process.kill(process.pid, signal)
+    else process.exit(code ?? 1)
+  })
+} else if (!existsSync(entry)) {
+  process.stderr.write(`tokenim is not built: run "npm install" (or "npm run build") in ${root}\n`)
+  process.exit(1)
+} else {
+  await import(entry)
+}

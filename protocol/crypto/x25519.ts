@@ -1,0 +1,62 @@
+/** X25519 Diffie-Hellman (RFC 7748) through node:crypto. */
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto'
+import { InvalidKeyError } from '../errors.ts'
+import { checkLength } from './ed25519.ts'
+
+export const X25519_KEY_LENGTH = 32
+
+export interface X25519KeyPair {
+  privateKey: Uint8Array
+  publicKey: Uint8Array
+}
+
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
+
+export function generateX25519KeyPair(): X25519KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('x25519')
+  return {
+    privateKey: new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32)),
+    publicKey: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)),
+  }
+}
+
+export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
+  checkLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
+  const key = createPublicKey(importPrivateKey(privateKey))
+  return new Uint8Array(key.export({ format: 'der', type: 'spki' }).subarray(-32))
+}
+
+/**
+ * The shared secret of our private key and their public key. Throws InvalidKeyError for a
+ * low-order public key (all-zero output), as RFC 7748 section 6.1 advises.
+ */
+export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  checkLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
+  checkLength(publicKey, X25519_KEY_LENGTH, 'X25519 public key')
+  let shared: Buffer
+  try {
+    shared = diffieHellman({
+      privateKey: importPrivateKey(privateKey),
+      publicKey: createPublicKey({
+        key: Buffer.concat([SPKI_PREFIX, publicKey]),
+        format: 'der',
+        type: 'spki',
+      }),
+    })
+  } catch (err) {
+    throw new InvalidKeyError(`X25519 public key rejected: ${(err as Error).message}`)
+  }
+  if (shared.every((byte) => byte === 0)) {
+    throw new InvalidKeyError('X25519 public key is a low-order point')
+  }
+  return new Uint8Array(shared)
+}
+
+function importPrivateKey(privateKey: Uint8Array) {
+  return createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, privateKey]),
+    format: 'der',
+    type: 'pkcs8',
+  })
+}
