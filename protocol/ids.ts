@@ -1,0 +1,35 @@
+/**
+ * Every protocol id TokenIM speaks, in one place. Ids follow `/tokenim/<name>/<semver>`:
+ * a peer that only knows `1.0.0` never mistakes a `2.0.0` stream for one it can read, and
+ * a node can offer both versions while the network upgrades.
+ */
+
+/** Prefix shared by every TokenIM protocol id and topic. */
+export const PROTOCOL_PREFIX = '/tokenim'
+
+/**
+ * The Kademlia DHT (pass as kad-dht's `protocol` option). A private id keeps TokenIM nodes
+ * out of the public IPFS DHT and keeps IPFS nodes out of ours.
+ */
+export const DHT_PROTOCOL = '/tokenim/kad/1.0.0'
+
+/** Direct 1:1 delivery of encrypted envelopes between two online nodes, with acks. */
+export const DM_PROTOCOL = '/tokenim/dm/1.0.0'
+
+/** Username registration and lookup, served by relays. */
+export const DIRECTORY_PROTOCOL = '/tokenim/directory/1.0.0'
+
+/** Presence updates, exchanged between friends only. */
+export const PRESENCE_PROTOCOL = '/tokenim/presence/1.0.0'
+
+/** Attachment transfer in chunks (images, files). */
+export const FILE_PROTOCOL = '/tokenim/file/1.0.0'
+
+/** Gossipsub topic prefix for group rooms; a room's topic is this prefix and the room id. */
+export const ROOM_TOPIC_PREFIX = '/tokenim/room/1.0.0/'
+
+/**
+ * Signing domain of a SessionAnnouncement wrapped in a SignedRecord (see protocol/codec.ts):
+ * a signature made for another kind of record never verifies as an announcement.
+ */
+export const SESSION_ANNOUNCEMENT_DOMAIN = '/tokenim/session-announcement/1.0.0'
