@@ -1,0 +1,117 @@
+/**
+ * Errors of the user's node. Each has a stable `name` (matched by the CLI, the local API and
+ * tests) and a message that tells the user what to do.
+ */
+export class NodeError extends Error {
+  override name = 'NodeError'
+}
+
+/** Another process holds this data dir's database. */
+export class DataDirLockedError extends NodeError {
+  override name = 'DataDirLockedError'
+}
+
+/** A node option or config value that cannot be used. */
+export class InvalidConfigError extends NodeError {
+  override name = 'InvalidConfigError'
+}
+
+/** Base of the errors raised by the identity keystore (node/identity). */
+export class KeystoreError extends NodeError {
+  override name = 'KeystoreError'
+}
+
+/** A new password that is too easy to guess; `reason` says why, in words a user understands. */
+export class WeakPasswordError extends KeystoreError {
+  override name = 'WeakPasswordError'
+  readonly reason: string
+
+  constructor(reason: string) {
+    super(
+      `Password refused: ${reason}. Choose a longer one, for example four or five unrelated words.`,
+    )
+    this.reason = reason
+  }
+}
+
+/** The password does not open the keystore or exported file. Counts towards the lockout. */
+export class WrongPasswordError extends KeystoreError {
+  override name = 'WrongPasswordError'
+
+  constructor(path: string) {
+    super(
+      `Wrong password for ${path}. Try again; if it is forgotten, restore the identity from its 24-word backup phrase.`,
+    )
+  }
+}
+
+/** The keystore file is damaged: truncated, altered, or not valid JSON. */
+export class KeystoreCorruptedError extends KeystoreError {
+  override name = 'KeystoreCorruptedError'
+
+  constructor(path: string, detail: string) {
+    super(
+      `${path} is damaged (${detail}). Restore the identity from its 24-word backup phrase or import an exported copy; the password cannot help here.`,
+    )
+  }
+}
+
+/** The file is not a TokenIM keystore, or one of a version or kind this TokenIM cannot read. */
+export class KeystoreFormatError extends KeystoreError {
+  override name = 'KeystoreFormatError'
+
+  constructor(path: string, detail: string) {
+    super(`${path} is not a keystore this TokenIM can read (${detail}).`)
+  }
+}
+
+/** An identity (or other file) is already at the target path and `replace` was not given. */
+export class KeystoreExistsError extends KeystoreError {
+  override name = 'KeystoreExistsError'
+
+  constructor(path: string) {
+    super(
+      `${path} already exists. Pass the replace option to overwrite it; the identity it holds is lost unless you have its backup phrase or an export.`,
+    )
+  }
+}
+
+/** No keystore file at the path. */
+export class KeystoreMissingError extends KeystoreError {
+  override name = 'KeystoreMissingError'
+
+  constructor(path: string) {
+    super(
+      `No keystore at ${path}. Check the path, or create a new identity or restore one from its backup phrase.`,
+    )
+  }
+}
+
+/** Too many wrong passwords in a row: the next attempt is allowed after `retryAfterMs`. */
+export class KeystoreLockedError extends KeystoreError {
+  override name = 'KeystoreLockedError'
+  readonly retryAfterMs: number
+
+  constructor(retryAfterMs: number) {
+    super(`Too many wrong passwords in a row. Wait ${describeWait(retryAfterMs)}, then try again.`)
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+function describeWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000)
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`
+}
+
+export type BackupPhraseProblem = 'word-count' | 'unknown-word' | 'checksum'
+
+/** A backup phrase that cannot be restored; `problem` says which check failed. */
+export class InvalidBackupPhraseError extends KeystoreError {
+  override name = 'InvalidBackupPhraseError'
+  readonly problem: BackupPhraseProblem
+
+  constructor(problem: BackupPhraseProblem, message: string) {
+    super(message)
+    this.problem = problem
+  }
+}

@@ -1,0 +1,216 @@
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import {
+  KeystoreExistsError,
+  KeystoreMissingError,
+  WeakPasswordError,
+  WrongPasswordError,
+} from '../errors.ts'
+import { writeFileAtomic } from './atomic-file.ts'
+import { backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
+import { generateIdentity, type Identity } from './identity.ts'
+import { checkPasswordStrength } from './password-strength.ts'
+import {
+  DEFAULT_SCRYPT_PARAMS,
+  parseSealedKeyFile,
+  type ScryptParams,
+  sealIdentity,
+  unsealIdentity,
+} from './sealed-key.ts'
+import { type LockoutStatus, UnlockLockout } from './unlock-lockout.ts'
+
+export const KEYSTORE_FILE = 'identity.key'
+export const LOCKOUT_FILE = 'identity.lockout.json'
+
+export interface KeystoreInit {
+  /**
+   * Key derivation cost of files this keystore writes. Only tests lower it, to stay fast;
+   * files record their own parameters, so any file can still be read.
+   *
+   * @default DEFAULT_SCRYPT_PARAMS (N = 2^17, r = 8, p = 1)
+   */
+  scrypt?: ScryptParams
+  /** Clock of the lockout, in epoch milliseconds. @default Date.now */
+  now?: () => number
+}
+
+export interface ReplaceOptions {
+  /** Overwrite an identity or file already at the target. @default false */
+  replace?: boolean
+}
+
+export interface ExportOptions extends ReplaceOptions {
+  /** Password of the exported file. @default the keystore password */
+  exportPassword?: string
+}
+
+export interface CreatedIdentity {
+  identity: Identity
+  /** 24 words that restore this identity; show once, for the user to write down. */
+  backupPhrase: string
+}
+
+/**
+ * The sealed identity of one data folder, kept in `<dir>/identity.key`. Operations on one
+ * instance run one at a time, so parallel unlock attempts cannot slip past the lockout;
+ * use one instance per folder.
+ */
+export class Keystore {
+  /** The keystore file. */
+  readonly path: string
+  readonly #dir: string
+  readonly #scrypt: ScryptParams
+  readonly #lockout: UnlockLockout
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(dir: string, init: KeystoreInit = {}) {
+    this.#dir = resolve(dir)
+    this.path = join(this.#dir, KEYSTORE_FILE)
+    this.#scrypt = { ...(init.scrypt ?? DEFAULT_SCRYPT_PARAMS) }
+    this.#lockout = new UnlockLockout(join(this.#dir, LOCKOUT_FILE), init.now ?? Date.now)
+  }
+
+  async exists(): Promise<boolean> {
+    return fileExists(this.path)
+  }
+
+  /** Throws KeystoreExistsError if an identity is here: lets a caller stop before asking for a password. */
+  async assertAbsent(): Promise<void> {
+    await this.#refuseToOverwrite({})
+  }
+
+  /**
+   * The public key as the file records it, without the password. The file's checksum is
+   * checked, but only unlock proves the key is the one sealed with the password.
+   */
+  async publicKey(): Promise<Uint8Array> {
+    const sealed = parseSealedKeyFile(await readKeyFile(this.path), this.path)
+    return new Uint8Array(Buffer.from(sealed.publicKey, 'hex'))
+  }
+
+  /** A new identity sealed with `password`. Throws WeakPasswordError, KeystoreExistsError. */
+  async create(password: string, options: ReplaceOptions = {}): Promise<CreatedIdentity> {
+    requireStrongPassword(password)
+    return this.#serially(async () => {
+      await this.#refuseToOverwrite(options)
+      const identity = generateIdentity()
+      await this.#save(identity, password)
+      return { identity, backupPhrase: backupPhraseOf(identity) }
+    })
+  }
+
+  /**
+   * Throws KeystoreMissingError, KeystoreCorruptedError, KeystoreFormatError,
+   * KeystoreLockedError (at once, without trying the password) or WrongPasswordError.
+   */
+  async unlock(password: string): Promise<Identity> {
+    return this.#serially(() => this.#unlock(password))
+  }
+
+  /** How many wrong passwords in a row, and how long until the next attempt is allowed. */
+  async lockoutStatus(): Promise<LockoutStatus> {
+    return this.#lockout.status()
+  }
+
+  /**
+   * Writes a sealed copy of the identity to `outFile`, to move it to another machine.
+   * `password` unlocks this keystore (and counts towards its lockout).
+   */
+  async export(password: string, outFile: string, options: ExportOptions = {}): Promise<void> {
+    if (options.exportPassword != null) requireStrongPassword(options.exportPassword)
+    const target = resolve(outFile)
+    return this.#serially(async () => {
+      if (options.replace !== true && (await fileExists(target))) {
+        throw new KeystoreExistsError(target)
+      }
+      const identity = await this.#unlock(password)
+      const sealed = await sealIdentity(identity, options.exportPassword ?? password, this.#scrypt)
+      await writeFileAtomic(target, sealed)
+    })
+  }
+
+  /**
+   * Replaces this keystore with the identity in an exported file, sealed again with the
+   * same password. The file is read, checked and unsealed before anything is written, so a
+   * wrong password or a bad file leaves the keystore as it was.
+   */
+  async import(file: string, password: string, options: ReplaceOptions = {}): Promise<Identity> {
+    const source = resolve(file)
+    return this.#serially(async () => {
+      await this.#refuseToOverwrite(options)
+      const sealed = parseSealedKeyFile(await readKeyFile(source), source)
+      const identity = await unsealIdentity(sealed, password, source)
+      await this.#save(identity, password)
+      return identity
+    })
+  }
+
+  /** Rebuilds the identity from its 24-word backup phrase and seals it with `password`. */
+  async restore(phrase: string, password: string, options: ReplaceOptions = {}): Promise<Identity> {
+    requireStrongPassword(password)
+    const identity = identityFromBackupPhrase(phrase)
+    return this.#serially(async () => {
+      await this.#refuseToOverwrite(options)
+      await this.#save(identity, password)
+      return identity
+    })
+  }
+
+  async #unlock(password: string): Promise<Identity> {
+    await this.#lockout.check()
+    const sealed = parseSealedKeyFile(await readKeyFile(this.path), this.path)
+    let identity: Identity
+    try {
+      identity = await unsealIdentity(sealed, password, this.path)
+    } catch (err) {
+      if (err instanceof WrongPasswordError) await this.#lockout.recordFailure()
+      throw err
+    }
+    await this.#lockout.reset()
+    return identity
+  }
+
+  async #save(identity: Identity, password: string): Promise<void> {
+    const sealed = await sealIdentity(identity, password, this.#scrypt)
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 })
+    await writeFileAtomic(this.path, sealed)
+    // A new password starts with a clean record.
+    await this.#lockout.reset()
+  }
+
+  async #refuseToOverwrite(options: ReplaceOptions): Promise<void> {
+    if (options.replace !== true && (await this.exists())) {
+      throw new KeystoreExistsError(this.path)
+    }
+  }
+
+  #serially<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(operation)
+    this.#queue = result.catch(() => undefined)
+    return result
+  }
+}
+
+function requireStrongPassword(password: string): void {
+  const check = checkPasswordStrength(password)
+  if (!check.ok) throw new WeakPasswordError(check.reason)
+}
+
+async function readKeyFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new KeystoreMissingError(path)
+    throw err
+  }
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
+  }
+}

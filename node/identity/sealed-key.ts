@@ -1,0 +1,248 @@
+/**
+ * The sealed key file: an identity's seed encrypted with AES-256-GCM under a key that scrypt
+ * derives from a password. The keystore and exported copies share this format.
+ *
+ * ```json
+ * {
+ *   "format": "tokenim-keystore",
+ *   "version": 1,
+ *   "kdf": { "name": "scrypt", "N": 131072, "r": 8, "p": 1, "salt": "<32 bytes hex>" },
+ *   "cipher": "aes-256-gcm",
+ *   "nonce": "<12 bytes hex>",
+ *   "ciphertext": "<32-byte seed + 16-byte tag, hex>",
+ *   "publicKey": "<32 bytes hex>",
+ *   "checksum": "<SHA-256 hex of the fields above>"
+ * }
+ * ```
+ *
+ * Everything but the nonce and ciphertext is the AEAD's associated data, so no header field
+ * can be changed without unsealing failing. The unkeyed checksum adds no security; it lets a
+ * damaged file be told apart from a wrong password (which counts towards the lockout), and
+ * the file must be byte-for-byte in the form written here, so any changed byte is noticed.
+ */
+import { createHash, scrypt } from 'node:crypto'
+import {
+  AEAD_KEY_LENGTH,
+  AEAD_NONCE_LENGTH,
+  AEAD_TAG_LENGTH,
+  aeadDecrypt,
+  aeadEncrypt,
+  ED25519_PUBLIC_KEY_LENGTH,
+  ED25519_SEED_LENGTH,
+  randomBytes,
+} from '../../protocol/crypto/index.ts'
+import { DecryptionError } from '../../protocol/errors.ts'
+import {
+  InvalidConfigError,
+  KeystoreCorruptedError,
+  KeystoreFormatError,
+  WrongPasswordError,
+} from '../errors.ts'
+import { type Identity, identityFromSeed } from './identity.ts'
+
+export const KEYSTORE_FORMAT = 'tokenim-keystore'
+export const KEYSTORE_VERSION = 1
+
+export interface ScryptParams {
+  /** CPU and memory cost, a power of two. */
+  N: number
+  r: number
+  p: number
+}
+
+/** About 0.3 s and 128 MiB per derivation on the machines here (see bench/keystore.bench.ts). */
+export const DEFAULT_SCRYPT_PARAMS: Readonly<ScryptParams> = Object.freeze({
+  N: 2 ** 17,
+  r: 8,
+  p: 1,
+})
+
+// Bound on 128·N·r·p, the memory of one lane times the lanes, so a hostile file cannot demand
+// gigabytes or minutes; the default is 2^27.
+const MAX_SCRYPT_COST = 2 ** 30
+const MAX_SCRYPT_P = 16
+const SALT_LENGTH = 32
+
+/** The fields of a sealed key file; the checksum exists only in its text. */
+export interface SealedKeyFile {
+  format: typeof KEYSTORE_FORMAT
+  version: typeof KEYSTORE_VERSION
+  kdf: { name: string; N: number; r: number; p: number; salt: string }
+  cipher: string
+  nonce: string
+  ciphertext: string
+  publicKey: string
+}
+
+export async function sealIdentity(
+  identity: Identity,
+  password: string,
+  params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
+): Promise<Uint8Array> {
+  const problem = scryptParamsProblem(params)
+  if (problem != null) throw new InvalidConfigError(`Unusable scrypt parameters: ${problem}.`)
+  const salt = randomBytes(SALT_LENGTH)
+  const nonce = randomBytes(AEAD_NONCE_LENGTH)
+  const file: SealedKeyFile = {
+    format: KEYSTORE_FORMAT,
+    version: KEYSTORE_VERSION,
+    kdf: { name: 'scrypt', N: params.N, r: params.r, p: params.p, salt: toHex(salt) },
+    cipher: 'aes-256-gcm',
+    nonce: toHex(nonce),
+    ciphertext: '',
+    publicKey: toHex(identity.publicKey),
+  }
+  const key = await deriveKey(password, salt, params)
+  file.ciphertext = toHex(aeadEncrypt(key, nonce, identity.privateKey, associatedData(file)))
+  key.fill(0)
+  return serializeSealedKeyFile(file)
+}
+
+/** Adds the checksum and writes the one text form that parseSealedKeyFile accepts. */
+export function serializeSealedKeyFile(file: SealedKeyFile): Uint8Array {
+  return new TextEncoder().encode(canonicalText(file))
+}
+
+/**
+ * Checks everything that can be checked without the password. Throws KeystoreCorruptedError
+ * for a damaged file and KeystoreFormatError for a file of another kind or version.
+ */
+export function parseSealedKeyFile(bytes: Uint8Array, path: string): SealedKeyFile {
+  let text: string
+  let value: unknown
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+    value = JSON.parse(text)
+  } catch {
+    throw new KeystoreCorruptedError(path, 'it is not valid JSON; it may be truncated')
+  }
+  if (!isRecord(value) || value.format !== KEYSTORE_FORMAT) {
+    throw new KeystoreFormatError(path, 'it is not a TokenIM keystore file')
+  }
+  if (value.version !== KEYSTORE_VERSION) {
+    const newer = typeof value.version === 'number' && value.version > KEYSTORE_VERSION
+    throw new KeystoreFormatError(
+      path,
+      newer
+        ? `it has format version ${value.version}, written by a newer TokenIM; upgrade TokenIM to read it`
+        : `its format version ${JSON.stringify(value.version)} is unknown`,
+    )
+  }
+  const file = readFields(value, path)
+  if (canonicalText(file) !== text) {
+    throw new KeystoreCorruptedError(path, 'its content does not match its checksum')
+  }
+  if (file.kdf.name !== 'scrypt' || file.cipher !== 'aes-256-gcm') {
+    throw new KeystoreFormatError(path, `it uses ${file.kdf.name} with ${file.cipher}`)
+  }
+  const problem = scryptParamsProblem(file.kdf)
+  if (problem != null) throw new KeystoreFormatError(path, `its scrypt parameters: ${problem}`)
+  return file
+}
+
+/** Throws WrongPasswordError when the password does not open the file. */
+export async function unsealIdentity(
+  file: SealedKeyFile,
+  password: string,
+  path: string,
+): Promise<Identity> {
+  const key = await deriveKey(password, fromHex(file.kdf.salt), file.kdf)
+  let seed: Uint8Array
+  try {
+    seed = aeadDecrypt(key, fromHex(file.nonce), fromHex(file.ciphertext), associatedData(file))
+  } catch (err) {
+    if (err instanceof DecryptionError) throw new WrongPasswordError(path)
+    throw err
+  } finally {
+    key.fill(0)
+  }
+  const identity = identityFromSeed(seed)
+  seed.fill(0)
+  if (toHex(identity.publicKey) !== file.publicKey) {
+    throw new KeystoreCorruptedError(path, 'its public key does not belong to its private key')
+  }
+  return identity
+}
+
+// Every field but the nonce (which GCM binds by itself) and the ciphertext.
+function associatedData({ format, version, kdf, cipher, publicKey }: SealedKeyFile): Uint8Array {
+  const { name, N, r, p, salt } = kdf
+  return new TextEncoder().encode(
+    JSON.stringify({ format, version, kdf: { name, N, r, p, salt }, cipher, publicKey }),
+  )
+}
+
+// Fixed key order; the checksum covers the compact JSON of every other field.
+function canonicalText(file: SealedKeyFile): string {
+  const { format, version, kdf, cipher, nonce, ciphertext, publicKey } = file
+  const ordered = {
+    format,
+    version,
+    kdf: { name: kdf.name, N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt },
+    cipher,
+    nonce,
+    ciphertext,
+    publicKey,
+  }
+  const checksum = createHash('sha256').update(JSON.stringify(ordered)).digest('hex')
+  return `${JSON.stringify({ ...ordered, checksum }, null, 2)}\n`
+}
+
+function readFields(value: Record<string, unknown>, path: string): SealedKeyFile {
+  const damaged = (field: string) =>
+    new KeystoreCorruptedError(path, `its field '${field}' is missing or malformed`)
+  const kdf = value.kdf
+  if (!isRecord(kdf)) throw damaged('kdf')
+  if (typeof kdf.name !== 'string') throw damaged('kdf.name')
+  for (const name of ['N', 'r', 'p'] as const) {
+    if (!Number.isSafeInteger(kdf[name])) throw damaged(`kdf.${name}`)
+  }
+  if (!isHex(kdf.salt, SALT_LENGTH)) throw damaged('kdf.salt')
+  if (typeof value.cipher !== 'string') throw damaged('cipher')
+  if (!isHex(value.nonce, AEAD_NONCE_LENGTH)) throw damaged('nonce')
+  if (!isHex(value.ciphertext, ED25519_SEED_LENGTH + AEAD_TAG_LENGTH)) throw damaged('ciphertext')
+  if (!isHex(value.publicKey, ED25519_PUBLIC_KEY_LENGTH)) throw damaged('publicKey')
+  if (typeof value.checksum !== 'string') throw damaged('checksum')
+  return value as unknown as SealedKeyFile
+}
+
+function scryptParamsProblem({ N, r, p }: ScryptParams): string | undefined {
+  if (!Number.isSafeInteger(N) || N < 2 || (N & (N - 1)) !== 0) return 'N must be a power of two'
+  if (!Number.isSafeInteger(r) || r < 1) return 'r must be a positive integer'
+  if (!Number.isSafeInteger(p) || p < 1 || p > MAX_SCRYPT_P) return `p must be 1 to ${MAX_SCRYPT_P}`
+  if (128 * N * r * p > MAX_SCRYPT_COST) return 'they cost more than 1 GiB of scrypt work'
+  return undefined
+}
+
+function deriveKey(
+  password: string,
+  salt: Uint8Array,
+  { N, r, p }: ScryptParams,
+): Promise<Uint8Array> {
+  // The same password typed on another system may arrive in another Unicode form.
+  const secret = new TextEncoder().encode(password.normalize('NFKC'))
+  const maxmem = 128 * r * (N + p) + 2 ** 20
+  return new Promise((resolve, reject) => {
+    scrypt(secret, salt, AEAD_KEY_LENGTH, { N, r, p, maxmem }, (err, key) => {
+      secret.fill(0)
+      if (err != null) reject(err)
+      else resolve(new Uint8Array(key.buffer, key.byteOffset, key.byteLength))
+    })
+  })
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isHex(value: unknown, byteLength: number): value is string {
+  return typeof value === 'string' && value.length === byteLength * 2 && /^[0-9a-f]*$/.test(value)
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex')
+}
+
+function fromHex(hex: string): Uint8Array {
+  return new Uint8Array(Buffer.from(hex, 'hex'))
+}
