@@ -1,0 +1,101 @@
+/**
+ * A typed client of a node's local API, shared by the CLI and the terminal chat. It knows
+ * the API only through protocol/local-api.ts, never the node's internals.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { WebSocket } from 'ws'
+import {
+  API_INFO_FILE,
+  API_PATHS,
+  type ApiErrorBody,
+  type ApiInfo,
+  EVENTS_SUBPROTOCOL,
+  type IdentityInfo,
+  type NodeEventMessage,
+  type NodeStatus,
+} from '../protocol/local-api.ts'
+import { ApiRequestError, NodeNotRunningError } from './errors.ts'
+
+export interface EventSubscription {
+  close(): void
+}
+
+export class LocalApiClient {
+  readonly info: ApiInfo
+
+  constructor(info: ApiInfo) {
+    this.info = info
+  }
+
+  /** Connects to the node running on `dataDir`, or throws NodeNotRunningError. */
+  static async forDataDir(dataDir: string): Promise<LocalApiClient> {
+    let info: ApiInfo
+    try {
+      info = JSON.parse(await readFile(join(dataDir, API_INFO_FILE), 'utf8')) as ApiInfo
+    } catch {
+      throw notRunning(dataDir)
+    }
+    const client = new LocalApiClient(info)
+    try {
+      await client.status()
+    } catch (err) {
+      if (err instanceof ApiRequestError) throw err
+      // api.json left behind by a node that was killed: nothing listens there any more.
+      throw notRunning(dataDir)
+    }
+    return client
+  }
+
+  status(): Promise<NodeStatus> {
+    return this.request('GET', API_PATHS.status)
+  }
+
+  id(): Promise<IdentityInfo> {
+    return this.request('GET', API_PATHS.id)
+  }
+
+  stop(): Promise<{ stopping: boolean }> {
+    return this.request('POST', API_PATHS.stop)
+  }
+
+  async request<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await fetch(new URL(path, this.info.url), {
+      method,
+      headers: {
+        authorization: `Bearer ${this.info.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const payload = (await response.json()) as T | ApiErrorBody
+    if (!response.ok) {
+      const { error } = payload as ApiErrorBody
+      throw new ApiRequestError(error.name, error.message, response.status)
+    }
+    return payload as T
+  }
+
+  /** Streams the node's events; resolves once the stream is open. */
+  subscribe(onEvent: (event: NodeEventMessage) => void): Promise<EventSubscription> {
+    const url = new URL(API_PATHS.events, this.info.url.replace(/^http/, 'ws'))
+    const socket = new WebSocket(url, EVENTS_SUBPROTOCOL, {
+      headers: { authorization: `Bearer ${this.info.token}` },
+    })
+    socket.on('message', (data) => onEvent(JSON.parse(String(data)) as NodeEventMessage))
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve({ close: () => socket.close() }))
+      socket.once('error', reject)
+    })
+  }
+}
+
+function notRunning(dataDir: string): NodeNotRunningError {
+  return new NodeNotRunningError(
+    `no tokenim node is running on ${dataDir}: start one with "tokenim start --data-dir ${dataDir}"`,
+  )
+}

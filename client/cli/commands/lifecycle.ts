@@ -1,0 +1,232 @@
+/** `tokenim init | start | stop | status | id`: an identity and the node that runs it. */
+import { spawn } from 'node:child_process'
+import { openSync } from 'node:fs'
+import { watch } from 'node:fs/promises'
+import { type Command, Option } from 'commander'
+import {
+  createTokenimNode,
+  dataDirPaths,
+  fingerprint,
+  type Identity,
+  Keystore,
+  peerIdOf,
+} from '../../../node/index.ts'
+import { LocalApiClient } from '../../api-client.ts'
+import { NodeNotRunningError, UsageError } from '../../errors.ts'
+import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
+import { printResult } from '../output.ts'
+import {
+  hasTerminal,
+  PASSWORD_ENV,
+  type PasswordSource,
+  readNewPassword,
+  readPassword,
+} from '../password.ts'
+
+export function registerLifecycleCommands(program: Command): void {
+  withPasswordFile(withCommonOptions(program.command('init')))
+    .description('create a new identity, sealed with a password, and show its backup phrase')
+    .action(async (options: CommonOptions & PasswordSource) => {
+      await initIdentity(options)
+    })
+
+  withPasswordFile(withCommonOptions(program.command('start')))
+    .description('run the node in the foreground (or in the background with --detach)')
+    .option('--listen <multiaddr...>', 'addresses to listen on')
+    .option(
+      '--api-port <port>',
+      'port of the local API on 127.0.0.1 (0: any free port)',
+      parsePort,
+      0,
+    )
+    .option(
+      '--allow-private-addresses',
+      'keep loopback and LAN addresses in the DHT (local networks)',
+    )
+    .option('--detach', 'run in the background; its output goes to node.log in the data dir')
+    .addOption(new Option('--password-stdin', 'read the password from standard input').hideHelp())
+    .action((options: StartOptions) =>
+      options.detach ? startDetached(options) : startForeground(options),
+    )
+
+  withCommonOptions(program.command('stop'))
+    .description('stop the node running on the data dir')
+    .action(async (options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      await client.stop()
+      printResult(options, { stopped: true, peerId: client.info.peerId }, [
+        `stopping node ${client.info.peerId}`,
+      ])
+    })
+
+  withCommonOptions(program.command('status'))
+    .description(
+      'peer id, listen addresses, connections, data dir and API address of the running node',
+    )
+    .action(async (options: CommonOptions) => {
+      const status = await (await LocalApiClient.forDataDir(options.dataDir)).status()
+      printResult(options, status, [
+        `peer id      ${status.peerId}`,
+        `fingerprint  ${status.fingerprint}`,
+        `data dir     ${status.dataDir}`,
+        `local API    ${status.apiUrl}`,
+        `connections  ${status.connections}`,
+        'listening on',
+        ...status.listenAddresses.map((addr) => `  ${addr}`),
+      ])
+    })
+
+  withCommonOptions(program.command('id'))
+    .description('this identity: public key, peer id and a fingerprint to compare with friends')
+    .action(async (options: CommonOptions) => {
+      const publicKey = await new Keystore(options.dataDir).publicKey()
+      const info = {
+        peerId: peerIdOf({ publicKey }).toString(),
+        publicKey: Buffer.from(publicKey).toString('hex'),
+        fingerprint: fingerprint(publicKey),
+      }
+      printResult(options, info, [
+        `peer id      ${info.peerId}`,
+        `public key   ${info.publicKey}`,
+        `fingerprint  ${info.fingerprint}`,
+      ])
+    })
+}
+
+interface StartOptions extends CommonOptions, PasswordSource {
+  listen?: string[]
+  apiPort: number
+  allowPrivateAddresses?: boolean
+  detach?: boolean
+  passwordStdin?: boolean
+}
+
+async function initIdentity(options: CommonOptions & PasswordSource): Promise<Identity> {
+  const keystore = new Keystore(options.dataDir)
+  await keystore.assertAbsent()
+  const password = await readNewPassword(options)
+  const { identity, backupPhrase } = await keystore.create(password)
+  const peerId = peerIdOf(identity).toString()
+  printResult(options, { peerId, fingerprint: fingerprint(identity.publicKey), backupPhrase }, [
+    `Created identity ${peerId}`,
+    `Fingerprint: ${fingerprint(identity.publicKey)}`,
+    '',
+    'Backup phrase (shown once: write it down and keep it offline; anyone with it is you):',
+    '',
+    `  ${backupPhrase}`,
+    '',
+  ])
+  return identity
+}
+
+/** The identity to run: unlocked, or created on first run when someone or something can say the password. */
+async function loadIdentity(options: StartOptions): Promise<Identity> {
+  const keystore = new Keystore(options.dataDir)
+  const password = options.passwordStdin ? await readStdin() : undefined
+  if (!(await keystore.exists())) {
+    if (!hasTerminal() && !process.env[PASSWORD_ENV] && options.passwordFile == null) {
+      throw new UsageError(
+        `no identity in ${options.dataDir} yet: run "tokenim init", or set ${PASSWORD_ENV} to create one now`,
+      )
+    }
+    process.stderr.write(`No identity in ${options.dataDir} yet: creating one.\n`)
+    return initIdentity({ ...options, json: false })
+  }
+  return keystore.unlock(
+    password ?? (await readPassword(options, 'Password to unlock your identity: ')),
+  )
+}
+
+async function startForeground(options: StartOptions): Promise<void> {
+  const identity = await loadIdentity(options)
+  const node = await createTokenimNode({
+    dataDir: options.dataDir,
+    identity,
+    listen: options.listen,
+    apiPort: options.apiPort,
+    allowPrivateAddresses: options.allowPrivateAddresses,
+  })
+  const status = node.status()
+  printResult(options, status, [
+    `TokenIM node ${status.peerId} is running`,
+    `local API  ${status.apiUrl}`,
+    ...status.listenAddresses.map((addr) => `listening  ${addr}`),
+    'Press Ctrl+C to stop.',
+  ])
+  const stopped = new Promise<void>((resolve) => node.addEventListener('stopped', () => resolve()))
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void node.stop(`received ${signal}`))
+  }
+  await stopped
+  process.stderr.write('node stopped\n')
+}
+
+/** Starts `tokenim start` as a background process and returns once its API answers. */
+async function startDetached(options: StartOptions): Promise<void> {
+  const identity = await new Keystore(options.dataDir).exists()
+  if (!identity) throw new UsageError(`no identity in ${options.dataDir}: run "tokenim init" first`)
+  const password = await readPassword(options, 'Password to unlock your identity: ')
+  const paths = dataDirPaths(options.dataDir)
+  const log = openSync(paths.log, 'a', 0o600)
+  const args = [
+    process.argv[1],
+    'start',
+    '--password-stdin',
+    '--data-dir',
+    paths.root,
+    '--api-port',
+    String(options.apiPort),
+    ...(options.listen != null ? ['--listen', ...options.listen] : []),
+    ...(options.allowPrivateAddresses ? ['--allow-private-addresses'] : []),
+  ]
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', log, log] })
+  child.stdin!.end(`${password}\n`)
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) =>
+      reject(new UsageError(`the node exited at start-up (code ${code}); see ${paths.log}`)),
+    ),
+  )
+  const client = await Promise.race([waitForApi(paths.root), exited])
+  child.unref()
+  const status = await client.status()
+  printResult(options, status, [
+    `TokenIM node ${status.peerId} is running in the background (pid ${client.info.pid})`,
+    `local API  ${status.apiUrl}`,
+    `log        ${paths.log}`,
+  ])
+  process.exit(0)
+}
+
+/** api.json appears once the node's API listens: watch the folder for it rather than poll. */
+async function waitForApi(dataDir: string): Promise<LocalApiClient> {
+  const abort = new AbortController()
+  const changes = watch(dataDir, { signal: abort.signal })[Symbol.asyncIterator]()
+  try {
+    for (;;) {
+      try {
+        return await LocalApiClient.forDataDir(dataDir)
+      } catch (err) {
+        if (!(err instanceof NodeNotRunningError)) throw err
+      }
+      await changes.next()
+    }
+  } finally {
+    abort.abort()
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk)
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--api-port must be a port number (0-65535), got "${value}"`)
+  }
+  return port
+}

@@ -1,0 +1,20 @@
+/** The `tokenim` command line. */
+import { Command } from 'commander'
+import { NODE_VERSION } from '../../node/index.ts'
+import { registerKeyCommands } from './commands/key.ts'
+import { registerLifecycleCommands } from './commands/lifecycle.ts'
+import { exitWithError } from './output.ts'
+
+const program = new Command('tokenim')
+  .description('TokenIM: a peer-to-peer, end-to-end encrypted messenger')
+  .version(NODE_VERSION)
+  .showHelpAfterError()
+
+registerLifecycleCommands(program)
+registerKeyCommands(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  exitWithError(err)
+}

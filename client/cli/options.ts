@@ -1,0 +1,25 @@
+/** Options every command shares, declared once. */
+import { type Command, Option } from 'commander'
+import { defaultDataDir } from '../../node/index.ts'
+
+export interface CommonOptions {
+  dataDir: string
+  json?: boolean
+}
+
+export function withCommonOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--data-dir <path>', "the node's data folder (or TOKENIM_DATA_DIR)").default(
+        defaultDataDir(),
+      ),
+    )
+    .option('--json', 'print machine-readable JSON')
+}
+
+export function withPasswordFile(command: Command): Command {
+  return command.option(
+    '--password-file <path>',
+    'read the password from this file (or set TOKENIM_PASSWORD)',
+  )
+}

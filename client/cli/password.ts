@@ -1,0 +1,82 @@
+/**
+ * Where the CLI gets a password: `--password-file`, then `TOKENIM_PASSWORD`, then a prompt
+ * that does not echo. Without a terminal there is no one to ask, so it says which variable
+ * to set instead of hanging.
+ */
+import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline/promises'
+import { UsageError } from '../errors.ts'
+
+export const PASSWORD_ENV = 'TOKENIM_PASSWORD'
+
+export interface PasswordSource {
+  passwordFile?: string
+}
+
+export async function readPassword(source: PasswordSource, prompt = 'Password: '): Promise<string> {
+  if (source.passwordFile != null) {
+    const text = await readFile(source.passwordFile, 'utf8')
+    return text.replace(/\r?\n$/, '')
+  }
+  const fromEnv = process.env[PASSWORD_ENV]
+  if (fromEnv != null && fromEnv !== '') return fromEnv
+  return promptHidden(prompt)
+}
+
+/** For a new password: asks twice when a person types it. */
+export async function readNewPassword(source: PasswordSource, what = 'password'): Promise<string> {
+  if (source.passwordFile != null || process.env[PASSWORD_ENV]) return readPassword(source)
+  const first = await promptHidden(`New ${what}: `)
+  const second = await promptHidden(`Repeat the ${what}: `)
+  if (first !== second) throw new UsageError('the two passwords differ; nothing was changed')
+  return first
+}
+
+export function hasTerminal(): boolean {
+  return process.stdin.isTTY === true
+}
+
+/** Reads one line from the terminal without echoing it. */
+export async function promptHidden(prompt: string): Promise<string> {
+  if (!hasTerminal()) {
+    throw new UsageError(
+      `no terminal to ask for the password: set ${PASSWORD_ENV} or pass --password-file`,
+    )
+  }
+  const stdin = process.stdin
+  process.stderr.write(prompt)
+  stdin.setRawMode(true)
+  stdin.setEncoding('utf8')
+  stdin.resume()
+  let line = ''
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const onData = (chunk: string) => {
+        for (const char of chunk) {
+          if (char === '\r' || char === '\n' || char === '\u0003') {
+            stdin.off('data', onData)
+            if (char === '\u0003') reject(new UsageError('cancelled'))
+            else resolve(line)
+            return
+          }
+          line = char === '\u007f' || char === '\b' ? line.slice(0, -1) : line + char
+        }
+      }
+      stdin.on('data', onData)
+    })
+  } finally {
+    stdin.setRawMode(false)
+    stdin.pause()
+    process.stderr.write('\n')
+  }
+}
+
+/** Reads one visible line from the terminal. */
+export async function promptLine(prompt: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return await rl.question(prompt)
+  } finally {
+    rl.close()
+  }
+}

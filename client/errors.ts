@@ -1,0 +1,25 @@
+/** Errors the client side shows to people; each `name` is stable for scripts and tests. */
+export class ClientError extends Error {
+  override name = 'ClientError'
+}
+
+/** No node answers on the data dir the command was pointed at. */
+export class NodeNotRunningError extends ClientError {
+  override name = 'NodeNotRunningError'
+}
+
+/** The node answered a request with an error; `name` is the node's error name. */
+export class ApiRequestError extends ClientError {
+  constructor(
+    override readonly name: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message)
+  }
+}
+
+/** A command was used wrongly: missing input, conflicting options. */
+export class UsageError extends ClientError {
+  override name = 'UsageError'
+}

@@ -1,0 +1,208 @@
+/**
+ * The node's local control API: HTTP for requests, one WebSocket for events. It listens on
+ * 127.0.0.1 only and trusts nothing that reaches it: every request must carry the random
+ * token the node writes into its data dir, and the Host and Origin headers must name this
+ * server, so that a web page open in the user's browser cannot drive the node (DNS
+ * rebinding, cross-site requests).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocket, WebSocketServer } from 'ws'
+import {
+  API_PATHS,
+  EVENTS_SUBPROTOCOL,
+  type NodeEventMessage,
+  TOKEN_SUBPROTOCOL_PREFIX,
+} from '../../protocol/local-api.ts'
+
+export const API_HOST = '127.0.0.1'
+/** Largest request body the API reads. */
+export const MAX_API_BODY_BYTES = 1024 * 1024
+
+export interface ApiRequest {
+  body: unknown
+  query: URLSearchParams
+}
+
+export type RouteHandler = (request: ApiRequest) => Promise<unknown>
+
+/** Routes keyed by `METHOD /path`, e.g. `GET /v1/status`. */
+export type Routes = Record<string, RouteHandler>
+
+export interface LocalApiServerInit {
+  /** @default 0 (any free port) */
+  port?: number
+  routes: Routes
+}
+
+/** An error a route throws to answer with a given HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    override readonly name: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export class LocalApiServer {
+  readonly token = randomBytes(32).toString('hex')
+  private readonly server: Server
+  private readonly sockets: WebSocketServer
+  private readonly routes: Routes
+  private readonly requestedPort: number
+  private port = 0
+
+  constructor(init: LocalApiServerInit) {
+    this.routes = init.routes
+    this.requestedPort = init.port ?? 0
+    this.server = createServer((req, res) => {
+      void this.handle(req, res)
+    })
+    this.sockets = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_API_BODY_BYTES,
+      handleProtocols: (protocols) =>
+        protocols.has(EVENTS_SUBPROTOCOL) ? EVENTS_SUBPROTOCOL : false,
+    })
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head))
+  }
+
+  get url(): string {
+    return `http://${API_HOST}:${this.port}`
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(this.requestedPort, API_HOST, () => {
+        this.server.off('error', reject)
+        resolve()
+      })
+    })
+    this.port = (this.server.address() as AddressInfo).port
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.sockets.clients) client.close(1001, 'node stopping')
+    this.server.closeAllConnections()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  /** Sends an event to every connected event-stream client. */
+  broadcast(event: NodeEventMessage): void {
+    const text = JSON.stringify(event)
+    for (const client of this.sockets.clients) {
+      if (client.readyState === WebSocket.OPEN) client.send(text)
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refusal = this.checkAccess(req, bearerToken(req))
+    if (refusal != null) return reply(res, refusal.status, errorBody(refusal))
+    const url = new URL(req.url ?? '/', this.url)
+    const route = this.routes[`${req.method} ${url.pathname}`]
+    if (route == null) {
+      return reply(
+        res,
+        404,
+        errorBody(new ApiError(404, 'NotFound', `no route ${req.method} ${url.pathname}`)),
+      )
+    }
+    try {
+      const body = await readJsonBody(req)
+      const result = await route({ body, query: url.searchParams })
+      reply(res, 200, result ?? {})
+    } catch (err) {
+      const status = err instanceof ApiError ? err.status : statusOf(err)
+      reply(res, status, errorBody(err as Error))
+    }
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refusal = this.checkAccess(req, bearerToken(req) ?? subprotocolToken(req))
+    const path = new URL(req.url ?? '/', this.url).pathname
+    if (refusal != null || path !== API_PATHS.events) {
+      const status = refusal?.status ?? 404
+      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\n\r\n`)
+      return
+    }
+    this.sockets.handleUpgrade(req, socket, head, (ws) => this.sockets.emit('connection', ws, req))
+  }
+
+  private checkAccess(req: IncomingMessage, token: string | undefined): ApiError | undefined {
+    const allowedHosts = [`${API_HOST}:${this.port}`, `localhost:${this.port}`]
+    if (!allowedHosts.includes(req.headers.host ?? '')) {
+      return new ApiError(403, 'ForbiddenHost', 'the Host header does not name this local API')
+    }
+    const origin = req.headers.origin
+    if (origin != null && !allowedHosts.some((host) => origin === `http://${host}`)) {
+      return new ApiError(403, 'ForbiddenOrigin', `requests from origin ${origin} are refused`)
+    }
+    if (token == null || !tokensEqual(token, this.token)) {
+      return new ApiError(401, 'Unauthorized', 'missing or wrong API token')
+    }
+    return undefined
+  }
+}
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization
+  return header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length) : undefined
+}
+
+function subprotocolToken(req: IncomingMessage): string | undefined {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
+  return offered
+    .find((p) => p.startsWith(TOKEN_SUBPROTOCOL_PREFIX))
+    ?.slice(TOKEN_SUBPROTOCOL_PREFIX.length)
+}
+
+function tokensEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_API_BODY_BYTES) {
+      throw new ApiError(413, 'PayloadTooLarge', `request body exceeds ${MAX_API_BODY_BYTES} bytes`)
+    }
+    chunks.push(chunk)
+  }
+  if (size === 0) return undefined
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw new ApiError(400, 'InvalidJson', 'request body is not valid JSON')
+  }
+}
+
+/** Errors of our own classes are the caller's to fix (400); anything else is a bug (500). */
+function statusOf(err: unknown): number {
+  const name = (err as Error)?.name ?? ''
+  if (name.endsWith('NotFoundError')) return 404
+  if (name === 'Error' || name === 'TypeError' || name === 'RangeError') return 500
+  return 400
+}
+
+function errorBody(err: Error): { error: { name: string; message: string } } {
+  return { error: { name: err.name, message: err.message } }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  })
+  res.end(text)
+}

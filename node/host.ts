@@ -1,0 +1,111 @@
+/**
+ * The libp2p host every TokenIM process runs: the user's node and the relay share it, so both
+ * speak exactly the same transports, encryption, muxer and DHT.
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import { type Identify, identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import {
+  type KadDHT,
+  kadDHT,
+  passthroughMapper,
+  removePrivateAddressesMapper,
+  type Selectors,
+  type Validators,
+} from '@libp2p/kad-dht'
+import { type Ping, ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import type { Datastore } from 'interface-datastore'
+import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
+import { DHT_PROTOCOL } from '../protocol/ids.ts'
+
+export interface ConnectionLimits {
+  /** @default 300 */
+  maxConnections?: number
+  /**
+   * Inbound connections per second accepted from one host. Every simulated node on loopback
+   * shares 127.0.0.1, so simulations raise this.
+   * @default 5
+   */
+  inboundConnectionThreshold?: number
+  /** @default 10 */
+  maxIncomingPendingConnections?: number
+}
+
+export interface HostInit {
+  privateKey: PrivateKey
+  datastore: Datastore
+  /** Multiaddrs to listen on, e.g. `/ip4/0.0.0.0/tcp/0` and `/ip4/0.0.0.0/tcp/0/ws`. */
+  listen: string[]
+  /** Multiaddrs to announce instead of the listen addresses (a relay behind NAT). */
+  announce?: string[]
+  /** Relays answer DHT queries; user nodes only ask unless told otherwise. */
+  dhtServer: boolean
+  /**
+   * Keep private and loopback addresses in DHT answers: needed when every peer is on one
+   * machine or one LAN, wrong on the internet.
+   * @default false
+   */
+  allowPrivateAddresses?: boolean
+  dhtValidators?: Validators
+  dhtSelectors?: Selectors
+  connectionLimits?: ConnectionLimits
+}
+
+export const DEFAULT_CONNECTION_LIMITS: Required<ConnectionLimits> = {
+  maxConnections: 300,
+  inboundConnectionThreshold: 5,
+  maxIncomingPendingConnections: 10,
+}
+
+// A type alias, not an interface: libp2p's ServiceMap needs an index-signature-compatible type.
+export type HostServices = {
+  identify: Identify
+  ping: Ping
+  dht: KadDHT
+  pubsub: GossipSub
+}
+
+function hostServices(init: HostInit): ServiceFactoryMap<HostServices> {
+  return {
+    identify: identify(),
+    ping: ping(),
+    dht: kadDHT({
+      protocol: DHT_PROTOCOL,
+      clientMode: !init.dhtServer,
+      peerInfoMapper:
+        init.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper,
+      validators: init.dhtValidators,
+      selectors: init.dhtSelectors,
+    }),
+    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }),
+  }
+}
+
+export type Host<Extra extends Record<string, unknown> = Record<string, never>> = Libp2p<
+  HostServices & Extra
+>
+
+/** Creates (does not start) a libp2p host with TokenIM's standard stack. */
+export async function createHost<Extra extends Record<string, unknown> = Record<string, never>>(
+  init: HostInit,
+  extraServices?: ServiceFactoryMap<Extra>,
+): Promise<Host<Extra>> {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...init.connectionLimits }
+  return createLibp2p({
+    start: false,
+    privateKey: init.privateKey,
+    datastore: init.datastore,
+    addresses: { listen: init.listen, announce: init.announce ?? [] },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: limits,
+    services: { ...hostServices(init), ...extraServices } as ServiceFactoryMap<
+      HostServices & Extra
+    >,
+  })
+}

@@ -1,0 +1,25 @@
+/**
+ * The user's TokenIM node: identity, storage, libp2p host and local API.
+ *
+ * @example
+ * ```ts
+ * import { Keystore, createTokenimNode } from './node/index.ts'
+ *
+ * const identity = await new Keystore(dataDir).unlock(password)
+ * const node = await createTokenimNode({ dataDir, identity })
+ * console.log(node.status().peerId)
+ * await node.stop()
+ * ```
+ */
+import { TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'
+
+export async function createTokenimNode(init: TokenimNodeInit): Promise<TokenimNode> {
+  const node = new TokenimNode(init)
+  await node.start()
+  return node
+}
+
+export { dataDirPaths, defaultDataDir } from './data-dir.ts'
+export * from './errors.ts'
+export * from './identity/index.ts'
+export { DEFAULT_LISTEN, NODE_VERSION, TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'

@@ -1,0 +1,164 @@
+import { rm, writeFile } from 'node:fs/promises'
+import { TypedEventEmitter } from 'main-event'
+import {
+  API_PATHS,
+  type ApiInfo,
+  type NodeEventMap,
+  type NodeEventMessage,
+  type NodeEventType,
+  type NodeStatus,
+} from '../protocol/local-api.ts'
+import { LocalApiServer, type Routes } from './api/local-api-server.ts'
+import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
+import { type ConnectionLimits, createHost, type Host } from './host.ts'
+import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index.ts'
+import { openStorage, type Storage } from './storage.ts'
+
+export interface TokenimNodeInit {
+  dataDir: string
+  /** The unlocked identity; its public key is the node's PeerId. */
+  identity: Identity
+  /** @default ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'] */
+  listen?: string[]
+  /** Port of the local API on 127.0.0.1; `false` runs without it (tests, embedding). @default 0 */
+  apiPort?: number | false
+  /** Keep loopback and private addresses in DHT answers (simulations, LANs). @default false */
+  allowPrivateAddresses?: boolean
+  connectionLimits?: ConnectionLimits
+}
+
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
+export const NODE_VERSION = '0.1.0'
+
+type NodeEvents = { [T in NodeEventType]: CustomEvent<NodeEventMessage<T>> } & {
+  stopped: CustomEvent<{ reason: string }>
+}
+
+/**
+ * The user's node: libp2p host, storage and local API, started and stopped together.
+ * Later features (messaging, friends, rooms) hang off it as components.
+ */
+export class TokenimNode extends TypedEventEmitter<NodeEvents> {
+  private readonly init: TokenimNodeInit
+  private paths?: DataDirPaths
+  private storage?: Storage
+  private hostInstance?: Host
+  private api?: LocalApiServer
+  private startedAt = 0
+  private stopping?: Promise<void>
+
+  constructor(init: TokenimNodeInit) {
+    super()
+    this.init = init
+  }
+
+  get host(): Host {
+    if (this.hostInstance == null) throw new Error('node is not started')
+    return this.hostInstance
+  }
+
+  get peerId(): string {
+    return this.host.peerId.toString()
+  }
+
+  async start(): Promise<void> {
+    this.paths = await ensureDataDir(this.init.dataDir)
+    this.storage = await openStorage(this.paths.database)
+    try {
+      this.hostInstance = await createHost({
+        privateKey: toLibp2pPrivateKey(this.init.identity),
+        datastore: this.storage.datastore,
+        listen: this.init.listen ?? DEFAULT_LISTEN,
+        dhtServer: false,
+        allowPrivateAddresses: this.init.allowPrivateAddresses,
+        connectionLimits: this.init.connectionLimits,
+      })
+      this.host.addEventListener('peer:connect', (evt) => {
+        this.emitEvent('peer:connected', { peerId: evt.detail.toString() })
+      })
+      this.host.addEventListener('peer:disconnect', (evt) => {
+        this.emitEvent('peer:disconnected', { peerId: evt.detail.toString() })
+      })
+      await this.host.start()
+      this.startedAt = Date.now()
+      if (this.init.apiPort !== false) await this.startApi(this.init.apiPort ?? 0)
+    } catch (err) {
+      await this.releaseResources()
+      throw err
+    }
+    this.emitEvent('node:started', {
+      peerId: this.peerId,
+      listenAddresses: this.listenAddresses(),
+    })
+  }
+
+  /** Stops everything once; later calls wait for the same shutdown. */
+  async stop(reason = 'stopped by the user'): Promise<void> {
+    this.stopping ??= (async () => {
+      this.emitEvent('node:stopping', { reason })
+      await this.releaseResources()
+      this.safeDispatchEvent('stopped', { detail: { reason } })
+    })()
+    return this.stopping
+  }
+
+  status(): NodeStatus {
+    const connections = this.host.getConnections()
+    return {
+      peerId: this.peerId,
+      publicKey: Buffer.from(this.init.identity.publicKey).toString('hex'),
+      fingerprint: fingerprint(this.init.identity.publicKey),
+      listenAddresses: this.listenAddresses(),
+      connections: connections.length,
+      peers: [...new Set(connections.map((c) => c.remotePeer.toString()))],
+      dataDir: this.paths?.root ?? this.init.dataDir,
+      apiUrl: this.api?.url ?? null,
+      startedAt: this.startedAt,
+      version: NODE_VERSION,
+    }
+  }
+
+  private listenAddresses(): string[] {
+    return this.host.getMultiaddrs().map((ma) => ma.toString())
+  }
+
+  private async startApi(port: number): Promise<void> {
+    const routes: Routes = {
+      [`GET ${API_PATHS.status}`]: async () => this.status(),
+      [`GET ${API_PATHS.id}`]: async () => {
+        const { peerId, publicKey, fingerprint } = this.status()
+        return { peerId, publicKey, fingerprint }
+      },
+      [`POST ${API_PATHS.stop}`]: async () => {
+        // Answer first, then shut down, so the caller sees its request succeed.
+        setImmediate(() => void this.stop('stopped through the local API'))
+        return { stopping: true }
+      },
+    }
+    this.api = new LocalApiServer({ port, routes })
+    await this.api.start()
+    const info: ApiInfo = {
+      url: this.api.url,
+      token: this.api.token,
+      pid: process.pid,
+      peerId: this.peerId,
+    }
+    await writeFile(this.paths!.apiInfo, JSON.stringify(info), { mode: 0o600 })
+  }
+
+  private async releaseResources(): Promise<void> {
+    if (this.api != null) {
+      await rm(this.paths!.apiInfo, { force: true })
+      await this.api.stop()
+      this.api = undefined
+    }
+    await this.hostInstance?.stop()
+    await this.storage?.close()
+  }
+
+  private emitEvent<T extends NodeEventType>(type: T, data: NodeEventMap[T]): void {
+    const message: NodeEventMessage<T> = { type, at: Date.now(), data }
+    this.api?.broadcast(message as NodeEventMessage)
+    this.safeDispatchEvent(type, { detail: message } as never)
+  }
+}

@@ -1,0 +1,65 @@
+/** Runs the built `tokenim` command as a separate process, as a user would. */
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const TOKENIM_BIN = join(
+  fileURLToPath(new URL('../..', import.meta.url)),
+  'bin',
+  'tokenim.js',
+)
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [TOKENIM_BIN, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error == null ? 0 : typeof error.code === 'number' ? error.code : 1
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+/** Starts a long-running command and resolves once its stdout contains `readyText`. */
+export async function spawnCli(
+  args: string[],
+  readyText: string,
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number> }> {
+  const child = spawn(process.execPath, [TOKENIM_BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`"${readyText}" not printed within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    )
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes(readyText)) {
+        clearTimeout(timer)
+        resolve()
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`exited with ${code} before "${readyText}":\n${output}`))
+    })
+  })
+  return { child, output: () => output, exited }
+}

@@ -1,0 +1,46 @@
+/** Waiting on events and conditions in tests, always with a deadline, never with sleeps. */
+
+/** Resolves with the first event of `type` on `target` that passes `filter`. */
+export function waitForEvent<T = unknown>(
+  target: EventTarget,
+  type: string,
+  {
+    timeoutMs = 10_000,
+    filter = (_: T) => true,
+  }: { timeoutMs?: number; filter?: (detail: T) => boolean } = {},
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      target.removeEventListener(type, listener)
+      reject(new Error(`no "${type}" event within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const listener = (event: Event) => {
+      const detail = (event as CustomEvent<T>).detail
+      if (!filter(detail)) return
+      clearTimeout(timer)
+      target.removeEventListener(type, listener)
+      resolve(detail)
+    }
+    target.addEventListener(type, listener)
+  })
+}
+
+/** Fails with `what` in the message if `promise` does not settle within `timeoutMs`. */
+export async function withTimeout<T>(
+  promise: Promise<T>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no result within ${timeoutMs} ms`)),
+      timeoutMs,
+    )
+  })
+  try {
+    return await Promise.race([promise, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
