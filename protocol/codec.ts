@@ -92,8 +92,8 @@ export function decodeMessage<T>(
     }
     if (!equalBytes(input, reencoded)) {
       throw new MalformedMessageError(
-        `${what} is not canonically encoded: a field has the wrong wire type, is unknown, ` +
-          'repeated or out of order, or a number or string is encoded non-minimally',
+        `${what} is not canonically encoded: a value is truncated, a field has the wrong ` +
+          'wire type or is unknown, repeated or out of order, or a value is encoded non-minimally',
       )
     }
   }
