@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+
+const PASSWORD = { TOKENIM_PASSWORD: 'correct horse battery staple 42' }
+
+describe('tokenim start on a fresh data dir, and --detach', () => {
+  const dirs: Array<{ remove(): Promise<void> }> = []
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) await dir.remove()
+  })
+
+  it('without a terminal or password, names the variable to set and creates nothing', async () => {
+    const dir = await makeTempDir()
+    dirs.push(dir)
+    const result = await runCli(['start', '--data-dir', dir.path], { TOKENIM_PASSWORD: '' })
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toContain('TOKENIM_PASSWORD')
+    expect(result.stderr).toContain('tokenim init')
+    const id = await runCli(['id', '--data-dir', dir.path])
+    expect(id.stderr).toContain('KeystoreMissingError')
+  })
+
+  it('refuses a weak password at creation with the reason', async () => {
+    const dir = await makeTempDir()
+    dirs.push(dir)
+    const result = await runCli(['init', '--data-dir', dir.path], { TOKENIM_PASSWORD: 'password' })
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toContain('WeakPasswordError')
+  })
+
+  it('--detach returns once the node answers, and stop ends it', async () => {
+    const dir = await makeTempDir()
+    dirs.push(dir)
+    expect((await runCli(['init', '--data-dir', dir.path], PASSWORD)).code).toBe(0)
+    const started = await runCli(
+      ['start', '--detach', '--json', '--data-dir', dir.path, '--listen', '/ip4/127.0.0.1/tcp/0'],
+      PASSWORD,
+    )
+    expect(started.code, started.stderr).toBe(0)
+    const status = JSON.parse(started.stdout) as { peerId: string }
+    const id = JSON.parse((await runCli(['id', '--json', '--data-dir', dir.path])).stdout)
+    expect(status.peerId).toBe(id.peerId)
+    expect((await runCli(['stop', '--data-dir', dir.path])).code).toBe(0)
+  })
+})
