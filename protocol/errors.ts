@@ -30,3 +30,31 @@ export class InvalidSignatureError extends ProtocolError {
 export class InvalidKeyError extends ProtocolError {
   override name = 'InvalidKeyError'
 }
+
+/** A ratchet message whose key was already used: a replay or a duplicate delivery. Drop it. */
+export class DuplicateMessageError extends ProtocolError {
+  override name = 'DuplicateMessageError'
+}
+
+/**
+ * A ratchet message older than the keys the session still holds: either already decrypted,
+ * or skipped so long ago that its key was discarded to respect the skipped-key cap.
+ */
+export class StaleMessageError extends ProtocolError {
+  override name = 'StaleMessageError'
+}
+
+/** A ratchet message that would need more skipped message keys than the session allows. */
+export class TooManySkippedMessagesError extends ProtocolError {
+  override name = 'TooManySkippedMessagesError'
+}
+
+/** A session-start message names a prekey we do not have (already used, rotated or never ours). */
+export class UnknownPrekeyError extends ProtocolError {
+  override name = 'UnknownPrekeyError'
+}
+
+/** A session-start message for a different session than the one it was given to. */
+export class SessionMismatchError extends ProtocolError {
+  override name = 'SessionMismatchError'
+}
