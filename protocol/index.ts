@@ -1,6 +1,7 @@
 /**
  * The TokenIM wire protocol: protocol ids, size limits, errors, bounded codecs for the
- * protobuf messages, signed records and the cryptographic primitives. Pure code, no I/O.
+ * protobuf messages, signed records, the cryptographic primitives and the 1:1 session
+ * (X3DH and the Double Ratchet). Pure code, no I/O.
  *
  * @example
  * ```ts
@@ -14,3 +15,4 @@ export * from './ids.ts'
 export * from './limits.ts'
 export * from './proto/session-announcement.ts'
 export * from './proto/signed-record.ts'
+export * from './session/index.ts'
