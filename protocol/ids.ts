@@ -33,3 +33,21 @@ export const ROOM_TOPIC_PREFIX = '/tokenim/room/1.0.0/'
  * a signature made for another kind of record never verifies as an announcement.
  */
 export const SESSION_ANNOUNCEMENT_DOMAIN = '/tokenim/session-announcement/1.0.0'
+
+/** Signing domain of a relay-signed NameRecord (the username directory). */
+export const NAME_RECORD_DOMAIN = '/tokenim/name-record/1.0.0'
+
+/** Signing domain of a user-signed public Profile. */
+export const PROFILE_DOMAIN = '/tokenim/profile/1.0.0'
+
+/** Signing domain of a ClaimProof: a claimant's answer to a relay's registration challenge. */
+export const CLAIM_PROOF_DOMAIN = '/tokenim/directory-claim/1.0.0'
+
+/** Signing domain of a relay's SessionSupersededNotice ("signed in elsewhere"). */
+export const SESSION_NOTICE_DOMAIN = '/tokenim/session-superseded/1.0.0'
+
+/** DHT key namespace of name records: `/tokenim-name/<hex digest>` (see protocol/directory.ts). */
+export const NAME_DHT_NAMESPACE = 'tokenim-name'
+
+/** Gossipsub topic prefix of an identity's session announcements; the topic ends in its PeerId. */
+export const SESSION_TOPIC_PREFIX = '/tokenim/session/1.0.0/'

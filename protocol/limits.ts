@@ -17,6 +17,15 @@ export const MAX_STREAM_FRAME_SIZE = 128 * KIB
 export const MAX_DM_PLAINTEXT_SIZE = 64 * KIB
 
 /**
+ * Largest text of one direct message, UTF-8 bytes. The rest of MAX_DM_PLAINTEXT_SIZE is
+ * room for the inner message's other fields (id, seq, time, kind).
+ */
+export const MAX_DM_TEXT_SIZE = MAX_DM_PLAINTEXT_SIZE - KIB
+
+/** Most message ids one delivery receipt names; more are split over several receipts. */
+export const MAX_RECEIPT_MESSAGE_IDS = 1000
+
+/**
  * Largest encrypted 1:1 envelope: the largest plaintext plus headers, ratchet keys, tag and
  * padding, with room to spare.
  */
@@ -39,3 +48,18 @@ export const MAX_SESSION_ANNOUNCEMENT_SIZE = 4 * KIB
 
 /** Most multiaddrs one SessionAnnouncement may list. */
 export const MAX_ANNOUNCED_MULTIADDRS = 16
+
+/** Largest DirectoryRequest or DirectoryResponse frame (a full search answer fits). */
+export const MAX_DIRECTORY_MESSAGE_SIZE = 64 * KIB
+
+/** Largest signed public Profile. */
+export const MAX_PROFILE_SIZE = 2 * KIB
+
+/** Most hits one directory search returns. */
+export const MAX_SEARCH_RESULTS = 20
+
+/** Longest profile display name, bio, e-mail address and gender, in characters. */
+export const MAX_PROFILE_DISPLAY_NAME_LENGTH = 64
+export const MAX_PROFILE_BIO_LENGTH = 280
+export const MAX_PROFILE_EMAIL_LENGTH = 254
+export const MAX_PROFILE_GENDER_LENGTH = 32

@@ -1,0 +1,2458 @@
+/* eslint-disable require-yield */
+
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import {
+  decodeMessage,
+  encodeMessage,
+  MaxLengthError,
+  message,
+  streamMessage,
+} from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+
+export interface NameRecord {
+  name: string
+  publicKey: Uint8Array<ArrayBuffer>
+  relayPublicKey: Uint8Array<ArrayBuffer>
+  issuedMs: bigint
+  expiresMs: bigint
+}
+
+export namespace NameRecord {
+  let _codec: Codec<NameRecord>
+
+  export const codec = (): Codec<NameRecord> => {
+    if (_codec == null) {
+      _codec = message<NameRecord>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.name != null && obj.name !== '') {
+            w.uint32(10)
+            w.string(obj.name)
+          }
+
+          if (obj.publicKey != null && obj.publicKey.byteLength > 0) {
+            w.uint32(18)
+            w.bytes(obj.publicKey)
+          }
+
+          if (obj.relayPublicKey != null && obj.relayPublicKey.byteLength > 0) {
+            w.uint32(26)
+            w.bytes(obj.relayPublicKey)
+          }
+
+          if (obj.issuedMs != null && obj.issuedMs !== 0n) {
+            w.uint32(32)
+            w.uint64(obj.issuedMs)
+          }
+
+          if (obj.expiresMs != null && obj.expiresMs !== 0n) {
+            w.uint32(40)
+            w.uint64(obj.expiresMs)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            name: '',
+            publicKey: uint8ArrayAlloc(0),
+            relayPublicKey: uint8ArrayAlloc(0),
+            issuedMs: 0n,
+            expiresMs: 0n,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.name = reader.string()
+                break
+              }
+              case 2: {
+                obj.publicKey = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.relayPublicKey = reader.bytes()
+                break
+              }
+              case 4: {
+                obj.issuedMs = reader.uint64()
+                break
+              }
+              case 5: {
+                obj.expiresMs = reader.uint64()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.publicKey`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.relayPublicKey`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.issuedMs`,
+                  value: reader.uint64(),
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.expiresMs`,
+                  value: reader.uint64(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface NameRecordNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface NameRecordPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NameRecordRelayPublicKeyFieldEvent {
+    field: '$.relayPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NameRecordIssuedMsFieldEvent {
+    field: '$.issuedMs'
+    value: bigint
+  }
+
+  export interface NameRecordExpiresMsFieldEvent {
+    field: '$.expiresMs'
+    value: bigint
+  }
+
+  export function encode(obj: Partial<NameRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, NameRecord.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<NameRecord>,
+  ): NameRecord {
+    return decodeMessage(buf, NameRecord.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<NameRecord>,
+  ): Generator<
+    | NameRecordNameFieldEvent
+    | NameRecordPublicKeyFieldEvent
+    | NameRecordRelayPublicKeyFieldEvent
+    | NameRecordIssuedMsFieldEvent
+    | NameRecordExpiresMsFieldEvent
+  > {
+    return streamMessage(buf, NameRecord.codec(), opts)
+  }
+}
+
+export interface Profile {
+  displayName: string
+  bio: string
+  avatarHash: Uint8Array<ArrayBuffer>
+  email: string
+  gender: string
+  age: number
+  updatedMs: bigint
+}
+
+export namespace Profile {
+  let _codec: Codec<Profile>
+
+  export const codec = (): Codec<Profile> => {
+    if (_codec == null) {
+      _codec = message<Profile>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.displayName != null && obj.displayName !== '') {
+            w.uint32(10)
+            w.string(obj.displayName)
+          }
+
+          if (obj.bio != null && obj.bio !== '') {
+            w.uint32(18)
+            w.string(obj.bio)
+          }
+
+          if (obj.avatarHash != null && obj.avatarHash.byteLength > 0) {
+            w.uint32(26)
+            w.bytes(obj.avatarHash)
+          }
+
+          if (obj.email != null && obj.email !== '') {
+            w.uint32(34)
+            w.string(obj.email)
+          }
+
+          if (obj.gender != null && obj.gender !== '') {
+            w.uint32(42)
+            w.string(obj.gender)
+          }
+
+          if (obj.age != null && obj.age !== 0) {
+            w.uint32(48)
+            w.uint32(obj.age)
+          }
+
+          if (obj.updatedMs != null && obj.updatedMs !== 0n) {
+            w.uint32(56)
+            w.uint64(obj.updatedMs)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            displayName: '',
+            bio: '',
+            avatarHash: uint8ArrayAlloc(0),
+            email: '',
+            gender: '',
+            age: 0,
+            updatedMs: 0n,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.displayName = reader.string()
+                break
+              }
+              case 2: {
+                obj.bio = reader.string()
+                break
+              }
+              case 3: {
+                obj.avatarHash = reader.bytes()
+                break
+              }
+              case 4: {
+                obj.email = reader.string()
+                break
+              }
+              case 5: {
+                obj.gender = reader.string()
+                break
+              }
+              case 6: {
+                obj.age = reader.uint32()
+                break
+              }
+              case 7: {
+                obj.updatedMs = reader.uint64()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.displayName`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.bio`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.avatarHash`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.email`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.gender`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 6: {
+                yield {
+                  field: `${prefix}.age`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 7: {
+                yield {
+                  field: `${prefix}.updatedMs`,
+                  value: reader.uint64(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface ProfileDisplayNameFieldEvent {
+    field: '$.displayName'
+    value: string
+  }
+
+  export interface ProfileBioFieldEvent {
+    field: '$.bio'
+    value: string
+  }
+
+  export interface ProfileAvatarHashFieldEvent {
+    field: '$.avatarHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProfileEmailFieldEvent {
+    field: '$.email'
+    value: string
+  }
+
+  export interface ProfileGenderFieldEvent {
+    field: '$.gender'
+    value: string
+  }
+
+  export interface ProfileAgeFieldEvent {
+    field: '$.age'
+    value: number
+  }
+
+  export interface ProfileUpdatedMsFieldEvent {
+    field: '$.updatedMs'
+    value: bigint
+  }
+
+  export function encode(obj: Partial<Profile>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Profile.codec())
+  }
+
+  export function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Profile>): Profile {
+    return decodeMessage(buf, Profile.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<Profile>,
+  ): Generator<
+    | ProfileDisplayNameFieldEvent
+    | ProfileBioFieldEvent
+    | ProfileAvatarHashFieldEvent
+    | ProfileEmailFieldEvent
+    | ProfileGenderFieldEvent
+    | ProfileAgeFieldEvent
+    | ProfileUpdatedMsFieldEvent
+  > {
+    return streamMessage(buf, Profile.codec(), opts)
+  }
+}
+
+export interface ClaimProof {
+  challenge: Uint8Array<ArrayBuffer>
+  name: string
+  relayPublicKey: Uint8Array<ArrayBuffer>
+  action: number
+}
+
+export namespace ClaimProof {
+  let _codec: Codec<ClaimProof>
+
+  export const codec = (): Codec<ClaimProof> => {
+    if (_codec == null) {
+      _codec = message<ClaimProof>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.challenge != null && obj.challenge.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.challenge)
+          }
+
+          if (obj.name != null && obj.name !== '') {
+            w.uint32(18)
+            w.string(obj.name)
+          }
+
+          if (obj.relayPublicKey != null && obj.relayPublicKey.byteLength > 0) {
+            w.uint32(26)
+            w.bytes(obj.relayPublicKey)
+          }
+
+          if (obj.action != null && obj.action !== 0) {
+            w.uint32(32)
+            w.uint32(obj.action)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            challenge: uint8ArrayAlloc(0),
+            name: '',
+            relayPublicKey: uint8ArrayAlloc(0),
+            action: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.challenge = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.name = reader.string()
+                break
+              }
+              case 3: {
+                obj.relayPublicKey = reader.bytes()
+                break
+              }
+              case 4: {
+                obj.action = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.challenge`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.relayPublicKey`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.action`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface ClaimProofChallengeFieldEvent {
+    field: '$.challenge'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimProofNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface ClaimProofRelayPublicKeyFieldEvent {
+    field: '$.relayPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimProofActionFieldEvent {
+    field: '$.action'
+    value: number
+  }
+
+  export function encode(obj: Partial<ClaimProof>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClaimProof.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<ClaimProof>,
+  ): ClaimProof {
+    return decodeMessage(buf, ClaimProof.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<ClaimProof>,
+  ): Generator<
+    | ClaimProofChallengeFieldEvent
+    | ClaimProofNameFieldEvent
+    | ClaimProofRelayPublicKeyFieldEvent
+    | ClaimProofActionFieldEvent
+  > {
+    return streamMessage(buf, ClaimProof.codec(), opts)
+  }
+}
+
+export interface SessionSupersededNotice {
+  announcement: Uint8Array<ArrayBuffer>
+  relayPublicKey: Uint8Array<ArrayBuffer>
+  supersededCounter: bigint
+}
+
+export namespace SessionSupersededNotice {
+  let _codec: Codec<SessionSupersededNotice>
+
+  export const codec = (): Codec<SessionSupersededNotice> => {
+    if (_codec == null) {
+      _codec = message<SessionSupersededNotice>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.announcement != null && obj.announcement.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.announcement)
+          }
+
+          if (obj.relayPublicKey != null && obj.relayPublicKey.byteLength > 0) {
+            w.uint32(18)
+            w.bytes(obj.relayPublicKey)
+          }
+
+          if (obj.supersededCounter != null && obj.supersededCounter !== 0n) {
+            w.uint32(24)
+            w.uint64(obj.supersededCounter)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            announcement: uint8ArrayAlloc(0),
+            relayPublicKey: uint8ArrayAlloc(0),
+            supersededCounter: 0n,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.announcement = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.relayPublicKey = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.supersededCounter = reader.uint64()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.announcement`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.relayPublicKey`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.supersededCounter`,
+                  value: reader.uint64(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface SessionSupersededNoticeAnnouncementFieldEvent {
+    field: '$.announcement'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionSupersededNoticeRelayPublicKeyFieldEvent {
+    field: '$.relayPublicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SessionSupersededNoticeSupersededCounterFieldEvent {
+    field: '$.supersededCounter'
+    value: bigint
+  }
+
+  export function encode(obj: Partial<SessionSupersededNotice>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SessionSupersededNotice.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SessionSupersededNotice>,
+  ): SessionSupersededNotice {
+    return decodeMessage(buf, SessionSupersededNotice.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SessionSupersededNotice>,
+  ): Generator<
+    | SessionSupersededNoticeAnnouncementFieldEvent
+    | SessionSupersededNoticeRelayPublicKeyFieldEvent
+    | SessionSupersededNoticeSupersededCounterFieldEvent
+  > {
+    return streamMessage(buf, SessionSupersededNotice.codec(), opts)
+  }
+}
+
+export interface ClaimStart {
+  name: string
+}
+
+export namespace ClaimStart {
+  let _codec: Codec<ClaimStart>
+
+  export const codec = (): Codec<ClaimStart> => {
+    if (_codec == null) {
+      _codec = message<ClaimStart>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.name != null && obj.name !== '') {
+            w.uint32(10)
+            w.string(obj.name)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            name: '',
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.name = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface ClaimStartNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export function encode(obj: Partial<ClaimStart>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClaimStart.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<ClaimStart>,
+  ): ClaimStart {
+    return decodeMessage(buf, ClaimStart.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<ClaimStart>,
+  ): Generator<ClaimStartNameFieldEvent> {
+    return streamMessage(buf, ClaimStart.codec(), opts)
+  }
+}
+
+export interface ClaimAnswer {
+  proof: Uint8Array<ArrayBuffer>
+  workNonce: Uint8Array<ArrayBuffer>
+  inviteCode: string
+}
+
+export namespace ClaimAnswer {
+  let _codec: Codec<ClaimAnswer>
+
+  export const codec = (): Codec<ClaimAnswer> => {
+    if (_codec == null) {
+      _codec = message<ClaimAnswer>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.proof != null && obj.proof.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.proof)
+          }
+
+          if (obj.workNonce != null && obj.workNonce.byteLength > 0) {
+            w.uint32(18)
+            w.bytes(obj.workNonce)
+          }
+
+          if (obj.inviteCode != null && obj.inviteCode !== '') {
+            w.uint32(26)
+            w.string(obj.inviteCode)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            proof: uint8ArrayAlloc(0),
+            workNonce: uint8ArrayAlloc(0),
+            inviteCode: '',
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.proof = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.workNonce = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.inviteCode = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.proof`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.workNonce`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.inviteCode`,
+                  value: reader.string(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface ClaimAnswerProofFieldEvent {
+    field: '$.proof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimAnswerWorkNonceFieldEvent {
+    field: '$.workNonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimAnswerInviteCodeFieldEvent {
+    field: '$.inviteCode'
+    value: string
+  }
+
+  export function encode(obj: Partial<ClaimAnswer>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClaimAnswer.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<ClaimAnswer>,
+  ): ClaimAnswer {
+    return decodeMessage(buf, ClaimAnswer.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<ClaimAnswer>,
+  ): Generator<
+    ClaimAnswerProofFieldEvent | ClaimAnswerWorkNonceFieldEvent | ClaimAnswerInviteCodeFieldEvent
+  > {
+    return streamMessage(buf, ClaimAnswer.codec(), opts)
+  }
+}
+
+export interface Lookup {
+  name: string
+}
+
+export namespace Lookup {
+  let _codec: Codec<Lookup>
+
+  export const codec = (): Codec<Lookup> => {
+    if (_codec == null) {
+      _codec = message<Lookup>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.name != null && obj.name !== '') {
+            w.uint32(10)
+            w.string(obj.name)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            name: '',
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.name = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface LookupNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export function encode(obj: Partial<Lookup>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Lookup.codec())
+  }
+
+  export function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Lookup>): Lookup {
+    return decodeMessage(buf, Lookup.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<Lookup>,
+  ): Generator<LookupNameFieldEvent> {
+    return streamMessage(buf, Lookup.codec(), opts)
+  }
+}
+
+export interface Search {
+  prefix: string
+  limit: number
+}
+
+export namespace Search {
+  let _codec: Codec<Search>
+
+  export const codec = (): Codec<Search> => {
+    if (_codec == null) {
+      _codec = message<Search>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.prefix != null && obj.prefix !== '') {
+            w.uint32(10)
+            w.string(obj.prefix)
+          }
+
+          if (obj.limit != null && obj.limit !== 0) {
+            w.uint32(16)
+            w.uint32(obj.limit)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            prefix: '',
+            limit: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.prefix = reader.string()
+                break
+              }
+              case 2: {
+                obj.limit = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.prefix`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.limit`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface SearchPrefixFieldEvent {
+    field: '$.prefix'
+    value: string
+  }
+
+  export interface SearchLimitFieldEvent {
+    field: '$.limit'
+    value: number
+  }
+
+  export function encode(obj: Partial<Search>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Search.codec())
+  }
+
+  export function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Search>): Search {
+    return decodeMessage(buf, Search.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<Search>,
+  ): Generator<SearchPrefixFieldEvent | SearchLimitFieldEvent> {
+    return streamMessage(buf, Search.codec(), opts)
+  }
+}
+
+export interface SessionQuery {}
+
+export namespace SessionQuery {
+  let _codec: Codec<SessionQuery>
+
+  export const codec = (): Codec<SessionQuery> => {
+    if (_codec == null) {
+      _codec = message<SessionQuery>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {}
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export function encode(obj: Partial<SessionQuery>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SessionQuery.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SessionQuery>,
+  ): SessionQuery {
+    return decodeMessage(buf, SessionQuery.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SessionQuery>,
+  ): Generator<{}> {
+    return streamMessage(buf, SessionQuery.codec(), opts)
+  }
+}
+
+export interface DirectoryRequest {
+  register?: ClaimStart
+  release?: ClaimStart
+  answer?: ClaimAnswer
+  lookup?: Lookup
+  search?: Search
+  profile?: Uint8Array<ArrayBuffer>
+  announce?: Uint8Array<ArrayBuffer>
+  sessionQuery?: SessionQuery
+}
+
+export namespace DirectoryRequest {
+  let _codec: Codec<DirectoryRequest>
+
+  export const codec = (): Codec<DirectoryRequest> => {
+    if (_codec == null) {
+      _codec = message<DirectoryRequest>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.register != null) {
+            w.uint32(10)
+            ClaimStart.codec().encode(obj.register, w)
+          }
+
+          if (obj.release != null) {
+            w.uint32(18)
+            ClaimStart.codec().encode(obj.release, w)
+          }
+
+          if (obj.answer != null) {
+            w.uint32(26)
+            ClaimAnswer.codec().encode(obj.answer, w)
+          }
+
+          if (obj.lookup != null) {
+            w.uint32(34)
+            Lookup.codec().encode(obj.lookup, w)
+          }
+
+          if (obj.search != null) {
+            w.uint32(42)
+            Search.codec().encode(obj.search, w)
+          }
+
+          if (obj.profile != null) {
+            w.uint32(50)
+            w.bytes(obj.profile)
+          }
+
+          if (obj.announce != null) {
+            w.uint32(58)
+            w.bytes(obj.announce)
+          }
+
+          if (obj.sessionQuery != null) {
+            w.uint32(66)
+            SessionQuery.codec().encode(obj.sessionQuery, w)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {}
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.register = ClaimStart.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.register,
+                })
+                break
+              }
+              case 2: {
+                obj.release = ClaimStart.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.release,
+                })
+                break
+              }
+              case 3: {
+                obj.answer = ClaimAnswer.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.answer,
+                })
+                break
+              }
+              case 4: {
+                obj.lookup = Lookup.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.lookup,
+                })
+                break
+              }
+              case 5: {
+                obj.search = Search.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.search,
+                })
+                break
+              }
+              case 6: {
+                obj.profile = reader.bytes()
+                break
+              }
+              case 7: {
+                obj.announce = reader.bytes()
+                break
+              }
+              case 8: {
+                obj.sessionQuery = SessionQuery.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.sessionQuery,
+                })
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield* ClaimStart.codec().stream(reader, reader.uint32(), `${prefix}.register`, {
+                  limits: opts.limits?.register,
+                })
+
+                break
+              }
+              case 2: {
+                yield* ClaimStart.codec().stream(reader, reader.uint32(), `${prefix}.release`, {
+                  limits: opts.limits?.release,
+                })
+
+                break
+              }
+              case 3: {
+                yield* ClaimAnswer.codec().stream(reader, reader.uint32(), `${prefix}.answer`, {
+                  limits: opts.limits?.answer,
+                })
+
+                break
+              }
+              case 4: {
+                yield* Lookup.codec().stream(reader, reader.uint32(), `${prefix}.lookup`, {
+                  limits: opts.limits?.lookup,
+                })
+
+                break
+              }
+              case 5: {
+                yield* Search.codec().stream(reader, reader.uint32(), `${prefix}.search`, {
+                  limits: opts.limits?.search,
+                })
+
+                break
+              }
+              case 6: {
+                yield {
+                  field: `${prefix}.profile`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 7: {
+                yield {
+                  field: `${prefix}.announce`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 8: {
+                yield* SessionQuery.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.sessionQuery`,
+                  {
+                    limits: opts.limits?.sessionQuery,
+                  },
+                )
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DirectoryRequestRegisterNameFieldEvent {
+    field: '$.register.name'
+    value: string
+  }
+
+  export interface DirectoryRequestReleaseNameFieldEvent {
+    field: '$.release.name'
+    value: string
+  }
+
+  export interface DirectoryRequestAnswerProofFieldEvent {
+    field: '$.answer.proof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryRequestAnswerWorkNonceFieldEvent {
+    field: '$.answer.workNonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryRequestAnswerInviteCodeFieldEvent {
+    field: '$.answer.inviteCode'
+    value: string
+  }
+
+  export interface DirectoryRequestLookupNameFieldEvent {
+    field: '$.lookup.name'
+    value: string
+  }
+
+  export interface DirectoryRequestSearchPrefixFieldEvent {
+    field: '$.search.prefix'
+    value: string
+  }
+
+  export interface DirectoryRequestSearchLimitFieldEvent {
+    field: '$.search.limit'
+    value: number
+  }
+
+  export interface DirectoryRequestProfileFieldEvent {
+    field: '$.profile'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryRequestAnnounceFieldEvent {
+    field: '$.announce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode(obj: Partial<DirectoryRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DirectoryRequest.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DirectoryRequest>,
+  ): DirectoryRequest {
+    return decodeMessage(buf, DirectoryRequest.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DirectoryRequest>,
+  ): Generator<
+    | DirectoryRequestRegisterNameFieldEvent
+    | DirectoryRequestReleaseNameFieldEvent
+    | DirectoryRequestAnswerProofFieldEvent
+    | DirectoryRequestAnswerWorkNonceFieldEvent
+    | DirectoryRequestAnswerInviteCodeFieldEvent
+    | DirectoryRequestLookupNameFieldEvent
+    | DirectoryRequestSearchPrefixFieldEvent
+    | DirectoryRequestSearchLimitFieldEvent
+    | DirectoryRequestProfileFieldEvent
+    | DirectoryRequestAnnounceFieldEvent
+  > {
+    return streamMessage(buf, DirectoryRequest.codec(), opts)
+  }
+}
+
+export interface Challenge {
+  nonce: Uint8Array<ArrayBuffer>
+  workBits: number
+  inviteRequired: boolean
+}
+
+export namespace Challenge {
+  let _codec: Codec<Challenge>
+
+  export const codec = (): Codec<Challenge> => {
+    if (_codec == null) {
+      _codec = message<Challenge>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.nonce != null && obj.nonce.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.nonce)
+          }
+
+          if (obj.workBits != null && obj.workBits !== 0) {
+            w.uint32(16)
+            w.uint32(obj.workBits)
+          }
+
+          if (obj.inviteRequired != null && obj.inviteRequired !== false) {
+            w.uint32(24)
+            w.bool(obj.inviteRequired)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            nonce: uint8ArrayAlloc(0),
+            workBits: 0,
+            inviteRequired: false,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.nonce = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.workBits = reader.uint32()
+                break
+              }
+              case 3: {
+                obj.inviteRequired = reader.bool()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.nonce`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.workBits`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.inviteRequired`,
+                  value: reader.bool(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface ChallengeNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ChallengeWorkBitsFieldEvent {
+    field: '$.workBits'
+    value: number
+  }
+
+  export interface ChallengeInviteRequiredFieldEvent {
+    field: '$.inviteRequired'
+    value: boolean
+  }
+
+  export function encode(obj: Partial<Challenge>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Challenge.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<Challenge>,
+  ): Challenge {
+    return decodeMessage(buf, Challenge.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<Challenge>,
+  ): Generator<
+    ChallengeNonceFieldEvent | ChallengeWorkBitsFieldEvent | ChallengeInviteRequiredFieldEvent
+  > {
+    return streamMessage(buf, Challenge.codec(), opts)
+  }
+}
+
+export interface DirectoryFailure {
+  code: string
+  message: string
+  retryAfterMs: bigint
+}
+
+export namespace DirectoryFailure {
+  let _codec: Codec<DirectoryFailure>
+
+  export const codec = (): Codec<DirectoryFailure> => {
+    if (_codec == null) {
+      _codec = message<DirectoryFailure>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.code != null && obj.code !== '') {
+            w.uint32(10)
+            w.string(obj.code)
+          }
+
+          if (obj.message != null && obj.message !== '') {
+            w.uint32(18)
+            w.string(obj.message)
+          }
+
+          if (obj.retryAfterMs != null && obj.retryAfterMs !== 0n) {
+            w.uint32(24)
+            w.uint64(obj.retryAfterMs)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            code: '',
+            message: '',
+            retryAfterMs: 0n,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.code = reader.string()
+                break
+              }
+              case 2: {
+                obj.message = reader.string()
+                break
+              }
+              case 3: {
+                obj.retryAfterMs = reader.uint64()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.code`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.message`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.retryAfterMs`,
+                  value: reader.uint64(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DirectoryFailureCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface DirectoryFailureMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export interface DirectoryFailureRetryAfterMsFieldEvent {
+    field: '$.retryAfterMs'
+    value: bigint
+  }
+
+  export function encode(obj: Partial<DirectoryFailure>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DirectoryFailure.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DirectoryFailure>,
+  ): DirectoryFailure {
+    return decodeMessage(buf, DirectoryFailure.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DirectoryFailure>,
+  ): Generator<
+    | DirectoryFailureCodeFieldEvent
+    | DirectoryFailureMessageFieldEvent
+    | DirectoryFailureRetryAfterMsFieldEvent
+  > {
+    return streamMessage(buf, DirectoryFailure.codec(), opts)
+  }
+}
+
+export interface SearchHit {
+  nameRecord: Uint8Array<ArrayBuffer>
+  profile: Uint8Array<ArrayBuffer>
+}
+
+export namespace SearchHit {
+  let _codec: Codec<SearchHit>
+
+  export const codec = (): Codec<SearchHit> => {
+    if (_codec == null) {
+      _codec = message<SearchHit>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.nameRecord != null && obj.nameRecord.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.nameRecord)
+          }
+
+          if (obj.profile != null && obj.profile.byteLength > 0) {
+            w.uint32(18)
+            w.bytes(obj.profile)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            nameRecord: uint8ArrayAlloc(0),
+            profile: uint8ArrayAlloc(0),
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.nameRecord = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.profile = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.nameRecord`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.profile`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface SearchHitNameRecordFieldEvent {
+    field: '$.nameRecord'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SearchHitProfileFieldEvent {
+    field: '$.profile'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode(obj: Partial<SearchHit>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SearchHit.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SearchHit>,
+  ): SearchHit {
+    return decodeMessage(buf, SearchHit.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SearchHit>,
+  ): Generator<SearchHitNameRecordFieldEvent | SearchHitProfileFieldEvent> {
+    return streamMessage(buf, SearchHit.codec(), opts)
+  }
+}
+
+export interface SearchResult {
+  hits: SearchHit[]
+}
+
+export namespace SearchResult {
+  let _codec: Codec<SearchResult>
+
+  export const codec = (): Codec<SearchResult> => {
+    if (_codec == null) {
+      _codec = message<SearchResult>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.hits != null && obj.hits.length > 0) {
+            for (const value of obj.hits) {
+              w.uint32(10)
+              SearchHit.codec().encode(value, w)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            hits: [],
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.hits != null && obj.hits.length === opts.limits.hits) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "hits" had too many elements',
+                  )
+                }
+
+                obj.hits.push(
+                  SearchHit.codec().decode(reader, reader.uint32(), {
+                    limits: opts.limits?.hits$,
+                  }),
+                )
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            hits: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.hits != null && obj.hits === opts.limits.hits) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "hits" had too many elements',
+                  )
+                }
+
+                for (const evt of SearchHit.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.hits[]`,
+                  {
+                    limits: opts.limits?.hits$,
+                  },
+                )) {
+                  yield {
+                    ...evt,
+                    index: obj.hits,
+                  }
+                }
+
+                obj.hits++
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface SearchResultHitsNameRecordFieldEvent {
+    field: '$.hits[].nameRecord'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SearchResultHitsProfileFieldEvent {
+    field: '$.hits[].profile'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode(obj: Partial<SearchResult>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SearchResult.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SearchResult>,
+  ): SearchResult {
+    return decodeMessage(buf, SearchResult.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SearchResult>,
+  ): Generator<SearchResultHitsNameRecordFieldEvent | SearchResultHitsProfileFieldEvent> {
+    return streamMessage(buf, SearchResult.codec(), opts)
+  }
+}
+
+export interface DirectoryResponse {
+  challenge?: Challenge
+  nameRecord?: Uint8Array<ArrayBuffer>
+  profile?: Uint8Array<ArrayBuffer>
+  search?: SearchResult
+  failure?: DirectoryFailure
+  announcement?: Uint8Array<ArrayBuffer>
+  sessionNotice?: Uint8Array<ArrayBuffer>
+  accepted?: boolean
+}
+
+export namespace DirectoryResponse {
+  let _codec: Codec<DirectoryResponse>
+
+  export const codec = (): Codec<DirectoryResponse> => {
+    if (_codec == null) {
+      _codec = message<DirectoryResponse>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.challenge != null) {
+            w.uint32(10)
+            Challenge.codec().encode(obj.challenge, w)
+          }
+
+          if (obj.nameRecord != null) {
+            w.uint32(18)
+            w.bytes(obj.nameRecord)
+          }
+
+          if (obj.profile != null) {
+            w.uint32(26)
+            w.bytes(obj.profile)
+          }
+
+          if (obj.search != null) {
+            w.uint32(34)
+            SearchResult.codec().encode(obj.search, w)
+          }
+
+          if (obj.failure != null) {
+            w.uint32(42)
+            DirectoryFailure.codec().encode(obj.failure, w)
+          }
+
+          if (obj.announcement != null) {
+            w.uint32(50)
+            w.bytes(obj.announcement)
+          }
+
+          if (obj.sessionNotice != null) {
+            w.uint32(58)
+            w.bytes(obj.sessionNotice)
+          }
+
+          if (obj.accepted != null) {
+            w.uint32(64)
+            w.bool(obj.accepted)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {}
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.challenge = Challenge.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.challenge,
+                })
+                break
+              }
+              case 2: {
+                obj.nameRecord = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.profile = reader.bytes()
+                break
+              }
+              case 4: {
+                obj.search = SearchResult.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.search,
+                })
+                break
+              }
+              case 5: {
+                obj.failure = DirectoryFailure.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.failure,
+                })
+                break
+              }
+              case 6: {
+                obj.announcement = reader.bytes()
+                break
+              }
+              case 7: {
+                obj.sessionNotice = reader.bytes()
+                break
+              }
+              case 8: {
+                obj.accepted = reader.bool()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield* Challenge.codec().stream(reader, reader.uint32(), `${prefix}.challenge`, {
+                  limits: opts.limits?.challenge,
+                })
+
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.nameRecord`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.profile`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 4: {
+                yield* SearchResult.codec().stream(reader, reader.uint32(), `${prefix}.search`, {
+                  limits: opts.limits?.search,
+                })
+
+                break
+              }
+              case 5: {
+                yield* DirectoryFailure.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.failure`,
+                  {
+                    limits: opts.limits?.failure,
+                  },
+                )
+
+                break
+              }
+              case 6: {
+                yield {
+                  field: `${prefix}.announcement`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 7: {
+                yield {
+                  field: `${prefix}.sessionNotice`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 8: {
+                yield {
+                  field: `${prefix}.accepted`,
+                  value: reader.bool(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DirectoryResponseChallengeNonceFieldEvent {
+    field: '$.challenge.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryResponseChallengeWorkBitsFieldEvent {
+    field: '$.challenge.workBits'
+    value: number
+  }
+
+  export interface DirectoryResponseChallengeInviteRequiredFieldEvent {
+    field: '$.challenge.inviteRequired'
+    value: boolean
+  }
+
+  export interface DirectoryResponseNameRecordFieldEvent {
+    field: '$.nameRecord'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryResponseProfileFieldEvent {
+    field: '$.profile'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryResponseSearchHitsNameRecordFieldEvent {
+    field: '$.search.hits[].nameRecord'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface DirectoryResponseSearchHitsProfileFieldEvent {
+    field: '$.search.hits[].profile'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface DirectoryResponseFailureCodeFieldEvent {
+    field: '$.failure.code'
+    value: string
+  }
+
+  export interface DirectoryResponseFailureMessageFieldEvent {
+    field: '$.failure.message'
+    value: string
+  }
+
+  export interface DirectoryResponseFailureRetryAfterMsFieldEvent {
+    field: '$.failure.retryAfterMs'
+    value: bigint
+  }
+
+  export interface DirectoryResponseAnnouncementFieldEvent {
+    field: '$.announcement'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryResponseSessionNoticeFieldEvent {
+    field: '$.sessionNotice'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryResponseAcceptedFieldEvent {
+    field: '$.accepted'
+    value: boolean
+  }
+
+  export function encode(obj: Partial<DirectoryResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DirectoryResponse.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DirectoryResponse>,
+  ): DirectoryResponse {
+    return decodeMessage(buf, DirectoryResponse.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DirectoryResponse>,
+  ): Generator<
+    | DirectoryResponseChallengeNonceFieldEvent
+    | DirectoryResponseChallengeWorkBitsFieldEvent
+    | DirectoryResponseChallengeInviteRequiredFieldEvent
+    | DirectoryResponseNameRecordFieldEvent
+    | DirectoryResponseProfileFieldEvent
+    | DirectoryResponseSearchHitsNameRecordFieldEvent
+    | DirectoryResponseSearchHitsProfileFieldEvent
+    | DirectoryResponseFailureCodeFieldEvent
+    | DirectoryResponseFailureMessageFieldEvent
+    | DirectoryResponseFailureRetryAfterMsFieldEvent
+    | DirectoryResponseAnnouncementFieldEvent
+    | DirectoryResponseSessionNoticeFieldEvent
+    | DirectoryResponseAcceptedFieldEvent
+  > {
+    return streamMessage(buf, DirectoryResponse.codec(), opts)
+  }
+}
