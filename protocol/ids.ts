@@ -51,3 +51,21 @@ export const NAME_DHT_NAMESPACE = 'tokenim-name'
 
 /** Gossipsub topic prefix of an identity's session announcements; the topic ends in its PeerId. */
 export const SESSION_TOPIC_PREFIX = '/tokenim/session/1.0.0/'
+
+/**
+ * DHT key namespace of pairwise offline-mailbox slots: `/tokenim-mbox/<hex sha256(slot key)>`
+ * (see protocol/mailbox.ts). Nothing in the key names the sender or the recipient.
+ */
+export const MAILBOX_DHT_NAMESPACE = 'tokenim-mbox'
+
+/** DHT key namespace of first-contact inbox slots, which anyone can compute for a recipient. */
+export const INBOX_DHT_NAMESPACE = 'tokenim-inbox'
+
+/** DHT key namespace of published prekey bundles: `/tokenim-prekeys/<hex sha256(identity key)>`. */
+export const PREKEYS_DHT_NAMESPACE = 'tokenim-prekeys'
+
+/** Signing domain of a MailboxEntry (deposit or tombstone) wrapped in a SignedRecord. */
+export const MAILBOX_RECORD_DOMAIN = '/tokenim/mailbox/1.0.0'
+
+/** Signing domain of a PublishedPrekeys bundle wrapped in a SignedRecord. */
+export const PREKEY_BUNDLE_DOMAIN = '/tokenim/prekeys/1.0.0'

@@ -63,3 +63,15 @@ export const MAX_PROFILE_DISPLAY_NAME_LENGTH = 64
 export const MAX_PROFILE_BIO_LENGTH = 280
 export const MAX_PROFILE_EMAIL_LENGTH = 254
 export const MAX_PROFILE_GENDER_LENGTH = 32
+
+/**
+ * Largest payload of one mailbox deposit: an envelope plus the slot encryption or the inbox
+ * seal around it. A whole signed mailbox record stays within MAX_DHT_RECORD_SIZE.
+ */
+export const MAX_MAILBOX_PAYLOAD_SIZE = MAX_ENVELOPE_SIZE + 256
+
+/** Largest signed prekey bundle record in the DHT. */
+export const MAX_PREKEY_RECORD_SIZE = 4 * KIB
+
+/** Most one-time prekeys one published bundle lists. */
+export const MAX_PUBLISHED_ONE_TIME_PREKEYS = 32
