@@ -58,3 +58,29 @@ export class UnknownPrekeyError extends ProtocolError {
 export class SessionMismatchError extends ProtocolError {
   override name = 'SessionMismatchError'
 }
+
+/** A DHT record stored under a key that does not belong to it (the key is not its hash). */
+export class RecordKeyMismatchError extends ProtocolError {
+  override name = 'RecordKeyMismatchError'
+}
+
+/** A DHT record past its expiry time. */
+export class ExpiredRecordError extends ProtocolError {
+  override name = 'ExpiredRecordError'
+}
+
+/**
+ * A DHT record whose times make no sense: written in the future (beyond the allowed clock
+ * skew), expiring before it was written, or living longer than its kind allows.
+ */
+export class RecordTimestampError extends ProtocolError {
+  override name = 'RecordTimestampError'
+}
+
+/**
+ * A DHT record that may not replace the one already stored under its key (a mailbox slot's
+ * first deposit or its tombstone, a newer prekey bundle).
+ */
+export class RecordConflictError extends ProtocolError {
+  override name = 'RecordConflictError'
+}
