@@ -4,8 +4,9 @@
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
-import { type Identify, identify } from '@libp2p/identify'
+import { type Identify, type IdentifyPush, identify, identifyPush } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import {
   type KadDHT,
@@ -19,7 +20,7 @@ import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import type { Datastore } from 'interface-datastore'
-import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
 import { DHT_PROTOCOL } from '../protocol/ids.ts'
 
 export interface ConnectionLimits {
@@ -53,6 +54,20 @@ export interface HostInit {
   dhtValidators?: Validators
   dhtSelectors?: Selectors
   connectionLimits?: ConnectionLimits
+  /**
+   * Dial and listen through circuit relays (`/p2p-circuit` addresses), so that a node behind
+   * NAT stays reachable through the relays it holds a reservation on.
+   * @default false
+   */
+  circuitRelayClient?: boolean
+  /**
+   * Gossipsub peer exchange: when pruning a peer from a mesh, hand it other peers to try.
+   * Relays turn it on, being where new nodes first land.
+   * @default false
+   */
+  gossipPeerExchange?: boolean
+  /** A libp2p metrics implementation (the relay passes Prometheus metrics). */
+  metrics?: Libp2pInit['metrics']
 }
 
 export const DEFAULT_CONNECTION_LIMITS: Required<ConnectionLimits> = {
@@ -64,6 +79,7 @@ export const DEFAULT_CONNECTION_LIMITS: Required<ConnectionLimits> = {
 // A type alias, not an interface: libp2p's ServiceMap needs an index-signature-compatible type.
 export type HostServices = {
   identify: Identify
+  identifyPush: IdentifyPush
   ping: Ping
   dht: KadDHT
   pubsub: GossipSub
@@ -72,6 +88,8 @@ export type HostServices = {
 function hostServices(init: HostInit): ServiceFactoryMap<HostServices> {
   return {
     identify: identify(),
+    // Addresses change after start (a relay reservation adds a circuit address): tell peers.
+    identifyPush: identifyPush(),
     ping: ping(),
     dht: kadDHT({
       protocol: DHT_PROTOCOL,
@@ -81,7 +99,10 @@ function hostServices(init: HostInit): ServiceFactoryMap<HostServices> {
       validators: init.dhtValidators,
       selectors: init.dhtSelectors,
     }),
-    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }),
+    pubsub: gossipsub({
+      allowPublishToZeroTopicPeers: true,
+      doPX: init.gossipPeerExchange === true,
+    }),
   }
 }
 
@@ -100,10 +121,15 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     privateKey: init.privateKey,
     datastore: init.datastore,
     addresses: { listen: init.listen, announce: init.announce ?? [] },
-    transports: [tcp(), webSockets()],
+    transports: [
+      tcp(),
+      webSockets(),
+      ...(init.circuitRelayClient === true ? [circuitRelayTransport()] : []),
+    ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: limits,
+    metrics: init.metrics,
     services: { ...hostServices(init), ...extraServices } as ServiceFactoryMap<
       HostServices & Extra
     >,

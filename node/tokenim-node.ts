@@ -9,6 +9,7 @@ import {
   type NodeStatus,
 } from '../protocol/local-api.ts'
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
+import { type RelayBootstrap, relayBootstrap, relaysFromNodeConfig } from './bootstrap.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
 import { type ConnectionLimits, createHost, type Host } from './host.ts'
 import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index.ts'
@@ -25,7 +26,18 @@ export interface TokenimNodeInit {
   /** Keep loopback and private addresses in DHT answers (simulations, LANs). @default false */
   allowPrivateAddresses?: boolean
   connectionLimits?: ConnectionLimits
+  /**
+   * Relays to bootstrap from and stay connected to (multiaddrs ending in /p2p/<peer id>),
+   * added to the `relays` list of `<dataDir>/config.json` if that file exists.
+   * @default []
+   */
+  relays?: string[]
+  /** Backoff of relay redials; tests shorten it. @default { initialDelayMs: 1000, maxDelayMs: 60000 } */
+  relayRedial?: { initialDelayMs?: number; maxDelayMs?: number }
 }
+
+/** The node's libp2p host: the shared stack plus the relay bootstrap. */
+export type NodeHost = Host<{ relayBootstrap: RelayBootstrap }>
 
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
 export const NODE_VERSION = '0.1.0'
@@ -42,7 +54,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   private readonly init: TokenimNodeInit
   private paths?: DataDirPaths
   private storage?: Storage
-  private hostInstance?: Host
+  private hostInstance?: NodeHost
   private api?: LocalApiServer
   private startedAt = 0
   private stopping?: Promise<void>
@@ -52,7 +64,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     this.init = init
   }
 
-  get host(): Host {
+  get host(): NodeHost {
     if (this.hostInstance == null) throw new Error('node is not started')
     return this.hostInstance
   }
@@ -65,14 +77,29 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     this.paths = await ensureDataDir(this.init.dataDir)
     this.storage = await openStorage(this.paths.database)
     try {
-      this.hostInstance = await createHost({
-        privateKey: toLibp2pPrivateKey(this.init.identity),
-        datastore: this.storage.datastore,
-        listen: this.init.listen ?? DEFAULT_LISTEN,
-        dhtServer: false,
-        allowPrivateAddresses: this.init.allowPrivateAddresses,
-        connectionLimits: this.init.connectionLimits,
-      })
+      const relays = [
+        ...new Set([...(this.init.relays ?? []), ...(await relaysFromNodeConfig(this.paths.root))]),
+      ]
+      this.hostInstance = await createHost(
+        {
+          privateKey: toLibp2pPrivateKey(this.init.identity),
+          datastore: this.storage.datastore,
+          // One `/p2p-circuit` address per relay: each asks the circuit transport for one
+          // reservation, renewed on whichever relay is connected, so the node stays reachable.
+          listen: [...(this.init.listen ?? DEFAULT_LISTEN), ...relays.map(() => '/p2p-circuit')],
+          dhtServer: false,
+          allowPrivateAddresses: this.init.allowPrivateAddresses,
+          connectionLimits: this.init.connectionLimits,
+          circuitRelayClient: true,
+        },
+        {
+          relayBootstrap: relayBootstrap({
+            relays,
+            initialRedialDelayMs: this.init.relayRedial?.initialDelayMs,
+            maxRedialDelayMs: this.init.relayRedial?.maxDelayMs,
+          }),
+        },
+      )
       this.host.addEventListener('peer:connect', (evt) => {
         this.emitEvent('peer:connected', { peerId: evt.detail.toString() })
       })
@@ -115,6 +142,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       apiUrl: this.api?.url ?? null,
       startedAt: this.startedAt,
       version: NODE_VERSION,
+      relays: this.host.services.relayBootstrap.status(),
     }
   }
 

@@ -27,6 +27,22 @@ export interface NodeStatus extends IdentityInfo {
   apiUrl: string | null
   startedAt: number
   version: string
+  /** The relays the node was told to keep connected to. */
+  relays: RelayLinkStatus[]
+}
+
+/** One configured relay, as the node's bootstrap sees it. */
+export interface RelayLinkStatus {
+  /** The relay's multiaddr, ending in /p2p/<peer id>. */
+  address: string
+  peerId: string
+  connected: boolean
+  /** When the current connection opened (ms since epoch), or null. */
+  connectedAt: number | null
+  /** Dials failed since the last successful connection. */
+  failedDials: number
+  /** When the next redial is due (ms since epoch), or null when none is scheduled. */
+  nextDialAt: number | null
 }
 
 /** Body of every non-2xx answer. `name` is stable; `message` is for people. */

@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { NODE_VERSION } from '../../node/index.ts'
 import { registerKeyCommands } from './commands/key.ts'
 import { registerLifecycleCommands } from './commands/lifecycle.ts'
+import { registerRelayCommands } from './commands/relay.ts'
 import { exitWithError } from './output.ts'
 
 const program = new Command('tokenim')
@@ -12,6 +13,7 @@ const program = new Command('tokenim')
 
 registerLifecycleCommands(program)
 registerKeyCommands(program)
+registerRelayCommands(program)
 
 try {
   await program.parseAsync(process.argv)

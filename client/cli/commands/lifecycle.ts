@@ -34,6 +34,10 @@ export function registerLifecycleCommands(program: Command): void {
     .description('run the node in the foreground (or in the background with --detach)')
     .option('--listen <multiaddr...>', 'addresses to listen on')
     .option(
+      '--relay <multiaddr...>',
+      'relays to bootstrap from and stay connected to (each ending in /p2p/<peer id>)',
+    )
+    .option(
       '--api-port <port>',
       'port of the local API on 127.0.0.1 (0: any free port)',
       parsePort,
@@ -73,6 +77,10 @@ export function registerLifecycleCommands(program: Command): void {
         `connections  ${status.connections}`,
         'listening on',
         ...status.listenAddresses.map((addr) => `  ${addr}`),
+        ...(status.relays.length > 0 ? ['relays'] : []),
+        ...status.relays.map(
+          (relay) => `  ${relay.connected ? 'connected   ' : 'reconnecting'}  ${relay.address}`,
+        ),
       ])
     })
 
@@ -95,6 +103,7 @@ export function registerLifecycleCommands(program: Command): void {
 
 interface StartOptions extends CommonOptions, PasswordSource {
   listen?: string[]
+  relay?: string[]
   apiPort: number
   allowPrivateAddresses?: boolean
   detach?: boolean
@@ -143,6 +152,7 @@ async function startForeground(options: StartOptions): Promise<void> {
     dataDir: options.dataDir,
     identity,
     listen: options.listen,
+    relays: options.relay,
     apiPort: options.apiPort,
     allowPrivateAddresses: options.allowPrivateAddresses,
   })
@@ -177,6 +187,7 @@ async function startDetached(options: StartOptions): Promise<void> {
     '--api-port',
     String(options.apiPort),
     ...(options.listen != null ? ['--listen', ...options.listen] : []),
+    ...(options.relay != null ? ['--relay', ...options.relay] : []),
     ...(options.allowPrivateAddresses ? ['--allow-private-addresses'] : []),
   ]
   const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', log, log] })

@@ -1,0 +1,83 @@
+/**
+ * The commented config `tokenim relay init` writes. Every value shown is the default, so an
+ * operator reads the file to learn what can be set and edits only what differs.
+ */
+
+/** Name of the config file `relay init` writes into the data dir. */
+export const RELAY_CONFIG_FILE = 'relay.yaml'
+
+export function defaultRelayConfigYaml(dataDir: string): string {
+  return `# TokenIM relay configuration. Every value below is the default.
+# Durations: 30s, 5m, 2h, 7d (or a number of seconds). Sizes: 512KiB, 1MiB (or bytes).
+# Unknown fields are refused, so a misspelt setting stops start-up instead of being ignored.
+
+# Where the relay keeps its key (relay.key) and database. Relative paths start at this file.
+dataDir: ${JSON.stringify(dataDir)}
+
+# Addresses to listen on: TCP for nodes, WebSocket for nodes behind proxies and browsers.
+listen:
+  - /ip4/0.0.0.0/tcp/4001
+  - /ip4/0.0.0.0/tcp/4002/ws
+
+# Public addresses to hand out instead of the listen addresses, when the relay sits behind
+# NAT or a proxy, e.g. /dns4/relay.example.org/tcp/4001
+announce: []
+
+# Other relays of the same network to stay connected to (redialled with backoff when they
+# drop), so that nodes bootstrapped from different relays find each other in the DHT.
+# Each ends in /p2p/<peer id>, as "tokenim relay status" prints it.
+peers: []
+
+# Keep loopback and LAN addresses in DHT answers. Only for test networks and LANs.
+allowPrivateAddresses: false
+
+limits:
+  # Connections held at once, nodes and other relays together.
+  maxConnections: 1000
+  # New inbound connections per second accepted from one IP address.
+  inboundConnectionThreshold: 5
+  # Inbound connections still in their handshake at once.
+  maxIncomingPendingConnections: 10
+
+# Circuit relay: nodes that cannot be dialled directly stay reachable through the relay.
+circuitRelay:
+  # Nodes that may hold a reservation at once.
+  maxReservations: 1024
+  # A node renews its reservation before this runs out.
+  reservationTtl: 2h
+  # Longest life, and most bytes each way, of one relayed connection.
+  durationLimit: 5m
+  dataLimit: 1MiB
+  # A node must finish a relay request within this time.
+  hopTimeout: 30s
+
+# Prometheus metrics at http://<host>:<port>/metrics. Keep the host on loopback unless a
+# firewall guards the port.
+metrics:
+  enabled: true
+  host: 127.0.0.1
+  port: 9464
+
+# GET /health on the metrics host and port: {"ok", "peerId", "connections", "uptime"}.
+health:
+  enabled: true
+
+# JSON log lines on stdout: fatal, error, warn, info, debug, trace or silent.
+log:
+  level: info
+
+# The username directory this relay serves.
+directory:
+  enabled: true
+  # open: anyone may register; invite: only with one of inviteCodes; pow: after a proof of work.
+  registration: open
+  inviteCodes: []
+  # Leading zero bits the proof of work must have (registration: pow).
+  powDifficulty: 20
+  # A name not renewed within this time becomes free again.
+  nameTtl: 365d
+  rateLimits:
+    registrationsPerPeerPerHour: 5
+    lookupsPerPeerPerMinute: 120
+`
+}

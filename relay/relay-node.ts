@@ -1,0 +1,287 @@
+/**
+ * A running relay: the shared libp2p host in DHT server mode, a circuit relay server,
+ * gossipsub with peer exchange, a persistent key and LevelDB store in its data dir, the
+ * operations endpoint (/metrics, /health), a status file, and JSON logs.
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  type CircuitRelayService,
+  circuitRelayServer,
+  RELAY_V2_STOP_CODEC,
+} from '@libp2p/circuit-relay-v2'
+import type { PeerId } from '@libp2p/interface'
+import type { ServiceFactoryMap } from 'libp2p'
+import { type RelayBootstrap, relayBootstrap } from '../node/bootstrap.ts'
+import { createHost, type Host } from '../node/host.ts'
+import { openStorage, type Storage } from '../node/storage.ts'
+import type { RelayConfig } from './config.ts'
+import { DataDirLockedError } from './errors.ts'
+import { createRelayLogger, type RelayLogger } from './logger.ts'
+import { RelayMetrics } from './metrics.ts'
+import { OpsServer, type RelayHealth } from './ops-server.ts'
+import { loadOrCreateRelayKey } from './relay-key.ts'
+import { removeRelayStatus, writeRelayStatus } from './status-file.ts'
+
+// A type alias, not an interface: libp2p's ServiceMap needs an index-signature-compatible type.
+export type RelayServices = {
+  circuitRelay: CircuitRelayService
+  relayBootstrap: RelayBootstrap
+}
+
+export type RelayHost<Extra extends Record<string, unknown> = Record<string, never>> = Host<
+  RelayServices & Extra
+>
+
+/** What a service mounted on the relay (such as the username directory) may use. */
+export interface RelayServiceContext {
+  config: RelayConfig
+  /** Register the service's counters here; they appear on /metrics. */
+  metrics: RelayMetrics
+  /** The relay's database; take a sublevel of your own (`storage.sublevel('directory')`). */
+  storage: Storage
+  logger: RelayLogger
+}
+
+export type ExtraServices<Extra extends Record<string, unknown>> =
+  | ServiceFactoryMap<Extra>
+  | ((context: RelayServiceContext) => ServiceFactoryMap<Extra>)
+
+export interface RelayNodeInit<Extra extends Record<string, unknown> = Record<string, never>> {
+  config: RelayConfig
+  /** More libp2p services to run on the relay, or a function of the relay's context making them. */
+  extraServices?: ExtraServices<Extra>
+  /** @default JSON lines on stdout at `config.log.level` */
+  logger?: RelayLogger
+}
+
+export interface RelayStatus {
+  peerId: string
+  /** Full multiaddrs ending in /p2p/<peer id>: what nodes pass to `--relay`. */
+  multiaddrs: string[]
+  connections: number
+  peers: number
+  reservations: number
+  circuits: number
+  startedAt: number
+  /** Seconds since start. */
+  uptime: number
+  metricsUrl: string | null
+  healthUrl: string | null
+}
+
+export class RelayNode<Extra extends Record<string, unknown> = Record<string, never>> {
+  readonly config: RelayConfig
+  readonly logger: RelayLogger
+  /** Present when `metrics.enabled`; services may add their metrics to it. */
+  readonly metrics?: RelayMetrics
+  private readonly init: RelayNodeInit<Extra>
+  private storage?: Storage
+  private hostInstance?: RelayHost<Extra>
+  private ops?: OpsServer
+  private startedAt = 0
+  private stopping?: Promise<void>
+
+  constructor(init: RelayNodeInit<Extra>) {
+    this.init = init
+    this.config = init.config
+    this.logger = init.logger ?? createRelayLogger(init.config.log.level)
+    if (init.config.metrics.enabled) this.metrics = new RelayMetrics()
+  }
+
+  get host(): RelayHost<Extra> {
+    if (this.hostInstance == null) throw new Error('the relay is not started')
+    return this.hostInstance
+  }
+
+  get peerId(): PeerId {
+    return this.host.peerId
+  }
+
+  async start(): Promise<void> {
+    const { config } = this
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
+    const key = await loadOrCreateRelayKey(config.dataDir)
+    if (key.looseMode != null) {
+      this.logger.warn(
+        { mode: key.looseMode.toString(8) },
+        'relay.key is readable by other users; run chmod 600 on it',
+      )
+    }
+    try {
+      this.storage = await openStorage(join(config.dataDir, 'db'))
+    } catch (err) {
+      if ((err as Error).name !== 'DataDirLockedError') throw err
+      throw new DataDirLockedError(
+        `the relay data dir ${config.dataDir} is in use by another process: is a relay already running on it?`,
+      )
+    }
+    try {
+      this.hostInstance = await this.createHost(key.privateKey)
+      this.watchPeers()
+      await this.host.start()
+      this.startedAt = Date.now()
+      await this.startOps()
+      await this.writeStatus()
+      this.host.addEventListener('self:peer:update', this.onSelfUpdate)
+    } catch (err) {
+      await this.releaseResources()
+      throw err
+    }
+    const status = this.status()
+    this.logger.info(
+      { peerId: status.peerId, multiaddrs: status.multiaddrs, metricsUrl: status.metricsUrl },
+      'relay started',
+    )
+  }
+
+  /** Stops once; later calls wait for the same shutdown. */
+  async stop(reason = 'stopped'): Promise<void> {
+    this.stopping ??= (async () => {
+      this.logger.info({ reason }, 'relay stopping')
+      await this.releaseResources()
+      this.logger.info('relay stopped')
+    })()
+    return this.stopping
+  }
+
+  status(): RelayStatus {
+    const connections = this.host.getConnections()
+    return {
+      peerId: this.peerId.toString(),
+      multiaddrs: this.multiaddrs(),
+      connections: connections.length,
+      peers: new Set(connections.map((c) => c.remotePeer.toString())).size,
+      reservations: this.host.services.circuitRelay.reservations.size,
+      circuits: this.circuits(),
+      startedAt: this.startedAt,
+      uptime: Math.round((Date.now() - this.startedAt) / 1000),
+      metricsUrl:
+        this.ops != null && this.config.metrics.enabled ? `${this.ops.url}/metrics` : null,
+      healthUrl: this.ops != null && this.config.health.enabled ? `${this.ops.url}/health` : null,
+    }
+  }
+
+  health(): RelayHealth {
+    const { peerId, connections, peers, reservations, uptime } = this.status()
+    return { ok: this.host.status === 'started', peerId, connections, peers, reservations, uptime }
+  }
+
+  multiaddrs(): string[] {
+    return this.host.getMultiaddrs().map((ma) => ma.toString())
+  }
+
+  private async createHost(privateKey: Parameters<typeof createHost>[0]['privateKey']) {
+    const { config } = this
+    const relayLimits = config.circuitRelay
+    const services = {
+      circuitRelay: circuitRelayServer({
+        hopTimeout: relayLimits.hopTimeout,
+        reservations: {
+          maxReservations: relayLimits.maxReservations,
+          reservationTtl: relayLimits.reservationTtl,
+          defaultDurationLimit: relayLimits.durationLimit,
+          defaultDataLimit: BigInt(relayLimits.dataLimit),
+        },
+      }),
+      relayBootstrap: relayBootstrap({ relays: config.peers }),
+      ...this.extraServices(),
+    } as ServiceFactoryMap<RelayServices & Extra>
+    return createHost<RelayServices & Extra>(
+      {
+        privateKey,
+        datastore: this.storage!.datastore,
+        listen: config.listen,
+        announce: config.announce,
+        dhtServer: true,
+        allowPrivateAddresses: config.allowPrivateAddresses,
+        connectionLimits: config.limits,
+        gossipPeerExchange: true,
+        metrics: this.metrics?.libp2pMetrics(),
+      },
+      services,
+    )
+  }
+
+  private extraServices(): ServiceFactoryMap<Extra> | undefined {
+    const extra = this.init.extraServices
+    if (typeof extra !== 'function') return extra
+    return extra({
+      config: this.config,
+      metrics: this.metrics ?? new RelayMetrics(),
+      storage: this.storage!,
+      logger: this.logger,
+    })
+  }
+
+  private watchPeers(): void {
+    this.host.addEventListener('peer:connect', (evt) => {
+      this.metrics?.peerConnects.inc()
+      this.logger.debug({ peer: evt.detail.toString() }, 'peer connected')
+    })
+    this.host.addEventListener('peer:disconnect', (evt) => {
+      this.metrics?.peerDisconnects.inc()
+      this.logger.debug({ peer: evt.detail.toString() }, 'peer disconnected')
+    })
+    this.metrics?.observe({
+      connections: () => {
+        const counts = { inbound: 0, outbound: 0 }
+        for (const connection of this.host.getConnections()) counts[connection.direction]++
+        return counts
+      },
+      peers: () => this.status().peers,
+      reservations: () => this.host.services.circuitRelay.reservations.size,
+      circuits: () => this.circuits(),
+    })
+  }
+
+  /** Each relayed connection is piped through one outbound stop stream to its target. */
+  private circuits(): number {
+    let count = 0
+    for (const connection of this.host.getConnections()) {
+      for (const stream of connection.streams) {
+        if (stream.protocol === RELAY_V2_STOP_CODEC && stream.direction === 'outbound') count++
+      }
+    }
+    return count
+  }
+
+  private async startOps(): Promise<void> {
+    const { metrics: metricsConfig, health } = this.config
+    if (!metricsConfig.enabled && !health.enabled) return
+    this.ops = new OpsServer({
+      host: metricsConfig.host,
+      port: metricsConfig.port,
+      metrics: this.metrics,
+      health: health.enabled ? () => this.health() : undefined,
+    })
+    await this.ops.start()
+  }
+
+  private readonly onSelfUpdate = (): void => {
+    this.writeStatus().catch((err: Error) =>
+      this.logger.error({ err }, 'could not update the relay status file'),
+    )
+  }
+
+  private async writeStatus(): Promise<void> {
+    const status = this.status()
+    await writeRelayStatus(this.config.dataDir, {
+      pid: process.pid,
+      peerId: status.peerId,
+      multiaddrs: status.multiaddrs,
+      startedAt: status.startedAt,
+      healthUrl: status.healthUrl,
+      metricsUrl: status.metricsUrl,
+    })
+  }
+
+  private async releaseResources(): Promise<void> {
+    this.hostInstance?.removeEventListener('self:peer:update', this.onSelfUpdate)
+    if (this.startedAt !== 0) await removeRelayStatus(this.config.dataDir)
+    await this.ops?.stop()
+    this.ops = undefined
+    await this.hostInstance?.stop()
+    await this.storage?.close()
+  }
+}
