@@ -69,3 +69,21 @@ export const MAILBOX_RECORD_DOMAIN = '/tokenim/mailbox/1.0.0'
 
 /** Signing domain of a PublishedPrekeys bundle wrapped in a SignedRecord. */
 export const PREKEY_BUNDLE_DOMAIN = '/tokenim/prekeys/1.0.0'
+
+/** Room catch-up: "send me the room events after these heads", served by members. */
+export const ROOM_SYNC_PROTOCOL = '/tokenim/room-sync/1.0.0'
+
+/** Delivery of sealed room sender keys from one member to another, with an ack. */
+export const ROOM_KEYS_PROTOCOL = '/tokenim/room-keys/1.0.0'
+
+/** Signing domain of a RoomEvent (room ops and messages). */
+export const ROOM_EVENT_DOMAIN = '/tokenim/room-event/1.0.0'
+
+/** Signing domain of a RoomKeyBundle (a member's sender key, for one other member). */
+export const ROOM_KEY_BUNDLE_DOMAIN = '/tokenim/room-key-bundle/1.0.0'
+
+/** Signing domain of an invite proof: the invite key's signature over (room id, joiner key). */
+export const ROOM_INVITE_DOMAIN = '/tokenim/room-invite/1.0.0'
+
+/** HKDF info of a SealedBox (a payload sealed to one identity key). */
+export const SEALED_BOX_INFO = '/tokenim/sealed-box/1.0.0'

@@ -75,3 +75,30 @@ export const MAX_PREKEY_RECORD_SIZE = 4 * KIB
 
 /** Most one-time prekeys one published bundle lists. */
 export const MAX_PUBLISHED_ONE_TIME_PREKEYS = 32
+
+/** Largest text of one room message, UTF-8 bytes; the rest of MAX_ROOM_MESSAGE_SIZE is headers. */
+export const MAX_ROOM_TEXT_SIZE = MAX_ROOM_MESSAGE_SIZE - 2 * KIB
+
+/** Longest room name, in characters. */
+export const MAX_ROOM_NAME_LENGTH = 100
+
+/** Most causal links (ids of the latest events seen) one room event carries. */
+export const MAX_ROOM_EVENT_DEPS = 8
+
+/** Most members a room holds; joins and adds beyond it have no effect. */
+export const MAX_ROOM_MEMBERS = 1000
+
+/**
+ * Furthest ahead of the next expected index a sender-key message may be: a receiver derives
+ * and keeps at most this many skipped keys per sender key, so a forged index costs it little.
+ */
+export const MAX_ROOM_KEY_SKIP = 2000
+
+/** Most events one room-sync answer carries; the requester asks again for the rest. */
+export const MAX_ROOM_SYNC_EVENTS = 500
+
+/** Most heads (one per author) one room-sync request or answer names. */
+export const MAX_ROOM_SYNC_HEADS = MAX_ROOM_MEMBERS * 2
+
+/** Largest frame on the room-keys protocol (one sealed key bundle, or an ack). */
+export const MAX_ROOM_KEY_FRAME_SIZE = 2 * KIB

@@ -1,0 +1,133 @@
+/**
+ * Room membership as a CRDT: the state is a pure function of the set of op events, computed
+ * by replaying them in the events' total order (lamport, author, id). Every member that holds
+ * the same ops computes the same members, names and roles, whatever order the ops arrived in.
+ *
+ * Each op is checked against the state just before it in that order; an op whose author
+ * lacks the right at that point changes nothing (it stays in the log, so the replay stays
+ * the same everywhere). Rules:
+ * - CREATE (the first event) makes its author the owner.
+ * - JOIN: anyone not banned, in an open room; in an invite-only room only with a valid
+ *   invite proof.
+ * - ADD: owner or admin; lifts a ban.
+ * - REMOVE: owner or admin; the owner cannot be removed, and only the owner removes admins.
+ *   The removed key is banned (it cannot JOIN again until an owner or admin ADDs it).
+ * - LEAVE: any member (the owner too: the room then has no owner, admins keep their rights).
+ * - PROMOTE / DEMOTE: owner only.
+ * - RENAME: owner or admin.
+ * Concurrent conflicting ops resolve by the total order: whichever comes first in it
+ * applies, and a later op whose author lost its right meanwhile does nothing. In particular
+ * two admins removing each other concurrently: the first removal wins, the second is void.
+ */
+import { MAX_ROOM_MEMBERS } from '../limits.ts'
+import { type RoomOp, RoomOpKind } from '../proto/room.ts'
+import { verifyInviteProof } from './room-event.ts'
+
+export type RoomRole = 'owner' | 'admin' | 'member'
+
+export interface MemberRecord {
+  role: RoomRole
+  /** Id (hex) of the op that made this key a member. */
+  since: string
+}
+
+export interface MembershipState {
+  name: string
+  inviteOnly: boolean
+  inviteKey?: Uint8Array
+  /** Hex key of the owner, until it leaves. */
+  owner?: string
+  /** Keyed by hex Ed25519 key. */
+  members: ReadonlyMap<string, MemberRecord>
+  banned: ReadonlySet<string>
+}
+
+/** What the replay needs of an op event. */
+export interface OpEventInput {
+  idHex: string
+  authorHex: string
+  author: Uint8Array
+  seq: number
+  op: RoomOp
+}
+
+/** The state a room's CREATE event sets up. */
+export function genesisState(create: OpEventInput): MembershipState {
+  return {
+    name: create.op.name,
+    inviteOnly: create.op.inviteOnly,
+    inviteKey: create.op.inviteOnly ? create.op.inviteKey : undefined,
+    owner: create.authorHex,
+    members: new Map([[create.authorHex, { role: 'owner', since: create.idHex }]]),
+    banned: new Set(),
+  }
+}
+
+/** The effect of one op on `state`: a new state, or undefined when the op changes nothing. */
+export function applyOp(
+  state: MembershipState,
+  event: OpEventInput,
+  roomId: Uint8Array,
+): MembershipState | undefined {
+  const { op, authorHex } = event
+  const author = state.members.get(authorHex)
+  const isAdmin = author?.role === 'owner' || author?.role === 'admin'
+  const targetHex = Buffer.from(op.target).toString('hex')
+  const target = state.members.get(targetHex)
+  switch (op.kind) {
+    case RoomOpKind.JOIN: {
+      if (author != null || state.banned.has(authorHex)) return undefined
+      if (state.members.size >= MAX_ROOM_MEMBERS) return undefined
+      if (state.inviteOnly) {
+        const proofOk =
+          state.inviteKey != null &&
+          verifyInviteProof(state.inviteKey, roomId, event.author, op.inviteProof)
+        if (!proofOk) return undefined
+      }
+      return withMember(state, authorHex, { role: 'member', since: event.idHex })
+    }
+    case RoomOpKind.ADD: {
+      if (!isAdmin || target != null || state.members.size >= MAX_ROOM_MEMBERS) return undefined
+      const banned = new Set(state.banned)
+      banned.delete(targetHex)
+      return { ...withMember(state, targetHex, { role: 'member', since: event.idHex }), banned }
+    }
+    case RoomOpKind.REMOVE: {
+      if (!isAdmin || target == null || target.role === 'owner') return undefined
+      if (target.role === 'admin' && author?.role !== 'owner') return undefined
+      const banned = new Set(state.banned).add(targetHex)
+      return { ...withoutMember(state, targetHex), banned }
+    }
+    case RoomOpKind.LEAVE: {
+      if (author == null) return undefined
+      const next = withoutMember(state, authorHex)
+      return state.owner === authorHex ? { ...next, owner: undefined } : next
+    }
+    case RoomOpKind.PROMOTE:
+    case RoomOpKind.DEMOTE: {
+      if (author?.role !== 'owner' || target == null || target.role === 'owner') return undefined
+      const role: RoomRole = op.kind === RoomOpKind.PROMOTE ? 'admin' : 'member'
+      if (target.role === role) return undefined
+      return withMember(state, targetHex, { ...target, role })
+    }
+    case RoomOpKind.RENAME: {
+      if (!isAdmin || op.name === state.name) return undefined
+      return { ...state, name: op.name }
+    }
+    default:
+      // A second CREATE, or a kind this version does not know: no effect.
+      return undefined
+  }
+}
+
+function withMember(state: MembershipState, key: string, record: MemberRecord): MembershipState {
+  const members = new Map(state.members)
+  members.set(key, record)
+  return { ...state, members }
+}
+
+function withoutMember(state: MembershipState, key: string): MembershipState {
+  const members = new Map(state.members)
+  members.delete(key)
+  return { ...state, members }
+}

@@ -1,0 +1,116 @@
+/** Making a room's events: its CREATE event, later ops, and encrypted messages. */
+import { type Ed25519KeyPair, ed25519KeyPairFromSeed, randomBytes } from '../crypto/index.ts'
+import type { RoomOp } from '../proto/room.ts'
+import { RoomOpKind } from '../proto/room.ts'
+import {
+  checkRoomName,
+  decodeRoomContent,
+  encodeRoomContent,
+  messageAssociatedData,
+  ROOM_NONCE_LENGTH,
+  type RoomEvent,
+  type SignedRoomEvent,
+  signRoomEvent,
+} from './room-event.ts'
+import type { RoomLog } from './room-log.ts'
+import type { ReceivedSenderKey, SenderKeyChain } from './sender-key.ts'
+
+export interface NewRoom {
+  genesis: SignedRoomEvent
+  /** The invite secret (Ed25519 seed) of an invite-only room. */
+  inviteSeed?: Uint8Array
+}
+
+/** A new room's CREATE event, signed by its owner. Its id is the room id. */
+export function createRoom(owner: Ed25519KeyPair, name: string, inviteOnly: boolean): NewRoom {
+  checkRoomName(name)
+  const inviteSeed = inviteOnly ? randomBytes(32) : undefined
+  const genesis = signRoomEvent(owner, {
+    roomId: new Uint8Array(0) as RoomEvent['roomId'],
+    seq: 1,
+    lamport: 1,
+    sentAtMs: Date.now(),
+    deps: [],
+    op: {
+      ...emptyOp(),
+      kind: RoomOpKind.CREATE,
+      name,
+      inviteOnly,
+      inviteKey: (inviteSeed != null
+        ? ed25519KeyPairFromSeed(inviteSeed).publicKey
+        : new Uint8Array(0)) as RoomOp['inviteKey'],
+      nonce: randomBytes(ROOM_NONCE_LENGTH) as RoomOp['nonce'],
+    },
+  })
+  return { genesis, inviteSeed }
+}
+
+export type OpFields = Pick<RoomOp, 'kind'> & Partial<Omit<RoomOp, 'kind'>>
+
+/** The next op event of `author` in `log`. */
+export function buildOp(
+  author: Ed25519KeyPair,
+  log: RoomLog,
+  op: OpFields,
+  now = Date.now(),
+): SignedRoomEvent {
+  return signRoomEvent(author, {
+    roomId: log.roomId as RoomEvent['roomId'],
+    ...nextFields(author, log),
+    sentAtMs: now,
+    op: { ...emptyOp(), ...op },
+  })
+}
+
+/** The next message event of `author` in `log`, encrypted with `chain` (which advances). */
+export function buildMessage(
+  author: Ed25519KeyPair,
+  log: RoomLog,
+  chain: SenderKeyChain,
+  text: string,
+  now = Date.now(),
+): SignedRoomEvent {
+  const sealed = chain.encrypt(
+    encodeRoomContent(text),
+    messageAssociatedData(log.roomId, author.publicKey),
+  )
+  return signRoomEvent(author, {
+    roomId: log.roomId as RoomEvent['roomId'],
+    ...nextFields(author, log),
+    sentAtMs: now,
+    message: sealed as RoomEvent['message'] & object,
+  })
+}
+
+/**
+ * The text of a message event, with the sender's chain as we hold it. Throws what
+ * ReceivedSenderKey.decrypt throws; the chain advances only on success.
+ */
+export function decryptMessage(event: SignedRoomEvent, key: ReceivedSenderKey): string {
+  const { message, roomId, author } = event.event
+  const plaintext = key.decrypt(
+    message!.index,
+    message!.ciphertext,
+    messageAssociatedData(roomId, author),
+  )
+  return decodeRoomContent(plaintext).text
+}
+
+function nextFields(author: Ed25519KeyPair, log: RoomLog) {
+  const { seq, lamport, deps } = log.nextEventFields(Buffer.from(author.publicKey).toString('hex'))
+  return { seq, lamport, deps: deps as RoomEvent['deps'] }
+}
+
+function emptyOp(): RoomOp {
+  const empty = new Uint8Array(0) as RoomOp['target']
+  return {
+    kind: RoomOpKind.JOIN,
+    target: empty,
+    name: '',
+    inviteOnly: false,
+    inviteKey: empty,
+    inviteProof: empty,
+    cutSeq: 0,
+    nonce: empty,
+  }
+}

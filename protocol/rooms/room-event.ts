@@ -1,0 +1,229 @@
+/**
+ * Room events: signed, content-addressed records of every room change (ops) and message.
+ * An event's id is the SHA-256 of its signed record, so the same bytes have the same id
+ * everywhere and gossipsub can drop duplicates by content; a room's id is its CREATE event's id.
+ */
+import { createHash } from 'node:crypto'
+import { decodeMessage, encodeMessage, openSignedRecord, signRecord } from '../codec.ts'
+import {
+  AEAD_TAG_LENGTH,
+  ED25519_PUBLIC_KEY_LENGTH,
+  ED25519_SIGNATURE_LENGTH,
+  type Ed25519KeyPair,
+  ed25519Sign,
+  ed25519Verify,
+} from '../crypto/index.ts'
+import { MalformedMessageError } from '../errors.ts'
+import { ROOM_EVENT_DOMAIN, ROOM_INVITE_DOMAIN, ROOM_TOPIC_PREFIX } from '../ids.ts'
+import {
+  MAX_ROOM_EVENT_DEPS,
+  MAX_ROOM_MESSAGE_SIZE,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_ROOM_TEXT_SIZE,
+} from '../limits.ts'
+import {
+  RoomContent,
+  type RoomEvent,
+  RoomEvent as RoomEventCodec,
+  RoomOpKind,
+} from '../proto/room.ts'
+import { SENDER_KEY_ID_LENGTH } from './sender-key.ts'
+
+export type { RoomCiphertext, RoomEvent, RoomOp } from '../proto/room.ts'
+export { RoomOpKind } from '../proto/room.ts'
+
+export const ROOM_ID_LENGTH = 32
+export const EVENT_ID_LENGTH = 32
+export const ROOM_NONCE_LENGTH = 16
+
+/** An event whose signature and shape were checked. */
+export interface SignedRoomEvent {
+  /** SHA-256 of `bytes`. */
+  id: Uint8Array
+  idHex: string
+  /** The signed record, as published and stored. */
+  bytes: Uint8Array
+  event: RoomEvent
+  authorHex: string
+}
+
+export function eventIdOf(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(bytes).digest())
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex')
+}
+
+export function fromHex(hex: string): Uint8Array {
+  return new Uint8Array(Buffer.from(hex, 'hex'))
+}
+
+/** The gossipsub topic of a room. */
+export function roomTopic(roomId: Uint8Array | string): string {
+  return ROOM_TOPIC_PREFIX + (typeof roomId === 'string' ? roomId : toHex(roomId))
+}
+
+/** Fields of an event before signing; the author is the signer. */
+export type UnsignedRoomEvent = Omit<RoomEvent, 'author'>
+
+/** Signs `event` as `author` and checks the result as a receiver would. */
+export function signRoomEvent(author: Ed25519KeyPair, event: UnsignedRoomEvent): SignedRoomEvent {
+  const payload = encodeMessage(
+    RoomEventCodec,
+    { ...event, author: author.publicKey as RoomEvent['author'] },
+    { maxSize: MAX_ROOM_MESSAGE_SIZE, what: 'room event' },
+  )
+  const bytes = signRecord(author, payload, ROOM_EVENT_DOMAIN, { maxSize: MAX_ROOM_MESSAGE_SIZE })
+  return openRoomEvent(bytes)
+}
+
+/**
+ * Decodes a signed event, verifies its signature and checks its shape. Throws
+ * OversizedMessageError, MalformedMessageError or InvalidSignatureError. Whether the author
+ * may write it is for the room's log to decide.
+ */
+export function openRoomEvent(bytes: Uint8Array): SignedRoomEvent {
+  const record = openSignedRecord(bytes, ROOM_EVENT_DOMAIN, MAX_ROOM_MESSAGE_SIZE)
+  if (record.version !== 1) {
+    throw new MalformedMessageError(`room event version ${record.version} is not supported`)
+  }
+  const event = decodeMessage(RoomEventCodec, record.payload, {
+    maxSize: MAX_ROOM_MESSAGE_SIZE,
+    what: 'room event',
+    limits: { deps: MAX_ROOM_EVENT_DEPS },
+  })
+  if (!equalBytes(event.author, record.publicKey)) {
+    throw new MalformedMessageError('room event author is not its signer')
+  }
+  checkEvent(event)
+  const id = eventIdOf(bytes)
+  return { id, idHex: toHex(id), bytes, event, authorHex: toHex(event.author) }
+}
+
+function checkEvent(event: RoomEvent): void {
+  const fail = (why: string): never => {
+    throw new MalformedMessageError(`room event ${why}`)
+  }
+  if (event.seq < 1) fail('seq must start at 1')
+  if (!Number.isSafeInteger(event.lamport) || event.lamport < 1) fail('lamport must be >= 1')
+  if (!Number.isSafeInteger(event.sentAtMs)) fail('time is out of range')
+  for (const dep of event.deps) {
+    if (dep.length !== EVENT_ID_LENGTH) fail(`dependency must be a ${EVENT_ID_LENGTH}-byte id`)
+  }
+  if ((event.op == null) === (event.message == null)) fail('must carry exactly one op or message')
+  const isCreate = event.op?.kind === RoomOpKind.CREATE
+  if (isCreate) {
+    if (event.roomId.length !== 0) fail('CREATE must not name a room id')
+    if (event.seq !== 1 || event.lamport !== 1 || event.deps.length > 0) {
+      fail("CREATE must be its author's first event, with lamport 1 and no dependencies")
+    }
+  } else if (event.roomId.length !== ROOM_ID_LENGTH) {
+    fail(`room id must be ${ROOM_ID_LENGTH} bytes`)
+  }
+  if (event.message != null) {
+    const { keyId, ciphertext } = event.message
+    if (keyId.length !== SENDER_KEY_ID_LENGTH) fail('sender key id has the wrong length')
+    if (ciphertext.length < AEAD_TAG_LENGTH) fail('ciphertext is shorter than its tag')
+    return
+  }
+  const op = event.op!
+  const needsTarget = [RoomOpKind.ADD, RoomOpKind.REMOVE, RoomOpKind.PROMOTE, RoomOpKind.DEMOTE]
+  if (!Object.values(RoomOpKind).includes(op.kind)) fail('op kind is unknown')
+  if (needsTarget.includes(op.kind) !== (op.target.length === ED25519_PUBLIC_KEY_LENGTH)) {
+    fail('op target must be a 32-byte key exactly for add, remove, promote and demote')
+  }
+  const named = op.kind === RoomOpKind.CREATE || op.kind === RoomOpKind.RENAME
+  if (named) checkRoomName(op.name)
+  else if (op.name !== '') fail('only create and rename carry a name')
+  if (isCreate) {
+    if (op.nonce.length !== ROOM_NONCE_LENGTH) fail('CREATE nonce has the wrong length')
+    if (op.inviteOnly !== (op.inviteKey.length === ED25519_PUBLIC_KEY_LENGTH)) {
+      fail('CREATE carries an invite key exactly when the room is invite-only')
+    }
+  } else if (op.nonce.length > 0 || op.inviteKey.length > 0 || op.inviteOnly) {
+    fail('only CREATE carries a nonce or invite settings')
+  }
+  if (op.inviteProof.length !== 0) {
+    if (op.kind !== RoomOpKind.JOIN) fail('only JOIN carries an invite proof')
+    if (op.inviteProof.length !== ED25519_SIGNATURE_LENGTH)
+      fail('invite proof has the wrong length')
+  }
+  if (op.cutSeq !== 0 && op.kind !== RoomOpKind.REMOVE) fail('only REMOVE carries a cut')
+}
+
+/** Throws MalformedMessageError for an empty or too long name, or one with control characters. */
+export function checkRoomName(name: string): void {
+  const length = [...name].length
+  if (length === 0 || length > MAX_ROOM_NAME_LENGTH || name.trim() !== name) {
+    throw new MalformedMessageError(
+      `a room name must be 1-${MAX_ROOM_NAME_LENGTH} characters without leading or trailing spaces`,
+    )
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw new MalformedMessageError('a room name must not contain control characters')
+  }
+}
+
+/** The bytes an invite proof signs: the domain, a zero byte, the room id and the joiner. */
+function inviteProofInput(roomId: Uint8Array, joiner: Uint8Array): Uint8Array {
+  return new Uint8Array(
+    Buffer.concat([Buffer.from(ROOM_INVITE_DOMAIN), Buffer.of(0), roomId, joiner]),
+  )
+}
+
+/** Proof, made with the invite secret, that `joiner` was given the room's invite. */
+export function makeInviteProof(
+  invite: Ed25519KeyPair,
+  roomId: Uint8Array,
+  joiner: Uint8Array,
+): Uint8Array {
+  return ed25519Sign(invite.privateKey, inviteProofInput(roomId, joiner))
+}
+
+export function verifyInviteProof(
+  inviteKey: Uint8Array,
+  roomId: Uint8Array,
+  joiner: Uint8Array,
+  proof: Uint8Array,
+): boolean {
+  return ed25519Verify(inviteKey, inviteProofInput(roomId, joiner), proof)
+}
+
+/** Encodes a room message's plaintext, refusing text over MAX_ROOM_TEXT_SIZE. */
+export function encodeRoomContent(text: string): Uint8Array {
+  if (Buffer.byteLength(text, 'utf8') > MAX_ROOM_TEXT_SIZE) {
+    throw new MalformedMessageError(`a room message is at most ${MAX_ROOM_TEXT_SIZE} bytes of text`)
+  }
+  return encodeMessage(RoomContent, { text }, { maxSize: MAX_ROOM_MESSAGE_SIZE })
+}
+
+export function decodeRoomContent(bytes: Uint8Array): { text: string } {
+  return decodeMessage(RoomContent, bytes, { maxSize: MAX_ROOM_MESSAGE_SIZE, what: 'room content' })
+}
+
+/** Associated data of a message's ciphertext: it belongs to this room and this author. */
+export function messageAssociatedData(roomId: Uint8Array, author: Uint8Array): Uint8Array {
+  const ad = new Uint8Array(roomId.length + author.length)
+  ad.set(roomId, 0)
+  ad.set(author, roomId.length)
+  return ad
+}
+
+/** Total order of events: lamport, then author key, then id (bytewise). */
+export function compareEvents(a: SignedRoomEvent, b: SignedRoomEvent): number {
+  return (
+    a.event.lamport - b.event.lamport ||
+    compareBytes(a.event.author, b.event.author) ||
+    compareBytes(a.id, b.id)
+  )
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b)
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0
+}

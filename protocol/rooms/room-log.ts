@@ -1,0 +1,364 @@
+/**
+ * One room's events, in the order every member shows them, with the membership they imply.
+ *
+ * Order: the total order of compareEvents (lamport, author, id). Every author stamps its
+ * event with a lamport above everything it had seen, and links the latest events it had
+ * seen (deps), so a reply always sorts after what it answers, and concurrent events sort the
+ * same way everywhere. An event is "ready" once every event it links is here and ready: until
+ * then it is held, not shown, and a sync fetches what is missing.
+ *
+ * Validity of a message is a function of the ops in the log, never of arrival order: its
+ * author must be a member in the membership state just before it in the total order, and a
+ * later REMOVE or LEAVE of that author must not cut it off (see RoomOp.cut_seq). So members
+ * that hold the same events show the same history.
+ */
+import { MalformedMessageError } from '../errors.ts'
+import { MAX_ROOM_EVENT_DEPS } from '../limits.ts'
+import { RoomOpKind } from '../proto/room.ts'
+import {
+  applyOp,
+  genesisState,
+  type MembershipState,
+  type OpEventInput,
+  type RoomRole,
+} from './membership.ts'
+import {
+  compareEvents,
+  equalBytes,
+  type SignedRoomEvent,
+  toHex,
+  verifyInviteProof,
+} from './room-event.ts'
+
+export type IngestResult =
+  | { status: 'added'; event: SignedRoomEvent; membershipChanged: boolean }
+  | { status: 'duplicate' }
+  /** Another event already holds this author's seq: the author signed two different events. */
+  | { status: 'conflict'; reason: string }
+  /** Provably not acceptable here, whatever else arrives later. */
+  | { status: 'refused'; reason: string }
+
+/**
+ * How an event's author stands, for a gossip validator deciding before it stores anything:
+ * a `member` (now, or just before the event), a `stranger` (not a member, but the key
+ * appears in the room's ops or the event links events we lack, so a missing op may yet make
+ * it one), or an `outsider` (never part of the room as far as a complete past shows).
+ */
+export type AuthorStanding = 'member' | 'stranger' | 'outsider'
+
+export interface RoomHeadValue {
+  authorHex: string
+  seq: number
+}
+
+/** The fields a new event of ours must carry to fit after everything we hold. */
+export interface NextEventFields {
+  seq: number
+  lamport: number
+  deps: Uint8Array[]
+}
+
+interface TimelineEntry {
+  event: SignedRoomEvent
+  /** State after this op (and every op before it). */
+  state: MembershipState
+  effective: boolean
+}
+
+interface Ending {
+  event: SignedRoomEvent
+  cut: number
+}
+
+export class RoomLog {
+  readonly roomId: Uint8Array
+  readonly roomIdHex: string
+  readonly genesis: SignedRoomEvent
+  private readonly events = new Map<string, SignedRoomEvent>()
+  private readonly order: SignedRoomEvent[] = []
+  private readonly byAuthor = new Map<string, Map<number, SignedRoomEvent>>()
+  private readonly maxSeq = new Map<string, number>()
+  private readonly referenced = new Set<string>()
+  private readonly tips = new Set<string>()
+  private readonly readyIds = new Set<string>()
+  private readonly waiting = new Map<string, Set<string>>()
+  private readonly timeline: TimelineEntry[] = []
+  private endings = new Map<string, Ending[]>()
+  private maxLamport = 0
+
+  /** Throws MalformedMessageError if `genesis` is not a CREATE event. */
+  constructor(genesis: SignedRoomEvent) {
+    if (genesis.event.op?.kind !== RoomOpKind.CREATE) {
+      throw new MalformedMessageError('a room starts with a CREATE event')
+    }
+    this.genesis = genesis
+    this.roomId = genesis.id
+    this.roomIdHex = genesis.idHex
+    this.timeline.push({ event: genesis, state: genesisState(opInput(genesis)), effective: true })
+    this.store(genesis)
+  }
+
+  get size(): number {
+    return this.order.length
+  }
+
+  /** Membership after every op we hold. */
+  membership(): MembershipState {
+    return this.timeline[this.timeline.length - 1].state
+  }
+
+  roleOf(keyHex: string): RoomRole | undefined {
+    return this.membership().members.get(keyHex)?.role
+  }
+
+  has(idHex: string): boolean {
+    return this.events.has(idHex)
+  }
+
+  get(idHex: string): SignedRoomEvent | undefined {
+    return this.events.get(idHex)
+  }
+
+  /** Every event, in the total order. */
+  ordered(): readonly SignedRoomEvent[] {
+    return this.order
+  }
+
+  isReady(idHex: string): boolean {
+    return this.readyIds.has(idHex)
+  }
+
+  /** Events held because an event they link is missing. */
+  heldCount(): number {
+    return this.order.length - this.readyIds.size
+  }
+
+  /** Highest seq of the author's events we hold. */
+  lastSeqOf(authorHex: string): number {
+    return this.maxSeq.get(authorHex) ?? 0
+  }
+
+  /** Whether an op took effect in the replay. */
+  isEffectiveOp(idHex: string): boolean {
+    return this.timeline.find((entry) => entry.event.idHex === idHex)?.effective ?? false
+  }
+
+  /** Membership just before `event` in the total order. */
+  stateBefore(event: SignedRoomEvent): MembershipState {
+    let low = 0
+    let high = this.timeline.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (compareEvents(this.timeline[mid].event, event) < 0) low = mid + 1
+      else high = mid
+    }
+    return this.timeline[Math.max(0, low - 1)].state
+  }
+
+  /**
+   * Whether a message belongs in the history: its author was a member just before it, and
+   * no later removal or leave of its author cuts it off.
+   */
+  isValidMessage(event: SignedRoomEvent): boolean {
+    if (!this.stateBefore(event).members.has(event.authorHex)) return false
+    const ending = this.endings
+      .get(event.authorHex)
+      ?.find((candidate) => compareEvents(candidate.event, event) > 0)
+    return ending == null || event.event.seq <= ending.cut
+  }
+
+  authorStanding(event: SignedRoomEvent): AuthorStanding {
+    const key = event.authorHex
+    if (event.event.op?.kind === RoomOpKind.JOIN) return 'member'
+    if (this.membership().members.has(key) || this.stateBefore(event).members.has(key)) {
+      return 'member'
+    }
+    const known = this.timeline.some(
+      ({ event: op }) => op.authorHex === key || toHex(op.event.op!.target) === key,
+    )
+    const pastComplete = event.event.deps.every((dep) => this.readyIds.has(toHex(dep)))
+    return known || !pastComplete ? 'stranger' : 'outsider'
+  }
+
+  /**
+   * Adds a checked (signed, well-formed) event. Refuses only what can never be valid in this
+   * room whatever else arrives (another room, a second CREATE, a JOIN without its invite
+   * proof); whether a message counts is decided by position (isValidMessage), so the same
+   * events give the same history in any arrival order.
+   */
+  ingest(event: SignedRoomEvent): IngestResult {
+    if (this.events.has(event.idHex)) return { status: 'duplicate' }
+    if (!equalBytes(event.event.roomId, this.roomId)) {
+      return { status: 'refused', reason: 'the event belongs to another room' }
+    }
+    const existing = this.byAuthor.get(event.authorHex)?.get(event.event.seq)
+    if (existing != null) {
+      return { status: 'conflict', reason: `two events of one author have seq ${event.event.seq}` }
+    }
+    const op = event.event.op
+    if (op?.kind === RoomOpKind.CREATE) {
+      return { status: 'refused', reason: 'a room has a single CREATE event' }
+    }
+    const state = this.membership()
+    if (
+      op?.kind === RoomOpKind.JOIN &&
+      state.inviteOnly &&
+      !verifyInviteProof(state.inviteKey!, this.roomId, event.event.author, op.inviteProof)
+    ) {
+      return { status: 'refused', reason: 'the join carries no valid invite proof' }
+    }
+    this.store(event)
+    const membershipChanged = op != null && this.replayFrom(event)
+    return { status: 'added', event, membershipChanged }
+  }
+
+  /** Per author, every seq up to `seq` is here: what we ask others to send beyond. */
+  heads(): RoomHeadValue[] {
+    const heads: RoomHeadValue[] = []
+    for (const [authorHex, seqs] of this.byAuthor) {
+      let seq = 0
+      while (seqs.has(seq + 1)) seq++
+      heads.push({ authorHex, seq })
+    }
+    return heads
+  }
+
+  /** Events beyond `heads` (absent authors: all of theirs), first in total order, at most `limit`. */
+  eventsAfter(heads: ReadonlyMap<string, number>, limit: number): SignedRoomEvent[] {
+    const found: SignedRoomEvent[] = []
+    for (const [authorHex, seqs] of this.byAuthor) {
+      const known = heads.get(authorHex) ?? 0
+      for (const [seq, event] of seqs) if (seq > known) found.push(event)
+    }
+    return found.sort(compareEvents).slice(0, limit)
+  }
+
+  /** Whether `heads` (another member's) names an event we do not hold. */
+  lacksAnyOf(heads: ReadonlyMap<string, number>): boolean {
+    for (const [authorHex, seq] of heads) if (seq > this.lastSeqOf(authorHex)) return true
+    return false
+  }
+
+  /** seq, lamport and deps for the next event by `authorHex`. */
+  nextEventFields(authorHex: string): NextEventFields {
+    // The latest op is always linked, so whoever checks this event knows the membership
+    // its author knew.
+    const latestOp = this.timeline[this.timeline.length - 1].event
+    const tips = [...this.tips]
+      .filter((id) => id !== latestOp.idHex)
+      .map((id) => this.events.get(id)!)
+      .sort(compareEvents)
+      .slice(-(MAX_ROOM_EVENT_DEPS - 1))
+    const deps = [...tips, latestOp].sort(compareEvents).map((event) => event.id)
+    return { seq: this.lastSeqOf(authorHex) + 1, lamport: this.maxLamport + 1, deps }
+  }
+
+  private store(event: SignedRoomEvent): void {
+    this.events.set(event.idHex, event)
+    const seqs = this.byAuthor.get(event.authorHex) ?? new Map<number, SignedRoomEvent>()
+    seqs.set(event.event.seq, event)
+    this.byAuthor.set(event.authorHex, seqs)
+    this.maxSeq.set(event.authorHex, Math.max(this.lastSeqOf(event.authorHex), event.event.seq))
+    this.order.splice(this.insertionIndex(event), 0, event)
+    this.maxLamport = Math.max(this.maxLamport, event.event.lamport)
+    for (const dep of event.event.deps) {
+      const depHex = toHex(dep)
+      this.referenced.add(depHex)
+      this.tips.delete(depHex)
+    }
+    if (!this.referenced.has(event.idHex)) this.tips.add(event.idHex)
+    this.trackReadiness(event)
+  }
+
+  private insertionIndex(event: SignedRoomEvent): number {
+    let low = 0
+    let high = this.order.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (compareEvents(this.order[mid], event) < 0) low = mid + 1
+      else high = mid
+    }
+    return low
+  }
+
+  private trackReadiness(event: SignedRoomEvent): void {
+    const missing = event.event.deps.map(toHex).filter((dep) => !this.readyIds.has(dep))
+    if (missing.length > 0) {
+      for (const dep of missing) {
+        const children = this.waiting.get(dep) ?? new Set<string>()
+        children.add(event.idHex)
+        this.waiting.set(dep, children)
+      }
+      return
+    }
+    const released = [event.idHex]
+    while (released.length > 0) {
+      const id = released.pop()!
+      this.readyIds.add(id)
+      const children = this.waiting.get(id)
+      if (children == null) continue
+      this.waiting.delete(id)
+      for (const child of children) {
+        const childEvent = this.events.get(child)!
+        if (childEvent.event.deps.every((dep) => this.readyIds.has(toHex(dep)))) {
+          released.push(child)
+        }
+      }
+    }
+  }
+
+  /** Replays ops from `event`'s place on; returns whether the final membership changed. */
+  private replayFrom(event: SignedRoomEvent): boolean {
+    const before = this.membership()
+    let index = 1
+    while (index < this.timeline.length && compareEvents(this.timeline[index].event, event) < 0) {
+      index++
+    }
+    this.timeline.splice(index, 0, { event, state: before, effective: false })
+    for (let i = index; i < this.timeline.length; i++) {
+      const previous = this.timeline[i - 1].state
+      const next = applyOp(previous, opInput(this.timeline[i].event), this.roomId)
+      this.timeline[i] = {
+        event: this.timeline[i].event,
+        state: next ?? previous,
+        effective: next != null,
+      }
+    }
+    this.rebuildEndings()
+    return !sameMembership(before, this.membership())
+  }
+
+  private rebuildEndings(): void {
+    const endings = new Map<string, Ending[]>()
+    const add = (keyHex: string, ending: Ending) => {
+      const list = endings.get(keyHex) ?? []
+      list.push(ending)
+      endings.set(keyHex, list)
+    }
+    for (const { event, effective } of this.timeline) {
+      const op = event.event.op!
+      if (!effective) continue
+      if (op.kind === RoomOpKind.REMOVE) add(toHex(op.target), { event, cut: op.cutSeq })
+      if (op.kind === RoomOpKind.LEAVE) add(event.authorHex, { event, cut: event.event.seq })
+    }
+    this.endings = endings
+  }
+}
+
+function opInput(event: SignedRoomEvent): OpEventInput {
+  return {
+    idHex: event.idHex,
+    authorHex: event.authorHex,
+    author: event.event.author,
+    seq: event.event.seq,
+    op: event.event.op!,
+  }
+}
+
+function sameMembership(a: MembershipState, b: MembershipState): boolean {
+  if (a.name !== b.name || a.owner !== b.owner || a.members.size !== b.members.size) return false
+  for (const [key, record] of a.members) {
+    if (b.members.get(key)?.role !== record.role) return false
+  }
+  return true
+}
