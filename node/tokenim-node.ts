@@ -11,6 +11,13 @@ import {
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
 import { type RelayBootstrap, relayBootstrap, relaysFromNodeConfig } from './bootstrap.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
+import {
+  directoryDhtSelectors,
+  directoryDhtValidators,
+  directoryRoutes,
+  NodeDirectory,
+  signedInElsewhereEvent,
+} from './directory/index.ts'
 import { type ConnectionLimits, createHost, type Host } from './host.ts'
 import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index.ts'
 import { openStorage, type Storage } from './storage.ts'
@@ -56,6 +63,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   private storage?: Storage
   private hostInstance?: NodeHost
   private api?: LocalApiServer
+  private directoryInstance?: NodeDirectory
   private startedAt = 0
   private stopping?: Promise<void>
 
@@ -67,6 +75,12 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   get host(): NodeHost {
     if (this.hostInstance == null) throw new Error('node is not started')
     return this.hostInstance
+  }
+
+  /** Usernames and the single active session (node/directory). */
+  get directory(): NodeDirectory {
+    if (this.directoryInstance == null) throw new Error('node is not started')
+    return this.directoryInstance
   }
 
   get peerId(): string {
@@ -91,6 +105,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
           allowPrivateAddresses: this.init.allowPrivateAddresses,
           connectionLimits: this.init.connectionLimits,
           circuitRelayClient: true,
+          dhtValidators: directoryDhtValidators,
+          dhtSelectors: directoryDhtSelectors,
         },
         {
           relayBootstrap: relayBootstrap({
@@ -108,6 +124,19 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       })
       await this.host.start()
       this.startedAt = Date.now()
+      this.directoryInstance = new NodeDirectory({
+        host: this.host,
+        identity: this.init.identity,
+        store: this.storage.sublevel('directory'),
+        log: this.host.logger.forComponent('tokenim:directory'),
+        relays,
+        onSignedInElsewhere: (info) => {
+          const event = signedInElsewhereEvent(info)
+          this.emitEvent('session:signed-in-elsewhere', event)
+          void this.stop(event.reason)
+        },
+      })
+      await this.directoryInstance.start()
       if (this.init.apiPort !== false) await this.startApi(this.init.apiPort ?? 0)
     } catch (err) {
       await this.releaseResources()
@@ -162,6 +191,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         setImmediate(() => void this.stop('stopped through the local API'))
         return { stopping: true }
       },
+      ...directoryRoutes(this.directory),
     }
     this.api = new LocalApiServer({ port, routes })
     await this.api.start()
@@ -180,6 +210,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       await this.api.stop()
       this.api = undefined
     }
+    await this.directoryInstance?.stop()
     await this.hostInstance?.stop()
     await this.storage?.close()
   }

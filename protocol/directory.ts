@@ -500,6 +500,13 @@ export function openSessionNotice(
   return { announcement, supersededCounter: notice.supersededCounter }
 }
 
+/** protons types bytes fields as ArrayBuffer-backed; its writer copies from any Uint8Array. */
+export function wireBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer>
+export function wireBytes(bytes: Uint8Array | undefined): Uint8Array<ArrayBuffer> | undefined
+export function wireBytes(bytes: Uint8Array | undefined): Uint8Array<ArrayBuffer> | undefined {
+  return bytes as Uint8Array<ArrayBuffer> | undefined
+}
+
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 }

@@ -56,6 +56,8 @@ export interface NodeEventMap {
   'node:stopping': { reason: string }
   'peer:connected': { peerId: string }
   'peer:disconnected': { peerId: string }
+  /** The same identity was started on another device; this one may miss messages. */
+  'session:signed-in-elsewhere': SignedInElsewhereEvent
 }
 
 export type NodeEventType = keyof NodeEventMap
@@ -72,6 +74,90 @@ export const API_PATHS = {
   stop: '/v1/stop',
   events: '/v1/events',
 } as const
+
+/** The username directory's routes (see doc/usernames.md). */
+export const DIRECTORY_API_PATHS = {
+  /** POST RegisterNameRequest -> NameView (registers or renews). */
+  register: '/v1/directory/register',
+  /** POST ReleaseNameRequest -> NameView (the release record). */
+  release: '/v1/directory/release',
+  /** GET ?name=alice or ?name=alice@<relay peer id> -> LookupView. */
+  lookup: '/v1/directory/lookup',
+  /** GET ?prefix=&limit=&relay= -> SearchView. */
+  search: '/v1/directory/search',
+  /** PUT SetProfileRequest -> ProfileView (what was published). */
+  profile: '/v1/directory/profile',
+  /** GET -> NamesView: this node's own names. */
+  names: '/v1/directory/names',
+} as const
+
+/** A name as a relay vouches for it, already verified by the node. */
+export interface NameView {
+  /** Normalized name, e.g. `alice`. */
+  name: string
+  /** `name@<relay peer id>`: names are scoped to the relay that issued them. */
+  scopedName: string
+  /** The owner's PeerId and Ed25519 public key (hex). */
+  peerId: string
+  publicKey: string
+  relayPeerId: string
+  /** ms since the Unix epoch. */
+  issuedAt: number
+  expiresAt: number
+}
+
+/** Public profile fields; each only when its owner published it. */
+export interface ProfileView {
+  displayName?: string
+  bio?: string
+  /** Hex SHA-256 of the avatar image. */
+  avatarHash?: string
+  email?: string
+  gender?: string
+  age?: number
+}
+
+export interface LookupView extends NameView {
+  /** `relay`: answered by the issuing relay; `dht`: the relay was unreachable, the DHT's copy. */
+  source: 'relay' | 'dht'
+  profile?: ProfileView
+}
+
+export interface SearchView {
+  results: Array<NameView & { profile: ProfileView }>
+}
+
+export interface NamesView {
+  names: NameView[]
+}
+
+export interface RegisterNameRequest {
+  name: string
+  /** Relay multiaddr (ending in /p2p/<id>) or peer id; default: the first connected relay. */
+  relay?: string
+  inviteCode?: string
+}
+
+export interface ReleaseNameRequest {
+  /** Default: this node's only name. */
+  name?: string
+  relay?: string
+}
+
+export interface SetProfileRequest extends ProfileView {
+  relay?: string
+}
+
+export interface SignedInElsewhereEvent {
+  reason: string
+  /** The relay that reported the newer session. */
+  relayPeerId: string
+  /** This session's announcement counter and the newer one's (decimal strings). */
+  counter: string
+  newerCounter: string
+  /** Where the newer session said it can be reached. */
+  newerMultiaddrs: string[]
+}
 
 /** The WebSocket subprotocol of the event stream. */
 export const EVENTS_SUBPROTOCOL = 'tokenim'

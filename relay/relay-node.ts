@@ -16,6 +16,12 @@ import { type RelayBootstrap, relayBootstrap } from '../node/bootstrap.ts'
 import { createHost, type Host } from '../node/host.ts'
 import { openStorage, type Storage } from '../node/storage.ts'
 import type { RelayConfig } from './config.ts'
+import {
+  type DirectoryServer,
+  directoryDhtSelectors,
+  directoryDhtValidators,
+  directoryServer,
+} from './directory/index.ts'
 import { DataDirLockedError } from './errors.ts'
 import { createRelayLogger, type RelayLogger } from './logger.ts'
 import { RelayMetrics } from './metrics.ts'
@@ -27,6 +33,8 @@ import { removeRelayStatus, writeRelayStatus } from './status-file.ts'
 export type RelayServices = {
   circuitRelay: CircuitRelayService
   relayBootstrap: RelayBootstrap
+  /** The username directory; absent when `directory.enabled` is false. */
+  directory?: DirectoryServer
 }
 
 export type RelayHost<Extra extends Record<string, unknown> = Record<string, never>> = Host<
@@ -185,6 +193,15 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         },
       }),
       relayBootstrap: relayBootstrap({ relays: config.peers }),
+      ...(config.directory.enabled
+        ? {
+            directory: directoryServer({
+              store: this.storage!.sublevel('directory'),
+              policy: config.directory,
+              registry: this.metrics?.registry,
+            }),
+          }
+        : {}),
       ...this.extraServices(),
     } as ServiceFactoryMap<RelayServices & Extra>
     return createHost<RelayServices & Extra>(
@@ -197,6 +214,8 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         allowPrivateAddresses: config.allowPrivateAddresses,
         connectionLimits: config.limits,
         gossipPeerExchange: true,
+        dhtValidators: directoryDhtValidators,
+        dhtSelectors: directoryDhtSelectors,
         metrics: this.metrics?.libp2pMetrics(),
       },
       services,

@@ -1,5 +1,3 @@
-/* eslint-disable require-yield */
-
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import {
   decodeMessage,
@@ -1233,80 +1231,6 @@ export namespace Search {
   }
 }
 
-export interface SessionQuery {}
-
-export namespace SessionQuery {
-  let _codec: Codec<SessionQuery>
-
-  export const codec = (): Codec<SessionQuery> => {
-    if (_codec == null) {
-      _codec = message<SessionQuery>(
-        (obj, w, opts = {}) => {
-          if (opts.lengthDelimited !== false) {
-            w.fork()
-          }
-
-          if (opts.lengthDelimited !== false) {
-            w.ldelim()
-          }
-        },
-        (reader, length, opts = {}) => {
-          const obj: any = {}
-
-          const end = length == null ? reader.len : reader.pos + length
-
-          while (reader.pos < end) {
-            const tag = reader.uint32()
-
-            switch (tag >>> 3) {
-              default: {
-                reader.skipType(tag & 7)
-                break
-              }
-            }
-          }
-
-          return obj
-        },
-        function* (reader, length, prefix, opts = {}) {
-          const end = length == null ? reader.len : reader.pos + length
-
-          while (reader.pos < end) {
-            const tag = reader.uint32()
-
-            switch (tag >>> 3) {
-              default: {
-                reader.skipType(tag & 7)
-                break
-              }
-            }
-          }
-        },
-      )
-    }
-
-    return _codec
-  }
-
-  export function encode(obj: Partial<SessionQuery>): Uint8Array<ArrayBuffer> {
-    return encodeMessage(obj, SessionQuery.codec())
-  }
-
-  export function decode(
-    buf: Uint8Array | Uint8ArrayList,
-    opts?: DecodeOptions<SessionQuery>,
-  ): SessionQuery {
-    return decodeMessage(buf, SessionQuery.codec(), opts)
-  }
-
-  export function stream(
-    buf: Uint8Array | Uint8ArrayList,
-    opts?: DecodeOptions<SessionQuery>,
-  ): Generator<{}> {
-    return streamMessage(buf, SessionQuery.codec(), opts)
-  }
-}
-
 export interface DirectoryRequest {
   register?: ClaimStart
   release?: ClaimStart
@@ -1315,7 +1239,6 @@ export interface DirectoryRequest {
   search?: Search
   profile?: Uint8Array<ArrayBuffer>
   announce?: Uint8Array<ArrayBuffer>
-  sessionQuery?: SessionQuery
 }
 
 export namespace DirectoryRequest {
@@ -1362,11 +1285,6 @@ export namespace DirectoryRequest {
           if (obj.announce != null) {
             w.uint32(58)
             w.bytes(obj.announce)
-          }
-
-          if (obj.sessionQuery != null) {
-            w.uint32(66)
-            SessionQuery.codec().encode(obj.sessionQuery, w)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -1418,12 +1336,6 @@ export namespace DirectoryRequest {
               }
               case 7: {
                 obj.announce = reader.bytes()
-                break
-              }
-              case 8: {
-                obj.sessionQuery = SessionQuery.codec().decode(reader, reader.uint32(), {
-                  limits: opts.limits?.sessionQuery,
-                })
                 break
               }
               default: {
@@ -1489,18 +1401,6 @@ export namespace DirectoryRequest {
                   field: `${prefix}.announce`,
                   value: reader.bytes(),
                 }
-                break
-              }
-              case 8: {
-                yield* SessionQuery.codec().stream(
-                  reader,
-                  reader.uint32(),
-                  `${prefix}.sessionQuery`,
-                  {
-                    limits: opts.limits?.sessionQuery,
-                  },
-                )
-
                 break
               }
               default: {

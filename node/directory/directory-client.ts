@@ -1,0 +1,317 @@
+/**
+ * The node's side of `/tokenim/directory/1.0.0`: one stream per operation to a relay, every
+ * answer verified before it is believed (the relay's signature, the name asked for, the
+ * owner key, the expiry).
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
+import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { decodeMessage } from '../../protocol/codec.ts'
+import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
+import {
+  CLAIM_ACTION_REGISTER,
+  CLAIM_ACTION_RELEASE,
+  type ClaimAction,
+  equalBytes,
+  isReleasedRecord,
+  type NameRecordFields,
+  type OpenedProfile,
+  openNameRecord,
+  openProfile,
+  type ProfileFields,
+  searchWork,
+  signClaimProof,
+  signProfile,
+  wireBytes,
+} from '../../protocol/directory.ts'
+import {
+  ClaimRefusedError,
+  DirectoryRequestError,
+  directoryErrorFromFailure,
+  NameNotFoundError,
+  UntrustedRecordError,
+} from '../../protocol/directory-errors.ts'
+import { DIRECTORY_PROTOCOL } from '../../protocol/ids.ts'
+import { MAX_DIRECTORY_MESSAGE_SIZE } from '../../protocol/limits.ts'
+import { DirectoryRequest, DirectoryResponse } from '../../protocol/proto/directory.ts'
+import { normalizeForm } from '../../protocol/username.ts'
+
+/** What the client needs of a libp2p host. */
+export interface DirectoryHost {
+  dialProtocol(
+    peer: PeerId | Multiaddr | Multiaddr[],
+    protocols: string,
+    options?: AbortOptions,
+  ): Promise<Stream>
+}
+
+/** A relay: its PeerId (whose Ed25519 key scopes its names) and how to reach it. */
+export interface RelayTarget {
+  peerId: PeerId
+  /** Dialled when given; else the host dials the PeerId from its peer store. */
+  addresses?: Multiaddr[]
+}
+
+export interface VerifiedName extends NameRecordFields {
+  /** The relay-signed record as received. */
+  record: Uint8Array
+}
+
+export interface VerifiedLookup extends VerifiedName {
+  profile?: OpenedProfile
+}
+
+export interface SearchResultEntry extends VerifiedName {
+  profile: OpenedProfile
+}
+
+export interface DirectoryClientInit {
+  host: DirectoryHost
+  identity: Ed25519KeyPair
+  /** One request/response exchange. @default 10000 */
+  timeoutMs?: number
+  /** A claim, proof of work included. @default 120000 */
+  claimTimeoutMs?: number
+}
+
+/** Hashes tried between two yields to the event loop while solving a proof of work. */
+const WORK_SLICE = 20_000
+
+export class DirectoryClient {
+  private readonly host: DirectoryHost
+  private readonly identity: Ed25519KeyPair
+  private readonly timeoutMs: number
+  private readonly claimTimeoutMs: number
+
+  constructor(init: DirectoryClientInit) {
+    this.host = init.host
+    this.identity = init.identity
+    this.timeoutMs = init.timeoutMs ?? 10_000
+    this.claimTimeoutMs = init.claimTimeoutMs ?? 120_000
+  }
+
+  /** Registers `name` on `relay`, or renews it when it is already ours there. */
+  async register(
+    relay: RelayTarget,
+    name: string,
+    options: { inviteCode?: string } & AbortOptions = {},
+  ): Promise<VerifiedName> {
+    const record = await this.claim(relay, name, CLAIM_ACTION_REGISTER, options)
+    if (!equalBytes(record.publicKey, this.identity.publicKey)) {
+      throw new UntrustedRecordError('the relay issued the name to another key')
+    }
+    return record
+  }
+
+  /** Gives `name` up on `relay`; returns the relay's release record. */
+  async release(
+    relay: RelayTarget,
+    name: string,
+    options: AbortOptions = {},
+  ): Promise<VerifiedName> {
+    const record = await this.claim(relay, name, CLAIM_ACTION_RELEASE, options)
+    if (!isReleasedRecord(record))
+      throw new UntrustedRecordError('the relay did not release the name')
+    return record
+  }
+
+  async lookup(
+    relay: RelayTarget,
+    rawName: string,
+    options: AbortOptions = {},
+  ): Promise<VerifiedLookup> {
+    const name = normalizeForm(rawName)
+    const response = await this.exchange(relay, { lookup: { name } }, options)
+    if (response.nameRecord == null)
+      throw new DirectoryRequestError('the relay answered a lookup without a record')
+    const record = this.verifyRecord(relay, response.nameRecord, name)
+    if (isReleasedRecord(record)) throw new NameNotFoundError(`"${name}" was released`)
+    return { ...record, profile: profileOf(response.profile, record.publicKey) }
+  }
+
+  async search(
+    relay: RelayTarget,
+    prefix: string,
+    limit: number,
+    options: AbortOptions = {},
+  ): Promise<SearchResultEntry[]> {
+    const response = await this.exchange(relay, { search: { prefix, limit } }, options)
+    const entries: SearchResultEntry[] = []
+    for (const hit of response.search?.hits ?? []) {
+      // A hit that does not verify is dropped rather than failing the whole answer.
+      try {
+        const record = this.verifyRecord(relay, hit.nameRecord)
+        const profile = profileOf(hit.profile, record.publicKey)
+        if (profile != null && !isReleasedRecord(record)) entries.push({ ...record, profile })
+      } catch {}
+    }
+    return entries
+  }
+
+  async setProfile(
+    relay: RelayTarget,
+    fields: ProfileFields,
+    options: AbortOptions = {},
+  ): Promise<void> {
+    const profile = signProfile(this.identity, fields)
+    const response = await this.exchange(relay, { profile: wireBytes(profile) }, options)
+    if (response.accepted !== true)
+      throw new DirectoryRequestError('the relay did not accept the profile')
+  }
+
+  /** Opens a stream to `relay` (for the long-lived session channel). */
+  async open(relay: RelayTarget, options: AbortOptions = {}): Promise<DirectoryStream> {
+    const target =
+      relay.addresses != null && relay.addresses.length > 0 ? relay.addresses : relay.peerId
+    const stream = await this.host.dialProtocol(target, DIRECTORY_PROTOCOL, options)
+    return new DirectoryStream(stream)
+  }
+
+  private async claim(
+    relay: RelayTarget,
+    rawName: string,
+    action: ClaimAction,
+    options: { inviteCode?: string } & AbortOptions,
+  ): Promise<VerifiedName> {
+    const name = normalizeForm(rawName)
+    const signal = anySignal(options.signal, this.claimTimeoutMs)
+    const channel = await this.open(relay, { signal })
+    try {
+      const start =
+        action === CLAIM_ACTION_REGISTER ? { register: { name } } : { release: { name } }
+      await channel.send(start, signal)
+      const challenge = (await channel.receive(signal)).challenge
+      if (challenge == null) throw new DirectoryRequestError('the relay sent no challenge')
+      if (challenge.inviteRequired && (options.inviteCode ?? '') === '') {
+        throw new ClaimRefusedError('this relay registers names only with an invite code: pass one')
+      }
+      const relayPublicKey = relayKeyOf(relay)
+      const workNonce =
+        challenge.workBits > 0
+          ? await this.solveWork(challenge.nonce, name, challenge.workBits, signal)
+          : new Uint8Array(0)
+      const proof = signClaimProof(this.identity, {
+        challenge: challenge.nonce,
+        name,
+        relayPublicKey,
+        action,
+      })
+      await channel.send(
+        {
+          answer: {
+            proof: wireBytes(proof),
+            workNonce: wireBytes(workNonce),
+            inviteCode: challenge.inviteRequired ? (options.inviteCode ?? '') : '',
+          },
+        },
+        signal,
+      )
+      const response = await channel.receive(signal)
+      if (response.nameRecord == null)
+        throw new DirectoryRequestError('the relay answered without a record')
+      return this.verifyRecord(relay, response.nameRecord, name)
+    } finally {
+      await channel.close()
+    }
+  }
+
+  private async solveWork(
+    challenge: Uint8Array,
+    name: string,
+    bits: number,
+    signal: AbortSignal,
+  ): Promise<Uint8Array> {
+    for (let start = 0; ; start += WORK_SLICE) {
+      signal.throwIfAborted()
+      const nonce = searchWork(challenge, name, this.identity.publicKey, bits, start, WORK_SLICE)
+      if (nonce != null) return nonce
+      await yieldToEventLoop()
+    }
+  }
+
+  private async exchange(
+    relay: RelayTarget,
+    request: Partial<DirectoryRequest>,
+    options: AbortOptions,
+  ): Promise<DirectoryResponse> {
+    const signal = anySignal(options.signal, this.timeoutMs)
+    const channel = await this.open(relay, { signal })
+    try {
+      await channel.send(request, signal)
+      return await channel.receive(signal)
+    } finally {
+      await channel.close()
+    }
+  }
+
+  private verifyRecord(relay: RelayTarget, bytes: Uint8Array, name?: string): VerifiedName {
+    const fields = openNameRecord(bytes, {
+      name,
+      relayPublicKey: relayKeyOf(relay),
+      allowExpired: false,
+    })
+    return { ...fields, record: bytes }
+  }
+}
+
+/** Length-prefixed directory messages on one stream; failures arrive as typed errors. */
+export class DirectoryStream {
+  readonly stream: Stream
+  private readonly lp: LengthPrefixedStream<Stream>
+
+  constructor(stream: Stream) {
+    this.stream = stream
+    this.lp = lpStream(stream, { maxDataLength: MAX_DIRECTORY_MESSAGE_SIZE })
+  }
+
+  async send(request: Partial<DirectoryRequest>, signal?: AbortSignal): Promise<void> {
+    await this.lp.write(DirectoryRequest.encode(request), { signal })
+  }
+
+  /** The next response; a relay's failure is thrown as its DirectoryError class. */
+  async receive(signal?: AbortSignal): Promise<DirectoryResponse> {
+    const bytes = await this.lp.read({ signal })
+    const response = decodeMessage(DirectoryResponse, bytes, {
+      maxSize: MAX_DIRECTORY_MESSAGE_SIZE,
+      what: 'directory response',
+    })
+    if (response.failure != null) {
+      const { code, message, retryAfterMs } = response.failure
+      throw directoryErrorFromFailure(code, message, Number(retryAfterMs))
+    }
+    return response
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.stream.close({ signal: AbortSignal.timeout(1_000) })
+    } catch (err) {
+      this.stream.abort(err as Error)
+    }
+  }
+}
+
+/** The Ed25519 key of a relay's PeerId: the scope its names live in. */
+export function relayKeyOf(relay: RelayTarget | PeerId): Uint8Array {
+  const peerId = 'peerId' in relay ? relay.peerId : relay
+  if (peerId.publicKey?.type !== 'Ed25519') {
+    throw new DirectoryRequestError(`relay ${peerId.toString()} has no Ed25519 key`)
+  }
+  return peerId.publicKey.raw
+}
+
+function profileOf(bytes: Uint8Array | undefined, owner: Uint8Array): OpenedProfile | undefined {
+  if (bytes == null || bytes.length === 0) return undefined
+  try {
+    const profile = openProfile(bytes)
+    return equalBytes(profile.publicKey, owner) ? profile : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function anySignal(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs)
+  return signal == null ? timeout : AbortSignal.any([signal, timeout])
+}

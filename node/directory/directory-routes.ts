@@ -1,0 +1,66 @@
+/** The local API's `/v1/directory/*` routes, answered by the node's NodeDirectory. */
+import { DirectoryUnavailableError, RateLimitedError } from '../../protocol/directory-errors.ts'
+import {
+  DIRECTORY_API_PATHS,
+  type RegisterNameRequest,
+  type ReleaseNameRequest,
+  type SetProfileRequest,
+} from '../../protocol/local-api.ts'
+import { ApiError, type RouteHandler, type Routes } from '../api/local-api-server.ts'
+import type { NodeDirectory } from './node-directory.ts'
+
+export function directoryRoutes(directory: NodeDirectory): Routes {
+  const paths = DIRECTORY_API_PATHS
+  return {
+    [`POST ${paths.register}`]: withStatus(async ({ body }) => {
+      const request = body as RegisterNameRequest
+      requireText(request?.name, 'name')
+      return directory.register(request.name, {
+        relay: request.relay,
+        inviteCode: request.inviteCode,
+      })
+    }),
+    [`POST ${paths.release}`]: withStatus(async ({ body }) => {
+      const request = (body ?? {}) as ReleaseNameRequest
+      return directory.release({ name: request.name, relay: request.relay })
+    }),
+    [`GET ${paths.lookup}`]: withStatus(async ({ query }) => {
+      const name = query.get('name')
+      requireText(name, 'name')
+      return directory.lookup(name)
+    }),
+    [`GET ${paths.search}`]: withStatus(async ({ query }) => {
+      const prefix = query.get('prefix')
+      requireText(prefix, 'prefix')
+      const limit = query.get('limit')
+      return directory.search(prefix, {
+        relay: query.get('relay') ?? undefined,
+        limit: limit == null ? undefined : Number(limit),
+      })
+    }),
+    [`PUT ${paths.profile}`]: withStatus(async ({ body }) => {
+      const { relay, ...fields } = (body ?? {}) as SetProfileRequest
+      return directory.setProfile(fields, relay)
+    }),
+    [`GET ${paths.names}`]: withStatus(async () => ({ names: await directory.names() })),
+  }
+}
+
+/** Rate limits answer 429 and an unreachable directory 503; the rest keep the server's mapping. */
+function withStatus(handler: RouteHandler): RouteHandler {
+  return async (request) => {
+    try {
+      return await handler(request)
+    } catch (err) {
+      if (err instanceof RateLimitedError) throw new ApiError(429, err.name, err.message)
+      if (err instanceof DirectoryUnavailableError) throw new ApiError(503, err.name, err.message)
+      throw err
+    }
+  }
+}
+
+function requireText(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string' || value === '') {
+    throw new ApiError(400, 'InvalidRequest', `"${field}" is required`)
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The relay's names, in LevelDB. Every change that a peer is told about is written with
+ * `sync: true` in one atomic batch before the answer leaves, so an acknowledged
+ * registration survives kill -9 and power loss.
+ *
+ * Keys (strings, in the directory's sublevel):
+ *   n!<name>       the signed name record (the relay's own, so read back without re-verifying)
+ *   s!<skeleton>   the name holding that skeleton: one name per lookalike class
+ *   o!<owner hex>  the name an identity holds: one name per identity per relay
+ *   p!<owner hex>  the owner's signed profile
+ *   i!<hash>       an invite code that was used
+ *   a!<owner hex>  the newest session announcement of an identity
+ */
+import type { AppLevel } from '../../node/storage.ts'
+import { NameRecord } from '../../protocol/proto/directory.ts'
+import { SignedRecord } from '../../protocol/proto/signed-record.ts'
+
+export interface StoredName {
+  name: string
+  /** Owner's public key, hex. */
+  owner: string
+  issuedMs: number
+  expiresMs: number
+  /** The relay-signed record, as handed out. */
+  record: Uint8Array
+}
+
+type BatchOperation = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
+
+/** classic-level honours `sync` (fsync before resolving); abstract-level's option types omit it. */
+const SYNCED = { sync: true } as object
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+export class NameStore {
+  private readonly db: AppLevel
+
+  constructor(db: AppLevel) {
+    this.db = db
+  }
+
+  async byName(name: string): Promise<StoredName | undefined> {
+    const record = await this.db.get(`n!${name}`)
+    return record == null ? undefined : readStoredName(record)
+  }
+
+  async nameOfSkeleton(skeleton: string): Promise<string | undefined> {
+    return this.text(`s!${skeleton}`)
+  }
+
+  async nameOfOwner(ownerHex: string): Promise<string | undefined> {
+    return this.text(`o!${ownerHex}`)
+  }
+
+  async profileOf(ownerHex: string): Promise<Uint8Array | undefined> {
+    return (await this.db.get(`p!${ownerHex}`)) ?? undefined
+  }
+
+  async inviteUsed(hash: string): Promise<boolean> {
+    return (await this.db.get(`i!${hash}`)) != null
+  }
+
+  /**
+   * Writes a name (new or renewed) with its indexes in one synced batch, removing the
+   * entries of `replaces` (stale names freed by this claim) in the same batch.
+   */
+  async putName(
+    entry: { name: string; skeleton: string; owner: string; record: Uint8Array },
+    options: {
+      replaces?: Array<{ name: string; skeleton: string; owner: string }>
+      inviteHash?: string
+    } = {},
+  ): Promise<void> {
+    const operations: BatchOperation[] = []
+    for (const stale of options.replaces ?? []) operations.push(...this.removal(stale))
+    operations.push(
+      { type: 'put', key: `n!${entry.name}`, value: entry.record },
+      { type: 'put', key: `s!${entry.skeleton}`, value: encoder.encode(entry.name) },
+      { type: 'put', key: `o!${entry.owner}`, value: encoder.encode(entry.name) },
+    )
+    if (options.inviteHash != null) {
+      operations.push({ type: 'put', key: `i!${options.inviteHash}`, value: Uint8Array.of(1) })
+    }
+    await this.db.batch(operations, SYNCED)
+  }
+
+  /** Removes a name, its indexes and its owner's profile, synced. */
+  async removeName(entry: { name: string; skeleton: string; owner: string }): Promise<void> {
+    await this.db.batch(this.removal(entry), SYNCED)
+  }
+
+  async putProfile(ownerHex: string, profile: Uint8Array): Promise<void> {
+    await this.db.put(`p!${ownerHex}`, profile, SYNCED)
+  }
+
+  async announcementOf(ownerHex: string): Promise<Uint8Array | undefined> {
+    return (await this.db.get(`a!${ownerHex}`)) ?? undefined
+  }
+
+  /** Not synced: losing the newest announcement in a crash only delays a superseded notice. */
+  async putAnnouncement(ownerHex: string, announcement: Uint8Array): Promise<void> {
+    await this.db.put(`a!${ownerHex}`, announcement)
+  }
+
+  /** Names starting with `prefix`, in order, at most `limit` of those `accept` keeps. */
+  async namesWithPrefix(
+    prefix: string,
+    limit: number,
+    accept: (name: StoredName) => Promise<boolean>,
+  ): Promise<StoredName[]> {
+    const found: StoredName[] = []
+    for await (const record of this.db.values({ gte: `n!${prefix}`, lt: `n!${prefix}\uffff` })) {
+      const stored = readStoredName(record)
+      if (await accept(stored)) found.push(stored)
+      if (found.length >= limit) break
+    }
+    return found
+  }
+
+  /** Every stored name, for republishing into the DHT. */
+  async *all(): AsyncGenerator<StoredName> {
+    for await (const record of this.db.values({ gte: 'n!', lt: 'n!\uffff' })) {
+      yield readStoredName(record)
+    }
+  }
+
+  private removal(entry: { name: string; skeleton: string; owner: string }): BatchOperation[] {
+    return [
+      { type: 'del', key: `n!${entry.name}` },
+      { type: 'del', key: `s!${entry.skeleton}` },
+      { type: 'del', key: `o!${entry.owner}` },
+      { type: 'del', key: `p!${entry.owner}` },
+    ]
+  }
+
+  private async text(key: string): Promise<string | undefined> {
+    const value = await this.db.get(key)
+    return value == null ? undefined : decoder.decode(value)
+  }
+}
+
+function readStoredName(bytes: Uint8Array): StoredName {
+  const signed = SignedRecord.decode(bytes)
+  const record = NameRecord.decode(signed.payload)
+  return {
+    name: record.name,
+    owner: Buffer.from(record.publicKey).toString('hex'),
+    issuedMs: Number(record.issuedMs),
+    expiresMs: Number(record.expiresMs),
+    record: bytes,
+  }
+}
