@@ -22,6 +22,7 @@ import { webSockets } from '@libp2p/websockets'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
 import { DHT_PROTOCOL } from '../protocol/ids.ts'
+import { tokenimDhtSelectors, tokenimDhtValidators } from './mailbox/dht-validators.ts'
 
 export interface ConnectionLimits {
   /** @default 300 */
@@ -51,6 +52,10 @@ export interface HostInit {
    * @default false
    */
   allowPrivateAddresses?: boolean
+  /**
+   * DHT record validators and selectors per key namespace, added to TokenIM's own (mailbox,
+   * inbox and prekey records, see node/mailbox/dht-validators.ts), which every host installs.
+   */
   dhtValidators?: Validators
   dhtSelectors?: Selectors
   connectionLimits?: ConnectionLimits
@@ -96,8 +101,8 @@ function hostServices(init: HostInit): ServiceFactoryMap<HostServices> {
       clientMode: !init.dhtServer,
       peerInfoMapper:
         init.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper,
-      validators: init.dhtValidators,
-      selectors: init.dhtSelectors,
+      validators: { ...tokenimDhtValidators(init.datastore), ...init.dhtValidators },
+      selectors: { ...tokenimDhtSelectors(), ...init.dhtSelectors },
     }),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,

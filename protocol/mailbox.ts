@@ -50,6 +50,7 @@ import {
   ExpiredRecordError,
   InvalidSignatureError,
   MalformedMessageError,
+  OversizedMessageError,
   RecordKeyMismatchError,
   RecordTimestampError,
 } from './errors.ts'
@@ -661,11 +662,12 @@ function checkTimes(
 }
 
 function checkEnvelopeSize(envelope: Uint8Array): void {
-  if (envelope.length === 0 || envelope.length > MAX_ENVELOPE_SIZE) {
-    throw new RangeError(
-      `an envelope must be 1..${MAX_ENVELOPE_SIZE} bytes, got ${envelope.length}`,
+  if (envelope.length > MAX_ENVELOPE_SIZE) {
+    throw new OversizedMessageError(
+      `an envelope is ${envelope.length} bytes, over its limit of ${MAX_ENVELOPE_SIZE} bytes`,
     )
   }
+  if (envelope.length === 0) throw new MalformedMessageError('an envelope cannot be empty')
 }
 
 function checkSequence(sequence: number): void {

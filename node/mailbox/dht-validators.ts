@@ -1,0 +1,112 @@
+/**
+ * The DHT validators and selectors of TokenIM's record namespaces (mailbox slots, inbox
+ * slots, prekey bundles). node/host.ts installs them in every host, node or relay, so all
+ * peers accept, serve and prefer exactly the same records.
+ *
+ * kad-dht's PUT_VALUE handler validates a record and then overwrites whatever it stored
+ * under the key: it never asks the selector. Left like that, anyone holding a slot key could
+ * replace a deposit, and a captured deposit replayed to the holders would overwrite its
+ * tombstone. So each validator also reads the record this host already stores under the key
+ * and refuses the incoming one unless it may replace it (protocol/mailbox.ts
+ * `mailboxRecordMayReplace`, `prekeyRecordMayReplace`). The same check runs when a record
+ * arrives in answer to our own query; refusing there only drops a value that would lose to
+ * ours anyway.
+ */
+import {
+  Record as DhtRecord,
+  type Selectors,
+  type ValidateFn,
+  type Validators,
+} from '@libp2p/kad-dht'
+import { type Datastore, Key } from 'interface-datastore'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import { RecordConflictError } from '../../protocol/errors.ts'
+import {
+  INBOX_DHT_NAMESPACE,
+  MAILBOX_DHT_NAMESPACE,
+  PREKEYS_DHT_NAMESPACE,
+} from '../../protocol/ids.ts'
+import {
+  mailboxRecordMayReplace,
+  prekeyRecordMayReplace,
+  selectMailboxRecord,
+  selectPrekeyRecord,
+  validateMailboxRecord,
+  validatePrekeyRecord,
+} from '../../protocol/mailbox.ts'
+
+/**
+ * Where kad-dht keeps records in the libp2p datastore: its default `datastorePrefix`
+ * ('/dht', which node/host.ts keeps) plus '/record', then the key in base32
+ * (kad-dht's `bufferToRecordKey`). Checked by test/integration/mailbox-dht.test.ts.
+ */
+const RECORD_DATASTORE_PREFIX = '/dht/record'
+
+export type Clock = () => number
+
+export function tokenimDhtValidators(datastore: Datastore, clock: Clock = Date.now): Validators {
+  const mailbox = guarded(datastore, clock, validateMailboxRecord, mailboxRecordMayReplace)
+  return {
+    [MAILBOX_DHT_NAMESPACE]: mailbox,
+    [INBOX_DHT_NAMESPACE]: mailbox,
+    [PREKEYS_DHT_NAMESPACE]: guarded(
+      datastore,
+      clock,
+      validatePrekeyRecord,
+      prekeyRecordMayReplace,
+    ),
+  }
+}
+
+export function tokenimDhtSelectors(clock: Clock = Date.now): Selectors {
+  const mailbox = (key: Uint8Array, values: Uint8Array[]) =>
+    selectMailboxRecord(key, values, clock())
+  return {
+    [MAILBOX_DHT_NAMESPACE]: mailbox,
+    [INBOX_DHT_NAMESPACE]: mailbox,
+    [PREKEYS_DHT_NAMESPACE]: (key, values) => selectPrekeyRecord(key, values, clock()),
+  }
+}
+
+/** The datastore key under which kad-dht stores the record for `key`. */
+export function dhtRecordDatastoreKey(key: Uint8Array): Key {
+  return new Key(`${RECORD_DATASTORE_PREFIX}/${uint8ArrayToString(key, 'base32')}`, false)
+}
+
+function guarded(
+  datastore: Datastore,
+  clock: Clock,
+  validate: (key: Uint8Array, value: Uint8Array, nowMs: number) => unknown,
+  mayReplace: (key: Uint8Array, stored: Uint8Array, incoming: Uint8Array, nowMs: number) => boolean,
+): ValidateFn {
+  return async (key, value, options) => {
+    const now = clock()
+    validate(key, value, now)
+    const stored = await storedValue(datastore, key, options)
+    if (stored != null && !mayReplace(key, stored, value, now)) {
+      throw new RecordConflictError(
+        'this peer already holds a record for the key that the incoming one may not replace',
+      )
+    }
+  }
+}
+
+async function storedValue(
+  datastore: Datastore,
+  key: Uint8Array,
+  options?: { signal?: AbortSignal },
+): Promise<Uint8Array | undefined> {
+  let raw: Uint8Array
+  try {
+    raw = await datastore.get(dhtRecordDatastoreKey(key), options)
+  } catch (err) {
+    if ((err as Error).name === 'NotFoundError') return undefined
+    throw err
+  }
+  try {
+    return DhtRecord.deserialize(raw).value
+  } catch {
+    // A damaged local copy must not block a valid record from replacing it.
+    return undefined
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * A DHT network of real libp2p hosts (node/host.ts) on loopback TCP, each with its own
+ * LevelDB in a temp dir, for the mailbox and prekey tests and benchmark. Readiness is
+ * waited on through the routing tables' `peer:add` events, never with sleeps.
+ */
+import { join } from 'node:path'
+import { createHost, type Host } from '../../node/host.ts'
+import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
+import { openStorage, type Storage } from '../../node/storage.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+
+export interface DhtPeer {
+  identity: Identity
+  host: Host
+  storage: Storage
+  /** Stops the host and closes the database (idempotent); the folder stays until `remove`. */
+  stop(): Promise<void>
+  remove(): Promise<void>
+}
+
+/** Many hosts on 127.0.0.1 would trip the per-host inbound limits meant for the internet. */
+const SIMULATION_LIMITS = {
+  maxConnections: 1000,
+  inboundConnectionThreshold: 100_000,
+  maxIncomingPendingConnections: 1000,
+}
+
+export async function startDhtPeer(options: {
+  dhtServer: boolean
+  identity?: Identity
+}): Promise<DhtPeer> {
+  const identity = options.identity ?? generateIdentity()
+  const dir = await makeTempDir('tokenim-dht-')
+  const storage = await openStorage(join(dir.path, 'db'))
+  const host = await createHost({
+    privateKey: toLibp2pPrivateKey(identity),
+    datastore: storage.datastore,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    dhtServer: options.dhtServer,
+    allowPrivateAddresses: true,
+    connectionLimits: SIMULATION_LIMITS,
+  })
+  await host.start()
+  let stopping: Promise<void> | undefined
+  const stop = () => {
+    stopping ??= (async () => {
+      await host.stop()
+      await storage.close()
+    })()
+    return stopping
+  }
+  return {
+    identity,
+    host,
+    storage,
+    stop,
+    remove: async () => {
+      await stop()
+      await dir.remove()
+    },
+  }
+}
+
+interface RoutingTable extends EventTarget {
+  size: number
+}
+
+export function routingTableOf(host: Host): RoutingTable {
+  return (host.services.dht as unknown as { routingTable: RoutingTable }).routingTable
+}
+
+/** Resolves once `host`'s routing table holds at least `size` peers. */
+export function routingTableFilled(host: Host, size: number, timeoutMs = 20_000): Promise<void> {
+  const table = routingTableOf(host)
+  if (table.size >= size) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      table.removeEventListener('peer:add', onAdd)
+      reject(new Error(`routing table has ${table.size} peers, not ${size}, after ${timeoutMs} ms`))
+    }, timeoutMs)
+    const onAdd = () => {
+      if (table.size < size) return
+      clearTimeout(timer)
+      table.removeEventListener('peer:add', onAdd)
+      resolve()
+    }
+    table.addEventListener('peer:add', onAdd)
+  })
+}
+
+/**
+ * Dials from each peer to `degree` others (each server to its ring successors, each client
+ * to the first servers), then waits until every routing table holds the servers it dialled
+ * or was dialled by.
+ */
+export async function connectPeers(
+  servers: DhtPeer[],
+  clients: DhtPeer[] = [],
+  degree = servers.length - 1,
+): Promise<void> {
+  const links = new Map<DhtPeer, Set<DhtPeer>>()
+  const link = (a: DhtPeer, b: DhtPeer) => {
+    if (!links.has(a)) links.set(a, new Set())
+    links.get(a)!.add(b)
+  }
+  const dials: Array<Promise<unknown>> = []
+  servers.forEach((server, i) => {
+    for (let step = 1; step <= Math.min(degree, servers.length - 1); step++) {
+      const other = servers[(i + step) % servers.length]
+      if (links.get(server)?.has(other) || links.get(other)?.has(server)) continue
+      link(server, other)
+      link(other, server)
+      dials.push(server.host.dial(other.host.getMultiaddrs()[0]))
+    }
+  })
+  for (const client of clients) {
+    for (const server of servers.slice(0, Math.min(degree, servers.length))) {
+      link(client, server)
+      dials.push(client.host.dial(server.host.getMultiaddrs()[0]))
+    }
+  }
+  await Promise.all(dials)
+  // Servers learn each other (clients are never added to routing tables).
+  await Promise.all(
+    [...links].map(([peer, others]) =>
+      routingTableFilled(peer.host, [...others].filter((o) => servers.includes(o)).length),
+    ),
+  )
+}
+
+export async function startDhtNetwork(
+  serverCount: number,
+  clientCount = 0,
+  degree?: number,
+): Promise<{ servers: DhtPeer[]; clients: DhtPeer[]; removeAll(): Promise<void> }> {
+  const servers = await Promise.all(
+    Array.from({ length: serverCount }, () => startDhtPeer({ dhtServer: true })),
+  )
+  const clients = await Promise.all(
+    Array.from({ length: clientCount }, () => startDhtPeer({ dhtServer: false })),
+  )
+  await connectPeers(servers, clients, degree)
+  return {
+    servers,
+    clients,
+    removeAll: async () => {
+      await Promise.all([...servers, ...clients].map((peer) => peer.remove()))
+    },
+  }
+}
