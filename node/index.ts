@@ -19,6 +19,7 @@ export async function createTokenimNode(init: TokenimNodeInit): Promise<TokenimN
   return node
 }
 
+export { NodeDaemon, type NodeDaemonInit } from './daemon.ts'
 export { dataDirPaths, defaultDataDir } from './data-dir.ts'
 export * from './errors.ts'
 export * from './identity/index.ts'

@@ -30,6 +30,11 @@ export interface TokenimNodeInit {
   listen?: string[]
   /** Port of the local API on 127.0.0.1; `false` runs without it (tests, embedding). @default 0 */
   apiPort?: number | false
+  /**
+   * A local API server that already listens (the daemon's): the node mounts its routes on it
+   * and leaves it running when it stops. Overrides `apiPort`.
+   */
+  api?: LocalApiServer
   /** Keep loopback and private addresses in DHT answers (simulations, LANs). @default false */
   allowPrivateAddresses?: boolean
   connectionLimits?: ConnectionLimits
@@ -63,6 +68,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   private storage?: Storage
   private hostInstance?: NodeHost
   private api?: LocalApiServer
+  private apiRoutes?: Routes
   private directoryInstance?: NodeDirectory
   private startedAt = 0
   private stopping?: Promise<void>
@@ -137,7 +143,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         },
       })
       await this.directoryInstance.start()
-      if (this.init.apiPort !== false) await this.startApi(this.init.apiPort ?? 0)
+      if (this.init.api != null || this.init.apiPort !== false) await this.startApi()
     } catch (err) {
       await this.releaseResources()
       throw err
@@ -179,7 +185,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     return this.host.getMultiaddrs().map((ma) => ma.toString())
   }
 
-  private async startApi(port: number): Promise<void> {
+  private async startApi(): Promise<void> {
     const routes: Routes = {
       [`GET ${API_PATHS.status}`]: async () => this.status(),
       [`GET ${API_PATHS.id}`]: async () => {
@@ -193,8 +199,14 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       },
       ...directoryRoutes(this.directory),
     }
-    this.api = new LocalApiServer({ port, routes })
-    await this.api.start()
+    this.apiRoutes = routes
+    if (this.init.api != null) {
+      this.api = this.init.api
+      this.api.mount(routes)
+    } else {
+      this.api = new LocalApiServer({ port: this.init.apiPort || 0, routes })
+      await this.api.start()
+    }
     const info: ApiInfo = {
       url: this.api.url,
       token: this.api.token,
@@ -207,7 +219,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   private async releaseResources(): Promise<void> {
     if (this.api != null) {
       await rm(this.paths!.apiInfo, { force: true })
-      await this.api.stop()
+      if (this.api === this.init.api) this.api.unmount(this.apiRoutes!)
+      else await this.api.stop()
       this.api = undefined
     }
     await this.directoryInstance?.stop()

@@ -47,7 +47,48 @@ export interface RelayLinkStatus {
 
 /** Body of every non-2xx answer. `name` is stable; `message` is for people. */
 export interface ApiErrorBody {
-  error: { name: string; message: string }
+  error: {
+    name: string
+    message: string
+    /** KeystoreLockedError (429) only: wait this long before the next attempt. */
+    retryAfterMs?: number
+  }
+}
+
+/**
+ * What the node process is doing. A node started with `--web` and no password waits for
+ * the web client: with no identity yet (`no-identity`) or with one sealed (`locked`); once
+ * an identity is created, restored or unlocked, the node runs behind the same API.
+ */
+export type NodeState = 'no-identity' | 'locked' | 'running'
+
+/** GET /v1/state: answered in every state. */
+export interface StateResponse {
+  state: NodeState
+  /** `locked` only: wrong passwords in a row since the last success. */
+  failures?: number
+  /** `locked` only: wait before the next unlock attempt is allowed (0: now). */
+  retryAfterMs?: number
+}
+
+export interface CreateIdentityRequest {
+  password: string
+}
+
+/** The backup phrase is in this answer only: the node keeps no copy of it. */
+export interface CreateIdentityResponse extends IdentityInfo {
+  backupPhrase: string
+}
+
+export interface RestoreIdentityRequest {
+  /** The 24-word backup phrase. */
+  phrase: string
+  /** The new password that seals the restored identity. */
+  password: string
+}
+
+export interface UnlockRequest {
+  password: string
 }
 
 /** Events a node streams over `GET /v1/events` (WebSocket). */
@@ -73,6 +114,14 @@ export const API_PATHS = {
   id: '/v1/id',
   stop: '/v1/stop',
   events: '/v1/events',
+  /** GET -> StateResponse, in every state. */
+  state: '/v1/state',
+  /** POST CreateIdentityRequest -> CreateIdentityResponse (`no-identity` only), then runs. */
+  identity: '/v1/identity',
+  /** POST RestoreIdentityRequest -> IdentityInfo (not `running`), then runs. */
+  identityRestore: '/v1/identity/restore',
+  /** POST UnlockRequest -> IdentityInfo (`locked` only), then runs; 429 while locked out. */
+  unlock: '/v1/unlock',
 } as const
 
 /** The username directory's routes (see doc/usernames.md). */

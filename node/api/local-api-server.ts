@@ -3,7 +3,9 @@
  * 127.0.0.1 only and trusts nothing that reaches it: every request must carry the random
  * token the node writes into its data dir, and the Host and Origin headers must name this
  * server, so that a web page open in the user's browser cannot drive the node (DNS
- * rebinding, cross-site requests).
+ * rebinding, cross-site requests). The web client's static files are the one exception to
+ * the token: they are public, served at `/` by GET only, and still behind the Host and Origin
+ * checks; the page reaches the token through the URL fragment the CLI prints.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -12,10 +14,12 @@ import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import {
   API_PATHS,
+  type ApiErrorBody,
   EVENTS_SUBPROTOCOL,
   type NodeEventMessage,
   TOKEN_SUBPROTOCOL_PREFIX,
 } from '../../protocol/local-api.ts'
+import type { WebAssets } from './web-assets.ts'
 
 export const API_HOST = '127.0.0.1'
 /** Largest request body the API reads. */
@@ -31,10 +35,22 @@ export type RouteHandler = (request: ApiRequest) => Promise<unknown>
 /** Routes keyed by `METHOD /path`, e.g. `GET /v1/status`. */
 export type Routes = Record<string, RouteHandler>
 
+/** One request as the server saw it: the request line and the answer's status, never headers. */
+export interface ApiAccessEntry {
+  method: string
+  url: string
+  status: number
+}
+
 export interface LocalApiServerInit {
   /** @default 0 (any free port) */
   port?: number
-  routes: Routes
+  /** Routes served from the start; more can be mounted later. @default {} */
+  routes?: Routes
+  /** The web client's files, served at `/` without the token. @default none */
+  webAssets?: WebAssets
+  /** Called once per request, when it is answered (an access log). */
+  onRequest?: (entry: ApiAccessEntry) => void
 }
 
 /** An error a route throws to answer with a given HTTP status. */
@@ -43,6 +59,8 @@ export class ApiError extends Error {
     readonly status: number,
     override readonly name: string,
     message: string,
+    /** Extra fields of the error body, e.g. `retryAfterMs`. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message)
   }
@@ -54,12 +72,25 @@ export class LocalApiServer {
   private readonly sockets: WebSocketServer
   private readonly routes: Routes
   private readonly requestedPort: number
+  private readonly webAssets?: WebAssets
+  private readonly onRequest?: (entry: ApiAccessEntry) => void
   private port = 0
 
-  constructor(init: LocalApiServerInit) {
-    this.routes = init.routes
+  constructor(init: LocalApiServerInit = {}) {
+    this.routes = { ...init.routes }
     this.requestedPort = init.port ?? 0
+    this.webAssets = init.webAssets
+    this.onRequest = init.onRequest
     this.server = createServer((req, res) => {
+      if (this.onRequest != null) {
+        res.once('finish', () =>
+          this.onRequest?.({
+            method: req.method ?? '',
+            url: req.url ?? '',
+            status: res.statusCode,
+          }),
+        )
+      }
       void this.handle(req, res)
     })
     this.sockets = new WebSocketServer({
@@ -73,6 +104,28 @@ export class LocalApiServer {
 
   get url(): string {
     return `http://${API_HOST}:${this.port}`
+  }
+
+  /**
+   * The web client's address with the token in the fragment, which a browser never sends
+   * to the server: the page moves it to sessionStorage and clears it from the address bar.
+   */
+  get webUrl(): string {
+    return `${this.url}/#token=${this.token}`
+  }
+
+  /** Adds routes to a running server. Throws if one is already served. */
+  mount(routes: Routes): void {
+    const taken = Object.keys(routes).filter((key) => key in this.routes)
+    if (taken.length > 0) throw new Error(`routes already mounted: ${taken.join(', ')}`)
+    Object.assign(this.routes, routes)
+  }
+
+  /** Removes routes added by `mount` (the same object). */
+  unmount(routes: Routes): void {
+    for (const [key, handler] of Object.entries(routes)) {
+      if (this.routes[key] === handler) delete this.routes[key]
+    }
   }
 
   async start(): Promise<void> {
@@ -101,9 +154,14 @@ export class LocalApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url)
+    if (this.webAssets != null && !url.pathname.startsWith('/v1/')) {
+      const refusal = this.checkHostAndOrigin(req)
+      if (refusal != null) return reply(res, refusal.status, errorBody(refusal))
+      return this.webAssets.serve(req, res, url.pathname, this.port)
+    }
     const refusal = this.checkAccess(req, bearerToken(req))
     if (refusal != null) return reply(res, refusal.status, errorBody(refusal))
-    const url = new URL(req.url ?? '/', this.url)
     const route = this.routes[`${req.method} ${url.pathname}`]
     if (route == null) {
       return reply(
@@ -125,8 +183,9 @@ export class LocalApiServer {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refusal = this.checkAccess(req, bearerToken(req) ?? subprotocolToken(req))
     const path = new URL(req.url ?? '/', this.url).pathname
-    if (refusal != null || path !== API_PATHS.events) {
-      const status = refusal?.status ?? 404
+    const status = refusal?.status ?? (path === API_PATHS.events ? 101 : 404)
+    this.onRequest?.({ method: req.method ?? '', url: req.url ?? '', status })
+    if (status !== 101) {
       socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\n\r\n`)
       return
     }
@@ -134,6 +193,15 @@ export class LocalApiServer {
   }
 
   private checkAccess(req: IncomingMessage, token: string | undefined): ApiError | undefined {
+    const refusal = this.checkHostAndOrigin(req)
+    if (refusal != null) return refusal
+    if (token == null || !tokensEqual(token, this.token)) {
+      return new ApiError(401, 'Unauthorized', 'missing or wrong API token')
+    }
+    return undefined
+  }
+
+  private checkHostAndOrigin(req: IncomingMessage): ApiError | undefined {
     const allowedHosts = [`${API_HOST}:${this.port}`, `localhost:${this.port}`]
     if (!allowedHosts.includes(req.headers.host ?? '')) {
       return new ApiError(403, 'ForbiddenHost', 'the Host header does not name this local API')
@@ -141,9 +209,6 @@ export class LocalApiServer {
     const origin = req.headers.origin
     if (origin != null && !allowedHosts.some((host) => origin === `http://${host}`)) {
       return new ApiError(403, 'ForbiddenOrigin', `requests from origin ${origin} are refused`)
-    }
-    if (token == null || !tokensEqual(token, this.token)) {
-      return new ApiError(401, 'Unauthorized', 'missing or wrong API token')
     }
     return undefined
   }
@@ -193,8 +258,9 @@ function statusOf(err: unknown): number {
   return 400
 }
 
-function errorBody(err: Error): { error: { name: string; message: string } } {
-  return { error: { name: err.name, message: err.message } }
+function errorBody(err: Error): ApiErrorBody {
+  const details = err instanceof ApiError ? err.details : {}
+  return { error: { ...details, name: err.name, message: err.message } }
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

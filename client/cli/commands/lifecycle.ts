@@ -1,18 +1,19 @@
 /** `tokenim init | start | stop | status | id`: an identity and the node that runs it. */
 import { spawn } from 'node:child_process'
-import { openSync } from 'node:fs'
+import { createWriteStream, openSync } from 'node:fs'
 import { watch } from 'node:fs/promises'
 import { type Command, Option } from 'commander'
 import {
-  createTokenimNode,
   dataDirPaths,
   fingerprint,
   type Identity,
   Keystore,
+  NodeDaemon,
   peerIdOf,
 } from '../../../node/index.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError, UsageError } from '../../errors.ts'
+import { openInBrowser } from '../open-browser.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
 import {
@@ -48,6 +49,12 @@ export function registerLifecycleCommands(program: Command): void {
       'keep loopback and LAN addresses in the DHT (local networks)',
     )
     .option('--detach', 'run in the background; its output goes to node.log in the data dir')
+    .option(
+      '--web',
+      'with no password at hand (no terminal, no TOKENIM_PASSWORD), wait for the web client to create or unlock the identity',
+    )
+    .option('--open', 'open the web client in the browser')
+    .option('--access-log <file>', 'append one JSON line per local API request to this file')
     .addOption(new Option('--password-stdin', 'read the password from standard input').hideHelp())
     .action((options: StartOptions) =>
       options.detach ? startDetached(options) : startForeground(options),
@@ -108,6 +115,9 @@ interface StartOptions extends CommonOptions, PasswordSource {
   allowPrivateAddresses?: boolean
   detach?: boolean
   passwordStdin?: boolean
+  web?: boolean
+  open?: boolean
+  accessLog?: string
 }
 
 async function initIdentity(options: CommonOptions & PasswordSource): Promise<Identity> {
@@ -128,14 +138,23 @@ async function initIdentity(options: CommonOptions & PasswordSource): Promise<Id
   return identity
 }
 
-/** The identity to run: unlocked, or created on first run when someone or something can say the password. */
-async function loadIdentity(options: StartOptions): Promise<Identity> {
+/**
+ * The identity to run: unlocked, or created on first run when someone or something can say
+ * the password. Undefined when no one can and `--web` lets the web client do it.
+ */
+async function loadIdentity(options: StartOptions): Promise<Identity | undefined> {
   const keystore = new Keystore(options.dataDir)
   const password = options.passwordStdin ? await readStdin() : undefined
+  const canAsk =
+    password != null ||
+    hasTerminal() ||
+    Boolean(process.env[PASSWORD_ENV]) ||
+    options.passwordFile != null
+  if (!canAsk && options.web) return undefined
   if (!(await keystore.exists())) {
-    if (!hasTerminal() && !process.env[PASSWORD_ENV] && options.passwordFile == null) {
+    if (!canAsk) {
       throw new UsageError(
-        `no identity in ${options.dataDir} yet: run "tokenim init", or set ${PASSWORD_ENV} to create one now`,
+        `no identity in ${options.dataDir} yet: run "tokenim init", set ${PASSWORD_ENV} to create one now, or start with --web to create it in the web client`,
       )
     }
     process.stderr.write(`No identity in ${options.dataDir} yet: creating one.\n`)
@@ -148,26 +167,65 @@ async function loadIdentity(options: StartOptions): Promise<Identity> {
 
 async function startForeground(options: StartOptions): Promise<void> {
   const identity = await loadIdentity(options)
-  const node = await createTokenimNode({
+  const accessLog =
+    options.accessLog == null
+      ? undefined
+      : createWriteStream(options.accessLog, { flags: 'a', mode: 0o600 })
+  const daemon = new NodeDaemon({
     dataDir: options.dataDir,
     identity,
-    listen: options.listen,
-    relays: options.relay,
     apiPort: options.apiPort,
-    allowPrivateAddresses: options.allowPrivateAddresses,
+    onRequest:
+      accessLog &&
+      ((entry) =>
+        accessLog.write(`${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`)),
+    node: {
+      listen: options.listen,
+      relays: options.relay,
+      allowPrivateAddresses: options.allowPrivateAddresses,
+    },
   })
-  const status = node.status()
-  printResult(options, status, [
-    `TokenIM node ${status.peerId} is running`,
-    `local API  ${status.apiUrl}`,
-    ...status.listenAddresses.map((addr) => `listening  ${addr}`),
-    'Press Ctrl+C to stop.',
-  ])
-  const stopped = new Promise<void>((resolve) => node.addEventListener('stopped', () => resolve()))
+  await daemon.start()
+  const webUrl = daemon.api.webUrl
+  const webLine = daemon.hasWebClient
+    ? `web client  ${webUrl}`
+    : 'web client  not built: run "npm run build"'
+  const node = daemon.node
+  if (node != null) {
+    const status = node.status()
+    printResult(options, { ...status, webUrl }, [
+      `TokenIM node ${status.peerId} is running`,
+      `local API   ${status.apiUrl}`,
+      webLine,
+      ...status.listenAddresses.map((addr) => `listening   ${addr}`),
+      'Press Ctrl+C to stop.',
+    ])
+  } else {
+    if (!daemon.hasWebClient) {
+      await daemon.stop('no web client to unlock with')
+      throw new UsageError('--web needs the built web client: run "npm run build" first')
+    }
+    const { state } = await daemon.state()
+    printResult(options, { state, apiUrl: daemon.api.url, webUrl }, [
+      state === 'no-identity'
+        ? `No identity in ${options.dataDir} yet: create or restore one in the web client.`
+        : 'TokenIM is locked: unlock it in the web client.',
+      webLine,
+      'Press Ctrl+C to stop.',
+    ])
+    daemon.addEventListener('running', (evt) => {
+      if (!options.json) process.stdout.write(`TokenIM node ${evt.detail.peerId} is running\n`)
+    })
+  }
+  if (options.open && daemon.hasWebClient) openInBrowser(webUrl)
+  const stopped = new Promise<void>((resolve) =>
+    daemon.addEventListener('stopped', () => resolve()),
+  )
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void node.stop(`received ${signal}`))
+    process.once(signal, () => void daemon.stop(`received ${signal}`))
   }
   await stopped
+  accessLog?.end()
   process.stderr.write('node stopped\n')
 }
 
@@ -202,8 +260,9 @@ async function startDetached(options: StartOptions): Promise<void> {
   const status = await client.status()
   printResult(options, status, [
     `TokenIM node ${status.peerId} is running in the background (pid ${client.info.pid})`,
-    `local API  ${status.apiUrl}`,
-    `log        ${paths.log}`,
+    `local API   ${status.apiUrl}`,
+    `web client  ${client.info.url}/#token=${client.info.token}`,
+    `log         ${paths.log}`,
   ])
   process.exit(0)
 }

@@ -1,0 +1,11 @@
+/** `tokenim start --open`: hands the web client's address to the desktop's browser, best effort. */
+import { spawn } from 'node:child_process'
+
+export function openInBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : 'xdg-open'
+  const child = spawn(command, [url], { detached: true, stdio: 'ignore' })
+  child.once('error', () => {
+    process.stderr.write(`could not start ${command}: open the web client address yourself\n`)
+  })
+  child.unref()
+}

@@ -1,0 +1,122 @@
+/** The web client's screens, chosen by what the node answers at GET /v1/state. */
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks'
+import type { StateResponse } from '../../../protocol/local-api.ts'
+import { WebApiClient } from './api-client.ts'
+import { AuthCard } from './components/auth-card.tsx'
+import { describeError } from './errors.ts'
+import { BackupPhrase } from './screens/backup-phrase.tsx'
+import { CreateIdentity } from './screens/create-identity.tsx'
+import { RestoreIdentity } from './screens/restore-identity.tsx'
+import { Shell } from './screens/shell.tsx'
+import { Unlock } from './screens/unlock.tsx'
+import { Welcome } from './screens/welcome.tsx'
+
+type View =
+  | { name: 'loading' }
+  | { name: 'failed'; message: string }
+  | { name: 'welcome' }
+  | { name: 'create' }
+  | { name: 'phrase'; phrase: string }
+  | { name: 'restore'; replacing: boolean }
+  | { name: 'unlock'; retryAfterMs: number }
+  | { name: 'running' }
+
+function viewOf(state: StateResponse): View {
+  switch (state.state) {
+    case 'no-identity':
+      return { name: 'welcome' }
+    case 'locked':
+      return { name: 'unlock', retryAfterMs: state.retryAfterMs ?? 0 }
+    case 'running':
+      return { name: 'running' }
+  }
+}
+
+export function App({ token }: { token: string | null }) {
+  const client = useMemo(() => (token ? new WebApiClient(token) : null), [token])
+  const [view, setView] = useState<View>({ name: 'loading' })
+
+  const load = useCallback(async () => {
+    if (client == null) return
+    setView({ name: 'loading' })
+    try {
+      setView(viewOf(await client.state()))
+    } catch (err) {
+      setView({ name: 'failed', message: describeError(err) })
+    }
+  }, [client])
+
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  if (client == null) {
+    return (
+      <AuthCard title="Open TokenIM from its address">
+        <p>
+          This page needs the address that <code>tokenim start</code> printed, the one that ends in{' '}
+          <code>#token=…</code>. Open that address in this browser.
+        </p>
+      </AuthCard>
+    )
+  }
+
+  switch (view.name) {
+    case 'loading':
+      return (
+        <main class="auth" aria-busy="true">
+          <p class="loading">Connecting to your node…</p>
+        </main>
+      )
+    case 'failed':
+      return (
+        <AuthCard title="Cannot reach your node">
+          <p class="error" role="alert">
+            {view.message}
+          </p>
+          <div class="actions">
+            <button type="button" class="button-primary" onClick={() => void load()}>
+              Retry
+            </button>
+          </div>
+        </AuthCard>
+      )
+    case 'welcome':
+      return (
+        <Welcome
+          onCreate={() => setView({ name: 'create' })}
+          onRestore={() => setView({ name: 'restore', replacing: false })}
+        />
+      )
+    case 'create':
+      return (
+        <CreateIdentity
+          client={client}
+          onCreated={(created) => setView({ name: 'phrase', phrase: created.backupPhrase })}
+          onBack={() => setView({ name: 'welcome' })}
+        />
+      )
+    case 'phrase':
+      return <BackupPhrase phrase={view.phrase} onConfirmed={() => setView({ name: 'running' })} />
+    case 'restore':
+      return (
+        <RestoreIdentity
+          client={client}
+          replacing={view.replacing}
+          onRestored={() => setView({ name: 'running' })}
+          onBack={() => void load()}
+        />
+      )
+    case 'unlock':
+      return (
+        <Unlock
+          client={client}
+          initialRetryAfterMs={view.retryAfterMs}
+          onUnlocked={() => setView({ name: 'running' })}
+          onForgot={() => setView({ name: 'restore', replacing: true })}
+        />
+      )
+    case 'running':
+      return <Shell client={client} />
+  }
+}

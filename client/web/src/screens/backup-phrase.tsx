@@ -1,0 +1,108 @@
+import { useMemo, useState } from 'preact/hooks'
+import { AuthCard } from '../components/auth-card.tsx'
+import { ErrorText } from '../components/error-text.tsx'
+
+/** How many words the user types back to show the phrase was written down. */
+export const CONFIRM_WORDS = 3
+
+interface BackupPhraseProps {
+  phrase: string
+  onConfirmed: () => void
+}
+
+/** The backup phrase, shown once, then three of its words typed back from the user's copy. */
+export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
+  const words = useMemo(() => phrase.split(' '), [phrase])
+  const asked = useMemo(() => randomPositions(words.length, CONFIRM_WORDS), [words])
+  const [step, setStep] = useState<'show' | 'confirm'>('show')
+  const [answers, setAnswers] = useState<string[]>(asked.map(() => ''))
+  const [error, setError] = useState<string | null>(null)
+
+  if (step === 'show') {
+    return (
+      <AuthCard title="Write down your backup phrase">
+        <p>
+          These {words.length} words are the only way to get your identity back if you lose this
+          computer or forget the password. Write them on paper, in order, and keep them offline.
+          Anyone who has them can be you. <strong>They are shown only this once.</strong>
+        </p>
+        <ol class="phrase" aria-label="Backup phrase" data-testid="backup-phrase">
+          {words.map((word, index) => (
+            <li key={index}>
+              <span class="phrase-number" aria-hidden="true">
+                {index + 1}
+              </span>
+              <span class="phrase-word">{word}</span>
+            </li>
+          ))}
+        </ol>
+        <div class="actions">
+          <button type="button" class="button-primary" onClick={() => setStep('confirm')}>
+            I have written them down
+          </button>
+        </div>
+      </AuthCard>
+    )
+  }
+
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const wrong = asked.find((position, i) => normalize(answers[i]) !== words[position])
+    if (wrong !== undefined) {
+      return setError(`Word ${wrong + 1} does not match. Check your copy, or go back to the words.`)
+    }
+    onConfirmed()
+  }
+
+  return (
+    <AuthCard title="Check your copy">
+      <p>Type these words from the copy you wrote down.</p>
+      <form onSubmit={submit} noValidate>
+        {asked.map((position, i) => (
+          <div class="field" key={position}>
+            <label for={`word-${position + 1}`}>Word {position + 1}</label>
+            <input
+              id={`word-${position + 1}`}
+              type="text"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellcheck={false}
+              data-initial-focus={i === 0 || undefined}
+              value={answers[i]}
+              onInput={(event) => {
+                const next = [...answers]
+                next[i] = event.currentTarget.value
+                setAnswers(next)
+              }}
+              required
+            />
+          </div>
+        ))}
+        <ErrorText message={error} />
+        <div class="actions">
+          <button type="submit" class="button-primary">
+            Confirm
+          </button>
+          <button type="button" onClick={() => setStep('show')}>
+            Show the words again
+          </button>
+        </div>
+      </form>
+    </AuthCard>
+  )
+}
+
+function normalize(word: string): string {
+  return word.trim().toLowerCase()
+}
+
+/** `count` distinct positions below `length`, in increasing order. */
+function randomPositions(length: number, count: number): number[] {
+  const picked = new Set<number>()
+  const random = new Uint32Array(1)
+  while (picked.size < Math.min(count, length)) {
+    crypto.getRandomValues(random)
+    picked.add(random[0] % length)
+  }
+  return [...picked].sort((a, b) => a - b)
+}

@@ -1,0 +1,74 @@
+import { useState } from 'preact/hooks'
+import type { CreateIdentityResponse } from '../../../../protocol/local-api.ts'
+import type { WebApiClient } from '../api-client.ts'
+import { AuthCard } from '../components/auth-card.tsx'
+import { ErrorText } from '../components/error-text.tsx'
+import { PasswordField } from '../components/password-field.tsx'
+import { ratePassword } from '../components/password-rating.ts'
+import { describeError } from '../errors.ts'
+
+interface CreateIdentityProps {
+  client: WebApiClient
+  onCreated: (created: CreateIdentityResponse) => void
+  onBack: () => void
+}
+
+export function CreateIdentity({ client, onCreated, onBack }: CreateIdentityProps) {
+  const [password, setPassword] = useState('')
+  const [repeat, setRepeat] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const submit = async (event: Event) => {
+    event.preventDefault()
+    const rating = ratePassword(password)
+    if (!rating.accepted) return setError(`Choose another password. ${rating.label}.`)
+    if (password !== repeat) return setError('The two passwords differ. Type the same one twice.')
+    setBusy(true)
+    setError(null)
+    try {
+      onCreated(await client.createIdentity({ password }))
+    } catch (err) {
+      setError(describeError(err))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <AuthCard title="Create your identity">
+      <p>
+        The password seals your key on this computer. It cannot be reset by anyone: only your backup
+        phrase can replace it.
+      </p>
+      <form onSubmit={submit} noValidate>
+        <PasswordField
+          id="new-password"
+          label="Password"
+          value={password}
+          onInput={setPassword}
+          autoComplete="new-password"
+          withMeter
+          initialFocus
+          disabled={busy}
+        />
+        <PasswordField
+          id="repeat-password"
+          label="Repeat the password"
+          value={repeat}
+          onInput={setRepeat}
+          autoComplete="new-password"
+          disabled={busy}
+        />
+        <ErrorText message={error} />
+        <div class="actions">
+          <button type="submit" class="button-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create identity'}
+          </button>
+          <button type="button" onClick={onBack} disabled={busy}>
+            Back
+          </button>
+        </div>
+      </form>
+    </AuthCard>
+  )
+}

@@ -1,0 +1,214 @@
+/**
+ * The node process as the CLI runs it: the local API (with the web client) comes up first
+ * and outlives the libp2p node. Given an identity, the daemon starts the node at once;
+ * without one it waits, `locked`, for the web client to create, restore or unlock the
+ * identity through the API, then starts the node behind the same server and token.
+ */
+import { TypedEventEmitter } from 'main-event'
+import {
+  API_PATHS,
+  type CreateIdentityResponse,
+  type IdentityInfo,
+  type StateResponse,
+} from '../protocol/local-api.ts'
+import {
+  type ApiAccessEntry,
+  ApiError,
+  LocalApiServer,
+  type Routes,
+} from './api/local-api-server.ts'
+import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
+import { KeystoreExistsError, KeystoreLockedError } from './errors.ts'
+import {
+  fingerprint,
+  type Identity,
+  identityFromBackupPhrase,
+  Keystore,
+  type KeystoreInit,
+  peerIdOf,
+} from './identity/index.ts'
+import { TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'
+
+export interface NodeDaemonInit {
+  dataDir: string
+  /** An unlocked identity: the node starts with the daemon. @default none: wait, locked */
+  identity?: Identity
+  /** Port of the local API on 127.0.0.1. @default 0 (any free port) */
+  apiPort?: number
+  /** Folder of the built web client; `false` serves none. @default client/web/dist, if built */
+  webRoot?: string | false
+  /** Called once per API request, when answered (an access log). */
+  onRequest?: (entry: ApiAccessEntry) => void
+  /** Options of the node started once the identity is unlocked. */
+  node?: Omit<TokenimNodeInit, 'dataDir' | 'identity' | 'api' | 'apiPort'>
+  /** Tests lower the keystore's key derivation cost. */
+  keystore?: KeystoreInit
+}
+
+type DaemonEvents = {
+  /** The identity is unlocked and the node runs. */
+  running: CustomEvent<TokenimNode>
+  stopped: CustomEvent<{ reason: string }>
+}
+
+export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
+  private readonly init: NodeDaemonInit
+  private readonly keystore: Keystore
+  private apiServer?: LocalApiServer
+  private webAssets?: WebAssets
+  private nodeInstance?: TokenimNode
+  // Create, restore and unlock run one at a time: two tabs cannot start two nodes.
+  private transitions: Promise<unknown> = Promise.resolve()
+  private stopping?: Promise<void>
+
+  constructor(init: NodeDaemonInit) {
+    super()
+    this.init = init
+    this.keystore = new Keystore(init.dataDir, init.keystore)
+  }
+
+  get api(): LocalApiServer {
+    if (this.apiServer == null) throw new Error('daemon is not started')
+    return this.apiServer
+  }
+
+  /** Whether the API serves the web client (it is served only once built). */
+  get hasWebClient(): boolean {
+    return this.webAssets != null
+  }
+
+  /** The running node, once the identity is unlocked. */
+  get node(): TokenimNode | undefined {
+    return this.nodeInstance
+  }
+
+  async start(): Promise<void> {
+    const webRoot = this.init.webRoot === undefined ? defaultWebRoot() : this.init.webRoot
+    this.webAssets = webRoot ? await WebAssets.load(webRoot) : undefined
+    this.apiServer = new LocalApiServer({
+      port: this.init.apiPort ?? 0,
+      routes: this.routes(),
+      webAssets: this.webAssets,
+      onRequest: this.init.onRequest,
+    })
+    await this.apiServer.start()
+    try {
+      if (this.init.identity != null) await this.run(this.init.identity)
+    } catch (err) {
+      await this.apiServer.stop()
+      throw err
+    }
+  }
+
+  /** Stops the node, then the API, once; later calls wait for the same shutdown. */
+  async stop(reason = 'stopped by the user'): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.nodeInstance?.stop(reason)
+      await this.apiServer?.stop()
+      this.safeDispatchEvent('stopped', { detail: { reason } })
+    })()
+    return this.stopping
+  }
+
+  async state(): Promise<StateResponse> {
+    if (this.nodeInstance != null) return { state: 'running' }
+    if (!(await this.keystore.exists())) return { state: 'no-identity' }
+    const { failures, retryAfterMs } = await this.keystore.lockoutStatus()
+    return { state: 'locked', failures, retryAfterMs }
+  }
+
+  private routes(): Routes {
+    return {
+      [`GET ${API_PATHS.state}`]: () => this.state(),
+      [`POST ${API_PATHS.identity}`]: ({ body }) =>
+        this.transition(async (): Promise<CreateIdentityResponse> => {
+          const password = stringField(body, 'password')
+          const { identity, backupPhrase } = await this.keystore.create(password)
+          await this.run(identity)
+          return { ...identityInfo(identity), backupPhrase }
+        }),
+      [`POST ${API_PATHS.identityRestore}`]: ({ body }) =>
+        this.transition(async (): Promise<IdentityInfo> => {
+          const phrase = stringField(body, 'phrase')
+          const password = stringField(body, 'password')
+          const replace = await this.keystore.exists()
+          // Through the web client a phrase may reset the password of this identity, never
+          // put another identity in its place: that needs `tokenim key restore --replace`.
+          if (replace && !(await this.isSameIdentity(identityFromBackupPhrase(phrase)))) {
+            throw new ApiError(
+              409,
+              'BackupPhraseMismatch',
+              'This backup phrase belongs to another identity than the one in this data folder. To replace it, run "tokenim key restore --replace".',
+            )
+          }
+          const identity = await this.keystore.restore(phrase, password, { replace })
+          await this.run(identity)
+          return identityInfo(identity)
+        }),
+      [`POST ${API_PATHS.unlock}`]: ({ body }) =>
+        this.transition(async (): Promise<IdentityInfo> => {
+          const password = stringField(body, 'password')
+          const identity = await this.keystore.unlock(password).catch((err: unknown) => {
+            if (err instanceof KeystoreLockedError) {
+              throw new ApiError(429, err.name, err.message, { retryAfterMs: err.retryAfterMs })
+            }
+            throw err
+          })
+          await this.run(identity)
+          return identityInfo(identity)
+        }),
+    }
+  }
+
+  /** Runs `operation` after any other in progress, and only while no node runs. */
+  private transition<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.transitions.then(async () => {
+      if (this.nodeInstance != null) {
+        throw new ApiError(409, 'AlreadyRunning', 'the identity is already unlocked and running')
+      }
+      if (this.stopping != null) throw new ApiError(409, 'Stopping', 'the node is stopping')
+      try {
+        return await operation()
+      } catch (err) {
+        if (err instanceof KeystoreExistsError) throw new ApiError(409, err.name, err.message)
+        throw err
+      }
+    })
+    this.transitions = result.catch(() => undefined)
+    return result
+  }
+
+  private async run(identity: Identity): Promise<void> {
+    const node = new TokenimNode({
+      ...this.init.node,
+      dataDir: this.init.dataDir,
+      identity,
+      api: this.api,
+    })
+    await node.start()
+    node.addEventListener('stopped', (evt) => void this.stop(evt.detail.reason))
+    this.nodeInstance = node
+    this.safeDispatchEvent('running', { detail: node })
+  }
+
+  private async isSameIdentity(identity: Identity): Promise<boolean> {
+    const stored = await this.keystore.publicKey()
+    return Buffer.from(stored).equals(Buffer.from(identity.publicKey))
+  }
+}
+
+function identityInfo(identity: Identity): IdentityInfo {
+  return {
+    peerId: peerIdOf(identity).toString(),
+    publicKey: Buffer.from(identity.publicKey).toString('hex'),
+    fingerprint: fingerprint(identity.publicKey),
+  }
+}
+
+function stringField(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name]
+  if (typeof value !== 'string' || value === '') {
+    throw new ApiError(400, 'InvalidRequest', `the request body needs a "${name}" string`)
+  }
+  return value
+}
