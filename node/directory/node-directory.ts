@@ -15,6 +15,7 @@ import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
 import { CODE_P2P, type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   isReleasedRecord,
@@ -69,7 +70,12 @@ const REGISTRATION_PREFIX = 'reg!'
 const DHT_TIMEOUT_MS = 15_000
 const MIN_RENEW_RETRY_MS = 1_000
 
-export class NodeDirectory {
+export interface NodeDirectoryEvents {
+  /** A name of this node was renewed before it expired. */
+  'name:renewed': CustomEvent<NameView>
+}
+
+export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   readonly session: SessionGuard
   private readonly init: NodeDirectoryInit
   private readonly client: DirectoryClient
@@ -78,6 +84,7 @@ export class NodeDirectory {
   private running = false
 
   constructor(init: NodeDirectoryInit) {
+    super()
     this.init = init
     this.clock = init.clock ?? Date.now
     this.client = new DirectoryClient({
@@ -272,6 +279,7 @@ export class NodeDirectory {
         new Date(record.expiresMs).toISOString(),
       )
       this.scheduleRenewal(relay, record)
+      this.safeDispatchEvent('name:renewed', { detail: nameView(record) })
     } catch (err) {
       const retry = Math.max(MIN_RENEW_RETRY_MS, lifetime / 12)
       this.init.log('renewing "%s" on %s failed, retrying in %d ms - %e', name, relay, retry, err)
