@@ -24,6 +24,11 @@ export function Unlock({ client, initialRetryAfterMs, onUnlocked, onForgot }: Un
   const waitMs = useCountdown(lockedUntil)
   const lockedOut = waitMs > 0
 
+  // The field was disabled during the try, which drops the focus: give it back for the next.
+  useEffect(() => {
+    if (!busy) document.getElementById('password')?.focus()
+  }, [busy])
+
   const submit = async (event: Event) => {
     event.preventDefault()
     if (lockedOut || password === '') return
