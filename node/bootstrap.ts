@@ -6,9 +6,14 @@
  *
  * The relays are DHT servers: once identify confirms the DHT protocol, kad-dht adds them to
  * the routing table and runs its self-query, which fills the table with the peers nearest
- * to us. Listening through the relays' circuits is the circuit relay transport's part: the
- * node adds one `/p2p-circuit` listen address per relay and the transport reserves a slot
- * on each relay it finds connected (again after a relay restarts).
+ * to us.
+ *
+ * It also keeps the node listening through each connected relay's circuit
+ * (`<relay>/p2p-circuit`), so a node behind NAT stays reachable. It asks the transport
+ * manager to listen only once the relay is connected, and again whenever the circuit
+ * address is gone while the relay is connected: libp2p's circuit transport makes a static
+ * reservation only once (a relay down at start would fail the node's start, and a relay
+ * restart would leave the node unreachable through it until the node restarts).
  *
  * @example
  * ```ts
@@ -49,6 +54,12 @@ const RELAY_TAG_VALUE = 50
 export interface RelayBootstrapInit {
   /** Relay multiaddrs, each ending in `/p2p/<peer id>`. */
   relays: string[]
+  /**
+   * Listen through each connected relay's circuit (needs the circuit relay transport).
+   * Relays keeping in touch with other relays turn it off.
+   * @default true
+   */
+  listenThroughRelays?: boolean
   /** Wait before the first redial of a relay that dropped or could not be dialled. @default 1000 */
   initialRedialDelayMs?: number
   /** The backoff doubles after each failed dial up to this. @default 60000 */
@@ -65,11 +76,15 @@ export interface RelayBootstrapComponents {
   }
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
+  transportManager: { listen(addrs: Multiaddr[]): Promise<void> }
+  addressManager: { getAddresses(): Multiaddr[] }
 }
 
 export interface RelayBootstrapEvents {
   'relay:connected': CustomEvent<PeerId>
   'relay:disconnected': CustomEvent<PeerId>
+  /** The node holds a reservation on the relay and is reachable through its circuit. */
+  'relay:listening': CustomEvent<PeerId>
 }
 
 interface RelayLink {
@@ -82,6 +97,10 @@ interface RelayLink {
   redialTimer?: NodeJS.Timeout
   nextDialAt: number | null
   connectedAt: number | null
+  /** Attempts to listen through the circuit failed since the last success. */
+  circuitFailures: number
+  reserving: boolean
+  circuitTimer?: NodeJS.Timeout
 }
 
 export const DEFAULT_INITIAL_REDIAL_DELAY_MS = 1_000
@@ -95,6 +114,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
   private readonly initialDelayMs: number
   private readonly maxDelayMs: number
   private readonly dialTimeoutMs: number
+  private readonly listenThroughRelays: boolean
   private shutdown = new AbortController()
   private running = false
 
@@ -105,6 +125,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
     this.initialDelayMs = init.initialRedialDelayMs ?? DEFAULT_INITIAL_REDIAL_DELAY_MS
     this.maxDelayMs = init.maxRedialDelayMs ?? DEFAULT_MAX_REDIAL_DELAY_MS
     this.dialTimeoutMs = init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS
+    this.listenThroughRelays = init.listenThroughRelays ?? true
     for (const address of parseRelayAddresses(init.relays)) {
       const peerId = relayPeerId(address)
       this.links.set(peerId.toString(), {
@@ -115,6 +136,8 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
         dialing: false,
         nextDialAt: null,
         connectedAt: null,
+        circuitFailures: 0,
+        reserving: false,
       })
     }
   }
@@ -126,6 +149,8 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
     this.running = true
     this.components.events.addEventListener('peer:connect', this.onConnect)
     this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
+    this.components.events.addEventListener('self:peer:update', this.onSelfUpdate)
+    this.components.events.addEventListener('transport:listening', this.onSelfUpdate)
   }
 
   /** Dials after every transport listens, so a relay that dials back finds us. */
@@ -139,8 +164,11 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
     this.shutdown.abort()
     this.components.events.removeEventListener('peer:connect', this.onConnect)
     this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.components.events.removeEventListener('self:peer:update', this.onSelfUpdate)
+    this.components.events.removeEventListener('transport:listening', this.onSelfUpdate)
     for (const link of this.links.values()) {
       clearTimeout(link.redialTimer)
+      clearTimeout(link.circuitTimer)
       link.nextDialAt = null
     }
   }
@@ -154,6 +182,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
       connectedAt: link.connectedAt,
       failedDials: link.failures,
       nextDialAt: link.nextDialAt,
+      circuitAddress: this.circuitAddress(link),
     }))
   }
 
@@ -176,6 +205,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
       this.log.error('could not tag relay %p - %e', link.peerId, err),
     )
     this.safeDispatchEvent('relay:connected', { detail: link.peerId })
+    this.ensureCircuit(link)
   }
 
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
@@ -183,9 +213,52 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
     if (link == null) return
     link.connected = false
     link.connectedAt = null
+    clearTimeout(link.circuitTimer)
     this.log('relay %p disconnected', link.peerId)
     this.safeDispatchEvent('relay:disconnected', { detail: link.peerId })
     this.scheduleRedial(link)
+  }
+
+  /** Our address through a relay's circuit drops with its reservation: listen again. */
+  private readonly onSelfUpdate = (): void => {
+    for (const link of this.links.values()) this.ensureCircuit(link)
+  }
+
+  private circuitAddress(link: RelayLink): string | null {
+    const through = `/p2p/${link.peerId}/p2p-circuit`
+    const address = this.components.addressManager
+      .getAddresses()
+      .find((ma) => ma.toString().includes(through))
+    return address?.toString() ?? null
+  }
+
+  private ensureCircuit(link: RelayLink): void {
+    if (!this.listenThroughRelays || !this.running || !link.connected || link.reserving) return
+    if (link.circuitTimer != null || this.circuitAddress(link) != null) return
+    link.reserving = true
+    this.components.transportManager
+      .listen([link.address.encapsulate('/p2p-circuit')])
+      .then(
+        () => {
+          link.circuitFailures = 0
+          this.log('listening through relay %p', link.peerId)
+          this.safeDispatchEvent('relay:listening', { detail: link.peerId })
+        },
+        (err: Error) => {
+          link.circuitFailures++
+          this.log('could not listen through relay %p - %s', link.peerId, err.message)
+        },
+      )
+      .finally(() => {
+        link.reserving = false
+        if (link.circuitFailures === 0 || !this.running) return
+        const delay = redialDelayMs(link.circuitFailures - 1, this.initialDelayMs, this.maxDelayMs)
+        link.circuitTimer = setTimeout(() => {
+          link.circuitTimer = undefined
+          this.ensureCircuit(link)
+        }, delay)
+        link.circuitTimer.unref?.()
+      })
   }
 
   private dial(link: RelayLink): void {

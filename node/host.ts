@@ -129,7 +129,11 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     transports: [
       tcp(),
       webSockets(),
-      ...(init.circuitRelayClient === true ? [circuitRelayTransport()] : []),
+      // The transport clears its queue of reservations still waiting whenever it holds
+      // enough, which strands a second relay's request: let them all run at once instead.
+      ...(init.circuitRelayClient === true
+        ? [circuitRelayTransport({ reservationConcurrency: 16 })]
+        : []),
     ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

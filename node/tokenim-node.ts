@@ -104,9 +104,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         {
           privateKey: toLibp2pPrivateKey(this.init.identity),
           datastore: this.storage.datastore,
-          // One `/p2p-circuit` address per relay: each asks the circuit transport for one
-          // reservation, renewed on whichever relay is connected, so the node stays reachable.
-          listen: [...(this.init.listen ?? DEFAULT_LISTEN), ...relays.map(() => '/p2p-circuit')],
+          // Circuit addresses come from the relay bootstrap, once each relay is connected.
+          listen: this.init.listen ?? DEFAULT_LISTEN,
           dhtServer: false,
           allowPrivateAddresses: this.init.allowPrivateAddresses,
           connectionLimits: this.init.connectionLimits,

@@ -43,6 +43,8 @@ export interface RelayLinkStatus {
   failedDials: number
   /** When the next redial is due (ms since epoch), or null when none is scheduled. */
   nextDialAt: number | null
+  /** The node's address through this relay's circuit, or null while it has none. */
+  circuitAddress: string | null
 }
 
 /** Body of every non-2xx answer. `name` is stable; `message` is for people. */

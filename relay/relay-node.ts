@@ -192,7 +192,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
           defaultDataLimit: BigInt(relayLimits.dataLimit),
         },
       }),
-      relayBootstrap: relayBootstrap({ relays: config.peers }),
+      relayBootstrap: relayBootstrap({ relays: config.peers, listenThroughRelays: false }),
       ...(config.directory.enabled
         ? {
             directory: directoryServer({

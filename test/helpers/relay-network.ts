@@ -1,7 +1,10 @@
 /** Relays and nodes on loopback for integration tests, each in its own temp dir, and their waits. */
+import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Peer, PeerId, TypedEventTarget } from '@libp2p/interface'
+import type { Connection, Peer, PeerId, TypedEventTarget } from '@libp2p/interface'
+import { PING_PROTOCOL } from '@libp2p/ping'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { createTokenimNode, generateIdentity, type TokenimNode } from '../../node/index.ts'
 import {
   createRelay,
@@ -131,8 +134,8 @@ export function waitForCircuitAddress(node: TokenimNode, relay: RelayNode): Prom
       .map((ma) => ma.toString())
       .find((addr) => addr.includes(`/p2p/${relay.peerId}/p2p-circuit`))
   return waitUntil(
-    node.host,
-    'self:peer:update',
+    node.host.services.relayBootstrap,
+    'relay:listening',
     () => find() != null,
     `circuit address through ${relay.peerId}`,
   ).then(() => find()!)
@@ -160,4 +163,23 @@ export async function waitForKnownAddress(
     return
   }
   await updated
+}
+
+/**
+ * One ping round trip on this very connection (a relayed one included): the ping service
+ * would dial afresh, since it prefers an unlimited connection to a relayed one.
+ * Returns whether the 32 bytes came back intact.
+ */
+export async function pingOver(connection: Connection): Promise<boolean> {
+  const signal = AbortSignal.timeout(10_000)
+  const stream = await connection.newStream(PING_PROTOCOL, { runOnLimitedConnection: true, signal })
+  const payload = randomBytes(32)
+  stream.send(payload)
+  const echoed = new Uint8ArrayList()
+  for await (const chunk of stream) {
+    echoed.append(chunk)
+    if (echoed.length >= payload.length) break
+  }
+  await stream.close({ signal })
+  return Buffer.from(echoed.subarray(0, payload.length)).equals(payload)
 }

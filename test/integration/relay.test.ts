@@ -7,6 +7,7 @@ import { createRelay, loadRelayConfig } from '../../relay/index.ts'
 import {
   createNetwork,
   type Network,
+  pingOver,
   relayAddress,
   waitForCircuitAddress,
   waitForKnownAddress,
@@ -70,6 +71,8 @@ describe('relay', () => {
       expect.objectContaining({ peerId: relay.peerId.toString(), connected: true }),
     ])
     expect(alice.host.getConnections(bob.host.peerId)).toHaveLength(0)
+    // The relay answers lookups for Bob once identify has told it his addresses.
+    await waitForKnownAddress(relay.host, bob.host.peerId, () => true)
 
     const found = await alice.host.peerRouting.findPeer(bob.host.peerId, {
       signal: AbortSignal.timeout(15_000),
@@ -104,7 +107,7 @@ describe('relay', () => {
     const connection = await alice.host.dial(multiaddr(circuit))
     expect(connection.remotePeer.equals(peerIdFromString(bob.peerId))).toBe(true)
     expect(connection.remoteAddr.toString()).toContain('/p2p-circuit')
-    expect(await alice.host.services.ping.ping(bob.host.peerId)).toBeGreaterThanOrEqual(0)
+    expect(await pingOver(connection)).toBe(true)
 
     expect(relay.status().circuits).toBe(1)
     const metrics = await (await fetch(relay.status().metricsUrl!)).text()
