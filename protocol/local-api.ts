@@ -93,6 +93,95 @@ export interface UnlockRequest {
   password: string
 }
 
+/**
+ * Where an outgoing 1:1 message is, in this order: `queued` (kept by the sender's node),
+ * `stored` (left in the offline mailbox, on `replicas.confirmed` of `replicas.total` peers),
+ * `delivered` (the recipient's node has stored it), `read` (the recipient marked it read).
+ * `failed` only when it can never be delivered; `failure` says why.
+ */
+export type DeliveryState = 'queued' | 'stored' | 'delivered' | 'read' | 'failed'
+
+export interface MailboxReplicas {
+  confirmed: number
+  total: number
+}
+
+/** One 1:1 text, either way. */
+export interface MessageView {
+  /** 16 random bytes, hex. */
+  id: string
+  /** The other party. */
+  peerId: string
+  direction: 'in' | 'out'
+  /** Position in its sender's conversation with the recipient, from 1. */
+  seq: number
+  text: string
+  /** The sender's clock, ms since the Unix epoch. */
+  sentAt: number
+  /** This node's clock when it stored the message (incoming) or queued it (outgoing). */
+  storedAt: number
+  /** Outgoing messages only. */
+  state?: DeliveryState
+  replicas?: MailboxReplicas
+  failure?: string
+}
+
+export interface MessageStateChange {
+  id: string
+  peerId: string
+  state: DeliveryState
+  replicas?: MailboxReplicas
+  failure?: string
+}
+
+export interface SendMessageRequest {
+  /** A peer id, a hex Ed25519 public key, or a username. */
+  to: string
+  text: string
+}
+
+export interface SendMessageResponse {
+  id: string
+  peerId: string
+  seq: number
+  state: DeliveryState
+}
+
+export interface ConversationSummary {
+  peerId: string
+  /** Incoming texts shown but not yet marked read. */
+  unread: number
+  /** Incoming texts stored but not shown yet: they wait for an earlier one that is missing. */
+  held: number
+  latest: MessageView | null
+}
+
+export interface InboxResponse {
+  /** Most recent activity first. */
+  conversations: ConversationSummary[]
+}
+
+export interface HistoryResponse {
+  peerId: string
+  /** Oldest first: each direction in seq order, as shown. */
+  messages: MessageView[]
+  held: number
+  unread: number
+  /** Pass as `before` for the page of older messages; null when there is none. */
+  nextBefore: number | null
+}
+
+export interface MarkReadRequest {
+  /** A peer id, a hex Ed25519 public key, or a username. */
+  peer: string
+}
+
+export interface MarkReadResponse {
+  peerId: string
+  /** Seq of the last incoming text now marked read (0 when none). */
+  readUpToSeq: number
+}
+
 /** Events a node streams over `GET /v1/events` (WebSocket). */
 export interface NodeEventMap {
   'node:started': { peerId: string; listenAddresses: string[] }
@@ -101,6 +190,10 @@ export interface NodeEventMap {
   'peer:disconnected': { peerId: string }
   /** The same identity was started on another device; this one may miss messages. */
   'session:signed-in-elsewhere': SignedInElsewhereEvent
+  /** A text from a peer is stored and shown (in its conversation's order). */
+  'message:received': MessageView
+  /** An outgoing message moved to a new delivery state. */
+  'message:state': MessageStateChange
 }
 
 export type NodeEventType = keyof NodeEventMap
@@ -124,6 +217,14 @@ export const API_PATHS = {
   identityRestore: '/v1/identity/restore',
   /** POST UnlockRequest -> IdentityInfo (`locked` only), then runs; 429 while locked out. */
   unlock: '/v1/unlock',
+  /** POST SendMessageRequest -> SendMessageResponse. */
+  messages: '/v1/messages',
+  /** GET -> InboxResponse. */
+  inbox: '/v1/inbox',
+  /** GET ?peer=&limit=&before= -> HistoryResponse. */
+  history: '/v1/history',
+  /** POST MarkReadRequest -> MarkReadResponse. */
+  conversationsRead: '/v1/conversations/read',
 } as const
 
 /** The username directory's routes (see doc/usernames.md). */

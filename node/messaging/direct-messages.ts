@@ -1,0 +1,233 @@
+/**
+ * The messaging component of a node: the pipeline, the DM streams, the mailbox collection
+ * and the timers that keep retrying, started after the libp2p host and stopped before it.
+ */
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type {
+  ConversationSummary,
+  HistoryResponse,
+  MarkReadResponse,
+  MessageStateChange,
+  MessageView,
+  SendMessageResponse,
+} from '../../protocol/local-api.ts'
+import type { Identity } from '../identity/index.ts'
+import type { AppLevel } from '../storage.ts'
+import { DmChannels } from './dm-channels.ts'
+import { InvalidRecipientError, RecipientNotFoundError } from './errors.ts'
+import { MessagePipeline } from './message-pipeline.ts'
+import type {
+  CollectedEnvelope,
+  MailboxPort,
+  MailboxSlotDetail,
+  PrekeyPort,
+  UsernameLookup,
+} from './ports.ts'
+
+export interface DirectMessagesInit {
+  /** How long a directly sent message waits for its ack before it goes to the mailbox. @default 5000 */
+  ackTimeoutMs?: number
+  /** Tell peers when we read their messages. @default true */
+  readReceipts?: boolean
+  /** How often to collect from the mailbox while online. @default 30000 */
+  collectIntervalMs?: number
+  /** How often to retry what waits in the outbox. @default 30000 */
+  retryIntervalMs?: number
+  /** Bad frames after which a DM stream is closed. @default 5 */
+  maxBadFrames?: number
+  /** Texts held per conversation while waiting for an earlier one; beyond, refused. @default 10000 */
+  maxHeldPerConversation?: number
+  /** A message not delivered after this long is shown as failed. @default 30 days */
+  giveUpAfterMs?: number
+  /** @default 10000 */
+  dialTimeoutMs?: number
+  /** Called for every bad frame, with the peer's running total. */
+  onPenalty?: (peerId: string, reason: string, total: number) => void
+}
+
+export interface DirectMessagesComponents {
+  host: Pick<
+    Libp2p,
+    'handle' | 'unhandle' | 'dialProtocol' | 'addEventListener' | 'removeEventListener' | 'logger'
+  >
+  /** The sublevel messaging owns. */
+  db: AppLevel
+  identity: Identity
+  prekeys: PrekeyPort
+  mailbox?: MailboxPort
+  lookupUsername?: UsernameLookup
+  emit(type: 'message:received', data: MessageView): void
+  emit(type: 'message:state', data: MessageStateChange): void
+}
+
+export const DEFAULT_COLLECT_INTERVAL_MS = 30_000
+export const DEFAULT_RETRY_INTERVAL_MS = 30_000
+
+export class DirectMessages {
+  readonly pipeline: MessagePipeline
+  readonly channels: DmChannels
+  readonly #init: DirectMessagesInit
+  readonly #components: DirectMessagesComponents
+  readonly #log
+  readonly #timers: NodeJS.Timeout[] = []
+  #collecting: Promise<unknown> | undefined
+  readonly #onConnect = (event: CustomEvent<PeerId>) => {
+    const key = event.detail.publicKey
+    if (key?.type === 'Ed25519') void this.pipeline.retry(key.raw)
+  }
+  readonly #onMailboxExpired = (event: Event) => {
+    void this.pipeline.handleMailboxExpired((event as CustomEvent<MailboxSlotDetail>).detail.slotId)
+  }
+  readonly #onMailboxEnvelope = (event: Event) => {
+    const found = (event as CustomEvent<CollectedEnvelope>).detail
+    void this.pipeline.collect([found]).catch((err: Error) => {
+      this.#log.error('taking a collected envelope failed: %s', err.message)
+    })
+  }
+  readonly #onMailboxStored = (event: Event) => {
+    const detail = (event as CustomEvent<MailboxSlotDetail>).detail
+    void this.pipeline.handleMailboxStored(detail.slotId, {
+      confirmed: detail.confirmed ?? 0,
+      total: detail.total ?? detail.confirmed ?? 0,
+    })
+  }
+
+  constructor(components: DirectMessagesComponents, init: DirectMessagesInit = {}) {
+    this.#components = components
+    this.#init = init
+    this.#log = components.host.logger.forComponent('tokenim:dm')
+    let channels: DmChannels | undefined
+    this.pipeline = new MessagePipeline({
+      db: components.db,
+      identity: components.identity,
+      prekeys: components.prekeys,
+      mailbox: components.mailbox,
+      link: { send: (peer, envelope) => channels!.send(peer, envelope) },
+      log: this.#log,
+      emit: (type, data) => components.emit(type as 'message:state', data as MessageStateChange),
+      readReceipts: init.readReceipts,
+      ackTimeoutMs: init.ackTimeoutMs,
+      maxHeldPerConversation: init.maxHeldPerConversation,
+      giveUpAfterMs: init.giveUpAfterMs,
+    })
+    channels = new DmChannels({
+      host: components.host,
+      pipeline: this.pipeline,
+      log: this.#log,
+      maxBadFrames: init.maxBadFrames,
+      dialTimeoutMs: init.dialTimeoutMs,
+      onPenalty: init.onPenalty,
+    })
+    this.channels = channels
+  }
+
+  async start(): Promise<void> {
+    await this.pipeline.start()
+    await this.channels.start()
+    this.#components.host.addEventListener('peer:connect', this.#onConnect)
+    this.#components.mailbox?.addEventListener('mailbox:stored', this.#onMailboxStored)
+    this.#components.mailbox?.addEventListener('mailbox:expired', this.#onMailboxExpired)
+    this.#components.mailbox?.addEventListener('mailbox:envelope', this.#onMailboxEnvelope)
+    const every = (ms: number, task: () => unknown) => {
+      const timer = setInterval(task, ms)
+      timer.unref()
+      this.#timers.push(timer)
+    }
+    every(this.#init.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS, () => this.retry())
+    if (this.#components.mailbox != null) {
+      every(this.#init.collectIntervalMs ?? DEFAULT_COLLECT_INTERVAL_MS, () => this.collect())
+    }
+    // Not awaited: start must not wait on the network.
+    void this.collect()
+    void this.retry()
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.#timers.splice(0)) clearInterval(timer)
+    this.#components.host.removeEventListener('peer:connect', this.#onConnect)
+    this.#components.mailbox?.removeEventListener('mailbox:stored', this.#onMailboxStored)
+    this.#components.mailbox?.removeEventListener('mailbox:expired', this.#onMailboxExpired)
+    this.#components.mailbox?.removeEventListener('mailbox:envelope', this.#onMailboxEnvelope)
+    await this.channels.stop()
+    await this.#collecting?.catch(() => undefined)
+    await this.pipeline.stop()
+  }
+
+  /** Sends what waits in the outbox again. */
+  retry(): Promise<void> {
+    return this.pipeline.retry().catch((err: Error) => {
+      this.#log.error('retrying the outbox failed: %s', err.message)
+    })
+  }
+
+  /**
+   * Collects from the mailbox now (runs are never concurrent: a call during a run waits for
+   * it). Resolves with what the run took in.
+   */
+  async collect(): Promise<{ stored: number; duplicates: number; rejected: number }> {
+    const mailbox = this.#components.mailbox
+    const none = { stored: 0, duplicates: 0, rejected: 0 }
+    if (mailbox == null) return none
+    while (this.#collecting != null) await this.#collecting.catch(() => undefined)
+    const run = (async () => {
+      const collected = await mailbox.collect(await this.pipeline.knownPeers())
+      return collected.length === 0 ? none : this.pipeline.collect(collected)
+    })()
+    this.#collecting = run
+    try {
+      return await run
+    } catch (err) {
+      this.#log.error('collecting from the mailbox failed: %s', (err as Error).message)
+      return none
+    } finally {
+      this.#collecting = undefined
+    }
+  }
+
+  async send(to: string, text: string): Promise<SendMessageResponse> {
+    return this.pipeline.send(await this.resolvePeer(to), text)
+  }
+
+  inbox(): Promise<ConversationSummary[]> {
+    return this.pipeline.inbox()
+  }
+
+  async history(
+    peer: string,
+    options?: { limit?: number; before?: number },
+  ): Promise<HistoryResponse> {
+    return this.pipeline.history(await this.resolvePeer(peer), options)
+  }
+
+  async markRead(peer: string): Promise<MarkReadResponse> {
+    return this.pipeline.markRead(await this.resolvePeer(peer))
+  }
+
+  /** A peer id, a hex Ed25519 public key, or a username (when the directory is wired). */
+  async resolvePeer(to: string): Promise<Uint8Array> {
+    const value = to.trim()
+    if (/^[0-9a-f]{64}$/i.test(value)) return new Uint8Array(Buffer.from(value, 'hex'))
+    let peerId: PeerId | undefined
+    try {
+      peerId = peerIdFromString(value)
+    } catch {
+      peerId = undefined
+    }
+    if (peerId != null) {
+      if (peerId.publicKey?.type !== 'Ed25519') {
+        throw new InvalidRecipientError(`${value} is not a TokenIM identity (Ed25519 peer id)`)
+      }
+      return peerId.publicKey.raw
+    }
+    const lookup = this.#components.lookupUsername
+    if (lookup == null) {
+      throw new RecipientNotFoundError(
+        `"${value}" is not a peer id or a public key, and this node cannot look up usernames yet`,
+      )
+    }
+    const key = await lookup(value, { signal: AbortSignal.timeout(15_000) })
+    if (key == null) throw new RecipientNotFoundError(`no user named "${value}" in the directory`)
+    return key
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * Direct delivery on DM_PROTOCOL: one long-lived stream per peer, reused for every message
+ * both ways (whichever end opened it), framed with lpStream and bounded by
+ * MAX_STREAM_FRAME_SIZE. Envelopes go one way, acks come back the other; an ack is written
+ * only once the pipeline has the message on disk.
+ *
+ * Hostile input: an oversized frame breaks the framing, so the stream is closed at once;
+ * a malformed frame, a forged sender or an envelope the pipeline rejects counts against
+ * the stream, which is closed after `maxBadFrames`. Each one is logged with its reason and
+ * reported to `onPenalty`, which counts per peer.
+ */
+import type { Connection, Libp2p, Logger, Stream } from '@libp2p/interface'
+import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import { DM_PROTOCOL } from '../../protocol/ids.ts'
+import { MAX_STREAM_FRAME_SIZE } from '../../protocol/limits.ts'
+import {
+  DmAckStatus,
+  type DmEnvelope,
+  type DmFrameValue,
+  decodeDmFrame,
+  encodeDmFrame,
+  MAX_ACK_REASON_LENGTH,
+} from '../../protocol/messaging.ts'
+import { peerIdOf } from '../identity/index.ts'
+import type { DirectLink, MessagePipeline } from './message-pipeline.ts'
+
+/** Envelopes from one stream being processed at once; reading pauses beyond it. */
+const MAX_PENDING_PER_STREAM = 256
+
+export interface DmChannelsInit {
+  host: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+  pipeline: Pick<MessagePipeline, 'receive' | 'handleAck'>
+  log: Logger
+  /** @default 5 */
+  maxBadFrames?: number
+  /** @default 10000 */
+  dialTimeoutMs?: number
+  onPenalty?: (peerId: string, reason: string, total: number) => void
+}
+
+export class DmChannels implements DirectLink {
+  readonly #init: DmChannelsInit
+  readonly #channels = new Map<string, DmChannel>()
+  readonly #dialing = new Map<string, Promise<DmChannel | undefined>>()
+  readonly #penalties = new Map<string, number>()
+  #running = false
+
+  constructor(init: DmChannelsInit) {
+    this.#init = init
+  }
+
+  async start(): Promise<void> {
+    this.#running = true
+    await this.#init.host.handle(
+      DM_PROTOCOL,
+      (stream, connection) => this.#inbound(stream, connection),
+      {
+        maxInboundStreams: 8,
+        maxOutboundStreams: 8,
+        runOnLimitedConnection: true,
+      },
+    )
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false
+    await this.#init.host.unhandle(DM_PROTOCOL)
+    for (const channel of this.#channels.values()) channel.abort(new Error('messaging stopped'))
+    this.#channels.clear()
+  }
+
+  /** Bad frames counted per peer (hex key) since start. */
+  penalties(peerHex: string): number {
+    return this.#penalties.get(peerHex) ?? 0
+  }
+
+  async send(peer: Uint8Array, envelope: DmEnvelope): Promise<boolean> {
+    const channel = await this.#channelTo(peer)
+    if (channel == null) return false
+    try {
+      await channel.write({ envelope })
+      return true
+    } catch (err) {
+      this.#init.log('write to %s failed: %s', channel.peerId, (err as Error).message)
+      channel.abort(err as Error)
+      return false
+    }
+  }
+
+  async #channelTo(peer: Uint8Array): Promise<DmChannel | undefined> {
+    if (!this.#running) return undefined
+    const peerHex = hex(peer)
+    const open = this.#channels.get(peerHex)
+    if (open?.isWritable === true) return open
+    let dialing = this.#dialing.get(peerHex)
+    if (dialing == null) {
+      dialing = this.#dial(peer).finally(() => this.#dialing.delete(peerHex))
+      this.#dialing.set(peerHex, dialing)
+    }
+    return dialing
+  }
+
+  async #dial(peer: Uint8Array): Promise<DmChannel | undefined> {
+    const peerId = peerIdOf({ publicKey: peer })
+    try {
+      const stream = await this.#init.host.dialProtocol(peerId, DM_PROTOCOL, {
+        signal: AbortSignal.timeout(this.#init.dialTimeoutMs ?? 10_000),
+      })
+      return this.#open(stream, Uint8Array.from(peer), peerId.toString())
+    } catch (err) {
+      this.#init.log('cannot reach %s directly: %s', peerId.toString(), (err as Error).message)
+      return undefined
+    }
+  }
+
+  #inbound(stream: Stream, connection: Connection): void {
+    const remoteKey = connection.remotePeer.publicKey
+    if (remoteKey?.type !== 'Ed25519') {
+      this.#init.log.error(
+        'refused a DM stream from %s: not an Ed25519 identity',
+        connection.remotePeer,
+      )
+      stream.abort(new Error('TokenIM identities are Ed25519 keys'))
+      return
+    }
+    this.#open(stream, remoteKey.raw, connection.remotePeer.toString())
+  }
+
+  #open(stream: Stream, peerKey: Uint8Array, peerId: string): DmChannel {
+    const peerHex = hex(peerKey)
+    const channel = new DmChannel(stream, peerKey, peerId, {
+      ...this.#init,
+      penalize: (reason) => this.#penalize(peerHex, peerId, reason),
+      closed: () => {
+        if (this.#channels.get(peerHex) === channel) this.#channels.delete(peerHex)
+      },
+    })
+    this.#channels.set(peerHex, channel)
+    channel.run()
+    return channel
+  }
+
+  #penalize(peerHex: string, peerId: string, reason: string): void {
+    const total = (this.#penalties.get(peerHex) ?? 0) + 1
+    this.#penalties.set(peerHex, total)
+    this.#init.log.error('bad frame from %s (%d so far): %s', peerId, total, reason)
+    this.#init.onPenalty?.(peerId, reason, total)
+  }
+}
+
+interface ChannelHooks extends DmChannelsInit {
+  penalize(reason: string): void
+  closed(): void
+}
+
+class DmChannel {
+  readonly peerKey: Uint8Array
+  readonly peerId: string
+  readonly #stream: Stream
+  readonly #lp: LengthPrefixedStream<Stream>
+  readonly #hooks: ChannelHooks
+  readonly #pending = new Set<Promise<void>>()
+  #badFrames = 0
+
+  constructor(stream: Stream, peerKey: Uint8Array, peerId: string, hooks: ChannelHooks) {
+    this.#stream = stream
+    this.peerKey = peerKey
+    this.peerId = peerId
+    this.#hooks = hooks
+    this.#lp = lpStream(stream, { maxDataLength: MAX_STREAM_FRAME_SIZE })
+  }
+
+  get isWritable(): boolean {
+    return this.#stream.writeStatus === 'writable' && this.#stream.status === 'open'
+  }
+
+  write(frame: DmFrameValue): Promise<void> {
+    return this.#lp.write(encodeDmFrame(frame))
+  }
+
+  abort(err: Error): void {
+    this.#stream.abort(err)
+    this.#hooks.closed()
+  }
+
+  run(): void {
+    void this.#readLoop().finally(() => this.#hooks.closed())
+  }
+
+  async #readLoop(): Promise<void> {
+    for (;;) {
+      let bytes: Uint8Array
+      try {
+        bytes = (await this.#lp.read()).subarray()
+      } catch (err) {
+        const error = err as Error
+        if (error.name === 'UnexpectedEOFError' || this.#stream.status !== 'open') return
+        // The length prefix itself is bad (too long, or not a length): framing is lost.
+        this.#hooks.penalize(`unreadable frame: ${error.message}`)
+        this.#stream.abort(error)
+        return
+      }
+      let frame: DmFrameValue
+      try {
+        frame = decodeDmFrame(bytes)
+      } catch (err) {
+        if (!this.#bad(`malformed frame: ${(err as Error).message}`)) return
+        continue
+      }
+      if (frame.ack != null) {
+        void this.#hooks.pipeline.handleAck(this.peerKey, frame.ack).catch((err: Error) => {
+          this.#hooks.log.error('handling an ack from %s failed: %s', this.peerId, err.message)
+        })
+        continue
+      }
+      while (this.#pending.size >= MAX_PENDING_PER_STREAM) await Promise.race(this.#pending)
+      const pending = this.#receive(frame.envelope).finally(() => this.#pending.delete(pending))
+      this.#pending.add(pending)
+    }
+  }
+
+  async #receive(envelope: DmEnvelope): Promise<void> {
+    let status: DmAckStatus
+    let reason = ''
+    try {
+      const outcome = await this.#hooks.pipeline.receive(envelope, {
+        kind: 'direct',
+        sender: this.peerKey,
+      })
+      status = outcome.status
+      if (outcome.status === DmAckStatus.REJECTED) {
+        reason = (outcome.reason ?? '').slice(0, MAX_ACK_REASON_LENGTH)
+        if (!this.#bad(`rejected envelope: ${outcome.reason}`)) return
+      } else if (outcome.status === DmAckStatus.RETRY_LATER) {
+        reason = (outcome.reason ?? 'busy').slice(0, MAX_ACK_REASON_LENGTH)
+      }
+    } catch (err) {
+      // Not stored (the node is stopping, or the disk failed): the sender tries again later.
+      this.#hooks.log.error(
+        'could not take a message from %s: %s',
+        this.peerId,
+        (err as Error).message,
+      )
+      status = DmAckStatus.RETRY_LATER
+      reason = 'not stored; try again later'
+    }
+    if (!this.isWritable) return
+    try {
+      await this.write({ ack: { messageId: envelope.messageId, status, reason } })
+    } catch (err) {
+      this.#hooks.log('could not ack to %s: %s', this.peerId, (err as Error).message)
+    }
+  }
+
+  /** Counts a bad frame; false once the stream is closed for having too many. */
+  #bad(reason: string): boolean {
+    this.#badFrames++
+    this.#hooks.penalize(reason)
+    if (this.#badFrames < (this.#hooks.maxBadFrames ?? 5)) return true
+    this.#hooks.log.error(
+      'closing the DM stream of %s after %d bad frames',
+      this.peerId,
+      this.#badFrames,
+    )
+    this.abort(new Error('too many bad frames'))
+    return false
+  }
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}

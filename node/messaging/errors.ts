@@ -1,0 +1,29 @@
+/**
+ * Errors of direct messaging. Each has a stable `name` (matched by the local API, the CLI and
+ * tests) and a message that tells the user what to do.
+ */
+import { NodeError } from '../errors.ts'
+
+export class MessagingError extends NodeError {
+  override name = 'MessagingError'
+}
+
+/** `to` is not a peer id, a public key, or a username the directory knows. */
+export class RecipientNotFoundError extends MessagingError {
+  override name = 'RecipientNotFoundError'
+}
+
+/** A message to ourselves, or a key that is not an Ed25519 public key. */
+export class InvalidRecipientError extends MessagingError {
+  override name = 'InvalidRecipientError'
+}
+
+/** A text over MAX_DM_TEXT_SIZE, or empty. */
+export class InvalidMessageTextError extends MessagingError {
+  override name = 'InvalidMessageTextError'
+}
+
+/** Messaging was used before the node started it, or after it stopped. */
+export class MessagingStoppedError extends MessagingError {
+  override name = 'MessagingStoppedError'
+}

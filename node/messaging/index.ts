@@ -1,0 +1,48 @@
+/**
+ * Encrypted 1:1 messaging: the ratchet sessions (protocol/session) persisted per peer, direct
+ * delivery on DM_PROTOCOL with acks, the offline mailbox when the peer is away, exactly-once
+ * in-order delivery and per-message delivery states. See doc/messaging.md.
+ *
+ * @example
+ * ```ts
+ * import { DirectMessages } from './node/messaging/index.ts'
+ *
+ * const messages = new DirectMessages(
+ *   { host, db: storage.sublevel('messaging'), identity, prekeys, mailbox, emit },
+ *   { ackTimeoutMs: 5000, readReceipts: true },
+ * )
+ * await messages.start()
+ * const { id, state } = await messages.send(bobPeerId, 'hello bob') // state: 'queued'
+ * // 'message:state' events follow: stored, delivered, read
+ * await messages.stop()
+ * ```
+ */
+export { messagingRoutes } from './api-routes.ts'
+export {
+  DEFAULT_COLLECT_INTERVAL_MS,
+  DEFAULT_RETRY_INTERVAL_MS,
+  DirectMessages,
+  type DirectMessagesComponents,
+  type DirectMessagesInit,
+} from './direct-messages.ts'
+export { DmChannels } from './dm-channels.ts'
+export * from './errors.ts'
+export {
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_GIVE_UP_AFTER_MS,
+  DEFAULT_MAX_HELD,
+  type DirectLink,
+  FailureReason,
+  MessagePipeline,
+  type MessagePipelineInit,
+  type ReceiveOutcome,
+  type ReceiveSource,
+} from './message-pipeline.ts'
+export type {
+  CollectedEnvelope,
+  MailboxDeposit,
+  MailboxPort,
+  MailboxSlotDetail,
+  PrekeyPort,
+  UsernameLookup,
+} from './ports.ts'

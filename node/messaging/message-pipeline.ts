@@ -1,0 +1,1017 @@
+/**
+ * The 1:1 message pipeline without the network: encrypt and queue what the user sends,
+ * decrypt, deduplicate, order and store what arrives (directly or from the mailbox), and
+ * track each sent message's delivery state. Streams (dm-channels.ts) and timers
+ * (direct-messages.ts) drive it; unit tests drive it with stubs.
+ *
+ * Guarantees, and how:
+ * - nothing acts before it is on disk: a lane batch commits (synced) before any ack, event or
+ *   transmission it caused;
+ * - exactly once: received text ids are kept per peer; a copy (retransmission, mailbox copy
+ *   of a message that also came directly, replay) is acknowledged as a duplicate, never shown
+ *   twice;
+ * - in order: a text whose seq is ahead of the next expected one is held, stored but not
+ *   shown, until the gap fills; gaps are waited for, never skipped;
+ * - honest delivery states: queued -> stored (mailbox replicas) -> delivered (the peer's node
+ *   stored it: ack or delivered receipt) -> read (read receipt); failed only when it can never
+ *   be delivered (see FailureReason).
+ */
+import type { Logger } from '@libp2p/interface'
+import { randomBytes } from '../../protocol/crypto/index.ts'
+import { MAX_DM_TEXT_SIZE, MAX_RECEIPT_MESSAGE_IDS } from '../../protocol/limits.ts'
+import type {
+  ConversationSummary,
+  DeliveryState,
+  HistoryResponse,
+  MailboxReplicas,
+  MarkReadResponse,
+  MessageStateChange,
+  MessageView,
+  SendMessageResponse,
+} from '../../protocol/local-api.ts'
+import {
+  type DmAck,
+  DmAckStatus,
+  type DmEnvelope,
+  decodeEnvelope,
+  decodeInnerMessage,
+  encodeEnvelope,
+  encodeInnerMessage,
+  type InnerMessage,
+  isStateAdvance,
+  type ReceiptContent,
+  textSize,
+} from '../../protocol/messaging.ts'
+import { type Identity, peerIdOf } from '../identity/index.ts'
+import type { AppLevel } from '../storage.ts'
+import { type BatchOp, DurableWriter } from './durable-writer.ts'
+import { InvalidMessageTextError, InvalidRecipientError, MessagingStoppedError } from './errors.ts'
+import {
+  type HeldRecord,
+  type HistoryRecord,
+  MessageStore,
+  newConversation,
+  type OutboxEntry,
+} from './message-store.ts'
+import { type LaneState, type LaneTransaction, type OutboxItem, PeerLane } from './peer-lane.ts'
+import { bytesEqual, ReceiveRejection } from './peer-sessions.ts'
+import type { CollectedEnvelope, MailboxDeposit, MailboxPort, PrekeyPort } from './ports.ts'
+import { SessionStore } from './session-store.ts'
+
+/** Hands envelopes to a peer's node directly; the acks come back through `handleAck`. */
+export interface DirectLink {
+  /** False when the peer cannot be reached now. */
+  send(peer: Uint8Array, envelope: DmEnvelope): Promise<boolean>
+}
+
+export interface ReceiveSource {
+  kind: 'direct' | 'mailbox'
+  /**
+   * Who delivered it: the stream's remote identity (direct), the mailbox slot's sender, or
+   * null for the mailbox inbox, where only the ratchet vouches for the sender.
+   */
+  sender: Uint8Array | null
+}
+
+export interface ReceiveOutcome {
+  status: DmAckStatus
+  /** For REJECTED: why, in words for the log, and a stable code for penalties. */
+  reason?: string
+  code?: ReceiveRejection['code'] | 'held-limit'
+  /** True when the envelope was a text (so a delivered receipt makes sense). */
+  text?: boolean
+}
+
+export interface MessagePipelineInit {
+  db: AppLevel
+  identity: Identity
+  prekeys: PrekeyPort
+  mailbox?: MailboxPort
+  link: DirectLink
+  log: Logger
+  emit: <T extends 'message:received' | 'message:state'>(
+    type: T,
+    data: T extends 'message:received' ? MessageView : MessageStateChange,
+  ) => void
+  /** @default true */
+  readReceipts?: boolean
+  /** @default 5000 */
+  ackTimeoutMs?: number
+  /** @default 10000 */
+  maxHeldPerConversation?: number
+  /** @default 30 days */
+  giveUpAfterMs?: number
+  /** @default 10000 */
+  bundleRetryMs?: number
+}
+
+/** Why a message is shown as failed. */
+export const FailureReason = {
+  refused:
+    "the recipient's node refused the message twice, the second time in a fresh session: it cannot read messages from us",
+  expired: 'not delivered before the give-up time; the recipient has not been online since',
+} as const
+
+export const DEFAULT_ACK_TIMEOUT_MS = 5_000
+export const DEFAULT_MAX_HELD = 10_000
+export const DEFAULT_GIVE_UP_AFTER_MS = 30 * 24 * 3600 * 1000
+const HISTORY_PAGE_MAX = 500
+
+export class MessagePipeline {
+  readonly #init: MessagePipelineInit
+  readonly #store: MessageStore
+  readonly #sessions: SessionStore
+  readonly #writer: DurableWriter
+  readonly #lanes = new Map<string, PeerLane>()
+  readonly #slots = new Map<string, { peerHex: string; id: string }>()
+  readonly #myKey: Uint8Array
+  #stopped = false
+
+  constructor(init: MessagePipelineInit) {
+    this.#init = init
+    this.#store = new MessageStore(init.db)
+    this.#sessions = new SessionStore(init.db, init.identity)
+    this.#writer = new DurableWriter(init.db)
+    this.#myKey = init.identity.publicKey
+  }
+
+  get #ackTimeoutMs(): number {
+    return this.#init.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS
+  }
+
+  /** Loads every outbox entry left from the last run, so they are sent again. */
+  async start(): Promise<void> {
+    for (const [peerHex, entries] of await this.#store.outbox()) {
+      const lane = this.#lane(Buffer.from(peerHex, 'hex'))
+      for (const entry of entries) {
+        lane.outbox.set(entry.id, {
+          entry,
+          envelope: entry.envelope == null ? null : decodeEnvelope(b64(entry.envelope)),
+          inFlight: false,
+          depositing: false,
+        })
+        if (entry.slotId != null) this.#slots.set(entry.slotId, { peerHex, id: entry.id })
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    for (const lane of this.#lanes.values()) {
+      for (const item of lane.outbox.values()) clearTimeout(item.ackTimer)
+    }
+    await Promise.all([...this.#lanes.values()].map((lane) => lane.idle()))
+  }
+
+  /** Peers with something in the outbox. */
+  pendingPeers(): Uint8Array[] {
+    return [...this.#lanes.values()]
+      .filter((lane) => lane.outbox.size > 0)
+      .map((lane) => lane.peerKey)
+  }
+
+  /** Every peer we have a conversation or a session with: whose mailbox slots to collect. */
+  async knownPeers(): Promise<Uint8Array[]> {
+    const peers = new Set([
+      ...(await this.#store.conversations()).keys(),
+      ...(await this.#sessions.peers()),
+    ])
+    return [...peers].map((hex) => Buffer.from(hex, 'hex'))
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /** Queues a text; it is on disk (state `queued`) when this resolves. */
+  async send(peer: Uint8Array, text: string): Promise<SendMessageResponse> {
+    this.#checkRunning()
+    if (bytesEqual(peer, this.#myKey)) {
+      throw new InvalidRecipientError('you cannot send a message to yourself')
+    }
+    const size = textSize(text)
+    if (size === 0) throw new InvalidMessageTextError('the message is empty')
+    if (size > MAX_DM_TEXT_SIZE) {
+      throw new InvalidMessageTextError(
+        `the message is ${size} bytes; at most ${MAX_DM_TEXT_SIZE} bytes of text fit in one message`,
+      )
+    }
+    const lane = this.#lane(peer)
+    return lane.run(async (tx, state) => {
+      const conversation = state.conversation
+      const now = Date.now()
+      const messageId = randomBytes(16)
+      const id = hex(messageId)
+      const seq = conversation.nextOutSeq
+      // Our texts still in the outbox are the only lower seqs the peer may yet receive.
+      const resolvedBelow = Math.min(
+        seq,
+        ...[...lane.outbox.values()]
+          .filter((item) => item.entry.kind === 'text')
+          .map((item) => item.entry.seq),
+      )
+      const content = encodeInnerMessage({
+        kind: 'text',
+        messageId,
+        seq,
+        sentAtMs: now,
+        text,
+        resolvedBelow,
+      })
+      const index = conversation.nextIndex
+      const item = this.#newOutboxItem(conversation, id, 'text', seq, index, content, now)
+      await this.#encrypt(lane, tx, state, item)
+      conversation.nextOutSeq++
+      conversation.nextIndex++
+      conversation.lastActivity = now
+      tx.conversationDirty = true
+      const record: HistoryRecord = {
+        id,
+        direction: 'out',
+        seq,
+        text,
+        sentAt: now,
+        storedAt: now,
+        state: 'queued',
+      }
+      tx.history.set(index, record)
+      tx.ops.push(
+        this.#store.messageIndexOp(lane.peerHex, id, index),
+        this.#store.sentSeqOp(lane.peerHex, seq, index),
+        this.#store.outboxOp(lane.peerHex, item.entry),
+      )
+      lane.outbox.set(id, item)
+      tx.after.push(() => void this.#transmit(lane, item))
+      return { id, peerId: lane.peerId, seq, state: 'queued' as DeliveryState }
+    })
+  }
+
+  /**
+   * Sends again what waits in the outbox (all peers, or one that just connected): encrypts
+   * entries that had no session yet, retransmits the rest, deposits in the mailbox what the
+   * peer did not ack, and fails what is past the give-up time.
+   */
+  async retry(peer?: Uint8Array): Promise<void> {
+    if (this.#stopped) return
+    const lanes =
+      peer == null
+        ? [...this.#lanes.values()]
+        : [this.#lanes.get(hex(peer))].filter((lane) => lane != null)
+    const giveUpAfter = this.#init.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS
+    await Promise.all(
+      lanes.map(async (lane) => {
+        const items = [...lane.outbox.values()].filter((item) => !item.inFlight)
+        if (items.length === 0) return
+        const expired = items.filter((item) => Date.now() - item.entry.createdAt > giveUpAfter)
+        const unencrypted = items.filter((item) => item.envelope == null)
+        if (expired.length > 0 || unencrypted.length > 0) {
+          await lane.run(async (tx, state) => {
+            for (const item of expired) await this.#fail(lane, tx, item, FailureReason.expired)
+            for (const item of unencrypted) {
+              if (!lane.outbox.has(item.entry.id) || item.envelope != null) continue
+              await this.#encrypt(lane, tx, state, item)
+              if (item.envelope != null) tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+            }
+          })
+        }
+        for (const item of lane.outbox.values()) {
+          if (!item.inFlight && item.envelope != null) void this.#transmit(lane, item)
+        }
+      }),
+    )
+  }
+
+  /** An ack from the peer's node for one of our envelopes. */
+  async handleAck(peer: Uint8Array, ack: DmAck): Promise<void> {
+    if (this.#stopped) return
+    const lane = this.#lanes.get(hex(peer))
+    const id = hex(ack.messageId)
+    const item = lane?.outbox.get(id)
+    if (lane == null || item == null) return
+    clearTimeout(item.ackTimer)
+    item.inFlight = false
+    if (ack.status === DmAckStatus.RETRY_LATER) return
+    await lane.run(async (tx, state) => {
+      if (!lane.outbox.has(id)) return
+      if (ack.status === DmAckStatus.STORED || ack.status === DmAckStatus.DUPLICATE) {
+        await this.#delivered(lane, tx, id)
+        return
+      }
+      this.#init.log('%s refused message %s: %s', lane.peerId, id, ack.reason)
+      await this.#refused(lane, tx, state, item)
+    })
+    const again = lane.outbox.get(id)
+    if (again?.envelope != null) void this.#transmit(lane, again)
+  }
+
+  /** A mailbox update: more replica holders confirmed a deposit. */
+  async handleMailboxStored(slotId: string, replicas: MailboxReplicas): Promise<void> {
+    const slot = this.#slots.get(slotId)
+    const lane = slot == null ? undefined : this.#lanes.get(slot.peerHex)
+    if (slot == null || lane == null) return
+    await lane.run(async (tx) => {
+      const item = lane.outbox.get(slot.id)
+      if (item?.entry.kind === 'text') await this.#storedInMailbox(lane, tx, item, replicas)
+    })
+  }
+
+  /** A deposit expired uncollected: the next retry deposits the message again. */
+  async handleMailboxExpired(slotId: string): Promise<void> {
+    const slot = this.#slots.get(slotId)
+    const lane = slot == null ? undefined : this.#lanes.get(slot.peerHex)
+    if (slot == null || lane == null) return
+    this.#slots.delete(slotId)
+    await lane.run(async (tx) => {
+      const item = lane.outbox.get(slot.id)
+      if (item == null || item.entry.slotId !== slotId) return
+      item.entry.slotId = null
+      tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+    })
+  }
+
+  // -------------------------------------------------------------- receiving
+
+  /**
+   * Runs one envelope through decryption, dedup, ordering and storage. Resolves once the
+   * result is on disk, with what to answer the sender. Never throws for bad input.
+   */
+  async receive(envelope: DmEnvelope, source: ReceiveSource): Promise<ReceiveOutcome> {
+    this.#checkRunning()
+    if (source.sender != null && !bytesEqual(source.sender, envelope.sender)) {
+      return this.#rejected(
+        new ReceiveRejection(
+          'forged-sender',
+          `envelope claims sender ${hex(envelope.sender)} but came from ${hex(source.sender)}`,
+        ),
+      )
+    }
+    if (bytesEqual(envelope.sender, this.#myKey)) {
+      return this.#rejected(
+        new ReceiveRejection('forged-sender', 'envelope claims to come from ourselves'),
+      )
+    }
+    const lane = this.#lane(envelope.sender)
+    const outcome = await lane.run((tx, state) => this.#receiveInLane(lane, tx, state, envelope))
+    if (outcome.status === DmAckStatus.REJECTED) {
+      this.#init.log.error(
+        'rejected envelope %s from %s (%s): %s',
+        hex(envelope.messageId),
+        lane.peerId,
+        source.kind,
+        outcome.reason,
+      )
+    } else if (outcome.status === DmAckStatus.DUPLICATE) {
+      this.#init.log('dropped duplicate %s from %s', hex(envelope.messageId), lane.peerId)
+    }
+    return outcome
+  }
+
+  /**
+   * Takes what waits in the mailbox for us, runs it through `receive`, acknowledges each
+   * slot once its result is on disk, and sends the senders delivered receipts.
+   */
+  async collect(
+    collected: CollectedEnvelope[],
+  ): Promise<{ stored: number; duplicates: number; rejected: number }> {
+    const counts = { stored: 0, duplicates: 0, rejected: 0 }
+    const deliveredIds = new Map<string, Uint8Array[]>()
+    await Promise.all(
+      collected.map(async (item) => {
+        let envelope: DmEnvelope
+        try {
+          envelope = decodeEnvelope(item.envelope)
+        } catch (err) {
+          this.#init.log.error('dropped a malformed mailbox envelope: %s', (err as Error).message)
+          counts.rejected++
+          await this.#acknowledge(item.slotId)
+          return
+        }
+        const outcome = await this.receive(envelope, { kind: 'mailbox', sender: item.sender })
+        if (outcome.status === DmAckStatus.RETRY_LATER) return
+        if (outcome.status === DmAckStatus.REJECTED) counts.rejected++
+        else if (outcome.status === DmAckStatus.DUPLICATE) counts.duplicates++
+        else counts.stored++
+        if (outcome.status !== DmAckStatus.REJECTED && outcome.text === true) {
+          const key = hex(envelope.sender)
+          deliveredIds.set(key, [...(deliveredIds.get(key) ?? []), envelope.messageId])
+        }
+        // A rejected envelope never becomes readable: leaving it would only fetch it again.
+        await this.#acknowledge(item.slotId)
+      }),
+    )
+    for (const [peerHex, ids] of deliveredIds) {
+      const lane = this.#lane(Buffer.from(peerHex, 'hex'))
+      for (let i = 0; i < ids.length; i += MAX_RECEIPT_MESSAGE_IDS) {
+        const chunk = ids.slice(i, i + MAX_RECEIPT_MESSAGE_IDS)
+        void this.#queueReceipt(lane, { type: 'delivered', messageIds: chunk }).catch((err) =>
+          this.#init.log.error('could not queue a delivered receipt: %s', (err as Error).message),
+        )
+      }
+    }
+    return counts
+  }
+
+  async #receiveInLane(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    envelope: DmEnvelope,
+  ): Promise<ReceiveOutcome> {
+    const id = hex(envelope.messageId)
+    if (tx.receivedIds.has(id) || (await this.#store.messageIndex(lane.peerHex, id)) === 'in') {
+      return { status: DmAckStatus.DUPLICATE, text: true }
+    }
+    let plaintext: Uint8Array
+    try {
+      const result = await state.sessions.decrypt(envelope.header, envelope.ciphertext, {
+        identity: this.#init.identity,
+        peerKey: lane.peerKey,
+        prekeys: this.#init.prekeys,
+        isBaseKeyAccepted: async (baseKey) =>
+          tx.acceptedBaseKeys.has(hex(baseKey)) ||
+          (await this.#sessions.isBaseKeyAccepted(lane.peerHex, baseKey)),
+      })
+      plaintext = result.plaintext
+      if (result.acceptedBaseKey != null) {
+        tx.acceptedBaseKeys.add(hex(result.acceptedBaseKey))
+        tx.ops.push(this.#sessions.acceptedBaseKeyOp(lane.peerHex, result.acceptedBaseKey))
+      }
+      const oneTimePrekeyId = result.oneTimePrekeyToTake
+      if (oneTimePrekeyId != null) {
+        tx.after.push(() => {
+          this.#init.prekeys.takeOneTimePrekey(oneTimePrekeyId).catch((err: Error) => {
+            this.#init.log.error(
+              'could not delete one-time prekey %d: %s',
+              oneTimePrekeyId,
+              err.message,
+            )
+          })
+        })
+      }
+    } catch (err) {
+      if (!(err instanceof ReceiveRejection)) throw err
+      // The ratchet knows this message: a copy of something already taken in.
+      if (err.code === 'replayed-message') return { status: DmAckStatus.DUPLICATE }
+      return this.#rejected(err)
+    }
+    // From here the session has moved on: it is committed whatever the content turns out to be.
+    tx.sessionsDirty = true
+    const conversation = state.conversation
+    if (!conversation.heardFrom) {
+      conversation.heardFrom = true
+      tx.conversationDirty = true
+    }
+    let inner: InnerMessage
+    try {
+      inner = decodeInnerMessage(plaintext)
+    } catch (err) {
+      return this.#rejected(new ReceiveRejection('malformed', (err as Error).message))
+    }
+    if (!bytesEqual(inner.messageId, envelope.messageId)) {
+      return this.#rejected(
+        new ReceiveRejection('malformed', 'the envelope and the message inside name different ids'),
+      )
+    }
+    if (inner.kind === 'receipt') {
+      await this.#applyReceipt(lane, tx, state, inner)
+      return { status: DmAckStatus.STORED }
+    }
+    const seq = inner.seq
+    if (inner.resolvedBelow > conversation.expectedInSeq) {
+      this.#resolveGap(lane, tx, state, inner.resolvedBelow)
+    }
+    const record: HeldRecord = {
+      id,
+      seq,
+      text: inner.text,
+      sentAt: inner.sentAtMs,
+      storedAt: Date.now(),
+    }
+    if (seq > conversation.expectedInSeq) {
+      if (state.held.has(seq)) {
+        return this.#rejected(
+          new ReceiveRejection('malformed', `a different message with seq ${seq} is already held`),
+        )
+      }
+      const maxHeld = this.#init.maxHeldPerConversation ?? DEFAULT_MAX_HELD
+      if (state.held.size >= maxHeld) {
+        return {
+          ...this.#rejected(
+            new ReceiveRejection('malformed', `over ${maxHeld} messages wait for an earlier one`),
+          ),
+          code: 'held-limit',
+        }
+      }
+      state.held.set(seq, record)
+      conversation.held = state.held.size
+      tx.conversationDirty = true
+      tx.ops.push(
+        this.#store.heldOp(lane.peerHex, record),
+        this.#store.messageIndexOp(lane.peerHex, id, 'in'),
+      )
+      tx.receivedIds.add(id)
+      this.#init.log(
+        'holding %s seq %d from %s until seq %d arrives',
+        id,
+        seq,
+        lane.peerId,
+        conversation.expectedInSeq,
+      )
+      return { status: DmAckStatus.STORED, text: true }
+    }
+    if (seq < conversation.expectedInSeq) {
+      // Only a sender that lost its history reuses a seq; showing beats losing the message.
+      this.#init.log(
+        '%s sent seq %d again (expected %d)',
+        lane.peerId,
+        seq,
+        conversation.expectedInSeq,
+      )
+    }
+    this.#show(lane, tx, state, record)
+    tx.receivedIds.add(id)
+    this.#releaseHeld(lane, tx, state, (seq) => seq === conversation.expectedInSeq)
+    return { status: DmAckStatus.STORED, text: true }
+  }
+
+  /**
+   * The sender says no text below `resolvedBelow` is still coming (it failed, or we lost it
+   * with our data): show what is held below it, in order, and stop waiting for the rest.
+   */
+  #resolveGap(lane: PeerLane, tx: LaneTransaction, state: LaneState, resolvedBelow: number): void {
+    const conversation = state.conversation
+    this.#init.log(
+      '%s will not send seqs %d..%d we lack: not waiting for them',
+      lane.peerId,
+      conversation.expectedInSeq,
+      resolvedBelow - 1,
+    )
+    this.#releaseHeld(lane, tx, state, (seq) => seq < resolvedBelow)
+    conversation.expectedInSeq = Math.max(conversation.expectedInSeq, resolvedBelow)
+    this.#releaseHeld(lane, tx, state, (seq) => seq === conversation.expectedInSeq)
+  }
+
+  /** Shows held texts in seq order for as long as `ready` says the next one may go. */
+  #releaseHeld(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    ready: (seq: number) => boolean,
+  ): void {
+    const waiting = [...state.held.keys()].sort((a, b) => a - b)
+    for (const seq of waiting) {
+      if (!ready(seq)) break
+      const next = state.held.get(seq)!
+      state.held.delete(seq)
+      tx.ops.push(this.#store.heldDeleteOp(lane.peerHex, seq))
+      this.#show(lane, tx, state, next)
+    }
+    state.conversation.held = state.held.size
+    tx.conversationDirty = true
+  }
+
+  #show(lane: PeerLane, tx: LaneTransaction, state: LaneState, held: HeldRecord): void {
+    const conversation = state.conversation
+    const index = conversation.nextIndex++
+    conversation.expectedInSeq = Math.max(conversation.expectedInSeq, held.seq + 1)
+    conversation.unread++
+    conversation.lastActivity = held.storedAt
+    tx.conversationDirty = true
+    const record: HistoryRecord = { ...held, direction: 'in' }
+    tx.history.set(index, record)
+    tx.ops.push(this.#store.messageIndexOp(lane.peerHex, held.id, 'in'))
+    tx.after.push(() => this.#init.emit('message:received', view(lane.peerId, record)))
+  }
+
+  async #applyReceipt(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    receipt: ReceiptContent,
+  ): Promise<void> {
+    if (receipt.type === 'delivered') {
+      for (const messageId of receipt.messageIds) await this.#delivered(lane, tx, hex(messageId))
+      return
+    }
+    const conversation = state.conversation
+    const upTo = Math.min(receipt.readUpToSeq, conversation.nextOutSeq - 1)
+    if (upTo <= conversation.peerReadUpToSeq) return
+    const indexes = await this.#store.sentIndexes(lane.peerHex, conversation.peerReadUpToSeq, upTo)
+    conversation.peerReadUpToSeq = upTo
+    tx.conversationDirty = true
+    for (const index of indexes) {
+      const record = await this.#history(lane, tx, index)
+      if (record == null) continue
+      const item = lane.outbox.get(record.id)
+      if (item != null) this.#dropFromOutbox(lane, tx, item)
+      this.#setState(lane, tx, index, record, 'read')
+    }
+  }
+
+  /** The peer's node has the message (ack or delivered receipt). */
+  async #delivered(lane: PeerLane, tx: LaneTransaction, id: string): Promise<void> {
+    const item = lane.outbox.get(id)
+    if (item != null) this.#dropFromOutbox(lane, tx, item)
+    if (item != null && item.entry.kind === 'receipt') return
+    const index = item?.entry.index ?? (await this.#store.messageIndex(lane.peerHex, id))
+    if (typeof index !== 'number') return
+    const record = await this.#history(lane, tx, index)
+    if (record?.direction === 'out') this.#setState(lane, tx, index, record, 'delivered')
+  }
+
+  /** The peer's node could not read it: once, start a new session; twice, give up. */
+  async #refused(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    item: OutboxItem,
+  ): Promise<void> {
+    if (item.entry.kind === 'receipt' || item.entry.resets >= 1) {
+      await this.#fail(lane, tx, item, FailureReason.refused)
+      return
+    }
+    const active = state.sessions.active
+    if (active != null && item.entry.baseKey === hex(active.baseKey)) {
+      state.sessions.resetActive()
+      tx.sessionsDirty = true
+    }
+    item.entry.resets++
+    item.entry.envelope = null
+    item.entry.baseKey = null
+    item.envelope = null
+    await this.#encrypt(lane, tx, state, item)
+    tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+  }
+
+  async #fail(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    item: OutboxItem,
+    reason: string,
+  ): Promise<void> {
+    this.#dropFromOutbox(lane, tx, item)
+    if (item.entry.kind === 'receipt') return
+    const record = await this.#history(lane, tx, item.entry.index)
+    if (record != null) this.#setState(lane, tx, item.entry.index, record, 'failed', false, reason)
+    tx.after.push(() => this.#init.log.error('message %s failed: %s', item.entry.id, reason))
+  }
+
+  #dropFromOutbox(lane: PeerLane, tx: LaneTransaction, item: OutboxItem): void {
+    clearTimeout(item.ackTimer)
+    lane.outbox.delete(item.entry.id)
+    tx.ops.push(this.#store.outboxDeleteOp(lane.peerHex, item.entry.id))
+    const slotId = item.entry.slotId
+    if (slotId != null) {
+      this.#slots.delete(slotId)
+      const mailbox = this.#init.mailbox
+      if (mailbox != null) {
+        // Delivered some other way: the mailbox copy would only be fetched as a duplicate.
+        tx.after.push(() => {
+          mailbox.withdraw(slotId).catch((err: Error) => {
+            this.#init.log('could not withdraw mailbox slot %s: %s', slotId, err.message)
+          })
+        })
+      }
+    }
+  }
+
+  async #storedInMailbox(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    item: OutboxItem,
+    replicas: MailboxReplicas,
+  ): Promise<void> {
+    const record = await this.#history(lane, tx, item.entry.index)
+    if (record == null || replicas.confirmed < 1) return
+    const moreReplicas =
+      record.state === 'stored' && (record.replicas?.confirmed ?? 0) < replicas.confirmed
+    if (moreReplicas || isStateAdvance(record.state ?? 'queued', 'stored')) {
+      record.replicas = replicas
+      this.#setState(lane, tx, item.entry.index, record, 'stored', true)
+    }
+  }
+
+  #setState(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    index: number,
+    record: HistoryRecord,
+    next: DeliveryState,
+    force = false,
+    failure?: string,
+  ): void {
+    if (!force && !isStateAdvance(record.state ?? 'queued', next)) return
+    record.state = next
+    if (failure != null) record.failure = failure
+    else delete record.failure
+    tx.history.set(index, record)
+    const change: MessageStateChange = { id: record.id, peerId: lane.peerId, state: next }
+    if (record.replicas != null) change.replicas = record.replicas
+    if (failure != null) change.failure = failure
+    tx.after.push(() => this.#init.emit('message:state', change))
+  }
+
+  async #history(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    index: number,
+  ): Promise<HistoryRecord | undefined> {
+    return tx.history.get(index) ?? (await this.#store.history(lane.peerHex, index))
+  }
+
+  // ----------------------------------------------------------------- reading
+
+  /** Marks every shown text from the peer read and, if enabled, tells the peer. */
+  async markRead(peer: Uint8Array): Promise<MarkReadResponse> {
+    this.#checkRunning()
+    const lane = this.#lane(peer)
+    const upTo = await lane.run(async (tx, state) => {
+      const conversation = state.conversation
+      const upTo = conversation.expectedInSeq - 1
+      if (conversation.unread !== 0 || conversation.readUpToSeq !== upTo) {
+        conversation.unread = 0
+        conversation.readUpToSeq = upTo
+        tx.conversationDirty = true
+      }
+      return upTo
+    })
+    const conversation = lane.state?.conversation
+    if (
+      (this.#init.readReceipts ?? true) &&
+      conversation != null &&
+      upTo > conversation.readReceiptSentUpTo
+    ) {
+      await this.#queueReceipt(lane, { type: 'read', readUpToSeq: upTo })
+    }
+    return { peerId: lane.peerId, readUpToSeq: upTo }
+  }
+
+  async inbox(): Promise<ConversationSummary[]> {
+    const conversations = await this.#store.conversations()
+    const summaries = await Promise.all(
+      [...conversations].map(async ([peerHex, stored]) => {
+        const lane = this.#lanes.get(peerHex)
+        const conversation = lane?.state?.conversation ?? stored
+        const peerId =
+          lane?.peerId ?? peerIdOf({ publicKey: Buffer.from(peerHex, 'hex') }).toString()
+        const [latest] = await this.#store.historyPage(peerHex, 1)
+        return {
+          summary: {
+            peerId,
+            unread: conversation.unread,
+            held: conversation.held,
+            latest: latest == null ? null : view(peerId, latest.record),
+          },
+          lastActivity: conversation.lastActivity,
+        }
+      }),
+    )
+    return summaries.sort((a, b) => b.lastActivity - a.lastActivity).map(({ summary }) => summary)
+  }
+
+  async history(
+    peer: Uint8Array,
+    options: { limit?: number; before?: number } = {},
+  ): Promise<HistoryResponse> {
+    const peerHex = hex(peer)
+    const lane = this.#lanes.get(peerHex)
+    const peerId = lane?.peerId ?? peerIdOf({ publicKey: peer }).toString()
+    const conversation =
+      lane?.state?.conversation ?? (await this.#store.conversation(peerHex)) ?? newConversation()
+    const limit = Math.min(Math.max(1, options.limit ?? 50), HISTORY_PAGE_MAX)
+    const page = await this.#store.historyPage(peerHex, limit, options.before)
+    const oldest = page[0]?.index
+    return {
+      peerId,
+      messages: page.map(({ record }) => view(peerId, record)),
+      held: conversation.held,
+      unread: conversation.unread,
+      nextBefore: oldest != null && oldest > 1 ? oldest : null,
+    }
+  }
+
+  // --------------------------------------------------------------- plumbing
+
+  #lane(peer: Uint8Array): PeerLane {
+    const peerHex = hex(peer)
+    let lane = this.#lanes.get(peerHex)
+    if (lane == null) {
+      const peerKey = Uint8Array.from(peer)
+      lane = new PeerLane(peerKey, peerIdOf({ publicKey: peerKey }).toString(), {
+        load: async () => {
+          const stored = await this.#store.conversation(peerHex)
+          return {
+            conversation: stored ?? newConversation(),
+            conversationIsNew: stored == null,
+            sessions: await this.#sessions.load(peerHex),
+            held: await this.#store.held(peerHex),
+          }
+        },
+        finish: (tx, state) => this.#finishBatch(peerHex, tx, state),
+        commit: (ops) => this.#writer.write(ops),
+        onAfterError: (err) =>
+          this.#init.log.error('after-commit action failed: %s', (err as Error).message),
+      })
+      this.#lanes.set(peerHex, lane)
+    }
+    return lane
+  }
+
+  #finishBatch(peerHex: string, tx: LaneTransaction, state: LaneState): BatchOp[] {
+    const ops: BatchOp[] = []
+    for (const [index, record] of tx.history)
+      ops.push(this.#store.historyOp(peerHex, index, record))
+    if (tx.sessionsDirty) ops.push(this.#sessions.saveOp(peerHex, state.sessions))
+    if (tx.conversationDirty) ops.push(this.#store.conversationOp(peerHex, state.conversation))
+    return ops
+  }
+
+  #newOutboxItem(
+    conversation: LaneState['conversation'],
+    id: string,
+    kind: OutboxEntry['kind'],
+    seq: number,
+    index: number,
+    content: Uint8Array,
+    now: number,
+  ): OutboxItem {
+    const entry: OutboxEntry = {
+      id,
+      kind,
+      seq,
+      index,
+      content: Buffer.from(content).toString('base64'),
+      envelope: null,
+      baseKey: null,
+      slotId: null,
+      resets: 0,
+      createdAt: now,
+      order: conversation.nextOutboxOrder++,
+    }
+    return { entry, envelope: null, inFlight: false, depositing: false }
+  }
+
+  /**
+   * Encrypts the entry's content with the active session, starting one from the peer's
+   * prekey bundle when there is none. Without a bundle (the peer never published one, or the
+   * DHT is unreachable) the entry stays queued, unencrypted, for the next retry.
+   */
+  async #encrypt(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    item: OutboxItem,
+  ): Promise<void> {
+    const sessions = state.sessions
+    if (sessions.active == null) {
+      const retryMs = this.#init.bundleRetryMs ?? 10_000
+      if (Date.now() - lane.bundleFailedAt < retryMs) return
+      try {
+        const bundle = await this.#init.prekeys.fetchBundle(lane.peerKey, {
+          signal: AbortSignal.timeout(30_000),
+        })
+        sessions.initiate(this.#init.identity, lane.peerKey, bundle)
+        tx.sessionsDirty = true
+      } catch (err) {
+        lane.bundleFailedAt = Date.now()
+        this.#init.log('no prekey bundle for %s yet: %s', lane.peerId, (err as Error).message)
+        return
+      }
+    }
+    const { message, baseKey } = sessions.encrypt(b64(item.entry.content))
+    tx.sessionsDirty = true
+    const envelope: DmEnvelope = {
+      messageId: Uint8Array.from(Buffer.from(item.entry.id, 'hex')) as DmEnvelope['messageId'],
+      sender: Uint8Array.from(this.#myKey) as DmEnvelope['sender'],
+      header: message.header as DmEnvelope['header'],
+      ciphertext: message.ciphertext as DmEnvelope['ciphertext'],
+    }
+    item.envelope = envelope
+    item.entry.envelope = Buffer.from(encodeEnvelope(envelope)).toString('base64')
+    item.entry.baseKey = hex(baseKey)
+  }
+
+  async #queueReceipt(
+    lane: PeerLane,
+    receipt:
+      | { type: 'delivered'; messageIds: Uint8Array[] }
+      | { type: 'read'; readUpToSeq: number },
+  ): Promise<void> {
+    const item = await lane.run(async (tx, state) => {
+      const messageId = randomBytes(16)
+      const content = encodeInnerMessage({ kind: 'receipt', messageId, ...receipt })
+      const item = this.#newOutboxItem(
+        state.conversation,
+        hex(messageId),
+        'receipt',
+        0,
+        0,
+        content,
+        Date.now(),
+      )
+      if (receipt.type === 'read') state.conversation.readReceiptSentUpTo = receipt.readUpToSeq
+      tx.conversationDirty = true
+      await this.#encrypt(lane, tx, state, item)
+      lane.outbox.set(item.entry.id, item)
+      tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+      return item
+    })
+    void this.#transmit(lane, item)
+  }
+
+  /** Direct first; the mailbox when the peer is unreachable or does not ack in time. */
+  async #transmit(lane: PeerLane, item: OutboxItem): Promise<void> {
+    const envelope = item.envelope
+    if (this.#stopped || item.inFlight || envelope == null) return
+    item.inFlight = true
+    let sent = false
+    try {
+      sent = await this.#init.link.send(lane.peerKey, envelope)
+    } catch (err) {
+      this.#init.log('direct send to %s failed: %s', lane.peerId, (err as Error).message)
+    }
+    if (!lane.outbox.has(item.entry.id)) return
+    if (!sent) {
+      item.inFlight = false
+      await this.#deposit(lane, item)
+      return
+    }
+    clearTimeout(item.ackTimer)
+    item.ackTimer = setTimeout(() => {
+      item.inFlight = false
+      if (lane.outbox.has(item.entry.id)) void this.#deposit(lane, item)
+    }, this.#ackTimeoutMs)
+    item.ackTimer.unref?.()
+  }
+
+  async #deposit(lane: PeerLane, item: OutboxItem): Promise<void> {
+    const mailbox = this.#init.mailbox
+    const envelope = item.entry.envelope
+    if (mailbox == null || this.#stopped || envelope == null) return
+    if (item.entry.slotId != null || item.depositing) return
+    item.depositing = true
+    let deposit: MailboxDeposit
+    try {
+      // A peer that never heard from us does not look in our pairwise slot yet.
+      const heardFrom = lane.state?.conversation.heardFrom ?? false
+      deposit = heardFrom
+        ? await mailbox.deposit(lane.peerKey, b64(envelope))
+        : await mailbox.depositToInbox(lane.peerKey, b64(envelope))
+    } catch (err) {
+      item.depositing = false
+      this.#init.log('mailbox deposit for %s failed: %s', lane.peerId, (err as Error).message)
+      return
+    }
+    this.#slots.set(deposit.slotId, { peerHex: lane.peerHex, id: item.entry.id })
+    await lane.run(async (tx) => {
+      item.depositing = false
+      if (!lane.outbox.has(item.entry.id)) return
+      item.entry.slotId = deposit.slotId
+      tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+      if (item.entry.kind === 'text') {
+        await this.#storedInMailbox(lane, tx, item, {
+          confirmed: deposit.confirmed,
+          total: deposit.total,
+        })
+      }
+    })
+  }
+
+  async #acknowledge(slotId: string): Promise<void> {
+    try {
+      await this.#init.mailbox?.acknowledge(slotId)
+    } catch (err) {
+      this.#init.log('could not acknowledge mailbox slot %s: %s', slotId, (err as Error).message)
+    }
+  }
+
+  #rejected(rejection: ReceiveRejection): ReceiveOutcome {
+    return { status: DmAckStatus.REJECTED, reason: rejection.message, code: rejection.code }
+  }
+
+  #checkRunning(): void {
+    if (this.#stopped) throw new MessagingStoppedError('messaging is stopped; start the node again')
+  }
+}
+
+function view(peerId: string, record: HistoryRecord): MessageView {
+  const out: MessageView = {
+    id: record.id,
+    peerId,
+    direction: record.direction,
+    seq: record.seq,
+    text: record.text,
+    sentAt: record.sentAt,
+    storedAt: record.storedAt,
+  }
+  if (record.state != null) out.state = record.state
+  if (record.replicas != null) out.replicas = record.replicas
+  if (record.failure != null) out.failure = record.failure
+  return out
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}
+
+function b64(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'base64'))
+}

@@ -1,0 +1,233 @@
+/**
+ * What direct messaging keeps in LevelDB, beside the sessions (session-store.ts), in one
+ * sublevel so that a message, its conversation counters and the session state it moved are
+ * committed in one atomic batch:
+ *
+ *   c/<peer>              ConversationRecord: seq counters, read marks, unread and held counts
+ *   h/<peer>/<index>      HistoryRecord, in display order (each direction in seq order)
+ *   i/<peer>/<id>         'in' | 'out:<index>': dedup of received ids, lookup of sent ones
+ *   w/<peer>/<seq>        HeldRecord: a text that waits for an earlier one
+ *   o/<peer>/<id>         OutboxEntry: sent but not yet acknowledged by the peer's node
+ *   r/<peer>/<seq>        history index of our text with that seq, for read receipts
+ *
+ * <peer> is the peer's Ed25519 key in hex; numbers are zero-padded so keys sort by value.
+ */
+import type { DeliveryState, MailboxReplicas } from '../../protocol/local-api.ts'
+import type { AppLevel } from '../storage.ts'
+import type { BatchOp } from './durable-writer.ts'
+
+export interface ConversationRecord {
+  /** The seq our next text to the peer gets. */
+  nextOutSeq: number
+  /** The seq of the peer's next text to show; later ones are held until it comes. */
+  expectedInSeq: number
+  /** The peer's texts up to this seq are marked read here. */
+  readUpToSeq: number
+  /** The last read receipt we queued for the peer. */
+  readReceiptSentUpTo: number
+  /** The peer said it read our texts up to this seq. */
+  peerReadUpToSeq: number
+  unread: number
+  held: number
+  /** Index of the next history record. */
+  nextIndex: number
+  /** Orders the outbox. */
+  nextOutboxOrder: number
+  /** True once anything from the peer decrypted: it knows us, so the pairwise mailbox works. */
+  heardFrom: boolean
+  lastActivity: number
+}
+
+export interface HistoryRecord {
+  id: string
+  direction: 'in' | 'out'
+  seq: number
+  text: string
+  sentAt: number
+  storedAt: number
+  state?: DeliveryState
+  replicas?: MailboxReplicas
+  failure?: string
+}
+
+export interface HeldRecord {
+  id: string
+  seq: number
+  text: string
+  sentAt: number
+  storedAt: number
+}
+
+export interface OutboxEntry {
+  id: string
+  kind: 'text' | 'receipt'
+  /** 0 for receipts. */
+  seq: number
+  /** The history record of a text. */
+  index: number
+  /** The inner message, base64: re-encrypted if the peer could not read the envelope. */
+  content: string
+  /** The encoded envelope, base64; null until a session exists to encrypt it. */
+  envelope: string | null
+  /** Base key (hex) of the session that encrypted the envelope. */
+  baseKey: string | null
+  /** The mailbox deposit holding a copy, once there is one. */
+  slotId: string | null
+  /** How often the peer refused it and we started a new session for it. */
+  resets: number
+  createdAt: number
+  order: number
+}
+
+export function newConversation(): ConversationRecord {
+  return {
+    nextOutSeq: 1,
+    expectedInSeq: 1,
+    readUpToSeq: 0,
+    readReceiptSentUpTo: 0,
+    peerReadUpToSeq: 0,
+    unread: 0,
+    held: 0,
+    nextIndex: 1,
+    nextOutboxOrder: 1,
+    heardFrom: false,
+    lastActivity: 0,
+  }
+}
+
+export class MessageStore {
+  readonly #db: AppLevel
+
+  constructor(db: AppLevel) {
+    this.#db = db
+  }
+
+  async conversation(peer: string): Promise<ConversationRecord | undefined> {
+    return readJson(await this.#db.get(`c/${peer}`))
+  }
+
+  conversationOp(peer: string, record: ConversationRecord): BatchOp {
+    return putJson(`c/${peer}`, record)
+  }
+
+  /** Every conversation, keyed by peer. */
+  async conversations(): Promise<Map<string, ConversationRecord>> {
+    const out = new Map<string, ConversationRecord>()
+    for await (const [key, value] of this.#db.iterator({ gt: 'c/', lt: 'c/~' })) {
+      out.set(key.slice(2), readJson(value)!)
+    }
+    return out
+  }
+
+  async history(peer: string, index: number): Promise<HistoryRecord | undefined> {
+    return readJson(await this.#db.get(historyKey(peer, index)))
+  }
+
+  historyOp(peer: string, index: number, record: HistoryRecord): BatchOp {
+    return putJson(historyKey(peer, index), record)
+  }
+
+  /** Up to `limit` records before `before` (exclusive), oldest first, with their indexes. */
+  async historyPage(
+    peer: string,
+    limit: number,
+    before?: number,
+  ): Promise<Array<{ index: number; record: HistoryRecord }>> {
+    const page: Array<{ index: number; record: HistoryRecord }> = []
+    const lt = before == null ? `h/${peer}/~` : historyKey(peer, before)
+    for await (const [key, value] of this.#db.iterator({
+      gt: `h/${peer}/`,
+      lt,
+      reverse: true,
+      limit,
+    })) {
+      page.push({ index: Number(key.slice(key.lastIndexOf('/') + 1)), record: readJson(value)! })
+    }
+    return page.reverse()
+  }
+
+  async messageIndex(peer: string, id: string): Promise<'in' | number | undefined> {
+    const value = await this.#db.get(`i/${peer}/${id}`)
+    if (value == null) return undefined
+    const text = decoder.decode(value)
+    return text === 'in' ? 'in' : Number(text.slice('out:'.length))
+  }
+
+  messageIndexOp(peer: string, id: string, value: 'in' | number): BatchOp {
+    const text = value === 'in' ? 'in' : `out:${value}`
+    return { type: 'put', key: `i/${peer}/${id}`, value: encoder.encode(text) }
+  }
+
+  async held(peer: string): Promise<Map<number, HeldRecord>> {
+    const out = new Map<number, HeldRecord>()
+    for await (const value of this.#db.values({ gt: `w/${peer}/`, lt: `w/${peer}/~` })) {
+      const record = readJson<HeldRecord>(value)!
+      out.set(record.seq, record)
+    }
+    return out
+  }
+
+  heldOp(peer: string, record: HeldRecord): BatchOp {
+    return putJson(`w/${peer}/${pad(record.seq)}`, record)
+  }
+
+  heldDeleteOp(peer: string, seq: number): BatchOp {
+    return { type: 'del', key: `w/${peer}/${pad(seq)}` }
+  }
+
+  /** Every outbox entry, grouped by peer, each group in send order. */
+  async outbox(): Promise<Map<string, OutboxEntry[]>> {
+    const out = new Map<string, OutboxEntry[]>()
+    for await (const [key, value] of this.#db.iterator({ gt: 'o/', lt: 'o/~' })) {
+      const peer = key.slice(2, key.indexOf('/', 2))
+      const entries = out.get(peer) ?? []
+      entries.push(readJson<OutboxEntry>(value)!)
+      out.set(peer, entries)
+    }
+    for (const entries of out.values()) entries.sort((a, b) => a.order - b.order)
+    return out
+  }
+
+  outboxOp(peer: string, entry: OutboxEntry): BatchOp {
+    return putJson(`o/${peer}/${entry.id}`, entry)
+  }
+
+  outboxDeleteOp(peer: string, id: string): BatchOp {
+    return { type: 'del', key: `o/${peer}/${id}` }
+  }
+
+  sentSeqOp(peer: string, seq: number, index: number): BatchOp {
+    return { type: 'put', key: `r/${peer}/${pad(seq)}`, value: encoder.encode(String(index)) }
+  }
+
+  /** History indexes of our texts with seq in (after, upTo]. */
+  async sentIndexes(peer: string, after: number, upTo: number): Promise<number[]> {
+    const out: number[] = []
+    for await (const value of this.#db.values({
+      gt: `r/${peer}/${pad(after)}`,
+      lte: `r/${peer}/${pad(upTo)}`,
+    })) {
+      out.push(Number(decoder.decode(value)))
+    }
+    return out
+  }
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+function pad(value: number): string {
+  return String(value).padStart(12, '0')
+}
+
+function historyKey(peer: string, index: number): string {
+  return `h/${peer}/${pad(index)}`
+}
+
+function putJson(key: string, value: unknown): BatchOp {
+  return { type: 'put', key, value: encoder.encode(JSON.stringify(value)) }
+}
+
+function readJson<T>(value: Uint8Array | undefined): T | undefined {
+  return value == null ? undefined : (JSON.parse(decoder.decode(value)) as T)
+}

@@ -1,0 +1,153 @@
+/**
+ * Everything that touches one peer's sessions and conversation runs through that peer's
+ * lane, one batch at a time: the jobs queued while a batch commits form the next batch, are
+ * run in order against the in-memory state, and are committed with one synced write before
+ * any of them acts (ack, event, transmission). A failed write drops the in-memory state, so
+ * it is read back as last committed.
+ */
+import type { DmEnvelope } from '../../protocol/messaging.ts'
+import type { BatchOp } from './durable-writer.ts'
+import type { ConversationRecord, HeldRecord, HistoryRecord, OutboxEntry } from './message-store.ts'
+import type { PeerSessions } from './peer-sessions.ts'
+
+/** An outbox entry and what the node does with it right now. */
+export interface OutboxItem {
+  entry: OutboxEntry
+  envelope: DmEnvelope | null
+  /** Sent on a stream, waiting for the ack. */
+  inFlight: boolean
+  ackTimer?: NodeJS.Timeout
+  depositing: boolean
+}
+
+/** The state a batch builds up, committed at its end. */
+export interface LaneTransaction {
+  ops: BatchOp[]
+  /** Run after the commit, in order. */
+  after: Array<() => void>
+  sessionsDirty: boolean
+  conversationDirty: boolean
+  /** History records changed in this batch, written at its end. */
+  history: Map<number, HistoryRecord>
+  /** Ids of texts received in this batch, and session base keys accepted in it. */
+  receivedIds: Set<string>
+  acceptedBaseKeys: Set<string>
+}
+
+export interface LaneState {
+  conversation: ConversationRecord
+  /** True when `conversation` is not in the database yet. */
+  conversationIsNew: boolean
+  sessions: PeerSessions
+  held: Map<number, HeldRecord>
+}
+
+type Job = {
+  run(tx: LaneTransaction, state: LaneState): Promise<unknown>
+  resolve(value: unknown): void
+  reject(err: unknown): void
+}
+
+export interface LaneHooks {
+  load(): Promise<LaneState>
+  /** Operations that persist what the batch changed in the lane state. */
+  finish(tx: LaneTransaction, state: LaneState): BatchOp[]
+  commit(ops: BatchOp[]): Promise<void>
+  onAfterError(err: unknown): void
+}
+
+export class PeerLane {
+  readonly peerKey: Uint8Array
+  readonly peerHex: string
+  readonly peerId: string
+  readonly outbox = new Map<string, OutboxItem>()
+  /** When fetching the peer's prekey bundle last failed: retries wait a little. */
+  bundleFailedAt = 0
+  readonly #hooks: LaneHooks
+  #state: LaneState | undefined
+  #queue: Job[] = []
+  #draining: Promise<void> | undefined
+
+  constructor(peerKey: Uint8Array, peerId: string, hooks: LaneHooks) {
+    this.peerKey = peerKey
+    this.peerHex = Buffer.from(peerKey).toString('hex')
+    this.peerId = peerId
+    this.#hooks = hooks
+  }
+
+  /** The state as of the last batch (loaded on first use). */
+  get state(): LaneState | undefined {
+    return this.#state
+  }
+
+  /** Queues `run`; resolves with its result once the batch it ran in is committed. */
+  run<T>(run: (tx: LaneTransaction, state: LaneState) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject })
+      this.#draining ??= this.#drain()
+    })
+  }
+
+  /** Resolves when no batch is running. */
+  async idle(): Promise<void> {
+    while (this.#draining != null) await this.#draining
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const jobs = this.#queue
+      this.#queue = []
+      await this.#runBatch(jobs)
+    }
+    // Cleared in the same tick as the last queue check, so no job is ever left waiting.
+    this.#draining = undefined
+  }
+
+  async #runBatch(jobs: Job[]): Promise<void> {
+    let state: LaneState
+    try {
+      state = this.#state ??= await this.#hooks.load()
+    } catch (err) {
+      for (const job of jobs) job.reject(err)
+      return
+    }
+    const tx: LaneTransaction = {
+      ops: [],
+      after: [],
+      sessionsDirty: false,
+      conversationDirty: false,
+      history: new Map(),
+      receivedIds: new Set(),
+      acceptedBaseKeys: new Set(),
+    }
+    const results: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = []
+    for (const job of jobs) {
+      try {
+        results.push({ ok: true, value: await job.run(tx, state) })
+      } catch (err) {
+        results.push({ ok: false, err })
+      }
+    }
+    try {
+      await this.#hooks.commit([...tx.ops, ...this.#hooks.finish(tx, state)])
+    } catch (err) {
+      // Memory may be ahead of the disk now: forget it, and fail every job of the batch.
+      this.#state = undefined
+      for (const job of jobs) job.reject(err)
+      return
+    }
+    if (tx.conversationDirty) state.conversationIsNew = false
+    for (const action of tx.after) {
+      try {
+        action()
+      } catch (err) {
+        this.#hooks.onAfterError(err)
+      }
+    }
+    jobs.forEach((job, i) => {
+      const result = results[i]
+      if (result.ok) job.resolve(result.value)
+      else job.reject(result.err)
+    })
+  }
+}

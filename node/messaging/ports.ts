@@ -1,0 +1,81 @@
+/**
+ * What direct messaging needs from its neighbours, as small interfaces: the offline mailbox
+ * and the prekey service (node/mailbox, node/prekeys) and the username directory. The node
+ * passes the real services; unit tests pass stubs.
+ */
+import type { AbortOptions } from '@libp2p/interface'
+import type { OneTimePrekey, PrekeyBundle, SignedPrekey } from '../../protocol/session/index.ts'
+
+export interface MailboxDeposit {
+  /** Names the deposit in later `mailbox:stored` updates. */
+  slotId: string
+  /** Replica holders that confirmed they stored it. */
+  confirmed: number
+  /** Replica holders it was sent to. */
+  total: number
+}
+
+export interface CollectedEnvelope {
+  slotId: string
+  /**
+   * The sender's Ed25519 key: the sender whose slot it was, or the one the inbox seal names
+   * (first contact). Null when the mailbox cannot say; then only the ratchet vouches.
+   */
+  sender: Uint8Array | null
+  envelope: Uint8Array
+}
+
+/** Detail of `mailbox:stored`, `mailbox:expired` events. */
+export interface MailboxSlotDetail {
+  slotId: string
+  confirmed?: number
+  total?: number
+}
+
+/**
+ * The offline mailbox (node/mailbox): envelopes wait there, encrypted, while a peer is away.
+ * Events: `mailbox:stored` (more replicas confirmed a deposit), `mailbox:expired` (a deposit
+ * was dropped uncollected), `mailbox:envelope` (a background collection found an envelope).
+ */
+export interface MailboxPort extends EventTarget {
+  /** Leaves `envelope` for `recipient` in the slot only the two of us can find. */
+  deposit(
+    recipient: Uint8Array,
+    envelope: Uint8Array,
+    options?: AbortOptions,
+  ): Promise<MailboxDeposit>
+  /** Leaves `envelope` in the recipient's inbox: for a recipient who does not know us yet. */
+  depositToInbox(
+    recipient: Uint8Array,
+    envelope: Uint8Array,
+    options?: AbortOptions,
+  ): Promise<MailboxDeposit>
+  /** What waits for us from `senders`, and in our inbox. */
+  collect(senders: Uint8Array[], options?: AbortOptions): Promise<CollectedEnvelope[]>
+  /** Called once the envelope is durably stored (or will never be usable): delete it. */
+  acknowledge(slotId: string, options?: AbortOptions): Promise<void>
+  /** Stop keeping a deposit alive: the recipient has it already. */
+  withdraw(slotId: string, options?: AbortOptions): Promise<void>
+}
+
+/** Our prekeys and other peers' published bundles (node/prekeys). */
+export interface PrekeyPort {
+  /** The peer's bundle, signature verified. Throws when none can be found. */
+  fetchBundle(peer: Uint8Array, options?: AbortOptions): Promise<PrekeyBundle>
+  /** Our signed prekey with this id, if we still have it. */
+  signedPrekey(id: number): Promise<SignedPrekey | undefined>
+  /** Our one-time prekey with this id, removed so it can never serve again. */
+  takeOneTimePrekey(id: number): Promise<OneTimePrekey | undefined>
+  /**
+   * Our one-time prekey with this id, left in place. When the service has it, a session
+   * start is accepted first and its one-time prekey taken only after that, so a forged start
+   * cannot burn the prekey a genuine one names.
+   */
+  peekOneTimePrekey?(id: number): Promise<OneTimePrekey | undefined>
+}
+
+/** Username lookup (node/directory): the Ed25519 key registered under a name. */
+export type UsernameLookup = (
+  username: string,
+  options?: AbortOptions,
+) => Promise<Uint8Array | undefined>

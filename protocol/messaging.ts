@@ -1,0 +1,268 @@
+/**
+ * The 1:1 message formats (protocol/proto/dm.proto) with their checks: frames on the DM
+ * stream, the envelope that crosses the network or waits in the mailbox, and the inner
+ * message the ratchet encrypts. Every decoder here bounds its input and refuses values a
+ * well-behaved sender never produces, so the node never has to look at them.
+ */
+import { decodeMessage, encodeMessage } from './codec.ts'
+import { ED25519_PUBLIC_KEY_LENGTH } from './crypto/index.ts'
+import { MalformedMessageError } from './errors.ts'
+import {
+  MAX_DM_PLAINTEXT_SIZE,
+  MAX_DM_TEXT_SIZE,
+  MAX_ENVELOPE_SIZE,
+  MAX_RECEIPT_MESSAGE_IDS,
+  MAX_STREAM_FRAME_SIZE,
+} from './limits.ts'
+import type { DeliveryState } from './local-api.ts'
+import {
+  type DmAck,
+  DmAckStatus,
+  DmContent,
+  DmContentKind,
+  DmEnvelope,
+  DmFrame,
+  DmReceiptType,
+} from './proto/dm.ts'
+import { MESSAGE_HEADER_MAX_LENGTH } from './session/message-header.ts'
+
+export type { DmAck, DmContent, DmEnvelope, DmReceipt } from './proto/dm.ts'
+export { DmAckStatus, DmContentKind, DmReceiptType } from './proto/dm.ts'
+
+/** Bytes of a message id: random, so ids never collide in practice and reveal nothing. */
+export const MESSAGE_ID_LENGTH = 16
+
+/** Shortest ratchet header (no session-start fields). */
+const MESSAGE_HEADER_MIN_LENGTH = 2 + 32 + 4 + 4
+/** AES-GCM tag; a shorter ciphertext cannot authenticate. */
+const CIPHERTEXT_MIN_LENGTH = 16
+/** Longest `reason` an ack may carry. */
+export const MAX_ACK_REASON_LENGTH = 200
+
+export type DmFrameValue = { envelope: DmEnvelope; ack?: never } | { ack: DmAck; envelope?: never }
+
+export function encodeDmFrame(frame: DmFrameValue): Uint8Array {
+  return encodeMessage(DmFrame, frame, { maxSize: MAX_STREAM_FRAME_SIZE, what: 'DM frame' })
+}
+
+/**
+ * Decodes and checks one frame. Throws OversizedMessageError or MalformedMessageError (with
+ * the reason) for anything else than one well-formed envelope or ack.
+ */
+export function decodeDmFrame(bytes: Uint8Array): DmFrameValue {
+  const frame = decodeMessage(DmFrame, bytes, { maxSize: MAX_STREAM_FRAME_SIZE, what: 'DM frame' })
+  if (frame.envelope != null && frame.ack == null) {
+    checkEnvelope(frame.envelope)
+    return { envelope: frame.envelope }
+  }
+  if (frame.ack != null && frame.envelope == null) {
+    checkMessageId(frame.ack.messageId, 'ack')
+    if (!Object.values(DmAckStatus).includes(frame.ack.status)) {
+      throw new MalformedMessageError('ack has an unknown status')
+    }
+    if (frame.ack.reason.length > MAX_ACK_REASON_LENGTH) {
+      throw new MalformedMessageError(`ack reason is over ${MAX_ACK_REASON_LENGTH} characters`)
+    }
+    return { ack: frame.ack }
+  }
+  throw new MalformedMessageError('DM frame must carry exactly one envelope or one ack')
+}
+
+export function encodeEnvelope(envelope: DmEnvelope): Uint8Array {
+  checkEnvelope(envelope)
+  return encodeMessage(DmEnvelope, envelope, { maxSize: MAX_ENVELOPE_SIZE, what: 'DM envelope' })
+}
+
+/** An envelope as stored in the mailbox. Throws Oversized/MalformedMessageError. */
+export function decodeEnvelope(bytes: Uint8Array): DmEnvelope {
+  const envelope = decodeMessage(DmEnvelope, bytes, {
+    maxSize: MAX_ENVELOPE_SIZE,
+    what: 'DM envelope',
+  })
+  checkEnvelope(envelope)
+  return envelope
+}
+
+function checkEnvelope(envelope: DmEnvelope): void {
+  checkMessageId(envelope.messageId, 'envelope')
+  if (envelope.sender.length !== ED25519_PUBLIC_KEY_LENGTH) {
+    throw new MalformedMessageError(
+      `envelope sender must be a ${ED25519_PUBLIC_KEY_LENGTH}-byte Ed25519 key, got ${envelope.sender.length} bytes`,
+    )
+  }
+  const headerLength = envelope.header.length
+  if (headerLength < MESSAGE_HEADER_MIN_LENGTH || headerLength > MESSAGE_HEADER_MAX_LENGTH) {
+    throw new MalformedMessageError(`envelope header has an impossible length (${headerLength})`)
+  }
+  const ciphertextLength = envelope.ciphertext.length
+  if (
+    ciphertextLength < CIPHERTEXT_MIN_LENGTH ||
+    ciphertextLength > MAX_DM_PLAINTEXT_SIZE + CIPHERTEXT_MIN_LENGTH
+  ) {
+    throw new MalformedMessageError(
+      `envelope ciphertext has an impossible length (${ciphertextLength})`,
+    )
+  }
+}
+
+function checkMessageId(id: Uint8Array, what: string): void {
+  if (id.length !== MESSAGE_ID_LENGTH) {
+    throw new MalformedMessageError(
+      `${what} message id must be ${MESSAGE_ID_LENGTH} bytes, got ${id.length}`,
+    )
+  }
+}
+
+/** A text, as the sender's node writes it into the ratchet. */
+export interface TextContent {
+  messageId: Uint8Array
+  seq: number
+  sentAtMs: number
+  text: string
+  /** Every lower seq was delivered or failed: the recipient stops waiting for it. */
+  resolvedBelow: number
+}
+
+export type ReceiptContent =
+  | { messageId: Uint8Array; type: 'delivered'; messageIds: Uint8Array[] }
+  | { messageId: Uint8Array; type: 'read'; readUpToSeq: number }
+
+export type InnerMessage = ({ kind: 'text' } & TextContent) | ({ kind: 'receipt' } & ReceiptContent)
+
+export function encodeInnerMessage(message: InnerMessage): Uint8Array {
+  const content: Partial<DmContent> =
+    message.kind === 'text'
+      ? {
+          messageId: message.messageId as DmContent['messageId'],
+          seq: message.seq,
+          sentAtMs: message.sentAtMs,
+          kind: DmContentKind.TEXT,
+          text: message.text,
+          resolvedBelow: message.resolvedBelow,
+        }
+      : {
+          messageId: message.messageId as DmContent['messageId'],
+          kind: DmContentKind.RECEIPT,
+          receipt:
+            message.type === 'delivered'
+              ? {
+                  type: DmReceiptType.DELIVERED,
+                  messageIds: message.messageIds as DmContent['messageId'][],
+                  readUpToSeq: 0,
+                }
+              : { type: DmReceiptType.READ, messageIds: [], readUpToSeq: message.readUpToSeq },
+        }
+  const bytes = encodeMessage(DmContent, content, {
+    maxSize: MAX_DM_PLAINTEXT_SIZE,
+    what: 'direct message',
+  })
+  // Checking our own output keeps the limits honest on both ends.
+  decodeInnerMessage(bytes)
+  return bytes
+}
+
+/** Throws Oversized/MalformedMessageError for anything a well-behaved sender never writes. */
+export function decodeInnerMessage(bytes: Uint8Array): InnerMessage {
+  const content = decodeMessage(DmContent, bytes, {
+    maxSize: MAX_DM_PLAINTEXT_SIZE,
+    what: 'direct message',
+    limits: { receipt: { messageIds: MAX_RECEIPT_MESSAGE_IDS } },
+  })
+  checkMessageId(content.messageId, 'inner')
+  if (content.kind === DmContentKind.TEXT) {
+    if (content.receipt != null) throw new MalformedMessageError('a text carries a receipt')
+    if (content.seq < 1) throw new MalformedMessageError('a text must have a seq of 1 or more')
+    if (content.resolvedBelow < 1 || content.resolvedBelow > content.seq) {
+      throw new MalformedMessageError('a text must resolve seqs below 1..seq')
+    }
+    if (textSize(content.text) > MAX_DM_TEXT_SIZE) {
+      throw new MalformedMessageError(`text is over ${MAX_DM_TEXT_SIZE} bytes`)
+    }
+    return {
+      kind: 'text',
+      messageId: content.messageId,
+      seq: content.seq,
+      sentAtMs: content.sentAtMs,
+      text: content.text,
+      resolvedBelow: content.resolvedBelow,
+    }
+  }
+  if (content.kind === DmContentKind.RECEIPT) {
+    const receipt = content.receipt
+    if (
+      receipt == null ||
+      content.seq !== 0 ||
+      content.text !== '' ||
+      content.resolvedBelow !== 0
+    ) {
+      throw new MalformedMessageError('a receipt must carry a receipt and no seq or text')
+    }
+    if (receipt.type === DmReceiptType.DELIVERED) {
+      if (receipt.messageIds.length === 0 || receipt.readUpToSeq !== 0) {
+        throw new MalformedMessageError('a delivered receipt must name message ids and no seq')
+      }
+      if (receipt.messageIds.length > MAX_RECEIPT_MESSAGE_IDS) {
+        throw new MalformedMessageError(
+          `a delivered receipt names over ${MAX_RECEIPT_MESSAGE_IDS} messages`,
+        )
+      }
+      for (const id of receipt.messageIds) checkMessageId(id, 'receipt')
+      return {
+        kind: 'receipt',
+        type: 'delivered',
+        messageId: content.messageId,
+        messageIds: receipt.messageIds,
+      }
+    }
+    if (receipt.type === DmReceiptType.READ) {
+      if (receipt.messageIds.length !== 0 || receipt.readUpToSeq < 1) {
+        throw new MalformedMessageError('a read receipt must name a seq and no message ids')
+      }
+      return {
+        kind: 'receipt',
+        type: 'read',
+        messageId: content.messageId,
+        readUpToSeq: receipt.readUpToSeq,
+      }
+    }
+  }
+  throw new MalformedMessageError('direct message has an unknown kind')
+}
+
+/** UTF-8 size of a text, to check against MAX_DM_TEXT_SIZE before sending. */
+export function textSize(text: string): number {
+  return utf8.encode(text).length
+}
+
+const utf8 = new TextEncoder()
+
+/**
+ * When both ends start a session with each other at once, both keep the one whose initiator
+ * has the smaller identity key (bytewise), so they settle on the same session without
+ * talking. True when `a` wins over `b`.
+ */
+export function isPreferredInitiator(a: Uint8Array, b: Uint8Array): boolean {
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i]
+  }
+  return a.length < b.length
+}
+
+const STATE_RANK: Record<DeliveryState, number> = {
+  queued: 0,
+  stored: 1,
+  delivered: 2,
+  read: 3,
+  failed: 0,
+}
+
+/**
+ * True when `next` moves a message forward: states only advance (a late `stored` never
+ * hides `delivered`), and a message shown as failed still advances if it arrives after all.
+ */
+export function isStateAdvance(current: DeliveryState, next: DeliveryState): boolean {
+  if (next === 'failed') return current === 'queued' || current === 'stored'
+  if (current === 'failed') return next === 'delivered' || next === 'read'
+  return STATE_RANK[next] > STATE_RANK[current]
+}

@@ -1,0 +1,963 @@
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import {
+  decodeMessage,
+  encodeMessage,
+  enumeration,
+  MaxLengthError,
+  message,
+  streamMessage,
+} from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+
+export interface DmFrame {
+  envelope?: DmEnvelope
+  ack?: DmAck
+}
+
+export namespace DmFrame {
+  let _codec: Codec<DmFrame>
+
+  export const codec = (): Codec<DmFrame> => {
+    if (_codec == null) {
+      _codec = message<DmFrame>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.envelope != null) {
+            w.uint32(10)
+            DmEnvelope.codec().encode(obj.envelope, w)
+          }
+
+          if (obj.ack != null) {
+            w.uint32(18)
+            DmAck.codec().encode(obj.ack, w)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {}
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.envelope = DmEnvelope.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.envelope,
+                })
+                break
+              }
+              case 2: {
+                obj.ack = DmAck.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.ack,
+                })
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield* DmEnvelope.codec().stream(reader, reader.uint32(), `${prefix}.envelope`, {
+                  limits: opts.limits?.envelope,
+                })
+
+                break
+              }
+              case 2: {
+                yield* DmAck.codec().stream(reader, reader.uint32(), `${prefix}.ack`, {
+                  limits: opts.limits?.ack,
+                })
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DmFrameEnvelopeMessageIdFieldEvent {
+    field: '$.envelope.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmFrameEnvelopeSenderFieldEvent {
+    field: '$.envelope.sender'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmFrameEnvelopeHeaderFieldEvent {
+    field: '$.envelope.header'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmFrameEnvelopeCiphertextFieldEvent {
+    field: '$.envelope.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmFrameAckMessageIdFieldEvent {
+    field: '$.ack.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmFrameAckStatusFieldEvent {
+    field: '$.ack.status'
+    value: DmAckStatus
+  }
+
+  export interface DmFrameAckReasonFieldEvent {
+    field: '$.ack.reason'
+    value: string
+  }
+
+  export function encode(obj: Partial<DmFrame>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DmFrame.codec())
+  }
+
+  export function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DmFrame>): DmFrame {
+    return decodeMessage(buf, DmFrame.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmFrame>,
+  ): Generator<
+    | DmFrameEnvelopeMessageIdFieldEvent
+    | DmFrameEnvelopeSenderFieldEvent
+    | DmFrameEnvelopeHeaderFieldEvent
+    | DmFrameEnvelopeCiphertextFieldEvent
+    | DmFrameAckMessageIdFieldEvent
+    | DmFrameAckStatusFieldEvent
+    | DmFrameAckReasonFieldEvent
+  > {
+    return streamMessage(buf, DmFrame.codec(), opts)
+  }
+}
+
+export interface DmEnvelope {
+  messageId: Uint8Array<ArrayBuffer>
+  sender: Uint8Array<ArrayBuffer>
+  header: Uint8Array<ArrayBuffer>
+  ciphertext: Uint8Array<ArrayBuffer>
+}
+
+export namespace DmEnvelope {
+  let _codec: Codec<DmEnvelope>
+
+  export const codec = (): Codec<DmEnvelope> => {
+    if (_codec == null) {
+      _codec = message<DmEnvelope>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.messageId != null && obj.messageId.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.messageId)
+          }
+
+          if (obj.sender != null && obj.sender.byteLength > 0) {
+            w.uint32(18)
+            w.bytes(obj.sender)
+          }
+
+          if (obj.header != null && obj.header.byteLength > 0) {
+            w.uint32(26)
+            w.bytes(obj.header)
+          }
+
+          if (obj.ciphertext != null && obj.ciphertext.byteLength > 0) {
+            w.uint32(34)
+            w.bytes(obj.ciphertext)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            messageId: uint8ArrayAlloc(0),
+            sender: uint8ArrayAlloc(0),
+            header: uint8ArrayAlloc(0),
+            ciphertext: uint8ArrayAlloc(0),
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.messageId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.sender = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.header = reader.bytes()
+                break
+              }
+              case 4: {
+                obj.ciphertext = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.messageId`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.sender`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.header`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.ciphertext`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DmEnvelopeMessageIdFieldEvent {
+    field: '$.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmEnvelopeSenderFieldEvent {
+    field: '$.sender'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmEnvelopeHeaderFieldEvent {
+    field: '$.header'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmEnvelopeCiphertextFieldEvent {
+    field: '$.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode(obj: Partial<DmEnvelope>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DmEnvelope.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmEnvelope>,
+  ): DmEnvelope {
+    return decodeMessage(buf, DmEnvelope.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmEnvelope>,
+  ): Generator<
+    | DmEnvelopeMessageIdFieldEvent
+    | DmEnvelopeSenderFieldEvent
+    | DmEnvelopeHeaderFieldEvent
+    | DmEnvelopeCiphertextFieldEvent
+  > {
+    return streamMessage(buf, DmEnvelope.codec(), opts)
+  }
+}
+
+export enum DmAckStatus {
+  STORED = 'STORED',
+  DUPLICATE = 'DUPLICATE',
+  REJECTED = 'REJECTED',
+  RETRY_LATER = 'RETRY_LATER',
+}
+
+enum __DmAckStatusValues {
+  STORED = 0,
+  DUPLICATE = 1,
+  REJECTED = 2,
+  RETRY_LATER = 3,
+}
+
+export namespace DmAckStatus {
+  export const codec = (): Codec<DmAckStatus> => {
+    return enumeration<DmAckStatus>(__DmAckStatusValues)
+  }
+}
+
+export interface DmAck {
+  messageId: Uint8Array<ArrayBuffer>
+  status: DmAckStatus
+  reason: string
+}
+
+export namespace DmAck {
+  let _codec: Codec<DmAck>
+
+  export const codec = (): Codec<DmAck> => {
+    if (_codec == null) {
+      _codec = message<DmAck>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.messageId != null && obj.messageId.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.messageId)
+          }
+
+          if (obj.status != null && __DmAckStatusValues[obj.status] !== 0) {
+            w.uint32(16)
+            DmAckStatus.codec().encode(obj.status, w)
+          }
+
+          if (obj.reason != null && obj.reason !== '') {
+            w.uint32(26)
+            w.string(obj.reason)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            messageId: uint8ArrayAlloc(0),
+            status: DmAckStatus.STORED,
+            reason: '',
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.messageId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.status = DmAckStatus.codec().decode(reader)
+                break
+              }
+              case 3: {
+                obj.reason = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.messageId`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.status`,
+                  value: DmAckStatus.codec().decode(reader),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.reason`,
+                  value: reader.string(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DmAckMessageIdFieldEvent {
+    field: '$.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmAckStatusFieldEvent {
+    field: '$.status'
+    value: DmAckStatus
+  }
+
+  export interface DmAckReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode(obj: Partial<DmAck>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DmAck.codec())
+  }
+
+  export function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DmAck>): DmAck {
+    return decodeMessage(buf, DmAck.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmAck>,
+  ): Generator<DmAckMessageIdFieldEvent | DmAckStatusFieldEvent | DmAckReasonFieldEvent> {
+    return streamMessage(buf, DmAck.codec(), opts)
+  }
+}
+
+export enum DmContentKind {
+  TEXT = 'TEXT',
+  RECEIPT = 'RECEIPT',
+}
+
+enum __DmContentKindValues {
+  TEXT = 0,
+  RECEIPT = 1,
+}
+
+export namespace DmContentKind {
+  export const codec = (): Codec<DmContentKind> => {
+    return enumeration<DmContentKind>(__DmContentKindValues)
+  }
+}
+
+export interface DmContent {
+  messageId: Uint8Array<ArrayBuffer>
+  seq: number
+  sentAtMs: number
+  kind: DmContentKind
+  text: string
+  receipt?: DmReceipt
+  resolvedBelow: number
+}
+
+export namespace DmContent {
+  let _codec: Codec<DmContent>
+
+  export const codec = (): Codec<DmContent> => {
+    if (_codec == null) {
+      _codec = message<DmContent>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.messageId != null && obj.messageId.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.messageId)
+          }
+
+          if (obj.seq != null && obj.seq !== 0) {
+            w.uint32(16)
+            w.uint32(obj.seq)
+          }
+
+          if (obj.sentAtMs != null && obj.sentAtMs !== 0) {
+            w.uint32(24)
+            w.uint64Number(obj.sentAtMs)
+          }
+
+          if (obj.kind != null && __DmContentKindValues[obj.kind] !== 0) {
+            w.uint32(32)
+            DmContentKind.codec().encode(obj.kind, w)
+          }
+
+          if (obj.text != null && obj.text !== '') {
+            w.uint32(42)
+            w.string(obj.text)
+          }
+
+          if (obj.receipt != null) {
+            w.uint32(50)
+            DmReceipt.codec().encode(obj.receipt, w)
+          }
+
+          if (obj.resolvedBelow != null && obj.resolvedBelow !== 0) {
+            w.uint32(56)
+            w.uint32(obj.resolvedBelow)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            messageId: uint8ArrayAlloc(0),
+            seq: 0,
+            sentAtMs: 0,
+            kind: DmContentKind.TEXT,
+            text: '',
+            resolvedBelow: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.messageId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.seq = reader.uint32()
+                break
+              }
+              case 3: {
+                obj.sentAtMs = reader.uint64Number()
+                break
+              }
+              case 4: {
+                obj.kind = DmContentKind.codec().decode(reader)
+                break
+              }
+              case 5: {
+                obj.text = reader.string()
+                break
+              }
+              case 6: {
+                obj.receipt = DmReceipt.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.receipt,
+                })
+                break
+              }
+              case 7: {
+                obj.resolvedBelow = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.messageId`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.seq`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.sentAtMs`,
+                  value: reader.uint64Number(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.kind`,
+                  value: DmContentKind.codec().decode(reader),
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.text`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 6: {
+                yield* DmReceipt.codec().stream(reader, reader.uint32(), `${prefix}.receipt`, {
+                  limits: opts.limits?.receipt,
+                })
+
+                break
+              }
+              case 7: {
+                yield {
+                  field: `${prefix}.resolvedBelow`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DmContentMessageIdFieldEvent {
+    field: '$.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmContentSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface DmContentSentAtMsFieldEvent {
+    field: '$.sentAtMs'
+    value: number
+  }
+
+  export interface DmContentKindFieldEvent {
+    field: '$.kind'
+    value: DmContentKind
+  }
+
+  export interface DmContentTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export interface DmContentReceiptTypeFieldEvent {
+    field: '$.receipt.type'
+    value: DmReceiptType
+  }
+
+  export interface DmContentReceiptMessageIdsFieldEvent {
+    field: '$.receipt.messageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmContentReceiptReadUpToSeqFieldEvent {
+    field: '$.receipt.readUpToSeq'
+    value: number
+  }
+
+  export interface DmContentResolvedBelowFieldEvent {
+    field: '$.resolvedBelow'
+    value: number
+  }
+
+  export function encode(obj: Partial<DmContent>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DmContent.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmContent>,
+  ): DmContent {
+    return decodeMessage(buf, DmContent.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmContent>,
+  ): Generator<
+    | DmContentMessageIdFieldEvent
+    | DmContentSeqFieldEvent
+    | DmContentSentAtMsFieldEvent
+    | DmContentKindFieldEvent
+    | DmContentTextFieldEvent
+    | DmContentReceiptTypeFieldEvent
+    | DmContentReceiptMessageIdsFieldEvent
+    | DmContentReceiptReadUpToSeqFieldEvent
+    | DmContentResolvedBelowFieldEvent
+  > {
+    return streamMessage(buf, DmContent.codec(), opts)
+  }
+}
+
+export enum DmReceiptType {
+  DELIVERED = 'DELIVERED',
+  READ = 'READ',
+}
+
+enum __DmReceiptTypeValues {
+  DELIVERED = 0,
+  READ = 1,
+}
+
+export namespace DmReceiptType {
+  export const codec = (): Codec<DmReceiptType> => {
+    return enumeration<DmReceiptType>(__DmReceiptTypeValues)
+  }
+}
+
+export interface DmReceipt {
+  type: DmReceiptType
+  messageIds: Uint8Array<ArrayBuffer>[]
+  readUpToSeq: number
+}
+
+export namespace DmReceipt {
+  let _codec: Codec<DmReceipt>
+
+  export const codec = (): Codec<DmReceipt> => {
+    if (_codec == null) {
+      _codec = message<DmReceipt>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.type != null && __DmReceiptTypeValues[obj.type] !== 0) {
+            w.uint32(8)
+            DmReceiptType.codec().encode(obj.type, w)
+          }
+
+          if (obj.messageIds != null && obj.messageIds.length > 0) {
+            for (const value of obj.messageIds) {
+              w.uint32(18)
+              w.bytes(value)
+            }
+          }
+
+          if (obj.readUpToSeq != null && obj.readUpToSeq !== 0) {
+            w.uint32(24)
+            w.uint32(obj.readUpToSeq)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            type: DmReceiptType.DELIVERED,
+            messageIds: [],
+            readUpToSeq: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.type = DmReceiptType.codec().decode(reader)
+                break
+              }
+              case 2: {
+                if (
+                  opts.limits?.messageIds != null &&
+                  obj.messageIds.length === opts.limits.messageIds
+                ) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "messageIds" had too many elements',
+                  )
+                }
+
+                obj.messageIds.push(reader.bytes())
+                break
+              }
+              case 3: {
+                obj.readUpToSeq = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            messageIds: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.type`,
+                  value: DmReceiptType.codec().decode(reader),
+                }
+                break
+              }
+              case 2: {
+                if (opts.limits?.messageIds != null && obj.messageIds === opts.limits.messageIds) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "messageIds" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.messageIds[]`,
+                  index: obj.messageIds,
+                  value: reader.bytes(),
+                }
+
+                obj.messageIds++
+
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.readUpToSeq`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DmReceiptTypeFieldEvent {
+    field: '$.type'
+    value: DmReceiptType
+  }
+
+  export interface DmReceiptMessageIdsFieldEvent {
+    field: '$.messageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmReceiptReadUpToSeqFieldEvent {
+    field: '$.readUpToSeq'
+    value: number
+  }
+
+  export function encode(obj: Partial<DmReceipt>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DmReceipt.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmReceipt>,
+  ): DmReceipt {
+    return decodeMessage(buf, DmReceipt.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmReceipt>,
+  ): Generator<
+    DmReceiptTypeFieldEvent | DmReceiptMessageIdsFieldEvent | DmReceiptReadUpToSeqFieldEvent
+  > {
+    return streamMessage(buf, DmReceipt.codec(), opts)
+  }
+}

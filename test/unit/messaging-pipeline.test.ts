@@ -1,0 +1,545 @@
+import type { Logger } from '@libp2p/interface'
+import { Level } from 'level'
+import { afterEach, describe, expect, it } from 'vitest'
+import { generateIdentity, type Identity } from '../../node/identity/index.ts'
+import {
+  type CollectedEnvelope,
+  type DirectLink,
+  type MailboxPort,
+  MessagePipeline,
+  type PrekeyPort,
+} from '../../node/messaging/index.ts'
+import type { AppLevel } from '../../node/storage.ts'
+import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
+import { DmAckStatus, type DmEnvelope, encodeEnvelope } from '../../protocol/messaging.ts'
+import {
+  createPrekeyBundle,
+  generateOneTimePrekeys,
+  generateSignedPrekey,
+  type OneTimePrekey,
+  type PrekeyBundle,
+  type SignedPrekey,
+} from '../../protocol/session/index.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+import { waitForEvent, withTimeout } from '../helpers/wait.ts'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+const debug = process.env.TOKENIM_TEST_DEBUG != null
+const silent: Logger = Object.assign(debug ? console.log : () => undefined, {
+  error: debug ? console.error : () => undefined,
+  trace: () => undefined,
+  enabled: false,
+  newScope: () => silent,
+}) as unknown as Logger
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
+
+/** Published bundles, shared by every test peer: what the DHT does for real. */
+class PrekeyDirectory {
+  readonly bundles = new Map<string, () => PrekeyBundle>()
+}
+
+class StubPrekeys implements PrekeyPort {
+  readonly signed: SignedPrekey
+  readonly oneTime = new Map<number, OneTimePrekey>()
+
+  constructor(
+    identity: Identity,
+    readonly directory: PrekeyDirectory,
+  ) {
+    this.signed = generateSignedPrekey(identity, 1)
+    for (const key of generateOneTimePrekeys(20, 100)) this.oneTime.set(key.id, key)
+    directory.bundles.set(hex(identity.publicKey), () => {
+      const [first] = this.oneTime.values()
+      return createPrekeyBundle(identity.publicKey, this.signed, first)
+    })
+  }
+
+  async fetchBundle(peer: Uint8Array): Promise<PrekeyBundle> {
+    const bundle = this.directory.bundles.get(hex(peer))
+    if (bundle == null) throw new Error('no bundle published')
+    return bundle()
+  }
+
+  async signedPrekey(id: number) {
+    return id === this.signed.id ? this.signed : undefined
+  }
+
+  async takeOneTimePrekey(id: number) {
+    const key = this.oneTime.get(id)
+    this.oneTime.delete(id)
+    return key
+  }
+
+  async peekOneTimePrekey(id: number) {
+    return this.oneTime.get(id)
+  }
+}
+
+/** An in-memory mailbox shared by the test peers. */
+class StubMailbox extends EventTarget implements MailboxPort {
+  readonly slots = new Map<
+    string,
+    { recipient: string; sender: string | null; envelope: Uint8Array }
+  >()
+  #next = 1
+
+  constructor(readonly owner: Identity) {
+    super()
+  }
+
+  shared(owner: Identity): StubMailbox {
+    const view = new StubMailbox(owner)
+    ;(view as { slots: StubMailbox['slots'] }).slots = this.slots
+    return view
+  }
+
+  async deposit(recipient: Uint8Array, envelope: Uint8Array) {
+    return this.#put(recipient, hex(this.owner.publicKey), envelope)
+  }
+
+  async depositToInbox(recipient: Uint8Array, envelope: Uint8Array) {
+    return this.#put(recipient, null, envelope)
+  }
+
+  #put(recipient: Uint8Array, sender: string | null, envelope: Uint8Array) {
+    const slotId = `slot-${this.#next++}-${Math.random()}`
+    this.slots.set(slotId, { recipient: hex(recipient), sender, envelope })
+    return { slotId, confirmed: 3, total: 3 }
+  }
+
+  async collect(senders: Uint8Array[]): Promise<CollectedEnvelope[]> {
+    const me = hex(this.owner.publicKey)
+    const known = new Set(senders.map(hex))
+    return [...this.slots]
+      .filter(
+        ([, slot]) => slot.recipient === me && (slot.sender == null || known.has(slot.sender)),
+      )
+      .map(([slotId, slot]) => ({
+        slotId,
+        sender: slot.sender == null ? null : Buffer.from(slot.sender, 'hex'),
+        envelope: slot.envelope,
+      }))
+  }
+
+  async acknowledge(slotId: string) {
+    this.slots.delete(slotId)
+  }
+
+  async withdraw(slotId: string) {
+    this.slots.delete(slotId)
+  }
+}
+
+/**
+ * Carries envelopes between test peers. `online` delivers at once and acks; otherwise send
+ * says the peer is unreachable. `capture` keeps envelopes for the test to deliver itself.
+ */
+class StubNetwork {
+  readonly peers = new Map<string, TestPeer>()
+  online = true
+  captured: Array<{ from: TestPeer; to: TestPeer; envelope: DmEnvelope }> = []
+  capture = false
+
+  link(from: () => TestPeer): DirectLink {
+    return {
+      send: async (peer, envelope) => {
+        const to = this.peers.get(hex(peer))
+        if (!this.online || to == null || to.stopped) return false
+        if (this.capture) {
+          this.captured.push({ from: from(), to, envelope })
+          return true
+        }
+        void this.deliver(from(), to, envelope)
+        return true
+      },
+    }
+  }
+
+  async deliver(from: TestPeer, to: TestPeer, envelope: DmEnvelope) {
+    const outcome = await to.pipeline.receive(envelope, {
+      kind: 'direct',
+      sender: from.identity.publicKey,
+    })
+    await from.pipeline.handleAck(to.identity.publicKey, {
+      messageId: envelope.messageId,
+      status: outcome.status,
+      reason: outcome.reason ?? '',
+    })
+    return outcome
+  }
+}
+
+interface TestPeer {
+  name: string
+  identity: Identity
+  pipeline: MessagePipeline
+  events: EventTarget
+  received: MessageView[]
+  states: MessageStateChange[]
+  prekeys: StubPrekeys
+  mailbox: StubMailbox
+  stopped: boolean
+  restart(): Promise<TestPeer>
+}
+
+async function makePeer(
+  name: string,
+  network: StubNetwork,
+  directory: PrekeyDirectory,
+  mailbox: StubMailbox | undefined,
+  options: {
+    identity?: Identity
+    path?: string
+    prekeys?: StubPrekeys
+    readReceipts?: boolean
+  } = {},
+): Promise<TestPeer> {
+  const identity = options.identity ?? generateIdentity()
+  let path = options.path
+  if (path == null) {
+    const dir = await makeTempDir()
+    cleanups.push(() => dir.remove())
+    path = dir.path
+  }
+  const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' })
+  await db.open()
+  const sublevel = db.sublevel<string, Uint8Array>('messaging', { valueEncoding: 'view' })
+  const events = new EventTarget()
+  const prekeys = options.prekeys ?? new StubPrekeys(identity, directory)
+  const peerMailbox = mailbox?.shared(identity) ?? new StubMailbox(identity)
+  const peer: TestPeer = {
+    name,
+    identity,
+    events,
+    received: [],
+    states: [],
+    prekeys,
+    mailbox: peerMailbox,
+    stopped: false,
+    pipeline: new MessagePipeline({
+      db: sublevel as AppLevel,
+      identity,
+      prekeys,
+      mailbox: mailbox == null ? undefined : peerMailbox,
+      link: network.link(() => peer),
+      log: silent,
+      ackTimeoutMs: 60_000,
+      readReceipts: options.readReceipts,
+      emit: (type, data) => {
+        if (type === 'message:received') peer.received.push(data as MessageView)
+        else peer.states.push(data as MessageStateChange)
+        events.dispatchEvent(new CustomEvent(type, { detail: data }))
+      },
+    }),
+    restart: async () => {
+      await stop()
+      return makePeer(name, network, directory, mailbox, {
+        identity,
+        path,
+        prekeys,
+        readReceipts: options.readReceipts,
+      })
+    },
+  }
+  let closed = false
+  const stop = async () => {
+    if (closed) return
+    closed = true
+    peer.stopped = true
+    await peer.pipeline.stop()
+    await db.close()
+  }
+  cleanups.push(stop)
+  await peer.pipeline.start()
+  network.peers.set(hex(identity.publicKey), peer)
+  return peer
+}
+
+function waitForState(peer: TestPeer, id: string, state: string) {
+  if (peer.states.some((change) => change.id === id && change.state === state)) {
+    return Promise.resolve()
+  }
+  return waitForEvent<MessageStateChange>(peer.events, 'message:state', {
+    timeoutMs: 5_000,
+    filter: (change) => change.id === id && change.state === state,
+  })
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string) {
+  await withTimeout(
+    (async () => {
+      while (!(await condition())) await new Promise((resolve) => setImmediate(resolve))
+    })(),
+    5_000,
+    what,
+  )
+}
+
+async function setup(options: { mailbox?: boolean; readReceipts?: boolean } = {}) {
+  const network = new StubNetwork()
+  const directory = new PrekeyDirectory()
+  const mailbox = options.mailbox === false ? undefined : new StubMailbox(generateIdentity())
+  const alice = await makePeer('alice', network, directory, mailbox, options)
+  const bob = await makePeer('bob', network, directory, mailbox, options)
+  return { network, directory, mailbox, alice, bob }
+}
+
+describe('message pipeline: online', () => {
+  it('delivers both ways; states go queued -> delivered -> read', async () => {
+    const { alice, bob } = await setup()
+    const sent = await alice.pipeline.send(bob.identity.publicKey, 'hi bob')
+    expect(sent.state).toBe('queued')
+    expect(sent.seq).toBe(1)
+    await waitForState(alice, sent.id, 'delivered')
+    expect(bob.received.map((m) => m.text)).toEqual(['hi bob'])
+    expect(bob.received[0].direction).toBe('in')
+
+    const reply = await bob.pipeline.send(alice.identity.publicKey, 'hi alice')
+    await waitForState(bob, reply.id, 'delivered')
+    expect(alice.received.map((m) => m.text)).toEqual(['hi alice'])
+
+    const inbox = await bob.pipeline.inbox()
+    expect(inbox).toHaveLength(1)
+    expect(inbox[0].unread).toBe(1)
+    expect((await bob.pipeline.markRead(alice.identity.publicKey)).readUpToSeq).toBe(1)
+    await waitForState(alice, sent.id, 'read')
+    expect((await bob.pipeline.inbox())[0].unread).toBe(0)
+
+    const history = await alice.pipeline.history(bob.identity.publicKey)
+    expect(history.messages.map((m) => [m.direction, m.text, m.state])).toEqual([
+      ['out', 'hi bob', 'read'],
+      ['in', 'hi alice', undefined],
+    ])
+  })
+
+  it('sends no read receipt when they are turned off', async () => {
+    const { alice, bob } = await setup({ readReceipts: false })
+    const sent = await alice.pipeline.send(bob.identity.publicKey, 'one')
+    await waitForState(alice, sent.id, 'delivered')
+    await bob.pipeline.markRead(alice.identity.publicKey)
+    const check = await bob.pipeline.send(alice.identity.publicKey, 'after read')
+    await waitForState(bob, check.id, 'delivered')
+    expect(alice.states.filter((s) => s.state === 'read')).toEqual([])
+  })
+
+  it('refuses empty and oversized texts and messages to oneself', async () => {
+    const { alice, bob } = await setup()
+    await expect(alice.pipeline.send(bob.identity.publicKey, '')).rejects.toMatchObject({
+      name: 'InvalidMessageTextError',
+    })
+    await expect(
+      alice.pipeline.send(bob.identity.publicKey, 'x'.repeat(64 * 1024)),
+    ).rejects.toMatchObject({ name: 'InvalidMessageTextError' })
+    await expect(alice.pipeline.send(alice.identity.publicKey, 'me')).rejects.toMatchObject({
+      name: 'InvalidRecipientError',
+    })
+  })
+})
+
+describe('message pipeline: order and exactly once', () => {
+  it('holds a text that arrives before an earlier one and shows both in order', async () => {
+    const { network, alice, bob } = await setup()
+    network.capture = true
+    const first = await alice.pipeline.send(bob.identity.publicKey, 'first')
+    const second = await alice.pipeline.send(bob.identity.publicKey, 'second')
+    const third = await alice.pipeline.send(bob.identity.publicKey, 'third')
+    await waitFor(() => network.captured.length === 3, 'three envelopes sent')
+    const [one, two, three] = network.captured
+    network.capture = false
+
+    expect((await network.deliver(alice, bob, three.envelope)).status).toBe(DmAckStatus.STORED)
+    expect((await network.deliver(alice, bob, two.envelope)).status).toBe(DmAckStatus.STORED)
+    expect(bob.received).toEqual([])
+    const waiting = await bob.pipeline.history(alice.identity.publicKey)
+    expect(waiting.held).toBe(2)
+    expect(waiting.messages).toEqual([])
+    expect((await bob.pipeline.inbox())[0].held).toBe(2)
+    // The held ones count as delivered for alice: bob's node has them on disk.
+    await waitForState(alice, third.id, 'delivered')
+
+    await network.deliver(alice, bob, one.envelope)
+    expect(bob.received.map((m) => m.text)).toEqual(['first', 'second', 'third'])
+    const history = await bob.pipeline.history(alice.identity.publicKey)
+    expect(history.held).toBe(0)
+    expect(history.messages.map((m) => m.seq)).toEqual([1, 2, 3])
+    await waitForState(alice, first.id, 'delivered')
+    await waitForState(alice, second.id, 'delivered')
+  })
+
+  it('shows a text once however often it arrives, directly or from the mailbox', async () => {
+    const { network, alice, bob } = await setup()
+    network.capture = true
+    const sent = await alice.pipeline.send(bob.identity.publicKey, 'once')
+    await waitFor(() => network.captured.length === 1, 'envelope sent')
+    const { envelope } = network.captured[0]
+    network.capture = false
+    expect((await network.deliver(alice, bob, envelope)).status).toBe(DmAckStatus.STORED)
+    expect((await network.deliver(alice, bob, envelope)).status).toBe(DmAckStatus.DUPLICATE)
+    const fromMailbox = await bob.pipeline.collect([
+      { slotId: 'x', sender: alice.identity.publicKey, envelope: encodeEnvelope(envelope) },
+    ])
+    expect(fromMailbox).toEqual({ stored: 0, duplicates: 1, rejected: 0 })
+    expect(bob.received.map((m) => m.id)).toEqual([sent.id])
+  })
+
+  it('refuses a forged sender and an envelope from ourselves', async () => {
+    const { network, alice, bob } = await setup()
+    network.capture = true
+    await alice.pipeline.send(bob.identity.publicKey, 'secret')
+    await waitFor(() => network.captured.length === 1, 'envelope sent')
+    const { envelope } = network.captured[0]
+    const mallory = generateIdentity()
+    const forged = await bob.pipeline.receive(envelope, {
+      kind: 'direct',
+      sender: mallory.publicKey,
+    })
+    expect(forged).toMatchObject({ status: DmAckStatus.REJECTED, code: 'forged-sender' })
+    const fromSelf = await bob.pipeline.receive(
+      { ...envelope, sender: bob.identity.publicKey as DmEnvelope['sender'] },
+      { kind: 'direct', sender: bob.identity.publicKey },
+    )
+    expect(fromSelf.code).toBe('forged-sender')
+    // A flipped ciphertext bit: undecryptable, and the session is untouched.
+    const tampered = Uint8Array.from(envelope.ciphertext)
+    tampered[0] ^= 1
+    const bad = await bob.pipeline.receive(
+      { ...envelope, ciphertext: tampered as DmEnvelope['ciphertext'] },
+      { kind: 'direct', sender: alice.identity.publicKey },
+    )
+    expect(bad).toMatchObject({ status: DmAckStatus.REJECTED, code: 'undecryptable' })
+    const good = await bob.pipeline.receive(envelope, {
+      kind: 'direct',
+      sender: alice.identity.publicKey,
+    })
+    expect(good.status).toBe(DmAckStatus.STORED)
+    expect(bob.received.map((m) => m.text)).toEqual(['secret'])
+  })
+
+  it('refuses a replayed session start once the session moved on', async () => {
+    const { network, alice, bob } = await setup()
+    network.capture = true
+    await alice.pipeline.send(bob.identity.publicKey, 'hello')
+    await waitFor(() => network.captured.length === 1, 'envelope sent')
+    const { envelope } = network.captured[0]
+    network.capture = false
+    await network.deliver(alice, bob, envelope)
+    // Bob restarts a fresh session of his own towards alice, then the old start is replayed
+    // with a new id: bob must not accept the old session again.
+    const replay = { ...envelope, messageId: new Uint8Array(16).fill(7) as DmEnvelope['messageId'] }
+    const outcome = await bob.pipeline.receive(replay, {
+      kind: 'direct',
+      sender: alice.identity.publicKey,
+    })
+    expect(outcome.status).toBe(DmAckStatus.DUPLICATE)
+    expect(bob.received).toHaveLength(1)
+  })
+})
+
+describe('message pipeline: offline and restarts', () => {
+  it('falls back to the mailbox; states go queued -> stored -> delivered', async () => {
+    const { network, mailbox, alice, bob } = await setup()
+    network.online = false
+    const ids: string[] = []
+    for (let i = 1; i <= 5; i++)
+      ids.push((await alice.pipeline.send(bob.identity.publicKey, `m${i}`)).id)
+    for (const id of ids) await waitForState(alice, id, 'stored')
+    expect(alice.states.find((s) => s.id === ids[0] && s.state === 'stored')?.replicas).toEqual({
+      confirmed: 3,
+      total: 3,
+    })
+    expect(mailbox!.slots.size).toBe(5)
+    // First contact: bob does not know alice, so everything went to his inbox.
+    expect([...mailbox!.slots.values()].every((slot) => slot.sender == null)).toBe(true)
+
+    const counts = await bob.pipeline.collect(
+      await bob.mailbox.collect(await bob.pipeline.knownPeers()),
+    )
+    expect(counts).toEqual({ stored: 5, duplicates: 0, rejected: 0 })
+    expect(bob.received.map((m) => m.text)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5'])
+    // Bob's delivered receipt cannot go directly either: it waits in the mailbox for alice.
+    await waitFor(() => mailbox!.slots.size === 1, 'receipt deposited')
+    await alice.pipeline.collect(await alice.mailbox.collect(await alice.pipeline.knownPeers()))
+    for (const id of ids) await waitForState(alice, id, 'delivered')
+    expect(mailbox!.slots.size).toBe(0)
+  })
+
+  it('keeps sessions, counters and the outbox across restarts of both sides', async () => {
+    const setupResult = await setup()
+    const { network } = setupResult
+    let { alice, bob } = setupResult
+    const a1 = await alice.pipeline.send(bob.identity.publicKey, 'before restart')
+    await waitForState(alice, a1.id, 'delivered')
+    const b1 = await bob.pipeline.send(alice.identity.publicKey, 'reply')
+    await waitForState(bob, b1.id, 'delivered')
+
+    network.online = false
+    const queued = await alice.pipeline.send(bob.identity.publicKey, 'while bob is away')
+    alice = await alice.restart()
+    bob = await bob.restart()
+    network.online = true
+    await alice.pipeline.retry()
+    await waitForState(alice, queued.id, 'delivered')
+    const a3 = await alice.pipeline.send(bob.identity.publicKey, 'after restart')
+    expect(a3.seq).toBe(3)
+    await waitForState(alice, a3.id, 'delivered')
+    const b2 = await bob.pipeline.send(alice.identity.publicKey, 'still here')
+    await waitForState(bob, b2.id, 'delivered')
+    const history = await bob.pipeline.history(alice.identity.publicKey)
+    expect(history.messages.map((m) => m.text)).toEqual([
+      'before restart',
+      'reply',
+      'while bob is away',
+      'after restart',
+      'still here',
+    ])
+  })
+
+  it('starts a new session when the peer lost its data, and the peer stops waiting', async () => {
+    const { network, directory, mailbox, alice, bob } = await setup()
+    const first = await alice.pipeline.send(bob.identity.publicKey, 'before the loss')
+    await waitForState(alice, first.id, 'delivered')
+    const reply = await bob.pipeline.send(alice.identity.publicKey, 'ok')
+    await waitForState(bob, reply.id, 'delivered')
+    // Bob's node comes back with the same identity and prekeys but an empty database.
+    bob.stopped = true
+    const fresh = await makePeer('bob', network, directory, mailbox, {
+      identity: bob.identity,
+      prekeys: bob.prekeys,
+    })
+    const second = await alice.pipeline.send(bob.identity.publicKey, 'after the loss')
+    await waitForState(alice, second.id, 'delivered')
+    // Seq 2 arrived in a new session; seq 1 is gone with bob's data, and alice says so.
+    expect(fresh.received.map((m) => [m.seq, m.text])).toEqual([[2, 'after the loss']])
+    expect((await fresh.pipeline.history(alice.identity.publicKey)).held).toBe(0)
+    const again = await fresh.pipeline.send(alice.identity.publicKey, 'back')
+    await waitForState(fresh, again.id, 'delivered')
+    expect(alice.received.map((m) => m.text)).toEqual(['ok', 'back'])
+  })
+
+  it('settles on one session when both sides start one at once, losing nothing', async () => {
+    const { network, alice, bob } = await setup()
+    network.capture = true
+    const fromAlice = await alice.pipeline.send(bob.identity.publicKey, 'alice first')
+    const fromBob = await bob.pipeline.send(alice.identity.publicKey, 'bob first')
+    await waitFor(() => network.captured.length === 2, 'both starts sent')
+    network.capture = false
+    for (const { from, to, envelope } of network.captured.splice(0)) {
+      expect((await network.deliver(from, to, envelope)).status).toBe(DmAckStatus.STORED)
+    }
+    await waitForState(alice, fromAlice.id, 'delivered')
+    await waitForState(bob, fromBob.id, 'delivered')
+    for (let i = 0; i < 3; i++) {
+      const a = await alice.pipeline.send(bob.identity.publicKey, `a${i}`)
+      const b = await bob.pipeline.send(alice.identity.publicKey, `b${i}`)
+      await waitForState(alice, a.id, 'delivered')
+      await waitForState(bob, b.id, 'delivered')
+    }
+    expect(alice.received.map((m) => m.text)).toEqual(['bob first', 'b0', 'b1', 'b2'])
+    expect(bob.received.map((m) => m.text)).toEqual(['alice first', 'a0', 'a1', 'a2'])
+  })
+})
