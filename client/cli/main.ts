@@ -1,6 +1,7 @@
 /** The `tokenim` command line. */
 import { Command } from 'commander'
 import { NODE_VERSION } from '../../node/index.ts'
+import { registerDirectoryCommands } from './commands/directory.ts'
 import { registerKeyCommands } from './commands/key.ts'
 import { registerLifecycleCommands } from './commands/lifecycle.ts'
 import { registerRelayCommands } from './commands/relay.ts'
@@ -14,6 +15,7 @@ const program = new Command('tokenim')
 registerLifecycleCommands(program)
 registerKeyCommands(program)
 registerRelayCommands(program)
+registerDirectoryCommands(program)
 
 try {
   await program.parseAsync(process.argv)

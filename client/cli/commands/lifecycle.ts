@@ -218,15 +218,16 @@ async function startForeground(options: StartOptions): Promise<void> {
     })
   }
   if (options.open && daemon.hasWebClient) openInBrowser(webUrl)
-  const stopped = new Promise<void>((resolve) =>
-    daemon.addEventListener('stopped', () => resolve()),
+  const stopped = new Promise<string>((resolve) =>
+    daemon.addEventListener('stopped', (evt) => resolve(evt.detail.reason)),
   )
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void daemon.stop(`received ${signal}`))
   }
-  await stopped
+  const reason = await stopped
   accessLog?.end()
-  process.stderr.write('node stopped\n')
+  // e.g. "node stopped: signed in elsewhere" when this identity was started on another device.
+  process.stderr.write(`node stopped: ${reason}\n`)
 }
 
 /** Starts `tokenim start` as a background process and returns once its API answers. */

@@ -1,0 +1,152 @@
+/**
+ * `tokenim register | lookup | search | release | names | profile set`: usernames, through
+ * the running node's local API. Names are scoped to the relay that issued them and shown
+ * as `name@<relay peer id>`.
+ */
+import { type Command, InvalidArgumentError } from 'commander'
+import {
+  DIRECTORY_API_PATHS,
+  type LookupView,
+  type NamesView,
+  type NameView,
+  type ProfileView,
+  type RegisterNameRequest,
+  type ReleaseNameRequest,
+  type SearchView,
+  type SetProfileRequest,
+} from '../../../protocol/local-api.ts'
+import { LocalApiClient } from '../../api-client.ts'
+import { type CommonOptions, withCommonOptions } from '../options.ts'
+import { printResult } from '../output.ts'
+
+interface RelayOption extends CommonOptions {
+  relay?: string
+}
+
+const RELAY_HELP =
+  'relay multiaddr (ending in /p2p/<id>) or peer id; default: the first connected relay'
+
+export function registerDirectoryCommands(program: Command): void {
+  withCommonOptions(program.command('register'))
+    .description('claim a username for this identity on a relay (renews it if it is already yours)')
+    .argument('<name>', '3-32 characters: a-z, 0-9 and _ . -')
+    .option('--relay <relay>', RELAY_HELP)
+    .option('--invite <code>', 'invite code, for relays that register by invitation')
+    .action(async (name: string, options: RelayOption & { invite?: string }) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const body: RegisterNameRequest = { name, relay: options.relay, inviteCode: options.invite }
+      const view = await client.request<NameView>('POST', DIRECTORY_API_PATHS.register, body)
+      printResult(options, view, [
+        `registered ${view.scopedName}`,
+        `expires     ${new Date(view.expiresAt).toISOString()} (the node renews it while it runs)`,
+      ])
+    })
+
+  withCommonOptions(program.command('lookup'))
+    .description("a username's public key, verified against the relay's signature")
+    .argument('<name>', 'alice, or alice@<relay peer id> for one relay')
+    .action(async (name: string, options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const view = await client.request<LookupView>(
+        'GET',
+        `${DIRECTORY_API_PATHS.lookup}?name=${encodeURIComponent(name)}`,
+      )
+      printResult(options, view, [
+        view.scopedName,
+        `peer id     ${view.peerId}`,
+        `public key  ${view.publicKey}`,
+        `verified    signed by relay ${view.relayPeerId}, answered by ${view.source === 'dht' ? 'the DHT (relay unreachable)' : 'the relay'}`,
+        `expires     ${new Date(view.expiresAt).toISOString()}`,
+        ...profileLines(view.profile),
+      ])
+    })
+
+  withCommonOptions(program.command('search'))
+    .description('usernames starting with a prefix, among those who published a profile')
+    .argument('<prefix>', 'at least 2 characters')
+    .option('--relay <relay>', RELAY_HELP)
+    .option('--limit <n>', 'most results (at most 20)', parseCount, 10)
+    .action(async (prefix: string, options: RelayOption & { limit: number }) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const query = new URLSearchParams({ prefix, limit: String(options.limit) })
+      if (options.relay != null) query.set('relay', options.relay)
+      const view = await client.request<SearchView>('GET', `${DIRECTORY_API_PATHS.search}?${query}`)
+      const lines =
+        view.results.length === 0
+          ? [`no public profile starts with "${prefix}"`]
+          : view.results.map((hit) =>
+              [hit.scopedName, hit.profile.displayName, hit.profile.bio].filter(Boolean).join('  '),
+            )
+      printResult(options, view, lines)
+    })
+
+  withCommonOptions(program.command('release'))
+    .description('give up a username')
+    .argument('[name]', "default: this node's only name")
+    .option('--relay <relay>', 'the relay it was registered on, when there are several')
+    .action(async (name: string | undefined, options: RelayOption) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const body: ReleaseNameRequest = { name, relay: options.relay }
+      const view = await client.request<NameView>('POST', DIRECTORY_API_PATHS.release, body)
+      printResult(options, view, [`released ${view.scopedName}`])
+    })
+
+  withCommonOptions(program.command('names'))
+    .description("this identity's usernames")
+    .action(async (options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const view = await client.request<NamesView>('GET', DIRECTORY_API_PATHS.names)
+      const lines =
+        view.names.length === 0
+          ? ['no username yet: claim one with "tokenim register <name>"']
+          : view.names.map((n) => `${n.scopedName}  expires ${new Date(n.expiresAt).toISOString()}`)
+      printResult(options, view, lines)
+    })
+
+  const profile = program.command('profile').description('your optional public profile')
+  withCommonOptions(profile.command('set'))
+    .description('sign and publish a profile beside your username (every field is optional)')
+    .option('--display-name <text>', 'up to 64 characters')
+    .option('--bio <text>', 'up to 280 characters')
+    .option('--avatar-hash <hex>', 'SHA-256 of your avatar image, hex')
+    .option('--email <address>')
+    .option('--gender <text>')
+    .option('--age <years>', 'a whole number', parseCount)
+    .option('--relay <relay>', 'only on this relay (default: every relay you hold a name on)')
+    .action(async (options: RelayOption & ProfileView) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const body: SetProfileRequest = {
+        displayName: options.displayName,
+        bio: options.bio,
+        avatarHash: options.avatarHash,
+        email: options.email,
+        gender: options.gender,
+        age: options.age,
+        relay: options.relay,
+      }
+      const view = await client.request<ProfileView>('PUT', DIRECTORY_API_PATHS.profile, body)
+      printResult(options, view, ['profile published', ...profileLines(view)])
+    })
+}
+
+function profileLines(profile: ProfileView | undefined): string[] {
+  if (profile == null) return []
+  const fields: Array<[string, unknown]> = [
+    ['display name', profile.displayName],
+    ['bio', profile.bio],
+    ['avatar', profile.avatarHash],
+    ['e-mail', profile.email],
+    ['gender', profile.gender],
+    ['age', profile.age],
+  ]
+  return fields
+    .filter(([, value]) => value != null)
+    .map(([label, value]) => `${label.padEnd(14)}${value}`)
+}
+
+function parseCount(value: string): number {
+  const count = Number(value)
+  if (!Number.isInteger(count) || count < 0)
+    throw new InvalidArgumentError('expected a whole number')
+  return count
+}
