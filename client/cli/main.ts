@@ -4,6 +4,7 @@ import { NODE_VERSION } from '../../node/index.ts'
 import { registerDirectoryCommands } from './commands/directory.ts'
 import { registerKeyCommands } from './commands/key.ts'
 import { registerLifecycleCommands } from './commands/lifecycle.ts'
+import { registerMessagingCommands } from './commands/messaging.ts'
 import { registerRelayCommands } from './commands/relay.ts'
 import { exitWithError } from './output.ts'
 
@@ -14,6 +15,7 @@ const program = new Command('tokenim')
 
 registerLifecycleCommands(program)
 registerKeyCommands(program)
+registerMessagingCommands(program)
 registerRelayCommands(program)
 registerDirectoryCommands(program)
 
