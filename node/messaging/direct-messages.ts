@@ -15,7 +15,7 @@ import type {
 import type { Identity } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { DmChannels } from './dm-channels.ts'
-import { InvalidRecipientError, RecipientNotFoundError } from './errors.ts'
+import { InvalidRecipientError, MessagingStoppedError, RecipientNotFoundError } from './errors.ts'
 import { MessagePipeline } from './message-pipeline.ts'
 import type {
   CollectedEnvelope,
@@ -72,6 +72,8 @@ export class DirectMessages {
   readonly #log
   readonly #timers: NodeJS.Timeout[] = []
   #collecting: Promise<unknown> | undefined
+  /** Aborts mailbox queries under way when messaging stops. */
+  #running = new AbortController()
   readonly #onConnect = (event: CustomEvent<PeerId>) => {
     const key = event.detail.publicKey
     if (key?.type === 'Ed25519') void this.pipeline.retry(key.raw)
@@ -123,6 +125,7 @@ export class DirectMessages {
   }
 
   async start(): Promise<void> {
+    this.#running = new AbortController()
     await this.pipeline.start()
     await this.channels.start()
     this.#components.host.addEventListener('peer:connect', this.#onConnect)
@@ -145,6 +148,7 @@ export class DirectMessages {
 
   async stop(): Promise<void> {
     for (const timer of this.#timers.splice(0)) clearInterval(timer)
+    this.#running.abort(new MessagingStoppedError('messaging stopped'))
     this.#components.host.removeEventListener('peer:connect', this.#onConnect)
     this.#components.mailbox?.removeEventListener('mailbox:stored', this.#onMailboxStored)
     this.#components.mailbox?.removeEventListener('mailbox:expired', this.#onMailboxExpired)
@@ -171,14 +175,18 @@ export class DirectMessages {
     if (mailbox == null) return none
     while (this.#collecting != null) await this.#collecting.catch(() => undefined)
     const run = (async () => {
-      const collected = await mailbox.collect(await this.pipeline.knownPeers())
+      const signal = this.#running.signal
+      const collected = await mailbox.collect(await this.pipeline.knownPeers(), { signal })
+      signal.throwIfAborted()
       return collected.length === 0 ? none : this.pipeline.collect(collected)
     })()
     this.#collecting = run
     try {
       return await run
     } catch (err) {
-      this.#log.error('collecting from the mailbox failed: %s', (err as Error).message)
+      if (!this.#running.signal.aborted) {
+        this.#log.error('collecting from the mailbox failed: %s', (err as Error).message)
+      }
       return none
     } finally {
       this.#collecting = undefined

@@ -1,0 +1,222 @@
+/**
+ * Messaging peers for the integration tests and the benchmark: a real libp2p host on loopback
+ * TCP, LevelDB in a folder that survives restarts, the real offline mailbox and
+ * DirectMessages. Prekey bundles come from an in-memory directory shared by the peers of one
+ * test, standing in for their publication in the DHT.
+ */
+import { join } from 'node:path'
+import { createHost, type Host } from '../../node/host.ts'
+import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
+import { OfflineMailbox, type OfflineMailboxInit } from '../../node/mailbox/index.ts'
+import {
+  DirectMessages,
+  type DirectMessagesInit,
+  type PrekeyPort,
+} from '../../node/messaging/index.ts'
+import { openStorage, type Storage } from '../../node/storage.ts'
+import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
+import {
+  createPrekeyBundle,
+  generateOneTimePrekeys,
+  generateSignedPrekey,
+  type OneTimePrekey,
+  type PrekeyBundle,
+  type SignedPrekey,
+} from '../../protocol/session/index.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+import { waitForEvent } from '../helpers/wait.ts'
+
+/** Bundles as the DHT would serve them, for the peers of one test. */
+export class BundleDirectory {
+  readonly #owners = new Map<string, TestPrekeys>()
+
+  prekeysFor(identity: Identity): TestPrekeys {
+    const key = hex(identity.publicKey)
+    let prekeys = this.#owners.get(key)
+    if (prekeys == null) {
+      prekeys = new TestPrekeys(identity, this)
+      this.#owners.set(key, prekeys)
+    }
+    return prekeys
+  }
+
+  bundleOf(peer: Uint8Array): PrekeyBundle | undefined {
+    return this.#owners.get(hex(peer))?.bundle()
+  }
+}
+
+class TestPrekeys implements PrekeyPort {
+  readonly #identity: Identity
+  readonly #directory: BundleDirectory
+  readonly #signed: SignedPrekey
+  readonly #oneTime = new Map<number, OneTimePrekey>()
+
+  constructor(identity: Identity, directory: BundleDirectory) {
+    this.#identity = identity
+    this.#directory = directory
+    this.#signed = generateSignedPrekey(identity, 1)
+    for (const key of generateOneTimePrekeys(50, 1)) this.#oneTime.set(key.id, key)
+  }
+
+  bundle(): PrekeyBundle {
+    const [oneTime] = this.#oneTime.values()
+    return createPrekeyBundle(this.#identity.publicKey, this.#signed, oneTime)
+  }
+
+  async fetchBundle(peer: Uint8Array): Promise<PrekeyBundle> {
+    const bundle = this.#directory.bundleOf(peer)
+    if (bundle == null) throw new Error('no prekey bundle published for this peer')
+    return bundle
+  }
+
+  async signedPrekey(id: number) {
+    return id === this.#signed.id ? this.#signed : undefined
+  }
+
+  async peekOneTimePrekey(id: number) {
+    return this.#oneTime.get(id)
+  }
+
+  async takeOneTimePrekey(id: number) {
+    const key = this.#oneTime.get(id)
+    this.#oneTime.delete(id)
+    return key
+  }
+}
+
+export interface MessagingPeer {
+  identity: Identity
+  host: Host
+  storage: Storage
+  mailbox: OfflineMailbox
+  messages: DirectMessages
+  /** Events of `messages`, as the node would broadcast them. */
+  events: EventTarget
+  received: MessageView[]
+  states: MessageStateChange[]
+  /** Stops everything; the folder stays for a restart. */
+  stop(): Promise<void>
+  /** A new peer on the same identity and folder. */
+  restart(): Promise<MessagingPeer>
+  remove(): Promise<void>
+}
+
+export interface MessagingPeerOptions {
+  directory: BundleDirectory
+  identity?: Identity
+  dir?: { path: string; remove(): Promise<void> }
+  dhtServer?: boolean
+  messaging?: DirectMessagesInit
+  mailbox?: OfflineMailboxInit
+}
+
+/** Loopback simulations trip the per-host inbound limits meant for the internet. */
+const SIMULATION_LIMITS = {
+  maxConnections: 1000,
+  inboundConnectionThreshold: 100_000,
+  maxIncomingPendingConnections: 1000,
+}
+
+export async function startMessagingPeer(options: MessagingPeerOptions): Promise<MessagingPeer> {
+  const identity = options.identity ?? generateIdentity()
+  const dir = options.dir ?? (await makeTempDir('tokenim-dm-'))
+  const storage = await openStorage(join(dir.path, 'db'))
+  const host = await createHost({
+    privateKey: toLibp2pPrivateKey(identity),
+    datastore: storage.datastore,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    dhtServer: options.dhtServer ?? false,
+    allowPrivateAddresses: true,
+    connectionLimits: SIMULATION_LIMITS,
+  })
+  await host.start()
+  const mailbox = new OfflineMailbox(
+    { host, identity, store: storage.sublevel('mailbox') },
+    { collectIntervalMs: 0, republishIntervalMs: 0, queryTimeoutMs: 10_000, ...options.mailbox },
+  )
+  await mailbox.start()
+  const events = new EventTarget()
+  const received: MessageView[] = []
+  const states: MessageStateChange[] = []
+  const messages = new DirectMessages(
+    {
+      host,
+      db: storage.sublevel('messaging'),
+      identity,
+      prekeys: options.directory.prekeysFor(identity),
+      mailbox,
+      emit: (
+        type: 'message:received' | 'message:state',
+        data: MessageView | MessageStateChange,
+      ) => {
+        if (type === 'message:received') received.push(data as MessageView)
+        else states.push(data as MessageStateChange)
+        events.dispatchEvent(new CustomEvent(type, { detail: data }))
+      },
+    },
+    { collectIntervalMs: 3_600_000, retryIntervalMs: 3_600_000, ...options.messaging },
+  )
+  await messages.start()
+  let stopping: Promise<void> | undefined
+  const stop = () => {
+    stopping ??= (async () => {
+      await messages.stop()
+      await mailbox.stop()
+      await host.stop()
+      await storage.close()
+    })()
+    return stopping
+  }
+  return {
+    identity,
+    host,
+    storage,
+    mailbox,
+    messages,
+    events,
+    received,
+    states,
+    stop,
+    restart: async () => {
+      await stop()
+      return startMessagingPeer({ ...options, identity, dir })
+    },
+    remove: async () => {
+      await stop()
+      await dir.remove()
+    },
+  }
+}
+
+/** Resolves once the message reached `state` (at once if it already did). */
+export function stateReached(
+  peer: MessagingPeer,
+  id: string,
+  state: MessageStateChange['state'],
+  timeoutMs = 15_000,
+): Promise<unknown> {
+  if (peer.states.some((change) => change.id === id && change.state === state)) {
+    return Promise.resolve()
+  }
+  return waitForEvent<MessageStateChange>(peer.events, 'message:state', {
+    timeoutMs,
+    filter: (change) => change.id === id && change.state === state,
+  })
+}
+
+/** Resolves once `peer` has received `count` texts in all. */
+export function receivedCount(peer: MessagingPeer, count: number, timeoutMs = 15_000) {
+  if (peer.received.length >= count) return Promise.resolve()
+  return waitForEvent<MessageView>(peer.events, 'message:received', {
+    timeoutMs,
+    filter: () => peer.received.length >= count,
+  })
+}
+
+export function publicKeyHex(peer: MessagingPeer): string {
+  return hex(peer.identity.publicKey)
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex')
+}
