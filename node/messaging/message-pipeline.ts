@@ -335,18 +335,15 @@ export class MessagePipeline {
    */
   async receive(envelope: DmEnvelope, source: ReceiveSource): Promise<ReceiveOutcome> {
     this.#checkRunning()
-    if (source.sender != null && !bytesEqual(source.sender, envelope.sender)) {
-      return this.#rejected(
-        new ReceiveRejection(
-          'forged-sender',
-          `envelope claims sender ${hex(envelope.sender)} but came from ${hex(source.sender)}`,
-        ),
+    const early = this.#checkSender(envelope, source)
+    if (early != null) {
+      this.#init.log.error(
+        'rejected envelope %s (%s): %s',
+        hex(envelope.messageId),
+        source.kind,
+        early.reason,
       )
-    }
-    if (bytesEqual(envelope.sender, this.#myKey)) {
-      return this.#rejected(
-        new ReceiveRejection('forged-sender', 'envelope claims to come from ourselves'),
-      )
+      return early
     }
     const lane = this.#lane(envelope.sender)
     const outcome = await lane.run((tx, state) => this.#receiveInLane(lane, tx, state, envelope))
@@ -362,6 +359,23 @@ export class MessagePipeline {
       this.#init.log('dropped duplicate %s from %s', hex(envelope.messageId), lane.peerId)
     }
     return outcome
+  }
+
+  #checkSender(envelope: DmEnvelope, source: ReceiveSource): ReceiveOutcome | undefined {
+    if (source.sender != null && !bytesEqual(source.sender, envelope.sender)) {
+      return this.#rejected(
+        new ReceiveRejection(
+          'forged-sender',
+          `envelope claims sender ${hex(envelope.sender)} but came from ${hex(source.sender)}`,
+        ),
+      )
+    }
+    if (bytesEqual(envelope.sender, this.#myKey)) {
+      return this.#rejected(
+        new ReceiveRejection('forged-sender', 'envelope claims to come from ourselves'),
+      )
+    }
+    return undefined
   }
 
   /**
