@@ -27,6 +27,7 @@ import {
 } from '../../protocol/directory.ts'
 import {
   ClaimRefusedError,
+  DirectoryError,
   DirectoryRequestError,
   directoryErrorFromFailure,
   NameNotFoundError,
@@ -83,6 +84,7 @@ export class DirectoryClient {
   private readonly identity: Ed25519KeyPair
   private readonly timeoutMs: number
   private readonly claimTimeoutMs: number
+  private readonly pipelines = new Map<string, RequestPipeline>()
 
   constructor(init: DirectoryClientInit) {
     this.host = init.host
@@ -230,19 +232,50 @@ export class DirectoryClient {
     }
   }
 
+  /**
+   * One request and its response on the relay's shared stream (opened on first use, reopened
+   * once when it turns out to be closed): a new stream per lookup costs more than the lookup.
+   */
   private async exchange(
     relay: RelayTarget,
     request: Partial<DirectoryRequest>,
     options: AbortOptions,
   ): Promise<DirectoryResponse> {
     const signal = anySignal(options.signal, this.timeoutMs)
-    const channel = await this.open(relay, { signal })
-    try {
-      await channel.send(request, signal)
-      return await channel.receive(signal)
-    } finally {
-      await channel.close()
+    for (let attempt = 0; ; attempt++) {
+      const pipeline = await this.pipelineTo(relay, signal)
+      try {
+        return await pipeline.request(request, signal)
+      } catch (err) {
+        // The relay's answer stands; a stream that broke (closed while idle, say) gets one
+        // more try on a new one. Every request sent this way is safe to repeat.
+        if (attempt > 0 || err instanceof DirectoryError || signal.aborted) throw err
+      }
     }
+  }
+
+  private async pipelineTo(relay: RelayTarget, signal: AbortSignal): Promise<RequestPipeline> {
+    const key = relay.peerId.toString()
+    let pipeline = this.pipelines.get(key)
+    if (pipeline == null || pipeline.closed) {
+      const opening = this.open(relay, { signal }).then(
+        (stream) => new RequestPipeline(stream, () => this.pipelines.delete(key)),
+      )
+      pipeline = await opening
+      const raced = this.pipelines.get(key)
+      if (raced != null && !raced.closed) {
+        void pipeline.close()
+        return raced
+      }
+      this.pipelines.set(key, pipeline)
+    }
+    return pipeline
+  }
+
+  /** Closes the shared streams (the node is stopping). */
+  async close(): Promise<void> {
+    await Promise.all([...this.pipelines.values()].map((pipeline) => pipeline.close()))
+    this.pipelines.clear()
   }
 
   private verifyRecord(relay: RelayTarget, bytes: Uint8Array, name?: string): VerifiedName {
@@ -271,16 +304,16 @@ export class DirectoryStream {
 
   /** The next response; a relay's failure is thrown as its DirectoryError class. */
   async receive(signal?: AbortSignal): Promise<DirectoryResponse> {
+    return throwFailure(await this.receiveRaw(signal))
+  }
+
+  /** The next response as sent, failures included. */
+  async receiveRaw(signal?: AbortSignal): Promise<DirectoryResponse> {
     const bytes = await this.lp.read({ signal })
-    const response = decodeMessage(DirectoryResponse, bytes, {
+    return decodeMessage(DirectoryResponse, bytes, {
       maxSize: MAX_DIRECTORY_MESSAGE_SIZE,
       what: 'directory response',
     })
-    if (response.failure != null) {
-      const { code, message, retryAfterMs } = response.failure
-      throw directoryErrorFromFailure(code, message, Number(retryAfterMs))
-    }
-    return response
   }
 
   async close(): Promise<void> {
@@ -290,6 +323,75 @@ export class DirectoryStream {
       this.stream.abort(err as Error)
     }
   }
+}
+
+/**
+ * Requests written back to back on one stream; the relay answers them in order, so each
+ * response settles the oldest pending request. Any stream failure, or a request given up
+ * on (its answer would then settle the wrong request), ends the pipeline.
+ */
+class RequestPipeline {
+  closed = false
+  private readonly channel: DirectoryStream
+  private readonly pending: Array<PromiseWithResolvers<DirectoryResponse>> = []
+  private readonly onClose: () => void
+
+  constructor(channel: DirectoryStream, onClose: () => void) {
+    this.channel = channel
+    this.onClose = onClose
+    void this.readResponses()
+  }
+
+  async request(
+    request: Partial<DirectoryRequest>,
+    signal: AbortSignal,
+  ): Promise<DirectoryResponse> {
+    if (this.closed) throw new DirectoryRequestError('the directory stream is closed')
+    const waiting = Promise.withResolvers<DirectoryResponse>()
+    this.pending.push(waiting)
+    const giveUp = () => this.fail(signal.reason as Error)
+    signal.addEventListener('abort', giveUp, { once: true })
+    try {
+      await this.channel.send(request, signal)
+      return throwFailure(await waiting.promise)
+    } finally {
+      signal.removeEventListener('abort', giveUp)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.onClose()
+    await this.channel.close()
+  }
+
+  private async readResponses(): Promise<void> {
+    try {
+      for (;;) {
+        const response = await this.channel.receiveRaw()
+        this.pending.shift()?.resolve(response)
+      }
+    } catch (err) {
+      this.fail(err as Error)
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.closed && this.pending.length === 0) return
+    this.closed = true
+    this.onClose()
+    for (const waiting of this.pending.splice(0)) waiting.reject(err)
+    this.channel.stream.abort(err)
+  }
+}
+
+function throwFailure(response: DirectoryResponse): DirectoryResponse {
+  if (response.failure != null) {
+    const { code, message, retryAfterMs } = response.failure
+    throw directoryErrorFromFailure(code, message, Number(retryAfterMs))
+  }
+  return response
 }
 
 /** The Ed25519 key of a relay's PeerId: the scope its names live in. */

@@ -119,6 +119,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
     for (const timer of this.renewTimers.values()) clearTimeout(timer)
     this.renewTimers.clear()
     await this.session.stop()
+    await this.client.close()
   }
 
   /** Registers (or renews) `name` on `relay`, or on the preferred relay. */

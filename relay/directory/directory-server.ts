@@ -107,6 +107,8 @@ interface Session {
 /** Scan at most this many names per search, so a common prefix cannot make one search costly. */
 const MAX_SEARCH_SCAN = 1_000
 const MIN_SEARCH_PREFIX = 2
+/** A reused stream that carries no request for this long is closed. */
+const STREAM_IDLE_MS = 30_000
 const DHT_PUT_TIMEOUT_MS = 30_000
 const LOCKOUT_COUNTED = new Set([
   'invalid',
@@ -193,7 +195,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       (stream, connection) => {
         void this.handle(stream, connection)
       },
-      { maxInboundStreams: 8 },
+      { maxInboundStreams: 32 },
     )
     this.started = true
     const every = this.tuning.republishIntervalMs
@@ -242,18 +244,31 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       ip: ipOf(connection),
     }
     const lp = lpStream(stream, { maxDataLength: MAX_DIRECTORY_MESSAGE_SIZE })
-    const signal = AbortSignal.timeout(this.tuning.requestTimeoutMs)
-    try {
-      const request = await readRequest(lp, signal)
-      if (request.announce != null) {
-        await this.announce(caller, request.announce, { lp, stream }, signal)
+    // A stream carries requests one after another (clients reuse it: opening a stream costs
+    // more than a lookup), until the client closes it or it idles. An announcement takes
+    // the stream over for the session's lifetime, so it must come first.
+    for (let first = true; ; first = false) {
+      let request: DirectoryRequest
+      try {
+        const wait = first ? this.tuning.requestTimeoutMs : STREAM_IDLE_MS
+        request = await readRequest(lp, AbortSignal.timeout(wait))
+      } catch (err) {
+        if (!first && isEndOfStream(err)) await closeQuietly(stream)
+        else await this.refuse(stream, lp, err, AbortSignal.timeout(this.tuning.requestTimeoutMs))
         return
       }
-      const response = await this.dispatch(caller, request, lp)
-      await lp.write(DirectoryResponse.encode(response), { signal })
-      await stream.close({ signal })
-    } catch (err) {
-      await this.refuse(stream, lp, err, signal)
+      const signal = AbortSignal.timeout(this.tuning.requestTimeoutMs)
+      try {
+        if (request.announce != null) {
+          if (!first) throw new DirectoryRequestError('an announcement must open its own stream')
+          await this.announce(caller, request.announce, { lp, stream }, signal)
+          return
+        }
+        const response = await this.dispatch(caller, request, lp)
+        await lp.write(DirectoryResponse.encode(response), { signal })
+      } catch (err) {
+        if (!(await this.refuse(stream, lp, err, signal))) return
+      }
     }
   }
 
@@ -705,12 +720,16 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     return err
   }
 
+  /**
+   * Answers a failure. A directory error leaves the stream usable (returns true); a
+   * malformed message gets its answer and the stream is closed; anything else aborts it.
+   */
   private async refuse(
     stream: Stream,
     lp: LengthPrefixedStream<Stream>,
     err: unknown,
     signal: AbortSignal,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const failure = err instanceof DirectoryError ? err : undefined
     const malformed =
       (err as Error)?.name === 'MalformedMessageError' ||
@@ -718,7 +737,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     if (failure == null && !malformed) {
       this.log('directory stream failed - %e', err)
       stream.abort(err as Error)
-      return
+      return false
     }
     const code = failure?.code ?? 'bad-request'
     this.metrics.rejections.inc({ reason: code as RejectionReason })
@@ -733,10 +752,12 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
         }),
         { signal },
       )
+      if (failure != null) return true
       await stream.close({ signal })
     } catch (writeErr) {
       stream.abort(writeErr as Error)
     }
+    return false
   }
 
   private async putInDht(name: string, record: Uint8Array): Promise<void> {
@@ -757,6 +778,24 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     } catch (err) {
       this.log('could not put "%s" into the DHT - %e', name, err)
     }
+  }
+}
+
+function isEndOfStream(err: unknown): boolean {
+  const name = (err as Error)?.name
+  return (
+    name === 'UnexpectedEOFError' ||
+    name === 'StreamStateError' ||
+    name === 'AbortError' ||
+    name === 'TimeoutError'
+  )
+}
+
+async function closeQuietly(stream: Stream): Promise<void> {
+  try {
+    await stream.close({ signal: AbortSignal.timeout(1_000) })
+  } catch (err) {
+    stream.abort(err as Error)
   }
 }
 
