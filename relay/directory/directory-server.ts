@@ -525,15 +525,19 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     const limit = Math.min(Math.max(1, requested || 10), MAX_SEARCH_RESULTS)
     const now = this.clock()
     const profiles = new Map<string, Uint8Array>()
-    let scanned = 0
     // Only owners who published a profile are listed: registering a name alone does not
     // make anyone findable by prefix.
-    const found = await this.names.namesWithPrefix(prefix, limit, async (stored) => {
-      if (++scanned > MAX_SEARCH_SCAN || stored.expiresMs <= now) return false
-      const profile = await this.names.profileOf(stored.owner)
-      if (profile != null) profiles.set(stored.owner, profile)
-      return profile != null
-    })
+    const found = await this.names.namesWithPrefix(
+      prefix,
+      limit,
+      MAX_SEARCH_SCAN,
+      async (stored) => {
+        if (stored.expiresMs <= now) return false
+        const profile = await this.names.profileOf(stored.owner)
+        if (profile != null) profiles.set(stored.owner, profile)
+        return profile != null
+      },
+    )
     this.metrics.searches.inc()
     const hits: SearchHit[] = found.map((stored) => ({
       nameRecord: wireBytes(stored.record),

@@ -103,14 +103,19 @@ export class NameStore {
     await this.db.put(`a!${ownerHex}`, announcement)
   }
 
-  /** Names starting with `prefix`, in order, at most `limit` of those `accept` keeps. */
+  /**
+   * Names starting with `prefix`, in order: at most `limit` of those `accept` keeps, looking
+   * at no more than `maxScanned` names.
+   */
   async namesWithPrefix(
     prefix: string,
     limit: number,
+    maxScanned: number,
     accept: (name: StoredName) => Promise<boolean>,
   ): Promise<StoredName[]> {
     const found: StoredName[] = []
-    for await (const record of this.db.values({ gte: `n!${prefix}`, lt: `n!${prefix}\uffff` })) {
+    const range = { gte: `n!${prefix}`, lt: `n!${prefix}\uffff`, limit: maxScanned }
+    for await (const record of this.db.values(range)) {
       const stored = readStoredName(record)
       if (await accept(stored)) found.push(stored)
       if (found.length >= limit) break
