@@ -5,7 +5,7 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import { type GossipSub, type GossipsubOpts, gossipsub } from '@libp2p/gossipsub'
 import { type Identify, type IdentifyPush, identify, identifyPush } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import {
@@ -23,6 +23,7 @@ import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
 import { DHT_PROTOCOL } from '../protocol/ids.ts'
 import { tokenimDhtSelectors, tokenimDhtValidators } from './mailbox/dht-validators.ts'
+import { tokenimMsgIdFn } from './rooms/message-id.ts'
 
 export interface ConnectionLimits {
   /** @default 300 */
@@ -73,6 +74,19 @@ export interface HostInit {
   gossipPeerExchange?: boolean
   /** A libp2p metrics implementation (the relay passes Prometheus metrics). */
   metrics?: Libp2pInit['metrics']
+  /**
+   * Transports to use instead of TCP and WebSockets (tests and benchmarks pass
+   * `@libp2p/memory`); the circuit relay transport is still added when asked for.
+   * @default [tcp(), webSockets()]
+   */
+  transports?: NonNullable<Libp2pInit['transports']>
+  /** Overrides of gossipsub options (tests and simulations shorten the heartbeat). */
+  gossipOptions?: Partial<GossipsubOpts>
+  /**
+   * libp2p's connection monitor, which pings peers and closes connections whose pings time
+   * out. Many nodes in one process starve the event loop, so simulations relax it.
+   */
+  connectionMonitor?: Libp2pInit['connectionMonitor']
 }
 
 export const DEFAULT_CONNECTION_LIMITS: Required<ConnectionLimits> = {
@@ -107,6 +121,8 @@ function hostServices(init: HostInit): ServiceFactoryMap<HostServices> {
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       doPX: init.gossipPeerExchange === true,
+      msgIdFn: tokenimMsgIdFn,
+      ...init.gossipOptions,
     }),
   }
 }
@@ -127,8 +143,7 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     datastore: init.datastore,
     addresses: { listen: init.listen, announce: init.announce ?? [] },
     transports: [
-      tcp(),
-      webSockets(),
+      ...(init.transports ?? [tcp(), webSockets()]),
       // The transport clears its queue of reservations still waiting whenever it holds
       // enough, which strands a second relay's request: let them all run at once instead.
       ...(init.circuitRelayClient === true
@@ -139,6 +154,7 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     streamMuxers: [yamux()],
     connectionManager: limits,
     metrics: init.metrics,
+    connectionMonitor: init.connectionMonitor,
     services: { ...hostServices(init), ...extraServices } as ServiceFactoryMap<
       HostServices & Extra
     >,

@@ -188,6 +188,10 @@ export interface NodeEventMap {
   'node:stopping': { reason: string }
   'peer:connected': { peerId: string }
   'peer:disconnected': { peerId: string }
+  /** A room message became visible (decrypted, valid, everything it links is here). */
+  'room:message': RoomMessageView
+  /** A room's member list, roles or name changed. */
+  'room:members': RoomMembersChange
   /** The same identity was started on another device; this one may miss messages. */
   'session:signed-in-elsewhere': SignedInElsewhereEvent
   /** A text from a peer is stored and shown (in its conversation's order). */
@@ -209,6 +213,26 @@ export const API_PATHS = {
   id: '/v1/id',
   stop: '/v1/stop',
   events: '/v1/events',
+  /** GET -> RoomListResponse; POST CreateRoomRequest -> CreateRoomResponse. */
+  rooms: '/v1/rooms',
+  /** POST JoinRoomRequest -> RoomSummary. */
+  roomsJoin: '/v1/rooms/join',
+  /** POST RoomRequest -> RoomSummary. */
+  roomsLeave: '/v1/rooms/leave',
+  /** GET ?room= -> RoomInviteResponse. */
+  roomsInvite: '/v1/rooms/invite',
+  /** GET ?room= -> RoomMembersResponse. */
+  roomsMembers: '/v1/rooms/members',
+  /** POST RoomMemberRequest -> RoomMembersResponse. */
+  roomsRemove: '/v1/rooms/remove',
+  /** POST RoomRoleRequest -> RoomMembersResponse. */
+  roomsRole: '/v1/rooms/role',
+  /** POST RenameRoomRequest -> RoomSummary. */
+  roomsRename: '/v1/rooms/rename',
+  /** POST SendRoomMessageRequest -> RoomMessageView; GET ?room=&limit=&before= -> RoomHistoryResponse. */
+  roomsMessages: '/v1/rooms/messages',
+  /** POST RoomRequest -> RoomSummary (unread 0). */
+  roomsRead: '/v1/rooms/read',
   /** GET -> StateResponse, in every state. */
   state: '/v1/state',
   /** POST CreateIdentityRequest -> CreateIdentityResponse (`no-identity` only), then runs. */
@@ -318,3 +342,120 @@ export const TOKEN_SUBPROTOCOL_PREFIX = 'tokenim-token.'
 
 /** Name of the file, in the node's data dir, that holds its ApiInfo while it runs. */
 export const API_INFO_FILE = 'api.json'
+
+/** A member's standing in a room. */
+export type RoomRole = 'owner' | 'admin' | 'member'
+
+export interface RoomMemberView {
+  /** Ed25519 public key, hex. */
+  publicKey: string
+  peerId: string
+  role: RoomRole
+  /** Whether the member is online; null until presence is known. */
+  online: boolean | null
+}
+
+/** One room message, as every member shows it. */
+export interface RoomMessageView {
+  roomId: string
+  /** The event id: SHA-256 of the signed event, hex. */
+  id: string
+  /** The author's public key, hex. */
+  author: string
+  authorPeerId: string
+  text: string
+  /** The author's clock, ms since the Unix epoch (shown; never used for order). */
+  sentAt: number
+  /** Lamport clock; history is ordered by (lamport, author, id). */
+  lamport: number
+  mine: boolean
+}
+
+export interface RoomSummary {
+  /** 64 hex digits: the id of the room's signed CREATE event. */
+  roomId: string
+  name: string
+  inviteOnly: boolean
+  /** Our role, or null once we left or were removed. */
+  role: RoomRole | null
+  members: number
+  /** Unread messages from others. */
+  unread: number
+  /** Messages waiting for a key or an earlier event before they can be shown. */
+  held: number
+  lastMessage: RoomMessageView | null
+  /** sentAt of the last message, for the conversation list; null when there is none. */
+  lastMessageAt: number | null
+}
+
+export interface RoomListResponse {
+  /** Most recent activity first. */
+  rooms: RoomSummary[]
+}
+
+export interface CreateRoomRequest {
+  name: string
+  /** Joining needs an invite code (not just the room id). @default false */
+  inviteOnly?: boolean
+}
+
+export interface CreateRoomResponse {
+  roomId: string
+  /** base64url invite code: room id, the invite secret (invite-only rooms) and our key. */
+  invite: string
+  room: RoomSummary
+}
+
+export interface JoinRoomRequest {
+  /** A room id (open rooms) or an invite code. */
+  room: string
+  /** Peer ids of members to ask for the room, besides the inviter the code names. */
+  via?: string[]
+}
+
+export interface RoomRequest {
+  roomId: string
+}
+
+export interface RoomMemberRequest {
+  roomId: string
+  /** The member's peer id or hex public key. */
+  member: string
+}
+
+export interface RoomRoleRequest extends RoomMemberRequest {
+  role: 'admin' | 'member'
+}
+
+export interface RenameRoomRequest {
+  roomId: string
+  name: string
+}
+
+export interface SendRoomMessageRequest {
+  roomId: string
+  text: string
+}
+
+export interface RoomInviteResponse {
+  roomId: string
+  invite: string
+}
+
+export interface RoomMembersResponse {
+  roomId: string
+  name: string
+  members: RoomMemberView[]
+}
+
+export type RoomMembersChange = RoomMembersResponse
+
+export interface RoomHistoryResponse {
+  roomId: string
+  /** Oldest first, in the room's total order. */
+  messages: RoomMessageView[]
+  held: number
+  unread: number
+  /** Pass as `before` for the page of older messages; null when there is none. */
+  nextBefore: number | null
+}

@@ -45,7 +45,14 @@ export function createRoom(owner: Ed25519KeyPair, name: string, inviteOnly: bool
   return { genesis, inviteSeed }
 }
 
-export type OpFields = Pick<RoomOp, 'kind'> & Partial<Omit<RoomOp, 'kind'>>
+/** An op after CREATE: what it does, and to whom. */
+export interface OpFields {
+  kind: RoomOpKind
+  target?: Uint8Array
+  name?: string
+  inviteProof?: Uint8Array
+  cutSeq?: number
+}
 
 /** The next op event of `author` in `log`. */
 export function buildOp(
@@ -58,7 +65,7 @@ export function buildOp(
     roomId: log.roomId as RoomEvent['roomId'],
     ...nextFields(author, log),
     sentAtMs: now,
-    op: { ...emptyOp(), ...op },
+    op: { ...emptyOp(), ...(op as Partial<RoomOp>) },
   })
 }
 

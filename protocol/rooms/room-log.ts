@@ -31,7 +31,13 @@ import {
 } from './room-event.ts'
 
 export type IngestResult =
-  | { status: 'added'; event: SignedRoomEvent; membershipChanged: boolean }
+  | {
+      status: 'added'
+      event: SignedRoomEvent
+      membershipChanged: boolean
+      /** Ids of the events that became ready (this one among them once its past is here). */
+      released: string[]
+    }
   | { status: 'duplicate' }
   /** Another event already holds this author's seq: the author signed two different events. */
   | { status: 'conflict'; reason: string }
@@ -133,6 +139,11 @@ export class RoomLog {
     return this.order.length - this.readyIds.size
   }
 
+  /** The author's event with this seq, if we hold it. */
+  bySeq(authorHex: string, seq: number): SignedRoomEvent | undefined {
+    return this.byAuthor.get(authorHex)?.get(seq)
+  }
+
   /** Highest seq of the author's events we hold. */
   lastSeqOf(authorHex: string): number {
     return this.maxSeq.get(authorHex) ?? 0
@@ -207,9 +218,9 @@ export class RoomLog {
     ) {
       return { status: 'refused', reason: 'the join carries no valid invite proof' }
     }
-    this.store(event)
+    const released = this.store(event)
     const membershipChanged = op != null && this.replayFrom(event)
-    return { status: 'added', event, membershipChanged }
+    return { status: 'added', event, membershipChanged, released }
   }
 
   /** Per author, every seq up to `seq` is here: what we ask others to send beyond. */
@@ -253,7 +264,7 @@ export class RoomLog {
     return { seq: this.lastSeqOf(authorHex) + 1, lamport: this.maxLamport + 1, deps }
   }
 
-  private store(event: SignedRoomEvent): void {
+  private store(event: SignedRoomEvent): string[] {
     this.events.set(event.idHex, event)
     const seqs = this.byAuthor.get(event.authorHex) ?? new Map<number, SignedRoomEvent>()
     seqs.set(event.event.seq, event)
@@ -267,7 +278,7 @@ export class RoomLog {
       this.tips.delete(depHex)
     }
     if (!this.referenced.has(event.idHex)) this.tips.add(event.idHex)
-    this.trackReadiness(event)
+    return this.trackReadiness(event)
   }
 
   private insertionIndex(event: SignedRoomEvent): number {
@@ -281,7 +292,7 @@ export class RoomLog {
     return low
   }
 
-  private trackReadiness(event: SignedRoomEvent): void {
+  private trackReadiness(event: SignedRoomEvent): string[] {
     const missing = event.event.deps.map(toHex).filter((dep) => !this.readyIds.has(dep))
     if (missing.length > 0) {
       for (const dep of missing) {
@@ -289,12 +300,14 @@ export class RoomLog {
         children.add(event.idHex)
         this.waiting.set(dep, children)
       }
-      return
+      return []
     }
+    const done: string[] = []
     const released = [event.idHex]
     while (released.length > 0) {
       const id = released.pop()!
       this.readyIds.add(id)
+      done.push(id)
       const children = this.waiting.get(id)
       if (children == null) continue
       this.waiting.delete(id)
@@ -305,6 +318,7 @@ export class RoomLog {
         }
       }
     }
+    return done
   }
 
   /** Replays ops from `event`'s place on; returns whether the final membership changed. */

@@ -1,0 +1,27 @@
+/**
+ * Group rooms on the user's node: the RoomService component, its local API routes, and the
+ * port through which sender keys travel between members.
+ *
+ * @example
+ * ```ts
+ * const rooms = new RoomService({ host, db: storage.sublevel('rooms'), identity, emit })
+ * await rooms.start()
+ * const { roomId, invite } = await rooms.create('lunch')
+ * await rooms.send(roomId, 'who is in?')
+ * ```
+ */
+export { roomRoutes } from './api-routes.ts'
+export * from './errors.ts'
+export { tokenimMsgIdFn } from './message-id.ts'
+export {
+  type RoomHost,
+  RoomService,
+  type RoomServiceComponents,
+  type RoomServiceEvents,
+  type RoomServiceInit,
+} from './room-service.ts'
+export {
+  type SenderKeyHandler,
+  type SenderKeyTransport,
+  StreamSenderKeyTransport,
+} from './sender-key-transport.ts'

@@ -1,0 +1,1197 @@
+/**
+ * RoomService: the node's group rooms. It keeps one RoomLog per room (protocol/rooms),
+ * publishes our events on the room's gossipsub topic, checks everyone else's in a topic
+ * validator (so gossipsub's peer scoring penalises who sends junk), fetches what it missed
+ * from other members over ROOM_SYNC_PROTOCOL, and hands our sender key to the other members
+ * through a SenderKeyTransport, rekeying whenever someone leaves or is removed.
+ *
+ * Started after the libp2p host, stopped before it.
+ */
+
+import type { GossipSub, Message, TopicValidatorFn } from '@libp2p/gossipsub'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { createTopicScoreParams } from '@libp2p/gossipsub/score'
+import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
+import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
+import { MAX_ROOM_MESSAGE_SIZE, MAX_ROOM_SYNC_EVENTS } from '../../protocol/limits.ts'
+import type {
+  RoomMembersChange,
+  RoomMemberView,
+  RoomMessageView,
+  RoomRole,
+  RoomSummary,
+} from '../../protocol/local-api.ts'
+import {
+  buildMessage,
+  buildOp,
+  compareEvents,
+  createRoom,
+  decodeInvite,
+  decryptMessage,
+  deserializeSenderKey,
+  encodeInvite,
+  fromHex,
+  headsToWire,
+  type MembershipState,
+  makeInviteProof,
+  openKeyBundle,
+  openRoomEvent,
+  parseRoomId,
+  ReceivedSenderKey,
+  RoomLog,
+  RoomOpKind,
+  type RoomSyncRequest,
+  RoomSyncStatus,
+  roomTopic,
+  SenderKeyChain,
+  type SignedRoomEvent,
+  sealKeyBundle,
+  serializeSenderKey,
+  toHex,
+  UnknownSenderKeyError,
+  verifyInviteProof,
+} from '../../protocol/rooms/index.ts'
+import { type Identity, peerIdOf } from '../identity/index.ts'
+import type { AppLevel } from '../storage.ts'
+import { withDeadline } from './deadline.ts'
+import {
+  InviteRequiredError,
+  MemberNotFoundError,
+  NotRoomMemberError,
+  RoomNotFoundError,
+  RoomPermissionError,
+  RoomUnreachableError,
+} from './errors.ts'
+import { type RoomMeta, RoomStore, type RoomWrite } from './room-store.ts'
+import { requestSync, type SyncReply, serveSync } from './room-sync-protocol.ts'
+import { type SenderKeyTransport, StreamSenderKeyTransport } from './sender-key-transport.ts'
+
+export type RoomHost = Pick<
+  Libp2p<{ pubsub: GossipSub }>,
+  | 'services'
+  | 'peerId'
+  | 'handle'
+  | 'unhandle'
+  | 'dial'
+  | 'dialProtocol'
+  | 'getConnections'
+  | 'addEventListener'
+  | 'removeEventListener'
+  | 'logger'
+>
+
+export interface RoomServiceEvents {
+  'room:message': RoomMessageView
+  'room:members': RoomMembersChange
+}
+
+export interface RoomServiceComponents {
+  host: RoomHost
+  /** The sublevel rooms own (`storage.sublevel('rooms')`). */
+  db: AppLevel
+  identity: Identity
+  /** Carries sender keys to other members. @default a StreamSenderKeyTransport on the host */
+  keyTransport?: SenderKeyTransport
+  emit?<T extends keyof RoomServiceEvents>(type: T, data: RoomServiceEvents[T]): void
+}
+
+export interface RoomServiceInit {
+  /** How often each room syncs with one connected member, to fill gaps. @default 30000 */
+  syncIntervalMs?: number
+  /** How often undelivered sender keys are retried. @default 10000 */
+  keyRetryIntervalMs?: number
+  /** Deadline of one sync exchange or key delivery. @default 10000 */
+  requestTimeoutMs?: number
+  /** Least time between two syncs of one room with one peer, unless forced. @default 2000 */
+  minSyncGapMs?: number
+  /** Members dialled per room on start and after joining. @default 6 */
+  membersToDial?: number
+}
+
+/** Pages fetched in one sync before giving up on a peer that keeps answering. */
+const MAX_SYNC_PAGES = 200
+
+interface RoomRuntime {
+  log: RoomLog
+  meta: RoomMeta
+  topic: string
+  chain?: SenderKeyChain
+  /** author hex -> key id hex -> chain. */
+  received: Map<string, Map<string, ReceivedSenderKey>>
+  texts: Map<string, string>
+  /** Message ids waiting for a sender key: `${author}:${keyId}` -> ids. */
+  locked: Map<string, Set<string>>
+  shown: Set<string>
+  /** member hex -> key id hex -> sealed bundle, until the member acknowledges it. */
+  outgoing: Map<string, Map<string, Uint8Array>>
+  subscribed: boolean
+  /** `${peer}` -> when we last synced with it. */
+  lastSync: Map<string, number>
+  syncing: Set<string>
+  /** Persistence, in order, off the hot path. */
+  writes: Promise<void>
+}
+
+interface ScoreAccess {
+  score?: { params: { topics: Record<string, unknown> } }
+}
+
+export class RoomService {
+  private readonly host: RoomHost
+  private readonly store: RoomStore
+  private readonly identity: Identity
+  private readonly selfHex: string
+  private readonly transport: SenderKeyTransport
+  private readonly emitEvent: NonNullable<RoomServiceComponents['emit']>
+  private readonly log: Logger
+  private readonly syncIntervalMs: number
+  private readonly keyRetryIntervalMs: number
+  private readonly requestTimeoutMs: number
+  private readonly minSyncGapMs: number
+  private readonly membersToDial: number
+  private readonly rooms = new Map<string, RoomRuntime>()
+  private readonly byTopic = new Map<string, RoomRuntime>()
+  private readonly parsed = new WeakMap<Uint8Array, SignedRoomEvent>()
+  private readonly rejections = new Map<string, number>()
+  private readonly flushing = new Set<string>()
+  private readonly peerIds = new Map<string, string>()
+  private readonly timers: NodeJS.Timeout[] = []
+  private running = false
+
+  constructor(components: RoomServiceComponents, init: RoomServiceInit = {}) {
+    this.host = components.host
+    this.store = new RoomStore(components.db)
+    this.identity = components.identity
+    this.selfHex = toHex(components.identity.publicKey)
+    this.transport =
+      components.keyTransport ??
+      new StreamSenderKeyTransport({ host: components.host, timeoutMs: init.requestTimeoutMs })
+    this.emitEvent = components.emit ?? (() => {})
+    this.log = components.host.logger.forComponent('tokenim:rooms')
+    this.syncIntervalMs = init.syncIntervalMs ?? 30_000
+    this.keyRetryIntervalMs = init.keyRetryIntervalMs ?? 10_000
+    this.requestTimeoutMs = init.requestTimeoutMs ?? 10_000
+    this.minSyncGapMs = init.minSyncGapMs ?? 2_000
+    this.membersToDial = init.membersToDial ?? 6
+  }
+
+  private get pubsub(): GossipSub {
+    return this.host.services.pubsub
+  }
+
+  async start(): Promise<void> {
+    this.running = true
+    for (const roomId of await this.store.roomIds()) {
+      const stored = await this.store.load(roomId)
+      if (stored != null) this.restore(stored)
+    }
+    this.transport.onReceive((sender, bytes) => this.receiveKeyBundle(sender, bytes))
+    await this.transport.start()
+    await this.host.handle(ROOM_SYNC_PROTOCOL, (stream, connection) => {
+      void this.serveSyncStream(stream, connection)
+    })
+    this.pubsub.addEventListener('message', this.onGossip)
+    this.host.addEventListener('peer:connect', this.onPeerConnect)
+    for (const room of this.rooms.values()) {
+      if (room.meta.joined) {
+        this.subscribe(room)
+        void this.dialMembers(room)
+      }
+    }
+    this.timers.push(
+      setInterval(() => this.antiEntropy(), this.syncIntervalMs).unref(),
+      setInterval(() => this.retryKeys(), this.keyRetryIntervalMs).unref(),
+    )
+  }
+
+  async stop(): Promise<void> {
+    this.running = false
+    for (const timer of this.timers.splice(0)) clearInterval(timer)
+    this.pubsub.removeEventListener('message', this.onGossip)
+    this.host.removeEventListener('peer:connect', this.onPeerConnect)
+    for (const room of this.rooms.values()) this.unsubscribe(room)
+    await this.host.unhandle(ROOM_SYNC_PROTOCOL)
+    await this.transport.stop()
+    await Promise.all([...this.rooms.values()].map((room) => room.writes))
+  }
+
+  // ---- the public operations ------------------------------------------------------------
+
+  /** Creates a room we own; its invite carries the invite secret when it is invite-only. */
+  async create(
+    name: string,
+    options: { inviteOnly?: boolean } = {},
+  ): Promise<{ roomId: string; invite: string; room: RoomSummary }> {
+    const { genesis, inviteSeed } = createRoom(this.identity, name, options.inviteOnly === true)
+    const room = this.addRuntime(new RoomLog(genesis), {
+      roomId: genesis.idHex,
+      joined: true,
+      inviteSeed: inviteSeed == null ? undefined : Buffer.from(inviteSeed).toString('base64'),
+      readLamport: 0,
+    })
+    room.chain = SenderKeyChain.generate()
+    await this.store.write([
+      RoomStore.meta(room.meta),
+      RoomStore.event(room.log.roomIdHex, genesis.idHex, genesis.bytes),
+      RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
+    ])
+    this.subscribe(room)
+    return { roomId: genesis.idHex, invite: this.inviteCode(room), room: this.summary(room) }
+  }
+
+  /**
+   * Joins by room id (open rooms) or invite code: fetches the room from a member (the
+   * inviter, `via`, or any connected peer that has it), then publishes our JOIN.
+   */
+  async join(roomOrInvite: string, options: { via?: string[] } = {}): Promise<RoomSummary> {
+    const parsedId = parseRoomId(roomOrInvite)
+    const invite = parsedId == null ? decodeInvite(roomOrInvite) : { roomId: parsedId }
+    const roomIdHex = toHex(invite.roomId)
+    const inviteKey = invite.secret != null ? ed25519KeyPairFromSeed(invite.secret) : undefined
+    const proof =
+      inviteKey != null
+        ? makeInviteProof(inviteKey, invite.roomId, this.identity.publicKey)
+        : undefined
+    let room = this.rooms.get(roomIdHex)
+    if (room?.log.membership().members.has(this.selfHex)) return this.summary(room)
+    const candidates = [
+      ...(invite.inviter != null ? [peerIdOf({ publicKey: invite.inviter })] : []),
+      ...(options.via ?? []).map((text) => peerIdFromString(text)),
+      ...this.pubsub.getSubscribers(roomTopic(roomIdHex)),
+      ...this.host.getConnections().map((connection) => connection.remotePeer),
+    ].filter((peer, i, all) => all.findIndex((other) => other.equals(peer)) === i)
+    if (room == null) {
+      for (const peer of candidates) {
+        room = await this.fetchRoom(invite.roomId, peer, proof).catch((err) => {
+          this.log('could not fetch room %s from %p: %s', roomIdHex, peer, err.message)
+          return undefined
+        })
+        if (room != null) break
+      }
+    }
+    if (room == null) {
+      throw new RoomUnreachableError(
+        `no member of room ${roomIdHex} could be reached: ask for an invite code (it names a member), or connect to a member first`,
+      )
+    }
+    const state = room.log.membership()
+    if (state.inviteOnly && proof == null && !state.members.has(this.selfHex)) {
+      throw new InviteRequiredError(
+        `room ${roomIdHex} is invite-only: join it with an invite code from one of its admins`,
+      )
+    }
+    room.meta.joined = true
+    if (inviteKey != null && room.meta.inviteSeed == null && state.inviteOnly) {
+      // Kept only for showing the same invite again; admins get it from the owner anyway.
+      room.meta.inviteSeed = Buffer.from(invite.secret!).toString('base64')
+    }
+    this.subscribe(room)
+    if (!state.members.has(this.selfHex)) {
+      await this.publishOp(room, { kind: RoomOpKind.JOIN, inviteProof: proof })
+    } else {
+      await this.persist(room, [RoomStore.meta(room.meta)])
+      this.onMembershipChanged(room, state, state, true)
+    }
+    // Tell whoever served us that we are here, in case the gossip mesh is not formed yet:
+    // seeing our heads, it pulls our JOIN back.
+    for (const peer of candidates.slice(0, 3)) {
+      void this.syncWith(room, peer, { force: true, inviteProof: proof })
+    }
+    void this.dialMembers(room)
+    return this.summary(room)
+  }
+
+  async leave(roomIdHex: string): Promise<RoomSummary> {
+    const room = this.requireMember(roomIdHex)
+    await this.publishOp(room, { kind: RoomOpKind.LEAVE })
+    return this.summary(room)
+  }
+
+  async remove(roomIdHex: string, member: string): Promise<RoomMembersChange> {
+    const room = this.requireMember(roomIdHex)
+    const targetHex = this.memberKey(room, member)
+    const state = room.log.membership()
+    const myRole = state.members.get(this.selfHex)?.role
+    const targetRole = state.members.get(targetHex)!.role
+    if (
+      myRole === 'member' ||
+      targetRole === 'owner' ||
+      (targetRole === 'admin' && myRole !== 'owner')
+    ) {
+      throw new RoomPermissionError(
+        targetRole === 'owner'
+          ? 'the owner of a room cannot be removed'
+          : `removing this ${targetRole} needs the ${targetRole === 'admin' ? 'owner' : 'owner or an admin'}`,
+      )
+    }
+    await this.publishOp(room, {
+      kind: RoomOpKind.REMOVE,
+      target: fromHex(targetHex),
+      cutSeq: room.log.lastSeqOf(targetHex),
+    })
+    return this.membersOf(room)
+  }
+
+  async setRole(
+    roomIdHex: string,
+    member: string,
+    role: 'admin' | 'member',
+  ): Promise<RoomMembersChange> {
+    const room = this.requireMember(roomIdHex)
+    const targetHex = this.memberKey(room, member)
+    if (room.log.roleOf(this.selfHex) !== 'owner') {
+      throw new RoomPermissionError('only the owner of a room changes roles')
+    }
+    const kind = role === 'admin' ? RoomOpKind.PROMOTE : RoomOpKind.DEMOTE
+    await this.publishOp(room, { kind, target: fromHex(targetHex) })
+    return this.membersOf(room)
+  }
+
+  async rename(roomIdHex: string, name: string): Promise<RoomSummary> {
+    const room = this.requireMember(roomIdHex)
+    if (room.log.roleOf(this.selfHex) === 'member') {
+      throw new RoomPermissionError('only the owner and admins rename a room')
+    }
+    await this.publishOp(room, { kind: RoomOpKind.RENAME, name })
+    return this.summary(room)
+  }
+
+  /** The invite code to hand out (invite-only rooms: owners and admins only). */
+  invite(roomIdHex: string): { roomId: string; invite: string } {
+    const room = this.requireMember(roomIdHex)
+    return { roomId: roomIdHex, invite: this.inviteCode(room) }
+  }
+
+  async send(roomIdHex: string, text: string): Promise<RoomMessageView> {
+    const room = this.requireMember(roomIdHex)
+    if (room.chain == null) this.rekey(room)
+    const event = buildMessage(this.identity, room.log, room.chain!, text)
+    this.accept(room, event)
+    room.texts.set(event.idHex, text)
+    // The chain is on disk before its ciphertext leaves: a restart never reuses a key.
+    await this.persist(room, [
+      RoomStore.chain(roomIdHex, serializeSenderKey(room.chain!.state())),
+      RoomStore.event(roomIdHex, event.idHex, event.bytes),
+      RoomStore.text(roomIdHex, event.idHex, text),
+    ])
+    this.showNew(room, [event.idHex])
+    await this.publish(room, event)
+    return this.view(room, event)
+  }
+
+  history(
+    roomIdHex: string,
+    options: { limit?: number; before?: number } = {},
+  ): {
+    roomId: string
+    messages: RoomMessageView[]
+    held: number
+    unread: number
+    nextBefore: number | null
+  } {
+    const room = this.requireRoom(roomIdHex)
+    const visible = this.visibleMessages(room)
+    const end = Math.min(options.before ?? visible.length, visible.length)
+    const start = Math.max(0, end - (options.limit ?? 100))
+    return {
+      roomId: roomIdHex,
+      messages: visible.slice(start, end).map((event) => this.view(room, event)),
+      held: this.heldCount(room, visible.length),
+      unread: this.unreadCount(room, visible),
+      nextBefore: start > 0 ? start : null,
+    }
+  }
+
+  markRead(roomIdHex: string): RoomSummary {
+    const room = this.requireRoom(roomIdHex)
+    const visible = this.visibleMessages(room)
+    room.meta.readLamport = Math.max(room.meta.readLamport, visible.at(-1)?.event.lamport ?? 0)
+    void this.persist(room, [RoomStore.meta(room.meta)])
+    return this.summary(room)
+  }
+
+  members(roomIdHex: string): RoomMembersChange {
+    return this.membersOf(this.requireRoom(roomIdHex))
+  }
+
+  /** Every room we are or were in, most recent activity first. */
+  listRooms(): RoomSummary[] {
+    return [...this.rooms.values()]
+      .map((room) => this.summary(room))
+      .sort((a, b) => (b.lastMessageAt ?? 0) - (a.lastMessageAt ?? 0))
+  }
+
+  /** Gossip messages our validators refused, by propagating peer (tests, diagnostics). */
+  rejectedBy(peerId: string): number {
+    return this.rejections.get(peerId) ?? 0
+  }
+
+  /** Ids (hex) of the sender keys we hold from `author` in a room (tests, diagnostics). */
+  senderKeyIds(roomIdHex: string, authorHex: string): string[] {
+    return [...(this.requireRoom(roomIdHex).received.get(authorHex)?.keys() ?? [])]
+  }
+
+  /** The room's events as signed bytes, in total order (tests, diagnostics). */
+  heldEvents(roomIdHex: string): readonly SignedRoomEvent[] {
+    return this.requireRoom(roomIdHex).log.ordered()
+  }
+
+  /** Fetches from `peer` what we miss of a room; resolves with the number of new events. */
+  async syncWith(
+    room: RoomRuntime | string,
+    peer: PeerId,
+    options: { force?: boolean; inviteProof?: Uint8Array } = {},
+  ): Promise<number> {
+    const runtime = typeof room === 'string' ? this.requireRoom(room) : room
+    const key = peer.toString()
+    const last = runtime.lastSync.get(key) ?? 0
+    if (runtime.syncing.has(key)) return 0
+    if (options.force !== true && Date.now() - last < this.minSyncGapMs) return 0
+    runtime.syncing.add(key)
+    runtime.lastSync.set(key, Date.now())
+    let added = 0
+    try {
+      for (let page = 0; page < MAX_SYNC_PAGES && this.running; page++) {
+        const answer = await withDeadline(this.requestTimeoutMs, (signal) =>
+          requestSync(this.host, peer, this.syncRequest(runtime, options.inviteProof), { signal }),
+        )
+        if (answer.status !== RoomSyncStatus.OK) break
+        const before = runtime.log.size
+        this.ingest(runtime, this.openAll(answer.events))
+        added += runtime.log.size - before
+        if (answer.complete || runtime.log.size === before) break
+      }
+    } catch (err) {
+      this.log(
+        'sync of room %s with %p failed: %s',
+        runtime.log.roomIdHex,
+        peer,
+        (err as Error).message,
+      )
+    } finally {
+      runtime.syncing.delete(key)
+    }
+    return added
+  }
+
+  // ---- gossip ---------------------------------------------------------------------------
+
+  private readonly validate: TopicValidatorFn = (peer, message) => {
+    const room = this.byTopic.get(message.topic)
+    if (room == null) return TopicValidatorResult.Ignore
+    const verdict = this.judge(room, message, peer)
+    if (verdict === TopicValidatorResult.Reject) {
+      this.rejections.set(peer.toString(), this.rejectedBy(peer.toString()) + 1)
+    }
+    return verdict
+  }
+
+  private judge(room: RoomRuntime, message: Message, from: PeerId): TopicValidatorResult {
+    if (message.data.byteLength > MAX_ROOM_MESSAGE_SIZE) return TopicValidatorResult.Reject
+    let event: SignedRoomEvent
+    try {
+      event = openRoomEvent(message.data)
+    } catch (err) {
+      this.log(
+        'room %s: refused gossip from %p: %s',
+        room.log.roomIdHex,
+        from,
+        (err as Error).message,
+      )
+      return TopicValidatorResult.Reject
+    }
+    if (room.log.has(event.idHex)) {
+      // A copy of what we hold, arriving after gossipsub's seen-cache forgot it: a replay.
+      return TopicValidatorResult.Ignore
+    }
+    const standing = room.log.authorStanding(event)
+    if (standing === 'outsider') {
+      this.log('room %s: %p relayed an event by a non-member', room.log.roomIdHex, from)
+      return TopicValidatorResult.Reject
+    }
+    if (standing === 'stranger') {
+      // Maybe a member whose JOIN or ADD we have not seen yet: catch up, do not relay blindly.
+      void this.syncWith(room, from)
+      return TopicValidatorResult.Ignore
+    }
+    // Equivocation (a second event for one seq), a second CREATE, a JOIN without its invite.
+    if (room.log.bySeq(event.authorHex, event.event.seq) != null) return TopicValidatorResult.Reject
+    if (event.event.op?.kind === RoomOpKind.CREATE) return TopicValidatorResult.Reject
+    if (
+      event.event.op?.kind === RoomOpKind.JOIN &&
+      !this.invited(room, event.event.author, event.event.op.inviteProof)
+    ) {
+      return TopicValidatorResult.Reject
+    }
+    this.parsed.set(message.data, event)
+    return TopicValidatorResult.Accept
+  }
+
+  /** Whether `key` may enter: an open room, or a valid invite proof. */
+  private invited(room: RoomRuntime, key: Uint8Array, proof: Uint8Array): boolean {
+    const state = room.log.membership()
+    return (
+      !state.inviteOnly ||
+      (state.inviteKey != null && verifyInviteProof(state.inviteKey, room.log.roomId, key, proof))
+    )
+  }
+
+  private readonly onGossip = (evt: CustomEvent<Message>): void => {
+    const message = evt.detail
+    const room = this.byTopic.get(message.topic)
+    if (room == null) return
+    const event = this.parsed.get(message.data)
+    if (event == null) return
+    this.ingest(room, [event])
+  }
+
+  private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
+    const peer = evt.detail
+    const key = peer.publicKey?.type === 'Ed25519' ? toHex(peer.publicKey.raw) : undefined
+    if (key == null) return
+    for (const room of this.rooms.values()) {
+      if (!room.meta.joined || !room.log.membership().members.has(key)) continue
+      void this.syncWith(room, peer)
+      if (room.outgoing.has(key)) void this.flushKeys(key)
+    }
+  }
+
+  private subscribe(room: RoomRuntime): void {
+    if (room.subscribed) return
+    room.subscribed = true
+    this.pubsub.topicValidators.set(room.topic, this.validate)
+    // Room topics are scored so that a peer relaying refused events loses standing; mesh
+    // delivery rates are not scored (P3 off): a quiet room is not a misbehaving peer.
+    const score = (this.pubsub as unknown as ScoreAccess).score
+    if (score != null) {
+      score.params.topics[room.topic] = createTopicScoreParams({
+        topicWeight: 1,
+        timeInMeshWeight: 0.01,
+        timeInMeshQuantum: 1_000,
+        timeInMeshCap: 100,
+        firstMessageDeliveriesWeight: 0.1,
+        firstMessageDeliveriesDecay: 0.9,
+        firstMessageDeliveriesCap: 100,
+        meshMessageDeliveriesWeight: 0,
+        meshFailurePenaltyWeight: 0,
+        invalidMessageDeliveriesWeight: -10,
+        invalidMessageDeliveriesDecay: 0.9,
+      })
+    }
+    this.pubsub.subscribe(room.topic)
+  }
+
+  private unsubscribe(room: RoomRuntime): void {
+    if (!room.subscribed) return
+    room.subscribed = false
+    this.pubsub.unsubscribe(room.topic)
+    this.pubsub.topicValidators.delete(room.topic)
+  }
+
+  private async publish(room: RoomRuntime, event: SignedRoomEvent): Promise<void> {
+    try {
+      await this.pubsub.publish(room.topic, event.bytes)
+    } catch (err) {
+      // Not lost: members fetch it from us when they sync.
+      this.log('room %s: publish failed: %s', room.log.roomIdHex, (err as Error).message)
+    }
+  }
+
+  private async publishOp(
+    room: RoomRuntime,
+    op: Parameters<typeof buildOp>[2],
+  ): Promise<SignedRoomEvent> {
+    const before = room.log.membership()
+    const event = buildOp(this.identity, room.log, op)
+    const result = this.accept(room, event)
+    await this.persist(room, [
+      RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes),
+      RoomStore.meta(room.meta),
+    ])
+    await this.publish(room, event)
+    if (result) this.onMembershipChanged(room, before, room.log.membership())
+    return event
+  }
+
+  /** Adds our own event to the log; returns whether membership changed. */
+  private accept(room: RoomRuntime, event: SignedRoomEvent): boolean {
+    const result = room.log.ingest(event)
+    if (result.status !== 'added')
+      throw new Error(`our own event was not accepted: ${result.status}`)
+    return result.membershipChanged
+  }
+
+  // ---- ingesting others' events ---------------------------------------------------------
+
+  private openAll(events: Uint8Array[]): SignedRoomEvent[] {
+    const opened: SignedRoomEvent[] = []
+    for (const bytes of events) {
+      try {
+        opened.push(openRoomEvent(bytes))
+      } catch (err) {
+        this.log('dropped a bad event from sync: %s', (err as Error).message)
+      }
+    }
+    return opened
+  }
+
+  /** Takes checked events in: stores them, decrypts what it can, shows what became visible. */
+  private ingest(room: RoomRuntime, events: SignedRoomEvent[]): void {
+    const before = room.log.membership()
+    let membershipChanged = false
+    const candidates: string[] = []
+    const writes: RoomWrite[] = []
+    for (const event of [...events].sort(compareEvents)) {
+      const result = room.log.ingest(event)
+      if (result.status !== 'added') {
+        if (result.status === 'conflict') {
+          this.log('room %s: %s', room.log.roomIdHex, result.reason)
+        }
+        continue
+      }
+      writes.push(RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes))
+      membershipChanged ||= result.membershipChanged
+      candidates.push(...result.released)
+      if (event.event.message != null && this.decrypt(room, event, writes)) {
+        candidates.push(event.idHex)
+      }
+    }
+    void this.persist(room, writes)
+    if (membershipChanged) this.onMembershipChanged(room, before, room.log.membership())
+    this.showNew(room, candidates)
+  }
+
+  /** Decrypts a message if we hold its key; queues its text for writing. */
+  private decrypt(room: RoomRuntime, event: SignedRoomEvent, writes: RoomWrite[]): boolean {
+    if (event.authorHex === this.selfHex || room.texts.has(event.idHex)) return false
+    const keyIdHex = toHex(event.event.message!.keyId)
+    const key = room.received.get(event.authorHex)?.get(keyIdHex)
+    try {
+      if (key == null) throw new UnknownSenderKeyError('no sender key yet')
+      const text = decryptMessage(event, key)
+      room.texts.set(event.idHex, text)
+      writes.push(
+        RoomStore.text(room.log.roomIdHex, event.idHex, text),
+        RoomStore.receivedKey(room.log.roomIdHex, event.authorHex, key.toJSON()),
+      )
+      return true
+    } catch (err) {
+      if (err instanceof UnknownSenderKeyError) {
+        const slot = `${event.authorHex}:${keyIdHex}`
+        const waiting = room.locked.get(slot) ?? new Set<string>()
+        waiting.add(event.idHex)
+        room.locked.set(slot, waiting)
+      } else {
+        // From before we were given this key (before we joined), or damaged: not for us.
+        this.log(
+          'room %s: message %s not readable: %s',
+          room.log.roomIdHex,
+          event.idHex,
+          (err as Error).message,
+        )
+      }
+      return false
+    }
+  }
+
+  private showNew(room: RoomRuntime, candidates: string[]): void {
+    const fresh = [...new Set(candidates)]
+      .map((id) => room.log.get(id)!)
+      .filter((event) => !room.shown.has(event.idHex) && this.isVisible(room, event))
+      .sort(compareEvents)
+    for (const event of fresh) {
+      room.shown.add(event.idHex)
+      this.emitEvent('room:message', this.view(room, event))
+    }
+  }
+
+  private isVisible(room: RoomRuntime, event: SignedRoomEvent): boolean {
+    return (
+      event.event.message != null &&
+      room.texts.has(event.idHex) &&
+      room.log.isReady(event.idHex) &&
+      room.log.isValidMessage(event)
+    )
+  }
+
+  private visibleMessages(room: RoomRuntime): SignedRoomEvent[] {
+    return room.log.ordered().filter((event) => this.isVisible(room, event))
+  }
+
+  // ---- membership and keys --------------------------------------------------------------
+
+  private onMembershipChanged(
+    room: RoomRuntime,
+    before: MembershipState,
+    after: MembershipState,
+    force = false,
+  ): void {
+    const wasMember = before.members.has(this.selfHex)
+    const isMember = after.members.has(this.selfHex)
+    if (!isMember) {
+      if (wasMember || room.meta.joined) {
+        room.meta.joined = false
+        room.outgoing.clear()
+        this.unsubscribe(room)
+        void this.persist(room, [RoomStore.meta(room.meta)])
+      }
+    } else if (!wasMember || force) {
+      room.meta.joined = true
+      this.subscribe(room)
+      if (room.chain == null) this.rekey(room)
+      else this.shareKey(room, this.otherMembers(after))
+    } else {
+      const removed = [...before.members.keys()].filter((key) => !after.members.has(key))
+      const added = [...after.members.keys()].filter((key) => !before.members.has(key))
+      const promoted = [...after.members]
+        .filter(([key, m]) => m.role === 'admin' && before.members.get(key)?.role === 'member')
+        .map(([key]) => key)
+      if (removed.length > 0) {
+        for (const key of removed) this.dropOutgoing(room, key)
+        // Whoever left must not read what we write from now on: a new chain, for those who stay.
+        this.rekey(room)
+      } else {
+        this.shareKey(room, [...added, ...(room.meta.inviteSeed != null ? promoted : [])])
+      }
+    }
+    this.emitEvent('room:members', this.membersOf(room))
+  }
+
+  /** A fresh sending chain, handed to every other member. */
+  private rekey(room: RoomRuntime): void {
+    room.chain = SenderKeyChain.generate()
+    void this.persist(room, [
+      RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
+    ])
+    this.shareKey(room, this.otherMembers(room.log.membership()))
+  }
+
+  private otherMembers(state: MembershipState): string[] {
+    return [...state.members.keys()].filter((key) => key !== this.selfHex)
+  }
+
+  private shareKey(room: RoomRuntime, members: string[]): void {
+    if (room.chain == null || members.length === 0) return
+    const state = room.log.membership()
+    const seed =
+      room.meta.inviteSeed != null ? Buffer.from(room.meta.inviteSeed, 'base64') : undefined
+    const keyIdHex = toHex(room.chain.keyId)
+    const writes: RoomWrite[] = []
+    for (const member of members) {
+      const role = state.members.get(member)?.role
+      if (role == null) continue
+      const sealed = sealKeyBundle(this.identity, {
+        roomId: room.log.roomId,
+        recipient: fromHex(member),
+        senderKey: room.chain.state(),
+        inviteSeed: role !== 'member' && seed != null ? new Uint8Array(seed) : undefined,
+      })
+      const pending = room.outgoing.get(member) ?? new Map<string, Uint8Array>()
+      pending.set(keyIdHex, sealed)
+      room.outgoing.set(member, pending)
+      writes.push(RoomStore.outgoing(room.log.roomIdHex, member, keyIdHex, sealed))
+    }
+    void this.persist(room, writes).then(() => {
+      for (const member of members) void this.flushKeys(member)
+    })
+  }
+
+  private dropOutgoing(room: RoomRuntime, member: string): void {
+    const pending = room.outgoing.get(member)
+    if (pending == null) return
+    room.outgoing.delete(member)
+    void this.persist(
+      room,
+      [...pending.keys()].map((keyId) => RoomStore.outgoing(room.log.roomIdHex, member, keyId)),
+    )
+  }
+
+  /** Delivers every bundle waiting for `member`, in every room; keeps what fails. */
+  private async flushKeys(member: string): Promise<void> {
+    if (this.flushing.has(member) || !this.running) return
+    this.flushing.add(member)
+    try {
+      for (const room of this.rooms.values()) {
+        const pending = room.outgoing.get(member)
+        if (pending == null) continue
+        for (const [keyId, sealed] of [...pending]) {
+          await this.transport.sendToMember(fromHex(member), sealed)
+          if (room.outgoing.get(member)?.get(keyId) === sealed) {
+            pending.delete(keyId)
+            if (pending.size === 0) room.outgoing.delete(member)
+            await this.persist(room, [RoomStore.outgoing(room.log.roomIdHex, member, keyId)])
+          }
+        }
+      }
+    } catch (err) {
+      this.log(
+        'sender key for %s not delivered yet: %s',
+        member.slice(0, 16),
+        (err as Error).message,
+      )
+    } finally {
+      this.flushing.delete(member)
+    }
+  }
+
+  private retryKeys(): void {
+    const members = new Set<string>()
+    for (const room of this.rooms.values())
+      for (const member of room.outgoing.keys()) members.add(member)
+    for (const member of members) void this.flushKeys(member)
+  }
+
+  private async receiveKeyBundle(sender: Uint8Array, bytes: Uint8Array): Promise<void> {
+    const bundle = openKeyBundle(this.identity, bytes)
+    if (toHex(bundle.sender) !== toHex(sender)) {
+      throw new Error('the key bundle is signed by someone else than its carrier')
+    }
+    const room = this.rooms.get(toHex(bundle.roomId))
+    if (room == null) throw new Error('a key bundle for a room we are not in')
+    const authorHex = toHex(sender)
+    const keyIdHex = toHex(bundle.senderKey.keyId)
+    const keys = room.received.get(authorHex) ?? new Map<string, ReceivedSenderKey>()
+    room.received.set(authorHex, keys)
+    const writes: RoomWrite[] = []
+    if (bundle.inviteSeed != null && room.meta.inviteSeed == null) {
+      room.meta.inviteSeed = Buffer.from(bundle.inviteSeed).toString('base64')
+      writes.push(RoomStore.meta(room.meta))
+    }
+    const known = keys.get(keyIdHex)
+    if (known == null || known.index > bundle.senderKey.index) {
+      const key = new ReceivedSenderKey(bundle.senderKey)
+      keys.set(keyIdHex, key)
+      writes.push(RoomStore.receivedKey(room.log.roomIdHex, authorHex, key.toJSON()))
+    }
+    // Stored before the ack: a bundle acknowledged is never lost.
+    await this.persist(room, writes)
+    this.unlock(room, authorHex, keyIdHex)
+  }
+
+  /** Decrypts the messages that waited for this key, oldest first. */
+  private unlock(room: RoomRuntime, authorHex: string, keyIdHex: string): void {
+    const slot = `${authorHex}:${keyIdHex}`
+    const waiting = room.locked.get(slot)
+    if (waiting == null) return
+    room.locked.delete(slot)
+    const writes: RoomWrite[] = []
+    const events = [...waiting]
+      .map((id) => room.log.get(id)!)
+      .sort((a, b) => a.event.message!.index - b.event.message!.index)
+    const opened = events.filter((event) => this.decrypt(room, event, writes)).map((e) => e.idHex)
+    void this.persist(room, writes)
+    this.showNew(room, opened)
+  }
+
+  // ---- sync ----------------------------------------------------------------------------
+
+  private syncRequest(room: RoomRuntime, inviteProof?: Uint8Array): Partial<RoomSyncRequest> {
+    return {
+      roomId: room.log.roomId as RoomSyncRequest['roomId'],
+      heads: headsToWire(room.log.heads()),
+      limit: MAX_ROOM_SYNC_EVENTS,
+      inviteProof: inviteProof as RoomSyncRequest['inviteProof'],
+    }
+  }
+
+  /** Fetches a room we do not have yet from `peer`, starting from its CREATE event. */
+  private async fetchRoom(
+    roomId: Uint8Array,
+    peer: PeerId,
+    inviteProof: Uint8Array | undefined,
+  ): Promise<RoomRuntime | undefined> {
+    const request: Partial<RoomSyncRequest> = {
+      roomId: roomId as RoomSyncRequest['roomId'],
+      heads: [],
+      limit: MAX_ROOM_SYNC_EVENTS,
+      inviteProof: inviteProof as RoomSyncRequest['inviteProof'],
+    }
+    const answer = await withDeadline(this.requestTimeoutMs, (signal) =>
+      requestSync(this.host, peer, request, { signal }),
+    )
+    if (answer.status !== RoomSyncStatus.OK) return undefined
+    const events = this.openAll(answer.events)
+    const genesis = events.find((event) => toHex(event.id) === toHex(roomId))
+    if (genesis == null) return undefined
+    const room =
+      this.rooms.get(genesis.idHex) ??
+      this.addRuntime(new RoomLog(genesis), {
+        roomId: genesis.idHex,
+        joined: false,
+        readLamport: 0,
+      })
+    await this.persist(room, [
+      RoomStore.meta(room.meta),
+      RoomStore.event(genesis.idHex, genesis.idHex, genesis.bytes),
+    ])
+    this.ingest(room, events)
+    if (!answer.complete) await this.syncWith(room, peer, { force: true, inviteProof })
+    return room
+  }
+
+  private async serveSyncStream(stream: Stream, connection: Connection): Promise<void> {
+    const key = connection.remotePeer.publicKey
+    try {
+      if (key?.type !== 'Ed25519') throw new Error('the peer has no Ed25519 identity key')
+      await withDeadline(this.requestTimeoutMs, (signal) =>
+        serveSync(
+          stream,
+          key.raw,
+          (request, requester) => this.answerSync(request, requester, connection.remotePeer),
+          { signal },
+        ),
+      )
+    } catch (err) {
+      this.log('room sync with %p failed: %s', connection.remotePeer, (err as Error).message)
+      stream.abort(err as Error)
+    }
+  }
+
+  private answerSync(request: RoomSyncRequest, requester: Uint8Array, peer: PeerId): SyncReply {
+    const refused = (status: RoomSyncStatus): SyncReply => ({
+      status,
+      events: [],
+      complete: true,
+      heads: [],
+    })
+    const room = this.rooms.get(toHex(request.roomId))
+    if (room == null) return refused(RoomSyncStatus.UNKNOWN_ROOM)
+    const state = room.log.membership()
+    const requesterHex = toHex(requester)
+    const isMember = state.members.has(requesterHex)
+    if (!isMember && !this.invited(room, requester, request.inviteProof)) {
+      return refused(RoomSyncStatus.REFUSED)
+    }
+    const heads = new Map(request.heads.map((head) => [toHex(head.author), head.seq]))
+    const events = room.log.eventsAfter(heads, request.limit + 1)
+    // Seeing the requester ahead of us (a member, or a joiner who may enter), pull back what
+    // it has that we lack: that is how a JOIN reaches us before the gossip mesh has formed.
+    if (room.log.lacksAnyOf(heads)) {
+      setImmediate(() => void this.syncWith(room, peer, { force: true }))
+    }
+    return {
+      status: RoomSyncStatus.OK,
+      events: events.slice(0, request.limit).map((event) => event.bytes),
+      complete: events.length <= request.limit,
+      heads: room.log.heads(),
+    }
+  }
+
+  private antiEntropy(): void {
+    const connected = this.host.getConnections().map((connection) => connection.remotePeer)
+    for (const room of this.rooms.values()) {
+      if (!room.meta.joined) continue
+      const members = room.log.membership().members
+      const peers = connected.filter(
+        (peer) => peer.publicKey?.type === 'Ed25519' && members.has(toHex(peer.publicKey.raw)),
+      )
+      if (peers.length === 0) continue
+      void this.syncWith(room, peers[Math.floor(Math.random() * peers.length)])
+    }
+  }
+
+  /** Dials a few members we are not connected to, so the room's mesh can form. */
+  private async dialMembers(room: RoomRuntime): Promise<void> {
+    const connected = new Set(this.host.getConnections().map((c) => c.remotePeer.toString()))
+    const members = this.otherMembers(room.log.membership())
+      .map((key) => peerIdOf({ publicKey: fromHex(key) }))
+      .filter((peer) => !connected.has(peer.toString()))
+      .slice(0, Math.max(0, this.membersToDial - connected.size))
+    await Promise.all(
+      members.map((peer) =>
+        withDeadline(this.requestTimeoutMs, (signal) => this.host.dial(peer, { signal })).catch(
+          (err: Error) => this.log('could not dial member %p: %s', peer, err.message),
+        ),
+      ),
+    )
+  }
+
+  // ---- state, views and persistence -----------------------------------------------------
+
+  private addRuntime(log: RoomLog, meta: RoomMeta): RoomRuntime {
+    const room: RoomRuntime = {
+      log,
+      meta,
+      topic: roomTopic(log.roomId),
+      received: new Map(),
+      texts: new Map(),
+      locked: new Map(),
+      shown: new Set(),
+      outgoing: new Map(),
+      subscribed: false,
+      lastSync: new Map(),
+      syncing: new Set(),
+      writes: Promise.resolve(),
+    }
+    this.rooms.set(log.roomIdHex, room)
+    this.byTopic.set(room.topic, room)
+    return room
+  }
+
+  private restore(stored: NonNullable<Awaited<ReturnType<RoomStore['load']>>>): void {
+    const events = this.openAll(stored.events)
+    const genesis = events.find((event) => event.idHex === stored.meta.roomId)
+    if (genesis == null) {
+      this.log('room %s has no CREATE event on disk; skipped', stored.meta.roomId)
+      return
+    }
+    const room = this.addRuntime(new RoomLog(genesis), stored.meta)
+    if (stored.chain != null) room.chain = new SenderKeyChain(deserializeSenderKey(stored.chain))
+    for (const [id, text] of stored.texts) room.texts.set(id, text)
+    for (const { author, key } of stored.receivedKeys) {
+      const keys = room.received.get(author) ?? new Map<string, ReceivedSenderKey>()
+      const restored = ReceivedSenderKey.fromJSON(key)
+      keys.set(toHex(restored.keyId), restored)
+      room.received.set(author, keys)
+    }
+    for (const { member, keyId, bytes } of stored.outgoing) {
+      const pending = room.outgoing.get(member) ?? new Map<string, Uint8Array>()
+      pending.set(keyId, bytes)
+      room.outgoing.set(member, pending)
+    }
+    for (const event of events) room.log.ingest(event)
+    const writes: RoomWrite[] = []
+    for (const event of room.log.ordered()) {
+      if (event.event.message != null) this.decrypt(room, event, writes)
+      if (this.isVisible(room, event)) room.shown.add(event.idHex)
+    }
+    void this.persist(room, writes)
+  }
+
+  private persist(room: RoomRuntime, writes: RoomWrite[]): Promise<void> {
+    if (writes.length === 0) return room.writes
+    room.writes = room.writes
+      .then(() => this.store.write(writes))
+      .catch((err: Error) =>
+        this.log.error('room %s: write failed: %s', room.log.roomIdHex, err.message),
+      )
+    return room.writes
+  }
+
+  private requireRoom(roomIdHex: string): RoomRuntime {
+    const room = this.rooms.get(roomIdHex.toLowerCase())
+    if (room == null) {
+      throw new RoomNotFoundError(
+        `no room ${roomIdHex} on this node: join it first ("tokenim rooms join")`,
+      )
+    }
+    return room
+  }
+
+  private requireMember(roomIdHex: string): RoomRuntime {
+    const room = this.requireRoom(roomIdHex)
+    if (!room.log.membership().members.has(this.selfHex)) {
+      throw new NotRoomMemberError(
+        `you are not a member of room ${roomIdHex} (any more): join it again first`,
+      )
+    }
+    return room
+  }
+
+  /** A member named by peer id or hex key, as a hex key; throws MemberNotFoundError. */
+  private memberKey(room: RoomRuntime, member: string): string {
+    let hex = /^[0-9a-f]{64}$/i.test(member) ? member.toLowerCase() : undefined
+    if (hex == null) {
+      try {
+        const key = peerIdFromString(member).publicKey
+        if (key?.type === 'Ed25519') hex = toHex(key.raw)
+      } catch {
+        // Not a peer id either: reported below.
+      }
+    }
+    if (hex == null || !room.log.membership().members.has(hex)) {
+      throw new MemberNotFoundError(`${member} is not a member of room ${room.log.roomIdHex}`)
+    }
+    return hex
+  }
+
+  private inviteCode(room: RoomRuntime): string {
+    const state = room.log.membership()
+    if (!state.inviteOnly)
+      return encodeInvite({ roomId: room.log.roomId, inviter: this.identity.publicKey })
+    if (room.meta.inviteSeed == null || state.members.get(this.selfHex)?.role === 'member') {
+      throw new RoomPermissionError(
+        'only the owner and admins hand out invites to an invite-only room',
+      )
+    }
+    return encodeInvite({
+      roomId: room.log.roomId,
+      secret: new Uint8Array(Buffer.from(room.meta.inviteSeed, 'base64')),
+      inviter: this.identity.publicKey,
+    })
+  }
+
+  private view(room: RoomRuntime, event: SignedRoomEvent): RoomMessageView {
+    return {
+      roomId: room.log.roomIdHex,
+      id: event.idHex,
+      author: event.authorHex,
+      authorPeerId: this.peerIdText(event.authorHex),
+      text: room.texts.get(event.idHex) ?? '',
+      sentAt: event.event.sentAtMs,
+      lamport: event.event.lamport,
+      mine: event.authorHex === this.selfHex,
+    }
+  }
+
+  private peerIdText(keyHex: string): string {
+    let text = this.peerIds.get(keyHex)
+    if (text == null) {
+      text = peerIdOf({ publicKey: fromHex(keyHex) }).toString()
+      this.peerIds.set(keyHex, text)
+    }
+    return text
+  }
+
+  private membersOf(room: RoomRuntime): RoomMembersChange {
+    const state = room.log.membership()
+    const order: Record<RoomRole, number> = { owner: 0, admin: 1, member: 2 }
+    const members: RoomMemberView[] = [...state.members]
+      .map(([key, record]) => ({
+        publicKey: key,
+        peerId: this.peerIdText(key),
+        role: record.role,
+        online: null,
+      }))
+      .sort((a, b) => order[a.role] - order[b.role] || a.publicKey.localeCompare(b.publicKey))
+    return { roomId: room.log.roomIdHex, name: state.name, members }
+  }
+
+  private summary(room: RoomRuntime): RoomSummary {
+    const state = room.log.membership()
+    const visible = this.visibleMessages(room)
+    const last = visible.at(-1)
+    return {
+      roomId: room.log.roomIdHex,
+      name: state.name,
+      inviteOnly: state.inviteOnly,
+      role: state.members.get(this.selfHex)?.role ?? null,
+      members: state.members.size,
+      unread: this.unreadCount(room, visible),
+      held: this.heldCount(room, visible.length),
+      lastMessage: last == null ? null : this.view(room, last),
+      lastMessageAt: last?.event.sentAtMs ?? null,
+    }
+  }
+
+  private unreadCount(room: RoomRuntime, visible: SignedRoomEvent[]): number {
+    return visible.filter(
+      (event) => event.authorHex !== this.selfHex && event.event.lamport > room.meta.readLamport,
+    ).length
+  }
+
+  /** Valid messages after we joined that cannot be shown yet (no key, or a missing link). */
+  private heldCount(room: RoomRuntime, visibleCount: number): number {
+    const since = room.log.membership().members.get(this.selfHex)?.since
+    const joinedAt = since != null ? room.log.get(since) : undefined
+    if (joinedAt == null) return 0
+    let valid = 0
+    for (const event of room.log.ordered()) {
+      if (event.event.message == null || compareEvents(event, joinedAt) < 0) continue
+      if (room.log.isValidMessage(event)) valid++
+    }
+    return Math.max(0, valid - visibleCount)
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The two ends of ROOM_SYNC_PROTOCOL on a stream: one request frame, then event frames and
+ * a done frame back. Every frame is bounded by MAX_STREAM_FRAME_SIZE, the number of event
+ * frames by the request's limit, and the whole exchange by a timeout.
+ */
+import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
+import { MAX_ROOM_SYNC_EVENTS, MAX_STREAM_FRAME_SIZE } from '../../protocol/limits.ts'
+import {
+  decodeSyncFrame,
+  decodeSyncRequest,
+  encodeSyncFrame,
+  encodeSyncRequest,
+  headsFromWire,
+  headsToWire,
+  type RoomHeadValue,
+  type RoomSyncRequest,
+  RoomSyncStatus,
+} from '../../protocol/rooms/index.ts'
+
+export interface SyncAnswer {
+  status: RoomSyncStatus
+  /** Signed events, first in the room's total order. */
+  events: Uint8Array[]
+  /** False when the limit cut the answer short. */
+  complete: boolean
+  /** The responder's heads. */
+  heads: Map<string, number>
+}
+
+export interface SyncReply {
+  status: RoomSyncStatus
+  events: Uint8Array[]
+  complete: boolean
+  heads: RoomHeadValue[]
+}
+
+/** Asks `peer` for the events beyond `request.heads`. Throws on a broken or refused stream. */
+export async function requestSync(
+  host: Pick<Libp2p, 'dialProtocol'>,
+  peer: PeerId,
+  request: Partial<RoomSyncRequest>,
+  options: AbortOptions,
+): Promise<SyncAnswer> {
+  const stream = await host.dialProtocol(peer, ROOM_SYNC_PROTOCOL, options)
+  try {
+    const lp = lpStream(stream, { maxDataLength: MAX_STREAM_FRAME_SIZE })
+    await lp.write(encodeSyncRequest(request), options)
+    const events: Uint8Array[] = []
+    const limit = Math.min(request.limit ?? MAX_ROOM_SYNC_EVENTS, MAX_ROOM_SYNC_EVENTS)
+    for (;;) {
+      const frame = decodeSyncFrame((await lp.read(options)).subarray())
+      if (frame.done) {
+        await stream.close(options)
+        return {
+          status: frame.status,
+          events,
+          complete: frame.complete,
+          heads: headsFromWire(frame.heads),
+        }
+      }
+      if (events.length >= limit) throw new Error('the peer sent more events than asked for')
+      events.push(frame.event)
+    }
+  } catch (err) {
+    stream.abort(err as Error)
+    throw err
+  }
+}
+
+/** Answers one sync request on `stream`; `respond` decides what to send. */
+export async function serveSync(
+  stream: Stream,
+  requester: Uint8Array,
+  respond: (request: RoomSyncRequest, requester: Uint8Array) => SyncReply,
+  options: AbortOptions,
+): Promise<void> {
+  const lp = lpStream(stream, { maxDataLength: MAX_STREAM_FRAME_SIZE })
+  const request = decodeSyncRequest((await lp.read(options)).subarray())
+  const reply = respond(request, requester)
+  for (const event of reply.events) {
+    await lp.write(encodeSyncFrame({ event: event as Uint8Array<ArrayBuffer> }), options)
+  }
+  await lp.write(
+    encodeSyncFrame({
+      done: true,
+      status: reply.status,
+      complete: reply.complete,
+      heads: reply.status === RoomSyncStatus.OK ? headsToWire(reply.heads) : [],
+    }),
+    options,
+  )
+  await stream.close(options)
+}
