@@ -189,6 +189,24 @@ describe('abuse controls', () => {
   })
 })
 
+describe('hostile input', () => {
+  it('answers a malformed request with a typed failure and keeps serving', async () => {
+    const { target, registry } = await directoryRelay()
+    const mallory = await claimant()
+    const channel = await mallory.client.open(target)
+    // A 3-byte frame that is not a DirectoryRequest.
+    channel.stream.send(Uint8Array.of(3, 0xff, 0xff, 0xff))
+    await expect(channel.receive()).rejects.toMatchObject({ name: 'DirectoryRequestError' })
+    const empty = await mallory.client.open(target)
+    await empty.send({})
+    await expect(empty.receive()).rejects.toMatchObject({ name: 'DirectoryRequestError' })
+    expect((await mallory.client.register(target, 'mallory')).name).toBe('mallory')
+    expect(await registry.metrics()).toContain(
+      'tokenim_directory_rejections_total{reason="bad-request"} 2',
+    )
+  })
+})
+
 describe('expiry', () => {
   it('reports an expired name as expired, frees it after the grace period, and releases on request', async () => {
     const { target } = await directoryRelay({ nameTtl: 10 * DAY }, { graceMs: 5 * DAY })
