@@ -42,6 +42,12 @@ export interface DirectMessagesInit {
   giveUpAfterMs?: number
   /** @default 10000 */
   dialTimeoutMs?: number
+  /**
+   * Sync every write to disk before acting on it (acks, receipts, events). Only simulations
+   * and benchmarks turn it off: a crash could then lose messages already acknowledged.
+   * @default true
+   */
+  syncWrites?: boolean
   /** Called for every bad frame, with the peer's running total. */
   onPenalty?: (peerId: string, reason: string, total: number) => void
 }
@@ -112,6 +118,7 @@ export class DirectMessages {
       ackTimeoutMs: init.ackTimeoutMs,
       maxHeldPerConversation: init.maxHeldPerConversation,
       giveUpAfterMs: init.giveUpAfterMs,
+      syncWrites: init.syncWrites,
     })
     channels = new DmChannels({
       host: components.host,

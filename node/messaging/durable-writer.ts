@@ -9,6 +9,7 @@ import type { AppLevel } from '../storage.ts'
 export type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
 
 const SYNC = { sync: true } as unknown as Record<string, never>
+const NO_SYNC = { sync: false } as unknown as Record<string, never>
 
 interface Pending {
   ops: BatchOp[]
@@ -18,11 +19,14 @@ interface Pending {
 
 export class DurableWriter {
   readonly #db: AppLevel
+  readonly #options: Record<string, never>
   #queue: Pending[] = []
   #flushing = false
 
-  constructor(db: AppLevel) {
+  /** `sync: false` only for simulations and benchmarks: a crash can then lose acked writes. */
+  constructor(db: AppLevel, { sync = true }: { sync?: boolean } = {}) {
     this.#db = db
+    this.#options = sync ? SYNC : NO_SYNC
   }
 
   /** Resolves once `ops` are applied atomically and synced to disk. */

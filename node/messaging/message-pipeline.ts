@@ -103,6 +103,12 @@ export interface MessagePipelineInit {
   giveUpAfterMs?: number
   /** @default 10000 */
   bundleRetryMs?: number
+  /**
+   * Sync every write to disk before acting on it. Only simulations and benchmarks turn this
+   * off: a crash could then lose messages already acknowledged.
+   * @default true
+   */
+  syncWrites?: boolean
 }
 
 /** Why a message is shown as failed. */
@@ -131,7 +137,7 @@ export class MessagePipeline {
     this.#init = init
     this.#store = new MessageStore(init.db)
     this.#sessions = new SessionStore(init.db, init.identity)
-    this.#writer = new DurableWriter(init.db)
+    this.#writer = new DurableWriter(init.db, { sync: init.syncWrites ?? true })
     this.#myKey = init.identity.publicKey
   }
 
@@ -201,13 +207,7 @@ export class MessagePipeline {
       const messageId = randomBytes(16)
       const id = hex(messageId)
       const seq = conversation.nextOutSeq
-      // Our texts still in the outbox are the only lower seqs the peer may yet receive.
-      const resolvedBelow = Math.min(
-        seq,
-        ...[...lane.outbox.values()]
-          .filter((item) => item.entry.kind === 'text')
-          .map((item) => item.entry.seq),
-      )
+      const resolvedBelow = lowestPendingSeq(lane) ?? seq
       const content = encodeInnerMessage({
         kind: 'text',
         messageId,
@@ -1004,6 +1004,17 @@ export class MessagePipeline {
   #checkRunning(): void {
     if (this.#stopped) throw new MessagingStoppedError('messaging is stopped; start the node again')
   }
+}
+
+/**
+ * Our texts still in the outbox are the only lower seqs the peer may yet receive. The outbox
+ * iterates in send order and seqs grow with it, so the first text is the lowest.
+ */
+function lowestPendingSeq(lane: PeerLane): number | undefined {
+  for (const item of lane.outbox.values()) {
+    if (item.entry.kind === 'text') return item.entry.seq
+  }
+  return undefined
 }
 
 function view(peerId: string, record: HistoryRecord): MessageView {

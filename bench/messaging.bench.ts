@@ -1,0 +1,234 @@
+/**
+ * 1:1 messaging between two online nodes on loopback TCP, beside a raw libp2p stream on the
+ * same kind of connection carrying the same 200-byte payload:
+ * - latency: send until the sender sees `delivered` (encrypt, store, send, decrypt, store,
+ *   ack, store the state), against a raw echo round trip;
+ * - throughput: messages one pair takes from `send` to `delivered`, against one-way frames
+ *   on one raw stream.
+ * Each is measured with synced writes (the default: on disk before anything acts on it) and
+ * without (what simulations use), so the cost of durability shows on its own.
+ */
+import { join } from 'node:path'
+import { lpStream } from '@libp2p/utils'
+import { createHost, type Host } from '../node/host.ts'
+import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../node/identity/index.ts'
+import { DirectMessages } from '../node/messaging/index.ts'
+import { openStorage, type Storage } from '../node/storage.ts'
+import type { MessageStateChange } from '../protocol/local-api.ts'
+import { makeTempDir } from '../test/helpers/temp-dir.ts'
+import { BundleDirectory } from '../test/integration/messaging-peers.ts'
+import type { Benchmark, BenchmarkFigure } from './measure.ts'
+
+const PAYLOAD = 'x'.repeat(200)
+const LATENCY_SAMPLES = Number(process.env.TOKENIM_BENCH_DM_SAMPLES ?? 400)
+const THROUGHPUT_MESSAGES = Number(process.env.TOKENIM_BENCH_DM_MESSAGES ?? 3000)
+const ECHO_PROTOCOL = '/tokenim-bench/echo/1.0.0'
+const SINK_PROTOCOL = '/tokenim-bench/sink/1.0.0'
+
+interface BenchPeer {
+  identity: Identity
+  host: Host
+  storage: Storage
+  messages: DirectMessages
+  delivered: Set<string>
+  waiters: Map<string, () => void>
+  onDelivered?: () => void
+  stop(): Promise<void>
+}
+
+async function startPeer(directory: BundleDirectory, syncWrites: boolean): Promise<BenchPeer> {
+  const identity = generateIdentity()
+  const dir = await makeTempDir('tokenim-bench-dm-')
+  const storage = await openStorage(join(dir.path, 'db'))
+  const host = await createHost({
+    privateKey: toLibp2pPrivateKey(identity),
+    datastore: storage.datastore,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    dhtServer: false,
+    allowPrivateAddresses: true,
+  })
+  await host.start()
+  const peer: BenchPeer = {
+    identity,
+    host,
+    storage,
+    messages: new DirectMessages(
+      {
+        host,
+        db: storage.sublevel('messaging'),
+        identity,
+        prekeys: directory.prekeysFor(identity),
+        emit: (type: string, data: unknown) => {
+          const change = data as MessageStateChange
+          if (type !== 'message:state' || change.state !== 'delivered') return
+          peer.delivered.add(change.id)
+          peer.waiters.get(change.id)?.()
+          peer.onDelivered?.()
+        },
+      },
+      { syncWrites, ackTimeoutMs: 60_000 },
+    ),
+    delivered: new Set(),
+    waiters: new Map(),
+    stop: async () => {
+      await peer.messages.stop()
+      await host.stop()
+      await storage.close()
+      await dir.remove()
+    },
+  }
+  await peer.messages.start()
+  return peer
+}
+
+async function sendDelivered(alice: BenchPeer, bob: BenchPeer): Promise<void> {
+  const { id } = await alice.messages.send(hexOf(bob.identity.publicKey), PAYLOAD)
+  if (!alice.delivered.has(id)) {
+    await new Promise<void>((resolve) => alice.waiters.set(id, resolve))
+    alice.waiters.delete(id)
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]
+}
+
+async function messagingLatency(alice: BenchPeer, bob: BenchPeer): Promise<number[]> {
+  for (let i = 0; i < 30; i++) await sendDelivered(alice, bob)
+  const samples: number[] = []
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const start = performance.now()
+    await sendDelivered(alice, bob)
+    samples.push(performance.now() - start)
+  }
+  return samples.sort((a, b) => a - b)
+}
+
+/** Messages per second from the first `send` to the last `delivered`. */
+async function messagingThroughput(alice: BenchPeer, bob: BenchPeer): Promise<number> {
+  const target = alice.delivered.size + THROUGHPUT_MESSAGES
+  const allDelivered = new Promise<void>((resolve) => {
+    alice.onDelivered = () => {
+      if (alice.delivered.size >= target) resolve()
+    }
+  })
+  const start = performance.now()
+  const sends: Array<Promise<unknown>> = []
+  for (let i = 0; i < THROUGHPUT_MESSAGES; i++) {
+    sends.push(alice.messages.send(hexOf(bob.identity.publicKey), PAYLOAD))
+  }
+  await Promise.all(sends)
+  await allDelivered
+  alice.onDelivered = undefined
+  return (THROUGHPUT_MESSAGES / (performance.now() - start)) * 1000
+}
+
+async function rawEcho(alice: BenchPeer, bob: BenchPeer): Promise<number[]> {
+  await bob.host.handle(ECHO_PROTOCOL, async (stream) => {
+    const lp = lpStream(stream, { maxDataLength: 4096 })
+    for (;;) {
+      try {
+        await lp.write(await lp.read())
+      } catch {
+        return
+      }
+    }
+  })
+  const stream = await alice.host.dialProtocol(bob.host.peerId, ECHO_PROTOCOL)
+  const lp = lpStream(stream, { maxDataLength: 4096 })
+  const payload = new TextEncoder().encode(PAYLOAD)
+  for (let i = 0; i < 30; i++) {
+    await lp.write(payload)
+    await lp.read()
+  }
+  const samples: number[] = []
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const start = performance.now()
+    await lp.write(payload)
+    await lp.read()
+    samples.push(performance.now() - start)
+  }
+  stream.abort(new Error('done'))
+  return samples.sort((a, b) => a - b)
+}
+
+async function rawOneWay(alice: BenchPeer, bob: BenchPeer): Promise<number> {
+  let received = 0
+  let finished: () => void = () => {}
+  const done = new Promise<void>((resolve) => {
+    finished = resolve
+  })
+  await bob.host.handle(SINK_PROTOCOL, async (stream) => {
+    const lp = lpStream(stream, { maxDataLength: 4096 })
+    for (;;) {
+      try {
+        await lp.read()
+      } catch {
+        return
+      }
+      if (++received === THROUGHPUT_MESSAGES) {
+        await lp.write(new Uint8Array([1]))
+        finished()
+      }
+    }
+  })
+  const stream = await alice.host.dialProtocol(bob.host.peerId, SINK_PROTOCOL)
+  const lp = lpStream(stream, { maxDataLength: 4096 })
+  const payload = new TextEncoder().encode(PAYLOAD)
+  const start = performance.now()
+  for (let i = 0; i < THROUGHPUT_MESSAGES; i++) await lp.write(payload)
+  await lp.read()
+  await done
+  const rate = (THROUGHPUT_MESSAGES / (performance.now() - start)) * 1000
+  stream.abort(new Error('done'))
+  return rate
+}
+
+async function pair(syncWrites: boolean): Promise<[BenchPeer, BenchPeer]> {
+  const directory = new BundleDirectory()
+  const alice = await startPeer(directory, syncWrites)
+  const bob = await startPeer(directory, syncWrites)
+  await alice.host.dial(bob.host.getMultiaddrs()[0])
+  return [alice, bob]
+}
+
+const benchmark: Benchmark = {
+  name: 'messaging',
+  async run() {
+    const figures: BenchmarkFigure[] = []
+    for (const syncWrites of [true, false]) {
+      const [alice, bob] = await pair(syncWrites)
+      try {
+        const label = syncWrites ? 'synced writes' : 'unsynced writes'
+        const echo = await rawEcho(alice, bob)
+        const latency = await messagingLatency(alice, bob)
+        for (const p of [50, 99]) {
+          figures.push({
+            name: `1:1 send to delivered p${p}, 200 B, TCP (${label})`,
+            value: percentile(latency, p),
+            unit: 'ms',
+            baseline: { name: `raw stream echo p${p}`, value: percentile(echo, p) },
+          })
+        }
+        const raw = await rawOneWay(alice, bob)
+        const rate = await messagingThroughput(alice, bob)
+        figures.push({
+          name: `1:1 messages/s one pair, encrypt..ack (${label})`,
+          value: rate,
+          unit: 'msg/s',
+          baseline: { name: 'raw one-way frames/s, one stream', value: raw },
+        })
+      } finally {
+        await alice.stop()
+        await bob.stop()
+      }
+    }
+    return figures
+  },
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex')
+}
+
+export default benchmark
