@@ -117,6 +117,9 @@ describe('username directory, two relays and four nodes', () => {
       `alice@${relay1.peerId}`,
     ])
     await alicePublished
+    const metrics = await (await fetch(relay1.status().metricsUrl!)).text()
+    expect(metrics).toContain('tokenim_directory_registrations_total 1')
+    expect(metrics).toContain('tokenim_directory_rejections_total{reason="taken"} 3')
   })
 
   it('looks names up verified, on whichever relay holds them', async () => {
