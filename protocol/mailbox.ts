@@ -113,6 +113,7 @@ const INBOX_SEAL_BODY_INFO = 'tokenim inbox seal body v1'
 /** Each seal key encrypts once (it depends on a fresh ephemeral key), so a fixed nonce is safe. */
 const SINGLE_USE_NONCE = new Uint8Array(AEAD_NONCE_LENGTH)
 const EMPTY = new Uint8Array(0)
+const DIGEST_LENGTH = 32
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -350,6 +351,8 @@ export interface TombstoneInit {
   expiresMs: number
   /** Inbox slots: the slot's place; the signer must be the inbox owner. */
   inbox?: { epoch: number; index: number }
+  /** `recordDigest` of the deposit record read and cleared, when known. */
+  clearedDigest?: Uint8Array
 }
 
 /**
@@ -363,6 +366,7 @@ export function createTombstoneRecord(signer: Ed25519KeyPair, init: TombstoneIni
     expiresMs: init.expiresMs,
     inboxEpoch: init.inbox?.epoch ?? 0,
     inboxIndex: init.inbox?.index ?? 0,
+    clearedDigest: init.clearedDigest ?? EMPTY,
   } as MailboxTombstone
   return signEntry(signer, { tombstone })
 }
@@ -417,6 +421,9 @@ export function validateMailboxRecord(
   if (entry.tombstone != null && entry.deposit == null) {
     const tombstone = entry.tombstone
     checkSlotKey(tombstone.slotPublicKey, digest)
+    if (tombstone.clearedDigest.length !== 0 && tombstone.clearedDigest.length !== DIGEST_LENGTH) {
+      throw new MalformedMessageError('a tombstone names its cleared deposit by a 32-byte digest')
+    }
     if (namespace === INBOX_DHT_NAMESPACE) {
       checkInboxOwner(tombstone, opened.publicKey)
     } else if (
@@ -475,6 +482,11 @@ export function mailboxRecordMayReplace(
   }
   if (storedRecord.kind === 'tombstone') return false
   return validateMailboxRecord(key, incoming, nowMs).kind === 'tombstone'
+}
+
+/** SHA-256 of a signed record: how a tombstone names the deposit it clears. */
+export function recordDigest(record: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(record).digest())
 }
 
 /** `/tokenim-prekeys/<hex sha256(identity key)>`, as bytes. */

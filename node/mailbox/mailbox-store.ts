@@ -56,6 +56,8 @@ export interface CollectedSlot {
   sequence?: number
   inboxEpoch?: number
   inboxIndex?: number
+  /** recordDigest of the deposit returned, base64: the tombstone names it. */
+  digest: string
 }
 
 export interface PendingTombstone {

@@ -21,12 +21,14 @@ import {
   MAX_CLOCK_SKEW_MS,
   type MailboxDeposit,
   type MailboxSlot,
+  type MailboxTombstone,
   type OpenedMailboxRecord,
   openInboxEnvelope,
   openSlotPayload,
   type PairwiseSlot,
   pairwiseSecret,
   pairwiseSlot,
+  recordDigest,
   sealInboxEnvelope,
   sealSlotPayload,
   validateMailboxRecord,
@@ -161,8 +163,8 @@ interface InboxClaim {
 
 type SlotRead =
   | { kind: 'empty' }
-  | { kind: 'tombstone' }
-  | { kind: 'deposit'; deposits: MailboxDeposit[] }
+  | { kind: 'tombstone'; tombstones: MailboxTombstone[] }
+  | { kind: 'deposit'; deposit: MailboxDeposit; record: Uint8Array }
 
 const DEFAULTS = {
   replicas: 3,
@@ -458,8 +460,16 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     const record = fromBase64(deposit.record)
     const { answers } = await this.#getQueued(key, options)
     const now = this.#clock()
-    const opened = answers.map((answer) => tryValidate(key, answer.value, now))
-    if (opened.some((entry) => entry?.kind === 'tombstone')) {
+    const tombstones = answers.flatMap((answer) => {
+      const opened = tryValidate(key, answer.value, now)
+      return opened?.kind === 'tombstone' ? [opened.tombstone] : []
+    })
+    if (tombstones.length > 0) {
+      if (deposit.kind === 'inbox' && tombstones.every((t) => clearedOther(t, record))) {
+        // The recipient cleared another writer's deposit in this slot, never ours.
+        await this.#moveInboxDeposit(deposit, options)
+        return
+      }
       await this.#store.deleteOutgoing(deposit.handle)
       this.safeDispatchEvent('mailbox:collected', { detail: { slotId: deposit.handle, recipient } })
       return
@@ -572,12 +582,18 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     const now = this.#clock()
     const epoch = inboxEpoch(now)
     const expiresMs = Math.min(deadlineMs, inboxEpochReadUntil(epoch))
-    for (let index = 0; index < INBOX_SLOTS_PER_EPOCH; index++) {
-      const slot = inboxSlot(recipient, epoch, index)
-      if ((await this.#readSlot(slot, options)).kind !== 'empty') continue
-      const record = createDepositRecord(slot.keyPair, payload, { createdMs: now, expiresMs })
-      const outcome = await this.#putQueued(slot.dhtKey, record, options)
-      if (outcome.confirmed > 0) return { slot, record, expiresMs, outcome }
+    const batch = this.#options.inboxLookahead
+    for (let first = 0; first < INBOX_SLOTS_PER_EPOCH; first += batch) {
+      const slots = Array.from({ length: Math.min(batch, INBOX_SLOTS_PER_EPOCH - first) }, (_, i) =>
+        inboxSlot(recipient, epoch, first + i),
+      )
+      const reads = await Promise.all(slots.map((slot) => this.#readSlot(slot, options)))
+      for (const [i, slot] of slots.entries()) {
+        if (reads[i].kind !== 'empty') continue
+        const record = createDepositRecord(slot.keyPair, payload, { createdMs: now, expiresMs })
+        const outcome = await this.#putQueued(slot.dhtKey, record, options)
+        if (outcome.confirmed > 0) return { slot, record, expiresMs, outcome }
+      }
     }
     throw new InboxFullError()
   }
@@ -613,14 +629,15 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     for (const { n, slot, read } of reads) {
       if (read.kind === 'tombstone') tombstoned.push(n)
       if (read.kind !== 'deposit') continue
-      for (const deposit of read.deposits) {
-        try {
-          const envelope = openSlotPayload(slot, deposit.payload)
-          found.push({ slotId: slot.slotId, source: 'pairwise', sender, envelope })
-          collected.push([slot.slotId, { kind: 'pairwise', sender: senderHex, sequence: n }])
-        } catch (err) {
-          this.#log.error('slot %s of %s does not decrypt: %e', slot.slotId, senderHex, err)
-        }
+      try {
+        const envelope = openSlotPayload(slot, read.deposit.payload)
+        found.push({ slotId: slot.slotId, source: 'pairwise', sender, envelope })
+        collected.push([
+          slot.slotId,
+          { kind: 'pairwise', sender: senderHex, sequence: n, digest: digestOf(read.record) },
+        ])
+      } catch (err) {
+        this.#log.error('slot %s of %s does not decrypt: %e', slot.slotId, senderHex, err)
       }
     }
     if (collected.length > 0) await this.#store.putCollected(collected)
@@ -661,18 +678,22 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     const collected: Array<[string, CollectedSlot]> = []
     for (const { slot, read } of reads) {
       if (read.kind !== 'deposit') continue
-      for (const deposit of read.deposits) {
-        try {
-          const { sender, envelope } = openInboxEnvelope(this.#identity, deposit.payload)
-          found.push({ slotId: slot.slotId, source: 'inbox', sender, envelope })
-          collected.push([
-            slot.slotId,
-            { kind: 'inbox', sender: hex(sender), inboxEpoch: slot.epoch, inboxIndex: slot.index },
-          ])
-        } catch (err) {
-          // Anyone can write an inbox slot; what does not open is noise, left to expire.
-          this.#log('inbox slot %s holds no envelope for us: %e', slot.slotId, err)
-        }
+      try {
+        const { sender, envelope } = openInboxEnvelope(this.#identity, read.deposit.payload)
+        found.push({ slotId: slot.slotId, source: 'inbox', sender, envelope })
+        collected.push([
+          slot.slotId,
+          {
+            kind: 'inbox',
+            sender: hex(sender),
+            inboxEpoch: slot.epoch,
+            inboxIndex: slot.index,
+            digest: digestOf(read.record),
+          },
+        ])
+      } catch (err) {
+        // Anyone can write an inbox slot; what does not open is noise, left to expire.
+        this.#log('inbox slot %s holds no envelope for us: %e', slot.slotId, err)
       }
     }
     if (collected.length > 0) await this.#store.putCollected(collected)
@@ -720,20 +741,40 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     }
   }
 
+  /**
+   * What a slot holds: any tombstone wins. Otherwise one deposit, so a slot never yields
+   * more than one envelope: peers can disagree when one stored a later write the others
+   * refused, so take the deposit most of them hold, then the earliest.
+   */
   async #readSlot(slot: MailboxSlot, options: AbortOptions): Promise<SlotRead> {
     const { answers, best } = await this.#getQueued(slot.dhtKey, options)
     const values = answers.map((answer) => answer.value)
     if (best != null) values.push(best)
     const now = this.#clock()
-    const deposits = new Map<string, MailboxDeposit>()
+    const tombstones: MailboxTombstone[] = []
+    const deposits = new Map<
+      string,
+      { record: Uint8Array; deposit: MailboxDeposit; holders: number }
+    >()
     for (const value of values) {
       const opened = tryValidate(slot.dhtKey, value, now)
-      if (opened?.kind === 'tombstone') return { kind: 'tombstone' }
-      if (opened?.kind === 'deposit') deposits.set(base64(value), opened.deposit)
+      if (opened?.kind === 'tombstone') tombstones.push(opened.tombstone)
+      if (opened?.kind !== 'deposit') continue
+      const key = base64(value)
+      const entry = deposits.get(key) ?? { record: value, deposit: opened.deposit, holders: 0 }
+      entry.holders++
+      deposits.set(key, entry)
     }
-    return deposits.size === 0
+    if (tombstones.length > 0) return { kind: 'tombstone', tombstones }
+    const [chosen] = [...deposits.values()].sort(
+      (a, b) =>
+        b.holders - a.holders ||
+        a.deposit.createdMs - b.deposit.createdMs ||
+        Buffer.compare(a.record, b.record),
+    )
+    return chosen == null
       ? { kind: 'empty' }
-      : { kind: 'deposit', deposits: [...deposits.values()] }
+      : { kind: 'deposit', deposit: chosen.deposit, record: chosen.record }
   }
 
   /**
@@ -785,6 +826,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
         slotPublicKey: slot.keyPair.publicKey,
         tombstonedMs: now,
         expiresMs,
+        clearedDigest: fromBase64(collected.digest),
       })
       return { record: base64(record), expiresMs }
     }
@@ -802,6 +844,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       tombstonedMs: now,
       expiresMs,
       inbox: { epoch, index },
+      clearedDigest: fromBase64(collected.digest),
     })
     return { record: base64(record), expiresMs }
   }
@@ -919,6 +962,18 @@ export function advanceCursor(cursor: SenderCursor, nowMs: number): SenderCursor
   const value: SenderCursor = { next, acked: [...acked].sort((a, b) => a - b) }
   if (gapSinceMs != null) value.gapSinceMs = gapSinceMs
   return value
+}
+
+/** A tombstone that names the deposit it cleared, and names another one than `record`. */
+function clearedOther(tombstone: MailboxTombstone, record: Uint8Array): boolean {
+  return (
+    tombstone.clearedDigest.length > 0 &&
+    Buffer.compare(tombstone.clearedDigest, recordDigest(record)) !== 0
+  )
+}
+
+function digestOf(record: Uint8Array): string {
+  return base64(recordDigest(record))
 }
 
 function tryValidate(

@@ -153,6 +153,11 @@ export namespace MailboxEntry {
     value: number
   }
 
+  export interface MailboxEntryTombstoneClearedDigestFieldEvent {
+    field: '$.tombstone.clearedDigest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<MailboxEntry>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, MailboxEntry.codec())
   }
@@ -177,6 +182,7 @@ export namespace MailboxEntry {
     | MailboxEntryTombstoneExpiresMsFieldEvent
     | MailboxEntryTombstoneInboxEpochFieldEvent
     | MailboxEntryTombstoneInboxIndexFieldEvent
+    | MailboxEntryTombstoneClearedDigestFieldEvent
   > {
     return streamMessage(buf, MailboxEntry.codec(), opts)
   }
@@ -361,6 +367,7 @@ export interface MailboxTombstone {
   expiresMs: number
   inboxEpoch: number
   inboxIndex: number
+  clearedDigest: Uint8Array<ArrayBuffer>
 }
 
 export namespace MailboxTombstone {
@@ -399,6 +406,11 @@ export namespace MailboxTombstone {
             w.uint32(obj.inboxIndex)
           }
 
+          if (obj.clearedDigest != null && obj.clearedDigest.byteLength > 0) {
+            w.uint32(50)
+            w.bytes(obj.clearedDigest)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -410,6 +422,7 @@ export namespace MailboxTombstone {
             expiresMs: 0,
             inboxEpoch: 0,
             inboxIndex: 0,
+            clearedDigest: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -436,6 +449,10 @@ export namespace MailboxTombstone {
               }
               case 5: {
                 obj.inboxIndex = reader.uint32()
+                break
+              }
+              case 6: {
+                obj.clearedDigest = reader.bytes()
                 break
               }
               default: {
@@ -489,6 +506,13 @@ export namespace MailboxTombstone {
                 }
                 break
               }
+              case 6: {
+                yield {
+                  field: `${prefix}.clearedDigest`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -527,6 +551,11 @@ export namespace MailboxTombstone {
     value: number
   }
 
+  export interface MailboxTombstoneClearedDigestFieldEvent {
+    field: '$.clearedDigest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<MailboxTombstone>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, MailboxTombstone.codec())
   }
@@ -547,6 +576,7 @@ export namespace MailboxTombstone {
     | MailboxTombstoneExpiresMsFieldEvent
     | MailboxTombstoneInboxEpochFieldEvent
     | MailboxTombstoneInboxIndexFieldEvent
+    | MailboxTombstoneClearedDigestFieldEvent
   > {
     return streamMessage(buf, MailboxTombstone.codec(), opts)
   }

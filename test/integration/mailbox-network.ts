@@ -97,7 +97,7 @@ export function routingTableFilled(host: Host, size: number, timeoutMs = 20_000)
 export async function connectPeers(
   servers: DhtPeer[],
   clients: DhtPeer[] = [],
-  degree = servers.length - 1,
+  degree = servers.length,
 ): Promise<void> {
   const links = new Map<DhtPeer, Set<DhtPeer>>()
   const link = (a: DhtPeer, b: DhtPeer) => {
