@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_DM_TEXT_SIZE, MAX_STREAM_FRAME_SIZE } from '../../protocol/limits.ts'
+import {
+  DmAckStatus,
+  type DmEnvelope,
+  decodeDmFrame,
+  decodeEnvelope,
+  decodeInnerMessage,
+  encodeDmFrame,
+  encodeEnvelope,
+  encodeInnerMessage,
+  type InnerMessage,
+  isPreferredInitiator,
+  isStateAdvance,
+} from '../../protocol/messaging.ts'
+import { DmContent, DmContentKind, DmFrame } from '../../protocol/proto/dm.ts'
+
+const id = new Uint8Array(16).fill(3)
+
+function envelope(overrides: Partial<DmEnvelope> = {}): DmEnvelope {
+  return {
+    messageId: id,
+    sender: new Uint8Array(32).fill(1),
+    header: new Uint8Array(42).fill(2),
+    ciphertext: new Uint8Array(40).fill(4),
+    ...overrides,
+  } as DmEnvelope
+}
+
+function thrownName(fn: () => unknown): string | undefined {
+  try {
+    fn()
+  } catch (err) {
+    return (err as Error).name
+  }
+  return undefined
+}
+
+describe('DM frames and envelopes', () => {
+  it('round-trips an envelope frame and an ack frame', () => {
+    const frame = decodeDmFrame(encodeDmFrame({ envelope: envelope() }))
+    expect(frame.envelope?.messageId).toEqual(id)
+    const ack = decodeDmFrame(
+      encodeDmFrame({ ack: { messageId: id, status: DmAckStatus.DUPLICATE, reason: '' } }),
+    )
+    expect(ack.ack?.status).toBe(DmAckStatus.DUPLICATE)
+    expect(decodeEnvelope(encodeEnvelope(envelope())).sender).toEqual(new Uint8Array(32).fill(1))
+  })
+
+  it('refuses frames with neither or both parts, and bad field sizes', () => {
+    expect(thrownName(() => decodeDmFrame(DmFrame.encode({})))).toBe('MalformedMessageError')
+    const both = DmFrame.encode({
+      envelope: envelope(),
+      ack: { messageId: id, status: DmAckStatus.STORED, reason: '' },
+    } as DmFrame)
+    expect(thrownName(() => decodeDmFrame(both))).toBe('MalformedMessageError')
+    for (const bad of [
+      { messageId: new Uint8Array(15) },
+      { sender: new Uint8Array(31) },
+      { header: new Uint8Array(10) },
+      { header: new Uint8Array(200) },
+      { ciphertext: new Uint8Array(8) },
+    ]) {
+      const bytes = DmFrame.encode({ envelope: envelope(bad as Partial<DmEnvelope>) } as DmFrame)
+      expect(thrownName(() => decodeDmFrame(bytes))).toBe('MalformedMessageError')
+    }
+    expect(thrownName(() => decodeDmFrame(new Uint8Array(MAX_STREAM_FRAME_SIZE + 1)))).toBe(
+      'OversizedMessageError',
+    )
+    expect(thrownName(() => decodeDmFrame(Uint8Array.of(0xff, 0xff, 0xff)))).toBe(
+      'MalformedMessageError',
+    )
+  })
+})
+
+describe('inner messages', () => {
+  it('round-trips texts and both receipt kinds', () => {
+    const text = {
+      kind: 'text',
+      messageId: id,
+      seq: 4,
+      sentAtMs: 1234,
+      text: 'hé',
+      resolvedBelow: 2,
+    } as const
+    expect(decodeInnerMessage(encodeInnerMessage(text))).toEqual(text)
+    const delivered: InnerMessage = {
+      kind: 'receipt',
+      type: 'delivered',
+      messageId: id,
+      messageIds: [id, id],
+    }
+    expect(decodeInnerMessage(encodeInnerMessage(delivered))).toEqual(delivered)
+    const read = { kind: 'receipt', type: 'read', messageId: id, readUpToSeq: 9 } as const
+    expect(decodeInnerMessage(encodeInnerMessage(read))).toEqual(read)
+  })
+
+  it('refuses texts over the limit, seq 0, impossible resolved_below and mixed kinds', () => {
+    const base = { kind: 'text', messageId: id, seq: 1, sentAtMs: 1, resolvedBelow: 1 } as const
+    expect(() => encodeInnerMessage({ ...base, text: 'x'.repeat(MAX_DM_TEXT_SIZE) })).not.toThrow()
+    expect(
+      thrownName(() => encodeInnerMessage({ ...base, text: 'x'.repeat(MAX_DM_TEXT_SIZE + 1) })),
+    ).toBe('MalformedMessageError')
+    const raw = (content: Partial<DmContent>) =>
+      thrownName(() => decodeInnerMessage(DmContent.encode({ messageId: id, ...content })))
+    expect(raw({ kind: DmContentKind.TEXT, seq: 0, resolvedBelow: 0 })).toBe(
+      'MalformedMessageError',
+    )
+    expect(raw({ kind: DmContentKind.TEXT, seq: 2, resolvedBelow: 3 })).toBe(
+      'MalformedMessageError',
+    )
+    expect(raw({ kind: DmContentKind.RECEIPT, seq: 1 })).toBe('MalformedMessageError')
+    expect(raw({ kind: DmContentKind.RECEIPT })).toBe('MalformedMessageError')
+  })
+})
+
+describe('rules', () => {
+  it('prefers the smaller initiator key, the same way on both ends', () => {
+    const a = Uint8Array.of(1, 2, 3)
+    const b = Uint8Array.of(1, 3, 0)
+    expect(isPreferredInitiator(a, b)).toBe(true)
+    expect(isPreferredInitiator(b, a)).toBe(false)
+  })
+
+  it('only moves delivery states forward', () => {
+    expect(isStateAdvance('queued', 'stored')).toBe(true)
+    expect(isStateAdvance('delivered', 'stored')).toBe(false)
+    expect(isStateAdvance('read', 'delivered')).toBe(false)
+    expect(isStateAdvance('stored', 'failed')).toBe(true)
+    expect(isStateAdvance('delivered', 'failed')).toBe(false)
+    expect(isStateAdvance('failed', 'delivered')).toBe(true)
+  })
+})
