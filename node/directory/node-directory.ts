@@ -104,11 +104,8 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
 
   async start(): Promise<void> {
     this.running = true
-    for (const [relay, registration] of await this.registrations()) {
-      const record = openNameRecord(Buffer.from(registration.record, 'base64'), {
-        allowExpired: true,
-      })
-      await this.rememberAddresses(relay, registration.relayAddresses)
+    for (const { relay, record, addresses } of await this.ownNames()) {
+      await this.rememberAddresses(relay, addresses)
       this.scheduleRenewal(relay, record)
     }
     await this.session.start()
@@ -335,13 +332,20 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
     return [...ordered.values()]
   }
 
-  private async ownNames(): Promise<Array<{ relay: string; record: NameRecordFields }>> {
-    const own: Array<{ relay: string; record: NameRecordFields }> = []
+  /** This node's registrations; one that no longer verifies is logged and skipped, not fatal. */
+  private async ownNames(): Promise<
+    Array<{ relay: string; record: NameRecordFields; addresses: string[] }>
+  > {
+    const own: Array<{ relay: string; record: NameRecordFields; addresses: string[] }> = []
     for (const [relay, registration] of await this.registrations()) {
-      own.push({
-        relay,
-        record: openNameRecord(Buffer.from(registration.record, 'base64'), { allowExpired: true }),
-      })
+      try {
+        const record = openNameRecord(Buffer.from(registration.record, 'base64'), {
+          allowExpired: true,
+        })
+        own.push({ relay, record, addresses: registration.relayAddresses })
+      } catch (err) {
+        this.init.log.error('ignoring the stored registration on %s - %e', relay, err)
+      }
     }
     return own
   }
@@ -353,10 +357,14 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
       gte: REGISTRATION_PREFIX,
       lt: `${REGISTRATION_PREFIX}\uffff`,
     })) {
-      entries.push([
-        key.slice(REGISTRATION_PREFIX.length),
-        JSON.parse(decoder.decode(value)) as Registration,
-      ])
+      try {
+        entries.push([
+          key.slice(REGISTRATION_PREFIX.length),
+          JSON.parse(decoder.decode(value)) as Registration,
+        ])
+      } catch (err) {
+        this.init.log.error('ignoring an unreadable stored registration %s - %e', key, err)
+      }
     }
     return entries
   }
