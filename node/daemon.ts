@@ -186,6 +186,11 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       api: this.api,
     })
     await node.start()
+    if (this.stopping != null) {
+      // Ctrl+C arrived while the node was starting: it must not outlive the daemon.
+      await node.stop('the daemon stopped while the node was starting')
+      throw new ApiError(409, 'Stopping', 'the node is stopping')
+    }
     node.addEventListener('stopped', (evt) => void this.stop(evt.detail.reason))
     this.nodeInstance = node
     this.safeDispatchEvent('running', { detail: node })
