@@ -48,7 +48,7 @@ export class DurableWriter {
         // classic-level honours `sync` (through sublevels too); abstract-level's types omit it.
         await this.#db.batch(
           batch.flatMap((pending) => pending.ops),
-          SYNC,
+          this.#options,
         )
         for (const pending of batch) pending.resolve()
       } catch (err) {

@@ -42,6 +42,7 @@ import {
   type ReceiptContent,
   textSize,
 } from '../../protocol/messaging.ts'
+import type { PrekeyBundle } from '../../protocol/session/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { type BatchOp, DurableWriter } from './durable-writer.ts'
@@ -218,7 +219,7 @@ export class MessagePipeline {
       })
       const index = conversation.nextIndex
       const item = this.#newOutboxItem(conversation, id, 'text', seq, index, content, now)
-      await this.#encrypt(lane, tx, state, item)
+      this.#encrypt(lane, tx, state, item)
       conversation.nextOutSeq++
       conversation.nextIndex++
       conversation.lastActivity = now
@@ -267,8 +268,10 @@ export class MessagePipeline {
             for (const item of expired) await this.#fail(lane, tx, item, FailureReason.expired)
             for (const item of unencrypted) {
               if (!lane.outbox.has(item.entry.id) || item.envelope != null) continue
-              await this.#encrypt(lane, tx, state, item)
-              if (item.envelope != null) tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+              this.#encrypt(lane, tx, state, item)
+              if (item.envelope != null) {
+                tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+              }
             }
           })
         }
@@ -651,7 +654,7 @@ export class MessagePipeline {
     item.entry.envelope = null
     item.entry.baseKey = null
     item.envelope = null
-    await this.#encrypt(lane, tx, state, item)
+    this.#encrypt(lane, tx, state, item)
     tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
   }
 
@@ -864,31 +867,15 @@ export class MessagePipeline {
   }
 
   /**
-   * Encrypts the entry's content with the active session, starting one from the peer's
-   * prekey bundle when there is none. Without a bundle (the peer never published one, or the
-   * DHT is unreachable) the entry stays queued, unencrypted, for the next retry.
+   * Encrypts the entry's content with the active session. Without one, the entry stays
+   * queued, unencrypted, and a session is started from the peer's prekey bundle outside the
+   * lane (fetching it can take long; nothing else for the peer should wait on it).
    */
-  async #encrypt(
-    lane: PeerLane,
-    tx: LaneTransaction,
-    state: LaneState,
-    item: OutboxItem,
-  ): Promise<void> {
+  #encrypt(lane: PeerLane, tx: LaneTransaction, state: LaneState, item: OutboxItem): void {
     const sessions = state.sessions
     if (sessions.active == null) {
-      const retryMs = this.#init.bundleRetryMs ?? 10_000
-      if (Date.now() - lane.bundleFailedAt < retryMs) return
-      try {
-        const bundle = await this.#init.prekeys.fetchBundle(lane.peerKey, {
-          signal: AbortSignal.timeout(30_000),
-        })
-        sessions.initiate(this.#init.identity, lane.peerKey, bundle)
-        tx.sessionsDirty = true
-      } catch (err) {
-        lane.bundleFailedAt = Date.now()
-        this.#init.log('no prekey bundle for %s yet: %s', lane.peerId, (err as Error).message)
-        return
-      }
+      tx.after.push(() => this.#startSession(lane))
+      return
     }
     const { message, baseKey } = sessions.encrypt(b64(item.entry.content))
     tx.sessionsDirty = true
@@ -901,6 +888,47 @@ export class MessagePipeline {
     item.envelope = envelope
     item.entry.envelope = Buffer.from(encodeEnvelope(envelope)).toString('base64')
     item.entry.baseKey = hex(baseKey)
+  }
+
+  /**
+   * Fetches the peer's bundle (once at a time, not again within `bundleRetryMs` of a
+   * failure), starts a session, encrypts what waits unencrypted and sends it.
+   */
+  #startSession(lane: PeerLane): void {
+    const retryMs = this.#init.bundleRetryMs ?? 10_000
+    if (this.#stopped || lane.fetchingBundle || Date.now() - lane.bundleFailedAt < retryMs) return
+    lane.fetchingBundle = true
+    const run = async () => {
+      let bundle: PrekeyBundle
+      try {
+        bundle = await this.#init.prekeys.fetchBundle(lane.peerKey, {
+          signal: AbortSignal.timeout(30_000),
+        })
+      } catch (err) {
+        lane.bundleFailedAt = Date.now()
+        this.#init.log('no prekey bundle for %s yet: %s', lane.peerId, (err as Error).message)
+        return
+      } finally {
+        lane.fetchingBundle = false
+      }
+      if (this.#stopped) return
+      const ready = await lane.run(async (tx, state) => {
+        if (state.sessions.active == null) {
+          state.sessions.initiate(this.#init.identity, lane.peerKey, bundle)
+          tx.sessionsDirty = true
+        }
+        const waiting = [...lane.outbox.values()].filter((item) => item.envelope == null)
+        for (const item of waiting) {
+          this.#encrypt(lane, tx, state, item)
+          tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+        }
+        return waiting
+      })
+      for (const item of ready) void this.#transmit(lane, item)
+    }
+    run().catch((err: Error) => {
+      this.#init.log.error('starting a session with %s failed: %s', lane.peerId, err.message)
+    })
   }
 
   async #queueReceipt(
@@ -923,7 +951,7 @@ export class MessagePipeline {
       )
       if (receipt.type === 'read') state.conversation.readReceiptSentUpTo = receipt.readUpToSeq
       tx.conversationDirty = true
-      await this.#encrypt(lane, tx, state, item)
+      this.#encrypt(lane, tx, state, item)
       lane.outbox.set(item.entry.id, item)
       tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
       return item

@@ -63,6 +63,8 @@ export class PeerLane {
   readonly outbox = new Map<string, OutboxItem>()
   /** When fetching the peer's prekey bundle last failed: retries wait a little. */
   bundleFailedAt = 0
+  /** A bundle fetch for this peer is under way. */
+  fetchingBundle = false
   readonly #hooks: LaneHooks
   #state: LaneState | undefined
   #queue: Job[] = []
