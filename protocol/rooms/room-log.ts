@@ -46,9 +46,12 @@ export type IngestResult =
 
 /**
  * How an event's author stands, for a gossip validator deciding before it stores anything:
- * a `member` (now, or just before the event), a `stranger` (not a member, but the key
- * appears in the room's ops or the event links events we lack, so a missing op may yet make
- * it one), or an `outsider` (never part of the room as far as a complete past shows).
+ * a `member` (now, or just before the event), a `stranger` (not a member as far as we know,
+ * but its key appears in the room's ops: an op we have not seen yet may make it one), or an
+ * `outsider` (its key appears in no op at all). A JOIN always counts as a member's event:
+ * the log judges it by the room's rules. An honest joiner's first message can outrun its
+ * JOIN and be taken for an outsider's; it is then dropped at that node and fetched later by
+ * sync, at the price of a small, decaying score penalty for whoever relayed it.
  */
 export type AuthorStanding = 'member' | 'stranger' | 'outsider'
 
@@ -187,8 +190,7 @@ export class RoomLog {
     const known = this.timeline.some(
       ({ event: op }) => op.authorHex === key || toHex(op.event.op!.target) === key,
     )
-    const pastComplete = event.event.deps.every((dep) => this.readyIds.has(toHex(dep)))
-    return known || !pastComplete ? 'stranger' : 'outsider'
+    return known ? 'stranger' : 'outsider'
   }
 
   /**
