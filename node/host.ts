@@ -87,6 +87,8 @@ export interface HostInit {
    * out. Many nodes in one process starve the event loop, so simulations relax it.
    */
   connectionMonitor?: Libp2pInit['connectionMonitor']
+  /** libp2p's connection gater: simulations cut links between peers with it (partitions). */
+  connectionGater?: Libp2pInit['connectionGater']
 }
 
 export const DEFAULT_CONNECTION_LIMITS: Required<ConnectionLimits> = {
@@ -155,6 +157,7 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     connectionManager: limits,
     metrics: init.metrics,
     connectionMonitor: init.connectionMonitor,
+    connectionGater: init.connectionGater,
     services: { ...hostServices(init), ...extraServices } as ServiceFactoryMap<
       HostServices & Extra
     >,

@@ -18,8 +18,11 @@ import {
   NodeDirectory,
   signedInElsewhereEvent,
 } from './directory/index.ts'
-import { type ConnectionLimits, createHost, type Host } from './host.ts'
+import { type ConnectionLimits, createHost, type Host, type HostInit } from './host.ts'
 import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index.ts'
+import { OfflineMailbox } from './mailbox/index.ts'
+import { DirectMessages, type DirectMessagesInit, messagingRoutes } from './messaging/index.ts'
+import { PrekeyService } from './prekeys/index.ts'
 import { openStorage, type Storage } from './storage.ts'
 
 export interface TokenimNodeInit {
@@ -46,6 +49,13 @@ export interface TokenimNodeInit {
   relays?: string[]
   /** Backoff of relay redials; tests shorten it. @default { initialDelayMs: 1000, maxDelayMs: 60000 } */
   relayRedial?: { initialDelayMs?: number; maxDelayMs?: number }
+  /** 1:1 messaging: ack timeout, read receipts, mailbox collection and retry intervals. */
+  messaging?: DirectMessagesInit
+  /** Host settings for simulations: the memory transport, a connection gater, gossip and monitor tuning. */
+  hostOptions?: Pick<
+    HostInit,
+    'transports' | 'connectionGater' | 'gossipOptions' | 'connectionMonitor'
+  >
 }
 
 /** The node's libp2p host: the shared stack plus the relay bootstrap. */
@@ -70,6 +80,9 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   private api?: LocalApiServer
   private apiRoutes?: Routes
   private directoryInstance?: NodeDirectory
+  private prekeys?: PrekeyService
+  private mailbox?: OfflineMailbox
+  private messagesInstance?: DirectMessages
   private startedAt = 0
   private stopping?: Promise<void>
 
@@ -87,6 +100,12 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   get directory(): NodeDirectory {
     if (this.directoryInstance == null) throw new Error('node is not started')
     return this.directoryInstance
+  }
+
+  /** Encrypted 1:1 messages (node/messaging). */
+  get messages(): DirectMessages {
+    if (this.messagesInstance == null) throw new Error('node is not started')
+    return this.messagesInstance
   }
 
   get peerId(): string {
@@ -112,6 +131,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
           circuitRelayClient: true,
           dhtValidators: directoryDhtValidators,
           dhtSelectors: directoryDhtSelectors,
+          ...this.init.hostOptions,
         },
         {
           relayBootstrap: relayBootstrap({
@@ -142,6 +162,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         },
       })
       await this.directoryInstance.start()
+      await this.startMessaging(this.storage)
       if (this.init.api != null || this.init.apiPort !== false) await this.startApi()
     } catch (err) {
       await this.releaseResources()
@@ -184,6 +205,39 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     return this.host.getMultiaddrs().map((ma) => ma.toString())
   }
 
+  /** Prekeys, the offline mailbox and 1:1 messaging on them; after the host, before the API. */
+  private async startMessaging(storage: Storage): Promise<void> {
+    const identity = this.init.identity
+    this.prekeys = new PrekeyService({
+      host: this.host,
+      identity,
+      store: storage.sublevel('prekeys'),
+    })
+    await this.prekeys.start()
+    this.mailbox = new OfflineMailbox({
+      host: this.host,
+      identity,
+      store: storage.sublevel('mailbox'),
+    })
+    await this.mailbox.start()
+    const directory = this.directory
+    this.messagesInstance = new DirectMessages(
+      {
+        host: this.host,
+        db: storage.sublevel('messaging'),
+        identity,
+        prekeys: this.prekeys,
+        mailbox: this.mailbox,
+        lookupUsername: async (name) =>
+          new Uint8Array(Buffer.from((await directory.lookup(name)).publicKey, 'hex')),
+        emit: (type: 'message:received' | 'message:state', data: never) =>
+          this.emitEvent(type, data),
+      },
+      this.init.messaging,
+    )
+    await this.messagesInstance.start()
+  }
+
   private async startApi(): Promise<void> {
     const routes: Routes = {
       [`GET ${API_PATHS.status}`]: async () => this.status(),
@@ -197,6 +251,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         return { stopping: true }
       },
       ...directoryRoutes(this.directory),
+      ...messagingRoutes(() => this.messages),
     }
     this.apiRoutes = routes
     if (this.init.api != null) {
@@ -222,6 +277,9 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       else await this.api.stop()
       this.api = undefined
     }
+    await this.messagesInstance?.stop()
+    await this.mailbox?.stop()
+    await this.prekeys?.stop()
     await this.directoryInstance?.stop()
     await this.hostInstance?.stop()
     await this.storage?.close()
