@@ -1,0 +1,379 @@
+/**
+ * The owner's X3DH prekeys: generated, rotated, replenished, kept sealed in LevelDB and
+ * published in the DHT as a record signed by the identity key; and fetching, verified, the
+ * bundles others published.
+ */
+import type { AbortOptions, ComponentLogger, Logger } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { TypedEventEmitter } from 'main-event'
+import { checkLength, ED25519_PUBLIC_KEY_LENGTH } from '../../protocol/crypto/index.ts'
+import { MAX_PUBLISHED_ONE_TIME_PREKEYS } from '../../protocol/limits.ts'
+import {
+  createPrekeyRecord,
+  type OpenedPrekeyRecord,
+  PREKEY_BUNDLE_MAX_TTL_MS,
+  prekeysDhtKey,
+  validatePrekeyRecord,
+} from '../../protocol/mailbox.ts'
+import {
+  generateOneTimePrekeys,
+  generateSignedPrekey,
+  type OneTimePrekey,
+  type PrekeyBundle,
+  type SignedPrekey,
+} from '../../protocol/session/index.ts'
+import type { Identity } from '../identity/index.ts'
+import { getRecords, type PutOutcome, putRecord } from '../mailbox/dht-records.ts'
+import type { AppLevel } from '../storage.ts'
+import { PrekeyBundleNotFoundError, PrekeyServiceNotStartedError } from './errors.ts'
+import { PrekeyStore } from './prekey-store.ts'
+
+const DAY_MS = 24 * 60 * 60_000
+
+export interface PrekeyServiceComponents {
+  host: { services: { dht: KadDHT }; logger: ComponentLogger }
+  identity: Identity
+  /** The service's own sublevel of the node's LevelDB. */
+  store: AppLevel
+}
+
+export interface PrekeyServiceInit {
+  /** One-time prekeys kept on hand; refilled to this many. @default 20 */
+  oneTimePrekeys?: number
+  /** Refill when fewer than this many are left. @default 5 */
+  replenishBelow?: number
+  /** One-time prekeys listed in each published bundle, picked at random among the unused. @default 10 */
+  publishedOneTimePrekeys?: number
+  /** A new signed prekey after this long. @default 7 days */
+  signedPrekeyRotationMs?: number
+  /** A replaced signed prekey still accepts session starts for this long. @default 14 days */
+  signedPrekeyGraceMs?: number
+  /** Life of a published bundle, at most PREKEY_BUNDLE_MAX_TTL_MS. @default 7 days */
+  bundleTtlMs?: number
+  /**
+   * Key maintenance and republishing, also run on start; 0 turns the loop off. kad-dht
+   * peers drop a record 48 hours after receiving it, so keep this well under that.
+   * @default 3_600_000 (1 hour)
+   */
+  republishIntervalMs?: number
+  /** Republish this long after a one-time prekey was taken, so it leaves the bundle. @default 1_000 */
+  republishAfterUseMs?: number
+  /** Longest wait for one DHT query. @default 30_000 */
+  queryTimeoutMs?: number
+  /** @default Date.now */
+  clock?: () => number
+}
+
+export interface PublishResult {
+  confirmed: number
+  total: number
+  signedPrekeyId: number
+  oneTimePrekeyIds: number[]
+}
+
+export interface PrekeyServiceEvents {
+  'prekeys:published': CustomEvent<PublishResult>
+}
+
+const DEFAULTS = {
+  oneTimePrekeys: 20,
+  replenishBelow: 5,
+  publishedOneTimePrekeys: 10,
+  signedPrekeyRotationMs: 7 * DAY_MS,
+  signedPrekeyGraceMs: 14 * DAY_MS,
+  bundleTtlMs: 7 * DAY_MS,
+  republishIntervalMs: 60 * 60_000,
+  republishAfterUseMs: 1_000,
+  queryTimeoutMs: 30_000,
+}
+
+/**
+ * A DHT record is public and cannot hand each one-time prekey to one initiator only, as
+ * Signal's server does: two initiators may pick the same one. The owner accepts the first
+ * session start that uses it (`takeOneTimePrekey` deletes it) and no other; see
+ * doc/mailbox.md for what the second initiator sees.
+ */
+export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
+  readonly #dht: KadDHT
+  readonly #identity: Identity
+  readonly #store: PrekeyStore
+  readonly #log: Logger
+  readonly #options: typeof DEFAULTS
+  readonly #clock: () => number
+  #controller?: AbortController
+  #timer?: NodeJS.Timeout
+  #republishSoon?: NodeJS.Timeout
+  #serial: Promise<unknown> = Promise.resolve()
+  readonly #inFlight = new Set<Promise<unknown>>()
+
+  constructor(components: PrekeyServiceComponents, init: PrekeyServiceInit = {}) {
+    super()
+    this.#dht = components.host.services.dht
+    this.#identity = components.identity
+    this.#store = new PrekeyStore(components.store, components.identity)
+    this.#log = components.host.logger.forComponent('tokenim:prekeys')
+    const { clock, ...rest } = init
+    this.#options = {
+      ...DEFAULTS,
+      ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
+    }
+    this.#clock = clock ?? Date.now
+    const { bundleTtlMs, publishedOneTimePrekeys, oneTimePrekeys, replenishBelow } = this.#options
+    if (bundleTtlMs <= 0 || bundleTtlMs > PREKEY_BUNDLE_MAX_TTL_MS) {
+      throw new RangeError(`bundleTtlMs must be 1..${PREKEY_BUNDLE_MAX_TTL_MS}, got ${bundleTtlMs}`)
+    }
+    if (publishedOneTimePrekeys > MAX_PUBLISHED_ONE_TIME_PREKEYS) {
+      throw new RangeError(
+        `publishedOneTimePrekeys must be at most ${MAX_PUBLISHED_ONE_TIME_PREKEYS}, got ${publishedOneTimePrekeys}`,
+      )
+    }
+    if (replenishBelow > oneTimePrekeys) {
+      throw new RangeError('replenishBelow cannot exceed oneTimePrekeys')
+    }
+  }
+
+  get running(): boolean {
+    return this.#controller != null && !this.#controller.signal.aborted
+  }
+
+  /**
+   * Makes sure a current signed prekey and enough one-time prekeys exist, then publishes
+   * (in the background) and keeps doing both every `republishIntervalMs`.
+   */
+  async start(): Promise<void> {
+    if (this.running) return
+    this.#controller = new AbortController()
+    await this.#exclusive(() => this.#maintainKeys())
+    if (this.#options.republishIntervalMs <= 0) return
+    const loop = async () => {
+      try {
+        await this.publish()
+      } catch (err) {
+        if (this.running) this.#log.error('publishing prekeys failed: %e', err)
+      }
+      if (this.running) this.#timer = setTimeout(loop, this.#options.republishIntervalMs)
+    }
+    void loop()
+  }
+
+  async stop(): Promise<void> {
+    if (this.#controller == null) return
+    this.#controller.abort(new PrekeyServiceNotStartedError())
+    clearTimeout(this.#timer)
+    clearTimeout(this.#republishSoon)
+    await Promise.allSettled([...this.#inFlight])
+    this.#controller = undefined
+  }
+
+  /** Rotates and refills keys as due, then puts the bundle in the DHT. */
+  publish(options: AbortOptions = {}): Promise<PublishResult> {
+    return this.#track(async () => {
+      const { record, signedPrekeyId, oneTimePrekeyIds } = await this.#exclusive(async () => {
+        await this.#maintainKeys()
+        return this.#bundleRecord()
+      })
+      const outcome: PutOutcome = await putRecord(
+        this.#dht,
+        prekeysDhtKey(this.#identity.publicKey),
+        record,
+        { signal: this.#signal(options), timeoutMs: this.#options.queryTimeoutMs },
+      )
+      const result = {
+        confirmed: outcome.confirmed,
+        total: outcome.total,
+        signedPrekeyId,
+        oneTimePrekeyIds,
+      }
+      this.safeDispatchEvent('prekeys:published', { detail: result })
+      return result
+    })
+  }
+
+  /**
+   * The bundle `peerPublicKey` published, checked: stored under that key's hash, signed by
+   * that key, its signed prekey signed by it, not expired. Carries one of the listed
+   * one-time prekeys, picked at random, or none if the list is empty. Throws
+   * PrekeyBundleNotFoundError when the DHT holds no valid bundle for the peer.
+   */
+  fetchBundle(peerPublicKey: Uint8Array, options: AbortOptions = {}): Promise<PrekeyBundle> {
+    return this.#track(async () => {
+      checkLength(peerPublicKey, ED25519_PUBLIC_KEY_LENGTH, 'peer public key')
+      const key = prekeysDhtKey(peerPublicKey)
+      const { answers, best } = await getRecords(this.#dht, key, {
+        signal: this.#signal(options),
+        timeoutMs: this.#options.queryTimeoutMs,
+      })
+      const now = this.#clock()
+      let newest: OpenedPrekeyRecord | undefined
+      for (const value of [
+        ...answers.map((answer) => answer.value),
+        ...(best == null ? [] : [best]),
+      ]) {
+        let opened: OpenedPrekeyRecord
+        try {
+          opened = validatePrekeyRecord(key, value, now)
+        } catch {
+          continue
+        }
+        if (Buffer.compare(opened.identityKey, peerPublicKey) !== 0) continue
+        if (newest == null || opened.published.publishedMs > newest.published.publishedMs) {
+          newest = opened
+        }
+      }
+      if (newest?.published.signedPrekey == null) {
+        throw new PrekeyBundleNotFoundError(Buffer.from(peerPublicKey).toString('hex'))
+      }
+      const { signedPrekey, oneTimePrekeys } = newest.published
+      const bundle: PrekeyBundle = {
+        identityKey: Uint8Array.from(peerPublicKey),
+        signedPrekey: {
+          id: signedPrekey.id,
+          publicKey: Uint8Array.from(signedPrekey.publicKey),
+          signature: Uint8Array.from(signedPrekey.signature),
+        },
+      }
+      if (oneTimePrekeys.length > 0) {
+        const picked = oneTimePrekeys[Math.floor(Math.random() * oneTimePrekeys.length)]
+        bundle.oneTimePrekey = { id: picked.id, publicKey: Uint8Array.from(picked.publicKey) }
+      }
+      return bundle
+    })
+  }
+
+  /** Our signed prekey `id`, if it is current or still within its grace period. */
+  async signedPrekey(id: number): Promise<SignedPrekey | undefined> {
+    const stored = await this.#store.signedPrekey(id)
+    if (stored == null) return undefined
+    if (
+      stored.retiredMs != null &&
+      this.#clock() - stored.retiredMs > this.#options.signedPrekeyGraceMs
+    ) {
+      return undefined
+    }
+    return stored.prekey
+  }
+
+  /**
+   * Our one-time prekey `id`, deleted in the same step: a second call with the same id,
+   * even a concurrent one, gets undefined. Call it for a session start, and refuse the start
+   * when it returns undefined. The bundle is republished shortly without it.
+   */
+  takeOneTimePrekey(id: number): Promise<OneTimePrekey | undefined> {
+    return this.#exclusive(async () => {
+      const prekey = await this.#store.oneTimePrekey(id)
+      if (prekey == null) return undefined
+      await this.#store.deleteOneTimePrekey(id)
+      this.#scheduleRepublish()
+      return prekey
+    })
+  }
+
+  /** Unused one-time prekeys on hand. */
+  async oneTimePrekeyCount(): Promise<number> {
+    return (await this.#store.oneTimePrekeys()).length
+  }
+
+  /** Rotates the signed prekey when due, drops those past grace, refills one-time prekeys. */
+  async #maintainKeys(): Promise<void> {
+    const now = this.#clock()
+    const meta = await this.#store.meta()
+    const current =
+      meta.currentSignedPrekeyId == null
+        ? undefined
+        : await this.#store.signedPrekey(meta.currentSignedPrekeyId)
+    if (current == null || now - current.createdMs >= this.#options.signedPrekeyRotationMs) {
+      const id = meta.nextSignedPrekeyId
+      const prekey = generateSignedPrekey(this.#identity, id)
+      if (current != null) await this.#store.putSignedPrekey({ ...current, retiredMs: now })
+      meta.currentSignedPrekeyId = id
+      meta.nextSignedPrekeyId = id + 1
+      await this.#store.putSignedPrekey({ prekey, createdMs: now }, meta)
+      this.#log('rotated to signed prekey %d', id)
+    }
+    for (const stored of await this.#store.signedPrekeys()) {
+      if (stored.retiredMs != null && now - stored.retiredMs > this.#options.signedPrekeyGraceMs) {
+        await this.#store.deleteSignedPrekey(stored.prekey.id)
+      }
+    }
+    const unused = (await this.#store.oneTimePrekeys()).length
+    if (unused < this.#options.replenishBelow) {
+      const fresh = await this.#store.meta()
+      const count = this.#options.oneTimePrekeys - unused
+      const prekeys = generateOneTimePrekeys(count, fresh.nextOneTimePrekeyId)
+      await this.#store.addOneTimePrekeys(prekeys, {
+        ...fresh,
+        nextOneTimePrekeyId: fresh.nextOneTimePrekeyId + count,
+      })
+    }
+  }
+
+  async #bundleRecord(): Promise<{
+    record: Uint8Array
+    signedPrekeyId: number
+    oneTimePrekeyIds: number[]
+  }> {
+    const meta = await this.#store.meta()
+    const current = await this.#store.signedPrekey(meta.currentSignedPrekeyId!)
+    if (current == null) throw new Error('no current signed prekey after key maintenance')
+    const oneTime = shuffle(await this.#store.oneTimePrekeys()).slice(
+      0,
+      this.#options.publishedOneTimePrekeys,
+    )
+    const now = this.#clock()
+    const record = createPrekeyRecord(this.#identity, {
+      signedPrekey: {
+        id: current.prekey.id,
+        publicKey: current.prekey.keyPair.publicKey,
+        signature: current.prekey.signature,
+      },
+      oneTimePrekeys: oneTime.map(({ id, keyPair }) => ({ id, publicKey: keyPair.publicKey })),
+      publishedMs: now,
+      expiresMs: now + this.#options.bundleTtlMs,
+    })
+    return { record, signedPrekeyId: current.prekey.id, oneTimePrekeyIds: oneTime.map((p) => p.id) }
+  }
+
+  #scheduleRepublish(): void {
+    if (!this.running || this.#republishSoon != null) return
+    this.#republishSoon = setTimeout(() => {
+      this.#republishSoon = undefined
+      this.publish().catch((err) => {
+        if (this.running) this.#log.error('republishing prekeys failed: %e', err)
+      })
+    }, this.#options.republishAfterUseMs)
+  }
+
+  #signal(options: AbortOptions): AbortSignal {
+    if (this.#controller == null || this.#controller.signal.aborted) {
+      throw new PrekeyServiceNotStartedError()
+    }
+    const stopped = this.#controller.signal
+    return options.signal == null ? stopped : AbortSignal.any([stopped, options.signal])
+  }
+
+  #exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#serial.then(operation)
+    this.#serial = result.catch(() => undefined)
+    return result
+  }
+
+  #track<T>(operation: () => Promise<T>): Promise<T> {
+    if (!this.running) return Promise.reject(new PrekeyServiceNotStartedError())
+    const promise = operation()
+    this.#inFlight.add(promise)
+    void promise.then(
+      () => this.#inFlight.delete(promise),
+      () => this.#inFlight.delete(promise),
+    )
+    return promise
+  }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  const out = [...items]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[out[i], out[j]] = [out[j], out[i]]
+  }
+  return out
+}
