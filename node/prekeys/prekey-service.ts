@@ -254,6 +254,14 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
   }
 
   /**
+   * Our one-time prekey `id`, left in place: accept the session start with it first, then
+   * `takeOneTimePrekey`, so that a forged start naming it cannot burn it.
+   */
+  peekOneTimePrekey(id: number): Promise<OneTimePrekey | undefined> {
+    return this.#store.oneTimePrekey(id)
+  }
+
+  /**
    * Our one-time prekey `id`, deleted in the same step: a second call with the same id,
    * even a concurrent one, gets undefined. Call it for a session start, and refuse the start
    * when it returns undefined. The bundle is republished shortly without it.
