@@ -20,9 +20,9 @@ import {
 } from './directory/index.ts'
 import { type ConnectionLimits, createHost, type Host, type HostInit } from './host.ts'
 import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index.ts'
-import { OfflineMailbox } from './mailbox/index.ts'
+import { OfflineMailbox, type OfflineMailboxInit } from './mailbox/index.ts'
 import { DirectMessages, type DirectMessagesInit, messagingRoutes } from './messaging/index.ts'
-import { PrekeyService } from './prekeys/index.ts'
+import { PrekeyService, type PrekeyServiceInit } from './prekeys/index.ts'
 import { openStorage, type Storage } from './storage.ts'
 
 export interface TokenimNodeInit {
@@ -51,6 +51,10 @@ export interface TokenimNodeInit {
   relayRedial?: { initialDelayMs?: number; maxDelayMs?: number }
   /** 1:1 messaging: ack timeout, read receipts, mailbox collection and retry intervals. */
   messaging?: DirectMessagesInit
+  /** Offline mailbox: replicas, TTL, collection and republish intervals (node/mailbox). */
+  mailbox?: OfflineMailboxInit
+  /** Prekeys: batch sizes, rotation, republish interval (node/prekeys). */
+  prekeys?: PrekeyServiceInit
   /** Host settings for simulations: the memory transport, a connection gater, gossip and monitor tuning. */
   hostOptions?: Pick<
     HostInit,
@@ -214,17 +218,15 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   /** Prekeys, the offline mailbox and 1:1 messaging on them; after the host, before the API. */
   private async startMessaging(storage: Storage): Promise<void> {
     const identity = this.init.identity
-    this.prekeys = new PrekeyService({
-      host: this.host,
-      identity,
-      store: storage.sublevel('prekeys'),
-    })
+    this.prekeys = new PrekeyService(
+      { host: this.host, identity, store: storage.sublevel('prekeys') },
+      this.init.prekeys,
+    )
     await this.prekeys.start()
-    this.mailbox = new OfflineMailbox({
-      host: this.host,
-      identity,
-      store: storage.sublevel('mailbox'),
-    })
+    this.mailbox = new OfflineMailbox(
+      { host: this.host, identity, store: storage.sublevel('mailbox') },
+      this.init.mailbox,
+    )
     await this.mailbox.start()
     const directory = this.directory
     this.messagesInstance = new DirectMessages(
