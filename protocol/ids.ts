@@ -87,3 +87,6 @@ export const ROOM_INVITE_DOMAIN = '/tokenim/room-invite/1.0.0'
 
 /** HKDF info of a SealedBox (a payload sealed to one identity key). */
 export const SEALED_BOX_INFO = '/tokenim/sealed-box/1.0.0'
+
+/** Signing domain of a PresenceHeartbeat (social.proto) wrapped in a SignedRecord. */
+export const PRESENCE_DOMAIN = '/tokenim/presence-heartbeat/1.0.0'

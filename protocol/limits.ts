@@ -102,3 +102,12 @@ export const MAX_ROOM_SYNC_HEADS = MAX_ROOM_MEMBERS * 2
 
 /** Largest frame on the room-keys protocol (one sealed key bundle, or an ack). */
 export const MAX_ROOM_KEY_FRAME_SIZE = 2 * KIB
+
+/** Longest note a friend request carries, in characters (UTF-16 code units, as JS counts). */
+export const MAX_FRIEND_NOTE_LENGTH = 200
+
+/** Largest encoded FriendMessage (social.proto) inside a DM of kind SOCIAL: note and name fit. */
+export const MAX_SOCIAL_PAYLOAD_SIZE = 2 * KIB
+
+/** Largest presence frame: one signed PresenceHeartbeat (about 190 bytes), with room to spare. */
+export const MAX_PRESENCE_FRAME_SIZE = 512

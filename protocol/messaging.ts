@@ -12,6 +12,7 @@ import {
   MAX_DM_TEXT_SIZE,
   MAX_ENVELOPE_SIZE,
   MAX_RECEIPT_MESSAGE_IDS,
+  MAX_SOCIAL_PAYLOAD_SIZE,
   MAX_STREAM_FRAME_SIZE,
 } from './limits.ts'
 import type { DeliveryState } from './local-api.ts'
@@ -127,9 +128,27 @@ export type ReceiptContent =
   | { messageId: Uint8Array; type: 'delivered'; messageIds: Uint8Array[] }
   | { messageId: Uint8Array; type: 'read'; readUpToSeq: number }
 
-export type InnerMessage = ({ kind: 'text' } & TextContent) | ({ kind: 'receipt' } & ReceiptContent)
+/** A friend request or answer: `payload` is an encoded FriendMessage (protocol/social.ts). */
+export interface SocialContent {
+  messageId: Uint8Array
+  sentAtMs: number
+  payload: Uint8Array
+}
+
+export type InnerMessage =
+  | ({ kind: 'text' } & TextContent)
+  | ({ kind: 'receipt' } & ReceiptContent)
+  | ({ kind: 'social' } & SocialContent)
 
 export function encodeInnerMessage(message: InnerMessage): Uint8Array {
+  if (message.kind === 'social') {
+    return encodeContent({
+      messageId: message.messageId as DmContent['messageId'],
+      sentAtMs: message.sentAtMs,
+      kind: DmContentKind.SOCIAL,
+      social: message.payload as DmContent['social'],
+    })
+  }
   const content: Partial<DmContent> =
     message.kind === 'text'
       ? {
@@ -152,6 +171,10 @@ export function encodeInnerMessage(message: InnerMessage): Uint8Array {
                 }
               : { type: DmReceiptType.READ, messageIds: [], readUpToSeq: message.readUpToSeq },
         }
+  return encodeContent(content)
+}
+
+function encodeContent(content: Partial<DmContent>): Uint8Array {
   const bytes = encodeMessage(DmContent, content, {
     maxSize: MAX_DM_PLAINTEXT_SIZE,
     what: 'direct message',
@@ -169,6 +192,30 @@ export function decodeInnerMessage(bytes: Uint8Array): InnerMessage {
     limits: { receipt: { messageIds: MAX_RECEIPT_MESSAGE_IDS } },
   })
   checkMessageId(content.messageId, 'inner')
+  if (content.kind !== DmContentKind.SOCIAL && content.social.length !== 0) {
+    throw new MalformedMessageError('only a social message carries a social payload')
+  }
+  if (content.kind === DmContentKind.SOCIAL) {
+    if (
+      content.receipt != null ||
+      content.seq !== 0 ||
+      content.text !== '' ||
+      content.resolvedBelow !== 0
+    ) {
+      throw new MalformedMessageError('a social message must carry no seq, text or receipt')
+    }
+    if (content.social.length === 0 || content.social.length > MAX_SOCIAL_PAYLOAD_SIZE) {
+      throw new MalformedMessageError(
+        `a social payload must be 1..${MAX_SOCIAL_PAYLOAD_SIZE} bytes, got ${content.social.length}`,
+      )
+    }
+    return {
+      kind: 'social',
+      messageId: content.messageId,
+      sentAtMs: content.sentAtMs,
+      payload: content.social,
+    }
+  }
   if (content.kind === DmContentKind.TEXT) {
     if (content.receipt != null) throw new MalformedMessageError('a text carries a receipt')
     if (content.seq < 1) throw new MalformedMessageError('a text must have a seq of 1 or more')

@@ -22,6 +22,7 @@ import type {
   MailboxPort,
   MailboxSlotDetail,
   PrekeyPort,
+  SocialPort,
   UsernameLookup,
 } from './ports.ts'
 
@@ -62,6 +63,7 @@ export interface DirectMessagesComponents {
   identity: Identity
   prekeys: PrekeyPort
   mailbox?: MailboxPort
+  social?: SocialPort
   lookupUsername?: UsernameLookup
   emit(type: 'message:received', data: MessageView): void
   emit(type: 'message:state', data: MessageStateChange): void
@@ -111,6 +113,7 @@ export class DirectMessages {
       identity: components.identity,
       prekeys: components.prekeys,
       mailbox: components.mailbox,
+      social: components.social,
       link: { send: (peer, envelope) => channels!.send(peer, envelope) },
       log: this.#log,
       emit: (type, data) => components.emit(type as 'message:state', data as MessageStateChange),
@@ -202,6 +205,11 @@ export class DirectMessages {
 
   async send(to: string, text: string): Promise<SendMessageResponse> {
     return this.pipeline.send(await this.resolvePeer(to), text)
+  }
+
+  /** Queues a social message (node/friends) for `peer`, a raw Ed25519 key. */
+  sendSocial(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }> {
+    return this.pipeline.sendSocial(peer, payload)
   }
 
   inbox(): Promise<ConversationSummary[]> {

@@ -44,5 +44,6 @@ export type {
   MailboxPort,
   MailboxSlotDetail,
   PrekeyPort,
+  SocialPort,
   UsernameLookup,
 } from './ports.ts'

@@ -56,7 +56,13 @@ import {
 } from './message-store.ts'
 import { type LaneState, type LaneTransaction, type OutboxItem, PeerLane } from './peer-lane.ts'
 import { bytesEqual, ReceiveRejection } from './peer-sessions.ts'
-import type { CollectedEnvelope, MailboxDeposit, MailboxPort, PrekeyPort } from './ports.ts'
+import type {
+  CollectedEnvelope,
+  MailboxDeposit,
+  MailboxPort,
+  PrekeyPort,
+  SocialPort,
+} from './ports.ts'
 import { SessionStore } from './session-store.ts'
 
 /** Hands envelopes to a peer's node directly; the acks come back through `handleAck`. */
@@ -81,6 +87,8 @@ export interface ReceiveOutcome {
   code?: ReceiveRejection['code'] | 'held-limit'
   /** True when the envelope was a text (so a delivered receipt makes sense). */
   text?: boolean
+  /** True when it was a social message (which gets a delivered receipt too). */
+  social?: boolean
 }
 
 export interface MessagePipelineInit {
@@ -88,6 +96,8 @@ export interface MessagePipelineInit {
   identity: Identity
   prekeys: PrekeyPort
   mailbox?: MailboxPort
+  /** Friends (node/friends): takes social messages and says whose envelopes to drop. */
+  social?: SocialPort
   link: DirectLink
   log: Logger
   emit: <T extends 'message:received' | 'message:state'>(
@@ -246,6 +256,39 @@ export class MessagePipeline {
   }
 
   /**
+   * Queues a social message (an encoded FriendMessage) like a text: encrypted, sent directly
+   * or through the mailbox, retried until the peer's node has it. On disk when this resolves.
+   */
+  async sendSocial(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }> {
+    this.#checkRunning()
+    if (bytesEqual(peer, this.#myKey)) {
+      throw new InvalidRecipientError('you cannot send a message to yourself')
+    }
+    const lane = this.#lane(peer)
+    const item = await lane.run(async (tx, state) => {
+      const messageId = randomBytes(16)
+      const now = Date.now()
+      const content = encodeInnerMessage({ kind: 'social', messageId, sentAtMs: now, payload })
+      const item = this.#newOutboxItem(
+        state.conversation,
+        hex(messageId),
+        'social',
+        0,
+        0,
+        content,
+        now,
+      )
+      tx.conversationDirty = true
+      this.#encrypt(lane, tx, state, item)
+      lane.outbox.set(item.entry.id, item)
+      tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+      return item
+    })
+    void this.#transmit(lane, item)
+    return { id: item.entry.id }
+  }
+
+  /**
    * Sends again what waits in the outbox (all peers, or one that just connected): encrypts
    * entries that had no session yet, retransmits the rest, deposits in the mailbox what the
    * peer did not ack, and fails what is past the give-up time.
@@ -348,6 +391,11 @@ export class MessagePipeline {
       )
       return early
     }
+    if (this.#init.social?.isBlocked(envelope.sender) === true) {
+      // Answered like any stored message, so a blocked peer cannot tell and stops resending.
+      this.#init.log('dropped %s from a blocked peer', hex(envelope.messageId))
+      return { status: DmAckStatus.STORED }
+    }
     const lane = this.#lane(envelope.sender)
     const outcome = await lane.run((tx, state) => this.#receiveInLane(lane, tx, state, envelope))
     if (outcome.status === DmAckStatus.REJECTED) {
@@ -406,7 +454,10 @@ export class MessagePipeline {
         if (outcome.status === DmAckStatus.REJECTED) counts.rejected++
         else if (outcome.status === DmAckStatus.DUPLICATE) counts.duplicates++
         else counts.stored++
-        if (outcome.status !== DmAckStatus.REJECTED && outcome.text === true) {
+        if (
+          outcome.status !== DmAckStatus.REJECTED &&
+          (outcome.text === true || outcome.social === true)
+        ) {
           const key = hex(envelope.sender)
           deliveredIds.set(key, [...(deliveredIds.get(key) ?? []), envelope.messageId])
         }
@@ -490,6 +541,18 @@ export class MessagePipeline {
     if (inner.kind === 'receipt') {
       await this.#applyReceipt(lane, tx, state, inner)
       return { status: DmAckStatus.STORED }
+    }
+    if (inner.kind === 'social') {
+      const social = this.#init.social
+      if (social == null) {
+        return this.#rejected(
+          new ReceiveRejection('malformed', 'this node takes no social messages'),
+        )
+      }
+      // Stored by the friends component before the session commits: a crash in between
+      // makes the peer send it again, which the component takes idempotently.
+      await social.receive(lane.peerKey, inner.payload, inner.sentAtMs)
+      return { status: DmAckStatus.STORED, social: true }
     }
     const seq = inner.seq
     if (inner.resolvedBelow > conversation.expectedInSeq) {
@@ -627,7 +690,7 @@ export class MessagePipeline {
   async #delivered(lane: PeerLane, tx: LaneTransaction, id: string): Promise<void> {
     const item = lane.outbox.get(id)
     if (item != null) this.#dropFromOutbox(lane, tx, item)
-    if (item != null && item.entry.kind === 'receipt') return
+    if (item != null && item.entry.kind !== 'text') return
     const index = item?.entry.index ?? (await this.#store.messageIndex(lane.peerHex, id))
     if (typeof index !== 'number') return
     const record = await this.#history(lane, tx, index)
@@ -665,7 +728,7 @@ export class MessagePipeline {
     reason: string,
   ): Promise<void> {
     this.#dropFromOutbox(lane, tx, item)
-    if (item.entry.kind === 'receipt') return
+    if (item.entry.kind !== 'text') return
     const record = await this.#history(lane, tx, item.entry.index)
     if (record != null) this.#setState(lane, tx, item.entry.index, record, 'failed', false, reason)
     tx.after.push(() => this.#init.log.error('message %s failed: %s', item.entry.id, reason))

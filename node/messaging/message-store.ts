@@ -60,7 +60,7 @@ export interface HeldRecord {
 
 export interface OutboxEntry {
   id: string
-  kind: 'text' | 'receipt'
+  kind: 'text' | 'receipt' | 'social'
   /** 0 for receipts. */
   seq: number
   /** The history record of a text. */

@@ -74,6 +74,21 @@ export interface PrekeyPort {
   peekOneTimePrekey?(id: number): Promise<OneTimePrekey | undefined>
 }
 
+/**
+ * Friends (node/friends), as messaging sees them: where decrypted social messages go, and
+ * whose envelopes are dropped unread.
+ */
+export interface SocialPort {
+  /** True when the user blocked `peer`: its envelopes are dropped before decryption. */
+  isBlocked(peer: Uint8Array): boolean
+  /**
+   * A social message from `peer` (an encoded FriendMessage). Resolves once it is durably
+   * taken in; may be called again with the same message after a crash. Runs inside the
+   * peer's messaging lane, so it must not wait on messaging work for that peer.
+   */
+  receive(peer: Uint8Array, payload: Uint8Array, sentAtMs: number): Promise<void>
+}
+
 /** Username lookup (node/directory): the Ed25519 key registered under a name. */
 export type UsernameLookup = (
   username: string,

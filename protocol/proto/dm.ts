@@ -1,4 +1,3 @@
-import type { Codec, DecodeOptions } from 'protons-runtime'
 import {
   decodeMessage,
   encodeMessage,
@@ -7,8 +6,9 @@ import {
   message,
   streamMessage,
 } from 'protons-runtime'
-import type { Uint8ArrayList } from 'uint8arraylist'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface DmFrame {
   envelope?: DmEnvelope
@@ -501,11 +501,13 @@ export namespace DmAck {
 export enum DmContentKind {
   TEXT = 'TEXT',
   RECEIPT = 'RECEIPT',
+  SOCIAL = 'SOCIAL',
 }
 
 enum __DmContentKindValues {
   TEXT = 0,
   RECEIPT = 1,
+  SOCIAL = 2,
 }
 
 export namespace DmContentKind {
@@ -522,6 +524,7 @@ export interface DmContent {
   text: string
   receipt?: DmReceipt
   resolvedBelow: number
+  social: Uint8Array<ArrayBuffer>
 }
 
 export namespace DmContent {
@@ -570,6 +573,11 @@ export namespace DmContent {
             w.uint32(obj.resolvedBelow)
           }
 
+          if (obj.social != null && obj.social.byteLength > 0) {
+            w.uint32(66)
+            w.bytes(obj.social)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -582,6 +590,7 @@ export namespace DmContent {
             kind: DmContentKind.TEXT,
             text: '',
             resolvedBelow: 0,
+            social: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -618,6 +627,10 @@ export namespace DmContent {
               }
               case 7: {
                 obj.resolvedBelow = reader.uint32()
+                break
+              }
+              case 8: {
+                obj.social = reader.bytes()
                 break
               }
               default: {
@@ -685,6 +698,13 @@ export namespace DmContent {
                 }
                 break
               }
+              case 8: {
+                yield {
+                  field: `${prefix}.social`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -744,6 +764,11 @@ export namespace DmContent {
     value: number
   }
 
+  export interface DmContentSocialFieldEvent {
+    field: '$.social'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<DmContent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DmContent.codec())
   }
@@ -768,6 +793,7 @@ export namespace DmContent {
     | DmContentReceiptMessageIdsFieldEvent
     | DmContentReceiptReadUpToSeqFieldEvent
     | DmContentResolvedBelowFieldEvent
+    | DmContentSocialFieldEvent
   > {
     return streamMessage(buf, DmContent.codec(), opts)
   }
