@@ -133,6 +133,8 @@ export const DEFAULT_ACK_TIMEOUT_MS = 5_000
 export const DEFAULT_MAX_HELD = 10_000
 export const DEFAULT_GIVE_UP_AFTER_MS = 30 * 24 * 3600 * 1000
 const HISTORY_PAGE_MAX = 500
+/** History records kept in memory per conversation (the lane drops them on a failed write). */
+const RECENT_HISTORY_CACHED = 2_000
 
 export class MessagePipeline {
   readonly #init: MessagePipelineInit
@@ -794,7 +796,8 @@ export class MessagePipeline {
     tx: LaneTransaction,
     index: number,
   ): Promise<HistoryRecord | undefined> {
-    return tx.history.get(index) ?? (await this.#store.history(lane.peerHex, index))
+    const cached = tx.history.get(index) ?? lane.state?.recentHistory.get(index)
+    return cached ?? (await this.#store.history(lane.peerHex, index))
   }
 
   // ----------------------------------------------------------------- reading
@@ -883,6 +886,7 @@ export class MessagePipeline {
             conversationIsNew: stored == null,
             sessions: await this.#sessions.load(peerHex),
             held: await this.#store.held(peerHex),
+            recentHistory: new Map(),
           }
         },
         finish: (tx, state) => this.#finishBatch(peerHex, tx, state),
@@ -897,8 +901,15 @@ export class MessagePipeline {
 
   #finishBatch(peerHex: string, tx: LaneTransaction, state: LaneState): BatchOp[] {
     const ops: BatchOp[] = []
-    for (const [index, record] of tx.history)
+    for (const [index, record] of tx.history) {
       ops.push(this.#store.historyOp(peerHex, index, record))
+      state.recentHistory.delete(index)
+      state.recentHistory.set(index, record)
+    }
+    for (const index of state.recentHistory.keys()) {
+      if (state.recentHistory.size <= RECENT_HISTORY_CACHED) break
+      state.recentHistory.delete(index)
+    }
     if (tx.sessionsDirty) ops.push(this.#sessions.saveOp(peerHex, state.sessions))
     if (tx.conversationDirty) ops.push(this.#store.conversationOp(peerHex, state.conversation))
     return ops

@@ -40,6 +40,8 @@ export interface LaneState {
   conversationIsNew: boolean
   sessions: PeerSessions
   held: Map<number, HeldRecord>
+  /** History records written lately, so acks and receipts rarely read the database. */
+  recentHistory: Map<number, HistoryRecord>
 }
 
 type Job = {
