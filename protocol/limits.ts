@@ -111,3 +111,34 @@ export const MAX_SOCIAL_PAYLOAD_SIZE = 2 * KIB
 
 /** Largest presence frame: one signed PresenceHeartbeat (about 190 bytes), with room to spare. */
 export const MAX_PRESENCE_FRAME_SIZE = 512
+
+/** Largest attachment a node sends or accepts unless its `maxFileSize` says otherwise: 100 MiB. */
+export const DEFAULT_MAX_ATTACHMENT_SIZE = 100 * KIB * KIB
+
+/** Most chunks of one attachment, whatever a node's size limit (4 GiB of 64 KiB chunks). */
+export const MAX_ATTACHMENT_CHUNKS = 65_536
+
+/**
+ * Files up to this size travel whole inside the DM, so they also wait in the offline mailbox;
+ * larger ones are offered and fetched on FILE_PROTOCOL once both ends are online.
+ */
+export const MAX_INLINE_ATTACHMENT_SIZE = 48 * KIB
+
+/** Longest text sent with an attachment, UTF-8 bytes (an inline file takes the rest). */
+export const MAX_ATTACHMENT_CAPTION_SIZE = 4 * KIB
+
+/** Longest attachment file name, UTF-8 bytes. */
+export const MAX_ATTACHMENT_NAME_SIZE = 255
+
+/** Longest MIME type an attachment names. */
+export const MAX_MIME_TYPE_LENGTH = 127
+
+/** Most chunk ranges one request on FILE_PROTOCOL names. */
+export const MAX_FILE_REQUEST_RANGES = 1024
+
+/** Largest frame on FILE_PROTOCOL: one chunk with its nonce, tag and framing, or a request. */
+export const MAX_FILE_FRAME_SIZE = ATTACHMENT_CHUNK_SIZE + 2 * KIB
+
+/** Font sizes, in points, a styled text may ask for. */
+export const MIN_STYLE_FONT_SIZE = 6
+export const MAX_STYLE_FONT_SIZE = 72

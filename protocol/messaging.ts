@@ -25,6 +25,15 @@ import {
   DmFrame,
   DmReceiptType,
 } from './proto/dm.ts'
+import {
+  type AttachmentContent,
+  attachmentFromWire,
+  attachmentToWire,
+  checkCaption,
+  styleFromWire,
+  styleToWire,
+  type TextStyle,
+} from './rich-content.ts'
 import { MESSAGE_HEADER_MAX_LENGTH } from './session/message-header.ts'
 
 export type { DmAck, DmContent, DmEnvelope, DmReceipt } from './proto/dm.ts'
@@ -122,6 +131,10 @@ export interface TextContent {
   text: string
   /** Every lower seq was delivered or failed: the recipient stops waiting for it. */
   resolvedBelow: number
+  /** How the sender styled it (protocol/rich-content.ts). */
+  style?: TextStyle
+  /** A file sent with it; the text is then a caption, possibly empty. */
+  attachment?: AttachmentContent
 }
 
 export type ReceiptContent =
@@ -158,6 +171,8 @@ export function encodeInnerMessage(message: InnerMessage): Uint8Array {
           kind: DmContentKind.TEXT,
           text: message.text,
           resolvedBelow: message.resolvedBelow,
+          style: styleToWire(message.style),
+          attachment: attachmentToWire(message.attachment),
         }
       : {
           messageId: message.messageId as DmContent['messageId'],
@@ -195,6 +210,12 @@ export function decodeInnerMessage(bytes: Uint8Array): InnerMessage {
   if (content.kind !== DmContentKind.SOCIAL && content.social.length !== 0) {
     throw new MalformedMessageError('only a social message carries a social payload')
   }
+  if (
+    content.kind !== DmContentKind.TEXT &&
+    (content.style != null || content.attachment != null)
+  ) {
+    throw new MalformedMessageError('only a text carries a style or an attachment')
+  }
   if (content.kind === DmContentKind.SOCIAL) {
     if (
       content.receipt != null ||
@@ -225,7 +246,7 @@ export function decodeInnerMessage(bytes: Uint8Array): InnerMessage {
     if (textSize(content.text) > MAX_DM_TEXT_SIZE) {
       throw new MalformedMessageError(`text is over ${MAX_DM_TEXT_SIZE} bytes`)
     }
-    return {
+    const text: InnerMessage = {
       kind: 'text',
       messageId: content.messageId,
       seq: content.seq,
@@ -233,6 +254,12 @@ export function decodeInnerMessage(bytes: Uint8Array): InnerMessage {
       text: content.text,
       resolvedBelow: content.resolvedBelow,
     }
+    if (content.style != null) text.style = styleFromWire(content.style)
+    if (content.attachment != null) {
+      checkCaption(content.text)
+      text.attachment = attachmentFromWire(content.attachment)
+    }
+    return text
   }
   if (content.kind === DmContentKind.RECEIPT) {
     const receipt = content.receipt

@@ -525,6 +525,8 @@ export interface DmContent {
   receipt?: DmReceipt
   resolvedBelow: number
   social: Uint8Array<ArrayBuffer>
+  style?: DmTextStyle
+  attachment?: DmAttachment
 }
 
 export namespace DmContent {
@@ -576,6 +578,16 @@ export namespace DmContent {
           if (obj.social != null && obj.social.byteLength > 0) {
             w.uint32(66)
             w.bytes(obj.social)
+          }
+
+          if (obj.style != null) {
+            w.uint32(74)
+            DmTextStyle.codec().encode(obj.style, w)
+          }
+
+          if (obj.attachment != null) {
+            w.uint32(82)
+            DmAttachment.codec().encode(obj.attachment, w)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -631,6 +643,18 @@ export namespace DmContent {
               }
               case 8: {
                 obj.social = reader.bytes()
+                break
+              }
+              case 9: {
+                obj.style = DmTextStyle.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.style,
+                })
+                break
+              }
+              case 10: {
+                obj.attachment = DmAttachment.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.attachment,
+                })
                 break
               }
               default: {
@@ -705,6 +729,25 @@ export namespace DmContent {
                 }
                 break
               }
+              case 9: {
+                yield* DmTextStyle.codec().stream(reader, reader.uint32(), `${prefix}.style`, {
+                  limits: opts.limits?.style,
+                })
+
+                break
+              }
+              case 10: {
+                yield* DmAttachment.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.attachment`,
+                  {
+                    limits: opts.limits?.attachment,
+                  },
+                )
+
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -769,6 +812,76 @@ export namespace DmContent {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DmContentStyleBoldFieldEvent {
+    field: '$.style.bold'
+    value: boolean
+  }
+
+  export interface DmContentStyleItalicFieldEvent {
+    field: '$.style.italic'
+    value: boolean
+  }
+
+  export interface DmContentStyleColorFieldEvent {
+    field: '$.style.color'
+    value: number
+  }
+
+  export interface DmContentStyleSizeFieldEvent {
+    field: '$.style.size'
+    value: number
+  }
+
+  export interface DmContentAttachmentFileIdFieldEvent {
+    field: '$.attachment.fileId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmContentAttachmentNameFieldEvent {
+    field: '$.attachment.name'
+    value: string
+  }
+
+  export interface DmContentAttachmentMimeFieldEvent {
+    field: '$.attachment.mime'
+    value: string
+  }
+
+  export interface DmContentAttachmentSizeFieldEvent {
+    field: '$.attachment.size'
+    value: number
+  }
+
+  export interface DmContentAttachmentSha256FieldEvent {
+    field: '$.attachment.sha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmContentAttachmentKeyFieldEvent {
+    field: '$.attachment.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmContentAttachmentChunkSizeFieldEvent {
+    field: '$.attachment.chunkSize'
+    value: number
+  }
+
+  export interface DmContentAttachmentInlineDataFieldEvent {
+    field: '$.attachment.inlineData'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmContentAttachmentWidthFieldEvent {
+    field: '$.attachment.width'
+    value: number
+  }
+
+  export interface DmContentAttachmentHeightFieldEvent {
+    field: '$.attachment.height'
+    value: number
+  }
+
   export function encode(obj: Partial<DmContent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DmContent.codec())
   }
@@ -794,8 +907,511 @@ export namespace DmContent {
     | DmContentReceiptReadUpToSeqFieldEvent
     | DmContentResolvedBelowFieldEvent
     | DmContentSocialFieldEvent
+    | DmContentStyleBoldFieldEvent
+    | DmContentStyleItalicFieldEvent
+    | DmContentStyleColorFieldEvent
+    | DmContentStyleSizeFieldEvent
+    | DmContentAttachmentFileIdFieldEvent
+    | DmContentAttachmentNameFieldEvent
+    | DmContentAttachmentMimeFieldEvent
+    | DmContentAttachmentSizeFieldEvent
+    | DmContentAttachmentSha256FieldEvent
+    | DmContentAttachmentKeyFieldEvent
+    | DmContentAttachmentChunkSizeFieldEvent
+    | DmContentAttachmentInlineDataFieldEvent
+    | DmContentAttachmentWidthFieldEvent
+    | DmContentAttachmentHeightFieldEvent
   > {
     return streamMessage(buf, DmContent.codec(), opts)
+  }
+}
+
+export interface DmTextStyle {
+  bold: boolean
+  italic: boolean
+  color?: number
+  size: number
+}
+
+export namespace DmTextStyle {
+  let _codec: Codec<DmTextStyle>
+
+  export const codec = (): Codec<DmTextStyle> => {
+    if (_codec == null) {
+      _codec = message<DmTextStyle>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.bold != null && obj.bold !== false) {
+            w.uint32(8)
+            w.bool(obj.bold)
+          }
+
+          if (obj.italic != null && obj.italic !== false) {
+            w.uint32(16)
+            w.bool(obj.italic)
+          }
+
+          if (obj.color != null) {
+            w.uint32(24)
+            w.uint32(obj.color)
+          }
+
+          if (obj.size != null && obj.size !== 0) {
+            w.uint32(32)
+            w.uint32(obj.size)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            bold: false,
+            italic: false,
+            size: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.bold = reader.bool()
+                break
+              }
+              case 2: {
+                obj.italic = reader.bool()
+                break
+              }
+              case 3: {
+                obj.color = reader.uint32()
+                break
+              }
+              case 4: {
+                obj.size = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.bold`,
+                  value: reader.bool(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.italic`,
+                  value: reader.bool(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.color`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.size`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DmTextStyleBoldFieldEvent {
+    field: '$.bold'
+    value: boolean
+  }
+
+  export interface DmTextStyleItalicFieldEvent {
+    field: '$.italic'
+    value: boolean
+  }
+
+  export interface DmTextStyleColorFieldEvent {
+    field: '$.color'
+    value: number
+  }
+
+  export interface DmTextStyleSizeFieldEvent {
+    field: '$.size'
+    value: number
+  }
+
+  export function encode(obj: Partial<DmTextStyle>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DmTextStyle.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmTextStyle>,
+  ): DmTextStyle {
+    return decodeMessage(buf, DmTextStyle.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmTextStyle>,
+  ): Generator<
+    | DmTextStyleBoldFieldEvent
+    | DmTextStyleItalicFieldEvent
+    | DmTextStyleColorFieldEvent
+    | DmTextStyleSizeFieldEvent
+  > {
+    return streamMessage(buf, DmTextStyle.codec(), opts)
+  }
+}
+
+export interface DmAttachment {
+  fileId: Uint8Array<ArrayBuffer>
+  name: string
+  mime: string
+  size: number
+  sha256: Uint8Array<ArrayBuffer>
+  key: Uint8Array<ArrayBuffer>
+  chunkSize: number
+  inlineData: Uint8Array<ArrayBuffer>
+  width: number
+  height: number
+}
+
+export namespace DmAttachment {
+  let _codec: Codec<DmAttachment>
+
+  export const codec = (): Codec<DmAttachment> => {
+    if (_codec == null) {
+      _codec = message<DmAttachment>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.fileId != null && obj.fileId.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.fileId)
+          }
+
+          if (obj.name != null && obj.name !== '') {
+            w.uint32(18)
+            w.string(obj.name)
+          }
+
+          if (obj.mime != null && obj.mime !== '') {
+            w.uint32(26)
+            w.string(obj.mime)
+          }
+
+          if (obj.size != null && obj.size !== 0) {
+            w.uint32(32)
+            w.uint64Number(obj.size)
+          }
+
+          if (obj.sha256 != null && obj.sha256.byteLength > 0) {
+            w.uint32(42)
+            w.bytes(obj.sha256)
+          }
+
+          if (obj.key != null && obj.key.byteLength > 0) {
+            w.uint32(50)
+            w.bytes(obj.key)
+          }
+
+          if (obj.chunkSize != null && obj.chunkSize !== 0) {
+            w.uint32(56)
+            w.uint32(obj.chunkSize)
+          }
+
+          if (obj.inlineData != null && obj.inlineData.byteLength > 0) {
+            w.uint32(66)
+            w.bytes(obj.inlineData)
+          }
+
+          if (obj.width != null && obj.width !== 0) {
+            w.uint32(72)
+            w.uint32(obj.width)
+          }
+
+          if (obj.height != null && obj.height !== 0) {
+            w.uint32(80)
+            w.uint32(obj.height)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            fileId: uint8ArrayAlloc(0),
+            name: '',
+            mime: '',
+            size: 0,
+            sha256: uint8ArrayAlloc(0),
+            key: uint8ArrayAlloc(0),
+            chunkSize: 0,
+            inlineData: uint8ArrayAlloc(0),
+            width: 0,
+            height: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.fileId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.name = reader.string()
+                break
+              }
+              case 3: {
+                obj.mime = reader.string()
+                break
+              }
+              case 4: {
+                obj.size = reader.uint64Number()
+                break
+              }
+              case 5: {
+                obj.sha256 = reader.bytes()
+                break
+              }
+              case 6: {
+                obj.key = reader.bytes()
+                break
+              }
+              case 7: {
+                obj.chunkSize = reader.uint32()
+                break
+              }
+              case 8: {
+                obj.inlineData = reader.bytes()
+                break
+              }
+              case 9: {
+                obj.width = reader.uint32()
+                break
+              }
+              case 10: {
+                obj.height = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.fileId`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.mime`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.size`,
+                  value: reader.uint64Number(),
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.sha256`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 6: {
+                yield {
+                  field: `${prefix}.key`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 7: {
+                yield {
+                  field: `${prefix}.chunkSize`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 8: {
+                yield {
+                  field: `${prefix}.inlineData`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 9: {
+                yield {
+                  field: `${prefix}.width`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 10: {
+                yield {
+                  field: `${prefix}.height`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DmAttachmentFileIdFieldEvent {
+    field: '$.fileId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmAttachmentNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface DmAttachmentMimeFieldEvent {
+    field: '$.mime'
+    value: string
+  }
+
+  export interface DmAttachmentSizeFieldEvent {
+    field: '$.size'
+    value: number
+  }
+
+  export interface DmAttachmentSha256FieldEvent {
+    field: '$.sha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmAttachmentKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmAttachmentChunkSizeFieldEvent {
+    field: '$.chunkSize'
+    value: number
+  }
+
+  export interface DmAttachmentInlineDataFieldEvent {
+    field: '$.inlineData'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmAttachmentWidthFieldEvent {
+    field: '$.width'
+    value: number
+  }
+
+  export interface DmAttachmentHeightFieldEvent {
+    field: '$.height'
+    value: number
+  }
+
+  export function encode(obj: Partial<DmAttachment>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DmAttachment.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmAttachment>,
+  ): DmAttachment {
+    return decodeMessage(buf, DmAttachment.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmAttachment>,
+  ): Generator<
+    | DmAttachmentFileIdFieldEvent
+    | DmAttachmentNameFieldEvent
+    | DmAttachmentMimeFieldEvent
+    | DmAttachmentSizeFieldEvent
+    | DmAttachmentSha256FieldEvent
+    | DmAttachmentKeyFieldEvent
+    | DmAttachmentChunkSizeFieldEvent
+    | DmAttachmentInlineDataFieldEvent
+    | DmAttachmentWidthFieldEvent
+    | DmAttachmentHeightFieldEvent
+  > {
+    return streamMessage(buf, DmAttachment.codec(), opts)
   }
 }
 
