@@ -124,6 +124,45 @@ export interface MessageView {
   state?: DeliveryState
   replicas?: MailboxReplicas
   failure?: string
+  /** How the sender styled the text; absent: the default look. */
+  style?: MessageStyle
+  /** A file or image sent with the text (the text is then a caption, possibly empty). */
+  attachment?: AttachmentView
+}
+
+/** Style attributes of a text, carried end to end for clients to render. */
+export interface MessageStyle {
+  bold?: boolean
+  italic?: boolean
+  /** `#rrggbb`. */
+  color?: string
+  /** Font size in points, 6..72. */
+  size?: number
+}
+
+/**
+ * Where an attachment's transfer stands: `pending` (waiting until both ends are online),
+ * `transferring`, `complete` (received and its hash checked; for the sender: the recipient
+ * has it), `failed` (`failure` says why).
+ */
+export type AttachmentState = 'pending' | 'transferring' | 'complete' | 'failed'
+
+/** A file sent with a 1:1 message. Its bytes: `GET /v1/files?sha256=` once complete. */
+export interface AttachmentView {
+  /** 16 random bytes, hex: names the transfer. */
+  fileId: string
+  name: string
+  mime: string
+  size: number
+  /** SHA-256 of the whole file, hex: its name in the local file store. */
+  sha256: string
+  /** Images whose header tells. */
+  width?: number
+  height?: number
+  /** True when the file came whole inside the message (small files). */
+  inline: boolean
+  /** Filled by the conversation routes. */
+  state?: AttachmentState
 }
 
 export interface MessageStateChange {
@@ -138,6 +177,7 @@ export interface SendMessageRequest {
   /** A peer id, a hex Ed25519 public key, or a username. */
   to: string
   text: string
+  style?: MessageStyle
 }
 
 export interface SendMessageResponse {
@@ -185,6 +225,12 @@ export interface MarkReadResponse {
 /** Events a node streams over `GET /v1/events` (WebSocket). */
 export interface NodeEventMap {
   'node:started': { peerId: string; listenAddresses: string[] }
+  /** An attachment transfer moved on (throttled: a few times a second at most). */
+  'transfer:progress': TransferView
+  /** An attachment arrived whole and its hash matched; or, for the sender, the recipient has it. */
+  'transfer:complete': TransferView
+  /** An attachment transfer was given up; `failure` says why. */
+  'transfer:failed': TransferView
   'node:stopping': { reason: string }
   'peer:connected': { peerId: string }
   'peer:disconnected': { peerId: string }
@@ -206,6 +252,138 @@ export interface NodeEventMessage<T extends NodeEventType = NodeEventType> {
   type: T
   at: number
   data: NodeEventMap[T]
+}
+
+/** Conversations: the list, opening one, searching the history, deleting (doc/attachments.md). */
+export const CONVERSATION_API_PATHS = {
+  /** GET -> ConversationListResponse. */
+  list: '/v1/conversations',
+  /** POST OpenConversationRequest -> OpenConversationResponse (marks it read). */
+  open: '/v1/conversations/open',
+  /** GET ?q=&limit=&before= -> ConversationSearchResponse. */
+  search: '/v1/conversations/search',
+  /** POST DeleteConversationRequest -> DeleteConversationResponse. */
+  delete: '/v1/conversations/delete',
+} as const
+
+/** Attachments (doc/attachments.md). */
+export const FILE_API_PATHS = {
+  /** POST SendFileRequest -> SendFileResponse: a file the node reads from its own disk. */
+  send: '/v1/files/send',
+  /** POST ?to=&name=&text= with the file's bytes as the body -> SendFileResponse. */
+  upload: '/v1/files/upload',
+  /** GET ?sha256= -> the file's bytes, with its content type. */
+  file: '/v1/files',
+  /** GET -> TransferListResponse. */
+  transfers: '/v1/files/transfers',
+} as const
+
+/** One conversation in the list: a 1:1 chat or a room. */
+export interface ConversationListItem {
+  kind: 'direct' | 'room'
+  /** The peer id (direct) or the room id (room). */
+  id: string
+  /** The room's name; the peer id for a 1:1 chat. */
+  name: string
+  unread: number
+  /** Messages stored but waiting for an earlier one before they are shown. */
+  held: number
+  /** This node's time of the last message (1:1), the author's (rooms); null when none. */
+  lastMessageAt: number | null
+  preview: MessagePreview | null
+}
+
+/** The start of a conversation's last message, for the list. */
+export interface MessagePreview {
+  /** At most 100 characters, whitespace collapsed. */
+  text: string
+  mine: boolean
+  sentAt: number
+  /** Rooms: the author's peer id. */
+  from?: string
+  attachment?: { name: string; mime: string }
+  style?: MessageStyle
+}
+
+export interface ConversationListResponse {
+  /** Most recent message first. */
+  conversations: ConversationListItem[]
+}
+
+/** Exactly one of `peer` (a username, peer id or hex key) and `roomId`. */
+export interface OpenConversationRequest {
+  peer?: string
+  roomId?: string
+  /** Messages of the latest page. @default 50 */
+  limit?: number
+}
+
+export type OpenConversationResponse =
+  | { kind: 'direct'; conversation: ConversationListItem; history: HistoryResponse }
+  | { kind: 'room'; conversation: ConversationListItem; history: RoomHistoryResponse }
+
+export type ConversationSearchHit =
+  | { kind: 'direct'; peerId: string; message: MessageView }
+  | { kind: 'room'; roomId: string; message: RoomMessageView }
+
+export interface ConversationSearchResponse {
+  query: string
+  /** Newest first. */
+  hits: ConversationSearchHit[]
+  /** Pass as `before` for older hits; null when there are none. */
+  nextBefore: string | null
+}
+
+export interface DeleteConversationRequest {
+  peer: string
+}
+
+export interface DeleteConversationResponse {
+  peerId: string
+  /** Messages deleted from this node (the peer keeps its copy). */
+  deleted: number
+}
+
+export interface SendFileRequest {
+  /** A username, peer id or hex public key. */
+  to: string
+  /** Absolute path of a file on the node's machine. */
+  path: string
+  /** A caption sent with it. */
+  text?: string
+}
+
+export interface SendFileResponse {
+  /** The DM that carries the file (inline) or its offer. */
+  messageId: string
+  transfer: TransferView
+}
+
+/** One attachment transfer, either way. */
+export interface TransferView {
+  fileId: string
+  /** The other party. */
+  peerId: string
+  direction: 'in' | 'out'
+  name: string
+  mime: string
+  size: number
+  sha256: string
+  width?: number
+  height?: number
+  inline: boolean
+  state: AttachmentState
+  /** Chunks the receiver holds (in), or chunks sent so far (out). */
+  chunks: number
+  totalChunks: number
+  /** Bytes the receiver holds (in), or sent so far (out). */
+  bytes: number
+  failure?: string
+}
+
+export interface TransferListResponse {
+  /** Newest first. */
+  transfers: TransferView[]
 }
 
 export const API_PATHS = {
