@@ -244,6 +244,16 @@ export interface NodeEventMap {
   'message:received': MessageView
   /** An outgoing message moved to a new delivery state. */
   'message:state': MessageStateChange
+  /** Someone asked to be our friend (or renewed a pending request). */
+  'friend:request': FriendRequestView
+  /** A friendship started: we accepted a request, or ours was accepted. */
+  'friend:accepted': FriendView
+  /** Our request was declined. */
+  'friend:rejected': PeerRef
+  /** A friendship ended or a pending request was withdrawn; `by` says which side did it. */
+  'friend:removed': FriendRemovedEvent
+  /** A friend came online or went offline. */
+  'presence:changed': PresenceView
 }
 
 export type NodeEventType = keyof NodeEventMap
@@ -636,4 +646,111 @@ export interface RoomHistoryResponse {
   unread: number
   /** Pass as `before` for the page of older messages; null when there is none. */
   nextBefore: number | null
+}
+
+/** The friends and presence routes (see doc/friends.md). */
+export const FRIENDS_API_PATHS = {
+  /** GET -> FriendListResponse: friends with their presence. */
+  list: '/v1/friends',
+  /** GET -> FriendRequestsResponse: pending requests, both directions. */
+  requests: '/v1/friends/requests',
+  /** POST AddFriendRequest -> AddFriendResponse. */
+  add: '/v1/friends/add',
+  /** POST FriendPeerRequest -> FriendView. */
+  accept: '/v1/friends/accept',
+  /** POST FriendPeerRequest -> PeerRef. */
+  reject: '/v1/friends/reject',
+  /** POST FriendPeerRequest -> PeerRef (a friend, or our pending request withdrawn). */
+  remove: '/v1/friends/remove',
+  /** POST FriendPeerRequest -> BlockedView. */
+  block: '/v1/friends/block',
+  /** POST FriendPeerRequest -> PeerRef. */
+  unblock: '/v1/friends/unblock',
+  /** GET -> BlockedListResponse. */
+  blocked: '/v1/friends/blocked',
+  /** GET -> PresenceSettings; PUT PresenceSettings -> PresenceSettings. */
+  presence: '/v1/presence',
+} as const
+
+/** Another user, as friends and requests name them. */
+export interface PeerRef {
+  peerId: string
+  /** Ed25519 public key, hex. */
+  publicKey: string
+  /** `name@<relay peer id>`, only once the directory confirmed it names this key. */
+  name: string | null
+}
+
+export interface FriendView extends PeerRef {
+  /** When the friendship started, ms since the Unix epoch. */
+  since: number
+  /** False while the friend appears offline, does not run, or was not heard from yet. */
+  online: boolean
+  /** When a heartbeat last came from the friend (ms since epoch), or null. */
+  lastSeen: number | null
+}
+
+export interface FriendRequestView extends PeerRef {
+  direction: 'in' | 'out'
+  /** 16 random bytes, hex: names the request in its answer. */
+  requestId: string
+  /** At most MAX_FRIEND_NOTE_LENGTH (200) characters. */
+  note: string
+  /** When it was sent (out) or received (in), ms since the Unix epoch. */
+  at: number
+}
+
+export interface FriendListResponse {
+  /** Online friends first, then by name or peer id. */
+  friends: FriendView[]
+}
+
+export interface FriendRequestsResponse {
+  incoming: FriendRequestView[]
+  outgoing: FriendRequestView[]
+}
+
+export interface AddFriendRequest {
+  /** A username (`alice` or `alice@<relay peer id>`), a peer id or a hex public key. */
+  to: string
+  /** At most MAX_FRIEND_NOTE_LENGTH (200) characters. @default '' */
+  note?: string
+}
+
+/**
+ * `requested`: the request is on its way (it waits in the mailbox if the peer is offline).
+ * `accepted`: the peer had asked us first, so this accepted its request.
+ */
+export type AddFriendResponse =
+  | { status: 'requested'; request: FriendRequestView }
+  | { status: 'accepted'; friend: FriendView }
+
+export interface FriendPeerRequest {
+  /** A username, a peer id or a hex public key. */
+  peer: string
+}
+
+export interface FriendRemovedEvent extends PeerRef {
+  by: 'me' | 'peer'
+  /** True when it was only a pending request that ended. */
+  pending: boolean
+}
+
+export interface BlockedView extends PeerRef {
+  /** ms since the Unix epoch. */
+  since: number
+}
+
+export interface BlockedListResponse {
+  blocked: BlockedView[]
+}
+
+export interface PresenceView extends PeerRef {
+  online: boolean
+  lastSeen: number | null
+}
+
+export interface PresenceSettings {
+  /** Send no heartbeats: friends see us offline while the node still runs. */
+  appearOffline: boolean
 }
