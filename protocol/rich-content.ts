@@ -194,3 +194,51 @@ export function checkCaption(text: string): void {
     )
   }
 }
+
+/**
+ * A style as the local API takes it (`#rrggbb` colours), checked. Throws
+ * MalformedMessageError naming the attribute that is wrong.
+ */
+export function styleFromView(view: unknown): TextStyle | undefined {
+  if (view == null) return undefined
+  if (typeof view !== 'object') throw new MalformedMessageError('a style is an object')
+  const { bold, italic, color, size } = view as Record<string, unknown>
+  const style: TextStyle = {}
+  if (bold != null) {
+    if (typeof bold !== 'boolean') throw new MalformedMessageError('style.bold is true or false')
+    if (bold) style.bold = true
+  }
+  if (italic != null) {
+    if (typeof italic !== 'boolean')
+      throw new MalformedMessageError('style.italic is true or false')
+    if (italic) style.italic = true
+  }
+  if (color != null) {
+    if (typeof color !== 'string' || !/^#[0-9a-f]{6}$/i.test(color)) {
+      throw new MalformedMessageError('style.color is a colour like #ff8800')
+    }
+    style.color = Number.parseInt(color.slice(1), 16)
+  }
+  if (size != null) {
+    if (typeof size !== 'number')
+      throw new MalformedMessageError('style.size is a number of points')
+    style.size = size
+  }
+  checkStyle(style)
+  return Object.keys(style).length === 0 ? undefined : style
+}
+
+/** A style as the local API returns it. */
+export function styleToView(style: TextStyle): {
+  bold?: boolean
+  italic?: boolean
+  color?: string
+  size?: number
+} {
+  const view: { bold?: boolean; italic?: boolean; color?: string; size?: number } = {}
+  if (style.bold === true) view.bold = true
+  if (style.italic === true) view.italic = true
+  if (style.color != null) view.color = `#${style.color.toString(16).padStart(6, '0')}`
+  if (style.size != null) view.size = style.size
+  return view
+}

@@ -8,6 +8,7 @@ import {
   type SendMessageRequest,
   type SendMessageResponse,
 } from '../../protocol/local-api.ts'
+import { styleFromView } from '../../protocol/rich-content.ts'
 import { ApiError, type Routes } from '../api/local-api-server.ts'
 import type { DirectMessages } from './direct-messages.ts'
 
@@ -17,7 +18,7 @@ export function messagingRoutes(messages: () => DirectMessages): Routes {
       const request = body as Partial<SendMessageRequest> | undefined
       const to = requireString(request?.to, 'to')
       const text = requireString(request?.text, 'text')
-      return messages().send(to, text)
+      return messages().send(to, text, { style: styleFromView(request?.style) })
     },
     [`GET ${API_PATHS.inbox}`]: async (): Promise<InboxResponse> => ({
       conversations: await messages().inbox(),

@@ -12,6 +12,7 @@ import type {
   MessageView,
   SendMessageResponse,
 } from '../../protocol/local-api.ts'
+import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import type { Identity } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { DmChannels } from './dm-channels.ts'
@@ -203,8 +204,18 @@ export class DirectMessages {
     }
   }
 
-  async send(to: string, text: string): Promise<SendMessageResponse> {
-    return this.pipeline.send(await this.resolvePeer(to), text)
+  /** Queues a text, with an optional style and attachment (node/attachments sends files). */
+  async send(
+    to: string,
+    text: string,
+    extras?: { style?: TextStyle; attachment?: AttachmentContent },
+  ): Promise<SendMessageResponse> {
+    return this.pipeline.send(await this.resolvePeer(to), text, extras)
+  }
+
+  /** Deletes the conversation's history on this node; the peer keeps theirs. */
+  async clearHistory(peer: string): Promise<{ peerId: string; deleted: number }> {
+    return this.pipeline.clearHistory(await this.resolvePeer(peer))
   }
 
   /** Queues a social message (node/friends) for `peer`, a raw Ed25519 key. */

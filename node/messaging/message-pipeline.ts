@@ -18,7 +18,11 @@
  */
 import type { Logger } from '@libp2p/interface'
 import { randomBytes } from '../../protocol/crypto/index.ts'
-import { MAX_DM_TEXT_SIZE, MAX_RECEIPT_MESSAGE_IDS } from '../../protocol/limits.ts'
+import {
+  MAX_ATTACHMENT_CAPTION_SIZE,
+  MAX_DM_TEXT_SIZE,
+  MAX_RECEIPT_MESSAGE_IDS,
+} from '../../protocol/limits.ts'
 import type {
   ConversationSummary,
   DeliveryState,
@@ -42,6 +46,7 @@ import {
   type ReceiptContent,
   textSize,
 } from '../../protocol/messaging.ts'
+import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import type { PrekeyBundle } from '../../protocol/session/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
@@ -51,8 +56,10 @@ import {
   type HeldRecord,
   type HistoryRecord,
   MessageStore,
+  messageView,
   newConversation,
   type OutboxEntry,
+  storedAttachment,
 } from './message-store.ts'
 import { type LaneState, type LaneTransaction, type OutboxItem, PeerLane } from './peer-lane.ts'
 import { bytesEqual, ReceiveRejection } from './peer-sessions.ts'
@@ -201,13 +208,24 @@ export class MessagePipeline {
   // ---------------------------------------------------------------- sending
 
   /** Queues a text; it is on disk (state `queued`) when this resolves. */
-  async send(peer: Uint8Array, text: string): Promise<SendMessageResponse> {
+  async send(
+    peer: Uint8Array,
+    text: string,
+    extras: { style?: TextStyle; attachment?: AttachmentContent } = {},
+  ): Promise<SendMessageResponse> {
     this.#checkRunning()
     if (bytesEqual(peer, this.#myKey)) {
       throw new InvalidRecipientError('you cannot send a message to yourself')
     }
     const size = textSize(text)
-    if (size === 0) throw new InvalidMessageTextError('the message is empty')
+    if (size === 0 && extras.attachment == null) {
+      throw new InvalidMessageTextError('the message is empty')
+    }
+    if (extras.attachment != null && size > MAX_ATTACHMENT_CAPTION_SIZE) {
+      throw new InvalidMessageTextError(
+        `the text is ${size} bytes; at most ${MAX_ATTACHMENT_CAPTION_SIZE} bytes go with a file`,
+      )
+    }
     if (size > MAX_DM_TEXT_SIZE) {
       throw new InvalidMessageTextError(
         `the message is ${size} bytes; at most ${MAX_DM_TEXT_SIZE} bytes of text fit in one message`,
@@ -228,6 +246,7 @@ export class MessagePipeline {
         sentAtMs: now,
         text,
         resolvedBelow,
+        ...extras,
       })
       const index = conversation.nextIndex
       const item = this.#newOutboxItem(conversation, id, 'text', seq, index, content, now)
@@ -244,6 +263,12 @@ export class MessagePipeline {
         sentAt: now,
         storedAt: now,
         state: 'queued',
+      }
+      if (extras.style != null) record.style = extras.style
+      if (extras.attachment != null) {
+        // Our own copy needs neither the key nor the bytes: the attachments store has both.
+        const { key: _key, inline: _inline, ...kept } = storedAttachment(extras.attachment)
+        record.attachment = kept
       }
       tx.history.set(index, record)
       tx.ops.push(
@@ -567,6 +592,8 @@ export class MessagePipeline {
       sentAt: inner.sentAtMs,
       storedAt: Date.now(),
     }
+    if (inner.style != null) record.style = inner.style
+    if (inner.attachment != null) record.attachment = storedAttachment(inner.attachment)
     if (seq > conversation.expectedInSeq) {
       if (state.held.has(seq)) {
         return this.#rejected(
@@ -660,7 +687,7 @@ export class MessagePipeline {
     const record: HistoryRecord = { ...held, direction: 'in' }
     tx.history.set(index, record)
     tx.ops.push(this.#store.messageIndexOp(lane.peerHex, held.id, 'in'))
-    tx.after.push(() => this.#init.emit('message:received', view(lane.peerId, record)))
+    tx.after.push(() => this.#init.emit('message:received', messageView(lane.peerId, record)))
   }
 
   async #applyReceipt(
@@ -841,13 +868,37 @@ export class MessagePipeline {
             peerId,
             unread: conversation.unread,
             held: conversation.held,
-            latest: latest == null ? null : view(peerId, latest.record),
+            latest: latest == null ? null : messageView(peerId, latest.record),
           },
           lastActivity: conversation.lastActivity,
         }
       }),
     )
     return summaries.sort((a, b) => b.lastActivity - a.lastActivity).map(({ summary }) => summary)
+  }
+
+  /**
+   * Deletes the peer's history here. Counters, dedup ids, held texts and the outbox stay, so
+   * the conversation goes on in order and what we sent is still delivered.
+   */
+  async clearHistory(peer: Uint8Array): Promise<{ peerId: string; deleted: number }> {
+    this.#checkRunning()
+    const lane = this.#lane(peer)
+    const deleted = await lane.run(async (tx, state) => {
+      const indexes = new Set([
+        ...(await this.#store.historyIndexes(lane.peerHex)),
+        ...tx.history.keys(),
+      ])
+      tx.history.clear()
+      state.recentHistory.clear()
+      for (const index of indexes) tx.ops.push(this.#store.historyDeleteOp(lane.peerHex, index))
+      const conversation = state.conversation
+      conversation.unread = 0
+      conversation.readUpToSeq = conversation.expectedInSeq - 1
+      tx.conversationDirty = true
+      return indexes.size
+    })
+    return { peerId: lane.peerId, deleted }
   }
 
   async history(
@@ -864,7 +915,7 @@ export class MessagePipeline {
     const oldest = page[0]?.index
     return {
       peerId,
-      messages: page.map(({ record }) => view(peerId, record)),
+      messages: page.map(({ record }) => messageView(peerId, record)),
       held: conversation.held,
       unread: conversation.unread,
       nextBefore: oldest != null && oldest > 1 ? oldest : null,
@@ -1117,22 +1168,6 @@ function lowestPendingSeq(lane: PeerLane): number | undefined {
     if (item.entry.kind === 'text') return item.entry.seq
   }
   return undefined
-}
-
-function view(peerId: string, record: HistoryRecord): MessageView {
-  const out: MessageView = {
-    id: record.id,
-    peerId,
-    direction: record.direction,
-    seq: record.seq,
-    text: record.text,
-    sentAt: record.sentAt,
-    storedAt: record.storedAt,
-  }
-  if (record.state != null) out.state = record.state
-  if (record.replicas != null) out.replicas = record.replicas
-  if (record.failure != null) out.failure = record.failure
-  return out
 }
 
 function hex(bytes: Uint8Array): string {

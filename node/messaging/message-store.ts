@@ -12,7 +12,8 @@
  *
  * <peer> is the peer's Ed25519 key in hex; numbers are zero-padded so keys sort by value.
  */
-import type { DeliveryState, MailboxReplicas } from '../../protocol/local-api.ts'
+import type { DeliveryState, MailboxReplicas, MessageView } from '../../protocol/local-api.ts'
+import { type AttachmentContent, styleToView, type TextStyle } from '../../protocol/rich-content.ts'
 import type { AppLevel } from '../storage.ts'
 import type { BatchOp } from './durable-writer.ts'
 
@@ -48,6 +49,8 @@ export interface HistoryRecord {
   state?: DeliveryState
   replicas?: MailboxReplicas
   failure?: string
+  style?: TextStyle
+  attachment?: StoredAttachment
 }
 
 export interface HeldRecord {
@@ -56,6 +59,72 @@ export interface HeldRecord {
   text: string
   sentAt: number
   storedAt: number
+  style?: TextStyle
+  attachment?: StoredAttachment
+}
+
+/**
+ * An attachment (protocol/rich-content.ts) as history keeps it: ids and hashes in hex, key
+ * and inline bytes in base64. The recipient's copy keeps the key: its transfer needs it.
+ */
+export interface StoredAttachment {
+  fileId: string
+  name: string
+  mime: string
+  size: number
+  sha256: string
+  key?: string
+  chunkSize?: number
+  inline?: string
+  width?: number
+  height?: number
+}
+
+export function storedAttachment(content: AttachmentContent): StoredAttachment {
+  const stored: StoredAttachment = {
+    fileId: Buffer.from(content.fileId).toString('hex'),
+    name: content.name,
+    mime: content.mime,
+    size: content.size,
+    sha256: Buffer.from(content.sha256).toString('hex'),
+  }
+  if (content.key != null) stored.key = Buffer.from(content.key).toString('base64')
+  if (content.chunkSize != null) stored.chunkSize = content.chunkSize
+  if (content.inline != null) stored.inline = Buffer.from(content.inline).toString('base64')
+  if (content.width != null) stored.width = content.width
+  if (content.height != null) stored.height = content.height
+  return stored
+}
+
+/** A history record as the local API shows it (no key, no inline bytes). */
+export function messageView(peerId: string, record: HistoryRecord): MessageView {
+  const out: MessageView = {
+    id: record.id,
+    peerId,
+    direction: record.direction,
+    seq: record.seq,
+    text: record.text,
+    sentAt: record.sentAt,
+    storedAt: record.storedAt,
+  }
+  if (record.state != null) out.state = record.state
+  if (record.replicas != null) out.replicas = record.replicas
+  if (record.failure != null) out.failure = record.failure
+  if (record.style != null) out.style = styleToView(record.style)
+  const attachment = record.attachment
+  if (attachment != null) {
+    out.attachment = {
+      fileId: attachment.fileId,
+      name: attachment.name,
+      mime: attachment.mime,
+      size: attachment.size,
+      sha256: attachment.sha256,
+      inline: attachment.inline != null,
+    }
+    if (attachment.width != null) out.attachment.width = attachment.width
+    if (attachment.height != null) out.attachment.height = attachment.height
+  }
+  return out
 }
 
 export interface OutboxEntry {
@@ -125,6 +194,19 @@ export class MessageStore {
 
   historyOp(peer: string, index: number, record: HistoryRecord): BatchOp {
     return putJson(historyKey(peer, index), record)
+  }
+
+  historyDeleteOp(peer: string, index: number): BatchOp {
+    return { type: 'del', key: historyKey(peer, index) }
+  }
+
+  /** Indexes of every history record kept for the peer, ascending. */
+  async historyIndexes(peer: string): Promise<number[]> {
+    const out: number[] = []
+    for await (const key of this.#db.keys({ gt: `h/${peer}/`, lt: `h/${peer}/~` })) {
+      out.push(Number(key.slice(key.lastIndexOf('/') + 1)))
+    }
+    return out
   }
 
   /** Up to `limit` records before `before` (exclusive), oldest first, with their indexes. */
