@@ -1,0 +1,75 @@
+/** The local API routes of friends (paths in protocol/local-api.ts). */
+import {
+  type AddFriendRequest,
+  type AddFriendResponse,
+  type BlockedListResponse,
+  type BlockedView,
+  FRIENDS_API_PATHS,
+  type FriendListResponse,
+  type FriendPeerRequest,
+  type FriendRequestsResponse,
+  type FriendView,
+  type PeerRef,
+} from '../../protocol/local-api.ts'
+import { ApiError, type Routes } from '../api/local-api-server.ts'
+import type { Friends } from './friends.ts'
+
+/** What the friend list shows of each friend's presence (node/presence). */
+export interface PresenceLookup {
+  of(peer: Uint8Array): { online: boolean; lastSeen: number | null }
+}
+
+export function friendsRoutes(friends: () => Friends, presence: () => PresenceLookup): Routes {
+  return {
+    [`GET ${FRIENDS_API_PATHS.list}`]: async (): Promise<FriendListResponse> => {
+      const list: FriendView[] = friends()
+        .list()
+        .map((friend) => ({
+          ...friend,
+          ...presence().of(new Uint8Array(Buffer.from(friend.publicKey, 'hex'))),
+        }))
+      list.sort(
+        (a, b) =>
+          Number(b.online) - Number(a.online) ||
+          (a.name ?? a.peerId).localeCompare(b.name ?? b.peerId),
+      )
+      return { friends: list }
+    },
+    [`GET ${FRIENDS_API_PATHS.requests}`]: async (): Promise<FriendRequestsResponse> =>
+      friends().requests(),
+    [`POST ${FRIENDS_API_PATHS.add}`]: async ({ body }): Promise<AddFriendResponse> => {
+      const request = body as Partial<AddFriendRequest> | undefined
+      const note = request?.note ?? ''
+      if (typeof note !== 'string') {
+        throw new ApiError(400, 'InvalidRequest', '"note" must be a string')
+      }
+      return friends().add(requireString(request?.to, 'to'), note)
+    },
+    [`POST ${FRIENDS_API_PATHS.accept}`]: async ({ body }): Promise<FriendView> => {
+      const friend = await friends().accept(peerOf(body))
+      return { ...friend, ...presence().of(new Uint8Array(Buffer.from(friend.publicKey, 'hex'))) }
+    },
+    [`POST ${FRIENDS_API_PATHS.reject}`]: async ({ body }): Promise<PeerRef> =>
+      friends().reject(peerOf(body)),
+    [`POST ${FRIENDS_API_PATHS.remove}`]: async ({ body }): Promise<PeerRef> =>
+      friends().remove(peerOf(body)),
+    [`POST ${FRIENDS_API_PATHS.block}`]: async ({ body }): Promise<BlockedView> =>
+      friends().block(peerOf(body)),
+    [`POST ${FRIENDS_API_PATHS.unblock}`]: async ({ body }): Promise<PeerRef> =>
+      friends().unblock(peerOf(body)),
+    [`GET ${FRIENDS_API_PATHS.blocked}`]: async (): Promise<BlockedListResponse> => ({
+      blocked: friends().blocked(),
+    }),
+  }
+}
+
+function peerOf(body: unknown): string {
+  return requireString((body as Partial<FriendPeerRequest> | undefined)?.peer, 'peer')
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a non-empty string`)
+  }
+  return value
+}

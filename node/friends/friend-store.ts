@@ -1,0 +1,141 @@
+/**
+ * What friends keep in LevelDB, in one sublevel, mirrored in memory (friend lists are small)
+ * so reads never touch the disk and `isBlocked` can answer synchronously:
+ *
+ *   f/<peer>   FriendRecord     a friend
+ *   i/<peer>   IncomingRecord   a request waiting for our answer (one per peer, the latest)
+ *   o/<peer>   OutgoingRecord   our request waiting for the peer's answer
+ *   b/<peer>   BlockedRecord    a blocked peer
+ *   s/<id>     PendingSend      a friend message not yet handed to messaging
+ *
+ * <peer> is the peer's Ed25519 key in hex. Every change is one synced batch, applied to
+ * memory only once it is on disk.
+ */
+import type { AppLevel } from '../storage.ts'
+
+export interface FriendRecord {
+  /** ms since the Unix epoch. */
+  since: number
+  /** The request the friendship started from, hex. */
+  requestId: string
+  /** Verified `name@<relay peer id>`, or null. */
+  name: string | null
+}
+
+export interface IncomingRecord {
+  requestId: string
+  note: string
+  /** Verified name, or null. */
+  name: string | null
+  /** The name the request claims, until the directory confirms it (then null). */
+  claim: string | null
+  /** When it arrived here. */
+  at: number
+}
+
+export interface OutgoingRecord {
+  requestId: string
+  note: string
+  name: string | null
+  at: number
+}
+
+export interface BlockedRecord {
+  since: number
+  name: string | null
+}
+
+export interface PendingSend {
+  /** The recipient's key, hex. */
+  peer: string
+  /** The encoded FriendMessage, base64. */
+  payload: string
+}
+
+export interface FriendTables {
+  friends: FriendRecord
+  incoming: IncomingRecord
+  outgoing: OutgoingRecord
+  blocked: BlockedRecord
+  sends: PendingSend
+}
+
+export type Table = keyof FriendTables
+
+const PREFIX: Record<Table, string> = {
+  friends: 'f/',
+  incoming: 'i/',
+  outgoing: 'o/',
+  blocked: 'b/',
+  sends: 's/',
+}
+
+export type Change = {
+  [T in Table]:
+    | { table: T; key: string; value: FriendTables[T] }
+    | { table: T; key: string; value: null }
+}[Table]
+
+export class FriendStore {
+  readonly #db: AppLevel
+  readonly #tables: { [T in Table]: Map<string, FriendTables[T]> } = {
+    friends: new Map(),
+    incoming: new Map(),
+    outgoing: new Map(),
+    blocked: new Map(),
+    sends: new Map(),
+  }
+
+  constructor(db: AppLevel) {
+    this.#db = db
+  }
+
+  async load(): Promise<void> {
+    for (const map of Object.values(this.#tables)) map.clear()
+    for await (const [key, value] of this.#db.iterator()) {
+      const table = (Object.keys(PREFIX) as Table[]).find((name) => key.startsWith(PREFIX[name]))
+      if (table == null) continue
+      const map = this.#tables[table] as Map<string, unknown>
+      map.set(key.slice(PREFIX[table].length), JSON.parse(decoder.decode(value)))
+    }
+  }
+
+  get<T extends Table>(table: T, key: string): FriendTables[T] | undefined {
+    return this.#tables[table].get(key)
+  }
+
+  has(table: Table, key: string): boolean {
+    return this.#tables[table].has(key)
+  }
+
+  entries<T extends Table>(table: T): Array<[string, FriendTables[T]]> {
+    return [...this.#tables[table]]
+  }
+
+  /** Writes the changes in one synced batch, then shows them in memory. */
+  async write(changes: Change[]): Promise<void> {
+    if (changes.length === 0) return
+    await this.#db.batch(
+      changes.map((change) =>
+        change.value == null
+          ? { type: 'del' as const, key: PREFIX[change.table] + change.key }
+          : {
+              type: 'put' as const,
+              key: PREFIX[change.table] + change.key,
+              value: encoder.encode(JSON.stringify(change.value)),
+            },
+      ),
+      SYNC,
+    )
+    for (const change of changes) {
+      const map = this.#tables[change.table] as Map<string, unknown>
+      if (change.value == null) map.delete(change.key)
+      else map.set(change.key, change.value)
+    }
+  }
+}
+
+/** classic-level honours `sync` (through sublevels too); abstract-level's types omit it. */
+const SYNC = { sync: true } as unknown as Record<string, never>
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()

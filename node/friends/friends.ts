@@ -1,0 +1,702 @@
+/**
+ * The friends component: friend requests and their answers, the friend list and the block
+ * list. Friend messages are end-to-end encrypted 1:1 messages of kind SOCIAL: they go
+ * through messaging (direct delivery, or the offline mailbox and its first-contact inbox
+ * when the peer is away), so a request reaches a recipient who was offline when it was sent.
+ *
+ * Durability: every change is one synced LevelDB batch (friend-store.ts). A friend message
+ * to send is written in the same batch as the change that caused it (a small outbox) and
+ * handed to messaging afterwards, then deleted: a crash in between sends it again, and the
+ * receiving side takes every friend message idempotently (request ids).
+ *
+ * Changes run one at a time (`#serial`). Incoming friend messages arrive inside messaging's
+ * lane for their peer, so nothing run by `#serial` may wait on messaging: handing messages
+ * to messaging happens outside it.
+ */
+import type { AbortOptions, Logger } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { TypedEventEmitter } from 'main-event'
+import { randomBytes } from '../../protocol/crypto/index.ts'
+import { MAX_FRIEND_NOTE_LENGTH } from '../../protocol/limits.ts'
+import type {
+  AddFriendResponse,
+  BlockedView,
+  FriendRequestView,
+  FriendView,
+  NodeEventMap,
+  PeerRef,
+} from '../../protocol/local-api.ts'
+import {
+  decodeFriendMessage,
+  encodeFriendMessage,
+  FRIEND_REQUEST_ID_LENGTH,
+  type FriendMessageValue,
+} from '../../protocol/social.ts'
+import { type Identity, peerIdOf } from '../identity/index.ts'
+import type { AppLevel } from '../storage.ts'
+import {
+  AlreadyFriendsError,
+  DuplicateFriendRequestError,
+  FriendNotFoundError,
+  FriendRequestNotFoundError,
+  FriendSelfError,
+  FriendsStoppedError,
+  InvalidFriendNoteError,
+  InvalidPeerError,
+  PeerBlockedError,
+  UserNotFoundError,
+} from './errors.ts'
+import { type Change, type FriendRecord, FriendStore } from './friend-store.ts'
+
+/** What friends need from messaging: queue one social message for a peer. */
+export interface SocialSender {
+  sendSocial(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }>
+}
+
+/** What friends need from the username directory (node/directory). */
+export interface FriendDirectory {
+  /**
+   * The verified owner of `name` (`alice` or `alice@<relay peer id>`). Throws an error named
+   * `NameNotFoundError` when no relay knows the name.
+   */
+  lookup(name: string, options?: AbortOptions): Promise<{ publicKey: string; scopedName: string }>
+  /** The name we tell the people we ask (`name@<relay peer id>`), if we have one. */
+  ownName(): Promise<string | undefined>
+}
+
+export type FriendEventType =
+  | 'friend:request'
+  | 'friend:accepted'
+  | 'friend:rejected'
+  | 'friend:removed'
+
+export interface FriendsComponents {
+  /** The sublevel friends own. */
+  db: AppLevel
+  identity: Identity
+  /** Messaging, once it exists (it is built after friends, since it asks them whom to drop). */
+  messaging: () => SocialSender | undefined
+  directory?: FriendDirectory
+  log: Logger
+  emit<T extends FriendEventType>(type: T, data: NodeEventMap[T]): void
+}
+
+export interface FriendsInit {
+  /** How often friend messages that messaging did not take yet are offered again. @default 10000 */
+  retryIntervalMs?: number
+  /** Longest wait for a username lookup. @default 15000 */
+  lookupTimeoutMs?: number
+}
+
+/** For components that follow the friend list (presence): `peer` is a raw Ed25519 key. */
+export interface FriendsEvents {
+  'friends:changed': CustomEvent<{ peer: Uint8Array; friend: boolean }>
+}
+
+export const DEFAULT_FRIENDS_RETRY_INTERVAL_MS = 10_000
+
+export class Friends extends TypedEventEmitter<FriendsEvents> {
+  readonly #components: FriendsComponents
+  readonly #init: FriendsInit
+  readonly #store: FriendStore
+  readonly #myHex: string
+  #queue: Promise<unknown> = Promise.resolve()
+  #running = false
+  #flushing: Promise<void> | undefined
+  #flushAgain = false
+  #sendCounter = 0
+  #retryTimer: NodeJS.Timeout | undefined
+  #ownName: string | undefined
+
+  constructor(components: FriendsComponents, init: FriendsInit = {}) {
+    super()
+    this.#components = components
+    this.#init = init
+    this.#store = new FriendStore(components.db)
+    this.#myHex = hex(components.identity.publicKey)
+  }
+
+  async start(): Promise<void> {
+    await this.#store.load()
+    this.#running = true
+    this.#retryTimer = setInterval(() => {
+      if (this.#store.entries('sends').length > 0) void this.#flushSends()
+    }, this.#init.retryIntervalMs ?? DEFAULT_FRIENDS_RETRY_INTERVAL_MS)
+    this.#retryTimer.unref()
+    void this.#refreshOwnName()
+    void this.#flushSends()
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false
+    clearInterval(this.#retryTimer)
+    await this.#queue.catch(() => undefined)
+    await this.#flushing
+  }
+
+  /**
+   * Hands friend messages messaging has not taken yet to it now. The node calls it once
+   * messaging runs; a timer calls it every `retryIntervalMs` while any wait.
+   */
+  sendPending(): Promise<void> {
+    return this.#flushSends()
+  }
+
+  // ------------------------------------------------------------ what others ask
+
+  /** True when the user blocked `peer` (a raw Ed25519 key). Synchronous: memory only. */
+  isBlocked(peer: Uint8Array): boolean {
+    return this.#store.has('blocked', hex(peer))
+  }
+
+  isFriend(peer: Uint8Array): boolean {
+    return this.#store.has('friends', hex(peer))
+  }
+
+  /** Raw Ed25519 keys of every friend. */
+  friendKeys(): Uint8Array[] {
+    return this.#store.entries('friends').map(([key]) => fromHex(key))
+  }
+
+  /** The peer as the API names it, with the verified name we know. */
+  peerRef(peer: Uint8Array): PeerRef {
+    return this.#ref(hex(peer))
+  }
+
+  list(): Array<Omit<FriendView, 'online' | 'lastSeen'>> {
+    return this.#store
+      .entries('friends')
+      .map(([key, record]) => ({ ...this.#ref(key, record.name), since: record.since }))
+  }
+
+  requests(): { incoming: FriendRequestView[]; outgoing: FriendRequestView[] } {
+    const view = (direction: 'in' | 'out') => {
+      const table = direction === 'in' ? 'incoming' : 'outgoing'
+      return this.#store
+        .entries(table)
+        .map(([key, record]) => ({
+          ...this.#ref(key, record.name),
+          direction,
+          requestId: record.requestId,
+          note: record.note,
+          at: record.at,
+        }))
+        .sort((a, b) => b.at - a.at)
+    }
+    return { incoming: view('in'), outgoing: view('out') }
+  }
+
+  blocked(): BlockedView[] {
+    return this.#store
+      .entries('blocked')
+      .map(([key, record]) => ({ ...this.#ref(key, record.name), since: record.since }))
+  }
+
+  // ------------------------------------------------------------ the user's actions
+
+  /**
+   * Asks `to` (a username, a peer id or a hex key) to be our friend. When `to` had asked us
+   * first, this accepts that request instead.
+   */
+  async add(to: string, note = ''): Promise<AddFriendResponse> {
+    this.#checkRunning()
+    if (note.length > MAX_FRIEND_NOTE_LENGTH) {
+      throw new InvalidFriendNoteError(
+        `the note is ${note.length} characters; a friend request carries at most ${MAX_FRIEND_NOTE_LENGTH}`,
+      )
+    }
+    const target = await this.#resolve(to)
+    if (target.hex === this.#myHex) throw new FriendSelfError('you cannot add yourself as a friend')
+    const ownName = await this.#refreshOwnName()
+    const result = await this.#serial(async (): Promise<AddFriendResponse> => {
+      const peerHex = target.hex
+      if (this.#store.has('blocked', peerHex)) {
+        throw new PeerBlockedError(`you blocked ${describe(to, peerHex)}; unblock them first`)
+      }
+      if (this.#store.has('friends', peerHex)) {
+        throw new AlreadyFriendsError(`${describe(to, peerHex)} is already your friend`)
+      }
+      if (this.#store.has('outgoing', peerHex)) {
+        throw new DuplicateFriendRequestError(
+          `you already asked ${describe(to, peerHex)}; the request waits for their answer (remove it to withdraw it)`,
+        )
+      }
+      if (this.#store.has('incoming', peerHex)) {
+        return { status: 'accepted', friend: await this.#accept(peerHex, ownName) }
+      }
+      const requestId = randomBytes(FRIEND_REQUEST_ID_LENGTH)
+      const record = { requestId: hex(requestId), note, name: target.name, at: Date.now() }
+      await this.#store.write([
+        { table: 'outgoing', key: peerHex, value: record },
+        this.#sendChange(peerHex, { type: 'request', requestId, note, name: ownName ?? '' }),
+      ])
+      return {
+        status: 'requested',
+        request: { ...this.#ref(peerHex, target.name), direction: 'out', ...pick(record) },
+      }
+    })
+    await this.#flushSends()
+    return result
+  }
+
+  /** Accepts the pending request from `peer`: both friend lists now hold the other. */
+  async accept(peer: string): Promise<FriendView> {
+    this.#checkRunning()
+    const target = await this.#resolve(peer)
+    const ownName = await this.#refreshOwnName()
+    const friend = await this.#serial(() => {
+      if (!this.#store.has('incoming', target.hex)) {
+        throw new FriendRequestNotFoundError(`no friend request from ${describe(peer, target.hex)}`)
+      }
+      return this.#accept(target.hex, ownName)
+    })
+    await this.#flushSends()
+    return friend
+  }
+
+  /** Declines the pending request from `peer`; the peer is told. */
+  async reject(peer: string): Promise<PeerRef> {
+    this.#checkRunning()
+    const target = await this.#resolve(peer)
+    const ref = await this.#serial(async () => {
+      const incoming = this.#store.get('incoming', target.hex)
+      if (incoming == null) {
+        throw new FriendRequestNotFoundError(`no friend request from ${describe(peer, target.hex)}`)
+      }
+      const ref = this.#ref(target.hex, incoming.name)
+      await this.#store.write([
+        { table: 'incoming', key: target.hex, value: null },
+        this.#sendChange(target.hex, answer('reject', incoming.requestId)),
+      ])
+      return ref
+    })
+    await this.#flushSends()
+    return ref
+  }
+
+  /** Ends a friendship, or withdraws our pending request; the peer is told either way. */
+  async remove(peer: string): Promise<PeerRef> {
+    this.#checkRunning()
+    const target = await this.#resolve(peer)
+    const ref = await this.#serial(async () => {
+      const peerHex = target.hex
+      const friend = this.#store.get('friends', peerHex)
+      const outgoing = this.#store.get('outgoing', peerHex)
+      const ended = friend ?? outgoing
+      if (ended == null) {
+        throw new FriendNotFoundError(
+          `${describe(peer, peerHex)} is not your friend and has no request from you`,
+        )
+      }
+      const table = friend != null ? 'friends' : 'outgoing'
+      await this.#store.write([
+        { table, key: peerHex, value: null },
+        this.#sendChange(peerHex, answer('remove', ended.requestId)),
+      ])
+      const ref = this.#ref(peerHex, ended.name)
+      this.#removed(ref, 'me', friend == null)
+      return ref
+    })
+    await this.#flushSends()
+    return ref
+  }
+
+  /**
+   * Blocks `peer`: its messages and requests are dropped from now on, a friendship or request
+   * between us ends (the peer is told it was removed, not that it was blocked).
+   */
+  async block(peer: string): Promise<BlockedView> {
+    this.#checkRunning()
+    const target = await this.#resolve(peer)
+    if (target.hex === this.#myHex) throw new FriendSelfError('you cannot block yourself')
+    const view = await this.#serial(async () => {
+      const peerHex = target.hex
+      const existing = this.#store.get('blocked', peerHex)
+      if (existing != null) return { ...this.#ref(peerHex, existing.name), since: existing.since }
+      const friend = this.#store.get('friends', peerHex)
+      const outgoing = this.#store.get('outgoing', peerHex)
+      const incoming = this.#store.get('incoming', peerHex)
+      const name = friend?.name ?? outgoing?.name ?? incoming?.name ?? target.name
+      const record = { since: Date.now(), name }
+      const changes: Change[] = [
+        { table: 'blocked', key: peerHex, value: record },
+        { table: 'friends', key: peerHex, value: null },
+        { table: 'outgoing', key: peerHex, value: null },
+        { table: 'incoming', key: peerHex, value: null },
+      ]
+      const ended = friend ?? outgoing
+      if (ended != null) changes.push(this.#sendChange(peerHex, answer('remove', ended.requestId)))
+      await this.#store.write(changes)
+      const ref = this.#ref(peerHex, name)
+      if (ended != null) this.#removed(ref, 'me', friend == null)
+      return { ...ref, since: record.since }
+    })
+    await this.#flushSends()
+    return view
+  }
+
+  /** Lets `peer`'s messages and requests in again. Unblocking someone not blocked is no error. */
+  async unblock(peer: string): Promise<PeerRef> {
+    this.#checkRunning()
+    const target = await this.#resolve(peer)
+    return this.#serial(async () => {
+      const existing = this.#store.get('blocked', target.hex)
+      await this.#store.write([{ table: 'blocked', key: target.hex, value: null }])
+      return this.#ref(target.hex, existing?.name ?? target.name)
+    })
+  }
+
+  // --------------------------------------------------------- what peers send us
+
+  /**
+   * A friend message from `peer`, decrypted by messaging. Never throws for bad input: a
+   * message that does not decode, or answers a request we never made, is logged and dropped.
+   */
+  async receive(peer: Uint8Array, payload: Uint8Array): Promise<void> {
+    const peerHex = hex(peer)
+    let message: FriendMessageValue
+    try {
+      message = decodeFriendMessage(payload)
+    } catch (err) {
+      this.#components.log.error(
+        'dropped a malformed friend message from %s: %s',
+        peerHex,
+        (err as Error).message,
+      )
+      return
+    }
+    if (this.#store.has('blocked', peerHex)) return
+    await this.#serial(() => this.#take(peerHex, message))
+    void this.#flushSends()
+  }
+
+  async #take(peerHex: string, message: FriendMessageValue): Promise<void> {
+    const requestId = hex(message.requestId)
+    const friend = this.#store.get('friends', peerHex)
+    const outgoing = this.#store.get('outgoing', peerHex)
+    const incoming = this.#store.get('incoming', peerHex)
+    const log = this.#components.log
+    switch (message.type) {
+      case 'request': {
+        if (friend != null) {
+          // They lost us (new device, lost data) but we still have them: say yes again.
+          await this.#store.write([
+            this.#sendChange(peerHex, answer('accept', requestId, this.#ownName)),
+          ])
+          return
+        }
+        if (outgoing != null) {
+          // Both asked at once: each side takes the other's request as the answer.
+          await this.#accept(peerHex, this.#ownName, { requestId, claim: message.name })
+          return
+        }
+        if (incoming?.requestId === requestId) return
+        const record = {
+          requestId,
+          note: message.note,
+          name: null,
+          claim: message.name === '' ? null : message.name,
+          at: Date.now(),
+        }
+        await this.#store.write([{ table: 'incoming', key: peerHex, value: record }])
+        this.#components.emit('friend:request', {
+          ...this.#ref(peerHex, null),
+          direction: 'in',
+          ...pick(record),
+        })
+        if (record.claim != null) void this.#verifyClaim(peerHex, record.claim)
+        return
+      }
+      case 'accept': {
+        if (outgoing?.requestId !== requestId) {
+          if (friend == null) log('ignored an accept from %s for no request of ours', peerHex)
+          return
+        }
+        const record: FriendRecord = { since: Date.now(), requestId, name: outgoing.name }
+        await this.#store.write([
+          { table: 'outgoing', key: peerHex, value: null },
+          { table: 'friends', key: peerHex, value: record },
+        ])
+        this.#friended(peerHex, record)
+        if (record.name == null && message.name !== '')
+          void this.#verifyClaim(peerHex, message.name)
+        return
+      }
+      case 'reject': {
+        if (outgoing?.requestId !== requestId) return
+        await this.#store.write([{ table: 'outgoing', key: peerHex, value: null }])
+        this.#components.emit('friend:rejected', this.#ref(peerHex, outgoing.name))
+        return
+      }
+      case 'remove': {
+        const ended = friend ?? incoming
+        if (ended == null) return
+        await this.#store.write([
+          { table: friend != null ? 'friends' : 'incoming', key: peerHex, value: null },
+        ])
+        this.#removed(this.#ref(peerHex, ended.name), 'peer', friend == null)
+        return
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /** Makes `peerHex` a friend from its pending request (or, `crossing`, its new one). */
+  async #accept(
+    peerHex: string,
+    ownName: string | undefined,
+    crossing?: { requestId: string; claim: string },
+  ): Promise<FriendView> {
+    const incoming = this.#store.get('incoming', peerHex)
+    const outgoing = this.#store.get('outgoing', peerHex)
+    const requestId = crossing?.requestId ?? incoming?.requestId
+    if (requestId == null) throw new Error('no request to accept')
+    const record: FriendRecord = {
+      since: Date.now(),
+      requestId,
+      name: incoming?.name ?? outgoing?.name ?? null,
+    }
+    await this.#store.write([
+      { table: 'incoming', key: peerHex, value: null },
+      { table: 'outgoing', key: peerHex, value: null },
+      { table: 'friends', key: peerHex, value: record },
+      this.#sendChange(peerHex, answer('accept', requestId, ownName)),
+    ])
+    const claim = crossing?.claim || incoming?.claim
+    if (record.name == null && claim != null && claim !== '') void this.#verifyClaim(peerHex, claim)
+    return this.#friended(peerHex, record)
+  }
+
+  #friended(peerHex: string, record: FriendRecord): FriendView {
+    const view: FriendView = {
+      ...this.#ref(peerHex, record.name),
+      since: record.since,
+      online: false,
+      lastSeen: null,
+    }
+    this.#components.emit('friend:accepted', view)
+    this.safeDispatchEvent('friends:changed', { detail: { peer: fromHex(peerHex), friend: true } })
+    return view
+  }
+
+  #removed(ref: PeerRef, by: 'me' | 'peer', pending: boolean): void {
+    this.#components.emit('friend:removed', { ...ref, by, pending })
+    if (!pending) {
+      this.safeDispatchEvent('friends:changed', {
+        detail: { peer: fromHex(ref.publicKey), friend: false },
+      })
+    }
+  }
+
+  /** Shows a claimed name once the directory confirms it belongs to the peer's key. */
+  async #verifyClaim(peerHex: string, claim: string): Promise<void> {
+    const directory = this.#components.directory
+    if (directory == null) return
+    let owner: string
+    try {
+      const found = await directory.lookup(claim, {
+        signal: AbortSignal.timeout(this.#init.lookupTimeoutMs ?? 15_000),
+      })
+      if (found.publicKey.toLowerCase() !== peerHex) {
+        this.#components.log.error('%s claims the name %s, which is not theirs', peerHex, claim)
+        return
+      }
+      owner = found.scopedName
+    } catch (err) {
+      this.#components.log('could not check the name %s: %s', claim, (err as Error).message)
+      return
+    }
+    if (!this.#running) return
+    await this.#serial(async () => {
+      const friend = this.#store.get('friends', peerHex)
+      const incoming = this.#store.get('incoming', peerHex)
+      if (friend != null && friend.name == null) {
+        await this.#store.write([
+          { table: 'friends', key: peerHex, value: { ...friend, name: owner } },
+        ])
+      } else if (incoming != null && incoming.claim === claim) {
+        const record = { ...incoming, name: owner, claim: null }
+        await this.#store.write([{ table: 'incoming', key: peerHex, value: record }])
+        this.#components.emit('friend:request', {
+          ...this.#ref(peerHex, owner),
+          direction: 'in',
+          ...pick(record),
+        })
+      }
+    })
+  }
+
+  /** A pending send, to write in the same batch as the change that causes it. */
+  #sendChange(peerHex: string, message: FriendMessageValue): Change {
+    const key = `${String(Date.now()).padStart(15, '0')}-${String(this.#sendCounter++).padStart(9, '0')}`
+    const payload = Buffer.from(encodeFriendMessage(message)).toString('base64')
+    return { table: 'sends', key, value: { peer: peerHex, payload } }
+  }
+
+  /** Hands pending friend messages to messaging, in order; each is deleted once it took it. */
+  #flushSends(): Promise<void> {
+    if (this.#flushing != null) {
+      this.#flushAgain = true
+      return this.#flushing
+    }
+    this.#flushing = (async () => {
+      do {
+        this.#flushAgain = false
+        const messaging = this.#components.messaging()
+        if (messaging == null || !this.#running) return
+        const sends = this.#store.entries('sends').sort(([a], [b]) => (a < b ? -1 : 1))
+        for (const [key, send] of sends) {
+          try {
+            await messaging.sendSocial(fromHex(send.peer), Buffer.from(send.payload, 'base64'))
+          } catch (err) {
+            this.#components.log(
+              'messaging did not take a friend message yet: %s',
+              (err as Error).message,
+            )
+            return
+          }
+          await this.#store.write([{ table: 'sends', key, value: null }])
+        }
+      } while (this.#flushAgain)
+    })()
+      .catch((err: Error) => {
+        this.#components.log.error('sending friend messages failed: %s', err.message)
+      })
+      .finally(() => {
+        this.#flushing = undefined
+      })
+    return this.#flushing
+  }
+
+  async #refreshOwnName(): Promise<string | undefined> {
+    try {
+      this.#ownName = (await this.#components.directory?.ownName()) ?? this.#ownName
+    } catch (err) {
+      this.#components.log('could not read our own name: %s', (err as Error).message)
+    }
+    return this.#ownName
+  }
+
+  /**
+   * `ref` as a key: a hex key or peer id as such; a name first among the people we know
+   * (friends, requests, blocked), then through the directory, which verifies the owner.
+   */
+  async #resolve(ref: string): Promise<{ hex: string; name: string | null }> {
+    const value = ref.trim()
+    if (value === '') {
+      throw new InvalidPeerError('name someone: a username, a peer id or a hex public key')
+    }
+    if (/^[0-9a-f]{64}$/i.test(value)) {
+      const peerHex = value.toLowerCase()
+      return { hex: peerHex, name: this.#knownName(peerHex) }
+    }
+    const peerId = parsePeerId(value)
+    if (peerId !== undefined) {
+      if (peerId?.publicKey?.type !== 'Ed25519') {
+        throw new InvalidPeerError(`${value} is not a TokenIM identity (Ed25519 peer id)`)
+      }
+      const peerHex = hex(peerId.publicKey.raw)
+      return { hex: peerHex, name: this.#knownName(peerHex) }
+    }
+    const known = this.#findByName(value)
+    if (known != null) return known
+    const directory = this.#components.directory
+    if (directory == null) {
+      throw new UserNotFoundError(`cannot look up "${value}": this node has no username directory`)
+    }
+    try {
+      const found = await directory.lookup(value, {
+        signal: AbortSignal.timeout(this.#init.lookupTimeoutMs ?? 15_000),
+      })
+      return { hex: found.publicKey.toLowerCase(), name: found.scopedName }
+    } catch (err) {
+      if ((err as Error).name === 'NameNotFoundError') {
+        throw new UserNotFoundError(`no user named "${value}" in the directory`)
+      }
+      throw err
+    }
+  }
+
+  #findByName(name: string): { hex: string; name: string } | undefined {
+    const wanted = name.toLowerCase()
+    const matches = new Map<string, string>()
+    for (const table of ['friends', 'incoming', 'outgoing', 'blocked'] as const) {
+      for (const [key, record] of this.#store.entries(table)) {
+        const known = record.name
+        if (known != null && (known === wanted || known.split('@')[0] === wanted)) {
+          matches.set(key, known)
+        }
+      }
+    }
+    if (matches.size !== 1) return undefined
+    const [[key, known]] = matches
+    return { hex: key, name: known }
+  }
+
+  #knownName(peerHex: string): string | null {
+    return (
+      this.#store.get('friends', peerHex)?.name ??
+      this.#store.get('incoming', peerHex)?.name ??
+      this.#store.get('outgoing', peerHex)?.name ??
+      this.#store.get('blocked', peerHex)?.name ??
+      null
+    )
+  }
+
+  #ref(peerHex: string, name: string | null = this.#knownName(peerHex)): PeerRef {
+    return {
+      peerId: peerIdOf({ publicKey: fromHex(peerHex) }).toString(),
+      publicKey: peerHex,
+      name,
+    }
+  }
+
+  #serial<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(job, job)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+
+  #checkRunning(): void {
+    if (!this.#running) throw new FriendsStoppedError('friends are not running; start the node')
+  }
+}
+
+function answer(
+  type: 'accept' | 'reject' | 'remove',
+  requestId: string,
+  name?: string,
+): FriendMessageValue {
+  return {
+    type,
+    requestId: fromHex(requestId),
+    note: '',
+    name: type === 'accept' ? (name ?? '') : '',
+  }
+}
+
+function pick(record: { requestId: string; note: string; at: number }) {
+  return { requestId: record.requestId, note: record.note, at: record.at }
+}
+
+function describe(input: string, peerHex: string): string {
+  return input.trim() === peerHex ? `${peerHex.slice(0, 12)}…` : input.trim()
+}
+
+/** undefined: not a peer id at all; null-ish key: a peer id of another key type. */
+function parsePeerId(value: string) {
+  try {
+    return peerIdFromString(value)
+  } catch {
+    return undefined
+  }
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}
+
+function fromHex(value: string): Uint8Array {
+  return new Uint8Array(Buffer.from(value, 'hex'))
+}

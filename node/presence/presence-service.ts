@@ -1,0 +1,430 @@
+/**
+ * Presence between friends: every `heartbeatIntervalMs` each node sends each friend a
+ * heartbeat signed by its identity key, on a long-lived stream of PRESENCE_PROTOCOL to that
+ * friend (whichever side opened it; both write on it). A friend is online from its first
+ * heartbeat until it says goodbye (an OFFLINE heartbeat, sent when a node stops or starts to
+ * appear offline) or until PRESENCE_MISSED_HEARTBEATS intervals pass without one: a node
+ * that dies without a goodbye is shown offline after that timeout.
+ *
+ * Only friends: streams from anyone else are closed at once, and heartbeats go to friends
+ * only, never to a public topic. A heartbeat names its recipient and carries a counter that
+ * must grow, so it can be neither replayed nor shown to someone else.
+ */
+import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import { PRESENCE_PROTOCOL } from '../../protocol/ids.ts'
+import { MAX_PRESENCE_FRAME_SIZE } from '../../protocol/limits.ts'
+import type { PeerRef, PresenceSettings, PresenceView } from '../../protocol/local-api.ts'
+import {
+  MAX_PRESENCE_CLOCK_SKEW_MS,
+  openPresenceHeartbeat,
+  type PresenceHeartbeatValue,
+  presenceTimeoutMs,
+  signPresenceHeartbeat,
+} from '../../protocol/social.ts'
+import { type Identity, peerIdOf } from '../identity/index.ts'
+import type { AppLevel } from '../storage.ts'
+
+/** The friend list, as presence follows it (node/friends `Friends`). */
+export interface PresenceFriends extends EventTarget {
+  friendKeys(): Uint8Array[]
+  isFriend(peer: Uint8Array): boolean
+  peerRef(peer: Uint8Array): PeerRef
+}
+
+export interface PresenceComponents {
+  host: Pick<
+    Libp2p,
+    'handle' | 'unhandle' | 'dialProtocol' | 'addEventListener' | 'removeEventListener' | 'logger'
+  >
+  identity: Identity
+  /** The sublevel presence owns (its settings). */
+  db: AppLevel
+  friends: PresenceFriends
+  emit(type: 'presence:changed', data: PresenceView): void
+}
+
+export interface PresenceInit {
+  /** @default 1500 */
+  heartbeatIntervalMs?: number
+  /** @default 5000 */
+  dialTimeoutMs?: number
+  /** First wait before dialing an unreachable friend again; doubles up to `redialMaxMs`. @default 1000 */
+  redialMinMs?: number
+  /** @default 15000 */
+  redialMaxMs?: number
+}
+
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1500
+
+const SETTINGS_KEY = 'settings'
+/** Longest wait for goodbyes when stopping or starting to appear offline. */
+const GOODBYE_TIMEOUT_MS = 1000
+/** Streams one friend may hold open to us at once (two dialing at the same moment make two). */
+const MAX_STREAMS_PER_FRIEND = 4
+
+export class Presence {
+  readonly #components: PresenceComponents
+  readonly #init: Required<PresenceInit>
+  readonly #log: Logger
+  readonly #links = new Map<string, FriendLink>()
+  #timer: NodeJS.Timeout | undefined
+  #counter = 0
+  #appearOffline = false
+  #running = false
+
+  readonly #onFriendsChanged = (event: Event) => {
+    const { peer, friend } = (event as CustomEvent<{ peer: Uint8Array; friend: boolean }>).detail
+    if (friend) this.#maintain(this.#link(peer), true)
+    else this.#forget(hex(peer))
+  }
+
+  readonly #onConnect = (event: CustomEvent<PeerId>) => {
+    const key = event.detail.publicKey
+    if (key?.type !== 'Ed25519') return
+    const link = this.#links.get(hex(key.raw))
+    if (link != null && link.writer() == null) this.#maintain(link, true)
+  }
+
+  constructor(components: PresenceComponents, init: PresenceInit = {}) {
+    this.#components = components
+    this.#init = {
+      heartbeatIntervalMs: init.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+      dialTimeoutMs: init.dialTimeoutMs ?? 5000,
+      redialMinMs: init.redialMinMs ?? 1000,
+      redialMaxMs: init.redialMaxMs ?? 15_000,
+    }
+    this.#log = components.host.logger.forComponent('tokenim:presence')
+  }
+
+  async start(): Promise<void> {
+    this.#appearOffline = (await this.#readSettings()).appearOffline
+    this.#running = true
+    await this.#components.host.handle(
+      PRESENCE_PROTOCOL,
+      (stream, connection) => this.#inbound(stream, connection),
+      { maxInboundStreams: MAX_STREAMS_PER_FRIEND, runOnLimitedConnection: true },
+    )
+    this.#components.host.addEventListener('peer:connect', this.#onConnect)
+    this.#components.friends.addEventListener('friends:changed', this.#onFriendsChanged)
+    for (const peer of this.#components.friends.friendKeys()) this.#link(peer)
+    this.#timer = setInterval(() => this.#tick(), this.#init.heartbeatIntervalMs)
+    this.#timer.unref()
+    this.#tick()
+  }
+
+  /** Says goodbye to every friend (unless appearing offline), then closes every stream. */
+  async stop(): Promise<void> {
+    if (!this.#running) return
+    this.#running = false
+    clearInterval(this.#timer)
+    this.#components.host.removeEventListener('peer:connect', this.#onConnect)
+    this.#components.friends.removeEventListener('friends:changed', this.#onFriendsChanged)
+    if (!this.#appearOffline) await this.#goodbye()
+    for (const key of [...this.#links.keys()]) this.#forget(key)
+    await this.#components.host.unhandle(PRESENCE_PROTOCOL)
+  }
+
+  /** What we know of a friend's presence (offline when we know nothing). */
+  of(peer: Uint8Array): { online: boolean; lastSeen: number | null } {
+    const link = this.#links.get(hex(peer))
+    return { online: link?.online ?? false, lastSeen: link?.lastSeen ?? null }
+  }
+
+  settings(): PresenceSettings {
+    return { appearOffline: this.#appearOffline }
+  }
+
+  /** Appearing offline sends no heartbeats (friends see us offline at once) until turned off. */
+  async update(settings: PresenceSettings): Promise<PresenceSettings> {
+    const appearOffline = settings.appearOffline
+    await this.#components.db.put(SETTINGS_KEY, encoder.encode(JSON.stringify({ appearOffline })))
+    const changed = appearOffline !== this.#appearOffline
+    this.#appearOffline = appearOffline
+    if (changed && this.#running) {
+      if (appearOffline) await this.#goodbye()
+      else this.#tick()
+    }
+    return this.settings()
+  }
+
+  async #readSettings(): Promise<PresenceSettings> {
+    const stored = await this.#components.db.get(SETTINGS_KEY)
+    if (stored == null) return { appearOffline: false }
+    const parsed = JSON.parse(decoder.decode(stored)) as Partial<PresenceSettings>
+    return { appearOffline: parsed.appearOffline === true }
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  #tick(): void {
+    if (!this.#running) return
+    for (const link of this.#links.values()) this.#maintain(link, false)
+  }
+
+  /** Heartbeat on the friend's stream, or a dial when there is none (now, or when due). */
+  #maintain(link: FriendLink, now: boolean): void {
+    if (!this.#running || this.#appearOffline) return
+    const writer = link.writer()
+    if (writer != null) {
+      void this.#send(link, writer, 'online')
+      return
+    }
+    if (link.dialing || (!now && Date.now() < link.nextDialAt)) return
+    void this.#dial(link)
+  }
+
+  async #dial(link: FriendLink): Promise<void> {
+    link.dialing = true
+    try {
+      const stream = await this.#components.host.dialProtocol(link.peerId, PRESENCE_PROTOCOL, {
+        signal: AbortSignal.timeout(this.#init.dialTimeoutMs),
+        runOnLimitedConnection: true,
+      })
+      link.redialMs = this.#init.redialMinMs
+      if (!this.#running || this.#links.get(link.hex) !== link) {
+        stream.abort(new Error('presence stopped'))
+        return
+      }
+      const channel = this.#attach(link, stream)
+      if (!this.#appearOffline) await this.#send(link, channel, 'online')
+    } catch (err) {
+      link.nextDialAt = Date.now() + link.redialMs
+      link.redialMs = Math.min(link.redialMs * 2, this.#init.redialMaxMs)
+      this.#log('cannot reach friend %s: %s', link.peerId, (err as Error).message)
+    } finally {
+      link.dialing = false
+    }
+  }
+
+  async #send(link: FriendLink, channel: PresenceChannel, status: 'online' | 'offline') {
+    this.#counter = Math.max(this.#counter + 1, Date.now())
+    const heartbeat: PresenceHeartbeatValue = {
+      sender: this.#components.identity.publicKey,
+      recipient: link.key,
+      counter: this.#counter,
+      sentAtMs: Date.now(),
+      status,
+      intervalMs: this.#init.heartbeatIntervalMs,
+    }
+    try {
+      await channel.write(signPresenceHeartbeat(this.#components.identity, heartbeat))
+    } catch (err) {
+      this.#log('heartbeat to %s failed: %s', link.peerId, (err as Error).message)
+      channel.abort(err as Error)
+    }
+  }
+
+  async #goodbye(): Promise<void> {
+    const sends = [...this.#links.values()].flatMap((link) => {
+      const writer = link.writer()
+      return writer == null ? [] : [this.#send(link, writer, 'offline')]
+    })
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.allSettled(sends),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, GOODBYE_TIMEOUT_MS)
+      }),
+    ])
+    clearTimeout(timer)
+  }
+
+  // -------------------------------------------------------------- receiving
+
+  #inbound(stream: Stream, connection: Connection): void {
+    const key = connection.remotePeer.publicKey
+    if (key?.type !== 'Ed25519' || !this.#components.friends.isFriend(key.raw)) {
+      // Presence is for friends only: say nothing, not even that we are here.
+      this.#log('closed a presence stream from %s: not a friend', connection.remotePeer)
+      stream.abort(new Error('not a friend'))
+      return
+    }
+    const link = this.#link(key.raw)
+    if (link.channels.size >= MAX_STREAMS_PER_FRIEND) {
+      stream.abort(new Error('too many presence streams'))
+      return
+    }
+    const channel = this.#attach(link, stream)
+    if (!this.#appearOffline) void this.#send(link, channel, 'online')
+  }
+
+  #attach(link: FriendLink, stream: Stream): PresenceChannel {
+    const channel = new PresenceChannel(stream)
+    link.channels.add(channel)
+    void channel
+      .read((bytes) => this.#onFrame(link, channel, bytes))
+      .catch((err: Error) => {
+        this.#log('presence stream of %s ended: %s', link.peerId, err.message)
+      })
+      .finally(() => link.channels.delete(channel))
+    return channel
+  }
+
+  #onFrame(link: FriendLink, channel: PresenceChannel, bytes: Uint8Array): void {
+    let heartbeat: PresenceHeartbeatValue
+    try {
+      heartbeat = openPresenceHeartbeat(bytes)
+    } catch (err) {
+      this.#bad(link, channel, `unreadable heartbeat: ${(err as Error).message}`)
+      return
+    }
+    if (!bytesEqual(heartbeat.sender, link.key)) {
+      this.#bad(link, channel, 'heartbeat signed by someone else than the stream peer')
+      return
+    }
+    if (!bytesEqual(heartbeat.recipient, this.#components.identity.publicKey)) {
+      this.#bad(link, channel, 'heartbeat meant for someone else')
+      return
+    }
+    if (!this.#components.friends.isFriend(link.key)) {
+      channel.abort(new Error('not a friend any more'))
+      return
+    }
+    const now = Date.now()
+    if (Math.abs(heartbeat.sentAtMs - now) > MAX_PRESENCE_CLOCK_SKEW_MS) {
+      this.#log(
+        'dropped a heartbeat from %s: its clock is off by %d ms',
+        link.peerId,
+        heartbeat.sentAtMs - now,
+      )
+      return
+    }
+    if (heartbeat.counter <= link.lastCounter) {
+      this.#log('dropped a replayed heartbeat from %s', link.peerId)
+      return
+    }
+    link.lastCounter = heartbeat.counter
+    if (heartbeat.status === 'offline') {
+      this.#setOffline(link)
+      return
+    }
+    link.lastSeen = now
+    clearTimeout(link.timeout)
+    link.timeout = setTimeout(() => this.#setOffline(link), presenceTimeoutMs(heartbeat.intervalMs))
+    link.timeout.unref()
+    if (!link.online) {
+      link.online = true
+      this.#emit(link)
+    }
+  }
+
+  #bad(link: FriendLink, channel: PresenceChannel, reason: string): void {
+    this.#log.error('closing the presence stream of %s: %s', link.peerId, reason)
+    channel.abort(new Error(reason))
+  }
+
+  #setOffline(link: FriendLink): void {
+    clearTimeout(link.timeout)
+    link.timeout = undefined
+    if (!link.online) return
+    link.online = false
+    this.#emit(link)
+  }
+
+  #emit(link: FriendLink): void {
+    this.#components.emit('presence:changed', {
+      ...this.#components.friends.peerRef(link.key),
+      online: link.online,
+      lastSeen: link.lastSeen,
+    })
+  }
+
+  // --------------------------------------------------------------- plumbing
+
+  #link(peer: Uint8Array): FriendLink {
+    const key = hex(peer)
+    let link = this.#links.get(key)
+    if (link == null) {
+      link = new FriendLink(Uint8Array.from(peer), this.#init.redialMinMs)
+      this.#links.set(key, link)
+    }
+    return link
+  }
+
+  #forget(key: string): void {
+    const link = this.#links.get(key)
+    if (link == null) return
+    this.#links.delete(key)
+    clearTimeout(link.timeout)
+    for (const channel of link.channels) channel.abort(new Error('presence stopped'))
+  }
+}
+
+/** One friend: the streams to it, and what its heartbeats said. */
+class FriendLink {
+  readonly key: Uint8Array
+  readonly hex: string
+  readonly peerId: PeerId
+  readonly channels = new Set<PresenceChannel>()
+  dialing = false
+  nextDialAt = 0
+  redialMs: number
+  online = false
+  lastSeen: number | null = null
+  lastCounter = 0
+  timeout: NodeJS.Timeout | undefined
+
+  constructor(key: Uint8Array, redialMs: number) {
+    this.key = key
+    this.hex = hex(key)
+    this.peerId = peerIdOf({ publicKey: key })
+    this.redialMs = redialMs
+  }
+
+  /** The newest stream we can write on. */
+  writer(): PresenceChannel | undefined {
+    let newest: PresenceChannel | undefined
+    for (const channel of this.channels) if (channel.isWritable) newest = channel
+    return newest
+  }
+}
+
+/** A presence stream, framed with lpStream and bounded by MAX_PRESENCE_FRAME_SIZE. */
+class PresenceChannel {
+  readonly #stream: Stream
+  readonly #lp: LengthPrefixedStream<Stream>
+
+  constructor(stream: Stream) {
+    this.#stream = stream
+    this.#lp = lpStream(stream, { maxDataLength: MAX_PRESENCE_FRAME_SIZE })
+  }
+
+  get isWritable(): boolean {
+    return this.#stream.writeStatus === 'writable' && this.#stream.status === 'open'
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    return this.#lp.write(bytes)
+  }
+
+  abort(err: Error): void {
+    this.#stream.abort(err)
+  }
+
+  /** Calls `onFrame` for each frame until the stream ends; an unreadable prefix ends it. */
+  async read(onFrame: (bytes: Uint8Array) => void): Promise<void> {
+    while (this.#stream.status === 'open') {
+      let bytes: Uint8Array
+      try {
+        bytes = (await this.#lp.read()).subarray()
+      } catch (err) {
+        if ((err as Error).name === 'UnexpectedEOFError' || this.#stream.status !== 'open') return
+        this.#stream.abort(err as Error)
+        throw err
+      }
+      onFrame(bytes)
+    }
+  }
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i])
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
