@@ -32,8 +32,18 @@ export interface ApiRequest {
 
 export type RouteHandler = (request: ApiRequest) => Promise<unknown>
 
+/**
+ * A route that reads the request body and writes the answer itself: file uploads and
+ * downloads, which neither fit the JSON body limit nor answer JSON. The token and the
+ * Host/Origin checks apply as to every route; an ApiError thrown before the answer starts
+ * is answered as usual.
+ */
+export interface RawRoute {
+  raw(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>
+}
+
 /** Routes keyed by `METHOD /path`, e.g. `GET /v1/status`. */
-export type Routes = Record<string, RouteHandler>
+export type Routes = Record<string, RouteHandler | RawRoute>
 
 /** One request as the server saw it: the request line and the answer's status, never headers. */
 export interface ApiAccessEntry {
@@ -171,10 +181,15 @@ export class LocalApiServer {
       )
     }
     try {
+      if (typeof route !== 'function') return await route.raw(req, res, url)
       const body = await readJsonBody(req)
       const result = await route({ body, query: url.searchParams })
       reply(res, 200, result ?? {})
     } catch (err) {
+      if (res.headersSent) {
+        res.destroy(err as Error)
+        return
+      }
       const status = err instanceof ApiError ? err.status : statusOf(err)
       reply(res, status, errorBody(err as Error))
     }
