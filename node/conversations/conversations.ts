@@ -1,0 +1,424 @@
+/**
+ * The conversation list, opening a conversation, searching the local history and deleting a
+ * conversation: one view over 1:1 chats (node/messaging) and rooms (node/rooms).
+ *
+ * The 1:1 history stays where messaging stores it (message-store.ts); this component only
+ * reads it. The search index is derived from it: each peer has a watermark, the highest
+ * history index indexed, stored in the same batch as the postings, and a catch-up indexes
+ * what lies above it. So the index is brought up to date after messages are stored (on the
+ * node's message events, and before every search), and a crash can never leave a message
+ * unindexed: the next catch-up takes it. Room messages are indexed from the room events and,
+ * on start, from each room's history.
+ */
+import type { Logger } from '@libp2p/interface'
+import type {
+  AttachmentState,
+  ConversationListItem,
+  ConversationSearchHit,
+  ConversationSearchResponse,
+  ConversationSummary,
+  HistoryResponse,
+  MarkReadResponse,
+  MessagePreview,
+  MessageView,
+  OpenConversationResponse,
+  RoomHistoryResponse,
+  RoomMessageView,
+  RoomSummary,
+} from '../../protocol/local-api.ts'
+import { peerIdOf } from '../identity/index.ts'
+import type { BatchOp } from '../messaging/durable-writer.ts'
+import { type HistoryRecord, MessageStore, messageView } from '../messaging/message-store.ts'
+import type { AppLevel } from '../storage.ts'
+import { InvalidConversationError, RoomsUnavailableError } from './errors.ts'
+import { type IndexedDocument, SearchIndex } from './search-index.ts'
+
+/** What this component needs of 1:1 messaging (node/messaging DirectMessages). */
+export interface DirectMessagesPort {
+  inbox(): Promise<ConversationSummary[]>
+  history(peer: string, options?: { limit?: number; before?: number }): Promise<HistoryResponse>
+  /** Marks the peer's texts read; the peer gets a read receipt unless they are turned off. */
+  markRead(peer: string): Promise<MarkReadResponse>
+  resolvePeer(to: string): Promise<Uint8Array>
+  /** Deletes the conversation's history here; resolves with how many messages went. */
+  clearHistory(peer: string): Promise<{ peerId: string; deleted: number }>
+}
+
+/** What this component needs of rooms (node/rooms RoomService). */
+export interface RoomsPort {
+  listRooms(): RoomSummary[]
+  history(roomId: string, options?: { limit?: number; before?: number }): RoomHistoryResponse
+  markRead(roomId: string): RoomSummary
+}
+
+export interface HistoryEntry {
+  peerHex: string
+  index: number
+  record: HistoryRecord
+}
+
+export interface ConversationsComponents {
+  /** The sublevel this component owns (`storage.sublevel('conversations')`). */
+  db: AppLevel
+  /** Messaging's sublevel, read through its MessageStore, never written. */
+  messagingDb: AppLevel
+  messages: DirectMessagesPort
+  rooms?: RoomsPort
+  /**
+   * Sees every 1:1 history record once, in order, before it counts as indexed (attachments
+   * take their offers from here). Must be idempotent: after a crash a record comes again.
+   */
+  onHistory?: (entries: HistoryEntry[]) => Promise<void>
+  /** Where an attachment's transfer stands, for the views a client renders. */
+  attachmentState?: (fileId: string) => Promise<AttachmentState | undefined>
+  log: Logger
+}
+
+export interface ConversationsInit {
+  /** History records read and indexed per batch. @default 500 */
+  indexBatchSize?: number
+}
+
+/** Characters of a message shown in the conversation list. */
+export const PREVIEW_LENGTH = 100
+const DEFAULT_PAGE = 50
+const MAX_PAGE = 500
+
+export class Conversations {
+  readonly #components: ConversationsComponents
+  readonly #store: MessageStore
+  readonly #index: SearchIndex
+  readonly #batchSize: number
+  readonly #watermarks = new Map<string, number>()
+  /** Index writes, one at a time. */
+  #queue: Promise<unknown> = Promise.resolve()
+  #catchUp: Promise<void> | undefined
+  #catchUpAgain = false
+  #running = false
+
+  constructor(components: ConversationsComponents, init: ConversationsInit = {}) {
+    this.#components = components
+    this.#store = new MessageStore(components.messagingDb)
+    this.#index = new SearchIndex(components.db)
+    this.#batchSize = init.indexBatchSize ?? 500
+  }
+
+  async start(): Promise<void> {
+    this.#running = true
+    for await (const [key, value] of this.#components.db.iterator({ gt: 'm/', lt: 'm/~' })) {
+      this.#watermarks.set(key.slice(2), Number(new TextDecoder().decode(value)))
+    }
+    // Not awaited: a long history must not hold the node's start.
+    void this.indexNow().catch((err: Error) =>
+      this.#components.log.error('indexing the history failed: %s', err.message),
+    )
+    void this.#indexRooms().catch((err: Error) =>
+      this.#components.log.error('indexing room history failed: %s', err.message),
+    )
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false
+    await this.#catchUp?.catch(() => undefined)
+    await this.#queue.catch(() => undefined)
+  }
+
+  /** Tell the index that messages were stored: it catches up in the background. */
+  messageStored(): void {
+    void this.indexNow().catch((err: Error) =>
+      this.#components.log.error('indexing new messages failed: %s', err.message),
+    )
+  }
+
+  /** A room message became visible: index it. */
+  roomMessage(message: RoomMessageView): void {
+    void this.#serial(async () => {
+      const ops = await this.#index.addOps([roomDocument(message)])
+      await this.#components.db.batch(ops)
+    }).catch((err: Error) =>
+      this.#components.log.error('indexing a room message failed: %s', err.message),
+    )
+  }
+
+  /**
+   * Indexes every 1:1 message stored since the last run; resolves when the index covers
+   * everything on disk at the time of the call.
+   */
+  async indexNow(): Promise<void> {
+    if (this.#catchUp != null) {
+      this.#catchUpAgain = true
+      // The run under way may have read the conversations before this call's messages.
+      while (this.#catchUp != null) await this.#catchUp
+      return
+    }
+    const run = (async () => {
+      do {
+        this.#catchUpAgain = false
+        await this.#serial(() => this.#indexConversations())
+      } while (this.#catchUpAgain && this.#running)
+    })()
+    this.#catchUp = run.finally(() => {
+      this.#catchUp = undefined
+    })
+    await this.#catchUp
+  }
+
+  async #indexConversations(): Promise<void> {
+    for (const [peerHex, conversation] of await this.#store.conversations()) {
+      const indexed = this.#watermarks.get(peerHex) ?? 0
+      const last = conversation.nextIndex - 1
+      if (last <= indexed || !this.#running) continue
+      // History pages read newest first: walk down to the watermark, then index upwards.
+      const entries: HistoryEntry[] = []
+      let before = last + 1
+      while (before > indexed + 1) {
+        const page = await this.#store.historyPage(
+          peerHex,
+          Math.min(this.#batchSize, before - indexed - 1),
+          before,
+        )
+        if (page.length === 0) break
+        for (const { index, record } of page.reverse()) {
+          if (index > indexed) entries.push({ peerHex, index, record })
+        }
+        before = page.at(-1)!.index
+      }
+      entries.sort((a, b) => a.index - b.index)
+      for (let i = 0; i < entries.length; i += this.#batchSize) {
+        const batch = entries.slice(i, i + this.#batchSize)
+        await this.#components.onHistory?.(batch)
+        const ops = await this.#index.addOps(batch.map(directDocument))
+        const upTo = batch.at(-1)!.index
+        ops.push(watermarkOp(peerHex, upTo))
+        await this.#components.db.batch(ops)
+        this.#watermarks.set(peerHex, upTo)
+      }
+      // Deleted records leave the watermark below `last`: move it up.
+      if ((this.#watermarks.get(peerHex) ?? 0) < last) {
+        await this.#components.db.batch([watermarkOp(peerHex, last)])
+        this.#watermarks.set(peerHex, last)
+      }
+    }
+  }
+
+  async #indexRooms(): Promise<void> {
+    const rooms = this.#components.rooms
+    if (rooms == null) return
+    for (const room of rooms.listRooms()) {
+      let before: number | undefined
+      do {
+        if (!this.#running) return
+        const page = rooms.history(room.roomId, { limit: this.#batchSize, before })
+        const documents = page.messages.map(roomDocument)
+        await this.#serial(async () => {
+          const known = await Promise.all(documents.map(({ doc }) => this.#index.has(doc)))
+          const fresh = documents.filter((_, i) => !known[i])
+          if (fresh.length > 0) await this.#components.db.batch(await this.#index.addOps(fresh))
+        })
+        before = page.nextBefore ?? undefined
+      } while (before != null)
+    }
+  }
+
+  /** Every conversation, most recent message first, with unread counts and a preview. */
+  async list(): Promise<ConversationListItem[]> {
+    const direct = (await this.#components.messages.inbox())
+      // A conversation deleted here stays in messaging (its counters must), but not in the list.
+      .filter((summary) => summary.latest != null || summary.unread > 0 || summary.held > 0)
+      .map(directItem)
+    const rooms = (this.#components.rooms?.listRooms() ?? []).map(roomItem)
+    return [...direct, ...rooms].sort(
+      (a, b) => (b.lastMessageAt ?? -1) - (a.lastMessageAt ?? -1) || a.id.localeCompare(b.id),
+    )
+  }
+
+  /** Marks the conversation read (sending read receipts for 1:1) and returns its latest page. */
+  async open(
+    target: { peer?: string; roomId?: string },
+    options: { limit?: number } = {},
+  ): Promise<OpenConversationResponse> {
+    const limit = clampPage(options.limit)
+    if (target.peer != null && target.roomId == null) {
+      const messages = this.#components.messages
+      await messages.markRead(target.peer)
+      const history = await messages.history(target.peer, { limit })
+      await this.#decorate(history.messages)
+      const summary = (await messages.inbox()).find((s) => s.peerId === history.peerId)
+      const conversation = directItem(
+        summary ?? { peerId: history.peerId, unread: 0, held: history.held, latest: null },
+      )
+      return { kind: 'direct', conversation, history }
+    }
+    if (target.roomId != null && target.peer == null) {
+      const rooms = this.#requireRooms()
+      const summary = rooms.markRead(target.roomId)
+      return {
+        kind: 'room',
+        conversation: roomItem(summary),
+        history: rooms.history(target.roomId, { limit }),
+      }
+    }
+    throw new InvalidConversationError('name either a peer or a room')
+  }
+
+  /**
+   * Messages of every conversation that contain all the words of `query`, newest first.
+   * Pass `nextBefore` of a page as `before` for the next one.
+   */
+  async search(
+    query: string,
+    options: { limit?: number; before?: string } = {},
+  ): Promise<ConversationSearchResponse> {
+    await this.indexNow()
+    const limit = clampPage(options.limit)
+    const hits: ConversationSearchHit[] = []
+    const stale: string[] = []
+    let before = options.before
+    let next: string | null = null
+    // Hits whose message is gone (deleted while the index lagged) are dropped and purged.
+    do {
+      const page = await this.#index.search(query, { limit: limit - hits.length, before })
+      for (const hit of page.hits) {
+        const resolved = await this.#resolveHit(hit.doc, hit.extra)
+        if (resolved == null) stale.push(hit.doc)
+        else hits.push(resolved)
+      }
+      next = page.next
+      before = page.next ?? undefined
+    } while (next != null && hits.length < limit)
+    if (stale.length > 0) {
+      await this.#serial(async () => this.#components.db.batch(await this.#index.removeOps(stale)))
+    }
+    await this.#decorate(hits.flatMap((hit) => (hit.kind === 'direct' ? [hit.message] : [])))
+    return { query, hits, nextBefore: next }
+  }
+
+  async #resolveHit(doc: string, extra: unknown): Promise<ConversationSearchHit | undefined> {
+    if (doc.startsWith('r:')) {
+      const message = extra as RoomMessageView
+      return { kind: 'room', roomId: message.roomId, message }
+    }
+    const slash = doc.indexOf('/')
+    const peerHex = doc.slice(2, slash)
+    const record = await this.#store.history(peerHex, Number(doc.slice(slash + 1)))
+    if (record == null) return undefined
+    const peerId = peerIdOf({ publicKey: Buffer.from(peerHex, 'hex') }).toString()
+    return { kind: 'direct', peerId, message: messageView(peerId, record) }
+  }
+
+  /** Deletes a 1:1 conversation's history and its search entries here; the peer keeps theirs. */
+  async deleteConversation(peer: string): Promise<{ peerId: string; deleted: number }> {
+    const peerHex = Buffer.from(await this.#components.messages.resolvePeer(peer)).toString('hex')
+    return this.#serial(async () => {
+      const result = await this.#components.messages.clearHistory(peerHex)
+      const ops: BatchOp[] = await this.#index.removePrefixOps(`p:${peerHex}/`)
+      await this.#components.db.batch(ops)
+      return result
+    })
+  }
+
+  async #decorate(messages: MessageView[]): Promise<void> {
+    const stateOf = this.#components.attachmentState
+    if (stateOf == null) return
+    for (const message of messages) {
+      if (message.attachment == null) continue
+      const state = await stateOf(message.attachment.fileId)
+      if (state != null) message.attachment.state = state
+    }
+  }
+
+  #requireRooms(): RoomsPort {
+    const rooms = this.#components.rooms
+    if (rooms == null) throw new RoomsUnavailableError('this node runs without rooms')
+    return rooms
+  }
+
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+}
+
+function directDocument({ peerHex, index, record }: HistoryEntry): IndexedDocument {
+  const name = record.attachment?.name
+  return {
+    doc: `p:${peerHex}/${String(index).padStart(12, '0')}`,
+    text: name == null ? record.text : `${record.text} ${name}`,
+    at: record.storedAt,
+  }
+}
+
+function roomDocument(message: RoomMessageView): IndexedDocument {
+  return {
+    doc: `r:${message.roomId}/${message.id}`,
+    text: message.text,
+    at: message.sentAt,
+    extra: message,
+  }
+}
+
+function watermarkOp(peerHex: string, upTo: number): BatchOp {
+  return { type: 'put', key: `m/${peerHex}`, value: new TextEncoder().encode(String(upTo)) }
+}
+
+function directItem(summary: ConversationSummary): ConversationListItem {
+  const latest = summary.latest
+  return {
+    kind: 'direct',
+    id: summary.peerId,
+    name: summary.peerId,
+    unread: summary.unread,
+    held: summary.held,
+    lastMessageAt: latest?.storedAt ?? null,
+    preview:
+      latest == null
+        ? null
+        : preview(
+            latest.text,
+            latest.direction === 'out',
+            latest.sentAt,
+            latest.attachment,
+            latest.style,
+          ),
+  }
+}
+
+function roomItem(room: RoomSummary): ConversationListItem {
+  const last = room.lastMessage
+  return {
+    kind: 'room',
+    id: room.roomId,
+    name: room.name,
+    unread: room.unread,
+    held: room.held,
+    lastMessageAt: room.lastMessageAt,
+    preview:
+      last == null
+        ? null
+        : { ...preview(last.text, last.mine, last.sentAt), from: last.authorPeerId },
+  }
+}
+
+function preview(
+  text: string,
+  mine: boolean,
+  sentAt: number,
+  attachment?: MessageView['attachment'],
+  style?: MessageView['style'],
+): MessagePreview {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  const chars = Array.from(flat)
+  const out: MessagePreview = {
+    text: chars.length > PREVIEW_LENGTH ? `${chars.slice(0, PREVIEW_LENGTH - 1).join('')}…` : flat,
+    mine,
+    sentAt,
+  }
+  if (attachment != null) out.attachment = { name: attachment.name, mime: attachment.mime }
+  if (style != null) out.style = style
+  return out
+}
+
+function clampPage(limit: number | undefined): number {
+  return Math.min(Math.max(1, limit ?? DEFAULT_PAGE), MAX_PAGE)
+}
