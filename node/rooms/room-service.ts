@@ -156,6 +156,7 @@ export class RoomService {
   private readonly parsed = new WeakMap<Uint8Array, SignedRoomEvent>()
   private readonly rejections = new Map<string, number>()
   private readonly flushing = new Set<string>()
+  private readonly keyBackoff = new Map<string, number>()
   private readonly peerIds = new Map<string, string>()
   private readonly timers: NodeJS.Timeout[] = []
   private running = false
@@ -825,12 +826,17 @@ export class RoomService {
           }
         }
       }
+      this.keyBackoff.delete(member)
     } catch (err) {
       this.log(
         'sender key for %s not delivered yet: %s',
         member.slice(0, 16),
         (err as Error).message,
       )
+      // Try again soon, then less and less often, up to the retry interval.
+      const delay = Math.min((this.keyBackoff.get(member) ?? 100) * 2, this.keyRetryIntervalMs)
+      this.keyBackoff.set(member, delay)
+      setTimeout(() => void this.flushKeys(member), delay).unref()
     } finally {
       this.flushing.delete(member)
     }
@@ -865,8 +871,9 @@ export class RoomService {
       keys.set(keyIdHex, key)
       writes.push(RoomStore.receivedKey(room.log.roomIdHex, authorHex, key.toJSON()))
     }
-    // Stored before the ack: a bundle acknowledged is never lost.
-    await this.persist(room, writes)
+    // Stored before the ack (a bundle acknowledged is never lost), directly rather than
+    // behind the room's queue of writes, so that a busy room does not stall the sender.
+    await this.store.write(writes)
     this.unlock(room, authorHex, keyIdHex)
   }
 
@@ -969,7 +976,7 @@ export class RoomService {
     // Seeing the requester ahead of us (a member, or a joiner who may enter), pull back what
     // it has that we lack: that is how a JOIN reaches us before the gossip mesh has formed.
     if (room.log.lacksAnyOf(heads)) {
-      setImmediate(() => void this.syncWith(room, peer, { force: true }))
+      setImmediate(() => void this.syncWith(room, peer))
     }
     return {
       status: RoomSyncStatus.OK,

@@ -28,9 +28,11 @@ export interface RoomPeer {
 }
 
 export const TEST_ROOM_INIT: RoomServiceInit = {
-  syncIntervalMs: 1_000,
-  keyRetryIntervalMs: 500,
-  requestTimeoutMs: 5_000,
+  syncIntervalMs: 2_000,
+  keyRetryIntervalMs: 1_000,
+  // Generous: twenty nodes share two cores, and a timeout that fires under load only adds
+  // retries to the load.
+  requestTimeoutMs: 15_000,
   minSyncGapMs: 200,
 }
 
@@ -105,6 +107,13 @@ export class RoomNetwork {
     }
     this.peers.push(peer)
     return peer
+  }
+
+  /** Connects every pair of peers (members that are online know each other's addresses). */
+  async connectAll(): Promise<void> {
+    for (const [i, peer] of this.peers.entries()) {
+      await Promise.all(this.peers.slice(i + 1).map((other) => peer.host.dial(other.host.peerId)))
+    }
   }
 
   async stopAll(): Promise<void> {
