@@ -23,6 +23,7 @@ import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index
 import { OfflineMailbox, type OfflineMailboxInit } from './mailbox/index.ts'
 import { DirectMessages, type DirectMessagesInit, messagingRoutes } from './messaging/index.ts'
 import { PrekeyService, type PrekeyServiceInit } from './prekeys/index.ts'
+import { RoomService, type RoomServiceInit, roomRoutes } from './rooms/index.ts'
 import { openStorage, type Storage } from './storage.ts'
 
 export interface TokenimNodeInit {
@@ -41,6 +42,8 @@ export interface TokenimNodeInit {
   /** Keep loopback and private addresses in DHT answers (simulations, LANs). @default false */
   allowPrivateAddresses?: boolean
   connectionLimits?: ConnectionLimits
+  /** Group rooms: sync and key retry intervals, timeouts (node/rooms). */
+  rooms?: RoomServiceInit
   /**
    * Relays to bootstrap from and stay connected to (multiaddrs ending in /p2p/<peer id>),
    * added to the `relays` list of `<dataDir>/config.json` if that file exists.
@@ -81,6 +84,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   private paths?: DataDirPaths
   private storage?: Storage
   private hostInstance?: NodeHost
+  private roomsInstance?: RoomService
   private api?: LocalApiServer
   private apiRoutes?: Routes
   private directoryInstance?: NodeDirectory
@@ -159,6 +163,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       })
       await this.host.start()
       this.startedAt = Date.now()
+      await this.startRooms(this.storage)
       this.directoryInstance = new NodeDirectory({
         host: this.host,
         identity: this.init.identity,
@@ -211,6 +216,25 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     }
   }
 
+  /** Group rooms (node/rooms): started after the host, stopped before it. */
+  get rooms(): RoomService {
+    if (this.roomsInstance == null) throw new Error('node is not started')
+    return this.roomsInstance
+  }
+
+  private async startRooms(storage: Storage): Promise<void> {
+    this.roomsInstance = new RoomService(
+      {
+        host: this.host,
+        db: storage.sublevel('rooms'),
+        identity: this.init.identity,
+        emit: (type, data) => this.emitEvent(type, data as never),
+      },
+      this.init.rooms,
+    )
+    await this.roomsInstance.start()
+  }
+
   private listenAddresses(): string[] {
     return this.host.getMultiaddrs().map((ma) => ma.toString())
   }
@@ -260,6 +284,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       },
       ...directoryRoutes(this.directory),
       ...messagingRoutes(() => this.messages),
+      ...roomRoutes(() => this.rooms),
     }
     this.apiRoutes = routes
     if (this.init.api != null) {
@@ -289,6 +314,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     await this.mailbox?.stop()
     await this.prekeys?.stop()
     await this.directoryInstance?.stop()
+    await this.roomsInstance?.stop()
     await this.hostInstance?.stop()
     await this.storage?.close()
   }
