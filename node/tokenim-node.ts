@@ -18,11 +18,13 @@ import {
   NodeDirectory,
   signedInElsewhereEvent,
 } from './directory/index.ts'
+import { Friends, type FriendsInit, friendsRoutes } from './friends/index.ts'
 import { type ConnectionLimits, createHost, type Host, type HostInit } from './host.ts'
 import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index.ts'
 import { OfflineMailbox, type OfflineMailboxInit } from './mailbox/index.ts'
 import { DirectMessages, type DirectMessagesInit, messagingRoutes } from './messaging/index.ts'
 import { PrekeyService, type PrekeyServiceInit } from './prekeys/index.ts'
+import { Presence, type PresenceInit, presenceRoutes } from './presence/index.ts'
 import { RoomService, type RoomServiceInit, roomRoutes } from './rooms/index.ts'
 import { openStorage, type Storage } from './storage.ts'
 
@@ -58,6 +60,10 @@ export interface TokenimNodeInit {
   mailbox?: OfflineMailboxInit
   /** Prekeys: batch sizes, rotation, republish interval (node/prekeys). */
   prekeys?: PrekeyServiceInit
+  /** Friends: how often friend messages messaging did not take yet are retried (node/friends). */
+  friends?: FriendsInit
+  /** Presence: heartbeat interval, redial backoff (node/presence). */
+  presence?: PresenceInit
   /** Host settings for simulations: the memory transport, a connection gater, gossip and monitor tuning. */
   hostOptions?: Pick<
     HostInit,
@@ -91,6 +97,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   private prekeys?: PrekeyService
   private mailbox?: OfflineMailbox
   private messagesInstance?: DirectMessages
+  private friendsInstance?: Friends
+  private presenceInstance?: Presence
   private startedAt = 0
   private stopping?: Promise<void>
 
@@ -114,6 +122,18 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   get messages(): DirectMessages {
     if (this.messagesInstance == null) throw new Error('node is not started')
     return this.messagesInstance
+  }
+
+  /** Friend requests, the friend and block lists (node/friends). */
+  get friends(): Friends {
+    if (this.friendsInstance == null) throw new Error('node is not started')
+    return this.friendsInstance
+  }
+
+  /** Friends' presence and ours (node/presence). */
+  get presence(): Presence {
+    if (this.presenceInstance == null) throw new Error('node is not started')
+    return this.presenceInstance
   }
 
   /** Our published prekeys (node/prekeys). */
@@ -177,7 +197,9 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         },
       })
       await this.directoryInstance.start()
+      await this.startFriends(this.storage)
       await this.startMessaging(this.storage)
+      await this.startPresence(this.storage)
       if (this.init.api != null || this.init.apiPort !== false) await this.startApi()
     } catch (err) {
       await this.releaseResources()
@@ -260,6 +282,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         identity,
         prekeys: this.prekeys,
         mailbox: this.mailbox,
+        social: this.friendsInstance,
         lookupUsername: async (name) =>
           new Uint8Array(Buffer.from((await directory.lookup(name)).publicKey, 'hex')),
         emit: (type: 'message:received' | 'message:state', data: never) =>
@@ -268,6 +291,42 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       this.init.messaging,
     )
     await this.messagesInstance.start()
+  }
+
+  /** Before messaging, which asks friends whom to drop and hands them friend messages. */
+  private async startFriends(storage: Storage): Promise<void> {
+    const directory = this.directory
+    this.friendsInstance = new Friends(
+      {
+        db: storage.sublevel('friends'),
+        identity: this.init.identity,
+        messaging: () => this.messagesInstance,
+        directory: {
+          lookup: (name) => directory.lookup(name),
+          ownName: async () => (await directory.names())[0]?.scopedName,
+        },
+        log: this.host.logger.forComponent('tokenim:friends'),
+        emit: (type, data) => this.emitEvent(type, data),
+      },
+      this.init.friends,
+    )
+    await this.friendsInstance.start()
+  }
+
+  /** After messaging: friend messages left from the last run go out, then heartbeats. */
+  private async startPresence(storage: Storage): Promise<void> {
+    void this.friends.sendPending()
+    this.presenceInstance = new Presence(
+      {
+        host: this.host,
+        identity: this.init.identity,
+        db: storage.sublevel('presence'),
+        friends: this.friends,
+        emit: (type, data) => this.emitEvent(type, data),
+      },
+      this.init.presence,
+    )
+    await this.presenceInstance.start()
   }
 
   private async startApi(): Promise<void> {
@@ -285,6 +344,11 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       ...directoryRoutes(this.directory),
       ...messagingRoutes(() => this.messages),
       ...roomRoutes(() => this.rooms),
+      ...friendsRoutes(
+        () => this.friends,
+        () => this.presence,
+      ),
+      ...presenceRoutes(() => this.presence),
     }
     this.apiRoutes = routes
     if (this.init.api != null) {
@@ -310,7 +374,9 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       else await this.api.stop()
       this.api = undefined
     }
+    await this.presenceInstance?.stop()
     await this.messagesInstance?.stop()
+    await this.friendsInstance?.stop()
     await this.mailbox?.stop()
     await this.prekeys?.stop()
     await this.directoryInstance?.stop()

@@ -2,6 +2,7 @@
 import { Command } from 'commander'
 import { NODE_VERSION } from '../../node/index.ts'
 import { registerDirectoryCommands } from './commands/directory.ts'
+import { registerFriendsCommands } from './commands/friends.ts'
 import { registerKeyCommands } from './commands/key.ts'
 import { registerLifecycleCommands } from './commands/lifecycle.ts'
 import { registerMessagingCommands } from './commands/messaging.ts'
@@ -18,6 +19,7 @@ registerKeyCommands(program)
 registerMessagingCommands(program)
 registerRelayCommands(program)
 registerDirectoryCommands(program)
+registerFriendsCommands(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -1,0 +1,164 @@
+/**
+ * `tokenim friends add | requests | accept | reject | remove | block | unblock | blocked |
+ * list | appear`: friends and presence through the running node's local API.
+ */
+import { type Command, InvalidArgumentError } from 'commander'
+import { MAX_FRIEND_NOTE_LENGTH } from '../../../protocol/limits.ts'
+import {
+  type AddFriendRequest,
+  type AddFriendResponse,
+  type BlockedListResponse,
+  type BlockedView,
+  FRIENDS_API_PATHS,
+  type FriendListResponse,
+  type FriendRequestsResponse,
+  type FriendRequestView,
+  type FriendView,
+  type PeerRef,
+  type PresenceSettings,
+} from '../../../protocol/local-api.ts'
+import { LocalApiClient } from '../../api-client.ts'
+import { type CommonOptions, withCommonOptions } from '../options.ts'
+import { printResult } from '../output.ts'
+
+const PEER_HELP = 'a username (alice or alice@<relay peer id>), a peer id or a hex public key'
+
+export function registerFriendsCommands(program: Command): void {
+  const friends = program
+    .command('friends')
+    .description('friend requests, the friend list with presence, blocking')
+
+  withCommonOptions(friends.command('add'))
+    .description('ask someone to be your friend; the request waits in the mailbox if they are away')
+    .argument('<name>', PEER_HELP)
+    .option(
+      '--note <text>',
+      `a short note (at most ${MAX_FRIEND_NOTE_LENGTH} characters)`,
+      parseNote,
+    )
+    .action(async (name: string, options: CommonOptions & { note?: string }) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const body: AddFriendRequest = { to: name, note: options.note ?? '' }
+      const result = await client.request<AddFriendResponse>('POST', FRIENDS_API_PATHS.add, body)
+      printResult(options, result, [
+        result.status === 'requested'
+          ? `asked ${label(result.request)}; waiting for their answer`
+          : `${label(result.friend)} had asked you already: you are friends now`,
+      ])
+    })
+
+  withCommonOptions(friends.command('requests'))
+    .description('pending friend requests, to you and from you')
+    .action(async (options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const requests = await client.request<FriendRequestsResponse>(
+        'GET',
+        FRIENDS_API_PATHS.requests,
+      )
+      const lines = [
+        ...requests.incoming.map((request) => `from ${requestLine(request)}`),
+        ...requests.outgoing.map((request) => `to   ${requestLine(request)}`),
+      ]
+      printResult(options, requests, lines.length > 0 ? lines : ['no pending friend requests'])
+    })
+
+  const answer = (command: string, description: string, done: (ref: PeerRef) => string) =>
+    withCommonOptions(friends.command(command))
+      .description(description)
+      .argument('<name>', PEER_HELP)
+      .action(async (name: string, options: CommonOptions) => {
+        const client = await LocalApiClient.forDataDir(options.dataDir)
+        const path = FRIENDS_API_PATHS[command as 'accept' | 'reject' | 'remove' | 'unblock']
+        const result = await client.request<PeerRef>('POST', path, { peer: name })
+        printResult(options, result, [done(result)])
+      })
+  answer('accept', 'accept a friend request', (ref) => `${label(ref)} is your friend now`)
+  answer('reject', 'decline a friend request (they are told)', (ref) => `declined ${label(ref)}`)
+  answer(
+    'remove',
+    'end a friendship, or withdraw your pending request (they are told)',
+    (ref) => `removed ${label(ref)}`,
+  )
+  answer(
+    'unblock',
+    "let someone's messages and requests in again",
+    (ref) => `unblocked ${label(ref)}`,
+  )
+
+  withCommonOptions(friends.command('block'))
+    .description("drop someone's messages and requests; a friendship with them ends")
+    .argument('<name>', PEER_HELP)
+    .action(async (name: string, options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const result = await client.request<BlockedView>('POST', FRIENDS_API_PATHS.block, {
+        peer: name,
+      })
+      printResult(options, result, [`blocked ${label(result)}`])
+    })
+
+  withCommonOptions(friends.command('blocked'))
+    .description('the people you blocked')
+    .action(async (options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const result = await client.request<BlockedListResponse>('GET', FRIENDS_API_PATHS.blocked)
+      const lines = result.blocked.map((view) => `${label(view)}  since ${time(view.since)}`)
+      printResult(options, result, lines.length > 0 ? lines : ['nobody is blocked'])
+    })
+
+  withCommonOptions(friends.command('list'))
+    .description('your friends, online first')
+    .action(async (options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const result = await client.request<FriendListResponse>('GET', FRIENDS_API_PATHS.list)
+      const lines = result.friends.map(friendLine)
+      printResult(options, result, lines.length > 0 ? lines : ['no friends yet'])
+    })
+
+  withCommonOptions(friends.command('appear'))
+    .description('appear online or offline to your friends (offline: no heartbeats are sent)')
+    .argument('<state>', 'online or offline', parsePresence)
+    .action(async (appearOffline: boolean, options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const body: PresenceSettings = { appearOffline }
+      const result = await client.request<PresenceSettings>('PUT', FRIENDS_API_PATHS.presence, body)
+      printResult(options, result, [
+        result.appearOffline ? 'you appear offline to your friends' : 'your friends see you online',
+      ])
+    })
+}
+
+function label(ref: PeerRef): string {
+  return ref.name ?? ref.peerId
+}
+
+function requestLine(request: FriendRequestView): string {
+  const note = request.note === '' ? '' : `  "${request.note}"`
+  return `${label(request)}  ${time(request.at)}${note}`
+}
+
+function friendLine(friend: FriendView): string {
+  const seen = friend.online
+    ? 'online'
+    : friend.lastSeen == null
+      ? 'offline'
+      : `offline (last seen ${time(friend.lastSeen)})`
+  return `${friend.online ? '*' : ' '} ${label(friend)}  ${seen}`
+}
+
+function time(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+}
+
+function parseNote(value: string): string {
+  if (value.length > MAX_FRIEND_NOTE_LENGTH) {
+    throw new InvalidArgumentError(`at most ${MAX_FRIEND_NOTE_LENGTH} characters`)
+  }
+  return value
+}
+
+function parsePresence(value: string): boolean {
+  if (value !== 'online' && value !== 'offline') {
+    throw new InvalidArgumentError('must be online or offline')
+  }
+  return value === 'offline'
+}

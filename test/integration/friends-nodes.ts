@@ -1,0 +1,146 @@
+/**
+ * Full TokenimNodes behind a loopback relay for the friends and presence tests: each in its
+ * own folder (kept across restarts), with every node event recorded from before start, so a
+ * test can wait for an event that may already have happened.
+ */
+import { LocalApiClient } from '../../client/api-client.ts'
+import { generateIdentity, type Identity, TokenimNode } from '../../node/index.ts'
+import type { NodeEventMap, NodeEventMessage, NodeEventType } from '../../protocol/local-api.ts'
+import type { RelayNode } from '../../relay/index.ts'
+import { relayAddress, waitForRelay } from '../helpers/relay-network.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+
+export interface FriendNode {
+  node: TokenimNode
+  identity: Identity
+  dataDir: string
+  peerId: string
+  publicKey: string
+  /** Every event since this node object started, oldest first. */
+  events: Array<NodeEventMessage>
+  /** The local API, as the CLI and web client reach it. */
+  api: LocalApiClient
+  /** Resolves with the first event of `type` passing `filter`, recorded already or to come. */
+  event<T extends NodeEventType>(
+    type: T,
+    filter?: (data: NodeEventMap[T]) => boolean,
+    timeoutMs?: number,
+  ): Promise<NodeEventMessage<T>>
+  /** Stops with a goodbye to friends; the folder stays. */
+  stop(): Promise<void>
+  /**
+   * Dies without a word: the libp2p host stops (every connection closes) before anything
+   * else can say goodbye, as when the process is killed. Then the rest is cleaned up.
+   */
+  kill(): Promise<void>
+  /** The same identity and folder, started again. */
+  restart(): Promise<FriendNode>
+}
+
+export interface FriendNodeOptions {
+  identity?: Identity
+  dir?: { path: string; remove(): Promise<void> }
+}
+
+const folders: Array<{ remove(): Promise<void> }> = []
+const running = new Set<FriendNode>()
+
+export async function startFriendNode(
+  relay: RelayNode,
+  options: FriendNodeOptions = {},
+): Promise<FriendNode> {
+  const identity = options.identity ?? generateIdentity()
+  const dir = options.dir ?? (await makeTempDir('tokenim-friends-node-'))
+  if (options.dir == null) folders.push(dir)
+  const node = new TokenimNode({
+    dataDir: dir.path,
+    identity,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    apiPort: 0,
+    allowPrivateAddresses: true,
+    relays: [relayAddress(relay)],
+    relayRedial: { initialDelayMs: 100, maxDelayMs: 1_000 },
+    messaging: { collectIntervalMs: 500, retryIntervalMs: 500, ackTimeoutMs: 2_000 },
+    mailbox: { replicas: 1 },
+  })
+  const events: NodeEventMessage[] = []
+  const listeners = new Set<() => void>()
+  const record = (event: Event) => {
+    events.push((event as CustomEvent<NodeEventMessage>).detail)
+    for (const listener of listeners) listener()
+  }
+  for (const type of RECORDED) node.addEventListener(type, record)
+  await node.start()
+  await waitForRelay(node, relay)
+  // The first publication may have run before the relay was connected.
+  await node.prekeyService.publish()
+
+  let stopped: Promise<void> | undefined
+  const friendNode: FriendNode = {
+    node,
+    identity,
+    dataDir: dir.path,
+    peerId: node.peerId,
+    publicKey: Buffer.from(identity.publicKey).toString('hex'),
+    events,
+    api: await LocalApiClient.forDataDir(dir.path),
+    event(type, filter = () => true, timeoutMs = 20_000) {
+      const find = () =>
+        events.find(
+          (event): event is NodeEventMessage<typeof type> =>
+            event.type === type && filter(event.data as NodeEventMap[typeof type]),
+        )
+      return new Promise((resolve, reject) => {
+        const found = find()
+        if (found != null) {
+          resolve(found)
+          return
+        }
+        const timer = setTimeout(() => {
+          listeners.delete(check)
+          reject(new Error(`no matching "${type}" event on ${node.peerId} within ${timeoutMs} ms`))
+        }, timeoutMs)
+        const check = () => {
+          const event = find()
+          if (event == null) return
+          clearTimeout(timer)
+          listeners.delete(check)
+          resolve(event)
+        }
+        listeners.add(check)
+      })
+    },
+    stop() {
+      stopped ??= node.stop().then(() => {
+        running.delete(friendNode)
+      })
+      return stopped
+    },
+    async kill() {
+      await node.host.stop()
+      await friendNode.stop()
+    },
+    async restart() {
+      await friendNode.stop()
+      return startFriendNode(relay, { identity, dir })
+    },
+  }
+  running.add(friendNode)
+  return friendNode
+}
+
+/** Stops every node still running and removes every folder. */
+export async function cleanUpFriendNodes(): Promise<void> {
+  await Promise.all([...running].map((node) => node.stop()))
+  for (const folder of folders.splice(0)) await folder.remove()
+}
+
+const RECORDED: NodeEventType[] = [
+  'friend:request',
+  'friend:accepted',
+  'friend:rejected',
+  'friend:removed',
+  'presence:changed',
+  'message:received',
+  'message:state',
+]
