@@ -1,0 +1,106 @@
+/**
+ * The local API routes of attachments (paths in protocol/local-api.ts). Uploads and
+ * downloads are raw routes: an upload streams into the file store (bounded by the node's
+ * `maxFileSize`, not by the API's JSON body limit), a download streams the file out with
+ * its detected type.
+ */
+import { createReadStream } from 'node:fs'
+import {
+  FILE_API_PATHS,
+  type SendFileRequest,
+  type SendFileResponse,
+  type TransferListResponse,
+} from '../../protocol/local-api.ts'
+import { ApiError, type Routes } from '../api/local-api-server.ts'
+import type { Attachments } from './attachments.ts'
+
+/** Types a browser may show in place; anything else is offered as a download. */
+const SHOWN_IN_PLACE =
+  /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+)$/
+
+export function attachmentRoutes(attachments: () => Attachments): Routes {
+  return {
+    [`POST ${FILE_API_PATHS.send}`]: async ({ body }): Promise<SendFileResponse> => {
+      const request = (body ?? {}) as Partial<SendFileRequest>
+      const to = requireString(request.to, 'to')
+      const path = requireString(request.path, 'path')
+      if (!path.startsWith('/')) {
+        throw new ApiError(
+          400,
+          'InvalidRequest',
+          '"path" must be absolute (the node may run elsewhere than the caller)',
+        )
+      }
+      if (request.text != null && typeof request.text !== 'string') {
+        throw new ApiError(400, 'InvalidRequest', '"text" must be a string')
+      }
+      return attachments().sendFile(to, path, request.text ?? '')
+    },
+    [`POST ${FILE_API_PATHS.upload}`]: {
+      raw: async (req, res, url) => {
+        const to = requireString(url.searchParams.get('to') ?? undefined, 'to')
+        const name = requireString(url.searchParams.get('name') ?? undefined, 'name')
+        const declared = Number(req.headers['content-length'] ?? Number.NaN)
+        if (Number.isFinite(declared) && declared > attachments().maxFileSize) {
+          throw new ApiError(
+            413,
+            'FileSizeError',
+            `the file is over this node's limit of ${attachments().maxFileSize} bytes (maxFileSize)`,
+          )
+        }
+        const sent = await attachments().sendUpload(
+          to,
+          name,
+          req,
+          url.searchParams.get('text') ?? '',
+        )
+        reply(res, sent)
+      },
+    },
+    [`GET ${FILE_API_PATHS.file}`]: {
+      raw: async (_req, res, url) => {
+        const sha256 = requireString(url.searchParams.get('sha256') ?? undefined, 'sha256')
+        const file = await attachments().file(sha256.toLowerCase())
+        if (file == null) {
+          throw new ApiError(404, 'FileNotFoundError', `no complete file ${sha256} on this node`)
+        }
+        const inPlace = SHOWN_IN_PLACE.test(file.mime)
+        res.writeHead(200, {
+          'content-type': file.mime,
+          'content-length': String(file.size),
+          'content-disposition': `${inPlace ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+          // A file is data, never a page of this origin: no sniffing, no scripts, no plugins.
+          'x-content-type-options': 'nosniff',
+          'content-security-policy': "default-src 'none'; sandbox",
+          'cache-control': 'private, max-age=31536000, immutable',
+        })
+        await new Promise<void>((resolve, reject) => {
+          createReadStream(file.path)
+            .on('error', reject)
+            .pipe(res)
+            .on('finish', resolve)
+            .on('error', reject)
+        })
+      },
+    },
+    [`GET ${FILE_API_PATHS.transfers}`]: async (): Promise<TransferListResponse> => ({
+      transfers: await attachments().transfers(),
+    }),
+  }
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a non-empty string`)
+  }
+  return value
+}
+
+function reply(res: import('node:http').ServerResponse, body: unknown): void {
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  })
+  res.end(JSON.stringify(body))
+}

@@ -1,0 +1,682 @@
+/**
+ * Attachments: images and files sent to a peer over an end-to-end encrypted DM.
+ *
+ * Sending: the file is copied into the content-addressed store (hashed on the way), its
+ * type detected from its bytes. A small file (up to `inlineMaxSize`) travels whole inside
+ * the DM, so it also waits in the offline mailbox. A larger one gets a random file id and
+ * AES-256-GCM key; the offer (id, key, hash, size, name, type) is kept on disk and then sent
+ * in the DM, and we serve its chunks on FILE_PROTOCOL to that peer only.
+ *
+ * Receiving: offers come from the conversation history (`receiveHistory`, every record once,
+ * after a crash again). The receiver asks the sender for the chunks it lacks, checks and
+ * decrypts each, writes it at its place in a partial file, and persists the bitmap of the
+ * chunks it holds after syncing them, so a transfer resumes after a broken connection or a
+ * restart with the missing chunks only. When the last one is in, the whole file's SHA-256 is
+ * checked; only then is it moved into the store and shown as received. Transfers wait while
+ * the sender is away and resume when it connects (and every `retryIntervalMs`).
+ */
+
+import { basename } from 'node:path'
+import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import {
+  ChunkBitmap,
+  chunkCount,
+  chunkLength,
+  chunkOffset,
+  decodeFileFrame,
+  decodeFileRequest,
+  decryptChunk,
+  encodeFileFrame,
+  encodeFileRequest,
+  encryptChunk,
+  FILE_ID_LENGTH,
+  FILE_KEY_LENGTH,
+  type FileRequest,
+  FileStatusCode,
+  rangeIndexes,
+  rangesWithin,
+} from '../../protocol/attachments.ts'
+import { randomBytes } from '../../protocol/crypto/index.ts'
+import { FILE_PROTOCOL } from '../../protocol/ids.ts'
+import {
+  ATTACHMENT_CHUNK_SIZE,
+  DEFAULT_MAX_ATTACHMENT_SIZE,
+  MAX_ATTACHMENT_CHUNKS,
+  MAX_FILE_FRAME_SIZE,
+  MAX_INLINE_ATTACHMENT_SIZE,
+} from '../../protocol/limits.ts'
+import type {
+  AttachmentState,
+  SendFileResponse,
+  SendMessageResponse,
+  TransferView,
+} from '../../protocol/local-api.ts'
+import type { AttachmentContent } from '../../protocol/rich-content.ts'
+import type { HistoryEntry } from '../conversations/index.ts'
+import { peerIdOf } from '../identity/index.ts'
+import type { AppLevel } from '../storage.ts'
+import { AttachmentsStoppedError, FileIntegrityError } from './errors.ts'
+import { DETECTION_HEAD_SIZE, detectFileKind } from './file-kind.ts'
+import { FileStore, type StoredFile } from './file-store.ts'
+import { type TransferRecord, TransferStore, transferView } from './transfer-store.ts'
+
+export type TransferEvent = 'transfer:progress' | 'transfer:complete' | 'transfer:failed'
+
+export interface AttachmentsComponents {
+  host: Pick<
+    Libp2p,
+    'handle' | 'unhandle' | 'dialProtocol' | 'addEventListener' | 'removeEventListener' | 'logger'
+  >
+  /** The sublevel attachments own (`storage.sublevel('attachments')`). */
+  db: AppLevel
+  /** The content-addressed store: `<dataDir>/files`. */
+  filesDir: string
+  /** 1:1 messaging: carries the file or its offer, end-to-end encrypted. */
+  messages: {
+    send(
+      to: string,
+      text: string,
+      extras: { attachment: AttachmentContent },
+    ): Promise<SendMessageResponse>
+    resolvePeer(to: string): Promise<Uint8Array>
+  }
+  emit(type: TransferEvent, data: TransferView): void
+}
+
+export interface AttachmentsInit {
+  /** Largest file sent or accepted, in bytes. @default DEFAULT_MAX_ATTACHMENT_SIZE (100 MiB) */
+  maxFileSize?: number
+  /** Files up to this size go whole inside the DM. @default MAX_INLINE_ATTACHMENT_SIZE (48 KiB) */
+  inlineMaxSize?: number
+  /** How often waiting transfers are tried again. @default 30000 */
+  retryIntervalMs?: number
+  /** Chunks received between two syncs of the partial file and its bitmap. @default 16 */
+  flushEveryChunks?: number
+  /** Least time between two progress events of one transfer. @default 250 */
+  progressIntervalMs?: number
+  /** A transfer stream that stays silent this long is closed. @default 30000 */
+  idleTimeoutMs?: number
+  /** @default 10000 */
+  dialTimeoutMs?: number
+}
+
+export const DEFAULT_RETRY_INTERVAL_MS = 30_000
+
+/** What an incoming transfer holds in memory while it is not complete. */
+interface Incoming {
+  record: TransferRecord
+  bitmap: ChunkBitmap
+  running?: Promise<void>
+  abort?: AbortController
+}
+
+export class Attachments {
+  readonly #components: AttachmentsComponents
+  readonly #files: FileStore
+  readonly #store: TransferStore
+  readonly #log
+  readonly #maxFileSize: number
+  readonly #inlineMaxSize: number
+  readonly #init: AttachmentsInit
+  readonly #incoming = new Map<string, Incoming>()
+  /** Chunks served per file since start (resends included). */
+  readonly #served = new Map<string, number>()
+  readonly #lastProgress = new Map<string, number>()
+  readonly #serving = new Set<Stream>()
+  #timer: NodeJS.Timeout | undefined
+  #running = false
+  #stopping: Promise<void> | undefined
+  readonly #onConnect = (event: CustomEvent<PeerId>) => {
+    const key = event.detail.publicKey
+    if (key?.type === 'Ed25519') this.#resume(Buffer.from(key.raw).toString('hex'))
+  }
+
+  constructor(components: AttachmentsComponents, init: AttachmentsInit = {}) {
+    this.#components = components
+    this.#init = init
+    this.#files = new FileStore(components.filesDir)
+    this.#store = new TransferStore(components.db)
+    this.#log = components.host.logger.forComponent('tokenim:attachments')
+    this.#maxFileSize = init.maxFileSize ?? DEFAULT_MAX_ATTACHMENT_SIZE
+    this.#inlineMaxSize = Math.min(
+      init.inlineMaxSize ?? MAX_INLINE_ATTACHMENT_SIZE,
+      MAX_INLINE_ATTACHMENT_SIZE,
+    )
+    if (Math.ceil(this.#maxFileSize / ATTACHMENT_CHUNK_SIZE) > MAX_ATTACHMENT_CHUNKS) {
+      throw new RangeError(`maxFileSize is at most ${MAX_ATTACHMENT_CHUNKS} chunks`)
+    }
+  }
+
+  get files(): FileStore {
+    return this.#files
+  }
+
+  async start(): Promise<void> {
+    this.#running = true
+    this.#stopping = undefined
+    await this.#files.start()
+    for (const record of await this.#store.all()) {
+      if (record.direction !== 'in' || record.inline) continue
+      if (record.state === 'pending' || record.state === 'transferring') {
+        this.#incoming.set(record.fileId, { record, bitmap: bitmapOf(record) })
+      }
+    }
+    await this.#components.host.handle(
+      FILE_PROTOCOL,
+      (stream, connection) => {
+        void this.#serve(stream, connection)
+      },
+      { maxInboundStreams: 16, maxOutboundStreams: 16, runOnLimitedConnection: false },
+    )
+    this.#components.host.addEventListener('peer:connect', this.#onConnect)
+    this.#timer = setInterval(
+      () => this.#resume(),
+      this.#init.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS,
+    )
+    this.#timer.unref()
+    this.#resume()
+  }
+
+  /** Stops serving and fetching; what was received so far is on disk for the next start. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop()
+    return this.#stopping
+  }
+
+  async #stop(): Promise<void> {
+    this.#running = false
+    // Aborted first, synchronously: no chunk is taken in once stop() is called.
+    const running: Array<Promise<void>> = []
+    for (const incoming of this.#incoming.values()) {
+      incoming.abort?.abort(new AttachmentsStoppedError('stopping'))
+      if (incoming.running != null) running.push(incoming.running)
+    }
+    for (const stream of this.#serving) stream.abort(new AttachmentsStoppedError('stopping'))
+    clearInterval(this.#timer)
+    this.#components.host.removeEventListener('peer:connect', this.#onConnect)
+    await this.#components.host.unhandle(FILE_PROTOCOL)
+    await Promise.all(running)
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  /** Sends a file of the node's own disk to `to`, with an optional caption. */
+  async sendFile(to: string, path: string, text = ''): Promise<SendFileResponse> {
+    this.#checkRunning()
+    await this.#components.messages.resolvePeer(to)
+    const stored = await this.#files.importPath(path, this.#maxFileSize)
+    return this.#offer(to, stored, basename(path), text)
+  }
+
+  /** Sends bytes streamed to the node (the web client's upload), at most `maxFileSize`. */
+  async sendUpload(
+    to: string,
+    name: string,
+    body: AsyncIterable<Uint8Array>,
+    text = '',
+  ): Promise<SendFileResponse> {
+    this.#checkRunning()
+    await this.#components.messages.resolvePeer(to)
+    const stored = await this.#files.importStream(body, this.#maxFileSize)
+    return this.#offer(to, stored, basename(name), text)
+  }
+
+  async #offer(
+    to: string,
+    stored: StoredFile,
+    name: string,
+    text: string,
+  ): Promise<SendFileResponse> {
+    const peerKey = await this.#components.messages.resolvePeer(to)
+    const inline = stored.size <= this.#inlineMaxSize
+    const head = await this.#files.head(stored.sha256, Math.min(stored.size, DETECTION_HEAD_SIZE))
+    const kind = await detectFileKind(head, stored.size <= DETECTION_HEAD_SIZE)
+    const fileId = randomBytes(FILE_ID_LENGTH)
+    const key = inline ? undefined : randomBytes(FILE_KEY_LENGTH)
+    const attachment: AttachmentContent = {
+      fileId,
+      name: name.slice(0, 200),
+      mime: kind.mime,
+      size: stored.size,
+      sha256: Buffer.from(stored.sha256, 'hex'),
+    }
+    if (kind.width != null && kind.height != null) {
+      attachment.width = kind.width
+      attachment.height = kind.height
+    }
+    if (key == null) attachment.inline = head
+    else {
+      attachment.key = key
+      attachment.chunkSize = ATTACHMENT_CHUNK_SIZE
+    }
+    const record: TransferRecord = {
+      fileId: hex(fileId),
+      peerHex: hex(peerKey),
+      peerId: peerIdOf({ publicKey: peerKey }).toString(),
+      direction: 'out',
+      name: attachment.name,
+      mime: kind.mime,
+      size: stored.size,
+      sha256: stored.sha256,
+      ...(kind.width != null ? { width: kind.width, height: kind.height } : {}),
+      inline,
+      chunkSize: inline ? stored.size : ATTACHMENT_CHUNK_SIZE,
+      state: inline ? 'complete' : 'pending',
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    }
+    if (key != null) record.key = Buffer.from(key).toString('base64')
+    await this.#store.putFileInfo(stored.sha256, fileInfoOf(record))
+    // The offer is on disk before its DM can reach the peer, so its requests find it.
+    await this.#store.put(record, { sync: true })
+    const sent = await this.#components.messages.send(to, text, { attachment })
+    return { messageId: sent.id, transfer: this.#view(record) }
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /**
+   * Takes the attachments of newly stored history records: an inline file goes into the
+   * store at once; an offer becomes a transfer that fetches its chunks. Idempotent.
+   */
+  async receiveHistory(entries: HistoryEntry[]): Promise<void> {
+    for (const { peerHex, record } of entries) {
+      const attachment = record.attachment
+      if (record.direction !== 'in' || attachment == null) continue
+      if ((await this.#store.get(attachment.fileId)) != null) continue
+      const transfer: TransferRecord = {
+        fileId: attachment.fileId,
+        peerHex,
+        peerId: peerIdOf({ publicKey: Buffer.from(peerHex, 'hex') }).toString(),
+        direction: 'in',
+        name: attachment.name,
+        mime: attachment.mime,
+        size: attachment.size,
+        sha256: attachment.sha256,
+        ...(attachment.width != null ? { width: attachment.width, height: attachment.height } : {}),
+        inline: attachment.inline != null,
+        chunkSize: attachment.chunkSize ?? attachment.size,
+        state: 'pending',
+        createdAt: Date.now(),
+        updatedAt: Date.now(),
+      }
+      if (attachment.inline != null) {
+        await this.#landInline(transfer, Buffer.from(attachment.inline, 'base64'))
+        continue
+      }
+      transfer.key = attachment.key
+      if (transfer.size > this.#maxFileSize) {
+        transfer.state = 'failed'
+        transfer.failure = `the file is ${transfer.size} bytes, over this node's limit of ${this.#maxFileSize} (maxFileSize)`
+        await this.#store.put(transfer, { sync: true })
+        this.#components.emit('transfer:failed', this.#view(transfer))
+        continue
+      }
+      const bitmap = new ChunkBitmap(chunkCount(transfer.size, transfer.chunkSize))
+      transfer.bitmap = Buffer.from(bitmap.bytes()).toString('base64')
+      await this.#store.put(transfer, { sync: true })
+      this.#incoming.set(transfer.fileId, { record: transfer, bitmap })
+      this.#components.emit('transfer:progress', this.#view(transfer))
+      this.#resume(peerHex)
+    }
+  }
+
+  async #landInline(transfer: TransferRecord, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.#files.importBytes(bytes, transfer.sha256)
+      await this.#land(
+        transfer,
+        bytes.length <= DETECTION_HEAD_SIZE ? bytes : bytes.subarray(0, DETECTION_HEAD_SIZE),
+      )
+    } catch (err) {
+      if (!(err instanceof FileIntegrityError)) throw err
+      await this.#fail(transfer, err.message)
+    }
+  }
+
+  /** The file is in the store under its hash: detect its type again, and show it. */
+  async #land(transfer: TransferRecord, head: Uint8Array): Promise<void> {
+    const kind = await detectFileKind(head, transfer.size <= head.length)
+    transfer.mime = kind.mime
+    delete transfer.width
+    delete transfer.height
+    if (kind.width != null && kind.height != null) {
+      transfer.width = kind.width
+      transfer.height = kind.height
+    }
+    transfer.state = 'complete'
+    delete transfer.bitmap
+    await this.#store.putFileInfo(transfer.sha256, fileInfoOf(transfer))
+    await this.#store.put(transfer, { sync: true })
+    this.#incoming.delete(transfer.fileId)
+    this.#components.emit('transfer:complete', this.#view(transfer))
+  }
+
+  async #fail(transfer: TransferRecord, reason: string): Promise<void> {
+    transfer.state = 'failed'
+    transfer.failure = reason
+    delete transfer.bitmap
+    await this.#store.put(transfer, { sync: true })
+    this.#incoming.delete(transfer.fileId)
+    await this.#files.removePartial(transfer.fileId)
+    this.#log.error('transfer %s from %s failed: %s', transfer.fileId, transfer.peerId, reason)
+    this.#components.emit('transfer:failed', this.#view(transfer))
+  }
+
+  /** Starts fetching what waits (from one peer, or all). */
+  #resume(peerHex?: string): void {
+    if (!this.#running) return
+    for (const incoming of this.#incoming.values()) {
+      if (incoming.running != null) continue
+      if (peerHex != null && incoming.record.peerHex !== peerHex) continue
+      const abort = new AbortController()
+      incoming.abort = abort
+      incoming.running = this.#fetch(incoming, abort.signal)
+        .catch((err: Error) => {
+          this.#log('transfer %s paused: %s', incoming.record.fileId, err.message)
+        })
+        .finally(() => {
+          incoming.running = undefined
+          incoming.abort = undefined
+        })
+    }
+  }
+
+  async #fetch(incoming: Incoming, signal: AbortSignal): Promise<void> {
+    const { record, bitmap } = incoming
+    if (await this.#files.has(record.sha256)) {
+      // Completed before a crash cut the record's last write short.
+      await this.#land(record, await this.#files.head(record.sha256, DETECTION_HEAD_SIZE))
+      return
+    }
+    const peerId = peerIdOf({ publicKey: Buffer.from(record.peerHex, 'hex') })
+    const stream = await this.#components.host.dialProtocol(peerId, FILE_PROTOCOL, {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(this.#init.dialTimeoutMs ?? 10_000)]),
+    })
+    const onAbort = () => stream.abort(signal.reason as Error)
+    signal.addEventListener('abort', onAbort)
+    const lp = lpStream(stream, { maxDataLength: MAX_FILE_FRAME_SIZE })
+    const partial = await this.#files.openPartial(record.fileId)
+    const fileId = Buffer.from(record.fileId, 'hex')
+    const key = Buffer.from(record.key!, 'base64')
+    const count = bitmap.count
+    let unsynced = 0
+    const flush = async () => {
+      if (unsynced === 0) return
+      await partial.datasync()
+      record.bitmap = Buffer.from(bitmap.bytes()).toString('base64')
+      await this.#store.put(record, { sync: true })
+      unsynced = 0
+    }
+    try {
+      record.state = 'transferring'
+      this.#progress(record, bitmap.have, count, true)
+      while (!bitmap.complete) {
+        const ranges = bitmap.missingRanges()
+        await lp.write(encodeFileRequest({ fileId, ranges, complete: false }))
+        const wanted = rangeIndexes(ranges)
+        for (;;) {
+          const frame = decodeFileFrame((await this.#read(lp, signal)).subarray())
+          if (frame.status != null) {
+            if (frame.status.code === FileStatusCode.DONE) break
+            if (frame.status.code === FileStatusCode.UNAVAILABLE) {
+              throw new Error(`the sender cannot read the file now: ${frame.status.reason}`)
+            }
+            await flush()
+            await this.#fail(record, `the sender refused the transfer: ${frame.status.reason}`)
+            return
+          }
+          const chunk = frame.chunk
+          const expected = wanted.next()
+          if (expected.done === true || chunk.index !== expected.value) {
+            throw new Error(`the sender sent chunk ${chunk.index} out of order`)
+          }
+          // DecryptionError: altered, moved, or not sealed with the offer's key.
+          const plaintext = decryptChunk(key, fileId, count, chunk)
+          if (plaintext.length !== chunkLength(chunk.index, record.size, record.chunkSize)) {
+            throw new Error(`chunk ${chunk.index} has the wrong length`)
+          }
+          await partial.write(
+            plaintext,
+            0,
+            plaintext.length,
+            chunkOffset(chunk.index, record.chunkSize),
+          )
+          if (bitmap.set(chunk.index)) unsynced++
+          if (unsynced >= (this.#init.flushEveryChunks ?? 16)) await flush()
+          this.#progress(record, bitmap.have, count)
+        }
+      }
+      await flush()
+      await partial.close().catch(() => undefined)
+      try {
+        await this.#files.completePartial(record.fileId, record.sha256)
+      } catch (err) {
+        if (!(err instanceof FileIntegrityError)) throw err
+        await this.#fail(record, err.message)
+        return
+      }
+      await this.#land(record, await this.#files.head(record.sha256, DETECTION_HEAD_SIZE))
+      // Tell the sender, so it can show the file as delivered; nothing depends on it.
+      await lp
+        .write(encodeFileRequest({ fileId, ranges: [], complete: true }))
+        .catch(() => undefined)
+      await stream.close().catch(() => undefined)
+    } catch (err) {
+      await flush().catch(() => undefined)
+      stream.abort(err as Error)
+      throw err
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+      await partial.close().catch(() => undefined)
+    }
+  }
+
+  async #read(lp: LengthPrefixedStream<Stream>, signal: AbortSignal) {
+    return lp.read({
+      signal: AbortSignal.any([signal, AbortSignal.timeout(this.#init.idleTimeoutMs ?? 30_000)]),
+    })
+  }
+
+  // ------------------------------------------------------------------ serving
+
+  async #serve(stream: Stream, connection: Connection): Promise<void> {
+    const remote = connection.remotePeer.publicKey
+    if (remote?.type !== 'Ed25519') {
+      stream.abort(new Error('TokenIM identities are Ed25519 keys'))
+      return
+    }
+    const remoteHex = hex(remote.raw)
+    const lp = lpStream(stream, { maxDataLength: MAX_FILE_FRAME_SIZE })
+    this.#serving.add(stream)
+    try {
+      for (;;) {
+        let request: FileRequest
+        try {
+          request = decodeFileRequest(
+            (
+              await lp.read({ signal: AbortSignal.timeout(this.#init.idleTimeoutMs ?? 30_000) })
+            ).subarray(),
+          )
+        } catch (err) {
+          const error = err as Error
+          if (error.name === 'UnexpectedEOFError' || stream.status !== 'open') return
+          this.#log.error('bad file request from %s: %s', connection.remotePeer, error.message)
+          await this.#status(lp, FileStatusCode.BAD_REQUEST, 'malformed request').catch(
+            () => undefined,
+          )
+          stream.abort(error)
+          return
+        }
+        if (!(await this.#answer(lp, request, remoteHex))) {
+          await stream.close().catch(() => undefined)
+          return
+        }
+      }
+    } catch (err) {
+      this.#log('file stream with %s ended: %s', connection.remotePeer, (err as Error).message)
+      stream.abort(err as Error)
+    } finally {
+      this.#serving.delete(stream)
+    }
+  }
+
+  /** Serves one request; false when the stream should close. */
+  async #answer(
+    lp: LengthPrefixedStream<Stream>,
+    request: FileRequest,
+    remoteHex: string,
+  ): Promise<boolean> {
+    const fileId = hex(request.fileId)
+    const record = await this.#store.get(fileId)
+    if (record == null || record.direction !== 'out' || record.inline) {
+      await this.#status(lp, FileStatusCode.UNKNOWN_FILE, 'no such file offered')
+      return false
+    }
+    if (record.peerHex !== remoteHex) {
+      this.#log.error('%s asked for file %s offered to someone else', remoteHex, fileId)
+      await this.#status(lp, FileStatusCode.NOT_YOURS, 'offered to someone else')
+      return false
+    }
+    const count = chunkCount(record.size, record.chunkSize)
+    if (request.complete) {
+      if (record.state !== 'complete') {
+        record.state = 'complete'
+        await this.#store.put(record, { sync: true })
+        this.#components.emit('transfer:complete', this.#view(record, count))
+      }
+      return false
+    }
+    if (!rangesWithin(request.ranges, count)) {
+      await this.#status(lp, FileStatusCode.BAD_REQUEST, 'ranges beyond the file')
+      return false
+    }
+    let handle: Awaited<ReturnType<FileStore['openStored']>>
+    try {
+      handle = await this.#files.openStored(record.sha256)
+    } catch (err) {
+      await this.#status(lp, FileStatusCode.UNAVAILABLE, 'the file cannot be read')
+      this.#log.error('cannot read offered file %s: %s', fileId, (err as Error).message)
+      return false
+    }
+    try {
+      if (record.state === 'pending') {
+        record.state = 'transferring'
+        await this.#store.put(record)
+      }
+      const key = Buffer.from(record.key!, 'base64')
+      const fileIdBytes = Buffer.from(fileId, 'hex')
+      for (const index of rangeIndexes(request.ranges)) {
+        const length = chunkLength(index, record.size, record.chunkSize)
+        const buffer = Buffer.allocUnsafe(length)
+        const { bytesRead } = await handle.read(
+          buffer,
+          0,
+          length,
+          chunkOffset(index, record.chunkSize),
+        )
+        if (bytesRead !== length)
+          throw new Error(`offered file ${fileId} is shorter than announced`)
+        const chunk = encryptChunk(key, fileIdBytes, index, count, buffer, randomBytes(12))
+        await lp.write(encodeFileFrame({ chunk }))
+        const served = (this.#served.get(fileId) ?? 0) + 1
+        this.#served.set(fileId, served)
+        this.#progress(record, Math.min(served, count), count)
+      }
+    } finally {
+      await handle.close()
+    }
+    await this.#status(lp, FileStatusCode.DONE, '')
+    return true
+  }
+
+  #status(lp: LengthPrefixedStream<Stream>, code: FileStatusCode, reason: string): Promise<void> {
+    return lp.write(encodeFileFrame({ status: { code, reason } }))
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** Chunks served for `fileId` since this node started, resends included (tests, stats). */
+  servedChunks(fileId: string): number {
+    return this.#served.get(fileId) ?? 0
+  }
+
+  async state(fileId: string): Promise<AttachmentState | undefined> {
+    return this.#incoming.get(fileId)?.record.state ?? (await this.#store.get(fileId))?.state
+  }
+
+  async transfer(fileId: string): Promise<TransferView | undefined> {
+    const incoming = this.#incoming.get(fileId)
+    if (incoming != null) return this.#view(incoming.record)
+    const record = await this.#store.get(fileId)
+    return record == null ? undefined : this.#view(record)
+  }
+
+  /** Every transfer, newest first. */
+  async transfers(): Promise<TransferView[]> {
+    const records = await this.#store.all()
+    return records
+      .map((record) => this.#incoming.get(record.fileId)?.record ?? record)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((record) => this.#view(record))
+  }
+
+  /** A complete file of the store, with what it is. */
+  async file(
+    sha256: string,
+  ): Promise<{ path: string; mime: string; name: string; size: number } | undefined> {
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !(await this.#files.has(sha256))) return undefined
+    const info = await this.#store.fileInfo(sha256)
+    if (info == null) return undefined
+    return { path: this.#files.pathOf(sha256), mime: info.mime, name: info.name, size: info.size }
+  }
+
+  get maxFileSize(): number {
+    return this.#maxFileSize
+  }
+
+  #view(record: TransferRecord, totalChunks?: number): TransferView {
+    const total = totalChunks ?? (record.inline ? 1 : chunkCount(record.size, record.chunkSize))
+    if (record.state === 'complete') return transferView(record, total, total)
+    if (record.direction === 'in') {
+      const bitmap = this.#incoming.get(record.fileId)?.bitmap
+      return transferView(record, bitmap?.have ?? 0, total)
+    }
+    return transferView(record, Math.min(this.servedChunks(record.fileId), total), total)
+  }
+
+  #progress(record: TransferRecord, chunks: number, total: number, force = false): void {
+    const now = Date.now()
+    const last = this.#lastProgress.get(record.fileId) ?? 0
+    if (!force && chunks < total && now - last < (this.#init.progressIntervalMs ?? 250)) return
+    this.#lastProgress.set(record.fileId, now)
+    this.#components.emit('transfer:progress', transferView(record, chunks, total))
+  }
+
+  #checkRunning(): void {
+    if (!this.#running)
+      throw new AttachmentsStoppedError('attachments are stopped; start the node again')
+  }
+}
+
+function bitmapOf(record: TransferRecord): ChunkBitmap {
+  const count = chunkCount(record.size, record.chunkSize)
+  return new ChunkBitmap(
+    count,
+    record.bitmap == null ? undefined : Buffer.from(record.bitmap, 'base64'),
+  )
+}
+
+function fileInfoOf(record: TransferRecord) {
+  return {
+    mime: record.mime,
+    name: record.name,
+    size: record.size,
+    ...(record.width != null ? { width: record.width, height: record.height } : {}),
+  }
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}

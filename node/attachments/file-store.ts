@@ -1,0 +1,183 @@
+/**
+ * The node's content-addressed file store: every complete file, sent or received, lives at
+ * `<dataDir>/files/<sha256 hex>`, written under a temporary name and renamed once its hash
+ * is known (so a name always holds exactly the bytes it names). Files being received grow
+ * in `partial/<file id>` until every chunk is in and the hash matches.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { constants, createReadStream, createWriteStream } from 'node:fs'
+import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { FileIntegrityError, FileSizeError, FileUnreadableError } from './errors.ts'
+
+export interface StoredFile {
+  sha256: string
+  size: number
+  path: string
+}
+
+export class FileStore {
+  readonly root: string
+  readonly #partial: string
+  readonly #incoming: string
+
+  constructor(root: string) {
+    this.root = root
+    this.#partial = join(root, 'partial')
+    this.#incoming = join(root, 'incoming')
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.#partial, { recursive: true, mode: 0o700 })
+    // Leftovers of imports a crash interrupted: they were never named by a hash.
+    await rm(this.#incoming, { recursive: true, force: true })
+    await mkdir(this.#incoming, { recursive: true, mode: 0o700 })
+  }
+
+  pathOf(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new RangeError('a SHA-256 is 64 lowercase hex digits')
+    return join(this.root, sha256)
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(sha256))).isFile()
+    } catch {
+      return false
+    }
+  }
+
+  /** Copies a file of the local disk into the store, hashing it on the way. */
+  async importPath(path: string, maxSize: number): Promise<StoredFile> {
+    let size: number
+    try {
+      const info = await stat(path)
+      if (!info.isFile()) throw new FileUnreadableError(`${path} is not a regular file`)
+      size = info.size
+    } catch (err) {
+      if (err instanceof FileUnreadableError) throw err
+      throw new FileUnreadableError(`cannot read ${path}: ${(err as Error).message}`)
+    }
+    checkSize(size, maxSize)
+    return this.importStream(createReadStream(path), maxSize)
+  }
+
+  /** Stores what `source` yields, refusing (FileSizeError) more than `maxSize` bytes. */
+  async importStream(source: AsyncIterable<Uint8Array>, maxSize: number): Promise<StoredFile> {
+    const temp = join(this.#incoming, randomBytes(8).toString('hex'))
+    const hash = createHash('sha256')
+    let size = 0
+    try {
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Uint8Array>) {
+          for await (const chunk of chunks) {
+            size += chunk.length
+            if (size > maxSize) checkSize(size, maxSize)
+            hash.update(chunk)
+            yield chunk
+          }
+        },
+        createWriteStream(temp, { mode: 0o600 }),
+      )
+      checkSize(size, maxSize)
+      const sha256 = hash.digest('hex')
+      await syncFile(temp)
+      await rename(temp, this.pathOf(sha256))
+      return { sha256, size, path: this.pathOf(sha256) }
+    } catch (err) {
+      await rm(temp, { force: true })
+      throw err
+    }
+  }
+
+  /** Stores bytes whose hash the caller expects; FileIntegrityError when it differs. */
+  async importBytes(bytes: Uint8Array, expectedSha256: string): Promise<StoredFile> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    if (sha256 !== expectedSha256) {
+      throw new FileIntegrityError('the file does not match the hash its sender announced')
+    }
+    const temp = join(this.#incoming, randomBytes(8).toString('hex'))
+    const handle = await open(temp, 'w', 0o600)
+    try {
+      await handle.writeFile(bytes)
+      await handle.datasync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, this.pathOf(sha256))
+    return { sha256, size: bytes.length, path: this.pathOf(sha256) }
+  }
+
+  /** The first `length` bytes of a stored file (MIME and image header detection). */
+  async head(sha256: string, length: number): Promise<Uint8Array> {
+    const handle = await open(this.pathOf(sha256), 'r')
+    try {
+      const buffer = Buffer.alloc(length)
+      const { bytesRead } = await handle.read(buffer, 0, length, 0)
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead)
+    } finally {
+      await handle.close()
+    }
+  }
+
+  openStored(sha256: string): Promise<FileHandle> {
+    return open(this.pathOf(sha256), 'r')
+  }
+
+  /** The partial file of an incoming transfer, created empty if it is not there. */
+  openPartial(fileId: string): Promise<FileHandle> {
+    return open(this.#partialPath(fileId), constants.O_RDWR | constants.O_CREAT, 0o600)
+  }
+
+  /**
+   * Hashes the completed partial file and, if it matches, moves it into the store.
+   * Throws FileIntegrityError (and deletes it) when it does not.
+   */
+  async completePartial(fileId: string, expectedSha256: string): Promise<StoredFile> {
+    const path = this.#partialPath(fileId)
+    const hash = createHash('sha256')
+    let size = 0
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      hash.update(chunk)
+      size += chunk.length
+    }
+    const sha256 = hash.digest('hex')
+    if (sha256 !== expectedSha256) {
+      await rm(path, { force: true })
+      throw new FileIntegrityError(
+        'the received file does not match the hash its sender announced; it was discarded',
+      )
+    }
+    await rename(path, this.pathOf(sha256))
+    return { sha256, size, path: this.pathOf(sha256) }
+  }
+
+  async removePartial(fileId: string): Promise<void> {
+    await rm(this.#partialPath(fileId), { force: true })
+  }
+
+  #partialPath(fileId: string): string {
+    if (!/^[0-9a-f]{32}$/.test(fileId)) throw new RangeError('a file id is 32 hex digits')
+    return join(this.#partial, fileId)
+  }
+}
+
+function checkSize(size: number, maxSize: number): void {
+  if (size === 0) throw new FileSizeError('the file is empty')
+  if (size > maxSize) {
+    throw new FileSizeError(
+      `the file is over this node's limit of ${maxSize} bytes (maxFileSize); send a smaller one`,
+    )
+  }
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+')
+  try {
+    await handle.datasync()
+  } finally {
+    await handle.close()
+  }
+}
