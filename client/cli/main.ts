@@ -7,6 +7,7 @@ import { registerKeyCommands } from './commands/key.ts'
 import { registerLifecycleCommands } from './commands/lifecycle.ts'
 import { registerMessagingCommands } from './commands/messaging.ts'
 import { registerRelayCommands } from './commands/relay.ts'
+import { registerRoomCommands } from './commands/rooms.ts'
 import { exitWithError } from './output.ts'
 
 const program = new Command('tokenim')
@@ -18,6 +19,7 @@ registerLifecycleCommands(program)
 registerKeyCommands(program)
 registerMessagingCommands(program)
 registerRelayCommands(program)
+registerRoomCommands(program)
 registerDirectoryCommands(program)
 registerFriendsCommands(program)
 

@@ -19,6 +19,7 @@ import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
+import { printRoomHistory, sendToRoom } from './rooms.ts'
 
 const PEER_HELP = 'a username, a peer id or a hex public key'
 const WAIT_STATES: DeliveryState[] = ['stored', 'delivered', 'read']
@@ -26,16 +27,26 @@ const WAIT_STATES: DeliveryState[] = ['stored', 'delivered', 'read']
 interface SendOptions extends CommonOptions {
   wait?: DeliveryState
   timeout: number
+  room?: string
+}
+
+interface HistoryOptions extends CommonOptions {
+  limit: number
+  before?: number
+  room?: string
 }
 
 export function registerMessagingCommands(program: Command): void {
   withCommonOptions(program.command('send'))
     .description('send an end-to-end encrypted message; it waits in the outbox until delivered')
     .argument('<to>', PEER_HELP)
-    .argument('<text...>', 'the message (words are joined with spaces)')
+    .argument('[text...]', 'the message (words are joined with spaces)')
     .option('--wait <state>', `wait until the message is ${WAIT_STATES.join(', ')}`, parseState)
     .option('--timeout <seconds>', 'longest wait with --wait', parsePositive, 60)
+    .option('--room <id>', 'send to this room instead (then every argument is the message)')
     .action(async (to: string, words: string[], options: SendOptions) => {
+      if (options.room != null) return sendToRoom(options, options.room, [to, ...words].join(' '))
+      if (words.length === 0) throw new UsageError('nothing to send: tokenim send <to> <text...>')
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const body: SendMessageRequest = { to, text: words.join(' ') }
       if (options.wait == null) {
@@ -67,14 +78,17 @@ export function registerMessagingCommands(program: Command): void {
 
   withCommonOptions(program.command('history'))
     .description('the messages of one conversation, oldest first, with delivery states')
-    .argument('<peer>', PEER_HELP)
+    .argument('[peer]', PEER_HELP)
+    .option('--room <id>', "a room's messages instead, in the room's order")
     .option('--limit <count>', 'messages per page', parsePositive, 50)
     .option(
       '--before <index>',
       'the page before this one (from "more:" of the previous page)',
       parsePositive,
     )
-    .action(async (peer: string, options: CommonOptions & { limit: number; before?: number }) => {
+    .action(async (peer: string | undefined, options: HistoryOptions) => {
+      if (options.room != null) return printRoomHistory(options, options.room, options)
+      if (peer == null) throw new UsageError('name a peer, or a room with --room <id>')
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const query = new URLSearchParams({ peer, limit: String(options.limit) })
       if (options.before != null) query.set('before', String(options.before))

@@ -1,0 +1,212 @@
+/**
+ * `tokenim rooms ...`: group rooms through the running node's local API. Sending and reading
+ * a room's messages go through `tokenim send --room <id>` and `tokenim history --room <id>`,
+ * whose room halves live here (sendToRoom, printRoomHistory).
+ */
+import type { Command } from 'commander'
+import {
+  API_PATHS,
+  type CreateRoomResponse,
+  type RoomHistoryResponse,
+  type RoomInviteResponse,
+  type RoomListResponse,
+  type RoomMembersResponse,
+  type RoomMessageView,
+  type RoomSummary,
+} from '../../../protocol/local-api.ts'
+import { LocalApiClient } from '../../api-client.ts'
+import { UsageError } from '../../errors.ts'
+import { type CommonOptions, withCommonOptions } from '../options.ts'
+import { printResult } from '../output.ts'
+
+const ROOM_HELP = 'the room id (64 hex digits)'
+const MEMBER_HELP = "a member's peer id or hex public key"
+
+export function registerRoomCommands(program: Command): void {
+  const rooms = program.command('rooms').description('group rooms: create, join, members, invites')
+
+  withCommonOptions(rooms.command('create'))
+    .description('create a room you own; prints its id and an invite code to hand out')
+    .argument('<name>', 'the room name')
+    .option('--invite-only', 'joining needs the invite code, not just the room id')
+    .action(async (name: string, options: CommonOptions & { inviteOnly?: boolean }) => {
+      const created = await (await client(options)).request<CreateRoomResponse>(
+        'POST',
+        API_PATHS.rooms,
+        { name, inviteOnly: options.inviteOnly === true },
+      )
+      printResult(options, created, [
+        `created room "${created.room.name}" ${created.roomId}`,
+        `invite: ${created.invite}`,
+      ])
+    })
+
+  withCommonOptions(rooms.command('join'))
+    .description('join a room by its id (open rooms) or by an invite code')
+    .argument('<id-or-invite>', 'a room id or an invite code')
+    .option('--via <peer...>', 'peer ids of members to ask for the room')
+    .action(async (room: string, options: CommonOptions & { via?: string[] }) => {
+      const joined = await (await client(options)).request<RoomSummary>(
+        'POST',
+        API_PATHS.roomsJoin,
+        { room, via: options.via ?? [] },
+      )
+      printResult(options, joined, [
+        `joined "${joined.name}" ${joined.roomId} (${joined.members} members)`,
+      ])
+    })
+
+  withCommonOptions(rooms.command('leave'))
+    .description('leave a room; the others rekey, so you cannot read what follows')
+    .argument('<id>', ROOM_HELP)
+    .action(async (roomId: string, options: CommonOptions) => {
+      const left = await (await client(options)).request<RoomSummary>(
+        'POST',
+        API_PATHS.roomsLeave,
+        {
+          roomId,
+        },
+      )
+      printResult(options, left, [`left "${left.name}" ${left.roomId}`])
+    })
+
+  withCommonOptions(rooms.command('invite'))
+    .description('the invite code of a room (invite-only rooms: owner and admins)')
+    .argument('<id>', ROOM_HELP)
+    .action(async (roomId: string, options: CommonOptions) => {
+      const invite = await (await client(options)).request<RoomInviteResponse>(
+        'GET',
+        `${API_PATHS.roomsInvite}?${new URLSearchParams({ room: roomId })}`,
+      )
+      printResult(options, invite, [invite.invite])
+    })
+
+  withCommonOptions(rooms.command('remove'))
+    .description('remove a member (owner and admins); the rest rekey without it')
+    .argument('<id>', ROOM_HELP)
+    .argument('<member>', MEMBER_HELP)
+    .action(async (roomId: string, member: string, options: CommonOptions) => {
+      const result = await (await client(options)).request<RoomMembersResponse>(
+        'POST',
+        API_PATHS.roomsRemove,
+        { roomId, member },
+      )
+      printResult(options, result, [`removed ${member}; ${result.members.length} members left`])
+    })
+
+  withCommonOptions(rooms.command('role'))
+    .description('make a member an admin, or an admin a member again (owner only)')
+    .argument('<id>', ROOM_HELP)
+    .argument('<member>', MEMBER_HELP)
+    .argument('<role>', '"admin" or "member"')
+    .action(async (roomId: string, member: string, role: string, options: CommonOptions) => {
+      if (role !== 'admin' && role !== 'member') {
+        throw new UsageError('the role is "admin" or "member"')
+      }
+      const result = await (await client(options)).request<RoomMembersResponse>(
+        'POST',
+        API_PATHS.roomsRole,
+        { roomId, member, role },
+      )
+      printResult(options, result, [
+        `${member} is now ${role === 'admin' ? 'an admin' : 'a member'}`,
+      ])
+    })
+
+  withCommonOptions(rooms.command('rename'))
+    .description('rename a room (owner and admins)')
+    .argument('<id>', ROOM_HELP)
+    .argument('<name>', 'the new name')
+    .action(async (roomId: string, name: string, options: CommonOptions) => {
+      const room = await (await client(options)).request<RoomSummary>(
+        'POST',
+        API_PATHS.roomsRename,
+        {
+          roomId,
+          name,
+        },
+      )
+      printResult(options, room, [`renamed ${room.roomId} to "${room.name}"`])
+    })
+
+  withCommonOptions(rooms.command('members'))
+    .description('the members of a room and their roles')
+    .argument('<id>', ROOM_HELP)
+    .action(async (roomId: string, options: CommonOptions) => {
+      const result = await (await client(options)).request<RoomMembersResponse>(
+        'GET',
+        `${API_PATHS.roomsMembers}?${new URLSearchParams({ room: roomId })}`,
+      )
+      printResult(options, result, [
+        `"${result.name}" ${result.roomId}`,
+        ...result.members.map((m) => `  ${m.role.padEnd(6)}  ${m.peerId}`),
+      ])
+    })
+
+  withCommonOptions(rooms.command('list'))
+    .description('your rooms, most recent activity first, with unread counts')
+    .action(async (options: CommonOptions) => {
+      const list = await (await client(options)).request<RoomListResponse>('GET', API_PATHS.rooms)
+      const lines = list.rooms.map((room) => {
+        const state =
+          room.role == null ? ' (left)' : room.unread > 0 ? ` (${room.unread} unread)` : ''
+        const last = room.lastMessage == null ? '' : `  ${messageLine(room.lastMessage)}`
+        return `${room.roomId}  "${room.name}", ${room.members} members${state}${last}`
+      })
+      printResult(options, list, lines.length > 0 ? lines : ['no rooms yet'])
+    })
+
+  withCommonOptions(rooms.command('read'))
+    .description('mark a room read')
+    .argument('<id>', ROOM_HELP)
+    .action(async (roomId: string, options: CommonOptions) => {
+      const room = await (await client(options)).request<RoomSummary>('POST', API_PATHS.roomsRead, {
+        roomId,
+      })
+      printResult(options, room, [`"${room.name}" read`])
+    })
+}
+
+/** `tokenim send --room <id> <text>`. */
+export async function sendToRoom(
+  options: CommonOptions,
+  roomId: string,
+  text: string,
+): Promise<void> {
+  const sent = await (await client(options)).request<RoomMessageView>(
+    'POST',
+    API_PATHS.roomsMessages,
+    { roomId, text },
+  )
+  printResult(options, sent, [`sent ${sent.id} to room ${sent.roomId}`])
+}
+
+/** `tokenim history --room <id>`. */
+export async function printRoomHistory(
+  options: CommonOptions,
+  roomId: string,
+  page: { limit: number; before?: number },
+): Promise<void> {
+  const query = new URLSearchParams({ room: roomId, limit: String(page.limit) })
+  if (page.before != null) query.set('before', String(page.before))
+  const history = await (await client(options)).request<RoomHistoryResponse>(
+    'GET',
+    `${API_PATHS.roomsMessages}?${query}`,
+  )
+  printResult(options, history, [
+    ...history.messages.map(messageLine),
+    ...(history.held > 0 ? [`(${history.held} more waiting for a key or an earlier message)`] : []),
+    ...(history.nextBefore != null ? [`more: --before ${history.nextBefore}`] : []),
+    ...(history.messages.length === 0 ? ['no messages yet'] : []),
+  ])
+}
+
+function messageLine(message: RoomMessageView): string {
+  const time = new Date(message.sentAt).toISOString().replace('T', ' ').slice(0, 19)
+  const who = message.mine ? 'me' : message.authorPeerId.slice(-8)
+  return `${time}  ${who}: ${message.text}`
+}
+
+function client(options: CommonOptions): Promise<LocalApiClient> {
+  return LocalApiClient.forDataDir(options.dataDir)
+}
