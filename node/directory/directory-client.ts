@@ -99,7 +99,9 @@ export class DirectoryClient {
     name: string,
     options: { inviteCode?: string } & AbortOptions = {},
   ): Promise<VerifiedName> {
-    const record = await this.claim(relay, name, CLAIM_ACTION_REGISTER, options)
+    const record = await this.retryOnce(options, () =>
+      this.claim(relay, name, CLAIM_ACTION_REGISTER, options),
+    )
     if (!equalBytes(record.publicKey, this.identity.publicKey)) {
       throw new UntrustedRecordError('the relay issued the name to another key')
     }
@@ -116,6 +118,19 @@ export class DirectoryClient {
     if (!isReleasedRecord(record))
       throw new UntrustedRecordError('the relay did not release the name')
     return record
+  }
+
+  /**
+   * Runs `attempt` again once when it failed for another reason than the relay's answer (a
+   * stream or connection that broke). Registering twice is harmless: the second is a renewal.
+   */
+  private async retryOnce<T>(options: AbortOptions, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt()
+    } catch (err) {
+      if (err instanceof DirectoryError || options.signal?.aborted === true) throw err
+      return attempt()
+    }
   }
 
   async lookup(

@@ -85,6 +85,13 @@ describe('directory durability', () => {
         return { name: `durable-${index}`, identity, host: await bareHost(identity) }
       }),
     )
+    // Connected beforehand, a few at a time, so every claim reaches the relay even on a
+    // busy machine; what is under test is the relay dying between claims.
+    for (let start = 0; start < claimants.length; start += 20) {
+      await Promise.all(
+        claimants.slice(start, start + 20).map(({ host }) => host.dial(multiaddr(first.address))),
+      )
+    }
 
     const acknowledged: Array<{ name: string; publicKey: string }> = []
     let killed = false

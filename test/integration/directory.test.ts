@@ -2,7 +2,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Libp2p } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
-import { multiaddr } from '@multiformats/multiaddr'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DirectoryClient } from '../../node/directory/index.ts'
@@ -177,6 +177,12 @@ describe('username directory, two relays and four nodes', () => {
     const target = multiaddr(relayAddress(relay1))
     const claimants = await Promise.all(Array.from({ length: 100 }, () => bareHost()))
     try {
+      // Connect first, a few at a time: the race under test is between claims, and 100
+      // simultaneous noise handshakes on a busy 2-core machine can time out.
+      await connectInBatches(
+        claimants.map(({ host }) => host),
+        target,
+      )
       const outcomes = await Promise.allSettled(
         claimants.map(({ host, identity }) =>
           new DirectoryClient({ host, identity }).register(
@@ -221,4 +227,10 @@ async function bareHost(): Promise<{
     streamMuxers: [yamux()],
   })
   return { host, identity }
+}
+
+async function connectInBatches(hosts: Libp2p[], target: Multiaddr, batch = 10): Promise<void> {
+  for (let start = 0; start < hosts.length; start += batch) {
+    await Promise.all(hosts.slice(start, start + batch).map((host) => host.dial(target)))
+  }
 }
