@@ -1,0 +1,162 @@
+/**
+ * Room fan-out: one member sends, every other member shows it (decrypted, checked, in
+ * order), beside raw gossipsub publishing a payload of the same size on the same hosts, in
+ * the same run. Rounds alternate room message and raw publish, each waiting until delivered
+ * everywhere (or ROUND_TIMEOUT_MS), so both see the same mesh and the same machine load.
+ *
+ *   ROOM_BENCH_MEMBERS=100 npm run bench -- rooms
+ *
+ * ROOM_BENCH_MEMBERS defaults to 30: on a 2-core machine the set-up (every member handing
+ * its sender key to every other, N*(N-1) sealed bundles) grows with the square of the room
+ * and dominates the run; 30 members take about a minute end to end, 100 several.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Message } from '@libp2p/gossipsub'
+import type { RoomMessageView } from '../protocol/local-api.ts'
+import {
+  keysSettled,
+  meshFormed,
+  RoomNetwork,
+  type RoomPeer,
+  waitUntil,
+} from '../test/integration/room-network.ts'
+import type { Benchmark } from './measure.ts'
+
+const MEMBERS = Number(process.env.ROOM_BENCH_MEMBERS ?? 30)
+const ROUNDS = Number(process.env.ROOM_BENCH_ROUNDS ?? 30)
+const ROUND_TIMEOUT_MS = 10_000
+const RAW_TOPIC = '/tokenim-bench/raw/1.0.0'
+const TEXT = 'x'.repeat(200)
+
+interface RoundResult {
+  latencies: number[]
+  delivered: number
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+/** Resolves when `expected` receipts were counted, or after the round timeout. */
+function collect(expected: number): { hit(at: number): void; done: Promise<RoundResult> } {
+  const latencies: number[] = []
+  let resolve!: (result: RoundResult) => void
+  const done = new Promise<RoundResult>((r) => {
+    resolve = r
+  })
+  const start = performance.now()
+  const timer = setTimeout(
+    () => resolve({ latencies, delivered: latencies.length }),
+    ROUND_TIMEOUT_MS,
+  )
+  return {
+    hit(at: number) {
+      latencies.push(at - start)
+      if (latencies.length === expected) {
+        clearTimeout(timer)
+        resolve({ latencies, delivered: latencies.length })
+      }
+    },
+    done,
+  }
+}
+
+async function setUp(network: RoomNetwork): Promise<{ peers: RoomPeer[]; roomId: string }> {
+  const peers: RoomPeer[] = []
+  for (let i = 0; i < MEMBERS; i++)
+    peers.push(await network.start({ init: { requestTimeoutMs: 30_000 } }))
+  const [owner, ...joiners] = peers
+  const { roomId, invite } = await owner.rooms.create('bench')
+  for (const peer of joiners) await peer.rooms.join(invite)
+  await waitUntil(peers, () => keysSettled(peers, roomId, MEMBERS), 'keys settled', 600_000)
+  for (const peer of peers) peer.host.services.pubsub.subscribe(RAW_TOPIC)
+  await waitUntil(peers, () => meshFormed(peers, roomId, 3), 'room mesh', 60_000)
+  await waitUntil(
+    peers,
+    () => peers.every((p) => p.host.services.pubsub.getSubscribers(RAW_TOPIC).length >= 3),
+    'raw mesh',
+    60_000,
+  )
+  return { peers, roomId }
+}
+
+const benchmark: Benchmark = {
+  name: 'rooms',
+  async run() {
+    const network = new RoomNetwork()
+    try {
+      const { peers, roomId } = await setUp(network)
+      const room: RoundResult = { latencies: [], delivered: 0 }
+      const raw: RoundResult = { latencies: [], delivered: 0 }
+      let current: { id?: string; payload?: string; hit(at: number): void } | undefined
+      for (const peer of peers) {
+        peer.events.addEventListener('room:message', (evt) => {
+          const message = (evt as CustomEvent<RoomMessageView>).detail
+          if (!message.mine && current?.id === message.id) current.hit(performance.now())
+        })
+        peer.host.services.pubsub.addEventListener('message', (evt: CustomEvent<Message>) => {
+          const { topic, data } = evt.detail
+          if (topic === RAW_TOPIC && current?.payload === Buffer.from(data).toString('hex')) {
+            current.hit(performance.now())
+          }
+        })
+      }
+      let eventSize = 0
+      for (let round = 0; round < ROUNDS; round++) {
+        const sender = peers[round % peers.length]
+        const roomRound = collect(peers.length - 1)
+        current = { hit: roomRound.hit }
+        const sent = await sender.rooms.send(roomId, TEXT)
+        current.id = sent.id
+        eventSize = sender.rooms.heldEvents(roomId).find((e) => e.idHex === sent.id)!.bytes.length
+        // Receipts that raced ahead of `current.id` being set are recounted from history.
+        const early = peers.filter(
+          (p) => p !== sender && p.received.some((m) => m.id === sent.id),
+        ).length
+        for (let i = 0; i < early; i++) roomRound.hit(performance.now())
+        const roomResult = await roomRound.done
+        room.latencies.push(...roomResult.latencies)
+        room.delivered += roomResult.delivered
+
+        const rawRound = collect(peers.length - 1)
+        const payload = randomBytes(eventSize)
+        current = { payload: payload.toString('hex'), hit: rawRound.hit }
+        await sender.host.services.pubsub.publish(RAW_TOPIC, payload)
+        const rawResult = await rawRound.done
+        raw.latencies.push(...rawResult.latencies)
+        raw.delivered += rawResult.delivered
+      }
+      const expected = ROUNDS * (peers.length - 1)
+      const label = `${MEMBERS} members, ${ROUNDS} messages`
+      return [
+        {
+          name: `room delivery rate (${label})`,
+          value: (100 * room.delivered) / expected,
+          unit: '%',
+          baseline: {
+            name: 'raw gossipsub, same payload size',
+            value: (100 * raw.delivered) / expected,
+          },
+        },
+        {
+          name: `room fan-out latency p50 (${label})`,
+          value: percentile(room.latencies, 50),
+          unit: 'ms',
+          baseline: { name: 'raw gossipsub p50', value: percentile(raw.latencies, 50) },
+        },
+        {
+          name: `room fan-out latency p99 (${label})`,
+          value: percentile(room.latencies, 99),
+          unit: 'ms',
+          baseline: { name: 'raw gossipsub p99', value: percentile(raw.latencies, 99) },
+        },
+      ]
+    } finally {
+      await network.stopAll()
+    }
+  },
+}
+
+export default benchmark
