@@ -118,7 +118,12 @@ async function expectNodeConnects(dataDir: string, relayAddress: string, healthU
       announced = resolve
     })
     const subscription = await client.subscribe((event) => {
-      if (event.type === 'peer:connected' && event.data.peerId === relayId) announced()
+      if (
+        event.type === 'peer:connected' &&
+        (event.data as { peerId: string }).peerId === relayId
+      ) {
+        announced()
+      }
     })
     try {
       if (!relayConnected(await client.status())) await withTimeout(connected, 15_000, 'relay')
