@@ -1,0 +1,37 @@
+/**
+ * The multi-node simulation: relays and TokenIM nodes in one process, faults on demand
+ * (kill, restart, partition, latency, loss, churn), a ledger of every message, and scenario
+ * files run by `tokenim sim run`. See doc/simulation.md.
+ *
+ * @example
+ * ```ts
+ * import { createSimulation } from './sim/index.ts'
+ *
+ * const sim = await createSimulation({ relays: 2, nodes: 10, transport: 'memory' })
+ * const id = await sim.sendDirect(0, 1, 'hello')
+ * await sim.waitForDelivery([id], 10_000)
+ * await sim.partition([0, 1, 2, 'r0'], [3, 4, 5, 'r1'])
+ * sim.heal()
+ * await sim.stop()
+ * ```
+ */
+export {
+  type DeliveryLedger,
+  type DirectRecord,
+  type LatencySummary,
+  percentile,
+  type RoomRecord,
+  summarize,
+} from './delivery-ledger.ts'
+export * from './errors.ts'
+export type { LinkShape } from './link-faults.ts'
+export { SimNode, type SimTransport } from './sim-node.ts'
+export {
+  createSimulation,
+  type Participant,
+  SIMULATION_MESSAGING,
+  SIMULATION_ROOMS,
+  Simulation,
+  type SimulationInit,
+  type TimelineEntry,
+} from './simulation.ts'

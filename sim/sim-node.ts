@@ -1,0 +1,193 @@
+/**
+ * One simulated user: a real TokenimNode (host, directory, relay bootstrap, prekeys, mailbox,
+ * 1:1 messaging) in a temp data dir, plus a RoomService on the node's host, started, killed
+ * and restarted on the same identity, data dir and listen address.
+ */
+import { join } from 'node:path'
+import type { Connection } from '@libp2p/interface'
+import { memory } from '@libp2p/memory'
+import { tcp } from '@libp2p/tcp'
+import type { Identity } from '../node/identity/index.ts'
+import { peerIdOf } from '../node/identity/index.ts'
+import type { DirectMessagesInit } from '../node/messaging/index.ts'
+import { RoomService, type RoomServiceInit } from '../node/rooms/index.ts'
+import { openStorage, type Storage } from '../node/storage.ts'
+import { TokenimNode } from '../node/tokenim-node.ts'
+import type { MessageStateChange, MessageView, RoomMessageView } from '../protocol/local-api.ts'
+import type { LinkFaults } from './link-faults.ts'
+
+export type SimTransport = 'tcp' | 'memory'
+
+/** Loopback puts every peer on one address: the per-host inbound limits would refuse them. */
+export const SIMULATION_CONNECTION_LIMITS = {
+  maxConnections: 2_000,
+  inboundConnectionThreshold: 1_000_000,
+  maxIncomingPendingConnections: 1_000,
+}
+
+export interface SimNodeInit {
+  index: number
+  identity: Identity
+  dataDir: string
+  relays: string[]
+  transport: SimTransport
+  /** Prefix of memory listen addresses, unique per simulation. */
+  runId: string
+  faults: LinkFaults
+  messaging: DirectMessagesInit
+  /** Run a RoomService on the node; `false` leaves rooms out (saves timers and memory). */
+  rooms: RoomServiceInit | false
+  gossipHeartbeatMs: number
+}
+
+export interface SimNodeEvents {
+  'message:received': CustomEvent<MessageView>
+  'message:state': CustomEvent<MessageStateChange>
+  'room:message': CustomEvent<RoomMessageView>
+}
+
+export class SimNode extends EventTarget {
+  readonly index: number
+  readonly identity: Identity
+  readonly peerId: string
+  readonly publicKeyHex: string
+  readonly dataDir: string
+  private readonly init: SimNodeInit
+  private current?: TokenimNode
+  private roomService?: RoomService
+  private roomStorage?: Storage
+  private listen: string
+  /** Starts since creation: 1 after the first start, 2 after a restart... */
+  starts = 0
+
+  constructor(init: SimNodeInit) {
+    super()
+    this.init = init
+    this.index = init.index
+    this.identity = init.identity
+    this.peerId = peerIdOf(init.identity).toString()
+    this.publicKeyHex = Buffer.from(init.identity.publicKey).toString('hex')
+    this.dataDir = init.dataDir
+    this.listen =
+      init.transport === 'memory'
+        ? `/memory/${init.runId}-node-${init.index}`
+        : '/ip4/127.0.0.1/tcp/0'
+  }
+
+  get running(): boolean {
+    return this.current != null
+  }
+
+  /** The running TokenimNode. */
+  get node(): TokenimNode {
+    if (this.current == null) throw new Error(`node ${this.index} is not running`)
+    return this.current
+  }
+
+  get rooms(): RoomService {
+    if (this.roomService == null) {
+      throw new Error(
+        this.current == null
+          ? `node ${this.index} is not running`
+          : 'this simulation runs without rooms (rooms: false)',
+      )
+    }
+    return this.roomService
+  }
+
+  async start(): Promise<void> {
+    if (this.current != null) return
+    const { faults, transport } = this.init
+    const node = new TokenimNode({
+      dataDir: this.dataDir,
+      identity: this.identity,
+      listen: [this.listen],
+      apiPort: false,
+      allowPrivateAddresses: true,
+      connectionLimits: SIMULATION_CONNECTION_LIMITS,
+      relays: this.init.relays,
+      relayRedial: { initialDelayMs: 200, maxDelayMs: 2_000 },
+      messaging: this.init.messaging,
+      hostOptions: {
+        // Relays listen on loopback TCP; nodes reach each other in memory when asked to.
+        transports: transport === 'memory' ? [faults.shapeTransport(memory()), tcp()] : [tcp()],
+        connectionGater: faults.gaterFor(this.peerId),
+        gossipOptions: { heartbeatInterval: this.init.gossipHeartbeatMs },
+        // Hundreds of nodes share one event loop: a late ping is load, not a dead peer.
+        connectionMonitor: { enabled: false },
+      },
+    })
+    node.addEventListener('message:received', (evt) => this.forward('message:received', evt))
+    node.addEventListener('message:state', (evt) => this.forward('message:state', evt))
+    await node.start()
+    this.current = node
+    this.starts++
+    // A restart listens where the node listened before, as a real node keeps its port.
+    const tcpAddress = node.host
+      .getMultiaddrs()
+      .map((ma) => ma.toString())
+      .find((addr) => addr.startsWith('/ip4/127.0.0.1/tcp/') && !addr.includes('/p2p-circuit'))
+    if (transport === 'tcp' && tcpAddress != null)
+      this.listen = tcpAddress.replace(/\/p2p\/.*$/, '')
+    if (this.init.rooms !== false) await this.startRooms(node, this.init.rooms)
+  }
+
+  /** The node's own dialable addresses (no circuits), for peers to put in their address book. */
+  directAddresses(): string[] {
+    if (this.current == null) return []
+    return this.current.host
+      .getMultiaddrs()
+      .map((ma) => ma.toString())
+      .filter((addr) => !addr.includes('/p2p-circuit'))
+  }
+
+  /**
+   * Abrupt stop: every connection is aborted first (peers see a reset, not a goodbye), then
+   * the components stop. In one process nothing can die mid-write the way `kill -9` does;
+   * LevelDB still closes cleanly.
+   */
+  async kill(): Promise<void> {
+    const node = this.current
+    if (node == null) return
+    for (const connection of node.host.getConnections() as Connection[]) {
+      connection.abort(new Error('simulated crash'))
+    }
+    await this.stop()
+  }
+
+  async stop(): Promise<void> {
+    const node = this.current
+    if (node == null) return
+    this.current = undefined
+    const rooms = this.roomService
+    this.roomService = undefined
+    await rooms?.stop()
+    await node.stop('stopped by the simulation')
+    await this.roomStorage?.close()
+    this.roomStorage = undefined
+  }
+
+  private async startRooms(node: TokenimNode, init: RoomServiceInit): Promise<void> {
+    // TokenimNode does not run rooms yet: they get a LevelDB of their own in the data dir.
+    this.roomStorage = await openStorage(join(this.dataDir, 'sim-rooms'))
+    this.roomService = new RoomService(
+      {
+        host: node.host,
+        db: this.roomStorage.sublevel('rooms'),
+        identity: this.identity,
+        emit: (type, data) => {
+          if (type === 'room:message') {
+            this.dispatchEvent(new CustomEvent('room:message', { detail: data }))
+          }
+        },
+      },
+      init,
+    )
+    await this.roomService.start()
+  }
+
+  private forward(type: 'message:received' | 'message:state', evt: Event): void {
+    const detail = (evt as CustomEvent<{ data: unknown }>).detail.data
+    this.dispatchEvent(new CustomEvent(type, { detail }))
+  }
+}
