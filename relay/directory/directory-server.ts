@@ -310,12 +310,24 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     const inviteHash = inviteRequired
       ? await this.checkInvite(caller, answer.inviteCode)
       : undefined
-    const record = await this.claimLocks.runExclusive(
-      [`s:${skeleton}`, `o:${caller.owner}`],
-      async () => {
+    // The locks cover the name's skeleton, the claimant, the invite, and every lapsed entry
+    // the claim frees (whose owner might be claiming something else right now). Which
+    // entries have lapsed is only known under the lock: if more locks are needed, take
+    // them all and look again.
+    let locks = [
+      `s:${skeleton}`,
+      `o:${caller.owner}`,
+      ...(inviteHash == null ? [] : [`i:${inviteHash}`]),
+    ]
+    let record: Uint8Array | undefined
+    while (record == null) {
+      const held = locks
+      const outcome = await this.claimLocks.runExclusive(held, async () => {
         const { replaces } = await this.countedAsync(caller, () =>
           this.claimable(caller, name, skeleton),
         )
+        const needed = replaces.flatMap((stale) => [`s:${stale.skeleton}`, `o:${stale.owner}`])
+        if (needed.some((key) => !held.includes(key))) return { moreLocks: [...held, ...needed] }
         if (inviteHash != null && (await this.names.inviteUsed(inviteHash))) {
           throw this.countFailure(
             caller,
@@ -334,9 +346,11 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
           { name, skeleton, owner: caller.owner, record: signed },
           { replaces, inviteHash },
         )
-        return signed
-      },
-    )
+        return { signed }
+      })
+      if ('signed' in outcome) record = outcome.signed
+      else locks = [...new Set(outcome.moreLocks)]
+    }
     this.metrics.registrations.inc()
     this.log('%s %s "%s"', renewal ? 'renewed' : 'registered', caller.peer, name)
     void this.putInDht(name, record)
