@@ -84,13 +84,19 @@ export interface OfflineMailboxInit {
    */
   refreshAfterMs?: number
   /**
-   * Empty pairwise slots in a row read past the last one in use, so that a lost slot does
-   * not hide later ones.
+   * In a deep scan, empty pairwise slots in a row read past the last one in use, so that a
+   * lost slot does not hide later ones. Other collections stop at the first empty slot.
    * @default 8
    */
   lookahead?: number
   /** The same for each week of the inbox. @default 4 */
   inboxLookahead?: number
+  /**
+   * How often a collection is a deep scan (the first one after start always is). An empty
+   * slot costs a whole DHT lookup, so routine collections read one empty slot per sender.
+   * @default 3_600_000 (1 hour)
+   */
+  deepScanIntervalMs?: number
   /** DHT queries run at once by this mailbox. @default 8 */
   concurrency?: number
   /** Longest wait for one DHT query. @default 30_000 */
@@ -109,8 +115,13 @@ export interface DepositResult {
 }
 
 export interface CollectOptions extends AbortOptions {
-  /** Also read the first-contact inbox (INBOX_EPOCHS_READ * INBOX_SLOTS_PER_EPOCH gets). @default true */
+  /** Also read the first-contact inbox. @default true */
   inbox?: boolean
+  /**
+   * Look `lookahead` (`inboxLookahead`) slots past empty ones. By default on the first
+   * collection after start and then every `deepScanIntervalMs`.
+   */
+  deep?: boolean
 }
 
 export interface CollectedEnvelope {
@@ -174,6 +185,7 @@ const DEFAULTS = {
   refreshAfterMs: 12 * 60 * 60_000,
   lookahead: 8,
   inboxLookahead: 4,
+  deepScanIntervalMs: 60 * 60_000,
   concurrency: 8,
   queryTimeoutMs: 30_000,
 }
@@ -196,6 +208,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   #controller?: AbortController
   #timers: NodeJS.Timeout[] = []
   #serial: Promise<unknown> = Promise.resolve()
+  #lastDeepScanMs?: number
 
   constructor(components: OfflineMailboxComponents, init: OfflineMailboxInit = {}) {
     super()
@@ -223,6 +236,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   async start(): Promise<void> {
     if (this.running) return
     this.#controller = new AbortController()
+    this.#lastDeepScanMs = undefined
     this.#queue = new PQueue({ concurrency: this.#options.concurrency })
     this.#every(this.#options.collectIntervalMs, () => this.#backgroundCollect())
     this.#every(this.#options.republishIntervalMs, () => this.republish())
@@ -332,19 +346,28 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   }
 
   /**
-   * Reads what waits for us: pairwise slots of each sender from its cursor on (and past
-   * up to `lookahead` empty slots after the last one found), and the inbox's current and
-   * previous week (unless `inbox: false`). Returns every envelope not acknowledged yet, including ones returned by
-   * earlier calls; the senders join the watched list of background collection. Does not
-   * emit `mailbox:envelope` (background collections do).
+   * Reads what waits for us: pairwise slots of each sender from its cursor on, and the
+   * inbox's current and previous week (unless `inbox: false`), each until an empty slot (a
+   * deep scan: until `lookahead` empty slots in a row). Returns every envelope not
+   * acknowledged yet, including ones returned by earlier calls; the senders join the
+   * watched list of background collection. Does not emit `mailbox:envelope` (background
+   * collections do).
    */
   collect(senders: Uint8Array[], options: CollectOptions = {}): Promise<CollectedEnvelope[]> {
     return this.#track(async () => {
       const unique = [...new Map(senders.map((sender) => [hex(sender), sender])).values()]
       await this.watch(unique)
+      const now = this.#clock()
+      const deep =
+        options.deep ??
+        (this.#lastDeepScanMs == null ||
+          now - this.#lastDeepScanMs >= this.#options.deepScanIntervalMs)
+      if (deep) this.#lastDeepScanMs = now
+      const lookahead = deep ? this.#options.lookahead : 1
+      const inboxLookahead = deep ? this.#options.inboxLookahead : 1
       const [pairwise, inbox] = await Promise.all([
-        Promise.all(unique.map((sender) => this.#collectFrom(sender, options))),
-        options.inbox === false ? [] : this.#collectInbox(options),
+        Promise.all(unique.map((sender) => this.#collectFrom(sender, lookahead, options))),
+        options.inbox === false ? [] : this.#collectInbox(inboxLookahead, options),
       ])
       await this.#sendPendingTombstones(options)
       return [...pairwise.flat(), ...inbox]
@@ -598,7 +621,11 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     throw new InboxFullError()
   }
 
-  async #collectFrom(sender: Uint8Array, options: AbortOptions): Promise<CollectedEnvelope[]> {
+  async #collectFrom(
+    sender: Uint8Array,
+    lookahead: number,
+    options: AbortOptions,
+  ): Promise<CollectedEnvelope[]> {
     const senderHex = hex(sender)
     const secret = this.#secret(sender)
     const me = this.#identity.publicKey
@@ -623,7 +650,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       cursor.next,
       acked,
       Number.POSITIVE_INFINITY,
-      this.#options.lookahead,
+      lookahead,
       options,
     )
     for (const { n, slot, read } of reads) {
@@ -654,10 +681,10 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
 
   /**
    * Writers take the first free slot of the week, so each week's slots fill from index 0:
-   * read them in order until `inboxLookahead` empty ones in a row. An idle inbox costs
-   * 2 * inboxLookahead gets, a full one 64.
+   * read them in order until `lookahead` empty ones in a row. An idle inbox costs
+   * 2 * lookahead gets, a full one 64.
    */
-  async #collectInbox(options: AbortOptions): Promise<CollectedEnvelope[]> {
+  async #collectInbox(lookahead: number, options: AbortOptions): Promise<CollectedEnvelope[]> {
     const current = inboxEpoch(this.#clock())
     const epochs = [current, current - 1].filter((epoch) => epoch >= 0)
     const reads = (
@@ -668,7 +695,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
             0,
             new Set(),
             INBOX_SLOTS_PER_EPOCH,
-            this.#options.inboxLookahead,
+            lookahead,
             options,
           ),
         ),
