@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTokenimNode, generateIdentity, type TokenimNode } from '../../node/index.ts'
+import {
+  createTokenimNode,
+  generateIdentity,
+  Keystore,
+  type TokenimNode,
+} from '../../node/index.ts'
 import type { LookupView, NameView, SearchView } from '../../protocol/local-api.ts'
 import type { RelayNode } from '../../relay/index.ts'
-import { runCli } from '../helpers/cli.ts'
+import { runCli, spawnCli } from '../helpers/cli.ts'
 import {
   createNetwork,
   type Network,
@@ -10,11 +15,12 @@ import {
   waitForRelay,
 } from '../helpers/relay-network.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
+import { withTimeout } from '../helpers/wait.ts'
 
 // Runs the built CLI (`npm run build` first; `npm test` does) against in-process nodes.
 let network: Network
 let relay: RelayNode
-const nodes: Array<{ node: TokenimNode; dataDir: string; remove(): Promise<void> }> = []
+const cleanups: Array<() => Promise<void>> = []
 
 async function startNode(): Promise<{ node: TokenimNode; dataDir: string }> {
   const dir = await makeTempDir('tokenim-cli-node-')
@@ -26,7 +32,10 @@ async function startNode(): Promise<{ node: TokenimNode; dataDir: string }> {
     allowPrivateAddresses: true,
     relays: [relayAddress(relay)],
   })
-  nodes.push({ node, dataDir: dir.path, remove: dir.remove })
+  cleanups.push(async () => {
+    await node.stop()
+    await dir.remove()
+  })
   await waitForRelay(node, relay)
   return { node, dataDir: dir.path }
 }
@@ -37,10 +46,7 @@ beforeAll(async () => {
 }, 30_000)
 
 afterAll(async () => {
-  for (const { node, remove } of nodes.splice(0)) {
-    await node.stop()
-    await remove()
-  }
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   await network?.close()
 })
 
@@ -92,5 +98,52 @@ describe('tokenim register / lookup / search / profile', () => {
     const missing = await runCli(['lookup', 'nobody-at-all', '--data-dir', bob.dataDir])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('NameNotFoundError')
+  }, 60_000)
+
+  it('tokenim start says "signed in elsewhere" when the identity starts on another device', async () => {
+    const password = 'correct horse battery staple 42'
+    const laptopDir = await makeTempDir('tokenim-cli-laptop-')
+    cleanups.push(() => laptopDir.remove())
+    const init = await runCli(['init', '--data-dir', laptopDir.path], {
+      TOKENIM_PASSWORD: password,
+    })
+    expect(init.code, init.stderr).toBe(0)
+    const laptop = await spawnCli(
+      [
+        'start',
+        '--data-dir',
+        laptopDir.path,
+        '--listen',
+        '/ip4/127.0.0.1/tcp/0',
+        '--allow-private-addresses',
+        '--relay',
+        relayAddress(relay),
+      ],
+      'is running',
+      { TOKENIM_PASSWORD: password },
+    )
+    cleanups.push(async () => {
+      if (laptop.child.exitCode == null) laptop.child.kill('SIGKILL')
+      await laptop.exited
+    })
+    // Whether the relay hears from the laptop before or after the phone, the laptop is told:
+    // pushed on its session stream, or in answer to its (older) announcement.
+    // The same identity, started on a second machine (its own data dir).
+    const identity = await new Keystore(laptopDir.path).unlock(password)
+    const phoneDir = await makeTempDir('tokenim-cli-phone-')
+    const phone = await createTokenimNode({
+      dataDir: phoneDir.path,
+      identity,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      apiPort: false,
+      allowPrivateAddresses: true,
+      relays: [relayAddress(relay)],
+    })
+    cleanups.push(async () => {
+      await phone.stop()
+      await phoneDir.remove()
+    })
+    expect(await withTimeout(laptop.exited, 20_000, 'laptop node exit')).toBe(0)
+    expect(laptop.output()).toContain('node stopped: signed in elsewhere')
   }, 60_000)
 })
