@@ -132,6 +132,11 @@ interface RoomRuntime {
   syncing: Set<string>
   /** Persistence, in order, off the hot path. */
   writes: Promise<void>
+  /**
+   * Writes of our own chain and events, in their own queue: a send waits for its own write
+   * (the chain is on disk before its ciphertext leaves), never behind what others sent us.
+   */
+  ownWrites: Promise<void>
 }
 
 interface ScoreAccess {
@@ -215,7 +220,7 @@ export class RoomService {
     for (const room of this.rooms.values()) this.unsubscribe(room)
     await this.host.unhandle(ROOM_SYNC_PROTOCOL)
     await this.transport.stop()
-    await Promise.all([...this.rooms.values()].map((room) => room.writes))
+    await Promise.all([...this.rooms.values()].flatMap((room) => [room.writes, room.ownWrites]))
   }
 
   // ---- the public operations ------------------------------------------------------------
@@ -372,7 +377,7 @@ export class RoomService {
     this.accept(room, event)
     room.texts.set(event.idHex, text)
     // The chain is on disk before its ciphertext leaves: a restart never reuses a key.
-    await this.persist(room, [
+    await this.persistOwn(room, [
       RoomStore.chain(roomIdHex, serializeSenderKey(room.chain!.state())),
       RoomStore.event(roomIdHex, event.idHex, event.bytes),
       RoomStore.text(roomIdHex, event.idHex, text),
@@ -607,7 +612,7 @@ export class RoomService {
     const before = room.log.membership()
     const event = buildOp(this.identity, room.log, op)
     const result = this.accept(room, event)
-    await this.persist(room, [
+    await this.persistOwn(room, [
       RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes),
       RoomStore.meta(room.meta),
     ])
@@ -763,9 +768,11 @@ export class RoomService {
   /** A fresh sending chain, handed to every other member. */
   private rekey(room: RoomRuntime): void {
     room.chain = SenderKeyChain.generate()
-    void this.persist(room, [
+    this.persistOwn(room, [
       RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
-    ])
+    ]).catch(() => {
+      // Logged by persistOwn; the next send writes the chain again before using it.
+    })
     this.shareKey(room, this.otherMembers(room.log.membership()))
   }
 
@@ -1031,6 +1038,7 @@ export class RoomService {
       lastSync: new Map(),
       syncing: new Set(),
       writes: Promise.resolve(),
+      ownWrites: Promise.resolve(),
     }
     this.rooms.set(log.roomIdHex, room)
     this.byTopic.set(room.topic, room)
@@ -1075,6 +1083,15 @@ export class RoomService {
         this.log.error('room %s: write failed: %s', room.log.roomIdHex, err.message),
       )
     return room.writes
+  }
+
+  /** Rejects when the write fails, so that nothing unwritten is published. */
+  private persistOwn(room: RoomRuntime, writes: RoomWrite[]): Promise<void> {
+    const write = room.ownWrites.then(() => this.store.write(writes))
+    room.ownWrites = write.catch((err: Error) =>
+      this.log.error('room %s: write failed: %s', room.log.roomIdHex, err.message),
+    )
+    return write
   }
 
   private requireRoom(roomIdHex: string): RoomRuntime {
