@@ -150,7 +150,10 @@ export interface PendingDeposit {
 }
 
 export interface OfflineMailboxEvents {
-  /** A deposit reached `replicas` confirmations (again, after a move to another inbox slot). */
+  /**
+   * A put of a deposit was confirmed by `replicas` peers or more: on the first such put, and
+   * whenever a later one (republish, move to another inbox slot) counts a different number.
+   */
   'mailbox:stored': CustomEvent<{
     slotId: string
     recipient: Uint8Array
@@ -539,10 +542,10 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
         stored: current.stored || stored,
       }
       await this.#store.putOutgoing(next)
-      return { wasStored: current.stored, next }
+      return { changed: !current.stored || current.confirmed !== outcome.confirmed, next }
     })
     if (updated == null) return
-    if (stored && !updated.wasStored) {
+    if (stored && updated.changed) {
       this.safeDispatchEvent('mailbox:stored', {
         detail: {
           slotId: deposit.handle,
