@@ -650,9 +650,10 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       return
     }
     await channel.lp.write(DirectoryResponse.encode({ accepted: true }), { signal })
+    // Only live sessions stay in memory; the newest announcement is in LevelDB for later.
     channel.stream.addEventListener('close', () => {
       const session = this.sessions.get(caller.owner)
-      if (session?.channel?.stream === channel.stream) session.channel = undefined
+      if (session?.channel?.stream === channel.stream) this.sessions.delete(caller.owner)
     })
   }
 
