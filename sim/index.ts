@@ -25,6 +25,20 @@ export {
 } from './delivery-ledger.ts'
 export * from './errors.ts'
 export type { LinkShape } from './link-faults.ts'
+export { renderHtmlReport } from './report/html-report.ts'
+export type {
+  ExpectationResult,
+  MessageResult,
+  SimulationResults,
+  TrafficResult,
+} from './results.ts'
+export { runScenarioFile, type ScenarioFileRun } from './scenario/run-file.ts'
+export {
+  type RunScenarioOptions,
+  runScenario,
+  type ScenarioProgress,
+} from './scenario/run-scenario.ts'
+export { parseScenario, type Scenario, scenarioSchema } from './scenario/schema.ts'
 export { SimNode, type SimTransport } from './sim-node.ts'
 export {
   createSimulation,

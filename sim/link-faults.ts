@@ -115,11 +115,14 @@ export class LinkFaults {
     const onClosed = target.onTransportClosed.bind(target)
     // One FIFO and one timer per connection: timers alone could fire out of order.
     const queue: Array<{ at: number; deliver: () => void }> = []
-    let timer: NodeJS.Timeout | undefined
+    let armed = false
+    const arm = () => {
+      armed = queue.length > 0
+      if (armed) setTimeout(drain, queue[0].at - Date.now())
+    }
     const drain = () => {
-      timer = undefined
       while (queue.length > 0 && queue[0].at <= Date.now()) queue.shift()!.deliver()
-      if (queue.length > 0) timer = setTimeout(drain, queue[0].at - Date.now())
+      arm()
     }
     const schedule = (deliver: () => void) => {
       const { latencyMs, jitterMs, loss, retransmitMs } = this.shape
@@ -130,7 +133,7 @@ export class LinkFaults {
       let at = Date.now() + latencyMs + this.random() * jitterMs
       if (loss > 0 && this.random() < loss) at += retransmitMs
       queue.push({ at: Math.max(at, queue.at(-1)?.at ?? 0), deliver })
-      timer ??= setTimeout(drain, queue[0].at - Date.now())
+      if (!armed) arm()
     }
     target.onData = (data) => schedule(() => onData(data))
     target.onTransportClosed = (err) => schedule(() => onClosed(err))

@@ -8,6 +8,7 @@ import { registerLifecycleCommands } from './commands/lifecycle.ts'
 import { registerMessagingCommands } from './commands/messaging.ts'
 import { registerRelayCommands } from './commands/relay.ts'
 import { registerRoomCommands } from './commands/rooms.ts'
+import { registerSimCommands } from './commands/sim.ts'
 import { exitWithError } from './output.ts'
 
 const program = new Command('tokenim')
@@ -21,6 +22,7 @@ registerMessagingCommands(program)
 registerRelayCommands(program)
 registerRoomCommands(program)
 registerDirectoryCommands(program)
+registerSimCommands(program)
 registerFriendsCommands(program)
 
 try {

@@ -1,0 +1,107 @@
+/** `tokenim sim run scenario.yaml`: a whole network in this process, faults, numbers and plots. */
+import type { Command } from 'commander'
+import { runScenarioFile, type ScenarioProgress } from '../../../sim/index.ts'
+import { printResult } from '../output.ts'
+
+interface SimRunOptions {
+  out?: string
+  json?: boolean
+}
+
+export function registerSimCommands(program: Command): void {
+  const sim = program
+    .command('sim')
+    .description('simulate a network of relays and nodes in one process (testers)')
+
+  sim
+    .command('run <scenario>')
+    .description(
+      'run a scenario file; writes results.json and report.html; exits 1 if an expectation fails',
+    )
+    .option(
+      '--out <dir>',
+      'where results.json and report.html go (default: sim-results/<name>-<time>)',
+    )
+    .option('--json', 'print the results summary as JSON')
+    .action(async (scenarioPath: string, options: SimRunOptions) => {
+      const bar = process.stderr.isTTY ? new ProgressBar() : undefined
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+      const outDir = options.out ?? `sim-results/${scenarioName(scenarioPath)}-${stamp}`
+      const run = await runScenarioFile(scenarioPath, {
+        outDir,
+        onProgress: (progress) => bar?.update(progress),
+      }).finally(() => bar?.clear())
+      const { results } = run
+      const failed = results.expectations.filter((e) => !e.passed)
+      const summary = {
+        passed: results.passed,
+        scenario: results.scenario.name,
+        results: run.resultsPath,
+        report: run.reportPath,
+        direct: {
+          sent: results.direct.sent,
+          delivered: results.direct.delivered,
+          lost: results.direct.lost,
+          duplicates: results.direct.duplicates,
+          outOfOrder: results.direct.outOfOrder,
+          p50Ms: results.direct.latency.p50,
+          p99Ms: results.direct.latency.p99,
+        },
+        room: results.room && {
+          sent: results.room.sent,
+          delivered: results.room.delivered,
+          p99Ms: results.room.latency.p99,
+        },
+        failedExpectations: failed,
+      }
+      printResult(options, summary, [
+        `${results.scenario.name}: ${results.passed ? 'passed' : 'FAILED'}`,
+        ...results.expectations.map(
+          (e) => `  ${e.passed ? 'ok  ' : 'FAIL'} ${e.name}: ${e.detail}`,
+        ),
+        `1:1 ${results.direct.delivered}/${results.direct.sent} delivered, p50 ${ms(results.direct.latency.p50)}, p99 ${ms(results.direct.latency.p99)}`,
+        ...(results.room == null
+          ? []
+          : [
+              `room ${results.room.delivered}/${results.room.sent} delivered to every member, p99 ${ms(results.room.latency.p99)}`,
+            ]),
+        `memory: peak RSS ${results.memory.peakRssMb.toFixed(0)} MiB, ~${results.memory.perNodeRssMb.toFixed(1)} MiB per node`,
+        `results ${run.resultsPath}`,
+        `report  ${run.reportPath}`,
+      ])
+      if (!results.passed) {
+        process.stderr.write(
+          `tokenim: ExpectationFailedError: ${failed.length} expectation(s) failed: ${failed.map((e) => `${e.name} (${e.detail})`).join('; ')}\n`,
+        )
+        process.exitCode = 1
+      }
+    })
+}
+
+function scenarioName(path: string): string {
+  return (path.split('/').pop() ?? 'scenario').replace(/\.ya?ml$/, '')
+}
+
+function ms(value: number): string {
+  return Number.isFinite(value) ? `${Math.round(value)} ms` : '–'
+}
+
+/** One line on stderr, redrawn in place; only on a terminal. */
+class ProgressBar {
+  update(progress: ScenarioProgress): void {
+    const width = 30
+    const share = progress.totalMs > 0 ? Math.min(1, progress.elapsedMs / progress.totalMs) : 0
+    const filled = Math.round(share * width)
+    const bar =
+      progress.totalMs > 0 ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]` : '[starting…]'
+    const counts =
+      progress.phase === 'starting'
+        ? `${(progress.elapsedMs / 1_000).toFixed(0)} s`
+        : `sent ${progress.sent}, delivered ${progress.delivered}`
+    process.stderr.write(`\r\x1b[2K${progress.phase.padEnd(8)} ${bar} ${counts}`)
+  }
+
+  clear(): void {
+    process.stderr.write('\r\x1b[2K')
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The scenario file of `tokenim sim run`: the network, the traffic, the faults on a
+ * timeline and the expectations, checked with zod; every error names the field it is about.
+ */
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { InvalidScenarioError } from '../errors.ts'
+
+/** `1500`, `'1500ms'`, `'30s'`, `'2m'` -> ms. */
+const duration = z.union([
+  z.number().int().min(0),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(ms|s|m)$/, 'expected a duration such as 500ms, 30s or 2m')
+    .transform((text) => {
+      const [, value, unit] = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(text)!
+      return Math.round(Number(value) * { ms: 1, s: 1_000, m: 60_000 }[unit as 'ms' | 's' | 'm'])
+    }),
+])
+
+/** A node index, a range of them (`'0-24'`), or a relay (`'r0'`). */
+const participant = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^(\d+-\d+|r\d+|\d+)$/, "expected a node index, a range like '0-24', or 'r0'"),
+])
+
+const group = z.array(participant).min(1, 'a group needs at least one member')
+
+const nodeList = z.array(z.number().int().min(0)).min(1)
+
+const at = { at: duration }
+
+const faultSchema = z.union(
+  [
+    z.object({ ...at, kill: nodeList }).strict(),
+    z.object({ ...at, restart: nodeList }).strict(),
+    z.object({ ...at, partition: z.object({ a: group, b: group }).strict() }).strict(),
+    z.object({ ...at, heal: z.literal(true) }).strict(),
+    z
+      .object({
+        ...at,
+        latency: z.object({ ms: z.number().min(0), jitter: z.number().min(0).default(0) }).strict(),
+      })
+      .strict(),
+    z.object({ ...at, loss: z.number().min(0).max(0.5) }).strict(),
+    z
+      .object({
+        ...at,
+        churn: z
+          .object({
+            /** Nodes killed in each round. */
+            count: z.number().int().min(1),
+            /** How long they stay down. */
+            down: duration,
+            /** A new round this often, until `until` (one round when absent). */
+            every: duration.optional(),
+            until: duration.optional(),
+            /** Nodes never picked. */
+            spare: nodeList.optional(),
+          })
+          .strict(),
+      })
+      .strict(),
+  ],
+  {
+    error:
+      'a fault is "at" plus exactly one of kill, restart, partition, heal, latency, loss, churn (see doc/simulation.md)',
+  },
+)
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1).max(80),
+    description: z.string().optional(),
+    /** Seed of every random choice (pairs, victims, loss). */
+    seed: z.number().int().default(1),
+    network: z
+      .object({
+        relays: z.number().int().min(1).max(16).default(1),
+        nodes: z.number().int().min(2).max(5_000),
+        transport: z.enum(['memory', 'tcp']).default('memory'),
+        /** Nodes started at once. */
+        startConcurrency: z.number().int().min(1).max(64).default(8),
+      })
+      .strict(),
+    /** How long traffic runs, from the moment every node is up. */
+    duration,
+    /** After the traffic: the longest wait for what is still on its way. */
+    drain: duration.default(30_000),
+    traffic: z
+      .object({
+        direct: z
+          .object({
+            /** Messages per second over the whole network, between random running pairs. */
+            rate: z.number().positive().max(10_000),
+            /** Limit traffic to this many random conversations (pairs); all pairs when absent. */
+            pairs: z.number().int().min(1).optional(),
+            /** Nodes that never send or receive (e.g. to keep out of churn). */
+            exclude: nodeList.optional(),
+          })
+          .strict()
+          .optional(),
+        room: z
+          .object({
+            /** Nodes 0..members-1 join one open room made by node 0. */
+            members: z.number().int().min(2),
+            /** Room messages per second, each from a random running member. */
+            rate: z.number().positive().max(1_000),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    faults: z.array(faultSchema).default([]),
+    expect: z
+      .object({
+        /** Every message sent reaches its recipient(s) by the end of the drain. */
+        allDelivered: z.boolean().default(true),
+        /** No message is shown twice. */
+        exactlyOnce: z.boolean().default(true),
+        /** Each recipient sees each sender's messages in the order they were sent. */
+        inOrder: z.boolean().default(true),
+        /** Each message arrives within this long after it was sent. */
+        deadline: duration.optional(),
+        /** 99th percentile of 1:1 delivery latency, ms. */
+        p99LatencyMs: z.number().positive().optional(),
+        /** 99th percentile of room delivery latency (per recipient), ms. */
+        roomP99LatencyMs: z.number().positive().optional(),
+      })
+      .strict()
+      .default({ allDelivered: true, exactlyOnce: true, inOrder: true }),
+  })
+  .strict()
+  .superRefine((scenario, context) => {
+    const nodes = scenario.network.nodes
+    const relays = scenario.network.relays
+    const checkNode = (value: number, path: Array<string | number>) => {
+      if (value >= nodes) {
+        context.addIssue({
+          code: 'custom',
+          path,
+          message: `no node ${value}: network.nodes is ${nodes}`,
+        })
+      }
+    }
+    scenario.faults.forEach((fault, i) => {
+      if (fault.at > scenario.duration) {
+        context.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'at'],
+          message: `at ${fault.at} ms is after the traffic ends (duration ${scenario.duration} ms)`,
+        })
+      }
+      const lists: Array<[string, number[] | undefined]> = [
+        ['kill', 'kill' in fault ? fault.kill : undefined],
+        ['restart', 'restart' in fault ? fault.restart : undefined],
+      ]
+      for (const [key, list] of lists) {
+        for (const [j, n] of (list ?? []).entries()) checkNode(n, ['faults', i, key, j])
+      }
+      if ('partition' in fault) {
+        for (const side of ['a', 'b'] as const) {
+          fault.partition[side].forEach((member, j) => {
+            const path = ['faults', i, 'partition', side, j]
+            if (typeof member === 'string' && member.startsWith('r')) {
+              if (Number(member.slice(1)) >= relays) {
+                context.addIssue({
+                  code: 'custom',
+                  path,
+                  message: `no relay ${member}: network.relays is ${relays}`,
+                })
+              }
+            } else {
+              for (const n of expandParticipant(member)) checkNode(n as number, path)
+            }
+          })
+        }
+      }
+    })
+    if (scenario.traffic.room != null && scenario.traffic.room.members > nodes) {
+      context.addIssue({
+        code: 'custom',
+        path: ['traffic', 'room', 'members'],
+        message: `${scenario.traffic.room.members} members but network.nodes is ${nodes}`,
+      })
+    }
+  })
+
+export type Scenario = z.output<typeof scenarioSchema>
+export type ScenarioFault = Scenario['faults'][number]
+
+/** `3` -> [3], `'0-2'` -> [0, 1, 2], `'r1'` -> ['r1']. */
+export function expandParticipant(member: number | string): Array<number | `r${number}`> {
+  if (typeof member === 'number') return [member]
+  if (member.startsWith('r')) return [member as `r${number}`]
+  const [from, to] = member.split('-').map(Number)
+  if (to == null) return [from]
+  const out: number[] = []
+  for (let n = from; n <= to; n++) out.push(n)
+  return out
+}
+
+/** Parses and checks a scenario (YAML text, or an object already read). */
+export function parseScenario(input: string | unknown, source = 'scenario'): Scenario {
+  let raw = input
+  if (typeof input === 'string') {
+    try {
+      raw = parseYaml(input)
+    } catch (err) {
+      throw new InvalidScenarioError(`${source} is not valid YAML: ${(err as Error).message}`)
+    }
+  }
+  const result = scenarioSchema.safeParse(raw ?? {})
+  if (result.success) return result.data
+  const lines = result.error.issues.map((issue) => {
+    const path = issue.path.length === 0 ? '(top level)' : formatPath(issue.path)
+    return `${path}: ${issue.message}`
+  })
+  throw new InvalidScenarioError(`${source} is not a valid scenario:\n  ${lines.join('\n  ')}`)
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('')
+}
