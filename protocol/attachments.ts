@@ -166,6 +166,33 @@ export class ChunkBitmap {
   }
 }
 
+/**
+ * The missing chunks cut into requests of at most `windowChunks` chunks each, in order:
+ * a receiver keeps few of them outstanding, so what is in flight stays bounded.
+ */
+export function requestWindows(bitmap: ChunkBitmap, windowChunks: number): FileRange[][] {
+  const windows: FileRange[][] = []
+  let current: FileRange[] = []
+  let size = 0
+  for (const range of bitmap.missingRanges(Number.POSITIVE_INFINITY)) {
+    let { first, count } = range
+    while (count > 0) {
+      const take = Math.min(count, windowChunks - size)
+      current.push({ first, count: take })
+      size += take
+      first += take
+      count -= take
+      if (size === windowChunks) {
+        windows.push(current)
+        current = []
+        size = 0
+      }
+    }
+  }
+  if (current.length > 0) windows.push(current)
+  return windows
+}
+
 /** Chunks `ranges` name, in order. */
 export function* rangeIndexes(ranges: FileRange[]): Generator<number> {
   for (const range of ranges) {

@@ -16,6 +16,7 @@
  * the sender is away and resume when it connects (and every `retryIntervalMs`).
  */
 
+import type { FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
@@ -32,10 +33,12 @@ import {
   encryptChunk,
   FILE_ID_LENGTH,
   FILE_KEY_LENGTH,
+  type FileChunk,
   type FileRequest,
   FileStatusCode,
   rangeIndexes,
   rangesWithin,
+  requestWindows,
 } from '../../protocol/attachments.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import { FILE_PROTOCOL } from '../../protocol/ids.ts'
@@ -102,6 +105,8 @@ export interface AttachmentsInit {
 }
 
 export const DEFAULT_RETRY_INTERVAL_MS = 30_000
+/** Chunks per request on FILE_PROTOCOL (1 MiB); two requests are kept outstanding. */
+export const REQUEST_WINDOW_CHUNKS = 16
 
 /** What an incoming transfer holds in memory while it is not complete. */
 interface Incoming {
@@ -413,39 +418,42 @@ export class Attachments {
       record.state = 'transferring'
       this.#progress(record, bitmap.have, count, true)
       while (!bitmap.complete) {
-        const ranges = bitmap.missingRanges()
-        await lp.write(encodeFileRequest({ fileId, ranges, complete: false }))
-        const wanted = rangeIndexes(ranges)
-        for (;;) {
-          const frame = decodeFileFrame((await this.#read(lp, signal)).subarray())
-          if (frame.status != null) {
-            if (frame.status.code === FileStatusCode.DONE) break
-            if (frame.status.code === FileStatusCode.UNAVAILABLE) {
-              throw new Error(`the sender cannot read the file now: ${frame.status.reason}`)
+        // Two windows in flight: the next is asked for as soon as one is done, so the stream
+        // never idles, and little waits in its buffers (which abort a stream past 4 MiB).
+        const windows = requestWindows(bitmap, REQUEST_WINDOW_CHUNKS)
+        let asked = 0
+        const ask = async () => {
+          if (asked === windows.length) return
+          await lp.write(encodeFileRequest({ fileId, ranges: windows[asked++], complete: false }))
+        }
+        await ask()
+        await ask()
+        for (const window of windows) {
+          const wanted = rangeIndexes(window)
+          for (;;) {
+            const frame = decodeFileFrame((await this.#read(lp, signal)).subarray())
+            if (frame.status != null) {
+              if (frame.status.code === FileStatusCode.DONE) {
+                await ask()
+                break
+              }
+              if (frame.status.code === FileStatusCode.UNAVAILABLE) {
+                throw new Error(`the sender cannot read the file now: ${frame.status.reason}`)
+              }
+              await flush()
+              await this.#fail(record, `the sender refused the transfer: ${frame.status.reason}`)
+              return
             }
-            await flush()
-            await this.#fail(record, `the sender refused the transfer: ${frame.status.reason}`)
-            return
+            await this.#takeChunk(frame.chunk, wanted.next(), {
+              record,
+              bitmap,
+              partial,
+              key,
+              fileId,
+            })
+            if (++unsynced >= (this.#init.flushEveryChunks ?? 16)) await flush()
+            this.#progress(record, bitmap.have, count)
           }
-          const chunk = frame.chunk
-          const expected = wanted.next()
-          if (expected.done === true || chunk.index !== expected.value) {
-            throw new Error(`the sender sent chunk ${chunk.index} out of order`)
-          }
-          // DecryptionError: altered, moved, or not sealed with the offer's key.
-          const plaintext = decryptChunk(key, fileId, count, chunk)
-          if (plaintext.length !== chunkLength(chunk.index, record.size, record.chunkSize)) {
-            throw new Error(`chunk ${chunk.index} has the wrong length`)
-          }
-          await partial.write(
-            plaintext,
-            0,
-            plaintext.length,
-            chunkOffset(chunk.index, record.chunkSize),
-          )
-          if (bitmap.set(chunk.index)) unsynced++
-          if (unsynced >= (this.#init.flushEveryChunks ?? 16)) await flush()
-          this.#progress(record, bitmap.have, count)
         }
       }
       await flush()
@@ -471,6 +479,32 @@ export class Attachments {
       signal.removeEventListener('abort', onAbort)
       await partial.close().catch(() => undefined)
     }
+  }
+
+  /** Checks, decrypts and writes one chunk at its place in the partial file. */
+  async #takeChunk(
+    chunk: FileChunk,
+    expected: IteratorResult<number>,
+    target: {
+      record: TransferRecord
+      bitmap: ChunkBitmap
+      partial: FileHandle
+      key: Uint8Array
+      fileId: Uint8Array
+    },
+  ): Promise<void> {
+    const { record, bitmap, partial, key, fileId } = target
+    if (expected.done === true || chunk.index !== expected.value) {
+      throw new Error(`the sender sent chunk ${chunk.index} out of order`)
+    }
+    // DecryptionError: altered, moved, or not sealed with the offer's key.
+    const plaintext = decryptChunk(key, fileId, bitmap.count, chunk)
+    if (plaintext.length !== chunkLength(chunk.index, record.size, record.chunkSize)) {
+      throw new Error(`chunk ${chunk.index} has the wrong length`)
+    }
+    const offset = chunkOffset(chunk.index, record.chunkSize)
+    await partial.write(plaintext, 0, plaintext.length, offset)
+    bitmap.set(chunk.index)
   }
 
   async #read(lp: LengthPrefixedStream<Stream>, signal: AbortSignal) {
