@@ -121,6 +121,8 @@ interface RoomRuntime {
   /** author hex -> key id hex -> chain. */
   received: Map<string, Map<string, ReceivedSenderKey>>
   texts: Map<string, string>
+  /** Received chains that advanced since they were last written: `${author}:${keyId}`. */
+  dirtyKeys: Set<string>
   /** Message ids waiting for a sender key: `${author}:${keyId}` -> ids. */
   locked: Map<string, Set<string>>
   shown: Set<string>
@@ -220,6 +222,7 @@ export class RoomService {
     for (const room of this.rooms.values()) this.unsubscribe(room)
     await this.host.unhandle(ROOM_SYNC_PROTOCOL)
     await this.transport.stop()
+    for (const room of this.rooms.values()) this.saveChains(room)
     await Promise.all([...this.rooms.values()].flatMap((room) => [room.writes, room.ownWrites]))
   }
 
@@ -678,10 +681,10 @@ export class RoomService {
       if (key == null) throw new UnknownSenderKeyError('no sender key yet')
       const text = decryptMessage(event, key)
       room.texts.set(event.idHex, text)
-      writes.push(
-        RoomStore.text(room.log.roomIdHex, event.idHex, text),
-        RoomStore.receivedKey(room.log.roomIdHex, event.authorHex, key.toJSON()),
-      )
+      writes.push(RoomStore.text(room.log.roomIdHex, event.idHex, text))
+      // The chain's new position is written later (saveChains): after a crash the older
+      // position on disk still derives every key not used yet, and what was read is on disk.
+      room.dirtyKeys.add(`${event.authorHex}:${keyIdHex}`)
       return true
     } catch (err) {
       if (err instanceof UnknownSenderKeyError) {
@@ -993,9 +996,22 @@ export class RoomService {
     }
   }
 
+  /** Writes the received chains that advanced since last time. */
+  private saveChains(room: RoomRuntime): void {
+    const writes: RoomWrite[] = []
+    for (const slot of room.dirtyKeys) {
+      const [author, keyIdHex] = slot.split(':')
+      const key = room.received.get(author)?.get(keyIdHex)
+      if (key != null) writes.push(RoomStore.receivedKey(room.log.roomIdHex, author, key.toJSON()))
+    }
+    room.dirtyKeys.clear()
+    void this.persist(room, writes)
+  }
+
   private antiEntropy(): void {
     const connected = this.host.getConnections().map((connection) => connection.remotePeer)
     for (const room of this.rooms.values()) {
+      this.saveChains(room)
       if (!room.meta.joined) continue
       const members = room.log.membership().members
       const peers = connected.filter(
@@ -1032,6 +1048,7 @@ export class RoomService {
       received: new Map(),
       texts: new Map(),
       locked: new Map(),
+      dirtyKeys: new Set(),
       shown: new Set(),
       outgoing: new Map(),
       subscribed: false,
