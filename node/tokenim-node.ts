@@ -1,4 +1,5 @@
 import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { TypedEventEmitter } from 'main-event'
 import {
   API_PATHS,
@@ -9,7 +10,9 @@ import {
   type NodeStatus,
 } from '../protocol/local-api.ts'
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
+import { Attachments, type AttachmentsInit, attachmentRoutes } from './attachments/index.ts'
 import { type RelayBootstrap, relayBootstrap, relaysFromNodeConfig } from './bootstrap.ts'
+import { Conversations, type ConversationsInit, conversationRoutes } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
 import {
   directoryDhtSelectors,
@@ -62,6 +65,10 @@ export interface TokenimNodeInit {
   prekeys?: PrekeyServiceInit
   /** Friends: how often friend messages messaging did not take yet are retried (node/friends). */
   friends?: FriendsInit
+  /** Attachments: size limit (default 100 MiB), inline size, retry interval (node/attachments). */
+  attachments?: AttachmentsInit
+  /** Conversation list and history search (node/conversations). */
+  conversations?: ConversationsInit
   /** Presence: heartbeat interval, redial backoff (node/presence). */
   presence?: PresenceInit
   /** Host settings for simulations: the memory transport, a connection gater, gossip and monitor tuning. */
@@ -98,6 +105,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   private mailbox?: OfflineMailbox
   private messagesInstance?: DirectMessages
   private friendsInstance?: Friends
+  private attachmentsInstance?: Attachments
+  private conversationsInstance?: Conversations
   private presenceInstance?: Presence
   private startedAt = 0
   private stopping?: Promise<void>
@@ -200,6 +209,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       await this.startFriends(this.storage)
       await this.startMessaging(this.storage)
       await this.startPresence(this.storage)
+      await this.startConversations(this.storage)
       if (this.init.api != null || this.init.apiPort !== false) await this.startApi()
     } catch (err) {
       await this.releaseResources()
@@ -329,6 +339,48 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     await this.presenceInstance.start()
   }
 
+  /** The conversation list and search over messaging and rooms, and attachments on messaging. */
+  get conversations(): Conversations {
+    if (this.conversationsInstance == null) throw new Error('node is not started')
+    return this.conversationsInstance
+  }
+
+  get attachments(): Attachments {
+    if (this.attachmentsInstance == null) throw new Error('node is not started')
+    return this.attachmentsInstance
+  }
+
+  private async startConversations(storage: Storage): Promise<void> {
+    const attachments = new Attachments(
+      {
+        host: this.host,
+        db: storage.sublevel('attachments'),
+        filesDir: join(this.paths!.root, 'files'),
+        messages: this.messages,
+        emit: (type, data) => this.emitEvent(type, data),
+      },
+      this.init.attachments,
+    )
+    this.attachmentsInstance = attachments
+    await attachments.start()
+    const conversations = new Conversations(
+      {
+        db: storage.sublevel('conversations'),
+        messagingDb: storage.sublevel('messaging'),
+        messages: this.messages,
+        rooms: this.rooms,
+        onHistory: (entries) => attachments.receiveHistory(entries),
+        attachmentState: (fileId) => attachments.state(fileId),
+        log: this.host.logger.forComponent('tokenim:conversations'),
+      },
+      this.init.conversations,
+    )
+    this.conversationsInstance = conversations
+    this.addEventListener('message:received', () => conversations.messageStored())
+    this.addEventListener('room:message', (event) => conversations.roomMessage(event.detail.data))
+    await conversations.start()
+  }
+
   private async startApi(): Promise<void> {
     const routes: Routes = {
       [`GET ${API_PATHS.status}`]: async () => this.status(),
@@ -349,6 +401,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         () => this.presence,
       ),
       ...presenceRoutes(() => this.presence),
+      ...conversationRoutes(() => this.conversations),
+      ...attachmentRoutes(() => this.attachments),
     }
     this.apiRoutes = routes
     if (this.init.api != null) {
@@ -375,6 +429,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       this.api = undefined
     }
     await this.presenceInstance?.stop()
+    await this.conversationsInstance?.stop()
+    await this.attachmentsInstance?.stop()
     await this.messagesInstance?.stop()
     await this.friendsInstance?.stop()
     await this.mailbox?.stop()
