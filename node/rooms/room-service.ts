@@ -867,6 +867,9 @@ export class RoomService {
     const room = this.rooms.get(toHex(bundle.roomId))
     if (room == null) throw new Error('a key bundle for a room we are not in')
     const authorHex = toHex(sender)
+    // Only from keys the room knows: a stranger cannot make us store chains for nothing.
+    if (!room.log.knowsKey(authorHex))
+      throw new Error('a key bundle from a key the room does not know')
     const keyIdHex = toHex(bundle.senderKey.keyId)
     const keys = room.received.get(authorHex) ?? new Map<string, ReceivedSenderKey>()
     room.received.set(authorHex, keys)

@@ -187,10 +187,14 @@ export class RoomLog {
     if (this.membership().members.has(key) || this.stateBefore(event).members.has(key)) {
       return 'member'
     }
-    const known = this.timeline.some(
-      ({ event: op }) => op.authorHex === key || toHex(op.event.op!.target) === key,
+    return this.knowsKey(key) ? 'stranger' : 'outsider'
+  }
+
+  /** Whether the key appears in any op of the room (as author or target). */
+  knowsKey(keyHex: string): boolean {
+    return this.timeline.some(
+      ({ event: op }) => op.authorHex === keyHex || toHex(op.event.op!.target) === keyHex,
     )
-    return known ? 'stranger' : 'outsider'
   }
 
   /**
