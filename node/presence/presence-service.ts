@@ -35,7 +35,15 @@ export interface PresenceFriends extends EventTarget {
 export interface PresenceComponents {
   host: Pick<
     Libp2p,
-    'handle' | 'unhandle' | 'dialProtocol' | 'addEventListener' | 'removeEventListener' | 'logger'
+    | 'handle'
+    | 'unhandle'
+    | 'register'
+    | 'unregister'
+    | 'dialProtocol'
+    | 'peerRouting'
+    | 'addEventListener'
+    | 'removeEventListener'
+    | 'logger'
   >
   identity: Identity
   /** The sublevel presence owns (its settings). */
@@ -79,12 +87,18 @@ export class Presence {
     else this.#forget(hex(peer))
   }
 
-  readonly #onConnect = (event: CustomEvent<PeerId>) => {
-    const key = event.detail.publicKey
+  /**
+   * A connected peer that speaks presence (its node started, or restarted on new
+   * addresses): if it is a friend we have no stream to, dial it now instead of at the next
+   * backoff step.
+   */
+  readonly #onPresencePeer = (peerId: PeerId) => {
+    const key = peerId.publicKey
     if (key?.type !== 'Ed25519') return
     const link = this.#links.get(hex(key.raw))
     if (link != null && link.writer() == null) this.#maintain(link, true)
   }
+  #topologyId: string | undefined
 
   constructor(components: PresenceComponents, init: PresenceInit = {}) {
     this.#components = components
@@ -105,7 +119,10 @@ export class Presence {
       (stream, connection) => this.#inbound(stream, connection),
       { maxInboundStreams: MAX_STREAMS_PER_FRIEND, runOnLimitedConnection: true },
     )
-    this.#components.host.addEventListener('peer:connect', this.#onConnect)
+    this.#topologyId = await this.#components.host.register(PRESENCE_PROTOCOL, {
+      onConnect: this.#onPresencePeer,
+      notifyOnLimitedConnection: true,
+    })
     this.#components.friends.addEventListener('friends:changed', this.#onFriendsChanged)
     for (const peer of this.#components.friends.friendKeys()) this.#link(peer)
     this.#timer = setInterval(() => this.#tick(), this.#init.heartbeatIntervalMs)
@@ -118,7 +135,7 @@ export class Presence {
     if (!this.#running) return
     this.#running = false
     clearInterval(this.#timer)
-    this.#components.host.removeEventListener('peer:connect', this.#onConnect)
+    if (this.#topologyId != null) this.#components.host.unregister(this.#topologyId)
     this.#components.friends.removeEventListener('friends:changed', this.#onFriendsChanged)
     if (!this.#appearOffline) await this.#goodbye()
     for (const key of [...this.#links.keys()]) this.#forget(key)
@@ -177,15 +194,13 @@ export class Presence {
   async #dial(link: FriendLink): Promise<void> {
     link.dialing = true
     try {
-      const stream = await this.#components.host.dialProtocol(link.peerId, PRESENCE_PROTOCOL, {
-        signal: AbortSignal.timeout(this.#init.dialTimeoutMs),
-        runOnLimitedConnection: true,
-      })
+      const stream = await this.#open(link)
       link.redialMs = this.#init.redialMinMs
       if (!this.#running || this.#links.get(link.hex) !== link) {
         stream.abort(new Error('presence stopped'))
         return
       }
+      this.#log('opened a presence stream to %s', link.peerId)
       const channel = this.#attach(link, stream)
       if (!this.#appearOffline) await this.#send(link, channel, 'online')
     } catch (err) {
@@ -194,6 +209,34 @@ export class Presence {
       this.#log('cannot reach friend %s: %s', link.peerId, (err as Error).message)
     } finally {
       link.dialing = false
+    }
+  }
+
+  /**
+   * A stream to the friend. libp2p dials the addresses its peer store holds and asks peer
+   * routing only when it holds none, so after a failed dial the friend's current addresses
+   * (it may have restarted on other ports) are looked up and the dial tried once more.
+   */
+  async #open(link: FriendLink): Promise<Stream> {
+    const host = this.#components.host
+    const dial = () =>
+      host.dialProtocol(link.peerId, PRESENCE_PROTOCOL, {
+        signal: AbortSignal.timeout(this.#init.dialTimeoutMs),
+        runOnLimitedConnection: true,
+      })
+    try {
+      return await dial()
+    } catch (err) {
+      if ((err as Error).name === 'UnsupportedProtocolError') throw err
+      try {
+        await host.peerRouting.findPeer(link.peerId, {
+          useCache: false,
+          signal: AbortSignal.timeout(this.#init.dialTimeoutMs),
+        })
+      } catch {
+        throw err
+      }
+      return dial()
     }
   }
 
@@ -245,6 +288,7 @@ export class Presence {
       stream.abort(new Error('too many presence streams'))
       return
     }
+    this.#log('%s opened a presence stream', link.peerId)
     const channel = this.#attach(link, stream)
     if (!this.#appearOffline) void this.#send(link, channel, 'online')
   }

@@ -20,11 +20,14 @@ export interface FriendNode {
   events: Array<NodeEventMessage>
   /** The local API, as the CLI and web client reach it. */
   api: LocalApiClient
-  /** Resolves with the first event of `type` passing `filter`, recorded already or to come. */
+  /**
+   * Resolves with the first event of `type` passing `filter`, recorded already or to come;
+   * with `since`, only events at or after that time (ms since epoch).
+   */
   event<T extends NodeEventType>(
     type: T,
     filter?: (data: NodeEventMap[T]) => boolean,
-    timeoutMs?: number,
+    options?: { timeoutMs?: number; since?: number },
   ): Promise<NodeEventMessage<T>>
   /** Stops with a goodbye to friends; the folder stays. */
   stop(): Promise<void>
@@ -84,11 +87,13 @@ export async function startFriendNode(
     publicKey: Buffer.from(identity.publicKey).toString('hex'),
     events,
     api: await LocalApiClient.forDataDir(dir.path),
-    event(type, filter = () => true, timeoutMs = 20_000) {
+    event(type, filter = () => true, { timeoutMs = 20_000, since = 0 } = {}) {
       const find = () =>
         events.find(
           (event): event is NodeEventMessage<typeof type> =>
-            event.type === type && filter(event.data as NodeEventMap[typeof type]),
+            event.type === type &&
+            event.at >= since &&
+            filter(event.data as NodeEventMap[typeof type]),
         )
       return new Promise((resolve, reject) => {
         const found = find()

@@ -94,7 +94,9 @@ describe('friends between nodes', () => {
     )
     // Either still waiting for bob's answer, or the answer already came in.
     expect(outgoing.outgoing.length + (await listOf(alice)).length).toBe(1)
-    await alice.event('friend:accepted', (friend) => friend.peerId === bob.peerId, 30_000)
+    await alice.event('friend:accepted', (friend) => friend.peerId === bob.peerId, {
+      timeoutMs: 30_000,
+    })
     const aliceList = await listOf(alice)
     expect(aliceList.map((f) => f.peerId)).toEqual([bob.peerId])
     expect(aliceList[0].name).toMatch(/^bob-fr@/)
