@@ -1,6 +1,7 @@
 /** The `tokenim` command line. */
 import { Command } from 'commander'
 import { NODE_VERSION } from '../../node/index.ts'
+import { registerConversationCommands } from './commands/conversations.ts'
 import { registerDirectoryCommands } from './commands/directory.ts'
 import { registerFriendsCommands } from './commands/friends.ts'
 import { registerKeyCommands } from './commands/key.ts'
@@ -19,6 +20,7 @@ const program = new Command('tokenim')
 registerLifecycleCommands(program)
 registerKeyCommands(program)
 registerMessagingCommands(program)
+registerConversationCommands(program)
 registerRelayCommands(program)
 registerRoomCommands(program)
 registerDirectoryCommands(program)

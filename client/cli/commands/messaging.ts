@@ -19,6 +19,7 @@ import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
+import { printSearch } from './conversations.ts'
 import { printRoomHistory, sendToRoom } from './rooms.ts'
 
 const PEER_HELP = 'a username, a peer id or a hex public key'
@@ -28,12 +29,18 @@ interface SendOptions extends CommonOptions {
   wait?: DeliveryState
   timeout: number
   room?: string
+  color?: string
+  size?: number
+  bold?: boolean
+  italic?: boolean
 }
 
 interface HistoryOptions extends CommonOptions {
   limit: number
   before?: number
   room?: string
+  search?: string
+  searchBefore?: string
 }
 
 export function registerMessagingCommands(program: Command): void {
@@ -44,11 +51,19 @@ export function registerMessagingCommands(program: Command): void {
     .option('--wait <state>', `wait until the message is ${WAIT_STATES.join(', ')}`, parseState)
     .option('--timeout <seconds>', 'longest wait with --wait', parsePositive, 60)
     .option('--room <id>', 'send to this room instead (then every argument is the message)')
+    .option('--color <#rrggbb>', 'text colour')
+    .option('--size <points>', 'font size in points', parsePositive)
+    .option('--bold', 'bold text')
+    .option('--italic', 'italic text')
     .action(async (to: string, words: string[], options: SendOptions) => {
       if (options.room != null) return sendToRoom(options, options.room, [to, ...words].join(' '))
       if (words.length === 0) throw new UsageError('nothing to send: tokenim send <to> <text...>')
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const body: SendMessageRequest = { to, text: words.join(' ') }
+      const { color, size, bold, italic } = options
+      if (color != null || size != null || bold === true || italic === true) {
+        body.style = { color, size, bold, italic }
+      }
       if (options.wait == null) {
         const sent = await client.request<SendMessageResponse>('POST', API_PATHS.messages, body)
         printResult(options, sent, [`${sent.state}  ${sent.id} to ${sent.peerId} (#${sent.seq})`])
@@ -86,9 +101,15 @@ export function registerMessagingCommands(program: Command): void {
       'the page before this one (from "more:" of the previous page)',
       parsePositive,
     )
+    .option('--search <text>', 'messages of every conversation with all these words, newest first')
+    .option('--search-before <cursor>', 'older search hits (from "more:" of the previous page)')
     .action(async (peer: string | undefined, options: HistoryOptions) => {
+      if (options.search != null) {
+        return printSearch({ ...options, search: options.search, before: options.searchBefore })
+      }
       if (options.room != null) return printRoomHistory(options, options.room, options)
-      if (peer == null) throw new UsageError('name a peer, or a room with --room <id>')
+      if (peer == null)
+        throw new UsageError('name a peer, a room with --room <id>, or --search <text>')
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const query = new URLSearchParams({ peer, limit: String(options.limit) })
       if (options.before != null) query.set('before', String(options.before))
