@@ -16,13 +16,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
 import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
 import { MAX_ROOM_MESSAGE_SIZE, MAX_ROOM_SYNC_EVENTS } from '../../protocol/limits.ts'
-import type {
-  RoomMembersChange,
-  RoomMemberView,
-  RoomMessageView,
-  RoomRole,
-  RoomSummary,
-} from '../../protocol/local-api.ts'
+import type { RoomMembersChange, RoomMessageView, RoomSummary } from '../../protocol/local-api.ts'
 import {
   buildMessage,
   buildOp,
@@ -64,8 +58,10 @@ import {
   RoomPermissionError,
   RoomUnreachableError,
 } from './errors.ts'
+import type { RoomRuntime } from './room-runtime.ts'
 import { type RoomMeta, RoomStore, type RoomWrite } from './room-store.ts'
 import { requestSync, type SyncReply, serveSync } from './room-sync-protocol.ts'
+import { RoomViews } from './room-views.ts'
 import { type SenderKeyTransport, StreamSenderKeyTransport } from './sender-key-transport.ts'
 
 export type RoomHost = Pick<
@@ -113,34 +109,6 @@ export interface RoomServiceInit {
 /** Pages fetched in one sync before giving up on a peer that keeps answering. */
 const MAX_SYNC_PAGES = 200
 
-interface RoomRuntime {
-  log: RoomLog
-  meta: RoomMeta
-  topic: string
-  chain?: SenderKeyChain
-  /** author hex -> key id hex -> chain. */
-  received: Map<string, Map<string, ReceivedSenderKey>>
-  texts: Map<string, string>
-  /** Received chains that advanced since they were last written: `${author}:${keyId}`. */
-  dirtyKeys: Set<string>
-  /** Message ids waiting for a sender key: `${author}:${keyId}` -> ids. */
-  locked: Map<string, Set<string>>
-  shown: Set<string>
-  /** member hex -> key id hex -> sealed bundle, until the member acknowledges it. */
-  outgoing: Map<string, Map<string, Uint8Array>>
-  subscribed: boolean
-  /** `${peer}` -> when we last synced with it. */
-  lastSync: Map<string, number>
-  syncing: Set<string>
-  /** Persistence, in order, off the hot path. */
-  writes: Promise<void>
-  /**
-   * Writes of our own chain and events, in their own queue: a send waits for its own write
-   * (the chain is on disk before its ciphertext leaves), never behind what others sent us.
-   */
-  ownWrites: Promise<void>
-}
-
 interface ScoreAccess {
   score?: { params: { topics: Record<string, unknown> } }
 }
@@ -158,13 +126,13 @@ export class RoomService {
   private readonly requestTimeoutMs: number
   private readonly minSyncGapMs: number
   private readonly membersToDial: number
+  private readonly views: RoomViews
   private readonly rooms = new Map<string, RoomRuntime>()
   private readonly byTopic = new Map<string, RoomRuntime>()
   private readonly parsed = new WeakMap<Uint8Array, SignedRoomEvent>()
   private readonly rejections = new Map<string, number>()
   private readonly flushing = new Set<string>()
   private readonly keyBackoff = new Map<string, number>()
-  private readonly peerIds = new Map<string, string>()
   private readonly timers: NodeJS.Timeout[] = []
   private running = false
 
@@ -173,6 +141,7 @@ export class RoomService {
     this.store = new RoomStore(components.db)
     this.identity = components.identity
     this.selfHex = toHex(components.identity.publicKey)
+    this.views = new RoomViews(this.selfHex)
     this.transport =
       components.keyTransport ??
       new StreamSenderKeyTransport({ host: components.host, timeoutMs: init.requestTimeoutMs })
@@ -247,7 +216,7 @@ export class RoomService {
       RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
     ])
     this.subscribe(room)
-    return { roomId: genesis.idHex, invite: this.inviteCode(room), room: this.summary(room) }
+    return { roomId: genesis.idHex, invite: this.inviteCode(room), room: this.views.summary(room) }
   }
 
   /**
@@ -264,7 +233,7 @@ export class RoomService {
         ? makeInviteProof(inviteKey, invite.roomId, this.identity.publicKey)
         : undefined
     let room = this.rooms.get(roomIdHex)
-    if (room?.log.membership().members.has(this.selfHex)) return this.summary(room)
+    if (room?.log.membership().members.has(this.selfHex)) return this.views.summary(room)
     const candidates = [
       ...(invite.inviter != null ? [peerIdOf({ publicKey: invite.inviter })] : []),
       ...(options.via ?? []).map((text) => peerIdFromString(text)),
@@ -309,13 +278,13 @@ export class RoomService {
       void this.syncWith(room, peer, { force: true, inviteProof: proof })
     }
     void this.dialMembers(room)
-    return this.summary(room)
+    return this.views.summary(room)
   }
 
   async leave(roomIdHex: string): Promise<RoomSummary> {
     const room = this.requireMember(roomIdHex)
     await this.publishOp(room, { kind: RoomOpKind.LEAVE })
-    return this.summary(room)
+    return this.views.summary(room)
   }
 
   async remove(roomIdHex: string, member: string): Promise<RoomMembersChange> {
@@ -340,7 +309,7 @@ export class RoomService {
       target: fromHex(targetHex),
       cutSeq: room.log.lastSeqOf(targetHex),
     })
-    return this.membersOf(room)
+    return this.views.members(room)
   }
 
   async setRole(
@@ -355,7 +324,7 @@ export class RoomService {
     }
     const kind = role === 'admin' ? RoomOpKind.PROMOTE : RoomOpKind.DEMOTE
     await this.publishOp(room, { kind, target: fromHex(targetHex) })
-    return this.membersOf(room)
+    return this.views.members(room)
   }
 
   async rename(roomIdHex: string, name: string): Promise<RoomSummary> {
@@ -364,7 +333,7 @@ export class RoomService {
       throw new RoomPermissionError('only the owner and admins rename a room')
     }
     await this.publishOp(room, { kind: RoomOpKind.RENAME, name })
-    return this.summary(room)
+    return this.views.summary(room)
   }
 
   /** The invite code to hand out (invite-only rooms: owners and admins only). */
@@ -387,7 +356,7 @@ export class RoomService {
     ])
     this.showNew(room, [event.idHex])
     await this.publish(room, event)
-    return this.view(room, event)
+    return this.views.message(room, event)
   }
 
   history(
@@ -401,34 +370,34 @@ export class RoomService {
     nextBefore: number | null
   } {
     const room = this.requireRoom(roomIdHex)
-    const visible = this.visibleMessages(room)
+    const visible = this.views.visible(room)
     const end = Math.min(options.before ?? visible.length, visible.length)
     const start = Math.max(0, end - (options.limit ?? 100))
     return {
       roomId: roomIdHex,
-      messages: visible.slice(start, end).map((event) => this.view(room, event)),
-      held: this.heldCount(room, visible.length),
-      unread: this.unreadCount(room, visible),
+      messages: visible.slice(start, end).map((event) => this.views.message(room, event)),
+      held: this.views.heldCount(room, visible.length),
+      unread: this.views.unreadCount(room, visible),
       nextBefore: start > 0 ? start : null,
     }
   }
 
   markRead(roomIdHex: string): RoomSummary {
     const room = this.requireRoom(roomIdHex)
-    const visible = this.visibleMessages(room)
+    const visible = this.views.visible(room)
     room.meta.readLamport = Math.max(room.meta.readLamport, visible.at(-1)?.event.lamport ?? 0)
     void this.persist(room, [RoomStore.meta(room.meta)])
-    return this.summary(room)
+    return this.views.summary(room)
   }
 
   members(roomIdHex: string): RoomMembersChange {
-    return this.membersOf(this.requireRoom(roomIdHex))
+    return this.views.members(this.requireRoom(roomIdHex))
   }
 
   /** Every room we are or were in, most recent activity first. */
   listRooms(): RoomSummary[] {
     return [...this.rooms.values()]
-      .map((room) => this.summary(room))
+      .map((room) => this.views.summary(room))
       .sort((a, b) => (b.lastMessageAt ?? 0) - (a.lastMessageAt ?? 0))
   }
 
@@ -708,25 +677,12 @@ export class RoomService {
   private showNew(room: RoomRuntime, candidates: string[]): void {
     const fresh = [...new Set(candidates)]
       .map((id) => room.log.get(id)!)
-      .filter((event) => !room.shown.has(event.idHex) && this.isVisible(room, event))
+      .filter((event) => !room.shown.has(event.idHex) && this.views.isVisible(room, event))
       .sort(compareEvents)
     for (const event of fresh) {
       room.shown.add(event.idHex)
-      this.emitEvent('room:message', this.view(room, event))
+      this.emitEvent('room:message', this.views.message(room, event))
     }
-  }
-
-  private isVisible(room: RoomRuntime, event: SignedRoomEvent): boolean {
-    return (
-      event.event.message != null &&
-      room.texts.has(event.idHex) &&
-      room.log.isReady(event.idHex) &&
-      room.log.isValidMessage(event)
-    )
-  }
-
-  private visibleMessages(room: RoomRuntime): SignedRoomEvent[] {
-    return room.log.ordered().filter((event) => this.isVisible(room, event))
   }
 
   // ---- membership and keys --------------------------------------------------------------
@@ -765,7 +721,7 @@ export class RoomService {
         this.shareKey(room, [...added, ...(room.meta.inviteSeed != null ? promoted : [])])
       }
     }
-    this.emitEvent('room:members', this.membersOf(room))
+    this.emitEvent('room:members', this.views.members(room))
   }
 
   /** A fresh sending chain, handed to every other member. */
@@ -1090,7 +1046,7 @@ export class RoomService {
     const writes: RoomWrite[] = []
     for (const event of room.log.ordered()) {
       if (event.event.message != null) this.decrypt(room, event, writes)
-      if (this.isVisible(room, event)) room.shown.add(event.idHex)
+      if (this.views.isVisible(room, event)) room.shown.add(event.idHex)
     }
     void this.persist(room, writes)
   }
@@ -1165,77 +1121,5 @@ export class RoomService {
       secret: new Uint8Array(Buffer.from(room.meta.inviteSeed, 'base64')),
       inviter: this.identity.publicKey,
     })
-  }
-
-  private view(room: RoomRuntime, event: SignedRoomEvent): RoomMessageView {
-    return {
-      roomId: room.log.roomIdHex,
-      id: event.idHex,
-      author: event.authorHex,
-      authorPeerId: this.peerIdText(event.authorHex),
-      text: room.texts.get(event.idHex) ?? '',
-      sentAt: event.event.sentAtMs,
-      lamport: event.event.lamport,
-      mine: event.authorHex === this.selfHex,
-    }
-  }
-
-  private peerIdText(keyHex: string): string {
-    let text = this.peerIds.get(keyHex)
-    if (text == null) {
-      text = peerIdOf({ publicKey: fromHex(keyHex) }).toString()
-      this.peerIds.set(keyHex, text)
-    }
-    return text
-  }
-
-  private membersOf(room: RoomRuntime): RoomMembersChange {
-    const state = room.log.membership()
-    const order: Record<RoomRole, number> = { owner: 0, admin: 1, member: 2 }
-    const members: RoomMemberView[] = [...state.members]
-      .map(([key, record]) => ({
-        publicKey: key,
-        peerId: this.peerIdText(key),
-        role: record.role,
-        online: null,
-      }))
-      .sort((a, b) => order[a.role] - order[b.role] || a.publicKey.localeCompare(b.publicKey))
-    return { roomId: room.log.roomIdHex, name: state.name, members }
-  }
-
-  private summary(room: RoomRuntime): RoomSummary {
-    const state = room.log.membership()
-    const visible = this.visibleMessages(room)
-    const last = visible.at(-1)
-    return {
-      roomId: room.log.roomIdHex,
-      name: state.name,
-      inviteOnly: state.inviteOnly,
-      role: state.members.get(this.selfHex)?.role ?? null,
-      members: state.members.size,
-      unread: this.unreadCount(room, visible),
-      held: this.heldCount(room, visible.length),
-      lastMessage: last == null ? null : this.view(room, last),
-      lastMessageAt: last?.event.sentAtMs ?? null,
-    }
-  }
-
-  private unreadCount(room: RoomRuntime, visible: SignedRoomEvent[]): number {
-    return visible.filter(
-      (event) => event.authorHex !== this.selfHex && event.event.lamport > room.meta.readLamport,
-    ).length
-  }
-
-  /** Valid messages after we joined that cannot be shown yet (no key, or a missing link). */
-  private heldCount(room: RoomRuntime, visibleCount: number): number {
-    const since = room.log.membership().members.get(this.selfHex)?.since
-    const joinedAt = since != null ? room.log.get(since) : undefined
-    if (joinedAt == null) return 0
-    let valid = 0
-    for (const event of room.log.ordered()) {
-      if (event.event.message == null || compareEvents(event, joinedAt) < 0) continue
-      if (room.log.isValidMessage(event)) valid++
-    }
-    return Math.max(0, valid - visibleCount)
   }
 }

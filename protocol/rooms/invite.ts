@@ -7,7 +7,7 @@
  */
 import { ED25519_PUBLIC_KEY_LENGTH, ED25519_SEED_LENGTH } from '../crypto/index.ts'
 import { InvalidInviteError } from './errors.ts'
-import { fromHex, ROOM_ID_LENGTH, toHex } from './room-event.ts'
+import { fromHex, ROOM_ID_LENGTH } from './room-event.ts'
 
 const INVITE_VERSION = 1
 const HAS_SECRET = 0b01
@@ -67,5 +67,3 @@ export function decodeInvite(code: string): RoomInvite {
 export function parseRoomId(text: string): Uint8Array | undefined {
   return /^[0-9a-f]{64}$/i.test(text) ? fromHex(text.toLowerCase()) : undefined
 }
-
-export { toHex as formatRoomId }

@@ -131,13 +131,6 @@ export class ReceivedSenderKey {
     return this.skipped.size
   }
 
-  /** Whether a message at `index` could still be decrypted with this chain. */
-  canDecrypt(index: number): boolean {
-    return index >= this.nextIndex
-      ? index - this.nextIndex <= MAX_ROOM_KEY_SKIP
-      : this.skipped.has(index)
-  }
-
   /**
    * Throws SenderKeyReplayError for an index already used (or from before we got the key),
    * SenderKeyTooFarAheadError past the skip bound, DecryptionError for a wrong key or altered data.

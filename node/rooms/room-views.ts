@@ -1,0 +1,110 @@
+/**
+ * What the API shows of a room: message views, member lists, summaries with unread and held
+ * counts. A message is visible once it is decrypted, ready (everything it links is here)
+ * and valid (its author was a member at its place in the order).
+ */
+import type {
+  RoomMembersChange,
+  RoomMemberView,
+  RoomMessageView,
+  RoomRole,
+  RoomSummary,
+} from '../../protocol/local-api.ts'
+import { compareEvents, fromHex, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
+import { peerIdOf } from '../identity/index.ts'
+import type { RoomRuntime } from './room-runtime.ts'
+
+export class RoomViews {
+  private readonly selfHex: string
+  private readonly peerIds = new Map<string, string>()
+
+  /** `selfHex`: our own key, to tell our messages and our role. */
+  constructor(selfHex: string) {
+    this.selfHex = selfHex
+  }
+
+  isVisible(room: RoomRuntime, event: SignedRoomEvent): boolean {
+    return (
+      event.event.message != null &&
+      room.texts.has(event.idHex) &&
+      room.log.isReady(event.idHex) &&
+      room.log.isValidMessage(event)
+    )
+  }
+
+  visible(room: RoomRuntime): SignedRoomEvent[] {
+    return room.log.ordered().filter((event) => this.isVisible(room, event))
+  }
+
+  message(room: RoomRuntime, event: SignedRoomEvent): RoomMessageView {
+    return {
+      roomId: room.log.roomIdHex,
+      id: event.idHex,
+      author: event.authorHex,
+      authorPeerId: this.peerIdText(event.authorHex),
+      text: room.texts.get(event.idHex) ?? '',
+      sentAt: event.event.sentAtMs,
+      lamport: event.event.lamport,
+      mine: event.authorHex === this.selfHex,
+    }
+  }
+
+  peerIdText(keyHex: string): string {
+    let text = this.peerIds.get(keyHex)
+    if (text == null) {
+      text = peerIdOf({ publicKey: fromHex(keyHex) }).toString()
+      this.peerIds.set(keyHex, text)
+    }
+    return text
+  }
+
+  members(room: RoomRuntime): RoomMembersChange {
+    const state = room.log.membership()
+    const order: Record<RoomRole, number> = { owner: 0, admin: 1, member: 2 }
+    const members: RoomMemberView[] = [...state.members]
+      .map(([key, record]) => ({
+        publicKey: key,
+        peerId: this.peerIdText(key),
+        role: record.role,
+        online: null,
+      }))
+      .sort((a, b) => order[a.role] - order[b.role] || a.publicKey.localeCompare(b.publicKey))
+    return { roomId: room.log.roomIdHex, name: state.name, members }
+  }
+
+  summary(room: RoomRuntime): RoomSummary {
+    const state = room.log.membership()
+    const visible = this.visible(room)
+    const last = visible.at(-1)
+    return {
+      roomId: room.log.roomIdHex,
+      name: state.name,
+      inviteOnly: state.inviteOnly,
+      role: state.members.get(this.selfHex)?.role ?? null,
+      members: state.members.size,
+      unread: this.unreadCount(room, visible),
+      held: this.heldCount(room, visible.length),
+      lastMessage: last == null ? null : this.message(room, last),
+      lastMessageAt: last?.event.sentAtMs ?? null,
+    }
+  }
+
+  unreadCount(room: RoomRuntime, visible: SignedRoomEvent[]): number {
+    return visible.filter(
+      (event) => event.authorHex !== this.selfHex && event.event.lamport > room.meta.readLamport,
+    ).length
+  }
+
+  /** Valid messages after we joined that cannot be shown yet (no key, or a missing link). */
+  heldCount(room: RoomRuntime, visibleCount: number): number {
+    const since = room.log.membership().members.get(this.selfHex)?.since
+    const joinedAt = since != null ? room.log.get(since) : undefined
+    if (joinedAt == null) return 0
+    let valid = 0
+    for (const event of room.log.ordered()) {
+      if (event.event.message == null || compareEvents(event, joinedAt) < 0) continue
+      if (room.log.isValidMessage(event)) valid++
+    }
+    return Math.max(0, valid - visibleCount)
+  }
+}
