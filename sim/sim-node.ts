@@ -1,17 +1,15 @@
 /**
  * One simulated user: a real TokenimNode (host, directory, relay bootstrap, prekeys, mailbox,
- * 1:1 messaging) in a temp data dir, plus a RoomService on the node's host, started, killed
- * and restarted on the same identity, data dir and listen address.
+ * 1:1 messaging, rooms, friends) in a temp data dir, started, killed and restarted on the
+ * same identity, data dir and listen address.
  */
-import { join } from 'node:path'
 import type { Connection } from '@libp2p/interface'
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import type { Identity } from '../node/identity/index.ts'
 import { peerIdOf } from '../node/identity/index.ts'
 import type { DirectMessagesInit } from '../node/messaging/index.ts'
-import { RoomService, type RoomServiceInit } from '../node/rooms/index.ts'
-import { openStorage, type Storage } from '../node/storage.ts'
+import type { RoomService, RoomServiceInit } from '../node/rooms/index.ts'
 import { TokenimNode } from '../node/tokenim-node.ts'
 import type { MessageStateChange, MessageView, RoomMessageView } from '../protocol/local-api.ts'
 import type { LinkFaults } from './link-faults.ts'
@@ -35,8 +33,7 @@ export interface SimNodeInit {
   runId: string
   faults: LinkFaults
   messaging: DirectMessagesInit
-  /** Run a RoomService on the node; `false` leaves rooms out (saves timers and memory). */
-  rooms: RoomServiceInit | false
+  rooms: RoomServiceInit
   gossipHeartbeatMs: number
 }
 
@@ -54,8 +51,6 @@ export class SimNode extends EventTarget {
   readonly dataDir: string
   private readonly init: SimNodeInit
   private current?: TokenimNode
-  private roomService?: RoomService
-  private roomStorage?: Storage
   private listen: string
   /** Starts since creation: 1 after the first start, 2 after a restart... */
   starts = 0
@@ -85,14 +80,7 @@ export class SimNode extends EventTarget {
   }
 
   get rooms(): RoomService {
-    if (this.roomService == null) {
-      throw new Error(
-        this.current == null
-          ? `node ${this.index} is not running`
-          : 'this simulation runs without rooms (rooms: false)',
-      )
-    }
-    return this.roomService
+    return this.node.rooms
   }
 
   async start(): Promise<void> {
@@ -108,6 +96,7 @@ export class SimNode extends EventTarget {
       relays: this.init.relays,
       relayRedial: { initialDelayMs: 200, maxDelayMs: 2_000 },
       messaging: this.init.messaging,
+      rooms: this.init.rooms,
       hostOptions: {
         // Relays listen on loopback TCP; nodes reach each other in memory when asked to.
         transports: transport === 'memory' ? [faults.shapeTransport(memory()), tcp()] : [tcp()],
@@ -119,6 +108,7 @@ export class SimNode extends EventTarget {
     })
     node.addEventListener('message:received', (evt) => this.forward('message:received', evt))
     node.addEventListener('message:state', (evt) => this.forward('message:state', evt))
+    node.addEventListener('room:message', (evt) => this.forward('room:message', evt))
     await node.start()
     this.current = node
     this.starts++
@@ -129,7 +119,6 @@ export class SimNode extends EventTarget {
       .find((addr) => addr.startsWith('/ip4/127.0.0.1/tcp/') && !addr.includes('/p2p-circuit'))
     if (transport === 'tcp' && tcpAddress != null)
       this.listen = tcpAddress.replace(/\/p2p\/.*$/, '')
-    if (this.init.rooms !== false) await this.startRooms(node, this.init.rooms)
   }
 
   /** The node's own dialable addresses (no circuits), for peers to put in their address book. */
@@ -159,34 +148,10 @@ export class SimNode extends EventTarget {
     const node = this.current
     if (node == null) return
     this.current = undefined
-    const rooms = this.roomService
-    this.roomService = undefined
-    await rooms?.stop()
     await node.stop('stopped by the simulation')
-    await this.roomStorage?.close()
-    this.roomStorage = undefined
   }
 
-  private async startRooms(node: TokenimNode, init: RoomServiceInit): Promise<void> {
-    // TokenimNode does not run rooms yet: they get a LevelDB of their own in the data dir.
-    this.roomStorage = await openStorage(join(this.dataDir, 'sim-rooms'))
-    this.roomService = new RoomService(
-      {
-        host: node.host,
-        db: this.roomStorage.sublevel('rooms'),
-        identity: this.identity,
-        emit: (type, data) => {
-          if (type === 'room:message') {
-            this.dispatchEvent(new CustomEvent('room:message', { detail: data }))
-          }
-        },
-      },
-      init,
-    )
-    await this.roomService.start()
-  }
-
-  private forward(type: 'message:received' | 'message:state', evt: Event): void {
+  private forward(type: keyof SimNodeEvents, evt: Event): void {
     const detail = (evt as CustomEvent<{ data: unknown }>).detail.data
     this.dispatchEvent(new CustomEvent(type, { detail }))
   }

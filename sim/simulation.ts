@@ -26,8 +26,6 @@ export interface SimulationInit {
   nodes: number
   /** How nodes reach each other; relays always listen on loopback TCP. @default 'memory' */
   transport?: SimTransport
-  /** Run a RoomService on every node. @default false */
-  rooms?: boolean
   /** Messaging settings, over the simulation's defaults (`SIMULATION_MESSAGING`). */
   messaging?: DirectMessagesInit
   /** Room settings, over `SIMULATION_ROOMS`. */
@@ -141,8 +139,7 @@ export class Simulation {
           runId: this.runId,
           faults: this.faults,
           messaging: this.messaging,
-          rooms:
-            this.init.rooms === true ? { ...SIMULATION_ROOMS, ...this.init.roomOptions } : false,
+          rooms: { ...SIMULATION_ROOMS, ...this.init.roomOptions },
           gossipHeartbeatMs: this.init.gossipHeartbeatMs ?? 500,
         }),
       )
@@ -440,15 +437,12 @@ function routingTableOf(node: SimNode): RoutingTable {
 
 /**
  * TokenimNode publishes its prekey bundle as it starts, before the relay bootstrap has
- * connected to any DHT server, so that first publication finds no peer and the next one is
- * an hour away: nobody could start a session with the node until then. The simulation
- * publishes once more when the node is connected. Remove this when the node republishes on
- * its first relay connection.
+ * connected to any DHT server, so that first publication reaches nobody and the next is an
+ * hour away. The simulation publishes again once the node has a DHT server to put it on.
  */
 async function publishPrekeys(node: SimNode): Promise<void> {
-  const prekeys = (node.node as unknown as { prekeys?: { publish(): Promise<unknown> } }).prekeys
-  for (let attempt = 1; prekeys != null; attempt++) {
-    const published = (await prekeys.publish()) as { confirmed: number }
+  for (let attempt = 1; ; attempt++) {
+    const published = await node.node.prekeyService.publish()
     if (published.confirmed > 0 || attempt >= 3) return
   }
 }

@@ -48,7 +48,6 @@ export async function runScenario(
       relays: scenario.network.relays,
       nodes: scenario.network.nodes,
       transport: scenario.network.transport,
-      rooms: roomMembers > 0,
       seed: scenario.seed,
       startConcurrency: scenario.network.startConcurrency,
       readyTimeoutMs: 60_000,

@@ -7,16 +7,19 @@ import { z } from 'zod'
 import { InvalidScenarioError } from '../errors.ts'
 
 /** `1500`, `'1500ms'`, `'30s'`, `'2m'` -> ms. */
-const duration = z.union([
-  z.number().int().min(0),
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?\s*(ms|s|m)$/, 'expected a duration such as 500ms, 30s or 2m')
-    .transform((text) => {
-      const [, value, unit] = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(text)!
-      return Math.round(Number(value) * { ms: 1, s: 1_000, m: 60_000 }[unit as 'ms' | 's' | 'm'])
-    }),
-])
+const duration = z.union(
+  [
+    z.number().int().min(0),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(ms|s|m)$/, 'expected a duration such as 500ms, 30s or 2m')
+      .transform((text) => {
+        const [, value, unit] = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(text)!
+        return Math.round(Number(value) * { ms: 1, s: 1_000, m: 60_000 }[unit as 'ms' | 's' | 'm'])
+      }),
+  ],
+  { error: 'expected a duration: ms as a number, or text such as 500ms, 30s or 2m' },
+)
 
 /** A node index, a range of them (`'0-24'`), or a relay (`'r0'`). */
 const participant = z.union([

@@ -1,0 +1,71 @@
+/**
+ * `tokenim sim run` as a user runs it: a scenario whose expectation cannot hold exits 1 and
+ * names the failed expectation; its HTML report opens in Chromium without console errors
+ * and draws its plots. Needs the build (`npm run build`), as the other CLI tests do.
+ */
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { launchChromium } from '../browser/chromium.ts'
+import { runCli } from '../helpers/cli.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+
+let dir: { path: string; remove(): Promise<void> }
+beforeAll(async () => {
+  dir = await makeTempDir('tokenim-sim-cli-')
+})
+afterAll(async () => {
+  await dir?.remove()
+})
+
+it('an impossible expectation fails the run with a clear report, and the report renders', async () => {
+  const scenarioPath = join(dir.path, 'impossible.yaml')
+  await writeFile(
+    scenarioPath,
+    [
+      'name: impossible',
+      'network: { relays: 1, nodes: 3 }',
+      'duration: 3s',
+      'drain: 20s',
+      'traffic: { direct: { rate: 3 } }',
+      'faults:',
+      '  - at: 1s',
+      '    latency: { ms: 5 }',
+      'expect: { p99LatencyMs: 0.001 }',
+    ].join('\n'),
+  )
+  const out = join(dir.path, 'out')
+  const run = await runCli(['sim', 'run', scenarioPath, '--out', out])
+  expect(run.code, run.stderr).toBe(1)
+  expect(run.stdout).toMatch(/impossible: FAILED/)
+  expect(run.stdout).toMatch(/FAIL 1:1: p99 latency below 0\.001 ms: p99 \d+/)
+  expect(run.stdout).toMatch(/ok {3}1:1: every message delivered/)
+  expect(run.stderr).toMatch(/ExpectationFailedError: 1 expectation\(s\) failed: 1:1: p99 latency/)
+
+  const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'))
+  expect(results.passed).toBe(false)
+  expect(results.direct.sent).toBeGreaterThan(0)
+  expect(results.direct.lost).toBe(0)
+
+  const browser = await launchChromium()
+  try {
+    const page = await browser.context.newPage()
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text())
+    })
+    page.on('pageerror', (err) => problems.push(err.message))
+    page.on('request', (request) => {
+      if (!request.url().startsWith('file:')) problems.push(`request to ${request.url()}`)
+    })
+    await page.goto(pathToFileURL(join(out, 'report.html')).href)
+    await expect.poll(() => page.locator('svg').count()).toBeGreaterThanOrEqual(3)
+    expect(await page.locator('h1').textContent()).toContain('FAILED')
+    expect(await page.locator('td.fail').count()).toBe(1)
+    expect(await page.locator('svg path').count()).toBeGreaterThan(2)
+    expect(problems).toEqual([])
+  } finally {
+    await browser.close()
+  }
+}, 120_000)

@@ -1,0 +1,74 @@
+/** Scenario files: defaults, durations and ranges, and errors that name the field. */
+import { describe, expect, it } from 'vitest'
+import { expandParticipant, parseScenario } from '../../sim/scenario/schema.ts'
+
+const minimal = `
+name: t
+network: { nodes: 4 }
+duration: 10s
+traffic: { direct: { rate: 2 } }
+`
+
+describe('scenario schema', () => {
+  it('fills defaults and converts durations to ms', () => {
+    const scenario = parseScenario(minimal)
+    expect(scenario.duration).toBe(10_000)
+    expect(scenario.drain).toBe(30_000)
+    expect(scenario.network).toMatchObject({ relays: 1, transport: 'memory' })
+    expect(scenario.expect).toMatchObject({ allDelivered: true, exactlyOnce: true, inOrder: true })
+  })
+
+  it('expands node ranges and keeps relays', () => {
+    expect(expandParticipant('2-4')).toEqual([2, 3, 4])
+    expect(expandParticipant('r1')).toEqual(['r1'])
+    expect(expandParticipant(7)).toEqual([7])
+  })
+
+  it('names the field of each error', () => {
+    const bad = `
+name: t
+network: { nodes: 4, transport: carrier-pigeon }
+duration: soon
+traffic: { direct: { rate: -1 } }
+`
+    expect(() => parseScenario(bad, 'bad.yaml')).toThrowError(/network\.transport/)
+    const error = (() => {
+      try {
+        parseScenario(bad, 'bad.yaml')
+      } catch (err) {
+        return err as Error
+      }
+    })()
+    expect(error?.name).toBe('InvalidScenarioError')
+    expect(error?.message).toContain('bad.yaml is not a valid scenario')
+    expect(error?.message).toMatch(/duration: expected a duration/)
+    expect(error?.message).toMatch(/traffic\.direct\.rate/)
+  })
+
+  it('refuses nodes, relays and times outside the network and the run', () => {
+    const bad = `${minimal}
+faults:
+  - at: 20s
+    kill: [9]
+  - at: 1s
+    partition: { a: ['0-1', r3], b: [2] }
+`
+    expect(() => parseScenario(bad)).toThrowError(
+      /faults\[0\]\.at: at 20000 ms is after the traffic ends/,
+    )
+    expect(() => parseScenario(bad)).toThrowError(/faults\[0\]\.kill\[0\]: no node 9/)
+    expect(() => parseScenario(bad)).toThrowError(/faults\[1\]\.partition\.a\[1\]: no relay r3/)
+  })
+
+  it('says what a fault may be when it is none of them', () => {
+    expect(() => parseScenario(`${minimal}\nfaults: [{ at: 1s, explode: true }]`)).toThrowError(
+      /faults\[0\]: a fault is "at" plus exactly one of kill, restart, partition/,
+    )
+  })
+
+  it('reports YAML that does not parse', () => {
+    expect(() => parseScenario('name: [unclosed', 'x.yaml')).toThrowError(
+      /x\.yaml is not valid YAML/,
+    )
+  })
+})
