@@ -105,6 +105,8 @@ export class DmChannels implements DirectLink {
     try {
       const stream = await this.#init.host.dialProtocol(peerId, DM_PROTOCOL, {
         signal: AbortSignal.timeout(this.#init.dialTimeoutMs ?? 10_000),
+        // Texts are small: a relay's limited circuit may carry them when no direct path exists.
+        runOnLimitedConnection: true,
       })
       return this.#open(stream, Uint8Array.from(peer), peerId.toString())
     } catch (err) {
