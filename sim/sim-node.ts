@@ -41,6 +41,7 @@ export interface SimNodeEvents {
   'message:received': CustomEvent<MessageView>
   'message:state': CustomEvent<MessageStateChange>
   'room:message': CustomEvent<RoomMessageView>
+  'room:members': CustomEvent<unknown>
 }
 
 export class SimNode extends EventTarget {
@@ -109,6 +110,7 @@ export class SimNode extends EventTarget {
     node.addEventListener('message:received', (evt) => this.forward('message:received', evt))
     node.addEventListener('message:state', (evt) => this.forward('message:state', evt))
     node.addEventListener('room:message', (evt) => this.forward('room:message', evt))
+    node.addEventListener('room:members', (evt) => this.forward('room:members', evt))
     await node.start()
     this.current = node
     this.starts++

@@ -294,6 +294,27 @@ export class Simulation {
     return this.nodes.filter((n) => keys.has(n.publicKeyHex)).map((n) => n.index)
   }
 
+  /** Resolves once each of `members` lists exactly `members` in the room (`room:members` events). */
+  async waitForRoomMembers(roomId: string, members: number[], timeoutMs = 30_000): Promise<void> {
+    const expected = [...members].sort((a, b) => a - b).join(',')
+    const sees = (i: number) =>
+      this.simNode(i).running &&
+      this.roomMembers(i, roomId)
+        .sort((a, b) => a - b)
+        .join(',') === expected
+    await Promise.all(
+      members.map((i) =>
+        waitFor(
+          this.simNode(i),
+          'room:members',
+          () => sees(i),
+          `node ${i} sees the room's ${members.length} members`,
+          timeoutMs,
+        ),
+      ),
+    )
+  }
+
   /** Node `i` posts in the room; every other member at that moment should receive it. */
   async sendRoom(i: number, roomId: string, text: string): Promise<string> {
     const sentAt = Date.now()

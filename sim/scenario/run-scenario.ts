@@ -7,7 +7,6 @@ import { memorySnapshot, ResourceSampler } from '../resource-sampler.ts'
 import type { SimulationResults } from '../results.ts'
 import { collectResults } from '../results.ts'
 import { createSimulation, type Participant, type Simulation } from '../simulation.ts'
-import { waitFor } from '../wait.ts'
 import { expandParticipant, type Scenario, type ScenarioFault } from './schema.ts'
 
 export interface ScenarioProgress {
@@ -118,15 +117,9 @@ export async function runScenario(
 async function setUpRoom(sim: Simulation, members: number): Promise<string> {
   const roomId = await sim.createRoom(0, 'simulation')
   for (let i = 1; i < members; i++) await sim.joinRoom(i, roomId, i <= 2 ? 0 : (i - 1) % 3)
-  const everyone = () =>
-    Array.from({ length: members }, (_, i) => i).every(
-      (i) => sim.roomMembers(i, roomId).length === members,
-    )
-  await waitFor(
-    sim.simNode(0).node.host.services.pubsub as unknown as EventTarget,
-    'gossipsub:heartbeat',
-    everyone,
-    `every room member sees ${members} members`,
+  await sim.waitForRoomMembers(
+    roomId,
+    Array.from({ length: members }, (_, i) => i),
     60_000,
   )
   sim.mark('note', `room of ${members} members formed`)
