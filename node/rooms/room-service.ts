@@ -104,6 +104,13 @@ export interface RoomServiceInit {
   minSyncGapMs?: number
   /** Members dialled per room on start and after joining. @default 6 */
   membersToDial?: number
+  /**
+   * A copy of an event we hold, arriving this long after its author wrote it, is a replay
+   * and is rejected; a copy arriving sooner is a late duplicate and is ignored. Longer than
+   * gossipsub's seen-cache (2 min), which drops duplicates before they get here.
+   * @default 600000
+   */
+  replayAgeMs?: number
 }
 
 /** Pages fetched in one sync before giving up on a peer that keeps answering. */
@@ -126,6 +133,7 @@ export class RoomService {
   private readonly requestTimeoutMs: number
   private readonly minSyncGapMs: number
   private readonly membersToDial: number
+  private readonly replayAgeMs: number
   private readonly views: RoomViews
   private readonly rooms = new Map<string, RoomRuntime>()
   private readonly byTopic = new Map<string, RoomRuntime>()
@@ -152,6 +160,7 @@ export class RoomService {
     this.requestTimeoutMs = init.requestTimeoutMs ?? 10_000
     this.minSyncGapMs = init.minSyncGapMs ?? 2_000
     this.membersToDial = init.membersToDial ?? 6
+    this.replayAgeMs = init.replayAgeMs ?? 600_000
   }
 
   private get pubsub(): GossipSub {
@@ -481,8 +490,8 @@ export class RoomService {
       return TopicValidatorResult.Reject
     }
     if (room.log.has(event.idHex)) {
-      // A copy of what we hold, arriving after gossipsub's seen-cache forgot it: a replay.
-      return TopicValidatorResult.Ignore
+      const age = Date.now() - event.event.sentAtMs
+      return age > this.replayAgeMs ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore
     }
     const standing = room.log.authorStanding(event)
     if (standing === 'outsider') {

@@ -137,4 +137,39 @@ describe('room security', () => {
       }
     }
   })
+
+  it('a replayed old event is rejected at every member and scored down', async () => {
+    // Any copy of a held event counts as a replay here, so the test needs no clock games.
+    const init = { replayAgeMs: 0 }
+    const owner = await network.start({ init })
+    const { roomId, invite } = await owner.rooms.create('no replays')
+    const alice = await network.start({ init })
+    await alice.rooms.join(invite)
+    const members = [owner, alice]
+    await waitUntil(members, () => keysSettled(members, roomId, 2), 'keys settled')
+
+    // Mallory got the room's CREATE event (an open room serves it to anyone) and plays it
+    // back on the topic. Nobody's gossip seen-cache knows it: both took it by sync or wrote it.
+    const mallory = await network.start()
+    const topic = roomTopic(roomId)
+    for (const member of members) await mallory.host.dial(member.host.peerId)
+    mallory.host.services.pubsub.subscribe(topic)
+    await waitUntil(
+      members,
+      () =>
+        members.every((m) =>
+          m.host.services.pubsub.getSubscribers(topic).some((p) => p.equals(mallory.host.peerId)),
+        ),
+      'members see mallory on the topic',
+    )
+    const genesis = owner.rooms.heldEvents(roomId)[0]
+    await mallory.host.services.pubsub.publish(topic, genesis.bytes)
+    const malloryId = mallory.host.peerId.toString()
+    await waitUntil(
+      members,
+      () => members.every((m) => m.rooms.rejectedBy(malloryId) === 1 && scoreOf(m, malloryId) < 0),
+      'every member rejected the replay',
+    )
+    expect(owner.rooms.heldEvents(roomId)).toHaveLength(alice.rooms.heldEvents(roomId).length)
+  })
 })
