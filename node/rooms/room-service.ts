@@ -264,6 +264,11 @@ export class RoomService {
       )
     }
     const state = room.log.membership()
+    if (state.banned.has(this.selfHex)) {
+      throw new RoomPermissionError(
+        `you were removed from room ${roomIdHex}: only its owner or an admin can add you back`,
+      )
+    }
     if (state.inviteOnly && proof == null && !state.members.has(this.selfHex)) {
       throw new InviteRequiredError(
         `room ${roomIdHex} is invite-only: join it with an invite code from one of its admins`,

@@ -49,6 +49,7 @@ describe('room security', () => {
       'removal seen and owner rekeyed',
     )
     expect(carol.rooms.listRooms()[0].role).toBeNull()
+    await expect(carol.rooms.join(invite)).rejects.toMatchObject({ name: 'RoomPermissionError' })
 
     // Carol ignores the protocol and keeps listening on the topic.
     const topic = roomTopic(roomId)
