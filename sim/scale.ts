@@ -71,14 +71,16 @@ for (const nodes of plan) {
     row.startupS = (Date.now() - started) / 1_000
     global.gc?.()
     const after = memorySnapshot()
-    row.rssMb = after.rssMb
-    row.perNodeRssMb = (after.rssMb - before.rssMb) / (nodes + relays)
-    row.perNodeHeapMb = (after.heapUsedMb - before.heapUsedMb) / (nodes + relays)
+    row.rssMb = Math.round(after.rssMb)
+    row.perNodeRssMb = round((after.rssMb - before.rssMb) / (nodes + relays))
+    row.perNodeHeapMb = round((after.heapUsedMb - before.heapUsedMb) / (nodes + relays))
     const cpu = process.cpuUsage()
     const idleStart = performance.now()
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS))
     const used = process.cpuUsage(cpu)
-    row.idleCpuPercent = ((used.user + used.system) / 1_000 / (performance.now() - idleStart)) * 100
+    row.idleCpuPercent = round(
+      ((used.user + used.system) / 1_000 / (performance.now() - idleStart)) * 100,
+    )
     process.stderr.write(`${nodes} up in ${row.startupS} s; sending ${MESSAGES} messages...\n`)
     const ids: string[] = []
     for (let m = 0; m < MESSAGES; m++) {
@@ -103,6 +105,11 @@ for (const nodes of plan) {
   if (row.error != null) break
 }
 console.table(rows)
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100
+}
+
 await mkdir('sim-results', { recursive: true })
 const path = `sim-results/scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`
 await writeFile(path, `${JSON.stringify({ node: process.version, rows }, null, 2)}\n`)
