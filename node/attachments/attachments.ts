@@ -16,7 +16,6 @@
  * the sender is away and resume when it connects (and every `retryIntervalMs`).
  */
 
-import type { FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
@@ -59,6 +58,7 @@ import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import type { HistoryEntry } from '../conversations/index.ts'
 import { peerIdOf } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
+import { ChunkSink } from './chunk-sink.ts'
 import { AttachmentsStoppedError, FileIntegrityError } from './errors.ts'
 import { DETECTION_HEAD_SIZE, detectFileKind } from './file-kind.ts'
 import { FileStore, type StoredFile } from './file-store.ts'
@@ -94,7 +94,7 @@ export interface AttachmentsInit {
   inlineMaxSize?: number
   /** How often waiting transfers are tried again. @default 30000 */
   retryIntervalMs?: number
-  /** Chunks received between two syncs of the partial file and its bitmap. @default 16 */
+  /** Chunks received between two syncs of the partial file and its bitmap (4 MiB). @default 64 */
   flushEveryChunks?: number
   /** Least time between two progress events of one transfer. @default 250 */
   progressIntervalMs?: number
@@ -107,6 +107,7 @@ export interface AttachmentsInit {
 export const DEFAULT_RETRY_INTERVAL_MS = 30_000
 /** Chunks per request on FILE_PROTOCOL (1 MiB); two requests are kept outstanding. */
 export const REQUEST_WINDOW_CHUNKS = 16
+export const DEFAULT_FLUSH_EVERY_CHUNKS = 64
 
 /** What an incoming transfer holds in memory while it is not complete. */
 interface Incoming {
@@ -406,14 +407,14 @@ export class Attachments {
     const fileId = Buffer.from(record.fileId, 'hex')
     const key = Buffer.from(record.key!, 'base64')
     const count = bitmap.count
-    let unsynced = 0
-    const flush = async () => {
-      if (unsynced === 0) return
-      await partial.datasync()
-      record.bitmap = Buffer.from(bitmap.bytes()).toString('base64')
-      await this.#store.put(record, { sync: true })
-      unsynced = 0
-    }
+    const sink = new ChunkSink(partial, bitmap, {
+      flushEvery: this.#init.flushEveryChunks ?? DEFAULT_FLUSH_EVERY_CHUNKS,
+      persist: async (bits) => {
+        record.bitmap = Buffer.from(bits).toString('base64')
+        await this.#store.put(record, { sync: true })
+      },
+    })
+    const flush = () => sink.flush()
     try {
       record.state = 'transferring'
       this.#progress(record, bitmap.have, count, true)
@@ -444,14 +445,12 @@ export class Attachments {
               await this.#fail(record, `the sender refused the transfer: ${frame.status.reason}`)
               return
             }
-            await this.#takeChunk(frame.chunk, wanted.next(), {
-              record,
-              bitmap,
-              partial,
-              key,
-              fileId,
-            })
-            if (++unsynced >= (this.#init.flushEveryChunks ?? 16)) await flush()
+            const chunk = frame.chunk
+            await sink.take(
+              chunk.index,
+              this.#openChunk(chunk, wanted.next(), record, key, fileId, count),
+              chunkOffset(chunk.index, record.chunkSize),
+            )
             this.#progress(record, bitmap.have, count)
           }
         }
@@ -459,7 +458,7 @@ export class Attachments {
       await flush()
       await partial.close().catch(() => undefined)
       try {
-        await this.#files.completePartial(record.fileId, record.sha256)
+        await this.#files.completePartial(record.fileId, record.sha256, sink.digest())
       } catch (err) {
         if (!(err instanceof FileIntegrityError)) throw err
         await this.#fail(record, err.message)
@@ -481,30 +480,24 @@ export class Attachments {
     }
   }
 
-  /** Checks, decrypts and writes one chunk at its place in the partial file. */
-  async #takeChunk(
+  /** Checks that the chunk is the one asked for next, and decrypts it. */
+  #openChunk(
     chunk: FileChunk,
     expected: IteratorResult<number>,
-    target: {
-      record: TransferRecord
-      bitmap: ChunkBitmap
-      partial: FileHandle
-      key: Uint8Array
-      fileId: Uint8Array
-    },
-  ): Promise<void> {
-    const { record, bitmap, partial, key, fileId } = target
+    record: TransferRecord,
+    key: Uint8Array,
+    fileId: Uint8Array,
+    count: number,
+  ): Uint8Array {
     if (expected.done === true || chunk.index !== expected.value) {
       throw new Error(`the sender sent chunk ${chunk.index} out of order`)
     }
     // DecryptionError: altered, moved, or not sealed with the offer's key.
-    const plaintext = decryptChunk(key, fileId, bitmap.count, chunk)
+    const plaintext = decryptChunk(key, fileId, count, chunk)
     if (plaintext.length !== chunkLength(chunk.index, record.size, record.chunkSize)) {
       throw new Error(`chunk ${chunk.index} has the wrong length`)
     }
-    const offset = chunkOffset(chunk.index, record.chunkSize)
-    await partial.write(plaintext, 0, plaintext.length, offset)
-    bitmap.set(chunk.index)
+    return plaintext
   }
 
   async #read(lp: LengthPrefixedStream<Stream>, signal: AbortSignal) {
@@ -601,17 +594,22 @@ export class Attachments {
       }
       const key = Buffer.from(record.key!, 'base64')
       const fileIdBytes = Buffer.from(fileId, 'hex')
-      for (const index of rangeIndexes(request.ranges)) {
+      const readChunk = async (index: number): Promise<Uint8Array> => {
         const length = chunkLength(index, record.size, record.chunkSize)
         const buffer = Buffer.allocUnsafe(length)
-        const { bytesRead } = await handle.read(
-          buffer,
-          0,
-          length,
-          chunkOffset(index, record.chunkSize),
-        )
+        const offset = chunkOffset(index, record.chunkSize)
+        const { bytesRead } = await handle.read(buffer, 0, length, offset)
         if (bytesRead !== length)
           throw new Error(`offered file ${fileId} is shorter than announced`)
+        return buffer
+      }
+      const indexes = [...rangeIndexes(request.ranges)]
+      // The next chunk is read from disk while this one is sealed and sent.
+      let next = indexes.length > 0 ? readChunk(indexes[0]) : undefined
+      for (let i = 0; i < indexes.length; i++) {
+        const index = indexes[i]
+        const buffer = await next!
+        next = i + 1 < indexes.length ? readChunk(indexes[i + 1]) : undefined
         const chunk = encryptChunk(key, fileIdBytes, index, count, buffer, randomBytes(12))
         await lp.write(encodeFileFrame({ chunk }))
         const served = (this.#served.get(fileId) ?? 0) + 1

@@ -135,15 +135,20 @@ export class FileStore {
    * Hashes the completed partial file and, if it matches, moves it into the store.
    * Throws FileIntegrityError (and deletes it) when it does not.
    */
-  async completePartial(fileId: string, expectedSha256: string): Promise<StoredFile> {
+  async completePartial(
+    fileId: string,
+    expectedSha256: string,
+    /** The hash taken while the chunks came in, when they came in order. */
+    knownSha256?: string,
+  ): Promise<StoredFile> {
     const path = this.#partialPath(fileId)
-    const hash = createHash('sha256')
-    let size = 0
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-      hash.update(chunk)
-      size += chunk.length
+    let sha256 = knownSha256
+    if (sha256 == null) {
+      const hash = createHash('sha256')
+      for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk)
+      sha256 = hash.digest('hex')
     }
-    const sha256 = hash.digest('hex')
+    const size = (await stat(path)).size
     if (sha256 !== expectedSha256) {
       await rm(path, { force: true })
       throw new FileIntegrityError(

@@ -90,6 +90,7 @@ export class Conversations {
   readonly #index: SearchIndex
   readonly #batchSize: number
   readonly #watermarks = new Map<string, number>()
+  readonly #peerIds = new Map<string, string>()
   /** Index writes, one at a time. */
   #queue: Promise<unknown> = Promise.resolve()
   #catchUp: Promise<void> | undefined
@@ -278,11 +279,13 @@ export class Conversations {
     // Hits whose message is gone (deleted while the index lagged) are dropped and purged.
     do {
       const page = await this.#index.search(query, { limit: limit - hits.length, before })
-      for (const hit of page.hits) {
-        const resolved = await this.#resolveHit(hit.doc, hit.extra)
-        if (resolved == null) stale.push(hit.doc)
-        else hits.push(resolved)
-      }
+      const resolved = await Promise.all(
+        page.hits.map((hit) => this.#resolveHit(hit.doc, hit.extra)),
+      )
+      resolved.forEach((hit, i) => {
+        if (hit == null) stale.push(page.hits[i].doc)
+        else hits.push(hit)
+      })
       next = page.next
       before = page.next ?? undefined
     } while (next != null && hits.length < limit)
@@ -302,7 +305,7 @@ export class Conversations {
     const peerHex = doc.slice(2, slash)
     const record = await this.#store.history(peerHex, Number(doc.slice(slash + 1)))
     if (record == null) return undefined
-    const peerId = peerIdOf({ publicKey: Buffer.from(peerHex, 'hex') }).toString()
+    const peerId = this.#peerId(peerHex)
     return { kind: 'direct', peerId, message: messageView(peerId, record) }
   }
 
@@ -325,6 +328,15 @@ export class Conversations {
       const state = await stateOf(message.attachment.fileId)
       if (state != null) message.attachment.state = state
     }
+  }
+
+  #peerId(peerHex: string): string {
+    let peerId = this.#peerIds.get(peerHex)
+    if (peerId == null) {
+      peerId = peerIdOf({ publicKey: Buffer.from(peerHex, 'hex') }).toString()
+      this.#peerIds.set(peerHex, peerId)
+    }
+    return peerId
   }
 
   #requireRooms(): RoomsPort {

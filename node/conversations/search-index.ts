@@ -19,6 +19,8 @@ import { queryTokens, tokenize } from './tokenizer.ts'
 /** Largest time a rank can express (the year 2286). */
 const MAX_TIME = 9_999_999_999_999
 const SEP = '\u0000'
+/** Entries a lagging posting list reads one by one before it seeks instead. */
+const STEPS_BEFORE_SEEK = 16
 const END = '\u0001'
 
 export interface IndexedDocument {
@@ -128,6 +130,15 @@ export class SearchIndex {
       const key = await lists[i].iterator.next()
       return key === undefined ? undefined : key.slice(lists[i].prefix.length)
     }
+    // A seek drops the iterator's read-ahead, so a near target is cheaper to step to.
+    const advance = async (i: number, target: string): Promise<string | undefined> => {
+      for (let step = 0; step < STEPS_BEFORE_SEEK; step++) {
+        const suffix = await read(i)
+        if (suffix === undefined || suffix >= target) return suffix
+      }
+      lists[i].iterator.seek(lists[i].prefix + target)
+      return read(i)
+    }
     const hits: string[] = []
     try {
       for (let i = 0; i < lists.length; i++) {
@@ -142,8 +153,7 @@ export class SearchIndex {
         for (let i = 0; i < lists.length; i++) {
           if (suffixes[i] === max) continue
           agreed = false
-          lists[i].iterator.seek(lists[i].prefix + max)
-          const suffix = await read(i)
+          const suffix = await advance(i, max)
           if (suffix === undefined) return { hits: await this.#hits(hits), next: null }
           suffixes[i] = suffix
         }

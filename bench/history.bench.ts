@@ -1,0 +1,201 @@
+/**
+ * History with 100,000 messages in one conversation, stored the way messaging stores it
+ * (node/messaging/message-store.ts) in a real LevelDB:
+ * - building the full-text index over all of it (Conversations catch-up), against writing the
+ *   history records themselves in batches;
+ * - opening the conversation (mark read + latest page of 50), against a raw LevelDB range
+ *   read of the same 50 entries;
+ * - a full-text search for a rare word and for two common words (a page of 50 hits, each
+ *   read back from the history), against a raw range read of as many entries.
+ */
+import { defaultLogger } from '@libp2p/logger'
+import { Conversations } from '../node/conversations/index.ts'
+import { generateIdentity } from '../node/identity/index.ts'
+import type { BatchOp } from '../node/messaging/durable-writer.ts'
+import { MessagePipeline } from '../node/messaging/index.ts'
+import {
+  type HistoryRecord,
+  MessageStore,
+  newConversation,
+} from '../node/messaging/message-store.ts'
+import { openStorage } from '../node/storage.ts'
+import { makeTempDir } from '../test/helpers/temp-dir.ts'
+import { BundleDirectory } from '../test/integration/messaging-peers.ts'
+import { type Benchmark, type BenchmarkFigure, DURATION_MS } from './measure.ts'
+
+const MESSAGES = Number(process.env.TOKENIM_BENCH_HISTORY_MESSAGES ?? 100_000)
+const PAGE = 50
+const WORDS = Array.from({ length: 2000 }, (_, i) => `w${i.toString(36)}`)
+
+/** Deterministic texts: ~10 words each, Zipf-like, with marker words at known rates. */
+function textOf(i: number): string {
+  const words: string[] = []
+  let x = (i * 2654435761) >>> 0
+  for (let k = 0; k < 10; k++) {
+    x = (x * 1103515245 + 12345) >>> 0
+    words.push(WORDS[Math.floor(WORDS.length * (x / 2 ** 32) ** 3)])
+  }
+  if (i % 1000 === 0) words.push('zebra')
+  if (i % 10 === 0) words.push('alpha')
+  if (i % 7 === 0) words.push('beta')
+  return words.join(' ')
+}
+
+/** Async operations per second of subject and baseline, in alternating rounds. */
+async function compareAsync(
+  subject: () => Promise<unknown>,
+  baseline: () => Promise<unknown>,
+  durationMs = DURATION_MS,
+): Promise<{ subject: number; baseline: number }> {
+  const totals = { subject: { ops: 0, ms: 0 }, baseline: { ops: 0, ms: 0 } }
+  for (const operation of [subject, baseline]) await operation()
+  for (let round = 0; round < 5; round++) {
+    for (const key of ['subject', 'baseline'] as const) {
+      const operation = key === 'subject' ? subject : baseline
+      const start = performance.now()
+      let now = start
+      while (now - start < durationMs / 5) {
+        await operation()
+        totals[key].ops++
+        now = performance.now()
+      }
+      totals[key].ms += now - start
+    }
+  }
+  return {
+    subject: (totals.subject.ops * 1000) / totals.subject.ms,
+    baseline: (totals.baseline.ops * 1000) / totals.baseline.ms,
+  }
+}
+
+const benchmark: Benchmark = {
+  name: 'history',
+  async run(): Promise<BenchmarkFigure[]> {
+    const dir = await makeTempDir('tokenim-bench-history-')
+    const storage = await openStorage(dir.path)
+    const identity = generateIdentity()
+    const peer = generateIdentity().publicKey
+    const peerHex = Buffer.from(peer).toString('hex')
+    const messagingDb = storage.sublevel('messaging')
+    const store = new MessageStore(messagingDb)
+    const figures: BenchmarkFigure[] = []
+    try {
+      // The history, written as messaging writes it, in batches of 1000.
+      const now = Date.now() - MESSAGES * 1000
+      const writeStart = performance.now()
+      for (let start = 1; start <= MESSAGES; start += 1000) {
+        const ops: BatchOp[] = []
+        for (let index = start; index < start + 1000 && index <= MESSAGES; index++) {
+          const record: HistoryRecord = {
+            id: index.toString(16).padStart(32, '0'),
+            direction: index % 2 === 0 ? 'out' : 'in',
+            seq: Math.ceil(index / 2),
+            text: textOf(index),
+            sentAt: now + index * 1000,
+            storedAt: now + index * 1000,
+          }
+          ops.push(store.historyOp(peerHex, index, record))
+        }
+        await messagingDb.batch(ops)
+      }
+      const writeMs = performance.now() - writeStart
+      await messagingDb.batch([
+        store.conversationOp(peerHex, {
+          ...newConversation(),
+          nextIndex: MESSAGES + 1,
+          expectedInSeq: MESSAGES / 2 + 1,
+          unread: 10,
+          lastActivity: Date.now(),
+        }),
+      ])
+
+      const pipeline = new MessagePipeline({
+        db: messagingDb,
+        identity,
+        prekeys: new BundleDirectory().prekeysFor(identity),
+        link: { send: async () => false },
+        log: defaultLogger().forComponent('tokenim:bench'),
+        emit: () => {},
+        readReceipts: false,
+        syncWrites: false,
+      })
+      await pipeline.start()
+      const conversations = new Conversations({
+        db: storage.sublevel('conversations'),
+        messagingDb,
+        messages: {
+          inbox: () => pipeline.inbox(),
+          history: (p, options) => pipeline.history(Buffer.from(p, 'hex'), options),
+          markRead: (p) => pipeline.markRead(Buffer.from(p, 'hex')),
+          resolvePeer: async (p) => Buffer.from(p, 'hex'),
+          clearHistory: (p) => pipeline.clearHistory(Buffer.from(p, 'hex')),
+        },
+        log: defaultLogger().forComponent('tokenim:bench'),
+      })
+      const indexStart = performance.now()
+      await conversations.start()
+      await conversations.indexNow()
+      const indexMs = performance.now() - indexStart
+      figures.push({
+        name: `index ${MESSAGES.toLocaleString('en-US')} messages (tokenize, postings, watermark)`,
+        value: (MESSAGES * 1000) / indexMs,
+        unit: 'messages/s',
+        baseline: {
+          name: 'batched LevelDB put of the history records',
+          value: (MESSAGES * 1000) / writeMs,
+        },
+      })
+
+      const rawRange = async () => {
+        let n = 0
+        for await (const value of messagingDb.values({
+          gt: `h/${peerHex}/`,
+          lt: `h/${peerHex}/~`,
+          reverse: true,
+          limit: PAGE,
+        })) {
+          n += value.length
+        }
+        return n
+      }
+      const open = await compareAsync(
+        () => conversations.open({ peer: peerHex }, { limit: PAGE }),
+        rawRange,
+      )
+      figures.push({
+        name: `open a conversation of ${MESSAGES.toLocaleString('en-US')} (mark read + latest ${PAGE})`,
+        value: open.subject,
+        unit: 'ops/s',
+        baseline: {
+          name: `raw LevelDB range read of the same ${PAGE} entries`,
+          value: open.baseline,
+        },
+      })
+
+      for (const [query, what] of [
+        ['zebra', 'a rare word (100 hits)'],
+        ['alpha beta', 'two common words (1,429 hits)'],
+      ] as const) {
+        const hits = (await conversations.search(query, { limit: PAGE })).hits.length
+        const search = await compareAsync(
+          () => conversations.search(query, { limit: PAGE }),
+          rawRange,
+        )
+        figures.push({
+          name: `full-text search, ${what}, page of ${hits}`,
+          value: search.subject,
+          unit: 'ops/s',
+          baseline: { name: `raw LevelDB range read of ${PAGE} entries`, value: search.baseline },
+        })
+      }
+      await conversations.stop()
+      await pipeline.stop()
+    } finally {
+      await storage.close()
+      await dir.remove()
+    }
+    return figures
+  },
+}
+
+export default benchmark

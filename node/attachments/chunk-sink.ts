@@ -1,0 +1,89 @@
+/**
+ * Where an incoming transfer's chunks go: each is written at its place in the partial file,
+ * several writes at once so the disk never holds up the stream; the bitmap on disk only ever
+ * claims chunks whose bytes were written and synced before it; and while chunks come in
+ * order from the first one, the file's SHA-256 is taken on the way, which spares reading the
+ * whole file again at the end (a resumed transfer is hashed from disk instead).
+ */
+import { createHash } from 'node:crypto'
+import type { FileHandle } from 'node:fs/promises'
+import type { ChunkBitmap } from '../../protocol/attachments.ts'
+
+export interface ChunkSinkInit {
+  /** Chunks written between two syncs of the data and the bitmap. */
+  flushEvery: number
+  /** Writes under way at once. @default 8 */
+  maxPendingWrites?: number
+  /** Persists the bitmap (synced): called only after the chunks it claims are synced. */
+  persist(bitmap: Uint8Array): Promise<void>
+}
+
+export class ChunkSink {
+  readonly #partial: FileHandle
+  readonly #bitmap: ChunkBitmap
+  readonly #init: ChunkSinkInit
+  readonly #pending: Array<Promise<void>> = []
+  readonly #hash = createHash('sha256')
+  #hashedUpTo = 0
+  #unsynced = 0
+  #failed: Error | undefined
+  #syncing: Promise<void> | undefined
+
+  constructor(partial: FileHandle, bitmap: ChunkBitmap, init: ChunkSinkInit) {
+    this.#partial = partial
+    this.#bitmap = bitmap
+    this.#init = init
+  }
+
+  /** Queues the chunk's write; resolves once the queue has room (and after a due flush). */
+  async take(index: number, plaintext: Uint8Array, offset: number): Promise<void> {
+    if (this.#failed != null) throw this.#failed
+    if (index === this.#hashedUpTo) {
+      this.#hash.update(plaintext)
+      this.#hashedUpTo++
+    }
+    const write = this.#partial.write(plaintext, 0, plaintext.length, offset).then(
+      () => {
+        this.#bitmap.set(index)
+        this.#unsynced++
+      },
+      (err: Error) => {
+        this.#failed ??= err
+      },
+    )
+    this.#pending.push(write)
+    if (this.#pending.length >= (this.#init.maxPendingWrites ?? 8)) await this.#pending.shift()
+    // Synced in the background: receiving goes on while the disk catches up.
+    if (this.#unsynced >= this.#init.flushEvery && this.#syncing == null) {
+      this.#syncing = this.#sync()
+        .catch((err: Error) => {
+          this.#failed ??= err
+        })
+        .finally(() => {
+          this.#syncing = undefined
+        })
+    }
+  }
+
+  /** Waits for the writes, syncs them, then persists the bitmap. Throws if a write failed. */
+  async flush(): Promise<void> {
+    await this.#syncing
+    await this.#sync()
+  }
+
+  async #sync(): Promise<void> {
+    await Promise.all(this.#pending.splice(0))
+    if (this.#failed != null) throw this.#failed
+    if (this.#unsynced === 0) return
+    // Taken before the sync: it claims only chunks written before the sync began.
+    const claimed = this.#bitmap.bytes()
+    this.#unsynced = 0
+    await this.#partial.datasync()
+    await this.#init.persist(claimed)
+  }
+
+  /** The file's SHA-256 (hex) when every chunk came in order from the first; else undefined. */
+  digest(): string | undefined {
+    return this.#hashedUpTo === this.#bitmap.count ? this.#hash.digest('hex') : undefined
+  }
+}
