@@ -33,13 +33,12 @@ export async function runScenario(
   const sampler = new ResourceSampler(startClock)
   sampler.start()
   const progressTimer = setInterval(() => report(startProgress()), 500)
-  const startedNodes = 0
   const startProgress = (): ScenarioProgress => ({
     phase: 'starting',
     elapsedMs: Date.now() - startClock,
     totalMs: 0,
     sent: 0,
-    delivered: startedNodes,
+    delivered: 0,
   })
   let sim: Simulation | undefined
   try {
