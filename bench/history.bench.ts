@@ -8,7 +8,7 @@
  * - a full-text search for a rare word and for two common words (a page of 50 hits, each
  *   read back from the history), against a raw range read of as many entries.
  */
-import { defaultLogger } from '@libp2p/logger'
+import type { Logger } from '@libp2p/interface'
 import { Conversations } from '../node/conversations/index.ts'
 import { generateIdentity } from '../node/identity/index.ts'
 import type { BatchOp } from '../node/messaging/durable-writer.ts'
@@ -22,6 +22,14 @@ import { openStorage } from '../node/storage.ts'
 import { makeTempDir } from '../test/helpers/temp-dir.ts'
 import { BundleDirectory } from '../test/integration/messaging-peers.ts'
 import { type Benchmark, type BenchmarkFigure, DURATION_MS } from './measure.ts'
+
+/** The benchmark logs nothing. */
+const silent = Object.assign(() => undefined, {
+  error: () => undefined,
+  trace: () => undefined,
+  enabled: false,
+  newScope: () => silent,
+}) as unknown as Logger
 
 const MESSAGES = Number(process.env.TOKENIM_BENCH_HISTORY_MESSAGES ?? 100_000)
 const PAGE = 50
@@ -114,7 +122,7 @@ const benchmark: Benchmark = {
         identity,
         prekeys: new BundleDirectory().prekeysFor(identity),
         link: { send: async () => false },
-        log: defaultLogger().forComponent('tokenim:bench'),
+        log: silent,
         emit: () => {},
         readReceipts: false,
         syncWrites: false,
@@ -130,7 +138,7 @@ const benchmark: Benchmark = {
           resolvePeer: async (p) => Buffer.from(p, 'hex'),
           clearHistory: (p) => pipeline.clearHistory(Buffer.from(p, 'hex')),
         },
-        log: defaultLogger().forComponent('tokenim:bench'),
+        log: silent,
       })
       const indexStart = performance.now()
       await conversations.start()
