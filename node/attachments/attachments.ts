@@ -33,6 +33,7 @@ import {
   FILE_ID_LENGTH,
   FILE_KEY_LENGTH,
   type FileChunk,
+  type FileRange,
   type FileRequest,
   FileStatusCode,
   rangeIndexes,
@@ -454,6 +455,8 @@ export class Attachments {
             this.#progress(record, bitmap.have, count)
           }
         }
+        // The bitmap counts a chunk once it is written: wait for the writes before asking again.
+        await flush()
       }
       await flush()
       await partial.close().catch(() => undefined)
@@ -594,27 +597,31 @@ export class Attachments {
       }
       const key = Buffer.from(record.key!, 'base64')
       const fileIdBytes = Buffer.from(fileId, 'hex')
-      const readChunk = async (index: number): Promise<Uint8Array> => {
-        const length = chunkLength(index, record.size, record.chunkSize)
+      // Read in runs of up to a window's chunks (one read each), the next run while this
+      // one is sealed and sent.
+      const runs = readRuns(request.ranges, REQUEST_WINDOW_CHUNKS)
+      const readRun = async ({ first, count: chunks }: FileRange): Promise<Buffer> => {
+        const offset = chunkOffset(first, record.chunkSize)
+        const length = Math.min(record.size, chunkOffset(first + chunks, record.chunkSize)) - offset
         const buffer = Buffer.allocUnsafe(length)
-        const offset = chunkOffset(index, record.chunkSize)
         const { bytesRead } = await handle.read(buffer, 0, length, offset)
         if (bytesRead !== length)
           throw new Error(`offered file ${fileId} is shorter than announced`)
         return buffer
       }
-      const indexes = [...rangeIndexes(request.ranges)]
-      // The next chunk is read from disk while this one is sealed and sent.
-      let next = indexes.length > 0 ? readChunk(indexes[0]) : undefined
-      for (let i = 0; i < indexes.length; i++) {
-        const index = indexes[i]
-        const buffer = await next!
-        next = i + 1 < indexes.length ? readChunk(indexes[i + 1]) : undefined
-        const chunk = encryptChunk(key, fileIdBytes, index, count, buffer, randomBytes(12))
-        await lp.write(encodeFileFrame({ chunk }))
-        const served = (this.#served.get(fileId) ?? 0) + 1
-        this.#served.set(fileId, served)
-        this.#progress(record, Math.min(served, count), count)
+      let next = runs.length > 0 ? readRun(runs[0]) : undefined
+      for (let r = 0; r < runs.length; r++) {
+        const run = await next!
+        next = r + 1 < runs.length ? readRun(runs[r + 1]) : undefined
+        for (let i = 0; i < runs[r].count; i++) {
+          const index = runs[r].first + i
+          const buffer = run.subarray(i * record.chunkSize, (i + 1) * record.chunkSize)
+          const chunk = encryptChunk(key, fileIdBytes, index, count, buffer, randomBytes(12))
+          await lp.write(encodeFileFrame({ chunk }))
+          const served = (this.#served.get(fileId) ?? 0) + 1
+          this.#served.set(fileId, served)
+          this.#progress(record, Math.min(served, count), count)
+        }
       }
     } finally {
       await handle.close()
@@ -690,6 +697,17 @@ export class Attachments {
     if (!this.#running)
       throw new AttachmentsStoppedError('attachments are stopped; start the node again')
   }
+}
+
+/** The ranges cut into runs of at most `max` chunks: a request never makes one huge read. */
+function readRuns(ranges: FileRange[], max: number): FileRange[] {
+  const runs: FileRange[] = []
+  for (const { first, count } of ranges) {
+    for (let start = first; start < first + count; start += max) {
+      runs.push({ first: start, count: Math.min(max, first + count - start) })
+    }
+  }
+  return runs
 }
 
 function bitmapOf(record: TransferRecord): ChunkBitmap {

@@ -9,10 +9,13 @@ import { createHash } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import type { ChunkBitmap } from '../../protocol/attachments.ts'
 
+/** Chunks gathered into one write (512 KiB). */
+const RUN_CHUNKS = 8
+
 export interface ChunkSinkInit {
   /** Chunks written between two syncs of the data and the bitmap. */
   flushEvery: number
-  /** Writes under way at once. @default 8 */
+  /** Writes under way at once. @default 4 */
   maxPendingWrites?: number
   /** Persists the bitmap (synced): called only after the chunks it claims are synced. */
   persist(bitmap: Uint8Array): Promise<void>
@@ -28,6 +31,8 @@ export class ChunkSink {
   #unsynced = 0
   #failed: Error | undefined
   #syncing: Promise<void> | undefined
+  /** Chunks that follow one another, not written yet. */
+  #run: { first: number; offset: number; chunks: Uint8Array[] } | undefined
 
   constructor(partial: FileHandle, bitmap: ChunkBitmap, init: ChunkSinkInit) {
     this.#partial = partial
@@ -35,24 +40,25 @@ export class ChunkSink {
     this.#init = init
   }
 
-  /** Queues the chunk's write; resolves once the queue has room (and after a due flush). */
+  /**
+   * Queues the chunk's write: chunks that follow one another are gathered and written in one
+   * call. Resolves once the queue has room.
+   */
   async take(index: number, plaintext: Uint8Array, offset: number): Promise<void> {
     if (this.#failed != null) throw this.#failed
     if (index === this.#hashedUpTo) {
       this.#hash.update(plaintext)
       this.#hashedUpTo++
     }
-    const write = this.#partial.write(plaintext, 0, plaintext.length, offset).then(
-      () => {
-        this.#bitmap.set(index)
-        this.#unsynced++
-      },
-      (err: Error) => {
-        this.#failed ??= err
-      },
-    )
-    this.#pending.push(write)
-    if (this.#pending.length >= (this.#init.maxPendingWrites ?? 8)) await this.#pending.shift()
+    const run = this.#run
+    if (run != null && run.first + run.chunks.length === index && run.chunks.length < RUN_CHUNKS) {
+      run.chunks.push(plaintext)
+    } else {
+      this.#writeRun()
+      this.#run = { first: index, offset, chunks: [plaintext] }
+    }
+    if (this.#run!.chunks.length === RUN_CHUNKS) this.#writeRun()
+    if (this.#pending.length >= (this.#init.maxPendingWrites ?? 4)) await this.#pending.shift()
     // Synced in the background: receiving goes on while the disk catches up.
     if (this.#unsynced >= this.#init.flushEvery && this.#syncing == null) {
       this.#syncing = this.#sync()
@@ -71,7 +77,25 @@ export class ChunkSink {
     await this.#sync()
   }
 
+  /** Starts writing the gathered run, if any. */
+  #writeRun(): void {
+    const run = this.#run
+    if (run == null) return
+    this.#run = undefined
+    const write = this.#partial.writev(run.chunks, run.offset).then(
+      () => {
+        for (let i = 0; i < run.chunks.length; i++) this.#bitmap.set(run.first + i)
+        this.#unsynced += run.chunks.length
+      },
+      (err: Error) => {
+        this.#failed ??= err
+      },
+    )
+    this.#pending.push(write)
+  }
+
   async #sync(): Promise<void> {
+    this.#writeRun()
     await Promise.all(this.#pending.splice(0))
     if (this.#failed != null) throw this.#failed
     if (this.#unsynced === 0) return
