@@ -1,3 +1,4 @@
+import type { Codec, DecodeOptions } from 'protons-runtime'
 import {
   decodeMessage,
   encodeMessage,
@@ -6,9 +7,8 @@ import {
   message,
   streamMessage,
 } from 'protons-runtime'
-import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
-import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 
 export interface DmFrame {
   envelope?: DmEnvelope
