@@ -489,7 +489,10 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     }
   }
 
-  /** Shows a claimed name once the directory confirms it belongs to the peer's key. */
+  /**
+   * Shows a claimed name once the directory confirms it belongs to the peer's key. Runs in
+   * the background: never rejects.
+   */
   async #verifyClaim(peerHex: string, claim: string): Promise<void> {
     const directory = this.#components.directory
     if (directory == null) return
@@ -524,6 +527,8 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
           ...pick(record),
         })
       }
+    }).catch((err: Error) => {
+      this.#components.log.error('could not store the name of %s: %s', peerHex, err.message)
     })
   }
 
