@@ -363,11 +363,19 @@ class RequestPipeline {
   ): Promise<DirectoryResponse> {
     if (this.closed) throw new DirectoryRequestError('the directory stream is closed')
     const waiting = Promise.withResolvers<DirectoryResponse>()
+    // fail() rejects every pending answer, also this one when send() threw and nobody awaits it.
+    waiting.promise.catch(() => {})
     this.pending.push(waiting)
     const giveUp = () => this.fail(signal.reason as Error)
     signal.addEventListener('abort', giveUp, { once: true })
     try {
-      await this.channel.send(request, signal)
+      try {
+        await this.channel.send(request, signal)
+      } catch (err) {
+        // A half-sent request leaves the stream's request/answer order unknown: end it.
+        this.fail(err as Error)
+        throw err
+      }
       return throwFailure(await waiting.promise)
     } finally {
       signal.removeEventListener('abort', giveUp)
