@@ -1,12 +1,17 @@
 /** What the room service holds in memory for one room. */
 import type { ReceivedSenderKey, RoomLog, SenderKeyChain } from '../../protocol/rooms/index.ts'
-import type { RoomMeta } from './room-store.ts'
+import type { Reservation, RoomMeta } from './room-store.ts'
 
 export interface RoomRuntime {
   log: RoomLog
   meta: RoomMeta
   topic: string
   chain?: SenderKeyChain
+  /** Our chain is on disk as used up to here: a send below it needs no write first. */
+  chainReservedUntil: number
+  reservation: Reservation
+  /** After an unclean stop: our seqs up to reservation.seqReservedUntil may be taken. */
+  recovering: boolean
   /** author hex -> key id hex -> chain. */
   received: Map<string, Map<string, ReceivedSenderKey>>
   texts: Map<string, string>

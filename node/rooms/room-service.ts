@@ -116,6 +116,13 @@ export interface RoomServiceInit {
 /** Pages fetched in one sync before giving up on a peer that keeps answering. */
 const MAX_SYNC_PAGES = 200
 
+/**
+ * Chain positions and seqs reserved on disk at a time. A send below the reservation needs no
+ * write before its ciphertext leaves; after a crash the node resumes past the reservation,
+ * so no message key and no seq is ever used twice.
+ */
+const RESERVATION = 64
+
 interface ScoreAccess {
   score?: { params: { topics: Record<string, unknown> } }
 }
@@ -181,6 +188,11 @@ export class RoomService {
     this.pubsub.addEventListener('message', this.onGossip)
     this.host.addEventListener('peer:connect', this.onPeerConnect)
     for (const room of this.rooms.values()) {
+      // Until stop() says otherwise, a restart must assume our last writes may be missing.
+      if (room.reservation.cleanStop) {
+        room.reservation = { ...room.reservation, cleanStop: false }
+        await this.persistOwn(room, [RoomStore.reservation(room.log.roomIdHex, room.reservation)])
+      }
       if (room.meta.joined) {
         this.subscribe(room)
         void this.dialMembers(room)
@@ -202,6 +214,13 @@ export class RoomService {
     await this.transport.stop()
     for (const room of this.rooms.values()) this.saveChains(room)
     await Promise.all([...this.rooms.values()].flatMap((room) => [room.writes, room.ownWrites]))
+    for (const room of this.rooms.values()) {
+      room.reservation = { ...room.reservation, cleanStop: true }
+      const write = RoomStore.reservation(room.log.roomIdHex, room.reservation)
+      await this.persistOwn(room, [write]).catch(() => {
+        // Logged; the next start then recovers as after a crash, which is safe.
+      })
+    }
   }
 
   // ---- the public operations ------------------------------------------------------------
@@ -359,18 +378,70 @@ export class RoomService {
   async send(roomIdHex: string, text: string): Promise<RoomMessageView> {
     const room = this.requireMember(roomIdHex)
     if (room.chain == null) this.rekey(room)
+    await this.reserve(room, true)
+    // From here to the publish nothing waits: the reservation covers this key and seq.
     const event = buildMessage(this.identity, room.log, room.chain!, text)
     this.accept(room, event)
     room.texts.set(event.idHex, text)
-    // The chain is on disk before its ciphertext leaves: a restart never reuses a key.
-    await this.persistOwn(room, [
-      RoomStore.chain(roomIdHex, serializeSenderKey(room.chain!.state())),
+    const written = this.persistOwn(room, [
       RoomStore.event(roomIdHex, event.idHex, event.bytes),
       RoomStore.text(roomIdHex, event.idHex, text),
     ])
     this.showNew(room, [event.idHex])
     await this.publish(room, event)
+    await written
     return this.views.message(room, event)
+  }
+
+  /**
+   * Makes sure the next seq (and, for a message, the next chain position) are reserved on
+   * disk, writing a new reservation only when the current one is used up. After an unclean
+   * stop, first asks members for our own latest events, so that no seq is used twice.
+   */
+  private async reserve(room: RoomRuntime, forMessage: boolean): Promise<void> {
+    if (room.recovering) await this.recoverSeqs(room)
+    for (;;) {
+      const nextSeq = room.log.nextEventFields(this.selfHex).seq
+      const chain = room.chain
+      const chainShort = forMessage && chain != null && chain.index >= room.chainReservedUntil
+      const seqShort = nextSeq > room.reservation.seqReservedUntil
+      if (!chainShort && !seqShort) return
+      const writes: RoomWrite[] = []
+      if (chainShort) {
+        const reservedUntil = chain.index + RESERVATION
+        writes.push(
+          RoomStore.chain(room.log.roomIdHex, {
+            ...serializeSenderKey(chain.state()),
+            reservedUntil,
+          }),
+        )
+        await this.persistOwn(room, writes.splice(0))
+        room.chainReservedUntil = Math.max(room.chainReservedUntil, reservedUntil)
+      }
+      if (seqShort) {
+        room.reservation = {
+          seqReservedUntil: Math.max(room.reservation.seqReservedUntil, nextSeq - 1 + RESERVATION),
+          cleanStop: false,
+        }
+        await this.persistOwn(room, [RoomStore.reservation(room.log.roomIdHex, room.reservation)])
+      }
+    }
+  }
+
+  /** After an unclean stop: learn from members which of our seqs are taken, else skip them all. */
+  private async recoverSeqs(room: RoomRuntime): Promise<void> {
+    room.recovering = false
+    const members = room.log.membership().members
+    const peers = this.host
+      .getConnections()
+      .map((connection) => connection.remotePeer)
+      .filter(
+        (peer) => peer.publicKey?.type === 'Ed25519' && members.has(toHex(peer.publicKey.raw)),
+      )
+    for (const peer of peers.slice(0, 3)) await this.syncWith(room, peer, { force: true })
+    // What no member we reached holds may still be out there: never reuse those seqs. The gap
+    // this may leave costs later syncs a little; a reused seq would lose the message.
+    room.log.setSeqFloor(this.selfHex, room.reservation.seqReservedUntil)
   }
 
   history(
@@ -595,6 +666,7 @@ export class RoomService {
     room: RoomRuntime,
     op: Parameters<typeof buildOp>[2],
   ): Promise<SignedRoomEvent> {
+    await this.reserve(room, false)
     const before = room.log.membership()
     const event = buildOp(this.identity, room.log, op)
     const result = this.accept(room, event)
@@ -741,6 +813,9 @@ export class RoomService {
   /** A fresh sending chain, handed to every other member. */
   private rekey(room: RoomRuntime): void {
     room.chain = SenderKeyChain.generate()
+    // A fresh chain lost in a crash is never used again (its key is random): no reservation
+    // needs to be waited for here; the first send reserves.
+    room.chainReservedUntil = 0
     this.persistOwn(room, [
       RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
     ]).catch(() => {
@@ -1022,6 +1097,9 @@ export class RoomService {
       texts: new Map(),
       locked: new Map(),
       dirtyKeys: new Set(),
+      chainReservedUntil: 0,
+      reservation: { seqReservedUntil: 0, cleanStop: false },
+      recovering: false,
       shown: new Set(),
       outgoing: new Map(),
       subscribed: false,
@@ -1043,7 +1121,11 @@ export class RoomService {
       return
     }
     const room = this.addRuntime(new RoomLog(genesis), stored.meta)
-    if (stored.chain != null) room.chain = new SenderKeyChain(deserializeSenderKey(stored.chain))
+    if (stored.chain != null) {
+      room.chain = new SenderKeyChain(deserializeSenderKey(stored.chain))
+      // Positions up to the reservation may have been used before a crash: skip them.
+      room.chain.skipTo(stored.chain.reservedUntil ?? 0)
+    }
     for (const [id, text] of stored.texts) room.texts.set(id, text)
     for (const { author, key } of stored.receivedKeys) {
       const keys = room.received.get(author) ?? new Map<string, ReceivedSenderKey>()
@@ -1057,6 +1139,10 @@ export class RoomService {
       room.outgoing.set(member, pending)
     }
     for (const event of events) room.log.ingest(event)
+    if (stored.reservation != null) room.reservation = stored.reservation
+    room.recovering =
+      !room.reservation.cleanStop &&
+      room.reservation.seqReservedUntil > room.log.lastSeqOf(this.selfHex)
     const writes: RoomWrite[] = []
     for (const event of room.log.ordered()) {
       if (event.event.message != null) this.decrypt(room, event, writes)

@@ -1,6 +1,6 @@
 /**
  * Rooms on disk, in the node's `rooms` sublevel. Keys: `<room>!meta`, `<room>!chain` (our
- * sending chain), `<room>!e!<event id>` (signed events), `<room>!t!<event id>` (decrypted
+ * sending chain), `<room>!reservation` (seqs reserved, clean stop), `<room>!e!<event id>` (signed events), `<room>!t!<event id>` (decrypted
  * text), `<room>!rk!<author>!<key id>` (sender keys received), `<room>!out!<member>!<key id>`
  * (sealed bundles not yet acknowledged). Room, author and key ids are hex, so `!` never
  * appears inside a part.
@@ -18,9 +18,23 @@ export interface RoomMeta {
   readLamport: number
 }
 
+/** Written only in order with our own events (never from a stale copy of the meta). */
+export interface Reservation {
+  /** Our events may have used seqs up to this one (see RoomService's reservations). */
+  seqReservedUntil: number
+  /** False while the node runs; true once it stopped cleanly with every write done. */
+  cleanStop: boolean
+}
+
+/** Our sending chain as written: its state at `index`, and how far it may have been used. */
+export interface StoredChain extends SerializedSenderKey {
+  reservedUntil?: number
+}
+
 export interface StoredRoom {
   meta: RoomMeta
-  chain?: SerializedSenderKey
+  chain?: StoredChain
+  reservation?: Reservation
   events: Uint8Array[]
   texts: Map<string, string>
   receivedKeys: Array<{ author: string; key: SerializedReceivedKey }>
@@ -66,6 +80,9 @@ export class RoomStore {
         case 'chain':
           room.chain = json(value)
           break
+        case 'reservation':
+          room.reservation = json(value)
+          break
         case 'e':
           room.events.push(value)
           break
@@ -91,8 +108,12 @@ export class RoomStore {
     return { type: 'put', key: `${meta.roomId}!meta`, value: toJson(meta) }
   }
 
-  static chain(roomId: string, chain: SerializedSenderKey): RoomWrite {
+  static chain(roomId: string, chain: StoredChain): RoomWrite {
     return { type: 'put', key: `${roomId}!chain`, value: toJson(chain) }
+  }
+
+  static reservation(roomId: string, reservation: Reservation): RoomWrite {
+    return { type: 'put', key: `${roomId}!reservation`, value: toJson(reservation) }
   }
 
   static event(roomId: string, id: string, bytes: Uint8Array): RoomWrite {

@@ -87,6 +87,7 @@ export class RoomLog {
   private readonly order: SignedRoomEvent[] = []
   private readonly byAuthor = new Map<string, Map<number, SignedRoomEvent>>()
   private readonly maxSeq = new Map<string, number>()
+  private readonly seqFloors = new Map<string, number>()
   private readonly referenced = new Set<string>()
   private readonly tips = new Set<string>()
   private readonly readyIds = new Set<string>()
@@ -256,6 +257,14 @@ export class RoomLog {
     return false
   }
 
+  /**
+   * Our next event takes a seq above `seq`, even if we hold fewer events: after a crash, our
+   * events published but not written may be out there.
+   */
+  setSeqFloor(authorHex: string, seq: number): void {
+    this.seqFloors.set(authorHex, seq)
+  }
+
   /** seq, lamport and deps for the next event by `authorHex`. */
   nextEventFields(authorHex: string): NextEventFields {
     // The latest op is always linked, so whoever checks this event knows the membership
@@ -267,7 +276,8 @@ export class RoomLog {
       .sort(compareEvents)
       .slice(-(MAX_ROOM_EVENT_DEPS - 1))
     const deps = [...tips, latestOp].sort(compareEvents).map((event) => event.id)
-    return { seq: this.lastSeqOf(authorHex) + 1, lamport: this.maxLamport + 1, deps }
+    const seq = Math.max(this.lastSeqOf(authorHex), this.seqFloors.get(authorHex) ?? 0) + 1
+    return { seq, lamport: this.maxLamport + 1, deps }
   }
 
   private store(event: SignedRoomEvent): string[] {

@@ -92,6 +92,17 @@ export class SenderKeyChain {
     return { keyId: this.keyId, index: this.nextIndex, chainKey: this.chainKey }
   }
 
+  /**
+   * Moves the chain on to `index` without using the keys in between: after a restart, past
+   * every position that may have been used before it.
+   */
+  skipTo(index: number): void {
+    while (this.nextIndex < index) {
+      this.chainKey = nextChainKey(this.chainKey)
+      this.nextIndex++
+    }
+  }
+
   /** Encrypts under the next message key and advances; `ad` is authenticated, not encrypted. */
   encrypt(plaintext: Uint8Array, ad: Uint8Array): SenderKeyCiphertext {
     const index = this.nextIndex

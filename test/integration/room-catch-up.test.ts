@@ -42,4 +42,37 @@ describe('room catch-up', () => {
     expect(back.rooms.listRooms()[0].unread).toBe(31)
     expect(back.rooms.markRead(roomId).unread).toBe(0)
   })
+
+  it('after a crash a member never reuses a message key or a seq', async () => {
+    const owner = await network.start()
+    const { roomId, invite } = await owner.rooms.create('crash')
+    const alice = await network.start()
+    await alice.rooms.join(invite)
+    await waitUntil([owner, alice], () => keysSettled([owner, alice], roomId, 2), 'keys settled')
+    for (let i = 0; i < 3; i++) await owner.rooms.send(roomId, `before ${i}`)
+    await waitUntil([owner, alice], () => historyIds(alice, roomId).length === 3, 'three messages')
+    const before = alice.rooms.heldEvents(roomId).filter((e) => e.authorHex === owner.keyHex)
+    const lastSeq = Math.max(...before.map((e) => e.event.seq))
+
+    const { identity, dataDir } = owner
+    await network.crash(owner)
+    const back = await network.start({ identity, dataDir })
+    await waitUntil(
+      [back, alice],
+      () => back.host.getConnections(alice.host.peerId).length > 0,
+      'reconnected',
+    )
+    const sent = await back.rooms.send(roomId, 'after the crash')
+    await waitUntil([back, alice], () => historyIds(alice, roomId).includes(sent.id), 'delivered')
+    const event = alice.rooms.heldEvents(roomId).find((e) => e.idHex === sent.id)!
+    // Positions and seqs that may have been used before the crash are skipped, not reused.
+    expect(event.event.message!.index).toBeGreaterThanOrEqual(64)
+    expect(event.event.seq).toBeGreaterThan(lastSeq)
+    expect(alice.rooms.history(roomId).messages.map((m) => m.text)).toEqual([
+      'before 0',
+      'before 1',
+      'before 2',
+      'after the crash',
+    ])
+  })
 })

@@ -39,6 +39,8 @@ export const TEST_ROOM_INIT: RoomServiceInit = {
 export class RoomNetwork {
   readonly peers: RoomPeer[] = []
   private readonly dirs: Array<{ remove(): Promise<void> }> = []
+  /** Crashed peers' services, stopped for good at the end (their timers still run). */
+  private readonly crashed: RoomPeer[] = []
 
   async start(
     options: { identity?: Identity; dataDir?: string; init?: RoomServiceInit } = {},
@@ -116,8 +118,20 @@ export class RoomNetwork {
     }
   }
 
+  /**
+   * Stops a peer the way a crash would: the host and the database close under the room
+   * service, which never gets to write its clean-stop mark.
+   */
+  async crash(peer: RoomPeer): Promise<void> {
+    this.peers.splice(this.peers.indexOf(peer), 1)
+    this.crashed.push(peer)
+    await peer.host.stop()
+    await peer.storage.close()
+  }
+
   async stopAll(): Promise<void> {
     for (const peer of [...this.peers].reverse()) await peer.stop()
+    for (const peer of this.crashed.splice(0)) await peer.rooms.stop().catch(() => {})
     for (const dir of this.dirs.splice(0)) await dir.remove()
   }
 }
