@@ -1,4 +1,3 @@
-import type { Codec, DecodeOptions } from 'protons-runtime'
 import {
   decodeMessage,
   encodeMessage,
@@ -7,8 +6,9 @@ import {
   message,
   streamMessage,
 } from 'protons-runtime'
-import type { Uint8ArrayList } from 'uint8arraylist'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 export enum RoomOpKind {
   CREATE = 'CREATE',

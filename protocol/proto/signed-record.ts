@@ -1,7 +1,7 @@
-import type { Codec, DecodeOptions } from 'protons-runtime'
 import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
-import type { Uint8ArrayList } from 'uint8arraylist'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface SignedRecord {
   payload: Uint8Array<ArrayBuffer>
