@@ -60,6 +60,7 @@ export class SessionGuard extends TypedEventEmitter<SessionGuardEvents> {
   private readonly init: SessionGuardInit
   private readonly clock: () => number
   private readonly channels = new Map<string, Channel>()
+  private readonly accepted = new Map<string, bigint>()
   private readonly reopenDelays = new Map<string, number>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private counter = 0n
@@ -77,6 +78,11 @@ export class SessionGuard extends TypedEventEmitter<SessionGuardEvents> {
 
   get currentCounter(): bigint {
     return this.counter
+  }
+
+  /** Relays that accepted this session as the newest, with the counter they accepted. */
+  get acceptedBy(): ReadonlyMap<string, bigint> {
+    return this.accepted
   }
 
   async start(): Promise<void> {
@@ -160,6 +166,7 @@ export class SessionGuard extends TypedEventEmitter<SessionGuardEvents> {
         }
         if (response.accepted === true) {
           this.reopenDelays.delete(peer)
+          this.accepted.set(peer, this.counter)
           this.safeDispatchEvent('session:announced', {
             detail: { relayPeerId: peer, counter: this.counter },
           })

@@ -44,7 +44,10 @@ async function startDevice(identity: Identity, relays: string[]): Promise<Tokeni
   return node
 }
 
-function announced(node: TokenimNode): Promise<{ relayPeerId: string; counter: bigint }> {
+/** The first relay acceptance, also when it came before the caller started to listen. */
+async function announced(node: TokenimNode): Promise<{ relayPeerId: string; counter: bigint }> {
+  const [first] = node.directory.session.acceptedBy
+  if (first != null) return { relayPeerId: first[0], counter: first[1] }
   return waitForEvent(node.directory.session, 'session:announced', { timeoutMs: 20_000 })
 }
 
