@@ -14,7 +14,17 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Message } from '@libp2p/gossipsub'
+import { ed25519Sign, ed25519Verify, generateEd25519KeyPair } from '../protocol/crypto/index.ts'
 import type { RoomMessageView } from '../protocol/local-api.ts'
+import {
+  buildMessage,
+  createRoom,
+  decryptMessage,
+  openRoomEvent,
+  ReceivedSenderKey,
+  RoomLog,
+  SenderKeyChain,
+} from '../protocol/rooms/index.ts'
 import {
   keysSettled,
   meshFormed,
@@ -22,7 +32,7 @@ import {
   type RoomPeer,
   waitUntil,
 } from '../test/integration/room-network.ts'
-import type { Benchmark } from './measure.ts'
+import { type Benchmark, type BenchmarkFigure, compareRates } from './measure.ts'
 
 const MEMBERS = Number(process.env.ROOM_BENCH_MEMBERS ?? 30)
 const ROUNDS = Number(process.env.ROOM_BENCH_ROUNDS ?? 30)
@@ -91,6 +101,30 @@ async function setUp(network: RoomNetwork): Promise<{ peers: RoomPeer[]; roomId:
     60_000,
   )
   return { peers, roomId }
+}
+
+/**
+ * What a member does with each room message it receives (open and verify the signed event,
+ * decrypt it) beside the one Ed25519 verification gossipsub itself does per message. In the
+ * fan-out figures every receiver runs in this one process, one after another.
+ */
+function receiveCost(): BenchmarkFigure {
+  const author = generateEd25519KeyPair()
+  const log = new RoomLog(createRoom(author, 'cost', false).genesis)
+  const chain = SenderKeyChain.generate()
+  const start = chain.state()
+  const event = buildMessage(author, log, chain, TEXT)
+  const signature = ed25519Sign(author.privateKey, event.bytes)
+  const rates = compareRates(
+    () => decryptMessage(openRoomEvent(event.bytes), new ReceivedSenderKey(start)),
+    () => ed25519Verify(author.publicKey, event.bytes, signature),
+  )
+  return {
+    name: 'receive one room message: open, verify, decrypt',
+    value: rates.subject,
+    unit: 'ops/s',
+    baseline: { name: 'one Ed25519 verify (gossipsub signature check)', value: rates.baseline },
+  }
 }
 
 const benchmark: Benchmark = {
@@ -166,6 +200,7 @@ const benchmark: Benchmark = {
           unit: 'ms',
           baseline: { name: 'raw gossipsub p99', value: percentile(raw.latencies, 99) },
         },
+        receiveCost(),
         {
           name: 'room send() p50: encrypt, sign, publish, then the write to disk',
           value: percentile(sendMs, 50),
