@@ -35,6 +35,8 @@ import {
   AEAD_NONCE_LENGTH,
   aeadDecrypt,
   aeadEncrypt,
+  aeadOpen,
+  aeadSeal,
   ED25519_PUBLIC_KEY_LENGTH,
   type Ed25519KeyPair,
   ed25519KeyPairFromSeed,
@@ -42,7 +44,6 @@ import {
   ed25519PublicKeyToX25519,
   generateX25519KeyPair,
   hkdfSha256,
-  randomBytes,
   X25519_KEY_LENGTH,
   x25519,
 } from './crypto/index.ts'
@@ -215,8 +216,7 @@ export function inboxSlot(recipientPublicKey: Uint8Array, epoch: number, index: 
 /** Encrypts an envelope for a pairwise slot: random nonce || AES-256-GCM, bound to the slot key. */
 export function sealSlotPayload(slot: PairwiseSlot, envelope: Uint8Array): Uint8Array {
   checkEnvelopeSize(envelope)
-  const nonce = randomBytes(AEAD_NONCE_LENGTH)
-  return concat(nonce, aeadEncrypt(slot.encryptionKey, nonce, envelope, slot.keyPair.publicKey))
+  return aeadSeal(slot.encryptionKey, envelope, slot.keyPair.publicKey)
 }
 
 /** Throws DecryptionError when the payload was not sealed for this slot. */
@@ -224,12 +224,7 @@ export function openSlotPayload(slot: PairwiseSlot, payload: Uint8Array): Uint8A
   if (payload.length < AEAD_NONCE_LENGTH) {
     throw new MalformedMessageError('mailbox payload is shorter than its nonce')
   }
-  return aeadDecrypt(
-    slot.encryptionKey,
-    payload.subarray(0, AEAD_NONCE_LENGTH),
-    payload.subarray(AEAD_NONCE_LENGTH),
-    slot.keyPair.publicKey,
-  )
+  return aeadOpen(slot.encryptionKey, payload, slot.keyPair.publicKey)
 }
 
 /**

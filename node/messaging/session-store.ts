@@ -5,15 +5,9 @@
  * seed, so the database alone does not give away session secrets. Writes go out as batch
  * operations, committed by the caller together with the message they belong to.
  */
-import {
-  AEAD_NONCE_LENGTH,
-  aeadDecrypt,
-  aeadEncrypt,
-  hkdfSha256,
-  randomBytes,
-} from '../../protocol/crypto/index.ts'
 import { MalformedMessageError } from '../../protocol/errors.ts'
 import { SessionRatchet } from '../../protocol/session/index.ts'
+import { AtRestSealer } from '../at-rest-sealer.ts'
 import type { Identity } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import type { BatchOp } from './durable-writer.ts'
@@ -26,11 +20,11 @@ const BASE_KEY_PREFIX = 'b/'
 
 export class SessionStore {
   readonly #db: AppLevel
-  readonly #sealKey: Uint8Array
+  readonly #sealer: AtRestSealer
 
   constructor(db: AppLevel, identity: Identity) {
     this.#db = db
-    this.#sealKey = hkdfSha256(identity.privateKey, new Uint8Array(0), SEAL_INFO, 32)
+    this.#sealer = new AtRestSealer(identity, SEAL_INFO)
   }
 
   /** The peer's sessions as last committed (empty when none). */
@@ -38,13 +32,13 @@ export class SessionStore {
     const key = SESSION_PREFIX + peerHex
     const sealed = await this.#db.get(key)
     if (sealed == null) return new PeerSessions()
-    return decodeRecord(this.#open(key, sealed))
+    return decodeRecord(this.#sealer.open(key, sealed))
   }
 
   /** The operation that persists `sessions` for the peer. */
   saveOp(peerHex: string, sessions: PeerSessions): BatchOp {
     const key = SESSION_PREFIX + peerHex
-    return { type: 'put', key, value: this.#seal(key, encodeRecord(sessions)) }
+    return { type: 'put', key, value: this.#sealer.seal(key, encodeRecord(sessions)) }
   }
 
   async isBaseKeyAccepted(peerHex: string, baseKey: Uint8Array): Promise<boolean> {
@@ -63,27 +57,7 @@ export class SessionStore {
     }
     return peers
   }
-
-  #seal(key: string, plaintext: Uint8Array): Uint8Array {
-    const nonce = randomBytes(AEAD_NONCE_LENGTH)
-    const ciphertext = aeadEncrypt(this.#sealKey, nonce, plaintext, utf8.encode(key))
-    const out = new Uint8Array(nonce.length + ciphertext.length)
-    out.set(nonce, 0)
-    out.set(ciphertext, nonce.length)
-    return out
-  }
-
-  #open(key: string, sealed: Uint8Array): Uint8Array {
-    return aeadDecrypt(
-      this.#sealKey,
-      sealed.subarray(0, AEAD_NONCE_LENGTH),
-      sealed.subarray(AEAD_NONCE_LENGTH),
-      utf8.encode(key),
-    )
-  }
 }
-
-const utf8 = new TextEncoder()
 
 function baseKeyKey(peerHex: string, baseKey: Uint8Array): string {
   return `${BASE_KEY_PREFIX}${peerHex}/${Buffer.from(baseKey).toString('hex')}`

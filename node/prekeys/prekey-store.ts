@@ -10,14 +10,8 @@
  * database alone, or a backup of the 0700 data dir without the password, reveals no prekey.
  * The storage key is the associated data, so a sealed value moved under another id fails.
  */
-import {
-  AEAD_NONCE_LENGTH,
-  aeadDecrypt,
-  aeadEncrypt,
-  hkdfSha256,
-  randomBytes,
-} from '../../protocol/crypto/index.ts'
 import type { OneTimePrekey, SignedPrekey } from '../../protocol/session/index.ts'
+import { AtRestSealer } from '../at-rest-sealer.ts'
 import type { Identity } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 
@@ -42,11 +36,11 @@ const decoder = new TextDecoder()
 
 export class PrekeyStore {
   readonly #db: AppLevel
-  readonly #sealKey: Uint8Array
+  readonly #sealer: AtRestSealer
 
   constructor(db: AppLevel, identity: Identity) {
     this.#db = db
-    this.#sealKey = hkdfSha256(identity.privateKey, new Uint8Array(0), SEAL_INFO, 32)
+    this.#sealer = new AtRestSealer(identity, SEAL_INFO)
   }
 
   async meta(): Promise<PrekeyMeta> {
@@ -63,13 +57,13 @@ export class PrekeyStore {
   async signedPrekey(id: number): Promise<StoredSignedPrekey | undefined> {
     const key = signedKey(id)
     const value = await this.#db.get(key)
-    return value == null ? undefined : fromJson(this.#open(key, value))
+    return value == null ? undefined : fromJson(this.#sealer.open(key, value))
   }
 
   async signedPrekeys(): Promise<StoredSignedPrekey[]> {
     const out: StoredSignedPrekey[] = []
     for await (const [key, value] of this.#db.iterator({ gt: 'spk/', lt: 'spk0' })) {
-      out.push(fromJson(this.#open(key, value)))
+      out.push(fromJson(this.#sealer.open(key, value)))
     }
     return out
   }
@@ -77,7 +71,7 @@ export class PrekeyStore {
   async putSignedPrekey(stored: StoredSignedPrekey, meta?: PrekeyMeta): Promise<void> {
     const key = signedKey(stored.prekey.id)
     const operations: BatchOperation[] = [
-      { type: 'put', key, value: this.#seal(key, toJson(stored)) },
+      { type: 'put', key, value: this.#sealer.seal(key, toJson(stored)) },
     ]
     if (meta != null) {
       operations.push({ type: 'put', key: 'meta', value: encoder.encode(JSON.stringify(meta)) })
@@ -92,13 +86,13 @@ export class PrekeyStore {
   async oneTimePrekey(id: number): Promise<OneTimePrekey | undefined> {
     const key = oneTimeKey(id)
     const value = await this.#db.get(key)
-    return value == null ? undefined : fromJson(this.#open(key, value))
+    return value == null ? undefined : fromJson(this.#sealer.open(key, value))
   }
 
   async oneTimePrekeys(): Promise<OneTimePrekey[]> {
     const out: OneTimePrekey[] = []
     for await (const [key, value] of this.#db.iterator({ gt: 'otk/', lt: 'otk0' })) {
-      out.push(fromJson(this.#open(key, value)))
+      out.push(fromJson(this.#sealer.open(key, value)))
     }
     return out
   }
@@ -107,7 +101,7 @@ export class PrekeyStore {
     await this.#db.batch([
       ...prekeys.map((prekey) => {
         const key = oneTimeKey(prekey.id)
-        return { type: 'put' as const, key, value: this.#seal(key, toJson(prekey)) }
+        return { type: 'put' as const, key, value: this.#sealer.seal(key, toJson(prekey)) }
       }),
       { type: 'put', key: 'meta', value: encoder.encode(JSON.stringify(meta)) },
     ])
@@ -115,24 +109,6 @@ export class PrekeyStore {
 
   async deleteOneTimePrekey(id: number): Promise<void> {
     await this.#db.del(oneTimeKey(id))
-  }
-
-  #seal(key: string, plaintext: Uint8Array): Uint8Array {
-    const nonce = randomBytes(AEAD_NONCE_LENGTH)
-    const sealed = aeadEncrypt(this.#sealKey, nonce, plaintext, encoder.encode(key))
-    const out = new Uint8Array(nonce.length + sealed.length)
-    out.set(nonce, 0)
-    out.set(sealed, nonce.length)
-    return out
-  }
-
-  #open(key: string, value: Uint8Array): Uint8Array {
-    return aeadDecrypt(
-      this.#sealKey,
-      value.subarray(0, AEAD_NONCE_LENGTH),
-      value.subarray(AEAD_NONCE_LENGTH),
-      encoder.encode(key),
-    )
   }
 }
 

@@ -2,7 +2,7 @@
  * AES-256-GCM through node:crypto. The 16-byte tag is appended to the ciphertext.
  * Callers own nonce uniqueness: use a random nonce or one derived from a single-use key.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto'
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { DecryptionError } from '../errors.ts'
 import { checkLength } from './ed25519.ts'
 
@@ -54,4 +54,38 @@ export function aeadDecrypt(
   } catch {
     throw new DecryptionError('authentication failed: wrong key or altered data')
   }
+}
+
+/**
+ * AES-256-GCM under a fresh random nonce, returned as nonce || ciphertext || tag: for a key
+ * that seals many values, where tracking nonces would be a burden.
+ */
+export function aeadSeal(
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  associatedData: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  const nonce = new Uint8Array(randomBytes(AEAD_NONCE_LENGTH))
+  const ciphertext = aeadEncrypt(key, nonce, plaintext, associatedData)
+  const sealed = new Uint8Array(AEAD_NONCE_LENGTH + ciphertext.length)
+  sealed.set(nonce, 0)
+  sealed.set(ciphertext, AEAD_NONCE_LENGTH)
+  return sealed
+}
+
+/** Opens what aeadSeal produced; throws DecryptionError when anything was altered or cut. */
+export function aeadOpen(
+  key: Uint8Array,
+  sealed: Uint8Array,
+  associatedData: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  if (sealed.length < AEAD_NONCE_LENGTH + AEAD_TAG_LENGTH) {
+    throw new DecryptionError('sealed value is shorter than its nonce and tag')
+  }
+  return aeadDecrypt(
+    key,
+    sealed.subarray(0, AEAD_NONCE_LENGTH),
+    sealed.subarray(AEAD_NONCE_LENGTH),
+    associatedData,
+  )
 }
