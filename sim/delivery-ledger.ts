@@ -64,8 +64,12 @@ export function summarize(values: number[]): LatencySummary {
 export class DeliveryLedger extends EventTarget {
   readonly direct = new Map<string, DirectRecord>()
   readonly room = new Map<string, RoomRecord>()
-  /** Receipts of ids the simulation never sent (should stay empty). */
-  unknownReceipts = 0
+  /**
+   * Receipts of ids not (yet) recorded as sent: on the memory transport a message can reach
+   * its recipients before the sender's `send()` returns its id. Replayed when the send is
+   * recorded; what is left at the end was never sent by the simulation.
+   */
+  private readonly early = new Map<string, Array<{ by: number; at: number }>>()
   private readonly sentPerPair = new Map<string, number>()
   /** `${from}>${to}` -> highest order the recipient has seen. */
   private readonly seenPerPair = new Map<string, number>()
@@ -78,13 +82,14 @@ export class DeliveryLedger extends EventTarget {
     this.sentPerPair.set(pair, order)
     const record: DirectRecord = { kind: 'direct', id, from, to, order, sentAt, receivedAt: [] }
     this.direct.set(id, record)
+    for (const { by, at } of this.takeEarly(id)) this.recordDirectReceipt(id, by, at)
     return record
   }
 
   recordDirectReceipt(id: string, by: number, at: number): void {
     const record = this.direct.get(id)
     if (record == null || record.to !== by) {
-      this.unknownReceipts++
+      this.keepEarly(id, by, at)
       return
     }
     record.receivedAt.push(at)
@@ -113,19 +118,39 @@ export class DeliveryLedger extends EventTarget {
       expected,
     }
     this.room.set(id, record)
+    for (const { by, at } of this.takeEarly(id)) this.recordRoomReceipt(id, by, at)
     return record
   }
 
   recordRoomReceipt(id: string, by: number, at: number): void {
     const record = this.room.get(id)
     if (record == null) {
-      this.unknownReceipts++
+      this.keepEarly(id, by, at)
       return
     }
     const times = record.receivedAt.get(by) ?? []
     times.push(at)
     record.receivedAt.set(by, times)
     this.dispatchEvent(new CustomEvent('receipt', { detail: id }))
+  }
+
+  /** Receipts of messages the simulation has no record of sending. */
+  get unknownReceipts(): number {
+    let count = 0
+    for (const receipts of this.early.values()) count += receipts.length
+    return count
+  }
+
+  private keepEarly(id: string, by: number, at: number): void {
+    const receipts = this.early.get(id) ?? []
+    receipts.push({ by, at })
+    this.early.set(id, receipts)
+  }
+
+  private takeEarly(id: string): Array<{ by: number; at: number }> {
+    const receipts = this.early.get(id) ?? []
+    this.early.delete(id)
+    return receipts
   }
 
   /** Whether the message reached every recipient it should reach. */
