@@ -17,6 +17,7 @@ import {
   MAX_CLOSED_RECEIVING_CHAINS,
   SessionRatchet,
 } from '../../protocol/session/index.ts'
+import { seededRandom } from '../../sim/random.ts'
 
 export interface RatchetFuzzOptions {
   seed: number
@@ -56,7 +57,7 @@ interface Sent {
 const MAX_IN_FLIGHT = 100
 
 export function runRatchetFuzz({ seed, steps }: RatchetFuzzOptions): RatchetFuzzReport {
-  const random = mulberry32(seed)
+  const random = seededRandom(seed)
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]
   const report: RatchetFuzzReport = {
     seed,
@@ -249,18 +250,6 @@ function ratchetKeyOf(message: EncryptedMessage): string {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i])
-}
-
-/** A small seeded PRNG (mulberry32): drives the schedule only, never key material. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
 }
 
 function parseArgs(argv: string[]): { firstSeed: number; seeds: number; steps: number } {

@@ -28,6 +28,7 @@ import {
   SignedRecord,
   signRecord,
 } from '../../protocol/index.ts'
+import { seededRandom } from '../../sim/random.ts'
 
 /** The name of the error `fn` throws, or undefined when it returns. */
 function thrownName(fn: () => unknown): string | undefined {
@@ -46,18 +47,6 @@ function thrownMessage(fn: () => unknown): string {
     return (err as Error).message
   }
   throw new Error('expected a throw')
-}
-
-/** mulberry32: a small seeded PRNG, so a failing sample can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const bytes = (...values: number[]) => Uint8Array.from(values)

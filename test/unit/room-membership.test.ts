@@ -16,17 +16,7 @@ import {
   type SignedRoomEvent,
   toHex,
 } from '../../protocol/rooms/index.ts'
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom } from '../../sim/random.ts'
 
 interface Actor {
   key: Ed25519KeyPair
@@ -63,7 +53,7 @@ function summary(log: RoomLogType) {
 }
 
 function simulate(seed: number) {
-  const random = mulberry32(seed)
+  const random = seededRandom(seed)
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]
   const owner = generateEd25519KeyPair()
   const { genesis } = createRoom(owner, 'converge', false)
