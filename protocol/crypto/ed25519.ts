@@ -3,10 +3,11 @@
  * sign and verify, which sit on every hot path, go through node:crypto, which measured
  * about 10x faster here (see bench/crypto.bench.ts).
  */
-import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
+import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { InvalidKeyError } from '../errors.ts'
+import { importRawPrivateKey } from './raw-private-key.ts'
 
 ed.hashes.sha512 = sha512
 
@@ -34,24 +35,9 @@ export function ed25519KeyPairFromSeed(seed: Uint8Array): Ed25519KeyPair {
   return { privateKey: Uint8Array.from(seed), publicKey: ed.getPublicKey(seed) }
 }
 
-// Keyed by the caller's key array, so a long-lived identity is imported once; a WeakMap
-// holds no private key past the life of the caller's own copy.
-const privateKeyCache = new WeakMap<Uint8Array, { copy: Buffer; key: KeyObject }>()
-
 export function ed25519Sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
   checkLength(privateKey, ED25519_SEED_LENGTH, 'Ed25519 private key')
-  // The copy check honours callers that wipe a key in place to retire it.
-  let cached = privateKeyCache.get(privateKey)
-  if (cached == null || !cached.copy.equals(privateKey)) {
-    const key = createPrivateKey({
-      key: Buffer.concat([PKCS8_PREFIX, privateKey]),
-      format: 'der',
-      type: 'pkcs8',
-    })
-    cached = { copy: Buffer.from(privateKey), key }
-    privateKeyCache.set(privateKey, cached)
-  }
-  return new Uint8Array(sign(null, message, cached.key))
+  return new Uint8Array(sign(null, message, importRawPrivateKey(privateKey, PKCS8_PREFIX)))
 }
 
 const publicKeyCache = new Map<string, KeyObject>()

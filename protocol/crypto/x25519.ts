@@ -1,13 +1,8 @@
 /** X25519 Diffie-Hellman (RFC 7748) through node:crypto. */
-import {
-  createPrivateKey,
-  createPublicKey,
-  diffieHellman,
-  generateKeyPairSync,
-  type KeyObject,
-} from 'node:crypto'
+import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { InvalidKeyError } from '../errors.ts'
 import { checkLength } from './ed25519.ts'
+import { importRawPrivateKey } from './raw-private-key.ts'
 
 export const X25519_KEY_LENGTH = 32
 
@@ -59,20 +54,6 @@ export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Arra
   return new Uint8Array(shared)
 }
 
-// Keyed by the caller's key array: a ratchet or identity key is imported once while it lives.
-const privateKeyCache = new WeakMap<Uint8Array, { copy: Buffer; key: KeyObject }>()
-
 function importPrivateKey(privateKey: Uint8Array): KeyObject {
-  // The copy check honours callers that wipe a key in place to retire it.
-  let cached = privateKeyCache.get(privateKey)
-  if (cached == null || !cached.copy.equals(privateKey)) {
-    const key = createPrivateKey({
-      key: Buffer.concat([PKCS8_PREFIX, privateKey]),
-      format: 'der',
-      type: 'pkcs8',
-    })
-    cached = { copy: Buffer.from(privateKey), key }
-    privateKeyCache.set(privateKey, cached)
-  }
-  return cached.key
+  return importRawPrivateKey(privateKey, PKCS8_PREFIX)
 }
