@@ -59,6 +59,12 @@ describe('createSimulation', () => {
     await sim.waitForDelivery([id], 30_000)
   }, 60_000)
 
+  it('registers a username that other nodes look up', async () => {
+    await sim.register(1, 'sim-alice')
+    const found = await sim.node(2).directory.lookup('sim-alice')
+    expect(found.publicKey).toBe(sim.simNode(1).publicKeyHex)
+  }, 30_000)
+
   it('adds latency on the memory transport', async () => {
     sim.setLatency(150)
     try {
