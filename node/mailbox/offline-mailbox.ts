@@ -34,6 +34,7 @@ import {
   validateMailboxRecord,
 } from '../../protocol/mailbox.ts'
 import type { Identity } from '../identity/index.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { type GetOutcome, getRecords, type PutOutcome, putRecord } from './dht-records.ts'
 import { InboxFullError, MailboxNotStartedError, UnknownSlotError } from './errors.ts'
@@ -206,11 +207,9 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   readonly #secrets = new Map<string, Uint8Array>()
   /** Senders checked this run for a restart from slot 0 (see #collectFrom). */
   readonly #restartProbed = new Set<string>()
-  readonly #inFlight = new Set<Promise<unknown>>()
+  readonly #lifecycle = new ServiceLifecycle(() => new MailboxNotStartedError())
   #queue: PQueue
-  #controller?: AbortController
   #timers: NodeJS.Timeout[] = []
-  #serial: Promise<unknown> = Promise.resolve()
   #lastDeepScanMs?: number
 
   constructor(components: OfflineMailboxComponents, init: OfflineMailboxInit = {}) {
@@ -232,13 +231,12 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   }
 
   get running(): boolean {
-    return this.#controller != null && !this.#controller.signal.aborted
+    return this.#lifecycle.running
   }
 
   /** Starts the background loops; their first rounds run at once. */
   async start(): Promise<void> {
-    if (this.running) return
-    this.#controller = new AbortController()
+    if (!this.#lifecycle.start()) return
     this.#lastDeepScanMs = undefined
     this.#queue = new PQueue({ concurrency: this.#options.concurrency })
     this.#every(this.#options.collectIntervalMs, () => this.#backgroundCollect())
@@ -247,11 +245,9 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
 
   /** Stops the loops and aborts queries under way; what is stored stays for the next start. */
   async stop(): Promise<void> {
-    if (this.#controller == null) return
-    this.#controller.abort(new MailboxNotStartedError())
-    for (const timer of this.#timers.splice(0)) clearTimeout(timer)
-    await Promise.allSettled([...this.#inFlight])
-    this.#controller = undefined
+    await this.#lifecycle.stop(() => {
+      for (const timer of this.#timers.splice(0)) clearTimeout(timer)
+    })
   }
 
   /**
@@ -264,7 +260,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     envelope: Uint8Array,
     options: AbortOptions = {},
   ): Promise<DepositResult> {
-    return this.#track(async () => {
+    return this.#lifecycle.track(async () => {
       checkLength(recipient, ED25519_PUBLIC_KEY_LENGTH, 'recipient public key')
       const recipientHex = hex(recipient)
       const secret = this.#secret(recipient)
@@ -272,7 +268,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
         (await this.#store.getSequence(recipientHex)) == null
           ? await this.#firstFreeSequence(secret, recipient, options)
           : undefined
-      const deposit = await this.#exclusive(async () => {
+      const deposit = await this.#lifecycle.exclusive(async () => {
         const sequence = (await this.#store.getSequence(recipientHex)) ?? probed ?? 0
         const slot = pairwiseSlot(secret, this.#identity.publicKey, recipient, sequence)
         const now = this.#clock()
@@ -315,7 +311,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     envelope: Uint8Array,
     options: AbortOptions = {},
   ): Promise<DepositResult> {
-    return this.#track(async () => {
+    return this.#lifecycle.track(async () => {
       checkLength(recipient, ED25519_PUBLIC_KEY_LENGTH, 'recipient public key')
       const payload = sealInboxEnvelope(this.#identity, recipient, envelope)
       const now = this.#clock()
@@ -357,7 +353,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
    * collections do).
    */
   collect(senders: Uint8Array[], options: CollectOptions = {}): Promise<CollectedEnvelope[]> {
-    return this.#track(async () => {
+    return this.#lifecycle.track(async () => {
       const unique = [...new Map(senders.map((sender) => [hex(sender), sender])).values()]
       await this.watch(unique)
       const now = this.#clock()
@@ -385,13 +381,13 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
    * collection, or already acknowledged.
    */
   acknowledge(slotId: string, options: AbortOptions = {}): Promise<void> {
-    return this.#track(async () => {
+    return this.#lifecycle.track(async () => {
       const collected = await this.#store.getCollected(slotId)
       if (collected == null) throw new UnknownSlotError(slotId, 'collected envelope')
       const now = this.#clock()
       const tombstone = this.#tombstoneFor(collected, now)
       if (collected.kind === 'pairwise') {
-        await this.#exclusive(async () => {
+        await this.#lifecycle.exclusive(async () => {
           const cursor = (await this.#store.getCursor(collected.sender)) ?? { next: 0, acked: [] }
           const value = advanceCursor(
             { ...cursor, acked: [...cursor.acked, collected.sequence!] },
@@ -413,7 +409,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
    * inbox, and stays readable until it expires.
    */
   withdraw(slotId: string, options: AbortOptions = {}): Promise<void> {
-    return this.#track(async () => {
+    return this.#lifecycle.track(async () => {
       const deposit = await this.#store.getOutgoing(slotId)
       if (deposit == null) throw new UnknownSlotError(slotId, 'deposit of ours')
       await this.#store.deleteOutgoing(slotId)
@@ -448,7 +444,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     for (const sender of senders) {
       checkLength(sender, ED25519_PUBLIC_KEY_LENGTH, 'sender public key')
       const senderHex = hex(sender)
-      await this.#exclusive(async () => {
+      await this.#lifecycle.exclusive(async () => {
         if ((await this.#store.getCursor(senderHex)) == null) {
           await this.#store.putCursor(senderHex, { next: 0, acked: [] })
         }
@@ -458,7 +454,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
 
   /** Stops collecting from a sender and forgets where its slots were. */
   async unwatch(sender: Uint8Array): Promise<void> {
-    await this.#exclusive(() => this.#store.deleteCursor(hex(sender)))
+    await this.#lifecycle.exclusive(() => this.#store.deleteCursor(hex(sender)))
   }
 
   /**
@@ -468,7 +464,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
    * whose slot expired or was taken.
    */
   republish(options: AbortOptions = {}): Promise<void> {
-    return this.#track(async () => {
+    return this.#lifecycle.track(async () => {
       const deposits = await this.#store.listOutgoing()
       await Promise.all(deposits.map((deposit) => this.#maintain(deposit, options)))
       await this.#sendPendingTombstones(options)
@@ -531,7 +527,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   /** Saves a put's outcome (unless the deposit was collected or withdrawn meanwhile). */
   async #recordPut(deposit: OutgoingDeposit, outcome: PutOutcome): Promise<void> {
     const stored = outcome.confirmed >= this.#options.replicas
-    const updated = await this.#exclusive(async () => {
+    const updated = await this.#lifecycle.exclusive(async () => {
       const current = await this.#store.getOutgoing(deposit.handle)
       if (current == null || current.slotId !== deposit.slotId) return undefined
       const next: OutgoingDeposit = {
@@ -587,7 +583,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       recordExpiresMs: claim.expiresMs,
       stored: false,
     }
-    const kept = await this.#exclusive(async () => {
+    const kept = await this.#lifecycle.exclusive(async () => {
       if ((await this.#store.getOutgoing(deposit.handle)) == null) return false
       await this.#store.putOutgoing(moved)
       return true
@@ -641,7 +637,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       if ((await this.#readSlot(slotAt(0), options)).kind === 'deposit') {
         this.#log('sender %s starts again from slot 0', senderHex)
         cursor = { next: 0, acked: [] }
-        await this.#exclusive(() => this.#store.putCursor(senderHex, cursor))
+        await this.#lifecycle.exclusive(() => this.#store.putCursor(senderHex, cursor))
       }
     }
     const acked = new Set(cursor.acked)
@@ -671,7 +667,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       }
     }
     if (collected.length > 0) await this.#store.putCollected(collected)
-    await this.#exclusive(async () => {
+    await this.#lifecycle.exclusive(async () => {
       const current = (await this.#store.getCursor(senderHex)) ?? cursor
       const merged = advanceCursor(
         { ...current, acked: [...current.acked, ...tombstoned] },
@@ -928,36 +924,9 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   }
 
   async #queued<T>(options: AbortOptions, query: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const signal = this.#signal(options)
+    const signal = this.#lifecycle.signal(options)
     // A task still queued when the signal aborts is dropped, and this promise rejects.
     return (await this.#queue.add(() => query(signal), { signal })) as T
-  }
-
-  #signal(options: AbortOptions): AbortSignal {
-    if (this.#controller == null || this.#controller.signal.aborted) {
-      throw new MailboxNotStartedError()
-    }
-    const stopped = this.#controller.signal
-    return options.signal == null ? stopped : AbortSignal.any([stopped, options.signal])
-  }
-
-  /** Runs `operation` after every earlier one: keeps read-modify-write of counters whole. */
-  #exclusive<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.#serial.then(operation)
-    this.#serial = result.catch(() => undefined)
-    return result
-  }
-
-  /** Refuses work while stopped, and lets stop() wait for work under way. */
-  #track<T>(operation: () => Promise<T>): Promise<T> {
-    if (!this.running) return Promise.reject(new MailboxNotStartedError())
-    const promise = operation()
-    this.#inFlight.add(promise)
-    void promise.then(
-      () => this.#inFlight.delete(promise),
-      () => this.#inFlight.delete(promise),
-    )
-    return promise
   }
 
   /** Runs `task` now and then every `intervalMs` after the previous run ended. */

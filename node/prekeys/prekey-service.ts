@@ -24,6 +24,7 @@ import {
 } from '../../protocol/session/index.ts'
 import type { Identity } from '../identity/index.ts'
 import { getRecords, type PutOutcome, putRecord } from '../mailbox/dht-records.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { PrekeyBundleNotFoundError, PrekeyServiceNotStartedError } from './errors.ts'
 import { PrekeyStore } from './prekey-store.ts'
@@ -100,11 +101,9 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
   readonly #log: Logger
   readonly #options: typeof DEFAULTS
   readonly #clock: () => number
-  #controller?: AbortController
   #timer?: NodeJS.Timeout
   #republishSoon?: NodeJS.Timeout
-  #serial: Promise<unknown> = Promise.resolve()
-  readonly #inFlight = new Set<Promise<unknown>>()
+  readonly #lifecycle = new ServiceLifecycle(() => new PrekeyServiceNotStartedError())
 
   constructor(components: PrekeyServiceComponents, init: PrekeyServiceInit = {}) {
     super()
@@ -133,7 +132,7 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
   }
 
   get running(): boolean {
-    return this.#controller != null && !this.#controller.signal.aborted
+    return this.#lifecycle.running
   }
 
   /**
@@ -141,9 +140,8 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
    * (in the background) and keeps doing both every `republishIntervalMs`.
    */
   async start(): Promise<void> {
-    if (this.running) return
-    this.#controller = new AbortController()
-    await this.#exclusive(() => this.#maintainKeys())
+    if (!this.#lifecycle.start()) return
+    await this.#lifecycle.exclusive(() => this.#maintainKeys())
     if (this.#options.republishIntervalMs <= 0) return
     const loop = async () => {
       try {
@@ -157,26 +155,26 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
   }
 
   async stop(): Promise<void> {
-    if (this.#controller == null) return
-    this.#controller.abort(new PrekeyServiceNotStartedError())
-    clearTimeout(this.#timer)
-    clearTimeout(this.#republishSoon)
-    await Promise.allSettled([...this.#inFlight])
-    this.#controller = undefined
+    await this.#lifecycle.stop(() => {
+      clearTimeout(this.#timer)
+      clearTimeout(this.#republishSoon)
+    })
   }
 
   /** Rotates and refills keys as due, then puts the bundle in the DHT. */
   publish(options: AbortOptions = {}): Promise<PublishResult> {
-    return this.#track(async () => {
-      const { record, signedPrekeyId, oneTimePrekeyIds } = await this.#exclusive(async () => {
-        await this.#maintainKeys()
-        return this.#bundleRecord()
-      })
+    return this.#lifecycle.track(async () => {
+      const { record, signedPrekeyId, oneTimePrekeyIds } = await this.#lifecycle.exclusive(
+        async () => {
+          await this.#maintainKeys()
+          return this.#bundleRecord()
+        },
+      )
       const outcome: PutOutcome = await putRecord(
         this.#dht,
         prekeysDhtKey(this.#identity.publicKey),
         record,
-        { signal: this.#signal(options), timeoutMs: this.#options.queryTimeoutMs },
+        { signal: this.#lifecycle.signal(options), timeoutMs: this.#options.queryTimeoutMs },
       )
       const result = {
         confirmed: outcome.confirmed,
@@ -196,11 +194,11 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
    * PrekeyBundleNotFoundError when the DHT holds no valid bundle for the peer.
    */
   fetchBundle(peerPublicKey: Uint8Array, options: AbortOptions = {}): Promise<PrekeyBundle> {
-    return this.#track(async () => {
+    return this.#lifecycle.track(async () => {
       checkLength(peerPublicKey, ED25519_PUBLIC_KEY_LENGTH, 'peer public key')
       const key = prekeysDhtKey(peerPublicKey)
       const { answers, best } = await getRecords(this.#dht, key, {
-        signal: this.#signal(options),
+        signal: this.#lifecycle.signal(options),
         timeoutMs: this.#options.queryTimeoutMs,
       })
       const now = this.#clock()
@@ -267,7 +265,7 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
    * when it returns undefined. The bundle is republished shortly without it.
    */
   takeOneTimePrekey(id: number): Promise<OneTimePrekey | undefined> {
-    return this.#exclusive(async () => {
+    return this.#lifecycle.exclusive(async () => {
       const prekey = await this.#store.oneTimePrekey(id)
       if (prekey == null) return undefined
       await this.#store.deleteOneTimePrekey(id)
@@ -349,31 +347,6 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
         if (this.running) this.#log.error('republishing prekeys failed: %e', err)
       })
     }, this.#options.republishAfterUseMs)
-  }
-
-  #signal(options: AbortOptions): AbortSignal {
-    if (this.#controller == null || this.#controller.signal.aborted) {
-      throw new PrekeyServiceNotStartedError()
-    }
-    const stopped = this.#controller.signal
-    return options.signal == null ? stopped : AbortSignal.any([stopped, options.signal])
-  }
-
-  #exclusive<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.#serial.then(operation)
-    this.#serial = result.catch(() => undefined)
-    return result
-  }
-
-  #track<T>(operation: () => Promise<T>): Promise<T> {
-    if (!this.running) return Promise.reject(new PrekeyServiceNotStartedError())
-    const promise = operation()
-    this.#inFlight.add(promise)
-    void promise.then(
-      () => this.#inFlight.delete(promise),
-      () => this.#inFlight.delete(promise),
-    )
-    return promise
   }
 }
 

@@ -1,0 +1,61 @@
+/**
+ * The start/stop bookkeeping of a background service: a signal that aborts when the service
+ * stops, work tracked so that stop() waits for it, and sections that run one at a time.
+ */
+import type { AbortOptions } from '@libp2p/interface'
+
+export class ServiceLifecycle {
+  readonly #notRunning: () => Error
+  #controller?: AbortController
+  #serial: Promise<unknown> = Promise.resolve()
+  readonly #inFlight = new Set<Promise<unknown>>()
+
+  /** `notRunning` makes the error for calls made while the service is stopped. */
+  constructor(notRunning: () => Error) {
+    this.#notRunning = notRunning
+  }
+
+  get running(): boolean {
+    return this.#controller != null && !this.#controller.signal.aborted
+  }
+
+  /** Returns false when already running. */
+  start(): boolean {
+    if (this.running) return false
+    this.#controller = new AbortController()
+    return true
+  }
+
+  /** Aborts work under way; `beforeWait` runs once the signal fired (clear timers there). */
+  async stop(beforeWait?: () => void): Promise<void> {
+    if (this.#controller == null) return
+    this.#controller.abort(this.#notRunning())
+    beforeWait?.()
+    await Promise.allSettled([...this.#inFlight])
+    this.#controller = undefined
+  }
+
+  /** A signal that aborts on stop() or on the caller's own signal. */
+  signal(options: AbortOptions = {}): AbortSignal {
+    if (this.#controller == null || this.#controller.signal.aborted) throw this.#notRunning()
+    const stopped = this.#controller.signal
+    return options.signal == null ? stopped : AbortSignal.any([stopped, options.signal])
+  }
+
+  /** Runs `operation` after every earlier one: keeps read-modify-write sequences whole. */
+  exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#serial.then(operation)
+    this.#serial = result.catch(() => undefined)
+    return result
+  }
+
+  /** Refuses work while stopped, and lets stop() wait for work under way. */
+  track<T>(operation: () => Promise<T>): Promise<T> {
+    if (!this.running) return Promise.reject(this.#notRunning())
+    const promise = operation()
+    this.#inFlight.add(promise)
+    const forget = () => this.#inFlight.delete(promise)
+    void promise.then(forget, forget)
+    return promise
+  }
+}
