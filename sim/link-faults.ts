@@ -118,7 +118,7 @@ export class LinkFaults {
     let armed = false
     const arm = () => {
       armed = queue.length > 0
-      if (armed) setTimeout(drain, queue[0].at - Date.now())
+      if (armed) setTimeout(drain, Math.max(0, queue[0].at - Date.now()))
     }
     const drain = () => {
       while (queue.length > 0 && queue[0].at <= Date.now()) queue.shift()!.deliver()
