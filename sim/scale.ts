@@ -1,6 +1,6 @@
 /**
  * How far one machine goes: starts N full TokenIM nodes (plus relays) in this process for
- * each N given, then measures start-up time, memory per node, idle CPU, and one round of
+ * each N given (two relays), then measures start-up time, memory per node, idle CPU, and one round of
  * 1:1 messages between random pairs. Timers are the product's defaults (not the short ones
  * of scenarios), writes unsynced. Results go to stdout as a table and to
  * sim-results/scale-<time>.json.
@@ -38,7 +38,7 @@ interface ScaleRow {
 
 const rows: ScaleRow[] = []
 for (const nodes of plan) {
-  const relays = Math.max(2, Math.ceil(nodes / 250))
+  const relays = 2
   global.gc?.()
   const before = memorySnapshot()
   const started = Date.now()

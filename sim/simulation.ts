@@ -473,12 +473,25 @@ function describeGroup(group: Participant[]): string {
   return group.length > 12 ? `${group.slice(0, 12).join(',')}… (${group.length})` : group.join(',')
 }
 
+/**
+ * Runs `task` on every item, `size` at a time. After a failure no new item starts; the
+ * first error is thrown once the tasks under way have settled, so that nothing is still
+ * starting while the caller cleans up.
+ */
 async function inBatches<T>(items: T[], size: number, task: (item: T) => Promise<void>) {
   const queue = [...items]
+  let failure: { error: unknown } | undefined
   const workers = Array.from({ length: Math.min(size, queue.length) }, async () => {
-    for (let item = queue.shift(); item != null; item = queue.shift()) await task(item)
+    for (let item = queue.shift(); item != null && failure == null; item = queue.shift()) {
+      try {
+        await task(item)
+      } catch (error) {
+        failure ??= { error }
+      }
+    }
   })
   await Promise.all(workers)
+  if (failure != null) throw failure.error
 }
 
 function delay(ms: number): Promise<void> {

@@ -2,7 +2,7 @@
 
 /**
  * Resolves once `condition()` holds: checked now, then after each `event` on `target`.
- * Rejects with `what` in the message after `timeoutMs`.
+ * Rejects with `what` in the message after `timeoutMs`, or with what `condition()` throws.
  */
 export function waitFor(
   target: EventTarget | { addEventListener: unknown; removeEventListener: unknown },
@@ -19,7 +19,16 @@ export function waitFor(
       reject(new Error(`${what}: not within ${timeoutMs} ms`))
     }, timeoutMs)
     const listener = () => {
-      if (!condition()) return
+      let met: boolean
+      try {
+        met = condition()
+      } catch (err) {
+        clearTimeout(timer)
+        eventTarget.removeEventListener(event, listener)
+        reject(err)
+        return
+      }
+      if (!met) return
       clearTimeout(timer)
       eventTarget.removeEventListener(event, listener)
       resolve()
