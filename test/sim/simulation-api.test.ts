@@ -83,3 +83,21 @@ describe('createSimulation', () => {
     expect(() => sim.simNode(99)).toThrowError(expect.objectContaining({ name: 'SimulationError' }))
   })
 })
+
+describe('createSimulation over loopback TCP', () => {
+  it('delivers, and a restarted node listens on its old port', async () => {
+    const tcp = await createSimulation({ relays: 1, nodes: 3, transport: 'tcp' })
+    try {
+      const first = await tcp.sendDirect(0, 1, 'over tcp')
+      await tcp.waitForDelivery([first], 20_000)
+      const before = tcp.simNode(1).directAddresses()
+      expect(before.some((addr) => addr.startsWith('/ip4/127.0.0.1/tcp/'))).toBe(true)
+      await tcp.restart(1)
+      expect(tcp.simNode(1).directAddresses()).toEqual(before)
+      const second = await tcp.sendDirect(0, 1, 'after the restart')
+      await tcp.waitForDelivery([second], 30_000)
+    } finally {
+      await tcp.stop()
+    }
+  }, 60_000)
+})
