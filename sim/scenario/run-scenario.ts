@@ -57,6 +57,7 @@ export async function runScenario(
     const roomId = roomMembers > 0 ? await setUpRoom(sim, roomMembers) : undefined
 
     const traffic = new TrafficGenerator(sim, scenario, roomId)
+    if (scenario.traffic.direct?.warmUp === true) await traffic.warmUp()
     const trafficStart = Date.now()
     const faultRuns = scheduleFaults(sim, scenario.faults)
     const ticker = setInterval(() => {
@@ -150,6 +151,17 @@ class TrafficGenerator {
       }
       this.pairs = pairs
     }
+  }
+
+  /** One message on each conversation, all delivered, before the clock starts. */
+  async warmUp(): Promise<void> {
+    const ids: string[] = []
+    for (const [from, to] of this.pairs ?? []) {
+      ids.push(await this.sim.sendDirect(from, to, `warm-up from ${from} to ${to}`))
+      this.sent++
+    }
+    await this.sim.waitForDelivery(ids, 120_000)
+    this.sim.mark('note', `warm-up: ${ids.length} conversations started`)
   }
 
   deliveredCount(): number {

@@ -98,6 +98,11 @@ export const scenarioSchema = z
             rate: z.number().positive().max(10_000),
             /** Limit traffic to this many random conversations (pairs); all pairs when absent. */
             pairs: z.number().int().min(1).optional(),
+            /**
+             * Before the clock starts, send one message on each of the `pairs` conversations
+             * and wait for it, so that faults meet established sessions.
+             */
+            warmUp: z.boolean().default(false),
             /** Nodes that never send or receive (e.g. to keep out of churn). */
             exclude: nodeList.optional(),
           })
@@ -181,6 +186,13 @@ export const scenarioSchema = z
         }
       }
     })
+    if (scenario.traffic.direct?.warmUp === true && scenario.traffic.direct.pairs == null) {
+      context.addIssue({
+        code: 'custom',
+        path: ['traffic', 'direct', 'warmUp'],
+        message: 'warmUp needs "pairs": the conversations to start before the clock',
+      })
+    }
     if (scenario.traffic.room != null && scenario.traffic.room.members > nodes) {
       context.addIssue({
         code: 'custom',

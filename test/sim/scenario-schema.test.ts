@@ -60,6 +60,12 @@ faults:
     expect(() => parseScenario(bad)).toThrowError(/faults\[1\]\.partition\.a\[1\]: no relay r3/)
   })
 
+  it('asks for pairs when warming up', () => {
+    expect(() => parseScenario(minimal.replace('rate: 2', 'rate: 2, warmUp: true'))).toThrowError(
+      /traffic\.direct\.warmUp: warmUp needs "pairs"/,
+    )
+  })
+
   it('says what a fault may be when it is none of them', () => {
     expect(() => parseScenario(`${minimal}\nfaults: [{ at: 1s, explode: true }]`)).toThrowError(
       /faults\[0\]: a fault is "at" plus exactly one of kill, restart, partition/,
