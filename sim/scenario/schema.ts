@@ -232,7 +232,8 @@ export function parseScenario(input: string | unknown, source = 'scenario'): Sce
     const path = issue.path.length === 0 ? '(top level)' : formatPath(issue.path)
     return `${path}: ${issue.message}`
   })
-  throw new InvalidScenarioError(`${source} is not a valid scenario:\n  ${lines.join('\n  ')}`)
+  // One line: the CLI prints an error's first line only.
+  throw new InvalidScenarioError(`${source} is not a valid scenario: ${lines.join('; ')}`)
 }
 
 function formatPath(path: PropertyKey[]): string {

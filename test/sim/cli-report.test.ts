@@ -19,6 +19,16 @@ afterAll(async () => {
   await dir?.remove()
 })
 
+it('a scenario that does not validate exits 1 naming the field', async () => {
+  const scenarioPath = join(dir.path, 'bad.yaml')
+  await writeFile(scenarioPath, 'name: bad\nnetwork: { nodes: 1 }\nduration: 1s\n')
+  const run = await runCli(['sim', 'run', scenarioPath])
+  expect(run.code).toBe(1)
+  expect(run.stderr).toMatch(
+    /InvalidScenarioError: .*bad\.yaml is not a valid scenario: network\.nodes: /,
+  )
+})
+
 it('an impossible expectation fails the run with a clear report, and the report renders', async () => {
   const scenarioPath = join(dir.path, 'impossible.yaml')
   await writeFile(
