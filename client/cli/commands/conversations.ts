@@ -100,6 +100,11 @@ export async function printSearch(
 }
 
 async function chat(client: LocalApiClient, peer: string, limit: number): Promise<void> {
+  // Listen before reading the history, so a message sent in between is not missed; events
+  // wait until the history is on screen.
+  const early: NodeEventMessage[] = []
+  let onEvent: (event: NodeEventMessage) => void = (event) => early.push(event)
+  const subscription = await client.subscribe((event: NodeEventMessage) => onEvent(event))
   const opened = await client.request<OpenConversationResponse>(
     'POST',
     CONVERSATION_API_PATHS.open,
@@ -115,11 +120,12 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
     `chat with ${peerId}: type a message and press Enter; /file <path> sends a file; /quit leaves`,
   )
   for (const message of opened.history.messages) out(messageLine(message))
+  const shown = new Set(opened.history.messages.map((message) => message.id))
   const mine = new Map<string, string>()
-  const subscription = await client.subscribe((event: NodeEventMessage) => {
+  onEvent = (event: NodeEventMessage) => {
     if (event.type === 'message:received') {
       const message = event.data as MessageView
-      if (message.peerId !== peerId) return
+      if (message.peerId !== peerId || shown.has(message.id)) return
       out(messageLine(message))
       // Shown on screen: read, and the sender hears so.
       void client
@@ -145,7 +151,8 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
         )
       }
     }
-  })
+  }
+  for (const event of early.splice(0)) onEvent(event)
   const input = createInterface({ input: process.stdin, terminal: false })
   try {
     for await (const line of input) {
