@@ -379,7 +379,8 @@ export class Simulation {
       `node ${node.index} has a DHT server in its routing table`,
       timeoutMs,
     )
-    await publishPrekeys(node)
+    // A node cut off from every relay has nowhere to publish; it still comes up.
+    if (reachable.length > 0) await publishPrekeys(node, Date.now() + timeoutMs)
     // Friends learn the new node's addresses again (a TCP restart may change nothing, but
     // the peer store of a restarted node starts from its own datastore).
     for (const key of this.friends) {
@@ -461,12 +462,20 @@ function routingTableOf(node: SimNode): RoutingTable {
  * connected to any DHT server, so that first publication reaches nobody and the next is an
  * hour away. The simulation publishes again once the node has a DHT server to put it on.
  */
-async function publishPrekeys(node: SimNode): Promise<void> {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    // Best effort: a node cut off from every DHT server still comes up.
-    const published = await node.node.prekeyService.publish().catch(() => undefined)
-    if (published != null && published.confirmed > 0) return
+async function publishPrekeys(node: SimNode, deadline: number): Promise<void> {
+  let last = 'no DHT server confirmed the record'
+  while (Date.now() < deadline) {
+    const signal = AbortSignal.timeout(Math.max(1, deadline - Date.now()))
+    try {
+      if ((await node.node.prekeyService.publish({ signal })).confirmed > 0) return
+    } catch (err) {
+      last = (err as Error).message
+    }
+    // Give a busy DHT a moment rather than asking again at once.
+    await delay(Math.min(500, Math.max(0, deadline - Date.now())))
   }
+  // Without a bundle in the DHT nobody could start a session with this node for an hour.
+  throw new SimulationError(`node ${node.index} could not publish its prekeys: ${last}`)
 }
 
 function describeGroup(group: Participant[]): string {

@@ -3,6 +3,7 @@
  * while faults fire on their timeline, waits for what is still on its way, then checks the
  * expectations and gathers the results (`SimulationResults`).
  */
+import { SimulationError } from '../errors.ts'
 import { memorySnapshot, ResourceSampler } from '../resource-sampler.ts'
 import type { SimulationResults } from '../results.ts'
 import { collectResults } from '../results.ts'
@@ -160,7 +161,9 @@ class TrafficGenerator {
       ids.push(await this.sim.sendDirect(from, to, `warm-up from ${from} to ${to}`))
       this.sent++
     }
-    await this.sim.waitForDelivery(ids, 120_000)
+    await this.sim.waitForDelivery(ids, 120_000).catch((err: Error) => {
+      throw new SimulationError(`warm-up: ${err.message}`)
+    })
     this.sim.mark('note', `warm-up: ${ids.length} conversations started`)
   }
 
