@@ -74,10 +74,22 @@ directory:
   inviteCodes: []
   # Leading zero bits the proof of work must have (registration: pow).
   powDifficulty: 20
-  # A name not renewed within this time becomes free again.
+  # A name not renewed within this time expires; only its owner may renew it during
+  # graceTtl (default: the shorter of 30d and nameTtl), then it is free again.
   nameTtl: 365d
+  # graceTtl: 30d
   rateLimits:
     registrationsPerPeerPerHour: 5
     lookupsPerPeerPerMinute: 120
+    searchesPerPeerPerMinute: 30
+    updatesPerPeerPerMinute: 30
+    # Limits per IP address are this many times the per-peer ones (NAT, shared hosts).
+    perIpMultiplier: 10
+  # This many failed claims (bad proof, reserved or taken names) within window lock a peer
+  # out of registering for duration.
+  lockout:
+    failures: 10
+    window: 10m
+    duration: 15m
 `
 }

@@ -106,14 +106,31 @@ const directorySchema = z
     inviteCodes: z.array(z.string().min(8, 'invite codes need at least 8 characters')).default([]),
     /** Leading zero bits the proof of work must have (policy `pow`). */
     powDifficulty: z.number().int().min(1).max(32).default(20),
-    /** A name not renewed within this time becomes free again. */
+    /** A name not renewed within this time expires. */
     nameTtl: duration.default(365 * 86_400_000),
+    /** After expiry, only the old owner may renew for this long; then the name is free. */
+    graceTtl: duration.optional(),
     rateLimits: z
       .object({
         /** Registrations and renewals one peer may make per hour. */
         registrationsPerPeerPerHour: count.default(5),
         /** Lookups one peer may make per minute. */
         lookupsPerPeerPerMinute: count.default(120),
+        /** Directory searches one peer may make per minute. */
+        searchesPerPeerPerMinute: count.default(30),
+        /** Session announcements and profile updates one peer may make per minute. */
+        updatesPerPeerPerMinute: count.default(30),
+        /** Limits per IP address are this many times the per-peer ones (NAT, shared hosts). */
+        perIpMultiplier: count.default(10),
+      })
+      .strict()
+      .prefault({}),
+    /** Repeated failed claims (bad proof, reserved or taken names) lock a peer out for a while. */
+    lockout: z
+      .object({
+        failures: count.default(10),
+        window: duration.default(10 * 60_000),
+        duration: duration.default(15 * 60_000),
       })
       .strict()
       .prefault({}),

@@ -1,7 +1,7 @@
 /**
  * What the directory service is told to do. `DirectoryPolicy` has the shape of the relay
- * config's `directory:` section (relay/config.ts), so a parsed config is passed as is; the
- * finer knobs below it have defaults here and are not (yet) in the config file.
+ * config's `directory:` section (relay/config.ts), so a parsed config is passed as is;
+ * `DirectoryTuning` holds protocol timings that operators have no reason to change.
  */
 import type { TokenBucketOptions } from './rate-limiter.ts'
 
@@ -17,27 +17,30 @@ export interface DirectoryPolicy {
   powDifficulty: number
   /** How long a name lives without renewal, ms. */
   nameTtl: number
+  /** After expiry, only the old owner may renew for this long, ms; then the name is free. @default min(30 days, nameTtl) */
+  graceTtl?: number
   rateLimits: {
     registrationsPerPeerPerHour: number
     lookupsPerPeerPerMinute: number
+    /** @default 30 */
+    searchesPerPeerPerMinute?: number
+    /** Session announcements and profile updates. @default 30 */
+    updatesPerPeerPerMinute?: number
+    /** Per-IP buckets are this many times larger than per-peer ones (NAT, shared hosts). @default 10 */
+    perIpMultiplier?: number
+  }
+  /** Failed claims (bad proof, invalid, reserved, taken) within `window` lock a peer out for `duration`. */
+  lockout?: {
+    /** @default 10 */
+    failures: number
+    /** ms. @default 10 minutes */
+    window: number
+    /** ms. @default 15 minutes */
+    duration: number
   }
 }
 
 export interface DirectoryTuning {
-  /** After expiry, only the old owner may renew for this long; then the name is free. @default min(30 days, nameTtl) */
-  graceMs?: number
-  /** Per-IP buckets are this many times larger than per-peer ones (NAT, shared hosts). @default 10 */
-  ipMultiplier?: number
-  /** Searches per peer per minute. @default 30 */
-  searchesPerPeerPerMinute?: number
-  /** Session announcements and profile updates per peer per minute. @default 30 */
-  updatesPerPeerPerMinute?: number
-  /** Failed claims (bad proof, invalid, reserved, taken) within `lockoutWindowMs` before a lockout. @default 10 */
-  lockoutFailures?: number
-  /** @default 10 minutes */
-  lockoutWindowMs?: number
-  /** @default 15 minutes */
-  lockoutMs?: number
   /** A request/response exchange must finish within this. @default 10 s */
   requestTimeoutMs?: number
   /** A claim's answer (signature and proof of work) must arrive within this. @default 60 s */
@@ -62,16 +65,16 @@ export interface ResolvedLimits {
   ipMultiplier: number
 }
 
-export function resolveLimits(policy: DirectoryPolicy, tuning: DirectoryTuning): ResolvedLimits {
+export function resolveLimits(policy: DirectoryPolicy): ResolvedLimits {
   const perHour = policy.rateLimits.registrationsPerPeerPerHour
   const lookupsPerMinute = policy.rateLimits.lookupsPerPeerPerMinute
-  const searches = tuning.searchesPerPeerPerMinute ?? 30
-  const updates = tuning.updatesPerPeerPerMinute ?? 30
+  const searches = policy.rateLimits.searchesPerPeerPerMinute ?? 30
+  const updates = policy.rateLimits.updatesPerPeerPerMinute ?? 30
   return {
     register: { capacity: perHour, refillPerSecond: perHour / 3600 },
     lookup: { capacity: lookupsPerMinute, refillPerSecond: lookupsPerMinute / 60 },
     search: { capacity: searches, refillPerSecond: searches / 60 },
     update: { capacity: updates, refillPerSecond: updates / 60 },
-    ipMultiplier: tuning.ipMultiplier ?? 10,
+    ipMultiplier: policy.rateLimits.perIpMultiplier ?? 10,
   }
 }

@@ -130,9 +130,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   private readonly names: NameStore
   private readonly policy: DirectoryPolicy
   private readonly limits: ResolvedLimits
-  private readonly tuning: Required<
-    Pick<DirectoryTuning, 'requestTimeoutMs' | 'claimTimeoutMs' | 'republishIntervalMs' | 'graceMs'>
-  >
+  private readonly tuning: Required<DirectoryTuning> & { graceMs: number }
   private readonly clock: Clock
   private readonly relayKey: Ed25519KeyPair
   private readonly claimLocks = new KeyedMutex()
@@ -151,12 +149,12 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     this.names = new NameStore(init.store)
     this.policy = init.policy ?? DEFAULT_DIRECTORY_POLICY
     const tuning = init.tuning ?? {}
-    this.limits = resolveLimits(this.policy, tuning)
+    this.limits = resolveLimits(this.policy)
     this.tuning = {
       requestTimeoutMs: tuning.requestTimeoutMs ?? 10_000,
       claimTimeoutMs: tuning.claimTimeoutMs ?? 60_000,
       republishIntervalMs: tuning.republishIntervalMs ?? 6 * 3_600_000,
-      graceMs: tuning.graceMs ?? Math.min(30 * 86_400_000, this.policy.nameTtl),
+      graceMs: this.policy.graceTtl ?? Math.min(30 * 86_400_000, this.policy.nameTtl),
     }
     this.clock = init.clock ?? Date.now
     this.metrics = new DirectoryMetrics(init.registry)
@@ -173,9 +171,9 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     this.ipBuckets = buckets(this.limits.ipMultiplier)
     this.lockout = new FailureLockout(
       {
-        maxFailures: tuning.lockoutFailures ?? 10,
-        windowMs: tuning.lockoutWindowMs ?? 10 * 60_000,
-        lockoutMs: tuning.lockoutMs ?? 15 * 60_000,
+        maxFailures: this.policy.lockout?.failures ?? 10,
+        windowMs: this.policy.lockout?.window ?? 10 * 60_000,
+        lockoutMs: this.policy.lockout?.duration ?? 15 * 60_000,
       },
       this.clock,
     )

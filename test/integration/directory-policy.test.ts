@@ -19,7 +19,6 @@ import {
   DEFAULT_DIRECTORY_POLICY,
   type DirectoryPolicy,
   type DirectoryServer,
-  type DirectoryTuning,
   directoryDhtSelectors,
   directoryDhtValidators,
   directoryServer,
@@ -40,7 +39,6 @@ const clock = () => now
 /** A relay-like host (createHost, DHT server) with only the directory mounted, on a fake clock. */
 async function directoryRelay(
   policy: Partial<DirectoryPolicy> = {},
-  tuning: DirectoryTuning = {},
 ): Promise<{ target: RelayTarget; directory: DirectoryServer; registry: Registry }> {
   const dir = await makeTempDir('tokenim-directory-relay-')
   const storage = await openStorage(dir.path)
@@ -59,7 +57,6 @@ async function directoryRelay(
       directory: directoryServer({
         store: storage.sublevel('directory'),
         policy: { ...DEFAULT_DIRECTORY_POLICY, ...policy },
-        tuning,
         registry,
         clock,
       }),
@@ -167,10 +164,9 @@ describe('abuse controls', () => {
   })
 
   it('locks a peer out after repeated failed claims, until the lockout expires', async () => {
-    const { target } = await directoryRelay(
-      {},
-      { lockoutFailures: 3, lockoutWindowMs: 60_000, lockoutMs: 600_000 },
-    )
+    const { target } = await directoryRelay({
+      lockout: { failures: 3, window: 60_000, duration: 600_000 },
+    })
     const owner = await claimant()
     await owner.client.register(target, 'taken-name')
     const mallory = await claimant()
@@ -209,7 +205,7 @@ describe('hostile input', () => {
 
 describe('expiry', () => {
   it('reports an expired name as expired, frees it after the grace period, and releases on request', async () => {
-    const { target } = await directoryRelay({ nameTtl: 10 * DAY }, { graceMs: 5 * DAY })
+    const { target } = await directoryRelay({ nameTtl: 10 * DAY, graceTtl: 5 * DAY })
     const alice = await claimant()
     const bob = await claimant()
     await alice.client.register(target, 'alice')

@@ -35,6 +35,30 @@ describe('relay config', () => {
     expect(config.directory).toMatchObject({ registration: 'open', nameTtl: 365 * 86_400_000 })
   })
 
+  it('reads the directory abuse knobs, durations included', () => {
+    const { directory } = parseRelayConfig(
+      {
+        dataDir: '/data',
+        directory: {
+          graceTtl: '2d',
+          rateLimits: { searchesPerPeerPerMinute: 5, perIpMultiplier: 3 },
+          lockout: { window: '5m' },
+        },
+      },
+      '/',
+    )
+    expect(directory.graceTtl).toBe(2 * 86_400_000)
+    expect(directory.rateLimits).toMatchObject({
+      searchesPerPeerPerMinute: 5,
+      updatesPerPeerPerMinute: 30,
+      perIpMultiplier: 3,
+    })
+    expect(directory.lockout).toEqual({ failures: 10, window: 300_000, duration: 900_000 })
+    expect(configError({ directory: { lockout: { failures: 0 } } }).message).toContain(
+      'directory.lockout.failures',
+    )
+  })
+
   it('writes a commented default file that parses to the defaults', () => {
     const text = defaultRelayConfigYaml('/var/lib/tokenim-relay')
     expect(text).toMatch(/^# /m)
