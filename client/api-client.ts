@@ -1,6 +1,8 @@
 /**
- * A typed client of a node's local API, shared by the CLI and the terminal chat. It knows
- * the API only through protocol/local-api.ts, never the node's internals.
+ * The CLI's and terminal chat's client of a node's local API: the typed routes of
+ * client/tokenim-api.ts (shared with the web client) over Node's fetch, found through the
+ * data dir's api.json, plus the event stream. It knows the API only through
+ * protocol/local-api.ts, never the node's internals.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -11,20 +13,20 @@ import {
   type ApiErrorBody,
   type ApiInfo,
   EVENTS_SUBPROTOCOL,
-  type IdentityInfo,
   type NodeEventMessage,
-  type NodeStatus,
 } from '../protocol/local-api.ts'
 import { ApiRequestError, NodeNotRunningError } from './errors.ts'
+import { type ApiMethod, TokenimApi } from './tokenim-api.ts'
 
 export interface EventSubscription {
   close(): void
 }
 
-export class LocalApiClient {
+export class LocalApiClient extends TokenimApi {
   readonly info: ApiInfo
 
   constructor(info: ApiInfo) {
+    super()
     this.info = info
   }
 
@@ -47,23 +49,7 @@ export class LocalApiClient {
     return client
   }
 
-  status(): Promise<NodeStatus> {
-    return this.request('GET', API_PATHS.status)
-  }
-
-  id(): Promise<IdentityInfo> {
-    return this.request('GET', API_PATHS.id)
-  }
-
-  stop(): Promise<{ stopping: boolean }> {
-    return this.request('POST', API_PATHS.stop)
-  }
-
-  async request<T>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
+  async request<T>(method: ApiMethod, path: string, body?: unknown): Promise<T> {
     const response = await fetch(new URL(path, this.info.url), {
       method,
       headers: {

@@ -1,86 +1,72 @@
 /**
- * The web client's typed view of the node's local API: same-origin fetch with the token as
- * a Bearer header, and the event stream's address and subprotocols. Types and paths come
- * from protocol/local-api.ts, the contract every client shares.
+ * The web client's transport for the typed local API (client/tokenim-api.ts): same-origin
+ * fetch with the token as a Bearer header, raw uploads and downloads of files, and the event
+ * stream's address and subprotocols.
  */
 import {
   API_PATHS,
   type ApiErrorBody,
-  type CreateIdentityRequest,
-  type CreateIdentityResponse,
   EVENTS_SUBPROTOCOL,
-  type IdentityInfo,
-  type NodeStatus,
-  type RestoreIdentityRequest,
-  type StateResponse,
+  FILE_API_PATHS,
+  type SendFileResponse,
   TOKEN_SUBPROTOCOL_PREFIX,
-  type UnlockRequest,
 } from '../../../protocol/local-api.ts'
+import { type ApiMethod, TokenimApi, withQuery } from '../../tokenim-api.ts'
 import { ApiCallError, NodeUnreachableError } from './errors.ts'
 
-export class WebApiClient {
+export class WebApiClient extends TokenimApi {
   readonly token: string
   readonly origin: string
 
   constructor(token: string, origin = window.location.origin) {
+    super()
     this.token = token
     this.origin = origin
   }
 
-  state(): Promise<StateResponse> {
-    return this.request('GET', API_PATHS.state)
+  async request<T>(method: ApiMethod, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return (await response.json()) as T
   }
 
-  createIdentity(body: CreateIdentityRequest): Promise<CreateIdentityResponse> {
-    return this.request('POST', API_PATHS.identity, body)
-  }
-
-  restoreIdentity(body: RestoreIdentityRequest): Promise<IdentityInfo> {
-    return this.request('POST', API_PATHS.identityRestore, body)
-  }
-
-  unlock(body: UnlockRequest): Promise<IdentityInfo> {
-    return this.request('POST', API_PATHS.unlock, body)
-  }
-
-  status(): Promise<NodeStatus> {
-    return this.request('GET', API_PATHS.status)
-  }
-
-  id(): Promise<IdentityInfo> {
-    return this.request('GET', API_PATHS.id)
-  }
-
-  async request<T>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    let response: Response
-    try {
-      response = await fetch(new URL(path, this.origin), {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
+  /**
+   * Sends a file's bytes to `to`; `onProgress` hears the bytes handed to the node so far.
+   * XMLHttpRequest, because fetch reports no upload progress.
+   */
+  upload(
+    to: string,
+    file: File,
+    text = '',
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<SendFileResponse> {
+    const url = new URL(
+      withQuery(FILE_API_PATHS.upload, { to, name: file.name, text }),
+      this.origin,
+    )
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest()
+      xhr.open('POST', url)
+      xhr.setRequestHeader('authorization', `Bearer ${this.token}`)
+      xhr.setRequestHeader('content-type', file.type || 'application/octet-stream')
+      xhr.responseType = 'json'
+      xhr.upload.addEventListener('progress', (event) => onProgress?.(event.loaded, event.total))
+      xhr.addEventListener('error', () => reject(new NodeUnreachableError()))
+      xhr.addEventListener('load', () => {
+        if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.response as SendFileResponse)
+        else reject(callError(xhr.status, xhr.response as ApiErrorBody | null))
       })
-    } catch {
-      throw new NodeUnreachableError()
-    }
-    const payload = (await response.json().catch(() => null)) as T | ApiErrorBody | null
-    if (!response.ok) {
-      const error = (payload as ApiErrorBody | null)?.error
-      throw new ApiCallError(
-        error?.name ?? 'HttpError',
-        error?.message ?? `the node answered ${response.status}`,
-        response.status,
-        error?.retryAfterMs,
-      )
-    }
-    return payload as T
+      xhr.send(file)
+    })
+  }
+
+  /** A stored file's bytes (GET /v1/files?sha256=), typed as the node detected them. */
+  async file(sha256: string): Promise<Blob> {
+    const response = await this.send(withQuery(FILE_API_PATHS.file, { sha256 }), { method: 'GET' })
+    return response.blob()
   }
 
   /** Where the event stream listens, as a ws:// URL. */
@@ -92,4 +78,37 @@ export class WebApiClient {
   eventsProtocols(): string[] {
     return [EVENTS_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${this.token}`]
   }
+
+  private async send(
+    path: string,
+    init: { method: ApiMethod; headers?: Record<string, string>; body?: string },
+  ): Promise<Response> {
+    let response: Response
+    try {
+      response = await fetch(new URL(path, this.origin), {
+        ...init,
+        headers: { authorization: `Bearer ${this.token}`, ...init.headers },
+        cache: 'no-store',
+      })
+    } catch {
+      throw new NodeUnreachableError()
+    }
+    if (!response.ok) {
+      throw callError(
+        response.status,
+        (await response.json().catch(() => null)) as ApiErrorBody | null,
+      )
+    }
+    return response
+  }
+}
+
+function callError(status: number, payload: ApiErrorBody | null): ApiCallError {
+  const error = payload?.error
+  return new ApiCallError(
+    error?.name ?? 'HttpError',
+    error?.message ?? `the node answered ${status}`,
+    status,
+    error?.retryAfterMs,
+  )
 }

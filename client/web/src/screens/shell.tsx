@@ -1,36 +1,47 @@
 /**
- * The app once the node runs: who you are, whether the node is reachable and connected,
- * the conversation list and the chat pane. The list and the pane are placeholders until
- * the messaging API lands; the list is already virtualized for a thousand conversations.
+ * The app once the node runs: who you are, whether the node is reachable, and a sidebar with
+ * four sections (Chats, Contacts, Rooms, Settings) beside the main pane. Chats, Contacts and
+ * Rooms live in the sidebar and open a conversation in the main pane; Settings fills the main
+ * pane. The shell owns the one event stream; components below it listen through
+ * node-events.ts. On a phone the sidebar covers the main pane until something is opened.
  */
-import { useEffect, useState } from 'preact/hooks'
-import type { IdentityInfo, NodeEventMessage } from '../../../../protocol/local-api.ts'
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import type { IdentityInfo } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { Banner } from '../components/banner.tsx'
 import { ConnectionStatus } from '../components/connection-status.tsx'
 import { ErrorText } from '../components/error-text.tsx'
-import { VirtualList } from '../components/virtual-list.tsx'
 import { describeError } from '../errors.ts'
 import { EventStream, type StreamState } from '../event-stream.ts'
+import { NodeEventsContext } from '../node-events.ts'
+import { RoomsPanel } from './rooms.tsx'
+import { SettingsScreen } from './settings.tsx'
 
-/** One row of the conversation list. */
-export interface ConversationEntry {
-  peerId: string
-  name: string
-  preview: string
-  unread: number
+export type Section = 'chats' | 'contacts' | 'rooms' | 'settings'
+
+const SECTIONS: ReadonlyArray<[Section, string]> = [
+  ['chats', 'Chats'],
+  ['contacts', 'Contacts'],
+  ['rooms', 'Rooms'],
+  ['settings', 'Settings'],
+]
+
+/** What the main pane shows: a 1:1 chat (peer id) or a room (room id). */
+export interface OpenConversation {
+  kind: 'direct' | 'room'
+  id: string
 }
 
-const CONVERSATION_ROW_PX = 64
-
 export function Shell({ client }: { client: WebApiClient }) {
+  const events = useMemo(() => new EventStream(client), [client])
   const [identity, setIdentity] = useState<IdentityInfo | null>(null)
   const [stream, setStream] = useState<StreamState>('connecting')
   const [peers, setPeers] = useState<ReadonlySet<string>>(new Set())
   const [nodeStopped, setNodeStopped] = useState(false)
   const [elsewhere, setElsewhere] = useState<string | null>(null)
-  const [sidebarOpen, setSidebarOpen] = useState(false)
-  const [conversations] = useState<ConversationEntry[]>([])
+  const [section, setSection] = useState<Section>('chats')
+  const [open, setOpen] = useState<OpenConversation | null>(null)
+  const [sidebarOpen, setSidebarOpen] = useState(true)
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
@@ -44,122 +55,123 @@ export function Shell({ client }: { client: WebApiClient }) {
           setError(null)
         })
         .catch((err: unknown) => setError(describeError(err)))
-
-    const onEvent = (event: NodeEventMessage) => {
-      switch (event.type) {
-        case 'peer:connected': {
-          const { peerId } = (event as NodeEventMessage<'peer:connected'>).data
-          setPeers((current) => new Set(current).add(peerId))
-          break
-        }
-        case 'peer:disconnected': {
-          const { peerId } = (event as NodeEventMessage<'peer:disconnected'>).data
-          setPeers((current) => {
-            const next = new Set(current)
-            next.delete(peerId)
-            return next
-          })
-          break
-        }
-        case 'node:started':
-          void refresh()
-          break
-        case 'node:stopping':
-          setNodeStopped(true)
-          break
-        case 'session:signed-in-elsewhere':
-          setElsewhere((event as NodeEventMessage<'session:signed-in-elsewhere'>).data.reason)
-          break
-      }
-    }
-    const events = new EventStream(client, onEvent, (state) => {
-      setStream(state)
-      // Events missed while the stream was down: catch up from the status.
-      if (state === 'open') void refresh()
-    })
+    const stops = [
+      events.onState((state) => {
+        setStream(state)
+        // Events missed while the stream was down: catch up from the status.
+        if (state === 'open') void refresh()
+      }),
+      events.on('peer:connected', ({ peerId }) =>
+        setPeers((current) => new Set(current).add(peerId)),
+      ),
+      events.on('peer:disconnected', ({ peerId }) =>
+        setPeers((current) => {
+          const next = new Set(current)
+          next.delete(peerId)
+          return next
+        }),
+      ),
+      events.on('node:started', () => void refresh()),
+      events.on('node:stopping', () => setNodeStopped(true)),
+      events.on('session:signed-in-elsewhere', ({ reason }) => setElsewhere(reason)),
+    ]
     events.open()
-    return () => events.close()
-  }, [client])
+    return () => {
+      for (const stop of stops) stop()
+      events.close()
+    }
+  }, [client, events])
+
+  const openConversation = (conversation: OpenConversation) => {
+    setOpen(conversation)
+    if (section === 'settings') setSection('chats')
+    setSidebarOpen(false)
+  }
+
+  const choose = (next: Section) => {
+    setSection(next)
+    // Settings lives in the main pane: on a phone, show it.
+    setSidebarOpen(next !== 'settings')
+  }
 
   return (
-    <div class="shell">
-      {elsewhere != null && (
-        <Banner title="Signed in elsewhere." onDismiss={() => setElsewhere(null)}>
-          Your identity was started on another device, so messages may reach that device instead of
-          this one. {elsewhere}
-        </Banner>
-      )}
-      {nodeStopped && (
-        <Banner title="Your node stopped." tone="info">
-          Start it again with "tokenim start", then reload this page.
-        </Banner>
-      )}
-      <header class="topbar">
-        <button
-          type="button"
-          class="sidebar-toggle"
-          aria-controls="sidebar"
-          aria-expanded={sidebarOpen}
-          onClick={() => setSidebarOpen(!sidebarOpen)}
-        >
-          Conversations
-        </button>
-        <span class="brand">TokenIM</span>
-        <dl class="me" aria-label="Your identity">
-          <div>
-            <dt>Peer id</dt>
-            <dd>
-              <code data-testid="peer-id" title={identity?.peerId}>
-                {identity?.peerId ?? '…'}
-              </code>
-            </dd>
+    <NodeEventsContext.Provider value={events}>
+      <div class="shell">
+        {elsewhere != null && (
+          <Banner title="Signed in elsewhere." onDismiss={() => setElsewhere(null)}>
+            Your identity was started on another device, so messages may reach that device instead
+            of this one. {elsewhere}
+          </Banner>
+        )}
+        {nodeStopped && (
+          <Banner title="Your node stopped." tone="info">
+            Start it again with "tokenim start", then reload this page.
+          </Banner>
+        )}
+        <header class="topbar">
+          <button
+            type="button"
+            class="sidebar-toggle"
+            aria-controls="sidebar"
+            aria-expanded={sidebarOpen}
+            onClick={() => setSidebarOpen(!sidebarOpen)}
+          >
+            Menu
+          </button>
+          <span class="brand">TokenIM</span>
+          <dl class="me" aria-label="Your identity">
+            <div>
+              <dt>Peer id</dt>
+              <dd>
+                <code data-testid="peer-id" title={identity?.peerId}>
+                  {identity?.peerId ?? '…'}
+                </code>
+              </dd>
+            </div>
+            <div>
+              <dt>Fingerprint</dt>
+              <dd>
+                <code data-testid="fingerprint">{identity?.fingerprint ?? '…'}</code>
+              </dd>
+            </div>
+          </dl>
+          <ConnectionStatus stream={stream} peers={peers.size} nodeStopped={nodeStopped} />
+        </header>
+        <ErrorText message={error} />
+        <div class="panes">
+          <div id="sidebar" class="sidebar" data-open={sidebarOpen}>
+            <nav class="sections" aria-label="Sections">
+              {SECTIONS.map(([id, label]) => (
+                <button
+                  key={id}
+                  type="button"
+                  class="section-tab"
+                  aria-current={section === id ? 'page' : undefined}
+                  onClick={() => choose(id)}
+                >
+                  {label}
+                </button>
+              ))}
+            </nav>
+            {section === 'rooms' && (
+              <RoomsPanel
+                client={client}
+                onOpenRoom={(roomId) => openConversation({ kind: 'room', id: roomId })}
+              />
+            )}
           </div>
-          <div>
-            <dt>Fingerprint</dt>
-            <dd>
-              <code data-testid="fingerprint">{identity?.fingerprint ?? '…'}</code>
-            </dd>
-          </div>
-        </dl>
-        <ConnectionStatus stream={stream} peers={peers.size} nodeStopped={nodeStopped} />
-      </header>
-      <ErrorText message={error} />
-      <div class="panes">
-        <nav id="sidebar" class="sidebar" aria-label="Conversations" data-open={sidebarOpen}>
-          <h2>Conversations</h2>
-          <VirtualList
-            id="conversation-list"
-            label="Conversations"
-            items={conversations}
-            rowHeight={CONVERSATION_ROW_PX}
-            keyOf={(entry) => entry.peerId}
-            renderRow={(entry) => (
-              <div class="conversation">
-                <span class="conversation-name">{entry.name}</span>
-                <span class="conversation-preview">{entry.preview}</span>
-                {entry.unread > 0 && (
-                  <span class="unread">
-                    {entry.unread}
-                    <span class="visually-hidden"> unread</span>
-                  </span>
-                )}
+          <main class="main-pane" aria-label={section === 'settings' ? 'Settings' : 'Chat'}>
+            {section === 'settings' ? (
+              <SettingsScreen client={client} />
+            ) : (
+              <div class="chat-empty">
+                <h2>No conversation open</h2>
+                <p>Pick a conversation on the left to read and write messages.</p>
               </div>
             )}
-            empty={
-              <p>
-                No conversations yet. Friends and messages appear here once you add someone by their
-                username or peer id.
-              </p>
-            }
-          />
-        </nav>
-        <main class="chat" aria-label="Chat">
-          <div class="chat-empty">
-            <h2>No conversation open</h2>
-            <p>Pick a conversation on the left to read and write messages.</p>
-          </div>
-        </main>
+          </main>
+        </div>
       </div>
-    </div>
+    </NodeEventsContext.Provider>
   )
 }

@@ -1,0 +1,292 @@
+/**
+ * The typed local API, one method per route, shared by the CLI (client/api-client.ts) and the
+ * web client (client/web/src/api-client.ts). It knows only protocol/local-api.ts and a
+ * transport: each side supplies `request`, which sends JSON and returns the parsed answer or
+ * throws its own error type. No Node or browser API is used here.
+ */
+import {
+  type AddFriendRequest,
+  type AddFriendResponse,
+  API_PATHS,
+  type BlockedListResponse,
+  type BlockedView,
+  CONVERSATION_API_PATHS,
+  type ConversationListResponse,
+  type ConversationSearchResponse,
+  type CreateIdentityRequest,
+  type CreateIdentityResponse,
+  type CreateRoomRequest,
+  type CreateRoomResponse,
+  type DeleteConversationResponse,
+  DIRECTORY_API_PATHS,
+  FILE_API_PATHS,
+  FRIENDS_API_PATHS,
+  type FriendListResponse,
+  type FriendRequestsResponse,
+  type FriendView,
+  type HistoryResponse,
+  type IdentityInfo,
+  type InboxResponse,
+  type JoinRoomRequest,
+  type LookupView,
+  type MarkReadResponse,
+  type MessageStyle,
+  type NamesView,
+  type NameView,
+  type NodeStatus,
+  type OpenConversationRequest,
+  type OpenConversationResponse,
+  type PeerRef,
+  type PresenceSettings,
+  type ProfileView,
+  type RegisterNameRequest,
+  type ReleaseNameRequest,
+  type RestoreIdentityRequest,
+  type RoomHistoryResponse,
+  type RoomInviteResponse,
+  type RoomListResponse,
+  type RoomMembersResponse,
+  type RoomMessageView,
+  type RoomRoleRequest,
+  type RoomSummary,
+  type SearchView,
+  type SendFileRequest,
+  type SendFileResponse,
+  type SendMessageRequest,
+  type SendMessageResponse,
+  type SetProfileRequest,
+  type StateResponse,
+  type TransferListResponse,
+  type UnlockRequest,
+} from '../protocol/local-api.ts'
+
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+/** A page of history: at most `limit` entries, older than `before`. */
+export interface PageOptions {
+  limit?: number
+  before?: number
+}
+
+/** `path?key=value&...` for the parameters that are set. */
+export function withQuery(
+  path: string,
+  params: Record<string, string | number | undefined | null>,
+): string {
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    if (value != null) query.set(key, String(value))
+  }
+  const text = query.toString()
+  return text === '' ? path : `${path}?${text}`
+}
+
+export abstract class TokenimApi {
+  /** Sends one JSON request; resolves with the answer's body, rejects on a non-2xx answer. */
+  abstract request<T>(method: ApiMethod, path: string, body?: unknown): Promise<T>
+
+  // The node and its identity
+
+  state(): Promise<StateResponse> {
+    return this.request('GET', API_PATHS.state)
+  }
+
+  createIdentity(body: CreateIdentityRequest): Promise<CreateIdentityResponse> {
+    return this.request('POST', API_PATHS.identity, body)
+  }
+
+  restoreIdentity(body: RestoreIdentityRequest): Promise<IdentityInfo> {
+    return this.request('POST', API_PATHS.identityRestore, body)
+  }
+
+  unlock(body: UnlockRequest): Promise<IdentityInfo> {
+    return this.request('POST', API_PATHS.unlock, body)
+  }
+
+  status(): Promise<NodeStatus> {
+    return this.request('GET', API_PATHS.status)
+  }
+
+  id(): Promise<IdentityInfo> {
+    return this.request('GET', API_PATHS.id)
+  }
+
+  stop(): Promise<{ stopping: boolean }> {
+    return this.request('POST', API_PATHS.stop)
+  }
+
+  // 1:1 messages and conversations
+
+  sendMessage(to: string, text: string, style?: MessageStyle): Promise<SendMessageResponse> {
+    const body: SendMessageRequest = style == null ? { to, text } : { to, text, style }
+    return this.request('POST', API_PATHS.messages, body)
+  }
+
+  inbox(): Promise<InboxResponse> {
+    return this.request('GET', API_PATHS.inbox)
+  }
+
+  history(peer: string, page: PageOptions = {}): Promise<HistoryResponse> {
+    return this.request('GET', withQuery(API_PATHS.history, { peer, ...page }))
+  }
+
+  markRead(peer: string): Promise<MarkReadResponse> {
+    return this.request('POST', API_PATHS.conversationsRead, { peer })
+  }
+
+  conversations(): Promise<ConversationListResponse> {
+    return this.request('GET', CONVERSATION_API_PATHS.list)
+  }
+
+  /** Opens a 1:1 chat (`peer`) or a room (`roomId`): its latest page, and marks it read. */
+  openConversation(body: OpenConversationRequest): Promise<OpenConversationResponse> {
+    return this.request('POST', CONVERSATION_API_PATHS.open, body)
+  }
+
+  searchConversations(
+    q: string,
+    options: { limit?: number; before?: string } = {},
+  ): Promise<ConversationSearchResponse> {
+    return this.request('GET', withQuery(CONVERSATION_API_PATHS.search, { q, ...options }))
+  }
+
+  deleteConversation(peer: string): Promise<DeleteConversationResponse> {
+    return this.request('POST', CONVERSATION_API_PATHS.delete, { peer })
+  }
+
+  // Attachments (uploads and downloads carry raw bytes: each transport has its own)
+
+  sendFile(body: SendFileRequest): Promise<SendFileResponse> {
+    return this.request('POST', FILE_API_PATHS.send, body)
+  }
+
+  transfers(): Promise<TransferListResponse> {
+    return this.request('GET', FILE_API_PATHS.transfers)
+  }
+
+  // Friends and presence
+
+  friends(): Promise<FriendListResponse> {
+    return this.request('GET', FRIENDS_API_PATHS.list)
+  }
+
+  friendRequests(): Promise<FriendRequestsResponse> {
+    return this.request('GET', FRIENDS_API_PATHS.requests)
+  }
+
+  addFriend(to: string, note?: string): Promise<AddFriendResponse> {
+    const body: AddFriendRequest = note == null ? { to } : { to, note }
+    return this.request('POST', FRIENDS_API_PATHS.add, body)
+  }
+
+  acceptFriend(peer: string): Promise<FriendView> {
+    return this.request('POST', FRIENDS_API_PATHS.accept, { peer })
+  }
+
+  rejectFriend(peer: string): Promise<PeerRef> {
+    return this.request('POST', FRIENDS_API_PATHS.reject, { peer })
+  }
+
+  removeFriend(peer: string): Promise<PeerRef> {
+    return this.request('POST', FRIENDS_API_PATHS.remove, { peer })
+  }
+
+  blockPeer(peer: string): Promise<BlockedView> {
+    return this.request('POST', FRIENDS_API_PATHS.block, { peer })
+  }
+
+  unblockPeer(peer: string): Promise<PeerRef> {
+    return this.request('POST', FRIENDS_API_PATHS.unblock, { peer })
+  }
+
+  blocked(): Promise<BlockedListResponse> {
+    return this.request('GET', FRIENDS_API_PATHS.blocked)
+  }
+
+  presenceSettings(): Promise<PresenceSettings> {
+    return this.request('GET', FRIENDS_API_PATHS.presence)
+  }
+
+  setPresenceSettings(settings: PresenceSettings): Promise<PresenceSettings> {
+    return this.request('PUT', FRIENDS_API_PATHS.presence, settings)
+  }
+
+  // Rooms
+
+  rooms(): Promise<RoomListResponse> {
+    return this.request('GET', API_PATHS.rooms)
+  }
+
+  createRoom(body: CreateRoomRequest): Promise<CreateRoomResponse> {
+    return this.request('POST', API_PATHS.rooms, body)
+  }
+
+  joinRoom(body: JoinRoomRequest): Promise<RoomSummary> {
+    return this.request('POST', API_PATHS.roomsJoin, body)
+  }
+
+  leaveRoom(roomId: string): Promise<RoomSummary> {
+    return this.request('POST', API_PATHS.roomsLeave, { roomId })
+  }
+
+  roomInvite(roomId: string): Promise<RoomInviteResponse> {
+    return this.request('GET', withQuery(API_PATHS.roomsInvite, { room: roomId }))
+  }
+
+  roomMembers(roomId: string): Promise<RoomMembersResponse> {
+    return this.request('GET', withQuery(API_PATHS.roomsMembers, { room: roomId }))
+  }
+
+  removeRoomMember(roomId: string, member: string): Promise<RoomMembersResponse> {
+    return this.request('POST', API_PATHS.roomsRemove, { roomId, member })
+  }
+
+  setRoomRole(body: RoomRoleRequest): Promise<RoomMembersResponse> {
+    return this.request('POST', API_PATHS.roomsRole, body)
+  }
+
+  renameRoom(roomId: string, name: string): Promise<RoomSummary> {
+    return this.request('POST', API_PATHS.roomsRename, { roomId, name })
+  }
+
+  sendRoomMessage(roomId: string, text: string): Promise<RoomMessageView> {
+    return this.request('POST', API_PATHS.roomsMessages, { roomId, text })
+  }
+
+  roomHistory(roomId: string, page: PageOptions = {}): Promise<RoomHistoryResponse> {
+    return this.request('GET', withQuery(API_PATHS.roomsMessages, { room: roomId, ...page }))
+  }
+
+  markRoomRead(roomId: string): Promise<RoomSummary> {
+    return this.request('POST', API_PATHS.roomsRead, { roomId })
+  }
+
+  // The username directory
+
+  registerName(body: RegisterNameRequest): Promise<NameView> {
+    return this.request('POST', DIRECTORY_API_PATHS.register, body)
+  }
+
+  releaseName(body: ReleaseNameRequest = {}): Promise<NameView> {
+    return this.request('POST', DIRECTORY_API_PATHS.release, body)
+  }
+
+  lookupName(name: string): Promise<LookupView> {
+    return this.request('GET', withQuery(DIRECTORY_API_PATHS.lookup, { name }))
+  }
+
+  searchNames(
+    prefix: string,
+    options: { limit?: number; relay?: string } = {},
+  ): Promise<SearchView> {
+    return this.request('GET', withQuery(DIRECTORY_API_PATHS.search, { prefix, ...options }))
+  }
+
+  setProfile(body: SetProfileRequest): Promise<ProfileView> {
+    return this.request('PUT', DIRECTORY_API_PATHS.profile, body)
+  }
+
+  names(): Promise<NamesView> {
+    return this.request('GET', DIRECTORY_API_PATHS.names)
+  }
+}
