@@ -72,6 +72,13 @@ export interface HostInit {
    * @default false
    */
   gossipPeerExchange?: boolean
+  /**
+   * Peer ids whose gossipsub peer exchange this host follows: a node's own relays, where new
+   * nodes land. PX from anyone else is ignored, since it would let any peer steer who a node
+   * meshes with.
+   * @default []
+   */
+  peerExchangeFrom?: string[]
   /** A libp2p metrics implementation (the relay passes Prometheus metrics). */
   metrics?: Libp2pInit['metrics']
   /**
@@ -123,10 +130,20 @@ function hostServices(init: HostInit): ServiceFactoryMap<HostServices> {
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       doPX: init.gossipPeerExchange === true,
+      scoreParams: { appSpecificScore: peerExchangeSourceScore(init.peerExchangeFrom ?? []) },
       msgIdFn: tokenimMsgIdFn,
       ...init.gossipOptions,
     }),
   }
+}
+
+// Weighted by gossipsub's appSpecificWeight (10), this lifts a trusted peer from a neutral 0
+// to 20, above the default acceptPXThreshold (10); everyone else stays at 0.
+const PEER_EXCHANGE_SOURCE_SCORE = 2
+
+function peerExchangeSourceScore(peerIds: string[]): (peerId: string) => number {
+  const sources = new Set(peerIds)
+  return (peerId) => (sources.has(peerId) ? PEER_EXCHANGE_SOURCE_SCORE : 0)
 }
 
 export type Host<Extra extends Record<string, unknown> = Record<string, never>> = Libp2p<

@@ -11,7 +11,13 @@ import {
 } from '../protocol/local-api.ts'
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
 import { Attachments, type AttachmentsInit, attachmentRoutes } from './attachments/index.ts'
-import { type RelayBootstrap, relayBootstrap, relaysFromNodeConfig } from './bootstrap.ts'
+import {
+  parseRelayAddresses,
+  type RelayBootstrap,
+  relayBootstrap,
+  relayPeerId,
+  relaysFromNodeConfig,
+} from './bootstrap.ts'
 import { Conversations, type ConversationsInit, conversationRoutes } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
 import {
@@ -172,6 +178,9 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
           allowPrivateAddresses: this.init.allowPrivateAddresses,
           connectionLimits: this.init.connectionLimits,
           circuitRelayClient: true,
+          peerExchangeFrom: parseRelayAddresses(relays).map((address) =>
+            relayPeerId(address).toString(),
+          ),
           dhtValidators: directoryDhtValidators,
           dhtSelectors: directoryDhtSelectors,
           ...this.init.hostOptions,

@@ -61,6 +61,23 @@ describe('relay', () => {
     await dir.remove()
   })
 
+  it("gives a node's own relays, and only them, the standing to send it gossipsub peer exchange", async () => {
+    network = createNetwork()
+    const relay = await network.relay()
+    const stranger = await network.relay()
+    const node = await network.node([relayAddress(relay)])
+    await waitForRelay(node, relay)
+    await node.host.dial(stranger.host.getMultiaddrs()[0]!)
+    // The score and its thresholds are not part of gossipsub's public interface.
+    const pubsub = node.host.services.pubsub as unknown as {
+      getScore(peerId: string): number
+      opts: { scoreThresholds: { acceptPXThreshold: number } }
+    }
+    const { acceptPXThreshold } = pubsub.opts.scoreThresholds
+    expect(pubsub.getScore(relay.peerId.toString())).toBeGreaterThanOrEqual(acceptPXThreshold)
+    expect(pubsub.getScore(stranger.peerId.toString())).toBeLessThan(acceptPXThreshold)
+  })
+
   it('lets two nodes bootstrap from it and find each other through the DHT', async () => {
     network = createNetwork()
     const relay = await network.relay()
