@@ -746,6 +746,8 @@ export class MessagePipeline {
     item.entry.envelope = null
     item.entry.baseKey = null
     item.envelope = null
+    // The deposited copy is the refused envelope: the new one must be deposited in its place.
+    this.#withdrawDeposit(tx, item)
     this.#encrypt(lane, tx, state, item)
     tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
   }
@@ -767,19 +769,23 @@ export class MessagePipeline {
     clearTimeout(item.ackTimer)
     lane.outbox.delete(item.entry.id)
     tx.ops.push(this.#store.outboxDeleteOp(lane.peerHex, item.entry.id))
+    // Delivered some other way (or failed): the mailbox copy would only be fetched in vain.
+    this.#withdrawDeposit(tx, item)
+  }
+
+  /** Stops keeping the item's mailbox copy alive, once the batch is committed. */
+  #withdrawDeposit(tx: LaneTransaction, item: OutboxItem): void {
     const slotId = item.entry.slotId
-    if (slotId != null) {
-      this.#slots.delete(slotId)
-      const mailbox = this.#init.mailbox
-      if (mailbox != null) {
-        // Delivered some other way: the mailbox copy would only be fetched as a duplicate.
-        tx.after.push(() => {
-          mailbox.withdraw(slotId).catch((err: Error) => {
-            this.#init.log('could not withdraw mailbox slot %s: %s', slotId, err.message)
-          })
-        })
-      }
-    }
+    if (slotId == null) return
+    item.entry.slotId = null
+    this.#slots.delete(slotId)
+    const mailbox = this.#init.mailbox
+    if (mailbox == null) return
+    tx.after.push(() => {
+      mailbox.withdraw(slotId).catch((err: Error) => {
+        this.#init.log('could not withdraw mailbox slot %s: %s', slotId, err.message)
+      })
+    })
   }
 
   async #storedInMailbox(
@@ -1038,11 +1044,20 @@ export class MessagePipeline {
       }
       if (this.#stopped) return
       const ready = await lane.run(async (tx, state) => {
+        const waiting = [...lane.outbox.values()].filter((item) => item.envelope == null)
         if (state.sessions.active == null) {
-          state.sessions.initiate(this.#init.identity, lane.peerKey, bundle)
+          // After a refusal, start without a one-time prekey (X3DH allows it): the DHT may
+          // still list the one another initiator used first, and the retry must not fail the
+          // same way. Only the signed prekey and the identities then vouch for the session.
+          const afterRefusal = waiting.some((item) => item.entry.resets > 0)
+          const { oneTimePrekey: _used, ...withoutOneTimePrekey } = bundle
+          state.sessions.initiate(
+            this.#init.identity,
+            lane.peerKey,
+            afterRefusal ? withoutOneTimePrekey : bundle,
+          )
           tx.sessionsDirty = true
         }
-        const waiting = [...lane.outbox.values()].filter((item) => item.envelope == null)
         for (const item of waiting) {
           this.#encrypt(lane, tx, state, item)
           tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
@@ -1130,8 +1145,12 @@ export class MessagePipeline {
     this.#slots.set(deposit.slotId, { peerHex: lane.peerHex, id: item.entry.id })
     await lane.run(async (tx) => {
       item.depositing = false
-      if (!lane.outbox.has(item.entry.id)) return
       item.entry.slotId = deposit.slotId
+      if (!lane.outbox.has(item.entry.id) || item.entry.envelope !== envelope) {
+        // Delivered, or refused and encrypted again, while the deposit was under way.
+        this.#withdrawDeposit(tx, item)
+        return
+      }
       tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
       if (item.entry.kind === 'text') {
         await this.#storedInMailbox(lane, tx, item, {

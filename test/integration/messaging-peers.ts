@@ -29,6 +29,16 @@ import { waitForEvent } from '../helpers/wait.ts'
 /** Bundles as the DHT would serve them, for the peers of one test. */
 export class BundleDirectory {
   readonly #owners = new Map<string, TestPrekeys>()
+  /**
+   * Serve each bundle as first published, one-time prekey included after it is used: a DHT
+   * holder keeps handing out a bundle until the owner's republication reaches it, and this is
+   * the case where it never does.
+   */
+  readonly frozen: boolean
+
+  constructor(options: { frozen?: boolean } = {}) {
+    this.frozen = options.frozen ?? false
+  }
 
   prekeysFor(identity: Identity): TestPrekeys {
     const key = hex(identity.publicKey)
@@ -50,15 +60,21 @@ class TestPrekeys implements PrekeyPort {
   readonly #directory: BundleDirectory
   readonly #signed: SignedPrekey
   readonly #oneTime = new Map<number, OneTimePrekey>()
+  readonly #firstPublished: PrekeyBundle
 
   constructor(identity: Identity, directory: BundleDirectory) {
     this.#identity = identity
     this.#directory = directory
     this.#signed = generateSignedPrekey(identity, 1)
     for (const key of generateOneTimePrekeys(50, 1)) this.#oneTime.set(key.id, key)
+    this.#firstPublished = this.#current()
   }
 
   bundle(): PrekeyBundle {
+    return this.#directory.frozen ? this.#firstPublished : this.#current()
+  }
+
+  #current(): PrekeyBundle {
     const [oneTime] = this.#oneTime.values()
     return createPrekeyBundle(this.#identity.publicKey, this.#signed, oneTime)
   }

@@ -1,0 +1,110 @@
+/**
+ * First messages, which start a session from the recipient's published prekey bundle, when
+ * several senders pick the same one-time prekey: a DHT record cannot hand each one out once,
+ * so this is ordinary, and every first message must still arrive exactly once.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { withTimeout } from '../helpers/wait.ts'
+import {
+  BundleDirectory,
+  type MessagingPeer,
+  publicKeyHex,
+  receivedCount,
+  startMessagingPeer,
+  stateReached,
+} from './messaging-peers.ts'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function peer(directory: BundleDirectory): Promise<MessagingPeer> {
+  const started = await startMessagingPeer({ directory })
+  cleanups.push(() => started.remove())
+  return started
+}
+
+async function senders(directory: BundleDirectory, bob: MessagingPeer, count: number) {
+  const started = await Promise.all(Array.from({ length: count }, () => peer(directory)))
+  for (const sender of started) await sender.host.dial(bob.host.getMultiaddrs()[0])
+  return started
+}
+
+/** Every sender's text reached bob once and shows delivered; none failed. */
+async function expectAllDelivered(bob: MessagingPeer, sent: Array<[MessagingPeer, string]>) {
+  await withTimeout(
+    Promise.all(sent.map(([sender, id]) => stateReached(sender, id, 'delivered', 20_000))),
+    20_000,
+    'every first message delivered',
+  )
+  await receivedCount(bob, sent.length)
+  expect(bob.received.map((m) => m.id).sort()).toEqual(sent.map(([, id]) => id).sort())
+  for (const [sender, id] of sent) {
+    expect(sender.states.filter((s) => s.id === id && s.state === 'failed')).toEqual([])
+  }
+}
+
+describe('first messages that name a used one-time prekey', () => {
+  it('four senders whose bundle names a prekey already used still get through', async () => {
+    // The bundle keeps naming one-time prekey 1 after its first use, as a DHT holder does
+    // until the owner's republication reaches it.
+    const directory = new BundleDirectory({ frozen: true })
+    const bob = await peer(directory)
+    const [first, ...late] = await senders(directory, bob, 5)
+    const opening = await first.messages.send(publicKeyHex(bob), 'first to use the prekey')
+    await stateReached(first, opening.id, 'delivered')
+
+    const sent = await Promise.all(
+      late.map(
+        async (sender, i) =>
+          [sender, (await sender.messages.send(publicKeyHex(bob), `late ${i}`)).id] as [
+            MessagingPeer,
+            string,
+          ],
+      ),
+    )
+    await expectAllDelivered(bob, [[first, opening.id], ...sent])
+    expect(bob.received.map((m) => m.text).sort()).toEqual([
+      'first to use the prekey',
+      'late 0',
+      'late 1',
+      'late 2',
+      'late 3',
+    ])
+  })
+
+  it('five senders starting sessions with one peer at once all get through', async () => {
+    const directory = new BundleDirectory({ frozen: true })
+    const bob = await peer(directory)
+    const all = await senders(directory, bob, 5)
+    const sent = await Promise.all(
+      all.map(
+        async (sender, i) =>
+          [sender, (await sender.messages.send(publicKeyHex(bob), `hello ${i}`)).id] as [
+            MessagingPeer,
+            string,
+          ],
+      ),
+    )
+    await expectAllDelivered(bob, sent)
+  })
+
+  it('the session that replaced the refused one carries the conversation on both ways', async () => {
+    const directory = new BundleDirectory({ frozen: true })
+    const bob = await peer(directory)
+    const [first, second] = await senders(directory, bob, 2)
+    const a = await first.messages.send(publicKeyHex(bob), 'a')
+    await stateReached(first, a.id, 'delivered')
+    const b = await second.messages.send(publicKeyHex(bob), 'b')
+    await stateReached(second, b.id, 'delivered')
+    const reply = await bob.messages.send(publicKeyHex(second), 'reply to b')
+    await stateReached(bob, reply.id, 'delivered')
+    const again = await second.messages.send(publicKeyHex(bob), 'b again')
+    await stateReached(second, again.id, 'delivered')
+    await receivedCount(second, 1)
+    expect(second.received.map((m) => m.text)).toEqual(['reply to b'])
+    const history = await bob.messages.history(publicKeyHex(second))
+    expect(history.messages.map((m) => m.text)).toEqual(['b', 'reply to b', 'b again'])
+  })
+})
