@@ -8,6 +8,8 @@ import {
   type AddFriendRequest,
   type AddFriendResponse,
   API_PATHS,
+  type BackupPhraseRequest,
+  type BackupPhraseResponse,
   type BlockedListResponse,
   type BlockedView,
   CONVERSATION_API_PATHS,
@@ -19,12 +21,15 @@ import {
   type CreateRoomResponse,
   type DeleteConversationResponse,
   DIRECTORY_API_PATHS,
+  type ExportKeyRequest,
+  type ExportKeyResponse,
   FILE_API_PATHS,
   FRIENDS_API_PATHS,
   type FriendListResponse,
   type FriendRequestsResponse,
   type FriendView,
   type HistoryResponse,
+  IDENTITY_API_PATHS,
   type IdentityInfo,
   type InboxResponse,
   type JoinRoomRequest,
@@ -39,7 +44,10 @@ import {
   type PeerRef,
   type PresenceSettings,
   type ProfileView,
+  RELAY_API_PATHS,
   type RegisterNameRequest,
+  type RelayAddressRequest,
+  type RelayListResponse,
   type ReleaseNameRequest,
   type RestoreIdentityRequest,
   type RoomHistoryResponse,
@@ -288,5 +296,30 @@ export abstract class TokenimApi {
 
   names(): Promise<NamesView> {
     return this.request('GET', DIRECTORY_API_PATHS.names)
+  }
+
+  // The identity's secrets and the relays (settings)
+
+  exportKey(body: ExportKeyRequest): Promise<ExportKeyResponse> {
+    return this.request('POST', IDENTITY_API_PATHS.exportKey, body)
+  }
+
+  backupPhrase(password: string): Promise<BackupPhraseResponse> {
+    const body: BackupPhraseRequest = { password }
+    return this.request('POST', IDENTITY_API_PATHS.backupPhrase, body)
+  }
+
+  relays(): Promise<RelayListResponse> {
+    return this.request('GET', RELAY_API_PATHS.list)
+  }
+
+  addRelay(address: string): Promise<RelayListResponse> {
+    const body: RelayAddressRequest = { address }
+    return this.request('POST', RELAY_API_PATHS.add, body)
+  }
+
+  removeRelay(address: string): Promise<RelayListResponse> {
+    const body: RelayAddressRequest = { address }
+    return this.request('POST', RELAY_API_PATHS.remove, body)
   }
 }

@@ -42,6 +42,7 @@ import { CODE_P2P, type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import type { RelayLinkStatus } from '../protocol/local-api.ts'
 import { InvalidConfigError } from './errors.ts'
+import { writeFileAtomic } from './identity/atomic-file.ts'
 
 /**
  * Peer store tag of a configured relay. It starts with libp2p's KEEP_ALIVE, so libp2p also
@@ -126,20 +127,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
     this.maxDelayMs = init.maxRedialDelayMs ?? DEFAULT_MAX_REDIAL_DELAY_MS
     this.dialTimeoutMs = init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS
     this.listenThroughRelays = init.listenThroughRelays ?? true
-    for (const address of parseRelayAddresses(init.relays)) {
-      const peerId = relayPeerId(address)
-      this.links.set(peerId.toString(), {
-        address,
-        peerId,
-        connected: false,
-        failures: 0,
-        dialing: false,
-        nextDialAt: null,
-        connectedAt: null,
-        circuitFailures: 0,
-        reserving: false,
-      })
-    }
+    for (const address of parseRelayAddresses(init.relays)) this.addLink(address)
   }
 
   readonly [Symbol.toStringTag] = 'tokenim:relay-bootstrap'
@@ -186,9 +174,56 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
     }))
   }
 
+  /**
+   * Keeps one more relay connected, from now on (dialled at once while running). Returns
+   * false when the relay is already configured.
+   * @throws InvalidConfigError when the address is no relay multiaddr with its peer id
+   */
+  async add(relay: string): Promise<boolean> {
+    const [address] = parseRelayAddresses([relay])
+    if (this.links.has(relayPeerId(address).toString())) return false
+    const link = this.addLink(address)
+    if (this.running) {
+      await this.tag(link)
+      this.dial(link)
+    }
+    return true
+  }
+
+  /**
+   * Stops keeping the relay with this peer id connected: no more redials, and its tag goes,
+   * so the connection pruner may close it. Returns false when it was not configured.
+   */
+  async remove(peerId: string): Promise<boolean> {
+    const link = this.links.get(peerId)
+    if (link == null) return false
+    this.links.delete(peerId)
+    clearTimeout(link.redialTimer)
+    clearTimeout(link.circuitTimer)
+    await this.components.peerStore.merge(link.peerId, { tags: { [RELAY_TAG]: undefined } })
+    return true
+  }
+
   /** Peer ids of the relays connected now. */
   connectedRelays(): PeerId[] {
     return [...this.links.values()].filter((link) => link.connected).map((link) => link.peerId)
+  }
+
+  private addLink(address: Multiaddr): RelayLink {
+    const peerId = relayPeerId(address)
+    const link: RelayLink = {
+      address,
+      peerId,
+      connected: false,
+      failures: 0,
+      dialing: false,
+      nextDialAt: null,
+      connectedAt: null,
+      circuitFailures: 0,
+      reserving: false,
+    }
+    this.links.set(peerId.toString(), link)
+    return link
   }
 
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
@@ -383,23 +418,32 @@ export const NODE_CONFIG_FILE = 'config.json'
  */
 export async function relaysFromNodeConfig(dataDir: string): Promise<string[]> {
   const path = join(dataDir, NODE_CONFIG_FILE)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw err
-  }
-  let config: { relays?: unknown }
-  try {
-    config = JSON.parse(text) as { relays?: unknown }
-  } catch (err) {
-    throw new InvalidConfigError(`${path} is not valid JSON: ${(err as Error).message}`)
-  }
-  const relays = config?.relays ?? []
+  const relays = (await readNodeConfig(path)).relays ?? []
   if (!Array.isArray(relays) || !relays.every((relay) => typeof relay === 'string')) {
     throw new InvalidConfigError(`relays: expected a list of multiaddr strings (in ${path})`)
   }
   parseRelayAddresses(relays)
   return relays
+}
+
+/** Replaces the `relays` list of `<dataDir>/config.json`, keeping its other settings. */
+export async function saveRelaysToNodeConfig(dataDir: string, relays: string[]): Promise<void> {
+  const path = join(dataDir, NODE_CONFIG_FILE)
+  const config = { ...(await readNodeConfig(path)), relays }
+  await writeFileAtomic(path, new TextEncoder().encode(`${JSON.stringify(config, null, 2)}\n`))
+}
+
+async function readNodeConfig(path: string): Promise<{ relays?: unknown }> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw err
+  }
+  try {
+    return (JSON.parse(text) as { relays?: unknown } | null) ?? {}
+  } catch (err) {
+    throw new InvalidConfigError(`${path} is not valid JSON: ${(err as Error).message}`)
+  }
 }

@@ -16,9 +16,11 @@ import {
   ApiError,
   LocalApiServer,
   type Routes,
+  stringField,
 } from './api/local-api-server.ts'
 import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
-import { KeystoreExistsError, KeystoreLockedError } from './errors.ts'
+import { KeystoreExistsError } from './errors.ts'
+import { answerLockout, identityRoutes } from './identity/api-routes.ts'
 import {
   fingerprint,
   type Identity,
@@ -148,15 +150,11 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       [`POST ${API_PATHS.unlock}`]: ({ body }) =>
         this.transition(async (): Promise<IdentityInfo> => {
           const password = stringField(body, 'password')
-          const identity = await this.keystore.unlock(password).catch((err: unknown) => {
-            if (err instanceof KeystoreLockedError) {
-              throw new ApiError(429, err.name, err.message, { retryAfterMs: err.retryAfterMs })
-            }
-            throw err
-          })
+          const identity = await answerLockout(() => this.keystore.unlock(password))
           await this.run(identity)
           return identityInfo(identity)
         }),
+      ...identityRoutes(this.keystore),
     }
   }
 
@@ -208,12 +206,4 @@ function identityInfo(identity: Identity): IdentityInfo {
     publicKey: Buffer.from(identity.publicKey).toString('hex'),
     fingerprint: fingerprint(identity.publicKey),
   }
-}
-
-function stringField(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name]
-  if (typeof value !== 'string' || value === '') {
-    throw new ApiError(400, 'InvalidRequest', `the request body needs a "${name}" string`)
-  }
-  return value
 }

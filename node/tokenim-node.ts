@@ -34,6 +34,7 @@ import { OfflineMailbox, type OfflineMailboxInit } from './mailbox/index.ts'
 import { DirectMessages, type DirectMessagesInit, messagingRoutes } from './messaging/index.ts'
 import { PrekeyService, type PrekeyServiceInit } from './prekeys/index.ts'
 import { Presence, type PresenceInit, presenceRoutes } from './presence/index.ts'
+import { relayRoutes } from './relays/api-routes.ts'
 import { RoomService, type RoomServiceInit, roomRoutes } from './rooms/index.ts'
 import { openStorage, type Storage } from './storage.ts'
 
@@ -412,6 +413,10 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       ...presenceRoutes(() => this.presence),
       ...conversationRoutes(() => this.conversations),
       ...attachmentRoutes(() => this.attachments),
+      ...relayRoutes(
+        () => this.host.services.relayBootstrap,
+        () => this.paths!.root,
+      ),
     }
     this.apiRoutes = routes
     if (this.init.api != null) {

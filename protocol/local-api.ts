@@ -754,3 +754,59 @@ export interface PresenceSettings {
   /** Send no heartbeats: friends see us offline while the node still runs. */
   appearOffline: boolean
 }
+
+/** The identity's secrets, each behind the password (and its lockout): answered while an identity exists. */
+export const IDENTITY_API_PATHS = {
+  /** POST ExportKeyRequest -> ExportKeyResponse. */
+  exportKey: '/v1/identity/export',
+  /** POST BackupPhraseRequest -> BackupPhraseResponse. */
+  backupPhrase: '/v1/identity/backup-phrase',
+} as const
+
+export interface ExportKeyRequest {
+  /** The identity's password. */
+  password: string
+  /** Seal the copy with another password instead. @default the identity's password */
+  exportPassword?: string
+}
+
+/** A sealed key file, as `tokenim key export` writes it; `tokenim key import` reads it back. */
+export interface ExportKeyResponse {
+  /** A name to save it under. */
+  fileName: string
+  /** The file's text (JSON). */
+  keyFile: string
+}
+
+export interface BackupPhraseRequest {
+  password: string
+}
+
+export interface BackupPhraseResponse {
+  /** The 24 words: the same phrase shown when the identity was created (it encodes the seed). */
+  backupPhrase: string
+}
+
+/** The relays the node keeps connected to, and its saved relay list (`<dataDir>/config.json`). */
+export const RELAY_API_PATHS = {
+  /** GET -> RelayListResponse. */
+  list: '/v1/relays',
+  /** POST RelayAddressRequest -> RelayListResponse: connects now and saves it. */
+  add: '/v1/relays/add',
+  /** POST RelayAddressRequest (a multiaddr or the relay's peer id) -> RelayListResponse. */
+  remove: '/v1/relays/remove',
+} as const
+
+export interface RelayEntry extends RelayLinkStatus {
+  /** In the saved list, so used at every start; false: given with `--relay` for this run only. */
+  saved: boolean
+}
+
+export interface RelayListResponse {
+  relays: RelayEntry[]
+}
+
+export interface RelayAddressRequest {
+  /** A relay multiaddr ending in /p2p/<peer id> (remove: also the bare peer id). */
+  address: string
+}

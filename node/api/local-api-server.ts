@@ -76,6 +76,15 @@ export class ApiError extends Error {
   }
 }
 
+/** The non-empty string `name` of a JSON request body, or a 400 that names it. */
+export function stringField(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name]
+  if (typeof value !== 'string' || value === '') {
+    throw new ApiError(400, 'InvalidRequest', `the request body needs a "${name}" string`)
+  }
+  return value
+}
+
 export class LocalApiServer {
   readonly token = randomBytes(32).toString('hex')
   private readonly server: Server

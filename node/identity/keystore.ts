@@ -123,10 +123,30 @@ export class Keystore {
       if (options.replace !== true && (await fileExists(target))) {
         throw new KeystoreExistsError(target)
       }
-      const identity = await this.#unlock(password)
-      const sealed = await sealIdentity(identity, options.exportPassword ?? password, this.#scrypt)
-      await writeFileAtomic(target, sealed)
+      await writeFileAtomic(target, await this.#sealedCopy(password, options.exportPassword))
     })
+  }
+
+  /**
+   * The bytes of a sealed copy of the identity (what `export` writes), for a client that
+   * saves the file itself. `password` unlocks this keystore and counts towards its lockout.
+   */
+  async exportBytes(password: string, exportPassword?: string): Promise<Uint8Array> {
+    if (exportPassword != null) requireStrongPassword(exportPassword)
+    return this.#serially(() => this.#sealedCopy(password, exportPassword))
+  }
+
+  /**
+   * The 24-word backup phrase, rebuilt from the sealed seed (the phrase is the seed, so it is
+   * the same one shown when the identity was created). Needs the password, with its lockout.
+   */
+  async backupPhrase(password: string): Promise<string> {
+    return this.#serially(async () => backupPhraseOf(await this.#unlock(password)))
+  }
+
+  async #sealedCopy(password: string, exportPassword?: string): Promise<Uint8Array> {
+    const identity = await this.#unlock(password)
+    return sealIdentity(identity, exportPassword ?? password, this.#scrypt)
   }
 
   /**

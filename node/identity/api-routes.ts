@@ -1,0 +1,47 @@
+/** The local API routes of the identity's secrets (paths in protocol/local-api.ts). */
+import {
+  type BackupPhraseResponse,
+  type ExportKeyResponse,
+  IDENTITY_API_PATHS,
+} from '../../protocol/local-api.ts'
+import { ApiError, type Routes, stringField } from '../api/local-api-server.ts'
+import { KeystoreLockedError } from '../errors.ts'
+import { peerIdOf } from './identity.ts'
+import type { Keystore } from './keystore.ts'
+
+export function identityRoutes(keystore: Keystore): Routes {
+  return {
+    [`POST ${IDENTITY_API_PATHS.exportKey}`]: async ({ body }): Promise<ExportKeyResponse> => {
+      const password = stringField(body, 'password')
+      const exportPassword = (body as { exportPassword?: unknown }).exportPassword
+      if (exportPassword != null && typeof exportPassword !== 'string') {
+        throw new ApiError(400, 'InvalidRequest', '"exportPassword" must be a string')
+      }
+      const bytes = await answerLockout(() =>
+        keystore.exportBytes(password, exportPassword || undefined),
+      )
+      const peerId = peerIdOf({ publicKey: await keystore.publicKey() }).toString()
+      return {
+        fileName: `tokenim-${peerId.slice(-8)}.key`,
+        keyFile: new TextDecoder().decode(bytes),
+      }
+    },
+    [`POST ${IDENTITY_API_PATHS.backupPhrase}`]: async ({
+      body,
+    }): Promise<BackupPhraseResponse> => ({
+      backupPhrase: await answerLockout(() => keystore.backupPhrase(stringField(body, 'password'))),
+    }),
+  }
+}
+
+/** Runs a password check; while the lockout holds, answers 429 with the wait in `retryAfterMs`. */
+export async function answerLockout<T>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check()
+  } catch (err) {
+    if (err instanceof KeystoreLockedError) {
+      throw new ApiError(429, err.name, err.message, { retryAfterMs: err.retryAfterMs })
+    }
+    throw err
+  }
+}
