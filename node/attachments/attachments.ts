@@ -116,6 +116,8 @@ interface Incoming {
   bitmap: ChunkBitmap
   running?: Promise<void>
   abort?: AbortController
+  /** The peer connected (or a retry came due) while a run was under way. */
+  again?: boolean
 }
 
 export class Attachments {
@@ -375,19 +377,33 @@ export class Attachments {
   #resume(peerHex?: string): void {
     if (!this.#running) return
     for (const incoming of this.#incoming.values()) {
-      if (incoming.running != null) continue
       if (peerHex != null && incoming.record.peerHex !== peerHex) continue
-      const abort = new AbortController()
-      incoming.abort = abort
-      incoming.running = this.#fetch(incoming, abort.signal)
-        .catch((err: Error) => {
-          this.#log('transfer %s paused: %s', incoming.record.fileId, err.message)
-        })
-        .finally(() => {
-          incoming.running = undefined
-          incoming.abort = undefined
-        })
+      if (incoming.running != null) {
+        incoming.again = true
+        continue
+      }
+      this.#run(incoming)
     }
+  }
+
+  #run(incoming: Incoming): void {
+    const abort = new AbortController()
+    incoming.abort = abort
+    incoming.again = false
+    incoming.running = this.#fetch(incoming, abort.signal)
+      .catch((err: Error) => {
+        this.#log('transfer %s paused: %s', incoming.record.fileId, err.message)
+        // A run that failed while the sender came back (a dial to its old address, a stream
+        // on the connection that just died) goes again at once, not at the next retry.
+        if (incoming.again && this.#running && this.#incoming.has(incoming.record.fileId)) {
+          return true
+        }
+      })
+      .then((again) => {
+        incoming.running = undefined
+        incoming.abort = undefined
+        if (again === true) this.#run(incoming)
+      })
   }
 
   async #fetch(incoming: Incoming, signal: AbortSignal): Promise<void> {
@@ -416,6 +432,10 @@ export class Attachments {
       },
     })
     const flush = () => sink.flush()
+    // Shown as soon as the first chunks of this run are on disk, then at most every interval:
+    // a fast transfer would otherwise show no step between nothing and complete.
+    let moved = false
+    const heldAtStart = bitmap.have
     try {
       record.state = 'transferring'
       this.#progress(record, bitmap.have, count, true)
@@ -452,7 +472,9 @@ export class Attachments {
               this.#openChunk(chunk, wanted.next(), record, key, fileId, count),
               chunkOffset(chunk.index, record.chunkSize),
             )
-            this.#progress(record, bitmap.have, count)
+            const firstMove: boolean = !moved && bitmap.have > heldAtStart
+            moved ||= firstMove
+            this.#progress(record, bitmap.have, count, firstMove)
           }
         }
         // The bitmap counts a chunk once it is written: wait for the writes before asking again.

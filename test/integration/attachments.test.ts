@@ -7,8 +7,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
+import { type AddressInfo, createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
+import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LocalApiServer } from '../../node/api/local-api-server.ts'
 import { attachmentRoutes, FileSizeError } from '../../node/attachments/index.ts'
@@ -19,8 +21,10 @@ import {
   FILE_API_PATHS,
   type OpenConversationResponse,
   type SendFileResponse,
+  type TransferView,
 } from '../../protocol/local-api.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
+import { withTimeout } from '../helpers/wait.ts'
 import {
   type ChatPeer,
   type ChatPeerOptions,
@@ -223,6 +227,48 @@ describe('attachments', () => {
       name: 'archive.tar',
       size: bytes.length,
     })
+  })
+
+  it('a run that fails while the sender reconnects goes again at once', async () => {
+    const directory = new BundleDirectory()
+    const alice = (await peer(directory)).current
+    // No retry timer to fall back on: only the reconnection can restart the transfer.
+    const bobHolder = await peer(directory, {
+      attachments: { dialTimeoutMs: 2_000, retryIntervalMs: 3_600_000 },
+    })
+    let bob = bobHolder.current
+    await connectChatPeers(alice, bob)
+    const bytes = randomBytes(2 * 1024 * 1024)
+    const first = bob
+    const started = new Promise<void>((resolve) => {
+      first.events.addEventListener('transfer:progress', (event) => {
+        if ((event as CustomEvent<TransferView>).detail.direction !== 'in') return
+        void first.attachments.stop()
+        resolve()
+      })
+    })
+    const sent = await alice.attachments.sendFile(bob.peerId, await scratchFile('a.bin', bytes))
+    await started
+    // Bob only knows an address of alice's that accepts and then never answers: his first
+    // run at start hangs on it until the dial times out, while alice reaches him herself.
+    const held: Socket[] = []
+    const silent = createServer((socket) => held.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    cleanups.push(async () => {
+      for (const socket of held) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    })
+    const port = (silent.address() as AddressInfo).port
+    await bob.base.host.peerStore.save(alice.base.host.peerId, {
+      multiaddrs: [multiaddr(`/ip4/127.0.0.1/tcp/${port}`)],
+    })
+    const dialled = new Promise<void>((resolve) => silent.once('connection', () => resolve()))
+    bob = await bob.restart()
+    bobHolder.current = bob
+    await withTimeout(dialled, 10_000, 'bob dials the silent address')
+    await connectChatPeers(alice, bob)
+    const done = await transferEvent(bob, 'transfer:complete', sent.transfer.fileId, 20_000)
+    expect(done.sha256).toBe(sha256(bytes))
   })
 
   it('refuses files over the size limit and streams uploads through the API', async () => {
