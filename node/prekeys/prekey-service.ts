@@ -3,10 +3,18 @@
  * published in the DHT as a record signed by the identity key; and fetching, verified, the
  * bundles others published.
  */
-import type { AbortOptions, ComponentLogger, Logger } from '@libp2p/interface'
+import type {
+  AbortOptions,
+  ComponentLogger,
+  IdentifyResult,
+  Libp2pEvents,
+  Logger,
+  TypedEventTarget,
+} from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { TypedEventEmitter } from 'main-event'
 import { checkLength, ED25519_PUBLIC_KEY_LENGTH } from '../../protocol/crypto/index.ts'
+import { DHT_PROTOCOL } from '../../protocol/ids.ts'
 import { MAX_PUBLISHED_ONE_TIME_PREKEYS } from '../../protocol/limits.ts'
 import {
   createPrekeyRecord,
@@ -32,7 +40,8 @@ import { PrekeyStore } from './prekey-store.ts'
 const DAY_MS = 24 * 60 * 60_000
 
 export interface PrekeyServiceComponents {
-  host: { services: { dht: KadDHT }; logger: ComponentLogger }
+  /** Its events tell when a DHT server is identified, so an unconfirmed bundle goes out then. */
+  host: TypedEventTarget<Libp2pEvents> & { services: { dht: KadDHT }; logger: ComponentLogger }
   identity: Identity
   /** The service's own sublevel of the node's LevelDB. */
   store: AppLevel
@@ -59,6 +68,13 @@ export interface PrekeyServiceInit {
   republishIntervalMs?: number
   /** Republish this long after a one-time prekey was taken, so it leaves the bundle. @default 1_000 */
   republishAfterUseMs?: number
+  /**
+   * While no DHT peer has confirmed the bundle, publish this long after a DHT server is
+   * identified or the routing table stops being empty (a burst of them makes one publish);
+   * a publish that still reaches nobody is retried, the delay doubling up to a minute.
+   * @default 200
+   */
+  publishOnDhtPeerMs?: number
   /** Longest wait for one DHT query. @default 30_000 */
   queryTimeoutMs?: number
   /** @default Date.now */
@@ -85,8 +101,17 @@ const DEFAULTS = {
   bundleTtlMs: 7 * DAY_MS,
   republishIntervalMs: 60 * 60_000,
   republishAfterUseMs: 1_000,
+  publishOnDhtPeerMs: 200,
   queryTimeoutMs: 30_000,
 }
+
+/** What the service watches of kad-dht's routing table: `peer:add` events and its size. */
+interface RoutingTableView extends EventTarget {
+  readonly size: number
+}
+
+/** Longest wait between publishes that reached no DHT peer while one seemed reachable. */
+const MAX_UNCONFIRMED_RETRY_MS = 60_000
 
 /**
  * A DHT record is public and cannot hand each one-time prekey to one initiator only, as
@@ -104,9 +129,34 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
   #timer?: NodeJS.Timeout
   #republishSoon?: NodeJS.Timeout
   readonly #lifecycle = new ServiceLifecycle(() => new PrekeyServiceNotStartedError())
+  readonly #host: PrekeyServiceComponents['host']
+  /**
+   * True until a DHT peer confirms a publish: a node publishes as it starts, usually before
+   * any DHT server is connected, and nobody could start a session with it until the next
+   * publish reaches one.
+   */
+  #unconfirmed = true
+  #unconfirmedRetryMs: number
+  /** Publishes under way; one that ends unconfirmed schedules the next itself. */
+  #publishing = 0
+  readonly #onIdentify = (event: CustomEvent<IdentifyResult>) => {
+    if (this.#publishing > 0 || !this.#unconfirmed) return
+    if (event.detail.protocols.includes(DHT_PROTOCOL)) {
+      this.#log('DHT server %p identified; publishing our unconfirmed bundle', event.detail.peerId)
+      this.#scheduleRepublish(this.#options.publishOnDhtPeerMs)
+    }
+  }
+  readonly #onRoutingTableAdd = () => {
+    // From empty to one peer: whatever we published may be unreachable from here.
+    if (this.#routingTableSize() === 1 || (this.#unconfirmed && this.#publishing === 0)) {
+      this.#log('DHT routing table gained a peer; publishing our bundle')
+      this.#scheduleRepublish(this.#options.publishOnDhtPeerMs)
+    }
+  }
 
   constructor(components: PrekeyServiceComponents, init: PrekeyServiceInit = {}) {
     super()
+    this.#host = components.host
     this.#dht = components.host.services.dht
     this.#identity = components.identity
     this.#store = new PrekeyStore(components.store, components.identity)
@@ -117,6 +167,7 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
       ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
     }
     this.#clock = clock ?? Date.now
+    this.#unconfirmedRetryMs = this.#options.publishOnDhtPeerMs
     const { bundleTtlMs, publishedOneTimePrekeys, oneTimePrekeys, replenishBelow } = this.#options
     if (bundleTtlMs <= 0 || bundleTtlMs > PREKEY_BUNDLE_MAX_TTL_MS) {
       throw new RangeError(`bundleTtlMs must be 1..${PREKEY_BUNDLE_MAX_TTL_MS}, got ${bundleTtlMs}`)
@@ -143,6 +194,8 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
     if (!this.#lifecycle.start()) return
     await this.#lifecycle.exclusive(() => this.#maintainKeys())
     if (this.#options.republishIntervalMs <= 0) return
+    this.#host.addEventListener('peer:identify', this.#onIdentify)
+    this.#routingTable()?.addEventListener('peer:add', this.#onRoutingTableAdd)
     const loop = async () => {
       try {
         await this.publish()
@@ -156,6 +209,8 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
 
   async stop(): Promise<void> {
     await this.#lifecycle.stop(() => {
+      this.#host.removeEventListener('peer:identify', this.#onIdentify)
+      this.#routingTable()?.removeEventListener('peer:add', this.#onRoutingTableAdd)
       clearTimeout(this.#timer)
       clearTimeout(this.#republishSoon)
     })
@@ -164,27 +219,37 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
   /** Rotates and refills keys as due, then puts the bundle in the DHT. */
   publish(options: AbortOptions = {}): Promise<PublishResult> {
     return this.#lifecycle.track(async () => {
-      const { record, signedPrekeyId, oneTimePrekeyIds } = await this.#lifecycle.exclusive(
-        async () => {
-          await this.#maintainKeys()
-          return this.#bundleRecord()
-        },
-      )
-      const outcome: PutOutcome = await putRecord(
-        this.#dht,
-        prekeysDhtKey(this.#identity.publicKey),
-        record,
-        { signal: this.#lifecycle.signal(options), timeoutMs: this.#options.queryTimeoutMs },
-      )
-      const result = {
-        confirmed: outcome.confirmed,
-        total: outcome.total,
-        signedPrekeyId,
-        oneTimePrekeyIds,
+      this.#publishing++
+      try {
+        return await this.#publishOnce(options)
+      } finally {
+        this.#publishing--
       }
-      this.safeDispatchEvent('prekeys:published', { detail: result })
-      return result
     })
+  }
+
+  async #publishOnce(options: AbortOptions): Promise<PublishResult> {
+    const { record, signedPrekeyId, oneTimePrekeyIds } = await this.#lifecycle.exclusive(
+      async () => {
+        await this.#maintainKeys()
+        return this.#bundleRecord()
+      },
+    )
+    const outcome: PutOutcome = await putRecord(
+      this.#dht,
+      prekeysDhtKey(this.#identity.publicKey),
+      record,
+      { signal: this.#lifecycle.signal(options), timeoutMs: this.#options.queryTimeoutMs },
+    )
+    const result = {
+      confirmed: outcome.confirmed,
+      total: outcome.total,
+      signedPrekeyId,
+      oneTimePrekeyIds,
+    }
+    this.#afterPublish(outcome.confirmed)
+    this.safeDispatchEvent('prekeys:published', { detail: result })
+    return result
   }
 
   /**
@@ -269,7 +334,7 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
       const prekey = await this.#store.oneTimePrekey(id)
       if (prekey == null) return undefined
       await this.#store.deleteOneTimePrekey(id)
-      this.#scheduleRepublish()
+      this.#scheduleRepublish(this.#options.republishAfterUseMs)
       return prekey
     })
   }
@@ -339,14 +404,38 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
     return { record, signedPrekeyId: current.prekey.id, oneTimePrekeyIds: oneTime.map((p) => p.id) }
   }
 
-  #scheduleRepublish(): void {
+  /** One publish `delayMs` from now, unless one is already due. */
+  #scheduleRepublish(delayMs: number): void {
     if (!this.running || this.#republishSoon != null) return
     this.#republishSoon = setTimeout(() => {
       this.#republishSoon = undefined
       this.publish().catch((err) => {
         if (this.running) this.#log.error('republishing prekeys failed: %e', err)
       })
-    }, this.#options.republishAfterUseMs)
+    }, delayMs)
+  }
+
+  /** Keeps trying, with backoff, while DHT peers are known but none took the bundle. */
+  #afterPublish(confirmed: number): void {
+    this.#unconfirmed = confirmed === 0
+    if (!this.#unconfirmed) {
+      this.#unconfirmedRetryMs = this.#options.publishOnDhtPeerMs
+      return
+    }
+    if (this.#options.republishIntervalMs <= 0 || this.#routingTableSize() === 0) return
+    const delay = this.#unconfirmedRetryMs
+    this.#unconfirmedRetryMs = Math.min(delay * 2, MAX_UNCONFIRMED_RETRY_MS)
+    this.#log('no DHT peer took our prekey bundle; publishing again in %d ms', delay)
+    this.#scheduleRepublish(delay)
+  }
+
+  /** kad-dht's routing table, which its KadDHT interface does not show. */
+  #routingTable(): RoutingTableView | undefined {
+    return (this.#dht as { routingTable?: RoutingTableView }).routingTable
+  }
+
+  #routingTableSize(): number {
+    return this.#routingTable()?.size ?? 0
   }
 }
 
