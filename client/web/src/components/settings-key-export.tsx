@@ -1,0 +1,50 @@
+/**
+ * Key export: a sealed copy of the identity key, saved by the browser as a file. It opens only
+ * with the password, on another machine with `tokenim key import FILE`.
+ */
+import type { WebApiClient } from '../api-client.ts'
+import { PasswordGate, SettingsSection, useSectionActions } from './settings-section.tsx'
+
+export function SettingsKeyExport({ client }: { client: WebApiClient }) {
+  const section = useSectionActions()
+  const exportKey = (password: string) =>
+    section.run(async () => {
+      const { fileName, keyFile } = await client.exportKey({ password })
+      saveFile(fileName, keyFile)
+      return `Saved ${fileName}. It is sealed with your password: keep both, apart.`
+    })
+
+  return (
+    <SettingsSection
+      id="key-export"
+      title="Export your key"
+      notice={section.notice}
+      error={section.error}
+    >
+      <p>
+        A sealed copy of your identity key, to move it to another computer (
+        <code>tokenim key import FILE</code>).
+      </p>
+      <PasswordGate
+        id="key-export"
+        label="Export your key"
+        action="Export key file"
+        busy={section.busy}
+        onPassword={exportKey}
+      />
+    </SettingsSection>
+  )
+}
+
+/** Has the browser save `text` as a download named `fileName`. */
+function saveFile(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  document.body.append(link)
+  link.click()
+  link.remove()
+  // The download has its own copy once started.
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}

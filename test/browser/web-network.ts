@@ -1,0 +1,90 @@
+/**
+ * A relay and web-serving nodes in this process for browser tests of the running app: each
+ * node is a NodeDaemon (the web client and local API as `tokenim start --web` serves them)
+ * whose identity was created through the API, connected to the relay and reachable for first
+ * contact (its prekeys in the DHT).
+ */
+import type { Page } from 'playwright-core'
+import { LocalApiClient } from '../../client/api-client.ts'
+import { whenRelayed } from '../../demo/relayed.ts'
+import { type Identity, NodeDaemon, type TokenimNode } from '../../node/index.ts'
+import type { RelayNode } from '../../relay/index.ts'
+import { createNetwork, relayAddress } from '../helpers/relay-network.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+import { waitForEvent } from '../helpers/wait.ts'
+
+export const PASSWORD = 'correct horse battery staple 42'
+const FAST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 }
+
+export interface WebPerson {
+  daemon: NodeDaemon
+  node: TokenimNode
+  api: LocalApiClient
+  webUrl: string
+  backupPhrase: string
+  dataDir: string
+}
+
+export interface WebNetwork {
+  relay: RelayNode
+  /** A node whose identity is created through its API; or started on `identity` (same key). */
+  person(identity?: Identity): Promise<WebPerson>
+  close(): Promise<void>
+}
+
+export async function createWebNetwork(): Promise<WebNetwork> {
+  const network = createNetwork()
+  const relay = await network.relay()
+  const cleanups: Array<() => Promise<void>> = []
+  return {
+    relay,
+    async person(identity) {
+      const dir = await makeTempDir('tokenim-web-')
+      cleanups.push(() => dir.remove())
+      const daemon = new NodeDaemon({
+        dataDir: dir.path,
+        identity,
+        keystore: { scrypt: FAST_SCRYPT },
+        node: {
+          listen: ['/ip4/127.0.0.1/tcp/0'],
+          allowPrivateAddresses: true,
+          relays: [relayAddress(relay)],
+          relayRedial: { initialDelayMs: 100, maxDelayMs: 1_000 },
+        },
+      })
+      await daemon.start()
+      cleanups.push(() => daemon.stop())
+      const api = new LocalApiClient({
+        url: daemon.api.url,
+        token: daemon.api.token,
+        pid: process.pid,
+        peerId: '',
+      })
+      const backupPhrase =
+        identity == null ? (await api.createIdentity({ password: PASSWORD })).backupPhrase : ''
+      const node = daemon.node!
+      await whenRelayed(node, AbortSignal.timeout(20_000))
+      return { daemon, node, api, webUrl: daemon.api.webUrl, backupPhrase, dataDir: dir.path }
+    },
+    async close() {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+      await network.close()
+    },
+  }
+}
+
+/** Makes `a` and `b` friends through their APIs, waiting for both sides to know. */
+export async function befriend(a: WebPerson, b: WebPerson): Promise<void> {
+  const requested = waitForEvent(b.node, 'friend:request', { timeoutMs: 20_000 })
+  await a.api.addFriend(b.node.peerId)
+  await requested
+  const accepted = waitForEvent(a.node, 'friend:accepted', { timeoutMs: 20_000 })
+  await b.api.acceptFriend(a.node.peerId)
+  await accepted
+}
+
+/** Opens the app on `person`'s node and waits for the shell. */
+export async function openApp(page: Page, person: WebPerson): Promise<void> {
+  await page.goto(person.webUrl)
+  await page.getByRole('navigation', { name: 'Sections' }).waitFor()
+}
