@@ -36,6 +36,8 @@ export interface DirectMessagesInit {
   collectIntervalMs?: number
   /** How often to retry what waits in the outbox. @default 30000 */
   retryIntervalMs?: number
+  /** Longest wait between lookups of a bundle not published yet (see MessagePipelineInit). @default 10000 */
+  bundleRetryMs?: number
   /** Bad frames after which a DM stream is closed. @default 5 */
   maxBadFrames?: number
   /** Texts held per conversation while waiting for an earlier one; beyond, refused. @default 10000 */
@@ -122,6 +124,7 @@ export class DirectMessages {
       ackTimeoutMs: init.ackTimeoutMs,
       maxHeldPerConversation: init.maxHeldPerConversation,
       giveUpAfterMs: init.giveUpAfterMs,
+      bundleRetryMs: init.bundleRetryMs,
       syncWrites: init.syncWrites,
     })
     channels = new DmChannels({

@@ -119,7 +119,11 @@ export interface MessagePipelineInit {
   maxHeldPerConversation?: number
   /** @default 30 days */
   giveUpAfterMs?: number
-  /** @default 10000 */
+  /**
+   * A peer without a published bundle (never online yet) is looked up again 1 s after the
+   * first failure, the wait doubling up to this; connecting to the peer looks at once.
+   * @default 10000
+   */
   bundleRetryMs?: number
   /**
    * Sync every write to disk before acting on it. Only simulations and benchmarks turn this
@@ -184,6 +188,7 @@ export class MessagePipeline {
   async stop(): Promise<void> {
     this.#stopped = true
     for (const lane of this.#lanes.values()) {
+      clearTimeout(lane.bundleRetryTimer)
       for (const item of lane.outbox.values()) clearTimeout(item.ackTimer)
     }
     await Promise.all([...this.#lanes.values()].map((lane) => lane.idle()))
@@ -345,6 +350,8 @@ export class MessagePipeline {
             }
           })
         }
+        // The peer just connected: it has published a bundle by now, or is about to.
+        if (peer != null && unencrypted.length > 0) this.#startSession(lane, { now: true })
         for (const item of lane.outbox.values()) {
           if (!item.inFlight && item.envelope != null) void this.#transmit(lane, item)
         }
@@ -1022,12 +1029,13 @@ export class MessagePipeline {
   }
 
   /**
-   * Fetches the peer's bundle (once at a time, not again within `bundleRetryMs` of a
-   * failure), starts a session, encrypts what waits unencrypted and sends it.
+   * Fetches the peer's bundle (once at a time; after a failure, on its own backoff timer
+   * unless `now`), starts a session, encrypts what waits unencrypted and sends it.
    */
-  #startSession(lane: PeerLane): void {
-    const retryMs = this.#init.bundleRetryMs ?? 10_000
-    if (this.#stopped || lane.fetchingBundle || Date.now() - lane.bundleFailedAt < retryMs) return
+  #startSession(lane: PeerLane, { now = false }: { now?: boolean } = {}): void {
+    if (this.#stopped || lane.fetchingBundle || (lane.bundleRetryTimer != null && !now)) return
+    clearTimeout(lane.bundleRetryTimer)
+    lane.bundleRetryTimer = undefined
     lane.fetchingBundle = true
     const run = async () => {
       let bundle: PrekeyBundle
@@ -1035,9 +1043,10 @@ export class MessagePipeline {
         bundle = await this.#init.prekeys.fetchBundle(lane.peerKey, {
           signal: AbortSignal.timeout(30_000),
         })
+        lane.bundleFailures = 0
       } catch (err) {
-        lane.bundleFailedAt = Date.now()
         this.#init.log('no prekey bundle for %s yet: %s', lane.peerId, (err as Error).message)
+        this.#retryBundleLater(lane)
         return
       } finally {
         lane.fetchingBundle = false
@@ -1069,6 +1078,25 @@ export class MessagePipeline {
     run().catch((err: Error) => {
       this.#init.log.error('starting a session with %s failed: %s', lane.peerId, err.message)
     })
+  }
+
+  /**
+   * A peer that was never online has no bundle yet; it publishes one within a second of
+   * reaching the DHT. Looking again soon, then less and less often, finds it quickly without
+   * querying the DHT every second for a peer that stays away.
+   */
+  #retryBundleLater(lane: PeerLane): void {
+    if (this.#stopped) return
+    const maxMs = this.#init.bundleRetryMs ?? 10_000
+    const delay = Math.min(1_000 * 2 ** lane.bundleFailures, maxMs)
+    lane.bundleFailures++
+    lane.bundleRetryTimer = setTimeout(() => {
+      lane.bundleRetryTimer = undefined
+      if ([...lane.outbox.values()].some((item) => item.envelope == null)) {
+        this.#startSession(lane)
+      }
+    }, delay)
+    lane.bundleRetryTimer.unref?.()
   }
 
   async #queueReceipt(

@@ -63,8 +63,10 @@ export class PeerLane {
   readonly peerHex: string
   readonly peerId: string
   readonly outbox = new Map<string, OutboxItem>()
-  /** When fetching the peer's prekey bundle last failed: retries wait a little. */
-  bundleFailedAt = 0
+  /** Bundle fetches for this peer that failed in a row (none published yet, or not found). */
+  bundleFailures = 0
+  /** The next bundle fetch, after a failure. */
+  bundleRetryTimer: NodeJS.Timeout | undefined
   /** A bundle fetch for this peer is under way. */
   fetchingBundle = false
   readonly #hooks: LaneHooks

@@ -10,23 +10,15 @@ import {
   type MessagingPeer,
   publicKeyHex,
   receivedCount,
-  startMessagingPeer,
   stateReached,
+  TestPeers,
 } from './messaging-peers.ts'
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function peer(directory: BundleDirectory): Promise<MessagingPeer> {
-  const started = await startMessagingPeer({ directory })
-  cleanups.push(() => started.remove())
-  return started
-}
+const peers = new TestPeers()
+afterEach(() => peers.removeAll())
 
 async function senders(directory: BundleDirectory, bob: MessagingPeer, count: number) {
-  const started = await Promise.all(Array.from({ length: count }, () => peer(directory)))
+  const started = await Promise.all(Array.from({ length: count }, () => peers.start(directory)))
   for (const sender of started) await sender.host.dial(bob.host.getMultiaddrs()[0])
   return started
 }
@@ -50,7 +42,7 @@ describe('first messages that name a used one-time prekey', () => {
     // The bundle keeps naming one-time prekey 1 after its first use, as a DHT holder does
     // until the owner's republication reaches it.
     const directory = new BundleDirectory({ frozen: true })
-    const bob = await peer(directory)
+    const bob = await peers.start(directory)
     const [first, ...late] = await senders(directory, bob, 5)
     const opening = await first.messages.send(publicKeyHex(bob), 'first to use the prekey')
     await stateReached(first, opening.id, 'delivered')
@@ -76,7 +68,7 @@ describe('first messages that name a used one-time prekey', () => {
 
   it('five senders starting sessions with one peer at once all get through', async () => {
     const directory = new BundleDirectory({ frozen: true })
-    const bob = await peer(directory)
+    const bob = await peers.start(directory)
     const all = await senders(directory, bob, 5)
     const sent = await Promise.all(
       all.map(
@@ -92,7 +84,7 @@ describe('first messages that name a used one-time prekey', () => {
 
   it('the session that replaced the refused one carries the conversation on both ways', async () => {
     const directory = new BundleDirectory({ frozen: true })
-    const bob = await peer(directory)
+    const bob = await peers.start(directory)
     const [first, second] = await senders(directory, bob, 2)
     const a = await first.messages.send(publicKeyHex(bob), 'a')
     await stateReached(first, a.id, 'delivered')

@@ -50,8 +50,15 @@ export class BundleDirectory {
     return prekeys
   }
 
+  /** `lookup` events, detail `{ peer, found }`: every bundle fetch, as the DHT would see it. */
+  readonly lookups = new EventTarget()
+
   bundleOf(peer: Uint8Array): PrekeyBundle | undefined {
-    return this.#owners.get(hex(peer))?.bundle()
+    const bundle = this.#owners.get(hex(peer))?.bundle()
+    this.lookups.dispatchEvent(
+      new CustomEvent('lookup', { detail: { peer: hex(peer), found: bundle != null } }),
+    )
+    return bundle
   }
 }
 
@@ -235,4 +242,35 @@ export function publicKeyHex(peer: MessagingPeer): string {
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex')
+}
+
+/**
+ * The peers (and anything else) a test starts, removed by `removeAll` in reverse order:
+ * call it in `afterEach`. A peer's `restart` keeps it tracked under its new instance.
+ */
+export class TestPeers {
+  readonly #cleanups: Array<() => Promise<void>> = []
+
+  async start(
+    directory: BundleDirectory,
+    options: Partial<MessagingPeerOptions> = {},
+  ): Promise<MessagingPeer> {
+    const started = await startMessagingPeer({ directory, ...options })
+    let current = started
+    this.defer(() => current.remove())
+    const restart = started.restart
+    started.restart = async () => {
+      current = await restart()
+      return current
+    }
+    return started
+  }
+
+  defer(cleanup: () => Promise<void>): void {
+    this.#cleanups.push(cleanup)
+  }
+
+  async removeAll(): Promise<void> {
+    for (const cleanup of this.#cleanups.splice(0).reverse()) await cleanup()
+  }
 }

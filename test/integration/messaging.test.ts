@@ -9,31 +9,19 @@ import { connectPeers, startDhtPeer } from './mailbox-network.ts'
 import {
   BundleDirectory,
   type MessagingPeer,
+  type MessagingPeerOptions,
   publicKeyHex,
   receivedCount,
   startMessagingPeer,
   stateReached,
+  TestPeers,
 } from './messaging-peers.ts'
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const peers = new TestPeers()
+afterEach(() => peers.removeAll())
 
-async function peer(
-  directory: BundleDirectory,
-  options: Partial<Parameters<typeof startMessagingPeer>[0]> = {},
-): Promise<MessagingPeer> {
-  const started = await startMessagingPeer({ directory, ...options })
-  let current = started
-  cleanups.push(() => current.remove())
-  const restart = started.restart
-  started.restart = async () => {
-    current = await restart()
-    return current
-  }
-  return started
-}
+const peer = (directory: BundleDirectory, options: Partial<MessagingPeerOptions> = {}) =>
+  peers.start(directory, options)
 
 async function connect(a: MessagingPeer, b: MessagingPeer): Promise<void> {
   await a.host.dial(b.host.getMultiaddrs()[0])
@@ -109,7 +97,7 @@ describe('1:1 messaging through the offline mailbox', () => {
   it('first contact with an offline stranger goes through the inbox', async () => {
     const directory = new BundleDirectory()
     const servers = await Promise.all([0, 1, 2].map(() => startDhtPeer({ dhtServer: true })))
-    cleanups.push(async () => {
+    peers.defer(async () => {
       await Promise.all(servers.map((server) => server.remove()))
     })
     await connectPeers(servers)
@@ -148,7 +136,7 @@ describe('1:1 messaging through the offline mailbox', () => {
   it('50 messages to an offline peer arrive once, in order, after 2 of 3 holders die', async () => {
     const directory = new BundleDirectory()
     const servers = await Promise.all([0, 1, 2].map(() => startDhtPeer({ dhtServer: true })))
-    cleanups.push(async () => {
+    peers.defer(async () => {
       await Promise.all(servers.map((server) => server.remove()))
     })
     await connectPeers(servers)
