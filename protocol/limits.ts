@@ -139,6 +139,19 @@ export const MAX_FILE_REQUEST_RANGES = 1024
 /** Largest frame on FILE_PROTOCOL: one chunk with its nonce, tag and framing, or a request. */
 export const MAX_FILE_FRAME_SIZE = ATTACHMENT_CHUNK_SIZE + 2 * KIB
 
+/**
+ * Largest image, in pixels (width x height as its header declares), a node decodes to make a
+ * thumbnail: 40 megapixels, 160 MB of RGBA. Bigger ones (or decompression bombs claiming to
+ * be) are delivered without a thumbnail.
+ */
+export const MAX_THUMBNAIL_SOURCE_PIXELS = 40_000_000
+
+/** Largest image file, in bytes, read whole to make a thumbnail. */
+export const MAX_THUMBNAIL_SOURCE_SIZE = 64 * KIB * KIB
+
+/** Longest side of a thumbnail, in pixels. */
+export const THUMBNAIL_MAX_SIDE = 256
+
 /** Font sizes, in points, a styled text may ask for. */
 export const MIN_STYLE_FONT_SIZE = 6
 export const MAX_STYLE_FONT_SIZE = 72

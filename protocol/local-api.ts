@@ -282,7 +282,7 @@ export const FILE_API_PATHS = {
   send: '/v1/files/send',
   /** POST ?to=&name=&text= with the file's bytes as the body -> SendFileResponse. */
   upload: '/v1/files/upload',
-  /** GET ?sha256= -> the file's bytes, with its content type. */
+  /** GET ?sha256= -> the file's bytes, with its content type; `&thumbnail=1`: its thumbnail. */
   file: '/v1/files',
   /** GET -> TransferListResponse. */
   transfers: '/v1/files/transfers',
@@ -389,6 +389,16 @@ export interface TransferView {
   /** Bytes the receiver holds (in), or sent so far (out). */
   bytes: number
   failure?: string
+  /** A received image's thumbnail, once made: `GET /v1/files?sha256=&thumbnail=1`. */
+  thumbnail?: ThumbnailView
+}
+
+/** A small copy of an image (longest side at most 256 px) for clients to show in place. */
+export interface ThumbnailView {
+  mime: 'image/jpeg' | 'image/png'
+  width: number
+  height: number
+  size: number
 }
 
 export interface TransferListResponse {

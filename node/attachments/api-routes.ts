@@ -2,7 +2,7 @@
  * The local API routes of attachments (paths in protocol/local-api.ts). Uploads and
  * downloads are raw routes: an upload streams into the file store (bounded by the node's
  * `maxFileSize`, not by the API's JSON body limit), a download streams the file out with
- * its detected type.
+ * its detected type, or with `thumbnail=1` a received image's thumbnail.
  */
 import { createReadStream } from 'node:fs'
 import {
@@ -60,9 +60,18 @@ export function attachmentRoutes(attachments: () => Attachments): Routes {
     [`GET ${FILE_API_PATHS.file}`]: {
       raw: async (_req, res, url) => {
         const sha256 = requireString(url.searchParams.get('sha256') ?? undefined, 'sha256')
-        const file = await attachments().file(sha256.toLowerCase())
+        const wantsThumbnail = url.searchParams.get('thumbnail') === '1'
+        const file = wantsThumbnail
+          ? await thumbnailOf(attachments(), sha256.toLowerCase())
+          : await attachments().file(sha256.toLowerCase())
         if (file == null) {
-          throw new ApiError(404, 'FileNotFoundError', `no complete file ${sha256} on this node`)
+          throw new ApiError(
+            404,
+            'FileNotFoundError',
+            wantsThumbnail
+              ? `no thumbnail of ${sha256} on this node (not a received image, or none could be made)`
+              : `no complete file ${sha256} on this node`,
+          )
         }
         const inPlace = SHOWN_IN_PLACE.test(file.mime)
         res.writeHead(200, {
@@ -87,6 +96,15 @@ export function attachmentRoutes(attachments: () => Attachments): Routes {
       transfers: await attachments().transfers(),
     }),
   }
+}
+
+/** A thumbnail, named after its image. */
+async function thumbnailOf(attachments: Attachments, sha256: string) {
+  const thumbnail = await attachments.thumbnail(sha256)
+  if (thumbnail == null) return undefined
+  const name = (await attachments.file(sha256))?.name ?? sha256
+  const extension = thumbnail.mime === 'image/png' ? 'png' : 'jpg'
+  return { ...thumbnail, name: `${name.replace(/\.[^.]*$/, '')}.thumbnail.${extension}` }
 }
 
 function requireString(value: unknown, name: string): string {

@@ -63,6 +63,7 @@ import { ChunkSink } from './chunk-sink.ts'
 import { AttachmentsStoppedError, FileIntegrityError } from './errors.ts'
 import { DETECTION_HEAD_SIZE, detectFileKind } from './file-kind.ts'
 import { FileStore, type StoredFile } from './file-store.ts'
+import { Thumbnailer, type ThumbnailerInit } from './thumbnailer.ts'
 import { type TransferRecord, TransferStore, transferView } from './transfer-store.ts'
 
 export type TransferEvent = 'transfer:progress' | 'transfer:complete' | 'transfer:failed'
@@ -103,6 +104,8 @@ export interface AttachmentsInit {
   idleTimeoutMs?: number
   /** @default 10000 */
   dialTimeoutMs?: number
+  /** Thumbnails of received images: limits, or `false` for none. @default {} */
+  thumbnails?: ThumbnailerInit | false
 }
 
 export const DEFAULT_RETRY_INTERVAL_MS = 30_000
@@ -133,6 +136,9 @@ export class Attachments {
   readonly #served = new Map<string, number>()
   readonly #lastProgress = new Map<string, number>()
   readonly #serving = new Set<Stream>()
+  readonly #thumbnailer: Thumbnailer | undefined
+  /** Received images whose thumbnail is being made; their completion is announced after. */
+  readonly #thumbnailing = new Set<Promise<void>>()
   #timer: NodeJS.Timeout | undefined
   #running = false
   #stopping: Promise<void> | undefined
@@ -147,6 +153,7 @@ export class Attachments {
     this.#files = new FileStore(components.filesDir)
     this.#store = new TransferStore(components.db)
     this.#log = components.host.logger.forComponent('tokenim:attachments')
+    this.#thumbnailer = init.thumbnails === false ? undefined : new Thumbnailer(init.thumbnails)
     this.#maxFileSize = init.maxFileSize ?? DEFAULT_MAX_ATTACHMENT_SIZE
     this.#inlineMaxSize = Math.min(
       init.inlineMaxSize ?? MAX_INLINE_ATTACHMENT_SIZE,
@@ -205,7 +212,8 @@ export class Attachments {
     clearInterval(this.#timer)
     this.#components.host.removeEventListener('peer:connect', this.#onConnect)
     await this.#components.host.unhandle(FILE_PROTOCOL)
-    await Promise.all(running)
+    await this.#thumbnailer?.stop()
+    await Promise.all([...running, ...this.#thumbnailing])
   }
 
   // ------------------------------------------------------------------ sending
@@ -356,9 +364,44 @@ export class Attachments {
     }
     transfer.state = 'complete'
     delete transfer.bitmap
+    const known = (await this.#store.fileInfo(transfer.sha256))?.thumbnail
+    if (known != null && (await this.#files.hasThumbnail(transfer.sha256))) {
+      transfer.thumbnail = known
+    }
     await this.#store.putFileInfo(transfer.sha256, fileInfoOf(transfer))
     await this.#store.put(transfer, { sync: true })
     this.#incoming.delete(transfer.fileId)
+    if (transfer.thumbnail == null && this.#thumbnailer?.accepts(kind.mime, transfer.size)) {
+      // Made in a worker, in the background: the file is already complete on disk, and the
+      // history catch-up that landed it goes on meanwhile.
+      const made = this.#thumbnail(transfer).finally(() => this.#thumbnailing.delete(made))
+      this.#thumbnailing.add(made)
+      return
+    }
+    this.#components.emit('transfer:complete', this.#view(transfer))
+  }
+
+  /** Makes and stores the thumbnail of a received image, then announces the file complete. */
+  async #thumbnail(transfer: TransferRecord): Promise<void> {
+    try {
+      const thumbnail = await this.#thumbnailer!.make(
+        this.#files.pathOf(transfer.sha256),
+        transfer.mime,
+        transfer.size,
+      )
+      await this.#files.putThumbnail(transfer.sha256, thumbnail.bytes)
+      transfer.thumbnail = {
+        mime: thumbnail.mime,
+        width: thumbnail.width,
+        height: thumbnail.height,
+        size: thumbnail.bytes.length,
+      }
+      await this.#store.putFileInfo(transfer.sha256, fileInfoOf(transfer))
+      await this.#store.put(transfer)
+    } catch (err) {
+      // A corrupt or oversized image is still delivered, without a thumbnail.
+      this.#log('no thumbnail of %s: %s', transfer.sha256, (err as Error).message)
+    }
     this.#components.emit('transfer:complete', this.#view(transfer))
   }
 
@@ -683,6 +726,16 @@ export class Attachments {
       .map((record) => this.#view(record))
   }
 
+  /** The thumbnail of a received image, once made. */
+  async thumbnail(
+    sha256: string,
+  ): Promise<{ path: string; mime: string; size: number } | undefined> {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined
+    const thumbnail = (await this.#store.fileInfo(sha256))?.thumbnail
+    if (thumbnail == null || !(await this.#files.hasThumbnail(sha256))) return undefined
+    return { path: this.#files.thumbnailPathOf(sha256), mime: thumbnail.mime, size: thumbnail.size }
+  }
+
   /** A complete file of the store, with what it is. */
   async file(
     sha256: string,
@@ -746,6 +799,7 @@ function fileInfoOf(record: TransferRecord) {
     name: record.name,
     size: record.size,
     ...(record.width != null ? { width: record.width, height: record.height } : {}),
+    ...(record.thumbnail != null ? { thumbnail: record.thumbnail } : {}),
   }
 }
 

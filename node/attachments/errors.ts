@@ -29,3 +29,8 @@ export class FileIntegrityError extends AttachmentError {
 export class AttachmentsStoppedError extends AttachmentError {
   override name = 'AttachmentsStoppedError'
 }
+
+/** No thumbnail could be made of an image (too large, corrupt, or of a type not handled). */
+export class ThumbnailError extends AttachmentError {
+  override name = 'ThumbnailError'
+}

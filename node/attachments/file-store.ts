@@ -2,12 +2,13 @@
  * The node's content-addressed file store: every complete file, sent or received, lives at
  * `<dataDir>/files/<sha256 hex>`, written under a temporary name and renamed once its hash
  * is known (so a name always holds exactly the bytes it names). Files being received grow
- * in `partial/<file id>` until every chunk is in and the hash matches.
+ * in `partial/<file id>` until every chunk is in and the hash matches. An image's thumbnail
+ * lives at `thumbnails/<sha256 of the image>`.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { constants, createReadStream, createWriteStream } from 'node:fs'
 import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { FileIntegrityError, FileSizeError, FileUnreadableError } from './errors.ts'
 
@@ -21,15 +22,18 @@ export class FileStore {
   readonly root: string
   readonly #partial: string
   readonly #incoming: string
+  readonly #thumbnails: string
 
   constructor(root: string) {
     this.root = root
     this.#partial = join(root, 'partial')
     this.#incoming = join(root, 'incoming')
+    this.#thumbnails = join(root, 'thumbnails')
   }
 
   async start(): Promise<void> {
     await mkdir(this.#partial, { recursive: true, mode: 0o700 })
+    await mkdir(this.#thumbnails, { recursive: true, mode: 0o700 })
     // Leftovers of imports a crash interrupted: they were never named by a hash.
     await rm(this.#incoming, { recursive: true, force: true })
     await mkdir(this.#incoming, { recursive: true, mode: 0o700 })
@@ -40,12 +44,8 @@ export class FileStore {
     return join(this.root, sha256)
   }
 
-  async has(sha256: string): Promise<boolean> {
-    try {
-      return (await stat(this.pathOf(sha256))).isFile()
-    } catch {
-      return false
-    }
+  has(sha256: string): Promise<boolean> {
+    return isFile(this.pathOf(sha256))
   }
 
   /** Copies a file of the local disk into the store, hashing it on the way. */
@@ -98,6 +98,25 @@ export class FileStore {
     if (sha256 !== expectedSha256) {
       throw new FileIntegrityError('the file does not match the hash its sender announced')
     }
+    await this.#write(this.pathOf(sha256), bytes)
+    return { sha256, size: bytes.length, path: this.pathOf(sha256) }
+  }
+
+  thumbnailPathOf(sha256: string): string {
+    return join(this.#thumbnails, basename(this.pathOf(sha256)))
+  }
+
+  /** Stores the thumbnail of the image `sha256` names. */
+  async putThumbnail(sha256: string, bytes: Uint8Array): Promise<void> {
+    await this.#write(this.thumbnailPathOf(sha256), bytes)
+  }
+
+  async hasThumbnail(sha256: string): Promise<boolean> {
+    return isFile(this.thumbnailPathOf(sha256))
+  }
+
+  /** Writes under a temporary name, syncs, renames: `path` is whole or absent. */
+  async #write(path: string, bytes: Uint8Array): Promise<void> {
     const temp = join(this.#incoming, randomBytes(8).toString('hex'))
     const handle = await open(temp, 'w', 0o600)
     try {
@@ -106,8 +125,7 @@ export class FileStore {
     } finally {
       await handle.close()
     }
-    await rename(temp, this.pathOf(sha256))
-    return { sha256, size: bytes.length, path: this.pathOf(sha256) }
+    await rename(temp, path)
   }
 
   /** The first `length` bytes of a stored file (MIME and image header detection). */
@@ -175,6 +193,14 @@ function checkSize(size: number, maxSize: number): void {
     throw new FileSizeError(
       `the file is over this node's limit of ${maxSize} bytes (maxFileSize); send a smaller one`,
     )
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile()
+  } catch {
+    return false
   }
 }
 

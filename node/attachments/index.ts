@@ -14,7 +14,8 @@
  * })
  * await attachments.start()
  * const { transfer } = await attachments.sendFile('bob', '/home/alice/cat.jpg')
- * // 'transfer:progress' events follow on both ends, then 'transfer:complete'
+ * // 'transfer:progress' events follow on both ends, then 'transfer:complete' (a received
+ * // image's carries its thumbnail: GET /v1/files?sha256=&thumbnail=1)
  * ```
  */
 export { attachmentRoutes } from './api-routes.ts'
@@ -28,4 +29,11 @@ export {
 export * from './errors.ts'
 export { DETECTION_HEAD_SIZE, detectFileKind, type FileKind } from './file-kind.ts'
 export { FileStore, type StoredFile } from './file-store.ts'
+export {
+  makeThumbnail,
+  THUMBNAIL_SOURCE_TYPES,
+  type Thumbnail,
+  type ThumbnailLimits,
+} from './thumbnail-image.ts'
+export { Thumbnailer, type ThumbnailerInit } from './thumbnailer.ts'
 export { type FileInfo, type TransferRecord, TransferStore } from './transfer-store.ts'

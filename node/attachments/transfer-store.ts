@@ -3,12 +3,13 @@
  *
  *   x/<file id>   TransferRecord: one transfer, either way; an incoming one keeps the bitmap of
  *                 the chunks already on disk, so it resumes after a broken connection or a restart
- *   f/<sha256>    FileInfo: what a file of the store is (type, name, dimensions), for serving it
+ *   f/<sha256>    FileInfo: what a file of the store is (type, name, dimensions, thumbnail), for
+ *                 serving it
  *
  * Writes that others act on (an offer before its DM leaves, a bitmap after its chunks are
  * synced, a completion) are synced to disk.
  */
-import type { AttachmentState, TransferView } from '../../protocol/local-api.ts'
+import type { AttachmentState, ThumbnailView, TransferView } from '../../protocol/local-api.ts'
 import type { AppLevel } from '../storage.ts'
 
 export interface TransferRecord {
@@ -32,6 +33,8 @@ export interface TransferRecord {
   /** Incoming offers: the ChunkBitmap, base64. */
   bitmap?: string
   failure?: string
+  /** A received image's thumbnail, once made (`thumbnails/<sha256>` in the file store). */
+  thumbnail?: ThumbnailView
   createdAt: number
   updatedAt: number
 }
@@ -42,6 +45,7 @@ export interface FileInfo {
   size: number
   width?: number
   height?: number
+  thumbnail?: ThumbnailView
 }
 
 const SYNC = { sync: true } as unknown as Record<string, never>
@@ -74,8 +78,10 @@ export class TransferStore {
     return readJson(await this.#db.get(`f/${sha256}`))
   }
 
+  /** Keeps the thumbnail already known of the file when `info` names none. */
   async putFileInfo(sha256: string, info: FileInfo): Promise<void> {
-    await this.#db.put(`f/${sha256}`, json(info), SYNC)
+    const thumbnail = info.thumbnail ?? (await this.fileInfo(sha256))?.thumbnail
+    await this.#db.put(`f/${sha256}`, json(thumbnail == null ? info : { ...info, thumbnail }), SYNC)
   }
 }
 
@@ -102,6 +108,7 @@ export function transferView(
   if (record.width != null) view.width = record.width
   if (record.height != null) view.height = record.height
   if (record.failure != null) view.failure = record.failure
+  if (record.thumbnail != null) view.thumbnail = record.thumbnail
   return view
 }
 

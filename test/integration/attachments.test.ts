@@ -11,11 +11,12 @@ import { type AddressInfo, createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { multiaddr } from '@multiformats/multiaddr'
+import jpeg from 'jpeg-js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LocalApiServer } from '../../node/api/local-api-server.ts'
 import { attachmentRoutes, FileSizeError } from '../../node/attachments/index.ts'
 import { conversationRoutes } from '../../node/conversations/index.ts'
-import { ATTACHMENT_CHUNK_SIZE } from '../../protocol/limits.ts'
+import { ATTACHMENT_CHUNK_SIZE, MAX_INLINE_ATTACHMENT_SIZE } from '../../protocol/limits.ts'
 import {
   CONVERSATION_API_PATHS,
   FILE_API_PATHS,
@@ -121,6 +122,8 @@ describe('attachments', () => {
       state: 'complete',
     })
     expect(await readFile(join(bob.dataDir, 'files', sha256(image)))).toEqual(Buffer.from(image))
+    // Its header is all there is of it: delivered, but no thumbnail can be made.
+    expect(done.thumbnail).toBeUndefined()
 
     const server = await api(bob)
     const url = `${server.url}${FILE_API_PATHS.file}?sha256=${sha256(image)}`
@@ -135,6 +138,10 @@ describe('attachments', () => {
       headers: { authorization: `Bearer ${server.token}` },
     })
     expect(missing.status).toBe(404)
+    const noThumbnail = await fetch(`${url}&thumbnail=1`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    })
+    expect(noThumbnail.status).toBe(404)
 
     // Opening the conversation shows the attachment with its state, for a client to render.
     const opened = (await (
@@ -148,6 +155,41 @@ describe('attachments', () => {
       text: 'my cat',
       attachment: { name: 'cat.png', inline: true, state: 'complete', width: 640 },
     })
+  })
+
+  it('makes a thumbnail of a received photo and serves it', async () => {
+    const directory = new BundleDirectory()
+    const alice = (await peer(directory)).current
+    const bob = (await peer(directory)).current
+    await connectChatPeers(alice, bob)
+    const pixels = Buffer.alloc(1200 * 800 * 4)
+    for (let i = 0; i < pixels.length; i += 4) pixels.set([(i >> 4) & 255, 90, 160, 255], i)
+    const photo = jpeg.encode({ width: 1200, height: 800, data: pixels }, 90).data
+    expect(photo.length).toBeGreaterThan(MAX_INLINE_ATTACHMENT_SIZE)
+    const sent = await alice.attachments.sendFile(bob.peerId, await scratchFile('beach.jpg', photo))
+
+    const done = await transferEvent(bob, 'transfer:complete', sent.transfer.fileId)
+    expect(done).toMatchObject({
+      mime: 'image/jpeg',
+      width: 1200,
+      height: 800,
+      thumbnail: { mime: 'image/jpeg', width: 256, height: 171 },
+    })
+    const stored = await readFile(join(bob.dataDir, 'files', 'thumbnails', sha256(photo)))
+    expect(stored.length).toBe(done.thumbnail?.size)
+    expect(jpeg.decode(stored)).toMatchObject({ width: 256, height: 171 })
+    const server = await api(bob)
+    const served = await fetch(
+      `${server.url}${FILE_API_PATHS.file}?sha256=${sha256(photo)}&thumbnail=1`,
+      { headers: { authorization: `Bearer ${server.token}` } },
+    )
+    expect(served.status).toBe(200)
+    expect(served.headers.get('content-type')).toBe('image/jpeg')
+    expect(served.headers.get('content-disposition')).toContain('beach.thumbnail.jpg')
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(stored)
+    expect((await bob.attachments.transfers())[0].thumbnail).toEqual(done.thumbnail)
+    // The sender's own copy has none: thumbnails are made of received images.
+    expect((await alice.attachments.transfer(sent.transfer.fileId))?.thumbnail).toBeUndefined()
   })
 
   it('sends 5 MiB in chunks; the hash matches on the receiver', async () => {
