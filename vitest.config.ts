@@ -1,9 +1,9 @@
 import { configDefaults, defineConfig } from 'vitest/config'
 
-// Two acceptance runs stay out of `npm test` until the bugs they found are fixed, since they
-// still fail in some runs (see doc/simulation.md and doc/messaging.md, known gaps):
-// `npm run test:acceptance` runs them.
-const ACCEPTANCE_RUNS = ['test/sim/network-50.test.ts', 'test/e2e/social-processes.test.ts']
+// An acceptance run stays out of `npm test` until the bugs it found are fixed, since it still
+// fails in some runs (see doc/simulation.md and doc/messaging.md, known gaps):
+// `npm run test:acceptance` runs it.
+const ACCEPTANCE_RUNS = ['test/sim/network-50.test.ts']
 const excluded = process.env.TOKENIM_ACCEPTANCE === '1' ? [] : ACCEPTANCE_RUNS
 
 export default defineConfig({
