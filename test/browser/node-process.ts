@@ -14,8 +14,11 @@ export interface WebNode {
   token: string
 }
 
-/** Starts a node that waits, locked, for the web client; its access log goes to the data dir. */
-export async function startWebNode(dataDir: string): Promise<WebNode> {
+/**
+ * Starts a node that waits, locked, for the web client; its access log goes to the data dir.
+ * `extraArgs` go to `tokenim start` (e.g. `--relay`).
+ */
+export async function startWebNode(dataDir: string, extraArgs: string[] = []): Promise<WebNode> {
   const node = await spawnCli(
     [
       'start',
@@ -26,6 +29,7 @@ export async function startWebNode(dataDir: string): Promise<WebNode> {
       '/ip4/127.0.0.1/tcp/0',
       '--access-log',
       accessLogPath(dataDir),
+      ...extraArgs,
     ],
     'Press Ctrl+C to stop.',
     { TOKENIM_PASSWORD: '' },

@@ -6,14 +6,20 @@
  * node-events.ts. On a phone the sidebar covers the main pane until something is opened.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import type { IdentityInfo } from '../../../../protocol/local-api.ts'
+import type { IdentityInfo, NameView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { Banner } from '../components/banner.tsx'
 import { ConnectionStatus } from '../components/connection-status.tsx'
 import { ErrorText } from '../components/error-text.tsx'
+import { UsernameForm } from '../components/username-form.tsx'
 import { describeError } from '../errors.ts'
 import { EventStream, type StreamState } from '../event-stream.ts'
 import { NodeEventsContext } from '../node-events.ts'
+import { useConversations } from '../use-conversations.ts'
+import { useFriends } from '../use-friends.ts'
+import { ChatView } from './chat.tsx'
+import { ChatsPanel, conversationName } from './chats.tsx'
+import { ContactsPanel } from './contacts.tsx'
 import { RoomsPanel } from './rooms.tsx'
 import { SettingsScreen } from './settings.tsx'
 
@@ -39,8 +45,6 @@ export function Shell({ client }: { client: WebApiClient }) {
   const [peers, setPeers] = useState<ReadonlySet<string>>(new Set())
   const [nodeStopped, setNodeStopped] = useState(false)
   const [elsewhere, setElsewhere] = useState<string | null>(null)
-  const [section, setSection] = useState<Section>('chats')
-  const [open, setOpen] = useState<OpenConversation | null>(null)
   const [sidebarOpen, setSidebarOpen] = useState(true)
   const [error, setError] = useState<string | null>(null)
 
@@ -81,18 +85,6 @@ export function Shell({ client }: { client: WebApiClient }) {
       events.close()
     }
   }, [client, events])
-
-  const openConversation = (conversation: OpenConversation) => {
-    setOpen(conversation)
-    if (section === 'settings') setSection('chats')
-    setSidebarOpen(false)
-  }
-
-  const choose = (next: Section) => {
-    setSection(next)
-    // Settings lives in the main pane: on a phone, show it.
-    setSidebarOpen(next !== 'settings')
-  }
 
   return (
     <NodeEventsContext.Provider value={events}>
@@ -138,40 +130,137 @@ export function Shell({ client }: { client: WebApiClient }) {
           <ConnectionStatus stream={stream} peers={peers.size} nodeStopped={nodeStopped} />
         </header>
         <ErrorText message={error} />
-        <div class="panes">
-          <div id="sidebar" class="sidebar" data-open={sidebarOpen}>
-            <nav class="sections" aria-label="Sections">
-              {SECTIONS.map(([id, label]) => (
-                <button
-                  key={id}
-                  type="button"
-                  class="section-tab"
-                  aria-current={section === id ? 'page' : undefined}
-                  onClick={() => choose(id)}
-                >
-                  {label}
-                </button>
-              ))}
-            </nav>
-            {section === 'rooms' && (
-              <RoomsPanel
-                client={client}
-                onOpenRoom={(roomId) => openConversation({ kind: 'room', id: roomId })}
-              />
-            )}
-          </div>
-          <main class="main-pane" aria-label={section === 'settings' ? 'Settings' : 'Chat'}>
-            {section === 'settings' ? (
-              <SettingsScreen client={client} />
-            ) : (
-              <div class="chat-empty">
-                <h2>No conversation open</h2>
-                <p>Pick a conversation on the left to read and write messages.</p>
-              </div>
-            )}
-          </main>
-        </div>
+        <Workspace client={client} sidebarOpen={sidebarOpen} setSidebarOpen={setSidebarOpen} />
       </div>
     </NodeEventsContext.Provider>
+  )
+}
+
+interface WorkspaceProps {
+  client: WebApiClient
+  /** Phones only: the sidebar covers the main pane. */
+  sidebarOpen: boolean
+  setSidebarOpen: (open: boolean) => void
+}
+
+/** The sidebar and the main pane, inside the event stream's provider. */
+function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
+  const friends = useFriends(client)
+  const conversations = useConversations(client)
+  const [section, setSection] = useState<Section>('chats')
+  const [open, setOpen] = useState<OpenConversation | null>(null)
+  const [names, setNames] = useState<NameView[] | null>(null)
+  const [askName, setAskName] = useState(true)
+
+  useEffect(() => {
+    client
+      .names()
+      .then((answer) => setNames(answer.names))
+      .catch(() => setNames([]))
+  }, [client])
+
+  const openConversation = (conversation: OpenConversation) => {
+    setOpen(conversation)
+    if (section === 'settings') setSection('chats')
+    setSidebarOpen(false)
+  }
+
+  const choose = (next: Section) => {
+    setSection(next)
+    // Settings lives in the main pane: on a phone, show it.
+    setSidebarOpen(next !== 'settings')
+  }
+
+  const registered = (name: NameView) => {
+    setNames((current) => [...(current ?? []), name])
+    setAskName(false)
+  }
+
+  const openItem = open && conversations.items.find((c) => c.kind === open.kind && c.id === open.id)
+  const friend = open?.kind === 'direct' ? friends.friends.find((f) => f.peerId === open.id) : null
+
+  return (
+    <div class="panes">
+      <div id="sidebar" class="sidebar" data-open={sidebarOpen}>
+        <nav class="sections" aria-label="Sections">
+          {SECTIONS.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              class="section-tab"
+              aria-current={section === id ? 'page' : undefined}
+              onClick={() => choose(id)}
+            >
+              {label}
+              {id === 'contacts' && friends.requests.incoming.length > 0 && (
+                <span class="unread" data-testid="requests-badge">
+                  {friends.requests.incoming.length}
+                  <span class="visually-hidden"> friend requests</span>
+                </span>
+              )}
+            </button>
+          ))}
+        </nav>
+        {section === 'chats' && (
+          <ChatsPanel
+            client={client}
+            conversations={conversations}
+            people={friends.people}
+            selected={open}
+            onOpen={openConversation}
+          />
+        )}
+        {section === 'contacts' && (
+          <ContactsPanel
+            client={client}
+            friends={friends}
+            names={names ?? []}
+            onRegistered={registered}
+            onOpenChat={(peerId) => openConversation({ kind: 'direct', id: peerId })}
+          />
+        )}
+        {section === 'rooms' && (
+          <RoomsPanel
+            client={client}
+            onOpenRoom={(roomId) => openConversation({ kind: 'room', id: roomId })}
+          />
+        )}
+      </div>
+      <main class="main-pane" aria-label={section === 'settings' ? 'Settings' : 'Chat'}>
+        {names != null && names.length === 0 && askName && section !== 'settings' && (
+          <section class="card name-prompt" aria-labelledby="name-prompt-heading">
+            <h2 id="name-prompt-heading">Choose a username</h2>
+            <p>
+              With a username, friends can find you by name instead of your long peer id. You can
+              also do this later under Contacts.
+            </p>
+            <UsernameForm
+              client={client}
+              onRegistered={registered}
+              onLater={() => setAskName(false)}
+            />
+          </section>
+        )}
+        {section === 'settings' ? (
+          <SettingsScreen client={client} />
+        ) : open != null ? (
+          <ChatView
+            key={`${open.kind}-${open.id}`}
+            client={client}
+            conversation={open}
+            title={conversationName(open, friends.people, openItem?.name)}
+            online={friend?.online}
+            people={friends.people}
+            onChanged={conversations.reload}
+            onBack={() => setSidebarOpen(true)}
+          />
+        ) : (
+          <div class="chat-empty">
+            <h2>No conversation open</h2>
+            <p>Pick a conversation on the left, or a friend under Contacts.</p>
+          </div>
+        )}
+      </main>
+    </div>
   )
 }

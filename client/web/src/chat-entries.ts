@@ -1,0 +1,113 @@
+/**
+ * One shape for what the chat pane shows, whether it came from a 1:1 history, a room's, or a
+ * live event; and how pages and live messages merge into the list without duplicates.
+ */
+
+import { MAX_STYLE_FONT_SIZE, MIN_STYLE_FONT_SIZE } from '../../../protocol/limits.ts'
+import type {
+  AttachmentView,
+  DeliveryState,
+  MessageStyle,
+  MessageView,
+  RoomMessageView,
+} from '../../../protocol/local-api.ts'
+
+export interface ChatEntry {
+  id: string
+  mine: boolean
+  /** Who wrote it: the peer (1:1) or the author (rooms). */
+  from: string
+  text: string
+  sentAt: number
+  style?: MessageStyle
+  /** Outgoing 1:1 messages only. */
+  state?: DeliveryState
+  failure?: string
+  attachment?: AttachmentView
+}
+
+export function entryOfMessage(message: MessageView): ChatEntry {
+  return {
+    id: message.id,
+    mine: message.direction === 'out',
+    from: message.peerId,
+    text: message.text,
+    sentAt: message.sentAt,
+    style: message.style,
+    state: message.state,
+    failure: message.failure,
+    attachment: message.attachment,
+  }
+}
+
+export function entryOfRoomMessage(message: RoomMessageView): ChatEntry {
+  return {
+    id: message.id,
+    mine: message.mine,
+    from: message.authorPeerId,
+    text: message.text,
+    sentAt: message.sentAt,
+  }
+}
+
+/**
+ * `entries` with `incoming` merged in: a known id is replaced where it stands, new ones go
+ * after (`at: 'end'`, live messages and the latest page) or before (`at: 'start'`, an older
+ * page), in the order given.
+ */
+export function mergeEntries(
+  entries: readonly ChatEntry[],
+  incoming: readonly ChatEntry[],
+  at: 'start' | 'end',
+): ChatEntry[] {
+  const byId = new Map(incoming.map((entry) => [entry.id, entry]))
+  const merged = entries.map((entry) => {
+    const update = byId.get(entry.id)
+    if (update == null) return entry
+    byId.delete(entry.id)
+    return update
+  })
+  const added = incoming.filter((entry) => byId.has(entry.id))
+  return at === 'end' ? [...merged, ...added] : [...added, ...merged]
+}
+
+/** Order of delivery states: a late event never moves a message back. */
+const STATE_RANK: Record<DeliveryState, number> = {
+  queued: 0,
+  stored: 1,
+  delivered: 2,
+  read: 3,
+  failed: 4,
+}
+
+export function withState(
+  entries: readonly ChatEntry[],
+  id: string,
+  state: DeliveryState,
+  failure?: string,
+): ChatEntry[] {
+  return entries.map((entry) =>
+    entry.id === id && (entry.state == null || STATE_RANK[state] >= STATE_RANK[entry.state])
+      ? { ...entry, state, failure }
+      : entry,
+  )
+}
+
+const COLOUR = /^#[0-9a-f]{6}$/i
+
+/** The CSS for a message's style; values outside the contract are ignored, never rendered. */
+export function cssOfStyle(style: MessageStyle | undefined): Record<string, string> {
+  const css: Record<string, string> = {}
+  if (style == null) return css
+  if (style.bold === true) css.fontWeight = '700'
+  if (style.italic === true) css.fontStyle = 'italic'
+  if (typeof style.color === 'string' && COLOUR.test(style.color)) css.color = style.color
+  if (
+    typeof style.size === 'number' &&
+    style.size >= MIN_STYLE_FONT_SIZE &&
+    style.size <= MAX_STYLE_FONT_SIZE
+  ) {
+    css.fontSize = `${style.size}pt`
+  }
+  return css
+}

@@ -1,0 +1,155 @@
+/**
+ * Writing a message: Enter sends, Shift+Enter starts a new line. 1:1 chats also offer the
+ * text's look (bold, italic, colour, size) and a file or image to send with it.
+ */
+import { useRef, useState } from 'preact/hooks'
+import { MAX_STYLE_FONT_SIZE, MIN_STYLE_FONT_SIZE } from '../../../../protocol/limits.ts'
+import type { MessageStyle } from '../../../../protocol/local-api.ts'
+import { cssOfStyle } from '../chat-entries.ts'
+
+const SIZES = [8, 10, 12, 14, 18, 24, 32].filter(
+  (size) => size >= MIN_STYLE_FONT_SIZE && size <= MAX_STYLE_FONT_SIZE,
+)
+const DEFAULT_COLOUR = '#000000'
+
+interface ComposerProps {
+  /** Rooms carry plain text only. */
+  rich: boolean
+  disabled?: boolean
+  /** Resolves once the node took the message; the text is kept if it rejects. */
+  onSend: (text: string, style: MessageStyle | undefined) => Promise<void>
+  onFile?: (file: File) => void
+}
+
+export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
+  const [text, setText] = useState('')
+  const [style, setStyle] = useState<MessageStyle>({})
+  const [sending, setSending] = useState(false)
+  const fileInput = useRef<HTMLInputElement>(null)
+
+  const send = async () => {
+    if (text.trim() === '' || sending) return
+    setSending(true)
+    try {
+      await onSend(text, rich && Object.keys(style).length > 0 ? style : undefined)
+      setText('')
+    } catch {
+      // The chat shows the error; the text stays for another try.
+    } finally {
+      setSending(false)
+    }
+  }
+
+  const toggle = (key: 'bold' | 'italic') =>
+    setStyle(({ [key]: on, ...rest }) => (on ? rest : { ...rest, [key]: true }))
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault()
+        void send()
+      }}
+    >
+      {rich && (
+        <div class="composer-tools" role="toolbar" aria-label="Text style">
+          <button
+            type="button"
+            class="tool tool-bold"
+            aria-pressed={style.bold === true}
+            onClick={() => toggle('bold')}
+          >
+            <span aria-hidden="true">B</span>
+            <span class="visually-hidden">Bold</span>
+          </button>
+          <button
+            type="button"
+            class="tool tool-italic"
+            aria-pressed={style.italic === true}
+            onClick={() => toggle('italic')}
+          >
+            <span aria-hidden="true">I</span>
+            <span class="visually-hidden">Italic</span>
+          </button>
+          <label class="tool">
+            <span class="visually-hidden">Text colour</span>
+            <input
+              type="color"
+              value={style.color ?? DEFAULT_COLOUR}
+              onInput={(event) => {
+                const color = event.currentTarget.value
+                setStyle(({ color: _, ...rest }) =>
+                  color === DEFAULT_COLOUR ? rest : { ...rest, color },
+                )
+              }}
+            />
+          </label>
+          <label class="tool">
+            <span class="visually-hidden">Text size</span>
+            <select
+              value={style.size ?? ''}
+              onChange={(event) => {
+                const size = Number(event.currentTarget.value)
+                setStyle(({ size: _, ...rest }) => (size > 0 ? { ...rest, size } : rest))
+              }}
+            >
+              <option value="">Normal size</option>
+              {SIZES.map((size) => (
+                <option key={size} value={size}>
+                  {size} pt
+                </option>
+              ))}
+            </select>
+          </label>
+          {onFile && (
+            <>
+              <button type="button" class="tool" onClick={() => fileInput.current?.click()}>
+                Attach
+                <span class="visually-hidden"> an image or a file</span>
+              </button>
+              <input
+                ref={fileInput}
+                type="file"
+                class="visually-hidden"
+                aria-label="Send an image or a file"
+                tabIndex={-1}
+                onChange={(event) => {
+                  const file = event.currentTarget.files?.[0]
+                  event.currentTarget.value = ''
+                  if (file != null) onFile(file)
+                }}
+              />
+            </>
+          )}
+        </div>
+      )}
+      <div class="composer-row">
+        <label for="composer-text" class="visually-hidden">
+          Message
+        </label>
+        <textarea
+          id="composer-text"
+          rows={2}
+          placeholder="Write a message. Enter sends, Shift+Enter starts a new line."
+          value={text}
+          style={rich ? cssOfStyle(style) : undefined}
+          disabled={disabled}
+          onInput={(event) => setText(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+              event.preventDefault()
+              void send()
+            }
+          }}
+        />
+        <button
+          type="submit"
+          class="button-primary"
+          disabled={disabled || sending || text.trim() === ''}
+        >
+          Send
+        </button>
+      </div>
+    </form>
+  )
+}

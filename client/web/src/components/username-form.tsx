@@ -1,0 +1,87 @@
+/**
+ * Registers a username on the node's relay, so others can add this identity by name; with a
+ * display name it also publishes a profile, which is what makes the name show up in search.
+ */
+import { useId, useState } from 'preact/hooks'
+import type { NameView } from '../../../../protocol/local-api.ts'
+import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../../../../protocol/username.ts'
+import type { WebApiClient } from '../api-client.ts'
+import { describeError } from '../errors.ts'
+import { ErrorText } from './error-text.tsx'
+
+interface UsernameFormProps {
+  client: WebApiClient
+  onRegistered: (name: NameView) => void
+  /** Shown beside the submit button when the form can be put off. */
+  onLater?: () => void
+}
+
+export function UsernameForm({ client, onRegistered, onLater }: UsernameFormProps) {
+  // The form can be on screen twice (the first-run prompt and Contacts): ids stay unique.
+  const id = useId()
+  const [name, setName] = useState('')
+  const [displayName, setDisplayName] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  const submit = async (event: Event) => {
+    event.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      const registered = await client.registerName({ name: name.trim() })
+      if (displayName.trim() !== '') await client.setProfile({ displayName: displayName.trim() })
+      onRegistered(registered)
+    } catch (err) {
+      setError(describeError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form class="username-form" onSubmit={submit}>
+      <div class="field">
+        <label for={`${id}-username`}>Username</label>
+        <input
+          id={`${id}-username`}
+          autoComplete="username"
+          required
+          minLength={USERNAME_MIN_LENGTH}
+          maxLength={USERNAME_MAX_LENGTH}
+          value={name}
+          aria-describedby={`${id}-username-hint`}
+          onInput={(event) => setName(event.currentTarget.value)}
+        />
+        <small id={`${id}-username-hint`}>
+          {USERNAME_MIN_LENGTH}–{USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores.
+          Friends add you by it; your relay hands it out.
+        </small>
+      </div>
+      <div class="field">
+        <label for={`${id}-display-name`}>Display name (optional, public)</label>
+        <input
+          id={`${id}-display-name`}
+          autoComplete="name"
+          value={displayName}
+          aria-describedby={`${id}-display-name-hint`}
+          onInput={(event) => setDisplayName(event.currentTarget.value)}
+        />
+        <small id={`${id}-display-name-hint`}>
+          With a display name your profile is public, and people find you by searching.
+        </small>
+      </div>
+      <ErrorText message={error} />
+      <div class="actions">
+        <button type="submit" class="button-primary" disabled={busy}>
+          {busy ? 'Registering…' : 'Register'}
+        </button>
+        {onLater && (
+          <button type="button" class="button-quiet" onClick={onLater}>
+            Later
+          </button>
+        )}
+      </div>
+    </form>
+  )
+}

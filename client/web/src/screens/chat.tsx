@@ -1,0 +1,312 @@
+/**
+ * One conversation, 1:1 or room: its latest page on open (which marks it read), older pages
+ * when scrolled to the top, new messages, delivery ticks and transfer progress as the node's
+ * events tell, and the composer.
+ */
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
+import type {
+  HistoryResponse,
+  MessageStyle,
+  PeerRef,
+  RoomHistoryResponse,
+  TransferView,
+} from '../../../../protocol/local-api.ts'
+import type { WebApiClient } from '../api-client.ts'
+import {
+  type ChatEntry,
+  cssOfStyle,
+  entryOfMessage,
+  entryOfRoomMessage,
+  mergeEntries,
+  withState,
+} from '../chat-entries.ts'
+import { Attachment, formatBytes } from '../components/attachment-view.tsx'
+import { Composer } from '../components/composer.tsx'
+import { DeliveryTicks } from '../components/delivery-ticks.tsx'
+import { ErrorText } from '../components/error-text.tsx'
+import { PresenceDot } from '../components/presence-dot.tsx'
+import { describeError } from '../errors.ts'
+import { useNodeEvent } from '../node-events.ts'
+import { displayName } from '../people.ts'
+import { fullTime, shortTime } from '../time-format.ts'
+import type { OpenConversation } from './shell.tsx'
+
+const PAGE = 50
+/** Older messages load when the view is this close to its top. */
+const LOAD_OLDER_PX = 48
+/** New messages keep the view at the bottom if it was this close to it. */
+const STICK_TO_BOTTOM_PX = 80
+
+interface ChatViewProps {
+  client: WebApiClient
+  conversation: OpenConversation
+  title: string
+  /** 1:1 with a friend: whether the friend is online. */
+  online?: boolean
+  people: ReadonlyMap<string, PeerRef>
+  /** Something changed that the conversation list shows (read, sent). */
+  onChanged: () => void
+  onBack: () => void
+}
+
+interface Upload {
+  name: string
+  sent: number
+  total: number
+}
+
+export function ChatView(props: ChatViewProps) {
+  const { client, conversation, onChanged } = props
+  const isRoom = conversation.kind === 'room'
+  const [entries, setEntries] = useState<ChatEntry[]>([])
+  const [nextBefore, setNextBefore] = useState<number | null>(null)
+  const [loading, setLoading] = useState(true)
+  const [error, setError] = useState<string | null>(null)
+  const [transfers, setTransfers] = useState<ReadonlyMap<string, TransferView>>(new Map())
+  const [upload, setUpload] = useState<Upload | null>(null)
+  const log = useRef<HTMLDivElement>(null)
+  /** How to place the scroll after the next render: keep an older page from jumping, or follow. */
+  const scrollPlan = useRef<{ keepFromBottom: number } | 'bottom' | null>(null)
+
+  const pageOf = (history: HistoryResponse | RoomHistoryResponse): ChatEntry[] =>
+    'peerId' in history
+      ? history.messages.map(entryOfMessage)
+      : history.messages.map(entryOfRoomMessage)
+
+  useEffect(() => {
+    let cancelled = false
+    setEntries([])
+    setTransfers(new Map())
+    setNextBefore(null)
+    setLoading(true)
+    setError(null)
+    client
+      .openConversation(
+        isRoom ? { roomId: conversation.id, limit: PAGE } : { peer: conversation.id, limit: PAGE },
+      )
+      .then((opened) => {
+        if (cancelled) return
+        scrollPlan.current = 'bottom'
+        setEntries(pageOf(opened.history))
+        setNextBefore(opened.history.nextBefore)
+        onChanged()
+      })
+      .catch((err: unknown) => !cancelled && setError(describeError(err)))
+      .finally(() => !cancelled && setLoading(false))
+    return () => {
+      cancelled = true
+    }
+  }, [client, conversation.kind, conversation.id])
+
+  useLayoutEffect(() => {
+    const element = log.current
+    const plan = scrollPlan.current
+    scrollPlan.current = null
+    if (element == null || plan == null) return
+    element.scrollTop =
+      plan === 'bottom'
+        ? element.scrollHeight
+        : element.scrollHeight - element.clientHeight - plan.keepFromBottom
+  }, [entries])
+
+  /** Before a change at the end: follow it down if the reader is at the bottom. */
+  const followIfAtBottom = () => {
+    const element = log.current
+    if (
+      element != null &&
+      element.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX
+    ) {
+      scrollPlan.current = 'bottom'
+    }
+  }
+
+  const loadOlder = async () => {
+    if (nextBefore == null || loading) return
+    setLoading(true)
+    try {
+      const page = isRoom
+        ? await client.roomHistory(conversation.id, { before: nextBefore, limit: PAGE })
+        : await client.history(conversation.id, { before: nextBefore, limit: PAGE })
+      const element = log.current
+      if (element != null) {
+        scrollPlan.current = {
+          keepFromBottom: element.scrollHeight - element.clientHeight - element.scrollTop,
+        }
+      }
+      setEntries((current) => mergeEntries(current, pageOf(page), 'start'))
+      setNextBefore(page.nextBefore)
+    } catch (err) {
+      setError(describeError(err))
+    } finally {
+      setLoading(false)
+    }
+  }
+
+  /** Our own messages as the node stored them: the latest page, merged in. */
+  const refreshLatest = async () => {
+    const page = await client.history(conversation.id, { limit: PAGE })
+    followIfAtBottom()
+    setEntries((current) => mergeEntries(current, pageOf(page), 'end'))
+    onChanged()
+  }
+
+  useNodeEvent('message:received', (message) => {
+    if (isRoom || message.peerId !== conversation.id) return
+    followIfAtBottom()
+    setEntries((current) => mergeEntries(current, [entryOfMessage(message)], 'end'))
+    // It is on screen: tell the node (and so the sender) it was read.
+    client.markRead(conversation.id).then(onChanged, () => {})
+  })
+  useNodeEvent('message:state', (change) => {
+    if (isRoom || change.peerId !== conversation.id) return
+    setEntries((current) => withState(current, change.id, change.state, change.failure))
+  })
+  useNodeEvent('room:message', (message) => {
+    if (!isRoom || message.roomId !== conversation.id) return
+    followIfAtBottom()
+    setEntries((current) => mergeEntries(current, [entryOfRoomMessage(message)], 'end'))
+    client.markRoomRead(conversation.id).then(onChanged, () => {})
+  })
+  const onTransfer = (transfer: TransferView) => {
+    if (isRoom || transfer.peerId !== conversation.id) return
+    setTransfers((current) => new Map(current).set(transfer.fileId, transfer))
+  }
+  useNodeEvent('transfer:progress', onTransfer)
+  useNodeEvent('transfer:complete', onTransfer)
+  useNodeEvent('transfer:failed', onTransfer)
+
+  const send = async (text: string, style: MessageStyle | undefined) => {
+    setError(null)
+    try {
+      if (isRoom) {
+        const message = await client.sendRoomMessage(conversation.id, text)
+        scrollPlan.current = 'bottom'
+        setEntries((current) => mergeEntries(current, [entryOfRoomMessage(message)], 'end'))
+        onChanged()
+      } else {
+        await client.sendMessage(conversation.id, text, style)
+        scrollPlan.current = 'bottom'
+        await refreshLatest()
+      }
+    } catch (err) {
+      setError(describeError(err))
+      throw err
+    }
+  }
+
+  const sendFile = async (file: File) => {
+    setError(null)
+    setUpload({ name: file.name, sent: 0, total: file.size })
+    try {
+      await client.upload(conversation.id, file, '', (sent, total) =>
+        setUpload({ name: file.name, sent, total }),
+      )
+      scrollPlan.current = 'bottom'
+      await refreshLatest()
+    } catch (err) {
+      setError(describeError(err))
+    } finally {
+      setUpload(null)
+    }
+  }
+
+  return (
+    <section class="chat" aria-labelledby="chat-title" data-testid="chat">
+      <header class="chat-header">
+        <button type="button" class="chat-back" onClick={props.onBack}>
+          <span aria-hidden="true">‹</span> Back
+        </button>
+        {props.online != null && <PresenceDot online={props.online} />}
+        <h2 id="chat-title" title={conversation.id}>
+          {isRoom && <span class="room-mark">#</span>}
+          {props.title}
+        </h2>
+      </header>
+      {/* A log: new messages are announced; focusable so the keyboard can scroll it. */}
+      <div
+        ref={log}
+        class="messages"
+        role="log"
+        aria-label={`Messages with ${props.title}`}
+        aria-busy={loading}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to scroll by keyboard
+        tabIndex={0}
+        onScroll={(event) => {
+          if (event.currentTarget.scrollTop < LOAD_OLDER_PX) void loadOlder()
+        }}
+      >
+        <ol class="message-list">
+          {nextBefore != null && (
+            <li class="messages-more">
+              <button type="button" class="button-quiet" onClick={() => void loadOlder()}>
+                {loading ? 'Loading…' : 'Load older messages'}
+              </button>
+            </li>
+          )}
+          {!loading && entries.length === 0 && error == null && (
+            <li class="messages-empty">No messages yet. Say hello.</li>
+          )}
+          {entries.map((entry) => (
+            <li
+              key={entry.id}
+              class="message"
+              data-mine={entry.mine}
+              data-testid="message"
+              data-message-id={entry.id}
+            >
+              {isRoom && !entry.mine && (
+                <span class="message-author">
+                  {displayName(props.people.get(entry.from) ?? { peerId: entry.from, name: null })}
+                </span>
+              )}
+              {entry.attachment != null && (
+                <Attachment
+                  client={client}
+                  attachment={entry.attachment}
+                  transfer={transfers.get(entry.attachment.fileId)}
+                  mine={entry.mine}
+                />
+              )}
+              {entry.text !== '' && (
+                <p class="message-text" style={cssOfStyle(entry.style)}>
+                  {entry.text}
+                </p>
+              )}
+              <span class="message-meta">
+                <time
+                  dateTime={new Date(entry.sentAt).toISOString()}
+                  title={fullTime(entry.sentAt)}
+                >
+                  {shortTime(entry.sentAt)}
+                </time>
+                {entry.mine && entry.state != null && (
+                  <DeliveryTicks state={entry.state} failure={entry.failure} />
+                )}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </div>
+      {upload != null && (
+        <div class="transfer upload">
+          <progress
+            max={upload.total || 1}
+            value={upload.sent}
+            aria-label={`Uploading ${upload.name}`}
+          />
+          <span class="transfer-text">
+            Handing {upload.name} to your node: {formatBytes(upload.sent)} of{' '}
+            {formatBytes(upload.total)}
+          </span>
+        </div>
+      )}
+      <ErrorText message={error} />
+      <Composer
+        rich={!isRoom}
+        disabled={loading && entries.length === 0 && error == null}
+        onSend={send}
+        onFile={isRoom ? undefined : (file) => void sendFile(file)}
+      />
+    </section>
+  )
+}

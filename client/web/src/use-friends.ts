@@ -1,0 +1,62 @@
+/**
+ * Friends, pending requests and presence, kept current by the node's events: a friend
+ * request, an acceptance, a removal and a presence change each update what is shown at once.
+ */
+import { useCallback, useMemo, useState } from 'preact/hooks'
+import type { FriendRequestsResponse, FriendView, PeerRef } from '../../../protocol/local-api.ts'
+import type { WebApiClient } from './api-client.ts'
+import { describeError } from './errors.ts'
+import { useNodeEvent, useStreamOpen } from './node-events.ts'
+
+export interface Friends {
+  friends: FriendView[]
+  requests: FriendRequestsResponse
+  /** Everyone the node knows a name for (friends and requests), by peer id. */
+  people: ReadonlyMap<string, PeerRef>
+  error: string | null
+  reload: () => Promise<void>
+}
+
+const NO_REQUESTS: FriendRequestsResponse = { incoming: [], outgoing: [] }
+
+export function useFriends(client: WebApiClient): Friends {
+  const [friends, setFriends] = useState<FriendView[]>([])
+  const [requests, setRequests] = useState<FriendRequestsResponse>(NO_REQUESTS)
+  const [error, setError] = useState<string | null>(null)
+
+  const reload = useCallback(async () => {
+    try {
+      const [list, pending] = await Promise.all([client.friends(), client.friendRequests()])
+      setFriends(list.friends)
+      setRequests(pending)
+      setError(null)
+    } catch (err) {
+      setError(describeError(err))
+    }
+  }, [client])
+
+  useStreamOpen(() => void reload())
+  useNodeEvent('friend:request', () => void reload())
+  useNodeEvent('friend:accepted', () => void reload())
+  useNodeEvent('friend:rejected', () => void reload())
+  useNodeEvent('friend:removed', () => void reload())
+  useNodeEvent('presence:changed', (presence) =>
+    setFriends((current) =>
+      current.map((friend) =>
+        friend.peerId === presence.peerId
+          ? { ...friend, online: presence.online, lastSeen: presence.lastSeen }
+          : friend,
+      ),
+    ),
+  )
+
+  const people = useMemo(() => {
+    const byId = new Map<string, PeerRef>()
+    for (const peer of [...requests.incoming, ...requests.outgoing, ...friends]) {
+      byId.set(peer.peerId, peer)
+    }
+    return byId
+  }, [friends, requests])
+
+  return { friends, requests, people, error, reload }
+}

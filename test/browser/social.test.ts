@@ -1,0 +1,231 @@
+/**
+ * The web client's social flow against real processes on loopback (one relay, two nodes
+ * started with `tokenim start --web`): create both identities in the browser, register
+ * usernames, befriend with a note, chat both ways with styled text, send an image that shows
+ * inline on the other side, search the history, and see a friend go offline when the node
+ * stops. Everything the pages show arrives over the event stream.
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { crc32, deflateSync } from 'node:zlib'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+import { type Browser, launchChromium } from './chromium.ts'
+import { startWebNode, stopWebNode, type WebNode } from './node-process.ts'
+import { type RelayProcess, startRelayProcess } from './relay-process.ts'
+import { saveScreenshot } from './screenshots.ts'
+
+const PASSWORD = 'correct horse battery staple 42'
+const LIVE_MS = 20_000
+
+interface Person {
+  name: string
+  dataDir: string
+  node: WebNode
+  page: Page
+}
+
+describe('web client: contacts, chats and presence between two real nodes', () => {
+  let dir: Awaited<ReturnType<typeof makeTempDir>>
+  let browser: Browser
+  let relay: RelayProcess
+  let alice: Person
+  let bob: Person
+
+  beforeAll(async () => {
+    dir = await makeTempDir()
+    ;[relay, browser] = await Promise.all([startRelayProcess(dir.path), launchChromium()])
+    ;[alice, bob] = await Promise.all([start('alice'), start('bob')])
+  })
+  afterAll(async () => {
+    for (const person of [alice, bob]) person?.node.child.kill('SIGKILL')
+    relay?.stop()
+    await browser?.close()
+    await dir?.remove()
+  })
+
+  async function start(name: string): Promise<Person> {
+    const dataDir = join(dir.path, name)
+    await mkdir(dataDir)
+    const node = await startWebNode(dataDir, [
+      '--allow-private-addresses',
+      '--relay',
+      relay.address,
+    ])
+    const page = await browser.context.newPage()
+    page.setDefaultTimeout(LIVE_MS)
+    await page.goto(node.url)
+    return { name, dataDir, node, page }
+  }
+
+  it('creates both identities and registers their usernames from the prompt', async () => {
+    for (const person of [alice, bob]) {
+      await createIdentity(person.page)
+      const prompt = person.page.getByRole('region', { name: 'Choose a username' })
+      await prompt.getByLabel('Username').fill(person.name)
+      // A display name publishes a profile: that is what search lists.
+      await prompt
+        .getByLabel('Display name (optional, public)')
+        .fill(`${person.name} from the club`)
+      await prompt.getByRole('button', { name: 'Register' }).click()
+      await prompt.waitFor({ state: 'detached', timeout: LIVE_MS })
+      await person.page.getByRole('button', { name: 'Contacts' }).click()
+      await expect.poll(() => person.page.getByTestId('own-name').textContent()).toBe(person.name)
+    }
+  })
+
+  it('sends a friend request with a note; the other side accepts; both see each other online', async () => {
+    const { page } = alice
+    await page.getByLabel('Find people by username').fill('bo')
+    await page.getByRole('button', { name: 'Search', exact: true }).click()
+    await page.getByRole('button', { name: 'Choose bob' }).click()
+    await page.getByLabel('Note (optional)').fill('Hi Bob, it is Alice from the book club')
+    await page.getByRole('button', { name: 'Send friend request' }).click()
+    await page.getByTestId('outgoing-request').filter({ hasText: 'bob' }).waitFor()
+
+    // Bob's Contacts tab counts the request live; the note comes with it.
+    await bob.page.getByTestId('requests-badge').waitFor({ timeout: LIVE_MS })
+    const request = bob.page.getByTestId('incoming-request')
+    await expect.poll(() => request.textContent()).toContain('from the book club')
+    await saveScreenshot(bob.page, 'contacts-request')
+    await bob.page.getByRole('button', { name: 'Accept alice' }).click()
+
+    for (const [person, other] of [
+      [alice, 'bob'],
+      [bob, 'alice'],
+    ] as const) {
+      const friend = person.page.getByTestId('friend').filter({ hasText: other })
+      await expect
+        .poll(() => friend.getByTestId('presence').getAttribute('data-online'), {
+          timeout: LIVE_MS,
+        })
+        .toBe('true')
+    }
+    await saveScreenshot(alice.page, 'contacts')
+  })
+
+  it('chats both ways with styled text, unread dots and delivery ticks', async () => {
+    await alice.page.getByRole('button', { name: /^bob\W+open the chat/ }).click()
+    const composer = alice.page.getByLabel('Message', { exact: true })
+    await alice.page.getByRole('button', { name: 'Bold' }).click()
+    await alice.page.getByLabel('Text size').selectOption('18')
+    await composer.fill('Hello Bob!')
+    await composer.press('Enter')
+    const sent = alice.page.getByTestId('message').filter({ hasText: 'Hello Bob!' })
+    await sent.waitFor()
+    expect(await composer.inputValue()).toBe('')
+
+    // Bob's list shows the conversation with an unread dot and the preview, live.
+    const row = bob.page.getByTestId('conversation').filter({ hasText: 'alice' })
+    await bob.page.getByRole('button', { name: 'Chats' }).click()
+    await expect
+      .poll(() => row.getByTestId('unread').textContent(), { timeout: LIVE_MS })
+      .toMatch(/^1/)
+    expect(await row.textContent()).toContain('Hello Bob!')
+    await row.click()
+    const received = bob.page.getByTestId('message').filter({ hasText: 'Hello Bob!' })
+    const look = await received.locator('.message-text').evaluate((element) => {
+      const style = getComputedStyle(element)
+      return { weight: style.fontWeight, size: style.fontSize }
+    })
+    expect(look).toEqual({ weight: '700', size: '24px' })
+    await expect.poll(() => row.getByTestId('unread').count()).toBe(0)
+
+    // Opening it marked it read: Alice's ticks say so.
+    await expect
+      .poll(() => sent.getByTestId('delivery').getAttribute('data-state'), { timeout: LIVE_MS })
+      .toBe('read')
+
+    // Shift+Enter starts a new line; Enter sends both lines as one message.
+    const reply = bob.page.getByLabel('Message', { exact: true })
+    await reply.fill('Hi Alice')
+    await reply.press('Shift+Enter')
+    await reply.pressSequentially('see you Thursday')
+    await reply.press('Enter')
+    const answer = alice.page.getByTestId('message').filter({ hasText: 'see you Thursday' })
+    await answer.waitFor({ timeout: LIVE_MS })
+    expect(await answer.locator('.message-text').textContent()).toBe('Hi Alice\nsee you Thursday')
+  })
+
+  it('sends an image that the other side shows inline', async () => {
+    await alice.page.getByLabel('Send an image or a file').setInputFiles({
+      name: 'sunset.png',
+      mimeType: 'image/png',
+      buffer: solidPng(48, 32, [230, 120, 40]),
+    })
+    const image = bob.page.getByRole('img', { name: 'sunset.png' })
+    await expect.poll(() => image.getAttribute('data-loaded'), { timeout: LIVE_MS }).toBe('true')
+    await expect
+      .poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth))
+      .toBe(48)
+    expect(await image.getAttribute('src')).toMatch(/^blob:/)
+    await saveScreenshot(bob.page, 'chat')
+    await bob.page.setViewportSize({ width: 390, height: 844 })
+    await saveScreenshot(bob.page, 'chat-phone')
+    await bob.page.setViewportSize({ width: 1280, height: 800 })
+  })
+
+  it('finds a message by searching across conversations', async () => {
+    const { page } = bob
+    await page.getByRole('button', { name: 'Chats' }).click()
+    await page.getByLabel('Search messages').fill('hello')
+    await page.getByLabel('Search messages').press('Enter')
+    const hits = page.getByRole('list', { name: 'Search results' })
+    await expect.poll(() => hits.textContent()).toContain('Hello Bob!')
+  })
+
+  it("shows a friend offline once the friend's node stops", async () => {
+    await alice.page.getByRole('button', { name: 'Contacts' }).click()
+    const friend = alice.page.getByTestId('friend').filter({ hasText: 'bob' })
+    expect(await friend.getByTestId('presence').getAttribute('data-online')).toBe('true')
+    await stopWebNode(bob.dataDir, bob.node)
+    await expect
+      .poll(() => friend.getByTestId('presence').getAttribute('data-online'), { timeout: LIVE_MS })
+      .toBe('false')
+  })
+})
+
+/** The first-run flow: a new identity, its backup phrase read back, then the shell. */
+async function createIdentity(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Create a new identity' }).click()
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await page.getByLabel('Repeat the password').fill(PASSWORD)
+  await page.getByRole('button', { name: 'Create identity' }).click()
+  await page.getByRole('heading', { name: 'Write down your backup phrase' }).waitFor()
+  const words = await page.getByTestId('backup-phrase').locator('.phrase-word').allTextContents()
+  await page.getByRole('button', { name: 'I have written them down' }).click()
+  await page.getByRole('heading', { name: 'Check your copy' }).waitFor()
+  for (const label of await page.locator('form label').allTextContents()) {
+    await page
+      .getByLabel(label, { exact: true })
+      .fill(words[Number(label.replace('Word ', '')) - 1])
+  }
+  await page.getByRole('button', { name: 'Confirm' }).click()
+  await expect
+    .poll(() => page.getByTestId('peer-id').textContent(), { timeout: LIVE_MS })
+    .not.toBe('…')
+}
+
+/** A PNG of one colour: enough for the node to detect an image and the browser to decode it. */
+function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
+    const framed = Buffer.alloc(body.length + 8)
+    framed.writeUInt32BE(data.length, 0)
+    body.copy(framed, 4)
+    framed.writeUInt32BE(crc32(body), body.length + 4)
+    return framed
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([8, 2, 0, 0, 0], 8) // 8-bit RGB, no interlace
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array(width).fill([r, g, b]).flat())])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(Array(height).fill(row)))),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
