@@ -2,8 +2,8 @@
  * The web client's social flow against real processes on loopback (one relay, two nodes
  * started with `tokenim start --web`): create both identities in the browser, register
  * usernames, befriend with a note, chat both ways with styled text, send an image that shows
- * inline on the other side, search the history, and see a friend go offline when the node
- * stops. Everything the pages show arrives over the event stream.
+ * inline on the other side, search the history, create and join a room and chat in it, and
+ * see a friend go offline when the node stops. Everything the pages show arrives over the event stream.
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -173,6 +173,39 @@ describe('web client: contacts, chats and presence between two real nodes', () =
     await page.getByLabel('Search messages').press('Enter')
     const hits = page.getByRole('list', { name: 'Search results' })
     await expect.poll(() => hits.textContent()).toContain('Hello Bob!')
+  })
+
+  it('creates a room, the friend joins it by invite, and both chat in it', async () => {
+    await alice.page.getByRole('button', { name: 'Rooms' }).click()
+    const rooms = alice.page.getByRole('region', { name: 'Rooms' })
+    await rooms.getByLabel("New room's name").fill('Book club')
+    await rooms.getByRole('button', { name: 'Create room' }).click()
+    const code = await rooms.getByLabel('Invite code', { exact: true }).inputValue()
+
+    await bob.page.getByRole('button', { name: 'Rooms' }).click()
+    const bobRooms = bob.page.getByRole('region', { name: 'Rooms' })
+    await bobRooms.getByLabel('Invite code or room id').fill(code)
+    await bobRooms.getByRole('button', { name: 'Join room' }).click()
+    await bobRooms.getByRole('button', { name: 'Open Book club' }).click()
+    await bob.page.getByTestId('chat').getByRole('heading', { name: 'Book club' }).waitFor()
+
+    // Alice opens the room from her conversation list, where it sits beside the 1:1 chat.
+    await alice.page.getByRole('button', { name: 'Chats' }).click()
+    await alice.page.getByTestId('conversation').filter({ hasText: 'Book club' }).click()
+    const composer = alice.page.getByLabel('Message', { exact: true })
+    await composer.fill('Chapter one for Friday')
+    await composer.press('Enter')
+    await bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'Chapter one for Friday' })
+      .waitFor({ timeout: LIVE_MS })
+    const reply = bob.page.getByLabel('Message', { exact: true })
+    await reply.fill('Reading it tonight')
+    await reply.press('Enter')
+    const answer = alice.page.getByTestId('message').filter({ hasText: 'Reading it tonight' })
+    await answer.waitFor({ timeout: LIVE_MS })
+    expect(await answer.locator('.message-author').textContent()).toBe('bob')
+    await saveScreenshot(alice.page, 'room-chat')
   })
 
   it("shows a friend offline once the friend's node stops", async () => {

@@ -2,8 +2,13 @@
  * Friends, pending requests and presence, kept current by the node's events: a friend
  * request, an acceptance, a removal and a presence change each update what is shown at once.
  */
-import { useCallback, useMemo, useState } from 'preact/hooks'
-import type { FriendRequestsResponse, FriendView, PeerRef } from '../../../protocol/local-api.ts'
+import { useCallback, useMemo, useRef, useState } from 'preact/hooks'
+import type {
+  FriendRequestsResponse,
+  FriendView,
+  PeerRef,
+  PresenceView,
+} from '../../../protocol/local-api.ts'
 import type { WebApiClient } from './api-client.ts'
 import { describeError } from './errors.ts'
 import { useNodeEvent, useStreamOpen } from './node-events.ts'
@@ -23,11 +28,21 @@ export function useFriends(client: WebApiClient): Friends {
   const [friends, setFriends] = useState<FriendView[]>([])
   const [requests, setRequests] = useState<FriendRequestsResponse>(NO_REQUESTS)
   const [error, setError] = useState<string | null>(null)
+  // Presence heard while a list was on its way is newer than that list: it wins.
+  const heard = useRef(new Map<string, PresenceView & { heardAt: number }>())
 
   const reload = useCallback(async () => {
+    const startedAt = performance.now()
     try {
       const [list, pending] = await Promise.all([client.friends(), client.friendRequests()])
-      setFriends(list.friends)
+      setFriends(
+        list.friends.map((friend) => {
+          const presence = heard.current.get(friend.peerId)
+          return presence != null && presence.heardAt >= startedAt
+            ? { ...friend, online: presence.online, lastSeen: presence.lastSeen }
+            : friend
+        }),
+      )
       setRequests(pending)
       setError(null)
     } catch (err) {
@@ -40,15 +55,16 @@ export function useFriends(client: WebApiClient): Friends {
   useNodeEvent('friend:accepted', () => void reload())
   useNodeEvent('friend:rejected', () => void reload())
   useNodeEvent('friend:removed', () => void reload())
-  useNodeEvent('presence:changed', (presence) =>
+  useNodeEvent('presence:changed', (presence) => {
+    heard.current.set(presence.peerId, { ...presence, heardAt: performance.now() })
     setFriends((current) =>
       current.map((friend) =>
         friend.peerId === presence.peerId
           ? { ...friend, online: presence.online, lastSeen: presence.lastSeen }
           : friend,
       ),
-    ),
-  )
+    )
+  })
 
   const people = useMemo(() => {
     const byId = new Map<string, PeerRef>()

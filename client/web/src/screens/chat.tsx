@@ -218,7 +218,11 @@ export function ChatView(props: ChatViewProps) {
         </button>
         {props.online != null && <PresenceDot online={props.online} />}
         <h2 id="chat-title" title={conversation.id}>
-          {isRoom && <span class="room-mark">#</span>}
+          {isRoom && (
+            <span class="room-mark" aria-hidden="true">
+              #
+            </span>
+          )}
           {props.title}
         </h2>
       </header>
