@@ -1,0 +1,52 @@
+/** The web client's chat list: pages and live messages merge without duplicates, states only move on, styles stay in range. */
+import { describe, expect, it } from 'vitest'
+import {
+  type ChatEntry,
+  cssOfStyle,
+  mergeEntries,
+  withState,
+} from '../../client/web/src/chat-entries.ts'
+
+const entry = (id: string, text = id): ChatEntry => ({
+  id,
+  mine: true,
+  from: 'peer',
+  text,
+  sentAt: 0,
+  state: 'queued',
+})
+
+describe('mergeEntries', () => {
+  it('appends new messages, replaces known ones in place, and puts an older page first', () => {
+    const shown = [entry('b'), entry('c')]
+    const latest = mergeEntries(shown, [entry('c', 'c edited'), entry('d')], 'end')
+    expect(latest.map((e) => e.text)).toEqual(['b', 'c edited', 'd'])
+    const older = mergeEntries(latest, [entry('a'), entry('b')], 'start')
+    expect(older.map((e) => e.id)).toEqual(['a', 'b', 'c', 'd'])
+  })
+})
+
+describe('withState', () => {
+  it('moves a message forward, never back', () => {
+    const read = withState([entry('a')], 'a', 'read')
+    expect(read[0].state).toBe('read')
+    expect(withState(read, 'a', 'delivered')[0].state).toBe('read')
+    expect(withState(read, 'a', 'failed', 'blocked')[0]).toMatchObject({
+      state: 'failed',
+      failure: 'blocked',
+    })
+  })
+})
+
+describe('cssOfStyle', () => {
+  it('renders the contract and ignores what lies outside it', () => {
+    expect(cssOfStyle({ bold: true, italic: true, color: '#12ab9F', size: 18 })).toEqual({
+      fontWeight: '700',
+      fontStyle: 'italic',
+      color: '#12ab9F',
+      fontSize: '18pt',
+    })
+    expect(cssOfStyle({ color: 'red;background:url(x)', size: 500 })).toEqual({})
+    expect(cssOfStyle(undefined)).toEqual({})
+  })
+})
