@@ -1,9 +1,10 @@
 /**
  * The web client's social flow against real processes on loopback (one relay, two nodes
  * started with `tokenim start --web`): create both identities in the browser, register
- * usernames, befriend with a note, chat both ways with styled text, send an image that shows
- * inline on the other side, search the history, create and join a room and chat in it, and
- * see a friend go offline when the node stops. Everything the pages show arrives over the event stream.
+ * usernames, befriend with a note, chat both ways with styled text, send an image whose
+ * thumbnail shows inline on the other side and opens to the full image, search the history,
+ * create and join a room and chat in it, and see a friend go offline when the node stops.
+ * Everything the pages show arrives over the event stream.
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -148,18 +149,34 @@ describe('web client: contacts, chats and presence between two real nodes', () =
     expect(await answer.locator('.message-text').textContent()).toBe('Hi Alice\nsee you Thursday')
   })
 
-  it('sends an image that the other side shows inline', async () => {
+  it('sends an image that the other side shows inline as its thumbnail, opening to the full image', async () => {
     await alice.page.getByLabel('Send an image or a file').setInputFiles({
       name: 'sunset.png',
       mimeType: 'image/png',
-      buffer: solidPng(48, 32, [230, 120, 40]),
+      buffer: solidPng(600, 400, [230, 120, 40]),
     })
+    // The receiving node scales it to at most 256 px; the chat shows that copy, not the file.
     const image = bob.page.getByRole('img', { name: 'sunset.png' })
-    await expect.poll(() => image.getAttribute('data-loaded'), { timeout: LIVE_MS }).toBe('true')
+    await expect
+      .poll(() => image.getAttribute('data-source'), { timeout: LIVE_MS })
+      .toBe('thumbnail')
     await expect
       .poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth))
-      .toBe(48)
+      .toBe(256)
     expect(await image.getAttribute('src')).toMatch(/^blob:/)
+    // The sender's node makes no thumbnail of its own file: it shows the file.
+    const own = alice.page.getByRole('img', { name: 'sunset.png' })
+    await expect.poll(() => own.getAttribute('data-source')).toBe('file')
+
+    await bob.page.getByRole('button', { name: 'Open sunset.png full size' }).press('Enter')
+    const viewer = bob.page.getByRole('dialog', { name: 'sunset.png, full size' })
+    const full = viewer.getByRole('img', { name: 'sunset.png' })
+    await expect
+      .poll(() => full.evaluate((element: HTMLImageElement) => element.naturalWidth))
+      .toBe(600)
+    await bob.page.keyboard.press('Escape')
+    await viewer.waitFor({ state: 'detached' })
+
     await saveScreenshot(bob.page, 'chat')
     await bob.page.setViewportSize({ width: 390, height: 844 })
     await saveScreenshot(bob.page, 'chat-phone')

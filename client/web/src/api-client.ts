@@ -63,9 +63,13 @@ export class WebApiClient extends TokenimApi {
     })
   }
 
-  /** A stored file's bytes (GET /v1/files?sha256=), typed as the node detected them. */
-  async file(sha256: string): Promise<Blob> {
-    const response = await this.send(withQuery(FILE_API_PATHS.file, { sha256 }), { method: 'GET' })
+  /**
+   * A stored file's bytes (GET /v1/files?sha256=), typed as the node detected them; with
+   * `thumbnail`, the small copy the node made of a received image (404 when there is none).
+   */
+  async file(sha256: string, options: { thumbnail?: boolean } = {}): Promise<Blob> {
+    const query = options.thumbnail === true ? { sha256, thumbnail: 1 } : { sha256 }
+    const response = await this.send(withQuery(FILE_API_PATHS.file, query), { method: 'GET' })
     return response.blob()
   }
 

@@ -1,13 +1,14 @@
 /**
- * A file in a message: images inline, other files with a Save button; while it travels, a
- * progress bar fed by the node's transfer events. The bytes come from GET /v1/files with the
+ * A file in a message: images inline (a received one as the node's thumbnail, opening to the
+ * full image), other files with a Save button; while it travels, a progress bar fed by the
+ * node's transfer events. The bytes come from GET /v1/files with the
  * token header and are shown through a blob: URL, the only image source the CSP allows
  * besides the page itself.
  */
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { AttachmentView, TransferView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
-import { describeError } from '../errors.ts'
+import { ApiCallError, describeError } from '../errors.ts'
 
 interface AttachmentProps {
   client: WebApiClient
@@ -25,7 +26,7 @@ export function Attachment({ client, attachment, transfer, mine }: AttachmentPro
   return (
     <div class="attachment" data-testid="attachment" data-state={state}>
       {isImage && available ? (
-        <InlineImage client={client} attachment={attachment} />
+        <InlineImage client={client} attachment={attachment} transfer={transfer} mine={mine} />
       ) : (
         <FileCard client={client} attachment={attachment} available={available} />
       )}
@@ -39,41 +40,136 @@ export function Attachment({ client, attachment, transfer, mine }: AttachmentPro
   )
 }
 
-function InlineImage({ client, attachment }: { client: WebApiClient; attachment: AttachmentView }) {
-  const [url, setUrl] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
+/**
+ * A received image shows the node's thumbnail when it has one, the sender's own copy shows
+ * the file itself; Enter or a click opens the full image.
+ */
+function InlineImage(props: {
+  client: WebApiClient
+  attachment: AttachmentView
+  transfer?: TransferView
+  mine: boolean
+}) {
+  const { client, attachment, transfer, mine } = props
+  const [viewing, setViewing] = useState(false)
+  // A transfer event says whether a thumbnail was made; without one (history), ask for it.
+  const thumbnailKnown = transfer?.state === 'complete' ? transfer.thumbnail != null : undefined
+  const wantsThumbnail = !mine && thumbnailKnown !== false
+  const shown = useBlobUrl(async () => {
+    if (!wantsThumbnail) return { blob: await client.file(attachment.sha256), thumbnail: false }
+    try {
+      return { blob: await client.file(attachment.sha256, { thumbnail: true }), thumbnail: true }
+    } catch (err) {
+      if (!(err instanceof ApiCallError && err.status === 404)) throw err
+      return { blob: await client.file(attachment.sha256), thumbnail: false }
+    }
+  }, [client, attachment.sha256, wantsThumbnail, thumbnailKnown])
+  if (shown.error != null) return <CannotShow name={attachment.name} error={shown.error} />
+  return (
+    <>
+      <button
+        type="button"
+        class="image-button"
+        aria-label={`Open ${attachment.name} full size`}
+        onClick={() => setViewing(true)}
+      >
+        <img
+          class="inline-image"
+          src={shown.url ?? undefined}
+          alt={attachment.name}
+          width={shown.thumbnail ? transfer?.thumbnail?.width : attachment.width}
+          height={shown.thumbnail ? transfer?.thumbnail?.height : attachment.height}
+          data-loaded={shown.url != null}
+          data-source={shown.url == null ? undefined : shown.thumbnail ? 'thumbnail' : 'file'}
+        />
+      </button>
+      {viewing && (
+        <FullImage client={client} attachment={attachment} onClose={() => setViewing(false)} />
+      )}
+    </>
+  )
+}
+
+/** The whole image in a modal dialog; Escape or Close ends it. */
+function FullImage(props: {
+  client: WebApiClient
+  attachment: AttachmentView
+  onClose: () => void
+}) {
+  const { client, attachment, onClose } = props
+  const dialog = useRef<HTMLDialogElement>(null)
+  const full = useBlobUrl(
+    async () => ({ blob: await client.file(attachment.sha256), thumbnail: false }),
+    [client, attachment.sha256],
+  )
+  useEffect(() => {
+    dialog.current?.showModal()
+  }, [])
+  return (
+    <dialog
+      ref={dialog}
+      class="image-viewer"
+      aria-label={`${attachment.name}, full size`}
+      onClose={onClose}
+    >
+      <button type="button" class="image-viewer-close" onClick={() => dialog.current?.close()}>
+        Close
+      </button>
+      {full.error != null ? (
+        <CannotShow name={attachment.name} error={full.error} />
+      ) : (
+        <img
+          class="full-image"
+          src={full.url ?? undefined}
+          alt={attachment.name}
+          width={attachment.width}
+          height={attachment.height}
+          data-loaded={full.url != null}
+        />
+      )}
+    </dialog>
+  )
+}
+
+function CannotShow({ name, error }: { name: string; error: string }) {
+  return (
+    <p class="error">
+      Cannot show {name}: {error}
+    </p>
+  )
+}
+
+interface LoadedImage {
+  url: string | null
+  thumbnail: boolean
+  error: string | null
+}
+
+/** Bytes fetched with the token, shown through a blob: URL that is revoked when done with. */
+function useBlobUrl(
+  load: () => Promise<{ blob: Blob; thumbnail: boolean }>,
+  deps: readonly unknown[],
+): LoadedImage {
+  const [image, setImage] = useState<LoadedImage>({ url: null, thumbnail: false, error: null })
   useEffect(() => {
     let objectUrl: string | null = null
     let cancelled = false
-    client
-      .file(attachment.sha256)
-      .then((blob) => {
+    load()
+      .then(({ blob, thumbnail }) => {
         if (cancelled) return
         objectUrl = URL.createObjectURL(blob)
-        setUrl(objectUrl)
+        setImage({ url: objectUrl, thumbnail, error: null })
       })
-      .catch((err: unknown) => setError(describeError(err)))
+      .catch(
+        (err: unknown) =>
+          !cancelled && setImage({ url: null, thumbnail: false, error: describeError(err) }),
+      )
     return () => {
       cancelled = true
       if (objectUrl != null) URL.revokeObjectURL(objectUrl)
     }
-  }, [client, attachment.sha256])
-  if (error != null)
-    return (
-      <p class="error">
-        Cannot show {attachment.name}: {error}
-      </p>
-    )
-  return (
-    <img
-      class="inline-image"
-      src={url ?? undefined}
-      alt={attachment.name}
-      width={attachment.width}
-      height={attachment.height}
-      data-loaded={url != null}
-    />
-  )
+  }, deps)
+  return image
 }
 
 function FileCard(props: { client: WebApiClient; attachment: AttachmentView; available: boolean }) {
