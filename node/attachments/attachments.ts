@@ -16,6 +16,7 @@
  * the sender is away and resume when it connects (and every `retryIntervalMs`).
  */
 
+import type { FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
@@ -112,6 +113,15 @@ export const DEFAULT_RETRY_INTERVAL_MS = 30_000
 /** Chunks per request on FILE_PROTOCOL (1 MiB); two requests are kept outstanding. */
 export const REQUEST_WINDOW_CHUNKS = 16
 export const DEFAULT_FLUSH_EVERY_CHUNKS = 64
+
+/** A file being served on one stream. */
+interface ServedOffer {
+  record: TransferRecord
+  count: number
+  key: Uint8Array
+  fileId: Uint8Array
+  handle?: FileHandle
+}
 
 /** What an incoming transfer holds in memory while it is not complete. */
 interface Incoming {
@@ -479,6 +489,12 @@ export class Attachments {
     // a fast transfer would otherwise show no step between nothing and complete.
     let moved = false
     const heldAtStart = bitmap.have
+    // One idle timer for the stream, pushed back by every frame (a timeout signal per read
+    // cost more than decoding the frame).
+    const idleMs = this.#init.idleTimeoutMs ?? 30_000
+    const idle = setTimeout(() => {
+      stream.abort(new Error(`the sender sent nothing for ${idleMs} ms`))
+    }, idleMs)
     try {
       record.state = 'transferring'
       this.#progress(record, bitmap.have, count, true)
@@ -496,7 +512,8 @@ export class Attachments {
         for (const window of windows) {
           const wanted = rangeIndexes(window)
           for (;;) {
-            const frame = decodeFileFrame((await this.#read(lp, signal)).subarray())
+            const frame = decodeFileFrame((await lp.read()).subarray())
+            idle.refresh()
             if (frame.status != null) {
               if (frame.status.code === FileStatusCode.DONE) {
                 await ask()
@@ -543,6 +560,7 @@ export class Attachments {
       stream.abort(err as Error)
       throw err
     } finally {
+      clearTimeout(idle)
       signal.removeEventListener('abort', onAbort)
       await partial.close().catch(() => undefined)
     }
@@ -568,12 +586,6 @@ export class Attachments {
     return plaintext
   }
 
-  async #read(lp: LengthPrefixedStream<Stream>, signal: AbortSignal) {
-    return lp.read({
-      signal: AbortSignal.any([signal, AbortSignal.timeout(this.#init.idleTimeoutMs ?? 30_000)]),
-    })
-  }
-
   // ------------------------------------------------------------------ serving
 
   async #serve(stream: Stream, connection: Connection): Promise<void> {
@@ -584,6 +596,8 @@ export class Attachments {
     }
     const remoteHex = hex(remote.raw)
     const lp = lpStream(stream, { maxDataLength: MAX_FILE_FRAME_SIZE })
+    // Each file asked for on this stream is looked up and opened once, not once a window.
+    const offers = new Map<string, ServedOffer>()
     this.#serving.add(stream)
     try {
       for (;;) {
@@ -604,7 +618,7 @@ export class Attachments {
           stream.abort(error)
           return
         }
-        if (!(await this.#answer(lp, request, remoteHex))) {
+        if (!(await this.#answer(lp, request, remoteHex, offers))) {
           await stream.close().catch(() => undefined)
           return
         }
@@ -614,6 +628,7 @@ export class Attachments {
       stream.abort(err as Error)
     } finally {
       this.#serving.delete(stream)
+      for (const { handle } of offers.values()) await handle?.close().catch(() => undefined)
     }
   }
 
@@ -622,19 +637,30 @@ export class Attachments {
     lp: LengthPrefixedStream<Stream>,
     request: FileRequest,
     remoteHex: string,
+    offers: Map<string, ServedOffer>,
   ): Promise<boolean> {
     const fileId = hex(request.fileId)
-    const record = await this.#store.get(fileId)
-    if (record == null || record.direction !== 'out' || record.inline) {
-      await this.#status(lp, FileStatusCode.UNKNOWN_FILE, 'no such file offered')
-      return false
+    let offer = offers.get(fileId)
+    if (offer == null) {
+      const record = await this.#store.get(fileId)
+      if (record == null || record.direction !== 'out' || record.inline) {
+        await this.#status(lp, FileStatusCode.UNKNOWN_FILE, 'no such file offered')
+        return false
+      }
+      if (record.peerHex !== remoteHex) {
+        this.#log.error('%s asked for file %s offered to someone else', remoteHex, fileId)
+        await this.#status(lp, FileStatusCode.NOT_YOURS, 'offered to someone else')
+        return false
+      }
+      offer = {
+        record,
+        count: chunkCount(record.size, record.chunkSize),
+        key: Buffer.from(record.key!, 'base64'),
+        fileId: Buffer.from(fileId, 'hex'),
+      }
+      offers.set(fileId, offer)
     }
-    if (record.peerHex !== remoteHex) {
-      this.#log.error('%s asked for file %s offered to someone else', remoteHex, fileId)
-      await this.#status(lp, FileStatusCode.NOT_YOURS, 'offered to someone else')
-      return false
-    }
-    const count = chunkCount(record.size, record.chunkSize)
+    const { record, count } = offer
     if (request.complete) {
       if (record.state !== 'complete') {
         record.state = 'complete'
@@ -647,49 +673,44 @@ export class Attachments {
       await this.#status(lp, FileStatusCode.BAD_REQUEST, 'ranges beyond the file')
       return false
     }
-    let handle: Awaited<ReturnType<FileStore['openStored']>>
-    try {
-      handle = await this.#files.openStored(record.sha256)
-    } catch (err) {
-      await this.#status(lp, FileStatusCode.UNAVAILABLE, 'the file cannot be read')
-      this.#log.error('cannot read offered file %s: %s', fileId, (err as Error).message)
-      return false
+    if (offer.handle == null) {
+      try {
+        offer.handle = await this.#files.openStored(record.sha256)
+      } catch (err) {
+        await this.#status(lp, FileStatusCode.UNAVAILABLE, 'the file cannot be read')
+        this.#log.error('cannot read offered file %s: %s', fileId, (err as Error).message)
+        return false
+      }
     }
-    try {
-      if (record.state === 'pending') {
-        record.state = 'transferring'
-        await this.#store.put(record)
+    const handle = offer.handle
+    if (record.state === 'pending') {
+      record.state = 'transferring'
+      await this.#store.put(record)
+    }
+    // Read in runs of up to a window's chunks (one read each), the next run while this one
+    // is sealed and sent.
+    const runs = readRuns(request.ranges, REQUEST_WINDOW_CHUNKS)
+    const readRun = async ({ first, count: chunks }: FileRange): Promise<Buffer> => {
+      const offset = chunkOffset(first, record.chunkSize)
+      const length = Math.min(record.size, chunkOffset(first + chunks, record.chunkSize)) - offset
+      const buffer = Buffer.allocUnsafe(length)
+      const { bytesRead } = await handle.read(buffer, 0, length, offset)
+      if (bytesRead !== length) throw new Error(`offered file ${fileId} is shorter than announced`)
+      return buffer
+    }
+    let next = runs.length > 0 ? readRun(runs[0]) : undefined
+    for (let r = 0; r < runs.length; r++) {
+      const run = await next!
+      next = r + 1 < runs.length ? readRun(runs[r + 1]) : undefined
+      for (let i = 0; i < runs[r].count; i++) {
+        const index = runs[r].first + i
+        const buffer = run.subarray(i * record.chunkSize, (i + 1) * record.chunkSize)
+        const chunk = encryptChunk(offer.key, offer.fileId, index, count, buffer, randomBytes(12))
+        await lp.write(encodeFileFrame({ chunk }))
+        const served = (this.#served.get(fileId) ?? 0) + 1
+        this.#served.set(fileId, served)
+        this.#progress(record, Math.min(served, count), count)
       }
-      const key = Buffer.from(record.key!, 'base64')
-      const fileIdBytes = Buffer.from(fileId, 'hex')
-      // Read in runs of up to a window's chunks (one read each), the next run while this
-      // one is sealed and sent.
-      const runs = readRuns(request.ranges, REQUEST_WINDOW_CHUNKS)
-      const readRun = async ({ first, count: chunks }: FileRange): Promise<Buffer> => {
-        const offset = chunkOffset(first, record.chunkSize)
-        const length = Math.min(record.size, chunkOffset(first + chunks, record.chunkSize)) - offset
-        const buffer = Buffer.allocUnsafe(length)
-        const { bytesRead } = await handle.read(buffer, 0, length, offset)
-        if (bytesRead !== length)
-          throw new Error(`offered file ${fileId} is shorter than announced`)
-        return buffer
-      }
-      let next = runs.length > 0 ? readRun(runs[0]) : undefined
-      for (let r = 0; r < runs.length; r++) {
-        const run = await next!
-        next = r + 1 < runs.length ? readRun(runs[r + 1]) : undefined
-        for (let i = 0; i < runs[r].count; i++) {
-          const index = runs[r].first + i
-          const buffer = run.subarray(i * record.chunkSize, (i + 1) * record.chunkSize)
-          const chunk = encryptChunk(key, fileIdBytes, index, count, buffer, randomBytes(12))
-          await lp.write(encodeFileFrame({ chunk }))
-          const served = (this.#served.get(fileId) ?? 0) + 1
-          this.#served.set(fileId, served)
-          this.#progress(record, Math.min(served, count), count)
-        }
-      }
-    } finally {
-      await handle.close()
     }
     await this.#status(lp, FileStatusCode.DONE, '')
     return true
