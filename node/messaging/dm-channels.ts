@@ -5,8 +5,8 @@
  * only once the pipeline has the message on disk.
  *
  * Hostile input: an oversized frame breaks the framing, so the stream is closed at once;
- * a malformed frame, a forged sender or an envelope the pipeline rejects counts against
- * the stream, which is closed after `maxBadFrames`. Each one is logged with its reason and
+ * a malformed frame, a forged sender or an envelope the pipeline rejects as hostile counts
+ * against the stream, which is closed after `maxBadFrames`. Each one is logged with its reason and
  * reported to `onPenalty`, which counts per peer.
  */
 import type { Connection, Libp2p, Logger, Stream } from '@libp2p/interface'
@@ -232,7 +232,8 @@ class DmChannel {
       status = outcome.status
       if (outcome.status === DmAckStatus.REJECTED) {
         reason = (outcome.reason ?? '').slice(0, MAX_ACK_REASON_LENGTH)
-        if (!this.#bad(`rejected envelope: ${outcome.reason}`)) return
+        // An honest refusal (a stale bundle's used prekey, sessions we lost) is no bad frame.
+        if (outcome.hostile !== false && !this.#bad(`rejected envelope: ${outcome.reason}`)) return
       } else if (outcome.status === DmAckStatus.RETRY_LATER) {
         reason = (outcome.reason ?? 'busy').slice(0, MAX_ACK_REASON_LENGTH)
       }

@@ -62,7 +62,7 @@ import {
   storedAttachment,
 } from './message-store.ts'
 import { type LaneState, type LaneTransaction, type OutboxItem, PeerLane } from './peer-lane.ts'
-import { bytesEqual, ReceiveRejection } from './peer-sessions.ts'
+import { bytesEqual, isHostileRejection, ReceiveRejection } from './peer-sessions.ts'
 import type {
   CollectedEnvelope,
   MailboxDeposit,
@@ -92,6 +92,8 @@ export interface ReceiveOutcome {
   /** For REJECTED: why, in words for the log, and a stable code for penalties. */
   reason?: string
   code?: ReceiveRejection['code'] | 'held-limit'
+  /** For REJECTED: true when only a faulty or hostile peer sends this (worth a penalty). */
+  hostile?: boolean
   /** True when the envelope was a text (so a delivered receipt makes sense). */
   text?: boolean
   /** True when it was a social message (which gets a delivered receipt too). */
@@ -154,6 +156,8 @@ export class MessagePipeline {
   readonly #writer: DurableWriter
   readonly #lanes = new Map<string, PeerLane>()
   readonly #slots = new Map<string, { peerHex: string; id: string }>()
+  /** One-time prekeys that accepted session starts use, until taken (see #claimOneTimePrekey). */
+  readonly #claimedOneTimePrekeys = new Set<number>()
   readonly #myKey: Uint8Array
   #stopped = false
 
@@ -530,23 +534,12 @@ export class MessagePipeline {
         isBaseKeyAccepted: async (baseKey) =>
           tx.acceptedBaseKeys.has(hex(baseKey)) ||
           (await this.#sessions.isBaseKeyAccepted(lane.peerHex, baseKey)),
+        claimOneTimePrekey: (id) => this.#claimOneTimePrekey(tx, id),
       })
       plaintext = result.plaintext
       if (result.acceptedBaseKey != null) {
         tx.acceptedBaseKeys.add(hex(result.acceptedBaseKey))
         tx.ops.push(this.#sessions.acceptedBaseKeyOp(lane.peerHex, result.acceptedBaseKey))
-      }
-      const oneTimePrekeyId = result.oneTimePrekeyToTake
-      if (oneTimePrekeyId != null) {
-        tx.after.push(() => {
-          this.#init.prekeys.takeOneTimePrekey(oneTimePrekeyId).catch((err: Error) => {
-            this.#init.log.error(
-              'could not delete one-time prekey %d: %s',
-              oneTimePrekeyId,
-              err.message,
-            )
-          })
-        })
       }
     } catch (err) {
       if (!(err instanceof ReceiveRejection)) throw err
@@ -646,6 +639,26 @@ export class MessagePipeline {
     tx.receivedIds.add(id)
     this.#releaseHeld(lane, tx, state, (seq) => seq === conversation.expectedInSeq)
     return { status: DmAckStatus.STORED, text: true }
+  }
+
+  /**
+   * Lanes of different peers run at once, and each peeks a one-time prekey before any takes
+   * it: the claim makes the first authenticated start its only user. It is held until the
+   * prekey is deleted after the commit, or dropped when the commit fails.
+   */
+  #claimOneTimePrekey(tx: LaneTransaction, id: number): boolean {
+    if (this.#claimedOneTimePrekeys.has(id)) return false
+    this.#claimedOneTimePrekeys.add(id)
+    tx.undo.push(() => this.#claimedOneTimePrekeys.delete(id))
+    tx.after.push(() => {
+      this.#init.prekeys
+        .takeOneTimePrekey(id)
+        .catch((err: Error) => {
+          this.#init.log.error('could not delete one-time prekey %d: %s', id, err.message)
+        })
+        .finally(() => this.#claimedOneTimePrekeys.delete(id))
+    })
+    return true
   }
 
   /**
@@ -1198,7 +1211,12 @@ export class MessagePipeline {
   }
 
   #rejected(rejection: ReceiveRejection): ReceiveOutcome {
-    return { status: DmAckStatus.REJECTED, reason: rejection.message, code: rejection.code }
+    return {
+      status: DmAckStatus.REJECTED,
+      reason: rejection.message,
+      code: rejection.code,
+      hostile: isHostileRejection(rejection.code),
+    }
   }
 
   #checkRunning(): void {

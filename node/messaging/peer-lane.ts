@@ -25,6 +25,8 @@ export interface LaneTransaction {
   ops: BatchOp[]
   /** Run after the commit, in order. */
   after: Array<() => void>
+  /** Run instead of `after` when the commit fails: releases what the batch reserved. */
+  undo: Array<() => void>
   sessionsDirty: boolean
   conversationDirty: boolean
   /** History records changed in this batch, written at its end. */
@@ -120,6 +122,7 @@ export class PeerLane {
     const tx: LaneTransaction = {
       ops: [],
       after: [],
+      undo: [],
       sessionsDirty: false,
       conversationDirty: false,
       history: new Map(),
@@ -139,6 +142,7 @@ export class PeerLane {
     } catch (err) {
       // Memory may be ahead of the disk now: forget it, and fail every job of the batch.
       this.#state = undefined
+      for (const release of tx.undo) release()
       for (const job of jobs) job.reject(err)
       return
     }

@@ -42,20 +42,35 @@ export class ReceiveRejection extends Error {
   }
 }
 
+/** Rejections an honest peer can cause (stale bundle, our lost data): no penalty for them. */
+const HONEST_REJECTIONS: ReadonlySet<ReceiveRejection['code']> = new Set([
+  'unknown-prekey',
+  'no-session',
+])
+
+/** True when only a faulty or hostile peer sends what was rejected this way. */
+export function isHostileRejection(code: ReceiveRejection['code']): boolean {
+  return !HONEST_REJECTIONS.has(code)
+}
+
 export interface DecryptContext {
   identity: Identity
   peerKey: Uint8Array
   prekeys: PrekeyPort
   /** True when this session base key was accepted from the peer before. */
   isBaseKeyAccepted(baseKey: Uint8Array): Promise<boolean>
+  /**
+   * Reserves a peeked one-time prekey for this start until its session is committed and the
+   * prekey taken. False when another start (from any peer) holds it: both peeked it before
+   * either took it, and only one may use it.
+   */
+  claimOneTimePrekey(id: number): boolean
 }
 
 export interface DecryptResult {
   plaintext: Uint8Array
   /** Set when the message started a new session: its base key, to remember. */
   acceptedBaseKey?: Uint8Array
-  /** A one-time prekey to take from the prekey service once the new session is committed. */
-  oneTimePrekeyToTake?: number
 }
 
 export class PeerSessions {
@@ -188,13 +203,15 @@ export class PeerSessions {
     } catch (err) {
       throw rejectionOf(err)
     }
-    this.#install(accepted.session, context)
-    return {
-      plaintext: accepted.plaintext,
-      acceptedBaseKey: start.ephemeralKey,
-      // Taken only once the session is committed (see PrekeyPort.peekOneTimePrekey).
-      oneTimePrekeyToTake: peek != null ? oneTimePrekeyId : undefined,
+    // Claimed only now, after the start authenticated, so a forged one cannot block the key.
+    if (peek != null && oneTimePrekeyId != null && !context.claimOneTimePrekey(oneTimePrekeyId)) {
+      throw new ReceiveRejection(
+        'unknown-prekey',
+        `one-time prekey ${oneTimePrekeyId} was just used by another session start`,
+      )
     }
+    this.#install(accepted.session, context)
+    return { plaintext: accepted.plaintext, acceptedBaseKey: start.ephemeralKey }
   }
 
   #install(session: SessionRatchet, context: DecryptContext): void {

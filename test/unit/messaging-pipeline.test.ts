@@ -543,3 +543,77 @@ describe('message pipeline: offline and restarts', () => {
     expect(bob.received.map((m) => m.text)).toEqual(['alice first', 'a0', 'a1', 'a2'])
   })
 })
+
+/** Holds every peek until `count` are waiting: both starts look the prekey up before either acts. */
+class PeekBarrierPrekeys extends StubPrekeys {
+  peeks = 0
+  readonly #waiting: Array<() => void> = []
+
+  constructor(
+    identity: Identity,
+    directory: PrekeyDirectory,
+    readonly count: number,
+  ) {
+    super(identity, directory)
+  }
+
+  override async peekOneTimePrekey(id: number) {
+    // A fresh copy per read, as the real store decodes one: the ratchet zeroes what it used.
+    const key = structuredClone(this.oneTime.get(id))
+    this.peeks++
+    await new Promise<void>((resolve) => {
+      this.#waiting.push(resolve)
+      if (this.#waiting.length >= this.count) for (const release of this.#waiting) release()
+    })
+    return key
+  }
+}
+
+describe('message pipeline: one-time prekeys', () => {
+  it('accepts only one of two simultaneous starts from different peers with one prekey', async () => {
+    const network = new StubNetwork()
+    const directory = new PrekeyDirectory()
+    const bobIdentity = generateIdentity()
+    const prekeys = new PeekBarrierPrekeys(bobIdentity, directory, 2)
+    const [usedId] = prekeys.oneTime.keys()
+    const bob = await makePeer('bob', network, directory, undefined, {
+      identity: bobIdentity,
+      prekeys,
+    })
+    const alice = await makePeer('alice', network, directory, undefined)
+    const carol = await makePeer('carol', network, directory, undefined)
+    network.capture = true
+    const sent = [
+      await alice.pipeline.send(bob.identity.publicKey, 'from alice'),
+      await carol.pipeline.send(bob.identity.publicKey, 'from carol'),
+    ]
+    await waitFor(() => network.captured.length === 2, 'both session starts sent')
+    const starts = network.captured.splice(0)
+    const outcomes = await Promise.all(
+      starts.map(({ from, envelope }) =>
+        bob.pipeline.receive(envelope, { kind: 'direct', sender: from.identity.publicKey }),
+      ),
+    )
+    expect(prekeys.peeks).toBe(2)
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(
+      [DmAckStatus.STORED, DmAckStatus.REJECTED].sort(),
+    )
+    const refusedAt = outcomes.findIndex((outcome) => outcome.status === DmAckStatus.REJECTED)
+    // A stale bundle is not an attack: the refusal carries no penalty.
+    expect(outcomes[refusedAt]).toMatchObject({ code: 'unknown-prekey', hostile: false })
+    expect(bob.received).toHaveLength(1)
+    await waitFor(() => !prekeys.oneTime.has(usedId), 'the used prekey deleted')
+
+    // The refused sender starts again without a one-time prekey, and gets through.
+    network.capture = false
+    const refused = starts[refusedAt]
+    await refused.from.pipeline.handleAck(bob.identity.publicKey, {
+      messageId: refused.envelope.messageId,
+      status: DmAckStatus.REJECTED,
+      reason: outcomes[refusedAt].reason ?? '',
+    })
+    const refusedSender = refused.from === alice ? 0 : 1
+    await waitForState(refused.from, sent[refusedSender].id, 'delivered')
+    expect(bob.received.map((m) => m.text).sort()).toEqual(['from alice', 'from carol'])
+  })
+})
