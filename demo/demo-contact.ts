@@ -6,7 +6,7 @@
 
 import type { TokenimNode } from '../node/index.ts'
 import type { NodeEventMessage } from '../protocol/local-api.ts'
-import { whenRelayed } from './relayed.ts'
+import { whenRelayConnected } from './relay-connected.ts'
 
 export const DEMO_CONTACT_NAME = 'demo-buddy'
 export const DEMO_ROOM_NAME = 'TokenIM demo room'
@@ -63,7 +63,7 @@ export class DemoContact {
         .catch((err: Error) => this.log(`could not answer in the room: ${err.message}`))
     })
     this.demoRoomId = (await this.ensureRoom()).roomId
-    await whenRelayed(this.node, signal)
+    await whenRelayConnected(this.node, signal)
     await this.node.directory.register(DEMO_CONTACT_NAME)
     await this.node.directory.setProfile({
       displayName: 'Demo Buddy',

@@ -15,7 +15,7 @@ import {
 } from '../node/index.ts'
 import { createRelay, type RelayNode } from '../relay/index.ts'
 import { DEMO_CONTACT_NAME, DemoContact } from './demo-contact.ts'
-import { whenRelayed } from './relayed.ts'
+import { whenRelayConnected } from './relay-connected.ts'
 
 export interface DemoInit {
   /** Holds `relay/`, `user/`, `contact/` and the demo password. @default ./.demo */
@@ -98,7 +98,7 @@ export async function startDemo(init: DemoInit = {}): Promise<Demo> {
     stops.push(() => daemon.stop('the demo stopped'))
     const user = daemon.node!
 
-    await Promise.all([contact.start(shutdown.signal), whenRelayed(user, shutdown.signal)])
+    await Promise.all([contact.start(shutdown.signal), whenRelayConnected(user, shutdown.signal)])
     log(`demo contact ${DEMO_CONTACT_NAME} (${contactNode.peerId}) is online`)
     await befriend(user, contactNode, log)
 

@@ -1,12 +1,12 @@
 /**
  * A relay and web-serving nodes in this process for browser tests of the running app: each
  * node is a NodeDaemon (the web client and local API as `tokenim start --web` serves them)
- * whose identity was created through the API, connected to the relay and reachable for first
- * contact (its prekeys in the DHT).
+ * whose identity was created through the API and connected to the relay (the node publishes
+ * its prekeys itself once it reaches the relay's DHT).
  */
 import type { Page } from 'playwright-core'
 import { LocalApiClient } from '../../client/api-client.ts'
-import { whenRelayed } from '../../demo/relayed.ts'
+import { whenRelayConnected } from '../../demo/relay-connected.ts'
 import { type Identity, NodeDaemon, type TokenimNode } from '../../node/index.ts'
 import type { RelayNode } from '../../relay/index.ts'
 import { createNetwork, relayAddress } from '../helpers/relay-network.ts'
@@ -63,7 +63,7 @@ export async function createWebNetwork(): Promise<WebNetwork> {
       const backupPhrase =
         identity == null ? (await api.createIdentity({ password: PASSWORD })).backupPhrase : ''
       const node = daemon.node!
-      await whenRelayed(node, AbortSignal.timeout(20_000))
+      await whenRelayConnected(node, AbortSignal.timeout(20_000))
       return { daemon, node, api, webUrl: daemon.api.webUrl, backupPhrase, dataDir: dir.path }
     },
     async close() {
