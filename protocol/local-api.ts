@@ -391,6 +391,11 @@ export interface TransferView {
   failure?: string
   /** A received image's thumbnail, once made: `GET /v1/files?sha256=&thumbnail=1`. */
   thumbnail?: ThumbnailView
+  /**
+   * Why an incoming transfer is not moving now, in words for the user (the sender is away,
+   * or reachable only through a relay, which carries no files); absent while it moves.
+   */
+  waiting?: string
 }
 
 /** A small copy of an image (longest side at most 256 px) for clients to show in place. */

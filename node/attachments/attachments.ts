@@ -61,7 +61,7 @@ import type { HistoryEntry } from '../conversations/index.ts'
 import { peerIdOf } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { ChunkSink } from './chunk-sink.ts'
-import { AttachmentsStoppedError, FileIntegrityError } from './errors.ts'
+import { AttachmentsStoppedError, FileIntegrityError, SenderUnreachableError } from './errors.ts'
 import { DETECTION_HEAD_SIZE, detectFileKind } from './file-kind.ts'
 import { FileStore, type StoredFile } from './file-store.ts'
 import { Thumbnailer, type ThumbnailerInit } from './thumbnailer.ts'
@@ -131,6 +131,8 @@ interface Incoming {
   abort?: AbortController
   /** The peer connected (or a retry came due) while a run was under way. */
   again?: boolean
+  /** Why the last run stopped (TransferView.waiting), until the next one reaches the sender. */
+  waiting?: string
 }
 
 export class Attachments {
@@ -446,6 +448,14 @@ export class Attachments {
     incoming.running = this.#fetch(incoming, abort.signal)
       .catch((err: Error) => {
         this.#log('transfer %s paused: %s', incoming.record.fileId, err.message)
+        if (this.#running && this.#incoming.has(incoming.record.fileId)) {
+          incoming.waiting =
+            err instanceof SenderUnreachableError
+              ? err.message
+              : `the transfer broke off (${err.message}); it goes on by itself when it can`
+          const { record, bitmap } = incoming
+          this.#progress(record, bitmap.have, bitmap.count, true)
+        }
         // A run that failed while the sender came back (a dial to its old address, a stream
         // on the connection that just died) goes again at once, not at the next retry.
         if (incoming.again && this.#running && this.#incoming.has(incoming.record.fileId)) {
@@ -466,10 +476,8 @@ export class Attachments {
       await this.#land(record, await this.#files.head(record.sha256, DETECTION_HEAD_SIZE))
       return
     }
-    const peerId = peerIdOf({ publicKey: Buffer.from(record.peerHex, 'hex') })
-    const stream = await this.#components.host.dialProtocol(peerId, FILE_PROTOCOL, {
-      signal: AbortSignal.any([signal, AbortSignal.timeout(this.#init.dialTimeoutMs ?? 10_000)]),
-    })
+    const stream = await this.#dialSender(record, signal)
+    delete incoming.waiting
     const onAbort = () => stream.abort(signal.reason as Error)
     signal.addEventListener('abort', onAbort)
     const lp = lpStream(stream, { maxDataLength: MAX_FILE_FRAME_SIZE })
@@ -563,6 +571,23 @@ export class Attachments {
       clearTimeout(idle)
       signal.removeEventListener('abort', onAbort)
       await partial.close().catch(() => undefined)
+    }
+  }
+
+  async #dialSender(record: TransferRecord, signal: AbortSignal): Promise<Stream> {
+    const peerId = peerIdOf({ publicKey: Buffer.from(record.peerHex, 'hex') })
+    try {
+      return await this.#components.host.dialProtocol(peerId, FILE_PROTOCOL, {
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.#init.dialTimeoutMs ?? 10_000)]),
+      })
+    } catch (err) {
+      if (signal.aborted) throw err
+      // libp2p refuses FILE_PROTOCOL on a relayed connection: see doc/attachments.md.
+      throw new SenderUnreachableError(
+        (err as Error).name === 'LimitedConnectionError'
+          ? 'the sender is reachable only through a relay, which carries messages but not files: the file comes once a direct connection is possible (the same network, or one of you reachable from the internet)'
+          : 'the sender cannot be reached now: the file comes when both of you are online',
+      )
     }
   }
 
@@ -775,10 +800,16 @@ export class Attachments {
     const total = totalChunks ?? (record.inline ? 1 : chunkCount(record.size, record.chunkSize))
     if (record.state === 'complete') return transferView(record, total, total)
     if (record.direction === 'in') {
-      const bitmap = this.#incoming.get(record.fileId)?.bitmap
-      return transferView(record, bitmap?.have ?? 0, total)
+      return this.#viewOf(record, this.#incoming.get(record.fileId)?.bitmap.have ?? 0, total)
     }
     return transferView(record, Math.min(this.servedChunks(record.fileId), total), total)
+  }
+
+  #viewOf(record: TransferRecord, chunks: number, total: number): TransferView {
+    const view = transferView(record, chunks, total)
+    const waiting = this.#incoming.get(record.fileId)?.waiting
+    if (waiting != null) view.waiting = waiting
+    return view
   }
 
   #progress(record: TransferRecord, chunks: number, total: number, force = false): void {
@@ -786,7 +817,7 @@ export class Attachments {
     const last = this.#lastProgress.get(record.fileId) ?? 0
     if (!force && chunks < total && now - last < (this.#init.progressIntervalMs ?? 250)) return
     this.#lastProgress.set(record.fileId, now)
-    this.#components.emit('transfer:progress', transferView(record, chunks, total))
+    this.#components.emit('transfer:progress', this.#viewOf(record, chunks, total))
   }
 
   #checkRunning(): void {

@@ -34,3 +34,8 @@ export class AttachmentsStoppedError extends AttachmentError {
 export class ThumbnailError extends AttachmentError {
   override name = 'ThumbnailError'
 }
+
+/** The sender of an incoming file cannot be reached for it now; the message says why. */
+export class SenderUnreachableError extends AttachmentError {
+  override name = 'SenderUnreachableError'
+}
