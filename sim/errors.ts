@@ -14,3 +14,8 @@ export class InvalidScenarioError extends Error {
 export class ExpectationFailedError extends Error {
   override name = 'ExpectationFailedError'
 }
+
+/** A shard's process failed to start, exited, or answered with an error. */
+export class ShardError extends Error {
+  override name = 'ShardError'
+}

@@ -1,14 +1,13 @@
 /**
- * A whole TokenIM network in one process: R relays on loopback TCP and N TokenIM nodes
- * (loopback TCP or the in-memory transport), each in its own temp data dir, with faults on
- * demand and a ledger of every message sent and received.
+ * A whole TokenIM network on one machine: R relays on loopback TCP and N TokenIM nodes, each
+ * in its own temp data dir, either in this process (loopback TCP or the in-memory transport)
+ * or spread over shard processes (loopback TCP), with faults on demand and a ledger of every
+ * message sent and received.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { multiaddr } from '@multiformats/multiaddr'
-import { generateIdentity } from '../node/identity/index.ts'
 import type { DirectMessagesInit } from '../node/messaging/index.ts'
 import type { RoomServiceInit } from '../node/rooms/index.ts'
 import type { TokenimNode } from '../node/tokenim-node.ts'
@@ -16,15 +15,25 @@ import { createRelay, parseRelayConfig, type RelayNode } from '../relay/index.ts
 import { DeliveryLedger } from './delivery-ledger.ts'
 import { SimulationError } from './errors.ts'
 import { LinkFaults, type LinkShape } from './link-faults.ts'
+import { delay, inBatches, type NodeEvent, type NodeOperations, NodePool } from './node-pool.ts'
 import { seededRandom } from './random.ts'
-import { SIMULATION_CONNECTION_LIMITS, SimNode, type SimTransport } from './sim-node.ts'
-import { waitFor } from './wait.ts'
+import { ShardedNodes, type ShardNode, type ShardUsage } from './sharded-nodes.ts'
+import { SIMULATION_CONNECTION_LIMITS, type SimNode, type SimTransport } from './sim-node.ts'
 
 export interface SimulationInit {
   /** @default 1 */
   relays?: number
   nodes: number
-  /** How nodes reach each other; relays always listen on loopback TCP. @default 'memory' */
+  /**
+   * Child processes the nodes are spread over (node i in shard i mod N), each with its own
+   * event loop; 1 keeps every node in this process. Relays stay in this process.
+   * @default 1
+   */
+  shards?: number
+  /**
+   * How nodes reach each other; relays always listen on loopback TCP. Shards need `tcp`.
+   * @default 'memory', or 'tcp' with shards
+   */
   transport?: SimTransport
   /** Messaging settings, over the simulation's defaults (`SIMULATION_MESSAGING`). */
   messaging?: DirectMessagesInit
@@ -72,19 +81,30 @@ export interface TimelineEntry {
   detail: string
 }
 
+/** A simulated node as the coordinator sees it, in this process or in a shard. */
+export type SimulatedNode = Pick<
+  SimNode,
+  'index' | 'peerId' | 'publicKeyHex' | 'running' | 'starts'
+>
+
 export class Simulation {
   readonly relays: RelayNode[] = []
-  readonly nodes: SimNode[] = []
+  /** Every node by index: `SimNode`s in this process, `ShardNode`s with shards. */
+  readonly nodes: SimulatedNode[] = []
   readonly ledger = new DeliveryLedger()
+  /** The partition table (and, on the memory transport, link shape) of this process's nodes. */
   readonly faults: LinkFaults
   readonly timeline: TimelineEntry[] = []
   readonly random: () => number
   readonly startedAt = Date.now()
   readonly transport: SimTransport
+  readonly shards: number
   readonly messaging: DirectMessagesInit
   private readonly init: SimulationInit
   private readonly runId = randomBytes(4).toString('hex')
   private root = ''
+  private pool?: NodePool
+  private sharded?: ShardedNodes
   /** `${a}-${b}` of node pairs whose addresses were exchanged. */
   private readonly friends = new Set<string>()
   private stopped = false
@@ -93,8 +113,19 @@ export class Simulation {
     if (!Number.isInteger(init.nodes) || init.nodes < 1) {
       throw new SimulationError(`nodes must be a positive integer, got ${init.nodes}`)
     }
+    this.shards = init.shards ?? 1
+    if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > init.nodes) {
+      throw new SimulationError(
+        `shards must be an integer from 1 to the number of nodes (${init.nodes}), got ${init.shards}`,
+      )
+    }
+    this.transport = init.transport ?? (this.shards > 1 ? 'tcp' : 'memory')
+    if (this.shards > 1 && this.transport === 'memory') {
+      throw new SimulationError(
+        'the memory transport does not cross processes: use transport "tcp" with shards',
+      )
+    }
     this.init = init
-    this.transport = init.transport ?? 'memory'
     this.random = seededRandom(init.seed ?? 1)
     this.faults = new LinkFaults(this.random)
     this.messaging = { ...SIMULATION_MESSAGING, ...init.messaging }
@@ -127,33 +158,57 @@ export class Simulation {
       )
       this.relays.push(relay)
     }
-    const relays = this.relays.map((relay) => relayAddress(relay))
-    for (let i = 0; i < this.init.nodes; i++) {
-      this.nodes.push(
-        new SimNode({
-          index: i,
-          identity: generateIdentity(),
-          dataDir: join(this.root, `node-${i}`),
-          relays,
-          transport: this.transport,
-          runId: this.runId,
-          faults: this.faults,
-          messaging: this.messaging,
-          rooms: { ...SIMULATION_ROOMS, ...this.init.roomOptions },
-          gossipHeartbeatMs: this.init.gossipHeartbeatMs ?? 500,
-        }),
-      )
+    const settings = {
+      root: this.root,
+      relays: this.relays.map((relay) => relayAddress(relay)),
+      transport: this.transport,
+      runId: this.runId,
+      messaging: this.messaging,
+      rooms: { ...SIMULATION_ROOMS, ...this.init.roomOptions },
+      gossipHeartbeatMs: this.init.gossipHeartbeatMs ?? 500,
+      readyTimeoutMs: this.init.readyTimeoutMs ?? 30_000,
     }
-    for (const node of this.nodes) this.track(node)
-    await inBatches(this.nodes, this.init.startConcurrency ?? 8, (node) => this.bringUp(node))
+    const onEvent = (event: NodeEvent) => this.record(event)
+    if (this.shards > 1) {
+      this.sharded = await ShardedNodes.launch(
+        {
+          ...settings,
+          seed: this.init.seed ?? 1,
+          nodes: this.init.nodes,
+          shards: this.shards,
+          origin: this.startedAt,
+        },
+        onEvent,
+      )
+      this.nodes.push(...this.sharded.handles)
+    } else {
+      const indexes = Array.from({ length: this.init.nodes }, (_, i) => i)
+      this.pool = new NodePool({ ...settings, indexes, faults: this.faults }, onEvent)
+      this.nodes.push(...this.pool.simNodes())
+    }
+    // Each shard starts `startConcurrency` nodes at once, as one process would.
+    const concurrency = (this.init.startConcurrency ?? 8) * this.shards
+    await inBatches(this.nodes, concurrency, (node) => this.bringUp(node.index))
   }
 
-  /** The running TokenimNode of node `i`. */
+  /** The running TokenimNode of node `i` (in-process simulations only). */
   node(i: number): TokenimNode {
     return this.simNode(i).node
   }
 
+  /** The in-process wrapper of node `i`; a sharded node lives in another process. */
   simNode(i: number): SimNode {
+    const handle = this.handle(i)
+    if (this.pool == null) {
+      throw new SimulationError(
+        `node ${i} runs in shard ${(handle as ShardNode).shard}, another process: use the Simulation's methods, not the node itself`,
+      )
+    }
+    return this.pool.simNode(i)
+  }
+
+  /** Node `i` as the coordinator tracks it (in this process or a shard). */
+  handle(i: number): SimulatedNode {
     const node = this.nodes[i]
     if (node == null)
       throw new SimulationError(`no node ${i}: the simulation has ${this.nodes.length}`)
@@ -162,18 +217,16 @@ export class Simulation {
 
   /** Abrupt stop of node `i` (connections aborted, then its components stopped). */
   async kill(i: number): Promise<void> {
-    const node = this.simNode(i)
-    if (!node.running) return
+    if (!this.handle(i).running) return
     this.mark('kill', `node ${i}`)
-    await node.kill()
+    await this.backend.kill(i)
   }
 
   /** Starts node `i` again on the same identity and data dir (kills it first if running). */
   async restart(i: number): Promise<void> {
-    const node = this.simNode(i)
-    if (node.running) await node.kill()
+    if (this.handle(i).running) await this.backend.kill(i)
     this.mark('restart', `node ${i}`)
-    await this.bringUp(node)
+    await this.bringUp(i)
   }
 
   /**
@@ -182,25 +235,22 @@ export class Simulation {
    * Relays keep their links to each other: the gater lives in the nodes.
    */
   async partition(groupA: Participant[], groupB: Participant[]): Promise<void> {
-    const a = groupA.map((p) => this.peerIdOf(p))
-    const b = groupB.map((p) => this.peerIdOf(p))
-    this.faults.partition([a, b])
+    const sides = [groupA.map((p) => this.peerIdOf(p)), groupB.map((p) => this.peerIdOf(p))]
+    this.faults.partition(sides)
     this.mark('partition', `${describeGroup(groupA)} | ${describeGroup(groupB)}`)
-    const closing: Array<Promise<void>> = []
-    for (const node of this.nodes) {
-      if (!node.running) continue
-      for (const connection of node.node.host.getConnections()) {
-        if (this.faults.blocked(node.peerId, connection.remotePeer.toString())) {
-          closing.push(connection.close().catch(() => connection.abort(new Error('partitioned'))))
-        }
-      }
-    }
-    await Promise.all(closing)
+    await this.backend.partition(sides)
   }
 
-  heal(): void {
+  /** Lifts the partition; in this process at once, in shards once the promise resolves. */
+  async heal(): Promise<void> {
     this.faults.heal()
     this.mark('heal', 'all links restored')
+    await this.backend.heal()
+  }
+
+  /** Peer ids of node `i`'s open connections (relays included). */
+  connectedPeers(i: number): Promise<string[]> {
+    return this.backend.connectedPeers(i)
   }
 
   /** Latency on node-to-node links (memory transport only; TCP loopback cannot be shaped here). */
@@ -247,15 +297,13 @@ export class Simulation {
    */
   async befriend(a: number, b: number): Promise<void> {
     const key = a < b ? `${a}-${b}` : `${b}-${a}`
-    const nodeA = this.simNode(a)
-    const nodeB = this.simNode(b)
-    if (nodeA.running && nodeB.running) await introduce(nodeA, nodeB)
+    if (this.handle(a).running && this.handle(b).running) await this.introduce(a, b)
     this.friends.add(key)
   }
 
   /** Registers `name` for node `i` on a relay's directory (first relay unless named). */
   async register(i: number, name: string): Promise<void> {
-    await this.node(i).directory.register(name)
+    await this.backend.register(i, name)
   }
 
   /**
@@ -267,61 +315,43 @@ export class Simulation {
     const key = a < b ? `${a}-${b}` : `${b}-${a}`
     if (!this.friends.has(key)) await this.befriend(a, b)
     const sentAt = Date.now()
-    const { id } = await this.node(a).messages.send(this.simNode(b).publicKeyHex, text)
+    const id = await this.backend.sendDirect(a, this.handle(b).publicKeyHex, text)
     this.ledger.recordDirectSend(id, a, b, sentAt)
     return id
   }
 
   /** Node `owner` creates an open room; returns its id. */
-  async createRoom(owner: number, name: string): Promise<string> {
-    const { roomId } = await this.simNode(owner).rooms.create(name)
-    return roomId
+  createRoom(owner: number, name: string): Promise<string> {
+    return this.backend.createRoom(owner, name)
   }
 
   /** Node `i` joins the room, through `via` (a member) whose address it learns first. */
   async joinRoom(i: number, roomId: string, via: number): Promise<void> {
-    await introduce(this.simNode(i), this.simNode(via))
-    await this.simNode(i).rooms.join(roomId, { via: [this.simNode(via).peerId] })
+    await this.introduce(i, via)
+    await this.backend.joinRoom(i, roomId, this.handle(via).peerId)
   }
 
   /** Members of the room as node indexes, as `i` sees them. */
-  roomMembers(i: number, roomId: string): number[] {
-    const keys = new Set(
-      this.simNode(i)
-        .rooms.members(roomId)
-        .members.map((m) => m.publicKey),
-    )
+  async roomMembers(i: number, roomId: string): Promise<number[]> {
+    const keys = new Set(await this.backend.roomMemberKeys(i, roomId))
     return this.nodes.filter((n) => keys.has(n.publicKeyHex)).map((n) => n.index)
   }
 
   /** Resolves once each of `members` lists exactly `members` in the room (`room:members` events). */
   async waitForRoomMembers(roomId: string, members: number[], timeoutMs = 30_000): Promise<void> {
-    const expected = [...members].sort((a, b) => a - b).join(',')
-    const sees = (i: number) =>
-      this.simNode(i).running &&
-      this.roomMembers(i, roomId)
-        .sort((a, b) => a - b)
-        .join(',') === expected
+    const keys = members.map((i) => this.handle(i).publicKeyHex)
     await Promise.all(
-      members.map((i) =>
-        waitFor(
-          this.simNode(i),
-          'room:members',
-          () => sees(i),
-          `node ${i} sees the room's ${members.length} members`,
-          timeoutMs,
-        ),
-      ),
+      members.map((i) => this.backend.waitForRoomMemberKeys(i, roomId, keys, timeoutMs)),
     )
   }
 
   /** Node `i` posts in the room; every other member at that moment should receive it. */
   async sendRoom(i: number, roomId: string, text: string): Promise<string> {
+    const expected = (await this.roomMembers(i, roomId)).filter((member) => member !== i)
     const sentAt = Date.now()
-    const expected = this.roomMembers(i, roomId).filter((member) => member !== i)
-    const view = await this.simNode(i).rooms.send(roomId, text)
-    this.ledger.recordRoomSend(view.id, roomId, i, sentAt, expected)
-    return view.id
+    const id = await this.backend.sendRoom(i, roomId, text)
+    this.ledger.recordRoomSend(id, roomId, i, sentAt, expected)
+    return id
   }
 
   /** Resolves once every id is delivered (to all its recipients); rejects after the deadline. */
@@ -329,17 +359,25 @@ export class Simulation {
     return this.ledger.waitForDelivery(ids, timeoutMs)
   }
 
+  /**
+   * Each shard's memory, CPU and event-loop use since the previous call (after a GC if
+   * asked); empty when every node is in this process.
+   */
+  async shardUsage(options: { gc?: boolean } = {}): Promise<ShardUsage[]> {
+    return this.sharded == null ? [] : this.sharded.usage(options)
+  }
+
   /** Adds a line to the fault timeline (shown in reports). */
   mark(kind: TimelineEntry['kind'], detail: string): void {
     this.timeline.push({ at: this.now(), kind, detail })
   }
 
-  /** Stops every node and relay and removes the data dirs. */
+  /** Stops every node and relay, ends the shard processes and removes the data dirs. */
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
-    this.faults.setShape({ latencyMs: 0, jitterMs: 0, loss: 0 })
-    await inBatches(this.nodes, 16, (node) => node.stop().catch(() => undefined))
+    await this.pool?.stopAll()
+    await this.sharded?.close()
     for (const relay of [...this.relays].reverse()) await relay.stop().catch(() => undefined)
     if (this.init.keepDataDirs !== true && this.root !== '') {
       await rm(this.root, { recursive: true, force: true })
@@ -350,64 +388,48 @@ export class Simulation {
     await this.stop()
   }
 
-  private async bringUp(node: SimNode): Promise<void> {
-    await node.start()
-    const timeoutMs = this.init.readyTimeoutMs ?? 30_000
-    const bootstrap = node.node.host.services.relayBootstrap
-    const reachable = this.relays.filter(
-      (r) => !this.faults.blocked(node.peerId, r.peerId.toString()),
-    )
-    await waitFor(
-      bootstrap,
-      'relay:connected',
-      () =>
-        reachable.every((relay) =>
-          node.node
-            .status()
-            .relays.some((link) => link.peerId === relay.peerId.toString() && link.connected),
-        ),
-      `node ${node.index} connected to its relays`,
-      timeoutMs,
-    )
-    // DHT queries start from the routing table, which lists a relay only once identify has
-    // told the node it is a DHT server: a moment after the connection.
-    const table = routingTableOf(node)
-    await waitFor(
-      table,
-      'peer:add',
-      () => table.size >= Math.min(reachable.length, 1),
-      `node ${node.index} has a DHT server in its routing table`,
-      timeoutMs,
-    )
-    // A node cut off from every relay has nowhere to publish; it still comes up.
-    if (reachable.length > 0) await publishPrekeys(node, Date.now() + timeoutMs)
+  private get backend(): NodeOperations {
+    const backend = this.sharded ?? this.pool
+    if (backend == null) throw new SimulationError('the simulation has not started')
+    return backend
+  }
+
+  private async bringUp(i: number): Promise<void> {
+    await this.backend.start(i)
     // Friends learn the new node's addresses again (a TCP restart may change nothing, but
     // the peer store of a restarted node starts from its own datastore).
     for (const key of this.friends) {
       const [a, b] = key.split('-').map(Number)
-      if (a !== node.index && b !== node.index) continue
-      const other = this.nodes[a === node.index ? b : a]
-      if (other.running) await introduce(node, other)
+      if (a !== i && b !== i) continue
+      const other = a === i ? b : a
+      if (this.nodes[other].running) await this.introduce(i, other)
     }
   }
 
-  private track(node: SimNode): void {
-    node.addEventListener('message:received', (evt) => {
-      const view = (evt as CustomEvent<{ id: string }>).detail
-      this.ledger.recordDirectReceipt(view.id, node.index, Date.now())
-    })
-    node.addEventListener('message:state', (evt) => {
-      const change = (evt as CustomEvent<{ id: string; state: string }>).detail
-      this.ledger.recordDirectState(change.id, change.state)
-    })
-    node.addEventListener('room:message', (evt) => {
-      const view = (evt as CustomEvent<{ id: string; mine: boolean }>).detail
-      if (!view.mine) this.ledger.recordRoomReceipt(view.id, node.index, Date.now())
-    })
+  /** Puts each node's direct addresses in the other's peer store. */
+  private async introduce(a: number, b: number): Promise<void> {
+    const [addressesA, addressesB] = await Promise.all([
+      this.backend.directAddresses(a),
+      this.backend.directAddresses(b),
+    ])
+    await Promise.all([
+      this.backend.learnAddresses(a, this.handle(b).peerId, addressesB),
+      this.backend.learnAddresses(b, this.handle(a).peerId, addressesA),
+    ])
+  }
+
+  private record(event: NodeEvent): void {
+    if (event.kind === 'message:received') {
+      this.ledger.recordDirectReceipt(event.id, event.index, event.at)
+    } else if (event.kind === 'message:state') {
+      this.ledger.recordDirectState(event.id, event.state)
+    } else {
+      this.ledger.recordRoomReceipt(event.id, event.index, event.at)
+    }
   }
 
   private peerIdOf(participant: Participant): string {
-    if (typeof participant === 'number') return this.simNode(participant).peerId
+    if (typeof participant === 'number') return this.handle(participant).peerId
     const relay = this.relays[Number(participant.slice(1))]
     if (relay == null)
       throw new SimulationError(`no relay ${participant}: the simulation has ${this.relays.length}`)
@@ -417,7 +439,7 @@ export class Simulation {
   private requireShaping(what: string): void {
     if (this.transport !== 'memory') {
       throw new SimulationError(
-        `${what} can only be simulated on the memory transport; this simulation uses TCP`,
+        `${what} can only be simulated on the memory transport (not across shards); this simulation uses TCP`,
       )
     }
   }
@@ -442,67 +464,6 @@ export function relayAddress(relay: RelayNode): string {
   return address
 }
 
-async function introduce(a: SimNode, b: SimNode): Promise<void> {
-  const addressesOf = (node: SimNode) =>
-    node.directAddresses().map((addr) => multiaddr(addr.replace(/\/p2p\/[^/]+$/, '')))
-  await a.node.host.peerStore.merge(b.node.host.peerId, { multiaddrs: addressesOf(b) })
-  await b.node.host.peerStore.merge(a.node.host.peerId, { multiaddrs: addressesOf(a) })
-}
-
-interface RoutingTable extends EventTarget {
-  size: number
-}
-
-function routingTableOf(node: SimNode): RoutingTable {
-  return (node.node.host.services.dht as unknown as { routingTable: RoutingTable }).routingTable
-}
-
-/**
- * TokenimNode publishes its prekey bundle as it starts, before the relay bootstrap has
- * connected to any DHT server, so that first publication reaches nobody and the next is an
- * hour away. The simulation publishes again once the node has a DHT server to put it on.
- */
-async function publishPrekeys(node: SimNode, deadline: number): Promise<void> {
-  let last = 'no DHT server confirmed the record'
-  while (Date.now() < deadline) {
-    const signal = AbortSignal.timeout(Math.max(1, deadline - Date.now()))
-    try {
-      if ((await node.node.prekeyService.publish({ signal })).confirmed > 0) return
-    } catch (err) {
-      last = (err as Error).message
-    }
-    // Give a busy DHT a moment rather than asking again at once.
-    await delay(Math.min(500, Math.max(0, deadline - Date.now())))
-  }
-  // Without a bundle in the DHT nobody could start a session with this node for an hour.
-  throw new SimulationError(`node ${node.index} could not publish its prekeys: ${last}`)
-}
-
 function describeGroup(group: Participant[]): string {
   return group.length > 12 ? `${group.slice(0, 12).join(',')}… (${group.length})` : group.join(',')
-}
-
-/**
- * Runs `task` on every item, `size` at a time. After a failure no new item starts; the
- * first error is thrown once the tasks under way have settled, so that nothing is still
- * starting while the caller cleans up.
- */
-async function inBatches<T>(items: T[], size: number, task: (item: T) => Promise<void>) {
-  const queue = [...items]
-  let failure: { error: unknown } | undefined
-  const workers = Array.from({ length: Math.min(size, queue.length) }, async () => {
-    for (let item = queue.shift(); item != null && failure == null; item = queue.shift()) {
-      try {
-        await task(item)
-      } catch (error) {
-        failure ??= { error }
-      }
-    }
-  })
-  await Promise.all(workers)
-  if (failure != null) throw failure.error
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

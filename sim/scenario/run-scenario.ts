@@ -47,6 +47,7 @@ export async function runScenario(
       relays: scenario.network.relays,
       nodes: scenario.network.nodes,
       transport: scenario.network.transport,
+      shards: scenario.network.shards,
       seed: scenario.seed,
       startConcurrency: scenario.network.startConcurrency,
       readyTimeoutMs: 60_000,
@@ -278,7 +279,7 @@ async function applyFault(sim: Simulation, fault: ScenarioFault, origin: number)
     const side = (members: Array<number | string>) =>
       members.flatMap((m) => expandParticipant(m)) as Participant[]
     await sim.partition(side(fault.partition.a), side(fault.partition.b))
-  } else if ('heal' in fault) sim.heal()
+  } else if ('heal' in fault) await sim.heal()
   else if ('latency' in fault) sim.setLatency(fault.latency.ms, fault.latency.jitter)
   else if ('loss' in fault) sim.setLoss(fault.loss)
   else if ('churn' in fault) {

@@ -82,6 +82,8 @@ export const scenarioSchema = z
         relays: z.number().int().min(1).max(16).default(1),
         nodes: z.number().int().min(2).max(5_000),
         transport: z.enum(['memory', 'tcp']).default('memory'),
+        /** Child processes the nodes are spread over, each with its own event loop (TCP only). */
+        shards: z.number().int().min(1).max(16).default(1),
         /** Nodes started at once. */
         startConcurrency: z.number().int().min(1).max(64).default(8),
       })
@@ -152,7 +154,30 @@ export const scenarioSchema = z
         })
       }
     }
+    const { shards, transport } = scenario.network
+    if (shards > 1 && transport !== 'tcp') {
+      context.addIssue({
+        code: 'custom',
+        path: ['network', 'transport'],
+        message: `${shards} shards are separate processes, which the memory transport does not cross: set transport: tcp`,
+      })
+    }
+    if (shards > nodes) {
+      context.addIssue({
+        code: 'custom',
+        path: ['network', 'shards'],
+        message: `${shards} shards for ${nodes} nodes: at most one shard per node`,
+      })
+    }
     scenario.faults.forEach((fault, i) => {
+      if (('latency' in fault || 'loss' in fault) && transport !== 'memory') {
+        context.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'latency' in fault ? 'latency' : 'loss'],
+          message:
+            'latency and loss are simulated on the memory transport only (one process, no shards): set network.transport: memory',
+        })
+      }
       if (fault.at > scenario.duration) {
         context.addIssue({
           code: 'custom',

@@ -72,6 +72,23 @@ faults:
     )
   })
 
+  it('takes shards on TCP, and refuses them on memory or with latency and loss', () => {
+    const sharded = minimal.replace('{ nodes: 4 }', '{ nodes: 4, shards: 2, transport: tcp }')
+    expect(parseScenario(sharded).network).toMatchObject({ shards: 2, transport: 'tcp' })
+    expect(parseScenario(minimal).network.shards).toBe(1)
+    expect(() =>
+      parseScenario(minimal.replace('{ nodes: 4 }', '{ nodes: 4, shards: 2 }')),
+    ).toThrowError(/network\.transport: 2 shards are separate processes.*set transport: tcp/)
+    expect(() =>
+      parseScenario(minimal.replace('{ nodes: 4 }', '{ nodes: 4, shards: 5, transport: tcp }')),
+    ).toThrowError(/network\.shards: 5 shards for 4 nodes/)
+    expect(() =>
+      parseScenario(`${sharded}\nfaults: [{ at: 1s, loss: 0.1 }, { at: 1s, latency: { ms: 5 } }]`),
+    ).toThrowError(
+      /faults\[0\]\.loss: latency and loss are simulated on the memory transport only.*faults\[1\]\.latency/,
+    )
+  })
+
   it('reports YAML that does not parse', () => {
     expect(() => parseScenario('name: [unclosed', 'x.yaml')).toThrowError(
       /x\.yaml is not valid YAML/,
