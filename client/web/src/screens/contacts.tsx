@@ -1,21 +1,25 @@
 /**
  * Contacts: this identity's username, finding people in the directory, friend requests both
- * ways (with a note), and the friends list with live presence, remove and block.
+ * ways (with a note), and the friends list with live presence, remove and block (each asked
+ * again before it is done).
  */
 import { useState } from 'preact/hooks'
 import { MAX_FRIEND_NOTE_LENGTH } from '../../../../protocol/limits.ts'
 import type { FriendView, NameView, SearchView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { ConfirmStep } from '../components/confirm-step.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { PresenceDot } from '../components/presence-dot.tsx'
 import { UsernameForm } from '../components/username-form.tsx'
 import { describeError } from '../errors.ts'
 import { displayName, shortName, shortPeerId } from '../people.ts'
 import type { Friends } from '../use-friends.ts'
+import type { People } from '../use-people.ts'
 
 interface ContactsPanelProps {
   client: WebApiClient
   friends: Friends
+  people: People
   names: NameView[]
   onRegistered: (name: NameView) => void
   onOpenChat: (peerId: string) => void
@@ -46,7 +50,7 @@ export function ContactsPanel(props: ContactsPanelProps) {
   return (
     <section class="panel contacts" aria-label="Contacts">
       <OwnName {...props} />
-      <AddContact client={client} onSent={announce} />
+      <AddContact client={client} onSent={announce} onFound={props.people.remember} />
       <div role="status" class="notice">
         {notice}
       </div>
@@ -141,7 +145,10 @@ export function ContactsPanel(props: ContactsPanelProps) {
                 }
                 onBlock={() =>
                   act(
-                    () => client.blockPeer(friend.peerId),
+                    async () => {
+                      await client.blockPeer(friend.peerId)
+                      props.people.reloadBlocked()
+                    },
                     `Blocked ${displayName(friend)}: their requests and messages are dropped.`,
                   )
                 }
@@ -187,7 +194,14 @@ function OwnName({ client, names, onRegistered }: ContactsPanelProps) {
   )
 }
 
-function AddContact({ client, onSent }: { client: WebApiClient; onSent: (text: string) => void }) {
+interface AddContactProps {
+  client: WebApiClient
+  onSent: (text: string) => void
+  /** The people a search found, with the names the directory gave them. */
+  onFound: (names: readonly NameView[]) => void
+}
+
+function AddContact({ client, onSent, onFound }: AddContactProps) {
   const [query, setQuery] = useState('')
   const [results, setResults] = useState<SearchView['results'] | null>(null)
   const [to, setTo] = useState('')
@@ -199,7 +213,9 @@ function AddContact({ client, onSent }: { client: WebApiClient; onSent: (text: s
     event.preventDefault()
     setError(null)
     try {
-      setResults((await client.searchNames(query.trim())).results)
+      const { results: found } = await client.searchNames(query.trim())
+      setResults(found)
+      onFound(found)
     } catch (err) {
       setError(describeError(err))
     }
@@ -303,6 +319,7 @@ interface FriendRowProps {
 
 function FriendRow({ friend, onOpen, onRemove, onBlock }: FriendRowProps) {
   const name = displayName(friend)
+  const [confirming, setConfirming] = useState<'remove' | 'block' | null>(null)
   return (
     <li class="person" data-testid="friend" data-peer-id={friend.peerId}>
       <PresenceDot online={friend.online} />
@@ -315,18 +332,41 @@ function FriendRow({ friend, onOpen, onRemove, onBlock }: FriendRowProps) {
         <span class="person-name">{name}</span>
         <span class="visually-hidden">, open the chat</span>
       </button>
-      <details class="person-menu">
+      <details class="person-menu" onToggle={() => setConfirming(null)}>
         <summary>
           Manage<span class="visually-hidden"> {name}</span>
         </summary>
-        <div class="person-actions">
-          <button type="button" onClick={onRemove}>
-            Remove
-          </button>
-          <button type="button" class="button-danger" onClick={onBlock}>
-            Block
-          </button>
-        </div>
+        {confirming === 'remove' ? (
+          <ConfirmStep
+            label={`Confirm removing ${name}`}
+            confirmText={`Remove ${name}`}
+            onConfirm={onRemove}
+            onCancel={() => setConfirming(null)}
+          >
+            Remove {name} from your friends? Your chat history stays; to be friends again, one of
+            you sends a new request.
+          </ConfirmStep>
+        ) : confirming === 'block' ? (
+          <ConfirmStep
+            label={`Confirm blocking ${name}`}
+            confirmText={`Block ${name}`}
+            danger
+            onConfirm={onBlock}
+            onCancel={() => setConfirming(null)}
+          >
+            Block {name}? They stop being your friend, and their requests and messages are dropped
+            without telling them.
+          </ConfirmStep>
+        ) : (
+          <div class="person-actions">
+            <button type="button" onClick={() => setConfirming('remove')}>
+              Remove
+            </button>
+            <button type="button" class="button-danger" onClick={() => setConfirming('block')}>
+              Block
+            </button>
+          </div>
+        )}
       </details>
     </li>
   )

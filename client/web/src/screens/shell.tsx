@@ -17,6 +17,7 @@ import { EventStream, type StreamState } from '../event-stream.ts'
 import { NodeEventsContext } from '../node-events.ts'
 import { useConversations } from '../use-conversations.ts'
 import { useFriends } from '../use-friends.ts'
+import { usePeople } from '../use-people.ts'
 import { ChatView } from './chat.tsx'
 import { ChatsPanel, conversationName } from './chats.tsx'
 import { ContactsPanel } from './contacts.tsx'
@@ -146,6 +147,7 @@ interface WorkspaceProps {
 /** The sidebar and the main pane, inside the event stream's provider. */
 function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
   const friends = useFriends(client)
+  const people = usePeople(client, friends.people)
   const conversations = useConversations(client)
   const [section, setSection] = useState<Section>('chats')
   const [open, setOpen] = useState<OpenConversation | null>(null)
@@ -205,7 +207,7 @@ function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
           <ChatsPanel
             client={client}
             conversations={conversations}
-            people={friends.people}
+            people={people.byId}
             selected={open}
             onOpen={openConversation}
           />
@@ -214,6 +216,7 @@ function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
           <ContactsPanel
             client={client}
             friends={friends}
+            people={people}
             names={names ?? []}
             onRegistered={registered}
             onOpenChat={(peerId) => openConversation({ kind: 'direct', id: peerId })}
@@ -248,9 +251,9 @@ function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
             key={`${open.kind}-${open.id}`}
             client={client}
             conversation={open}
-            title={conversationName(open, friends.people, openItem?.name)}
+            title={conversationName(open, people.byId, openItem?.name)}
             online={friend?.online}
-            people={friends.people}
+            people={people.byId}
             onChanged={conversations.reload}
             onBack={() => setSidebarOpen(true)}
           />

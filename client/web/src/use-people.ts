@@ -1,0 +1,63 @@
+/**
+ * Everyone the client can put a name to, by peer id, so that a 1:1 chat with someone who is
+ * not (or no longer) a friend still shows a name: friends and pending requests (the node's
+ * current view) first, then people blocked, friends removed while the page is open, and
+ * people a directory search found. Every name here was vouched for by the directory (the
+ * node verified it, or a directory answer named the peer's key); anyone else goes by a
+ * short peer id. The directory maps names to keys only, so a stranger whose name this page
+ * never met cannot be named.
+ */
+import { useCallback, useMemo, useState } from 'preact/hooks'
+import type { NameView, PeerRef } from '../../../protocol/local-api.ts'
+import type { WebApiClient } from './api-client.ts'
+import { useNodeEvent, useStreamOpen } from './node-events.ts'
+
+export interface People {
+  byId: ReadonlyMap<string, PeerRef>
+  /** Keeps the names a directory answer gave. */
+  remember: (names: readonly NameView[]) => void
+  /** Fetches the blocked list again (after a block). */
+  reloadBlocked: () => void
+}
+
+export function usePeople(client: WebApiClient, friends: ReadonlyMap<string, PeerRef>): People {
+  const [others, setOthers] = useState<ReadonlyMap<string, PeerRef>>(new Map())
+
+  const keep = useCallback((refs: readonly PeerRef[]) => {
+    const named = refs.filter((ref) => ref.name != null)
+    if (named.length === 0) return
+    setOthers((current) => {
+      const next = new Map(current)
+      for (const ref of named) next.set(ref.peerId, ref)
+      return next
+    })
+  }, [])
+
+  const reloadBlocked = useCallback(() => {
+    // The names are a nicety: a failed fetch leaves short peer ids, and the next one retries.
+    client.blocked().then(
+      ({ blocked }) => keep(blocked),
+      () => {},
+    )
+  }, [client, keep])
+
+  useStreamOpen(reloadBlocked)
+  useNodeEvent('friend:removed', (removed) => keep([removed]))
+
+  const remember = useCallback(
+    (names: readonly NameView[]) =>
+      keep(
+        names.map(({ peerId, publicKey, scopedName }) => ({ peerId, publicKey, name: scopedName })),
+      ),
+    [keep],
+  )
+
+  const byId = useMemo(() => {
+    const merged = new Map(friends)
+    for (const [peerId, ref] of others) {
+      if (merged.get(peerId)?.name == null) merged.set(peerId, ref)
+    }
+    return merged
+  }, [others, friends])
+  return { byId, remember, reloadBlocked }
+}
