@@ -6,6 +6,7 @@
 import { type LatencySummary, summarize } from './delivery-ledger.ts'
 import type { ResourceSample, ResourceSampler } from './resource-sampler.ts'
 import type { Scenario } from './scenario/schema.ts'
+import type { ShardUsage } from './sharded-nodes.ts'
 import type { Simulation, TimelineEntry } from './simulation.ts'
 
 export interface ExpectationResult {
@@ -54,6 +55,8 @@ export interface SimulationResults {
     relays: number
     nodes: number
     transport: string
+    /** Processes the nodes ran in (1: this one). */
+    shards: number
     /** Messaging writes were not synced to disk (faster; see doc/simulation.md). */
     syncWrites: boolean
     collectIntervalMs?: number
@@ -78,6 +81,8 @@ export interface SimulationResults {
     method: string
   }
   cpu: { meanPercent: number; peakPercent: number; note: string }
+  /** With shards: each shard process's samples (memory, CPU, event loop), once a second. */
+  shards: ShardUsage[][]
   samples: ResourceSample[]
   timeline: TimelineEntry[]
   /** Per second of the run: messages sent and first receipts in that second. */
@@ -93,6 +98,7 @@ export function collectResults(input: {
   scenario: Scenario
   sim: Simulation
   sampler: ResourceSampler
+  shardSamples: ShardUsage[][]
   memory: SimulationResults['memory']['baseline'] extends infer M
     ? { baseline: M; afterStart: M }
     : never
@@ -100,7 +106,7 @@ export function collectResults(input: {
   sendErrors: Array<{ at: number; message: string }>
   faultErrors: Array<{ at: number; message: string }>
 }): SimulationResults {
-  const { scenario, sim, sampler } = input
+  const { scenario, sim, sampler, shardSamples } = input
   const origin = sim.startedAt
   const messages: MessageResult[] = []
   for (const record of sim.ledger.direct.values()) {
@@ -137,14 +143,35 @@ export function collectResults(input: {
   const room = scenario.traffic.room == null ? null : trafficResult(roomMessages, 0)
   const samples = sampler.samples
   const participants = scenario.network.nodes + scenario.network.relays
+  // Growth of each shard from its empty process to its first sample, once every node was up.
+  const shardGrowth = (value: (s: ShardUsage) => number, start: (s: ShardUsage) => number) =>
+    shardSamples.reduce(
+      (sum, list) => sum + (list[0] == null ? 0 : value(list[0]) - start(list[0])),
+      0,
+    )
   const memory = {
     ...input.memory,
     peakRssMb: Math.max(...samples.map((s) => s.rssMb)),
-    perNodeRssMb: (input.memory.afterStart.rssMb - input.memory.baseline.rssMb) / participants,
+    perNodeRssMb:
+      (input.memory.afterStart.rssMb -
+        input.memory.baseline.rssMb +
+        shardGrowth(
+          (s) => s.rssMb,
+          (s) => s.startRssMb,
+        )) /
+      participants,
     perNodeHeapMb:
-      (input.memory.afterStart.heapUsedMb - input.memory.baseline.heapUsedMb) / participants,
+      (input.memory.afterStart.heapUsedMb -
+        input.memory.baseline.heapUsedMb +
+        shardGrowth(
+          (s) => s.heapUsedMb,
+          (s) => s.startHeapUsedMb,
+        )) /
+      participants,
     method:
-      'every node and relay runs in this one process: per-node figures are the growth of RSS and V8 heap from before the network started to once every node was up, divided by nodes + relays',
+      shardSamples.length === 0
+        ? 'every node and relay runs in this one process: per-node figures are the growth of RSS and V8 heap from before the network started to once every node was up, divided by nodes + relays'
+        : 'relays in this process, nodes in shard processes: per-node figures are the growth of this process and of each shard (from its empty process) to once every node was up, divided by nodes + relays; peak RSS is this process only',
   }
   const cpuValues = samples.slice(1).map((s) => s.cpuPercent)
   const results: SimulationResults = {
@@ -153,6 +180,7 @@ export function collectResults(input: {
       relays: scenario.network.relays,
       nodes: scenario.network.nodes,
       transport: scenario.network.transport,
+      shards: scenario.network.shards,
       syncWrites: sim.messaging.syncWrites !== false,
       collectIntervalMs: sim.messaging.collectIntervalMs,
       retryIntervalMs: sim.messaging.retryIntervalMs,
@@ -167,8 +195,12 @@ export function collectResults(input: {
     cpu: {
       meanPercent: cpuValues.reduce((a, b) => a + b, 0) / Math.max(1, cpuValues.length),
       peakPercent: Math.max(0, ...cpuValues),
-      note: 'one process runs every node and relay: this is the whole network, in % of one core',
+      note:
+        shardSamples.length === 0
+          ? 'one process runs every node and relay: this is the whole network, in % of one core'
+          : 'this process only (relays and the harness), in % of one core; each shard is in shards',
     },
+    shards: shardSamples,
     samples,
     timeline: sim.timeline,
     deliveryOverTime: deliveryOverTime(messages),

@@ -7,13 +7,16 @@ import { performance } from 'node:perf_hooks'
 import { LinkFaults } from './link-faults.ts'
 import { type NodeEvent, NodePool } from './node-pool.ts'
 import { seededRandom } from './random.ts'
-import { ResourceSampler } from './resource-sampler.ts'
+import { memorySnapshot, ResourceSampler } from './resource-sampler.ts'
 import type { ShardRequest, ShardResponse, ShardUsage } from './sharded-nodes.ts'
 
 let pool: NodePool | undefined
 let sampler: ResourceSampler | undefined
+let startMemory = memorySnapshot()
 let loop = performance.eventLoopUtilization()
 
+/** The process runs with --expose-gc: memory figures are taken after a collection. */
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.()
 const send = (message: ShardResponse) => process.send?.(message)
 
 process.on('disconnect', () => process.exit(0))
@@ -32,6 +35,8 @@ async function answer(request: ShardRequest): Promise<ShardResponse> {
     const { seed, ...init } = request.init
     const faults = new LinkFaults(seededRandom(seed))
     pool = new NodePool({ ...init, faults }, (event: NodeEvent) => send({ type: 'event', event }))
+    collectGarbage()
+    startMemory = memorySnapshot()
     sampler = new ResourceSampler(request.origin)
     sampler.sample()
     loop = performance.eventLoopUtilization()
@@ -39,12 +44,14 @@ async function answer(request: ShardRequest): Promise<ShardResponse> {
   }
   if (pool == null || sampler == null) throw new Error('the shard was not initialised')
   if (request.type === 'usage') {
-    if (request.gc) (globalThis as { gc?: () => void }).gc?.()
+    if (request.gc) collectGarbage()
     const sample = sampler.sample()
     const busy = performance.eventLoopUtilization(loop)
     loop = performance.eventLoopUtilization()
     const usage: ShardUsage = {
       ...sample,
+      startRssMb: startMemory.rssMb,
+      startHeapUsedMb: startMemory.heapUsedMb,
       eventLoopPercent: busy.utilization * 100,
       running: pool.simNodes().filter((node) => node.running).length,
     }

@@ -29,6 +29,9 @@ export type ShardResponse =
 
 /** One shard process's resources since the previous sample. */
 export interface ShardUsage extends ResourceSample {
+  /** The shard's memory once its process was up, before any node started (after a GC). */
+  startRssMb: number
+  startHeapUsedMb: number
   /** Share of the time the shard's event loop was busy, %. */
   eventLoopPercent: number
   /** Nodes running in the shard. */

@@ -35,7 +35,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #39414f; }
 <body>
 <h1>${esc(scenario.name)} <span class="${results.passed ? 'pass' : 'fail'}">${verdict}</span></h1>
 <p class="muted">${esc(scenario.description ?? '')}</p>
-<p>${settings.nodes} nodes, ${settings.relays} relay(s), ${esc(settings.transport)} transport,
+<p>${settings.nodes} nodes${settings.shards > 1 ? ` in ${settings.shards} shard processes` : ''}, ${settings.relays} relay(s), ${esc(settings.transport)} transport,
 writes ${settings.syncWrites ? 'synced' : 'not synced (simulation setting)'}; seed ${scenario.seed};
 started in ${seconds(results.timing.startupMs)}, traffic ${seconds(results.timing.trafficMs)},
 drain ${seconds(results.timing.drainMs)}. Node ${esc(settings.node)}.</p>
@@ -65,6 +65,7 @@ ${deliverySvg(results)}
 <p>Peak RSS ${mb(results.memory.peakRssMb)}; per node about ${mb(results.memory.perNodeRssMb)} RSS,
 ${mb(results.memory.perNodeHeapMb)} heap. <span class="muted">${esc(results.memory.method)}.</span></p>
 ${memorySvg(results)}
+${shardTable(results)}
 
 <h2>Fault timeline</h2>
 ${timelineTable(results)}
@@ -73,6 +74,20 @@ ${errorsSection(results)}
 </body>
 </html>
 `
+}
+
+/** One row per shard process: its nodes, peak RSS, mean CPU and event-loop use. */
+function shardTable(results: SimulationResults): string {
+  if (results.shards.length === 0) return ''
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)
+  const rows = results.shards.map((samples, shard) => {
+    const busy = samples.slice(1)
+    return `<tr><td>shard ${shard}</td><td class="num">${samples.at(-1)?.running ?? 0}</td><td class="num">${mb(Math.max(0, ...samples.map((s) => s.rssMb)))}</td><td class="num">${Math.round(mean(busy.map((s) => s.cpuPercent)))}%</td><td class="num">${Math.round(mean(busy.map((s) => s.eventLoopPercent)))}%</td></tr>`
+  })
+  return `<table>
+<tr><th>process</th><th>nodes running</th><th>peak RSS</th><th>mean CPU (of one core)</th><th>event loop busy</th></tr>
+${rows.join('\n')}
+</table>`
 }
 
 function trafficTable(direct: TrafficResult, room: TrafficResult | null): string {

@@ -7,6 +7,7 @@ import { SimulationError } from '../errors.ts'
 import { memorySnapshot, ResourceSampler } from '../resource-sampler.ts'
 import type { SimulationResults } from '../results.ts'
 import { collectResults } from '../results.ts'
+import type { ShardUsage } from '../sharded-nodes.ts'
 import { createSimulation, type Participant, type Simulation } from '../simulation.ts'
 import { expandParticipant, type Scenario, type ScenarioFault } from './schema.ts'
 
@@ -42,6 +43,7 @@ export async function runScenario(
     delivered: 0,
   })
   let sim: Simulation | undefined
+  let shardSampler: ShardSampler | undefined
   try {
     sim = await createSimulation({
       relays: scenario.network.relays,
@@ -55,6 +57,7 @@ export async function runScenario(
     clearInterval(progressTimer)
     const startupMs = Date.now() - startClock
     const afterStart = memorySnapshot()
+    shardSampler = sampleShards(sim)
     sim.mark('note', `${scenario.network.nodes} nodes and ${scenario.network.relays} relay(s) up`)
     const roomId = roomMembers > 0 ? await setUpRoom(sim, roomMembers) : undefined
 
@@ -92,6 +95,7 @@ export async function runScenario(
     clearInterval(drainTicker)
     const drainMs = Date.now() - drainStart
     sampler.stop()
+    const shardSamples = await shardSampler.stop()
     report({
       phase: 'done',
       elapsedMs: drainMs,
@@ -103,6 +107,7 @@ export async function runScenario(
       scenario,
       sim,
       sampler,
+      shardSamples,
       memory: { baseline, afterStart },
       timing: { startupMs, trafficMs, drainMs, totalMs: Date.now() - startClock },
       sendErrors: traffic.errors,
@@ -111,7 +116,46 @@ export async function runScenario(
   } finally {
     clearInterval(progressTimer)
     sampler.stop()
+    await shardSampler?.stop()
     await sim?.stop()
+  }
+}
+
+interface ShardSampler {
+  /** Stops sampling; the samples per shard, in time order. */
+  stop(): Promise<ShardUsage[][]>
+}
+
+/** Samples each shard's memory, CPU and event loop once a second (nothing without shards). */
+function sampleShards(sim: Simulation): ShardSampler {
+  const perShard: ShardUsage[][] = []
+  let inFlight: Promise<void> | undefined
+  const sample = () => {
+    // A busy shard answers late: skip a tick rather than pile requests up.
+    if (inFlight != null) return
+    inFlight = sim
+      .shardUsage()
+      .then(
+        (usage) => {
+          for (const [i, shard] of usage.entries()) {
+            perShard[i] ??= []
+            perShard[i].push(shard)
+          }
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        inFlight = undefined
+      })
+  }
+  if (sim.shards > 1) sample()
+  const timer = sim.shards > 1 ? setInterval(sample, 1_000) : undefined
+  return {
+    async stop() {
+      clearInterval(timer)
+      await inFlight
+      return perShard
+    },
   }
 }
 

@@ -5,7 +5,7 @@
  * partition whose sides span both shards is enforced by the gaters of both and heals.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSimulation, Simulation } from '../../sim/index.ts'
+import { createSimulation, parseScenario, runScenario, Simulation } from '../../sim/index.ts'
 
 let sim: Simulation
 beforeAll(async () => {
@@ -87,3 +87,22 @@ describe('createSimulation with shards', () => {
     )
   })
 })
+
+it('a sharded scenario run samples each shard and keeps its expectations', async () => {
+  const results = await runScenario(
+    parseScenario(`
+name: sharded-small
+network: { relays: 1, nodes: 6, transport: tcp, shards: 2 }
+duration: 4s
+drain: 30s
+traffic: { direct: { rate: 3 } }
+faults: [{ at: 1s, kill: [3] }, { at: 2s, restart: [3] }]
+`),
+  )
+  expect(results.expectations.filter((e) => !e.passed)).toEqual([])
+  expect(results.direct.delivered).toBe(results.direct.sent)
+  expect(results.settings.shards).toBe(2)
+  expect(results.shards).toHaveLength(2)
+  expect(results.shards.every((samples) => samples.length > 0 && samples[0].rssMb > 0)).toBe(true)
+  expect(results.memory.perNodeRssMb).toBeGreaterThan(0)
+}, 60_000)

@@ -11,7 +11,9 @@ interface SimRunOptions {
 export function registerSimCommands(program: Command): void {
   const sim = program
     .command('sim')
-    .description('simulate a network of relays and nodes in one process (testers)')
+    .description(
+      'simulate a network of relays and nodes on this machine, in one process or in shard processes (testers)',
+    )
 
   sim
     .command('run <scenario>')
