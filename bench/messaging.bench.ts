@@ -6,7 +6,10 @@
  * - throughput: messages one pair takes from `send` to `delivered`, against one-way frames
  *   on one raw stream.
  * Each is measured with synced writes (the default: on disk before anything acts on it) and
- * without (what simulations use), so the cost of durability shows on its own.
+ * without (what simulations use), so the cost of durability shows on its own. Beside them,
+ * a raw synced LevelDB batch on the same disk: a delivered message needs one on each side
+ * (the sender's ratchet state before the ciphertext leaves, the recipient's copy before its
+ * ack), so echo + two synced writes is the floor for the synced latency.
  */
 import { join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
@@ -123,6 +126,20 @@ async function messagingThroughput(alice: BenchPeer, bob: BenchPeer): Promise<nu
   return (THROUGHPUT_MESSAGES / (performance.now() - start)) * 1000
 }
 
+/** One synced LevelDB batch of one 200-byte value, awaited: what one fsync costs here. */
+async function syncedWriteLatency(peer: BenchPeer): Promise<number[]> {
+  const db = peer.storage.sublevel('bench')
+  const value = new TextEncoder().encode(PAYLOAD)
+  const sync = { sync: true } as unknown as Record<string, never>
+  const samples: number[] = []
+  for (let i = 0; i < 30 + LATENCY_SAMPLES; i++) {
+    const start = performance.now()
+    await db.batch([{ type: 'put', key: `k${i}`, value }], sync)
+    if (i >= 30) samples.push(performance.now() - start)
+  }
+  return samples.sort((a, b) => a - b)
+}
+
 async function rawEcho(alice: BenchPeer, bob: BenchPeer): Promise<number[]> {
   await bob.host.handle(ECHO_PROTOCOL, async (stream) => {
     const lp = lpStream(stream, { maxDataLength: 4096 })
@@ -209,6 +226,26 @@ const benchmark: Benchmark = {
             unit: 'ms',
             baseline: { name: `raw stream echo p${p}`, value: percentile(echo, p) },
           })
+        }
+        if (syncWrites) {
+          const put = percentile(await syncedWriteLatency(alice), 50)
+          figures.push(
+            {
+              name: 'synced LevelDB batch p50, 200 B (one fsync)',
+              value: put,
+              unit: 'ms',
+              baseline: { name: 'raw stream echo p50', value: percentile(echo, 50) },
+            },
+            {
+              name: `1:1 send to delivered p50 (${label})`,
+              value: percentile(latency, 50),
+              unit: 'ms',
+              baseline: {
+                name: 'echo p50 + 2 synced batches p50',
+                value: percentile(echo, 50) + 2 * put,
+              },
+            },
+          )
         }
         const raw = await rawOneWay(alice, bob)
         const rate = await messagingThroughput(alice, bob)

@@ -2,7 +2,9 @@
  * Group commit: every write is a LevelDB batch with `sync: true` (on disk before anything
  * acts on it), and writes that arrive while one is being synced share the next batch. One
  * fsync then serves many messages, which is what lets a busy conversation go faster than
- * one fsync per message.
+ * one fsync per message. A write may waive its fsync (`sync: false`); a batch is synced when
+ * any write in it asks for it, and since LevelDB's log is sequential, a synced batch also
+ * makes every earlier unsynced one durable.
  */
 import type { AppLevel } from '../storage.ts'
 
@@ -13,27 +15,31 @@ const NO_SYNC = { sync: false } as unknown as Record<string, never>
 
 interface Pending {
   ops: BatchOp[]
+  sync: boolean
   resolve: () => void
   reject: (err: unknown) => void
 }
 
 export class DurableWriter {
   readonly #db: AppLevel
-  readonly #options: Record<string, never>
+  readonly #sync: boolean
   #queue: Pending[] = []
   #flushing = false
 
   /** `sync: false` only for simulations and benchmarks: a crash can then lose acked writes. */
   constructor(db: AppLevel, { sync = true }: { sync?: boolean } = {}) {
     this.#db = db
-    this.#options = sync ? SYNC : NO_SYNC
+    this.#sync = sync
   }
 
-  /** Resolves once `ops` are applied atomically and synced to disk. */
-  write(ops: BatchOp[]): Promise<void> {
+  /**
+   * Resolves once `ops` are applied atomically and, unless `sync` is false, synced to disk.
+   * Unsynced, they are in the OS's hands: a killed process keeps them, a power cut may not.
+   */
+  write(ops: BatchOp[], { sync = true }: { sync?: boolean } = {}): Promise<void> {
     if (ops.length === 0) return Promise.resolve()
     const promise = new Promise<void>((resolve, reject) => {
-      this.#queue.push({ ops, resolve, reject })
+      this.#queue.push({ ops, sync, resolve, reject })
     })
     if (!this.#flushing) void this.#flush()
     return promise
@@ -48,7 +54,7 @@ export class DurableWriter {
         // classic-level honours `sync` (through sublevels too); abstract-level's types omit it.
         await this.#db.batch(
           batch.flatMap((pending) => pending.ops),
-          this.#options,
+          this.#sync && batch.some((pending) => pending.sync) ? SYNC : NO_SYNC,
         )
         for (const pending of batch) pending.resolve()
       } catch (err) {

@@ -373,15 +373,21 @@ export class MessagePipeline {
     clearTimeout(item.ackTimer)
     item.inFlight = false
     if (ack.status === DmAckStatus.RETRY_LATER) return
-    await lane.run(async (tx, state) => {
-      if (!lane.outbox.has(id)) return
-      if (ack.status === DmAckStatus.STORED || ack.status === DmAckStatus.DUPLICATE) {
-        await this.#delivered(lane, tx, id)
-        return
-      }
-      this.#init.log('%s refused message %s: %s', lane.peerId, id, ack.reason)
-      await this.#refused(lane, tx, state, item)
-    })
+    const stored = ack.status === DmAckStatus.STORED || ack.status === DmAckStatus.DUPLICATE
+    await lane.run(
+      async (tx, state) => {
+        if (!lane.outbox.has(id)) return
+        if (stored) {
+          await this.#delivered(lane, tx, id)
+          return
+        }
+        this.#init.log('%s refused message %s: %s', lane.peerId, id, ack.reason)
+        await this.#refused(lane, tx, state, item)
+      },
+      // The peer holds it durably: losing this record to a power cut only means sending it
+      // again, which the peer answers as a duplicate.
+      { sync: !stored },
+    )
     const again = lane.outbox.get(id)
     if (again?.envelope != null) void this.#transmit(lane, again)
   }
@@ -967,7 +973,7 @@ export class MessagePipeline {
           }
         },
         finish: (tx, state) => this.#finishBatch(peerHex, tx, state),
-        commit: (ops) => this.#writer.write(ops),
+        commit: (ops, options) => this.#writer.write(ops, options),
         onAfterError: (err) =>
           this.#init.log.error('after-commit action failed: %s', (err as Error).message),
       })

@@ -4,6 +4,11 @@
  * run in order against the in-memory state, and are committed with one synced write before
  * any of them acts (ack, event, transmission). A failed write drops the in-memory state, so
  * it is read back as last committed.
+ *
+ * A batch of jobs that only record what the peer already holds durably (its acks) and leave
+ * the sessions alone is written without an fsync: the write reaches the OS, so a killed
+ * process keeps it, and what a power cut could undo is redone by a retransmission the peer
+ * answers as a duplicate. Any other job in the batch, or a moved session, makes it synced.
  */
 import type { DmEnvelope } from '../../protocol/messaging.ts'
 import type { BatchOp } from './durable-writer.ts'
@@ -48,6 +53,7 @@ export interface LaneState {
 
 type Job = {
   run(tx: LaneTransaction, state: LaneState): Promise<unknown>
+  sync: boolean
   resolve(value: unknown): void
   reject(err: unknown): void
 }
@@ -56,7 +62,7 @@ export interface LaneHooks {
   load(): Promise<LaneState>
   /** Operations that persist what the batch changed in the lane state. */
   finish(tx: LaneTransaction, state: LaneState): BatchOp[]
-  commit(ops: BatchOp[]): Promise<void>
+  commit(ops: BatchOp[], options: { sync: boolean }): Promise<void>
   onAfterError(err: unknown): void
 }
 
@@ -88,10 +94,16 @@ export class PeerLane {
     return this.#state
   }
 
-  /** Queues `run`; resolves with its result once the batch it ran in is committed. */
-  run<T>(run: (tx: LaneTransaction, state: LaneState) => Promise<T>): Promise<T> {
+  /**
+   * Queues `run`; resolves with its result once the batch it ran in is committed. `sync:
+   * false` only for a job that records what the peer already stored (see above).
+   */
+  run<T>(
+    run: (tx: LaneTransaction, state: LaneState) => Promise<T>,
+    { sync = true }: { sync?: boolean } = {},
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject })
+      this.#queue.push({ run, sync, resolve: resolve as (value: unknown) => void, reject })
       this.#draining ??= this.#drain()
     })
   }
@@ -138,7 +150,9 @@ export class PeerLane {
       }
     }
     try {
-      await this.#hooks.commit([...tx.ops, ...this.#hooks.finish(tx, state)])
+      // A ratchet state must be on disk before what it encrypted leaves: never unsynced.
+      const sync = tx.sessionsDirty || jobs.some((job) => job.sync)
+      await this.#hooks.commit([...tx.ops, ...this.#hooks.finish(tx, state)], { sync })
     } catch (err) {
       // Memory may be ahead of the disk now: forget it, and fail every job of the batch.
       this.#state = undefined
