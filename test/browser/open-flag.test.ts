@@ -3,12 +3,12 @@
  * the desktop's opener (xdg-open here), and the plain `tokenim start` without a password
  * still stops with an error that says what to do.
  */
-import { chmod, readFile, writeFile } from 'node:fs/promises'
+import { chmod, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli, spawnCli } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
-import { withTimeout } from '../helpers/wait.ts'
+import { waitForFile, withTimeout } from '../helpers/wait.ts'
 
 describe('tokenim start --web --open', () => {
   const cleanups: Array<() => Promise<void>> = []
@@ -21,8 +21,12 @@ describe('tokenim start --web --open', () => {
     cleanups.push(() => dir.remove())
     // A stand-in for xdg-open that records what it was asked to open.
     const opened = join(dir.path, 'opened.txt')
-    await writeFile(join(dir.path, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`)
+    await writeFile(
+      join(dir.path, 'xdg-open'),
+      `#!/bin/sh\nprintf '%s' "$1" > '${opened}.part' && mv '${opened}.part' '${opened}'\n`,
+    )
     await chmod(join(dir.path, 'xdg-open'), 0o755)
+    const openedUrl = waitForFile(opened)
     const node = await spawnCli(
       [
         'start',
@@ -42,11 +46,9 @@ describe('tokenim start --web --open', () => {
     const printed = /web client\s+(\S+)/.exec(node.output())?.[1]
     expect(printed).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}$/)
     expect(node.output()).toContain('create or restore one in the web client')
-    await expect
-      .poll(() => readFile(opened, 'utf8').catch(() => ''), { timeout: 10_000 })
-      .toBe(printed)
+    expect(await openedUrl).toBe(printed)
     node.child.kill('SIGTERM')
-    expect(await withTimeout(node.exited, 15_000, 'node exit')).toBe(0)
+    expect(await withTimeout(node.exited, 15_000, 'node exit'), node.output()).toBe(0)
   })
 
   it('without --web and without a password, refuses with the options to use', async () => {

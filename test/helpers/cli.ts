@@ -41,7 +41,13 @@ export async function spawnCli(
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)))
+  // Killed by a signal: -1, and the signal goes into the output, which failures print.
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (signal != null) output += `\n[exited on ${signal}]\n`
+      resolve(code ?? -1)
+    }),
+  )
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`"${readyText}" not printed within ${timeoutMs} ms:\n${output}`)),

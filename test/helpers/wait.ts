@@ -1,4 +1,7 @@
 /** Waiting on events and conditions in tests, always with a deadline, never with sleeps. */
+import { watch } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { basename, dirname } from 'node:path'
 
 /** Resolves with the first event of `type` on `target` that passes `filter`. */
 export function waitForEvent<T = unknown>(
@@ -43,4 +46,21 @@ export async function withTimeout<T>(
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * Resolves with the text of `path` once it appears. Call it before whatever writes the file,
+ * and have the writer move a finished file into place, so that no partial text is read.
+ */
+export function waitForFile(path: string, timeoutMs = 10_000): Promise<string> {
+  const watcher = watch(dirname(path))
+  const appeared = new Promise<void>((resolve, reject) => {
+    watcher.on('change', (_type, name) => {
+      if (name === basename(path)) resolve()
+    })
+    watcher.on('error', reject)
+  })
+  return withTimeout(appeared, timeoutMs, `file ${path}`)
+    .then(() => readFile(path, 'utf8'))
+    .finally(() => watcher.close())
 }
