@@ -1,22 +1,26 @@
 /**
- * How far one machine goes: starts N full TokenIM nodes (plus relays) in this process for
- * each N given (two relays), then measures start-up time, memory per node, idle CPU, and one round of
- * 1:1 messages between random pairs. Timers are the product's defaults (not the short ones
- * of scenarios), writes unsynced. Results go to stdout as a table and to
- * sim-results/scale-<time>.json.
+ * How far one machine goes: starts N full TokenIM nodes (plus two relays) for each N given,
+ * in this process or spread over shard processes, then measures start-up time, memory per
+ * node, idle CPU (per shard), and one round of 1:1 messages between random pairs. Timers
+ * are the product's defaults (not the short ones of scenarios), writes unsynced. Results go
+ * to stdout as a table and to sim-results/scale-<time>.json.
  *
- *   npm run sim:scale               # N = 100, 250, 500
- *   npm run sim:scale -- 500 1000   # the Ns to try, in order
+ *   npm run sim:scale                          # N = 100, 250, 500 in this process
+ *   npm run sim:scale -- 500 1000              # the Ns to try, in order
+ *   npm run sim:scale -- --shards 2 500 1000   # nodes in 2 shard processes (loopback TCP)
  */
 import { mkdir, writeFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
 import { summarize } from './delivery-ledger.ts'
 import { memorySnapshot } from './resource-sampler.ts'
-import { createSimulation, type Simulation } from './simulation.ts'
+import { createSimulation, PRODUCT_TIMERS, type Simulation } from './simulation.ts'
 
-const sizes = process.argv
-  .slice(2)
-  .map(Number)
-  .filter((n) => n > 0)
+const { values: options, positionals } = parseArgs({
+  options: { shards: { type: 'string', default: '1' } },
+  allowPositionals: true,
+})
+const shards = Number(options.shards)
+const sizes = positionals.map(Number).filter((n) => n > 0)
 const plan = sizes.length > 0 ? sizes : [100, 250, 500]
 const IDLE_MS = 10_000
 const MESSAGES = 200
@@ -24,11 +28,18 @@ const MESSAGES = 200
 interface ScaleRow {
   nodes: number
   relays: number
+  shards: number
   startupS: number
   perNodeRssMb: number
   perNodeHeapMb: number
   rssMb: number
+  /** This process's CPU at idle: the whole network, or the relays and harness with shards. */
   idleCpuPercent: number
+  /** Per shard at idle: CPU and event-loop use, % of one core. */
+  shardIdleCpuPercent: number[]
+  shardIdleLoopPercent: number[]
+  /** Per shard while the messages were on their way. */
+  shardSendCpuPercent: number[]
   delivered: string
   p50Ms: number
   p99Ms: number
@@ -46,38 +57,58 @@ for (const nodes of plan) {
   const row: ScaleRow = {
     nodes,
     relays,
+    shards,
     startupS: 0,
     perNodeRssMb: 0,
     perNodeHeapMb: 0,
     rssMb: 0,
     idleCpuPercent: 0,
+    shardIdleCpuPercent: [],
+    shardIdleLoopPercent: [],
+    shardSendCpuPercent: [],
     delivered: '',
     p50Ms: 0,
     p99Ms: 0,
     stopS: 0,
   }
   try {
-    process.stderr.write(`starting ${nodes} nodes and ${relays} relays...\n`)
+    process.stderr.write(
+      `starting ${nodes} nodes in ${shards} process(es) and ${relays} relays...\n`,
+    )
     sim = await createSimulation({
       nodes,
       relays,
-      transport: 'memory',
+      shards,
+      transport: shards > 1 ? 'tcp' : 'memory',
       startConcurrency: 16,
       readyTimeoutMs: 180_000,
-      messaging: { collectIntervalMs: 30_000, retryIntervalMs: 30_000, ackTimeoutMs: 5_000 },
-      roomOptions: { syncIntervalMs: 30_000, keyRetryIntervalMs: 10_000 },
-      gossipHeartbeatMs: 1_000,
+      ...PRODUCT_TIMERS,
     })
     row.startupS = (Date.now() - started) / 1_000
     global.gc?.()
     const after = memorySnapshot()
-    row.rssMb = Math.round(after.rssMb)
-    row.perNodeRssMb = round((after.rssMb - before.rssMb) / (nodes + relays))
-    row.perNodeHeapMb = round((after.heapUsedMb - before.heapUsedMb) / (nodes + relays))
+    // Each shard grew from its empty process: that growth is its nodes'.
+    const shardMemory = await sim.shardUsage({ gc: true })
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+    row.rssMb = Math.round(after.rssMb + sum(shardMemory.map((s) => s.rssMb)))
+    row.perNodeRssMb = round(
+      (after.rssMb - before.rssMb + sum(shardMemory.map((s) => s.rssMb - s.startRssMb))) /
+        (nodes + relays),
+    )
+    row.perNodeHeapMb = round(
+      (after.heapUsedMb -
+        before.heapUsedMb +
+        sum(shardMemory.map((s) => s.heapUsedMb - s.startHeapUsedMb))) /
+        (nodes + relays),
+    )
     const cpu = process.cpuUsage()
     const idleStart = performance.now()
+    await sim.shardUsage()
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS))
     const used = process.cpuUsage(cpu)
+    const idle = await sim.shardUsage()
+    row.shardIdleCpuPercent = idle.map((s) => Math.round(s.cpuPercent))
+    row.shardIdleLoopPercent = idle.map((s) => Math.round(s.eventLoopPercent))
     row.idleCpuPercent = round(
       ((used.user + used.system) / 1_000 / (performance.now() - idleStart)) * 100,
     )
@@ -89,6 +120,7 @@ for (const nodes of plan) {
       ids.push(await sim.sendDirect(from, to, `scale ${m}`))
     }
     await sim.waitForDelivery(ids, 120_000).catch(() => undefined)
+    row.shardSendCpuPercent = (await sim.shardUsage()).map((s) => Math.round(s.cpuPercent))
     const latencies = summarize(sim.ledger.latencies('direct'))
     row.delivered = `${latencies.count}/${MESSAGES}`
     row.p50Ms = Math.round(latencies.p50)

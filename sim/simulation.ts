@@ -71,6 +71,19 @@ export const SIMULATION_ROOMS: RoomServiceInit = {
   minSyncGapMs: 500,
 }
 
+/**
+ * Timers closer to the product's own (mailbox collection and outbox retry 30 s, room sync
+ * 30 s, gossipsub heartbeat 1 s), for measuring what nodes cost rather than testing faults.
+ */
+export const PRODUCT_TIMERS: Pick<
+  SimulationInit,
+  'messaging' | 'roomOptions' | 'gossipHeartbeatMs'
+> = {
+  messaging: { collectIntervalMs: 30_000, retryIntervalMs: 30_000, ackTimeoutMs: 5_000 },
+  roomOptions: { syncIntervalMs: 30_000, keyRetryIntervalMs: 10_000 },
+  gossipHeartbeatMs: 1_000,
+}
+
 /** A participant of a fault: a node index, or `r<i>` for relay i. */
 export type Participant = number | `r${number}`
 
