@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitForEvent } from '../helpers/wait.ts'
 import { type Browser, launchChromium } from './chromium.ts'
+import { LIVE_MS } from './process-person.ts'
 import {
   befriend,
   createWebNetwork,
@@ -15,8 +16,6 @@ import {
   type WebNetwork,
   type WebPerson,
 } from './web-network.ts'
-
-const LIVE_MS = 20_000
 
 describe('web client: removing and blocking friends', () => {
   let network: WebNetwork

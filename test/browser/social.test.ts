@@ -2,75 +2,37 @@
  * The web client's social flow against real processes on loopback (one relay, two nodes
  * started with `tokenim start --web`): create both identities in the browser, register
  * usernames, befriend with a note, chat both ways with styled text, send an image whose
- * thumbnail shows inline on the other side and opens to the full image, search the history,
- * create and join a room and chat in it, and see a friend go offline when the node stops.
- * Everything the pages show arrives over the event stream.
+ * thumbnail shows inline on the other side and opens to the full image, and search the
+ * history. Everything the pages show arrives over the event stream. Rooms and presence
+ * between such processes: social-rooms.test.ts.
  */
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { crc32, deflateSync } from 'node:zlib'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeTempDir } from '../helpers/temp-dir.ts'
-import { type Browser, launchChromium } from './chromium.ts'
-import { startWebNode, stopWebNode, type WebNode } from './node-process.ts'
-import { type RelayProcess, startRelayProcess } from './relay-process.ts'
+import {
+  createIdentity,
+  LIVE_MS,
+  type Person,
+  type ProcessNetwork,
+  registerFromPrompt,
+  startProcessNetwork,
+} from './process-person.ts'
 import { saveScreenshot } from './screenshots.ts'
 
-const PASSWORD = 'correct horse battery staple 42'
-const LIVE_MS = 20_000
-
-interface Person {
-  name: string
-  dataDir: string
-  node: WebNode
-  page: Page
-}
-
-describe('web client: contacts, chats and presence between two real nodes', () => {
-  let dir: Awaited<ReturnType<typeof makeTempDir>>
-  let browser: Browser
-  let relay: RelayProcess
+describe('web client: contacts and chats between two real nodes', () => {
+  let network: ProcessNetwork
   let alice: Person
   let bob: Person
 
   beforeAll(async () => {
-    dir = await makeTempDir()
-    ;[relay, browser] = await Promise.all([startRelayProcess(dir.path), launchChromium()])
-    ;[alice, bob] = await Promise.all([start('alice'), start('bob')])
+    network = await startProcessNetwork(['alice', 'bob'])
+    ;[alice, bob] = network.people
   })
-  afterAll(async () => {
-    for (const person of [alice, bob]) person?.node.child.kill('SIGKILL')
-    relay?.stop()
-    await browser?.close()
-    await dir?.remove()
-  })
-
-  async function start(name: string): Promise<Person> {
-    const dataDir = join(dir.path, name)
-    await mkdir(dataDir)
-    const node = await startWebNode(dataDir, [
-      '--allow-private-addresses',
-      '--relay',
-      relay.address,
-    ])
-    const page = await browser.context.newPage()
-    page.setDefaultTimeout(LIVE_MS)
-    await page.goto(node.url)
-    return { name, dataDir, node, page }
-  }
+  afterAll(() => network?.close())
 
   it('creates both identities and registers their usernames from the prompt', async () => {
     for (const person of [alice, bob]) {
       await createIdentity(person.page)
-      const prompt = person.page.getByRole('region', { name: 'Choose a username' })
-      await prompt.getByLabel('Username').fill(person.name)
-      // A display name publishes a profile: that is what search lists.
-      await prompt
-        .getByLabel('Display name (optional, public)')
-        .fill(`${person.name} from the club`)
-      await prompt.getByRole('button', { name: 'Register' }).click()
-      await prompt.waitFor({ state: 'detached', timeout: LIVE_MS })
+      await registerFromPrompt(person)
       await person.page.getByRole('button', { name: 'Contacts' }).click()
       await expect.poll(() => person.page.getByTestId('own-name').textContent()).toBe(person.name)
     }
@@ -191,71 +153,7 @@ describe('web client: contacts, chats and presence between two real nodes', () =
     const hits = page.getByRole('list', { name: 'Search results' })
     await expect.poll(() => hits.textContent()).toContain('Hello Bob!')
   })
-
-  it('creates a room, the friend joins it by invite, and both chat in it', async () => {
-    await alice.page.getByRole('button', { name: 'Rooms' }).click()
-    const rooms = alice.page.getByRole('region', { name: 'Rooms' })
-    await rooms.getByLabel("New room's name").fill('Book club')
-    await rooms.getByRole('button', { name: 'Create room' }).click()
-    const code = await rooms.getByLabel('Invite code', { exact: true }).inputValue()
-
-    await bob.page.getByRole('button', { name: 'Rooms' }).click()
-    const bobRooms = bob.page.getByRole('region', { name: 'Rooms' })
-    await bobRooms.getByLabel('Invite code or room id').fill(code)
-    await bobRooms.getByRole('button', { name: 'Join room' }).click()
-    await bobRooms.getByRole('button', { name: 'Open Book club' }).click()
-    await bob.page.getByTestId('chat').getByRole('heading', { name: 'Book club' }).waitFor()
-
-    // Alice opens the room from her conversation list, where it sits beside the 1:1 chat.
-    await alice.page.getByRole('button', { name: 'Chats' }).click()
-    await alice.page.getByTestId('conversation').filter({ hasText: 'Book club' }).click()
-    const composer = alice.page.getByLabel('Message', { exact: true })
-    await composer.fill('Chapter one for Friday')
-    await composer.press('Enter')
-    await bob.page
-      .getByTestId('message')
-      .filter({ hasText: 'Chapter one for Friday' })
-      .waitFor({ timeout: LIVE_MS })
-    const reply = bob.page.getByLabel('Message', { exact: true })
-    await reply.fill('Reading it tonight')
-    await reply.press('Enter')
-    const answer = alice.page.getByTestId('message').filter({ hasText: 'Reading it tonight' })
-    await answer.waitFor({ timeout: LIVE_MS })
-    expect(await answer.locator('.message-author').textContent()).toBe('bob')
-    await saveScreenshot(alice.page, 'room-chat')
-  })
-
-  it("shows a friend offline once the friend's node stops", async () => {
-    await alice.page.getByRole('button', { name: 'Contacts' }).click()
-    const friend = alice.page.getByTestId('friend').filter({ hasText: 'bob' })
-    expect(await friend.getByTestId('presence').getAttribute('data-online')).toBe('true')
-    await stopWebNode(bob.dataDir, bob.node)
-    await expect
-      .poll(() => friend.getByTestId('presence').getAttribute('data-online'), { timeout: LIVE_MS })
-      .toBe('false')
-  })
 })
-
-/** The first-run flow: a new identity, its backup phrase read back, then the shell. */
-async function createIdentity(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Create a new identity' }).click()
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
-  await page.getByLabel('Repeat the password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Create identity' }).click()
-  await page.getByRole('heading', { name: 'Write down your backup phrase' }).waitFor()
-  const words = await page.getByTestId('backup-phrase').locator('.phrase-word').allTextContents()
-  await page.getByRole('button', { name: 'I have written them down' }).click()
-  await page.getByRole('heading', { name: 'Check your copy' }).waitFor()
-  for (const label of await page.locator('form label').allTextContents()) {
-    await page
-      .getByLabel(label, { exact: true })
-      .fill(words[Number(label.replace('Word ', '')) - 1])
-  }
-  await page.getByRole('button', { name: 'Confirm' }).click()
-  await expect
-    .poll(() => page.getByTestId('peer-id').textContent(), { timeout: LIVE_MS })
-    .not.toBe('…')
-}
 
 /** A PNG of one colour: enough for the node to detect an image and the browser to decode it. */
 function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {

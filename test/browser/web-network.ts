@@ -12,8 +12,10 @@ import type { RelayNode } from '../../relay/index.ts'
 import { createNetwork, relayAddress } from '../helpers/relay-network.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent } from '../helpers/wait.ts'
+import { PASSWORD } from './process-person.ts'
 
-export const PASSWORD = 'correct horse battery staple 42'
+export { PASSWORD }
+
 const FAST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 }
 
 export interface WebPerson {

@@ -4,7 +4,6 @@
  * accepts it, and both `friends list --json` show the other, online.
  */
 import type { ChildProcess } from 'node:child_process'
-import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
@@ -17,6 +16,7 @@ import type {
   NodeStatus,
 } from '../../protocol/local-api.ts'
 import { runCli, spawnCli } from '../helpers/cli.ts'
+import { startRelayProcess } from '../helpers/relay-process.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { withTimeout } from '../helpers/wait.ts'
 
@@ -41,22 +41,9 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 async function startRelay(): Promise<string> {
-  const dataDir = join(dir.path, 'relay')
-  const { configPath } = JSON.parse(await cli(['relay', 'init', '--json', '--data-dir', dataDir]))
-  const defaults = await readFile(configPath, 'utf8')
-  await writeFile(
-    configPath,
-    defaults
-      .replace('/ip4/0.0.0.0/tcp/4001', '/ip4/127.0.0.1/tcp/0')
-      .replace('/ip4/0.0.0.0/tcp/4002/ws', '/ip4/127.0.0.1/tcp/0/ws')
-      .replace('port: 9464', 'port: 0')
-      // Everything runs on loopback: keep those addresses in DHT answers.
-      .replace('allowPrivateAddresses: false', 'allowPrivateAddresses: true'),
-  )
-  const relay = await spawnCli(['relay', 'start', '--config', configPath], '"msg":"relay started"')
+  const relay = await startRelayProcess(dir.path)
   children.push(relay.child)
-  const status = JSON.parse(await cli(['relay', 'status', '--json', '--data-dir', dataDir]))
-  return (status.multiaddrs as string[]).find((address) => !address.includes('/ws'))!
+  return relay.address
 }
 
 interface CliNode {

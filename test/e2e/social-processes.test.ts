@@ -20,6 +20,7 @@ import type {
   TransferListResponse,
 } from '../../protocol/local-api.ts'
 import { runCli, spawnCli } from '../helpers/cli.ts'
+import { startRelayProcess } from '../helpers/relay-process.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { withTimeout } from '../helpers/wait.ts'
 
@@ -55,21 +56,9 @@ async function cliJson<T>(args: string[]): Promise<T> {
 }
 
 async function startRelay(): Promise<string> {
-  const dataDir = join(dir.path, 'relay')
-  const { configPath } = JSON.parse(await cli(['relay', 'init', '--json', '--data-dir', dataDir]))
-  const defaults = await readFile(configPath, 'utf8')
-  await writeFile(
-    configPath,
-    defaults
-      .replace('/ip4/0.0.0.0/tcp/4001', '/ip4/127.0.0.1/tcp/0')
-      .replace('/ip4/0.0.0.0/tcp/4002/ws', '/ip4/127.0.0.1/tcp/0/ws')
-      .replace('port: 9464', 'port: 0')
-      .replace('allowPrivateAddresses: false', 'allowPrivateAddresses: true'),
-  )
-  const relay = await spawnCli(['relay', 'start', '--config', configPath], '"msg":"relay started"')
+  const relay = await startRelayProcess(dir.path)
   children.add(relay.child)
-  const status = JSON.parse(await cli(['relay', 'status', '--json', '--data-dir', dataDir]))
-  return (status.multiaddrs as string[]).find((address) => !address.includes('/ws'))!
+  return relay.address
 }
 
 interface Person {

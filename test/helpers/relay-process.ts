@@ -1,15 +1,22 @@
-/** A real relay for browser tests: `tokenim relay start` as a child process on loopback. */
+/**
+ * A real relay for process-level tests: `tokenim relay init`, then `tokenim relay start` as a
+ * child process, listening on loopback only, with its metrics on any free port and loopback
+ * addresses kept in DHT answers (everything in these tests runs on 127.0.0.1).
+ */
+import type { ChildProcess } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import { runCli, spawnCli } from '../helpers/cli.ts'
+import { runCli, spawnCli } from './cli.ts'
 
 export interface RelayProcess {
   /** The relay's TCP multiaddr, with /p2p/<peer id>, for `--relay`. */
   address: string
+  child: ChildProcess
   stop(): void
 }
 
+/** Starts a relay whose data dir is `<parentDir>/relay`. */
 export async function startRelayProcess(parentDir: string): Promise<RelayProcess> {
   const dataDir = join(parentDir, 'relay')
   const init = await runCli(['relay', 'init', '--json', '--data-dir', dataDir])
@@ -30,6 +37,7 @@ export async function startRelayProcess(parentDir: string): Promise<RelayProcess
   const { multiaddrs } = JSON.parse(status.stdout) as { multiaddrs: string[] }
   return {
     address: multiaddrs.find((address) => !address.includes('/ws'))!,
+    child: relay.child,
     stop: () => relay.child.kill('SIGKILL'),
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * Rooms and presence in the web client against real processes on loopback (one relay, two
+ * nodes started with `tokenim start --web`): the identities are created in the browser and
+ * the two become friends through their local APIs (social.test.ts covers doing that in the
+ * pages); then one creates a room, the other joins it by invite, both chat in it, and a
+ * friend shows offline once the friend's node stops.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LocalApiClient } from '../../client/api-client.ts'
+import { stopWebNode } from './node-process.ts'
+import {
+  createIdentity,
+  LIVE_MS,
+  type Person,
+  type ProcessNetwork,
+  registerFromPrompt,
+  startProcessNetwork,
+} from './process-person.ts'
+import { saveScreenshot } from './screenshots.ts'
+
+describe('web client: rooms and presence between two real nodes', () => {
+  let network: ProcessNetwork
+  let alice: Person
+  let bob: Person
+
+  beforeAll(async () => {
+    network = await startProcessNetwork(['alice', 'bob'])
+    ;[alice, bob] = network.people
+    await Promise.all(
+      [alice, bob].map(async (person) => {
+        await createIdentity(person.page)
+        await registerFromPrompt(person)
+      }),
+    )
+    const [aliceApi, bobApi] = await Promise.all(
+      [alice, bob].map((person) => LocalApiClient.forDataDir(person.dataDir)),
+    )
+    await aliceApi.addFriend('bob')
+    await bob.page.getByTestId('requests-badge').waitFor()
+    await bobApi.acceptFriend((await aliceApi.id()).peerId)
+    await alice.page.getByRole('button', { name: 'Contacts' }).click()
+    await alice.page
+      .getByTestId('friend')
+      .filter({ hasText: 'bob' })
+      .locator('[data-testid="presence"][data-online="true"]')
+      .waitFor({ state: 'attached' })
+  })
+  afterAll(() => network?.close())
+
+  it('creates a room, the friend joins it by invite, and both chat in it', async () => {
+    await alice.page.getByRole('button', { name: 'Rooms' }).click()
+    const rooms = alice.page.getByRole('region', { name: 'Rooms' })
+    await rooms.getByLabel("New room's name").fill('Book club')
+    await rooms.getByRole('button', { name: 'Create room' }).click()
+    const code = await rooms.getByLabel('Invite code', { exact: true }).inputValue()
+
+    await bob.page.getByRole('button', { name: 'Rooms' }).click()
+    const bobRooms = bob.page.getByRole('region', { name: 'Rooms' })
+    await bobRooms.getByLabel('Invite code or room id').fill(code)
+    await bobRooms.getByRole('button', { name: 'Join room' }).click()
+    await bobRooms.getByRole('button', { name: 'Open Book club' }).click()
+    await bob.page.getByTestId('chat').getByRole('heading', { name: 'Book club' }).waitFor()
+
+    // Alice opens the room from her conversation list.
+    await alice.page.getByRole('button', { name: 'Chats' }).click()
+    await alice.page.getByTestId('conversation').filter({ hasText: 'Book club' }).click()
+    const composer = alice.page.getByLabel('Message', { exact: true })
+    await composer.fill('Chapter one for Friday')
+    await composer.press('Enter')
+    await bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'Chapter one for Friday' })
+      .waitFor({ timeout: LIVE_MS })
+    const reply = bob.page.getByLabel('Message', { exact: true })
+    await reply.fill('Reading it tonight')
+    await reply.press('Enter')
+    const answer = alice.page.getByTestId('message').filter({ hasText: 'Reading it tonight' })
+    await answer.waitFor({ timeout: LIVE_MS })
+    expect(await answer.locator('.message-author').textContent()).toBe('bob')
+    await saveScreenshot(alice.page, 'room-chat')
+  })
+
+  it("shows a friend offline once the friend's node stops", async () => {
+    await alice.page.getByRole('button', { name: 'Contacts' }).click()
+    const friend = alice.page.getByTestId('friend').filter({ hasText: 'bob' })
+    expect(await friend.getByTestId('presence').getAttribute('data-online')).toBe('true')
+    await stopWebNode(bob.dataDir, bob.node)
+    await expect
+      .poll(() => friend.getByTestId('presence').getAttribute('data-online'), { timeout: LIVE_MS })
+      .toBe('false')
+  })
+})
