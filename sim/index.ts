@@ -1,7 +1,7 @@
 /**
- * The multi-node simulation: relays and TokenIM nodes in one process, faults on demand
- * (kill, restart, partition, latency, loss, churn), a ledger of every message, and scenario
- * files run by `tokenim sim run`. See doc/simulation.md.
+ * The multi-node simulation: relays and TokenIM nodes in one process or spread over shard
+ * processes, faults on demand (kill, restart, partition, latency, loss, churn), a ledger of
+ * every message, and scenario files run by `tokenim sim run`. See doc/simulation.md.
  *
  * @example
  * ```ts
@@ -11,8 +11,11 @@
  * const id = await sim.sendDirect(0, 1, 'hello')
  * await sim.waitForDelivery([id], 10_000)
  * await sim.partition([0, 1, 2, 'r0'], [3, 4, 5, 'r1'])
- * sim.heal()
+ * await sim.heal()
  * await sim.stop()
+ *
+ * // The same network over two processes (both cores), on loopback TCP:
+ * const sharded = await createSimulation({ relays: 2, nodes: 200, shards: 2 })
  * ```
  */
 export {
@@ -39,12 +42,15 @@ export {
   type ScenarioProgress,
 } from './scenario/run-scenario.ts'
 export { parseScenario, type Scenario, scenarioSchema } from './scenario/schema.ts'
+export type { ShardNode, ShardUsage } from './sharded-nodes.ts'
 export { SimNode, type SimTransport } from './sim-node.ts'
 export {
   createSimulation,
   type Participant,
+  PRODUCT_TIMERS,
   SIMULATION_MESSAGING,
   SIMULATION_ROOMS,
+  type SimulatedNode,
   Simulation,
   type SimulationInit,
   type TimelineEntry,
