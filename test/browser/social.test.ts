@@ -138,6 +138,11 @@ describe('web client: contacts and chats between two real nodes', () => {
       .toBe(600)
     await bob.page.keyboard.press('Escape')
     await viewer.waitFor({ state: 'detached' })
+    // Closing gives the focus back to the thumbnail; then the reader goes on typing.
+    expect(await bob.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Open sunset.png full size',
+    )
+    await bob.page.getByLabel('Message', { exact: true }).focus()
 
     await saveScreenshot(bob.page, 'chat')
     await bob.page.setViewportSize({ width: 390, height: 844 })
