@@ -8,6 +8,7 @@
  *   npm run sim:scale                          # N = 100, 250, 500 in this process
  *   npm run sim:scale -- 500 1000              # the Ns to try, in order
  *   npm run sim:scale -- --shards 2 500 1000   # nodes in 2 shard processes (loopback TCP)
+ *   npm run sim:scale -- --concurrency 24 500  # nodes each process starts at once (16)
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
@@ -16,7 +17,11 @@ import { memorySnapshot } from './resource-sampler.ts'
 import { createSimulation, PRODUCT_TIMERS, type Simulation } from './simulation.ts'
 
 const { values: options, positionals } = parseArgs({
-  options: { shards: { type: 'string', default: '1' } },
+  options: {
+    shards: { type: 'string', default: '1' },
+    /** Nodes each process starts at once. */
+    concurrency: { type: 'string', default: '16' },
+  },
   allowPositionals: true,
 })
 const shards = Number(options.shards)
@@ -80,7 +85,7 @@ for (const nodes of plan) {
       relays,
       shards,
       transport: shards > 1 ? 'tcp' : 'memory',
-      startConcurrency: 16,
+      startConcurrency: Number(options.concurrency),
       readyTimeoutMs: 180_000,
       ...PRODUCT_TIMERS,
     })
