@@ -528,9 +528,7 @@ export class MessagePipeline {
     envelope: DmEnvelope,
   ): Promise<ReceiveOutcome> {
     const id = hex(envelope.messageId)
-    if (tx.receivedIds.has(id) || (await this.#store.messageIndex(lane.peerHex, id)) === 'in') {
-      return { status: DmAckStatus.DUPLICATE, text: true }
-    }
+    if (tx.receivedIds.has(id)) return { status: DmAckStatus.DUPLICATE, text: true }
     let plaintext: Uint8Array
     try {
       const result = await state.sessions.decrypt(envelope.header, envelope.ciphertext, {
@@ -549,6 +547,8 @@ export class MessagePipeline {
       }
     } catch (err) {
       if (!(err instanceof ReceiveRejection)) throw err
+      // A copy of a text taken in, perhaps on a session dropped since: answered as one.
+      if (await this.#isStoredText(lane, id)) return { status: DmAckStatus.DUPLICATE, text: true }
       // The ratchet knows this message: a copy of something already taken in.
       if (err.code === 'replayed-message') return { status: DmAckStatus.DUPLICATE }
       return this.#rejected(err)
@@ -588,6 +588,15 @@ export class MessagePipeline {
       return { status: DmAckStatus.STORED, social: true }
     }
     const seq = inner.seq
+    // A text taken in before is shown (seq below the next expected) or held, so only then can
+    // it be a copy under a fresh ratchet message (sent again after a refusal): the common
+    // case, a text ahead of everything stored, needs no database read.
+    if (
+      (seq < conversation.expectedInSeq || state.held.has(seq)) &&
+      (await this.#isStoredText(lane, id))
+    ) {
+      return { status: DmAckStatus.DUPLICATE, text: true }
+    }
     if (inner.resolvedBelow > conversation.expectedInSeq) {
       this.#resolveGap(lane, tx, state, inner.resolvedBelow)
     }
@@ -645,6 +654,10 @@ export class MessagePipeline {
     tx.receivedIds.add(id)
     this.#releaseHeld(lane, tx, state, (seq) => seq === conversation.expectedInSeq)
     return { status: DmAckStatus.STORED, text: true }
+  }
+
+  async #isStoredText(lane: PeerLane, id: string): Promise<boolean> {
+    return (await this.#store.messageIndex(lane.peerHex, id)) === 'in'
   }
 
   /**

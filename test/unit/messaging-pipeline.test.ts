@@ -387,6 +387,35 @@ describe('message pipeline: order and exactly once', () => {
     expect(bob.received.map((m) => m.id)).toEqual([sent.id])
   })
 
+  it('shows a text once when it comes again under a fresh ratchet message', async () => {
+    const { network, alice, bob } = await setup()
+    network.capture = true
+    const sent = await alice.pipeline.send(bob.identity.publicKey, 'once')
+    await waitFor(() => network.captured.length === 1, 'envelope sent')
+    const [first] = network.captured.splice(0)
+    const stored = await bob.pipeline.receive(first.envelope, {
+      kind: 'direct',
+      sender: alice.identity.publicKey,
+    })
+    expect(stored.status).toBe(DmAckStatus.STORED)
+    // The ack is lost and alice hears a refusal instead: she encrypts the text again, in a
+    // new session, under the same id.
+    await alice.pipeline.handleAck(bob.identity.publicKey, {
+      messageId: first.envelope.messageId,
+      status: DmAckStatus.REJECTED,
+      reason: 'test',
+    })
+    await waitFor(() => network.captured.length === 1, 'envelope sent again')
+    const [again] = network.captured.splice(0)
+    expect(Buffer.compare(again.envelope.header, first.envelope.header)).not.toBe(0)
+    const copy = await bob.pipeline.receive(again.envelope, {
+      kind: 'direct',
+      sender: alice.identity.publicKey,
+    })
+    expect(copy).toEqual({ status: DmAckStatus.DUPLICATE, text: true })
+    expect(bob.received.map((m) => m.id)).toEqual([sent.id])
+  })
+
   it('refuses a forged sender and an envelope from ourselves', async () => {
     const { network, alice, bob } = await setup()
     network.capture = true
