@@ -230,20 +230,25 @@ function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
         )}
       </div>
       <main class="main-pane" aria-label={section === 'settings' ? 'Settings' : 'Chat'}>
-        {names != null && names.length === 0 && askName && section !== 'settings' && (
-          <section class="card name-prompt" aria-labelledby="name-prompt-heading">
-            <h2 id="name-prompt-heading">Choose a username</h2>
-            <p>
-              With a username, friends can find you by name instead of your long peer id. You can
-              also do this later under Contacts.
-            </p>
-            <UsernameForm
-              client={client}
-              onRegistered={registered}
-              onLater={() => setAskName(false)}
-            />
-          </section>
-        )}
+        {/* Only beside the empty state: an open chat keeps the whole pane. */}
+        {names != null &&
+          names.length === 0 &&
+          askName &&
+          section !== 'settings' &&
+          open == null && (
+            <section class="card name-prompt" aria-labelledby="name-prompt-heading">
+              <h2 id="name-prompt-heading">Choose a username</h2>
+              <p>
+                With a username, friends can find you by name instead of your long peer id. You can
+                also do this later under Contacts.
+              </p>
+              <UsernameForm
+                client={client}
+                onRegistered={registered}
+                onLater={() => setAskName(false)}
+              />
+            </section>
+          )}
         {section === 'settings' ? (
           <SettingsScreen client={client} />
         ) : open != null ? (
