@@ -29,11 +29,13 @@ export {
 export * from './errors.ts'
 export type { LinkShape } from './link-faults.ts'
 export { renderHtmlReport } from './report/html-report.ts'
-export type {
-  ExpectationResult,
-  MessageResult,
-  SimulationResults,
-  TrafficResult,
+export {
+  type ExpectationResult,
+  type MessageResult,
+  type ShardSummary,
+  type SimulationResults,
+  summarizeShards,
+  type TrafficResult,
 } from './results.ts'
 export { runScenarioFile, type ScenarioFileRun } from './scenario/run-file.ts'
 export {

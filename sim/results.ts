@@ -213,6 +213,28 @@ export function collectResults(input: {
   return results
 }
 
+export interface ShardSummary {
+  shard: number
+  /** Nodes running at the last sample. */
+  running: number
+  peakRssMb: number
+  /** Means over the samples after the first (each covers the second before it). */
+  meanCpuPercent: number
+  meanEventLoopPercent: number
+}
+
+/** One line per shard process from its samples. */
+export function summarizeShards(shards: ShardUsage[][]): ShardSummary[] {
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)
+  return shards.map((samples, shard) => ({
+    shard,
+    running: samples.at(-1)?.running ?? 0,
+    peakRssMb: Math.max(0, ...samples.map((s) => s.rssMb)),
+    meanCpuPercent: mean(samples.slice(1).map((s) => s.cpuPercent)),
+    meanEventLoopPercent: mean(samples.slice(1).map((s) => s.eventLoopPercent)),
+  }))
+}
+
 function trafficResult(messages: MessageResult[], outOfOrder: number): TrafficResult {
   const firstLatencies: number[] = []
   let duplicates = 0

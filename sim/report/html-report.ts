@@ -3,7 +3,7 @@
  * as inline SVG (latency distribution, delivery over time, memory and CPU, fault timeline)
  * and the expectations with their verdicts.
  */
-import type { SimulationResults, TrafficResult } from '../results.ts'
+import { type SimulationResults, summarizeShards, type TrafficResult } from '../results.ts'
 
 const WIDTH = 720
 const HEIGHT = 220
@@ -79,11 +79,10 @@ ${errorsSection(results)}
 /** One row per shard process: its nodes, peak RSS, mean CPU and event-loop use. */
 function shardTable(results: SimulationResults): string {
   if (results.shards.length === 0) return ''
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)
-  const rows = results.shards.map((samples, shard) => {
-    const busy = samples.slice(1)
-    return `<tr><td>shard ${shard}</td><td class="num">${samples.at(-1)?.running ?? 0}</td><td class="num">${mb(Math.max(0, ...samples.map((s) => s.rssMb)))}</td><td class="num">${Math.round(mean(busy.map((s) => s.cpuPercent)))}%</td><td class="num">${Math.round(mean(busy.map((s) => s.eventLoopPercent)))}%</td></tr>`
-  })
+  const rows = summarizeShards(results.shards).map(
+    (s) =>
+      `<tr><td>shard ${s.shard}</td><td class="num">${s.running}</td><td class="num">${mb(s.peakRssMb)}</td><td class="num">${Math.round(s.meanCpuPercent)}%</td><td class="num">${Math.round(s.meanEventLoopPercent)}%</td></tr>`,
+  )
   return `<table>
 <tr><th>process</th><th>nodes running</th><th>peak RSS</th><th>mean CPU (of one core)</th><th>event loop busy</th></tr>
 ${rows.join('\n')}

@@ -1,6 +1,6 @@
 /** `tokenim sim run scenario.yaml`: a whole network in this process, faults, numbers and plots. */
 import type { Command } from 'commander'
-import { runScenarioFile, type ScenarioProgress } from '../../../sim/index.ts'
+import { runScenarioFile, type ScenarioProgress, summarizeShards } from '../../../sim/index.ts'
 import { printResult } from '../output.ts'
 
 interface SimRunOptions {
@@ -67,7 +67,11 @@ export function registerSimCommands(program: Command): void {
           : [
               `room ${results.room.delivered}/${results.room.sent} delivered to every member, p99 ${ms(results.room.latency.p99)}`,
             ]),
-        `memory: peak RSS ${results.memory.peakRssMb.toFixed(0)} MiB, ~${results.memory.perNodeRssMb.toFixed(1)} MiB per node`,
+        `memory: peak RSS ${results.memory.peakRssMb.toFixed(0)} MiB${results.shards.length > 0 ? ' (relays and harness)' : ''}, ~${results.memory.perNodeRssMb.toFixed(1)} MiB per node`,
+        ...summarizeShards(results.shards).map(
+          (s) =>
+            `shard ${s.shard}: ${s.running} nodes, peak RSS ${s.peakRssMb.toFixed(0)} MiB, mean CPU ${s.meanCpuPercent.toFixed(0)}% of one core, event loop ${s.meanEventLoopPercent.toFixed(0)}% busy`,
+        ),
         `results ${run.resultsPath}`,
         `report  ${run.reportPath}`,
       ])
