@@ -79,6 +79,13 @@ describe('createSimulation with shards', () => {
     await sim.waitForDelivery([id], 30_000)
   }, 60_000)
 
+  it("passes a shard's failure back as a ShardError naming the shard and the original error", async () => {
+    await expect(sim.roomMembers(2, 'no-such-room')).rejects.toMatchObject({
+      name: 'ShardError',
+      message: expect.stringMatching(/^shard 0: \w+Error: /),
+    })
+  })
+
   it('refuses what needs one process, with a SimulationError', () => {
     expect(() => sim.node(0)).toThrowError(/runs in shard 0, another process/)
     expect(() => sim.setLatency(10)).toThrowError(/only be simulated on the memory transport/)
