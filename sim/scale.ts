@@ -35,6 +35,8 @@ interface ScaleRow {
   relays: number
   shards: number
   startupS: number
+  /** Nodes that came up (all of them unless start-up failed). */
+  nodesUp: number
   perNodeRssMb: number
   perNodeHeapMb: number
   rssMb: number
@@ -64,6 +66,7 @@ for (const nodes of plan) {
     relays,
     shards,
     startupS: 0,
+    nodesUp: 0,
     perNodeRssMb: 0,
     perNodeHeapMb: 0,
     rssMb: 0,
@@ -87,6 +90,12 @@ for (const nodes of plan) {
       transport: shards > 1 ? 'tcp' : 'memory',
       startConcurrency: Number(options.concurrency),
       readyTimeoutMs: 180_000,
+      onNodeUp: (up) => {
+        row.nodesUp = up
+        if (up % 50 === 0) {
+          process.stderr.write(`  ${up} up after ${Math.round((Date.now() - started) / 1_000)} s\n`)
+        }
+      },
       ...PRODUCT_TIMERS,
     })
     row.startupS = (Date.now() - started) / 1_000

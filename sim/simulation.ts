@@ -49,6 +49,8 @@ export interface SimulationInit {
   readyTimeoutMs?: number
   /** Keep the data dirs after `stop()` (to look at them). @default false */
   keepDataDirs?: boolean
+  /** Told each time a node is up during start-up: how many are, of how many. */
+  onNodeUp?: (up: number, total: number) => void
 }
 
 /**
@@ -201,7 +203,11 @@ export class Simulation {
     }
     // Each shard starts `startConcurrency` nodes at once, as one process would.
     const concurrency = (this.init.startConcurrency ?? 8) * this.shards
-    await inBatches(this.nodes, concurrency, (node) => this.bringUp(node.index))
+    let up = 0
+    await inBatches(this.nodes, concurrency, async (node) => {
+      await this.bringUp(node.index)
+      this.init.onNodeUp?.(++up, this.nodes.length)
+    })
   }
 
   /** The running TokenimNode of node `i` (in-process simulations only). */

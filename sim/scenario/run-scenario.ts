@@ -18,6 +18,8 @@ export interface ScenarioProgress {
   totalMs: number
   sent: number
   delivered: number
+  /** Nodes up so far, while starting; then all of them. */
+  nodesUp: number
 }
 
 export interface RunScenarioOptions {
@@ -35,12 +37,14 @@ export async function runScenario(
   const sampler = new ResourceSampler(startClock)
   sampler.start()
   const progressTimer = setInterval(() => report(startProgress()), 500)
+  let nodesUp = 0
   const startProgress = (): ScenarioProgress => ({
     phase: 'starting',
     elapsedMs: Date.now() - startClock,
     totalMs: 0,
     sent: 0,
     delivered: 0,
+    nodesUp,
   })
   let sim: Simulation | undefined
   let shardSampler: ShardSampler | undefined
@@ -53,6 +57,9 @@ export async function runScenario(
       seed: scenario.seed,
       startConcurrency: scenario.network.startConcurrency,
       readyTimeoutMs: 60_000,
+      onNodeUp: (up) => {
+        nodesUp = up
+      },
     })
     clearInterval(progressTimer)
     const startupMs = Date.now() - startClock
@@ -72,6 +79,7 @@ export async function runScenario(
         totalMs: scenario.duration,
         sent: traffic.sent,
         delivered: traffic.deliveredCount(),
+        nodesUp,
       })
     }, 250)
     await traffic.run(scenario.duration)
@@ -87,6 +95,7 @@ export async function runScenario(
         totalMs: scenario.drain,
         sent: traffic.sent,
         delivered: traffic.deliveredCount(),
+        nodesUp,
       })
     }, 250)
     await sim
@@ -102,6 +111,7 @@ export async function runScenario(
       totalMs: scenario.drain,
       sent: traffic.sent,
       delivered: traffic.deliveredCount(),
+      nodesUp,
     })
     return collectResults({
       scenario,

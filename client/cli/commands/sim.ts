@@ -102,7 +102,7 @@ class ProgressBar {
       progress.totalMs > 0 ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]` : '[starting…]'
     const counts =
       progress.phase === 'starting'
-        ? `${(progress.elapsedMs / 1_000).toFixed(0)} s`
+        ? `${progress.nodesUp} nodes up, ${(progress.elapsedMs / 1_000).toFixed(0)} s`
         : `sent ${progress.sent}, delivered ${progress.delivered}`
     process.stderr.write(`\r\x1b[2K${progress.phase.padEnd(8)} ${bar} ${counts}`)
   }
