@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitForEvent } from '../helpers/wait.ts'
 import { type Browser, launchChromium } from './chromium.ts'
 import { LIVE_MS } from './process-person.ts'
+import { expectText, UI_MS } from './ui-expect.ts'
 import {
   befriend,
   createWebNetwork,
@@ -68,7 +69,7 @@ describe('web client: removing and blocking friends', () => {
       .getByRole('button', { name: 'Chats' })
       .click()
     const row = page.locator(`[data-testid="conversation"][data-id="${person.node.peerId}"]`)
-    await expect.poll(() => row.locator('.conversation-name').textContent()).toBe(name)
+    await expectText(row.locator('.conversation-name'), name, LIVE_MS)
   }
 
   it('asks before removing a friend; Cancel keeps them; the chat keeps their name', async () => {
@@ -78,7 +79,12 @@ describe('web client: removing and blocking friends', () => {
     await friend.getByText('Manage').click()
     await friend.getByRole('button', { name: 'Remove', exact: true }).click()
     const confirm = friend.getByRole('group', { name: 'Confirm removing bob' })
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel')
+    // Focus moves without a DOM change: wait on the locator (`:focus`), not on mutations.
+    await confirm
+      .getByRole('button', { name: 'Cancel' })
+      .and(page.locator(':focus'))
+      .waitFor({ timeout: UI_MS })
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel')
     await confirm.getByRole('button', { name: 'Cancel' }).click()
     await confirm.waitFor({ state: 'detached' })
     expect((await alice.api.friends()).friends.map((f) => f.peerId)).toContain(bob.node.peerId)

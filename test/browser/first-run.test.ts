@@ -16,6 +16,7 @@ import {
   type WebNode,
 } from './node-process.ts'
 import { saveScreenshot } from './screenshots.ts'
+import { expectText, UI_MS } from './ui-expect.ts'
 
 const PASSWORD = 'correct horse battery staple 42'
 
@@ -55,11 +56,9 @@ describe('web client: first run, restart and unlock', () => {
     await page.getByRole('button', { name: 'Create a new identity' }).click()
     const password = page.getByLabel('Password', { exact: true })
     await password.fill('password123')
-    await expect
-      .poll(() => page.getByTestId('password-strength').textContent())
-      .toContain('Too weak')
+    await expectText(page.getByTestId('password-strength'), /Too weak/, UI_MS)
     await password.fill(PASSWORD)
-    await expect.poll(() => page.getByTestId('password-strength').textContent()).toBe('Strong')
+    await expectText(page.getByTestId('password-strength'), 'Strong', UI_MS)
     await page.getByLabel('Repeat the password').fill(PASSWORD)
     await saveScreenshot(page, 'create-identity')
     await page.getByRole('button', { name: 'Create identity' }).click()
@@ -80,19 +79,15 @@ describe('web client: first run, restart and unlock', () => {
       if (i > 0) await page.getByLabel(label, { exact: true }).fill(words[positions[i]])
     }
     await page.getByRole('button', { name: 'Confirm' }).click()
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('does not match')
+    await expectText(page.getByRole('alert'), /does not match/, UI_MS)
     await firstField.fill(` ${words[positions[0]].toUpperCase()} `)
     await page.getByRole('button', { name: 'Confirm' }).click()
 
     const peerId = await peerIdOf(dir.path)
-    await expect
-      .poll(() => page.getByTestId('peer-id').textContent(), { timeout: 15_000 })
-      .toBe(peerId)
+    await expectText(page.getByTestId('peer-id'), peerId, 15_000)
     expect(await page.getByTestId('fingerprint').textContent()).toMatch(/^[0-9 ]+$/)
     // The event stream is open: the status line says the node is reachable.
-    await expect
-      .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 10_000 })
-      .toMatch(/Connected to your node|Online/)
+    await expectText(page.getByTestId('connection-status'), /Connected to your node|Online/, 10_000)
     expect(browserUrls.some((url) => url.endsWith('/v1/events'))).toBe(true)
     await saveScreenshot(page, 'main-shell')
     await page.setViewportSize({ width: 390, height: 844 })
@@ -108,17 +103,13 @@ describe('web client: first run, restart and unlock', () => {
     await page.getByRole('heading', { name: 'Unlock TokenIM' }).waitFor()
     await page.getByLabel('Password', { exact: true }).fill('not the right password')
     await page.getByRole('button', { name: 'Unlock', exact: true }).click()
-    await expect
-      .poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 })
-      .toContain('Wrong password')
+    await expectText(page.getByRole('alert'), /Wrong password/, 10_000)
     await saveScreenshot(page, 'unlock-wrong-password')
 
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
     await page.getByRole('button', { name: 'Unlock', exact: true }).click()
     const peerId = await peerIdOf(dir.path)
-    await expect
-      .poll(() => page.getByTestId('peer-id').textContent(), { timeout: 15_000 })
-      .toBe(peerId)
+    await expectText(page.getByTestId('peer-id'), peerId, 15_000)
     await page.close()
     await stopWebNode(dir.path, node)
   })

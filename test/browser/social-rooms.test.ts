@@ -17,6 +17,7 @@ import {
   startProcessNetwork,
 } from './process-person.ts'
 import { saveScreenshot } from './screenshots.ts'
+import { expectAttribute } from './ui-expect.ts'
 
 describe('web client: rooms and presence between two real nodes', () => {
   let network: ProcessNetwork
@@ -85,8 +86,6 @@ describe('web client: rooms and presence between two real nodes', () => {
     const friend = alice.page.getByTestId('friend').filter({ hasText: 'bob' })
     expect(await friend.getByTestId('presence').getAttribute('data-online')).toBe('true')
     await stopWebNode(bob.dataDir, bob.node)
-    await expect
-      .poll(() => friend.getByTestId('presence').getAttribute('data-online'), { timeout: LIVE_MS })
-      .toBe('false')
+    await expectAttribute(friend.getByTestId('presence'), 'data-online', 'false', LIVE_MS)
   })
 })

@@ -17,6 +17,7 @@ import {
   startProcessNetwork,
 } from './process-person.ts'
 import { saveScreenshot } from './screenshots.ts'
+import { expectAttribute, expectNaturalWidth, expectText } from './ui-expect.ts'
 
 describe('web client: contacts and chats between two real nodes', () => {
   let network: ProcessNetwork
@@ -34,7 +35,7 @@ describe('web client: contacts and chats between two real nodes', () => {
       await createIdentity(person.page)
       await registerFromPrompt(person)
       await person.page.getByRole('button', { name: 'Contacts' }).click()
-      await expect.poll(() => person.page.getByTestId('own-name').textContent()).toBe(person.name)
+      await expectText(person.page.getByTestId('own-name'), person.name, LIVE_MS)
     }
   })
 
@@ -50,7 +51,7 @@ describe('web client: contacts and chats between two real nodes', () => {
     // Bob's Contacts tab counts the request live; the note comes with it.
     await bob.page.getByTestId('requests-badge').waitFor({ timeout: LIVE_MS })
     const request = bob.page.getByTestId('incoming-request')
-    await expect.poll(() => request.textContent()).toContain('from the book club')
+    await expectText(request, /from the book club/, LIVE_MS)
     await saveScreenshot(bob.page, 'contacts-request')
     await bob.page.getByRole('button', { name: 'Accept alice' }).click()
 
@@ -59,11 +60,7 @@ describe('web client: contacts and chats between two real nodes', () => {
       [bob, 'alice'],
     ] as const) {
       const friend = person.page.getByTestId('friend').filter({ hasText: other })
-      await expect
-        .poll(() => friend.getByTestId('presence').getAttribute('data-online'), {
-          timeout: LIVE_MS,
-        })
-        .toBe('true')
+      await expectAttribute(friend.getByTestId('presence'), 'data-online', 'true', LIVE_MS)
     }
     await saveScreenshot(alice.page, 'contacts')
   })
@@ -82,9 +79,7 @@ describe('web client: contacts and chats between two real nodes', () => {
     // Bob's list shows the conversation with an unread dot and the preview, live.
     const row = bob.page.getByTestId('conversation').filter({ hasText: 'alice' })
     await bob.page.getByRole('button', { name: 'Chats' }).click()
-    await expect
-      .poll(() => row.getByTestId('unread').textContent(), { timeout: LIVE_MS })
-      .toMatch(/^1/)
+    await expectText(row.getByTestId('unread'), /^1/, LIVE_MS)
     expect(await row.textContent()).toContain('Hello Bob!')
     await row.click()
     const received = bob.page.getByTestId('message').filter({ hasText: 'Hello Bob!' })
@@ -93,12 +88,11 @@ describe('web client: contacts and chats between two real nodes', () => {
       return { weight: style.fontWeight, size: style.fontSize }
     })
     expect(look).toEqual({ weight: '700', size: '24px' })
-    await expect.poll(() => row.getByTestId('unread').count()).toBe(0)
+    await row.getByTestId('unread').waitFor({ state: 'detached', timeout: LIVE_MS })
+    expect(await row.getByTestId('unread').count()).toBe(0)
 
     // Opening it marked it read: Alice's ticks say so.
-    await expect
-      .poll(() => sent.getByTestId('delivery').getAttribute('data-state'), { timeout: LIVE_MS })
-      .toBe('read')
+    await expectAttribute(sent.getByTestId('delivery'), 'data-state', 'read', LIVE_MS)
 
     // Shift+Enter starts a new line; Enter sends both lines as one message.
     const reply = bob.page.getByLabel('Message', { exact: true })
@@ -119,23 +113,17 @@ describe('web client: contacts and chats between two real nodes', () => {
     })
     // The receiving node scales it to at most 256 px; the chat shows that copy, not the file.
     const image = bob.page.getByRole('img', { name: 'sunset.png' })
-    await expect
-      .poll(() => image.getAttribute('data-source'), { timeout: LIVE_MS })
-      .toBe('thumbnail')
-    await expect
-      .poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth))
-      .toBe(256)
+    await expectAttribute(image, 'data-source', 'thumbnail', LIVE_MS)
+    await expectNaturalWidth(image, 256, LIVE_MS)
     expect(await image.getAttribute('src')).toMatch(/^blob:/)
     // The sender's node makes no thumbnail of its own file: it shows the file.
     const own = alice.page.getByRole('img', { name: 'sunset.png' })
-    await expect.poll(() => own.getAttribute('data-source')).toBe('file')
+    await expectAttribute(own, 'data-source', 'file', LIVE_MS)
 
     await bob.page.getByRole('button', { name: 'Open sunset.png full size' }).press('Enter')
     const viewer = bob.page.getByRole('dialog', { name: 'sunset.png, full size' })
     const full = viewer.getByRole('img', { name: 'sunset.png' })
-    await expect
-      .poll(() => full.evaluate((element: HTMLImageElement) => element.naturalWidth))
-      .toBe(600)
+    await expectNaturalWidth(full, 600, LIVE_MS)
     await bob.page.keyboard.press('Escape')
     await viewer.waitFor({ state: 'detached' })
     // Closing gives the focus back to the thumbnail; then the reader goes on typing.
@@ -156,7 +144,7 @@ describe('web client: contacts and chats between two real nodes', () => {
     await page.getByLabel('Search messages').fill('hello')
     await page.getByLabel('Search messages').press('Enter')
     const hits = page.getByRole('list', { name: 'Search results' })
-    await expect.poll(() => hits.textContent()).toContain('Hello Bob!')
+    await expectText(hits, /Hello Bob!/, LIVE_MS)
   })
 })
 

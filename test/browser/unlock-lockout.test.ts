@@ -9,6 +9,7 @@ import { makeTempDir } from '../helpers/temp-dir.ts'
 import { type Browser, launchChromium } from './chromium.ts'
 import { interruptWebNode, startWebNode, type WebNode } from './node-process.ts'
 import { saveScreenshot } from './screenshots.ts'
+import { expectText, UI_MS } from './ui-expect.ts'
 
 const PASSWORD = 'correct horse battery staple 42'
 const NEW_PASSWORD = 'seven purple otters juggle quietly'
@@ -47,29 +48,27 @@ describe('web client: lockout and password reset', () => {
     const password = page.getByLabel('Password', { exact: true })
     // The submit button; its label reads "Unlocking…" while a try is under way.
     const unlock = page.locator('form button[type=submit]')
+    const unlockEnabled = page.locator('form button[type=submit]:enabled')
     const lockout = page.getByTestId('lockout')
 
     // Wrong passwords until the node answers 429 (after 5 in a row): the page counts down.
     for (let attempt = 0; attempt < 10 && !(await lockout.isVisible()); attempt++) {
       await password.fill(`wrong password number ${attempt}`)
       await unlock.click()
-      await expect
-        .poll(async () => (await unlock.isEnabled()) || (await lockout.isVisible()), {
-          timeout: 10_000,
-        })
-        .toBe(true)
+      // Either the answer came (the button is back) or the lockout began; `first()` as both may.
+      await unlockEnabled.or(lockout).first().waitFor({ timeout: 10_000 })
+      expect((await unlock.isEnabled()) || (await lockout.isVisible())).toBe(true)
     }
-    await expect.poll(() => lockout.textContent()).toMatch(/try again in \d+:\d\d/)
+    await expectText(lockout, /try again in \d+:\d\d/, UI_MS)
     expect(await unlock.isDisabled()).toBe(true)
     await saveScreenshot(page, 'unlock-lockout')
 
     // The countdown ends, the button comes back, the right password opens the shell.
-    await expect.poll(() => unlock.isEnabled(), { timeout: 30_000 }).toBe(true)
+    await unlockEnabled.waitFor({ timeout: 30_000 })
+    expect(await unlock.isEnabled()).toBe(true)
     await password.fill(PASSWORD)
     await unlock.click()
-    await expect
-      .poll(() => page.getByTestId('peer-id').textContent(), { timeout: 15_000 })
-      .toBe(peerId)
+    await expectText(page.getByTestId('peer-id'), peerId, 15_000)
     await page.close()
     await interruptWebNode(node)
   })
@@ -85,13 +84,11 @@ describe('web client: lockout and password reset', () => {
     await page.getByLabel('New password').fill(NEW_PASSWORD)
     await page.getByLabel('Repeat the password').fill(NEW_PASSWORD)
     await page.getByRole('button', { name: 'Reset password' }).click()
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('has 23')
+    await expectText(page.getByRole('alert'), /has 23/, UI_MS)
 
     await page.getByLabel('Backup phrase').fill(`  ${phrase.toUpperCase()}\n`)
     await page.getByRole('button', { name: 'Reset password' }).click()
-    await expect
-      .poll(() => page.getByTestId('peer-id').textContent(), { timeout: 15_000 })
-      .toBe(peerId)
+    await expectText(page.getByTestId('peer-id'), peerId, 15_000)
     await page.close()
     await interruptWebNode(node)
 

@@ -1,14 +1,15 @@
 /**
  * A file in a message: images inline (a received one as the node's thumbnail, opening to the
  * full image), other files with a Save button; while it travels, a progress bar fed by the
- * node's transfer events. The bytes come from GET /v1/files with the
- * token header and are shown through a blob: URL, the only image source the CSP allows
- * besides the page itself.
+ * node's transfer events, and the node's reason when it waits. The bytes come from
+ * GET /v1/files with the token header and are shown through a blob: URL, the only image
+ * source the CSP allows besides the page itself.
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { AttachmentView, TransferView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { ApiCallError, describeError } from '../errors.ts'
+import { formatBytes, transferText } from '../transfer-text.ts'
 
 interface AttachmentProps {
   client: WebApiClient
@@ -209,27 +210,23 @@ function TransferProgress(props: {
   mine: boolean
 }) {
   const { attachment, transfer, mine } = props
-  const bytes = transfer?.bytes ?? 0
   const label = `${mine ? 'Sending' : 'Receiving'} ${attachment.name}`
+  const text = transferText(attachment.size, transfer)
   return (
     <div class="transfer">
       <progress
         max={attachment.size || 1}
-        value={bytes}
+        value={transfer?.bytes ?? 0}
         aria-label={label}
         data-testid="transfer-progress"
       />
-      <span class="transfer-text">
-        {transfer == null || transfer.state === 'pending'
-          ? 'Waiting until both sides are online…'
-          : `${formatBytes(bytes)} of ${formatBytes(attachment.size)}`}
-      </span>
+      <span class="transfer-text">{text.progress}</span>
+      {text.waiting != null && (
+        // A status region: a screen reader hears why a file stalls, and when that changes.
+        <span class="transfer-text transfer-waiting" role="status" data-testid="transfer-waiting">
+          {text.waiting}
+        </span>
+      )}
     </div>
   )
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 }

@@ -1,7 +1,7 @@
 /**
  * One conversation, 1:1 or room: its latest page on open (which marks it read), older pages
- * when scrolled to the top, new messages, delivery ticks and transfer progress as the node's
- * events tell, and the composer.
+ * when scrolled to the top, new messages, delivery ticks and transfer progress (with why a
+ * file waits) as the node's events tell, and the composer.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type {
@@ -20,7 +20,7 @@ import {
   mergeEntries,
   withState,
 } from '../chat-entries.ts'
-import { Attachment, formatBytes } from '../components/attachment-view.tsx'
+import { Attachment } from '../components/attachment-view.tsx'
 import { Composer } from '../components/composer.tsx'
 import { DeliveryTicks } from '../components/delivery-ticks.tsx'
 import { ErrorText } from '../components/error-text.tsx'
@@ -29,6 +29,7 @@ import { describeError } from '../errors.ts'
 import { useNodeEvent } from '../node-events.ts'
 import { displayName } from '../people.ts'
 import { fullTime, shortTime } from '../time-format.ts'
+import { formatBytes } from '../transfer-text.ts'
 import type { OpenConversation } from './shell.tsx'
 
 const PAGE = 50
@@ -93,6 +94,27 @@ export function ChatView(props: ChatViewProps) {
       })
       .catch((err: unknown) => !cancelled && setError(describeError(err)))
       .finally(() => !cancelled && setLoading(false))
+    // Files still on their way, with why they wait: an event may be a retry period away.
+    if (!isRoom) {
+      client
+        .transfers()
+        .then(({ transfers: listed }) => {
+          if (cancelled) return
+          setTransfers((current) => {
+            const next = new Map(current)
+            for (const transfer of listed) {
+              const moving = transfer.state === 'pending' || transfer.state === 'transferring'
+              // An event that came meanwhile is newer than the list.
+              if (moving && transfer.peerId === conversation.id && !next.has(transfer.fileId)) {
+                next.set(transfer.fileId, transfer)
+              }
+            }
+            return next
+          })
+        })
+        // Only an earlier start: without the list, the next transfer event says the same.
+        .catch(() => {})
+    }
     return () => {
       cancelled = true
     }
