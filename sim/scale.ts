@@ -9,9 +9,16 @@
  *   npm run sim:scale -- 500 1000              # the Ns to try, in order
  *   npm run sim:scale -- --shards 2 500 1000   # nodes in 2 shard processes (loopback TCP)
  *   npm run sim:scale -- --concurrency 24 500  # nodes each process starts at once (16)
+ *   npm run sim:scale -- --profile 15 500      # and a 15 s CPU profile of each process at idle
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
+import {
+  type ProfileSummary,
+  printProfileSummary,
+  recordProfile,
+  summarizeProfile,
+} from './cpu-profile.ts'
 import { summarize } from './delivery-ledger.ts'
 import { memorySnapshot } from './resource-sampler.ts'
 import { createSimulation, PRODUCT_TIMERS, type Simulation } from './simulation.ts'
@@ -21,6 +28,8 @@ const { values: options, positionals } = parseArgs({
     shards: { type: 'string', default: '1' },
     /** Nodes each process starts at once. */
     concurrency: { type: 'string', default: '16' },
+    /** After the idle measurement, profile every process for this many seconds (0: not). */
+    profile: { type: 'string', default: '0' },
   },
   allowPositionals: true,
 })
@@ -47,6 +56,8 @@ interface ScaleRow {
   shardIdleLoopPercent: number[]
   /** Per shard while the messages were on their way. */
   shardSendCpuPercent: number[]
+  /** Where each process's idle time went: this one first, then each shard. */
+  profiles?: Array<{ process: string } & ProfileSummary>
   delivered: string
   p50Ms: number
   p99Ms: number
@@ -126,6 +137,22 @@ for (const nodes of plan) {
     row.idleCpuPercent = round(
       ((used.user + used.system) / 1_000 / (performance.now() - idleStart)) * 100,
     )
+    const profileMs = Number(options.profile) * 1_000
+    if (profileMs > 0) {
+      process.stderr.write(`profiling every process for ${options.profile} s...\n`)
+      const [own, shardProfiles] = await Promise.all([
+        recordProfile(profileMs).then(summarizeProfile),
+        sim.profileShards(profileMs),
+      ])
+      row.profiles = [
+        { process: shards > 1 ? 'parent (relays)' : 'all', ...own },
+        ...shardProfiles.map((summary, i) => ({ process: `shard ${i}`, ...summary })),
+      ]
+      for (const profile of row.profiles) {
+        console.log(`\n${nodes} nodes, ${profile.process}:`)
+        printProfileSummary(profile, 8)
+      }
+    }
     process.stderr.write(`${nodes} up in ${row.startupS} s; sending ${MESSAGES} messages...\n`)
     const ids: string[] = []
     for (let m = 0; m < MESSAGES; m++) {
@@ -147,10 +174,15 @@ for (const nodes of plan) {
     row.stopS = (Date.now() - stopping) / 1_000
   }
   rows.push(row)
-  console.table([row])
+  console.table([withoutProfiles(row)])
   if (row.error != null) break
 }
-console.table(rows)
+console.table(rows.map(withoutProfiles))
+
+/** The row as a table shows it: the profiles were printed on their own. */
+function withoutProfiles({ profiles: _, ...shown }: ScaleRow): Omit<ScaleRow, 'profiles'> {
+  return shown
+}
 
 function round(value: number): number {
   return Math.round(value * 100) / 100

@@ -4,6 +4,7 @@
  * each node's ledger events. Exits when the coordinator disconnects.
  */
 import { performance } from 'node:perf_hooks'
+import { recordProfile, summarizeProfile } from './cpu-profile.ts'
 import { LinkFaults } from './link-faults.ts'
 import { type NodeEvent, NodePool } from './node-pool.ts'
 import { seededRandom } from './random.ts'
@@ -43,6 +44,10 @@ async function answer(request: ShardRequest): Promise<ShardResponse> {
     return { type: 'result', id: request.id, value: pool.identities() }
   }
   if (pool == null || sampler == null) throw new Error('the shard was not initialised')
+  if (request.type === 'profile') {
+    const summary = summarizeProfile(await recordProfile(request.ms))
+    return { type: 'result', id: request.id, value: summary }
+  }
   if (request.type === 'usage') {
     if (request.gc) collectGarbage()
     const sample = sampler.sample()

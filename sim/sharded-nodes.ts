@@ -11,6 +11,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { ProfileSummary } from './cpu-profile.ts'
 import { ShardError, SimulationError } from './errors.ts'
 import type { NodeEvent, NodeIdentity, NodeOperations, NodePoolInit } from './node-pool.ts'
 import type { ResourceSample } from './resource-sampler.ts'
@@ -21,6 +22,7 @@ export type ShardInit = Omit<NodePoolInit, 'faults' | 'indexes'> & { seed: numbe
 export type ShardRequest =
   | { type: 'init'; id: number; init: ShardInit & { indexes: number[] }; origin: number }
   | { type: 'usage'; id: number; gc: boolean }
+  | { type: 'profile'; id: number; ms: number }
   | { type: 'call'; id: number; op: keyof NodeOperations; args: unknown[] }
 
 export type ShardResponse =
@@ -253,6 +255,13 @@ export class ShardedNodes implements NodeOperations {
       this.shards.map((shard) =>
         shard.request<ShardUsage>({ type: 'usage', gc: options.gc === true }),
       ),
+    )
+  }
+
+  /** A CPU profile of each shard over the same `ms`, summed up there. */
+  profile(ms: number): Promise<ProfileSummary[]> {
+    return Promise.all(
+      this.shards.map((shard) => shard.request<ProfileSummary>({ type: 'profile', ms })),
     )
   }
 

@@ -12,6 +12,7 @@ import type { DirectMessagesInit } from '../node/messaging/index.ts'
 import type { RoomServiceInit } from '../node/rooms/index.ts'
 import type { TokenimNode } from '../node/tokenim-node.ts'
 import { createRelay, parseRelayConfig, type RelayNode } from '../relay/index.ts'
+import type { ProfileSummary } from './cpu-profile.ts'
 import { DeliveryLedger } from './delivery-ledger.ts'
 import { SimulationError } from './errors.ts'
 import { LinkFaults, type LinkShape } from './link-faults.ts'
@@ -384,6 +385,11 @@ export class Simulation {
    */
   async shardUsage(options: { gc?: boolean } = {}): Promise<ShardUsage[]> {
     return this.sharded == null ? [] : this.sharded.usage(options)
+  }
+
+  /** A CPU profile of each shard over the same `ms`, summed up (`[]` without shards). */
+  async profileShards(ms: number): Promise<ProfileSummary[]> {
+    return this.sharded == null ? [] : this.sharded.profile(ms)
   }
 
   /** Adds a line to the fault timeline (shown in reports). */
