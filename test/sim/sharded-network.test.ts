@@ -26,6 +26,9 @@ describe('createSimulation with shards', () => {
     const usage = await sim.shardUsage()
     expect(usage.map((shard) => shard.running)).toEqual([8, 8])
     expect(usage.every((shard) => shard.rssMb > 0)).toBe(true)
+    const profiles = await sim.profileShards(300)
+    expect(profiles).toHaveLength(2)
+    expect(profiles.every((profile) => profile.totalMs > 0)).toBe(true)
   })
 
   it('delivers messages across shards exactly once, in order', async () => {
