@@ -7,10 +7,26 @@
  * random nonce every time it is sent, and associated data naming the file, the chunk and the
  * chunk count, so a chunk cannot be moved to another place, another file, or passed off as
  * the last one. The whole file's SHA-256 is checked once every chunk is in.
+ *
+ * Chunk frames carry most of a transfer's bytes, so besides the plain codecs they have a
+ * path that never copies a chunk: `sealChunkFrame` returns a frame as pieces (header,
+ * ciphertext, tag) for the stream to send as they are, and `decodeReceivedFileFrame` reads
+ * one from the stream's buffer list and leaves its ciphertext in the pieces it arrived in,
+ * for `openReceivedChunk` to decrypt piece by piece.
  */
+import { reader, writer } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import { decodeMessage, encodeMessage } from './codec.ts'
-import { AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH, aeadDecrypt, aeadEncrypt } from './crypto/index.ts'
-import { MalformedMessageError } from './errors.ts'
+import {
+  AEAD_NONCE_LENGTH,
+  AEAD_TAG_LENGTH,
+  type AeadKey,
+  aeadDecrypt,
+  aeadDecryptDetached,
+  aeadEncrypt,
+  aeadEncryptDetached,
+} from './crypto/index.ts'
+import { MalformedMessageError, OversizedMessageError } from './errors.ts'
 import { MAX_ATTACHMENT_CHUNKS, MAX_FILE_FRAME_SIZE, MAX_FILE_REQUEST_RANGES } from './limits.ts'
 import {
   type FileChunk,
@@ -87,6 +103,47 @@ export function encryptChunk(
   }
 }
 
+/**
+ * Seals chunk `index` and frames it, in pieces whose concatenation is exactly
+ * `encodeFileFrame({ chunk: encryptChunk(...) })`: the ciphertext is never copied into a frame.
+ */
+export function sealChunkFrame(
+  key: Uint8Array | AeadKey,
+  fileId: Uint8Array,
+  index: number,
+  count: number,
+  plaintext: Uint8Array,
+  nonce: Uint8Array,
+): Uint8Array[] {
+  const { ciphertext, tag } = aeadEncryptDetached(
+    key,
+    nonce,
+    plaintext,
+    chunkAssociatedData(fileId, index, count),
+  )
+  const sealedLength = ciphertext.length + tag.length
+  // FileChunk's fields in the generated codec's order, a zero index left out as it does; the
+  // ciphertext field's bytes follow the header.
+  const fields = writer()
+  if (index !== 0) fields.uint32(8).uint32(index)
+  fields.uint32(18).bytes(nonce)
+  fields.uint32(26).uint32(sealedLength)
+  const chunkHeader = fields.finish()
+  const frameHeader = writer()
+    .uint32(10)
+    .uint32(chunkHeader.length + sealedLength)
+    .finish()
+  const header = new Uint8Array(frameHeader.length + chunkHeader.length)
+  header.set(frameHeader, 0)
+  header.set(chunkHeader, frameHeader.length)
+  if (header.length + sealedLength > MAX_FILE_FRAME_SIZE) {
+    throw new OversizedMessageError(
+      `file frame would be ${header.length + sealedLength} bytes, over its limit of ${MAX_FILE_FRAME_SIZE} bytes`,
+    )
+  }
+  return [header, ciphertext, tag]
+}
+
 /** Throws DecryptionError when the chunk was altered, moved, or sealed under another key. */
 export function decryptChunk(
   key: Uint8Array,
@@ -98,6 +155,33 @@ export function decryptChunk(
     key,
     chunk.nonce,
     chunk.ciphertext,
+    chunkAssociatedData(fileId, chunk.index, count),
+  )
+}
+
+/** A chunk as it arrived: its ciphertext in the pieces the stream delivered, its tag apart. */
+export interface ReceivedChunk {
+  index: number
+  nonce: Uint8Array
+  ciphertext: Iterable<Uint8Array>
+  tag: Uint8Array
+}
+
+/**
+ * Decrypts a received chunk; returns its plaintext in pieces. Throws DecryptionError when the
+ * chunk was altered, moved, or sealed under another key.
+ */
+export function openReceivedChunk(
+  key: Uint8Array | AeadKey,
+  fileId: Uint8Array,
+  count: number,
+  chunk: ReceivedChunk,
+): Uint8Array[] {
+  return aeadDecryptDetached(
+    key,
+    chunk.nonce,
+    chunk.ciphertext,
+    chunk.tag,
     chunkAssociatedData(fileId, chunk.index, count),
   )
 }
@@ -248,6 +332,75 @@ export type FileFrameValue =
 
 export function encodeFileFrame(frame: FileFrameValue): Uint8Array {
   return encodeMessage(FileFrame, frame, { maxSize: MAX_FILE_FRAME_SIZE, what: 'file frame' })
+}
+
+export type ReceivedFileFrame =
+  | { chunk: ReceivedChunk; status?: never }
+  | { status: FileStatus; chunk?: never }
+
+/** Longest header sealChunkFrame writes: the chunk's tag and length, index, nonce, and the
+ * ciphertext's tag and length. */
+const MAX_CHUNK_HEADER_LENGTH = 1 + 3 + 1 + 5 + 2 + AEAD_NONCE_LENGTH + 1 + 3
+
+/**
+ * Decodes and checks one frame as read from a stream, leaving a chunk's ciphertext where it
+ * lies. A chunk laid out as sealChunkFrame writes it is read from its header alone; any
+ * other frame goes through decodeFileFrame, so both accept and refuse exactly the same
+ * frames. Throws MalformedMessageError / OversizedMessageError.
+ */
+export function decodeReceivedFileFrame(frame: Uint8ArrayList): ReceivedFileFrame {
+  const chunk = readChunkInPlace(frame)
+  if (chunk != null) return { chunk }
+  const decoded = decodeFileFrame(frame.subarray())
+  if (decoded.status != null) return decoded
+  const { index, nonce, ciphertext } = decoded.chunk
+  const tagStart = ciphertext.length - AEAD_TAG_LENGTH
+  return {
+    chunk: {
+      index,
+      nonce,
+      ciphertext: [ciphertext.subarray(0, tagStart)],
+      tag: ciphertext.subarray(tagStart),
+    },
+  }
+}
+
+/** The chunk of a frame laid out exactly as sealChunkFrame writes it; else undefined. */
+function readChunkInPlace(frame: Uint8ArrayList): ReceivedChunk | undefined {
+  const length = frame.byteLength
+  if (length > MAX_FILE_FRAME_SIZE) return undefined
+  const head = frame.subarray(0, Math.min(length, MAX_CHUNK_HEADER_LENGTH))
+  const fields = reader(head)
+  try {
+    if (fields.uint32() !== 10) return undefined
+    const chunkLength = fields.uint32()
+    if (fields.pos + chunkLength !== length) return undefined
+    let index = 0
+    let tag = fields.uint32()
+    if (tag === 8) {
+      index = fields.uint32()
+      tag = fields.uint32()
+    }
+    if (tag !== 18 || fields.uint32() !== AEAD_NONCE_LENGTH) return undefined
+    const nonceStart = fields.pos
+    fields.pos += AEAD_NONCE_LENGTH
+    if (fields.uint32() !== 26) return undefined
+    const sealedLength = fields.uint32()
+    const sealedStart = fields.pos
+    // The reader does not stop at the end of `head`: its position is checked here.
+    if (sealedStart > head.length || sealedStart + sealedLength !== length) return undefined
+    if (sealedLength < AEAD_TAG_LENGTH) return undefined
+    const tagStart = length - AEAD_TAG_LENGTH
+    return {
+      index,
+      nonce: head.subarray(nonceStart, nonceStart + AEAD_NONCE_LENGTH),
+      ciphertext: frame.sublist(sealedStart, tagStart),
+      tag: frame.subarray(tagStart),
+    }
+  } catch {
+    // A varint running past the header: not our layout.
+    return undefined
+  }
 }
 
 /** Decodes and checks one frame. Throws MalformedMessageError / OversizedMessageError. */

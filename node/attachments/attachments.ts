@@ -20,28 +20,34 @@ import type { FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import { Uint8ArrayList } from 'uint8arraylist'
 import {
   ChunkBitmap,
   chunkCount,
   chunkLength,
   chunkOffset,
-  decodeFileFrame,
   decodeFileRequest,
-  decryptChunk,
+  decodeReceivedFileFrame,
   encodeFileFrame,
   encodeFileRequest,
-  encryptChunk,
   FILE_ID_LENGTH,
   FILE_KEY_LENGTH,
-  type FileChunk,
   type FileRange,
   type FileRequest,
   FileStatusCode,
+  openReceivedChunk,
+  type ReceivedChunk,
   rangeIndexes,
   rangesWithin,
   requestWindows,
+  sealChunkFrame,
 } from '../../protocol/attachments.ts'
-import { randomBytes } from '../../protocol/crypto/index.ts'
+import {
+  AEAD_NONCE_LENGTH,
+  type AeadKey,
+  aeadKey,
+  randomBytes,
+} from '../../protocol/crypto/index.ts'
 import { FILE_PROTOCOL } from '../../protocol/ids.ts'
 import {
   ATTACHMENT_CHUNK_SIZE,
@@ -118,7 +124,7 @@ export const DEFAULT_FLUSH_EVERY_CHUNKS = 64
 interface ServedOffer {
   record: TransferRecord
   count: number
-  key: Uint8Array
+  key: AeadKey
   fileId: Uint8Array
   handle?: FileHandle
 }
@@ -483,7 +489,7 @@ export class Attachments {
     const lp = lpStream(stream, { maxDataLength: MAX_FILE_FRAME_SIZE })
     const partial = await this.#files.openPartial(record.fileId)
     const fileId = Buffer.from(record.fileId, 'hex')
-    const key = Buffer.from(record.key!, 'base64')
+    const key = aeadKey(Buffer.from(record.key!, 'base64'))
     const count = bitmap.count
     const sink = new ChunkSink(partial, bitmap, {
       flushEvery: this.#init.flushEveryChunks ?? DEFAULT_FLUSH_EVERY_CHUNKS,
@@ -520,7 +526,7 @@ export class Attachments {
         for (const window of windows) {
           const wanted = rangeIndexes(window)
           for (;;) {
-            const frame = decodeFileFrame((await lp.read()).subarray())
+            const frame = decodeReceivedFileFrame(await lp.read())
             idle.refresh()
             if (frame.status != null) {
               if (frame.status.code === FileStatusCode.DONE) {
@@ -591,21 +597,23 @@ export class Attachments {
     }
   }
 
-  /** Checks that the chunk is the one asked for next, and decrypts it. */
+  /** Checks that the chunk is the one asked for next, and decrypts it (in pieces). */
   #openChunk(
-    chunk: FileChunk,
+    chunk: ReceivedChunk,
     expected: IteratorResult<number>,
     record: TransferRecord,
-    key: Uint8Array,
+    key: AeadKey,
     fileId: Uint8Array,
     count: number,
-  ): Uint8Array {
+  ): Uint8Array[] {
     if (expected.done === true || chunk.index !== expected.value) {
       throw new Error(`the sender sent chunk ${chunk.index} out of order`)
     }
     // DecryptionError: altered, moved, or not sealed with the offer's key.
-    const plaintext = decryptChunk(key, fileId, count, chunk)
-    if (plaintext.length !== chunkLength(chunk.index, record.size, record.chunkSize)) {
+    const plaintext = openReceivedChunk(key, fileId, count, chunk)
+    let length = 0
+    for (const piece of plaintext) length += piece.length
+    if (length !== chunkLength(chunk.index, record.size, record.chunkSize)) {
       throw new Error(`chunk ${chunk.index} has the wrong length`)
     }
     return plaintext
@@ -623,6 +631,7 @@ export class Attachments {
     const lp = lpStream(stream, { maxDataLength: MAX_FILE_FRAME_SIZE })
     // Each file asked for on this stream is looked up and opened once, not once a window.
     const offers = new Map<string, ServedOffer>()
+    const readBuffers: Buffer[] = []
     this.#serving.add(stream)
     try {
       for (;;) {
@@ -643,7 +652,7 @@ export class Attachments {
           stream.abort(error)
           return
         }
-        if (!(await this.#answer(lp, request, remoteHex, offers))) {
+        if (!(await this.#answer(lp, request, remoteHex, offers, readBuffers))) {
           await stream.close().catch(() => undefined)
           return
         }
@@ -657,12 +666,16 @@ export class Attachments {
     }
   }
 
-  /** Serves one request; false when the stream should close. */
+  /**
+   * Serves one request; false when the stream should close. `readBuffers` are the stream's
+   * two run buffers, kept from one request to the next.
+   */
   async #answer(
     lp: LengthPrefixedStream<Stream>,
     request: FileRequest,
     remoteHex: string,
     offers: Map<string, ServedOffer>,
+    readBuffers: Buffer[],
   ): Promise<boolean> {
     const fileId = hex(request.fileId)
     let offer = offers.get(fileId)
@@ -680,7 +693,7 @@ export class Attachments {
       offer = {
         record,
         count: chunkCount(record.size, record.chunkSize),
-        key: Buffer.from(record.key!, 'base64'),
+        key: aeadKey(Buffer.from(record.key!, 'base64')),
         fileId: Buffer.from(fileId, 'hex'),
       }
       offers.set(fileId, offer)
@@ -713,25 +726,31 @@ export class Attachments {
       await this.#store.put(record)
     }
     // Read in runs of up to a window's chunks (one read each), the next run while this one
-    // is sealed and sent.
+    // is sealed and sent. The two buffers are taken in turn: sealing copies a chunk out of its
+    // run, so a buffer is free again once its run is sent, and a transfer allocates no more.
     const runs = readRuns(request.ranges, REQUEST_WINDOW_CHUNKS)
-    const readRun = async ({ first, count: chunks }: FileRange): Promise<Buffer> => {
+    const runBytes = REQUEST_WINDOW_CHUNKS * record.chunkSize
+    const readRun = async (r: number): Promise<Buffer> => {
+      const { first, count: chunks } = runs[r]
       const offset = chunkOffset(first, record.chunkSize)
       const length = Math.min(record.size, chunkOffset(first + chunks, record.chunkSize)) - offset
-      const buffer = Buffer.allocUnsafe(length)
+      if ((readBuffers[r % 2]?.length ?? 0) < runBytes) readBuffers[r % 2] = Buffer.alloc(runBytes)
+      const buffer = readBuffers[r % 2].subarray(0, length)
       const { bytesRead } = await handle.read(buffer, 0, length, offset)
       if (bytesRead !== length) throw new Error(`offered file ${fileId} is shorter than announced`)
       return buffer
     }
-    let next = runs.length > 0 ? readRun(runs[0]) : undefined
+    let next = runs.length > 0 ? readRun(0) : undefined
     for (let r = 0; r < runs.length; r++) {
       const run = await next!
-      next = r + 1 < runs.length ? readRun(runs[r + 1]) : undefined
+      next = r + 1 < runs.length ? readRun(r + 1) : undefined
       for (let i = 0; i < runs[r].count; i++) {
         const index = runs[r].first + i
         const buffer = run.subarray(i * record.chunkSize, (i + 1) * record.chunkSize)
-        const chunk = encryptChunk(offer.key, offer.fileId, index, count, buffer, randomBytes(12))
-        await lp.write(encodeFileFrame({ chunk }))
+        const nonce = randomBytes(AEAD_NONCE_LENGTH)
+        // Sent as the pieces it was sealed in: no copy of the chunk into a frame.
+        const frame = sealChunkFrame(offer.key, offer.fileId, index, count, buffer, nonce)
+        await lp.write(new Uint8ArrayList(...frame))
         const served = (this.#served.get(fileId) ?? 0) + 1
         this.#served.set(fileId, served)
         this.#progress(record, Math.min(served, count), count)

@@ -31,8 +31,8 @@ export class ChunkSink {
   #unsynced = 0
   #failed: Error | undefined
   #syncing: Promise<void> | undefined
-  /** Chunks that follow one another, not written yet. */
-  #run: { first: number; offset: number; chunks: Uint8Array[] } | undefined
+  /** Chunks that follow one another, not written yet (each in one or more pieces). */
+  #run: { first: number; offset: number; chunks: number; pieces: Uint8Array[] } | undefined
 
   constructor(partial: FileHandle, bitmap: ChunkBitmap, init: ChunkSinkInit) {
     this.#partial = partial
@@ -42,22 +42,24 @@ export class ChunkSink {
 
   /**
    * Queues the chunk's write: chunks that follow one another are gathered and written in one
-   * call. Resolves once the queue has room.
+   * call. The chunk's plaintext comes in the pieces it was decrypted in, which are written as
+   * they are. Resolves once the queue has room.
    */
-  async take(index: number, plaintext: Uint8Array, offset: number): Promise<void> {
+  async take(index: number, plaintext: Uint8Array[], offset: number): Promise<void> {
     if (this.#failed != null) throw this.#failed
     if (index === this.#hashedUpTo) {
-      this.#hash.update(plaintext)
+      for (const piece of plaintext) this.#hash.update(piece)
       this.#hashedUpTo++
     }
     const run = this.#run
-    if (run != null && run.first + run.chunks.length === index && run.chunks.length < RUN_CHUNKS) {
-      run.chunks.push(plaintext)
+    if (run != null && run.first + run.chunks === index && run.chunks < RUN_CHUNKS) {
+      run.chunks++
+      run.pieces.push(...plaintext)
     } else {
       this.#writeRun()
-      this.#run = { first: index, offset, chunks: [plaintext] }
+      this.#run = { first: index, offset, chunks: 1, pieces: [...plaintext] }
     }
-    if (this.#run!.chunks.length === RUN_CHUNKS) this.#writeRun()
+    if (this.#run!.chunks === RUN_CHUNKS) this.#writeRun()
     if (this.#pending.length >= (this.#init.maxPendingWrites ?? 4)) await this.#pending.shift()
     // Synced in the background: receiving goes on while the disk catches up.
     if (this.#unsynced >= this.#init.flushEvery && this.#syncing == null) {
@@ -82,10 +84,10 @@ export class ChunkSink {
     const run = this.#run
     if (run == null) return
     this.#run = undefined
-    const write = this.#partial.writev(run.chunks, run.offset).then(
+    const write = this.#partial.writev(run.pieces, run.offset).then(
       () => {
-        for (let i = 0; i < run.chunks.length; i++) this.#bitmap.set(run.first + i)
-        this.#unsynced += run.chunks.length
+        for (let i = 0; i < run.chunks; i++) this.#bitmap.set(run.first + i)
+        this.#unsynced += run.chunks
       },
       (err: Error) => {
         this.#failed ??= err

@@ -1,14 +1,88 @@
 /**
  * AES-256-GCM through node:crypto. The 16-byte tag is appended to the ciphertext.
  * Callers own nonce uniqueness: use a random nonce or one derived from a single-use key.
+ *
+ * Bulk data (file chunks) uses the detached forms: a key imported once (`aeadKey`), the
+ * ciphertext and tag apart, and input and output in pieces, so a caller that frames them
+ * never copies a large buffer to join or split it.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { DecryptionError } from '../errors.ts'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto'
+import { DecryptionError, InvalidKeyError } from '../errors.ts'
 import { checkLength } from './ed25519.ts'
 
 export const AEAD_KEY_LENGTH = 32
 export const AEAD_NONCE_LENGTH = 12
 export const AEAD_TAG_LENGTH = 16
+
+/** An AES-256-GCM key imported once: importing raw bytes costs more than sealing 1 KiB. */
+export type AeadKey = KeyObject
+
+export function aeadKey(key: Uint8Array): AeadKey {
+  checkLength(key, AEAD_KEY_LENGTH, 'AES-256-GCM key')
+  return createSecretKey(key)
+}
+
+function checkKey(key: Uint8Array | AeadKey): void {
+  if (!(key instanceof KeyObject)) checkLength(key, AEAD_KEY_LENGTH, 'AES-256-GCM key')
+  else if (key.type !== 'secret' || key.symmetricKeySize !== AEAD_KEY_LENGTH) {
+    throw new InvalidKeyError(`AES-256-GCM key must be ${AEAD_KEY_LENGTH} bytes`)
+  }
+}
+
+/** Encrypts into a ciphertext as long as the plaintext, and its tag apart. */
+export function aeadEncryptDetached(
+  key: Uint8Array | AeadKey,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  associatedData: Uint8Array = new Uint8Array(0),
+): { ciphertext: Uint8Array; tag: Uint8Array } {
+  checkKey(key)
+  checkLength(nonce, AEAD_NONCE_LENGTH, 'AES-256-GCM nonce')
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_LENGTH })
+  cipher.setAAD(associatedData)
+  const body = cipher.update(plaintext)
+  // GCM is a stream mode: final() only computes the tag, it never yields bytes.
+  cipher.final()
+  return { ciphertext: body, tag: cipher.getAuthTag() }
+}
+
+/**
+ * Decrypts a ciphertext that arrived in pieces, checking its detached tag. Returns the
+ * plaintext in as many pieces, and only once the tag verified; throws DecryptionError when
+ * the key is wrong or any input was altered.
+ */
+export function aeadDecryptDetached(
+  key: Uint8Array | AeadKey,
+  nonce: Uint8Array,
+  ciphertext: Iterable<Uint8Array>,
+  tag: Uint8Array,
+  associatedData: Uint8Array = new Uint8Array(0),
+): Uint8Array[] {
+  checkKey(key)
+  checkLength(nonce, AEAD_NONCE_LENGTH, 'AES-256-GCM nonce')
+  if (tag.length !== AEAD_TAG_LENGTH) {
+    throw new DecryptionError('ciphertext is shorter than its authentication tag')
+  }
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, nonce, {
+      authTagLength: AEAD_TAG_LENGTH,
+    })
+    decipher.setAAD(associatedData)
+    decipher.setAuthTag(tag)
+    const pieces: Uint8Array[] = []
+    for (const piece of ciphertext) pieces.push(decipher.update(piece))
+    decipher.final()
+    return pieces
+  } catch {
+    throw new DecryptionError('authentication failed: wrong key or altered data')
+  }
+}
 
 export function aeadEncrypt(
   key: Uint8Array,
@@ -16,16 +90,10 @@ export function aeadEncrypt(
   plaintext: Uint8Array,
   associatedData: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
-  checkLength(key, AEAD_KEY_LENGTH, 'AES-256-GCM key')
-  checkLength(nonce, AEAD_NONCE_LENGTH, 'AES-256-GCM nonce')
-  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_LENGTH })
-  cipher.setAAD(associatedData)
-  const body = cipher.update(plaintext)
-  const final = cipher.final()
-  const out = new Uint8Array(body.length + final.length + AEAD_TAG_LENGTH)
-  out.set(body, 0)
-  out.set(final, body.length)
-  out.set(cipher.getAuthTag(), body.length + final.length)
+  const { ciphertext, tag } = aeadEncryptDetached(key, nonce, plaintext, associatedData)
+  const out = new Uint8Array(ciphertext.length + AEAD_TAG_LENGTH)
+  out.set(ciphertext, 0)
+  out.set(tag, ciphertext.length)
   return out
 }
 
@@ -42,18 +110,15 @@ export function aeadDecrypt(
     throw new DecryptionError('ciphertext is shorter than its authentication tag')
   }
   const tagStart = ciphertext.length - AEAD_TAG_LENGTH
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, nonce, {
-      authTagLength: AEAD_TAG_LENGTH,
-    })
-    decipher.setAAD(associatedData)
-    decipher.setAuthTag(ciphertext.subarray(tagStart))
-    const body = decipher.update(ciphertext.subarray(0, tagStart))
-    const final = decipher.final()
-    return new Uint8Array(Buffer.concat([body, final]))
-  } catch {
-    throw new DecryptionError('authentication failed: wrong key or altered data')
-  }
+  const [plaintext] = aeadDecryptDetached(
+    key,
+    nonce,
+    [ciphertext.subarray(0, tagStart)],
+    ciphertext.subarray(tagStart),
+    associatedData,
+  )
+  // A fresh array of its own, as callers may take its .buffer whole.
+  return Uint8Array.from(plaintext)
 }
 
 /**

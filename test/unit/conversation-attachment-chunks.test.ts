@@ -1,3 +1,5 @@
+import { writer } from 'protons-runtime'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { describe, expect, it } from 'vitest'
 import {
   ChunkBitmap,
@@ -7,23 +9,31 @@ import {
   chunkOffset,
   decodeFileFrame,
   decodeFileRequest,
+  decodeReceivedFileFrame,
   decryptChunk,
   encodeFileFrame,
   encodeFileRequest,
   encryptChunk,
   type FileRequest,
   FileStatusCode,
+  openReceivedChunk,
   rangeIndexes,
   rangesWithin,
   requestWindows,
+  sealChunkFrame,
 } from '../../protocol/attachments.ts'
-import { randomBytes } from '../../protocol/crypto/index.ts'
+import { aeadKey, randomBytes } from '../../protocol/crypto/index.ts'
 import { MalformedMessageError } from '../../protocol/errors.ts'
 import { ATTACHMENT_CHUNK_SIZE, MAX_FILE_REQUEST_RANGES } from '../../protocol/limits.ts'
 import { decodeInnerMessage, encodeInnerMessage } from '../../protocol/messaging.ts'
 import { styleFromView, styleToView } from '../../protocol/rich-content.ts'
 
 const CHUNK = ATTACHMENT_CHUNK_SIZE
+
+/** Pieces joined into one plain Uint8Array. */
+function joined(pieces: Uint8Array[]): Uint8Array {
+  return Uint8Array.from(Buffer.concat(pieces))
+}
 
 describe('attachment chunk maths', () => {
   it('counts chunks, their lengths and offsets', () => {
@@ -92,6 +102,68 @@ describe('attachment chunk maths', () => {
     expect(() => decryptChunk(key, randomBytes(16), 10, chunk)).toThrow(/authentication/)
     expect(() => decryptChunk(randomBytes(32), fileId, 10, chunk)).toThrow(/authentication/)
     expect(chunkAssociatedData(fileId, 1, 2)).not.toEqual(chunkAssociatedData(fileId, 2, 1))
+  })
+
+  it('seals chunk frames in pieces that make the encoded frame, and reads them in place', () => {
+    const key = randomBytes(32)
+    const fileId = randomBytes(16)
+    for (const [index, length] of [
+      [0, 1],
+      [1, 1000],
+      [300, CHUNK],
+      [70_000, CHUNK - 3],
+    ]) {
+      const plaintext = randomBytes(length)
+      const nonce = randomBytes(12)
+      const frame = sealChunkFrame(aeadKey(key), fileId, index, 80_000, plaintext, nonce)
+      const whole = joined(frame)
+      const chunk = encryptChunk(key, fileId, index, 80_000, plaintext, nonce)
+      expect(whole).toEqual(encodeFileFrame({ chunk }))
+      // As a stream delivers it: cut inside the header, the ciphertext and the tag.
+      const cuts = [3, 20, 40, whole.length - 10, whole.length].filter((c) => c < whole.length)
+      const bounds = [0, ...cuts, whole.length]
+      const delivered = new Uint8ArrayList(
+        ...bounds.slice(1).map((end, i) => whole.subarray(bounds[i], end)),
+      )
+      const received = decodeReceivedFileFrame(delivered).chunk!
+      expect(received.index).toBe(index)
+      expect(received.nonce).toEqual(nonce)
+      // Read in place: the ciphertext is still the delivered bytes, not a copy.
+      for (const piece of received.ciphertext) expect(piece.buffer).toBe(whole.buffer)
+      const opened = openReceivedChunk(aeadKey(key), fileId, 80_000, received)
+      expect(joined(opened)).toEqual(plaintext)
+      expect(() =>
+        openReceivedChunk(key, fileId, 80_000, { ...received, index: index + 1 }),
+      ).toThrow(/authentication/)
+    }
+  })
+
+  it('reads other layouts of a frame as decodeFileFrame does', () => {
+    const key = randomBytes(32)
+    const fileId = randomBytes(16)
+    const plaintext = randomBytes(100)
+    const chunk = encryptChunk(key, fileId, 5, 10, plaintext, randomBytes(12))
+    // The same fields, ciphertext before nonce: not canonical, still a valid chunk.
+    const fields = writer().uint32(8).uint32(5).uint32(26).bytes(chunk.ciphertext)
+    const reordered = writer()
+      .uint32(10)
+      .bytes(fields.uint32(18).bytes(chunk.nonce).finish())
+      .finish()
+    expect(decodeFileFrame(reordered)).toEqual({ chunk })
+    const received = decodeReceivedFileFrame(new Uint8ArrayList(reordered)).chunk!
+    expect(received.index).toBe(5)
+    const opened = openReceivedChunk(key, fileId, 10, received)
+    expect(joined(opened)).toEqual(plaintext)
+    const status = { status: { code: FileStatusCode.DONE, reason: '' } }
+    expect(decodeReceivedFileFrame(new Uint8ArrayList(encodeFileFrame(status)))).toEqual(status)
+    const badNonce = encodeFileFrame({
+      chunk: { index: 0, nonce: randomBytes(8), ciphertext: randomBytes(32) },
+    } as never)
+    expect(() => decodeReceivedFileFrame(new Uint8ArrayList(badNonce))).toThrow(
+      MalformedMessageError,
+    )
+    const cut = new Uint8ArrayList(encodeFileFrame({ chunk }).subarray(0, 50))
+    expect(() => decodeReceivedFileFrame(cut)).toThrow(MalformedMessageError)
   })
 
   it('checks requests and frames', () => {
