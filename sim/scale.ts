@@ -12,6 +12,7 @@
  *   npm run sim:scale -- --profile 15 500      # and a 15 s CPU profile of each process at idle
  */
 import { mkdir, writeFile } from 'node:fs/promises'
+import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import {
   type ProfileSummary,
@@ -44,6 +45,9 @@ interface ScaleRow {
   relays: number
   shards: number
   startupS: number
+  /** During start-up, % of one core and % of event-loop time: this process, then each shard. */
+  startupCpuPercent: number[]
+  startupLoopPercent: number[]
   /** Nodes that came up (all of them unless start-up failed). */
   nodesUp: number
   perNodeRssMb: number
@@ -77,6 +81,8 @@ for (const nodes of plan) {
     relays,
     shards,
     startupS: 0,
+    startupCpuPercent: [],
+    startupLoopPercent: [],
     nodesUp: 0,
     perNodeRssMb: 0,
     perNodeHeapMb: 0,
@@ -90,6 +96,8 @@ for (const nodes of plan) {
     p99Ms: 0,
     stopS: 0,
   }
+  const startCpu = process.cpuUsage()
+  const startLoop = performance.eventLoopUtilization()
   try {
     process.stderr.write(
       `starting ${nodes} nodes in ${shards} process(es) and ${relays} relays...\n`,
@@ -114,6 +122,15 @@ for (const nodes of plan) {
     const after = memorySnapshot()
     // Each shard grew from its empty process: that growth is its nodes'.
     const shardMemory = await sim.shardUsage({ gc: true })
+    // The shards' first sample covers their whole start-up.
+    row.startupCpuPercent = [
+      Math.round(cpuPercentSince(startCpu, row.startupS * 1_000)),
+      ...shardMemory.map((s) => Math.round(s.cpuPercent)),
+    ]
+    row.startupLoopPercent = [
+      Math.round(performance.eventLoopUtilization(startLoop).utilization * 100),
+      ...shardMemory.map((s) => Math.round(s.eventLoopPercent)),
+    ]
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
     row.rssMb = Math.round(after.rssMb + sum(shardMemory.map((s) => s.rssMb)))
     row.perNodeRssMb = round(
@@ -130,13 +147,10 @@ for (const nodes of plan) {
     const idleStart = performance.now()
     await sim.shardUsage()
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS))
-    const used = process.cpuUsage(cpu)
+    row.idleCpuPercent = round(cpuPercentSince(cpu, performance.now() - idleStart))
     const idle = await sim.shardUsage()
     row.shardIdleCpuPercent = idle.map((s) => Math.round(s.cpuPercent))
     row.shardIdleLoopPercent = idle.map((s) => Math.round(s.eventLoopPercent))
-    row.idleCpuPercent = round(
-      ((used.user + used.system) / 1_000 / (performance.now() - idleStart)) * 100,
-    )
     const profileMs = Number(options.profile) * 1_000
     if (profileMs > 0) {
       process.stderr.write(`profiling every process for ${options.profile} s...\n`)
@@ -154,6 +168,7 @@ for (const nodes of plan) {
       }
     }
     process.stderr.write(`${nodes} up in ${row.startupS} s; sending ${MESSAGES} messages...\n`)
+    await sim.shardUsage() // the next sample covers the sending only
     const ids: string[] = []
     for (let m = 0; m < MESSAGES; m++) {
       const from = Math.floor(sim.random() * nodes)
@@ -182,6 +197,12 @@ console.table(rows.map(withoutProfiles))
 /** The row as a table shows it: the profiles were printed on their own. */
 function withoutProfiles({ profiles: _, ...shown }: ScaleRow): Omit<ScaleRow, 'profiles'> {
   return shown
+}
+
+/** This process's CPU since `since` over `elapsedMs`, in % of one core. */
+function cpuPercentSince(since: NodeJS.CpuUsage, elapsedMs: number): number {
+  const used = process.cpuUsage(since)
+  return ((used.user + used.system) / 1_000 / Math.max(1, elapsedMs)) * 100
 }
 
 function round(value: number): number {
