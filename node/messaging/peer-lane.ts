@@ -1,6 +1,7 @@
 /**
  * Everything that touches one peer's sessions and conversation runs through that peer's
- * lane, one batch at a time: the jobs queued while a batch commits form the next batch, are
+ * lane, one batch at a time: the jobs queued in the same turn of the event loop, or while a
+ * batch commits, form the next batch, are
  * run in order against the in-memory state, and are committed with one synced write before
  * any of them acts (ack, event, transmission). A failed write drops the in-memory state, so
  * it is read back as last committed.
@@ -114,6 +115,10 @@ export class PeerLane {
   }
 
   async #drain(): Promise<void> {
+    // The first batch after a pause waits for the turn to end: the frames of one network read
+    // are parsed over several microtasks, and they should share one commit (and one fsync)
+    // rather than the first going alone. Later batches gather while the previous one commits.
+    await new Promise<void>((resolve) => setImmediate(resolve))
     while (this.#queue.length > 0) {
       const jobs = this.#queue
       this.#queue = []

@@ -74,3 +74,17 @@ describe('messaging durability: which writes are synced', () => {
     expect(batches.at(-1)).toEqual({ keys: ['d'], sync: false })
   })
 })
+
+describe('messaging lanes: group commit', () => {
+  it('commits the jobs queued in one turn together, though they arrive microtasks apart', async () => {
+    const { lane, commits } = recordingLane()
+    const runs: Array<Promise<unknown>> = []
+    // The frames of one network read reach the lane one microtask after another.
+    for (const key of ['a', 'b', 'c']) {
+      runs.push(lane.run(async (tx) => void tx.ops.push(put(key))))
+      await Promise.resolve()
+    }
+    await Promise.all(runs)
+    expect(commits.map(({ ops }) => ops.map((op) => op.key).join(''))).toEqual(['abc'])
+  })
+})
