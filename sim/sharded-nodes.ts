@@ -192,8 +192,9 @@ export class ShardedNodes implements NodeOperations {
   }
 
   async kill(index: number): Promise<void> {
-    await this.shardOf(index).call('kill', index)
+    // Going down from now on, as an in-process node is: traffic must not pick it meanwhile.
     this.handles[index].running = false
+    await this.shardOf(index).call('kill', index)
   }
 
   directAddresses(index: number): Promise<string[]> {
