@@ -84,7 +84,7 @@ export class ChunkSink {
     const run = this.#run
     if (run == null) return
     this.#run = undefined
-    const write = this.#partial.writev(run.pieces, run.offset).then(
+    const write = writeAll(this.#partial, run.pieces, run.offset).then(
       () => {
         for (let i = 0; i < run.chunks; i++) this.#bitmap.set(run.first + i)
         this.#unsynced += run.chunks
@@ -112,4 +112,33 @@ export class ChunkSink {
   digest(): string | undefined {
     return this.#hashedUpTo === this.#bitmap.count ? this.#hash.digest('hex') : undefined
   }
+}
+
+/**
+ * Writes every byte of `pieces` at `offset`. A write may stop short (a full disk, a signal):
+ * the rest goes again, so a real failure surfaces as the next call's error rather than as
+ * chunks counted received that are not on disk.
+ */
+async function writeAll(file: FileHandle, pieces: Uint8Array[], offset: number): Promise<void> {
+  let rest = pieces
+  let position = offset
+  while (rest.length > 0) {
+    const { bytesWritten } = await file.writev(rest, position)
+    if (bytesWritten === 0) throw new Error('the disk took none of the bytes written')
+    position += bytesWritten
+    rest = dropBytes(rest, bytesWritten)
+  }
+}
+
+/** `pieces` without their first `count` bytes. */
+function dropBytes(pieces: Uint8Array[], count: number): Uint8Array[] {
+  let skip = count
+  let first = 0
+  while (first < pieces.length && skip >= pieces[first].byteLength) {
+    skip -= pieces[first].byteLength
+    first++
+  }
+  const rest = pieces.slice(first)
+  if (skip > 0) rest[0] = rest[0].subarray(skip)
+  return rest
 }
