@@ -14,9 +14,13 @@ import {
   type ApiInfo,
   EVENTS_SUBPROTOCOL,
   type NodeEventMessage,
+  type NodeEventType,
 } from '../protocol/local-api.ts'
 import { ApiRequestError, NodeNotRunningError } from './errors.ts'
 import { type ApiMethod, TokenimApi } from './tokenim-api.ts'
+
+/** One event of the stream, as a union over its types, so that checking `type` narrows `data`. */
+export type NodeEvent = { [T in NodeEventType]: NodeEventMessage<T> }[NodeEventType]
 
 export interface EventSubscription {
   close(): void
@@ -67,12 +71,12 @@ export class LocalApiClient extends TokenimApi {
   }
 
   /** Streams the node's events; resolves once the stream is open. */
-  subscribe(onEvent: (event: NodeEventMessage) => void): Promise<EventSubscription> {
+  subscribe(onEvent: (event: NodeEvent) => void): Promise<EventSubscription> {
     const url = new URL(API_PATHS.events, this.info.url.replace(/^http/, 'ws'))
     const socket = new WebSocket(url, EVENTS_SUBPROTOCOL, {
       headers: { authorization: `Bearer ${this.info.token}` },
     })
-    socket.on('message', (data) => onEvent(JSON.parse(String(data)) as NodeEventMessage))
+    socket.on('message', (data) => onEvent(JSON.parse(String(data)) as NodeEvent))
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve({ close: () => socket.close() }))
       socket.once('error', reject)

@@ -2,6 +2,9 @@
 import { type Command, Option } from 'commander'
 import { defaultDataDir } from '../../node/index.ts'
 
+/** Help of an argument that names another user. */
+export const PEER_HELP = 'a username, a peer id or a hex public key'
+
 export interface CommonOptions {
   dataDir: string
   json?: boolean

@@ -10,6 +10,11 @@ export function printResult(options: OutputOptions, value: unknown, lines: strin
   else process.stdout.write(`${lines.join('\n')}\n`)
 }
 
+/** A time to the minute, `YYYY-MM-DD HH:MM` (UTC), as message and friend lines show it. */
+export function minuteStamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+}
+
 /** One line on stderr, `tokenim: <ErrorName>: <message>`, and a non-zero exit code. */
 export function exitWithError(err: unknown): never {
   const error = err instanceof Error ? err : new Error(String(err))

@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createTokenimNode,
-  generateIdentity,
-  Keystore,
-  type TokenimNode,
-} from '../../node/index.ts'
+import { Keystore } from '../../node/index.ts'
 import type { LookupView, NameView, SearchView } from '../../protocol/local-api.ts'
 import type { RelayNode } from '../../relay/index.ts'
 import { runCli, spawnCli } from '../helpers/cli.ts'
+import { type LocalNode, startLocalNode } from '../helpers/local-node.ts'
 import {
   createNetwork,
   type Network,
@@ -22,22 +18,10 @@ let network: Network
 let relay: RelayNode
 const cleanups: Array<() => Promise<void>> = []
 
-async function startNode(): Promise<{ node: TokenimNode; dataDir: string }> {
-  const dir = await makeTempDir('tokenim-cli-node-')
-  const node = await createTokenimNode({
-    dataDir: dir.path,
-    identity: generateIdentity(),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    apiPort: 0,
-    allowPrivateAddresses: true,
-    relays: [relayAddress(relay)],
-  })
-  cleanups.push(async () => {
-    await node.stop()
-    await dir.remove()
-  })
-  await waitForRelay(node, relay)
-  return { node, dataDir: dir.path }
+async function startNode(): Promise<LocalNode> {
+  const local = await startLocalNode(cleanups, { relays: [relayAddress(relay)] })
+  await waitForRelay(local.node, relay)
+  return local
 }
 
 beforeAll(async () => {
@@ -130,19 +114,7 @@ describe('tokenim register / lookup / search / profile', () => {
     // pushed on its session stream, or in answer to its (older) announcement.
     // The same identity, started on a second machine (its own data dir).
     const identity = await new Keystore(laptopDir.path).unlock(password)
-    const phoneDir = await makeTempDir('tokenim-cli-phone-')
-    const phone = await createTokenimNode({
-      dataDir: phoneDir.path,
-      identity,
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      apiPort: false,
-      allowPrivateAddresses: true,
-      relays: [relayAddress(relay)],
-    })
-    cleanups.push(async () => {
-      await phone.stop()
-      await phoneDir.remove()
-    })
+    await startLocalNode(cleanups, { identity, apiPort: false, relays: [relayAddress(relay)] })
     expect(await withTimeout(laptop.exited, 20_000, 'laptop node exit')).toBe(0)
     expect(laptop.output()).toContain('node stopped: signed in elsewhere')
   }, 60_000)

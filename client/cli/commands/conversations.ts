@@ -5,39 +5,24 @@
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
-import {
-  API_PATHS,
-  CONVERSATION_API_PATHS,
-  type ConversationListItem,
-  type ConversationListResponse,
-  type ConversationSearchResponse,
-  FILE_API_PATHS,
-  type MessageStateChange,
-  type MessageView,
-  type NodeEventMessage,
-  type OpenConversationResponse,
-  type PresenceView,
-  type SendFileRequest,
-  type SendFileResponse,
-  type SendMessageResponse,
-  type TransferView,
+import type {
+  ConversationListItem,
+  MessageView,
+  SendFileRequest,
+  SendFileResponse,
+  TransferView,
 } from '../../../protocol/local-api.ts'
-import { LocalApiClient } from '../../api-client.ts'
+import { LocalApiClient, type NodeEvent } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
-import { type CommonOptions, withCommonOptions } from '../options.ts'
-import { printResult } from '../output.ts'
-
-const PEER_HELP = 'a username, a peer id or a hex public key'
+import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
+import { minuteStamp, printResult } from '../output.ts'
 
 export function registerConversationCommands(program: Command): void {
   withCommonOptions(program.command('chats'))
     .description('conversations (1:1 and rooms), most recent first, with unread counts')
     .action(async (options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const list = await client.request<ConversationListResponse>(
-        'GET',
-        CONVERSATION_API_PATHS.list,
-      )
+      const list = await client.conversations()
       const lines = list.conversations.map(chatLine)
       printResult(options, list, lines.length > 0 ? lines : ['no conversations yet'])
     })
@@ -57,7 +42,7 @@ export function registerConversationCommands(program: Command): void {
         const client = await LocalApiClient.forDataDir(options.dataDir)
         const body: SendFileRequest = { to, path: resolve(path), text: options.text }
         if (options.wait !== true) {
-          const sent = await client.request<SendFileResponse>('POST', FILE_API_PATHS.send, body)
+          const sent = await client.sendFile(body)
           printResult(options, sent, [transferLine(sent.transfer)])
           return
         }
@@ -82,17 +67,15 @@ export async function printSearch(
   options: CommonOptions & { limit: number; search: string; before?: string },
 ): Promise<void> {
   const client = await LocalApiClient.forDataDir(options.dataDir)
-  const query = new URLSearchParams({ q: options.search, limit: String(options.limit) })
-  if (options.before != null) query.set('before', options.before)
-  const result = await client.request<ConversationSearchResponse>(
-    'GET',
-    `${CONVERSATION_API_PATHS.search}?${query}`,
-  )
+  const result = await client.searchConversations(options.search, {
+    limit: options.limit,
+    before: options.before,
+  })
   printResult(options, result, [
     ...result.hits.map((hit) =>
       hit.kind === 'direct'
         ? `${hit.peerId}  ${messageLine(hit.message)}`
-        : `room ${hit.roomId.slice(0, 12)}  ${time(hit.message.sentAt)} ${hit.message.mine ? '>' : '<'} ${hit.message.text}`,
+        : `room ${hit.roomId.slice(0, 12)}  ${minuteStamp(hit.message.sentAt)} ${hit.message.mine ? '>' : '<'} ${hit.message.text}`,
     ),
     ...(result.hits.length === 0 ? [`nothing found for "${options.search}"`] : []),
     ...(result.nextBefore != null ? [`more: --search-before '${result.nextBefore}'`] : []),
@@ -102,17 +85,10 @@ export async function printSearch(
 async function chat(client: LocalApiClient, peer: string, limit: number): Promise<void> {
   // Listen before reading the history, so a message sent in between is not missed; events
   // wait until the history is on screen.
-  const early: NodeEventMessage[] = []
-  let onEvent: (event: NodeEventMessage) => void = (event) => early.push(event)
-  const subscription = await client.subscribe((event: NodeEventMessage) => onEvent(event))
-  const opened = await client.request<OpenConversationResponse>(
-    'POST',
-    CONVERSATION_API_PATHS.open,
-    {
-      peer,
-      limit,
-    },
-  )
+  const early: NodeEvent[] = []
+  let onEvent: (event: NodeEvent) => void = (event) => early.push(event)
+  const subscription = await client.subscribe((event) => onEvent(event))
+  const opened = await client.openConversation({ peer, limit })
   if (opened.kind !== 'direct') throw new UsageError('tokenim chat talks to one peer')
   const peerId = opened.history.peerId
   const out = (line: string) => process.stdout.write(`${line}\n`)
@@ -122,17 +98,15 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
   for (const message of opened.history.messages) out(messageLine(message))
   const shown = new Set(opened.history.messages.map((message) => message.id))
   const mine = new Map<string, string>()
-  onEvent = (event: NodeEventMessage) => {
+  onEvent = (event) => {
     if (event.type === 'message:received') {
-      const message = event.data as MessageView
+      const message = event.data
       if (message.peerId !== peerId || shown.has(message.id)) return
       out(messageLine(message))
       // Shown on screen: read, and the sender hears so.
-      void client
-        .request('POST', API_PATHS.conversationsRead, { peer: peerId })
-        .catch(() => undefined)
+      void client.markRead(peerId).catch(() => undefined)
     } else if (event.type === 'message:state') {
-      const change = event.data as MessageStateChange
+      const change = event.data
       const text = mine.get(change.id)
       if (text == null) return
       out(
@@ -140,11 +114,11 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
       )
       if (change.state === 'read' || change.state === 'failed') mine.delete(change.id)
     } else if (event.type === 'presence:changed') {
-      const presence = event.data as PresenceView
+      const presence = event.data
       if (presence.peerId === peerId)
         out(`* ${presence.name ?? peerId} is ${presence.online ? 'online' : 'offline'}`)
     } else if (event.type === 'transfer:complete') {
-      const transfer = event.data as TransferView
+      const transfer = event.data
       if (transfer.peerId === peerId && transfer.direction === 'in') {
         out(
           `< received ${transfer.name} (${transfer.mime}, ${transfer.size} bytes): ${transfer.sha256}`,
@@ -161,19 +135,16 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
       if (text === '/quit') break
       try {
         if (text.startsWith('/file ')) {
-          const sent = await client.request<SendFileResponse>('POST', FILE_API_PATHS.send, {
+          const sent = await client.sendFile({
             to: peerId,
             path: resolve(text.slice('/file '.length).trim()),
           })
           out(`> ${transferLine(sent.transfer)}`)
           continue
         }
-        const sent = await client.request<SendMessageResponse>('POST', API_PATHS.messages, {
-          to: peerId,
-          text,
-        })
+        const sent = await client.sendMessage(peerId, text)
         mine.set(sent.id, text)
-        out(`${time(Date.now())} > ${text} [${sent.state}]`)
+        out(`${minuteStamp(Date.now())} > ${text} [${sent.state}]`)
       } catch (err) {
         out(`! ${(err as Error).message}`)
       }
@@ -194,9 +165,14 @@ async function sendFileAndWait(
     done = resolve
   })
   const early: TransferView[] = []
-  const subscription = await client.subscribe((event: NodeEventMessage) => {
-    if (!event.type.startsWith('transfer:')) return
-    const view = event.data as TransferView
+  const subscription = await client.subscribe((event) => {
+    if (
+      event.type !== 'transfer:progress' &&
+      event.type !== 'transfer:complete' &&
+      event.type !== 'transfer:failed'
+    )
+      return
+    const view = event.data
     if (fileId == null) early.push(view)
     else if (view.fileId === fileId) onTransfer(event.type, view)
   })
@@ -207,7 +183,7 @@ async function sendFileAndWait(
     } else done(view)
   }
   try {
-    const sent = await client.request<SendFileResponse>('POST', FILE_API_PATHS.send, body)
+    const sent = await client.sendFile(body)
     if (sent.transfer.state === 'complete') return sent
     fileId = sent.transfer.fileId
     for (const view of early)
@@ -229,7 +205,7 @@ function chatLine(item: ConversationListItem): string {
   const last = item.preview
   if (last == null) return `${kind}${item.name}${unread}`
   const what = last.attachment != null ? `[${last.attachment.name}] ${last.text}`.trim() : last.text
-  return `${kind}${item.name}${unread}  ${time(last.sentAt)} ${last.mine ? '>' : '<'} ${what}`
+  return `${kind}${item.name}${unread}  ${minuteStamp(last.sentAt)} ${last.mine ? '>' : '<'} ${what}`
 }
 
 function messageLine(message: MessageView): string {
@@ -239,16 +215,12 @@ function messageLine(message: MessageView): string {
       ? ''
       : ` [file ${message.attachment.name}, ${message.attachment.size} bytes]`
   const state = message.direction === 'out' && message.state != null ? ` [${message.state}]` : ''
-  return `${time(message.sentAt)} ${arrow} ${message.text}${file}${state}`
+  return `${minuteStamp(message.sentAt)} ${arrow} ${message.text}${file}${state}`
 }
 
 function transferLine(view: TransferView): string {
   const size = view.width != null ? `, ${view.width}x${view.height}` : ''
   return `${view.state}  ${view.name} (${view.mime}${size}, ${view.size} bytes) to ${view.peerId}, sha256 ${view.sha256}`
-}
-
-function time(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 function preview(text: string): string {

@@ -4,17 +4,7 @@
  * as `name@<relay peer id>`.
  */
 import { type Command, InvalidArgumentError } from 'commander'
-import {
-  DIRECTORY_API_PATHS,
-  type LookupView,
-  type NamesView,
-  type NameView,
-  type ProfileView,
-  type RegisterNameRequest,
-  type ReleaseNameRequest,
-  type SearchView,
-  type SetProfileRequest,
-} from '../../../protocol/local-api.ts'
+import type { ProfileView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
@@ -34,8 +24,11 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--invite <code>', 'invite code, for relays that register by invitation')
     .action(async (name: string, options: RelayOption & { invite?: string }) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const body: RegisterNameRequest = { name, relay: options.relay, inviteCode: options.invite }
-      const view = await client.request<NameView>('POST', DIRECTORY_API_PATHS.register, body)
+      const view = await client.registerName({
+        name,
+        relay: options.relay,
+        inviteCode: options.invite,
+      })
       printResult(options, view, [
         `registered ${view.scopedName}`,
         `expires     ${new Date(view.expiresAt).toISOString()} (the node renews it while it runs)`,
@@ -47,10 +40,7 @@ export function registerDirectoryCommands(program: Command): void {
     .argument('<name>', 'alice, or alice@<relay peer id> for one relay')
     .action(async (name: string, options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const view = await client.request<LookupView>(
-        'GET',
-        `${DIRECTORY_API_PATHS.lookup}?name=${encodeURIComponent(name)}`,
-      )
+      const view = await client.lookupName(name)
       printResult(options, view, [
         view.scopedName,
         `peer id     ${view.peerId}`,
@@ -68,9 +58,10 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--limit <n>', 'most results (at most 20)', parseCount, 10)
     .action(async (prefix: string, options: RelayOption & { limit: number }) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const query = new URLSearchParams({ prefix, limit: String(options.limit) })
-      if (options.relay != null) query.set('relay', options.relay)
-      const view = await client.request<SearchView>('GET', `${DIRECTORY_API_PATHS.search}?${query}`)
+      const view = await client.searchNames(prefix, {
+        limit: options.limit,
+        relay: options.relay,
+      })
       const lines =
         view.results.length === 0
           ? [`no public profile starts with "${prefix}"`]
@@ -86,8 +77,7 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--relay <relay>', 'the relay it was registered on, when there are several')
     .action(async (name: string | undefined, options: RelayOption) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const body: ReleaseNameRequest = { name, relay: options.relay }
-      const view = await client.request<NameView>('POST', DIRECTORY_API_PATHS.release, body)
+      const view = await client.releaseName({ name, relay: options.relay })
       printResult(options, view, [`released ${view.scopedName}`])
     })
 
@@ -95,7 +85,7 @@ export function registerDirectoryCommands(program: Command): void {
     .description("this identity's usernames")
     .action(async (options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const view = await client.request<NamesView>('GET', DIRECTORY_API_PATHS.names)
+      const view = await client.names()
       const lines =
         view.names.length === 0
           ? ['no username yet: claim one with "tokenim register <name>"']
@@ -115,7 +105,7 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--relay <relay>', 'only on this relay (default: every relay you hold a name on)')
     .action(async (options: RelayOption & ProfileView) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const body: SetProfileRequest = {
+      const view = await client.setProfile({
         displayName: options.displayName,
         bio: options.bio,
         avatarHash: options.avatarHash,
@@ -123,8 +113,7 @@ export function registerDirectoryCommands(program: Command): void {
         gender: options.gender,
         age: options.age,
         relay: options.relay,
-      }
-      const view = await client.request<ProfileView>('PUT', DIRECTORY_API_PATHS.profile, body)
+      })
       printResult(options, view, ['profile published', ...profileLines(view)])
     })
 }

@@ -4,24 +4,13 @@
  */
 import { type Command, InvalidArgumentError } from 'commander'
 import { MAX_FRIEND_NOTE_LENGTH } from '../../../protocol/limits.ts'
-import {
-  type AddFriendRequest,
-  type AddFriendResponse,
-  type BlockedListResponse,
-  type BlockedView,
-  FRIENDS_API_PATHS,
-  type FriendListResponse,
-  type FriendRequestsResponse,
-  type FriendRequestView,
-  type FriendView,
-  type PeerRef,
-  type PresenceSettings,
-} from '../../../protocol/local-api.ts'
+import type { FriendRequestView, FriendView, PeerRef } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
-import { printResult } from '../output.ts'
+import { minuteStamp, printResult } from '../output.ts'
 
-const PEER_HELP = 'a username (alice or alice@<relay peer id>), a peer id or a hex public key'
+const FRIEND_PEER_HELP =
+  'a username (alice or alice@<relay peer id>), a peer id or a hex public key'
 
 export function registerFriendsCommands(program: Command): void {
   const friends = program
@@ -30,7 +19,7 @@ export function registerFriendsCommands(program: Command): void {
 
   withCommonOptions(friends.command('add'))
     .description('ask someone to be your friend; the request waits in the mailbox if they are away')
-    .argument('<name>', PEER_HELP)
+    .argument('<name>', FRIEND_PEER_HELP)
     .option(
       '--note <text>',
       `a short note (at most ${MAX_FRIEND_NOTE_LENGTH} characters)`,
@@ -38,8 +27,7 @@ export function registerFriendsCommands(program: Command): void {
     )
     .action(async (name: string, options: CommonOptions & { note?: string }) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const body: AddFriendRequest = { to: name, note: options.note ?? '' }
-      const result = await client.request<AddFriendResponse>('POST', FRIENDS_API_PATHS.add, body)
+      const result = await client.addFriend(name, options.note)
       printResult(options, result, [
         result.status === 'requested'
           ? `asked ${label(result.request)}; waiting for their answer`
@@ -51,10 +39,7 @@ export function registerFriendsCommands(program: Command): void {
     .description('pending friend requests, to you and from you')
     .action(async (options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const requests = await client.request<FriendRequestsResponse>(
-        'GET',
-        FRIENDS_API_PATHS.requests,
-      )
+      const requests = await client.friendRequests()
       const lines = [
         ...requests.incoming.map((request) => `from ${requestLine(request)}`),
         ...requests.outgoing.map((request) => `to   ${requestLine(request)}`),
@@ -62,46 +47,57 @@ export function registerFriendsCommands(program: Command): void {
       printResult(options, requests, lines.length > 0 ? lines : ['no pending friend requests'])
     })
 
-  const answer = (command: string, description: string, done: (ref: PeerRef) => string) =>
+  // The commands that name one peer and print one line about it.
+  const answer = (
+    command: string,
+    description: string,
+    call: (client: LocalApiClient, peer: string) => Promise<PeerRef>,
+    done: (ref: PeerRef) => string,
+  ) =>
     withCommonOptions(friends.command(command))
       .description(description)
-      .argument('<name>', PEER_HELP)
+      .argument('<name>', FRIEND_PEER_HELP)
       .action(async (name: string, options: CommonOptions) => {
-        const client = await LocalApiClient.forDataDir(options.dataDir)
-        const path = FRIENDS_API_PATHS[command as 'accept' | 'reject' | 'remove' | 'unblock']
-        const result = await client.request<PeerRef>('POST', path, { peer: name })
+        const result = await call(await LocalApiClient.forDataDir(options.dataDir), name)
         printResult(options, result, [done(result)])
       })
-  answer('accept', 'accept a friend request', (ref) => `${label(ref)} is your friend now`)
-  answer('reject', 'decline a friend request (they are told)', (ref) => `declined ${label(ref)}`)
+  answer(
+    'accept',
+    'accept a friend request',
+    (client, peer) => client.acceptFriend(peer),
+    (ref) => `${label(ref)} is your friend now`,
+  )
+  answer(
+    'reject',
+    'decline a friend request (they are told)',
+    (client, peer) => client.rejectFriend(peer),
+    (ref) => `declined ${label(ref)}`,
+  )
   answer(
     'remove',
     'end a friendship, or withdraw your pending request (they are told)',
+    (client, peer) => client.removeFriend(peer),
     (ref) => `removed ${label(ref)}`,
   )
   answer(
     'unblock',
     "let someone's messages and requests in again",
+    (client, peer) => client.unblockPeer(peer),
     (ref) => `unblocked ${label(ref)}`,
   )
-
-  withCommonOptions(friends.command('block'))
-    .description("drop someone's messages and requests; a friendship with them ends")
-    .argument('<name>', PEER_HELP)
-    .action(async (name: string, options: CommonOptions) => {
-      const client = await LocalApiClient.forDataDir(options.dataDir)
-      const result = await client.request<BlockedView>('POST', FRIENDS_API_PATHS.block, {
-        peer: name,
-      })
-      printResult(options, result, [`blocked ${label(result)}`])
-    })
+  answer(
+    'block',
+    "drop someone's messages and requests; a friendship with them ends",
+    (client, peer) => client.blockPeer(peer),
+    (ref) => `blocked ${label(ref)}`,
+  )
 
   withCommonOptions(friends.command('blocked'))
     .description('the people you blocked')
     .action(async (options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const result = await client.request<BlockedListResponse>('GET', FRIENDS_API_PATHS.blocked)
-      const lines = result.blocked.map((view) => `${label(view)}  since ${time(view.since)}`)
+      const result = await client.blocked()
+      const lines = result.blocked.map((view) => `${label(view)}  since ${minuteStamp(view.since)}`)
       printResult(options, result, lines.length > 0 ? lines : ['nobody is blocked'])
     })
 
@@ -109,7 +105,7 @@ export function registerFriendsCommands(program: Command): void {
     .description('your friends, online first')
     .action(async (options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const result = await client.request<FriendListResponse>('GET', FRIENDS_API_PATHS.list)
+      const result = await client.friends()
       const lines = result.friends.map(friendLine)
       printResult(options, result, lines.length > 0 ? lines : ['no friends yet'])
     })
@@ -119,8 +115,7 @@ export function registerFriendsCommands(program: Command): void {
     .argument('<state>', 'online or offline', parsePresence)
     .action(async (appearOffline: boolean, options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const body: PresenceSettings = { appearOffline }
-      const result = await client.request<PresenceSettings>('PUT', FRIENDS_API_PATHS.presence, body)
+      const result = await client.setPresenceSettings({ appearOffline })
       printResult(options, result, [
         result.appearOffline ? 'you appear offline to your friends' : 'your friends see you online',
       ])
@@ -133,7 +128,7 @@ function label(ref: PeerRef): string {
 
 function requestLine(request: FriendRequestView): string {
   const note = request.note === '' ? '' : `  "${request.note}"`
-  return `${label(request)}  ${time(request.at)}${note}`
+  return `${label(request)}  ${minuteStamp(request.at)}${note}`
 }
 
 function friendLine(friend: FriendView): string {
@@ -141,12 +136,8 @@ function friendLine(friend: FriendView): string {
     ? 'online'
     : friend.lastSeen == null
       ? 'offline'
-      : `offline (last seen ${time(friend.lastSeen)})`
+      : `offline (last seen ${minuteStamp(friend.lastSeen)})`
   return `${friend.online ? '*' : ' '} ${label(friend)}  ${seen}`
-}
-
-function time(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 function parseNote(value: string): string {

@@ -3,26 +3,20 @@
  * API, with each sent message's delivery state (queued, stored k/n, delivered, read, failed).
  */
 import { type Command, InvalidArgumentError } from 'commander'
-import {
-  API_PATHS,
-  type DeliveryState,
-  type HistoryResponse,
-  type InboxResponse,
-  type MarkReadResponse,
-  type MessageStateChange,
-  type MessageView,
-  type NodeEventMessage,
-  type SendMessageRequest,
-  type SendMessageResponse,
+import type {
+  DeliveryState,
+  MessageStateChange,
+  MessageStyle,
+  MessageView,
+  SendMessageResponse,
 } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
-import { type CommonOptions, withCommonOptions } from '../options.ts'
-import { printResult } from '../output.ts'
+import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
+import { minuteStamp, printResult } from '../output.ts'
 import { printSearch } from './conversations.ts'
 import { printRoomHistory, sendToRoom } from './rooms.ts'
 
-const PEER_HELP = 'a username, a peer id or a hex public key'
 const WAIT_STATES: DeliveryState[] = ['stored', 'delivered', 'read']
 
 interface SendOptions extends CommonOptions {
@@ -59,17 +53,19 @@ export function registerMessagingCommands(program: Command): void {
       if (options.room != null) return sendToRoom(options, options.room, [to, ...words].join(' '))
       if (words.length === 0) throw new UsageError('nothing to send: tokenim send <to> <text...>')
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const body: SendMessageRequest = { to, text: words.join(' ') }
-      const { color, size, bold, italic } = options
-      if (color != null || size != null || bold === true || italic === true) {
-        body.style = { color, size, bold, italic }
-      }
+      const text = words.join(' ')
+      const style = messageStyle(options)
       if (options.wait == null) {
-        const sent = await client.request<SendMessageResponse>('POST', API_PATHS.messages, body)
+        const sent = await client.sendMessage(to, text, style)
         printResult(options, sent, [`${sent.state}  ${sent.id} to ${sent.peerId} (#${sent.seq})`])
         return
       }
-      const { sent, change } = await sendAndWait(client, body, options.wait, options.timeout)
+      const { sent, change } = await sendAndWait(
+        client,
+        () => client.sendMessage(to, text, style),
+        options.wait,
+        options.timeout,
+      )
       printResult(options, { ...sent, state: change.state, replicas: change.replicas }, [
         `${describeState(change)}  ${sent.id} to ${sent.peerId} (#${sent.seq})`,
       ])
@@ -79,7 +75,7 @@ export function registerMessagingCommands(program: Command): void {
     .description('conversations, most recent first, with unread counts and the latest message')
     .action(async (options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const inbox = await client.request<InboxResponse>('GET', API_PATHS.inbox)
+      const inbox = await client.inbox()
       const lines = inbox.conversations.map((conversation) => {
         const counts = [
           conversation.unread > 0 ? `${conversation.unread} unread` : '',
@@ -107,13 +103,12 @@ export function registerMessagingCommands(program: Command): void {
       if (options.search != null) {
         return printSearch({ ...options, search: options.search, before: options.searchBefore })
       }
-      if (options.room != null) return printRoomHistory(options, options.room, options)
+      const page = { limit: options.limit, before: options.before }
+      if (options.room != null) return printRoomHistory(options, options.room, page)
       if (peer == null)
         throw new UsageError('name a peer, a room with --room <id>, or --search <text>')
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const query = new URLSearchParams({ peer, limit: String(options.limit) })
-      if (options.before != null) query.set('before', String(options.before))
-      const history = await client.request<HistoryResponse>('GET', `${API_PATHS.history}?${query}`)
+      const history = await client.history(peer, page)
       printResult(options, history, [
         ...history.messages.map(messageLine),
         ...(history.held > 0
@@ -129,30 +124,28 @@ export function registerMessagingCommands(program: Command): void {
     .argument('<peer>', PEER_HELP)
     .action(async (peer: string, options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const result = await client.request<MarkReadResponse>('POST', API_PATHS.conversationsRead, {
-        peer,
-      })
+      const result = await client.markRead(peer)
       printResult(options, result, [`read up to #${result.readUpToSeq} from ${result.peerId}`])
     })
 }
 
-/** Sends, then waits for the message to reach `state` (or further), watching the events. */
+/** Calls `send`, then waits for the message to reach `state` (or further), watching the events. */
 async function sendAndWait(
   client: LocalApiClient,
-  body: SendMessageRequest,
+  send: () => Promise<SendMessageResponse>,
   state: DeliveryState,
   timeoutSeconds: number,
 ): Promise<{ sent: SendMessageResponse; change: MessageStateChange }> {
   const wanted = WAIT_STATES.slice(WAIT_STATES.indexOf(state))
   const changes: MessageStateChange[] = []
   let notify = () => {}
-  const subscription = await client.subscribe((event: NodeEventMessage) => {
+  const subscription = await client.subscribe((event) => {
     if (event.type !== 'message:state') return
-    changes.push(event.data as MessageStateChange)
+    changes.push(event.data)
     notify()
   })
   try {
-    const sent = await client.request<SendMessageResponse>('POST', API_PATHS.messages, body)
+    const sent = await send()
     const deadline = Date.now() + timeoutSeconds * 1000
     for (;;) {
       const change = changes.find(
@@ -178,11 +171,16 @@ async function sendAndWait(
   }
 }
 
+/** The style options given, or undefined for the default look. */
+function messageStyle({ color, size, bold, italic }: SendOptions): MessageStyle | undefined {
+  if (color == null && size == null && bold !== true && italic !== true) return undefined
+  return { color, size, bold, italic }
+}
+
 function messageLine(message: MessageView): string {
-  const time = new Date(message.sentAt).toISOString().slice(0, 16).replace('T', ' ')
   const arrow = message.direction === 'out' ? '>' : '<'
   const state = message.direction === 'out' ? ` [${describeState(message)}]` : ''
-  return `${time} ${arrow} ${message.text}${state}`
+  return `${minuteStamp(message.sentAt)} ${arrow} ${message.text}${state}`
 }
 
 function describeState(message: Pick<MessageView, 'state' | 'replicas' | 'failure'>): string {

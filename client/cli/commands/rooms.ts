@@ -4,18 +4,10 @@
  * whose room halves live here (sendToRoom, printRoomHistory).
  */
 import type { Command } from 'commander'
-import {
-  API_PATHS,
-  type CreateRoomResponse,
-  type RoomHistoryResponse,
-  type RoomInviteResponse,
-  type RoomListResponse,
-  type RoomMembersResponse,
-  type RoomMessageView,
-  type RoomSummary,
-} from '../../../protocol/local-api.ts'
+import type { RoomMessageView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
+import type { PageOptions } from '../../tokenim-api.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
 
@@ -30,11 +22,10 @@ export function registerRoomCommands(program: Command): void {
     .argument('<name>', 'the room name')
     .option('--invite-only', 'joining needs the invite code, not just the room id')
     .action(async (name: string, options: CommonOptions & { inviteOnly?: boolean }) => {
-      const created = await (await client(options)).request<CreateRoomResponse>(
-        'POST',
-        API_PATHS.rooms,
-        { name, inviteOnly: options.inviteOnly === true },
-      )
+      const created = await (await client(options)).createRoom({
+        name,
+        inviteOnly: options.inviteOnly === true,
+      })
       printResult(options, created, [
         `created room "${created.room.name}" ${created.roomId}`,
         `invite: ${created.invite}`,
@@ -46,11 +37,7 @@ export function registerRoomCommands(program: Command): void {
     .argument('<id-or-invite>', 'a room id or an invite code')
     .option('--via <peer...>', 'peer ids of members to ask for the room')
     .action(async (room: string, options: CommonOptions & { via?: string[] }) => {
-      const joined = await (await client(options)).request<RoomSummary>(
-        'POST',
-        API_PATHS.roomsJoin,
-        { room, via: options.via ?? [] },
-      )
+      const joined = await (await client(options)).joinRoom({ room, via: options.via ?? [] })
       printResult(options, joined, [
         `joined "${joined.name}" ${joined.roomId} (${joined.members} members)`,
       ])
@@ -60,13 +47,7 @@ export function registerRoomCommands(program: Command): void {
     .description('leave a room; the others rekey, so you cannot read what follows')
     .argument('<id>', ROOM_HELP)
     .action(async (roomId: string, options: CommonOptions) => {
-      const left = await (await client(options)).request<RoomSummary>(
-        'POST',
-        API_PATHS.roomsLeave,
-        {
-          roomId,
-        },
-      )
+      const left = await (await client(options)).leaveRoom(roomId)
       printResult(options, left, [`left "${left.name}" ${left.roomId}`])
     })
 
@@ -74,10 +55,7 @@ export function registerRoomCommands(program: Command): void {
     .description('the invite code of a room (invite-only rooms: owner and admins)')
     .argument('<id>', ROOM_HELP)
     .action(async (roomId: string, options: CommonOptions) => {
-      const invite = await (await client(options)).request<RoomInviteResponse>(
-        'GET',
-        `${API_PATHS.roomsInvite}?${new URLSearchParams({ room: roomId })}`,
-      )
+      const invite = await (await client(options)).roomInvite(roomId)
       printResult(options, invite, [invite.invite])
     })
 
@@ -86,11 +64,7 @@ export function registerRoomCommands(program: Command): void {
     .argument('<id>', ROOM_HELP)
     .argument('<member>', MEMBER_HELP)
     .action(async (roomId: string, member: string, options: CommonOptions) => {
-      const result = await (await client(options)).request<RoomMembersResponse>(
-        'POST',
-        API_PATHS.roomsRemove,
-        { roomId, member },
-      )
+      const result = await (await client(options)).removeRoomMember(roomId, member)
       printResult(options, result, [`removed ${member}; ${result.members.length} members left`])
     })
 
@@ -103,11 +77,7 @@ export function registerRoomCommands(program: Command): void {
       if (role !== 'admin' && role !== 'member') {
         throw new UsageError('the role is "admin" or "member"')
       }
-      const result = await (await client(options)).request<RoomMembersResponse>(
-        'POST',
-        API_PATHS.roomsRole,
-        { roomId, member, role },
-      )
+      const result = await (await client(options)).setRoomRole({ roomId, member, role })
       printResult(options, result, [
         `${member} is now ${role === 'admin' ? 'an admin' : 'a member'}`,
       ])
@@ -118,14 +88,7 @@ export function registerRoomCommands(program: Command): void {
     .argument('<id>', ROOM_HELP)
     .argument('<name>', 'the new name')
     .action(async (roomId: string, name: string, options: CommonOptions) => {
-      const room = await (await client(options)).request<RoomSummary>(
-        'POST',
-        API_PATHS.roomsRename,
-        {
-          roomId,
-          name,
-        },
-      )
+      const room = await (await client(options)).renameRoom(roomId, name)
       printResult(options, room, [`renamed ${room.roomId} to "${room.name}"`])
     })
 
@@ -133,10 +96,7 @@ export function registerRoomCommands(program: Command): void {
     .description('the members of a room and their roles')
     .argument('<id>', ROOM_HELP)
     .action(async (roomId: string, options: CommonOptions) => {
-      const result = await (await client(options)).request<RoomMembersResponse>(
-        'GET',
-        `${API_PATHS.roomsMembers}?${new URLSearchParams({ room: roomId })}`,
-      )
+      const result = await (await client(options)).roomMembers(roomId)
       printResult(options, result, [
         `"${result.name}" ${result.roomId}`,
         ...result.members.map((m) => `  ${m.role.padEnd(6)}  ${m.peerId}`),
@@ -146,7 +106,7 @@ export function registerRoomCommands(program: Command): void {
   withCommonOptions(rooms.command('list'))
     .description('your rooms, most recent activity first, with unread counts')
     .action(async (options: CommonOptions) => {
-      const list = await (await client(options)).request<RoomListResponse>('GET', API_PATHS.rooms)
+      const list = await (await client(options)).rooms()
       const lines = list.rooms.map((room) => {
         const state =
           room.role == null ? ' (left)' : room.unread > 0 ? ` (${room.unread} unread)` : ''
@@ -160,9 +120,7 @@ export function registerRoomCommands(program: Command): void {
     .description('mark a room read')
     .argument('<id>', ROOM_HELP)
     .action(async (roomId: string, options: CommonOptions) => {
-      const room = await (await client(options)).request<RoomSummary>('POST', API_PATHS.roomsRead, {
-        roomId,
-      })
+      const room = await (await client(options)).markRoomRead(roomId)
       printResult(options, room, [`"${room.name}" read`])
     })
 }
@@ -173,11 +131,7 @@ export async function sendToRoom(
   roomId: string,
   text: string,
 ): Promise<void> {
-  const sent = await (await client(options)).request<RoomMessageView>(
-    'POST',
-    API_PATHS.roomsMessages,
-    { roomId, text },
-  )
+  const sent = await (await client(options)).sendRoomMessage(roomId, text)
   printResult(options, sent, [`sent ${sent.id} to room ${sent.roomId}`])
 }
 
@@ -185,14 +139,9 @@ export async function sendToRoom(
 export async function printRoomHistory(
   options: CommonOptions,
   roomId: string,
-  page: { limit: number; before?: number },
+  page: PageOptions,
 ): Promise<void> {
-  const query = new URLSearchParams({ room: roomId, limit: String(page.limit) })
-  if (page.before != null) query.set('before', String(page.before))
-  const history = await (await client(options)).request<RoomHistoryResponse>(
-    'GET',
-    `${API_PATHS.roomsMessages}?${query}`,
-  )
+  const history = await (await client(options)).roomHistory(roomId, page)
   printResult(options, history, [
     ...history.messages.map(messageLine),
     ...(history.held > 0 ? [`(${history.held} more waiting for a key or an earlier message)`] : []),
