@@ -25,6 +25,9 @@ export const MAX_DM_TEXT_SIZE = MAX_DM_PLAINTEXT_SIZE - KIB
 /** Most message ids one delivery receipt names; more are split over several receipts. */
 export const MAX_RECEIPT_MESSAGE_IDS = 1000
 
+/** Most message ids one mailbox refusal notice names; more are split over several notices. */
+export const MAX_REFUSAL_MESSAGE_IDS = 1000
+
 /**
  * Largest encrypted 1:1 envelope: the largest plaintext plus headers, ratchet keys, tag and
  * padding, with room to spare.

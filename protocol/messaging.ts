@@ -5,13 +5,14 @@
  * well-behaved sender never produces, so the node never has to look at them.
  */
 import { decodeMessage, encodeMessage } from './codec.ts'
-import { ED25519_PUBLIC_KEY_LENGTH } from './crypto/index.ts'
+import { ED25519_PUBLIC_KEY_LENGTH, X25519_KEY_LENGTH } from './crypto/index.ts'
 import { MalformedMessageError } from './errors.ts'
 import {
   MAX_DM_PLAINTEXT_SIZE,
   MAX_DM_TEXT_SIZE,
   MAX_ENVELOPE_SIZE,
   MAX_RECEIPT_MESSAGE_IDS,
+  MAX_REFUSAL_MESSAGE_IDS,
   MAX_SOCIAL_PAYLOAD_SIZE,
   MAX_STREAM_FRAME_SIZE,
 } from './limits.ts'
@@ -24,6 +25,7 @@ import {
   DmEnvelope,
   DmFrame,
   DmReceiptType,
+  DmRefusalNotice,
 } from './proto/dm.ts'
 import {
   type AttachmentContent,
@@ -36,7 +38,7 @@ import {
 } from './rich-content.ts'
 import { MESSAGE_HEADER_MAX_LENGTH } from './session/message-header.ts'
 
-export type { DmAck, DmContent, DmEnvelope, DmReceipt } from './proto/dm.ts'
+export type { DmAck, DmContent, DmEnvelope, DmReceipt, DmRefusalNotice } from './proto/dm.ts'
 export { DmAckStatus, DmContentKind, DmReceiptType } from './proto/dm.ts'
 
 /** Bytes of a message id: random, so ids never collide in practice and reveal nothing. */
@@ -91,6 +93,58 @@ export function decodeEnvelope(bytes: Uint8Array): DmEnvelope {
   })
   checkEnvelope(envelope)
   return envelope
+}
+
+export function encodeRefusalNotice(notice: DmRefusalNotice): Uint8Array {
+  checkRefusalNotice(notice)
+  return encodeMessage(DmRefusalNotice, notice, {
+    maxSize: MAX_ENVELOPE_SIZE,
+    what: 'refusal notice',
+  })
+}
+
+/**
+ * What a mailbox slot holds: an envelope, or a refusal notice (dm.proto tells them apart by
+ * the length of their first field, which each check requires). Throws
+ * Oversized/MalformedMessageError, with the envelope's reason, for anything else.
+ */
+export function decodeMailboxItem(
+  bytes: Uint8Array,
+): { envelope: DmEnvelope; refusal?: never } | { refusal: DmRefusalNotice; envelope?: never } {
+  let envelopeError: unknown
+  try {
+    return { envelope: decodeEnvelope(bytes) }
+  } catch (err) {
+    envelopeError = err
+  }
+  let refusal: DmRefusalNotice
+  try {
+    refusal = decodeMessage(DmRefusalNotice, bytes, {
+      maxSize: MAX_ENVELOPE_SIZE,
+      what: 'refusal notice',
+      limits: { messageIds: MAX_REFUSAL_MESSAGE_IDS },
+    })
+    checkRefusalNotice(refusal)
+  } catch {
+    throw envelopeError
+  }
+  return { refusal }
+}
+
+function checkRefusalNotice(notice: DmRefusalNotice): void {
+  if (notice.baseKey.length !== X25519_KEY_LENGTH) {
+    throw new MalformedMessageError(`a refusal notice names a ${X25519_KEY_LENGTH}-byte base key`)
+  }
+  const count = notice.messageIds.length
+  if (count === 0 || count > MAX_REFUSAL_MESSAGE_IDS) {
+    throw new MalformedMessageError(
+      `a refusal notice names 1..${MAX_REFUSAL_MESSAGE_IDS} messages, not ${count}`,
+    )
+  }
+  for (const id of notice.messageIds) checkMessageId(id, 'refusal notice')
+  if (notice.reason.length > MAX_ACK_REASON_LENGTH) {
+    throw new MalformedMessageError(`refusal reason is over ${MAX_ACK_REASON_LENGTH} characters`)
+  }
 }
 
 function checkEnvelope(envelope: DmEnvelope): void {

@@ -10,11 +10,19 @@ import type { AppLevel } from '../storage.ts'
 
 export type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
 
+/**
+ * A write to another sublevel of the same database (the prekeys'), committed atomically with
+ * the rest of the batch.
+ */
+export type SublevelBatchOp = BatchOp & { sublevel: AppLevel }
+
+export type DurableOp = BatchOp | SublevelBatchOp
+
 const SYNC = { sync: true } as unknown as Record<string, never>
 const NO_SYNC = { sync: false } as unknown as Record<string, never>
 
 interface Pending {
-  ops: BatchOp[]
+  ops: DurableOp[]
   sync: boolean
   resolve: () => void
   reject: (err: unknown) => void
@@ -36,7 +44,7 @@ export class DurableWriter {
    * Resolves once `ops` are applied atomically and, unless `sync` is false, synced to disk.
    * Unsynced, they are in the OS's hands: a killed process keeps them, a power cut may not.
    */
-  write(ops: BatchOp[], { sync = true }: { sync?: boolean } = {}): Promise<void> {
+  write(ops: DurableOp[], { sync = true }: { sync?: boolean } = {}): Promise<void> {
     if (ops.length === 0) return Promise.resolve()
     const promise = new Promise<void>((resolve, reject) => {
       this.#queue.push({ ops, sync, resolve, reject })
@@ -51,9 +59,10 @@ export class DurableWriter {
       const batch = this.#queue
       this.#queue = []
       try {
-        // classic-level honours `sync` (through sublevels too); abstract-level's types omit it.
+        // classic-level honours `sync` (through sublevels too); abstract-level's types omit it,
+        // and they want an op's `sublevel` below this one where any of the same root works.
         await this.#db.batch(
-          batch.flatMap((pending) => pending.ops),
+          batch.flatMap((pending) => pending.ops) as BatchOp[],
           this.#sync && batch.some((pending) => pending.sync) ? SYNC : NO_SYNC,
         )
         for (const pending of batch) pending.resolve()

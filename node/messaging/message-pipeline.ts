@@ -22,6 +22,7 @@ import {
   MAX_ATTACHMENT_CAPTION_SIZE,
   MAX_DM_TEXT_SIZE,
   MAX_RECEIPT_MESSAGE_IDS,
+  MAX_REFUSAL_MESSAGE_IDS,
 } from '../../protocol/limits.ts'
 import type {
   ConversationSummary,
@@ -37,17 +38,21 @@ import {
   type DmAck,
   DmAckStatus,
   type DmEnvelope,
+  type DmRefusalNotice,
   decodeEnvelope,
   decodeInnerMessage,
+  decodeMailboxItem,
   encodeEnvelope,
   encodeInnerMessage,
+  encodeRefusalNotice,
   type InnerMessage,
   isStateAdvance,
+  MAX_ACK_REASON_LENGTH,
   type ReceiptContent,
   textSize,
 } from '../../protocol/messaging.ts'
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
-import type { PrekeyBundle } from '../../protocol/session/index.ts'
+import { decodeMessageHeader, type PrekeyBundle } from '../../protocol/session/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { type BatchOp, DurableWriter } from './durable-writer.ts'
@@ -156,7 +161,7 @@ export class MessagePipeline {
   readonly #writer: DurableWriter
   readonly #lanes = new Map<string, PeerLane>()
   readonly #slots = new Map<string, { peerHex: string; id: string }>()
-  /** One-time prekeys that accepted session starts use, until taken (see #claimOneTimePrekey). */
+  /** One-time prekeys that accepted session starts use, until deleted (see #claimOneTimePrekey). */
   readonly #claimedOneTimePrekeys = new Set<number>()
   readonly #myKey: Uint8Array
   #stopped = false
@@ -364,19 +369,31 @@ export class MessagePipeline {
   }
 
   /** An ack from the peer's node for one of our envelopes. */
-  async handleAck(peer: Uint8Array, ack: DmAck): Promise<void> {
+  handleAck(peer: Uint8Array, ack: DmAck): Promise<void> {
+    return this.#takeAck(peer, ack)
+  }
+
+  /**
+   * With `refusedBaseKey` (a refusal notice from the mailbox), the ack concerns the envelope
+   * only while it is still encrypted in that session: one encrypted again after a refusal
+   * that came another way must not be refused a second time.
+   */
+  async #takeAck(peer: Uint8Array, ack: DmAck, refusedBaseKey?: string): Promise<void> {
     if (this.#stopped) return
     const lane = this.#lanes.get(hex(peer))
     const id = hex(ack.messageId)
     const item = lane?.outbox.get(id)
-    if (lane == null || item == null) return
+    const concerned = () =>
+      lane?.outbox.has(id) === true &&
+      (refusedBaseKey == null || item?.entry.baseKey === refusedBaseKey)
+    if (lane == null || item == null || !concerned()) return
     clearTimeout(item.ackTimer)
     item.inFlight = false
     if (ack.status === DmAckStatus.RETRY_LATER) return
     const stored = ack.status === DmAckStatus.STORED || ack.status === DmAckStatus.DUPLICATE
     await lane.run(
       async (tx, state) => {
-        if (!lane.outbox.has(id)) return
+        if (!concerned()) return
         if (stored) {
           await this.#delivered(lane, tx, id)
           return
@@ -475,18 +492,28 @@ export class MessagePipeline {
 
   /**
    * Takes what waits in the mailbox for us, runs it through `receive`, acknowledges each
-   * slot once its result is on disk, and sends the senders delivered receipts.
+   * slot once its result is on disk, and sends the senders delivered receipts. A session
+   * start refused for a prekey we no longer have is answered with a refusal notice in the
+   * sender's mailbox (the sender may never be online while we are); a notice left for us is
+   * taken like the refusals it names.
    */
   async collect(
     collected: CollectedEnvelope[],
   ): Promise<{ stored: number; duplicates: number; rejected: number }> {
     const counts = { stored: 0, duplicates: 0, rejected: 0 }
     const deliveredIds = new Map<string, Uint8Array[]>()
+    const refusals = new Map<string, { sender: Uint8Array; notice: DmRefusalNotice }>()
     await Promise.all(
       collected.map(async (item) => {
         let envelope: DmEnvelope
         try {
-          envelope = decodeEnvelope(item.envelope)
+          const decoded = decodeMailboxItem(item.envelope)
+          if (decoded.refusal != null) {
+            await this.#takeRefusalNotice(item.sender, decoded.refusal)
+            await this.#acknowledge(item.slotId)
+            return
+          }
+          envelope = decoded.envelope
         } catch (err) {
           this.#init.log.error('dropped a malformed mailbox envelope: %s', (err as Error).message)
           counts.rejected++
@@ -505,6 +532,24 @@ export class MessagePipeline {
           const key = hex(envelope.sender)
           deliveredIds.set(key, [...(deliveredIds.get(key) ?? []), envelope.messageId])
         }
+        // Only a sender the mailbox vouches for is told: the refusal comes before the
+        // ratchet could authenticate anything.
+        if (outcome.code === 'unknown-prekey' && item.sender != null) {
+          const baseKey = decodeMessageHeader(envelope.header).sessionStart?.ephemeralKey
+          if (baseKey != null) {
+            const key = `${hex(item.sender)}/${hex(baseKey)}`
+            const refusal = refusals.get(key) ?? {
+              sender: item.sender,
+              notice: {
+                baseKey,
+                messageIds: [],
+                reason: (outcome.reason ?? '').slice(0, MAX_ACK_REASON_LENGTH),
+              } as DmRefusalNotice,
+            }
+            refusal.notice.messageIds.push(envelope.messageId)
+            refusals.set(key, refusal)
+          }
+        }
         // A rejected envelope never becomes readable: leaving it would only fetch it again.
         await this.#acknowledge(item.slotId)
       }),
@@ -518,7 +563,49 @@ export class MessagePipeline {
         )
       }
     }
+    for (const { sender, notice } of refusals.values()) {
+      for (let i = 0; i < notice.messageIds.length; i += MAX_REFUSAL_MESSAGE_IDS) {
+        const messageIds = notice.messageIds.slice(i, i + MAX_REFUSAL_MESSAGE_IDS)
+        void this.#depositRefusalNotice(sender, { ...notice, messageIds })
+      }
+    }
     return counts
+  }
+
+  /**
+   * Leaves the notice in our pairwise slot towards the sender, which it collects (only the
+   * two of us can write there). A notice that cannot be deposited leaves the sender where it
+   * was before notices: its next direct retry is refused on the stream.
+   */
+  async #depositRefusalNotice(peer: Uint8Array, notice: DmRefusalNotice): Promise<void> {
+    const mailbox = this.#init.mailbox
+    if (mailbox == null) return
+    try {
+      await mailbox.deposit(peer, encodeRefusalNotice(notice))
+      this.#init.log('told %s through the mailbox: %s', hex(peer), notice.reason)
+    } catch (err) {
+      this.#init.log(
+        'could not leave a refusal notice for %s: %s',
+        hex(peer),
+        (err as Error).message,
+      )
+    }
+  }
+
+  /** The peer refused session starts of ours that it collected from its mailbox. */
+  async #takeRefusalNotice(sender: Uint8Array | null, notice: DmRefusalNotice): Promise<void> {
+    // Notices come only through a pairwise slot, whose writer the mailbox vouches for.
+    if (sender == null) return
+    const refusedBaseKey = hex(notice.baseKey)
+    await Promise.all(
+      notice.messageIds.map((messageId) =>
+        this.#takeAck(
+          sender,
+          { messageId, status: DmAckStatus.REJECTED, reason: notice.reason } as DmAck,
+          refusedBaseKey,
+        ),
+      ),
+    )
   }
 
   async #receiveInLane(
@@ -661,21 +748,19 @@ export class MessagePipeline {
   }
 
   /**
-   * Lanes of different peers run at once, and each peeks a one-time prekey before any takes
-   * it: the claim makes the first authenticated start its only user. It is held until the
-   * prekey is deleted after the commit, or dropped when the commit fails.
+   * Lanes of different peers run at once, and each peeks a one-time prekey before any
+   * deletes it: the claim makes the first authenticated start its only user. The prekey is
+   * deleted in the batch that commits the session, so a crash cannot leave it usable; the
+   * claim is released once that batch is committed (the key is gone) or has failed.
    */
   #claimOneTimePrekey(tx: LaneTransaction, id: number): boolean {
     if (this.#claimedOneTimePrekeys.has(id)) return false
     this.#claimedOneTimePrekeys.add(id)
+    tx.ops.push(this.#init.prekeys.deleteOneTimePrekeyOp(id))
     tx.undo.push(() => this.#claimedOneTimePrekeys.delete(id))
     tx.after.push(() => {
-      this.#init.prekeys
-        .takeOneTimePrekey(id)
-        .catch((err: Error) => {
-          this.#init.log.error('could not delete one-time prekey %d: %s', id, err.message)
-        })
-        .finally(() => this.#claimedOneTimePrekeys.delete(id))
+      this.#claimedOneTimePrekeys.delete(id)
+      this.#init.prekeys.oneTimePrekeyDeleted(id)
     })
     return true
   }

@@ -12,7 +12,7 @@
  * answers as a duplicate. Any other job in the batch, or a moved session, makes it synced.
  */
 import type { DmEnvelope } from '../../protocol/messaging.ts'
-import type { BatchOp } from './durable-writer.ts'
+import type { BatchOp, DurableOp } from './durable-writer.ts'
 import type { ConversationRecord, HeldRecord, HistoryRecord, OutboxEntry } from './message-store.ts'
 import type { PeerSessions } from './peer-sessions.ts'
 
@@ -28,7 +28,7 @@ export interface OutboxItem {
 
 /** The state a batch builds up, committed at its end. */
 export interface LaneTransaction {
-  ops: BatchOp[]
+  ops: DurableOp[]
   /** Run after the commit, in order. */
   after: Array<() => void>
   /** Run instead of `after` when the commit fails: releases what the batch reserved. */
@@ -63,7 +63,7 @@ export interface LaneHooks {
   load(): Promise<LaneState>
   /** Operations that persist what the batch changed in the lane state. */
   finish(tx: LaneTransaction, state: LaneState): BatchOp[]
-  commit(ops: BatchOp[], options: { sync: boolean }): Promise<void>
+  commit(ops: DurableOp[], options: { sync: boolean }): Promise<void>
   onAfterError(err: unknown): void
 }
 

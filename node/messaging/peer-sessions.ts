@@ -60,9 +60,9 @@ export interface DecryptContext {
   /** True when this session base key was accepted from the peer before. */
   isBaseKeyAccepted(baseKey: Uint8Array): Promise<boolean>
   /**
-   * Reserves a peeked one-time prekey for this start until its session is committed and the
-   * prekey taken. False when another start (from any peer) holds it: both peeked it before
-   * either took it, and only one may use it.
+   * Reserves a peeked one-time prekey for this start and deletes it with the batch that
+   * commits its session. False when another start (from any peer) holds it: both peeked it
+   * before either committed, and only one may use it.
    */
   claimOneTimePrekey(id: number): boolean
 }
@@ -178,12 +178,8 @@ export class PeerSessions {
     }
     const oneTimePrekeyId = start.oneTimePrekeyId
     let oneTimePrekey: OneTimePrekey | undefined
-    const peek = context.prekeys.peekOneTimePrekey
     if (oneTimePrekeyId != null) {
-      oneTimePrekey =
-        peek != null
-          ? await peek.call(context.prekeys, oneTimePrekeyId)
-          : await context.prekeys.takeOneTimePrekey(oneTimePrekeyId)
+      oneTimePrekey = await context.prekeys.peekOneTimePrekey(oneTimePrekeyId)
       if (oneTimePrekey == null) {
         throw new ReceiveRejection(
           'unknown-prekey',
@@ -204,7 +200,7 @@ export class PeerSessions {
       throw rejectionOf(err)
     }
     // Claimed only now, after the start authenticated, so a forged one cannot block the key.
-    if (peek != null && oneTimePrekeyId != null && !context.claimOneTimePrekey(oneTimePrekeyId)) {
+    if (oneTimePrekeyId != null && !context.claimOneTimePrekey(oneTimePrekeyId)) {
       throw new ReceiveRejection(
         'unknown-prekey',
         `one-time prekey ${oneTimePrekeyId} was just used by another session start`,

@@ -5,6 +5,7 @@
  */
 import type { AbortOptions } from '@libp2p/interface'
 import type { OneTimePrekey, PrekeyBundle, SignedPrekey } from '../../protocol/session/index.ts'
+import type { DurableOp } from './durable-writer.ts'
 
 export interface MailboxDeposit {
   /** Names the deposit in later `mailbox:stored` updates. */
@@ -64,14 +65,18 @@ export interface PrekeyPort {
   fetchBundle(peer: Uint8Array, options?: AbortOptions): Promise<PrekeyBundle>
   /** Our signed prekey with this id, if we still have it. */
   signedPrekey(id: number): Promise<SignedPrekey | undefined>
-  /** Our one-time prekey with this id, removed so it can never serve again. */
-  takeOneTimePrekey(id: number): Promise<OneTimePrekey | undefined>
   /**
-   * Our one-time prekey with this id, left in place. When the service has it, a session
-   * start is accepted first and its one-time prekey taken only after that, so a forged start
-   * cannot burn the prekey a genuine one names.
+   * Our one-time prekey with this id, left in place: a session start is accepted first, so a
+   * forged start cannot burn the prekey a genuine one names.
    */
-  peekOneTimePrekey?(id: number): Promise<OneTimePrekey | undefined>
+  peekOneTimePrekey(id: number): Promise<OneTimePrekey | undefined>
+  /**
+   * The operation deleting one-time prekey `id`, committed in the batch that stores the
+   * session its start created: used once, even across a crash.
+   */
+  deleteOneTimePrekeyOp(id: number): DurableOp
+  /** Called once that batch is committed (the service republishes without the key). */
+  oneTimePrekeyDeleted(id: number): void
 }
 
 /**

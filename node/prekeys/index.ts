@@ -19,8 +19,9 @@
  * const start = decodeMessageHeader(header).sessionStart!
  * const signedPrekey = await prekeys.signedPrekey(start.signedPrekeyId)
  * const oneTimePrekey =
- *   start.oneTimePrekeyId == null ? undefined : await prekeys.takeOneTimePrekey(start.oneTimePrekeyId)
- * // refuse the start if a named key is missing (already used, or rotated out)
+ *   start.oneTimePrekeyId == null ? undefined : await prekeys.peekOneTimePrekey(start.oneTimePrekeyId)
+ * // refuse the start if a named key is missing (already used, or rotated out); once it is
+ * // accepted, commit prekeys.deleteOneTimePrekeyOp(id) in the batch that stores the session
  * ```
  */
 export * from './errors.ts'

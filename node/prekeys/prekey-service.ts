@@ -116,7 +116,7 @@ const MAX_UNCONFIRMED_RETRY_MS = 60_000
 /**
  * A DHT record is public and cannot hand each one-time prekey to one initiator only, as
  * Signal's server does: two initiators may pick the same one. The owner accepts the first
- * session start that uses it (`takeOneTimePrekey` deletes it) and no other; see
+ * session start that uses it (deleting it with that session's commit) and no other; see
  * doc/mailbox.md for what the second initiator sees.
  */
 export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
@@ -317,26 +317,26 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
   }
 
   /**
-   * Our one-time prekey `id`, left in place: accept the session start with it first, then
-   * `takeOneTimePrekey`, so that a forged start naming it cannot burn it.
+   * Our one-time prekey `id`, left in place: it is deleted by `deleteOneTimePrekeyOp`, in the
+   * same write as the session its start created, so a forged start cannot burn it and a crash
+   * cannot leave a used one on disk.
    */
   peekOneTimePrekey(id: number): Promise<OneTimePrekey | undefined> {
     return this.#store.oneTimePrekey(id)
   }
 
   /**
-   * Our one-time prekey `id`, deleted in the same step: a second call with the same id,
-   * even a concurrent one, gets undefined. Call it for a session start, and refuse the start
-   * when it returns undefined. The bundle is republished shortly without it.
+   * The batch operation that deletes one-time prekey `id` (a `del` on this service's sublevel,
+   * for a batch on another sublevel of the same database). Call `oneTimePrekeyDeleted` once
+   * the batch is committed.
    */
-  takeOneTimePrekey(id: number): Promise<OneTimePrekey | undefined> {
-    return this.#lifecycle.exclusive(async () => {
-      const prekey = await this.#store.oneTimePrekey(id)
-      if (prekey == null) return undefined
-      await this.#store.deleteOneTimePrekey(id)
-      this.#scheduleRepublish(this.#options.republishAfterUseMs)
-      return prekey
-    })
+  deleteOneTimePrekeyOp(id: number): { type: 'del'; key: string; sublevel: AppLevel } {
+    return this.#store.deleteOneTimePrekeyOp(id)
+  }
+
+  /** A one-time prekey was deleted: the bundle is republished shortly without it. */
+  oneTimePrekeyDeleted(): void {
+    this.#scheduleRepublish(this.#options.republishAfterUseMs)
   }
 
   /** Unused one-time prekeys on hand. */

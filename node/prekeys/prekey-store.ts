@@ -107,8 +107,12 @@ export class PrekeyStore {
     ])
   }
 
-  async deleteOneTimePrekey(id: number): Promise<void> {
-    await this.#db.del(oneTimeKey(id))
+  /**
+   * The deletion of one-time prekey `id`, for the caller to commit in its own batch: a
+   * session start that used the key is stored in the same write that deletes it.
+   */
+  deleteOneTimePrekeyOp(id: number): { type: 'del'; key: string; sublevel: AppLevel } {
+    return { type: 'del', key: oneTimeKey(id), sublevel: this.#db }
   }
 }
 

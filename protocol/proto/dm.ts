@@ -498,6 +498,181 @@ export namespace DmAck {
   }
 }
 
+export interface DmRefusalNotice {
+  baseKey: Uint8Array<ArrayBuffer>
+  messageIds: Uint8Array<ArrayBuffer>[]
+  reason: string
+}
+
+export namespace DmRefusalNotice {
+  let _codec: Codec<DmRefusalNotice>
+
+  export const codec = (): Codec<DmRefusalNotice> => {
+    if (_codec == null) {
+      _codec = message<DmRefusalNotice>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.baseKey != null && obj.baseKey.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.baseKey)
+          }
+
+          if (obj.messageIds != null && obj.messageIds.length > 0) {
+            for (const value of obj.messageIds) {
+              w.uint32(18)
+              w.bytes(value)
+            }
+          }
+
+          if (obj.reason != null && obj.reason !== '') {
+            w.uint32(26)
+            w.string(obj.reason)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            baseKey: uint8ArrayAlloc(0),
+            messageIds: [],
+            reason: '',
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.baseKey = reader.bytes()
+                break
+              }
+              case 2: {
+                if (
+                  opts.limits?.messageIds != null &&
+                  obj.messageIds.length === opts.limits.messageIds
+                ) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "messageIds" had too many elements',
+                  )
+                }
+
+                obj.messageIds.push(reader.bytes())
+                break
+              }
+              case 3: {
+                obj.reason = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            messageIds: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.baseKey`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                if (opts.limits?.messageIds != null && obj.messageIds === opts.limits.messageIds) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "messageIds" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.messageIds[]`,
+                  index: obj.messageIds,
+                  value: reader.bytes(),
+                }
+
+                obj.messageIds++
+
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.reason`,
+                  value: reader.string(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DmRefusalNoticeBaseKeyFieldEvent {
+    field: '$.baseKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmRefusalNoticeMessageIdsFieldEvent {
+    field: '$.messageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmRefusalNoticeReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode(obj: Partial<DmRefusalNotice>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DmRefusalNotice.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmRefusalNotice>,
+  ): DmRefusalNotice {
+    return decodeMessage(buf, DmRefusalNotice.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmRefusalNotice>,
+  ): Generator<
+    | DmRefusalNoticeBaseKeyFieldEvent
+    | DmRefusalNoticeMessageIdsFieldEvent
+    | DmRefusalNoticeReasonFieldEvent
+  > {
+    return streamMessage(buf, DmRefusalNotice.codec(), opts)
+  }
+}
+
 export enum DmContentKind {
   TEXT = 'TEXT',
   RECEIPT = 'RECEIPT',

@@ -4,9 +4,12 @@
  * so this is ordinary, and every first message must still arrive exactly once.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { decodeMailboxItem } from '../../protocol/messaging.ts'
 import { withTimeout } from '../helpers/wait.ts'
+import { connectPeers, startDhtPeer } from './mailbox-network.ts'
 import {
   BundleDirectory,
+  depositsMade,
   type MessagingPeer,
   publicKeyHex,
   receivedCount,
@@ -103,4 +106,63 @@ describe('first messages that name a used one-time prekey', () => {
     const history = await bob.messages.history(publicKeyHex(second))
     expect(history.messages.map((m) => m.text)).toEqual(['b', 'reply to b', 'b again'])
   })
+
+  it('a start refused from the mailbox reaches its sender, offline then, as a mailbox notice', async () => {
+    const directory = new BundleDirectory({ frozen: true })
+    const servers = await Promise.all([0, 1, 2].map(() => startDhtPeer({ dhtServer: true })))
+    peers.defer(async () => {
+      await Promise.all(servers.map((server) => server.remove()))
+    })
+    await connectPeers(servers)
+    const online = async (peer: MessagingPeer) => {
+      for (const server of servers) await peer.host.dial(server.host.getMultiaddrs()[0])
+      return peer
+    }
+    let bob = await online(await peers.start(directory))
+    const carol = await online(await peers.start(directory))
+    let alice = await online(await peers.start(directory))
+    const bobKey = publicKeyHex(bob)
+    const aliceKey = publicKeyHex(alice)
+
+    // Carol uses the bundle's one-time prekey first, directly.
+    await carol.host.dial(bob.host.getMultiaddrs()[0])
+    const opening = await carol.messages.send(bobKey, 'carol first')
+    await stateReached(carol, opening.id, 'delivered')
+
+    // Bob is away; alice's start names the same prekey and waits in his inbox.
+    await bob.stop()
+    const sent = await alice.messages.send(bobKey, 'alice, through the mailbox')
+    await stateReached(alice, sent.id, 'stored')
+
+    // Alice is away; bob collects, refuses her start and leaves her a notice.
+    await alice.stop()
+    bob = await online(await bob.restart())
+    // (The collection bob starts with may be the one that takes it.)
+    await bob.messages.collect()
+    await depositsMade(bob, 1, (d) => d.slot === 'pairwise' && d.recipient === aliceKey)
+    const [notice] = bob.deposits.filter((d) => d.recipient === aliceKey)
+    expect(decodeMailboxItem(notice.envelope).refusal?.messageIds.map(hex)).toEqual([sent.id])
+    expect(bob.received).toEqual([])
+
+    // Bob is away; alice comes back, takes the notice, starts again without the used
+    // prekey and leaves the new start in his inbox: they are never online together.
+    await bob.stop()
+    alice = await online(await alice.restart())
+    await alice.messages.collect()
+    await depositsMade(alice, 1, (d) => d.slot === 'inbox' && d.recipient === bobKey)
+
+    // Bob comes back and takes it in, once; his receipt reaches alice.
+    bob = await online(await bob.restart())
+    await bob.host.dial(alice.host.getMultiaddrs()[0])
+    await bob.messages.collect()
+    await receivedCount(bob, 1)
+    expect(bob.received.map((m) => [m.id, m.text])).toEqual([
+      [sent.id, 'alice, through the mailbox'],
+    ])
+    await stateReached(alice, sent.id, 'delivered')
+    expect(alice.states.filter((s) => s.state === 'failed')).toEqual([])
+    expect(bob.messages.channels.penalties(aliceKey)).toBe(0)
+  })
 })
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')

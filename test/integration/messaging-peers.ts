@@ -100,10 +100,13 @@ class TestPrekeys implements PrekeyPort {
     return this.#oneTime.get(id)
   }
 
-  async takeOneTimePrekey(id: number) {
-    const key = this.#oneTime.get(id)
+  /** Kept in memory: the op only marks the batch; the key goes once it is committed. */
+  deleteOneTimePrekeyOp(id: number) {
+    return { type: 'del' as const, key: `test-prekeys/${id}` }
+  }
+
+  oneTimePrekeyDeleted(id: number) {
     this.#oneTime.delete(id)
-    return key
   }
 }
 
@@ -117,6 +120,8 @@ export interface MessagingPeer {
   events: EventTarget
   received: MessageView[]
   states: MessageStateChange[]
+  /** Every mailbox deposit this peer made, in order (`mailbox:deposit` events on `events`). */
+  deposits: MailboxDepositMade[]
   /** Stops everything; the folder stays for a restart. */
   stop(): Promise<void>
   /** A new peer on the same identity and folder. */
@@ -161,6 +166,19 @@ export async function startMessagingPeer(options: MessagingPeerOptions): Promise
   const events = new EventTarget()
   const received: MessageView[] = []
   const states: MessageStateChange[] = []
+  const deposits: MailboxDepositMade[] = []
+  // Seen from outside, a deposit has no event of its own: record each one as it completes.
+  for (const slot of ['pairwise', 'inbox'] as const) {
+    const method = slot === 'pairwise' ? 'deposit' : 'depositToInbox'
+    const deposit = mailbox[method].bind(mailbox)
+    mailbox[method] = async (recipient, envelope, options) => {
+      const result = await deposit(recipient, envelope, options)
+      const made = { slot, recipient: hex(recipient), envelope }
+      deposits.push(made)
+      events.dispatchEvent(new CustomEvent('mailbox:deposit', { detail: made }))
+      return result
+    }
+  }
   const messages = new DirectMessages(
     {
       host,
@@ -199,6 +217,7 @@ export async function startMessagingPeer(options: MessagingPeerOptions): Promise
     events,
     received,
     states,
+    deposits,
     stop,
     restart: async () => {
       await stop()
@@ -209,6 +228,25 @@ export async function startMessagingPeer(options: MessagingPeerOptions): Promise
       await dir.remove()
     },
   }
+}
+
+export interface MailboxDepositMade {
+  slot: 'pairwise' | 'inbox'
+  /** Hex key of the recipient. */
+  recipient: string
+  envelope: Uint8Array
+}
+
+/** Resolves once `peer` has made `count` mailbox deposits that `filter` accepts. */
+export function depositsMade(
+  peer: MessagingPeer,
+  count: number,
+  filter: (deposit: MailboxDepositMade) => boolean,
+  timeoutMs = 15_000,
+): Promise<unknown> {
+  const enough = () => peer.deposits.filter(filter).length >= count
+  if (enough()) return Promise.resolve()
+  return waitForEvent(peer.events, 'mailbox:deposit', { timeoutMs, filter: enough })
 }
 
 /** Resolves once the message reached `state` (at once if it already did). */

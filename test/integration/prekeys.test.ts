@@ -1,6 +1,6 @@
 /**
  * Prekey bundles in the DHT: published by the owner, fetched verified, forgeries and
- * rollbacks refused, one-time prekeys taken once, keys rotated and sealed at rest.
+ * rollbacks refused, one-time prekeys used once, keys rotated and sealed at rest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { putRecord } from '../../node/mailbox/dht-records.ts'
@@ -42,8 +42,22 @@ afterAll(async () => {
 
 const text = (value: string) => new TextEncoder().encode(value)
 
+/**
+ * Uses one-time prekey `id` as messaging does: read, then deleted in a batch on another
+ * sublevel of the same database (messaging's, with the session it started).
+ */
+async function useOneTimePrekey(peer: DhtPeer, service: PrekeyService, id: number) {
+  const prekey = await service.peekOneTimePrekey(id)
+  if (prekey == null) return undefined
+  await peer.storage
+    .sublevel('messaging')
+    .batch([service.deleteOneTimePrekeyOp(id) as { type: 'del'; key: string }])
+  service.oneTimePrekeyDeleted()
+  return prekey
+}
+
 describe('prekey bundles', () => {
-  it('are published on start, fetched verified, and start a session; a one-time prekey is taken once', async () => {
+  it('are published on start, fetched verified, and start a session; a used one-time prekey is gone', async () => {
     const [bobPeer, alicePeer, carolPeer] = network.clients
     const bobService = new PrekeyService(
       {
@@ -76,7 +90,7 @@ describe('prekey bundles', () => {
     const first = aliceSession.encrypt(text('hi bob'))
     const start = decodeMessageHeader(first.header).sessionStart!
     const signedPrekey = await bobService.signedPrekey(start.signedPrekeyId)
-    const oneTimePrekey = await bobService.takeOneTimePrekey(start.oneTimePrekeyId!)
+    const oneTimePrekey = await useOneTimePrekey(bobPeer, bobService, start.oneTimePrekeyId!)
     expect(signedPrekey).toBeDefined()
     expect(oneTimePrekey).toBeDefined()
     const accepted = SessionRatchet.accept({
@@ -93,19 +107,10 @@ describe('prekey bundles', () => {
     const carolFirst = carolSession.encrypt(text('hi bob, carol here'))
     const carolStart = decodeMessageHeader(carolFirst.header).sessionStart!
     expect(carolStart.oneTimePrekeyId).toBe(start.oneTimePrekeyId)
-    const taken = await Promise.all([
-      bobService.takeOneTimePrekey(carolStart.oneTimePrekeyId!),
-      bobService.takeOneTimePrekey(carolStart.oneTimePrekeyId!),
-    ])
-    expect(taken).toEqual([undefined, undefined])
+    expect(await bobService.peekOneTimePrekey(carolStart.oneTimePrekeyId!)).toBeUndefined()
     expect(await bobService.oneTimePrekeyCount()).toBe(19)
-    // Two concurrent takes of an unused key: exactly one gets it.
     const unused = oneTimePrekeyIds.find((id) => id !== start.oneTimePrekeyId)!
-    const race = await Promise.all([
-      bobService.takeOneTimePrekey(unused),
-      bobService.takeOneTimePrekey(unused),
-    ])
-    expect(race.filter((prekey) => prekey != null)).toHaveLength(1)
+    expect(await useOneTimePrekey(bobPeer, bobService, unused)).toBeDefined()
     expect(await bobService.oneTimePrekeyCount()).toBe(18)
 
     // The used key leaves the published bundle.
@@ -198,11 +203,11 @@ describe('prekey bundles', () => {
 
     // Taking one-time prekeys down below the threshold refills them at the next publish.
     for (const id of third.oneTimePrekeyIds.slice(0, 10))
-      expect(await service.takeOneTimePrekey(id)).toBeDefined()
+      expect(await useOneTimePrekey(peer, service, id)).toBeDefined()
     const left = await service.oneTimePrekeyCount()
     expect(left).toBe(10)
     for (const id of (await service.publish()).oneTimePrekeyIds.slice(0, 6))
-      await service.takeOneTimePrekey(id)
+      await useOneTimePrekey(peer, service, id)
     expect(await service.oneTimePrekeyCount()).toBe(4)
     await service.publish()
     expect(await service.oneTimePrekeyCount()).toBe(20)

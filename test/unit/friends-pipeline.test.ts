@@ -60,10 +60,10 @@ function prekeysOf(identity: Identity): PrekeyPort {
       return bundle()
     },
     signedPrekey: async (id) => (id === signed.id ? signed : undefined),
-    takeOneTimePrekey: async (id) => {
-      const key = oneTime.get(id)
+    peekOneTimePrekey: async (id) => oneTime.get(id),
+    deleteOneTimePrekeyOp: (id) => ({ type: 'del', key: `stub-prekeys/${id}` }),
+    oneTimePrekeyDeleted: (id) => {
       oneTime.delete(id)
-      return key
     },
   }
 }

@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_DM_TEXT_SIZE, MAX_STREAM_FRAME_SIZE } from '../../protocol/limits.ts'
+import {
+  MAX_DM_TEXT_SIZE,
+  MAX_REFUSAL_MESSAGE_IDS,
+  MAX_STREAM_FRAME_SIZE,
+} from '../../protocol/limits.ts'
 import {
   DmAckStatus,
   type DmEnvelope,
+  type DmRefusalNotice,
   decodeDmFrame,
   decodeEnvelope,
   decodeInnerMessage,
+  decodeMailboxItem,
   encodeDmFrame,
   encodeEnvelope,
   encodeInnerMessage,
+  encodeRefusalNotice,
   type InnerMessage,
   isPreferredInitiator,
   isStateAdvance,
 } from '../../protocol/messaging.ts'
-import { DmContent, DmContentKind, DmFrame } from '../../protocol/proto/dm.ts'
+import {
+  DmContent,
+  DmContentKind,
+  DmFrame,
+  DmRefusalNotice as DmRefusalNoticeCodec,
+} from '../../protocol/proto/dm.ts'
 
 const id = new Uint8Array(16).fill(3)
 
@@ -70,6 +82,38 @@ describe('DM frames and envelopes', () => {
     expect(thrownName(() => decodeDmFrame(Uint8Array.of(0xff, 0xff, 0xff)))).toBe(
       'MalformedMessageError',
     )
+  })
+})
+
+describe('mailbox items', () => {
+  const notice = (overrides: Partial<DmRefusalNotice> = {}) =>
+    ({
+      baseKey: new Uint8Array(32).fill(7),
+      messageIds: [id],
+      reason: 'one-time prekey 1 was already used or never ours',
+      ...overrides,
+    }) as DmRefusalNotice
+
+  it('tells an envelope from a refusal notice', () => {
+    expect(decodeMailboxItem(encodeEnvelope(envelope())).envelope?.messageId).toEqual(id)
+    const refusal = decodeMailboxItem(encodeRefusalNotice(notice())).refusal
+    expect(refusal?.messageIds).toEqual([id])
+    expect(refusal?.baseKey).toEqual(new Uint8Array(32).fill(7))
+  })
+
+  it('refuses a notice without ids, with too many, or with a bad base key or id', () => {
+    const tooMany = Array.from({ length: MAX_REFUSAL_MESSAGE_IDS + 1 }, () => id)
+    for (const bad of [
+      { messageIds: [] },
+      { messageIds: tooMany },
+      { baseKey: new Uint8Array(16) },
+      { messageIds: [new Uint8Array(15)] },
+      { reason: 'x'.repeat(201) },
+    ]) {
+      const bytes = DmRefusalNoticeCodec.encode(notice(bad as Partial<DmRefusalNotice>))
+      expect(thrownName(() => decodeMailboxItem(bytes))).toBe('MalformedMessageError')
+      expect(thrownName(() => encodeRefusalNotice(notice(bad)))).toBe('MalformedMessageError')
+    }
   })
 })
 

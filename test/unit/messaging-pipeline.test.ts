@@ -2,6 +2,7 @@ import type { Logger } from '@libp2p/interface'
 import { Level } from 'level'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentity, type Identity } from '../../node/identity/index.ts'
+import type { DurableOp } from '../../node/messaging/durable-writer.ts'
 import {
   type CollectedEnvelope,
   type DirectLink,
@@ -9,11 +10,13 @@ import {
   MessagePipeline,
   type PrekeyPort,
 } from '../../node/messaging/index.ts'
+import { PrekeyStore } from '../../node/prekeys/prekey-store.ts'
 import type { AppLevel } from '../../node/storage.ts'
 import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
 import { DmAckStatus, type DmEnvelope, encodeEnvelope } from '../../protocol/messaging.ts'
 import {
   createPrekeyBundle,
+  decodeMessageHeader,
   generateOneTimePrekeys,
   generateSignedPrekey,
   type OneTimePrekey,
@@ -69,14 +72,17 @@ class StubPrekeys implements PrekeyPort {
     return id === this.signed.id ? this.signed : undefined
   }
 
-  async takeOneTimePrekey(id: number) {
-    const key = this.oneTime.get(id)
-    this.oneTime.delete(id)
-    return key
-  }
-
   async peekOneTimePrekey(id: number) {
     return this.oneTime.get(id)
+  }
+
+  /** Kept in memory: the op only marks the batch; the key goes once it is committed. */
+  deleteOneTimePrekeyOp(id: number): DurableOp {
+    return { type: 'del', key: `stub-prekeys/${id}` }
+  }
+
+  oneTimePrekeyDeleted(id: number) {
+    this.oneTime.delete(id)
   }
 }
 
@@ -183,6 +189,9 @@ interface TestPeer {
   states: MessageStateChange[]
   prekeys: StubPrekeys
   mailbox: StubMailbox
+  /** The database and the messaging sublevel the pipeline writes to. */
+  root: Level<string, Uint8Array>
+  db: AppLevel
   stopped: boolean
   restart(): Promise<TestPeer>
 }
@@ -220,6 +229,8 @@ async function makePeer(
     states: [],
     prekeys,
     mailbox: peerMailbox,
+    root: db,
+    db: sublevel as AppLevel,
     stopped: false,
     pipeline: new MessagePipeline({
       db: sublevel as AppLevel,
@@ -644,5 +655,78 @@ describe('message pipeline: one-time prekeys', () => {
     const refusedSender = refused.from === alice ? 0 : 1
     await waitForState(refused.from, sent[refusedSender].id, 'delivered')
     expect(bob.received.map((m) => m.text).sort()).toEqual(['from alice', 'from carol'])
+  })
+})
+
+/** One-time prekeys in a real PrekeyStore, in the same database as the messaging data. */
+class StoredPrekeys extends StubPrekeys {
+  store: PrekeyStore | undefined
+
+  override async peekOneTimePrekey(id: number) {
+    return this.store?.oneTimePrekey(id)
+  }
+
+  override deleteOneTimePrekeyOp(id: number): DurableOp {
+    if (this.store == null) throw new Error('no prekey store yet')
+    return this.store.deleteOneTimePrekeyOp(id)
+  }
+}
+
+describe('message pipeline: one-time prekeys across a crash', () => {
+  it('deletes a used one-time prekey in the batch that commits its session, or not at all', async () => {
+    const network = new StubNetwork()
+    const directory = new PrekeyDirectory()
+    const bobIdentity = generateIdentity()
+    const prekeys = new StoredPrekeys(bobIdentity, directory)
+    const bob = await makePeer('bob', network, directory, undefined, {
+      identity: bobIdentity,
+      prekeys,
+    })
+    const prekeysLevel = bob.root.sublevel<string, Uint8Array>('prekeys', {
+      valueEncoding: 'view',
+    }) as AppLevel
+    prekeys.store = new PrekeyStore(prekeysLevel, bobIdentity)
+    await prekeys.store.addOneTimePrekeys([...prekeys.oneTime.values()], {
+      nextSignedPrekeyId: 2,
+      nextOneTimePrekeyId: 200,
+    })
+    const alice = await makePeer('alice', network, directory, undefined)
+    network.capture = true
+    await alice.pipeline.send(bob.identity.publicKey, 'hi bob')
+    await waitFor(() => network.captured.length === 1, 'the session start sent')
+    const [{ envelope }] = network.captured.splice(0)
+    const usedId = decodeMessageHeader(envelope.header).sessionStart?.oneTimePrekeyId
+    expect(usedId).toBeDefined()
+    const fromAlice = { kind: 'direct' as const, sender: alice.identity.publicKey }
+
+    const batches: DurableOp[][] = []
+    let failCommits = true
+    const batch = bob.db.batch.bind(bob.db) as (...args: unknown[]) => Promise<void>
+    bob.db.batch = (async (ops: DurableOp[], options: unknown) => {
+      batches.push(ops)
+      if (failCommits) throw new Error('disk full')
+      return batch(ops, options)
+    }) as unknown as AppLevel['batch']
+
+    // The commit fails (a crash at that point loses the same): the prekey is still there.
+    await expect(bob.pipeline.receive(envelope, fromAlice)).rejects.toThrow('disk full')
+    expect(await prekeys.store.oneTimePrekey(usedId!)).toBeDefined()
+    expect(bob.received).toEqual([])
+
+    // The commit succeeds: the session and the prekey's deletion are one write.
+    failCommits = false
+    expect((await bob.pipeline.receive(envelope, fromAlice)).status).toBe(DmAckStatus.STORED)
+    expect(await prekeys.store.oneTimePrekey(usedId!)).toBeUndefined()
+    expect(bob.received.map((m) => m.text)).toEqual(['hi bob'])
+    const committed = batches.at(-1) ?? []
+    expect(
+      committed.filter(
+        (op) => op.type === 'del' && 'sublevel' in op && op.sublevel === prekeysLevel,
+      ),
+    ).toHaveLength(1)
+    expect(
+      committed.some((op) => op.type === 'put' && op.key === `s/${hex(alice.identity.publicKey)}`),
+    ).toBe(true)
+    expect(batches.filter((ops) => ops.some((op) => 'sublevel' in op))).toHaveLength(2)
   })
 })
