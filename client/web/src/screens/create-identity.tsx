@@ -3,8 +3,7 @@ import type { CreateIdentityResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { AuthCard } from '../components/auth-card.tsx'
 import { ErrorText } from '../components/error-text.tsx'
-import { PasswordField } from '../components/password-field.tsx'
-import { ratePassword } from '../components/password-rating.ts'
+import { NewPasswordFields, newPasswordProblem } from '../components/new-password-fields.tsx'
 import { describeError } from '../errors.ts'
 
 interface CreateIdentityProps {
@@ -21,9 +20,8 @@ export function CreateIdentity({ client, onCreated, onBack }: CreateIdentityProp
 
   const submit = async (event: Event) => {
     event.preventDefault()
-    const rating = ratePassword(password)
-    if (!rating.accepted) return setError(`Choose another password. ${rating.label}.`)
-    if (password !== repeat) return setError('The two passwords differ. Type the same one twice.')
+    const problem = newPasswordProblem(password, repeat)
+    if (problem != null) return setError(problem)
     setBusy(true)
     setError(null)
     try {
@@ -41,22 +39,13 @@ export function CreateIdentity({ client, onCreated, onBack }: CreateIdentityProp
         phrase can replace it.
       </p>
       <form onSubmit={submit} noValidate>
-        <PasswordField
-          id="new-password"
+        <NewPasswordFields
           label="Password"
-          value={password}
-          onInput={setPassword}
-          autoComplete="new-password"
-          withMeter
+          password={password}
+          repeat={repeat}
+          onPassword={setPassword}
+          onRepeat={setRepeat}
           initialFocus
-          disabled={busy}
-        />
-        <PasswordField
-          id="repeat-password"
-          label="Repeat the password"
-          value={repeat}
-          onInput={setRepeat}
-          autoComplete="new-password"
           disabled={busy}
         />
         <ErrorText message={error} />

@@ -3,8 +3,7 @@ import type { IdentityInfo } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { AuthCard } from '../components/auth-card.tsx'
 import { ErrorText } from '../components/error-text.tsx'
-import { PasswordField } from '../components/password-field.tsx'
-import { ratePassword } from '../components/password-rating.ts'
+import { NewPasswordFields, newPasswordProblem } from '../components/new-password-fields.tsx'
 import { describeError } from '../errors.ts'
 
 interface RestoreIdentityProps {
@@ -27,9 +26,8 @@ export function RestoreIdentity({ client, replacing, onRestored, onBack }: Resto
     const words = phrase.trim().toLowerCase().split(/\s+/).filter(Boolean)
     if (words.length !== 24)
       return setError(`A backup phrase has 24 words; this has ${words.length}.`)
-    const rating = ratePassword(password)
-    if (!rating.accepted) return setError(`Choose another password. ${rating.label}.`)
-    if (password !== repeat) return setError('The two passwords differ. Type the same one twice.')
+    const problem = newPasswordProblem(password, repeat)
+    if (problem != null) return setError(problem)
     setBusy(true)
     setError(null)
     try {
@@ -63,21 +61,12 @@ export function RestoreIdentity({ client, replacing, onRestored, onBack }: Resto
             required
           />
         </div>
-        <PasswordField
-          id="new-password"
+        <NewPasswordFields
           label="New password"
-          value={password}
-          onInput={setPassword}
-          autoComplete="new-password"
-          withMeter
-          disabled={busy}
-        />
-        <PasswordField
-          id="repeat-password"
-          label="Repeat the password"
-          value={repeat}
-          onInput={setRepeat}
-          autoComplete="new-password"
+          password={password}
+          repeat={repeat}
+          onPassword={setPassword}
+          onRepeat={setRepeat}
           disabled={busy}
         />
         <ErrorText message={error} />
