@@ -54,6 +54,17 @@ describe('createSimulation with shards', () => {
     expect(sim.ledger.outOfOrder).toEqual([])
   }, 60_000)
 
+  it('churn kills and restarts random nodes; they are reachable again', async () => {
+    const victims = await sim.churn({ count: 2, downMs: 500, spare: [0, 1, 2, 3, 4, 5, 6] })
+    expect(victims).toHaveLength(2)
+    expect(
+      victims.map((i) => sim.handle(i)).every((node) => node.running && node.starts === 2),
+    ).toBe(true)
+    const ids = await Promise.all(victims.map((i) => sim.sendDirect(0, i, `after churn to ${i}`)))
+    await sim.waitForDelivery(ids, 45_000)
+    expect(receipts(ids)).toEqual([1, 1])
+  }, 60_000)
+
   it('a partition spanning both shards cuts links across it; after the heal, messages arrive', async () => {
     const left = [0, 1, 2, 3, 4, 5, 6, 7]
     const right = [8, 9, 10, 11, 12, 13, 14, 15]
