@@ -117,7 +117,12 @@ class Shard {
     const id = this.nextId++
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
-      this.child.send({ ...request, id } as ShardRequest)
+      try {
+        this.child.send({ ...request, id } as ShardRequest)
+      } catch (err) {
+        this.pending.delete(id)
+        reject(new ShardError(`shard ${this.index} cannot be reached: ${(err as Error).message}`))
+      }
     })
   }
 
@@ -174,10 +179,6 @@ export class ShardedNodes implements NodeOperations {
       throw err
     }
     return sharded
-  }
-
-  get shardCount(): number {
-    return this.shards.length
   }
 
   async start(index: number): Promise<void> {
