@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { identityFromBackupPhrase } from '../../node/index.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 import { type Browser, launchChromium } from './chromium.ts'
+import { LIVE_MS } from './process-person.ts'
 import {
   befriend,
   createWebNetwork,
@@ -122,10 +123,10 @@ describe('web client: rooms and settings', () => {
     const phraseForm = settings.getByRole('form', { name: 'Show the backup phrase' })
     await phraseForm.getByLabel('Password').fill(PASSWORD)
     await phraseForm.getByRole('button', { name: 'Show backup phrase' }).click()
-    const words = await settings
-      .getByTestId('settings-backup-phrase')
-      .getByRole('listitem')
-      .allTextContents()
+    // The node unseals the key first (a slow scrypt), so the list comes later.
+    const phraseWords = settings.getByTestId('settings-backup-phrase').getByRole('listitem')
+    await phraseWords.nth(23).waitFor({ timeout: LIVE_MS })
+    const words = await phraseWords.allTextContents()
     expect(words.join(' ')).toBe(alice.backupPhrase)
     await page.close()
   })
