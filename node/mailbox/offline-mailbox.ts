@@ -123,6 +123,13 @@ export interface CollectOptions extends AbortOptions {
    * collection after start and then every `deepScanIntervalMs`.
    */
   deep?: boolean
+  /**
+   * Called with each envelope as soon as its slot is read and recorded, while the scan goes
+   * on to the next slots (a routine collection reads one more, empty, slot per sender):
+   * handing it over at once saves the recipient that last lookup. `collect()` still
+   * resolves with every envelope, these included.
+   */
+  onEnvelope?: (envelope: CollectedEnvelope) => void
 }
 
 export interface CollectedEnvelope {
@@ -623,7 +630,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   async #collectFrom(
     sender: Uint8Array,
     lookahead: number,
-    options: AbortOptions,
+    options: CollectOptions,
   ): Promise<CollectedEnvelope[]> {
     const senderHex = hex(sender)
     const secret = this.#secret(sender)
@@ -643,30 +650,33 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     const acked = new Set(cursor.acked)
     const tombstoned: number[] = []
     const found: CollectedEnvelope[] = []
-    const collected: Array<[string, CollectedSlot]> = []
-    const reads = await this.#scan(
+    await this.#scan(
       slotAt,
       cursor.next,
       acked,
       Number.POSITIVE_INFINITY,
       lookahead,
       options,
+      async (reads) => {
+        const collected: Array<[string, CollectedSlot]> = []
+        const opened: CollectedEnvelope[] = []
+        for (const { n, slot, read } of reads) {
+          if (read.kind === 'tombstone') tombstoned.push(n)
+          if (read.kind !== 'deposit') continue
+          try {
+            const envelope = openSlotPayload(slot, read.deposit.payload)
+            opened.push({ slotId: slot.slotId, source: 'pairwise', sender, envelope })
+            collected.push([
+              slot.slotId,
+              { kind: 'pairwise', sender: senderHex, sequence: n, digest: digestOf(read.record) },
+            ])
+          } catch (err) {
+            this.#log.error('slot %s of %s does not decrypt: %e', slot.slotId, senderHex, err)
+          }
+        }
+        await this.#handOver(collected, opened, found, options)
+      },
     )
-    for (const { n, slot, read } of reads) {
-      if (read.kind === 'tombstone') tombstoned.push(n)
-      if (read.kind !== 'deposit') continue
-      try {
-        const envelope = openSlotPayload(slot, read.deposit.payload)
-        found.push({ slotId: slot.slotId, source: 'pairwise', sender, envelope })
-        collected.push([
-          slot.slotId,
-          { kind: 'pairwise', sender: senderHex, sequence: n, digest: digestOf(read.record) },
-        ])
-      } catch (err) {
-        this.#log.error('slot %s of %s does not decrypt: %e', slot.slotId, senderHex, err)
-      }
-    }
-    if (collected.length > 0) await this.#store.putCollected(collected)
     await this.#lifecycle.exclusive(async () => {
       const current = (await this.#store.getCursor(senderHex)) ?? cursor
       const merged = advanceCursor(
@@ -683,30 +693,38 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
    * read them in order until `lookahead` empty ones in a row. An idle inbox costs
    * 2 * lookahead gets, a full one 64.
    */
-  async #collectInbox(lookahead: number, options: AbortOptions): Promise<CollectedEnvelope[]> {
+  async #collectInbox(lookahead: number, options: CollectOptions): Promise<CollectedEnvelope[]> {
     const current = inboxEpoch(this.#clock())
     const epochs = [current, current - 1].filter((epoch) => epoch >= 0)
-    const reads = (
-      await Promise.all(
-        epochs.map((epoch) =>
-          this.#scan(
-            (index) => inboxSlot(this.#identity.publicKey, epoch, index),
-            0,
-            new Set(),
-            INBOX_SLOTS_PER_EPOCH,
-            lookahead,
-            options,
-          ),
-        ),
-      )
-    ).flat()
     const found: CollectedEnvelope[] = []
+    await Promise.all(
+      epochs.map((epoch) =>
+        this.#scan(
+          (index) => inboxSlot(this.#identity.publicKey, epoch, index),
+          0,
+          new Set(),
+          INBOX_SLOTS_PER_EPOCH,
+          lookahead,
+          options,
+          (reads) => this.#openInboxReads(reads, found, options),
+        ),
+      ),
+    )
+    return found
+  }
+
+  async #openInboxReads(
+    reads: Array<{ slot: InboxSlot; read: SlotRead }>,
+    found: CollectedEnvelope[],
+    options: CollectOptions,
+  ): Promise<void> {
+    const opened: CollectedEnvelope[] = []
     const collected: Array<[string, CollectedSlot]> = []
     for (const { slot, read } of reads) {
       if (read.kind !== 'deposit') continue
       try {
         const { sender, envelope } = openInboxEnvelope(this.#identity, read.deposit.payload)
-        found.push({ slotId: slot.slotId, source: 'inbox', sender, envelope })
+        opened.push({ slotId: slot.slotId, source: 'inbox', sender, envelope })
         collected.push([
           slot.slotId,
           {
@@ -722,14 +740,30 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
         this.#log('inbox slot %s holds no envelope for us: %e', slot.slotId, err)
       }
     }
+    await this.#handOver(collected, opened, found, options)
+  }
+
+  /**
+   * Records what a batch of reads found (acknowledge() needs the record), then hands each
+   * envelope to `onEnvelope` and adds it to what the collection resolves with.
+   */
+  async #handOver(
+    collected: Array<[string, CollectedSlot]>,
+    opened: CollectedEnvelope[],
+    found: CollectedEnvelope[],
+    options: CollectOptions,
+  ): Promise<void> {
     if (collected.length > 0) await this.#store.putCollected(collected)
-    return found
+    for (const envelope of opened) {
+      found.push(envelope)
+      options.onEnvelope?.(envelope)
+    }
   }
 
   /**
    * Reads slots `start`, `start + 1`, ... below `end`, skipping `known` ones, in parallel
    * batches, until `lookahead` slots in a row after the last used one (deposit or
-   * tombstone) were empty.
+   * tombstone) were empty. Each batch goes to `onBatch` before the next is read.
    */
   async #scan<S extends MailboxSlot>(
     slotAt: (n: number) => S,
@@ -738,8 +772,8 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     end: number,
     lookahead: number,
     options: AbortOptions,
-  ): Promise<Array<{ n: number; slot: S; read: SlotRead }>> {
-    const results: Array<{ n: number; slot: S; read: SlotRead }> = []
+    onBatch: (reads: Array<{ n: number; slot: S; read: SlotRead }>) => Promise<void>,
+  ): Promise<void> {
     let allowance = lookahead
     let n = start
     while (allowance > 0 && n < end) {
@@ -752,12 +786,11 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
           return { n: m, slot, read: await this.#readSlot(slot, options) }
         }),
       )
-      results.push(...reads)
+      await onBatch(reads)
       const lastUsed = reads.findLastIndex((entry) => entry.read.kind !== 'empty')
       allowance =
         lastUsed < 0 ? allowance - batch.length : lookahead - (batch.length - 1 - lastUsed)
     }
-    return results
   }
 
   async #backgroundCollect(): Promise<void> {

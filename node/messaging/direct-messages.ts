@@ -190,9 +190,23 @@ export class DirectMessages {
     while (this.#collecting != null) await this.#collecting.catch(() => undefined)
     const run = (async () => {
       const signal = this.#running.signal
-      const collected = await mailbox.collect(await this.pipeline.knownPeers(), { signal })
+      // Each envelope goes to the pipeline as soon as it is read: the scan still reads the
+      // next (usually empty) slot, which the message need not wait for.
+      const taken: Array<Promise<{ stored: number; duplicates: number; rejected: number }>> = []
+      await mailbox.collect(await this.pipeline.knownPeers(), {
+        signal,
+        onEnvelope: (envelope) => {
+          if (!signal.aborted) taken.push(this.pipeline.collect([envelope]))
+        },
+      })
+      const counts = { ...none }
+      for (const result of await Promise.all(taken)) {
+        counts.stored += result.stored
+        counts.duplicates += result.duplicates
+        counts.rejected += result.rejected
+      }
       signal.throwIfAborted()
-      return collected.length === 0 ? none : this.pipeline.collect(collected)
+      return counts
     })()
     this.#collecting = run
     try {

@@ -51,8 +51,14 @@ export interface MailboxPort extends EventTarget {
     envelope: Uint8Array,
     options?: AbortOptions,
   ): Promise<MailboxDeposit>
-  /** What waits for us from `senders`, and in our inbox. */
-  collect(senders: Uint8Array[], options?: AbortOptions): Promise<CollectedEnvelope[]>
+  /**
+   * What waits for us from `senders`, and in our inbox; `onEnvelope` gets each one as soon as
+   * it is read, before the collection ends.
+   */
+  collect(
+    senders: Uint8Array[],
+    options?: AbortOptions & { onEnvelope?: (envelope: CollectedEnvelope) => void },
+  ): Promise<CollectedEnvelope[]>
   /** Called once the envelope is durably stored (or will never be usable): delete it. */
   acknowledge(slotId: string, options?: AbortOptions): Promise<void>
   /** Stop keeping a deposit alive: the recipient has it already. */

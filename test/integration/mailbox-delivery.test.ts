@@ -81,6 +81,34 @@ describe('offline mailbox', () => {
     })
   })
 
+  it('hands an envelope over before the scan ends, ready to be acknowledged', async () => {
+    const [alicePeer, bobPeer] = network.clients
+    const alice = await mailboxOf(alicePeer)
+    const bob = await mailboxOf(bobPeer)
+    await alice.deposit(bobPeer.identity.publicKey, text('early'))
+    let scanEnded = false
+    const handed: Array<{ text: string; beforeScanEnded: boolean; acked: Promise<void> }> = []
+    const collected = await bob
+      .collect([alicePeer.identity.publicKey], {
+        ...PAIRWISE_ONLY,
+        onEnvelope: (envelope) =>
+          handed.push({
+            text: read(envelope.envelope),
+            beforeScanEnded: !scanEnded,
+            acked: bob.acknowledge(envelope.slotId),
+          }),
+      })
+      .finally(() => {
+        scanEnded = true
+      })
+    expect(handed.map(({ text, beforeScanEnded }) => ({ text, beforeScanEnded }))).toEqual([
+      { text: 'early', beforeScanEnded: true },
+    ])
+    await handed[0].acked
+    expect(collected.map(({ envelope }) => read(envelope))).toEqual(['early'])
+    expect(await bob.collect([alicePeer.identity.publicKey], PAIRWISE_ONLY)).toEqual([])
+  })
+
   it('finds later deposits past a slot whose records were all lost', async () => {
     const [, , alicePeer, bobPeer] = network.clients
     const alice = await mailboxOf(alicePeer)
