@@ -4,8 +4,8 @@
  * with no traffic, and prints where the time went (see cpu-profile.ts). Writes the .cpuprofile
  * (open it in Chrome DevTools) and a JSON summary to sim-results/.
  *
- *   ./node_modules/.bin/node --experimental-transform-types sim/idle-profile.ts
- *   ./node_modules/.bin/node --experimental-transform-types sim/idle-profile.ts --nodes 50 --seconds 10
+ *   npm run sim:profile
+ *   npm run sim:profile -- --nodes 50 --seconds 10
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
