@@ -64,3 +64,31 @@ export function waitForFile(path: string, timeoutMs = 10_000): Promise<string> {
     .then(() => readFile(path, 'utf8'))
     .finally(() => watcher.close())
 }
+
+/**
+ * For stubs that have no event of their own: each tells of a change with `notify()`, and
+ * `until` checks its condition now and at every change, never on a timer.
+ */
+export class ChangeSignal {
+  readonly #target = new EventTarget()
+
+  notify(): void {
+    this.#target.dispatchEvent(new Event('change'))
+  }
+
+  async until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+    if (condition()) return
+    let listener = () => {}
+    const held = new Promise<void>((resolve) => {
+      listener = () => {
+        if (condition()) resolve()
+      }
+      this.#target.addEventListener('change', listener)
+    })
+    try {
+      await withTimeout(held, timeoutMs, what)
+    } finally {
+      this.#target.removeEventListener('change', listener)
+    }
+  }
+}

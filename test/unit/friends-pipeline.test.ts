@@ -27,7 +27,7 @@ import {
 } from '../../protocol/session/index.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
-import { withTimeout } from '../helpers/wait.ts'
+import { ChangeSignal } from '../helpers/wait.ts'
 
 const silent: Logger = Object.assign(() => undefined, {
   error: () => undefined,
@@ -68,6 +68,10 @@ function prekeysOf(identity: Identity): PrekeyPort {
   }
 }
 
+/** Every stub tells of each change it sees here, which is what `until` waits on. */
+const changes = new ChangeSignal()
+const changed = () => changes.notify()
+
 /** Holds inbox deposits for their recipient, as the first-contact inbox does. */
 class InboxStub extends EventTarget implements MailboxPort {
   readonly slots = new Map<string, { recipient: string; envelope: Uint8Array }>()
@@ -80,6 +84,7 @@ class InboxStub extends EventTarget implements MailboxPort {
   async depositToInbox(recipient: Uint8Array, envelope: Uint8Array) {
     const slotId = `slot-${this.#next++}`
     this.slots.set(slotId, { recipient: hex(recipient), envelope })
+    changed()
     return { slotId, confirmed: 1, total: 1 }
   }
 
@@ -95,10 +100,12 @@ class InboxStub extends EventTarget implements MailboxPort {
 
   async acknowledge(slotId: string) {
     this.slots.delete(slotId)
+    changed()
   }
 
   async withdraw(slotId: string) {
     this.slots.delete(slotId)
+    changed()
   }
 }
 
@@ -128,7 +135,7 @@ function makeNetwork() {
           status: outcome.status,
           reason: outcome.reason ?? '',
         })
-      })()
+      })().finally(changed)
       return true
     },
   })
@@ -150,6 +157,7 @@ async function makePeer(
     isBlocked: (peer) => blocked.has(hex(peer)),
     receive: async (_peer, payload) => {
       taken.push(payload)
+      changed()
     },
   }
   let peer: Peer | undefined
@@ -163,6 +171,7 @@ async function makePeer(
     log: silent,
     emit: (type, data) => {
       if (type === 'message:state') states.push(data as MessageStateChange)
+      changed()
     },
     syncWrites: false,
   })
@@ -185,19 +194,7 @@ const request = () =>
     name: '',
   })
 
-/**
- * Resolves once `condition` holds, checked after each turn of the event loop (the pipeline
- * has no event for an emptied outbox), failing after 5 s.
- */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  await withTimeout(
-    (async () => {
-      while (!condition()) await new Promise((resolve) => setImmediate(resolve))
-    })(),
-    5_000,
-    what,
-  )
-}
+const until = (condition: () => boolean, what: string) => changes.until(condition, what)
 
 describe('social messages in the messaging pipeline', () => {
   it('reach the recipient directly and leave the outbox on its ack', async () => {

@@ -24,7 +24,7 @@ import {
   type SignedPrekey,
 } from '../../protocol/session/index.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
-import { waitForEvent, withTimeout } from '../helpers/wait.ts'
+import { ChangeSignal, waitForEvent } from '../helpers/wait.ts'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -83,10 +83,15 @@ class StubPrekeys implements PrekeyPort {
 
   oneTimePrekeyDeleted(id: number) {
     this.oneTime.delete(id)
+    changed()
   }
 }
 
 /** An in-memory mailbox shared by the test peers. */
+/** Every stub tells of each change it sees here, which is what `waitFor` waits on. */
+const changes = new ChangeSignal()
+const changed = () => changes.notify()
+
 class StubMailbox extends EventTarget implements MailboxPort {
   readonly slots = new Map<
     string,
@@ -115,6 +120,7 @@ class StubMailbox extends EventTarget implements MailboxPort {
   #put(recipient: Uint8Array, sender: string | null, envelope: Uint8Array) {
     const slotId = `slot-${this.#next++}-${Math.random()}`
     this.slots.set(slotId, { recipient: hex(recipient), sender, envelope })
+    changed()
     return { slotId, confirmed: 3, total: 3 }
   }
 
@@ -134,10 +140,12 @@ class StubMailbox extends EventTarget implements MailboxPort {
 
   async acknowledge(slotId: string) {
     this.slots.delete(slotId)
+    changed()
   }
 
   async withdraw(slotId: string) {
     this.slots.delete(slotId)
+    changed()
   }
 }
 
@@ -158,6 +166,7 @@ class StubNetwork {
         if (!this.online || to == null || to.stopped) return false
         if (this.capture) {
           this.captured.push({ from: from(), to, envelope })
+          changed()
           return true
         }
         void this.deliver(from(), to, envelope)
@@ -281,15 +290,7 @@ function waitForState(peer: TestPeer, id: string, state: string) {
   })
 }
 
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string) {
-  await withTimeout(
-    (async () => {
-      while (!(await condition())) await new Promise((resolve) => setImmediate(resolve))
-    })(),
-    5_000,
-    what,
-  )
-}
+const waitFor = (condition: () => boolean, what: string) => changes.until(condition, what)
 
 async function setup(options: { mailbox?: boolean; readReceipts?: boolean } = {}) {
   const network = new StubNetwork()
