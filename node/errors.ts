@@ -82,7 +82,7 @@ export class KeystoreMissingError extends KeystoreError {
 
   constructor(path: string) {
     super(
-      `No keystore at ${path}. Check the path, or create a new identity or restore one from its backup phrase.`,
+      `No keystore at ${path}. Check --data-dir, or create an identity ("tokenim init", or the web client of "tokenim start --web") or restore one ("tokenim key restore").`,
     )
   }
 }
