@@ -264,7 +264,7 @@ export class MessagePipeline {
       })
       const index = conversation.nextIndex
       const item = this.#newOutboxItem(conversation, id, 'text', seq, index, content, now)
-      this.#encrypt(lane, tx, state, item)
+      this.#enqueue(lane, tx, state, item)
       conversation.nextOutSeq++
       conversation.nextIndex++
       conversation.lastActivity = now
@@ -288,9 +288,7 @@ export class MessagePipeline {
       tx.ops.push(
         this.#store.messageIndexOp(lane.peerHex, id, index),
         this.#store.sentSeqOp(lane.peerHex, seq, index),
-        this.#store.outboxOp(lane.peerHex, item.entry),
       )
-      lane.outbox.set(id, item)
       tx.after.push(() => void this.#transmit(lane, item))
       return { id, peerId: lane.peerId, seq, state: 'queued' as DeliveryState }
     })
@@ -320,9 +318,7 @@ export class MessagePipeline {
         now,
       )
       tx.conversationDirty = true
-      this.#encrypt(lane, tx, state, item)
-      lane.outbox.set(item.entry.id, item)
-      tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+      this.#enqueue(lane, tx, state, item)
       return item
     })
     void this.#transmit(lane, item)
@@ -1121,6 +1117,13 @@ export class MessagePipeline {
     return { entry, envelope: null, inFlight: false, depositing: false }
   }
 
+  /** A new outbox entry: encrypted if a session is up, kept in memory and written with `tx`. */
+  #enqueue(lane: PeerLane, tx: LaneTransaction, state: LaneState, item: OutboxItem): void {
+    this.#encrypt(lane, tx, state, item)
+    lane.outbox.set(item.entry.id, item)
+    tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+  }
+
   /**
    * Encrypts the entry's content with the active session. Without one, the entry stays
    * queued, unencrypted, and a session is started from the peer's prekey bundle outside the
@@ -1236,9 +1239,7 @@ export class MessagePipeline {
       )
       if (receipt.type === 'read') state.conversation.readReceiptSentUpTo = receipt.readUpToSeq
       tx.conversationDirty = true
-      this.#encrypt(lane, tx, state, item)
-      lane.outbox.set(item.entry.id, item)
-      tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+      this.#enqueue(lane, tx, state, item)
       return item
     })
     void this.#transmit(lane, item)
