@@ -4,6 +4,12 @@
  * MAX_STREAM_FRAME_SIZE. Envelopes go one way, acks come back the other; an ack is written
  * only once the pipeline has the message on disk.
  *
+ * Flow control: a channel keeps at most MAX_UNACKED_BYTES of envelopes sent and not yet
+ * acked; further sends wait for acks, in order. The recipient stops reading while it works
+ * through MAX_PENDING_PER_STREAM envelopes, and libp2p closes a stream once more than 4 MiB
+ * sit unread in it, so a burst written without waiting (an outbox of thousands flushed when
+ * the peer connects) used to get its stream closed and then retried, again and again.
+ *
  * Hostile input: an oversized frame breaks the framing, so the stream is closed at once;
  * a malformed frame, a forged sender or an envelope the pipeline rejects as hostile counts
  * against the stream, which is closed after `maxBadFrames`. Each one is logged with its reason and
@@ -26,6 +32,12 @@ import type { DirectLink, MessagePipeline } from './message-pipeline.ts'
 
 /** Envelopes from one stream being processed at once; reading pauses beyond it. */
 const MAX_PENDING_PER_STREAM = 256
+/**
+ * Envelope bytes (as framed) one channel may have sent without an ack. Well under the
+ * 4 MiB libp2p lets sit unread in a stream, and over ten envelopes of the largest size, so
+ * a burst of small texts still fills the pipe.
+ */
+export const MAX_UNACKED_BYTES = 1024 * 1024
 
 export interface DmChannelsInit {
   host: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
@@ -35,6 +47,12 @@ export interface DmChannelsInit {
   maxBadFrames?: number
   /** @default 10000 */
   dialTimeoutMs?: number
+  /**
+   * How long sends may wait for room under MAX_UNACKED_BYTES while the peer acks nothing;
+   * then they report the peer unreachable (the pipeline turns to the mailbox).
+   * @default 10000
+   */
+  ackStallTimeoutMs?: number
   onPenalty?: (peerId: string, reason: string, total: number) => void
 }
 
@@ -78,8 +96,7 @@ export class DmChannels implements DirectLink {
     const channel = await this.#channelTo(peer)
     if (channel == null) return false
     try {
-      await channel.write({ envelope })
-      return true
+      return await channel.sendEnvelope(envelope)
     } catch (err) {
       this.#init.log('write to %s failed: %s', channel.peerId, (err as Error).message)
       channel.abort(err as Error)
@@ -165,6 +182,13 @@ class DmChannel {
   #outgoing: Uint8Array[] = []
   #flushing: Promise<void> | undefined
   #badFrames = 0
+  /** Framed size of each envelope sent and not acked yet, by message id (hex). */
+  readonly #unacked = new Map<string, number>()
+  #unackedBytes = 0
+  /** Sends waiting for room under MAX_UNACKED_BYTES, first come first served. */
+  #waitingForRoom: Array<{ bytes: number; admit: (admitted: boolean) => void }> = []
+  /** Runs while sends wait; restarted by every ack. */
+  #stallTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(stream: Stream, peerKey: Uint8Array, peerId: string, hooks: ChannelHooks) {
     this.#stream = stream
@@ -179,12 +203,80 @@ class DmChannel {
   }
 
   /**
+   * Writes an envelope once the window has room for it. False when the channel closed, or
+   * the peer acked nothing for `ackStallTimeoutMs`, before it had.
+   */
+  async sendEnvelope(envelope: DmEnvelope): Promise<boolean> {
+    const frame = encodeDmFrame({ envelope })
+    if (!(await this.#room(frame.byteLength))) return false
+    const id = hex(envelope.messageId)
+    this.#unacked.set(id, (this.#unacked.get(id) ?? 0) + frame.byteLength)
+    await this.#write(frame)
+    return true
+  }
+
+  /** Reserves `bytes` of the window, at once or when acks make room. */
+  #room(bytes: number): Promise<boolean> {
+    if (this.#waitingForRoom.length === 0 && this.#fits(bytes)) {
+      this.#unackedBytes += bytes
+      return Promise.resolve(true)
+    }
+    return new Promise<boolean>((admit) => {
+      this.#waitingForRoom.push({ bytes, admit })
+      this.#stallTimer ??= this.#startStallTimer()
+    })
+  }
+
+  #startStallTimer(): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.#stallTimer = undefined
+      this.#hooks.log(
+        '%s acked nothing for %d ms; %d sends give up',
+        this.peerId,
+        this.#hooks.ackStallTimeoutMs ?? 10_000,
+        this.#waitingForRoom.length,
+      )
+      this.#refuseWaiting()
+    }, this.#hooks.ackStallTimeoutMs ?? 10_000)
+    timer.unref?.()
+    return timer
+  }
+
+  #acked(messageId: Uint8Array): void {
+    const id = hex(messageId)
+    const bytes = this.#unacked.get(id)
+    if (bytes == null) return
+    this.#unacked.delete(id)
+    this.#unackedBytes -= bytes
+    for (;;) {
+      const next = this.#waitingForRoom[0]
+      if (next == null || !this.#fits(next.bytes)) break
+      this.#waitingForRoom.shift()
+      this.#unackedBytes += next.bytes
+      next.admit(true)
+    }
+    clearTimeout(this.#stallTimer)
+    this.#stallTimer = this.#waitingForRoom.length > 0 ? this.#startStallTimer() : undefined
+  }
+
+  /** An envelope larger than the whole window still goes, alone. */
+  #fits(bytes: number): boolean {
+    return this.#unackedBytes === 0 || this.#unackedBytes + bytes <= MAX_UNACKED_BYTES
+  }
+
+  #refuseWaiting(): void {
+    const waiting = this.#waitingForRoom
+    this.#waitingForRoom = []
+    for (const waiter of waiting) waiter.admit(false)
+  }
+
+  /**
    * Frames written in the same turn of the event loop (the envelopes or acks of one
    * committed batch) leave in one stream write: one muxer frame and one noise message for
    * all of them instead of one each, which is most of a small message's network cost.
    */
-  write(frame: DmFrameValue): Promise<void> {
-    this.#outgoing.push(encodeDmFrame(frame))
+  #write(frame: Uint8Array): Promise<void> {
+    this.#outgoing.push(frame)
     this.#flushing ??= new Promise<void>((resolve) => process.nextTick(resolve)).then(() => {
       const frames = this.#outgoing
       this.#outgoing = []
@@ -196,11 +288,18 @@ class DmChannel {
 
   abort(err: Error): void {
     this.#stream.abort(err)
-    this.#hooks.closed()
+    this.#closed()
   }
 
   run(): void {
-    void this.#readLoop().finally(() => this.#hooks.closed())
+    void this.#readLoop().finally(() => this.#closed())
+  }
+
+  #closed(): void {
+    clearTimeout(this.#stallTimer)
+    this.#stallTimer = undefined
+    this.#refuseWaiting()
+    this.#hooks.closed()
   }
 
   async #readLoop(): Promise<void> {
@@ -224,6 +323,7 @@ class DmChannel {
         continue
       }
       if (frame.ack != null) {
+        this.#acked(frame.ack.messageId)
         void this.#hooks.pipeline.handleAck(this.peerKey, frame.ack).catch((err: Error) => {
           this.#hooks.log.error('handling an ack from %s failed: %s', this.peerId, err.message)
         })
@@ -263,7 +363,8 @@ class DmChannel {
     }
     if (!this.isWritable) return
     try {
-      await this.write({ ack: { messageId: envelope.messageId, status, reason } })
+      // Acks take no room in the window: they answer envelopes that already had theirs.
+      await this.#write(encodeDmFrame({ ack: { messageId: envelope.messageId, status, reason } }))
     } catch (err) {
       this.#hooks.log('could not ack to %s: %s', this.peerId, (err as Error).message)
     }
