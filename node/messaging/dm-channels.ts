@@ -185,10 +185,16 @@ class DmChannel {
   /** Framed size of each envelope sent and not acked yet, by message id (hex). */
   readonly #unacked = new Map<string, number>()
   #unackedBytes = 0
-  /** Sends waiting for room under MAX_UNACKED_BYTES, first come first served. */
+  /**
+   * Sends waiting for room under MAX_UNACKED_BYTES, first come first served, from
+   * `#waitingHead` on: a burst queues thousands, and shifting the array per ack would copy
+   * them all each time.
+   */
   #waitingForRoom: Array<{ bytes: number; admit: (admitted: boolean) => void }> = []
-  /** Runs while sends wait; restarted by every ack. */
+  #waitingHead = 0
+  /** Runs while sends wait; when it fires, sends give up unless an ack came meanwhile. */
   #stallTimer: ReturnType<typeof setTimeout> | undefined
+  #lastAckAt = 0
 
   constructor(stream: Stream, peerKey: Uint8Array, peerId: string, hooks: ChannelHooks) {
     this.#stream = stream
@@ -217,27 +223,37 @@ class DmChannel {
 
   /** Reserves `bytes` of the window, at once or when acks make room. */
   #room(bytes: number): Promise<boolean> {
-    if (this.#waitingForRoom.length === 0 && this.#fits(bytes)) {
+    if (this.#waitingCount() === 0 && this.#fits(bytes)) {
       this.#unackedBytes += bytes
       return Promise.resolve(true)
     }
     return new Promise<boolean>((admit) => {
       this.#waitingForRoom.push({ bytes, admit })
-      this.#stallTimer ??= this.#startStallTimer()
+      this.#stallTimer ??= this.#watchForStall(this.#stallTimeoutMs())
     })
   }
 
-  #startStallTimer(): ReturnType<typeof setTimeout> {
+  #stallTimeoutMs(): number {
+    return this.#hooks.ackStallTimeoutMs ?? 10_000
+  }
+
+  #watchForStall(delayMs: number): ReturnType<typeof setTimeout> {
     const timer = setTimeout(() => {
       this.#stallTimer = undefined
+      if (this.#waitingCount() === 0) return
+      const sinceAck = performance.now() - this.#lastAckAt
+      if (sinceAck < this.#stallTimeoutMs()) {
+        this.#stallTimer = this.#watchForStall(this.#stallTimeoutMs() - sinceAck)
+        return
+      }
       this.#hooks.log(
         '%s acked nothing for %d ms; %d sends give up',
         this.peerId,
-        this.#hooks.ackStallTimeoutMs ?? 10_000,
-        this.#waitingForRoom.length,
+        this.#stallTimeoutMs(),
+        this.#waitingCount(),
       )
       this.#refuseWaiting()
-    }, this.#hooks.ackStallTimeoutMs ?? 10_000)
+    }, delayMs)
     timer.unref?.()
     return timer
   }
@@ -248,15 +264,22 @@ class DmChannel {
     if (bytes == null) return
     this.#unacked.delete(id)
     this.#unackedBytes -= bytes
+    this.#lastAckAt = performance.now()
     for (;;) {
-      const next = this.#waitingForRoom[0]
+      const next = this.#waitingForRoom[this.#waitingHead]
       if (next == null || !this.#fits(next.bytes)) break
-      this.#waitingForRoom.shift()
+      this.#waitingHead++
       this.#unackedBytes += next.bytes
       next.admit(true)
     }
-    clearTimeout(this.#stallTimer)
-    this.#stallTimer = this.#waitingForRoom.length > 0 ? this.#startStallTimer() : undefined
+    if (this.#waitingHead > 1024 && this.#waitingHead * 2 > this.#waitingForRoom.length) {
+      this.#waitingForRoom = this.#waitingForRoom.slice(this.#waitingHead)
+      this.#waitingHead = 0
+    }
+  }
+
+  #waitingCount(): number {
+    return this.#waitingForRoom.length - this.#waitingHead
   }
 
   /** An envelope larger than the whole window still goes, alone. */
@@ -265,8 +288,9 @@ class DmChannel {
   }
 
   #refuseWaiting(): void {
-    const waiting = this.#waitingForRoom
+    const waiting = this.#waitingForRoom.slice(this.#waitingHead)
     this.#waitingForRoom = []
+    this.#waitingHead = 0
     for (const waiter of waiting) waiter.admit(false)
   }
 
