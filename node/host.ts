@@ -22,6 +22,11 @@ import { webSockets } from '@libp2p/websockets'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
 import { DHT_PROTOCOL } from '../protocol/ids.ts'
+import {
+  DhtRecordSweeper,
+  type DhtRecordSweeperComponents,
+  servingOwnRecordsUntilExpiry,
+} from './mailbox/dht-record-keeping.ts'
 import { tokenimDhtSelectors, tokenimDhtValidators } from './mailbox/dht-validators.ts'
 import { tokenimMsgIdFn } from './rooms/message-id.ts'
 
@@ -110,6 +115,7 @@ export type HostServices = {
   identifyPush: IdentifyPush
   ping: Ping
   dht: KadDHT
+  dhtRecordSweeper: DhtRecordSweeper
   pubsub: GossipSub
 }
 
@@ -127,6 +133,7 @@ function hostServices(init: HostInit): ServiceFactoryMap<HostServices> {
       validators: { ...tokenimDhtValidators(init.datastore), ...init.dhtValidators },
       selectors: { ...tokenimDhtSelectors(), ...init.dhtSelectors },
     }),
+    dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       doPX: init.gossipPeerExchange === true,
@@ -159,7 +166,9 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,
-    datastore: init.datastore,
+    // kad-dht would stop serving our records 48 hours after receiving them, whatever their
+    // own expiry says (node/mailbox/dht-record-keeping.ts).
+    datastore: servingOwnRecordsUntilExpiry(init.datastore),
     addresses: { listen: init.listen, announce: init.announce ?? [] },
     transports: [
       ...(init.transports ?? [tcp(), webSockets()]),

@@ -27,6 +27,7 @@ import {
   PREKEYS_DHT_NAMESPACE,
 } from '../../protocol/ids.ts'
 import {
+  dhtKeyNamespace,
   mailboxRecordMayReplace,
   prekeyRecordMayReplace,
   selectMailboxRecord,
@@ -40,9 +41,29 @@ import {
  * ('/dht', which node/host.ts keeps) plus '/record', then the key in base32
  * (kad-dht's `bufferToRecordKey`). Checked by test/integration/mailbox-dht.test.ts.
  */
-const RECORD_DATASTORE_PREFIX = '/dht/record'
+export const RECORD_DATASTORE_PREFIX = '/dht/record'
 
 export type Clock = () => number
+
+type RecordCheck = (key: Uint8Array, value: Uint8Array, nowMs: number) => unknown
+
+/** Each namespace's checks of a record on its own: its key, signature, size and times. */
+const OWN_RECORD_CHECKS: Record<string, RecordCheck> = {
+  [MAILBOX_DHT_NAMESPACE]: validateMailboxRecord,
+  [INBOX_DHT_NAMESPACE]: validateMailboxRecord,
+  [PREKEYS_DHT_NAMESPACE]: validatePrekeyRecord,
+}
+
+/**
+ * True when a record of one of our namespaces passes its checks at `nowMs`, false for other
+ * namespaces; throws (why it fails) for one of ours that does not.
+ */
+export function validateOwnDhtRecord(key: Uint8Array, value: Uint8Array, nowMs: number): boolean {
+  const check = OWN_RECORD_CHECKS[dhtKeyNamespace(key) ?? '']
+  if (check == null) return false
+  check(key, value, nowMs)
+  return true
+}
 
 export function tokenimDhtValidators(datastore: Datastore, clock: Clock = Date.now): Validators {
   const mailbox = guarded(datastore, clock, validateMailboxRecord, mailboxRecordMayReplace)
@@ -76,7 +97,7 @@ export function dhtRecordDatastoreKey(key: Uint8Array): Key {
 function guarded(
   datastore: Datastore,
   clock: Clock,
-  validate: (key: Uint8Array, value: Uint8Array, nowMs: number) => unknown,
+  validate: RecordCheck,
   mayReplace: (key: Uint8Array, stored: Uint8Array, incoming: Uint8Array, nowMs: number) => boolean,
 ): ValidateFn {
   return async (key, value, options) => {
