@@ -490,15 +490,20 @@ export class MessagePipeline {
    * Takes what waits in the mailbox for us, runs it through `receive`, acknowledges each
    * slot once its result is on disk, and sends the senders delivered receipts. A session
    * start refused for a prekey we no longer have is answered with a refusal notice in the
-   * sender's mailbox (the sender may never be online while we are); a notice left for us is
-   * taken like the refusals it names.
+   * sender's mailbox (the sender may never be online while we are), and its slot is
+   * acknowledged only once the notice is deposited: until then each collection takes it
+   * again and tries the notice again. A notice left for us is taken like the refusals it
+   * names.
    */
   async collect(
     collected: CollectedEnvelope[],
   ): Promise<{ stored: number; duplicates: number; rejected: number }> {
     const counts = { stored: 0, duplicates: 0, rejected: 0 }
     const deliveredIds = new Map<string, Uint8Array[]>()
-    const refusals = new Map<string, { sender: Uint8Array; notice: DmRefusalNotice }>()
+    const refusals = new Map<
+      string,
+      { sender: Uint8Array; notice: DmRefusalNotice; slotIds: string[] }
+    >()
     await Promise.all(
       collected.map(async (item) => {
         let envelope: DmEnvelope
@@ -541,9 +546,12 @@ export class MessagePipeline {
                 messageIds: [],
                 reason: (outcome.reason ?? '').slice(0, MAX_ACK_REASON_LENGTH),
               } as DmRefusalNotice,
+              slotIds: [],
             }
             refusal.notice.messageIds.push(envelope.messageId)
+            refusal.slotIds.push(item.slotId)
             refusals.set(key, refusal)
+            return
           }
         }
         // A rejected envelope never becomes readable: leaving it would only fetch it again.
@@ -559,10 +567,13 @@ export class MessagePipeline {
         )
       }
     }
-    for (const { sender, notice } of refusals.values()) {
+    for (const { sender, notice, slotIds } of refusals.values()) {
       for (let i = 0; i < notice.messageIds.length; i += MAX_REFUSAL_MESSAGE_IDS) {
         const messageIds = notice.messageIds.slice(i, i + MAX_REFUSAL_MESSAGE_IDS)
-        void this.#depositRefusalNotice(sender, { ...notice, messageIds })
+        const refusedSlots = slotIds.slice(i, i + MAX_REFUSAL_MESSAGE_IDS)
+        void this.#depositRefusalNotice(sender, { ...notice, messageIds }).then(async (left) => {
+          if (left) await Promise.all(refusedSlots.map((slotId) => this.#acknowledge(slotId)))
+        })
       }
     }
     return counts
@@ -570,21 +581,23 @@ export class MessagePipeline {
 
   /**
    * Leaves the notice in our pairwise slot towards the sender, which it collects (only the
-   * two of us can write there). A notice that cannot be deposited leaves the sender where it
-   * was before notices: its next direct retry is refused on the stream.
+   * two of us can write there). False when it could not: the refused slots then stay
+   * unacknowledged, so the next collection refuses them again and tries again.
    */
-  async #depositRefusalNotice(peer: Uint8Array, notice: DmRefusalNotice): Promise<void> {
+  async #depositRefusalNotice(peer: Uint8Array, notice: DmRefusalNotice): Promise<boolean> {
     const mailbox = this.#init.mailbox
-    if (mailbox == null) return
+    if (mailbox == null) return false
     try {
       await mailbox.deposit(peer, encodeRefusalNotice(notice))
       this.#init.log('told %s through the mailbox: %s', hex(peer), notice.reason)
+      return true
     } catch (err) {
       this.#init.log(
-        'could not leave a refusal notice for %s: %s',
+        'could not leave a refusal notice for %s (tried again at the next collection): %s',
         hex(peer),
         (err as Error).message,
       )
+      return false
     }
   }
 

@@ -134,10 +134,16 @@ describe('first messages that name a used one-time prekey', () => {
     const sent = await alice.messages.send(bobKey, 'alice, through the mailbox')
     await stateReached(alice, sent.id, 'stored')
 
-    // Alice is away; bob collects, refuses her start and leaves her a notice.
+    // Alice is away; bob collects and refuses her start. While his deposits fail he cannot
+    // leave her a notice: the refused slot stays, and a later collection leaves it.
     await alice.stop()
-    bob = await online(await bob.restart())
-    // (The collection bob starts with may be the one that takes it.)
+    bob = await bob.restart()
+    const deposits = failDeposits(bob)
+    await online(bob)
+    await bob.messages.collect()
+    await withTimeout(deposits.tried, 15_000, 'a notice deposit tried')
+    expect(bob.deposits.filter((d) => d.recipient === aliceKey)).toEqual([])
+    deposits.restore()
     await bob.messages.collect()
     await depositsMade(bob, 1, (d) => d.slot === 'pairwise' && d.recipient === aliceKey)
     const [notice] = bob.deposits.filter((d) => d.recipient === aliceKey)
@@ -166,3 +172,22 @@ describe('first messages that name a used one-time prekey', () => {
 })
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
+
+/** Makes `peer`'s pairwise deposits fail, as if no holder answered, until `restore()`. */
+function failDeposits(peer: MessagingPeer): { tried: Promise<void>; restore(): void } {
+  const deposit = peer.mailbox.deposit
+  let tried: () => void = () => {}
+  const triedOnce = new Promise<void>((resolve) => {
+    tried = resolve
+  })
+  peer.mailbox.deposit = async () => {
+    tried()
+    throw new Error('no DHT peer stored the record')
+  }
+  return {
+    tried: triedOnce,
+    restore: () => {
+      peer.mailbox.deposit = deposit
+    },
+  }
+}
