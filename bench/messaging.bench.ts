@@ -117,14 +117,29 @@ async function messagingLatency(alice: BenchPeer, bob: BenchPeer): Promise<numbe
   return samples.sort((a, b) => a - b)
 }
 
-/** Messages per second from the first `send` to the last `delivered`. */
-async function messagingThroughput(alice: BenchPeer, bob: BenchPeer): Promise<number> {
+/** A burst's rate, and the CPU it took (all threads of the process, both ends) per item. */
+interface BurstFigures {
+  perSecond: number
+  cpuMicrosEach: number
+}
+
+function burstFigures(count: number, startedAt: number, cpuAtStart: NodeJS.CpuUsage): BurstFigures {
+  const cpu = process.cpuUsage(cpuAtStart)
+  return {
+    perSecond: (count / (performance.now() - startedAt)) * 1000,
+    cpuMicrosEach: (cpu.user + cpu.system) / count,
+  }
+}
+
+/** Messages from the first `send` to the last `delivered`. */
+async function messagingThroughput(alice: BenchPeer, bob: BenchPeer): Promise<BurstFigures> {
   const target = alice.delivered.size + THROUGHPUT_MESSAGES
   const allDelivered = new Promise<void>((resolve) => {
     alice.onDelivered = () => {
       if (alice.delivered.size >= target) resolve()
     }
   })
+  const cpu = process.cpuUsage()
   const start = performance.now()
   const sends: Array<Promise<unknown>> = []
   for (let i = 0; i < THROUGHPUT_MESSAGES; i++) {
@@ -132,8 +147,9 @@ async function messagingThroughput(alice: BenchPeer, bob: BenchPeer): Promise<nu
   }
   await Promise.all(sends)
   await allDelivered
+  const figures = burstFigures(THROUGHPUT_MESSAGES, start, cpu)
   alice.onDelivered = undefined
-  return (THROUGHPUT_MESSAGES / (performance.now() - start)) * 1000
+  return figures
 }
 
 /** One synced LevelDB batch of one 200-byte value, awaited: what one fsync costs here. */
@@ -214,7 +230,7 @@ async function durableEcho(alice: BenchPeer, bob: BenchPeer): Promise<number[]> 
   return samples.sort((a, b) => a - b)
 }
 
-async function rawOneWay(alice: BenchPeer, bob: BenchPeer): Promise<number> {
+async function rawOneWay(alice: BenchPeer, bob: BenchPeer): Promise<BurstFigures> {
   let received = 0
   let finished: () => void = () => {}
   const done = new Promise<void>((resolve) => {
@@ -237,13 +253,14 @@ async function rawOneWay(alice: BenchPeer, bob: BenchPeer): Promise<number> {
   const stream = await alice.host.dialProtocol(bob.host.peerId, SINK_PROTOCOL)
   const lp = lpStream(stream, { maxDataLength: 4096 })
   const payload = new TextEncoder().encode(PAYLOAD)
+  const cpu = process.cpuUsage()
   const start = performance.now()
   for (let i = 0; i < THROUGHPUT_MESSAGES; i++) await lp.write(payload)
   await lp.read()
   await done
-  const rate = (THROUGHPUT_MESSAGES / (performance.now() - start)) * 1000
+  const figures = burstFigures(THROUGHPUT_MESSAGES, start, cpu)
   stream.abort(new Error('done'))
-  return rate
+  return figures
 }
 
 async function pair(syncWrites: boolean): Promise<[BenchPeer, BenchPeer]> {
@@ -291,19 +308,28 @@ const benchmark: Benchmark = {
           )
         }
         const raw = await rawOneWay(alice, bob)
-        const rate = await messagingThroughput(alice, bob)
-        figures.push({
-          name: `1:1 messages/s one pair, encrypt..ack (${label})`,
-          value: rate,
-          unit: 'msg/s',
-          baseline: { name: 'raw one-way frames/s, one stream', value: raw },
-        })
+        const burst = await messagingThroughput(alice, bob)
+        figures.push(
+          {
+            name: `1:1 messages/s one pair, encrypt..ack (${label})`,
+            value: burst.perSecond,
+            unit: 'msg/s',
+            baseline: { name: 'raw one-way frames/s, one stream', value: raw.perSecond },
+          },
+          {
+            // Steadier than the rates on a shared machine: what each costs, not how fast.
+            name: `CPU per delivered message, both nodes, all threads (${label})`,
+            value: burst.cpuMicrosEach,
+            unit: 'us',
+            baseline: { name: 'CPU per raw one-way frame, both ends', value: raw.cpuMicrosEach },
+          },
+        )
         if (syncWrites) {
           figures.push({
             name: 'ratchet encrypt + decrypt only, 200 B (no network, no disk)',
             value: ratchetOnlyRate(),
             unit: 'msg/s',
-            baseline: { name: 'raw one-way frames/s, one stream', value: raw },
+            baseline: { name: 'raw one-way frames/s, one stream', value: raw.perSecond },
           })
         }
       } finally {
