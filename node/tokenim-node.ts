@@ -255,6 +255,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       startedAt: this.startedAt,
       version: NODE_VERSION,
       relays: this.host.services.relayBootstrap.status(),
+      prekeysPublished: this.prekeys?.bundleConfirmed ?? false,
     }
   }
 

@@ -29,6 +29,11 @@ export interface NodeStatus extends IdentityInfo {
   version: string
   /** The relays the node was told to keep connected to. */
   relays: RelayLinkStatus[]
+  /**
+   * A DHT peer holds our latest prekey bundle: someone who never met us can start a
+   * conversation while we are offline. False until a DHT server is reached.
+   */
+  prekeysPublished: boolean
 }
 
 /** One configured relay, as the node's bootstrap sees it. */

@@ -151,7 +151,7 @@ export class NodePool implements NodeOperations {
       timeoutMs,
     )
     // A node cut off from every relay has nowhere to publish; it still comes up.
-    if (reachable.length > 0) await publishPrekeys(node, Date.now() + timeoutMs)
+    if (reachable.length > 0) await prekeysConfirmed(node, timeoutMs)
   }
 
   async kill(index: number): Promise<void> {
@@ -278,23 +278,19 @@ function routingTableOf(node: SimNode): RoutingTable {
 }
 
 /**
- * TokenimNode publishes its prekey bundle again once it identifies a DHT server; the
- * simulation still publishes once the node is ready, as the check that a bundle is confirmed:
- * without one nobody could start a session with this node for an hour.
+ * TokenimNode publishes its prekey bundle again once it identifies a DHT server, and keeps
+ * trying while nobody takes it; a node counts as ready once a DHT peer confirmed it, since
+ * without that nobody could start a session with it.
  */
-async function publishPrekeys(node: SimNode, deadline: number): Promise<void> {
-  let last = 'no DHT server confirmed the record'
-  while (Date.now() < deadline) {
-    const signal = AbortSignal.timeout(Math.max(1, deadline - Date.now()))
-    try {
-      if ((await node.node.prekeyService.publish({ signal })).confirmed > 0) return
-    } catch (err) {
-      last = (err as Error).message
-    }
-    // Give a busy DHT a moment rather than asking again at once.
-    await delay(Math.min(500, Math.max(0, deadline - Date.now())))
-  }
-  throw new SimulationError(`node ${node.index} could not publish its prekeys: ${last}`)
+async function prekeysConfirmed(node: SimNode, timeoutMs: number): Promise<void> {
+  const prekeys = node.node.prekeyService
+  await waitFor(
+    prekeys,
+    'prekeys:published',
+    () => prekeys.bundleConfirmed,
+    `node ${node.index} had its prekey bundle confirmed by a DHT server`,
+    timeoutMs,
+  )
 }
 
 /**

@@ -404,6 +404,14 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
     return { record, signedPrekeyId: current.prekey.id, oneTimePrekeyIds: oneTime.map((p) => p.id) }
   }
 
+  /**
+   * True once a DHT peer confirmed our latest publish: strangers can fetch the bundle and
+   * start a session with us while we are offline. `prekeys:published` tells of each change.
+   */
+  get bundleConfirmed(): boolean {
+    return !this.#unconfirmed
+  }
+
   /** One publish `delayMs` from now, unless one is already due. */
   #scheduleRepublish(delayMs: number): void {
     if (!this.running || this.#republishSoon != null) return

@@ -46,6 +46,7 @@ describe('publishing the prekey bundle when the DHT becomes reachable', () => {
     const first = published(prekeys, () => true)
     await prekeys.start()
     expect((await first).confirmed).toBe(0)
+    expect(prekeys.bundleConfirmed).toBe(false)
 
     const confirmed = published(prekeys, (result) => result.confirmed > 0)
     const startedAt = Date.now()
@@ -53,6 +54,7 @@ describe('publishing the prekey bundle when the DHT becomes reachable', () => {
     await confirmed
     // Well under the hourly republish; the figure is in doc/mailbox.md.
     expect(Date.now() - startedAt).toBeLessThan(5_000)
+    expect(prekeys.bundleConfirmed).toBe(true)
 
     const [reader] = network.clients
     const readerPrekeys = new PrekeyService(

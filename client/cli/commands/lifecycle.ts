@@ -82,6 +82,7 @@ export function registerLifecycleCommands(program: Command): void {
         `data dir     ${status.dataDir}`,
         `local API    ${status.apiUrl}`,
         `connections  ${status.connections}`,
+        `prekeys      ${status.prekeysPublished ? 'published: strangers can reach you while you are offline' : 'not published yet (no DHT server reached)'}`,
         'listening on',
         ...status.listenAddresses.map((addr) => `  ${addr}`),
         ...(status.relays.length > 0 ? ['relays'] : []),
