@@ -74,6 +74,9 @@ export interface DirectMessagesComponents {
 
 export const DEFAULT_COLLECT_INTERVAL_MS = 30_000
 export const DEFAULT_RETRY_INTERVAL_MS = 30_000
+/** A conversation quiet this long gives its cached history back (MessagePipeline). */
+const QUIET_HISTORY_AFTER_MS = 5 * 60_000
+const QUIET_HISTORY_CHECK_MS = 60_000
 
 export class DirectMessages {
   readonly pipeline: MessagePipeline
@@ -152,6 +155,7 @@ export class DirectMessages {
       this.#timers.push(timer)
     }
     every(this.#init.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS, () => this.retry())
+    every(QUIET_HISTORY_CHECK_MS, () => this.pipeline.forgetQuietHistory(QUIET_HISTORY_AFTER_MS))
     if (this.#components.mailbox != null) {
       every(this.#init.collectIntervalMs ?? DEFAULT_COLLECT_INTERVAL_MS, () => this.collect())
     }

@@ -151,7 +151,10 @@ export const DEFAULT_ACK_TIMEOUT_MS = 5_000
 export const DEFAULT_MAX_HELD = 10_000
 export const DEFAULT_GIVE_UP_AFTER_MS = 30 * 24 * 3600 * 1000
 const HISTORY_PAGE_MAX = 500
-/** History records kept in memory per conversation (the lane drops them on a failed write). */
+/**
+ * History records kept in memory per conversation while it is busy (the lane drops them on
+ * a failed write, and `forgetQuietHistory` once it is quiet): about 1.3 KB each.
+ */
 const RECENT_HISTORY_CACHED = 2_000
 
 export class MessagePipeline {
@@ -200,6 +203,11 @@ export class MessagePipeline {
       clearTimeout(lane.bundleRetryTimer)
       for (const item of lane.outbox.values()) clearTimeout(item.ackTimer)
     }
+    await this.idle()
+  }
+
+  /** Resolves once no conversation has a batch running. */
+  async idle(): Promise<void> {
     await Promise.all([...this.#lanes.values()].map((lane) => lane.idle()))
   }
 
@@ -1014,6 +1022,24 @@ export class MessagePipeline {
       }),
     )
     return summaries.sort((a, b) => b.lastActivity - a.lastActivity).map(({ summary }) => summary)
+  }
+
+  /**
+   * Drops the cached history of conversations quiet for `quietMs` (no batch, nothing in the
+   * outbox): a busy conversation keeps up to RECENT_HISTORY_CACHED records in memory so acks
+   * and receipts need no read, and a node up for months would otherwise keep them for every
+   * peer it ever talked to. A later receipt reads its record from the database. Returns how
+   * many records were dropped.
+   */
+  forgetQuietHistory(quietMs: number): number {
+    let dropped = 0
+    for (const lane of this.#lanes.values()) {
+      const cached = lane.state?.recentHistory
+      if (cached == null || cached.size === 0 || !lane.quietFor(quietMs)) continue
+      dropped += cached.size
+      cached.clear()
+    }
+    return dropped
   }
 
   /**

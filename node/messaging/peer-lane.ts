@@ -82,6 +82,8 @@ export class PeerLane {
   #state: LaneState | undefined
   #queue: Job[] = []
   #draining: Promise<void> | undefined
+  /** `performance.now()` when the last batch ended. */
+  #lastBatchAt = performance.now()
 
   constructor(peerKey: Uint8Array, peerId: string, hooks: LaneHooks) {
     this.peerKey = peerKey
@@ -109,6 +111,15 @@ export class PeerLane {
     })
   }
 
+  /** No batch for `ms`, none running, and nothing of ours waiting for the peer. */
+  quietFor(ms: number): boolean {
+    return (
+      this.#draining == null &&
+      this.outbox.size === 0 &&
+      performance.now() - this.#lastBatchAt >= ms
+    )
+  }
+
   /** Resolves when no batch is running. */
   async idle(): Promise<void> {
     while (this.#draining != null) await this.#draining
@@ -123,6 +134,7 @@ export class PeerLane {
       const jobs = this.#queue
       this.#queue = []
       await this.#runBatch(jobs)
+      this.#lastBatchAt = performance.now()
     }
     // Cleared in the same tick as the last queue check, so no job is ever left waiting.
     this.#draining = undefined

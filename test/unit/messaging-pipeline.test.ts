@@ -329,6 +329,29 @@ describe('message pipeline: online', () => {
     ])
   })
 
+  it('gives the cached history of a quiet conversation back; a later receipt still lands', async () => {
+    const { network, alice, bob } = await setup()
+    const sent = await alice.pipeline.send(bob.identity.publicKey, 'kept on disk')
+    await waitForState(alice, sent.id, 'delivered')
+    await alice.pipeline.idle()
+    // Busy (the lane ran just now): nothing given back yet.
+    expect(alice.pipeline.forgetQuietHistory(60_000)).toBe(0)
+    expect(alice.pipeline.forgetQuietHistory(0)).toBe(1)
+    expect(alice.pipeline.forgetQuietHistory(0)).toBe(0)
+
+    // The read receipt needs the record: read back from the database.
+    await bob.pipeline.markRead(alice.identity.publicKey)
+    await waitForState(alice, sent.id, 'read')
+    const history = await alice.pipeline.history(bob.identity.publicKey)
+    expect(history.messages.map((m) => [m.text, m.state])).toEqual([['kept on disk', 'read']])
+
+    // A conversation with a message still waiting for the peer is never quiet.
+    network.online = false
+    await alice.pipeline.send(bob.identity.publicKey, 'waiting')
+    await alice.pipeline.idle()
+    expect(alice.pipeline.forgetQuietHistory(0)).toBe(0)
+  })
+
   it('sends no read receipt when they are turned off', async () => {
     const { alice, bob } = await setup({ readReceipts: false })
     const sent = await alice.pipeline.send(bob.identity.publicKey, 'one')
