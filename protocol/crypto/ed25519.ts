@@ -3,11 +3,11 @@
  * sign and verify, which sit on every hot path, go through node:crypto, which measured
  * about 10x faster here (see bench/crypto.bench.ts).
  */
-import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
+import { sign, verify } from 'node:crypto'
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { InvalidKeyError } from '../errors.ts'
-import { importRawPrivateKey } from './raw-private-key.ts'
+import { importRawPrivateKey, RecentPublicKeys } from './raw-key-import.ts'
 
 ed.hashes.sha512 = sha512
 
@@ -40,8 +40,7 @@ export function ed25519Sign(privateKey: Uint8Array, message: Uint8Array): Uint8A
   return new Uint8Array(sign(null, message, importRawPrivateKey(privateKey, PKCS8_PREFIX)))
 }
 
-const publicKeyCache = new Map<string, KeyObject>()
-const PUBLIC_KEY_CACHE_SIZE = 1024
+const publicKeys = new RecentPublicKeys(SPKI_PREFIX, 1024)
 
 /** Returns false for a bad signature or malformed key; never throws on hostile input. */
 export function ed25519Verify(
@@ -52,27 +51,10 @@ export function ed25519Verify(
   if (publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) return false
   if (signature.length !== ED25519_SIGNATURE_LENGTH) return false
   try {
-    return verify(null, message, importPublicKey(publicKey), signature)
+    return verify(null, message, publicKeys.import(publicKey), signature)
   } catch {
     return false
   }
-}
-
-function importPublicKey(publicKey: Uint8Array): KeyObject {
-  const id = Buffer.from(publicKey).toString('hex')
-  let key = publicKeyCache.get(id)
-  if (key == null) {
-    key = createPublicKey({
-      key: Buffer.concat([SPKI_PREFIX, publicKey]),
-      format: 'der',
-      type: 'spki',
-    })
-    if (publicKeyCache.size >= PUBLIC_KEY_CACHE_SIZE) {
-      publicKeyCache.delete(publicKeyCache.keys().next().value as string)
-    }
-    publicKeyCache.set(id, key)
-  }
-  return key
 }
 
 export function checkLength(bytes: Uint8Array, length: number, what: string): void {

@@ -2,7 +2,7 @@
 import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { InvalidKeyError } from '../errors.ts'
 import { checkLength } from './ed25519.ts'
-import { importRawPrivateKey } from './raw-private-key.ts'
+import { importRawPrivateKey, RecentPublicKeys, rememberPrivateKey } from './raw-key-import.ts'
 
 export const X25519_KEY_LENGTH = 32
 
@@ -14,11 +14,23 @@ export interface X25519KeyPair {
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
 const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
 
+/**
+ * A ratchet key is used for about two agreements and then never again; importing it costs
+ * about as much as an agreement.
+ */
+const publicKeys = new RecentPublicKeys(SPKI_PREFIX, 64)
+
 export function generateX25519KeyPair(): X25519KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('x25519')
+  const generated = generateKeyPairSync('x25519')
+  const privateKey = new Uint8Array(
+    generated.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32),
+  )
+  rememberPrivateKey(privateKey, generated.privateKey)
   return {
-    privateKey: new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32)),
-    publicKey: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)),
+    privateKey,
+    publicKey: new Uint8Array(
+      generated.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32),
+    ),
   }
 }
 
@@ -39,11 +51,7 @@ export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Arra
   try {
     shared = diffieHellman({
       privateKey: importPrivateKey(privateKey),
-      publicKey: createPublicKey({
-        key: Buffer.concat([SPKI_PREFIX, publicKey]),
-        format: 'der',
-        type: 'spki',
-      }),
+      publicKey: publicKeys.import(publicKey),
     })
   } catch (err) {
     throw new InvalidKeyError(`X25519 public key rejected: ${(err as Error).message}`)
