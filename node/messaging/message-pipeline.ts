@@ -151,6 +151,8 @@ export const DEFAULT_ACK_TIMEOUT_MS = 5_000
 export const DEFAULT_MAX_HELD = 10_000
 export const DEFAULT_GIVE_UP_AFTER_MS = 30 * 24 * 3600 * 1000
 const HISTORY_PAGE_MAX = 500
+/** Longest wait between direct retries to an unreachable peer (the node also retries every 30 s). */
+const DIRECT_RETRY_MAX_MS = 30_000
 /**
  * History records kept in memory per conversation while it is busy (the lane drops them on
  * a failed write, and `forgetQuietHistory` once it is quiet): about 1.3 KB each.
@@ -201,6 +203,7 @@ export class MessagePipeline {
     this.#stopped = true
     for (const lane of this.#lanes.values()) {
       clearTimeout(lane.bundleRetryTimer)
+      clearTimeout(lane.directRetryTimer)
       for (const item of lane.outbox.values()) clearTimeout(item.ackTimer)
     }
     await this.idle()
@@ -393,6 +396,7 @@ export class MessagePipeline {
     if (lane == null || item == null || !concerned()) return
     clearTimeout(item.ackTimer)
     item.inFlight = false
+    lane.directFailures = 0
     if (ack.status === DmAckStatus.RETRY_LATER) return
     const stored = ack.status === DmAckStatus.STORED || ack.status === DmAckStatus.DUPLICATE
     await lane.run(
@@ -1298,15 +1302,35 @@ export class MessagePipeline {
     if (!lane.outbox.has(item.entry.id)) return
     if (!sent) {
       item.inFlight = false
+      this.#retryDirectSoon(lane)
       await this.#deposit(lane, item)
       return
     }
     clearTimeout(item.ackTimer)
     item.ackTimer = setTimeout(() => {
       item.inFlight = false
-      if (lane.outbox.has(item.entry.id)) void this.#deposit(lane, item)
+      if (!lane.outbox.has(item.entry.id)) return
+      this.#retryDirectSoon(lane)
+      void this.#deposit(lane, item)
     }, this.#ackTimeoutMs)
     item.ackTimer.unref?.()
+  }
+
+  /**
+   * A peer that restarts (on a new address, say) connects to us only if it owes us
+   * something, so waiting for that or for the 30 s retry left what we owe it waiting that
+   * long. Try again 1 s after a failure, the wait doubling up to DIRECT_RETRY_MAX_MS; an ack
+   * resets it.
+   */
+  #retryDirectSoon(lane: PeerLane): void {
+    if (this.#stopped || lane.directRetryTimer != null) return
+    const delay = Math.min(1_000 * 2 ** lane.directFailures, DIRECT_RETRY_MAX_MS)
+    lane.directFailures++
+    lane.directRetryTimer = setTimeout(() => {
+      lane.directRetryTimer = undefined
+      void this.retry(lane.peerKey)
+    }, delay)
+    lane.directRetryTimer.unref?.()
   }
 
   async #deposit(lane: PeerLane, item: OutboxItem): Promise<void> {

@@ -78,6 +78,10 @@ export class PeerLane {
   bundleRetryTimer: NodeJS.Timeout | undefined
   /** A bundle fetch for this peer is under way. */
   fetchingBundle = false
+  /** Direct sends that found the peer unreachable (or unanswering) since its last ack. */
+  directFailures = 0
+  /** The next direct retry after such a failure. */
+  directRetryTimer: NodeJS.Timeout | undefined
   readonly #hooks: LaneHooks
   #state: LaneState | undefined
   #queue: Job[] = []

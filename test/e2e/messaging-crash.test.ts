@@ -1,8 +1,9 @@
 /**
- * A sender killed (SIGKILL) in the middle of a burst, every part a process on loopback: once
- * it starts again, every message its API accepted reaches the recipient exactly once, in
- * order, and shows delivered. Messages whose request was cut by the kill may arrive too, but
- * never twice and never out of order.
+ * Nodes killed (SIGKILL) in the middle of a burst, every part a process on loopback: the
+ * sender, with a batch of API requests in flight, or the recipient, while envelopes arrive.
+ * Once the killed node runs again, every message the sender's API accepted is in the
+ * recipient's history exactly once, in order, and the sender sees it delivered. (A message
+ * whose request the kill cut may arrive too, but never twice.)
  */
 import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
@@ -20,10 +21,14 @@ const BURST = 1_000
 const CONCURRENT_REQUESTS = 50
 
 let dir: Awaited<ReturnType<typeof makeTempDir>>
+let relay: string
 const children = new Set<ChildProcess>()
 
 beforeAll(async () => {
   dir = await makeTempDir('tokenim-crash-e2e-')
+  const started = await startRelayProcess(dir.path)
+  children.add(started.child)
+  relay = started.address
 })
 
 afterAll(async () => {
@@ -31,13 +36,17 @@ afterAll(async () => {
   await dir?.remove()
 })
 
-interface RunningNode {
+interface NodeDir {
   dataDir: string
+  publicKey: string
+}
+
+interface RunningNode {
   child: ChildProcess
   api: LocalApiClient
 }
 
-async function initNode(name: string): Promise<{ dataDir: string; publicKey: string }> {
+async function initNode(name: string): Promise<NodeDir> {
   const dataDir = join(dir.path, name)
   const init = await runCli(['init', '--json', '--data-dir', dataDir], PASSWORD)
   expect(init.code, init.stderr).toBe(0)
@@ -45,81 +54,113 @@ async function initNode(name: string): Promise<{ dataDir: string; publicKey: str
   return { dataDir, publicKey: (JSON.parse(id.stdout) as { publicKey: string }).publicKey }
 }
 
-async function startNode(dataDir: string, relay: string): Promise<RunningNode> {
-  const args = ['start', '--data-dir', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0']
+async function startNode(node: NodeDir): Promise<RunningNode> {
+  const args = ['start', '--data-dir', node.dataDir, '--listen', '/ip4/127.0.0.1/tcp/0']
   args.push('--allow-private-addresses', '--relay', relay)
   const { child } = await spawnCli(args, 'is running', PASSWORD)
   children.add(child)
-  return { dataDir, child, api: await LocalApiClient.forDataDir(dataDir) }
+  return { child, api: await LocalApiClient.forDataDir(node.dataDir) }
 }
 
-describe('a sender killed mid-burst', () => {
-  it('delivers every accepted message exactly once and in order after its restart', async () => {
-    const relay = (await startRelayProcess(dir.path)).address
-    const aliceId = await initNode('alice')
-    const bobId = await initNode('bob')
-    const bob = await startNode(bobId.dataDir, relay)
-    let alice = await startNode(aliceId.dataDir, relay)
-
-    const received: MessageView[] = []
-    const arrivals = new ChangeSignal()
-    await bob.api.subscribe((event: NodeEventMessage) => {
-      if (event.type !== 'message:received') return
-      received.push(event.data as MessageView)
-      arrivals.notify()
+/**
+ * Sends BURST texts through the API, CONCURRENT_REQUESTS at a time; halfway, `kill` runs
+ * while a batch is in flight. Returns the texts the API accepted, by message id.
+ */
+async function sendBurst(
+  sender: RunningNode,
+  to: NodeDir,
+  kill: () => void,
+): Promise<Map<string, string>> {
+  const accepted = new Map<string, string>()
+  for (let next = 0; next < BURST; next += CONCURRENT_REQUESTS) {
+    const batch = Array.from({ length: CONCURRENT_REQUESTS }, (_, i) => `m${next + i}`)
+    const requests = batch.map((text) => sender.api.sendMessage(to.publicKey, text))
+    if (next === BURST / 2) kill()
+    const results = await Promise.allSettled(requests)
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') accepted.set(result.value.id, batch[i])
     })
+    if (results.some((result) => result.status === 'rejected')) break
+  }
+  return accepted
+}
 
-    // A first message sets the session up, so the burst is killed while it is being delivered.
-    await alice.api.sendMessage(bobId.publicKey, 'hello')
-    await arrivals.until(() => received.length === 1, 'the first message at bob', 30_000)
+async function history(node: RunningNode, peer: NodeDir): Promise<MessageView[]> {
+  const messages: MessageView[] = []
+  let before: number | undefined
+  do {
+    const page = await node.api.history(peer.publicKey, { limit: 500, before })
+    messages.unshift(...page.messages)
+    before = page.nextBefore ?? undefined
+  } while (before != null)
+  return messages
+}
 
-    // Alice's client sends as fast as it can; halfway, the node is killed while a batch of
-    // requests is in flight.
-    const accepted = new Map<string, string>()
-    for (let next = 0; next < BURST; next += CONCURRENT_REQUESTS) {
-      const batch = Array.from({ length: CONCURRENT_REQUESTS }, (_, i) => `m${next + i}`)
-      const requests = batch.map((text) => alice.api.sendMessage(bobId.publicKey, text))
-      const killNow = next >= BURST / 2
-      if (killNow) alice.child.kill('SIGKILL')
-      const results = await Promise.allSettled(requests)
-      results.forEach((result, i) => {
-        if (result.status === 'fulfilled') accepted.set(result.value.id, batch[i])
-      })
-      if (killNow) break
+/** Resolves once the sender has seen every one of `ids` delivered (events, then history). */
+async function allDelivered(sender: RunningNode, to: NodeDir, ids: string[]): Promise<void> {
+  const delivered = new Set<string>()
+  const deliveries = new ChangeSignal()
+  await sender.api.subscribe((event: NodeEventMessage) => {
+    const change = event.data as MessageStateChange
+    if (event.type === 'message:state' && change.state === 'delivered') {
+      delivered.add(change.id)
+      deliveries.notify()
     }
-    expect(accepted.size).toBeGreaterThanOrEqual(BURST / 2)
+  })
+  for (const message of await history(sender, to)) {
+    if (message.state === 'delivered' || message.state === 'read') delivered.add(message.id)
+  }
+  await deliveries.until(
+    () => ids.every((id) => delivered.has(id)),
+    `every accepted message delivered`,
+    60_000,
+  )
+}
 
-    alice = await startNode(aliceId.dataDir, relay)
-    const acceptedTexts = new Set(accepted.values())
-    const allArrived = () => {
-      const texts = new Set(received.map((message) => message.text))
-      return [...acceptedTexts].every((text) => texts.has(text))
-    }
-    await arrivals.until(allArrived, 'every accepted message at bob', 60_000)
+/** The recipient shows each accepted text once, with seqs 1, 2, 3, ... in order. */
+async function expectExactlyOnceInOrder(
+  recipient: RunningNode,
+  from: NodeDir,
+  accepted: Map<string, string>,
+): Promise<void> {
+  const received = (await history(recipient, from)).filter((m) => m.direction === 'in')
+  expect(received.map((message) => message.seq)).toEqual(received.map((_, i) => i + 1))
+  expect(new Set(received.map((message) => message.id)).size).toBe(received.length)
+  const texts = new Set(received.map((message) => message.text))
+  expect([...accepted.values()].filter((text) => !texts.has(text))).toEqual([])
+}
 
-    // Exactly once, in order: the seqs bob was shown run 1, 2, 3, ... with no repeat.
-    expect(received.map((message) => message.seq)).toEqual(received.map((_, index) => index + 1))
-    expect(new Set(received.map((message) => message.id)).size).toBe(received.length)
+describe('nodes killed mid-burst', () => {
+  it('the sender, with requests in flight: all it accepted arrives once, in order', async () => {
+    const aliceDir = await initNode('alice')
+    const bobDir = await initNode('bob')
+    const bob = await startNode(bobDir)
+    let alice = await startNode(aliceDir)
+    // A first message sets the session up, so the burst is killed while being delivered.
+    const hello = await alice.api.sendMessage(bobDir.publicKey, 'hello')
+    await allDelivered(alice, bobDir, [hello.id])
 
-    // Alice sees each accepted message delivered (the last acks may still be on their way).
-    const delivered = new Set<string>()
-    const deliveries = new ChangeSignal()
-    await alice.api.subscribe((event: NodeEventMessage) => {
-      const change = event.data as MessageStateChange
-      if (event.type === 'message:state' && change.state === 'delivered') {
-        delivered.add(change.id)
-        deliveries.notify()
-      }
-    })
-    let before: number | undefined
-    do {
-      const page = await alice.api.history(bobId.publicKey, { limit: 500, before })
-      for (const message of page.messages) {
-        if (message.state === 'delivered') delivered.add(message.id)
-      }
-      before = page.nextBefore ?? undefined
-    } while (before != null)
-    const allDelivered = () => [...accepted.keys()].every((id) => delivered.has(id))
-    await deliveries.until(allDelivered, 'alice sees every accepted message delivered', 60_000)
-  }, 180_000)
+    const accepted = await sendBurst(alice, bobDir, () => alice.child.kill('SIGKILL'))
+    expect(accepted.size).toBe(BURST / 2)
+
+    alice = await startNode(aliceDir)
+    await allDelivered(alice, bobDir, [...accepted.keys()])
+    await expectExactlyOnceInOrder(bob, aliceDir, accepted)
+  }, 120_000)
+
+  it('the recipient, while envelopes arrive: all arrives once, in order', async () => {
+    const carolDir = await initNode('carol')
+    const daveDir = await initNode('dave')
+    let dave = await startNode(daveDir)
+    const carol = await startNode(carolDir)
+    const hello = await carol.api.sendMessage(daveDir.publicKey, 'hello')
+    await allDelivered(carol, daveDir, [hello.id])
+
+    const accepted = await sendBurst(carol, daveDir, () => dave.child.kill('SIGKILL'))
+    expect(accepted.size).toBe(BURST)
+
+    dave = await startNode(daveDir)
+    await allDelivered(carol, daveDir, [...accepted.keys()])
+    await expectExactlyOnceInOrder(dave, carolDir, accepted)
+  }, 120_000)
 })

@@ -532,6 +532,18 @@ describe('message pipeline: offline and restarts', () => {
     expect(mailbox!.slots.size).toBe(0)
   })
 
+  it('tries an unreachable peer again by itself, soon, and delivers once it is back', async () => {
+    const { network, alice, bob } = await setup({ mailbox: false })
+    const first = await alice.pipeline.send(bob.identity.publicKey, 'session')
+    await waitForState(alice, first.id, 'delivered')
+    network.online = false
+    const sent = await alice.pipeline.send(bob.identity.publicKey, 'while away')
+    // Nobody calls retry(): the pipeline's own retry, 1 s after the failure, delivers it.
+    network.online = true
+    await waitForState(alice, sent.id, 'delivered')
+    expect(bob.received.map((m) => m.text)).toEqual(['session', 'while away'])
+  })
+
   it('keeps sessions, counters and the outbox across restarts of both sides', async () => {
     const setupResult = await setup()
     const { network } = setupResult
