@@ -130,37 +130,49 @@ async function expectExactlyOnceInOrder(
   expect([...accepted.values()].filter((text) => !texts.has(text))).toEqual([])
 }
 
+interface Pair {
+  senderDir: NodeDir
+  recipientDir: NodeDir
+  sender: RunningNode
+  recipient: RunningNode
+}
+
+/**
+ * Two nodes whose session is up (a first message went through), so that a burst is killed
+ * while it is being delivered, not while a session is being set up.
+ */
+async function pairWithSession(senderName: string, recipientName: string): Promise<Pair> {
+  const senderDir = await initNode(senderName)
+  const recipientDir = await initNode(recipientName)
+  const recipient = await startNode(recipientDir)
+  const sender = await startNode(senderDir)
+  const hello = await sender.api.sendMessage(recipientDir.publicKey, 'hello')
+  await allDelivered(sender, recipientDir, [hello.id])
+  return { senderDir, recipientDir, sender, recipient }
+}
+
 describe('nodes killed mid-burst', () => {
   it('the sender, with requests in flight: all it accepted arrives once, in order', async () => {
-    const aliceDir = await initNode('alice')
-    const bobDir = await initNode('bob')
-    const bob = await startNode(bobDir)
-    let alice = await startNode(aliceDir)
-    // A first message sets the session up, so the burst is killed while being delivered.
-    const hello = await alice.api.sendMessage(bobDir.publicKey, 'hello')
-    await allDelivered(alice, bobDir, [hello.id])
-
-    const accepted = await sendBurst(alice, bobDir, () => alice.child.kill('SIGKILL'))
+    const pair = await pairWithSession('alice', 'bob')
+    const { senderDir, recipientDir, recipient } = pair
+    const kill = () => pair.sender.child.kill('SIGKILL')
+    const accepted = await sendBurst(pair.sender, recipientDir, kill)
     expect(accepted.size).toBe(BURST / 2)
 
-    alice = await startNode(aliceDir)
-    await allDelivered(alice, bobDir, [...accepted.keys()])
-    await expectExactlyOnceInOrder(bob, aliceDir, accepted)
+    const sender = await startNode(senderDir)
+    await allDelivered(sender, recipientDir, [...accepted.keys()])
+    await expectExactlyOnceInOrder(recipient, senderDir, accepted)
   }, 120_000)
 
   it('the recipient, while envelopes arrive: all arrives once, in order', async () => {
-    const carolDir = await initNode('carol')
-    const daveDir = await initNode('dave')
-    let dave = await startNode(daveDir)
-    const carol = await startNode(carolDir)
-    const hello = await carol.api.sendMessage(daveDir.publicKey, 'hello')
-    await allDelivered(carol, daveDir, [hello.id])
-
-    const accepted = await sendBurst(carol, daveDir, () => dave.child.kill('SIGKILL'))
+    const pair = await pairWithSession('carol', 'dave')
+    const { senderDir, recipientDir, sender } = pair
+    const kill = () => pair.recipient.child.kill('SIGKILL')
+    const accepted = await sendBurst(sender, recipientDir, kill)
     expect(accepted.size).toBe(BURST)
 
-    dave = await startNode(daveDir)
-    await allDelivered(carol, daveDir, [...accepted.keys()])
-    await expectExactlyOnceInOrder(dave, carolDir, accepted)
+    const recipient = await startNode(recipientDir)
+    await allDelivered(sender, recipientDir, [...accepted.keys()])
+    await expectExactlyOnceInOrder(recipient, senderDir, accepted)
   }, 120_000)
 })
