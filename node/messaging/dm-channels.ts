@@ -41,7 +41,7 @@ export const MAX_UNACKED_BYTES = 1024 * 1024
 
 export interface DmChannelsInit {
   host: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
-  pipeline: Pick<MessagePipeline, 'receive' | 'handleAck'>
+  pipeline: Pick<MessagePipeline, 'receive' | 'handleAck' | 'handleUnacked'>
   log: Logger
   /** @default 5 */
   maxBadFrames?: number
@@ -323,6 +323,10 @@ class DmChannel {
     clearTimeout(this.#stallTimer)
     this.#stallTimer = undefined
     this.#refuseWaiting()
+    // No ack can come for these any more: the pipeline need not wait out its ack timeout.
+    const unacked = [...this.#unacked.keys()]
+    this.#unacked.clear()
+    if (unacked.length > 0) this.#hooks.pipeline.handleUnacked(this.peerKey, unacked)
     this.#hooks.closed()
   }
 

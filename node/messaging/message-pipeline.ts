@@ -381,6 +381,19 @@ export class MessagePipeline {
   }
 
   /**
+   * The stream that carried these envelopes (message ids in hex) closed before their acks
+   * came: treated as their ack timeout, at once.
+   */
+  handleUnacked(peer: Uint8Array, ids: string[]): void {
+    const lane = this.#lanes.get(hex(peer))
+    if (lane == null || this.#stopped) return
+    for (const id of ids) {
+      const item = lane.outbox.get(id)
+      if (item?.inFlight === true && item.ackTimer != null) this.#ackTimedOut(lane, item)
+    }
+  }
+
+  /**
    * With `refusedBaseKey` (a refusal notice from the mailbox), the ack concerns the envelope
    * only while it is still encrypted in that session: one encrypted again after a refusal
    * that came another way must not be refused a second time.
@@ -1307,13 +1320,17 @@ export class MessagePipeline {
       return
     }
     clearTimeout(item.ackTimer)
-    item.ackTimer = setTimeout(() => {
-      item.inFlight = false
-      if (!lane.outbox.has(item.entry.id)) return
-      this.#retryDirectSoon(lane)
-      void this.#deposit(lane, item)
-    }, this.#ackTimeoutMs)
+    item.ackTimer = setTimeout(() => this.#ackTimedOut(lane, item), this.#ackTimeoutMs)
     item.ackTimer.unref?.()
+  }
+
+  #ackTimedOut(lane: PeerLane, item: OutboxItem): void {
+    clearTimeout(item.ackTimer)
+    item.ackTimer = undefined
+    item.inFlight = false
+    if (!lane.outbox.has(item.entry.id)) return
+    this.#retryDirectSoon(lane)
+    void this.#deposit(lane, item)
   }
 
   /**

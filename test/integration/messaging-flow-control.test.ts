@@ -52,7 +52,7 @@ describe('flow control on DM streams', () => {
     expect(penalties).toEqual([])
   })
 
-  it('sends a peer that never acks at most the window, then reports it unreachable', async () => {
+  it('sends a peer that never acks at most the window; reports it unreachable, then what it lost', async () => {
     const sender = await startDhtPeer({ dhtServer: false })
     const silent = await startDhtPeer({ dhtServer: false })
     peers.defer(() => sender.remove())
@@ -60,6 +60,8 @@ describe('flow control on DM streams', () => {
     let bytesRead = 0
     let framesRead = 0
     const reading = new ChangeSignal()
+    const lost: string[] = []
+    const losses = new ChangeSignal()
     await silent.host.handle(DM_PROTOCOL, async (stream) => {
       const lp = lpStream(stream, { maxDataLength: MAX_STREAM_FRAME_SIZE })
       for (;;) {
@@ -77,6 +79,10 @@ describe('flow control on DM streams', () => {
       pipeline: {
         receive: () => Promise.reject(new Error('the silent peer sends nothing')),
         handleAck: () => Promise.reject(new Error('the silent peer acks nothing')),
+        handleUnacked: (_peer, ids) => {
+          lost.push(...ids)
+          losses.notify()
+        },
       },
       log: logger('tokenim:test:dm'),
       ackStallTimeoutMs: 300,
@@ -99,6 +105,16 @@ describe('flow control on DM streams', () => {
     expect(results.indexOf(false)).toBe(fitting)
     await reading.until(() => framesRead === fitting, 'the admitted envelopes read', 10_000)
     expect(bytesRead).toBeLessThanOrEqual(MAX_UNACKED_BYTES)
+
+    // The peer goes away: what it never acked is reported at once, not after an ack timeout.
+    for (const connection of silent.host.getConnections()) await connection.close()
+    await losses.until(() => lost.length === fitting, 'the unacked envelopes reported', 10_000)
+    expect(lost.sort()).toEqual(
+      envelopes
+        .slice(0, fitting)
+        .map((envelope) => Buffer.from(envelope.messageId).toString('hex'))
+        .sort(),
+    )
   })
 })
 
