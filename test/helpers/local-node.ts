@@ -1,4 +1,4 @@
-/** A node running in this process on loopback, with its local API, for the CLI to talk to. */
+/** A node running in this process on loopback, with its local API, for CLI and API tests. */
 import {
   createTokenimNode,
   generateIdentity,
@@ -18,7 +18,7 @@ export async function startLocalNode(
   cleanups: Array<() => Promise<void>>,
   init: Partial<TokenimNodeInit> = {},
 ): Promise<LocalNode> {
-  const dir = await makeTempDir('tokenim-cli-node-')
+  const dir = await makeTempDir('tokenim-local-node-')
   const node = await createTokenimNode({
     dataDir: dir.path,
     identity: generateIdentity(),

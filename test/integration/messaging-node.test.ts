@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
-import { createTokenimNode, generateIdentity, type TokenimNode } from '../../node/index.ts'
+import type { TokenimNode } from '../../node/index.ts'
 import {
   API_PATHS,
   DIRECTORY_API_PATHS,
@@ -16,35 +16,34 @@ import {
 } from '../../protocol/local-api.ts'
 import type { RelayNode } from '../../relay/index.ts'
 import { runCli } from '../helpers/cli.ts'
+import { type LocalNode, startLocalNode } from '../helpers/local-node.ts'
 import {
   createNetwork,
   type Network,
   relayAddress,
   waitForRelay,
 } from '../helpers/relay-network.ts'
-import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 
 let network: Network
 let relay: RelayNode
-const nodes: Array<{ node: TokenimNode; remove(): Promise<void> }> = []
+const cleanups: Array<() => Promise<void>> = []
 
-async function startNode(): Promise<{ node: TokenimNode; dataDir: string }> {
-  const dir = await makeTempDir('tokenim-dm-node-')
-  const node = await createTokenimNode({
-    dataDir: dir.path,
-    identity: generateIdentity(),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    apiPort: 0,
-    allowPrivateAddresses: true,
+async function startNode(): Promise<LocalNode> {
+  const started = await startLocalNode(cleanups, {
     relays: [relayAddress(relay)],
     messaging: { collectIntervalMs: 500, retryIntervalMs: 500, ackTimeoutMs: 2_000 },
   })
-  nodes.push({ node, remove: dir.remove })
-  await waitForRelay(node, relay)
-  // The first publication may have run before the relay was connected.
-  await node.prekeyService.publish()
-  return { node, dataDir: dir.path }
+  await waitForRelay(started.node, relay)
+  // The node publishes its prekey bundle again once it reaches the relay's DHT.
+  const prekeys = started.node.prekeyService
+  if (!prekeys.bundleConfirmed) {
+    await waitForEvent(prekeys, 'prekeys:published', {
+      timeoutMs: 30_000,
+      filter: () => prekeys.bundleConfirmed,
+    })
+  }
+  return started
 }
 
 function stateEvent(node: TokenimNode, id: string, state: string): Promise<unknown> {
@@ -60,10 +59,7 @@ beforeAll(async () => {
 }, 30_000)
 
 afterAll(async () => {
-  for (const { node, remove } of nodes.splice(0)) {
-    await node.stop()
-    await remove()
-  }
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   await network?.close()
 })
 

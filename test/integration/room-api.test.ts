@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
-import { createTokenimNode, generateIdentity, type TokenimNode } from '../../node/index.ts'
+import type { TokenimNode } from '../../node/index.ts'
 import {
   API_PATHS,
   type CreateRoomResponse,
@@ -11,7 +11,7 @@ import {
   type RoomMessageView,
   type RoomSummary,
 } from '../../protocol/local-api.ts'
-import { makeTempDir } from '../helpers/temp-dir.ts'
+import { startLocalNode } from '../helpers/local-node.ts'
 import { withTimeout } from '../helpers/wait.ts'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -20,19 +20,8 @@ afterEach(async () => {
 })
 
 async function startNode(): Promise<{ node: TokenimNode; client: LocalApiClient }> {
-  const dir = await makeTempDir()
-  const node = await createTokenimNode({
-    dataDir: dir.path,
-    identity: generateIdentity(),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    apiPort: 0,
-    allowPrivateAddresses: true,
-  })
-  cleanups.push(async () => {
-    await node.stop()
-    await dir.remove()
-  })
-  return { node, client: await LocalApiClient.forDataDir(dir.path) }
+  const { node, dataDir } = await startLocalNode(cleanups)
+  return { node, client: await LocalApiClient.forDataDir(dataDir) }
 }
 
 describe('rooms through the local API', () => {
