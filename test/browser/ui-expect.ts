@@ -62,16 +62,15 @@ export async function expectNaturalWidth(
     (element: HTMLImageElement, ms: number) =>
       new Promise<number>((resolve) => {
         if (element.complete && element.naturalWidth > 0) return resolve(element.naturalWidth)
-        // At the deadline it answers what it has, for the expect below to show.
-        const timer = setTimeout(() => resolve(element.naturalWidth), ms)
-        element.addEventListener(
-          'load',
-          () => {
-            clearTimeout(timer)
-            resolve(element.naturalWidth)
-          },
-          { once: true },
-        )
+        // Load or error answers at once; the deadline only bounds a load that never ends, and
+        // then it answers what it has, for the expect below to show.
+        const answer = () => {
+          clearTimeout(deadline)
+          resolve(element.naturalWidth)
+        }
+        const deadline = setTimeout(answer, ms)
+        element.addEventListener('load', answer, { once: true })
+        element.addEventListener('error', answer, { once: true })
       }),
     left,
   )
