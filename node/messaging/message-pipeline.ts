@@ -296,6 +296,7 @@ export class MessagePipeline {
         record.attachment = kept
       }
       tx.history.set(index, record)
+      state.unackedHistory.set(index, record)
       tx.ops.push(
         this.#store.messageIndexOp(lane.peerHex, id, index),
         this.#store.sentSeqOp(lane.peerHex, seq, index),
@@ -876,12 +877,15 @@ export class MessagePipeline {
   /** The peer's node has the message (ack or delivered receipt). */
   async #delivered(lane: PeerLane, tx: LaneTransaction, id: string): Promise<void> {
     const item = lane.outbox.get(id)
-    if (item != null) this.#dropFromOutbox(lane, tx, item)
-    if (item != null && item.entry.kind !== 'text') return
+    if (item != null && item.entry.kind !== 'text') {
+      this.#dropFromOutbox(lane, tx, item)
+      return
+    }
     const index = item?.entry.index ?? (await this.#store.messageIndex(lane.peerHex, id))
-    if (typeof index !== 'number') return
-    const record = await this.#history(lane, tx, index)
-    if (record?.direction === 'out') this.#setState(lane, tx, index, record, 'delivered')
+    // Read before the drop, which lets go of the record kept for this ack.
+    const record = typeof index === 'number' ? await this.#history(lane, tx, index) : undefined
+    if (item != null) this.#dropFromOutbox(lane, tx, item)
+    if (record?.direction === 'out') this.#setState(lane, tx, index as number, record, 'delivered')
   }
 
   /** The peer's node could not read it: once, start a new session; twice, give up. */
@@ -916,9 +920,10 @@ export class MessagePipeline {
     item: OutboxItem,
     reason: string,
   ): Promise<void> {
+    const record =
+      item.entry.kind === 'text' ? await this.#history(lane, tx, item.entry.index) : undefined
     this.#dropFromOutbox(lane, tx, item)
     if (item.entry.kind !== 'text') return
-    const record = await this.#history(lane, tx, item.entry.index)
     if (record != null) this.#setState(lane, tx, item.entry.index, record, 'failed', false, reason)
     tx.after.push(() => this.#init.log.error('message %s failed: %s', item.entry.id, reason))
   }
@@ -926,6 +931,7 @@ export class MessagePipeline {
   #dropFromOutbox(lane: PeerLane, tx: LaneTransaction, item: OutboxItem): void {
     clearTimeout(item.ackTimer)
     lane.outbox.delete(item.entry.id)
+    if (item.entry.kind === 'text') lane.state?.unackedHistory.delete(item.entry.index)
     tx.ops.push(this.#store.outboxDeleteOp(lane.peerHex, item.entry.id))
     // Delivered some other way (or failed): the mailbox copy would only be fetched in vain.
     this.#withdrawDeposit(tx, item)
@@ -987,7 +993,10 @@ export class MessagePipeline {
     tx: LaneTransaction,
     index: number,
   ): Promise<HistoryRecord | undefined> {
-    const cached = tx.history.get(index) ?? lane.state?.recentHistory.get(index)
+    const cached =
+      tx.history.get(index) ??
+      lane.state?.recentHistory.get(index) ??
+      lane.state?.unackedHistory.get(index)
     return cached ?? (await this.#store.history(lane.peerHex, index))
   }
 
@@ -1073,6 +1082,7 @@ export class MessagePipeline {
       ])
       tx.history.clear()
       state.recentHistory.clear()
+      state.unackedHistory.clear()
       for (const index of indexes) tx.ops.push(this.#store.historyDeleteOp(lane.peerHex, index))
       const conversation = state.conversation
       conversation.unread = 0
@@ -1120,6 +1130,7 @@ export class MessagePipeline {
             sessions: await this.#sessions.load(peerHex),
             held: await this.#store.held(peerHex),
             recentHistory: new Map(),
+            unackedHistory: new Map(),
           }
         },
         finish: (tx, state) => this.#finishBatch(peerHex, tx, state),

@@ -14,6 +14,7 @@ function recordingLane() {
         sessions: new PeerSessions(),
         held: new Map(),
         recentHistory: new Map(),
+        unackedHistory: new Map(),
       }) as unknown as LaneState,
     finish: () => [],
     commit: async (ops, { sync }) => {
@@ -86,5 +87,13 @@ describe('messaging lanes: group commit', () => {
     }
     await Promise.all(runs)
     expect(commits.map(({ ops }) => ops.map((op) => op.key).join(''))).toEqual(['abc'])
+  })
+
+  it('slices a burst into batches of at most 256 jobs, run in order', async () => {
+    const { lane, commits } = recordingLane()
+    const keys = Array.from({ length: 600 }, (_, i) => `k${i}`)
+    await Promise.all(keys.map((key) => lane.run(async (tx) => void tx.ops.push(put(key)))))
+    expect(commits.map(({ ops }) => ops.length)).toEqual([256, 256, 88])
+    expect(commits.flatMap(({ ops }) => ops.map((op) => op.key))).toEqual(keys)
   })
 })

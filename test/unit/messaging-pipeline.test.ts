@@ -352,6 +352,37 @@ describe('message pipeline: online', () => {
     expect(alice.pipeline.forgetQuietHistory(0)).toBe(0)
   })
 
+  it('keeps the record of every text waiting for its ack: acks of a long outbox read none back', async () => {
+    const { network, alice, bob } = await setup({ mailbox: false })
+    network.online = false
+    // More than the 2,000 recent records a conversation keeps in memory.
+    const count = 2_100
+    const sent = await Promise.all(
+      Array.from({ length: count }, (_, i) => alice.pipeline.send(bob.identity.publicKey, `m${i}`)),
+    )
+    let historyReads = 0
+    const get = alice.db.get.bind(alice.db)
+    alice.db.get = ((key: string, ...rest: unknown[]) => {
+      if (key.startsWith('h/')) historyReads++
+      return (get as (...args: unknown[]) => unknown)(key, ...rest)
+    }) as typeof alice.db.get
+    const delivered = new Set<string>()
+    const allDelivered = waitForEvent<MessageStateChange>(alice.events, 'message:state', {
+      timeoutMs: 10_000,
+      filter: (change) => {
+        if (change.state === 'delivered') delivered.add(change.id)
+        return delivered.size === count
+      },
+    })
+    network.online = true
+    await alice.pipeline.retry(bob.identity.publicKey)
+    await allDelivered
+    expect(sent.every(({ id }) => delivered.has(id))).toBe(true)
+    expect(historyReads).toBe(0)
+    const history = await alice.pipeline.history(bob.identity.publicKey, { limit: 500 })
+    expect(history.messages.every((m) => m.state === 'delivered')).toBe(true)
+  })
+
   it('sends no read receipt when they are turned off', async () => {
     const { alice, bob } = await setup({ readReceipts: false })
     const sent = await alice.pipeline.send(bob.identity.publicKey, 'one')
