@@ -25,6 +25,12 @@ export const MAX_DM_TEXT_SIZE = MAX_DM_PLAINTEXT_SIZE - KIB
 /** Most message ids one delivery receipt names; more are split over several receipts. */
 export const MAX_RECEIPT_MESSAGE_IDS = 1000
 
+/**
+ * Most texts one bundle carries (several texts a node sends together under one ratchet
+ * message, within MAX_DM_PLAINTEXT_SIZE in all).
+ */
+export const MAX_BUNDLE_TEXTS = 256
+
 /** Most message ids one mailbox refusal notice names; more are split over several notices. */
 export const MAX_REFUSAL_MESSAGE_IDS = 1000
 

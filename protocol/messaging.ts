@@ -8,6 +8,7 @@ import { decodeMessage, encodeMessage } from './codec.ts'
 import { ED25519_PUBLIC_KEY_LENGTH, X25519_KEY_LENGTH } from './crypto/index.ts'
 import { MalformedMessageError } from './errors.ts'
 import {
+  MAX_BUNDLE_TEXTS,
   MAX_DM_PLAINTEXT_SIZE,
   MAX_DM_TEXT_SIZE,
   MAX_ENVELOPE_SIZE,
@@ -202,12 +203,50 @@ export interface SocialContent {
   payload: Uint8Array
 }
 
+/**
+ * Texts sent together under one ratchet message, in seq order; acked (and deposited in the
+ * mailbox) as one envelope under its own id, while each text keeps its id and seq.
+ */
+export interface BundleContent {
+  messageId: Uint8Array
+  texts: Array<{ kind: 'text' } & TextContent>
+}
+
 export type InnerMessage =
   | ({ kind: 'text' } & TextContent)
   | ({ kind: 'receipt' } & ReceiptContent)
   | ({ kind: 'social' } & SocialContent)
+  | ({ kind: 'bundle' } & BundleContent)
 
-export function encodeInnerMessage(message: InnerMessage): Uint8Array {
+/** Bytes a bundle adds around each encoded text (a field tag and a length). */
+export const BUNDLE_OVERHEAD_PER_TEXT = 4
+/** Bytes of a bundle beyond its texts: its id and kind. */
+export const BUNDLE_OVERHEAD = 24
+
+/**
+ * A bundle of texts already encoded with encodeInnerMessage (and checked there), in seq
+ * order. The caller keeps their total within MAX_DM_PLAINTEXT_SIZE, counting the overheads
+ * above; an oversized bundle throws OversizedMessageError.
+ */
+export function encodeBundle(messageId: Uint8Array, encodedTexts: Uint8Array[]): Uint8Array {
+  if (encodedTexts.length < 2 || encodedTexts.length > MAX_BUNDLE_TEXTS) {
+    throw new MalformedMessageError(
+      `a bundle carries 2..${MAX_BUNDLE_TEXTS} texts, not ${encodedTexts.length}`,
+    )
+  }
+  return encodeMessage(
+    DmContent,
+    {
+      messageId: messageId as DmContent['messageId'],
+      kind: DmContentKind.BUNDLE,
+      parts: encodedTexts as DmContent['parts'],
+    },
+    { maxSize: MAX_DM_PLAINTEXT_SIZE, what: 'bundle of texts' },
+  )
+}
+
+/** One text, receipt or social message (bundles: encodeBundle). */
+export function encodeInnerMessage(message: Exclude<InnerMessage, { kind: 'bundle' }>): Uint8Array {
   if (message.kind === 'social') {
     return encodeContent({
       messageId: message.messageId as DmContent['messageId'],
@@ -258,9 +297,13 @@ export function decodeInnerMessage(bytes: Uint8Array): InnerMessage {
   const content = decodeMessage(DmContent, bytes, {
     maxSize: MAX_DM_PLAINTEXT_SIZE,
     what: 'direct message',
-    limits: { receipt: { messageIds: MAX_RECEIPT_MESSAGE_IDS } },
+    limits: { receipt: { messageIds: MAX_RECEIPT_MESSAGE_IDS }, parts: MAX_BUNDLE_TEXTS },
   })
   checkMessageId(content.messageId, 'inner')
+  if (content.kind === DmContentKind.BUNDLE) return bundleFromWire(content)
+  if (content.parts.length !== 0) {
+    throw new MalformedMessageError('only a bundle carries parts')
+  }
   if (content.kind !== DmContentKind.SOCIAL && content.social.length !== 0) {
     throw new MalformedMessageError('only a social message carries a social payload')
   }
@@ -355,6 +398,37 @@ export function decodeInnerMessage(bytes: Uint8Array): InnerMessage {
     }
   }
   throw new MalformedMessageError('direct message has an unknown kind')
+}
+
+function bundleFromWire(content: DmContent): InnerMessage {
+  if (
+    content.seq !== 0 ||
+    content.sentAtMs !== 0 ||
+    content.text !== '' ||
+    content.resolvedBelow !== 0 ||
+    content.social.length !== 0 ||
+    content.receipt != null ||
+    content.style != null ||
+    content.attachment != null
+  ) {
+    throw new MalformedMessageError('a bundle carries its texts and no field of its own')
+  }
+  if (content.parts.length < 2 || content.parts.length > MAX_BUNDLE_TEXTS) {
+    throw new MalformedMessageError(
+      `a bundle carries 2..${MAX_BUNDLE_TEXTS} texts, not ${content.parts.length}`,
+    )
+  }
+  const texts: BundleContent['texts'] = []
+  for (const part of content.parts) {
+    const text = decodeInnerMessage(part)
+    if (text.kind !== 'text') throw new MalformedMessageError('a bundle carries texts only')
+    const previous = texts.at(-1)
+    if (previous != null && text.seq <= previous.seq) {
+      throw new MalformedMessageError('the texts of a bundle come in rising seq order')
+    }
+    texts.push(text)
+  }
+  return { kind: 'bundle', messageId: content.messageId, texts }
 }
 
 /** UTF-8 size of a text, to check against MAX_DM_TEXT_SIZE before sending. */

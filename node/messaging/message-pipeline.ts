@@ -20,6 +20,8 @@ import type { Logger } from '@libp2p/interface'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import {
   MAX_ATTACHMENT_CAPTION_SIZE,
+  MAX_BUNDLE_TEXTS,
+  MAX_DM_PLAINTEXT_SIZE,
   MAX_DM_TEXT_SIZE,
   MAX_RECEIPT_MESSAGE_IDS,
   MAX_REFUSAL_MESSAGE_IDS,
@@ -35,6 +37,9 @@ import type {
   SendMessageResponse,
 } from '../../protocol/local-api.ts'
 import {
+  BUNDLE_OVERHEAD,
+  BUNDLE_OVERHEAD_PER_TEXT,
+  type BundleContent,
   type DmAck,
   DmAckStatus,
   type DmEnvelope,
@@ -42,6 +47,7 @@ import {
   decodeEnvelope,
   decodeInnerMessage,
   decodeMailboxItem,
+  encodeBundle,
   encodeEnvelope,
   encodeInnerMessage,
   encodeRefusalNotice,
@@ -49,6 +55,7 @@ import {
   isStateAdvance,
   MAX_ACK_REASON_LENGTH,
   type ReceiptContent,
+  type TextContent,
   textSize,
 } from '../../protocol/messaging.ts'
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
@@ -64,6 +71,7 @@ import {
   messageView,
   newConversation,
   type OutboxEntry,
+  type OutboxText,
   storedAttachment,
 } from './message-store.ts'
 import { type LaneState, type LaneTransaction, type OutboxItem, PeerLane } from './peer-lane.ts'
@@ -275,7 +283,10 @@ export class MessagePipeline {
       })
       const index = conversation.nextIndex
       const item = this.#newOutboxItem(conversation, id, 'text', seq, index, content, now)
-      this.#enqueue(lane, tx, state, item)
+      // Encrypted at the batch's end, together with the texts sent beside it (#seal).
+      lane.outbox.set(id, item)
+      tx.freshTexts.push(item)
+      tx.undo.push(() => lane.outbox.delete(id))
       conversation.nextOutSeq++
       conversation.nextIndex++
       conversation.lastActivity = now
@@ -301,7 +312,6 @@ export class MessagePipeline {
         this.#store.messageIndexOp(lane.peerHex, id, index),
         this.#store.sentSeqOp(lane.peerHex, seq, index),
       )
-      tx.after.push(() => void this.#transmit(lane, item))
       return { id, peerId: lane.peerId, seq, state: 'queued' as DeliveryState }
     })
   }
@@ -358,13 +368,12 @@ export class MessagePipeline {
         if (expired.length > 0 || unencrypted.length > 0) {
           await lane.run(async (tx, state) => {
             for (const item of expired) await this.#fail(lane, tx, item, FailureReason.expired)
-            for (const item of unencrypted) {
-              if (!lane.outbox.has(item.entry.id) || item.envelope != null) continue
-              this.#encrypt(lane, tx, state, item)
-              if (item.envelope != null) {
-                tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
-              }
-            }
+            const waiting = unencrypted.filter(
+              (item) => lane.outbox.has(item.entry.id) && item.envelope == null,
+            )
+            if (waiting.length === 0) return
+            if (state.sessions.active == null) tx.after.push(() => this.#startSession(lane))
+            else this.#seal(lane, tx, state, waiting, { stored: true })
           })
         }
         // The peer just connected: it has published a bundle by now, or is about to.
@@ -438,7 +447,7 @@ export class MessagePipeline {
     if (slot == null || lane == null) return
     await lane.run(async (tx) => {
       const item = lane.outbox.get(slot.id)
-      if (item?.entry.kind === 'text') await this.#storedInMailbox(lane, tx, item, replicas)
+      if (item != null) await this.#storedInMailbox(lane, tx, item, replicas)
     })
   }
 
@@ -709,6 +718,43 @@ export class MessagePipeline {
       await social.receive(lane.peerKey, inner.payload, inner.sentAtMs)
       return { status: DmAckStatus.STORED, social: true }
     }
+    if (inner.kind === 'bundle') return this.#takeBundle(lane, tx, state, inner, id)
+    return this.#takeText(lane, tx, state, inner, id)
+  }
+
+  /**
+   * Takes a bundle's texts in order, each like a text of its own. One the node must refuse
+   * refuses the bundle, the texts before it kept: the sender then sends each text again on
+   * its own, and those come back as duplicates.
+   */
+  async #takeBundle(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    bundle: BundleContent,
+    id: string,
+  ): Promise<ReceiveOutcome> {
+    let stored = false
+    for (const text of bundle.texts) {
+      const outcome = await this.#takeText(lane, tx, state, text, hex(text.messageId))
+      if (outcome.status === DmAckStatus.REJECTED) return outcome
+      if (outcome.status === DmAckStatus.STORED) stored = true
+    }
+    // Its id too is known from now on: a copy that finds its session gone is a duplicate.
+    tx.receivedIds.add(id)
+    tx.ops.push(this.#store.messageIndexOp(lane.peerHex, id, 'in'))
+    return { status: stored ? DmAckStatus.STORED : DmAckStatus.DUPLICATE, text: true }
+  }
+
+  async #takeText(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    inner: TextContent,
+    id: string,
+  ): Promise<ReceiveOutcome> {
+    if (tx.receivedIds.has(id)) return { status: DmAckStatus.DUPLICATE, text: true }
+    const conversation = state.conversation
     const seq = inner.seq
     // A text taken in before is shown (seq below the next expected) or held, so only then can
     // it be a copy under a fresh ratchet message (sent again after a refusal): the common
@@ -877,15 +923,19 @@ export class MessagePipeline {
   /** The peer's node has the message (ack or delivered receipt). */
   async #delivered(lane: PeerLane, tx: LaneTransaction, id: string): Promise<void> {
     const item = lane.outbox.get(id)
-    if (item != null && item.entry.kind !== 'text') {
-      this.#dropFromOutbox(lane, tx, item)
-      return
+    let indexes: number[]
+    if (item != null) {
+      indexes = textsOf(item).map((text) => text.index)
+    } else {
+      const index = await this.#store.messageIndex(lane.peerHex, id)
+      indexes = typeof index === 'number' ? [index] : []
     }
-    const index = item?.entry.index ?? (await this.#store.messageIndex(lane.peerHex, id))
-    // Read before the drop, which lets go of the record kept for this ack.
-    const record = typeof index === 'number' ? await this.#history(lane, tx, index) : undefined
+    // Read before the drop, which lets go of the records kept for this ack.
+    const records = await this.#historyRecords(lane, tx, indexes)
     if (item != null) this.#dropFromOutbox(lane, tx, item)
-    if (record?.direction === 'out') this.#setState(lane, tx, index as number, record, 'delivered')
+    for (const [index, record] of records) {
+      if (record.direction === 'out') this.#setState(lane, tx, index, record, 'delivered')
+    }
   }
 
   /** The peer's node could not read it: once, start a new session; twice, give up. */
@@ -904,6 +954,10 @@ export class MessagePipeline {
       state.sessions.resetActive()
       tx.sessionsDirty = true
     }
+    if (item.entry.kind === 'bundle') {
+      this.#unbundle(lane, tx, state, item)
+      return
+    }
     item.entry.resets++
     item.entry.envelope = null
     item.entry.baseKey = null
@@ -914,24 +968,66 @@ export class MessagePipeline {
     tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
   }
 
+  /**
+   * A refused bundle is taken apart: each of its texts goes again on its own (in the
+   * bundle's place), so one the peer cannot take fails without the others.
+   */
+  #unbundle(lane: PeerLane, tx: LaneTransaction, state: LaneState, bundle: OutboxItem): void {
+    const inner = decodeInnerMessage(b64(bundle.entry.content))
+    const texts = bundle.entry.texts ?? []
+    if (inner.kind !== 'bundle' || inner.texts.length !== texts.length) {
+      throw new Error(`outbox entry ${bundle.entry.id} does not hold the bundle it names`)
+    }
+    clearTimeout(bundle.ackTimer)
+    this.#withdrawDeposit(tx, bundle)
+    tx.ops.push(this.#store.outboxDeleteOp(lane.peerHex, bundle.entry.id))
+    const singles = inner.texts.map((text, i) => {
+      const item = this.#newOutboxItem(
+        state.conversation,
+        texts[i].id,
+        'text',
+        text.seq,
+        texts[i].index,
+        encodeInnerMessage(text),
+        bundle.entry.createdAt,
+      )
+      item.entry.order = texts[i].order
+      item.entry.resets = bundle.entry.resets + 1
+      return item
+    })
+    tx.conversationDirty = true
+    tx.undo.push(replaceInOutbox(lane, new Map([[bundle.entry.id, singles]]), new Set()))
+    for (const item of singles) {
+      this.#encrypt(lane, tx, state, item)
+      tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+      tx.after.push(() => void this.#transmit(lane, item))
+    }
+  }
+
   async #fail(
     lane: PeerLane,
     tx: LaneTransaction,
     item: OutboxItem,
     reason: string,
   ): Promise<void> {
-    const record =
-      item.entry.kind === 'text' ? await this.#history(lane, tx, item.entry.index) : undefined
+    const records = await this.#historyRecords(
+      lane,
+      tx,
+      textsOf(item).map((text) => text.index),
+    )
     this.#dropFromOutbox(lane, tx, item)
-    if (item.entry.kind !== 'text') return
-    if (record != null) this.#setState(lane, tx, item.entry.index, record, 'failed', false, reason)
-    tx.after.push(() => this.#init.log.error('message %s failed: %s', item.entry.id, reason))
+    for (const [index, record] of records) {
+      this.#setState(lane, tx, index, record, 'failed', false, reason)
+    }
+    if (item.entry.kind === 'text' || item.entry.kind === 'bundle') {
+      tx.after.push(() => this.#init.log.error('message %s failed: %s', item.entry.id, reason))
+    }
   }
 
   #dropFromOutbox(lane: PeerLane, tx: LaneTransaction, item: OutboxItem): void {
     clearTimeout(item.ackTimer)
     lane.outbox.delete(item.entry.id)
-    if (item.entry.kind === 'text') lane.state?.unackedHistory.delete(item.entry.index)
+    for (const text of textsOf(item)) lane.state?.unackedHistory.delete(text.index)
     tx.ops.push(this.#store.outboxDeleteOp(lane.peerHex, item.entry.id))
     // Delivered some other way (or failed): the mailbox copy would only be fetched in vain.
     this.#withdrawDeposit(tx, item)
@@ -958,13 +1054,15 @@ export class MessagePipeline {
     item: OutboxItem,
     replicas: MailboxReplicas,
   ): Promise<void> {
-    const record = await this.#history(lane, tx, item.entry.index)
-    if (record == null || replicas.confirmed < 1) return
-    const moreReplicas =
-      record.state === 'stored' && (record.replicas?.confirmed ?? 0) < replicas.confirmed
-    if (moreReplicas || isStateAdvance(record.state ?? 'queued', 'stored')) {
-      record.replicas = replicas
-      this.#setState(lane, tx, item.entry.index, record, 'stored', true)
+    if (replicas.confirmed < 1) return
+    const indexes = textsOf(item).map((text) => text.index)
+    for (const [index, record] of await this.#historyRecords(lane, tx, indexes)) {
+      const moreReplicas =
+        record.state === 'stored' && (record.replicas?.confirmed ?? 0) < replicas.confirmed
+      if (moreReplicas || isStateAdvance(record.state ?? 'queued', 'stored')) {
+        record.replicas = replicas
+        this.#setState(lane, tx, index, record, 'stored', true)
+      }
     }
   }
 
@@ -998,6 +1096,20 @@ export class MessagePipeline {
       lane.state?.recentHistory.get(index) ??
       lane.state?.unackedHistory.get(index)
     return cached ?? (await this.#store.history(lane.peerHex, index))
+  }
+
+  /** The records found at `indexes`, by index. */
+  async #historyRecords(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    indexes: number[],
+  ): Promise<Array<[number, HistoryRecord]>> {
+    const records: Array<[number, HistoryRecord]> = []
+    for (const index of indexes) {
+      const record = await this.#history(lane, tx, index)
+      if (record != null) records.push([index, record])
+    }
+    return records
   }
 
   // ----------------------------------------------------------------- reading
@@ -1133,7 +1245,7 @@ export class MessagePipeline {
             unackedHistory: new Map(),
           }
         },
-        finish: (tx, state) => this.#finishBatch(peerHex, tx, state),
+        finish: (tx, state) => this.#finishBatch(lane as PeerLane, tx, state),
         commit: (ops, options) => this.#writer.write(ops, options),
         onAfterError: (err) =>
           this.#init.log.error('after-commit action failed: %s', (err as Error).message),
@@ -1143,7 +1255,19 @@ export class MessagePipeline {
     return lane
   }
 
-  #finishBatch(peerHex: string, tx: LaneTransaction, state: LaneState): BatchOp[] {
+  #finishBatch(lane: PeerLane, tx: LaneTransaction, state: LaneState): BatchOp[] {
+    const peerHex = lane.peerHex
+    if (tx.freshTexts.length > 0) {
+      if (state.sessions.active == null) {
+        // Kept unencrypted until the session starts.
+        for (const item of tx.freshTexts) tx.ops.push(this.#store.outboxOp(peerHex, item.entry))
+        tx.after.push(() => this.#startSession(lane))
+      } else {
+        for (const item of this.#seal(lane, tx, state, tx.freshTexts, { stored: false })) {
+          tx.after.push(() => void this.#transmit(lane, item))
+        }
+      }
+    }
     const ops: BatchOp[] = []
     for (const [index, record] of tx.history) {
       ops.push(this.#store.historyOp(peerHex, index, record))
@@ -1188,7 +1312,80 @@ export class MessagePipeline {
   #enqueue(lane: PeerLane, tx: LaneTransaction, state: LaneState, item: OutboxItem): void {
     this.#encrypt(lane, tx, state, item)
     lane.outbox.set(item.entry.id, item)
+    tx.undo.push(() => lane.outbox.delete(item.entry.id))
     tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+  }
+
+  /**
+   * Encrypts outbox items that wait for it with the active session and writes their entries.
+   * Texts next to each other go as bundles: up to MAX_BUNDLE_TEXTS under one ratchet message,
+   * so one envelope, one ack and one mailbox deposit serve them all (a burst, or what waited
+   * for a session). Each bundle takes the outbox place of its first text. `stored`: the items
+   * have entries on disk already (the bundled ones are deleted). Returns what is ready to send.
+   */
+  #seal(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    items: OutboxItem[],
+    { stored }: { stored: boolean },
+  ): OutboxItem[] {
+    const sealed: OutboxItem[] = []
+    /** Bundles by the id of their first text, and the ids of every bundled text. */
+    const bundles = new Map<string, OutboxItem[]>()
+    const bundled = new Set<string>()
+    for (const group of bundleGroups(items)) {
+      if (group.length === 1) {
+        sealed.push(group[0])
+        continue
+      }
+      const bundleId = randomBytes(16)
+      const content = encodeBundle(
+        bundleId,
+        group.map((item) => b64(item.entry.content)),
+      )
+      const first = group[0].entry
+      const bundle = this.#newOutboxItem(
+        state.conversation,
+        hex(bundleId),
+        'bundle',
+        0,
+        0,
+        content,
+        first.createdAt,
+      )
+      bundle.entry.order = first.order
+      bundle.entry.texts = group.map(({ entry }) => ({
+        id: entry.id,
+        seq: entry.seq,
+        index: entry.index,
+        order: entry.order,
+      }))
+      for (const item of group) {
+        bundled.add(item.entry.id)
+        if (stored) tx.ops.push(this.#store.outboxDeleteOp(lane.peerHex, item.entry.id))
+      }
+      bundles.set(first.id, [bundle])
+      sealed.push(bundle)
+    }
+    if (bundles.size > 0) {
+      tx.conversationDirty = true
+      const undo = replaceInOutbox(lane, bundles, bundled)
+      // Fresh texts leave the outbox with their failed batch (send's own undo), after this.
+      tx.undo.push(stored ? undo : () => undo(new Set(items)))
+    }
+    for (const item of sealed) {
+      this.#encrypt(lane, tx, state, item)
+      tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+      if (stored && item.entry.kind !== 'bundle') {
+        tx.undo.push(() => {
+          item.envelope = null
+          item.entry.envelope = null
+          item.entry.baseKey = null
+        })
+      }
+    }
+    return sealed
   }
 
   /**
@@ -1240,7 +1437,10 @@ export class MessagePipeline {
       }
       if (this.#stopped) return
       const ready = await lane.run(async (tx, state) => {
-        const waiting = [...lane.outbox.values()].filter((item) => item.envelope == null)
+        // Texts sent in this very batch are sealed at its end, with the rest of the batch.
+        const waiting = [...lane.outbox.values()].filter(
+          (item) => item.envelope == null && !tx.freshTexts.includes(item),
+        )
         if (state.sessions.active == null) {
           // After a refusal, start without a one-time prekey (X3DH allows it): the DHT may
           // still list the one another initiator used first, and the retry must not fail the
@@ -1254,11 +1454,7 @@ export class MessagePipeline {
           )
           tx.sessionsDirty = true
         }
-        for (const item of waiting) {
-          this.#encrypt(lane, tx, state, item)
-          tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
-        }
-        return waiting
+        return this.#seal(lane, tx, state, waiting, { stored: true })
       })
       for (const item of ready) void this.#transmit(lane, item)
     }
@@ -1389,12 +1585,10 @@ export class MessagePipeline {
         return
       }
       tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
-      if (item.entry.kind === 'text') {
-        await this.#storedInMailbox(lane, tx, item, {
-          confirmed: deposit.confirmed,
-          total: deposit.total,
-        })
-      }
+      await this.#storedInMailbox(lane, tx, item, {
+        confirmed: deposit.confirmed,
+        total: deposit.total,
+      })
     })
   }
 
@@ -1422,13 +1616,84 @@ export class MessagePipeline {
 
 /**
  * Our texts still in the outbox are the only lower seqs the peer may yet receive. The outbox
- * iterates in send order and seqs grow with it, so the first text is the lowest.
+ * iterates in send order and seqs grow with it (a bundle takes its first text's place), so
+ * the first text is the lowest.
  */
 function lowestPendingSeq(lane: PeerLane): number | undefined {
   for (const item of lane.outbox.values()) {
-    if (item.entry.kind === 'text') return item.entry.seq
+    const [first] = textsOf(item)
+    if (first != null) return first.seq
   }
   return undefined
+}
+
+/** The texts an outbox item carries: itself, a bundle's, or none (a receipt or social message). */
+function textsOf(item: OutboxItem): OutboxText[] {
+  const { entry } = item
+  if (entry.kind === 'text') {
+    return [{ id: entry.id, seq: entry.seq, index: entry.index, order: entry.order }]
+  }
+  return entry.texts ?? []
+}
+
+/**
+ * Splits items to encrypt into runs that go as one ratchet message each: consecutive texts,
+ * in rising seq, never refused before (a refused bundle is sent again text by text), up to
+ * MAX_BUNDLE_TEXTS and MAX_DM_PLAINTEXT_SIZE in all; anything else goes alone.
+ */
+/**
+ * Puts `replacements` (by the id of the item they replace) in the place of that item in the
+ * outbox, in order, and drops the items in `removed`: the outbox's order is the order in
+ * which texts go (see lowestPendingSeq). Returns an undo, which leaves out `dropped` items.
+ */
+function replaceInOutbox(
+  lane: PeerLane,
+  replacements: Map<string, OutboxItem[]>,
+  removed: Set<string>,
+): (dropped?: Set<OutboxItem>) => void {
+  const before = [...lane.outbox]
+  lane.outbox.clear()
+  for (const [id, item] of before) {
+    const replacing = replacements.get(id)
+    if (replacing != null) for (const next of replacing) lane.outbox.set(next.entry.id, next)
+    else if (!removed.has(id)) lane.outbox.set(id, item)
+  }
+  return (dropped) => {
+    lane.outbox.clear()
+    for (const [id, item] of before) if (dropped?.has(item) !== true) lane.outbox.set(id, item)
+  }
+}
+
+function bundleGroups(items: OutboxItem[]): OutboxItem[][] {
+  const groups: OutboxItem[][] = []
+  let run: OutboxItem[] = []
+  let runSize = BUNDLE_OVERHEAD
+  for (const item of items) {
+    const { entry } = item
+    const bundleable = entry.kind === 'text' && entry.resets === 0
+    // Base64 length, rounded up: a bound on the encoded text's size.
+    const size = Math.ceil((entry.content.length * 3) / 4) + BUNDLE_OVERHEAD_PER_TEXT
+    const last = run.at(-1)
+    const fits =
+      bundleable &&
+      last != null &&
+      entry.seq > last.entry.seq &&
+      run.length < MAX_BUNDLE_TEXTS &&
+      runSize + size <= MAX_DM_PLAINTEXT_SIZE
+    if (!fits && run.length > 0) {
+      groups.push(run)
+      run = []
+      runSize = BUNDLE_OVERHEAD
+    }
+    if (bundleable) {
+      run.push(item)
+      runSize += size
+    } else {
+      groups.push([item])
+    }
+  }
+  if (run.length > 0) groups.push(run)
+  return groups
 }
 
 function hex(bytes: Uint8Array): string {

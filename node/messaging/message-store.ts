@@ -127,13 +127,25 @@ export function messageView(peerId: string, record: HistoryRecord): MessageView 
   return out
 }
 
+/** One of the texts a bundle carries. */
+export interface OutboxText {
+  id: string
+  seq: number
+  /** Its history record. */
+  index: number
+  /** Its place in the outbox, back if the bundle is taken apart. */
+  order: number
+}
+
 export interface OutboxEntry {
   id: string
-  kind: 'text' | 'receipt' | 'social'
-  /** 0 for receipts. */
+  kind: 'text' | 'receipt' | 'social' | 'bundle'
+  /** A text's seq; 0 for the other kinds. */
   seq: number
   /** The history record of a text. */
   index: number
+  /** A bundle's texts, in seq order. */
+  texts?: OutboxText[]
   /** The inner message, base64: re-encrypted if the peer could not read the envelope. */
   content: string
   /** The encoded envelope, base64; null until a session exists to encrypt it. */

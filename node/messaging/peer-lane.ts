@@ -37,6 +37,8 @@ export interface LaneTransaction {
   conversationDirty: boolean
   /** History records changed in this batch, written at its end. */
   history: Map<number, HistoryRecord>
+  /** Texts sent in this batch, encrypted together at its end. */
+  freshTexts: OutboxItem[]
   /** Ids of texts received in this batch, and session base keys accepted in it. */
   receivedIds: Set<string>
   acceptedBaseKeys: Set<string>
@@ -170,6 +172,7 @@ export class PeerLane {
       sessionsDirty: false,
       conversationDirty: false,
       history: new Map(),
+      freshTexts: [],
       receivedIds: new Set(),
       acceptedBaseKeys: new Set(),
     }
@@ -182,9 +185,11 @@ export class PeerLane {
       }
     }
     try {
+      // Finishing may still encrypt (and so move a session): it comes before the sync check.
+      const finished = this.#hooks.finish(tx, state)
       // A ratchet state must be on disk before what it encrypted leaves: never unsynced.
       const sync = tx.sessionsDirty || jobs.some((job) => job.sync)
-      await this.#hooks.commit([...tx.ops, ...this.#hooks.finish(tx, state)], { sync })
+      await this.#hooks.commit([...tx.ops, ...finished], { sync })
     } catch (err) {
       // Memory may be ahead of the disk now: forget it, and fail every job of the batch.
       this.#state = undefined

@@ -677,12 +677,14 @@ export enum DmContentKind {
   TEXT = 'TEXT',
   RECEIPT = 'RECEIPT',
   SOCIAL = 'SOCIAL',
+  BUNDLE = 'BUNDLE',
 }
 
 enum __DmContentKindValues {
   TEXT = 0,
   RECEIPT = 1,
   SOCIAL = 2,
+  BUNDLE = 3,
 }
 
 export namespace DmContentKind {
@@ -702,6 +704,7 @@ export interface DmContent {
   social: Uint8Array<ArrayBuffer>
   style?: DmTextStyle
   attachment?: DmAttachment
+  parts: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace DmContent {
@@ -765,6 +768,13 @@ export namespace DmContent {
             DmAttachment.codec().encode(obj.attachment, w)
           }
 
+          if (obj.parts != null && obj.parts.length > 0) {
+            for (const value of obj.parts) {
+              w.uint32(90)
+              w.bytes(value)
+            }
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -778,6 +788,7 @@ export namespace DmContent {
             text: '',
             resolvedBelow: 0,
             social: uint8ArrayAlloc(0),
+            parts: [],
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -832,6 +843,16 @@ export namespace DmContent {
                 })
                 break
               }
+              case 11: {
+                if (opts.limits?.parts != null && obj.parts.length === opts.limits.parts) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "parts" had too many elements',
+                  )
+                }
+
+                obj.parts.push(reader.bytes())
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -842,6 +863,10 @@ export namespace DmContent {
           return obj
         },
         function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            parts: 0,
+          }
+
           const end = length == null ? reader.len : reader.pos + length
 
           while (reader.pos < end) {
@@ -920,6 +945,23 @@ export namespace DmContent {
                     limits: opts.limits?.attachment,
                   },
                 )
+
+                break
+              }
+              case 11: {
+                if (opts.limits?.parts != null && obj.parts === opts.limits.parts) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "parts" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.parts[]`,
+                  index: obj.parts,
+                  value: reader.bytes(),
+                }
+
+                obj.parts++
 
                 break
               }
@@ -1057,6 +1099,12 @@ export namespace DmContent {
     value: number
   }
 
+  export interface DmContentPartsFieldEvent {
+    field: '$.parts[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<DmContent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DmContent.codec())
   }
@@ -1096,6 +1144,7 @@ export namespace DmContent {
     | DmContentAttachmentInlineDataFieldEvent
     | DmContentAttachmentWidthFieldEvent
     | DmContentAttachmentHeightFieldEvent
+    | DmContentPartsFieldEvent
   > {
     return streamMessage(buf, DmContent.codec(), opts)
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  MAX_BUNDLE_TEXTS,
   MAX_DM_TEXT_SIZE,
   MAX_REFUSAL_MESSAGE_IDS,
   MAX_STREAM_FRAME_SIZE,
@@ -12,6 +13,7 @@ import {
   decodeEnvelope,
   decodeInnerMessage,
   decodeMailboxItem,
+  encodeBundle,
   encodeDmFrame,
   encodeEnvelope,
   encodeInnerMessage,
@@ -155,6 +157,73 @@ describe('inner messages', () => {
     )
     expect(raw({ kind: DmContentKind.RECEIPT, seq: 1 })).toBe('MalformedMessageError')
     expect(raw({ kind: DmContentKind.RECEIPT })).toBe('MalformedMessageError')
+  })
+
+  it('round-trips a bundle of texts and refuses any other shape of one', () => {
+    const text = (seq: number) =>
+      ({
+        kind: 'text',
+        messageId: new Uint8Array(16).fill(seq),
+        seq,
+        sentAtMs: 1000 + seq,
+        text: `text ${seq}`,
+        resolvedBelow: 1,
+      }) as const
+    const bundle = encodeBundle(id, [encodeInnerMessage(text(1)), encodeInnerMessage(text(2))])
+    expect(decodeInnerMessage(bundle)).toEqual({
+      kind: 'bundle',
+      messageId: id,
+      texts: [text(1), text(2)],
+    })
+
+    const parts = (...seqs: number[]) => seqs.map((seq) => encodeInnerMessage(text(seq)))
+    const raw = ({
+      parts,
+      ...content
+    }: Partial<Omit<DmContent, 'parts'>> & { parts: Uint8Array[] }) =>
+      thrownName(() =>
+        decodeInnerMessage(
+          DmContent.encode({
+            messageId: id,
+            kind: DmContentKind.BUNDLE,
+            parts: parts as DmContent['parts'],
+            ...content,
+          }),
+        ),
+      )
+    expect(raw({ parts: parts(1) })).toBe('MalformedMessageError')
+    expect(raw({ parts: parts(2, 1) })).toBe('MalformedMessageError')
+    expect(raw({ parts: parts(1, 1) })).toBe('MalformedMessageError')
+    expect(raw({ parts: parts(1, 2), seq: 1 })).toBe('MalformedMessageError')
+    expect(raw({ parts: parts(1, 2), text: 'own text' })).toBe('MalformedMessageError')
+    expect(raw({ parts: [bundle, ...parts(3)] })).toBe('MalformedMessageError')
+    const receipt = encodeInnerMessage({
+      kind: 'receipt',
+      type: 'read',
+      messageId: id,
+      readUpToSeq: 1,
+    })
+    expect(raw({ parts: [...parts(1), receipt] })).toBe('MalformedMessageError')
+    expect(raw({ parts: [new Uint8Array([0xff]), ...parts(2)] })).toBe('MalformedMessageError')
+    const tooMany = Array.from({ length: MAX_BUNDLE_TEXTS + 1 }, (_, i) =>
+      encodeInnerMessage({ ...text(1), seq: i + 1 }),
+    )
+    expect(raw({ parts: tooMany })).toBe('MalformedMessageError')
+    expect(thrownName(() => encodeBundle(id, tooMany))).toBe('MalformedMessageError')
+    // A text with parts is no bundle.
+    expect(
+      thrownName(() =>
+        decodeInnerMessage(
+          DmContent.encode({
+            ...DmContent.decode(encodeInnerMessage(text(1))),
+            parts: parts(2) as DmContent['parts'],
+          }),
+        ),
+      ),
+    ).toBe('MalformedMessageError')
+    // Texts of the largest size do not fit two to a bundle.
+    const big = encodeInnerMessage({ ...text(1), text: 'x'.repeat(MAX_DM_TEXT_SIZE) })
+    expect(thrownName(() => encodeBundle(id, [big, big]))).toBe('OversizedMessageError')
   })
 })
 

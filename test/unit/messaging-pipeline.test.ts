@@ -301,6 +301,27 @@ async function setup(options: { mailbox?: boolean; readReceipts?: boolean } = {}
   return { network, directory, mailbox, alice, bob }
 }
 
+/** `sender` hears that `recipient` refused the envelope (an ack with status REJECTED). */
+function refuse(sender: TestPeer, recipient: TestPeer, envelope: DmEnvelope): Promise<void> {
+  return sender.pipeline.handleAck(recipient.identity.publicKey, {
+    messageId: envelope.messageId,
+    status: DmAckStatus.REJECTED,
+    reason: 'refused in a test',
+  })
+}
+
+/** The peer's node comes back with the same identity and prekeys but an empty database. */
+function withDataLost(
+  peer: TestPeer,
+  { network, directory, mailbox }: Omit<Awaited<ReturnType<typeof setup>>, 'alice' | 'bob'>,
+): Promise<TestPeer> {
+  peer.stopped = true
+  return makePeer(peer.name, network, directory, mailbox, {
+    identity: peer.identity,
+    prekeys: peer.prekeys,
+  })
+}
+
 describe('message pipeline: online', () => {
   it('delivers both ways; states go queued -> delivered -> read', async () => {
     const { alice, bob } = await setup()
@@ -466,11 +487,7 @@ describe('message pipeline: order and exactly once', () => {
     expect(stored.status).toBe(DmAckStatus.STORED)
     // The ack is lost and alice hears a refusal instead: she encrypts the text again, in a
     // new session, under the same id.
-    await alice.pipeline.handleAck(bob.identity.publicKey, {
-      messageId: first.envelope.messageId,
-      status: DmAckStatus.REJECTED,
-      reason: 'test',
-    })
+    await refuse(alice, bob, first.envelope)
     await waitFor(() => network.captured.length === 1, 'envelope sent again')
     const [again] = network.captured.splice(0)
     expect(Buffer.compare(again.envelope.header, first.envelope.header)).not.toBe(0)
@@ -612,12 +629,7 @@ describe('message pipeline: offline and restarts', () => {
     await waitForState(alice, first.id, 'delivered')
     const reply = await bob.pipeline.send(alice.identity.publicKey, 'ok')
     await waitForState(bob, reply.id, 'delivered')
-    // Bob's node comes back with the same identity and prekeys but an empty database.
-    bob.stopped = true
-    const fresh = await makePeer('bob', network, directory, mailbox, {
-      identity: bob.identity,
-      prekeys: bob.prekeys,
-    })
+    const fresh = await withDataLost(bob, { network, directory, mailbox })
     const second = await alice.pipeline.send(bob.identity.publicKey, 'after the loss')
     await waitForState(alice, second.id, 'delivered')
     // Seq 2 arrived in a new session; seq 1 is gone with bob's data, and alice says so.
@@ -675,6 +687,111 @@ class PeekBarrierPrekeys extends StubPrekeys {
     return key
   }
 }
+
+describe('message pipeline: bundles', () => {
+  const texts = (peer: TestPeer) => peer.received.map((m) => m.text)
+
+  it('sends the texts of one turn as one envelope; each is delivered and shown once, in order', async () => {
+    const { network, alice, bob } = await setup()
+    const first = await alice.pipeline.send(bob.identity.publicKey, 'session up')
+    await waitForState(alice, first.id, 'delivered')
+    network.capture = true
+    const sent = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((text) => alice.pipeline.send(bob.identity.publicKey, text)),
+    )
+    await waitFor(() => network.captured.length === 1, 'one envelope sent')
+    const [bundle] = network.captured.splice(0)
+    network.capture = false
+    expect(sent.map((m) => m.id)).not.toContain(hex(bundle.envelope.messageId))
+
+    expect((await network.deliver(alice, bob, bundle.envelope)).status).toBe(DmAckStatus.STORED)
+    expect(texts(bob)).toEqual(['session up', 'a', 'b', 'c', 'd'])
+    for (const { id } of sent) await waitForState(alice, id, 'delivered')
+    // A copy, directly or from the mailbox, shows nothing twice.
+    expect((await network.deliver(alice, bob, bundle.envelope)).status).toBe(DmAckStatus.DUPLICATE)
+    const fromMailbox = await bob.pipeline.collect([
+      { slotId: 'x', sender: alice.identity.publicKey, envelope: encodeEnvelope(bundle.envelope) },
+    ])
+    expect(fromMailbox).toEqual({ stored: 0, duplicates: 1, rejected: 0 })
+    expect(texts(bob)).toEqual(['session up', 'a', 'b', 'c', 'd'])
+    const history = await bob.pipeline.history(alice.identity.publicKey)
+    expect(history.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('deposits what waited for a session as one bundle, kept across a restart', async () => {
+    const setupResult = await setup()
+    const { network, mailbox, bob } = setupResult
+    let { alice } = setupResult
+    network.online = false
+    const sent = await Promise.all(
+      ['one', 'two', 'three'].map((text) => alice.pipeline.send(bob.identity.publicKey, text)),
+    )
+    for (const { id } of sent) await waitForState(alice, id, 'stored')
+    expect(mailbox!.slots.size).toBe(1)
+
+    alice = await alice.restart()
+    const counts = await bob.pipeline.collect(
+      await bob.mailbox.collect(await bob.pipeline.knownPeers()),
+    )
+    expect(counts).toEqual({ stored: 1, duplicates: 0, rejected: 0 })
+    expect(texts(bob)).toEqual(['one', 'two', 'three'])
+    // Bob's delivered receipt names the bundle; alice's restarted node knows its texts.
+    await waitFor(() => mailbox!.slots.size === 1, 'receipt deposited')
+    await alice.pipeline.collect(await alice.mailbox.collect(await alice.pipeline.knownPeers()))
+    for (const { id } of sent) await waitForState(alice, id, 'delivered')
+    expect(mailbox!.slots.size).toBe(0)
+  })
+
+  it('takes a refused bundle apart and sends each text again in a new session', async () => {
+    const { network, directory, mailbox, alice, bob } = await setup()
+    const first = await alice.pipeline.send(bob.identity.publicKey, 'before the loss')
+    await waitForState(alice, first.id, 'delivered')
+    // Without its sessions, bob's node cannot read the bundle, sent in the old session.
+    const fresh = await withDataLost(bob, { network, directory, mailbox })
+    network.capture = true
+    const sent = await Promise.all(
+      ['x', 'y', 'z'].map((text) => alice.pipeline.send(bob.identity.publicKey, text)),
+    )
+    await waitFor(() => network.captured.length === 1, 'the bundle sent')
+    const [bundle] = network.captured.splice(0)
+    expect((await network.deliver(alice, fresh, bundle.envelope)).status).toBe(DmAckStatus.REJECTED)
+    await waitFor(() => network.captured.length === 3, 'each text sent again on its own')
+    const singles = network.captured.splice(0)
+    network.capture = false
+    expect(singles.map(({ envelope }) => hex(envelope.messageId))).toEqual(sent.map((m) => m.id))
+    for (const { envelope } of singles) {
+      expect((await network.deliver(alice, fresh, envelope)).status).toBe(DmAckStatus.STORED)
+    }
+    expect(texts(fresh)).toEqual(['x', 'y', 'z'])
+    for (const { id } of sent) await waitForState(alice, id, 'delivered')
+  })
+
+  it('shows a text once when a copy sent alone and its bundle arrive in one batch', async () => {
+    const { network, alice, bob } = await setup()
+    const first = await alice.pipeline.send(bob.identity.publicKey, 'session up')
+    await waitForState(alice, first.id, 'delivered')
+    network.capture = true
+    await Promise.all(['x', 'y'].map((text) => alice.pipeline.send(bob.identity.publicKey, text)))
+    await waitFor(() => network.captured.length === 1, 'the bundle sent')
+    const [bundle] = network.captured.splice(0)
+    // The ack is lost and alice hears a refusal instead: each text goes again on its own.
+    await refuse(alice, bob, bundle.envelope)
+    await waitFor(() => network.captured.length === 2, 'each text sent again')
+    const [single] = network.captured.splice(0)
+    network.capture = false
+    const direct = { kind: 'direct', sender: alice.identity.publicKey } as const
+    // The copy first: the bundle then holds one text already taken in this batch, and one new.
+    const outcomes = await Promise.all([
+      bob.pipeline.receive(single.envelope, direct),
+      bob.pipeline.receive(bundle.envelope, direct),
+    ])
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      DmAckStatus.STORED,
+      DmAckStatus.STORED,
+    ])
+    expect(texts(bob)).toEqual(['session up', 'x', 'y'])
+  })
+})
 
 describe('message pipeline: one-time prekeys', () => {
   it('accepts only one of two simultaneous starts from different peers with one prekey', async () => {
