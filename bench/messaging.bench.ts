@@ -4,7 +4,9 @@
  * - latency: send until the sender sees `delivered` (encrypt, store, send, decrypt, store,
  *   ack, store the state), against a raw echo round trip;
  * - throughput: messages one pair takes from `send` to `delivered`, against one-way frames
- *   on one raw stream.
+ *   on one raw stream. The sends are issued at once, as a script or an outbox flush does, so
+ *   they travel in bundles (several texts under one ratchet message, doc/messaging.md); each
+ *   is still stored, acked and marked delivered on its own.
  * Each is measured with synced writes (the default: on disk before anything acts on it) and
  * without (what simulations use), so the cost of durability shows on its own. Beside them,
  * a raw synced LevelDB batch on the same disk, and the floor of the synced latency measured
