@@ -50,13 +50,6 @@ export function compareRates(
   }
 }
 
-/** Operations per second of `operation` alone, over `durationMs`. */
-export function ratePerSecond(operation: () => unknown, durationMs = DURATION_MS): number {
-  run(operation, Math.min(50, durationMs / 10))
-  const { operations, ms } = run(operation, durationMs)
-  return (operations * 1000) / ms
-}
-
 /** Runs `operation` in growing batches until `durationMs` has passed; reading the clock per call would cost more than fast operations. */
 function run(operation: () => unknown, durationMs: number): { operations: number; ms: number } {
   let operations = 0

@@ -14,8 +14,6 @@
  * state before the ciphertext leaves, the recipient's copy before its ack), so the durable
  * echo writes one of the pipeline's size on each side around the hop. Measured, not summed:
  * each wait on the disk also costs a wake-up of the event loop, which a sum leaves out.
- * And the ceiling the ratchet alone sets on throughput: both ends' encrypt and decrypt of
- * the payload, with no network and no disk, in the same process as the raw stream's two ends.
  */
 import { join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
@@ -26,8 +24,7 @@ import { openStorage, type Storage } from '../node/storage.ts'
 import type { MessageStateChange } from '../protocol/local-api.ts'
 import { makeTempDir } from '../test/helpers/temp-dir.ts'
 import { BundleDirectory } from '../test/integration/messaging-peers.ts'
-import { type Benchmark, type BenchmarkFigure, ratePerSecond } from './measure.ts'
-import { establishedPair } from './ratchet.bench.ts'
+import type { Benchmark, BenchmarkFigure } from './measure.ts'
 
 const PAYLOAD = 'x'.repeat(200)
 const LATENCY_SAMPLES = Number(process.env.TOKENIM_BENCH_DM_SAMPLES ?? 400)
@@ -326,14 +323,6 @@ const benchmark: Benchmark = {
             baseline: { name: 'CPU per raw one-way frame, both ends', value: raw.cpuMicrosEach },
           },
         )
-        if (syncWrites) {
-          figures.push({
-            name: 'ratchet encrypt + decrypt only, 200 B (no network, no disk)',
-            value: ratchetOnlyRate(),
-            unit: 'msg/s',
-            baseline: { name: 'raw one-way frames/s, one stream', value: raw.perSecond },
-          })
-        }
       } finally {
         await alice.stop()
         await bob.stop()
@@ -341,15 +330,6 @@ const benchmark: Benchmark = {
     }
     return figures
   },
-}
-
-function ratchetOnlyRate(): number {
-  const { alice, bob } = establishedPair()
-  const payload = new TextEncoder().encode(PAYLOAD)
-  return ratePerSecond(() => {
-    const message = alice.encrypt(payload)
-    return bob.decrypt(message.header, message.ciphertext)
-  })
 }
 
 function hexOf(bytes: Uint8Array): string {

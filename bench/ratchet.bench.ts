@@ -19,7 +19,7 @@ import { type Benchmark, type BenchmarkFigure, compareRates } from './measure.ts
 const PAYLOAD_BYTES = 1024
 
 /** Two sessions that have each sent and received, as in an ongoing conversation. */
-export function establishedPair(): { alice: SessionRatchet; bob: SessionRatchet } {
+function establishedPair(): { alice: SessionRatchet; bob: SessionRatchet } {
   const bobIdentity = generateEd25519KeyPair()
   const signedPrekey = generateSignedPrekey(bobIdentity, 1)
   const alice = SessionRatchet.initiate({
