@@ -282,7 +282,7 @@ export class MessagePipeline {
         ...extras,
       })
       const index = conversation.nextIndex
-      const item = this.#newOutboxItem(conversation, id, 'text', seq, index, content, now)
+      const item = this.#newOutboxItem(conversation, { id, kind: 'text', seq, index, content, now })
       // Encrypted at the batch's end, together with the texts sent beside it (#seal).
       lane.outbox.set(id, item)
       tx.freshTexts.push(item)
@@ -330,15 +330,12 @@ export class MessagePipeline {
       const messageId = randomBytes(16)
       const now = Date.now()
       const content = encodeInnerMessage({ kind: 'social', messageId, sentAtMs: now, payload })
-      const item = this.#newOutboxItem(
-        state.conversation,
-        hex(messageId),
-        'social',
-        0,
-        0,
+      const item = this.#newOutboxItem(state.conversation, {
+        id: hex(messageId),
+        kind: 'social',
         content,
         now,
-      )
+      })
       tx.conversationDirty = true
       this.#enqueue(lane, tx, state, item)
       return item
@@ -982,16 +979,12 @@ export class MessagePipeline {
     this.#withdrawDeposit(tx, bundle)
     tx.ops.push(this.#store.outboxDeleteOp(lane.peerHex, bundle.entry.id))
     const singles = inner.texts.map((text, i) => {
-      const item = this.#newOutboxItem(
-        state.conversation,
-        texts[i].id,
-        'text',
-        text.seq,
-        texts[i].index,
-        encodeInnerMessage(text),
-        bundle.entry.createdAt,
-      )
-      item.entry.order = texts[i].order
+      const item = this.#newOutboxItem(state.conversation, {
+        ...texts[i],
+        kind: 'text',
+        content: encodeInnerMessage(text),
+        now: bundle.entry.createdAt,
+      })
       item.entry.resets = bundle.entry.resets + 1
       return item
     })
@@ -1283,15 +1276,24 @@ export class MessagePipeline {
     return ops
   }
 
+  /**
+   * A new outbox item, last in the outbox order unless `order` gives it a place taken before
+   * (a bundle takes its first text's, a text out of a bundle its own again).
+   */
   #newOutboxItem(
     conversation: LaneState['conversation'],
-    id: string,
-    kind: OutboxEntry['kind'],
-    seq: number,
-    index: number,
-    content: Uint8Array,
-    now: number,
+    fields: {
+      id: string
+      kind: OutboxEntry['kind']
+      content: Uint8Array
+      now: number
+      /** A text's seq and history index; 0 for the other kinds. */
+      seq?: number
+      index?: number
+      order?: number
+    },
   ): OutboxItem {
+    const { id, kind, content, now, seq = 0, index = 0 } = fields
     const entry: OutboxEntry = {
       id,
       kind,
@@ -1303,7 +1305,7 @@ export class MessagePipeline {
       slotId: null,
       resets: 0,
       createdAt: now,
-      order: conversation.nextOutboxOrder++,
+      order: fields.order ?? conversation.nextOutboxOrder++,
     }
     return { entry, envelope: null, inFlight: false, depositing: false }
   }
@@ -1345,16 +1347,13 @@ export class MessagePipeline {
         group.map((item) => b64(item.entry.content)),
       )
       const first = group[0].entry
-      const bundle = this.#newOutboxItem(
-        state.conversation,
-        hex(bundleId),
-        'bundle',
-        0,
-        0,
+      const bundle = this.#newOutboxItem(state.conversation, {
+        id: hex(bundleId),
+        kind: 'bundle',
         content,
-        first.createdAt,
-      )
-      bundle.entry.order = first.order
+        now: first.createdAt,
+        order: first.order,
+      })
       bundle.entry.texts = group.map(({ entry }) => ({
         id: entry.id,
         seq: entry.seq,
@@ -1491,15 +1490,12 @@ export class MessagePipeline {
     const item = await lane.run(async (tx, state) => {
       const messageId = randomBytes(16)
       const content = encodeInnerMessage({ kind: 'receipt', messageId, ...receipt })
-      const item = this.#newOutboxItem(
-        state.conversation,
-        hex(messageId),
-        'receipt',
-        0,
-        0,
+      const item = this.#newOutboxItem(state.conversation, {
+        id: hex(messageId),
+        kind: 'receipt',
         content,
-        Date.now(),
-      )
+        now: Date.now(),
+      })
       if (receipt.type === 'read') state.conversation.readReceiptSentUpTo = receipt.readUpToSeq
       tx.conversationDirty = true
       this.#enqueue(lane, tx, state, item)
