@@ -1,7 +1,8 @@
 /**
  * 1:1 messaging between real nodes on loopback: direct delivery with acks and receipts,
- * restarts of both sides, first contact through the mailbox inbox, and 50 messages through
- * the mailbox while the recipient is offline and most replica holders die.
+ * restarts of both sides, first contact through the mailbox inbox, texts sent at once
+ * deposited as bundles within the record limit, and 50 messages through the mailbox while
+ * the recipient is offline and most replica holders die.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { withTimeout } from '../helpers/wait.ts'
@@ -130,6 +131,49 @@ describe('1:1 messaging through the offline mailbox', () => {
       })(),
       20_000,
       'delivered receipt through the mailbox',
+    )
+  })
+
+  it('texts sent at once to an offline stranger go in as few deposits as fit, in order', async () => {
+    const directory = new BundleDirectory()
+    const servers = await Promise.all([0, 1, 2].map(() => startDhtPeer({ dhtServer: true })))
+    peers.defer(async () => {
+      await Promise.all(servers.map((server) => server.remove()))
+    })
+    await connectPeers(servers)
+    const alice = await peer(directory, { messaging: { ackTimeoutMs: 1000 } })
+    const bobIdentity = (await startMessagingPeer({ directory })).identity
+    const bobHex = Buffer.from(bobIdentity.publicKey).toString('hex')
+    for (const server of servers) await alice.host.dial(server.host.getMultiaddrs()[0])
+    // Three 20,000-byte texts fill a bundle's 64 KiB; the fourth starts the next, with the rest.
+    const texts = [
+      ...['a', 'b', 'c', 'd'].map((letter) => letter.repeat(20_000)),
+      ...Array.from({ length: 10 }, (_, i) => `short ${i + 1}`),
+    ]
+    const sent = await Promise.all(texts.map((text) => alice.messages.send(bobHex, text)))
+    await withTimeout(
+      Promise.all(sent.map(({ id }) => stateReached(alice, id, 'stored', 30_000))),
+      30_000,
+      'all stored in the mailbox',
+    )
+    expect(alice.deposits.map((deposit) => deposit.slot)).toEqual(['inbox', 'inbox'])
+
+    const bob = await peer(directory, { identity: bobIdentity })
+    for (const server of servers) await bob.host.dial(server.host.getMultiaddrs()[0])
+    await bob.messages.collect()
+    await receivedCount(bob, texts.length)
+    expect(bob.received.map((m) => m.text)).toEqual(texts)
+    expect(bob.received.map((m) => m.seq)).toEqual(texts.map((_, i) => i + 1))
+    await withTimeout(
+      (async () => {
+        while (
+          !sent.every(({ id }) => alice.states.some((s) => s.id === id && s.state === 'delivered'))
+        ) {
+          await alice.messages.collect()
+        }
+      })(),
+      20_000,
+      'delivered receipts through the mailbox',
     )
   })
 
