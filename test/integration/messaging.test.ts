@@ -94,57 +94,67 @@ describe('1:1 messaging between online nodes', () => {
   })
 })
 
+/** Three DHT servers connected to each other, removed after the test. */
+async function dhtServers() {
+  const servers = await Promise.all([0, 1, 2].map(() => startDhtPeer({ dhtServer: true })))
+  peers.defer(async () => {
+    await Promise.all(servers.map((server) => server.remove()))
+  })
+  await connectPeers(servers)
+  return servers
+}
+
+/**
+ * Three DHT servers, alice online among them, and bob a stranger to her who published his
+ * bundle and went away before she ever wrote. `bobArrives` brings him back, connected to the
+ * servers and never to alice: only the mailbox links them.
+ */
+async function strangerAway() {
+  const directory = new BundleDirectory()
+  const servers = await dhtServers()
+  const alice = await peer(directory, { messaging: { ackTimeoutMs: 1000 } })
+  const bobIdentity = (await startMessagingPeer({ directory })).identity
+  for (const server of servers) await alice.host.dial(server.host.getMultiaddrs()[0])
+  const bobArrives = async () => {
+    const bob = await peer(directory, { identity: bobIdentity })
+    for (const server of servers) await bob.host.dial(server.host.getMultiaddrs()[0])
+    return bob
+  }
+  return { alice, bobHex: Buffer.from(bobIdentity.publicKey).toString('hex'), bobArrives }
+}
+
+/** Bob's delivered receipts cannot reach alice directly: she collects them. */
+function deliveredThroughMailbox(alice: MessagingPeer, ids: string[]): Promise<void> {
+  return withTimeout(
+    (async () => {
+      const delivered = (id: string) =>
+        alice.states.some((s) => s.id === id && s.state === 'delivered')
+      while (!ids.every(delivered)) await alice.messages.collect()
+    })(),
+    20_000,
+    'delivered receipts through the mailbox',
+  )
+}
+
 describe('1:1 messaging through the offline mailbox', () => {
   it('first contact with an offline stranger goes through the inbox', async () => {
-    const directory = new BundleDirectory()
-    const servers = await Promise.all([0, 1, 2].map(() => startDhtPeer({ dhtServer: true })))
-    peers.defer(async () => {
-      await Promise.all(servers.map((server) => server.remove()))
-    })
-    await connectPeers(servers)
-    const alice = await peer(directory, { messaging: { ackTimeoutMs: 1000 } })
-    const bobIdentity = (await startMessagingPeer({ directory })).identity
-    // Bob published his bundle and went away before alice ever wrote.
-    for (const server of servers) await alice.host.dial(server.host.getMultiaddrs()[0])
-    const sent = await alice.messages.send(
-      Buffer.from(bobIdentity.publicKey).toString('hex'),
-      'hi, we have not met',
-    )
+    const { alice, bobHex, bobArrives } = await strangerAway()
+    const sent = await alice.messages.send(bobHex, 'hi, we have not met')
     await stateReached(alice, sent.id, 'stored')
     const stored = alice.states.find((s) => s.id === sent.id && s.state === 'stored')
     expect(stored?.replicas?.confirmed).toBeGreaterThanOrEqual(3)
 
     expect((await alice.mailbox.pending()).map((deposit) => deposit.source)).toEqual(['inbox'])
 
-    // Bob comes online but never connects to alice: only the mailbox links them.
-    const bob = await peer(directory, { identity: bobIdentity })
-    for (const server of servers) await bob.host.dial(server.host.getMultiaddrs()[0])
+    const bob = await bobArrives()
     await bob.messages.collect()
     await receivedCount(bob, 1)
     expect(bob.received.map((m) => m.text)).toEqual(['hi, we have not met'])
-    // Bob's delivered receipt cannot reach alice directly either: she collects it.
-    await withTimeout(
-      (async () => {
-        while (!alice.states.some((s) => s.id === sent.id && s.state === 'delivered')) {
-          await alice.messages.collect()
-        }
-      })(),
-      20_000,
-      'delivered receipt through the mailbox',
-    )
+    await deliveredThroughMailbox(alice, [sent.id])
   })
 
   it('texts sent at once to an offline stranger go in as few deposits as fit, in order', async () => {
-    const directory = new BundleDirectory()
-    const servers = await Promise.all([0, 1, 2].map(() => startDhtPeer({ dhtServer: true })))
-    peers.defer(async () => {
-      await Promise.all(servers.map((server) => server.remove()))
-    })
-    await connectPeers(servers)
-    const alice = await peer(directory, { messaging: { ackTimeoutMs: 1000 } })
-    const bobIdentity = (await startMessagingPeer({ directory })).identity
-    const bobHex = Buffer.from(bobIdentity.publicKey).toString('hex')
-    for (const server of servers) await alice.host.dial(server.host.getMultiaddrs()[0])
+    const { alice, bobHex, bobArrives } = await strangerAway()
     // Three 20,000-byte texts fill a bundle's 64 KiB; the fourth starts the next, with the rest.
     const texts = [
       ...['a', 'b', 'c', 'd'].map((letter) => letter.repeat(20_000)),
@@ -158,32 +168,20 @@ describe('1:1 messaging through the offline mailbox', () => {
     )
     expect(alice.deposits.map((deposit) => deposit.slot)).toEqual(['inbox', 'inbox'])
 
-    const bob = await peer(directory, { identity: bobIdentity })
-    for (const server of servers) await bob.host.dial(server.host.getMultiaddrs()[0])
+    const bob = await bobArrives()
     await bob.messages.collect()
     await receivedCount(bob, texts.length)
     expect(bob.received.map((m) => m.text)).toEqual(texts)
     expect(bob.received.map((m) => m.seq)).toEqual(texts.map((_, i) => i + 1))
-    await withTimeout(
-      (async () => {
-        while (
-          !sent.every(({ id }) => alice.states.some((s) => s.id === id && s.state === 'delivered'))
-        ) {
-          await alice.messages.collect()
-        }
-      })(),
-      20_000,
-      'delivered receipts through the mailbox',
+    await deliveredThroughMailbox(
+      alice,
+      sent.map(({ id }) => id),
     )
   })
 
   it('50 messages to an offline peer arrive once, in order, after 2 of 3 holders die', async () => {
     const directory = new BundleDirectory()
-    const servers = await Promise.all([0, 1, 2].map(() => startDhtPeer({ dhtServer: true })))
-    peers.defer(async () => {
-      await Promise.all(servers.map((server) => server.remove()))
-    })
-    await connectPeers(servers)
+    const servers = await dhtServers()
     const alice = await peer(directory, { messaging: { ackTimeoutMs: 1000 } })
     let bob = await peer(directory)
     for (const node of [alice, bob]) {
