@@ -294,13 +294,22 @@ function encodeContent(content: Partial<DmContent>): Uint8Array {
 
 /** Throws Oversized/MalformedMessageError for anything a well-behaved sender never writes. */
 export function decodeInnerMessage(bytes: Uint8Array): InnerMessage {
+  const content = decodeContent(bytes)
+  return content.kind === DmContentKind.BUNDLE ? bundleFromWire(content) : singleFromWire(content)
+}
+
+function decodeContent(bytes: Uint8Array): DmContent {
   const content = decodeMessage(DmContent, bytes, {
     maxSize: MAX_DM_PLAINTEXT_SIZE,
     what: 'direct message',
     limits: { receipt: { messageIds: MAX_RECEIPT_MESSAGE_IDS }, parts: MAX_BUNDLE_TEXTS },
   })
   checkMessageId(content.messageId, 'inner')
-  if (content.kind === DmContentKind.BUNDLE) return bundleFromWire(content)
+  return content
+}
+
+/** A text, receipt or social message, checked. */
+function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bundle' }> {
   if (content.parts.length !== 0) {
     throw new MalformedMessageError('only a bundle carries parts')
   }
@@ -420,8 +429,12 @@ function bundleFromWire(content: DmContent): InnerMessage {
   }
   const texts: BundleContent['texts'] = []
   for (const part of content.parts) {
-    const text = decodeInnerMessage(part)
-    if (text.kind !== 'text') throw new MalformedMessageError('a bundle carries texts only')
+    const partContent = decodeContent(part)
+    // Checked before anything else: a bundle inside a bundle is never even looked into.
+    if (partContent.kind !== DmContentKind.TEXT) {
+      throw new MalformedMessageError('a bundle carries texts only')
+    }
+    const text = singleFromWire(partContent) as { kind: 'text' } & TextContent
     const previous = texts.at(-1)
     if (previous != null && text.seq <= previous.seq) {
       throw new MalformedMessageError('the texts of a bundle come in rising seq order')
