@@ -133,8 +133,10 @@ export function decodeMailboxItem(
 }
 
 function checkRefusalNotice(notice: DmRefusalNotice): void {
-  if (notice.baseKey.length !== X25519_KEY_LENGTH) {
-    throw new MalformedMessageError(`a refusal notice names a ${X25519_KEY_LENGTH}-byte base key`)
+  if (notice.sessionKey.length !== X25519_KEY_LENGTH) {
+    throw new MalformedMessageError(
+      `a refusal notice names a ${X25519_KEY_LENGTH}-byte session key`,
+    )
   }
   const count = notice.messageIds.length
   if (count === 0 || count > MAX_REFUSAL_MESSAGE_IDS) {

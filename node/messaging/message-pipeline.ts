@@ -405,14 +405,14 @@ export class MessagePipeline {
    * only while it is still encrypted in that session: one encrypted again after a refusal
    * that came another way must not be refused a second time.
    */
-  async #takeAck(peer: Uint8Array, ack: DmAck, refusedBaseKey?: string): Promise<void> {
+  async #takeAck(peer: Uint8Array, ack: DmAck, refusedSessionKey?: string): Promise<void> {
     if (this.#stopped) return
     const lane = this.#lanes.get(hex(peer))
     const id = hex(ack.messageId)
     const item = lane?.outbox.get(id)
     const concerned = () =>
       lane?.outbox.has(id) === true &&
-      (refusedBaseKey == null || item?.entry.baseKey === refusedBaseKey)
+      (refusedSessionKey == null || (item != null && encryptedUnder(item, refusedSessionKey)))
     if (lane == null || item == null || !concerned()) return
     clearTimeout(item.ackTimer)
     item.inFlight = false
@@ -567,24 +567,22 @@ export class MessagePipeline {
         }
         // Only a sender the mailbox vouches for is told: the refusal comes before the
         // ratchet could authenticate anything.
-        if (outcome.code === 'unknown-prekey' && item.sender != null) {
-          const baseKey = decodeMessageHeader(envelope.header).sessionStart?.ephemeralKey
-          if (baseKey != null) {
-            const key = `${hex(item.sender)}/${hex(baseKey)}`
-            const refusal = refusals.get(key) ?? {
-              sender: item.sender,
-              notice: {
-                baseKey,
-                messageIds: [],
-                reason: (outcome.reason ?? '').slice(0, MAX_ACK_REASON_LENGTH),
-              } as DmRefusalNotice,
-              slotIds: [],
-            }
-            refusal.notice.messageIds.push(envelope.messageId)
-            refusal.slotIds.push(item.slotId)
-            refusals.set(key, refusal)
-            return
+        const sessionKey = item.sender == null ? undefined : refusedSessionKey(outcome, envelope)
+        if (item.sender != null && sessionKey != null) {
+          const key = `${hex(item.sender)}/${hex(sessionKey)}`
+          const refusal = refusals.get(key) ?? {
+            sender: item.sender,
+            notice: {
+              sessionKey,
+              messageIds: [],
+              reason: (outcome.reason ?? '').slice(0, MAX_ACK_REASON_LENGTH),
+            } as DmRefusalNotice,
+            slotIds: [],
           }
+          refusal.notice.messageIds.push(envelope.messageId)
+          refusal.slotIds.push(item.slotId)
+          refusals.set(key, refusal)
+          return
         }
         // A rejected envelope never becomes readable: leaving it would only fetch it again.
         await this.#acknowledge(item.slotId)
@@ -633,17 +631,17 @@ export class MessagePipeline {
     }
   }
 
-  /** The peer refused session starts of ours that it collected from its mailbox. */
+  /** The peer refused envelopes of ours that it collected from its mailbox. */
   async #takeRefusalNotice(sender: Uint8Array | null, notice: DmRefusalNotice): Promise<void> {
     // Notices come only through a pairwise slot, whose writer the mailbox vouches for.
     if (sender == null) return
-    const refusedBaseKey = hex(notice.baseKey)
+    const refusedSessionKey = hex(notice.sessionKey)
     await Promise.all(
       notice.messageIds.map((messageId) =>
         this.#takeAck(
           sender,
           { messageId, status: DmAckStatus.REJECTED, reason: notice.reason } as DmAck,
-          refusedBaseKey,
+          refusedSessionKey,
         ),
       ),
     )
@@ -1621,6 +1619,31 @@ function lowestPendingSeq(lane: PeerLane): number | undefined {
     if (first != null) return first.seq
   }
   return undefined
+}
+
+/**
+ * The key naming the session of an envelope refused for good, for a notice to its sender,
+ * who can mend it by starting a new session: a session start's base key (its one-time
+ * prekey is gone), or the ratchet key of a message in a session we do not have or cannot
+ * read with. Undefined for refusals a new session would not mend (forged, malformed,
+ * replayed).
+ */
+function refusedSessionKey(outcome: ReceiveOutcome, envelope: DmEnvelope): Uint8Array | undefined {
+  if (
+    outcome.code !== 'unknown-prekey' &&
+    outcome.code !== 'no-session' &&
+    outcome.code !== 'undecryptable'
+  ) {
+    return undefined
+  }
+  const header = decodeMessageHeader(envelope.header)
+  return header.sessionStart?.ephemeralKey ?? header.ratchetKey
+}
+
+/** True while the item's envelope is encrypted in the session `key` names (see above). */
+function encryptedUnder(item: OutboxItem, key: string): boolean {
+  if (item.entry.baseKey === key) return true
+  return item.envelope != null && hex(decodeMessageHeader(item.envelope.header).ratchetKey) === key
 }
 
 /** The texts an outbox item carries: itself, a bundle's, or none (a receipt or social message). */

@@ -499,7 +499,7 @@ export namespace DmAck {
 }
 
 export interface DmRefusalNotice {
-  baseKey: Uint8Array<ArrayBuffer>
+  sessionKey: Uint8Array<ArrayBuffer>
   messageIds: Uint8Array<ArrayBuffer>[]
   reason: string
 }
@@ -515,9 +515,9 @@ export namespace DmRefusalNotice {
             w.fork()
           }
 
-          if (obj.baseKey != null && obj.baseKey.byteLength > 0) {
+          if (obj.sessionKey != null && obj.sessionKey.byteLength > 0) {
             w.uint32(10)
-            w.bytes(obj.baseKey)
+            w.bytes(obj.sessionKey)
           }
 
           if (obj.messageIds != null && obj.messageIds.length > 0) {
@@ -538,7 +538,7 @@ export namespace DmRefusalNotice {
         },
         (reader, length, opts = {}) => {
           const obj: any = {
-            baseKey: uint8ArrayAlloc(0),
+            sessionKey: uint8ArrayAlloc(0),
             messageIds: [],
             reason: '',
           }
@@ -550,7 +550,7 @@ export namespace DmRefusalNotice {
 
             switch (tag >>> 3) {
               case 1: {
-                obj.baseKey = reader.bytes()
+                obj.sessionKey = reader.bytes()
                 break
               }
               case 2: {
@@ -592,7 +592,7 @@ export namespace DmRefusalNotice {
             switch (tag >>> 3) {
               case 1: {
                 yield {
-                  field: `${prefix}.baseKey`,
+                  field: `${prefix}.sessionKey`,
                   value: reader.bytes(),
                 }
                 break
@@ -634,8 +634,8 @@ export namespace DmRefusalNotice {
     return _codec
   }
 
-  export interface DmRefusalNoticeBaseKeyFieldEvent {
-    field: '$.baseKey'
+  export interface DmRefusalNoticeSessionKeyFieldEvent {
+    field: '$.sessionKey'
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -665,7 +665,7 @@ export namespace DmRefusalNotice {
     buf: Uint8Array | Uint8ArrayList,
     opts?: DecodeOptions<DmRefusalNotice>,
   ): Generator<
-    | DmRefusalNoticeBaseKeyFieldEvent
+    | DmRefusalNoticeSessionKeyFieldEvent
     | DmRefusalNoticeMessageIdsFieldEvent
     | DmRefusalNoticeReasonFieldEvent
   > {

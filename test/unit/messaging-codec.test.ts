@@ -90,7 +90,7 @@ describe('DM frames and envelopes', () => {
 describe('mailbox items', () => {
   const notice = (overrides: Partial<DmRefusalNotice> = {}) =>
     ({
-      baseKey: new Uint8Array(32).fill(7),
+      sessionKey: new Uint8Array(32).fill(7),
       messageIds: [id],
       reason: 'one-time prekey 1 was already used or never ours',
       ...overrides,
@@ -100,15 +100,15 @@ describe('mailbox items', () => {
     expect(decodeMailboxItem(encodeEnvelope(envelope())).envelope?.messageId).toEqual(id)
     const refusal = decodeMailboxItem(encodeRefusalNotice(notice())).refusal
     expect(refusal?.messageIds).toEqual([id])
-    expect(refusal?.baseKey).toEqual(new Uint8Array(32).fill(7))
+    expect(refusal?.sessionKey).toEqual(new Uint8Array(32).fill(7))
   })
 
-  it('refuses a notice without ids, with too many, or with a bad base key or id', () => {
+  it('refuses a notice without ids, with too many, or with a bad session key or id', () => {
     const tooMany = Array.from({ length: MAX_REFUSAL_MESSAGE_IDS + 1 }, () => id)
     for (const bad of [
       { messageIds: [] },
       { messageIds: tooMany },
-      { baseKey: new Uint8Array(16) },
+      { sessionKey: new Uint8Array(16) },
       { messageIds: [new Uint8Array(15)] },
       { reason: 'x'.repeat(201) },
     ]) {

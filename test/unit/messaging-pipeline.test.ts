@@ -301,6 +301,30 @@ async function setup(options: { mailbox?: boolean; readReceipts?: boolean } = {}
   return { network, directory, mailbox, alice, bob }
 }
 
+/**
+ * Alice and bob sent each other a text; then bob's node came back with the same identity
+ * and prekeys but an empty database (`fresh`).
+ */
+async function talkedThenLost() {
+  const { network, directory, mailbox, alice, bob } = await setup()
+  const first = await alice.pipeline.send(bob.identity.publicKey, 'before the loss')
+  await waitForState(alice, first.id, 'delivered')
+  const reply = await bob.pipeline.send(alice.identity.publicKey, 'ok')
+  await waitForState(bob, reply.id, 'delivered')
+  const fresh = await withDataLost(bob, { network, directory, mailbox })
+  return { network, mailbox, alice, bob, fresh }
+}
+
+/** How many mailbox slots hold something for `to` from `from` (pairwise slots). */
+function pairwiseSlots(mailbox: StubMailbox) {
+  return (to: TestPeer, from: TestPeer) =>
+    [...mailbox.slots.values()].filter(
+      (slot) =>
+        slot.recipient === hex(to.identity.publicKey) &&
+        slot.sender === hex(from.identity.publicKey),
+    ).length
+}
+
 /** `sender` hears that `recipient` refused the envelope (an ack with status REJECTED). */
 function refuse(sender: TestPeer, recipient: TestPeer, envelope: DmEnvelope): Promise<void> {
   return sender.pipeline.handleAck(recipient.identity.publicKey, {
@@ -624,12 +648,7 @@ describe('message pipeline: offline and restarts', () => {
   })
 
   it('starts a new session when the peer lost its data, and the peer stops waiting', async () => {
-    const { network, directory, mailbox, alice, bob } = await setup()
-    const first = await alice.pipeline.send(bob.identity.publicKey, 'before the loss')
-    await waitForState(alice, first.id, 'delivered')
-    const reply = await bob.pipeline.send(alice.identity.publicKey, 'ok')
-    await waitForState(bob, reply.id, 'delivered')
-    const fresh = await withDataLost(bob, { network, directory, mailbox })
+    const { alice, bob, fresh } = await talkedThenLost()
     const second = await alice.pipeline.send(bob.identity.publicKey, 'after the loss')
     await waitForState(alice, second.id, 'delivered')
     // Seq 2 arrived in a new session; seq 1 is gone with bob's data, and alice says so.
@@ -638,6 +657,56 @@ describe('message pipeline: offline and restarts', () => {
     const again = await fresh.pipeline.send(alice.identity.publicKey, 'back')
     await waitForState(fresh, again.id, 'delivered')
     expect(alice.received.map((m) => m.text)).toEqual(['ok', 'back'])
+  })
+
+  /**
+   * Alice and bob talked, then bob's node lost its data (`fresh`, same identity and prekeys)
+   * while alice wrote again; from then on they are never online together. Before bob's node
+   * first collects from alice, `meanwhile` runs (with the network up).
+   */
+  async function writtenIntoLostSession(
+    meanwhile: (fresh: TestPeer, alice: TestPeer) => Promise<void>,
+  ) {
+    const { network, mailbox, alice, bob, fresh } = await talkedThenLost()
+    network.online = false
+    const sent = await alice.pipeline.send(bob.identity.publicKey, 'after the loss')
+    await waitForState(alice, sent.id, 'stored')
+    network.online = true
+    await meanwhile(fresh, alice)
+    network.online = false
+
+    // Bob's node knows alice (say, from her friend entry) and collects from her slot; it
+    // cannot read her text, and leaves her a notice.
+    const slots = pairwiseSlots(mailbox!)
+    const collectFromAlice = async () =>
+      fresh.pipeline.collect(await fresh.mailbox.collect([alice.identity.publicKey]))
+    const aliceCollects = async () =>
+      alice.pipeline.collect(await alice.mailbox.collect(await alice.pipeline.knownPeers()))
+    expect(await collectFromAlice()).toEqual({ stored: 0, duplicates: 0, rejected: 1 })
+    await waitFor(
+      () => slots(alice, fresh) === 1 && slots(fresh, alice) === 0,
+      'a refusal notice left for alice in place of her text',
+    )
+    // Alice takes the notice as the refusal it is: a new session, deposited again.
+    await aliceCollects()
+    await waitFor(() => slots(fresh, alice) === 1, 'the text deposited again, in a new session')
+    expect(await collectFromAlice()).toEqual({ stored: 1, duplicates: 0, rejected: 0 })
+    expect(fresh.received.map((m) => m.text).at(-1)).toBe('after the loss')
+    await waitFor(() => slots(alice, fresh) === 1, 'a delivered receipt left for alice')
+    await aliceCollects()
+    await waitForState(alice, sent.id, 'delivered')
+    expect(alice.states.filter((change) => change.state === 'failed')).toEqual([])
+  }
+
+  it('tells a sender offline then that it wrote in a session lost here; it starts a new one', async () => {
+    await writtenIntoLostSession(async () => undefined)
+  })
+
+  it('does so too when a new session began since, where the text is undecryptable', async () => {
+    await writtenIntoLostSession(async (fresh, alice) => {
+      const hello = await fresh.pipeline.send(alice.identity.publicKey, 'hello again')
+      await waitForState(fresh, hello.id, 'delivered')
+    })
   })
 
   it('settles on one session when both sides start one at once, losing nothing', async () => {
