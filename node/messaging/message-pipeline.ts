@@ -1365,11 +1365,19 @@ export class MessagePipeline {
       bundles.set(first.id, [bundle])
       sealed.push(bundle)
     }
-    if (bundles.size > 0) {
+    if (bundles.size > 0 && stored) {
       tx.conversationDirty = true
-      const undo = replaceInOutbox(lane, bundles, bundled)
-      // Fresh texts leave the outbox with their failed batch (send's own undo), after this.
-      tx.undo.push(stored ? undo : () => undo(new Set(items)))
+      tx.undo.push(replaceInOutbox(lane, bundles, bundled))
+    } else if (bundles.size > 0) {
+      // Fresh texts are the newest in the outbox: they and their bundles go last, in order,
+      // without walking the rest of it. A failed batch takes the fresh texts out (send's
+      // own undo) and the bundles here.
+      tx.conversationDirty = true
+      for (const item of items) lane.outbox.delete(item.entry.id)
+      for (const item of sealed) lane.outbox.set(item.entry.id, item)
+      tx.undo.push(() => {
+        for (const [, [bundle]] of bundles) lane.outbox.delete(bundle.entry.id)
+      })
     }
     for (const item of sealed) {
       this.#encrypt(lane, tx, state, item)
@@ -1663,13 +1671,13 @@ function textsOf(item: OutboxItem): OutboxText[] {
 /**
  * Puts `replacements` (by the id of the item they replace) in the place of that item in the
  * outbox, in order, and drops the items in `removed`: the outbox's order is the order in
- * which texts go (see lowestPendingSeq). Returns an undo, which leaves out `dropped` items.
+ * which texts go (see lowestPendingSeq). Walks the whole outbox; returns an undo.
  */
 function replaceInOutbox(
   lane: PeerLane,
   replacements: Map<string, OutboxItem[]>,
   removed: Set<string>,
-): (dropped?: Set<OutboxItem>) => void {
+): () => void {
   const before = [...lane.outbox]
   lane.outbox.clear()
   for (const [id, item] of before) {
@@ -1677,9 +1685,9 @@ function replaceInOutbox(
     if (replacing != null) for (const next of replacing) lane.outbox.set(next.entry.id, next)
     else if (!removed.has(id)) lane.outbox.set(id, item)
   }
-  return (dropped) => {
+  return () => {
     lane.outbox.clear()
-    for (const [id, item] of before) if (dropped?.has(item) !== true) lane.outbox.set(id, item)
+    for (const [id, item] of before) lane.outbox.set(id, item)
   }
 }
 
