@@ -787,6 +787,33 @@ describe('message pipeline: bundles', () => {
     expect(history.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5])
   })
 
+  it('keeps a text that fits no bundle in its place: a later text still waits for all', async () => {
+    const { network, alice, bob } = await setup()
+    const first = await alice.pipeline.send(bob.identity.publicKey, 'session up')
+    await waitForState(alice, first.id, 'delivered')
+    network.capture = true
+    // Two 40,000-byte texts never share a bundle's 64 KiB: the middle one goes alone.
+    const batch = ['a', 'b', 'x'.repeat(40_000), 'y'.repeat(40_000), 'z'.repeat(40_000), 'c']
+    const sent = await Promise.all(
+      batch.map((text) => alice.pipeline.send(bob.identity.publicKey, text)),
+    )
+    await waitFor(() => network.captured.length === 3, 'a bundle, a text alone, a bundle')
+    const later = await alice.pipeline.send(bob.identity.publicKey, 'later')
+    await waitFor(() => network.captured.length === 4, 'the later text sent')
+    const envelopes = network.captured.splice(0).map(({ envelope }) => envelope)
+    network.capture = false
+    expect(hex(envelopes[1].messageId)).toBe(sent[3].id)
+    expect(hex(envelopes[3].messageId)).toBe(later.id)
+
+    // Nothing before them was delivered: neither lets bob stop waiting for the first bundle.
+    await network.deliver(alice, bob, envelopes[3])
+    await network.deliver(alice, bob, envelopes[1])
+    expect(texts(bob)).toEqual(['session up'])
+    await network.deliver(alice, bob, envelopes[0])
+    await network.deliver(alice, bob, envelopes[2])
+    expect(texts(bob)).toEqual(['session up', ...batch, 'later'])
+  })
+
   it('deposits what waited for a session as one bundle, kept across a restart', async () => {
     const setupResult = await setup()
     const { network, mailbox, bob } = setupResult
