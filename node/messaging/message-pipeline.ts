@@ -20,8 +20,6 @@ import type { Logger } from '@libp2p/interface'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import {
   MAX_ATTACHMENT_CAPTION_SIZE,
-  MAX_BUNDLE_TEXTS,
-  MAX_DM_PLAINTEXT_SIZE,
   MAX_DM_TEXT_SIZE,
   MAX_RECEIPT_MESSAGE_IDS,
   MAX_REFUSAL_MESSAGE_IDS,
@@ -37,8 +35,6 @@ import type {
   SendMessageResponse,
 } from '../../protocol/local-api.ts'
 import {
-  BUNDLE_OVERHEAD,
-  BUNDLE_OVERHEAD_PER_TEXT,
   type BundleContent,
   type DmAck,
   DmAckStatus,
@@ -71,9 +67,15 @@ import {
   messageView,
   newConversation,
   type OutboxEntry,
-  type OutboxText,
   storedAttachment,
 } from './message-store.ts'
+import {
+  bundleGroups,
+  encryptedUnder,
+  lowestPendingSeq,
+  replaceInOutbox,
+  textsOf,
+} from './outbox.ts'
 import { type LaneState, type LaneTransaction, type OutboxItem, PeerLane } from './peer-lane.ts'
 import { bytesEqual, isHostileRejection, ReceiveRejection } from './peer-sessions.ts'
 import type {
@@ -1617,19 +1619,6 @@ export class MessagePipeline {
 }
 
 /**
- * Our texts still in the outbox are the only lower seqs the peer may yet receive. The outbox
- * iterates in send order and seqs grow with it (a bundle takes its first text's place), so
- * the first text is the lowest.
- */
-function lowestPendingSeq(lane: PeerLane): number | undefined {
-  for (const item of lane.outbox.values()) {
-    const [first] = textsOf(item)
-    if (first != null) return first.seq
-  }
-  return undefined
-}
-
-/**
  * The key naming the session of an envelope refused for good, for a notice to its sender,
  * who can mend it by starting a new session: a session start's base key (its one-time
  * prekey is gone), or the ratchet key of a message in a session we do not have or cannot
@@ -1646,81 +1635,6 @@ function refusedSessionKey(outcome: ReceiveOutcome, envelope: DmEnvelope): Uint8
   }
   const header = decodeMessageHeader(envelope.header)
   return header.sessionStart?.ephemeralKey ?? header.ratchetKey
-}
-
-/** True while the item's envelope is encrypted in the session `key` names (see above). */
-function encryptedUnder(item: OutboxItem, key: string): boolean {
-  if (item.entry.baseKey === key) return true
-  return item.envelope != null && hex(decodeMessageHeader(item.envelope.header).ratchetKey) === key
-}
-
-/** The texts an outbox item carries: itself, a bundle's, or none (a receipt or social message). */
-function textsOf(item: OutboxItem): OutboxText[] {
-  const { entry } = item
-  if (entry.kind === 'text') {
-    return [{ id: entry.id, seq: entry.seq, index: entry.index, order: entry.order }]
-  }
-  return entry.texts ?? []
-}
-
-/**
- * Splits items to encrypt into runs that go as one ratchet message each: consecutive texts,
- * in rising seq, never refused before (a refused bundle is sent again text by text), up to
- * MAX_BUNDLE_TEXTS and MAX_DM_PLAINTEXT_SIZE in all; anything else goes alone.
- */
-/**
- * Puts `replacements` (by the id of the item they replace) in the place of that item in the
- * outbox, in order, and drops the items in `removed`: the outbox's order is the order in
- * which texts go (see lowestPendingSeq). Walks the whole outbox; returns an undo.
- */
-function replaceInOutbox(
-  lane: PeerLane,
-  replacements: Map<string, OutboxItem[]>,
-  removed: Set<string>,
-): () => void {
-  const before = [...lane.outbox]
-  lane.outbox.clear()
-  for (const [id, item] of before) {
-    const replacing = replacements.get(id)
-    if (replacing != null) for (const next of replacing) lane.outbox.set(next.entry.id, next)
-    else if (!removed.has(id)) lane.outbox.set(id, item)
-  }
-  return () => {
-    lane.outbox.clear()
-    for (const [id, item] of before) lane.outbox.set(id, item)
-  }
-}
-
-function bundleGroups(items: OutboxItem[]): OutboxItem[][] {
-  const groups: OutboxItem[][] = []
-  let run: OutboxItem[] = []
-  let runSize = BUNDLE_OVERHEAD
-  for (const item of items) {
-    const { entry } = item
-    const bundleable = entry.kind === 'text' && entry.resets === 0
-    // Base64 length, rounded up: a bound on the encoded text's size.
-    const size = Math.ceil((entry.content.length * 3) / 4) + BUNDLE_OVERHEAD_PER_TEXT
-    const last = run.at(-1)
-    const fits =
-      bundleable &&
-      last != null &&
-      entry.seq > last.entry.seq &&
-      run.length < MAX_BUNDLE_TEXTS &&
-      runSize + size <= MAX_DM_PLAINTEXT_SIZE
-    if (!fits && run.length > 0) {
-      groups.push(run)
-      run = []
-      runSize = BUNDLE_OVERHEAD
-    }
-    if (bundleable) {
-      run.push(item)
-      runSize += size
-    } else {
-      groups.push([item])
-    }
-  }
-  if (run.length > 0) groups.push(run)
-  return groups
 }
 
 function hex(bytes: Uint8Array): string {
