@@ -18,6 +18,7 @@ import {
   SessionRatchet,
 } from '../../protocol/session/index.ts'
 import { seededRandom } from '../../sim/random.ts'
+import { parseFuzzArgs } from './fuzz-args.ts'
 
 export interface RatchetFuzzOptions {
   seed: number
@@ -252,21 +253,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i])
 }
 
-function parseArgs(argv: string[]): { firstSeed: number; seeds: number; steps: number } {
-  const options = { firstSeed: 1, seeds: 100, steps: 3000 }
-  for (let i = 0; i < argv.length; i += 2) {
-    const value = Number(argv[i + 1])
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${argv[i]} needs a whole number`)
-    if (argv[i] === '--first-seed') options.firstSeed = value
-    else if (argv[i] === '--seeds') options.seeds = value
-    else if (argv[i] === '--steps') options.steps = value
-    else throw new Error(`unknown option ${argv[i]}; use --first-seed, --seeds, --steps`)
-  }
-  return options
-}
-
 if (import.meta.main) {
-  const { firstSeed, seeds, steps } = parseArgs(process.argv.slice(2))
+  const { firstSeed, seeds, steps } = parseFuzzArgs(process.argv.slice(2), {
+    seeds: 100,
+    steps: 3000,
+  })
   const totals = { seeds: 0, sent: 0, delivered: 0, dropped: 0, duplicatesRefused: 0 }
   const started = performance.now()
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {

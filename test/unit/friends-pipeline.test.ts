@@ -4,7 +4,6 @@
  * receipt back), envelopes from a blocked peer are dropped before decryption, and a node
  * without friends refuses social messages.
  */
-import type { Logger } from '@libp2p/interface'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentity, type Identity } from '../../node/identity/index.ts'
 import {
@@ -27,14 +26,8 @@ import {
 } from '../../protocol/session/index.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 import { ChangeSignal } from '../helpers/wait.ts'
-
-const silent: Logger = Object.assign(() => undefined, {
-  error: () => undefined,
-  trace: () => undefined,
-  enabled: false,
-  newScope: () => silent,
-}) as unknown as Logger
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 
@@ -168,7 +161,7 @@ async function makePeer(
     mailbox,
     social: options.social === false ? undefined : social,
     link: network.link(() => peer!),
-    log: silent,
+    log: testLogger,
     emit: (type, data) => {
       if (type === 'message:state') states.push(data as MessageStateChange)
       changed()

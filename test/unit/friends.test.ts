@@ -1,4 +1,3 @@
-import type { Logger } from '@libp2p/interface'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Friends, type FriendsComponents } from '../../node/friends/index.ts'
 import { generateIdentity, type Identity, peerIdOf } from '../../node/identity/index.ts'
@@ -6,14 +5,8 @@ import { openStorage, type Storage } from '../../node/storage.ts'
 import type { NodeEventMap } from '../../protocol/local-api.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 import { waitForEvent } from '../helpers/wait.ts'
-
-const silent: Logger = Object.assign(() => undefined, {
-  error: () => undefined,
-  trace: () => undefined,
-  enabled: false,
-  newScope: () => silent,
-}) as unknown as Logger
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 
@@ -118,7 +111,7 @@ class Member {
         },
         ownName: async () => `${this.name}@relay`,
       },
-      log: silent,
+      log: testLogger,
       emit: (type, data) => {
         this.emitted.push({ type, data })
         this.events.dispatchEvent(new CustomEvent(type, { detail: data }))

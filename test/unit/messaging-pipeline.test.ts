@@ -1,4 +1,3 @@
-import type { Logger } from '@libp2p/interface'
 import { Level } from 'level'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentity, type Identity } from '../../node/identity/index.ts'
@@ -24,20 +23,13 @@ import {
   type SignedPrekey,
 } from '../../protocol/session/index.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 import { ChangeSignal, waitForEvent } from '../helpers/wait.ts'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
-
-const debug = process.env.TOKENIM_TEST_DEBUG != null
-const silent: Logger = Object.assign(debug ? console.log : () => undefined, {
-  error: debug ? console.error : () => undefined,
-  trace: () => undefined,
-  enabled: false,
-  newScope: () => silent,
-}) as unknown as Logger
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 
@@ -247,7 +239,7 @@ async function makePeer(
       prekeys,
       mailbox: mailbox == null ? undefined : peerMailbox,
       link: network.link(() => peer),
-      log: silent,
+      log: testLogger,
       ackTimeoutMs: 60_000,
       readReceipts: options.readReceipts,
       emit: (type, data) => {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { type PipelineFuzzReport, runPipelineFuzz } from '../fuzz/pipeline-fuzz.ts'
+
+const SEEDS = Array.from({ length: 8 }, (_, i) => i + 1)
+const STEPS = 250
+
+describe('message pipeline interaction fuzzing', () => {
+  it.each(SEEDS)(
+    'seed %i: every text shown once, in order, and seen delivered, whatever the network did',
+    async (seed) => {
+      const report = await runPipelineFuzz({ seed, steps: STEPS })
+      expect(report.sent).toBeGreaterThan(0)
+      expect(report.deliveries).toBeGreaterThan(0)
+    },
+  )
+
+  it('covers bundles, losses, lost acks, duplicates and restarts across the seeds', async () => {
+    const reports: PipelineFuzzReport[] = []
+    for (const seed of SEEDS.slice(0, 3))
+      reports.push(await runPipelineFuzz({ seed, steps: STEPS }))
+    const total = (key: 'bundles' | 'lostEnvelopes' | 'lostAcks' | 'duplicates' | 'restarts') =>
+      reports.reduce((sum, report) => sum + report[key], 0)
+    for (const key of ['bundles', 'lostEnvelopes', 'lostAcks', 'duplicates', 'restarts'] as const) {
+      expect(total(key), key).toBeGreaterThan(0)
+    }
+  })
+})
