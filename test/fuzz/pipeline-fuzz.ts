@@ -1,11 +1,14 @@
 /**
- * Interaction fuzzing of two message pipelines on real LevelDB, joined by a network the
- * fuzzer holds: a seeded PRNG decides who sends how many texts at once (so some travel as
- * bundles, some alone, some too big to share one), which envelope in flight arrives next
- * (reordering), which arrives again, which is lost, which ack is lost, and when a node
- * restarts (envelopes it sent may still arrive afterwards, acks for them then reach the new
- * instance). At the end the network delivers everything. Each side must have shown every
- * text of the other exactly once, in send order, and seen each of its own delivered.
+ * Interaction fuzzing of two message pipelines on real LevelDB, joined by a network and an
+ * offline mailbox the fuzzer holds: a seeded PRNG decides who sends how many texts at once
+ * (so some travel as bundles, some alone, some too big to share one), which envelope in
+ * flight arrives next (reordering), which arrives again, which is lost, which ack is lost,
+ * when a node becomes unreachable (its peer then deposits in the mailbox) or reachable
+ * again, when a node collects its mailbox, and when a node restarts (envelopes it sent may
+ * still arrive afterwards, acks for them then reach the new instance). At the end the
+ * network delivers everything and both collect. Each side must have shown every text of the
+ * other exactly once, in send order, and seen each of its own delivered; no mailbox slot is
+ * left behind.
  *
  * Run longer than the unit test does: `npm run fuzz:pipeline -- --seeds 50 --steps 2000`.
  */
@@ -21,6 +24,7 @@ import {
   type SignedPrekey,
 } from '../../protocol/session/index.ts'
 import { seededRandom } from '../../sim/random.ts'
+import { StubMailbox } from '../helpers/stub-mailbox.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 import { parseFuzzArgs } from './fuzz-args.ts'
@@ -39,6 +43,9 @@ export interface PipelineFuzzReport {
   duplicates: number
   lostEnvelopes: number
   lostAcks: number
+  /** Mailbox collections, and the envelopes they took in. */
+  collections: number
+  collected: number
   restarts: number
 }
 
@@ -53,6 +60,7 @@ interface Node {
   signedPrekey: SignedPrekey
   path: string
   db: Level<string, Uint8Array>
+  mailbox: StubMailbox
   pipeline: MessagePipeline
   /** Texts shown, in order, across restarts. */
   shown: string[]
@@ -81,6 +89,8 @@ export async function runPipelineFuzz({
     duplicates: 0,
     lostEnvelopes: 0,
     lostAcks: 0,
+    collections: 0,
+    collected: 0,
     restarts: 0,
   }
   const dir = await makeTempDir('tokenim-pipeline-fuzz-')
@@ -91,22 +101,27 @@ export async function runPipelineFuzz({
   const sentIds: Record<Party, string[]> = { alice: [], bob: [] }
   const other = (party: Party): Party => (party === 'alice' ? 'bob' : 'alice')
   const nodes = {} as Record<Party, Node>
+  const reachable: Record<Party, boolean> = { alice: true, bob: true }
+  const mailbox = new StubMailbox(generateIdentity())
 
   const open = async (party: Party, identity: Identity, signedPrekey: SignedPrekey) => {
     const path = `${dir.path}/${party}`
     const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' })
     await db.open()
     const previous = nodes[party] as Node | undefined
+    const view = mailbox.shared(identity)
     const node: Node = {
       identity,
       signedPrekey,
       path,
       db,
+      mailbox: view,
       shown: previous?.shown ?? [],
       delivered: previous?.delivered ?? new Set(),
       pipeline: new MessagePipeline({
         db: db.sublevel<string, Uint8Array>('messaging', { valueEncoding: 'view' }) as AppLevel,
         identity,
+        mailbox: view,
         prekeys: {
           fetchBundle: async () => {
             const peer = nodes[other(party)]
@@ -119,6 +134,7 @@ export async function runPipelineFuzz({
         },
         link: {
           send: async (_peer, envelope) => {
+            if (!reachable[other(party)]) return false
             inFlight.push({ from: party, envelope })
             return true
           },
@@ -183,6 +199,12 @@ export async function runPipelineFuzz({
       reason: outcome.reason ?? '',
     })
   }
+  const collect = async (party: Party) => {
+    const { pipeline, mailbox: view } = nodes[party]
+    const counts = await pipeline.collect(await view.collect(await pipeline.knownPeers()))
+    report.collections++
+    report.collected += counts.stored
+  }
   /** The streams close: what got no ack is sent again. */
   const resend = async (party: Party) => {
     const ids = unacked[party].splice(0)
@@ -197,34 +219,42 @@ export async function runPipelineFuzz({
     }
     for (let step = 0; step < steps; step++) {
       const roll = random()
-      if (roll < 0.3 || inFlight.length === 0) {
-        await send(pick(['alice', 'bob']))
-      } else if (roll < 0.75) {
+      const party = pick(['alice', 'bob'] as Party[])
+      if (roll < 0.27) {
+        await send(party)
+      } else if (roll < 0.67 && inFlight.length > 0) {
         const again = random() < 0.1
         if (again) report.duplicates++
         await deliver(Math.floor(random() * inFlight.length), { again, loseAck: random() < 0.1 })
-      } else if (roll < 0.85) {
+      } else if (roll < 0.75 && inFlight.length > 0) {
         const [lost] = inFlight.splice(Math.floor(random() * inFlight.length), 1)
         unacked[lost.from].push(Buffer.from(lost.envelope.messageId).toString('hex'))
         report.lostEnvelopes++
+      } else if (roll < 0.84) {
+        await resend(party)
+      } else if (roll < 0.9) {
+        await collect(party)
       } else if (roll < 0.96) {
-        await resend(pick(['alice', 'bob']))
+        reachable[party] = !reachable[party]
       } else {
-        await restart(pick(['alice', 'bob']))
+        await restart(party)
       }
     }
 
+    reachable.alice = true
+    reachable.bob = true
     for (let round = 0; ; round++) {
       for (const party of ['alice', 'bob'] as const) await resend(party)
       while (inFlight.length > 0) await deliver(0)
+      for (const party of ['alice', 'bob'] as const) await collect(party)
       for (const party of ['alice', 'bob'] as const) await nodes[party].pipeline.idle()
       const settled = (['alice', 'bob'] as const).every(
         (party) => nodes[party].pipeline.pendingPeers().length === 0,
       )
-      if (settled && inFlight.length === 0) break
+      if (settled && inFlight.length === 0 && mailbox.slots.size === 0) break
       if (round === FINAL_ROUNDS) {
         throw new PipelineFuzzFailure(
-          `seed ${seed}: outboxes still not empty after the network healed`,
+          `seed ${seed}: after the network healed, outboxes ${settled ? 'empty' : 'not empty'}, ${inFlight.length} envelopes in flight, ${mailbox.slots.size} mailbox slots left`,
         )
       }
     }
@@ -259,7 +289,7 @@ if (import.meta.main) {
     seeds: 20,
     steps: 1000,
   })
-  const totals = { seeds: 0, sent: 0, bundles: 0, deliveries: 0, restarts: 0 }
+  const totals = { seeds: 0, sent: 0, bundles: 0, deliveries: 0, collected: 0, restarts: 0 }
   const started = performance.now()
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     const report = await runPipelineFuzz({ seed, steps })
@@ -267,6 +297,7 @@ if (import.meta.main) {
     totals.sent += report.sent
     totals.bundles += report.bundles
     totals.deliveries += report.deliveries
+    totals.collected += report.collected
     totals.restarts += report.restarts
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1)

@@ -2,13 +2,7 @@ import { Level } from 'level'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentity, type Identity } from '../../node/identity/index.ts'
 import type { DurableOp } from '../../node/messaging/durable-writer.ts'
-import {
-  type CollectedEnvelope,
-  type DirectLink,
-  type MailboxPort,
-  MessagePipeline,
-  type PrekeyPort,
-} from '../../node/messaging/index.ts'
+import { type DirectLink, MessagePipeline, type PrekeyPort } from '../../node/messaging/index.ts'
 import { PrekeyStore } from '../../node/prekeys/prekey-store.ts'
 import type { AppLevel } from '../../node/storage.ts'
 import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
@@ -22,6 +16,7 @@ import {
   type PrekeyBundle,
   type SignedPrekey,
 } from '../../protocol/session/index.ts'
+import { StubMailbox } from '../helpers/stub-mailbox.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 import { ChangeSignal, waitForEvent } from '../helpers/wait.ts'
@@ -79,67 +74,9 @@ class StubPrekeys implements PrekeyPort {
   }
 }
 
-/** An in-memory mailbox shared by the test peers. */
 /** Every stub tells of each change it sees here, which is what `waitFor` waits on. */
 const changes = new ChangeSignal()
 const changed = () => changes.notify()
-
-class StubMailbox extends EventTarget implements MailboxPort {
-  readonly slots = new Map<
-    string,
-    { recipient: string; sender: string | null; envelope: Uint8Array }
-  >()
-  #next = 1
-
-  constructor(readonly owner: Identity) {
-    super()
-  }
-
-  shared(owner: Identity): StubMailbox {
-    const view = new StubMailbox(owner)
-    ;(view as { slots: StubMailbox['slots'] }).slots = this.slots
-    return view
-  }
-
-  async deposit(recipient: Uint8Array, envelope: Uint8Array) {
-    return this.#put(recipient, hex(this.owner.publicKey), envelope)
-  }
-
-  async depositToInbox(recipient: Uint8Array, envelope: Uint8Array) {
-    return this.#put(recipient, null, envelope)
-  }
-
-  #put(recipient: Uint8Array, sender: string | null, envelope: Uint8Array) {
-    const slotId = `slot-${this.#next++}-${Math.random()}`
-    this.slots.set(slotId, { recipient: hex(recipient), sender, envelope })
-    changed()
-    return { slotId, confirmed: 3, total: 3 }
-  }
-
-  async collect(senders: Uint8Array[]): Promise<CollectedEnvelope[]> {
-    const me = hex(this.owner.publicKey)
-    const known = new Set(senders.map(hex))
-    return [...this.slots]
-      .filter(
-        ([, slot]) => slot.recipient === me && (slot.sender == null || known.has(slot.sender)),
-      )
-      .map(([slotId, slot]) => ({
-        slotId,
-        sender: slot.sender == null ? null : Buffer.from(slot.sender, 'hex'),
-        envelope: slot.envelope,
-      }))
-  }
-
-  async acknowledge(slotId: string) {
-    this.slots.delete(slotId)
-    changed()
-  }
-
-  async withdraw(slotId: string) {
-    this.slots.delete(slotId)
-    changed()
-  }
-}
 
 /**
  * Carries envelopes between test peers. `online` delivers at once and acks; otherwise send
@@ -221,7 +158,7 @@ async function makePeer(
   const sublevel = db.sublevel<string, Uint8Array>('messaging', { valueEncoding: 'view' })
   const events = new EventTarget()
   const prekeys = options.prekeys ?? new StubPrekeys(identity, directory)
-  const peerMailbox = mailbox?.shared(identity) ?? new StubMailbox(identity)
+  const peerMailbox = mailbox?.shared(identity) ?? new StubMailbox(identity, changed)
   const peer: TestPeer = {
     name,
     identity,
@@ -287,7 +224,8 @@ const waitFor = (condition: () => boolean, what: string) => changes.until(condit
 async function setup(options: { mailbox?: boolean; readReceipts?: boolean } = {}) {
   const network = new StubNetwork()
   const directory = new PrekeyDirectory()
-  const mailbox = options.mailbox === false ? undefined : new StubMailbox(generateIdentity())
+  const mailbox =
+    options.mailbox === false ? undefined : new StubMailbox(generateIdentity(), changed)
   const alice = await makePeer('alice', network, directory, mailbox, options)
   const bob = await makePeer('bob', network, directory, mailbox, options)
   return { network, directory, mailbox, alice, bob }

@@ -14,13 +14,21 @@ describe('message pipeline interaction fuzzing', () => {
     },
   )
 
-  it('covers bundles, losses, lost acks, duplicates and restarts across the seeds', async () => {
+  it('covers bundles, losses, lost acks, duplicates, the mailbox and restarts across the seeds', async () => {
     const reports: PipelineFuzzReport[] = []
     for (const seed of SEEDS.slice(0, 3))
       reports.push(await runPipelineFuzz({ seed, steps: STEPS }))
-    const total = (key: 'bundles' | 'lostEnvelopes' | 'lostAcks' | 'duplicates' | 'restarts') =>
+    const covered = [
+      'bundles',
+      'lostEnvelopes',
+      'lostAcks',
+      'duplicates',
+      'collected',
+      'restarts',
+    ] as const
+    const total = (key: (typeof covered)[number]) =>
       reports.reduce((sum, report) => sum + report[key], 0)
-    for (const key of ['bundles', 'lostEnvelopes', 'lostAcks', 'duplicates', 'restarts'] as const) {
+    for (const key of covered) {
       expect(total(key), key).toBeGreaterThan(0)
     }
   })
