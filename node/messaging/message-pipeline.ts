@@ -1579,21 +1579,36 @@ export class MessagePipeline {
       this.#init.log('mailbox deposit for %s failed: %s', lane.peerId, (err as Error).message)
       return
     }
-    this.#slots.set(deposit.slotId, { peerHex: lane.peerHex, id: item.entry.id })
-    await lane.run(async (tx) => {
+    if (this.#stopped) {
+      // The database may be closed by now: recorded nowhere, the message is deposited again
+      // after the next start, and the recipient answers the second copy as a duplicate.
       item.depositing = false
-      item.entry.slotId = deposit.slotId
-      if (!lane.outbox.has(item.entry.id) || item.entry.envelope !== envelope) {
-        // Delivered, or refused and encrypted again, while the deposit was under way.
-        this.#withdrawDeposit(tx, item)
-        return
-      }
-      tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
-      await this.#storedInMailbox(lane, tx, item, {
-        confirmed: deposit.confirmed,
-        total: deposit.total,
+      return
+    }
+    this.#slots.set(deposit.slotId, { peerHex: lane.peerHex, id: item.entry.id })
+    try {
+      await lane.run(async (tx) => {
+        item.depositing = false
+        item.entry.slotId = deposit.slotId
+        if (!lane.outbox.has(item.entry.id) || item.entry.envelope !== envelope) {
+          // Delivered, or refused and encrypted again, while the deposit was under way.
+          this.#withdrawDeposit(tx, item)
+          return
+        }
+        tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
+        await this.#storedInMailbox(lane, tx, item, {
+          confirmed: deposit.confirmed,
+          total: deposit.total,
+        })
       })
-    })
+    } catch (err) {
+      item.depositing = false
+      this.#init.log.error(
+        'could not record the mailbox deposit of %s: %s',
+        item.entry.id,
+        (err as Error).message,
+      )
+    }
   }
 
   async #acknowledge(slotId: string): Promise<void> {

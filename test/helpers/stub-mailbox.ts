@@ -14,15 +14,22 @@ export interface StubSlot {
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 
+/** What the views of one mailbox share. */
+interface SharedState {
+  slots: Map<string, StubSlot>
+  next: number
+  hold?: { started: () => void; released: Promise<void> }
+}
+
 export class StubMailbox extends EventTarget implements MailboxPort {
-  readonly #shared: { slots: Map<string, StubSlot>; next: number }
+  readonly #shared: SharedState
   readonly #onChange: () => void
 
   /** `onChange` is called on every deposit and removal, from any view. */
   constructor(
     readonly owner: Identity,
     onChange: () => void = () => undefined,
-    shared = { slots: new Map<string, StubSlot>(), next: 1 },
+    shared: SharedState = { slots: new Map(), next: 1 },
   ) {
     super()
     this.#onChange = onChange
@@ -46,7 +53,29 @@ export class StubMailbox extends EventTarget implements MailboxPort {
     return this.#put(recipient, null, envelope)
   }
 
-  #put(recipient: Uint8Array, sender: string | null, envelope: Uint8Array) {
+  /**
+   * Deposits from now on wait, in every view, until `release` is called; `started` resolves
+   * when the first one begins to wait.
+   */
+  hold(): { started: Promise<void>; release: () => void } {
+    const started = Promise.withResolvers<void>()
+    const released = Promise.withResolvers<void>()
+    this.#shared.hold = { started: started.resolve, released: released.promise }
+    return {
+      started: started.promise,
+      release: () => {
+        this.#shared.hold = undefined
+        released.resolve()
+      },
+    }
+  }
+
+  async #put(recipient: Uint8Array, sender: string | null, envelope: Uint8Array) {
+    const hold = this.#shared.hold
+    if (hold != null) {
+      hold.started()
+      await hold.released
+    }
     const slotId = `slot-${this.#shared.next++}`
     this.slots.set(slotId, { recipient: hex(recipient), sender, envelope })
     this.#onChange()

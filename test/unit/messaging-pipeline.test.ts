@@ -534,6 +534,27 @@ describe('message pipeline: offline and restarts', () => {
     expect(mailbox!.slots.size).toBe(0)
   })
 
+  it('records nothing and throws nothing for a deposit that completes after its node stopped', async () => {
+    const setupResult = await setup()
+    const { network, mailbox, bob } = setupResult
+    let { alice } = setupResult
+    const rejections: unknown[] = []
+    const onRejection = (reason: unknown) => rejections.push(reason)
+    process.on('unhandledRejection', onRejection)
+    cleanups.push(async () => void process.off('unhandledRejection', onRejection))
+    network.online = false
+    const held = mailbox!.hold()
+    const sent = await alice.pipeline.send(bob.identity.publicKey, 'deposited while stopping')
+    await held.started
+    // The node stops and closes its database while the deposit is under way.
+    alice = await alice.restart()
+    held.release()
+    // Recorded nowhere, the text is deposited again by the node started since.
+    await alice.pipeline.retry()
+    await waitForState(alice, sent.id, 'stored')
+    expect(rejections).toEqual([])
+  })
+
   it('tries an unreachable peer again by itself, soon, and delivers once it is back', async () => {
     const { network, alice, bob } = await setup({ mailbox: false })
     const first = await alice.pipeline.send(bob.identity.publicKey, 'session')
