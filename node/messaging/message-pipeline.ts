@@ -988,7 +988,6 @@ export class MessagePipeline {
       item.entry.resets = bundle.entry.resets + 1
       return item
     })
-    tx.conversationDirty = true
     tx.undo.push(replaceInOutbox(lane, new Map([[bundle.entry.id, singles]]), new Set()))
     for (const item of singles) {
       this.#encrypt(lane, tx, state, item)
@@ -1368,13 +1367,11 @@ export class MessagePipeline {
       sealed.push(bundle)
     }
     if (bundles.size > 0 && stored) {
-      tx.conversationDirty = true
       tx.undo.push(replaceInOutbox(lane, bundles, bundled))
     } else if (bundles.size > 0) {
       // Fresh texts are the newest in the outbox: they and their bundles go last, in order,
       // without walking the rest of it. A failed batch takes the fresh texts out (send's
       // own undo) and the bundles here.
-      tx.conversationDirty = true
       for (const item of items) lane.outbox.delete(item.entry.id)
       for (const item of sealed) lane.outbox.set(item.entry.id, item)
       tx.undo.push(() => {
