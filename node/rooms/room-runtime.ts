@@ -10,8 +10,13 @@ export interface RoomRuntime {
   /** Our chain is on disk as used up to here: a send below it needs no write first. */
   chainReservedUntil: number
   reservation: Reservation
-  /** After an unclean stop: our seqs up to reservation.seqReservedUntil may be taken. */
+  /**
+   * After an unclean stop: our seqs up to reservation.seqReservedUntil may be taken. Cleared
+   * only once the seq floor is set, after the syncs of `recovery`.
+   */
   recovering: boolean
+  /** The seq recovery under way, which every event of ours waits for. */
+  recovery?: Promise<void>
   /** author hex -> key id hex -> chain. */
   received: Map<string, Map<string, ReceivedSenderKey>>
   texts: Map<string, string>

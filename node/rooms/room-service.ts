@@ -399,7 +399,14 @@ export class RoomService {
    * stop, first asks members for our own latest events, so that no seq is used twice.
    */
   private async reserve(room: RoomRuntime, forMessage: boolean): Promise<void> {
-    if (room.recovering) await this.recoverSeqs(room)
+    // Every event of ours waits for the one recovery under way: none may take a seq before
+    // the floor is set, and a second recovery would only repeat the first one's syncs.
+    if (room.recovering) {
+      room.recovery ??= this.recoverSeqs(room).finally(() => {
+        room.recovery = undefined
+      })
+      await room.recovery
+    }
     for (;;) {
       const nextSeq = room.log.nextEventFields(this.selfHex).seq
       const chain = room.chain
@@ -430,7 +437,6 @@ export class RoomService {
 
   /** After an unclean stop: learn from members which of our seqs are taken, else skip them all. */
   private async recoverSeqs(room: RoomRuntime): Promise<void> {
-    room.recovering = false
     const members = room.log.membership().members
     const peers = this.host
       .getConnections()
@@ -442,6 +448,7 @@ export class RoomService {
     // What no member we reached holds may still be out there: never reuse those seqs. The gap
     // this may leave costs later syncs a little; a reused seq would lose the message.
     room.log.setSeqFloor(this.selfHex, room.reservation.seqReservedUntil)
+    room.recovering = false
   }
 
   history(

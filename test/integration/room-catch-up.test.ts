@@ -1,4 +1,8 @@
+import type { Stream } from '@libp2p/interface'
 import { afterEach, describe, expect, it } from 'vitest'
+import { RoomStore } from '../../node/rooms/room-store.ts'
+import { openStorage } from '../../node/storage.ts'
+import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
 import { historyIds, keysSettled, meshFormed, RoomNetwork, waitUntil } from './room-network.ts'
 
 const network = new RoomNetwork()
@@ -74,5 +78,59 @@ describe('room catch-up', () => {
       'before 2',
       'after the crash',
     ])
+  })
+
+  it('sends racing the seq recovery after a crash never reuse a seq another member holds', async () => {
+    const owner = await network.start()
+    const { roomId, invite } = await owner.rooms.create('crash race')
+    const alice = await network.start()
+    await alice.rooms.join(invite)
+    await waitUntil([owner, alice], () => keysSettled([owner, alice], roomId, 2), 'keys settled')
+    const last = await owner.rooms.send(roomId, 'published, then lost with the crash')
+    await waitUntil([owner, alice], () => historyIds(alice, roomId).includes(last.id), 'sent')
+    const held = alice.rooms.heldEvents(roomId).filter((e) => e.authorHex === owner.keyHex)
+
+    const { identity, dataDir } = owner
+    await network.crash(owner)
+    // The write of the last event never reached the disk: alice holds a seq the owner lacks.
+    const storage = await openStorage(`${dataDir}/db`)
+    await storage
+      .sublevel('rooms')
+      .batch(
+        [
+          RoomStore.event(roomId, last.id, new Uint8Array()),
+          RoomStore.text(roomId, last.id, ''),
+        ].map((write) => ({ type: 'del' as const, key: write.key })),
+      )
+    await storage.close()
+    // Alice never answers a sync: the recovery's request is still waiting when the sends come.
+    const syncs: Stream[] = []
+    await alice.host.unhandle(ROOM_SYNC_PROTOCOL)
+    await alice.host.handle(ROOM_SYNC_PROTOCOL, (stream) => {
+      syncs.push(stream)
+    })
+    const back = await network.start({ identity, dataDir, init: { requestTimeoutMs: 1_000 } })
+    // The sync that the reconnection starts times out first.
+    await waitUntil(
+      [back, alice],
+      () => syncs.length > 0 && syncs[0].status !== 'open',
+      'the first sync gave up',
+    )
+    const sent = await Promise.all([
+      back.rooms.send(roomId, 'first after the crash'),
+      back.rooms.send(roomId, 'second after the crash'),
+    ])
+    const seqs = sent.map(
+      (message) => back.rooms.heldEvents(roomId).find((e) => e.idHex === message.id)!.event.seq,
+    )
+    const taken = new Set(held.map((e) => e.event.seq))
+    expect(new Set(seqs).size).toBe(2)
+    for (const seq of seqs) expect(taken.has(seq)).toBe(false)
+    await waitUntil(
+      [back, alice],
+      () => sent.every((message) => historyIds(alice, roomId).includes(message.id)),
+      'both delivered',
+    )
+    expect(alice.rooms.rejectedBy(back.host.peerId.toString())).toBe(0)
   })
 })
