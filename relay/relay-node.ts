@@ -14,6 +14,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { ServiceFactoryMap } from 'libp2p'
 import { type RelayBootstrap, relayBootstrap } from '../node/bootstrap.ts'
 import { createHost, type Host } from '../node/host.ts'
+import { type InterfaceAddresses, interfaceAddresses } from '../node/network/interface-addresses.ts'
 import { openStorage, type Storage } from '../node/storage.ts'
 import type { RelayConfig } from './config.ts'
 import {
@@ -33,6 +34,7 @@ import { removeRelayStatus, writeRelayStatus } from './status-file.ts'
 export type RelayServices = {
   circuitRelay: CircuitRelayService
   relayBootstrap: RelayBootstrap
+  interfaceAddresses: InterfaceAddresses
   /** The username directory; absent when `directory.enabled` is false. */
   directory?: DirectoryServer
 }
@@ -193,6 +195,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         },
       }),
       relayBootstrap: relayBootstrap({ relays: config.peers, listenThroughRelays: false }),
+      interfaceAddresses: interfaceAddresses(),
       ...(config.directory.enabled
         ? {
             directory: directoryServer({
