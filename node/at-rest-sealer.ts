@@ -1,19 +1,37 @@
 /**
- * Seals values a component keeps in LevelDB under a key derived from the identity (which is
- * itself password-sealed), each bound to its database key so that a value moved to another
- * key does not open.
+ * Seals values a component keeps on disk under keys derived from the identity (which is
+ * itself password-sealed), so nothing sealed opens before the identity is unlocked:
+ *
+ * - `seal`/`open`: AES-256-GCM under a fresh random nonce, with the value's database key as
+ *   associated data, so a value moved to another key (or another purpose) does not open;
+ * - `blind`: a keyed hash (HMAC-SHA256, truncated to 128 bits) of a name that must stay
+ *   findable by exact match (a search token, a file's hash) without being readable.
+ *
+ * Each purpose has its own pair of keys (HKDF-SHA256 over the identity secret with the
+ * purpose as label): a key of one component opens nothing of another.
  */
-import { aeadOpen, aeadSeal, hkdfSha256 } from '../protocol/crypto/index.ts'
+import {
+  type AeadKey,
+  aeadKey,
+  aeadOpen,
+  aeadSeal,
+  hkdfSha256,
+  hmacSha256,
+} from '../protocol/crypto/index.ts'
 import type { Identity } from './identity/index.ts'
 
 const utf8 = new TextEncoder()
+/** Bytes of a blinded name kept: 128 bits leave collisions out of reach. */
+const BLIND_LENGTH = 16
 
 export class AtRestSealer {
-  readonly #key: Uint8Array
+  readonly #key: AeadKey
+  readonly #blindKey: Uint8Array
 
   /** `purpose` separates the keys of different components. */
-  constructor(identity: Identity, purpose: string) {
-    this.#key = hkdfSha256(identity.privateKey, new Uint8Array(0), purpose, 32)
+  constructor(identity: Pick<Identity, 'privateKey'>, purpose: string) {
+    this.#key = aeadKey(hkdfSha256(identity.privateKey, new Uint8Array(0), purpose, 32))
+    this.#blindKey = hkdfSha256(identity.privateKey, new Uint8Array(0), `${purpose}/blind`, 32)
   }
 
   seal(databaseKey: string, plaintext: Uint8Array): Uint8Array {
@@ -23,5 +41,11 @@ export class AtRestSealer {
   /** Throws DecryptionError when the value was altered or sealed for another key. */
   open(databaseKey: string, sealed: Uint8Array): Uint8Array {
     return aeadOpen(this.#key, sealed, utf8.encode(databaseKey))
+  }
+
+  /** The same name always gives the same 32 hex digits; they reveal nothing of it. */
+  blind(name: string): string {
+    const mac = hmacSha256(this.#blindKey, utf8.encode(name))
+    return Buffer.from(mac.buffer, mac.byteOffset, BLIND_LENGTH).toString('hex')
   }
 }

@@ -115,3 +115,11 @@ export class InvalidBackupPhraseError extends KeystoreError {
     this.problem = problem
   }
 }
+
+/**
+ * A record sealed at rest does not open: altered on disk, moved to another key, or sealed by
+ * another identity than the one unlocked. It is refused, never returned.
+ */
+export class SealedRecordError extends NodeError {
+  override name = 'SealedRecordError'
+}

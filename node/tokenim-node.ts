@@ -164,7 +164,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
 
   async start(): Promise<void> {
     this.paths = await ensureDataDir(this.init.dataDir)
-    this.storage = await openStorage(this.paths.database)
+    this.storage = await openStorage(this.paths.database, { identity: this.init.identity })
     try {
       const relays = [
         ...new Set([...(this.init.relays ?? []), ...(await relaysFromNodeConfig(this.paths.root))]),

@@ -3,8 +3,9 @@
  *
  *   x/<file id>   TransferRecord: one transfer, either way; an incoming one keeps the bitmap of
  *                 the chunks already on disk, so it resumes after a broken connection or a restart
- *   f/<sha256>    FileInfo: what a file of the store is (type, name, dimensions, thumbnail), for
- *                 serving it
+ *   f/<blinded sha256>  FileInfo: what a file of the store is (type, name, dimensions,
+ *                 thumbnail), for serving it; the hash is blinded by the sublevel (a keyed
+ *                 hash), so the disk does not say which known files are kept
  *
  * Writes that others act on (an offer before its DM leaves, a bitmap after its chunks are
  * synced, a completion) are synced to disk.
@@ -75,13 +76,21 @@ export class TransferStore {
   }
 
   async fileInfo(sha256: string): Promise<FileInfo | undefined> {
-    return readJson(await this.#db.get(`f/${sha256}`))
+    return readJson(await this.#db.get(this.#fileKey(sha256)))
+  }
+
+  #fileKey(sha256: string): string {
+    return `f/${this.#db.blind(sha256)}`
   }
 
   /** Keeps the thumbnail already known of the file when `info` names none. */
   async putFileInfo(sha256: string, info: FileInfo): Promise<void> {
     const thumbnail = info.thumbnail ?? (await this.fileInfo(sha256))?.thumbnail
-    await this.#db.put(`f/${sha256}`, json(thumbnail == null ? info : { ...info, thumbnail }), SYNC)
+    await this.#db.put(
+      this.#fileKey(sha256),
+      json(thumbnail == null ? info : { ...info, thumbnail }),
+      SYNC,
+    )
   }
 }
 

@@ -5,6 +5,9 @@
  *   t/<token>\0<rank>\0<doc>   ''                      posting
  *   d/<doc>                    { rank, tokens, extra }  forward entry: what to remove with the doc
  *
+ * On a node the sublevel seals its values, and `<token>` is the token blinded by the
+ * sublevel (a keyed hash): an exact token still finds its list, but the disk shows no word.
+ *
  * `rank` is the message time inverted and zero-padded, so every posting list reads newest
  * first, and all lists order their documents alike. A query of several tokens is answered
  * by a leapfrog join over the lists (each iterator seeks to the largest key another one is
@@ -66,11 +69,11 @@ export class SearchIndex {
     const previous = await this.#db.getMany(documents.map(({ doc }) => `d/${doc}`))
     documents.forEach(({ doc, text, at, extra }, i) => {
       const old = previous[i]
-      if (old != null) ops.push(...removeOps(doc, readJson<ForwardEntry>(old)))
+      if (old != null) ops.push(...this.#removeOps(doc, readJson<ForwardEntry>(old)))
       const rank = rankOf(at)
       const tokens = tokenize(text)
       for (const token of tokens) {
-        ops.push({ type: 'put', key: postingKey(token, rank, doc), value: EMPTY })
+        ops.push({ type: 'put', key: this.#postingKey(token, rank, doc), value: EMPTY })
       }
       const entry: ForwardEntry = extra === undefined ? { rank, tokens } : { rank, tokens, extra }
       ops.push({ type: 'put', key: `d/${doc}`, value: json(entry) })
@@ -85,7 +88,7 @@ export class SearchIndex {
       gte: `d/${prefix}`,
       lt: `d/${prefix}\uffff`,
     })) {
-      ops.push(...removeOps(key.slice(2), readJson<ForwardEntry>(value)))
+      ops.push(...this.#removeOps(key.slice(2), readJson<ForwardEntry>(value)))
     }
     return ops
   }
@@ -95,7 +98,7 @@ export class SearchIndex {
     const entries = await this.#db.getMany(docs.map((doc) => `d/${doc}`))
     return docs.flatMap((doc, i) => {
       const entry = entries[i]
-      return entry == null ? [] : removeOps(doc, readJson<ForwardEntry>(entry))
+      return entry == null ? [] : this.#removeOps(doc, readJson<ForwardEntry>(entry))
     })
   }
 
@@ -119,10 +122,11 @@ export class SearchIndex {
     const limit = Math.max(1, options.limit ?? 50)
     const before = options.before ?? ''
     const lists = tokens.map((token) => {
-      const prefix = `t/${token}${SEP}`
+      const blinded = this.#db.blind(token)
+      const prefix = `t/${blinded}${SEP}`
       return {
         prefix,
-        iterator: this.#db.keys({ gt: `${prefix}${before}`, lt: `t/${token}${END}` }),
+        iterator: this.#db.keys({ gt: `${prefix}${before}`, lt: `t/${blinded}${END}` }),
       }
     })
     const suffixes: string[] = []
@@ -171,6 +175,19 @@ export class SearchIndex {
     }
   }
 
+  #removeOps(doc: string, entry: ForwardEntry): BatchOp[] {
+    return [
+      ...entry.tokens.map(
+        (token): BatchOp => ({ type: 'del', key: this.#postingKey(token, entry.rank, doc) }),
+      ),
+      { type: 'del', key: `d/${doc}` },
+    ]
+  }
+
+  #postingKey(token: string, rank: string, doc: string): string {
+    return `t/${this.#db.blind(token)}${SEP}${rank}${SEP}${doc}`
+  }
+
   async #hits(suffixes: string[]): Promise<SearchHit[]> {
     const docs = suffixes.map((suffix) => suffix.slice(suffix.indexOf(SEP) + 1))
     const entries = await this.#db.getMany(docs.map((doc) => `d/${doc}`))
@@ -187,19 +204,6 @@ export class SearchIndex {
 const EMPTY = new Uint8Array(0)
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-
-function removeOps(doc: string, entry: ForwardEntry): BatchOp[] {
-  return [
-    ...entry.tokens.map(
-      (token): BatchOp => ({ type: 'del', key: postingKey(token, entry.rank, doc) }),
-    ),
-    { type: 'del', key: `d/${doc}` },
-  ]
-}
-
-function postingKey(token: string, rank: string, doc: string): string {
-  return `t/${token}${SEP}${rank}${SEP}${doc}`
-}
 
 /** Newer first in key order. */
 export function rankOf(at: number): string {

@@ -93,7 +93,7 @@ export function aeadDecryptDetached(
 }
 
 export function aeadEncrypt(
-  key: Uint8Array,
+  key: Uint8Array | AeadKey,
   nonce: Uint8Array,
   plaintext: Uint8Array,
   associatedData: Uint8Array = new Uint8Array(0),
@@ -107,12 +107,11 @@ export function aeadEncrypt(
 
 /** Throws DecryptionError when the key is wrong or any input was altered. */
 export function aeadDecrypt(
-  key: Uint8Array,
+  key: Uint8Array | AeadKey,
   nonce: Uint8Array,
   ciphertext: Uint8Array,
   associatedData: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
-  checkLength(key, AEAD_KEY_LENGTH, 'AES-256-GCM key')
   checkLength(nonce, AEAD_NONCE_LENGTH, 'AES-256-GCM nonce')
   if (ciphertext.length < AEAD_TAG_LENGTH) {
     throw new DecryptionError('ciphertext is shorter than its authentication tag')
@@ -134,7 +133,7 @@ export function aeadDecrypt(
  * that seals many values, where tracking nonces would be a burden.
  */
 export function aeadSeal(
-  key: Uint8Array,
+  key: Uint8Array | AeadKey,
   plaintext: Uint8Array,
   associatedData: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
@@ -148,7 +147,7 @@ export function aeadSeal(
 
 /** Opens what aeadSeal produced; throws DecryptionError when anything was altered or cut. */
 export function aeadOpen(
-  key: Uint8Array,
+  key: Uint8Array | AeadKey,
   sealed: Uint8Array,
   associatedData: Uint8Array = new Uint8Array(0),
 ): Uint8Array {

@@ -15,7 +15,8 @@
 import { Level } from 'level'
 import { generateIdentity, type Identity } from '../../node/identity/index.ts'
 import { MessagePipeline } from '../../node/messaging/index.ts'
-import type { AppLevel } from '../../node/storage.ts'
+import { RecordLevel } from '../../node/record-level.ts'
+import { rawSublevel } from '../../node/storage.ts'
 import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
 import type { DmEnvelope } from '../../protocol/messaging.ts'
 import {
@@ -119,7 +120,7 @@ export async function runPipelineFuzz({
       shown: previous?.shown ?? [],
       delivered: previous?.delivered ?? new Set(),
       pipeline: new MessagePipeline({
-        db: db.sublevel<string, Uint8Array>('messaging', { valueEncoding: 'view' }) as AppLevel,
+        db: new RecordLevel(rawSublevel(db, 'messaging')),
         identity,
         mailbox: view,
         prekeys: {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { InvalidSearchQueryError, SearchIndex } from '../../node/conversations/index.ts'
+import { generateIdentity } from '../../node/identity/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 
@@ -9,7 +10,8 @@ let index: SearchIndex
 
 beforeEach(async () => {
   dir = await makeTempDir('tokenim-index-')
-  storage = await openStorage(dir.path)
+  // Sealed, as on a node: tokens are blinded in the keys.
+  storage = await openStorage(dir.path, { identity: generateIdentity() })
   index = new SearchIndex(storage.sublevel('conversations'))
 })
 
@@ -87,6 +89,16 @@ describe('search index', () => {
     const left: string[] = []
     for await (const key of db.keys()) left.push(key)
     expect(left).toEqual([])
+  })
+
+  it('keeps no word in its keys or values: tokens are blinded, entries sealed', async () => {
+    await add([{ doc: 'p:aa/1', text: 'secretive rendezvous', at: 1 }])
+    const raw = storage.sublevel('conversations').raw
+    let seen = ''
+    for await (const [key, value] of raw.iterator()) seen += key + Buffer.from(value).toString()
+    expect(seen).toContain('p:aa/1')
+    expect(seen).not.toMatch(/secretive|rendezvous/)
+    expect((await index.search('rendezvous')).hits.map((h) => h.doc)).toEqual(['p:aa/1'])
   })
 
   it('refuses a query without words', async () => {

@@ -4,7 +4,8 @@ import { generateIdentity, type Identity } from '../../node/identity/index.ts'
 import type { DurableOp } from '../../node/messaging/durable-writer.ts'
 import { type DirectLink, MessagePipeline, type PrekeyPort } from '../../node/messaging/index.ts'
 import { PrekeyStore } from '../../node/prekeys/prekey-store.ts'
-import type { AppLevel } from '../../node/storage.ts'
+import { RecordLevel } from '../../node/record-level.ts'
+import { type AppLevel, rawSublevel } from '../../node/storage.ts'
 import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
 import { DmAckStatus, type DmEnvelope, encodeEnvelope } from '../../protocol/messaging.ts'
 import {
@@ -155,7 +156,7 @@ async function makePeer(
   }
   const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' })
   await db.open()
-  const sublevel = db.sublevel<string, Uint8Array>('messaging', { valueEncoding: 'view' })
+  const sublevel = new RecordLevel(rawSublevel(db, 'messaging'))
   const events = new EventTarget()
   const prekeys = options.prekeys ?? new StubPrekeys(identity, directory)
   const peerMailbox = mailbox?.shared(identity) ?? new StubMailbox(identity, changed)
@@ -168,10 +169,10 @@ async function makePeer(
     prekeys,
     mailbox: peerMailbox,
     root: db,
-    db: sublevel as AppLevel,
+    db: sublevel,
     stopped: false,
     pipeline: new MessagePipeline({
-      db: sublevel as AppLevel,
+      db: sublevel,
       identity,
       prekeys,
       mailbox: mailbox == null ? undefined : peerMailbox,
@@ -913,9 +914,7 @@ describe('message pipeline: one-time prekeys across a crash', () => {
       identity: bobIdentity,
       prekeys,
     })
-    const prekeysLevel = bob.root.sublevel<string, Uint8Array>('prekeys', {
-      valueEncoding: 'view',
-    }) as AppLevel
+    const prekeysLevel = new RecordLevel(rawSublevel(bob.root, 'prekeys'))
     prekeys.store = new PrekeyStore(prekeysLevel, bobIdentity)
     await prekeys.store.addOneTimePrekeys([...prekeys.oneTime.values()], {
       nextSignedPrekeyId: 2,
