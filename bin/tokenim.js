@@ -10,11 +10,13 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const entry = join(root, 'dist', 'client', 'cli', 'main.js')
 
-if (typeof Promise.withResolvers !== 'function') {
+// The password lockout's record uses node:sqlite, available without a flag since 22.13.
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 13)) {
   const bundled = join(root, 'node_modules', 'node', 'bin', 'node')
   if (!existsSync(bundled)) {
     process.stderr.write(
-      `tokenim needs Node >= 22 (this is ${process.version}); run "npm install" in ${root} to fetch it\n`,
+      `tokenim needs Node >= 22.13 (this is ${process.version}); run "npm install" in ${root} to fetch it\n`,
     )
     process.exit(1)
   }

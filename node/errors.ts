@@ -98,6 +98,17 @@ export class KeystoreLockedError extends KeystoreError {
   }
 }
 
+/** Another process held the password lockout's record for longer than `waitedMs`. */
+export class KeystoreBusyError extends KeystoreError {
+  override name = 'KeystoreBusyError'
+
+  constructor(waitedMs: number) {
+    super(
+      `Another TokenIM process kept the password lockout busy for ${describeWait(waitedMs)}. Try again; if it persists, stop the other process.`,
+    )
+  }
+}
+
 function describeWait(ms: number): string {
   const seconds = Math.ceil(ms / 1000)
   return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`

@@ -5,7 +5,7 @@ import {
   IDENTITY_API_PATHS,
 } from '../../protocol/local-api.ts'
 import { ApiError, type Routes, stringField } from '../api/local-api-server.ts'
-import { KeystoreLockedError } from '../errors.ts'
+import { KeystoreBusyError, KeystoreLockedError } from '../errors.ts'
 import { peerIdOf } from './identity.ts'
 import type { Keystore } from './keystore.ts'
 
@@ -34,7 +34,10 @@ export function identityRoutes(keystore: Keystore): Routes {
   }
 }
 
-/** Runs a password check; while the lockout holds, answers 429 with the wait in `retryAfterMs`. */
+/**
+ * Runs a password check; while the lockout holds, answers 429 with the wait in `retryAfterMs`,
+ * and 503 while another process keeps the lockout's record busy.
+ */
 export async function answerLockout<T>(check: () => Promise<T>): Promise<T> {
   try {
     return await check()
@@ -42,6 +45,7 @@ export async function answerLockout<T>(check: () => Promise<T>): Promise<T> {
     if (err instanceof KeystoreLockedError) {
       throw new ApiError(429, err.name, err.message, { retryAfterMs: err.retryAfterMs })
     }
+    if (err instanceof KeystoreBusyError) throw new ApiError(503, err.name, err.message)
     throw err
   }
 }

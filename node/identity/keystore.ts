@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import {
+  KeystoreError,
   KeystoreExistsError,
   KeystoreMissingError,
   WeakPasswordError,
@@ -9,9 +10,11 @@ import {
 import { writeFileAtomic } from './atomic-file.ts'
 import { backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
 import { generateIdentity, type Identity } from './identity.ts'
+import { LockoutRecord } from './lockout-record.ts'
 import { checkPasswordStrength } from './password-strength.ts'
 import {
   DEFAULT_SCRYPT_PARAMS,
+  KEYSTORE_VERSION,
   parseSealedKeyFile,
   type ScryptParams,
   sealIdentity,
@@ -20,7 +23,9 @@ import {
 import { type LockoutStatus, UnlockLockout } from './unlock-lockout.ts'
 
 export const KEYSTORE_FILE = 'identity.key'
-export const LOCKOUT_FILE = 'identity.lockout.json'
+export const LOCKOUT_FILE = 'identity.lockout.db'
+/** Where releases before the shared lockout record kept the count. */
+const LEGACY_LOCKOUT_FILE = 'identity.lockout.json'
 
 export interface KeystoreInit {
   /**
@@ -52,8 +57,8 @@ export interface CreatedIdentity {
 
 /**
  * The sealed identity of one data folder, kept in `<dir>/identity.key`. Operations on one
- * instance run one at a time, so parallel unlock attempts cannot slip past the lockout;
- * use one instance per folder.
+ * instance run one at a time; the lockout holds across instances and processes as well
+ * (see `unlock-lockout.ts`).
  */
 export class Keystore {
   /** The keystore file. */
@@ -67,7 +72,11 @@ export class Keystore {
     this.#dir = resolve(dir)
     this.path = join(this.#dir, KEYSTORE_FILE)
     this.#scrypt = { ...(init.scrypt ?? DEFAULT_SCRYPT_PARAMS) }
-    this.#lockout = new UnlockLockout(join(this.#dir, LOCKOUT_FILE), init.now ?? Date.now)
+    this.#lockout = new UnlockLockout({
+      record: new LockoutRecord(join(this.#dir, LOCKOUT_FILE)),
+      legacyPath: join(this.#dir, LEGACY_LOCKOUT_FILE),
+      now: init.now ?? Date.now,
+    })
   }
 
   async exists(): Promise<boolean> {
@@ -109,7 +118,7 @@ export class Keystore {
 
   /** How many wrong passwords in a row, and how long until the next attempt is allowed. */
   async lockoutStatus(): Promise<LockoutStatus> {
-    return this.#lockout.status()
+    return this.#lockout.status(await this.#needsLockoutRecord())
   }
 
   /**
@@ -177,25 +186,41 @@ export class Keystore {
   }
 
   async #unlock(password: string): Promise<Identity> {
-    await this.#lockout.check()
     const sealed = parseSealedKeyFile(await readKeyFile(this.path), this.path)
+    const upgraded = sealed.version === KEYSTORE_VERSION
+    await this.#lockout.begin(upgraded)
     let identity: Identity
     try {
       identity = await unsealIdentity(sealed, password, this.path)
     } catch (err) {
-      if (err instanceof WrongPasswordError) await this.#lockout.recordFailure()
+      if (!(err instanceof WrongPasswordError)) await this.#lockout.refund()
       throw err
     }
-    await this.#lockout.reset()
+    // A keystore of an older release is resealed so that its lockout record becomes required.
+    if (upgraded) await this.#lockout.reset()
+    else await this.#save(identity, password)
     return identity
   }
 
   async #save(identity: Identity, password: string): Promise<void> {
-    const sealed = await sealIdentity(identity, password, this.#scrypt)
+    const sealed = await sealIdentity(identity, password, this.#scrypt, KEYSTORE_VERSION)
     await mkdir(this.#dir, { recursive: true, mode: 0o700 })
-    await writeFileAtomic(this.path, sealed)
-    // A new password starts with a clean record.
+    // The clean record first: a crash between the two writes must not leave a keystore
+    // that requires a record without one (that would read as locked).
     await this.#lockout.reset()
+    await writeFileAtomic(this.path, sealed)
+  }
+
+  /** Whether the keystore file promises a lockout record; a missing or damaged one does not. */
+  async #needsLockoutRecord(): Promise<boolean> {
+    try {
+      return (
+        parseSealedKeyFile(await readKeyFile(this.path), this.path).version === KEYSTORE_VERSION
+      )
+    } catch (err) {
+      if (err instanceof KeystoreError) return false
+      throw err
+    }
   }
 
   async #refuseToOverwrite(options: ReplaceOptions): Promise<void> {

@@ -15,6 +15,9 @@
  * }
  * ```
  *
+ * `version` is 1 for a portable file (an export) and 2 for a node's own keystore, which must
+ * have its lockout record beside it (see `unlock-lockout.ts`); both read the same way.
+ *
  * Everything but the nonce and ciphertext is the AEAD's associated data, so no header field
  * can be changed without unsealing failing. The unkeyed checksum adds no security; it lets a
  * damaged file be told apart from a wrong password (which counts towards the lockout), and
@@ -41,7 +44,11 @@ import {
 import { type Identity, identityFromSeed } from './identity.ts'
 
 export const KEYSTORE_FORMAT = 'tokenim-keystore'
-export const KEYSTORE_VERSION = 1
+/** Version of an exported file, which any release reads. */
+export const PORTABLE_KEY_VERSION = 1
+/** Version of a node's keystore: the same fields, plus the promise of a lockout record. */
+export const KEYSTORE_VERSION = 2
+type SealedKeyVersion = typeof PORTABLE_KEY_VERSION | typeof KEYSTORE_VERSION
 
 export interface ScryptParams {
   /** CPU and memory cost, a power of two. */
@@ -66,7 +73,7 @@ const SALT_LENGTH = 32
 /** The fields of a sealed key file; the checksum exists only in its text. */
 export interface SealedKeyFile {
   format: typeof KEYSTORE_FORMAT
-  version: typeof KEYSTORE_VERSION
+  version: SealedKeyVersion
   kdf: { name: string; N: number; r: number; p: number; salt: string }
   cipher: string
   nonce: string
@@ -78,6 +85,7 @@ export async function sealIdentity(
   identity: Identity,
   password: string,
   params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
+  version: SealedKeyVersion = PORTABLE_KEY_VERSION,
 ): Promise<Uint8Array> {
   const problem = scryptParamsProblem(params)
   if (problem != null) throw new InvalidConfigError(`Unusable scrypt parameters: ${problem}.`)
@@ -85,7 +93,7 @@ export async function sealIdentity(
   const nonce = randomBytes(AEAD_NONCE_LENGTH)
   const file: SealedKeyFile = {
     format: KEYSTORE_FORMAT,
-    version: KEYSTORE_VERSION,
+    version,
     kdf: { name: 'scrypt', N: params.N, r: params.r, p: params.p, salt: toHex(salt) },
     cipher: 'aes-256-gcm',
     nonce: toHex(nonce),
@@ -119,7 +127,7 @@ export function parseSealedKeyFile(bytes: Uint8Array, path: string): SealedKeyFi
   if (!isRecord(value) || value.format !== KEYSTORE_FORMAT) {
     throw new KeystoreFormatError(path, 'it is not a TokenIM keystore file')
   }
-  if (value.version !== KEYSTORE_VERSION) {
+  if (value.version !== PORTABLE_KEY_VERSION && value.version !== KEYSTORE_VERSION) {
     const newer = typeof value.version === 'number' && value.version > KEYSTORE_VERSION
     throw new KeystoreFormatError(
       path,

@@ -1,13 +1,30 @@
 /**
  * Slows down password guessing through the node: after LOCKOUT_FREE_FAILURES wrong passwords
- * in a row, each further attempt must wait 1 s, 2 s, 4 s ... up to 15 min. The count and the
- * time of the next allowed attempt live in a small file, so restarting the node does not
- * reset them. Someone who can read the keystore file can guess offline and is slowed only by
- * scrypt; this guards the paths that go through the node (local API, CLI).
+ * in a row, each further attempt must wait 1 s, 2 s, 4 s ... up to 15 min.
+ *
+ * How it holds:
+ * - Every process sees one count. The count lives in `lockout-record.ts`, whose changes are
+ *   transactions under an exclusive file lock, so ten processes trying at once take turns:
+ *   five are counted, the rest are refused, and no increment is lost.
+ * - An attempt is counted before the password is tried, as a smart card counts a PIN try,
+ *   and only a success sets the count back to zero. Killing a process while it derives the
+ *   key therefore cannot save a guess. An attempt that fails for another reason than the
+ *   password (scrypt could not run, a damaged key file) is given back.
+ * - Deleting or damaging the record fails closed. The node's own keystore file has sealed-key
+ *   version 2, which says "a lockout record sits beside me"; the version is part of the AEAD's
+ *   associated data, so lowering it to 1 makes every password fail. A version-2 keystore
+ *   without a readable record is treated as locked for the longest wait, which is stored, so
+ *   deleting the record again only restarts that wait. Version-1 files (exports, and
+ *   keystores of older releases with their `identity.lockout.json`) have no record yet: the
+ *   old file's count is taken over, and the first success reseals the keystore as version 2.
+ *
+ * What it cannot do: someone who can write the data folder can put back an older copy of the
+ * record, and someone who can read it can copy `identity.key` and guess offline, slowed only
+ * by scrypt. The lockout guards the paths that go through TokenIM (local API, CLI).
  */
 import { readFile, rm } from 'node:fs/promises'
 import { KeystoreLockedError } from '../errors.ts'
-import { writeFileAtomic } from './atomic-file.ts'
+import type { LockoutRecord, LockoutState } from './lockout-record.ts'
 
 export const LOCKOUT_FREE_FAILURES = 5
 export const LOCKOUT_FIRST_DELAY_MS = 1000
@@ -20,12 +37,6 @@ export interface LockoutStatus {
   retryAfterMs: number
 }
 
-interface LockoutRecord {
-  failures: number
-  /** Epoch milliseconds before which no attempt is allowed. */
-  notBefore: number
-}
-
 /** The wait imposed after `failures` wrong passwords in a row. */
 export function lockoutDelayMs(failures: number): number {
   if (failures < LOCKOUT_FREE_FAILURES) return 0
@@ -33,44 +44,95 @@ export function lockoutDelayMs(failures: number): number {
   return Math.min(LOCKOUT_FIRST_DELAY_MS * 2 ** doublings, LOCKOUT_MAX_DELAY_MS)
 }
 
+/** The fewest failures that impose the longest wait: what a missing record counts as. */
+const FAIL_CLOSED_FAILURES = (() => {
+  let failures = LOCKOUT_FREE_FAILURES
+  while (lockoutDelayMs(failures) < LOCKOUT_MAX_DELAY_MS) failures++
+  return failures
+})()
+
+const CLEAN: LockoutState = { failures: 0, notBefore: 0 }
+
+export interface UnlockLockoutInit {
+  record: LockoutRecord
+  /** The record of releases before it moved into `record`; read once, then removed. */
+  legacyPath: string
+  now: () => number
+}
+
+/**
+ * `required` says whether the keystore must have a record (sealed-key version 2), so that
+ * a missing one means "locked" rather than "never failed".
+ */
 export class UnlockLockout {
-  readonly path: string
-  readonly #now: () => number
+  readonly #init: UnlockLockoutInit
 
-  constructor(path: string, now: () => number) {
-    this.path = path
-    this.#now = now
+  constructor(init: UnlockLockoutInit) {
+    this.#init = init
   }
 
-  async status(): Promise<LockoutStatus> {
-    const { failures, notBefore } = await this.#read()
-    // Clamped so a clock set backwards cannot lock the user out for longer than the cap.
-    const retryAfterMs = Math.min(Math.max(notBefore - this.#now(), 0), LOCKOUT_MAX_DELAY_MS)
-    return { failures, retryAfterMs }
+  async status(required: boolean): Promise<LockoutStatus> {
+    const stored = await this.#init.record.read()
+    const state = stored ?? (required ? this.#failClosed() : await this.#legacy())
+    return { failures: state.failures, retryAfterMs: this.#retryAfterMs(state) }
   }
 
-  /** Throws KeystoreLockedError, without waiting, while an attempt is not allowed. */
-  async check(): Promise<void> {
-    const { retryAfterMs } = await this.status()
+  /**
+   * Counts one attempt, before the password is tried. Throws KeystoreLockedError, without
+   * counting, while an attempt is not allowed.
+   */
+  async begin(required: boolean): Promise<void> {
+    const legacy = required ? undefined : await this.#legacy()
+    const retryAfterMs = await this.#init.record.transact((stored) => {
+      if (stored == null && required) {
+        const locked = this.#failClosed()
+        return { next: locked, result: this.#retryAfterMs(locked) }
+      }
+      const state = stored ?? legacy ?? CLEAN
+      const wait = this.#retryAfterMs(state)
+      if (wait > 0) return { next: stored == null ? state : undefined, result: wait }
+      const failures = state.failures + 1
+      return {
+        next: { failures, notBefore: this.#init.now() + lockoutDelayMs(failures) },
+        result: 0,
+      }
+    })
     if (retryAfterMs > 0) throw new KeystoreLockedError(retryAfterMs)
   }
 
-  async recordFailure(): Promise<void> {
-    const failures = (await this.#read()).failures + 1
-    const record: LockoutRecord = { failures, notBefore: this.#now() + lockoutDelayMs(failures) }
-    await writeFileAtomic(this.path, new TextEncoder().encode(`${JSON.stringify(record)}\n`))
+  /** Gives back the attempt of begin() when it failed for another reason than the password. */
+  async refund(): Promise<void> {
+    await this.#init.record.transact((stored) => ({
+      next:
+        stored == null
+          ? undefined
+          : { failures: Math.max(0, stored.failures - 1), notBefore: stored.notBefore },
+      result: undefined,
+    }))
   }
 
+  /** After a success, or for a new password: zero, kept as a record (never deleted). */
   async reset(): Promise<void> {
-    await rm(this.path, { force: true })
+    await this.#init.record.transact(() => ({ next: CLEAN, result: undefined }))
+    await rm(this.#init.legacyPath, { force: true })
   }
 
-  async #read(): Promise<LockoutRecord> {
+  #retryAfterMs({ notBefore }: LockoutState): number {
+    // Clamped so a clock set backwards cannot lock the user out for longer than the cap.
+    return Math.min(Math.max(notBefore - this.#init.now(), 0), LOCKOUT_MAX_DELAY_MS)
+  }
+
+  #failClosed(): LockoutState {
+    return { failures: FAIL_CLOSED_FAILURES, notBefore: this.#init.now() + LOCKOUT_MAX_DELAY_MS }
+  }
+
+  /** The count an older release kept in its JSON file; a damaged one reads as the threshold. */
+  async #legacy(): Promise<LockoutState> {
     let text: string
     try {
-      text = await readFile(this.path, 'utf8')
+      text = await readFile(this.#init.legacyPath, 'utf8')
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { failures: 0, notBefore: 0 }
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return CLEAN
       throw err
     }
     try {
@@ -79,8 +141,6 @@ export class UnlockLockout {
         return { failures, notBefore }
       }
     } catch {}
-    // A damaged record is read as "at the threshold": the next wrong password is delayed,
-    // but a user with the right password is not locked out.
     return { failures: LOCKOUT_FREE_FAILURES, notBefore: 0 }
   }
 }

@@ -9,6 +9,7 @@ import {
   type Identity,
   KEYSTORE_FILE,
   Keystore,
+  LOCKOUT_FILE,
   type ScryptParams,
 } from '../../node/identity/index.ts'
 import {
@@ -45,7 +46,7 @@ describe('Keystore create and unlock', () => {
     const { identity, backupPhrase } = await keystore.create(PASSWORD)
     const file = JSON.parse(await readFile(join(dir, KEYSTORE_FILE), 'utf8'))
     expect(file.format).toBe('tokenim-keystore')
-    expect(file.version).toBe(1)
+    expect(file.version).toBe(2)
     expect(file.kdf).toMatchObject({ name: 'scrypt', r: 8, p: 1 })
     expect(file.kdf.N).toBeGreaterThanOrEqual(2 ** 17)
     expect(DEFAULT_SCRYPT_PARAMS.N).toBeGreaterThanOrEqual(2 ** 17)
@@ -58,7 +59,8 @@ describe('Keystore create and unlock', () => {
     const keystore = new Keystore(dir, { scrypt: FAST })
     await keystore.create(PASSWORD)
     expect((await stat(keystore.path)).mode & 0o777).toBe(0o600)
-    expect(await readdir(dir)).toEqual([KEYSTORE_FILE])
+    expect((await readdir(dir)).sort()).toEqual([KEYSTORE_FILE, LOCKOUT_FILE])
+    expect((await stat(join(dir, LOCKOUT_FILE))).mode & 0o777).toBe(0o600)
   })
 
   it('never writes the seed in the clear', async () => {
@@ -284,7 +286,7 @@ describe('Keystore export and import', () => {
       () => target.import(foreign, OTHER_PASSWORD, { replace: true }),
     ])
     const newer = join(dir, 'newer.key')
-    await writeFile(newer, good.toString().replace('"version": 1', '"version": 2'))
+    await writeFile(newer, good.toString().replace('"version": 1', '"version": 3'))
     attempts.push([
       'KeystoreFormatError',
       () => target.import(newer, OTHER_PASSWORD, { replace: true }),

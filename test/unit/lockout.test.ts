@@ -1,6 +1,9 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   Keystore,
@@ -9,6 +12,10 @@ import {
   LOCKOUT_MAX_DELAY_MS,
   lockoutDelayMs,
 } from '../../node/identity/index.ts'
+import { serializeSealedKeyFile } from '../../node/identity/sealed-key.ts'
+import { withTimeout } from '../helpers/wait.ts'
+
+const CHILD = join(import.meta.dirname, '../helpers/lockout-attempt-child.ts')
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 }
 const PASSWORD = 'correct horse battery staple'
@@ -84,11 +91,10 @@ describe('Keystore lockout', () => {
   it('survives a restart', async () => {
     const first = await createKeystore()
     await failTimes(first, LOCKOUT_FREE_FAILURES + 2)
-    const lockoutFile = join(dir, LOCKOUT_FILE)
-    expect((await stat(lockoutFile)).mode & 0o777).toBe(0o600)
-    expect(JSON.parse(await readFile(lockoutFile, 'utf8')).failures).toBe(7)
+    expect((await stat(join(dir, LOCKOUT_FILE))).mode & 0o777).toBe(0o600)
 
     const restarted = new Keystore(dir, { scrypt: FAST, now })
+    expect((await restarted.lockoutStatus()).failures).toBe(7)
     const err = await restarted.unlock(PASSWORD).catch((e) => e)
     expect(err.name).toBe('KeystoreLockedError')
     expect(err.retryAfterMs).toBe(4000)
@@ -106,10 +112,8 @@ describe('Keystore lockout', () => {
 
   it('caps the wait at 15 minutes, also when the clock goes backwards', async () => {
     const keystore = await createKeystore()
-    await writeFile(
-      join(dir, LOCKOUT_FILE),
-      JSON.stringify({ failures: 40, notBefore: clock + 10 * 24 * 3600 * 1000 }),
-    )
+    await failTimes(keystore, LOCKOUT_FREE_FAILURES + 12)
+    clock -= 10 * 24 * 3600 * 1000
     const err = await keystore.unlock(PASSWORD).catch((e) => e)
     expect(err.retryAfterMs).toBe(LOCKOUT_MAX_DELAY_MS)
     expect(err.message).toMatch(/15 min/)
@@ -132,6 +136,39 @@ describe('Keystore lockout', () => {
     await keystore.unlock(PASSWORD)
   })
 
+  it('counts exactly across keystores opened separately on one folder', async () => {
+    await createKeystore()
+    const names = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        failureName(new Keystore(dir, { scrypt: FAST, now }).unlock(WRONG)),
+      ),
+    )
+    expect(names.filter((name) => name === 'WrongPasswordError')).toHaveLength(5)
+    expect(names.filter((name) => name === 'KeystoreLockedError')).toHaveLength(5)
+    expect(await new Keystore(dir, { now }).lockoutStatus()).toEqual({
+      failures: 5,
+      retryAfterMs: 1000,
+    })
+  })
+
+  it('counts exactly across processes that try at the same moment', async () => {
+    await createKeystore()
+    const children = Array.from({ length: 8 }, () => startAttempt(WRONG))
+    try {
+      await Promise.all(children.map((child) => nextLine(child)))
+      for (const child of children) child.stdin.write('go\n')
+      const names = await Promise.all(children.map((child) => nextLine(child)))
+      expect(names.filter((name) => name === 'WrongPasswordError')).toHaveLength(5)
+      expect(names.filter((name) => name === 'KeystoreLockedError')).toHaveLength(3)
+      expect(await new Keystore(dir, { now }).lockoutStatus()).toEqual({
+        failures: 5,
+        retryAfterMs: 1000,
+      })
+    } finally {
+      for (const child of children) child.kill()
+    }
+  }, 60_000)
+
   it('lets parallel attempts through one at a time', async () => {
     const keystore = await createKeystore()
     const names = await Promise.all(
@@ -141,15 +178,63 @@ describe('Keystore lockout', () => {
     expect(names.filter((name) => name === 'KeystoreLockedError')).toHaveLength(3)
   })
 
-  it('reads a damaged lockout record as the threshold, not as locked', async () => {
+  it('fails closed when the record is deleted: the longest wait, then one attempt at a time', async () => {
     const keystore = await createKeystore()
-    await writeFile(join(dir, LOCKOUT_FILE), '{"failures":')
-    expect(await keystore.lockoutStatus()).toEqual({
-      failures: LOCKOUT_FREE_FAILURES,
-      retryAfterMs: 0,
-    })
-    await failTimes(keystore, 1)
-    expect((await keystore.lockoutStatus()).retryAfterMs).toBe(2000)
+    await failTimes(keystore, LOCKOUT_FREE_FAILURES + 2)
+    await rm(join(dir, LOCKOUT_FILE))
+    expect((await keystore.lockoutStatus()).retryAfterMs).toBe(LOCKOUT_MAX_DELAY_MS)
+    const err = await keystore.unlock(PASSWORD).catch((e) => e)
+    expect(err.name).toBe('KeystoreLockedError')
+    expect(err.retryAfterMs).toBe(LOCKOUT_MAX_DELAY_MS)
+
+    // Deleting it again only starts the longest wait again.
+    clock += 60_000
+    await rm(join(dir, LOCKOUT_FILE))
+    expect((await keystore.unlock(PASSWORD).catch((e) => e)).retryAfterMs).toBe(
+      LOCKOUT_MAX_DELAY_MS,
+    )
+    expect((await keystore.lockoutStatus()).failures).toBeGreaterThanOrEqual(7)
+    clock += LOCKOUT_MAX_DELAY_MS
+    await keystore.unlock(PASSWORD)
+    expect(await keystore.lockoutStatus()).toEqual({ failures: 0, retryAfterMs: 0 })
+  })
+
+  it('fails closed when the record is damaged, and replaces it', async () => {
+    const keystore = await createKeystore()
+    await writeFile(join(dir, LOCKOUT_FILE), 'not a database, not a database, not a database')
+    const err = await keystore.unlock(PASSWORD).catch((e) => e)
+    expect(err.retryAfterMs).toBe(LOCKOUT_MAX_DELAY_MS)
+    clock += LOCKOUT_MAX_DELAY_MS
+    await keystore.unlock(PASSWORD)
+    expect(await keystore.lockoutStatus()).toEqual({ failures: 0, retryAfterMs: 0 })
+  })
+
+  it('gains nothing from lowering the keystore version to drop the record', async () => {
+    const keystore = await createKeystore()
+    const file = JSON.parse(await readFile(keystore.path, 'utf8'))
+    expect(file.version).toBe(2)
+    await writeFile(keystore.path, serializeSealedKeyFile({ ...file, version: 1 }))
+    await rm(join(dir, LOCKOUT_FILE))
+    // The version is authenticated: not even the right password opens the lowered file.
+    expect(await failureName(keystore.unlock(PASSWORD))).toBe('WrongPasswordError')
+  })
+
+  it('keeps the count of a keystore from before the record, and upgrades it on unlock', async () => {
+    const keystore = await createKeystore()
+    const older = join(dir, 'older')
+    await mkdir(older)
+    await keystore.export(PASSWORD, join(older, 'identity.key'))
+    await writeFile(
+      join(older, 'identity.lockout.json'),
+      JSON.stringify({ failures: 6, notBefore: clock + 2000 }),
+    )
+    const upgraded = new Keystore(older, { scrypt: FAST, now })
+    expect((await upgraded.unlock(PASSWORD).catch((e) => e)).retryAfterMs).toBe(2000)
+    clock += 2000
+    await upgraded.unlock(PASSWORD)
+    expect(JSON.parse(await readFile(upgraded.path, 'utf8')).version).toBe(2)
+    await expect(stat(join(older, 'identity.lockout.json'))).rejects.toThrow(/ENOENT/)
+    expect(await upgraded.lockoutStatus()).toEqual({ failures: 0, retryAfterMs: 0 })
   })
 
   it('resets when a new identity is restored or created', async () => {
@@ -159,3 +244,30 @@ describe('Keystore lockout', () => {
     expect(await keystore.lockoutStatus()).toEqual({ failures: 0, retryAfterMs: 0 })
   })
 })
+
+function startAttempt(password: string): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [
+    '--experimental-transform-types',
+    '--disable-warning=ExperimentalWarning',
+    CHILD,
+    dir,
+    password,
+    String(clock),
+  ])
+}
+
+const lineReaders = new WeakMap<ChildProcessWithoutNullStreams, AsyncIterator<string>>()
+
+/** The child's next line of output. */
+async function nextLine(child: ChildProcessWithoutNullStreams): Promise<string> {
+  let lines = lineReaders.get(child)
+  if (lines == null) {
+    lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+    lineReaders.set(child, lines)
+  }
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`the attempt process exited (${code}) before answering`)
+  })
+  const next = await withTimeout(Promise.race([lines.next(), exited]), 30_000, 'attempt process')
+  return next.value
+}

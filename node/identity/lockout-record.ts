@@ -1,0 +1,142 @@
+/**
+ * The stored state of the unlock lockout, shared by every process that opens the same data
+ * folder (the node, each `tokenim key ...` command). It lives in a one-row SQLite table, and
+ * every change runs as one `BEGIN IMMEDIATE` transaction: SQLite takes an exclusive POSIX
+ * lock on the file for the read-check-write, so concurrent processes take turns and no
+ * increment is lost. The kernel drops the lock when its holder dies, so a killed process
+ * leaves no stale lock to guess about, and the rollback journal undoes its half-written
+ * transaction. A waiter polls (without blocking the event loop) for at most
+ * LOCKOUT_LOCK_WAIT_MS, then gives up with KeystoreBusyError.
+ *
+ * This module only stores; `unlock-lockout.ts` decides what the state means.
+ */
+import { randomInt } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { open, rename } from 'node:fs/promises'
+import { DatabaseSync } from 'node:sqlite'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { KeystoreBusyError } from '../errors.ts'
+
+/** Longest wait for another process's lockout transaction (each lasts milliseconds). */
+export const LOCKOUT_LOCK_WAIT_MS = 10_000
+
+export interface LockoutState {
+  /** Password attempts counted since the last success. */
+  failures: number
+  /** Epoch milliseconds before which no attempt is allowed. */
+  notBefore: number
+}
+
+/** What one transaction decided: `next` is stored (when given), `result` returned. */
+export interface LockoutChange<T> {
+  next?: LockoutState
+  result: T
+}
+
+const SQLITE_BUSY = 5
+const SQLITE_CORRUPT = 11
+const SQLITE_NOTADB = 26
+const SCHEMA =
+  'CREATE TABLE IF NOT EXISTS lockout (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, not_before INTEGER NOT NULL)'
+
+export class LockoutRecord {
+  readonly path: string
+
+  constructor(path: string) {
+    this.path = path
+  }
+
+  /** The stored state; undefined when there is none or it cannot be read. */
+  async read(): Promise<LockoutState | undefined> {
+    // Checked first, as opening would create the file.
+    if (!existsSync(this.path)) return undefined
+    try {
+      return await this.#withDatabase((db) => readState(db))
+    } catch (err) {
+      if (isDamaged(err)) return undefined
+      throw err
+    }
+  }
+
+  /**
+   * Runs `decide` on the stored state (undefined when there is none or it was damaged) and
+   * stores its `next`, all while every other process waits. A damaged file is set aside as
+   * `<file>.damaged` and replaced.
+   */
+  async transact<T>(decide: (state: LockoutState | undefined) => LockoutChange<T>): Promise<T> {
+    try {
+      return await this.#exclusively(decide)
+    } catch (err) {
+      if (!isDamaged(err)) throw err
+      await rename(this.path, `${this.path}.damaged`)
+      return this.#exclusively(() => decide(undefined))
+    }
+  }
+
+  async #exclusively<T>(decide: (state: LockoutState | undefined) => LockoutChange<T>): Promise<T> {
+    // Created owner-only before SQLite opens it; SQLite gives its journal the same mode.
+    await (await open(this.path, 'a', 0o600)).close()
+    return this.#withDatabase(async (db) => {
+      await beginImmediate(db)
+      try {
+        db.exec(SCHEMA)
+        const { next, result } = decide(readState(db))
+        if (next != null) {
+          db.prepare(
+            'INSERT OR REPLACE INTO lockout (id, failures, not_before) VALUES (1, ?, ?)',
+          ).run(next.failures, next.notBefore)
+        }
+        db.exec('COMMIT')
+        return result
+      } catch (err) {
+        if (db.isTransaction) db.exec('ROLLBACK')
+        throw err
+      }
+    })
+  }
+
+  async #withDatabase<T>(use: (db: DatabaseSync) => T | Promise<T>): Promise<T> {
+    // Opened per operation: a few hundred microseconds, and no handle to keep or close.
+    const db = new DatabaseSync(this.path)
+    try {
+      return await use(db)
+    } finally {
+      db.close()
+    }
+  }
+}
+
+/** Polls for the write lock so a waiting process never blocks its event loop. */
+async function beginImmediate(db: DatabaseSync): Promise<void> {
+  const deadline = Date.now() + LOCKOUT_LOCK_WAIT_MS
+  for (;;) {
+    try {
+      db.exec('BEGIN IMMEDIATE')
+      return
+    } catch (err) {
+      if (errorCode(err) !== SQLITE_BUSY) throw err
+      if (Date.now() >= deadline) throw new KeystoreBusyError(LOCKOUT_LOCK_WAIT_MS)
+      await sleep(randomInt(2, 20))
+    }
+  }
+}
+
+function readState(db: DatabaseSync): LockoutState | undefined {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lockout'")
+  if (table.get() == null) return undefined
+  const row = db.prepare('SELECT failures, not_before FROM lockout WHERE id = 1').get()
+  if (row == null) return undefined
+  const { failures, not_before: notBefore } = row
+  if (!Number.isSafeInteger(failures) || (failures as number) < 0) return undefined
+  if (!Number.isFinite(notBefore)) return undefined
+  return { failures: failures as number, notBefore: notBefore as number }
+}
+
+function isDamaged(err: unknown): boolean {
+  const code = errorCode(err)
+  return code === SQLITE_NOTADB || code === SQLITE_CORRUPT
+}
+
+function errorCode(err: unknown): number | undefined {
+  return (err as { errcode?: number }).errcode
+}
