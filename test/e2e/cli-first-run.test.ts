@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
@@ -29,7 +31,7 @@ describe('tokenim start on a fresh data dir, and --detach', () => {
     expect(result.stderr).toContain('WeakPasswordError')
   })
 
-  it('--detach returns once the node answers, and stop ends it', async () => {
+  it('--detach returns once the node answers, keeps the API token out of node.log, and stop ends it', async () => {
     const dir = await makeTempDir()
     dirs.push(dir)
     expect((await runCli(['init', '--data-dir', dir.path], PASSWORD)).code).toBe(0)
@@ -41,6 +43,11 @@ describe('tokenim start on a fresh data dir, and --detach', () => {
     const status = JSON.parse(started.stdout) as { peerId: string }
     const id = JSON.parse((await runCli(['id', '--json', '--data-dir', dir.path])).stdout)
     expect(status.peerId).toBe(id.peerId)
+    const { token } = JSON.parse(await readFile(join(dir.path, 'api.json'), 'utf8'))
     expect((await runCli(['stop', '--data-dir', dir.path])).code).toBe(0)
+    const log = await readFile(join(dir.path, 'node.log'), 'utf8')
+    expect(log).toContain(`TokenIM node ${status.peerId} is running`)
+    expect(token).toMatch(/^[0-9a-f]{64}$/)
+    expect(log).not.toContain(token)
   })
 })

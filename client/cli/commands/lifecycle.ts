@@ -1,6 +1,6 @@
 /** `tokenim init | start | stop | status | id`: an identity and the node that runs it. */
 import { spawn } from 'node:child_process'
-import { createWriteStream, openSync } from 'node:fs'
+import { createWriteStream, fstatSync, openSync } from 'node:fs'
 import { watch } from 'node:fs/promises'
 import { type Command, Option } from 'commander'
 import {
@@ -187,7 +187,9 @@ async function startForeground(options: StartOptions): Promise<void> {
     },
   })
   await daemon.start()
-  const webUrl = daemon.api.webUrl
+  // The token opens the API: never written into a file (node.log of --detach, a redirect),
+  // where it would outlive the run; a terminal or a pipe gets it.
+  const webUrl = stdoutIsFile() ? `${daemon.api.url}/` : daemon.api.webUrl
   const webLine = daemon.hasWebClient
     ? `web client  ${webUrl}`
     : 'web client  not built: run "npm run build"'
@@ -218,7 +220,7 @@ async function startForeground(options: StartOptions): Promise<void> {
       if (!options.json) process.stdout.write(`TokenIM node ${evt.detail.peerId} is running\n`)
     })
   }
-  if (options.open && daemon.hasWebClient) openInBrowser(webUrl)
+  if (options.open && daemon.hasWebClient) openInBrowser(daemon.api.webUrl)
   const stopped = new Promise<string>((resolve) =>
     daemon.addEventListener('stopped', (evt) => resolve(evt.detail.reason)),
   )
@@ -229,6 +231,14 @@ async function startForeground(options: StartOptions): Promise<void> {
   accessLog?.end()
   // e.g. "node stopped: signed in elsewhere" when this identity was started on another device.
   process.stderr.write(`node stopped: ${reason}\n`)
+}
+
+function stdoutIsFile(): boolean {
+  try {
+    return fstatSync(process.stdout.fd).isFile()
+  } catch {
+    return false
+  }
 }
 
 /** Starts `tokenim start` as a background process and returns once its API answers. */
