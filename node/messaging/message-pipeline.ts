@@ -7,6 +7,9 @@
  * Guarantees, and how:
  * - nothing acts before it is on disk: a lane batch commits (synced) before any ack, event or
  *   transmission it caused;
+ * - nothing half-done: a job that throws, or a batch whose write fails, is rolled back (see
+ *   peer-lane.ts); a job changes an outbox item only after `touch`, so the rollback can put
+ *   it back, and leaves acts outside the lane (timers, withdrawals) to `tx.after`;
  * - exactly once: received text ids are kept per peer; a copy (retransmission, mailbox copy
  *   of a message that also came directly, replay) is acknowledged as a duplicate, never shown
  *   twice;
@@ -76,7 +79,13 @@ import {
   replaceInOutbox,
   textsOf,
 } from './outbox.ts'
-import { type LaneState, type LaneTransaction, type OutboxItem, PeerLane } from './peer-lane.ts'
+import {
+  type LaneState,
+  type LaneTransaction,
+  type OutboxItem,
+  PeerLane,
+  touch,
+} from './peer-lane.ts'
 import { bytesEqual, isHostileRejection, ReceiveRejection } from './peer-sessions.ts'
 import type {
   CollectedEnvelope,
@@ -288,7 +297,6 @@ export class MessagePipeline {
       // Encrypted at the batch's end, together with the texts sent beside it (#seal).
       lane.outbox.set(id, item)
       tx.freshTexts.push(item)
-      tx.undo.push(() => lane.outbox.delete(id))
       conversation.nextOutSeq++
       conversation.nextIndex++
       conversation.lastActivity = now
@@ -459,6 +467,7 @@ export class MessagePipeline {
     await lane.run(async (tx) => {
       const item = lane.outbox.get(slot.id)
       if (item == null || item.entry.slotId !== slotId) return
+      touch(tx, item)
       item.entry.slotId = null
       tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
     })
@@ -955,6 +964,7 @@ export class MessagePipeline {
       this.#unbundle(lane, tx, state, item)
       return
     }
+    touch(tx, item)
     item.entry.resets++
     item.entry.envelope = null
     item.entry.baseKey = null
@@ -975,7 +985,7 @@ export class MessagePipeline {
     if (inner.kind !== 'bundle' || inner.texts.length !== texts.length) {
       throw new Error(`outbox entry ${bundle.entry.id} does not hold the bundle it names`)
     }
-    clearTimeout(bundle.ackTimer)
+    tx.after.push(() => clearTimeout(bundle.ackTimer))
     this.#withdrawDeposit(tx, bundle)
     tx.ops.push(this.#store.outboxDeleteOp(lane.peerHex, bundle.entry.id))
     const singles = inner.texts.map((text, i) => {
@@ -988,7 +998,7 @@ export class MessagePipeline {
       item.entry.resets = bundle.entry.resets + 1
       return item
     })
-    tx.undo.push(replaceInOutbox(lane, new Map([[bundle.entry.id, singles]]), new Set()))
+    replaceInOutbox(lane, new Map([[bundle.entry.id, singles]]), new Set())
     for (const item of singles) {
       this.#encrypt(lane, tx, state, item)
       tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
@@ -1017,7 +1027,7 @@ export class MessagePipeline {
   }
 
   #dropFromOutbox(lane: PeerLane, tx: LaneTransaction, item: OutboxItem): void {
-    clearTimeout(item.ackTimer)
+    tx.after.push(() => clearTimeout(item.ackTimer))
     lane.outbox.delete(item.entry.id)
     for (const text of textsOf(item)) lane.state?.unackedHistory.delete(text.index)
     tx.ops.push(this.#store.outboxDeleteOp(lane.peerHex, item.entry.id))
@@ -1029,12 +1039,12 @@ export class MessagePipeline {
   #withdrawDeposit(tx: LaneTransaction, item: OutboxItem): void {
     const slotId = item.entry.slotId
     if (slotId == null) return
+    touch(tx, item)
     item.entry.slotId = null
-    this.#slots.delete(slotId)
     const mailbox = this.#init.mailbox
-    if (mailbox == null) return
     tx.after.push(() => {
-      mailbox.withdraw(slotId).catch((err: Error) => {
+      this.#slots.delete(slotId)
+      mailbox?.withdraw(slotId).catch((err: Error) => {
         this.#init.log('could not withdraw mailbox slot %s: %s', slotId, err.message)
       })
     })
@@ -1313,7 +1323,6 @@ export class MessagePipeline {
   #enqueue(lane: PeerLane, tx: LaneTransaction, state: LaneState, item: OutboxItem): void {
     this.#encrypt(lane, tx, state, item)
     lane.outbox.set(item.entry.id, item)
-    tx.undo.push(() => lane.outbox.delete(item.entry.id))
     tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
   }
 
@@ -1367,27 +1376,16 @@ export class MessagePipeline {
       sealed.push(bundle)
     }
     if (bundles.size > 0 && stored) {
-      tx.undo.push(replaceInOutbox(lane, bundles, bundled))
+      replaceInOutbox(lane, bundles, bundled)
     } else if (bundles.size > 0) {
       // Fresh texts are the newest in the outbox: they and their bundles go last, in order,
-      // without walking the rest of it. A failed batch takes the fresh texts out (send's
-      // own undo) and the bundles here.
+      // without walking the rest of it.
       for (const item of items) lane.outbox.delete(item.entry.id)
       for (const item of sealed) lane.outbox.set(item.entry.id, item)
-      tx.undo.push(() => {
-        for (const [, [bundle]] of bundles) lane.outbox.delete(bundle.entry.id)
-      })
     }
     for (const item of sealed) {
       this.#encrypt(lane, tx, state, item)
       tx.ops.push(this.#store.outboxOp(lane.peerHex, item.entry))
-      if (stored && item.entry.kind !== 'bundle') {
-        tx.undo.push(() => {
-          item.envelope = null
-          item.entry.envelope = null
-          item.entry.baseKey = null
-        })
-      }
     }
     return sealed
   }
@@ -1405,6 +1403,7 @@ export class MessagePipeline {
     }
     const { message, baseKey } = sessions.encrypt(b64(item.entry.content))
     tx.sessionsDirty = true
+    touch(tx, item)
     const envelope: DmEnvelope = {
       messageId: Uint8Array.from(Buffer.from(item.entry.id, 'hex')) as DmEnvelope['messageId'],
       sender: Uint8Array.from(this.#myKey) as DmEnvelope['sender'],
@@ -1586,6 +1585,7 @@ export class MessagePipeline {
     try {
       await lane.run(async (tx) => {
         item.depositing = false
+        touch(tx, item)
         item.entry.slotId = deposit.slotId
         if (!lane.outbox.has(item.entry.id) || item.entry.envelope !== envelope) {
           // Delivered, or refused and encrypted again, while the deposit was under way.

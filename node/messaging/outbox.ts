@@ -46,23 +46,20 @@ export function textsOf(item: OutboxItem): OutboxText[] {
 /**
  * Puts `replacements` (by the id of the item they replace) in the place of that item in the
  * outbox, in order, and drops the items in `removed`: the outbox's order is the order in
- * which texts go (see lowestPendingSeq). Walks the whole outbox; returns an undo.
+ * which texts go (see lowestPendingSeq). Walks the whole outbox; a failed batch puts it back
+ * (see PeerLane).
  */
 export function replaceInOutbox(
   lane: PeerLane,
   replacements: Map<string, OutboxItem[]>,
   removed: Set<string>,
-): () => void {
+): void {
   const before = [...lane.outbox]
   lane.outbox.clear()
   for (const [id, item] of before) {
     const replacing = replacements.get(id)
     if (replacing != null) for (const next of replacing) lane.outbox.set(next.entry.id, next)
     else if (!removed.has(id)) lane.outbox.set(id, item)
-  }
-  return () => {
-    lane.outbox.clear()
-    for (const [id, item] of before) lane.outbox.set(id, item)
   }
 }
 

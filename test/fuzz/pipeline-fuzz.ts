@@ -5,10 +5,12 @@
  * flight arrives next (reordering), which arrives again, which is lost, which ack is lost,
  * when a node becomes unreachable (its peer then deposits in the mailbox) or reachable
  * again, when a node collects its mailbox, and when a node restarts (envelopes it sent may
- * still arrive afterwards, acks for them then reach the new instance). At the end the
- * network delivers everything and both collect. Each side must have shown every text of the
- * other exactly once, in send order, and seen each of its own delivered; no mailbox slot is
- * left behind.
+ * still arrive afterwards, acks for them then reach the new instance). The disk fails too:
+ * a share of LevelDB batch writes (`writeFaultRate`) throws instead of writing, so whole lane
+ * batches fail; a send that fails is not sent, and what failed to be received or acked is
+ * sent again. At the end the disk heals, the network delivers everything and both collect.
+ * Each side must have shown every text the other sent successfully exactly once, in send
+ * order, and seen each of its own delivered; no mailbox slot is left behind.
  *
  * Run longer than the unit test does: `npm run fuzz:pipeline -- --seeds 50 --steps 2000`.
  */
@@ -16,7 +18,7 @@ import { Level } from 'level'
 import { generateIdentity, type Identity } from '../../node/identity/index.ts'
 import { MessagePipeline } from '../../node/messaging/index.ts'
 import { RecordLevel } from '../../node/record-level.ts'
-import { rawSublevel } from '../../node/storage.ts'
+import { type AppLevel, rawSublevel } from '../../node/storage.ts'
 import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
 import type { DmEnvelope } from '../../protocol/messaging.ts'
 import {
@@ -33,6 +35,8 @@ import { parseFuzzArgs } from './fuzz-args.ts'
 export interface PipelineFuzzOptions {
   seed: number
   steps: number
+  /** The share of database batch writes that fail until the end. @default 0.05 */
+  writeFaultRate?: number
 }
 
 export interface PipelineFuzzReport {
@@ -48,6 +52,9 @@ export interface PipelineFuzzReport {
   collections: number
   collected: number
   restarts: number
+  /** Batch writes that failed, and the sends that failed with them. */
+  writeFaults: number
+  failedSends: number
 }
 
 export class PipelineFuzzFailure extends Error {
@@ -76,11 +83,39 @@ interface InFlight {
 const LONG_TEXT_BYTES = 30_000
 const FINAL_ROUNDS = 100
 
+/** The error of a batch write that the fuzzer made fail. */
+class InjectedWriteFault extends Error {
+  override name = 'InjectedWriteFault'
+}
+
+/**
+ * `db`, except that its batch writes fail when `fails()` says so (the disk is full, say),
+ * writing nothing, as a failed LevelDB batch does.
+ */
+function withWriteFaults(db: AppLevel, fails: () => boolean): AppLevel {
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'batch') {
+        return (...args: Parameters<AppLevel['batch']>) =>
+          fails()
+            ? Promise.reject(new InjectedWriteFault('injected write fault'))
+            : target.batch(...args)
+      }
+      const value = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
 export async function runPipelineFuzz({
   seed,
   steps,
+  writeFaultRate = 0.05,
 }: PipelineFuzzOptions): Promise<PipelineFuzzReport> {
   const random = seededRandom(seed)
+  // Faults draw from their own sequence, so the steps a seed takes stay the same.
+  const faultRandom = seededRandom(seed ^ 0x5eed)
+  let diskHealthy = false
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]
   const report: PipelineFuzzReport = {
     seed,
@@ -93,6 +128,13 @@ export async function runPipelineFuzz({
     collections: 0,
     collected: 0,
     restarts: 0,
+    writeFaults: 0,
+    failedSends: 0,
+  }
+  const writeFails = () => {
+    if (diskHealthy || faultRandom() >= writeFaultRate) return false
+    report.writeFaults++
+    return true
   }
   const dir = await makeTempDir('tokenim-pipeline-fuzz-')
   const inFlight: InFlight[] = []
@@ -120,7 +162,7 @@ export async function runPipelineFuzz({
       shown: previous?.shown ?? [],
       delivered: previous?.delivered ?? new Set(),
       pipeline: new MessagePipeline({
-        db: new RecordLevel(rawSublevel(db, 'messaging')),
+        db: withWriteFaults(new RecordLevel(rawSublevel(db, 'messaging')), writeFails),
         identity,
         mailbox: view,
         prekeys: {
@@ -171,12 +213,23 @@ export async function runPipelineFuzz({
       return random() < 0.1 ? text.padEnd(LONG_TEXT_BYTES, '.') : text
     })
     // Sent in one turn: they share a lane batch, and so bundles where they fit.
-    const results = await Promise.all(
+    const results = await Promise.allSettled(
       texts.map((text) => nodes[party].pipeline.send(keyOf(other(party)), text)),
     )
-    sent[party].push(...texts)
-    sentIds[party].push(...results.map(({ id }) => id))
-    report.sent += count
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') {
+        expectFault(result.reason)
+        report.failedSends++
+        return
+      }
+      sent[party].push(texts[i])
+      sentIds[party].push(result.value.id)
+      report.sent++
+    })
+  }
+  /** Only a write the fuzzer failed may fail an operation. */
+  const expectFault = (err: unknown) => {
+    if (!(err instanceof InjectedWriteFault)) throw err
   }
   const deliver = async (index: number, { again = false, loseAck = false } = {}) => {
     const { from, envelope } = inFlight[index]
@@ -184,33 +237,49 @@ export async function runPipelineFuzz({
     const id = Buffer.from(envelope.messageId).toString('hex')
     if (!again && !sentIds[from].includes(id)) report.bundles++
     const to = other(from)
-    const outcome = await nodes[to].pipeline.receive(envelope, {
-      kind: 'direct',
-      sender: keyOf(from),
-    })
+    let outcome: Awaited<ReturnType<MessagePipeline['receive']>>
+    try {
+      outcome = await nodes[to].pipeline.receive(envelope, {
+        kind: 'direct',
+        sender: keyOf(from),
+      })
+    } catch (err) {
+      // Not stored, so not acked: the stream closes and the sender sends it again.
+      expectFault(err)
+      unacked[from].push(id)
+      return
+    }
     report.deliveries++
     if (loseAck) {
       unacked[from].push(id)
       report.lostAcks++
       return
     }
-    await nodes[from].pipeline.handleAck(keyOf(to), {
-      messageId: envelope.messageId,
-      status: outcome.status,
-      reason: outcome.reason ?? '',
-    })
+    // An ack whose record fails to be written leaves the envelope waiting to go again.
+    await nodes[from].pipeline
+      .handleAck(keyOf(to), {
+        messageId: envelope.messageId,
+        status: outcome.status,
+        reason: outcome.reason ?? '',
+      })
+      .catch(expectFault)
   }
   const collect = async (party: Party) => {
     const { pipeline, mailbox: view } = nodes[party]
-    const counts = await pipeline.collect(await view.collect(await pipeline.knownPeers()))
     report.collections++
-    report.collected += counts.stored
+    try {
+      const counts = await pipeline.collect(await view.collect(await pipeline.knownPeers()))
+      report.collected += counts.stored
+    } catch (err) {
+      // What was not stored stays in its slot for the next collection.
+      expectFault(err)
+    }
   }
   /** The streams close: what got no ack is sent again. */
   const resend = async (party: Party) => {
     const ids = unacked[party].splice(0)
     nodes[party].pipeline.handleUnacked(keyOf(other(party)), ids)
-    await nodes[party].pipeline.retry(keyOf(other(party)))
+    await nodes[party].pipeline.retry(keyOf(other(party))).catch(expectFault)
   }
 
   try {
@@ -242,6 +311,7 @@ export async function runPipelineFuzz({
       }
     }
 
+    diskHealthy = true
     reachable.alice = true
     reachable.bob = true
     for (let round = 0; ; round++) {
@@ -290,7 +360,16 @@ if (import.meta.main) {
     seeds: 20,
     steps: 1000,
   })
-  const totals = { seeds: 0, sent: 0, bundles: 0, deliveries: 0, collected: 0, restarts: 0 }
+  const totals = {
+    seeds: 0,
+    sent: 0,
+    bundles: 0,
+    deliveries: 0,
+    collected: 0,
+    restarts: 0,
+    writeFaults: 0,
+    failedSends: 0,
+  }
   const started = performance.now()
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     const report = await runPipelineFuzz({ seed, steps })
@@ -300,6 +379,8 @@ if (import.meta.main) {
     totals.deliveries += report.deliveries
     totals.collected += report.collected
     totals.restarts += report.restarts
+    totals.writeFaults += report.writeFaults
+    totals.failedSends += report.failedSends
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
   console.log(JSON.stringify({ ...totals, steps, seconds }))

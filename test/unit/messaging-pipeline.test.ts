@@ -2,7 +2,12 @@ import { Level } from 'level'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentity, type Identity } from '../../node/identity/index.ts'
 import type { DurableOp } from '../../node/messaging/durable-writer.ts'
-import { type DirectLink, MessagePipeline, type PrekeyPort } from '../../node/messaging/index.ts'
+import {
+  type DirectLink,
+  MessagePipeline,
+  type PrekeyPort,
+  type SocialPort,
+} from '../../node/messaging/index.ts'
 import { PrekeyStore } from '../../node/prekeys/prekey-store.ts'
 import { RecordLevel } from '../../node/record-level.ts'
 import { type AppLevel, rawSublevel } from '../../node/storage.ts'
@@ -145,6 +150,7 @@ async function makePeer(
     path?: string
     prekeys?: StubPrekeys
     readReceipts?: boolean
+    social?: SocialPort
   } = {},
 ): Promise<TestPeer> {
   const identity = options.identity ?? generateIdentity()
@@ -180,6 +186,7 @@ async function makePeer(
       log: testLogger,
       ackTimeoutMs: 60_000,
       readReceipts: options.readReceipts,
+      social: options.social,
       emit: (type, data) => {
         if (type === 'message:received') peer.received.push(data as MessageView)
         else peer.states.push(data as MessageStateChange)
@@ -708,6 +715,40 @@ class PeekBarrierPrekeys extends StubPrekeys {
     return key
   }
 }
+
+describe('message pipeline: a step that fails after decryption', () => {
+  it('takes the message again when it comes again, not as a duplicate of itself', async () => {
+    const network = new StubNetwork()
+    const directory = new PrekeyDirectory()
+    const taken: string[] = []
+    let failNext = true
+    const social: SocialPort = {
+      isBlocked: () => false,
+      receive: async (_peer, payload) => {
+        if (failNext) {
+          failNext = false
+          throw new Error('the friends store could not write')
+        }
+        taken.push(Buffer.from(payload).toString())
+      },
+    }
+    const alice = await makePeer('alice', network, directory, undefined)
+    const bob = await makePeer('bob', network, directory, undefined, { social })
+    const hello = await alice.pipeline.send(bob.identity.publicKey, 'hello')
+    await waitForState(alice, hello.id, 'delivered')
+    network.capture = true
+    await alice.pipeline.sendSocial(bob.identity.publicKey, Buffer.from('friend request'))
+    await waitFor(() => network.captured.length === 1, 'social message sent')
+    const [{ envelope }] = network.captured.splice(0)
+    const source = { kind: 'direct' as const, sender: alice.identity.publicKey }
+
+    // Decrypted (the ratchet moved), then the step after it failed: nothing of it is kept.
+    await expect(bob.pipeline.receive(envelope, source)).rejects.toThrow('could not write')
+    const again = await bob.pipeline.receive(envelope, source)
+    expect(again.status).toBe(DmAckStatus.STORED)
+    expect(taken).toEqual(['friend request'])
+  })
+})
 
 describe('message pipeline: bundles', () => {
   const texts = (peer: TestPeer) => peer.received.map((m) => m.text)

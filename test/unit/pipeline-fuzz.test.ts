@@ -6,7 +6,7 @@ const STEPS = 250
 
 describe('message pipeline interaction fuzzing', () => {
   it.each(SEEDS)(
-    'seed %i: every text shown once, in order, and seen delivered, whatever the network did',
+    'seed %i: every text shown once, in order, and seen delivered, whatever the network and the disk did',
     async (seed) => {
       const report = await runPipelineFuzz({ seed, steps: STEPS })
       expect(report.sent).toBeGreaterThan(0)
@@ -14,7 +14,7 @@ describe('message pipeline interaction fuzzing', () => {
     },
   )
 
-  it('covers bundles, losses, lost acks, duplicates, the mailbox and restarts across the seeds', async () => {
+  it('covers bundles, losses, lost acks, duplicates, the mailbox, restarts and write faults across the seeds', async () => {
     const reports: PipelineFuzzReport[] = []
     for (const seed of SEEDS.slice(0, 3))
       reports.push(await runPipelineFuzz({ seed, steps: STEPS }))
@@ -25,6 +25,8 @@ describe('message pipeline interaction fuzzing', () => {
       'duplicates',
       'collected',
       'restarts',
+      'writeFaults',
+      'failedSends',
     ] as const
     const total = (key: (typeof covered)[number]) =>
       reports.reduce((sum, report) => sum + report[key], 0)
