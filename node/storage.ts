@@ -3,15 +3,23 @@
  * separate sublevels of it, so a single lock guards both and a backup is one folder.
  *
  * Opened with the unlocked identity (a node), every app sublevel seals its values
- * (record-level.ts); without one (a relay, a store's unit test) they are kept as given.
+ * (record-level.ts); without one (a relay, a store's unit test) they are kept as given. A
+ * data dir written before sealing is sealed on its first such open (at-rest-migration.ts).
  */
 
 import type { ClassicLevel } from 'classic-level'
 import { LevelDatastore } from 'datastore-level'
 import { Level } from 'level'
+import { type MigrationResult, sealLegacyRecords } from './at-rest-migration.ts'
 import { DataDirLockedError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
-import { plainRecords, type RawSublevel, RecordLevel, SealedRecords } from './record-level.ts'
+import {
+  plainRecords,
+  type RawSublevel,
+  type RecordCodec,
+  RecordLevel,
+  SealedRecords,
+} from './record-level.ts'
 
 export type AppLevel = RecordLevel
 
@@ -25,6 +33,8 @@ export interface Storage {
   datastore: LevelDatastore
   /** True when the app sublevels seal their values. */
   sealed: boolean
+  /** What the first open with an identity found to seal (at-rest-migration.ts). */
+  migration: MigrationResult
   /** Returns the sublevel of app data under `name`, values as bytes. */
   sublevel(name: string): AppLevel
   /**
@@ -37,6 +47,66 @@ export interface Storage {
 
 export async function openStorage(path: string, init: StorageInit = {}): Promise<Storage> {
   const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' })
+  await openLevel(db, path)
+  const identity = init.identity
+  const codecOf = (name: string): RecordCodec =>
+    identity == null ? plainRecords : new SealedRecords(identity, name)
+  const compact = () => compactAll(db as unknown as ClassicLevel<string, Uint8Array>)
+  let migration: MigrationResult = { ran: false, sealed: 0, dropped: 0 }
+  try {
+    if (identity != null) migration = await sealLegacyRecords(db, codecOf, compact)
+    // LevelDB's MANIFEST names the first and last key of every table it ever had until the
+    // database opens again and writes a fresh one: the legacy keys go with that one.
+    if (migration.sealed + migration.dropped > 0) {
+      await db.close()
+      await openLevel(db, path)
+    }
+  } catch (err) {
+    await db.close()
+    throw err
+  }
+  // datastore-level drives any abstract-level database; a sublevel keeps its keys apart.
+  const libp2pLevel = rawSublevel(db, 'libp2p')
+  const datastore = new LevelDatastore(libp2pLevel as unknown as Level<string, Uint8Array>)
+  await datastore.open()
+  const levels = new Map<string, AppLevel>()
+  return {
+    datastore,
+    sealed: identity != null,
+    migration,
+    sublevel: (name) => {
+      let level = levels.get(name)
+      if (level == null) {
+        level = new RecordLevel(rawSublevel(db, name), codecOf(name))
+        levels.set(name, level)
+      }
+      return level
+    },
+    compact,
+    close: () => db.close(),
+  }
+}
+
+/** Root keys just below and above every sublevel's keys (`!<name>!…`). */
+const SPAN = [' ', '"']
+const EMPTY = new Uint8Array(0)
+
+/**
+ * Rewrites every table so that deleted and overwritten values leave the files. LevelDB's
+ * compactRange alone does not: it flushes the log into a table, which may land on the
+ * deepest level holding a value beside its own deletion, and it never compacts the deepest
+ * level. So twice: a write that spans every key, then compactRange; the second flush spans
+ * the first's table, lands above it, and the compaction merges the two, dropping what was
+ * deleted (checked on a fresh database and on one several levels deep).
+ */
+async function compactAll(db: ClassicLevel<string, Uint8Array>): Promise<void> {
+  for (let round = 0; round < 2; round++) {
+    await db.batch(SPAN.map((key) => ({ type: 'put' as const, key, value: EMPTY })))
+    await db.compactRange(SPAN[0], SPAN[1])
+  }
+}
+
+async function openLevel(db: Level<string, Uint8Array>, path: string): Promise<void> {
   try {
     await db.open()
   } catch (err) {
@@ -46,28 +116,6 @@ export async function openStorage(path: string, init: StorageInit = {}): Promise
       )
     }
     throw err
-  }
-  // datastore-level drives any abstract-level database; a sublevel keeps its keys apart.
-  const libp2pLevel = rawSublevel(db, 'libp2p')
-  const datastore = new LevelDatastore(libp2pLevel as unknown as Level<string, Uint8Array>)
-  await datastore.open()
-  const identity = init.identity
-  const levels = new Map<string, AppLevel>()
-  return {
-    datastore,
-    sealed: identity != null,
-    sublevel: (name) => {
-      let level = levels.get(name)
-      if (level == null) {
-        const codec = identity == null ? plainRecords : new SealedRecords(identity, name)
-        level = new RecordLevel(rawSublevel(db, name), codec)
-        levels.set(name, level)
-      }
-      return level
-    },
-    // LevelDB flushes its log and rewrites every table the range touches: the whole database.
-    compact: () => (db as unknown as ClassicLevel<string, Uint8Array>).compactRange('', '\uffff'),
-    close: () => db.close(),
   }
 }
 

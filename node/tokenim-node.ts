@@ -194,6 +194,14 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
           }),
         },
       )
+      const { migration } = this.storage
+      if (migration.sealed + migration.dropped > 0) {
+        this.host.logger.forComponent('tokenim:storage')(
+          'sealed %d records written before sealing; dropped %d search index records to rebuild',
+          migration.sealed,
+          migration.dropped,
+        )
+      }
       this.host.addEventListener('peer:connect', (evt) => {
         this.emitEvent('peer:connected', { peerId: evt.detail.toString() })
       })
@@ -382,6 +390,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         rooms: this.rooms,
         onHistory: (entries) => attachments.receiveHistory(entries),
         attachmentState: (fileId) => attachments.state(fileId),
+        compact: () => storage.compact(),
         log: this.host.logger.forComponent('tokenim:conversations'),
       },
       this.init.conversations,

@@ -69,6 +69,11 @@ export interface ConversationsComponents {
    * take their offers from here). Must be idempotent: after a crash a record comes again.
    */
   onHistory?: (entries: HistoryEntry[]) => Promise<void>
+  /**
+   * Rewrites the database's files without what was deleted: a deleted conversation must
+   * leave the disk at once, not wait for LevelDB to compact it some day.
+   */
+  compact?: () => Promise<void>
   /** Where an attachment's transfer stands, for the views a client renders. */
   attachmentState?: (fileId: string) => Promise<AttachmentState | undefined>
   log: Logger
@@ -309,13 +314,17 @@ export class Conversations {
     return { kind: 'direct', peerId, message: messageView(peerId, record) }
   }
 
-  /** Deletes a 1:1 conversation's history and its search entries here; the peer keeps theirs. */
+  /**
+   * Deletes a 1:1 conversation's history and its search entries here, then compacts the
+   * database so that the deleted records are gone from its files; the peer keeps theirs.
+   */
   async deleteConversation(peer: string): Promise<{ peerId: string; deleted: number }> {
     const peerHex = Buffer.from(await this.#components.messages.resolvePeer(peer)).toString('hex')
     return this.#serial(async () => {
       const result = await this.#components.messages.clearHistory(peerHex)
       const ops: BatchOp[] = await this.#index.removePrefixOps(`p:${peerHex}/`)
       await this.#components.db.batch(ops)
+      await this.#components.compact?.()
       return result
     })
   }

@@ -85,6 +85,7 @@ export async function startChatPeer(options: ChatPeerOptions): Promise<ChatPeer>
     rooms,
     onHistory: (entries) => attachments.receiveHistory(entries),
     attachmentState: (fileId) => attachments.state(fileId),
+    compact: () => base.storage.compact(),
     log,
   })
   const onReceived = () => conversations.messageStored()

@@ -4,7 +4,9 @@
  * sender), styles end to end, history pages, full-text search (also after delete), and
  * everything still there after both nodes restart.
  */
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { findOnDisk } from '../helpers/disk-scan.ts'
 import { withTimeout } from '../helpers/wait.ts'
 import { type ChatPeer, connectChatPeers, startChatPeer } from './conversations-network.ts'
 import { BundleDirectory, receivedCount, stateReached } from './messaging-peers.ts'
@@ -77,6 +79,29 @@ describe('conversations', () => {
       [roomId, 0],
       [carol.peerId, 1],
     ])
+  })
+
+  it('a deleted conversation leaves the disk at once: its sealed records are in no file', async () => {
+    const directory = new BundleDirectory()
+    const alice = (await peer(directory)).current
+    const bob = (await peer(directory)).current
+    await connectChatPeers(alice, bob)
+    await bob.base.messages.send(alice.peerId, 'burn after reading')
+    await receivedCount(alice.base, 1)
+    const sealed: string[] = []
+    const messaging = alice.base.storage.sublevel('messaging').raw
+    for await (const value of messaging.values({
+      gt: `h/${bob.keyHex}/`,
+      lt: `h/${bob.keyHex}/~`,
+    })) {
+      sealed.push(`hex:${Buffer.from(value).toString('hex')}`)
+    }
+    expect(sealed).toHaveLength(1)
+    const db = join(alice.dataDir, 'db')
+    expect(await findOnDisk(db, sealed)).toHaveLength(1)
+
+    await alice.conversations.deleteConversation(bob.peerId)
+    expect(await findOnDisk(db, sealed)).toEqual([])
   })
 
   it('carries style attributes end to end and pages history', async () => {

@@ -148,7 +148,8 @@ const SIMULATION_LIMITS = {
 export async function startMessagingPeer(options: MessagingPeerOptions): Promise<MessagingPeer> {
   const identity = options.identity ?? generateIdentity()
   const dir = options.dir ?? (await makeTempDir('tokenim-dm-'))
-  const storage = await openStorage(join(dir.path, 'db'))
+  // Sealed as on a node, so that every test over these peers runs over sealed records.
+  const storage = await openStorage(join(dir.path, 'db'), { identity })
   const host = await createHost({
     privateKey: toLibp2pPrivateKey(identity),
     datastore: storage.datastore,
