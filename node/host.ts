@@ -22,6 +22,7 @@ import { webSockets } from '@libp2p/websockets'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
 import { DHT_PROTOCOL } from '../protocol/ids.ts'
+import { DhtWriteQuotas, type DhtWriteQuotasInit } from './dht-quotas/index.ts'
 import {
   DhtRecordSweeper,
   type DhtRecordSweeperComponents,
@@ -65,6 +66,12 @@ export interface HostInit {
   dhtValidators?: Validators
   dhtSelectors?: Selectors
   connectionLimits?: ConnectionLimits
+  /**
+   * What each remote writer may store in this host's DHT (it matters in server mode), and
+   * who hears of refusals (node/dht-quotas).
+   * @default protocol/limits.ts's DEFAULT_DHT_* quotas, refusals on the libp2p log
+   */
+  dhtQuotas?: DhtWriteQuotasInit
   /**
    * Dial and listen through circuit relays (`/p2p-circuit` addresses), so that a node behind
    * NAT stays reachable through the relays it holds a reservation on.
@@ -119,20 +126,23 @@ export type HostServices = {
   pubsub: GossipSub
 }
 
-function hostServices(init: HostInit): ServiceFactoryMap<HostServices> {
+function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap<HostServices> {
   return {
     identify: identify(),
     // Addresses change after start (a relay reservation adds a circuit address): tell peers.
     identifyPush: identifyPush(),
     ping: ping(),
-    dht: kadDHT({
-      protocol: DHT_PROTOCOL,
-      clientMode: !init.dhtServer,
-      peerInfoMapper:
-        init.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper,
-      validators: { ...tokenimDhtValidators(init.datastore), ...init.dhtValidators },
-      selectors: { ...tokenimDhtSelectors(), ...init.dhtSelectors },
-    }),
+    dht: quotas.serving(
+      DHT_PROTOCOL,
+      kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: !init.dhtServer,
+        peerInfoMapper:
+          init.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper,
+        validators: { ...tokenimDhtValidators(init.datastore), ...init.dhtValidators },
+        selectors: { ...tokenimDhtSelectors(), ...init.dhtSelectors },
+      }),
+    ),
     dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
@@ -163,12 +173,14 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
   extraServices?: ServiceFactoryMap<Extra>,
 ): Promise<Host<Extra>> {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...init.connectionLimits }
+  const quotas = new DhtWriteQuotas(init.dhtQuotas)
   return createLibp2p({
     start: false,
     privateKey: init.privateKey,
     // kad-dht would stop serving our records 48 hours after receiving them, whatever their
-    // own expiry says (node/mailbox/dht-record-keeping.ts).
-    datastore: servingOwnRecordsUntilExpiry(init.datastore),
+    // own expiry says (node/mailbox/dht-record-keeping.ts). Strangers' writes are charged to
+    // their quotas (node/dht-quotas).
+    datastore: servingOwnRecordsUntilExpiry(quotas.guard(init.datastore)),
     addresses: { listen: init.listen, announce: init.announce ?? [] },
     transports: [
       ...(init.transports ?? [tcp(), webSockets()]),
@@ -184,7 +196,7 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     metrics: init.metrics,
     connectionMonitor: init.connectionMonitor,
     connectionGater: init.connectionGater,
-    services: { ...hostServices(init), ...extraServices } as ServiceFactoryMap<
+    services: { ...hostServices(init, quotas), ...extraServices } as ServiceFactoryMap<
       HostServices & Extra
     >,
   })

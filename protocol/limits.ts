@@ -164,3 +164,24 @@ export const THUMBNAIL_MAX_SIDE = 256
 /** Font sizes, in points, a styled text may ask for. */
 export const MIN_STYLE_FONT_SIZE = 6
 export const MAX_STYLE_FONT_SIZE = 72
+
+/**
+ * What one writer may store on a DHT server (mailbox, inbox and prekey records, provider
+ * records, any namespace a stranger can PUT), as the defaults of a relay's `dhtQuotas`. A
+ * writer is counted by its peer id and, separately, by its IP address, whose quotas are
+ * DEFAULT_DHT_QUOTA_IP_MULTIPLIER times these (one person can mint many peer ids; many
+ * people can share one address behind NAT). "Per hour" refills evenly over an hour; the
+ * quotas "in all" refill evenly over the longest life of a record (30 days and 20 minutes).
+ * A republish of a record the server already holds, byte for byte, costs nothing.
+ */
+export const DEFAULT_DHT_RECORDS_PER_PEER_PER_HOUR = 1_000
+export const DEFAULT_DHT_BYTES_PER_PEER_PER_HOUR = 8 * KIB * KIB
+export const DEFAULT_DHT_RECORDS_PER_PEER = 10_000
+export const DEFAULT_DHT_BYTES_PER_PEER = 64 * KIB * KIB
+export const DEFAULT_DHT_QUOTA_IP_MULTIPLIER = 4
+
+/**
+ * Writers (peer ids and addresses) whose DHT usage a server remembers, about 100 bytes each;
+ * past it the least recently seen is forgotten (its quota starts afresh).
+ */
+export const MAX_TRACKED_DHT_WRITERS = 50_000

@@ -51,6 +51,24 @@ circuitRelay:
   # A node must finish a relay request within this time.
   hopTimeout: 30s
 
+# What one writer may store in this relay's DHT (offline mailbox deposits, prekey bundles,
+# provider records, any record a stranger can put). Over a quota its puts are refused, a
+# warning is logged (once per writer per hour) and tokenim_dht_records_refused_total counts
+# them. Per hour refills evenly over the hour; the quotas in all refill evenly over 30 days,
+# the longest a record lives. A republish of a record already held costs nothing.
+dhtQuotas:
+  recordsPerPeerPerHour: 1000
+  bytesPerPeerPerHour: 8MiB
+  recordsPerPeer: 10000
+  bytesPerPeer: 64MiB
+  # Quotas per IP address (an IPv6 /64) are this many times the per-peer ones: one person
+  # can mint many peer ids, while several people may share an address (NAT). Behind a proxy
+  # that hides the clients' addresses, raise it.
+  perIpMultiplier: 4
+  # Peers and addresses whose usage is remembered (about 100 bytes each); past it the least
+  # recently seen is forgotten.
+  maxTrackedWriters: 50000
+
 # Prometheus metrics at http://<host>:<port>/metrics. Keep the host on loopback unless a
 # firewall guards the port.
 metrics:

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
+import { DEFAULT_DHT_QUOTA_LIMITS as QUOTAS } from '../node/dht-quotas/write-ledger.ts'
 import { InvalidConfigError } from './errors.ts'
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
@@ -69,6 +70,24 @@ const circuitRelaySchema = z
     dataLimit: size.default(1024 ** 2),
     /** A node must finish a relay request within this time. */
     hopTimeout: duration.default(30_000),
+  })
+  .strict()
+
+/**
+ * What one writer may store in the relay's DHT (mailbox deposits, prekey bundles, provider
+ * records...). Over a quota its puts are refused, logged and counted.
+ */
+const dhtQuotasSchema = z
+  .object({
+    recordsPerPeerPerHour: count.default(QUOTAS.recordsPerPeerPerHour),
+    bytesPerPeerPerHour: size.default(QUOTAS.bytesPerPeerPerHour),
+    /** In all: refills evenly over 30 days, the longest a record lives. */
+    recordsPerPeer: count.default(QUOTAS.recordsPerPeer),
+    bytesPerPeer: size.default(QUOTAS.bytesPerPeer),
+    /** Quotas per IP address (an IPv6 /64) are this many times the per-peer ones. */
+    perIpMultiplier: count.default(QUOTAS.perIpMultiplier),
+    /** Peers and addresses whose usage is remembered; the least recently seen go first. */
+    maxTrackedWriters: count.min(2).default(QUOTAS.maxTrackedWriters),
   })
   .strict()
 
@@ -168,6 +187,7 @@ export const relayConfigSchema = z
     allowPrivateAddresses: z.boolean().default(false),
     limits: connectionLimitsSchema.prefault({}),
     circuitRelay: circuitRelaySchema.prefault({}),
+    dhtQuotas: dhtQuotasSchema.prefault({}),
     metrics: metricsSchema.prefault({}),
     health: healthSchema.prefault({}),
     log: logSchema.prefault({}),

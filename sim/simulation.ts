@@ -164,6 +164,8 @@ export class Simulation {
           peers,
           limits: SIMULATION_CONNECTION_LIMITS,
           circuitRelay: { maxReservations: 100_000 },
+          // Every simulated node writes from 127.0.0.1: only the per-peer quotas apply.
+          dhtQuotas: { perIpMultiplier: 100_000 },
           metrics: { enabled: false },
           health: { enabled: false },
           log: { level: 'silent' },

@@ -59,6 +59,22 @@ describe('relay config', () => {
     )
   })
 
+  it('reads the DHT quotas, sizes in bytes, with the protocol defaults', () => {
+    expect(parseRelayConfig({}, '/srv').dhtQuotas).toEqual({
+      recordsPerPeerPerHour: 1_000,
+      bytesPerPeerPerHour: 8 * 1024 ** 2,
+      recordsPerPeer: 10_000,
+      bytesPerPeer: 64 * 1024 ** 2,
+      perIpMultiplier: 4,
+      maxTrackedWriters: 50_000,
+    })
+    const set = parseRelayConfig({ dhtQuotas: { bytesPerPeerPerHour: '512KiB' } }, '/srv')
+    expect(set.dhtQuotas.bytesPerPeerPerHour).toBe(512 * 1024)
+    expect(configError({ dhtQuotas: { recordsPerPeer: 0 } }).message).toContain(
+      'dhtQuotas.recordsPerPeer',
+    )
+  })
+
   it('writes a commented default file that parses to the defaults', () => {
     const text = defaultRelayConfigYaml('/var/lib/tokenim-relay')
     expect(text).toMatch(/^# /m)
