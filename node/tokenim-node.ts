@@ -312,8 +312,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         prekeys: this.prekeys,
         mailbox: this.mailbox,
         social: this.friendsInstance,
-        lookupUsername: async (name) =>
-          new Uint8Array(Buffer.from((await directory.lookup(name)).publicKey, 'hex')),
+        lookupUsername: async (name, options) =>
+          new Uint8Array(Buffer.from((await directory.lookup(name, options)).publicKey, 'hex')),
         emit: (type: 'message:received' | 'message:state', data: never) =>
           this.emitEvent(type, data),
       },

@@ -11,7 +11,7 @@
  */
 
 import { publicKeyFromRaw } from '@libp2p/crypto/keys'
-import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
+import type { AbortOptions, Libp2p, Logger, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
 import { CODE_P2P, type Multiaddr, multiaddr } from '@multiformats/multiaddr'
@@ -160,19 +160,21 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
    * Resolves `query` (`alice` or `alice@<relay peer id>`) to a verified public key: from the
    * relay when it answers, else from the DHT copy the relay published.
    */
-  async lookup(query: string): Promise<LookupView> {
+  async lookup(query: string, options: AbortOptions = {}): Promise<LookupView> {
     const [rawName, scope] = splitScope(query)
     const name = normalizeForm(rawName)
     const relays = scope != null ? [{ peerId: parsePeerId(scope) }] : await this.candidateRelays()
     if (relays.length === 0) {
       throw new DirectoryUnavailableError('no directory relay known: connect to a relay first')
     }
+    const { signal } = options
     let best: DirectoryError | undefined
     for (const relay of relays) {
       try {
-        const found = await this.lookupOn(relay, name)
-        return found
+        if (signal?.aborted === true) throw signal.reason
+        return await this.lookupOn(relay, name, signal)
       } catch (err) {
+        if (signal?.aborted === true) throw lookupGivenUp(name, signal)
         if (!(err instanceof DirectoryError)) throw err
         if (rank(err) > rank(best)) best = err
       }
@@ -203,25 +205,35 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
     return fields
   }
 
-  private async lookupOn(relay: RelayTarget, name: string): Promise<LookupView> {
+  private async lookupOn(
+    relay: RelayTarget,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<LookupView> {
     try {
-      const found = await this.client.lookup(relay, name)
+      const found = await this.client.lookup(relay, name, { signal })
       return { ...nameView(found), source: 'relay', profile: found.profile?.profile }
     } catch (err) {
       // The relay's own word (taken, not found, expired...) is final for its scope.
       if (err instanceof DirectoryError && err.code !== 'bad-request') throw err
+      if (signal?.aborted === true) throw err
       this.init.log('relay %p did not answer a lookup, trying the DHT - %e', relay.peerId, err)
     }
-    const record = await this.fromDht(relay.peerId, name)
+    const record = await this.fromDht(relay.peerId, name, signal)
     return { ...nameView(record), source: 'dht' }
   }
 
-  private async fromDht(relay: PeerId, name: string): Promise<NameRecordFields> {
+  private async fromDht(
+    relay: PeerId,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<NameRecordFields> {
     const relayPublicKey = relayKeyOf(relay)
     const values: Uint8Array[] = []
+    const timeout = AbortSignal.timeout(DHT_TIMEOUT_MS)
     try {
       for await (const event of this.init.host.services.dht.get(nameDhtKey(relayPublicKey, name), {
-        signal: AbortSignal.timeout(DHT_TIMEOUT_MS),
+        signal: signal == null ? timeout : AbortSignal.any([signal, timeout]),
       })) {
         if (event.name === 'VALUE') values.push(event.value)
       }
@@ -398,6 +410,12 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
       multiaddrs: addresses.map((text) => multiaddr(text)),
     })
   }
+}
+
+/** The caller gave up (its time-out, or it went away): said as the directory being unavailable. */
+function lookupGivenUp(name: string, signal: AbortSignal): DirectoryUnavailableError {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason)
+  return new DirectoryUnavailableError(`the lookup of "${name}" was given up: ${reason}`)
 }
 
 function nameView(record: NameRecordFields): NameView {
