@@ -59,7 +59,7 @@ const benchmark: Benchmark = {
       dhtSelectors: { [RAW_NAMESPACE]: () => 0 },
     })
     const [alicePeer, bobPeer] = network.clients
-    const init = { replicas: REPLICAS, collectIntervalMs: 0, republishIntervalMs: 0 }
+    const init = { replicas: REPLICAS, republishIntervalMs: 0 }
     const alice = new OfflineMailbox(
       {
         host: alicePeer.host,

@@ -118,12 +118,6 @@ export class MailboxStore {
     await this.#db.del(`cursor/${sender}`)
   }
 
-  async listCursorSenders(): Promise<string[]> {
-    const senders: string[] = []
-    for await (const key of this.#db.keys(range('cursor/'))) senders.push(key.slice(7))
-    return senders
-  }
-
   getCollected(slotId: string): Promise<CollectedSlot | undefined> {
     return this.#get(`seen/${slotId}`)
   }

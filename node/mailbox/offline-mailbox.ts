@@ -67,12 +67,6 @@ export interface OfflineMailboxInit {
    */
   ttlMs?: number
   /**
-   * Background collection from watched senders and the inbox, also run on start;
-   * 0 turns it off.
-   * @default 300_000
-   */
-  collectIntervalMs?: number
-  /**
    * Checking our deposits: is each collected (tombstoned), still held by `replicas` peers?
    * Also run on start; 0 turns it off.
    * @default 300_000
@@ -172,8 +166,6 @@ export interface OfflineMailboxEvents {
   'mailbox:collected': CustomEvent<{ slotId: string; recipient: Uint8Array }>
   /** A deposit was not collected before its deadline; it is forgotten: show it as failed. */
   'mailbox:expired': CustomEvent<{ slotId: string; recipient: Uint8Array }>
-  /** A background collection found an envelope for us (again, until it is acknowledged). */
-  'mailbox:envelope': CustomEvent<CollectedEnvelope>
 }
 
 interface InboxClaim {
@@ -191,7 +183,6 @@ type SlotRead =
 const DEFAULTS = {
   replicas: 3,
   ttlMs: MAILBOX_DEFAULT_TTL_MS,
-  collectIntervalMs: 300_000,
   republishIntervalMs: 300_000,
   refreshAfterMs: 12 * 60 * 60_000,
   lookahead: 8,
@@ -241,12 +232,14 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     return this.#lifecycle.running
   }
 
-  /** Starts the background loops; their first rounds run at once. */
+  /**
+   * Starts the republish loop; its first round runs at once. Collecting is the caller's to
+   * schedule (a node's messaging does it), so that one collector reads each slot.
+   */
   async start(): Promise<void> {
     if (!this.#lifecycle.start()) return
     this.#lastDeepScanMs = undefined
     this.#queue = new PQueue({ concurrency: this.#options.concurrency })
-    this.#every(this.#options.collectIntervalMs, () => this.#backgroundCollect())
     this.#every(this.#options.republishIntervalMs, () => this.republish())
   }
 
@@ -355,9 +348,8 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
    * Reads what waits for us: pairwise slots of each sender from its cursor on, and the
    * inbox's current and previous week (unless `inbox: false`), each until an empty slot (a
    * deep scan: until `lookahead` empty slots in a row). Returns every envelope not
-   * acknowledged yet, including ones returned by earlier calls; the senders join the
-   * watched list of background collection. Does not emit `mailbox:envelope` (background
-   * collections do).
+   * acknowledged yet, including ones returned by earlier calls. Each sender gets a cursor
+   * (see `watch`).
    */
   collect(senders: Uint8Array[], options: CollectOptions = {}): Promise<CollectedEnvelope[]> {
     return this.#lifecycle.track(async () => {
@@ -381,7 +373,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   }
 
   /**
-   * Call once the envelope of `slotId` (from collect or `mailbox:envelope`) is durably
+   * Call once the envelope of `slotId` (from collect) is durably
    * stored: the slot gets a tombstone (so the sender learns it was collected and nobody can
    * serve it again) and the sender's cursor moves on. A tombstone that cannot be stored now
    * is retried by later collections. Throws UnknownSlotError for a slot not returned by a
@@ -446,7 +438,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     }))
   }
 
-  /** Adds senders to background collection (collect() does this too). */
+  /** Starts a cursor for each sender not known yet (collect() does this too). */
   async watch(senders: Uint8Array[]): Promise<void> {
     for (const sender of senders) {
       checkLength(sender, ED25519_PUBLIC_KEY_LENGTH, 'sender public key')
@@ -790,13 +782,6 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       const lastUsed = reads.findLastIndex((entry) => entry.read.kind !== 'empty')
       allowance =
         lastUsed < 0 ? allowance - batch.length : lookahead - (batch.length - 1 - lastUsed)
-    }
-  }
-
-  async #backgroundCollect(): Promise<void> {
-    const senders = (await this.#store.listCursorSenders()).map(fromHex)
-    for (const envelope of await this.collect(senders)) {
-      this.safeDispatchEvent('mailbox:envelope', { detail: envelope })
     }
   }
 

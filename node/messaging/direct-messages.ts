@@ -19,7 +19,6 @@ import { DmChannels } from './dm-channels.ts'
 import { InvalidRecipientError, MessagingStoppedError, RecipientNotFoundError } from './errors.ts'
 import { MessagePipeline } from './message-pipeline.ts'
 import type {
-  CollectedEnvelope,
   MailboxPort,
   MailboxSlotDetail,
   PrekeyPort,
@@ -95,12 +94,6 @@ export class DirectMessages {
   readonly #onMailboxExpired = (event: Event) => {
     void this.pipeline.handleMailboxExpired((event as CustomEvent<MailboxSlotDetail>).detail.slotId)
   }
-  readonly #onMailboxEnvelope = (event: Event) => {
-    const found = (event as CustomEvent<CollectedEnvelope>).detail
-    void this.pipeline.collect([found]).catch((err: Error) => {
-      this.#log.error('taking a collected envelope failed: %s', err.message)
-    })
-  }
   readonly #onMailboxStored = (event: Event) => {
     const detail = (event as CustomEvent<MailboxSlotDetail>).detail
     void this.pipeline.handleMailboxStored(detail.slotId, {
@@ -148,7 +141,6 @@ export class DirectMessages {
     this.#components.host.addEventListener('peer:connect', this.#onConnect)
     this.#components.mailbox?.addEventListener('mailbox:stored', this.#onMailboxStored)
     this.#components.mailbox?.addEventListener('mailbox:expired', this.#onMailboxExpired)
-    this.#components.mailbox?.addEventListener('mailbox:envelope', this.#onMailboxEnvelope)
     const every = (ms: number, task: () => unknown) => {
       const timer = setInterval(task, ms)
       timer.unref()
@@ -170,7 +162,6 @@ export class DirectMessages {
     this.#components.host.removeEventListener('peer:connect', this.#onConnect)
     this.#components.mailbox?.removeEventListener('mailbox:stored', this.#onMailboxStored)
     this.#components.mailbox?.removeEventListener('mailbox:expired', this.#onMailboxExpired)
-    this.#components.mailbox?.removeEventListener('mailbox:envelope', this.#onMailboxEnvelope)
     await this.channels.stop()
     await this.#collecting?.catch(() => undefined)
     await this.pipeline.stop()

@@ -36,7 +36,7 @@ export interface MailboxSlotDetail {
 /**
  * The offline mailbox (node/mailbox): envelopes wait there, encrypted, while a peer is away.
  * Events: `mailbox:stored` (more replicas confirmed a deposit), `mailbox:expired` (a deposit
- * was dropped uncollected), `mailbox:envelope` (a background collection found an envelope).
+ * was dropped uncollected). It collects only when asked: messaging is a node's one collector.
  */
 export interface MailboxPort extends EventTarget {
   /** Leaves `envelope` for `recipient` in the slot only the two of us can find. */

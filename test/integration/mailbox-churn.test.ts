@@ -22,7 +22,6 @@ afterAll(async () => {
 
 const INIT = {
   replicas: 3,
-  collectIntervalMs: 0,
   republishIntervalMs: 0,
   lookahead: 4,
   queryTimeoutMs: 10_000,

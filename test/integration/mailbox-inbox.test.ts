@@ -23,7 +23,6 @@ import { type DhtPeer, startDhtNetwork } from './mailbox-network.ts'
 
 const INIT = {
   replicas: 3,
-  collectIntervalMs: 0,
   republishIntervalMs: 0,
   queryTimeoutMs: 10_000,
 }

@@ -161,7 +161,7 @@ export async function startMessagingPeer(options: MessagingPeerOptions): Promise
   await host.start()
   const mailbox = new OfflineMailbox(
     { host, identity, store: storage.sublevel('mailbox') },
-    { collectIntervalMs: 0, republishIntervalMs: 0, queryTimeoutMs: 10_000, ...options.mailbox },
+    { republishIntervalMs: 0, queryTimeoutMs: 10_000, ...options.mailbox },
   )
   await mailbox.start()
   const events = new EventTarget()
