@@ -22,6 +22,7 @@ import { webSockets } from '@libp2p/websockets'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
 import { DHT_PROTOCOL } from '../protocol/ids.ts'
+import { DHT_STREAM_LIMITS } from '../protocol/limits.ts'
 import { DhtWriteQuotas, type DhtWriteQuotasInit } from './dht-quotas/index.ts'
 import {
   DhtRecordSweeper,
@@ -29,6 +30,7 @@ import {
   servingOwnRecordsUntilExpiry,
 } from './mailbox/dht-record-keeping.ts'
 import { tokenimDhtSelectors, tokenimDhtValidators } from './mailbox/dht-validators.ts'
+import { streamGuards } from './network/index.ts'
 import { tokenimMsgIdFn } from './rooms/message-id.ts'
 
 export interface ConnectionLimits {
@@ -124,6 +126,7 @@ export type HostServices = {
   dht: KadDHT
   dhtRecordSweeper: DhtRecordSweeper
   pubsub: GossipSub
+  streamGuards: object
 }
 
 function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap<HostServices> {
@@ -141,8 +144,13 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
           init.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper,
         validators: { ...tokenimDhtValidators(init.datastore), ...init.dhtValidators },
         selectors: { ...tokenimDhtSelectors(), ...init.dhtSelectors },
+        maxInboundStreams: DHT_STREAM_LIMITS.maxInboundStreams,
+        maxOutboundStreams: DHT_STREAM_LIMITS.maxOutboundStreams,
       }),
     ),
+    // kad-dht reads its frames with libp2p's lpStream, which buffers an endless length
+    // prefix for ever: the guard checks every DHT stream, both ways (node/network).
+    streamGuards: streamGuards({ [DHT_PROTOCOL]: DHT_STREAM_LIMITS }),
     dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,

@@ -84,3 +84,21 @@ export class RecordTimestampError extends ProtocolError {
 export class RecordConflictError extends ProtocolError {
   override name = 'RecordConflictError'
 }
+
+/**
+ * A stream broke TokenIM's framing (a varint length prefix, then that many bytes): no honest
+ * peer does, so the stream is reset at once and the peer penalised.
+ */
+export class FramingError extends ProtocolError {
+  override name = 'FramingError'
+}
+
+/** A length prefix with more varint bytes than the protocol's largest frame needs. */
+export class FramePrefixTooLongError extends FramingError {
+  override name = 'FramePrefixTooLongError'
+}
+
+/** A length prefix announcing a frame larger than the protocol allows. */
+export class OversizedFrameError extends FramingError {
+  override name = 'OversizedFrameError'
+}

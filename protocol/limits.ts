@@ -8,8 +8,8 @@
 const KIB = 1024
 
 /**
- * Largest length-prefixed frame accepted on any TokenIM stream; pass it as `maxDataLength`
- * to `lpStream`/`pbStream`.
+ * Largest length-prefixed frame accepted on any TokenIM stream (the 1:1 and room-sync
+ * protocols use all of it; the others less, see the StreamLimits below).
  */
 export const MAX_STREAM_FRAME_SIZE = 128 * KIB
 
@@ -185,3 +185,86 @@ export const DEFAULT_DHT_QUOTA_IP_MULTIPLIER = 4
  * past it the least recently seen is forgotten (its quota starts afresh).
  */
 export const MAX_TRACKED_DHT_WRITERS = 50_000
+
+/**
+ * How long a frame may take to arrive once its first byte has: a peer that trickles a frame
+ * byte by byte (slowloris) holds a stream, and what it buffered, no longer than this. 128 KiB
+ * in 10 s asks for 13 KB/s, which even a relayed connection gives.
+ */
+export const FRAME_DEADLINE_MS = 10_000
+
+/**
+ * What one peer may make a node spend on one stream protocol. Libp2p refuses streams beyond
+ * the counts (per connection, each direction); a stream whose unread bytes pass
+ * `maxBufferedBytes` is reset. Per peer and protocol, at most
+ * `maxInboundStreams * maxBufferedBytes` bytes are in flight.
+ */
+export interface StreamLimits {
+  /** Largest frame; its length prefix may have no more varint bytes than this needs. */
+  readonly maxFrameSize: number
+  readonly maxInboundStreams: number
+  readonly maxOutboundStreams: number
+  readonly maxBufferedBytes: number
+}
+
+/**
+ * 1:1 delivery: one long-lived stream per peer (two while both ends dial at once). Unread
+ * bytes hold at most the sender's unacked window (1 MiB) and the acks of ours.
+ */
+export const DM_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: MAX_STREAM_FRAME_SIZE,
+  maxInboundStreams: 4,
+  maxOutboundStreams: 4,
+  maxBufferedBytes: 2 * KIB * KIB,
+}
+
+/** Presence: one stream per friend each way, heartbeats of a few hundred bytes. */
+export const PRESENCE_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: MAX_PRESENCE_FRAME_SIZE,
+  maxInboundStreams: 4,
+  maxOutboundStreams: 4,
+  maxBufferedBytes: 64 * KIB,
+}
+
+/** Attachments: a stream per file fetched; two request windows of 16 chunks in flight. */
+export const FILE_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: MAX_FILE_FRAME_SIZE,
+  maxInboundStreams: 16,
+  maxOutboundStreams: 16,
+  maxBufferedBytes: 4 * KIB * KIB,
+}
+
+/** Username directory: a shared request stream, a session stream and a claim or two. */
+export const DIRECTORY_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: MAX_DIRECTORY_MESSAGE_SIZE,
+  maxInboundStreams: 16,
+  maxOutboundStreams: 16,
+  maxBufferedBytes: KIB * KIB,
+}
+
+/** Room catch-up: one request per room at a time; an answer streams up to 500 events. */
+export const ROOM_SYNC_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: MAX_STREAM_FRAME_SIZE,
+  maxInboundStreams: 16,
+  maxOutboundStreams: 16,
+  maxBufferedBytes: 4 * KIB * KIB,
+}
+
+/** Room sender keys: one sealed bundle and its ack per stream. */
+export const ROOM_KEYS_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: MAX_ROOM_KEY_FRAME_SIZE,
+  maxInboundStreams: 16,
+  maxOutboundStreams: 16,
+  maxBufferedBytes: 16 * KIB,
+}
+
+/**
+ * The DHT (kad-dht reads its own frames; a guard checks them as they arrive): a record of
+ * up to MAX_DHT_RECORD_SIZE with its key and up to 20 closer peers and their addresses.
+ */
+export const DHT_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: 256 * KIB,
+  maxInboundStreams: 32,
+  maxOutboundStreams: 64,
+  maxBufferedBytes: 4 * KIB * KIB,
+}

@@ -19,7 +19,6 @@
 import type { FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
   ChunkBitmap,
@@ -48,12 +47,13 @@ import {
   aeadKey,
   randomBytes,
 } from '../../protocol/crypto/index.ts'
+import { FramingError } from '../../protocol/errors.ts'
 import { FILE_PROTOCOL } from '../../protocol/ids.ts'
 import {
   ATTACHMENT_CHUNK_SIZE,
   DEFAULT_MAX_ATTACHMENT_SIZE,
+  FILE_STREAM_LIMITS,
   MAX_ATTACHMENT_CHUNKS,
-  MAX_FILE_FRAME_SIZE,
   MAX_INLINE_ATTACHMENT_SIZE,
 } from '../../protocol/limits.ts'
 import type {
@@ -65,6 +65,7 @@ import type {
 import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import type { HistoryEntry } from '../conversations/index.ts'
 import { peerIdOf } from '../identity/index.ts'
+import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { ChunkSink } from './chunk-sink.ts'
 import { AttachmentsStoppedError, FileIntegrityError, SenderUnreachableError } from './errors.ts'
@@ -201,7 +202,10 @@ export class Attachments {
       (stream, connection) => {
         void this.#serve(stream, connection)
       },
-      { maxInboundStreams: 16, maxOutboundStreams: 16, runOnLimitedConnection: false },
+      {
+        ...streamCounts(FILE_STREAM_LIMITS),
+        runOnLimitedConnection: false,
+      },
     )
     this.#components.host.addEventListener('peer:connect', this.#onConnect)
     this.#timer = setInterval(
@@ -486,7 +490,7 @@ export class Attachments {
     delete incoming.waiting
     const onAbort = () => stream.abort(signal.reason as Error)
     signal.addEventListener('abort', onAbort)
-    const lp = lpStream(stream, { maxDataLength: MAX_FILE_FRAME_SIZE })
+    const lp = new FramedStream(stream, { limits: FILE_STREAM_LIMITS })
     const partial = await this.#files.openPartial(record.fileId)
     const fileId = Buffer.from(record.fileId, 'hex')
     const key = aeadKey(Buffer.from(record.key!, 'base64'))
@@ -514,7 +518,7 @@ export class Attachments {
       this.#progress(record, bitmap.have, count, true)
       while (!bitmap.complete) {
         // Two windows in flight: the next is asked for as soon as one is done, so the stream
-        // never idles, and little waits in its buffers (which abort a stream past 4 MiB).
+        // never idles, and little waits in its buffers (a stream is reset past 4 MiB unread).
         const windows = requestWindows(bitmap, REQUEST_WINDOW_CHUNKS)
         let asked = 0
         const ask = async () => {
@@ -526,7 +530,7 @@ export class Attachments {
         for (const window of windows) {
           const wanted = rangeIndexes(window)
           for (;;) {
-            const frame = decodeReceivedFileFrame(await lp.read())
+            const frame = decodeReceivedFileFrame(await lp.readList())
             idle.refresh()
             if (frame.status != null) {
               if (frame.status.code === FileStatusCode.DONE) {
@@ -628,7 +632,7 @@ export class Attachments {
       return
     }
     const remoteHex = hex(remote.raw)
-    const lp = lpStream(stream, { maxDataLength: MAX_FILE_FRAME_SIZE })
+    const lp = new FramedStream(stream, { limits: FILE_STREAM_LIMITS })
     // Each file asked for on this stream is looked up and opened once, not once a window.
     const offers = new Map<string, ServedOffer>()
     const readBuffers: Buffer[] = []
@@ -638,13 +642,12 @@ export class Attachments {
         let request: FileRequest
         try {
           request = decodeFileRequest(
-            (
-              await lp.read({ signal: AbortSignal.timeout(this.#init.idleTimeoutMs ?? 30_000) })
-            ).subarray(),
+            await lp.read({ signal: AbortSignal.timeout(this.#init.idleTimeoutMs ?? 30_000) }),
           )
         } catch (err) {
           const error = err as Error
-          if (error.name === 'UnexpectedEOFError' || stream.status !== 'open') return
+          if (isStreamEnd(error)) return
+          if (!(error instanceof FramingError) && stream.status !== 'open') return
           this.#log.error('bad file request from %s: %s', connection.remotePeer, error.message)
           await this.#status(lp, FileStatusCode.BAD_REQUEST, 'malformed request').catch(
             () => undefined,
@@ -671,7 +674,7 @@ export class Attachments {
    * two run buffers, kept from one request to the next.
    */
   async #answer(
-    lp: LengthPrefixedStream<Stream>,
+    lp: FramedStream,
     request: FileRequest,
     remoteHex: string,
     offers: Map<string, ServedOffer>,
@@ -760,7 +763,7 @@ export class Attachments {
     return true
   }
 
-  #status(lp: LengthPrefixedStream<Stream>, code: FileStatusCode, reason: string): Promise<void> {
+  #status(lp: FramedStream, code: FileStatusCode, reason: string): Promise<void> {
     return lp.write(encodeFileFrame({ status: { code, reason } }))
   }
 

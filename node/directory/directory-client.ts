@@ -4,8 +4,7 @@
  * owner key, the expiry).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
-import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
-import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import type { AbortOptions, NewStreamOptions, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { decodeMessage } from '../../protocol/codec.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
@@ -34,16 +33,17 @@ import {
   UntrustedRecordError,
 } from '../../protocol/directory-errors.ts'
 import { DIRECTORY_PROTOCOL } from '../../protocol/ids.ts'
-import { MAX_DIRECTORY_MESSAGE_SIZE } from '../../protocol/limits.ts'
+import { DIRECTORY_STREAM_LIMITS, MAX_DIRECTORY_MESSAGE_SIZE } from '../../protocol/limits.ts'
 import { DirectoryRequest, DirectoryResponse } from '../../protocol/proto/directory.ts'
 import { normalizeForm } from '../../protocol/username.ts'
+import { FramedStream } from '../network/index.ts'
 
 /** What the client needs of a libp2p host. */
 export interface DirectoryHost {
   dialProtocol(
     peer: PeerId | Multiaddr | Multiaddr[],
     protocols: string,
-    options?: AbortOptions,
+    options?: NewStreamOptions,
   ): Promise<Stream>
 }
 
@@ -181,7 +181,11 @@ export class DirectoryClient {
   async open(relay: RelayTarget, options: AbortOptions = {}): Promise<DirectoryStream> {
     const target =
       relay.addresses != null && relay.addresses.length > 0 ? relay.addresses : relay.peerId
-    const stream = await this.host.dialProtocol(target, DIRECTORY_PROTOCOL, options)
+    const stream = await this.host.dialProtocol(target, DIRECTORY_PROTOCOL, {
+      ...options,
+      // Nodes do not serve the directory, so no handler of ours sets the limit.
+      maxOutboundStreams: DIRECTORY_STREAM_LIMITS.maxOutboundStreams,
+    })
     return new DirectoryStream(stream)
   }
 
@@ -303,14 +307,14 @@ export class DirectoryClient {
   }
 }
 
-/** Length-prefixed directory messages on one stream; failures arrive as typed errors. */
+/** Framed directory messages on one stream; failures arrive as typed errors. */
 export class DirectoryStream {
   readonly stream: Stream
-  private readonly lp: LengthPrefixedStream<Stream>
+  private readonly lp: FramedStream
 
   constructor(stream: Stream) {
     this.stream = stream
-    this.lp = lpStream(stream, { maxDataLength: MAX_DIRECTORY_MESSAGE_SIZE })
+    this.lp = new FramedStream(stream, { limits: DIRECTORY_STREAM_LIMITS })
   }
 
   async send(request: Partial<DirectoryRequest>, signal?: AbortSignal): Promise<void> {

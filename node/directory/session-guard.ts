@@ -19,6 +19,7 @@ import {
   wireBytes,
 } from '../../protocol/directory.ts'
 import { DIRECTORY_PROTOCOL, SESSION_TOPIC_PREFIX } from '../../protocol/ids.ts'
+import { DIRECTORY_STREAM_LIMITS } from '../../protocol/limits.ts'
 import type { SignedInElsewhereEvent } from '../../protocol/local-api.ts'
 import type { AppLevel } from '../storage.ts'
 import { DirectoryStream, relayKeyOf } from './directory-client.ts'
@@ -147,7 +148,10 @@ export class SessionGuard extends TypedEventEmitter<SessionGuardEvents> {
     let stream: DirectoryStream
     try {
       stream = new DirectoryStream(
-        await connection.newStream(DIRECTORY_PROTOCOL, { signal: AbortSignal.timeout(10_000) }),
+        await connection.newStream(DIRECTORY_PROTOCOL, {
+          signal: AbortSignal.timeout(10_000),
+          maxOutboundStreams: DIRECTORY_STREAM_LIMITS.maxOutboundStreams,
+        }),
       )
     } catch (err) {
       this.init.log('could not open a session stream to %s - %e', peer, err)

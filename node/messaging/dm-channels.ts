@@ -1,24 +1,26 @@
 /**
  * Direct delivery on DM_PROTOCOL: one long-lived stream per peer, reused for every message
- * both ways (whichever end opened it), framed with lpStream and bounded by
- * MAX_STREAM_FRAME_SIZE. Envelopes go one way, acks come back the other; an ack is written
- * only once the pipeline has the message on disk.
+ * both ways (whichever end opened it), framed by FramedStream within DM_STREAM_LIMITS.
+ * Envelopes go one way, acks come back the other; an ack is written only once the pipeline
+ * has the message on disk.
  *
  * Flow control: a channel keeps at most MAX_UNACKED_BYTES of envelopes sent and not yet
  * acked; further sends wait for acks, in order. The recipient stops reading while it works
- * through MAX_PENDING_PER_STREAM envelopes, and libp2p closes a stream once more than 4 MiB
- * sit unread in it, so a burst written without waiting (an outbox of thousands flushed when
- * the peer connects) used to get its stream closed and then retried, again and again.
+ * through MAX_PENDING_PER_STREAM envelopes, and a stream is reset once more than
+ * DM_STREAM_LIMITS.maxBufferedBytes sit unread in it, so a burst written without waiting (an
+ * outbox of thousands flushed when the peer connects) used to get its stream closed and then
+ * retried, again and again.
  *
- * Hostile input: an oversized frame breaks the framing, so the stream is closed at once;
+ * Hostile input: a frame that breaks the framing (a length prefix too long or too large, a
+ * frame that stalls, bytes past the buffer) resets the stream at once;
  * a malformed frame, a forged sender or an envelope the pipeline rejects as hostile counts
  * against the stream, which is closed after `maxBadFrames`. Each one is logged with its reason and
  * reported to `onPenalty`, which counts per peer.
  */
 import type { Connection, Libp2p, Logger, Stream } from '@libp2p/interface'
-import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import { FramingError } from '../../protocol/errors.ts'
 import { DM_PROTOCOL } from '../../protocol/ids.ts'
-import { MAX_STREAM_FRAME_SIZE } from '../../protocol/limits.ts'
+import { DM_STREAM_LIMITS } from '../../protocol/limits.ts'
 import {
   DmAckStatus,
   type DmEnvelope,
@@ -28,13 +30,14 @@ import {
   MAX_ACK_REASON_LENGTH,
 } from '../../protocol/messaging.ts'
 import { peerIdOf } from '../identity/index.ts'
+import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
 import type { DirectLink, MessagePipeline } from './message-pipeline.ts'
 
 /** Envelopes from one stream being processed at once; reading pauses beyond it. */
 const MAX_PENDING_PER_STREAM = 256
 /**
  * Envelope bytes (as framed) one channel may have sent without an ack. Well under the
- * 4 MiB libp2p lets sit unread in a stream, and over ten envelopes of the largest size, so
+ * 2 MiB a stream may hold unread (DM_STREAM_LIMITS), and over ten envelopes of the largest size, so
  * a burst of small texts still fills the pipe.
  */
 export const MAX_UNACKED_BYTES = 1024 * 1024
@@ -73,8 +76,7 @@ export class DmChannels implements DirectLink {
       DM_PROTOCOL,
       (stream, connection) => this.#inbound(stream, connection),
       {
-        maxInboundStreams: 8,
-        maxOutboundStreams: 8,
+        ...streamCounts(DM_STREAM_LIMITS),
         runOnLimitedConnection: true,
       },
     )
@@ -176,7 +178,7 @@ class DmChannel {
   readonly peerKey: Uint8Array
   readonly peerId: string
   readonly #stream: Stream
-  readonly #lp: LengthPrefixedStream<Stream>
+  readonly #lp: FramedStream
   readonly #hooks: ChannelHooks
   readonly #pending = new Set<Promise<void>>()
   #outgoing: Uint8Array[] = []
@@ -201,7 +203,7 @@ class DmChannel {
     this.peerKey = peerKey
     this.peerId = peerId
     this.#hooks = hooks
-    this.#lp = lpStream(stream, { maxDataLength: MAX_STREAM_FRAME_SIZE })
+    this.#lp = new FramedStream(stream, { limits: DM_STREAM_LIMITS })
   }
 
   get isWritable(): boolean {
@@ -334,11 +336,12 @@ class DmChannel {
     for (;;) {
       let bytes: Uint8Array
       try {
-        bytes = (await this.#lp.read()).subarray()
+        bytes = await this.#lp.read()
       } catch (err) {
         const error = err as Error
-        if (error.name === 'UnexpectedEOFError' || this.#stream.status !== 'open') return
-        // The length prefix itself is bad (too long, or not a length): framing is lost.
+        if (isStreamEnd(error)) return
+        // Framing is lost (the reader reset the stream), or the stream was closed under us.
+        if (!(error instanceof FramingError) && this.#stream.status !== 'open') return
         this.#hooks.penalize(`unreadable frame: ${error.message}`)
         this.#stream.abort(error)
         return

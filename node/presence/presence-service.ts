@@ -11,9 +11,9 @@
  * must grow, so it can be neither replayed nor shown to someone else.
  */
 import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
-import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import { FramingError } from '../../protocol/errors.ts'
 import { PRESENCE_PROTOCOL } from '../../protocol/ids.ts'
-import { MAX_PRESENCE_FRAME_SIZE } from '../../protocol/limits.ts'
+import { PRESENCE_STREAM_LIMITS } from '../../protocol/limits.ts'
 import type { PeerRef, PresenceSettings, PresenceView } from '../../protocol/local-api.ts'
 import {
   MAX_PRESENCE_CLOCK_SKEW_MS,
@@ -23,6 +23,7 @@ import {
   signPresenceHeartbeat,
 } from '../../protocol/social.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
+import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
 import type { AppLevel } from '../storage.ts'
 
 /** The friend list, as presence follows it (node/friends `Friends`). */
@@ -69,7 +70,7 @@ const SETTINGS_KEY = 'settings'
 /** Longest wait for goodbyes when stopping or starting to appear offline. */
 const GOODBYE_TIMEOUT_MS = 1000
 /** Streams one friend may hold open to us at once (two dialing at the same moment make two). */
-const MAX_STREAMS_PER_FRIEND = 4
+const MAX_STREAMS_PER_FRIEND = PRESENCE_STREAM_LIMITS.maxInboundStreams
 
 export class Presence {
   readonly #components: PresenceComponents
@@ -117,7 +118,10 @@ export class Presence {
     await this.#components.host.handle(
       PRESENCE_PROTOCOL,
       (stream, connection) => this.#inbound(stream, connection),
-      { maxInboundStreams: MAX_STREAMS_PER_FRIEND, runOnLimitedConnection: true },
+      {
+        ...streamCounts(PRESENCE_STREAM_LIMITS),
+        runOnLimitedConnection: true,
+      },
     )
     this.#topologyId = await this.#components.host.register(PRESENCE_PROTOCOL, {
       onConnect: this.#onPresencePeer,
@@ -424,14 +428,14 @@ class FriendLink {
   }
 }
 
-/** A presence stream, framed with lpStream and bounded by MAX_PRESENCE_FRAME_SIZE. */
+/** A presence stream, framed by FramedStream within PRESENCE_STREAM_LIMITS. */
 class PresenceChannel {
   readonly #stream: Stream
-  readonly #lp: LengthPrefixedStream<Stream>
+  readonly #lp: FramedStream
 
   constructor(stream: Stream) {
     this.#stream = stream
-    this.#lp = lpStream(stream, { maxDataLength: MAX_PRESENCE_FRAME_SIZE })
+    this.#lp = new FramedStream(stream, { limits: PRESENCE_STREAM_LIMITS })
   }
 
   get isWritable(): boolean {
@@ -451,9 +455,11 @@ class PresenceChannel {
     while (this.#stream.status === 'open') {
       let bytes: Uint8Array
       try {
-        bytes = (await this.#lp.read()).subarray()
+        bytes = await this.#lp.read()
       } catch (err) {
-        if ((err as Error).name === 'UnexpectedEOFError' || this.#stream.status !== 'open') return
+        if (isStreamEnd(err)) return
+        // A framing violation (the reader reset the stream) goes to the caller, which logs it.
+        if (!(err instanceof FramingError) && this.#stream.status !== 'open') return
         this.#stream.abort(err as Error)
         throw err
       }

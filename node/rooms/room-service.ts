@@ -15,7 +15,11 @@ import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interfa
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
 import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
-import { MAX_ROOM_MESSAGE_SIZE, MAX_ROOM_SYNC_EVENTS } from '../../protocol/limits.ts'
+import {
+  MAX_ROOM_MESSAGE_SIZE,
+  MAX_ROOM_SYNC_EVENTS,
+  ROOM_SYNC_STREAM_LIMITS,
+} from '../../protocol/limits.ts'
 import type { RoomMembersChange, RoomMessageView, RoomSummary } from '../../protocol/local-api.ts'
 import {
   buildMessage,
@@ -48,6 +52,7 @@ import {
   verifyInviteProof,
 } from '../../protocol/rooms/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
+import { streamCounts } from '../network/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { withDeadline } from './deadline.ts'
 import {
@@ -182,9 +187,13 @@ export class RoomService {
     }
     this.transport.onReceive((sender, bytes) => this.receiveKeyBundle(sender, bytes))
     await this.transport.start()
-    await this.host.handle(ROOM_SYNC_PROTOCOL, (stream, connection) => {
-      void this.serveSyncStream(stream, connection)
-    })
+    await this.host.handle(
+      ROOM_SYNC_PROTOCOL,
+      (stream, connection) => {
+        void this.serveSyncStream(stream, connection)
+      },
+      streamCounts(ROOM_SYNC_STREAM_LIMITS),
+    )
     this.pubsub.addEventListener('message', this.onGossip)
     this.host.addEventListener('peer:connect', this.onPeerConnect)
     for (const room of this.rooms.values()) {

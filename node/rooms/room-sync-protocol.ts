@@ -1,12 +1,11 @@
 /**
  * The two ends of ROOM_SYNC_PROTOCOL on a stream: one request frame, then event frames and
- * a done frame back. Every frame is bounded by MAX_STREAM_FRAME_SIZE, the number of event
+ * a done frame back. Every frame is bounded by ROOM_SYNC_STREAM_LIMITS, the number of event
  * frames by the request's limit, and the whole exchange by a timeout.
  */
 import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
 import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
-import { MAX_ROOM_SYNC_EVENTS, MAX_STREAM_FRAME_SIZE } from '../../protocol/limits.ts'
+import { MAX_ROOM_SYNC_EVENTS, ROOM_SYNC_STREAM_LIMITS } from '../../protocol/limits.ts'
 import {
   decodeSyncFrame,
   decodeSyncRequest,
@@ -18,6 +17,7 @@ import {
   type RoomSyncRequest,
   RoomSyncStatus,
 } from '../../protocol/rooms/index.ts'
+import { FramedStream } from '../network/index.ts'
 
 export interface SyncAnswer {
   status: RoomSyncStatus
@@ -45,12 +45,12 @@ export async function requestSync(
 ): Promise<SyncAnswer> {
   const stream = await host.dialProtocol(peer, ROOM_SYNC_PROTOCOL, options)
   try {
-    const lp = lpStream(stream, { maxDataLength: MAX_STREAM_FRAME_SIZE })
+    const lp = new FramedStream(stream, { limits: ROOM_SYNC_STREAM_LIMITS })
     await lp.write(encodeSyncRequest(request), options)
     const events: Uint8Array[] = []
     const limit = Math.min(request.limit ?? MAX_ROOM_SYNC_EVENTS, MAX_ROOM_SYNC_EVENTS)
     for (;;) {
-      const frame = decodeSyncFrame((await lp.read(options)).subarray())
+      const frame = decodeSyncFrame(await lp.read(options))
       if (frame.done) {
         await stream.close(options)
         return {
@@ -76,8 +76,8 @@ export async function serveSync(
   respond: (request: RoomSyncRequest, requester: Uint8Array) => SyncReply,
   options: AbortOptions,
 ): Promise<void> {
-  const lp = lpStream(stream, { maxDataLength: MAX_STREAM_FRAME_SIZE })
-  const request = decodeSyncRequest((await lp.read(options)).subarray())
+  const lp = new FramedStream(stream, { limits: ROOM_SYNC_STREAM_LIMITS })
+  const request = decodeSyncRequest(await lp.read(options))
   const reply = respond(request, requester)
   for (const event of reply.events) {
     await lp.write(encodeSyncFrame({ event: event as Uint8Array<ArrayBuffer> }), options)

@@ -8,12 +8,12 @@
  * the bundle confidential whatever carries it.
  */
 import type { AbortOptions, Connection, Libp2p, Logger, Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
 import { decodeMessage, encodeMessage } from '../../protocol/codec.ts'
 import { ROOM_KEYS_PROTOCOL } from '../../protocol/ids.ts'
-import { MAX_ROOM_KEY_FRAME_SIZE } from '../../protocol/limits.ts'
+import { MAX_ROOM_KEY_FRAME_SIZE, ROOM_KEYS_STREAM_LIMITS } from '../../protocol/limits.ts'
 import { RoomKeyFrame } from '../../protocol/proto/room.ts'
 import { peerIdOf } from '../identity/index.ts'
+import { FramedStream, streamCounts } from '../network/index.ts'
 import { withDeadline } from './deadline.ts'
 
 export type SenderKeyHandler = (sender: Uint8Array, bytes: Uint8Array) => Promise<void>
@@ -50,9 +50,13 @@ export class StreamSenderKeyTransport implements SenderKeyTransport {
   }
 
   async start(): Promise<void> {
-    await this.host.handle(ROOM_KEYS_PROTOCOL, (stream, connection) => {
-      void this.serve(stream, connection)
-    })
+    await this.host.handle(
+      ROOM_KEYS_PROTOCOL,
+      (stream, connection) => {
+        void this.serve(stream, connection)
+      },
+      streamCounts(ROOM_KEYS_STREAM_LIMITS),
+    )
   }
 
   async stop(): Promise<void> {
@@ -76,7 +80,7 @@ export class StreamSenderKeyTransport implements SenderKeyTransport {
       },
     )
     try {
-      const lp = lpStream(stream, { maxDataLength: MAX_ROOM_KEY_FRAME_SIZE })
+      const lp = new FramedStream(stream, { limits: ROOM_KEYS_STREAM_LIMITS })
       await lp.write(frame({ sealed: bytes as RoomKeyFrame['sealed'] }), { signal })
       const answer = decodeFrame(await lp.read({ signal }))
       if (!answer.ack) throw new Error('the member did not acknowledge the key bundle')
@@ -95,7 +99,7 @@ export class StreamSenderKeyTransport implements SenderKeyTransport {
     try {
       const sender = connection.remotePeer.publicKey
       if (sender?.type !== 'Ed25519') throw new Error('the peer has no Ed25519 identity key')
-      const lp = lpStream(stream, { maxDataLength: MAX_ROOM_KEY_FRAME_SIZE })
+      const lp = new FramedStream(stream, { limits: ROOM_KEYS_STREAM_LIMITS })
       const request = decodeFrame(await lp.read({ signal }))
       if (request.sealed.length === 0) throw new Error('empty key frame')
       await this.handler?.(sender.raw, request.sealed)
@@ -115,8 +119,8 @@ function frame(value: Partial<RoomKeyFrame>): Uint8Array {
   })
 }
 
-function decodeFrame(bytes: { subarray(): Uint8Array }): RoomKeyFrame {
-  return decodeMessage(RoomKeyFrame, bytes.subarray(), {
+function decodeFrame(bytes: Uint8Array): RoomKeyFrame {
+  return decodeMessage(RoomKeyFrame, bytes, {
     maxSize: MAX_ROOM_KEY_FRAME_SIZE,
     what: 'room key frame',
   })

@@ -14,10 +14,10 @@ import type {
 } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { KadDHT } from '@libp2p/kad-dht'
-import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
 import drain from 'it-drain'
 import { TypedEventEmitter } from 'main-event'
 import type { Registry } from 'prom-client'
+import { FramedStream, isStreamEnd, streamCounts } from '../../node/network/index.ts'
 import type { AppLevel } from '../../node/storage.ts'
 import { decodeMessage } from '../../protocol/codec.ts'
 import { type Ed25519KeyPair, randomBytes } from '../../protocol/crypto/index.ts'
@@ -47,8 +47,13 @@ import {
   NameTakenError,
   RateLimitedError,
 } from '../../protocol/directory-errors.ts'
+import { FramingError } from '../../protocol/errors.ts'
 import { DIRECTORY_PROTOCOL } from '../../protocol/ids.ts'
-import { MAX_DIRECTORY_MESSAGE_SIZE, MAX_SEARCH_RESULTS } from '../../protocol/limits.ts'
+import {
+  DIRECTORY_STREAM_LIMITS,
+  MAX_DIRECTORY_MESSAGE_SIZE,
+  MAX_SEARCH_RESULTS,
+} from '../../protocol/limits.ts'
 import {
   type ClaimAnswer,
   DirectoryRequest,
@@ -101,7 +106,7 @@ interface Caller {
 interface Session {
   counter: bigint
   announcement: Uint8Array
-  channel?: { lp: LengthPrefixedStream<Stream>; stream: Stream }
+  channel?: { lp: FramedStream; stream: Stream }
 }
 
 /** Scan at most this many names per search, so a common prefix cannot make one search costly. */
@@ -193,7 +198,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       (stream, connection) => {
         void this.handle(stream, connection)
       },
-      { maxInboundStreams: 32 },
+      streamCounts(DIRECTORY_STREAM_LIMITS),
     )
     this.started = true
     const every = this.tuning.republishIntervalMs
@@ -241,7 +246,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       owner: Buffer.from(remoteKey.raw).toString('hex'),
       ip: ipOf(connection),
     }
-    const lp = lpStream(stream, { maxDataLength: MAX_DIRECTORY_MESSAGE_SIZE })
+    const lp = new FramedStream(stream, { limits: DIRECTORY_STREAM_LIMITS })
     // A stream carries requests one after another (clients reuse it: opening a stream costs
     // more than a lookup), until the client closes it or it idles. An announcement takes
     // the stream over for the session's lifetime, so it must come first.
@@ -273,7 +278,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   private async dispatch(
     caller: Caller,
     request: DirectoryRequest,
-    lp: LengthPrefixedStream<Stream>,
+    lp: FramedStream,
   ): Promise<Partial<DirectoryResponse>> {
     if (request.register != null) return this.register(caller, request.register.name, lp)
     if (request.release != null) return this.release(caller, request.release.name, lp)
@@ -290,7 +295,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   private async register(
     caller: Caller,
     rawName: string,
-    lp: LengthPrefixedStream<Stream>,
+    lp: FramedStream,
   ): Promise<Partial<DirectoryResponse>> {
     this.admit(caller, 'register')
     const name = this.counted(caller, () => normalizeUsername(rawName))
@@ -408,7 +413,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   private async release(
     caller: Caller,
     rawName: string,
-    lp: LengthPrefixedStream<Stream>,
+    lp: FramedStream,
   ): Promise<Partial<DirectoryResponse>> {
     this.admit(caller, 'register')
     const name = this.counted(caller, () => normalizeForm(rawName))
@@ -453,7 +458,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     caller: Caller,
     name: string,
     action: ClaimAction,
-    lp: LengthPrefixedStream<Stream>,
+    lp: FramedStream,
     ask: { workBits: number; inviteRequired: boolean },
   ): Promise<ClaimAnswer> {
     const nonce = randomBytes(CHALLENGE_LENGTH)
@@ -598,7 +603,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   private async announce(
     caller: Caller,
     bytes: Uint8Array,
-    channel: { lp: LengthPrefixedStream<Stream>; stream: Stream },
+    channel: { lp: FramedStream; stream: Stream },
     signal: AbortSignal,
   ): Promise<void> {
     this.admit(caller, 'update')
@@ -667,7 +672,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   }
 
   private async tellSuperseded(
-    channel: { lp: LengthPrefixedStream<Stream>; stream: Stream },
+    channel: { lp: FramedStream; stream: Stream },
     notice: Uint8Array,
   ): Promise<void> {
     const signal = AbortSignal.timeout(this.tuning.requestTimeoutMs)
@@ -743,10 +748,16 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
    */
   private async refuse(
     stream: Stream,
-    lp: LengthPrefixedStream<Stream>,
+    lp: FramedStream,
     err: unknown,
     signal: AbortSignal,
   ): Promise<boolean> {
+    if (err instanceof FramingError) {
+      // The reader has reset the stream: nothing can be answered on it.
+      this.log.error('reset a directory stream: %s', err.message)
+      this.metrics.rejections.inc({ reason: 'framing' })
+      return false
+    }
     const failure = err instanceof DirectoryError ? err : undefined
     const malformed =
       (err as Error)?.name === 'MalformedMessageError' ||
@@ -801,7 +812,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
 function isEndOfStream(err: unknown): boolean {
   const name = (err as Error)?.name
   return (
-    name === 'UnexpectedEOFError' ||
+    isStreamEnd(err) ||
     name === 'StreamStateError' ||
     name === 'AbortError' ||
     name === 'TimeoutError'
@@ -816,10 +827,7 @@ async function closeQuietly(stream: Stream): Promise<void> {
   }
 }
 
-async function readRequest(
-  lp: LengthPrefixedStream<Stream>,
-  signal: AbortSignal,
-): Promise<DirectoryRequest> {
+async function readRequest(lp: FramedStream, signal: AbortSignal): Promise<DirectoryRequest> {
   const bytes = await lp.read({ signal })
   return decodeMessage(DirectoryRequest, bytes, {
     maxSize: MAX_DIRECTORY_MESSAGE_SIZE,

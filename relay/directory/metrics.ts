@@ -16,6 +16,8 @@ export type RejectionReason =
   | 'already-registered'
   | 'not-found'
   | 'bad-request'
+  /** The stream broke its framing (a length prefix too long, a stalled frame): reset. */
+  | 'framing'
 
 export class DirectoryMetrics {
   readonly registrations: Counter

@@ -92,3 +92,16 @@ export class ChangeSignal {
     }
   }
 }
+
+/** Resolves once `stream` is closed (at once if it already is), whoever closed it. */
+export function streamClosed(
+  stream: Pick<EventTarget, 'addEventListener'> & { status: string },
+  timeoutMs = 10_000,
+): Promise<void> {
+  if (stream.status !== 'open') return Promise.resolve()
+  return withTimeout(
+    new Promise<void>((resolve) => stream.addEventListener('close', () => resolve())),
+    timeoutMs,
+    'stream closed',
+  )
+}

@@ -14,7 +14,7 @@ import {
   decodeDmFrame,
   encodeDmFrame,
 } from '../../protocol/messaging.ts'
-import { withTimeout } from '../helpers/wait.ts'
+import { streamClosed, withTimeout } from '../helpers/wait.ts'
 import { type DhtPeer, startDhtPeer } from './mailbox-network.ts'
 import {
   BundleDirectory,
@@ -73,15 +73,6 @@ async function openDm(from: { host: DhtPeer['host'] }, to: MessagingPeer) {
   }
 }
 
-function closed(stream: Stream): Promise<void> {
-  if (stream.status !== 'open') return Promise.resolve()
-  return withTimeout(
-    new Promise<void>((resolve) => stream.addEventListener('close', () => resolve())),
-    10_000,
-    'stream closed by the node',
-  )
-}
-
 /** The first envelope alice sends bob, captured as bob's pipeline takes it in. */
 function captureNextEnvelope(bob: MessagingPeer): Promise<DmEnvelope> {
   const pipeline = bob.messages.pipeline
@@ -100,7 +91,7 @@ describe('hostile input on the DM protocol', () => {
     const { bob, mallory, penalties } = await setup()
     const malformed = await openDm(mallory, bob)
     for (let i = 0; i < 5; i++) await malformed.writeRaw(new Uint8Array([0xff, 0x01, i]))
-    await closed(malformed.stream)
+    await streamClosed(malformed.stream)
     const mine = penalties.filter((p) => p.peerId === mallory.host.peerId.toString())
     expect(mine).toHaveLength(5)
     expect(mine[0].reason).toMatch(/malformed frame/)
@@ -110,7 +101,7 @@ describe('hostile input on the DM protocol', () => {
     const prefix = encodeVarint(MAX_STREAM_FRAME_SIZE + 1)
     oversized.stream.send(prefix)
     oversized.stream.send(new Uint8Array(1024))
-    await closed(oversized.stream)
+    await streamClosed(oversized.stream)
     expect(penalties.at(-1)?.reason).toMatch(/unreadable frame.*too long/i)
   })
 

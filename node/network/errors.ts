@@ -1,0 +1,32 @@
+/**
+ * Errors of framed streams. The framing violations a hostile peer causes extend
+ * protocol/errors.ts's FramingError (so one check finds them all); the ends of a stream,
+ * which honest peers cause too, do not.
+ */
+import { FramingError } from '../../protocol/errors.ts'
+import { NodeError } from '../errors.ts'
+
+/** A frame begun and not finished within its deadline (a slowloris peer). */
+export class FrameTimeoutError extends FramingError {
+  override name = 'FrameTimeoutError'
+}
+
+/** More bytes arrived on a stream than it may hold unread (the peer ignored flow control). */
+export class StreamOverflowError extends FramingError {
+  override name = 'StreamOverflowError'
+}
+
+/** The peer closed the stream between frames: no more frames will come. */
+export class StreamEndedError extends NodeError {
+  override name = 'StreamEndedError'
+}
+
+/** The stream ended inside a frame (the peer crashed, or cut its stream short). */
+export class TruncatedFrameError extends NodeError {
+  override name = 'TruncatedFrameError'
+}
+
+/** True for the errors that only say the stream ended, cleanly or not. */
+export function isStreamEnd(err: unknown): boolean {
+  return err instanceof StreamEndedError || err instanceof TruncatedFrameError
+}

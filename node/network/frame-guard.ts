@@ -1,0 +1,176 @@
+/**
+ * Guards streams whose frames another library reads: kad-dht reads its own with libp2p's
+ * `lpStream`, which takes an over-long varint for "need more bytes" and buffers a stream of
+ * 0xff bytes for ever (a few MiB sent cost hundreds of MiB and seconds of CPU).
+ *
+ * A stream middleware (libp2p runs it on every stream of the protocol, inbound and
+ * outbound, before the protocol's own code sees the stream) hands the library a view of
+ * the stream whose 'message' listeners only hear chunks that passed a FrameScanner
+ * (protocol/framing.ts): at the first prefix byte over the limits, or once a frame has taken
+ * longer than its deadline, the stream is reset with a FramingError and the library's reader
+ * never sees, so never buffers, the offending bytes. (A listener of the guard's own would
+ * make libp2p hand it the bytes that came during negotiation before the library listens.)
+ */
+import type {
+  ComponentLogger,
+  Connection,
+  Logger,
+  Stream,
+  StreamMessageEvent,
+  StreamMiddleware,
+} from '@libp2p/interface'
+import { FramingError } from '../../protocol/errors.ts'
+import { FrameScanner } from '../../protocol/framing.ts'
+import { FRAME_DEADLINE_MS, type StreamLimits } from '../../protocol/limits.ts'
+import { FrameTimeoutError } from './errors.ts'
+
+export interface FrameGuardInit {
+  limits: Pick<StreamLimits, 'maxFrameSize'>
+  log: Logger
+  /** @default FRAME_DEADLINE_MS */
+  frameDeadlineMs?: number
+  /** Told of each stream reset for a violation (counts per peer, metrics). */
+  onViolation?: (peer: string, protocol: string, err: FramingError) => void
+}
+
+/** The middleware that guards one protocol's streams. */
+export function frameGuard(init: FrameGuardInit): StreamMiddleware {
+  return (stream, connection, next) => {
+    next(guardedView(stream, chunkChecker(stream, connection, init)), connection)
+  }
+}
+
+/** Checks each chunk once, in order; false (the stream reset) at a violation. */
+function chunkChecker(
+  stream: Stream,
+  connection: Connection,
+  init: FrameGuardInit,
+): (evt: StreamMessageEvent) => boolean {
+  const scanner = new FrameScanner(init.limits.maxFrameSize)
+  const deadlineMs = init.frameDeadlineMs ?? FRAME_DEADLINE_MS
+  const verdicts = new WeakMap<Event, boolean>()
+  let frameStart: number | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  const violation = (err: FramingError): void => {
+    init.log.error(
+      'reset a %s stream of %p: %s',
+      stream.protocol,
+      connection.remotePeer,
+      err.message,
+    )
+    stream.abort(err)
+    init.onViolation?.(connection.remotePeer.toString(), stream.protocol ?? '', err)
+  }
+  const arm = (delayMs: number): void => {
+    timer = setTimeout(() => {
+      timer = undefined
+      if (frameStart == null) return
+      const late = performance.now() - frameStart
+      if (late < deadlineMs) arm(deadlineMs - late)
+      else violation(new FrameTimeoutError(`a frame took longer than ${deadlineMs} ms to arrive`))
+    }, delayMs)
+    timer.unref?.()
+  }
+  stream.addEventListener('close', () => clearTimeout(timer), { once: true })
+
+  const check = (evt: StreamMessageEvent): boolean => {
+    try {
+      const data = evt.data
+      if (data instanceof Uint8Array) scanner.scan(data)
+      else for (const chunk of data) scanner.scan(chunk)
+    } catch (err) {
+      if (!(err instanceof FramingError)) throw err
+      violation(err)
+      return false
+    }
+    if (!scanner.midFrame) frameStart = undefined
+    else if (frameStart == null) {
+      frameStart = performance.now()
+      if (timer == null) arm(deadlineMs)
+    }
+    return true
+  }
+  // Every listener of the view calls this for the same event: scan it once.
+  return (evt) => {
+    let verdict = verdicts.get(evt)
+    if (verdict == null) {
+      verdict = check(evt)
+      verdicts.set(evt, verdict)
+    }
+    return verdict
+  }
+}
+
+type Listener = EventListenerOrEventListenerObject
+
+/** The stream as the library sees it: its 'message' listeners hear checked chunks only. */
+function guardedView(stream: Stream, passes: (evt: StreamMessageEvent) => boolean): Stream {
+  const wrappers = new WeakMap<Listener, EventListener>()
+  const wrap = (listener: Listener): EventListener => {
+    let wrapper = wrappers.get(listener)
+    if (wrapper == null) {
+      wrapper = (evt) => {
+        if (!passes(evt as StreamMessageEvent)) return
+        if (typeof listener === 'function') listener.call(stream, evt)
+        else listener.handleEvent(evt)
+      }
+      wrappers.set(listener, wrapper)
+    }
+    return wrapper
+  }
+  const target = stream as unknown as EventTarget
+  const addEventListener = (type: string, listener: Listener | null, options?: unknown) => {
+    const wrapped = type === 'message' && listener != null ? wrap(listener) : listener
+    target.addEventListener(type, wrapped, options as AddEventListenerOptions)
+  }
+  const removeEventListener = (type: string, listener: Listener | null, options?: unknown) => {
+    const wrapped = type === 'message' && listener != null ? wrappers.get(listener) : listener
+    target.removeEventListener(type, wrapped ?? listener, options as EventListenerOptions)
+  }
+  return new Proxy(stream, {
+    get(original, prop) {
+      if (prop === 'addEventListener') return addEventListener
+      if (prop === 'removeEventListener') return removeEventListener
+      const value = Reflect.get(original, prop, original)
+      // Methods run on the stream itself (they use its private fields); own properties, such
+      // as its logger (a function with methods of its own), are handed out as they are.
+      if (typeof value !== 'function' || Object.hasOwn(original, prop)) return value
+      return value.bind(original)
+    },
+    set(original, prop, value) {
+      return Reflect.set(original, prop, value, original)
+    },
+  })
+}
+
+export interface StreamGuardComponents {
+  registrar: {
+    use(protocol: string, middleware: StreamMiddleware[]): void
+    getMiddleware(protocol: string): StreamMiddleware[]
+  }
+  logger: ComponentLogger
+}
+
+/**
+ * A libp2p service that guards the given protocols' streams from the start (add it to the
+ * host's services).
+ */
+export function streamGuards(
+  protocols: Record<string, Pick<StreamLimits, 'maxFrameSize'>>,
+  options: Omit<FrameGuardInit, 'limits' | 'log'> = {},
+): (components: StreamGuardComponents) => object {
+  return (components) => {
+    const log = components.logger.forComponent('tokenim:frame-guard')
+    const { registrar } = components
+    // libp2p 3.3 appends each inbound stream's handler to the very list `getMiddleware`
+    // returns, so with any middleware the list grows by one per stream and the handler runs
+    // once more each time: hand out a copy instead.
+    const stored = registrar.getMiddleware.bind(registrar)
+    registrar.getMiddleware = (protocol) => [...stored(protocol)]
+    for (const [protocol, limits] of Object.entries(protocols)) {
+      registrar.use(protocol, [frameGuard({ ...options, limits, log })])
+    }
+    return { [Symbol.toStringTag]: 'tokenim:stream-guards' }
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Framed streams with bounded prefixes, sizes, buffers and frame times: the reader every
+ * TokenIM protocol uses (FramedStream) and the guard for protocols another library reads
+ * (streamGuards, for the DHT).
+ *
+ * @example
+ * ```ts
+ * const framed = new FramedStream(stream, { limits: DM_STREAM_LIMITS })
+ * await framed.write(frame)
+ * const reply = await framed.read({ signal })
+ * ```
+ */
+export * from './errors.ts'
+export * from './frame-guard.ts'
+export * from './framed-stream.ts'
+export * from './stream-counts.ts'

@@ -1,0 +1,235 @@
+/**
+ * Hostile peers on the stream protocols, against real nodes and a real relay on loopback:
+ * an attacker sends endless 0xff length prefixes on the DM, directory and DHT protocols (a
+ * fresh stream each time the last is reset), or opens a flood of streams at once. Each
+ * stream must be reset at once, the target's heap must stay where it was while the attacker
+ * pushes tens of MiB, and an honest message or username lookup must still succeed within 2 s
+ * during the attack.
+ */
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TokenimNode } from '../../node/index.ts'
+import { DHT_PROTOCOL, DIRECTORY_PROTOCOL, DM_PROTOCOL } from '../../protocol/ids.ts'
+import { DM_STREAM_LIMITS } from '../../protocol/limits.ts'
+import type { RelayNode } from '../../relay/index.ts'
+import {
+  createNetwork,
+  type Network,
+  relayAddress,
+  waitForRelay,
+} from '../helpers/relay-network.ts'
+import { waitForEvent, withTimeout } from '../helpers/wait.ts'
+import { type DhtPeer, startDhtPeer } from './mailbox-network.ts'
+
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
+
+const MIB = 1024 * 1024
+const HONEST_DEADLINE_MS = 2_000
+
+let network: Network
+let relay: RelayNode
+let alice: TokenimNode
+let bob: TokenimNode
+let mallory: DhtPeer
+
+beforeAll(async () => {
+  network = createNetwork()
+  relay = await network.relay()
+  ;[alice, bob] = await Promise.all([0, 1].map(() => network.node([relayAddress(relay)])))
+  await Promise.all([waitForRelay(alice, relay), waitForRelay(bob, relay)])
+  await bob.directory.register('bob', { relay: relayAddress(relay) })
+  // A session first: what is timed below is one message, not the first contact's lookups.
+  await delivered(alice, await alice.messages.send(bob.peerId, 'hello bob'))
+  mallory = await startDhtPeer({ dhtServer: false })
+}, 60_000)
+
+afterAll(async () => {
+  await mallory?.remove()
+  await network?.close()
+})
+
+function delivered(node: TokenimNode, sent: { id: string }, timeoutMs = 30_000): Promise<unknown> {
+  return waitForEvent<{ data: { id: string; state: string } }>(node, 'message:state', {
+    timeoutMs,
+    filter: (event) => event.data.id === sent.id && event.data.state === 'delivered',
+  })
+}
+
+function heapAfterGc(): number {
+  gc()
+  return process.memoryUsage().heapUsed
+}
+
+interface AttackReport {
+  /** Bytes of 0xff the attacker handed its streams. */
+  pushed: number
+  streams: number
+  /** Longest time from a stream's opening to its reset. */
+  slowestResetMs: number
+}
+
+/**
+ * Opens streams on `protocol` to `target` one after the other, pushing 0xff into each until
+ * it is reset, until `until` settles; `onReset` hears the running report after each reset.
+ */
+async function floodPrefixes(
+  host: Libp2p,
+  target: PeerId,
+  protocol: string,
+  until: Promise<unknown>,
+  onReset: (report: AttackReport) => void,
+): Promise<AttackReport> {
+  let stop = false
+  void until.finally(() => {
+    stop = true
+  })
+  const chunk = new Uint8Array(64 * 1024).fill(0xff)
+  const report: AttackReport = { pushed: 0, streams: 0, slowestResetMs: 0 }
+  while (!stop) {
+    const stream = await host.dialProtocol(target, protocol)
+    const opened = performance.now()
+    report.streams++
+    const closed = new Promise<void>((resolve) => stream.addEventListener('close', () => resolve()))
+    try {
+      // At most 16 MiB a stream: before the fix, one stream took all of it.
+      for (let sent = 0; stream.status === 'open' && sent < 16 * MIB; sent += chunk.length) {
+        report.pushed += chunk.length
+        if (!stream.send(chunk)) await Promise.race([stream.onDrain(), closed])
+      }
+    } catch {
+      // Reset under our feet.
+    }
+    await withTimeout(closed, 5_000, `the target resetting a ${protocol} stream`)
+    report.slowestResetMs = Math.max(report.slowestResetMs, performance.now() - opened)
+    onReset(report)
+  }
+  return report
+}
+
+/**
+ * Runs the attack on `protocol` against `targetHost`: once it has pushed 16 MiB, times the
+ * honest request while it goes on; once it has pushed 48 MiB, weighs the heap (after a full
+ * GC, the attacker still connected) against the heap before it started.
+ */
+async function underAttack<T>(
+  targetHost: Libp2p,
+  protocol: string,
+  honest: () => Promise<T>,
+): Promise<{ report: AttackReport; honestMs: number; heapGrowth: number; result: T }> {
+  const target = targetHost.peerId
+  await mallory.host.dial(targetHost.getMultiaddrs())
+  const heapBefore = heapAfterGc()
+  const milestones = [16 * MIB, 48 * MIB].map((bytes) => ({
+    bytes,
+    ...Promise.withResolvers<void>(),
+  }))
+  const stopped = Promise.withResolvers<void>()
+  const attack = floodPrefixes(mallory.host, target, protocol, stopped.promise, (report) => {
+    for (const milestone of milestones) if (report.pushed >= milestone.bytes) milestone.resolve()
+  })
+  const reached = (i: number) =>
+    withTimeout(Promise.race([milestones[i].promise, attack]), 30_000, `${milestones[i].bytes} B`)
+  try {
+    await reached(0)
+    const started = performance.now()
+    const result = await withTimeout(honest(), 10_000, 'the honest request')
+    const honestMs = performance.now() - started
+    await reached(1)
+    const heapGrowth = heapAfterGc() - heapBefore
+    stopped.resolve()
+    return { report: await attack, honestMs, heapGrowth, result }
+  } finally {
+    stopped.resolve()
+  }
+}
+
+function expectContained(outcome: Awaited<ReturnType<typeof underAttack>>): void {
+  expect(outcome.report.pushed).toBeGreaterThanOrEqual(48 * MIB)
+  expect(outcome.report.slowestResetMs).toBeLessThan(1_000)
+  expect(outcome.honestMs).toBeLessThan(HONEST_DEADLINE_MS)
+  expect(outcome.heapGrowth).toBeLessThan(8 * MIB)
+}
+
+describe('endless 0xff length prefixes', () => {
+  it('on the DM protocol: each stream reset at once, bob keeps his memory and his messages', async () => {
+    const outcome = await underAttack(bob.host, DM_PROTOCOL, async () => {
+      const sent = await alice.messages.send(bob.peerId, 'during the attack')
+      await delivered(alice, sent, HONEST_DEADLINE_MS * 2)
+    })
+    console.info('dm attack', outcome.report, outcome.honestMs, outcome.heapGrowth)
+    expectContained(outcome)
+  })
+
+  it('on the relay directory: lookups still answer', async () => {
+    const outcome = await underAttack(relay.host, DIRECTORY_PROTOCOL, () =>
+      alice.directory.lookup('bob'),
+    )
+    console.info('directory attack', outcome.report, outcome.honestMs, outcome.heapGrowth)
+    expect(outcome.result).toMatchObject({ peerId: bob.peerId })
+    expectContained(outcome)
+  })
+
+  it("on the relay's DHT: lookups still answer", async () => {
+    const outcome = await underAttack(relay.host, DHT_PROTOCOL, () => alice.directory.lookup('bob'))
+    console.info('kad attack', outcome.report, outcome.honestMs, outcome.heapGrowth)
+    expect(outcome.result).toMatchObject({ peerId: bob.peerId })
+    expectContained(outcome)
+  })
+
+  it("from a DHT server answering a node's query: the node resets the stream", async () => {
+    const hostile = await startDhtPeer({ dhtServer: false })
+    try {
+      await hostile.host.handle(DHT_PROTOCOL, (stream: Stream) => {
+        const chunk = new Uint8Array(64 * 1024).fill(0xff)
+        for (let i = 0; i < 64 && stream.status === 'open'; i++) stream.send(chunk)
+      })
+      const stream = await alice.host.dialProtocol(hostile.host.getMultiaddrs()[0], DHT_PROTOCOL)
+      // kad-dht's own reader (lpStream, no limit) behind the guard.
+      const read = lpStream(stream).read()
+      stream.send(new Uint8Array([1, 0]))
+      await expect(withTimeout(read, 5_000, 'the guard')).rejects.toMatchObject({
+        name: 'OversizedFrameError',
+      })
+      expect(stream.status).toBe('aborted')
+    } finally {
+      await hostile.remove()
+    }
+  })
+})
+
+describe('stream floods', () => {
+  it(`refuses DM streams from one peer beyond ${DM_STREAM_LIMITS.maxInboundStreams}`, async () => {
+    const connection = await mallory.host.dial(bob.host.getMultiaddrs())
+    const attempts = 4 * DM_STREAM_LIMITS.maxInboundStreams
+    const streams = await Promise.all(
+      Array.from({ length: attempts }, () =>
+        connection.newStream(DM_PROTOCOL).catch(() => undefined),
+      ),
+    )
+    const opened = streams.filter((s): s is Stream => s != null)
+    const refused = attempts - DM_STREAM_LIMITS.maxInboundStreams
+    let resets = attempts - opened.length
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        if (resets >= refused) resolve()
+        for (const stream of opened) {
+          const counted = () => {
+            if (++resets >= refused) resolve()
+          }
+          if (stream.status !== 'open') counted()
+          else stream.addEventListener('close', counted, { once: true })
+        }
+      }),
+      10_000,
+      'the refused streams',
+    )
+    expect(opened.filter((s) => s.status === 'open')).toHaveLength(
+      DM_STREAM_LIMITS.maxInboundStreams,
+    )
+    for (const stream of opened) stream.abort(new Error('done'))
+  })
+})
