@@ -160,7 +160,6 @@ describe('endless 0xff length prefixes', () => {
       const sent = await alice.messages.send(bob.peerId, 'during the attack')
       await delivered(alice, sent, HONEST_DEADLINE_MS * 2)
     })
-    console.info('dm attack', outcome.report, outcome.honestMs, outcome.heapGrowth)
     expectContained(outcome)
   })
 
@@ -168,14 +167,12 @@ describe('endless 0xff length prefixes', () => {
     const outcome = await underAttack(relay.host, DIRECTORY_PROTOCOL, () =>
       alice.directory.lookup('bob'),
     )
-    console.info('directory attack', outcome.report, outcome.honestMs, outcome.heapGrowth)
     expect(outcome.result).toMatchObject({ peerId: bob.peerId })
     expectContained(outcome)
   })
 
   it("on the relay's DHT: lookups still answer", async () => {
     const outcome = await underAttack(relay.host, DHT_PROTOCOL, () => alice.directory.lookup('bob'))
-    console.info('kad attack', outcome.report, outcome.honestMs, outcome.heapGrowth)
     expect(outcome.result).toMatchObject({ peerId: bob.peerId })
     expectContained(outcome)
   })
