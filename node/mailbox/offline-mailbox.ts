@@ -207,7 +207,8 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   readonly #restartProbed = new Set<string>()
   readonly #lifecycle = new ServiceLifecycle(() => new MailboxNotStartedError())
   #queue: PQueue
-  #timers: NodeJS.Timeout[] = []
+  /** The background loop's next round; a timer leaves the set when it fires or is cleared. */
+  readonly #timers = new Set<NodeJS.Timeout>()
   #lastDeepScanMs?: number
 
   constructor(components: OfflineMailboxComponents, init: OfflineMailboxInit = {}) {
@@ -243,10 +244,16 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     this.#every(this.#options.republishIntervalMs, () => this.republish())
   }
 
+  /** Timers of the background loop waiting to fire (tests, diagnostics). */
+  get scheduledTimers(): number {
+    return this.#timers.size
+  }
+
   /** Stops the loops and aborts queries under way; what is stored stays for the next start. */
   async stop(): Promise<void> {
     await this.#lifecycle.stop(() => {
-      for (const timer of this.#timers.splice(0)) clearTimeout(timer)
+      for (const timer of this.#timers) clearTimeout(timer)
+      this.#timers.clear()
     })
   }
 
@@ -956,7 +963,12 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       } catch (err) {
         if (this.running) this.#log.error('background mailbox task failed: %e', err)
       }
-      if (this.running) this.#timers.push(setTimeout(run, intervalMs))
+      if (!this.running) return
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer)
+        void run()
+      }, intervalMs)
+      this.#timers.add(timer)
     }
     void run()
   }

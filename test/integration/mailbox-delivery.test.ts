@@ -7,7 +7,7 @@ import { getRecords } from '../../node/mailbox/dht-records.ts'
 import { dhtRecordDatastoreKey } from '../../node/mailbox/dht-validators.ts'
 import { OfflineMailbox, type OfflineMailboxInit } from '../../node/mailbox/index.ts'
 import { pairwiseSecret, pairwiseSlot, validateMailboxRecord } from '../../protocol/mailbox.ts'
-import { waitForEvent } from '../helpers/wait.ts'
+import { waitForEvent, withTimeout } from '../helpers/wait.ts'
 import { type DhtPeer, startDhtNetwork } from './mailbox-network.ts'
 
 const PAIRWISE_ONLY = { inbox: false }
@@ -161,6 +161,22 @@ describe('offline mailbox', () => {
       'after restart',
       'before restart',
     ])
+  })
+
+  it('keeps one timer for its republish loop however many rounds and deposits it runs', async () => {
+    const [alicePeer, bobPeer] = [network.clients[2], network.clients[4]]
+    const alice = await mailboxOf(alicePeer, { ...MANUAL, republishIntervalMs: 1 })
+    for (let i = 0; i < 3; i++) await alice.deposit(bobPeer.identity.publicKey, text(`n${i}`))
+    const round = alice.republish.bind(alice)
+    let rounds = 0
+    let enough: () => void = () => undefined
+    const ranEnough = new Promise<void>((resolve) => (enough = resolve))
+    alice.republish = async (options) => {
+      await round(options)
+      if (++rounds === 10) enough()
+    }
+    await withTimeout(ranEnough, 30_000, '10 rounds of the republish loop')
+    expect(alice.scheduledTimers).toBeLessThanOrEqual(1)
   })
 
   it('learns of collection in the republish loop', async () => {
