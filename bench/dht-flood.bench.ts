@@ -20,7 +20,7 @@ import {
 } from '../test/helpers/dht-flood.ts'
 import { makeTempDir } from '../test/helpers/temp-dir.ts'
 import { startDhtPeer } from '../test/integration/mailbox-network.ts'
-import type { Benchmark, BenchmarkFigure } from './measure.ts'
+import { type Benchmark, type BenchmarkFigure, percentile } from './measure.ts'
 
 const FLOOD_RECORDS = Number(process.env.DHT_FLOOD_RECORDS ?? 300)
 const FLOOD_PROVIDERS = Number(process.env.DHT_FLOOD_PROVIDERS ?? 1229)
@@ -115,11 +115,6 @@ async function floodRun(dhtQuotas: Record<string, number>): Promise<FloodRun> {
     await relay.stop()
     await dir.remove()
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((x, y) => x - y)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
 const benchmark: Benchmark = {

@@ -18,7 +18,7 @@ import {
   sealSlotPayload,
 } from '../protocol/mailbox.ts'
 import { startDhtNetwork } from '../test/integration/mailbox-network.ts'
-import type { Benchmark, BenchmarkFigure } from './measure.ts'
+import { type Benchmark, type BenchmarkFigure, percentile } from './measure.ts'
 
 const NODES = Number(process.env.DHT_BENCH_NODES ?? 50)
 const ROUNDS = Number(process.env.DHT_BENCH_ROUNDS ?? 12)
@@ -36,11 +36,6 @@ function depositRecordSize(): number {
     createdMs: Date.now(),
     expiresMs: Date.now() + 60_000,
   }).length
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((x, y) => x - y)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
 async function timed<T>(samples: number[], operation: () => Promise<T>): Promise<T> {

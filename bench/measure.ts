@@ -18,6 +18,13 @@ export interface Benchmark {
   run(): Promise<BenchmarkFigure[]>
 }
 
+/** The p-th percentile (nearest rank) of `values`; NaN for none. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
 /** Time spent on each figure and on its baseline; TOKENIM_BENCH_MS overrides it. */
 export const DURATION_MS = Number(process.env.TOKENIM_BENCH_MS ?? 500)
 

@@ -32,7 +32,7 @@ import {
   type RoomPeer,
   waitUntil,
 } from '../test/integration/room-network.ts'
-import { type Benchmark, type BenchmarkFigure, compareRates } from './measure.ts'
+import { type Benchmark, type BenchmarkFigure, compareRates, percentile } from './measure.ts'
 
 const MEMBERS = Number(process.env.ROOM_BENCH_MEMBERS ?? 30)
 const ROUNDS = Number(process.env.ROOM_BENCH_ROUNDS ?? 30)
@@ -43,12 +43,6 @@ const TEXT = 'x'.repeat(200)
 interface RoundResult {
   latencies: number[]
   delivered: number
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
 /**
