@@ -11,6 +11,11 @@ export class DataDirLockedError extends NodeError {
   override name = 'DataDirLockedError'
 }
 
+/** stop() was called while the node started: what had started is released again. */
+export class NodeStoppedError extends NodeError {
+  override name = 'NodeStoppedError'
+}
+
 /** A node option or config value that cannot be used. */
 export class InvalidConfigError extends NodeError {
   override name = 'InvalidConfigError'

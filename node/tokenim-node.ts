@@ -27,6 +27,7 @@ import {
   NodeDirectory,
   signedInElsewhereEvent,
 } from './directory/index.ts'
+import { NodeStoppedError } from './errors.ts'
 import { Friends, type FriendsInit, friendsRoutes } from './friends/index.ts'
 import { type ConnectionLimits, createHost, type Host, type HostInit } from './host.ts'
 import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index.ts'
@@ -36,6 +37,7 @@ import { PrekeyService, type PrekeyServiceInit } from './prekeys/index.ts'
 import { Presence, type PresenceInit, presenceRoutes } from './presence/index.ts'
 import { relayRoutes } from './relays/api-routes.ts'
 import { RoomService, type RoomServiceInit, roomRoutes } from './rooms/index.ts'
+import { StartStopGuard, type StoppablePart, stopEach } from './start-stop-guard.ts'
 import { openStorage, type Storage } from './storage.ts'
 
 export interface TokenimNodeInit {
@@ -116,7 +118,10 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   private conversationsInstance?: Conversations
   private presenceInstance?: Presence
   private startedAt = 0
-  private stopping?: Promise<void>
+  private readonly lifecycle = new StartStopGuard({
+    release: () => this.releaseResources(),
+    stoppedError: () => new NodeStoppedError('the node was stopped while it started'),
+  })
 
   constructor(init: TokenimNodeInit) {
     super()
@@ -162,91 +167,110 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     return this.host.peerId.toString()
   }
 
+  /**
+   * Starts every part in order; a stop() that arrives meanwhile is noticed after the step
+   * under way, which then throws NodeStoppedError once what was started is released.
+   */
   async start(): Promise<void> {
-    this.paths = await ensureDataDir(this.init.dataDir)
-    this.storage = await openStorage(this.paths.database, { identity: this.init.identity })
-    try {
-      const relays = [
-        ...new Set([...(this.init.relays ?? []), ...(await relaysFromNodeConfig(this.paths.root))]),
-      ]
-      this.hostInstance = await createHost(
-        {
-          privateKey: toLibp2pPrivateKey(this.init.identity),
-          datastore: this.storage.datastore,
-          // Circuit addresses come from the relay bootstrap, once each relay is connected.
-          listen: this.init.listen ?? DEFAULT_LISTEN,
-          dhtServer: false,
-          allowPrivateAddresses: this.init.allowPrivateAddresses,
-          connectionLimits: this.init.connectionLimits,
-          circuitRelayClient: true,
-          peerExchangeFrom: parseRelayAddresses(relays).map((address) =>
-            relayPeerId(address).toString(),
-          ),
-          dhtValidators: directoryDhtValidators,
-          dhtSelectors: directoryDhtSelectors,
-          ...this.init.hostOptions,
-        },
-        {
-          relayBootstrap: relayBootstrap({
-            relays,
-            initialRedialDelayMs: this.init.relayRedial?.initialDelayMs,
-            maxRedialDelayMs: this.init.relayRedial?.maxDelayMs,
-          }),
-        },
-      )
-      const { migration } = this.storage
-      if (migration.sealed + migration.dropped > 0) {
-        this.host.logger.forComponent('tokenim:storage')(
-          'sealed %d records written before sealing; dropped %d search index records to rebuild',
-          migration.sealed,
-          migration.dropped,
-        )
-      }
-      this.host.addEventListener('peer:connect', (evt) => {
-        this.emitEvent('peer:connected', { peerId: evt.detail.toString() })
-      })
-      this.host.addEventListener('peer:disconnect', (evt) => {
-        this.emitEvent('peer:disconnected', { peerId: evt.detail.toString() })
-      })
-      await this.host.start()
-      this.startedAt = Date.now()
-      await this.startRooms(this.storage)
-      this.directoryInstance = new NodeDirectory({
-        host: this.host,
-        identity: this.init.identity,
-        store: this.storage.sublevel('directory'),
-        log: this.host.logger.forComponent('tokenim:directory'),
-        relays,
-        onSignedInElsewhere: (info) => {
-          const event = signedInElsewhereEvent(info)
-          this.emitEvent('session:signed-in-elsewhere', event)
-          void this.stop(event.reason)
-        },
-      })
-      await this.directoryInstance.start()
-      await this.startFriends(this.storage)
-      await this.startMessaging(this.storage)
-      await this.startPresence(this.storage)
-      await this.startConversations(this.storage)
-      if (this.init.api != null || this.init.apiPort !== false) await this.startApi()
-    } catch (err) {
-      await this.releaseResources()
-      throw err
-    }
+    await this.lifecycle.start(() => this.startParts())
     this.emitEvent('node:started', {
       peerId: this.peerId,
       listenAddresses: this.listenAddresses(),
     })
   }
 
-  /** Stops everything once; later calls wait for the same shutdown. */
+  private async startParts(): Promise<void> {
+    const checkpoint = () => this.lifecycle.checkpoint()
+    this.paths = await ensureDataDir(this.init.dataDir)
+    checkpoint()
+    const storage = await openStorage(this.paths.database, { identity: this.init.identity })
+    this.storage = storage
+    checkpoint()
+    const relays = [
+      ...new Set([...(this.init.relays ?? []), ...(await relaysFromNodeConfig(this.paths.root))]),
+    ]
+    this.hostInstance = await createHost(
+      {
+        privateKey: toLibp2pPrivateKey(this.init.identity),
+        datastore: this.storage.datastore,
+        // Circuit addresses come from the relay bootstrap, once each relay is connected.
+        listen: this.init.listen ?? DEFAULT_LISTEN,
+        dhtServer: false,
+        allowPrivateAddresses: this.init.allowPrivateAddresses,
+        connectionLimits: this.init.connectionLimits,
+        circuitRelayClient: true,
+        peerExchangeFrom: parseRelayAddresses(relays).map((address) =>
+          relayPeerId(address).toString(),
+        ),
+        dhtValidators: directoryDhtValidators,
+        dhtSelectors: directoryDhtSelectors,
+        ...this.init.hostOptions,
+      },
+      {
+        relayBootstrap: relayBootstrap({
+          relays,
+          initialRedialDelayMs: this.init.relayRedial?.initialDelayMs,
+          maxRedialDelayMs: this.init.relayRedial?.maxDelayMs,
+        }),
+      },
+    )
+    const { migration } = this.storage
+    if (migration.sealed + migration.dropped > 0) {
+      this.host.logger.forComponent('tokenim:storage')(
+        'sealed %d records written before sealing; dropped %d search index records to rebuild',
+        migration.sealed,
+        migration.dropped,
+      )
+    }
+    this.host.addEventListener('peer:connect', (evt) => {
+      this.emitEvent('peer:connected', { peerId: evt.detail.toString() })
+    })
+    this.host.addEventListener('peer:disconnect', (evt) => {
+      this.emitEvent('peer:disconnected', { peerId: evt.detail.toString() })
+    })
+    await this.host.start()
+    this.startedAt = Date.now()
+    checkpoint()
+    await this.startRooms(this.storage)
+    checkpoint()
+    this.directoryInstance = new NodeDirectory({
+      host: this.host,
+      identity: this.init.identity,
+      store: this.storage.sublevel('directory'),
+      log: this.host.logger.forComponent('tokenim:directory'),
+      relays,
+      onSignedInElsewhere: (info) => {
+        const event = signedInElsewhereEvent(info)
+        this.emitEvent('session:signed-in-elsewhere', event)
+        void this.stop(event.reason) // never rejects
+      },
+    })
+    await this.directoryInstance.start()
+    for (const startPart of [
+      () => this.startFriends(storage),
+      () => this.startMessaging(storage),
+      () => this.startPresence(storage),
+      () => this.startConversations(storage),
+    ]) {
+      checkpoint()
+      await startPart()
+    }
+    checkpoint()
+    if (this.init.api != null || this.init.apiPort !== false) await this.startApi()
+  }
+
+  /**
+   * Stops everything once; later calls wait for the same shutdown. During start, waits for
+   * the step under way, then releases everything started. Never rejects: a part that fails
+   * to stop is logged and the rest still stop.
+   */
   async stop(reason = 'stopped by the user'): Promise<void> {
-    this.stopping ??= (async () => {
+    let first = false
+    await this.lifecycle.stop(() => {
+      first = true
       this.emitEvent('node:stopping', { reason })
-      await this.releaseResources()
-      this.safeDispatchEvent('stopped', { detail: { reason } })
-    })()
-    return this.stopping
+    })
+    if (first) this.safeDispatchEvent('stopped', { detail: { reason } })
   }
 
   status(): NodeStatus {
@@ -445,24 +469,32 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     await writeFile(this.paths!.apiInfo, JSON.stringify(info), { mode: 0o600 })
   }
 
+  /** Stops every part started, in reverse order; one that fails is logged, not fatal. */
   private async releaseResources(): Promise<void> {
-    if (this.api != null) {
-      await rm(this.paths!.apiInfo, { force: true })
-      if (this.api === this.init.api) this.api.unmount(this.apiRoutes!)
-      else await this.api.stop()
-      this.api = undefined
-    }
-    await this.presenceInstance?.stop()
-    await this.conversationsInstance?.stop()
-    await this.attachmentsInstance?.stop()
-    await this.messagesInstance?.stop()
-    await this.friendsInstance?.stop()
-    await this.mailbox?.stop()
-    await this.prekeys?.stop()
-    await this.directoryInstance?.stop()
-    await this.roomsInstance?.stop()
-    await this.hostInstance?.stop()
-    await this.storage?.close()
+    const log = this.hostInstance?.logger.forComponent('tokenim:node')
+    const parts: StoppablePart[] = [
+      ['the local API', this.api && (() => this.stopApi())],
+      ['presence', this.presenceInstance && (() => this.presenceInstance?.stop())],
+      ['conversations', this.conversationsInstance && (() => this.conversationsInstance?.stop())],
+      ['attachments', this.attachmentsInstance && (() => this.attachmentsInstance?.stop())],
+      ['messaging', this.messagesInstance && (() => this.messagesInstance?.stop())],
+      ['friends', this.friendsInstance && (() => this.friendsInstance?.stop())],
+      ['the mailbox', this.mailbox && (() => this.mailbox?.stop())],
+      ['prekeys', this.prekeys && (() => this.prekeys?.stop())],
+      ['the directory', this.directoryInstance && (() => this.directoryInstance?.stop())],
+      ['rooms', this.roomsInstance && (() => this.roomsInstance?.stop())],
+      ['the libp2p host', this.hostInstance && (() => this.hostInstance?.stop())],
+      ['storage', this.storage && (() => this.storage?.close())],
+    ]
+    // Without a host (it failed to start) nothing can log: the start error tells the story.
+    await stopEach(parts, (name, err) => log?.error('stopping %s failed - %e', name, err))
+  }
+
+  private async stopApi(): Promise<void> {
+    await rm(this.paths!.apiInfo, { force: true })
+    if (this.api === this.init.api) this.api!.unmount(this.apiRoutes!)
+    else await this.api!.stop()
+    this.api = undefined
   }
 
   private emitEvent<T extends NodeEventType>(type: T, data: NodeEventMap[T]): void {

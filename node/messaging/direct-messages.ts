@@ -89,16 +89,25 @@ export class DirectMessages {
   #running = new AbortController()
   readonly #onConnect = (event: CustomEvent<PeerId>) => {
     const key = event.detail.publicKey
-    if (key?.type === 'Ed25519') void this.pipeline.retry(key.raw)
+    if (key?.type !== 'Ed25519') return
+    this.pipeline.retry(key.raw).catch((err: Error) => {
+      this.#log.error('retrying the outbox of %p failed: %s', event.detail, err.message)
+    })
   }
   readonly #onMailboxExpired = (event: Event) => {
-    void this.pipeline.handleMailboxExpired((event as CustomEvent<MailboxSlotDetail>).detail.slotId)
+    const { slotId } = (event as CustomEvent<MailboxSlotDetail>).detail
+    this.pipeline.handleMailboxExpired(slotId).catch((err: Error) => {
+      this.#log.error('recording the expiry of mailbox slot %s failed: %s', slotId, err.message)
+    })
   }
   readonly #onMailboxStored = (event: Event) => {
     const detail = (event as CustomEvent<MailboxSlotDetail>).detail
-    void this.pipeline.handleMailboxStored(detail.slotId, {
+    const replicas = {
       confirmed: detail.confirmed ?? 0,
       total: detail.total ?? detail.confirmed ?? 0,
+    }
+    this.pipeline.handleMailboxStored(detail.slotId, replicas).catch((err: Error) => {
+      this.#log.error('recording mailbox slot %s as stored failed: %s', detail.slotId, err.message)
     })
   }
 

@@ -318,7 +318,12 @@ class DmChannel {
   }
 
   run(): void {
-    void this.#readLoop().finally(() => this.#closed())
+    this.#readLoop()
+      .catch((err: Error) => {
+        this.#hooks.log.error('reading from %s failed: %s', this.peerId, err.message)
+        this.#stream.abort(err)
+      })
+      .finally(() => this.#closed())
   }
 
   #closed(): void {

@@ -1552,7 +1552,9 @@ export class MessagePipeline {
     lane.directFailures++
     lane.directRetryTimer = setTimeout(() => {
       lane.directRetryTimer = undefined
-      void this.retry(lane.peerKey)
+      this.retry(lane.peerKey).catch((err: Error) => {
+        this.#init.log.error('retrying the outbox of %s failed: %s', lane.peerHex, err.message)
+      })
     }, delay)
     lane.directRetryTimer.unref?.()
   }
