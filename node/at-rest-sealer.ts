@@ -34,13 +34,14 @@ export class AtRestSealer {
     this.#blindKey = hkdfSha256(identity.privateKey, new Uint8Array(0), `${purpose}/blind`, 32)
   }
 
-  seal(databaseKey: string, plaintext: Uint8Array): Uint8Array {
-    return aeadSeal(this.#key, plaintext, utf8.encode(databaseKey))
+  /** `databaseKey` (or other bytes that name the value) is bound as associated data. */
+  seal(databaseKey: string | Uint8Array, plaintext: Uint8Array): Uint8Array {
+    return aeadSeal(this.#key, plaintext, bytesOf(databaseKey))
   }
 
   /** Throws DecryptionError when the value was altered or sealed for another key. */
-  open(databaseKey: string, sealed: Uint8Array): Uint8Array {
-    return aeadOpen(this.#key, sealed, utf8.encode(databaseKey))
+  open(databaseKey: string | Uint8Array, sealed: Uint8Array): Uint8Array {
+    return aeadOpen(this.#key, sealed, bytesOf(databaseKey))
   }
 
   /** The same name always gives the same 32 hex digits; they reveal nothing of it. */
@@ -48,4 +49,8 @@ export class AtRestSealer {
     const mac = hmacSha256(this.#blindKey, utf8.encode(name))
     return Buffer.from(mac.buffer, mac.byteOffset, BLIND_LENGTH).toString('hex')
   }
+}
+
+function bytesOf(name: string | Uint8Array): Uint8Array {
+  return typeof name === 'string' ? utf8.encode(name) : name
 }

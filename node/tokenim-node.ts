@@ -399,6 +399,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         host: this.host,
         db: storage.sublevel('attachments'),
         filesDir: join(this.paths!.root, 'files'),
+        identity: this.init.identity,
         messages: this.messages,
         emit: (type, data) => this.emitEvent(type, data),
       },

@@ -4,7 +4,8 @@
  * `maxFileSize`, not by the API's JSON body limit), a download streams the file out with
  * its detected type, or with `thumbnail=1` a received image's thumbnail.
  */
-import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import {
   FILE_API_PATHS,
   type SendFileRequest,
@@ -83,13 +84,7 @@ export function attachmentRoutes(attachments: () => Attachments): Routes {
           'content-security-policy': "default-src 'none'; sandbox",
           'cache-control': 'private, max-age=31536000, immutable',
         })
-        await new Promise<void>((resolve, reject) => {
-          createReadStream(file.path)
-            .on('error', reject)
-            .pipe(res)
-            .on('finish', resolve)
-            .on('error', reject)
-        })
+        await pipeline(Readable.from(file.read()), res)
       },
     },
     [`GET ${FILE_API_PATHS.transfers}`]: async (): Promise<TransferListResponse> => ({

@@ -16,7 +16,6 @@
  * the sender is away and resume when it connects (and every `retryIntervalMs`).
  */
 
-import type { FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
@@ -63,16 +62,26 @@ import type {
   TransferView,
 } from '../../protocol/local-api.ts'
 import type { AttachmentContent } from '../../protocol/rich-content.ts'
+import { AtRestSealer } from '../at-rest-sealer.ts'
 import type { HistoryEntry } from '../conversations/index.ts'
-import { peerIdOf } from '../identity/index.ts'
+import { type Identity, peerIdOf } from '../identity/index.ts'
 import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { ChunkSink } from './chunk-sink.ts'
 import { AttachmentsStoppedError, FileIntegrityError, SenderUnreachableError } from './errors.ts'
 import { DETECTION_HEAD_SIZE, detectFileKind } from './file-kind.ts'
-import { FileStore, type StoredFile } from './file-store.ts'
+import { FILE_STORE_KEY_LABEL, FileStore, type StoredFile } from './file-store.ts'
+import type { SealedFileReader } from './sealed-file.ts'
 import { Thumbnailer, type ThumbnailerInit } from './thumbnailer.ts'
 import { type TransferRecord, TransferStore, transferView } from './transfer-store.ts'
+
+/** A file of the store (or a thumbnail) to serve: what it is, and its bytes as they open. */
+export interface StoredFileView {
+  read(): AsyncIterable<Uint8Array>
+  mime: string
+  name: string
+  size: number
+}
 
 export type TransferEvent = 'transfer:progress' | 'transfer:complete' | 'transfer:failed'
 
@@ -85,6 +94,8 @@ export interface AttachmentsComponents {
   db: AppLevel
   /** The content-addressed store: `<dataDir>/files`. */
   filesDir: string
+  /** The unlocked identity: the store's files are sealed under keys derived from it. */
+  identity: Pick<Identity, 'privateKey'>
   /** 1:1 messaging: carries the file or its offer, end-to-end encrypted. */
   messages: {
     send(
@@ -127,7 +138,7 @@ interface ServedOffer {
   count: number
   key: AeadKey
   fileId: Uint8Array
-  handle?: FileHandle
+  handle?: SealedFileReader
 }
 
 /** What an incoming transfer holds in memory while it is not complete. */
@@ -169,7 +180,10 @@ export class Attachments {
   constructor(components: AttachmentsComponents, init: AttachmentsInit = {}) {
     this.#components = components
     this.#init = init
-    this.#files = new FileStore(components.filesDir)
+    this.#files = new FileStore(
+      components.filesDir,
+      new AtRestSealer(components.identity, FILE_STORE_KEY_LABEL),
+    )
     this.#store = new TransferStore(components.db)
     this.#log = components.host.logger.forComponent('tokenim:attachments')
     this.#thumbnailer = init.thumbnails === false ? undefined : new Thumbnailer(init.thumbnails)
@@ -407,7 +421,7 @@ export class Attachments {
   async #thumbnail(transfer: TransferRecord): Promise<void> {
     try {
       const thumbnail = await this.#thumbnailer!.make(
-        this.#files.pathOf(transfer.sha256),
+        await this.#files.read(transfer.sha256),
         transfer.mime,
         transfer.size,
       )
@@ -795,23 +809,21 @@ export class Attachments {
   }
 
   /** The thumbnail of a received image, once made. */
-  async thumbnail(
-    sha256: string,
-  ): Promise<{ path: string; mime: string; size: number } | undefined> {
+  async thumbnail(sha256: string): Promise<StoredFileView | undefined> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined
     const thumbnail = (await this.#store.fileInfo(sha256))?.thumbnail
     if (thumbnail == null || !(await this.#files.hasThumbnail(sha256))) return undefined
-    return { path: this.#files.thumbnailPathOf(sha256), mime: thumbnail.mime, size: thumbnail.size }
+    const read = () => this.#files.readThumbnail(sha256)
+    return { read, mime: thumbnail.mime, name: sha256, size: thumbnail.size }
   }
 
   /** A complete file of the store, with what it is. */
-  async file(
-    sha256: string,
-  ): Promise<{ path: string; mime: string; name: string; size: number } | undefined> {
+  async file(sha256: string): Promise<StoredFileView | undefined> {
     if (!/^[0-9a-f]{64}$/.test(sha256) || !(await this.#files.has(sha256))) return undefined
     const info = await this.#store.fileInfo(sha256)
     if (info == null) return undefined
-    return { path: this.#files.pathOf(sha256), mime: info.mime, name: info.name, size: info.size }
+    const read = () => this.#files.readStream(sha256)
+    return { read, mime: info.mime, name: info.name, size: info.size }
   }
 
   get maxFileSize(): number {

@@ -1,31 +1,45 @@
 /**
  * The node's content-addressed file store: every complete file, sent or received, lives at
- * `<dataDir>/files/<sha256 hex>`, written under a temporary name and renamed once its hash
- * is known (so a name always holds exactly the bytes it names). Files being received grow
- * in `partial/<file id>` until every chunk is in and the hash matches. An image's thumbnail
- * lives at `thumbnails/<sha256 of the image>`.
+ * `<dataDir>/files/<name>`, written under a temporary name and renamed once its hash is
+ * known (so a name always holds exactly the bytes it names). Files being received grow in
+ * `partial/<file id>` until every chunk is in and the hash matches. An image's thumbnail
+ * lives at `thumbnails/<name of the image>`.
+ *
+ * Sealed at rest: a file's name is its SHA-256 blinded (a keyed hash: the disk does not say
+ * which known files are kept), and its bytes are in the sealed format of sealed-file.ts,
+ * under a key derived from the identity. A partial file is in the clear until it completes,
+ * then sealed into the store and removed. Files a node stored before sealing (named by
+ * their plain hash) are sealed and renamed when the store starts.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { constants, createReadStream, createWriteStream } from 'node:fs'
-import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import type { AtRestSealer } from '../at-rest-sealer.ts'
 import { FileIntegrityError, FileSizeError, FileUnreadableError } from './errors.ts'
+import { readSealed, SealedFileReader, sealBytes, sealStream } from './sealed-file.ts'
+
+/** The label of the store's keys; changing it orphans every file. */
+export const FILE_STORE_KEY_LABEL = 'tokenim/files/v1'
+const PLAIN_NAME = /^[0-9a-f]{64}$/
 
 export interface StoredFile {
   sha256: string
   size: number
-  path: string
 }
 
 export class FileStore {
   readonly root: string
+  readonly #sealer: AtRestSealer
   readonly #partial: string
   readonly #incoming: string
   readonly #thumbnails: string
 
-  constructor(root: string) {
+  /** `sealer`: the store's keys (FILE_STORE_KEY_LABEL), from the unlocked identity. */
+  constructor(root: string, sealer: AtRestSealer) {
     this.root = root
+    this.#sealer = sealer
     this.#partial = join(root, 'partial')
     this.#incoming = join(root, 'incoming')
     this.#thumbnails = join(root, 'thumbnails')
@@ -37,15 +51,17 @@ export class FileStore {
     // Leftovers of imports a crash interrupted: they were never named by a hash.
     await rm(this.#incoming, { recursive: true, force: true })
     await mkdir(this.#incoming, { recursive: true, mode: 0o700 })
+    await this.#sealLegacyFiles(this.root)
+    await this.#sealLegacyFiles(this.#thumbnails)
   }
 
-  pathOf(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new RangeError('a SHA-256 is 64 lowercase hex digits')
-    return join(this.root, sha256)
+  #pathOf(sha256: string): string {
+    if (!PLAIN_NAME.test(sha256)) throw new RangeError('a SHA-256 is 64 lowercase hex digits')
+    return join(this.root, this.#sealer.blind(sha256))
   }
 
   has(sha256: string): Promise<boolean> {
-    return isFile(this.pathOf(sha256))
+    return isFile(this.#pathOf(sha256))
   }
 
   /** Copies a file of the local disk into the store, hashing it on the way. */
@@ -79,13 +95,14 @@ export class FileStore {
             yield chunk
           }
         },
+        sealStream(this.#sealer),
         createWriteStream(temp, { mode: 0o600 }),
       )
       checkSize(size, maxSize)
       const sha256 = hash.digest('hex')
       await syncFile(temp)
-      await rename(temp, this.pathOf(sha256))
-      return { sha256, size, path: this.pathOf(sha256) }
+      await rename(temp, this.#pathOf(sha256))
+      return { sha256, size }
     } catch (err) {
       await rm(temp, { force: true })
       throw err
@@ -98,21 +115,26 @@ export class FileStore {
     if (sha256 !== expectedSha256) {
       throw new FileIntegrityError('the file does not match the hash its sender announced')
     }
-    await this.#write(this.pathOf(sha256), bytes)
-    return { sha256, size: bytes.length, path: this.pathOf(sha256) }
+    await this.#write(this.#pathOf(sha256), await sealBytes(this.#sealer, bytes))
+    return { sha256, size: bytes.length }
   }
 
-  thumbnailPathOf(sha256: string): string {
-    return join(this.#thumbnails, basename(this.pathOf(sha256)))
+  #thumbnailPathOf(sha256: string): string {
+    return join(this.#thumbnails, this.#sealer.blind(sha256))
   }
 
   /** Stores the thumbnail of the image `sha256` names. */
   async putThumbnail(sha256: string, bytes: Uint8Array): Promise<void> {
-    await this.#write(this.thumbnailPathOf(sha256), bytes)
+    await this.#write(this.#thumbnailPathOf(sha256), await sealBytes(this.#sealer, bytes))
   }
 
   async hasThumbnail(sha256: string): Promise<boolean> {
-    return isFile(this.thumbnailPathOf(sha256))
+    return isFile(this.#thumbnailPathOf(sha256))
+  }
+
+  /** The thumbnail of the image `sha256` names, as it streams out. */
+  readThumbnail(sha256: string): AsyncGenerator<Uint8Array> {
+    return this.#stream(this.#thumbnailPathOf(sha256))
   }
 
   /** Writes under a temporary name, syncs, renames: `path` is whole or absent. */
@@ -130,18 +152,38 @@ export class FileStore {
 
   /** The first `length` bytes of a stored file (MIME and image header detection). */
   async head(sha256: string, length: number): Promise<Uint8Array> {
-    const handle = await open(this.pathOf(sha256), 'r')
+    const reader = await this.openStored(sha256)
     try {
-      const buffer = Buffer.alloc(length)
-      const { bytesRead } = await handle.read(buffer, 0, length, 0)
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead)
+      const buffer = new Uint8Array(Math.min(length, reader.size))
+      const { bytesRead } = await reader.read(buffer, 0, buffer.length, 0)
+      return buffer.subarray(0, bytesRead)
     } finally {
-      await handle.close()
+      await reader.close()
     }
   }
 
-  openStored(sha256: string): Promise<FileHandle> {
-    return open(this.pathOf(sha256), 'r')
+  /** A stored file, opened to read ranges of it. */
+  openStored(sha256: string): Promise<SealedFileReader> {
+    return SealedFileReader.open(this.#pathOf(sha256), this.#sealer)
+  }
+
+  /** A whole stored file (image sources for thumbnails, tests). */
+  read(sha256: string): Promise<Uint8Array> {
+    return readSealed(this.#pathOf(sha256), this.#sealer)
+  }
+
+  /** A stored file as it streams out, for serving it. */
+  readStream(sha256: string): AsyncGenerator<Uint8Array> {
+    return this.#stream(this.#pathOf(sha256))
+  }
+
+  async *#stream(path: string): AsyncGenerator<Uint8Array> {
+    const reader = await SealedFileReader.open(path, this.#sealer)
+    try {
+      yield* reader.stream()
+    } finally {
+      await reader.close()
+    }
   }
 
   /** The partial file of an incoming transfer, created empty if it is not there. */
@@ -150,8 +192,8 @@ export class FileStore {
   }
 
   /**
-   * Hashes the completed partial file and, if it matches, moves it into the store.
-   * Throws FileIntegrityError (and deletes it) when it does not.
+   * Hashes the completed partial file and, if it matches, seals it into the store and
+   * removes it. Throws FileIntegrityError (and deletes it) when it does not.
    */
   async completePartial(
     fileId: string,
@@ -173,12 +215,38 @@ export class FileStore {
         'the received file does not match the hash its sender announced; it was discarded',
       )
     }
-    await rename(path, this.pathOf(sha256))
-    return { sha256, size, path: this.pathOf(sha256) }
+    await this.#sealInto(path, this.#pathOf(sha256))
+    return { sha256, size }
   }
 
   async removePartial(fileId: string): Promise<void> {
     await rm(this.#partialPath(fileId), { force: true })
+  }
+
+  /** Seals the plain file at `source` into `target` (whole or absent), then removes it. */
+  async #sealInto(source: string, target: string): Promise<void> {
+    const temp = join(this.#incoming, randomBytes(8).toString('hex'))
+    try {
+      await pipeline(
+        createReadStream(source),
+        sealStream(this.#sealer),
+        createWriteStream(temp, { mode: 0o600 }),
+      )
+      await syncFile(temp)
+      await rename(temp, target)
+    } catch (err) {
+      await rm(temp, { force: true })
+      throw err
+    }
+    await rm(source, { force: true })
+  }
+
+  /** Files named by their plain hash were stored before sealing: sealed and renamed once. */
+  async #sealLegacyFiles(dir: string): Promise<void> {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (!entry.isFile() || !PLAIN_NAME.test(entry.name)) continue
+      await this.#sealInto(join(dir, entry.name), join(dir, this.#sealer.blind(entry.name)))
+    }
   }
 
   #partialPath(fileId: string): string {

@@ -1,13 +1,12 @@
 /**
- * The worker thread that makes thumbnails (thumbnailer.ts starts it): reads the image itself
- * and decodes it here, so neither the file read nor the decoding holds up the node's thread.
+ * The worker thread that makes thumbnails (thumbnailer.ts starts it): decodes the image
+ * here, so the decoding never holds up the node's thread.
  */
-import { readFile } from 'node:fs/promises'
 import { parentPort } from 'node:worker_threads'
 import { makeThumbnail, type ThumbnailLimits } from './thumbnail-image.ts'
 
 export interface ThumbnailJob {
-  path: string
+  bytes: Uint8Array
   mime: string
   limits: ThumbnailLimits
 }
@@ -19,7 +18,7 @@ export type ThumbnailAnswer =
 parentPort?.on('message', async (job: ThumbnailJob) => {
   let answer: ThumbnailAnswer
   try {
-    answer = makeThumbnail(await readFile(job.path), job.mime, job.limits)
+    answer = makeThumbnail(job.bytes, job.mime, job.limits)
   } catch (err) {
     answer = { error: (err as Error).message }
   }

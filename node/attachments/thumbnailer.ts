@@ -65,14 +65,20 @@ export class Thumbnailer {
   }
 
   /**
-   * The thumbnail of the image file at `path`; ThumbnailError when none can be made. An abort
-   * while the image is being decoded ends the worker (a decoder cannot be interrupted).
+   * The thumbnail of the image `bytes` (the store's files are sealed: the caller opens them);
+   * ThumbnailError when none can be made. An abort while the image is being decoded ends the
+   * worker (a decoder cannot be interrupted).
    */
-  make(path: string, mime: string, size: number, options: AbortOptions = {}): Promise<Thumbnail> {
+  make(
+    bytes: Uint8Array,
+    mime: string,
+    size: number,
+    options: AbortOptions = {},
+  ): Promise<Thumbnail> {
     if (!this.accepts(mime, size)) {
       return Promise.reject(new ThumbnailError(`no thumbnails of ${mime} files of ${size} bytes`))
     }
-    const job = this.#queue.then(() => this.#run({ path, mime, limits: this.#init }, options))
+    const job = this.#queue.then(() => this.#run({ bytes, mime, limits: this.#init }, options))
     this.#queue = job.catch(() => undefined)
     return job
   }

@@ -6,18 +6,19 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
-import type {
-  ConversationListResponse,
-  FriendListResponse,
-  FriendRequestsResponse,
-  HistoryResponse,
-  NodeEventMessage,
-  NodeEventType,
-  TransferListResponse,
+import {
+  type ConversationListResponse,
+  FILE_API_PATHS,
+  type FriendListResponse,
+  type FriendRequestsResponse,
+  type HistoryResponse,
+  type NodeEventMessage,
+  type NodeEventType,
+  type TransferListResponse,
 } from '../../protocol/local-api.ts'
 import { runCli, spawnCli } from '../helpers/cli.ts'
 import { startRelayProcess } from '../helpers/relay-process.ts'
@@ -247,14 +248,15 @@ describe('social scenario, every part a process', () => {
     await withTimeout(bob.exited!, 10_000, 'bob killed')
     const killedAt = seen.bytes
     // The kill landed before the file was whole: what follows is a resumed transfer.
-    await expect(stat(join(bob.dataDir, 'files', hash))).rejects.toThrow(/ENOENT/)
+    const stored = await readdir(join(bob.dataDir, 'files'), { withFileTypes: true })
+    expect(stored.filter((entry) => entry.isFile())).toEqual([])
     const completed = bob.next('transfer:complete', (t) => t.sha256 === hash, 60_000)
     await start(bob, relay)
     const transfers = await bob.api!.request<TransferListResponse>('GET', '/v1/files/transfers')
     if (!transfers.transfers.some((t) => t.sha256 === hash && t.state === 'complete')) {
       await completed
     } else completed.catch(() => undefined)
-    expect(sha256(await readFile(join(bob.dataDir, 'files', hash)))).toBe(hash)
+    expect(sha256(await servedFile(bob.api!, hash))).toBe(hash)
     const fileDone = Date.now()
     await cli(['read', alice.peerId, '--data-dir', bob.dataDir])
 
@@ -303,7 +305,7 @@ describe('social scenario, every part a process', () => {
     )
     expect(withAlice.messages.some((m) => m.attachment?.sha256 === hash)).toBe(true)
     expect(withCarol.messages.map((m) => m.text)).toEqual(['first from carol', 'second from carol'])
-    expect(sha256(await readFile(join(bob.dataDir, 'files', hash)))).toBe(hash)
+    expect(sha256(await servedFile(bob.api!, hash))).toBe(hash)
     expect(afterRestart.conversations.map((c) => [c.id, c.unread])).toEqual([
       [carol.peerId, 2],
       [alice.peerId, 1],
@@ -321,3 +323,12 @@ describe('social scenario, every part a process', () => {
     await Promise.all([alice, bob, carol].map((person) => stop(person)))
   }, 180_000)
 })
+
+/** A stored file as the node serves it: the store on disk is sealed. */
+async function servedFile(api: LocalApiClient, hash: string): Promise<Buffer> {
+  const response = await fetch(new URL(`${FILE_API_PATHS.file}?sha256=${hash}`, api.info.url), {
+    headers: { authorization: `Bearer ${api.info.token}` },
+  })
+  expect(response.status).toBe(200)
+  return Buffer.from(await response.arrayBuffer())
+}

@@ -6,7 +6,7 @@
  * restarts.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { type AddressInfo, createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
@@ -121,7 +121,7 @@ describe('attachments', () => {
       height: 480,
       state: 'complete',
     })
-    expect(await readFile(join(bob.dataDir, 'files', sha256(image)))).toEqual(Buffer.from(image))
+    expect(Buffer.from(await bob.attachments.files.read(sha256(image)))).toEqual(Buffer.from(image))
     // Its header is all there is of it: delivered, but no thumbnail can be made.
     expect(done.thumbnail).toBeUndefined()
 
@@ -175,7 +175,9 @@ describe('attachments', () => {
       height: 800,
       thumbnail: { mime: 'image/jpeg', width: 256, height: 171 },
     })
-    const stored = await readFile(join(bob.dataDir, 'files', 'thumbnails', sha256(photo)))
+    const pieces: Uint8Array[] = []
+    for await (const piece of bob.attachments.files.readThumbnail(sha256(photo))) pieces.push(piece)
+    const stored = Buffer.concat(pieces)
     expect(stored.length).toBe(done.thumbnail?.size)
     expect(jpeg.decode(stored)).toMatchObject({ width: 256, height: 171 })
     const server = await api(bob)
@@ -205,7 +207,7 @@ describe('attachments', () => {
     expect(sent.transfer).toMatchObject({ inline: false, totalChunks: chunks, state: 'pending' })
     const done = await transferEvent(bob, 'transfer:complete', sent.transfer.fileId)
     expect(done.sha256).toBe(sha256(bytes))
-    expect(sha256(await readFile(join(bob.dataDir, 'files', done.sha256)))).toBe(sha256(bytes))
+    expect(sha256(await bob.attachments.files.read(done.sha256))).toBe(sha256(bytes))
     expect(alice.attachments.servedChunks(sent.transfer.fileId)).toBe(chunks)
     // The sender hears that the recipient has it.
     await transferEvent(alice, 'transfer:complete', sent.transfer.fileId)
@@ -248,7 +250,7 @@ describe('attachments', () => {
     expect(resumed.chunks).toBeGreaterThan(0)
     await connectChatPeers(bob, alice)
     const done = await transferEvent(bob, 'transfer:complete', sent.transfer.fileId)
-    expect(sha256(await readFile(join(bob.dataDir, 'files', done.sha256)))).toBe(sha256(bytes))
+    expect(sha256(await bob.attachments.files.read(done.sha256))).toBe(sha256(bytes))
     const sentAgain = alice.attachments.servedChunks(sent.transfer.fileId) - servedBefore
     expect(sentAgain).toBeGreaterThan(0)
     expect(sentAgain).toBeLessThan(chunks)

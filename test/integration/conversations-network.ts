@@ -70,6 +70,7 @@ export async function startChatPeer(options: ChatPeerOptions): Promise<ChatPeer>
       host: base.host,
       db: base.storage.sublevel('attachments'),
       filesDir: join(dir.path, 'files'),
+      identity: base.identity,
       messages: base.messages,
       emit: (type, view) => {
         transfers.push({ type, view })

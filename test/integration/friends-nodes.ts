@@ -3,11 +3,23 @@
  * own folder (kept across restarts), with every node event recorded from before start, so a
  * test can wait for an event that may already have happened.
  */
+
+import { afterAll, beforeAll } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
 import { generateIdentity, type Identity, TokenimNode } from '../../node/index.ts'
-import type { NodeEventMap, NodeEventMessage, NodeEventType } from '../../protocol/local-api.ts'
+import {
+  DIRECTORY_API_PATHS,
+  type NodeEventMap,
+  type NodeEventMessage,
+  type NodeEventType,
+} from '../../protocol/local-api.ts'
 import type { RelayNode } from '../../relay/index.ts'
-import { relayAddress, waitForRelay } from '../helpers/relay-network.ts'
+import {
+  createNetwork,
+  type Network,
+  relayAddress,
+  waitForRelay,
+} from '../helpers/relay-network.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 
 export interface FriendNode {
@@ -132,6 +144,31 @@ export async function startFriendNode(
   }
   running.add(friendNode)
   return friendNode
+}
+
+/**
+ * A loopback relay for the friend nodes of a test file: started before its tests; after
+ * them every node stops and the relay with them. Returns the relay's getter.
+ */
+export function relayForFriendNodes(): () => RelayNode {
+  let network: Network | undefined
+  let relay: RelayNode | undefined
+  beforeAll(async () => {
+    network = createNetwork()
+    relay = await network.relay()
+  }, 30_000)
+  afterAll(async () => {
+    await cleanUpFriendNodes()
+    await network?.close()
+  }, 30_000)
+  return () => relay!
+}
+
+/** A friend node that registered `name` at the relay. */
+export async function startNamedNode(relay: RelayNode, name: string): Promise<FriendNode> {
+  const node = await startFriendNode(relay)
+  await node.api.request('POST', DIRECTORY_API_PATHS.register, { name })
+  return node
 }
 
 /** Stops every node still running and removes every folder. */

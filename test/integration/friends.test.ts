@@ -3,36 +3,25 @@
  * mailbox while the other side is away, lists on both sides, remove and block, and every
  * refusal through the local API with its stable error name.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   type AddFriendResponse,
-  DIRECTORY_API_PATHS,
   FRIENDS_API_PATHS,
   type FriendListResponse,
   type FriendRequestsResponse,
 } from '../../protocol/local-api.ts'
-import type { RelayNode } from '../../relay/index.ts'
-import { createNetwork, type Network } from '../helpers/relay-network.ts'
 import { waitForEvent } from '../helpers/wait.ts'
-import { cleanUpFriendNodes, type FriendNode, startFriendNode } from './friends-nodes.ts'
+import {
+  type FriendNode,
+  relayForFriendNodes,
+  startFriendNode,
+  startNamedNode,
+} from './friends-nodes.ts'
 
-let network: Network
-let relay: RelayNode
+const relay = relayForFriendNodes()
 
-beforeAll(async () => {
-  network = createNetwork()
-  relay = await network.relay()
-}, 30_000)
-
-afterAll(async () => {
-  await cleanUpFriendNodes()
-  await network?.close()
-}, 30_000)
-
-async function named(name: string): Promise<FriendNode> {
-  const node = await startFriendNode(relay)
-  await node.api.request('POST', DIRECTORY_API_PATHS.register, { name })
-  return node
+function named(name: string): Promise<FriendNode> {
+  return startNamedNode(relay(), name)
 }
 
 /** Resolves once the node's mailbox confirmed a deposit for `recipient`. */
@@ -109,8 +98,8 @@ describe('friends between nodes', () => {
   }, 90_000)
 
   it('remove updates both lists and tells the other side', async () => {
-    const alice = await startFriendNode(relay)
-    const bob = await startFriendNode(relay)
+    const alice = await startFriendNode(relay())
+    const bob = await startFriendNode(relay())
     await befriend(alice, bob)
     expect((await listOf(bob)).map((f) => f.peerId)).toEqual([alice.peerId])
 
@@ -122,8 +111,8 @@ describe('friends between nodes', () => {
   }, 60_000)
 
   it('block drops their requests and messages and ends the friendship', async () => {
-    const alice = await startFriendNode(relay)
-    const bob = await startFriendNode(relay)
+    const alice = await startFriendNode(relay())
+    const bob = await startFriendNode(relay())
     await befriend(alice, bob)
 
     await alice.api.request('POST', FRIENDS_API_PATHS.block, { peer: bob.peerId })
@@ -152,7 +141,7 @@ describe('friends between nodes', () => {
 
   it('refuses mistakes with stable error names', async () => {
     const alice = await named('alice-err')
-    const bob = await startFriendNode(relay)
+    const bob = await startFriendNode(relay())
     const failure = (path: string, body: unknown) =>
       alice.api.request('POST', path, body).then(
         () => ({ name: 'no error', status: 0 }),

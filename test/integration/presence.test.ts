@@ -4,7 +4,7 @@
  * one, "appear offline", and a stranger's heartbeats are refused.
  */
 import { lpStream } from '@libp2p/utils'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { peerIdOf } from '../../node/identity/index.ts'
 import { PRESENCE_PROTOCOL } from '../../protocol/ids.ts'
 import {
@@ -15,26 +15,13 @@ import {
   type PresenceView,
 } from '../../protocol/local-api.ts'
 import { signPresenceHeartbeat } from '../../protocol/social.ts'
-import type { RelayNode } from '../../relay/index.ts'
-import { createNetwork, type Network } from '../helpers/relay-network.ts'
 import { withTimeout } from '../helpers/wait.ts'
-import { cleanUpFriendNodes, type FriendNode, startFriendNode } from './friends-nodes.ts'
+import { type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
 
 /** What the product promises: a change is seen within this long. */
 const PRESENCE_DEADLINE_MS = 5_000
 
-let network: Network
-let relay: RelayNode
-
-beforeAll(async () => {
-  network = createNetwork()
-  relay = await network.relay()
-}, 30_000)
-
-afterAll(async () => {
-  await cleanUpFriendNodes()
-  await network?.close()
-}, 30_000)
+const relay = relayForFriendNodes()
 
 async function befriend(a: FriendNode, b: FriendNode): Promise<void> {
   await a.api.request('POST', FRIENDS_API_PATHS.add, { to: b.peerId })
@@ -71,8 +58,8 @@ async function friendOf(node: FriendNode, peer: FriendNode) {
 
 describe('presence between friends', () => {
   it('online within 5 s of a start, offline on goodbye and within 5 s of a death', async () => {
-    const alice = await startFriendNode(relay)
-    let bob = await startFriendNode(relay)
+    const alice = await startFriendNode(relay())
+    let bob = await startFriendNode(relay())
     const since = Date.now()
     await befriend(alice, bob)
     await presence(alice, bob, true, since)
@@ -111,8 +98,8 @@ describe('presence between friends', () => {
   }, 90_000)
 
   it('a user can appear offline; friends see it at once, and the choice persists', async () => {
-    const alice = await startFriendNode(relay)
-    let bob = await startFriendNode(relay)
+    const alice = await startFriendNode(relay())
+    let bob = await startFriendNode(relay())
     const since = Date.now()
     await befriend(alice, bob)
     await presence(alice, bob, true, since)
@@ -147,8 +134,8 @@ describe('presence between friends', () => {
   }, 90_000)
 
   it('refuses presence from someone who is not a friend', async () => {
-    const alice = await startFriendNode(relay)
-    const stranger = await startFriendNode(relay)
+    const alice = await startFriendNode(relay())
+    const stranger = await startFriendNode(relay())
     await stranger.node.host.dial(alice.node.host.getMultiaddrs()[0])
     const stream = await stranger.node.host.dialProtocol(
       peerIdOf(alice.identity),

@@ -1,11 +1,3 @@
-/**
- * Thumbnails of received images: PNG, JPEG and GIF decoded and scaled down by averaging,
- * turned upright by the EXIF orientation, JPEG out unless something is transparent; images
- * whose header declares too many pixels refused before decoding; corrupt ones refused with
- * a ThumbnailError; and the worker keeps the calling thread free and ends a job that overruns.
- */
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { crc32 } from 'node:zlib'
 import jpeg from 'jpeg-js'
@@ -20,7 +12,6 @@ import {
   scaleDown,
 } from '../../node/attachments/thumbnail-image.ts'
 import { Thumbnailer } from '../../node/attachments/thumbnailer.ts'
-import { makeTempDir } from '../helpers/temp-dir.ts'
 
 const LIMITS = { maxPixels: 40_000_000, maxSide: 256 }
 
@@ -166,23 +157,14 @@ describe('thumbnailer', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   })
 
-  async function imageFile(name: string, bytes: Uint8Array): Promise<string> {
-    const dir = await makeTempDir('tokenim-thumbnails-')
-    cleanups.push(() => dir.remove())
-    const path = join(dir.path, name)
-    await writeFile(path, bytes)
-    return path
-  }
-
   it('decodes in a worker: the calling thread stays free', async () => {
     const bytes = jpegOf(halves(2400, 1600, RED, BLUE), 95)
-    const path = await imageFile('photo.jpg', bytes)
     const thumbnailer = new Thumbnailer()
     cleanups.push(() => thumbnailer.stop())
     const delay = monitorEventLoopDelay({ resolution: 10 })
     delay.enable()
     const started = performance.now()
-    const thumbnail = await thumbnailer.make(path, 'image/jpeg', bytes.length)
+    const thumbnail = await thumbnailer.make(bytes, 'image/jpeg', bytes.length)
     const tookMs = performance.now() - started
     delay.disable()
     expect(thumbnail).toMatchObject({ mime: 'image/jpeg', width: 256, height: 171 })
@@ -194,21 +176,19 @@ describe('thumbnailer', () => {
   it('ends a job that overruns its time or is cancelled, and goes on with the next image', async () => {
     const big = jpegOf(halves(2400, 1600, RED, BLUE), 95)
     const small = pngOf(halves(300, 200, RED, BLUE))
-    const bigPath = await imageFile('big.jpg', big)
-    const smallPath = await imageFile('small.png', small)
     const hasty = new Thumbnailer({ timeoutMs: 5 })
     cleanups.push(() => hasty.stop())
-    await expect(hasty.make(bigPath, 'image/jpeg', big.length)).rejects.toThrow(/took over 5 ms/)
+    await expect(hasty.make(big, 'image/jpeg', big.length)).rejects.toThrow(/took over 5 ms/)
 
     const thumbnailer = new Thumbnailer()
     cleanups.push(() => thumbnailer.stop())
-    const cancelled = thumbnailer.make(bigPath, 'image/jpeg', big.length, {
+    const cancelled = thumbnailer.make(big, 'image/jpeg', big.length, {
       signal: AbortSignal.timeout(5),
     })
-    const next = thumbnailer.make(smallPath, 'image/png', small.length)
+    const next = thumbnailer.make(small, 'image/png', small.length)
     await expect(cancelled).rejects.toThrow(ThumbnailError)
     await expect(next).resolves.toMatchObject({ width: 256, height: 171 })
     // A type without thumbnails never reaches the worker.
-    await expect(thumbnailer.make(smallPath, 'image/svg+xml', 10)).rejects.toThrow(/image\/svg/)
+    await expect(thumbnailer.make(small, 'image/svg+xml', 10)).rejects.toThrow(/image\/svg/)
   })
 })

@@ -45,6 +45,7 @@ async function receiverFailingWith(errorName: string) {
     host,
     db: storage.sublevel('attachments'),
     filesDir: join(dir.path, 'files'),
+    identity: generateIdentity(),
     messages: {
       send: () => Promise.reject(new Error('not sending')),
       resolvePeer: () => Promise.reject(new Error('not sending')),
