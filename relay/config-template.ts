@@ -55,7 +55,8 @@ circuitRelay:
 # provider records, any record a stranger can put). Over a quota its puts are refused, a
 # warning is logged (once per writer per hour) and tokenim_dht_records_refused_total counts
 # them. Per hour refills evenly over the hour; the quotas in all refill evenly over 30 days,
-# the longest a record lives. A republish of a record already held costs nothing.
+# the longest a record lives. A republish of a record already held costs nothing. The relays
+# listed in peers are exempt (each puts a name record for every registration it serves).
 dhtQuotas:
   recordsPerPeerPerHour: 1000
   bytesPerPeerPerHour: 8MiB

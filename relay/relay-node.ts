@@ -17,7 +17,7 @@ import { createHost, type Host } from '../node/host.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../node/network/interface-addresses.ts'
 import { openStorage, type Storage } from '../node/storage.ts'
 import type { RelayConfig } from './config.ts'
-import { reportingDhtRefusals } from './dht-quota-reporting.ts'
+import { relayDhtQuotas } from './dht-quotas.ts'
 import {
   type DirectoryServer,
   directoryDhtSelectors,
@@ -217,10 +217,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         dhtServer: true,
         allowPrivateAddresses: config.allowPrivateAddresses,
         connectionLimits: config.limits,
-        dhtQuotas: {
-          limits: config.dhtQuotas,
-          onRefused: reportingDhtRefusals(this.logger, this.metrics),
-        },
+        dhtQuotas: relayDhtQuotas(config, this.logger, this.metrics),
         gossipPeerExchange: true,
         dhtValidators: directoryDhtValidators,
         dhtSelectors: directoryDhtSelectors,

@@ -43,27 +43,36 @@ export interface DhtWriteQuotasInit {
    * for each writer's first refusal in an hour
    */
   onRefused?: OnDhtWriteRefused
+  /**
+   * Peer ids whose writes are not charged: a relay's fellow relays (its `peers`), which put
+   * a name record for each registration they serve.
+   * @default []
+   */
+  exemptPeers?: string[]
   clock?: Clock
 }
 
 export class DhtWriteQuotas {
   readonly ledger: DhtWriteLedger
   readonly #onRefused?: OnDhtWriteRefused
+  readonly #exempt: ReadonlySet<string>
   #log?: Logger
 
   constructor(init: DhtWriteQuotasInit = {}) {
     this.ledger = new DhtWriteLedger(init.limits, init.clock)
     this.#onRefused = init.onRefused
+    this.#exempt = new Set(init.exemptPeers)
   }
 
   /** The datastore to give libp2p: DHT record writes for a remote writer are charged. */
   guard(datastore: Datastore): Datastore {
-    return guardingDhtWrites(datastore, this.ledger, (refused) => {
+    const onRefused: OnDhtWriteRefused = (refused) => {
       if (this.#onRefused != null) return this.#onRefused(refused)
       if (refused.firstInHour) {
         this.#log?.('refusing DHT records from %s: %s', refused.account, refused.reason)
       }
-    })
+    }
+    return guardingDhtWrites(datastore, this.ledger, onRefused, this.#exempt)
   }
 
   /** Wraps the DHT service's factory so that the requests it serves run as their writer. */

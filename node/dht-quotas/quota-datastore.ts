@@ -7,7 +7,8 @@
  * and it is reached only after kad-dht's own checks and our validators, so only records
  * that would really be stored are counted. The writer comes from the scope the kad stream
  * handler runs in (writer-context.ts); writes outside such a scope are this host's own and
- * pass untouched, as does everything else libp2p stores (peers, keys).
+ * pass untouched, as do those of exempt peers (a relay's fellow relays) and everything else
+ * libp2p stores (peers, keys).
  *
  * A refused write throws `DhtQuotaExceededError` before anything is written: kad-dht then
  * aborts the stream, and the writer's put fails at this holder as it would for an invalid
@@ -37,10 +38,11 @@ export function guardingDhtWrites(
   datastore: Datastore,
   ledger: DhtWriteLedger,
   onRefused: OnDhtWriteRefused,
+  exempt: ReadonlySet<string> = new Set(),
 ): Datastore {
   const put: Datastore['put'] = async (key, value, options) => {
     const writer = currentDhtWriter()
-    const kind = writer == null ? undefined : kindOf(key)
+    const kind = writer == null || exempt.has(writer.peer) ? undefined : kindOf(key)
     if (
       writer != null &&
       kind != null &&

@@ -18,7 +18,12 @@ import {
   pairwiseSlot,
   sealSlotPayload,
 } from '../../protocol/mailbox.ts'
-import { createRelay, type RelayConfigInput, type RelayNode } from '../../relay/index.ts'
+import {
+  createRelay,
+  type RelayConfigInput,
+  type RelayLogger,
+  type RelayNode,
+} from '../../relay/index.ts'
 import { type DhtPeer, routingTableFilled } from '../integration/mailbox-network.ts'
 import { loopbackRelayConfig, relayAddress } from './relay-network.ts'
 import { waitForEvent } from './wait.ts'
@@ -27,9 +32,11 @@ import { waitForEvent } from './wait.ts'
 export async function startStoringRelay(
   dataDir: string,
   overrides: Partial<RelayConfigInput> = {},
+  logger?: RelayLogger,
 ): Promise<{ relay: RelayNode; store: Datastore }> {
   let store: Datastore | undefined
   const relay = await createRelay(loopbackRelayConfig(dataDir, overrides), {
+    logger,
     extraServices: (context) => {
       store = context.storage.datastore
       return {}

@@ -7,7 +7,7 @@
 import type { Datastore } from 'interface-datastore'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords, putRecord } from '../../node/mailbox/dht-records.ts'
-import type { RelayNode } from '../../relay/index.ts'
+import { createRelayLogger, type RelayNode } from '../../relay/index.ts'
 import {
   depositWriter,
   joinRelay,
@@ -32,12 +32,18 @@ let relay: RelayNode
 let relayStore: Datastore
 let flooder: DhtPeer
 let honest: DhtPeer
+/** The relay's JSON log lines at level warn and above. */
+const relayLog: Array<{ msg: string; peer?: string; reason?: string }> = []
 
 beforeAll(async () => {
   dir = await makeTempDir('tokenim-quota-relay-')
-  ;({ relay, store: relayStore } = await startStoringRelay(dir.path, {
-    dhtQuotas: { recordsPerPeerPerHour: RECORDS_PER_HOUR, bytesPerPeerPerHour: BYTES_PER_HOUR },
-  }))
+  ;({ relay, store: relayStore } = await startStoringRelay(
+    dir.path,
+    {
+      dhtQuotas: { recordsPerPeerPerHour: RECORDS_PER_HOUR, bytesPerPeerPerHour: BYTES_PER_HOUR },
+    },
+    createRelayLogger('warn', { write: (line: string) => relayLog.push(JSON.parse(line)) }),
+  ))
   ;[flooder, honest] = await Promise.all([
     startDhtPeer({ dhtServer: false }),
     startDhtPeer({ dhtServer: false }),
@@ -100,5 +106,10 @@ describe('DHT write quotas on a relay', () => {
       peer_hourly_bytes: FLOOD_RECORDS - stored.length,
       peer_hourly_records: FLOOD_PROVIDERS - (RECORDS_PER_HOUR - stored.length),
     })
+    // Refused over and over, the flooder is named once in the log (once per hour).
+    const warnings = relayLog.filter((line) => line.msg.startsWith('refusing DHT records'))
+    expect(warnings).toMatchObject([
+      { peer: flooder.host.peerId.toString(), reason: 'peer_hourly_bytes' },
+    ])
   })
 })

@@ -84,40 +84,57 @@ describe('DHT writer scope', () => {
   })
 
   it('the guarded datastore charges writes in a writer scope and refuses past the quota', async () => {
-    const refusals: string[] = []
-    const quotas = new DhtWriteQuotas({
-      limits: { recordsPerPeerPerHour: 2 },
-      onRefused: (refused) => refusals.push(refused.reason),
-    })
-    const store = quotas.guard(mapDatastore())
-    const providerKey = (cid: string) => new Key(`/dht/provider/${cid}/${PEER}`)
-    let registered: Handler | undefined
-    const registrar = {
-      handle: async (_protocol: string, handler: Handler) => {
-        registered = handler
-      },
-    }
-    // A service whose handler stores three provider entries of its writer.
-    const service = quotas.serving(PROTOCOL, (components: { registrar: typeof registrar }) => ({
-      start: () =>
-        components.registrar.handle(PROTOCOL, async () => {
-          for (const cid of ['a', 'b', 'c']) await store.put(providerKey(cid), new Uint8Array(8))
-        }),
-    }))({ registrar, logger: { forComponent: () => testLogger } } as never)
-    await service.start()
-    const connection = {
-      remotePeer: { toString: () => PEER },
-      remoteAddr: multiaddr('/ip4/192.0.2.9/tcp/1'),
-    }
-    await expect(registered!({}, connection)).rejects.toBeInstanceOf(DhtQuotaExceededError)
+    const { refusals, store, serveRequest } = await providerWriter({})
+    await expect(serveRequest()).rejects.toBeInstanceOf(DhtQuotaExceededError)
     expect(refusals).toEqual(['peer_hourly_records'])
     expect(await store.has(providerKey('b'))).toBe(true)
     expect(await store.has(providerKey('c'))).toBe(false)
-    // Refreshing an entry already held costs nothing.
-    await registered!({}, connection).catch(() => {})
+    // Refreshing the entries already held costs nothing: only the third is refused again.
+    await serveRequest().catch(() => {})
     expect(refusals).toEqual(['peer_hourly_records', 'peer_hourly_records'])
     // Outside any writer scope (this host's own writes) nothing is charged or refused.
     await store.put(providerKey('d'), new Uint8Array(8))
     expect(await store.has(providerKey('d'))).toBe(true)
   })
+
+  it('charges nothing to an exempt peer (a fellow relay)', async () => {
+    const { refusals, store, serveRequest } = await providerWriter({ exemptPeers: [PEER] })
+    await serveRequest()
+    expect(refusals).toEqual([])
+    expect(await store.has(providerKey('c'))).toBe(true)
+  })
 })
+
+const providerKey = (cid: string) => new Key(`/dht/provider/${cid}/${PEER}`)
+
+/**
+ * A service, with quotas of 2 records an hour, whose handler stores provider entries a, b
+ * and c of its writer; `serveRequest` runs that handler for a connection from PEER.
+ */
+async function providerWriter(init: { exemptPeers?: string[] }) {
+  const refusals: string[] = []
+  const quotas = new DhtWriteQuotas({
+    limits: { recordsPerPeerPerHour: 2 },
+    onRefused: (refused) => refusals.push(refused.reason),
+    ...init,
+  })
+  const store = quotas.guard(mapDatastore())
+  let registered: Handler | undefined
+  const registrar = {
+    handle: async (_protocol: string, handler: Handler) => {
+      registered = handler
+    },
+  }
+  const service = quotas.serving(PROTOCOL, (components: { registrar: typeof registrar }) => ({
+    start: () =>
+      components.registrar.handle(PROTOCOL, async () => {
+        for (const cid of ['a', 'b', 'c']) await store.put(providerKey(cid), new Uint8Array(8))
+      }),
+  }))({ registrar, logger: { forComponent: () => testLogger } } as never)
+  await service.start()
+  const connection = {
+    remotePeer: { toString: () => PEER },
+    remoteAddr: multiaddr('/ip4/192.0.2.9/tcp/1'),
+  }
+  return { refusals, store, serveRequest: () => registered!({}, connection) }
+}
