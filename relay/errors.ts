@@ -20,6 +20,11 @@ export class RelayKeyError extends RelayError {
   }
 }
 
+/** stop() was called while the relay started: what had started is released again. */
+export class RelayStoppedError extends RelayError {
+  override name = 'RelayStoppedError'
+}
+
 /** No relay runs on the data dir (no status file, or its process is gone). */
 export class RelayNotRunningError extends RelayError {
   override name = 'RelayNotRunningError'

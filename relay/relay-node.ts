@@ -15,6 +15,7 @@ import type { ServiceFactoryMap } from 'libp2p'
 import { type RelayBootstrap, relayBootstrap } from '../node/bootstrap.ts'
 import { createHost, type Host } from '../node/host.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../node/network/interface-addresses.ts'
+import { StartStopGuard, type StoppablePart, stopEach } from '../node/start-stop-guard.ts'
 import { openStorage, type Storage } from '../node/storage.ts'
 import type { RelayConfig } from './config.ts'
 import { relayDhtQuotas } from './dht-quotas.ts'
@@ -24,7 +25,7 @@ import {
   directoryDhtValidators,
   directoryServer,
 } from './directory/index.ts'
-import { DataDirLockedError } from './errors.ts'
+import { DataDirLockedError, RelayStoppedError } from './errors.ts'
 import { createRelayLogger, type RelayLogger } from './logger.ts'
 import { RelayMetrics } from './metrics.ts'
 import { OpsServer, type RelayHealth } from './ops-server.ts'
@@ -91,7 +92,10 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
   private hostInstance?: RelayHost<Extra>
   private ops?: OpsServer
   private startedAt = 0
-  private stopping?: Promise<void>
+  private readonly lifecycle = new StartStopGuard({
+    release: () => this.releaseResources(),
+    stoppedError: () => new RelayStoppedError('the relay was stopped while it started'),
+  })
 
   constructor(init: RelayNodeInit<Extra>) {
     this.init = init
@@ -109,8 +113,19 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     return this.host.peerId
   }
 
+  /** A stop() during start waits for the step under way, then releases what was started. */
   async start(): Promise<void> {
+    await this.lifecycle.start(() => this.startParts())
+    const status = this.status()
+    this.logger.info(
+      { peerId: status.peerId, multiaddrs: status.multiaddrs, metricsUrl: status.metricsUrl },
+      'relay started',
+    )
+  }
+
+  private async startParts(): Promise<void> {
     const { config } = this
+    const checkpoint = () => this.lifecycle.checkpoint()
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
     const key = await loadOrCreateRelayKey(config.dataDir)
     if (key.looseMode != null) {
@@ -127,33 +142,26 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         `the relay data dir ${config.dataDir} is in use by another process: is a relay already running on it?`,
       )
     }
-    try {
-      this.hostInstance = await this.createHost(key.privateKey)
-      this.watchPeers()
-      await this.host.start()
-      this.startedAt = Date.now()
-      await this.startOps()
-      await this.writeStatus()
-      this.host.addEventListener('self:peer:update', this.onSelfUpdate)
-    } catch (err) {
-      await this.releaseResources()
-      throw err
-    }
-    const status = this.status()
-    this.logger.info(
-      { peerId: status.peerId, multiaddrs: status.multiaddrs, metricsUrl: status.metricsUrl },
-      'relay started',
-    )
+    checkpoint()
+    this.hostInstance = await this.createHost(key.privateKey)
+    this.watchPeers()
+    await this.host.start()
+    this.startedAt = Date.now()
+    checkpoint()
+    await this.startOps()
+    checkpoint()
+    await this.writeStatus()
+    this.host.addEventListener('self:peer:update', this.onSelfUpdate)
   }
 
-  /** Stops once; later calls wait for the same shutdown. */
+  /** Stops once; later calls wait for the same shutdown. Never rejects. */
   async stop(reason = 'stopped'): Promise<void> {
-    this.stopping ??= (async () => {
+    let first = false
+    await this.lifecycle.stop(() => {
+      first = true
       this.logger.info({ reason }, 'relay stopping')
-      await this.releaseResources()
-      this.logger.info('relay stopped')
-    })()
-    return this.stopping
+    })
+    if (first) this.logger.info('relay stopped')
   }
 
   status(): RelayStatus {
@@ -302,10 +310,16 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
 
   private async releaseResources(): Promise<void> {
     this.hostInstance?.removeEventListener('self:peer:update', this.onSelfUpdate)
-    if (this.startedAt !== 0) await removeRelayStatus(this.config.dataDir)
-    await this.ops?.stop()
+    const parts: StoppablePart[] = [
+      [
+        'the status file',
+        this.startedAt !== 0 ? () => removeRelayStatus(this.config.dataDir) : undefined,
+      ],
+      ['the ops server', this.ops && (() => this.ops?.stop())],
+      ['the libp2p host', this.hostInstance && (() => this.hostInstance?.stop())],
+      ['storage', this.storage && (() => this.storage?.close())],
+    ]
+    await stopEach(parts, (part, err) => this.logger.error({ err, part }, 'stopping a part failed'))
     this.ops = undefined
-    await this.hostInstance?.stop()
-    await this.storage?.close()
   }
 }

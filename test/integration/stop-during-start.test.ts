@@ -1,0 +1,117 @@
+/**
+ * stop() called while a node or a relay starts: it waits for the step under way, then
+ * releases every part started, whatever the step. Afterwards no listener is left, the
+ * database is free for the next process, api.json (relay-status.json) is gone, and start()
+ * either finished first or failed with NodeStoppedError (RelayStoppedError).
+ */
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { generateIdentity, TokenimNode } from '../../node/index.ts'
+import { openStorage } from '../../node/storage.ts'
+import { RelayNode } from '../../relay/index.ts'
+import { loopbackRelayConfig } from '../helpers/relay-network.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+import { waitForEvent } from '../helpers/wait.ts'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+function listeningSockets(): number {
+  return process.getActiveResourcesInfo().filter((type) => type === 'TCPServerWrap').length
+}
+
+/** True once `part` no longer throws (the node's getters throw until their part exists). */
+function exists(part: () => unknown): boolean {
+  try {
+    return part() !== false
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Starts `whole`, turns the event loop until `reached` holds (or start settled), stops it,
+ * and returns how start() ended: "started" or its error's name.
+ */
+async function stopDuringStart<T extends { start(): Promise<void>; stop(): Promise<void> }>(
+  whole: T,
+  reached: (whole: T) => boolean,
+): Promise<string> {
+  let settled = false
+  const started = whole.start().then(
+    () => 'started',
+    (err: Error) => err.name,
+  )
+  void started.finally(() => {
+    settled = true
+  })
+  while (!reached(whole) && !settled) await new Promise((resolve) => setImmediate(resolve))
+  await whole.stop()
+  return started
+}
+
+/** Points of a node's start() at which stop() is called: each names a part that exists by then. */
+const STEPS: Array<[string, (node: TokenimNode) => boolean]> = [
+  ['at once', () => true],
+  ['once the host exists', (node) => exists(() => node.host)],
+  ['once the host runs', (node) => exists(() => node.host.status === 'started')],
+  ['once the directory exists', (node) => exists(() => node.directory)],
+  ['once friends exist', (node) => exists(() => node.friends)],
+  ['once messaging exists', (node) => exists(() => node.messages)],
+  ['once presence exists', (node) => exists(() => node.presence)],
+]
+
+describe('stop during start', () => {
+  for (const [step, reached] of STEPS) {
+    it(`releases everything when stop() comes ${step}`, async () => {
+      const dir = await makeTempDir('tokenim-stop-during-start-')
+      cleanups.push(() => dir.remove())
+      const identity = generateIdentity()
+      const listeners = listeningSockets()
+      const node = new TokenimNode({
+        dataDir: dir.path,
+        identity,
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        apiPort: 0,
+        allowPrivateAddresses: true,
+      })
+      const stopped = waitForEvent(node, 'stopped')
+      const outcome = await stopDuringStart(node, reached)
+      await stopped
+
+      expect(['started', 'NodeStoppedError']).toContain(outcome)
+      expect(listeningSockets()).toBe(listeners)
+      await expect(stat(join(dir.path, 'api.json'))).rejects.toThrow(/ENOENT/)
+      // The database lock is free: a leaked handle would make this open fail.
+      const storage = await openStorage(join(dir.path, 'db'), { identity })
+      await storage.close()
+    }, 30_000)
+  }
+})
+
+const RELAY_STEPS: Array<[string, (relay: RelayNode) => boolean]> = [
+  ['at once', () => true],
+  ['once the host exists', (relay) => exists(() => relay.host)],
+  ['once the host runs', (relay) => exists(() => relay.host.status === 'started')],
+]
+
+describe('relay stop during start', () => {
+  for (const [step, reached] of RELAY_STEPS) {
+    it(`releases everything when stop() comes ${step}`, async () => {
+      const dir = await makeTempDir('tokenim-relay-stop-during-start-')
+      cleanups.push(() => dir.remove())
+      const listeners = listeningSockets()
+      const relay = new RelayNode({ config: loopbackRelayConfig(dir.path) })
+      const outcome = await stopDuringStart(relay, reached)
+
+      expect(['started', 'RelayStoppedError']).toContain(outcome)
+      expect(listeningSockets()).toBe(listeners)
+      await expect(stat(join(dir.path, 'relay-status.json'))).rejects.toThrow(/ENOENT/)
+      const storage = await openStorage(join(dir.path, 'db'))
+      await storage.close()
+    }, 30_000)
+  }
+})
