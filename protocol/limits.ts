@@ -181,8 +181,9 @@ export const DEFAULT_DHT_BYTES_PER_PEER = 64 * KIB * KIB
 export const DEFAULT_DHT_QUOTA_IP_MULTIPLIER = 4
 
 /**
- * Writers (peer ids and addresses) whose DHT usage a server remembers, about 100 bytes each;
- * past it the least recently seen is forgotten (its quota starts afresh).
+ * Writers (peer ids and addresses) whose DHT usage a server remembers, about 400 bytes each
+ * (20 MB at this cap, measured); past it the least recently seen is forgotten (its quota
+ * starts afresh).
  */
 export const MAX_TRACKED_DHT_WRITERS = 50_000
 

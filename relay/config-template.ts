@@ -66,8 +66,8 @@ dhtQuotas:
   # can mint many peer ids, while several people may share an address (NAT). Behind a proxy
   # that hides the clients' addresses, raise it.
   perIpMultiplier: 4
-  # Peers and addresses whose usage is remembered (about 100 bytes each); past it the least
-  # recently seen is forgotten.
+  # Peers and addresses whose usage is remembered (about 400 bytes each, 20 MB at 50000);
+  # past it the least recently seen is forgotten.
   maxTrackedWriters: 50000
 
 # Prometheus metrics at http://<host>:<port>/metrics. Keep the host on loopback unless a
