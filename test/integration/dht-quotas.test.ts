@@ -33,7 +33,7 @@ let relayStore: Datastore
 let flooder: DhtPeer
 let honest: DhtPeer
 /** The relay's JSON log lines at level warn and above. */
-const relayLog: Array<{ msg: string; peer?: string; reason?: string }> = []
+const relayLog: Array<{ msg: string; peer?: string; address?: string; reason?: string }> = []
 
 beforeAll(async () => {
   dir = await makeTempDir('tokenim-quota-relay-')
@@ -109,7 +109,7 @@ describe('DHT write quotas on a relay', () => {
     // Refused over and over, the flooder is named once in the log (once per hour).
     const warnings = relayLog.filter((line) => line.msg.startsWith('refusing DHT records'))
     expect(warnings).toMatchObject([
-      { peer: flooder.host.peerId.toString(), reason: 'peer_hourly_bytes' },
+      { peer: flooder.host.peerId.toString(), address: '127.0.0.1', reason: 'peer_hourly_bytes' },
     ])
   })
 })
