@@ -76,6 +76,12 @@ export interface PageOptions {
   before?: number
 }
 
+/** A page of a room's history: `before` is the `nextBefore` (a message id) of the page after. */
+export interface RoomPageOptions {
+  limit?: number
+  before?: string
+}
+
 /** `path?key=value&...` for the parameters that are set. */
 export function withQuery(
   path: string,
@@ -261,7 +267,7 @@ export abstract class TokenimApi {
     return this.request('POST', API_PATHS.roomsMessages, { roomId, text })
   }
 
-  roomHistory(roomId: string, page: PageOptions = {}): Promise<RoomHistoryResponse> {
+  roomHistory(roomId: string, page: RoomPageOptions = {}): Promise<RoomHistoryResponse> {
     return this.request('GET', withQuery(API_PATHS.roomsMessages, { room: roomId, ...page }))
   }
 

@@ -85,6 +85,12 @@ export const MAX_PREKEY_RECORD_SIZE = 4 * KIB
 /** Most one-time prekeys one published bundle lists. */
 export const MAX_PUBLISHED_ONE_TIME_PREKEYS = 32
 
+/**
+ * Most messages one page of history holds (1:1, rooms, the conversation list's pages): a
+ * larger request gets this many, and the page's cursor leads on to the rest.
+ */
+export const MAX_HISTORY_PAGE = 500
+
 /** Largest text of one room message, UTF-8 bytes; the rest of MAX_ROOM_MESSAGE_SIZE is headers. */
 export const MAX_ROOM_TEXT_SIZE = MAX_ROOM_MESSAGE_SIZE - 2 * KIB
 

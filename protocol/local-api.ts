@@ -664,8 +664,11 @@ export interface RoomHistoryResponse {
   messages: RoomMessageView[]
   held: number
   unread: number
-  /** Pass as `before` for the page of older messages; null when there is none. */
-  nextBefore: number | null
+  /**
+   * The id of this page's oldest message: pass it as `before` for the page of older ones;
+   * null when there is none. Messages that arrive late take their place without shifting it.
+   */
+  nextBefore: string | null
 }
 
 /** The friends and presence routes (see doc/friends.md). */

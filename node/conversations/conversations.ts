@@ -11,6 +11,7 @@
  * on start, from each room's history.
  */
 import type { Logger } from '@libp2p/interface'
+import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
 import type {
   AttachmentState,
   ConversationListItem,
@@ -47,7 +48,7 @@ export interface DirectMessagesPort {
 /** What this component needs of rooms (node/rooms RoomService). */
 export interface RoomsPort {
   listRooms(): RoomSummary[]
-  history(roomId: string, options?: { limit?: number; before?: number }): RoomHistoryResponse
+  history(roomId: string, options?: { limit?: number; before?: string }): RoomHistoryResponse
   markRead(roomId: string): RoomSummary
 }
 
@@ -87,7 +88,6 @@ export interface ConversationsInit {
 /** Characters of a message shown in the conversation list. */
 export const PREVIEW_LENGTH = 100
 const DEFAULT_PAGE = 50
-const MAX_PAGE = 500
 
 export class Conversations {
   readonly #components: ConversationsComponents
@@ -211,7 +211,7 @@ export class Conversations {
     const rooms = this.#components.rooms
     if (rooms == null) return
     for (const room of rooms.listRooms()) {
-      let before: number | undefined
+      let before: string | undefined
       do {
         if (!this.#running) return
         const page = rooms.history(room.roomId, { limit: this.#batchSize, before })
@@ -441,5 +441,5 @@ function preview(
 }
 
 function clampPage(limit: number | undefined): number {
-  return Math.min(Math.max(1, limit ?? DEFAULT_PAGE), MAX_PAGE)
+  return Math.min(Math.max(1, limit ?? DEFAULT_PAGE), MAX_HISTORY_PAGE)
 }

@@ -24,6 +24,7 @@ import { randomBytes } from '../../protocol/crypto/index.ts'
 import {
   MAX_ATTACHMENT_CAPTION_SIZE,
   MAX_DM_TEXT_SIZE,
+  MAX_HISTORY_PAGE,
   MAX_RECEIPT_MESSAGE_IDS,
   MAX_REFUSAL_MESSAGE_IDS,
 } from '../../protocol/limits.ts'
@@ -169,7 +170,6 @@ export const FailureReason = {
 export const DEFAULT_ACK_TIMEOUT_MS = 5_000
 export const DEFAULT_MAX_HELD = 10_000
 export const DEFAULT_GIVE_UP_AFTER_MS = 30 * 24 * 3600 * 1000
-const HISTORY_PAGE_MAX = 500
 /** Longest wait between direct retries to an unreachable peer (the node also retries every 30 s). */
 const DIRECT_RETRY_MAX_MS = 30_000
 /**
@@ -1216,7 +1216,7 @@ export class MessagePipeline {
     const peerId = lane?.peerId ?? peerIdOf({ publicKey: peer }).toString()
     const conversation =
       lane?.state?.conversation ?? (await this.#store.conversation(peerHex)) ?? newConversation()
-    const limit = Math.min(Math.max(1, options.limit ?? 50), HISTORY_PAGE_MAX)
+    const limit = Math.min(Math.max(1, options.limit ?? 50), MAX_HISTORY_PAGE)
     const page = await this.#store.historyPage(peerHex, limit, options.before)
     const oldest = page[0]?.index
     return {

@@ -69,7 +69,7 @@ export function roomRoutes(rooms: () => RoomService): Routes {
     [`GET ${API_PATHS.roomsMessages}`]: async ({ query }): Promise<RoomHistoryResponse> =>
       rooms().history(requireString(query.get('room'), 'room'), {
         limit: optionalNumber(query.get('limit'), 'limit'),
-        before: optionalNumber(query.get('before'), 'before'),
+        before: query.get('before') || undefined,
       }),
     [`POST ${API_PATHS.roomsRead}`]: async ({ body }): Promise<RoomSummary> =>
       rooms().markRead(roomIdOf(body)),

@@ -30,6 +30,11 @@ export class InviteRequiredError extends RoomError {
   override name = 'InviteRequiredError'
 }
 
+/** A history cursor (`before`) that names no message of the room: pass an earlier `nextBefore`. */
+export class RoomHistoryCursorError extends RoomError {
+  override name = 'RoomHistoryCursorError'
+}
+
 /** No member could be reached to fetch the room from. */
 export class RoomUnreachableError extends RoomError {
   override name = 'RoomUnreachableError'

@@ -16,11 +16,17 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
 import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
 import {
+  MAX_HISTORY_PAGE,
   MAX_ROOM_MESSAGE_SIZE,
   MAX_ROOM_SYNC_EVENTS,
   ROOM_SYNC_STREAM_LIMITS,
 } from '../../protocol/limits.ts'
-import type { RoomMembersChange, RoomMessageView, RoomSummary } from '../../protocol/local-api.ts'
+import type {
+  RoomHistoryResponse,
+  RoomMembersChange,
+  RoomMessageView,
+  RoomSummary,
+} from '../../protocol/local-api.ts'
 import {
   buildMessage,
   buildOp,
@@ -59,6 +65,7 @@ import {
   InviteRequiredError,
   MemberNotFoundError,
   NotRoomMemberError,
+  RoomHistoryCursorError,
   RoomNotFoundError,
   RoomPermissionError,
   RoomUnreachableError,
@@ -460,26 +467,36 @@ export class RoomService {
     room.recovering = false
   }
 
+  /**
+   * A page of the room's messages, oldest first: the newest `limit` (at most
+   * MAX_HISTORY_PAGE) of those before the message `before` names, or of all. A page is named
+   * by its oldest message, whose place in the total order never changes, so a message that
+   * arrives late shows on the page where it sorts and shifts no other page.
+   */
   history(
     roomIdHex: string,
-    options: { limit?: number; before?: number } = {},
-  ): {
-    roomId: string
-    messages: RoomMessageView[]
-    held: number
-    unread: number
-    nextBefore: number | null
-  } {
+    options: { limit?: number; before?: string } = {},
+  ): RoomHistoryResponse {
     const room = this.requireRoom(roomIdHex)
     const visible = this.views.visible(room)
-    const end = Math.min(options.before ?? visible.length, visible.length)
-    const start = Math.max(0, end - (options.limit ?? 100))
+    let end = visible.length
+    if (options.before != null) {
+      const anchor = room.log.get(options.before.toLowerCase())
+      if (anchor == null) {
+        throw new RoomHistoryCursorError(
+          `no message ${options.before} in room ${roomIdHex}: pass "nextBefore" of the page after`,
+        )
+      }
+      end = countBefore(visible, anchor)
+    }
+    const limit = Math.min(Math.max(1, options.limit ?? 100), MAX_HISTORY_PAGE)
+    const start = Math.max(0, end - limit)
     return {
       roomId: roomIdHex,
       messages: visible.slice(start, end).map((event) => this.views.message(room, event)),
       held: this.views.heldCount(room, visible.length),
       unread: this.views.unreadCount(room, visible),
-      nextBefore: start > 0 ? start : null,
+      nextBefore: start > 0 ? visible[start].idHex : null,
     }
   }
 
@@ -1238,4 +1255,16 @@ export class RoomService {
       inviter: this.identity.publicKey,
     })
   }
+}
+
+/** How many of `events` (in total order) sort before `anchor`. */
+function countBefore(events: readonly SignedRoomEvent[], anchor: SignedRoomEvent): number {
+  let low = 0
+  let high = events.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (compareEvents(events[middle], anchor) < 0) low = middle + 1
+    else high = middle
+  }
+  return low
 }

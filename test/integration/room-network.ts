@@ -10,6 +10,7 @@ import { createHost, type Host } from '../../node/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
 import { RoomService, type RoomServiceInit } from '../../node/rooms/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'
+import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
 import type { RoomMessageView } from '../../protocol/local-api.ts'
 import { roomTopic, toHex } from '../../protocol/rooms/index.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
@@ -205,6 +206,14 @@ export function meshFormed(peers: RoomPeer[], roomId: string, min = 2): boolean 
   })
 }
 
+/** The ids of every message the peer shows in the room, oldest first (all pages). */
 export function historyIds(peer: RoomPeer, roomId: string): string[] {
-  return peer.rooms.history(roomId, { limit: 100_000 }).messages.map((m) => m.id)
+  const ids: string[] = []
+  let before: string | undefined
+  do {
+    const page = peer.rooms.history(roomId, { limit: MAX_HISTORY_PAGE, before })
+    ids.unshift(...page.messages.map((m) => m.id))
+    before = page.nextBefore ?? undefined
+  } while (before != null)
+  return ids
 }

@@ -31,7 +31,8 @@ interface SendOptions extends CommonOptions {
 
 interface HistoryOptions extends CommonOptions {
   limit: number
-  before?: number
+  /** A history index (1:1) or a message id (rooms): "more:" of the page after. */
+  before?: string
   room?: string
   search?: string
   searchBefore?: string
@@ -92,23 +93,23 @@ export function registerMessagingCommands(program: Command): void {
     .argument('[peer]', PEER_HELP)
     .option('--room <id>', "a room's messages instead, in the room's order")
     .option('--limit <count>', 'messages per page', parsePositive, 50)
-    .option(
-      '--before <index>',
-      'the page before this one (from "more:" of the previous page)',
-      parsePositive,
-    )
+    .option('--before <cursor>', 'the page before this one (from "more:" of the previous page)')
     .option('--search <text>', 'messages of every conversation with all these words, newest first')
     .option('--search-before <cursor>', 'older search hits (from "more:" of the previous page)')
     .action(async (peer: string | undefined, options: HistoryOptions) => {
       if (options.search != null) {
         return printSearch({ ...options, search: options.search, before: options.searchBefore })
       }
-      const page = { limit: options.limit, before: options.before }
-      if (options.room != null) return printRoomHistory(options, options.room, page)
+      const { limit, before } = options
+      if (options.room != null) return printRoomHistory(options, options.room, { limit, before })
       if (peer == null)
         throw new UsageError('name a peer, a room with --room <id>, or --search <text>')
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const history = await client.history(peer, page)
+      const history = await client.history(peer, {
+        limit,
+        // The API refuses what is not a history index, with a clear error.
+        before: before == null ? undefined : Number(before),
+      })
       printResult(options, history, [
         ...history.messages.map(messageLine),
         ...(history.held > 0

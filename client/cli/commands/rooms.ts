@@ -7,7 +7,7 @@ import type { Command } from 'commander'
 import type { RoomMessageView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
-import type { PageOptions } from '../../tokenim-api.ts'
+import type { RoomPageOptions } from '../../tokenim-api.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
 
@@ -139,7 +139,7 @@ export async function sendToRoom(
 export async function printRoomHistory(
   options: CommonOptions,
   roomId: string,
-  page: PageOptions,
+  page: RoomPageOptions,
 ): Promise<void> {
   const history = await (await client(options)).roomHistory(roomId, page)
   printResult(options, history, [

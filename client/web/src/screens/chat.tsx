@@ -60,7 +60,8 @@ export function ChatView(props: ChatViewProps) {
   const { client, conversation, onChanged } = props
   const isRoom = conversation.kind === 'room'
   const [entries, setEntries] = useState<ChatEntry[]>([])
-  const [nextBefore, setNextBefore] = useState<number | null>(null)
+  /** Where the older page starts: a history index (1:1) or a message id (rooms). */
+  const [nextBefore, setNextBefore] = useState<number | string | null>(null)
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<string | null>(null)
   const [transfers, setTransfers] = useState<ReadonlyMap<string, TransferView>>(new Map())
@@ -146,9 +147,10 @@ export function ChatView(props: ChatViewProps) {
     if (nextBefore == null || loading) return
     setLoading(true)
     try {
-      const page = isRoom
-        ? await client.roomHistory(conversation.id, { before: nextBefore, limit: PAGE })
-        : await client.history(conversation.id, { before: nextBefore, limit: PAGE })
+      const page =
+        typeof nextBefore === 'string'
+          ? await client.roomHistory(conversation.id, { before: nextBefore, limit: PAGE })
+          : await client.history(conversation.id, { before: nextBefore, limit: PAGE })
       const element = log.current
       if (element != null) {
         scrollPlan.current = {
