@@ -13,6 +13,7 @@ import {
 } from '../../../node/index.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError, UsageError } from '../../errors.ts'
+import { stopOnFatalError } from '../fatal-errors.ts'
 import { openInBrowser } from '../open-browser.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
@@ -186,6 +187,7 @@ async function startForeground(options: StartOptions): Promise<void> {
       allowPrivateAddresses: options.allowPrivateAddresses,
     },
   })
+  stopOnFatalError((reason) => daemon.stop(reason))
   await daemon.start()
   // The token opens the API: never written into a file (node.log of --detach, a redirect),
   // where it would outlive the run; a terminal or a pipe gets it.

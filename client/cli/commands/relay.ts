@@ -8,6 +8,7 @@ import {
   readRelayStatus,
   runRelay,
 } from '../../../relay/index.ts'
+import { stopOnFatalError } from '../fatal-errors.ts'
 import { printResult } from '../output.ts'
 
 interface RelayOptions {
@@ -56,9 +57,14 @@ export function registerRelayCommands(program: Command): void {
           shutdown.abort(`received ${signal}`)
         })
       }
-      await runRelay(options.config ?? join(options.dataDir, RELAY_CONFIG_FILE), {
+      const running = runRelay(options.config ?? join(options.dataDir, RELAY_CONFIG_FILE), {
         signal: shutdown.signal,
       })
+      stopOnFatalError(async (reason) => {
+        shutdown.abort(reason)
+        await running
+      })
+      await running
       // Whatever a library left running must not keep a stopped relay's process alive.
       setTimeout(() => process.exit(0), 5_000).unref()
     })
