@@ -1,8 +1,9 @@
 /**
- * Quotas on what others may store, against a real relay on loopback: one peer floods valid
+ * Quotas on what others may store, against real relays on loopback: one peer floods valid
  * mailbox records under fresh keys, then provider records for random ids; the relay stores
  * up to the peer's quota, refuses the rest (counted on /metrics), and an honest peer's
- * deposit during the flood is stored and served.
+ * deposit during the flood is stored and served. Fresh peer ids from one address stop at the
+ * address's quota.
  */
 import type { Datastore } from 'interface-datastore'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -111,5 +112,37 @@ describe('DHT write quotas on a relay', () => {
     expect(warnings).toMatchObject([
       { peer: flooder.host.peerId.toString(), address: '127.0.0.1', reason: 'peer_hourly_bytes' },
     ])
+  })
+
+  it('counts fresh peer ids from one address against the address quota', async () => {
+    const sybilDir = await makeTempDir('tokenim-quota-sybil-')
+    // 5 records an hour per peer id, twice that per address.
+    const { relay: sybilRelay, store } = await startStoringRelay(sybilDir.path, {
+      dhtQuotas: { recordsPerPeerPerHour: 5, perIpMultiplier: 2 },
+    })
+    const sybils = await Promise.all([0, 1, 2].map(() => startDhtPeer({ dhtServer: false })))
+    try {
+      const confirmedBy: number[] = []
+      const keys: Uint8Array[] = []
+      for (const sybil of sybils) {
+        await joinRelay(sybil, sybilRelay)
+        let confirmed = 0
+        for (let i = 0; i < 5; i++) {
+          const { key, record } = freshDeposit(100)
+          keys.push(key)
+          confirmed += (await putRecord(sybil.host.services.dht, key, record, QUERY)).confirmed
+        }
+        confirmedBy.push(confirmed)
+      }
+      // Each id stayed within its own quota; the third found the address's used up.
+      expect(confirmedBy).toEqual([5, 5, 0])
+      const held = await Promise.all(keys.map((key) => recordHolding(store, key)))
+      expect(held.filter((bytes) => bytes != null)).toHaveLength(10)
+      expect(await refusedByReason(sybilRelay)).toEqual({ address_hourly_records: 5 })
+    } finally {
+      await Promise.all(sybils.map((sybil) => sybil.remove()))
+      await sybilRelay.stop()
+      await sybilDir.remove()
+    }
   })
 })
