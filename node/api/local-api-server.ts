@@ -8,7 +8,13 @@
  * checks; the page reaches the token through the URL fragment the CLI prints.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
@@ -110,7 +116,11 @@ export class LocalApiServer {
           }),
         )
       }
-      void this.handle(req, res)
+      this.handle(req, res).catch((err: Error) => {
+        // Every route's error is answered inside handle(); this is for a bug in the rest.
+        if (res.headersSent) res.destroy(err)
+        else reply(res, 500, errorBody(new ApiError(500, 'InternalError', err.message)))
+      })
     })
     this.sockets = new WebSocketServer({
       noServer: true,
@@ -173,7 +183,8 @@ export class LocalApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url)
+    const url = this.requestUrl(req)
+    if (url == null) return reply(res, 400, errorBody(NOT_A_URL))
     if (this.webAssets != null && !url.pathname.startsWith('/v1/')) {
       const refusal = this.checkHostAndOrigin(req)
       if (refusal != null) return reply(res, refusal.status, errorBody(refusal))
@@ -206,14 +217,23 @@ export class LocalApiServer {
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refusal = this.checkAccess(req, bearerToken(req) ?? subprotocolToken(req))
-    const path = new URL(req.url ?? '/', this.url).pathname
-    const status = refusal?.status ?? (path === API_PATHS.events ? 101 : 404)
+    const path = this.requestUrl(req)?.pathname
+    const status = path == null ? 400 : (refusal?.status ?? (path === API_PATHS.events ? 101 : 404))
     this.onRequest?.({ method: req.method ?? '', url: req.url ?? '', status })
     if (status !== 101) {
-      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\n\r\n`)
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n\r\n`)
       return
     }
     this.sockets.handleUpgrade(req, socket, head, (ws) => this.sockets.emit('connection', ws, req))
+  }
+
+  /** Undefined for a request target that is no URL (`//[`, say): answered with 400. */
+  private requestUrl(req: IncomingMessage): URL | undefined {
+    try {
+      return new URL(req.url ?? '/', this.url)
+    } catch {
+      return undefined
+    }
   }
 
   private checkAccess(req: IncomingMessage, token: string | undefined): ApiError | undefined {
@@ -275,6 +295,8 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 }
 
 /** Errors of our own classes are the caller's to fix (400); anything else is a bug (500). */
+const NOT_A_URL = new ApiError(400, 'BadRequest', 'the request target is not a URL')
+
 function statusOf(err: unknown): number {
   const name = (err as Error)?.name ?? ''
   if (name.endsWith('NotFoundError')) return 404

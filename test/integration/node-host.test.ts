@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { LocalApiClient } from '../../client/api-client.ts'
@@ -104,6 +105,35 @@ describe('local API', () => {
     expect((await fetch(url, { headers: auth })).status).toBe(200)
   })
 
+  it('answers a request target that is no URL with 400, as a request and as an upgrade', async () => {
+    const failures: unknown[] = []
+    const onFailure = (reason: unknown) => failures.push(reason)
+    process.on('unhandledRejection', onFailure)
+    process.on('uncaughtException', onFailure)
+    cleanups.push(async () => {
+      process.off('unhandledRejection', onFailure)
+      process.off('uncaughtException', onFailure)
+    })
+    const node = await startNode({ api: true })
+    const { info } = await LocalApiClient.forDataDir(node.status().dataDir)
+    const { port } = new URL(info.url)
+    const host = `Host: 127.0.0.1:${port}\r\nAuthorization: Bearer ${info.token}\r\n`
+    const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n'
+    const key = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
+    for (const headers of [host, `${host}${upgrade}${key}`]) {
+      const answer = await withTimeout(
+        rawRequest(Number(port), `GET //[ HTTP/1.1\r\n${headers}\r\n`),
+        5_000,
+        'answer',
+      )
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+    }
+    expect(failures).toEqual([])
+    expect((await (await LocalApiClient.forDataDir(node.status().dataDir)).status()).peerId).toBe(
+      node.peerId,
+    )
+  })
+
   it('streams events to a browser-style client that sends the token as a subprotocol', async () => {
     const node = await startNode({ api: true })
     const other = await startNode()
@@ -129,3 +159,17 @@ describe('local API', () => {
     expect(event.data).toEqual({ peerId: other.peerId })
   })
 })
+
+/** Sends `request` as it is and resolves with what the server answers before it closes. */
+function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = ''
+    const socket = connect(port, '127.0.0.1', () => socket.write(request))
+    socket.on('data', (chunk) => {
+      answer += chunk.toString()
+      if (answer.includes('\r\n\r\n')) socket.destroy()
+    })
+    socket.on('close', () => resolve(answer))
+    socket.on('error', reject)
+  })
+}
