@@ -16,6 +16,7 @@ import { serializeSealedKeyFile } from '../../node/identity/sealed-key.ts'
 import { withTimeout } from '../helpers/wait.ts'
 
 const CHILD = join(import.meta.dirname, '../helpers/lockout-attempt-child.ts')
+const HOLDER = join(import.meta.dirname, '../helpers/lockout-holder-child.ts')
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 }
 const PASSWORD = 'correct horse battery staple'
@@ -168,6 +169,29 @@ describe('Keystore lockout', () => {
       for (const child of children) child.kill()
     }
   }, 60_000)
+
+  it('waits for a process holding the record, and undoes its write when it dies', async () => {
+    const keystore = await createKeystore()
+    const holder = spawn(process.execPath, [HOLDER, join(dir, LOCKOUT_FILE)])
+    try {
+      expect(await nextLine(holder)).toBe('holding')
+      let settled = false
+      const attempt = failureName(keystore.unlock(WRONG)).finally(() => {
+        settled = true
+      })
+      // The attempt cannot count itself while the holder has the lock.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(settled).toBe(false)
+      holder.kill('SIGKILL')
+      expect(await withTimeout(attempt, 10_000, 'attempt after the holder died')).toBe(
+        'WrongPasswordError',
+      )
+      // The kernel dropped the dead holder's lock; its uncommitted 99 was rolled back.
+      expect((await keystore.lockoutStatus()).failures).toBe(1)
+    } finally {
+      holder.kill('SIGKILL')
+    }
+  })
 
   it('lets parallel attempts through one at a time', async () => {
     const keystore = await createKeystore()
