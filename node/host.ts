@@ -30,7 +30,7 @@ import {
   servingOwnRecordsUntilExpiry,
 } from './mailbox/dht-record-keeping.ts'
 import { tokenimDhtSelectors, tokenimDhtValidators } from './mailbox/dht-validators.ts'
-import { streamGuards } from './network/index.ts'
+import { type StreamGuards, streamGuards, TOKENIM_STREAM_GUARDS } from './network/index.ts'
 import { tokenimMsgIdFn } from './rooms/message-id.ts'
 
 export interface ConnectionLimits {
@@ -126,7 +126,7 @@ export type HostServices = {
   dht: KadDHT
   dhtRecordSweeper: DhtRecordSweeper
   pubsub: GossipSub
-  streamGuards: object
+  streamGuards: StreamGuards
 }
 
 function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap<HostServices> {
@@ -149,8 +149,9 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
       }),
     ),
     // kad-dht reads its frames with libp2p's lpStream, which buffers an endless length
-    // prefix for ever: the guard checks every DHT stream, both ways (node/network).
-    streamGuards: streamGuards({ [DHT_PROTOCOL]: DHT_STREAM_LIMITS }),
+    // prefix for ever: a guard checks every DHT stream, both ways, and peers that break
+    // the framing of any protocol lose their connections (node/network).
+    streamGuards: streamGuards(TOKENIM_STREAM_GUARDS),
     dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,

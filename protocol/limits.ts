@@ -201,6 +201,14 @@ export const MAX_TRACKED_DHT_WRITERS = 50_000
 export const FRAME_DEADLINE_MS = 10_000
 
 /**
+ * Framing violations (a length prefix too long or too large, a stalled frame, bytes past a
+ * stream's buffer) one peer may cause within FRAMING_VIOLATION_WINDOW_MS; at the next, its
+ * connections are closed. No honest peer causes any; a few forgive a bug or a crash.
+ */
+export const MAX_FRAMING_VIOLATIONS = 3
+export const FRAMING_VIOLATION_WINDOW_MS = 60_000
+
+/**
  * What one peer may make a node spend on one stream protocol. Libp2p refuses streams beyond
  * the counts (per connection, each direction); a stream whose unread bytes pass
  * `maxBufferedBytes` is reset. Per peer and protocol, at most

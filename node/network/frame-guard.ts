@@ -12,9 +12,9 @@
  * make libp2p hand it the bytes that came during negotiation before the library listens.)
  */
 import type {
-  ComponentLogger,
   Connection,
   Logger,
+  PeerId,
   Stream,
   StreamMessageEvent,
   StreamMiddleware,
@@ -30,7 +30,7 @@ export interface FrameGuardInit {
   /** @default FRAME_DEADLINE_MS */
   frameDeadlineMs?: number
   /** Told of each stream reset for a violation (counts per peer, metrics). */
-  onViolation?: (peer: string, protocol: string, err: FramingError) => void
+  onViolation?: (peer: PeerId, protocol: string, err: FramingError) => void
 }
 
 /** The middleware that guards one protocol's streams. */
@@ -60,7 +60,7 @@ function chunkChecker(
       err.message,
     )
     stream.abort(err)
-    init.onViolation?.(connection.remotePeer.toString(), stream.protocol ?? '', err)
+    init.onViolation?.(connection.remotePeer, stream.protocol ?? '', err)
   }
   const arm = (delayMs: number): void => {
     timer = setTimeout(() => {
@@ -142,35 +142,4 @@ function guardedView(stream: Stream, passes: (evt: StreamMessageEvent) => boolea
       return Reflect.set(original, prop, value, original)
     },
   })
-}
-
-export interface StreamGuardComponents {
-  registrar: {
-    use(protocol: string, middleware: StreamMiddleware[]): void
-    getMiddleware(protocol: string): StreamMiddleware[]
-  }
-  logger: ComponentLogger
-}
-
-/**
- * A libp2p service that guards the given protocols' streams from the start (add it to the
- * host's services).
- */
-export function streamGuards(
-  protocols: Record<string, Pick<StreamLimits, 'maxFrameSize'>>,
-  options: Omit<FrameGuardInit, 'limits' | 'log'> = {},
-): (components: StreamGuardComponents) => object {
-  return (components) => {
-    const log = components.logger.forComponent('tokenim:frame-guard')
-    const { registrar } = components
-    // libp2p 3.3 appends each inbound stream's handler to the very list `getMiddleware`
-    // returns, so with any middleware the list grows by one per stream and the handler runs
-    // once more each time: hand out a copy instead.
-    const stored = registrar.getMiddleware.bind(registrar)
-    registrar.getMiddleware = (protocol) => [...stored(protocol)]
-    for (const [protocol, limits] of Object.entries(protocols)) {
-      registrar.use(protocol, [frameGuard({ ...options, limits, log })])
-    }
-    return { [Symbol.toStringTag]: 'tokenim:stream-guards' }
-  }
 }

@@ -13,4 +13,6 @@
 export * from './errors.ts'
 export * from './frame-guard.ts'
 export * from './framed-stream.ts'
+export * from './framing-penalties.ts'
 export * from './stream-counts.ts'
+export * from './stream-guards.ts'

@@ -8,13 +8,14 @@
  */
 import v8 from 'node:v8'
 import vm from 'node:vm'
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Libp2p, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TokenimNode } from '../../node/index.ts'
 import { DHT_PROTOCOL, DIRECTORY_PROTOCOL, DM_PROTOCOL } from '../../protocol/ids.ts'
 import { DM_STREAM_LIMITS } from '../../protocol/limits.ts'
 import type { RelayNode } from '../../relay/index.ts'
+import { type AttackReport, floodPrefixes } from '../helpers/hostile-peer.ts'
 import {
   createNetwork,
   type Network,
@@ -64,55 +65,9 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed
 }
 
-interface AttackReport {
-  /** Bytes of 0xff the attacker handed its streams. */
-  pushed: number
-  streams: number
-  /** Longest time from a stream's opening to its reset. */
-  slowestResetMs: number
-}
-
 /**
- * Opens streams on `protocol` to `target` one after the other, pushing 0xff into each until
- * it is reset, until `until` settles; `onReset` hears the running report after each reset.
- */
-async function floodPrefixes(
-  host: Libp2p,
-  target: PeerId,
-  protocol: string,
-  until: Promise<unknown>,
-  onReset: (report: AttackReport) => void,
-): Promise<AttackReport> {
-  let stop = false
-  void until.finally(() => {
-    stop = true
-  })
-  const chunk = new Uint8Array(64 * 1024).fill(0xff)
-  const report: AttackReport = { pushed: 0, streams: 0, slowestResetMs: 0 }
-  while (!stop) {
-    const stream = await host.dialProtocol(target, protocol)
-    const opened = performance.now()
-    report.streams++
-    const closed = new Promise<void>((resolve) => stream.addEventListener('close', () => resolve()))
-    try {
-      // At most 16 MiB a stream: before the fix, one stream took all of it.
-      for (let sent = 0; stream.status === 'open' && sent < 16 * MIB; sent += chunk.length) {
-        report.pushed += chunk.length
-        if (!stream.send(chunk)) await Promise.race([stream.onDrain(), closed])
-      }
-    } catch {
-      // Reset under our feet.
-    }
-    await withTimeout(closed, 5_000, `the target resetting a ${protocol} stream`)
-    report.slowestResetMs = Math.max(report.slowestResetMs, performance.now() - opened)
-    onReset(report)
-  }
-  return report
-}
-
-/**
- * Runs the attack on `protocol` against `targetHost`: once it has pushed 16 MiB, times the
- * honest request while it goes on; once it has pushed 48 MiB, weighs the heap (after a full
+ * Runs the attack on `protocol` against `targetHost`: once it has pushed 8 MiB, times the
+ * honest request while it goes on; once it has pushed 24 MiB, weighs the heap (after a full
  * GC, the attacker still connected) against the heap before it started.
  */
 async function underAttack<T>(
@@ -123,7 +78,7 @@ async function underAttack<T>(
   const target = targetHost.peerId
   await mallory.host.dial(targetHost.getMultiaddrs())
   const heapBefore = heapAfterGc()
-  const milestones = [16 * MIB, 48 * MIB].map((bytes) => ({
+  const milestones = [8 * MIB, 24 * MIB].map((bytes) => ({
     bytes,
     ...Promise.withResolvers<void>(),
   }))
@@ -148,8 +103,10 @@ async function underAttack<T>(
 }
 
 function expectContained(outcome: Awaited<ReturnType<typeof underAttack>>): void {
-  expect(outcome.report.pushed).toBeGreaterThanOrEqual(48 * MIB)
-  expect(outcome.report.slowestResetMs).toBeLessThan(1_000)
+  // Past a few violations the target closed the attacker's connection; it dialled again.
+  expect(outcome.report.connections).toBeGreaterThan(1)
+  expect(outcome.report.pushed).toBeGreaterThanOrEqual(24 * MIB)
+  expect(outcome.report.slowestResetMs).toBeLessThan(2_000)
   expect(outcome.honestMs).toBeLessThan(HONEST_DEADLINE_MS)
   expect(outcome.heapGrowth).toBeLessThan(8 * MIB)
 }

@@ -3,7 +3,6 @@
  * ciphertext and replays. None is accepted, each is penalised, the stream is closed after
  * too many, and the node keeps working for honest peers.
  */
-import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DM_PROTOCOL } from '../../protocol/ids.ts'

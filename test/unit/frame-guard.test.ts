@@ -22,7 +22,7 @@ async function guarded(frameDeadlineMs?: number) {
     limits: { maxFrameSize: 1000 },
     log: testLogger,
     frameDeadlineMs,
-    onViolation: (peer, _protocol, err) => violations.push({ peer, err }),
+    onViolation: (peer, _protocol, err) => violations.push({ peer: peer.toString(), err }),
   })
   let guardedStream: Stream | undefined
   await guard(inbound, { remotePeer } as Connection, (stream) => {

@@ -8,7 +8,7 @@ import { lpStream, streamPair } from '@libp2p/utils'
 import { describe, expect, it, vi } from 'vitest'
 import { FramedStream } from '../../node/network/index.ts'
 import { encodeFramePrefix } from '../../protocol/framing.ts'
-import { streamClosed, withTimeout } from '../helpers/wait.ts'
+import { streamClosed } from '../helpers/wait.ts'
 
 const LIMITS = { maxFrameSize: 128 * 1024, maxBufferedBytes: 1024 * 1024 }
 
