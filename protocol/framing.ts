@@ -79,11 +79,15 @@ export class FramePrefixDecoder {
  */
 export class FrameScanner {
   readonly #prefix: FramePrefixDecoder
+  /** Frames to follow; what comes after them is not framed (a relayed connection). */
+  readonly #maxFrames: number
+  #frames = 0
   /** Body bytes of the current frame still to come. */
   #remaining = 0
 
-  constructor(maxFrameSize: number) {
+  constructor(maxFrameSize: number, maxFrames = Number.POSITIVE_INFINITY) {
     this.#prefix = new FramePrefixDecoder(maxFrameSize)
+    this.#maxFrames = maxFrames
   }
 
   /** True while a frame is begun and not finished. */
@@ -91,18 +95,26 @@ export class FrameScanner {
     return this.#remaining > 0 || this.#prefix.started
   }
 
+  /** True once `maxFrames` frames are complete: the rest of the stream is not checked. */
+  get finished(): boolean {
+    return this.#frames >= this.#maxFrames && !this.midFrame
+  }
+
   /** Checks the next chunk; throws a FramingError at the first bad prefix byte. */
   scan(chunk: Uint8Array): void {
     let at = 0
-    while (at < chunk.length) {
+    while (at < chunk.length && !this.finished) {
       if (this.#remaining > 0) {
         const skip = Math.min(this.#remaining, chunk.length - at)
         this.#remaining -= skip
         at += skip
+        if (this.#remaining === 0) this.#frames++
         continue
       }
       const length = this.#prefix.push(chunk[at++])
-      if (length != null) this.#remaining = length
+      if (length == null) continue
+      this.#remaining = length
+      if (length === 0) this.#frames++
     }
   }
 }

@@ -283,3 +283,15 @@ export const DHT_STREAM_LIMITS: StreamLimits = {
   maxOutboundStreams: 64,
   maxBufferedBytes: 4 * KIB * KIB,
 }
+
+/**
+ * libp2p's identify and identify push, read by libp2p with `pbStream` (the same flaw as
+ * kad-dht's reader): guarded at its own message limit.
+ */
+export const IDENTIFY_FRAME_LIMITS = { maxFrameSize: 8 * KIB } as const
+
+/**
+ * Circuit relay v2's hop and stop streams, read by libp2p with `pbStream` and no limit: one
+ * message each way, then the stream carries the relayed connection's bytes, unframed.
+ */
+export const CIRCUIT_FRAME_LIMITS = { maxFrameSize: 16 * KIB, maxFrames: 1 } as const

@@ -25,12 +25,21 @@ import { FRAME_DEADLINE_MS, type StreamLimits } from '../../protocol/limits.ts'
 import { FrameTimeoutError } from './errors.ts'
 
 export interface FrameGuardInit {
-  limits: Pick<StreamLimits, 'maxFrameSize'>
+  limits: GuardedLimits
   log: Logger
   /** @default FRAME_DEADLINE_MS */
   frameDeadlineMs?: number
   /** Told of each stream reset for a violation (counts per peer, metrics). */
   onViolation?: (peer: PeerId, protocol: string, err: FramingError) => void
+}
+
+export interface GuardedLimits extends Pick<StreamLimits, 'maxFrameSize'> {
+  /**
+   * Frames the peer sends before the stream carries unframed bytes (a circuit relay's hop
+   * and stop streams become the relayed connection after one message each way).
+   * @default no end
+   */
+  readonly maxFrames?: number
 }
 
 /** The middleware that guards one protocol's streams. */
@@ -46,7 +55,7 @@ function chunkChecker(
   connection: Connection,
   init: FrameGuardInit,
 ): (evt: StreamMessageEvent) => boolean {
-  const scanner = new FrameScanner(init.limits.maxFrameSize)
+  const scanner = new FrameScanner(init.limits.maxFrameSize, init.limits.maxFrames)
   const deadlineMs = init.frameDeadlineMs ?? FRAME_DEADLINE_MS
   const verdicts = new WeakMap<Event, boolean>()
   let frameStart: number | undefined
@@ -75,6 +84,7 @@ function chunkChecker(
   stream.addEventListener('close', () => clearTimeout(timer), { once: true })
 
   const check = (evt: StreamMessageEvent): boolean => {
+    if (scanner.finished) return true
     try {
       const data = evt.data
       if (data instanceof Uint8Array) scanner.scan(data)

@@ -1,9 +1,11 @@
 /**
  * The libp2p service that puts the framing limits on a host's streams: the protocols
- * another library reads (the DHT) get a frame guard, and every protocol's framing
- * violations, found by the guard or by FramedStream, count against the peer
- * (FramingPenalties). Add it to the host's services with the protocols of both kinds.
+ * another library reads (the DHT, identify, the circuit relay) get a frame guard, and
+ * every protocol's framing violations, found by the guard or by FramedStream, count against
+ * the peer (FramingPenalties). Add it to the host's services with the protocols of both
+ * kinds.
  */
+import { RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC } from '@libp2p/circuit-relay-v2'
 import type { AbortOptions, ComponentLogger, PeerId, StreamMiddleware } from '@libp2p/interface'
 import {
   DHT_PROTOCOL,
@@ -14,22 +16,36 @@ import {
   ROOM_KEYS_PROTOCOL,
   ROOM_SYNC_PROTOCOL,
 } from '../../protocol/ids.ts'
-import { DHT_STREAM_LIMITS, type StreamLimits } from '../../protocol/limits.ts'
-import { frameGuard } from './frame-guard.ts'
+import {
+  CIRCUIT_FRAME_LIMITS,
+  DHT_STREAM_LIMITS,
+  IDENTIFY_FRAME_LIMITS,
+} from '../../protocol/limits.ts'
+import { frameGuard, type GuardedLimits } from './frame-guard.ts'
 import { FramingPenalties } from './framing-penalties.ts'
 
 export interface StreamGuardsInit {
   /** Protocols read by another library: their frames are checked as they arrive. */
-  guarded: Record<string, Pick<StreamLimits, 'maxFrameSize'>>
+  guarded: Record<string, GuardedLimits>
   /** Protocols read by FramedStream: only their violations are counted. */
   watched: string[]
   /** @default FRAME_DEADLINE_MS */
   frameDeadlineMs?: number
 }
 
-/** TokenIM's protocols: the DHT's frames guarded, the violations on all of them counted. */
+/**
+ * The protocols a TokenIM host speaks: those libp2p reads with its flawed `lpStream` (the
+ * DHT, identify, the circuit relay) guarded; the violations on all of them counted.
+ * (gossipsub's reader bounds its prefix; ping is not framed.)
+ */
 export const TOKENIM_STREAM_GUARDS: StreamGuardsInit = {
-  guarded: { [DHT_PROTOCOL]: DHT_STREAM_LIMITS },
+  guarded: {
+    [DHT_PROTOCOL]: DHT_STREAM_LIMITS,
+    '/ipfs/id/1.0.0': IDENTIFY_FRAME_LIMITS,
+    '/ipfs/id/push/1.0.0': IDENTIFY_FRAME_LIMITS,
+    [RELAY_V2_HOP_CODEC]: CIRCUIT_FRAME_LIMITS,
+    [RELAY_V2_STOP_CODEC]: CIRCUIT_FRAME_LIMITS,
+  },
   watched: [
     DM_PROTOCOL,
     PRESENCE_PROTOCOL,

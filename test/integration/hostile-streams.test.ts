@@ -22,7 +22,7 @@ import {
   relayAddress,
   waitForRelay,
 } from '../helpers/relay-network.ts'
-import { waitForEvent, withTimeout } from '../helpers/wait.ts'
+import { streamClosed, waitForEvent, withTimeout } from '../helpers/wait.ts'
 import { type DhtPeer, startDhtPeer } from './mailbox-network.ts'
 
 v8.setFlagsFromString('--expose-gc')
@@ -153,6 +153,27 @@ describe('endless 0xff length prefixes', () => {
       await hostile.remove()
     }
   })
+})
+
+describe("libp2p's own framed protocols", () => {
+  for (const [who, protocol] of [
+    ['a node', '/ipfs/id/push/1.0.0'],
+    ['the relay', '/libp2p/circuit/relay/0.2.0/hop'],
+  ] as const) {
+    it(`${who} resets a ${protocol} stream of endless 0xff`, async () => {
+      const target = who === 'a node' ? bob.host : relay.host
+      const connection = await mallory.host.dial(target.getMultiaddrs())
+      const stream = await connection.newStream(protocol)
+      const chunk = new Uint8Array(64 * 1024).fill(0xff)
+      try {
+        for (let i = 0; i < 16 && stream.status === 'open'; i++) stream.send(chunk)
+      } catch {
+        // Reset under our feet.
+      }
+      await streamClosed(stream, 5_000)
+      expect(stream.status).toBe('reset')
+    })
+  }
 })
 
 describe('stream floods', () => {

@@ -51,6 +51,15 @@ describe('FrameScanner', () => {
     expect(scanner.midFrame).toBe(false)
   })
 
+  it('stops after its frames when the stream then carries unframed bytes (a relayed connection)', () => {
+    const scanner = new FrameScanner(1000, 1)
+    scanner.scan(
+      Buffer.concat([encodeFramePrefix(2), new Uint8Array([1, 2]), Buffer.alloc(9, 0xff)]),
+    )
+    expect(scanner.finished).toBe(true)
+    expect(() => scanner.scan(new Uint8Array(100).fill(0xff))).not.toThrow()
+  })
+
   it('throws at the first byte of a prefix too long or too large', () => {
     expect(() => new FrameScanner(1000).scan(new Uint8Array(100).fill(0x80))).toThrow(FramingError)
     expect(() => new FrameScanner(1000).scan(encodeFramePrefix(1001))).toThrow(/too long/)
