@@ -19,7 +19,7 @@ import {
   stringField,
 } from './api/local-api-server.ts'
 import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
-import { KeystoreExistsError } from './errors.ts'
+import { KeystoreExistsError, NodeStoppedError } from './errors.ts'
 import { answerLockout, identityRoutes } from './identity/api-routes.ts'
 import {
   fingerprint,
@@ -29,6 +29,7 @@ import {
   type KeystoreInit,
   peerIdOf,
 } from './identity/index.ts'
+import { StartStopGuard } from './start-stop-guard.ts'
 import { TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'
 
 export interface NodeDaemonInit {
@@ -61,7 +62,11 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   private nodeInstance?: TokenimNode
   // Create, restore and unlock run one at a time: two tabs cannot start two nodes.
   private transitions: Promise<unknown> = Promise.resolve()
-  private stopping?: Promise<void>
+  private stopReason?: string
+  private readonly lifecycle = new StartStopGuard({
+    release: () => this.releaseResources(),
+    stoppedError: () => new NodeStoppedError('the node was stopped while it started'),
+  })
 
   constructor(init: NodeDaemonInit) {
     super()
@@ -84,32 +89,37 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
     return this.nodeInstance
   }
 
+  /** A stop() during start waits for the step under way, then releases what was started. */
   async start(): Promise<void> {
-    const webRoot = this.init.webRoot === undefined ? defaultWebRoot() : this.init.webRoot
-    this.webAssets = webRoot ? await WebAssets.load(webRoot) : undefined
-    this.apiServer = new LocalApiServer({
-      port: this.init.apiPort ?? 0,
-      routes: this.routes(),
-      webAssets: this.webAssets,
-      onRequest: this.init.onRequest,
-    })
-    await this.apiServer.start()
-    try {
+    await this.lifecycle.start(async () => {
+      const webRoot = this.init.webRoot === undefined ? defaultWebRoot() : this.init.webRoot
+      this.webAssets = webRoot ? await WebAssets.load(webRoot) : undefined
+      this.lifecycle.checkpoint()
+      this.apiServer = new LocalApiServer({
+        port: this.init.apiPort ?? 0,
+        routes: this.routes(),
+        webAssets: this.webAssets,
+        onRequest: this.init.onRequest,
+      })
+      await this.apiServer.start()
+      this.lifecycle.checkpoint()
       if (this.init.identity != null) await this.run(this.init.identity)
-    } catch (err) {
-      await this.apiServer.stop()
-      throw err
-    }
+    })
   }
 
   /** Stops the node, then the API, once; later calls wait for the same shutdown. */
   async stop(reason = 'stopped by the user'): Promise<void> {
-    this.stopping ??= (async () => {
-      await this.nodeInstance?.stop(reason)
-      await this.apiServer?.stop()
-      this.safeDispatchEvent('stopped', { detail: { reason } })
-    })()
-    return this.stopping
+    let first = false
+    await this.lifecycle.stop(() => {
+      first = true
+      this.stopReason = reason
+    })
+    if (first) this.safeDispatchEvent('stopped', { detail: { reason } })
+  }
+
+  private async releaseResources(): Promise<void> {
+    await this.nodeInstance?.stop(this.stopReason)
+    await this.apiServer?.stop()
   }
 
   async state(): Promise<StateResponse> {
@@ -164,7 +174,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       if (this.nodeInstance != null) {
         throw new ApiError(409, 'AlreadyRunning', 'the identity is already unlocked and running')
       }
-      if (this.stopping != null) throw new ApiError(409, 'Stopping', 'the node is stopping')
+      if (this.stopReason != null) throw new ApiError(409, 'Stopping', 'the node is stopping')
       try {
         return await operation()
       } catch (err) {
@@ -184,7 +194,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       api: this.api,
     })
     await node.start()
-    if (this.stopping != null) {
+    if (this.stopReason != null) {
       // Ctrl+C arrived while the node was starting: it must not outlive the daemon.
       await node.stop('the daemon stopped while the node was starting')
       throw new ApiError(409, 'Stopping', 'the node is stopping')

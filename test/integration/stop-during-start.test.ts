@@ -1,5 +1,5 @@
 /**
- * stop() called while a node or a relay starts: it waits for the step under way, then
+ * stop() called while a node, the node's daemon or a relay starts: it waits for the step under way, then
  * releases every part started, whatever the step. Afterwards no listener is left, the
  * database is free for the next process, api.json (relay-status.json) is gone, and start()
  * either finished first or failed with NodeStoppedError (RelayStoppedError).
@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { generateIdentity, TokenimNode } from '../../node/index.ts'
+import { generateIdentity, NodeDaemon, TokenimNode } from '../../node/index.ts'
 import { openStorage } from '../../node/storage.ts'
 import { RelayNode } from '../../relay/index.ts'
 import { loopbackRelayConfig } from '../helpers/relay-network.ts'
@@ -21,6 +21,17 @@ afterEach(async () => {
 
 function listeningSockets(): number {
   return process.getActiveResourcesInfo().filter((type) => type === 'TCPServerWrap').length
+}
+
+/**
+ * The number of listening sockets once closing ones are gone: a server's handle is released
+ * a few loop turns after its close callback, so turn the loop (at most 100 times) first.
+ */
+async function listeningSocketsSettled(expected: number): Promise<number> {
+  for (let turn = 0; turn < 100 && listeningSockets() !== expected; turn++) {
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return listeningSockets()
 }
 
 /** True once `part` no longer throws (the node's getters throw until their part exists). */
@@ -83,7 +94,7 @@ describe('stop during start', () => {
       await stopped
 
       expect(['started', 'NodeStoppedError']).toContain(outcome)
-      expect(listeningSockets()).toBe(listeners)
+      expect(await listeningSocketsSettled(listeners)).toBe(listeners)
       await expect(stat(join(dir.path, 'api.json'))).rejects.toThrow(/ENOENT/)
       // The database lock is free: a leaked handle would make this open fail.
       const storage = await openStorage(join(dir.path, 'db'), { identity })
@@ -108,10 +119,44 @@ describe('relay stop during start', () => {
       const outcome = await stopDuringStart(relay, reached)
 
       expect(['started', 'RelayStoppedError']).toContain(outcome)
-      expect(listeningSockets()).toBe(listeners)
+      expect(await listeningSocketsSettled(listeners)).toBe(listeners)
       await expect(stat(join(dir.path, 'relay-status.json'))).rejects.toThrow(/ENOENT/)
       const storage = await openStorage(join(dir.path, 'db'))
       await storage.close()
     }, 30_000)
+  }
+})
+
+const DAEMON_STEPS: Array<[string, (daemon: NodeDaemon) => boolean]> = [
+  ['at once', () => true],
+  ['once its API exists', (daemon) => exists(() => daemon.api)],
+]
+
+describe('daemon stop during start', () => {
+  for (const locked of [true, false]) {
+    for (const [step, reached] of DAEMON_STEPS) {
+      it(`releases everything when stop() comes ${step} (${locked ? 'locked' : 'with an identity'})`, async () => {
+        const dir = await makeTempDir('tokenim-daemon-stop-during-start-')
+        cleanups.push(() => dir.remove())
+        const identity = generateIdentity()
+        const listeners = listeningSockets()
+        const daemon = new NodeDaemon({
+          dataDir: dir.path,
+          identity: locked ? undefined : identity,
+          webRoot: false,
+          node: { listen: ['/ip4/127.0.0.1/tcp/0'], allowPrivateAddresses: true },
+        })
+        const stopped = waitForEvent(daemon, 'stopped')
+        await stopDuringStart(daemon, reached)
+        await stopped
+
+        expect(await listeningSocketsSettled(listeners)).toBe(listeners)
+        await expect(stat(join(dir.path, 'api.json'))).rejects.toThrow(/ENOENT/)
+        if (!locked) {
+          const storage = await openStorage(join(dir.path, 'db'), { identity })
+          await storage.close()
+        }
+      }, 30_000)
+    }
   }
 })
