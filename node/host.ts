@@ -18,6 +18,7 @@ import {
 } from '@libp2p/kad-dht'
 import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
+import { isLoopback } from '@libp2p/utils'
 import { webSockets } from '@libp2p/websockets'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
@@ -158,6 +159,9 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
       doPX: init.gossipPeerExchange === true,
       scoreParams: { appSpecificScore: peerExchangeSourceScore(init.peerExchangeFrom ?? []) },
       msgIdFn: tokenimMsgIdFn,
+      // Room members behind NAT meet through a relay's circuit; their messages are small and
+      // the relay's data limit bounds what a circuit carries.
+      runOnLimitedConnection: true,
       ...init.gossipOptions,
     }),
   }
@@ -190,7 +194,16 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     // own expiry says (node/mailbox/dht-record-keeping.ts). Strangers' writes are charged to
     // their quotas (node/dht-quotas).
     datastore: servingOwnRecordsUntilExpiry(quotas.guard(init.datastore)),
-    addresses: { listen: init.listen, announce: init.announce ?? [] },
+    addresses: {
+      listen: init.listen,
+      announce: init.announce ?? [],
+      // A loopback address handed to a peer on another machine sends its dial to the peer
+      // itself; only hosts that all share one machine want them.
+      announceFilter:
+        init.allowPrivateAddresses === true
+          ? (addresses) => addresses
+          : (addresses) => addresses.filter((address) => !isLoopback(address)),
+    },
     transports: [
       ...(init.transports ?? [tcp(), webSockets()]),
       // The transport clears its queue of reservations still waiting whenever it holds

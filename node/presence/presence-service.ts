@@ -24,6 +24,7 @@ import {
 } from '../../protocol/social.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
+import { openPeerStream } from '../network/peer-streams.ts'
 import type { AppLevel } from '../storage.ts'
 
 /** The friend list, as presence follows it (node/friends `Friends`). */
@@ -40,7 +41,9 @@ export interface PresenceComponents {
     | 'unhandle'
     | 'register'
     | 'unregister'
+    | 'dial'
     | 'dialProtocol'
+    | 'getConnections'
     | 'peerRouting'
     | 'addEventListener'
     | 'removeEventListener'
@@ -216,32 +219,11 @@ export class Presence {
     }
   }
 
-  /**
-   * A stream to the friend. libp2p dials the addresses its peer store holds and asks peer
-   * routing only when it holds none, so after a failed dial the friend's current addresses
-   * (it may have restarted on other ports) are looked up and the dial tried once more.
-   */
-  async #open(link: FriendLink): Promise<Stream> {
-    const host = this.#components.host
-    const dial = () =>
-      host.dialProtocol(link.peerId, PRESENCE_PROTOCOL, {
-        signal: AbortSignal.timeout(this.#init.dialTimeoutMs),
-        runOnLimitedConnection: true,
-      })
-    try {
-      return await dial()
-    } catch (err) {
-      if ((err as Error).name === 'UnsupportedProtocolError') throw err
-      try {
-        await host.peerRouting.findPeer(link.peerId, {
-          useCache: false,
-          signal: AbortSignal.timeout(this.#init.dialTimeoutMs),
-        })
-      } catch {
-        throw err
-      }
-      return dial()
-    }
+  /** A stream to the friend; a failed dial, the address lookup and the second dial share the time. */
+  #open(link: FriendLink): Promise<Stream> {
+    return openPeerStream(this.#components.host, link.peerId, PRESENCE_PROTOCOL, {
+      signal: AbortSignal.timeout(2 * this.#init.dialTimeoutMs),
+    })
   }
 
   async #send(link: FriendLink, channel: PresenceChannel, status: 'online' | 'offline') {

@@ -59,6 +59,7 @@ import {
 } from '../../protocol/rooms/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { streamCounts } from '../network/index.ts'
+import { connectToPeer } from '../network/peer-streams.ts'
 import type { AppLevel } from '../storage.ts'
 import { withDeadline } from './deadline.ts'
 import {
@@ -85,6 +86,7 @@ export type RoomHost = Pick<
   | 'dial'
   | 'dialProtocol'
   | 'getConnections'
+  | 'peerRouting'
   | 'addEventListener'
   | 'removeEventListener'
   | 'logger'
@@ -199,7 +201,7 @@ export class RoomService {
       (stream, connection) => {
         void this.serveSyncStream(stream, connection)
       },
-      streamCounts(ROOM_SYNC_STREAM_LIMITS),
+      { ...streamCounts(ROOM_SYNC_STREAM_LIMITS), runOnLimitedConnection: true },
     )
     this.pubsub.addEventListener('message', this.onGossip)
     this.host.addEventListener('peer:connect', this.onPeerConnect)
@@ -1098,7 +1100,11 @@ export class RoomService {
       const peers = connected.filter(
         (peer) => peer.publicKey?.type === 'Ed25519' && members.has(toHex(peer.publicKey.raw)),
       )
-      if (peers.length === 0) continue
+      if (peers.length === 0) {
+        // Circuits through a relay end at the relay's limits: find the members again.
+        void this.dialMembers(room)
+        continue
+      }
       void this.syncWith(room, peers[Math.floor(Math.random() * peers.length)])
     }
   }
@@ -1112,9 +1118,9 @@ export class RoomService {
       .slice(0, Math.max(0, this.membersToDial - connected.size))
     await Promise.all(
       members.map((peer) =>
-        withDeadline(this.requestTimeoutMs, (signal) => this.host.dial(peer, { signal })).catch(
-          (err: Error) => this.log('could not dial member %p: %s', peer, err.message),
-        ),
+        withDeadline(this.requestTimeoutMs, (signal) =>
+          connectToPeer(this.host, peer, { signal }),
+        ).catch((err: Error) => this.log('could not dial member %p: %s', peer, err.message)),
       ),
     )
   }

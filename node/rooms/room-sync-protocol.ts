@@ -3,7 +3,7 @@
  * a done frame back. Every frame is bounded by ROOM_SYNC_STREAM_LIMITS, the number of event
  * frames by the request's limit, and the whole exchange by a timeout.
  */
-import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
 import { MAX_ROOM_SYNC_EVENTS, ROOM_SYNC_STREAM_LIMITS } from '../../protocol/limits.ts'
 import {
@@ -18,6 +18,7 @@ import {
   RoomSyncStatus,
 } from '../../protocol/rooms/index.ts'
 import { FramedStream } from '../network/index.ts'
+import { openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
 
 export interface SyncAnswer {
   status: RoomSyncStatus
@@ -38,12 +39,13 @@ export interface SyncReply {
 
 /** Asks `peer` for the events beyond `request.heads`. Throws on a broken or refused stream. */
 export async function requestSync(
-  host: Pick<Libp2p, 'dialProtocol'>,
+  host: PeerStreamHost,
   peer: PeerId,
   request: Partial<RoomSyncRequest>,
   options: AbortOptions,
 ): Promise<SyncAnswer> {
-  const stream = await host.dialProtocol(peer, ROOM_SYNC_PROTOCOL, options)
+  // Members behind NAT reach each other through a relay's circuit (a limited connection).
+  const stream = await openPeerStream(host, peer, ROOM_SYNC_PROTOCOL, options)
   try {
     const lp = new FramedStream(stream, { limits: ROOM_SYNC_STREAM_LIMITS })
     await lp.write(encodeSyncRequest(request), options)

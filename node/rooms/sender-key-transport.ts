@@ -14,6 +14,7 @@ import { MAX_ROOM_KEY_FRAME_SIZE, ROOM_KEYS_STREAM_LIMITS } from '../../protocol
 import { RoomKeyFrame } from '../../protocol/proto/room.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { FramedStream, streamCounts } from '../network/index.ts'
+import { openPeerStream } from '../network/peer-streams.ts'
 import { withDeadline } from './deadline.ts'
 
 export type SenderKeyHandler = (sender: Uint8Array, bytes: Uint8Array) => Promise<void>
@@ -28,7 +29,10 @@ export interface SenderKeyTransport {
 }
 
 export interface StreamSenderKeyTransportInit {
-  host: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'logger'>
+  host: Pick<
+    Libp2p,
+    'handle' | 'unhandle' | 'dial' | 'dialProtocol' | 'getConnections' | 'peerRouting' | 'logger'
+  >
   /** @default 10000 */
   timeoutMs?: number
 }
@@ -50,12 +54,14 @@ export class StreamSenderKeyTransport implements SenderKeyTransport {
   }
 
   async start(): Promise<void> {
+    // Members behind NAT reach each other through a relay's circuit (a limited connection);
+    // key bundles are a few KiB, well inside a circuit's data limit.
     await this.host.handle(
       ROOM_KEYS_PROTOCOL,
       (stream, connection) => {
         void this.serve(stream, connection)
       },
-      streamCounts(ROOM_KEYS_STREAM_LIMITS),
+      { ...streamCounts(ROOM_KEYS_STREAM_LIMITS), runOnLimitedConnection: true },
     )
   }
 
@@ -72,7 +78,8 @@ export class StreamSenderKeyTransport implements SenderKeyTransport {
   }
 
   private async deliver(member: Uint8Array, bytes: Uint8Array, signal: AbortSignal): Promise<void> {
-    const stream = await this.host.dialProtocol(
+    const stream = await openPeerStream(
+      this.host,
       peerIdOf({ publicKey: member }),
       ROOM_KEYS_PROTOCOL,
       {

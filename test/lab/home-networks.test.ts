@@ -14,6 +14,7 @@ let dir: Awaited<ReturnType<typeof makeTempDir>>
 let relay: LabRelay
 let alice: LabPerson
 let bob: LabPerson
+let dave: LabPerson
 
 beforeAll(async () => {
   if (!support.ok) throw new Error(support.reason)
@@ -23,19 +24,23 @@ beforeAll(async () => {
     homes: [
       { name: 'homea', nat: 'port-preserving', hosts: ['alice'] },
       { name: 'homeb', nat: 'port-preserving', hosts: ['bob'] },
+      { name: 'homec', nat: 'symmetric', hosts: ['dave'] },
     ],
   })
   relay = await startLabRelay(lab.host('relay1'), `${dir.path}/relay1`)
-  ;[alice, bob] = await Promise.all([
+  ;[alice, bob, dave] = await Promise.all([
     labPerson('alice', lab.host('alice'), dir.path),
     labPerson('bob', lab.host('bob'), dir.path),
+    labPerson('dave', lab.host('dave'), dir.path),
   ])
-  await Promise.all([alice.start([relay.address]), bob.start([relay.address])])
+  await Promise.all([alice, bob, dave].map((person) => person.start([relay.address])))
 }, 120_000)
 
 afterAll(async () => {
   await lab?.destroy()
-  await dir?.remove()
+  // LAB_KEEP=1 keeps the data dirs and the daemons' output (`<name>.out`) for a post-mortem.
+  if (process.env.LAB_KEEP == null) await dir?.remove()
+  else console.log(`lab data kept in ${dir?.path}`)
 })
 
 describe('two homes behind NAT and a public relay', () => {
@@ -69,4 +74,39 @@ describe('two homes behind NAT and a public relay', () => {
       ['in', 'hello back'],
     ])
   })
+})
+
+describe('a room whose members sit behind three NATs', () => {
+  it('join by invite, messages every way, and a member who was away catches up', async () => {
+    const created = await alice.cli(['rooms', 'create', 'across NATs'])
+    const [, roomId, invite] =
+      /^created room "across NATs" ([0-9a-f]{64})\ninvite: (\S+)\n$/.exec(created) ?? []
+    expect(roomId).toBeDefined()
+    await bob.cli(['rooms', 'join', invite])
+    await dave.cli(['rooms', 'join', invite])
+
+    const fromAlice = 'hello room from home a'
+    const heard = [bob, dave].map((member) =>
+      member.next('room:message', (m) => m.roomId === roomId && m.text === fromAlice, 60_000),
+    )
+    await alice.cli(['send', '--room', roomId, fromAlice])
+    await Promise.all(heard)
+    const fromDave = 'hello from behind the symmetric NAT'
+    const heardDave = [alice, bob].map((member) =>
+      member.next('room:message', (m) => m.roomId === roomId && m.text === fromDave, 60_000),
+    )
+    await dave.cli(['send', '--room', roomId, fromDave])
+    await Promise.all(heardDave)
+
+    await bob.stop()
+    await alice.cli(['send', '--room', roomId, 'while bob was away'])
+    await bob.start([relay.address])
+    await bob.seen(
+      'room:message',
+      (m) => m.roomId === roomId && m.text === 'while bob was away',
+      90_000,
+    )
+    const history = await bob.cli(['history', '--room', roomId])
+    expect(history).toContain('while bob was away')
+  }, 240_000)
 })

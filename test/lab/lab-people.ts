@@ -4,6 +4,7 @@
  * tap running beside the node (the node's API listens on the namespace's own 127.0.0.1).
  */
 import type { ChildProcess } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,6 +37,17 @@ export class CommandError extends Error {
     super(`${host.name}: tokenim ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
     this.name = 'CommandError'
   }
+}
+
+/**
+ * Appends a daemon's output to `path` beside its data dir, for reading after a failed run
+ * (`DEBUG=tokenim:*` in the test's environment reaches the daemons).
+ */
+function keepOutput(child: ChildProcess, path: string): void {
+  const file = createWriteStream(path, { flags: 'a' })
+  child.stdout!.pipe(file, { end: false })
+  child.stderr!.pipe(file, { end: false })
+  child.once('exit', () => file.end())
 }
 
 /** Resolves once `child`'s output contains `text`; rejects if it exits first or time runs out. */
@@ -97,6 +109,7 @@ export async function runLabRelay(
     '--config',
     configPath,
   ])
+  keepOutput(child, `${dataDir}.out`)
   const output = await untilPrinted(child, '"msg":"relay started"', 30_000)
   const status = JSON.parse(
     await tokenim(host, ['relay', 'status', '--json', '--data-dir', dataDir]),
@@ -142,6 +155,7 @@ export class LabPerson {
     const args = ['start', '--data-dir', this.dataDir, ...extraArgs]
     for (const relay of relays) args.push('--relay', relay)
     this.child = this.host.spawn([process.execPath, TOKENIM_BIN, ...args], LAB_PASSWORD)
+    keepOutput(this.child, `${this.dataDir}.out`)
     await untilPrinted(this.child, 'is running', 60_000)
     this.tap = this.host.spawn([process.execPath, ...TS_FLAGS, EVENT_TAP, this.dataDir])
     let buffered = ''
