@@ -295,3 +295,10 @@ export const IDENTIFY_FRAME_LIMITS = { maxFrameSize: 8 * KIB } as const
  * message each way, then the stream carries the relayed connection's bytes, unframed.
  */
 export const CIRCUIT_FRAME_LIMITS = { maxFrameSize: 16 * KIB, maxFrames: 1 } as const
+
+/**
+ * Pings (libp2p's `/ipfs/ping/1.0.0`) open at once on one connection, each way. libp2p's
+ * connection monitor, the DHT's routing-table checks and callers ping independently, and
+ * the monitor aborts the whole connection when its ping is refused for being one too many.
+ */
+export const MAX_PING_STREAMS_PER_CONNECTION = 4

@@ -66,6 +66,7 @@ import { AtRestSealer } from '../at-rest-sealer.ts'
 import type { HistoryEntry } from '../conversations/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
+import { openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
 import type { AppLevel } from '../storage.ts'
 import { ChunkSink } from './chunk-sink.ts'
 import { AttachmentsStoppedError, FileIntegrityError, SenderUnreachableError } from './errors.ts'
@@ -86,10 +87,8 @@ export interface StoredFileView {
 export type TransferEvent = 'transfer:progress' | 'transfer:complete' | 'transfer:failed'
 
 export interface AttachmentsComponents {
-  host: Pick<
-    Libp2p,
-    'handle' | 'unhandle' | 'dialProtocol' | 'addEventListener' | 'removeEventListener' | 'logger'
-  >
+  host: PeerStreamHost &
+    Pick<Libp2p, 'handle' | 'unhandle' | 'addEventListener' | 'removeEventListener' | 'logger'>
   /** The sublevel attachments own (`storage.sublevel('attachments')`). */
   db: AppLevel
   /** The content-addressed store: `<dataDir>/files`. */
@@ -216,10 +215,9 @@ export class Attachments {
       (stream, connection) => {
         void this.#serve(stream, connection)
       },
-      {
-        ...streamCounts(FILE_STREAM_LIMITS),
-        runOnLimitedConnection: false,
-      },
+      // Through a relay's circuit too: the relay's data and duration limits end a circuit,
+      // and the transfer resumes on the next one (doc/attachments.md).
+      { ...streamCounts(FILE_STREAM_LIMITS), runOnLimitedConnection: true },
     )
     this.#components.host.addEventListener('peer:connect', this.#onConnect)
     this.#timer = setInterval(
@@ -469,6 +467,7 @@ export class Attachments {
     const abort = new AbortController()
     incoming.abort = abort
     incoming.again = false
+    const heldBefore = incoming.bitmap.have
     incoming.running = this.#fetch(incoming, abort.signal)
       .catch((err: Error) => {
         this.#log('transfer %s paused: %s', incoming.record.fileId, err.message)
@@ -482,7 +481,14 @@ export class Attachments {
         }
         // A run that failed while the sender came back (a dial to its old address, a stream
         // on the connection that just died) goes again at once, not at the next retry.
-        if (incoming.again && this.#running && this.#incoming.has(incoming.record.fileId)) {
+        // So does one that made progress before it broke off: a relay ends each circuit at
+        // its data limit, and the next circuit carries the transfer on.
+        const progressed = incoming.bitmap.have > heldBefore
+        if (
+          (incoming.again || progressed) &&
+          this.#running &&
+          this.#incoming.has(incoming.record.fileId)
+        ) {
           return true
         }
       })
@@ -601,16 +607,13 @@ export class Attachments {
   async #dialSender(record: TransferRecord, signal: AbortSignal): Promise<Stream> {
     const peerId = peerIdOf({ publicKey: Buffer.from(record.peerHex, 'hex') })
     try {
-      return await this.#components.host.dialProtocol(peerId, FILE_PROTOCOL, {
+      return await openPeerStream(this.#components.host, peerId, FILE_PROTOCOL, {
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.#init.dialTimeoutMs ?? 10_000)]),
       })
     } catch (err) {
       if (signal.aborted) throw err
-      // libp2p refuses FILE_PROTOCOL on a relayed connection: see doc/attachments.md.
       throw new SenderUnreachableError(
-        (err as Error).name === 'LimitedConnectionError'
-          ? 'the sender is reachable only through a relay, which carries messages but not files: the file comes once a direct connection is possible (the same network, or one of you reachable from the internet)'
-          : 'the sender cannot be reached now: the file comes when both of you are online',
+        'the sender cannot be reached now, neither directly nor through a relay: the file comes when both of you are online',
       )
     }
   }

@@ -42,6 +42,24 @@ describe('node host', () => {
     expect(bob.status().peers).toContain(alice.peerId)
   })
 
+  it('pings that overlap on one connection (connection monitor, DHT, a user) all answer', async () => {
+    const alice = await startNode()
+    const bob = await startNode()
+    const connection = await alice.host.dial(bob.host.getMultiaddrs()[0])
+    // libp2p's connection monitor aborts the whole connection when one of its pings fails,
+    // and the ping service allowed one outbound and two inbound pings per connection.
+    const rtts = await Promise.all([
+      ...Array.from({ length: 3 }, () =>
+        alice.host.services.ping.ping(bob.host.getMultiaddrs()[0]),
+      ),
+      ...Array.from({ length: 3 }, () =>
+        bob.host.services.ping.ping(alice.host.getMultiaddrs()[0]),
+      ),
+    ])
+    expect(rtts.every((rtt) => rtt >= 0)).toBe(true)
+    expect(connection.status).toBe('open')
+  })
+
   it('refuses to open a data dir that another node holds', async () => {
     const dir = await makeTempDir()
     cleanups.push(() => dir.remove())
