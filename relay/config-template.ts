@@ -1,13 +1,16 @@
 /**
  * The commented config `tokenim relay init` writes. Every value shown is the default, so an
- * operator reads the file to learn what can be set and edits only what differs.
+ * operator reads the file to learn what can be set and edits only what differs; the one
+ * exception is `allowPrivateAddresses`, chosen from the machine's own addresses so that the
+ * file works where it was written (a public server, or one machine or a LAN).
  */
 
 /** Name of the config file `relay init` writes into the data dir. */
 export const RELAY_CONFIG_FILE = 'relay.yaml'
 
-export function defaultRelayConfigYaml(dataDir: string): string {
-  return `# TokenIM relay configuration. Every value below is the default.
+export function defaultRelayConfigYaml(dataDir: string, publicAddresses: string[]): string {
+  return `# TokenIM relay configuration. Every value below is the default but allowPrivateAddresses,
+# which relay init chose for this machine's network.
 # Durations: 30s, 5m, 2h, 7d (or a number of seconds). Sizes: 512KiB, 1MiB (or bytes).
 # Unknown fields are refused, so a misspelt setting stops start-up instead of being ignored.
 
@@ -28,9 +31,7 @@ announce: []
 # Each ends in /p2p/<peer id>, as "tokenim relay status" prints it.
 peers: []
 
-# Keep loopback and LAN addresses in DHT answers. Only for test networks and LANs.
-allowPrivateAddresses: false
-
+${privateAddressesSection(publicAddresses)}
 limits:
   # Connections held at once, nodes and other relays together.
   maxConnections: 1000
@@ -111,4 +112,18 @@ directory:
     window: 10m
     duration: 15m
 `
+}
+
+function privateAddressesSection(publicAddresses: string[]): string {
+  if (publicAddresses.length > 0) {
+    return `# Keep loopback and LAN addresses in DHT answers. Only for test networks and LANs.
+# This machine has public addresses (${publicAddresses.join(', ')}): nodes on the internet
+# reach the relay there.
+allowPrivateAddresses: false`
+  }
+  return `# Keep loopback and LAN addresses in DHT answers. No address of this machine is public, so
+# this config serves one machine or a LAN (start nodes with --allow-private-addresses).
+# On a server reachable from the internet set it to false; behind NAT with a forwarded
+# port, also put the public address under announce.
+allowPrivateAddresses: true`
 }

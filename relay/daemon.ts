@@ -6,6 +6,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import envPaths from 'env-paths'
+import { publicInterfaceAddresses } from '../node/network/interface-addresses.ts'
 import { loadRelayConfig } from './config.ts'
 import { defaultRelayConfigYaml, RELAY_CONFIG_FILE } from './config-template.ts'
 import { RelayExistsError } from './errors.ts'
@@ -35,7 +36,10 @@ export async function initRelay(dataDir: string): Promise<InitializedRelay> {
     if (await exists(path)) throw new RelayExistsError(path)
   }
   const privateKey = await createRelayKey(root)
-  await writeFile(configPath, defaultRelayConfigYaml(root), { mode: 0o644, flag: 'wx' })
+  await writeFile(configPath, defaultRelayConfigYaml(root, publicInterfaceAddresses()), {
+    mode: 0o644,
+    flag: 'wx',
+  })
   return { dataDir: root, configPath, keyPath, peerId: peerIdFromPrivateKey(privateKey).toString() }
 }
 

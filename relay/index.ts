@@ -62,6 +62,7 @@ export * from './errors.ts'
 export { createRelayLogger, type RelayLogger } from './logger.ts'
 export { type RelayGaugeSource, RelayMetrics } from './metrics.ts'
 export type { RelayHealth } from './ops-server.ts'
+export { reachabilityWarning } from './reachability.ts'
 export { RELAY_KEY_FILE } from './relay-key.ts'
 export {
   type ExtraServices,

@@ -35,6 +35,7 @@ export class RelayMetrics {
   readonly registry = new Registry()
   readonly peerConnects: Counter
   readonly peerDisconnects: Counter
+  readonly reservationsRefused: Counter
   private source?: RelayGaugeSource
 
   constructor() {
@@ -45,6 +46,10 @@ export class RelayMetrics {
     this.peerDisconnects = this.counter({
       name: 'tokenim_relay_peer_disconnects_total',
       help: 'Peers whose last connection to the relay closed',
+    })
+    this.reservationsRefused = this.counter({
+      name: 'tokenim_relay_reservations_refused_total',
+      help: 'Circuit reservations refused because the relay held circuitRelay.maxReservations',
     })
     this.gauge('tokenim_relay_connections', 'Open connections by direction', ['direction'], (g) => {
       const counts = this.source?.connections() ?? { inbound: 0, outbound: 0 }

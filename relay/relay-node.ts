@@ -29,6 +29,7 @@ import { DataDirLockedError, RelayStoppedError } from './errors.ts'
 import { createRelayLogger, type RelayLogger } from './logger.ts'
 import { RelayMetrics } from './metrics.ts'
 import { OpsServer, type RelayHealth } from './ops-server.ts'
+import { reachabilityWarning } from './reachability.ts'
 import { loadOrCreateRelayKey } from './relay-key.ts'
 import { removeRelayStatus, writeRelayStatus } from './status-file.ts'
 
@@ -121,6 +122,8 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
       { peerId: status.peerId, multiaddrs: status.multiaddrs, metricsUrl: status.metricsUrl },
       'relay started',
     )
+    const warning = reachabilityWarning(status.multiaddrs)
+    if (warning != null && !this.config.allowPrivateAddresses) this.logger.warn(warning)
   }
 
   private async startParts(): Promise<void> {
@@ -228,11 +231,33 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         dhtQuotas: relayDhtQuotas(config, this.logger, this.metrics),
         gossipPeerExchange: true,
         dhtValidators: directoryDhtValidators,
+        connectionGater: { denyInboundRelayReservation: this.onReservationRequest },
         dhtSelectors: directoryDhtSelectors,
         metrics: this.metrics?.libp2pMetrics(),
       },
       services,
     )
+  }
+
+  /**
+   * libp2p's relay server reports no reservation events; its gater hook sees every request
+   * just before the server decides, by the rule mirrored here (full unless it is a renewal).
+   */
+  private readonly onReservationRequest = (peer: PeerId): boolean => {
+    const reservations = this.host.services.circuitRelay.reservations
+    const { maxReservations } = this.config.circuitRelay
+    if (reservations.has(peer)) {
+      this.logger.debug({ peer: peer.toString() }, 'reservation renewed')
+    } else if (reservations.size >= maxReservations) {
+      this.metrics?.reservationsRefused.inc()
+      this.logger.warn(
+        { peer: peer.toString(), maxReservations },
+        'reservation refused: the relay holds circuitRelay.maxReservations already',
+      )
+    } else {
+      this.logger.info({ peer: peer.toString() }, 'node reserved a circuit')
+    }
+    return false
   }
 
   private extraServices(): ServiceFactoryMap<Extra> | undefined {

@@ -22,7 +22,7 @@ import type {
   Startable,
   TypedEventTarget,
 } from '@libp2p/interface'
-import { getNetConfig, isPrivate } from '@libp2p/utils'
+import { getNetConfig, isPrivate, isPrivateIp } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** How long a confirmation holds; each new listener confirms again. */
@@ -84,4 +84,9 @@ export function interfaceAddresses(): (
   components: InterfaceAddressesComponents,
 ) => InterfaceAddresses {
   return (components) => new InterfaceAddresses(components)
+}
+
+/** The machine's interface addresses that libp2p counts as public (reachable from the internet). */
+export function publicInterfaceAddresses(): string[] {
+  return [...localInterfaceAddresses()].filter((address) => isPrivateIp(address) === false)
 }

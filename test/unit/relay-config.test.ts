@@ -75,11 +75,20 @@ describe('relay config', () => {
     )
   })
 
-  it('writes a commented default file that parses to the defaults', () => {
-    const text = defaultRelayConfigYaml('/var/lib/tokenim-relay')
+  it('writes a commented default file that parses to the defaults on a public server', () => {
+    const text = defaultRelayConfigYaml('/var/lib/tokenim-relay', ['203.0.113.7'])
     expect(text).toMatch(/^# /m)
     const fromFile = parseRelayConfig(parseYaml(text), '/elsewhere')
     expect(fromFile).toEqual(parseRelayConfig({ dataDir: '/var/lib/tokenim-relay' }))
+  })
+
+  it('writes a config for one machine or a LAN where no address is public', () => {
+    const text = defaultRelayConfigYaml('/var/lib/tokenim-relay', [])
+    expect(text).toContain('No address of this machine is public')
+    const fromFile = parseRelayConfig(parseYaml(text), '/elsewhere')
+    expect(fromFile).toEqual(
+      parseRelayConfig({ dataDir: '/var/lib/tokenim-relay', allowPrivateAddresses: true }),
+    )
   })
 
   it('names the field and the reason of a wrong type', () => {

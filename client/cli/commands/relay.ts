@@ -5,6 +5,7 @@ import {
   defaultRelayDataDir,
   initRelay,
   RELAY_CONFIG_FILE,
+  reachabilityWarning,
   readRelayStatus,
   runRelay,
 } from '../../../relay/index.ts'
@@ -75,6 +76,7 @@ export function registerRelayCommands(program: Command): void {
       const status = await readRelayStatus(options.dataDir)
       const health = status.health
       const { pid, peerId, multiaddrs, startedAt, healthUrl, metricsUrl } = status
+      const warning = reachabilityWarning(multiaddrs)
       printResult(
         options,
         {
@@ -89,6 +91,7 @@ export function registerRelayCommands(program: Command): void {
           startedAt,
           healthUrl,
           metricsUrl,
+          warning: warning ?? null,
         },
         [
           `relay         ${peerId} (pid ${pid})`,
@@ -98,6 +101,7 @@ export function registerRelayCommands(program: Command): void {
           `metrics       ${metricsUrl ?? 'off'}`,
           'addresses (give one to nodes: tokenim start --relay <address>)',
           ...multiaddrs.map((addr) => `  ${addr}`),
+          ...(warning == null ? [] : ['', `warning: ${warning}`]),
         ],
       )
     })
