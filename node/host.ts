@@ -4,7 +4,9 @@
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
 import { type GossipSub, type GossipsubOpts, gossipsub } from '@libp2p/gossipsub'
 import { type Identify, type IdentifyPush, identify, identifyPush } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
@@ -23,7 +25,7 @@ import { webSockets } from '@libp2p/websockets'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
 import { DHT_PROTOCOL } from '../protocol/ids.ts'
-import { DHT_STREAM_LIMITS } from '../protocol/limits.ts'
+import { DHT_STREAM_LIMITS, MAX_PING_STREAMS_PER_CONNECTION } from '../protocol/limits.ts'
 import { DhtWriteQuotas, type DhtWriteQuotasInit } from './dht-quotas/index.ts'
 import {
   DhtRecordSweeper,
@@ -31,6 +33,8 @@ import {
   servingOwnRecordsUntilExpiry,
 } from './mailbox/dht-record-keeping.ts'
 import { tokenimDhtSelectors, tokenimDhtValidators } from './mailbox/dht-validators.ts'
+import { reachableAddressesFirst } from './network/address-order.ts'
+import { type DirectUpgrade, directUpgrade } from './network/direct-upgrade.ts'
 import { type StreamGuards, streamGuards, TOKENIM_STREAM_GUARDS } from './network/index.ts'
 import { tokenimMsgIdFn } from './rooms/message-id.ts'
 
@@ -54,8 +58,12 @@ export interface HostInit {
   listen: string[]
   /** Multiaddrs to announce instead of the listen addresses (a relay behind NAT). */
   announce?: string[]
-  /** Relays answer DHT queries; user nodes only ask unless told otherwise. */
-  dhtServer: boolean
+  /**
+   * Relays answer DHT queries. `'auto'` (user nodes on real networks): answer them once
+   * autoNAT confirms a public address, so nodes reachable from the internet add replicas for
+   * the mailbox; nodes behind NAT only ask.
+   */
+  dhtServer: boolean | 'auto'
   /**
    * Keep private and loopback addresses in DHT answers: needed when every peer is on one
    * machine or one LAN, wrong on the internet.
@@ -128,6 +136,11 @@ export type HostServices = {
   dhtRecordSweeper: DhtRecordSweeper
   pubsub: GossipSub
   streamGuards: StreamGuards
+  directUpgrade: DirectUpgrade
+  /** Asks peers to dial us back (nodes in 'auto' DHT mode) and dials others back (relays). */
+  autoNAT?: unknown
+  /** Hole punching for nodes that listen through relays. */
+  dcutr?: unknown
 }
 
 function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap<HostServices> {
@@ -135,12 +148,16 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
     identify: identify(),
     // Addresses change after start (a relay reservation adds a circuit address): tell peers.
     identifyPush: identifyPush(),
-    ping: ping(),
+    ping: ping({
+      maxInboundStreams: MAX_PING_STREAMS_PER_CONNECTION,
+      maxOutboundStreams: MAX_PING_STREAMS_PER_CONNECTION,
+    }),
     dht: quotas.serving(
       DHT_PROTOCOL,
       kadDHT({
         protocol: DHT_PROTOCOL,
-        clientMode: !init.dhtServer,
+        // undefined: kad-dht serves while our confirmed addresses include a public one.
+        clientMode: init.dhtServer === 'auto' ? undefined : !init.dhtServer,
         peerInfoMapper:
           init.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper,
         validators: { ...tokenimDhtValidators(init.datastore), ...init.dhtValidators },
@@ -154,6 +171,9 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
     // the framing of any protocol lose their connections (node/network).
     streamGuards: streamGuards(TOKENIM_STREAM_GUARDS),
     dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
+    directUpgrade: directUpgrade(),
+    ...(init.dhtServer !== false ? { autoNAT: autoNAT() } : {}),
+    ...(init.circuitRelayClient === true ? { dcutr: dcutr() } : {}),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       doPX: init.gossipPeerExchange === true,
@@ -214,7 +234,7 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: limits,
+    connectionManager: { ...limits, addressSorter: reachableAddressesFirst },
     metrics: init.metrics,
     connectionMonitor: init.connectionMonitor,
     connectionGater: init.connectionGater,

@@ -195,7 +195,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         datastore: this.storage.datastore,
         // Circuit addresses come from the relay bootstrap, once each relay is connected.
         listen: this.init.listen ?? DEFAULT_LISTEN,
-        dhtServer: false,
+        // On one machine or a LAN every address is private and a node stays a DHT client.
+        dhtServer: this.init.allowPrivateAddresses === true ? false : 'auto',
         allowPrivateAddresses: this.init.allowPrivateAddresses,
         connectionLimits: this.init.connectionLimits,
         circuitRelayClient: true,
@@ -328,6 +329,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     )
     await this.mailbox.start()
     const directory = this.directory
+    const friends = this.friends
     this.messagesInstance = new DirectMessages(
       {
         host: this.host,
@@ -336,7 +338,9 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         prekeys: this.prekeys,
         mailbox: this.mailbox,
         social: this.friendsInstance,
+        // The people we know first: only strangers need the directory (and so a relay).
         lookupUsername: async (name, options) =>
+          friends.keyOfKnownName(name) ??
           new Uint8Array(Buffer.from((await directory.lookup(name, options)).publicKey, 'hex')),
         emit: (type: 'message:received' | 'message:state', data: never) =>
           this.emitEvent(type, data),

@@ -711,6 +711,22 @@ export interface FriendView extends PeerRef {
   online: boolean
   /** When a heartbeat last came from the friend (ms since epoch), or null. */
   lastSeen: number | null
+  /** How the node reaches the friend right now. */
+  reach: PeerReach
+}
+
+/**
+ * How a node reaches a peer now: `direct` over a connection of its own (the same LAN, a
+ * public address, or a punched hole), `relay` through a relay's circuit (limited in bytes
+ * and time by the relay), `mailbox` with no connection at all (messages wait, encrypted,
+ * in the DHT until the peer collects them).
+ */
+export interface PeerReach {
+  via: 'direct' | 'relay' | 'mailbox'
+  /** The relay's peer id, when `via` is `relay`. */
+  relay?: string
+  /** The address of the connection in use (absent for `mailbox`). */
+  address?: string
 }
 
 export interface FriendRequestView extends PeerRef {

@@ -16,7 +16,7 @@ import type { Friends } from './friends.ts'
 
 /** What the friend list shows of each friend's presence (node/presence). */
 export interface PresenceLookup {
-  of(peer: Uint8Array): { online: boolean; lastSeen: number | null }
+  of(peer: Uint8Array): Pick<FriendView, 'online' | 'lastSeen' | 'reach'>
 }
 
 export function friendsRoutes(friends: () => Friends, presence: () => PresenceLookup): Routes {

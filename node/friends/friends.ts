@@ -159,11 +159,20 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   }
 
   /** The peer as the API names it, with the verified name we know. */
+  /**
+   * The key of the one person we know (friend, request, blocked) by `name` (`alice` or
+   * `alice@<relay>`), so that naming a friend needs no relay; undefined when none or several.
+   */
+  keyOfKnownName(name: string): Uint8Array | undefined {
+    const known = this.#findByName(name.trim())
+    return known == null ? undefined : new Uint8Array(Buffer.from(known.hex, 'hex'))
+  }
+
   peerRef(peer: Uint8Array): PeerRef {
     return this.#ref(hex(peer))
   }
 
-  list(): Array<Omit<FriendView, 'online' | 'lastSeen'>> {
+  list(): Array<Omit<FriendView, 'online' | 'lastSeen' | 'reach'>> {
     return this.#store
       .entries('friends')
       .map(([key, record]) => ({ ...this.#ref(key, record.name), since: record.since }))
@@ -474,6 +483,8 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       since: record.since,
       online: false,
       lastSeen: null,
+      // Presence finds the way to the new friend; until then, what it can count on.
+      reach: { via: 'mailbox' },
     }
     this.#components.emit('friend:accepted', view)
     this.safeDispatchEvent('friends:changed', { detail: { peer: fromHex(peerHex), friend: true } })

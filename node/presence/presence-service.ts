@@ -14,7 +14,12 @@ import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interfa
 import { FramingError } from '../../protocol/errors.ts'
 import { PRESENCE_PROTOCOL } from '../../protocol/ids.ts'
 import { PRESENCE_STREAM_LIMITS } from '../../protocol/limits.ts'
-import type { PeerRef, PresenceSettings, PresenceView } from '../../protocol/local-api.ts'
+import type {
+  PeerReach,
+  PeerRef,
+  PresenceSettings,
+  PresenceView,
+} from '../../protocol/local-api.ts'
 import {
   MAX_PRESENCE_CLOCK_SKEW_MS,
   openPresenceHeartbeat,
@@ -24,7 +29,8 @@ import {
 } from '../../protocol/social.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
-import { openPeerStream } from '../network/peer-streams.ts'
+import { peerReach } from '../network/peer-reach.ts'
+import { openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
 import type { AppLevel } from '../storage.ts'
 
 /** The friend list, as presence follows it (node/friends `Friends`). */
@@ -35,20 +41,17 @@ export interface PresenceFriends extends EventTarget {
 }
 
 export interface PresenceComponents {
-  host: Pick<
-    Libp2p,
-    | 'handle'
-    | 'unhandle'
-    | 'register'
-    | 'unregister'
-    | 'dial'
-    | 'dialProtocol'
-    | 'getConnections'
-    | 'peerRouting'
-    | 'addEventListener'
-    | 'removeEventListener'
-    | 'logger'
-  >
+  host: PeerStreamHost &
+    Pick<
+      Libp2p,
+      | 'handle'
+      | 'unhandle'
+      | 'register'
+      | 'unregister'
+      | 'addEventListener'
+      | 'removeEventListener'
+      | 'logger'
+    >
   identity: Identity
   /** The sublevel presence owns (its settings). */
   db: AppLevel
@@ -149,10 +152,14 @@ export class Presence {
     await this.#components.host.unhandle(PRESENCE_PROTOCOL)
   }
 
-  /** What we know of a friend's presence (offline when we know nothing). */
-  of(peer: Uint8Array): { online: boolean; lastSeen: number | null } {
+  /** What we know of a friend's presence (offline when we know nothing), and how we reach it. */
+  of(peer: Uint8Array): { online: boolean; lastSeen: number | null; reach: PeerReach } {
     const link = this.#links.get(hex(peer))
-    return { online: link?.online ?? false, lastSeen: link?.lastSeen ?? null }
+    return {
+      online: link?.online ?? false,
+      lastSeen: link?.lastSeen ?? null,
+      reach: peerReach(this.#components.host, peerIdOf({ publicKey: peer })),
+    }
   }
 
   settings(): PresenceSettings {

@@ -113,7 +113,8 @@ export async function runLabRelay(
   const output = await untilPrinted(child, '"msg":"relay started"', 30_000)
   const status = JSON.parse(
     await tokenim(host, ['relay', 'status', '--json', '--data-dir', dataDir]),
-  ) as { multiaddrs: string[] }
+  ) as { multiaddrs: string[]; warning: string | null }
+  if (status.warning != null) throw new Error(`relay status on ${host.address}: ${status.warning}`)
   const address = status.multiaddrs.find(
     (candidate) => candidate.startsWith(`/ip4/${host.address}/tcp/`) && !candidate.includes('/ws'),
   )

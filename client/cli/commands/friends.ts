@@ -4,7 +4,12 @@
  */
 import { type Command, InvalidArgumentError } from 'commander'
 import { MAX_FRIEND_NOTE_LENGTH } from '../../../protocol/limits.ts'
-import type { FriendRequestView, FriendView, PeerRef } from '../../../protocol/local-api.ts'
+import type {
+  FriendRequestView,
+  FriendView,
+  PeerReach,
+  PeerRef,
+} from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
@@ -137,7 +142,13 @@ function friendLine(friend: FriendView): string {
     : friend.lastSeen == null
       ? 'offline'
       : `offline (last seen ${minuteStamp(friend.lastSeen)})`
-  return `${friend.online ? '*' : ' '} ${label(friend)}  ${seen}`
+  return `${friend.online ? '*' : ' '} ${label(friend)}  ${seen}  ${reachText(friend.reach)}`
+}
+
+function reachText(reach: PeerReach): string {
+  if (reach.via === 'direct') return `direct (${reach.address})`
+  if (reach.via === 'relay') return `through relay ${reach.relay ?? '?'}`
+  return 'no connection: messages wait in the mailbox'
 }
 
 function parseNote(value: string): string {
