@@ -37,6 +37,8 @@ export interface KeystoreInit {
   scrypt?: ScryptParams
   /** Clock of the lockout, in epoch milliseconds. @default Date.now */
   now?: () => number
+  /** Longest wait for another process's hold on the lockout record. @default 10000 */
+  lockWaitMs?: number
 }
 
 export interface ReplaceOptions {
@@ -73,7 +75,7 @@ export class Keystore {
     this.path = join(this.#dir, KEYSTORE_FILE)
     this.#scrypt = { ...(init.scrypt ?? DEFAULT_SCRYPT_PARAMS) }
     this.#lockout = new UnlockLockout({
-      record: new LockoutRecord(join(this.#dir, LOCKOUT_FILE)),
+      record: new LockoutRecord(join(this.#dir, LOCKOUT_FILE), init.lockWaitMs),
       legacyPath: join(this.#dir, LEGACY_LOCKOUT_FILE),
       now: init.now ?? Date.now,
     })

@@ -41,9 +41,11 @@ const SCHEMA =
 
 export class LockoutRecord {
   readonly path: string
+  readonly #lockWaitMs: number
 
-  constructor(path: string) {
+  constructor(path: string, lockWaitMs = LOCKOUT_LOCK_WAIT_MS) {
     this.path = path
+    this.#lockWaitMs = lockWaitMs
   }
 
   /** The stored state; undefined when there is none or it cannot be read. */
@@ -77,7 +79,7 @@ export class LockoutRecord {
     // Created owner-only before SQLite opens it; SQLite gives its journal the same mode.
     await (await open(this.path, 'a', 0o600)).close()
     return this.#withDatabase(async (db) => {
-      await beginImmediate(db)
+      await beginImmediate(db, this.#lockWaitMs)
       try {
         db.exec(SCHEMA)
         const { next, result } = decide(readState(db))
@@ -107,15 +109,15 @@ export class LockoutRecord {
 }
 
 /** Polls for the write lock so a waiting process never blocks its event loop. */
-async function beginImmediate(db: DatabaseSync): Promise<void> {
-  const deadline = Date.now() + LOCKOUT_LOCK_WAIT_MS
+async function beginImmediate(db: DatabaseSync, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs
   for (;;) {
     try {
       db.exec('BEGIN IMMEDIATE')
       return
     } catch (err) {
       if (errorCode(err) !== SQLITE_BUSY) throw err
-      if (Date.now() >= deadline) throw new KeystoreBusyError(LOCKOUT_LOCK_WAIT_MS)
+      if (Date.now() >= deadline) throw new KeystoreBusyError(waitMs)
       await sleep(randomInt(2, 20))
     }
   }

@@ -193,6 +193,19 @@ describe('Keystore lockout', () => {
     }
   })
 
+  it('gives up with KeystoreBusyError, counting nothing, while another process holds the record', async () => {
+    await createKeystore()
+    const holder = spawn(process.execPath, [HOLDER, join(dir, LOCKOUT_FILE)])
+    try {
+      expect(await nextLine(holder)).toBe('holding')
+      const keystore = new Keystore(dir, { now, lockWaitMs: 200 })
+      expect(await failureName(keystore.unlock(WRONG))).toBe('KeystoreBusyError')
+    } finally {
+      holder.kill('SIGKILL')
+    }
+    expect((await new Keystore(dir, { now }).lockoutStatus()).failures).toBe(0)
+  })
+
   it('lets parallel attempts through one at a time', async () => {
     const keystore = await createKeystore()
     const names = await Promise.all(
