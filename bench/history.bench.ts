@@ -7,6 +7,8 @@
  *   read of the same 50 entries;
  * - a full-text search for a rare word and for two common words (a page of 50 hits, each
  *   read back from the history), against a raw range read of as many entries.
+ * The history is sealed, as on a node; each figure is also given against the same history
+ * unsealed (a second database in the same run), which is what sealing costs.
  */
 import type { Logger } from '@libp2p/interface'
 import { Conversations } from '../node/conversations/index.ts'
@@ -18,7 +20,7 @@ import {
   MessageStore,
   newConversation,
 } from '../node/messaging/message-store.ts'
-import { openStorage } from '../node/storage.ts'
+import { type AppLevel, openStorage } from '../node/storage.ts'
 import { makeTempDir } from '../test/helpers/temp-dir.ts'
 import { BundleDirectory } from '../test/integration/messaging-peers.ts'
 import { type Benchmark, type BenchmarkFigure, DURATION_MS } from './measure.ts'
@@ -76,89 +78,140 @@ async function compareAsync(
   }
 }
 
+interface HistoryUnderTest {
+  conversations: Conversations
+  messagingDb: AppLevel
+  peerHex: string
+  /** ms to write the history records, and to index them. */
+  writeMs: number
+  indexMs: number
+  close(): Promise<void>
+}
+
+/** The history written as messaging writes it, indexed; sealed as on a node, or plain. */
+async function historyUnderTest(sealed: boolean): Promise<HistoryUnderTest> {
+  const dir = await makeTempDir('tokenim-bench-history-')
+  const identity = generateIdentity()
+  const storage = await openStorage(dir.path, sealed ? { identity } : {})
+  const peer = generateIdentity().publicKey
+  const peerHex = Buffer.from(peer).toString('hex')
+  const messagingDb = storage.sublevel('messaging')
+  const store = new MessageStore(messagingDb)
+  // In batches of 1000.
+  const now = Date.now() - MESSAGES * 1000
+  const writeStart = performance.now()
+  for (let start = 1; start <= MESSAGES; start += 1000) {
+    const ops: BatchOp[] = []
+    for (let index = start; index < start + 1000 && index <= MESSAGES; index++) {
+      const record: HistoryRecord = {
+        id: index.toString(16).padStart(32, '0'),
+        direction: index % 2 === 0 ? 'out' : 'in',
+        seq: Math.ceil(index / 2),
+        text: textOf(index),
+        sentAt: now + index * 1000,
+        storedAt: now + index * 1000,
+      }
+      ops.push(store.historyOp(peerHex, index, record))
+    }
+    await messagingDb.batch(ops)
+  }
+  const writeMs = performance.now() - writeStart
+  await messagingDb.batch([
+    store.conversationOp(peerHex, {
+      ...newConversation(),
+      nextIndex: MESSAGES + 1,
+      expectedInSeq: MESSAGES / 2 + 1,
+      unread: 10,
+      lastActivity: Date.now(),
+    }),
+  ])
+
+  const pipeline = new MessagePipeline({
+    db: messagingDb,
+    identity,
+    prekeys: new BundleDirectory().prekeysFor(identity),
+    link: { send: async () => false },
+    log: silent,
+    emit: () => {},
+    readReceipts: false,
+    syncWrites: false,
+  })
+  await pipeline.start()
+  const conversations = new Conversations({
+    db: storage.sublevel('conversations'),
+    messagingDb,
+    messages: {
+      inbox: () => pipeline.inbox(),
+      history: (p, options) => pipeline.history(Buffer.from(p, 'hex'), options),
+      markRead: (p) => pipeline.markRead(Buffer.from(p, 'hex')),
+      resolvePeer: async (p) => Buffer.from(p, 'hex'),
+      clearHistory: (p) => pipeline.clearHistory(Buffer.from(p, 'hex')),
+    },
+    log: silent,
+  })
+  const indexStart = performance.now()
+  await conversations.start()
+  await conversations.indexNow()
+  const indexMs = performance.now() - indexStart
+  return {
+    conversations,
+    messagingDb,
+    peerHex,
+    writeMs,
+    indexMs,
+    close: async () => {
+      await conversations.stop()
+      await pipeline.stop()
+      await storage.close()
+      await dir.remove()
+    },
+  }
+}
+
+const SEARCHES = [
+  ['zebra', 'a rare word (100 hits)'],
+  ['alpha beta', 'two common words (1,429 hits)'],
+] as const
+
 const benchmark: Benchmark = {
   name: 'history',
   async run(): Promise<BenchmarkFigure[]> {
-    const dir = await makeTempDir('tokenim-bench-history-')
-    const storage = await openStorage(dir.path)
-    const identity = generateIdentity()
-    const peer = generateIdentity().publicKey
-    const peerHex = Buffer.from(peer).toString('hex')
-    const messagingDb = storage.sublevel('messaging')
-    const store = new MessageStore(messagingDb)
     const figures: BenchmarkFigure[] = []
+    // The node's history is sealed; the plain one is the baseline of what sealing costs.
+    const sealed = await historyUnderTest(true)
+    const plain = await historyUnderTest(false)
+    const count = MESSAGES.toLocaleString('en-US')
     try {
-      // The history, written as messaging writes it, in batches of 1000.
-      const now = Date.now() - MESSAGES * 1000
-      const writeStart = performance.now()
-      for (let start = 1; start <= MESSAGES; start += 1000) {
-        const ops: BatchOp[] = []
-        for (let index = start; index < start + 1000 && index <= MESSAGES; index++) {
-          const record: HistoryRecord = {
-            id: index.toString(16).padStart(32, '0'),
-            direction: index % 2 === 0 ? 'out' : 'in',
-            seq: Math.ceil(index / 2),
-            text: textOf(index),
-            sentAt: now + index * 1000,
-            storedAt: now + index * 1000,
-          }
-          ops.push(store.historyOp(peerHex, index, record))
-        }
-        await messagingDb.batch(ops)
-      }
-      const writeMs = performance.now() - writeStart
-      await messagingDb.batch([
-        store.conversationOp(peerHex, {
-          ...newConversation(),
-          nextIndex: MESSAGES + 1,
-          expectedInSeq: MESSAGES / 2 + 1,
-          unread: 10,
-          lastActivity: Date.now(),
-        }),
-      ])
-
-      const pipeline = new MessagePipeline({
-        db: messagingDb,
-        identity,
-        prekeys: new BundleDirectory().prekeysFor(identity),
-        link: { send: async () => false },
-        log: silent,
-        emit: () => {},
-        readReceipts: false,
-        syncWrites: false,
-      })
-      await pipeline.start()
-      const conversations = new Conversations({
-        db: storage.sublevel('conversations'),
-        messagingDb,
-        messages: {
-          inbox: () => pipeline.inbox(),
-          history: (p, options) => pipeline.history(Buffer.from(p, 'hex'), options),
-          markRead: (p) => pipeline.markRead(Buffer.from(p, 'hex')),
-          resolvePeer: async (p) => Buffer.from(p, 'hex'),
-          clearHistory: (p) => pipeline.clearHistory(Buffer.from(p, 'hex')),
+      figures.push(
+        {
+          name: `index ${count} messages (tokenize, postings, watermark)`,
+          value: (MESSAGES * 1000) / sealed.indexMs,
+          unit: 'messages/s',
+          baseline: {
+            name: 'batched LevelDB put of the history records',
+            value: (MESSAGES * 1000) / sealed.writeMs,
+          },
         },
-        log: silent,
-      })
-      const indexStart = performance.now()
-      await conversations.start()
-      await conversations.indexNow()
-      const indexMs = performance.now() - indexStart
-      figures.push({
-        name: `index ${MESSAGES.toLocaleString('en-US')} messages (tokenize, postings, watermark)`,
-        value: (MESSAGES * 1000) / indexMs,
-        unit: 'messages/s',
-        baseline: {
-          name: 'batched LevelDB put of the history records',
-          value: (MESSAGES * 1000) / writeMs,
+        {
+          name: `sealed: write ${count} history records in batches`,
+          value: (MESSAGES * 1000) / sealed.writeMs,
+          unit: 'messages/s',
+          baseline: { name: 'the same, unsealed', value: (MESSAGES * 1000) / plain.writeMs },
         },
-      })
+        {
+          name: `sealed: index ${count} messages (blinded tokens)`,
+          value: (MESSAGES * 1000) / sealed.indexMs,
+          unit: 'messages/s',
+          baseline: { name: 'the same, unsealed', value: (MESSAGES * 1000) / plain.indexMs },
+        },
+      )
 
+      // LevelDB's own range read: no record opened.
       const rawRange = async () => {
         let n = 0
-        for await (const value of messagingDb.values({
-          gt: `h/${peerHex}/`,
-          lt: `h/${peerHex}/~`,
+        for await (const value of sealed.messagingDb.raw.values({
+          gt: `h/${sealed.peerHex}/`,
+          lt: `h/${sealed.peerHex}/~`,
           reverse: true,
           limit: PAGE,
         })) {
@@ -166,12 +219,11 @@ const benchmark: Benchmark = {
         }
         return n
       }
-      const open = await compareAsync(
-        () => conversations.open({ peer: peerHex }, { limit: PAGE }),
-        rawRange,
-      )
+      const openOf = (history: HistoryUnderTest) => () =>
+        history.conversations.open({ peer: history.peerHex }, { limit: PAGE })
+      const open = await compareAsync(openOf(sealed), rawRange)
       figures.push({
-        name: `open a conversation of ${MESSAGES.toLocaleString('en-US')} (mark read + latest ${PAGE})`,
+        name: `open a conversation of ${count} (mark read + latest ${PAGE})`,
         value: open.subject,
         unit: 'ops/s',
         baseline: {
@@ -179,28 +231,36 @@ const benchmark: Benchmark = {
           value: open.baseline,
         },
       })
+      const openSealing = await compareAsync(openOf(sealed), openOf(plain))
+      figures.push({
+        name: `sealed: open a conversation of ${count}`,
+        value: openSealing.subject,
+        unit: 'ops/s',
+        baseline: { name: 'the same, unsealed', value: openSealing.baseline },
+      })
 
-      for (const [query, what] of [
-        ['zebra', 'a rare word (100 hits)'],
-        ['alpha beta', 'two common words (1,429 hits)'],
-      ] as const) {
-        const hits = (await conversations.search(query, { limit: PAGE })).hits.length
-        const search = await compareAsync(
-          () => conversations.search(query, { limit: PAGE }),
-          rawRange,
-        )
+      for (const [query, what] of SEARCHES) {
+        const searchOf = (history: HistoryUnderTest) => () =>
+          history.conversations.search(query, { limit: PAGE })
+        const hits = (await searchOf(sealed)()).hits.length
+        const search = await compareAsync(searchOf(sealed), rawRange)
         figures.push({
           name: `full-text search, ${what}, page of ${hits}`,
           value: search.subject,
           unit: 'ops/s',
           baseline: { name: `raw LevelDB range read of ${PAGE} entries`, value: search.baseline },
         })
+        const sealing = await compareAsync(searchOf(sealed), searchOf(plain))
+        figures.push({
+          name: `sealed: full-text search, ${what}`,
+          value: sealing.subject,
+          unit: 'ops/s',
+          baseline: { name: 'the same, unsealed', value: sealing.baseline },
+        })
       }
-      await conversations.stop()
-      await pipeline.stop()
     } finally {
-      await storage.close()
-      await dir.remove()
+      await sealed.close()
+      await plain.close()
     }
     return figures
   },

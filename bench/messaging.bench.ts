@@ -14,6 +14,8 @@
  * state before the ciphertext leaves, the recipient's copy before its ack), so the durable
  * echo writes one of the pipeline's size on each side around the hop. Measured, not summed:
  * each wait on the disk also costs a wake-up of the event loop, which a sum leaves out.
+ * The nodes' records are sealed, as on a node; a pair keeping them unsealed, measured in the
+ * same run, gives what sealing costs.
  */
 import { join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
@@ -48,10 +50,14 @@ interface BenchPeer {
   stop(): Promise<void>
 }
 
-async function startPeer(directory: BundleDirectory, syncWrites: boolean): Promise<BenchPeer> {
+async function startPeer(
+  directory: BundleDirectory,
+  syncWrites: boolean,
+  sealed: boolean,
+): Promise<BenchPeer> {
   const identity = generateIdentity()
   const dir = await makeTempDir('tokenim-bench-dm-')
-  const storage = await openStorage(join(dir.path, 'db'))
+  const storage = await openStorage(join(dir.path, 'db'), sealed ? { identity } : {})
   const host = await createHost({
     privateKey: toLibp2pPrivateKey(identity),
     datastore: storage.datastore,
@@ -262,12 +268,26 @@ async function rawOneWay(alice: BenchPeer, bob: BenchPeer): Promise<BurstFigures
   return figures
 }
 
-async function pair(syncWrites: boolean): Promise<[BenchPeer, BenchPeer]> {
+async function pair(syncWrites: boolean, sealed = true): Promise<[BenchPeer, BenchPeer]> {
   const directory = new BundleDirectory()
-  const alice = await startPeer(directory, syncWrites)
-  const bob = await startPeer(directory, syncWrites)
+  const alice = await startPeer(directory, syncWrites, sealed)
+  const bob = await startPeer(directory, syncWrites, sealed)
   await alice.host.dial(bob.host.getMultiaddrs()[0])
   return [alice, bob]
+}
+
+/** Latency and throughput of a pair whose records are kept unsealed: what sealing costs. */
+async function unsealedFigures(
+  syncWrites: boolean,
+): Promise<{ latency: number[]; burst: BurstFigures }> {
+  const [alice, bob] = await pair(syncWrites, false)
+  try {
+    const latency = await messagingLatency(alice, bob)
+    return { latency, burst: await messagingThroughput(alice, bob) }
+  } finally {
+    await alice.stop()
+    await bob.stop()
+  }
 }
 
 const benchmark: Benchmark = {
@@ -275,9 +295,10 @@ const benchmark: Benchmark = {
   async run() {
     const figures: BenchmarkFigure[] = []
     for (const syncWrites of [true, false]) {
+      const label = syncWrites ? 'synced writes' : 'unsynced writes'
+      const unsealed = await unsealedFigures(syncWrites)
       const [alice, bob] = await pair(syncWrites)
       try {
-        const label = syncWrites ? 'synced writes' : 'unsynced writes'
         const echo = await rawEcho(alice, bob)
         const latency = await messagingLatency(alice, bob)
         for (const p of [50, 99]) {
@@ -321,6 +342,24 @@ const benchmark: Benchmark = {
             value: burst.cpuMicrosEach,
             unit: 'us',
             baseline: { name: 'CPU per raw one-way frame, both ends', value: raw.cpuMicrosEach },
+          },
+          {
+            name: `sealed: 1:1 send to delivered p50 (${label})`,
+            value: percentile(latency, 50),
+            unit: 'ms',
+            baseline: { name: 'the same, unsealed', value: percentile(unsealed.latency, 50) },
+          },
+          {
+            name: `sealed: 1:1 messages/s one pair (${label})`,
+            value: burst.perSecond,
+            unit: 'msg/s',
+            baseline: { name: 'the same, unsealed', value: unsealed.burst.perSecond },
+          },
+          {
+            name: `sealed: CPU per delivered message (${label})`,
+            value: burst.cpuMicrosEach,
+            unit: 'us',
+            baseline: { name: 'the same, unsealed', value: unsealed.burst.cpuMicrosEach },
           },
         )
       } finally {

@@ -44,21 +44,39 @@ export const plainRecords: RecordCodec = {
 /** The label the sublevel keys are derived under; changing it orphans every record. */
 export const STORAGE_KEY_LABEL = 'tokenim/storage/v1/'
 
+/** Blinded names remembered per sublevel: search tokens repeat, and each HMAC costs. */
+const BLIND_CACHE_SIZE = 10_000
+const EMPTY = new Uint8Array(0)
+
 export class SealedRecords implements RecordCodec {
   readonly sealed = true
   readonly #sublevel: string
   readonly #sealer: AtRestSealer
+  readonly #blinded = new Map<string, string>()
+  readonly #keepEmpty: boolean
 
-  constructor(identity: Pick<Identity, 'privateKey'>, sublevel: string) {
+  /**
+   * `keepEmpty`: an empty value is kept empty, unsealed. Only for a sublevel whose empty
+   * values say nothing and whose others no store takes when emptied (the search index: a
+   * posting's key is all it says; sealing each would cost more than the rest of indexing).
+   */
+  constructor(
+    identity: Pick<Identity, 'privateKey'>,
+    sublevel: string,
+    { keepEmpty = false } = {},
+  ) {
     this.#sublevel = sublevel
     this.#sealer = new AtRestSealer(identity, STORAGE_KEY_LABEL + sublevel)
+    this.#keepEmpty = keepEmpty
   }
 
   encode(key: string, value: Uint8Array): Uint8Array {
+    if (this.#keepEmpty && value.length === 0) return EMPTY
     return this.#sealer.seal(`${this.#sublevel}\0${key}`, value)
   }
 
   decode(key: string, value: Uint8Array): Uint8Array {
+    if (this.#keepEmpty && value.length === 0) return EMPTY
     try {
       return this.#sealer.open(`${this.#sublevel}\0${key}`, value)
     } catch {
@@ -69,7 +87,13 @@ export class SealedRecords implements RecordCodec {
   }
 
   blind(name: string): string {
-    return this.#sealer.blind(name)
+    let blinded = this.#blinded.get(name)
+    if (blinded == null) {
+      if (this.#blinded.size >= BLIND_CACHE_SIZE) this.#blinded.clear()
+      blinded = this.#sealer.blind(name)
+      this.#blinded.set(name, blinded)
+    }
+    return blinded
   }
 }
 

@@ -23,6 +23,9 @@ import {
 
 export type AppLevel = RecordLevel
 
+/** Sublevels whose empty values are kept unsealed (record-level.ts): the search index. */
+const EMPTY_VALUES_SAY_NOTHING = new Set(['conversations'])
+
 export interface StorageInit {
   /** Seal every app sublevel under keys derived from this identity. @default none: plain */
   identity?: Pick<Identity, 'privateKey'>
@@ -50,7 +53,9 @@ export async function openStorage(path: string, init: StorageInit = {}): Promise
   await openLevel(db, path)
   const identity = init.identity
   const codecOf = (name: string): RecordCodec =>
-    identity == null ? plainRecords : new SealedRecords(identity, name)
+    identity == null
+      ? plainRecords
+      : new SealedRecords(identity, name, { keepEmpty: EMPTY_VALUES_SAY_NOTHING.has(name) })
   const compact = () => compactAll(db as unknown as ClassicLevel<string, Uint8Array>)
   let migration: MigrationResult = { ran: false, sealed: 0, dropped: 0 }
   try {

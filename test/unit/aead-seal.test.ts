@@ -13,6 +13,14 @@ describe('aeadSeal / aeadOpen', () => {
     expect(aeadSeal(key, plaintext, Uint8Array.of(1))).not.toEqual(first)
   })
 
+  it('never hands out a nonce twice, across refills of its pool', () => {
+    const nonces = new Set<string>()
+    for (let i = 0; i < 3000; i++) {
+      nonces.add(Buffer.from(aeadSeal(key, plaintext).subarray(0, 12)).toString('hex'))
+    }
+    expect(nonces.size).toBe(3000)
+  })
+
   it('refuses any altered byte, other associated data and cut input', () => {
     const sealed = aeadSeal(key, plaintext)
     for (let i = 0; i < sealed.length; i++) {

@@ -94,6 +94,14 @@ describe('sealed sublevels', () => {
       name: 'SealedRecordError',
     })
     expect(text(await friends.get('f/bob'))).toBe('bob')
+    // A record emptied on disk is refused too; only the search index keeps empty values
+    // (its postings) unsealed, and they read back empty.
+    await friends.raw.put('f/bob', new Uint8Array(0))
+    await expect(friends.get('f/bob')).rejects.toMatchObject({ name: 'SealedRecordError' })
+    const index = storage.sublevel('conversations')
+    await index.put('t/x', new Uint8Array(0))
+    expect((await index.raw.get('t/x'))?.length).toBe(0)
+    expect((await index.get('t/x'))?.length).toBe(0)
   })
 
   it('blind a name the same way each time, per identity and sublevel', async () => {
