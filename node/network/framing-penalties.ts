@@ -7,6 +7,8 @@
  */
 import type {
   AbortOptions,
+  Counter,
+  CounterGroup,
   Logger,
   PeerId,
   StreamCloseEvent,
@@ -21,6 +23,10 @@ const MAX_PENALISED_PEERS = 10_000
 export interface FramingPenaltiesInit {
   connectionManager: { closeConnections(peer: PeerId, options?: AbortOptions): Promise<void> }
   log: Logger
+  /** `tokenim_streams_framing_violations_total{protocol}`, when the host has metrics. */
+  violations?: CounterGroup
+  /** `tokenim_streams_peers_disconnected_total`, when the host has metrics. */
+  disconnections?: Counter
   /** @default performance.now */
   clock?: () => number
 }
@@ -49,6 +55,7 @@ export class FramingPenalties {
     if (this.#recent.size > MAX_PENALISED_PEERS) {
       this.#recent.delete(this.#recent.keys().next().value as string)
     }
+    this.#init.violations?.increment({ [protocol]: true })
     this.#init.log.error(
       'framing violation %d by %p on %s: %s',
       times.length,
@@ -59,6 +66,7 @@ export class FramingPenalties {
     if (times.length <= MAX_FRAMING_VIOLATIONS) return
     this.#init.log.error('closing the connections of %p: %d framing violations', peer, times.length)
     this.#recent.delete(key)
+    this.#init.disconnections?.increment()
     void this.#init.connectionManager.closeConnections(peer).catch((closeErr: Error) => {
       this.#init.log.error('closing the connections of %p failed: %s', peer, closeErr.message)
     })

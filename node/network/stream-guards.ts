@@ -6,7 +6,13 @@
  * kinds.
  */
 import { RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC } from '@libp2p/circuit-relay-v2'
-import type { AbortOptions, ComponentLogger, PeerId, StreamMiddleware } from '@libp2p/interface'
+import type {
+  AbortOptions,
+  ComponentLogger,
+  Metrics,
+  PeerId,
+  StreamMiddleware,
+} from '@libp2p/interface'
 import {
   DHT_PROTOCOL,
   DIRECTORY_PROTOCOL,
@@ -63,6 +69,7 @@ export interface StreamGuardComponents {
   }
   connectionManager: { closeConnections(peer: PeerId, options?: AbortOptions): Promise<void> }
   logger: ComponentLogger
+  metrics?: Metrics
 }
 
 export interface StreamGuards {
@@ -78,6 +85,14 @@ export function streamGuards(
     const penalties = new FramingPenalties({
       connectionManager: components.connectionManager,
       log,
+      violations: components.metrics?.registerCounterGroup(
+        'tokenim_streams_framing_violations_total',
+        { label: 'protocol', help: 'Streams reset for breaking their framing, by protocol' },
+      ),
+      disconnections: components.metrics?.registerCounter(
+        'tokenim_streams_peers_disconnected_total',
+        { help: 'Peers whose connections were closed for repeated framing violations' },
+      ),
     })
     // libp2p 3.3 appends each inbound stream's handler to the very list `getMiddleware`
     // returns, so with any middleware the list grows by one per stream and the handler runs

@@ -132,6 +132,12 @@ describe('endless 0xff length prefixes', () => {
     const outcome = await underAttack(relay.host, DHT_PROTOCOL, () => alice.directory.lookup('bob'))
     expect(outcome.result).toMatchObject({ peerId: bob.peerId })
     expectContained(outcome)
+    // The operator sees it.
+    const metrics = await (await fetch(relay.status().metricsUrl!)).text()
+    expect(metrics).toMatch(
+      /tokenim_streams_framing_violations_total\{protocol="\/tokenim\/kad\/1\.0\.0"\} [1-9]/,
+    )
+    expect(metrics).toMatch(/tokenim_streams_peers_disconnected_total [1-9]/)
   })
 
   it("from a DHT server answering a node's query: the node resets the stream", async () => {
