@@ -101,8 +101,10 @@ function chunkChecker(
     }
     return true
   }
-  // Every listener of the view calls this for the same event: scan it once.
+  // Every listener of the view calls this for the same event: scan it once. Past its last
+  // frame (a relayed connection) a stream is not looked at any more.
   return (evt) => {
+    if (scanner.finished) return true
     let verdict = verdicts.get(evt)
     if (verdict == null) {
       verdict = check(evt)
@@ -138,6 +140,7 @@ function guardedView(stream: Stream, passes: (evt: StreamMessageEvent) => boolea
     const wrapped = type === 'message' && listener != null ? wrappers.get(listener) : listener
     target.removeEventListener(type, wrapped ?? listener, options as EventListenerOptions)
   }
+  const bound = new Map<PropertyKey, unknown>()
   return new Proxy(stream, {
     get(original, prop) {
       if (prop === 'addEventListener') return addEventListener
@@ -146,7 +149,12 @@ function guardedView(stream: Stream, passes: (evt: StreamMessageEvent) => boolea
       // Methods run on the stream itself (they use its private fields); own properties, such
       // as its logger (a function with methods of its own), are handed out as they are.
       if (typeof value !== 'function' || Object.hasOwn(original, prop)) return value
-      return value.bind(original)
+      let method = bound.get(prop)
+      if (method == null) {
+        method = value.bind(original)
+        bound.set(prop, method)
+      }
+      return method
     },
     set(original, prop, value) {
       return Reflect.set(original, prop, value, original)

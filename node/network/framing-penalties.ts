@@ -16,6 +16,7 @@ import type {
 } from '@libp2p/interface'
 import { FramingError } from '../../protocol/errors.ts'
 import { FRAMING_VIOLATION_WINDOW_MS, MAX_FRAMING_VIOLATIONS } from '../../protocol/limits.ts'
+import { StreamOverflowError } from './errors.ts'
 
 /** Peers whose recent violations are remembered; past it the oldest are forgotten. */
 const MAX_PENALISED_PEERS = 10_000
@@ -78,9 +79,9 @@ export class FramingPenalties {
       stream.addEventListener(
         'close',
         (evt: StreamCloseEvent) => {
-          if (evt.error instanceof FramingError) {
-            this.report(connection.remotePeer, stream.protocol ?? '', evt.error)
-          }
+          const violation = asViolation(evt.error)
+          if (violation != null)
+            this.report(connection.remotePeer, stream.protocol ?? '', violation)
         },
         { once: true },
       )
@@ -98,4 +99,14 @@ export class FramingPenalties {
     while (times.length > 0 && times[0] <= since) times.shift()
     return times
   }
+}
+
+/**
+ * The framing violation a stream was reset for, if any. libp2p resets a stream whose unread
+ * bytes pass its limit with a StreamBufferError of its own: the peer ignored flow control.
+ */
+function asViolation(err: Error | undefined): FramingError | undefined {
+  if (err instanceof FramingError) return err
+  if (err?.name === 'StreamBufferError') return new StreamOverflowError(err.message)
+  return undefined
 }

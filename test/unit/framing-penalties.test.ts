@@ -1,12 +1,14 @@
 /** A peer that breaks the framing more than a few times within the window loses its connections. */
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { PeerId } from '@libp2p/interface'
+import type { Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { streamPair } from '@libp2p/utils'
 import { describe, expect, it } from 'vitest'
-import { FramingPenalties } from '../../node/network/index.ts'
-import { FramePrefixTooLongError } from '../../protocol/errors.ts'
+import { FramedStream, FramingPenalties } from '../../node/network/index.ts'
+import { FramePrefixTooLongError, FramingError } from '../../protocol/errors.ts'
 import { FRAMING_VIOLATION_WINDOW_MS, MAX_FRAMING_VIOLATIONS } from '../../protocol/limits.ts'
 import { testLogger } from '../helpers/test-logger.ts'
+import { streamClosed } from '../helpers/wait.ts'
 
 async function setup() {
   let now = 0
@@ -43,5 +45,23 @@ describe('FramingPenalties', () => {
     violate()
     expect(penalties.count(peer)).toBe(1)
     expect(closed).toEqual([])
+  })
+})
+
+describe('FramingPenalties.watch', () => {
+  it('counts a stream FramedStream reset, whether for its prefix or for its unread bytes', async () => {
+    const { penalties, peer } = await setup()
+    for (const [wire, limits] of [
+      [new Uint8Array(8).fill(0x80), { maxFrameSize: 1000, maxBufferedBytes: 1024 }],
+      [new Uint8Array(4096), { maxFrameSize: 1000, maxBufferedBytes: 1024 }],
+    ] as const) {
+      const [sender, inbound] = await streamPair()
+      await penalties.watch()(inbound, { remotePeer: peer } as Connection, () => undefined)
+      const reader = new FramedStream(inbound, { limits })
+      sender.send(wire)
+      await expect(reader.read()).rejects.toBeInstanceOf(FramingError)
+      await streamClosed(inbound)
+    }
+    expect(penalties.count(peer)).toBe(2)
   })
 })
