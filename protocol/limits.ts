@@ -302,3 +302,7 @@ export const CIRCUIT_FRAME_LIMITS = { maxFrameSize: 16 * KIB, maxFrames: 1 } as 
  * the monitor aborts the whole connection when its ping is refused for being one too many.
  */
 export const MAX_PING_STREAMS_PER_CONNECTION = 4
+
+/** libp2p's autoNAT (8 KiB messages) and DCUtR (4 KiB), read with `pbStream`: guarded too. */
+export const AUTONAT_FRAME_LIMITS = { maxFrameSize: 8 * KIB } as const
+export const DCUTR_FRAME_LIMITS = { maxFrameSize: 4 * KIB } as const

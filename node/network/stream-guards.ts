@@ -1,9 +1,8 @@
 /**
  * The libp2p service that puts the framing limits on a host's streams: the protocols
- * another library reads (the DHT, identify, the circuit relay) get a frame guard, and
- * every protocol's framing violations, found by the guard or by FramedStream, count against
- * the peer (FramingPenalties). Add it to the host's services with the protocols of both
- * kinds.
+ * another library reads (the DHT and libp2p's own) get a frame guard, and every protocol's
+ * framing violations, found by the guard or by FramedStream, count against the peer
+ * (FramingPenalties). Add it to the host's services with the protocols of both kinds.
  */
 import { RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC } from '@libp2p/circuit-relay-v2'
 import type {
@@ -23,7 +22,9 @@ import {
   ROOM_SYNC_PROTOCOL,
 } from '../../protocol/ids.ts'
 import {
+  AUTONAT_FRAME_LIMITS,
   CIRCUIT_FRAME_LIMITS,
+  DCUTR_FRAME_LIMITS,
   DHT_STREAM_LIMITS,
   IDENTIFY_FRAME_LIMITS,
 } from '../../protocol/limits.ts'
@@ -41,7 +42,8 @@ export interface StreamGuardsInit {
 
 /**
  * The protocols a TokenIM host speaks: those libp2p reads with its flawed `lpStream` (the
- * DHT, identify, the circuit relay) guarded; the violations on all of them counted.
+ * DHT, identify, the circuit relay, autoNAT, DCUtR) guarded; the violations on all of them
+ * counted.
  * (gossipsub's reader bounds its prefix; ping is not framed.)
  */
 export const TOKENIM_STREAM_GUARDS: StreamGuardsInit = {
@@ -51,6 +53,8 @@ export const TOKENIM_STREAM_GUARDS: StreamGuardsInit = {
     '/ipfs/id/push/1.0.0': IDENTIFY_FRAME_LIMITS,
     [RELAY_V2_HOP_CODEC]: CIRCUIT_FRAME_LIMITS,
     [RELAY_V2_STOP_CODEC]: CIRCUIT_FRAME_LIMITS,
+    '/libp2p/autonat/1.0.0': AUTONAT_FRAME_LIMITS,
+    '/libp2p/dcutr': DCUTR_FRAME_LIMITS,
   },
   watched: [
     DM_PROTOCOL,
