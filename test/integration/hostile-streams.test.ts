@@ -12,8 +12,9 @@ import type { Libp2p, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TokenimNode } from '../../node/index.ts'
+import { encodeFramePrefix } from '../../protocol/framing.ts'
 import { DHT_PROTOCOL, DIRECTORY_PROTOCOL, DM_PROTOCOL } from '../../protocol/ids.ts'
-import { DM_STREAM_LIMITS } from '../../protocol/limits.ts'
+import { DM_STREAM_LIMITS, FRAME_DEADLINE_MS } from '../../protocol/limits.ts'
 import type { RelayNode } from '../../relay/index.ts'
 import { type AttackReport, floodPrefixes } from '../helpers/hostile-peer.ts'
 import {
@@ -162,6 +163,22 @@ describe('endless 0xff length prefixes', () => {
       await hostile.remove()
     }
   })
+})
+
+describe('a frame that stalls half-sent (slowloris)', () => {
+  it(`is reset ${FRAME_DEADLINE_MS / 1000} s after it began; honest messages flow meanwhile`, async () => {
+    const slow = await startDhtPeer({ dhtServer: false })
+    cleanups.push(() => slow.remove())
+    const connection = await slow.host.dial(bob.host.getMultiaddrs())
+    const stream = await connection.newStream(DM_PROTOCOL)
+    const began = performance.now()
+    stream.send(Buffer.concat([encodeFramePrefix(1_000), new Uint8Array(10)]))
+    const sent = await alice.messages.send(bob.peerId, 'while a frame stalls')
+    await delivered(alice, sent, HONEST_DEADLINE_MS)
+    await streamClosed(stream, FRAME_DEADLINE_MS + 5_000)
+    expect(stream.status).toBe('reset')
+    expect(performance.now() - began).toBeGreaterThanOrEqual(FRAME_DEADLINE_MS - 500)
+  }, 30_000)
 })
 
 describe("libp2p's own framed protocols", () => {
