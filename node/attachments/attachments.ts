@@ -500,7 +500,7 @@ export class Attachments {
   }
 
   async #fetch(incoming: Incoming, signal: AbortSignal): Promise<void> {
-    const { record, bitmap } = incoming
+    const { record } = incoming
     if (await this.#files.has(record.sha256)) {
       // Completed before a crash cut the record's last write short.
       await this.#land(record, await this.#files.head(record.sha256, DETECTION_HEAD_SIZE))
@@ -511,11 +511,17 @@ export class Attachments {
     const onAbort = () => stream.abort(signal.reason as Error)
     signal.addEventListener('abort', onAbort)
     const lp = new FramedStream(stream, { limits: FILE_STREAM_LIMITS })
-    const partial = await this.#files.openPartial(record.fileId)
+    const partial = await this.#files.openPartial(record.fileId, record.chunkSize)
+    // A partial file started afresh (lost, or written before sealing) holds no chunk.
+    if (partial.fresh && incoming.bitmap.have > 0) {
+      incoming.bitmap = new ChunkBitmap(incoming.bitmap.count)
+    }
+    const { bitmap } = incoming
     const fileId = Buffer.from(record.fileId, 'hex')
     const key = aeadKey(Buffer.from(record.key!, 'base64'))
     const count = bitmap.count
-    const sink = new ChunkSink(partial, bitmap, {
+    const sink = new ChunkSink(partial.handle, bitmap, {
+      seal: partial.seal,
       flushEvery: this.#init.flushEveryChunks ?? DEFAULT_FLUSH_EVERY_CHUNKS,
       persist: async (bits) => {
         record.bitmap = Buffer.from(bits).toString('base64')
@@ -568,7 +574,7 @@ export class Attachments {
             await sink.take(
               chunk.index,
               this.#openChunk(chunk, wanted.next(), record, key, fileId, count),
-              chunkOffset(chunk.index, record.chunkSize),
+              partial.position(chunk.index),
             )
             const firstMove: boolean = !moved && bitmap.have > heldAtStart
             moved ||= firstMove
@@ -579,7 +585,7 @@ export class Attachments {
         await flush()
       }
       await flush()
-      await partial.close().catch(() => undefined)
+      await partial.handle.close().catch(() => undefined)
       try {
         await this.#files.completePartial(record.fileId, record.sha256, sink.digest())
       } catch (err) {
@@ -600,7 +606,7 @@ export class Attachments {
     } finally {
       clearTimeout(idle)
       signal.removeEventListener('abort', onAbort)
-      await partial.close().catch(() => undefined)
+      await partial.handle.close().catch(() => undefined)
     }
   }
 

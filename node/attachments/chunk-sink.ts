@@ -19,6 +19,8 @@ export interface ChunkSinkInit {
   maxPendingWrites?: number
   /** Persists the bitmap (synced): called only after the chunks it claims are synced. */
   persist(bitmap: Uint8Array): Promise<void>
+  /** What of chunk `index` is written, once hashed: its plaintext sealed (sealed-file.ts). */
+  seal?(index: number, plaintext: Uint8Array[]): Uint8Array[]
 }
 
 export class ChunkSink {
@@ -41,9 +43,9 @@ export class ChunkSink {
   }
 
   /**
-   * Queues the chunk's write: chunks that follow one another are gathered and written in one
-   * call. The chunk's plaintext comes in the pieces it was decrypted in, which are written as
-   * they are. Resolves once the queue has room.
+   * Queues the chunk's write at `offset`: chunks that follow one another are gathered and
+   * written in one call. The chunk's plaintext comes in the pieces it was decrypted in, which
+   * are written as they are, or sealed first (`init.seal`). Resolves once the queue has room.
    */
   async take(index: number, plaintext: Uint8Array[], offset: number): Promise<void> {
     if (this.#failed != null) throw this.#failed
@@ -51,13 +53,14 @@ export class ChunkSink {
       for (const piece of plaintext) this.#hash.update(piece)
       this.#hashedUpTo++
     }
+    const written = this.#init.seal?.(index, plaintext) ?? plaintext
     const run = this.#run
     if (run != null && run.first + run.chunks === index && run.chunks < RUN_CHUNKS) {
       run.chunks++
-      run.pieces.push(...plaintext)
+      run.pieces.push(...written)
     } else {
       this.#writeRun()
-      this.#run = { first: index, offset, chunks: 1, pieces: [...plaintext] }
+      this.#run = { first: index, offset, chunks: 1, pieces: [...written] }
     }
     if (this.#run!.chunks === RUN_CHUNKS) this.#writeRun()
     if (this.#pending.length >= (this.#init.maxPendingWrites ?? 4)) await this.#pending.shift()

@@ -7,9 +7,9 @@
  *
  * Sealed at rest: a file's name is its SHA-256 blinded (a keyed hash: the disk does not say
  * which known files are kept), and its bytes are in the sealed format of sealed-file.ts,
- * under a key derived from the identity. A partial file is in the clear until it completes,
- * then sealed into the store and removed. Files a node stored before sealing (named by
- * their plain hash) are sealed and renamed when the store starts.
+ * under a key derived from the identity. A partial file is sealed chunk by chunk as it comes
+ * in (one segment per chunk) and renamed into the store once complete. Files a node stored
+ * before sealing (named by their plain hash) are sealed and renamed when the store starts.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { constants, createReadStream, createWriteStream } from 'node:fs'
@@ -18,7 +18,14 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { AtRestSealer } from '../at-rest-sealer.ts'
 import { FileIntegrityError, FileSizeError, FileUnreadableError } from './errors.ts'
-import { readSealed, SealedFileReader, sealBytes, sealStream } from './sealed-file.ts'
+import {
+  openSealedPartial,
+  readSealed,
+  SealedFileReader,
+  type SealedPartial,
+  sealBytes,
+  sealStream,
+} from './sealed-file.ts'
 
 /** The label of the store's keys; changing it orphans every file. */
 export const FILE_STORE_KEY_LABEL = 'tokenim/files/v1'
@@ -186,9 +193,12 @@ export class FileStore {
     }
   }
 
-  /** The partial file of an incoming transfer, created empty if it is not there. */
-  openPartial(fileId: string): Promise<FileHandle> {
-    return open(this.#partialPath(fileId), constants.O_RDWR | constants.O_CREAT, 0o600)
+  /**
+   * The partial file of an incoming transfer, sealed chunk by chunk (one segment of
+   * `chunkSize` each), created if it is not there.
+   */
+  openPartial(fileId: string, chunkSize: number): Promise<SealedPartial> {
+    return openSealedPartial(this.#partialPath(fileId), this.#sealer, chunkSize)
   }
 
   /**
@@ -202,21 +212,26 @@ export class FileStore {
     knownSha256?: string,
   ): Promise<StoredFile> {
     const path = this.#partialPath(fileId)
+    const reader = await SealedFileReader.open(path, this.#sealer)
     let sha256 = knownSha256
-    if (sha256 == null) {
-      const hash = createHash('sha256')
-      for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk)
-      sha256 = hash.digest('hex')
+    try {
+      if (sha256 == null) {
+        const hash = createHash('sha256')
+        for await (const piece of reader.stream()) hash.update(piece)
+        sha256 = hash.digest('hex')
+      }
+    } finally {
+      await reader.close()
     }
-    const size = (await stat(path)).size
     if (sha256 !== expectedSha256) {
       await rm(path, { force: true })
       throw new FileIntegrityError(
         'the received file does not match the hash its sender announced; it was discarded',
       )
     }
-    await this.#sealInto(path, this.#pathOf(sha256))
-    return { sha256, size }
+    // Sealed as it came in: the store takes it as it is.
+    await rename(path, this.#pathOf(sha256))
+    return { sha256, size: reader.size }
   }
 
   async removePartial(fileId: string): Promise<void> {

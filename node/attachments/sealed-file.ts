@@ -11,6 +11,7 @@
  * data: a segment moved within a file, or into another file, does not open. The plaintext
  * size follows from the file's size; the size its records announce is checked on read.
  */
+import { constants } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import type { AtRestSealer } from '../at-rest-sealer.ts'
@@ -42,17 +43,21 @@ function associatedData(tag: Uint8Array, index: number): Uint8Array {
   return ad
 }
 
+function headerOf(tag: Uint8Array, segmentSize: number): Buffer {
+  const header = Buffer.alloc(HEADER_SIZE)
+  MAGIC.copy(header, 0)
+  header.writeUInt32BE(segmentSize, 4)
+  header.set(tag, 8)
+  return header
+}
+
 /** Seals what `source` yields into the file format, piece by piece (a `pipeline` step). */
 export function sealStream(sealer: AtRestSealer) {
   return async function* (
     source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>,
   ): AsyncGenerator<Uint8Array> {
     const tag = randomBytes(16)
-    const header = Buffer.alloc(HEADER_SIZE)
-    MAGIC.copy(header, 0)
-    header.writeUInt32BE(SEGMENT_SIZE, 4)
-    header.set(tag, 8)
-    yield header
+    yield headerOf(tag, SEGMENT_SIZE)
     let pending: Uint8Array[] = []
     let pendingBytes = 0
     let index = 0
@@ -81,6 +86,58 @@ export async function sealBytes(sealer: AtRestSealer, bytes: Uint8Array): Promis
   const pieces: Uint8Array[] = []
   for await (const piece of sealStream(sealer)([bytes])) pieces.push(piece)
   return Buffer.concat(pieces)
+}
+
+/**
+ * A file being received, in the same format with one segment per chunk: each chunk is sealed
+ * on its own and written at its own place, in whatever order chunks come, so a transfer cut
+ * short keeps what it had and the complete file is already in the store's format.
+ */
+export interface SealedPartial {
+  handle: FileHandle
+  /** True when the file was started afresh: whatever a bitmap claims of it is gone. */
+  fresh: boolean
+  /** Where chunk `index` goes in the file. */
+  position(index: number): number
+  seal(index: number, plaintext: Uint8Array[]): Uint8Array[]
+}
+
+/** Opens (or starts, with a new header) the partial file at `path`. */
+export async function openSealedPartial(
+  path: string,
+  sealer: AtRestSealer,
+  segmentSize: number,
+): Promise<SealedPartial> {
+  const handle = await open(path, constants.O_RDWR | constants.O_CREAT, 0o600)
+  try {
+    const header = Buffer.alloc(HEADER_SIZE)
+    const { bytesRead } = await handle.read(header, 0, HEADER_SIZE, 0)
+    const fresh =
+      bytesRead !== HEADER_SIZE ||
+      !header.subarray(0, 4).equals(MAGIC) ||
+      header.readUInt32BE(4) !== segmentSize
+    let tag: Uint8Array = Uint8Array.from(header.subarray(8, 24))
+    if (fresh) {
+      // Empty, cut short before its header, or written before sealing: started again.
+      tag = randomBytes(16)
+      await handle.truncate(0)
+      await handle.write(headerOf(tag, segmentSize), 0, HEADER_SIZE, 0)
+    }
+    return {
+      handle,
+      fresh,
+      position: (index) => HEADER_SIZE + index * (segmentSize + SEGMENT_OVERHEAD),
+      seal: (index, plaintext) => [
+        sealer.seal(
+          associatedData(tag, index),
+          plaintext.length === 1 ? plaintext[0] : Buffer.concat(plaintext),
+        ),
+      ],
+    }
+  } catch (err) {
+    await handle.close()
+    throw err
+  }
 }
 
 /** A sealed file opened for reading ranges of its plaintext. */

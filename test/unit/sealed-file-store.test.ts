@@ -100,6 +100,36 @@ describe('sealed file store', () => {
     expect(Buffer.from(await store.read(hash))).toEqual(Buffer.from(content))
   })
 
+  it('seals a file being received chunk by chunk, in any order, and takes it in whole', async () => {
+    const chunkSize = 1000
+    const bytes = randomBytes(3500)
+    const fileId = 'ab'.repeat(16)
+    const write = async (indexes: number[]) => {
+      const partial = await store.openPartial(fileId, chunkSize)
+      for (const index of indexes) {
+        const [sealed] = partial.seal(index, [
+          bytes.subarray(index * chunkSize, (index + 1) * chunkSize),
+        ])
+        await partial.handle.write(sealed, 0, sealed.length, partial.position(index))
+      }
+      await partial.handle.close()
+      return partial.fresh
+    }
+    expect(await write([3, 1])).toBe(true)
+    // Resumed: the header is kept, the chunks already there stay.
+    expect(await write([0, 2])).toBe(false)
+    const onDisk = await readFile(join(dir.path, 'partial', fileId))
+    expect(onDisk.includes(Buffer.from(bytes.subarray(10, 40)))).toBe(false)
+    expect(await store.completePartial(fileId, sha256(bytes))).toEqual({
+      sha256: sha256(bytes),
+      size: bytes.length,
+    })
+    expect(Buffer.from(await store.read(sha256(bytes)))).toEqual(Buffer.from(bytes))
+    // A partial file in the clear (written before sealing) is started again.
+    await writeFile(join(dir.path, 'partial', fileId), bytes)
+    expect(await write([])).toBe(true)
+  })
+
   it('seals files stored before sealing (named by their plain hash) when it starts', async () => {
     const legacy = Buffer.from('a ledger from the old days')
     const hash = sha256(legacy)
