@@ -1,7 +1,8 @@
 /**
  * Framed streams with bounded prefixes, sizes, buffers and frame times: the reader every
- * TokenIM protocol uses (FramedStream) and the guard for protocols another library reads
- * (streamGuards, for the DHT).
+ * TokenIM protocol uses (FramedStream), the guard for protocols another library reads (the
+ * DHT, libp2p's own) and the penalty for peers that break the framing (streamGuards). The
+ * folder's other modules (how peers are reached and dialled) are imported on their own.
  *
  * @example
  * ```ts
