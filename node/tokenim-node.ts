@@ -28,7 +28,7 @@ import {
   signedInElsewhereEvent,
 } from './directory/index.ts'
 import { NodeStoppedError } from './errors.ts'
-import { Friends, type FriendsInit, friendsRoutes } from './friends/index.ts'
+import { Friends, type FriendsInit, friendList, friendsRoutes } from './friends/index.ts'
 import { type ConnectionLimits, createHost, type Host, type HostInit } from './host.ts'
 import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index.ts'
 import { OfflineMailbox, type OfflineMailboxInit } from './mailbox/index.ts'
@@ -289,6 +289,10 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       version: NODE_VERSION,
       relays: this.host.services.relayBootstrap.status(),
       prekeysPublished: this.prekeys?.bundleConfirmed ?? false,
+      friends:
+        this.friendsInstance == null || this.presenceInstance == null
+          ? []
+          : friendList(this.friendsInstance, this.presenceInstance),
     }
   }
 

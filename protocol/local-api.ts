@@ -34,6 +34,8 @@ export interface NodeStatus extends IdentityInfo {
    * conversation while we are offline. False until a DHT server is reached.
    */
   prekeysPublished: boolean
+  /** Every friend and how the node reaches it now, as `GET /v1/friends` lists them. */
+  friends: FriendView[]
 }
 
 /** One configured relay, as the node's bootstrap sees it. */
@@ -259,6 +261,8 @@ export interface NodeEventMap {
   'friend:removed': FriendRemovedEvent
   /** A friend came online or went offline. */
   'presence:changed': PresenceView
+  /** A connection to a friend opened or closed, and the node now reaches it another way. */
+  'friend:reach': FriendReachView
 }
 
 export type NodeEventType = keyof NodeEventMap
@@ -727,6 +731,12 @@ export interface PeerReach {
   relay?: string
   /** The address of the connection in use (absent for `mailbox`). */
   address?: string
+}
+
+/** `friend:reach`: the way the node reaches a friend changed. */
+export interface FriendReachView {
+  peerId: string
+  reach: PeerReach
 }
 
 export interface FriendRequestView extends PeerRef {

@@ -19,22 +19,23 @@ export interface PresenceLookup {
   of(peer: Uint8Array): Pick<FriendView, 'online' | 'lastSeen' | 'reach'>
 }
 
+/** Every friend with its presence and reach: online friends first, then by name or peer id. */
+export function friendList(friends: Friends, presence: PresenceLookup): FriendView[] {
+  const list: FriendView[] = friends.list().map((friend) => ({
+    ...friend,
+    ...presence.of(new Uint8Array(Buffer.from(friend.publicKey, 'hex'))),
+  }))
+  return list.sort(
+    (a, b) =>
+      Number(b.online) - Number(a.online) || (a.name ?? a.peerId).localeCompare(b.name ?? b.peerId),
+  )
+}
+
 export function friendsRoutes(friends: () => Friends, presence: () => PresenceLookup): Routes {
   return {
-    [`GET ${FRIENDS_API_PATHS.list}`]: async (): Promise<FriendListResponse> => {
-      const list: FriendView[] = friends()
-        .list()
-        .map((friend) => ({
-          ...friend,
-          ...presence().of(new Uint8Array(Buffer.from(friend.publicKey, 'hex'))),
-        }))
-      list.sort(
-        (a, b) =>
-          Number(b.online) - Number(a.online) ||
-          (a.name ?? a.peerId).localeCompare(b.name ?? b.peerId),
-      )
-      return { friends: list }
-    },
+    [`GET ${FRIENDS_API_PATHS.list}`]: async (): Promise<FriendListResponse> => ({
+      friends: friendList(friends(), presence()),
+    }),
     [`GET ${FRIENDS_API_PATHS.requests}`]: async (): Promise<FriendRequestsResponse> =>
       friends().requests(),
     [`POST ${FRIENDS_API_PATHS.add}`]: async ({ body }): Promise<AddFriendResponse> => {

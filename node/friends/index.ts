@@ -21,7 +21,7 @@
  * // on bob's node: 'friend:request', then friends.accept('alice') -> 'friend:accepted' on both
  * ```
  */
-export { friendsRoutes, type PresenceLookup } from './api-routes.ts'
+export { friendList, friendsRoutes, type PresenceLookup } from './api-routes.ts'
 export * from './errors.ts'
 export {
   DEFAULT_FRIENDS_RETRY_INTERVAL_MS,

@@ -15,10 +15,10 @@ import { FramingError } from '../../protocol/errors.ts'
 import { PRESENCE_PROTOCOL } from '../../protocol/ids.ts'
 import { PRESENCE_STREAM_LIMITS } from '../../protocol/limits.ts'
 import type {
+  NodeEventMap,
   PeerReach,
   PeerRef,
   PresenceSettings,
-  PresenceView,
 } from '../../protocol/local-api.ts'
 import {
   MAX_PRESENCE_CLOCK_SKEW_MS,
@@ -32,6 +32,7 @@ import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
 import { peerReach } from '../network/peer-reach.ts'
 import { openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
 import type { AppLevel } from '../storage.ts'
+import { FriendReachWatch } from './reach-watch.ts'
 
 /** The friend list, as presence follows it (node/friends `Friends`). */
 export interface PresenceFriends extends EventTarget {
@@ -56,7 +57,7 @@ export interface PresenceComponents {
   /** The sublevel presence owns (its settings). */
   db: AppLevel
   friends: PresenceFriends
-  emit(type: 'presence:changed', data: PresenceView): void
+  emit<T extends 'presence:changed' | 'friend:reach'>(type: T, data: NodeEventMap[T]): void
 }
 
 export interface PresenceInit {
@@ -92,6 +93,7 @@ export class Presence {
     const { peer, friend } = (event as CustomEvent<{ peer: Uint8Array; friend: boolean }>).detail
     if (friend) this.#maintain(this.#link(peer), true)
     else this.#forget(hex(peer))
+    this.#reach.update(peerIdOf({ publicKey: peer }))
   }
 
   /**
@@ -106,6 +108,7 @@ export class Presence {
     if (link != null && link.writer() == null) this.#maintain(link, true)
   }
   #topologyId: string | undefined
+  readonly #reach: FriendReachWatch
 
   constructor(components: PresenceComponents, init: PresenceInit = {}) {
     this.#components = components
@@ -116,11 +119,17 @@ export class Presence {
       redialMaxMs: init.redialMaxMs ?? 15_000,
     }
     this.#log = components.host.logger.forComponent('tokenim:presence')
+    this.#reach = new FriendReachWatch({
+      host: components.host,
+      isFriend: (peer) => components.friends.isFriend(peer),
+      emit: (type, data) => components.emit(type, data),
+    })
   }
 
   async start(): Promise<void> {
     this.#appearOffline = (await this.#readSettings()).appearOffline
     this.#running = true
+    this.#reach.start()
     await this.#components.host.handle(
       PRESENCE_PROTOCOL,
       (stream, connection) => this.#inbound(stream, connection),
@@ -144,6 +153,7 @@ export class Presence {
   async stop(): Promise<void> {
     if (!this.#running) return
     this.#running = false
+    this.#reach.stop()
     clearInterval(this.#timer)
     if (this.#topologyId != null) this.#components.host.unregister(this.#topologyId)
     this.#components.friends.removeEventListener('friends:changed', this.#onFriendsChanged)

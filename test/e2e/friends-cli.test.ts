@@ -162,8 +162,20 @@ describe('tokenim friends: add, requests, accept, list', () => {
       expect.objectContaining({ peerId: alice.peerId, online: true }),
     ])
     expect(await cli(['friends', 'list', '--data-dir', alice.dataDir])).toMatch(
-      /^\* bob-e2e@\S+ {2}online$/m,
+      /^\* bob-e2e@\S+ {2}online {2}(direct \(\/ip4\/|through relay 12D3)/m,
     )
+    // The status shows each friend beside the relays, and --json keeps what it had.
+    expect(await cli(['status', '--data-dir', alice.dataDir])).toMatch(
+      /^friends\n {2}\* bob-e2e@\S+ {2}online {2}(direct \(\/ip4\/|through relay 12D3)/m,
+    )
+    const status = JSON.parse(await cli(['status', '--json', '--data-dir', alice.dataDir]))
+    expect(status).toMatchObject({ peerId: alice.peerId, relays: [expect.anything()] })
+    expect(status.friends).toEqual([
+      expect.objectContaining({
+        peerId: bob.peerId,
+        reach: expect.objectContaining({ via: expect.stringMatching(/^(direct|relay)$/) }),
+      }),
+    ])
 
     const again = await runCli(['friends', 'add', 'bob-e2e', '--data-dir', alice.dataDir])
     expect(again.code).not.toBe(0)

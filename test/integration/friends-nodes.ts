@@ -9,6 +9,7 @@ import { LocalApiClient } from '../../client/api-client.ts'
 import { generateIdentity, type Identity, TokenimNode } from '../../node/index.ts'
 import {
   DIRECTORY_API_PATHS,
+  FRIENDS_API_PATHS,
   type NodeEventMap,
   type NodeEventMessage,
   type NodeEventType,
@@ -55,6 +56,8 @@ export interface FriendNode {
 export interface FriendNodeOptions {
   identity?: Identity
   dir?: { path: string; remove(): Promise<void> }
+  /** @default ['/ip4/127.0.0.1/tcp/0']; `[]`: reachable only through the relay's circuit. */
+  listen?: string[]
 }
 
 const folders: Array<{ remove(): Promise<void> }> = []
@@ -70,7 +73,7 @@ export async function startFriendNode(
   const node = new TokenimNode({
     dataDir: dir.path,
     identity,
-    listen: ['/ip4/127.0.0.1/tcp/0'],
+    listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'],
     apiPort: 0,
     allowPrivateAddresses: true,
     relays: [relayAddress(relay)],
@@ -139,7 +142,7 @@ export async function startFriendNode(
     },
     async restart() {
       await friendNode.stop()
-      return startFriendNode(relay, { identity, dir })
+      return startFriendNode(relay, { identity, dir, listen: options.listen })
     },
   }
   running.add(friendNode)
@@ -164,6 +167,14 @@ export function relayForFriendNodes(): () => RelayNode {
   return () => relay!
 }
 
+/** `a` asks `b`, `b` accepts, and `a` has heard so. */
+export async function befriend(a: FriendNode, b: FriendNode): Promise<void> {
+  await a.api.request('POST', FRIENDS_API_PATHS.add, { to: b.peerId })
+  await b.event('friend:request', (request) => request.peerId === a.peerId)
+  await b.api.request('POST', FRIENDS_API_PATHS.accept, { peer: a.peerId })
+  await a.event('friend:accepted', (friend) => friend.peerId === b.peerId)
+}
+
 /** A friend node that registered `name` at the relay. */
 export async function startNamedNode(relay: RelayNode, name: string): Promise<FriendNode> {
   const node = await startFriendNode(relay)
@@ -183,6 +194,7 @@ const RECORDED: NodeEventType[] = [
   'friend:rejected',
   'friend:removed',
   'presence:changed',
+  'friend:reach',
   'message:received',
   'message:state',
 ]

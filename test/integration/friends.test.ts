@@ -12,6 +12,7 @@ import {
 } from '../../protocol/local-api.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 import {
+  befriend,
   type FriendNode,
   relayForFriendNodes,
   startFriendNode,
@@ -32,13 +33,6 @@ function deposited(node: FriendNode, recipient: FriendNode): Promise<unknown> {
     timeoutMs: 20_000,
     filter: (detail) => Buffer.from(detail.recipient).toString('hex') === recipient.publicKey,
   })
-}
-
-async function befriend(a: FriendNode, b: FriendNode): Promise<void> {
-  await a.api.request('POST', FRIENDS_API_PATHS.add, { to: b.peerId })
-  await b.event('friend:request', (request) => request.peerId === a.peerId)
-  await b.api.request('POST', FRIENDS_API_PATHS.accept, { peer: a.peerId })
-  await a.event('friend:accepted', (friend) => friend.peerId === b.peerId)
 }
 
 describe('friends between nodes', () => {

@@ -16,19 +16,12 @@ import {
 } from '../../protocol/local-api.ts'
 import { signPresenceHeartbeat } from '../../protocol/social.ts'
 import { withTimeout } from '../helpers/wait.ts'
-import { type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
+import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
 
 /** What the product promises: a change is seen within this long. */
 const PRESENCE_DEADLINE_MS = 5_000
 
 const relay = relayForFriendNodes()
-
-async function befriend(a: FriendNode, b: FriendNode): Promise<void> {
-  await a.api.request('POST', FRIENDS_API_PATHS.add, { to: b.peerId })
-  await b.event('friend:request', (request) => request.peerId === a.peerId)
-  await b.api.request('POST', FRIENDS_API_PATHS.accept, { peer: a.peerId })
-  await a.event('friend:accepted', (friend) => friend.peerId === b.peerId)
-}
 
 /** The first presence change of `peer` to `online` seen by `node` at or after `since`. */
 function presence(node: FriendNode, peer: FriendNode, online: boolean, since: number) {

@@ -4,13 +4,9 @@
  */
 import { type Command, InvalidArgumentError } from 'commander'
 import { MAX_FRIEND_NOTE_LENGTH } from '../../../protocol/limits.ts'
-import type {
-  FriendRequestView,
-  FriendView,
-  PeerReach,
-  PeerRef,
-} from '../../../protocol/local-api.ts'
+import type { FriendRequestView, PeerRef } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
+import { friendLine, label } from '../friend-lines.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 
@@ -127,28 +123,9 @@ export function registerFriendsCommands(program: Command): void {
     })
 }
 
-function label(ref: PeerRef): string {
-  return ref.name ?? ref.peerId
-}
-
 function requestLine(request: FriendRequestView): string {
   const note = request.note === '' ? '' : `  "${request.note}"`
   return `${label(request)}  ${minuteStamp(request.at)}${note}`
-}
-
-function friendLine(friend: FriendView): string {
-  const seen = friend.online
-    ? 'online'
-    : friend.lastSeen == null
-      ? 'offline'
-      : `offline (last seen ${minuteStamp(friend.lastSeen)})`
-  return `${friend.online ? '*' : ' '} ${label(friend)}  ${seen}  ${reachText(friend.reach)}`
-}
-
-function reachText(reach: PeerReach): string {
-  if (reach.via === 'direct') return `direct (${reach.address})`
-  if (reach.via === 'relay') return `through relay ${reach.relay ?? '?'}`
-  return 'no connection: messages wait in the mailbox'
 }
 
 function parseNote(value: string): string {

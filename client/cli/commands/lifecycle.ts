@@ -14,6 +14,7 @@ import {
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError, UsageError } from '../../errors.ts'
 import { stopOnFatalError } from '../fatal-errors.ts'
+import { friendLine } from '../friend-lines.ts'
 import { openInBrowser } from '../open-browser.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
@@ -73,7 +74,7 @@ export function registerLifecycleCommands(program: Command): void {
 
   withCommonOptions(program.command('status'))
     .description(
-      'peer id, listen addresses, connections, data dir and API address of the running node',
+      'peer id, listen addresses, connections, relays, data dir and API address of the running node, and how each friend is reached',
     )
     .action(async (options: CommonOptions) => {
       const status = await (await LocalApiClient.forDataDir(options.dataDir)).status()
@@ -90,6 +91,8 @@ export function registerLifecycleCommands(program: Command): void {
         ...status.relays.map(
           (relay) => `  ${relay.connected ? 'connected   ' : 'reconnecting'}  ${relay.address}`,
         ),
+        ...(status.friends.length > 0 ? ['friends'] : []),
+        ...status.friends.map((friend) => `  ${friendLine(friend)}`),
       ])
     })
 
