@@ -8,10 +8,12 @@ import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { FriendListResponse, FriendView, HistoryResponse } from '../../protocol/local-api.ts'
+import type { HistoryResponse } from '../../protocol/local-api.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import {
+  befriend,
   CommandError,
+  friendOf,
   type LabPerson,
   type LabRelay,
   labPerson,
@@ -59,21 +61,6 @@ afterAll(async () => {
   if (process.env.LAB_KEEP == null) await dir?.remove()
   else console.log(`lab data kept in ${dir?.path}`)
 })
-
-async function friendOf(person: LabPerson, other: LabPerson): Promise<FriendView | undefined> {
-  const { friends } = await person.json<FriendListResponse>(['friends', 'list'])
-  return friends.find((friend) => friend.peerId === other.peerId)
-}
-
-/** `a` asks `b` (by `ref`), `b` accepts, and both see each other online. */
-async function befriend(a: LabPerson, b: LabPerson, ref: string): Promise<void> {
-  const requested = b.next('friend:request', (request) => request.peerId === a.peerId, 60_000)
-  await a.cli(['friends', 'add', ref])
-  await requested
-  const aSeesB = a.seen('presence:changed', (p) => p.peerId === b.peerId && p.online, 60_000)
-  await b.cli(['friends', 'accept', a.peerId])
-  await aSeesB
-}
 
 async function sendFile(from: LabPerson, to: LabPerson, size: number): Promise<void> {
   const content = randomBytes(size)

@@ -8,7 +8,12 @@ import { createWriteStream } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { NodeEventMessage, NodeEventType } from '../../protocol/local-api.ts'
+import type {
+  FriendListResponse,
+  FriendView,
+  NodeEventMessage,
+  NodeEventType,
+} from '../../protocol/local-api.ts'
 import { TOKENIM_BIN } from '../helpers/cli.ts'
 import { withTimeout } from '../helpers/wait.ts'
 import type { CommandResult, LabHost } from './nat-lab.ts'
@@ -16,6 +21,11 @@ import type { CommandResult, LabHost } from './nat-lab.ts'
 export const LAB_PASSWORD = { TOKENIM_PASSWORD: 'correct horse battery staple 42' }
 const EVENT_TAP = fileURLToPath(new URL('./event-tap.ts', import.meta.url))
 const TS_FLAGS = ['--experimental-transform-types', '--disable-warning=ExperimentalWarning']
+
+/** The argv that runs the TypeScript file `script` with `args` under this Node. */
+export function tsScript(script: string, args: string[] = []): string[] {
+  return [process.execPath, ...TS_FLAGS, script, ...args]
+}
 
 /** `tokenim ARGS` inside `host`'s namespace; fails the test with its stderr on a non-zero exit. */
 export async function tokenim(
@@ -158,7 +168,7 @@ export class LabPerson {
     this.child = this.host.spawn([process.execPath, TOKENIM_BIN, ...args], LAB_PASSWORD)
     keepOutput(this.child, `${this.dataDir}.out`)
     await untilPrinted(this.child, 'is running', 60_000)
-    this.tap = this.host.spawn([process.execPath, ...TS_FLAGS, EVENT_TAP, this.dataDir])
+    this.tap = this.host.spawn(tsScript(EVENT_TAP, [this.dataDir]))
     let buffered = ''
     this.tap.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString()
@@ -246,4 +256,23 @@ export async function labPerson(
   const person = new LabPerson(name, host, join(parentDir, name))
   await person.init()
   return person
+}
+
+/** `person`'s view of `other` in its friend list, if they are friends. */
+export async function friendOf(
+  person: LabPerson,
+  other: LabPerson,
+): Promise<FriendView | undefined> {
+  const { friends } = await person.json<FriendListResponse>(['friends', 'list'])
+  return friends.find((friend) => friend.peerId === other.peerId)
+}
+
+/** `a` asks `b` (by `ref`: a name, peer id or key), `b` accepts, and `a` sees `b` online. */
+export async function befriend(a: LabPerson, b: LabPerson, ref: string): Promise<void> {
+  const requested = b.next('friend:request', (request) => request.peerId === a.peerId, 60_000)
+  await a.cli(['friends', 'add', ref])
+  await requested
+  const aSeesB = a.seen('presence:changed', (p) => p.peerId === b.peerId && p.online, 60_000)
+  await b.cli(['friends', 'accept', a.peerId])
+  await aSeesB
 }

@@ -1,0 +1,312 @@
+/**
+ * TokenIM on networks like the ones people live on, in the NAT lab (test/lab/nat-lab.ts):
+ * a relay on a public address, alice and carol on one LAN behind a port-preserving NAT, bob
+ * behind another. Every node and the relay are `tokenim` processes in their namespaces; a
+ * driver beside a node uses its local API (bench/lab/node-driver.ts). Baselines: a plain
+ * libp2p host (bench/lab/raw-peer.ts: TCP, noise, yamux) over the same path, through the
+ * same relay process for the NAT case.
+ *
+ * - 1:1 message round trip, alice to bob (two NATs, the relay's circuit) and alice to carol
+ *   (the LAN, direct): API call to delivery receipt, one message at a time; against a raw
+ *   stream echo of a message-sized payload on the same path.
+ * - Files: 20 MiB alice to bob through the relay (circuit after circuit) and carol to alice
+ *   on the LAN; against a raw stream pushing bytes on the same path. A raw stream through a
+ *   circuit ends at the relay's data limit (1 MiB by default, frames included), so that
+ *   baseline carries 900 KiB once.
+ * - Hole punching: bob restarted N times; how often, and how soon, alice's friend list
+ *   says `direct` for him within a window; against carol (the LAN) restarted the same way.
+ *   Expected 0 of N between the homes: doc/networking.md says why.
+ *
+ * Needs root, iproute2 and iptables; without them it prints why and measures nothing.
+ * TOKENIM_BENCH_LAB_MESSAGES (200), TOKENIM_BENCH_LAB_FILE_MIB (20),
+ * TOKENIM_BENCH_LAB_PUNCHES (5) and TOKENIM_BENCH_LAB_PUNCH_WINDOW_S (30) change the sizes.
+ */
+import type { ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { makeTempDir } from '../test/helpers/temp-dir.ts'
+import { withTimeout } from '../test/helpers/wait.ts'
+import {
+  befriend,
+  friendOf,
+  type LabPerson,
+  type LabRelay,
+  labPerson,
+  startLabRelay,
+  tsScript,
+} from '../test/lab/lab-people.ts'
+import { type LabHost, labSupported, NatLab } from '../test/lab/nat-lab.ts'
+import { type Benchmark, type BenchmarkFigure, percentile } from './measure.ts'
+
+const MESSAGES = Number(process.env.TOKENIM_BENCH_LAB_MESSAGES ?? 200)
+const WARM_UP = 10
+/** About what one short text weighs on the wire, sealed and framed. */
+const MESSAGE_BYTES = 256
+const FILE_BYTES = Number(process.env.TOKENIM_BENCH_LAB_FILE_MIB ?? 20) * 1024 * 1024
+/** What fits in one circuit under the relay's default 1 MiB data limit, with the framing. */
+const CIRCUIT_BYTES = 900 * 1024
+const PUNCHES = Number(process.env.TOKENIM_BENCH_LAB_PUNCHES ?? 5)
+const PUNCH_WINDOW_MS = Number(process.env.TOKENIM_BENCH_LAB_PUNCH_WINDOW_S ?? 30) * 1000
+const NODE_DRIVER = fileURLToPath(new URL('./lab/node-driver.ts', import.meta.url))
+const RAW_PEER = fileURLToPath(new URL('./lab/raw-peer.ts', import.meta.url))
+const MIB = 1024 * 1024
+
+interface Lab {
+  lab: NatLab
+  dir: string
+  relay: LabRelay
+  alice: LabPerson
+  bob: LabPerson
+  carol: LabPerson
+}
+
+const benchmark: Benchmark = {
+  name: 'lab-network',
+  async run(): Promise<BenchmarkFigure[]> {
+    const support = labSupported()
+    if (!support.ok) {
+      console.error(`lab-network: skipped, ${support.reason} (measured nothing)`)
+      return []
+    }
+    const scratch = await makeTempDir('tokenim-bench-lab-')
+    const lab = await NatLab.build({
+      publicHosts: ['relay'],
+      homes: [
+        { name: 'homea', nat: 'port-preserving', hosts: ['alice', 'carol'] },
+        { name: 'homeb', nat: 'port-preserving', hosts: ['bob'] },
+      ],
+    })
+    try {
+      const relay = await startLabRelay(lab.host('relay'), join(scratch.path, 'relay'))
+      const [alice, bob, carol] = await Promise.all(
+        ['alice', 'bob', 'carol'].map((name) => labPerson(name, lab.host(name), scratch.path)),
+      )
+      await Promise.all([alice, bob, carol].map((person) => person.start([relay.address])))
+      await befriend(alice, bob, bob.publicKey)
+      await befriend(alice, carol, carol.publicKey)
+      await until(async () => (await friendOf(alice, carol))?.reach.via === 'direct', 60_000)
+      const world: Lab = { lab, dir: scratch.path, relay, alice, bob, carol }
+      const figures: BenchmarkFigure[] = []
+      for (const measure of [messageLatency, fileThroughput, holePunching]) {
+        const measured = await measure(world)
+        // Printed as they come: a long run that fails late still leaves its figures.
+        for (const f of measured) {
+          console.error(
+            `  ${f.name}: ${f.value} ${f.unit} (${f.baseline.name}: ${f.baseline.value})`,
+          )
+        }
+        figures.push(...measured)
+      }
+      return figures
+    } finally {
+      await lab.destroy()
+      await scratch.remove()
+    }
+  },
+}
+
+export default benchmark
+
+async function messageLatency({ lab, relay, alice, bob, carol }: Lab): Promise<BenchmarkFigure[]> {
+  const figures: BenchmarkFigure[] = []
+  const paths = [
+    { what: "alice to bob, two NATs, the relay's circuit", to: bob, viaRelay: true },
+    { what: 'alice to carol, one LAN, direct', to: carol, viaRelay: false },
+  ]
+  for (const { what, to, viaRelay } of paths) {
+    await driver(alice, ['messages', alice.dataDir, to.peerId, String(WARM_UP)])
+    const { latenciesMs } = await driver<{ latenciesMs: number[] }>(alice, [
+      'messages',
+      alice.dataDir,
+      to.peerId,
+      String(MESSAGES),
+    ])
+    const raw = await rawPeer(lab.host(to.name), viaRelay ? relay.address : undefined)
+    try {
+      const target = viaRelay
+        ? `${relay.address}/p2p-circuit/p2p/${raw.peerId}`
+        : `/ip4/${lab.host(to.name).address}/tcp/${raw.port}/p2p/${raw.peerId}`
+      const echo = await runJson<{ latenciesMs: number[] }>(
+        alice.host,
+        tsScript(RAW_PEER, ['echo', target, String(MESSAGES + WARM_UP), String(MESSAGE_BYTES)]),
+      )
+      const rawLatencies = echo.latenciesMs.slice(WARM_UP)
+      for (const p of [50, 99]) {
+        figures.push({
+          name: `1:1 message round trip p${p}, ${what} (send to receipt, ${MESSAGES} one at a time)`,
+          value: percentile(latenciesMs, p),
+          unit: 'ms',
+          baseline: {
+            name: `raw libp2p stream echo p${p}, ${MESSAGE_BYTES} B, same path`,
+            value: percentile(rawLatencies, p),
+          },
+        })
+      }
+    } finally {
+      raw.child.kill('SIGTERM')
+    }
+  }
+  return figures
+}
+
+async function fileThroughput({ dir, relay, alice, bob, carol }: Lab): Promise<BenchmarkFigure[]> {
+  const mib = FILE_BYTES / MIB
+  // A file of its own for each transfer: a receiver that holds the bytes already has nothing to fetch.
+  const sendFile = async (from: LabPerson, to: LabPerson) => {
+    const path = join(dir, `${from.name}-to-${to.name}.bin`)
+    await writeFile(path, randomBytes(FILE_BYTES))
+    return (await driver<{ ms: number }>(from, ['send-file', from.dataDir, to.peerId, path])).ms
+  }
+
+  const relayedMs = await sendFile(alice, bob)
+  const rawBob = await rawPeer(bob.host, relay.address)
+  const rawRelayedMs = await rawPush(
+    alice.host,
+    `${relay.address}/p2p-circuit/p2p/${rawBob.peerId}`,
+    CIRCUIT_BYTES,
+  ).finally(() => rawBob.child.kill('SIGTERM'))
+
+  const lanMs = await sendFile(carol, alice)
+  const rawAlice = await rawPeer(alice.host)
+  const rawLanMs = await rawPush(
+    carol.host,
+    `/ip4/${alice.host.address}/tcp/${rawAlice.port}/p2p/${rawAlice.peerId}`,
+    FILE_BYTES,
+  ).finally(() => rawAlice.child.kill('SIGTERM'))
+
+  const rate = (bytes: number, ms: number) => bytes / MIB / (ms / 1000)
+  return [
+    {
+      name: `file ${mib} MiB alice to bob through the relay, circuit after circuit (offer to verified)`,
+      value: rate(FILE_BYTES, relayedMs),
+      unit: 'MiB/s',
+      baseline: {
+        name: `raw libp2p stream through the same circuit, ${CIRCUIT_BYTES / 1024} KiB (one circuit's data limit)`,
+        value: rate(CIRCUIT_BYTES, rawRelayedMs),
+      },
+    },
+    {
+      name: `file ${mib} MiB carol to alice on the LAN, direct (offer to verified)`,
+      value: rate(FILE_BYTES, lanMs),
+      unit: 'MiB/s',
+      baseline: {
+        name: `raw libp2p stream, same ${mib} MiB in 64 KiB frames, same path`,
+        value: rate(FILE_BYTES, rawLanMs),
+      },
+    },
+  ]
+}
+
+/**
+ * Restarts `other` PUNCHES times; each time, watches alice's friend list until it says
+ * `direct` for `other` or the window closes. The times are from `other`'s start.
+ */
+async function directAfterRestarts(
+  { relay, alice }: Lab,
+  other: LabPerson,
+): Promise<{ direct: number; msToDirect: number[]; seenVia: Set<string> }> {
+  const msToDirect: number[] = []
+  const seenVia = new Set<string>()
+  for (let attempt = 0; attempt < PUNCHES; attempt++) {
+    await other.stop()
+    await other.start([relay.address])
+    const started = performance.now()
+    while (performance.now() - started < PUNCH_WINDOW_MS) {
+      const via = (await friendOf(alice, other))?.reach.via ?? 'not a friend'
+      seenVia.add(via)
+      if (via === 'direct') {
+        msToDirect.push(performance.now() - started)
+        break
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+  }
+  return { direct: msToDirect.length, msToDirect, seenVia }
+}
+
+async function holePunching(world: Lab): Promise<BenchmarkFigure[]> {
+  const homes = await directAfterRestarts(world, world.bob)
+  const lan = await directAfterRestarts(world, world.carol)
+  console.error(
+    `lab-network: hole punching: bob seen as ${[...homes.seenVia].join(', ')}; ` +
+      `carol seen as ${[...lan.seenVia].join(', ')}`,
+  )
+  const window = `${PUNCH_WINDOW_MS / 1000} s`
+  return [
+    {
+      name: `hole punching: restarts of bob (other home, port-preserving NATs) seen direct within ${window}`,
+      value: homes.direct,
+      unit: `of ${PUNCHES}`,
+      baseline: { name: 'restarts of carol (same LAN) seen direct', value: lan.direct },
+    },
+    {
+      name: 'hole punching: median time from restart to direct, bob (other home)',
+      value: median(homes.msToDirect) / 1000,
+      unit: 's',
+      baseline: { name: 'the same for carol (same LAN)', value: median(lan.msToDirect) / 1000 },
+    },
+  ]
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50)
+}
+
+/** Runs the node driver beside `person`'s node, returning its JSON answer. */
+function driver<T>(person: LabPerson, args: string[]): Promise<T> {
+  return runJson<T>(person.host, tsScript(NODE_DRIVER, args))
+}
+
+async function runJson<T>(host: LabHost, argv: string[]): Promise<T> {
+  const result = await host.exec(argv, {}, 600_000)
+  if (result.code !== 0) {
+    throw new Error(
+      `${host.name}: ${argv.slice(-4).join(' ')} exited ${result.code}: ${result.stderr}`,
+    )
+  }
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as T
+}
+
+async function rawPush(host: LabHost, target: string, bytes: number): Promise<number> {
+  return (await runJson<{ ms: number }>(host, tsScript(RAW_PEER, ['push', target, String(bytes)])))
+    .ms
+}
+
+interface RawPeer {
+  peerId: string
+  /** The TCP port it listens on. */
+  port: string
+  child: ChildProcess
+}
+
+/** A raw libp2p host serving echo and sink at `host` (with a circuit on `relay`, if given). */
+async function rawPeer(host: LabHost, relay?: string): Promise<RawPeer> {
+  const child = host.spawn(tsScript(RAW_PEER, ['serve', ...(relay ? [relay] : [])]))
+  let output = ''
+  const ready = new Promise<{ peerId: string; addresses: string[] }>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('\n')) resolve(JSON.parse(output.split('\n')[0]))
+    })
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    child.once('exit', (code) => reject(new Error(`raw peer exited ${code}: ${output}`)))
+  })
+  const { peerId, addresses } = await withTimeout(ready, 60_000, `raw peer on ${host.name}`)
+  const port = addresses
+    .find((address) => address.startsWith(`/ip4/${host.address}/tcp/`))
+    ?.split('/')[4]
+  if (port == null) throw new Error(`raw peer on ${host.name} listens on none of ${addresses}`)
+  return { peerId, port, child }
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`not within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The baseline of bench/lab-network.bench.ts: the plainest libp2p host that can cross the lab
+ * (TCP, noise, yamux, identify, a relay's circuit), with none of TokenIM on top. It runs as
+ * a process inside a lab namespace and answers on stdout, one JSON line per command:
+ *
+ *   raw-peer.ts serve [RELAY_MULTIADDR]   listen (and reserve a circuit on the relay); prints
+ *                                         {"peerId","addresses"} once reachable, then serves
+ *                                         an echo and a sink protocol until killed
+ *   raw-peer.ts echo TARGET COUNT BYTES   COUNT round trips of BYTES on one stream, one at a
+ *                                         time; prints {"connectMs","latenciesMs"}
+ *   raw-peer.ts push TARGET BYTES         BYTES in 64 KiB frames, until the sink acknowledges
+ *                                         them all; prints {"ms"}
+ *
+ * Both protocols run on limited (relayed) connections, as TokenIM's do.
+ */
+import { randomBytes } from 'node:crypto'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import { tcp } from '@libp2p/tcp'
+import { lpStream } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+
+const ECHO = '/tokenim-bench/raw-echo/1.0.0'
+const SINK = '/tokenim-bench/raw-sink/1.0.0'
+const FRAME = 64 * 1024
+const MAX_FRAME = 2 * FRAME
+const STREAM_OPTIONS = { runOnLimitedConnection: true }
+
+const [mode, ...args] = process.argv.slice(2)
+const relay = mode === 'serve' ? args[0] : undefined
+const host = await createLibp2p({
+  addresses: {
+    listen:
+      mode === 'serve' ? ['/ip4/0.0.0.0/tcp/0', ...(relay ? [`${relay}/p2p-circuit`] : [])] : [],
+  },
+  transports: [tcp(), circuitRelayTransport()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  services: { identify: identify() },
+  // The lab's homes are private networks: the LAN baseline dials 192.168.x.
+  connectionGater: { denyDialMultiaddr: () => false },
+})
+
+const print = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`)
+
+if (mode === 'serve') {
+  await host.handle(
+    ECHO,
+    async (stream) => {
+      const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
+      try {
+        for (;;) await lp.write(await lp.read())
+      } catch {
+        // The dialer closed the stream.
+      }
+    },
+    STREAM_OPTIONS,
+  )
+  await host.handle(
+    SINK,
+    async (stream) => {
+      const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
+      const header = (await lp.read()).subarray()
+      const total = new DataView(header.buffer, header.byteOffset, 8).getFloat64(0)
+      let received = 0
+      while (received < total) received += (await lp.read()).byteLength
+      await lp.write(new Uint8Array([1]))
+      await stream.close()
+    },
+    STREAM_OPTIONS,
+  )
+  // Reachable once the circuit's address is ours (when a relay is named).
+  while (
+    relay != null &&
+    !host.getMultiaddrs().some((ma) => ma.toString().includes('/p2p-circuit'))
+  ) {
+    await new Promise((resolve) =>
+      host.addEventListener('self:peer:update', resolve, { once: true }),
+    )
+  }
+  print({ peerId: host.peerId.toString(), addresses: host.getMultiaddrs().map(String) })
+} else if (mode === 'echo') {
+  const [target, count, bytes] = [args[0], Number(args[1]), Number(args[2])]
+  const start = performance.now()
+  const stream = await host.dialProtocol(multiaddr(target), ECHO, STREAM_OPTIONS)
+  const connectMs = performance.now() - start
+  const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
+  const payload = randomBytes(bytes)
+  const latenciesMs: number[] = []
+  for (let i = 0; i < count; i++) {
+    const sent = performance.now()
+    await lp.write(payload)
+    await lp.read()
+    latenciesMs.push(performance.now() - sent)
+  }
+  await stream.close()
+  print({ connectMs, latenciesMs })
+  await host.stop()
+} else if (mode === 'push') {
+  const [target, bytes] = [args[0], Number(args[1])]
+  const stream = await host.dialProtocol(multiaddr(target), SINK, STREAM_OPTIONS)
+  const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
+  const header = new Uint8Array(8)
+  new DataView(header.buffer).setFloat64(0, bytes)
+  const payload = randomBytes(FRAME)
+  const start = performance.now()
+  await lp.write(header)
+  for (let sent = 0; sent < bytes; sent += FRAME) {
+    await lp.write(payload.subarray(0, Math.min(FRAME, bytes - sent)))
+  }
+  await lp.read()
+  print({ ms: performance.now() - start })
+  await host.stop()
+} else {
+  throw new Error('usage: raw-peer.ts serve [RELAY] | echo TARGET COUNT BYTES | push TARGET BYTES')
+}
