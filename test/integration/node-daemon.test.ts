@@ -8,11 +8,15 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { contentSecurityPolicy } from '../../node/api/web-assets.ts'
-import { NodeDaemon, type NodeDaemonInit } from '../../node/index.ts'
+import { dataDirPaths } from '../../node/data-dir.ts'
+import { generateIdentity, NodeDaemon, type NodeDaemonInit, peerIdOf } from '../../node/index.ts'
+import { openStorage } from '../../node/storage.ts'
 import {
   API_PATHS,
   type ApiErrorBody,
   type CreateIdentityResponse,
+  FRIENDS_API_PATHS,
+  type FriendRequestsResponse,
   type IdentityInfo,
   type StateResponse,
 } from '../../protocol/local-api.ts'
@@ -186,6 +190,39 @@ describe('locked mode', () => {
     expect(unlocked.status).toBe(200)
     expect(daemon.node?.peerId).toBe(unlocked.body.peerId)
     expect((await call('POST', API_PATHS.unlock, { password: PASSWORD })).status).toBe(409)
+  })
+
+  it('opens no sealed record while locked; unlocked, the node reads what it sealed', async () => {
+    const dataDir = await tempDir()
+    const first = await startDaemon({ dataDir })
+    await first.call('POST', API_PATHS.identity, { password: PASSWORD })
+    const stranger = peerIdOf(generateIdentity()).toString()
+    const added = await first.call('POST', FRIENDS_API_PATHS.add, {
+      to: stranger,
+      note: 'the quince orchard at noon',
+    })
+    expect(added.status).toBe(200)
+    await first.daemon.stop()
+
+    const { call } = await startDaemon({ dataDir })
+    expect((await call<StateResponse>('GET', API_PATHS.state)).body.state).toBe('locked')
+    // The locked daemon has not opened the database: another process could, and finds
+    // only sealed values there.
+    const storage = await openStorage(dataDirPaths(dataDir).database)
+    const values: string[] = []
+    for await (const value of storage.sublevel('friends').values()) {
+      values.push(Buffer.from(value).toString())
+    }
+    await storage.close()
+    expect(values).toHaveLength(1)
+    expect(values[0]).not.toContain('quince')
+
+    const unlocked = await call<IdentityInfo>('POST', API_PATHS.unlock, { password: PASSWORD })
+    expect(unlocked.status).toBe(200)
+    const requests = await call<FriendRequestsResponse>('GET', FRIENDS_API_PATHS.requests)
+    expect(requests.body.outgoing.map((request) => request.note)).toEqual([
+      'the quince orchard at noon',
+    ])
   })
 
   it('restores from the phrase: resets the password of this identity, refuses another', async () => {
