@@ -3,7 +3,7 @@
  * nodes started with `tokenim start --web`): the identities are created in the browser and
  * the two become friends through their local APIs (social.test.ts covers doing that in the
  * pages); then one creates a room, the other joins it by invite, both chat in it, and a
- * friend shows offline once the friend's node stops.
+ * friend shows offline, and reached by mailbox only, once the friend's node stops.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
@@ -17,7 +17,7 @@ import {
   startProcessNetwork,
 } from './process-person.ts'
 import { saveScreenshot } from './screenshots.ts'
-import { expectAttribute } from './ui-expect.ts'
+import { expectAttribute, expectText } from './ui-expect.ts'
 
 describe('web client: rooms and presence between two real nodes', () => {
   let network: ProcessNetwork
@@ -87,5 +87,11 @@ describe('web client: rooms and presence between two real nodes', () => {
     expect(await friend.getByTestId('presence').getAttribute('data-online')).toBe('true')
     await stopWebNode(bob.dataDir, bob.node)
     await expectAttribute(friend.getByTestId('presence'), 'data-online', 'false', LIVE_MS)
+    // With no connection left, the row says where messages go now.
+    await expectText(
+      friend.getByTestId('reach'),
+      'no connection — messages wait in the mailbox',
+      LIVE_MS,
+    )
   })
 })

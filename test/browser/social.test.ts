@@ -3,7 +3,8 @@
  * started with `tokenim start --web`): create both identities in the browser, register
  * usernames, befriend with a note, chat both ways with styled text, send an image whose
  * thumbnail shows inline on the other side and opens to the full image, and search the
- * history. Everything the pages show arrives over the event stream. Rooms and presence
+ * history; each friend's row and the chat's header say the friend is reached directly.
+ * Everything the pages show arrives over the event stream. Rooms and presence
  * between such processes: social-rooms.test.ts.
  */
 import { crc32, deflateSync } from 'node:zlib'
@@ -61,12 +62,18 @@ describe('web client: contacts and chats between two real nodes', () => {
     ] as const) {
       const friend = person.page.getByTestId('friend').filter({ hasText: other })
       await expectAttribute(friend.getByTestId('presence'), 'data-online', 'true', LIVE_MS)
+      // Both listen on loopback: the node connects directly, and the row says so.
+      await expectText(friend.getByTestId('reach'), 'direct', LIVE_MS)
+      expect(await friend.getByTestId('reach').getAttribute('title')).toMatch(
+        /^Connected directly: \/ip4\/127\.0\.0\.1\/tcp\/\d+/,
+      )
     }
     await saveScreenshot(alice.page, 'contacts')
   })
 
   it('chats both ways with styled text, unread dots and delivery ticks', async () => {
     await alice.page.getByRole('button', { name: /^bob\W+open the chat/ }).click()
+    await expectText(alice.page.getByTestId('chat-reach'), 'direct', LIVE_MS)
     const composer = alice.page.getByLabel('Message', { exact: true })
     await alice.page.getByRole('button', { name: 'Bold' }).click()
     await alice.page.getByLabel('Text size').selectOption('18')

@@ -1,6 +1,7 @@
 /**
- * Friends, pending requests and presence, kept current by the node's events: a friend
- * request, an acceptance, a removal and a presence change each update what is shown at once.
+ * Friends, pending requests, presence and reach, kept current by the node's events: a friend
+ * request, an acceptance, a removal, a presence change and a change in how a friend is
+ * reached each update what is shown at once.
  */
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks'
 import type {
@@ -55,6 +56,12 @@ export function useFriends(client: WebApiClient): Friends {
   useNodeEvent('friend:accepted', () => void reload())
   useNodeEvent('friend:rejected', () => void reload())
   useNodeEvent('friend:removed', () => void reload())
+  // A connection to a friend opened or closed: the list shows the path its messages take now.
+  useNodeEvent('friend:reach', ({ peerId, reach }) => {
+    setFriends((current) =>
+      current.map((friend) => (friend.peerId === peerId ? { ...friend, reach } : friend)),
+    )
+  })
   useNodeEvent('presence:changed', (presence) => {
     heard.current.set(presence.peerId, { ...presence, heardAt: performance.now() })
     setFriends((current) =>

@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type {
   HistoryResponse,
   MessageStyle,
+  PeerReach,
   PeerRef,
   RoomHistoryResponse,
   TransferView,
@@ -28,6 +29,7 @@ import { PresenceDot } from '../components/presence-dot.tsx'
 import { describeError } from '../errors.ts'
 import { useNodeEvent } from '../node-events.ts'
 import { displayName } from '../people.ts'
+import { reachText, reachTitle } from '../reach-text.ts'
 import { fullTime, shortTime } from '../time-format.ts'
 import { formatBytes } from '../transfer-text.ts'
 import type { OpenConversation } from './shell.tsx'
@@ -44,6 +46,8 @@ interface ChatViewProps {
   title: string
   /** 1:1 with a friend: whether the friend is online. */
   online?: boolean
+  /** 1:1 with a friend: how the node reaches the friend now. */
+  reach?: PeerReach
   people: ReadonlyMap<string, PeerRef>
   /** Something changed that the conversation list shows (read, sent). */
   onChanged: () => void
@@ -241,14 +245,21 @@ export function ChatView(props: ChatViewProps) {
           <span aria-hidden="true">‹</span> Back
         </button>
         {props.online != null && <PresenceDot online={props.online} />}
-        <h2 id="chat-title" title={conversation.id}>
-          {isRoom && (
-            <span class="room-mark" aria-hidden="true">
-              #
+        <div class="chat-heading">
+          <h2 id="chat-title" title={conversation.id}>
+            {isRoom && (
+              <span class="room-mark" aria-hidden="true">
+                #
+              </span>
+            )}
+            {props.title}
+          </h2>
+          {props.reach != null && (
+            <span class="chat-reach" data-testid="chat-reach" title={reachTitle(props.reach)}>
+              {reachText(props.reach)}
             </span>
           )}
-          {props.title}
-        </h2>
+        </div>
       </header>
       {/* A log: new messages are announced; focusable so the keyboard can scroll it. */}
       <div

@@ -1,7 +1,7 @@
 /**
  * Contacts: this identity's username, finding people in the directory, friend requests both
- * ways (with a note), and the friends list with live presence, remove and block (each asked
- * again before it is done).
+ * ways (with a note), and the friends list with live presence and reach (direct, via a relay,
+ * or mailbox only), remove and block (each asked again before it is done).
  */
 import { useState } from 'preact/hooks'
 import { MAX_FRIEND_NOTE_LENGTH } from '../../../../protocol/limits.ts'
@@ -13,6 +13,7 @@ import { PresenceDot } from '../components/presence-dot.tsx'
 import { UsernameForm } from '../components/username-form.tsx'
 import { describeError } from '../errors.ts'
 import { displayName, shortName, shortPeerId } from '../people.ts'
+import { reachText, reachTitle } from '../reach-text.ts'
 import type { Friends } from '../use-friends.ts'
 import type { People } from '../use-people.ts'
 
@@ -332,6 +333,9 @@ function FriendRow({ friend, onOpen, onRemove, onBlock }: FriendRowProps) {
         <span class="person-name">{name}</span>
         <span class="visually-hidden">, open the chat</span>
       </button>
+      <span class="person-reach" data-testid="reach" title={reachTitle(friend.reach)}>
+        {reachText(friend.reach)}
+      </span>
       <details class="person-menu" onToggle={() => setConfirming(null)}>
         <summary>
           Manage<span class="visually-hidden"> {name}</span>

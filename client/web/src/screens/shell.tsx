@@ -258,6 +258,7 @@ function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
             conversation={open}
             title={conversationName(open, people.byId, openItem?.name)}
             online={friend?.online}
+            reach={friend?.reach}
             people={people.byId}
             onChanged={conversations.reload}
             onBack={() => setSidebarOpen(true)}
