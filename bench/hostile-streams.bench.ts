@@ -190,7 +190,7 @@ async function relayFigures(): Promise<BenchmarkFigure[]> {
     for (const protocol of [DIRECTORY_PROTOCOL, DHT_PROTOCOL]) {
       figures.push(
         ...(await compare(
-          `username lookup (${protocol.split('/')[2]} attacked)`,
+          `username lookups, the relay's ${protocol.split('/')[2]} attacked`,
           relay,
           protocol,
           () => lookupsDuring(relay, lookup),
