@@ -423,6 +423,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
         rooms: this.rooms,
         onHistory: (entries) => attachments.receiveHistory(entries),
         attachmentState: (fileId) => attachments.state(fileId),
+        forgetFiles: (peerHex) => attachments.forgetPeer(peerHex),
         compact: () => storage.compact(),
         log: this.host.logger.forComponent('tokenim:conversations'),
       },

@@ -439,6 +439,34 @@ export class Attachments {
     this.#components.emit('transfer:complete', this.#view(transfer))
   }
 
+  /**
+   * Forgets every transfer with `peerHex`, either way (its conversation was deleted): those
+   * under way stop, their records go, and each file goes with its thumbnail unless a
+   * transfer with someone else still names it. Resolves with how many transfers went.
+   */
+  async forgetPeer(peerHex: string): Promise<number> {
+    const all = await this.#store.all()
+    const gone = all.filter((record) => record.peerHex === peerHex)
+    if (gone.length === 0) return 0
+    const kept = new Set(all.filter((r) => r.peerHex !== peerHex).map((r) => r.sha256))
+    for (const { fileId } of gone) {
+      const incoming = this.#incoming.get(fileId)
+      if (incoming == null) continue
+      // Out of the map first: a run that ends now neither retries nor reports.
+      this.#incoming.delete(fileId)
+      incoming.abort?.abort(new Error('the conversation was deleted'))
+      await incoming.running?.catch(() => undefined)
+    }
+    const files = [...new Set(gone.map((record) => record.sha256))].filter((sha) => !kept.has(sha))
+    for (const { fileId } of gone) await this.#files.removePartial(fileId)
+    for (const sha256 of files) await this.#files.remove(sha256)
+    await this.#store.remove(
+      gone.map((record) => record.fileId),
+      files,
+    )
+    return gone.length
+  }
+
   async #fail(transfer: TransferRecord, reason: string): Promise<void> {
     transfer.state = 'failed'
     transfer.failure = reason

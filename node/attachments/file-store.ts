@@ -234,6 +234,12 @@ export class FileStore {
     return { sha256, size: reader.size }
   }
 
+  /** Deletes a stored file and its thumbnail. */
+  async remove(sha256: string): Promise<void> {
+    await rm(this.#pathOf(sha256), { force: true })
+    await rm(this.#thumbnailPathOf(sha256), { force: true })
+  }
+
   async removePartial(fileId: string): Promise<void> {
     await rm(this.#partialPath(fileId), { force: true })
   }

@@ -69,6 +69,17 @@ export class TransferStore {
     await this.#db.put(`x/${record.fileId}`, json(record), sync ? SYNC : {})
   }
 
+  /** Forgets a transfer, and what the store knows of files no transfer names any more. */
+  async remove(fileIds: string[], sha256s: string[]): Promise<void> {
+    await this.#db.batch(
+      [
+        ...fileIds.map((fileId) => ({ type: 'del' as const, key: `x/${fileId}` })),
+        ...sha256s.map((sha256) => ({ type: 'del' as const, key: this.#fileKey(sha256) })),
+      ],
+      SYNC,
+    )
+  }
+
   async all(): Promise<TransferRecord[]> {
     const out: TransferRecord[] = []
     for await (const value of this.#db.values({ gt: 'x/', lt: 'x/~' })) out.push(readJson(value)!)

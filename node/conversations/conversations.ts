@@ -70,6 +70,8 @@ export interface ConversationsComponents {
    * take their offers from here). Must be idempotent: after a crash a record comes again.
    */
   onHistory?: (entries: HistoryEntry[]) => Promise<void>
+  /** Forgets the files exchanged with a peer whose conversation is deleted (attachments). */
+  forgetFiles?: (peerHex: string) => Promise<unknown>
   /**
    * Rewrites the database's files without what was deleted: a deleted conversation must
    * leave the disk at once, not wait for LevelDB to compact it some day.
@@ -315,8 +317,9 @@ export class Conversations {
   }
 
   /**
-   * Deletes a 1:1 conversation's history and its search entries here, then compacts the
-   * database so that the deleted records are gone from its files; the peer keeps theirs.
+   * Deletes a 1:1 conversation's history, its search entries and the files exchanged in it
+   * here, then compacts the database so that the deleted records are gone from its files;
+   * the peer keeps theirs.
    */
   async deleteConversation(peer: string): Promise<{ peerId: string; deleted: number }> {
     const peerHex = Buffer.from(await this.#components.messages.resolvePeer(peer)).toString('hex')
@@ -324,6 +327,7 @@ export class Conversations {
       const result = await this.#components.messages.clearHistory(peerHex)
       const ops: BatchOp[] = await this.#index.removePrefixOps(`p:${peerHex}/`)
       await this.#components.db.batch(ops)
+      await this.#components.forgetFiles?.(peerHex)
       await this.#components.compact?.()
       return result
     })

@@ -86,6 +86,7 @@ export async function startChatPeer(options: ChatPeerOptions): Promise<ChatPeer>
     rooms,
     onHistory: (entries) => attachments.receiveHistory(entries),
     attachmentState: (fileId) => attachments.state(fileId),
+    forgetFiles: (peerHex) => attachments.forgetPeer(peerHex),
     compact: () => base.storage.compact(),
     log,
   })

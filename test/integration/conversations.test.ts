@@ -4,11 +4,19 @@
  * sender), styles end to end, history pages, full-text search (also after delete), and
  * everything still there after both nodes restart.
  */
+import { randomBytes } from 'node:crypto'
+import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { findOnDisk } from '../helpers/disk-scan.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
 import { withTimeout } from '../helpers/wait.ts'
-import { type ChatPeer, connectChatPeers, startChatPeer } from './conversations-network.ts'
+import {
+  type ChatPeer,
+  connectChatPeers,
+  startChatPeer,
+  transferEvent,
+} from './conversations-network.ts'
 import { BundleDirectory, receivedCount, stateReached } from './messaging-peers.ts'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -81,13 +89,19 @@ describe('conversations', () => {
     ])
   })
 
-  it('a deleted conversation leaves the disk at once: its sealed records are in no file', async () => {
+  it('a deleted conversation leaves the disk at once: its records and files are in no file', async () => {
     const directory = new BundleDirectory()
     const alice = (await peer(directory)).current
     const bob = (await peer(directory)).current
     await connectChatPeers(alice, bob)
     await bob.base.messages.send(alice.peerId, 'burn after reading')
-    await receivedCount(alice.base, 1)
+    const scratch = await makeTempDir('tokenim-delete-file-')
+    const path = join(scratch.path, 'plans.bin')
+    await writeFile(path, randomBytes(200_000))
+    const sent = await bob.attachments.sendFile(alice.peerId, path)
+    await scratch.remove()
+    await transferEvent(alice, 'transfer:complete', sent.transfer.fileId)
+    await receivedCount(alice.base, 2)
     const sealed: string[] = []
     const messaging = alice.base.storage.sublevel('messaging').raw
     for await (const value of messaging.values({
@@ -96,12 +110,24 @@ describe('conversations', () => {
     })) {
       sealed.push(`hex:${Buffer.from(value).toString('hex')}`)
     }
-    expect(sealed).toHaveLength(1)
-    const db = join(alice.dataDir, 'db')
-    expect(await findOnDisk(db, sealed)).toHaveLength(1)
+    expect(sealed).toHaveLength(2)
+    const transfer = await alice.base.storage
+      .sublevel('attachments')
+      .raw.get(`x/${sent.transfer.fileId}`)
+    sealed.push(`hex:${Buffer.from(transfer!).toString('hex')}`)
+    const storedFiles = async () =>
+      (await readdir(join(alice.dataDir, 'files'), { withFileTypes: true })).filter((entry) =>
+        entry.isFile(),
+      )
+    expect(await storedFiles()).toHaveLength(1)
+    expect(await findOnDisk(alice.dataDir, sealed)).toHaveLength(3)
 
     await alice.conversations.deleteConversation(bob.peerId)
-    expect(await findOnDisk(db, sealed)).toEqual([])
+    expect(await findOnDisk(alice.dataDir, sealed)).toEqual([])
+    expect(await storedFiles()).toEqual([])
+    expect(await alice.attachments.transfers()).toEqual([])
+    // The sender keeps its copy: the conversation is deleted here only.
+    expect(await bob.attachments.file(sent.transfer.sha256)).toBeDefined()
   })
 
   it('carries style attributes end to end and pages history', async () => {
