@@ -306,11 +306,13 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
       .then(
         () => {
           // peer:connect marks the link connected; a dial that joined an existing
-          // connection sees no new event, so mark it here too.
+          // connection (a relay added while connected) sees no new event, so mark it here.
+          const joined = !link.connected
           if (this.components.connectionManager.getConnections(link.peerId).length > 0) {
             link.connected = true
             link.failures = 0
             link.connectedAt ??= Date.now()
+            if (joined) this.safeDispatchEvent('relay:connected', { detail: link.peerId })
           }
         },
         (err: Error) => {

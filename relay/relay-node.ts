@@ -11,8 +11,14 @@ import {
   RELAY_V2_STOP_CODEC,
 } from '@libp2p/circuit-relay-v2'
 import type { PeerId } from '@libp2p/interface'
+import { isPrivate } from '@libp2p/utils'
 import type { ServiceFactoryMap } from 'libp2p'
-import { type RelayBootstrap, relayBootstrap } from '../node/bootstrap.ts'
+import {
+  parseRelayAddresses,
+  type RelayBootstrap,
+  relayBootstrap,
+  relayPeerId,
+} from '../node/bootstrap.ts'
 import { createHost, type Host } from '../node/host.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../node/network/interface-addresses.ts'
 import { StartStopGuard, type StoppablePart, stopEach } from '../node/start-stop-guard.ts'
@@ -30,6 +36,7 @@ import { createRelayLogger, type RelayLogger } from './logger.ts'
 import { RelayMetrics } from './metrics.ts'
 import { OpsServer, type RelayHealth } from './ops-server.ts'
 import { reachabilityWarning } from './reachability.ts'
+import { RelayDiscovery } from './relay-discovery.ts'
 import { loadOrCreateRelayKey } from './relay-key.ts'
 import { removeRelayStatus, writeRelayStatus } from './status-file.ts'
 
@@ -92,6 +99,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
   private storage?: Storage
   private hostInstance?: RelayHost<Extra>
   private ops?: OpsServer
+  private discovery?: RelayDiscovery
   private startedAt = 0
   private readonly lifecycle = new StartStopGuard({
     release: () => this.releaseResources(),
@@ -148,6 +156,8 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     checkpoint()
     this.hostInstance = await this.createHost(key.privateKey)
     this.watchPeers()
+    this.discovery = this.relayDiscovery()
+    this.discovery.start()
     await this.host.start()
     this.startedAt = Date.now()
     checkpoint()
@@ -260,6 +270,21 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     return false
   }
 
+  /** Other relays of the network, learnt from the circuit addresses of shared nodes. */
+  private relayDiscovery(): RelayDiscovery {
+    const host = this.host
+    return new RelayDiscovery({
+      host,
+      keep: (address) => host.services.relayBootstrap.add(address),
+      known: parseRelayAddresses(this.config.peers).map((address) =>
+        relayPeerId(address).toString(),
+      ),
+      dialable: (address) => this.config.allowPrivateAddresses || !isPrivate(address),
+      log: host.logger.forComponent('tokenim:relay-discovery'),
+      onFound: (address) => this.logger.info({ address }, 'found another relay of the network'),
+    })
+  }
+
   private extraServices(): ServiceFactoryMap<Extra> | undefined {
     const extra = this.init.extraServices
     if (typeof extra !== 'function') return extra
@@ -335,6 +360,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
 
   private async releaseResources(): Promise<void> {
     this.hostInstance?.removeEventListener('self:peer:update', this.onSelfUpdate)
+    this.discovery?.stop()
     const parts: StoppablePart[] = [
       [
         'the status file',
