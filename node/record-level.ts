@@ -26,7 +26,6 @@ export type RawSublevel = AbstractSublevel<
 >
 
 export interface RecordCodec {
-  readonly sealed: boolean
   encode(key: string, value: Uint8Array): Uint8Array
   /** Throws SealedRecordError when the value does not open. */
   decode(key: string, value: Uint8Array): Uint8Array
@@ -35,7 +34,6 @@ export interface RecordCodec {
 }
 
 export const plainRecords: RecordCodec = {
-  sealed: false,
   encode: (_key, value) => value,
   decode: (_key, value) => value,
   blind: (name) => name,
@@ -49,7 +47,6 @@ const BLIND_CACHE_SIZE = 10_000
 const EMPTY = new Uint8Array(0)
 
 export class SealedRecords implements RecordCodec {
-  readonly sealed = true
   readonly #sublevel: string
   readonly #sealer: AtRestSealer
   readonly #blinded = new Map<string, string>()

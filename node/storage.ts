@@ -34,8 +34,6 @@ export interface StorageInit {
 export interface Storage {
   /** libp2p's datastore (peer store, DHT records). */
   datastore: LevelDatastore
-  /** True when the app sublevels seal their values. */
-  sealed: boolean
   /** What the first open with an identity found to seal (at-rest-migration.ts). */
   migration: MigrationResult
   /** Returns the sublevel of app data under `name`, values as bytes. */
@@ -77,7 +75,6 @@ export async function openStorage(path: string, init: StorageInit = {}): Promise
   const levels = new Map<string, AppLevel>()
   return {
     datastore,
-    sealed: identity != null,
     migration,
     sublevel: (name) => {
       let level = levels.get(name)

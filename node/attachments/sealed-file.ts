@@ -29,7 +29,7 @@ export interface ReadResult {
 }
 
 /** The plaintext bytes a sealed file of `sealedSize` bytes holds. */
-export function plaintextSize(sealedSize: number, segmentSize: number): number {
+function plaintextSize(sealedSize: number, segmentSize: number): number {
   const body = Math.max(0, sealedSize - HEADER_SIZE)
   const whole = Math.floor(body / (segmentSize + SEGMENT_OVERHEAD))
   const rest = body % (segmentSize + SEGMENT_OVERHEAD)
