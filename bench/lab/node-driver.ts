@@ -8,11 +8,19 @@
  *   node-driver.ts send-file DATA_DIR PEER PATH   the file at PATH to PEER, timed from the
  *                                                 API call to the sender's "transfer:complete"
  *                                                 (the recipient has verified it); {"ms"}
+ *   node-driver.ts chat DATA_DIR INTERVAL_MS PEER…  until killed: a text every INTERVAL_MS,
+ *                                                 to each PEER in turn, one line per text
+ *                                                 ({"kind":"sent"|"delivered","id","at",
+ *                                                 "ms"}); and the node's link to each relay,
+ *                                                 polled every second, one line per change
+ *                                                 ({"kind":"relay","at","peerId","connected",
+ *                                                 "connectedAt","circuit"})
  */
 import { LocalApiClient, type NodeEvent } from '../../client/api-client.ts'
 
 const TIMEOUT_MS = 300_000
-const [mode, dataDir, peer, arg] = process.argv.slice(2)
+const STATUS_POLL_MS = 1_000
+const [mode, dataDir, peer, arg, ...more] = process.argv.slice(2)
 const api = await LocalApiClient.forDataDir(dataDir)
 const seen: NodeEvent[] = []
 const waiting = new Set<() => void>()
@@ -73,9 +81,65 @@ if (mode === 'messages') {
   )
   if (failed != null) throw new Error(`transfer failed: ${JSON.stringify(failed.data)}`)
   print({ ms: performance.now() - start })
+} else if (mode === 'chat') {
+  await chat(Number(peer), [arg, ...more])
 } else {
   throw new Error(
-    'usage: node-driver.ts messages DATA_DIR PEER COUNT | send-file DATA_DIR PEER PATH',
+    'usage: node-driver.ts messages DATA_DIR PEER COUNT | send-file DATA_DIR PEER PATH | chat DATA_DIR INTERVAL_MS PEER…',
   )
 }
 subscription.close()
+
+/** Chats with `peers` and reports the relay links until the process is killed. */
+async function chat(intervalMs: number, peers: string[]): Promise<never> {
+  const sentAt = new Map<string, number>()
+  /** Receipts that came before the API answered the send. */
+  const early = new Map<string, number>()
+  const delivered = (id: string, sent: number, at: number) =>
+    print({ kind: 'delivered', id, at, ms: at - sent })
+  waiting.add(() => {
+    for (const event of seen.splice(0)) {
+      if (event.type !== 'message:state' || event.data.state !== 'delivered') continue
+      const sent = sentAt.get(event.data.id)
+      if (sent == null) early.set(event.data.id, Date.now())
+      else delivered(event.data.id, sent, Date.now())
+      sentAt.delete(event.data.id)
+    }
+  })
+  let turn = 0
+  setInterval(() => {
+    const to = peers[turn++ % peers.length]
+    const at = Date.now()
+    api.sendMessage(to, `soak ${turn} at ${at}`).then(
+      (sent) => {
+        print({ kind: 'sent', id: sent.id, to, at, state: sent.state })
+        const receipt = early.get(sent.id)
+        early.delete(sent.id)
+        if (receipt != null) delivered(sent.id, at, receipt)
+        else if (sent.state === 'delivered') delivered(sent.id, at, Date.now())
+        else sentAt.set(sent.id, at)
+      },
+      (err: Error) => print({ kind: 'send-failed', to, at, error: err.message }),
+    )
+  }, intervalMs)
+  const last = new Map<string, string>()
+  for (;;) {
+    try {
+      for (const link of (await api.status()).relays) {
+        const state = {
+          peerId: link.peerId,
+          connected: link.connected,
+          connectedAt: link.connectedAt,
+          circuit: link.circuitAddress != null,
+        }
+        const key = JSON.stringify(state)
+        if (last.get(link.peerId) === key) continue
+        last.set(link.peerId, key)
+        print({ kind: 'relay', at: Date.now(), ...state })
+      }
+    } catch (err) {
+      print({ kind: 'status-failed', at: Date.now(), error: (err as Error).message })
+    }
+    await new Promise((resolve) => setTimeout(resolve, STATUS_POLL_MS))
+  }
+}
