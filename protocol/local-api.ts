@@ -108,6 +108,21 @@ export interface UnlockRequest {
  */
 export type DeliveryState = 'queued' | 'stored' | 'delivered' | 'read' | 'failed'
 
+/**
+ * Why an outgoing message is still `queued`, as the node knows it now: `prekeys` (no session
+ * with the recipient yet: their prekey bundle, which they publish once online, is being looked
+ * for), `awaiting-ack` (sent over a connection, the recipient's node has not confirmed yet),
+ * `depositing` (being put in the offline mailbox), `unreachable` (neither the recipient nor
+ * the mailbox could be reached: it goes to the mailbox as soon as a relay or DHT server answers).
+ */
+export type QueuedReasonCode = 'prekeys' | 'awaiting-ack' | 'depositing' | 'unreachable'
+
+export interface QueuedReason {
+  code: QueuedReasonCode
+  /** The same, for people. */
+  message: string
+}
+
 export interface MailboxReplicas {
   confirmed: number
   total: number
@@ -131,6 +146,8 @@ export interface MessageView {
   state?: DeliveryState
   replicas?: MailboxReplicas
   failure?: string
+  /** Outgoing `queued` messages in a history page: why they wait. */
+  queuedReason?: QueuedReason
   /** How the sender styled the text; absent: the default look. */
   style?: MessageStyle
   /** A file or image sent with the text (the text is then a caption, possibly empty). */

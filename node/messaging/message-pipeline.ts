@@ -95,6 +95,7 @@ import type {
   PrekeyPort,
   SocialPort,
 } from './ports.ts'
+import { withQueuedReason } from './queued-reason.ts'
 import { SessionStore } from './session-store.ts'
 
 /** Hands envelopes to a peer's node directly; the acks come back through `handleAck`. */
@@ -1221,7 +1222,9 @@ export class MessagePipeline {
     const oldest = page[0]?.index
     return {
       peerId,
-      messages: page.map(({ record }) => messageView(peerId, record)),
+      messages: page.map(({ record }) =>
+        withQueuedReason(messageView(peerId, record), lane?.outbox),
+      ),
       held: conversation.held,
       unread: conversation.unread,
       nextBefore: oldest != null && oldest > 1 ? oldest : null,

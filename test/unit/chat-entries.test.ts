@@ -36,6 +36,15 @@ describe('withState', () => {
       failure: 'blocked',
     })
   })
+
+  it('keeps why a message waits while it is queued, and drops it once it moves on', () => {
+    const waiting = {
+      ...entry('a'),
+      queuedReason: { code: 'unreachable' as const, message: 'no connection' },
+    }
+    expect(withState([waiting], 'a', 'queued')[0].queuedReason).toEqual(waiting.queuedReason)
+    expect(withState([waiting], 'a', 'stored')[0].queuedReason).toBeUndefined()
+  })
 })
 
 describe('cssOfStyle', () => {

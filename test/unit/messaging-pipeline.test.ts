@@ -390,6 +390,58 @@ describe('message pipeline: online', () => {
   })
 })
 
+describe('message pipeline: why a text waits', () => {
+  it('says why each queued text waits: prekeys, a confirmation, a deposit, nothing reachable', async () => {
+    const { network, mailbox, alice, bob } = await setup()
+    const viewOf = async (peer: Uint8Array, id: string) =>
+      (await alice.pipeline.history(peer)).messages.find((message) => message.id === id)
+    const reasonOf = async (peer: Uint8Array, id: string) =>
+      (await viewOf(peer, id))?.queuedReason?.code
+
+    // Someone who never published prekeys: no session to encrypt with yet.
+    const stranger = generateIdentity()
+    const first = await alice.pipeline.send(stranger.publicKey, 'hello, stranger')
+    expect(await viewOf(stranger.publicKey, first.id)).toMatchObject({
+      state: 'queued',
+      queuedReason: { code: 'prekeys', message: expect.stringContaining('prekeys') },
+    })
+
+    // Sent over a connection, not acked yet; once delivered, nothing waits.
+    const bobKey = bob.identity.publicKey
+    network.capture = true
+    const sent = await alice.pipeline.send(bobKey, 'unconfirmed')
+    await waitFor(() => network.captured.length === 1, 'text sent')
+    expect(await reasonOf(bobKey, sent.id)).toBe('awaiting-ack')
+    const [carried] = network.captured.splice(0)
+    await network.deliver(carried!.from, carried!.to, carried!.envelope)
+    await waitForState(alice, sent.id, 'delivered')
+    expect(await viewOf(bobKey, sent.id)).not.toHaveProperty('queuedReason')
+
+    // Bob out of reach: the text goes to the mailbox...
+    network.capture = false
+    network.online = false
+    const held = mailbox!.hold()
+    const away = await alice.pipeline.send(bobKey, 'while you are away')
+    await held.started
+    expect(await reasonOf(bobKey, away.id)).toBe('depositing')
+    held.release()
+    await waitForState(alice, away.id, 'stored')
+
+    // ...unless the mailbox is out of reach too.
+    const failed = Promise.withResolvers<void>()
+    alice.mailbox.deposit = alice.mailbox.depositToInbox = async () => {
+      failed.resolve()
+      throw new Error('no DHT server reachable')
+    }
+    const stuck = await alice.pipeline.send(bobKey, 'nowhere to go')
+    await failed.promise
+    expect(await viewOf(bobKey, stuck.id)).toMatchObject({
+      state: 'queued',
+      queuedReason: { code: 'unreachable', message: expect.stringContaining('no relay') },
+    })
+  })
+})
+
 describe('message pipeline: order and exactly once', () => {
   it('holds a text that arrives before an earlier one and shows both in order', async () => {
     const { network, alice, bob } = await setup()

@@ -184,11 +184,16 @@ function messageLine(message: MessageView): string {
   return `${minuteStamp(message.sentAt)} ${arrow} ${message.text}${state}`
 }
 
-function describeState(message: Pick<MessageView, 'state' | 'replicas' | 'failure'>): string {
+function describeState(
+  message: Pick<MessageView, 'state' | 'replicas' | 'failure' | 'queuedReason'>,
+): string {
   if (message.state === 'stored' && message.replicas != null) {
     return `stored ${message.replicas.confirmed}/${message.replicas.total}`
   }
   if (message.state === 'failed') return `failed: ${message.failure ?? 'unknown reason'}`
+  if (message.state === 'queued' && message.queuedReason != null) {
+    return `queued: ${message.queuedReason.message}`
+  }
   return message.state ?? ''
 }
 

@@ -9,6 +9,7 @@ import type {
   DeliveryState,
   MessageStyle,
   MessageView,
+  QueuedReason,
   RoomMessageView,
 } from '../../../protocol/local-api.ts'
 
@@ -23,6 +24,8 @@ export interface ChatEntry {
   /** Outgoing 1:1 messages only. */
   state?: DeliveryState
   failure?: string
+  /** While `state` is `queued`: why, as the latest history page said. */
+  queuedReason?: QueuedReason
   attachment?: AttachmentView
 }
 
@@ -36,6 +39,7 @@ export function entryOfMessage(message: MessageView): ChatEntry {
     style: message.style,
     state: message.state,
     failure: message.failure,
+    queuedReason: message.queuedReason,
     attachment: message.attachment,
   }
 }
@@ -88,7 +92,12 @@ export function withState(
 ): ChatEntry[] {
   return entries.map((entry) =>
     entry.id === id && (entry.state == null || STATE_RANK[state] >= STATE_RANK[entry.state])
-      ? { ...entry, state, failure }
+      ? {
+          ...entry,
+          state,
+          failure,
+          queuedReason: state === 'queued' ? entry.queuedReason : undefined,
+        }
       : entry,
   )
 }

@@ -9,9 +9,10 @@ const LOOK: Record<DeliveryState, [mark: string, meaning: string]> = {
   failed: ['✕', 'Not delivered'],
 }
 
-export function DeliveryTicks({ state, failure }: { state: DeliveryState; failure?: string }) {
+/** `detail`: why it failed, or why it is still queued. */
+export function DeliveryTicks({ state, detail }: { state: DeliveryState; detail?: string }) {
   const [mark, meaning] = LOOK[state]
-  const text = failure != null ? `${meaning}: ${failure}` : meaning
+  const text = detail != null ? `${meaning}: ${detail}` : meaning
   return (
     <span class="ticks" data-state={state} data-testid="delivery" title={text}>
       <span aria-hidden="true">{mark}</span>

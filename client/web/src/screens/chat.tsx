@@ -1,7 +1,7 @@
 /**
  * One conversation, 1:1 or room: its latest page on open (which marks it read), older pages
- * when scrolled to the top, new messages, delivery ticks and transfer progress (with why a
- * file waits) as the node's events tell, and the composer.
+ * when scrolled to the top, new messages, delivery ticks (with why a queued message waits)
+ * and transfer progress (with why a file waits) as the node's events tell, and the composer.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type {
@@ -9,6 +9,7 @@ import type {
   MessageStyle,
   PeerReach,
   PeerRef,
+  QueuedReasonCode,
   RoomHistoryResponse,
   TransferView,
 } from '../../../../protocol/local-api.ts'
@@ -39,6 +40,16 @@ const PAGE = 50
 const LOAD_OLDER_PX = 48
 /** New messages keep the view at the bottom if it was this close to it. */
 const STICK_TO_BOTTOM_PX = 80
+/** How often the reason a message waits is read again while one waits. */
+const QUEUED_REFRESH_MS = 5_000
+
+/** Short texts for the line under a queued message; the node's own words are its title. */
+const QUEUED_TEXT: Record<QueuedReasonCode, string> = {
+  prekeys: 'Waiting for their keys (published once they are online)',
+  'awaiting-ack': 'Sent, waiting for their node to confirm',
+  depositing: 'Putting it in the offline mailbox',
+  unreachable: 'No connection and no relay reachable: it goes to the mailbox once one is',
+}
 
 interface ChatViewProps {
   client: WebApiClient
@@ -189,6 +200,26 @@ export function ChatView(props: ChatViewProps) {
     if (isRoom || change.peerId !== conversation.id) return
     setEntries((current) => withState(current, change.id, change.state, change.failure))
   })
+
+  // Why a message waits changes without a state event (a relay answers, a session starts):
+  // while one waits, the latest page is read again now and then, and when the peer's
+  // connection changes.
+  const waiting = !isRoom && entries.some((entry) => entry.mine && entry.state === 'queued')
+  const refreshWaiting = () => {
+    client.history(conversation.id, { limit: PAGE }).then(
+      (page) => setEntries((current) => mergeEntries(current, pageOf(page), 'end')),
+      // The next refresh, or the next event, says the same.
+      () => {},
+    )
+  }
+  useEffect(() => {
+    if (!waiting) return
+    const timer = setInterval(refreshWaiting, QUEUED_REFRESH_MS)
+    return () => clearInterval(timer)
+  }, [waiting, conversation.id])
+  useNodeEvent('friend:reach', (change) => {
+    if (waiting && change.peerId === conversation.id) refreshWaiting()
+  })
   useNodeEvent('room:message', (message) => {
     if (!isRoom || message.roomId !== conversation.id) return
     followIfAtBottom()
@@ -319,9 +350,21 @@ export function ChatView(props: ChatViewProps) {
                   {shortTime(entry.sentAt)}
                 </time>
                 {entry.mine && entry.state != null && (
-                  <DeliveryTicks state={entry.state} failure={entry.failure} />
+                  <DeliveryTicks
+                    state={entry.state}
+                    detail={entry.failure ?? entry.queuedReason?.message}
+                  />
                 )}
               </span>
+              {entry.mine && entry.state === 'queued' && entry.queuedReason != null && (
+                <span
+                  class="message-waiting"
+                  data-testid="queued-reason"
+                  title={entry.queuedReason.message}
+                >
+                  {QUEUED_TEXT[entry.queuedReason.code]}
+                </span>
+              )}
             </li>
           ))}
         </ol>
