@@ -3,7 +3,8 @@
  * nodes started with `tokenim start --web`): the identities are created in the browser and
  * the two become friends through their local APIs (social.test.ts covers doing that in the
  * pages); then one creates a room, the other joins it by invite, both chat in it, and a
- * friend shows offline, and reached by mailbox only, once the friend's node stops.
+ * friend shows offline, and reached by mailbox only, once the friend's node stops; with the
+ * relay gone too, a text to that friend stays queued and says why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
@@ -92,6 +93,30 @@ describe('web client: rooms and presence between two real nodes', () => {
       friend.getByTestId('reach'),
       'no connection — messages wait in the mailbox',
       LIVE_MS,
+    )
+  })
+
+  it('says why a text to that friend waits once no relay answers either', async () => {
+    network.relay.stop()
+    await alice.page.getByRole('button', { name: /^bob\W+open the chat/ }).click()
+    await expectText(
+      alice.page.getByTestId('chat-reach'),
+      'no connection — messages wait in the mailbox',
+      LIVE_MS,
+    )
+    const composer = alice.page.getByLabel('Message', { exact: true })
+    await composer.fill('Are you there?')
+    await composer.press('Enter')
+    const sent = alice.page.getByTestId('message').filter({ hasText: 'Are you there?' })
+    // No holder confirms the mailbox deposit: the text stays queued, and says why.
+    await expectText(
+      sent.getByTestId('queued-reason'),
+      /^No connection and no relay reachable/,
+      LIVE_MS,
+    )
+    expect(await sent.getByTestId('delivery').getAttribute('data-state')).toBe('queued')
+    expect(await sent.getByTestId('delivery').getAttribute('title')).toMatch(
+      /^Queued on your node: no connection to the recipient/,
     )
   })
 })

@@ -324,18 +324,20 @@ function FriendRow({ friend, onOpen, onRemove, onBlock }: FriendRowProps) {
   return (
     <li class="person" data-testid="friend" data-peer-id={friend.peerId}>
       <PresenceDot online={friend.online} />
-      <button
-        type="button"
-        class="person-open"
-        title={friend.name ?? friend.peerId}
-        onClick={onOpen}
-      >
-        <span class="person-name">{name}</span>
-        <span class="visually-hidden">, open the chat</span>
-      </button>
-      <span class="person-reach" data-testid="reach" title={reachTitle(friend.reach)}>
-        {reachText(friend.reach)}
-      </span>
+      <div class="person-text">
+        <button
+          type="button"
+          class="person-open"
+          title={friend.name ?? friend.peerId}
+          onClick={onOpen}
+        >
+          <span class="person-name">{name}</span>
+          <span class="visually-hidden">, open the chat</span>
+        </button>
+        <span class="person-reach" data-testid="reach" title={reachTitle(friend.reach)}>
+          {reachText(friend.reach)}
+        </span>
+      </div>
       <details class="person-menu" onToggle={() => setConfirming(null)}>
         <summary>
           Manage<span class="visually-hidden"> {name}</span>
