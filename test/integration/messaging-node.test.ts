@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
-import type { TokenimNode } from '../../node/index.ts'
+import { generateIdentity, peerIdOf, type TokenimNode } from '../../node/index.ts'
 import {
   API_PATHS,
   DIRECTORY_API_PATHS,
@@ -134,6 +134,21 @@ describe('messaging through the node, its API and the CLI', () => {
     } finally {
       subscription.close()
     }
+  })
+
+  it('history says why a text to someone never online waits', async () => {
+    const alice = await startNode()
+    const stranger = peerIdOf(generateIdentity()).toString()
+    const api = await LocalApiClient.forDataDir(alice.dataDir)
+    await api.request('POST', API_PATHS.messages, { to: stranger, text: 'are you there?' })
+    const history = await runCli(['history', stranger, '--data-dir', alice.dataDir])
+    expect(history.stdout).toMatch(
+      /> are you there\? \[queued: waiting for the recipient's prekeys to start an encrypted session/,
+    )
+    const page = JSON.parse(
+      (await runCli(['history', stranger, '--json', '--data-dir', alice.dataDir])).stdout,
+    ) as HistoryResponse
+    expect(page.messages[0]?.queuedReason?.code).toBe('prekeys')
   })
 
   it('answers bad requests with a clear error', async () => {
