@@ -22,6 +22,7 @@ import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { isLoopback } from '@libp2p/utils'
 import { webSockets } from '@libp2p/websockets'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
 import { DHT_PROTOCOL } from '../protocol/ids.ts'
@@ -200,6 +201,11 @@ export type Host<Extra extends Record<string, unknown> = Record<string, never>> 
   HostServices & Extra
 >
 
+function outwardAddresses(addresses: Multiaddr[]): Multiaddr[] {
+  const outward = addresses.filter((address) => !isLoopback(address))
+  return outward.length > 0 ? outward : addresses
+}
+
 /** Creates (does not start) a libp2p host with TokenIM's standard stack. */
 export async function createHost<Extra extends Record<string, unknown> = Record<string, never>>(
   init: HostInit,
@@ -218,11 +224,10 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
       listen: init.listen,
       announce: init.announce ?? [],
       // A loopback address handed to a peer on another machine sends its dial to the peer
-      // itself; only hosts that all share one machine want them.
+      // itself; only hosts that share one machine want them (and a host that listens on
+      // loopback alone can only mean that).
       announceFilter:
-        init.allowPrivateAddresses === true
-          ? (addresses) => addresses
-          : (addresses) => addresses.filter((address) => !isLoopback(address)),
+        init.allowPrivateAddresses === true ? (addresses) => addresses : outwardAddresses,
     },
     transports: [
       ...(init.transports ?? [tcp(), webSockets()]),
