@@ -42,6 +42,7 @@ import {
   decodeRoomContent,
   decodeSyncFrame,
   decodeSyncRequest,
+  decryptMessage,
   encodeInvite,
   encodeRoomContent,
   encodeSyncFrame,
@@ -49,6 +50,7 @@ import {
   openKeyBundle,
   openRoomEvent,
   openSealed,
+  ReceivedSenderKey,
   RoomLog,
   SenderKeyChain,
   sealKeyBundle,
@@ -57,6 +59,12 @@ import {
 import { decodeMessageHeader, encodeMessageHeader } from '../../protocol/session/index.ts'
 
 import { alice, bob, bytes, type DecoderEntry, NOW, signed } from './decoder-entry.ts'
+
+/** `bytes` in three pieces, as a stream may deliver them. */
+function thirds(input: Uint8Array): Uint8Array[] {
+  const [a, b] = [Math.floor(input.length / 3), Math.floor((2 * input.length) / 3)]
+  return [input.subarray(0, a), input.subarray(a, b), input.subarray(b)]
+}
 
 export function messaging(): DecoderEntry[] {
   const messageId = bytes(16, 3)
@@ -120,7 +128,10 @@ export function messaging(): DecoderEntry[] {
     {
       name: 'stream frame prefix',
       maxSize: MAX_STREAM_FRAME_SIZE,
-      decode: (b) => new FrameScanner(MAX_STREAM_FRAME_SIZE).scan(b),
+      decode: (b) => {
+        const scanner = new FrameScanner(MAX_STREAM_FRAME_SIZE)
+        for (const piece of thirds(b)) scanner.scan(piece)
+      },
       valid: [
         Uint8Array.from([...encodeFramePrefix(300), ...bytes(300, 1), ...encodeFramePrefix(0)]),
       ],
@@ -157,6 +168,7 @@ export function rooms(): DecoderEntry[] {
   const { genesis, inviteSeed } = createRoom(alice, 'climbers', true)
   const log = new RoomLog(genesis)
   const chain = SenderKeyChain.generate()
+  const senderKey = chain.state()
   const message = buildMessage(alice, log, chain, 'first pitch', NOW)
   const bundle = sealKeyBundle(alice, {
     roomId: genesis.id,
@@ -177,6 +189,17 @@ export function rooms(): DecoderEntry[] {
       decode: openRoomEvent,
       valid: [genesis.bytes, message.bytes],
       inner: signed(alice, ROOM_EVENT_DOMAIN, [genesis.bytes, message.bytes]),
+    },
+    {
+      // As a member reads a message: the room service decrypts only events that carry one.
+      name: 'room message decrypt',
+      maxSize: MAX_ROOM_MESSAGE_SIZE,
+      decode: (b) => {
+        const event = openRoomEvent(b)
+        if (event.event.message != null) decryptMessage(event, new ReceivedSenderKey(senderKey))
+      },
+      valid: [message.bytes],
+      inner: signed(alice, ROOM_EVENT_DOMAIN, [message.bytes]),
     },
     {
       name: 'room log ingest',
@@ -268,7 +291,13 @@ export function attachments(): DecoderEntry[] {
     {
       name: 'file frame as received',
       maxSize: MAX_FILE_FRAME_SIZE,
-      decode: (b) => decodeReceivedFileFrame(new Uint8ArrayList(b)),
+      // As a stream delivers it: in pieces (cut at a third and two thirds).
+      decode: (b) => {
+        const [a, c] = [Math.floor(b.length / 3), Math.floor((2 * b.length) / 3)]
+        return decodeReceivedFileFrame(
+          new Uint8ArrayList(b.subarray(0, a), b.subarray(a, c), b.subarray(c)),
+        )
+      },
       valid: [chunk, status],
     },
   ]
