@@ -23,6 +23,7 @@
  */
 import type { DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { bytesEqual } from './bytes.ts'
 import {
   ED25519_PUBLIC_KEY_LENGTH,
   ED25519_SIGNATURE_LENGTH,
@@ -90,7 +91,7 @@ export function decodeMessage<T>(
     } catch (err) {
       throw new MalformedMessageError(`${what} could not be re-encoded: ${describe(err)}`)
     }
-    if (!equalBytes(input, reencoded)) {
+    if (!bytesEqual(input, reencoded)) {
       throw new MalformedMessageError(
         `${what} is not canonically encoded: a value is truncated, a field has the wrong ` +
           'wire type or is unknown, repeated or out of order, or a value is encoded non-minimally',
@@ -199,10 +200,6 @@ function signedBytes(domain: string, version: number, payload: Uint8Array): Uint
   new DataView(out.buffer).setUint32(domainBytes.length + 1, version)
   out.set(payload, domainBytes.length + 5)
   return out
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 }
 
 function describe(err: unknown): string {

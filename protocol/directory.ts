@@ -14,6 +14,7 @@
  * ```
  */
 import { createHash } from 'node:crypto'
+import { bytesEqual } from './bytes.ts'
 import { decodeMessage, openSignedRecord, signRecord } from './codec.ts'
 import { ED25519_PUBLIC_KEY_LENGTH, type Ed25519KeyPair } from './crypto/index.ts'
 import {
@@ -80,7 +81,7 @@ export interface OpenNameRecordOptions {
 }
 
 export function signNameRecord(relayKey: Ed25519KeyPair, fields: NameRecordFields): Uint8Array {
-  if (!equalBytes(relayKey.publicKey, fields.relayPublicKey)) {
+  if (!bytesEqual(relayKey.publicKey, fields.relayPublicKey)) {
     throw new TypeError('a name record must be signed by the relay it names')
   }
   const payload = NameRecord.encode({
@@ -107,7 +108,7 @@ export function openNameRecord(
     maxSize: MAX_USERNAME_RECORD_SIZE,
     what: 'name record',
   })
-  if (!equalBytes(opened.publicKey, record.relayPublicKey)) {
+  if (!bytesEqual(opened.publicKey, record.relayPublicKey)) {
     throw new UntrustedRecordError('the name record is not signed by the relay it names')
   }
   if (record.publicKey.length !== 0 && record.publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) {
@@ -139,7 +140,7 @@ export function openNameRecord(
   }
   if (
     options.relayPublicKey != null &&
-    !equalBytes(options.relayPublicKey, fields.relayPublicKey)
+    !bytesEqual(options.relayPublicKey, fields.relayPublicKey)
   ) {
     throw new UntrustedRecordError('the name record was issued by another relay')
   }
@@ -181,7 +182,7 @@ export function validateNameRecordEntry(
   now = Date.now(),
 ): void {
   const record = openNameRecord(value, { now })
-  if (!equalBytes(key, nameDhtKey(record.relayPublicKey, record.name))) {
+  if (!bytesEqual(key, nameDhtKey(record.relayPublicKey, record.name))) {
     throw new UntrustedRecordError('the name record is stored under another name key')
   }
 }
@@ -243,13 +244,13 @@ export function openClaimProof(
   } catch (err) {
     throw new ClaimRefusedError(`the claim proof does not verify: ${(err as Error).message}`)
   }
-  if (!equalBytes(opened.publicKey, expected.publicKey)) {
+  if (!bytesEqual(opened.publicKey, expected.publicKey)) {
     throw new ClaimRefusedError('the claim proof is signed by a key other than the connected peer')
   }
   if (
-    !equalBytes(proof.challenge, expected.challenge) ||
+    !bytesEqual(proof.challenge, expected.challenge) ||
     proof.name !== expected.name ||
-    !equalBytes(proof.relayPublicKey, expected.relayPublicKey) ||
+    !bytesEqual(proof.relayPublicKey, expected.relayPublicKey) ||
     proof.action !== expected.action
   ) {
     throw new ClaimRefusedError('the claim proof answers another challenge, name, relay or action')
@@ -440,7 +441,7 @@ export function openSessionAnnouncement(bytes: Uint8Array): SessionAnnouncementF
     what: 'session announcement',
     limits: { multiaddrs: MAX_ANNOUNCED_MULTIADDRS },
   })
-  if (!equalBytes(announcement.publicKey, opened.publicKey)) {
+  if (!bytesEqual(announcement.publicKey, opened.publicKey)) {
     throw new UntrustedRecordError('the session announcement is signed by another identity')
   }
   return {
@@ -483,18 +484,18 @@ export function openSessionNotice(
   identityPublicKey: Uint8Array,
 ): { announcement: SessionAnnouncementFields; supersededCounter: bigint } {
   const opened = openSignedRecord(bytes, SESSION_NOTICE_DOMAIN, 2 * MAX_SESSION_ANNOUNCEMENT_SIZE)
-  if (!equalBytes(opened.publicKey, relayPublicKey)) {
+  if (!bytesEqual(opened.publicKey, relayPublicKey)) {
     throw new UntrustedRecordError('the session notice is not signed by the relay that sent it')
   }
   const notice = decodeMessage(SessionSupersededNotice, opened.payload, {
     maxSize: 2 * MAX_SESSION_ANNOUNCEMENT_SIZE,
     what: 'session notice',
   })
-  if (!equalBytes(notice.relayPublicKey, relayPublicKey)) {
+  if (!bytesEqual(notice.relayPublicKey, relayPublicKey)) {
     throw new UntrustedRecordError('the session notice names another relay')
   }
   const announcement = openSessionAnnouncement(notice.announcement)
-  if (!equalBytes(announcement.publicKey, identityPublicKey)) {
+  if (!bytesEqual(announcement.publicKey, identityPublicKey)) {
     throw new UntrustedRecordError('the session notice carries an announcement of another identity')
   }
   return { announcement, supersededCounter: notice.supersededCounter }
@@ -505,8 +506,4 @@ export function wireBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer>
 export function wireBytes(bytes: Uint8Array | undefined): Uint8Array<ArrayBuffer> | undefined
 export function wireBytes(bytes: Uint8Array | undefined): Uint8Array<ArrayBuffer> | undefined {
   return bytes as Uint8Array<ArrayBuffer> | undefined
-}
-
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 }

@@ -30,6 +30,7 @@
  * ```
  */
 import { createHash } from 'node:crypto'
+import { bytesEqual, concatBytes } from './bytes.ts'
 import { decodeMessage, encodeMessage, openSignedRecord, signRecord } from './codec.ts'
 import {
   AEAD_NONCE_LENGTH,
@@ -157,7 +158,7 @@ export function pairwiseSecret(identity: Ed25519KeyPair, peerPublicKey: Uint8Arr
     Buffer.compare(identity.publicKey, peerPublicKey) <= 0
       ? [identity.publicKey, peerPublicKey]
       : [peerPublicKey, identity.publicKey]
-  return hkdfSha256(shared, concat(low, high), PAIRWISE_SECRET_INFO, 32)
+  return hkdfSha256(shared, concatBytes(low, high), PAIRWISE_SECRET_INFO, 32)
 }
 
 /** Slot `sequence` of the direction sender -> recipient, from their pairwise secret. */
@@ -168,7 +169,7 @@ export function pairwiseSlot(
   sequence: number,
 ): PairwiseSlot {
   checkSequence(sequence)
-  const info = concat(
+  const info = concatBytes(
     encoder.encode(PAIRWISE_SLOT_INFO),
     senderPublicKey,
     recipientPublicKey,
@@ -202,7 +203,7 @@ export function inboxSlot(recipientPublicKey: Uint8Array, epoch: number, index: 
   if (!Number.isInteger(index) || index < 0 || index >= INBOX_SLOTS_PER_EPOCH) {
     throw new RangeError(`inbox slot index must be 0..${INBOX_SLOTS_PER_EPOCH - 1}, got ${index}`)
   }
-  const info = concat(encoder.encode(INBOX_SLOT_INFO), u32(epoch), u32(index))
+  const info = concatBytes(encoder.encode(INBOX_SLOT_INFO), u32(epoch), u32(index))
   const keyPair = ed25519KeyPairFromSeed(hkdfSha256(recipientPublicKey, EMPTY, info, 32))
   return {
     namespace: INBOX_DHT_NAMESPACE,
@@ -245,7 +246,7 @@ export function sealInboxEnvelope(
   const ephemeralShared = x25519(ephemeral.privateKey, recipientKey)
   const senderKey = hkdfSha256(
     ephemeralShared,
-    concat(ephemeral.publicKey, recipientKey),
+    concatBytes(ephemeral.publicKey, recipientKey),
     INBOX_SEAL_SENDER_INFO,
     32,
   )
@@ -253,12 +254,12 @@ export function sealInboxEnvelope(
     senderKey,
     SINGLE_USE_NONCE,
     sender.publicKey,
-    concat(ephemeral.publicKey, recipientKey),
+    concatBytes(ephemeral.publicKey, recipientKey),
   )
   const staticShared = x25519(ed25519PrivateKeyToX25519(sender.privateKey), recipientKey)
   const bodyKey = hkdfSha256(
-    concat(ephemeralShared, staticShared),
-    concat(ephemeral.publicKey, recipientKey, sealedSender),
+    concatBytes(ephemeralShared, staticShared),
+    concatBytes(ephemeral.publicKey, recipientKey, sealedSender),
     INBOX_SEAL_BODY_INFO,
     32,
   )
@@ -266,7 +267,7 @@ export function sealInboxEnvelope(
     bodyKey,
     SINGLE_USE_NONCE,
     envelope,
-    concat(ephemeral.publicKey, sealedSender),
+    concatBytes(ephemeral.publicKey, sealedSender),
   )
   return encodeMessage(
     SealedInboxEnvelope,
@@ -296,7 +297,7 @@ export function openInboxEnvelope(
   const ephemeralShared = x25519(recipientSecret, message.ephemeralKey)
   const senderKey = hkdfSha256(
     ephemeralShared,
-    concat(message.ephemeralKey, recipientKey),
+    concatBytes(message.ephemeralKey, recipientKey),
     INBOX_SEAL_SENDER_INFO,
     32,
   )
@@ -304,15 +305,15 @@ export function openInboxEnvelope(
     senderKey,
     SINGLE_USE_NONCE,
     message.sealedSender,
-    concat(message.ephemeralKey, recipientKey),
+    concatBytes(message.ephemeralKey, recipientKey),
   )
   if (sender.length !== ED25519_PUBLIC_KEY_LENGTH) {
     throw new MalformedMessageError('sealed inbox envelope names a malformed sender key')
   }
   const staticShared = x25519(recipientSecret, ed25519PublicKeyToX25519(sender))
   const bodyKey = hkdfSha256(
-    concat(ephemeralShared, staticShared),
-    concat(message.ephemeralKey, recipientKey, message.sealedSender),
+    concatBytes(ephemeralShared, staticShared),
+    concatBytes(message.ephemeralKey, recipientKey, message.sealedSender),
     INBOX_SEAL_BODY_INFO,
     32,
   )
@@ -320,7 +321,7 @@ export function openInboxEnvelope(
     bodyKey,
     SINGLE_USE_NONCE,
     message.sealedBody,
-    concat(message.ephemeralKey, message.sealedSender),
+    concatBytes(message.ephemeralKey, message.sealedSender),
   )
   return { sender, envelope }
 }
@@ -718,12 +719,4 @@ function u64(value: number): Uint8Array {
   const out = new Uint8Array(8)
   new DataView(out.buffer).setBigUint64(0, BigInt(value))
   return out
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts))
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0
 }

@@ -4,6 +4,7 @@
  * heartbeats friends send each other on PRESENCE_PROTOCOL. Every decoder bounds its input
  * and refuses what a well-behaved sender never writes.
  */
+import { bytesEqual } from './bytes.ts'
 import { decodeMessage, encodeMessage, openSignedRecord, signRecord } from './codec.ts'
 import { ED25519_PUBLIC_KEY_LENGTH, type Ed25519KeyPair } from './crypto/index.ts'
 import { InvalidSignatureError, MalformedMessageError } from './errors.ts'
@@ -199,8 +200,4 @@ function checkHeartbeat(value: PresenceHeartbeatValue): void {
 /** How long after a heartbeat its sender still counts as online. */
 export function presenceTimeoutMs(intervalMs: number): number {
   return intervalMs * PRESENCE_MISSED_HEARTBEATS
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i])
 }

@@ -40,6 +40,7 @@ import {
   requestWindows,
   sealChunkFrame,
 } from '../../protocol/attachments.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import {
   AEAD_NONCE_LENGTH,
   type AeadKey,
@@ -302,8 +303,8 @@ export class Attachments {
       attachment.chunkSize = ATTACHMENT_CHUNK_SIZE
     }
     const record: TransferRecord = {
-      fileId: hex(fileId),
-      peerHex: hex(peerKey),
+      fileId: toHex(fileId),
+      peerHex: toHex(peerKey),
       peerId: peerIdOf({ publicKey: peerKey }).toString(),
       direction: 'out',
       name: attachment.name,
@@ -682,7 +683,7 @@ export class Attachments {
       stream.abort(new Error('TokenIM identities are Ed25519 keys'))
       return
     }
-    const remoteHex = hex(remote.raw)
+    const remoteHex = toHex(remote.raw)
     const lp = new FramedStream(stream, { limits: FILE_STREAM_LIMITS })
     // Each file asked for on this stream is looked up and opened once, not once a window.
     const offers = new Map<string, ServedOffer>()
@@ -731,7 +732,7 @@ export class Attachments {
     offers: Map<string, ServedOffer>,
     readBuffers: Buffer[],
   ): Promise<boolean> {
-    const fileId = hex(request.fileId)
+    const fileId = toHex(request.fileId)
     let offer = offers.get(fileId)
     if (offer == null) {
       const record = await this.#store.get(fileId)
@@ -924,8 +925,4 @@ function fileInfoOf(record: TransferRecord) {
     ...(record.width != null ? { width: record.width, height: record.height } : {}),
     ...(record.thumbnail != null ? { thumbnail: record.thumbnail } : {}),
   }
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }

@@ -6,13 +6,13 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { AbortOptions, NewStreamOptions, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { bytesEqual } from '../../protocol/bytes.ts'
 import { decodeMessage } from '../../protocol/codec.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   CLAIM_ACTION_REGISTER,
   CLAIM_ACTION_RELEASE,
   type ClaimAction,
-  equalBytes,
   isReleasedRecord,
   type NameRecordFields,
   type OpenedProfile,
@@ -102,7 +102,7 @@ export class DirectoryClient {
     const record = await this.retryOnce(options, () =>
       this.claim(relay, name, CLAIM_ACTION_REGISTER, options),
     )
-    if (!equalBytes(record.publicKey, this.identity.publicKey)) {
+    if (!bytesEqual(record.publicKey, this.identity.publicKey)) {
       throw new UntrustedRecordError('the relay issued the name to another key')
     }
     return record
@@ -434,7 +434,7 @@ function profileOf(bytes: Uint8Array | undefined, owner: Uint8Array): OpenedProf
   if (bytes == null || bytes.length === 0) return undefined
   try {
     const profile = openProfile(bytes)
-    return equalBytes(profile.publicKey, owner) ? profile : undefined
+    return bytesEqual(profile.publicKey, owner) ? profile : undefined
   } catch {
     return undefined
   }

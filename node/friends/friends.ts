@@ -16,6 +16,7 @@
 import type { AbortOptions, Logger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { TypedEventEmitter } from 'main-event'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import { MAX_FRIEND_NOTE_LENGTH } from '../../protocol/limits.ts'
 import type {
@@ -113,7 +114,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     this.#components = components
     this.#init = init
     this.#store = new FriendStore(components.db)
-    this.#myHex = hex(components.identity.publicKey)
+    this.#myHex = toHex(components.identity.publicKey)
   }
 
   async start(): Promise<void> {
@@ -146,11 +147,11 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
 
   /** True when the user blocked `peer` (a raw Ed25519 key). Synchronous: memory only. */
   isBlocked(peer: Uint8Array): boolean {
-    return this.#store.has('blocked', hex(peer))
+    return this.#store.has('blocked', toHex(peer))
   }
 
   isFriend(peer: Uint8Array): boolean {
-    return this.#store.has('friends', hex(peer))
+    return this.#store.has('friends', toHex(peer))
   }
 
   /** Raw Ed25519 keys of every friend. */
@@ -169,7 +170,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   }
 
   peerRef(peer: Uint8Array): PeerRef {
-    return this.#ref(hex(peer))
+    return this.#ref(toHex(peer))
   }
 
   list(): Array<Omit<FriendView, 'online' | 'lastSeen' | 'reach'>> {
@@ -234,7 +235,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         return { status: 'accepted', friend: await this.#accept(peerHex, ownName) }
       }
       const requestId = randomBytes(FRIEND_REQUEST_ID_LENGTH)
-      const record = { requestId: hex(requestId), note, name: target.name, at: Date.now() }
+      const record = { requestId: toHex(requestId), note, name: target.name, at: Date.now() }
       await this.#store.write([
         { table: 'outgoing', key: peerHex, value: record },
         this.#sendChange(peerHex, { type: 'request', requestId, note, name: ownName ?? '' }),
@@ -362,7 +363,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
    * message that does not decode, or answers a request we never made, is logged and dropped.
    */
   async receive(peer: Uint8Array, payload: Uint8Array): Promise<void> {
-    const peerHex = hex(peer)
+    const peerHex = toHex(peer)
     let message: FriendMessageValue
     try {
       message = decodeFriendMessage(payload)
@@ -380,7 +381,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   }
 
   async #take(peerHex: string, message: FriendMessageValue): Promise<void> {
-    const requestId = hex(message.requestId)
+    const requestId = toHex(message.requestId)
     const friend = this.#store.get('friends', peerHex)
     const outgoing = this.#store.get('outgoing', peerHex)
     const incoming = this.#store.get('incoming', peerHex)
@@ -612,7 +613,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       if (peerId?.publicKey?.type !== 'Ed25519') {
         throw new InvalidPeerError(`${value} is not a TokenIM identity (Ed25519 peer id)`)
       }
-      const peerHex = hex(peerId.publicKey.raw)
+      const peerHex = toHex(peerId.publicKey.raw)
       return { hex: peerHex, name: this.#knownName(peerHex) }
     }
     const known = this.#findByName(value)
@@ -707,12 +708,4 @@ function parsePeerId(value: string) {
   } catch {
     return undefined
   }
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
-}
-
-function fromHex(value: string): Uint8Array {
-  return new Uint8Array(Buffer.from(value, 'hex'))
 }

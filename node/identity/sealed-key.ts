@@ -24,6 +24,7 @@
  * the file must be byte-for-byte in the form written here, so any changed byte is noticed.
  */
 import { createHash, scrypt } from 'node:crypto'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
 import {
   AEAD_KEY_LENGTH,
   AEAD_NONCE_LENGTH,
@@ -245,12 +246,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isHex(value: unknown, byteLength: number): value is string {
   return typeof value === 'string' && value.length === byteLength * 2 && /^[0-9a-f]*$/.test(value)
-}
-
-function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
-}
-
-function fromHex(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex, 'hex'))
 }

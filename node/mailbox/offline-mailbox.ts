@@ -6,6 +6,7 @@ import type { AbortOptions, ComponentLogger, Logger } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { TypedEventEmitter } from 'main-event'
 import PQueue from 'p-queue'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { checkLength, ED25519_PUBLIC_KEY_LENGTH } from '../../protocol/crypto/index.ts'
 import {
   createDepositRecord,
@@ -269,7 +270,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   ): Promise<DepositResult> {
     return this.#lifecycle.track(async () => {
       checkLength(recipient, ED25519_PUBLIC_KEY_LENGTH, 'recipient public key')
-      const recipientHex = hex(recipient)
+      const recipientHex = toHex(recipient)
       const secret = this.#secret(recipient)
       const probed =
         (await this.#store.getSequence(recipientHex)) == null
@@ -331,7 +332,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       const deposit: OutgoingDeposit = {
         handle: claim.slot.slotId,
         kind: 'inbox',
-        recipient: hex(recipient),
+        recipient: toHex(recipient),
         slotId: claim.slot.slotId,
         inboxEpoch: claim.slot.epoch,
         inboxIndex: claim.slot.index,
@@ -360,7 +361,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
    */
   collect(senders: Uint8Array[], options: CollectOptions = {}): Promise<CollectedEnvelope[]> {
     return this.#lifecycle.track(async () => {
-      const unique = [...new Map(senders.map((sender) => [hex(sender), sender])).values()]
+      const unique = [...new Map(senders.map((sender) => [toHex(sender), sender])).values()]
       await this.watch(unique)
       const now = this.#clock()
       const deep =
@@ -449,7 +450,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   async watch(senders: Uint8Array[]): Promise<void> {
     for (const sender of senders) {
       checkLength(sender, ED25519_PUBLIC_KEY_LENGTH, 'sender public key')
-      const senderHex = hex(sender)
+      const senderHex = toHex(sender)
       await this.#lifecycle.exclusive(async () => {
         if ((await this.#store.getCursor(senderHex)) == null) {
           await this.#store.putCursor(senderHex, { next: 0, acked: [] })
@@ -460,7 +461,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
 
   /** Stops collecting from a sender and forgets where its slots were. */
   async unwatch(sender: Uint8Array): Promise<void> {
-    await this.#lifecycle.exclusive(() => this.#store.deleteCursor(hex(sender)))
+    await this.#lifecycle.exclusive(() => this.#store.deleteCursor(toHex(sender)))
   }
 
   /**
@@ -631,7 +632,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     lookahead: number,
     options: CollectOptions,
   ): Promise<CollectedEnvelope[]> {
-    const senderHex = hex(sender)
+    const senderHex = toHex(sender)
     const secret = this.#secret(sender)
     const me = this.#identity.publicKey
     const slotAt = (sequence: number) => pairwiseSlot(secret, sender, me, sequence)
@@ -728,7 +729,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
           slot.slotId,
           {
             kind: 'inbox',
-            sender: hex(sender),
+            sender: toHex(sender),
             inboxEpoch: slot.epoch,
             inboxIndex: slot.index,
             digest: digestOf(read.record),
@@ -927,7 +928,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   }
 
   #secret(peer: Uint8Array): Uint8Array {
-    const key = hex(peer)
+    const key = toHex(peer)
     let secret = this.#secrets.get(key)
     if (secret == null) {
       secret = pairwiseSecret(this.#identity, peer)
@@ -1026,14 +1027,6 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 }
 
 const encoder = new TextEncoder()
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
-}
-
-function fromHex(value: string): Uint8Array {
-  return new Uint8Array(Buffer.from(value, 'hex'))
-}
 
 function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64')

@@ -18,6 +18,7 @@
  * reported to `onPenalty`, which counts per peer.
  */
 import type { Connection, Libp2p, Logger, Stream } from '@libp2p/interface'
+import { toHex } from '../../protocol/bytes.ts'
 import { FramingError } from '../../protocol/errors.ts'
 import { DM_PROTOCOL } from '../../protocol/ids.ts'
 import { DM_STREAM_LIMITS } from '../../protocol/limits.ts'
@@ -108,7 +109,7 @@ export class DmChannels implements DirectLink {
 
   async #channelTo(peer: Uint8Array): Promise<DmChannel | undefined> {
     if (!this.#running) return undefined
-    const peerHex = hex(peer)
+    const peerHex = toHex(peer)
     const open = this.#channels.get(peerHex)
     if (open?.isWritable === true) return open
     let dialing = this.#dialing.get(peerHex)
@@ -148,7 +149,7 @@ export class DmChannels implements DirectLink {
   }
 
   #open(stream: Stream, peerKey: Uint8Array, peerId: string): DmChannel {
-    const peerHex = hex(peerKey)
+    const peerHex = toHex(peerKey)
     const channel = new DmChannel(stream, peerKey, peerId, {
       ...this.#init,
       penalize: (reason) => this.#penalize(peerHex, peerId, reason),
@@ -217,7 +218,7 @@ class DmChannel {
   async sendEnvelope(envelope: DmEnvelope): Promise<boolean> {
     const frame = encodeDmFrame({ envelope })
     if (!(await this.#room(frame.byteLength))) return false
-    const id = hex(envelope.messageId)
+    const id = toHex(envelope.messageId)
     this.#unacked.set(id, (this.#unacked.get(id) ?? 0) + frame.byteLength)
     await this.#write(frame)
     return true
@@ -261,7 +262,7 @@ class DmChannel {
   }
 
   #acked(messageId: Uint8Array): void {
-    const id = hex(messageId)
+    const id = toHex(messageId)
     const bytes = this.#unacked.get(id)
     if (bytes == null) return
     this.#unacked.delete(id)
@@ -419,8 +420,4 @@ class DmChannel {
     this.abort(new Error('too many bad frames'))
     return false
   }
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }

@@ -20,6 +20,7 @@
  *   be delivered (see FailureReason).
  */
 import type { Logger } from '@libp2p/interface'
+import { bytesEqual, toHex } from '../../protocol/bytes.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import {
   MAX_ATTACHMENT_CAPTION_SIZE,
@@ -87,7 +88,7 @@ import {
   PeerLane,
   touch,
 } from './peer-lane.ts'
-import { bytesEqual, isHostileRejection, ReceiveRejection } from './peer-sessions.ts'
+import { isHostileRejection, ReceiveRejection } from './peer-sessions.ts'
 import type {
   CollectedEnvelope,
   MailboxDeposit,
@@ -281,7 +282,7 @@ export class MessagePipeline {
       const conversation = state.conversation
       const now = Date.now()
       const messageId = randomBytes(16)
-      const id = hex(messageId)
+      const id = toHex(messageId)
       const seq = conversation.nextOutSeq
       const resolvedBelow = lowestPendingSeq(lane) ?? seq
       const content = encodeInnerMessage({
@@ -342,7 +343,7 @@ export class MessagePipeline {
       const now = Date.now()
       const content = encodeInnerMessage({ kind: 'social', messageId, sentAtMs: now, payload })
       const item = this.#newOutboxItem(state.conversation, {
-        id: hex(messageId),
+        id: toHex(messageId),
         kind: 'social',
         content,
         now,
@@ -365,7 +366,7 @@ export class MessagePipeline {
     const lanes =
       peer == null
         ? [...this.#lanes.values()]
-        : [this.#lanes.get(hex(peer))].filter((lane) => lane != null)
+        : [this.#lanes.get(toHex(peer))].filter((lane) => lane != null)
     const giveUpAfter = this.#init.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS
     await Promise.all(
       lanes.map(async (lane) => {
@@ -403,7 +404,7 @@ export class MessagePipeline {
    * came: treated as their ack timeout, at once.
    */
   handleUnacked(peer: Uint8Array, ids: string[]): void {
-    const lane = this.#lanes.get(hex(peer))
+    const lane = this.#lanes.get(toHex(peer))
     if (lane == null || this.#stopped) return
     for (const id of ids) {
       const item = lane.outbox.get(id)
@@ -418,8 +419,8 @@ export class MessagePipeline {
    */
   async #takeAck(peer: Uint8Array, ack: DmAck, refusedSessionKey?: string): Promise<void> {
     if (this.#stopped) return
-    const lane = this.#lanes.get(hex(peer))
-    const id = hex(ack.messageId)
+    const lane = this.#lanes.get(toHex(peer))
+    const id = toHex(ack.messageId)
     const item = lane?.outbox.get(id)
     const concerned = () =>
       lane?.outbox.has(id) === true &&
@@ -486,7 +487,7 @@ export class MessagePipeline {
     if (early != null) {
       this.#init.log.error(
         'rejected envelope %s (%s): %s',
-        hex(envelope.messageId),
+        toHex(envelope.messageId),
         source.kind,
         early.reason,
       )
@@ -494,7 +495,7 @@ export class MessagePipeline {
     }
     if (this.#init.social?.isBlocked(envelope.sender) === true) {
       // Answered like any stored message, so a blocked peer cannot tell and stops resending.
-      this.#init.log('dropped %s from a blocked peer', hex(envelope.messageId))
+      this.#init.log('dropped %s from a blocked peer', toHex(envelope.messageId))
       return { status: DmAckStatus.STORED }
     }
     const lane = this.#lane(envelope.sender)
@@ -502,13 +503,13 @@ export class MessagePipeline {
     if (outcome.status === DmAckStatus.REJECTED) {
       this.#init.log.error(
         'rejected envelope %s from %s (%s): %s',
-        hex(envelope.messageId),
+        toHex(envelope.messageId),
         lane.peerId,
         source.kind,
         outcome.reason,
       )
     } else if (outcome.status === DmAckStatus.DUPLICATE) {
-      this.#init.log('dropped duplicate %s from %s', hex(envelope.messageId), lane.peerId)
+      this.#init.log('dropped duplicate %s from %s', toHex(envelope.messageId), lane.peerId)
     }
     return outcome
   }
@@ -518,7 +519,7 @@ export class MessagePipeline {
       return this.#rejected(
         new ReceiveRejection(
           'forged-sender',
-          `envelope claims sender ${hex(envelope.sender)} but came from ${hex(source.sender)}`,
+          `envelope claims sender ${toHex(envelope.sender)} but came from ${toHex(source.sender)}`,
         ),
       )
     }
@@ -574,14 +575,14 @@ export class MessagePipeline {
           outcome.status !== DmAckStatus.REJECTED &&
           (outcome.text === true || outcome.social === true)
         ) {
-          const key = hex(envelope.sender)
+          const key = toHex(envelope.sender)
           deliveredIds.set(key, [...(deliveredIds.get(key) ?? []), envelope.messageId])
         }
         // Only a sender the mailbox vouches for is told: the refusal comes before the
         // ratchet could authenticate anything.
         const sessionKey = item.sender == null ? undefined : refusedSessionKey(outcome, envelope)
         if (item.sender != null && sessionKey != null) {
-          const key = `${hex(item.sender)}/${hex(sessionKey)}`
+          const key = `${toHex(item.sender)}/${toHex(sessionKey)}`
           const refusal = refusals.get(key) ?? {
             sender: item.sender,
             notice: {
@@ -631,12 +632,12 @@ export class MessagePipeline {
     if (mailbox == null) return false
     try {
       await mailbox.deposit(peer, encodeRefusalNotice(notice))
-      this.#init.log('told %s through the mailbox: %s', hex(peer), notice.reason)
+      this.#init.log('told %s through the mailbox: %s', toHex(peer), notice.reason)
       return true
     } catch (err) {
       this.#init.log(
         'could not leave a refusal notice for %s (tried again at the next collection): %s',
-        hex(peer),
+        toHex(peer),
         (err as Error).message,
       )
       return false
@@ -647,7 +648,7 @@ export class MessagePipeline {
   async #takeRefusalNotice(sender: Uint8Array | null, notice: DmRefusalNotice): Promise<void> {
     // Notices come only through a pairwise slot, whose writer the mailbox vouches for.
     if (sender == null) return
-    const refusedSessionKey = hex(notice.sessionKey)
+    const refusedSessionKey = toHex(notice.sessionKey)
     await Promise.all(
       notice.messageIds.map((messageId) =>
         this.#takeAck(
@@ -665,7 +666,7 @@ export class MessagePipeline {
     state: LaneState,
     envelope: DmEnvelope,
   ): Promise<ReceiveOutcome> {
-    const id = hex(envelope.messageId)
+    const id = toHex(envelope.messageId)
     if (tx.receivedIds.has(id)) return { status: DmAckStatus.DUPLICATE, text: true }
     let plaintext: Uint8Array
     try {
@@ -674,13 +675,13 @@ export class MessagePipeline {
         peerKey: lane.peerKey,
         prekeys: this.#init.prekeys,
         isBaseKeyAccepted: async (baseKey) =>
-          tx.acceptedBaseKeys.has(hex(baseKey)) ||
+          tx.acceptedBaseKeys.has(toHex(baseKey)) ||
           (await this.#sessions.isBaseKeyAccepted(lane.peerHex, baseKey)),
         claimOneTimePrekey: (id) => this.#claimOneTimePrekey(tx, id),
       })
       plaintext = result.plaintext
       if (result.acceptedBaseKey != null) {
-        tx.acceptedBaseKeys.add(hex(result.acceptedBaseKey))
+        tx.acceptedBaseKeys.add(toHex(result.acceptedBaseKey))
         tx.ops.push(this.#sessions.acceptedBaseKeyOp(lane.peerHex, result.acceptedBaseKey))
       }
     } catch (err) {
@@ -743,7 +744,7 @@ export class MessagePipeline {
   ): Promise<ReceiveOutcome> {
     let stored = false
     for (const text of bundle.texts) {
-      const outcome = await this.#takeText(lane, tx, state, text, hex(text.messageId))
+      const outcome = await this.#takeText(lane, tx, state, text, toHex(text.messageId))
       if (outcome.status === DmAckStatus.REJECTED) return outcome
       if (outcome.status === DmAckStatus.STORED) stored = true
     }
@@ -909,7 +910,7 @@ export class MessagePipeline {
     receipt: ReceiptContent,
   ): Promise<void> {
     if (receipt.type === 'delivered') {
-      for (const messageId of receipt.messageIds) await this.#delivered(lane, tx, hex(messageId))
+      for (const messageId of receipt.messageIds) await this.#delivered(lane, tx, toHex(messageId))
       return
     }
     const conversation = state.conversation
@@ -957,7 +958,7 @@ export class MessagePipeline {
       return
     }
     const active = state.sessions.active
-    if (active != null && item.entry.baseKey === hex(active.baseKey)) {
+    if (active != null && item.entry.baseKey === toHex(active.baseKey)) {
       state.sessions.resetActive()
       tx.sessionsDirty = true
     }
@@ -1212,7 +1213,7 @@ export class MessagePipeline {
     peer: Uint8Array,
     options: { limit?: number; before?: number } = {},
   ): Promise<HistoryResponse> {
-    const peerHex = hex(peer)
+    const peerHex = toHex(peer)
     const lane = this.#lanes.get(peerHex)
     const peerId = lane?.peerId ?? peerIdOf({ publicKey: peer }).toString()
     const conversation =
@@ -1234,7 +1235,7 @@ export class MessagePipeline {
   // --------------------------------------------------------------- plumbing
 
   #lane(peer: Uint8Array): PeerLane {
-    const peerHex = hex(peer)
+    const peerHex = toHex(peer)
     let lane = this.#lanes.get(peerHex)
     if (lane == null) {
       const peerKey = Uint8Array.from(peer)
@@ -1359,7 +1360,7 @@ export class MessagePipeline {
       )
       const first = group[0].entry
       const bundle = this.#newOutboxItem(state.conversation, {
-        id: hex(bundleId),
+        id: toHex(bundleId),
         kind: 'bundle',
         content,
         now: first.createdAt,
@@ -1415,7 +1416,7 @@ export class MessagePipeline {
     }
     item.envelope = envelope
     item.entry.envelope = Buffer.from(encodeEnvelope(envelope)).toString('base64')
-    item.entry.baseKey = hex(baseKey)
+    item.entry.baseKey = toHex(baseKey)
   }
 
   /**
@@ -1498,7 +1499,7 @@ export class MessagePipeline {
       const messageId = randomBytes(16)
       const content = encodeInnerMessage({ kind: 'receipt', messageId, ...receipt })
       const item = this.#newOutboxItem(state.conversation, {
-        id: hex(messageId),
+        id: toHex(messageId),
         kind: 'receipt',
         content,
         now: Date.now(),
@@ -1652,10 +1653,6 @@ function refusedSessionKey(outcome: ReceiveOutcome, envelope: DmEnvelope): Uint8
   }
   const header = decodeMessageHeader(envelope.header)
   return header.sessionStart?.ephemeralKey ?? header.ratchetKey
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }
 
 function b64(text: string): Uint8Array {

@@ -7,6 +7,8 @@
  * smaller identity key, and both keep the other session for receiving, so nothing sent on the
  * losing session is lost and both converge without another round trip.
  */
+
+import { bytesEqual } from '../../protocol/bytes.ts'
 import { ProtocolError } from '../../protocol/errors.ts'
 import { isPreferredInitiator } from '../../protocol/messaging.ts'
 import {
@@ -261,8 +263,4 @@ function rejectionOf(err: unknown): ReceiveRejection {
     default:
       throw err
   }
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0
 }

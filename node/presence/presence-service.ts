@@ -11,6 +11,7 @@
  * must grow, so it can be neither replayed nor shown to someone else.
  */
 import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+import { bytesEqual, toHex } from '../../protocol/bytes.ts'
 import { FramingError } from '../../protocol/errors.ts'
 import { PRESENCE_PROTOCOL } from '../../protocol/ids.ts'
 import { PRESENCE_STREAM_LIMITS } from '../../protocol/limits.ts'
@@ -92,7 +93,7 @@ export class Presence {
   readonly #onFriendsChanged = (event: Event) => {
     const { peer, friend } = (event as CustomEvent<{ peer: Uint8Array; friend: boolean }>).detail
     if (friend) this.#maintain(this.#link(peer), true)
-    else this.#forget(hex(peer))
+    else this.#forget(toHex(peer))
     this.#reach.update(peerIdOf({ publicKey: peer }))
   }
 
@@ -104,7 +105,7 @@ export class Presence {
   readonly #onPresencePeer = (peerId: PeerId) => {
     const key = peerId.publicKey
     if (key?.type !== 'Ed25519') return
-    const link = this.#links.get(hex(key.raw))
+    const link = this.#links.get(toHex(key.raw))
     if (link != null && link.writer() == null) this.#maintain(link, true)
   }
   #topologyId: string | undefined
@@ -164,7 +165,7 @@ export class Presence {
 
   /** What we know of a friend's presence (offline when we know nothing), and how we reach it. */
   of(peer: Uint8Array): { online: boolean; lastSeen: number | null; reach: PeerReach } {
-    const link = this.#links.get(hex(peer))
+    const link = this.#links.get(toHex(peer))
     return {
       online: link?.online ?? false,
       lastSeen: link?.lastSeen ?? null,
@@ -380,7 +381,7 @@ export class Presence {
   // --------------------------------------------------------------- plumbing
 
   #link(peer: Uint8Array): FriendLink {
-    const key = hex(peer)
+    const key = toHex(peer)
     let link = this.#links.get(key)
     if (link == null) {
       link = new FriendLink(Uint8Array.from(peer), this.#init.redialMinMs)
@@ -414,7 +415,7 @@ class FriendLink {
 
   constructor(key: Uint8Array, redialMs: number) {
     this.key = key
-    this.hex = hex(key)
+    this.hex = toHex(key)
     this.peerId = peerIdOf({ publicKey: key })
     this.redialMs = redialMs
   }
@@ -465,14 +466,6 @@ class PresenceChannel {
       onFrame(bytes)
     }
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i])
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }
 
 const encoder = new TextEncoder()

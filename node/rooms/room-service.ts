@@ -13,6 +13,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { createTopicScoreParams } from '@libp2p/gossipsub/score'
 import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
 import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
 import {
@@ -36,7 +37,6 @@ import {
   decryptMessage,
   deserializeSenderKey,
   encodeInvite,
-  fromHex,
   headsToWire,
   type MembershipState,
   makeInviteProof,
@@ -53,7 +53,6 @@ import {
   type SignedRoomEvent,
   sealKeyBundle,
   serializeSenderKey,
-  toHex,
   UnknownSenderKeyError,
   verifyInviteProof,
 } from '../../protocol/rooms/index.ts'

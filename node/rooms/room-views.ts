@@ -3,6 +3,8 @@
  * counts. A message is visible once it is decrypted, ready (everything it links is here)
  * and valid (its author was a member at its place in the order).
  */
+
+import { fromHex } from '../../protocol/bytes.ts'
 import type {
   RoomMembersChange,
   RoomMemberView,
@@ -10,7 +12,7 @@ import type {
   RoomRole,
   RoomSummary,
 } from '../../protocol/local-api.ts'
-import { compareEvents, fromHex, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
+import { compareEvents, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
 import { peerIdOf } from '../identity/index.ts'
 import type { RoomRuntime } from './room-runtime.ts'
 

@@ -5,9 +5,10 @@
  * signs the joiner's key into an invite proof. The inviter key only says whom to ask for the
  * room's history first; it is a hint, not an authority.
  */
+import { fromHex } from '../bytes.ts'
 import { ED25519_PUBLIC_KEY_LENGTH, ED25519_SEED_LENGTH } from '../crypto/index.ts'
 import { InvalidInviteError } from './errors.ts'
-import { fromHex, ROOM_ID_LENGTH } from './room-event.ts'
+import { ROOM_ID_LENGTH } from './room-event.ts'
 
 const INVITE_VERSION = 1
 const HAS_SECRET = 0b01

@@ -9,6 +9,7 @@
  * public keys, gives an AES-256-GCM key and nonce used once; the associated data binds the
  * ciphertext to the ephemeral and recipient keys.
  */
+import { bytesEqual } from '../bytes.ts'
 import { decodeMessage, encodeMessage, openSignedRecord, signRecord } from '../codec.ts'
 import {
   aeadDecrypt,
@@ -27,7 +28,7 @@ import { MalformedMessageError } from '../errors.ts'
 import { ROOM_KEY_BUNDLE_DOMAIN, SEALED_BOX_INFO } from '../ids.ts'
 import { MAX_ROOM_KEY_FRAME_SIZE } from '../limits.ts'
 import { RoomKeyBundle, SealedBox } from '../proto/room.ts'
-import { equalBytes, ROOM_ID_LENGTH } from './room-event.ts'
+import { ROOM_ID_LENGTH } from './room-event.ts'
 import { CHAIN_KEY_LENGTH, SENDER_KEY_ID_LENGTH, type SenderKeyState } from './sender-key.ts'
 
 export interface KeyBundleContent {
@@ -122,7 +123,7 @@ export function openKeyBundle(identity: Ed25519KeyPair, sealed: Uint8Array): Ope
     maxSize: MAX_ROOM_KEY_FRAME_SIZE,
     what: 'room key bundle',
   })
-  if (!equalBytes(bundle.recipient, identity.publicKey)) {
+  if (!bytesEqual(bundle.recipient, identity.publicKey)) {
     throw new MalformedMessageError('the key bundle was signed for another member')
   }
   if (

@@ -4,6 +4,7 @@
  * everywhere and gossipsub can drop duplicates by content; a room's id is its CREATE event's id.
  */
 import { createHash } from 'node:crypto'
+import { bytesEqual, toHex } from '../bytes.ts'
 import { decodeMessage, encodeMessage, openSignedRecord, signRecord } from '../codec.ts'
 import {
   AEAD_TAG_LENGTH,
@@ -51,14 +52,6 @@ export function eventIdOf(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest())
 }
 
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
-}
-
-export function fromHex(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex, 'hex'))
-}
-
 /** The gossipsub topic of a room. */
 export function roomTopic(roomId: Uint8Array | string): string {
   return ROOM_TOPIC_PREFIX + (typeof roomId === 'string' ? roomId : toHex(roomId))
@@ -93,7 +86,7 @@ export function openRoomEvent(bytes: Uint8Array): SignedRoomEvent {
     what: 'room event',
     limits: { deps: MAX_ROOM_EVENT_DEPS },
   })
-  if (!equalBytes(event.author, record.publicKey)) {
+  if (!bytesEqual(event.author, record.publicKey)) {
     throw new MalformedMessageError('room event author is not its signer')
   }
   checkEvent(event)
@@ -222,8 +215,4 @@ export function compareEvents(a: SignedRoomEvent, b: SignedRoomEvent): number {
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b)
-}
-
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0
 }

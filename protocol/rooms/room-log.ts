@@ -12,6 +12,7 @@
  * later REMOVE or LEAVE of that author must not cut it off (see RoomOp.cut_seq). So members
  * that hold the same events show the same history.
  */
+import { bytesEqual, toHex } from '../bytes.ts'
 import { MalformedMessageError } from '../errors.ts'
 import { MAX_ROOM_EVENT_DEPS } from '../limits.ts'
 import { RoomOpKind } from '../proto/room.ts'
@@ -22,13 +23,7 @@ import {
   type OpEventInput,
   type RoomRole,
 } from './membership.ts'
-import {
-  compareEvents,
-  equalBytes,
-  type SignedRoomEvent,
-  toHex,
-  verifyInviteProof,
-} from './room-event.ts'
+import { compareEvents, type SignedRoomEvent, verifyInviteProof } from './room-event.ts'
 
 export type IngestResult =
   | {
@@ -206,7 +201,7 @@ export class RoomLog {
    */
   ingest(event: SignedRoomEvent): IngestResult {
     if (this.events.has(event.idHex)) return { status: 'duplicate' }
-    if (!equalBytes(event.event.roomId, this.roomId)) {
+    if (!bytesEqual(event.event.roomId, this.roomId)) {
       return { status: 'refused', reason: 'the event belongs to another room' }
     }
     const existing = this.byAuthor.get(event.authorHex)?.get(event.event.seq)

@@ -5,12 +5,13 @@
  * requested limit, then a done frame with its own heads so the requester sees whether it
  * has something to offer back.
  */
+import { toHex } from '../bytes.ts'
 import { decodeMessage, encodeMessage } from '../codec.ts'
 import { ED25519_PUBLIC_KEY_LENGTH, ED25519_SIGNATURE_LENGTH } from '../crypto/index.ts'
 import { MalformedMessageError } from '../errors.ts'
 import { MAX_ROOM_SYNC_EVENTS, MAX_ROOM_SYNC_HEADS, MAX_STREAM_FRAME_SIZE } from '../limits.ts'
 import { type RoomHead, RoomSyncFrame, RoomSyncRequest, RoomSyncStatus } from '../proto/room.ts'
-import { ROOM_ID_LENGTH, toHex } from './room-event.ts'
+import { ROOM_ID_LENGTH } from './room-event.ts'
 import type { RoomHeadValue } from './room-log.ts'
 
 export type { RoomSyncFrame, RoomSyncRequest } from '../proto/room.ts'

@@ -1,4 +1,5 @@
 /** Fixed-layout binary reading and writing for session headers and persisted state. */
+import { concatBytes } from '../bytes.ts'
 import { MalformedMessageError } from '../errors.ts'
 
 export class ByteWriter {
@@ -78,25 +79,6 @@ export class ByteReader {
       )
     }
   }
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
-
-/** Equality of public values; not constant-time, so never use it on secrets. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 export function isUint32(value: number): boolean {

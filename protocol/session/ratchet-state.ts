@@ -4,9 +4,10 @@
  * finished receiving chains used to tell duplicates apart from forgeries), and its persisted
  * form. The layout is fixed and versioned; every count is bounded by the limits in limits.ts.
  */
+import { concatBytes } from '../bytes.ts'
 import { type X25519KeyPair, x25519PublicKey } from '../crypto/index.ts'
 import { MalformedMessageError } from '../errors.ts'
-import { ByteReader, ByteWriter, concatBytes } from './byte-codec.ts'
+import { ByteReader, ByteWriter } from './byte-codec.ts'
 import { MAX_CLOSED_RECEIVING_CHAINS, MAX_SKIPPED_MESSAGE_KEYS } from './limits.ts'
 
 export const RATCHET_STATE_VERSION = 1

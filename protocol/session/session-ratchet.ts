@@ -6,6 +6,7 @@
  * message authenticates, so a forged, altered or replayed message leaves the session exactly
  * as it was.
  */
+import { bytesEqual, concatBytes } from '../bytes.ts'
 import { type Ed25519KeyPair, generateX25519KeyPair, x25519 } from '../crypto/index.ts'
 import {
   DecryptionError,
@@ -16,7 +17,6 @@ import {
   StaleMessageError,
   TooManySkippedMessagesError,
 } from '../errors.ts'
-import { bytesEqual, concatBytes } from './byte-codec.ts'
 import {
   MAX_CLOSED_RECEIVING_CHAINS,
   MAX_MESSAGE_NUMBER,

@@ -4,6 +4,7 @@
  * Edwards-to-Montgomery map. Encode(IK) is the 32-byte Ed25519 public key, so the associated
  * data binds the identities exactly as peers know them.
  */
+import { concatBytes } from '../bytes.ts'
 import {
   type Ed25519KeyPair,
   ed25519PrivateKeyToX25519,
@@ -13,7 +14,6 @@ import {
   x25519,
 } from '../crypto/index.ts'
 import { InvalidSignatureError, UnknownPrekeyError } from '../errors.ts'
-import { concatBytes } from './byte-codec.ts'
 import {
   type OneTimePrekey,
   type PrekeyBundle,

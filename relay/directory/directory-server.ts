@@ -19,6 +19,7 @@ import { TypedEventEmitter } from 'main-event'
 import type { Registry } from 'prom-client'
 import { FramedStream, isStreamEnd, streamCounts } from '../../node/network/index.ts'
 import type { AppLevel } from '../../node/storage.ts'
+import { bytesEqual } from '../../protocol/bytes.ts'
 import { decodeMessage } from '../../protocol/codec.ts'
 import { type Ed25519KeyPair, randomBytes } from '../../protocol/crypto/index.ts'
 import {
@@ -26,7 +27,6 @@ import {
   CLAIM_ACTION_REGISTER,
   CLAIM_ACTION_RELEASE,
   type ClaimAction,
-  equalBytes,
   nameDhtKey,
   openClaimProof,
   openProfile,
@@ -571,7 +571,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     } catch (err) {
       throw new DirectoryRequestError(`the profile does not verify: ${(err as Error).message}`)
     }
-    if (!equalBytes(opened.publicKey, caller.publicKey)) {
+    if (!bytesEqual(opened.publicKey, caller.publicKey)) {
       throw new DirectoryRequestError('a profile must be signed by the identity that sends it')
     }
     const name = await this.names.nameOfOwner(caller.owner)
@@ -613,7 +613,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     } catch (err) {
       throw new DirectoryRequestError(`the announcement does not verify: ${(err as Error).message}`)
     }
-    if (!equalBytes(announcement.publicKey, caller.publicKey)) {
+    if (!bytesEqual(announcement.publicKey, caller.publicKey)) {
       throw new DirectoryRequestError('an announcement must come from the identity it announces')
     }
     const reply = await this.claimLocks.runExclusive([`a:${caller.owner}`], async () => {

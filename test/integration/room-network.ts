@@ -10,9 +10,10 @@ import { createHost, type Host } from '../../node/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
 import { RoomService, type RoomServiceInit } from '../../node/rooms/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
 import type { RoomMessageView } from '../../protocol/local-api.ts'
-import { roomTopic, toHex } from '../../protocol/rooms/index.ts'
+import { roomTopic } from '../../protocol/rooms/index.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 
 export interface RoomPeer {

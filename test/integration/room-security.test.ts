@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { toHex } from '../../protocol/bytes.ts'
 import {
   buildMessage,
   decryptMessage,
@@ -7,7 +8,6 @@ import {
   RoomLog,
   roomTopic,
   SenderKeyChain,
-  toHex,
 } from '../../protocol/rooms/index.ts'
 import {
   historyIds,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { toHex } from '../../protocol/bytes.ts'
 import { ed25519KeyPairFromSeed, generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   buildMessage,
@@ -21,7 +22,6 @@ import {
   RoomOpKind,
   SenderKeyChain,
   sealKeyBundle,
-  toHex,
 } from '../../protocol/rooms/index.ts'
 
 function room(inviteOnly = false) {

@@ -4,6 +4,7 @@
  * whatever order those events arrive in. Seeded, so a failure replays exactly.
  */
 import { describe, expect, it } from 'vitest'
+import { toHex } from '../../protocol/bytes.ts'
 import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   buildMessage,
@@ -14,7 +15,6 @@ import {
   RoomOpKind,
   SenderKeyChain,
   type SignedRoomEvent,
-  toHex,
 } from '../../protocol/rooms/index.ts'
 import { seededRandom } from '../../sim/random.ts'
 
