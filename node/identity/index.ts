@@ -20,6 +20,12 @@
  * const privateKey = toLibp2pPrivateKey(identity) // for createLibp2p({ privateKey })
  * ```
  */
+
+export {
+  checkPasswordStrength,
+  MIN_PASSWORD_LENGTH,
+  type PasswordCheck,
+} from '../../protocol/password-strength.ts'
 export { BACKUP_PHRASE_WORDS, backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
 export {
   fingerprint,
@@ -38,11 +44,6 @@ export {
   LOCKOUT_FILE,
   type ReplaceOptions,
 } from './keystore.ts'
-export {
-  checkPasswordStrength,
-  MIN_PASSWORD_LENGTH,
-  type PasswordCheck,
-} from './password-strength.ts'
 export { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './sealed-key.ts'
 export {
   LOCKOUT_FREE_FAILURES,

@@ -1,5 +1,6 @@
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { checkPasswordStrength } from '../../protocol/password-strength.ts'
 import {
   KeystoreError,
   KeystoreExistsError,
@@ -11,7 +12,6 @@ import { writeFileAtomic } from './atomic-file.ts'
 import { backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
 import { generateIdentity, type Identity } from './identity.ts'
 import { LockoutRecord } from './lockout-record.ts'
-import { checkPasswordStrength } from './password-strength.ts'
 import {
   DEFAULT_SCRYPT_PARAMS,
   KEYSTORE_VERSION,

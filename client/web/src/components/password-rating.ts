@@ -1,9 +1,9 @@
 /**
- * The strength meter's reading. Acceptance uses the node's own rules (the node refuses
- * exactly the passwords this marks "too weak"); the grades above it only tell length and
- * variety apart, to nudge people towards long passphrases.
+ * The strength meter's reading. Acceptance uses the node's own rules, shared through
+ * protocol/ (the node refuses exactly the passwords this marks "too weak"); the grades above
+ * it only tell length and variety apart, to nudge people towards long passphrases.
  */
-import { checkPasswordStrength } from '../../../../node/identity/password-strength.ts'
+import { checkPasswordStrength } from '../../../../protocol/password-strength.ts'
 
 export interface PasswordRating {
   /** 0 empty, 1 refused, 2 acceptable, 3 strong. */

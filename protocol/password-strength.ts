@@ -1,5 +1,6 @@
 /**
- * A floor under keystore passwords, checked whenever a password seals a key. It cannot
+ * A floor under keystore passwords, checked whenever a password seals a key; the web
+ * client's strength meter shows the same verdict before the form is sent. It cannot
  * measure strength; it refuses the passwords that guessing tools try first:
  *
  * - fewer than 10 characters;

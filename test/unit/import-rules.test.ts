@@ -1,0 +1,154 @@
+/**
+ * The module boundaries of doc/architecture.md, checked on every .ts/.tsx file of the four
+ * layers: each relative import specifier (static, type-only, re-export or dynamic, as the
+ * TypeScript pre-processor finds them) is resolved to a path and matched against what its
+ * layer may import. Package imports are not checked here.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import ts from 'typescript'
+import { describe, expect, it } from 'vitest'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+
+/**
+ * The node modules the relay builds on today. They are shared building blocks rather than
+ * the node's own, and the intent is to move them into a shared layer both sides import;
+ * until then this list is exact, so a new reach from relay/ into node/ fails here.
+ */
+const RELAY_MAY_USE_FROM_NODE = [
+  'node/bootstrap.ts',
+  'node/dht-quotas/index.ts',
+  'node/dht-quotas/write-ledger.ts',
+  'node/directory/dht-records.ts',
+  'node/errors.ts',
+  'node/host.ts',
+  'node/identity/atomic-file.ts',
+  'node/identity/index.ts',
+  'node/network/index.ts',
+  'node/network/interface-addresses.ts',
+  'node/start-stop-guard.ts',
+  'node/storage.ts',
+]
+
+interface Layer {
+  /** The layer's files; the first layer whose folder holds a file applies to it. */
+  folder: string
+  /** An entry ending in `/` allows a whole folder, any other entry one file. */
+  mayImport: string[]
+}
+
+const LAYERS: Layer[] = [
+  { folder: 'protocol/', mayImport: ['protocol/'] },
+  // The browser bundle: the shared contract, and the typed local-API client the CLI uses too.
+  { folder: 'client/web/', mayImport: ['client/web/', 'protocol/', 'client/tokenim-api.ts'] },
+  // The CLI starts a node, a relay or a simulation in process only through their front doors.
+  {
+    folder: 'client/',
+    mayImport: ['client/', 'protocol/', 'node/index.ts', 'relay/index.ts', 'sim/index.ts'],
+  },
+  { folder: 'node/', mayImport: ['node/', 'protocol/'] },
+  { folder: 'relay/', mayImport: ['relay/', 'protocol/', ...RELAY_MAY_USE_FROM_NODE] },
+]
+
+function layerOf(file: string): Layer | undefined {
+  return LAYERS.find((layer) => file.startsWith(layer.folder))
+}
+
+function allows(entry: string, target: string): boolean {
+  return entry.endsWith('/') ? target.startsWith(entry) : target === entry
+}
+
+/** Why `file` may not import `target` (both relative to the root), or undefined if it may. */
+function breach(file: string, target: string): string | undefined {
+  const layer = layerOf(file)
+  if (layer == null) return undefined
+  // A CLI file reaching into the web bundle is as foreign as any other layer.
+  if (layer.folder === 'client/' && target.startsWith('client/web/')) return `${file} -> ${target}`
+  return layer.mayImport.some((entry) => allows(entry, target)) ? undefined : `${file} -> ${target}`
+}
+
+function sourceFiles(folder: string): string[] {
+  const out: string[] = []
+  for (const entry of readdirSync(join(ROOT, folder), { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue
+    const path = join(folder, entry.name)
+    if (entry.isDirectory()) out.push(...sourceFiles(path))
+    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path)
+  }
+  return out
+}
+
+/** Every relative import of `file`, resolved to a path relative to the root with `/`. */
+function importsOf(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true)
+  return importedFiles
+    .map((imported) => imported.fileName)
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) =>
+      relative(ROOT, resolve(ROOT, dirname(file), specifier))
+        .split(sep)
+        .join('/'),
+    )
+}
+
+const files = ['protocol', 'node', 'relay', 'client'].flatMap((folder) => sourceFiles(folder))
+const imports = files.map((file) => ({ file: file.split(sep).join('/'), targets: importsOf(file) }))
+
+function breaches(folder: string): string[] {
+  return imports
+    .filter(({ file }) => layerOf(file)?.folder === folder)
+    .flatMap(({ file, targets }) => targets.map((target) => breach(file, target)))
+    .filter((found) => found != null)
+}
+
+describe('import rules (doc/architecture.md, "Module boundaries")', () => {
+  it('reads the whole tree of every layer', () => {
+    for (const folder of LAYERS.map((layer) => layer.folder)) {
+      expect(imports.filter(({ file }) => layerOf(file)?.folder === folder).length).toBeGreaterThan(
+        3,
+      )
+    }
+  })
+
+  it('tells a breach from an allowed import', () => {
+    expect(breach('protocol/codec.ts', 'node/host.ts')).toBe('protocol/codec.ts -> node/host.ts')
+    expect(breach('protocol/rooms/invite.ts', 'protocol/bytes.ts')).toBeUndefined()
+    expect(breach('client/web/src/app.tsx', 'node/index.ts')).toBeDefined()
+    expect(breach('client/web/src/app.tsx', 'client/api-client.ts')).toBeDefined()
+    expect(breach('client/cli/main.ts', 'client/web/src/app.tsx')).toBeDefined()
+    expect(breach('client/cli/main.ts', 'node/host.ts')).toBeDefined()
+    expect(breach('client/cli/main.ts', 'node/index.ts')).toBeUndefined()
+    expect(breach('node/host.ts', 'relay/index.ts')).toBeDefined()
+    expect(breach('relay/relay-node.ts', 'node/host.ts')).toBeUndefined()
+    expect(breach('relay/relay-node.ts', 'node/messaging/index.ts')).toBeDefined()
+    expect(breach('relay/relay-node.ts', 'node/network/peer-streams.ts')).toBeDefined()
+  })
+
+  it('keeps protocol/ free of every other folder of ours', () => {
+    expect(breaches('protocol/')).toEqual([])
+  })
+
+  it('lets the web client import only protocol/ and the shared local-API client', () => {
+    expect(breaches('client/web/')).toEqual([])
+  })
+
+  it('lets the CLI reach a node, a relay or a simulation only through its front door', () => {
+    expect(breaches('client/')).toEqual([])
+  })
+
+  it('keeps node/ free of relay/ and client/', () => {
+    expect(breaches('node/')).toEqual([])
+  })
+
+  it('lets relay/ use only the listed node building blocks', () => {
+    expect(breaches('relay/')).toEqual([])
+  })
+
+  it('lists no node building block the relay no longer uses', () => {
+    const used = new Set(
+      imports.filter(({ file }) => file.startsWith('relay/')).flatMap(({ targets }) => targets),
+    )
+    expect(RELAY_MAY_USE_FROM_NODE.filter((module) => !used.has(module))).toEqual([])
+  })
+})
