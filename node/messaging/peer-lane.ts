@@ -74,9 +74,8 @@ export interface LaneState {
 /**
  * Jobs one batch takes at most, which bounds what one write holds. A burst of thousands of
  * sends then leaves in slices: the peer starts on the first while the next are encrypted and
- * synced, where one batch of 3,000 spent 290 ms encrypting and 84 ms syncing 4.4 MB before
- * anything left. Throughput: 4,800-5,200 -> 4,700-5,800 msg/s before bundles; with bundles
- * the same within the noise.
+ * synced, instead of waiting for the whole burst to be encrypted and synced in one batch
+ * (figures in doc/messaging.md, "Where the figures stand").
  */
 const MAX_BATCH_JOBS = 256
 
