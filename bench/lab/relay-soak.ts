@@ -6,7 +6,9 @@
  * down, seen from both ends (the node's relay link in `GET /v1/status`, polled every second
  * by bench/lab/node-driver.ts; the relay's "peer disconnected" log lines at debug level),
  * how long a node that lost its reservation took to hold one again (its circuit address
- * back), and how the texts fared (delivered, and the round trip to the receipt).
+ * back), and how the texts fared (delivered, and the round trip to the receipt). At the
+ * end the relay is killed and started again, and each node's time from the relay's start to
+ * its circuit address back (a reservation held: reachable again) is measured.
  *
  * Needs root, iproute2 and iptables. `--interval S` sets the seconds between texts (5).
  * The figures land on stdout and in bench/results/relay-soak-<time>.json.
@@ -16,7 +18,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { makeTempDir } from '../../test/helpers/temp-dir.ts'
-import { befriend, labPerson, startLabRelay, tsScript } from '../../test/lab/lab-people.ts'
+import {
+  befriend,
+  type LabRelay,
+  labPerson,
+  runLabRelay,
+  startLabRelay,
+  tsScript,
+} from '../../test/lab/lab-people.ts'
 import { labSupported, NatLab } from '../../test/lab/nat-lab.ts'
 import { percentile } from '../measure.ts'
 
@@ -102,7 +111,7 @@ try {
   const relayDisconnects = relayDisconnectLines(relay.output(), startedAt)
   // Texts sent in the last half minute may still be on their way; they are not counted.
   const countedUntil = Date.now() - 30_000
-  const rows = people.map((person) => {
+  const chatRows = people.map((person) => {
     const own = lines.get(person.name)!
     const link = linkFigures(own)
     const sent = own.filter((line) => line.kind === 'sent' && line.at < countedUntil)
@@ -124,6 +133,15 @@ try {
       roundTripP99Ms: percentile(roundTrips, 99),
     }
   })
+  // Then every reservation is lost at once: the relay is killed and started again.
+  const restartedAt = await restartRelay(relay)
+  const secondsBack = await Promise.all(
+    people.map((person) => circuitBackAfter(lines.get(person.name)!, restartedAt)),
+  )
+  const rows = chatRows.map((row, index) => ({
+    ...row,
+    secondsToCircuitAfterRelayRestart: secondsBack[index],
+  }))
   console.log(
     `relay-link soak: ${PEOPLE.length} nodes, ${minutes} min, a text every ${intervalMs / 1000} s each`,
   )
@@ -143,6 +161,30 @@ try {
 } finally {
   await lab.destroy()
   await scratch.remove()
+}
+
+/** Kills the relay and starts it again; resolves with when it said "relay started" (ms). */
+async function restartRelay(relay: LabRelay): Promise<number> {
+  const exited = new Promise((resolve) => relay.child.once('exit', resolve))
+  relay.child.kill('SIGKILL')
+  await exited
+  const again = await runLabRelay(relay.host, relay.dataDir, relay.configPath)
+  const started = again
+    .output()
+    .split('\n')
+    .find((line) => line.includes('"msg":"relay started"'))
+  return Date.parse((JSON.parse(started!) as { time: string }).time)
+}
+
+/** Seconds from `since` until a node's driver saw its circuit address back (NaN: not in 3 min). */
+async function circuitBackAfter(own: DriverLine[], since: number): Promise<number> {
+  const deadline = Date.now() + 180_000
+  while (Date.now() < deadline) {
+    const back = own.find((line) => line.kind === 'relay' && line.at >= since && line.circuit)
+    if (back != null) return (back.at - since) / 1000
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  return Number.NaN
 }
 
 /**
