@@ -14,6 +14,7 @@ import type {
 } from '../../protocol/local-api.ts'
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import type { Identity } from '../identity/index.ts'
+import type { PeerStreamHost } from '../network/peer-streams.ts'
 import type { AppLevel } from '../storage.ts'
 import { DmChannels } from './dm-channels.ts'
 import { InvalidRecipientError, MessagingStoppedError, RecipientNotFoundError } from './errors.ts'
@@ -56,10 +57,8 @@ export interface DirectMessagesInit {
 }
 
 export interface DirectMessagesComponents {
-  host: Pick<
-    Libp2p,
-    'handle' | 'unhandle' | 'dialProtocol' | 'addEventListener' | 'removeEventListener' | 'logger'
-  >
+  host: PeerStreamHost &
+    Pick<Libp2p, 'handle' | 'unhandle' | 'addEventListener' | 'removeEventListener' | 'logger'>
   /** The sublevel messaging owns. */
   db: AppLevel
   identity: Identity

@@ -11,6 +11,12 @@
  * outbox of thousands flushed when the peer connects) used to get its stream closed and then
  * retried, again and again.
  *
+ * Path: a channel opened while a relay's circuit was the only connection moves to a direct
+ * connection once one exists (the LAN upgrade, a punched hole): when the direct connection
+ * opens, an idle channel on the circuit (nothing unacked, nobody waiting) is closed, and the
+ * next send opens one on the direct connection. A busy channel is left to finish; the next
+ * send that finds it idle moves it.
+ *
  * Hostile input: a frame that breaks the framing (a length prefix too long or too large, a
  * frame that stalls, bytes past the buffer) resets the stream at once;
  * a malformed frame, a forged sender or an envelope the pipeline rejects as hostile counts
@@ -32,6 +38,7 @@ import {
 } from '../../protocol/messaging.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
+import { openConnectionTo, openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
 import type { DirectLink, MessagePipeline } from './message-pipeline.ts'
 
 /** Envelopes from one stream being processed at once; reading pauses beyond it. */
@@ -44,7 +51,8 @@ const MAX_PENDING_PER_STREAM = 256
 export const MAX_UNACKED_BYTES = 1024 * 1024
 
 export interface DmChannelsInit {
-  host: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+  host: PeerStreamHost &
+    Pick<Libp2p, 'handle' | 'unhandle' | 'addEventListener' | 'removeEventListener'>
   pipeline: Pick<MessagePipeline, 'receive' | 'handleAck' | 'handleUnacked'>
   log: Logger
   /** @default 5 */
@@ -81,10 +89,12 @@ export class DmChannels implements DirectLink {
         runOnLimitedConnection: true,
       },
     )
+    this.#init.host.addEventListener('connection:open', this.#onConnectionOpen)
   }
 
   async stop(): Promise<void> {
     this.#running = false
+    this.#init.host.removeEventListener('connection:open', this.#onConnectionOpen)
     await this.#init.host.unhandle(DM_PROTOCOL)
     for (const channel of this.#channels.values()) channel.abort(new Error('messaging stopped'))
     this.#channels.clear()
@@ -111,7 +121,7 @@ export class DmChannels implements DirectLink {
     if (!this.#running) return undefined
     const peerHex = toHex(peer)
     const open = this.#channels.get(peerHex)
-    if (open?.isWritable === true) return open
+    if (open?.isWritable === true && !this.#leaveRelay(open)) return open
     let dialing = this.#dialing.get(peerHex)
     if (dialing == null) {
       dialing = this.#dial(peer).finally(() => this.#dialing.delete(peerHex))
@@ -120,15 +130,39 @@ export class DmChannels implements DirectLink {
     return dialing
   }
 
+  readonly #onConnectionOpen = (event: CustomEvent<Connection>): void => {
+    const key = event.detail.remotePeer.publicKey
+    if (event.detail.limits != null || key?.type !== 'Ed25519') return
+    const channel = this.#channels.get(toHex(key.raw))
+    if (channel != null) this.#leaveRelay(channel)
+  }
+
+  /** Closes an idle channel on a relay's circuit when a direct connection exists. */
+  #leaveRelay(channel: DmChannel): boolean {
+    if (!channel.relayed || !channel.idle || !this.#directConnectionTo(channel.peerKey)) {
+      return false
+    }
+    this.#init.log(
+      'moving the channel to %s off the relay: a direct connection exists',
+      channel.peerId,
+    )
+    channel.close()
+    return true
+  }
+
+  #directConnectionTo(peer: Uint8Array): boolean {
+    return openConnectionTo(this.#init.host, peerIdOf({ publicKey: peer }))?.limits == null
+  }
+
   async #dial(peer: Uint8Array): Promise<DmChannel | undefined> {
     const peerId = peerIdOf({ publicKey: peer })
     try {
-      const stream = await this.#init.host.dialProtocol(peerId, DM_PROTOCOL, {
+      // Texts are small: a relay's limited circuit may carry them when no direct path exists.
+      const stream = await openPeerStream(this.#init.host, peerId, DM_PROTOCOL, {
         signal: AbortSignal.timeout(this.#init.dialTimeoutMs ?? 10_000),
-        // Texts are small: a relay's limited circuit may carry them when no direct path exists.
-        runOnLimitedConnection: true,
       })
-      return this.#open(stream, Uint8Array.from(peer), peerId.toString())
+      const relayed = !this.#directConnectionTo(peer)
+      return this.#open(stream, Uint8Array.from(peer), peerId.toString(), relayed)
     } catch (err) {
       this.#init.log('cannot reach %s directly: %s', peerId.toString(), (err as Error).message)
       return undefined
@@ -145,12 +179,12 @@ export class DmChannels implements DirectLink {
       stream.abort(new Error('TokenIM identities are Ed25519 keys'))
       return
     }
-    this.#open(stream, remoteKey.raw, connection.remotePeer.toString())
+    this.#open(stream, remoteKey.raw, connection.remotePeer.toString(), connection.limits != null)
   }
 
-  #open(stream: Stream, peerKey: Uint8Array, peerId: string): DmChannel {
+  #open(stream: Stream, peerKey: Uint8Array, peerId: string, relayed: boolean): DmChannel {
     const peerHex = toHex(peerKey)
-    const channel = new DmChannel(stream, peerKey, peerId, {
+    const channel = new DmChannel(stream, peerKey, peerId, relayed, {
       ...this.#init,
       penalize: (reason) => this.#penalize(peerHex, peerId, reason),
       closed: () => {
@@ -199,7 +233,13 @@ class DmChannel {
   #stallTimer: ReturnType<typeof setTimeout> | undefined
   #lastAckAt = 0
 
-  constructor(stream: Stream, peerKey: Uint8Array, peerId: string, hooks: ChannelHooks) {
+  constructor(
+    stream: Stream,
+    peerKey: Uint8Array,
+    peerId: string,
+    readonly relayed: boolean,
+    hooks: ChannelHooks,
+  ) {
     this.#stream = stream
     this.peerKey = peerKey
     this.peerId = peerId
@@ -209,6 +249,17 @@ class DmChannel {
 
   get isWritable(): boolean {
     return this.#stream.writeStatus === 'writable' && this.#stream.status === 'open'
+  }
+
+  /** Nothing sent and unacked, nobody waiting to send, nothing received still in the works. */
+  get idle(): boolean {
+    return this.#unacked.size === 0 && this.#waitingCount() === 0 && this.#pending.size === 0
+  }
+
+  /** Ends the stream gracefully (an idle channel moving to a better connection). */
+  close(): void {
+    this.#closed()
+    this.#stream.close().catch((err: Error) => this.#stream.abort(err))
   }
 
   /**
@@ -345,7 +396,13 @@ class DmChannel {
         bytes = await this.#lp.read()
       } catch (err) {
         const error = err as Error
-        if (isStreamEnd(error)) return
+        if (isStreamEnd(error)) {
+          // The peer closed its end (moving to a better connection, or stopping): finish and
+          // ack what it sent, then close ours, so no half-open stream lingers.
+          await Promise.allSettled(this.#pending)
+          await this.#stream.close().catch(() => undefined)
+          return
+        }
         // Framing is lost (the reader reset the stream), or the stream was closed under us.
         if (!(error instanceof FramingError) && this.#stream.status !== 'open') return
         this.#hooks.penalize(`unreadable frame: ${error.message}`)

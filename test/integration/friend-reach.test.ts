@@ -2,9 +2,13 @@
  * How a node reaches each friend, as `tokenim status` shows it: real nodes and a relay on
  * loopback. Two nodes that listen on loopback reach each other directly; two that listen
  * nowhere (as behind NAT) reach each other only through the relay's circuit; a friend who
- * stops leaves only the mailbox. Each change is told as a `friend:reach` event.
+ * stops leaves only the mailbox. Each change is told as a `friend:reach` event. A DM channel
+ * opened over the circuit moves to a direct connection once one exists.
  */
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
+import { DM_PROTOCOL } from '../../protocol/ids.ts'
+import { waitForEvent } from '../helpers/wait.ts'
 import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
 
 const relay = relayForFriendNodes()
@@ -63,5 +67,49 @@ describe("a friend's reach in the node status", () => {
     ])
     const told = await carol.event('friend:reach', (change) => change.peerId === dave.peerId)
     expect(told.data.reach).toEqual(friends[0]?.reach)
+  }, 60_000)
+})
+
+describe('a DM channel and the connection under it', () => {
+  it('moves off the relay once a direct connection exists', async () => {
+    const relayId = relay().peerId.toString()
+    let direct = false
+    // Until `direct`, the two nodes may dial only the relay and each other's circuit.
+    const gater = {
+      denyDialMultiaddr: (address: Multiaddr) => {
+        const text = address.toString()
+        return !direct && !text.includes('/p2p-circuit') && !text.includes(relayId)
+      },
+    }
+    const erin = await startFriendNode(relay(), { hostOptions: { connectionGater: gater } })
+    const fay = await startFriendNode(relay(), { hostOptions: { connectionGater: gater } })
+    await befriendOnline(erin, fay)
+    const carrying = () =>
+      erin.node.host
+        .getConnections(fay.node.host.peerId)
+        .filter((connection) => connection.streams.some((s) => s.protocol === DM_PROTOCOL))
+
+    await erin.api.sendMessage(fay.peerId, 'over the relay')
+    await fay.event('message:received', (message) => message.text === 'over the relay')
+    expect(carrying().length).toBeGreaterThan(0)
+    expect(carrying().every((connection) => connection.limits != null)).toBe(true)
+
+    const relayed = carrying().flatMap((connection) =>
+      connection.streams.filter((stream) => stream.protocol === DM_PROTOCOL),
+    )
+    direct = true
+    const address = fay.node.host
+      .getMultiaddrs()
+      .find((a) => !a.toString().includes('/p2p-circuit'))
+    await erin.node.host.dial(address!)
+    // Both ends close their idle channels on the circuit, both ways: nothing half-open stays.
+    await Promise.all(
+      relayed.map((stream) =>
+        stream.status === 'closed' ? undefined : waitForEvent(stream, 'close'),
+      ),
+    )
+    await erin.api.sendMessage(fay.peerId, 'now directly')
+    await fay.event('message:received', (message) => message.text === 'now directly')
+    expect(carrying().map((connection) => connection.limits)).toEqual([undefined])
   }, 60_000)
 })

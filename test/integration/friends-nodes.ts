@@ -6,7 +6,12 @@
 
 import { afterAll, beforeAll } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
-import { generateIdentity, type Identity, TokenimNode } from '../../node/index.ts'
+import {
+  generateIdentity,
+  type Identity,
+  TokenimNode,
+  type TokenimNodeInit,
+} from '../../node/index.ts'
 import {
   DIRECTORY_API_PATHS,
   FRIENDS_API_PATHS,
@@ -58,6 +63,8 @@ export interface FriendNodeOptions {
   dir?: { path: string; remove(): Promise<void> }
   /** @default ['/ip4/127.0.0.1/tcp/0']; `[]`: reachable only through the relay's circuit. */
   listen?: string[]
+  /** A connection gater (to keep two nodes on the relay's circuit for a while). */
+  hostOptions?: TokenimNodeInit['hostOptions']
 }
 
 const folders: Array<{ remove(): Promise<void> }> = []
@@ -80,6 +87,7 @@ export async function startFriendNode(
     relayRedial: { initialDelayMs: 100, maxDelayMs: 1_000 },
     messaging: { collectIntervalMs: 500, retryIntervalMs: 500, ackTimeoutMs: 2_000 },
     mailbox: { replicas: 1 },
+    hostOptions: options.hostOptions,
   })
   const events: NodeEventMessage[] = []
   const listeners = new Set<() => void>()
