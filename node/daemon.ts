@@ -5,6 +5,7 @@
  * identity through the API, then starts the node behind the same server and token.
  */
 import { TypedEventEmitter } from 'main-event'
+import { toHex } from '../protocol/bytes.ts'
 import {
   API_PATHS,
   type CreateIdentityResponse,
@@ -213,7 +214,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
 function identityInfo(identity: Identity): IdentityInfo {
   return {
     peerId: peerIdOf(identity).toString(),
-    publicKey: Buffer.from(identity.publicKey).toString('hex'),
+    publicKey: toHex(identity.publicKey),
     fingerprint: fingerprint(identity.publicKey),
   }
 }

@@ -1,6 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { TypedEventEmitter } from 'main-event'
+import { toHex } from '../protocol/bytes.ts'
 import {
   API_PATHS,
   type ApiInfo,
@@ -278,7 +279,7 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     const connections = this.host.getConnections()
     return {
       peerId: this.peerId,
-      publicKey: Buffer.from(this.init.identity.publicKey).toString('hex'),
+      publicKey: toHex(this.init.identity.publicKey),
       fingerprint: fingerprint(this.init.identity.publicKey),
       listenAddresses: this.listenAddresses(),
       connections: connections.length,

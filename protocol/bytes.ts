@@ -1,7 +1,7 @@
 /**
- * Byte helpers every side shares: hex text of keys and ids, equality and concatenation.
- * One copy, so a key always prints and parses the same way in storage keys, logs and the
- * local API.
+ * Byte helpers every side shares: hex and base64 text of keys and ids, equality and
+ * concatenation. One copy, so a key always prints and parses the same way in storage keys,
+ * logs and the local API.
  *
  * `fromHex` decodes the way Node's Buffer does (it stops at the first pair that is not hex
  * and drops an odd last digit), which is what stored keys have always been read with;
@@ -32,4 +32,12 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
     offset += part.length
   }
   return out
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+}
+
+export function fromBase64(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'base64'))
 }

@@ -14,7 +14,7 @@
  * ```
  */
 import { createHash } from 'node:crypto'
-import { bytesEqual } from './bytes.ts'
+import { bytesEqual, toHex } from './bytes.ts'
 import { decodeMessage, openSignedRecord, signRecord } from './codec.ts'
 import { ED25519_PUBLIC_KEY_LENGTH, type Ed25519KeyPair } from './crypto/index.ts'
 import {
@@ -396,8 +396,7 @@ export function openProfile(bytes: Uint8Array): OpenedProfile {
   const profile: ProfileFields = {}
   if (decoded.displayName !== '') profile.displayName = decoded.displayName
   if (decoded.bio !== '') profile.bio = decoded.bio
-  if (decoded.avatarHash.length > 0)
-    profile.avatarHash = Buffer.from(decoded.avatarHash).toString('hex')
+  if (decoded.avatarHash.length > 0) profile.avatarHash = toHex(decoded.avatarHash)
   if (decoded.email !== '') profile.email = decoded.email
   if (decoded.gender !== '') profile.gender = decoded.gender
   if (decoded.age !== 0) profile.age = decoded.age

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { writeFileAtomic } from '../node/identity/atomic-file.ts'
 import { generateIdentity, identityFromSeed, toLibp2pPrivateKey } from '../node/identity/index.ts'
+import { toHex } from '../protocol/bytes.ts'
 import { RelayExistsError, RelayKeyError } from './errors.ts'
 
 export const RELAY_KEY_FILE = 'relay.key'
@@ -35,7 +36,7 @@ export async function createRelayKey(dataDir: string): Promise<Ed25519PrivateKey
   const file: RelayKeyFile = {
     format: KEY_FORMAT,
     version: KEY_VERSION,
-    seed: Buffer.from(identity.privateKey).toString('hex'),
+    seed: toHex(identity.privateKey),
   }
   await writeFileAtomic(path, new TextEncoder().encode(`${JSON.stringify(file)}\n`), 0o600)
   return toLibp2pPrivateKey(identity)

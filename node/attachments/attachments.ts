@@ -174,7 +174,7 @@ export class Attachments {
   #stopping: Promise<void> | undefined
   readonly #onConnect = (event: CustomEvent<PeerId>) => {
     const key = event.detail.publicKey
-    if (key?.type === 'Ed25519') this.#resume(Buffer.from(key.raw).toString('hex'))
+    if (key?.type === 'Ed25519') this.#resume(toHex(key.raw))
   }
 
   constructor(components: AttachmentsComponents, init: AttachmentsInit = {}) {

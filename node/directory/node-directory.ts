@@ -16,6 +16,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
 import { CODE_P2P, type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
+import { toHex } from '../../protocol/bytes.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   isReleasedRecord,
@@ -428,7 +429,7 @@ function nameView(record: NameRecordFields): NameView {
     name: record.name,
     scopedName: `${record.name}@${relayPeerId}`,
     peerId: owner,
-    publicKey: Buffer.from(record.publicKey).toString('hex'),
+    publicKey: toHex(record.publicKey),
     relayPeerId,
     issuedAt: record.issuedMs,
     expiresAt: record.expiresMs,

@@ -6,7 +6,7 @@ import type { AbortOptions, ComponentLogger, Logger } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { TypedEventEmitter } from 'main-event'
 import PQueue from 'p-queue'
-import { fromHex, toHex } from '../../protocol/bytes.ts'
+import { fromBase64, fromHex, toBase64, toHex } from '../../protocol/bytes.ts'
 import { checkLength, ED25519_PUBLIC_KEY_LENGTH } from '../../protocol/crypto/index.ts'
 import {
   createDepositRecord,
@@ -291,7 +291,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
           recipient: recipientHex,
           slotId: slot.slotId,
           sequence,
-          record: base64(record),
+          record: toBase64(record),
           depositedMs: now,
           deadlineMs: expiresMs,
           recordExpiresMs: expiresMs,
@@ -336,8 +336,8 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
         slotId: claim.slot.slotId,
         inboxEpoch: claim.slot.epoch,
         inboxIndex: claim.slot.index,
-        record: base64(claim.record),
-        payload: base64(payload),
+        record: toBase64(claim.record),
+        payload: toBase64(payload),
         depositedMs: now,
         deadlineMs: now + this.#options.ttlMs,
         recordExpiresMs: claim.expiresMs,
@@ -586,7 +586,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       slotId: claim.slot.slotId,
       inboxEpoch: claim.slot.epoch,
       inboxIndex: claim.slot.index,
-      record: base64(claim.record),
+      record: toBase64(claim.record),
       recordExpiresMs: claim.expiresMs,
       stored: false,
     }
@@ -812,7 +812,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       const opened = tryValidate(slot.dhtKey, value, now)
       if (opened?.kind === 'tombstone') tombstones.push(opened.tombstone)
       if (opened?.kind !== 'deposit') continue
-      const key = base64(value)
+      const key = toBase64(value)
       const entry = deposits.get(key) ?? { record: value, deposit: opened.deposit, holders: 0 }
       entry.holders++
       deposits.set(key, entry)
@@ -880,7 +880,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
         expiresMs,
         clearedDigest: fromBase64(collected.digest),
       })
-      return { record: base64(record), expiresMs }
+      return { record: toBase64(record), expiresMs }
     }
     const epoch = collected.inboxEpoch!
     const index = collected.inboxIndex!
@@ -898,7 +898,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       inbox: { epoch, index },
       clearedDigest: fromBase64(collected.digest),
     })
-    return { record: base64(record), expiresMs }
+    return { record: toBase64(record), expiresMs }
   }
 
   async #sendTombstone(slotId: string, record: Uint8Array, options: AbortOptions): Promise<void> {
@@ -1003,7 +1003,7 @@ function clearedOther(tombstone: MailboxTombstone, record: Uint8Array): boolean 
 }
 
 function digestOf(record: Uint8Array): string {
-  return base64(recordDigest(record))
+  return toBase64(recordDigest(record))
 }
 
 function tryValidate(
@@ -1027,11 +1027,3 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 }
 
 const encoder = new TextEncoder()
-
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64')
-}
-
-function fromBase64(value: string): Uint8Array {
-  return new Uint8Array(Buffer.from(value, 'base64'))
-}

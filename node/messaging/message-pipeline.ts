@@ -20,7 +20,7 @@
  *   be delivered (see FailureReason).
  */
 import type { Logger } from '@libp2p/interface'
-import { bytesEqual, toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromBase64, toHex } from '../../protocol/bytes.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import {
   MAX_ATTACHMENT_CAPTION_SIZE,
@@ -211,7 +211,7 @@ export class MessagePipeline {
       for (const entry of entries) {
         lane.outbox.set(entry.id, {
           entry,
-          envelope: entry.envelope == null ? null : decodeEnvelope(b64(entry.envelope)),
+          envelope: entry.envelope == null ? null : decodeEnvelope(fromBase64(entry.envelope)),
           inFlight: false,
           depositing: false,
         })
@@ -982,7 +982,7 @@ export class MessagePipeline {
    * bundle's place), so one the peer cannot take fails without the others.
    */
   #unbundle(lane: PeerLane, tx: LaneTransaction, state: LaneState, bundle: OutboxItem): void {
-    const inner = decodeInnerMessage(b64(bundle.entry.content))
+    const inner = decodeInnerMessage(fromBase64(bundle.entry.content))
     const texts = bundle.entry.texts ?? []
     if (inner.kind !== 'bundle' || inner.texts.length !== texts.length) {
       throw new Error(`outbox entry ${bundle.entry.id} does not hold the bundle it names`)
@@ -1356,7 +1356,7 @@ export class MessagePipeline {
       const bundleId = randomBytes(16)
       const content = encodeBundle(
         bundleId,
-        group.map((item) => b64(item.entry.content)),
+        group.map((item) => fromBase64(item.entry.content)),
       )
       const first = group[0].entry
       const bundle = this.#newOutboxItem(state.conversation, {
@@ -1405,7 +1405,7 @@ export class MessagePipeline {
       tx.after.push(() => this.#startSession(lane))
       return
     }
-    const { message, baseKey } = sessions.encrypt(b64(item.entry.content))
+    const { message, baseKey } = sessions.encrypt(fromBase64(item.entry.content))
     tx.sessionsDirty = true
     touch(tx, item)
     const envelope: DmEnvelope = {
@@ -1574,8 +1574,8 @@ export class MessagePipeline {
       // A peer that never heard from us does not look in our pairwise slot yet.
       const heardFrom = lane.state?.conversation.heardFrom ?? false
       deposit = heardFrom
-        ? await mailbox.deposit(lane.peerKey, b64(envelope))
-        : await mailbox.depositToInbox(lane.peerKey, b64(envelope))
+        ? await mailbox.deposit(lane.peerKey, fromBase64(envelope))
+        : await mailbox.depositToInbox(lane.peerKey, fromBase64(envelope))
     } catch (err) {
       item.depositing = false
       this.#init.log('mailbox deposit for %s failed: %s', lane.peerId, (err as Error).message)
@@ -1653,8 +1653,4 @@ function refusedSessionKey(outcome: ReceiveOutcome, envelope: DmEnvelope): Uint8
   }
   const header = decodeMessageHeader(envelope.header)
   return header.sessionStart?.ephemeralKey ?? header.ratchetKey
-}
-
-function b64(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, 'base64'))
 }

@@ -12,6 +12,7 @@
  *
  * <peer> is the peer's Ed25519 key in hex; numbers are zero-padded so keys sort by value.
  */
+import { toHex } from '../../protocol/bytes.ts'
 import type { DeliveryState, MailboxReplicas, MessageView } from '../../protocol/local-api.ts'
 import { type AttachmentContent, styleToView, type TextStyle } from '../../protocol/rich-content.ts'
 import type { AppLevel } from '../storage.ts'
@@ -82,11 +83,11 @@ export interface StoredAttachment {
 
 export function storedAttachment(content: AttachmentContent): StoredAttachment {
   const stored: StoredAttachment = {
-    fileId: Buffer.from(content.fileId).toString('hex'),
+    fileId: toHex(content.fileId),
     name: content.name,
     mime: content.mime,
     size: content.size,
-    sha256: Buffer.from(content.sha256).toString('hex'),
+    sha256: toHex(content.sha256),
   }
   if (content.key != null) stored.key = Buffer.from(content.key).toString('base64')
   if (content.chunkSize != null) stored.chunkSize = content.chunkSize

@@ -4,6 +4,7 @@
  * The outbox iterates in send order, each bundle in its first text's place: the first text
  * found is the lowest seq the peer may still receive.
  */
+import { toHex } from '../../protocol/bytes.ts'
 import { MAX_BUNDLE_TEXTS, MAX_DM_PLAINTEXT_SIZE } from '../../protocol/limits.ts'
 import { BUNDLE_OVERHEAD, BUNDLE_OVERHEAD_PER_TEXT } from '../../protocol/messaging.ts'
 import { decodeMessageHeader } from '../../protocol/session/index.ts'
@@ -31,7 +32,7 @@ export function encryptedUnder(item: OutboxItem, key: string): boolean {
   if (item.entry.baseKey === key) return true
   if (item.envelope == null) return false
   const { ratchetKey } = decodeMessageHeader(item.envelope.header)
-  return Buffer.from(ratchetKey).toString('hex') === key
+  return toHex(ratchetKey) === key
 }
 
 /** The texts an outbox item carries: itself, a bundle's, or none (a receipt or social message). */

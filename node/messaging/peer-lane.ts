@@ -21,6 +21,7 @@
  * process keeps it, and what a power cut could undo is redone by a retransmission the peer
  * answers as a duplicate. Any other job in the batch, or a moved session, makes it synced.
  */
+import { toHex } from '../../protocol/bytes.ts'
 import type { DmEnvelope } from '../../protocol/messaging.ts'
 import type { BatchOp, DurableOp } from './durable-writer.ts'
 import type { ConversationRecord, HeldRecord, HistoryRecord, OutboxEntry } from './message-store.ts'
@@ -125,7 +126,7 @@ export class PeerLane {
 
   constructor(peerKey: Uint8Array, peerId: string, hooks: LaneHooks) {
     this.peerKey = peerKey
-    this.peerHex = Buffer.from(peerKey).toString('hex')
+    this.peerHex = toHex(peerKey)
     this.peerId = peerId
     this.#hooks = hooks
   }

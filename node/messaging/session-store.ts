@@ -5,6 +5,7 @@
  * seed, so the database alone does not give away session secrets. Writes go out as batch
  * operations, committed by the caller together with the message they belong to.
  */
+import { toHex } from '../../protocol/bytes.ts'
 import { MalformedMessageError } from '../../protocol/errors.ts'
 import { SessionRatchet } from '../../protocol/session/index.ts'
 import { AtRestSealer } from '../at-rest-sealer.ts'
@@ -60,7 +61,7 @@ export class SessionStore {
 }
 
 function baseKeyKey(peerHex: string, baseKey: Uint8Array): string {
-  return `${BASE_KEY_PREFIX}${peerHex}/${Buffer.from(baseKey).toString('hex')}`
+  return `${BASE_KEY_PREFIX}${peerHex}/${toHex(baseKey)}`
 }
 
 /** version u8 | has active u8 | previous count u8 | (length u32 | serialized state)* */

@@ -13,6 +13,7 @@ import type {
 } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { TypedEventEmitter } from 'main-event'
+import { toHex } from '../../protocol/bytes.ts'
 import { checkLength, ED25519_PUBLIC_KEY_LENGTH } from '../../protocol/crypto/index.ts'
 import { DHT_PROTOCOL } from '../../protocol/ids.ts'
 import { MAX_PUBLISHED_ONE_TIME_PREKEYS } from '../../protocol/limits.ts'
@@ -284,7 +285,7 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
         }
       }
       if (newest?.published.signedPrekey == null) {
-        throw new PrekeyBundleNotFoundError(Buffer.from(peerPublicKey).toString('hex'))
+        throw new PrekeyBundleNotFoundError(toHex(peerPublicKey))
       }
       const { signedPrekey, oneTimePrekeys } = newest.published
       const bundle: PrekeyBundle = {

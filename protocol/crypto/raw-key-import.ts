@@ -9,6 +9,7 @@
  * Public keys: the most recent ones, by value, in a bounded cache per algorithm.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
+import { toHex } from '../bytes.ts'
 
 const cache = new WeakMap<Uint8Array, { copy: Buffer; key: KeyObject }>()
 
@@ -44,7 +45,7 @@ export class RecentPublicKeys {
 
   /** Throws node:crypto's error for bytes that are no valid key. */
   import(raw: Uint8Array): KeyObject {
-    const id = Buffer.from(raw).toString('hex')
+    const id = toHex(raw)
     let key = this.#keys.get(id)
     if (key == null) {
       key = createPublicKey({

@@ -19,6 +19,7 @@
  * applies, and a later op whose author lost its right meanwhile does nothing. In particular
  * two admins removing each other concurrently: the first removal wins, the second is void.
  */
+import { toHex } from '../bytes.ts'
 import { MAX_ROOM_MEMBERS } from '../limits.ts'
 import { type RoomOp, RoomOpKind } from '../proto/room.ts'
 import { verifyInviteProof } from './room-event.ts'
@@ -72,7 +73,7 @@ export function applyOp(
   const { op, authorHex } = event
   const author = state.members.get(authorHex)
   const isAdmin = author?.role === 'owner' || author?.role === 'admin'
-  const targetHex = Buffer.from(op.target).toString('hex')
+  const targetHex = toHex(op.target)
   const target = state.members.get(targetHex)
   switch (op.kind) {
     case RoomOpKind.JOIN: {

@@ -1,4 +1,5 @@
 /** Making a room's events: its CREATE event, later ops, and encrypted messages. */
+import { toHex } from '../bytes.ts'
 import { type Ed25519KeyPair, ed25519KeyPairFromSeed, randomBytes } from '../crypto/index.ts'
 import type { RoomOp } from '../proto/room.ts'
 import { RoomOpKind } from '../proto/room.ts'
@@ -104,7 +105,7 @@ export function decryptMessage(event: SignedRoomEvent, key: ReceivedSenderKey): 
 }
 
 function nextFields(author: Ed25519KeyPair, log: RoomLog) {
-  const { seq, lamport, deps } = log.nextEventFields(Buffer.from(author.publicKey).toString('hex'))
+  const { seq, lamport, deps } = log.nextEventFields(toHex(author.publicKey))
   return { seq, lamport, deps: deps as RoomEvent['deps'] }
 }
 

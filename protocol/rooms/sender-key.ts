@@ -9,6 +9,7 @@
  * HKDF-SHA256 into an AES-256-GCM key and nonce; a message key is used once, so the nonce
  * never repeats under a key.
  */
+import { fromBase64, toBase64 } from '../bytes.ts'
 import {
   aeadDecrypt,
   aeadEncrypt,
@@ -185,17 +186,17 @@ export class ReceivedSenderKey {
 
   toJSON(): SerializedReceivedKey {
     return {
-      keyId: b64(this.keyId),
+      keyId: toBase64(this.keyId),
       index: this.nextIndex,
-      chainKey: b64(this.chainKey),
-      skipped: [...this.skipped].map(([i, key]) => [i, b64(key)]),
+      chainKey: toBase64(this.chainKey),
+      skipped: [...this.skipped].map(([i, key]) => [i, toBase64(key)]),
     }
   }
 
   static fromJSON(json: SerializedReceivedKey): ReceivedSenderKey {
     return new ReceivedSenderKey(
-      { keyId: unb64(json.keyId), index: json.index, chainKey: unb64(json.chainKey) },
-      new Map(json.skipped.map(([i, key]) => [i, unb64(key)])),
+      { keyId: fromBase64(json.keyId), index: json.index, chainKey: fromBase64(json.chainKey) },
+      new Map(json.skipped.map(([i, key]) => [i, fromBase64(key)])),
     )
   }
 }
@@ -214,17 +215,9 @@ export interface SerializedSenderKey {
 }
 
 export function serializeSenderKey(state: SenderKeyState): SerializedSenderKey {
-  return { keyId: b64(state.keyId), index: state.index, chainKey: b64(state.chainKey) }
+  return { keyId: toBase64(state.keyId), index: state.index, chainKey: toBase64(state.chainKey) }
 }
 
 export function deserializeSenderKey(json: SerializedSenderKey): SenderKeyState {
-  return { keyId: unb64(json.keyId), index: json.index, chainKey: unb64(json.chainKey) }
-}
-
-function b64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64')
-}
-
-function unb64(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, 'base64'))
+  return { keyId: fromBase64(json.keyId), index: json.index, chainKey: fromBase64(json.chainKey) }
 }

@@ -4,7 +4,7 @@
  * finished receiving chains used to tell duplicates apart from forgeries), and its persisted
  * form. The layout is fixed and versioned; every count is bounded by the limits in limits.ts.
  */
-import { concatBytes } from '../bytes.ts'
+import { concatBytes, toHex } from '../bytes.ts'
 import { type X25519KeyPair, x25519PublicKey } from '../crypto/index.ts'
 import { MalformedMessageError } from '../errors.ts'
 import { ByteReader, ByteWriter } from './byte-codec.ts'
@@ -61,7 +61,7 @@ export interface RatchetState {
 }
 
 export function skippedKeyId(ratchetKey: Uint8Array, messageNumber: number): string {
-  return `${Buffer.from(ratchetKey).toString('hex')}:${messageNumber}`
+  return `${toHex(ratchetKey)}:${messageNumber}`
 }
 
 /** AD = Encode(IK_A) || Encode(IK_B), the initiator's identity first. */

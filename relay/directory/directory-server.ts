@@ -19,7 +19,7 @@ import { TypedEventEmitter } from 'main-event'
 import type { Registry } from 'prom-client'
 import { FramedStream, isStreamEnd, streamCounts } from '../../node/network/index.ts'
 import type { AppLevel } from '../../node/storage.ts'
-import { bytesEqual } from '../../protocol/bytes.ts'
+import { bytesEqual, toHex } from '../../protocol/bytes.ts'
 import { decodeMessage } from '../../protocol/codec.ts'
 import { type Ed25519KeyPair, randomBytes } from '../../protocol/crypto/index.ts'
 import {
@@ -243,7 +243,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     const caller: Caller = {
       peer: connection.remotePeer.toString(),
       publicKey: remoteKey.raw,
-      owner: Buffer.from(remoteKey.raw).toString('hex'),
+      owner: toHex(remoteKey.raw),
       ip: ipOf(connection),
     }
     const lp = new FramedStream(stream, { limits: DIRECTORY_STREAM_LIMITS })

@@ -12,6 +12,7 @@
  *   a!<owner hex>  the newest session announcement of an identity
  */
 import type { AppLevel } from '../../node/storage.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import { NameRecord } from '../../protocol/proto/directory.ts'
 import { SignedRecord } from '../../protocol/proto/signed-record.ts'
 
@@ -150,7 +151,7 @@ function readStoredName(bytes: Uint8Array): StoredName {
   const record = NameRecord.decode(signed.payload)
   return {
     name: record.name,
-    owner: Buffer.from(record.publicKey).toString('hex'),
+    owner: toHex(record.publicKey),
     issuedMs: Number(record.issuedMs),
     expiresMs: Number(record.expiresMs),
     record: bytes,

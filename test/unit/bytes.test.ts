@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { bytesEqual, concatBytes, fromHex, toHex } from '../../protocol/bytes.ts'
+import {
+  bytesEqual,
+  concatBytes,
+  fromBase64,
+  fromHex,
+  toBase64,
+  toHex,
+} from '../../protocol/bytes.ts'
 
 describe('protocol/bytes', () => {
   it('prints hex of a view into a larger buffer without its neighbours', () => {
@@ -31,5 +38,11 @@ describe('protocol/bytes', () => {
     expect(out).toEqual(Uint8Array.of(1, 2, 3))
     out[0] = 9
     expect(a[0]).toBe(1)
+  })
+
+  it('writes base64 of a view alone and reads it back', () => {
+    const backing = Uint8Array.of(0xaa, 0xfb, 0xff, 0xbb)
+    expect(toBase64(backing.subarray(1, 3))).toBe('+/8=')
+    expect(fromBase64('+/8=')).toEqual(Uint8Array.of(0xfb, 0xff))
   })
 })

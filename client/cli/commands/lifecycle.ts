@@ -11,6 +11,7 @@ import {
   NodeDaemon,
   peerIdOf,
 } from '../../../node/index.ts'
+import { toHex } from '../../../protocol/bytes.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError, UsageError } from '../../errors.ts'
 import { stopOnFatalError } from '../fatal-errors.ts'
@@ -102,7 +103,7 @@ export function registerLifecycleCommands(program: Command): void {
       const publicKey = await new Keystore(options.dataDir).publicKey()
       const info = {
         peerId: peerIdOf({ publicKey }).toString(),
-        publicKey: Buffer.from(publicKey).toString('hex'),
+        publicKey: toHex(publicKey),
         fingerprint: fingerprint(publicKey),
       }
       printResult(options, info, [
