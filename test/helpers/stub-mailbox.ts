@@ -5,14 +5,13 @@
  */
 import type { Identity } from '../../node/identity/index.ts'
 import type { CollectedEnvelope, MailboxPort } from '../../node/messaging/index.ts'
+import { toHex } from '../../protocol/bytes.ts'
 
 export interface StubSlot {
   recipient: string
   sender: string | null
   envelope: Uint8Array
 }
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 
 /** What the views of one mailbox share. */
 interface SharedState {
@@ -46,7 +45,7 @@ export class StubMailbox extends EventTarget implements MailboxPort {
   }
 
   async deposit(recipient: Uint8Array, envelope: Uint8Array) {
-    return this.#put(recipient, hex(this.owner.publicKey), envelope)
+    return this.#put(recipient, toHex(this.owner.publicKey), envelope)
   }
 
   async depositToInbox(recipient: Uint8Array, envelope: Uint8Array) {
@@ -77,14 +76,14 @@ export class StubMailbox extends EventTarget implements MailboxPort {
       await hold.released
     }
     const slotId = `slot-${this.#shared.next++}`
-    this.slots.set(slotId, { recipient: hex(recipient), sender, envelope })
+    this.slots.set(slotId, { recipient: toHex(recipient), sender, envelope })
     this.#onChange()
     return { slotId, confirmed: 3, total: 3 }
   }
 
   async collect(senders: Uint8Array[]): Promise<CollectedEnvelope[]> {
-    const me = hex(this.owner.publicKey)
-    const known = new Set(senders.map(hex))
+    const me = toHex(this.owner.publicKey)
+    const known = new Set(senders.map(toHex))
     return [...this.slots]
       .filter(
         ([, slot]) => slot.recipient === me && (slot.sender == null || known.has(slot.sender)),

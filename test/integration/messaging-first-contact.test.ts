@@ -4,6 +4,7 @@
  * so this is ordinary, and every first message must still arrive exactly once.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { toHex } from '../../protocol/bytes.ts'
 import { decodeMailboxItem } from '../../protocol/messaging.ts'
 import { withTimeout } from '../helpers/wait.ts'
 import { connectPeers, startDhtPeer } from './mailbox-network.ts'
@@ -147,7 +148,7 @@ describe('first messages that name a used one-time prekey', () => {
     await bob.messages.collect()
     await depositsMade(bob, 1, (d) => d.slot === 'pairwise' && d.recipient === aliceKey)
     const [notice] = bob.deposits.filter((d) => d.recipient === aliceKey)
-    expect(decodeMailboxItem(notice.envelope).refusal?.messageIds.map(hex)).toEqual([sent.id])
+    expect(decodeMailboxItem(notice.envelope).refusal?.messageIds.map(toHex)).toEqual([sent.id])
     expect(bob.received).toEqual([])
 
     // Bob is away; alice comes back, takes the notice, starts again without the used
@@ -170,8 +171,6 @@ describe('first messages that name a used one-time prekey', () => {
     expect(bob.messages.channels.penalties(aliceKey)).toBe(0)
   })
 })
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 
 /** Makes `peer`'s pairwise deposits fail, as if no holder answered, until `restore()`. */
 function failDeposits(peer: MessagingPeer): { tried: Promise<void>; restore(): void } {

@@ -14,6 +14,7 @@ import {
   type PrekeyPort,
 } from '../../node/messaging/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
 import {
   createPrekeyBundle,
@@ -41,7 +42,7 @@ export class BundleDirectory {
   }
 
   prekeysFor(identity: Identity): TestPrekeys {
-    const key = hex(identity.publicKey)
+    const key = toHex(identity.publicKey)
     let prekeys = this.#owners.get(key)
     if (prekeys == null) {
       prekeys = new TestPrekeys(identity, this)
@@ -54,9 +55,9 @@ export class BundleDirectory {
   readonly lookups = new EventTarget()
 
   bundleOf(peer: Uint8Array): PrekeyBundle | undefined {
-    const bundle = this.#owners.get(hex(peer))?.bundle()
+    const bundle = this.#owners.get(toHex(peer))?.bundle()
     this.lookups.dispatchEvent(
-      new CustomEvent('lookup', { detail: { peer: hex(peer), found: bundle != null } }),
+      new CustomEvent('lookup', { detail: { peer: toHex(peer), found: bundle != null } }),
     )
     return bundle
   }
@@ -174,7 +175,7 @@ export async function startMessagingPeer(options: MessagingPeerOptions): Promise
     const deposit = mailbox[method].bind(mailbox)
     mailbox[method] = async (recipient, envelope, options) => {
       const result = await deposit(recipient, envelope, options)
-      const made = { slot, recipient: hex(recipient), envelope }
+      const made = { slot, recipient: toHex(recipient), envelope }
       deposits.push(made)
       events.dispatchEvent(new CustomEvent('mailbox:deposit', { detail: made }))
       return result
@@ -276,11 +277,7 @@ export function receivedCount(peer: MessagingPeer, count: number, timeoutMs = 15
 }
 
 export function publicKeyHex(peer: MessagingPeer): string {
-  return hex(peer.identity.publicKey)
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
+  return toHex(peer.identity.publicKey)
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { toHex } from '../../protocol/bytes.ts'
 import {
   aeadDecrypt,
   generateEd25519KeyPair,
@@ -24,7 +25,6 @@ import {
 
 const encode = (text: string) => new TextEncoder().encode(text)
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 const named = (name: string) => expect.objectContaining({ name })
 
 function setup(withOneTimePrekey = true) {
@@ -60,7 +60,7 @@ function established() {
 function expectRefusedUnchanged(session: SessionRatchet, name: string, action: () => unknown) {
   const before = session.serialize()
   expect(action).toThrow(named(name))
-  expect(hex(session.serialize())).toBe(hex(before))
+  expect(toHex(session.serialize())).toBe(toHex(before))
 }
 
 const open = (session: SessionRatchet, message: EncryptedMessage) =>
@@ -86,15 +86,15 @@ describe('SessionRatchet conversation', () => {
     const second = alice.encrypt(encode('two'))
     const start = decodeMessageHeader(second.header).sessionStart
     expect(start).toMatchObject({ signedPrekeyId: 3, oneTimePrekeyId: 77 })
-    expect(hex(start!.identityKey)).toBe(hex(aliceIdentity.publicKey))
-    expect(hex(start!.ephemeralKey)).toBe(hex(alice.baseKey))
+    expect(toHex(start!.identityKey)).toBe(toHex(aliceIdentity.publicKey))
+    expect(toHex(start!.ephemeralKey)).toBe(toHex(alice.baseKey))
     expect(alice.awaitingFirstReply).toBe(true)
 
     const { session: bob, plaintext } = accept(second)
     expect(decode(plaintext)).toBe('two')
     expect(open(bob, first)).toBe('one')
-    expect(hex(bob.baseKey)).toBe(hex(alice.baseKey))
-    expect(hex(bob.remoteIdentityKey)).toBe(hex(aliceIdentity.publicKey))
+    expect(toHex(bob.baseKey)).toBe(toHex(alice.baseKey))
+    expect(toHex(bob.remoteIdentityKey)).toBe(toHex(aliceIdentity.publicKey))
 
     expect(open(alice, bob.encrypt(encode('hi')))).toBe('hi')
     expect(alice.awaitingFirstReply).toBe(false)
@@ -159,13 +159,13 @@ describe('SessionRatchet conversation', () => {
 
 describe('HMAC-SHA256 used by KDF_CK', () => {
   it('matches RFC 4231 test case 2 and node:crypto', () => {
-    expect(hex(hmacSha256(encode('Jefe'), encode('what do ya want for nothing?')))).toBe(
+    expect(toHex(hmacSha256(encode('Jefe'), encode('what do ya want for nothing?')))).toBe(
       '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
     )
     for (let i = 0; i < 10; i++) {
       const key = randomBytes(32)
       const message = randomBytes(i * 20)
-      expect(hex(hmacSha256(key, message))).toBe(
+      expect(toHex(hmacSha256(key, message))).toBe(
         createHmac('sha256', key).update(message).digest('hex'),
       )
     }
@@ -183,12 +183,12 @@ describe('SessionRatchet.accept', () => {
 
   it('keeps nothing, and leaves the one-time prekey usable, when the message does not authenticate', () => {
     const { accept, alice, oneTimePrekey } = setup()
-    const privateKey = hex(oneTimePrekey.keyPair.privateKey)
+    const privateKey = toHex(oneTimePrekey.keyPair.privateKey)
     const first = alice.encrypt(encode('x'))
     const forged = { ...first, ciphertext: Uint8Array.from(first.ciphertext) }
     forged.ciphertext[0] ^= 1
     expect(() => accept(forged)).toThrow(named('DecryptionError'))
-    expect(hex(oneTimePrekey.keyPair.privateKey)).toBe(privateKey)
+    expect(toHex(oneTimePrekey.keyPair.privateKey)).toBe(privateKey)
     expect(decode(accept(first).plaintext)).toBe('x')
   })
 
@@ -402,7 +402,7 @@ describe('SessionRatchet serialization', () => {
     const bytes = bob.serialize()
     bob = SessionRatchet.deserialize(bytes)
     alice = SessionRatchet.deserialize(alice.serialize())
-    expect(hex(bob.serialize())).toBe(hex(bytes))
+    expect(toHex(bob.serialize())).toBe(toHex(bytes))
     expect(bob.skippedKeyCount).toBe(1)
     expect(open(bob, held)).toBe('held back')
     expect(open(alice, bob.encrypt(encode('after restart')))).toBe('after restart')

@@ -15,6 +15,7 @@ import {
   type SocialPort,
 } from '../../node/messaging/index.ts'
 import { openStorage } from '../../node/storage.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import type { MessageStateChange } from '../../protocol/local-api.ts'
 import { DmAckStatus, type DmEnvelope, decodeEnvelope } from '../../protocol/messaging.ts'
 import {
@@ -29,8 +30,6 @@ import { makeTempDir } from '../helpers/temp-dir.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 import { ChangeSignal } from '../helpers/wait.ts'
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
-
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
@@ -43,12 +42,12 @@ function prekeysOf(identity: Identity): PrekeyPort {
   const oneTime = new Map<number, OneTimePrekey>(
     generateOneTimePrekeys(5, 1).map((key) => [key.id, key]),
   )
-  bundles.set(hex(identity.publicKey), () =>
+  bundles.set(toHex(identity.publicKey), () =>
     createPrekeyBundle(identity.publicKey, signed, [...oneTime.values()][0]),
   )
   return {
     fetchBundle: async (peer) => {
-      const bundle = bundles.get(hex(peer))
+      const bundle = bundles.get(toHex(peer))
       if (bundle == null) throw new Error('no bundle')
       return bundle()
     },
@@ -76,7 +75,7 @@ class InboxStub extends EventTarget implements MailboxPort {
 
   async depositToInbox(recipient: Uint8Array, envelope: Uint8Array) {
     const slotId = `slot-${this.#next++}`
-    this.slots.set(slotId, { recipient: hex(recipient), envelope })
+    this.slots.set(slotId, { recipient: toHex(recipient), envelope })
     changed()
     return { slotId, confirmed: 1, total: 1 }
   }
@@ -87,7 +86,7 @@ class InboxStub extends EventTarget implements MailboxPort {
 
   forRecipient(recipient: Identity): CollectedEnvelope[] {
     return [...this.slots]
-      .filter(([, slot]) => slot.recipient === hex(recipient.publicKey))
+      .filter(([, slot]) => slot.recipient === toHex(recipient.publicKey))
       .map(([slotId, slot]) => ({ slotId, sender: null, envelope: slot.envelope }))
   }
 
@@ -116,7 +115,7 @@ function makeNetwork() {
   const state = { online: true }
   const link = (from: () => Peer): DirectLink => ({
     send: async (to, envelope: DmEnvelope) => {
-      const peer = peers.get(hex(to))
+      const peer = peers.get(toHex(to))
       if (!state.online || peer == null) return false
       void (async () => {
         const outcome = await peer.pipeline.receive(envelope, {
@@ -147,7 +146,7 @@ async function makePeer(
   const blocked = new Set<string>()
   const states: MessageStateChange[] = []
   const social: SocialPort = {
-    isBlocked: (peer) => blocked.has(hex(peer)),
+    isBlocked: (peer) => blocked.has(toHex(peer)),
     receive: async (_peer, payload) => {
       taken.push(payload)
       changed()
@@ -170,7 +169,7 @@ async function makePeer(
   })
   await pipeline.start()
   peer = { identity, pipeline, taken, blocked, states }
-  network.peers.set(hex(identity.publicKey), peer)
+  network.peers.set(toHex(identity.publicKey), peer)
   cleanups.push(async () => {
     await pipeline.stop()
     await storage.close()
@@ -223,7 +222,7 @@ describe('social messages in the messaging pipeline', () => {
     const mailbox = new InboxStub()
     const alice = await makePeer(network, mailbox)
     const bob = await makePeer(network, mailbox)
-    bob.blocked.add(hex(alice.identity.publicKey))
+    bob.blocked.add(toHex(alice.identity.publicKey))
     await alice.pipeline.sendSocial(bob.identity.publicKey, request())
     const text = await alice.pipeline.send(bob.identity.publicKey, 'let me in')
     // Answered like a stored message: alice's node cannot tell, and shows it delivered.

@@ -2,13 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Friends, type FriendsComponents } from '../../node/friends/index.ts'
 import { generateIdentity, type Identity, peerIdOf } from '../../node/identity/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import type { NodeEventMap } from '../../protocol/local-api.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 import { waitForEvent } from '../helpers/wait.ts'
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 
 type Emitted = { type: keyof NodeEventMap; data: unknown }
 
@@ -28,14 +27,14 @@ class FakeNetwork {
     const dir = await makeTempDir('tokenim-friends-')
     cleanups.push(() => dir.remove())
     const member = new Member(this, name, generateIdentity(), dir.path)
-    this.members.set(hex(member.identity.publicKey), member)
-    this.names.set(name, hex(member.identity.publicKey))
+    this.members.set(toHex(member.identity.publicKey), member)
+    this.names.set(name, toHex(member.identity.publicKey))
     await member.start()
     return member
   }
 
   send(from: Uint8Array, to: Uint8Array, payload: Uint8Array): void {
-    this.waiting.push({ from, to: hex(to), payload })
+    this.waiting.push({ from, to: toHex(to), payload })
     this.deliver()
   }
 
@@ -71,7 +70,7 @@ class Member {
   }
 
   get key(): string {
-    return hex(this.identity.publicKey)
+    return toHex(this.identity.publicKey)
   }
 
   get f(): Friends {
@@ -365,7 +364,7 @@ describe('friend requests', () => {
 
   it('shows a claimed name only when the directory confirms it', async () => {
     const { network, alice, bob } = await pair()
-    network.names.set('mallory', hex(generateIdentity().publicKey))
+    network.names.set('mallory', toHex(generateIdentity().publicKey))
     const liar = encodeFriendMessage({
       type: 'request',
       requestId: new Uint8Array(16).fill(1),
@@ -377,7 +376,7 @@ describe('friend requests', () => {
     expect((await requested).name).toBeNull()
     await Promise.all(network.lookups)
     // Goes through the same queue as the check's outcome would, so it comes after it.
-    await bob.f.unblock(hex(generateIdentity().publicKey))
+    await bob.f.unblock(toHex(generateIdentity().publicKey))
     expect(network.lookups.length).toBeGreaterThan(0)
     expect(bob.f.requests().incoming[0].name).toBeNull()
     expect(bob.count('friend:request')).toBe(1)

@@ -11,6 +11,7 @@ import {
 import { PrekeyStore } from '../../node/prekeys/prekey-store.ts'
 import { RecordLevel } from '../../node/record-level.ts'
 import { type AppLevel, rawSublevel } from '../../node/storage.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
 import { DmAckStatus, type DmEnvelope, encodeEnvelope } from '../../protocol/messaging.ts'
 import {
@@ -32,8 +33,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
-
 /** Published bundles, shared by every test peer: what the DHT does for real. */
 class PrekeyDirectory {
   readonly bundles = new Map<string, () => PrekeyBundle>()
@@ -49,14 +48,14 @@ class StubPrekeys implements PrekeyPort {
   ) {
     this.signed = generateSignedPrekey(identity, 1)
     for (const key of generateOneTimePrekeys(20, 100)) this.oneTime.set(key.id, key)
-    directory.bundles.set(hex(identity.publicKey), () => {
+    directory.bundles.set(toHex(identity.publicKey), () => {
       const [first] = this.oneTime.values()
       return createPrekeyBundle(identity.publicKey, this.signed, first)
     })
   }
 
   async fetchBundle(peer: Uint8Array): Promise<PrekeyBundle> {
-    const bundle = this.directory.bundles.get(hex(peer))
+    const bundle = this.directory.bundles.get(toHex(peer))
     if (bundle == null) throw new Error('no bundle published')
     return bundle()
   }
@@ -97,7 +96,7 @@ class StubNetwork {
   link(from: () => TestPeer): DirectLink {
     return {
       send: async (peer, envelope) => {
-        const to = this.peers.get(hex(peer))
+        const to = this.peers.get(toHex(peer))
         if (!this.online || to == null || to.stopped) return false
         if (this.capture) {
           this.captured.push({ from: from(), to, envelope })
@@ -213,7 +212,7 @@ async function makePeer(
   }
   cleanups.push(stop)
   await peer.pipeline.start()
-  network.peers.set(hex(identity.publicKey), peer)
+  network.peers.set(toHex(identity.publicKey), peer)
   return peer
 }
 
@@ -258,8 +257,8 @@ function pairwiseSlots(mailbox: StubMailbox) {
   return (to: TestPeer, from: TestPeer) =>
     [...mailbox.slots.values()].filter(
       (slot) =>
-        slot.recipient === hex(to.identity.publicKey) &&
-        slot.sender === hex(from.identity.publicKey),
+        slot.recipient === toHex(to.identity.publicKey) &&
+        slot.sender === toHex(from.identity.publicKey),
     ).length
 }
 
@@ -816,7 +815,7 @@ describe('message pipeline: bundles', () => {
     await waitFor(() => network.captured.length === 1, 'one envelope sent')
     const [bundle] = network.captured.splice(0)
     network.capture = false
-    expect(sent.map((m) => m.id)).not.toContain(hex(bundle.envelope.messageId))
+    expect(sent.map((m) => m.id)).not.toContain(toHex(bundle.envelope.messageId))
 
     expect((await network.deliver(alice, bob, bundle.envelope)).status).toBe(DmAckStatus.STORED)
     expect(texts(bob)).toEqual(['session up', 'a', 'b', 'c', 'd'])
@@ -847,8 +846,8 @@ describe('message pipeline: bundles', () => {
     await waitFor(() => network.captured.length === 4, 'the later text sent')
     const envelopes = network.captured.splice(0).map(({ envelope }) => envelope)
     network.capture = false
-    expect(hex(envelopes[1].messageId)).toBe(sent[3].id)
-    expect(hex(envelopes[3].messageId)).toBe(later.id)
+    expect(toHex(envelopes[1].messageId)).toBe(sent[3].id)
+    expect(toHex(envelopes[3].messageId)).toBe(later.id)
 
     // Nothing before them was delivered: neither lets bob stop waiting for the first bundle.
     await network.deliver(alice, bob, envelopes[3])
@@ -899,7 +898,7 @@ describe('message pipeline: bundles', () => {
     await waitFor(() => network.captured.length === 3, 'each text sent again on its own')
     const singles = network.captured.splice(0)
     network.capture = false
-    expect(singles.map(({ envelope }) => hex(envelope.messageId))).toEqual(sent.map((m) => m.id))
+    expect(singles.map(({ envelope }) => toHex(envelope.messageId))).toEqual(sent.map((m) => m.id))
     for (const { envelope } of singles) {
       expect((await network.deliver(alice, fresh, envelope)).status).toBe(DmAckStatus.STORED)
     }
@@ -1048,7 +1047,9 @@ describe('message pipeline: one-time prekeys across a crash', () => {
       ),
     ).toHaveLength(1)
     expect(
-      committed.some((op) => op.type === 'put' && op.key === `s/${hex(alice.identity.publicKey)}`),
+      committed.some(
+        (op) => op.type === 'put' && op.key === `s/${toHex(alice.identity.publicKey)}`,
+      ),
     ).toBe(true)
     expect(batches.filter((ops) => ops.some((op) => 'sublevel' in op))).toHaveLength(2)
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { toHex } from '../../protocol/bytes.ts'
 import {
   ed25519KeyPairFromSeed,
   ed25519PrivateKeyToX25519,
@@ -22,8 +23,6 @@ import {
   x3dhRespond,
 } from '../../protocol/session/index.ts'
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
-
 describe('Ed25519 to X25519 key conversion', () => {
   it('maps the RFC 8032 test key so that the X25519 public key of the secret is the mapped public key', () => {
     // RFC 8032 section 7.1, test 1.
@@ -32,11 +31,11 @@ describe('Ed25519 to X25519 key conversion', () => {
       'hex',
     )
     const pair = ed25519KeyPairFromSeed(new Uint8Array(seed))
-    expect(hex(pair.publicKey)).toBe(
+    expect(toHex(pair.publicKey)).toBe(
       'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
     )
     const secret = ed25519PrivateKeyToX25519(pair.privateKey)
-    expect(hex(x25519PublicKey(secret))).toBe(hex(ed25519PublicKeyToX25519(pair.publicKey)))
+    expect(toHex(x25519PublicKey(secret))).toBe(toHex(ed25519PublicKeyToX25519(pair.publicKey)))
   })
 
   it('keeps that relation for random keys, and converted keys agree on a shared secret', () => {
@@ -45,9 +44,9 @@ describe('Ed25519 to X25519 key conversion', () => {
       const b = generateEd25519KeyPair()
       const aSecret = ed25519PrivateKeyToX25519(a.privateKey)
       const bSecret = ed25519PrivateKeyToX25519(b.privateKey)
-      expect(hex(x25519PublicKey(aSecret))).toBe(hex(ed25519PublicKeyToX25519(a.publicKey)))
-      expect(hex(x25519(aSecret, ed25519PublicKeyToX25519(b.publicKey)))).toBe(
-        hex(x25519(bSecret, ed25519PublicKeyToX25519(a.publicKey))),
+      expect(toHex(x25519PublicKey(aSecret))).toBe(toHex(ed25519PublicKeyToX25519(a.publicKey)))
+      expect(toHex(x25519(aSecret, ed25519PublicKeyToX25519(b.publicKey)))).toBe(
+        toHex(x25519(bSecret, ed25519PublicKeyToX25519(a.publicKey))),
       )
     }
   })
@@ -87,7 +86,7 @@ describe('prekeys', () => {
   it('numbers one-time prekeys from the first id and bounds the batch', () => {
     const keys = generateOneTimePrekeys(3, 40)
     expect(keys.map((key) => key.id)).toEqual([40, 41, 42])
-    expect(new Set(keys.map((key) => hex(key.keyPair.publicKey))).size).toBe(3)
+    expect(new Set(keys.map((key) => toHex(key.keyPair.publicKey))).size).toBe(3)
     expect(() => generateOneTimePrekeys(0, 1)).toThrow(RangeError)
     expect(() => generateOneTimePrekeys(MAX_ONE_TIME_PREKEYS_PER_BATCH + 1, 1)).toThrow(RangeError)
     expect(() => generateOneTimePrekeys(2, 0xffff_ffff)).toThrow(RangeError)
@@ -140,7 +139,7 @@ describe('X3DH', () => {
       expect(initiation.sharedSecret).toHaveLength(X3DH_SHARED_SECRET_LENGTH)
       expect(initiation.signedPrekeyId).toBe(11)
       expect(initiation.oneTimePrekeyId).toBe(withOneTimePrekey ? 500 : undefined)
-      expect(hex(initiation.associatedData)).toBe(hex(alice.publicKey) + hex(bob.publicKey))
+      expect(toHex(initiation.associatedData)).toBe(toHex(alice.publicKey) + toHex(bob.publicKey))
 
       const response = x3dhRespond({
         identity: bob,
@@ -151,8 +150,8 @@ describe('X3DH', () => {
         signedPrekeyId: initiation.signedPrekeyId,
         oneTimePrekeyId: initiation.oneTimePrekeyId,
       })
-      expect(hex(response.sharedSecret)).toBe(hex(initiation.sharedSecret))
-      expect(hex(response.associatedData)).toBe(hex(initiation.associatedData))
+      expect(toHex(response.sharedSecret)).toBe(toHex(initiation.sharedSecret))
+      expect(toHex(response.associatedData)).toBe(toHex(initiation.associatedData))
     })
   }
 
@@ -168,15 +167,15 @@ describe('X3DH', () => {
       x25519(oneTimePrekey.keyPair.privateKey, ephemeral),
     ])
     const expected = hkdfSha256(keyMaterial, new Uint8Array(32), 'TokenIM X3DH v1', 32)
-    expect(hex(initiation.sharedSecret)).toBe(hex(expected))
+    expect(toHex(initiation.sharedSecret)).toBe(toHex(expected))
   })
 
   it('derives a fresh secret and ephemeral key for every initiation', () => {
     const { alice, bundle } = setup(true)
     const first = x3dhInitiate(alice, bundle)
     const second = x3dhInitiate(alice, bundle)
-    expect(hex(first.sharedSecret)).not.toBe(hex(second.sharedSecret))
-    expect(hex(first.ephemeralKey)).not.toBe(hex(second.ephemeralKey))
+    expect(toHex(first.sharedSecret)).not.toBe(toHex(second.sharedSecret))
+    expect(toHex(first.ephemeralKey)).not.toBe(toHex(second.ephemeralKey))
   })
 
   it('does not agree when the responder is someone else or the initiator claims another identity', () => {
@@ -198,8 +197,8 @@ describe('X3DH', () => {
       identity: bob,
       remoteIdentityKey: impostor.publicKey,
     })
-    expect(hex(wrongResponder.sharedSecret)).not.toBe(hex(initiation.sharedSecret))
-    expect(hex(wrongInitiator.sharedSecret)).not.toBe(hex(initiation.sharedSecret))
+    expect(toHex(wrongResponder.sharedSecret)).not.toBe(toHex(initiation.sharedSecret))
+    expect(toHex(wrongInitiator.sharedSecret)).not.toBe(toHex(initiation.sharedSecret))
   })
 
   it('refuses a bundle whose signed prekey signature does not verify', () => {
@@ -242,6 +241,6 @@ describe('X3DH', () => {
     expect(() => x3dhRespond({ ...base, remoteEphemeralKey: new Uint8Array(31) })).toThrow(
       expect.objectContaining({ name: 'InvalidKeyError' }),
     )
-    expect(hex(x3dhRespond(base).sharedSecret)).toBe(hex(initiation.sharedSecret))
+    expect(toHex(x3dhRespond(base).sharedSecret)).toBe(toHex(initiation.sharedSecret))
   })
 })
