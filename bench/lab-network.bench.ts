@@ -210,8 +210,7 @@ async function directAfterRestarts(
   const msToDirect: number[] = []
   const seenVia = new Set<string>()
   for (let attempt = 0; attempt < PUNCHES; attempt++) {
-    await other.stop()
-    await other.start([relay.address])
+    await restart(other, relay.address)
     const started = performance.now()
     while (performance.now() - started < PUNCH_WINDOW_MS) {
       const via = (await friendOf(alice, other))?.reach.via ?? 'not a friend'
@@ -248,6 +247,19 @@ async function holePunching(world: Lab): Promise<BenchmarkFigure[]> {
       baseline: { name: 'the same for carol (same LAN)', value: median(lan.msToDirect) / 1000 },
     },
   ]
+}
+
+/** `tokenim stop`, then start; a node that does not stop in time is killed, and said so. */
+async function restart(person: LabPerson, relay: string): Promise<void> {
+  const child = person.child
+  await person.stop().catch(async (err: Error) => {
+    console.error(`lab-network: ${person.name} did not stop (${err.message}); killing it`)
+    if (child == null || child.exitCode != null || child.signalCode != null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGKILL')
+    await exited
+  })
+  await person.start([relay])
 }
 
 function median(values: number[]): number {
