@@ -13,6 +13,7 @@ import {
   type TransferListResponse,
 } from '../../protocol/local-api.ts'
 import { ApiError, type Routes } from '../api/local-api-server.ts'
+import { requireNonBlankString } from '../api/request-fields.ts'
 import type { Attachments } from './attachments.ts'
 
 /** Types a browser may show in place; anything else is offered as a download. */
@@ -23,8 +24,8 @@ export function attachmentRoutes(attachments: () => Attachments): Routes {
   return {
     [`POST ${FILE_API_PATHS.send}`]: async ({ body }): Promise<SendFileResponse> => {
       const request = (body ?? {}) as Partial<SendFileRequest>
-      const to = requireString(request.to, 'to')
-      const path = requireString(request.path, 'path')
+      const to = requireNonBlankString(request.to, 'to')
+      const path = requireNonBlankString(request.path, 'path')
       if (!path.startsWith('/')) {
         throw new ApiError(
           400,
@@ -39,8 +40,8 @@ export function attachmentRoutes(attachments: () => Attachments): Routes {
     },
     [`POST ${FILE_API_PATHS.upload}`]: {
       raw: async (req, res, url) => {
-        const to = requireString(url.searchParams.get('to') ?? undefined, 'to')
-        const name = requireString(url.searchParams.get('name') ?? undefined, 'name')
+        const to = requireNonBlankString(url.searchParams.get('to') ?? undefined, 'to')
+        const name = requireNonBlankString(url.searchParams.get('name') ?? undefined, 'name')
         const declared = Number(req.headers['content-length'] ?? Number.NaN)
         if (Number.isFinite(declared) && declared > attachments().maxFileSize) {
           throw new ApiError(
@@ -60,7 +61,7 @@ export function attachmentRoutes(attachments: () => Attachments): Routes {
     },
     [`GET ${FILE_API_PATHS.file}`]: {
       raw: async (_req, res, url) => {
-        const sha256 = requireString(url.searchParams.get('sha256') ?? undefined, 'sha256')
+        const sha256 = requireNonBlankString(url.searchParams.get('sha256') ?? undefined, 'sha256')
         const wantsThumbnail = url.searchParams.get('thumbnail') === '1'
         const file = wantsThumbnail
           ? await thumbnailOf(attachments(), sha256.toLowerCase())
@@ -100,13 +101,6 @@ async function thumbnailOf(attachments: Attachments, sha256: string) {
   const name = (await attachments.file(sha256))?.name ?? sha256
   const extension = thumbnail.mime === 'image/png' ? 'png' : 'jpg'
   return { ...thumbnail, name: `${name.replace(/\.[^.]*$/, '')}.thumbnail.${extension}` }
-}
-
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a non-empty string`)
-  }
-  return value
 }
 
 function reply(res: import('node:http').ServerResponse, body: unknown): void {

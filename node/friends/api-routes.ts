@@ -12,6 +12,7 @@ import {
   type PeerRef,
 } from '../../protocol/local-api.ts'
 import { ApiError, type Routes } from '../api/local-api-server.ts'
+import { requireNonBlankString } from '../api/request-fields.ts'
 import type { Friends } from './friends.ts'
 
 /** What the friend list shows of each friend's presence (node/presence). */
@@ -44,7 +45,7 @@ export function friendsRoutes(friends: () => Friends, presence: () => PresenceLo
       if (typeof note !== 'string') {
         throw new ApiError(400, 'InvalidRequest', '"note" must be a string')
       }
-      return friends().add(requireString(request?.to, 'to'), note)
+      return friends().add(requireNonBlankString(request?.to, 'to'), note)
     },
     [`POST ${FRIENDS_API_PATHS.accept}`]: async ({ body }): Promise<FriendView> => {
       const friend = await friends().accept(peerOf(body))
@@ -65,12 +66,5 @@ export function friendsRoutes(friends: () => Friends, presence: () => PresenceLo
 }
 
 function peerOf(body: unknown): string {
-  return requireString((body as Partial<FriendPeerRequest> | undefined)?.peer, 'peer')
-}
-
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.trim().length === 0) {
-    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a non-empty string`)
-  }
-  return value
+  return requireNonBlankString((body as Partial<FriendPeerRequest> | undefined)?.peer, 'peer')
 }

@@ -9,7 +9,8 @@ import {
   type SendMessageResponse,
 } from '../../protocol/local-api.ts'
 import { styleFromView } from '../../protocol/rich-content.ts'
-import { ApiError, type Routes } from '../api/local-api-server.ts'
+import type { Routes } from '../api/local-api-server.ts'
+import { optionalPositiveInteger, requireString } from '../api/request-fields.ts'
 import type { DirectMessages } from './direct-messages.ts'
 
 export function messagingRoutes(messages: () => DirectMessages): Routes {
@@ -26,8 +27,8 @@ export function messagingRoutes(messages: () => DirectMessages): Routes {
     [`GET ${API_PATHS.history}`]: async ({ query }): Promise<HistoryResponse> => {
       const peer = requireString(query.get('peer') ?? undefined, 'peer')
       return messages().history(peer, {
-        limit: optionalNumber(query.get('limit'), 'limit'),
-        before: optionalNumber(query.get('before'), 'before'),
+        limit: optionalPositiveInteger(query.get('limit'), 'limit'),
+        before: optionalPositiveInteger(query.get('before'), 'before'),
       })
     },
     [`POST ${API_PATHS.conversationsRead}`]: async ({ body }): Promise<MarkReadResponse> => {
@@ -35,20 +36,4 @@ export function messagingRoutes(messages: () => DirectMessages): Routes {
       return messages().markRead(requireString(request?.peer, 'peer'))
     },
   }
-}
-
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a non-empty string`)
-  }
-  return value
-}
-
-function optionalNumber(value: string | null, name: string): number | undefined {
-  if (value == null || value === '') return undefined
-  const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 1) {
-    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a positive integer`)
-  }
-  return number
 }

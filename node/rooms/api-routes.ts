@@ -17,6 +17,7 @@ import {
   type SendRoomMessageRequest,
 } from '../../protocol/local-api.ts'
 import { ApiError, type Routes } from '../api/local-api-server.ts'
+import { optionalPositiveInteger, requireString } from '../api/request-fields.ts'
 import type { RoomService } from './room-service.ts'
 
 export function roomRoutes(rooms: () => RoomService): Routes {
@@ -68,7 +69,7 @@ export function roomRoutes(rooms: () => RoomService): Routes {
     },
     [`GET ${API_PATHS.roomsMessages}`]: async ({ query }): Promise<RoomHistoryResponse> =>
       rooms().history(requireString(query.get('room'), 'room'), {
-        limit: optionalNumber(query.get('limit'), 'limit'),
+        limit: optionalPositiveInteger(query.get('limit'), 'limit'),
         before: query.get('before') || undefined,
       }),
     [`POST ${API_PATHS.roomsRead}`]: async ({ body }): Promise<RoomSummary> =>
@@ -78,20 +79,4 @@ export function roomRoutes(rooms: () => RoomService): Routes {
 
 function roomIdOf(body: unknown): string {
   return requireString((body as Partial<RoomRequest> | undefined)?.roomId, 'roomId')
-}
-
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a non-empty string`)
-  }
-  return value
-}
-
-function optionalNumber(value: string | null, name: string): number | undefined {
-  if (value == null || value === '') return undefined
-  const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 1) {
-    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a positive integer`)
-  }
-  return number
 }
