@@ -5,6 +5,7 @@
  * layer may import. Package imports are not checked here.
  */
 import { readdirSync, readFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
@@ -79,11 +80,14 @@ function sourceFiles(folder: string): string[] {
   return out
 }
 
+function specifiersOf(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true)
+  return importedFiles.map((imported) => imported.fileName)
+}
+
 /** Every relative import of `file`, resolved to a path relative to the root with `/`. */
 function importsOf(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true)
-  return importedFiles
-    .map((imported) => imported.fileName)
+  return specifiersOf(file)
     .filter((specifier) => specifier.startsWith('.'))
     .map((specifier) =>
       relative(ROOT, resolve(ROOT, dirname(file), specifier))
@@ -127,6 +131,16 @@ describe('import rules (doc/architecture.md, "Module boundaries")', () => {
 
   it('keeps protocol/ free of every other folder of ours', () => {
     expect(breaches('protocol/')).toEqual([])
+  })
+
+  it('keeps protocol/ free of I/O: node:crypto is the one Node module it imports', () => {
+    const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]))
+    const found = files
+      .filter((file) => file.startsWith(`protocol${sep}`))
+      .flatMap((file) => specifiersOf(file).map((specifier) => ({ file, specifier })))
+      .filter(({ specifier }) => builtins.has(specifier) && specifier !== 'node:crypto')
+    expect(found).toEqual([])
+    expect(builtins.has('node:fs')).toBe(true)
   })
 
   it('lets the web client import only protocol/ and the shared local-API client', () => {
