@@ -17,6 +17,7 @@
  */
 import { Record as DhtRecord } from '@libp2p/kad-dht'
 import type { Datastore, Key } from 'interface-datastore'
+import { bytesEqual } from '../../protocol/bytes.ts'
 import { DhtQuotaExceededError } from './errors.ts'
 import type { DhtQuotaRefusal, DhtWriteLedger, DhtWriter } from './write-ledger.ts'
 import { currentDhtWriter } from './writer-context.ts'
@@ -92,7 +93,7 @@ async function alreadyHeld(
   try {
     // The stored copy differs in its receive time only, when it is the same record.
     const held = DhtRecord.deserialize(stored).value
-    return Buffer.compare(held, DhtRecord.deserialize(value).value) === 0
+    return bytesEqual(held, DhtRecord.deserialize(value).value)
   } catch {
     return false
   }

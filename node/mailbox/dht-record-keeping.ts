@@ -19,6 +19,7 @@
 import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
 import { Record as DhtRecord } from '@libp2p/kad-dht'
 import type { Datastore, Key } from 'interface-datastore'
+import { bytesEqual } from '../../protocol/bytes.ts'
 import { type Clock, RECORD_DATASTORE_PREFIX, validateOwnDhtRecord } from './dht-validators.ts'
 
 /** Younger records are served by kad-dht anyway: they are not even parsed. */
@@ -124,7 +125,7 @@ export class DhtRecordSweeper implements Startable {
       if (reason == null) continue
       // A put may have replaced it since the query read it: delete only what was judged.
       const current = await storedOrUndefined(this.#datastore, key)
-      if (current == null || Buffer.compare(current, value) !== 0) continue
+      if (current == null || !bytesEqual(current, value)) continue
       await this.#datastore.delete(key)
       deleted++
       this.#log('deleted %s: %s', key.toString(), reason)

@@ -14,6 +14,7 @@
  * throws if one refuses it: we keep what the peers said and ignore that failure.
  */
 import { type KadDHT, MessageType } from '@libp2p/kad-dht'
+import { bytesEqual } from '../../protocol/bytes.ts'
 
 export interface PutOutcome {
   /** Peers that answered with our record: they store it. */
@@ -54,7 +55,7 @@ export async function putRecord(
         event.name === 'PEER_RESPONSE' &&
         event.messageType === MessageType.PUT_VALUE &&
         event.record != null &&
-        Buffer.compare(event.record.value, value) === 0
+        bytesEqual(event.record.value, value)
       ) {
         holders.add(event.from.toString())
       }

@@ -6,7 +6,7 @@ import type { AbortOptions, ComponentLogger, Logger } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { TypedEventEmitter } from 'main-event'
 import PQueue from 'p-queue'
-import { fromBase64, fromHex, toBase64, toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromBase64, fromHex, toBase64, toHex } from '../../protocol/bytes.ts'
 import { checkLength, ED25519_PUBLIC_KEY_LENGTH } from '../../protocol/crypto/index.ts'
 import {
   createDepositRecord,
@@ -507,7 +507,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       await this.#moveInboxDeposit(deposit, options)
       return
     }
-    const holders = answers.filter((answer) => Buffer.compare(answer.value, record) === 0).length
+    const holders = answers.filter((answer) => bytesEqual(answer.value, record)).length
     if (
       holders >= this.#options.replicas &&
       now - deposit.lastPutMs < this.#options.refreshAfterMs
@@ -997,8 +997,7 @@ export function advanceCursor(cursor: SenderCursor, nowMs: number): SenderCursor
 /** A tombstone that names the deposit it cleared, and names another one than `record`. */
 function clearedOther(tombstone: MailboxTombstone, record: Uint8Array): boolean {
   return (
-    tombstone.clearedDigest.length > 0 &&
-    Buffer.compare(tombstone.clearedDigest, recordDigest(record)) !== 0
+    tombstone.clearedDigest.length > 0 && !bytesEqual(tombstone.clearedDigest, recordDigest(record))
   )
 }
 

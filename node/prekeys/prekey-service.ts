@@ -13,7 +13,7 @@ import type {
 } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { TypedEventEmitter } from 'main-event'
-import { toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, toHex } from '../../protocol/bytes.ts'
 import { checkLength, ED25519_PUBLIC_KEY_LENGTH } from '../../protocol/crypto/index.ts'
 import { DHT_PROTOCOL } from '../../protocol/ids.ts'
 import { MAX_PUBLISHED_ONE_TIME_PREKEYS } from '../../protocol/limits.ts'
@@ -279,7 +279,7 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
         } catch {
           continue
         }
-        if (Buffer.compare(opened.identityKey, peerPublicKey) !== 0) continue
+        if (!bytesEqual(opened.identityKey, peerPublicKey)) continue
         if (newest == null || opened.published.publishedMs > newest.published.publishedMs) {
           newest = opened
         }
