@@ -13,6 +13,7 @@ import jpeg from 'jpeg-js'
 import omggif from 'omggif'
 import pngjs from 'pngjs'
 import { ThumbnailError } from './errors.ts'
+import { checkGifLzw } from './gif-lzw-check.ts'
 
 /** Pixels, 4 bytes each (RGBA), row after row. */
 export interface RgbaImage {
@@ -91,6 +92,7 @@ export function decodeImage(bytes: Uint8Array, mime: string, maxPixels: number):
         if (frame.x + frame.width > gif.width || frame.y + frame.height > gif.height) {
           throw new ThumbnailError('the first frame lies outside the GIF')
         }
+        checkGifLzw(bytes, frame.data_offset, frame.width * frame.height)
         const data = new Uint8Array(gif.width * gif.height * 4)
         gif.decodeAndBlitFrameRGBA(0, data)
         return { width: gif.width, height: gif.height, data }

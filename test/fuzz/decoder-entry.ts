@@ -15,6 +15,10 @@ export interface DecoderEntry {
   valid: Uint8Array[]
   /** What is signed or sealed inside a valid input, and how to wrap a mutated one again. */
   inner?: { valid: Uint8Array[]; wrap(inner: Uint8Array): Uint8Array }
+  /** Fewer inputs in `npm test` for a decoder too slow for 10^4 there. */
+  testCases?: number
+  /** The error classes a refusal may have. @default [ProtocolError] */
+  refusals?: Array<abstract new (...args: never[]) => Error>
 }
 
 export const key = (n: number): Ed25519KeyPair => ed25519KeyPairFromSeed(new Uint8Array(32).fill(n))

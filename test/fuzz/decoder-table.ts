@@ -12,6 +12,7 @@
  * inside, and no allocation out of proportion to the input.
  */
 import type { DecoderEntry } from './decoder-entry.ts'
+import { images } from './decoders-images.ts'
 import { directory, mailbox, social } from './decoders-records.ts'
 import { attachments, messaging, rooms } from './decoders-streams.ts'
 
@@ -19,5 +20,13 @@ export type { DecoderEntry } from './decoder-entry.ts'
 
 /** Builds the table (fresh seals and signatures each time). */
 export function decoderTable(): DecoderEntry[] {
-  return [...messaging(), ...mailbox(), ...directory(), ...social(), ...rooms(), ...attachments()]
+  return [
+    ...messaging(),
+    ...mailbox(),
+    ...directory(),
+    ...social(),
+    ...rooms(),
+    ...attachments(),
+    ...images(),
+  ]
 }

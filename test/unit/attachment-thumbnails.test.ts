@@ -149,6 +149,20 @@ describe('thumbnail images', () => {
       expect(() => makeThumbnail(bytes, mime, LIMITS), mime).toThrow(ThumbnailError)
     }
   })
+
+  it('refuses a GIF whose LZW codes would loop forever (found by decoder fuzzing)', () => {
+    // A valid 24x24 GIF with one bit of its LZW data flipped: omggif chased a cycle of
+    // prefixes for ever, holding the thumbnail worker until its time-out.
+    const looping = Buffer.from(
+      '47494638396118001800800000ff00000000ff2c0000000018001800000220448ca7c9eb0d9f8c74da8aaf' +
+        'ce7cfb0e7e624c8e66899e6acaae6e0bbf725c00003b',
+      'hex',
+    )
+    expect(() => makeThumbnail(looping, 'image/gif', LIMITS)).toThrow(/LZW data names code/)
+    const valid = Uint8Array.from(looping)
+    valid[looping.indexOf(0x4c, 40)] = 0x48
+    expect(makeThumbnail(valid, 'image/gif', LIMITS)).toMatchObject({ width: 24, height: 24 })
+  })
 })
 
 describe('thumbnailer', () => {
