@@ -155,13 +155,18 @@ describe('room security', () => {
     const topic = roomTopic(roomId)
     for (const member of members) await mallory.host.dial(member.host.peerId)
     mallory.host.services.pubsub.subscribe(topic)
+    // Both ways: mallory's publish goes only to peers it knows are on the topic.
     await waitUntil(
       members,
       () =>
-        members.every((m) =>
-          m.host.services.pubsub.getSubscribers(topic).some((p) => p.equals(mallory.host.peerId)),
+        members.every(
+          (m) =>
+            m.host.services.pubsub
+              .getSubscribers(topic)
+              .some((p) => p.equals(mallory.host.peerId)) &&
+            mallory.host.services.pubsub.getSubscribers(topic).some((p) => p.equals(m.host.peerId)),
         ),
-      'members see mallory on the topic',
+      'members and mallory see each other on the topic',
     )
     const genesis = owner.rooms.heldEvents(roomId)[0]
     await mallory.host.services.pubsub.publish(topic, genesis.bytes)
