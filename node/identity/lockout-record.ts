@@ -6,7 +6,9 @@
  * increment is lost. The kernel drops the lock when its holder dies, so a killed process
  * leaves no stale lock to guess about, and the rollback journal undoes its half-written
  * transaction. A waiter polls (without blocking the event loop) for at most
- * LOCKOUT_LOCK_WAIT_MS, then gives up with KeystoreBusyError.
+ * LOCKOUT_LOCK_WAIT_MS, then gives up with KeystoreBusyError. COMMIT and plain reads poll the
+ * same way: a process trying BEGIN IMMEDIATE holds a shared lock for an instant, and a
+ * COMMIT (or a read during one) that meets it is refused with SQLITE_BUSY, to be tried again.
  *
  * This module only stores; `unlock-lockout.ts` decides what the state means.
  */
@@ -53,7 +55,7 @@ export class LockoutRecord {
     // Checked first, as opening would create the file.
     if (!existsSync(this.path)) return undefined
     try {
-      return await this.#withDatabase((db) => readState(db))
+      return await this.#withDatabase((db) => whileBusy(() => readState(db), this.#lockWaitMs))
     } catch (err) {
       if (isDamaged(err)) return undefined
       throw err
@@ -79,7 +81,7 @@ export class LockoutRecord {
     // Created owner-only before SQLite opens it; SQLite gives its journal the same mode.
     await (await open(this.path, 'a', 0o600)).close()
     return this.#withDatabase(async (db) => {
-      await beginImmediate(db, this.#lockWaitMs)
+      await whileBusy(() => db.exec('BEGIN IMMEDIATE'), this.#lockWaitMs)
       try {
         db.exec(SCHEMA)
         const { next, result } = decide(readState(db))
@@ -88,7 +90,7 @@ export class LockoutRecord {
             'INSERT OR REPLACE INTO lockout (id, failures, not_before) VALUES (1, ?, ?)',
           ).run(next.failures, next.notBefore)
         }
-        db.exec('COMMIT')
+        await whileBusy(() => db.exec('COMMIT'), this.#lockWaitMs)
         return result
       } catch (err) {
         if (db.isTransaction) db.exec('ROLLBACK')
@@ -108,13 +110,15 @@ export class LockoutRecord {
   }
 }
 
-/** Polls for the write lock so a waiting process never blocks its event loop. */
-async function beginImmediate(db: DatabaseSync, waitMs: number): Promise<void> {
+/**
+ * Runs `step` until SQLite stops answering SQLITE_BUSY, polling so a waiting process never
+ * blocks its event loop; after `waitMs`, KeystoreBusyError.
+ */
+async function whileBusy<T>(step: () => T, waitMs: number): Promise<T> {
   const deadline = Date.now() + waitMs
   for (;;) {
     try {
-      db.exec('BEGIN IMMEDIATE')
-      return
+      return step()
     } catch (err) {
       if (errorCode(err) !== SQLITE_BUSY) throw err
       if (Date.now() >= deadline) throw new KeystoreBusyError(waitMs)

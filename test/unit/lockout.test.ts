@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   Keystore,
@@ -12,6 +13,7 @@ import {
   LOCKOUT_MAX_DELAY_MS,
   lockoutDelayMs,
 } from '../../node/identity/index.ts'
+import { LockoutRecord } from '../../node/identity/lockout-record.ts'
 import { serializeSealedKeyFile } from '../../node/identity/sealed-key.ts'
 import { withTimeout } from '../helpers/wait.ts'
 
@@ -63,6 +65,25 @@ describe('lockoutDelayMs', () => {
     expect(lockoutDelayMs(14)).toBe(512_000)
     expect(lockoutDelayMs(15)).toBe(LOCKOUT_MAX_DELAY_MS)
     expect(lockoutDelayMs(1000)).toBe(15 * 60 * 1000)
+  })
+})
+
+describe('LockoutRecord', () => {
+  it('commits once a reader that meets its COMMIT lets go (SQLite answers SQLITE_BUSY first)', async () => {
+    const record = new LockoutRecord(join(dir, 'lockout.db'))
+    await record.transact(() => ({ next: { failures: 1, notBefore: 0 }, result: undefined }))
+    // Another process's BEGIN IMMEDIATE holds a shared lock for an instant; a reader in a
+    // transaction holds one for as long as we like.
+    const reader = new DatabaseSync(record.path)
+    reader.exec('BEGIN')
+    reader.prepare('SELECT failures FROM lockout').get()
+    await record.transact(() => {
+      // Let go only after the first COMMIT has met the shared lock.
+      setImmediate(() => reader.exec('COMMIT'))
+      return { next: { failures: 2, notBefore: 0 }, result: undefined }
+    })
+    reader.close()
+    expect(await record.read()).toEqual({ failures: 2, notBefore: 0 })
   })
 })
 
