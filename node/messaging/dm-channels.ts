@@ -14,8 +14,8 @@
  * Path: a channel opened while a relay's circuit was the only connection moves to a direct
  * connection once one exists (the LAN upgrade, a punched hole): when the direct connection
  * opens, an idle channel on the circuit (nothing unacked, nobody waiting) is closed, and the
- * next send opens one on the direct connection. A busy channel is left to finish; the next
- * send that finds it idle moves it.
+ * next send opens one on the direct connection. A busy channel is left to finish and moves
+ * as soon as it falls idle (its last ack, or the last envelope it received, done).
  *
  * Hostile input: a frame that breaks the framing (a length prefix too long or too large, a
  * frame that stalls, bytes past the buffer) resets the stream at once;
@@ -71,6 +71,8 @@ export interface DmChannelsInit {
 export class DmChannels implements DirectLink {
   readonly #init: DmChannelsInit
   readonly #channels = new Map<string, DmChannel>()
+  /** Every open channel: both ends may have opened one at once, and the map keeps one. */
+  readonly #live = new Set<DmChannel>()
   readonly #dialing = new Map<string, Promise<DmChannel | undefined>>()
   readonly #penalties = new Map<string, number>()
   #running = false
@@ -96,8 +98,9 @@ export class DmChannels implements DirectLink {
     this.#running = false
     this.#init.host.removeEventListener('connection:open', this.#onConnectionOpen)
     await this.#init.host.unhandle(DM_PROTOCOL)
-    for (const channel of this.#channels.values()) channel.abort(new Error('messaging stopped'))
+    for (const channel of this.#live) channel.abort(new Error('messaging stopped'))
     this.#channels.clear()
+    this.#live.clear()
   }
 
   /** Bad frames counted per peer (hex key) since start. */
@@ -133,8 +136,10 @@ export class DmChannels implements DirectLink {
   readonly #onConnectionOpen = (event: CustomEvent<Connection>): void => {
     const key = event.detail.remotePeer.publicKey
     if (event.detail.limits != null || key?.type !== 'Ed25519') return
-    const channel = this.#channels.get(toHex(key.raw))
-    if (channel != null) this.#leaveRelay(channel)
+    const peerHex = toHex(key.raw)
+    for (const channel of this.#live) {
+      if (toHex(channel.peerKey) === peerHex) this.#leaveRelay(channel)
+    }
   }
 
   /** Closes an idle channel on a relay's circuit when a direct connection exists. */
@@ -188,10 +193,13 @@ export class DmChannels implements DirectLink {
       ...this.#init,
       penalize: (reason) => this.#penalize(peerHex, peerId, reason),
       closed: () => {
+        this.#live.delete(channel)
         if (this.#channels.get(peerHex) === channel) this.#channels.delete(peerHex)
       },
+      idleOnRelay: () => this.#leaveRelay(channel),
     })
     this.#channels.set(peerHex, channel)
+    this.#live.add(channel)
     channel.run()
     return channel
   }
@@ -207,6 +215,8 @@ export class DmChannels implements DirectLink {
 interface ChannelHooks extends DmChannelsInit {
   penalize(reason: string): void
   closed(): void
+  /** A channel on a relay's circuit fell idle: the moment to move to a direct connection. */
+  idleOnRelay(): void
 }
 
 class DmChannel {
@@ -330,6 +340,11 @@ class DmChannel {
       this.#waitingForRoom = this.#waitingForRoom.slice(this.#waitingHead)
       this.#waitingHead = 0
     }
+    this.#checkIdleOnRelay()
+  }
+
+  #checkIdleOnRelay(): void {
+    if (this.relayed && this.idle) this.#hooks.idleOnRelay()
   }
 
   #waitingCount(): number {
@@ -424,7 +439,10 @@ class DmChannel {
         continue
       }
       while (this.#pending.size >= MAX_PENDING_PER_STREAM) await Promise.race(this.#pending)
-      const pending = this.#receive(frame.envelope).finally(() => this.#pending.delete(pending))
+      const pending = this.#receive(frame.envelope).finally(() => {
+        this.#pending.delete(pending)
+        this.#checkIdleOnRelay()
+      })
       this.#pending.add(pending)
     }
   }

@@ -20,8 +20,6 @@ function rank(address: Multiaddr, subnets: Subnet[]): number {
 
 /** An `AddressSorter` (a compare function) for libp2p's connection manager. */
 export function reachableAddressesFirst(a: Address, b: Address): -1 | 0 | 1 {
-  // Interfaces come and go (a laptop changes networks): read them at each comparison's
-  // dial; a few addresses per peer make this cheap.
   const subnets = localSubnets()
   const order =
     rank(a.multiaddr, subnets) - rank(b.multiaddr, subnets) ||

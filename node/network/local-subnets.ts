@@ -25,8 +25,23 @@ function ipv4ToNumber(address: string): number | undefined {
   return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0
 }
 
-/** This machine's IPv4 subnets, read now (interfaces come and go). */
+/**
+ * How long a reading of the interfaces is reused: the dial sorter asks once per comparison,
+ * and a laptop that changes networks is seen again within a second.
+ */
+const SUBNETS_TTL_MS = 1_000
+let cached: { subnets: Subnet[]; readAt: number } | undefined
+
+/** This machine's IPv4 subnets, read at most once a second (interfaces come and go). */
 export function localSubnets(): Subnet[] {
+  const now = Date.now()
+  if (cached == null || now - cached.readAt >= SUBNETS_TTL_MS) {
+    cached = { subnets: readSubnets(), readAt: now }
+  }
+  return cached.subnets
+}
+
+function readSubnets(): Subnet[] {
   const subnets: Subnet[] = []
   for (const entries of Object.values(networkInterfaces())) {
     for (const entry of entries ?? []) {
