@@ -12,8 +12,8 @@
  * before sealing (named by their plain hash) are sealed and renamed when the store starts.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { constants, createReadStream, createWriteStream } from 'node:fs'
-import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { AtRestSealer } from '../at-rest-sealer.ts'
