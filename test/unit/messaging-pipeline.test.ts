@@ -614,6 +614,46 @@ describe('message pipeline: offline and restarts', () => {
     expect(rejections).toEqual([])
   })
 
+  it('stops mid-batch: waits for the write under way, sends nothing after, and the text goes once started again', async () => {
+    const setupResult = await setup()
+    const { network, bob } = setupResult
+    let { alice } = setupResult
+    const first = await alice.pipeline.send(bob.identity.publicKey, 'session up')
+    await waitForState(alice, first.id, 'delivered')
+    network.capture = true
+    let writing = false
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const batch = alice.db.batch.bind(alice.db) as (...args: unknown[]) => Promise<void>
+    alice.db.batch = (async (ops: DurableOp[], options: unknown) => {
+      if (!writing) {
+        writing = true
+        changed()
+        await released
+      }
+      return batch(ops, options)
+    }) as unknown as AppLevel['batch']
+    const sending = alice.pipeline.send(bob.identity.publicKey, 'written while stopping')
+    await waitFor(() => writing, 'the batch being written')
+    let stopped = false
+    const stopping = alice.pipeline.stop().then(() => {
+      stopped = true
+    })
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    expect(stopped).toBe(false)
+    release()
+    await stopping
+    // The text is on disk (its batch committed), but nothing leaves a stopped pipeline.
+    const sent = await sending
+    expect(sent.state).toBe('queued')
+    expect(network.captured).toEqual([])
+    network.capture = false
+    alice = await alice.restart()
+    await alice.pipeline.retry()
+    await waitForState(alice, sent.id, 'delivered')
+    expect(bob.received.map((m) => m.text)).toEqual(['session up', 'written while stopping'])
+  })
+
   it('tries an unreachable peer again by itself, soon, and delivers once it is back', async () => {
     const { network, alice, bob } = await setup({ mailbox: false })
     const first = await alice.pipeline.send(bob.identity.publicKey, 'session')
