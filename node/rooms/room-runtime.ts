@@ -1,5 +1,15 @@
-/** What the room service holds in memory for one room. */
-import type { ReceivedSenderKey, RoomLog, SenderKeyChain } from '../../protocol/rooms/index.ts'
+/**
+ * What the room service holds in memory for one room, and the small questions asked of it.
+ * A runtime is created only here (`createRuntime`), so every field starts from one place.
+ */
+import {
+  type MembershipState,
+  type ReceivedSenderKey,
+  type RoomLog,
+  roomTopic,
+  type SenderKeyChain,
+  verifyInviteProof,
+} from '../../protocol/rooms/index.ts'
 import type { Reservation, RoomMeta } from './room-store.ts'
 
 export interface RoomRuntime {
@@ -38,4 +48,41 @@ export interface RoomRuntime {
    * (the chain is on disk before its ciphertext leaves), never behind what others sent us.
    */
   ownWrites: Promise<void>
+}
+
+/** A room as held before anything but its log and meta is known. */
+export function createRuntime(log: RoomLog, meta: RoomMeta): RoomRuntime {
+  return {
+    log,
+    meta,
+    topic: roomTopic(log.roomId),
+    received: new Map(),
+    texts: new Map(),
+    locked: new Map(),
+    dirtyKeys: new Set(),
+    chainReservedUntil: 0,
+    reservation: { seqReservedUntil: 0, cleanStop: false },
+    recovering: false,
+    shown: new Set(),
+    outgoing: new Map(),
+    subscribed: false,
+    lastSync: new Map(),
+    syncing: new Set(),
+    writes: Promise.resolve(),
+    ownWrites: Promise.resolve(),
+  }
+}
+
+/** Whether `key` may enter: an open room, or a valid invite proof. */
+export function mayEnter(room: RoomRuntime, key: Uint8Array, proof: Uint8Array): boolean {
+  const state = room.log.membership()
+  return (
+    !state.inviteOnly ||
+    (state.inviteKey != null && verifyInviteProof(state.inviteKey, room.log.roomId, key, proof))
+  )
+}
+
+/** The members other than `selfHex`, as hex keys. */
+export function otherMembers(state: MembershipState, selfHex: string): string[] {
+  return [...state.members.keys()].filter((key) => key !== selfHex)
 }

@@ -35,7 +35,6 @@ import {
   createRoom,
   decodeInvite,
   decryptMessage,
-  deserializeSenderKey,
   encodeInvite,
   headsToWire,
   type MembershipState,
@@ -54,7 +53,6 @@ import {
   sealKeyBundle,
   serializeSenderKey,
   UnknownSenderKeyError,
-  verifyInviteProof,
 } from '../../protocol/rooms/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { streamCounts } from '../network/index.ts'
@@ -64,14 +62,14 @@ import { withDeadline } from './deadline.ts'
 import {
   InviteRequiredError,
   MemberNotFoundError,
-  NotRoomMemberError,
   RoomHistoryCursorError,
-  RoomNotFoundError,
   RoomPermissionError,
   RoomUnreachableError,
 } from './errors.ts'
-import type { RoomRuntime } from './room-runtime.ts'
-import { type RoomMeta, RoomStore, type RoomWrite } from './room-store.ts'
+import { RoomPersistence, restoreRoom } from './room-persistence.ts'
+import { RoomRegistry } from './room-registry.ts'
+import { mayEnter, otherMembers, type RoomRuntime } from './room-runtime.ts'
+import { RoomStore, type RoomWrite, type StoredRoom } from './room-store.ts'
 import { requestSync, type SyncReply, serveSync } from './room-sync-protocol.ts'
 import { RoomViews } from './room-views.ts'
 import { type SenderKeyTransport, StreamSenderKeyTransport } from './sender-key-transport.ts'
@@ -155,8 +153,8 @@ export class RoomService {
   private readonly membersToDial: number
   private readonly replayAgeMs: number
   private readonly views: RoomViews
-  private readonly rooms = new Map<string, RoomRuntime>()
-  private readonly byTopic = new Map<string, RoomRuntime>()
+  private readonly rooms: RoomRegistry
+  private readonly persistence: RoomPersistence
   private readonly parsed = new WeakMap<Uint8Array, SignedRoomEvent>()
   private readonly rejections = new Map<string, number>()
   private readonly flushing = new Set<string>()
@@ -170,11 +168,13 @@ export class RoomService {
     this.identity = components.identity
     this.selfHex = toHex(components.identity.publicKey)
     this.views = new RoomViews(this.selfHex)
+    this.rooms = new RoomRegistry(this.selfHex)
     this.transport =
       components.keyTransport ??
       new StreamSenderKeyTransport({ host: components.host, timeoutMs: init.requestTimeoutMs })
     this.emitEvent = components.emit ?? (() => {})
     this.log = components.host.logger.forComponent('tokenim:rooms')
+    this.persistence = new RoomPersistence(this.store, this.log)
     this.syncIntervalMs = init.syncIntervalMs ?? 30_000
     this.keyRetryIntervalMs = init.keyRetryIntervalMs ?? 10_000
     this.requestTimeoutMs = init.requestTimeoutMs ?? 10_000
@@ -204,11 +204,13 @@ export class RoomService {
     )
     this.pubsub.addEventListener('message', this.onGossip)
     this.host.addEventListener('peer:connect', this.onPeerConnect)
-    for (const room of this.rooms.values()) {
+    for (const room of this.rooms.all()) {
       // Until stop() says otherwise, a restart must assume our last writes may be missing.
       if (room.reservation.cleanStop) {
         room.reservation = { ...room.reservation, cleanStop: false }
-        await this.persistOwn(room, [RoomStore.reservation(room.log.roomIdHex, room.reservation)])
+        await this.persistence.persistOwn(room, [
+          RoomStore.reservation(room.log.roomIdHex, room.reservation),
+        ])
       }
       if (room.meta.joined) {
         this.subscribe(room)
@@ -226,15 +228,15 @@ export class RoomService {
     for (const timer of this.timers.splice(0)) clearInterval(timer)
     this.pubsub.removeEventListener('message', this.onGossip)
     this.host.removeEventListener('peer:connect', this.onPeerConnect)
-    for (const room of this.rooms.values()) this.unsubscribe(room)
+    for (const room of this.rooms.all()) this.unsubscribe(room)
     await this.host.unhandle(ROOM_SYNC_PROTOCOL)
     await this.transport.stop()
-    for (const room of this.rooms.values()) this.saveChains(room)
-    await Promise.all([...this.rooms.values()].flatMap((room) => [room.writes, room.ownWrites]))
-    for (const room of this.rooms.values()) {
+    for (const room of this.rooms.all()) this.persistence.saveChains(room)
+    await Promise.all([...this.rooms.all()].map((room) => this.persistence.settled(room)))
+    for (const room of this.rooms.all()) {
       room.reservation = { ...room.reservation, cleanStop: true }
       const write = RoomStore.reservation(room.log.roomIdHex, room.reservation)
-      await this.persistOwn(room, [write]).catch(() => {
+      await this.persistence.persistOwn(room, [write]).catch(() => {
         // Logged; the next start then recovers as after a crash, which is safe.
       })
     }
@@ -248,14 +250,14 @@ export class RoomService {
     options: { inviteOnly?: boolean } = {},
   ): Promise<{ roomId: string; invite: string; room: RoomSummary }> {
     const { genesis, inviteSeed } = createRoom(this.identity, name, options.inviteOnly === true)
-    const room = this.addRuntime(new RoomLog(genesis), {
+    const room = this.rooms.add(new RoomLog(genesis), {
       roomId: genesis.idHex,
       joined: true,
       inviteSeed: inviteSeed == null ? undefined : Buffer.from(inviteSeed).toString('base64'),
       readLamport: 0,
     })
     room.chain = SenderKeyChain.generate()
-    await this.store.write([
+    await this.persistence.writeNow([
       RoomStore.meta(room.meta),
       RoomStore.event(room.log.roomIdHex, genesis.idHex, genesis.bytes),
       RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
@@ -319,7 +321,7 @@ export class RoomService {
     if (!state.members.has(this.selfHex)) {
       await this.publishOp(room, { kind: RoomOpKind.JOIN, inviteProof: proof })
     } else {
-      await this.persist(room, [RoomStore.meta(room.meta)])
+      await this.persistence.persist(room, [RoomStore.meta(room.meta)])
       this.onMembershipChanged(room, state, state, true)
     }
     // Tell whoever served us that we are here, in case the gossip mesh is not formed yet:
@@ -332,13 +334,13 @@ export class RoomService {
   }
 
   async leave(roomIdHex: string): Promise<RoomSummary> {
-    const room = this.requireMember(roomIdHex)
+    const room = this.rooms.requireMember(roomIdHex)
     await this.publishOp(room, { kind: RoomOpKind.LEAVE })
     return this.views.summary(room)
   }
 
   async remove(roomIdHex: string, member: string): Promise<RoomMembersChange> {
-    const room = this.requireMember(roomIdHex)
+    const room = this.rooms.requireMember(roomIdHex)
     const targetHex = this.memberKey(room, member)
     const state = room.log.membership()
     const myRole = state.members.get(this.selfHex)?.role
@@ -367,7 +369,7 @@ export class RoomService {
     member: string,
     role: 'admin' | 'member',
   ): Promise<RoomMembersChange> {
-    const room = this.requireMember(roomIdHex)
+    const room = this.rooms.requireMember(roomIdHex)
     const targetHex = this.memberKey(room, member)
     if (room.log.roleOf(this.selfHex) !== 'owner') {
       throw new RoomPermissionError('only the owner of a room changes roles')
@@ -378,7 +380,7 @@ export class RoomService {
   }
 
   async rename(roomIdHex: string, name: string): Promise<RoomSummary> {
-    const room = this.requireMember(roomIdHex)
+    const room = this.rooms.requireMember(roomIdHex)
     if (room.log.roleOf(this.selfHex) === 'member') {
       throw new RoomPermissionError('only the owner and admins rename a room')
     }
@@ -388,19 +390,19 @@ export class RoomService {
 
   /** The invite code to hand out (invite-only rooms: owners and admins only). */
   invite(roomIdHex: string): { roomId: string; invite: string } {
-    const room = this.requireMember(roomIdHex)
+    const room = this.rooms.requireMember(roomIdHex)
     return { roomId: roomIdHex, invite: this.inviteCode(room) }
   }
 
   async send(roomIdHex: string, text: string): Promise<RoomMessageView> {
-    const room = this.requireMember(roomIdHex)
+    const room = this.rooms.requireMember(roomIdHex)
     if (room.chain == null) this.rekey(room)
     await this.reserve(room, true)
     // From here to the publish nothing waits: the reservation covers this key and seq.
     const event = buildMessage(this.identity, room.log, room.chain!, text)
     this.accept(room, event)
     room.texts.set(event.idHex, text)
-    const written = this.persistOwn(room, [
+    const written = this.persistence.persistOwn(room, [
       RoomStore.event(roomIdHex, event.idHex, event.bytes),
       RoomStore.text(roomIdHex, event.idHex, text),
     ])
@@ -439,7 +441,7 @@ export class RoomService {
             reservedUntil,
           }),
         )
-        await this.persistOwn(room, writes.splice(0))
+        await this.persistence.persistOwn(room, writes.splice(0))
         room.chainReservedUntil = Math.max(room.chainReservedUntil, reservedUntil)
       }
       if (seqShort) {
@@ -447,7 +449,9 @@ export class RoomService {
           seqReservedUntil: Math.max(room.reservation.seqReservedUntil, nextSeq - 1 + RESERVATION),
           cleanStop: false,
         }
-        await this.persistOwn(room, [RoomStore.reservation(room.log.roomIdHex, room.reservation)])
+        await this.persistence.persistOwn(room, [
+          RoomStore.reservation(room.log.roomIdHex, room.reservation),
+        ])
       }
     }
   }
@@ -478,7 +482,7 @@ export class RoomService {
     roomIdHex: string,
     options: { limit?: number; before?: string } = {},
   ): RoomHistoryResponse {
-    const room = this.requireRoom(roomIdHex)
+    const room = this.rooms.require(roomIdHex)
     const visible = this.views.visible(room)
     let end = visible.length
     if (options.before != null) {
@@ -502,20 +506,20 @@ export class RoomService {
   }
 
   markRead(roomIdHex: string): RoomSummary {
-    const room = this.requireRoom(roomIdHex)
+    const room = this.rooms.require(roomIdHex)
     const visible = this.views.visible(room)
     room.meta.readLamport = Math.max(room.meta.readLamport, visible.at(-1)?.event.lamport ?? 0)
-    void this.persist(room, [RoomStore.meta(room.meta)])
+    void this.persistence.persist(room, [RoomStore.meta(room.meta)])
     return this.views.summary(room)
   }
 
   members(roomIdHex: string): RoomMembersChange {
-    return this.views.members(this.requireRoom(roomIdHex))
+    return this.views.members(this.rooms.require(roomIdHex))
   }
 
   /** Every room we are or were in, most recent activity first. */
   listRooms(): RoomSummary[] {
-    return [...this.rooms.values()]
+    return [...this.rooms.all()]
       .map((room) => this.views.summary(room))
       .sort((a, b) => (b.lastMessageAt ?? 0) - (a.lastMessageAt ?? 0))
   }
@@ -527,12 +531,12 @@ export class RoomService {
 
   /** Ids (hex) of the sender keys we hold from `author` in a room (tests, diagnostics). */
   senderKeyIds(roomIdHex: string, authorHex: string): string[] {
-    return [...(this.requireRoom(roomIdHex).received.get(authorHex)?.keys() ?? [])]
+    return [...(this.rooms.require(roomIdHex).received.get(authorHex)?.keys() ?? [])]
   }
 
   /** The room's events as signed bytes, in total order (tests, diagnostics). */
   heldEvents(roomIdHex: string): readonly SignedRoomEvent[] {
-    return this.requireRoom(roomIdHex).log.ordered()
+    return this.rooms.require(roomIdHex).log.ordered()
   }
 
   /** Fetches from `peer` what we miss of a room; resolves with the number of new events. */
@@ -541,7 +545,7 @@ export class RoomService {
     peer: PeerId,
     options: { force?: boolean; inviteProof?: Uint8Array } = {},
   ): Promise<number> {
-    const runtime = typeof room === 'string' ? this.requireRoom(room) : room
+    const runtime = typeof room === 'string' ? this.rooms.require(room) : room
     const key = peer.toString()
     const last = runtime.lastSync.get(key) ?? 0
     if (runtime.syncing.has(key)) return 0
@@ -576,7 +580,7 @@ export class RoomService {
   // ---- gossip ---------------------------------------------------------------------------
 
   private readonly validate: TopicValidatorFn = (peer, message) => {
-    const room = this.byTopic.get(message.topic)
+    const room = this.rooms.forTopic(message.topic)
     if (room == null) return TopicValidatorResult.Ignore
     const verdict = this.judge(room, message, peer)
     if (verdict === TopicValidatorResult.Reject) {
@@ -618,7 +622,7 @@ export class RoomService {
     if (event.event.op?.kind === RoomOpKind.CREATE) return TopicValidatorResult.Reject
     if (
       event.event.op?.kind === RoomOpKind.JOIN &&
-      !this.invited(room, event.event.author, event.event.op.inviteProof)
+      !mayEnter(room, event.event.author, event.event.op.inviteProof)
     ) {
       return TopicValidatorResult.Reject
     }
@@ -626,18 +630,9 @@ export class RoomService {
     return TopicValidatorResult.Accept
   }
 
-  /** Whether `key` may enter: an open room, or a valid invite proof. */
-  private invited(room: RoomRuntime, key: Uint8Array, proof: Uint8Array): boolean {
-    const state = room.log.membership()
-    return (
-      !state.inviteOnly ||
-      (state.inviteKey != null && verifyInviteProof(state.inviteKey, room.log.roomId, key, proof))
-    )
-  }
-
   private readonly onGossip = (evt: CustomEvent<Message>): void => {
     const message = evt.detail
-    const room = this.byTopic.get(message.topic)
+    const room = this.rooms.forTopic(message.topic)
     if (room == null) return
     const event = this.parsed.get(message.data)
     if (event == null) return
@@ -648,7 +643,7 @@ export class RoomService {
     const peer = evt.detail
     const key = peer.publicKey?.type === 'Ed25519' ? toHex(peer.publicKey.raw) : undefined
     if (key == null) return
-    for (const room of this.rooms.values()) {
+    for (const room of this.rooms.all()) {
       if (!room.meta.joined || !room.log.membership().members.has(key)) continue
       void this.syncWith(room, peer)
       if (room.outgoing.has(key)) void this.flushKeys(key)
@@ -704,7 +699,7 @@ export class RoomService {
     const before = room.log.membership()
     const event = buildOp(this.identity, room.log, op)
     const result = this.accept(room, event)
-    await this.persistOwn(room, [
+    await this.persistence.persistOwn(room, [
       RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes),
       RoomStore.meta(room.meta),
     ])
@@ -756,7 +751,7 @@ export class RoomService {
         candidates.push(event.idHex)
       }
     }
-    void this.persist(room, writes)
+    void this.persistence.persist(room, writes)
     if (membershipChanged) this.onMembershipChanged(room, before, room.log.membership())
     this.showNew(room, candidates)
   }
@@ -820,13 +815,13 @@ export class RoomService {
         room.meta.joined = false
         room.outgoing.clear()
         this.unsubscribe(room)
-        void this.persist(room, [RoomStore.meta(room.meta)])
+        void this.persistence.persist(room, [RoomStore.meta(room.meta)])
       }
     } else if (!wasMember || force) {
       room.meta.joined = true
       this.subscribe(room)
       if (room.chain == null) this.rekey(room)
-      else this.shareKey(room, this.otherMembers(after))
+      else this.shareKey(room, otherMembers(after, this.selfHex))
     } else {
       const removed = [...before.members.keys()].filter((key) => !after.members.has(key))
       const added = [...after.members.keys()].filter((key) => !before.members.has(key))
@@ -850,16 +845,14 @@ export class RoomService {
     // A fresh chain lost in a crash is never used again (its key is random): no reservation
     // needs to be waited for here; the first send reserves.
     room.chainReservedUntil = 0
-    this.persistOwn(room, [
-      RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
-    ]).catch(() => {
-      // Logged by persistOwn; the next send writes the chain again before using it.
-    })
-    this.shareKey(room, this.otherMembers(room.log.membership()))
-  }
-
-  private otherMembers(state: MembershipState): string[] {
-    return [...state.members.keys()].filter((key) => key !== this.selfHex)
+    this.persistence
+      .persistOwn(room, [
+        RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
+      ])
+      .catch(() => {
+        // Logged by persistOwn; the next send writes the chain again before using it.
+      })
+    this.shareKey(room, otherMembers(room.log.membership(), this.selfHex))
   }
 
   private shareKey(room: RoomRuntime, members: string[]): void {
@@ -883,7 +876,7 @@ export class RoomService {
       room.outgoing.set(member, pending)
       writes.push(RoomStore.outgoing(room.log.roomIdHex, member, keyIdHex, sealed))
     }
-    void this.persist(room, writes).then(() => {
+    void this.persistence.persist(room, writes).then(() => {
       for (const member of members) void this.flushKeys(member)
     })
   }
@@ -892,7 +885,7 @@ export class RoomService {
     const pending = room.outgoing.get(member)
     if (pending == null) return
     room.outgoing.delete(member)
-    void this.persist(
+    void this.persistence.persist(
       room,
       [...pending.keys()].map((keyId) => RoomStore.outgoing(room.log.roomIdHex, member, keyId)),
     )
@@ -903,7 +896,7 @@ export class RoomService {
     if (this.flushing.has(member) || !this.running) return
     this.flushing.add(member)
     try {
-      for (const room of this.rooms.values()) {
+      for (const room of this.rooms.all()) {
         const pending = room.outgoing.get(member)
         if (pending == null) continue
         for (const [keyId, sealed] of [...pending]) {
@@ -911,7 +904,9 @@ export class RoomService {
           if (room.outgoing.get(member)?.get(keyId) === sealed) {
             pending.delete(keyId)
             if (pending.size === 0) room.outgoing.delete(member)
-            await this.persist(room, [RoomStore.outgoing(room.log.roomIdHex, member, keyId)])
+            await this.persistence.persist(room, [
+              RoomStore.outgoing(room.log.roomIdHex, member, keyId),
+            ])
           }
         }
       }
@@ -933,7 +928,7 @@ export class RoomService {
 
   private retryKeys(): void {
     const members = new Set<string>()
-    for (const room of this.rooms.values())
+    for (const room of this.rooms.all())
       for (const member of room.outgoing.keys()) members.add(member)
     for (const member of members) void this.flushKeys(member)
   }
@@ -965,7 +960,7 @@ export class RoomService {
     }
     // Stored before the ack (a bundle acknowledged is never lost), directly rather than
     // behind the room's queue of writes, so that a busy room does not stall the sender.
-    await this.store.write(writes)
+    await this.persistence.writeNow(writes)
     this.unlock(room, authorHex, keyIdHex)
   }
 
@@ -980,7 +975,7 @@ export class RoomService {
       .map((id) => room.log.get(id)!)
       .sort((a, b) => a.event.message!.index - b.event.message!.index)
     const opened = events.filter((event) => this.decrypt(room, event, writes)).map((e) => e.idHex)
-    void this.persist(room, writes)
+    void this.persistence.persist(room, writes)
     this.showNew(room, opened)
   }
 
@@ -1016,12 +1011,12 @@ export class RoomService {
     if (genesis == null) return undefined
     const room =
       this.rooms.get(genesis.idHex) ??
-      this.addRuntime(new RoomLog(genesis), {
+      this.rooms.add(new RoomLog(genesis), {
         roomId: genesis.idHex,
         joined: false,
         readLamport: 0,
       })
-    await this.persist(room, [
+    await this.persistence.persist(room, [
       RoomStore.meta(room.meta),
       RoomStore.event(genesis.idHex, genesis.idHex, genesis.bytes),
     ])
@@ -1060,7 +1055,7 @@ export class RoomService {
     const state = room.log.membership()
     const requesterHex = toHex(requester)
     const isMember = state.members.has(requesterHex)
-    if (!isMember && !this.invited(room, requester, request.inviteProof)) {
+    if (!isMember && !mayEnter(room, requester, request.inviteProof)) {
       return refused(RoomSyncStatus.REFUSED)
     }
     const heads = new Map(request.heads.map((head) => [toHex(head.author), head.seq]))
@@ -1078,22 +1073,10 @@ export class RoomService {
     }
   }
 
-  /** Writes the received chains that advanced since last time. */
-  private saveChains(room: RoomRuntime): void {
-    const writes: RoomWrite[] = []
-    for (const slot of room.dirtyKeys) {
-      const [author, keyIdHex] = slot.split(':')
-      const key = room.received.get(author)?.get(keyIdHex)
-      if (key != null) writes.push(RoomStore.receivedKey(room.log.roomIdHex, author, key.toJSON()))
-    }
-    room.dirtyKeys.clear()
-    void this.persist(room, writes)
-  }
-
   private antiEntropy(): void {
     const connected = this.host.getConnections().map((connection) => connection.remotePeer)
-    for (const room of this.rooms.values()) {
-      this.saveChains(room)
+    for (const room of this.rooms.all()) {
+      this.persistence.saveChains(room)
       if (!room.meta.joined) continue
       const members = room.log.membership().members
       const peers = connected.filter(
@@ -1111,7 +1094,7 @@ export class RoomService {
   /** Dials a few members we are not connected to, so the room's mesh can form. */
   private async dialMembers(room: RoomRuntime): Promise<void> {
     const connected = new Set(this.host.getConnections().map((c) => c.remotePeer.toString()))
-    const members = this.otherMembers(room.log.membership())
+    const members = otherMembers(room.log.membership(), this.selfHex)
       .map((key) => peerIdOf({ publicKey: fromHex(key) }))
       .filter((peer) => !connected.has(peer.toString()))
       .slice(0, Math.max(0, this.membersToDial - connected.size))
@@ -1126,106 +1109,22 @@ export class RoomService {
 
   // ---- state, views and persistence -----------------------------------------------------
 
-  private addRuntime(log: RoomLog, meta: RoomMeta): RoomRuntime {
-    const room: RoomRuntime = {
-      log,
-      meta,
-      topic: roomTopic(log.roomId),
-      received: new Map(),
-      texts: new Map(),
-      locked: new Map(),
-      dirtyKeys: new Set(),
-      chainReservedUntil: 0,
-      reservation: { seqReservedUntil: 0, cleanStop: false },
-      recovering: false,
-      shown: new Set(),
-      outgoing: new Map(),
-      subscribed: false,
-      lastSync: new Map(),
-      syncing: new Set(),
-      writes: Promise.resolve(),
-      ownWrites: Promise.resolve(),
-    }
-    this.rooms.set(log.roomIdHex, room)
-    this.byTopic.set(room.topic, room)
-    return room
-  }
-
-  private restore(stored: NonNullable<Awaited<ReturnType<RoomStore['load']>>>): void {
-    const events = this.openAll(stored.events)
-    const genesis = events.find((event) => event.idHex === stored.meta.roomId)
-    if (genesis == null) {
-      this.log('room %s has no CREATE event on disk; skipped', stored.meta.roomId)
-      return
-    }
-    const room = this.addRuntime(new RoomLog(genesis), stored.meta)
-    if (stored.chain != null) {
-      room.chain = new SenderKeyChain(deserializeSenderKey(stored.chain))
-      // Positions up to the reservation may have been used before a crash: skip them.
-      room.chain.skipTo(stored.chain.reservedUntil ?? 0)
-    }
-    for (const [id, text] of stored.texts) room.texts.set(id, text)
-    for (const { author, key } of stored.receivedKeys) {
-      const keys = room.received.get(author) ?? new Map<string, ReceivedSenderKey>()
-      const restored = ReceivedSenderKey.fromJSON(key)
-      keys.set(toHex(restored.keyId), restored)
-      room.received.set(author, keys)
-    }
-    for (const { member, keyId, bytes } of stored.outgoing) {
-      const pending = room.outgoing.get(member) ?? new Map<string, Uint8Array>()
-      pending.set(keyId, bytes)
-      room.outgoing.set(member, pending)
-    }
-    for (const event of events) room.log.ingest(event)
-    if (stored.reservation != null) room.reservation = stored.reservation
-    room.recovering =
-      !room.reservation.cleanStop &&
-      room.reservation.seqReservedUntil > room.log.lastSeqOf(this.selfHex)
+  /** Rebuilds a stored room and shows nothing of it again. */
+  private restore(stored: StoredRoom): void {
+    const room = restoreRoom(
+      stored,
+      this.openAll(stored.events),
+      this.rooms,
+      this.selfHex,
+      this.log,
+    )
+    if (room == null) return
     const writes: RoomWrite[] = []
     for (const event of room.log.ordered()) {
       if (event.event.message != null) this.decrypt(room, event, writes)
       if (this.views.isVisible(room, event)) room.shown.add(event.idHex)
     }
-    void this.persist(room, writes)
-  }
-
-  private persist(room: RoomRuntime, writes: RoomWrite[]): Promise<void> {
-    if (writes.length === 0) return room.writes
-    room.writes = room.writes
-      .then(() => this.store.write(writes))
-      .catch((err: Error) =>
-        this.log.error('room %s: write failed: %s', room.log.roomIdHex, err.message),
-      )
-    return room.writes
-  }
-
-  /** Rejects when the write fails, so that nothing unwritten is published. */
-  private persistOwn(room: RoomRuntime, writes: RoomWrite[]): Promise<void> {
-    const write = room.ownWrites.then(() => this.store.write(writes))
-    room.ownWrites = write.catch((err: Error) =>
-      this.log.error('room %s: write failed: %s', room.log.roomIdHex, err.message),
-    )
-    return write
-  }
-
-  private requireRoom(roomIdHex: string): RoomRuntime {
-    const room = this.rooms.get(roomIdHex.toLowerCase())
-    if (room == null) {
-      throw new RoomNotFoundError(
-        `no room ${roomIdHex} on this node: join it first ("tokenim rooms join")`,
-      )
-    }
-    return room
-  }
-
-  private requireMember(roomIdHex: string): RoomRuntime {
-    const room = this.requireRoom(roomIdHex)
-    if (!room.log.membership().members.has(this.selfHex)) {
-      throw new NotRoomMemberError(
-        `you are not a member of room ${roomIdHex} (any more): join it again first`,
-      )
-    }
-    return room
+    void this.persistence.persist(room, writes)
   }
 
   /** A member named by peer id or hex key, as a hex key; throws MemberNotFoundError. */

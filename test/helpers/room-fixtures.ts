@@ -1,0 +1,77 @@
+/**
+ * Pieces for unit tests of node/rooms: rooms built with the pure protocol code, a store that
+ * records (or refuses) writes, and a logger that keeps its lines. No network, no disk.
+ */
+import type { Logger } from '@libp2p/interface'
+import type { RoomWrite } from '../../node/rooms/room-store.ts'
+import { toHex } from '../../protocol/bytes.ts'
+import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
+import { createRoom, RoomLog } from '../../protocol/rooms/index.ts'
+
+export interface Member {
+  key: Ed25519KeyPair
+  hex: string
+}
+
+export function member(): Member {
+  const key = generateEd25519KeyPair()
+  return { key, hex: toHex(key.publicKey) }
+}
+
+/** A fresh room owned by `owner`, with its log. */
+export function newRoom(owner: Member, inviteOnly = false) {
+  const created = createRoom(owner.key, 'Lunch club', inviteOnly)
+  return { ...created, log: new RoomLog(created.genesis) }
+}
+
+/** A logger that keeps what it is given, errors apart. */
+export function recordingLogger(): Logger & { lines: string[]; errors: string[] } {
+  const lines: string[] = []
+  const errors: string[] = []
+  const log = Object.assign(
+    (format: string, ...args: unknown[]) => lines.push(fill(format, args)),
+    {
+      error: (format: string, ...args: unknown[]) => errors.push(fill(format, args)),
+      trace: () => undefined,
+      enabled: false,
+      lines,
+      errors,
+    },
+  )
+  return log as unknown as Logger & { lines: string[]; errors: string[] }
+}
+
+function fill(format: string, args: unknown[]): string {
+  let i = 0
+  return format.replace(/%[spdo]/g, () => String(args[i++]))
+}
+
+/** A RoomStore stand-in: keeps every batch; a batch holding a key in `failing` is refused. */
+export class RecordingStore {
+  readonly batches: RoomWrite[][] = []
+  readonly failing = new Set<string>()
+  /** A batch holding one of these keys waits until its promise resolves. */
+  readonly held = new Map<string, Promise<void>>()
+
+  /** Holds batches with `key` until the returned function is called. */
+  hold(key: string): () => void {
+    let release = () => {}
+    this.held.set(
+      key,
+      new Promise((resolve) => {
+        release = resolve
+      }),
+    )
+    return release
+  }
+
+  async write(operations: RoomWrite[]): Promise<void> {
+    for (const op of operations) await this.held.get(op.key)
+    if (operations.some((op) => this.failing.has(op.key))) throw new Error('disk full')
+    this.batches.push(operations)
+  }
+
+  keys(): string[] {
+    return this.batches.flat().map((op) => op.key)
+  }
+}
