@@ -2,6 +2,11 @@
  * Bounded, strict encoding and decoding of protobuf messages (protons-generated codecs), and
  * Ed25519-signed records.
  *
+ * A cosigned record carries two signatures, by two different keys, each over the same bytes
+ * a signed record's one covers: a statement that needs the consent of both keys (a key
+ * rotation: the old key hands over, the new key accepts) is one record, and either signature
+ * is checked without the other.
+ *
  * Decoding is strict by default: the input must be exactly the bytes our encoder would
  * produce for the decoded value. protons itself does not check wire types and skips unknown
  * fields, so without this a field sent with the wrong wire type, a duplicated field or
@@ -32,7 +37,7 @@ import {
   ed25519Verify,
 } from './crypto/index.ts'
 import { InvalidSignatureError, MalformedMessageError, OversizedMessageError } from './errors.ts'
-import { SignedRecord } from './proto/signed-record.ts'
+import { CosignedRecord, SignedRecord } from './proto/signed-record.ts'
 
 /** What a protons-generated message namespace provides (`SignedRecord`, `SessionAnnouncement`, ...). */
 export interface MessageCodec<T> {
@@ -164,23 +169,110 @@ export function openSignedRecord(
 ): OpenedRecord {
   const what = `signed ${domain} record`
   const record = decodeMessage(SignedRecord, bytes, { maxSize, what })
-  if (record.publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) {
-    throw new MalformedMessageError(
-      `${what} has a ${record.publicKey.length}-byte public key; Ed25519 keys are ${ED25519_PUBLIC_KEY_LENGTH} bytes`,
-    )
-  }
-  if (record.signature.length !== ED25519_SIGNATURE_LENGTH) {
-    throw new MalformedMessageError(
-      `${what} has a ${record.signature.length}-byte signature; Ed25519 signatures are ${ED25519_SIGNATURE_LENGTH} bytes`,
-    )
-  }
-  const message = signedBytes(domain, record.version, record.payload)
-  if (!ed25519Verify(record.publicKey, message, record.signature)) {
-    throw new InvalidSignatureError(
-      `${what}: the signature does not verify against the record's public key`,
-    )
-  }
+  checkSignature(what, record.version, record.payload, record.publicKey, record.signature, domain)
   return { payload: record.payload, publicKey: record.publicKey, version: record.version }
+}
+
+export interface CosignedRecordSigners {
+  first: Ed25519KeyPair
+  second: Ed25519KeyPair
+}
+
+export interface OpenedCosignedRecord {
+  payload: Uint8Array
+  firstKey: Uint8Array
+  secondKey: Uint8Array
+  version: number
+}
+
+/**
+ * Signs `payload` for `domain` with two different keys and returns the encoded
+ * CosignedRecord. Which key is first is the record kind's convention (its domain's doc).
+ */
+export function signCosignedRecord(
+  signers: CosignedRecordSigners,
+  payload: Uint8Array,
+  domain: string,
+  options: SignRecordOptions = {},
+): Uint8Array {
+  const { first, second } = signers
+  if (bytesEqual(first.publicKey, second.publicKey)) {
+    throw new TypeError('a cosigned record needs two different keys')
+  }
+  const version = options.version ?? 1
+  const message = signedBytes(domain, version, payload)
+  const record = {
+    payload,
+    version,
+    firstKey: first.publicKey,
+    firstSignature: ed25519Sign(first.privateKey, message),
+    secondKey: second.publicKey,
+    secondSignature: ed25519Sign(second.privateKey, message),
+  } as CosignedRecord
+  return encodeMessage(CosignedRecord, record, {
+    maxSize: options.maxSize ?? Number.POSITIVE_INFINITY,
+    what: `cosigned ${domain} record`,
+  })
+}
+
+/**
+ * Decodes a CosignedRecord and verifies both signatures for `domain`. Throws
+ * OversizedMessageError, MalformedMessageError (also when both keys are the same), or
+ * InvalidSignatureError naming the signature that does not verify. Whether these keys may
+ * make this statement is the caller's decision.
+ */
+export function openCosignedRecord(
+  bytes: Uint8Array | Uint8ArrayList,
+  domain: string,
+  maxSize: number,
+): OpenedCosignedRecord {
+  const what = `cosigned ${domain} record`
+  const record = decodeMessage(CosignedRecord, bytes, { maxSize, what })
+  if (bytesEqual(record.firstKey, record.secondKey)) {
+    throw new MalformedMessageError(`${what} is signed twice by the same key`)
+  }
+  const { payload, version } = record
+  checkSignature(
+    `${what} (first)`,
+    version,
+    payload,
+    record.firstKey,
+    record.firstSignature,
+    domain,
+  )
+  checkSignature(
+    `${what} (second)`,
+    version,
+    payload,
+    record.secondKey,
+    record.secondSignature,
+    domain,
+  )
+  return { payload, version, firstKey: record.firstKey, secondKey: record.secondKey }
+}
+
+/** Throws MalformedMessageError for a key or signature of the wrong length, else InvalidSignatureError unless it verifies. */
+function checkSignature(
+  what: string,
+  version: number,
+  payload: Uint8Array,
+  publicKey: Uint8Array,
+  signature: Uint8Array,
+  domain: string,
+): void {
+  if (publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) {
+    throw new MalformedMessageError(
+      `${what} has a ${publicKey.length}-byte public key; Ed25519 keys are ${ED25519_PUBLIC_KEY_LENGTH} bytes`,
+    )
+  }
+  if (signature.length !== ED25519_SIGNATURE_LENGTH) {
+    throw new MalformedMessageError(
+      `${what} has a ${signature.length}-byte signature; Ed25519 signatures are ${ED25519_SIGNATURE_LENGTH} bytes`,
+    )
+  }
+  if (!ed25519Verify(publicKey, signedBytes(domain, version, payload), signature)) {
+    throw new InvalidSignatureError(`${what}: the signature does not verify against its public key`)
+  }
 }
 
 const encoder = new TextEncoder()

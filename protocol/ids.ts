@@ -90,3 +90,21 @@ export const SEALED_BOX_INFO = '/tokenim/sealed-box/1.0.0'
 
 /** Signing domain of a PresenceHeartbeat (social.proto) wrapped in a SignedRecord. */
 export const PRESENCE_DOMAIN = '/tokenim/presence-heartbeat/1.0.0'
+
+/**
+ * DHT key namespace of account device lists:
+ * `/tokenim-devices/<hex sha256(DEVICE_LIST_DOMAIN || account key)>` (protocol/accounts).
+ */
+export const DEVICES_DHT_NAMESPACE = 'tokenim-devices'
+
+/** Signing domain of a DeviceCertificate, signed by the account key. */
+export const DEVICE_CERTIFICATE_DOMAIN = '/tokenim/device-certificate/1.0.0'
+
+/** Signing domain of a DeviceList, signed by the account key. */
+export const DEVICE_LIST_DOMAIN = '/tokenim/device-list/1.0.0'
+
+/** Signing domain of a KeyRotation, cosigned by the old and the new account key. */
+export const KEY_ROTATION_DOMAIN = '/tokenim/key-rotation/1.0.0'
+
+/** Signing domain of a KeyRecovery, cosigned by the committed recovery key and the new account key. */
+export const KEY_RECOVERY_DOMAIN = '/tokenim/key-recovery/1.0.0'

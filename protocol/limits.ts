@@ -306,3 +306,27 @@ export const MAX_PING_STREAMS_PER_CONNECTION = 4
 /** libp2p's autoNAT (8 KiB messages) and DCUtR (4 KiB), read with `pbStream`: guarded too. */
 export const AUTONAT_FRAME_LIMITS = { maxFrameSize: 8 * KIB } as const
 export const DCUTR_FRAME_LIMITS = { maxFrameSize: 4 * KIB } as const
+
+/** Most devices one account's device list names. */
+export const MAX_ACCOUNT_DEVICES = 16
+
+/** Most revoked devices one device list remembers (the latest revoked). */
+export const MAX_REVOKED_DEVICES = 64
+
+/** Largest signed device list: 16 certified devices and 64 revoked ones fit (checked in a test). */
+export const MAX_DEVICE_LIST_SIZE = 8 * KIB
+
+/** Largest signed device certificate. */
+export const MAX_DEVICE_CERTIFICATE_SIZE = 512
+
+/** Longest device name, UTF-8 bytes. */
+export const MAX_DEVICE_NAME_SIZE = 64
+
+/** Largest cosigned key rotation or recovery statement. */
+export const MAX_KEY_STATEMENT_SIZE = 512
+
+/**
+ * Most rotation and recovery statements the key-chain resolver takes for one account: a node
+ * keeps no more than this per account, so forged statements cost it a bounded amount.
+ */
+export const MAX_KEY_STATEMENTS = 256

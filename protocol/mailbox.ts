@@ -48,6 +48,7 @@ import {
   X25519_KEY_LENGTH,
   x25519,
 } from './crypto/index.ts'
+import { parseDhtKey, selectBest, sha256Hex } from './dht-records.ts'
 import {
   ExpiredRecordError,
   InvalidSignatureError,
@@ -118,7 +119,6 @@ const EMPTY = new Uint8Array(0)
 const DIGEST_LENGTH = 32
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder()
 
 export type MailboxNamespace = typeof MAILBOX_DHT_NAMESPACE | typeof INBOX_DHT_NAMESPACE
 
@@ -590,12 +590,6 @@ export function prekeyRecordMayReplace(
   return validatePrekeyRecord(key, incoming, nowMs).published.publishedMs > storedPublishedMs
 }
 
-/** The namespace of a DHT key (`/ns/...`), or undefined. */
-export function dhtKeyNamespace(key: Uint8Array): string | undefined {
-  const parts = decoder.decode(key).split('/')
-  return parts.length >= 3 && parts[0] === '' ? parts[1] : undefined
-}
-
 function slotAddress(namespace: MailboxNamespace, slotPublicKey: Uint8Array) {
   const slotId = `/${namespace}/${sha256Hex(slotPublicKey)}`
   return { slotId, dhtKey: encoder.encode(slotId) }
@@ -607,23 +601,6 @@ function signEntry(signer: Ed25519KeyPair, entry: MailboxEntry): Uint8Array {
     what: 'mailbox entry',
   })
   return signRecord(signer, payload, MAILBOX_RECORD_DOMAIN, { maxSize: MAX_DHT_RECORD_SIZE })
-}
-
-const HEX_DIGEST = /^[0-9a-f]{64}$/
-
-function parseDhtKey(key: Uint8Array, namespaces: string[]): { namespace: string; digest: string } {
-  const parts = decoder.decode(key).split('/')
-  if (
-    parts.length !== 3 ||
-    parts[0] !== '' ||
-    !namespaces.includes(parts[1]) ||
-    !HEX_DIGEST.test(parts[2])
-  ) {
-    throw new RecordKeyMismatchError(
-      `DHT key must be /${namespaces.join('|')}/<64 hex digits>, got ${decoder.decode(key).slice(0, 100)}`,
-    )
-  }
-  return { namespace: parts[1], digest: parts[2] }
 }
 
 function checkSlotKey(slotPublicKey: Uint8Array, digest: string): void {
@@ -682,31 +659,6 @@ function checkSequence(sequence: number): void {
   if (!Number.isSafeInteger(sequence) || sequence < 0) {
     throw new RangeError(`slot sequence must be a non-negative safe integer, got ${sequence}`)
   }
-}
-
-/** Index of the value with the lowest rank (compared element by element), then smallest bytes. */
-function selectBest(values: Uint8Array[], rank: (value: Uint8Array) => number[]): number {
-  const ranked = values.map((value, index) => {
-    try {
-      return { index, value, rank: [0, ...rank(value)] }
-    } catch {
-      return { index, value, rank: [1] }
-    }
-  })
-  ranked.sort((a, b) => compareRanks(a.rank, b.rank) || Buffer.compare(a.value, b.value))
-  return ranked[0]?.index ?? 0
-}
-
-function compareRanks(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const difference = (a[i] ?? 0) - (b[i] ?? 0)
-    if (difference !== 0) return difference
-  }
-  return 0
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex')
 }
 
 function u32(value: number): Uint8Array {

@@ -1,16 +1,19 @@
 /**
  * The DHT validators and selectors of TokenIM's record namespaces (mailbox slots, inbox
- * slots, prekey bundles). node/host.ts installs them in every host, node or relay, so all
- * peers accept, serve and prefer exactly the same records.
+ * slots, prekey bundles, account device lists). node/host.ts installs them in every host,
+ * node or relay, so all peers accept, serve and prefer exactly the same records.
  *
  * kad-dht's PUT_VALUE handler validates a record and then overwrites whatever it stored
  * under the key: it never asks the selector. Left like that, anyone holding a slot key could
  * replace a deposit, and a captured deposit replayed to the holders would overwrite its
  * tombstone. So each validator also reads the record this host already stores under the key
  * and refuses the incoming one unless it may replace it (protocol/mailbox.ts
- * `mailboxRecordMayReplace`, `prekeyRecordMayReplace`). The same check runs when a record
- * arrives in answer to our own query; refusing there only drops a value that would lose to
- * ours anyway.
+ * `mailboxRecordMayReplace`, `prekeyRecordMayReplace`, protocol/accounts
+ * `deviceListRecordMayReplace`). The same check runs when a record arrives in answer to our
+ * own query; refusing there only drops a value that would lose to ours anyway.
+ *
+ * Device lists carry no expiry, so they are not among the records served until their own
+ * expiry (`validateOwnDhtRecord`): kad-dht's 48-hour rule applies and their owners republish.
  */
 import {
   Record as DhtRecord,
@@ -20,14 +23,20 @@ import {
 } from '@libp2p/kad-dht'
 import { type Datastore, Key } from 'interface-datastore'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import {
+  deviceListRecordMayReplace,
+  selectDeviceListRecord,
+  validateDeviceListRecord,
+} from '../../protocol/accounts/index.ts'
+import { dhtKeyNamespace } from '../../protocol/dht-records.ts'
 import { RecordConflictError } from '../../protocol/errors.ts'
 import {
+  DEVICES_DHT_NAMESPACE,
   INBOX_DHT_NAMESPACE,
   MAILBOX_DHT_NAMESPACE,
   PREKEYS_DHT_NAMESPACE,
 } from '../../protocol/ids.ts'
 import {
-  dhtKeyNamespace,
   mailboxRecordMayReplace,
   prekeyRecordMayReplace,
   selectMailboxRecord,
@@ -76,6 +85,12 @@ export function tokenimDhtValidators(datastore: Datastore, clock: Clock = Date.n
       validatePrekeyRecord,
       prekeyRecordMayReplace,
     ),
+    [DEVICES_DHT_NAMESPACE]: guarded(
+      datastore,
+      clock,
+      validateDeviceListRecord,
+      deviceListRecordMayReplace,
+    ),
   }
 }
 
@@ -86,6 +101,7 @@ export function tokenimDhtSelectors(clock: Clock = Date.now): Selectors {
     [MAILBOX_DHT_NAMESPACE]: mailbox,
     [INBOX_DHT_NAMESPACE]: mailbox,
     [PREKEYS_DHT_NAMESPACE]: (key, values) => selectPrekeyRecord(key, values, clock()),
+    [DEVICES_DHT_NAMESPACE]: selectDeviceListRecord,
   }
 }
 

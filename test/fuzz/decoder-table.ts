@@ -1,8 +1,8 @@
 /**
  * Every decoder a stranger's bytes reach, each with valid encodings to mutate from: the
  * protocol's decoders (framing, DM frames, envelopes and contents, mailbox and prekey
- * records, directory records, presence, friend messages, rooms, attachments, the ratchet
- * header, invite codes) and the node's and relay's own decodeMessage calls. Records signed
+ * records, account records, directory records, presence, friend messages, rooms,
+ * attachments, the ratchet header, invite codes) and the node's and relay's own decodeMessage calls. Records signed
  * by their sender also come with their payloads and a way to re-sign a mutated one, so the
  * fuzzers reach the checks behind the signature, as a peer signing its own malformed
  * records would; sealed ones are re-sealed the same way.
@@ -12,6 +12,7 @@
  * inside, and no allocation out of proportion to the input.
  */
 import type { DecoderEntry } from './decoder-entry.ts'
+import { accounts } from './decoders-accounts.ts'
 import { images } from './decoders-images.ts'
 import { directory, mailbox, social } from './decoders-records.ts'
 import { attachments, messaging, rooms } from './decoders-streams.ts'
@@ -23,6 +24,7 @@ export function decoderTable(): DecoderEntry[] {
   return [
     ...messaging(),
     ...mailbox(),
+    ...accounts(),
     ...directory(),
     ...social(),
     ...rooms(),

@@ -1,0 +1,67 @@
+/**
+ * What every TokenIM DHT record namespace shares: keys of the form `/<namespace>/<64 hex
+ * digits>`, parsed strictly, and one way to pick the winner among several records for a key,
+ * so that every node picks the same one. Pure code; protocol/mailbox.ts and
+ * protocol/accounts/device-records.ts define the namespaces' own rules on top.
+ */
+import { createHash } from 'node:crypto'
+import { RecordKeyMismatchError } from './errors.ts'
+
+const decoder = new TextDecoder()
+const HEX_DIGEST = /^[0-9a-f]{64}$/
+
+/** The namespace of a DHT key (`/ns/...`), or undefined. */
+export function dhtKeyNamespace(key: Uint8Array): string | undefined {
+  const parts = decoder.decode(key).split('/')
+  return parts.length >= 3 && parts[0] === '' ? parts[1] : undefined
+}
+
+/**
+ * Splits `/<namespace>/<hex digest>` into its parts. Throws RecordKeyMismatchError unless the
+ * namespace is one of `namespaces` and the digest is 64 lowercase hex digits.
+ */
+export function parseDhtKey(
+  key: Uint8Array,
+  namespaces: string[],
+): { namespace: string; digest: string } {
+  const parts = decoder.decode(key).split('/')
+  if (
+    parts.length !== 3 ||
+    parts[0] !== '' ||
+    !namespaces.includes(parts[1]) ||
+    !HEX_DIGEST.test(parts[2])
+  ) {
+    throw new RecordKeyMismatchError(
+      `DHT key must be /${namespaces.join('|')}/<64 hex digits>, got ${decoder.decode(key).slice(0, 100)}`,
+    )
+  }
+  return { namespace: parts[1], digest: parts[2] }
+}
+
+/**
+ * Index of the value with the lowest rank (compared element by element), then the smallest
+ * bytes. Values whose `rank` throws (they do not validate) rank last.
+ */
+export function selectBest(values: Uint8Array[], rank: (value: Uint8Array) => number[]): number {
+  const ranked = values.map((value, index) => {
+    try {
+      return { index, value, rank: [0, ...rank(value)] }
+    } catch {
+      return { index, value, rank: [1] }
+    }
+  })
+  ranked.sort((a, b) => compareRanks(a.rank, b.rank) || Buffer.compare(a.value, b.value))
+  return ranked[0]?.index ?? 0
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+function compareRanks(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const difference = (a[i] ?? 0) - (b[i] ?? 0)
+    if (difference !== 0) return difference
+  }
+  return 0
+}

@@ -1,0 +1,69 @@
+/**
+ * Decoder fuzz table rows for account records: device certificates and device lists (as
+ * opened and as DHT entries under their account's key).
+ */
+import {
+  DEVICE_CAPABILITIES_ALL,
+  deviceListDhtKey,
+  openDeviceCertificate,
+  openDeviceList,
+  signDeviceCertificate,
+  signDeviceList,
+  validateDeviceListRecord,
+} from '../../protocol/accounts/index.ts'
+import { DEVICE_CERTIFICATE_DOMAIN, DEVICE_LIST_DOMAIN } from '../../protocol/ids.ts'
+import { MAX_DEVICE_CERTIFICATE_SIZE, MAX_DEVICE_LIST_SIZE } from '../../protocol/limits.ts'
+import { alice, bob, bytes, type DecoderEntry, key, NOW, signed } from './decoder-entry.ts'
+
+export function accounts(): DecoderEntry[] {
+  const laptop = signDeviceCertificate(alice, {
+    device: bob.publicKey,
+    name: 'laptop',
+    createdMs: NOW,
+    capabilities: DEVICE_CAPABILITIES_ALL,
+  })
+  const phone = signDeviceCertificate(alice, {
+    device: key(4).publicKey,
+    name: 'téléphone',
+    createdMs: NOW,
+    capabilities: 1,
+  })
+  const list = signDeviceList(alice, {
+    version: 2,
+    devices: [laptop, phone],
+    revoked: [{ device: key(5).publicKey, atMs: NOW }],
+    nextRecovery: bytes(32, 6),
+  })
+  const short = signDeviceList(alice, {
+    version: 1,
+    devices: [laptop],
+    revoked: [],
+    nextRecovery: new Uint8Array(0),
+  })
+  return [
+    {
+      name: 'device certificate',
+      maxSize: MAX_DEVICE_CERTIFICATE_SIZE,
+      decode: (b) => openDeviceCertificate(b),
+      valid: [laptop, phone],
+      inner: signed(alice, DEVICE_CERTIFICATE_DOMAIN, [laptop, phone]),
+    },
+    {
+      name: 'device list',
+      maxSize: MAX_DEVICE_LIST_SIZE,
+      decode: openDeviceList,
+      valid: [list, short],
+      inner: signed(alice, DEVICE_LIST_DOMAIN, [list, short]),
+      // Each input opens up to 17 signatures.
+      testCases: 2_000,
+    },
+    {
+      name: 'device list DHT entry',
+      maxSize: MAX_DEVICE_LIST_SIZE,
+      decode: (b) => validateDeviceListRecord(deviceListDhtKey(alice.publicKey), b),
+      valid: [list],
+      inner: signed(alice, DEVICE_LIST_DOMAIN, [list]),
+      testCases: 2_000,
+    },
+  ]
+}
