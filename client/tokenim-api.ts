@@ -12,6 +12,8 @@ import {
   type BackupPhraseResponse,
   type BlockedListResponse,
   type BlockedView,
+  type ChangePasswordRequest,
+  type ChangePasswordResponse,
   CONVERSATION_API_PATHS,
   type ConversationListResponse,
   type ConversationSearchResponse,
@@ -313,6 +315,10 @@ export abstract class TokenimApi {
   backupPhrase(password: string): Promise<BackupPhraseResponse> {
     const body: BackupPhraseRequest = { password }
     return this.request('POST', IDENTITY_API_PATHS.backupPhrase, body)
+  }
+
+  changePassword(body: ChangePasswordRequest): Promise<ChangePasswordResponse> {
+    return this.request('POST', IDENTITY_API_PATHS.password, body)
   }
 
   relays(): Promise<RelayListResponse> {

@@ -92,6 +92,17 @@ export class KeystoreMissingError extends KeystoreError {
   }
 }
 
+/** Another process changed the keystore while this one was changing it: nothing was written. */
+export class KeystoreChangedError extends KeystoreError {
+  override name = 'KeystoreChangedError'
+
+  constructor(path: string) {
+    super(
+      `${path} was changed by another TokenIM process meanwhile, so nothing was written. Try again.`,
+    )
+  }
+}
+
 /** Too many wrong passwords in a row: the next attempt is allowed after `retryAfterMs`. */
 export class KeystoreLockedError extends KeystoreError {
   override name = 'KeystoreLockedError'

@@ -827,6 +827,8 @@ export const IDENTITY_API_PATHS = {
   exportKey: '/v1/identity/export',
   /** POST BackupPhraseRequest -> BackupPhraseResponse. */
   backupPhrase: '/v1/identity/backup-phrase',
+  /** POST ChangePasswordRequest -> ChangePasswordResponse. */
+  password: '/v1/identity/password',
 } as const
 
 export interface ExportKeyRequest {
@@ -851,6 +853,20 @@ export interface BackupPhraseRequest {
 export interface BackupPhraseResponse {
   /** The 24 words: the same phrase shown when the identity was created (it encodes the seed). */
   backupPhrase: string
+}
+
+/**
+ * Seals the identity under a new password; the key stays the same, and so does everything
+ * sealed with it. WeakPasswordError when the new one is too easy to guess.
+ */
+export interface ChangePasswordRequest {
+  /** The current password (counts towards its lockout). */
+  password: string
+  newPassword: string
+}
+
+export interface ChangePasswordResponse {
+  changed: true
 }
 
 /** The relays the node keeps connected to, and its saved relay list (`<dataDir>/config.json`). */

@@ -8,16 +8,19 @@ import { createInterface } from 'node:readline/promises'
 import { UsageError } from '../errors.ts'
 
 export const PASSWORD_ENV = 'TOKENIM_PASSWORD'
+/** The new password of `tokenim key password`, for scripts. */
+export const NEW_PASSWORD_ENV = 'TOKENIM_NEW_PASSWORD'
 
 export interface PasswordSource {
   passwordFile?: string
 }
 
+export interface NewPasswordSource {
+  newPasswordFile?: string
+}
+
 export async function readPassword(source: PasswordSource, prompt = 'Password: '): Promise<string> {
-  if (source.passwordFile != null) {
-    const text = await readFile(source.passwordFile, 'utf8')
-    return text.replace(/\r?\n$/, '')
-  }
+  if (source.passwordFile != null) return readPasswordFile(source.passwordFile)
   const fromEnv = process.env[PASSWORD_ENV]
   if (fromEnv != null && fromEnv !== '') return fromEnv
   return promptHidden(prompt)
@@ -26,10 +29,35 @@ export async function readPassword(source: PasswordSource, prompt = 'Password: '
 /** For a new password: asks twice when a person types it. */
 export async function readNewPassword(source: PasswordSource, what = 'password'): Promise<string> {
   if (source.passwordFile != null || process.env[PASSWORD_ENV]) return readPassword(source)
+  return promptTwice(what)
+}
+
+/**
+ * The replacement password of `tokenim key password`, beside the current one: from
+ * `--new-password-file`, then TOKENIM_NEW_PASSWORD, then asked twice.
+ */
+export async function readReplacementPassword(source: NewPasswordSource): Promise<string> {
+  if (source.newPasswordFile != null) return readPasswordFile(source.newPasswordFile)
+  const fromEnv = process.env[NEW_PASSWORD_ENV]
+  if (fromEnv != null && fromEnv !== '') return fromEnv
+  if (!hasTerminal()) {
+    throw new UsageError(
+      `no terminal to ask for the new password: set ${NEW_PASSWORD_ENV} or pass --new-password-file`,
+    )
+  }
+  return promptTwice('password')
+}
+
+async function promptTwice(what: string): Promise<string> {
   const first = await promptHidden(`New ${what}: `)
   const second = await promptHidden(`Repeat the ${what}: `)
   if (first !== second) throw new UsageError('the two passwords differ; nothing was changed')
   return first
+}
+
+async function readPasswordFile(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8')
+  return text.replace(/\r?\n$/, '')
 }
 
 export function hasTerminal(): boolean {

@@ -2,6 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { checkPasswordStrength } from '../../protocol/password-strength.ts'
 import {
+  KeystoreChangedError,
   KeystoreError,
   KeystoreExistsError,
   KeystoreMissingError,
@@ -67,6 +68,7 @@ export class Keystore {
   readonly path: string
   readonly #dir: string
   readonly #scrypt: ScryptParams
+  readonly #record: LockoutRecord
   readonly #lockout: UnlockLockout
   #queue: Promise<unknown> = Promise.resolve()
 
@@ -74,8 +76,9 @@ export class Keystore {
     this.#dir = resolve(dir)
     this.path = join(this.#dir, KEYSTORE_FILE)
     this.#scrypt = { ...(init.scrypt ?? DEFAULT_SCRYPT_PARAMS) }
+    this.#record = new LockoutRecord(join(this.#dir, LOCKOUT_FILE), init.lockWaitMs)
     this.#lockout = new UnlockLockout({
-      record: new LockoutRecord(join(this.#dir, LOCKOUT_FILE), init.lockWaitMs),
+      record: this.#record,
       legacyPath: join(this.#dir, LEGACY_LOCKOUT_FILE),
       now: init.now ?? Date.now,
     })
@@ -115,7 +118,22 @@ export class Keystore {
    * KeystoreLockedError (at once, without trying the password) or WrongPasswordError.
    */
   async unlock(password: string): Promise<Identity> {
-    return this.#serially(() => this.#unlock(password))
+    return this.#serially(async () => (await this.#unlock(password)).identity)
+  }
+
+  /**
+   * Seals the same identity under `newPassword`; the key, and everything sealed with keys
+   * derived from it, stays as it was. `password` is checked first, with its lockout; the new
+   * one must pass the strength check of `create`. The file is replaced atomically, and only
+   * if no other process changed it meanwhile (KeystoreChangedError).
+   */
+  async changePassword(password: string, newPassword: string): Promise<void> {
+    requireStrongPassword(newPassword)
+    return this.#serially(async () => {
+      const { identity, file } = await this.#unlock(password)
+      const sealed = await sealIdentity(identity, newPassword, this.#scrypt, KEYSTORE_VERSION)
+      await this.#replaceUnchanged(file, sealed)
+    })
   }
 
   /** How many wrong passwords in a row, and how long until the next attempt is allowed. */
@@ -152,11 +170,11 @@ export class Keystore {
    * the same one shown when the identity was created). Needs the password, with its lockout.
    */
   async backupPhrase(password: string): Promise<string> {
-    return this.#serially(async () => backupPhraseOf(await this.#unlock(password)))
+    return this.#serially(async () => backupPhraseOf((await this.#unlock(password)).identity))
   }
 
   async #sealedCopy(password: string, exportPassword?: string): Promise<Uint8Array> {
-    const identity = await this.#unlock(password)
+    const { identity } = await this.#unlock(password)
     return sealIdentity(identity, exportPassword ?? password, this.#scrypt)
   }
 
@@ -187,8 +205,10 @@ export class Keystore {
     })
   }
 
-  async #unlock(password: string): Promise<Identity> {
-    const sealed = parseSealedKeyFile(await readKeyFile(this.path), this.path)
+  /** The identity, and the file's bytes it came from (what a later replace expects to find). */
+  async #unlock(password: string): Promise<{ identity: Identity; file: Uint8Array }> {
+    const file = await readKeyFile(this.path)
+    const sealed = parseSealedKeyFile(file, this.path)
     const upgraded = sealed.version === KEYSTORE_VERSION
     await this.#lockout.begin(upgraded)
     let identity: Identity
@@ -201,7 +221,23 @@ export class Keystore {
     // A keystore of an older release is resealed so that its lockout record becomes required.
     if (upgraded) await this.#lockout.reset()
     else await this.#save(identity, password)
-    return identity
+    return { identity, file: upgraded ? file : await readKeyFile(this.path) }
+  }
+
+  /**
+   * Writes `next` over the keystore if it still holds `expected`. The compare and the write
+   * run inside a transaction of the lockout record, which every process on this folder takes
+   * in turn, so two processes cannot both replace the same file.
+   */
+  async #replaceUnchanged(expected: Uint8Array, next: Uint8Array): Promise<void> {
+    await this.#record.transact(async () => {
+      const current = await readKeyFile(this.path)
+      if (!Buffer.from(current).equals(Buffer.from(expected))) {
+        throw new KeystoreChangedError(this.path)
+      }
+      await writeFileAtomic(this.path, next)
+      return { result: undefined }
+    })
   }
 
   async #save(identity: Identity, password: string): Promise<void> {

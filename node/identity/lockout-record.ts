@@ -35,6 +35,8 @@ export interface LockoutChange<T> {
   result: T
 }
 
+type Decide<T> = (state: LockoutState | undefined) => LockoutChange<T> | Promise<LockoutChange<T>>
+
 const SQLITE_BUSY = 5
 const SQLITE_CORRUPT = 11
 const SQLITE_NOTADB = 26
@@ -65,9 +67,11 @@ export class LockoutRecord {
   /**
    * Runs `decide` on the stored state (undefined when there is none or it was damaged) and
    * stores its `next`, all while every other process waits. A damaged file is set aside as
-   * `<file>.damaged` and replaced.
+   * `<file>.damaged` and replaced. `decide` may be async: the keystore replaces its file
+   * inside it, so a file read and written there cannot change under it. Throwing from
+   * `decide` stores nothing.
    */
-  async transact<T>(decide: (state: LockoutState | undefined) => LockoutChange<T>): Promise<T> {
+  async transact<T>(decide: Decide<T>): Promise<T> {
     try {
       return await this.#exclusively(decide)
     } catch (err) {
@@ -77,14 +81,14 @@ export class LockoutRecord {
     }
   }
 
-  async #exclusively<T>(decide: (state: LockoutState | undefined) => LockoutChange<T>): Promise<T> {
+  async #exclusively<T>(decide: Decide<T>): Promise<T> {
     // Created owner-only before SQLite opens it; SQLite gives its journal the same mode.
     await (await open(this.path, 'a', 0o600)).close()
     return this.#withDatabase(async (db) => {
       await whileBusy(() => db.exec('BEGIN IMMEDIATE'), this.#lockWaitMs)
       try {
         db.exec(SCHEMA)
-        const { next, result } = decide(readState(db))
+        const { next, result } = await decide(readState(db))
         if (next != null) {
           db.prepare(
             'INSERT OR REPLACE INTO lockout (id, failures, not_before) VALUES (1, ?, ?)',

@@ -6,15 +6,14 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { LocalApiClient } from '../../client/api-client.ts'
 import { relaysFromNodeConfig } from '../../node/bootstrap.ts'
-import { Keystore, NodeDaemon } from '../../node/index.ts'
+import { Keystore } from '../../node/index.ts'
+import { FAST_SCRYPT, startApiDaemon } from '../helpers/api-daemon.ts'
 import { createNetwork, relayAddress } from '../helpers/relay-network.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 
 const PASSWORD = 'correct horse battery staple 42'
-const FAST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 }
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -30,20 +29,7 @@ async function tempDir(): Promise<string> {
 /** A daemon whose identity was created through the API; its typed client and backup phrase. */
 async function startNode() {
   const dataDir = await tempDir()
-  const daemon = new NodeDaemon({
-    dataDir,
-    webRoot: false,
-    keystore: { scrypt: FAST_SCRYPT },
-    node: { listen: ['/ip4/127.0.0.1/tcp/0'], allowPrivateAddresses: true },
-  })
-  await daemon.start()
-  cleanups.push(() => daemon.stop())
-  const api = new LocalApiClient({
-    url: daemon.api.url,
-    token: daemon.api.token,
-    pid: 0,
-    peerId: '',
-  })
+  const { daemon, api } = await startApiDaemon(dataDir, cleanups)
   const created = await api.createIdentity({ password: PASSWORD })
   return { dataDir, daemon, api, created }
 }

@@ -1,16 +1,29 @@
-/** `tokenim key export | import | restore`: moving an identity between machines, sealed. */
+/**
+ * `tokenim key export | import | restore`: moving an identity between machines, sealed;
+ * `tokenim key password`: sealing it under another password.
+ */
 import type { Command } from 'commander'
 import { Keystore, peerIdOf } from '../../../node/index.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
-import { type PasswordSource, promptLine, readNewPassword, readPassword } from '../password.ts'
+import {
+  NEW_PASSWORD_ENV,
+  type NewPasswordSource,
+  type PasswordSource,
+  promptLine,
+  readNewPassword,
+  readPassword,
+  readReplacementPassword,
+} from '../password.ts'
 
 interface ReplaceOptions extends CommonOptions, PasswordSource {
   replace?: boolean
 }
 
 export function registerKeyCommands(program: Command): void {
-  const key = program.command('key').description('export, import or restore the identity key')
+  const key = program
+    .command('key')
+    .description('export, import or restore the identity key, or change its password')
 
   withPasswordFile(withCommonOptions(key.command('export')))
     .description('write the identity, sealed with its password, to a file')
@@ -51,5 +64,23 @@ export function registerKeyCommands(program: Command): void {
       })
       const peerId = peerIdOf(identity).toString()
       printResult(options, { peerId }, [`restored identity ${peerId}`])
+    })
+
+  withPasswordFile(withCommonOptions(key.command('password')))
+    .description('seal the identity under a new password (the key itself stays the same)')
+    .option(
+      '--new-password-file <path>',
+      `read the new password from this file (or set ${NEW_PASSWORD_ENV}; else asked twice)`,
+    )
+    .action(async (options: CommonOptions & PasswordSource & NewPasswordSource) => {
+      const keystore = new Keystore(options.dataDir)
+      // Before any prompt: a missing identity is said at once.
+      await keystore.publicKey()
+      const password = await readPassword(options, 'Current password: ')
+      const newPassword = await readReplacementPassword(options)
+      await keystore.changePassword(password, newPassword)
+      printResult(options, { changed: true }, [
+        'password changed: use the new one from now on (the backup phrase stays the same)',
+      ])
     })
 }

@@ -1,7 +1,8 @@
-/** Settings: profile, appear offline, key export, backup phrase, relays. */
+/** Settings: profile, appear offline, key export, backup phrase, password, relays. */
 import type { WebApiClient } from '../api-client.ts'
 import { SettingsBackupPhrase } from '../components/settings-backup-phrase.tsx'
 import { SettingsKeyExport } from '../components/settings-key-export.tsx'
+import { SettingsPassword } from '../components/settings-password.tsx'
 import { SettingsPresence } from '../components/settings-presence.tsx'
 import { SettingsProfile } from '../components/settings-profile.tsx'
 import { SettingsRelays } from '../components/settings-relays.tsx'
@@ -18,6 +19,7 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
       <SettingsPresence client={client} />
       <SettingsKeyExport client={client} />
       <SettingsBackupPhrase client={client} />
+      <SettingsPassword client={client} />
       <SettingsRelays client={client} />
     </section>
   )

@@ -1,0 +1,67 @@
+/**
+ * Password change: the identity sealed again under a new password. The key, the backup phrase
+ * and everything the node keeps stay as they are; only the password that opens them changes.
+ */
+import { useState } from 'preact/hooks'
+import type { WebApiClient } from '../api-client.ts'
+import { NewPasswordFields, newPasswordProblem } from './new-password-fields.tsx'
+import { PasswordField } from './password-field.tsx'
+import { SettingsSection, useSectionActions } from './settings-section.tsx'
+
+export function SettingsPassword({ client }: { client: WebApiClient }) {
+  const section = useSectionActions()
+  const [password, setPassword] = useState('')
+  const [newPassword, setNewPassword] = useState('')
+  const [repeat, setRepeat] = useState('')
+
+  const submit = (event: Event) => {
+    event.preventDefault()
+    const problem = newPasswordProblem(newPassword, repeat)
+    if (problem != null) return section.setError(problem)
+    void section.run(async () => {
+      try {
+        await client.changePassword({ password, newPassword })
+      } finally {
+        setPassword('')
+      }
+      setNewPassword('')
+      setRepeat('')
+      return 'Password changed. Use the new one from now on; your backup phrase stays the same.'
+    })
+  }
+
+  return (
+    <SettingsSection
+      id="password-change"
+      title="Change your password"
+      notice={section.notice}
+      error={section.error}
+    >
+      <form onSubmit={submit} aria-label="Change your password" noValidate>
+        <PasswordField
+          id="password-change-current"
+          label="Current password"
+          value={password}
+          onInput={setPassword}
+          autoComplete="current-password"
+          disabled={section.busy}
+        />
+        <NewPasswordFields
+          label="New password"
+          password={newPassword}
+          repeat={repeat}
+          onPassword={setNewPassword}
+          onRepeat={setRepeat}
+          disabled={section.busy}
+        />
+        <button
+          type="submit"
+          class="button-primary"
+          disabled={section.busy || password === '' || newPassword === ''}
+        >
+          Change password
+        </button>
+      </form>
+    </SettingsSection>
+  )
+}
