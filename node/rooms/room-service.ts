@@ -34,7 +34,6 @@ import {
   compareEvents,
   createRoom,
   decodeInvite,
-  decryptMessage,
   encodeInvite,
   headsToWire,
   type MembershipState,
@@ -52,7 +51,6 @@ import {
   type SignedRoomEvent,
   sealKeyBundle,
   serializeSenderKey,
-  UnknownSenderKeyError,
 } from '../../protocol/rooms/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { streamCounts } from '../network/index.ts'
@@ -66,6 +64,7 @@ import {
   RoomPermissionError,
   RoomUnreachableError,
 } from './errors.ts'
+import { openEvents, RoomIntake } from './room-intake.ts'
 import { RoomPersistence, restoreRoom } from './room-persistence.ts'
 import { RoomRegistry } from './room-registry.ts'
 import { mayEnter, otherMembers, type RoomRuntime } from './room-runtime.ts'
@@ -155,6 +154,7 @@ export class RoomService {
   private readonly views: RoomViews
   private readonly rooms: RoomRegistry
   private readonly persistence: RoomPersistence
+  private readonly intake: RoomIntake
   private readonly parsed = new WeakMap<Uint8Array, SignedRoomEvent>()
   private readonly rejections = new Map<string, number>()
   private readonly flushing = new Set<string>()
@@ -175,6 +175,14 @@ export class RoomService {
     this.emitEvent = components.emit ?? (() => {})
     this.log = components.host.logger.forComponent('tokenim:rooms')
     this.persistence = new RoomPersistence(this.store, this.log)
+    this.intake = new RoomIntake({
+      selfHex: this.selfHex,
+      views: this.views,
+      persistence: this.persistence,
+      log: this.log,
+      membershipChanged: (room, before, after) => this.onMembershipChanged(room, before, after),
+      show: (message) => this.emitEvent('room:message', message),
+    })
     this.syncIntervalMs = init.syncIntervalMs ?? 30_000
     this.keyRetryIntervalMs = init.keyRetryIntervalMs ?? 10_000
     this.requestTimeoutMs = init.requestTimeoutMs ?? 10_000
@@ -406,7 +414,7 @@ export class RoomService {
       RoomStore.event(roomIdHex, event.idHex, event.bytes),
       RoomStore.text(roomIdHex, event.idHex, text),
     ])
-    this.showNew(room, [event.idHex])
+    this.intake.showNew(room, [event.idHex])
     await this.publish(room, event)
     await written
     return this.views.message(room, event)
@@ -560,7 +568,7 @@ export class RoomService {
         )
         if (answer.status !== RoomSyncStatus.OK) break
         const before = runtime.log.size
-        this.ingest(runtime, this.openAll(answer.events))
+        this.intake.ingest(runtime, openEvents(answer.events, this.log))
         added += runtime.log.size - before
         if (answer.complete || runtime.log.size === before) break
       }
@@ -636,7 +644,7 @@ export class RoomService {
     if (room == null) return
     const event = this.parsed.get(message.data)
     if (event == null) return
-    this.ingest(room, [event])
+    this.intake.ingest(room, [event])
   }
 
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
@@ -717,88 +725,6 @@ export class RoomService {
   }
 
   // ---- ingesting others' events ---------------------------------------------------------
-
-  private openAll(events: Uint8Array[]): SignedRoomEvent[] {
-    const opened: SignedRoomEvent[] = []
-    for (const bytes of events) {
-      try {
-        opened.push(openRoomEvent(bytes))
-      } catch (err) {
-        this.log('dropped a bad event from sync: %s', (err as Error).message)
-      }
-    }
-    return opened
-  }
-
-  /** Takes checked events in: stores them, decrypts what it can, shows what became visible. */
-  private ingest(room: RoomRuntime, events: SignedRoomEvent[]): void {
-    const before = room.log.membership()
-    let membershipChanged = false
-    const candidates: string[] = []
-    const writes: RoomWrite[] = []
-    for (const event of [...events].sort(compareEvents)) {
-      const result = room.log.ingest(event)
-      if (result.status !== 'added') {
-        if (result.status === 'conflict') {
-          this.log('room %s: %s', room.log.roomIdHex, result.reason)
-        }
-        continue
-      }
-      writes.push(RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes))
-      membershipChanged ||= result.membershipChanged
-      candidates.push(...result.released)
-      if (event.event.message != null && this.decrypt(room, event, writes)) {
-        candidates.push(event.idHex)
-      }
-    }
-    void this.persistence.persist(room, writes)
-    if (membershipChanged) this.onMembershipChanged(room, before, room.log.membership())
-    this.showNew(room, candidates)
-  }
-
-  /** Decrypts a message if we hold its key; queues its text for writing. */
-  private decrypt(room: RoomRuntime, event: SignedRoomEvent, writes: RoomWrite[]): boolean {
-    if (event.authorHex === this.selfHex || room.texts.has(event.idHex)) return false
-    const keyIdHex = toHex(event.event.message!.keyId)
-    const key = room.received.get(event.authorHex)?.get(keyIdHex)
-    try {
-      if (key == null) throw new UnknownSenderKeyError('no sender key yet')
-      const text = decryptMessage(event, key)
-      room.texts.set(event.idHex, text)
-      writes.push(RoomStore.text(room.log.roomIdHex, event.idHex, text))
-      // The chain's new position is written later (saveChains): after a crash the older
-      // position on disk still derives every key not used yet, and what was read is on disk.
-      room.dirtyKeys.add(`${event.authorHex}:${keyIdHex}`)
-      return true
-    } catch (err) {
-      if (err instanceof UnknownSenderKeyError) {
-        const slot = `${event.authorHex}:${keyIdHex}`
-        const waiting = room.locked.get(slot) ?? new Set<string>()
-        waiting.add(event.idHex)
-        room.locked.set(slot, waiting)
-      } else {
-        // From before we were given this key (before we joined), or damaged: not for us.
-        this.log(
-          'room %s: message %s not readable: %s',
-          room.log.roomIdHex,
-          event.idHex,
-          (err as Error).message,
-        )
-      }
-      return false
-    }
-  }
-
-  private showNew(room: RoomRuntime, candidates: string[]): void {
-    const fresh = [...new Set(candidates)]
-      .map((id) => room.log.get(id)!)
-      .filter((event) => !room.shown.has(event.idHex) && this.views.isVisible(room, event))
-      .sort(compareEvents)
-    for (const event of fresh) {
-      room.shown.add(event.idHex)
-      this.emitEvent('room:message', this.views.message(room, event))
-    }
-  }
 
   // ---- membership and keys --------------------------------------------------------------
 
@@ -961,22 +887,7 @@ export class RoomService {
     // Stored before the ack (a bundle acknowledged is never lost), directly rather than
     // behind the room's queue of writes, so that a busy room does not stall the sender.
     await this.persistence.writeNow(writes)
-    this.unlock(room, authorHex, keyIdHex)
-  }
-
-  /** Decrypts the messages that waited for this key, oldest first. */
-  private unlock(room: RoomRuntime, authorHex: string, keyIdHex: string): void {
-    const slot = `${authorHex}:${keyIdHex}`
-    const waiting = room.locked.get(slot)
-    if (waiting == null) return
-    room.locked.delete(slot)
-    const writes: RoomWrite[] = []
-    const events = [...waiting]
-      .map((id) => room.log.get(id)!)
-      .sort((a, b) => a.event.message!.index - b.event.message!.index)
-    const opened = events.filter((event) => this.decrypt(room, event, writes)).map((e) => e.idHex)
-    void this.persistence.persist(room, writes)
-    this.showNew(room, opened)
+    this.intake.unlock(room, authorHex, keyIdHex)
   }
 
   // ---- sync ----------------------------------------------------------------------------
@@ -1006,7 +917,7 @@ export class RoomService {
       requestSync(this.host, peer, request, { signal }),
     )
     if (answer.status !== RoomSyncStatus.OK) return undefined
-    const events = this.openAll(answer.events)
+    const events = openEvents(answer.events, this.log)
     const genesis = events.find((event) => toHex(event.id) === toHex(roomId))
     if (genesis == null) return undefined
     const room =
@@ -1020,7 +931,7 @@ export class RoomService {
       RoomStore.meta(room.meta),
       RoomStore.event(genesis.idHex, genesis.idHex, genesis.bytes),
     ])
-    this.ingest(room, events)
+    this.intake.ingest(room, events)
     if (!answer.complete) await this.syncWith(room, peer, { force: true, inviteProof })
     return room
   }
@@ -1113,18 +1024,12 @@ export class RoomService {
   private restore(stored: StoredRoom): void {
     const room = restoreRoom(
       stored,
-      this.openAll(stored.events),
+      openEvents(stored.events, this.log),
       this.rooms,
       this.selfHex,
       this.log,
     )
-    if (room == null) return
-    const writes: RoomWrite[] = []
-    for (const event of room.log.ordered()) {
-      if (event.event.message != null) this.decrypt(room, event, writes)
-      if (this.views.isVisible(room, event)) room.shown.add(event.idHex)
-    }
-    void this.persistence.persist(room, writes)
+    if (room != null) this.intake.replay(room)
   }
 
   /** A member named by peer id or hex key, as a hex key; throws MemberNotFoundError. */
