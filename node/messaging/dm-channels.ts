@@ -39,7 +39,8 @@ import {
 import { peerIdOf } from '../identity/index.ts'
 import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
 import { openConnectionTo, openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
-import type { DirectLink, MessagePipeline } from './message-pipeline.ts'
+import type { MessagePipeline } from './message-pipeline.ts'
+import type { DirectLink } from './pipeline-context.ts'
 
 /** Envelopes from one stream being processed at once; reading pauses beyond it. */
 const MAX_PENDING_PER_STREAM = 256

@@ -27,17 +27,17 @@ export {
 } from './direct-messages.ts'
 export { DmChannels } from './dm-channels.ts'
 export * from './errors.ts'
+export { MessagePipeline } from './message-pipeline.ts'
 export {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_GIVE_UP_AFTER_MS,
   DEFAULT_MAX_HELD,
   type DirectLink,
   FailureReason,
-  MessagePipeline,
   type MessagePipelineInit,
   type ReceiveOutcome,
   type ReceiveSource,
-} from './message-pipeline.ts'
+} from './pipeline-context.ts'
 export type {
   CollectedEnvelope,
   MailboxDeposit,

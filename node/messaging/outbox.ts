@@ -8,8 +8,42 @@ import { toHex } from '../../protocol/bytes.ts'
 import { MAX_BUNDLE_TEXTS, MAX_DM_PLAINTEXT_SIZE } from '../../protocol/limits.ts'
 import { BUNDLE_OVERHEAD, BUNDLE_OVERHEAD_PER_TEXT } from '../../protocol/messaging.ts'
 import { decodeMessageHeader } from '../../protocol/session/index.ts'
-import type { OutboxText } from './message-store.ts'
+import type { ConversationRecord, OutboxEntry, OutboxText } from './message-store.ts'
 import type { OutboxItem, PeerLane } from './peer-lane.ts'
+
+/**
+ * A new outbox item, last in the outbox order unless `order` gives it a place taken before
+ * (a bundle takes its first text's, a text out of a bundle its own again).
+ */
+export function newOutboxItem(
+  conversation: ConversationRecord,
+  fields: {
+    id: string
+    kind: OutboxEntry['kind']
+    content: Uint8Array
+    now: number
+    /** A text's seq and history index; 0 for the other kinds. */
+    seq?: number
+    index?: number
+    order?: number
+  },
+): OutboxItem {
+  const { id, kind, content, now, seq = 0, index = 0 } = fields
+  const entry: OutboxEntry = {
+    id,
+    kind,
+    seq,
+    index,
+    content: Buffer.from(content).toString('base64'),
+    envelope: null,
+    baseKey: null,
+    slotId: null,
+    resets: 0,
+    createdAt: now,
+    order: fields.order ?? conversation.nextOutboxOrder++,
+  }
+  return { entry, envelope: null, inFlight: false, depositing: false }
+}
 
 /**
  * Our texts still in the outbox are the only lower seqs the peer may yet receive. The outbox
