@@ -20,7 +20,8 @@ import {
   stringField,
 } from './api/local-api-server.ts'
 import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
-import { KeystoreExistsError, NodeStoppedError } from './errors.ts'
+import { Composition } from './composition.ts'
+import { KeystoreExistsError, NodeNotStartedError, NodeStoppedError } from './errors.ts'
 import { answerLockout, identityRoutes } from './identity/api-routes.ts'
 import {
   fingerprint,
@@ -30,7 +31,6 @@ import {
   type KeystoreInit,
   peerIdOf,
 } from './identity/index.ts'
-import { StartStopGuard } from './start-stop-guard.ts'
 import { TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'
 
 export interface NodeDaemonInit {
@@ -55,18 +55,24 @@ type DaemonEvents = {
   stopped: CustomEvent<{ reason: string }>
 }
 
+/** The daemon's own parts; the node is started later, on unlock, and stopped first. */
+interface DaemonParts {
+  webAssets: WebAssets | undefined
+  api: LocalApiServer
+}
+
 export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   private readonly init: NodeDaemonInit
   private readonly keystore: Keystore
-  private apiServer?: LocalApiServer
-  private webAssets?: WebAssets
   private nodeInstance?: TokenimNode
   // Create, restore and unlock run one at a time: two tabs cannot start two nodes.
   private transitions: Promise<unknown> = Promise.resolve()
   private stopReason?: string
-  private readonly lifecycle = new StartStopGuard({
-    release: () => this.releaseResources(),
+  private readonly parts = new Composition<DaemonParts>({
     stoppedError: () => new NodeStoppedError('the node was stopped while it started'),
+    notStartedError: () => new NodeNotStartedError('daemon is not started'),
+    // Neither the node nor the API server throws on stop; nothing to log to before the node.
+    onStopFailure: () => undefined,
   })
 
   constructor(init: NodeDaemonInit) {
@@ -76,13 +82,12 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   }
 
   get api(): LocalApiServer {
-    if (this.apiServer == null) throw new Error('daemon is not started')
-    return this.apiServer
+    return this.parts.get('api')
   }
 
   /** Whether the API serves the web client (it is served only once built). */
   get hasWebClient(): boolean {
-    return this.webAssets != null
+    return this.parts.find('webAssets') != null
   }
 
   /** The running node, once the identity is unlocked. */
@@ -92,35 +97,39 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
 
   /** A stop() during start waits for the step under way, then releases what was started. */
   async start(): Promise<void> {
-    await this.lifecycle.start(async () => {
+    await this.parts.start(async (parts) => {
       const webRoot = this.init.webRoot === undefined ? defaultWebRoot() : this.init.webRoot
-      this.webAssets = webRoot ? await WebAssets.load(webRoot) : undefined
-      this.lifecycle.checkpoint()
-      this.apiServer = new LocalApiServer({
-        port: this.init.apiPort ?? 0,
-        routes: this.routes(),
-        webAssets: this.webAssets,
-        onRequest: this.init.onRequest,
-      })
-      await this.apiServer.start()
-      this.lifecycle.checkpoint()
-      if (this.init.identity != null) await this.run(this.init.identity)
+      const webAssets = await parts.add(
+        'webAssets',
+        async () => (webRoot ? await WebAssets.load(webRoot) : undefined),
+        {},
+      )
+      await parts.add(
+        'api',
+        () =>
+          new LocalApiServer({
+            port: this.init.apiPort ?? 0,
+            routes: this.routes(),
+            webAssets,
+            onRequest: this.init.onRequest,
+          }),
+      )
+      await parts.step(
+        'the node',
+        () => (this.init.identity == null ? undefined : this.run(this.init.identity)),
+        () => this.nodeInstance?.stop(this.stopReason),
+      )
     })
   }
 
   /** Stops the node, then the API, once; later calls wait for the same shutdown. */
   async stop(reason = 'stopped by the user'): Promise<void> {
     let first = false
-    await this.lifecycle.stop(() => {
+    await this.parts.stop(() => {
       first = true
       this.stopReason = reason
     })
     if (first) this.safeDispatchEvent('stopped', { detail: { reason } })
-  }
-
-  private async releaseResources(): Promise<void> {
-    await this.nodeInstance?.stop(this.stopReason)
-    await this.apiServer?.stop()
   }
 
   async state(): Promise<StateResponse> {

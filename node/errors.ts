@@ -16,6 +16,11 @@ export class NodeStoppedError extends NodeError {
   override name = 'NodeStoppedError'
 }
 
+/** A part of the node was read before start() built it. */
+export class NodeNotStartedError extends NodeError {
+  override name = 'NodeNotStartedError'
+}
+
 /** A node option or config value that cannot be used. */
 export class InvalidConfigError extends NodeError {
   override name = 'InvalidConfigError'

@@ -1,45 +1,28 @@
-import { rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { TypedEventEmitter } from 'main-event'
 import { toHex } from '../protocol/bytes.ts'
-import {
-  API_PATHS,
-  type ApiInfo,
-  type NodeEventMap,
-  type NodeEventMessage,
-  type NodeEventType,
-  type NodeStatus,
+import type {
+  NodeEventMap,
+  NodeEventMessage,
+  NodeEventType,
+  NodeStatus,
 } from '../protocol/local-api.ts'
-import { LocalApiServer, type Routes } from './api/local-api-server.ts'
-import { Attachments, type AttachmentsInit, attachmentRoutes } from './attachments/index.ts'
-import {
-  parseRelayAddresses,
-  type RelayBootstrap,
-  relayBootstrap,
-  relayPeerId,
-  relaysFromNodeConfig,
-} from './bootstrap.ts'
-import { Conversations, type ConversationsInit, conversationRoutes } from './conversations/index.ts'
-import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
-import {
-  directoryDhtSelectors,
-  directoryDhtValidators,
-  directoryRoutes,
-  NodeDirectory,
-  signedInElsewhereEvent,
-} from './directory/index.ts'
-import { NodeStoppedError } from './errors.ts'
-import { Friends, type FriendsInit, friendList, friendsRoutes } from './friends/index.ts'
-import { type ConnectionLimits, createHost, type Host, type HostInit } from './host.ts'
-import { fingerprint, type Identity, toLibp2pPrivateKey } from './identity/index.ts'
-import { OfflineMailbox, type OfflineMailboxInit } from './mailbox/index.ts'
-import { DirectMessages, type DirectMessagesInit, messagingRoutes } from './messaging/index.ts'
-import { PrekeyService, type PrekeyServiceInit } from './prekeys/index.ts'
-import { Presence, type PresenceInit, presenceRoutes } from './presence/index.ts'
-import { relayRoutes } from './relays/api-routes.ts'
-import { RoomService, type RoomServiceInit, roomRoutes } from './rooms/index.ts'
-import { StartStopGuard, type StoppablePart, stopEach } from './start-stop-guard.ts'
-import { openStorage, type Storage } from './storage.ts'
+import type { LocalApiServer } from './api/local-api-server.ts'
+import type { Attachments, AttachmentsInit } from './attachments/index.ts'
+import type { RelayBootstrap } from './bootstrap.ts'
+import { Composition } from './composition.ts'
+import type { Conversations, ConversationsInit } from './conversations/index.ts'
+import { type DataDirPaths, dataDirPaths } from './data-dir.ts'
+import type { NodeDirectory } from './directory/index.ts'
+import { NodeNotStartedError, NodeStoppedError } from './errors.ts'
+import { type Friends, type FriendsInit, friendList } from './friends/index.ts'
+import type { ConnectionLimits, Host, HostInit } from './host.ts'
+import { fingerprint, type Identity } from './identity/index.ts'
+import type { OfflineMailboxInit } from './mailbox/index.ts'
+import type { DirectMessages, DirectMessagesInit } from './messaging/index.ts'
+import { composeNode, type NodeParts } from './node-parts.ts'
+import type { PrekeyService, PrekeyServiceInit } from './prekeys/index.ts'
+import type { Presence, PresenceInit } from './presence/index.ts'
+import type { RoomService, RoomServiceInit } from './rooms/index.ts'
 
 export interface TokenimNodeInit {
   dataDir: string
@@ -99,69 +82,75 @@ type NodeEvents = { [T in NodeEventType]: CustomEvent<NodeEventMessage<T>> } & {
 }
 
 /**
- * The user's node: libp2p host, storage and local API, started and stopped together.
- * Later features (messaging, friends, rooms) hang off it as components.
+ * The user's node: its parts (node/node-parts.ts builds them in dependency order), started
+ * and stopped together, its events, and its status. A node runs once: start() after stop()
+ * rejects with NodeStoppedError. A part read before it is built throws NodeNotStartedError.
  */
 export class TokenimNode extends TypedEventEmitter<NodeEvents> {
-  private readonly init: TokenimNodeInit
-  private paths?: DataDirPaths
-  private storage?: Storage
-  private hostInstance?: NodeHost
-  private roomsInstance?: RoomService
-  private api?: LocalApiServer
-  private apiRoutes?: Routes
-  private directoryInstance?: NodeDirectory
-  private prekeys?: PrekeyService
-  private mailbox?: OfflineMailbox
-  private messagesInstance?: DirectMessages
-  private friendsInstance?: Friends
-  private attachmentsInstance?: Attachments
-  private conversationsInstance?: Conversations
-  private presenceInstance?: Presence
-  private startedAt = 0
-  private readonly lifecycle = new StartStopGuard({
-    release: () => this.releaseResources(),
-    stoppedError: () => new NodeStoppedError('the node was stopped while it started'),
-  })
+  readonly #init: TokenimNodeInit
+  readonly #paths: DataDirPaths
+  /** Private, not #private: tests reach the internal parts (storage, mailbox) through it. */
+  private readonly parts: Composition<NodeParts>
+  #startedAt = 0
 
   constructor(init: TokenimNodeInit) {
     super()
-    this.init = init
+    this.#init = init
+    this.#paths = dataDirPaths(init.dataDir)
+    this.parts = new Composition<NodeParts>({
+      stoppedError: () => new NodeStoppedError('the node was stopped while it started'),
+      notStartedError: () => new NodeNotStartedError('node is not started'),
+      // Without a host (it failed to start) nothing can log: the start error tells the story.
+      onStopFailure: (part, err) =>
+        this.parts
+          .find('host')
+          ?.logger.forComponent('tokenim:node')
+          .error('stopping %s failed - %e', part, err),
+    })
   }
 
   get host(): NodeHost {
-    if (this.hostInstance == null) throw new Error('node is not started')
-    return this.hostInstance
+    return this.parts.get('host')
   }
 
   /** Usernames and the single active session (node/directory). */
   get directory(): NodeDirectory {
-    if (this.directoryInstance == null) throw new Error('node is not started')
-    return this.directoryInstance
+    return this.parts.get('directory')
   }
 
   /** Encrypted 1:1 messages (node/messaging). */
   get messages(): DirectMessages {
-    if (this.messagesInstance == null) throw new Error('node is not started')
-    return this.messagesInstance
+    return this.parts.get('messages')
   }
 
   /** Friend requests, the friend and block lists (node/friends). */
   get friends(): Friends {
-    if (this.friendsInstance == null) throw new Error('node is not started')
-    return this.friendsInstance
+    return this.parts.get('friends')
   }
 
   /** Friends' presence and ours (node/presence). */
   get presence(): Presence {
-    if (this.presenceInstance == null) throw new Error('node is not started')
-    return this.presenceInstance
+    return this.parts.get('presence')
   }
 
   /** Our published prekeys (node/prekeys). */
   get prekeyService(): PrekeyService {
-    if (this.prekeys == null) throw new Error('node is not started')
-    return this.prekeys
+    return this.parts.get('prekeys')
+  }
+
+  /** Group rooms (node/rooms). */
+  get rooms(): RoomService {
+    return this.parts.get('rooms')
+  }
+
+  /** The conversation list and search over messaging and rooms (node/conversations). */
+  get conversations(): Conversations {
+    return this.parts.get('conversations')
+  }
+
+  /** Files sent and received beside 1:1 messages (node/attachments). */
+  get attachments(): Attachments {
+    return this.parts.get('attachments')
   }
 
   get peerId(): string {
@@ -169,348 +158,72 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   }
 
   /**
-   * Starts every part in order; a stop() that arrives meanwhile is noticed after the step
-   * under way, which then throws NodeStoppedError once what was started is released.
+   * Builds and starts every part in order; a stop() that arrives meanwhile is noticed after
+   * the part under way, and start() then throws NodeStoppedError once what was built is
+   * stopped. Calls while starting or started share the first start.
    */
   async start(): Promise<void> {
-    await this.lifecycle.start(() => this.startParts())
-    this.emitEvent('node:started', {
-      peerId: this.peerId,
-      listenAddresses: this.listenAddresses(),
-    })
-  }
-
-  private async startParts(): Promise<void> {
-    const checkpoint = () => this.lifecycle.checkpoint()
-    this.paths = await ensureDataDir(this.init.dataDir)
-    checkpoint()
-    const storage = await openStorage(this.paths.database, { identity: this.init.identity })
-    this.storage = storage
-    checkpoint()
-    const relays = [
-      ...new Set([...(this.init.relays ?? []), ...(await relaysFromNodeConfig(this.paths.root))]),
-    ]
-    this.hostInstance = await createHost(
-      {
-        privateKey: toLibp2pPrivateKey(this.init.identity),
-        datastore: this.storage.datastore,
-        // Circuit addresses come from the relay bootstrap, once each relay is connected.
-        listen: this.init.listen ?? DEFAULT_LISTEN,
-        // On one machine or a LAN every address is private and a node stays a DHT client.
-        dhtServer: this.init.allowPrivateAddresses === true ? false : 'auto',
-        allowPrivateAddresses: this.init.allowPrivateAddresses,
-        connectionLimits: this.init.connectionLimits,
-        circuitRelayClient: true,
-        peerExchangeFrom: parseRelayAddresses(relays).map((address) =>
-          relayPeerId(address).toString(),
-        ),
-        dhtValidators: directoryDhtValidators,
-        dhtSelectors: directoryDhtSelectors,
-        ...this.init.hostOptions,
-      },
-      {
-        relayBootstrap: relayBootstrap({
-          relays,
-          initialRedialDelayMs: this.init.relayRedial?.initialDelayMs,
-          maxRedialDelayMs: this.init.relayRedial?.maxDelayMs,
-        }),
-      },
+    const first = this.parts.status === 'new'
+    await this.parts.start((parts) =>
+      composeNode(parts, {
+        node: this,
+        init: this.#init,
+        paths: this.#paths,
+        emit: (type, data) => this.#emit(type, data),
+        hostStarted: () => {
+          this.#startedAt = Date.now()
+        },
+      }),
     )
-    const { migration } = this.storage
-    if (migration.sealed + migration.dropped > 0) {
-      this.host.logger.forComponent('tokenim:storage')(
-        'sealed %d records written before sealing; dropped %d search index records to rebuild',
-        migration.sealed,
-        migration.dropped,
-      )
-    }
-    this.host.addEventListener('peer:connect', (evt) => {
-      this.emitEvent('peer:connected', { peerId: evt.detail.toString() })
+    if (!first) return
+    this.#emit('node:started', {
+      peerId: this.peerId,
+      listenAddresses: this.#listenAddresses(),
     })
-    this.host.addEventListener('peer:disconnect', (evt) => {
-      this.emitEvent('peer:disconnected', { peerId: evt.detail.toString() })
-    })
-    await this.host.start()
-    this.startedAt = Date.now()
-    checkpoint()
-    await this.startRooms(this.storage)
-    checkpoint()
-    this.directoryInstance = new NodeDirectory({
-      host: this.host,
-      identity: this.init.identity,
-      store: this.storage.sublevel('directory'),
-      log: this.host.logger.forComponent('tokenim:directory'),
-      relays,
-      onSignedInElsewhere: (info) => {
-        const event = signedInElsewhereEvent(info)
-        this.emitEvent('session:signed-in-elsewhere', event)
-        void this.stop(event.reason) // never rejects
-      },
-    })
-    await this.directoryInstance.start()
-    for (const startPart of [
-      () => this.startFriends(storage),
-      () => this.startMessaging(storage),
-      () => this.startPresence(storage),
-      () => this.startConversations(storage),
-    ]) {
-      checkpoint()
-      await startPart()
-    }
-    checkpoint()
-    if (this.init.api != null || this.init.apiPort !== false) await this.startApi()
   }
 
   /**
-   * Stops everything once; later calls wait for the same shutdown. During start, waits for
-   * the step under way, then releases everything started. Never rejects: a part that fails
-   * to stop is logged and the rest still stop.
+   * Stops everything once, in reverse order of start; later calls wait for the same
+   * shutdown. During start, waits for the part under way, then stops every part built.
+   * Never rejects: a part that fails to stop is logged and the rest still stop.
    */
   async stop(reason = 'stopped by the user'): Promise<void> {
     let first = false
-    await this.lifecycle.stop(() => {
+    await this.parts.stop(() => {
       first = true
-      this.emitEvent('node:stopping', { reason })
+      this.#emit('node:stopping', { reason })
     })
     if (first) this.safeDispatchEvent('stopped', { detail: { reason } })
   }
 
   status(): NodeStatus {
     const connections = this.host.getConnections()
+    const friends = this.parts.find('friends')
+    const presence = this.parts.find('presence')
     return {
       peerId: this.peerId,
-      publicKey: toHex(this.init.identity.publicKey),
-      fingerprint: fingerprint(this.init.identity.publicKey),
-      listenAddresses: this.listenAddresses(),
+      publicKey: toHex(this.#init.identity.publicKey),
+      fingerprint: fingerprint(this.#init.identity.publicKey),
+      listenAddresses: this.#listenAddresses(),
       connections: connections.length,
       peers: [...new Set(connections.map((c) => c.remotePeer.toString()))],
-      dataDir: this.paths?.root ?? this.init.dataDir,
-      apiUrl: this.api?.url ?? null,
-      startedAt: this.startedAt,
+      dataDir: this.#paths.root,
+      apiUrl: this.parts.find('api')?.url ?? null,
+      startedAt: this.#startedAt,
       version: NODE_VERSION,
       relays: this.host.services.relayBootstrap.status(),
-      prekeysPublished: this.prekeys?.bundleConfirmed ?? false,
-      friends:
-        this.friendsInstance == null || this.presenceInstance == null
-          ? []
-          : friendList(this.friendsInstance, this.presenceInstance),
+      prekeysPublished: this.parts.find('prekeys')?.bundleConfirmed ?? false,
+      friends: friends == null || presence == null ? [] : friendList(friends, presence),
     }
   }
 
-  /** Group rooms (node/rooms): started after the host, stopped before it. */
-  get rooms(): RoomService {
-    if (this.roomsInstance == null) throw new Error('node is not started')
-    return this.roomsInstance
-  }
-
-  private async startRooms(storage: Storage): Promise<void> {
-    this.roomsInstance = new RoomService(
-      {
-        host: this.host,
-        db: storage.sublevel('rooms'),
-        identity: this.init.identity,
-        emit: (type, data) => this.emitEvent(type, data as never),
-      },
-      this.init.rooms,
-    )
-    await this.roomsInstance.start()
-  }
-
-  private listenAddresses(): string[] {
+  #listenAddresses(): string[] {
     return this.host.getMultiaddrs().map((ma) => ma.toString())
   }
 
-  /** Prekeys, the offline mailbox and 1:1 messaging on them; after the host, before the API. */
-  private async startMessaging(storage: Storage): Promise<void> {
-    const identity = this.init.identity
-    this.prekeys = new PrekeyService(
-      { host: this.host, identity, store: storage.sublevel('prekeys') },
-      this.init.prekeys,
-    )
-    await this.prekeys.start()
-    this.mailbox = new OfflineMailbox(
-      { host: this.host, identity, store: storage.sublevel('mailbox') },
-      this.init.mailbox,
-    )
-    await this.mailbox.start()
-    const directory = this.directory
-    const friends = this.friends
-    this.messagesInstance = new DirectMessages(
-      {
-        host: this.host,
-        db: storage.sublevel('messaging'),
-        identity,
-        prekeys: this.prekeys,
-        mailbox: this.mailbox,
-        social: this.friendsInstance,
-        // The people we know first: only strangers need the directory (and so a relay).
-        lookupUsername: async (name, options) =>
-          friends.keyOfKnownName(name) ??
-          new Uint8Array(Buffer.from((await directory.lookup(name, options)).publicKey, 'hex')),
-        emit: (type: 'message:received' | 'message:state', data: never) =>
-          this.emitEvent(type, data),
-      },
-      this.init.messaging,
-    )
-    await this.messagesInstance.start()
-  }
-
-  /** Before messaging, which asks friends whom to drop and hands them friend messages. */
-  private async startFriends(storage: Storage): Promise<void> {
-    const directory = this.directory
-    this.friendsInstance = new Friends(
-      {
-        db: storage.sublevel('friends'),
-        identity: this.init.identity,
-        messaging: () => this.messagesInstance,
-        directory: {
-          lookup: (name) => directory.lookup(name),
-          ownName: async () => (await directory.names())[0]?.scopedName,
-        },
-        log: this.host.logger.forComponent('tokenim:friends'),
-        emit: (type, data) => this.emitEvent(type, data),
-      },
-      this.init.friends,
-    )
-    await this.friendsInstance.start()
-  }
-
-  /** After messaging: friend messages left from the last run go out, then heartbeats. */
-  private async startPresence(storage: Storage): Promise<void> {
-    void this.friends.sendPending()
-    this.presenceInstance = new Presence(
-      {
-        host: this.host,
-        identity: this.init.identity,
-        db: storage.sublevel('presence'),
-        friends: this.friends,
-        emit: (type, data) => this.emitEvent(type, data),
-      },
-      this.init.presence,
-    )
-    await this.presenceInstance.start()
-  }
-
-  /** The conversation list and search over messaging and rooms, and attachments on messaging. */
-  get conversations(): Conversations {
-    if (this.conversationsInstance == null) throw new Error('node is not started')
-    return this.conversationsInstance
-  }
-
-  get attachments(): Attachments {
-    if (this.attachmentsInstance == null) throw new Error('node is not started')
-    return this.attachmentsInstance
-  }
-
-  private async startConversations(storage: Storage): Promise<void> {
-    const attachments = new Attachments(
-      {
-        host: this.host,
-        db: storage.sublevel('attachments'),
-        filesDir: join(this.paths!.root, 'files'),
-        identity: this.init.identity,
-        messages: this.messages,
-        emit: (type, data) => this.emitEvent(type, data),
-      },
-      this.init.attachments,
-    )
-    this.attachmentsInstance = attachments
-    await attachments.start()
-    const conversations = new Conversations(
-      {
-        db: storage.sublevel('conversations'),
-        messagingDb: storage.sublevel('messaging'),
-        messages: this.messages,
-        rooms: this.rooms,
-        onHistory: (entries) => attachments.receiveHistory(entries),
-        attachmentState: (fileId) => attachments.state(fileId),
-        forgetFiles: (peerHex) => attachments.forgetPeer(peerHex),
-        compact: () => storage.compact(),
-        log: this.host.logger.forComponent('tokenim:conversations'),
-      },
-      this.init.conversations,
-    )
-    this.conversationsInstance = conversations
-    this.addEventListener('message:received', () => conversations.messageStored())
-    this.addEventListener('room:message', (event) => conversations.roomMessage(event.detail.data))
-    await conversations.start()
-  }
-
-  private async startApi(): Promise<void> {
-    const routes: Routes = {
-      [`GET ${API_PATHS.status}`]: async () => this.status(),
-      [`GET ${API_PATHS.id}`]: async () => {
-        const { peerId, publicKey, fingerprint } = this.status()
-        return { peerId, publicKey, fingerprint }
-      },
-      [`POST ${API_PATHS.stop}`]: async () => {
-        // Answer first, then shut down, so the caller sees its request succeed.
-        setImmediate(() => void this.stop('stopped through the local API'))
-        return { stopping: true }
-      },
-      ...directoryRoutes(this.directory),
-      ...messagingRoutes(() => this.messages),
-      ...roomRoutes(() => this.rooms),
-      ...friendsRoutes(
-        () => this.friends,
-        () => this.presence,
-      ),
-      ...presenceRoutes(() => this.presence),
-      ...conversationRoutes(() => this.conversations),
-      ...attachmentRoutes(() => this.attachments),
-      ...relayRoutes(
-        () => this.host.services.relayBootstrap,
-        () => this.paths!.root,
-      ),
-    }
-    this.apiRoutes = routes
-    if (this.init.api != null) {
-      this.api = this.init.api
-      this.api.mount(routes)
-    } else {
-      this.api = new LocalApiServer({ port: this.init.apiPort || 0, routes })
-      await this.api.start()
-    }
-    const info: ApiInfo = {
-      url: this.api.url,
-      token: this.api.token,
-      pid: process.pid,
-      peerId: this.peerId,
-    }
-    await writeFile(this.paths!.apiInfo, JSON.stringify(info), { mode: 0o600 })
-  }
-
-  /** Stops every part started, in reverse order; one that fails is logged, not fatal. */
-  private async releaseResources(): Promise<void> {
-    const log = this.hostInstance?.logger.forComponent('tokenim:node')
-    const parts: StoppablePart[] = [
-      ['the local API', this.api && (() => this.stopApi())],
-      ['presence', this.presenceInstance && (() => this.presenceInstance?.stop())],
-      ['conversations', this.conversationsInstance && (() => this.conversationsInstance?.stop())],
-      ['attachments', this.attachmentsInstance && (() => this.attachmentsInstance?.stop())],
-      ['messaging', this.messagesInstance && (() => this.messagesInstance?.stop())],
-      ['friends', this.friendsInstance && (() => this.friendsInstance?.stop())],
-      ['the mailbox', this.mailbox && (() => this.mailbox?.stop())],
-      ['prekeys', this.prekeys && (() => this.prekeys?.stop())],
-      ['the directory', this.directoryInstance && (() => this.directoryInstance?.stop())],
-      ['rooms', this.roomsInstance && (() => this.roomsInstance?.stop())],
-      ['the libp2p host', this.hostInstance && (() => this.hostInstance?.stop())],
-      ['storage', this.storage && (() => this.storage?.close())],
-    ]
-    // Without a host (it failed to start) nothing can log: the start error tells the story.
-    await stopEach(parts, (name, err) => log?.error('stopping %s failed - %e', name, err))
-  }
-
-  private async stopApi(): Promise<void> {
-    await rm(this.paths!.apiInfo, { force: true })
-    if (this.api === this.init.api) this.api!.unmount(this.apiRoutes!)
-    else await this.api!.stop()
-    this.api = undefined
-  }
-
-  private emitEvent<T extends NodeEventType>(type: T, data: NodeEventMap[T]): void {
+  #emit<T extends NodeEventType>(type: T, data: NodeEventMap[T]): void {
     const message: NodeEventMessage<T> = { type, at: Date.now(), data }
-    this.api?.broadcast(message as NodeEventMessage)
+    this.parts.find('api')?.broadcast(message as NodeEventMessage)
     this.safeDispatchEvent(type, { detail: message } as never)
   }
 }

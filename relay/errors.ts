@@ -25,6 +25,11 @@ export class RelayStoppedError extends RelayError {
   override name = 'RelayStoppedError'
 }
 
+/** The relay's host was read before start() built it. */
+export class RelayNotStartedError extends RelayError {
+  override name = 'RelayNotStartedError'
+}
+
 /** No relay runs on the data dir (no status file, or its process is gone). */
 export class RelayNotRunningError extends RelayError {
   override name = 'RelayNotRunningError'

@@ -19,9 +19,9 @@ import {
   relayBootstrap,
   relayPeerId,
 } from '../node/bootstrap.ts'
+import { Composition, type PartBuilder } from '../node/composition.ts'
 import { createHost, type Host } from '../node/host.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../node/network/interface-addresses.ts'
-import { StartStopGuard, type StoppablePart, stopEach } from '../node/start-stop-guard.ts'
 import { openStorage, type Storage } from '../node/storage.ts'
 import type { RelayConfig } from './config.ts'
 import { relayDhtQuotas } from './dht-quotas.ts'
@@ -31,7 +31,7 @@ import {
   directoryDhtValidators,
   directoryServer,
 } from './directory/index.ts'
-import { DataDirLockedError, RelayStoppedError } from './errors.ts'
+import { DataDirLockedError, RelayNotStartedError, RelayStoppedError } from './errors.ts'
 import { createRelayLogger, type RelayLogger } from './logger.ts'
 import { RelayMetrics } from './metrics.ts'
 import { OpsServer, type RelayHealth } from './ops-server.ts'
@@ -90,20 +90,30 @@ export interface RelayStatus {
   healthUrl: string | null
 }
 
+/** The relay's parts, in start order (stopped in reverse). */
+interface RelayParts<Extra extends Record<string, unknown>> {
+  storage: Storage
+  host: RelayHost<Extra>
+  discovery: RelayDiscovery
+  /** Built only when metrics or health are enabled. */
+  ops: OpsServer
+}
+
+/**
+ * A relay runs once: start() after stop() rejects with RelayStoppedError; `host` read before
+ * start() built it throws RelayNotStartedError.
+ */
 export class RelayNode<Extra extends Record<string, unknown> = Record<string, never>> {
   readonly config: RelayConfig
   readonly logger: RelayLogger
   /** Present when `metrics.enabled`; services may add their metrics to it. */
   readonly metrics?: RelayMetrics
   private readonly init: RelayNodeInit<Extra>
-  private storage?: Storage
-  private hostInstance?: RelayHost<Extra>
-  private ops?: OpsServer
-  private discovery?: RelayDiscovery
   private startedAt = 0
-  private readonly lifecycle = new StartStopGuard({
-    release: () => this.releaseResources(),
+  private readonly parts = new Composition<RelayParts<Extra>>({
     stoppedError: () => new RelayStoppedError('the relay was stopped while it started'),
+    notStartedError: () => new RelayNotStartedError('the relay is not started'),
+    onStopFailure: (part, err) => this.logger.error({ err, part }, 'stopping a part failed'),
   })
 
   constructor(init: RelayNodeInit<Extra>) {
@@ -114,17 +124,16 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
   }
 
   get host(): RelayHost<Extra> {
-    if (this.hostInstance == null) throw new Error('the relay is not started')
-    return this.hostInstance
+    return this.parts.get('host')
   }
 
   get peerId(): PeerId {
     return this.host.peerId
   }
 
-  /** A stop() during start waits for the step under way, then releases what was started. */
+  /** A stop() during start waits for the part under way, then stops every part built. */
   async start(): Promise<void> {
-    await this.lifecycle.start(() => this.startParts())
+    await this.parts.start((parts) => this.startParts(parts))
     const status = this.status()
     this.logger.info(
       { peerId: status.peerId, multiaddrs: status.multiaddrs, metricsUrl: status.metricsUrl },
@@ -134,9 +143,9 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     if (warning != null && !this.config.allowPrivateAddresses) this.logger.warn(warning)
   }
 
-  private async startParts(): Promise<void> {
+  /** The relay's composition root: each part built and started in dependency order. */
+  private async startParts(parts: PartBuilder<RelayParts<Extra>>): Promise<void> {
     const { config } = this
-    const checkpoint = () => this.lifecycle.checkpoint()
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
     const key = await loadOrCreateRelayKey(config.dataDir)
     if (key.looseMode != null) {
@@ -145,32 +154,46 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         'relay.key is readable by other users; run chmod 600 on it',
       )
     }
+    const storage = await parts.add('storage', () => this.openStorage(), {
+      stop: (storage) => storage.close(),
+    })
+    // Started below, once discovery listens: no identify of the first connections is missed.
+    const host = await parts.add('host', () => this.createHost(key.privateKey, storage), {
+      stop: (host) => host.stop(),
+    })
+    this.watchPeers()
+    await parts.add('discovery', () => this.relayDiscovery())
+    await parts.step('the libp2p host start', () => host.start())
+    this.startedAt = Date.now()
+    const { metrics, health } = config
+    if (metrics.enabled || health.enabled) await parts.add('ops', () => this.opsServer())
+    await parts.step(
+      'the status file',
+      () => this.writeStatus(),
+      () => removeRelayStatus(config.dataDir),
+    )
+    await parts.step(
+      'status updates',
+      () => host.addEventListener('self:peer:update', this.onSelfUpdate),
+      () => host.removeEventListener('self:peer:update', this.onSelfUpdate),
+    )
+  }
+
+  private async openStorage(): Promise<Storage> {
     try {
-      this.storage = await openStorage(join(config.dataDir, 'db'))
+      return await openStorage(join(this.config.dataDir, 'db'))
     } catch (err) {
       if ((err as Error).name !== 'DataDirLockedError') throw err
       throw new DataDirLockedError(
-        `the relay data dir ${config.dataDir} is in use by another process: is a relay already running on it?`,
+        `the relay data dir ${this.config.dataDir} is in use by another process: is a relay already running on it?`,
       )
     }
-    checkpoint()
-    this.hostInstance = await this.createHost(key.privateKey)
-    this.watchPeers()
-    this.discovery = this.relayDiscovery()
-    this.discovery.start()
-    await this.host.start()
-    this.startedAt = Date.now()
-    checkpoint()
-    await this.startOps()
-    checkpoint()
-    await this.writeStatus()
-    this.host.addEventListener('self:peer:update', this.onSelfUpdate)
   }
 
   /** Stops once; later calls wait for the same shutdown. Never rejects. */
   async stop(reason = 'stopped'): Promise<void> {
     let first = false
-    await this.lifecycle.stop(() => {
+    await this.parts.stop(() => {
       first = true
       this.logger.info({ reason }, 'relay stopping')
     })
@@ -179,6 +202,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
 
   status(): RelayStatus {
     const connections = this.host.getConnections()
+    const ops = this.parts.find('ops')
     return {
       peerId: this.peerId.toString(),
       multiaddrs: this.multiaddrs(),
@@ -188,9 +212,8 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
       circuits: this.circuits(),
       startedAt: this.startedAt,
       uptime: Math.round((Date.now() - this.startedAt) / 1000),
-      metricsUrl:
-        this.ops != null && this.config.metrics.enabled ? `${this.ops.url}/metrics` : null,
-      healthUrl: this.ops != null && this.config.health.enabled ? `${this.ops.url}/health` : null,
+      metricsUrl: ops != null && this.config.metrics.enabled ? `${ops.url}/metrics` : null,
+      healthUrl: ops != null && this.config.health.enabled ? `${ops.url}/health` : null,
     }
   }
 
@@ -203,7 +226,10 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     return this.host.getMultiaddrs().map((ma) => ma.toString())
   }
 
-  private async createHost(privateKey: Parameters<typeof createHost>[0]['privateKey']) {
+  private async createHost(
+    privateKey: Parameters<typeof createHost>[0]['privateKey'],
+    storage: Storage,
+  ) {
     const { config } = this
     const relayLimits = config.circuitRelay
     const services = {
@@ -221,18 +247,18 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
       ...(config.directory.enabled
         ? {
             directory: directoryServer({
-              store: this.storage!.sublevel('directory'),
+              store: storage.sublevel('directory'),
               policy: config.directory,
               registry: this.metrics?.registry,
             }),
           }
         : {}),
-      ...this.extraServices(),
+      ...this.extraServices(storage),
     } as ServiceFactoryMap<RelayServices & Extra>
     return createHost<RelayServices & Extra>(
       {
         privateKey,
-        datastore: this.storage!.datastore,
+        datastore: storage.datastore,
         listen: config.listen,
         announce: config.announce,
         dhtServer: true,
@@ -285,13 +311,13 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     })
   }
 
-  private extraServices(): ServiceFactoryMap<Extra> | undefined {
+  private extraServices(storage: Storage): ServiceFactoryMap<Extra> | undefined {
     const extra = this.init.extraServices
     if (typeof extra !== 'function') return extra
     return extra({
       config: this.config,
       metrics: this.metrics ?? new RelayMetrics(),
-      storage: this.storage!,
+      storage,
       logger: this.logger,
     })
   }
@@ -328,16 +354,15 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     return count
   }
 
-  private async startOps(): Promise<void> {
+  /** The operations endpoint: /metrics and /health, each when enabled. */
+  private opsServer(): OpsServer {
     const { metrics: metricsConfig, health } = this.config
-    if (!metricsConfig.enabled && !health.enabled) return
-    this.ops = new OpsServer({
+    return new OpsServer({
       host: metricsConfig.host,
       port: metricsConfig.port,
       metrics: this.metrics,
       health: health.enabled ? () => this.health() : undefined,
     })
-    await this.ops.start()
   }
 
   private readonly onSelfUpdate = (): void => {
@@ -356,21 +381,5 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
       healthUrl: status.healthUrl,
       metricsUrl: status.metricsUrl,
     })
-  }
-
-  private async releaseResources(): Promise<void> {
-    this.hostInstance?.removeEventListener('self:peer:update', this.onSelfUpdate)
-    this.discovery?.stop()
-    const parts: StoppablePart[] = [
-      [
-        'the status file',
-        this.startedAt !== 0 ? () => removeRelayStatus(this.config.dataDir) : undefined,
-      ],
-      ['the ops server', this.ops && (() => this.ops?.stop())],
-      ['the libp2p host', this.hostInstance && (() => this.hostInstance?.stop())],
-      ['storage', this.storage && (() => this.storage?.close())],
-    ]
-    await stopEach(parts, (part, err) => this.logger.error({ err, part }, 'stopping a part failed'))
-    this.ops = undefined
   }
 }

@@ -4,6 +4,8 @@
  * refusal through the local API with its stable error name.
  */
 import { describe, expect, it } from 'vitest'
+import type { Composition } from '../../node/composition.ts'
+import type { NodeParts } from '../../node/node-parts.ts'
 import {
   type AddFriendResponse,
   FRIENDS_API_PATHS,
@@ -28,7 +30,7 @@ function named(name: string): Promise<FriendNode> {
 /** Resolves once the node's mailbox confirmed a deposit for `recipient`. */
 function deposited(node: FriendNode, recipient: FriendNode): Promise<unknown> {
   // The mailbox is internal to the node; the test watches it to know the request left.
-  const { mailbox } = node.node as unknown as { mailbox: EventTarget }
+  const mailbox = (node.node as unknown as { parts: Composition<NodeParts> }).parts.get('mailbox')
   return waitForEvent<{ recipient: Uint8Array }>(mailbox, 'mailbox:stored', {
     timeoutMs: 20_000,
     filter: (detail) => Buffer.from(detail.recipient).toString('hex') === recipient.publicKey,

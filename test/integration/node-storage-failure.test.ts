@@ -5,7 +5,9 @@
  * makes messaging retry its outbox, friends and presence react, and each failure is handled.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import type { Composition } from '../../node/composition.ts'
 import type { TokenimNode } from '../../node/index.ts'
+import type { NodeParts } from '../../node/node-parts.ts'
 import type { Storage } from '../../node/storage.ts'
 import { startLocalNode } from '../helpers/local-node.ts'
 import { waitForEvent } from '../helpers/wait.ts'
@@ -17,7 +19,7 @@ afterEach(async () => {
 
 /** The node's database, closed here to make every later read and write fail. */
 function storageOf(node: TokenimNode): Storage {
-  return (node as unknown as { storage: Storage }).storage
+  return (node as unknown as { parts: Composition<NodeParts> }).parts.get('storage')
 }
 
 /** Resolves once the event loop has run every callback queued so far, rejections included. */

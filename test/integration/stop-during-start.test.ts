@@ -1,8 +1,9 @@
 /**
  * stop() called while a node, the node's daemon or a relay starts: it waits for the step under way, then
  * releases every part started, whatever the step. Afterwards no listener is left, the
- * database is free for the next process, api.json (relay-status.json) is gone, and start()
- * either finished first or failed with NodeStoppedError (RelayStoppedError).
+ * database is free for the next process, api.json (relay-status.json) is gone, start()
+ * either finished first or failed with NodeStoppedError (RelayStoppedError), and no promise
+ * was left rejected unhandled. A node or relay runs once: start() after stop() rejects.
  */
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -32,6 +33,21 @@ async function listeningSocketsSettled(expected: number): Promise<number> {
     await new Promise((resolve) => setImmediate(resolve))
   }
   return listeningSockets()
+}
+
+/** Rejections nobody handled while `run` ran (vitest would report them, but after the test). */
+async function unhandledRejections(run: () => Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = []
+  const listener = (reason: unknown) => seen.push(reason)
+  process.on('unhandledRejection', listener)
+  try {
+    await run()
+    // Rejections are reported after the microtask queue drains: turn the loop once.
+    await new Promise((resolve) => setImmediate(resolve))
+  } finally {
+    process.off('unhandledRejection', listener)
+  }
+  return seen
 }
 
 /** True once `part` no longer throws (the node's getters throw until their part exists). */
@@ -69,10 +85,13 @@ const STEPS: Array<[string, (node: TokenimNode) => boolean]> = [
   ['at once', () => true],
   ['once the host exists', (node) => exists(() => node.host)],
   ['once the host runs', (node) => exists(() => node.host.status === 'started')],
+  ['once rooms exist', (node) => exists(() => node.rooms)],
   ['once the directory exists', (node) => exists(() => node.directory)],
   ['once friends exist', (node) => exists(() => node.friends)],
   ['once messaging exists', (node) => exists(() => node.messages)],
   ['once presence exists', (node) => exists(() => node.presence)],
+  ['once attachments exist', (node) => exists(() => node.attachments)],
+  ['once conversations exist', (node) => exists(() => node.conversations)],
 ]
 
 describe('stop during start', () => {
@@ -90,9 +109,13 @@ describe('stop during start', () => {
         allowPrivateAddresses: true,
       })
       const stopped = waitForEvent(node, 'stopped')
-      const outcome = await stopDuringStart(node, reached)
-      await stopped
+      let outcome = ''
+      const unhandled = await unhandledRejections(async () => {
+        outcome = await stopDuringStart(node, reached)
+        await stopped
+      })
 
+      expect(unhandled).toEqual([])
       expect(['started', 'NodeStoppedError']).toContain(outcome)
       expect(await listeningSocketsSettled(listeners)).toBe(listeners)
       await expect(stat(join(dir.path, 'api.json'))).rejects.toThrow(/ENOENT/)
@@ -101,6 +124,53 @@ describe('stop during start', () => {
       await storage.close()
     }, 30_000)
   }
+})
+
+describe('start after stop', () => {
+  it('a node runs once: start() after stop() rejects with NodeStoppedError, starts nothing', async () => {
+    const dir = await makeTempDir('tokenim-start-after-stop-')
+    cleanups.push(() => dir.remove())
+    const listeners = listeningSockets()
+    const node = new TokenimNode({
+      dataDir: dir.path,
+      identity: generateIdentity(),
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      apiPort: 0,
+      allowPrivateAddresses: true,
+    })
+    await node.start()
+    await node.stop()
+    await expect(node.start()).rejects.toThrow(
+      expect.objectContaining({ name: 'NodeStoppedError' }),
+    )
+    expect(await listeningSocketsSettled(listeners)).toBe(listeners)
+    await expect(stat(join(dir.path, 'api.json'))).rejects.toThrow(/ENOENT/)
+
+    const never = new TokenimNode({
+      dataDir: dir.path,
+      identity: generateIdentity(),
+      apiPort: false,
+    })
+    await never.stop()
+    await expect(never.start()).rejects.toThrow(
+      expect.objectContaining({ name: 'NodeStoppedError' }),
+    )
+    expect(() => never.host).toThrow(expect.objectContaining({ name: 'NodeNotStartedError' }))
+  }, 30_000)
+
+  it('a relay runs once: start() after stop() rejects with RelayStoppedError', async () => {
+    const dir = await makeTempDir('tokenim-relay-start-after-stop-')
+    cleanups.push(() => dir.remove())
+    const listeners = listeningSockets()
+    const relay = new RelayNode({ config: loopbackRelayConfig(dir.path) })
+    await relay.start()
+    await relay.stop()
+    await expect(relay.start()).rejects.toThrow(
+      expect.objectContaining({ name: 'RelayStoppedError' }),
+    )
+    expect(await listeningSocketsSettled(listeners)).toBe(listeners)
+    await expect(stat(join(dir.path, 'relay-status.json'))).rejects.toThrow(/ENOENT/)
+  }, 30_000)
 })
 
 const RELAY_STEPS: Array<[string, (relay: RelayNode) => boolean]> = [
@@ -116,8 +186,12 @@ describe('relay stop during start', () => {
       cleanups.push(() => dir.remove())
       const listeners = listeningSockets()
       const relay = new RelayNode({ config: loopbackRelayConfig(dir.path) })
-      const outcome = await stopDuringStart(relay, reached)
+      let outcome = ''
+      const unhandled = await unhandledRejections(async () => {
+        outcome = await stopDuringStart(relay, reached)
+      })
 
+      expect(unhandled).toEqual([])
       expect(['started', 'RelayStoppedError']).toContain(outcome)
       expect(await listeningSocketsSettled(listeners)).toBe(listeners)
       await expect(stat(join(dir.path, 'relay-status.json'))).rejects.toThrow(/ENOENT/)

@@ -19,6 +19,7 @@ const ROOT = resolve(import.meta.dirname, '../..')
  */
 const RELAY_MAY_USE_FROM_NODE = [
   'node/bootstrap.ts',
+  'node/composition.ts',
   'node/dht-quotas/index.ts',
   'node/dht-quotas/write-ledger.ts',
   'node/directory/dht-records.ts',
@@ -28,7 +29,6 @@ const RELAY_MAY_USE_FROM_NODE = [
   'node/identity/index.ts',
   'node/network/index.ts',
   'node/network/interface-addresses.ts',
-  'node/start-stop-guard.ts',
   'node/storage.ts',
 ]
 

@@ -1,0 +1,106 @@
+/**
+ * The node's part of the local API: every feature's routes, served by a server of the node's
+ * own or mounted on one that already listens (the daemon's), and `api.json` (mode 0600), which
+ * tells clients where the API is and its token. `api.json` exists only while the routes are
+ * served: it is written after they are mounted and removed before they are taken down. Events
+ * reach API clients only while the routes are served.
+ */
+import { rm, writeFile } from 'node:fs/promises'
+import { API_PATHS, type ApiInfo, type NodeEventMessage } from '../protocol/local-api.ts'
+import { LocalApiServer, type Routes } from './api/local-api-server.ts'
+import { attachmentRoutes } from './attachments/index.ts'
+import { conversationRoutes } from './conversations/index.ts'
+import type { DataDirPaths } from './data-dir.ts'
+import { directoryRoutes } from './directory/index.ts'
+import { friendsRoutes } from './friends/index.ts'
+import { messagingRoutes } from './messaging/index.ts'
+import type { NodeParts } from './node-parts.ts'
+import { presenceRoutes } from './presence/index.ts'
+import { relayRoutes } from './relays/api-routes.ts'
+import { roomRoutes } from './rooms/index.ts'
+import type { TokenimNode } from './tokenim-node.ts'
+
+export interface NodeApiInit {
+  routes: Routes
+  /** A server that already listens: mount the routes on it and leave it running on stop. */
+  server?: LocalApiServer
+  /** Port of a server of our own on 127.0.0.1 (0: any free port). */
+  port: number
+  apiInfoPath: string
+  peerId: string
+}
+
+export class NodeApi {
+  readonly #init: NodeApiInit
+  readonly #server: LocalApiServer
+  #serving = false
+
+  constructor(init: NodeApiInit) {
+    this.#init = init
+    this.#server = init.server ?? new LocalApiServer({ port: init.port, routes: init.routes })
+  }
+
+  get url(): string {
+    return this.#server.url
+  }
+
+  async start(): Promise<void> {
+    if (this.#init.server != null) this.#server.mount(this.#init.routes)
+    else await this.#server.start()
+    this.#serving = true
+    const info: ApiInfo = {
+      url: this.#server.url,
+      token: this.#server.token,
+      pid: process.pid,
+      peerId: this.#init.peerId,
+    }
+    await writeFile(this.#init.apiInfoPath, JSON.stringify(info), { mode: 0o600 })
+  }
+
+  async stop(): Promise<void> {
+    await rm(this.#init.apiInfoPath, { force: true })
+    if (!this.#serving) return
+    this.#serving = false
+    if (this.#init.server != null) this.#server.unmount(this.#init.routes)
+    else await this.#server.stop()
+  }
+
+  broadcast(message: NodeEventMessage): void {
+    if (this.#serving) this.#server.broadcast(message)
+  }
+}
+
+/** Every route of a started node: its own, and each feature's over the parts built before. */
+export function nodeRoutes(
+  node: TokenimNode,
+  parts: Omit<NodeParts, 'api'>,
+  paths: DataDirPaths,
+): Routes {
+  const { directory, messages, rooms, friends, presence, conversations, attachments, host } = parts
+  return {
+    [`GET ${API_PATHS.status}`]: async () => node.status(),
+    [`GET ${API_PATHS.id}`]: async () => {
+      const { peerId, publicKey, fingerprint } = node.status()
+      return { peerId, publicKey, fingerprint }
+    },
+    [`POST ${API_PATHS.stop}`]: async () => {
+      // Answer first, then shut down, so the caller sees its request succeed.
+      setImmediate(() => void node.stop('stopped through the local API'))
+      return { stopping: true }
+    },
+    ...directoryRoutes(directory),
+    ...messagingRoutes(() => messages),
+    ...roomRoutes(() => rooms),
+    ...friendsRoutes(
+      () => friends,
+      () => presence,
+    ),
+    ...presenceRoutes(() => presence),
+    ...conversationRoutes(() => conversations),
+    ...attachmentRoutes(() => attachments),
+    ...relayRoutes(
+      () => host.services.relayBootstrap,
+      () => paths.root,
+    ),
+  }
+}

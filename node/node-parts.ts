@@ -1,0 +1,301 @@
+/**
+ * The node's composition root: every part built once, in dependency order, each started as
+ * soon as it is built; `Composition` stops them in exactly the reverse order. The order is
+ * the dependency graph read top to bottom (doc/architecture.md draws it):
+ *
+ *   storage -> host -> rooms -> directory -> friends -> prekeys -> mailbox -> messages
+ *   -> presence -> attachments -> conversations -> api
+ *
+ * A part only ever receives parts built before it, as plain values. The one cycle, friends
+ * handing friend messages to messaging built after them, is closed by a function that
+ * returns messaging once it exists.
+ */
+import { join } from 'node:path'
+import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
+import { Attachments } from './attachments/index.ts'
+import {
+  parseRelayAddresses,
+  relayBootstrap,
+  relayPeerId,
+  relaysFromNodeConfig,
+} from './bootstrap.ts'
+import type { PartBuilder } from './composition.ts'
+import { Conversations } from './conversations/index.ts'
+import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
+import {
+  directoryDhtSelectors,
+  directoryDhtValidators,
+  NodeDirectory,
+  signedInElsewhereEvent,
+} from './directory/index.ts'
+import { Friends } from './friends/index.ts'
+import { createHost } from './host.ts'
+import { toLibp2pPrivateKey } from './identity/index.ts'
+import { OfflineMailbox } from './mailbox/index.ts'
+import { DirectMessages } from './messaging/index.ts'
+import { NodeApi, nodeRoutes } from './node-api.ts'
+import { PrekeyService } from './prekeys/index.ts'
+import { Presence } from './presence/index.ts'
+import { RoomService } from './rooms/index.ts'
+import { openStorage, type Storage } from './storage.ts'
+import {
+  DEFAULT_LISTEN,
+  type NodeHost,
+  type TokenimNode,
+  type TokenimNodeInit,
+} from './tokenim-node.ts'
+
+/** Every part of a node, by the name `Composition.get` reads it back with. */
+export interface NodeParts {
+  storage: Storage
+  host: NodeHost
+  rooms: RoomService
+  directory: NodeDirectory
+  friends: Friends
+  prekeys: PrekeyService
+  mailbox: OfflineMailbox
+  messages: DirectMessages
+  presence: Presence
+  attachments: Attachments
+  conversations: Conversations
+  /** Never built when the node runs without the local API (`apiPort: false`). */
+  api: NodeApi
+}
+
+/** What the parts are given of the node that composes them. */
+export interface NodeContext {
+  node: TokenimNode
+  init: TokenimNodeInit
+  paths: DataDirPaths
+  /** Dispatches a node event locally and to API clients. */
+  emit<T extends NodeEventType>(type: T, data: NodeEventMap[T]): void
+  /** Called once the host runs: the node's start time. */
+  hostStarted(): void
+}
+
+/** Builds and starts every part of the node, in dependency order. */
+export async function composeNode(
+  parts: PartBuilder<NodeParts>,
+  context: NodeContext,
+): Promise<void> {
+  const { node, init, paths, emit } = context
+  const { identity } = init
+  await ensureDataDir(paths.root)
+  const storage = await parts.add('storage', () => openStorage(paths.database, { identity }), {
+    stop: (storage) => storage.close(),
+  })
+  const relays = [...new Set([...(init.relays ?? []), ...(await relaysFromNodeConfig(paths.root))])]
+
+  const host = await parts.add('host', async () => {
+    const host = await buildHost(init, storage, relays)
+    host.addEventListener('peer:connect', (evt) => {
+      emit('peer:connected', { peerId: evt.detail.toString() })
+    })
+    host.addEventListener('peer:disconnect', (evt) => {
+      emit('peer:disconnected', { peerId: evt.detail.toString() })
+    })
+    return host
+  })
+  context.hostStarted()
+  const { migration } = storage
+  if (migration.sealed + migration.dropped > 0) {
+    host.logger.forComponent('tokenim:storage')(
+      'sealed %d records written before sealing; dropped %d search index records to rebuild',
+      migration.sealed,
+      migration.dropped,
+    )
+  }
+
+  const rooms = await parts.add(
+    'rooms',
+    () =>
+      new RoomService(
+        {
+          host,
+          db: storage.sublevel('rooms'),
+          identity,
+          emit: (type, data) => emit(type, data as never),
+        },
+        init.rooms,
+      ),
+  )
+
+  const directory = await parts.add(
+    'directory',
+    () =>
+      new NodeDirectory({
+        host,
+        identity,
+        store: storage.sublevel('directory'),
+        log: host.logger.forComponent('tokenim:directory'),
+        relays,
+        onSignedInElsewhere: (info) => {
+          const event = signedInElsewhereEvent(info)
+          emit('session:signed-in-elsewhere', event)
+          void node.stop(event.reason) // never rejects
+        },
+      }),
+  )
+
+  // Before messaging, which asks friends whom to drop and hands them friend messages.
+  let messaging: DirectMessages | undefined
+  const friends = await parts.add(
+    'friends',
+    () =>
+      new Friends(
+        {
+          db: storage.sublevel('friends'),
+          identity,
+          messaging: () => messaging,
+          directory: {
+            lookup: (name) => directory.lookup(name),
+            ownName: async () => (await directory.names())[0]?.scopedName,
+          },
+          log: host.logger.forComponent('tokenim:friends'),
+          emit: (type, data) => emit(type, data),
+        },
+        init.friends,
+      ),
+  )
+
+  const prekeys = await parts.add(
+    'prekeys',
+    () => new PrekeyService({ host, identity, store: storage.sublevel('prekeys') }, init.prekeys),
+  )
+  const mailbox = await parts.add(
+    'mailbox',
+    () => new OfflineMailbox({ host, identity, store: storage.sublevel('mailbox') }, init.mailbox),
+  )
+  const messages = await parts.add('messages', () => {
+    messaging = new DirectMessages(
+      {
+        host,
+        db: storage.sublevel('messaging'),
+        identity,
+        prekeys,
+        mailbox,
+        social: friends,
+        // The people we know first: only strangers need the directory (and so a relay).
+        lookupUsername: async (name, options) =>
+          friends.keyOfKnownName(name) ??
+          new Uint8Array(Buffer.from((await directory.lookup(name, options)).publicKey, 'hex')),
+        emit: (type: 'message:received' | 'message:state', data: never) => emit(type, data),
+      },
+      init.messaging,
+    )
+    return messaging
+  })
+
+  // Friend messages left from the last run go out now that messaging runs, then heartbeats.
+  await parts.step('pending friend messages', () => void friends.sendPending())
+  const presence = await parts.add(
+    'presence',
+    () =>
+      new Presence(
+        {
+          host,
+          identity,
+          db: storage.sublevel('presence'),
+          friends,
+          emit: (type, data) => emit(type, data),
+        },
+        init.presence,
+      ),
+  )
+
+  const attachments = await parts.add(
+    'attachments',
+    () =>
+      new Attachments(
+        {
+          host,
+          db: storage.sublevel('attachments'),
+          filesDir: join(paths.root, 'files'),
+          identity,
+          messages,
+          emit: (type, data) => emit(type, data),
+        },
+        init.attachments,
+      ),
+  )
+  const conversations = await parts.add('conversations', () => {
+    const conversations = new Conversations(
+      {
+        db: storage.sublevel('conversations'),
+        messagingDb: storage.sublevel('messaging'),
+        messages,
+        rooms,
+        onHistory: (entries) => attachments.receiveHistory(entries),
+        attachmentState: (fileId) => attachments.state(fileId),
+        forgetFiles: (peerHex) => attachments.forgetPeer(peerHex),
+        compact: () => storage.compact(),
+        log: host.logger.forComponent('tokenim:conversations'),
+      },
+      init.conversations,
+    )
+    // Registered before it starts: what is stored meanwhile is indexed too.
+    node.addEventListener('message:received', () => conversations.messageStored())
+    node.addEventListener('room:message', (event) => conversations.roomMessage(event.detail.data))
+    return conversations
+  })
+
+  if (init.api == null && init.apiPort === false) return
+  const routes = nodeRoutes(
+    node,
+    {
+      storage,
+      host,
+      rooms,
+      directory,
+      friends,
+      prekeys,
+      mailbox,
+      messages,
+      presence,
+      attachments,
+      conversations,
+    },
+    paths,
+  )
+  await parts.add(
+    'api',
+    () =>
+      new NodeApi({
+        routes,
+        server: init.api,
+        port: init.apiPort || 0,
+        apiInfoPath: paths.apiInfo,
+        peerId: host.peerId.toString(),
+      }),
+  )
+}
+
+/** The libp2p host: the shared stack, the directory's DHT rules and the relay bootstrap. */
+function buildHost(init: TokenimNodeInit, storage: Storage, relays: string[]): Promise<NodeHost> {
+  return createHost(
+    {
+      privateKey: toLibp2pPrivateKey(init.identity),
+      datastore: storage.datastore,
+      // Circuit addresses come from the relay bootstrap, once each relay is connected.
+      listen: init.listen ?? DEFAULT_LISTEN,
+      // On one machine or a LAN every address is private and a node stays a DHT client.
+      dhtServer: init.allowPrivateAddresses === true ? false : 'auto',
+      allowPrivateAddresses: init.allowPrivateAddresses,
+      connectionLimits: init.connectionLimits,
+      circuitRelayClient: true,
+      peerExchangeFrom: parseRelayAddresses(relays).map((address) =>
+        relayPeerId(address).toString(),
+      ),
+      dhtValidators: directoryDhtValidators,
+      dhtSelectors: directoryDhtSelectors,
+      ...init.hostOptions,
+    },
+    {
+      relayBootstrap: relayBootstrap({
+        relays,
+        initialRedialDelayMs: init.relayRedial?.initialDelayMs,
+        maxRedialDelayMs: init.relayRedial?.maxDelayMs,
+      }),
+    },
+  )
+}
