@@ -8,9 +8,7 @@
  * Started after the libp2p host, stopped before it.
  */
 
-import type { GossipSub, Message, TopicValidatorFn } from '@libp2p/gossipsub'
-import { TopicValidatorResult } from '@libp2p/gossipsub'
-import { createTopicScoreParams } from '@libp2p/gossipsub/score'
+import type { GossipSub } from '@libp2p/gossipsub'
 import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
@@ -18,7 +16,6 @@ import { ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
 import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
 import {
   MAX_HISTORY_PAGE,
-  MAX_ROOM_MESSAGE_SIZE,
   MAX_ROOM_SYNC_EVENTS,
   ROOM_SYNC_STREAM_LIMITS,
 } from '../../protocol/limits.ts'
@@ -39,14 +36,12 @@ import {
   type MembershipState,
   makeInviteProof,
   openKeyBundle,
-  openRoomEvent,
   parseRoomId,
   ReceivedSenderKey,
   RoomLog,
   RoomOpKind,
   type RoomSyncRequest,
   RoomSyncStatus,
-  roomTopic,
   SenderKeyChain,
   type SignedRoomEvent,
   sealKeyBundle,
@@ -64,6 +59,7 @@ import {
   RoomPermissionError,
   RoomUnreachableError,
 } from './errors.ts'
+import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
 import { RoomPersistence, restoreRoom } from './room-persistence.ts'
 import { RoomRegistry } from './room-registry.ts'
@@ -133,10 +129,6 @@ const MAX_SYNC_PAGES = 200
  */
 const RESERVATION = 64
 
-interface ScoreAccess {
-  score?: { params: { topics: Record<string, unknown> } }
-}
-
 export class RoomService {
   private readonly host: RoomHost
   private readonly store: RoomStore
@@ -150,13 +142,11 @@ export class RoomService {
   private readonly requestTimeoutMs: number
   private readonly minSyncGapMs: number
   private readonly membersToDial: number
-  private readonly replayAgeMs: number
   private readonly views: RoomViews
   private readonly rooms: RoomRegistry
   private readonly persistence: RoomPersistence
   private readonly intake: RoomIntake
-  private readonly parsed = new WeakMap<Uint8Array, SignedRoomEvent>()
-  private readonly rejections = new Map<string, number>()
+  private readonly gossip: RoomGossip
   private readonly flushing = new Set<string>()
   private readonly keyBackoff = new Map<string, number>()
   private readonly timers: NodeJS.Timeout[] = []
@@ -175,6 +165,14 @@ export class RoomService {
     this.emitEvent = components.emit ?? (() => {})
     this.log = components.host.logger.forComponent('tokenim:rooms')
     this.persistence = new RoomPersistence(this.store, this.log)
+    this.gossip = new RoomGossip({
+      pubsub: components.host.services.pubsub,
+      rooms: this.rooms,
+      log: this.log,
+      replayAgeMs: init.replayAgeMs ?? 600_000,
+      ingest: (room, event) => this.intake.ingest(room, [event]),
+      stranger: (room, from) => void this.syncWith(room, from),
+    })
     this.intake = new RoomIntake({
       selfHex: this.selfHex,
       views: this.views,
@@ -188,11 +186,6 @@ export class RoomService {
     this.requestTimeoutMs = init.requestTimeoutMs ?? 10_000
     this.minSyncGapMs = init.minSyncGapMs ?? 2_000
     this.membersToDial = init.membersToDial ?? 6
-    this.replayAgeMs = init.replayAgeMs ?? 600_000
-  }
-
-  private get pubsub(): GossipSub {
-    return this.host.services.pubsub
   }
 
   async start(): Promise<void> {
@@ -210,7 +203,7 @@ export class RoomService {
       },
       { ...streamCounts(ROOM_SYNC_STREAM_LIMITS), runOnLimitedConnection: true },
     )
-    this.pubsub.addEventListener('message', this.onGossip)
+    this.gossip.start()
     this.host.addEventListener('peer:connect', this.onPeerConnect)
     for (const room of this.rooms.all()) {
       // Until stop() says otherwise, a restart must assume our last writes may be missing.
@@ -221,7 +214,7 @@ export class RoomService {
         ])
       }
       if (room.meta.joined) {
-        this.subscribe(room)
+        this.gossip.subscribe(room)
         void this.dialMembers(room)
       }
     }
@@ -234,9 +227,8 @@ export class RoomService {
   async stop(): Promise<void> {
     this.running = false
     for (const timer of this.timers.splice(0)) clearInterval(timer)
-    this.pubsub.removeEventListener('message', this.onGossip)
     this.host.removeEventListener('peer:connect', this.onPeerConnect)
-    for (const room of this.rooms.all()) this.unsubscribe(room)
+    this.gossip.stop()
     await this.host.unhandle(ROOM_SYNC_PROTOCOL)
     await this.transport.stop()
     for (const room of this.rooms.all()) this.persistence.saveChains(room)
@@ -270,7 +262,7 @@ export class RoomService {
       RoomStore.event(room.log.roomIdHex, genesis.idHex, genesis.bytes),
       RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
     ])
-    this.subscribe(room)
+    this.gossip.subscribe(room)
     return { roomId: genesis.idHex, invite: this.inviteCode(room), room: this.views.summary(room) }
   }
 
@@ -292,7 +284,7 @@ export class RoomService {
     const candidates = [
       ...(invite.inviter != null ? [peerIdOf({ publicKey: invite.inviter })] : []),
       ...(options.via ?? []).map((text) => peerIdFromString(text)),
-      ...this.pubsub.getSubscribers(roomTopic(roomIdHex)),
+      ...this.gossip.subscribers(roomIdHex),
       ...this.host.getConnections().map((connection) => connection.remotePeer),
     ].filter((peer, i, all) => all.findIndex((other) => other.equals(peer)) === i)
     if (room == null) {
@@ -325,7 +317,7 @@ export class RoomService {
       // Kept only for showing the same invite again; admins get it from the owner anyway.
       room.meta.inviteSeed = Buffer.from(invite.secret!).toString('base64')
     }
-    this.subscribe(room)
+    this.gossip.subscribe(room)
     if (!state.members.has(this.selfHex)) {
       await this.publishOp(room, { kind: RoomOpKind.JOIN, inviteProof: proof })
     } else {
@@ -415,7 +407,7 @@ export class RoomService {
       RoomStore.text(roomIdHex, event.idHex, text),
     ])
     this.intake.showNew(room, [event.idHex])
-    await this.publish(room, event)
+    await this.gossip.publish(room, event)
     await written
     return this.views.message(room, event)
   }
@@ -534,7 +526,7 @@ export class RoomService {
 
   /** Gossip messages our validators refused, by propagating peer (tests, diagnostics). */
   rejectedBy(peerId: string): number {
-    return this.rejections.get(peerId) ?? 0
+    return this.gossip.rejectedBy(peerId)
   }
 
   /** Ids (hex) of the sender keys we hold from `author` in a room (tests, diagnostics). */
@@ -585,68 +577,6 @@ export class RoomService {
     return added
   }
 
-  // ---- gossip ---------------------------------------------------------------------------
-
-  private readonly validate: TopicValidatorFn = (peer, message) => {
-    const room = this.rooms.forTopic(message.topic)
-    if (room == null) return TopicValidatorResult.Ignore
-    const verdict = this.judge(room, message, peer)
-    if (verdict === TopicValidatorResult.Reject) {
-      this.rejections.set(peer.toString(), this.rejectedBy(peer.toString()) + 1)
-    }
-    return verdict
-  }
-
-  private judge(room: RoomRuntime, message: Message, from: PeerId): TopicValidatorResult {
-    if (message.data.byteLength > MAX_ROOM_MESSAGE_SIZE) return TopicValidatorResult.Reject
-    let event: SignedRoomEvent
-    try {
-      event = openRoomEvent(message.data)
-    } catch (err) {
-      this.log(
-        'room %s: refused gossip from %p: %s',
-        room.log.roomIdHex,
-        from,
-        (err as Error).message,
-      )
-      return TopicValidatorResult.Reject
-    }
-    if (room.log.has(event.idHex)) {
-      const age = Date.now() - event.event.sentAtMs
-      return age > this.replayAgeMs ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore
-    }
-    const standing = room.log.authorStanding(event)
-    if (standing === 'outsider') {
-      this.log('room %s: %p relayed an event by a non-member', room.log.roomIdHex, from)
-      return TopicValidatorResult.Reject
-    }
-    if (standing === 'stranger') {
-      // Maybe a member whose JOIN or ADD we have not seen yet: catch up, do not relay blindly.
-      void this.syncWith(room, from)
-      return TopicValidatorResult.Ignore
-    }
-    // Equivocation (a second event for one seq), a second CREATE, a JOIN without its invite.
-    if (room.log.bySeq(event.authorHex, event.event.seq) != null) return TopicValidatorResult.Reject
-    if (event.event.op?.kind === RoomOpKind.CREATE) return TopicValidatorResult.Reject
-    if (
-      event.event.op?.kind === RoomOpKind.JOIN &&
-      !mayEnter(room, event.event.author, event.event.op.inviteProof)
-    ) {
-      return TopicValidatorResult.Reject
-    }
-    this.parsed.set(message.data, event)
-    return TopicValidatorResult.Accept
-  }
-
-  private readonly onGossip = (evt: CustomEvent<Message>): void => {
-    const message = evt.detail
-    const room = this.rooms.forTopic(message.topic)
-    if (room == null) return
-    const event = this.parsed.get(message.data)
-    if (event == null) return
-    this.intake.ingest(room, [event])
-  }
-
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail
     const key = peer.publicKey?.type === 'Ed25519' ? toHex(peer.publicKey.raw) : undefined
@@ -655,47 +585,6 @@ export class RoomService {
       if (!room.meta.joined || !room.log.membership().members.has(key)) continue
       void this.syncWith(room, peer)
       if (room.outgoing.has(key)) void this.flushKeys(key)
-    }
-  }
-
-  private subscribe(room: RoomRuntime): void {
-    if (room.subscribed) return
-    room.subscribed = true
-    this.pubsub.topicValidators.set(room.topic, this.validate)
-    // Room topics are scored so that a peer relaying refused events loses standing; mesh
-    // delivery rates are not scored (P3 off): a quiet room is not a misbehaving peer.
-    const score = (this.pubsub as unknown as ScoreAccess).score
-    if (score != null) {
-      score.params.topics[room.topic] = createTopicScoreParams({
-        topicWeight: 1,
-        timeInMeshWeight: 0.01,
-        timeInMeshQuantum: 1_000,
-        timeInMeshCap: 100,
-        firstMessageDeliveriesWeight: 0.1,
-        firstMessageDeliveriesDecay: 0.9,
-        firstMessageDeliveriesCap: 100,
-        meshMessageDeliveriesWeight: 0,
-        meshFailurePenaltyWeight: 0,
-        invalidMessageDeliveriesWeight: -10,
-        invalidMessageDeliveriesDecay: 0.9,
-      })
-    }
-    this.pubsub.subscribe(room.topic)
-  }
-
-  private unsubscribe(room: RoomRuntime): void {
-    if (!room.subscribed) return
-    room.subscribed = false
-    this.pubsub.unsubscribe(room.topic)
-    this.pubsub.topicValidators.delete(room.topic)
-  }
-
-  private async publish(room: RoomRuntime, event: SignedRoomEvent): Promise<void> {
-    try {
-      await this.pubsub.publish(room.topic, event.bytes)
-    } catch (err) {
-      // Not lost: members fetch it from us when they sync.
-      this.log('room %s: publish failed: %s', room.log.roomIdHex, (err as Error).message)
     }
   }
 
@@ -711,7 +600,7 @@ export class RoomService {
       RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes),
       RoomStore.meta(room.meta),
     ])
-    await this.publish(room, event)
+    await this.gossip.publish(room, event)
     if (result) this.onMembershipChanged(room, before, room.log.membership())
     return event
   }
@@ -740,12 +629,12 @@ export class RoomService {
       if (wasMember || room.meta.joined) {
         room.meta.joined = false
         room.outgoing.clear()
-        this.unsubscribe(room)
+        this.gossip.unsubscribe(room)
         void this.persistence.persist(room, [RoomStore.meta(room.meta)])
       }
     } else if (!wasMember || force) {
       room.meta.joined = true
-      this.subscribe(room)
+      this.gossip.subscribe(room)
       if (room.chain == null) this.rekey(room)
       else this.shareKey(room, otherMembers(after, this.selfHex))
     } else {
