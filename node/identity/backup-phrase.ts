@@ -1,6 +1,9 @@
 /**
- * The 24-word backup phrase (BIP39, English list). Its 256 bits of entropy are exactly the
- * Ed25519 seed, so writing the phrase down is writing down the identity.
+ * The 24-word backup phrase (BIP39, English list): 256 bits of entropy as words a person can
+ * write down and type back. For an existing identity the entropy is exactly its Ed25519 seed,
+ * so writing the phrase down is writing down the identity. For a new account it is the
+ * master secret from which the account key and the recovery keys derive
+ * (protocol/accounts/master-secret.ts, doc/accounts.md): the same words, another meaning.
  */
 import { entropyToMnemonic, mnemonicToEntropy } from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
@@ -8,21 +11,36 @@ import { InvalidBackupPhraseError } from '../errors.ts'
 import { type Identity, identityFromSeed } from './identity.ts'
 
 export const BACKUP_PHRASE_WORDS = 24
+/** What 24 words hold: 256 bits of entropy (and an 8-bit checksum). */
+const PHRASE_SECRET_LENGTH = 32
 
 // BIP39 English words are unique in their first four letters.
 const UNIQUE_PREFIX_LENGTH = 4
 const knownWords = new Set(wordlist)
 
 export function backupPhraseOf(identity: Identity): string {
-  return entropyToMnemonic(identity.privateKey, wordlist)
+  return phraseOfSecret(identity.privateKey)
+}
+
+/** The identity whose seed `phrase` encodes (read as secretFromPhrase reads it). */
+export function identityFromBackupPhrase(phrase: string): Identity {
+  return identityFromSeed(secretFromPhrase(phrase))
+}
+
+/** The 24 words of a 32-byte secret: an identity's seed or an account's master secret. */
+export function phraseOfSecret(secret: Uint8Array): string {
+  if (secret.length !== PHRASE_SECRET_LENGTH) {
+    throw new RangeError(`a backup phrase encodes exactly ${PHRASE_SECRET_LENGTH} bytes`)
+  }
+  return entropyToMnemonic(secret, wordlist)
 }
 
 /**
- * Reads a phrase as a person types it: any case, any spacing. Throws
- * InvalidBackupPhraseError naming the problem: word count, a word not in the list, or a
- * checksum that does not match (a word wrong or out of order).
+ * Reads a phrase as a person types it: any case, any spacing, and returns its 32 bytes.
+ * Throws InvalidBackupPhraseError naming the problem: word count, a word not in the list,
+ * or a checksum that does not match (a word wrong or out of order).
  */
-export function identityFromBackupPhrase(phrase: string): Identity {
+export function secretFromPhrase(phrase: string): Uint8Array {
   const words = phrase.normalize('NFKD').toLowerCase().split(/\s+/u).filter(Boolean)
   if (words.length !== BACKUP_PHRASE_WORDS) {
     throw new InvalidBackupPhraseError(
@@ -34,16 +52,14 @@ export function identityFromBackupPhrase(phrase: string): Identity {
   if (unknownIndex !== -1) {
     throw new InvalidBackupPhraseError('unknown-word', describeUnknownWord(words, unknownIndex))
   }
-  let seed: Uint8Array
   try {
-    seed = mnemonicToEntropy(words.join(' '), wordlist)
+    return mnemonicToEntropy(words.join(' '), wordlist)
   } catch {
     throw new InvalidBackupPhraseError(
       'checksum',
       'The backup phrase does not check out: a word is wrong or two words are swapped. Compare each word with your written copy.',
     )
   }
-  return identityFromSeed(seed)
 }
 
 function describeUnknownWord(words: string[], index: number): string {

@@ -26,7 +26,13 @@ export {
   MIN_PASSWORD_LENGTH,
   type PasswordCheck,
 } from '../../protocol/password-strength.ts'
-export { BACKUP_PHRASE_WORDS, backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
+export {
+  BACKUP_PHRASE_WORDS,
+  backupPhraseOf,
+  identityFromBackupPhrase,
+  phraseOfSecret,
+  secretFromPhrase,
+} from './backup-phrase.ts'
 export {
   fingerprint,
   generateIdentity,

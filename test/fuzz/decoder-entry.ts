@@ -2,9 +2,9 @@
  * What a row of the decoder fuzz table holds, and the fixed keys and helpers the rows are
  * built with (fixed keys: a failing input a fuzzer prints replays against the same table).
  */
-import { signRecord } from '../../protocol/codec.ts'
+import { signCosignedRecord, signRecord } from '../../protocol/codec.ts'
 import { type Ed25519KeyPair, ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
-import { SignedRecord } from '../../protocol/proto/signed-record.ts'
+import { CosignedRecord, SignedRecord } from '../../protocol/proto/signed-record.ts'
 
 export interface DecoderEntry {
   name: string
@@ -38,5 +38,18 @@ export function signed(
   return {
     valid: valid.map((record) => SignedRecord.decode(record).payload),
     wrap: (payload) => signRecord(signer, payload, domain),
+  }
+}
+
+/** A record cosigned by `first` and `second` for `domain`: its payloads, cosigned again after mutation. */
+export function cosigned(
+  first: Ed25519KeyPair,
+  second: Ed25519KeyPair,
+  domain: string,
+  valid: Uint8Array[],
+): DecoderEntry['inner'] {
+  return {
+    valid: valid.map((record) => CosignedRecord.decode(record).payload),
+    wrap: (payload) => signCosignedRecord({ first, second }, payload, domain),
   }
 }

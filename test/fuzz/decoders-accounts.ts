@@ -1,19 +1,41 @@
 /**
- * Decoder fuzz table rows for account records: device certificates and device lists (as
- * opened and as DHT entries under their account's key).
+ * Decoder fuzz table rows for account records: device certificates, device lists (as opened
+ * and as DHT entries under their account's key), key rotation and recovery statements.
  */
 import {
   DEVICE_CAPABILITIES_ALL,
   deviceListDhtKey,
   openDeviceCertificate,
   openDeviceList,
+  openKeyStatement,
+  recoveryCommitment,
   signDeviceCertificate,
   signDeviceList,
+  signKeyRecovery,
+  signKeyRotation,
   validateDeviceListRecord,
 } from '../../protocol/accounts/index.ts'
-import { DEVICE_CERTIFICATE_DOMAIN, DEVICE_LIST_DOMAIN } from '../../protocol/ids.ts'
-import { MAX_DEVICE_CERTIFICATE_SIZE, MAX_DEVICE_LIST_SIZE } from '../../protocol/limits.ts'
-import { alice, bob, bytes, type DecoderEntry, key, NOW, signed } from './decoder-entry.ts'
+import {
+  DEVICE_CERTIFICATE_DOMAIN,
+  DEVICE_LIST_DOMAIN,
+  KEY_RECOVERY_DOMAIN,
+  KEY_ROTATION_DOMAIN,
+} from '../../protocol/ids.ts'
+import {
+  MAX_DEVICE_CERTIFICATE_SIZE,
+  MAX_DEVICE_LIST_SIZE,
+  MAX_KEY_STATEMENT_SIZE,
+} from '../../protocol/limits.ts'
+import {
+  alice,
+  bob,
+  bytes,
+  cosigned,
+  type DecoderEntry,
+  key,
+  NOW,
+  signed,
+} from './decoder-entry.ts'
 
 export function accounts(): DecoderEntry[] {
   const laptop = signDeviceCertificate(alice, {
@@ -40,7 +62,33 @@ export function accounts(): DecoderEntry[] {
     revoked: [],
     nextRecovery: new Uint8Array(0),
   })
+  const recoveryKey = key(6)
+  const rotation = signKeyRotation(alice, bob, {
+    sequence: 1,
+    atMs: NOW,
+    nextRecovery: recoveryCommitment(recoveryKey.publicKey),
+  })
+  const recovery = signKeyRecovery(recoveryKey, bob, {
+    oldKey: alice.publicKey,
+    sequence: 1,
+    atMs: NOW,
+    nextRecovery: bytes(32, 7),
+  })
   return [
+    {
+      name: 'key rotation',
+      maxSize: MAX_KEY_STATEMENT_SIZE,
+      decode: (b) => openKeyStatement('rotation', b),
+      valid: [rotation],
+      inner: cosigned(alice, bob, KEY_ROTATION_DOMAIN, [rotation]),
+    },
+    {
+      name: 'key recovery',
+      maxSize: MAX_KEY_STATEMENT_SIZE,
+      decode: (b) => openKeyStatement('recovery', b),
+      valid: [recovery],
+      inner: cosigned(recoveryKey, bob, KEY_RECOVERY_DOMAIN, [recovery]),
+    },
     {
       name: 'device certificate',
       maxSize: MAX_DEVICE_CERTIFICATE_SIZE,
