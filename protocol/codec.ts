@@ -251,7 +251,10 @@ export function openCosignedRecord(
   return { payload, version, firstKey: record.firstKey, secondKey: record.secondKey }
 }
 
-/** Throws MalformedMessageError for a key or signature of the wrong length, else InvalidSignatureError unless it verifies. */
+/**
+ * Throws MalformedMessageError for a key or signature of the wrong length, and
+ * InvalidSignatureError when the signature does not verify.
+ */
 function checkSignature(
   what: string,
   version: number,

@@ -106,5 +106,5 @@ export const DEVICE_LIST_DOMAIN = '/tokenim/device-list/1.0.0'
 /** Signing domain of a KeyRotation, cosigned by the old and the new account key. */
 export const KEY_ROTATION_DOMAIN = '/tokenim/key-rotation/1.0.0'
 
-/** Signing domain of a KeyRecovery, cosigned by the committed recovery key and the new account key. */
+/** Signing domain of a KeyRecovery, cosigned by the committed recovery key and the new key. */
 export const KEY_RECOVERY_DOMAIN = '/tokenim/key-recovery/1.0.0'

@@ -98,7 +98,7 @@ export interface OpenedDeviceList {
   nextRecovery: Uint8Array
 }
 
-/** The account's certificate for one of its devices. Throws InvalidDeviceRecordError for bad fields. */
+/** The account's certificate for one of its devices; InvalidDeviceRecordError for bad fields. */
 export function signDeviceCertificate(
   account: Ed25519KeyPair,
   fields: DeviceCertificateFields,
@@ -197,7 +197,7 @@ export function validateDeviceListRecord(key: Uint8Array, value: Uint8Array): Op
   return list
 }
 
-/** The highest valid version wins; ties go to the smaller encoding, so every node picks the same. */
+/** The highest valid version wins; ties go to the smaller encoding, the same on every node. */
 export function selectDeviceListRecord(key: Uint8Array, values: Uint8Array[]): number {
   return selectBest(values, (value) => [-validateDeviceListRecord(key, value).version])
 }

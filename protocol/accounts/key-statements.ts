@@ -27,13 +27,16 @@ import { InvalidKeyStatementError, WrongSignerError } from './errors.ts'
 export type KeyStatementKind = 'rotation' | 'recovery'
 
 export interface KeyStatementFields {
-  /** Rotation: the key handing over. Recovery: the key that held the account when the commitment was set. */
+  /**
+   * Rotation: the key handing over. Recovery: the key that held the account when the
+   * commitment was set.
+   */
   oldKey: Uint8Array
   newKey: Uint8Array
   /** The chain's sequence once this statement applies. */
   sequence: number
   atMs: number
-  /** SHA-256 of the next recovery public key; empty only for a rotation of an account without one. */
+  /** SHA-256 of the next recovery public key; empty only when rotating an account without one. */
   nextRecovery: Uint8Array
 }
 
@@ -47,7 +50,7 @@ export interface OpenedKeyStatement extends KeyStatementFields {
   id: string
 }
 
-/** A rotation from `oldKey` to `newKey`, signed by both. Throws InvalidKeyStatementError for bad fields. */
+/** A rotation from `oldKey` to `newKey`, signed by both; InvalidKeyStatementError if bad. */
 export function signKeyRotation(
   oldKey: Ed25519KeyPair,
   newKey: Ed25519KeyPair,

@@ -3,8 +3,10 @@
  * a new account encodes (doc/accounts.md, "The backup phrase becomes the recovery
  * authority"):
  *
- *   account key A   = Ed25519 seed HKDF-SHA256(M, salt empty, info "tokenim account key" || u32 0)
- *   recovery key R_n = Ed25519 seed HKDF-SHA256(M, salt empty, info "tokenim recovery key" || u32 n)
+ *   account key A    = HKDF-SHA256(M, salt empty, info "tokenim account key" || u32be 0)
+ *   recovery key R_n = HKDF-SHA256(M, salt empty, info "tokenim recovery key" || u32be n)
+ *
+ * each 32 bytes, used as an Ed25519 seed.
  *
  * The two labels keep A and every R_n independent: holding A (a stolen device) reveals
  * nothing of any R_n, so the commitment SHA-256(R_n) an account publishes can only be

@@ -41,7 +41,7 @@ export function signed(
   }
 }
 
-/** A record cosigned by `first` and `second` for `domain`: its payloads, cosigned again after mutation. */
+/** A record cosigned by `first` and `second`: its payloads, cosigned again after mutation. */
 export function cosigned(
   first: Ed25519KeyPair,
   second: Ed25519KeyPair,
