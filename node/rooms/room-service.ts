@@ -9,16 +9,11 @@
  */
 
 import type { GossipSub } from '@libp2p/gossipsub'
-import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
-import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
-import {
-  MAX_HISTORY_PAGE,
-  MAX_ROOM_SYNC_EVENTS,
-  ROOM_SYNC_STREAM_LIMITS,
-} from '../../protocol/limits.ts'
+import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
 import type {
   RoomHistoryResponse,
   RoomMembersChange,
@@ -32,7 +27,6 @@ import {
   createRoom,
   decodeInvite,
   encodeInvite,
-  headsToWire,
   type MembershipState,
   makeInviteProof,
   openKeyBundle,
@@ -40,18 +34,13 @@ import {
   ReceivedSenderKey,
   RoomLog,
   RoomOpKind,
-  type RoomSyncRequest,
-  RoomSyncStatus,
   SenderKeyChain,
   type SignedRoomEvent,
   sealKeyBundle,
   serializeSenderKey,
 } from '../../protocol/rooms/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
-import { streamCounts } from '../network/index.ts'
-import { connectToPeer } from '../network/peer-streams.ts'
 import type { AppLevel } from '../storage.ts'
-import { withDeadline } from './deadline.ts'
 import {
   InviteRequiredError,
   MemberNotFoundError,
@@ -63,9 +52,9 @@ import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
 import { RoomPersistence, restoreRoom } from './room-persistence.ts'
 import { RoomRegistry } from './room-registry.ts'
-import { mayEnter, otherMembers, type RoomRuntime } from './room-runtime.ts'
+import { otherMembers, type RoomRuntime } from './room-runtime.ts'
 import { RoomStore, type RoomWrite, type StoredRoom } from './room-store.ts'
-import { requestSync, type SyncReply, serveSync } from './room-sync-protocol.ts'
+import { RoomSync } from './room-sync.ts'
 import { RoomViews } from './room-views.ts'
 import { type SenderKeyTransport, StreamSenderKeyTransport } from './sender-key-transport.ts'
 
@@ -119,9 +108,6 @@ export interface RoomServiceInit {
   replayAgeMs?: number
 }
 
-/** Pages fetched in one sync before giving up on a peer that keeps answering. */
-const MAX_SYNC_PAGES = 200
-
 /**
  * Chain positions and seqs reserved on disk at a time. A send below the reservation needs no
  * write before its ciphertext leaves; after a crash the node resumes past the reservation,
@@ -139,14 +125,12 @@ export class RoomService {
   private readonly log: Logger
   private readonly syncIntervalMs: number
   private readonly keyRetryIntervalMs: number
-  private readonly requestTimeoutMs: number
-  private readonly minSyncGapMs: number
-  private readonly membersToDial: number
   private readonly views: RoomViews
   private readonly rooms: RoomRegistry
   private readonly persistence: RoomPersistence
   private readonly intake: RoomIntake
   private readonly gossip: RoomGossip
+  private readonly sync: RoomSync
   private readonly flushing = new Set<string>()
   private readonly keyBackoff = new Map<string, number>()
   private readonly timers: NodeJS.Timeout[] = []
@@ -171,7 +155,18 @@ export class RoomService {
       log: this.log,
       replayAgeMs: init.replayAgeMs ?? 600_000,
       ingest: (room, event) => this.intake.ingest(room, [event]),
-      stranger: (room, from) => void this.syncWith(room, from),
+      stranger: (room, from) => void this.sync.syncWith(room, from),
+    })
+    this.sync = new RoomSync({
+      host: components.host,
+      rooms: this.rooms,
+      persistence: this.persistence,
+      selfHex: this.selfHex,
+      log: this.log,
+      ingest: (room, events) => this.intake.ingest(room, events),
+      requestTimeoutMs: init.requestTimeoutMs ?? 10_000,
+      minSyncGapMs: init.minSyncGapMs ?? 2_000,
+      membersToDial: init.membersToDial ?? 6,
     })
     this.intake = new RoomIntake({
       selfHex: this.selfHex,
@@ -183,9 +178,6 @@ export class RoomService {
     })
     this.syncIntervalMs = init.syncIntervalMs ?? 30_000
     this.keyRetryIntervalMs = init.keyRetryIntervalMs ?? 10_000
-    this.requestTimeoutMs = init.requestTimeoutMs ?? 10_000
-    this.minSyncGapMs = init.minSyncGapMs ?? 2_000
-    this.membersToDial = init.membersToDial ?? 6
   }
 
   async start(): Promise<void> {
@@ -196,13 +188,7 @@ export class RoomService {
     }
     this.transport.onReceive((sender, bytes) => this.receiveKeyBundle(sender, bytes))
     await this.transport.start()
-    await this.host.handle(
-      ROOM_SYNC_PROTOCOL,
-      (stream, connection) => {
-        void this.serveSyncStream(stream, connection)
-      },
-      { ...streamCounts(ROOM_SYNC_STREAM_LIMITS), runOnLimitedConnection: true },
-    )
+    await this.sync.start()
     this.gossip.start()
     this.host.addEventListener('peer:connect', this.onPeerConnect)
     for (const room of this.rooms.all()) {
@@ -215,7 +201,7 @@ export class RoomService {
       }
       if (room.meta.joined) {
         this.gossip.subscribe(room)
-        void this.dialMembers(room)
+        void this.sync.dialMembers(room)
       }
     }
     this.timers.push(
@@ -229,7 +215,7 @@ export class RoomService {
     for (const timer of this.timers.splice(0)) clearInterval(timer)
     this.host.removeEventListener('peer:connect', this.onPeerConnect)
     this.gossip.stop()
-    await this.host.unhandle(ROOM_SYNC_PROTOCOL)
+    await this.sync.stop()
     await this.transport.stop()
     for (const room of this.rooms.all()) this.persistence.saveChains(room)
     await Promise.all([...this.rooms.all()].map((room) => this.persistence.settled(room)))
@@ -289,7 +275,7 @@ export class RoomService {
     ].filter((peer, i, all) => all.findIndex((other) => other.equals(peer)) === i)
     if (room == null) {
       for (const peer of candidates) {
-        room = await this.fetchRoom(invite.roomId, peer, proof).catch((err) => {
+        room = await this.sync.fetchRoom(invite.roomId, peer, proof).catch((err) => {
           this.log('could not fetch room %s from %p: %s', roomIdHex, peer, err.message)
           return undefined
         })
@@ -329,7 +315,7 @@ export class RoomService {
     for (const peer of candidates.slice(0, 3)) {
       void this.syncWith(room, peer, { force: true, inviteProof: proof })
     }
-    void this.dialMembers(room)
+    void this.sync.dialMembers(room)
     return this.views.summary(room)
   }
 
@@ -458,13 +444,7 @@ export class RoomService {
 
   /** After an unclean stop: learn from members which of our seqs are taken, else skip them all. */
   private async recoverSeqs(room: RoomRuntime): Promise<void> {
-    const members = room.log.membership().members
-    const peers = this.host
-      .getConnections()
-      .map((connection) => connection.remotePeer)
-      .filter(
-        (peer) => peer.publicKey?.type === 'Ed25519' && members.has(toHex(peer.publicKey.raw)),
-      )
+    const peers = this.sync.connectedMembers(room)
     for (const peer of peers.slice(0, 3)) await this.syncWith(room, peer, { force: true })
     // What no member we reached holds may still be out there: never reuse those seqs. The gap
     // this may leave costs later syncs a little; a reused seq would lose the message.
@@ -540,41 +520,13 @@ export class RoomService {
   }
 
   /** Fetches from `peer` what we miss of a room; resolves with the number of new events. */
-  async syncWith(
+  syncWith(
     room: RoomRuntime | string,
     peer: PeerId,
     options: { force?: boolean; inviteProof?: Uint8Array } = {},
   ): Promise<number> {
     const runtime = typeof room === 'string' ? this.rooms.require(room) : room
-    const key = peer.toString()
-    const last = runtime.lastSync.get(key) ?? 0
-    if (runtime.syncing.has(key)) return 0
-    if (options.force !== true && Date.now() - last < this.minSyncGapMs) return 0
-    runtime.syncing.add(key)
-    runtime.lastSync.set(key, Date.now())
-    let added = 0
-    try {
-      for (let page = 0; page < MAX_SYNC_PAGES && this.running; page++) {
-        const answer = await withDeadline(this.requestTimeoutMs, (signal) =>
-          requestSync(this.host, peer, this.syncRequest(runtime, options.inviteProof), { signal }),
-        )
-        if (answer.status !== RoomSyncStatus.OK) break
-        const before = runtime.log.size
-        this.intake.ingest(runtime, openEvents(answer.events, this.log))
-        added += runtime.log.size - before
-        if (answer.complete || runtime.log.size === before) break
-      }
-    } catch (err) {
-      this.log(
-        'sync of room %s with %p failed: %s',
-        runtime.log.roomIdHex,
-        peer,
-        (err as Error).message,
-      )
-    } finally {
-      runtime.syncing.delete(key)
-    }
-    return added
+    return this.sync.syncWith(runtime, peer, options)
   }
 
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
@@ -779,132 +731,10 @@ export class RoomService {
     this.intake.unlock(room, authorHex, keyIdHex)
   }
 
-  // ---- sync ----------------------------------------------------------------------------
-
-  private syncRequest(room: RoomRuntime, inviteProof?: Uint8Array): Partial<RoomSyncRequest> {
-    return {
-      roomId: room.log.roomId as RoomSyncRequest['roomId'],
-      heads: headsToWire(room.log.heads()),
-      limit: MAX_ROOM_SYNC_EVENTS,
-      inviteProof: inviteProof as RoomSyncRequest['inviteProof'],
-    }
-  }
-
-  /** Fetches a room we do not have yet from `peer`, starting from its CREATE event. */
-  private async fetchRoom(
-    roomId: Uint8Array,
-    peer: PeerId,
-    inviteProof: Uint8Array | undefined,
-  ): Promise<RoomRuntime | undefined> {
-    const request: Partial<RoomSyncRequest> = {
-      roomId: roomId as RoomSyncRequest['roomId'],
-      heads: [],
-      limit: MAX_ROOM_SYNC_EVENTS,
-      inviteProof: inviteProof as RoomSyncRequest['inviteProof'],
-    }
-    const answer = await withDeadline(this.requestTimeoutMs, (signal) =>
-      requestSync(this.host, peer, request, { signal }),
-    )
-    if (answer.status !== RoomSyncStatus.OK) return undefined
-    const events = openEvents(answer.events, this.log)
-    const genesis = events.find((event) => toHex(event.id) === toHex(roomId))
-    if (genesis == null) return undefined
-    const room =
-      this.rooms.get(genesis.idHex) ??
-      this.rooms.add(new RoomLog(genesis), {
-        roomId: genesis.idHex,
-        joined: false,
-        readLamport: 0,
-      })
-    await this.persistence.persist(room, [
-      RoomStore.meta(room.meta),
-      RoomStore.event(genesis.idHex, genesis.idHex, genesis.bytes),
-    ])
-    this.intake.ingest(room, events)
-    if (!answer.complete) await this.syncWith(room, peer, { force: true, inviteProof })
-    return room
-  }
-
-  private async serveSyncStream(stream: Stream, connection: Connection): Promise<void> {
-    const key = connection.remotePeer.publicKey
-    try {
-      if (key?.type !== 'Ed25519') throw new Error('the peer has no Ed25519 identity key')
-      await withDeadline(this.requestTimeoutMs, (signal) =>
-        serveSync(
-          stream,
-          key.raw,
-          (request, requester) => this.answerSync(request, requester, connection.remotePeer),
-          { signal },
-        ),
-      )
-    } catch (err) {
-      this.log('room sync with %p failed: %s', connection.remotePeer, (err as Error).message)
-      stream.abort(err as Error)
-    }
-  }
-
-  private answerSync(request: RoomSyncRequest, requester: Uint8Array, peer: PeerId): SyncReply {
-    const refused = (status: RoomSyncStatus): SyncReply => ({
-      status,
-      events: [],
-      complete: true,
-      heads: [],
-    })
-    const room = this.rooms.get(toHex(request.roomId))
-    if (room == null) return refused(RoomSyncStatus.UNKNOWN_ROOM)
-    const state = room.log.membership()
-    const requesterHex = toHex(requester)
-    const isMember = state.members.has(requesterHex)
-    if (!isMember && !mayEnter(room, requester, request.inviteProof)) {
-      return refused(RoomSyncStatus.REFUSED)
-    }
-    const heads = new Map(request.heads.map((head) => [toHex(head.author), head.seq]))
-    const events = room.log.eventsAfter(heads, request.limit + 1)
-    // Seeing the requester ahead of us (a member, or a joiner who may enter), pull back what
-    // it has that we lack: that is how a JOIN reaches us before the gossip mesh has formed.
-    if (room.log.lacksAnyOf(heads)) {
-      setImmediate(() => void this.syncWith(room, peer))
-    }
-    return {
-      status: RoomSyncStatus.OK,
-      events: events.slice(0, request.limit).map((event) => event.bytes),
-      complete: events.length <= request.limit,
-      heads: room.log.heads(),
-    }
-  }
-
+  /** Every sync interval: write the chains that advanced, and fill gaps from one member. */
   private antiEntropy(): void {
-    const connected = this.host.getConnections().map((connection) => connection.remotePeer)
-    for (const room of this.rooms.all()) {
-      this.persistence.saveChains(room)
-      if (!room.meta.joined) continue
-      const members = room.log.membership().members
-      const peers = connected.filter(
-        (peer) => peer.publicKey?.type === 'Ed25519' && members.has(toHex(peer.publicKey.raw)),
-      )
-      if (peers.length === 0) {
-        // Circuits through a relay end at the relay's limits: find the members again.
-        void this.dialMembers(room)
-        continue
-      }
-      void this.syncWith(room, peers[Math.floor(Math.random() * peers.length)])
-    }
-  }
-
-  /** Dials a few members we are not connected to, so the room's mesh can form. */
-  private async dialMembers(room: RoomRuntime): Promise<void> {
-    const connected = new Set(this.host.getConnections().map((c) => c.remotePeer.toString()))
-    const members = otherMembers(room.log.membership(), this.selfHex)
-      .map((key) => peerIdOf({ publicKey: fromHex(key) }))
-      .filter((peer) => !connected.has(peer.toString()))
-      .slice(0, Math.max(0, this.membersToDial - connected.size))
-    await Promise.all(
-      members.map((peer) =>
-        withDeadline(this.requestTimeoutMs, (signal) =>
-          connectToPeer(this.host, peer, { signal }),
-        ).catch((err: Error) => this.log('could not dial member %p: %s', peer, err.message)),
-      ),
-    )
+    for (const room of this.rooms.all()) this.persistence.saveChains(room)
+    this.sync.antiEntropy()
   }
 
   // ---- state, views and persistence -----------------------------------------------------
