@@ -10,13 +10,14 @@
  *   shown twice; a copy of a ratchet message is caught by the ratchet whatever its id;
  * - in order: a text ahead of the next expected seq is stored and held, not shown, until the
  *   gap fills; gaps are waited for, never skipped, unless the sender says no text below
- *   `resolved_below` is still coming;
+ *   `resolved_below` is still coming (the rule is pure code in protocol/dm-order.ts);
  * - a one-time prekey starts one session only, even with lanes of several peers at once: an
  *   authenticated start claims it node-wide until the batch deleting it commits;
  * - bad input is answered REJECTED with a stable code, never thrown; a step that throws
  *   after decryption rolls the whole batch back (peer-lane.ts), so the copy decrypts again.
  */
 import { bytesEqual, toHex } from '../../protocol/bytes.ts'
+import { heldToShow, mayBeTakenIn, placeText } from '../../protocol/dm-order.ts'
 import {
   type BundleContent,
   DmAckStatus,
@@ -226,7 +227,7 @@ export class Inbound {
     // it be a copy under a fresh ratchet message (sent again after a refusal): the common
     // case, a text ahead of everything stored, needs no database read.
     if (
-      (seq < conversation.expectedInSeq || state.held.has(seq)) &&
+      mayBeTakenIn(seq, conversation.expectedInSeq, state.held) &&
       (await this.#isStoredText(lane, id))
     ) {
       return { status: DmAckStatus.DUPLICATE, text: true }
@@ -243,21 +244,22 @@ export class Inbound {
     }
     if (inner.style != null) record.style = inner.style
     if (inner.attachment != null) record.attachment = storedAttachment(inner.attachment)
-    if (seq > conversation.expectedInSeq) {
-      if (state.held.has(seq)) {
-        return rejected(
-          new ReceiveRejection('malformed', `a different message with seq ${seq} is already held`),
-        )
+    const maxHeld = init.maxHeldPerConversation ?? DEFAULT_MAX_HELD
+    const placement = placeText(seq, conversation.expectedInSeq, state.held, maxHeld)
+    if (placement === 'seq-taken') {
+      return rejected(
+        new ReceiveRejection('malformed', `a different message with seq ${seq} is already held`),
+      )
+    }
+    if (placement === 'held-limit') {
+      return {
+        ...rejected(
+          new ReceiveRejection('malformed', `over ${maxHeld} messages wait for an earlier one`),
+        ),
+        code: 'held-limit',
       }
-      const maxHeld = init.maxHeldPerConversation ?? DEFAULT_MAX_HELD
-      if (state.held.size >= maxHeld) {
-        return {
-          ...rejected(
-            new ReceiveRejection('malformed', `over ${maxHeld} messages wait for an earlier one`),
-          ),
-          code: 'held-limit',
-        }
-      }
+    }
+    if (placement === 'hold') {
       state.held.set(seq, record)
       conversation.held = state.held.size
       tx.conversationDirty = true
@@ -278,7 +280,7 @@ export class Inbound {
     }
     this.#show(lane, tx, state, record)
     tx.receivedIds.add(id)
-    this.#releaseHeld(lane, tx, state, (seq) => seq === conversation.expectedInSeq)
+    this.#releaseHeld(lane, tx, state)
     return { status: DmAckStatus.STORED, text: true }
   }
 
@@ -317,27 +319,29 @@ export class Inbound {
       conversation.expectedInSeq,
       resolvedBelow - 1,
     )
-    this.#releaseHeld(lane, tx, state, (seq) => seq < resolvedBelow)
-    conversation.expectedInSeq = Math.max(conversation.expectedInSeq, resolvedBelow)
-    this.#releaseHeld(lane, tx, state, (seq) => seq === conversation.expectedInSeq)
+    this.#releaseHeld(lane, tx, state, resolvedBelow)
   }
 
-  /** Shows held texts in seq order for as long as `ready` says the next one may go. */
+  /**
+   * Shows the held texts that may go now, in seq order (protocol/dm-order.ts): the next in
+   * line, and with `resolvedBelow` first every one below it.
+   */
   #releaseHeld(
     lane: PeerLane,
     tx: LaneTransaction,
     state: LaneState,
-    ready: (seq: number) => boolean,
+    resolvedBelow?: number,
   ): void {
-    const waiting = [...state.held.keys()].sort((a, b) => a - b)
-    for (const seq of waiting) {
-      if (!ready(seq)) break
+    const conversation = state.conversation
+    const { show, expected } = heldToShow(state.held, conversation.expectedInSeq, resolvedBelow)
+    for (const seq of show) {
       const next = state.held.get(seq)!
       state.held.delete(seq)
       tx.ops.push(this.#ctx.store.heldDeleteOp(lane.peerHex, seq))
       this.#show(lane, tx, state, next)
     }
-    state.conversation.held = state.held.size
+    conversation.expectedInSeq = expected
+    conversation.held = state.held.size
     tx.conversationDirty = true
   }
 

@@ -150,6 +150,7 @@ async function makePeer(
     prekeys?: StubPrekeys
     readReceipts?: boolean
     social?: SocialPort
+    maxHeld?: number
   } = {},
 ): Promise<TestPeer> {
   const identity = options.identity ?? generateIdentity()
@@ -186,6 +187,7 @@ async function makePeer(
       ackTimeoutMs: 60_000,
       readReceipts: options.readReceipts,
       social: options.social,
+      maxHeldPerConversation: options.maxHeld,
       emit: (type, data) => {
         if (type === 'message:received') peer.received.push(data as MessageView)
         else peer.states.push(data as MessageStateChange)
@@ -228,7 +230,9 @@ function waitForState(peer: TestPeer, id: string, state: string) {
 
 const waitFor = (condition: () => boolean, what: string) => changes.until(condition, what)
 
-async function setup(options: { mailbox?: boolean; readReceipts?: boolean } = {}) {
+async function setup(
+  options: { mailbox?: boolean; readReceipts?: boolean; maxHeld?: number } = {},
+) {
   const network = new StubNetwork()
   const directory = new PrekeyDirectory()
   const mailbox =
@@ -469,6 +473,26 @@ describe('message pipeline: order and exactly once', () => {
     expect(history.messages.map((m) => m.seq)).toEqual([1, 2, 3])
     await waitForState(alice, first.id, 'delivered')
     await waitForState(alice, second.id, 'delivered')
+  })
+
+  it('refuses a text ahead of a gap once maxHeldPerConversation texts wait', async () => {
+    const { network, alice, bob } = await setup({ maxHeld: 1 })
+    network.capture = true
+    for (const text of ['first', 'second', 'third']) {
+      await alice.pipeline.send(bob.identity.publicKey, text)
+    }
+    await waitFor(() => network.captured.length === 3, 'three envelopes sent')
+    const [one, two, three] = network.captured
+    network.capture = false
+    const fromAlice = { kind: 'direct' as const, sender: alice.identity.publicKey }
+    expect((await bob.pipeline.receive(three.envelope, fromAlice)).status).toBe(DmAckStatus.STORED)
+    const refused = await bob.pipeline.receive(two.envelope, fromAlice)
+    expect(refused).toMatchObject({ status: DmAckStatus.REJECTED, code: 'held-limit' })
+    expect((await bob.pipeline.history(alice.identity.publicKey)).held).toBe(1)
+    // The gap before the held text fills; the refused one is still missing, so it waits.
+    expect((await bob.pipeline.receive(one.envelope, fromAlice)).status).toBe(DmAckStatus.STORED)
+    expect(bob.received.map((m) => m.text)).toEqual(['first'])
+    expect((await bob.pipeline.history(alice.identity.publicKey)).held).toBe(1)
   })
 
   it('shows a text once however often it arrives, directly or from the mailbox', async () => {
