@@ -41,8 +41,9 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { CODE_P2P, type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import type { RelayLinkStatus } from '../protocol/local-api.ts'
-import { InvalidConfigError } from './errors.ts'
+import { InvalidConfigError, RelayBootstrapStoppedError } from './errors.ts'
 import { writeFileAtomic } from './identity/atomic-file.ts'
+import { ServiceLifecycle } from './service-lifecycle.ts'
 
 /**
  * Peer store tag of a configured relay. It starts with libp2p's KEEP_ALIVE, so libp2p also
@@ -116,8 +117,9 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
   private readonly maxDelayMs: number
   private readonly dialTimeoutMs: number
   private readonly listenThroughRelays: boolean
-  private shutdown = new AbortController()
-  private running = false
+  private readonly lifecycle = new ServiceLifecycle(
+    () => new RelayBootstrapStoppedError('the relay bootstrap is stopped'),
+  )
 
   constructor(components: RelayBootstrapComponents, init: RelayBootstrapInit) {
     super()
@@ -133,8 +135,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
   readonly [Symbol.toStringTag] = 'tokenim:relay-bootstrap'
 
   start(): void {
-    this.shutdown = new AbortController()
-    this.running = true
+    this.lifecycle.start()
     this.components.events.addEventListener('peer:connect', this.onConnect)
     this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
     this.components.events.addEventListener('self:peer:update', this.onSelfUpdate)
@@ -147,18 +148,18 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
     for (const link of this.links.values()) this.dial(link)
   }
 
-  stop(): void {
-    this.running = false
-    this.shutdown.abort()
-    this.components.events.removeEventListener('peer:connect', this.onConnect)
-    this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
-    this.components.events.removeEventListener('self:peer:update', this.onSelfUpdate)
-    this.components.events.removeEventListener('transport:listening', this.onSelfUpdate)
-    for (const link of this.links.values()) {
-      clearTimeout(link.redialTimer)
-      clearTimeout(link.circuitTimer)
-      link.nextDialAt = null
-    }
+  stop(): Promise<void> {
+    return this.lifecycle.stop(() => {
+      this.components.events.removeEventListener('peer:connect', this.onConnect)
+      this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+      this.components.events.removeEventListener('self:peer:update', this.onSelfUpdate)
+      this.components.events.removeEventListener('transport:listening', this.onSelfUpdate)
+      for (const link of this.links.values()) {
+        clearTimeout(link.redialTimer)
+        clearTimeout(link.circuitTimer)
+        link.nextDialAt = null
+      }
+    })
   }
 
   /** Each configured relay, whether it is connected, and when the next dial is due. */
@@ -183,7 +184,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
     const [address] = parseRelayAddresses([relay])
     if (this.links.has(relayPeerId(address).toString())) return false
     const link = this.addLink(address)
-    if (this.running) {
+    if (this.lifecycle.running) {
       await this.tag(link)
       this.dial(link)
     }
@@ -268,7 +269,8 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
   }
 
   private ensureCircuit(link: RelayLink): void {
-    if (!this.listenThroughRelays || !this.running || !link.connected || link.reserving) return
+    if (!this.listenThroughRelays || !this.lifecycle.running || !link.connected || link.reserving)
+      return
     if (link.circuitTimer != null || this.circuitAddress(link) != null) return
     link.reserving = true
     this.components.transportManager
@@ -286,7 +288,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
       )
       .finally(() => {
         link.reserving = false
-        if (link.circuitFailures === 0 || !this.running) return
+        if (link.circuitFailures === 0 || !this.lifecycle.running) return
         const delay = redialDelayMs(link.circuitFailures - 1, this.initialDelayMs, this.maxDelayMs)
         link.circuitTimer = setTimeout(() => {
           link.circuitTimer = undefined
@@ -297,10 +299,10 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
   }
 
   private dial(link: RelayLink): void {
-    if (!this.running || link.dialing || link.connected) return
+    if (!this.lifecycle.running || link.dialing || link.connected) return
     link.dialing = true
     link.nextDialAt = null
-    const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(this.dialTimeoutMs)])
+    const signal = this.lifecycle.signal({ signal: AbortSignal.timeout(this.dialTimeoutMs) })
     this.components.connectionManager
       .openConnection(link.address, { signal })
       .then(
@@ -316,7 +318,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
           }
         },
         (err: Error) => {
-          if (!this.running) return
+          if (!this.lifecycle.running) return
           link.failures++
           this.log('dial %d to relay %a failed - %s', link.failures, link.address, err.message)
         },
@@ -328,7 +330,7 @@ export class RelayBootstrap extends TypedEventEmitter<RelayBootstrapEvents> impl
   }
 
   private scheduleRedial(link: RelayLink): void {
-    if (!this.running || link.dialing) return
+    if (!this.lifecycle.running || link.dialing) return
     clearTimeout(link.redialTimer)
     const delay = redialDelayMs(link.failures, this.initialDelayMs, this.maxDelayMs)
     link.nextDialAt = Date.now() + delay

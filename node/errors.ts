@@ -21,6 +21,11 @@ export class NodeNotStartedError extends NodeError {
   override name = 'NodeNotStartedError'
 }
 
+/** The relay bootstrap was asked to dial after its host stopped. */
+export class RelayBootstrapStoppedError extends NodeError {
+  override name = 'RelayBootstrapStoppedError'
+}
+
 /** A node option or config value that cannot be used. */
 export class InvalidConfigError extends NodeError {
   override name = 'InvalidConfigError'

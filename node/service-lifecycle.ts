@@ -1,12 +1,15 @@
 /**
- * The start/stop bookkeeping of a background service: a signal that aborts when the service
- * stops, work tracked so that stop() waits for it, and sections that run one at a time.
+ * The start/stop bookkeeping of a background service (each part a composition root builds):
+ * a signal that aborts when the service stops, work tracked so that stop() waits for it, and
+ * sections that run one at a time. stop() returns once the work tracked and the exclusive
+ * sections queued are done, so a service's store is quiet when the database closes after it.
  */
 import type { AbortOptions } from '@libp2p/interface'
 
 export class ServiceLifecycle {
   readonly #notRunning: () => Error
   #controller?: AbortController
+  #stopping?: Promise<void>
   #serial: Promise<unknown> = Promise.resolve()
   readonly #inFlight = new Set<Promise<unknown>>()
 
@@ -23,16 +26,24 @@ export class ServiceLifecycle {
   start(): boolean {
     if (this.running) return false
     this.#controller = new AbortController()
+    this.#stopping = undefined
     return true
   }
 
-  /** Aborts work under way; `beforeWait` runs once the signal fired (clear timers there). */
-  async stop(beforeWait?: () => void): Promise<void> {
-    if (this.#controller == null) return
-    this.#controller.abort(this.#notRunning())
-    beforeWait?.()
-    await Promise.allSettled([...this.#inFlight])
-    this.#controller = undefined
+  /**
+   * Aborts work under way; `beforeWait` runs once the signal fired (clear timers there).
+   * Waits for tracked work and exclusive sections; a second call shares the first.
+   */
+  stop(beforeWait?: () => void): Promise<void> {
+    const controller = this.#controller
+    if (controller == null) return Promise.resolve()
+    this.#stopping ??= (async () => {
+      controller.abort(this.#notRunning())
+      beforeWait?.()
+      await Promise.allSettled([...this.#inFlight, this.#serial])
+      if (this.#controller === controller) this.#controller = undefined
+    })()
+    return this.#stopping
   }
 
   /** A signal that aborts on stop() or on the caller's own signal. */

@@ -30,8 +30,13 @@ import type {
 import { peerIdOf } from '../identity/index.ts'
 import type { BatchOp } from '../messaging/durable-writer.ts'
 import { type HistoryRecord, MessageStore, messageView } from '../messaging/message-store.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
-import { InvalidConversationError, RoomsUnavailableError } from './errors.ts'
+import {
+  ConversationsStoppedError,
+  InvalidConversationError,
+  RoomsUnavailableError,
+} from './errors.ts'
 import { type IndexedDocument, SearchIndex } from './search-index.ts'
 
 /** What this component needs of 1:1 messaging (node/messaging DirectMessages). */
@@ -98,11 +103,12 @@ export class Conversations {
   readonly #batchSize: number
   readonly #watermarks = new Map<string, number>()
   readonly #peerIds = new Map<string, string>()
-  /** Index writes, one at a time. */
-  #queue: Promise<unknown> = Promise.resolve()
+  /** Index writes run one at a time (`exclusive`); stop() waits for the one under way. */
+  readonly #lifecycle = new ServiceLifecycle(
+    () => new ConversationsStoppedError('the conversation index is stopped'),
+  )
   #catchUp: Promise<void> | undefined
   #catchUpAgain = false
-  #running = false
 
   constructor(components: ConversationsComponents, init: ConversationsInit = {}) {
     this.#components = components
@@ -112,7 +118,7 @@ export class Conversations {
   }
 
   async start(): Promise<void> {
-    this.#running = true
+    if (!this.#lifecycle.start()) return
     for await (const [key, value] of this.#components.db.iterator({ gt: 'm/', lt: 'm/~' })) {
       this.#watermarks.set(key.slice(2), Number(new TextDecoder().decode(value)))
     }
@@ -126,9 +132,8 @@ export class Conversations {
   }
 
   async stop(): Promise<void> {
-    this.#running = false
+    await this.#lifecycle.stop()
     await this.#catchUp?.catch(() => undefined)
-    await this.#queue.catch(() => undefined)
   }
 
   /** Tell the index that messages were stored: it catches up in the background. */
@@ -163,7 +168,7 @@ export class Conversations {
       do {
         this.#catchUpAgain = false
         await this.#serial(() => this.#indexConversations())
-      } while (this.#catchUpAgain && this.#running)
+      } while (this.#catchUpAgain && this.#lifecycle.running)
     })()
     this.#catchUp = run.finally(() => {
       this.#catchUp = undefined
@@ -175,7 +180,7 @@ export class Conversations {
     for (const [peerHex, conversation] of await this.#store.conversations()) {
       const indexed = this.#watermarks.get(peerHex) ?? 0
       const last = conversation.nextIndex - 1
-      if (last <= indexed || !this.#running) continue
+      if (last <= indexed || !this.#lifecycle.running) continue
       // History pages read newest first: walk down to the watermark, then index upwards.
       const entries: HistoryEntry[] = []
       let before = last + 1
@@ -215,7 +220,7 @@ export class Conversations {
     for (const room of rooms.listRooms()) {
       let before: string | undefined
       do {
-        if (!this.#running) return
+        if (!this.#lifecycle.running) return
         const page = rooms.history(room.roomId, { limit: this.#batchSize, before })
         const documents = page.messages.map(roomDocument)
         await this.#serial(async () => {
@@ -359,9 +364,7 @@ export class Conversations {
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task)
-    this.#queue = run.catch(() => undefined)
-    return run
+    return this.#lifecycle.exclusive(task)
   }
 }
 

@@ -19,3 +19,8 @@ export class InvalidConversationError extends ConversationError {
 export class RoomsUnavailableError extends ConversationError {
   override name = 'RoomsUnavailableError'
 }
+
+/** The conversation index was used after the node stopped. */
+export class ConversationsStoppedError extends ConversationError {
+  override name = 'ConversationsStoppedError'
+}

@@ -36,8 +36,10 @@ import {
 import { DIRECTORY_PROTOCOL } from '../../protocol/ids.ts'
 import type { LookupView, NameView, ProfileView, SearchView } from '../../protocol/local-api.ts'
 import { normalizeForm } from '../../protocol/username.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { DirectoryClient, type RelayTarget, relayKeyOf } from './directory-client.ts'
+import { DirectoryStoppedError } from './errors.ts'
 import { SessionGuard, type SignedInElsewhere } from './session-guard.ts'
 
 export interface NodeDirectoryInit {
@@ -82,7 +84,9 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   private readonly client: DirectoryClient
   private readonly clock: () => number
   private readonly renewTimers = new Map<string, NodeJS.Timeout>()
-  private running = false
+  private readonly lifecycle = new ServiceLifecycle(
+    () => new DirectoryStoppedError('the directory is stopped'),
+  )
 
   constructor(init: NodeDirectoryInit) {
     super()
@@ -104,7 +108,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   }
 
   async start(): Promise<void> {
-    this.running = true
+    if (!this.lifecycle.start()) return
     for (const { relay, record, addresses } of await this.ownNames()) {
       await this.rememberAddresses(relay, addresses)
       this.scheduleRenewal(relay, record)
@@ -113,9 +117,10 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   }
 
   async stop(): Promise<void> {
-    this.running = false
-    for (const timer of this.renewTimers.values()) clearTimeout(timer)
-    this.renewTimers.clear()
+    await this.lifecycle.stop(() => {
+      for (const timer of this.renewTimers.values()) clearTimeout(timer)
+      this.renewTimers.clear()
+    })
     await this.session.stop()
     await this.client.close()
   }
@@ -260,7 +265,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   }
 
   private scheduleRenewal(relay: string, record: NameRecordFields): void {
-    if (!this.running) return
+    if (!this.lifecycle.running) return
     clearTimeout(this.renewTimers.get(relay))
     const lifetime = record.expiresMs - record.issuedMs
     const due = record.expiresMs - lifetime * (this.init.renewFraction ?? 1 / 3)
@@ -278,7 +283,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   }
 
   private async renew(relay: string, name: string, lifetime: number): Promise<void> {
-    if (!this.running) return
+    if (!this.lifecycle.running) return
     try {
       const target = { peerId: peerIdFromString(relay) }
       const record = await this.client.register(target, name)
@@ -294,7 +299,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
     } catch (err) {
       const retry = Math.max(MIN_RENEW_RETRY_MS, lifetime / 12)
       this.init.log('renewing "%s" on %s failed, retrying in %d ms - %e', name, relay, retry, err)
-      if (this.running) this.setRenewTimer(relay, name, retry, lifetime)
+      if (this.lifecycle.running) this.setRenewTimer(relay, name, retry, lifetime)
     }
   }
 

@@ -21,8 +21,10 @@ import {
 import { DIRECTORY_PROTOCOL, SESSION_TOPIC_PREFIX } from '../../protocol/ids.ts'
 import { DIRECTORY_STREAM_LIMITS } from '../../protocol/limits.ts'
 import type { SignedInElsewhereEvent } from '../../protocol/local-api.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { DirectoryStream, relayKeyOf } from './directory-client.ts'
+import { DirectoryStoppedError } from './errors.ts'
 
 export interface SignedInElsewhere {
   /** Our session's counter. */
@@ -68,7 +70,9 @@ export class SessionGuard extends TypedEventEmitter<SessionGuardEvents> {
   private announcement: Uint8Array = new Uint8Array(0)
   private startedAt = 0
   private bumped = false
-  private running = false
+  private readonly lifecycle = new ServiceLifecycle(
+    () => new DirectoryStoppedError('the session guard is stopped'),
+  )
   private superseded = false
 
   constructor(init: SessionGuardInit) {
@@ -87,7 +91,7 @@ export class SessionGuard extends TypedEventEmitter<SessionGuardEvents> {
   }
 
   async start(): Promise<void> {
-    this.running = true
+    if (!this.lifecycle.start()) return
     this.startedAt = this.clock()
     await this.advance((await this.storedCounter()) + 1n)
     this.init.host.addEventListener('peer:identify', this.onIdentify)
@@ -95,15 +99,16 @@ export class SessionGuard extends TypedEventEmitter<SessionGuardEvents> {
   }
 
   async stop(): Promise<void> {
-    this.running = false
-    this.init.host.removeEventListener('peer:identify', this.onIdentify)
-    for (const timer of this.timers) clearTimeout(timer)
-    this.timers.clear()
-    for (const channel of this.channels.values()) {
-      channel.closedByUs = true
-      channel.stream.stream.abort(new Error('node stopping'))
-    }
-    this.channels.clear()
+    await this.lifecycle.stop(() => {
+      this.init.host.removeEventListener('peer:identify', this.onIdentify)
+      for (const timer of this.timers) clearTimeout(timer)
+      this.timers.clear()
+      for (const channel of this.channels.values()) {
+        channel.closedByUs = true
+        channel.stream.stream.abort(new Error('node stopping'))
+      }
+      this.channels.clear()
+    })
   }
 
   /** Takes a counter above `floor` and above the clock, persists it synced, then re-signs. */
@@ -138,7 +143,12 @@ export class SessionGuard extends TypedEventEmitter<SessionGuardEvents> {
 
   private async announceOn(connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString()
-    if (!this.running || this.superseded || this.channels.has(peer) || connection.status !== 'open')
+    if (
+      !this.lifecycle.running ||
+      this.superseded ||
+      this.channels.has(peer) ||
+      connection.status !== 'open'
+    )
       return
     const protocols = await this.init.host.peerStore
       .get(connection.remotePeer)
@@ -215,7 +225,7 @@ export class SessionGuard extends TypedEventEmitter<SessionGuardEvents> {
   }
 
   private scheduleReopen(connection: Connection): void {
-    if (!this.running || this.superseded || connection.status !== 'open') return
+    if (!this.lifecycle.running || this.superseded || connection.status !== 'open') return
     const peer = connection.remotePeer.toString()
     const delay = this.reopenDelays.get(peer) ?? REOPEN_DELAY_MS
     this.reopenDelays.set(peer, Math.min(delay * 2, MAX_REOPEN_DELAY_MS))

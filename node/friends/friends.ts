@@ -34,6 +34,7 @@ import {
   type FriendMessageValue,
 } from '../../protocol/social.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import {
   AlreadyFriendsError,
@@ -101,8 +102,9 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   readonly #init: FriendsInit
   readonly #store: FriendStore
   readonly #myHex: string
-  #queue: Promise<unknown> = Promise.resolve()
-  #running = false
+  readonly #lifecycle = new ServiceLifecycle(
+    () => new FriendsStoppedError('friends are not running; start the node'),
+  )
   #flushing: Promise<void> | undefined
   #flushAgain = false
   #sendCounter = 0
@@ -119,7 +121,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
 
   async start(): Promise<void> {
     await this.#store.load()
-    this.#running = true
+    if (!this.#lifecycle.start()) return
     this.#retryTimer = setInterval(() => {
       if (this.#store.entries('sends').length > 0) void this.#flushSends()
     }, this.#init.retryIntervalMs ?? DEFAULT_FRIENDS_RETRY_INTERVAL_MS)
@@ -129,9 +131,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   }
 
   async stop(): Promise<void> {
-    this.#running = false
-    clearInterval(this.#retryTimer)
-    await this.#queue.catch(() => undefined)
+    await this.#lifecycle.stop(() => clearInterval(this.#retryTimer))
     await this.#flushing
   }
 
@@ -522,7 +522,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       this.#components.log('could not check the name %s: %s', claim, (err as Error).message)
       return
     }
-    if (!this.#running) return
+    if (!this.#lifecycle.running) return
     await this.#serial(async () => {
       const friend = this.#store.get('friends', peerHex)
       const incoming = this.#store.get('incoming', peerHex)
@@ -561,7 +561,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       do {
         this.#flushAgain = false
         const messaging = this.#components.messaging()
-        if (messaging == null || !this.#running) return
+        if (messaging == null || !this.#lifecycle.running) return
         const sends = this.#store.entries('sends').sort(([a], [b]) => (a < b ? -1 : 1))
         for (const [key, send] of sends) {
           try {
@@ -669,14 +669,15 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     }
   }
 
+  /** Changes to the friend tables, one at a time; stop() waits for the one under way. */
   #serial<T>(job: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(job, job)
-    this.#queue = run.catch(() => undefined)
-    return run
+    return this.#lifecycle.exclusive(job)
   }
 
   #checkRunning(): void {
-    if (!this.#running) throw new FriendsStoppedError('friends are not running; start the node')
+    if (!this.#lifecycle.running) {
+      throw new FriendsStoppedError('friends are not running; start the node')
+    }
   }
 }
 

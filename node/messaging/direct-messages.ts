@@ -15,6 +15,7 @@ import type {
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import type { Identity } from '../identity/index.ts'
 import type { PeerStreamHost } from '../network/peer-streams.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { DmChannels } from './dm-channels.ts'
 import { InvalidRecipientError, MessagingStoppedError, RecipientNotFoundError } from './errors.ts'
@@ -84,8 +85,8 @@ export class DirectMessages {
   readonly #log
   readonly #timers: NodeJS.Timeout[] = []
   #collecting: Promise<unknown> | undefined
-  /** Aborts mailbox queries under way when messaging stops. */
-  #running = new AbortController()
+  /** Its signal aborts mailbox queries under way when messaging stops. */
+  readonly #lifecycle = new ServiceLifecycle(() => new MessagingStoppedError('messaging stopped'))
   readonly #onConnect = (event: CustomEvent<PeerId>) => {
     const key = event.detail.publicKey
     if (key?.type !== 'Ed25519') return
@@ -143,7 +144,7 @@ export class DirectMessages {
   }
 
   async start(): Promise<void> {
-    this.#running = new AbortController()
+    if (!this.#lifecycle.start()) return
     await this.pipeline.start()
     await this.channels.start()
     this.#components.host.addEventListener('peer:connect', this.#onConnect)
@@ -165,11 +166,12 @@ export class DirectMessages {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.#timers.splice(0)) clearInterval(timer)
-    this.#running.abort(new MessagingStoppedError('messaging stopped'))
-    this.#components.host.removeEventListener('peer:connect', this.#onConnect)
-    this.#components.mailbox?.removeEventListener('mailbox:stored', this.#onMailboxStored)
-    this.#components.mailbox?.removeEventListener('mailbox:expired', this.#onMailboxExpired)
+    await this.#lifecycle.stop(() => {
+      for (const timer of this.#timers.splice(0)) clearInterval(timer)
+      this.#components.host.removeEventListener('peer:connect', this.#onConnect)
+      this.#components.mailbox?.removeEventListener('mailbox:stored', this.#onMailboxStored)
+      this.#components.mailbox?.removeEventListener('mailbox:expired', this.#onMailboxExpired)
+    })
     await this.channels.stop()
     await this.#collecting?.catch(() => undefined)
     await this.pipeline.stop()
@@ -192,7 +194,7 @@ export class DirectMessages {
     if (mailbox == null) return none
     while (this.#collecting != null) await this.#collecting.catch(() => undefined)
     const run = (async () => {
-      const signal = this.#running.signal
+      const signal = this.#lifecycle.signal()
       // Each envelope goes to the pipeline as soon as it is read: the scan still reads the
       // next (usually empty) slot, which the message need not wait for.
       const taken: Array<Promise<{ stored: number; duplicates: number; rejected: number }>> = []
@@ -215,7 +217,7 @@ export class DirectMessages {
     try {
       return await run
     } catch (err) {
-      if (!this.#running.signal.aborted) {
+      if (this.#lifecycle.running) {
         this.#log.error('collecting from the mailbox failed: %s', (err as Error).message)
       }
       return none

@@ -39,6 +39,8 @@ import {
 import { peerIdOf } from '../identity/index.ts'
 import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
 import { openConnectionTo, openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
+import { MessagingStoppedError } from './errors.ts'
 import type { MessagePipeline } from './message-pipeline.ts'
 import type { DirectLink } from './pipeline-context.ts'
 
@@ -76,14 +78,14 @@ export class DmChannels implements DirectLink {
   readonly #live = new Set<DmChannel>()
   readonly #dialing = new Map<string, Promise<DmChannel | undefined>>()
   readonly #penalties = new Map<string, number>()
-  #running = false
+  readonly #lifecycle = new ServiceLifecycle(() => new MessagingStoppedError('messaging stopped'))
 
   constructor(init: DmChannelsInit) {
     this.#init = init
   }
 
   async start(): Promise<void> {
-    this.#running = true
+    if (!this.#lifecycle.start()) return
     await this.#init.host.handle(
       DM_PROTOCOL,
       (stream, connection) => this.#inbound(stream, connection),
@@ -96,8 +98,9 @@ export class DmChannels implements DirectLink {
   }
 
   async stop(): Promise<void> {
-    this.#running = false
-    this.#init.host.removeEventListener('connection:open', this.#onConnectionOpen)
+    await this.#lifecycle.stop(() =>
+      this.#init.host.removeEventListener('connection:open', this.#onConnectionOpen),
+    )
     await this.#init.host.unhandle(DM_PROTOCOL)
     for (const channel of this.#live) channel.abort(new Error('messaging stopped'))
     this.#channels.clear()
@@ -122,7 +125,7 @@ export class DmChannels implements DirectLink {
   }
 
   async #channelTo(peer: Uint8Array): Promise<DmChannel | undefined> {
-    if (!this.#running) return undefined
+    if (!this.#lifecycle.running) return undefined
     const peerHex = toHex(peer)
     const open = this.#channels.get(peerHex)
     if (open?.isWritable === true && !this.#leaveRelay(open)) return open

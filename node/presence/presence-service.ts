@@ -32,7 +32,9 @@ import { type Identity, peerIdOf } from '../identity/index.ts'
 import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
 import { peerReach } from '../network/peer-reach.ts'
 import { openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
+import { PresenceStoppedError } from './errors.ts'
 import { FriendReachWatch } from './reach-watch.ts'
 
 /** The friend list, as presence follows it (node/friends `Friends`). */
@@ -88,7 +90,7 @@ export class Presence {
   #timer: NodeJS.Timeout | undefined
   #counter = 0
   #appearOffline = false
-  #running = false
+  readonly #lifecycle = new ServiceLifecycle(() => new PresenceStoppedError('presence is stopped'))
 
   readonly #onFriendsChanged = (event: Event) => {
     const { peer, friend } = (event as CustomEvent<{ peer: Uint8Array; friend: boolean }>).detail
@@ -129,7 +131,7 @@ export class Presence {
 
   async start(): Promise<void> {
     this.#appearOffline = (await this.#readSettings()).appearOffline
-    this.#running = true
+    if (!this.#lifecycle.start()) return
     this.#reach.start()
     await this.#components.host.handle(
       PRESENCE_PROTOCOL,
@@ -152,12 +154,13 @@ export class Presence {
 
   /** Says goodbye to every friend (unless appearing offline), then closes every stream. */
   async stop(): Promise<void> {
-    if (!this.#running) return
-    this.#running = false
-    this.#reach.stop()
-    clearInterval(this.#timer)
-    if (this.#topologyId != null) this.#components.host.unregister(this.#topologyId)
-    this.#components.friends.removeEventListener('friends:changed', this.#onFriendsChanged)
+    if (!this.#lifecycle.running) return
+    await this.#lifecycle.stop(() => {
+      this.#reach.stop()
+      clearInterval(this.#timer)
+      if (this.#topologyId != null) this.#components.host.unregister(this.#topologyId)
+      this.#components.friends.removeEventListener('friends:changed', this.#onFriendsChanged)
+    })
     if (!this.#appearOffline) await this.#goodbye()
     for (const key of [...this.#links.keys()]) this.#forget(key)
     await this.#components.host.unhandle(PRESENCE_PROTOCOL)
@@ -183,7 +186,7 @@ export class Presence {
     await this.#components.db.put(SETTINGS_KEY, encoder.encode(JSON.stringify({ appearOffline })))
     const changed = appearOffline !== this.#appearOffline
     this.#appearOffline = appearOffline
-    if (changed && this.#running) {
+    if (changed && this.#lifecycle.running) {
       if (appearOffline) await this.#goodbye()
       else this.#tick()
     }
@@ -200,13 +203,13 @@ export class Presence {
   // ---------------------------------------------------------------- sending
 
   #tick(): void {
-    if (!this.#running) return
+    if (!this.#lifecycle.running) return
     for (const link of this.#links.values()) this.#maintain(link, false)
   }
 
   /** Heartbeat on the friend's stream, or a dial when there is none (now, or when due). */
   #maintain(link: FriendLink, now: boolean): void {
-    if (!this.#running || this.#appearOffline) return
+    if (!this.#lifecycle.running || this.#appearOffline) return
     const writer = link.writer()
     if (writer != null) {
       void this.#send(link, writer, 'online')
@@ -221,7 +224,7 @@ export class Presence {
     try {
       const stream = await this.#open(link)
       link.redialMs = this.#init.redialMinMs
-      if (!this.#running || this.#links.get(link.hex) !== link) {
+      if (!this.#lifecycle.running || this.#links.get(link.hex) !== link) {
         stream.abort(new Error('presence stopped'))
         return
       }

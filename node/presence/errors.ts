@@ -1,0 +1,7 @@
+/** Errors of presence; each `name` is stable. */
+import { NodeError } from '../errors.ts'
+
+/** Presence was used after the node stopped. */
+export class PresenceStoppedError extends NodeError {
+  override name = 'PresenceStoppedError'
+}
