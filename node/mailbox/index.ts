@@ -25,14 +25,14 @@
  */
 export { type Clock, tokenimDhtSelectors, tokenimDhtValidators } from './dht-validators.ts'
 export * from './errors.ts'
-export {
-  advanceCursor,
-  type CollectedEnvelope,
-  type CollectOptions,
-  type DepositResult,
-  OfflineMailbox,
-  type OfflineMailboxComponents,
-  type OfflineMailboxEvents,
-  type OfflineMailboxInit,
-  type PendingDeposit,
-} from './offline-mailbox.ts'
+export type {
+  CollectedEnvelope,
+  CollectOptions,
+  DepositResult,
+  OfflineMailboxComponents,
+  OfflineMailboxEvents,
+  OfflineMailboxInit,
+  PendingDeposit,
+} from './mailbox-types.ts'
+export { OfflineMailbox } from './offline-mailbox.ts'
+export { advanceCursor } from './sender-cursor.ts'
