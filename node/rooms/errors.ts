@@ -39,3 +39,8 @@ export class RoomHistoryCursorError extends RoomError {
 export class RoomUnreachableError extends RoomError {
   override name = 'RoomUnreachableError'
 }
+
+/** Rooms were used after the node stopped. */
+export class RoomsStoppedError extends RoomError {
+  override name = 'RoomsStoppedError'
+}

@@ -40,12 +40,14 @@ import {
   serializeSenderKey,
 } from '../../protocol/rooms/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import {
   InviteRequiredError,
   MemberNotFoundError,
   RoomHistoryCursorError,
   RoomPermissionError,
+  RoomsStoppedError,
   RoomUnreachableError,
 } from './errors.ts'
 import { RoomGossip } from './room-gossip.ts'
@@ -134,7 +136,9 @@ export class RoomService {
   private readonly flushing = new Set<string>()
   private readonly keyBackoff = new Map<string, number>()
   private readonly timers: NodeJS.Timeout[] = []
-  private running = false
+  private readonly lifecycle = new ServiceLifecycle(
+    () => new RoomsStoppedError('rooms are stopped'),
+  )
 
   constructor(components: RoomServiceComponents, init: RoomServiceInit = {}) {
     this.host = components.host
@@ -181,7 +185,7 @@ export class RoomService {
   }
 
   async start(): Promise<void> {
-    this.running = true
+    if (!this.lifecycle.start()) return
     for (const roomId of await this.store.roomIds()) {
       const stored = await this.store.load(roomId)
       if (stored != null) this.restore(stored)
@@ -211,9 +215,10 @@ export class RoomService {
   }
 
   async stop(): Promise<void> {
-    this.running = false
-    for (const timer of this.timers.splice(0)) clearInterval(timer)
-    this.host.removeEventListener('peer:connect', this.onPeerConnect)
+    await this.lifecycle.stop(() => {
+      for (const timer of this.timers.splice(0)) clearInterval(timer)
+      this.host.removeEventListener('peer:connect', this.onPeerConnect)
+    })
     this.gossip.stop()
     await this.sync.stop()
     await this.transport.stop()
@@ -660,7 +665,7 @@ export class RoomService {
 
   /** Delivers every bundle waiting for `member`, in every room; keeps what fails. */
   private async flushKeys(member: string): Promise<void> {
-    if (this.flushing.has(member) || !this.running) return
+    if (this.flushing.has(member) || !this.lifecycle.running) return
     this.flushing.add(member)
     try {
       for (const room of this.rooms.all()) {

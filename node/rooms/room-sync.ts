@@ -28,7 +28,9 @@ import {
 import { peerIdOf } from '../identity/index.ts'
 import { streamCounts } from '../network/index.ts'
 import { connectToPeer, type PeerStreamHost } from '../network/peer-streams.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import { withDeadline } from './deadline.ts'
+import { RoomsStoppedError } from './errors.ts'
 import { openEvents } from './room-intake.ts'
 import type { RoomPersistence } from './room-persistence.ts'
 import type { RoomRegistry } from './room-registry.ts'
@@ -72,7 +74,9 @@ export class RoomSync {
   private readonly requestTimeoutMs: number
   private readonly minSyncGapMs: number
   private readonly membersToDial: number
-  private running = false
+  private readonly lifecycle = new ServiceLifecycle(
+    () => new RoomsStoppedError('room sync is stopped'),
+  )
 
   constructor(components: RoomSyncComponents) {
     this.host = components.host
@@ -90,7 +94,7 @@ export class RoomSync {
   }
 
   async start(): Promise<void> {
-    this.running = true
+    if (!this.lifecycle.start()) return
     // Members behind NAT reach each other through a relay's circuit (a limited connection).
     await this.host.handle(
       ROOM_SYNC_PROTOCOL,
@@ -103,7 +107,7 @@ export class RoomSync {
 
   /** Ends every sync under way after its current page, and stops answering. */
   async stop(): Promise<void> {
-    this.running = false
+    await this.lifecycle.stop()
     await this.host.unhandle(ROOM_SYNC_PROTOCOL)
   }
 
@@ -121,7 +125,7 @@ export class RoomSync {
     room.lastSync.set(key, Date.now())
     let added = 0
     try {
-      for (let page = 0; page < MAX_SYNC_PAGES && this.running; page++) {
+      for (let page = 0; page < MAX_SYNC_PAGES && this.lifecycle.running; page++) {
         const request = syncRequest(
           room.log.roomId,
           headsToWire(room.log.heads()),
