@@ -3,6 +3,7 @@
  * speak exactly the same transports, encryption, muxer and DHT.
  */
 import { noise } from '@chainsafe/libp2p-noise'
+import { quic } from '@chainsafe/libp2p-quic'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
@@ -26,7 +27,11 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p, type Libp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p'
 import { DHT_PROTOCOL } from '../protocol/ids.ts'
-import { DHT_STREAM_LIMITS, MAX_PING_STREAMS_PER_CONNECTION } from '../protocol/limits.ts'
+import {
+  DHT_STREAM_LIMITS,
+  MAX_PING_STREAMS_PER_CONNECTION,
+  QUIC_LIMITS,
+} from '../protocol/limits.ts'
 import { DhtWriteQuotas, type DhtWriteQuotasInit } from './dht-quotas/index.ts'
 import {
   DhtRecordSweeper,
@@ -36,6 +41,7 @@ import {
 import { tokenimDhtSelectors, tokenimDhtValidators } from './mailbox/dht-validators.ts'
 import { reachableAddressesFirst } from './network/address-order.ts'
 import { type DirectUpgrade, directUpgrade } from './network/direct-upgrade.ts'
+import { freshDialBacks } from './network/fresh-dial-backs.ts'
 import { type StreamGuards, streamGuards, TOKENIM_STREAM_GUARDS } from './network/index.ts'
 import { tokenimMsgIdFn } from './rooms/message-id.ts'
 
@@ -55,7 +61,10 @@ export interface ConnectionLimits {
 export interface HostInit {
   privateKey: PrivateKey
   datastore: Datastore
-  /** Multiaddrs to listen on, e.g. `/ip4/0.0.0.0/tcp/0` and `/ip4/0.0.0.0/tcp/0/ws`. */
+  /**
+   * Multiaddrs to listen on, e.g. `/ip4/0.0.0.0/tcp/0`, `/ip4/0.0.0.0/udp/0/quic-v1` and
+   * `/ip4/0.0.0.0/tcp/0/ws`.
+   */
   listen: string[]
   /** Multiaddrs to announce instead of the listen addresses (a relay behind NAT). */
   announce?: string[]
@@ -106,9 +115,9 @@ export interface HostInit {
   /** A libp2p metrics implementation (the relay passes Prometheus metrics). */
   metrics?: Libp2pInit['metrics']
   /**
-   * Transports to use instead of TCP and WebSockets (tests and benchmarks pass
+   * Transports to use instead of TCP, QUIC and WebSockets (tests and benchmarks pass
    * `@libp2p/memory`); the circuit relay transport is still added when asked for.
-   * @default [tcp(), webSockets()]
+   * @default [tcp(), quic(), webSockets()]
    */
   transports?: NonNullable<Libp2pInit['transports']>
   /** Overrides of gossipsub options (tests and simulations shorten the heartbeat). */
@@ -173,7 +182,7 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
     streamGuards: streamGuards(TOKENIM_STREAM_GUARDS),
     dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
     directUpgrade: directUpgrade(),
-    ...(init.dhtServer !== false ? { autoNAT: autoNAT() } : {}),
+    ...(init.dhtServer !== false ? { autoNAT: freshDialBacks(autoNAT()) } : {}),
     ...(init.circuitRelayClient === true ? { dcutr: dcutr() } : {}),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
@@ -230,7 +239,10 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
         init.allowPrivateAddresses === true ? (addresses) => addresses : outwardAddresses,
     },
     transports: [
-      ...(init.transports ?? [tcp(), webSockets()]),
+      // QUIC (UDP) beside TCP: the transport UDP hole punching would need; its dials leave
+      // from a socket of their own, not the listener's, so punches fail today
+      // (doc/networking.md, "Hole punching").
+      ...(init.transports ?? [tcp(), quic(QUIC_LIMITS), webSockets()]),
       // The transport clears its queue of reservations still waiting whenever it holds
       // enough, which strands a second relay's request: let them all run at once instead.
       ...(init.circuitRelayClient === true

@@ -28,7 +28,7 @@ export interface TokenimNodeInit {
   dataDir: string
   /** The unlocked identity; its public key is the node's PeerId. */
   identity: Identity
-  /** @default ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'] */
+  /** @default ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/udp/0/quic-v1', '/ip4/0.0.0.0/tcp/0/ws'] */
   listen?: string[]
   /** Port of the local API on 127.0.0.1; `false` runs without it (tests, embedding). @default 0 */
   apiPort?: number | false
@@ -74,7 +74,11 @@ export interface TokenimNodeInit {
 /** The node's libp2p host: the shared stack plus the relay bootstrap. */
 export type NodeHost = Host<{ relayBootstrap: RelayBootstrap }>
 
-export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
+export const DEFAULT_LISTEN = [
+  '/ip4/0.0.0.0/tcp/0',
+  '/ip4/0.0.0.0/udp/0/quic-v1',
+  '/ip4/0.0.0.0/tcp/0/ws',
+]
 export const NODE_VERSION = '0.1.0'
 
 type NodeEvents = { [T in NodeEventType]: CustomEvent<NodeEventMessage<T>> } & {

@@ -303,6 +303,22 @@ export const CIRCUIT_FRAME_LIMITS = { maxFrameSize: 16 * KIB, maxFrames: 1 } as 
  */
 export const MAX_PING_STREAMS_PER_CONNECTION = 4
 
+/**
+ * QUIC connections (quinn, under @chainsafe/libp2p-quic): streams a peer may hold open at once
+ * on one connection, bytes it may send ahead of what we have read (per stream and per
+ * connection: QUIC's flow-control windows), time for a handshake, and silence before a
+ * connection is dropped (keep-alives every 5 s also keep a home router's UDP mapping open).
+ * The transport's own defaults, named here so that a change is a decision.
+ */
+export const QUIC_LIMITS = {
+  maxConcurrentStreamLimit: 256,
+  maxStreamData: 10_000_000,
+  maxConnectionData: 15_000_000,
+  handshakeTimeout: 5_000,
+  maxIdleTimeout: 10_000,
+  keepAliveInterval: 5_000,
+} as const
+
 /** libp2p's autoNAT (8 KiB messages) and DCUtR (4 KiB), read with `pbStream`: guarded too. */
 export const AUTONAT_FRAME_LIMITS = { maxFrameSize: 8 * KIB } as const
 export const DCUTR_FRAME_LIMITS = { maxFrameSize: 4 * KIB } as const

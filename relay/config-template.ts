@@ -5,6 +5,16 @@
  * file works where it was written (a public server, or one machine or a LAN).
  */
 
+/**
+ * Where a relay listens unless its config says otherwise: TCP and QUIC (UDP) on the same port
+ * number, as kubo does, and WebSocket beside them.
+ */
+export const DEFAULT_RELAY_LISTEN = [
+  '/ip4/0.0.0.0/tcp/4001',
+  '/ip4/0.0.0.0/udp/4001/quic-v1',
+  '/ip4/0.0.0.0/tcp/4002/ws',
+] as const
+
 /** Name of the config file `relay init` writes into the data dir. */
 export const RELAY_CONFIG_FILE = 'relay.yaml'
 
@@ -17,10 +27,10 @@ export function defaultRelayConfigYaml(dataDir: string, publicAddresses: string[
 # Where the relay keeps its key (relay.key) and database. Relative paths start at this file.
 dataDir: ${JSON.stringify(dataDir)}
 
-# Addresses to listen on: TCP for nodes, WebSocket for nodes behind proxies and browsers.
+# Addresses to listen on: TCP and QUIC (UDP, same port number) for nodes, WebSocket for
+# nodes behind proxies and browsers. A firewall must let in TCP 4001, UDP 4001 and TCP 4002.
 listen:
-  - /ip4/0.0.0.0/tcp/4001
-  - /ip4/0.0.0.0/tcp/4002/ws
+${DEFAULT_RELAY_LISTEN.map((address) => `  - ${address}`).join('\n')}
 
 # Public addresses to hand out instead of the listen addresses, when the relay sits behind
 # NAT or a proxy, e.g. /dns4/relay.example.org/tcp/4001

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { DEFAULT_DHT_QUOTA_LIMITS as QUOTAS } from '../node/dht-quotas/write-ledger.ts'
+import { DEFAULT_RELAY_LISTEN } from './config-template.ts'
 import { InvalidConfigError } from './errors.ts'
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
@@ -169,7 +170,7 @@ export const relayConfigSchema = z
   .object({
     /** Where relay.key and the database live; relative to the config file's folder. */
     dataDir: z.string().min(1).optional(),
-    listen: z.array(multiaddrText).default(['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws']),
+    listen: z.array(multiaddrText).default([...DEFAULT_RELAY_LISTEN]),
     /** Public addresses to hand out instead of the listen addresses (behind NAT or a proxy). */
     announce: z.array(multiaddrText).default([]),
     /** Other relays of the same network to stay connected to, so their DHTs form one. */

@@ -32,6 +32,7 @@ describe('tokenim relay: init, start, status, SIGTERM', () => {
       created.configPath,
       defaults
         .replace('/ip4/0.0.0.0/tcp/4001', '/ip4/127.0.0.1/tcp/0')
+        .replace('/ip4/0.0.0.0/udp/4001/quic-v1', '/ip4/127.0.0.1/udp/0/quic-v1')
         .replace('/ip4/0.0.0.0/tcp/4002/ws', '/ip4/127.0.0.1/tcp/0/ws')
         .replace('port: 9464', 'port: 0')
         // relay init chose this from the machine's addresses; the test runs on loopback.
@@ -63,9 +64,11 @@ describe('tokenim relay: init, start, status, SIGTERM', () => {
       }
       expect(report.peerId).toBe(created.peerId)
       expect(report.warning).toMatch(/only loopback or private addresses/)
-      expect(report.multiaddrs).toHaveLength(2)
+      // TCP, QUIC and WebSocket, as relay init wrote them.
+      expect(report.multiaddrs).toHaveLength(3)
       expect(report.multiaddrs.every((addr) => addr.endsWith(`/p2p/${created.peerId}`))).toBe(true)
       expect(report.multiaddrs.some((addr) => addr.includes('/ws/'))).toBe(true)
+      expect(report.multiaddrs.some((addr) => addr.includes('/udp/'))).toBe(true)
       expect(report.connections).toBe(0)
 
       const health = await fetch(report.healthUrl)

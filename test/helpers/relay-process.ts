@@ -27,6 +27,7 @@ export async function startRelayProcess(parentDir: string): Promise<RelayProcess
     configPath,
     defaults
       .replace('/ip4/0.0.0.0/tcp/4001', '/ip4/127.0.0.1/tcp/0')
+      .replace('/ip4/0.0.0.0/udp/4001/quic-v1', '/ip4/127.0.0.1/udp/0/quic-v1')
       .replace('/ip4/0.0.0.0/tcp/4002/ws', '/ip4/127.0.0.1/tcp/0/ws')
       .replace('port: 9464', 'port: 0')
       .replace('allowPrivateAddresses: false', 'allowPrivateAddresses: true'),

@@ -4,8 +4,6 @@
  * alice and carol share a LAN behind a port-preserving NAT, bob sits behind another, dave
  * behind a symmetric one (a new port per connection).
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HistoryResponse } from '../../protocol/local-api.ts'
@@ -18,7 +16,9 @@ import {
   type LabRelay,
   labPerson,
   runLabRelay,
+  sendFile,
   startLabRelay,
+  tearDownLab,
 } from './lab-people.ts'
 import { labSupported, NatLab } from './nat-lab.ts'
 
@@ -55,22 +55,7 @@ beforeAll(async () => {
   await Promise.all([alice, bob, carol, dave].map((person) => person.start(relays())))
 }, 180_000)
 
-afterAll(async () => {
-  await lab?.destroy()
-  // LAB_KEEP=1 keeps the data dirs and the daemons' output (`<name>.out`) for a post-mortem.
-  if (process.env.LAB_KEEP == null) await dir?.remove()
-  else console.log(`lab data kept in ${dir?.path}`)
-})
-
-async function sendFile(from: LabPerson, to: LabPerson, size: number): Promise<void> {
-  const content = randomBytes(size)
-  const sha256 = createHash('sha256').update(content).digest('hex')
-  const path = join(dir.path, `${from.name}-to-${to.name}.bin`)
-  await writeFile(path, content)
-  const arrived = to.next('transfer:complete', (t) => t.sha256 === sha256, 150_000)
-  await from.cli(['send-file', to.peerId, path])
-  expect(await arrived).toMatchObject({ direction: 'in', size, state: 'complete' })
-}
+afterAll(() => tearDownLab(lab, dir))
 
 describe('two homes behind NAT and a public relay', () => {
   it('the relay hands out its public address', () => {
@@ -84,8 +69,8 @@ describe('two homes behind NAT and a public relay', () => {
     await alice.cli(['register', 'alice'])
     await bob.cli(['register', 'bob'])
     await befriend(alice, bob, 'bob')
-    // Two homes behind NAT meet through a relay's circuit (TCP punching needs more than Node's
-    // sockets give: see doc/networking.md), and the friend list says so.
+    // Two homes behind NAT meet through a relay's circuit (no hole punch succeeds in the lab,
+    // TCP or QUIC: see doc/networking.md), and the friend list says so.
     expect(await friendOf(alice, bob)).toMatchObject({
       online: true,
       reach: { via: 'relay' },
@@ -102,12 +87,12 @@ describe('two homes behind NAT and a public relay', () => {
       ['out', 'hello across two NATs'],
       ['in', 'hello back'],
     ])
-  })
+  }, 120_000)
 })
 
 describe('files across NATs', () => {
   it('a 2 MiB file crosses from home a to home b through a relay, circuit after circuit', async () => {
-    await sendFile(alice, bob, 2 * 1024 * 1024)
+    await sendFile(alice, bob, 2 * 1024 * 1024, dir.path)
   }, 180_000)
 })
 
@@ -120,7 +105,7 @@ describe('neighbours on one LAN', () => {
     expect(await friendOf(alice, carol)).toMatchObject({
       reach: { via: 'direct', address: expect.stringMatching(/^\/ip4\/192\.168\.1\./) },
     })
-    await sendFile(carol, alice, 2 * 1024 * 1024)
+    await sendFile(carol, alice, 2 * 1024 * 1024, dir.path)
   }, 180_000)
 })
 

@@ -4,10 +4,12 @@
  * tap running beside the node (the node's API listens on the namespace's own 127.0.0.1).
  */
 import type { ChildProcess } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
 import type {
   FriendListResponse,
   FriendView,
@@ -83,6 +85,8 @@ export interface LabRelay {
   configPath: string
   /** The relay's TCP multiaddr on its host's own address, for `--relay`. */
   address: string
+  /** Its QUIC multiaddr on the same address, if it hands one out. */
+  quicAddress: string | undefined
   /** Every multiaddr `relay status` printed. */
   multiaddrs: string[]
   /** What `relay status` warned of (no public address to hand out), or null. */
@@ -134,11 +138,15 @@ export async function runLabRelay(
       `relay on ${host.address} hands out none of its own addresses: ${status.multiaddrs}`,
     )
   }
+  const quicAddress = status.multiaddrs.find((candidate) =>
+    candidate.startsWith(`/ip4/${host.address}/udp/`),
+  )
   return {
     host,
     dataDir,
     configPath,
     address,
+    quicAddress,
     multiaddrs: status.multiaddrs,
     warning: status.warning,
     child,
@@ -229,6 +237,16 @@ export class LabPerson {
     return this.find(0, type, filter, timeoutMs)
   }
 
+  /** How many events of `type` passing `filter` the node reported since it started. */
+  count<T extends NodeEventType>(
+    type: T,
+    filter: (data: NodeEventMessage<T>['data']) => boolean,
+  ): number {
+    return this.events.filter(
+      (event) => event.type === type && filter(event.data as NodeEventMessage<T>['data']),
+    ).length
+  }
+
   private find<T extends NodeEventType>(
     since: number,
     type: T,
@@ -285,4 +303,38 @@ export async function befriend(a: LabPerson, b: LabPerson, ref: string): Promise
   const aSeesB = a.seen('presence:changed', (p) => p.peerId === b.peerId && p.online, 60_000)
   await b.cli(['friends', 'accept', a.peerId])
   await aSeesB
+}
+
+/**
+ * `from` sends `to` a file of `size` random bytes (written under `dir`); resolves once `to`
+ * has it, checked by its SHA-256.
+ */
+export async function sendFile(
+  from: LabPerson,
+  to: LabPerson,
+  size: number,
+  dir: string,
+  timeoutMs = 150_000,
+): Promise<void> {
+  const content = randomBytes(size)
+  const sha256 = createHash('sha256').update(content).digest('hex')
+  const path = join(dir, `${from.name}-to-${to.name}.bin`)
+  await writeFile(path, content)
+  const arrived = to.next('transfer:complete', (t) => t.sha256 === sha256, timeoutMs)
+  await from.cli(['send-file', to.peerId, path])
+  expect(await arrived).toMatchObject({ direction: 'in', size, state: 'complete' })
+}
+
+/**
+ * Ends a lab test: the lab's processes and namespaces go, and so does `dir`, unless
+ * LAB_KEEP=1 asks to keep the data dirs and the daemons' output (`<name>.out`) for a
+ * post-mortem.
+ */
+export async function tearDownLab(
+  lab: { destroy(): Promise<void> } | undefined,
+  dir: { path: string; remove(): Promise<void> } | undefined,
+): Promise<void> {
+  await lab?.destroy()
+  if (process.env.LAB_KEEP == null) await dir?.remove()
+  else console.log(`lab data kept in ${dir?.path}`)
 }

@@ -30,6 +30,25 @@ describe('dial order', () => {
     ])
   })
 
+  it('ranks a direct QUIC address by where it leads, like TCP, and before any circuit', () => {
+    const addresses = [
+      `/ip4/20.0.0.10/udp/4001/quic-v1/p2p/${relay}/p2p-circuit/p2p/${peer}`,
+      `/ip4/192.168.77.3/udp/4001/quic-v1/p2p/${peer}`,
+      `/ip4/20.0.0.101/udp/51234/quic-v1/p2p/${peer}`,
+      `/ip4/20.0.0.101/tcp/4001/p2p/${peer}`,
+      `/ip4/127.0.0.1/udp/4001/quic-v1/p2p/${peer}`,
+    ].map((text) => ({ multiaddr: multiaddr(text), isCertified: false }))
+    const sorted = addresses.sort(reachableAddressesFirst).map((a) => a.multiaddr.toString())
+    expect(sorted).toEqual([
+      `/ip4/127.0.0.1/udp/4001/quic-v1/p2p/${peer}`,
+      // Within one rank libp2p's order stands: TCP, then the rest.
+      `/ip4/20.0.0.101/tcp/4001/p2p/${peer}`,
+      `/ip4/20.0.0.101/udp/51234/quic-v1/p2p/${peer}`,
+      `/ip4/20.0.0.10/udp/4001/quic-v1/p2p/${relay}/p2p-circuit/p2p/${peer}`,
+      `/ip4/192.168.77.3/udp/4001/quic-v1/p2p/${peer}`,
+    ])
+  })
+
   it('never counts a circuit or an IPv6 address as a neighbour', () => {
     const subnets = localSubnets()
     expect(onLocalSubnet(multiaddr('/ip4/127.0.0.1/tcp/1'), subnets)).toBe(true)
