@@ -23,6 +23,9 @@ import {
   type CreateRoomResponse,
   type DeleteConversationResponse,
   DIRECTORY_API_PATHS,
+  type DisableTwoFactorRequest,
+  type EnableTwoFactorRequest,
+  type EnableTwoFactorResponse,
   type ExportKeyRequest,
   type ExportKeyResponse,
   FILE_API_PATHS,
@@ -67,6 +70,8 @@ import {
   type SetProfileRequest,
   type StateResponse,
   type TransferListResponse,
+  type TwoFactorSetupResponse,
+  type TwoFactorStatusResponse,
   type UnlockRequest,
 } from '../protocol/local-api.ts'
 
@@ -312,13 +317,29 @@ export abstract class TokenimApi {
     return this.request('POST', IDENTITY_API_PATHS.exportKey, body)
   }
 
-  backupPhrase(password: string): Promise<BackupPhraseResponse> {
-    const body: BackupPhraseRequest = { password }
+  backupPhrase(password: string, code?: string): Promise<BackupPhraseResponse> {
+    const body: BackupPhraseRequest = { password, code }
     return this.request('POST', IDENTITY_API_PATHS.backupPhrase, body)
   }
 
   changePassword(body: ChangePasswordRequest): Promise<ChangePasswordResponse> {
     return this.request('POST', IDENTITY_API_PATHS.password, body)
+  }
+
+  twoFactorStatus(): Promise<TwoFactorStatusResponse> {
+    return this.request('GET', IDENTITY_API_PATHS.twoFactor)
+  }
+
+  twoFactorSetup(): Promise<TwoFactorSetupResponse> {
+    return this.request('POST', IDENTITY_API_PATHS.twoFactorSetup)
+  }
+
+  enableTwoFactor(body: EnableTwoFactorRequest): Promise<EnableTwoFactorResponse> {
+    return this.request('POST', IDENTITY_API_PATHS.twoFactorEnable, body)
+  }
+
+  disableTwoFactor(body: DisableTwoFactorRequest): Promise<TwoFactorStatusResponse> {
+    return this.request('POST', IDENTITY_API_PATHS.twoFactorDisable, body)
   }
 
   relays(): Promise<RelayListResponse> {

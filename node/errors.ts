@@ -118,10 +118,77 @@ export class KeystoreLockedError extends KeystoreError {
   override name = 'KeystoreLockedError'
   readonly retryAfterMs: number
 
-  constructor(retryAfterMs: number) {
-    super(`Too many wrong passwords in a row. Wait ${describeWait(retryAfterMs)}, then try again.`)
+  constructor(retryAfterMs: number, what = 'passwords') {
+    super(`Too many wrong ${what} in a row. Wait ${describeWait(retryAfterMs)}, then try again.`)
     this.retryAfterMs = retryAfterMs
   }
+}
+
+/** Too many wrong two-factor codes in a row: a count of its own, with the same waits. */
+export class TwoFactorLockedError extends KeystoreLockedError {
+  override name = 'TwoFactorLockedError'
+
+  constructor(retryAfterMs: number) {
+    super(retryAfterMs, 'two-factor codes')
+  }
+}
+
+/** Two-factor checks are on and the action was asked for without a code. */
+export class TwoFactorRequiredError extends KeystoreError {
+  override name = 'TwoFactorRequiredError'
+
+  constructor() {
+    super(
+      'Two-factor checks are on: this needs the 6-digit code your authenticator app shows now, or one of your recovery codes.',
+    )
+  }
+}
+
+/** The code is not the authenticator's code of now, nor an unused recovery code. Counted. */
+export class TwoFactorCodeWrongError extends KeystoreError {
+  override name = 'TwoFactorCodeWrongError'
+
+  constructor() {
+    super(
+      "That two-factor code is not valid. Type the code your authenticator app shows now (and check this computer's clock), or an unused recovery code.",
+    )
+  }
+}
+
+/** The code was right but already used: a code works once. Counted, as a wrong one. */
+export class TwoFactorCodeReusedError extends KeystoreError {
+  override name = 'TwoFactorCodeReusedError'
+
+  constructor() {
+    super(
+      'That two-factor code was already used. Wait for the next one (at most 30 s) and type it.',
+    )
+  }
+}
+
+/** Turning two-factor checks on while they are on. */
+export class TwoFactorAlreadyEnabledError extends KeystoreError {
+  override name = 'TwoFactorAlreadyEnabledError'
+
+  constructor() {
+    super(
+      'Two-factor checks are already on. To enrol another authenticator, turn them off first (that needs a code).',
+    )
+  }
+}
+
+/** Turning two-factor checks off while they are off. */
+export class TwoFactorNotEnabledError extends KeystoreError {
+  override name = 'TwoFactorNotEnabledError'
+
+  constructor() {
+    super('Two-factor checks are not on, so there is nothing to turn off.')
+  }
+}
+
+/** An enrolment's secret that is not base32 or is too short to be safe. */
+export class InvalidTwoFactorSecretError extends KeystoreError {
+  override name = 'InvalidTwoFactorSecretError'
 }
 
 /** Another process held the password lockout's record for longer than `waitedMs`. */

@@ -821,7 +821,11 @@ export interface PresenceSettings {
   appearOffline: boolean
 }
 
-/** The identity's secrets, each behind the password (and its lockout): answered while an identity exists. */
+/**
+ * The identity's secrets, each behind the password (and its lockout), and, while two-factor
+ * checks are on, a code (`code` in each request: TwoFactorRequiredError without one):
+ * answered while an identity exists.
+ */
 export const IDENTITY_API_PATHS = {
   /** POST ExportKeyRequest -> ExportKeyResponse. */
   exportKey: '/v1/identity/export',
@@ -829,9 +833,22 @@ export const IDENTITY_API_PATHS = {
   backupPhrase: '/v1/identity/backup-phrase',
   /** POST ChangePasswordRequest -> ChangePasswordResponse. */
   password: '/v1/identity/password',
+  /** GET -> TwoFactorStatusResponse. */
+  twoFactor: '/v1/identity/two-factor',
+  /** POST (no body) -> TwoFactorSetupResponse: a new secret; nothing is stored yet. */
+  twoFactorSetup: '/v1/identity/two-factor/setup',
+  /** POST EnableTwoFactorRequest -> EnableTwoFactorResponse. */
+  twoFactorEnable: '/v1/identity/two-factor/enable',
+  /** POST DisableTwoFactorRequest -> TwoFactorStatusResponse. */
+  twoFactorDisable: '/v1/identity/two-factor/disable',
 } as const
 
-export interface ExportKeyRequest {
+/** While two-factor checks are on: the authenticator's 6-digit code of now, or a recovery code. */
+export interface SecondFactorField {
+  code?: string
+}
+
+export interface ExportKeyRequest extends SecondFactorField {
   /** The identity's password. */
   password: string
   /** Seal the copy with another password instead. @default the identity's password */
@@ -846,7 +863,7 @@ export interface ExportKeyResponse {
   keyFile: string
 }
 
-export interface BackupPhraseRequest {
+export interface BackupPhraseRequest extends SecondFactorField {
   password: string
 }
 
@@ -859,7 +876,7 @@ export interface BackupPhraseResponse {
  * Seals the identity under a new password; the key stays the same, and so does everything
  * sealed with it. WeakPasswordError when the new one is too easy to guess.
  */
-export interface ChangePasswordRequest {
+export interface ChangePasswordRequest extends SecondFactorField {
   /** The current password (counts towards its lockout). */
   password: string
   newPassword: string
@@ -867,6 +884,39 @@ export interface ChangePasswordRequest {
 
 export interface ChangePasswordResponse {
   changed: true
+}
+
+/**
+ * Two-factor checks (TOTP, RFC 6238: SHA-1, 6 digits, 30 s). Wrong codes have a lockout of
+ * their own (TwoFactorLockedError, 429 with `retryAfterMs`), with the waits of passwords.
+ */
+export type TwoFactorStatusResponse =
+  | { enabled: false }
+  | { enabled: true; recoveryCodesLeft: number; failures: number; retryAfterMs: number }
+
+export interface TwoFactorSetupResponse {
+  /** The TOTP secret, base32, to type into an authenticator app by hand. */
+  secret: string
+  /** `otpauth://totp/TokenIM:...`, for a QR code. */
+  uri: string
+}
+
+export interface EnableTwoFactorRequest {
+  password: string
+  /** The secret of TwoFactorSetupResponse. */
+  secret: string
+  /** A code the authenticator app made from it: proves the app has it. */
+  code: string
+}
+
+export interface EnableTwoFactorResponse {
+  /** Ten one-time codes for a lost authenticator: shown once, kept only as hashes. */
+  recoveryCodes: string[]
+}
+
+export interface DisableTwoFactorRequest {
+  password: string
+  code: string
 }
 
 /** The relays the node keeps connected to, and its saved relay list (`<dataDir>/config.json`). */

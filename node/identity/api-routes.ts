@@ -1,25 +1,35 @@
-/** The local API routes of the identity's secrets (paths in protocol/local-api.ts). */
+/**
+ * The local API routes of the identity's secrets (paths in protocol/local-api.ts): each passes
+ * the keystore's check of sensitive actions, the password and, while two-factor checks are
+ * on, a code.
+ */
 import {
   type BackupPhraseResponse,
   type ChangePasswordResponse,
+  type EnableTwoFactorResponse,
   type ExportKeyResponse,
   IDENTITY_API_PATHS,
+  type TwoFactorSetupResponse,
+  type TwoFactorStatusResponse,
 } from '../../protocol/local-api.ts'
 import { ApiError, type Routes, stringField } from '../api/local-api-server.ts'
-import { KeystoreBusyError, KeystoreChangedError, KeystoreLockedError } from '../errors.ts'
+import {
+  KeystoreBusyError,
+  KeystoreChangedError,
+  KeystoreLockedError,
+  TwoFactorAlreadyEnabledError,
+  TwoFactorNotEnabledError,
+} from '../errors.ts'
 import { peerIdOf } from './identity.ts'
-import type { Keystore } from './keystore.ts'
+import type { Keystore, SecondFactor } from './keystore.ts'
 
 export function identityRoutes(keystore: Keystore): Routes {
   return {
     [`POST ${IDENTITY_API_PATHS.exportKey}`]: async ({ body }): Promise<ExportKeyResponse> => {
       const password = stringField(body, 'password')
-      const exportPassword = (body as { exportPassword?: unknown }).exportPassword
-      if (exportPassword != null && typeof exportPassword !== 'string') {
-        throw new ApiError(400, 'InvalidRequest', '"exportPassword" must be a string')
-      }
+      const exportPassword = optionalString(body, 'exportPassword')
       const bytes = await answerLockout(() =>
-        keystore.exportBytes(password, exportPassword || undefined),
+        keystore.exportBytes(password, { exportPassword, ...secondFactorOf(body) }),
       )
       const peerId = peerIdOf({ publicKey: await keystore.publicKey() }).toString()
       return {
@@ -30,21 +40,45 @@ export function identityRoutes(keystore: Keystore): Routes {
     [`POST ${IDENTITY_API_PATHS.backupPhrase}`]: async ({
       body,
     }): Promise<BackupPhraseResponse> => ({
-      backupPhrase: await answerLockout(() => keystore.backupPhrase(stringField(body, 'password'))),
+      backupPhrase: await answerLockout(() =>
+        keystore.backupPhrase(stringField(body, 'password'), secondFactorOf(body)),
+      ),
     }),
     [`POST ${IDENTITY_API_PATHS.password}`]: async ({ body }): Promise<ChangePasswordResponse> => {
       const password = stringField(body, 'password')
       const newPassword = stringField(body, 'newPassword')
-      await answerLockout(() => keystore.changePassword(password, newPassword))
+      await answerLockout(() =>
+        keystore.changePassword(password, newPassword, secondFactorOf(body)),
+      )
       return { changed: true }
+    },
+    [`GET ${IDENTITY_API_PATHS.twoFactor}`]: (): Promise<TwoFactorStatusResponse> =>
+      keystore.twoFactorStatus(),
+    [`POST ${IDENTITY_API_PATHS.twoFactorSetup}`]: (): Promise<TwoFactorSetupResponse> =>
+      answerLockout(() => keystore.twoFactorSetup()),
+    [`POST ${IDENTITY_API_PATHS.twoFactorEnable}`]: async ({
+      body,
+    }): Promise<EnableTwoFactorResponse> => {
+      const password = stringField(body, 'password')
+      const secret = stringField(body, 'secret')
+      const code = stringField(body, 'code')
+      return answerLockout(() => keystore.enableTwoFactor(password, secret, code))
+    },
+    [`POST ${IDENTITY_API_PATHS.twoFactorDisable}`]: async ({
+      body,
+    }): Promise<TwoFactorStatusResponse> => {
+      const password = stringField(body, 'password')
+      await answerLockout(() => keystore.disableTwoFactor(password, secondFactorOf(body)))
+      return keystore.twoFactorStatus()
     },
   }
 }
 
 /**
- * Runs a password check; while the lockout holds, answers 429 with the wait in `retryAfterMs`,
- * 503 while another process keeps the lockout's record busy, and 409 when another process
- * changed the keystore under a change.
+ * Runs a password or code check; while a lockout holds, answers 429 with the wait in
+ * `retryAfterMs`, 503 while another process keeps the lockout's record busy, and 409 when
+ * the keystore is not in the state the request needs (changed by another process meanwhile,
+ * two-factor checks already on or off).
  */
 export async function answerLockout<T>(check: () => Promise<T>): Promise<T> {
   try {
@@ -54,7 +88,25 @@ export async function answerLockout<T>(check: () => Promise<T>): Promise<T> {
       throw new ApiError(429, err.name, err.message, { retryAfterMs: err.retryAfterMs })
     }
     if (err instanceof KeystoreBusyError) throw new ApiError(503, err.name, err.message)
-    if (err instanceof KeystoreChangedError) throw new ApiError(409, err.name, err.message)
+    if (
+      err instanceof KeystoreChangedError ||
+      err instanceof TwoFactorAlreadyEnabledError ||
+      err instanceof TwoFactorNotEnabledError
+    ) {
+      throw new ApiError(409, err.name, err.message)
+    }
     throw err
   }
+}
+
+function secondFactorOf(body: unknown): SecondFactor {
+  return { code: optionalString(body, 'code') }
+}
+
+function optionalString(body: unknown, name: string): string | undefined {
+  const value = (body as Record<string, unknown> | undefined)?.[name]
+  if (value != null && typeof value !== 'string') {
+    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a string`)
+  }
+  return value || undefined
 }

@@ -49,8 +49,12 @@ export {
   type KeystoreInit,
   LOCKOUT_FILE,
   type ReplaceOptions,
+  type SecondFactor,
 } from './keystore.ts'
+export { RECOVERY_CODE_COUNT } from './recovery-codes.ts'
 export { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './sealed-key.ts'
+export { TOTP_PERIOD_SECONDS, totpCode, totpSecretFromText } from './totp.ts'
+export type { TwoFactorSetup, TwoFactorStatus } from './two-factor.ts'
 export {
   LOCKOUT_FREE_FAILURES,
   LOCKOUT_MAX_DELAY_MS,

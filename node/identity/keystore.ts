@@ -6,21 +6,46 @@ import {
   KeystoreError,
   KeystoreExistsError,
   KeystoreMissingError,
+  TwoFactorAlreadyEnabledError,
+  TwoFactorCodeWrongError,
+  TwoFactorLockedError,
+  TwoFactorNotEnabledError,
+  TwoFactorRequiredError,
   WeakPasswordError,
   WrongPasswordError,
 } from '../errors.ts'
 import { writeFileAtomic } from './atomic-file.ts'
 import { backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
-import { generateIdentity, type Identity } from './identity.ts'
-import { LockoutRecord } from './lockout-record.ts'
+import { generateIdentity, type Identity, peerIdOf } from './identity.ts'
+import { LockoutRecord, SECOND_FACTOR_ATTEMPTS } from './lockout-record.ts'
 import {
   DEFAULT_SCRYPT_PARAMS,
   KEYSTORE_VERSION,
+  type KeystoreContents,
+  PORTABLE_KEY_VERSION,
   parseSealedKeyFile,
   type ScryptParams,
+  type SealedKeyFile,
   sealIdentity,
+  sealKeystore,
   unsealIdentity,
+  unsealKeystore,
 } from './sealed-key.ts'
+import {
+  generateTotpSecret,
+  totpSecretFromText,
+  totpSecretText,
+  totpStepOf,
+  totpUri,
+} from './totp.ts'
+import {
+  enrolment,
+  isRecoveryCode,
+  type TwoFactorSetup,
+  type TwoFactorStatus,
+  totpVerdict,
+  withoutRecoveryCode,
+} from './two-factor.ts'
 import { type LockoutStatus, UnlockLockout } from './unlock-lockout.ts'
 
 export const KEYSTORE_FILE = 'identity.key'
@@ -47,9 +72,23 @@ export interface ReplaceOptions {
   replace?: boolean
 }
 
-export interface ExportOptions extends ReplaceOptions {
+export interface SecondFactor {
+  /**
+   * A code of the authenticator app, or a recovery code: needed while two-factor checks are on.
+   * @default none
+   */
+  code?: string
+}
+
+export interface ExportOptions extends ReplaceOptions, SecondFactor {
   /** Password of the exported file. @default the keystore password */
   exportPassword?: string
+}
+
+/** A keystore unlocked for one operation: what it holds, and the bytes it was read from. */
+interface Unlocked {
+  contents: KeystoreContents
+  file: Uint8Array
 }
 
 export interface CreatedIdentity {
@@ -61,7 +100,8 @@ export interface CreatedIdentity {
 /**
  * The sealed identity of one data folder, kept in `<dir>/identity.key`. Operations on one
  * instance run one at a time; the lockout holds across instances and processes as well
- * (see `unlock-lockout.ts`).
+ * (see `unlock-lockout.ts`). Sensitive actions pass `authorizeSensitiveAction`: the password
+ * and, once two-factor checks are on, a code.
  */
 export class Keystore {
   /** The keystore file. */
@@ -70,17 +110,25 @@ export class Keystore {
   readonly #scrypt: ScryptParams
   readonly #record: LockoutRecord
   readonly #lockout: UnlockLockout
+  readonly #secondFactor: UnlockLockout
+  readonly #now: () => number
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(dir: string, init: KeystoreInit = {}) {
     this.#dir = resolve(dir)
     this.path = join(this.#dir, KEYSTORE_FILE)
     this.#scrypt = { ...(init.scrypt ?? DEFAULT_SCRYPT_PARAMS) }
+    this.#now = init.now ?? Date.now
     this.#record = new LockoutRecord(join(this.#dir, LOCKOUT_FILE), init.lockWaitMs)
     this.#lockout = new UnlockLockout({
       record: this.#record,
       legacyPath: join(this.#dir, LEGACY_LOCKOUT_FILE),
-      now: init.now ?? Date.now,
+      now: this.#now,
+    })
+    this.#secondFactor = new UnlockLockout({
+      record: this.#record.withTable(SECOND_FACTOR_ATTEMPTS),
+      now: this.#now,
+      lockedError: (retryAfterMs) => new TwoFactorLockedError(retryAfterMs),
     })
   }
 
@@ -98,8 +146,7 @@ export class Keystore {
    * checked, but only unlock proves the key is the one sealed with the password.
    */
   async publicKey(): Promise<Uint8Array> {
-    const sealed = parseSealedKeyFile(await readKeyFile(this.path), this.path)
-    return new Uint8Array(Buffer.from(sealed.publicKey, 'hex'))
+    return new Uint8Array(Buffer.from((await this.#header()).publicKey, 'hex'))
   }
 
   /** A new identity sealed with `password`. Throws WeakPasswordError, KeystoreExistsError. */
@@ -118,21 +165,99 @@ export class Keystore {
    * KeystoreLockedError (at once, without trying the password) or WrongPasswordError.
    */
   async unlock(password: string): Promise<Identity> {
-    return this.#serially(async () => (await this.#unlock(password)).identity)
+    return this.#serially(async () => (await this.#unlock(password)).contents.identity)
+  }
+
+  /**
+   * The check every sensitive action passes: export, showing the backup phrase, a password
+   * change, turning two-factor checks off, and key rotation, revocation and device linking.
+   * The password is checked with its lockout; while two-factor checks are on, `code` must be
+   * the authenticator's code of now, not used before, or an unused recovery code (struck off
+   * as it is used); wrong codes have a lockout of their own with the same waits. Returns the
+   * unlocked identity. Throws what `unlock` throws, and TwoFactorRequiredError (before the
+   * password is tried), TwoFactorCodeWrongError, TwoFactorCodeReusedError, TwoFactorLockedError.
+   */
+  async authorizeSensitiveAction(
+    password: string,
+    secondFactor: SecondFactor = {},
+  ): Promise<Identity> {
+    return this.#serially(
+      async () => (await this.#authorize(password, secondFactor)).contents.identity,
+    )
   }
 
   /**
    * Seals the same identity under `newPassword`; the key, and everything sealed with keys
-   * derived from it, stays as it was. `password` is checked first, with its lockout; the new
-   * one must pass the strength check of `create`. The file is replaced atomically, and only
-   * if no other process changed it meanwhile (KeystoreChangedError).
+   * derived from it, stays as it was. `password` (and a code, when two-factor checks are on)
+   * is checked first, as for every sensitive action; the new one must pass the strength check
+   * of `create`. The file is replaced atomically, and only if no other process changed it
+   * meanwhile (KeystoreChangedError).
    */
-  async changePassword(password: string, newPassword: string): Promise<void> {
+  async changePassword(
+    password: string,
+    newPassword: string,
+    secondFactor: SecondFactor = {},
+  ): Promise<void> {
     requireStrongPassword(newPassword)
     return this.#serially(async () => {
-      const { identity, file } = await this.#unlock(password)
-      const sealed = await sealIdentity(identity, newPassword, this.#scrypt, KEYSTORE_VERSION)
-      await this.#replaceUnchanged(file, sealed)
+      const { contents, file } = await this.#authorize(password, secondFactor)
+      await this.#replaceUnchanged(file, await sealKeystore(contents, newPassword, this.#scrypt))
+    })
+  }
+
+  /** Whether two-factor checks are on, and their recovery codes and lockout; no password needed. */
+  async twoFactorStatus(): Promise<TwoFactorStatus> {
+    const header = await this.#header()
+    if (header.twoFactor == null) return { enabled: false }
+    const { failures, retryAfterMs } = await this.#secondFactor.status(true)
+    const recoveryCodesLeft = header.twoFactor.recoveryCodes.length
+    return { enabled: true, recoveryCodesLeft, failures, retryAfterMs }
+  }
+
+  /**
+   * A new TOTP secret and its `otpauth://` URI for an authenticator app. Nothing is stored:
+   * `enableTwoFactor` takes the secret back with a first code from the app.
+   */
+  async twoFactorSetup(): Promise<TwoFactorSetup> {
+    const header = await this.#header()
+    if (header.twoFactor != null) throw new TwoFactorAlreadyEnabledError()
+    const peerId = peerIdOf({ publicKey: Buffer.from(header.publicKey, 'hex') }).toString()
+    const secret = generateTotpSecret()
+    return { secret: totpSecretText(secret), uri: totpUri(secret, `peer …${peerId.slice(-8)}`) }
+  }
+
+  /**
+   * Turns two-factor checks on: `secret` from `twoFactorSetup`, and `code`, a code the app
+   * made from it, proving the app has it. Returns ten recovery codes, to be shown once.
+   */
+  async enableTwoFactor(
+    password: string,
+    secret: string,
+    code: string,
+  ): Promise<{ recoveryCodes: string[] }> {
+    const totpSecret = totpSecretFromText(secret)
+    return this.#serially(async () => {
+      if ((await this.#header()).twoFactor != null) throw new TwoFactorAlreadyEnabledError()
+      const { contents, file } = await this.#unlock(password)
+      const step = totpStepOf(totpSecret, code, this.#now())
+      if (step == null) throw new TwoFactorCodeWrongError()
+      const enrolled = enrolment(contents.identity, totpSecret)
+      const next = await sealKeystore(enrolled.contents, password, this.#scrypt)
+      // The record of wrong codes first (a version-3 keystore without one reads as locked),
+      // with the confirming code's step, which may then not be used again.
+      await this.#secondFactor.reset(step)
+      await this.#replaceUnchanged(file, next)
+      return { recoveryCodes: enrolled.recoveryCodes }
+    })
+  }
+
+  /** Turns two-factor checks off; a sensitive action, so it needs a code itself. */
+  async disableTwoFactor(password: string, secondFactor: SecondFactor): Promise<void> {
+    return this.#serially(async () => {
+      if ((await this.#header()).twoFactor == null) throw new TwoFactorNotEnabledError()
+      const { contents, file } = await this.#authorize(password, secondFactor)
+      const next = await sealKeystore({ identity: contents.identity }, password, this.#scrypt)
+      await this.#replaceUnchanged(file, next)
     })
   }
 
@@ -152,7 +277,7 @@ export class Keystore {
       if (options.replace !== true && (await fileExists(target))) {
         throw new KeystoreExistsError(target)
       }
-      await writeFileAtomic(target, await this.#sealedCopy(password, options.exportPassword))
+      await writeFileAtomic(target, await this.#sealedCopy(password, options))
     })
   }
 
@@ -160,22 +285,31 @@ export class Keystore {
    * The bytes of a sealed copy of the identity (what `export` writes), for a client that
    * saves the file itself. `password` unlocks this keystore and counts towards its lockout.
    */
-  async exportBytes(password: string, exportPassword?: string): Promise<Uint8Array> {
-    if (exportPassword != null) requireStrongPassword(exportPassword)
-    return this.#serially(() => this.#sealedCopy(password, exportPassword))
+  async exportBytes(
+    password: string,
+    options: Omit<ExportOptions, 'replace'> = {},
+  ): Promise<Uint8Array> {
+    if (options.exportPassword != null) requireStrongPassword(options.exportPassword)
+    return this.#serially(() => this.#sealedCopy(password, options))
   }
 
   /**
    * The 24-word backup phrase, rebuilt from the sealed seed (the phrase is the seed, so it is
    * the same one shown when the identity was created). Needs the password, with its lockout.
    */
-  async backupPhrase(password: string): Promise<string> {
-    return this.#serially(async () => backupPhraseOf((await this.#unlock(password)).identity))
+  async backupPhrase(password: string, secondFactor: SecondFactor = {}): Promise<string> {
+    return this.#serially(async () =>
+      backupPhraseOf((await this.#authorize(password, secondFactor)).contents.identity),
+    )
   }
 
-  async #sealedCopy(password: string, exportPassword?: string): Promise<Uint8Array> {
-    const { identity } = await this.#unlock(password)
-    return sealIdentity(identity, exportPassword ?? password, this.#scrypt)
+  /** An export carries the identity alone: two-factor checks stay with this keystore. */
+  async #sealedCopy(
+    password: string,
+    options: Omit<ExportOptions, 'replace'>,
+  ): Promise<Uint8Array> {
+    const { contents } = await this.#authorize(password, options)
+    return sealIdentity(contents.identity, options.exportPassword ?? password, this.#scrypt)
   }
 
   /**
@@ -205,23 +339,53 @@ export class Keystore {
     })
   }
 
-  /** The identity, and the file's bytes it came from (what a later replace expects to find). */
-  async #unlock(password: string): Promise<{ identity: Identity; file: Uint8Array }> {
+  /** The contents, and the file's bytes they came from (what a later replace expects to find). */
+  async #unlock(password: string): Promise<Unlocked> {
     const file = await readKeyFile(this.path)
     const sealed = parseSealedKeyFile(file, this.path)
-    const upgraded = sealed.version === KEYSTORE_VERSION
+    const upgraded = sealed.version !== PORTABLE_KEY_VERSION
     await this.#lockout.begin(upgraded)
-    let identity: Identity
+    let contents: KeystoreContents
     try {
-      identity = await unsealIdentity(sealed, password, this.path)
+      contents = await unsealKeystore(sealed, password, this.path)
     } catch (err) {
       if (!(err instanceof WrongPasswordError)) await this.#lockout.refund()
       throw err
     }
     // A keystore of an older release is resealed so that its lockout record becomes required.
     if (upgraded) await this.#lockout.reset()
-    else await this.#save(identity, password)
-    return { identity, file: upgraded ? file : await readKeyFile(this.path) }
+    else await this.#save(contents.identity, password)
+    return { contents, file: upgraded ? file : await readKeyFile(this.path) }
+  }
+
+  /** The password, then, while two-factor checks are on, the code (see authorizeSensitiveAction). */
+  async #authorize(password: string, { code }: SecondFactor): Promise<Unlocked> {
+    const wanted = (await this.#header()).twoFactor != null
+    if (wanted && !code?.trim()) throw new TwoFactorRequiredError()
+    const unlocked = await this.#unlock(password)
+    const twoFactor = unlocked.contents.twoFactor
+    if (twoFactor == null) return unlocked
+    // Turned on by another process since the header was read.
+    if (code == null || code.trim() === '') throw new TwoFactorRequiredError()
+    if (isRecoveryCode(code)) return this.#useRecoveryCode(unlocked, password, code)
+    await this.#secondFactor.attempt(true, (state) =>
+      totpVerdict(twoFactor.secret, code, this.#now(), state),
+    )
+    return unlocked
+  }
+
+  /**
+   * Strikes a recovery code off: checked, counted and written inside one transaction of the
+   * lockout record, so two processes cannot both use the same code.
+   */
+  async #useRecoveryCode(unlocked: Unlocked, password: string, code: string): Promise<Unlocked> {
+    return this.#secondFactor.attempt(true, async () => {
+      const contents = withoutRecoveryCode(unlocked.contents, code)
+      if (contents == null) return { ok: false, error: new TwoFactorCodeWrongError() }
+      const file = await sealKeystore(contents, password, this.#scrypt)
+      await this.#writeUnchanged(unlocked.file, file)
+      return { ok: true, value: { contents, file } }
+    })
   }
 
   /**
@@ -230,14 +394,23 @@ export class Keystore {
    * in turn, so two processes cannot both replace the same file.
    */
   async #replaceUnchanged(expected: Uint8Array, next: Uint8Array): Promise<void> {
-    await this.#record.transact(async () => {
-      const current = await readKeyFile(this.path)
-      if (!Buffer.from(current).equals(Buffer.from(expected))) {
-        throw new KeystoreChangedError(this.path)
-      }
-      await writeFileAtomic(this.path, next)
-      return { result: undefined }
-    })
+    await this.#record.transact(async () => ({
+      result: await this.#writeUnchanged(expected, next),
+    }))
+  }
+
+  /** The compare and write of #replaceUnchanged, for a caller already inside a transaction. */
+  async #writeUnchanged(expected: Uint8Array, next: Uint8Array): Promise<void> {
+    const current = await readKeyFile(this.path)
+    if (!Buffer.from(current).equals(Buffer.from(expected))) {
+      throw new KeystoreChangedError(this.path)
+    }
+    await writeFileAtomic(this.path, next)
+  }
+
+  /** The file's header, checked; readable without the password. */
+  async #header(): Promise<SealedKeyFile> {
+    return parseSealedKeyFile(await readKeyFile(this.path), this.path)
   }
 
   async #save(identity: Identity, password: string): Promise<void> {
@@ -252,9 +425,7 @@ export class Keystore {
   /** Whether the keystore file promises a lockout record; a missing or damaged one does not. */
   async #needsLockoutRecord(): Promise<boolean> {
     try {
-      return (
-        parseSealedKeyFile(await readKeyFile(this.path), this.path).version === KEYSTORE_VERSION
-      )
+      return (await this.#header()).version !== PORTABLE_KEY_VERSION
     } catch (err) {
       if (err instanceof KeystoreError) return false
       throw err

@@ -10,6 +10,11 @@
  * same way: a process trying BEGIN IMMEDIATE holds a shared lock for an instant, and a
  * COMMIT (or a read during one) that meets it is refused with SQLITE_BUSY, to be tried again.
  *
+ * One file holds two counts, each a one-row table: wrong passwords (`lockout`) and wrong
+ * two-factor codes (`second_factor`, which also keeps the last time step a code was accepted
+ * for, so no code is accepted twice). A transaction on either locks the whole file, so the
+ * keystore also uses one to replace its file without racing another process.
+ *
  * This module only stores; `unlock-lockout.ts` decides what the state means.
  */
 import { randomInt } from 'node:crypto'
@@ -27,7 +32,19 @@ export interface LockoutState {
   failures: number
   /** Epoch milliseconds before which no attempt is allowed. */
   notBefore: number
+  /** Second factor only: the newest TOTP time step a code was accepted for. */
+  lastStep?: number
 }
+
+/** Which count a record keeps: a table of its own in the shared file. */
+export interface LockoutTable {
+  name: string
+  /** Whether it keeps `lastStep`. */
+  withLastStep: boolean
+}
+
+export const PASSWORD_ATTEMPTS: LockoutTable = { name: 'lockout', withLastStep: false }
+export const SECOND_FACTOR_ATTEMPTS: LockoutTable = { name: 'second_factor', withLastStep: true }
 
 /** What one transaction decided: `next` is stored (when given), `result` returned. */
 export interface LockoutChange<T> {
@@ -40,16 +57,26 @@ type Decide<T> = (state: LockoutState | undefined) => LockoutChange<T> | Promise
 const SQLITE_BUSY = 5
 const SQLITE_CORRUPT = 11
 const SQLITE_NOTADB = 26
-const SCHEMA =
-  'CREATE TABLE IF NOT EXISTS lockout (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, not_before INTEGER NOT NULL)'
+
+function schemaOf({ name, withLastStep }: LockoutTable): string {
+  const lastStep = withLastStep ? ', last_step INTEGER NOT NULL DEFAULT 0' : ''
+  return `CREATE TABLE IF NOT EXISTS ${name} (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, not_before INTEGER NOT NULL${lastStep})`
+}
 
 export class LockoutRecord {
   readonly path: string
   readonly #lockWaitMs: number
+  readonly #table: LockoutTable
 
-  constructor(path: string, lockWaitMs = LOCKOUT_LOCK_WAIT_MS) {
+  constructor(path: string, lockWaitMs = LOCKOUT_LOCK_WAIT_MS, table = PASSWORD_ATTEMPTS) {
     this.path = path
     this.#lockWaitMs = lockWaitMs
+    this.#table = table
+  }
+
+  /** The same file's record of another count. */
+  withTable(table: LockoutTable): LockoutRecord {
+    return new LockoutRecord(this.path, this.#lockWaitMs, table)
   }
 
   /** The stored state; undefined when there is none or it cannot be read. */
@@ -57,7 +84,9 @@ export class LockoutRecord {
     // Checked first, as opening would create the file.
     if (!existsSync(this.path)) return undefined
     try {
-      return await this.#withDatabase((db) => whileBusy(() => readState(db), this.#lockWaitMs))
+      return await this.#withDatabase((db) =>
+        whileBusy(() => readState(db, this.#table), this.#lockWaitMs),
+      )
     } catch (err) {
       if (isDamaged(err)) return undefined
       throw err
@@ -87,13 +116,9 @@ export class LockoutRecord {
     return this.#withDatabase(async (db) => {
       await whileBusy(() => db.exec('BEGIN IMMEDIATE'), this.#lockWaitMs)
       try {
-        db.exec(SCHEMA)
-        const { next, result } = await decide(readState(db))
-        if (next != null) {
-          db.prepare(
-            'INSERT OR REPLACE INTO lockout (id, failures, not_before) VALUES (1, ?, ?)',
-          ).run(next.failures, next.notBefore)
-        }
+        db.exec(schemaOf(this.#table))
+        const { next, result } = await decide(readState(db, this.#table))
+        if (next != null) writeState(db, this.#table, next)
         await whileBusy(() => db.exec('COMMIT'), this.#lockWaitMs)
         return result
       } catch (err) {
@@ -131,15 +156,32 @@ async function whileBusy<T>(step: () => T, waitMs: number): Promise<T> {
   }
 }
 
-function readState(db: DatabaseSync): LockoutState | undefined {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lockout'")
-  if (table.get() == null) return undefined
-  const row = db.prepare('SELECT failures, not_before FROM lockout WHERE id = 1').get()
+function readState(db: DatabaseSync, table: LockoutTable): LockoutState | undefined {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+  if (exists.get(table.name) == null) return undefined
+  const row = db.prepare(`SELECT * FROM ${table.name} WHERE id = 1`).get()
   if (row == null) return undefined
-  const { failures, not_before: notBefore } = row
+  const { failures, not_before: notBefore, last_step: lastStep } = row
   if (!Number.isSafeInteger(failures) || (failures as number) < 0) return undefined
   if (!Number.isFinite(notBefore)) return undefined
-  return { failures: failures as number, notBefore: notBefore as number }
+  const state: LockoutState = { failures: failures as number, notBefore: notBefore as number }
+  if (table.withLastStep) {
+    if (!Number.isSafeInteger(lastStep)) return undefined
+    state.lastStep = lastStep as number
+  }
+  return state
+}
+
+function writeState(db: DatabaseSync, table: LockoutTable, state: LockoutState): void {
+  if (table.withLastStep) {
+    db.prepare(
+      `INSERT OR REPLACE INTO ${table.name} (id, failures, not_before, last_step) VALUES (1, ?, ?, ?)`,
+    ).run(state.failures, state.notBefore, state.lastStep ?? 0)
+  } else {
+    db.prepare(
+      `INSERT OR REPLACE INTO ${table.name} (id, failures, not_before) VALUES (1, ?, ?)`,
+    ).run(state.failures, state.notBefore)
+  }
 }
 
 function isDamaged(err: unknown): boolean {

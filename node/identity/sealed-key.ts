@@ -18,6 +18,23 @@
  * `version` is 1 for a portable file (an export) and 2 for a node's own keystore, which must
  * have its lockout record beside it (see `unlock-lockout.ts`); both read the same way.
  *
+ * Version 3 is a node's keystore with two-factor checks on. It adds, after `publicKey`:
+ *
+ * ```json
+ *   "twoFactor": {
+ *     "method": "totp", "algorithm": "SHA1", "digits": 6, "period": 30,
+ *     "recoveryCodes": ["<16-byte keyed hash, hex>", ...]
+ *   }
+ * ```
+ *
+ * and its ciphertext seals the seed followed by the 20-byte TOTP secret, under the same
+ * password-derived key, so whatever opens the identity opens the secret and a password
+ * change re-seals both. The recovery codes are keyed hashes (`recovery-codes.ts`), in the
+ * header so that one can be struck off. A lockout record of wrong codes must sit beside it.
+ * Turning the checks off (or on) means rewriting the file, version and header included, with
+ * the password: since the header is associated data, a file edited back to version 2, or with
+ * a recovery code put back, opens with no password at all.
+ *
  * Everything but the nonce and ciphertext is the AEAD's associated data, so no header field
  * can be changed without unsealing failing. The unkeyed checksum adds no security; it lets a
  * damaged file be told apart from a wrong password (which counts towards the lockout), and
@@ -43,13 +60,21 @@ import {
   WrongPasswordError,
 } from '../errors.ts'
 import { type Identity, identityFromSeed } from './identity.ts'
+import { RECOVERY_CODE_COUNT, RECOVERY_DIGEST_BYTES } from './recovery-codes.ts'
+import { TOTP_PARAMS, TOTP_SECRET_BYTES } from './totp.ts'
 
 export const KEYSTORE_FORMAT = 'tokenim-keystore'
 /** Version of an exported file, which any release reads. */
 export const PORTABLE_KEY_VERSION = 1
 /** Version of a node's keystore: the same fields, plus the promise of a lockout record. */
 export const KEYSTORE_VERSION = 2
-type SealedKeyVersion = typeof PORTABLE_KEY_VERSION | typeof KEYSTORE_VERSION
+/** A node's keystore with two-factor checks on: a TOTP secret sealed with the seed. */
+export const TWO_FACTOR_KEYSTORE_VERSION = 3
+type SealedKeyVersion =
+  | typeof PORTABLE_KEY_VERSION
+  | typeof KEYSTORE_VERSION
+  | typeof TWO_FACTOR_KEYSTORE_VERSION
+const NEWEST_VERSION = TWO_FACTOR_KEYSTORE_VERSION
 
 export interface ScryptParams {
   /** CPU and memory cost, a power of two. */
@@ -71,6 +96,16 @@ const MAX_SCRYPT_COST = 2 ** 30
 const MAX_SCRYPT_P = 16
 const SALT_LENGTH = 32
 
+/** The header of a version-3 keystore's two-factor checks (see the format above). */
+export interface TwoFactorHeader {
+  method: 'totp'
+  algorithm: string
+  digits: number
+  period: number
+  /** Keyed hashes of the recovery codes not used yet. */
+  recoveryCodes: string[]
+}
+
 /** The fields of a sealed key file; the checksum exists only in its text. */
 export interface SealedKeyFile {
   format: typeof KEYSTORE_FORMAT
@@ -80,13 +115,54 @@ export interface SealedKeyFile {
   nonce: string
   ciphertext: string
   publicKey: string
+  twoFactor?: TwoFactorHeader
+}
+
+/** What a node's keystore seals: the identity and, when two-factor checks are on, theirs. */
+export interface KeystoreContents {
+  identity: Identity
+  twoFactor?: { secret: Uint8Array; recoveryCodes: string[] }
 }
 
 export async function sealIdentity(
   identity: Identity,
   password: string,
   params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
-  version: SealedKeyVersion = PORTABLE_KEY_VERSION,
+  version: typeof PORTABLE_KEY_VERSION | typeof KEYSTORE_VERSION = PORTABLE_KEY_VERSION,
+): Promise<Uint8Array> {
+  return seal(version, identity, identity.privateKey, password, params)
+}
+
+/** A node's keystore: version 2, or 3 with its two-factor secret and recovery codes. */
+export async function sealKeystore(
+  { identity, twoFactor }: KeystoreContents,
+  password: string,
+  params: ScryptParams = DEFAULT_SCRYPT_PARAMS,
+): Promise<Uint8Array> {
+  if (twoFactor == null)
+    return seal(KEYSTORE_VERSION, identity, identity.privateKey, password, params)
+  const plaintext = new Uint8Array(ED25519_SEED_LENGTH + TOTP_SECRET_BYTES)
+  plaintext.set(identity.privateKey, 0)
+  plaintext.set(twoFactor.secret, ED25519_SEED_LENGTH)
+  const header: TwoFactorHeader = {
+    method: 'totp',
+    ...TOTP_PARAMS,
+    recoveryCodes: [...twoFactor.recoveryCodes],
+  }
+  try {
+    return await seal(TWO_FACTOR_KEYSTORE_VERSION, identity, plaintext, password, params, header)
+  } finally {
+    plaintext.fill(0)
+  }
+}
+
+async function seal(
+  version: SealedKeyVersion,
+  identity: Identity,
+  plaintext: Uint8Array,
+  password: string,
+  params: ScryptParams,
+  twoFactor?: TwoFactorHeader,
 ): Promise<Uint8Array> {
   const problem = scryptParamsProblem(params)
   if (problem != null) throw new InvalidConfigError(`Unusable scrypt parameters: ${problem}.`)
@@ -100,9 +176,10 @@ export async function sealIdentity(
     nonce: toHex(nonce),
     ciphertext: '',
     publicKey: toHex(identity.publicKey),
+    ...(twoFactor == null ? {} : { twoFactor }),
   }
   const key = await deriveKey(password, salt, params)
-  file.ciphertext = toHex(aeadEncrypt(key, nonce, identity.privateKey, associatedData(file)))
+  file.ciphertext = toHex(aeadEncrypt(key, nonce, plaintext, associatedData(file)))
   key.fill(0)
   return serializeSealedKeyFile(file)
 }
@@ -128,8 +205,12 @@ export function parseSealedKeyFile(bytes: Uint8Array, path: string): SealedKeyFi
   if (!isRecord(value) || value.format !== KEYSTORE_FORMAT) {
     throw new KeystoreFormatError(path, 'it is not a TokenIM keystore file')
   }
-  if (value.version !== PORTABLE_KEY_VERSION && value.version !== KEYSTORE_VERSION) {
-    const newer = typeof value.version === 'number' && value.version > KEYSTORE_VERSION
+  if (
+    value.version !== PORTABLE_KEY_VERSION &&
+    value.version !== KEYSTORE_VERSION &&
+    value.version !== TWO_FACTOR_KEYSTORE_VERSION
+  ) {
+    const newer = typeof value.version === 'number' && value.version > NEWEST_VERSION
     throw new KeystoreFormatError(
       path,
       newer
@@ -146,6 +227,13 @@ export function parseSealedKeyFile(bytes: Uint8Array, path: string): SealedKeyFi
   }
   const problem = scryptParamsProblem(file.kdf)
   if (problem != null) throw new KeystoreFormatError(path, `its scrypt parameters: ${problem}`)
+  const { twoFactor } = file
+  if (twoFactor != null && (twoFactor.method !== 'totp' || !isTotpParams(twoFactor))) {
+    throw new KeystoreFormatError(
+      path,
+      'it asks for two-factor codes of a kind TokenIM does not make',
+    )
+  }
   return file
 }
 
@@ -155,35 +243,68 @@ export async function unsealIdentity(
   password: string,
   path: string,
 ): Promise<Identity> {
+  return (await unsealKeystore(file, password, path)).identity
+}
+
+/** The identity and, in a version-3 keystore, its two-factor secret and recovery codes. */
+export async function unsealKeystore(
+  file: SealedKeyFile,
+  password: string,
+  path: string,
+): Promise<KeystoreContents> {
   const key = await deriveKey(password, fromHex(file.kdf.salt), file.kdf)
-  let seed: Uint8Array
+  let plaintext: Uint8Array
   try {
-    seed = aeadDecrypt(key, fromHex(file.nonce), fromHex(file.ciphertext), associatedData(file))
+    plaintext = aeadDecrypt(
+      key,
+      fromHex(file.nonce),
+      fromHex(file.ciphertext),
+      associatedData(file),
+    )
   } catch (err) {
     if (err instanceof DecryptionError) throw new WrongPasswordError(path)
     throw err
   } finally {
     key.fill(0)
   }
-  const identity = identityFromSeed(seed)
-  seed.fill(0)
+  const identity = identityFromSeed(plaintext.subarray(0, ED25519_SEED_LENGTH))
+  const secret = plaintext.slice(ED25519_SEED_LENGTH)
+  plaintext.fill(0)
   if (toHex(identity.publicKey) !== file.publicKey) {
     throw new KeystoreCorruptedError(path, 'its public key does not belong to its private key')
   }
-  return identity
+  if (file.twoFactor == null) return { identity }
+  return { identity, twoFactor: { secret, recoveryCodes: [...file.twoFactor.recoveryCodes] } }
 }
 
 // Every field but the nonce (which GCM binds by itself) and the ciphertext.
-function associatedData({ format, version, kdf, cipher, publicKey }: SealedKeyFile): Uint8Array {
+function associatedData(file: SealedKeyFile): Uint8Array {
+  const { format, version, kdf, cipher, publicKey, twoFactor } = file
   const { name, N, r, p, salt } = kdf
+  const fields = { format, version, kdf: { name, N, r, p, salt }, cipher, publicKey }
   return new TextEncoder().encode(
-    JSON.stringify({ format, version, kdf: { name, N, r, p, salt }, cipher, publicKey }),
+    JSON.stringify(
+      twoFactor == null ? fields : { ...fields, twoFactor: orderedTwoFactor(twoFactor) },
+    ),
+  )
+}
+
+function orderedTwoFactor(header: TwoFactorHeader): TwoFactorHeader {
+  const { method, algorithm, digits, period, recoveryCodes } = header
+  return { method, algorithm, digits, period, recoveryCodes }
+}
+
+function isTotpParams(header: TwoFactorHeader): boolean {
+  return (
+    header.algorithm === TOTP_PARAMS.algorithm &&
+    header.digits === TOTP_PARAMS.digits &&
+    header.period === TOTP_PARAMS.period
   )
 }
 
 // Fixed key order; the checksum covers the compact JSON of every other field.
 function canonicalText(file: SealedKeyFile): string {
-  const { format, version, kdf, cipher, nonce, ciphertext, publicKey } = file
+  const { format, version, kdf, cipher, nonce, ciphertext, publicKey, twoFactor } = file
   const ordered = {
     format,
     version,
@@ -192,6 +313,7 @@ function canonicalText(file: SealedKeyFile): string {
     nonce,
     ciphertext,
     publicKey,
+    ...(twoFactor == null ? {} : { twoFactor: orderedTwoFactor(twoFactor) }),
   }
   const checksum = createHash('sha256').update(JSON.stringify(ordered)).digest('hex')
   return `${JSON.stringify({ ...ordered, checksum }, null, 2)}\n`
@@ -209,10 +331,29 @@ function readFields(value: Record<string, unknown>, path: string): SealedKeyFile
   if (!isHex(kdf.salt, SALT_LENGTH)) throw damaged('kdf.salt')
   if (typeof value.cipher !== 'string') throw damaged('cipher')
   if (!isHex(value.nonce, AEAD_NONCE_LENGTH)) throw damaged('nonce')
-  if (!isHex(value.ciphertext, ED25519_SEED_LENGTH + AEAD_TAG_LENGTH)) throw damaged('ciphertext')
+  const withTwoFactor = value.version === TWO_FACTOR_KEYSTORE_VERSION
+  const sealedLength = ED25519_SEED_LENGTH + (withTwoFactor ? TOTP_SECRET_BYTES : 0)
+  if (!isHex(value.ciphertext, sealedLength + AEAD_TAG_LENGTH)) throw damaged('ciphertext')
   if (!isHex(value.publicKey, ED25519_PUBLIC_KEY_LENGTH)) throw damaged('publicKey')
+  if (withTwoFactor ? !isTwoFactorHeader(value.twoFactor) : value.twoFactor !== undefined) {
+    throw damaged('twoFactor')
+  }
   if (typeof value.checksum !== 'string') throw damaged('checksum')
   return value as unknown as SealedKeyFile
+}
+
+function isTwoFactorHeader(value: unknown): value is TwoFactorHeader {
+  if (!isRecord(value)) return false
+  const { method, algorithm, digits, period, recoveryCodes } = value
+  return (
+    typeof method === 'string' &&
+    typeof algorithm === 'string' &&
+    Number.isSafeInteger(digits) &&
+    Number.isSafeInteger(period) &&
+    Array.isArray(recoveryCodes) &&
+    recoveryCodes.length <= RECOVERY_CODE_COUNT &&
+    recoveryCodes.every((code) => isHex(code, RECOVERY_DIGEST_BYTES))
+  )
 }
 
 function scryptParamsProblem({ N, r, p }: ScryptParams): string | undefined {

@@ -18,6 +18,11 @@
  *   keystores of older releases with their `identity.lockout.json`) have no record yet: the
  *   old file's count is taken over, and the first success reseals the keystore as version 2.
  *
+ * Wrong two-factor codes meet the same rules with a count of their own (one record file, two
+ * tables): a right password must not wipe the count of wrong codes, or whoever knows the
+ * password could guess codes forever. A code is checked inside the record's transaction
+ * (`attempt`), so its count, its replay check and a recovery code's use are one step.
+ *
  * What it cannot do: someone who can write the data folder can put back an older copy of the
  * record, and someone who can read it can copy `identity.key` and guess offline, slowed only
  * by scrypt. The lockout guards the paths that go through TokenIM (local API, CLI).
@@ -55,10 +60,17 @@ const CLEAN: LockoutState = { failures: 0, notBefore: 0 }
 
 export interface UnlockLockoutInit {
   record: LockoutRecord
-  /** The record of releases before it moved into `record`; read once, then removed. */
-  legacyPath: string
+  /** The record of releases before it moved into `record`; read once, then removed. @default none */
+  legacyPath?: string
   now: () => number
+  /** What a refused attempt throws. @default KeystoreLockedError (wrong passwords) */
+  lockedError?: (retryAfterMs: number) => KeystoreLockedError
 }
+
+/** What `attempt` decided: a success, with the TOTP step to remember, or the error to throw. */
+export type AttemptVerdict<T> =
+  | { ok: true; value: T; lastStep?: number }
+  | { ok: false; error: Error }
 
 /**
  * `required` says whether the keystore must have a record (sealed-key version 2), so that
@@ -97,9 +109,42 @@ export class UnlockLockout {
         result: 0,
       }
     })
-    if (retryAfterMs > 0) throw new KeystoreLockedError(retryAfterMs)
+    if (retryAfterMs > 0) throw this.#locked(retryAfterMs)
   }
 
+  /**
+   * Counts one attempt and runs `check` on the stored state, in one transaction. A success sets
+   * the count to zero (keeping or advancing `lastStep`); a failure is counted, stored, and its
+   * error thrown. While an attempt is not allowed, `check` is not run. `check` may write files:
+   * every other process waits meanwhile; if it throws, nothing is counted.
+   */
+  async attempt<T>(
+    required: boolean,
+    check: (state: LockoutState) => Promise<AttemptVerdict<T>> | AttemptVerdict<T>,
+  ): Promise<T> {
+    const outcome = await this.#init.record.transact<
+      { locked: number } | { verdict: AttemptVerdict<T> }
+    >(async (stored) => {
+      if (stored == null && required) {
+        const locked = this.#failClosed()
+        return { next: locked, result: { locked: this.#retryAfterMs(locked) } }
+      }
+      const state = stored ?? CLEAN
+      const wait = this.#retryAfterMs(state)
+      if (wait > 0) return { next: stored == null ? state : undefined, result: { locked: wait } }
+      const verdict = await check(state)
+      if (verdict.ok) {
+        const lastStep = Math.max(state.lastStep ?? 0, verdict.lastStep ?? 0)
+        return { next: { failures: 0, notBefore: 0, lastStep }, result: { verdict } }
+      }
+      const failures = state.failures + 1
+      const notBefore = this.#init.now() + lockoutDelayMs(failures)
+      return { next: { ...state, failures, notBefore }, result: { verdict } }
+    })
+    if ('locked' in outcome) throw this.#locked(outcome.locked)
+    if (!outcome.verdict.ok) throw outcome.verdict.error
+    return outcome.verdict.value
+  }
   /** Gives back the attempt of begin() when it failed for another reason than the password. */
   async refund(): Promise<void> {
     await this.#init.record.transact((stored) => ({
@@ -111,10 +156,17 @@ export class UnlockLockout {
     }))
   }
 
-  /** After a success, or for a new password: zero, kept as a record (never deleted). */
-  async reset(): Promise<void> {
-    await this.#init.record.transact(() => ({ next: CLEAN, result: undefined }))
-    await rm(this.#init.legacyPath, { force: true })
+  /**
+   * After a success, or for a new password: zero, kept as a record (never deleted). `lastStep`
+   * is the step of the code that turned two-factor checks on, so that code cannot be used again.
+   */
+  async reset(lastStep?: number): Promise<void> {
+    await this.#init.record.transact(() => ({ next: { ...CLEAN, lastStep }, result: undefined }))
+    if (this.#init.legacyPath != null) await rm(this.#init.legacyPath, { force: true })
+  }
+
+  #locked(retryAfterMs: number): KeystoreLockedError {
+    return this.#init.lockedError?.(retryAfterMs) ?? new KeystoreLockedError(retryAfterMs)
   }
 
   #retryAfterMs({ notBefore }: LockoutState): number {
@@ -128,6 +180,7 @@ export class UnlockLockout {
 
   /** The count an older release kept in its JSON file; a damaged one reads as the threshold. */
   async #legacy(): Promise<LockoutState> {
+    if (this.#init.legacyPath == null) return CLEAN
     let text: string
     try {
       text = await readFile(this.#init.legacyPath, 'utf8')

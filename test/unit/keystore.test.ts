@@ -286,7 +286,7 @@ describe('Keystore export and import', () => {
       () => target.import(foreign, OTHER_PASSWORD, { replace: true }),
     ])
     const newer = join(dir, 'newer.key')
-    await writeFile(newer, good.toString().replace('"version": 1', '"version": 3'))
+    await writeFile(newer, good.toString().replace('"version": 1', '"version": 4'))
     attempts.push([
       'KeystoreFormatError',
       () => target.import(newer, OTHER_PASSWORD, { replace: true }),

@@ -1,9 +1,7 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
-import { once } from 'node:events'
+import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -15,9 +13,9 @@ import {
 } from '../../node/identity/index.ts'
 import { LockoutRecord } from '../../node/identity/lockout-record.ts'
 import { serializeSealedKeyFile } from '../../node/identity/sealed-key.ts'
+import { attemptTogether, nextLine, startAttempt } from '../helpers/lockout-attempts.ts'
 import { withTimeout } from '../helpers/wait.ts'
 
-const CHILD = join(import.meta.dirname, '../helpers/lockout-attempt-child.ts')
 const HOLDER = join(import.meta.dirname, '../helpers/lockout-holder-child.ts')
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 }
@@ -175,11 +173,9 @@ describe('Keystore lockout', () => {
 
   it('counts exactly across processes that try at the same moment', async () => {
     await createKeystore()
-    const children = Array.from({ length: 8 }, () => startAttempt(WRONG))
+    const children = Array.from({ length: 8 }, () => startAttempt(dir, WRONG, clock))
     try {
-      await Promise.all(children.map((child) => nextLine(child)))
-      for (const child of children) child.stdin.write('go\n')
-      const names = await Promise.all(children.map((child) => nextLine(child)))
+      const names = await attemptTogether(children)
       expect(names.filter((name) => name === 'WrongPasswordError')).toHaveLength(5)
       expect(names.filter((name) => name === 'KeystoreLockedError')).toHaveLength(3)
       expect(await new Keystore(dir, { now }).lockoutStatus()).toEqual({
@@ -302,30 +298,3 @@ describe('Keystore lockout', () => {
     expect(await keystore.lockoutStatus()).toEqual({ failures: 0, retryAfterMs: 0 })
   })
 })
-
-function startAttempt(password: string): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [
-    '--experimental-transform-types',
-    '--disable-warning=ExperimentalWarning',
-    CHILD,
-    dir,
-    password,
-    String(clock),
-  ])
-}
-
-const lineReaders = new WeakMap<ChildProcessWithoutNullStreams, AsyncIterator<string>>()
-
-/** The child's next line of output. */
-async function nextLine(child: ChildProcessWithoutNullStreams): Promise<string> {
-  let lines = lineReaders.get(child)
-  if (lines == null) {
-    lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
-    lineReaders.set(child, lines)
-  }
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`the attempt process exited (${code}) before answering`)
-  })
-  const next = await withTimeout(Promise.race([lines.next(), exited]), 30_000, 'attempt process')
-  return next.value
-}

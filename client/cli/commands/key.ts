@@ -1,6 +1,7 @@
 /**
  * `tokenim key export | import | restore`: moving an identity between machines, sealed;
- * `tokenim key password`: sealing it under another password.
+ * `tokenim key password`: sealing it under another password; `tokenim key 2fa`: two-factor
+ * checks on export and password changes (a code is asked for only while they are on).
  */
 import type { Command } from 'commander'
 import { Keystore, peerIdOf } from '../../../node/index.ts'
@@ -15,6 +16,8 @@ import {
   readPassword,
   readReplacementPassword,
 } from '../password.ts'
+import { CODE_OPTION_HELP, type CodeSource, readSecondFactor } from '../second-factor.ts'
+import { registerTwoFactorCommands } from './two-factor.ts'
 
 interface ReplaceOptions extends CommonOptions, PasswordSource {
   replace?: boolean
@@ -23,14 +26,19 @@ interface ReplaceOptions extends CommonOptions, PasswordSource {
 export function registerKeyCommands(program: Command): void {
   const key = program
     .command('key')
-    .description('export, import or restore the identity key, or change its password')
+    .description(
+      'export, import or restore the identity key, change its password, two-factor checks',
+    )
 
   withPasswordFile(withCommonOptions(key.command('export')))
     .description('write the identity, sealed with its password, to a file')
     .requiredOption('--out <file>', 'where to write the sealed key')
-    .action(async (options: CommonOptions & PasswordSource & { out: string }) => {
+    .option('--code <code>', CODE_OPTION_HELP)
+    .action(async (options: CommonOptions & PasswordSource & CodeSource & { out: string }) => {
+      const keystore = new Keystore(options.dataDir)
       const password = await readPassword(options)
-      await new Keystore(options.dataDir).export(password, options.out)
+      const code = await readSecondFactor(keystore, options)
+      await keystore.export(password, options.out, { code })
       printResult(options, { exported: options.out }, [
         `identity exported to ${options.out} (sealed with your password)`,
       ])
@@ -72,15 +80,19 @@ export function registerKeyCommands(program: Command): void {
       '--new-password-file <path>',
       `read the new password from this file (or set ${NEW_PASSWORD_ENV}; else asked twice)`,
     )
-    .action(async (options: CommonOptions & PasswordSource & NewPasswordSource) => {
+    .option('--code <code>', CODE_OPTION_HELP)
+    .action(async (options: CommonOptions & PasswordSource & NewPasswordSource & CodeSource) => {
       const keystore = new Keystore(options.dataDir)
       // Before any prompt: a missing identity is said at once.
       await keystore.publicKey()
       const password = await readPassword(options, 'Current password: ')
       const newPassword = await readReplacementPassword(options)
-      await keystore.changePassword(password, newPassword)
+      const code = await readSecondFactor(keystore, options)
+      await keystore.changePassword(password, newPassword, { code })
       printResult(options, { changed: true }, [
         'password changed: use the new one from now on (the backup phrase stays the same)',
       ])
     })
+
+  registerTwoFactorCommands(key)
 }
