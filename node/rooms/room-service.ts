@@ -27,16 +27,12 @@ import {
   createRoom,
   decodeInvite,
   encodeInvite,
-  type MembershipState,
   makeInviteProof,
-  openKeyBundle,
   parseRoomId,
-  ReceivedSenderKey,
   RoomLog,
   RoomOpKind,
   SenderKeyChain,
   type SignedRoomEvent,
-  sealKeyBundle,
   serializeSenderKey,
 } from '../../protocol/rooms/index.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
@@ -52,9 +48,11 @@ import {
 } from './errors.ts'
 import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
+import { RoomKeys } from './room-keys.ts'
+import { RoomMembership } from './room-membership.ts'
 import { RoomPersistence, restoreRoom } from './room-persistence.ts'
 import { RoomRegistry } from './room-registry.ts'
-import { otherMembers, type RoomRuntime } from './room-runtime.ts'
+import type { RoomRuntime } from './room-runtime.ts'
 import { RoomStore, type RoomWrite, type StoredRoom } from './room-store.ts'
 import { RoomSync } from './room-sync.ts'
 import { RoomViews } from './room-views.ts'
@@ -122,7 +120,6 @@ export class RoomService {
   private readonly store: RoomStore
   private readonly identity: Identity
   private readonly selfHex: string
-  private readonly transport: SenderKeyTransport
   private readonly emitEvent: NonNullable<RoomServiceComponents['emit']>
   private readonly log: Logger
   private readonly syncIntervalMs: number
@@ -133,8 +130,8 @@ export class RoomService {
   private readonly intake: RoomIntake
   private readonly gossip: RoomGossip
   private readonly sync: RoomSync
-  private readonly flushing = new Set<string>()
-  private readonly keyBackoff = new Map<string, number>()
+  private readonly keys: RoomKeys
+  private readonly membership: RoomMembership
   private readonly timers: NodeJS.Timeout[] = []
   private readonly lifecycle = new ServiceLifecycle(
     () => new RoomsStoppedError('rooms are stopped'),
@@ -147,10 +144,9 @@ export class RoomService {
     this.selfHex = toHex(components.identity.publicKey)
     this.views = new RoomViews(this.selfHex)
     this.rooms = new RoomRegistry(this.selfHex)
-    this.transport =
-      components.keyTransport ??
-      new StreamSenderKeyTransport({ host: components.host, timeoutMs: init.requestTimeoutMs })
     this.emitEvent = components.emit ?? (() => {})
+    this.syncIntervalMs = init.syncIntervalMs ?? 30_000
+    this.keyRetryIntervalMs = init.keyRetryIntervalMs ?? 10_000
     this.log = components.host.logger.forComponent('tokenim:rooms')
     this.persistence = new RoomPersistence(this.store, this.log)
     this.gossip = new RoomGossip({
@@ -172,16 +168,35 @@ export class RoomService {
       minSyncGapMs: init.minSyncGapMs ?? 2_000,
       membersToDial: init.membersToDial ?? 6,
     })
+    this.keys = new RoomKeys({
+      identity: components.identity,
+      selfHex: this.selfHex,
+      rooms: this.rooms,
+      persistence: this.persistence,
+      transport:
+        components.keyTransport ??
+        new StreamSenderKeyTransport({ host: components.host, timeoutMs: init.requestTimeoutMs }),
+      log: this.log,
+      running: () => this.lifecycle.running,
+      unlock: (room, authorHex, keyIdHex) => this.intake.unlock(room, authorHex, keyIdHex),
+      keyRetryIntervalMs: this.keyRetryIntervalMs,
+    })
+    this.membership = new RoomMembership({
+      selfHex: this.selfHex,
+      keys: this.keys,
+      gossip: this.gossip,
+      persistence: this.persistence,
+      views: this.views,
+      changed: (change) => this.emitEvent('room:members', change),
+    })
     this.intake = new RoomIntake({
       selfHex: this.selfHex,
       views: this.views,
       persistence: this.persistence,
       log: this.log,
-      membershipChanged: (room, before, after) => this.onMembershipChanged(room, before, after),
+      membershipChanged: (room, before, after) => this.membership.changed(room, before, after),
       show: (message) => this.emitEvent('room:message', message),
     })
-    this.syncIntervalMs = init.syncIntervalMs ?? 30_000
-    this.keyRetryIntervalMs = init.keyRetryIntervalMs ?? 10_000
   }
 
   async start(): Promise<void> {
@@ -190,8 +205,7 @@ export class RoomService {
       const stored = await this.store.load(roomId)
       if (stored != null) this.restore(stored)
     }
-    this.transport.onReceive((sender, bytes) => this.receiveKeyBundle(sender, bytes))
-    await this.transport.start()
+    await this.keys.start()
     await this.sync.start()
     this.gossip.start()
     this.host.addEventListener('peer:connect', this.onPeerConnect)
@@ -210,7 +224,7 @@ export class RoomService {
     }
     this.timers.push(
       setInterval(() => this.antiEntropy(), this.syncIntervalMs).unref(),
-      setInterval(() => this.retryKeys(), this.keyRetryIntervalMs).unref(),
+      setInterval(() => this.keys.retry(), this.keyRetryIntervalMs).unref(),
     )
   }
 
@@ -221,7 +235,7 @@ export class RoomService {
     })
     this.gossip.stop()
     await this.sync.stop()
-    await this.transport.stop()
+    await this.keys.stop()
     for (const room of this.rooms.all()) this.persistence.saveChains(room)
     await Promise.all([...this.rooms.all()].map((room) => this.persistence.settled(room)))
     for (const room of this.rooms.all()) {
@@ -313,7 +327,7 @@ export class RoomService {
       await this.publishOp(room, { kind: RoomOpKind.JOIN, inviteProof: proof })
     } else {
       await this.persistence.persist(room, [RoomStore.meta(room.meta)])
-      this.onMembershipChanged(room, state, state, true)
+      this.membership.changed(room, state, state, true)
     }
     // Tell whoever served us that we are here, in case the gossip mesh is not formed yet:
     // seeing our heads, it pulls our JOIN back.
@@ -387,7 +401,7 @@ export class RoomService {
 
   async send(roomIdHex: string, text: string): Promise<RoomMessageView> {
     const room = this.rooms.requireMember(roomIdHex)
-    if (room.chain == null) this.rekey(room)
+    if (room.chain == null) this.keys.rekey(room)
     await this.reserve(room, true)
     // From here to the publish nothing waits: the reservation covers this key and seq.
     const event = buildMessage(this.identity, room.log, room.chain!, text)
@@ -541,7 +555,7 @@ export class RoomService {
     for (const room of this.rooms.all()) {
       if (!room.meta.joined || !room.log.membership().members.has(key)) continue
       void this.syncWith(room, peer)
-      if (room.outgoing.has(key)) void this.flushKeys(key)
+      if (room.outgoing.has(key)) void this.keys.flush(key)
     }
   }
 
@@ -558,7 +572,7 @@ export class RoomService {
       RoomStore.meta(room.meta),
     ])
     await this.gossip.publish(room, event)
-    if (result) this.onMembershipChanged(room, before, room.log.membership())
+    if (result) this.membership.changed(room, before, room.log.membership())
     return event
   }
 
@@ -568,172 +582,6 @@ export class RoomService {
     if (result.status !== 'added')
       throw new Error(`our own event was not accepted: ${result.status}`)
     return result.membershipChanged
-  }
-
-  // ---- ingesting others' events ---------------------------------------------------------
-
-  // ---- membership and keys --------------------------------------------------------------
-
-  private onMembershipChanged(
-    room: RoomRuntime,
-    before: MembershipState,
-    after: MembershipState,
-    force = false,
-  ): void {
-    const wasMember = before.members.has(this.selfHex)
-    const isMember = after.members.has(this.selfHex)
-    if (!isMember) {
-      if (wasMember || room.meta.joined) {
-        room.meta.joined = false
-        room.outgoing.clear()
-        this.gossip.unsubscribe(room)
-        void this.persistence.persist(room, [RoomStore.meta(room.meta)])
-      }
-    } else if (!wasMember || force) {
-      room.meta.joined = true
-      this.gossip.subscribe(room)
-      if (room.chain == null) this.rekey(room)
-      else this.shareKey(room, otherMembers(after, this.selfHex))
-    } else {
-      const removed = [...before.members.keys()].filter((key) => !after.members.has(key))
-      const added = [...after.members.keys()].filter((key) => !before.members.has(key))
-      const promoted = [...after.members]
-        .filter(([key, m]) => m.role === 'admin' && before.members.get(key)?.role === 'member')
-        .map(([key]) => key)
-      if (removed.length > 0) {
-        for (const key of removed) this.dropOutgoing(room, key)
-        // Whoever left must not read what we write from now on: a new chain, for those who stay.
-        this.rekey(room)
-      } else {
-        this.shareKey(room, [...added, ...(room.meta.inviteSeed != null ? promoted : [])])
-      }
-    }
-    this.emitEvent('room:members', this.views.members(room))
-  }
-
-  /** A fresh sending chain, handed to every other member. */
-  private rekey(room: RoomRuntime): void {
-    room.chain = SenderKeyChain.generate()
-    // A fresh chain lost in a crash is never used again (its key is random): no reservation
-    // needs to be waited for here; the first send reserves.
-    room.chainReservedUntil = 0
-    this.persistence
-      .persistOwn(room, [
-        RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
-      ])
-      .catch(() => {
-        // Logged by persistOwn; the next send writes the chain again before using it.
-      })
-    this.shareKey(room, otherMembers(room.log.membership(), this.selfHex))
-  }
-
-  private shareKey(room: RoomRuntime, members: string[]): void {
-    if (room.chain == null || members.length === 0) return
-    const state = room.log.membership()
-    const seed =
-      room.meta.inviteSeed != null ? Buffer.from(room.meta.inviteSeed, 'base64') : undefined
-    const keyIdHex = toHex(room.chain.keyId)
-    const writes: RoomWrite[] = []
-    for (const member of members) {
-      const role = state.members.get(member)?.role
-      if (role == null) continue
-      const sealed = sealKeyBundle(this.identity, {
-        roomId: room.log.roomId,
-        recipient: fromHex(member),
-        senderKey: room.chain.state(),
-        inviteSeed: role !== 'member' && seed != null ? new Uint8Array(seed) : undefined,
-      })
-      const pending = room.outgoing.get(member) ?? new Map<string, Uint8Array>()
-      pending.set(keyIdHex, sealed)
-      room.outgoing.set(member, pending)
-      writes.push(RoomStore.outgoing(room.log.roomIdHex, member, keyIdHex, sealed))
-    }
-    void this.persistence.persist(room, writes).then(() => {
-      for (const member of members) void this.flushKeys(member)
-    })
-  }
-
-  private dropOutgoing(room: RoomRuntime, member: string): void {
-    const pending = room.outgoing.get(member)
-    if (pending == null) return
-    room.outgoing.delete(member)
-    void this.persistence.persist(
-      room,
-      [...pending.keys()].map((keyId) => RoomStore.outgoing(room.log.roomIdHex, member, keyId)),
-    )
-  }
-
-  /** Delivers every bundle waiting for `member`, in every room; keeps what fails. */
-  private async flushKeys(member: string): Promise<void> {
-    if (this.flushing.has(member) || !this.lifecycle.running) return
-    this.flushing.add(member)
-    try {
-      for (const room of this.rooms.all()) {
-        const pending = room.outgoing.get(member)
-        if (pending == null) continue
-        for (const [keyId, sealed] of [...pending]) {
-          await this.transport.sendToMember(fromHex(member), sealed)
-          if (room.outgoing.get(member)?.get(keyId) === sealed) {
-            pending.delete(keyId)
-            if (pending.size === 0) room.outgoing.delete(member)
-            await this.persistence.persist(room, [
-              RoomStore.outgoing(room.log.roomIdHex, member, keyId),
-            ])
-          }
-        }
-      }
-      this.keyBackoff.delete(member)
-    } catch (err) {
-      this.log(
-        'sender key for %s not delivered yet: %s',
-        member.slice(0, 16),
-        (err as Error).message,
-      )
-      // Try again soon, then less and less often, up to the retry interval.
-      const delay = Math.min((this.keyBackoff.get(member) ?? 100) * 2, this.keyRetryIntervalMs)
-      this.keyBackoff.set(member, delay)
-      setTimeout(() => void this.flushKeys(member), delay).unref()
-    } finally {
-      this.flushing.delete(member)
-    }
-  }
-
-  private retryKeys(): void {
-    const members = new Set<string>()
-    for (const room of this.rooms.all())
-      for (const member of room.outgoing.keys()) members.add(member)
-    for (const member of members) void this.flushKeys(member)
-  }
-
-  private async receiveKeyBundle(sender: Uint8Array, bytes: Uint8Array): Promise<void> {
-    const bundle = openKeyBundle(this.identity, bytes)
-    if (toHex(bundle.sender) !== toHex(sender)) {
-      throw new Error('the key bundle is signed by someone else than its carrier')
-    }
-    const room = this.rooms.get(toHex(bundle.roomId))
-    if (room == null) throw new Error('a key bundle for a room we are not in')
-    const authorHex = toHex(sender)
-    // Only from keys the room knows: a stranger cannot make us store chains for nothing.
-    if (!room.log.knowsKey(authorHex))
-      throw new Error('a key bundle from a key the room does not know')
-    const keyIdHex = toHex(bundle.senderKey.keyId)
-    const keys = room.received.get(authorHex) ?? new Map<string, ReceivedSenderKey>()
-    room.received.set(authorHex, keys)
-    const writes: RoomWrite[] = []
-    if (bundle.inviteSeed != null && room.meta.inviteSeed == null) {
-      room.meta.inviteSeed = Buffer.from(bundle.inviteSeed).toString('base64')
-      writes.push(RoomStore.meta(room.meta))
-    }
-    const known = keys.get(keyIdHex)
-    if (known == null || known.index > bundle.senderKey.index) {
-      const key = new ReceivedSenderKey(bundle.senderKey)
-      keys.set(keyIdHex, key)
-      writes.push(RoomStore.receivedKey(room.log.roomIdHex, authorHex, key.toJSON()))
-    }
-    // Stored before the ack (a bundle acknowledged is never lost), directly rather than
-    // behind the room's queue of writes, so that a busy room does not stall the sender.
-    await this.persistence.writeNow(writes)
-    this.intake.unlock(room, authorHex, keyIdHex)
   }
 
   /** Every sync interval: write the chains that advanced, and fill gaps from one member. */
