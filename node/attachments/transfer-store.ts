@@ -132,6 +132,17 @@ export function transferView(
   return view
 }
 
+/** What the store says of a file, as a transfer record describes it. */
+export function fileInfoOf(record: TransferRecord): FileInfo {
+  return {
+    mime: record.mime,
+    name: record.name,
+    size: record.size,
+    ...(record.width != null ? { width: record.width, height: record.height } : {}),
+    ...(record.thumbnail != null ? { thumbnail: record.thumbnail } : {}),
+  }
+}
+
 function json(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value))
 }

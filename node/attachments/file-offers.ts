@@ -1,0 +1,93 @@
+/**
+ * Offering a file to a peer: what goes into the DM that carries it.
+ *
+ * How it is kept: the file is already in the content-addressed store, hashed on the way in
+ * (file-store.ts); its type is detected from its bytes, never from its name. A small file
+ * (up to `inlineMaxSize`) travels whole inside the DM, so it also waits in the offline
+ * mailbox. A larger one gets a random file id and AES-256-GCM key, and its offer record is
+ * written synced before the DM can reach the peer, so the peer's first request finds it.
+ */
+
+import { FILE_ID_LENGTH, FILE_KEY_LENGTH } from '../../protocol/attachments.ts'
+import { toHex } from '../../protocol/bytes.ts'
+import { randomBytes } from '../../protocol/crypto/index.ts'
+import { ATTACHMENT_CHUNK_SIZE } from '../../protocol/limits.ts'
+import type { SendFileResponse } from '../../protocol/local-api.ts'
+import type { AttachmentContent } from '../../protocol/rich-content.ts'
+import { peerIdOf } from '../identity/index.ts'
+import type { AttachmentsComponents } from './attachments.ts'
+import { DETECTION_HEAD_SIZE, detectFileKind } from './file-kind.ts'
+import type { FileStore, StoredFile } from './file-store.ts'
+import type { TransferBook } from './transfer-book.ts'
+import { fileInfoOf, type TransferRecord, type TransferStore } from './transfer-store.ts'
+
+export interface FileOffersInit {
+  files: FileStore
+  store: TransferStore
+  book: TransferBook
+  messages: AttachmentsComponents['messages']
+  /** Files up to this size go whole inside the DM. */
+  inlineMaxSize: number
+}
+
+export class FileOffers {
+  readonly #init: FileOffersInit
+
+  constructor(init: FileOffersInit) {
+    this.#init = init
+  }
+
+  /** Sends `stored` to `to`: inline, or as an offer whose chunks we then serve. */
+  async offer(
+    to: string,
+    stored: StoredFile,
+    name: string,
+    text: string,
+  ): Promise<SendFileResponse> {
+    const { files, store, book, messages, inlineMaxSize } = this.#init
+    const peerKey = await messages.resolvePeer(to)
+    const inline = stored.size <= inlineMaxSize
+    const head = await files.head(stored.sha256, Math.min(stored.size, DETECTION_HEAD_SIZE))
+    const kind = await detectFileKind(head, stored.size <= DETECTION_HEAD_SIZE)
+    const fileId = randomBytes(FILE_ID_LENGTH)
+    const key = inline ? undefined : randomBytes(FILE_KEY_LENGTH)
+    const attachment: AttachmentContent = {
+      fileId,
+      name: name.slice(0, 200),
+      mime: kind.mime,
+      size: stored.size,
+      sha256: Buffer.from(stored.sha256, 'hex'),
+    }
+    if (kind.width != null && kind.height != null) {
+      attachment.width = kind.width
+      attachment.height = kind.height
+    }
+    if (key == null) attachment.inline = head
+    else {
+      attachment.key = key
+      attachment.chunkSize = ATTACHMENT_CHUNK_SIZE
+    }
+    const record: TransferRecord = {
+      fileId: toHex(fileId),
+      peerHex: toHex(peerKey),
+      peerId: peerIdOf({ publicKey: peerKey }).toString(),
+      direction: 'out',
+      name: attachment.name,
+      mime: kind.mime,
+      size: stored.size,
+      sha256: stored.sha256,
+      ...(kind.width != null ? { width: kind.width, height: kind.height } : {}),
+      inline,
+      chunkSize: inline ? stored.size : ATTACHMENT_CHUNK_SIZE,
+      state: inline ? 'complete' : 'pending',
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    }
+    if (key != null) record.key = Buffer.from(key).toString('base64')
+    await store.putFileInfo(stored.sha256, fileInfoOf(record))
+    // The offer is on disk before its DM can reach the peer, so its requests find it.
+    await store.put(record, { sync: true })
+    const sent = await messages.send(to, text, { attachment })
+    return { messageId: sent.id, transfer: book.view(record) }
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The sender's side of FILE_PROTOCOL: serving the chunks of our offers to the peer each was
+ * offered to.
+ *
+ * How it is kept: a file is served only to the peer its offer names (NOT_YOURS otherwise,
+ * logged), only if it is an offer of ours (UNKNOWN_FILE), and only within its chunk count
+ * (BAD_REQUEST); a malformed request is answered and the stream aborted; a stream silent
+ * for `idleTimeoutMs` ends. Each chunk is sealed under the offer's key with a fresh nonce.
+ * A request is read in runs of at most a window's chunks, the next run while this one is
+ * sealed and sent, through two buffers per stream, so a transfer allocates no more than
+ * two windows whatever the file's size. Stopping aborts every stream served.
+ */
+import type { Connection, Logger, Stream } from '@libp2p/interface'
+import { Uint8ArrayList } from 'uint8arraylist'
+import {
+  chunkCount,
+  chunkOffset,
+  decodeFileRequest,
+  encodeFileFrame,
+  type FileRange,
+  type FileRequest,
+  FileStatusCode,
+  rangesWithin,
+  sealChunkFrame,
+} from '../../protocol/attachments.ts'
+import { toHex } from '../../protocol/bytes.ts'
+import {
+  AEAD_NONCE_LENGTH,
+  type AeadKey,
+  aeadKey,
+  randomBytes,
+} from '../../protocol/crypto/index.ts'
+import { FramingError } from '../../protocol/errors.ts'
+import { FILE_STREAM_LIMITS } from '../../protocol/limits.ts'
+import { FramedStream, isStreamEnd } from '../network/index.ts'
+import { REQUEST_WINDOW_CHUNKS } from './file-fetch.ts'
+import type { FileStore } from './file-store.ts'
+import type { SealedFileReader } from './sealed-file.ts'
+import type { TransferBook } from './transfer-book.ts'
+import type { TransferRecord, TransferStore } from './transfer-store.ts'
+
+/** A file being served on one stream. */
+interface ServedOffer {
+  record: TransferRecord
+  count: number
+  key: AeadKey
+  fileId: Uint8Array
+  handle?: SealedFileReader
+}
+
+export interface FileServerInit {
+  files: FileStore
+  store: TransferStore
+  book: TransferBook
+  /** A stream that carries no request this long is closed. */
+  idleTimeoutMs: number
+  log: Logger
+}
+
+export class FileServer {
+  readonly #init: FileServerInit
+  readonly #serving = new Set<Stream>()
+
+  constructor(init: FileServerInit) {
+    this.#init = init
+  }
+
+  /** Aborts every stream being served. */
+  abortAll(reason: Error): void {
+    for (const stream of this.#serving) stream.abort(reason)
+  }
+
+  async serve(stream: Stream, connection: Connection): Promise<void> {
+    const { log, idleTimeoutMs } = this.#init
+    const remote = connection.remotePeer.publicKey
+    if (remote?.type !== 'Ed25519') {
+      stream.abort(new Error('TokenIM identities are Ed25519 keys'))
+      return
+    }
+    const remoteHex = toHex(remote.raw)
+    const lp = new FramedStream(stream, { limits: FILE_STREAM_LIMITS })
+    // Each file asked for on this stream is looked up and opened once, not once a window.
+    const offers = new Map<string, ServedOffer>()
+    const readBuffers: Buffer[] = []
+    this.#serving.add(stream)
+    try {
+      for (;;) {
+        let request: FileRequest
+        try {
+          request = decodeFileRequest(await lp.read({ signal: AbortSignal.timeout(idleTimeoutMs) }))
+        } catch (err) {
+          const error = err as Error
+          if (isStreamEnd(error)) return
+          if (!(error instanceof FramingError) && stream.status !== 'open') return
+          log.error('bad file request from %s: %s', connection.remotePeer, error.message)
+          await status(lp, FileStatusCode.BAD_REQUEST, 'malformed request').catch(() => undefined)
+          stream.abort(error)
+          return
+        }
+        if (!(await this.#answer(lp, request, remoteHex, offers, readBuffers))) {
+          await stream.close().catch(() => undefined)
+          return
+        }
+      }
+    } catch (err) {
+      log('file stream with %s ended: %s', connection.remotePeer, (err as Error).message)
+      stream.abort(err as Error)
+    } finally {
+      this.#serving.delete(stream)
+      for (const { handle } of offers.values()) await handle?.close().catch(() => undefined)
+    }
+  }
+
+  /**
+   * Serves one request; false when the stream should close. `readBuffers` are the stream's
+   * two run buffers, kept from one request to the next.
+   */
+  async #answer(
+    lp: FramedStream,
+    request: FileRequest,
+    remoteHex: string,
+    offers: Map<string, ServedOffer>,
+    readBuffers: Buffer[],
+  ): Promise<boolean> {
+    const { files, store, book, log } = this.#init
+    const fileId = toHex(request.fileId)
+    let offer = offers.get(fileId)
+    if (offer == null) {
+      const record = await store.get(fileId)
+      if (record == null || record.direction !== 'out' || record.inline) {
+        await status(lp, FileStatusCode.UNKNOWN_FILE, 'no such file offered')
+        return false
+      }
+      if (record.peerHex !== remoteHex) {
+        log.error('%s asked for file %s offered to someone else', remoteHex, fileId)
+        await status(lp, FileStatusCode.NOT_YOURS, 'offered to someone else')
+        return false
+      }
+      offer = {
+        record,
+        count: chunkCount(record.size, record.chunkSize),
+        key: aeadKey(Buffer.from(record.key!, 'base64')),
+        fileId: Buffer.from(fileId, 'hex'),
+      }
+      offers.set(fileId, offer)
+    }
+    const { record, count } = offer
+    if (request.complete) {
+      if (record.state !== 'complete') {
+        record.state = 'complete'
+        await store.put(record, { sync: true })
+        book.emit('transfer:complete', book.view(record, count))
+      }
+      return false
+    }
+    if (!rangesWithin(request.ranges, count)) {
+      await status(lp, FileStatusCode.BAD_REQUEST, 'ranges beyond the file')
+      return false
+    }
+    if (offer.handle == null) {
+      try {
+        offer.handle = await files.openStored(record.sha256)
+      } catch (err) {
+        await status(lp, FileStatusCode.UNAVAILABLE, 'the file cannot be read')
+        log.error('cannot read offered file %s: %s', fileId, (err as Error).message)
+        return false
+      }
+    }
+    const handle = offer.handle
+    if (record.state === 'pending') {
+      record.state = 'transferring'
+      await store.put(record)
+    }
+    // Read in runs of up to a window's chunks (one read each), the next run while this one
+    // is sealed and sent. The two buffers are taken in turn: sealing copies a chunk out of its
+    // run, so a buffer is free again once its run is sent, and a transfer allocates no more.
+    const runs = readRuns(request.ranges, REQUEST_WINDOW_CHUNKS)
+    const runBytes = REQUEST_WINDOW_CHUNKS * record.chunkSize
+    const readRun = async (r: number): Promise<Buffer> => {
+      const { first, count: chunks } = runs[r]
+      const offset = chunkOffset(first, record.chunkSize)
+      const length = Math.min(record.size, chunkOffset(first + chunks, record.chunkSize)) - offset
+      if ((readBuffers[r % 2]?.length ?? 0) < runBytes) readBuffers[r % 2] = Buffer.alloc(runBytes)
+      const buffer = readBuffers[r % 2].subarray(0, length)
+      const { bytesRead } = await handle.read(buffer, 0, length, offset)
+      if (bytesRead !== length) throw new Error(`offered file ${fileId} is shorter than announced`)
+      return buffer
+    }
+    let next = runs.length > 0 ? readRun(0) : undefined
+    for (let r = 0; r < runs.length; r++) {
+      const run = await next!
+      next = r + 1 < runs.length ? readRun(r + 1) : undefined
+      for (let i = 0; i < runs[r].count; i++) {
+        const index = runs[r].first + i
+        const buffer = run.subarray(i * record.chunkSize, (i + 1) * record.chunkSize)
+        const nonce = randomBytes(AEAD_NONCE_LENGTH)
+        // Sent as the pieces it was sealed in: no copy of the chunk into a frame.
+        const frame = sealChunkFrame(offer.key, offer.fileId, index, count, buffer, nonce)
+        await lp.write(new Uint8ArrayList(...frame))
+        const served = book.countServed(fileId)
+        book.progress(record, Math.min(served, count), count)
+      }
+    }
+    await status(lp, FileStatusCode.DONE, '')
+    return true
+  }
+}
+
+function status(lp: FramedStream, code: FileStatusCode, reason: string): Promise<void> {
+  return lp.write(encodeFileFrame({ status: { code, reason } }))
+}
+
+/** The ranges cut into runs of at most `max` chunks: a request never makes one huge read. */
+export function readRuns(ranges: FileRange[], max: number): FileRange[] {
+  const runs: FileRange[] = []
+  for (const { first, count } of ranges) {
+    for (let start = first; start < first + count; start += max) {
+      runs.push({ first: start, count: Math.min(max, first + count - start) })
+    }
+  }
+  return runs
+}
