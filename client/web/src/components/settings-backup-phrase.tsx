@@ -7,14 +7,15 @@ import type { WebApiClient } from '../api-client.ts'
 import { ApiCallError } from '../errors.ts'
 import { PasswordGate, SettingsSection, useSectionActions } from './settings-section.tsx'
 
-export function SettingsBackupPhrase({ client }: { client: WebApiClient }) {
+export function SettingsBackupPhrase(props: { client: WebApiClient; withCode: boolean }) {
+  const { client, withCode } = props
   const [words, setWords] = useState<string[] | null>(null)
   const section = useSectionActions()
 
-  const show = (password: string) =>
+  const show = (password: string, code?: string) =>
     section.run(async () => {
       try {
-        setWords((await client.backupPhrase(password)).backupPhrase.split(' '))
+        setWords((await client.backupPhrase(password, code)).backupPhrase.split(' '))
       } catch (err) {
         // A node without the route cannot rebuild the phrase: say so rather than "not found".
         if (err instanceof ApiCallError && err.status === 404) {
@@ -40,6 +41,7 @@ export function SettingsBackupPhrase({ client }: { client: WebApiClient }) {
           label="Show the backup phrase"
           action="Show backup phrase"
           busy={section.busy}
+          withCode={withCode}
           onPassword={show}
         >
           <p>Anyone who sees these 24 words can be you: show them only where no one watches.</p>

@@ -5,11 +5,17 @@
 import type { WebApiClient } from '../api-client.ts'
 import { PasswordGate, SettingsSection, useSectionActions } from './settings-section.tsx'
 
-export function SettingsKeyExport({ client }: { client: WebApiClient }) {
+export function SettingsKeyExport({
+  client,
+  withCode,
+}: {
+  client: WebApiClient
+  withCode: boolean
+}) {
   const section = useSectionActions()
-  const exportKey = (password: string) =>
+  const exportKey = (password: string, code?: string) =>
     section.run(async () => {
-      const { fileName, keyFile } = await client.exportKey({ password })
+      const { fileName, keyFile } = await client.exportKey({ password, code })
       saveFile(fileName, keyFile)
       return `Saved ${fileName}. It is sealed with your password: keep both, apart.`
     })
@@ -30,6 +36,7 @@ export function SettingsKeyExport({ client }: { client: WebApiClient }) {
         label="Export your key"
         action="Export key file"
         busy={section.busy}
+        withCode={withCode}
         onPassword={exportKey}
       />
     </SettingsSection>

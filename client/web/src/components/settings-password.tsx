@@ -4,13 +4,21 @@
  */
 import { useState } from 'preact/hooks'
 import type { WebApiClient } from '../api-client.ts'
+import { CodeField } from './code-field.tsx'
 import { NewPasswordFields, newPasswordProblem } from './new-password-fields.tsx'
 import { PasswordField } from './password-field.tsx'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
-export function SettingsPassword({ client }: { client: WebApiClient }) {
+export function SettingsPassword({
+  client,
+  withCode,
+}: {
+  client: WebApiClient
+  withCode: boolean
+}) {
   const section = useSectionActions()
   const [password, setPassword] = useState('')
+  const [code, setCode] = useState('')
   const [newPassword, setNewPassword] = useState('')
   const [repeat, setRepeat] = useState('')
 
@@ -20,9 +28,10 @@ export function SettingsPassword({ client }: { client: WebApiClient }) {
     if (problem != null) return section.setError(problem)
     void section.run(async () => {
       try {
-        await client.changePassword({ password, newPassword })
+        await client.changePassword({ password, newPassword, code: withCode ? code : undefined })
       } finally {
         setPassword('')
+        setCode('')
       }
       setNewPassword('')
       setRepeat('')
@@ -54,10 +63,20 @@ export function SettingsPassword({ client }: { client: WebApiClient }) {
           onRepeat={setRepeat}
           disabled={section.busy}
         />
+        {withCode && (
+          <CodeField
+            id="password-change-code"
+            value={code}
+            onInput={setCode}
+            disabled={section.busy}
+          />
+        )}
         <button
           type="submit"
           class="button-primary"
-          disabled={section.busy || password === '' || newPassword === ''}
+          disabled={
+            section.busy || password === '' || newPassword === '' || (withCode && code === '')
+          }
         >
           Change password
         </button>

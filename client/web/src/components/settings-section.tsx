@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { describeError } from '../errors.ts'
+import { CodeField } from './code-field.tsx'
 import { ErrorText } from './error-text.tsx'
 import { PasswordField } from './password-field.tsx'
 
@@ -67,17 +68,27 @@ interface PasswordGateProps {
   /** The submit button's text. */
   action: string
   busy: boolean
-  /** Runs with the typed password; the field is cleared afterwards either way. */
-  onPassword: (password: string) => Promise<void>
+  /** Two-factor checks are on: ask for a code as well. */
+  withCode: boolean
+  /** Runs with the typed password (and code); the fields are cleared afterwards either way. */
+  onPassword: (password: string, code?: string) => Promise<void>
   children?: ComponentChildren
 }
 
-/** A form that asks for the identity's password before a secret is shown or exported. */
-export function PasswordGate({ id, label, action, busy, onPassword, children }: PasswordGateProps) {
+/**
+ * A form that asks for the identity's password (and, while two-factor checks are on, a code)
+ * before a secret is shown or exported.
+ */
+export function PasswordGate(props: PasswordGateProps) {
+  const { id, label, action, busy, withCode, onPassword, children } = props
   const [password, setPassword] = useState('')
+  const [code, setCode] = useState('')
   const submit = (event: Event) => {
     event.preventDefault()
-    void onPassword(password).finally(() => setPassword(''))
+    void onPassword(password, withCode ? code : undefined).finally(() => {
+      setPassword('')
+      setCode('')
+    })
   }
   return (
     <form onSubmit={submit} aria-label={label}>
@@ -90,7 +101,12 @@ export function PasswordGate({ id, label, action, busy, onPassword, children }: 
         autoComplete="current-password"
         disabled={busy}
       />
-      <button type="submit" class="button-primary" disabled={busy || password === ''}>
+      {withCode && <CodeField id={`${id}-code`} value={code} onInput={setCode} disabled={busy} />}
+      <button
+        type="submit"
+        class="button-primary"
+        disabled={busy || password === '' || (withCode && code === '')}
+      >
         {action}
       </button>
     </form>

@@ -1,4 +1,6 @@
-/** Settings: profile, appear offline, key export, backup phrase, password, relays. */
+/** Settings: profile, appear offline, key export, backup phrase, password, two-factor checks, relays. */
+import { useEffect, useState } from 'preact/hooks'
+import type { TwoFactorStatusResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { SettingsBackupPhrase } from '../components/settings-backup-phrase.tsx'
 import { SettingsKeyExport } from '../components/settings-key-export.tsx'
@@ -6,20 +8,28 @@ import { SettingsPassword } from '../components/settings-password.tsx'
 import { SettingsPresence } from '../components/settings-presence.tsx'
 import { SettingsProfile } from '../components/settings-profile.tsx'
 import { SettingsRelays } from '../components/settings-relays.tsx'
+import { SettingsTwoFactor } from '../components/settings-two-factor.tsx'
 
 export interface SettingsScreenProps {
   client: WebApiClient
 }
 
 export function SettingsScreen({ client }: SettingsScreenProps) {
+  // Whether the secrets' forms ask for a code; a node without the route has no checks.
+  const [twoFactor, setTwoFactor] = useState<TwoFactorStatusResponse | null>(null)
+  useEffect(() => {
+    void client.twoFactorStatus().then(setTwoFactor, () => setTwoFactor({ enabled: false }))
+  }, [client])
+  const withCode = twoFactor?.enabled === true
   return (
     <section class="panel settings" aria-label="Settings">
       <h2>Settings</h2>
       <SettingsProfile client={client} />
       <SettingsPresence client={client} />
-      <SettingsKeyExport client={client} />
-      <SettingsBackupPhrase client={client} />
-      <SettingsPassword client={client} />
+      <SettingsKeyExport client={client} withCode={withCode} />
+      <SettingsBackupPhrase client={client} withCode={withCode} />
+      <SettingsPassword client={client} withCode={withCode} />
+      <SettingsTwoFactor client={client} status={twoFactor} onStatus={setTwoFactor} />
       <SettingsRelays client={client} />
     </section>
   )
