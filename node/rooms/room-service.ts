@@ -13,7 +13,6 @@ import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
-import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
 import type {
   RoomHistoryResponse,
   RoomMembersChange,
@@ -21,9 +20,6 @@ import type {
   RoomSummary,
 } from '../../protocol/local-api.ts'
 import {
-  buildMessage,
-  buildOp,
-  compareEvents,
   createRoom,
   decodeInvite,
   encodeInvite,
@@ -41,11 +37,11 @@ import type { AppLevel } from '../storage.ts'
 import {
   InviteRequiredError,
   MemberNotFoundError,
-  RoomHistoryCursorError,
   RoomPermissionError,
   RoomsStoppedError,
   RoomUnreachableError,
 } from './errors.ts'
+import { OwnEvents } from './own-events.ts'
 import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
 import { RoomKeys } from './room-keys.ts'
@@ -53,7 +49,7 @@ import { RoomMembership } from './room-membership.ts'
 import { RoomPersistence, restoreRoom } from './room-persistence.ts'
 import { RoomRegistry } from './room-registry.ts'
 import type { RoomRuntime } from './room-runtime.ts'
-import { RoomStore, type RoomWrite, type StoredRoom } from './room-store.ts'
+import { RoomStore, type StoredRoom } from './room-store.ts'
 import { RoomSync } from './room-sync.ts'
 import { RoomViews } from './room-views.ts'
 import { type SenderKeyTransport, StreamSenderKeyTransport } from './sender-key-transport.ts'
@@ -108,13 +104,6 @@ export interface RoomServiceInit {
   replayAgeMs?: number
 }
 
-/**
- * Chain positions and seqs reserved on disk at a time. A send below the reservation needs no
- * write before its ciphertext leaves; after a crash the node resumes past the reservation,
- * so no message key and no seq is ever used twice.
- */
-const RESERVATION = 64
-
 export class RoomService {
   private readonly host: RoomHost
   private readonly store: RoomStore
@@ -132,6 +121,7 @@ export class RoomService {
   private readonly sync: RoomSync
   private readonly keys: RoomKeys
   private readonly membership: RoomMembership
+  private readonly own: OwnEvents
   private readonly timers: NodeJS.Timeout[] = []
   private readonly lifecycle = new ServiceLifecycle(
     () => new RoomsStoppedError('rooms are stopped'),
@@ -197,6 +187,16 @@ export class RoomService {
       membershipChanged: (room, before, after) => this.membership.changed(room, before, after),
       show: (message) => this.emitEvent('room:message', message),
     })
+    this.own = new OwnEvents({
+      identity: components.identity,
+      selfHex: this.selfHex,
+      persistence: this.persistence,
+      gossip: this.gossip,
+      keys: this.keys,
+      intake: this.intake,
+      membership: this.membership,
+      sync: this.sync,
+    })
   }
 
   async start(): Promise<void> {
@@ -210,13 +210,7 @@ export class RoomService {
     this.gossip.start()
     this.host.addEventListener('peer:connect', this.onPeerConnect)
     for (const room of this.rooms.all()) {
-      // Until stop() says otherwise, a restart must assume our last writes may be missing.
-      if (room.reservation.cleanStop) {
-        room.reservation = { ...room.reservation, cleanStop: false }
-        await this.persistence.persistOwn(room, [
-          RoomStore.reservation(room.log.roomIdHex, room.reservation),
-        ])
-      }
+      await this.own.markRunning(room)
       if (room.meta.joined) {
         this.gossip.subscribe(room)
         void this.sync.dialMembers(room)
@@ -238,13 +232,7 @@ export class RoomService {
     await this.keys.stop()
     for (const room of this.rooms.all()) this.persistence.saveChains(room)
     await Promise.all([...this.rooms.all()].map((room) => this.persistence.settled(room)))
-    for (const room of this.rooms.all()) {
-      room.reservation = { ...room.reservation, cleanStop: true }
-      const write = RoomStore.reservation(room.log.roomIdHex, room.reservation)
-      await this.persistence.persistOwn(room, [write]).catch(() => {
-        // Logged; the next start then recovers as after a crash, which is safe.
-      })
-    }
+    for (const room of this.rooms.all()) await this.own.markCleanStop(room)
   }
 
   // ---- the public operations ------------------------------------------------------------
@@ -324,7 +312,7 @@ export class RoomService {
     }
     this.gossip.subscribe(room)
     if (!state.members.has(this.selfHex)) {
-      await this.publishOp(room, { kind: RoomOpKind.JOIN, inviteProof: proof })
+      await this.own.publishOp(room, { kind: RoomOpKind.JOIN, inviteProof: proof })
     } else {
       await this.persistence.persist(room, [RoomStore.meta(room.meta)])
       this.membership.changed(room, state, state, true)
@@ -340,7 +328,7 @@ export class RoomService {
 
   async leave(roomIdHex: string): Promise<RoomSummary> {
     const room = this.rooms.requireMember(roomIdHex)
-    await this.publishOp(room, { kind: RoomOpKind.LEAVE })
+    await this.own.publishOp(room, { kind: RoomOpKind.LEAVE })
     return this.views.summary(room)
   }
 
@@ -361,7 +349,7 @@ export class RoomService {
           : `removing this ${targetRole} needs the ${targetRole === 'admin' ? 'owner' : 'owner or an admin'}`,
       )
     }
-    await this.publishOp(room, {
+    await this.own.publishOp(room, {
       kind: RoomOpKind.REMOVE,
       target: fromHex(targetHex),
       cutSeq: room.log.lastSeqOf(targetHex),
@@ -380,7 +368,7 @@ export class RoomService {
       throw new RoomPermissionError('only the owner of a room changes roles')
     }
     const kind = role === 'admin' ? RoomOpKind.PROMOTE : RoomOpKind.DEMOTE
-    await this.publishOp(room, { kind, target: fromHex(targetHex) })
+    await this.own.publishOp(room, { kind, target: fromHex(targetHex) })
     return this.views.members(room)
   }
 
@@ -389,7 +377,7 @@ export class RoomService {
     if (room.log.roleOf(this.selfHex) === 'member') {
       throw new RoomPermissionError('only the owner and admins rename a room')
     }
-    await this.publishOp(room, { kind: RoomOpKind.RENAME, name })
+    await this.own.publishOp(room, { kind: RoomOpKind.RENAME, name })
     return this.views.summary(room)
   }
 
@@ -401,74 +389,7 @@ export class RoomService {
 
   async send(roomIdHex: string, text: string): Promise<RoomMessageView> {
     const room = this.rooms.requireMember(roomIdHex)
-    if (room.chain == null) this.keys.rekey(room)
-    await this.reserve(room, true)
-    // From here to the publish nothing waits: the reservation covers this key and seq.
-    const event = buildMessage(this.identity, room.log, room.chain!, text)
-    this.accept(room, event)
-    room.texts.set(event.idHex, text)
-    const written = this.persistence.persistOwn(room, [
-      RoomStore.event(roomIdHex, event.idHex, event.bytes),
-      RoomStore.text(roomIdHex, event.idHex, text),
-    ])
-    this.intake.showNew(room, [event.idHex])
-    await this.gossip.publish(room, event)
-    await written
-    return this.views.message(room, event)
-  }
-
-  /**
-   * Makes sure the next seq (and, for a message, the next chain position) are reserved on
-   * disk, writing a new reservation only when the current one is used up. After an unclean
-   * stop, first asks members for our own latest events, so that no seq is used twice.
-   */
-  private async reserve(room: RoomRuntime, forMessage: boolean): Promise<void> {
-    // Every event of ours waits for the one recovery under way: none may take a seq before
-    // the floor is set, and a second recovery would only repeat the first one's syncs.
-    if (room.recovering) {
-      room.recovery ??= this.recoverSeqs(room).finally(() => {
-        room.recovery = undefined
-      })
-      await room.recovery
-    }
-    for (;;) {
-      const nextSeq = room.log.nextEventFields(this.selfHex).seq
-      const chain = room.chain
-      const chainShort = forMessage && chain != null && chain.index >= room.chainReservedUntil
-      const seqShort = nextSeq > room.reservation.seqReservedUntil
-      if (!chainShort && !seqShort) return
-      const writes: RoomWrite[] = []
-      if (chainShort) {
-        const reservedUntil = chain.index + RESERVATION
-        writes.push(
-          RoomStore.chain(room.log.roomIdHex, {
-            ...serializeSenderKey(chain.state()),
-            reservedUntil,
-          }),
-        )
-        await this.persistence.persistOwn(room, writes.splice(0))
-        room.chainReservedUntil = Math.max(room.chainReservedUntil, reservedUntil)
-      }
-      if (seqShort) {
-        room.reservation = {
-          seqReservedUntil: Math.max(room.reservation.seqReservedUntil, nextSeq - 1 + RESERVATION),
-          cleanStop: false,
-        }
-        await this.persistence.persistOwn(room, [
-          RoomStore.reservation(room.log.roomIdHex, room.reservation),
-        ])
-      }
-    }
-  }
-
-  /** After an unclean stop: learn from members which of our seqs are taken, else skip them all. */
-  private async recoverSeqs(room: RoomRuntime): Promise<void> {
-    const peers = this.sync.connectedMembers(room)
-    for (const peer of peers.slice(0, 3)) await this.syncWith(room, peer, { force: true })
-    // What no member we reached holds may still be out there: never reuse those seqs. The gap
-    // this may leave costs later syncs a little; a reused seq would lose the message.
-    room.log.setSeqFloor(this.selfHex, room.reservation.seqReservedUntil)
-    room.recovering = false
+    return this.views.message(room, await this.own.send(room, text))
   }
 
   /**
@@ -481,27 +402,7 @@ export class RoomService {
     roomIdHex: string,
     options: { limit?: number; before?: string } = {},
   ): RoomHistoryResponse {
-    const room = this.rooms.require(roomIdHex)
-    const visible = this.views.visible(room)
-    let end = visible.length
-    if (options.before != null) {
-      const anchor = room.log.get(options.before.toLowerCase())
-      if (anchor == null) {
-        throw new RoomHistoryCursorError(
-          `no message ${options.before} in room ${roomIdHex}: pass "nextBefore" of the page after`,
-        )
-      }
-      end = countBefore(visible, anchor)
-    }
-    const limit = Math.min(Math.max(1, options.limit ?? 100), MAX_HISTORY_PAGE)
-    const start = Math.max(0, end - limit)
-    return {
-      roomId: roomIdHex,
-      messages: visible.slice(start, end).map((event) => this.views.message(room, event)),
-      held: this.views.heldCount(room, visible.length),
-      unread: this.views.unreadCount(room, visible),
-      nextBefore: start > 0 ? visible[start].idHex : null,
-    }
+    return this.views.history(this.rooms.require(roomIdHex), roomIdHex, options)
   }
 
   markRead(roomIdHex: string): RoomSummary {
@@ -559,31 +460,6 @@ export class RoomService {
     }
   }
 
-  private async publishOp(
-    room: RoomRuntime,
-    op: Parameters<typeof buildOp>[2],
-  ): Promise<SignedRoomEvent> {
-    await this.reserve(room, false)
-    const before = room.log.membership()
-    const event = buildOp(this.identity, room.log, op)
-    const result = this.accept(room, event)
-    await this.persistence.persistOwn(room, [
-      RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes),
-      RoomStore.meta(room.meta),
-    ])
-    await this.gossip.publish(room, event)
-    if (result) this.membership.changed(room, before, room.log.membership())
-    return event
-  }
-
-  /** Adds our own event to the log; returns whether membership changed. */
-  private accept(room: RoomRuntime, event: SignedRoomEvent): boolean {
-    const result = room.log.ingest(event)
-    if (result.status !== 'added')
-      throw new Error(`our own event was not accepted: ${result.status}`)
-    return result.membershipChanged
-  }
-
   /** Every sync interval: write the chains that advanced, and fill gaps from one member. */
   private antiEntropy(): void {
     for (const room of this.rooms.all()) this.persistence.saveChains(room)
@@ -636,16 +512,4 @@ export class RoomService {
       inviter: this.identity.publicKey,
     })
   }
-}
-
-/** How many of `events` (in total order) sort before `anchor`. */
-function countBefore(events: readonly SignedRoomEvent[], anchor: SignedRoomEvent): number {
-  let low = 0
-  let high = events.length
-  while (low < high) {
-    const middle = (low + high) >>> 1
-    if (compareEvents(events[middle], anchor) < 0) low = middle + 1
-    else high = middle
-  }
-  return low
 }

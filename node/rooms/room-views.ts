@@ -1,11 +1,13 @@
 /**
- * What the API shows of a room: message views, member lists, summaries with unread and held
- * counts. A message is visible once it is decrypted, ready (everything it links is here)
- * and valid (its author was a member at its place in the order).
+ * What the API shows of a room: message views, history pages, member lists, summaries with
+ * unread and held counts. A message is visible once it is decrypted, ready (everything it
+ * links is here) and valid (its author was a member at its place in the order).
  */
 
 import { fromHex } from '../../protocol/bytes.ts'
+import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
 import type {
+  RoomHistoryResponse,
   RoomMembersChange,
   RoomMemberView,
   RoomMessageView,
@@ -14,6 +16,7 @@ import type {
 } from '../../protocol/local-api.ts'
 import { compareEvents, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
 import { peerIdOf } from '../identity/index.ts'
+import { RoomHistoryCursorError } from './errors.ts'
 import type { RoomRuntime } from './room-runtime.ts'
 
 export class RoomViews {
@@ -91,6 +94,40 @@ export class RoomViews {
     }
   }
 
+  /**
+   * A page of the room's messages, oldest first: the newest `limit` (at most
+   * MAX_HISTORY_PAGE) of those before the message `before` names, or of all. A page is named
+   * by its oldest message, whose place in the total order never changes, so a message that
+   * arrives late shows on the page where it sorts and shifts no other page. `roomIdHex` is
+   * the id as the caller wrote it, echoed back.
+   */
+  history(
+    room: RoomRuntime,
+    roomIdHex: string,
+    options: { limit?: number; before?: string },
+  ): RoomHistoryResponse {
+    const visible = this.visible(room)
+    let end = visible.length
+    if (options.before != null) {
+      const anchor = room.log.get(options.before.toLowerCase())
+      if (anchor == null) {
+        throw new RoomHistoryCursorError(
+          `no message ${options.before} in room ${roomIdHex}: pass "nextBefore" of the page after`,
+        )
+      }
+      end = countBefore(visible, anchor)
+    }
+    const limit = Math.min(Math.max(1, options.limit ?? 100), MAX_HISTORY_PAGE)
+    const start = Math.max(0, end - limit)
+    return {
+      roomId: roomIdHex,
+      messages: visible.slice(start, end).map((event) => this.message(room, event)),
+      held: this.heldCount(room, visible.length),
+      unread: this.unreadCount(room, visible),
+      nextBefore: start > 0 ? visible[start].idHex : null,
+    }
+  }
+
   unreadCount(room: RoomRuntime, visible: SignedRoomEvent[]): number {
     return visible.filter(
       (event) => event.authorHex !== this.selfHex && event.event.lamport > room.meta.readLamport,
@@ -109,4 +146,16 @@ export class RoomViews {
     }
     return Math.max(0, valid - visibleCount)
   }
+}
+
+/** How many of `events` (in total order) sort before `anchor`. */
+function countBefore(events: readonly SignedRoomEvent[], anchor: SignedRoomEvent): number {
+  let low = 0
+  let high = events.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (compareEvents(events[middle], anchor) < 0) low = middle + 1
+    else high = middle
+  }
+  return low
 }
