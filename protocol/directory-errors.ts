@@ -16,6 +16,7 @@ export type DirectoryErrorCode =
   | 'already-registered'
   | 'bad-request'
   | 'unavailable'
+  | 'verification-required'
 
 export class DirectoryError extends ProtocolError {
   override name = 'DirectoryError'
@@ -90,6 +91,21 @@ export class AlreadyRegisteredError extends DirectoryError {
   override readonly code = 'already-registered'
 }
 
+/**
+ * The relay grants names only after a sign-up verification (an e-mail or phone code, an
+ * OpenID login) and the claim carried none; `methods` lists those it accepts, any one.
+ */
+export class VerificationRequiredError extends DirectoryError {
+  override name = 'VerificationRequiredError'
+  override readonly code = 'verification-required'
+  readonly methods: string[]
+
+  constructor(message: string, methods: string[] = []) {
+    super(message)
+    this.methods = methods
+  }
+}
+
 /** A malformed or out-of-order directory message. */
 export class DirectoryRequestError extends DirectoryError {
   override name = 'DirectoryRequestError'
@@ -133,6 +149,8 @@ export function directoryErrorFromFailure(
       return new AlreadyRegisteredError(message)
     case 'unavailable':
       return new DirectoryUnavailableError(message)
+    case 'verification-required':
+      return new VerificationRequiredError(message)
     default:
       return new DirectoryRequestError(message)
   }

@@ -61,6 +61,18 @@ export const MAX_ANNOUNCED_MULTIADDRS = 16
 /** Largest DirectoryRequest or DirectoryResponse frame (a full search answer fits). */
 export const MAX_DIRECTORY_MESSAGE_SIZE = 64 * KIB
 
+/** A sign-up code (e-mail, phone) or an OpenID login must be completed within this. */
+export const SIGNUP_VERIFICATION_TTL_MS = 10 * 60_000
+
+/** Wrong codes one sign-up verification accepts before it is void (each also counts towards the lockout). */
+export const MAX_SIGNUP_CODE_ATTEMPTS = 5
+
+/** Sign-up verifications a relay keeps pending at once (one per peer); past it new ones are refused. */
+export const MAX_PENDING_SIGNUP_VERIFICATIONS = 10_000
+
+/** Longest e-mail address or phone number a sign-up verification accepts. */
+export const MAX_SIGNUP_ADDRESS_LENGTH = 254
+
 /** Largest signed public Profile. */
 export const MAX_PROFILE_SIZE = 2 * KIB
 

@@ -121,6 +121,28 @@ directory:
     failures: 10
     window: 10m
     duration: 15m
+  # Verification before a new name is granted, against spam (never as identity): require
+  # email, sms or oidc, or a list of them (any one will do). Renewals need none. The relay
+  # keeps only keyed hashes of addresses and accounts (key: signup.secret in the data dir).
+  # Secrets go inline, by environment variable (passwordEnv) or in a file (passwordFile).
+  signup:
+    require: []
+    # Names one e-mail address, phone number or provider account may hold at once.
+    namesPerAddress: 1
+    # Digits of an e-mail or phone code (6 to 8); codes last 10 minutes.
+    codeLength: 6
+    # email:
+    #   from: "TokenIM relay <no-reply@example.org>"
+    #   smtp:
+    #     host: smtp.example.org
+    #     port: 587
+    #     security: starttls          # starttls, tls (port 465) or none
+    #     user: no-reply@example.org
+    #     passwordEnv: TOKENIM_SMTP_PASSWORD
+    # sms:
+    #   # Receives POST {"to": "+15551234567", "text": "..."} as JSON.
+    #   webhook: https://sms-gateway.example.org/send
+    #   tokenEnv: TOKENIM_SMS_TOKEN     # sent as Authorization: Bearer <token>
 `
 }
 

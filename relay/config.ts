@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { DEFAULT_DHT_QUOTA_LIMITS as QUOTAS } from '../node/dht-quotas/write-ledger.ts'
 import { DEFAULT_RELAY_LISTEN } from './config-template.ts'
+import { anchorSecretFiles, signupSchema } from './directory/signup/config-schema.ts'
 import { InvalidConfigError } from './errors.ts'
 
 const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
@@ -154,6 +155,8 @@ const directorySchema = z
       })
       .strict()
       .prefault({}),
+    /** Verifications (e-mail or phone code, OpenID login) required before a name is granted. */
+    signup: signupSchema.prefault({}),
   })
   .strict()
   .superRefine((directory, context) => {
@@ -228,7 +231,14 @@ export function parseRelayConfig(
     const problems = result.error.issues.map(describeIssue).join('; ')
     throw new InvalidConfigError(source == null ? problems : `${problems} (in ${source})`)
   }
-  const config = { ...result.data, dataDir: resolve(baseDir, result.data.dataDir ?? '.') }
+  const config = {
+    ...result.data,
+    dataDir: resolve(baseDir, result.data.dataDir ?? '.'),
+    directory: {
+      ...result.data.directory,
+      signup: anchorSecretFiles(result.data.directory.signup, baseDir),
+    },
+  }
   Object.defineProperty(config, PARSED, { value: true })
   return config
 }

@@ -31,6 +31,7 @@ import {
   directoryDhtValidators,
   directoryServer,
 } from './directory/index.ts'
+import { loadSignupSetup, type SignupSetup } from './directory/signup/index.ts'
 import { DataDirLockedError, RelayNotStartedError, RelayStoppedError } from './errors.ts'
 import { createRelayLogger, type RelayLogger } from './logger.ts'
 import { RelayMetrics } from './metrics.ts'
@@ -157,8 +158,12 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     const storage = await parts.add('storage', () => this.openStorage(), {
       stop: (storage) => storage.close(),
     })
+    // Secrets are read (and missing ones reported) before anything listens.
+    const signup = config.directory.enabled
+      ? await loadSignupSetup(config.directory.signup, config.dataDir)
+      : undefined
     // Started below, once discovery listens: no identify of the first connections is missed.
-    const host = await parts.add('host', () => this.createHost(key.privateKey, storage), {
+    const host = await parts.add('host', () => this.createHost(key.privateKey, storage, signup), {
       stop: (host) => host.stop(),
     })
     this.watchPeers()
@@ -229,6 +234,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
   private async createHost(
     privateKey: Parameters<typeof createHost>[0]['privateKey'],
     storage: Storage,
+    signup: SignupSetup | undefined,
   ) {
     const { config } = this
     const relayLimits = config.circuitRelay
@@ -250,6 +256,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
               store: storage.sublevel('directory'),
               policy: config.directory,
               registry: this.metrics?.registry,
+              signup,
             }),
           }
         : {}),

@@ -31,10 +31,16 @@ import {
   directoryErrorFromFailure,
   NameNotFoundError,
   UntrustedRecordError,
+  VerificationRequiredError,
 } from '../../protocol/directory-errors.ts'
 import { DIRECTORY_PROTOCOL } from '../../protocol/ids.ts'
 import { DIRECTORY_STREAM_LIMITS, MAX_DIRECTORY_MESSAGE_SIZE } from '../../protocol/limits.ts'
-import { DirectoryRequest, DirectoryResponse } from '../../protocol/proto/directory.ts'
+import {
+  DirectoryRequest,
+  DirectoryResponse,
+  type SignupPolicy,
+  type VerificationTicket,
+} from '../../protocol/proto/directory.ts'
 import { normalizeForm } from '../../protocol/username.ts'
 import { FramedStream } from '../network/index.ts'
 
@@ -76,6 +82,21 @@ export interface DirectoryClientInit {
   claimTimeoutMs?: number
 }
 
+/** A completed sign-up verification presented with a claim. */
+export interface ClaimVerification {
+  id: Uint8Array
+  /** The code an e-mail or text message brought; none for an OpenID login. */
+  code?: string
+}
+
+export interface RegisterOptions extends AbortOptions {
+  inviteCode?: string
+  verification?: ClaimVerification
+}
+
+/** Starting a verification waits for the relay to send an e-mail or a text message. */
+const VERIFICATION_START_TIMEOUT_MS = 30_000
+
 /** Hashes tried between two yields to the event loop while solving a proof of work. */
 const WORK_SLICE = 20_000
 
@@ -97,7 +118,7 @@ export class DirectoryClient {
   async register(
     relay: RelayTarget,
     name: string,
-    options: { inviteCode?: string } & AbortOptions = {},
+    options: RegisterOptions = {},
   ): Promise<VerifiedName> {
     const record = await this.retryOnce(options, () =>
       this.claim(relay, name, CLAIM_ACTION_REGISTER, options),
@@ -118,6 +139,39 @@ export class DirectoryClient {
     if (!isReleasedRecord(record))
       throw new UntrustedRecordError('the relay did not release the name')
     return record
+  }
+
+  /** What `relay` requires before it grants a name. */
+  async signupPolicy(relay: RelayTarget, options: AbortOptions = {}): Promise<SignupPolicy> {
+    const response = await this.exchange(relay, { signupPolicy: true }, options)
+    if (response.signupPolicy == null) {
+      throw new DirectoryRequestError('the relay did not say what it requires to sign up')
+    }
+    return response.signupPolicy
+  }
+
+  /**
+   * Asks `relay` to send a sign-up code to `address` (method email or sms), or to prepare a
+   * login with its OpenID provider (method oidc, no address): the ticket says where the
+   * code went or which URL to open.
+   */
+  async startVerification(
+    relay: RelayTarget,
+    method: string,
+    address: string,
+    options: AbortOptions = {},
+  ): Promise<VerificationTicket> {
+    const request = { verify: { method, address } }
+    return ticketOf(await this.exchange(relay, request, options, VERIFICATION_START_TIMEOUT_MS))
+  }
+
+  /** How a verification stands (whether an OpenID login completed). */
+  async verificationStatus(
+    relay: RelayTarget,
+    id: Uint8Array,
+    options: AbortOptions = {},
+  ): Promise<VerificationTicket> {
+    return ticketOf(await this.exchange(relay, { verification: { id: wireBytes(id) } }, options))
   }
 
   /**
@@ -193,7 +247,7 @@ export class DirectoryClient {
     relay: RelayTarget,
     rawName: string,
     action: ClaimAction,
-    options: { inviteCode?: string } & AbortOptions,
+    options: RegisterOptions,
   ): Promise<VerifiedName> {
     const name = normalizeForm(rawName)
     const signal = anySignal(options.signal, this.claimTimeoutMs)
@@ -206,6 +260,13 @@ export class DirectoryClient {
       if (challenge == null) throw new DirectoryRequestError('the relay sent no challenge')
       if (challenge.inviteRequired && (options.inviteCode ?? '') === '') {
         throw new ClaimRefusedError('this relay registers names only with an invite code: pass one')
+      }
+      const verification = challenge.verification.length > 0 ? options.verification : undefined
+      if (challenge.verification.length > 0 && verification == null) {
+        throw new VerificationRequiredError(
+          `this relay grants names only after a sign-up verification (${challenge.verification.join(' or ')}): start one, then register with it`,
+          challenge.verification,
+        )
       }
       const relayPublicKey = relayKeyOf(relay)
       const workNonce =
@@ -224,6 +285,8 @@ export class DirectoryClient {
             proof: wireBytes(proof),
             workNonce: wireBytes(workNonce),
             inviteCode: challenge.inviteRequired ? (options.inviteCode ?? '') : '',
+            verificationId: wireBytes(verification?.id ?? new Uint8Array(0)),
+            verificationCode: verification?.code ?? '',
           },
         },
         signal,
@@ -259,8 +322,9 @@ export class DirectoryClient {
     relay: RelayTarget,
     request: Partial<DirectoryRequest>,
     options: AbortOptions,
+    timeoutMs = this.timeoutMs,
   ): Promise<DirectoryResponse> {
-    const signal = anySignal(options.signal, this.timeoutMs)
+    const signal = anySignal(options.signal, timeoutMs)
     for (let attempt = 0; ; attempt++) {
       const pipeline = await this.pipelineTo(relay, signal)
       try {
@@ -428,6 +492,13 @@ export function relayKeyOf(relay: RelayTarget | PeerId): Uint8Array {
     throw new DirectoryRequestError(`relay ${peerId.toString()} has no Ed25519 key`)
   }
   return peerId.publicKey.raw
+}
+
+function ticketOf(response: DirectoryResponse): VerificationTicket {
+  if (response.verification == null) {
+    throw new DirectoryRequestError('the relay answered without a verification')
+  }
+  return response.verification
 }
 
 function profileOf(bytes: Uint8Array | undefined, owner: Uint8Array): OpenedProfile | undefined {

@@ -873,6 +873,8 @@ export interface ClaimAnswer {
   proof: Uint8Array<ArrayBuffer>
   workNonce: Uint8Array<ArrayBuffer>
   inviteCode: string
+  verificationId: Uint8Array<ArrayBuffer>
+  verificationCode: string
 }
 
 export namespace ClaimAnswer {
@@ -901,6 +903,16 @@ export namespace ClaimAnswer {
             w.string(obj.inviteCode)
           }
 
+          if (obj.verificationId != null && obj.verificationId.byteLength > 0) {
+            w.uint32(34)
+            w.bytes(obj.verificationId)
+          }
+
+          if (obj.verificationCode != null && obj.verificationCode !== '') {
+            w.uint32(42)
+            w.string(obj.verificationCode)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -910,6 +922,8 @@ export namespace ClaimAnswer {
             proof: uint8ArrayAlloc(0),
             workNonce: uint8ArrayAlloc(0),
             inviteCode: '',
+            verificationId: uint8ArrayAlloc(0),
+            verificationCode: '',
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -928,6 +942,14 @@ export namespace ClaimAnswer {
               }
               case 3: {
                 obj.inviteCode = reader.string()
+                break
+              }
+              case 4: {
+                obj.verificationId = reader.bytes()
+                break
+              }
+              case 5: {
+                obj.verificationCode = reader.string()
                 break
               }
               default: {
@@ -967,6 +989,20 @@ export namespace ClaimAnswer {
                 }
                 break
               }
+              case 4: {
+                yield {
+                  field: `${prefix}.verificationId`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.verificationCode`,
+                  value: reader.string(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -995,6 +1031,16 @@ export namespace ClaimAnswer {
     value: string
   }
 
+  export interface ClaimAnswerVerificationIdFieldEvent {
+    field: '$.verificationId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClaimAnswerVerificationCodeFieldEvent {
+    field: '$.verificationCode'
+    value: string
+  }
+
   export function encode(obj: Partial<ClaimAnswer>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClaimAnswer.codec())
   }
@@ -1010,9 +1056,234 @@ export namespace ClaimAnswer {
     buf: Uint8Array | Uint8ArrayList,
     opts?: DecodeOptions<ClaimAnswer>,
   ): Generator<
-    ClaimAnswerProofFieldEvent | ClaimAnswerWorkNonceFieldEvent | ClaimAnswerInviteCodeFieldEvent
+    | ClaimAnswerProofFieldEvent
+    | ClaimAnswerWorkNonceFieldEvent
+    | ClaimAnswerInviteCodeFieldEvent
+    | ClaimAnswerVerificationIdFieldEvent
+    | ClaimAnswerVerificationCodeFieldEvent
   > {
     return streamMessage(buf, ClaimAnswer.codec(), opts)
+  }
+}
+
+export interface VerificationStart {
+  method: string
+  address: string
+}
+
+export namespace VerificationStart {
+  let _codec: Codec<VerificationStart>
+
+  export const codec = (): Codec<VerificationStart> => {
+    if (_codec == null) {
+      _codec = message<VerificationStart>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.method != null && obj.method !== '') {
+            w.uint32(10)
+            w.string(obj.method)
+          }
+
+          if (obj.address != null && obj.address !== '') {
+            w.uint32(18)
+            w.string(obj.address)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            method: '',
+            address: '',
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.method = reader.string()
+                break
+              }
+              case 2: {
+                obj.address = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.method`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.address`,
+                  value: reader.string(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface VerificationStartMethodFieldEvent {
+    field: '$.method'
+    value: string
+  }
+
+  export interface VerificationStartAddressFieldEvent {
+    field: '$.address'
+    value: string
+  }
+
+  export function encode(obj: Partial<VerificationStart>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, VerificationStart.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<VerificationStart>,
+  ): VerificationStart {
+    return decodeMessage(buf, VerificationStart.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<VerificationStart>,
+  ): Generator<VerificationStartMethodFieldEvent | VerificationStartAddressFieldEvent> {
+    return streamMessage(buf, VerificationStart.codec(), opts)
+  }
+}
+
+export interface VerificationQuery {
+  id: Uint8Array<ArrayBuffer>
+}
+
+export namespace VerificationQuery {
+  let _codec: Codec<VerificationQuery>
+
+  export const codec = (): Codec<VerificationQuery> => {
+    if (_codec == null) {
+      _codec = message<VerificationQuery>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.id != null && obj.id.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.id)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            id: uint8ArrayAlloc(0),
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.id = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.id`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface VerificationQueryIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode(obj: Partial<VerificationQuery>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, VerificationQuery.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<VerificationQuery>,
+  ): VerificationQuery {
+    return decodeMessage(buf, VerificationQuery.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<VerificationQuery>,
+  ): Generator<VerificationQueryIdFieldEvent> {
+    return streamMessage(buf, VerificationQuery.codec(), opts)
   }
 }
 
@@ -1239,6 +1510,9 @@ export interface DirectoryRequest {
   search?: Search
   profile?: Uint8Array<ArrayBuffer>
   announce?: Uint8Array<ArrayBuffer>
+  signupPolicy?: boolean
+  verify?: VerificationStart
+  verification?: VerificationQuery
 }
 
 export namespace DirectoryRequest {
@@ -1285,6 +1559,21 @@ export namespace DirectoryRequest {
           if (obj.announce != null) {
             w.uint32(58)
             w.bytes(obj.announce)
+          }
+
+          if (obj.signupPolicy != null) {
+            w.uint32(64)
+            w.bool(obj.signupPolicy)
+          }
+
+          if (obj.verify != null) {
+            w.uint32(74)
+            VerificationStart.codec().encode(obj.verify, w)
+          }
+
+          if (obj.verification != null) {
+            w.uint32(82)
+            VerificationQuery.codec().encode(obj.verification, w)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -1336,6 +1625,22 @@ export namespace DirectoryRequest {
               }
               case 7: {
                 obj.announce = reader.bytes()
+                break
+              }
+              case 8: {
+                obj.signupPolicy = reader.bool()
+                break
+              }
+              case 9: {
+                obj.verify = VerificationStart.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.verify,
+                })
+                break
+              }
+              case 10: {
+                obj.verification = VerificationQuery.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.verification,
+                })
                 break
               }
               default: {
@@ -1403,6 +1708,37 @@ export namespace DirectoryRequest {
                 }
                 break
               }
+              case 8: {
+                yield {
+                  field: `${prefix}.signupPolicy`,
+                  value: reader.bool(),
+                }
+                break
+              }
+              case 9: {
+                yield* VerificationStart.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.verify`,
+                  {
+                    limits: opts.limits?.verify,
+                  },
+                )
+
+                break
+              }
+              case 10: {
+                yield* VerificationQuery.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.verification`,
+                  {
+                    limits: opts.limits?.verification,
+                  },
+                )
+
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1441,6 +1777,16 @@ export namespace DirectoryRequest {
     value: string
   }
 
+  export interface DirectoryRequestAnswerVerificationIdFieldEvent {
+    field: '$.answer.verificationId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryRequestAnswerVerificationCodeFieldEvent {
+    field: '$.answer.verificationCode'
+    value: string
+  }
+
   export interface DirectoryRequestLookupNameFieldEvent {
     field: '$.lookup.name'
     value: string
@@ -1466,6 +1812,26 @@ export namespace DirectoryRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DirectoryRequestSignupPolicyFieldEvent {
+    field: '$.signupPolicy'
+    value: boolean
+  }
+
+  export interface DirectoryRequestVerifyMethodFieldEvent {
+    field: '$.verify.method'
+    value: string
+  }
+
+  export interface DirectoryRequestVerifyAddressFieldEvent {
+    field: '$.verify.address'
+    value: string
+  }
+
+  export interface DirectoryRequestVerificationIdFieldEvent {
+    field: '$.verification.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<DirectoryRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryRequest.codec())
   }
@@ -1486,11 +1852,17 @@ export namespace DirectoryRequest {
     | DirectoryRequestAnswerProofFieldEvent
     | DirectoryRequestAnswerWorkNonceFieldEvent
     | DirectoryRequestAnswerInviteCodeFieldEvent
+    | DirectoryRequestAnswerVerificationIdFieldEvent
+    | DirectoryRequestAnswerVerificationCodeFieldEvent
     | DirectoryRequestLookupNameFieldEvent
     | DirectoryRequestSearchPrefixFieldEvent
     | DirectoryRequestSearchLimitFieldEvent
     | DirectoryRequestProfileFieldEvent
     | DirectoryRequestAnnounceFieldEvent
+    | DirectoryRequestSignupPolicyFieldEvent
+    | DirectoryRequestVerifyMethodFieldEvent
+    | DirectoryRequestVerifyAddressFieldEvent
+    | DirectoryRequestVerificationIdFieldEvent
   > {
     return streamMessage(buf, DirectoryRequest.codec(), opts)
   }
@@ -1500,6 +1872,7 @@ export interface Challenge {
   nonce: Uint8Array<ArrayBuffer>
   workBits: number
   inviteRequired: boolean
+  verification: string[]
 }
 
 export namespace Challenge {
@@ -1528,6 +1901,13 @@ export namespace Challenge {
             w.bool(obj.inviteRequired)
           }
 
+          if (obj.verification != null && obj.verification.length > 0) {
+            for (const value of obj.verification) {
+              w.uint32(34)
+              w.string(value)
+            }
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -1537,6 +1917,7 @@ export namespace Challenge {
             nonce: uint8ArrayAlloc(0),
             workBits: 0,
             inviteRequired: false,
+            verification: [],
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -1557,6 +1938,19 @@ export namespace Challenge {
                 obj.inviteRequired = reader.bool()
                 break
               }
+              case 4: {
+                if (
+                  opts.limits?.verification != null &&
+                  obj.verification.length === opts.limits.verification
+                ) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "verification" had too many elements',
+                  )
+                }
+
+                obj.verification.push(reader.string())
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1567,6 +1961,10 @@ export namespace Challenge {
           return obj
         },
         function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            verification: 0,
+          }
+
           const end = length == null ? reader.len : reader.pos + length
 
           while (reader.pos < end) {
@@ -1592,6 +1990,26 @@ export namespace Challenge {
                   field: `${prefix}.inviteRequired`,
                   value: reader.bool(),
                 }
+                break
+              }
+              case 4: {
+                if (
+                  opts.limits?.verification != null &&
+                  obj.verification === opts.limits.verification
+                ) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "verification" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.verification[]`,
+                  index: obj.verification,
+                  value: reader.string(),
+                }
+
+                obj.verification++
+
                 break
               }
               default: {
@@ -1622,6 +2040,12 @@ export namespace Challenge {
     value: boolean
   }
 
+  export interface ChallengeVerificationFieldEvent {
+    field: '$.verification[]'
+    index: number
+    value: string
+  }
+
   export function encode(obj: Partial<Challenge>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Challenge.codec())
   }
@@ -1637,9 +2061,453 @@ export namespace Challenge {
     buf: Uint8Array | Uint8ArrayList,
     opts?: DecodeOptions<Challenge>,
   ): Generator<
-    ChallengeNonceFieldEvent | ChallengeWorkBitsFieldEvent | ChallengeInviteRequiredFieldEvent
+    | ChallengeNonceFieldEvent
+    | ChallengeWorkBitsFieldEvent
+    | ChallengeInviteRequiredFieldEvent
+    | ChallengeVerificationFieldEvent
   > {
     return streamMessage(buf, Challenge.codec(), opts)
+  }
+}
+
+export interface SignupPolicy {
+  methods: string[]
+  codeLength: number
+  oidcProvider: string
+  inviteRequired: boolean
+  workBits: number
+}
+
+export namespace SignupPolicy {
+  let _codec: Codec<SignupPolicy>
+
+  export const codec = (): Codec<SignupPolicy> => {
+    if (_codec == null) {
+      _codec = message<SignupPolicy>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.methods != null && obj.methods.length > 0) {
+            for (const value of obj.methods) {
+              w.uint32(10)
+              w.string(value)
+            }
+          }
+
+          if (obj.codeLength != null && obj.codeLength !== 0) {
+            w.uint32(16)
+            w.uint32(obj.codeLength)
+          }
+
+          if (obj.oidcProvider != null && obj.oidcProvider !== '') {
+            w.uint32(26)
+            w.string(obj.oidcProvider)
+          }
+
+          if (obj.inviteRequired != null && obj.inviteRequired !== false) {
+            w.uint32(32)
+            w.bool(obj.inviteRequired)
+          }
+
+          if (obj.workBits != null && obj.workBits !== 0) {
+            w.uint32(40)
+            w.uint32(obj.workBits)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            methods: [],
+            codeLength: 0,
+            oidcProvider: '',
+            inviteRequired: false,
+            workBits: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.methods != null && obj.methods.length === opts.limits.methods) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "methods" had too many elements',
+                  )
+                }
+
+                obj.methods.push(reader.string())
+                break
+              }
+              case 2: {
+                obj.codeLength = reader.uint32()
+                break
+              }
+              case 3: {
+                obj.oidcProvider = reader.string()
+                break
+              }
+              case 4: {
+                obj.inviteRequired = reader.bool()
+                break
+              }
+              case 5: {
+                obj.workBits = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            methods: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.methods != null && obj.methods === opts.limits.methods) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "methods" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.methods[]`,
+                  index: obj.methods,
+                  value: reader.string(),
+                }
+
+                obj.methods++
+
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.codeLength`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.oidcProvider`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.inviteRequired`,
+                  value: reader.bool(),
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.workBits`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface SignupPolicyMethodsFieldEvent {
+    field: '$.methods[]'
+    index: number
+    value: string
+  }
+
+  export interface SignupPolicyCodeLengthFieldEvent {
+    field: '$.codeLength'
+    value: number
+  }
+
+  export interface SignupPolicyOidcProviderFieldEvent {
+    field: '$.oidcProvider'
+    value: string
+  }
+
+  export interface SignupPolicyInviteRequiredFieldEvent {
+    field: '$.inviteRequired'
+    value: boolean
+  }
+
+  export interface SignupPolicyWorkBitsFieldEvent {
+    field: '$.workBits'
+    value: number
+  }
+
+  export function encode(obj: Partial<SignupPolicy>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignupPolicy.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SignupPolicy>,
+  ): SignupPolicy {
+    return decodeMessage(buf, SignupPolicy.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<SignupPolicy>,
+  ): Generator<
+    | SignupPolicyMethodsFieldEvent
+    | SignupPolicyCodeLengthFieldEvent
+    | SignupPolicyOidcProviderFieldEvent
+    | SignupPolicyInviteRequiredFieldEvent
+    | SignupPolicyWorkBitsFieldEvent
+  > {
+    return streamMessage(buf, SignupPolicy.codec(), opts)
+  }
+}
+
+export interface VerificationTicket {
+  id: Uint8Array<ArrayBuffer>
+  method: string
+  expiresMs: bigint
+  sentTo: string
+  authorizationUrl: string
+  completed: boolean
+}
+
+export namespace VerificationTicket {
+  let _codec: Codec<VerificationTicket>
+
+  export const codec = (): Codec<VerificationTicket> => {
+    if (_codec == null) {
+      _codec = message<VerificationTicket>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.id != null && obj.id.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.id)
+          }
+
+          if (obj.method != null && obj.method !== '') {
+            w.uint32(18)
+            w.string(obj.method)
+          }
+
+          if (obj.expiresMs != null && obj.expiresMs !== 0n) {
+            w.uint32(24)
+            w.uint64(obj.expiresMs)
+          }
+
+          if (obj.sentTo != null && obj.sentTo !== '') {
+            w.uint32(34)
+            w.string(obj.sentTo)
+          }
+
+          if (obj.authorizationUrl != null && obj.authorizationUrl !== '') {
+            w.uint32(42)
+            w.string(obj.authorizationUrl)
+          }
+
+          if (obj.completed != null && obj.completed !== false) {
+            w.uint32(48)
+            w.bool(obj.completed)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            id: uint8ArrayAlloc(0),
+            method: '',
+            expiresMs: 0n,
+            sentTo: '',
+            authorizationUrl: '',
+            completed: false,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.id = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.method = reader.string()
+                break
+              }
+              case 3: {
+                obj.expiresMs = reader.uint64()
+                break
+              }
+              case 4: {
+                obj.sentTo = reader.string()
+                break
+              }
+              case 5: {
+                obj.authorizationUrl = reader.string()
+                break
+              }
+              case 6: {
+                obj.completed = reader.bool()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.id`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.method`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.expiresMs`,
+                  value: reader.uint64(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.sentTo`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.authorizationUrl`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 6: {
+                yield {
+                  field: `${prefix}.completed`,
+                  value: reader.bool(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface VerificationTicketIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface VerificationTicketMethodFieldEvent {
+    field: '$.method'
+    value: string
+  }
+
+  export interface VerificationTicketExpiresMsFieldEvent {
+    field: '$.expiresMs'
+    value: bigint
+  }
+
+  export interface VerificationTicketSentToFieldEvent {
+    field: '$.sentTo'
+    value: string
+  }
+
+  export interface VerificationTicketAuthorizationUrlFieldEvent {
+    field: '$.authorizationUrl'
+    value: string
+  }
+
+  export interface VerificationTicketCompletedFieldEvent {
+    field: '$.completed'
+    value: boolean
+  }
+
+  export function encode(obj: Partial<VerificationTicket>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, VerificationTicket.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<VerificationTicket>,
+  ): VerificationTicket {
+    return decodeMessage(buf, VerificationTicket.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<VerificationTicket>,
+  ): Generator<
+    | VerificationTicketIdFieldEvent
+    | VerificationTicketMethodFieldEvent
+    | VerificationTicketExpiresMsFieldEvent
+    | VerificationTicketSentToFieldEvent
+    | VerificationTicketAuthorizationUrlFieldEvent
+    | VerificationTicketCompletedFieldEvent
+  > {
+    return streamMessage(buf, VerificationTicket.codec(), opts)
   }
 }
 
@@ -2063,6 +2931,8 @@ export interface DirectoryResponse {
   announcement?: Uint8Array<ArrayBuffer>
   sessionNotice?: Uint8Array<ArrayBuffer>
   accepted?: boolean
+  signupPolicy?: SignupPolicy
+  verification?: VerificationTicket
 }
 
 export namespace DirectoryResponse {
@@ -2116,6 +2986,16 @@ export namespace DirectoryResponse {
             w.bool(obj.accepted)
           }
 
+          if (obj.signupPolicy != null) {
+            w.uint32(74)
+            SignupPolicy.codec().encode(obj.signupPolicy, w)
+          }
+
+          if (obj.verification != null) {
+            w.uint32(82)
+            VerificationTicket.codec().encode(obj.verification, w)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -2165,6 +3045,18 @@ export namespace DirectoryResponse {
               }
               case 8: {
                 obj.accepted = reader.bool()
+                break
+              }
+              case 9: {
+                obj.signupPolicy = SignupPolicy.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.signupPolicy,
+                })
+                break
+              }
+              case 10: {
+                obj.verification = VerificationTicket.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.verification,
+                })
                 break
               }
               default: {
@@ -2244,6 +3136,30 @@ export namespace DirectoryResponse {
                 }
                 break
               }
+              case 9: {
+                yield* SignupPolicy.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.signupPolicy`,
+                  {
+                    limits: opts.limits?.signupPolicy,
+                  },
+                )
+
+                break
+              }
+              case 10: {
+                yield* VerificationTicket.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.verification`,
+                  {
+                    limits: opts.limits?.verification,
+                  },
+                )
+
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -2270,6 +3186,12 @@ export namespace DirectoryResponse {
   export interface DirectoryResponseChallengeInviteRequiredFieldEvent {
     field: '$.challenge.inviteRequired'
     value: boolean
+  }
+
+  export interface DirectoryResponseChallengeVerificationFieldEvent {
+    field: '$.challenge.verification[]'
+    index: number
+    value: string
   }
 
   export interface DirectoryResponseNameRecordFieldEvent {
@@ -2324,6 +3246,62 @@ export namespace DirectoryResponse {
     value: boolean
   }
 
+  export interface DirectoryResponseSignupPolicyMethodsFieldEvent {
+    field: '$.signupPolicy.methods[]'
+    index: number
+    value: string
+  }
+
+  export interface DirectoryResponseSignupPolicyCodeLengthFieldEvent {
+    field: '$.signupPolicy.codeLength'
+    value: number
+  }
+
+  export interface DirectoryResponseSignupPolicyOidcProviderFieldEvent {
+    field: '$.signupPolicy.oidcProvider'
+    value: string
+  }
+
+  export interface DirectoryResponseSignupPolicyInviteRequiredFieldEvent {
+    field: '$.signupPolicy.inviteRequired'
+    value: boolean
+  }
+
+  export interface DirectoryResponseSignupPolicyWorkBitsFieldEvent {
+    field: '$.signupPolicy.workBits'
+    value: number
+  }
+
+  export interface DirectoryResponseVerificationIdFieldEvent {
+    field: '$.verification.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryResponseVerificationMethodFieldEvent {
+    field: '$.verification.method'
+    value: string
+  }
+
+  export interface DirectoryResponseVerificationExpiresMsFieldEvent {
+    field: '$.verification.expiresMs'
+    value: bigint
+  }
+
+  export interface DirectoryResponseVerificationSentToFieldEvent {
+    field: '$.verification.sentTo'
+    value: string
+  }
+
+  export interface DirectoryResponseVerificationAuthorizationUrlFieldEvent {
+    field: '$.verification.authorizationUrl'
+    value: string
+  }
+
+  export interface DirectoryResponseVerificationCompletedFieldEvent {
+    field: '$.verification.completed'
+    value: boolean
+  }
+
   export function encode(obj: Partial<DirectoryResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryResponse.codec())
   }
@@ -2342,6 +3320,7 @@ export namespace DirectoryResponse {
     | DirectoryResponseChallengeNonceFieldEvent
     | DirectoryResponseChallengeWorkBitsFieldEvent
     | DirectoryResponseChallengeInviteRequiredFieldEvent
+    | DirectoryResponseChallengeVerificationFieldEvent
     | DirectoryResponseNameRecordFieldEvent
     | DirectoryResponseProfileFieldEvent
     | DirectoryResponseSearchHitsNameRecordFieldEvent
@@ -2352,6 +3331,17 @@ export namespace DirectoryResponse {
     | DirectoryResponseAnnouncementFieldEvent
     | DirectoryResponseSessionNoticeFieldEvent
     | DirectoryResponseAcceptedFieldEvent
+    | DirectoryResponseSignupPolicyMethodsFieldEvent
+    | DirectoryResponseSignupPolicyCodeLengthFieldEvent
+    | DirectoryResponseSignupPolicyOidcProviderFieldEvent
+    | DirectoryResponseSignupPolicyInviteRequiredFieldEvent
+    | DirectoryResponseSignupPolicyWorkBitsFieldEvent
+    | DirectoryResponseVerificationIdFieldEvent
+    | DirectoryResponseVerificationMethodFieldEvent
+    | DirectoryResponseVerificationExpiresMsFieldEvent
+    | DirectoryResponseVerificationSentToFieldEvent
+    | DirectoryResponseVerificationAuthorizationUrlFieldEvent
+    | DirectoryResponseVerificationCompletedFieldEvent
   > {
     return streamMessage(buf, DirectoryResponse.codec(), opts)
   }

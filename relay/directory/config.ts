@@ -4,6 +4,7 @@
  * `DirectoryTuning` holds protocol timings that operators have no reason to change.
  */
 import type { TokenBucketOptions } from './rate-limiter.ts'
+import type { SignupConfig } from './signup/config-schema.ts'
 
 export type RegistrationMode = 'open' | 'invite' | 'pow'
 
@@ -29,6 +30,8 @@ export interface DirectoryPolicy {
     /** Per-IP buckets are this many times larger than per-peer ones (NAT, shared hosts). @default 10 */
     perIpMultiplier?: number
   }
+  /** Verifications required before a new name is granted (relay/directory/signup/). @default none */
+  signup?: SignupConfig
   /** Failed claims (bad proof, invalid, reserved, taken) within `window` lock a peer out for `duration`. */
   lockout?: {
     /** @default 10 */

@@ -10,6 +10,7 @@
  *   name-claims.ts      register, renew, release (claim-rules.ts decides who may hold a name)
  *   name-queries.ts     lookups, prefix search, profiles
  *   session-tracker.ts  the newest session of each identity
+ *   signup/             what a claimant must verify first (e-mail or phone code, OpenID)
  *   name-store.ts       persistence, synced before any answer leaves
  * Every record the relay signs is put into the DHT (and again every
  * `republishIntervalMs`), so lookups survive the relay going down.
@@ -44,6 +45,7 @@ import { NameStore } from './name-store.ts'
 import type { Clock } from './rate-limiter.ts'
 import { serveRequests } from './request-stream.ts'
 import { SessionTracker } from './session-tracker.ts'
+import { type SignupSetup, SignupVerifier } from './signup/index.ts'
 
 export interface DirectoryServerInit {
   /** The directory's own LevelDB sublevel (e.g. `storage.sublevel('directory')`). */
@@ -55,6 +57,8 @@ export interface DirectoryServerInit {
   registry?: Registry
   /** @default Date.now */
   clock?: Clock
+  /** Sign-up verifications required before a new name is granted (loadSignupSetup). */
+  signup?: SignupSetup
 }
 
 export interface DirectoryServerComponents {
@@ -82,6 +86,9 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   private readonly claims: NameClaims
   private readonly queries: NameQueries
   private readonly sessions: SessionTracker
+  private readonly admission: Admission
+  private readonly policy: DirectoryPolicy
+  private readonly signup?: SignupVerifier
   private republishTimer?: NodeJS.Timeout
   private started = false
 
@@ -102,6 +109,15 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     this.relayKey = { privateKey: key.raw.subarray(0, 32), publicKey: key.publicKey.raw }
     const { clock, log, metrics, names, relayKey } = this
     const admission = new Admission(resolveLimits(policy), policy.lockout, { clock, metrics, log })
+    this.admission = admission
+    this.policy = policy
+    this.signup =
+      init.signup == null
+        ? undefined
+        : new SignupVerifier(init.signup, {
+            log: components.logger.forComponent('tokenim:signup'),
+            clock,
+          })
     const locks = new KeyedMutex()
     this.claims = new NameClaims({
       names,
@@ -114,6 +130,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       clock,
       metrics,
       log,
+      signup: this.signup,
       publish: (name, record) => {
         void this.putInDht(name, record)
       },
@@ -137,6 +154,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   }
 
   async start(): Promise<void> {
+    await this.signup?.start()
     await this.components.registrar.handle(
       DIRECTORY_PROTOCOL,
       (stream, connection) => {
@@ -162,6 +180,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     clearInterval(this.republishTimer)
     await this.components.registrar.unhandle(DIRECTORY_PROTOCOL)
     this.sessions.closeAll(new Error('relay stopping'))
+    await this.signup?.stop()
   }
 
   isStarted(): boolean {
@@ -205,7 +224,39 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       return this.queries.search(caller, request.search.prefix, request.search.limit)
     }
     if (request.profile != null) return this.queries.setProfile(caller, request.profile)
+    if (request.signupPolicy != null) {
+      this.admission.admit(caller, 'lookup')
+      return { signupPolicy: this.signupPolicy() }
+    }
+    if (request.verify != null) {
+      // Sending a code costs the operator: it is paced like a registration.
+      this.admission.admit(caller, 'register')
+      const { method, address } = request.verify
+      return { verification: await this.verifier().begin(caller, method, address) }
+    }
+    if (request.verification != null) {
+      this.admission.admit(caller, 'lookup')
+      return { verification: this.verifier().status(caller, request.verification.id) }
+    }
     throw new DirectoryRequestError('the request names no directory operation')
+  }
+
+  private signupPolicy() {
+    const { policy, signup } = this
+    return {
+      methods: signup?.methods ?? [],
+      codeLength: signup?.codeLength ?? 0,
+      oidcProvider: signup?.providerName ?? '',
+      inviteRequired: policy.registration === 'invite',
+      workBits: policy.registration === 'pow' ? policy.powDifficulty : 0,
+    }
+  }
+
+  private verifier(): SignupVerifier {
+    if (this.signup == null) {
+      throw new DirectoryRequestError('this relay needs no sign-up verification: register directly')
+    }
+    return this.signup
   }
 
   private async putInDht(name: string, record: Uint8Array): Promise<void> {

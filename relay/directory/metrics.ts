@@ -16,6 +16,7 @@ export type RejectionReason =
   | 'already-registered'
   | 'not-found'
   | 'bad-request'
+  | 'verification-required'
   /** The stream broke its framing (a length prefix too long, a stalled frame): reset. */
   | 'framing'
 

@@ -1,11 +1,13 @@
 /**
  * Registering, renewing and releasing names: each after a challenge the claimant signs with
- * its identity key (and, as the policy asks, a proof of work or a one-time invite code).
+ * its identity key (and, as the policy asks, a proof of work, a one-time invite code, or a
+ * completed sign-up verification whose address may hold only so many names).
  *
  * How it is kept: the claim is judged (claim-rules.ts) before the challenge and again under
- * the claim locks (keyed-mutex.ts) on the name's skeleton, the claimant, the invite and
- * every lapsed entry the claim frees, so two claims on lookalike names, two claims by one
- * identity, or two uses of one invite run one after another. The new record is signed and
+ * the claim locks (keyed-mutex.ts) on the name's skeleton, the claimant, the invite, the
+ * verified address's hash and every lapsed entry the claim frees, so two claims on lookalike
+ * names, two claims by one identity, two uses of one invite or of one address run one after
+ * another. The new record is signed and
  * written in one synced batch (name-store.ts) before the answer leaves, then published in
  * the DHT in the background. Failures a guesser produces count towards its lockout.
  */
@@ -24,9 +26,11 @@ import {
   wireBytes,
 } from '../../protocol/directory.ts'
 import {
+  AlreadyRegisteredError,
   ClaimRefusedError,
   DirectoryRequestError,
   NameNotFoundError,
+  VerificationRequiredError,
 } from '../../protocol/directory-errors.ts'
 import { type ClaimAnswer, DirectoryResponse } from '../../protocol/proto/directory.ts'
 import { normalizeForm, normalizeUsername, usernameSkeleton } from '../../protocol/username.ts'
@@ -39,6 +43,7 @@ import type { DirectoryMetrics } from './metrics.ts'
 import type { NameStore } from './name-store.ts'
 import type { Clock } from './rate-limiter.ts'
 import { readRequest } from './request-stream.ts'
+import type { SignupMethod, SignupVerifier } from './signup/index.ts'
 
 export interface NameClaimsContext {
   names: NameStore
@@ -54,6 +59,8 @@ export interface NameClaimsContext {
   clock: Clock
   metrics: DirectoryMetrics
   log: Logger
+  /** Sign-up verifications required before a new name is granted, when configured. */
+  signup?: SignupVerifier
   /** Puts a name's new record into the DHT, in the background. */
   publish(name: string, record: Uint8Array): void
 }
@@ -84,11 +91,14 @@ export class NameClaims {
     const renewal = precheck.renewal
     const workBits = !renewal && policy.registration === 'pow' ? policy.powDifficulty : 0
     const inviteRequired = !renewal && policy.registration === 'invite'
+    const verification = renewal ? [] : (this.context.signup?.methods ?? [])
     const answer = await this.challenge(caller, name, CLAIM_ACTION_REGISTER, lp, {
       workBits,
       inviteRequired,
+      verification,
     })
     const inviteHash = inviteRequired ? this.checkInvite(caller, answer.inviteCode) : undefined
+    const verified = verification.length > 0 ? this.redeem(caller, answer) : undefined
     // The locks cover the name's skeleton, the claimant, the invite, and every lapsed entry
     // the claim frees (whose owner might be claiming something else right now). Which
     // entries have lapsed is only known under the lock: if more locks are needed, take
@@ -97,6 +107,7 @@ export class NameClaims {
       `s:${skeleton}`,
       `o:${caller.owner}`,
       ...(inviteHash == null ? [] : [`i:${inviteHash}`]),
+      ...(verified == null ? [] : [`v:${verified.addressHash}`]),
     ]
     let record: Uint8Array | undefined
     while (record == null) {
@@ -113,6 +124,7 @@ export class NameClaims {
             new ClaimRefusedError('this invite code was already used'),
           )
         }
+        if (verified != null) await this.checkAddressLimit(caller, verified)
         const now = this.context.clock()
         const signed = signNameRecord(relayKey, {
           name,
@@ -123,7 +135,7 @@ export class NameClaims {
         })
         await names.putName(
           { name, skeleton, owner: caller.owner, record: signed },
-          { replaces, inviteHash },
+          { replaces, inviteHash, addressHash: verified?.addressHash },
         )
         return { signed }
       })
@@ -155,6 +167,7 @@ export class NameClaims {
     await this.challenge(caller, name, CLAIM_ACTION_RELEASE, lp, {
       workBits: 0,
       inviteRequired: false,
+      verification: [],
     })
     const tombstone = await this.context.locks.runExclusive(
       [`s:${skeleton}`, `o:${caller.owner}`],
@@ -202,7 +215,7 @@ export class NameClaims {
     name: string,
     action: ClaimAction,
     lp: FramedStream,
-    ask: { workBits: number; inviteRequired: boolean },
+    ask: { workBits: number; inviteRequired: boolean; verification: string[] },
   ): Promise<ClaimAnswer> {
     const { admission, relayKey } = this.context
     const nonce = randomBytes(CHALLENGE_LENGTH)
@@ -213,6 +226,7 @@ export class NameClaims {
           nonce: wireBytes(nonce),
           workBits: ask.workBits,
           inviteRequired: ask.inviteRequired,
+          verification: ask.verification,
         },
       }),
       { signal },
@@ -237,6 +251,53 @@ export class NameClaims {
       )
     }
     return answer
+  }
+
+  /** Spends the claimant's completed sign-up verification; a wrong code counts as a failure. */
+  private redeem(
+    caller: Caller,
+    answer: ClaimAnswer,
+  ): { addressHash: string; method: SignupMethod } {
+    const signup = this.context.signup!
+    if (answer.verificationId.length === 0) {
+      // Only a node that predates sign-up policies (or skipped the challenge's request) gets here.
+      throw new VerificationRequiredError(
+        `this relay grants names only after ${signup.describe()}; this version of TokenIM cannot do that: update it, then register again`,
+        signup.methods,
+      )
+    }
+    return this.context.admission.counted(caller, () =>
+      signup.redeem(caller, answer.verificationId, answer.verificationCode),
+    )
+  }
+
+  /** Under the address's lock: refuses when other identities hold enough live names with it. */
+  private async checkAddressLimit(
+    caller: Caller,
+    verified: { addressHash: string; method: SignupMethod },
+  ): Promise<void> {
+    const { names, graceMs, admission } = this.context
+    const limit = this.context.signup!.namesPerAddress
+    const now = this.context.clock()
+    let live = 0
+    for (const owner of await names.ownersOfAddress(verified.addressHash)) {
+      if (owner === caller.owner) continue
+      const held = await names.nameOfOwner(owner)
+      const stored = held == null ? undefined : await names.byName(held)
+      if (stored != null && stored.owner === owner && stored.expiresMs + graceMs > now) live++
+    }
+    if (live < limit) return
+    const what = {
+      email: 'e-mail address',
+      sms: 'phone number',
+      oidc: 'account',
+    }[verified.method]
+    throw admission.countFailure(
+      caller,
+      new AlreadyRegisteredError(
+        `this ${what} already holds ${limit === 1 ? 'a name' : `${limit} names`} on this relay, the most it may; release one first`,
+      ),
+    )
   }
 
   private checkInvite(caller: Caller, code: string): string {

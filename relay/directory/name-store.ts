@@ -10,6 +10,9 @@
  *   p!<owner hex>  the owner's signed profile
  *   i!<hash>       an invite code that was used
  *   a!<owner hex>  the newest session announcement of an identity
+ *   h!<address hash>!<owner hex>  a verified sign-up address (its HMAC, never the address)
+ *                  and an identity it was used for; it counts while that identity holds a
+ *                  live name (name-claims.ts)
  */
 import type { AppLevel } from '../../node/storage.ts'
 import { toHex } from '../../protocol/bytes.ts'
@@ -71,6 +74,8 @@ export class NameStore {
     options: {
       replaces?: Array<{ name: string; skeleton: string; owner: string }>
       inviteHash?: string
+      /** The sign-up verification's address hash, bound to the owner. */
+      addressHash?: string
     } = {},
   ): Promise<void> {
     const operations: BatchOperation[] = []
@@ -83,12 +88,26 @@ export class NameStore {
     if (options.inviteHash != null) {
       operations.push({ type: 'put', key: `i!${options.inviteHash}`, value: Uint8Array.of(1) })
     }
+    if (options.addressHash != null) {
+      const key = `h!${options.addressHash}!${entry.owner}`
+      operations.push({ type: 'put', key, value: Uint8Array.of(1) })
+    }
     await this.db.batch(operations, SYNCED)
   }
 
   /** Removes a name, its indexes and its owner's profile, synced. */
   async removeName(entry: { name: string; skeleton: string; owner: string }): Promise<void> {
     await this.db.batch(this.removal(entry), SYNCED)
+  }
+
+  /** The identities a verified sign-up address was used for (by its hash). */
+  async ownersOfAddress(addressHash: string): Promise<string[]> {
+    const prefix = `h!${addressHash}!`
+    const owners: string[] = []
+    for await (const key of this.db.keys({ gte: prefix, lt: `${prefix}\uffff` })) {
+      owners.push(key.slice(prefix.length))
+    }
+    return owners
   }
 
   async putProfile(ownerHex: string, profile: Uint8Array): Promise<void> {

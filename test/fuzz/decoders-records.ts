@@ -101,7 +101,7 @@ export function directory(): DecoderEntry[] {
   const response = DirectoryResponse.encode({ nameRecord, profile } as never)
   const hits = DirectoryResponse.encode({ search: { hits: [{ nameRecord, profile }] } } as never)
   const challenge = DirectoryResponse.encode({
-    challenge: { nonce: bytes(32, 1), workBits: 8, inviteRequired: false },
+    challenge: { nonce: bytes(32, 1), workBits: 8, inviteRequired: false, verification: ['email'] },
   })
   return [
     {

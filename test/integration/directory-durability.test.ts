@@ -1,15 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DirectoryClient } from '../../node/directory/index.ts'
-import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/index.ts'
+import { generateIdentity } from '../../node/index.ts'
+import { startClaimant } from '../helpers/directory-host.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { withTimeout } from '../helpers/wait.ts'
 
@@ -60,19 +56,6 @@ async function startRelayProcess(dataDir: string): Promise<RelayProcess> {
   return { child, address, exited }
 }
 
-async function bareHost(identity: Identity): Promise<Libp2p> {
-  const host = await createLibp2p({
-    privateKey: toLibp2pPrivateKey(identity),
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-  })
-  cleanups.push(async () => {
-    await host.stop()
-  })
-  return host
-}
-
 describe('directory durability', () => {
   it('keeps every acknowledged registration when the relay is killed with SIGKILL mid-stream', async () => {
     const dir = await makeTempDir('tokenim-durable-relay-')
@@ -82,7 +65,11 @@ describe('directory durability', () => {
     const claimants = await Promise.all(
       Array.from({ length: REGISTRATIONS }, async (_, index) => {
         const identity = generateIdentity()
-        return { name: `durable-${index}`, identity, host: await bareHost(identity) }
+        return {
+          name: `durable-${index}`,
+          identity,
+          host: (await startClaimant(cleanups, identity)).host,
+        }
       }),
     )
     // Connected beforehand, a few at a time, so every claim reaches the relay even on a
@@ -128,7 +115,7 @@ describe('directory durability', () => {
 
     const second = await startRelayProcess(dir.path)
     const checker = generateIdentity()
-    const client = new DirectoryClient({ host: await bareHost(checker), identity: checker })
+    const { client } = await startClaimant(cleanups, checker)
     const relay = { peerId: relayPeerId, addresses: [multiaddr(second.address)] }
     const missing: string[] = []
     for (const { name, publicKey } of acknowledged) {

@@ -1,30 +1,13 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import type { Libp2p } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p } from 'libp2p'
-import { Registry } from 'prom-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DirectoryClient, type RelayTarget } from '../../node/directory/index.ts'
-import { createHost } from '../../node/host.ts'
-import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/index.ts'
-import { openStorage } from '../../node/storage.ts'
 import {
   CLAIM_ACTION_REGISTER,
   signClaimProof,
   verifyWork,
   wireBytes,
 } from '../../protocol/directory.ts'
-import {
-  DEFAULT_DIRECTORY_POLICY,
-  type DirectoryPolicy,
-  type DirectoryServer,
-  directoryDhtSelectors,
-  directoryDhtValidators,
-  directoryServer,
-} from '../../relay/directory/index.ts'
+import type { DirectoryPolicy } from '../../relay/directory/index.ts'
+import { startClaimant, startDirectoryRelay } from '../helpers/directory-host.ts'
 import { createNetwork, type Network, relayAddress } from '../helpers/relay-network.ts'
-import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -36,57 +19,13 @@ const DAY = 86_400_000
 let now = Date.UTC(2030, 0, 1)
 const clock = () => now
 
-/** A relay-like host (createHost, DHT server) with only the directory mounted, on a fake clock. */
-async function directoryRelay(
-  policy: Partial<DirectoryPolicy> = {},
-): Promise<{ target: RelayTarget; directory: DirectoryServer; registry: Registry }> {
-  const dir = await makeTempDir('tokenim-directory-relay-')
-  const storage = await openStorage(dir.path)
-  const registry = new Registry()
-  const host = await createHost(
-    {
-      privateKey: toLibp2pPrivateKey(generateIdentity()),
-      datastore: storage.datastore,
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      dhtServer: true,
-      allowPrivateAddresses: true,
-      dhtValidators: directoryDhtValidators,
-      dhtSelectors: directoryDhtSelectors,
-    },
-    {
-      directory: directoryServer({
-        store: storage.sublevel('directory'),
-        policy: { ...DEFAULT_DIRECTORY_POLICY, ...policy },
-        registry,
-        clock,
-      }),
-    },
-  )
-  await host.start()
-  cleanups.push(async () => {
-    await host.stop()
-    await storage.close()
-    await dir.remove()
-  })
-  return {
-    target: { peerId: host.peerId, addresses: host.getMultiaddrs() },
-    directory: host.services.directory,
-    registry,
-  }
+/** A relay-like host with only the directory mounted, on a fake clock. */
+function directoryRelay(policy: Partial<DirectoryPolicy> = {}) {
+  return startDirectoryRelay(cleanups, { policy, clock })
 }
 
-async function claimant(): Promise<{ client: DirectoryClient; host: Libp2p; identity: Identity }> {
-  const identity = generateIdentity()
-  const host = await createLibp2p({
-    privateKey: toLibp2pPrivateKey(identity),
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-  })
-  cleanups.push(async () => {
-    await host.stop()
-  })
-  return { client: new DirectoryClient({ host, identity }), host, identity }
+function claimant() {
+  return startClaimant(cleanups)
 }
 
 describe('registration policy', () => {
@@ -111,7 +50,13 @@ describe('registration policy', () => {
     while (verifyWork(challenge!.nonce, 'mallory', mallory.identity.publicKey, badNonce, 10))
       badNonce[7]++
     await channel.send({
-      answer: { proof: wireBytes(proof), workNonce: wireBytes(badNonce), inviteCode: '' },
+      answer: {
+        proof: wireBytes(proof),
+        workNonce: wireBytes(badNonce),
+        inviteCode: '',
+        verificationId: new Uint8Array(0),
+        verificationCode: '',
+      },
     })
     await expect(channel.receive()).rejects.toMatchObject({ name: 'ClaimRefusedError' })
   })

@@ -1,14 +1,10 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Libp2p } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DirectoryClient } from '../../node/directory/index.ts'
-import { generateIdentity, type TokenimNode, toLibp2pPrivateKey } from '../../node/index.ts'
+import type { TokenimNode } from '../../node/index.ts'
 import { DHT_PROTOCOL } from '../../protocol/ids.ts'
 import type { RelayNode } from '../../relay/index.ts'
+import { type Cleanups, startClaimant } from '../helpers/directory-host.ts'
 import {
   createNetwork,
   type Network,
@@ -175,7 +171,8 @@ describe('username directory, two relays and four nodes', () => {
 
   it('gives exactly one of 100 concurrent claims of one name', async () => {
     const target = multiaddr(relayAddress(relay1))
-    const claimants = await Promise.all(Array.from({ length: 100 }, () => bareHost()))
+    const stops: Cleanups = []
+    const claimants = await Promise.all(Array.from({ length: 100 }, () => startClaimant(stops)))
     try {
       // Connect first, a few at a time: the race under test is between claims, and 100
       // simultaneous noise handshakes on a busy 2-core machine can time out.
@@ -184,11 +181,8 @@ describe('username directory, two relays and four nodes', () => {
         target,
       )
       const outcomes = await Promise.allSettled(
-        claimants.map(({ host, identity }) =>
-          new DirectoryClient({ host, identity }).register(
-            { peerId: relay1.peerId, addresses: [target] },
-            'contested',
-          ),
+        claimants.map(({ client }) =>
+          client.register({ peerId: relay1.peerId, addresses: [target] }, 'contested'),
         ),
       )
       const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled')
@@ -198,7 +192,7 @@ describe('username directory, two relays and four nodes', () => {
       expect(winners).toHaveLength(1)
       expect(new Set(reasons)).toEqual(new Set(['NameTakenError']))
     } finally {
-      await Promise.all(claimants.map(({ host }) => host.stop()))
+      await Promise.all(stops.map((stop) => stop()))
     }
   }, 60_000)
 
@@ -213,21 +207,6 @@ describe('username directory, two relays and four nodes', () => {
     })
   }, 60_000)
 })
-
-/** A minimal libp2p host (TCP, noise, yamux, no services): one claimant identity. */
-async function bareHost(): Promise<{
-  host: Libp2p
-  identity: ReturnType<typeof generateIdentity>
-}> {
-  const identity = generateIdentity()
-  const host = await createLibp2p({
-    privateKey: toLibp2pPrivateKey(identity),
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-  })
-  return { host, identity }
-}
 
 async function connectInBatches(hosts: Libp2p[], target: Multiaddr, batch = 10): Promise<void> {
   for (let start = 0; start < hosts.length; start += batch) {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { parseRelayAddresses, redialDelayMs } from '../../node/bootstrap.ts'
+import { loadSignupSetup } from '../../relay/directory/signup/index.ts'
 import { defaultRelayConfigYaml, loadRelayConfig, parseRelayConfig } from '../../relay/index.ts'
 
 const PEER = '12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK'
@@ -124,6 +125,56 @@ describe('relay config', () => {
     const message = configError({ listen: 'tcp', log: { level: 'loud' } }).message
     expect(message).toContain('listen: expected an array')
     expect(message).toContain('log.level:')
+  })
+
+  it('reads sign-up policies: one method or a list, each with its section, one source per secret', () => {
+    const email = {
+      from: 'relay <r@example.org>',
+      smtp: { host: 'smtp.example.org', passwordFile: 'pw' },
+    }
+    const { directory } = parseRelayConfig(
+      { directory: { signup: { require: 'email', email } } },
+      '/srv',
+    )
+    expect(directory.signup).toMatchObject({
+      require: ['email'],
+      namesPerAddress: 1,
+      codeLength: 6,
+      email: { smtp: { port: 587, security: 'starttls', passwordFile: '/srv/pw' } },
+    })
+    expect(parseRelayConfig({}, '/srv').directory.signup.require).toEqual([])
+    expect(
+      configError({ directory: { signup: { require: ['email', 'sms'], email } } }).message,
+    ).toContain('directory.signup.sms: require lists sms: configure its section')
+    const twice = { ...email, smtp: { ...email.smtp, password: 'inline' } }
+    expect(
+      configError({ directory: { signup: { require: 'email', email: twice } } }).message,
+    ).toContain('directory.signup.email.smtp.passwordFile: give only one of password, passwordFile')
+    expect(configError({ directory: { signup: { require: 'fax' } } }).message).toContain(
+      'directory.signup.require',
+    )
+  })
+
+  it('reads a sign-up secret from the environment, and names the variable when it is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tokenim-relay-signup-'))
+    try {
+      const sms = { webhook: 'https://sms.example.org/send', tokenEnv: 'TOKENIM_TEST_SMS_TOKEN' }
+      const { signup } = parseRelayConfig(
+        { directory: { signup: { require: 'sms', sms } } },
+        dir,
+      ).directory
+      delete process.env.TOKENIM_TEST_SMS_TOKEN
+      await expect(loadSignupSetup(signup, dir)).rejects.toMatchObject({
+        name: 'InvalidConfigError',
+        message:
+          'directory.signup.sms.tokenEnv: the environment variable TOKENIM_TEST_SMS_TOKEN is not set',
+      })
+      process.env.TOKENIM_TEST_SMS_TOKEN = 'gateway-token'
+      expect(await loadSignupSetup(signup, dir)).toMatchObject({ smsToken: 'gateway-token' })
+    } finally {
+      delete process.env.TOKENIM_TEST_SMS_TOKEN
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('reads a YAML file, anchoring a relative data dir at the file', async () => {
