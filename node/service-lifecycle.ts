@@ -31,15 +31,16 @@ export class ServiceLifecycle {
   }
 
   /**
-   * Aborts work under way; `beforeWait` runs once the signal fired (clear timers there).
-   * Waits for tracked work and exclusive sections; a second call shares the first.
+   * Aborts work under way; `beforeWait` runs once the signal fired (clear timers, end what
+   * the service opened), and is awaited. Then waits for tracked work and exclusive sections.
+   * A second call shares the first.
    */
-  stop(beforeWait?: () => void): Promise<void> {
+  stop(beforeWait?: () => void | Promise<void>): Promise<void> {
     const controller = this.#controller
     if (controller == null) return Promise.resolve()
     this.#stopping ??= (async () => {
       controller.abort(this.#notRunning())
-      beforeWait?.()
+      await beforeWait?.()
       await Promise.allSettled([...this.#inFlight, this.#serial])
       if (this.#controller === controller) this.#controller = undefined
     })()

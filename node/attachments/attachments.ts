@@ -49,6 +49,7 @@ import type { HistoryEntry } from '../conversations/index.ts'
 import type { Identity } from '../identity/index.ts'
 import { streamCounts } from '../network/index.ts'
 import type { PeerStreamHost } from '../network/peer-streams.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { AttachmentsStoppedError } from './errors.ts'
 import { DEFAULT_FLUSH_EVERY_CHUNKS, FileFetch } from './file-fetch.ts'
@@ -126,8 +127,9 @@ export class Attachments {
   readonly #server: FileServer
   readonly #incoming: IncomingTransfers
   #timer: NodeJS.Timeout | undefined
-  #running = false
-  #stopping: Promise<void> | undefined
+  readonly #lifecycle = new ServiceLifecycle(
+    () => new AttachmentsStoppedError('attachments are stopped; start the node again'),
+  )
   readonly #onConnect = (event: CustomEvent<PeerId>) => {
     const key = event.detail.publicKey
     if (key?.type === 'Ed25519') this.#incoming.resume(toHex(key.raw))
@@ -184,7 +186,7 @@ export class Attachments {
       }),
       maxFileSize: this.#maxFileSize,
       log,
-      running: () => this.#running,
+      running: () => this.#lifecycle.running,
     })
   }
 
@@ -193,8 +195,7 @@ export class Attachments {
   }
 
   async start(): Promise<void> {
-    this.#running = true
-    this.#stopping = undefined
+    if (!this.#lifecycle.start()) return
     await this.#files.start()
     await this.#incoming.load()
     await this.#components.host.handle(
@@ -217,20 +218,16 @@ export class Attachments {
 
   /** Stops serving and fetching; what was received so far is on disk for the next start. */
   stop(): Promise<void> {
-    this.#stopping ??= this.#stop()
-    return this.#stopping
-  }
-
-  async #stop(): Promise<void> {
-    this.#running = false
-    // Aborted first, synchronously: no chunk is taken in once stop() is called.
-    const running = this.#incoming.abortAll(new AttachmentsStoppedError('stopping'))
-    this.#server.abortAll(new AttachmentsStoppedError('stopping'))
-    clearInterval(this.#timer)
-    this.#components.host.removeEventListener('peer:connect', this.#onConnect)
-    await this.#components.host.unhandle(FILE_PROTOCOL)
-    await this.#thumbnailer?.stop()
-    await Promise.all([...running, ...this.#landing.thumbnailing])
+    return this.#lifecycle.stop(async () => {
+      // Aborted first, synchronously: no chunk is taken in once stop() is called.
+      const running = this.#incoming.abortAll(new AttachmentsStoppedError('stopping'))
+      this.#server.abortAll(new AttachmentsStoppedError('stopping'))
+      clearInterval(this.#timer)
+      this.#components.host.removeEventListener('peer:connect', this.#onConnect)
+      await this.#components.host.unhandle(FILE_PROTOCOL)
+      await this.#thumbnailer?.stop()
+      await Promise.all([...running, ...this.#landing.thumbnailing])
+    })
   }
 
   // ------------------------------------------------------------------ sending
@@ -337,7 +334,7 @@ export class Attachments {
   }
 
   #checkRunning(): void {
-    if (!this.#running)
+    if (!this.#lifecycle.running)
       throw new AttachmentsStoppedError('attachments are stopped; start the node again')
   }
 }

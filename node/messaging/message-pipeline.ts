@@ -33,8 +33,10 @@ import type {
 import { type DmAck, type DmEnvelope, decodeEnvelope } from '../../protocol/messaging.ts'
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import { peerIdOf } from '../identity/index.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
 import { DeliveryTracker } from './delivery-state.ts'
 import { type BatchOp, DurableWriter } from './durable-writer.ts'
+import { MessagingStoppedError } from './errors.ts'
 import { HistoryViews } from './history-views.ts'
 import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
@@ -61,7 +63,9 @@ export class MessagePipeline {
   readonly #ctx: PipelineContext
   readonly #writer: DurableWriter
   readonly #lanes = new Map<string, PeerLane>()
-  #stopped = false
+  readonly #lifecycle = new ServiceLifecycle(
+    () => new MessagingStoppedError('messaging is stopped; start the node again'),
+  )
   readonly #outbound: Outbound
   readonly #transmission: Transmission
   readonly #delivery: DeliveryTracker
@@ -80,7 +84,7 @@ export class MessagePipeline {
       lane: (peer) => this.#lane(peer),
       slots: new Map(),
       get stopped() {
-        return pipeline.#stopped
+        return !pipeline.#lifecycle.running
       },
     }
     this.#writer = new DurableWriter(init.db, { sync: init.syncWrites ?? true })
@@ -119,6 +123,7 @@ export class MessagePipeline {
 
   /** Loads every outbox entry left from the last run, so they are sent again. */
   async start(): Promise<void> {
+    if (!this.#lifecycle.start()) return
     for (const [peerHex, entries] of await this.#ctx.store.outbox()) {
       const lane = this.#lane(Buffer.from(peerHex, 'hex'))
       for (const entry of entries) {
@@ -135,8 +140,7 @@ export class MessagePipeline {
 
   /** Nothing new starts and nothing leaves; resolves once the batches under way committed. */
   async stop(): Promise<void> {
-    this.#stopped = true
-    this.#transmission.clearTimers()
+    await this.#lifecycle.stop(() => this.#transmission.clearTimers())
     await this.idle()
   }
 

@@ -61,6 +61,25 @@ describe('ServiceLifecycle', () => {
     expect(done).toEqual(['tracked', 'stopped'])
   })
 
+  it('stop() awaits an async beforeWait, and a second stop() waits for it too', async () => {
+    const service = lifecycle()
+    service.start()
+    const closing = latch()
+    const done: string[] = []
+    const one = service
+      .stop(async () => {
+        await closing.promise
+        done.push('closed')
+      })
+      .then(() => done.push('one'))
+    const two = service.stop().then(() => done.push('two'))
+    await Promise.resolve()
+    expect(done).toEqual([])
+    closing.open()
+    await Promise.all([one, two])
+    expect(done).toEqual(['closed', 'one', 'two'])
+  })
+
   it('stop() waits for the exclusive section under way and those queued before it', async () => {
     const service = lifecycle()
     service.start()
@@ -106,8 +125,12 @@ describe('ServiceLifecycle', () => {
     const work = latch()
     void service.track(() => work.promise)
     let calls = 0
-    const one = service.stop(() => calls++)
-    const two = service.stop(() => calls++)
+    const one = service.stop(() => {
+      calls++
+    })
+    const two = service.stop(() => {
+      calls++
+    })
     let twoDone = false
     void two.then(() => {
       twoDone = true
