@@ -42,6 +42,12 @@ export {
   toLibp2pPrivateKey,
 } from './identity.ts'
 export {
+  KEY_CHAIN_FILE,
+  PENDING_ROTATION_FILE,
+  type RotationSteps,
+  type StoredKeyChain,
+} from './key-rotation.ts'
+export {
   type CreatedIdentity,
   type ExportOptions,
   KEYSTORE_FILE,
@@ -49,6 +55,7 @@ export {
   type KeystoreInit,
   LOCKOUT_FILE,
   type ReplaceOptions,
+  type RotatedIdentity,
   type SecondFactor,
 } from './keystore.ts'
 export { RECOVERY_CODE_COUNT } from './recovery-codes.ts'

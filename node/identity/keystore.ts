@@ -1,5 +1,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { signKeyRotation } from '../../protocol/accounts/index.ts'
+import { fromHex } from '../../protocol/bytes.ts'
 import { checkPasswordStrength } from '../../protocol/password-strength.ts'
 import {
   KeystoreChangedError,
@@ -17,6 +19,7 @@ import {
 import { writeFileAtomic } from './atomic-file.ts'
 import { backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
 import { generateIdentity, type Identity, peerIdOf } from './identity.ts'
+import { RotationJournal, type RotationSteps, type StoredKeyChain } from './key-rotation.ts'
 import { LockoutRecord, SECOND_FACTOR_ATTEMPTS } from './lockout-record.ts'
 import {
   DEFAULT_SCRYPT_PARAMS,
@@ -65,6 +68,8 @@ export interface KeystoreInit {
   now?: () => number
   /** Longest wait for another process's hold on the lockout record. @default 10000 */
   lockWaitMs?: number
+  /** The writes of a key rotation. Only tests change them, to fail at each. @default durable */
+  rotationSteps?: RotationSteps
 }
 
 export interface ReplaceOptions {
@@ -91,6 +96,17 @@ interface Unlocked {
   file: Uint8Array
 }
 
+export interface RotatedIdentity {
+  /** The new key, now sealed in the keystore. */
+  identity: Identity
+  /** The rotation statement, signed by the old and the new key, as it travels. */
+  statement: Uint8Array
+  /** The key the account had: kept only to check old signatures. */
+  retired: Uint8Array
+  /** 24 words that restore the new key: the old phrase restores the retired key only. */
+  backupPhrase: string
+}
+
 export interface CreatedIdentity {
   identity: Identity
   /** 24 words that restore this identity; show once, for the user to write down. */
@@ -112,6 +128,7 @@ export class Keystore {
   readonly #lockout: UnlockLockout
   readonly #secondFactor: UnlockLockout
   readonly #now: () => number
+  readonly #journal: RotationJournal
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(dir: string, init: KeystoreInit = {}) {
@@ -119,6 +136,7 @@ export class Keystore {
     this.path = join(this.#dir, KEYSTORE_FILE)
     this.#scrypt = { ...(init.scrypt ?? DEFAULT_SCRYPT_PARAMS) }
     this.#now = init.now ?? Date.now
+    this.#journal = new RotationJournal(this.#dir, KEYSTORE_FILE, init.rotationSteps)
     this.#record = new LockoutRecord(join(this.#dir, LOCKOUT_FILE), init.lockWaitMs)
     this.#lockout = new UnlockLockout({
       record: this.#record,
@@ -146,7 +164,39 @@ export class Keystore {
    * checked, but only unlock proves the key is the one sealed with the password.
    */
   async publicKey(): Promise<Uint8Array> {
-    return new Uint8Array(Buffer.from((await this.#header()).publicKey, 'hex'))
+    await this.#settleRotation()
+    return this.#sealedPublicKey()
+  }
+
+  /**
+   * Moves the account to a new key (doc/accounts.md, "Key state"): a sensitive action. A new
+   * identity key is sealed with the same password (and two-factor checks, if on), and a
+   * rotation statement signed by the old and the new key, keeping the recovery commitment,
+   * joins the key chain. A crash at any point leaves the old or the new key usable: once
+   * the new key is written down the rotation completes on the next read (`key-rotation.ts`).
+   */
+  async rotate(password: string, secondFactor: SecondFactor = {}): Promise<RotatedIdentity> {
+    return this.#serially(async () => {
+      const { contents } = await this.#authorize(password, secondFactor)
+      const old = contents.identity
+      const chain = await this.#journal.chain(old.publicKey)
+      const identity = generateIdentity()
+      const statement = signKeyRotation(old, identity, {
+        sequence: chain.sequence + 1,
+        atMs: this.#now(),
+        nextRecovery: chain.commitment,
+      })
+      const sealed = await sealKeystore({ ...contents, identity }, password, this.#scrypt)
+      await this.#journal.begin(statement, sealed)
+      await this.#settleRotation()
+      return { identity, statement, retired: old.publicKey, backupPhrase: backupPhraseOf(identity) }
+    })
+  }
+
+  /** The account's original key, its rotations, the key holding it now and the retired ones. */
+  async keyChain(): Promise<StoredKeyChain> {
+    await this.#settleRotation()
+    return this.#journal.chain(await this.#sealedPublicKey())
   }
 
   /** A new identity sealed with `password`. Throws WeakPasswordError, KeystoreExistsError. */
@@ -341,6 +391,7 @@ export class Keystore {
 
   /** The contents, and the file's bytes they came from (what a later replace expects to find). */
   async #unlock(password: string): Promise<Unlocked> {
+    await this.#settleRotation()
     const file = await readKeyFile(this.path)
     const sealed = parseSealedKeyFile(file, this.path)
     const upgraded = sealed.version !== PORTABLE_KEY_VERSION
@@ -408,6 +459,18 @@ export class Keystore {
     await writeFileAtomic(this.path, next)
   }
 
+  /** Finishes a rotation a crash interrupted; the key is replaced as #replaceUnchanged does. */
+  async #settleRotation(): Promise<void> {
+    await this.#journal.settle(
+      () => this.#sealedPublicKey(),
+      (write) => this.#record.transact(async () => ({ result: await write() })),
+    )
+  }
+
+  async #sealedPublicKey(): Promise<Uint8Array> {
+    return fromHex((await this.#header()).publicKey)
+  }
+
   /** The file's header, checked; readable without the password. */
   async #header(): Promise<SealedKeyFile> {
     return parseSealedKeyFile(await readKeyFile(this.path), this.path)
@@ -416,6 +479,7 @@ export class Keystore {
   async #save(identity: Identity, password: string): Promise<void> {
     const sealed = await sealIdentity(identity, password, this.#scrypt, KEYSTORE_VERSION)
     await mkdir(this.#dir, { recursive: true, mode: 0o700 })
+    await this.#journal.reset(identity.publicKey)
     // The clean record first: a crash between the two writes must not leave a keystore
     // that requires a record without one (that would read as locked).
     await this.#lockout.reset()

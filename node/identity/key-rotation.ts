@@ -1,0 +1,232 @@
+/**
+ * The keystore's side of a key rotation: the account's key chain on disk, and a rotation
+ * that a crash at any point leaves with the old key or the new key usable, never neither.
+ *
+ * Files beside `identity.key`:
+ * - `identity.chain.json`: the account's original key, its initial recovery commitment and
+ *   every rotation statement it made, in order. The statements are signed, so the file is
+ *   checked by the key-chain resolver each time it is read, and its current key must be the
+ *   sealed key's.
+ * - `identity.rotation.json`, only while a rotation is under way: the statement and the new
+ *   key already sealed. Once this file is written the rotation rolls forward: every later
+ *   read of the keystore finishes it (`settle`), so the new key is never lost.
+ *
+ * A rotation is: (1) the pending file, written atomically; then `settle`: (2) the statement
+ * appended to the chain file, (3) `identity.key` replaced by the new sealed key if it still
+ * holds the old one, (4) the pending file removed. Steps 2–4 are idempotent, so a crash
+ * between any two of them is repaired by running them again. Before step 1 completes,
+ * nothing changed: the old key stays.
+ */
+import { readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  type OpenedKeyStatement,
+  openKeyStatement,
+  resolveKeyChain,
+} from '../../protocol/accounts/index.ts'
+import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
+import { KeystoreCorruptedError } from '../errors.ts'
+import { writeFileAtomic } from './atomic-file.ts'
+
+export const KEY_CHAIN_FILE = 'identity.chain.json'
+export const PENDING_ROTATION_FILE = 'identity.rotation.json'
+const CHAIN_FORMAT = 'tokenim-key-chain'
+
+/** The writes a rotation makes, one call per step; tests put a failure at each one. */
+export interface RotationSteps {
+  writePending(path: string, data: Uint8Array): Promise<void>
+  writeChain(path: string, data: Uint8Array): Promise<void>
+  writeKey(path: string, data: Uint8Array): Promise<void>
+  removePending(path: string): Promise<void>
+}
+
+export const DURABLE_STEPS: RotationSteps = {
+  writePending: writeFileAtomic,
+  writeChain: writeFileAtomic,
+  writeKey: writeFileAtomic,
+  removePending: (path) => rm(path, { force: true }),
+}
+
+/** The account's keys as this keystore knows them. */
+export interface StoredKeyChain {
+  /** The key the account started with (the current key until the first rotation). */
+  account: Uint8Array
+  /** SHA-256 of the first recovery key, or empty while the account has none. */
+  commitment: Uint8Array
+  /** The rotation statements this account made, oldest first (records as they travel). */
+  rotations: Uint8Array[]
+  /** The key that holds the account now. */
+  current: Uint8Array
+  /** Keys that held the account before: good for checking old signatures, nothing new. */
+  retired: Uint8Array[]
+  sequence: number
+}
+
+interface PendingRotation {
+  statement: OpenedKeyStatement
+  sealedKey: Uint8Array
+}
+
+/** Reads and writes the chain and pending files of one keystore folder. */
+export class RotationJournal {
+  readonly chainPath: string
+  readonly pendingPath: string
+  readonly #keyPath: string
+  readonly #steps: RotationSteps
+
+  constructor(dir: string, keyFile: string, steps: RotationSteps = DURABLE_STEPS) {
+    this.#keyPath = join(dir, keyFile)
+    this.chainPath = join(dir, KEY_CHAIN_FILE)
+    this.pendingPath = join(dir, PENDING_ROTATION_FILE)
+    this.#steps = steps
+  }
+
+  /**
+   * The chain; without a chain file, the one-key chain of `sealedPublicKey`. Throws
+   * KeystoreCorruptedError when the file does not resolve to the sealed key.
+   */
+  async chain(sealedPublicKey: Uint8Array): Promise<StoredKeyChain> {
+    const text = await readOptional(this.chainPath)
+    if (text == null) return chainOf(sealedPublicKey, new Uint8Array(0), [])
+    const stored = parseChainFile(text, this.chainPath)
+    const chain = chainOf(stored.account, stored.commitment, stored.rotations)
+    if (!bytesEqual(chain.current, sealedPublicKey)) {
+      throw new KeystoreCorruptedError(this.chainPath, 'its current key is not the sealed key')
+    }
+    return chain
+  }
+
+  /**
+   * Before another identity is saved in this folder (create, import, restore): no rotation
+   * under way may roll forward over it, and a chain of another key is dropped.
+   */
+  async reset(publicKey: Uint8Array): Promise<void> {
+    await rm(this.pendingPath, { force: true })
+    const text = await readOptional(this.chainPath)
+    if (text == null) return
+    const stored = parseChainFile(text, this.chainPath)
+    const chain = chainOf(stored.account, stored.commitment, stored.rotations)
+    if (!bytesEqual(chain.current, publicKey)) await rm(this.chainPath, { force: true })
+  }
+
+  /** Step 1: from here on the rotation will complete. */
+  async begin(statement: Uint8Array, sealedKey: Uint8Array): Promise<void> {
+    const text = JSON.stringify({ statement: toHex(statement), sealedKey: toHex(sealedKey) })
+    await this.#steps.writePending(this.pendingPath, new TextEncoder().encode(text))
+  }
+
+  /**
+   * Steps 2–4 of a rotation under way, if one is. `replaceKey(oldKey, sealedKey)` writes the
+   * new sealed key unless the keystore no longer holds `oldKey` (it is past step 3).
+   */
+  async settle(
+    sealedPublicKey: () => Promise<Uint8Array>,
+    replaceKey: (write: () => Promise<void>) => Promise<void>,
+  ): Promise<void> {
+    const pending = await this.#pending()
+    if (pending == null) return
+    const { statement, sealedKey } = pending
+    const chain = await this.#chainBefore(statement, await sealedPublicKey())
+    if (chain != null) {
+      const rotations = [...chain.rotations, statement.record]
+      await this.#steps.writeChain(this.chainPath, chainFileBytes(chain, rotations))
+    }
+    await replaceKey(async () => {
+      if (bytesEqual(await sealedPublicKey(), statement.oldKey)) {
+        await this.#steps.writeKey(this.#keyPath, sealedKey)
+      }
+    })
+    await this.#steps.removePending(this.pendingPath)
+  }
+
+  /** The chain the statement extends, or undefined when the chain file has it already. */
+  async #chainBefore(
+    statement: OpenedKeyStatement,
+    sealedPublicKey: Uint8Array,
+  ): Promise<StoredKeyChain | undefined> {
+    const text = await readOptional(this.chainPath)
+    if (text == null) return chainOf(statement.oldKey, new Uint8Array(0), [])
+    const stored = parseChainFile(text, this.chainPath)
+    if (stored.rotations.some((record) => bytesEqual(record, statement.record))) return undefined
+    const chain = chainOf(stored.account, stored.commitment, stored.rotations)
+    if (
+      !bytesEqual(chain.current, statement.oldKey) ||
+      !bytesEqual(sealedPublicKey, chain.current)
+    ) {
+      throw new KeystoreCorruptedError(
+        this.pendingPath,
+        'the rotation under way does not fit the key chain',
+      )
+    }
+    return chain
+  }
+
+  async #pending(): Promise<PendingRotation | undefined> {
+    const text = await readOptional(this.pendingPath)
+    if (text == null) return undefined
+    try {
+      const parsed = JSON.parse(text) as { statement: string; sealedKey: string }
+      const statement = openKeyStatement('rotation', fromHex(parsed.statement))
+      return { statement, sealedKey: fromHex(parsed.sealedKey) }
+    } catch (err) {
+      throw new KeystoreCorruptedError(this.pendingPath, (err as Error).message)
+    }
+  }
+}
+
+function chainOf(
+  account: Uint8Array,
+  commitment: Uint8Array,
+  rotations: Uint8Array[],
+): StoredKeyChain {
+  const resolved = resolveKeyChain(
+    { account, commitment },
+    rotations.map((record) => ({ kind: 'rotation' as const, record })),
+  )
+  return {
+    account,
+    commitment,
+    rotations: resolved.applied.map((statement) => statement.record),
+    current: resolved.current,
+    retired: resolved.retired,
+    sequence: resolved.sequence,
+  }
+}
+
+function chainFileBytes(chain: StoredKeyChain, rotations: Uint8Array[]): Uint8Array {
+  const file = {
+    format: CHAIN_FORMAT,
+    account: toHex(chain.account),
+    commitment: toHex(chain.commitment),
+    rotations: rotations.map(toHex),
+  }
+  return new TextEncoder().encode(`${JSON.stringify(file, null, 2)}\n`)
+}
+
+function parseChainFile(
+  text: string,
+  path: string,
+): { account: Uint8Array; commitment: Uint8Array; rotations: Uint8Array[] } {
+  try {
+    const file = JSON.parse(text) as Record<string, unknown>
+    if (file.format !== CHAIN_FORMAT || !Array.isArray(file.rotations)) {
+      throw new Error('not a key chain file')
+    }
+    return {
+      account: fromHex(String(file.account)),
+      commitment: fromHex(String(file.commitment ?? '')),
+      rotations: file.rotations.map((record) => fromHex(String(record))),
+    }
+  } catch (err) {
+    throw new KeystoreCorruptedError(path, (err as Error).message)
+  }
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw err
+  }
+}
