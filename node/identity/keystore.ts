@@ -273,7 +273,8 @@ export class Keystore {
     if (header.twoFactor != null) throw new TwoFactorAlreadyEnabledError()
     const peerId = peerIdOf({ publicKey: Buffer.from(header.publicKey, 'hex') }).toString()
     const secret = generateTotpSecret()
-    return { secret: totpSecretText(secret), uri: totpUri(secret, `peer …${peerId.slice(-8)}`) }
+    // The app lists it as "TokenIM: <the peer id's last 8 characters>", as export files are named.
+    return { secret: totpSecretText(secret), uri: totpUri(secret, peerId.slice(-8)) }
   }
 
   /**

@@ -82,7 +82,7 @@ async function enrolled(keystore = new Keystore(dir.path, { scrypt: FAST, now })
   await keystore.create(PASSWORD)
   const setup = await keystore.twoFactorSetup()
   expect(setup.uri).toMatch(
-    /^otpauth:\/\/totp\/TokenIM:.*secret=.*&algorithm=SHA1&digits=6&period=30/,
+    /^otpauth:\/\/totp\/TokenIM:\w{8}\?issuer=TokenIM&secret=[A-Z2-7]{32}&algorithm=SHA1&digits=6&period=30$/,
   )
   const secret = totpSecretFromText(setup.secret)
   // A wrong first code turns nothing on.
@@ -247,13 +247,20 @@ describe('Keystore two-factor checks', () => {
     )
   })
 
-  it('cannot be turned off by editing the file back to version 2', async () => {
+  it('cannot be turned off, nor a recovery code added, by editing the file', async () => {
     const { keystore } = await enrolled()
-    const file = parseSealedKeyFile(await readFile(keystore.path), keystore.path)
-    const { twoFactor: _, ...rest } = file
-    const edited = { ...rest, version: 2 as const, ciphertext: file.ciphertext.slice(0, 96) }
-    await writeFile(keystore.path, serializeSealedKeyFile(edited))
+    const original = await readFile(keystore.path)
+    const file = parseSealedKeyFile(original, keystore.path)
+    const { twoFactor, ...rest } = file
+    const off = { ...rest, version: 2 as const, ciphertext: file.ciphertext.slice(0, 96) }
+    await writeFile(keystore.path, serializeSealedKeyFile(off))
     expect(await outcomeOf(keystore.unlock(PASSWORD))).toBe('WrongPasswordError')
+    const recoveryCodes = [...twoFactor!.recoveryCodes.slice(1), 'ab'.repeat(16)]
+    const added = { ...file, twoFactor: { ...twoFactor!, recoveryCodes } }
+    await writeFile(keystore.path, serializeSealedKeyFile(added))
+    expect(await outcomeOf(keystore.unlock(PASSWORD))).toBe('WrongPasswordError')
+    await writeFile(keystore.path, original)
+    await keystore.unlock(PASSWORD)
   })
 
   it('keeps the checks through a password change, which needs a code', async () => {
