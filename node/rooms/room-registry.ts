@@ -1,10 +1,13 @@
 /**
  * Every room this node holds, by room id and by gossip topic. The two indexes are filled
  * together in `add`, the only way a room enters, so a topic always leads to its room.
- * `require`/`requireMember` turn a room id from the API into a room or a typed error.
+ * `require`/`requireMember` turn a room id from the API into a room, and `memberKey` a member
+ * named by the API into its key, or a typed error.
  */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { toHex } from '../../protocol/bytes.ts'
 import type { RoomLog } from '../../protocol/rooms/index.ts'
-import { NotRoomMemberError, RoomNotFoundError } from './errors.ts'
+import { MemberNotFoundError, NotRoomMemberError, RoomNotFoundError } from './errors.ts'
 import { createRuntime, type RoomRuntime } from './room-runtime.ts'
 import type { RoomMeta } from './room-store.ts'
 
@@ -58,5 +61,22 @@ export class RoomRegistry {
       )
     }
     return room
+  }
+
+  /** A member named by peer id or hex key, as a hex key; throws MemberNotFoundError. */
+  memberKey(room: RoomRuntime, member: string): string {
+    let hex = /^[0-9a-f]{64}$/i.test(member) ? member.toLowerCase() : undefined
+    if (hex == null) {
+      try {
+        const key = peerIdFromString(member).publicKey
+        if (key?.type === 'Ed25519') hex = toHex(key.raw)
+      } catch {
+        // Not a peer id either: reported below.
+      }
+    }
+    if (hex == null || !room.log.membership().members.has(hex)) {
+      throw new MemberNotFoundError(`${member} is not a member of room ${room.log.roomIdHex}`)
+    }
+    return hex
   }
 }

@@ -12,7 +12,6 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
-import { ed25519KeyPairFromSeed } from '../../protocol/crypto/index.ts'
 import type {
   RoomHistoryResponse,
   RoomMembersChange,
@@ -21,10 +20,6 @@ import type {
 } from '../../protocol/local-api.ts'
 import {
   createRoom,
-  decodeInvite,
-  encodeInvite,
-  makeInviteProof,
-  parseRoomId,
   RoomLog,
   RoomOpKind,
   SenderKeyChain,
@@ -34,16 +29,11 @@ import {
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
-import {
-  InviteRequiredError,
-  MemberNotFoundError,
-  RoomPermissionError,
-  RoomsStoppedError,
-  RoomUnreachableError,
-} from './errors.ts'
+import { RoomPermissionError, RoomsStoppedError, RoomUnreachableError } from './errors.ts'
 import { OwnEvents } from './own-events.ts'
 import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
+import { checkMayJoin, inviteCode, readJoinTicket } from './room-invites.ts'
 import { RoomKeys } from './room-keys.ts'
 import { RoomMembership } from './room-membership.ts'
 import { RoomPersistence, restoreRoom } from './room-persistence.ts'
@@ -256,7 +246,11 @@ export class RoomService {
       RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
     ])
     this.gossip.subscribe(room)
-    return { roomId: genesis.idHex, invite: this.inviteCode(room), room: this.views.summary(room) }
+    return {
+      roomId: genesis.idHex,
+      invite: inviteCode(room, this.identity.publicKey, this.selfHex),
+      room: this.views.summary(room),
+    }
   }
 
   /**
@@ -264,25 +258,19 @@ export class RoomService {
    * inviter, `via`, or any connected peer that has it), then publishes our JOIN.
    */
   async join(roomOrInvite: string, options: { via?: string[] } = {}): Promise<RoomSummary> {
-    const parsedId = parseRoomId(roomOrInvite)
-    const invite = parsedId == null ? decodeInvite(roomOrInvite) : { roomId: parsedId }
-    const roomIdHex = toHex(invite.roomId)
-    const inviteKey = invite.secret != null ? ed25519KeyPairFromSeed(invite.secret) : undefined
-    const proof =
-      inviteKey != null
-        ? makeInviteProof(inviteKey, invite.roomId, this.identity.publicKey)
-        : undefined
+    const ticket = readJoinTicket(roomOrInvite, this.identity.publicKey)
+    const { roomIdHex, proof } = ticket
     let room = this.rooms.get(roomIdHex)
     if (room?.log.membership().members.has(this.selfHex)) return this.views.summary(room)
     const candidates = [
-      ...(invite.inviter != null ? [peerIdOf({ publicKey: invite.inviter })] : []),
+      ...(ticket.inviter != null ? [peerIdOf({ publicKey: ticket.inviter })] : []),
       ...(options.via ?? []).map((text) => peerIdFromString(text)),
       ...this.gossip.subscribers(roomIdHex),
       ...this.host.getConnections().map((connection) => connection.remotePeer),
     ].filter((peer, i, all) => all.findIndex((other) => other.equals(peer)) === i)
     if (room == null) {
       for (const peer of candidates) {
-        room = await this.sync.fetchRoom(invite.roomId, peer, proof).catch((err) => {
+        room = await this.sync.fetchRoom(ticket.roomId, peer, proof).catch((err) => {
           this.log('could not fetch room %s from %p: %s', roomIdHex, peer, err.message)
           return undefined
         })
@@ -294,21 +282,12 @@ export class RoomService {
         `no member of room ${roomIdHex} could be reached: ask for an invite code (it names a member), or connect to a member first`,
       )
     }
+    checkMayJoin(room, ticket, this.selfHex)
     const state = room.log.membership()
-    if (state.banned.has(this.selfHex)) {
-      throw new RoomPermissionError(
-        `you were removed from room ${roomIdHex}: only its owner or an admin can add you back`,
-      )
-    }
-    if (state.inviteOnly && proof == null && !state.members.has(this.selfHex)) {
-      throw new InviteRequiredError(
-        `room ${roomIdHex} is invite-only: join it with an invite code from one of its admins`,
-      )
-    }
     room.meta.joined = true
-    if (inviteKey != null && room.meta.inviteSeed == null && state.inviteOnly) {
+    if (ticket.secret != null && room.meta.inviteSeed == null && state.inviteOnly) {
       // Kept only for showing the same invite again; admins get it from the owner anyway.
-      room.meta.inviteSeed = Buffer.from(invite.secret!).toString('base64')
+      room.meta.inviteSeed = Buffer.from(ticket.secret).toString('base64')
     }
     this.gossip.subscribe(room)
     if (!state.members.has(this.selfHex)) {
@@ -334,7 +313,7 @@ export class RoomService {
 
   async remove(roomIdHex: string, member: string): Promise<RoomMembersChange> {
     const room = this.rooms.requireMember(roomIdHex)
-    const targetHex = this.memberKey(room, member)
+    const targetHex = this.rooms.memberKey(room, member)
     const state = room.log.membership()
     const myRole = state.members.get(this.selfHex)?.role
     const targetRole = state.members.get(targetHex)!.role
@@ -363,7 +342,7 @@ export class RoomService {
     role: 'admin' | 'member',
   ): Promise<RoomMembersChange> {
     const room = this.rooms.requireMember(roomIdHex)
-    const targetHex = this.memberKey(room, member)
+    const targetHex = this.rooms.memberKey(room, member)
     if (room.log.roleOf(this.selfHex) !== 'owner') {
       throw new RoomPermissionError('only the owner of a room changes roles')
     }
@@ -384,7 +363,7 @@ export class RoomService {
   /** The invite code to hand out (invite-only rooms: owners and admins only). */
   invite(roomIdHex: string): { roomId: string; invite: string } {
     const room = this.rooms.requireMember(roomIdHex)
-    return { roomId: roomIdHex, invite: this.inviteCode(room) }
+    return { roomId: roomIdHex, invite: inviteCode(room, this.identity.publicKey, this.selfHex) }
   }
 
   async send(roomIdHex: string, text: string): Promise<RoomMessageView> {
@@ -478,38 +457,5 @@ export class RoomService {
       this.log,
     )
     if (room != null) this.intake.replay(room)
-  }
-
-  /** A member named by peer id or hex key, as a hex key; throws MemberNotFoundError. */
-  private memberKey(room: RoomRuntime, member: string): string {
-    let hex = /^[0-9a-f]{64}$/i.test(member) ? member.toLowerCase() : undefined
-    if (hex == null) {
-      try {
-        const key = peerIdFromString(member).publicKey
-        if (key?.type === 'Ed25519') hex = toHex(key.raw)
-      } catch {
-        // Not a peer id either: reported below.
-      }
-    }
-    if (hex == null || !room.log.membership().members.has(hex)) {
-      throw new MemberNotFoundError(`${member} is not a member of room ${room.log.roomIdHex}`)
-    }
-    return hex
-  }
-
-  private inviteCode(room: RoomRuntime): string {
-    const state = room.log.membership()
-    if (!state.inviteOnly)
-      return encodeInvite({ roomId: room.log.roomId, inviter: this.identity.publicKey })
-    if (room.meta.inviteSeed == null || state.members.get(this.selfHex)?.role === 'member') {
-      throw new RoomPermissionError(
-        'only the owner and admins hand out invites to an invite-only room',
-      )
-    }
-    return encodeInvite({
-      roomId: room.log.roomId,
-      secret: new Uint8Array(Buffer.from(room.meta.inviteSeed, 'base64')),
-      inviter: this.identity.publicKey,
-    })
   }
 }
