@@ -30,6 +30,11 @@ export class RelayNotStartedError extends RelayError {
   override name = 'RelayNotStartedError'
 }
 
+/** The username directory was used after the relay stopped. */
+export class DirectoryServerStoppedError extends RelayError {
+  override name = 'DirectoryServerStoppedError'
+}
+
 /** No relay runs on the data dir (no status file, or its process is gone). */
 export class RelayNotRunningError extends RelayError {
   override name = 'RelayNotRunningError'

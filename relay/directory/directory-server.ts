@@ -22,6 +22,7 @@ import drain from 'it-drain'
 import { TypedEventEmitter } from 'main-event'
 import type { Registry } from 'prom-client'
 import { FramedStream, streamCounts } from '../../node/network/index.ts'
+import { ServiceLifecycle } from '../../node/service-lifecycle.ts'
 import type { AppLevel } from '../../node/storage.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import { nameDhtKey } from '../../protocol/directory.ts'
@@ -29,6 +30,7 @@ import { DirectoryRequestError } from '../../protocol/directory-errors.ts'
 import { DIRECTORY_PROTOCOL } from '../../protocol/ids.ts'
 import { DIRECTORY_STREAM_LIMITS } from '../../protocol/limits.ts'
 import type { DirectoryRequest, DirectoryResponse } from '../../protocol/proto/directory.ts'
+import { DirectoryServerStoppedError } from '../errors.ts'
 import { Admission } from './admission.ts'
 import { type Caller, callerOf } from './caller.ts'
 import {
@@ -90,7 +92,9 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   private readonly policy: DirectoryPolicy
   private readonly signup?: SignupVerifier
   private republishTimer?: NodeJS.Timeout
-  private started = false
+  private readonly lifecycle = new ServiceLifecycle(
+    () => new DirectoryServerStoppedError('the username directory is stopped'),
+  )
 
   constructor(components: DirectoryServerComponents, init: DirectoryServerInit) {
     super()
@@ -167,7 +171,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       },
       streamCounts(DIRECTORY_STREAM_LIMITS),
     )
-    this.started = true
+    this.lifecycle.start()
     const republish = () => {
       void this.republish().catch((err) => this.log.error('republishing names failed - %e', err))
     }
@@ -176,22 +180,21 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   }
 
   async stop(): Promise<void> {
-    this.started = false
-    clearInterval(this.republishTimer)
+    await this.lifecycle.stop(() => clearInterval(this.republishTimer))
     await this.components.registrar.unhandle(DIRECTORY_PROTOCOL)
     this.sessions.closeAll(new Error('relay stopping'))
     await this.signup?.stop()
   }
 
   isStarted(): boolean {
-    return this.started
+    return this.lifecycle.running
   }
 
   /** Puts every live name into the DHT again (DHT peers forget records after a day or so). */
   async republish(): Promise<number> {
     let count = 0
     for await (const stored of this.names.all()) {
-      if (!this.started) break
+      if (!this.lifecycle.running) break
       if (stored.expiresMs <= this.clock()) continue
       await this.putInDht(stored.name, stored.record)
       count++

@@ -29,6 +29,7 @@ const RELAY_MAY_USE_FROM_NODE = [
   'node/identity/index.ts',
   'node/network/index.ts',
   'node/network/interface-addresses.ts',
+  'node/service-lifecycle.ts',
   'node/storage.ts',
 ]
 
