@@ -7,8 +7,9 @@
  * - `blind`: a keyed hash (HMAC-SHA256, truncated to 128 bits) of a name that must stay
  *   findable by exact match (a search token, a file's hash) without being readable.
  *
- * Each purpose has its own pair of keys (HKDF-SHA256 over the identity secret with the
- * purpose as label): a key of one component opens nothing of another.
+ * Each purpose has its own pair of keys (HKDF-SHA256 over the identity's at-rest secret with
+ * the purpose as label): a key of one component opens nothing of another. The secret is the
+ * original key's seed, which a key rotation carries over (`Identity.atRestSeed`).
  */
 import {
   type AeadKey,
@@ -18,7 +19,7 @@ import {
   hkdfSha256,
   hmacSha256,
 } from '../protocol/crypto/index.ts'
-import type { Identity } from './identity/index.ts'
+import { atRestSecret, type Identity } from './identity/identity.ts'
 
 const utf8 = new TextEncoder()
 /** Bytes of a blinded name kept: 128 bits leave collisions out of reach. */
@@ -29,9 +30,10 @@ export class AtRestSealer {
   readonly #blindKey: Uint8Array
 
   /** `purpose` separates the keys of different components. */
-  constructor(identity: Pick<Identity, 'privateKey'>, purpose: string) {
-    this.#key = aeadKey(hkdfSha256(identity.privateKey, new Uint8Array(0), purpose, 32))
-    this.#blindKey = hkdfSha256(identity.privateKey, new Uint8Array(0), `${purpose}/blind`, 32)
+  constructor(identity: Pick<Identity, 'privateKey' | 'atRestSeed'>, purpose: string) {
+    const secret = atRestSecret(identity)
+    this.#key = aeadKey(hkdfSha256(secret, new Uint8Array(0), purpose, 32))
+    this.#blindKey = hkdfSha256(secret, new Uint8Array(0), `${purpose}/blind`, 32)
   }
 
   /** `databaseKey` (or other bytes that name the value) is bound as associated data. */

@@ -58,7 +58,7 @@ export class SealedRecords implements RecordCodec {
    * posting's key is all it says; sealing each would cost more than the rest of indexing).
    */
   constructor(
-    identity: Pick<Identity, 'privateKey'>,
+    identity: Pick<Identity, 'privateKey' | 'atRestSeed'>,
     sublevel: string,
     { keepEmpty = false } = {},
   ) {

@@ -28,7 +28,7 @@ const EMPTY_VALUES_SAY_NOTHING = new Set(['conversations'])
 
 export interface StorageInit {
   /** Seal every app sublevel under keys derived from this identity. @default none: plain */
-  identity?: Pick<Identity, 'privateKey'>
+  identity?: Pick<Identity, 'privateKey' | 'atRestSeed'>
 }
 
 export interface Storage {

@@ -80,7 +80,7 @@ export interface AttachmentsComponents {
   /** The content-addressed store: `<dataDir>/files`. */
   filesDir: string
   /** The unlocked identity: the store's files are sealed under keys derived from it. */
-  identity: Pick<Identity, 'privateKey'>
+  identity: Pick<Identity, 'privateKey' | 'atRestSeed'>
   /** 1:1 messaging: carries the file or its offer, end-to-end encrypted. */
   messages: {
     send(

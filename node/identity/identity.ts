@@ -14,8 +14,18 @@ import {
   generateEd25519KeyPair,
 } from '../../protocol/crypto/index.ts'
 
-/** `privateKey` is the 32-byte seed; `publicKey` is derived from it. */
-export type Identity = Ed25519KeyPair
+/**
+ * `privateKey` is the 32-byte seed; `publicKey` is derived from it. `atRestSeed`, set once
+ * the account has rotated its key, is the secret the data folder is sealed under (the
+ * original key's seed, carried across rotations by the keystore, key-rotation.ts): data at
+ * rest and recovery-code hashes outlive a rotation without being sealed again.
+ */
+export type Identity = Ed25519KeyPair & { atRestSeed?: Uint8Array }
+
+/** The secret that keys what this identity keeps at rest (see `Identity`). */
+export function atRestSecret(identity: Pick<Identity, 'privateKey' | 'atRestSeed'>): Uint8Array {
+  return identity.atRestSeed ?? identity.privateKey
+}
 
 export function generateIdentity(): Identity {
   return generateEd25519KeyPair()

@@ -6,7 +6,8 @@
  * - `identity.chain.json`: the account's original key, its initial recovery commitment and
  *   every rotation statement it made, in order. The statements are signed, so the file is
  *   checked by the key-chain resolver each time it is read, and its current key must be the
- *   sealed key's.
+ *   sealed key's. Once the account rotated, it also holds the at-rest root (the original
+ *   seed, which keys the data folder: `Identity.atRestSeed`) sealed under the current key.
  * - `identity.rotation.json`, only while a rotation is under way: the statement and the new
  *   key already sealed. Once this file is written the rotation rolls forward: every later
  *   read of the keystore finishes it (`settle`), so the new key is never lost.
@@ -25,12 +26,15 @@ import {
   resolveKeyChain,
 } from '../../protocol/accounts/index.ts'
 import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
+import { aeadKey, aeadOpen, aeadSeal, hkdfSha256 } from '../../protocol/crypto/index.ts'
 import { KeystoreCorruptedError } from '../errors.ts'
 import { writeFileAtomic } from './atomic-file.ts'
+import type { Identity } from './identity.ts'
 
 export const KEY_CHAIN_FILE = 'identity.chain.json'
 export const PENDING_ROTATION_FILE = 'identity.rotation.json'
 const CHAIN_FORMAT = 'tokenim-key-chain'
+const utf8 = new TextEncoder()
 
 /** The writes a rotation makes, one call per step; tests put a failure at each one. */
 export interface RotationSteps {
@@ -60,11 +64,40 @@ export interface StoredKeyChain {
   /** Keys that held the account before: good for checking old signatures, nothing new. */
   retired: Uint8Array[]
   sequence: number
+  /** The at-rest root sealed under the current key (`sealAtRestRoot`); none before a rotation. */
+  atRestRoot?: Uint8Array
 }
 
 interface PendingRotation {
   statement: OpenedKeyStatement
   sealedKey: Uint8Array
+  atRestRoot: Uint8Array
+}
+
+const AT_REST_ROOT_LABEL = 'tokenim/identity/at-rest-root'
+
+/** Seals the at-rest root under `key`'s seed, for the chain file. */
+export function sealAtRestRoot(key: Identity, root: Uint8Array): Uint8Array {
+  return aeadSeal(atRestRootKey(key), root, utf8.encode(AT_REST_ROOT_LABEL))
+}
+
+/** The identity with its at-rest root opened; KeystoreCorruptedError if it does not open. */
+export function withAtRestRoot(identity: Identity, chain: StoredKeyChain, path: string): Identity {
+  if (chain.atRestRoot == null) return identity
+  try {
+    const root = aeadOpen(
+      atRestRootKey(identity),
+      chain.atRestRoot,
+      utf8.encode(AT_REST_ROOT_LABEL),
+    )
+    return { ...identity, atRestSeed: root }
+  } catch {
+    throw new KeystoreCorruptedError(path, 'its at-rest root does not open with the current key')
+  }
+}
+
+function atRestRootKey(key: Identity) {
+  return aeadKey(hkdfSha256(key.privateKey, new Uint8Array(0), AT_REST_ROOT_LABEL, 32))
 }
 
 /** Reads and writes the chain and pending files of one keystore folder. */
@@ -89,7 +122,10 @@ export class RotationJournal {
     const text = await readOptional(this.chainPath)
     if (text == null) return chainOf(sealedPublicKey, new Uint8Array(0), [])
     const stored = parseChainFile(text, this.chainPath)
-    const chain = chainOf(stored.account, stored.commitment, stored.rotations)
+    const chain = {
+      ...chainOf(stored.account, stored.commitment, stored.rotations),
+      atRestRoot: stored.atRestRoot,
+    }
     if (!bytesEqual(chain.current, sealedPublicKey)) {
       throw new KeystoreCorruptedError(this.chainPath, 'its current key is not the sealed key')
     }
@@ -110,8 +146,12 @@ export class RotationJournal {
   }
 
   /** Step 1: from here on the rotation will complete. */
-  async begin(statement: Uint8Array, sealedKey: Uint8Array): Promise<void> {
-    const text = JSON.stringify({ statement: toHex(statement), sealedKey: toHex(sealedKey) })
+  async begin(statement: Uint8Array, sealedKey: Uint8Array, atRestRoot: Uint8Array): Promise<void> {
+    const text = JSON.stringify({
+      statement: toHex(statement),
+      sealedKey: toHex(sealedKey),
+      atRestRoot: toHex(atRestRoot),
+    })
     await this.#steps.writePending(this.pendingPath, new TextEncoder().encode(text))
   }
 
@@ -125,11 +165,11 @@ export class RotationJournal {
   ): Promise<void> {
     const pending = await this.#pending()
     if (pending == null) return
-    const { statement, sealedKey } = pending
+    const { statement, sealedKey, atRestRoot } = pending
     const chain = await this.#chainBefore(statement, await sealedPublicKey())
     if (chain != null) {
       const rotations = [...chain.rotations, statement.record]
-      await this.#steps.writeChain(this.chainPath, chainFileBytes(chain, rotations))
+      await this.#steps.writeChain(this.chainPath, chainFileBytes(chain, rotations, atRestRoot))
     }
     await replaceKey(async () => {
       if (bytesEqual(await sealedPublicKey(), statement.oldKey)) {
@@ -165,9 +205,10 @@ export class RotationJournal {
     const text = await readOptional(this.pendingPath)
     if (text == null) return undefined
     try {
-      const parsed = JSON.parse(text) as { statement: string; sealedKey: string }
-      const statement = openKeyStatement('rotation', fromHex(parsed.statement))
-      return { statement, sealedKey: fromHex(parsed.sealedKey) }
+      const parsed = JSON.parse(text) as Record<string, string>
+      const statement = openKeyStatement('rotation', fromHex(String(parsed.statement)))
+      const sealedKey = fromHex(String(parsed.sealedKey))
+      return { statement, sealedKey, atRestRoot: fromHex(String(parsed.atRestRoot)) }
     } catch (err) {
       throw new KeystoreCorruptedError(this.pendingPath, (err as Error).message)
     }
@@ -193,12 +234,17 @@ function chainOf(
   }
 }
 
-function chainFileBytes(chain: StoredKeyChain, rotations: Uint8Array[]): Uint8Array {
+function chainFileBytes(
+  chain: StoredKeyChain,
+  rotations: Uint8Array[],
+  atRestRoot: Uint8Array,
+): Uint8Array {
   const file = {
     format: CHAIN_FORMAT,
     account: toHex(chain.account),
     commitment: toHex(chain.commitment),
     rotations: rotations.map(toHex),
+    atRestRoot: toHex(atRestRoot),
   }
   return new TextEncoder().encode(`${JSON.stringify(file, null, 2)}\n`)
 }
@@ -206,7 +252,12 @@ function chainFileBytes(chain: StoredKeyChain, rotations: Uint8Array[]): Uint8Ar
 function parseChainFile(
   text: string,
   path: string,
-): { account: Uint8Array; commitment: Uint8Array; rotations: Uint8Array[] } {
+): {
+  account: Uint8Array
+  commitment: Uint8Array
+  rotations: Uint8Array[]
+  atRestRoot?: Uint8Array
+} {
   try {
     const file = JSON.parse(text) as Record<string, unknown>
     if (file.format !== CHAIN_FORMAT || !Array.isArray(file.rotations)) {
@@ -216,6 +267,7 @@ function parseChainFile(
       account: fromHex(String(file.account)),
       commitment: fromHex(String(file.commitment ?? '')),
       rotations: file.rotations.map((record) => fromHex(String(record))),
+      atRestRoot: file.atRestRoot == null ? undefined : fromHex(String(file.atRestRoot)),
     }
   } catch (err) {
     throw new KeystoreCorruptedError(path, (err as Error).message)

@@ -18,8 +18,14 @@ import {
 } from '../errors.ts'
 import { writeFileAtomic } from './atomic-file.ts'
 import { backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
-import { generateIdentity, type Identity, peerIdOf } from './identity.ts'
-import { RotationJournal, type RotationSteps, type StoredKeyChain } from './key-rotation.ts'
+import { atRestSecret, generateIdentity, type Identity, peerIdOf } from './identity.ts'
+import {
+  RotationJournal,
+  type RotationSteps,
+  type StoredKeyChain,
+  sealAtRestRoot,
+  withAtRestRoot,
+} from './key-rotation.ts'
 import { LockoutRecord, SECOND_FACTOR_ATTEMPTS } from './lockout-record.ts'
 import {
   DEFAULT_SCRYPT_PARAMS,
@@ -187,9 +193,12 @@ export class Keystore {
         nextRecovery: chain.commitment,
       })
       const sealed = await sealKeystore({ ...contents, identity }, password, this.#scrypt)
-      await this.#journal.begin(statement, sealed)
+      const atRestRoot = sealAtRestRoot(identity, atRestSecret(old))
+      await this.#journal.begin(statement, sealed, atRestRoot)
       await this.#settleRotation()
-      return { identity, statement, retired: old.publicKey, backupPhrase: backupPhraseOf(identity) }
+      const rotated = { ...identity, atRestSeed: atRestSecret(old) }
+      const backupPhrase = backupPhraseOf(identity)
+      return { identity: rotated, statement, retired: old.publicKey, backupPhrase }
     })
   }
 
@@ -403,6 +412,11 @@ export class Keystore {
     } catch (err) {
       if (!(err instanceof WrongPasswordError)) await this.#lockout.refund()
       throw err
+    }
+    const chain = await this.#journal.chain(contents.identity.publicKey)
+    contents = {
+      ...contents,
+      identity: withAtRestRoot(contents.identity, chain, this.#journal.chainPath),
     }
     // A keystore of an older release is resealed so that its lockout record becomes required.
     if (upgraded) await this.#lockout.reset()

@@ -4,7 +4,7 @@
  * before, which recovery code it strikes off, and what an enrolment seals.
  */
 import { TwoFactorCodeReusedError, TwoFactorCodeWrongError } from '../errors.ts'
-import type { Identity } from './identity.ts'
+import { atRestSecret, type Identity } from './identity.ts'
 import type { LockoutState } from './lockout-record.ts'
 import {
   findRecoveryCode,
@@ -63,7 +63,7 @@ export function withoutRecoveryCode(
 ): KeystoreContents | undefined {
   const twoFactor = contents.twoFactor
   if (twoFactor == null) return undefined
-  const index = findRecoveryCode(contents.identity.privateKey, twoFactor.recoveryCodes, code)
+  const index = findRecoveryCode(atRestSecret(contents.identity), twoFactor.recoveryCodes, code)
   if (index === -1) return undefined
   const recoveryCodes = twoFactor.recoveryCodes.filter((_, i) => i !== index)
   return { ...contents, twoFactor: { ...twoFactor, recoveryCodes } }
@@ -75,6 +75,6 @@ export function enrolment(
   secret: Uint8Array,
 ): { contents: KeystoreContents; recoveryCodes: string[] } {
   const recoveryCodes = generateRecoveryCodes()
-  const digests = recoveryCodes.map((code) => recoveryCodeDigest(identity.privateKey, code))
+  const digests = recoveryCodes.map((code) => recoveryCodeDigest(atRestSecret(identity), code))
   return { contents: { identity, twoFactor: { secret, recoveryCodes: digests } }, recoveryCodes }
 }

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AtRestSealer } from '../../node/at-rest-sealer.ts'
 import {
   KEY_CHAIN_FILE,
   Keystore,
@@ -60,6 +61,17 @@ describe('Keystore.rotate', () => {
     expect(hex(seen.current)).toBe(hex(rotated.identity.publicKey))
   })
 
+  it('keeps the data folder readable: what the original key sealed opens after rotations', async () => {
+    const keystore = new Keystore(dir.path, { scrypt: FAST, now })
+    const { identity: original } = await keystore.create(PASSWORD)
+    const sealed = new AtRestSealer(original, 'test').seal('k', new Uint8Array([1, 2, 3]))
+    await keystore.rotate(PASSWORD)
+    await keystore.rotate(PASSWORD)
+    const unlocked = await new Keystore(dir.path, { scrypt: FAST, now }).unlock(PASSWORD)
+    expect(hex(unlocked.publicKey)).not.toBe(hex(original.publicKey))
+    expect([...new AtRestSealer(unlocked, 'test').open('k', sealed)]).toEqual([1, 2, 3])
+  })
+
   it('chains rotations: each next sequence from the key before', async () => {
     const keystore = new Keystore(dir.path, { scrypt: FAST, now })
     const { identity: original } = await keystore.create(PASSWORD)
@@ -87,11 +99,19 @@ describe('Keystore.rotate', () => {
     await keystore.create(PASSWORD)
     const setup = await keystore.twoFactorSetup()
     const secret = totpSecretFromText(setup.secret)
-    await keystore.enableTwoFactor(PASSWORD, setup.secret, totpCode(secret, clock))
+    const { recoveryCodes } = await keystore.enableTwoFactor(
+      PASSWORD,
+      setup.secret,
+      totpCode(secret, clock),
+    )
     expect(await outcomeOf(keystore.rotate(PASSWORD))).toBe('TwoFactorRequiredError')
     clock += 30_000
     const rotated = await keystore.rotate(PASSWORD, { code: totpCode(secret, clock) })
     expect((await keystore.twoFactorStatus()).enabled).toBe(true)
+    // Recovery codes are keyed hashes: they still match after the key changed.
+    expect(await keystore.backupPhrase(PASSWORD, { code: recoveryCodes[0] })).toBe(
+      rotated.backupPhrase,
+    )
     expect(await outcomeOf(keystore.backupPhrase(PASSWORD))).toBe('TwoFactorRequiredError')
     clock += 30_000
     expect(await keystore.backupPhrase(PASSWORD, { code: totpCode(secret, clock) })).toBe(
