@@ -235,7 +235,7 @@ export async function composeNode(
     )
     // Registered before it starts: what is stored meanwhile is indexed too.
     node.addEventListener('message:received', () => conversations.messageStored())
-    node.addEventListener('room:message', (event) => conversations.roomMessage(event.detail.data))
+    rooms.addEventListener('room:message', (event) => conversations.roomMessage(event.detail))
     return conversations
   })
 

@@ -17,6 +17,7 @@ export {
   type RoomHost,
   RoomService,
   type RoomServiceComponents,
+  type RoomServiceEventMap,
   type RoomServiceEvents,
   type RoomServiceInit,
 } from './room-service.ts'

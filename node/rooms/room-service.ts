@@ -11,6 +11,7 @@
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import type {
   RoomHistoryResponse,
@@ -64,6 +65,11 @@ export interface RoomServiceEvents {
   'room:members': RoomMembersChange
 }
 
+/** The same events as DOM events, dispatched on the service for listeners inside the node. */
+export type RoomServiceEventMap = {
+  [K in keyof RoomServiceEvents]: CustomEvent<RoomServiceEvents[K]>
+}
+
 export interface RoomServiceComponents {
   host: RoomHost
   /** The sublevel rooms own (`storage.sublevel('rooms')`). */
@@ -71,6 +77,10 @@ export interface RoomServiceComponents {
   identity: Identity
   /** Carries sender keys to other members. @default a StreamSenderKeyTransport on the host */
   keyTransport?: SenderKeyTransport
+  /**
+   * The node's public event bus (the local API's events). Parts of the node that react to
+   * rooms listen on the service itself (`addEventListener`), not on this bus.
+   */
   emit?<T extends keyof RoomServiceEvents>(type: T, data: RoomServiceEvents[T]): void
 }
 
@@ -94,7 +104,7 @@ export interface RoomServiceInit {
   replayAgeMs?: number
 }
 
-export class RoomService {
+export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   private readonly host: RoomHost
   private readonly store: RoomStore
   private readonly identity: Identity
@@ -118,6 +128,7 @@ export class RoomService {
   )
 
   constructor(components: RoomServiceComponents, init: RoomServiceInit = {}) {
+    super()
     this.host = components.host
     this.store = new RoomStore(components.db)
     this.identity = components.identity
@@ -167,7 +178,7 @@ export class RoomService {
       gossip: this.gossip,
       persistence: this.persistence,
       views: this.views,
-      changed: (change) => this.emitEvent('room:members', change),
+      changed: (change) => this.tell('room:members', change),
     })
     this.intake = new RoomIntake({
       selfHex: this.selfHex,
@@ -175,7 +186,7 @@ export class RoomService {
       persistence: this.persistence,
       log: this.log,
       membershipChanged: (room, before, after) => this.membership.changed(room, before, after),
-      show: (message) => this.emitEvent('room:message', message),
+      show: (message) => this.tell('room:message', message),
     })
     this.own = new OwnEvents({
       identity: components.identity,
@@ -437,6 +448,12 @@ export class RoomService {
       void this.syncWith(room, peer)
       if (room.outgoing.has(key)) void this.keys.flush(key)
     }
+  }
+
+  /** Tells the node's parts (on the service), then the local API (through `emit`). */
+  private tell<T extends keyof RoomServiceEvents>(type: T, data: RoomServiceEvents[T]): void {
+    this.safeDispatchEvent(type, { detail: data })
+    this.emitEvent(type, data)
   }
 
   /** Every sync interval: write the chains that advanced, and fill gaps from one member. */

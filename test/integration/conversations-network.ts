@@ -13,7 +13,7 @@ import {
 import { Conversations } from '../../node/conversations/index.ts'
 import type { Identity } from '../../node/identity/index.ts'
 import { RoomService } from '../../node/rooms/index.ts'
-import type { RoomMessageView, TransferView } from '../../protocol/local-api.ts'
+import type { TransferView } from '../../protocol/local-api.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 import { type BundleDirectory, type MessagingPeer, startMessagingPeer } from './messaging-peers.ts'
@@ -60,11 +60,9 @@ export async function startChatPeer(options: ChatPeerOptions): Promise<ChatPeer>
     host: base.host as never,
     db: base.storage.sublevel('rooms'),
     identity: base.identity,
-    emit: (type, data) => {
-      if (type === 'room:message') conversations.roomMessage(data as RoomMessageView)
-      events.dispatchEvent(new CustomEvent(type, { detail: data }))
-    },
+    emit: (type, data) => events.dispatchEvent(new CustomEvent(type, { detail: data })),
   })
+  rooms.addEventListener('room:message', (event) => conversations.roomMessage(event.detail))
   const attachments = new Attachments(
     {
       host: base.host,
