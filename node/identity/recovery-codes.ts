@@ -1,8 +1,9 @@
 /**
  * One-time recovery codes, for a lost authenticator: ten random codes shown once when
  * two-factor checks are turned on. The keystore keeps only a keyed hash of each (HMAC-SHA256
- * under a key derived from the identity's seed, truncated to 128 bits), so the file shows
- * nothing a guesser could test offline without the seed, and a used code is struck off.
+ * under a key derived from the at-rest secret, the account's first seed, which rotations
+ * carry along; truncated to 128 bits), so the file shows nothing a guesser could test offline
+ * without unsealing it, the codes outlive a key rotation, and a used code is struck off.
  *
  * A code is 10 characters of Crockford's base32 (50 bits), shown as `xxxxx-xxxxx`; case,
  * spaces and dashes do not matter when it is typed back, nor do the letters Crockford

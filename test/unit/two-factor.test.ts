@@ -274,6 +274,19 @@ describe('Keystore two-factor checks', () => {
     expect(await keystore.twoFactorStatus()).toMatchObject({ enabled: true })
   })
 
+  it('keeps the authenticator and the recovery codes through a key rotation', async () => {
+    const { keystore, secret, recoveryCodes } = await enrolled()
+    expect(await outcomeOf(keystore.rotate(PASSWORD))).toBe('TwoFactorRequiredError')
+    const rotated = await keystore.rotate(PASSWORD, { code: nextCode(secret) })
+    expect(await keystore.backupPhrase(PASSWORD, { code: recoveryCodes[0] })).toBe(
+      rotated.backupPhrase,
+    )
+    await keystore.backupPhrase(PASSWORD, { code: nextCode(secret) })
+    expect(await keystore.twoFactorStatus()).toMatchObject({
+      recoveryCodesLeft: RECOVERY_CODE_COUNT - 1,
+    })
+  })
+
   it('turns off with a code, and is then asked for none', async () => {
     const { keystore, secret } = await enrolled()
     expect(await outcomeOf(keystore.twoFactorSetup())).toBe('TwoFactorAlreadyEnabledError')
