@@ -68,11 +68,14 @@ import {
   type SendMessageRequest,
   type SendMessageResponse,
   type SetProfileRequest,
+  type SignupPolicyView,
+  type StartVerificationRequest,
   type StateResponse,
   type TransferListResponse,
   type TwoFactorSetupResponse,
   type TwoFactorStatusResponse,
   type UnlockRequest,
+  type VerificationView,
 } from '../protocol/local-api.ts'
 
 export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -286,6 +289,20 @@ export abstract class TokenimApi {
 
   registerName(body: RegisterNameRequest): Promise<NameView> {
     return this.request('POST', DIRECTORY_API_PATHS.register, body)
+  }
+
+  /** What a relay requires before it grants a name (default: the node's first connected relay). */
+  signupPolicy(relay?: string): Promise<SignupPolicyView> {
+    return this.request('GET', withQuery(DIRECTORY_API_PATHS.signupPolicy, { relay }))
+  }
+
+  /** Has the relay send a sign-up code, or prepare an OpenID login. */
+  startVerification(body: StartVerificationRequest): Promise<VerificationView> {
+    return this.request('POST', DIRECTORY_API_PATHS.verify, body)
+  }
+
+  verificationStatus(id: string, relay: string): Promise<VerificationView> {
+    return this.request('GET', withQuery(DIRECTORY_API_PATHS.verification, { id, relay }))
   }
 
   releaseName(body: ReleaseNameRequest = {}): Promise<NameView> {

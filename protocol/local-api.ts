@@ -494,7 +494,53 @@ export const DIRECTORY_API_PATHS = {
   profile: '/v1/directory/profile',
   /** GET -> NamesView: this node's own names. */
   names: '/v1/directory/names',
+  /** GET ?relay= -> SignupPolicyView: what a relay requires before it grants a name. */
+  signupPolicy: '/v1/directory/signup-policy',
+  /** POST StartVerificationRequest -> VerificationView: sends the code, or gives the login URL. */
+  verify: '/v1/directory/verify',
+  /** GET ?id=&relay= -> VerificationView: whether a login completed. */
+  verification: '/v1/directory/verification',
 } as const
+
+/** Sign-up verifications a relay may require (anti-spam; none becomes the user's identity). */
+export type SignupMethod = 'email' | 'sms' | 'oidc'
+
+export interface SignupPolicyView {
+  relayPeerId: string
+  /** Any one of these is required before a new name is granted; empty: none. */
+  methods: SignupMethod[]
+  /** Digits of an e-mail or phone code. */
+  codeLength: number
+  /** The OpenID provider's name, when `oidc` is accepted. */
+  oidcProvider?: string
+  inviteRequired: boolean
+  /** Leading zero bits of proof of work the node does by itself; 0: none. */
+  workBits: number
+}
+
+export interface StartVerificationRequest {
+  method: SignupMethod
+  /** The e-mail address, or the phone number with its country code (+44...); none for oidc. */
+  address?: string
+  /** Relay multiaddr or peer id; default: the first connected relay. */
+  relay?: string
+}
+
+export interface VerificationView {
+  /** Hex; give it back with the claim (RegisterNameRequest.verification). */
+  id: string
+  /** The relay it was started on: register there. */
+  relayPeerId: string
+  method: SignupMethod
+  /** ms since the Unix epoch. */
+  expiresAt: number
+  /** Where the code went, partly masked. */
+  sentTo?: string
+  /** oidc: the URL the person opens to log in. */
+  authorizationUrl?: string
+  /** oidc: the login completed; register now. */
+  completed: boolean
+}
 
 /** A name as a relay vouches for it, already verified by the node. */
 export interface NameView {
@@ -541,6 +587,8 @@ export interface RegisterNameRequest {
   /** Relay multiaddr (ending in /p2p/<id>) or peer id; default: the first connected relay. */
   relay?: string
   inviteCode?: string
+  /** A sign-up verification started on that relay (VerificationView.id), and its code. */
+  verification?: { id: string; code?: string }
 }
 
 export interface ReleaseNameRequest {

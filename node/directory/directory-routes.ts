@@ -1,10 +1,15 @@
 /** The local API's `/v1/directory/*` routes, answered by the node's NodeDirectory. */
-import { DirectoryUnavailableError, RateLimitedError } from '../../protocol/directory-errors.ts'
+import {
+  DirectoryUnavailableError,
+  RateLimitedError,
+  VerificationRequiredError,
+} from '../../protocol/directory-errors.ts'
 import {
   DIRECTORY_API_PATHS,
   type RegisterNameRequest,
   type ReleaseNameRequest,
   type SetProfileRequest,
+  type StartVerificationRequest,
 } from '../../protocol/local-api.ts'
 import { ApiError, type RouteHandler, type Routes } from '../api/local-api-server.ts'
 import type { NodeDirectory } from './node-directory.ts'
@@ -18,7 +23,21 @@ export function directoryRoutes(directory: NodeDirectory): Routes {
       return directory.register(request.name, {
         relay: request.relay,
         inviteCode: request.inviteCode,
+        verification: request.verification,
       })
+    }),
+    [`GET ${paths.signupPolicy}`]: withStatus(async ({ query }) =>
+      directory.signup.policy(query.get('relay') ?? undefined),
+    ),
+    [`POST ${paths.verify}`]: withStatus(async ({ body }) => {
+      const request = body as StartVerificationRequest
+      requireText(request?.method, 'method')
+      return directory.signup.start(request)
+    }),
+    [`GET ${paths.verification}`]: withStatus(async ({ query }) => {
+      const id = query.get('id')
+      requireText(id, 'id')
+      return directory.signup.status(id, query.get('relay') ?? undefined)
     }),
     [`POST ${paths.release}`]: withStatus(async ({ body }) => {
       const request = (body ?? {}) as ReleaseNameRequest
@@ -46,7 +65,10 @@ export function directoryRoutes(directory: NodeDirectory): Routes {
   }
 }
 
-/** Rate limits answer 429 and an unreachable directory 503; the rest keep the server's mapping. */
+/**
+ * Rate limits answer 429, an unreachable directory 503, a missing sign-up verification 403
+ * (with the accepted `methods`); the rest keep the server's mapping.
+ */
 function withStatus(handler: RouteHandler): RouteHandler {
   return async (request) => {
     try {
@@ -54,6 +76,9 @@ function withStatus(handler: RouteHandler): RouteHandler {
     } catch (err) {
       if (err instanceof RateLimitedError) throw new ApiError(429, err.name, err.message)
       if (err instanceof DirectoryUnavailableError) throw new ApiError(503, err.name, err.message)
+      if (err instanceof VerificationRequiredError) {
+        throw new ApiError(403, err.name, err.message, { methods: err.methods })
+      }
       throw err
     }
   }

@@ -41,6 +41,7 @@ import type { AppLevel } from '../storage.ts'
 import { DirectoryClient, type RelayTarget, relayKeyOf } from './directory-client.ts'
 import { DirectoryStoppedError } from './errors.ts'
 import { SessionGuard, type SignedInElsewhere } from './session-guard.ts'
+import { SignupSteps, verificationId } from './signup-steps.ts'
 
 export interface NodeDirectoryInit {
   host: Libp2p<{
@@ -80,6 +81,8 @@ export interface NodeDirectoryEvents {
 
 export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   readonly session: SessionGuard
+  /** A relay's sign-up policy and the verifications it asks for. */
+  readonly signup: SignupSteps
   private readonly init: NodeDirectoryInit
   private readonly client: DirectoryClient
   private readonly clock: () => number
@@ -97,6 +100,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
       identity: init.identity,
       timeoutMs: init.relayTimeoutMs ?? 5_000,
     })
+    this.signup = new SignupSteps(this.client, (named) => this.pickRelay(named))
     this.session = new SessionGuard({
       host: init.host,
       identity: init.identity,
@@ -128,10 +132,22 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   /** Registers (or renews) `name` on `relay`, or on the preferred relay. */
   async register(
     name: string,
-    options: { relay?: string; inviteCode?: string } = {},
+    options: {
+      relay?: string
+      inviteCode?: string
+      /** A completed sign-up verification started on that relay (SignupSteps.start). */
+      verification?: { id: string; code?: string }
+    } = {},
   ): Promise<NameView> {
     const relay = await this.pickRelay(options.relay)
-    const record = await this.client.register(relay, name, { inviteCode: options.inviteCode })
+    const { verification } = options
+    const record = await this.client.register(relay, name, {
+      inviteCode: options.inviteCode,
+      verification:
+        verification == null
+          ? undefined
+          : { id: verificationId(verification.id), code: verification.code },
+    })
     await this.saveRegistration(relay, record.record)
     this.scheduleRenewal(relay.peerId.toString(), record)
     return nameView(record)

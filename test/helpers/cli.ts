@@ -69,3 +69,64 @@ export async function spawnCli(
   })
   return { child, output: () => output, exited }
 }
+
+/** A command a test talks to: it waits for what the command prints and types answers. */
+export interface InteractiveCli {
+  /** Resolves once stdout or stderr has printed `text` `count` times in all. */
+  waitFor(text: string, count?: number, timeoutMs?: number): Promise<void>
+  type(line: string): void
+  output(): string
+  stdout(): string
+  exited: Promise<number>
+}
+
+export function interactiveCli(args: string[], env: Record<string, string> = {}): InteractiveCli {
+  const child = spawn(process.execPath, [TOKENIM_BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let output = ''
+  let stdout = ''
+  const changes = new EventTarget()
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    output += chunk.toString()
+    changes.dispatchEvent(new Event('change'))
+  })
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+    changes.dispatchEvent(new Event('change'))
+  })
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code) => {
+      changes.dispatchEvent(new Event('change'))
+      resolve(code ?? -1)
+    }),
+  )
+  return {
+    waitFor(text, count = 1, timeoutMs = 30_000) {
+      const seen = () => output.split(text).length - 1 >= count
+      if (seen()) return Promise.resolve()
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          changes.removeEventListener('change', check)
+          reject(new Error(`"${text}" (x${count}) not printed within ${timeoutMs} ms:\n${output}`))
+        }, timeoutMs)
+        const check = () => {
+          if (!seen() && child.exitCode == null) return
+          clearTimeout(timer)
+          changes.removeEventListener('change', check)
+          if (seen()) resolve()
+          else reject(new Error(`exited before "${text}":\n${output}`))
+        }
+        changes.addEventListener('change', check)
+      })
+    },
+    type(line) {
+      child.stdin!.write(`${line}\n`)
+    },
+    output: () => output,
+    stdout: () => stdout,
+    exited,
+  }
+}

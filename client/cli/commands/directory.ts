@@ -8,6 +8,7 @@ import type { ProfileView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
+import { type RegisterFlowOptions, registerWithPolicy } from './register-flow.ts'
 
 interface RelayOption extends CommonOptions {
   relay?: string
@@ -22,13 +23,16 @@ export function registerDirectoryCommands(program: Command): void {
     .argument('<name>', '3-32 characters: a-z, 0-9 and _ . -')
     .option('--relay <relay>', RELAY_HELP)
     .option('--invite <code>', 'invite code, for relays that register by invitation')
-    .action(async (name: string, options: RelayOption & { invite?: string }) => {
+    .option('--email <address>', 'for relays that send a sign-up code by e-mail')
+    .option('--phone <number>', 'for relays that send a sign-up code by text (+44...)')
+    .option('--oidc', 'for relays that ask for a login with their OpenID provider')
+    .addHelpText(
+      'after',
+      '\nA relay may ask for an e-mail or phone code, or a login with another provider, before it grants a name (against spam); the command asks for what is missing.',
+    )
+    .action(async (name: string, options: RelayOption & RegisterFlowOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const view = await client.registerName({
-        name,
-        relay: options.relay,
-        inviteCode: options.invite,
-      })
+      const view = await registerWithPolicy(client, name, options)
       printResult(options, view, [
         `registered ${view.scopedName}`,
         `expires     ${new Date(view.expiresAt).toISOString()} (the node renews it while it runs)`,

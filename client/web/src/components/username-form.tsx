@@ -1,13 +1,16 @@
 /**
  * Registers a username on the node's relay, so others can add this identity by name; with a
  * display name it also publishes a profile, which is what makes the name show up in search.
+ * When the relay asks for a sign-up check first (an e-mail or phone code, a login), the
+ * form hands over to SignupVerification, which claims the name once the check is done.
  */
 import { useId, useState } from 'preact/hooks'
-import type { NameView } from '../../../../protocol/local-api.ts'
+import type { NameView, SignupPolicyView } from '../../../../protocol/local-api.ts'
 import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../../../../protocol/username.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
 import { ErrorText } from './error-text.tsx'
+import { SignupVerification } from './signup-verification.tsx'
 
 interface UsernameFormProps {
   client: WebApiClient
@@ -23,20 +26,38 @@ export function UsernameForm({ client, onRegistered, onLater }: UsernameFormProp
   const [displayName, setDisplayName] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [policy, setPolicy] = useState<SignupPolicyView | null>(null)
+
+  const claim = async (relay?: string, verification?: { id: string; code?: string }) => {
+    const registered = await client.registerName({ name: name.trim(), relay, verification })
+    if (displayName.trim() !== '') await client.setProfile({ displayName: displayName.trim() })
+    onRegistered(registered)
+  }
 
   const submit = async (event: Event) => {
     event.preventDefault()
     setBusy(true)
     setError(null)
     try {
-      const registered = await client.registerName({ name: name.trim() })
-      if (displayName.trim() !== '') await client.setProfile({ displayName: displayName.trim() })
-      onRegistered(registered)
+      const asked = await client.signupPolicy()
+      if (asked.methods.length > 0) setPolicy(asked)
+      else await claim()
     } catch (err) {
       setError(describeError(err))
     } finally {
       setBusy(false)
     }
+  }
+
+  if (policy != null) {
+    return (
+      <SignupVerification
+        client={client}
+        policy={policy}
+        claim={(verification) => claim(policy.relayPeerId, verification)}
+        onCancel={() => setPolicy(null)}
+      />
+    )
   }
 
   return (
