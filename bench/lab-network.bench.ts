@@ -13,8 +13,12 @@
  *   on the LAN; against a raw stream pushing bytes on the same path. A raw stream through a
  *   circuit ends at the relay's data limit (1 MiB by default, frames included), so that
  *   baseline carries 900 KiB once.
- * - Hole punching: bob restarted N times; how often, and how soon, alice's friend list
- *   says `direct` for him within a window; against carol (the LAN) restarted the same way.
+ * - Direct QUIC: the raw echo and push over QUIC on the LAN, against the same over TCP.
+ * - Hole punching: bob restarted N times with the relay's QUIC address; how often, and how
+ *   soon, alice's friend list says `direct` for him within a window; against carol (the LAN)
+ *   restarted the same way. Then N QUIC punches between plain libp2p hosts in the two homes
+ *   with their observed addresses confirmed by hand (bench/lab/quic-punch.ts), the most
+ *   libp2p can do there, and the routers' conntrack entries and counters of the first.
  *   Expected 0 of N between the homes: doc/networking.md says why.
  *
  * Needs root, iproute2 and iptables; without them it prints why and measures nothing.
@@ -38,6 +42,12 @@ import {
   tsScript,
 } from '../test/lab/lab-people.ts'
 import { type LabHost, labSupported, NatLab } from '../test/lab/nat-lab.ts'
+import {
+  capturePacketKinds,
+  natEvidence,
+  type PunchAttempt,
+  quicPunchAttempt,
+} from './lab/quic-punch.ts'
 import { type Benchmark, type BenchmarkFigure, percentile } from './measure.ts'
 
 const MESSAGES = Number(process.env.TOKENIM_BENCH_LAB_MESSAGES ?? 200)
@@ -127,12 +137,14 @@ async function messageLatency({ lab, relay, alice, bob, carol }: Lab): Promise<B
     try {
       const target = viaRelay
         ? `${relay.address}/p2p-circuit/p2p/${raw.peerId}`
-        : `/ip4/${lab.host(to.name).address}/tcp/${raw.port}/p2p/${raw.peerId}`
+        : rawAddress(lab.host(to.name), raw, 'tcp')
       const echo = await runJson<{ latenciesMs: number[] }>(
         alice.host,
         tsScript(RAW_PEER, ['echo', target, String(MESSAGES + WARM_UP), String(MESSAGE_BYTES)]),
       )
       const rawLatencies = echo.latenciesMs.slice(WARM_UP)
+      if (!viaRelay)
+        figures.push(...(await quicEcho(alice.host, lab.host(to.name), raw, rawLatencies)))
       for (const p of [50, 99]) {
         figures.push({
           name: `1:1 message round trip p${p}, ${what} (send to receipt, ${MESSAGES} one at a time)`,
@@ -170,11 +182,17 @@ async function fileThroughput({ dir, relay, alice, bob, carol }: Lab): Promise<B
 
   const lanMs = await sendFile(carol, alice)
   const rawAlice = await rawPeer(alice.host)
-  const rawLanMs = await rawPush(
-    carol.host,
-    `/ip4/${alice.host.address}/tcp/${rawAlice.port}/p2p/${rawAlice.peerId}`,
-    FILE_BYTES,
-  ).finally(() => rawAlice.child.kill('SIGTERM'))
+  const rawLan = async () => {
+    try {
+      return [
+        await rawPush(carol.host, rawAddress(alice.host, rawAlice, 'tcp'), FILE_BYTES),
+        await rawPush(carol.host, rawAddress(alice.host, rawAlice, 'quic'), FILE_BYTES),
+      ]
+    } finally {
+      rawAlice.child.kill('SIGTERM')
+    }
+  }
+  const [rawLanMs, rawQuicLanMs] = await rawLan()
 
   const rate = (bytes: number, ms: number) => bytes / MIB / (ms / 1000)
   return [
@@ -196,7 +214,38 @@ async function fileThroughput({ dir, relay, alice, bob, carol }: Lab): Promise<B
         value: rate(FILE_BYTES, rawLanMs),
       },
     },
+    {
+      name: `raw libp2p stream over QUIC, ${mib} MiB carol to alice on the LAN, direct`,
+      value: rate(FILE_BYTES, rawQuicLanMs),
+      unit: 'MiB/s',
+      baseline: { name: 'the same over TCP (noise, yamux)', value: rate(FILE_BYTES, rawLanMs) },
+    },
   ]
+}
+
+/** The raw echo on the LAN over QUIC, p50 and p99, beside the same over TCP (`tcpMs`). */
+async function quicEcho(
+  from: LabHost,
+  to: LabHost,
+  raw: RawPeer,
+  tcpMs: number[],
+): Promise<BenchmarkFigure[]> {
+  const echo = await runJson<{ latenciesMs: number[] }>(
+    from,
+    tsScript(RAW_PEER, [
+      'echo',
+      rawAddress(to, raw, 'quic'),
+      String(MESSAGES + WARM_UP),
+      String(MESSAGE_BYTES),
+    ]),
+  )
+  const quicMs = echo.latenciesMs.slice(WARM_UP)
+  return [50, 99].map((p) => ({
+    name: `raw libp2p stream echo p${p} over QUIC, ${MESSAGE_BYTES} B, alice to carol on the LAN`,
+    value: percentile(quicMs, p),
+    unit: 'ms',
+    baseline: { name: `the same over TCP (noise, yamux) p${p}`, value: percentile(tcpMs, p) },
+  }))
 }
 
 /**
@@ -204,13 +253,14 @@ async function fileThroughput({ dir, relay, alice, bob, carol }: Lab): Promise<B
  * `direct` for `other` or the window closes. The times are from `other`'s start.
  */
 async function directAfterRestarts(
-  { relay, alice }: Lab,
+  { alice }: Lab,
   other: LabPerson,
+  relay: string,
 ): Promise<{ direct: number; msToDirect: number[]; seenVia: Set<string> }> {
   const msToDirect: number[] = []
   const seenVia = new Set<string>()
   for (let attempt = 0; attempt < PUNCHES; attempt++) {
-    await restart(other, relay.address)
+    await restart(other, relay)
     const started = performance.now()
     while (performance.now() - started < PUNCH_WINDOW_MS) {
       const via = (await friendOf(alice, other))?.reach.via ?? 'not a friend'
@@ -226,8 +276,8 @@ async function directAfterRestarts(
 }
 
 async function holePunching(world: Lab): Promise<BenchmarkFigure[]> {
-  const homes = await directAfterRestarts(world, world.bob)
-  const lan = await directAfterRestarts(world, world.carol)
+  const homes = await directAfterRestarts(world, world.bob, world.relay.quicAddress!)
+  const lan = await directAfterRestarts(world, world.carol, world.relay.address)
   console.error(
     `lab-network: hole punching: bob seen as ${[...homes.seenVia].join(', ')}; ` +
       `carol seen as ${[...lan.seenVia].join(', ')}`,
@@ -235,7 +285,7 @@ async function holePunching(world: Lab): Promise<BenchmarkFigure[]> {
   const window = `${PUNCH_WINDOW_MS / 1000} s`
   return [
     {
-      name: `hole punching: restarts of bob (other home, port-preserving NATs) seen direct within ${window}`,
+      name: `hole punching: restarts of bob (other home, port-preserving NATs, relay over QUIC) seen direct within ${window}`,
       value: homes.direct,
       unit: `of ${PUNCHES}`,
       baseline: { name: 'restarts of carol (same LAN) seen direct', value: lan.direct },
@@ -245,6 +295,40 @@ async function holePunching(world: Lab): Promise<BenchmarkFigure[]> {
       value: median(homes.msToDirect) / 1000,
       unit: 's',
       baseline: { name: 'the same for carol (same LAN)', value: median(lan.msToDirect) / 1000 },
+    },
+    ...(await rawQuicPunches(world)),
+  ]
+}
+
+/**
+ * PUNCHES QUIC punches between plain libp2p hosts at alice's and bob's, each within the
+ * punch window; the routers' view of the first is printed, the evidence of where it stopped.
+ */
+async function rawQuicPunches({ lab, relay }: Lab): Promise<BenchmarkFigure[]> {
+  const attempts: PunchAttempt[] = []
+  const [alice, bob] = [lab.host('alice'), lab.host('bob')]
+  const wans = ['homea', 'homeb'].map((home) => lab.routers.get(home)!.address)
+  for (let attempt = 0; attempt < PUNCHES; attempt++) {
+    // The first attempt's packets, as they reach each host, are counted by kind.
+    const packets =
+      attempt === 0 ? capturePacketKinds([alice, bob], wans, PUNCH_WINDOW_MS / 1000 + 20) : null
+    attempts.push(await quicPunchAttempt(alice, bob, relay.quicAddress!, PUNCH_WINDOW_MS))
+    if (packets != null) {
+      const first = attempts[0]
+      console.error(
+        `lab-network: raw QUIC punch 1: direct ${first.direct}, alice observed as ${first.observed}, ` +
+          `bob as ${first.targetObserved}\n${first.dcutr.join('\n')}\n` +
+          `${await natEvidence(lab, ['homea', 'homeb'], ['alice', 'bob'])}\n${await packets}`,
+      )
+    }
+  }
+  const direct = attempts.filter((attempt) => attempt.direct)
+  return [
+    {
+      name: `QUIC hole punch, plain libp2p (observed addresses confirmed by hand), alice and bob direct within ${PUNCH_WINDOW_MS / 1000} s`,
+      value: direct.length,
+      unit: `of ${PUNCHES}`,
+      baseline: { name: 'attempts through the relay', value: attempts.length },
     },
   ]
 }
@@ -288,9 +372,16 @@ async function rawPush(host: LabHost, target: string, bytes: number): Promise<nu
 
 interface RawPeer {
   peerId: string
-  /** The TCP port it listens on. */
+  /** The TCP and the UDP (QUIC) port it listens on. */
   port: string
+  quicPort: string
   child: ChildProcess
+}
+
+/** The raw peer's direct address at `host`, over TCP or QUIC. */
+function rawAddress(host: LabHost, raw: RawPeer, over: 'tcp' | 'quic'): string {
+  const transport = over === 'tcp' ? `tcp/${raw.port}` : `udp/${raw.quicPort}/quic-v1`
+  return `/ip4/${host.address}/${transport}/p2p/${raw.peerId}`
 }
 
 /** A raw libp2p host serving echo and sink at `host` (with a circuit on `relay`, if given). */
@@ -311,8 +402,13 @@ async function rawPeer(host: LabHost, relay?: string): Promise<RawPeer> {
   const port = addresses
     .find((address) => address.startsWith(`/ip4/${host.address}/tcp/`))
     ?.split('/')[4]
-  if (port == null) throw new Error(`raw peer on ${host.name} listens on none of ${addresses}`)
-  return { peerId, port, child }
+  const quicPort = addresses
+    .find((address) => address.startsWith(`/ip4/${host.address}/udp/`))
+    ?.split('/')[4]
+  if (port == null || quicPort == null) {
+    throw new Error(`raw peer on ${host.name} listens on none of ${addresses}`)
+  }
+  return { peerId, port, quicPort, child }
 }
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * The baseline of bench/lab-network.bench.ts: the plainest libp2p host that can cross the lab
- * (TCP, noise, yamux, identify, a relay's circuit), with none of TokenIM on top. It runs as
+ * (TCP, noise, yamux, identify, a relay's circuit; QUIC beside TCP), with none of TokenIM on top. It runs as
  * a process inside a lab namespace and answers on stdout, one JSON line per command:
  *
  *   raw-peer.ts serve [RELAY_MULTIADDR]   listen (and reserve a circuit on the relay); prints
@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { noise } from '@chainsafe/libp2p-noise'
+import { quic } from '@chainsafe/libp2p-quic'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
@@ -34,9 +35,15 @@ const relay = mode === 'serve' ? args[0] : undefined
 const host = await createLibp2p({
   addresses: {
     listen:
-      mode === 'serve' ? ['/ip4/0.0.0.0/tcp/0', ...(relay ? [`${relay}/p2p-circuit`] : [])] : [],
+      mode === 'serve'
+        ? [
+            '/ip4/0.0.0.0/tcp/0',
+            '/ip4/0.0.0.0/udp/0/quic-v1',
+            ...(relay ? [`${relay}/p2p-circuit`] : []),
+          ]
+        : [],
   },
-  transports: [tcp(), circuitRelayTransport()],
+  transports: [tcp(), quic(), circuitRelayTransport()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   services: { identify: identify() },

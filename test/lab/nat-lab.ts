@@ -222,6 +222,8 @@ export class NatLab {
 async function natRouter(namespace: string, nat: NatKind): Promise<void> {
   const inNs = (argv: string[]) => run('ip', ['netns', 'exec', namespace, ...argv])
   await inNs(['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
+  // Packet and byte counts on every conntrack entry, for post-mortems of NAT traversal.
+  await inNs(['sysctl', '-qw', 'net.netfilter.nf_conntrack_acct=1'])
   await inNs([
     'iptables',
     '-t',
@@ -234,20 +236,15 @@ async function natRouter(namespace: string, nat: NatKind): Promise<void> {
     'MASQUERADE',
     ...(nat === 'symmetric' ? ['--random'] : []),
   ])
-  await inNs([
-    'iptables',
-    '-A',
-    'FORWARD',
-    '-i',
-    'eth0',
-    '-m',
-    'conntrack',
-    '--ctstate',
-    'ESTABLISHED,RELATED',
-    '-j',
-    'ACCEPT',
-  ])
-  await inNs(['iptables', '-A', 'FORWARD', '-i', 'eth0', '-j', 'DROP'])
+  // Nothing unasked comes in, to the LAN (FORWARD) nor to the router itself (INPUT), as on
+  // home routers. Accepted, a stray packet to the router's own address would leave a
+  // conntrack entry that takes the port a host's mapping wants: a UDP punch arriving before
+  // the host's first packet made the NAT give that packet another port.
+  for (const chain of ['FORWARD', 'INPUT']) {
+    const fromWan = ['iptables', '-A', chain, '-i', 'eth0']
+    await inNs([...fromWan, '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT'])
+    await inNs([...fromWan, '-j', 'DROP'])
+  }
 }
 
 async function ip(argv: string[]): Promise<void> {
