@@ -38,12 +38,13 @@ import { PrekeyService } from './prekeys/index.ts'
 import { Presence } from './presence/index.ts'
 import { RoomService } from './rooms/index.ts'
 import { openStorage, type Storage } from './storage.ts'
-import {
-  DEFAULT_LISTEN,
-  type NodeHost,
-  type TokenimNode,
-  type TokenimNodeInit,
-} from './tokenim-node.ts'
+import type { NodeHost, TokenimNode, TokenimNodeInit } from './tokenim-node.ts'
+
+export const DEFAULT_LISTEN = [
+  '/ip4/0.0.0.0/tcp/0',
+  '/ip4/0.0.0.0/udp/0/quic-v1',
+  '/ip4/0.0.0.0/tcp/0/ws',
+]
 
 /** Every part of a node, by the name `Composition.get` reads it back with. */
 export interface NodeParts {

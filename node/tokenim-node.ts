@@ -74,11 +74,8 @@ export interface TokenimNodeInit {
 /** The node's libp2p host: the shared stack plus the relay bootstrap. */
 export type NodeHost = Host<{ relayBootstrap: RelayBootstrap }>
 
-export const DEFAULT_LISTEN = [
-  '/ip4/0.0.0.0/tcp/0',
-  '/ip4/0.0.0.0/udp/0/quic-v1',
-  '/ip4/0.0.0.0/tcp/0/ws',
-]
+/** Where a node listens unless told otherwise (its composition root uses it). */
+export { DEFAULT_LISTEN } from './node-parts.ts'
 export const NODE_VERSION = '0.1.0'
 
 type NodeEvents = { [T in NodeEventType]: CustomEvent<NodeEventMessage<T>> } & {
