@@ -139,8 +139,9 @@ async function historyUnderTest(sealed: boolean): Promise<HistoryUnderTest> {
   await pipeline.start()
   const conversations = new Conversations({
     db: storage.sublevel('conversations'),
-    messagingDb,
     messages: {
+      historyFeed: pipeline.feed,
+      message: (p, index) => pipeline.message(p, index),
       inbox: () => pipeline.inbox(),
       history: (p, options) => pipeline.history(Buffer.from(p, 'hex'), options),
       markRead: (p) => pipeline.markRead(Buffer.from(p, 'hex')),

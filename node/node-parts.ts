@@ -8,7 +8,9 @@
  *
  * A part only ever receives parts built before it, as plain values. The one cycle, friends
  * handing friend messages to messaging built after them, is closed by a function that
- * returns messaging once it exists.
+ * returns messaging once it exists. Parts react to each other through what the earlier part
+ * offers (messaging's history feed, the rooms' own events), never through the events the
+ * local API sends to clients.
  */
 import { join } from 'node:path'
 import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
@@ -223,10 +225,8 @@ export async function composeNode(
     const conversations = new Conversations(
       {
         db: storage.sublevel('conversations'),
-        messagingDb: storage.sublevel('messaging'),
         messages,
         rooms,
-        onHistory: (entries) => attachments.receiveHistory(entries),
         attachmentState: (fileId) => attachments.state(fileId),
         forgetFiles: (peerHex) => attachments.forgetPeer(peerHex),
         compact: () => storage.compact(),
@@ -234,8 +234,8 @@ export async function composeNode(
       },
       init.conversations,
     )
-    // Registered before it starts: what is stored meanwhile is indexed too.
-    node.addEventListener('message:received', () => conversations.messageStored())
+    // Registered before it starts: what is shown meanwhile is indexed too. (1:1 messages come
+    // from messaging's history feed, which the index follows.)
     rooms.addEventListener('room:message', (event) => conversations.roomMessage(event.detail))
     return conversations
   })

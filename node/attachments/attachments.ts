@@ -7,9 +7,10 @@
  * AES-256-GCM key; the offer (id, key, hash, size, name, type) is kept on disk and then sent
  * in the DM, and we serve its chunks on FILE_PROTOCOL to that peer only.
  *
- * Receiving: offers come from the conversation history (`receiveHistory`, every record once,
- * after a crash again). The receiver asks the sender for the chunks it lacks, checks and
- * decrypts each, writes it at its place in a partial file, and persists the bitmap of the
+ * Receiving: offers come from messaging's history feed, read as `attachments` with a
+ * watermark of our own (`receiveHistory` takes each page; after a crash a page comes again,
+ * and an offer already known is left). The receiver asks the sender for the chunks it
+ * lacks, checks and decrypts each, writes it at its place in a partial file, and persists the bitmap of the
  * chunks it holds after syncing them, so a transfer resumes after a broken connection or a
  * restart with the missing chunks only. When the last one is in, the whole file's SHA-256 is
  * checked; only then is it moved into the store and shown as received. Transfers wait while
@@ -45,8 +46,8 @@ import type {
 } from '../../protocol/local-api.ts'
 import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import { AtRestSealer } from '../at-rest-sealer.ts'
-import type { HistoryEntry } from '../conversations/index.ts'
 import type { Identity } from '../identity/index.ts'
+import { FeedFollower, type HistoryEntry, type HistoryFeed } from '../messaging/index.ts'
 import { streamCounts } from '../network/index.ts'
 import type { PeerStreamHost } from '../network/peer-streams.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
@@ -89,6 +90,8 @@ export interface AttachmentsComponents {
       extras: { attachment: AttachmentContent },
     ): Promise<SendMessageResponse>
     resolvePeer(to: string): Promise<Uint8Array>
+    /** Where incoming offers come from. */
+    readonly historyFeed: HistoryFeed
   }
   emit(type: TransferEvent, data: TransferView): void
 }
@@ -130,6 +133,8 @@ export class Attachments {
   readonly #lifecycle = new ServiceLifecycle(
     () => new AttachmentsStoppedError('attachments are stopped; start the node again'),
   )
+  /** Reads messaging's history feed for incoming offers. */
+  readonly #feed: FeedFollower
   readonly #onConnect = (event: CustomEvent<PeerId>) => {
     const key = event.detail.publicKey
     if (key?.type === 'Ed25519') this.#incoming.resume(toHex(key.raw))
@@ -188,6 +193,15 @@ export class Attachments {
       log,
       running: () => this.#lifecycle.running,
     })
+    this.#feed = new FeedFollower({
+      feed: components.messages.historyFeed,
+      name: 'attachments',
+      take: async (entries) => {
+        await this.receiveHistory(entries.flatMap((e) => (e.kind === 'added' ? [e] : [])))
+        return undefined
+      },
+      log,
+    })
   }
 
   get files(): FileStore {
@@ -214,6 +228,7 @@ export class Attachments {
     )
     this.#timer.unref()
     this.#incoming.resume()
+    this.#feed.start()
   }
 
   /** Stops serving and fetching; what was received so far is on disk for the next start. */
@@ -224,6 +239,8 @@ export class Attachments {
       this.#server.abortAll(new AttachmentsStoppedError('stopping'))
       clearInterval(this.#timer)
       this.#components.host.removeEventListener('peer:connect', this.#onConnect)
+      // No new offer is taken; the page under way is finished, its watermark written.
+      await this.#feed.stop()
       await this.#components.host.unhandle(FILE_PROTOCOL)
       await this.#thumbnailer?.stop()
       await Promise.all([...running, ...this.#landing.thumbnailing])

@@ -14,8 +14,8 @@
  */
 import type { Logger } from '@libp2p/interface'
 import { ChunkBitmap, chunkCount } from '../../protocol/attachments.ts'
-import type { HistoryEntry } from '../conversations/index.ts'
 import { peerIdOf } from '../identity/index.ts'
+import type { HistoryEntry } from '../messaging/index.ts'
 import { SenderUnreachableError } from './errors.ts'
 import type { FileFetch } from './file-fetch.ts'
 import type { FileLanding } from './file-landing.ts'

@@ -2,13 +2,13 @@
  * The conversation list, opening a conversation, searching the local history and deleting a
  * conversation: one view over 1:1 chats (node/messaging) and rooms (node/rooms).
  *
- * The 1:1 history stays where messaging stores it (message-store.ts); this component only
- * reads it. The search index is derived from it: each peer has a watermark, the highest
- * history index indexed, stored in the same batch as the postings, and a catch-up indexes
- * what lies above it. So the index is brought up to date after messages are stored (on the
- * node's message events, and before every search), and a crash can never leave a message
- * unindexed: the next catch-up takes it. Room messages are indexed from the room events and,
- * on start, from each room's history.
+ * The 1:1 history stays with messaging; this component reads it only through messaging's
+ * interface. The search index follows messaging's history feed (node/messaging
+ * history-feed.ts) as the reader `search`: each page's postings are written in one batch
+ * with the reader's watermark, so a crash can never leave a message unindexed nor index it
+ * twice, and the index catches up whenever messaging appends, and before every search.
+ * Room messages are indexed from the rooms' internal events and, on start, from each room's
+ * history.
  */
 import type { Logger } from '@libp2p/interface'
 import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
@@ -27,9 +27,13 @@ import type {
   RoomMessageView,
   RoomSummary,
 } from '../../protocol/local-api.ts'
-import { peerIdOf } from '../identity/index.ts'
-import type { BatchOp } from '../messaging/durable-writer.ts'
-import { type HistoryRecord, MessageStore, messageView } from '../messaging/message-store.ts'
+import {
+  FeedFollower,
+  type HistoryChange,
+  type HistoryEntry,
+  type HistoryFeed,
+} from '../messaging/index.ts'
+import type { RecordBatchOp } from '../record-level.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import {
@@ -48,6 +52,10 @@ export interface DirectMessagesPort {
   resolvePeer(to: string): Promise<Uint8Array>
   /** Deletes the conversation's history here; resolves with how many messages went. */
   clearHistory(peer: string): Promise<{ peerId: string; deleted: number }>
+  /** What the history gained and lost, in order: the search index follows it. */
+  readonly historyFeed: HistoryFeed
+  /** The record a feed entry names, as the API shows it; undefined once deleted. */
+  message(peerHex: string, index: number): Promise<MessageView | undefined>
 }
 
 /** What this component needs of rooms (node/rooms RoomService). */
@@ -57,24 +65,11 @@ export interface RoomsPort {
   markRead(roomId: string): RoomSummary
 }
 
-export interface HistoryEntry {
-  peerHex: string
-  index: number
-  record: HistoryRecord
-}
-
 export interface ConversationsComponents {
   /** The sublevel this component owns (`storage.sublevel('conversations')`). */
   db: AppLevel
-  /** Messaging's sublevel, read through its MessageStore, never written. */
-  messagingDb: AppLevel
   messages: DirectMessagesPort
   rooms?: RoomsPort
-  /**
-   * Sees every 1:1 history record once, in order, before it counts as indexed (attachments
-   * take their offers from here). Must be idempotent: after a crash a record comes again.
-   */
-  onHistory?: (entries: HistoryEntry[]) => Promise<void>
   /** Forgets the files exchanged with a peer whose conversation is deleted (attachments). */
   forgetFiles?: (peerHex: string) => Promise<unknown>
   /**
@@ -88,7 +83,7 @@ export interface ConversationsComponents {
 }
 
 export interface ConversationsInit {
-  /** History records read and indexed per batch. @default 500 */
+  /** History feed entries read and indexed per batch. @default 500 */
   indexBatchSize?: number
 }
 
@@ -98,49 +93,42 @@ const DEFAULT_PAGE = 50
 
 export class Conversations {
   readonly #components: ConversationsComponents
-  readonly #store: MessageStore
   readonly #index: SearchIndex
   readonly #batchSize: number
-  readonly #watermarks = new Map<string, number>()
-  readonly #peerIds = new Map<string, string>()
   /** Index writes run one at a time (`exclusive`); stop() waits for the one under way. */
   readonly #lifecycle = new ServiceLifecycle(
     () => new ConversationsStoppedError('the conversation index is stopped'),
   )
-  #catchUp: Promise<void> | undefined
-  #catchUpAgain = false
+  readonly #follower: FeedFollower
 
   constructor(components: ConversationsComponents, init: ConversationsInit = {}) {
     this.#components = components
-    this.#store = new MessageStore(components.messagingDb)
     this.#index = new SearchIndex(components.db)
     this.#batchSize = init.indexBatchSize ?? 500
+    this.#follower = new FeedFollower({
+      feed: components.messages.historyFeed,
+      name: 'search',
+      take: (entries) => this.#indexEntries(entries),
+      exclusive: (task) => this.#serial(task),
+      pageSize: this.#batchSize,
+      log: components.log,
+    })
   }
 
   async start(): Promise<void> {
     if (!this.#lifecycle.start()) return
-    for await (const [key, value] of this.#components.db.iterator({ gt: 'm/', lt: 'm/~' })) {
-      this.#watermarks.set(key.slice(2), Number(new TextDecoder().decode(value)))
-    }
-    // Not awaited: a long history must not hold the node's start.
-    void this.indexNow().catch((err: Error) =>
-      this.#components.log.error('indexing the history failed: %s', err.message),
-    )
+    // Per-peer watermarks of the index before it followed the feed: the feed took over.
+    await this.#components.db.clear({ gt: 'm/', lt: 'm/~' })
+    // Catches up in the background: a long history must not hold the node's start.
+    this.#follower.start()
     void this.#indexRooms().catch((err: Error) =>
       this.#components.log.error('indexing room history failed: %s', err.message),
     )
   }
 
   async stop(): Promise<void> {
+    await this.#follower.stop()
     await this.#lifecycle.stop()
-    await this.#catchUp?.catch(() => undefined)
-  }
-
-  /** Tell the index that messages were stored: it catches up in the background. */
-  messageStored(): void {
-    void this.indexNow().catch((err: Error) =>
-      this.#components.log.error('indexing new messages failed: %s', err.message),
-    )
   }
 
   /** A room message became visible: index it. */
@@ -153,65 +141,24 @@ export class Conversations {
     )
   }
 
-  /**
-   * Indexes every 1:1 message stored since the last run; resolves when the index covers
-   * everything on disk at the time of the call.
-   */
-  async indexNow(): Promise<void> {
-    if (this.#catchUp != null) {
-      this.#catchUpAgain = true
-      // The run under way may have read the conversations before this call's messages.
-      while (this.#catchUp != null) await this.#catchUp
-      return
-    }
-    const run = (async () => {
-      do {
-        this.#catchUpAgain = false
-        await this.#serial(() => this.#indexConversations())
-      } while (this.#catchUpAgain && this.#lifecycle.running)
-    })()
-    this.#catchUp = run.finally(() => {
-      this.#catchUp = undefined
-    })
-    await this.#catchUp
+  /** Resolves once the index covers every 1:1 message stored before the call. */
+  indexNow(): Promise<void> {
+    return this.#follower.catchUp()
   }
 
-  async #indexConversations(): Promise<void> {
-    for (const [peerHex, conversation] of await this.#store.conversations()) {
-      const indexed = this.#watermarks.get(peerHex) ?? 0
-      const last = conversation.nextIndex - 1
-      if (last <= indexed || !this.#lifecycle.running) continue
-      // History pages read newest first: walk down to the watermark, then index upwards.
-      const entries: HistoryEntry[] = []
-      let before = last + 1
-      while (before > indexed + 1) {
-        const page = await this.#store.historyPage(
-          peerHex,
-          Math.min(this.#batchSize, before - indexed - 1),
-          before,
-        )
-        if (page.length === 0) break
-        for (const { index, record } of page.reverse()) {
-          if (index > indexed) entries.push({ peerHex, index, record })
-        }
-        before = page.at(-1)!.index
-      }
-      entries.sort((a, b) => a.index - b.index)
-      for (let i = 0; i < entries.length; i += this.#batchSize) {
-        const batch = entries.slice(i, i + this.#batchSize)
-        await this.#components.onHistory?.(batch)
-        const ops = await this.#index.addOps(batch.map(directDocument))
-        const upTo = batch.at(-1)!.index
-        ops.push(watermarkOp(peerHex, upTo))
-        await this.#components.db.batch(ops)
-        this.#watermarks.set(peerHex, upTo)
-      }
-      // Deleted records leave the watermark below `last`: move it up.
-      if ((this.#watermarks.get(peerHex) ?? 0) < last) {
-        await this.#components.db.batch([watermarkOp(peerHex, last)])
-        this.#watermarks.set(peerHex, last)
-      }
+  /** A page of the history feed: postings of new records, none left for cleared histories. */
+  async #indexEntries(entries: HistoryChange[]): Promise<RecordBatchOp[]> {
+    const ops: RecordBatchOp[] = []
+    for (const peerHex of new Set(
+      entries.flatMap((e) => (e.kind === 'cleared' ? [e.peerHex] : [])),
+    )) {
+      ops.push(...(await this.#index.removePrefixOps(`p:${peerHex}/`)))
     }
+    // A record already indexed (the feed's first run takes the older history again) is left.
+    const added = entries.flatMap((e) => (e.kind === 'added' ? [directDocument(e)] : []))
+    ops.push(...(await this.#index.addOps(await this.#index.unindexed(added))))
+    const db = this.#components.db
+    return ops.map((op) => ({ ...op, sublevel: db }))
   }
 
   async #indexRooms(): Promise<void> {
@@ -314,11 +261,11 @@ export class Conversations {
       return { kind: 'room', roomId: message.roomId, message }
     }
     const slash = doc.indexOf('/')
-    const peerHex = doc.slice(2, slash)
-    const record = await this.#store.history(peerHex, Number(doc.slice(slash + 1)))
-    if (record == null) return undefined
-    const peerId = this.#peerId(peerHex)
-    return { kind: 'direct', peerId, message: messageView(peerId, record) }
+    const message = await this.#components.messages.message(
+      doc.slice(2, slash),
+      Number(doc.slice(slash + 1)),
+    )
+    return message == null ? undefined : { kind: 'direct', peerId: message.peerId, message }
   }
 
   /**
@@ -328,10 +275,10 @@ export class Conversations {
    */
   async deleteConversation(peer: string): Promise<{ peerId: string; deleted: number }> {
     const peerHex = Buffer.from(await this.#components.messages.resolvePeer(peer)).toString('hex')
+    const result = await this.#components.messages.clearHistory(peerHex)
+    // The feed carries the clear: once taken in, the conversation has no postings left.
+    await this.indexNow()
     return this.#serial(async () => {
-      const result = await this.#components.messages.clearHistory(peerHex)
-      const ops: BatchOp[] = await this.#index.removePrefixOps(`p:${peerHex}/`)
-      await this.#components.db.batch(ops)
       await this.#components.forgetFiles?.(peerHex)
       await this.#components.compact?.()
       return result
@@ -346,15 +293,6 @@ export class Conversations {
       const state = await stateOf(message.attachment.fileId)
       if (state != null) message.attachment.state = state
     }
-  }
-
-  #peerId(peerHex: string): string {
-    let peerId = this.#peerIds.get(peerHex)
-    if (peerId == null) {
-      peerId = peerIdOf({ publicKey: Buffer.from(peerHex, 'hex') }).toString()
-      this.#peerIds.set(peerHex, peerId)
-    }
-    return peerId
   }
 
   #requireRooms(): RoomsPort {
@@ -384,10 +322,6 @@ function roomDocument(message: RoomMessageView): IndexedDocument {
     at: message.sentAt,
     extra: message,
   }
-}
-
-function watermarkOp(peerHex: string, upTo: number): BatchOp {
-  return { type: 'put', key: `m/${peerHex}`, value: new TextEncoder().encode(String(upTo)) }
 }
 
 function directItem(summary: ConversationSummary): ConversationListItem {

@@ -7,8 +7,7 @@
  * ```ts
  * const conversations = new Conversations({
  *   db: storage.sublevel('conversations'),
- *   messagingDb: storage.sublevel('messaging'),
- *   messages, // DirectMessages
+ *   messages, // DirectMessages: its history feed is what the search index follows
  *   rooms, // RoomService
  *   log: host.logger.forComponent('tokenim:conversations'),
  * })
@@ -23,7 +22,6 @@ export {
   type ConversationsComponents,
   type ConversationsInit,
   type DirectMessagesPort,
-  type HistoryEntry,
   PREVIEW_LENGTH,
   type RoomsPort,
 } from './conversations.ts'

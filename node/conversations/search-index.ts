@@ -102,6 +102,12 @@ export class SearchIndex {
     })
   }
 
+  /** Those of `documents` not indexed yet. */
+  async unindexed(documents: IndexedDocument[]): Promise<IndexedDocument[]> {
+    const entries = await this.#db.getMany(documents.map(({ doc }) => `d/${doc}`))
+    return documents.filter((_, i) => entries[i] == null)
+  }
+
   async has(doc: string): Promise<boolean> {
     return (await this.#db.get(`d/${doc}`)) != null
   }

@@ -19,6 +19,7 @@ import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { DmChannels } from './dm-channels.ts'
 import { InvalidRecipientError, MessagingStoppedError, RecipientNotFoundError } from './errors.ts'
+import type { HistoryFeed } from './history-feed.ts'
 import { MessagePipeline } from './message-pipeline.ts'
 import type {
   MailboxPort,
@@ -247,6 +248,16 @@ export class DirectMessages {
 
   inbox(): Promise<ConversationSummary[]> {
     return this.pipeline.inbox()
+  }
+
+  /** What the history gained and lost, in order: what search and attachments derive from. */
+  get historyFeed(): HistoryFeed {
+    return this.pipeline.feed
+  }
+
+  /** The history record a feed entry names, as the API shows it; undefined once deleted. */
+  message(peerHex: string, index: number): Promise<MessageView | undefined> {
+    return this.pipeline.message(peerHex, index)
   }
 
   async history(

@@ -121,6 +121,7 @@ export class HistoryViews {
       state.recentHistory.clear()
       state.unackedHistory.clear()
       for (const index of indexes) tx.ops.push(store.historyDeleteOp(lane.peerHex, index))
+      tx.feed.push({ kind: 'cleared' })
       const conversation = state.conversation
       conversation.unread = 0
       conversation.readUpToSeq = conversation.expectedInSeq - 1

@@ -348,6 +348,7 @@ export class Inbound {
   #show(lane: PeerLane, tx: LaneTransaction, state: LaneState, held: HeldRecord): void {
     const conversation = state.conversation
     const index = conversation.nextIndex++
+    tx.feed.push({ kind: 'added', index })
     conversation.expectedInSeq = Math.max(conversation.expectedInSeq, held.seq + 1)
     conversation.unread++
     conversation.lastActivity = held.storedAt

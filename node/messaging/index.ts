@@ -27,6 +27,13 @@ export {
 } from './direct-messages.ts'
 export { DmChannels } from './dm-channels.ts'
 export * from './errors.ts'
+export { FeedFollower, type FeedFollowerInit } from './feed-follower.ts'
+export {
+  FeedReader,
+  type HistoryChange,
+  type HistoryEntry,
+  HistoryFeed,
+} from './history-feed.ts'
 export { MessagePipeline } from './message-pipeline.ts'
 export {
   DEFAULT_ACK_TIMEOUT_MS,

@@ -28,6 +28,7 @@ import type {
   HistoryResponse,
   MailboxReplicas,
   MarkReadResponse,
+  MessageView,
   SendMessageResponse,
 } from '../../protocol/local-api.ts'
 import { type DmAck, type DmEnvelope, decodeEnvelope } from '../../protocol/messaging.ts'
@@ -37,10 +38,11 @@ import { ServiceLifecycle } from '../service-lifecycle.ts'
 import { DeliveryTracker } from './delivery-state.ts'
 import { type BatchOp, DurableWriter } from './durable-writer.ts'
 import { MessagingStoppedError } from './errors.ts'
+import { HistoryFeed } from './history-feed.ts'
 import { HistoryViews } from './history-views.ts'
 import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
-import { MessageStore, newConversation } from './message-store.ts'
+import { MessageStore, messageView, newConversation } from './message-store.ts'
 import { Outbound } from './outbound.ts'
 import { type LaneState, type LaneTransaction, PeerLane } from './peer-lane.ts'
 import type {
@@ -72,6 +74,8 @@ export class MessagePipeline {
   readonly #inbound: Inbound
   readonly #intake: MailboxIntake
   readonly #views: HistoryViews
+  /** What the history gained and lost, in order, for the parts that derive from it. */
+  readonly feed: HistoryFeed
 
   constructor(init: MessagePipelineInit) {
     const pipeline = this
@@ -88,6 +92,7 @@ export class MessagePipeline {
       },
     }
     this.#writer = new DurableWriter(init.db, { sync: init.syncWrites ?? true })
+    this.feed = new HistoryFeed(init.db, this.#ctx.store, init.log)
     // Each part names what it needs of the others; the closures reach them once all are built.
     this.#outbound = new Outbound(this.#ctx, {
       transmit: (lane, item) => this.#transmission.transmit(lane, item),
@@ -124,6 +129,7 @@ export class MessagePipeline {
   /** Loads every outbox entry left from the last run, so they are sent again. */
   async start(): Promise<void> {
     if (!this.#lifecycle.start()) return
+    await this.feed.start()
     for (const [peerHex, entries] of await this.#ctx.store.outbox()) {
       const lane = this.#lane(Buffer.from(peerHex, 'hex'))
       for (const entry of entries) {
@@ -142,6 +148,7 @@ export class MessagePipeline {
   async stop(): Promise<void> {
     await this.#lifecycle.stop(() => this.#transmission.clearTimers())
     await this.idle()
+    await this.feed.stop()
   }
 
   /** Resolves once no conversation has a batch running. */
@@ -245,6 +252,16 @@ export class MessagePipeline {
     return this.#views.history(peer, options)
   }
 
+  /** One history record as the API shows it (a feed entry names it); undefined once deleted. */
+  async message(peerHex: string, index: number): Promise<MessageView | undefined> {
+    const record = await this.#ctx.store.history(peerHex, index)
+    if (record == null) return undefined
+    const peerId =
+      this.#lanes.get(peerHex)?.peerId ??
+      peerIdOf({ publicKey: Buffer.from(peerHex, 'hex') }).toString()
+    return messageView(peerId, record)
+  }
+
   // Lanes.
 
   #lane(peer: Uint8Array): PeerLane {
@@ -289,6 +306,14 @@ export class MessagePipeline {
     for (const index of state.recentHistory.keys()) {
       if (state.recentHistory.size <= RECENT_HISTORY_CACHED) break
       state.recentHistory.delete(index)
+    }
+    // Appended in the write that holds the records, with seqs taken as it is queued.
+    const changes = tx.feed.filter(
+      (change) => change.kind === 'cleared' || tx.history.has(change.index),
+    )
+    if (changes.length > 0) {
+      ops.push(...this.feed.appendOps(peerHex, changes))
+      tx.after.push(() => this.feed.appended())
     }
     if (tx.sessionsDirty) ops.push(sessions.saveOp(peerHex, state.sessions))
     if (tx.conversationDirty) ops.push(store.conversationOp(peerHex, state.conversation))

@@ -205,6 +205,14 @@ export class MessageStore {
     return readJson(await this.#db.get(historyKey(peer, index)))
   }
 
+  /** The records at these places, in one read; undefined where one is gone. */
+  async histories(
+    places: Array<{ peer: string; index: number }>,
+  ): Promise<Array<HistoryRecord | undefined>> {
+    const values = await this.#db.getMany(places.map(({ peer, index }) => historyKey(peer, index)))
+    return values.map((value) => readJson<HistoryRecord>(value))
+  }
+
   historyOp(peer: string, index: number, record: HistoryRecord): BatchOp {
     return putJson(historyKey(peer, index), record)
   }

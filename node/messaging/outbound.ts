@@ -114,6 +114,7 @@ export class Outbound {
       tx.freshTexts.push(item)
       conversation.nextOutSeq++
       conversation.nextIndex++
+      tx.feed.push({ kind: 'added', index })
       conversation.lastActivity = now
       tx.conversationDirty = true
       const record: HistoryRecord = {

@@ -24,6 +24,7 @@
 import { toHex } from '../../protocol/bytes.ts'
 import type { DmEnvelope } from '../../protocol/messaging.ts'
 import type { BatchOp, DurableOp } from './durable-writer.ts'
+import type { FeedChange } from './history-feed.ts'
 import type { ConversationRecord, HeldRecord, HistoryRecord, OutboxEntry } from './message-store.ts'
 import type { PeerSessions } from './peer-sessions.ts'
 
@@ -50,6 +51,8 @@ export interface LaneTransaction {
   conversationDirty: boolean
   /** History records changed in this batch, written at its end. */
   history: Map<number, HistoryRecord>
+  /** Records added and histories cleared in this batch, in order: the history feed's entries. */
+  feed: FeedChange[]
   /** Texts sent in this batch, encrypted together at its end. */
   freshTexts: OutboxItem[]
   /** Ids of texts received in this batch, and session base keys accepted in it. */
@@ -254,6 +257,7 @@ function newTransaction(): LaneTransaction {
     sessionsDirty: false,
     conversationDirty: false,
     history: new Map(),
+    feed: [],
     freshTexts: [],
     receivedIds: new Set(),
     acceptedBaseKeys: new Set(),

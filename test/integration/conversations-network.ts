@@ -79,24 +79,19 @@ export async function startChatPeer(options: ChatPeerOptions): Promise<ChatPeer>
   )
   const conversations = new Conversations({
     db: base.storage.sublevel('conversations'),
-    messagingDb: base.storage.sublevel('messaging'),
     messages: base.messages,
     rooms,
-    onHistory: (entries) => attachments.receiveHistory(entries),
     attachmentState: (fileId) => attachments.state(fileId),
     forgetFiles: (peerHex) => attachments.forgetPeer(peerHex),
     compact: () => base.storage.compact(),
     log,
   })
-  const onReceived = () => conversations.messageStored()
-  events.addEventListener('message:received', onReceived)
   await rooms.start()
   await attachments.start()
   await conversations.start()
   let stopping: Promise<void> | undefined
   const stop = () => {
     stopping ??= (async () => {
-      events.removeEventListener('message:received', onReceived)
       await conversations.stop()
       await attachments.stop()
       await rooms.stop()

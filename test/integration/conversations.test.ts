@@ -242,4 +242,36 @@ describe('conversations', () => {
     await receivedCount(alice.base, 1)
     expect((await alice.conversations.search('tonight')).hits).toHaveLength(1)
   })
+
+  it('search and attachments follow the history feed: stopped, they catch up once after a restart', async () => {
+    const directory = new BundleDirectory()
+    const aliceHolder = await peer(directory)
+    const bobHolder = await peer(directory)
+    const alice = aliceHolder.current
+    let bob = bobHolder.current
+    await connectChatPeers(alice, bob)
+
+    // Bob's two readers stop; his messaging goes on storing what arrives.
+    await bob.conversations.stop()
+    await bob.attachments.stop()
+    const dir = await makeTempDir('tokenim-feed-file-')
+    cleanups.push(() => dir.remove())
+    const path = join(dir.path, 'walrus.txt')
+    await writeFile(path, 'a small file about walruses')
+    const sent = await alice.attachments.sendFile(bob.peerId, path, 'the walrus file')
+    await alice.base.messages.send(bob.peerId, 'walrus tusks are teeth')
+    await receivedCount(bob.base, 2)
+
+    bob = await restart(bobHolder)
+    await transferEvent(bob, 'transfer:complete', sent.transfer.fileId)
+    const hits = (await bob.conversations.search('walrus')).hits.map((hit) => hit.message.text)
+    // Both stored within the same millisecond at times: their order is not the point here.
+    expect(hits.sort()).toEqual(['the walrus file', 'walrus tusks are teeth'])
+
+    // Started again, neither takes anything twice.
+    bob = await restart(bobHolder)
+    expect((await bob.conversations.search('walrus')).hits).toHaveLength(2)
+    expect(await bob.attachments.transfers()).toHaveLength(1)
+    expect(bob.transfers.filter(({ view }) => view.fileId === sent.transfer.fileId)).toEqual([])
+  })
 })

@@ -7,10 +7,13 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Attachments, type AttachmentsComponents } from '../../node/attachments/index.ts'
 import { generateIdentity } from '../../node/identity/index.ts'
+import { HistoryFeed } from '../../node/messaging/index.ts'
+import { MessageStore } from '../../node/messaging/message-store.ts'
 import { openStorage } from '../../node/storage.ts'
 import { ATTACHMENT_CHUNK_SIZE } from '../../protocol/limits.ts'
 import type { TransferView } from '../../protocol/local-api.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -55,6 +58,12 @@ async function receiverFailingWith(errorName: string) {
     messages: {
       send: () => Promise.reject(new Error('not sending')),
       resolvePeer: () => Promise.reject(new Error('not sending')),
+      // An empty feed: the offers come from the test.
+      historyFeed: new HistoryFeed(
+        storage.sublevel('messaging'),
+        new MessageStore(storage.sublevel('messaging')),
+        testLogger,
+      ),
     },
     emit: (type, view) => events.dispatchEvent(new CustomEvent(type, { detail: view })),
   })

@@ -1,0 +1,243 @@
+/**
+ * The history feed: an ordered, durable log of what changed in the 1:1 history, for the
+ * parts of the node that derive something from it (the search index, attachments' incoming
+ * files). They read it through a `FeedReader` each, never messaging's records themselves.
+ *
+ *   f/<seq>       FeedRecord: a history record added (peer, index), or a peer's history cleared
+ *   fw/<reader>   the reader's watermark: the last seq it took in
+ *   fv            set once the history kept before the feed existed was put in it
+ *
+ * Guarantees, and how:
+ * - no change is lost or doubled relative to history: a lane batch appends its entries in
+ *   the same LevelDB write as the records they name (message-pipeline.ts, `#finishBatch`),
+ *   and a seq is taken only as that write is queued, so entries commit in seq order (the
+ *   writer commits in queue order); a batch that fails leaves a gap, never an entry early;
+ * - each reader takes each entry once: its watermark moves in the same write as what the
+ *   reader derived (`FeedReader.commit`), and after a restart it reads on from there;
+ * - bounded: entries every reader has passed are deleted (`#trim`). Every reader ever
+ *   registered counts, by its stored watermark, so one not yet started after a restart
+ *   keeps what it has not read. A change names a record; the reader gets the record as it
+ *   is now (one cleared since is skipped: its `cleared` entry follows).
+ */
+import type { Logger } from '@libp2p/interface'
+import { TypedEventEmitter } from 'main-event'
+import type { RecordBatchOp } from '../record-level.ts'
+import type { AppLevel } from '../storage.ts'
+import type { BatchOp } from './durable-writer.ts'
+import type { HistoryRecord, MessageStore } from './message-store.ts'
+
+/** What a lane batch changed, in order (collected in LaneTransaction.feed). */
+export type FeedChange = { kind: 'added'; index: number } | { kind: 'cleared' }
+
+/** An entry as a reader gets it. */
+export type HistoryChange =
+  | { seq: number; kind: 'added'; peerHex: string; index: number; record: HistoryRecord }
+  | { seq: number; kind: 'cleared'; peerHex: string }
+
+/** A record the feed names: who it belongs to, where it is, and what it says. */
+export interface HistoryEntry {
+  peerHex: string
+  index: number
+  record: HistoryRecord
+}
+
+type FeedRecord = { kind: 'added'; peer: string; index: number } | { kind: 'cleared'; peer: string }
+
+interface HistoryFeedEvents {
+  /** Entries up to this seq are committed. */
+  'feed:appended': CustomEvent<number>
+}
+
+const SEQ_DIGITS = 16
+const VERSION_KEY = 'fv'
+/** Entries deleted per write when the feed is trimmed. */
+const TRIM_BATCH = 1_000
+
+export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
+  readonly #db: AppLevel
+  readonly #store: MessageStore
+  readonly #log: Logger
+  /** Every reader's watermark: those stored, and those registered in this run. */
+  readonly #watermarks = new Map<string, number>()
+  #nextSeq = 1
+  /** Entries up to here are deleted. */
+  #trimmedUpTo = 0
+  #trimming: Promise<void> | undefined
+
+  constructor(db: AppLevel, store: MessageStore, log: Logger) {
+    super()
+    this.#db = db
+    this.#store = store
+    this.#log = log
+  }
+
+  /**
+   * Reads where the feed stands; the first time, puts the history kept before the feed
+   * existed in it (readers take again what they already derived: they must be idempotent).
+   * Runs before any lane does.
+   */
+  async start(): Promise<void> {
+    for await (const [key, value] of this.#db.iterator({ gt: 'fw/', lt: 'fw/~' })) {
+      this.#watermarks.set(key.slice(3), Number(decoder.decode(value)))
+    }
+    const [last] = await this.#db.keys({ gt: 'f/', lt: 'f/~', reverse: true, limit: 1 }).all()
+    const [first] = await this.#db.keys({ gt: 'f/', lt: 'f/~', limit: 1 }).all()
+    const stored = last == null ? 0 : seqOf(last)
+    this.#nextSeq = Math.max(stored, ...this.#watermarks.values()) + 1
+    this.#trimmedUpTo = first == null ? this.#nextSeq - 1 : seqOf(first) - 1
+    if ((await this.#db.get(VERSION_KEY)) == null) await this.#backfill()
+  }
+
+  /** Resolves once no trim runs. */
+  async stop(): Promise<void> {
+    await this.#trimming
+  }
+
+  /**
+   * The writes that append `changes` of the peer's history, taking the next seqs: call it
+   * only as the write they go in is queued (see the file header).
+   */
+  appendOps(peerHex: string, changes: FeedChange[]): BatchOp[] {
+    return changes.map((change) =>
+      putJson(
+        entryKey(this.#nextSeq++),
+        change.kind === 'added'
+          ? { kind: 'added', peer: peerHex, index: change.index }
+          : { kind: 'cleared', peer: peerHex },
+      ),
+    )
+  }
+
+  /** Tells readers that entries were committed (after the write). */
+  appended(): void {
+    this.safeDispatchEvent('feed:appended', { detail: this.#nextSeq - 1 })
+  }
+
+  /** The reader `name`, registered so that nothing it has not read is trimmed. */
+  reader(name: string): FeedReader {
+    if (!this.#watermarks.has(name)) this.#watermarks.set(name, this.#trimmedUpTo)
+    return new FeedReader(this, name)
+  }
+
+  /** @internal FeedReader's: the reader's watermark. */
+  watermarkOf(name: string): number {
+    return this.#watermarks.get(name) ?? 0
+  }
+
+  /** @internal FeedReader's: up to `limit` entries after `after`, records as they are now. */
+  async read(after: number, limit: number): Promise<{ entries: HistoryChange[]; last: number }> {
+    const page: Array<{ seq: number; entry: FeedRecord }> = []
+    for await (const [key, value] of this.#db.iterator({ gt: entryKey(after), lt: 'f/~', limit })) {
+      page.push({ seq: seqOf(key), entry: readJson<FeedRecord>(value) })
+    }
+    const added = page.flatMap(({ entry }) => (entry.kind === 'added' ? [entry] : []))
+    const records = await this.#store.histories(added)
+    let next = 0
+    const entries: HistoryChange[] = []
+    for (const { seq, entry } of page) {
+      if (entry.kind === 'cleared') {
+        entries.push({ seq, kind: 'cleared', peerHex: entry.peer })
+        continue
+      }
+      const record = records[next++]
+      if (record != null) {
+        entries.push({ seq, kind: 'added', peerHex: entry.peer, index: entry.index, record })
+      }
+    }
+    return { entries, last: page.at(-1)?.seq ?? after }
+  }
+
+  /** @internal FeedReader's: commits `ops` with the reader's watermark at `upTo`. */
+  async commit(name: string, upTo: number, ops: RecordBatchOp[]): Promise<void> {
+    await this.#db.batch([
+      ...ops,
+      { type: 'put', key: `fw/${name}`, value: encoder.encode(String(upTo)) },
+    ])
+    this.#watermarks.set(name, upTo)
+    this.#trimming ??= this.#trim().finally(() => {
+      this.#trimming = undefined
+    })
+  }
+
+  /** Deletes the entries every reader has passed. */
+  async #trim(): Promise<void> {
+    try {
+      for (;;) {
+        const upTo = Math.min(...this.#watermarks.values())
+        if (upTo <= this.#trimmedUpTo) return
+        const keys = await this.#db
+          .keys({ gt: entryKey(this.#trimmedUpTo), lte: entryKey(upTo), limit: TRIM_BATCH })
+          .all()
+        await this.#db.batch(keys.map((key) => ({ type: 'del' as const, key })))
+        this.#trimmedUpTo = keys.length === TRIM_BATCH ? seqOf(keys.at(-1)!) : upTo
+      }
+    } catch (err) {
+      this.#log.error('trimming the history feed failed: %s', (err as Error).message)
+    }
+  }
+
+  /** One entry per record kept, conversation by conversation, each with the version key last. */
+  async #backfill(): Promise<void> {
+    let count = 0
+    for (const peerHex of (await this.#store.conversations()).keys()) {
+      const indexes = await this.#store.historyIndexes(peerHex)
+      await this.#db.batch(
+        this.appendOps(
+          peerHex,
+          indexes.map((index) => ({ kind: 'added', index })),
+        ),
+      )
+      count += indexes.length
+    }
+    await this.#db.put(VERSION_KEY, encoder.encode('1'))
+    if (count > 0) this.#log('the history feed starts with the %d records kept before it', count)
+  }
+}
+
+/** One consumer's view of the feed: where it stands, what follows, and moving on. */
+export class FeedReader {
+  readonly #feed: HistoryFeed
+  readonly name: string
+
+  constructor(feed: HistoryFeed, name: string) {
+    this.#feed = feed
+    this.name = name
+  }
+
+  /** The last seq taken in. */
+  get watermark(): number {
+    return this.#feed.watermarkOf(this.name)
+  }
+
+  /** Up to `limit` entries after the watermark; `last` is the seq to commit up to. */
+  read(limit: number): Promise<{ entries: HistoryChange[]; last: number }> {
+    return this.#feed.read(this.watermark, limit)
+  }
+
+  /**
+   * Writes `ops` (each naming its sublevel) and moves the watermark to `upTo`, in one write:
+   * what was derived from the entries and the mark that they were taken in go together.
+   */
+  commit(upTo: number, ops: RecordBatchOp[] = []): Promise<void> {
+    return this.#feed.commit(this.name, upTo, ops)
+  }
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+function entryKey(seq: number): string {
+  return `f/${String(seq).padStart(SEQ_DIGITS, '0')}`
+}
+
+function seqOf(key: string): number {
+  return Number(key.slice(key.lastIndexOf('/') + 1))
+}
+
+function putJson(key: string, value: unknown): BatchOp {
+  return { type: 'put', key, value: encoder.encode(JSON.stringify(value)) }
+}
+
+function readJson<T>(value: Uint8Array): T {
+  return JSON.parse(decoder.decode(value)) as T
+}
