@@ -54,6 +54,33 @@ describe('QUIC', () => {
     expect(alice.status().peers).toEqual(expect.arrayContaining([bob.peerId]))
   })
 
+  it('the connection manager counts QUIC connections against its limits', async () => {
+    // One new inbound connection per second from one address: the second is refused.
+    const guarded = await network.relay({
+      listen: QUIC_LOOPBACK,
+      limits: { inboundConnectionThreshold: 1 },
+    })
+    const eve = await startDhtPeer({ dhtServer: false })
+    try {
+      const target = guarded.host.getMultiaddrs()
+      const dialers = [mallory.host, eve.host]
+      const closed = Promise.race(
+        dialers.map(
+          (host) => new Promise((resolve) => host.addEventListener('connection:close', resolve)),
+        ),
+      )
+      const dials = await Promise.allSettled(dialers.map((host) => host.dial(target)))
+      if (dials.every((dial) => dial.status === 'fulfilled')) {
+        await withTimeout(closed, 10_000, 'the relay closing the connection it refused')
+      }
+      const accepted = guarded.host.getConnections()
+      expect(accepted).toHaveLength(1)
+      expect(accepted.every(isQuic)).toBe(true)
+    } finally {
+      await eve.remove()
+    }
+  })
+
   it('a stream of endless 0xff over QUIC is reset, and the flooder loses its connections', async () => {
     const bobQuic = bob.host
       .getMultiaddrs()
