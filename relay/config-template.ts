@@ -143,6 +143,17 @@ directory:
     #   # Receives POST {"to": "+15551234567", "text": "..."} as JSON.
     #   webhook: https://sms-gateway.example.org/send
     #   tokenEnv: TOKENIM_SMS_TOKEN     # sent as Authorization: Bearer <token>
+    # oidc:
+    #   name: Example Accounts          # shown to people: "log in with Example Accounts"
+    #   issuer: https://accounts.example.org
+    #   clientId: tokenim-relay
+    #   clientSecretEnv: TOKENIM_OIDC_SECRET
+    #   # The provider sends browsers back here; register this URL with it. It must reach
+    #   # listen below (directly, or through a TLS proxy), which serves only this callback.
+    #   redirectUri: https://relay.example.org/signup/oidc/callback
+    #   listen:
+    #     host: 0.0.0.0
+    #     port: 4003
 `
 }
 

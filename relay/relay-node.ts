@@ -140,6 +140,10 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
       { peerId: status.peerId, multiaddrs: status.multiaddrs, metricsUrl: status.metricsUrl },
       'relay started',
     )
+    const signupCallbackUrl = this.host.services.directory?.signupCallbackUrl
+    if (signupCallbackUrl != null) {
+      this.logger.info({ signupCallbackUrl }, 'OpenID sign-up logins return to this callback')
+    }
     const warning = reachabilityWarning(status.multiaddrs)
     if (warning != null && !this.config.allowPrivateAddresses) this.logger.warn(warning)
   }

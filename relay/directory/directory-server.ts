@@ -152,6 +152,11 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
 
   readonly [Symbol.toStringTag] = 'tokenim:directory'
 
+  /** Where an OpenID sign-up login returns browsers, when the relay requires one (once started). */
+  get signupCallbackUrl(): string | undefined {
+    return this.signup?.oidcCallbackUrl
+  }
+
   /** The relay's public key: the scope of every name it issues. */
   get relayPublicKey(): Uint8Array {
     return this.relayKey.publicKey

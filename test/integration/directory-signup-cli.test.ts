@@ -1,7 +1,8 @@
 /**
  * `tokenim register` walks a person through a relay's sign-up policy: the built CLI as a
  * process, against a node and a relay in process, with a real SMTP server receiving the
- * code e-mail (`npm run build` first; `npm test` does).
+ * code e-mail, and a real OpenID provider whose login the test completes over HTTP
+ * (`npm run build` first; `npm test` does).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
@@ -9,6 +10,7 @@ import type { NameView } from '../../protocol/local-api.ts'
 import type { RelayNode } from '../../relay/index.ts'
 import { interactiveCli } from '../helpers/cli.ts'
 import { startLocalNode } from '../helpers/local-node.ts'
+import { completeLogin, TestOidcProvider } from '../helpers/oidc-parts.ts'
 import {
   createNetwork,
   type Network,
@@ -87,5 +89,39 @@ describe('tokenim register on a relay that asks for an e-mail code', () => {
       status: 403,
       message: expect.stringContaining('email'),
     })
+  }, 60_000)
+})
+
+describe('tokenim register on a relay that asks for an OpenID login', () => {
+  it('prints the login URL, waits for the login to complete, and registers', async () => {
+    const provider = await new TestOidcProvider().listen()
+    cleanups.push(() => provider.close())
+    const oidcRelay = await network.relay({
+      directory: {
+        signup: {
+          require: 'oidc',
+          oidc: provider.relaySection(),
+        },
+      },
+    })
+    const callback = oidcRelay.host.services.directory!.signupCallbackUrl!
+    provider.configure(callback)
+    const carol = await startLocalNode(cleanups, { relays: [relayAddress(oidcRelay)] })
+    await waitForRelay(carol.node, oidcRelay)
+
+    const cli = interactiveCli([
+      'register',
+      'carol',
+      '--relay',
+      oidcRelay.peerId.toString(),
+      '--data-dir',
+      carol.dataDir,
+    ])
+    await cli.waitFor('Waiting for the login to complete')
+    expect(cli.output()).toContain('requires a login with Test Accounts')
+    const url = /Open this address in a browser and log in:\s+(\S+)/.exec(cli.output())![1]
+    expect((await completeLogin(url, callback)).status).toBe(200)
+    expect(await cli.exited).toBe(0)
+    expect(cli.stdout()).toContain(`registered carol@${oidcRelay.peerId}`)
   }, 60_000)
 })

@@ -13,6 +13,7 @@ import { anchorSecretFiles } from '../../relay/directory/signup/config-schema.ts
 import { SIGNUP_SECRET_FILE, signupSchema } from '../../relay/directory/signup/index.ts'
 import { startClaimant, startDirectoryRelay } from '../helpers/directory-host.ts'
 import { findOnDisk } from '../helpers/disk-scan.ts'
+import { completeLogin, TestOidcProvider } from '../helpers/oidc-parts.ts'
 import { TestSmsGateway, TestSmtpServer } from '../helpers/signup-parts.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 
@@ -313,6 +314,96 @@ describe('sign-up by phone code', () => {
       alice.client.startVerification(relay.target, 'email', 'a@example.org'),
       'DirectoryRequestError',
       'accepts sms',
+    )
+  })
+})
+
+describe('sign-up by OpenID login', () => {
+  async function oidcRelay() {
+    const provider = await new TestOidcProvider().listen()
+    cleanups.push(() => provider.close())
+    const relay = await signupRelay(
+      {
+        require: ['oidc'],
+        oidc: provider.relaySection(),
+      },
+      { rateLimits: RATES },
+    )
+    const callback = relay.directory.signupCallbackUrl!
+    provider.configure(callback)
+    return { provider, relay, callback }
+  }
+
+  it('grants the name only after the login completes, one name per account, the subject only hashed', async () => {
+    const { provider, relay, callback } = await oidcRelay()
+    const alice = await claimant()
+    const bob = await claimant()
+    expect(await alice.client.signupPolicy(relay.target)).toMatchObject({
+      methods: ['oidc'],
+      oidcProvider: 'Test Accounts',
+    })
+
+    const ticket = await alice.client.startVerification(relay.target, 'oidc', '')
+    const url = new URL(ticket.authorizationUrl)
+    expect(url.origin).toBe(provider.issuer)
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256')
+    expect(url.searchParams.get('redirect_uri')).toBe(callback)
+    // Before the login: not granted, and not counted as a guess.
+    await refused(
+      alice.client.register(relay.target, 'alice', { verification: { id: ticket.id } }),
+      'VerificationRequiredError',
+      'has not completed yet',
+    )
+    expect((await alice.client.verificationStatus(relay.target, ticket.id)).completed).toBe(false)
+    // A browser coming back with a state the relay never issued completes nothing.
+    const forged = await fetch(`${callback}?code=abc&state=forged`)
+    expect(forged.status).toBe(400)
+    expect(await forged.text()).toContain('unknown or expired')
+
+    const landed = await completeLogin(ticket.authorizationUrl, callback)
+    expect(landed.status).toBe(200)
+    expect(await landed.text()).toContain('Login complete')
+    expect((await alice.client.verificationStatus(relay.target, ticket.id)).completed).toBe(true)
+    // Bound to alice's peer: bob cannot present it.
+    await refused(
+      bob.client.register(relay.target, 'bob', { verification: { id: ticket.id } }),
+      'ClaimRefusedError',
+      'unknown or expired',
+    )
+    expect(
+      (await alice.client.register(relay.target, 'alice', { verification: { id: ticket.id } }))
+        .name,
+    ).toBe('alice')
+
+    // The same provider account for a second identity: refused at limit 1.
+    const second = await bob.client.startVerification(relay.target, 'oidc', '')
+    await completeLogin(second.authorizationUrl, callback)
+    await refused(
+      bob.client.register(relay.target, 'bob', { verification: { id: second.id } }),
+      'AlreadyRegisteredError',
+      'account already holds a name',
+    )
+    // Another account is another person.
+    provider.account = 'bob-account'
+    const third = await bob.client.startVerification(relay.target, 'oidc', '')
+    await completeLogin(third.authorizationUrl, callback)
+    expect(
+      (await bob.client.register(relay.target, 'bob', { verification: { id: third.id } })).name,
+    ).toBe('bob')
+    expect(await findOnDisk(relay.dataDir, ['alice-account', 'bob-account'])).toEqual([])
+    expect(await relay.registry.metrics()).toContain(
+      'tokenim_directory_rejections_total{reason="unauthorized"} 1',
+    )
+  })
+
+  it('says so when the provider cannot be reached', async () => {
+    const { provider, relay } = await oidcRelay()
+    await provider.close()
+    const alice = await claimant()
+    await refused(
+      alice.client.startVerification(relay.target, 'oidc', ''),
+      'DirectoryUnavailableError',
+      'cannot reach Test Accounts',
     )
   })
 })

@@ -150,6 +150,15 @@ describe('relay config', () => {
     expect(
       configError({ directory: { signup: { require: 'email', email: twice } } }).message,
     ).toContain('directory.signup.email.smtp.passwordFile: give only one of password, passwordFile')
+    const oidc = { name: 'Example', issuer: 'https://id.example.org', clientId: 'relay' }
+    expect(
+      parseRelayConfig({ directory: { signup: { require: ['email', 'oidc'], email, oidc } } })
+        .directory.signup.oidc,
+    ).toMatchObject({ listen: { host: '0.0.0.0', port: 4003 }, allowInsecureIssuer: false })
+    expect(
+      configError({ directory: { signup: { require: 'oidc', oidc: { ...oidc, issuer: 'id' } } } })
+        .message,
+    ).toContain('directory.signup.oidc.issuer')
     expect(configError({ directory: { signup: { require: 'fax' } } }).message).toContain(
       'directory.signup.require',
     )

@@ -31,7 +31,7 @@ import { AddressHasher, maskAddress, parseAddress } from './address-hash.ts'
 import { type CodeSender, emailSender, smsSender } from './code-senders.ts'
 import { SIGNUP_METHODS, type SignupMethod } from './config-schema.ts'
 import type { SignupSetup } from './index.ts'
-import type { OidcLogin, OidcLoginState } from './oidc-login.ts'
+import { type OidcLoginState, OpenIdLogin } from './oidc-login.ts'
 import { type PendingVerification, PendingVerifications } from './pending-verifications.ts'
 
 const VERIFICATION_ID_LENGTH = 16
@@ -50,7 +50,7 @@ export class SignupVerifier {
   readonly codeLength: number
   private readonly init: SignupVerifierInit
   private readonly senders: Partial<Record<'email' | 'sms', CodeSender>> = {}
-  private readonly oidc?: OidcLogin
+  private readonly oidc?: OpenIdLogin
   private readonly hasher: AddressHasher
   private readonly pending: PendingVerifications
   private readonly clock: Clock
@@ -68,6 +68,9 @@ export class SignupVerifier {
     if (config.sms != null && this.methods.includes('sms')) {
       this.senders.sms = smsSender(config.sms, setup.smsToken, init.log)
     }
+    if (config.oidc != null && this.methods.includes('oidc')) {
+      this.oidc = new OpenIdLogin(config.oidc, setup.oidcClientSecret, init.log)
+    }
     this.clock = init.clock ?? Date.now
     this.pending = new PendingVerifications(
       init.maxPending ?? MAX_PENDING_SIGNUP_VERIFICATIONS,
@@ -77,6 +80,11 @@ export class SignupVerifier {
 
   get providerName(): string {
     return this.oidc?.providerName ?? ''
+  }
+
+  /** Where the OpenID provider sends browsers back, once started. */
+  get oidcCallbackUrl(): string | undefined {
+    return this.oidc?.callbackUrl
   }
 
   async start(): Promise<void> {
