@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core'
 import { LocalApiClient } from '../../client/api-client.ts'
 import { whenRelayConnected } from '../../demo/relay-connected.ts'
 import { type Identity, NodeDaemon, type TokenimNode } from '../../node/index.ts'
-import type { RelayNode } from '../../relay/index.ts'
+import type { RelayConfigInput, RelayNode } from '../../relay/index.ts'
 import { createNetwork, relayAddress } from '../helpers/relay-network.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent } from '../helpers/wait.ts'
@@ -34,9 +34,12 @@ export interface WebNetwork {
   close(): Promise<void>
 }
 
-export async function createWebNetwork(): Promise<WebNetwork> {
+/** `relayConfig` overrides the relay's config (its sign-up policy, say). */
+export async function createWebNetwork(
+  relayConfig: Partial<RelayConfigInput> = {},
+): Promise<WebNetwork> {
   const network = createNetwork()
-  const relay = await network.relay()
+  const relay = await network.relay(relayConfig)
   const cleanups: Array<() => Promise<void>> = []
   return {
     relay,
