@@ -12,7 +12,7 @@ import type { Libp2p } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { DirectoryClient, type RelayTarget } from '../node/directory/index.ts'
-import { createHost } from '../node/host.ts'
+import { createHost } from '../network/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../node/index.ts'
 import { openStorage } from '../node/storage.ts'
 import {

@@ -19,7 +19,7 @@
  */
 import { join } from 'node:path'
 import { lpStream } from '@libp2p/utils'
-import { createHost, type Host } from '../node/host.ts'
+import { createHost, type Host } from '../network/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../node/identity/index.ts'
 import { DirectMessages } from '../node/messaging/index.ts'
 import { openStorage, type Storage } from '../node/storage.ts'

@@ -13,6 +13,7 @@
  * local API sends to clients.
  */
 import { join } from 'node:path'
+import { createHost } from '../network/host.ts'
 import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
 import { Attachments } from './attachments/index.ts'
 import {
@@ -31,7 +32,6 @@ import {
   signedInElsewhereEvent,
 } from './directory/index.ts'
 import { Friends } from './friends/index.ts'
-import { createHost } from './host.ts'
 import { toLibp2pPrivateKey } from './identity/index.ts'
 import { OfflineMailbox } from './mailbox/index.ts'
 import { DirectMessages } from './messaging/index.ts'

@@ -1,4 +1,5 @@
 import { TypedEventEmitter } from 'main-event'
+import type { ConnectionLimits, Host, HostInit } from '../network/host.ts'
 import { toHex } from '../protocol/bytes.ts'
 import type {
   NodeEventMap,
@@ -15,7 +16,6 @@ import { type DataDirPaths, dataDirPaths } from './data-dir.ts'
 import type { NodeDirectory } from './directory/index.ts'
 import { NodeNotStartedError, NodeStoppedError } from './errors.ts'
 import { type Friends, type FriendsInit, friendList } from './friends/index.ts'
-import type { ConnectionLimits, Host, HostInit } from './host.ts'
 import { fingerprint, type Identity } from './identity/index.ts'
 import type { OfflineMailboxInit } from './mailbox/index.ts'
 import type { DirectMessages, DirectMessagesInit } from './messaging/index.ts'

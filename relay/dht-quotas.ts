@@ -1,12 +1,13 @@
 /**
- * The relay's DHT write quotas (node/dht-quotas): the limits of its `dhtQuotas` config, its
+ * The relay's DHT write quotas (network/dht-quotas): the limits of its `dhtQuotas` config, its
  * fellow relays (`peers`) exempt, since each puts a name record for every registration it
  * serves, and refusals told: every one counts in `tokenim_dht_records_refused_total{reason}`,
  * and a writer's first refusal in an hour is a warning in the log, so a flood of puts makes
  * one line, not one per record.
  */
+
+import type { DhtWriteQuotasInit, OnDhtWriteRefused } from '../network/dht-quotas/index.ts'
 import { parseRelayAddresses, relayPeerId } from '../node/bootstrap.ts'
-import type { DhtWriteQuotasInit, OnDhtWriteRefused } from '../node/dht-quotas/index.ts'
 import type { RelayConfig } from './config.ts'
 import type { RelayLogger } from './logger.ts'
 import type { RelayMetrics } from './metrics.ts'

@@ -13,6 +13,8 @@ import {
 import type { PeerId } from '@libp2p/interface'
 import { isPrivate } from '@libp2p/utils'
 import type { ServiceFactoryMap } from 'libp2p'
+import { createHost, type Host } from '../network/host.ts'
+import { type InterfaceAddresses, interfaceAddresses } from '../network/interface-addresses.ts'
 import {
   parseRelayAddresses,
   type RelayBootstrap,
@@ -20,8 +22,6 @@ import {
   relayPeerId,
 } from '../node/bootstrap.ts'
 import { Composition, type PartBuilder } from '../node/composition.ts'
-import { createHost, type Host } from '../node/host.ts'
-import { type InterfaceAddresses, interfaceAddresses } from '../node/network/interface-addresses.ts'
 import { openStorage, type Storage } from '../node/storage.ts'
 import type { RelayConfig } from './config.ts'
 import { relayDhtQuotas } from './dht-quotas.ts'

@@ -29,6 +29,8 @@
 
 import { basename } from 'node:path'
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import { streamCounts } from '../../network/index.ts'
+import type { PeerStreamHost } from '../../network/peer-streams.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import { FILE_PROTOCOL } from '../../protocol/ids.ts'
 import {
@@ -48,8 +50,6 @@ import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import { AtRestSealer } from '../at-rest-sealer.ts'
 import type { Identity } from '../identity/index.ts'
 import { FeedFollower, type HistoryEntry, type HistoryFeed } from '../messaging/index.ts'
-import { streamCounts } from '../network/index.ts'
-import type { PeerStreamHost } from '../network/peer-streams.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { AttachmentsStoppedError } from './errors.ts'

@@ -11,6 +11,8 @@
  * the run when its signal fires. The whole file's SHA-256 is checked before it lands.
  */
 import type { Stream } from '@libp2p/interface'
+import { FramedStream } from '../../network/index.ts'
+import { openPeerStream, type PeerStreamHost } from '../../network/peer-streams.ts'
 import {
   ChunkBitmap,
   chunkLength,
@@ -26,8 +28,6 @@ import { type AeadKey, aeadKey } from '../../protocol/crypto/index.ts'
 import { FILE_PROTOCOL } from '../../protocol/ids.ts'
 import { FILE_STREAM_LIMITS } from '../../protocol/limits.ts'
 import { peerIdOf } from '../identity/index.ts'
-import { FramedStream } from '../network/index.ts'
-import { openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
 import { ChunkSink } from './chunk-sink.ts'
 import { FileIntegrityError, SenderUnreachableError } from './errors.ts'
 import { DETECTION_HEAD_SIZE } from './file-kind.ts'

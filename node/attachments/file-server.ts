@@ -12,6 +12,7 @@
  */
 import type { Connection, Logger, Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
+import { FramedStream, isStreamEnd } from '../../network/index.ts'
 import {
   chunkCount,
   chunkOffset,
@@ -32,7 +33,6 @@ import {
 } from '../../protocol/crypto/index.ts'
 import { FramingError } from '../../protocol/errors.ts'
 import { FILE_STREAM_LIMITS } from '../../protocol/limits.ts'
-import { FramedStream, isStreamEnd } from '../network/index.ts'
 import { REQUEST_WINDOW_CHUNKS } from './file-fetch.ts'
 import type { FileStore } from './file-store.ts'
 import type { SealedFileReader } from './sealed-file.ts'

@@ -6,6 +6,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { AbortOptions, NewStreamOptions, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { FramedStream } from '../../network/index.ts'
 import { bytesEqual } from '../../protocol/bytes.ts'
 import { decodeMessage } from '../../protocol/codec.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
@@ -42,7 +43,6 @@ import {
   type VerificationTicket,
 } from '../../protocol/proto/directory.ts'
 import { normalizeForm } from '../../protocol/username.ts'
-import { FramedStream } from '../network/index.ts'
 
 /** What the client needs of a libp2p host. */
 export interface DirectoryHost {

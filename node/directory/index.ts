@@ -12,7 +12,10 @@
  * ```
  */
 
-export { directoryDhtSelectors, directoryDhtValidators } from './dht-records.ts'
+export {
+  directoryDhtSelectors,
+  directoryDhtValidators,
+} from '../../network/dht-rules/name-records.ts'
 export { DirectoryClient, type DirectoryClientInit, type RelayTarget } from './directory-client.ts'
 export { directoryRoutes } from './directory-routes.ts'
 export { NodeDirectory, type NodeDirectoryInit } from './node-directory.ts'

@@ -23,7 +23,11 @@
  * }
  * ```
  */
-export { type Clock, tokenimDhtSelectors, tokenimDhtValidators } from './dht-validators.ts'
+export {
+  type Clock,
+  tokenimDhtSelectors,
+  tokenimDhtValidators,
+} from '../../network/dht-rules/validators.ts'
 export * from './errors.ts'
 export type {
   CollectedEnvelope,

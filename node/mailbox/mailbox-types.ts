@@ -11,7 +11,7 @@ import type { MailboxStore, SlotKind } from './mailbox-store.ts'
 import type { SlotReader } from './slot-reader.ts'
 
 export interface OfflineMailboxComponents {
-  /** A libp2p host with the DHT (node/host.ts `Host` fits). */
+  /** A libp2p host with the DHT (network/host.ts `Host` fits). */
   host: { services: { dht: KadDHT }; logger: ComponentLogger }
   identity: Identity
   /** The mailbox's own sublevel of the node's LevelDB. */

@@ -4,6 +4,7 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import type { PeerStreamHost } from '../../network/peer-streams.ts'
 import type {
   ConversationSummary,
   HistoryResponse,
@@ -14,7 +15,6 @@ import type {
 } from '../../protocol/local-api.ts'
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import type { Identity } from '../identity/index.ts'
-import type { PeerStreamHost } from '../network/peer-streams.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { DmChannels } from './dm-channels.ts'

@@ -24,6 +24,12 @@
  * reported to `onPenalty`, which counts per peer.
  */
 import type { Connection, Libp2p, Logger, Stream } from '@libp2p/interface'
+import { FramedStream, isStreamEnd, streamCounts } from '../../network/index.ts'
+import {
+  openConnectionTo,
+  openPeerStream,
+  type PeerStreamHost,
+} from '../../network/peer-streams.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import { FramingError } from '../../protocol/errors.ts'
 import { DM_PROTOCOL } from '../../protocol/ids.ts'
@@ -37,8 +43,6 @@ import {
   MAX_ACK_REASON_LENGTH,
 } from '../../protocol/messaging.ts'
 import { peerIdOf } from '../identity/index.ts'
-import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
-import { openConnectionTo, openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import { MessagingStoppedError } from './errors.ts'
 import type { MessagePipeline } from './message-pipeline.ts'

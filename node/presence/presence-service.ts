@@ -11,6 +11,9 @@
  * must grow, so it can be neither replayed nor shown to someone else.
  */
 import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+import { FramedStream, isStreamEnd, streamCounts } from '../../network/index.ts'
+import { peerReach } from '../../network/peer-reach.ts'
+import { openPeerStream, type PeerStreamHost } from '../../network/peer-streams.ts'
 import { bytesEqual, toHex } from '../../protocol/bytes.ts'
 import { FramingError } from '../../protocol/errors.ts'
 import { PRESENCE_PROTOCOL } from '../../protocol/ids.ts'
@@ -29,9 +32,6 @@ import {
   signPresenceHeartbeat,
 } from '../../protocol/social.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
-import { FramedStream, isStreamEnd, streamCounts } from '../network/index.ts'
-import { peerReach } from '../network/peer-reach.ts'
-import { openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { PresenceStoppedError } from './errors.ts'

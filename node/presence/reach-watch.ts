@@ -6,8 +6,8 @@
  * so the memory is bounded by the open connections.
  */
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
+import { peerReach } from '../../network/peer-reach.ts'
 import type { FriendReachView } from '../../protocol/local-api.ts'
-import { peerReach } from '../network/peer-reach.ts'
 
 export interface ReachWatchComponents {
   host: Pick<Libp2p, 'getConnections' | 'addEventListener' | 'removeEventListener'>

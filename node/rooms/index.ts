@@ -10,9 +10,10 @@
  * await rooms.send(roomId, 'who is in?')
  * ```
  */
+
+export { tokenimMsgIdFn } from '../../network/gossip-message-id.ts'
 export { roomRoutes } from './api-routes.ts'
 export * from './errors.ts'
-export { tokenimMsgIdFn } from './message-id.ts'
 export {
   type RoomHost,
   RoomService,

@@ -4,6 +4,8 @@
  * frames by the request's limit, and the whole exchange by a timeout.
  */
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
+import { FramedStream } from '../../network/index.ts'
+import { openPeerStream, type PeerStreamHost } from '../../network/peer-streams.ts'
 import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
 import { MAX_ROOM_SYNC_EVENTS, ROOM_SYNC_STREAM_LIMITS } from '../../protocol/limits.ts'
 import {
@@ -17,8 +19,6 @@ import {
   type RoomSyncRequest,
   RoomSyncStatus,
 } from '../../protocol/rooms/index.ts'
-import { FramedStream } from '../network/index.ts'
-import { openPeerStream, type PeerStreamHost } from '../network/peer-streams.ts'
 
 export interface SyncAnswer {
   status: RoomSyncStatus

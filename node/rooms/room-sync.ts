@@ -15,6 +15,8 @@
  *   room before its author is in the gossip mesh).
  */
 import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
+import { streamCounts } from '../../network/index.ts'
+import { connectToPeer, type PeerStreamHost } from '../../network/peer-streams.ts'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
 import { MAX_ROOM_SYNC_EVENTS, ROOM_SYNC_STREAM_LIMITS } from '../../protocol/limits.ts'
@@ -26,8 +28,6 @@ import {
   type SignedRoomEvent,
 } from '../../protocol/rooms/index.ts'
 import { peerIdOf } from '../identity/index.ts'
-import { streamCounts } from '../network/index.ts'
-import { connectToPeer, type PeerStreamHost } from '../network/peer-streams.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import { withDeadline } from './deadline.ts'
 import { RoomsStoppedError } from './errors.ts'

@@ -8,13 +8,13 @@
  * the bundle confidential whatever carries it.
  */
 import type { AbortOptions, Connection, Libp2p, Logger, Stream } from '@libp2p/interface'
+import { FramedStream, streamCounts } from '../../network/index.ts'
+import { openPeerStream } from '../../network/peer-streams.ts'
 import { decodeMessage, encodeMessage } from '../../protocol/codec.ts'
 import { ROOM_KEYS_PROTOCOL } from '../../protocol/ids.ts'
 import { MAX_ROOM_KEY_FRAME_SIZE, ROOM_KEYS_STREAM_LIMITS } from '../../protocol/limits.ts'
 import { RoomKeyFrame } from '../../protocol/proto/room.ts'
 import { peerIdOf } from '../identity/index.ts'
-import { FramedStream, streamCounts } from '../network/index.ts'
-import { openPeerStream } from '../network/peer-streams.ts'
 import { withDeadline } from './deadline.ts'
 
 export type SenderKeyHandler = (sender: Uint8Array, bytes: Uint8Array) => Promise<void>

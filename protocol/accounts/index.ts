@@ -3,7 +3,7 @@
  * list, signed by the account key, with their DHT key, validator and selector; key rotation
  * and recovery statements and the resolver that finds the key holding an account now; the
  * account and recovery keys derived from a master secret. The node signs, publishes and
- * reads them; every host installs the DHT rules (node/mailbox/dht-validators.ts).
+ * reads them; every host installs the DHT rules (network/dht-rules/validators.ts).
  *
  * @example
  * ```ts

@@ -28,7 +28,10 @@ export function directoryServer(
   return (components) => new DirectoryServer(components, init)
 }
 
-export { directoryDhtSelectors, directoryDhtValidators } from '../../node/directory/dht-records.ts'
+export {
+  directoryDhtSelectors,
+  directoryDhtValidators,
+} from '../../network/dht-rules/name-records.ts'
 export {
   DEFAULT_DIRECTORY_POLICY,
   type DirectoryPolicy,

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Logger } from '@libp2p/interface'
-import type { FramedStream } from '../../node/network/index.ts'
+import type { FramedStream } from '../../network/index.ts'
 import { type Ed25519KeyPair, randomBytes } from '../../protocol/crypto/index.ts'
 import {
   CHALLENGE_LENGTH,

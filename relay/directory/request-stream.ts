@@ -10,7 +10,7 @@
  * announcement takes the stream over for its session's lifetime, so it must come first.
  */
 import type { Logger, Stream } from '@libp2p/interface'
-import { type FramedStream, isStreamEnd } from '../../node/network/index.ts'
+import { type FramedStream, isStreamEnd } from '../../network/index.ts'
 import { decodeMessage } from '../../protocol/codec.ts'
 import {
   DirectoryError,

@@ -11,7 +11,7 @@
  * refuses older sessions; only sessions whose stream is open stay in memory.
  */
 import type { Logger, Stream } from '@libp2p/interface'
-import type { FramedStream } from '../../node/network/index.ts'
+import type { FramedStream } from '../../network/index.ts'
 import { bytesEqual } from '../../protocol/bytes.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import { openSessionAnnouncement, signSessionNotice, wireBytes } from '../../protocol/directory.ts'

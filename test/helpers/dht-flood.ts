@@ -8,7 +8,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { dhtRecordDatastoreKey } from '../../node/mailbox/dht-validators.ts'
+import { dhtRecordDatastoreKey } from '../../network/dht-rules/validators.ts'
 import { generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
 import { DHT_PROTOCOL } from '../../protocol/ids.ts'
 import {

@@ -11,7 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { Registry } from 'prom-client'
 import { DirectoryClient, type RelayTarget } from '../../node/directory/index.ts'
-import { createHost } from '../../node/host.ts'
+import { createHost } from '../../network/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/index.ts'
 import { openStorage } from '../../node/storage.ts'
 import {

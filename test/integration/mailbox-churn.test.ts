@@ -4,7 +4,7 @@
  * peers that replaced them.
  */
 import { afterAll, expect, it } from 'vitest'
-import { dhtRecordDatastoreKey } from '../../node/mailbox/dht-validators.ts'
+import { dhtRecordDatastoreKey } from '../../network/dht-rules/validators.ts'
 import { OfflineMailbox } from '../../node/mailbox/index.ts'
 import { withTimeout } from '../helpers/wait.ts'
 import {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords } from '../../node/mailbox/dht-records.ts'
-import { dhtRecordDatastoreKey } from '../../node/mailbox/dht-validators.ts'
+import { dhtRecordDatastoreKey } from '../../network/dht-rules/validators.ts'
 import { OfflineMailbox, type OfflineMailboxInit } from '../../node/mailbox/index.ts'
 import { pairwiseSecret, pairwiseSlot, validateMailboxRecord } from '../../protocol/mailbox.ts'
 import { waitForEvent, withTimeout } from '../helpers/wait.ts'

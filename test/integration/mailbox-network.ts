@@ -1,11 +1,11 @@
 /**
- * A DHT network of real libp2p hosts (node/host.ts) on loopback TCP, each with its own
+ * A DHT network of real libp2p hosts (network/host.ts) on loopback TCP, each with its own
  * LevelDB in a temp dir, for the mailbox and prekey tests and benchmark. Readiness is
  * waited on through the routing tables' `peer:add` events, never with sleeps.
  */
 import { join } from 'node:path'
 import PQueue from 'p-queue'
-import { createHost, type Host, type HostInit } from '../../node/host.ts'
+import { createHost, type Host, type HostInit } from '../../network/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'

@@ -5,7 +5,7 @@
  * test, standing in for their publication in the DHT.
  */
 import { join } from 'node:path'
-import { createHost, type Host } from '../../node/host.ts'
+import { createHost, type Host } from '../../network/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
 import { OfflineMailbox, type OfflineMailboxInit } from '../../node/mailbox/index.ts'
 import {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { memory } from '@libp2p/memory'
-import { createHost, type Host } from '../../node/host.ts'
+import { createHost, type Host } from '../../network/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
 import { RoomService, type RoomServiceInit } from '../../node/rooms/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'

@@ -5,8 +5,8 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { reachableAddressesFirst } from '../../node/network/address-order.ts'
-import { localSubnets, onLocalSubnet } from '../../node/network/local-subnets.ts'
+import { reachableAddressesFirst } from '../../network/address-order.ts'
+import { localSubnets, onLocalSubnet } from '../../network/local-subnets.ts'
 
 const peer = '12D3KooWKpcV1fCTPS53QNrv9annArvoTnv1opoD6uZ7ZkLVSGo5'
 const relay = '12D3KooWHUV7WEAxLTTTnmthyWxjSQmhgTKGkN3fnjjAjaBfZRoH'

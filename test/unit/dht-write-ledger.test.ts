@@ -1,6 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { DhtWriteLedger, writerAddress } from '../../node/dht-quotas/index.ts'
+import { DhtWriteLedger, writerAddress } from '../../network/dht-quotas/index.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR

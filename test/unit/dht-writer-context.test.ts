@@ -6,7 +6,7 @@ import {
   DhtQuotaExceededError,
   DhtWriteQuotas,
   type DhtWriter,
-} from '../../node/dht-quotas/index.ts'
+} from '../../network/dht-quotas/index.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 
 const PROTOCOL = '/test/kad/1.0.0'

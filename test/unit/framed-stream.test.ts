@@ -6,7 +6,7 @@
 import type { Stream } from '@libp2p/interface'
 import { lpStream, streamPair } from '@libp2p/utils'
 import { describe, expect, it, vi } from 'vitest'
-import { FramedStream } from '../../node/network/index.ts'
+import { FramedStream } from '../../network/index.ts'
 import { encodeFramePrefix } from '../../protocol/framing.ts'
 import { streamClosed } from '../helpers/wait.ts'
 

@@ -22,7 +22,7 @@ import { DhtQuotaExceededError } from './errors.ts'
 import type { DhtQuotaRefusal, DhtWriteLedger, DhtWriter } from './write-ledger.ts'
 import { currentDhtWriter } from './writer-context.ts'
 
-/** kad-dht's default `datastorePrefix` ('/dht', which node/host.ts keeps) and its sub-stores. */
+/** kad-dht's default `datastorePrefix` ('/dht', which network/host.ts keeps) and its sub-stores. */
 const RECORD_PREFIX = '/dht/record/'
 const PROVIDER_PREFIX = '/dht/provider/'
 

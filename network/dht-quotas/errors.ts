@@ -1,8 +1,8 @@
 /** Errors of the DHT write quotas. Each has a stable `name`. */
-import { NodeError } from '../errors.ts'
+import { NetworkError } from '../errors.ts'
 
 /** A put to this DHT server would overrun one of its writer's quotas: it is not stored. */
-export class DhtQuotaExceededError extends NodeError {
+export class DhtQuotaExceededError extends NetworkError {
   override name = 'DhtQuotaExceededError'
 
   constructor(reason: string, account: string) {

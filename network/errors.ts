@@ -1,10 +1,14 @@
 /**
- * Errors of framed streams. The framing violations a hostile peer causes extend
- * protocol/errors.ts's FramingError (so one check finds them all); the ends of a stream,
- * which honest peers cause too, do not.
+ * Errors of the network layer (the building blocks node and relay share). The framing
+ * violations a hostile peer causes extend protocol/errors.ts's FramingError (so one check
+ * finds them all); the ends of a stream, which honest peers cause too, do not.
  */
-import { FramingError } from '../../protocol/errors.ts'
-import { NodeError } from '../errors.ts'
+import { FramingError } from '../protocol/errors.ts'
+
+/** What the other errors of this layer extend that no protocol error already names. */
+export class NetworkError extends Error {
+  override name = 'NetworkError'
+}
 
 /** A frame begun and not finished within its deadline (a slowloris peer). */
 export class FrameTimeoutError extends FramingError {
@@ -17,12 +21,12 @@ export class StreamOverflowError extends FramingError {
 }
 
 /** The peer closed the stream between frames: no more frames will come. */
-export class StreamEndedError extends NodeError {
+export class StreamEndedError extends NetworkError {
   override name = 'StreamEndedError'
 }
 
 /** The stream ended inside a frame (the peer crashed, or cut its stream short). */
-export class TruncatedFrameError extends NodeError {
+export class TruncatedFrameError extends NetworkError {
   override name = 'TruncatedFrameError'
 }
 

@@ -1,6 +1,6 @@
 /**
  * The DHT validators and selectors of TokenIM's record namespaces (mailbox slots, inbox
- * slots, prekey bundles, account device lists). node/host.ts installs them in every host,
+ * slots, prekey bundles, account device lists). network/host.ts installs them in every host,
  * node or relay, so all peers accept, serve and prefer exactly the same records.
  *
  * kad-dht's PUT_VALUE handler validates a record and then overwrites whatever it stored
@@ -47,7 +47,7 @@ import {
 
 /**
  * Where kad-dht keeps records in the libp2p datastore: its default `datastorePrefix`
- * ('/dht', which node/host.ts keeps) plus '/record', then the key in base32
+ * ('/dht', which network/host.ts keeps) plus '/record', then the key in base32
  * (kad-dht's `bufferToRecordKey`). Checked by test/integration/mailbox-dht.test.ts.
  */
 export const RECORD_DATASTORE_PREFIX = '/dht/record'

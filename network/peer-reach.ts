@@ -1,7 +1,7 @@
 /** How we reach a peer now, read off our open connections to it (see PeerReach). */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { CODE_P2P, CODE_P2P_CIRCUIT } from '@multiformats/multiaddr'
-import type { PeerReach } from '../../protocol/local-api.ts'
+import type { PeerReach } from '../protocol/local-api.ts'
 import { openConnectionTo } from './peer-streams.ts'
 
 export function peerReach(host: Pick<Libp2p, 'getConnections'>, peer: PeerId): PeerReach {

@@ -17,9 +17,9 @@
 import type { AbortOptions, Stream } from '@libp2p/interface'
 import { type ByteStream, byteStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { FramingError, OversizedFrameError } from '../../protocol/errors.ts'
-import { encodeFramePrefix, FramePrefixDecoder } from '../../protocol/framing.ts'
-import { FRAME_DEADLINE_MS, type StreamLimits } from '../../protocol/limits.ts'
+import { FramingError, OversizedFrameError } from '../protocol/errors.ts'
+import { encodeFramePrefix, FramePrefixDecoder } from '../protocol/framing.ts'
+import { FRAME_DEADLINE_MS, type StreamLimits } from '../protocol/limits.ts'
 import {
   FrameTimeoutError,
   StreamEndedError,

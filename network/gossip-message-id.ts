@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { Message } from '@libp2p/gossipsub'
-import { ROOM_TOPIC_PREFIX } from '../../protocol/ids.ts'
+import { ROOM_TOPIC_PREFIX } from '../protocol/ids.ts'
 
 export function tokenimMsgIdFn(message: Message): Uint8Array {
   if (message.topic.startsWith(ROOM_TOPIC_PREFIX) || message.type !== 'signed') {

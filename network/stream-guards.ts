@@ -20,14 +20,14 @@ import {
   PRESENCE_PROTOCOL,
   ROOM_KEYS_PROTOCOL,
   ROOM_SYNC_PROTOCOL,
-} from '../../protocol/ids.ts'
+} from '../protocol/ids.ts'
 import {
   AUTONAT_FRAME_LIMITS,
   CIRCUIT_FRAME_LIMITS,
   DCUTR_FRAME_LIMITS,
   DHT_STREAM_LIMITS,
   IDENTIFY_FRAME_LIMITS,
-} from '../../protocol/limits.ts'
+} from '../protocol/limits.ts'
 import { frameGuard, type GuardedLimits } from './frame-guard.ts'
 import { FramingPenalties } from './framing-penalties.ts'
 

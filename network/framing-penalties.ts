@@ -14,8 +14,8 @@ import type {
   StreamCloseEvent,
   StreamMiddleware,
 } from '@libp2p/interface'
-import { FramingError } from '../../protocol/errors.ts'
-import { FRAMING_VIOLATION_WINDOW_MS, MAX_FRAMING_VIOLATIONS } from '../../protocol/limits.ts'
+import { FramingError } from '../protocol/errors.ts'
+import { FRAMING_VIOLATION_WINDOW_MS, MAX_FRAMING_VIOLATIONS } from '../protocol/limits.ts'
 import { StreamOverflowError } from './errors.ts'
 
 /** Peers whose recent violations are remembered; past it the oldest are forgotten. */

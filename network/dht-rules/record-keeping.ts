@@ -20,7 +20,7 @@ import type { ComponentLogger, Logger, Startable } from '@libp2p/interface'
 import { Record as DhtRecord } from '@libp2p/kad-dht'
 import type { Datastore, Key } from 'interface-datastore'
 import { bytesEqual } from '../../protocol/bytes.ts'
-import { type Clock, RECORD_DATASTORE_PREFIX, validateOwnDhtRecord } from './dht-validators.ts'
+import { type Clock, RECORD_DATASTORE_PREFIX, validateOwnDhtRecord } from './validators.ts'
 
 /** Younger records are served by kad-dht anyway: they are not even parsed. */
 const CHECK_OWN_RECORDS_OLDER_THAN_MS = 24 * 60 * 60 * 1000

@@ -19,9 +19,9 @@ import type {
   StreamMessageEvent,
   StreamMiddleware,
 } from '@libp2p/interface'
-import { FramingError } from '../../protocol/errors.ts'
-import { FrameScanner } from '../../protocol/framing.ts'
-import { FRAME_DEADLINE_MS, type StreamLimits } from '../../protocol/limits.ts'
+import { FramingError } from '../protocol/errors.ts'
+import { FrameScanner } from '../protocol/framing.ts'
+import { FRAME_DEADLINE_MS, type StreamLimits } from '../protocol/limits.ts'
 import { FrameTimeoutError } from './errors.ts'
 
 export interface FrameGuardInit {

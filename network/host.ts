@@ -32,18 +32,18 @@ import {
   MAX_PING_STREAMS_PER_CONNECTION,
   QUIC_LIMITS,
 } from '../protocol/limits.ts'
+import { reachableAddressesFirst } from './address-order.ts'
 import { DhtWriteQuotas, type DhtWriteQuotasInit } from './dht-quotas/index.ts'
 import {
   DhtRecordSweeper,
   type DhtRecordSweeperComponents,
   servingOwnRecordsUntilExpiry,
-} from './mailbox/dht-record-keeping.ts'
-import { tokenimDhtSelectors, tokenimDhtValidators } from './mailbox/dht-validators.ts'
-import { reachableAddressesFirst } from './network/address-order.ts'
-import { type DirectUpgrade, directUpgrade } from './network/direct-upgrade.ts'
-import { freshDialBacks } from './network/fresh-dial-backs.ts'
-import { type StreamGuards, streamGuards, TOKENIM_STREAM_GUARDS } from './network/index.ts'
-import { tokenimMsgIdFn } from './rooms/message-id.ts'
+} from './dht-rules/record-keeping.ts'
+import { tokenimDhtSelectors, tokenimDhtValidators } from './dht-rules/validators.ts'
+import { type DirectUpgrade, directUpgrade } from './direct-upgrade.ts'
+import { freshDialBacks } from './fresh-dial-backs.ts'
+import { tokenimMsgIdFn } from './gossip-message-id.ts'
+import { type StreamGuards, streamGuards, TOKENIM_STREAM_GUARDS } from './index.ts'
 
 export interface ConnectionLimits {
   /** @default 300 */
@@ -82,14 +82,14 @@ export interface HostInit {
   allowPrivateAddresses?: boolean
   /**
    * DHT record validators and selectors per key namespace, added to TokenIM's own (mailbox,
-   * inbox and prekey records, see node/mailbox/dht-validators.ts), which every host installs.
+   * inbox and prekey records, see network/dht-rules/validators.ts), which every host installs.
    */
   dhtValidators?: Validators
   dhtSelectors?: Selectors
   connectionLimits?: ConnectionLimits
   /**
    * What each remote writer may store in this host's DHT (it matters in server mode), and
-   * who hears of refusals (node/dht-quotas).
+   * who hears of refusals (network/dht-quotas).
    * @default protocol/limits.ts's DEFAULT_DHT_* quotas, refusals on the libp2p log
    */
   dhtQuotas?: DhtWriteQuotasInit
@@ -178,7 +178,7 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
     ),
     // kad-dht reads its frames with libp2p's lpStream, which buffers an endless length
     // prefix for ever: a guard checks every DHT stream, both ways, and peers that break
-    // the framing of any protocol lose their connections (node/network).
+    // the framing of any protocol lose their connections (network/).
     streamGuards: streamGuards(TOKENIM_STREAM_GUARDS),
     dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
     directUpgrade: directUpgrade(),
@@ -226,8 +226,8 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     start: false,
     privateKey: init.privateKey,
     // kad-dht would stop serving our records 48 hours after receiving them, whatever their
-    // own expiry says (node/mailbox/dht-record-keeping.ts). Strangers' writes are charged to
-    // their quotas (node/dht-quotas).
+    // own expiry says (network/dht-rules/record-keeping.ts). Strangers' writes are charged to
+    // their quotas (network/dht-quotas).
     datastore: servingOwnRecordsUntilExpiry(quotas.guard(init.datastore)),
     addresses: {
       listen: init.listen,

@@ -1,5 +1,5 @@
 import type { StreamHandlerOptions } from '@libp2p/interface'
-import type { StreamLimits } from '../../protocol/limits.ts'
+import type { StreamLimits } from '../protocol/limits.ts'
 
 /** The handler options that make libp2p refuse a protocol's streams beyond its limits. */
 export function streamCounts(
