@@ -3,8 +3,8 @@
  * a lost slot does not hide later ones; state survives a restart; the republish loop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getRecords } from '../../node/mailbox/dht-records.ts'
 import { dhtRecordDatastoreKey } from '../../network/dht-rules/validators.ts'
+import { getRecords } from '../../node/mailbox/dht-records.ts'
 import { OfflineMailbox, type OfflineMailboxInit } from '../../node/mailbox/index.ts'
 import { pairwiseSecret, pairwiseSlot, validateMailboxRecord } from '../../protocol/mailbox.ts'
 import { waitForEvent, withTimeout } from '../helpers/wait.ts'

@@ -4,8 +4,8 @@
  */
 import { Record as DhtRecord } from '@libp2p/kad-dht'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getRecords, putRecord } from '../../node/mailbox/dht-records.ts'
 import { dhtRecordDatastoreKey } from '../../network/dht-rules/validators.ts'
+import { getRecords, putRecord } from '../../node/mailbox/dht-records.ts'
 import { signRecord } from '../../protocol/codec.ts'
 import { generateEd25519KeyPair, randomBytes } from '../../protocol/crypto/index.ts'
 import { MAILBOX_RECORD_DOMAIN } from '../../protocol/ids.ts'

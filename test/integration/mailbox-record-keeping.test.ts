@@ -6,8 +6,8 @@
  */
 import { Record as DhtRecord } from '@libp2p/kad-dht'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getRecords } from '../../node/mailbox/dht-records.ts'
 import { dhtRecordDatastoreKey } from '../../network/dht-rules/validators.ts'
+import { getRecords } from '../../node/mailbox/dht-records.ts'
 import { generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   createDepositRecord,

@@ -75,7 +75,9 @@ async function chooseMethod(
     if (policy.methods.length === 1) return policy.methods[0]
   }
   say('This relay grants names only after one of these checks (against spam, never as identity):')
-  policy.methods.forEach((method, index) => say(`  ${index + 1}) ${describe(method, policy)}`))
+  for (const [index, method] of policy.methods.entries()) {
+    say(`  ${index + 1}) ${describe(method, policy)}`)
+  }
   const answer = await prompt.ask(`Choose 1-${policy.methods.length}: `)
   const chosen = policy.methods[Number(answer.trim()) - 1]
   if (chosen == null) throw new UsageError(`"${answer.trim()}" is not one of the choices`)
