@@ -11,6 +11,7 @@ import { LocalApiServer, type Routes } from './api/local-api-server.ts'
 import { attachmentRoutes } from './attachments/index.ts'
 import { conversationRoutes } from './conversations/index.ts'
 import type { DataDirPaths } from './data-dir.ts'
+import { deviceRoutes, friendDevicesView } from './devices/index.ts'
 import { directoryRoutes } from './directory/index.ts'
 import { friendsRoutes } from './friends/index.ts'
 import { messagingRoutes } from './messaging/index.ts'
@@ -76,7 +77,17 @@ export function nodeRoutes(
   parts: Omit<NodeParts, 'api'>,
   paths: DataDirPaths,
 ): Routes {
-  const { directory, messages, rooms, friends, presence, conversations, attachments, host } = parts
+  const {
+    directory,
+    messages,
+    rooms,
+    friends,
+    devices,
+    presence,
+    conversations,
+    attachments,
+    host,
+  } = parts
   return {
     [`GET ${API_PATHS.status}`]: async () => node.status(),
     [`GET ${API_PATHS.id}`]: async () => {
@@ -94,7 +105,9 @@ export function nodeRoutes(
     ...friendsRoutes(
       () => friends,
       () => presence,
+      (peer) => friendDevicesView(devices, peer),
     ),
+    ...deviceRoutes(() => devices),
     ...presenceRoutes(() => presence),
     ...conversationRoutes(() => conversations),
     ...attachmentRoutes(() => attachments),

@@ -3,14 +3,15 @@
  * soon as it is built; `Composition` stops them in exactly the reverse order. The order is
  * the dependency graph read top to bottom (doc/architecture.md draws it):
  *
- *   storage -> host -> rooms -> directory -> friends -> prekeys -> mailbox -> messages
+ *   storage -> host -> rooms -> directory -> friends -> devices -> prekeys -> mailbox -> messages
  *   -> presence -> attachments -> conversations -> api
  *
  * A part only ever receives parts built before it, as plain values. The one cycle, friends
  * handing friend messages to messaging built after them, is closed by a function that
- * returns messaging once it exists. Parts react to each other through what the earlier part
- * offers (messaging's history feed, the rooms' own events), never through the events the
- * local API sends to clients.
+ * returns messaging once it exists (so are friends handing device lists to devices, and
+ * devices sending theirs through messaging). Parts react to each other through what the
+ * earlier part offers (messaging's history feed, the rooms' own events), never through the
+ * events the local API sends to clients.
  */
 import { join } from 'node:path'
 import { createHost } from '../network/host.ts'
@@ -25,6 +26,7 @@ import {
 import type { PartBuilder } from './composition.ts'
 import { Conversations } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
+import { DeviceService } from './devices/index.ts'
 import {
   directoryDhtSelectors,
   directoryDhtValidators,
@@ -55,6 +57,7 @@ export interface NodeParts {
   rooms: RoomService
   directory: NodeDirectory
   friends: Friends
+  devices: DeviceService
   prekeys: PrekeyService
   mailbox: OfflineMailbox
   messages: DirectMessages
@@ -142,6 +145,7 @@ export async function composeNode(
 
   // Before messaging, which asks friends whom to drop and hands them friend messages.
   let messaging: DirectMessages | undefined
+  let devices: DeviceService | undefined
   const friends = await parts.add(
     'friends',
     () =>
@@ -150,6 +154,7 @@ export async function composeNode(
           db: storage.sublevel('friends'),
           identity,
           messaging: () => messaging,
+          deviceLists: () => devices,
           directory: {
             lookup: (name) => directory.lookup(name),
             ownName: async () => (await directory.names())[0]?.scopedName,
@@ -158,6 +163,21 @@ export async function composeNode(
           emit: (type, data) => emit(type, data),
         },
         init.friends,
+      ),
+  )
+
+  devices = await parts.add(
+    'devices',
+    () =>
+      new DeviceService(
+        {
+          host,
+          identity,
+          store: storage.sublevel('devices'),
+          friends,
+          messaging: () => messaging,
+        },
+        init.devices,
       ),
   )
 
@@ -190,7 +210,10 @@ export async function composeNode(
   })
 
   // Friend messages left from the last run go out now that messaging runs, then heartbeats.
-  await parts.step('pending friend messages', () => void friends.sendPending())
+  await parts.step('pending friend messages', () => {
+    void friends.sendPending()
+    void devices.sendPending()
+  })
   const presence = await parts.add(
     'presence',
     () =>
@@ -249,6 +272,7 @@ export async function composeNode(
       rooms,
       directory,
       friends,
+      devices,
       prekeys,
       mailbox,
       messages,

@@ -13,6 +13,7 @@ import type { RelayBootstrap } from './bootstrap.ts'
 import { Composition } from './composition.ts'
 import type { Conversations, ConversationsInit } from './conversations/index.ts'
 import { type DataDirPaths, dataDirPaths } from './data-dir.ts'
+import { type DeviceService, type DeviceServiceInit, friendDevicesView } from './devices/index.ts'
 import type { NodeDirectory } from './directory/index.ts'
 import { NodeNotStartedError, NodeStoppedError } from './errors.ts'
 import { type Friends, type FriendsInit, friendList } from './friends/index.ts'
@@ -58,6 +59,8 @@ export interface TokenimNodeInit {
   prekeys?: PrekeyServiceInit
   /** Friends: how often friend messages messaging did not take yet are retried (node/friends). */
   friends?: FriendsInit
+  /** This device's name on first start, republish interval (node/devices). */
+  devices?: DeviceServiceInit
   /** Attachments: size limit (default 100 MiB), inline size, retry interval (node/attachments). */
   attachments?: AttachmentsInit
   /** Conversation list and history search (node/conversations). */
@@ -132,6 +135,11 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   /** Friends' presence and ours (node/presence). */
   get presence(): Presence {
     return this.parts.get('presence')
+  }
+
+  /** This account's device list and friends' (node/devices). */
+  get devices(): DeviceService {
+    return this.parts.get('devices')
   }
 
   /** Our published prekeys (node/prekeys). */
@@ -214,7 +222,12 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       version: NODE_VERSION,
       relays: this.host.services.relayBootstrap.status(),
       prekeysPublished: this.parts.find('prekeys')?.bundleConfirmed ?? false,
-      friends: friends == null || presence == null ? [] : friendList(friends, presence),
+      friends:
+        friends == null || presence == null
+          ? []
+          : friendList(friends, presence, (peer) =>
+              friendDevicesView(this.parts.find('devices'), peer),
+            ),
     }
   }
 

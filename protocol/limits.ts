@@ -133,8 +133,11 @@ export const MAX_ROOM_KEY_FRAME_SIZE = 2 * KIB
 /** Longest note a friend request carries, in characters (UTF-16 code units, as JS counts). */
 export const MAX_FRIEND_NOTE_LENGTH = 200
 
-/** Largest encoded FriendMessage (social.proto) inside a DM of kind SOCIAL: note and name fit. */
-export const MAX_SOCIAL_PAYLOAD_SIZE = 2 * KIB
+/**
+ * Largest encoded FriendMessage (social.proto) inside a DM of kind SOCIAL: a note and name,
+ * or a whole device list (MAX_DEVICE_LIST_SIZE) with its few bytes of framing.
+ */
+export const MAX_SOCIAL_PAYLOAD_SIZE = 9 * KIB
 
 /** Largest presence frame: one signed PresenceHeartbeat (about 190 bytes), with room to spare. */
 export const MAX_PRESENCE_FRAME_SIZE = 512

@@ -782,6 +782,21 @@ export interface FriendView extends PeerRef {
   lastSeen: number | null
   /** How the node reaches the friend right now. */
   reach: PeerReach
+  /**
+   * The friend's devices, from the newest device list the node holds for it ("alice · 2
+   * devices"); absent while it holds none (a node from before device lists, or a lookup still
+   * under way).
+   */
+  devices?: FriendDevicesView
+}
+
+/** What a friend's device list says, as friend views show it. */
+export interface FriendDevicesView {
+  count: number
+  /** The devices' names, in the list's order. */
+  names: string[]
+  /** The list's version. */
+  version: number
 }
 
 /**
@@ -989,4 +1004,37 @@ export interface RelayListResponse {
 export interface RelayAddressRequest {
   /** A relay multiaddr ending in /p2p/<peer id> (remove: also the bare peer id). */
   address: string
+}
+
+/** This account's devices (doc/accounts.md): the list this node signs and publishes. */
+export const DEVICES_API_PATHS = {
+  /** GET -> DeviceListResponse. */
+  list: '/v1/devices',
+  /** POST RenameDeviceRequest -> DeviceListResponse: this device gets a new name. */
+  rename: '/v1/devices/rename',
+} as const
+
+export interface DeviceView {
+  name: string
+  /** The device key as a libp2p peer id. */
+  peerId: string
+  /** The device key, 64 hex characters. */
+  publicKey: string
+  /** When the device was certified, ms since the Unix epoch. */
+  createdAt: number
+  /** True for the device this node runs on. */
+  thisDevice: boolean
+}
+
+export interface DeviceListResponse {
+  /** The account key (what friends know) as a peer id. */
+  account: string
+  /** Grows by one with each change. */
+  version: number
+  devices: DeviceView[]
+}
+
+export interface RenameDeviceRequest {
+  /** 1..64 bytes of UTF-8. */
+  name: string
 }

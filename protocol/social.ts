@@ -10,6 +10,7 @@ import { ED25519_PUBLIC_KEY_LENGTH, type Ed25519KeyPair } from './crypto/index.t
 import { InvalidSignatureError, MalformedMessageError } from './errors.ts'
 import { PRESENCE_DOMAIN } from './ids.ts'
 import {
+  MAX_DEVICE_LIST_SIZE,
   MAX_FRIEND_NOTE_LENGTH,
   MAX_PRESENCE_FRAME_SIZE,
   MAX_SOCIAL_PAYLOAD_SIZE,
@@ -40,7 +41,7 @@ export const MAX_PRESENCE_INTERVAL_MS = 60_000
  */
 export const MAX_PRESENCE_CLOCK_SKEW_MS = 5 * 60_000
 
-export type FriendMessageKind = 'request' | 'accept' | 'reject' | 'remove'
+export type FriendMessageKind = 'request' | 'accept' | 'reject' | 'remove' | 'device-list'
 
 export interface FriendMessageValue {
   type: FriendMessageKind
@@ -49,6 +50,11 @@ export interface FriendMessageValue {
   note: string
   /** `request` and `accept` only: the sender's claimed `name@<relay peer id>`, or ''. */
   name: string
+  /**
+   * `device-list` only, and required there: the sender's signed device list (the receiver
+   * opens and checks it). Its request id is 16 zero bytes.
+   */
+  deviceList?: Uint8Array
 }
 
 const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
@@ -56,6 +62,7 @@ const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
   accept: FriendMessageType.FRIEND_ACCEPT,
   reject: FriendMessageType.FRIEND_REJECT,
   remove: FriendMessageType.FRIEND_REMOVE,
+  'device-list': FriendMessageType.FRIEND_DEVICE_LIST,
 }
 
 const TYPE_TO_KIND = new Map(
@@ -71,6 +78,7 @@ export function encodeFriendMessage(value: FriendMessageValue): Uint8Array {
       requestId: value.requestId as FriendMessage['requestId'],
       note: value.note,
       name: value.name,
+      deviceList: (value.deviceList ?? new Uint8Array(0)) as FriendMessage['deviceList'],
     },
     { maxSize: MAX_SOCIAL_PAYLOAD_SIZE, what: 'friend message' },
   )
@@ -84,7 +92,13 @@ export function decodeFriendMessage(bytes: Uint8Array): FriendMessageValue {
   })
   const type = TYPE_TO_KIND.get(message.type)
   if (type == null) throw new MalformedMessageError('friend message has an unknown type')
-  const value = { type, requestId: message.requestId, note: message.note, name: message.name }
+  const value: FriendMessageValue = {
+    type,
+    requestId: message.requestId,
+    note: message.note,
+    name: message.name,
+  }
+  if (message.deviceList.length > 0) value.deviceList = message.deviceList
   checkFriendMessage(value)
   return value
 }
@@ -105,6 +119,12 @@ function checkFriendMessage(value: FriendMessageValue): void {
   }
   if (value.name !== '' && value.type !== 'request' && value.type !== 'accept') {
     throw new MalformedMessageError('only a friend request or accept names its sender')
+  }
+  if ((value.deviceList != null) !== (value.type === 'device-list')) {
+    throw new MalformedMessageError('a device list message, and only it, carries a device list')
+  }
+  if ((value.deviceList?.length ?? 0) > MAX_DEVICE_LIST_SIZE) {
+    throw new MalformedMessageError(`a device list is at most ${MAX_DEVICE_LIST_SIZE} bytes`)
   }
   if (value.name.length > MAX_FRIEND_NAME_CLAIM_LENGTH) {
     throw new MalformedMessageError(

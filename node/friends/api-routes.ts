@@ -20,22 +20,33 @@ export interface PresenceLookup {
   of(peer: Uint8Array): Pick<FriendView, 'online' | 'lastSeen' | 'reach'>
 }
 
+/** What the friend list shows of each friend's devices (node/devices), when it knows them. */
+export type DevicesLookup = (peer: Uint8Array) => FriendView['devices']
+
 /** Every friend with its presence and reach: online friends first, then by name or peer id. */
-export function friendList(friends: Friends, presence: PresenceLookup): FriendView[] {
-  const list: FriendView[] = friends.list().map((friend) => ({
-    ...friend,
-    ...presence.of(new Uint8Array(Buffer.from(friend.publicKey, 'hex'))),
-  }))
+export function friendList(
+  friends: Friends,
+  presence: PresenceLookup,
+  devices?: DevicesLookup,
+): FriendView[] {
+  const list: FriendView[] = friends.list().map((friend) => {
+    const key = new Uint8Array(Buffer.from(friend.publicKey, 'hex'))
+    return withDevices({ ...friend, ...presence.of(key) }, key, devices)
+  })
   return list.sort(
     (a, b) =>
       Number(b.online) - Number(a.online) || (a.name ?? a.peerId).localeCompare(b.name ?? b.peerId),
   )
 }
 
-export function friendsRoutes(friends: () => Friends, presence: () => PresenceLookup): Routes {
+export function friendsRoutes(
+  friends: () => Friends,
+  presence: () => PresenceLookup,
+  devices?: DevicesLookup,
+): Routes {
   return {
     [`GET ${FRIENDS_API_PATHS.list}`]: async (): Promise<FriendListResponse> => ({
-      friends: friendList(friends(), presence()),
+      friends: friendList(friends(), presence(), devices),
     }),
     [`GET ${FRIENDS_API_PATHS.requests}`]: async (): Promise<FriendRequestsResponse> =>
       friends().requests(),
@@ -49,7 +60,8 @@ export function friendsRoutes(friends: () => Friends, presence: () => PresenceLo
     },
     [`POST ${FRIENDS_API_PATHS.accept}`]: async ({ body }): Promise<FriendView> => {
       const friend = await friends().accept(peerOf(body))
-      return { ...friend, ...presence().of(new Uint8Array(Buffer.from(friend.publicKey, 'hex'))) }
+      const key = new Uint8Array(Buffer.from(friend.publicKey, 'hex'))
+      return withDevices({ ...friend, ...presence().of(key) }, key, devices)
     },
     [`POST ${FRIENDS_API_PATHS.reject}`]: async ({ body }): Promise<PeerRef> =>
       friends().reject(peerOf(body)),
@@ -63,6 +75,11 @@ export function friendsRoutes(friends: () => Friends, presence: () => PresenceLo
       blocked: friends().blocked(),
     }),
   }
+}
+
+function withDevices(friend: FriendView, key: Uint8Array, devices?: DevicesLookup): FriendView {
+  const known = devices?.(key)
+  return known == null ? friend : { ...friend, devices: known }
 }
 
 function peerOf(body: unknown): string {

@@ -66,6 +66,12 @@ export interface FriendDirectory {
   ownName(): Promise<string | undefined>
 }
 
+/** What takes a friend's device list (node/devices). */
+export interface DeviceListInbox {
+  /** Resolves once the list is stored or refused; never throws for bad input. */
+  receive(peer: Uint8Array, record: Uint8Array): Promise<void>
+}
+
 export type FriendEventType =
   | 'friend:request'
   | 'friend:accepted'
@@ -79,6 +85,8 @@ export interface FriendsComponents {
   /** Messaging, once it exists (it is built after friends, since it asks them whom to drop). */
   messaging: () => SocialSender | undefined
   directory?: FriendDirectory
+  /** Where friends' device lists go (node/devices), once it exists. */
+  deviceLists?: () => DeviceListInbox | undefined
   log: Logger
   emit<T extends FriendEventType>(type: T, data: NodeEventMap[T]): void
 }
@@ -376,6 +384,14 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       return
     }
     if (this.#store.has('blocked', peerHex)) return
+    if (message.type === 'device-list') {
+      // Not a change of the friend list: the device list component keeps it, outside #serial.
+      const inbox = this.#components.deviceLists?.()
+      if (inbox == null)
+        this.#components.log('no device list component; dropped one from %s', peerHex)
+      else await inbox.receive(peer, message.deviceList ?? new Uint8Array(0))
+      return
+    }
     await this.#serial(() => this.#take(peerHex, message))
     void this.#flushSends()
   }

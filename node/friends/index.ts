@@ -21,10 +21,11 @@
  * // on bob's node: 'friend:request', then friends.accept('alice') -> 'friend:accepted' on both
  * ```
  */
-export { friendList, friendsRoutes, type PresenceLookup } from './api-routes.ts'
+export { type DevicesLookup, friendList, friendsRoutes, type PresenceLookup } from './api-routes.ts'
 export * from './errors.ts'
 export {
   DEFAULT_FRIENDS_RETRY_INTERVAL_MS,
+  type DeviceListInbox,
   type FriendDirectory,
   type FriendEventType,
   Friends,

@@ -8,6 +8,7 @@ export enum FriendMessageType {
   FRIEND_ACCEPT = 'FRIEND_ACCEPT',
   FRIEND_REJECT = 'FRIEND_REJECT',
   FRIEND_REMOVE = 'FRIEND_REMOVE',
+  FRIEND_DEVICE_LIST = 'FRIEND_DEVICE_LIST',
 }
 
 enum __FriendMessageTypeValues {
@@ -15,6 +16,7 @@ enum __FriendMessageTypeValues {
   FRIEND_ACCEPT = 1,
   FRIEND_REJECT = 2,
   FRIEND_REMOVE = 3,
+  FRIEND_DEVICE_LIST = 5,
 }
 
 export namespace FriendMessageType {
@@ -28,6 +30,7 @@ export interface FriendMessage {
   requestId: Uint8Array<ArrayBuffer>
   note: string
   name: string
+  deviceList: Uint8Array<ArrayBuffer>
 }
 
 export namespace FriendMessage {
@@ -61,6 +64,11 @@ export namespace FriendMessage {
             w.string(obj.name)
           }
 
+          if (obj.deviceList != null && obj.deviceList.byteLength > 0) {
+            w.uint32(50)
+            w.bytes(obj.deviceList)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -71,6 +79,7 @@ export namespace FriendMessage {
             requestId: uint8ArrayAlloc(0),
             note: '',
             name: '',
+            deviceList: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -93,6 +102,10 @@ export namespace FriendMessage {
               }
               case 4: {
                 obj.name = reader.string()
+                break
+              }
+              case 6: {
+                obj.deviceList = reader.bytes()
                 break
               }
               default: {
@@ -139,6 +152,13 @@ export namespace FriendMessage {
                 }
                 break
               }
+              case 6: {
+                yield {
+                  field: `${prefix}.deviceList`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -172,6 +192,11 @@ export namespace FriendMessage {
     value: string
   }
 
+  export interface FriendMessageDeviceListFieldEvent {
+    field: '$.deviceList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<FriendMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FriendMessage.codec())
   }
@@ -191,6 +216,7 @@ export namespace FriendMessage {
     | FriendMessageRequestIdFieldEvent
     | FriendMessageNoteFieldEvent
     | FriendMessageNameFieldEvent
+    | FriendMessageDeviceListFieldEvent
   > {
     return streamMessage(buf, FriendMessage.codec(), opts)
   }

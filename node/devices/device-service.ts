@@ -1,0 +1,368 @@
+/**
+ * This account's device list on the node, and its friends' (doc/accounts.md, step 2).
+ *
+ * - Own list: created on the first start after the upgrade (version 1, this install as device
+ *   1), kept in the component's sealed sublevel, re-signed when the account key changed
+ *   (a rotation restarts the node under the new key). Every change is a new version.
+ * - Published in the DHT on start and every `republishIntervalMs` (kad-dht holders drop a
+ *   record 48 hours after receiving it); a publish no DHT peer confirmed is retried sooner,
+ *   the delay doubling up to a minute.
+ * - Sent to every friend as a SOCIAL friend message of its own kind (`device-list`) through
+ *   messaging: directly, or through the mailbox when the friend is away. `sent/<friend>`
+ *   records the version messaging holds for each friend, written once messaging took it, so
+ *   a crash in between sends it again (the friend takes the same list twice as a no-op).
+ * - Friends' lists: the newest valid one per friend (friend-device-lists.ts), from their
+ *   messages or, when the node holds none, from the DHT. Only friends' lists are kept, so
+ *   what a stranger can make the node store is bounded by the friend list.
+ *
+ * Changes run one at a time (ServiceLifecycle.exclusive). Incoming lists arrive inside
+ * messaging's lane for their peer, so nothing run exclusively waits on messaging.
+ */
+import type { AbortOptions, ComponentLogger, Logger } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { TypedEventEmitter } from 'main-event'
+import {
+  deviceListDhtKey,
+  type OpenedDeviceList,
+  openDeviceList,
+  validateDeviceListRecord,
+} from '../../protocol/accounts/index.ts'
+import { bytesEqual, toHex } from '../../protocol/bytes.ts'
+import { encodeFriendMessage } from '../../protocol/social.ts'
+import type { SocialSender } from '../friends/index.ts'
+import type { Identity } from '../identity/index.ts'
+import { getRecords, type PutOutcome, putRecord } from '../mailbox/dht-records.ts'
+import { ServiceLifecycle } from '../service-lifecycle.ts'
+import type { AppLevel } from '../storage.ts'
+import { DeviceListStore } from './device-list-store.ts'
+import { DevicesStoppedError } from './errors.ts'
+import { judgeFriendList } from './friend-device-lists.ts'
+import {
+  defaultDeviceName,
+  firstDeviceList,
+  renameDevice,
+  resignAfterRotation,
+} from './own-device-list.ts'
+
+/** What the device list needs of friends (node/friends). */
+export interface DeviceFriends extends EventTarget {
+  friendKeys(): Uint8Array[]
+  isFriend(peer: Uint8Array): boolean
+}
+
+export interface DeviceServiceComponents {
+  host: { services: { dht: KadDHT }; logger: ComponentLogger }
+  identity: Identity
+  /** The component's own sublevel of the node's LevelDB. */
+  store: AppLevel
+  friends: DeviceFriends
+  /** Messaging, once it exists (it is built after this component). */
+  messaging: () => SocialSender | undefined
+}
+
+export interface DeviceServiceInit {
+  /** This device's name in a list made on first start. @default the host name */
+  deviceName?: string
+  /**
+   * Republishing interval; 0 turns the loop off. kad-dht holders drop a record 48 hours
+   * after receiving it, so keep this well under that. @default 3_600_000 (1 hour)
+   */
+  republishIntervalMs?: number
+  /** First retry of a publish no DHT peer confirmed; doubles up to a minute. @default 1_000 */
+  publishRetryMs?: number
+  /** Longest wait for one DHT query. @default 30_000 */
+  queryTimeoutMs?: number
+  /** @default Date.now */
+  clock?: () => number
+}
+
+export interface DeviceServiceEvents {
+  /** Our own list changed (renamed, re-signed). */
+  'devices:changed': CustomEvent<OpenedDeviceList>
+  /** A friend's newer list was taken. */
+  'devices:friend-list': CustomEvent<{ peer: Uint8Array; list: OpenedDeviceList }>
+  /** A friend's list was refused: a lower or equal version with other content, or invalid. */
+  'devices:refused': CustomEvent<{ peer: Uint8Array; version?: number; reason: string }>
+}
+
+const MAX_RETRY_MS = 60_000
+const ZERO_REQUEST_ID = new Uint8Array(16)
+
+export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
+  readonly #components: DeviceServiceComponents
+  readonly #store: DeviceListStore
+  readonly #log: Logger
+  readonly #clock: () => number
+  readonly #deviceName?: string
+  readonly #republishIntervalMs: number
+  readonly #publishRetryMs: number
+  readonly #queryTimeoutMs: number
+  readonly #lifecycle = new ServiceLifecycle(() => new DevicesStoppedError())
+  #own?: { list: OpenedDeviceList; record: Uint8Array }
+  readonly #friendLists = new Map<string, { list: OpenedDeviceList; record: Uint8Array }>()
+  readonly #sent = new Map<string, number>()
+  /** Friends whose list was looked up in the DHT in this run: once each, after a publish. */
+  readonly #lookedUp = new Set<string>()
+  #timer?: NodeJS.Timeout
+  #retryMs: number
+  readonly #onFriendsChanged = (event: Event) => {
+    const { peer, friend } = (event as CustomEvent<{ peer: Uint8Array; friend: boolean }>).detail
+    if (friend) {
+      void this.sendPending()
+      void this.#lookUpMissing()
+    } else {
+      void this.#forget(toHex(peer))
+    }
+  }
+
+  constructor(components: DeviceServiceComponents, init: DeviceServiceInit = {}) {
+    super()
+    this.#components = components
+    this.#store = new DeviceListStore(components.store)
+    this.#log = components.host.logger.forComponent('tokenim:devices')
+    this.#clock = init.clock ?? Date.now
+    this.#deviceName = init.deviceName
+    this.#republishIntervalMs = init.republishIntervalMs ?? 60 * 60_000
+    this.#publishRetryMs = init.publishRetryMs ?? 1_000
+    this.#queryTimeoutMs = init.queryTimeoutMs ?? 30_000
+    this.#retryMs = this.#publishRetryMs
+  }
+
+  get running(): boolean {
+    return this.#lifecycle.running
+  }
+
+  /** Loads the lists, makes or re-signs our own, and starts publishing it. */
+  async start(): Promise<void> {
+    if (!this.#lifecycle.start()) return
+    await this.#lifecycle.exclusive(() => this.#load())
+    this.#components.friends.addEventListener('friends:changed', this.#onFriendsChanged)
+    if (this.#republishIntervalMs > 0) void this.#publishLoop()
+  }
+
+  async stop(): Promise<void> {
+    await this.#lifecycle.stop(() => {
+      this.#components.friends.removeEventListener('friends:changed', this.#onFriendsChanged)
+      clearTimeout(this.#timer)
+    })
+  }
+
+  /** This device's key: device 1 runs on the account key. */
+  get thisDevice(): Uint8Array {
+    return this.#components.identity.publicKey
+  }
+
+  /** Our account's current list, opened. */
+  own(): OpenedDeviceList {
+    if (this.#own == null) throw new DevicesStoppedError()
+    return this.#own.list
+  }
+
+  /** Our signed list as it travels. */
+  ownRecord(): Uint8Array {
+    if (this.#own == null) throw new DevicesStoppedError()
+    return this.#own.record
+  }
+
+  /** The newest list held for `friend`, or undefined. Memory only. */
+  friendList(friend: Uint8Array): OpenedDeviceList | undefined {
+    return this.#friendLists.get(toHex(friend))?.list
+  }
+
+  /** Renames this device: a new version, published and sent to every friend. */
+  async rename(name: string): Promise<OpenedDeviceList> {
+    const list = await this.#lifecycle.exclusive(async () => {
+      this.#checkRunning()
+      const { identity } = this.#components
+      return this.#setOwn(renameDevice(identity, this.own(), this.thisDevice, name))
+    })
+    this.#afterOwnChange()
+    return list
+  }
+
+  /** Puts our list in the DHT now. */
+  publish(options: AbortOptions = {}): Promise<PutOutcome> {
+    return this.#lifecycle.track(async () => {
+      const outcome = await putRecord(
+        this.#components.host.services.dht,
+        deviceListDhtKey(this.#components.identity.publicKey),
+        this.ownRecord(),
+        { signal: this.#lifecycle.signal(options), timeoutMs: this.#queryTimeoutMs },
+      )
+      if (outcome.confirmed > 0) void this.#lookUpMissing()
+      return outcome
+    })
+  }
+
+  /**
+   * The newest valid list `account` published in the DHT, or undefined when none is found.
+   * Anyone's: looking a list up stores nothing.
+   */
+  lookup(account: Uint8Array, options: AbortOptions = {}): Promise<OpenedDeviceList | undefined> {
+    return this.#lifecycle.track(async () => {
+      const found = await this.#find(account, options)
+      return found?.list
+    })
+  }
+
+  /**
+   * A device list a friend sent (the friends component hands it over). Never throws for bad
+   * input: a list that does not open, is not the sender's, or is not newer is logged and
+   * refused, and what was held stays.
+   */
+  receive(peer: Uint8Array, record: Uint8Array): Promise<void> {
+    return this.#lifecycle.exclusive(() => this.#take(peer, record))
+  }
+
+  /** Hands our list to messaging for every friend that has not been sent this version. */
+  sendPending(): Promise<void> {
+    return this.#lifecycle.exclusive(async () => {
+      const messaging = this.#components.messaging()
+      if (!this.running || messaging == null || this.#own == null) return
+      const { version } = this.#own.list
+      const payload = encodeFriendMessage({
+        type: 'device-list',
+        requestId: ZERO_REQUEST_ID,
+        note: '',
+        name: '',
+        deviceList: this.#own.record,
+      })
+      for (const friend of this.#components.friends.friendKeys()) {
+        const hex = toHex(friend)
+        if ((this.#sent.get(hex) ?? 0) >= version) continue
+        try {
+          await messaging.sendSocial(friend, payload)
+        } catch (err) {
+          this.#log.error('could not queue our device list for %s: %e', hex, err)
+          continue
+        }
+        await this.#store.putSent(hex, version)
+        this.#sent.set(hex, version)
+      }
+    })
+  }
+
+  async #load(): Promise<void> {
+    const stored = await this.#store.load()
+    for (const [hex, record] of stored.friends) {
+      try {
+        this.#friendLists.set(hex, { list: openDeviceList(record), record })
+      } catch (err) {
+        this.#log.error('dropped the stored device list of %s: %e', hex, err)
+      }
+    }
+    for (const [hex, version] of stored.sent) this.#sent.set(hex, version)
+    const { identity } = this.#components
+    const now = this.#clock()
+    if (stored.own == null) {
+      await this.#setOwn(firstDeviceList(identity, this.#deviceName ?? defaultDeviceName(), now))
+      this.#log('made device list version 1 for this install')
+      return
+    }
+    const own = openDeviceList(stored.own)
+    this.#own = { list: own, record: stored.own }
+    if (!bytesEqual(own.account, identity.publicKey)) {
+      await this.#setOwn(resignAfterRotation(identity, own, now))
+      this.#log('the account key changed: device list re-signed as version %d', own.version + 1)
+    }
+  }
+
+  async #setOwn(record: Uint8Array): Promise<OpenedDeviceList> {
+    const list = openDeviceList(record)
+    await this.#store.putOwn(record)
+    this.#own = { list, record }
+    this.safeDispatchEvent('devices:changed', { detail: list })
+    return list
+  }
+
+  #afterOwnChange(): void {
+    void this.sendPending()
+    this.publish().catch((err) => {
+      if (this.running) this.#log.error('publishing our device list failed: %e', err)
+    })
+  }
+
+  async #take(peer: Uint8Array, record: Uint8Array): Promise<void> {
+    const hex = toHex(peer)
+    if (!this.#components.friends.isFriend(peer)) {
+      this.#log('ignored a device list from %s, who is not a friend', hex)
+      return
+    }
+    const verdict = judgeFriendList(peer, this.#friendLists.get(hex), record)
+    if (verdict.status === 'same') return
+    if (verdict.status === 'refused') {
+      this.#log.error('refused a device list from %s: %s', hex, verdict.reason)
+      this.safeDispatchEvent('devices:refused', {
+        detail: { peer, version: verdict.version, reason: verdict.reason },
+      })
+      return
+    }
+    await this.#store.putFriend(hex, record)
+    this.#friendLists.set(hex, { list: verdict.list, record })
+    this.safeDispatchEvent('devices:friend-list', { detail: { peer, list: verdict.list } })
+  }
+
+  async #find(
+    account: Uint8Array,
+    options: AbortOptions,
+  ): Promise<{ list: OpenedDeviceList; record: Uint8Array } | undefined> {
+    const key = deviceListDhtKey(account)
+    const { answers, best } = await getRecords(this.#components.host.services.dht, key, {
+      signal: this.#lifecycle.signal(options),
+      timeoutMs: this.#queryTimeoutMs,
+    })
+    let newest: { list: OpenedDeviceList; record: Uint8Array } | undefined
+    for (const record of [
+      ...answers.map((answer) => answer.value),
+      ...(best == null ? [] : [best]),
+    ]) {
+      try {
+        const list = validateDeviceListRecord(key, record)
+        if (newest == null || list.version > newest.list.version) newest = { list, record }
+      } catch {
+        // A holder answering with what does not validate is skipped; another may answer.
+      }
+    }
+    return newest
+  }
+
+  /** Friends we hold no list for, looked up in the DHT once each per run. */
+  async #lookUpMissing(): Promise<void> {
+    for (const friend of this.#components.friends.friendKeys()) {
+      const hex = toHex(friend)
+      if (!this.running || this.#friendLists.has(hex) || this.#lookedUp.has(hex)) continue
+      this.#lookedUp.add(hex)
+      try {
+        const found = await this.#lifecycle.track(() => this.#find(friend, {}))
+        if (found != null) await this.receive(friend, found.record)
+      } catch (err) {
+        if (this.running) this.#log('looking up the device list of %s failed: %e', hex, err)
+      }
+    }
+  }
+
+  async #forget(hex: string): Promise<void> {
+    await this.#lifecycle.exclusive(async () => {
+      this.#friendLists.delete(hex)
+      this.#sent.delete(hex)
+      await this.#store.forget(hex)
+    })
+  }
+
+  async #publishLoop(): Promise<void> {
+    let confirmed = false
+    try {
+      confirmed = (await this.publish()).confirmed > 0
+    } catch (err) {
+      if (this.running) this.#log.error('publishing our device list failed: %e', err)
+    }
+    if (!this.running) return
+    const delay = confirmed ? this.#republishIntervalMs : this.#retryMs
+    this.#retryMs = confirmed ? this.#publishRetryMs : Math.min(this.#retryMs * 2, MAX_RETRY_MS)
+    this.#timer = setTimeout(() => void this.#publishLoop(), delay)
+  }
+
+  #checkRunning(): void {
+    if (!this.running) throw new DevicesStoppedError()
+  }
+}
