@@ -1,13 +1,22 @@
 /**
- * RoomService: the node's group rooms. It keeps one RoomLog per room (protocol/rooms),
- * publishes our events on the room's gossipsub topic, checks everyone else's in a topic
- * validator (so gossipsub's peer scoring penalises who sends junk), fetches what it missed
- * from other members over ROOM_SYNC_PROTOCOL, and hands our sender key to the other members
- * through a SenderKeyTransport, rekeying whenever someone leaves or is removed.
+ * RoomService: the node's group rooms behind one public surface (the API routes, the CLI and
+ * the node use this class only). It is a facade: it builds the parts, each in its own file
+ * with its guarantees stated at the top, wires them, and turns each call into calls on them.
  *
- * Started after the libp2p host, stopped before it.
+ *   RoomRegistry     rooms by id and topic     RoomPersistence  write queues, restore
+ *   OwnEvents        our messages and ops      RoomGossip       topic, validator, publish
+ *   RoomIntake       others' events, shown     RoomMembership   reactions to member changes
+ *   RoomKeys         sender keys out and in    RoomSync         catch-up with members
+ *   RoomViews        what the API shows        room-invites.ts  invite codes, who may join
+ *
+ * The parts reach each other only through the few functions handed to them here, so each is
+ * tested alone. Events (`room:message`, `room:members`) are dispatched on the service for the
+ * node's parts, then handed to the local API through `emit`.
+ *
+ * Started after the libp2p host, stopped before it: start restores every room from disk, then
+ * opens the key and sync protocols and the gossip listener, then rejoins the topics; stop
+ * does the reverse and writes the clean-stop mark once every write is done.
  */
-
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -439,6 +448,9 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     return this.sync.syncWith(runtime, peer, options)
   }
 
+  // ---- wiring ----------------------------------------------------------------------------
+
+  /** A member connected: catch up with it, and hand it the bundles waiting for it. */
   private readonly onPeerConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail
     const key = peer.publicKey?.type === 'Ed25519' ? toHex(peer.publicKey.raw) : undefined
@@ -461,8 +473,6 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     for (const room of this.rooms.all()) this.persistence.saveChains(room)
     this.sync.antiEntropy()
   }
-
-  // ---- state, views and persistence -----------------------------------------------------
 
   /** Rebuilds a stored room and shows nothing of it again. */
   private restore(stored: StoredRoom): void {
