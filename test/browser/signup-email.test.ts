@@ -25,16 +25,7 @@ describe('web client: registering on a relay that asks for an e-mail code', () =
         directory: {
           signup: {
             require: 'email',
-            email: {
-              from: 'relay <no-reply@relay.test>',
-              smtp: {
-                host: '127.0.0.1',
-                port: smtp.port,
-                security: 'none',
-                user: 'relay',
-                password: 'smtp-secret-3',
-              },
-            },
+            email: smtp.relaySection({ password: 'smtp-secret-3' }),
           },
         },
       }),

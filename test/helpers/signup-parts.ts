@@ -34,13 +34,21 @@ abstract class CodeInbox {
   }
 }
 
+/** How relay.yaml gives the SMTP password: inline, by environment variable or by file. */
+export type PasswordSource =
+  | { password: string }
+  | { passwordEnv: string }
+  | { passwordFile: string }
+
 export class TestSmtpServer extends CodeInbox {
   readonly logins: Array<{ user: string; password: string }> = []
   port = 0
   private readonly server: SMTPServer
+  private readonly user: string
 
   constructor(credentials: { user: string; password: string }) {
     super()
+    this.user = credentials.user
     this.server = new SMTPServer({
       disabledCommands: ['STARTTLS'],
       allowInsecureAuth: true,
@@ -68,6 +76,20 @@ export class TestSmtpServer extends CodeInbox {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
     this.port = (this.server.server.address() as AddressInfo).port
     return this
+  }
+
+  /** relay.yaml's `directory.signup.email` for this server (plain SMTP on loopback). */
+  relaySection(password: PasswordSource) {
+    return {
+      from: 'TokenIM relay <no-reply@relay.test>',
+      smtp: {
+        host: '127.0.0.1',
+        port: this.port,
+        security: 'none' as const,
+        user: this.user,
+        ...password,
+      },
+    }
   }
 
   async close(): Promise<void> {

@@ -32,16 +32,7 @@ beforeAll(async () => {
     directory: {
       signup: {
         require: 'email',
-        email: {
-          from: 'relay <no-reply@relay.test>',
-          smtp: {
-            host: '127.0.0.1',
-            port: smtp.port,
-            security: 'none',
-            user: 'relay',
-            passwordEnv: 'TOKENIM_TEST_SMTP_PASSWORD',
-          },
-        },
+        email: smtp.relaySection({ passwordEnv: 'TOKENIM_TEST_SMTP_PASSWORD' }),
       },
     },
   })

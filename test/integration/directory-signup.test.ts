@@ -48,10 +48,7 @@ async function emailSignup(smtp: TestSmtpServer, extra: Record<string, unknown> 
   await writeFile(passwordFile, 'smtp-secret-1\n', { mode: 0o600 })
   return {
     require: 'email',
-    email: {
-      from: 'TokenIM relay <no-reply@relay.test>',
-      smtp: { host: '127.0.0.1', port: smtp.port, security: 'none', user: 'relay', passwordFile },
-    },
+    email: smtp.relaySection({ passwordFile }),
     ...extra,
   }
 }
