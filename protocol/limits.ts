@@ -67,6 +67,9 @@ export const SIGNUP_VERIFICATION_TTL_MS = 10 * 60_000
 /** Wrong codes one sign-up verification accepts before it is void (each also counts towards the lockout). */
 export const MAX_SIGNUP_CODE_ATTEMPTS = 5
 
+/** Codes a relay sends to one e-mail address or phone number per hour (no mail-bombing through a relay). */
+export const SIGNUP_CODES_PER_ADDRESS_PER_HOUR = 3
+
 /** Sign-up verifications a relay keeps pending at once (one per peer); past it new ones are refused. */
 export const MAX_PENDING_SIGNUP_VERIFICATIONS = 10_000
 

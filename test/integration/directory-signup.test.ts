@@ -293,6 +293,21 @@ describe('sign-up by phone code', () => {
     )
   })
 
+  it('sends at most 3 codes an hour to one number, whoever asks', async () => {
+    const { gateway, relay } = await smsRelay()
+    for (let i = 0; i < 3; i++) {
+      const asker = await claimant()
+      await asker.client.startVerification(relay.target, 'sms', '+15551234567')
+    }
+    const fourth = await claimant()
+    await refused(
+      fourth.client.startVerification(relay.target, 'sms', '+1 555 123 4567'),
+      'RateLimitedError',
+      'codes were sent there within the hour',
+    )
+    expect(gateway.received).toHaveLength(3)
+  })
+
   it('reports a gateway that refuses, and a number that is not in international form', async () => {
     const { gateway, relay } = await smsRelay()
     const alice = await claimant()

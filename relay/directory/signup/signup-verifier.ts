@@ -17,16 +17,18 @@ import { toHex } from '../../../protocol/bytes.ts'
 import {
   ClaimRefusedError,
   DirectoryRequestError,
+  RateLimitedError,
   VerificationRequiredError,
 } from '../../../protocol/directory-errors.ts'
 import {
   MAX_PENDING_SIGNUP_VERIFICATIONS,
   MAX_SIGNUP_CODE_ATTEMPTS,
+  SIGNUP_CODES_PER_ADDRESS_PER_HOUR,
   SIGNUP_VERIFICATION_TTL_MS,
 } from '../../../protocol/limits.ts'
 import type { VerificationTicket } from '../../../protocol/proto/directory.ts'
 import type { Caller } from '../caller.ts'
-import type { Clock } from '../rate-limiter.ts'
+import { type Clock, KeyedRateLimiter } from '../rate-limiter.ts'
 import { AddressHasher, maskAddress, parseAddress } from './address-hash.ts'
 import { type CodeSender, emailSender, smsSender } from './code-senders.ts'
 import { SIGNUP_METHODS, type SignupMethod } from './config-schema.ts'
@@ -53,6 +55,8 @@ export class SignupVerifier {
   private readonly oidc?: OpenIdLogin
   private readonly hasher: AddressHasher
   private readonly pending: PendingVerifications
+  /** Codes sent per address hash: strangers cannot flood someone's inbox through the relay. */
+  private readonly perAddress: KeyedRateLimiter
   private readonly clock: Clock
 
   constructor(setup: SignupSetup, init: SignupVerifierInit) {
@@ -75,6 +79,14 @@ export class SignupVerifier {
     this.pending = new PendingVerifications(
       init.maxPending ?? MAX_PENDING_SIGNUP_VERIFICATIONS,
       this.clock,
+    )
+    this.perAddress = new KeyedRateLimiter(
+      {
+        capacity: SIGNUP_CODES_PER_ADDRESS_PER_HOUR,
+        refillPerSecond: SIGNUP_CODES_PER_ADDRESS_PER_HOUR / 3600,
+      },
+      this.clock,
+      MAX_PENDING_SIGNUP_VERIFICATIONS,
     )
   }
 
@@ -135,6 +147,13 @@ export class SignupVerifier {
     const address = parseAddress(method, rawAddress)
     const code = String(randomInt(0, 10 ** this.codeLength)).padStart(this.codeLength, '0')
     verification.addressHash = this.hasher.hash(method, address.canonical)
+    const paced = this.perAddress.take(verification.addressHash)
+    if (!paced.allowed) {
+      throw new RateLimitedError(
+        `${SIGNUP_CODES_PER_ADDRESS_PER_HOUR} codes were sent there within the hour; use the last one, or retry in ${Math.ceil(paced.retryAfterMs / 60_000)} min`,
+        paced.retryAfterMs,
+      )
+    }
     verification.codeDigest = this.hasher.codeDigest(id, code)
     verification.sentTo = maskAddress(method, address.canonical)
     // Held before sending, so the memory bound refuses before anything is sent.
