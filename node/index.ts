@@ -19,8 +19,19 @@ export async function createTokenimNode(init: TokenimNodeInit): Promise<TokenimN
   return node
 }
 
+// Building blocks the relay daemon composes with too (doc/architecture.md, "Module boundaries").
+export {
+  parseRelayAddresses,
+  type RelayBootstrap,
+  relayBootstrap,
+  relayPeerId,
+} from './bootstrap.ts'
+export { Composition, type PartBuilder } from './composition.ts'
 export { NodeDaemon, type NodeDaemonInit } from './daemon.ts'
 export { dataDirPaths, defaultDataDir } from './data-dir.ts'
 export * from './errors.ts'
+export { writeFileAtomic } from './identity/atomic-file.ts'
 export * from './identity/index.ts'
+export { ServiceLifecycle } from './service-lifecycle.ts'
+export { type AppLevel, openStorage, type Storage } from './storage.ts'
 export { DEFAULT_LISTEN, NODE_VERSION, TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'

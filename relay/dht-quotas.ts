@@ -7,7 +7,7 @@
  */
 
 import type { DhtWriteQuotasInit, OnDhtWriteRefused } from '../network/dht-quotas/index.ts'
-import { parseRelayAddresses, relayPeerId } from '../node/bootstrap.ts'
+import { parseRelayAddresses, relayPeerId } from '../node/index.ts'
 import type { RelayConfig } from './config.ts'
 import type { RelayLogger } from './logger.ts'
 import type { RelayMetrics } from './metrics.ts'

@@ -3,7 +3,7 @@
  * message an operator can act on. Config errors reuse the node's `InvalidConfigError`, so
  * both daemons report a bad setting the same way.
  */
-export { DataDirLockedError, InvalidConfigError } from '../node/errors.ts'
+export { DataDirLockedError, InvalidConfigError } from '../node/index.ts'
 
 export class RelayError extends Error {
   override name = 'RelayError'

@@ -8,8 +8,12 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
-import { writeFileAtomic } from '../node/identity/atomic-file.ts'
-import { generateIdentity, identityFromSeed, toLibp2pPrivateKey } from '../node/identity/index.ts'
+import {
+  generateIdentity,
+  identityFromSeed,
+  toLibp2pPrivateKey,
+  writeFileAtomic,
+} from '../node/index.ts'
 import { toHex } from '../protocol/bytes.ts'
 import { RelayExistsError, RelayKeyError } from './errors.ts'
 

@@ -16,13 +16,15 @@ import type { ServiceFactoryMap } from 'libp2p'
 import { createHost, type Host } from '../network/host.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../network/interface-addresses.ts'
 import {
+  Composition,
+  openStorage,
+  type PartBuilder,
   parseRelayAddresses,
   type RelayBootstrap,
   relayBootstrap,
   relayPeerId,
-} from '../node/bootstrap.ts'
-import { Composition, type PartBuilder } from '../node/composition.ts'
-import { openStorage, type Storage } from '../node/storage.ts'
+  type Storage,
+} from '../node/index.ts'
 import type { RelayConfig } from './config.ts'
 import { relayDhtQuotas } from './dht-quotas.ts'
 import {

@@ -5,7 +5,7 @@
  */
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../node/identity/atomic-file.ts'
+import { writeFileAtomic } from '../node/index.ts'
 import { RelayNotRunningError } from './errors.ts'
 import type { RelayHealth } from './ops-server.ts'
 

@@ -14,7 +14,7 @@
  *                  and an identity it was used for; it counts while that identity holds a
  *                  live name (name-claims.ts)
  */
-import type { AppLevel } from '../../node/storage.ts'
+import type { AppLevel } from '../../node/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import { NameRecord } from '../../protocol/proto/directory.ts'
 import { SignedRecord } from '../../protocol/proto/signed-record.ts'

@@ -11,7 +11,7 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../../../node/identity/atomic-file.ts'
+import { writeFileAtomic } from '../../../node/index.ts'
 import { DirectoryRequestError } from '../../../protocol/directory-errors.ts'
 import { MAX_SIGNUP_ADDRESS_LENGTH } from '../../../protocol/limits.ts'
 import { InvalidConfigError } from '../../errors.ts'
