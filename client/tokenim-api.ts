@@ -21,7 +21,9 @@ import {
   type CreateIdentityResponse,
   type CreateRoomRequest,
   type CreateRoomResponse,
+  DEVICES_API_PATHS,
   type DeleteConversationResponse,
+  type DeviceListResponse,
   DIRECTORY_API_PATHS,
   type DisableTwoFactorRequest,
   type EnableTwoFactorRequest,
@@ -196,6 +198,16 @@ export abstract class TokenimApi {
 
   friendRequests(): Promise<FriendRequestsResponse> {
     return this.request('GET', FRIENDS_API_PATHS.requests)
+  }
+
+  /** This account's devices, this one marked. */
+  devices(): Promise<DeviceListResponse> {
+    return this.request('GET', DEVICES_API_PATHS.list)
+  }
+
+  /** Renames this device: a new version of the list, published and sent to every friend. */
+  renameDevice(name: string): Promise<DeviceListResponse> {
+    return this.request('POST', DEVICES_API_PATHS.rename, { name })
   }
 
   addFriend(to: string, note?: string): Promise<AddFriendResponse> {

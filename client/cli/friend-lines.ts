@@ -6,14 +6,18 @@ export function label(ref: PeerRef): string {
   return ref.name ?? ref.peerId
 }
 
-/** `* alice  online  direct (/ip4/…)`: presence first, then the path messages take now. */
+/**
+ * `* alice · 2 devices  online  direct (/ip4/…)`: the device count when more than one, presence,
+ * then the path messages take now.
+ */
 export function friendLine(friend: FriendView): string {
   const seen = friend.online
     ? 'online'
     : friend.lastSeen == null
       ? 'offline'
       : `offline (last seen ${minuteStamp(friend.lastSeen)})`
-  return `${friend.online ? '*' : ' '} ${label(friend)}  ${seen}  ${reachText(friend.reach)}`
+  const devices = (friend.devices?.count ?? 1) > 1 ? ` · ${friend.devices?.count} devices` : ''
+  return `${friend.online ? '*' : ' '} ${label(friend)}${devices}  ${seen}  ${reachText(friend.reach)}`
 }
 
 export function reachText(reach: PeerReach): string {

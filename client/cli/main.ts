@@ -2,6 +2,7 @@
 import { Command } from 'commander'
 import { NODE_VERSION } from '../../node/index.ts'
 import { registerConversationCommands } from './commands/conversations.ts'
+import { registerDeviceCommands } from './commands/devices.ts'
 import { registerDirectoryCommands } from './commands/directory.ts'
 import { registerFriendsCommands } from './commands/friends.ts'
 import { registerKeyCommands } from './commands/key.ts'
@@ -26,6 +27,7 @@ registerRoomCommands(program)
 registerDirectoryCommands(program)
 registerSimCommands(program)
 registerFriendsCommands(program)
+registerDeviceCommands(program)
 
 try {
   await program.parseAsync(process.argv)

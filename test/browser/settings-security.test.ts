@@ -7,10 +7,9 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { totpCode, totpSecretFromText } from '../../node/index.ts'
-import { startApiDaemon } from '../helpers/api-daemon.ts'
-import { makeTempDir } from '../helpers/temp-dir.ts'
-import { type Browser, launchChromium } from './chromium.ts'
+import type { Browser } from './chromium.ts'
 import { saveScreenshot } from './screenshots.ts'
+import { openSettings } from './settings-page.ts'
 
 const PASSWORD = 'correct horse battery staple 42'
 const NEW_PASSWORD = 'seven purple otters juggle quietly'
@@ -23,20 +22,7 @@ describe('web client: password and two-factor settings', () => {
   let backupPhrase: string
 
   beforeAll(async () => {
-    const dir = await makeTempDir()
-    cleanups.push(() => dir.remove())
-    const [{ daemon, api }, launched] = await Promise.all([
-      startApiDaemon(dir.path, cleanups, { web: true }),
-      launchChromium(),
-    ])
-    browser = launched
-    ;({ backupPhrase } = await api.createIdentity({ password: PASSWORD }))
-    page = await browser.context.newPage()
-    await page.goto(daemon.api.webUrl)
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Settings' })
-      .click()
+    ;({ browser, page, backupPhrase } = await openSettings(cleanups, PASSWORD))
   })
   afterAll(async () => {
     await browser?.close()

@@ -332,6 +332,11 @@ function FriendRow({ friend, onOpen, onRemove, onBlock }: FriendRowProps) {
           onClick={onOpen}
         >
           <span class="person-name">{name}</span>
+          {(friend.devices?.count ?? 1) > 1 && (
+            <span class="person-devices" title={friend.devices?.names.join(', ')}>
+              {` · ${friend.devices?.count} devices`}
+            </span>
+          )}
           <span class="visually-hidden">, open the chat</span>
         </button>
         <span class="person-reach" data-testid="reach" title={reachTitle(friend.reach)}>

@@ -1,8 +1,9 @@
-/** Settings: profile, appear offline, key export, backup phrase, password, two-factor checks, relays. */
+/** Settings: profile, appear offline, devices, key export, backup phrase, password, two-factor checks, relays. */
 import { useEffect, useState } from 'preact/hooks'
 import type { TwoFactorStatusResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { SettingsBackupPhrase } from '../components/settings-backup-phrase.tsx'
+import { SettingsDevices } from '../components/settings-devices.tsx'
 import { SettingsKeyExport } from '../components/settings-key-export.tsx'
 import { SettingsPassword } from '../components/settings-password.tsx'
 import { SettingsPresence } from '../components/settings-presence.tsx'
@@ -26,6 +27,7 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
       <h2>Settings</h2>
       <SettingsProfile client={client} />
       <SettingsPresence client={client} />
+      <SettingsDevices client={client} />
       <SettingsKeyExport client={client} withCode={withCode} />
       <SettingsBackupPhrase client={client} withCode={withCode} />
       <SettingsPassword client={client} withCode={withCode} />

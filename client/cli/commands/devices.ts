@@ -1,0 +1,46 @@
+/** `tokenim devices list | rename`: this account's devices through the running node's local API. */
+import { type Command, InvalidArgumentError } from 'commander'
+import { MAX_DEVICE_NAME_SIZE } from '../../../protocol/limits.ts'
+import type { DeviceListResponse } from '../../../protocol/local-api.ts'
+import { LocalApiClient } from '../../api-client.ts'
+import { type CommonOptions, withCommonOptions } from '../options.ts'
+import { minuteStamp, printResult } from '../output.ts'
+
+export function registerDeviceCommands(program: Command): void {
+  const devices = program.command('devices').description("this account's devices")
+
+  withCommonOptions(devices.command('list'))
+    .description("this account's devices (* marks this one) and the list's version")
+    .action(async (options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const result = await client.devices()
+      printResult(options, result, deviceLines(result))
+    })
+
+  withCommonOptions(devices.command('rename'))
+    .description('rename this device; friends get the new list')
+    .argument('<name>', `the new name (at most ${MAX_DEVICE_NAME_SIZE} bytes)`, parseName)
+    .action(async (name: string, options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const result = await client.renameDevice(name)
+      printResult(options, result, [`this device is "${name}" now`, ...deviceLines(result)])
+    })
+}
+
+function deviceLines(list: DeviceListResponse): string[] {
+  return [
+    ...list.devices.map(
+      (device) =>
+        `${device.thisDevice ? '*' : ' '} ${device.name}  ${device.peerId}  since ${minuteStamp(device.createdAt)}`,
+    ),
+    `device list version ${list.version}`,
+  ]
+}
+
+function parseName(value: string): string {
+  const size = Buffer.byteLength(value.trim())
+  if (size === 0 || size > MAX_DEVICE_NAME_SIZE) {
+    throw new InvalidArgumentError(`1..${MAX_DEVICE_NAME_SIZE} bytes`)
+  }
+  return value.trim()
+}
