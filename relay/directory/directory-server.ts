@@ -120,6 +120,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
         ? undefined
         : new SignupVerifier(init.signup, {
             log: components.logger.forComponent('tokenim:signup'),
+            metrics,
             clock,
           })
     const locks = new KeyedMutex()

@@ -25,6 +25,10 @@ export class DirectoryMetrics {
   readonly lookups: Counter
   readonly searches: Counter
   readonly rejections: Counter<'reason'>
+  /** Sign-up verifications started (a code sent, a login begun), by method. */
+  readonly verificationsStarted: Counter<'method'>
+  /** Sign-up verifications a claim redeemed, by method. */
+  readonly verificationsRedeemed: Counter<'method'>
 
   constructor(registry: Registry = new Registry()) {
     this.registrations = counter(
@@ -47,6 +51,18 @@ export class DirectoryMetrics {
       'tokenim_directory_rejections_total',
       'Directory requests refused, by reason',
       ['reason'],
+    )
+    this.verificationsStarted = counter(
+      registry,
+      'tokenim_directory_verifications_started_total',
+      'Sign-up verifications started (a code sent, a login begun), by method',
+      ['method'],
+    )
+    this.verificationsRedeemed = counter(
+      registry,
+      'tokenim_directory_verifications_redeemed_total',
+      'Sign-up verifications redeemed by a claim, by method',
+      ['method'],
     )
   }
 }

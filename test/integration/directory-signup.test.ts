@@ -118,9 +118,10 @@ describe('sign-up by e-mail code', () => {
       name: 'ClaimRefusedError',
       message: expect.stringContaining('expired'),
     })
-    expect(await relay.registry.metrics()).toContain(
-      'tokenim_directory_rejections_total{reason="unauthorized"} 3',
-    )
+    const metrics = await relay.registry.metrics()
+    expect(metrics).toContain('tokenim_directory_rejections_total{reason="unauthorized"} 3')
+    expect(metrics).toContain('tokenim_directory_verifications_started_total{method="email"} 1')
+    expect(metrics).toContain('tokenim_directory_verifications_redeemed_total{method="email"} 1')
   })
 
   it('refuses a second name for the same address (limit 1) and stores only its keyed hash', async () => {

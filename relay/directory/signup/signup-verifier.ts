@@ -28,6 +28,7 @@ import {
 } from '../../../protocol/limits.ts'
 import type { VerificationTicket } from '../../../protocol/proto/directory.ts'
 import type { Caller } from '../caller.ts'
+import type { DirectoryMetrics } from '../metrics.ts'
 import { type Clock, KeyedRateLimiter } from '../rate-limiter.ts'
 import { AddressHasher, maskAddress, parseAddress } from './address-hash.ts'
 import { type CodeSender, emailSender, smsSender } from './code-senders.ts'
@@ -40,6 +41,7 @@ const VERIFICATION_ID_LENGTH = 16
 
 export interface SignupVerifierInit {
   log: Logger
+  metrics: DirectoryMetrics
   /** @default Date.now */
   clock?: Clock
   /** @default MAX_PENDING_SIGNUP_VERIFICATIONS */
@@ -142,6 +144,7 @@ export class SignupVerifier {
       if (oidc == null) throw new DirectoryRequestError('this relay has no OpenID provider')
       verification.oidc = await oidc.begin()
       this.pending.add(verification)
+      this.init.metrics.verificationsStarted.inc({ method })
       return this.ticket(verification)
     }
     const address = parseAddress(method, rawAddress)
@@ -164,6 +167,7 @@ export class SignupVerifier {
       this.pending.delete(verification.key)
       throw err
     }
+    this.init.metrics.verificationsStarted.inc({ method })
     this.init.log(
       'sent a sign-up code by %s to %s for %s',
       method,
@@ -210,6 +214,7 @@ export class SignupVerifier {
       )
     }
     this.pending.delete(verification.key)
+    this.init.metrics.verificationsRedeemed.inc({ method: verification.method })
     return { addressHash: verification.addressHash, method: verification.method }
   }
 
