@@ -36,10 +36,14 @@ async function holds(reader: FriendNode, owner: FriendNode, version: number): Pr
   await arrived
 }
 
+/** The node's parts, which tests reach to watch and change what no API shows. */
+function parts(node: FriendNode): Composition<NodeParts> {
+  return (node.node as unknown as { parts: Composition<NodeParts> }).parts
+}
+
 /** Resolves once `sender`'s mailbox confirmed a deposit for `recipient`. */
 function deposited(sender: FriendNode, recipient: FriendNode): Promise<unknown> {
-  // The mailbox is internal to the node; the test watches it to know the list went there.
-  const mailbox = (sender.node as unknown as { parts: Composition<NodeParts> }).parts.get('mailbox')
+  const mailbox = parts(sender).get('mailbox')
   return waitForEvent<{ recipient: Uint8Array }>(mailbox, 'mailbox:stored', {
     timeoutMs: 20_000,
     filter: (detail) => toHex(detail.recipient) === recipient.publicKey,
@@ -124,5 +128,22 @@ describe('device lists between nodes', () => {
     expect(alice.node.devices.own().devices.map((device) => device.name)).toEqual(['desk'])
     bob = await bob.restart()
     expect(bob.node.devices.friendList(alice.identity.publicKey)?.version).toBe(3)
+  })
+
+  it("are looked up in the DHT by a friend's node that holds none", async () => {
+    const alice = await startFriendNode(relay())
+    let bob = await startFriendNode(relay())
+    await befriend(alice, bob)
+    await alice.node.devices.rename('phone')
+    expect((await alice.node.devices.publish()).holders).toContain(relay().peerId.toString())
+    await holds(bob, alice, 2)
+
+    // Bob loses alice's list (as a node from before device lists never had it); alice is gone,
+    // so only the DHT can tell bob her devices.
+    await alice.stop()
+    await parts(bob).get('storage').sublevel('devices').del(`friend/${alice.publicKey}`)
+    bob = await bob.restart()
+    await holds(bob, alice, 2)
+    expect(await friendDevices(bob, alice)).toEqual({ count: 1, names: ['phone'], version: 2 })
   })
 })
