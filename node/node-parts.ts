@@ -33,7 +33,7 @@ import {
   NodeDirectory,
   signedInElsewhereEvent,
 } from './directory/index.ts'
-import { Friends } from './friends/index.ts'
+import { Friends, type FriendsEvents } from './friends/index.ts'
 import { toLibp2pPrivateKey } from './identity/index.ts'
 import { OfflineMailbox } from './mailbox/index.ts'
 import { DirectMessages } from './messaging/index.ts'
@@ -209,6 +209,19 @@ export async function composeNode(
     return messaging
   })
 
+  // A friend's key rotation moves its conversation to the new key.
+  const followRotation = (evt: FriendsEvents['friends:key-changed']) => {
+    messages.moveConversation(evt.detail.previous, evt.detail.current).catch((err: Error) => {
+      host.logger
+        .forComponent('tokenim:messaging')
+        .error('moving a conversation failed: %s', err.message)
+    })
+  }
+  await parts.step(
+    'conversations follow key rotations',
+    () => friends.addEventListener('friends:key-changed', followRotation),
+    () => friends.removeEventListener('friends:key-changed', followRotation),
+  )
   // Friend messages left from the last run go out now that messaging runs, then heartbeats.
   await parts.step('pending friend messages', () => {
     void friends.sendPending()

@@ -276,6 +276,8 @@ export interface NodeEventMap {
   'friend:rejected': PeerRef
   /** A friendship ended or a pending request was withdrawn; `by` says which side did it. */
   'friend:removed': FriendRemovedEvent
+  /** A friend's account moved to a new key (a rotation signed by the key we knew). */
+  'friend:key-changed': FriendKeyChangedEvent
   /** A friend came online or went offline. */
   'presence:changed': PresenceView
   /** A connection to a friend opened or closed, and the node now reaches it another way. */
@@ -857,6 +859,12 @@ export type AddFriendResponse =
 export interface FriendPeerRequest {
   /** A username, a peer id or a hex public key. */
   peer: string
+}
+
+/** The friend under its new key, and the key it had. */
+export interface FriendKeyChangedEvent extends PeerRef {
+  previousPeerId: string
+  previousPublicKey: string
 }
 
 export interface FriendRemovedEvent extends PeerRef {

@@ -12,6 +12,7 @@ import { PRESENCE_DOMAIN } from './ids.ts'
 import {
   MAX_DEVICE_LIST_SIZE,
   MAX_FRIEND_NOTE_LENGTH,
+  MAX_KEY_STATEMENT_SIZE,
   MAX_PRESENCE_FRAME_SIZE,
   MAX_SOCIAL_PAYLOAD_SIZE,
 } from './limits.ts'
@@ -41,7 +42,13 @@ export const MAX_PRESENCE_INTERVAL_MS = 60_000
  */
 export const MAX_PRESENCE_CLOCK_SKEW_MS = 5 * 60_000
 
-export type FriendMessageKind = 'request' | 'accept' | 'reject' | 'remove' | 'device-list'
+export type FriendMessageKind =
+  | 'request'
+  | 'accept'
+  | 'reject'
+  | 'remove'
+  | 'key-rotation'
+  | 'device-list'
 
 export interface FriendMessageValue {
   type: FriendMessageKind
@@ -55,6 +62,11 @@ export interface FriendMessageValue {
    * opens and checks it). Its request id is 16 zero bytes.
    */
   deviceList?: Uint8Array
+  /**
+   * `key-rotation` only, and required there: the rotation statement (doc/accounts.md), which
+   * the receiver checks against the key it knows. Its request id is 16 zero bytes.
+   */
+  keyStatement?: Uint8Array
 }
 
 const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
@@ -62,6 +74,7 @@ const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
   accept: FriendMessageType.FRIEND_ACCEPT,
   reject: FriendMessageType.FRIEND_REJECT,
   remove: FriendMessageType.FRIEND_REMOVE,
+  'key-rotation': FriendMessageType.FRIEND_KEY_ROTATION,
   'device-list': FriendMessageType.FRIEND_DEVICE_LIST,
 }
 
@@ -79,6 +92,7 @@ export function encodeFriendMessage(value: FriendMessageValue): Uint8Array {
       note: value.note,
       name: value.name,
       deviceList: (value.deviceList ?? new Uint8Array(0)) as FriendMessage['deviceList'],
+      keyStatement: (value.keyStatement ?? new Uint8Array(0)) as FriendMessage['keyStatement'],
     },
     { maxSize: MAX_SOCIAL_PAYLOAD_SIZE, what: 'friend message' },
   )
@@ -99,6 +113,7 @@ export function decodeFriendMessage(bytes: Uint8Array): FriendMessageValue {
     name: message.name,
   }
   if (message.deviceList.length > 0) value.deviceList = message.deviceList
+  if (message.keyStatement.length > 0) value.keyStatement = message.keyStatement
   checkFriendMessage(value)
   return value
 }
@@ -125,6 +140,14 @@ function checkFriendMessage(value: FriendMessageValue): void {
   }
   if ((value.deviceList?.length ?? 0) > MAX_DEVICE_LIST_SIZE) {
     throw new MalformedMessageError(`a device list is at most ${MAX_DEVICE_LIST_SIZE} bytes`)
+  }
+  if ((value.keyStatement != null) !== (value.type === 'key-rotation')) {
+    throw new MalformedMessageError('a key rotation, and only it, carries a rotation statement')
+  }
+  if ((value.keyStatement?.length ?? 0) > MAX_KEY_STATEMENT_SIZE) {
+    throw new MalformedMessageError(
+      `a rotation statement is at most ${MAX_KEY_STATEMENT_SIZE} bytes`,
+    )
   }
   if (value.name.length > MAX_FRIEND_NAME_CLAIM_LENGTH) {
     throw new MalformedMessageError(

@@ -7,11 +7,13 @@
  *   o/<peer>   OutgoingRecord   our request waiting for the peer's answer
  *   b/<peer>   BlockedRecord    a blocked peer
  *   s/<id>     PendingSend      a friend message not yet handed to messaging
+ *   r/<peer>   RetiredKey       a friend's key its account rotated away from: refused
  *
  * <peer> is the peer's Ed25519 key in hex. Every change is one synced batch, applied to
  * memory only once it is on disk.
  */
 import type { AppLevel } from '../storage.ts'
+import type { FriendKeyChain } from './key-rotation.ts'
 
 export interface FriendRecord {
   /** ms since the Unix epoch. */
@@ -20,6 +22,16 @@ export interface FriendRecord {
   requestId: string
   /** Verified `name@<relay peer id>`, or null. */
   name: string | null
+  /** The friend's key chain, once it rotated its key (key-rotation.ts). */
+  keyChain?: FriendKeyChain
+}
+
+export interface RetiredKey {
+  /** The account's first key we knew, hex. */
+  account: string
+  /** The key that held the account when this one was retired, hex. */
+  current: string
+  at: number
 }
 
 export interface IncomingRecord {
@@ -58,6 +70,7 @@ export interface FriendTables {
   outgoing: OutgoingRecord
   blocked: BlockedRecord
   sends: PendingSend
+  retired: RetiredKey
 }
 
 export type Table = keyof FriendTables
@@ -68,6 +81,7 @@ const PREFIX: Record<Table, string> = {
   outgoing: 'o/',
   blocked: 'b/',
   sends: 's/',
+  retired: 'r/',
 }
 
 export type Change = {
@@ -84,6 +98,7 @@ export class FriendStore {
     outgoing: new Map(),
     blocked: new Map(),
     sends: new Map(),
+    retired: new Map(),
   }
 
   constructor(db: AppLevel) {

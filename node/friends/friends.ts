@@ -49,6 +49,7 @@ import {
   UserNotFoundError,
 } from './errors.ts'
 import { type Change, type FriendRecord, FriendStore } from './friend-store.ts'
+import { acceptKeyRotation } from './key-rotation.ts'
 
 /** What friends need from messaging: queue one social message for a peer. */
 export interface SocialSender {
@@ -77,6 +78,7 @@ export type FriendEventType =
   | 'friend:accepted'
   | 'friend:rejected'
   | 'friend:removed'
+  | 'friend:key-changed'
 
 export interface FriendsComponents {
   /** The sublevel friends own. */
@@ -101,6 +103,8 @@ export interface FriendsInit {
 /** For components that follow the friend list (presence): `peer` is a raw Ed25519 key. */
 export interface FriendsEvents {
   'friends:changed': CustomEvent<{ peer: Uint8Array; friend: boolean }>
+  /** A friend's account moved to a new key: its conversation moves with it. */
+  'friends:key-changed': CustomEvent<{ previous: Uint8Array; current: Uint8Array }>
 }
 
 export const DEFAULT_FRIENDS_RETRY_INTERVAL_MS = 10_000
@@ -153,9 +157,39 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
 
   // ------------------------------------------------------------ what others ask
 
-  /** True when the user blocked `peer` (a raw Ed25519 key). Synchronous: memory only. */
+  /**
+   * True when the user blocked `peer` (a raw Ed25519 key), or when it is a friend's retired
+   * key: after a rotation the old key may sign nothing new. Synchronous: memory only.
+   */
   isBlocked(peer: Uint8Array): boolean {
-    return this.#store.has('blocked', toHex(peer))
+    const hex = toHex(peer)
+    return this.#store.has('blocked', hex) || this.#store.has('retired', hex)
+  }
+
+  /**
+   * Tells every friend that our account moved to a new key: `statement` is the rotation
+   * statement (Keystore.rotate), sent as a friend message through messaging (directly, or
+   * through the mailbox to friends who are away). Resolves once messaging holds them all.
+   */
+  async announceKeyRotation(statement: Uint8Array): Promise<Array<{ id: string; peer: string }>> {
+    this.#checkRunning()
+    const message: FriendMessageValue = {
+      type: 'key-rotation',
+      requestId: new Uint8Array(FRIEND_REQUEST_ID_LENGTH),
+      note: '',
+      name: '',
+      keyStatement: statement,
+    }
+    const peers = this.#store.entries('friends').map(([peerHex]) => peerHex)
+    const messaging = this.#components.messaging()
+    if (messaging == null) throw new FriendsStoppedError('messaging is not running; start the node')
+    const payload = encodeFriendMessage(message)
+    const sent: Array<{ id: string; peer: string }> = []
+    for (const peer of peers) {
+      const { id } = await messaging.sendSocial(fromHex(peer), payload)
+      sent.push({ id, peer })
+    }
+    return sent
   }
 
   isFriend(peer: Uint8Array): boolean {
@@ -454,6 +488,17 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         this.#components.emit('friend:rejected', this.#ref(peerHex, outgoing.name))
         return
       }
+      case 'key-rotation': {
+        const statement = message.keyStatement ?? new Uint8Array(0)
+        const accepted = acceptKeyRotation(this.#store, peerHex, statement, Date.now())
+        if (accepted == null) {
+          log('ignored a key rotation from %s that does not move the key we know', peerHex)
+          return
+        }
+        await this.#store.write(accepted.changes)
+        this.#keyChanged(peerHex, accepted.newHex)
+        return
+      }
       case 'remove': {
         const ended = friend ?? incoming
         if (ended == null) return
@@ -506,6 +551,20 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     this.#components.emit('friend:accepted', view)
     this.safeDispatchEvent('friends:changed', { detail: { peer: fromHex(peerHex), friend: true } })
     return view
+  }
+
+  #keyChanged(previousHex: string, currentHex: string): void {
+    const ref = this.#ref(currentHex)
+    const previous = this.#ref(previousHex, ref.name)
+    this.#components.emit('friend:key-changed', {
+      ...ref,
+      previousPeerId: previous.peerId,
+      previousPublicKey: previous.publicKey,
+    })
+    const [before, after] = [fromHex(previousHex), fromHex(currentHex)]
+    this.safeDispatchEvent('friends:key-changed', { detail: { previous: before, current: after } })
+    this.safeDispatchEvent('friends:changed', { detail: { peer: before, friend: false } })
+    this.safeDispatchEvent('friends:changed', { detail: { peer: after, friend: true } })
   }
 
   #removed(ref: PeerRef, by: 'me' | 'peer', pending: boolean): void {

@@ -242,6 +242,21 @@ export class DirectMessages {
   }
 
   /** Queues a social message (node/friends) for `peer`, a raw Ed25519 key. */
+  /** True once message `id` to `peer` was acknowledged or deposited in the mailbox. */
+  handedOver(peer: Uint8Array, id: string): boolean {
+    return this.pipeline.handedOver(peer, id)
+  }
+
+  /** Our key rotated and the node is about to stop: see MessagePipeline.retireOwnKey. */
+  retireOwnKey(): Promise<void> {
+    return this.pipeline.retireOwnKey()
+  }
+
+  /** A friend's key rotation was taken: its conversation follows it (conversation-move.ts). */
+  moveConversation(previous: Uint8Array, current: Uint8Array): Promise<void> {
+    return this.pipeline.moveConversation(previous, current)
+  }
+
   sendSocial(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }> {
     return this.pipeline.sendSocial(peer, payload)
   }

@@ -35,6 +35,7 @@ import { type DmAck, type DmEnvelope, decodeEnvelope } from '../../protocol/mess
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
+import { conversationMoveOps, ownKeyRotationOps } from './conversation-move.ts'
 import { DeliveryTracker } from './delivery-state.ts'
 import { type BatchOp, DurableWriter } from './durable-writer.ts'
 import { MessagingStoppedError } from './errors.ts'
@@ -42,7 +43,7 @@ import { HistoryFeed } from './history-feed.ts'
 import { HistoryViews } from './history-views.ts'
 import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
-import { MessageStore, messageView, newConversation } from './message-store.ts'
+import { MessageStore, messageView, newConversation, type OutboxEntry } from './message-store.ts'
 import { Outbound } from './outbound.ts'
 import { type LaneState, type LaneTransaction, PeerLane } from './peer-lane.ts'
 import type {
@@ -131,16 +132,50 @@ export class MessagePipeline {
     if (!this.#lifecycle.start()) return
     await this.feed.start()
     for (const [peerHex, entries] of await this.#ctx.store.outbox()) {
-      const lane = this.#lane(Buffer.from(peerHex, 'hex'))
-      for (const entry of entries) {
-        lane.outbox.set(entry.id, {
-          entry,
-          envelope: entry.envelope == null ? null : decodeEnvelope(fromBase64(entry.envelope)),
-          inFlight: false,
-          depositing: false,
-        })
-        if (entry.slotId != null) this.#ctx.slots.set(entry.slotId, { peerHex, id: entry.id })
-      }
+      this.#loadOutbox(peerHex, entries)
+    }
+  }
+
+  /**
+   * A friend's account moved from `previous` to `current` (a key rotation friends took): its
+   * conversation moves to the new key once the old key's lane is idle (conversation-move.ts),
+   * and what waited for the old key is sent to the new one under a new session.
+   */
+  async moveConversation(previous: Uint8Array, current: Uint8Array): Promise<void> {
+    const [oldHex, newHex] = [toHex(previous), toHex(current)]
+    await this.#lanes.get(oldHex)?.idle()
+    const ops = await conversationMoveOps(this.#ctx.init.db, oldHex, newHex)
+    if (ops.length === 0) return
+    await this.#writer.write(ops, { sync: true })
+    this.#lanes.delete(oldHex)
+    for (const [slotId, slot] of this.#ctx.slots) {
+      if (slot.peerHex === oldHex) this.#ctx.slots.delete(slotId)
+    }
+    const entries = (await this.#ctx.store.outbox()).get(newHex)
+    if (entries != null) this.#loadOutbox(newHex, entries)
+    await this.retry(current)
+  }
+
+  /**
+   * Our own key rotated and this node is about to stop, to start again under the new key:
+   * sessions go and the outbox is readied for the new key (conversation-move.ts). Nothing is
+   * sent after this: the pipeline stops first.
+   */
+  async retireOwnKey(): Promise<void> {
+    await this.stop()
+    await this.#writer.write(await ownKeyRotationOps(this.#ctx.init.db), { sync: true })
+  }
+
+  #loadOutbox(peerHex: string, entries: OutboxEntry[]): void {
+    const lane = this.#lane(Buffer.from(peerHex, 'hex'))
+    for (const entry of entries) {
+      lane.outbox.set(entry.id, {
+        entry,
+        envelope: entry.envelope == null ? null : decodeEnvelope(fromBase64(entry.envelope)),
+        inFlight: false,
+        depositing: false,
+      })
+      if (entry.slotId != null) this.#ctx.slots.set(entry.slotId, { peerHex, id: entry.id })
     }
   }
 
@@ -154,6 +189,12 @@ export class MessagePipeline {
   /** Resolves once no conversation has a batch running. */
   async idle(): Promise<void> {
     await Promise.all([...this.#lanes.values()].map((lane) => lane.idle()))
+  }
+
+  /** True once message `id` to `peer` left the outbox (acknowledged) or sits in the mailbox. */
+  handedOver(peer: Uint8Array, id: string): boolean {
+    const item = this.#lanes.get(toHex(peer))?.outbox.get(id)
+    return item == null || item.entry.slotId != null
   }
 
   /** Peers with something in the outbox. */

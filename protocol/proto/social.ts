@@ -8,6 +8,7 @@ export enum FriendMessageType {
   FRIEND_ACCEPT = 'FRIEND_ACCEPT',
   FRIEND_REJECT = 'FRIEND_REJECT',
   FRIEND_REMOVE = 'FRIEND_REMOVE',
+  FRIEND_KEY_ROTATION = 'FRIEND_KEY_ROTATION',
   FRIEND_DEVICE_LIST = 'FRIEND_DEVICE_LIST',
 }
 
@@ -16,6 +17,7 @@ enum __FriendMessageTypeValues {
   FRIEND_ACCEPT = 1,
   FRIEND_REJECT = 2,
   FRIEND_REMOVE = 3,
+  FRIEND_KEY_ROTATION = 4,
   FRIEND_DEVICE_LIST = 5,
 }
 
@@ -30,6 +32,7 @@ export interface FriendMessage {
   requestId: Uint8Array<ArrayBuffer>
   note: string
   name: string
+  keyStatement: Uint8Array<ArrayBuffer>
   deviceList: Uint8Array<ArrayBuffer>
 }
 
@@ -64,6 +67,11 @@ export namespace FriendMessage {
             w.string(obj.name)
           }
 
+          if (obj.keyStatement != null && obj.keyStatement.byteLength > 0) {
+            w.uint32(42)
+            w.bytes(obj.keyStatement)
+          }
+
           if (obj.deviceList != null && obj.deviceList.byteLength > 0) {
             w.uint32(50)
             w.bytes(obj.deviceList)
@@ -79,6 +87,7 @@ export namespace FriendMessage {
             requestId: uint8ArrayAlloc(0),
             note: '',
             name: '',
+            keyStatement: uint8ArrayAlloc(0),
             deviceList: uint8ArrayAlloc(0),
           }
 
@@ -102,6 +111,10 @@ export namespace FriendMessage {
               }
               case 4: {
                 obj.name = reader.string()
+                break
+              }
+              case 5: {
+                obj.keyStatement = reader.bytes()
                 break
               }
               case 6: {
@@ -152,6 +165,13 @@ export namespace FriendMessage {
                 }
                 break
               }
+              case 5: {
+                yield {
+                  field: `${prefix}.keyStatement`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               case 6: {
                 yield {
                   field: `${prefix}.deviceList`,
@@ -192,6 +212,11 @@ export namespace FriendMessage {
     value: string
   }
 
+  export interface FriendMessageKeyStatementFieldEvent {
+    field: '$.keyStatement'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface FriendMessageDeviceListFieldEvent {
     field: '$.deviceList'
     value: Uint8Array<ArrayBuffer>
@@ -216,6 +241,7 @@ export namespace FriendMessage {
     | FriendMessageRequestIdFieldEvent
     | FriendMessageNoteFieldEvent
     | FriendMessageNameFieldEvent
+    | FriendMessageKeyStatementFieldEvent
     | FriendMessageDeviceListFieldEvent
   > {
     return streamMessage(buf, FriendMessage.codec(), opts)

@@ -201,6 +201,7 @@ const RECORDED: NodeEventType[] = [
   'friend:accepted',
   'friend:rejected',
   'friend:removed',
+  'friend:key-changed',
   'presence:changed',
   'friend:reach',
   'message:received',

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { encodeMessage, signRecord } from '../../protocol/codec.ts'
 import { generateEd25519KeyPair, randomBytes } from '../../protocol/crypto/index.ts'
 import { PRESENCE_DOMAIN } from '../../protocol/ids.ts'
-import { MAX_FRIEND_NOTE_LENGTH, MAX_SOCIAL_PAYLOAD_SIZE } from '../../protocol/limits.ts'
+import {
+  MAX_FRIEND_NOTE_LENGTH,
+  MAX_KEY_STATEMENT_SIZE,
+  MAX_SOCIAL_PAYLOAD_SIZE,
+} from '../../protocol/limits.ts'
 import { decodeInnerMessage, encodeInnerMessage } from '../../protocol/messaging.ts'
 import { DmContent, DmContentKind } from '../../protocol/proto/dm.ts'
 import {
@@ -36,12 +40,20 @@ describe('friend messages', () => {
       { type: 'accept', requestId: request.requestId, note: '', name: 'bob@12D3KooWExample' },
       { type: 'reject', requestId: request.requestId, note: '', name: '' },
       { type: 'remove', requestId: new Uint8Array(16), note: '', name: '' },
+      {
+        type: 'key-rotation',
+        requestId: new Uint8Array(16),
+        note: '',
+        name: '',
+        keyStatement: randomBytes(MAX_KEY_STATEMENT_SIZE),
+      },
     ] satisfies FriendMessageValue[]) {
       const decoded = decodeFriendMessage(encodeFriendMessage(value))
       expect(decoded.type).toBe(value.type)
       expect(Buffer.from(decoded.requestId).equals(Buffer.from(value.requestId))).toBe(true)
       expect(decoded.note).toBe(value.note)
       expect(decoded.name).toBe(value.name)
+      expect(decoded.keyStatement?.length).toBe(value.keyStatement?.length)
     }
   })
 
@@ -74,6 +86,18 @@ describe('friend messages', () => {
       ],
       ['note on an accept', raw({ type: FriendMessageType.FRIEND_ACCEPT, note: 'hey' })],
       ['name on a remove', raw({ type: FriendMessageType.FRIEND_REMOVE, name: 'eve' })],
+      ['key rotation without a statement', raw({ type: FriendMessageType.FRIEND_KEY_ROTATION })],
+      [
+        'statement on a request',
+        raw({ keyStatement: randomBytes(64) as FriendMessage['keyStatement'] }),
+      ],
+      [
+        'statement over its limit',
+        raw({
+          type: FriendMessageType.FRIEND_KEY_ROTATION,
+          keyStatement: randomBytes(MAX_KEY_STATEMENT_SIZE + 1) as FriendMessage['keyStatement'],
+        }),
+      ],
       ['unknown type', Uint8Array.from([0x08, 0x09, ...raw({}).subarray(0)])],
       ['garbage', Uint8Array.from([0xff, 0xff, 0xff])],
       ['oversized', new Uint8Array(MAX_SOCIAL_PAYLOAD_SIZE + 1)],

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Friends, type FriendsComponents } from '../../node/friends/index.ts'
 import { generateIdentity, type Identity, peerIdOf } from '../../node/identity/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'
+import { signKeyRotation } from '../../protocol/accounts/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import type { NodeEventMap } from '../../protocol/local-api.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
@@ -383,3 +384,90 @@ describe('friend requests', () => {
     expect(alice.f.requests().incoming).toEqual([])
   })
 })
+
+describe('a friend rotates its key', () => {
+  async function befriend(a: Member, b: Member): Promise<void> {
+    const accepted = a.next('friend:accepted')
+    await a.f.add(b.peerId)
+    await b.next('friend:request')
+    await b.f.accept(a.peerId)
+    await accepted
+  }
+
+  function rotation(from: Identity, to: Identity, sequence = 1): Uint8Array {
+    return signKeyRotation(from, to, {
+      sequence,
+      atMs: Date.now(),
+      nextRecovery: new Uint8Array(0),
+    })
+  }
+
+  it('moves the friendship to the new key, retires the old one, and survives a restart', async () => {
+    const { network, alice, bob } = await pair()
+    await befriend(alice, bob)
+    const oldKey = alice.identity.publicKey
+    const next = generateIdentity()
+    const changed = bob.next('friend:key-changed')
+    const sent = await alice.f.announceKeyRotation(rotation(alice.identity, next))
+    expect(sent.map((s) => s.peer)).toEqual([bob.key])
+
+    const event = await changed
+    expect(event).toMatchObject({
+      peerId: peerIdOf(next).toString(),
+      previousPeerId: alice.peerId,
+      name: 'alice@relay',
+    })
+    expect(bob.f.isFriend(next.publicKey)).toBe(true)
+    expect(bob.f.isFriend(oldKey)).toBe(false)
+    expect(bob.f.isBlocked(oldKey)).toBe(true)
+    expect(bob.f.list().map((f) => f.peerId)).toEqual([peerIdOf(next).toString()])
+
+    await bob.stop()
+    await bob.start()
+    expect(bob.f.isBlocked(oldKey)).toBe(true)
+    expect(bob.f.isFriend(next.publicKey)).toBe(true)
+    expect(network.waiting).toHaveLength(0)
+  })
+
+  it('follows a second rotation, and ignores replays, forgeries and other accounts', async () => {
+    const { network, alice, bob } = await pair()
+    await befriend(alice, bob)
+    const first = generateIdentity()
+    const second = generateIdentity()
+    const once = rotation(alice.identity, first)
+    const changed = bob.next('friend:key-changed')
+    network.send(alice.identity.publicKey, bob.identity.publicKey, rotationMessage(once))
+    await changed
+    const payloads = [
+      // A replay from the new key, and a rotation of someone else's key sent by alice.
+      rotationMessage(once),
+      rotationMessage(rotation(generateIdentity(), generateIdentity())),
+      // Skips a sequence: not the next one.
+      rotationMessage(rotation(first, generateIdentity(), 3)),
+    ]
+    for (const payload of payloads) await bob.f.receive(first.publicKey, payload)
+    // From a stranger, about alice's current key.
+    await bob.f.receive(
+      generateIdentity().publicKey,
+      rotationMessage(rotation(first, generateIdentity(), 2)),
+    )
+    expect(bob.count('friend:key-changed')).toBe(1)
+    expect(bob.f.isFriend(first.publicKey)).toBe(true)
+
+    await bob.f.receive(first.publicKey, rotationMessage(rotation(first, second, 2)))
+    expect(bob.count('friend:key-changed')).toBe(2)
+    expect(bob.f.isFriend(second.publicKey)).toBe(true)
+    expect(bob.f.isBlocked(first.publicKey)).toBe(true)
+    expect(bob.f.isBlocked(alice.identity.publicKey)).toBe(true)
+  })
+})
+
+function rotationMessage(statement: Uint8Array): Uint8Array {
+  return encodeFriendMessage({
+    type: 'key-rotation',
+    requestId: new Uint8Array(16),
+    note: '',
+    name: '',
+    keyStatement: statement,
+  })
+}

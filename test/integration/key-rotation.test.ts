@@ -1,0 +1,89 @@
+/**
+ * Key rotation across real nodes and a real relay: alice rotates with two friends online and
+ * one away. Each friend's node takes the statement (signed by the key it knew), moves the
+ * friendship and the conversation to the new key and retires the old one; alice's node
+ * starts again under the new key on the same data folder; all three conversations go on,
+ * each in one history.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { Keystore } from '../../node/identity/index.ts'
+import { announceKeyRotation } from '../../node/key-rotation.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
+
+const FAST = { N: 2 ** 10, r: 8, p: 1 }
+const PASSWORD = 'correct horse battery staple'
+const relay = relayForFriendNodes()
+const folders: Array<{ remove(): Promise<void> }> = []
+afterAll(async () => {
+  for (const folder of folders) await folder.remove()
+})
+
+async function converse(from: FriendNode, to: FriendNode, text: string): Promise<void> {
+  const since = Date.now()
+  await from.node.messages.send(to.peerId, text)
+  await to.event(
+    'message:received',
+    (message) => message.text === text && message.peerId === from.peerId,
+    { since },
+  )
+}
+
+async function historyTexts(node: FriendNode, peer: FriendNode): Promise<string[]> {
+  const { messages } = await node.node.messages.history(peer.peerId)
+  return messages.map((message) => message.text)
+}
+
+describe('key rotation', () => {
+  it('two friends online and one away continue with alice under her new key', async () => {
+    const dir = await makeTempDir('tokenim-rotating-')
+    folders.push(dir)
+    const keystore = new Keystore(dir.path, { scrypt: FAST })
+    const { identity } = await keystore.create(PASSWORD)
+    let alice = await startFriendNode(relay(), { identity, dir })
+    const bob = await startFriendNode(relay())
+    const carol = await startFriendNode(relay())
+    let dave = await startFriendNode(relay())
+    const friends = [bob, carol, dave]
+    for (const friend of friends) {
+      await befriend(alice, friend)
+      await converse(alice, friend, `before, to ${friend.peerId}`)
+      await converse(friend, alice, `before, from ${friend.peerId}`)
+    }
+    await dave.stop()
+
+    const rotated = await keystore.rotate(PASSWORD)
+    const announced = await announceKeyRotation(
+      { friends: alice.node.friends, messages: alice.node.messages },
+      rotated.statement,
+    )
+    expect(announced.waiting).toEqual([])
+    expect(announced.handedOver.sort()).toEqual(friends.map((f) => f.publicKey).sort())
+    const oldAlice = alice
+    await alice.stop()
+    alice = await startFriendNode(relay(), { identity: rotated.identity, dir })
+    expect(alice.peerId).not.toBe(oldAlice.peerId)
+
+    dave = await dave.restart()
+    for (const friend of [bob, carol, dave]) {
+      const changed = await friend.event('friend:key-changed')
+      expect(changed.data).toMatchObject({
+        peerId: alice.peerId,
+        previousPeerId: oldAlice.peerId,
+      })
+      expect(friend.node.friends.isFriend(rotated.identity.publicKey)).toBe(true)
+      expect(friend.node.friends.isBlocked(identity.publicKey)).toBe(true)
+      await converse(alice, friend, `after, to ${friend.peerId}`)
+      await converse(friend, alice, `after, from ${friend.peerId}`)
+      // One conversation on each side, from the first message to the last.
+      expect(await historyTexts(friend, alice)).toEqual([
+        `before, to ${friend.peerId}`,
+        `before, from ${friend.peerId}`,
+        `after, to ${friend.peerId}`,
+        `after, from ${friend.peerId}`,
+      ])
+      expect(await historyTexts(alice, friend)).toEqual(await historyTexts(friend, alice))
+    }
+    expect(alice.node.friends.list()).toHaveLength(3)
+  }, 180_000)
+})
