@@ -21,8 +21,8 @@ const decoder = new TextDecoder()
 const encoder = new TextEncoder()
 
 /**
- * The operations that move `previous`'s conversation to `current`; none when `current`
- * already has one (both keys talked already: the two stay apart rather than mixing counters).
+ * The operations that move `previous`'s conversation to `current` (none when `previous` has
+ * none); the caller checks that `current` holds no texts of its own.
  */
 export async function conversationMoveOps(
   db: AppLevel,
@@ -30,7 +30,7 @@ export async function conversationMoveOps(
   current: string,
 ): Promise<BatchOp[]> {
   const conversation = await db.get(`c/${previous}`)
-  if (conversation == null || (await db.get(`c/${current}`)) != null) return []
+  if (conversation == null) return []
   const ops: BatchOp[] = [
     { type: 'put', key: `c/${current}`, value: conversation },
     { type: 'del', key: `c/${previous}` },

@@ -43,7 +43,13 @@ import { HistoryFeed } from './history-feed.ts'
 import { HistoryViews } from './history-views.ts'
 import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
-import { MessageStore, messageView, newConversation, type OutboxEntry } from './message-store.ts'
+import {
+  type ConversationRecord,
+  MessageStore,
+  messageView,
+  newConversation,
+  type OutboxEntry,
+} from './message-store.ts'
 import { Outbound } from './outbound.ts'
 import { type LaneState, type LaneTransaction, PeerLane } from './peer-lane.ts'
 import type {
@@ -143,15 +149,31 @@ export class MessagePipeline {
    */
   async moveConversation(previous: Uint8Array, current: Uint8Array): Promise<void> {
     const [oldHex, newHex] = [toHex(previous), toHex(current)]
+    const { store, init } = this.#ctx
     await this.#lanes.get(oldHex)?.idle()
-    const ops = await conversationMoveOps(this.#ctx.init.db, oldHex, newHex)
-    if (ops.length === 0) return
-    await this.#writer.write(ops, { sync: true })
+    // In the new key's lane, so a text from the new key that arrives meanwhile waits for the
+    // move and lands after the moved history, never over it.
+    const moved = await this.#lane(current).run(async (tx, state) => {
+      // The new key has texts already (it wrote before this node took the statement): the
+      // two stay apart rather than mix counters. Social messages leave no trace to keep.
+      if (hasTexts(state.conversation) || state.held.size > 0 || tx.history.size > 0) return false
+      const conversation = await store.conversation(oldHex)
+      const ops = await conversationMoveOps(init.db, oldHex, newHex)
+      if (conversation == null || ops.length === 0) return false
+      tx.ops.push(...ops)
+      tx.conversationDirty = false
+      state.conversation = conversation
+      state.conversationIsNew = false
+      state.held = await store.held(oldHex)
+      state.recentHistory.clear()
+      return true
+    })
+    if (!moved) return
     this.#lanes.delete(oldHex)
     for (const [slotId, slot] of this.#ctx.slots) {
       if (slot.peerHex === oldHex) this.#ctx.slots.delete(slotId)
     }
-    const entries = (await this.#ctx.store.outbox()).get(newHex)
+    const entries = (await store.outbox()).get(newHex)
     if (entries != null) this.#loadOutbox(newHex, entries)
     await this.retry(current)
   }
@@ -360,4 +382,14 @@ export class MessagePipeline {
     if (tx.conversationDirty) ops.push(store.conversationOp(peerHex, state.conversation))
     return ops
   }
+}
+
+/** Whether a conversation holds texts (social messages leave no history and no seq). */
+function hasTexts(conversation: ConversationRecord): boolean {
+  const fresh = newConversation()
+  return (
+    conversation.nextIndex > fresh.nextIndex ||
+    conversation.nextOutSeq > fresh.nextOutSeq ||
+    conversation.expectedInSeq > fresh.expectedInSeq
+  )
 }
