@@ -12,6 +12,7 @@ import {
   type IdentityInfo,
   type StateResponse,
 } from '../protocol/local-api.ts'
+import { loadApiAccess, saveApiAccess } from './api/api-access.ts'
 import {
   type ApiAccessEntry,
   ApiError,
@@ -21,6 +22,7 @@ import {
 } from './api/local-api-server.ts'
 import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
 import { Composition } from './composition.ts'
+import { ensureDataDir } from './data-dir.ts'
 import { KeystoreExistsError, NodeNotStartedError, NodeStoppedError } from './errors.ts'
 import { answerLockout, identityRoutes } from './identity/api-routes.ts'
 import {
@@ -37,7 +39,10 @@ export interface NodeDaemonInit {
   dataDir: string
   /** An unlocked identity: the node starts with the daemon. @default none: wait, locked */
   identity?: Identity
-  /** Port of the local API on 127.0.0.1. @default 0 (any free port) */
+  /**
+   * Port of the local API on 127.0.0.1, kept for later starts. @default the port kept in the
+   * data dir (any free port on the first start; another free one, this time, if it is in use)
+   */
   apiPort?: number
   /** Folder of the built web client; `false` serves none. @default client/web/dist, if built */
   webRoot?: string | false
@@ -104,16 +109,24 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
         async () => (webRoot ? await WebAssets.load(webRoot) : undefined),
         {},
       )
-      await parts.add(
+      const accessPath = (await ensureDataDir(this.init.dataDir)).apiAccess
+      const access = await loadApiAccess(accessPath)
+      const api = await parts.add(
         'api',
         () =>
           new LocalApiServer({
-            port: this.init.apiPort ?? 0,
+            port: this.init.apiPort ?? access.port,
+            anyPortIfTaken: this.init.apiPort == null && access.port !== 0,
+            token: access.token,
             routes: this.routes(),
             webAssets,
             onRequest: this.init.onRequest,
           }),
       )
+      // A port taken this time stays the one kept: the next start gets the old address back.
+      if (api.takenPort == null) {
+        await saveApiAccess(accessPath, { ...access, port: Number(new URL(api.url).port) })
+      }
       await parts.step(
         'the node',
         () => (this.init.identity == null ? undefined : this.run(this.init.identity)),

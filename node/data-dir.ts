@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import envPaths from 'env-paths'
 import { API_INFO_FILE } from '../protocol/local-api.ts'
+import { API_ACCESS_FILE } from './api/api-access.ts'
 
 export function defaultDataDir(): string {
   return process.env.TOKENIM_DATA_DIR ?? envPaths('tokenim', { suffix: '' }).data
@@ -18,6 +19,8 @@ export interface DataDirPaths {
   database: string
   /** Address and token of the running node's local API; exists only while it runs. */
   apiInfo: string
+  /** The local API's port and token, kept across restarts (api/api-access.ts). */
+  apiAccess: string
   /** Output of a node started with --detach. */
   log: string
 }
@@ -29,6 +32,7 @@ export function dataDirPaths(dataDir: string): DataDirPaths {
     keystore: join(root, 'identity.key'),
     database: join(root, 'db'),
     apiInfo: join(root, API_INFO_FILE),
+    apiAccess: join(root, API_ACCESS_FILE),
     log: join(root, 'node.log'),
   }
 }

@@ -19,6 +19,7 @@ export async function createTokenimNode(init: TokenimNodeInit): Promise<TokenimN
   return node
 }
 
+export { loadApiAccess, rotateApiToken, saveApiAccess } from './api/api-access.ts'
 // Building blocks the relay daemon composes with too (doc/architecture.md, "Module boundaries").
 export {
   parseRelayAddresses,
@@ -28,7 +29,7 @@ export {
 } from './bootstrap.ts'
 export { Composition, type PartBuilder } from './composition.ts'
 export { NodeDaemon, type NodeDaemonInit } from './daemon.ts'
-export { dataDirPaths, defaultDataDir } from './data-dir.ts'
+export { dataDirPaths, defaultDataDir, ensureDataDir } from './data-dir.ts'
 export * from './errors.ts'
 export { writeFileAtomic } from './identity/atomic-file.ts'
 export * from './identity/index.ts'

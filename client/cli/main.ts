@@ -1,6 +1,7 @@
 /** The `tokenim` command line. */
 import { Command } from 'commander'
 import { NODE_VERSION } from '../../node/index.ts'
+import { registerApiCommands } from './commands/api.ts'
 import { registerConversationCommands } from './commands/conversations.ts'
 import { registerDeviceCommands } from './commands/devices.ts'
 import { registerDirectoryCommands } from './commands/directory.ts'
@@ -19,6 +20,7 @@ const program = new Command('tokenim')
   .showHelpAfterError()
 
 registerLifecycleCommands(program)
+registerApiCommands(program)
 registerKeyCommands(program)
 registerMessagingCommands(program)
 registerConversationCommands(program)

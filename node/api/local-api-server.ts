@@ -7,7 +7,7 @@
  * the token: they are public, served at `/` by GET only, and still behind the Host and Origin
  * checks; the page reaches the token through the URL fragment the CLI prints.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import {
   createServer,
   type IncomingMessage,
@@ -25,6 +25,7 @@ import {
   type NodeEventMessage,
   TOKEN_SUBPROTOCOL_PREFIX,
 } from '../../protocol/local-api.ts'
+import { newApiToken } from './api-access.ts'
 import type { WebAssets } from './web-assets.ts'
 
 export const API_HOST = '127.0.0.1'
@@ -61,6 +62,10 @@ export interface ApiAccessEntry {
 export interface LocalApiServerInit {
   /** @default 0 (any free port) */
   port?: number
+  /** When `port` is in use, listen on any free port instead of failing. @default false */
+  anyPortIfTaken?: boolean
+  /** The token requests must carry (64 hex characters). @default a new random one */
+  token?: string
   /** Routes served from the start; more can be mounted later. @default {} */
   routes?: Routes
   /** The web client's files, served at `/` without the token. @default none */
@@ -92,11 +97,14 @@ export function stringField(body: unknown, name: string): string {
 }
 
 export class LocalApiServer {
-  readonly token = randomBytes(32).toString('hex')
+  readonly token: string
+  /** The port asked for, when it was in use and the server took another (`anyPortIfTaken`). */
+  takenPort?: number
   private readonly server: Server
   private readonly sockets: WebSocketServer
   private readonly routes: Routes
   private readonly requestedPort: number
+  private readonly anyPortIfTaken: boolean
   private readonly webAssets?: WebAssets
   private readonly onRequest?: (entry: ApiAccessEntry) => void
   private port = 0
@@ -104,6 +112,8 @@ export class LocalApiServer {
   constructor(init: LocalApiServerInit = {}) {
     this.routes = { ...init.routes }
     this.requestedPort = init.port ?? 0
+    this.anyPortIfTaken = init.anyPortIfTaken ?? false
+    this.token = init.token ?? newApiToken()
     this.webAssets = init.webAssets
     this.onRequest = init.onRequest
     this.server = createServer((req, res) => {
@@ -158,14 +168,24 @@ export class LocalApiServer {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
+    try {
+      await this.listen(this.requestedPort)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !this.anyPortIfTaken) throw err
+      this.takenPort = this.requestedPort
+      await this.listen(0)
+    }
+    this.port = (this.server.address() as AddressInfo).port
+  }
+
+  private listen(port: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.server.once('error', reject)
-      this.server.listen(this.requestedPort, API_HOST, () => {
+      this.server.listen(port, API_HOST, () => {
         this.server.off('error', reject)
         resolve()
       })
     })
-    this.port = (this.server.address() as AddressInfo).port
   }
 
   async stop(): Promise<void> {

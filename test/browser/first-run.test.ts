@@ -48,9 +48,9 @@ describe('web client: first run, restart and unlock', () => {
     nodes.push(node)
     const page = await open(node)
     await page.getByRole('heading', { name: 'Welcome to TokenIM' }).waitFor()
-    // The token left the address bar for this tab's sessionStorage.
+    // The token left the address bar for localStorage, where a bookmark of the bare address finds it.
     expect(page.url()).not.toContain('token')
-    expect(await page.evaluate(() => Object.values(sessionStorage))).toContain(node.token)
+    expect(await page.evaluate(() => Object.values(localStorage))).toContain(node.token)
     await saveScreenshot(page, 'first-run')
 
     await page.getByRole('button', { name: 'Create a new identity' }).click()

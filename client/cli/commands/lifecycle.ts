@@ -43,9 +43,8 @@ export function registerLifecycleCommands(program: Command): void {
     )
     .option(
       '--api-port <port>',
-      'port of the local API on 127.0.0.1 (0: any free port)',
+      'port of the local API on 127.0.0.1, kept for later starts (0: any free port); by default the one kept from the last start',
       parsePort,
-      0,
     )
     .option(
       '--allow-private-addresses',
@@ -117,7 +116,7 @@ export function registerLifecycleCommands(program: Command): void {
 interface StartOptions extends CommonOptions, PasswordSource {
   listen?: string[]
   relay?: string[]
-  apiPort: number
+  apiPort?: number
   allowPrivateAddresses?: boolean
   detach?: boolean
   passwordStdin?: boolean
@@ -193,6 +192,12 @@ async function startForeground(options: StartOptions): Promise<void> {
   })
   stopOnFatalError((reason) => daemon.stop(reason))
   await daemon.start()
+  const { takenPort } = daemon.api
+  if (takenPort != null) {
+    process.stderr.write(
+      `port ${takenPort} of the local API is in use: using ${new URL(daemon.api.url).port} this time (bookmarks of the usual address will not work until it is free again; --api-port chooses another for good)\n`,
+    )
+  }
   // The token opens the API: never written into a file (node.log of --detach, a redirect),
   // where it would outlive the run; a terminal or a pipe gets it.
   const webUrl = stdoutIsFile() ? `${daemon.api.url}/` : daemon.api.webUrl
@@ -260,8 +265,7 @@ async function startDetached(options: StartOptions): Promise<void> {
     '--password-stdin',
     '--data-dir',
     paths.root,
-    '--api-port',
-    String(options.apiPort),
+    ...(options.apiPort != null ? ['--api-port', String(options.apiPort)] : []),
     ...(options.listen != null ? ['--listen', ...options.listen] : []),
     ...(options.relay != null ? ['--relay', ...options.relay] : []),
     ...(options.allowPrivateAddresses ? ['--allow-private-addresses'] : []),

@@ -49,6 +49,7 @@ export function App({ token }: { token: string | null }) {
   useEffect(() => {
     void load()
   }, [load])
+  const reconnected = useCallback(() => void load(), [load])
 
   if (client == null) {
     return (
@@ -117,6 +118,6 @@ export function App({ token }: { token: string | null }) {
         />
       )
     case 'running':
-      return <Shell client={client} />
+      return <Shell client={client} onNodeNotRunning={reconnected} />
   }
 }

@@ -10,7 +10,7 @@ interface ConnectionStatusProps {
 /** The header's live line: is the node reachable, and is it connected to anyone. */
 export function ConnectionStatus({ stream, peers, nodeStopped }: ConnectionStatusProps) {
   const [tone, text] = nodeStopped
-    ? ['offline', 'Node stopped']
+    ? ['offline', 'Node stopped · waiting for it to restart']
     : stream === 'open'
       ? peers > 0
         ? ['online', `Online · ${peers} ${peers === 1 ? 'peer' : 'peers'}`]

@@ -39,7 +39,13 @@ export interface OpenConversation {
   id: string
 }
 
-export function Shell({ client }: { client: WebApiClient }) {
+interface ShellProps {
+  client: WebApiClient
+  /** The node came back locked (or without an identity): the app shows the matching screen. */
+  onNodeNotRunning: () => void
+}
+
+export function Shell({ client, onNodeNotRunning }: ShellProps) {
   const events = useMemo(() => new EventStream(client), [client])
   const [identity, setIdentity] = useState<IdentityInfo | null>(null)
   const [stream, setStream] = useState<StreamState>('connecting')
@@ -63,8 +69,14 @@ export function Shell({ client }: { client: WebApiClient }) {
     const stops = [
       events.onState((state) => {
         setStream(state)
-        // Events missed while the stream was down: catch up from the status.
-        if (state === 'open') void refresh()
+        // Events missed while the stream was down: catch up from the status, once the node
+        // runs (a restarted node may wait to be unlocked).
+        if (state === 'open') {
+          void client
+            .state()
+            .then((answer) => (answer.state === 'running' ? refresh() : onNodeNotRunning()))
+            .catch((err: unknown) => setError(describeError(err)))
+        }
       }),
       events.on('peer:connected', ({ peerId }) =>
         setPeers((current) => new Set(current).add(peerId)),
@@ -85,7 +97,7 @@ export function Shell({ client }: { client: WebApiClient }) {
       for (const stop of stops) stop()
       events.close()
     }
-  }, [client, events])
+  }, [client, events, onNodeNotRunning])
 
   return (
     <NodeEventsContext.Provider value={events}>
@@ -98,7 +110,7 @@ export function Shell({ client }: { client: WebApiClient }) {
         )}
         {nodeStopped && (
           <Banner title="Your node stopped." tone="info">
-            Start it again with "tokenim start", then reload this page.
+            Waiting for it to start again ("tokenim start"): this page reconnects by itself.
           </Banner>
         )}
         <header class="topbar">

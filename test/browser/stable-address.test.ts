@@ -1,0 +1,87 @@
+/**
+ * The web client's address survives a node restart: the node keeps its API port and token in
+ * the data dir, an open tab waits through the stop and reconnects by itself (to the unlock
+ * screen, as the restarted node waits to be unlocked), a bookmark of the bare address opens
+ * the client, and `tokenim api token --rotate` makes the old token fail.
+ */
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+import { type Browser, launchChromium } from './chromium.ts'
+import { startWebNode, stopWebNode, type WebNode } from './node-process.ts'
+import { createIdentity, LIVE_MS, PASSWORD } from './process-person.ts'
+import { expectText } from './ui-expect.ts'
+
+describe('web client: a stable address across node restarts', () => {
+  let dir: Awaited<ReturnType<typeof makeTempDir>>
+  let browser: Browser
+  let node: WebNode | undefined
+
+  beforeAll(async () => {
+    dir = await makeTempDir()
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    node?.child.kill('SIGKILL')
+    await browser?.close()
+    await dir?.remove()
+  })
+
+  it('keeps port and token; the open tab reconnects without a reload; a bookmark works', async () => {
+    const dataDir = dir.path
+    node = await startWebNode(dataDir)
+    const firstUrl = node.url
+    const page = await browser.context.newPage()
+    page.setDefaultTimeout(LIVE_MS)
+    await page.goto(firstUrl)
+    await createIdentity(page)
+    // Survives only as long as the document does: a reload would lose it.
+    await page.evaluate(() => {
+      ;(window as unknown as { sameDocument: boolean }).sameDocument = true
+    })
+    expect((await stat(join(dataDir, 'api-access.json'))).mode & 0o777).toBe(0o600)
+
+    await stopWebNode(dataDir, node)
+    await expectText(page.locator('.banner'), /reconnects by itself/, LIVE_MS)
+
+    node = await startWebNode(dataDir)
+    expect(node.url).toBe(firstUrl)
+    await page.getByRole('heading', { name: 'Unlock TokenIM' }).waitFor()
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click()
+    await page.getByTestId('peer-id').filter({ hasNotText: '…' }).waitFor()
+    expect(
+      await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+    ).toBe(true)
+
+    // A bookmark of the bare address: the token comes from the browser's storage.
+    const bookmark = await browser.context.newPage()
+    await bookmark.goto(new URL(firstUrl).origin)
+    await bookmark.getByTestId('peer-id').filter({ hasNotText: '…' }).waitFor({ timeout: LIVE_MS })
+    await bookmark.close()
+  })
+
+  it('a rotated token takes effect at the next start; the old address is refused', async () => {
+    const dataDir = dir.path
+    const rotate = await runCli(['api', 'token', '--rotate', '--json', '--data-dir', dataDir])
+    expect(rotate.code, rotate.stderr).toBe(0)
+    const rotated = JSON.parse(rotate.stdout) as { webUrl: string; running: boolean }
+    expect(rotated.running).toBe(true)
+    const oldToken = node!.token
+    await stopWebNode(dataDir, node!)
+    node = await startWebNode(dataDir)
+    expect(node.url).toBe(rotated.webUrl)
+    expect(node.token).not.toBe(oldToken)
+    const origin = new URL(node.url).origin
+    const refused = await fetch(`${origin}/v1/state`, {
+      headers: { authorization: `Bearer ${oldToken}` },
+    })
+    expect(refused.status).toBe(401)
+    const accepted = await fetch(`${origin}/v1/state`, {
+      headers: { authorization: `Bearer ${node.token}` },
+    })
+    expect(accepted.status).toBe(200)
+  })
+})
