@@ -176,6 +176,7 @@ export async function composeNode(
           store: storage.sublevel('devices'),
           friends,
           messaging: () => messaging,
+          emit: (type, data) => emit(type, data),
         },
         init.devices,
       ),

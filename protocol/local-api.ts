@@ -282,6 +282,8 @@ export interface NodeEventMap {
   'presence:changed': PresenceView
   /** A connection to a friend opened or closed, and the node now reaches it another way. */
   'friend:reach': FriendReachView
+  /** A friend's node sent (or the DHT gave) a newer device list: its devices now. */
+  'friend:devices': FriendDevicesEvent
 }
 
 export type NodeEventType = keyof NodeEventMap
@@ -816,6 +818,11 @@ export interface PeerReach {
 }
 
 /** `friend:reach`: the way the node reaches a friend changed. */
+export interface FriendDevicesEvent {
+  peerId: string
+  devices: FriendDevicesView
+}
+
 export interface FriendReachView {
   peerId: string
   reach: PeerReach

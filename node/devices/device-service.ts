@@ -28,12 +28,14 @@ import {
   validateDeviceListRecord,
 } from '../../protocol/accounts/index.ts'
 import { bytesEqual, toHex } from '../../protocol/bytes.ts'
+import type { NodeEventMap } from '../../protocol/local-api.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import type { SocialSender } from '../friends/index.ts'
-import type { Identity } from '../identity/index.ts'
+import { type Identity, peerIdOf } from '../identity/index.ts'
 import { getRecords, type PutOutcome, putRecord } from '../mailbox/dht-records.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
+import { friendDevicesView } from './api-routes.ts'
 import { DeviceListStore } from './device-list-store.ts'
 import { DevicesStoppedError } from './errors.ts'
 import { judgeFriendList } from './friend-device-lists.ts'
@@ -58,6 +60,8 @@ export interface DeviceServiceComponents {
   friends: DeviceFriends
   /** Messaging, once it exists (it is built after this component). */
   messaging: () => SocialSender | undefined
+  /** Tells API clients of a friend's newer list. */
+  emit?(type: 'friend:devices', data: NodeEventMap['friend:devices']): void
 }
 
 export interface DeviceServiceInit {
@@ -300,6 +304,13 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     await this.#store.putFriend(hex, record)
     this.#friendLists.set(hex, { list: verdict.list, record })
     this.safeDispatchEvent('devices:friend-list', { detail: { peer, list: verdict.list } })
+    const devices = friendDevicesView(this, peer)
+    if (devices != null) {
+      this.#components.emit?.('friend:devices', {
+        peerId: peerIdOf({ publicKey: peer }).toString(),
+        devices,
+      })
+    }
   }
 
   async #find(

@@ -92,6 +92,11 @@ describe('device lists between nodes', () => {
     })
     await holds(bob, alice, 2)
     expect(await friendDevices(bob, alice)).toEqual({ count: 1, names: ['laptop'], version: 2 })
+    // API clients hear of it.
+    await bob.event(
+      'friend:devices',
+      (data) => data.peerId === alice.peerId && data.devices.version === 2,
+    )
 
     // A replayed version 1 from alice's own node is refused; bob keeps version 2.
     const refused = waitForEvent<{ peer: Uint8Array; version?: number }>(

@@ -204,6 +204,7 @@ const RECORDED: NodeEventType[] = [
   'friend:key-changed',
   'presence:changed',
   'friend:reach',
+  'friend:devices',
   'message:received',
   'message:state',
 ]

@@ -1,7 +1,7 @@
 /**
  * Friends, pending requests, presence and reach, kept current by the node's events: a friend
- * request, an acceptance, a removal, a presence change and a change in how a friend is
- * reached each update what is shown at once.
+ * request, an acceptance, a removal, a presence change, a change in how a friend is reached
+ * and a friend's new device list each update what is shown at once.
  */
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks'
 import type {
@@ -60,6 +60,12 @@ export function useFriends(client: WebApiClient): Friends {
   useNodeEvent('friend:reach', ({ peerId, reach }) => {
     setFriends((current) =>
       current.map((friend) => (friend.peerId === peerId ? { ...friend, reach } : friend)),
+    )
+  })
+  // A friend's device list changed: "alice · 2 devices".
+  useNodeEvent('friend:devices', ({ peerId, devices }) => {
+    setFriends((current) =>
+      current.map((friend) => (friend.peerId === peerId ? { ...friend, devices } : friend)),
     )
   })
   useNodeEvent('presence:changed', (presence) => {
