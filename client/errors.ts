@@ -23,3 +23,8 @@ export class ApiRequestError extends ClientError {
 export class UsageError extends ClientError {
   override name = 'UsageError'
 }
+
+/** Someone else holds the name on that relay: found before any sign-up check is started. */
+export class NameTakenError extends ClientError {
+  override name = 'NameTakenError'
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
 import type { NameView } from '../../protocol/local-api.ts'
 import type { RelayNode } from '../../relay/index.ts'
-import { interactiveCli } from '../helpers/cli.ts'
+import { interactiveCli, runCli } from '../helpers/cli.ts'
 import { startLocalNode } from '../helpers/local-node.ts'
 import { completeLogin, TestOidcProvider } from '../helpers/oidc-parts.ts'
 import {
@@ -70,6 +70,10 @@ describe('tokenim register on a relay that asks for an e-mail code', () => {
       relayPeerId: relay.peerId.toString(),
     })
 
+    // Renewing her own name needs no check; a name someone holds fails before any code is sent.
+    const renewed = await runCli(['register', 'alice', '--data-dir', alice.dataDir])
+    expect(renewed.stdout).toContain(`registered alice@${relay.peerId}`)
+    const sent = smtp.received.length
     // Through the API, a claim without the verification says what the relay requires.
     const bob = await startLocalNode(cleanups, { relays: [relayAddress(relay)] })
     await waitForRelay(bob.node, relay)
@@ -80,6 +84,17 @@ describe('tokenim register on a relay that asks for an e-mail code', () => {
       status: 403,
       message: expect.stringContaining('email'),
     })
+    const taken = await runCli([
+      'register',
+      'Alice',
+      '--email',
+      'bob@example.org',
+      '--data-dir',
+      bob.dataDir,
+    ])
+    expect(taken.code).toBe(1)
+    expect(taken.stderr).toContain('NameTakenError: "alice" is taken on this relay')
+    expect(smtp.received).toHaveLength(sent)
   }, 60_000)
 })
 

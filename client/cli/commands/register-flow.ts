@@ -1,5 +1,6 @@
 /**
- * `tokenim register NAME` on a relay with a sign-up policy: asks what the relay requires,
+ * `tokenim register NAME` on a relay with a sign-up policy: asks what the relay requires
+ * (nothing for a name this identity holds there; a name someone else holds fails at once),
  * and walks the person through it — an e-mail address or phone number, then the code that
  * arrives (asked again after a wrong one, while the relay allows tries), or the URL of the
  * OpenID login to open, waiting until it completes — then claims the name with it.
@@ -15,6 +16,7 @@ import type {
 } from '../../../protocol/local-api.ts'
 import type { LocalApiClient } from '../../api-client.ts'
 import { ApiRequestError, UsageError } from '../../errors.ts'
+import { nameStanding } from '../../signup-precheck.ts'
 
 export interface RegisterFlowOptions {
   relay?: string
@@ -39,7 +41,10 @@ export async function registerWithPolicy(
   options: RegisterFlowOptions,
 ): Promise<NameView> {
   const policy = await client.signupPolicy(options.relay)
-  if (policy.methods.length === 0) {
+  if (
+    policy.methods.length === 0 ||
+    (await nameStanding(client, name, policy.relayPeerId)) === 'renewal'
+  ) {
     return client.registerName({ name, relay: options.relay, inviteCode: options.invite })
   }
   const prompt = new LinePrompt()

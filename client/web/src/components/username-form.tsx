@@ -7,6 +7,7 @@
 import { useId, useState } from 'preact/hooks'
 import type { NameView, SignupPolicyView } from '../../../../protocol/local-api.ts'
 import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../../../../protocol/username.ts'
+import { nameStanding } from '../../../signup-precheck.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
 import { ErrorText } from './error-text.tsx'
@@ -40,7 +41,10 @@ export function UsernameForm({ client, onRegistered, onLater }: UsernameFormProp
     setError(null)
     try {
       const asked = await client.signupPolicy()
-      if (asked.methods.length > 0) setPolicy(asked)
+      const needed =
+        asked.methods.length > 0 &&
+        (await nameStanding(client, name.trim(), asked.relayPeerId)) === 'new'
+      if (needed) setPolicy(asked)
       else await claim()
     } catch (err) {
       setError(describeError(err))
