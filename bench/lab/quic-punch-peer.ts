@@ -9,7 +9,8 @@
  *   quic-punch-peer.ts punch RELAY TARGET MS   connect to RELAY, dial TARGET (a circuit
  *                                              address); prints {"direct","ms","remoteAddr",
  *                                              "observed"} once a direct connection opens or
- *                                              MS have passed
+ *                                              MS have passed ({"error"} if the relay told it
+ *                                              no address)
  *
  * DCUtR's own log (DEBUG=libp2p:dcutr*) goes to stderr.
  */
@@ -63,6 +64,9 @@ const observed = new Promise<Multiaddr>((resolve) => {
   })
 })
 await host.start()
+/** How long the relay's identify may take to tell us our address. */
+const OBSERVED_WITHIN_MS = 15_000
+const delay = (ms: number) => new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))
 const print = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`)
 
 if (mode === 'serve') {
@@ -75,7 +79,11 @@ if (mode === 'serve') {
   print({ peerId: host.peerId.toString(), observed: seen.toString() })
 } else {
   await host.dial(multiaddr(relay))
-  const seen = await observed
+  const seen = await Promise.race([observed, delay(OBSERVED_WITHIN_MS)])
+  if (seen == null) {
+    print({ direct: false, ms: 0, remoteAddr: null, observed: null, error: 'no observed address' })
+    process.exit(0)
+  }
   const targetPeer = lastPeerId(target)
   const started = performance.now()
   const direct = new Promise<string>((resolve) => {
@@ -87,8 +95,7 @@ if (mode === 'serve') {
     })
   })
   await host.dial(multiaddr(target))
-  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), Number(windowMs)))
-  const remoteAddr = await Promise.race([direct, timeout])
+  const remoteAddr = await Promise.race([direct, delay(Number(windowMs))])
   print({
     direct: remoteAddr != null,
     ms: performance.now() - started,

@@ -33,7 +33,9 @@ export interface PunchAttempt {
   direct: boolean
   ms: number
   remoteAddr: string | null
-  observed: string
+  observed: string | null
+  /** Why the attempt could not be made (the relay told the dialer no address, it crashed). */
+  error?: string
   /** The serving side's address as the relay observed it. */
   targetObserved: string
   /** DCUtR's log lines of both sides. */
@@ -72,11 +74,16 @@ export async function quicPunchAttempt(
       env,
       windowMs + 60_000,
     )
-    if (result.code !== 0) throw new Error(`punch from ${from.name}: ${result.stderr}`)
-    const outcome = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Omit<
-      PunchAttempt,
-      'dcutr' | 'targetObserved'
-    >
+    const outcome: Omit<PunchAttempt, 'dcutr' | 'targetObserved'> =
+      result.code === 0
+        ? JSON.parse(result.stdout.trim().split('\n').at(-1)!)
+        : {
+            direct: false,
+            ms: 0,
+            remoteAddr: null,
+            observed: null,
+            error: `exit ${result.code}: ${result.stderr.slice(-300)}`,
+          }
     const dcutr = `${result.stderr}\n${serverLog}`
       .split('\n')
       .filter((line) => line.includes('dcutr'))
