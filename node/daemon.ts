@@ -5,11 +5,13 @@
  * identity through the API, then starts the node behind the same server and token.
  */
 import { TypedEventEmitter } from 'main-event'
-import { toHex } from '../protocol/bytes.ts'
+import { fromHex, toHex } from '../protocol/bytes.ts'
 import {
   API_PATHS,
   type CreateIdentityResponse,
+  IDENTITY_API_PATHS,
   type IdentityInfo,
+  type RotateKeyResponse,
   type StateResponse,
 } from '../protocol/local-api.ts'
 import { loadApiAccess, saveApiAccess } from './api/api-access.ts'
@@ -24,7 +26,7 @@ import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
 import { Composition } from './composition.ts'
 import { ensureDataDir } from './data-dir.ts'
 import { KeystoreExistsError, NodeNotStartedError, NodeStoppedError } from './errors.ts'
-import { answerLockout, identityRoutes } from './identity/api-routes.ts'
+import { answerLockout, identityRoutes, secondFactorOf } from './identity/api-routes.ts'
 import {
   fingerprint,
   type Identity,
@@ -33,6 +35,7 @@ import {
   type KeystoreInit,
   peerIdOf,
 } from './identity/index.ts'
+import { announceKeyRotation } from './key-rotation.ts'
 import { TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'
 
 export interface NodeDaemonInit {
@@ -188,8 +191,48 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
           return identityInfo(identity)
         }),
       ...identityRoutes(this.keystore),
+      [`POST ${IDENTITY_API_PATHS.rotate}`]: ({ body }) => this.rotate(body),
     }
   }
+
+  /**
+   * Key rotation (doc/accounts.md, "Key rotation on the node"): the keystore rotates, the
+   * running node hands the statement to every friend, then stops and a node under the new
+   * key starts on the same folder, behind the same API server and token.
+   */
+  private rotate(body: unknown): Promise<RotateKeyResponse> {
+    const result = this.transitions.then(async () => {
+      const node = this.nodeInstance
+      if (node == null || this.stopReason != null) {
+        throw new ApiError(
+          409,
+          'NotRunning',
+          'unlock the identity first: friends hear of a new key from the running node',
+        )
+      }
+      const password = stringField(body, 'password')
+      const rotated = await answerLockout(() =>
+        this.keystore.rotate(password, secondFactorOf(body)),
+      )
+      const announced = await announceKeyRotation(node, rotated.statement)
+      this.nodeInstance = undefined
+      node.removeEventListener('stopped', this.onNodeStopped)
+      await node.stop('the account key changed; starting again under the new key')
+      await this.run(rotated.identity)
+      return {
+        ...identityInfo(rotated.identity),
+        previousPeerId: node.peerId,
+        backupPhrase: rotated.backupPhrase,
+        reached: announced.handedOver.length,
+        waiting: announced.waiting.map((hex) => peerIdOf({ publicKey: fromHex(hex) }).toString()),
+      }
+    })
+    this.transitions = result.catch(() => undefined)
+    return result
+  }
+
+  private readonly onNodeStopped = (evt: CustomEvent<{ reason: string }>) =>
+    void this.stop(evt.detail.reason)
 
   /** Runs `operation` after any other in progress, and only while no node runs. */
   private transition<T>(operation: () => Promise<T>): Promise<T> {
@@ -222,7 +265,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       await node.stop('the daemon stopped while the node was starting')
       throw new ApiError(409, 'Stopping', 'the node is stopping')
     }
-    node.addEventListener('stopped', (evt) => void this.stop(evt.detail.reason))
+    node.addEventListener('stopped', this.onNodeStopped)
     this.nodeInstance = node
     this.safeDispatchEvent('running', { detail: node })
   }

@@ -919,7 +919,27 @@ export const IDENTITY_API_PATHS = {
   twoFactorEnable: '/v1/identity/two-factor/enable',
   /** POST DisableTwoFactorRequest -> TwoFactorStatusResponse. */
   twoFactorDisable: '/v1/identity/two-factor/disable',
+  /**
+   * POST RotateKeyRequest -> RotateKeyResponse (while the node runs): a new account key; the
+   * node tells every friend, then starts again under the new key behind the same API.
+   */
+  rotate: '/v1/identity/rotate',
 } as const
+
+export interface RotateKeyRequest extends SecondFactorField {
+  password: string
+}
+
+/** The identity under its new key (a new PeerId), and how far the news went. */
+export interface RotateKeyResponse extends IdentityInfo {
+  previousPeerId: string
+  /** 24 words that restore the new key: the old phrase now restores only the retired key. */
+  backupPhrase: string
+  /** Friends whose node has the rotation, or whose mailbox holds it. */
+  reached: number
+  /** Peer ids of friends it could not be handed to in time. */
+  waiting: string[]
+}
 
 /** While two-factor checks are on: the authenticator's 6-digit code of now, or a recovery code. */
 export interface SecondFactorField {

@@ -99,7 +99,7 @@ export async function answerLockout<T>(check: () => Promise<T>): Promise<T> {
   }
 }
 
-function secondFactorOf(body: unknown): SecondFactor {
+export function secondFactorOf(body: unknown): SecondFactor {
   return { code: optionalString(body, 'code') }
 }
 

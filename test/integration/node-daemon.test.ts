@@ -17,7 +17,9 @@ import {
   type CreateIdentityResponse,
   FRIENDS_API_PATHS,
   type FriendRequestsResponse,
+  IDENTITY_API_PATHS,
   type IdentityInfo,
+  type RotateKeyResponse,
   type StateResponse,
 } from '../../protocol/local-api.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
@@ -268,5 +270,30 @@ describe('locked mode', () => {
       password: 'a new password for this one',
     })
     expect(fresh.status).toBe(200)
+  })
+})
+
+describe('key rotation', () => {
+  it('rotates behind the same API: a new PeerId, the new key sealed, the daemon still up', async () => {
+    const dataDir = await tempDir()
+    const { daemon, call } = await startDaemon({ dataDir })
+    const created = await call<CreateIdentityResponse>('POST', API_PATHS.identity, {
+      password: PASSWORD,
+    })
+    const wrong = await call('POST', IDENTITY_API_PATHS.rotate, { password: 'not the password' })
+    expect(wrong.body.error.name).toBe('WrongPasswordError')
+    expect(daemon.node?.peerId).toBe(created.body.peerId)
+
+    const rotated = await call<RotateKeyResponse>('POST', IDENTITY_API_PATHS.rotate, {
+      password: PASSWORD,
+    })
+    expect(rotated.status).toBe(200)
+    expect(rotated.body).toMatchObject({ previousPeerId: created.body.peerId, reached: 0 })
+    expect(rotated.body.peerId).not.toBe(created.body.peerId)
+    expect(rotated.body.backupPhrase).not.toBe(created.body.backupPhrase)
+    expect(daemon.node?.peerId).toBe(rotated.body.peerId)
+    const status = await call<IdentityInfo>('GET', API_PATHS.status)
+    expect(status.body.peerId).toBe(rotated.body.peerId)
+    expect((await call<StateResponse>('GET', API_PATHS.state)).body).toEqual({ state: 'running' })
   })
 })

@@ -1,10 +1,13 @@
 /**
  * `tokenim key export | import | restore`: moving an identity between machines, sealed;
- * `tokenim key password`: sealing it under another password; `tokenim key 2fa`: two-factor
- * checks on export and password changes (a code is asked for only while they are on).
+ * `tokenim key password`: sealing it under another password; `tokenim key rotate`: a new
+ * account key, through the running node; `tokenim key 2fa`: two-factor checks on the
+ * sensitive actions (a code is asked for only while they are on).
  */
 import type { Command } from 'commander'
 import { Keystore, peerIdOf } from '../../../node/index.ts'
+import { IDENTITY_API_PATHS, type RotateKeyResponse } from '../../../protocol/local-api.ts'
+import { LocalApiClient } from '../../api-client.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
 import {
@@ -91,6 +94,33 @@ export function registerKeyCommands(program: Command): void {
       await keystore.changePassword(password, newPassword, { code })
       printResult(options, { changed: true }, [
         'password changed: use the new one from now on (the backup phrase stays the same)',
+      ])
+    })
+
+  withPasswordFile(withCommonOptions(key.command('rotate')))
+    .description(
+      'move the account to a new key (a new peer id): the running node tells your friends, then starts again under it',
+    )
+    .option('--code <code>', CODE_OPTION_HELP)
+    .action(async (options: CommonOptions & PasswordSource & CodeSource) => {
+      const keystore = new Keystore(options.dataDir)
+      await keystore.publicKey()
+      // Friends hear of the new key from the running node: without one, stop before asking.
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const password = await readPassword(options)
+      const code = await readSecondFactor(keystore, options)
+      const result = await client.request<RotateKeyResponse>('POST', IDENTITY_API_PATHS.rotate, {
+        password,
+        code,
+      })
+      const waiting =
+        result.waiting.length === 0 ? '' : `; not reached yet: ${result.waiting.join(', ')}`
+      printResult(options, result, [
+        `your account key changed: you are ${result.peerId} now (was ${result.previousPeerId})`,
+        `fingerprint ${result.fingerprint}`,
+        `friends told: ${result.reached}${waiting}`,
+        'write down your new backup phrase (the old one restores only the retired key):',
+        result.backupPhrase,
       ])
     })
 
