@@ -64,6 +64,8 @@ import {
   type RoomMessageView,
   type RoomRoleRequest,
   type RoomSummary,
+  type RotateKeyRequest,
+  type RotateKeyResponse,
   type SearchView,
   type SendFileRequest,
   type SendFileResponse,
@@ -353,6 +355,11 @@ export abstract class TokenimApi {
 
   changePassword(body: ChangePasswordRequest): Promise<ChangePasswordResponse> {
     return this.request('POST', IDENTITY_API_PATHS.password, body)
+  }
+
+  /** A new account key; the node tells friends and starts again under it (a new peer id). */
+  rotateKey(body: RotateKeyRequest): Promise<RotateKeyResponse> {
+    return this.request('POST', IDENTITY_API_PATHS.rotate, body)
   }
 
   twoFactorStatus(): Promise<TwoFactorStatusResponse> {

@@ -6,7 +6,6 @@
  */
 import type { Command } from 'commander'
 import { Keystore, peerIdOf } from '../../../node/index.ts'
-import { IDENTITY_API_PATHS, type RotateKeyResponse } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
@@ -109,10 +108,7 @@ export function registerKeyCommands(program: Command): void {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const password = await readPassword(options)
       const code = await readSecondFactor(keystore, options)
-      const result = await client.request<RotateKeyResponse>('POST', IDENTITY_API_PATHS.rotate, {
-        password,
-        code,
-      })
+      const result = await client.rotateKey({ password, code })
       const waiting =
         result.waiting.length === 0 ? '' : `; not reached yet: ${result.waiting.join(', ')}`
       printResult(options, result, [

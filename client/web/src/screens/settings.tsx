@@ -1,10 +1,11 @@
-/** Settings: profile, appear offline, devices, key export, backup phrase, password, two-factor checks, relays. */
+/** Settings: profile, appear offline, devices, key export, backup phrase, password, key rotation, two-factor checks, relays. */
 import { useEffect, useState } from 'preact/hooks'
 import type { TwoFactorStatusResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { SettingsBackupPhrase } from '../components/settings-backup-phrase.tsx'
 import { SettingsDevices } from '../components/settings-devices.tsx'
 import { SettingsKeyExport } from '../components/settings-key-export.tsx'
+import { SettingsKeyRotation } from '../components/settings-key-rotation.tsx'
 import { SettingsPassword } from '../components/settings-password.tsx'
 import { SettingsPresence } from '../components/settings-presence.tsx'
 import { SettingsProfile } from '../components/settings-profile.tsx'
@@ -31,6 +32,7 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
       <SettingsKeyExport client={client} withCode={withCode} />
       <SettingsBackupPhrase client={client} withCode={withCode} />
       <SettingsPassword client={client} withCode={withCode} />
+      <SettingsKeyRotation client={client} withCode={withCode} />
       <SettingsTwoFactor client={client} status={twoFactor} onStatus={setTwoFactor} />
       <SettingsRelays client={client} />
     </section>
