@@ -43,6 +43,8 @@ import {
   type LookupView,
   type MarkReadResponse,
   type MessageStyle,
+  type MuteConversationRequest,
+  type MutedConversationsResponse,
   type NamesView,
   type NameView,
   type NodeStatus,
@@ -180,6 +182,16 @@ export abstract class TokenimApi {
 
   deleteConversation(peer: string): Promise<DeleteConversationResponse> {
     return this.request('POST', CONVERSATION_API_PATHS.delete, { peer })
+  }
+
+  mutedConversations(): Promise<MutedConversationsResponse> {
+    return this.request('GET', CONVERSATION_API_PATHS.mutes)
+  }
+
+  /** `conversation`: `direct:<peer id>` or `room:<room id>`. */
+  muteConversation(conversation: string, muted: boolean): Promise<MutedConversationsResponse> {
+    const body: MuteConversationRequest = { conversation, muted }
+    return this.request('POST', CONVERSATION_API_PATHS.mute, body)
   }
 
   // Attachments (uploads and downloads carry raw bytes: each transport has its own)

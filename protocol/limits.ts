@@ -364,3 +364,6 @@ export const MAX_KEY_STATEMENT_SIZE = 512
  * keeps no more than this per account, so forged statements cost it a bounded amount.
  */
 export const MAX_KEY_STATEMENTS = 256
+
+/** Most conversations (1:1 chats and rooms) one node keeps muted. */
+export const MAX_MUTED_CONVERSATIONS = 1000

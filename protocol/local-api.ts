@@ -304,6 +304,10 @@ export const CONVERSATION_API_PATHS = {
   search: '/v1/conversations/search',
   /** POST DeleteConversationRequest -> DeleteConversationResponse. */
   delete: '/v1/conversations/delete',
+  /** GET -> MutedConversationsResponse. */
+  mutes: '/v1/conversations/mutes',
+  /** POST MuteConversationRequest -> MutedConversationsResponse. */
+  mute: '/v1/conversations/mute',
 } as const
 
 /** Attachments (doc/attachments.md). */
@@ -348,6 +352,17 @@ export interface MessagePreview {
 export interface ConversationListResponse {
   /** Most recent message first. */
   conversations: ConversationListItem[]
+}
+
+/** A conversation muted or unmuted: `direct:<peer id>` or `room:<room id>`. */
+export interface MuteConversationRequest {
+  conversation: string
+  muted: boolean
+}
+
+export interface MutedConversationsResponse {
+  /** `direct:<peer id>` and `room:<room id>`, at most MAX_MUTED_CONVERSATIONS. */
+  muted: string[]
 }
 
 /** Exactly one of `peer` (a username, peer id or hex key) and `roomId`. */

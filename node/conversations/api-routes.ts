@@ -5,10 +5,11 @@ import {
   type ConversationSearchResponse,
   type DeleteConversationRequest,
   type DeleteConversationResponse,
+  type MutedConversationsResponse,
   type OpenConversationRequest,
   type OpenConversationResponse,
 } from '../../protocol/local-api.ts'
-import { ApiError, type Routes } from '../api/local-api-server.ts'
+import { ApiError, type Routes, stringField } from '../api/local-api-server.ts'
 import type { Conversations } from './conversations.ts'
 
 export function conversationRoutes(conversations: () => Conversations): Routes {
@@ -42,6 +43,18 @@ export function conversationRoutes(conversations: () => Conversations): Routes {
         limit: limit == null ? undefined : optionalCount(Number(limit), 'limit'),
         before: query.get('before') ?? undefined,
       })
+    },
+    [`GET ${CONVERSATION_API_PATHS.mutes}`]: async (): Promise<MutedConversationsResponse> => ({
+      muted: await conversations().mutes.list(),
+    }),
+    [`POST ${CONVERSATION_API_PATHS.mute}`]: async ({
+      body,
+    }): Promise<MutedConversationsResponse> => {
+      const { muted } = (body ?? {}) as { muted?: unknown }
+      if (typeof muted !== 'boolean') {
+        throw new ApiError(400, 'InvalidRequest', '"muted" must be true or false')
+      }
+      return { muted: await conversations().mutes.set(stringField(body, 'conversation'), muted) }
     },
     [`POST ${CONVERSATION_API_PATHS.delete}`]: async ({
       body,

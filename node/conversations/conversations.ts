@@ -41,6 +41,7 @@ import {
   InvalidConversationError,
   RoomsUnavailableError,
 } from './errors.ts'
+import { ConversationMutes } from './mutes.ts'
 import { type IndexedDocument, SearchIndex } from './search-index.ts'
 
 /** What this component needs of 1:1 messaging (node/messaging DirectMessages). */
@@ -100,10 +101,13 @@ export class Conversations {
     () => new ConversationsStoppedError('the conversation index is stopped'),
   )
   readonly #follower: FeedFollower
+  /** Conversations the user muted (notifications are the web client's). */
+  readonly mutes: ConversationMutes
 
   constructor(components: ConversationsComponents, init: ConversationsInit = {}) {
     this.#components = components
     this.#index = new SearchIndex(components.db)
+    this.mutes = new ConversationMutes(components.db)
     this.#batchSize = init.indexBatchSize ?? 500
     this.#follower = new FeedFollower({
       feed: components.messages.historyFeed,

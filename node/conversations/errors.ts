@@ -24,3 +24,8 @@ export class RoomsUnavailableError extends ConversationError {
 export class ConversationsStoppedError extends ConversationError {
   override name = 'ConversationsStoppedError'
 }
+
+/** A mute that would go over MAX_MUTED_CONVERSATIONS, or names no conversation. */
+export class InvalidMuteError extends ConversationError {
+  override name = 'InvalidMuteError'
+}

@@ -3,6 +3,7 @@
  * when scrolled to the top, new messages, delivery ticks (with why a queued message waits)
  * and transfer progress (with why a file waits) as the node's events tell, and the composer.
  */
+import type { ComponentChildren } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type {
   HistoryResponse,
@@ -63,6 +64,8 @@ interface ChatViewProps {
   /** Something changed that the conversation list shows (read, sent). */
   onChanged: () => void
   onBack: () => void
+  /** Controls at the end of the header (mute). */
+  actions?: ComponentChildren
 }
 
 interface Upload {
@@ -291,6 +294,7 @@ export function ChatView(props: ChatViewProps) {
             </span>
           )}
         </div>
+        {props.actions}
       </header>
       {/* A log: new messages are announced; focusable so the keyboard can scroll it. */}
       <div

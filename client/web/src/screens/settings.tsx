@@ -6,6 +6,7 @@ import { SettingsBackupPhrase } from '../components/settings-backup-phrase.tsx'
 import { SettingsDevices } from '../components/settings-devices.tsx'
 import { SettingsKeyExport } from '../components/settings-key-export.tsx'
 import { SettingsKeyRotation } from '../components/settings-key-rotation.tsx'
+import { SettingsNotifications } from '../components/settings-notifications.tsx'
 import { SettingsPassword } from '../components/settings-password.tsx'
 import { SettingsPresence } from '../components/settings-presence.tsx'
 import { SettingsProfile } from '../components/settings-profile.tsx'
@@ -27,6 +28,7 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
     <section class="panel settings" aria-label="Settings">
       <h2>Settings</h2>
       <SettingsProfile client={client} />
+      <SettingsNotifications />
       <SettingsPresence client={client} />
       <SettingsDevices client={client} />
       <SettingsKeyExport client={client} withCode={withCode} />

@@ -11,12 +11,15 @@ import type { WebApiClient } from '../api-client.ts'
 import { Banner } from '../components/banner.tsx'
 import { ConnectionStatus } from '../components/connection-status.tsx'
 import { ErrorText } from '../components/error-text.tsx'
+import { MuteToggle } from '../components/mute-toggle.tsx'
 import { UsernameForm } from '../components/username-form.tsx'
 import { describeError } from '../errors.ts'
 import { EventStream, type StreamState } from '../event-stream.ts'
 import { NodeEventsContext } from '../node-events.ts'
 import { useConversations } from '../use-conversations.ts'
 import { useFriends } from '../use-friends.ts'
+import { useMutes } from '../use-mutes.ts'
+import { conversationKey, useNotifications } from '../use-notifications.ts'
 import { usePeople } from '../use-people.ts'
 import { ChatView } from './chat.tsx'
 import { ChatsPanel, conversationName } from './chats.tsx'
@@ -161,6 +164,8 @@ function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
   const friends = useFriends(client)
   const people = usePeople(client, friends.people)
   const conversations = useConversations(client)
+  const mutes = useMutes(client)
+  useNotifications(conversations.items, people.byId, mutes.muted)
   const [section, setSection] = useState<Section>('chats')
   const [open, setOpen] = useState<OpenConversation | null>(null)
   const [names, setNames] = useState<NameView[] | null>(null)
@@ -274,6 +279,12 @@ function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
             people={people.byId}
             onChanged={conversations.reload}
             onBack={() => setSidebarOpen(true)}
+            actions={
+              <MuteToggle
+                muted={mutes.muted.has(conversationKey(open.kind, open.id))}
+                onChange={(on) => void mutes.set(conversationKey(open.kind, open.id), on)}
+              />
+            }
           />
         ) : (
           <div class="chat-empty">

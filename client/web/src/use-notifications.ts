@@ -1,0 +1,52 @@
+/**
+ * The shell's news for a user who looks elsewhere: the unread total in the tab's title and
+ * icon, and a notification (and tone) for each incoming message or friend request while the
+ * tab is hidden, unless its conversation is muted. Reads the events every other view reads.
+ */
+import { useEffect } from 'preact/hooks'
+import type { ConversationListItem, PeerRef } from '../../../protocol/local-api.ts'
+import { useNodeEvent } from './node-events.ts'
+import { raise, showUnread } from './notifications.ts'
+import { displayName } from './people.ts'
+
+/** `direct:<peer id>` or `room:<room id>`: how a muted conversation is named. */
+export function conversationKey(kind: 'direct' | 'room', id: string): string {
+  return `${kind}:${id}`
+}
+
+export function useNotifications(
+  items: readonly ConversationListItem[],
+  people: ReadonlyMap<string, PeerRef>,
+  muted: ReadonlySet<string>,
+): void {
+  const unread = items.reduce(
+    (sum, item) => sum + (muted.has(conversationKey(item.kind, item.id)) ? 0 : item.unread),
+    0,
+  )
+  useEffect(() => showUnread(unread), [unread])
+  useEffect(() => () => showUnread(0), [])
+
+  const nameOf = (peerId: string) => displayName(people.get(peerId) ?? { peerId, name: null })
+  useNodeEvent('message:received', (message) => {
+    if (message.direction !== 'in' || muted.has(conversationKey('direct', message.peerId))) return
+    const body = message.text || (message.attachment != null ? 'Sent a file' : '')
+    raise({ title: nameOf(message.peerId), body, tag: conversationKey('direct', message.peerId) })
+  })
+  useNodeEvent('room:message', (message) => {
+    if (message.mine || muted.has(conversationKey('room', message.roomId))) return
+    const room = items.find((item) => item.kind === 'room' && item.id === message.roomId)
+    raise({
+      title: room?.name ?? 'Room',
+      body: `${nameOf(message.authorPeerId)}: ${message.text}`,
+      tag: conversationKey('room', message.roomId),
+    })
+  })
+  useNodeEvent('friend:request', (request) => {
+    if (request.direction !== 'in') return
+    raise({
+      title: 'Friend request',
+      body: `${displayName(request)}${request.note ? `: ${request.note}` : ''}`,
+      tag: `request:${request.peerId}`,
+    })
+  })
+}

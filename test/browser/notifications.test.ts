@@ -1,0 +1,89 @@
+/**
+ * Notifications between two real nodes: alice turns desktop notifications on in Settings;
+ * while her tab is hidden a message from bob raises one (seen by the page's Notification
+ * constructor) and the tab's title and icon count it; once she mutes the chat with bob (kept
+ * on her node), his next message raises none and is not counted.
+ */
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Browser, launchChromium } from './chromium.ts'
+import { notificationsOf, setHidden, watchNotifications } from './page-notifications.ts'
+import {
+  befriend,
+  createWebNetwork,
+  openApp,
+  type WebNetwork,
+  type WebPerson,
+} from './web-network.ts'
+
+const LIVE_MS = 20_000
+
+describe('web client: notifications', () => {
+  let network: WebNetwork
+  let browser: Browser
+  let alice: WebPerson
+  let bob: WebPerson
+  let page: Page
+
+  beforeAll(async () => {
+    ;[network, browser] = await Promise.all([createWebNetwork(), launchChromium()])
+    ;[alice, bob] = await Promise.all([network.person(), network.person()])
+    await befriend(alice, bob)
+    await browser.context.grantPermissions(['notifications'], {
+      origin: new URL(alice.webUrl).origin,
+    })
+    page = await browser.context.newPage()
+    page.setDefaultTimeout(LIVE_MS)
+    await watchNotifications(page)
+    await openApp(page, alice)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await network?.close()
+  })
+
+  it('notifies of a message while the tab is hidden, and counts it in the title and icon', async () => {
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Settings' })
+      .click()
+    await page.getByLabel('Desktop notifications while TokenIM is in the background').check()
+    await page.getByText('You will be notified').waitFor()
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Chats' })
+      .click()
+
+    // Visible: a message raises nothing.
+    await bob.api.sendMessage(alice.node.peerId, 'seen while looking')
+    await page.getByText('seen while looking').waitFor()
+    expect(await notificationsOf(page)).toEqual([])
+
+    await setHidden(page, true)
+    await bob.api.sendMessage(alice.node.peerId, 'are you there?')
+    await page.waitForFunction(
+      () => (window as unknown as { notifications: unknown[] }).notifications.length === 1,
+    )
+    const [raised] = await notificationsOf(page)
+    expect(raised.body).toBe('are you there?')
+    expect(raised.tag).toBe(`direct:${bob.node.peerId}`)
+    await page.waitForFunction(() => document.title === '(2) TokenIM')
+    expect(await page.locator('link[rel="icon"]').getAttribute('data-unread')).toBe('2')
+  })
+
+  it('a muted chat raises no notification and is not counted; the mute is kept on the node', async () => {
+    await setHidden(page, false)
+    await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
+    await page.getByRole('button', { name: 'Mute' }).click()
+    await page.getByRole('button', { name: 'Unmute' }).waitFor()
+    expect((await alice.api.mutedConversations()).muted).toEqual([`direct:${bob.node.peerId}`])
+    await page.waitForFunction(() => document.title === 'TokenIM')
+
+    await setHidden(page, true)
+    await bob.api.sendMessage(alice.node.peerId, 'muted news')
+    // Shown in the open chat: the event reached the page, whose notifier runs first.
+    await page.getByTestId('chat').getByText('muted news').waitFor()
+    expect(await notificationsOf(page)).toHaveLength(1)
+    expect(await page.title()).toBe('TokenIM')
+  })
+})
