@@ -16,7 +16,8 @@
  *   what a stranger can make the node store is bounded by the friend list.
  *
  * Changes run one at a time (ServiceLifecycle.exclusive). Incoming lists arrive inside
- * messaging's lane for their peer, so nothing run exclusively waits on messaging.
+ * messaging's lane for their peer, so nothing run exclusively waits on messaging: sends to
+ * friends run on a chain of their own.
  */
 import type { AbortOptions, ComponentLogger, Logger } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
@@ -109,6 +110,8 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   readonly #lookedUp = new Set<string>()
   #timer?: NodeJS.Timeout
   #retryMs: number
+  /** The sends to friends, one after another (sendPending). */
+  #sending: Promise<void> = Promise.resolve()
   readonly #onFriendsChanged = (event: Event) => {
     const { peer, friend } = (event as CustomEvent<{ peer: Uint8Array; friend: boolean }>).detail
     if (friend) {
@@ -218,32 +221,47 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     return this.#lifecycle.exclusive(() => this.#take(peer, record))
   }
 
-  /** Hands our list to messaging for every friend that has not been sent this version. */
+  /**
+   * Hands our list to messaging for every friend that has not been sent this version. Runs
+   * one at a time, but outside the exclusive sections: messaging queues it in the friend's
+   * lane, where an incoming list may be waiting for one (`receive`), so holding one here
+   * could deadlock.
+   */
   sendPending(): Promise<void> {
-    return this.#lifecycle.exclusive(async () => {
-      const messaging = this.#components.messaging()
-      if (!this.running || messaging == null || this.#own == null) return
-      const { version } = this.#own.list
-      const payload = encodeFriendMessage({
-        type: 'device-list',
-        requestId: ZERO_REQUEST_ID,
-        note: '',
-        name: '',
-        deviceList: this.#own.record,
-      })
-      for (const friend of this.#components.friends.friendKeys()) {
-        const hex = toHex(friend)
-        if ((this.#sent.get(hex) ?? 0) >= version) continue
-        try {
-          await messaging.sendSocial(friend, payload)
-        } catch (err) {
-          this.#log.error('could not queue our device list for %s: %e', hex, err)
-          continue
-        }
-        await this.#store.putSent(hex, version)
-        this.#sent.set(hex, version)
-      }
+    const next = this.#sending.then(() =>
+      this.running ? this.#lifecycle.track(() => this.#sendPendingNow()) : undefined,
+    )
+    this.#sending = next.catch(() => undefined)
+    return next.catch((err) => {
+      if (this.running) this.#log.error('sending our device list failed: %e', err)
     })
+  }
+
+  async #sendPendingNow(): Promise<void> {
+    const messaging = this.#components.messaging()
+    const own = this.#own
+    if (messaging == null || own == null) return
+    const { version } = own.list
+    const payload = encodeFriendMessage({
+      type: 'device-list',
+      requestId: ZERO_REQUEST_ID,
+      note: '',
+      name: '',
+      deviceList: own.record,
+    })
+    for (const friend of this.#components.friends.friendKeys()) {
+      const hex = toHex(friend)
+      if ((this.#sent.get(hex) ?? 0) >= version) continue
+      try {
+        await messaging.sendSocial(friend, payload)
+      } catch (err) {
+        this.#log.error('could not queue our device list for %s: %e', hex, err)
+        continue
+      }
+      if (!this.#components.friends.isFriend(friend)) continue
+      await this.#store.putSent(hex, version)
+      this.#sent.set(hex, version)
+    }
   }
 
   async #load(): Promise<void> {
