@@ -3,6 +3,11 @@
  * records (and the DHT keys they are stored under), sealed mailbox payloads, presence
  * heartbeats and friend messages.
  */
+import {
+  DEVICE_CAPABILITIES_ALL,
+  signDeviceCertificate,
+  signDeviceList,
+} from '../../protocol/accounts/index.ts'
 import { decodeMessage } from '../../protocol/codec.ts'
 import {
   CLAIM_ACTION_REGISTER,
@@ -247,6 +252,25 @@ export function social(): DecoderEntry[] {
     note: 'hi, it is alice from the climbing club',
     name: 'alice@12D3KooWExample',
   })
+  const deviceList = encodeFriendMessage({
+    type: 'device-list',
+    requestId: new Uint8Array(16),
+    note: '',
+    name: '',
+    deviceList: signDeviceList(alice, {
+      version: 1,
+      devices: [
+        signDeviceCertificate(alice, {
+          device: alice.publicKey,
+          name: 'laptop',
+          createdMs: NOW,
+          capabilities: DEVICE_CAPABILITIES_ALL,
+        }),
+      ],
+      revoked: [],
+      nextRecovery: new Uint8Array(0),
+    }),
+  })
   return [
     {
       name: 'presence heartbeat',
@@ -259,7 +283,7 @@ export function social(): DecoderEntry[] {
       name: 'friend message',
       maxSize: MAX_SOCIAL_PAYLOAD_SIZE,
       decode: decodeFriendMessage,
-      valid: [request],
+      valid: [request, deviceList],
     },
   ]
 }
