@@ -2,16 +2,20 @@
  * Notifications between two real nodes: alice turns desktop notifications on in Settings;
  * while her tab is hidden a message from bob raises one (seen by the page's Notification
  * constructor) and the tab's title and icon count it; once she mutes the chat with bob (kept
- * on her node), his next message raises none and is not counted.
+ * on her node), his next message raises none and is not counted. And the live side of the
+ * stable address: an open tab waits through a node restart, reconnects (to the unlock screen)
+ * without a reload, and shows a message sent after the restart.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { waitForEvent } from '../helpers/wait.ts'
 import { type Browser, launchChromium } from './chromium.ts'
 import { notificationsOf, setHidden, watchNotifications } from './page-notifications.ts'
 import {
   befriend,
   createWebNetwork,
   openApp,
+  PASSWORD,
   type WebNetwork,
   type WebPerson,
 } from './web-network.ts'
@@ -47,7 +51,8 @@ describe('web client: notifications', () => {
       .getByRole('navigation', { name: 'Sections' })
       .getByRole('button', { name: 'Settings' })
       .click()
-    await page.getByLabel('Desktop notifications while TokenIM is in the background').check()
+    // The box follows once the browser has granted the permission: click, then wait for it.
+    await page.getByLabel('Desktop notifications while TokenIM is in the background').click()
     await page.getByText('You will be notified').waitFor()
     await page
       .getByRole('navigation', { name: 'Sections' })
@@ -85,5 +90,41 @@ describe('web client: notifications', () => {
     await page.getByTestId('chat').getByText('muted news').waitFor()
     expect(await notificationsOf(page)).toHaveLength(1)
     expect(await page.title()).toBe('TokenIM')
+  })
+})
+
+describe('web client: an open tab across a node restart', () => {
+  it('waits while the node is down, reconnects to the unlock screen, then shows a new message', async () => {
+    const [network, browser] = await Promise.all([createWebNetwork(), launchChromium()])
+    try {
+      const [alice, bob] = await Promise.all([network.person(), network.person()])
+      await befriend(alice, bob)
+      const page = await browser.context.newPage()
+      page.setDefaultTimeout(LIVE_MS)
+      await openApp(page, alice)
+      await bob.api.sendMessage(alice.node.peerId, 'before the restart')
+      await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
+      await page.getByTestId('chat').getByText('before the restart').waitFor()
+
+      const stopped = alice.daemon.stop()
+      await page
+        .locator('.banner')
+        .getByText(/reconnects by itself/)
+        .waitFor()
+      await stopped
+      const daemon = await network.restart(alice)
+      expect(daemon.api.webUrl).toBe(alice.webUrl)
+      await page.getByRole('heading', { name: 'Unlock TokenIM' }).waitFor()
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+      await page.getByRole('button', { name: 'Unlock', exact: true }).click()
+      await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
+      const arrived = waitForEvent(daemon.node!, 'message:received', { timeoutMs: LIVE_MS })
+      await bob.api.sendMessage(alice.node.peerId, 'after the restart')
+      await arrived
+      await page.getByTestId('chat').getByText('after the restart').waitFor()
+    } finally {
+      await browser.close()
+      await network.close()
+    }
   })
 })

@@ -31,6 +31,8 @@ export interface WebNetwork {
   relay: RelayNode
   /** A node whose identity is created through its API; or started on `identity` (same key). */
   person(identity?: Identity): Promise<WebPerson>
+  /** Stops `person`'s daemon and starts another on the same data dir, locked (the API only). */
+  restart(person: WebPerson): Promise<NodeDaemon>
   close(): Promise<void>
 }
 
@@ -41,22 +43,31 @@ export async function createWebNetwork(
   const network = createNetwork()
   const relay = await network.relay(relayConfig)
   const cleanups: Array<() => Promise<void>> = []
+  const newDaemon = (dataDir: string, identity?: Identity) =>
+    new NodeDaemon({
+      dataDir,
+      identity,
+      keystore: { scrypt: FAST_SCRYPT },
+      node: {
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        allowPrivateAddresses: true,
+        relays: [relayAddress(relay)],
+        relayRedial: { initialDelayMs: 100, maxDelayMs: 1_000 },
+      },
+    })
   return {
     relay,
+    async restart(person) {
+      await person.daemon.stop()
+      const daemon = newDaemon(person.dataDir)
+      await daemon.start()
+      cleanups.push(() => daemon.stop())
+      return daemon
+    },
     async person(identity) {
       const dir = await makeTempDir('tokenim-web-')
       cleanups.push(() => dir.remove())
-      const daemon = new NodeDaemon({
-        dataDir: dir.path,
-        identity,
-        keystore: { scrypt: FAST_SCRYPT },
-        node: {
-          listen: ['/ip4/127.0.0.1/tcp/0'],
-          allowPrivateAddresses: true,
-          relays: [relayAddress(relay)],
-          relayRedial: { initialDelayMs: 100, maxDelayMs: 1_000 },
-        },
-      })
+      const daemon = newDaemon(dir.path, identity)
       await daemon.start()
       cleanups.push(() => daemon.stop())
       const api = new LocalApiClient({
