@@ -49,6 +49,10 @@ describe('tokenim CLI: init, start, status, id, stop', () => {
       const second = await runCli(['start', '--data-dir', dir.path], PASSWORD)
       expect(second.code).not.toBe(0)
       expect(second.stderr).toContain('DataDirLockedError')
+      // Named before any password is needed: no password at hand, still the busy data dir.
+      const noPassword = await runCli(['start', '--data-dir', dir.path], { TOKENIM_PASSWORD: '' })
+      expect(noPassword.code).not.toBe(0)
+      expect(noPassword.stderr).toContain('is already running on')
 
       const stop = await runCli(['stop', '--data-dir', dir.path])
       expect(stop.code, stop.stderr).toBe(0)

@@ -4,6 +4,7 @@ import { createWriteStream, fstatSync, openSync } from 'node:fs'
 import { watch } from 'node:fs/promises'
 import { type Command, Option } from 'commander'
 import {
+  DataDirLockedError,
   dataDirPaths,
   fingerprint,
   type Identity,
@@ -170,7 +171,22 @@ async function loadIdentity(options: StartOptions): Promise<Identity | undefined
   )
 }
 
+/** A node already running on the data dir is named before any password is asked. */
+async function assertDataDirFree(dataDir: string): Promise<void> {
+  let running: LocalApiClient
+  try {
+    running = await LocalApiClient.forDataDir(dataDir)
+  } catch (err) {
+    if (err instanceof NodeNotRunningError) return
+    throw err
+  }
+  throw new DataDirLockedError(
+    `a tokenim node (pid ${running.info.pid}) is already running on ${dataDir}: stop it with "tokenim stop" first`,
+  )
+}
+
 async function startForeground(options: StartOptions): Promise<void> {
+  await assertDataDirFree(options.dataDir)
   const identity = await loadIdentity(options)
   const accessLog =
     options.accessLog == null
@@ -254,6 +270,7 @@ function stdoutIsFile(): boolean {
 
 /** Starts `tokenim start` as a background process and returns once its API answers. */
 async function startDetached(options: StartOptions): Promise<void> {
+  await assertDataDirFree(options.dataDir)
   const identity = await new Keystore(options.dataDir).exists()
   if (!identity) throw new UsageError(`no identity in ${options.dataDir}: run "tokenim init" first`)
   const password = await readPassword(options, 'Password to unlock your identity: ')
