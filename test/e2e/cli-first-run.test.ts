@@ -50,4 +50,16 @@ describe('tokenim start on a fresh data dir, and --detach', () => {
     expect(token).toMatch(/^[0-9a-f]{64}$/)
     expect(log).not.toContain(token)
   })
+
+  it('--detach shows why the node could not start, not only where its log is', async () => {
+    const dir = await makeTempDir()
+    dirs.push(dir)
+    expect((await runCli(['init', '--data-dir', dir.path], PASSWORD)).code).toBe(0)
+    const started = await runCli(['start', '--detach', '--data-dir', dir.path], {
+      TOKENIM_PASSWORD: 'not the password of this identity',
+    })
+    expect(started.code).not.toBe(0)
+    expect(started.stderr).toContain('the node exited at start-up')
+    expect(started.stderr).toMatch(/WrongPassword|wrong password/i)
+  })
 })

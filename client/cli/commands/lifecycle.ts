@@ -1,6 +1,6 @@
 /** `tokenim init | start | stop | status | id`: an identity and the node that runs it. */
 import { spawn } from 'node:child_process'
-import { createWriteStream, fstatSync, openSync } from 'node:fs'
+import { createWriteStream, fstatSync, openSync, readFileSync } from 'node:fs'
 import { watch } from 'node:fs/promises'
 import { type Command, Option } from 'commander'
 import {
@@ -260,6 +260,14 @@ async function startForeground(options: StartOptions): Promise<void> {
   process.stderr.write(`node stopped: ${reason}\n`)
 }
 
+/** The last lines a failed start wrote (its error), on one line as CLI errors are. */
+const START_ERROR_LINES = 3
+
+function lastLines(text: string): string {
+  const lines = text.split('\n').filter((line) => line.trim() !== '')
+  return lines.slice(-START_ERROR_LINES).join(' | ')
+}
+
 function stdoutIsFile(): boolean {
   try {
     return fstatSync(process.stdout.fd).isFile()
@@ -276,6 +284,8 @@ async function startDetached(options: StartOptions): Promise<void> {
   const password = await readPassword(options, 'Password to unlock your identity: ')
   const paths = dataDirPaths(options.dataDir)
   const log = openSync(paths.log, 'a', 0o600)
+  // Where this start's output begins in node.log: its errors are shown from there.
+  const logStart = fstatSync(log).size
   const args = [
     process.argv[1],
     'start',
@@ -290,9 +300,14 @@ async function startDetached(options: StartOptions): Promise<void> {
   const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', log, log] })
   child.stdin!.end(`${password}\n`)
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) =>
-      reject(new UsageError(`the node exited at start-up (code ${code}); see ${paths.log}`)),
-    ),
+    child.once('exit', (code) => {
+      const output = lastLines(readFileSync(paths.log).subarray(logStart).toString('utf8'))
+      reject(
+        new UsageError(
+          `the node exited at start-up (code ${code}): ${output} (the whole output is in ${paths.log})`,
+        ),
+      )
+    }),
   )
   const client = await Promise.race([waitForApi(paths.root), exited])
   child.unref()
