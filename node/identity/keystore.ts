@@ -8,17 +8,12 @@ import {
   KeystoreError,
   KeystoreExistsError,
   KeystoreMissingError,
-  TwoFactorAlreadyEnabledError,
-  TwoFactorCodeWrongError,
-  TwoFactorLockedError,
-  TwoFactorNotEnabledError,
-  TwoFactorRequiredError,
   WeakPasswordError,
   WrongPasswordError,
 } from '../errors.ts'
 import { writeFileAtomic } from './atomic-file.ts'
 import { backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
-import { atRestSecret, generateIdentity, type Identity, peerIdOf } from './identity.ts'
+import { atRestSecret, generateIdentity, type Identity } from './identity.ts'
 import {
   RotationJournal,
   type RotationSteps,
@@ -26,7 +21,8 @@ import {
   sealAtRestRoot,
   withAtRestRoot,
 } from './key-rotation.ts'
-import { LockoutRecord, SECOND_FACTOR_ATTEMPTS } from './lockout-record.ts'
+import { KeystoreTwoFactor, type Unlocked } from './keystore-two-factor.ts'
+import { LockoutRecord } from './lockout-record.ts'
 import {
   DEFAULT_SCRYPT_PARAMS,
   KEYSTORE_VERSION,
@@ -40,21 +36,8 @@ import {
   unsealIdentity,
   unsealKeystore,
 } from './sealed-key.ts'
-import {
-  generateTotpSecret,
-  totpSecretFromText,
-  totpSecretText,
-  totpStepOf,
-  totpUri,
-} from './totp.ts'
-import {
-  enrolment,
-  isRecoveryCode,
-  type TwoFactorSetup,
-  type TwoFactorStatus,
-  totpVerdict,
-  withoutRecoveryCode,
-} from './two-factor.ts'
+import { totpSecretFromText } from './totp.ts'
+import type { TwoFactorSetup, TwoFactorStatus } from './two-factor.ts'
 import { type LockoutStatus, UnlockLockout } from './unlock-lockout.ts'
 
 export const KEYSTORE_FILE = 'identity.key'
@@ -96,12 +79,6 @@ export interface ExportOptions extends ReplaceOptions, SecondFactor {
   exportPassword?: string
 }
 
-/** A keystore unlocked for one operation: what it holds, and the bytes it was read from. */
-interface Unlocked {
-  contents: KeystoreContents
-  file: Uint8Array
-}
-
 export interface RotatedIdentity {
   /** The new key, now sealed in the keystore. */
   identity: Identity
@@ -132,7 +109,7 @@ export class Keystore {
   readonly #scrypt: ScryptParams
   readonly #record: LockoutRecord
   readonly #lockout: UnlockLockout
-  readonly #secondFactor: UnlockLockout
+  readonly #twoFactor: KeystoreTwoFactor
   readonly #now: () => number
   readonly #journal: RotationJournal
   #queue: Promise<unknown> = Promise.resolve()
@@ -149,11 +126,18 @@ export class Keystore {
       legacyPath: join(this.#dir, LEGACY_LOCKOUT_FILE),
       now: this.#now,
     })
-    this.#secondFactor = new UnlockLockout({
-      record: this.#record.withTable(SECOND_FACTOR_ATTEMPTS),
-      now: this.#now,
-      lockedError: (retryAfterMs) => new TwoFactorLockedError(retryAfterMs),
-    })
+    this.#twoFactor = new KeystoreTwoFactor(
+      {
+        header: () => this.#header(),
+        unlock: (password) => this.#unlock(password),
+        authorize: (password, secondFactor) => this.#authorize(password, secondFactor),
+        replaceUnchanged: (expected, next) => this.#replaceUnchanged(expected, next),
+        writeUnchanged: (expected, next) => this.#writeUnchanged(expected, next),
+        seal: (contents, password) => sealKeystore(contents, password, this.#scrypt),
+        now: () => this.#now(),
+      },
+      this.#record,
+    )
   }
 
   async exists(): Promise<boolean> {
@@ -266,11 +250,7 @@ export class Keystore {
 
   /** Whether two-factor checks are on, and their recovery codes and lockout; no password needed. */
   async twoFactorStatus(): Promise<TwoFactorStatus> {
-    const header = await this.#header()
-    if (header.twoFactor == null) return { enabled: false }
-    const { failures, retryAfterMs } = await this.#secondFactor.status(true)
-    const recoveryCodesLeft = header.twoFactor.recoveryCodes.length
-    return { enabled: true, recoveryCodesLeft, failures, retryAfterMs }
+    return this.#twoFactor.status()
   }
 
   /**
@@ -278,12 +258,7 @@ export class Keystore {
    * `enableTwoFactor` takes the secret back with a first code from the app.
    */
   async twoFactorSetup(): Promise<TwoFactorSetup> {
-    const header = await this.#header()
-    if (header.twoFactor != null) throw new TwoFactorAlreadyEnabledError()
-    const peerId = peerIdOf({ publicKey: Buffer.from(header.publicKey, 'hex') }).toString()
-    const secret = generateTotpSecret()
-    // The app lists it as "TokenIM: <the peer id's last 8 characters>", as export files are named.
-    return { secret: totpSecretText(secret), uri: totpUri(secret, peerId.slice(-8)) }
+    return this.#twoFactor.setup()
   }
 
   /**
@@ -296,29 +271,12 @@ export class Keystore {
     code: string,
   ): Promise<{ recoveryCodes: string[] }> {
     const totpSecret = totpSecretFromText(secret)
-    return this.#serially(async () => {
-      if ((await this.#header()).twoFactor != null) throw new TwoFactorAlreadyEnabledError()
-      const { contents, file } = await this.#unlock(password)
-      const step = totpStepOf(totpSecret, code, this.#now())
-      if (step == null) throw new TwoFactorCodeWrongError()
-      const enrolled = enrolment(contents.identity, totpSecret)
-      const next = await sealKeystore(enrolled.contents, password, this.#scrypt)
-      // The record of wrong codes first (a version-3 keystore without one reads as locked),
-      // with the confirming code's step, which may then not be used again.
-      await this.#secondFactor.reset(step)
-      await this.#replaceUnchanged(file, next)
-      return { recoveryCodes: enrolled.recoveryCodes }
-    })
+    return this.#serially(() => this.#twoFactor.enable(password, totpSecret, code))
   }
 
   /** Turns two-factor checks off; a sensitive action, so it needs a code itself. */
   async disableTwoFactor(password: string, secondFactor: SecondFactor): Promise<void> {
-    return this.#serially(async () => {
-      if ((await this.#header()).twoFactor == null) throw new TwoFactorNotEnabledError()
-      const { contents, file } = await this.#authorize(password, secondFactor)
-      const next = await sealKeystore({ identity: contents.identity }, password, this.#scrypt)
-      await this.#replaceUnchanged(file, next)
-    })
+    return this.#serially(() => this.#twoFactor.disable(password, secondFactor))
   }
 
   /** How many wrong passwords in a row, and how long until the next attempt is allowed. */
@@ -425,33 +383,9 @@ export class Keystore {
   }
 
   /** The password, then, while two-factor checks are on, the code (see authorizeSensitiveAction). */
-  async #authorize(password: string, { code }: SecondFactor): Promise<Unlocked> {
-    const wanted = (await this.#header()).twoFactor != null
-    if (wanted && !code?.trim()) throw new TwoFactorRequiredError()
-    const unlocked = await this.#unlock(password)
-    const twoFactor = unlocked.contents.twoFactor
-    if (twoFactor == null) return unlocked
-    // Turned on by another process since the header was read.
-    if (code == null || code.trim() === '') throw new TwoFactorRequiredError()
-    if (isRecoveryCode(code)) return this.#useRecoveryCode(unlocked, password, code)
-    await this.#secondFactor.attempt(true, (state) =>
-      totpVerdict(twoFactor.secret, code, this.#now(), state),
-    )
-    return unlocked
-  }
-
-  /**
-   * Strikes a recovery code off: checked, counted and written inside one transaction of the
-   * lockout record, so two processes cannot both use the same code.
-   */
-  async #useRecoveryCode(unlocked: Unlocked, password: string, code: string): Promise<Unlocked> {
-    return this.#secondFactor.attempt(true, async () => {
-      const contents = withoutRecoveryCode(unlocked.contents, code)
-      if (contents == null) return { ok: false, error: new TwoFactorCodeWrongError() }
-      const file = await sealKeystore(contents, password, this.#scrypt)
-      await this.#writeUnchanged(unlocked.file, file)
-      return { ok: true, value: { contents, file } }
-    })
+  async #authorize(password: string, secondFactor: SecondFactor): Promise<Unlocked> {
+    await this.#twoFactor.requireCode(secondFactor)
+    return this.#twoFactor.check(await this.#unlock(password), password, secondFactor)
   }
 
   /**
