@@ -55,9 +55,9 @@ export {
   type KeystoreInit,
   LOCKOUT_FILE,
   type ReplaceOptions,
-  type RotatedIdentity,
   type SecondFactor,
 } from './keystore.ts'
+export type { RotatedIdentity } from './keystore-rotation.ts'
 export { RECOVERY_CODE_COUNT } from './recovery-codes.ts'
 export { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './sealed-key.ts'
 export { TOTP_PERIOD_SECONDS, totpCode, totpSecretFromText } from './totp.ts'

@@ -1,6 +1,5 @@
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { signKeyRotation } from '../../protocol/accounts/index.ts'
 import { fromHex } from '../../protocol/bytes.ts'
 import { checkPasswordStrength } from '../../protocol/password-strength.ts'
 import {
@@ -13,14 +12,9 @@ import {
 } from '../errors.ts'
 import { writeFileAtomic } from './atomic-file.ts'
 import { backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
-import { atRestSecret, generateIdentity, type Identity } from './identity.ts'
-import {
-  RotationJournal,
-  type RotationSteps,
-  type StoredKeyChain,
-  sealAtRestRoot,
-  withAtRestRoot,
-} from './key-rotation.ts'
+import { generateIdentity, type Identity } from './identity.ts'
+import type { RotationSteps, StoredKeyChain } from './key-rotation.ts'
+import { KeystoreRotation, type RotatedIdentity } from './keystore-rotation.ts'
 import { KeystoreTwoFactor, type Unlocked } from './keystore-two-factor.ts'
 import { LockoutRecord } from './lockout-record.ts'
 import {
@@ -79,17 +73,6 @@ export interface ExportOptions extends ReplaceOptions, SecondFactor {
   exportPassword?: string
 }
 
-export interface RotatedIdentity {
-  /** The new key, now sealed in the keystore. */
-  identity: Identity
-  /** The rotation statement, signed by the old and the new key, as it travels. */
-  statement: Uint8Array
-  /** The key the account had: kept only to check old signatures. */
-  retired: Uint8Array
-  /** 24 words that restore the new key: the old phrase restores the retired key only. */
-  backupPhrase: string
-}
-
 export interface CreatedIdentity {
   identity: Identity
   /** 24 words that restore this identity; show once, for the user to write down. */
@@ -111,7 +94,7 @@ export class Keystore {
   readonly #lockout: UnlockLockout
   readonly #twoFactor: KeystoreTwoFactor
   readonly #now: () => number
-  readonly #journal: RotationJournal
+  readonly #rotation: KeystoreRotation
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(dir: string, init: KeystoreInit = {}) {
@@ -119,7 +102,17 @@ export class Keystore {
     this.path = join(this.#dir, KEYSTORE_FILE)
     this.#scrypt = { ...(init.scrypt ?? DEFAULT_SCRYPT_PARAMS) }
     this.#now = init.now ?? Date.now
-    this.#journal = new RotationJournal(this.#dir, KEYSTORE_FILE, init.rotationSteps)
+    this.#rotation = new KeystoreRotation(
+      this.#dir,
+      KEYSTORE_FILE,
+      {
+        sealedPublicKey: () => this.#sealedPublicKey(),
+        transact: (write) => this.#record.transact(async () => ({ result: await write() })),
+        seal: (contents, password) => sealKeystore(contents, password, this.#scrypt),
+        now: () => this.#now(),
+      },
+      init.rotationSteps,
+    )
     this.#record = new LockoutRecord(join(this.#dir, LOCKOUT_FILE), init.lockWaitMs)
     this.#lockout = new UnlockLockout({
       record: this.#record,
@@ -154,7 +147,7 @@ export class Keystore {
    * checked, but only unlock proves the key is the one sealed with the password.
    */
   async publicKey(): Promise<Uint8Array> {
-    await this.#settleRotation()
+    await this.#rotation.settle()
     return this.#sealedPublicKey()
   }
 
@@ -168,28 +161,13 @@ export class Keystore {
   async rotate(password: string, secondFactor: SecondFactor = {}): Promise<RotatedIdentity> {
     return this.#serially(async () => {
       const { contents } = await this.#authorize(password, secondFactor)
-      const old = contents.identity
-      const chain = await this.#journal.chain(old.publicKey)
-      const identity = generateIdentity()
-      const statement = signKeyRotation(old, identity, {
-        sequence: chain.sequence + 1,
-        atMs: this.#now(),
-        nextRecovery: chain.commitment,
-      })
-      const sealed = await sealKeystore({ ...contents, identity }, password, this.#scrypt)
-      const atRestRoot = sealAtRestRoot(identity, atRestSecret(old))
-      await this.#journal.begin(statement, sealed, atRestRoot)
-      await this.#settleRotation()
-      const rotated = { ...identity, atRestSeed: atRestSecret(old) }
-      const backupPhrase = backupPhraseOf(identity)
-      return { identity: rotated, statement, retired: old.publicKey, backupPhrase }
+      return this.#rotation.rotate(contents, password)
     })
   }
 
   /** The account's original key, its rotations, the key holding it now and the retired ones. */
   async keyChain(): Promise<StoredKeyChain> {
-    await this.#settleRotation()
-    return this.#journal.chain(await this.#sealedPublicKey())
+    return this.#rotation.keyChain()
   }
 
   /** A new identity sealed with `password`. Throws WeakPasswordError, KeystoreExistsError. */
@@ -359,7 +337,7 @@ export class Keystore {
 
   /** The contents, and the file's bytes they came from (what a later replace expects to find). */
   async #unlock(password: string): Promise<Unlocked> {
-    await this.#settleRotation()
+    await this.#rotation.settle()
     const file = await readKeyFile(this.path)
     const sealed = parseSealedKeyFile(file, this.path)
     const upgraded = sealed.version !== PORTABLE_KEY_VERSION
@@ -371,11 +349,7 @@ export class Keystore {
       if (!(err instanceof WrongPasswordError)) await this.#lockout.refund()
       throw err
     }
-    const chain = await this.#journal.chain(contents.identity.publicKey)
-    contents = {
-      ...contents,
-      identity: withAtRestRoot(contents.identity, chain, this.#journal.chainPath),
-    }
+    contents = { ...contents, identity: await this.#rotation.withAtRestRoot(contents.identity) }
     // A keystore of an older release is resealed so that its lockout record becomes required.
     if (upgraded) await this.#lockout.reset()
     else await this.#save(contents.identity, password)
@@ -408,14 +382,6 @@ export class Keystore {
     await writeFileAtomic(this.path, next)
   }
 
-  /** Finishes a rotation a crash interrupted; the key is replaced as #replaceUnchanged does. */
-  async #settleRotation(): Promise<void> {
-    await this.#journal.settle(
-      () => this.#sealedPublicKey(),
-      (write) => this.#record.transact(async () => ({ result: await write() })),
-    )
-  }
-
   async #sealedPublicKey(): Promise<Uint8Array> {
     return fromHex((await this.#header()).publicKey)
   }
@@ -428,7 +394,7 @@ export class Keystore {
   async #save(identity: Identity, password: string): Promise<void> {
     const sealed = await sealIdentity(identity, password, this.#scrypt, KEYSTORE_VERSION)
     await mkdir(this.#dir, { recursive: true, mode: 0o700 })
-    await this.#journal.reset(identity.publicKey)
+    await this.#rotation.reset(identity.publicKey)
     // The clean record first: a crash between the two writes must not leave a keystore
     // that requires a record without one (that would read as locked).
     await this.#lockout.reset()
