@@ -5,7 +5,7 @@
  * when the peer is away), so a request reaches a recipient who was offline when it was sent.
  *
  * Durability: every change is one synced LevelDB batch (friend-store.ts). A friend message
- * to send is written in the same batch as the change that caused it (a small outbox) and
+ * to send is written in the same batch as the change that caused it (friend-outbox.ts) and
  * handed to messaging afterwards, then deleted: a crash in between sends it again, and the
  * receiving side takes every friend message idempotently (request ids).
  *
@@ -14,7 +14,6 @@
  * to messaging happens outside it.
  */
 import type { AbortOptions, Logger } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
@@ -33,7 +32,7 @@ import {
   FRIEND_REQUEST_ID_LENGTH,
   type FriendMessageValue,
 } from '../../protocol/social.ts'
-import { type Identity, peerIdOf } from '../identity/index.ts'
+import type { Identity } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import {
@@ -44,10 +43,10 @@ import {
   FriendSelfError,
   FriendsStoppedError,
   InvalidFriendNoteError,
-  InvalidPeerError,
   PeerBlockedError,
-  UserNotFoundError,
 } from './errors.ts'
+import { describe, FriendNames } from './friend-names.ts'
+import { FriendOutbox } from './friend-outbox.ts'
 import { type Change, type FriendRecord, FriendStore } from './friend-store.ts'
 import { acceptKeyRotation } from './key-rotation.ts'
 
@@ -117,9 +116,8 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   readonly #lifecycle = new ServiceLifecycle(
     () => new FriendsStoppedError('friends are not running; start the node'),
   )
-  #flushing: Promise<void> | undefined
-  #flushAgain = false
-  #sendCounter = 0
+  readonly #outbox: FriendOutbox
+  readonly #names: FriendNames
   #retryTimer: NodeJS.Timeout | undefined
   #ownName: string | undefined
 
@@ -129,22 +127,29 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     this.#init = init
     this.#store = new FriendStore(components.db)
     this.#myHex = toHex(components.identity.publicKey)
+    this.#outbox = new FriendOutbox(
+      this.#store,
+      components.messaging,
+      () => this.#lifecycle.running,
+      components.log,
+    )
+    this.#names = new FriendNames(this.#store, components.directory, init.lookupTimeoutMs ?? 15_000)
   }
 
   async start(): Promise<void> {
     await this.#store.load()
     if (!this.#lifecycle.start()) return
     this.#retryTimer = setInterval(() => {
-      if (this.#store.entries('sends').length > 0) void this.#flushSends()
+      if (this.#outbox.pending) void this.#outbox.flush()
     }, this.#init.retryIntervalMs ?? DEFAULT_FRIENDS_RETRY_INTERVAL_MS)
     this.#retryTimer.unref()
     void this.#refreshOwnName()
-    void this.#flushSends()
+    void this.#outbox.flush()
   }
 
   async stop(): Promise<void> {
     await this.#lifecycle.stop(() => clearInterval(this.#retryTimer))
-    await this.#flushing
+    await this.#outbox.flushing
   }
 
   /**
@@ -152,7 +157,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
    * messaging runs; a timer calls it every `retryIntervalMs` while any wait.
    */
   sendPending(): Promise<void> {
-    return this.#flushSends()
+    return this.#outbox.flush()
   }
 
   // ------------------------------------------------------------ what others ask
@@ -201,24 +206,24 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     return this.#store.entries('friends').map(([key]) => fromHex(key))
   }
 
-  /** The peer as the API names it, with the verified name we know. */
   /**
    * The key of the one person we know (friend, request, blocked) by `name` (`alice` or
    * `alice@<relay>`), so that naming a friend needs no relay; undefined when none or several.
    */
   keyOfKnownName(name: string): Uint8Array | undefined {
-    const known = this.#findByName(name.trim())
+    const known = this.#names.findByName(name.trim())
     return known == null ? undefined : new Uint8Array(Buffer.from(known.hex, 'hex'))
   }
 
+  /** The peer as the API names it, with the verified name we know. */
   peerRef(peer: Uint8Array): PeerRef {
-    return this.#ref(toHex(peer))
+    return this.#names.ref(toHex(peer))
   }
 
   list(): Array<Omit<FriendView, 'online' | 'lastSeen' | 'reach'>> {
     return this.#store
       .entries('friends')
-      .map(([key, record]) => ({ ...this.#ref(key, record.name), since: record.since }))
+      .map(([key, record]) => ({ ...this.#names.ref(key, record.name), since: record.since }))
   }
 
   requests(): { incoming: FriendRequestView[]; outgoing: FriendRequestView[] } {
@@ -227,7 +232,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       return this.#store
         .entries(table)
         .map(([key, record]) => ({
-          ...this.#ref(key, record.name),
+          ...this.#names.ref(key, record.name),
           direction,
           requestId: record.requestId,
           note: record.note,
@@ -241,7 +246,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   blocked(): BlockedView[] {
     return this.#store
       .entries('blocked')
-      .map(([key, record]) => ({ ...this.#ref(key, record.name), since: record.since }))
+      .map(([key, record]) => ({ ...this.#names.ref(key, record.name), since: record.since }))
   }
 
   // ------------------------------------------------------------ the user's actions
@@ -257,7 +262,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         `the note is ${note.length} characters; a friend request carries at most ${MAX_FRIEND_NOTE_LENGTH}`,
       )
     }
-    const target = await this.#resolve(to)
+    const target = await this.#names.resolve(to)
     if (target.hex === this.#myHex) throw new FriendSelfError('you cannot add yourself as a friend')
     const ownName = await this.#refreshOwnName()
     const result = await this.#serial(async (): Promise<AddFriendResponse> => {
@@ -280,21 +285,21 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       const record = { requestId: toHex(requestId), note, name: target.name, at: Date.now() }
       await this.#store.write([
         { table: 'outgoing', key: peerHex, value: record },
-        this.#sendChange(peerHex, { type: 'request', requestId, note, name: ownName ?? '' }),
+        this.#outbox.change(peerHex, { type: 'request', requestId, note, name: ownName ?? '' }),
       ])
       return {
         status: 'requested',
-        request: { ...this.#ref(peerHex, target.name), direction: 'out', ...pick(record) },
+        request: { ...this.#names.ref(peerHex, target.name), direction: 'out', ...pick(record) },
       }
     })
-    await this.#flushSends()
+    await this.#outbox.flush()
     return result
   }
 
   /** Accepts the pending request from `peer`: both friend lists now hold the other. */
   async accept(peer: string): Promise<FriendView> {
     this.#checkRunning()
-    const target = await this.#resolve(peer)
+    const target = await this.#names.resolve(peer)
     const ownName = await this.#refreshOwnName()
     const friend = await this.#serial(() => {
       if (!this.#store.has('incoming', target.hex)) {
@@ -302,34 +307,34 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       }
       return this.#accept(target.hex, ownName)
     })
-    await this.#flushSends()
+    await this.#outbox.flush()
     return friend
   }
 
   /** Declines the pending request from `peer`; the peer is told. */
   async reject(peer: string): Promise<PeerRef> {
     this.#checkRunning()
-    const target = await this.#resolve(peer)
+    const target = await this.#names.resolve(peer)
     const ref = await this.#serial(async () => {
       const incoming = this.#store.get('incoming', target.hex)
       if (incoming == null) {
         throw new FriendRequestNotFoundError(`no friend request from ${describe(peer, target.hex)}`)
       }
-      const ref = this.#ref(target.hex, incoming.name)
+      const ref = this.#names.ref(target.hex, incoming.name)
       await this.#store.write([
         { table: 'incoming', key: target.hex, value: null },
-        this.#sendChange(target.hex, answer('reject', incoming.requestId)),
+        this.#outbox.change(target.hex, answer('reject', incoming.requestId)),
       ])
       return ref
     })
-    await this.#flushSends()
+    await this.#outbox.flush()
     return ref
   }
 
   /** Ends a friendship, or withdraws our pending request; the peer is told either way. */
   async remove(peer: string): Promise<PeerRef> {
     this.#checkRunning()
-    const target = await this.#resolve(peer)
+    const target = await this.#names.resolve(peer)
     const ref = await this.#serial(async () => {
       const peerHex = target.hex
       const friend = this.#store.get('friends', peerHex)
@@ -343,13 +348,13 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       const table = friend != null ? 'friends' : 'outgoing'
       await this.#store.write([
         { table, key: peerHex, value: null },
-        this.#sendChange(peerHex, answer('remove', ended.requestId)),
+        this.#outbox.change(peerHex, answer('remove', ended.requestId)),
       ])
-      const ref = this.#ref(peerHex, ended.name)
+      const ref = this.#names.ref(peerHex, ended.name)
       this.#removed(ref, 'me', friend == null)
       return ref
     })
-    await this.#flushSends()
+    await this.#outbox.flush()
     return ref
   }
 
@@ -359,12 +364,13 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
    */
   async block(peer: string): Promise<BlockedView> {
     this.#checkRunning()
-    const target = await this.#resolve(peer)
+    const target = await this.#names.resolve(peer)
     if (target.hex === this.#myHex) throw new FriendSelfError('you cannot block yourself')
     const view = await this.#serial(async () => {
       const peerHex = target.hex
       const existing = this.#store.get('blocked', peerHex)
-      if (existing != null) return { ...this.#ref(peerHex, existing.name), since: existing.since }
+      if (existing != null)
+        return { ...this.#names.ref(peerHex, existing.name), since: existing.since }
       const friend = this.#store.get('friends', peerHex)
       const outgoing = this.#store.get('outgoing', peerHex)
       const incoming = this.#store.get('incoming', peerHex)
@@ -377,24 +383,25 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         { table: 'incoming', key: peerHex, value: null },
       ]
       const ended = friend ?? outgoing
-      if (ended != null) changes.push(this.#sendChange(peerHex, answer('remove', ended.requestId)))
+      if (ended != null)
+        changes.push(this.#outbox.change(peerHex, answer('remove', ended.requestId)))
       await this.#store.write(changes)
-      const ref = this.#ref(peerHex, name)
+      const ref = this.#names.ref(peerHex, name)
       if (ended != null) this.#removed(ref, 'me', friend == null)
       return { ...ref, since: record.since }
     })
-    await this.#flushSends()
+    await this.#outbox.flush()
     return view
   }
 
   /** Lets `peer`'s messages and requests in again. Unblocking someone not blocked is no error. */
   async unblock(peer: string): Promise<PeerRef> {
     this.#checkRunning()
-    const target = await this.#resolve(peer)
+    const target = await this.#names.resolve(peer)
     return this.#serial(async () => {
       const existing = this.#store.get('blocked', target.hex)
       await this.#store.write([{ table: 'blocked', key: target.hex, value: null }])
-      return this.#ref(target.hex, existing?.name ?? target.name)
+      return this.#names.ref(target.hex, existing?.name ?? target.name)
     })
   }
 
@@ -427,7 +434,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       return
     }
     await this.#serial(() => this.#take(peerHex, message))
-    void this.#flushSends()
+    void this.#outbox.flush()
   }
 
   async #take(peerHex: string, message: FriendMessageValue): Promise<void> {
@@ -441,7 +448,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         if (friend != null) {
           // They lost us (new device, lost data) but we still have them: say yes again.
           await this.#store.write([
-            this.#sendChange(peerHex, answer('accept', requestId, this.#ownName)),
+            this.#outbox.change(peerHex, answer('accept', requestId, this.#ownName)),
           ])
           return
         }
@@ -460,7 +467,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         }
         await this.#store.write([{ table: 'incoming', key: peerHex, value: record }])
         this.#components.emit('friend:request', {
-          ...this.#ref(peerHex, null),
+          ...this.#names.ref(peerHex, null),
           direction: 'in',
           ...pick(record),
         })
@@ -485,7 +492,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       case 'reject': {
         if (outgoing?.requestId !== requestId) return
         await this.#store.write([{ table: 'outgoing', key: peerHex, value: null }])
-        this.#components.emit('friend:rejected', this.#ref(peerHex, outgoing.name))
+        this.#components.emit('friend:rejected', this.#names.ref(peerHex, outgoing.name))
         return
       }
       case 'key-rotation': {
@@ -505,7 +512,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         await this.#store.write([
           { table: friend != null ? 'friends' : 'incoming', key: peerHex, value: null },
         ])
-        this.#removed(this.#ref(peerHex, ended.name), 'peer', friend == null)
+        this.#removed(this.#names.ref(peerHex, ended.name), 'peer', friend == null)
         return
       }
     }
@@ -532,7 +539,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       { table: 'incoming', key: peerHex, value: null },
       { table: 'outgoing', key: peerHex, value: null },
       { table: 'friends', key: peerHex, value: record },
-      this.#sendChange(peerHex, answer('accept', requestId, ownName)),
+      this.#outbox.change(peerHex, answer('accept', requestId, ownName)),
     ])
     const claim = crossing?.claim || incoming?.claim
     if (record.name == null && claim != null && claim !== '') void this.#verifyClaim(peerHex, claim)
@@ -541,7 +548,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
 
   #friended(peerHex: string, record: FriendRecord): FriendView {
     const view: FriendView = {
-      ...this.#ref(peerHex, record.name),
+      ...this.#names.ref(peerHex, record.name),
       since: record.since,
       online: false,
       lastSeen: null,
@@ -554,8 +561,8 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   }
 
   #keyChanged(previousHex: string, currentHex: string): void {
-    const ref = this.#ref(currentHex)
-    const previous = this.#ref(previousHex, ref.name)
+    const ref = this.#names.ref(currentHex)
+    const previous = this.#names.ref(previousHex, ref.name)
     this.#components.emit('friend:key-changed', {
       ...ref,
       previousPeerId: previous.peerId,
@@ -609,7 +616,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         const record = { ...incoming, name: owner, claim: null }
         await this.#store.write([{ table: 'incoming', key: peerHex, value: record }])
         this.#components.emit('friend:request', {
-          ...this.#ref(peerHex, owner),
+          ...this.#names.ref(peerHex, owner),
           direction: 'in',
           ...pick(record),
         })
@@ -619,48 +626,6 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     })
   }
 
-  /** A pending send, to write in the same batch as the change that causes it. */
-  #sendChange(peerHex: string, message: FriendMessageValue): Change {
-    const key = `${String(Date.now()).padStart(15, '0')}-${String(this.#sendCounter++).padStart(9, '0')}`
-    const payload = Buffer.from(encodeFriendMessage(message)).toString('base64')
-    return { table: 'sends', key, value: { peer: peerHex, payload } }
-  }
-
-  /** Hands pending friend messages to messaging, in order; each is deleted once it took it. */
-  #flushSends(): Promise<void> {
-    if (this.#flushing != null) {
-      this.#flushAgain = true
-      return this.#flushing
-    }
-    this.#flushing = (async () => {
-      do {
-        this.#flushAgain = false
-        const messaging = this.#components.messaging()
-        if (messaging == null || !this.#lifecycle.running) return
-        const sends = this.#store.entries('sends').sort(([a], [b]) => (a < b ? -1 : 1))
-        for (const [key, send] of sends) {
-          try {
-            await messaging.sendSocial(fromHex(send.peer), Buffer.from(send.payload, 'base64'))
-          } catch (err) {
-            this.#components.log(
-              'messaging did not take a friend message yet: %s',
-              (err as Error).message,
-            )
-            return
-          }
-          await this.#store.write([{ table: 'sends', key, value: null }])
-        }
-      } while (this.#flushAgain)
-    })()
-      .catch((err: Error) => {
-        this.#components.log.error('sending friend messages failed: %s', err.message)
-      })
-      .finally(() => {
-        this.#flushing = undefined
-      })
-    return this.#flushing
-  }
-
   async #refreshOwnName(): Promise<string | undefined> {
     try {
       this.#ownName = (await this.#components.directory?.ownName()) ?? this.#ownName
@@ -668,80 +633,6 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       this.#components.log('could not read our own name: %s', (err as Error).message)
     }
     return this.#ownName
-  }
-
-  /**
-   * `ref` as a key: a hex key or peer id as such; a name first among the people we know
-   * (friends, requests, blocked), then through the directory, which verifies the owner.
-   */
-  async #resolve(ref: string): Promise<{ hex: string; name: string | null }> {
-    const value = ref.trim()
-    if (value === '') {
-      throw new InvalidPeerError('name someone: a username, a peer id or a hex public key')
-    }
-    if (/^[0-9a-f]{64}$/i.test(value)) {
-      const peerHex = value.toLowerCase()
-      return { hex: peerHex, name: this.#knownName(peerHex) }
-    }
-    const peerId = parsePeerId(value)
-    if (peerId !== undefined) {
-      if (peerId?.publicKey?.type !== 'Ed25519') {
-        throw new InvalidPeerError(`${value} is not a TokenIM identity (Ed25519 peer id)`)
-      }
-      const peerHex = toHex(peerId.publicKey.raw)
-      return { hex: peerHex, name: this.#knownName(peerHex) }
-    }
-    const known = this.#findByName(value)
-    if (known != null) return known
-    const directory = this.#components.directory
-    if (directory == null) {
-      throw new UserNotFoundError(`cannot look up "${value}": this node has no username directory`)
-    }
-    try {
-      const found = await directory.lookup(value, {
-        signal: AbortSignal.timeout(this.#init.lookupTimeoutMs ?? 15_000),
-      })
-      return { hex: found.publicKey.toLowerCase(), name: found.scopedName }
-    } catch (err) {
-      if ((err as Error).name === 'NameNotFoundError') {
-        throw new UserNotFoundError(`no user named "${value}" in the directory`)
-      }
-      throw err
-    }
-  }
-
-  #findByName(name: string): { hex: string; name: string } | undefined {
-    const wanted = name.toLowerCase()
-    const matches = new Map<string, string>()
-    for (const table of ['friends', 'incoming', 'outgoing', 'blocked'] as const) {
-      for (const [key, record] of this.#store.entries(table)) {
-        const known = record.name
-        if (known != null && (known === wanted || known.split('@')[0] === wanted)) {
-          matches.set(key, known)
-        }
-      }
-    }
-    if (matches.size !== 1) return undefined
-    const [[key, known]] = matches
-    return { hex: key, name: known }
-  }
-
-  #knownName(peerHex: string): string | null {
-    return (
-      this.#store.get('friends', peerHex)?.name ??
-      this.#store.get('incoming', peerHex)?.name ??
-      this.#store.get('outgoing', peerHex)?.name ??
-      this.#store.get('blocked', peerHex)?.name ??
-      null
-    )
-  }
-
-  #ref(peerHex: string, name: string | null = this.#knownName(peerHex)): PeerRef {
-    return {
-      peerId: peerIdOf({ publicKey: fromHex(peerHex) }).toString(),
-      publicKey: peerHex,
-      name,
-    }
   }
 
   /** Changes to the friend tables, one at a time; stop() waits for the one under way. */
@@ -771,17 +662,4 @@ function answer(
 
 function pick(record: { requestId: string; note: string; at: number }) {
   return { requestId: record.requestId, note: record.note, at: record.at }
-}
-
-function describe(input: string, peerHex: string): string {
-  return input.trim() === peerHex ? `${peerHex.slice(0, 12)}…` : input.trim()
-}
-
-/** undefined: not a peer id at all; null-ish key: a peer id of another key type. */
-function parsePeerId(value: string) {
-  try {
-    return peerIdFromString(value)
-  } catch {
-    return undefined
-  }
 }
