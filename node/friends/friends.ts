@@ -45,10 +45,10 @@ import {
   InvalidFriendNoteError,
   PeerBlockedError,
 } from './errors.ts'
+import { answer, type FriendInboxContext, pick, takeFriendMessage } from './friend-inbox.ts'
 import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
 import { type Change, type FriendRecord, FriendStore } from './friend-store.ts'
-import { acceptKeyRotation } from './key-rotation.ts'
 
 /** What friends need from messaging: queue one social message for a peer. */
 export interface SocialSender {
@@ -118,6 +118,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   )
   readonly #outbox: FriendOutbox
   readonly #names: FriendNames
+  readonly #inbox: FriendInboxContext
   #retryTimer: NodeJS.Timeout | undefined
   #ownName: string | undefined
 
@@ -134,6 +135,19 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       components.log,
     )
     this.#names = new FriendNames(this.#store, components.directory, init.lookupTimeoutMs ?? 15_000)
+    this.#inbox = {
+      store: this.#store,
+      outbox: this.#outbox,
+      names: this.#names,
+      log: components.log,
+      emit: (type, data) => components.emit(type, data),
+      ownName: () => this.#ownName,
+      accept: (peerHex, ownName, crossing) => this.#accept(peerHex, ownName, crossing),
+      friended: (peerHex, record) => this.#friended(peerHex, record),
+      keyChanged: (previousHex, currentHex) => this.#keyChanged(previousHex, currentHex),
+      removed: (ref, by, pending) => this.#removed(ref, by, pending),
+      verifyClaim: (peerHex, claim) => this.#verifyClaim(peerHex, claim),
+    }
   }
 
   async start(): Promise<void> {
@@ -433,89 +447,8 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       else await inbox.receive(peer, message.deviceList ?? new Uint8Array(0))
       return
     }
-    await this.#serial(() => this.#take(peerHex, message))
+    await this.#serial(() => takeFriendMessage(this.#inbox, peerHex, message))
     void this.#outbox.flush()
-  }
-
-  async #take(peerHex: string, message: FriendMessageValue): Promise<void> {
-    const requestId = toHex(message.requestId)
-    const friend = this.#store.get('friends', peerHex)
-    const outgoing = this.#store.get('outgoing', peerHex)
-    const incoming = this.#store.get('incoming', peerHex)
-    const log = this.#components.log
-    switch (message.type) {
-      case 'request': {
-        if (friend != null) {
-          // They lost us (new device, lost data) but we still have them: say yes again.
-          await this.#store.write([
-            this.#outbox.change(peerHex, answer('accept', requestId, this.#ownName)),
-          ])
-          return
-        }
-        if (outgoing != null) {
-          // Both asked at once: each side takes the other's request as the answer.
-          await this.#accept(peerHex, this.#ownName, { requestId, claim: message.name })
-          return
-        }
-        if (incoming?.requestId === requestId) return
-        const record = {
-          requestId,
-          note: message.note,
-          name: null,
-          claim: message.name === '' ? null : message.name,
-          at: Date.now(),
-        }
-        await this.#store.write([{ table: 'incoming', key: peerHex, value: record }])
-        this.#components.emit('friend:request', {
-          ...this.#names.ref(peerHex, null),
-          direction: 'in',
-          ...pick(record),
-        })
-        if (record.claim != null) void this.#verifyClaim(peerHex, record.claim)
-        return
-      }
-      case 'accept': {
-        if (outgoing?.requestId !== requestId) {
-          if (friend == null) log('ignored an accept from %s for no request of ours', peerHex)
-          return
-        }
-        const record: FriendRecord = { since: Date.now(), requestId, name: outgoing.name }
-        await this.#store.write([
-          { table: 'outgoing', key: peerHex, value: null },
-          { table: 'friends', key: peerHex, value: record },
-        ])
-        this.#friended(peerHex, record)
-        if (record.name == null && message.name !== '')
-          void this.#verifyClaim(peerHex, message.name)
-        return
-      }
-      case 'reject': {
-        if (outgoing?.requestId !== requestId) return
-        await this.#store.write([{ table: 'outgoing', key: peerHex, value: null }])
-        this.#components.emit('friend:rejected', this.#names.ref(peerHex, outgoing.name))
-        return
-      }
-      case 'key-rotation': {
-        const statement = message.keyStatement ?? new Uint8Array(0)
-        const accepted = acceptKeyRotation(this.#store, peerHex, statement, Date.now())
-        if (accepted == null) {
-          log('ignored a key rotation from %s that does not move the key we know', peerHex)
-          return
-        }
-        await this.#store.write(accepted.changes)
-        this.#keyChanged(peerHex, accepted.newHex)
-        return
-      }
-      case 'remove': {
-        const ended = friend ?? incoming
-        if (ended == null) return
-        await this.#store.write([
-          { table: friend != null ? 'friends' : 'incoming', key: peerHex, value: null },
-        ])
-        this.#removed(this.#names.ref(peerHex, ended.name), 'peer', friend == null)
-        return
-      }
-    }
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -645,21 +578,4 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       throw new FriendsStoppedError('friends are not running; start the node')
     }
   }
-}
-
-function answer(
-  type: 'accept' | 'reject' | 'remove',
-  requestId: string,
-  name?: string,
-): FriendMessageValue {
-  return {
-    type,
-    requestId: fromHex(requestId),
-    note: '',
-    name: type === 'accept' ? (name ?? '') : '',
-  }
-}
-
-function pick(record: { requestId: string; note: string; at: number }) {
-  return { requestId: record.requestId, note: record.note, at: record.at }
 }

@@ -1,0 +1,143 @@
+/**
+ * What peers send us about the friend list: requests, their answers (accept, reject),
+ * removals and key rotations, taken inside `Friends`' one-at-a-time changes. Every message
+ * is taken idempotently (request ids): one sent again after a crash changes nothing, an
+ * answer to a request we never made is logged and dropped, and requests that cross become
+ * a friendship on both sides. Each change is one batch, with any reply in the outbox.
+ */
+import type { Logger } from '@libp2p/interface'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
+import type { FriendView, NodeEventMap, PeerRef } from '../../protocol/local-api.ts'
+import type { FriendMessageValue } from '../../protocol/social.ts'
+import type { FriendNames } from './friend-names.ts'
+import type { FriendOutbox } from './friend-outbox.ts'
+import type { FriendRecord, FriendStore } from './friend-store.ts'
+import type { FriendEventType } from './friends.ts'
+import { acceptKeyRotation } from './key-rotation.ts'
+
+/** What taking a friend message uses of the friends component. */
+export interface FriendInboxContext {
+  store: FriendStore
+  outbox: FriendOutbox
+  names: FriendNames
+  log: Logger
+  emit<T extends FriendEventType>(type: T, data: NodeEventMap[T]): void
+  /** The name we tell the people we answer, if we have one. */
+  ownName(): string | undefined
+  /** Makes `peerHex` a friend from its pending request (or, `crossing`, its new one). */
+  accept(
+    peerHex: string,
+    ownName: string | undefined,
+    crossing?: { requestId: string; claim: string },
+  ): Promise<FriendView>
+  friended(peerHex: string, record: FriendRecord): FriendView
+  keyChanged(previousHex: string, currentHex: string): void
+  removed(ref: PeerRef, by: 'me' | 'peer', pending: boolean): void
+  /** Checks a claimed name in the background; never rejects. */
+  verifyClaim(peerHex: string, claim: string): Promise<void>
+}
+
+/** A decoded friend message from `peerHex`, not blocked, taken as one change of the friend list. */
+export async function takeFriendMessage(
+  friends: FriendInboxContext,
+  peerHex: string,
+  message: FriendMessageValue,
+): Promise<void> {
+  const requestId = toHex(message.requestId)
+  const friend = friends.store.get('friends', peerHex)
+  const outgoing = friends.store.get('outgoing', peerHex)
+  const incoming = friends.store.get('incoming', peerHex)
+  const log = friends.log
+  switch (message.type) {
+    case 'request': {
+      if (friend != null) {
+        // They lost us (new device, lost data) but we still have them: say yes again.
+        await friends.store.write([
+          friends.outbox.change(peerHex, answer('accept', requestId, friends.ownName())),
+        ])
+        return
+      }
+      if (outgoing != null) {
+        // Both asked at once: each side takes the other's request as the answer.
+        await friends.accept(peerHex, friends.ownName(), { requestId, claim: message.name })
+        return
+      }
+      if (incoming?.requestId === requestId) return
+      const record = {
+        requestId,
+        note: message.note,
+        name: null,
+        claim: message.name === '' ? null : message.name,
+        at: Date.now(),
+      }
+      await friends.store.write([{ table: 'incoming', key: peerHex, value: record }])
+      friends.emit('friend:request', {
+        ...friends.names.ref(peerHex, null),
+        direction: 'in',
+        ...pick(record),
+      })
+      if (record.claim != null) void friends.verifyClaim(peerHex, record.claim)
+      return
+    }
+    case 'accept': {
+      if (outgoing?.requestId !== requestId) {
+        if (friend == null) log('ignored an accept from %s for no request of ours', peerHex)
+        return
+      }
+      const record: FriendRecord = { since: Date.now(), requestId, name: outgoing.name }
+      await friends.store.write([
+        { table: 'outgoing', key: peerHex, value: null },
+        { table: 'friends', key: peerHex, value: record },
+      ])
+      friends.friended(peerHex, record)
+      if (record.name == null && message.name !== '')
+        void friends.verifyClaim(peerHex, message.name)
+      return
+    }
+    case 'reject': {
+      if (outgoing?.requestId !== requestId) return
+      await friends.store.write([{ table: 'outgoing', key: peerHex, value: null }])
+      friends.emit('friend:rejected', friends.names.ref(peerHex, outgoing.name))
+      return
+    }
+    case 'key-rotation': {
+      const statement = message.keyStatement ?? new Uint8Array(0)
+      const accepted = acceptKeyRotation(friends.store, peerHex, statement, Date.now())
+      if (accepted == null) {
+        log('ignored a key rotation from %s that does not move the key we know', peerHex)
+        return
+      }
+      await friends.store.write(accepted.changes)
+      friends.keyChanged(peerHex, accepted.newHex)
+      return
+    }
+    case 'remove': {
+      const ended = friend ?? incoming
+      if (ended == null) return
+      await friends.store.write([
+        { table: friend != null ? 'friends' : 'incoming', key: peerHex, value: null },
+      ])
+      friends.removed(friends.names.ref(peerHex, ended.name), 'peer', friend == null)
+      return
+    }
+  }
+}
+
+/** An answer to the request `requestId`, as a friend message. */
+export function answer(
+  type: 'accept' | 'reject' | 'remove',
+  requestId: string,
+  name?: string,
+): FriendMessageValue {
+  return {
+    type,
+    requestId: fromHex(requestId),
+    note: '',
+    name: type === 'accept' ? (name ?? '') : '',
+  }
+}
+
+/** The request fields of a friend request's view. */
+export function pick(record: { requestId: string; note: string; at: number }) {
+  return { requestId: record.requestId, note: record.note, at: record.at }
+}
