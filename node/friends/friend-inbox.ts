@@ -7,11 +7,12 @@
  */
 import type { Logger } from '@libp2p/interface'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
-import type { FriendView, NodeEventMap, PeerRef } from '../../protocol/local-api.ts'
+import type { FriendView, NodeEventMap } from '../../protocol/local-api.ts'
 import type { FriendMessageValue } from '../../protocol/social.ts'
 import type { FriendNames } from './friend-names.ts'
 import type { FriendOutbox } from './friend-outbox.ts'
 import type { FriendRecord, FriendStore } from './friend-store.ts'
+import type { FriendViews } from './friend-views.ts'
 import type { FriendEventType } from './friends.ts'
 import { acceptKeyRotation } from './key-rotation.ts'
 
@@ -30,9 +31,7 @@ export interface FriendInboxContext {
     ownName: string | undefined,
     crossing?: { requestId: string; claim: string },
   ): Promise<FriendView>
-  friended(peerHex: string, record: FriendRecord): FriendView
-  keyChanged(previousHex: string, currentHex: string): void
-  removed(ref: PeerRef, by: 'me' | 'peer', pending: boolean): void
+  views: FriendViews
   /** Checks a claimed name in the background; never rejects. */
   verifyClaim(peerHex: string, claim: string): Promise<void>
 }
@@ -89,7 +88,7 @@ export async function takeFriendMessage(
         { table: 'outgoing', key: peerHex, value: null },
         { table: 'friends', key: peerHex, value: record },
       ])
-      friends.friended(peerHex, record)
+      friends.views.friended(peerHex, record)
       if (record.name == null && message.name !== '')
         void friends.verifyClaim(peerHex, message.name)
       return
@@ -108,7 +107,7 @@ export async function takeFriendMessage(
         return
       }
       await friends.store.write(accepted.changes)
-      friends.keyChanged(peerHex, accepted.newHex)
+      friends.views.keyChanged(peerHex, accepted.newHex)
       return
     }
     case 'remove': {
@@ -117,7 +116,7 @@ export async function takeFriendMessage(
       await friends.store.write([
         { table: friend != null ? 'friends' : 'incoming', key: peerHex, value: null },
       ])
-      friends.removed(friends.names.ref(peerHex, ended.name), 'peer', friend == null)
+      friends.views.removed(friends.names.ref(peerHex, ended.name), 'peer', friend == null)
       return
     }
   }

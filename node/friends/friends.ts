@@ -49,6 +49,7 @@ import { answer, type FriendInboxContext, pick, takeFriendMessage } from './frie
 import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
 import { type Change, type FriendRecord, FriendStore } from './friend-store.ts'
+import { FriendViews } from './friend-views.ts'
 
 /** What friends need from messaging: queue one social message for a peer. */
 export interface SocialSender {
@@ -118,6 +119,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   )
   readonly #outbox: FriendOutbox
   readonly #names: FriendNames
+  readonly #views: FriendViews
   readonly #inbox: FriendInboxContext
   #retryTimer: NodeJS.Timeout | undefined
   #ownName: string | undefined
@@ -135,6 +137,12 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       components.log,
     )
     this.#names = new FriendNames(this.#store, components.directory, init.lookupTimeoutMs ?? 15_000)
+    this.#views = new FriendViews(
+      this.#store,
+      this.#names,
+      (type, data) => components.emit(type, data),
+      (type, init) => this.safeDispatchEvent(type, init),
+    )
     this.#inbox = {
       store: this.#store,
       outbox: this.#outbox,
@@ -143,9 +151,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       emit: (type, data) => components.emit(type, data),
       ownName: () => this.#ownName,
       accept: (peerHex, ownName, crossing) => this.#accept(peerHex, ownName, crossing),
-      friended: (peerHex, record) => this.#friended(peerHex, record),
-      keyChanged: (previousHex, currentHex) => this.#keyChanged(previousHex, currentHex),
-      removed: (ref, by, pending) => this.#removed(ref, by, pending),
+      views: this.#views,
       verifyClaim: (peerHex, claim) => this.#verifyClaim(peerHex, claim),
     }
   }
@@ -235,32 +241,15 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   }
 
   list(): Array<Omit<FriendView, 'online' | 'lastSeen' | 'reach'>> {
-    return this.#store
-      .entries('friends')
-      .map(([key, record]) => ({ ...this.#names.ref(key, record.name), since: record.since }))
+    return this.#views.list()
   }
 
   requests(): { incoming: FriendRequestView[]; outgoing: FriendRequestView[] } {
-    const view = (direction: 'in' | 'out') => {
-      const table = direction === 'in' ? 'incoming' : 'outgoing'
-      return this.#store
-        .entries(table)
-        .map(([key, record]) => ({
-          ...this.#names.ref(key, record.name),
-          direction,
-          requestId: record.requestId,
-          note: record.note,
-          at: record.at,
-        }))
-        .sort((a, b) => b.at - a.at)
-    }
-    return { incoming: view('in'), outgoing: view('out') }
+    return this.#views.requests()
   }
 
   blocked(): BlockedView[] {
-    return this.#store
-      .entries('blocked')
-      .map(([key, record]) => ({ ...this.#names.ref(key, record.name), since: record.since }))
+    return this.#views.blocked()
   }
 
   // ------------------------------------------------------------ the user's actions
@@ -365,7 +354,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         this.#outbox.change(peerHex, answer('remove', ended.requestId)),
       ])
       const ref = this.#names.ref(peerHex, ended.name)
-      this.#removed(ref, 'me', friend == null)
+      this.#views.removed(ref, 'me', friend == null)
       return ref
     })
     await this.#outbox.flush()
@@ -401,7 +390,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         changes.push(this.#outbox.change(peerHex, answer('remove', ended.requestId)))
       await this.#store.write(changes)
       const ref = this.#names.ref(peerHex, name)
-      if (ended != null) this.#removed(ref, 'me', friend == null)
+      if (ended != null) this.#views.removed(ref, 'me', friend == null)
       return { ...ref, since: record.since }
     })
     await this.#outbox.flush()
@@ -476,44 +465,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     ])
     const claim = crossing?.claim || incoming?.claim
     if (record.name == null && claim != null && claim !== '') void this.#verifyClaim(peerHex, claim)
-    return this.#friended(peerHex, record)
-  }
-
-  #friended(peerHex: string, record: FriendRecord): FriendView {
-    const view: FriendView = {
-      ...this.#names.ref(peerHex, record.name),
-      since: record.since,
-      online: false,
-      lastSeen: null,
-      // Presence finds the way to the new friend; until then, what it can count on.
-      reach: { via: 'mailbox' },
-    }
-    this.#components.emit('friend:accepted', view)
-    this.safeDispatchEvent('friends:changed', { detail: { peer: fromHex(peerHex), friend: true } })
-    return view
-  }
-
-  #keyChanged(previousHex: string, currentHex: string): void {
-    const ref = this.#names.ref(currentHex)
-    const previous = this.#names.ref(previousHex, ref.name)
-    this.#components.emit('friend:key-changed', {
-      ...ref,
-      previousPeerId: previous.peerId,
-      previousPublicKey: previous.publicKey,
-    })
-    const [before, after] = [fromHex(previousHex), fromHex(currentHex)]
-    this.safeDispatchEvent('friends:key-changed', { detail: { previous: before, current: after } })
-    this.safeDispatchEvent('friends:changed', { detail: { peer: before, friend: false } })
-    this.safeDispatchEvent('friends:changed', { detail: { peer: after, friend: true } })
-  }
-
-  #removed(ref: PeerRef, by: 'me' | 'peer', pending: boolean): void {
-    this.#components.emit('friend:removed', { ...ref, by, pending })
-    if (!pending) {
-      this.safeDispatchEvent('friends:changed', {
-        detail: { peer: fromHex(ref.publicKey), friend: false },
-      })
-    }
+    return this.#views.friended(peerHex, record)
   }
 
   /**
