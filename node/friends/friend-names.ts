@@ -5,6 +5,7 @@
  * no relay, and only then asks the directory, which verifies the owner. A name that fits
  * several people we know resolves to none of them.
  */
+import type { Logger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import type { PeerRef } from '../../protocol/local-api.ts'
@@ -17,11 +18,40 @@ export class FriendNames {
   readonly #store: FriendStore
   readonly #directory: FriendDirectory | undefined
   readonly #lookupTimeoutMs: number
+  readonly #log: Logger
 
-  constructor(store: FriendStore, directory: FriendDirectory | undefined, lookupTimeoutMs: number) {
+  constructor(
+    store: FriendStore,
+    directory: FriendDirectory | undefined,
+    lookupTimeoutMs: number,
+    log: Logger,
+  ) {
     this.#store = store
     this.#directory = directory
     this.#lookupTimeoutMs = lookupTimeoutMs
+    this.#log = log
+  }
+
+  /**
+   * The directory's name for `claim` when it belongs to `peerHex`'s key; undefined, with a
+   * log line, when it belongs to another key or cannot be checked now. Never rejects.
+   */
+  async claimOwner(peerHex: string, claim: string): Promise<string | undefined> {
+    const directory = this.#directory
+    if (directory == null) return undefined
+    try {
+      const found = await directory.lookup(claim, {
+        signal: AbortSignal.timeout(this.#lookupTimeoutMs),
+      })
+      if (found.publicKey.toLowerCase() !== peerHex) {
+        this.#log.error('%s claims the name %s, which is not theirs', peerHex, claim)
+        return undefined
+      }
+      return found.scopedName
+    } catch (err) {
+      this.#log('could not check the name %s: %s', claim, (err as Error).message)
+      return undefined
+    }
   }
 
   /**

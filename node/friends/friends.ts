@@ -28,7 +28,6 @@ import type {
 } from '../../protocol/local-api.ts'
 import {
   decodeFriendMessage,
-  encodeFriendMessage,
   FRIEND_REQUEST_ID_LENGTH,
   type FriendMessageValue,
 } from '../../protocol/social.ts'
@@ -50,6 +49,7 @@ import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
 import { type Change, type FriendRecord, FriendStore } from './friend-store.ts'
 import { FriendViews } from './friend-views.ts'
+import { sendKeyRotation } from './key-rotation.ts'
 
 /** What friends need from messaging: queue one social message for a peer. */
 export interface SocialSender {
@@ -136,7 +136,12 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       () => this.#lifecycle.running,
       components.log,
     )
-    this.#names = new FriendNames(this.#store, components.directory, init.lookupTimeoutMs ?? 15_000)
+    this.#names = new FriendNames(
+      this.#store,
+      components.directory,
+      init.lookupTimeoutMs ?? 15_000,
+      components.log,
+    )
     this.#views = new FriendViews(
       this.#store,
       this.#names,
@@ -198,23 +203,10 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
    */
   async announceKeyRotation(statement: Uint8Array): Promise<Array<{ id: string; peer: string }>> {
     this.#checkRunning()
-    const message: FriendMessageValue = {
-      type: 'key-rotation',
-      requestId: new Uint8Array(FRIEND_REQUEST_ID_LENGTH),
-      note: '',
-      name: '',
-      keyStatement: statement,
-    }
     const peers = this.#store.entries('friends').map(([peerHex]) => peerHex)
     const messaging = this.#components.messaging()
     if (messaging == null) throw new FriendsStoppedError('messaging is not running; start the node')
-    const payload = encodeFriendMessage(message)
-    const sent: Array<{ id: string; peer: string }> = []
-    for (const peer of peers) {
-      const { id } = await messaging.sendSocial(fromHex(peer), payload)
-      sent.push({ id, peer })
-    }
-    return sent
+    return sendKeyRotation(messaging, peers, statement)
   }
 
   isFriend(peer: Uint8Array): boolean {
@@ -473,23 +465,8 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
    * the background: never rejects.
    */
   async #verifyClaim(peerHex: string, claim: string): Promise<void> {
-    const directory = this.#components.directory
-    if (directory == null) return
-    let owner: string
-    try {
-      const found = await directory.lookup(claim, {
-        signal: AbortSignal.timeout(this.#init.lookupTimeoutMs ?? 15_000),
-      })
-      if (found.publicKey.toLowerCase() !== peerHex) {
-        this.#components.log.error('%s claims the name %s, which is not theirs', peerHex, claim)
-        return
-      }
-      owner = found.scopedName
-    } catch (err) {
-      this.#components.log('could not check the name %s: %s', claim, (err as Error).message)
-      return
-    }
-    if (!this.#lifecycle.running) return
+    const owner = await this.#names.claimOwner(peerHex, claim)
+    if (owner == null || !this.#lifecycle.running) return
     await this.#serial(async () => {
       const friend = this.#store.get('friends', peerHex)
       const incoming = this.#store.get('incoming', peerHex)

@@ -8,10 +8,15 @@
  * What we keep per friend is the chain's start (the key we first knew and its recovery
  * commitment) and the statements taken, so a friend who rotates twice while we are away is
  * followed from either statement order, and a replayed or forked statement changes nothing.
+ *
+ * Our own rotation goes the other way: the statement is sent to every friend as a friend
+ * message (`sendKeyRotation`).
  */
 import { openKeyStatement, resolveKeyChain } from '../../protocol/accounts/index.ts'
 import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
+import { encodeFriendMessage, FRIEND_REQUEST_ID_LENGTH } from '../../protocol/social.ts'
 import type { Change, FriendRecord, FriendStore } from './friend-store.ts'
+import type { SocialSender } from './friends.ts'
 
 /** What we know of a friend's key chain; absent until the friend first rotates. */
 export interface FriendKeyChain {
@@ -80,4 +85,25 @@ function commitmentOf(statement: Uint8Array): Uint8Array {
   } catch {
     return new Uint8Array(0)
   }
+}
+
+/** Sends our rotation `statement` to each of `peers` (hex keys); resolves once messaging holds them all. */
+export async function sendKeyRotation(
+  messaging: SocialSender,
+  peers: string[],
+  statement: Uint8Array,
+): Promise<Array<{ id: string; peer: string }>> {
+  const payload = encodeFriendMessage({
+    type: 'key-rotation',
+    requestId: new Uint8Array(FRIEND_REQUEST_ID_LENGTH),
+    note: '',
+    name: '',
+    keyStatement: statement,
+  })
+  const sent: Array<{ id: string; peer: string }> = []
+  for (const peer of peers) {
+    const { id } = await messaging.sendSocial(fromHex(peer), payload)
+    sent.push({ id, peer })
+  }
+  return sent
 }
