@@ -1,6 +1,8 @@
 /**
  * The contract of a node's local control API, shared by the node that serves it and every
  * client (CLI, terminal chat, web client). Types and constants only.
+ * Over 500 lines on purpose: the whole contract stays in this one file, so a client's
+ * author reads one place, and it holds no logic to split.
  */
 
 /** What a running node writes to `api.json` in its data dir (mode 0600); clients read it. */
