@@ -35,8 +35,12 @@ const LAYERS: Layer[] = [
   { folder: 'protocol/', mayImport: ['protocol/'] },
   // What node and relay both run on the network: it knows neither of them.
   { folder: 'network/', mayImport: ['network/', 'protocol/'] },
-  // The browser bundle: the shared contract, and the typed local-API client the CLI uses too.
-  { folder: 'client/web/', mayImport: ['client/web/', 'protocol/', 'client/tokenim-api.ts'] },
+  // The browser bundle: the shared contract, the typed local-API client the CLI uses too, and
+  // the one flow both clients build on that client alone (the sign-up pre-check).
+  {
+    folder: 'client/web/',
+    mayImport: ['client/web/', 'protocol/', 'client/tokenim-api.ts', 'client/signup-precheck.ts'],
+  },
   // The CLI starts a node, a relay or a simulation in process only through their front doors.
   {
     folder: 'client/',
