@@ -220,6 +220,26 @@ export class InvalidBackupPhraseError extends KeystoreError {
   }
 }
 
+/** The phrase typed is a key's backup phrase, not a recovery phrase (its master secret's mark is missing). */
+export class NotARecoveryPhraseError extends KeystoreError {
+  override name = 'NotARecoveryPhraseError'
+}
+
+/** The recovery phrase is not the one this account committed to (another account's, or an old one). */
+export class RecoveryPhraseMismatchError extends KeystoreError {
+  override name = 'RecoveryPhraseMismatchError'
+}
+
+/** The account has no recovery commitment, so no phrase can recover it. */
+export class NoRecoveryCommitmentError extends KeystoreError {
+  override name = 'NoRecoveryCommitmentError'
+}
+
+/** The account already committed to a recovery phrase; a second one cannot replace it. */
+export class RecoveryAlreadyCommittedError extends KeystoreError {
+  override name = 'RecoveryAlreadyCommittedError'
+}
+
 /**
  * A record sealed at rest does not open: altered on disk, moved to another key, or sealed by
  * another identity than the one unlocked. It is refused, never returned.

@@ -7,6 +7,10 @@
  */
 import { entropyToMnemonic, mnemonicToEntropy } from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
+import {
+  accountKeyFromMasterSecret,
+  isMasterSecret,
+} from '../../protocol/accounts/master-secret.ts'
 import { InvalidBackupPhraseError } from '../errors.ts'
 import { type Identity, identityFromSeed } from './identity.ts'
 
@@ -22,9 +26,13 @@ export function backupPhraseOf(identity: Identity): string {
   return phraseOfSecret(identity.privateKey)
 }
 
-/** The identity whose seed `phrase` encodes (read as secretFromPhrase reads it). */
+/**
+ * The identity `phrase` restores (read as secretFromPhrase reads it): the account key of a
+ * master secret (it carries the mark, master-secret.ts), else the key whose seed it is.
+ */
 export function identityFromBackupPhrase(phrase: string): Identity {
-  return identityFromSeed(secretFromPhrase(phrase))
+  const secret = secretFromPhrase(phrase)
+  return isMasterSecret(secret) ? accountKeyFromMasterSecret(secret) : identityFromSeed(secret)
 }
 
 /** The 24 words of a 32-byte secret: an identity's seed or an account's master secret. */

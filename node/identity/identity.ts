@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { privateKeyFromRaw, publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { Ed25519PeerId, Ed25519PrivateKey } from '@libp2p/interface'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
+import { isMasterSecret } from '../../protocol/accounts/master-secret.ts'
 import {
   checkLength,
   ED25519_PUBLIC_KEY_LENGTH,
@@ -27,8 +28,12 @@ export function atRestSecret(identity: Pick<Identity, 'privateKey' | 'atRestSeed
   return identity.atRestSeed ?? identity.privateKey
 }
 
+/** A new key, whose seed never carries a master secret's mark (so its phrase reads as a key). */
 export function generateIdentity(): Identity {
-  return generateEd25519KeyPair()
+  for (;;) {
+    const identity = generateEd25519KeyPair()
+    if (!isMasterSecret(identity.privateKey)) return identity
+  }
 }
 
 export function identityFromSeed(seed: Uint8Array): Identity {

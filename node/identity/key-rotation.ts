@@ -4,12 +4,13 @@
  *
  * Files beside `identity.key`:
  * - `identity.chain.json`: the account's original key, its initial recovery commitment and
- *   every rotation statement it made, in order. The statements are signed, so the file is
+ *   every rotation and recovery statement it made, in order (written at `init` when the
+ *   account commits to a recovery key, else at the first rotation). The statements are signed, so the file is
  *   checked by the key-chain resolver each time it is read, and its current key must be the
  *   sealed key's. Once the account rotated, it also holds the at-rest root (the original
  *   seed, which keys the data folder: `Identity.atRestSeed`) sealed under the current key.
- * - `identity.rotation.json`, only while a rotation is under way: the statement and the new
- *   key already sealed. Once this file is written the rotation rolls forward: every later
+ * - `identity.rotation.json`, only while a rotation or a recovery is under way: the
+ *   statement and the new key already sealed. Once this file is written the rotation rolls forward: every later
  *   read of the keystore finishes it (`settle`), so the new key is never lost.
  *
  * A rotation is: (1) the pending file, written atomically; then `settle`: (2) the statement
@@ -21,6 +22,7 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
+  type KeyStatementKind,
   type OpenedKeyStatement,
   openKeyStatement,
   resolveKeyChain,
@@ -56,9 +58,15 @@ export interface StoredKeyChain {
   /** The key the account started with (the current key until the first rotation). */
   account: Uint8Array
   /** SHA-256 of the first recovery key, or empty while the account has none. */
+  initialCommitment: Uint8Array
+  /** SHA-256 of the recovery key in force now (the first one until a recovery), or empty. */
   commitment: Uint8Array
-  /** The rotation statements this account made, oldest first (records as they travel). */
+  /** The rotation statements of the chain, oldest first (records as they travel). */
   rotations: Uint8Array[]
+  /** The recovery statements of the chain, oldest first: how many recovery keys were used. */
+  recoveries: Uint8Array[]
+  /** The first key of the current epoch (the original key, or the last recovery's new key) and its sequence. */
+  epoch: { key: Uint8Array; sequence: number }
   /** The key that holds the account now. */
   current: Uint8Array
   /** Keys that held the account before: good for checking old signatures, nothing new. */
@@ -123,7 +131,7 @@ export class RotationJournal {
     if (text == null) return chainOf(sealedPublicKey, new Uint8Array(0), [])
     const stored = parseChainFile(text, this.chainPath)
     const chain = {
-      ...chainOf(stored.account, stored.commitment, stored.rotations),
+      ...chainOf(stored.account, stored.commitment, statementsOf(stored)),
       atRestRoot: stored.atRestRoot,
     }
     if (!bytesEqual(chain.current, sealedPublicKey)) {
@@ -141,13 +149,28 @@ export class RotationJournal {
     const text = await readOptional(this.chainPath)
     if (text == null) return
     const stored = parseChainFile(text, this.chainPath)
-    const chain = chainOf(stored.account, stored.commitment, stored.rotations)
+    const chain = chainOf(stored.account, stored.commitment, statementsOf(stored))
     if (!bytesEqual(chain.current, publicKey)) await rm(this.chainPath, { force: true })
   }
 
-  /** Step 1: from here on the rotation will complete. */
-  async begin(statement: Uint8Array, sealedKey: Uint8Array, atRestRoot: Uint8Array): Promise<void> {
+  /**
+   * Sets the recovery commitment of an account that has made no statement yet (a new
+   * account, or an older one committing once). The caller checked that none is set.
+   */
+  async commit(account: Uint8Array, commitment: Uint8Array): Promise<void> {
+    const chain = chainOf(account, commitment, [])
+    await this.#steps.writeChain(this.chainPath, chainFileBytes(chain, []))
+  }
+
+  /** Step 1: from here on the rotation (or recovery) will complete. */
+  async begin(
+    statement: Uint8Array,
+    sealedKey: Uint8Array,
+    atRestRoot: Uint8Array,
+    kind: KeyStatementKind = 'rotation',
+  ): Promise<void> {
     const text = JSON.stringify({
+      kind,
       statement: toHex(statement),
       sealedKey: toHex(sealedKey),
       atRestRoot: toHex(atRestRoot),
@@ -168,11 +191,14 @@ export class RotationJournal {
     const { statement, sealedKey, atRestRoot } = pending
     const chain = await this.#chainBefore(statement, await sealedPublicKey())
     if (chain != null) {
-      const rotations = [...chain.rotations, statement.record]
-      await this.#steps.writeChain(this.chainPath, chainFileBytes(chain, rotations, atRestRoot))
+      const statements = [
+        ...statementsOf(chain),
+        { kind: statement.kind, record: statement.record },
+      ]
+      await this.#steps.writeChain(this.chainPath, chainFileBytes(chain, statements, atRestRoot))
     }
     await replaceKey(async () => {
-      if (bytesEqual(await sealedPublicKey(), statement.oldKey)) {
+      if (!bytesEqual(await sealedPublicKey(), statement.newKey)) {
         await this.#steps.writeKey(this.#keyPath, sealedKey)
       }
     })
@@ -187,10 +213,12 @@ export class RotationJournal {
     const text = await readOptional(this.chainPath)
     if (text == null) return chainOf(statement.oldKey, new Uint8Array(0), [])
     const stored = parseChainFile(text, this.chainPath)
-    if (stored.rotations.some((record) => bytesEqual(record, statement.record))) return undefined
-    const chain = chainOf(stored.account, stored.commitment, stored.rotations)
+    const known = statementsOf(stored)
+    if (known.some(({ record }) => bytesEqual(record, statement.record))) return undefined
+    const chain = chainOf(stored.account, stored.commitment, known)
+    const next = chainOf(stored.account, stored.commitment, [...known, statement])
     if (
-      !bytesEqual(chain.current, statement.oldKey) ||
+      !bytesEqual(next.current, statement.newKey) ||
       !bytesEqual(sealedPublicKey, chain.current)
     ) {
       throw new KeystoreCorruptedError(
@@ -206,7 +234,8 @@ export class RotationJournal {
     if (text == null) return undefined
     try {
       const parsed = JSON.parse(text) as Record<string, string>
-      const statement = openKeyStatement('rotation', fromHex(String(parsed.statement)))
+      const kind = parsed.kind === 'recovery' ? 'recovery' : 'rotation'
+      const statement = openKeyStatement(kind, fromHex(String(parsed.statement)))
       const sealedKey = fromHex(String(parsed.sealedKey))
       return { statement, sealedKey, atRestRoot: fromHex(String(parsed.atRestRoot)) }
     } catch (err) {
@@ -215,36 +244,61 @@ export class RotationJournal {
   }
 }
 
+type StatementRecord = { kind: KeyStatementKind; record: Uint8Array }
+
+function statementsOf(chain: {
+  rotations: Uint8Array[]
+  recoveries: Uint8Array[]
+}): StatementRecord[] {
+  return [
+    ...chain.rotations.map((record) => ({ kind: 'rotation' as const, record })),
+    ...chain.recoveries.map((record) => ({ kind: 'recovery' as const, record })),
+  ]
+}
+
 function chainOf(
   account: Uint8Array,
   commitment: Uint8Array,
-  rotations: Uint8Array[],
+  statements: StatementRecord[],
 ): StoredKeyChain {
-  const resolved = resolveKeyChain(
-    { account, commitment },
-    rotations.map((record) => ({ kind: 'rotation' as const, record })),
-  )
+  const resolved = resolveKeyChain({ account, commitment }, statements)
+  const recoveries = resolved.applied.filter((statement) => statement.kind === 'recovery')
+  const lastRecovery = recoveries.at(-1)
   return {
     account,
-    commitment,
-    rotations: resolved.applied.map((statement) => statement.record),
+    initialCommitment: commitment,
+    commitment: resolved.commitment,
+    rotations: resolved.applied
+      .filter((statement) => statement.kind === 'rotation')
+      .map((statement) => statement.record),
+    recoveries: recoveries.map((statement) => statement.record),
+    epoch:
+      lastRecovery == null
+        ? { key: account, sequence: 0 }
+        : { key: lastRecovery.newKey, sequence: lastRecovery.sequence },
     current: resolved.current,
     retired: resolved.retired,
     sequence: resolved.sequence,
   }
 }
 
+/** The chain file: its start (key and first commitment) and statements; the resolver finds the rest. */
 function chainFileBytes(
-  chain: StoredKeyChain,
-  rotations: Uint8Array[],
-  atRestRoot: Uint8Array,
+  chain: Pick<StoredKeyChain, 'account' | 'initialCommitment'>,
+  statements: StatementRecord[],
+  atRestRoot?: Uint8Array,
 ): Uint8Array {
   const file = {
     format: CHAIN_FORMAT,
     account: toHex(chain.account),
-    commitment: toHex(chain.commitment),
-    rotations: rotations.map(toHex),
-    atRestRoot: toHex(atRestRoot),
+    commitment: toHex(chain.initialCommitment),
+    rotations: statements
+      .filter(({ kind }) => kind === 'rotation')
+      .map(({ record }) => toHex(record)),
+    recoveries: statements
+      .filter(({ kind }) => kind === 'recovery')
+      .map(({ record }) => toHex(record)),
+    ...(atRestRoot == null ? {} : { atRestRoot: toHex(atRestRoot) }),
   }
   return new TextEncoder().encode(`${JSON.stringify(file, null, 2)}\n`)
 }
@@ -256,6 +310,7 @@ function parseChainFile(
   account: Uint8Array
   commitment: Uint8Array
   rotations: Uint8Array[]
+  recoveries: Uint8Array[]
   atRestRoot?: Uint8Array
 } {
   try {
@@ -267,6 +322,9 @@ function parseChainFile(
       account: fromHex(String(file.account)),
       commitment: fromHex(String(file.commitment ?? '')),
       rotations: file.rotations.map((record) => fromHex(String(record))),
+      recoveries: (Array.isArray(file.recoveries) ? file.recoveries : []).map((record) =>
+        fromHex(String(record)),
+      ),
       atRestRoot: file.atRestRoot == null ? undefined : fromHex(String(file.atRestRoot)),
     }
   } catch (err) {

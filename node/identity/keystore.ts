@@ -11,10 +11,19 @@ import {
   WrongPasswordError,
 } from '../errors.ts'
 import { writeFileAtomic } from './atomic-file.ts'
-import { backupPhraseOf, identityFromBackupPhrase } from './backup-phrase.ts'
-import { generateIdentity, type Identity } from './identity.ts'
-import type { RotationSteps, StoredKeyChain } from './key-rotation.ts'
-import { KeystoreRotation, type RotatedIdentity } from './keystore-rotation.ts'
+import { backupPhraseOf } from './backup-phrase.ts'
+import type { Identity } from './identity.ts'
+import { RotationJournal, type RotationSteps, type StoredKeyChain } from './key-rotation.ts'
+import {
+  commitRecoveryPhrase,
+  newAccount,
+  type RecoveryStatus,
+  recover,
+  recoveryPhraseSetup,
+  recoveryStatus,
+  restoredAccount,
+} from './keystore-recovery.ts'
+import { KeystoreRotation, type RotatedIdentity, type RotationAccess } from './keystore-rotation.ts'
 import { KeystoreTwoFactor, type Unlocked } from './keystore-two-factor.ts'
 import { LockoutRecord } from './lockout-record.ts'
 import {
@@ -95,6 +104,8 @@ export class Keystore {
   readonly #twoFactor: KeystoreTwoFactor
   readonly #now: () => number
   readonly #rotation: KeystoreRotation
+  readonly #journal: RotationJournal
+  readonly #rotationAccess: RotationAccess
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(dir: string, init: KeystoreInit = {}) {
@@ -102,17 +113,19 @@ export class Keystore {
     this.path = join(this.#dir, KEYSTORE_FILE)
     this.#scrypt = { ...(init.scrypt ?? DEFAULT_SCRYPT_PARAMS) }
     this.#now = init.now ?? Date.now
+    this.#rotationAccess = {
+      sealedPublicKey: () => this.#sealedPublicKey(),
+      transact: (write) => this.#record.transact(async () => ({ result: await write() })),
+      seal: (contents, password) => sealKeystore(contents, password, this.#scrypt),
+      now: () => this.#now(),
+    }
     this.#rotation = new KeystoreRotation(
       this.#dir,
       KEYSTORE_FILE,
-      {
-        sealedPublicKey: () => this.#sealedPublicKey(),
-        transact: (write) => this.#record.transact(async () => ({ result: await write() })),
-        seal: (contents, password) => sealKeystore(contents, password, this.#scrypt),
-        now: () => this.#now(),
-      },
+      this.#rotationAccess,
       init.rotationSteps,
     )
+    this.#journal = new RotationJournal(this.#dir, KEYSTORE_FILE, init.rotationSteps)
     this.#record = new LockoutRecord(join(this.#dir, LOCKOUT_FILE), init.lockWaitMs)
     this.#lockout = new UnlockLockout({
       record: this.#record,
@@ -170,14 +183,79 @@ export class Keystore {
     return this.#rotation.keyChain()
   }
 
-  /** A new identity sealed with `password`. Throws WeakPasswordError, KeystoreExistsError. */
+  /**
+   * A new account sealed with `password`: its phrase is the master secret the account key
+   * and recovery keys derive from, committed to its first recovery key (keystore-recovery.ts).
+   * Throws WeakPasswordError, KeystoreExistsError.
+   */
   async create(password: string, options: ReplaceOptions = {}): Promise<CreatedIdentity> {
     requireStrongPassword(password)
     return this.#serially(async () => {
       await this.#refuseToOverwrite(options)
-      const identity = generateIdentity()
-      await this.#save(identity, password)
-      return { identity, backupPhrase: backupPhraseOf(identity) }
+      const { identity, commitment, phrase } = newAccount()
+      await this.#save(identity, password, commitment)
+      return { identity, backupPhrase: phrase }
+    })
+  }
+
+  /** Whether the account committed to a recovery key, and how many recoveries it made; no password needed. */
+  async recoveryStatus(): Promise<RecoveryStatus> {
+    return recoveryStatus(await this.keyChain())
+  }
+
+  /**
+   * A new 24-word recovery phrase for an account that has none (one from before the
+   * commitment): a sensitive action. Nothing is stored until `commitRecoveryPhrase`.
+   */
+  async recoveryPhraseSetup(
+    password: string,
+    secondFactor: SecondFactor = {},
+  ): Promise<{ recoveryPhrase: string }> {
+    return this.#serially(async () => {
+      await this.#authorize(password, secondFactor)
+      return recoveryPhraseSetup()
+    })
+  }
+
+  /**
+   * Commits the account to the recovery phrase the user typed back (from
+   * `recoveryPhraseSetup`). Throws InvalidBackupPhraseError, NotARecoveryPhraseError,
+   * RecoveryAlreadyCommittedError, NoRecoveryCommitmentError (the account rotated without one).
+   */
+  async commitRecoveryPhrase(
+    password: string,
+    phrase: string,
+    secondFactor: SecondFactor = {},
+  ): Promise<void> {
+    return this.#serially(async () => {
+      await this.#authorize(password, secondFactor)
+      await commitRecoveryPhrase(this.#journal, await this.keyChain(), phrase)
+    })
+  }
+
+  /**
+   * Recovers the account with its recovery phrase (doc/accounts.md, "Key state"): a new key,
+   * sealed with the same password, and a recovery statement signed by the committed recovery
+   * key, which friends prefer over any rotation since the commitment, a thief's included.
+   * A sensitive action; throws NotARecoveryPhraseError, NoRecoveryCommitmentError,
+   * RecoveryPhraseMismatchError besides what the check throws.
+   */
+  async recover(
+    password: string,
+    phrase: string,
+    secondFactor: SecondFactor = {},
+  ): Promise<RotatedIdentity> {
+    return this.#serially(async () => {
+      const { contents } = await this.#authorize(password, secondFactor)
+      const recovered = await recover(
+        this.#journal,
+        this.#rotationAccess,
+        contents,
+        password,
+        phrase,
+      )
+      await this.#rotation.settle()
+      return recovered
     })
   }
 
@@ -324,13 +402,17 @@ export class Keystore {
     })
   }
 
-  /** Rebuilds the identity from its 24-word backup phrase and seals it with `password`. */
+  /**
+   * Rebuilds the identity from its 24-word phrase and seals it with `password`: a recovery
+   * phrase gives the account key and its commitment (as the account had before any
+   * rotation), a key's backup phrase that key.
+   */
   async restore(phrase: string, password: string, options: ReplaceOptions = {}): Promise<Identity> {
     requireStrongPassword(password)
-    const identity = identityFromBackupPhrase(phrase)
+    const { identity, commitment } = restoredAccount(phrase)
     return this.#serially(async () => {
       await this.#refuseToOverwrite(options)
-      await this.#save(identity, password)
+      await this.#save(identity, password, commitment)
       return identity
     })
   }
@@ -391,7 +473,8 @@ export class Keystore {
     return parseSealedKeyFile(await readKeyFile(this.path), this.path)
   }
 
-  async #save(identity: Identity, password: string): Promise<void> {
+  /** Saves a new identity; `commitment` starts its key chain (a crash before it leaves none). */
+  async #save(identity: Identity, password: string, commitment?: Uint8Array): Promise<void> {
     const sealed = await sealIdentity(identity, password, this.#scrypt, KEYSTORE_VERSION)
     await mkdir(this.#dir, { recursive: true, mode: 0o700 })
     await this.#rotation.reset(identity.publicKey)
@@ -399,6 +482,7 @@ export class Keystore {
     // that requires a record without one (that would read as locked).
     await this.#lockout.reset()
     await writeFileAtomic(this.path, sealed)
+    if (commitment != null) await this.#journal.commit(identity.publicKey, commitment)
   }
 
   /** Whether the keystore file promises a lockout record; a missing or damaged one does not. */

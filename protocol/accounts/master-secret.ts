@@ -11,7 +11,14 @@
  * The two labels keep A and every R_n independent: holding A (a stolen device) reveals
  * nothing of any R_n, so the commitment SHA-256(R_n) an account publishes can only be
  * redeemed by whoever holds M. The node stores A's seed and the commitment, never M.
+ *
+ * The 24 words of M and those of an older account's key seed look alike, so a master
+ * secret carries a mark, as Electrum's seed versions do: SHA-256("tokenim master secret" ||
+ * M) starts with MASTER_SECRET_MARK_BITS zero bits (M is drawn again until it does, about
+ * 4096 draws; 244 bits of entropy remain). Key seeds made since are drawn so that they
+ * never carry it; an older seed carries it by chance once in 4096.
  */
+import { createHash } from 'node:crypto'
 import { concatBytes } from '../bytes.ts'
 import {
   checkLength,
@@ -30,8 +37,29 @@ const RECOVERY_KEY_INFO = 'tokenim recovery key'
 const encoder = new TextEncoder()
 const EMPTY = new Uint8Array(0)
 
+/** Leading zero bits of SHA-256(label || M) that mark a master secret. */
+export const MASTER_SECRET_MARK_BITS = 12
+const MARK_LABEL = encoder.encode('tokenim master secret')
+
+/** A new master secret, with its mark. */
 export function generateMasterSecret(): Uint8Array {
-  return randomBytes(MASTER_SECRET_LENGTH)
+  for (;;) {
+    const secret = randomBytes(MASTER_SECRET_LENGTH)
+    if (isMasterSecret(secret)) return secret
+  }
+}
+
+/** Whether 32 bytes carry the master secret's mark (else they are read as a key seed). */
+export function isMasterSecret(secret: Uint8Array): boolean {
+  if (secret.length !== MASTER_SECRET_LENGTH) return false
+  const digest = createHash('sha256').update(MARK_LABEL).update(secret).digest()
+  let bits = MASTER_SECRET_MARK_BITS
+  for (const byte of digest) {
+    if (bits <= 0) return true
+    if (byte >> Math.max(0, 8 - bits) !== 0) return false
+    bits -= 8
+  }
+  return true
 }
 
 /** The account key of a new account. Throws InvalidKeyError for a secret of the wrong length. */

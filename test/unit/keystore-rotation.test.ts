@@ -49,13 +49,15 @@ describe('Keystore.rotate', () => {
 
     const statement = openKeyStatement('rotation', rotated.statement)
     expect(statement.sequence).toBe(1)
-    expect(statement.nextRecovery).toHaveLength(0)
+    // The new account's commitment, kept unchanged.
+    expect(hex(statement.nextRecovery)).toBe(hex((await keystore.keyChain()).commitment))
+    expect(statement.nextRecovery).toHaveLength(32)
     const chain = await keystore.keyChain()
     expect(hex(chain.account)).toBe(hex(original.publicKey))
     expect(hex(chain.current)).toBe(hex(rotated.identity.publicKey))
     expect(chain.retired.map(hex)).toEqual([hex(original.publicKey)])
     // What a friend who knows only the original key concludes from the statement.
-    const seen = resolveKeyChain({ account: original.publicKey, commitment: new Uint8Array(0) }, [
+    const seen = resolveKeyChain({ account: original.publicKey, commitment: chain.commitment }, [
       { kind: 'rotation', record: rotated.statement },
     ])
     expect(hex(seen.current)).toBe(hex(rotated.identity.publicKey))

@@ -7,6 +7,7 @@ import {
   DEFAULT_SCRYPT_PARAMS,
   generateIdentity,
   type Identity,
+  KEY_CHAIN_FILE,
   KEYSTORE_FILE,
   Keystore,
   LOCKOUT_FILE,
@@ -59,8 +60,9 @@ describe('Keystore create and unlock', () => {
     const keystore = new Keystore(dir, { scrypt: FAST })
     await keystore.create(PASSWORD)
     expect((await stat(keystore.path)).mode & 0o777).toBe(0o600)
-    expect((await readdir(dir)).sort()).toEqual([KEYSTORE_FILE, LOCKOUT_FILE])
+    expect((await readdir(dir)).sort()).toEqual([KEY_CHAIN_FILE, KEYSTORE_FILE, LOCKOUT_FILE])
     expect((await stat(join(dir, LOCKOUT_FILE))).mode & 0o777).toBe(0o600)
+    expect((await stat(join(dir, KEY_CHAIN_FILE))).mode & 0o777).toBe(0o600)
   })
 
   it('never writes the seed in the clear', async () => {

@@ -1,9 +1,10 @@
-import { hkdfSync } from 'node:crypto'
+import { createHash, hkdfSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { phraseOfSecret, secretFromPhrase } from '../../node/identity/index.ts'
+import { generateIdentity, phraseOfSecret, secretFromPhrase } from '../../node/identity/index.ts'
 import {
   accountKeyFromMasterSecret,
   generateMasterSecret,
+  isMasterSecret,
   MASTER_SECRET_LENGTH,
   recoveryCommitment,
   recoveryKeyFromMasterSecret,
@@ -68,5 +69,22 @@ describe('keys from the master secret', () => {
       recoveryKeyFromMasterSecret(secret, 3).publicKey,
     )
     expect(() => phraseOfSecret(new Uint8Array(16))).toThrow(RangeError)
+  })
+
+  it('carry a mark that tells a master secret from a key seed', () => {
+    // The mark is SHA-256("tokenim master secret" || M) starting with 12 zero bits.
+    const marked = (secret: Uint8Array) => {
+      const digest = createHash('sha256').update('tokenim master secret').update(secret).digest()
+      return digest[0] === 0 && digest[1] >> 4 === 0
+    }
+    for (let i = 0; i < 8; i++) {
+      const secret = generateMasterSecret()
+      expect(marked(secret)).toBe(true)
+      expect(isMasterSecret(secret)).toBe(true)
+    }
+    expect(isMasterSecret(master)).toBe(marked(master))
+    expect(isMasterSecret(new Uint8Array(32))).toBe(marked(new Uint8Array(32)))
+    // A key seed made by this release never carries the mark, so its phrase is never misread.
+    for (let i = 0; i < 64; i++) expect(isMasterSecret(generateIdentity().privateKey)).toBe(false)
   })
 })
