@@ -1,11 +1,16 @@
 /**
  * What every TokenIM DHT record namespace shares: keys of the form `/<namespace>/<64 hex
- * digits>`, parsed strictly, and one way to pick the winner among several records for a key,
- * so that every node picks the same one. Pure code; protocol/mailbox.ts and
- * protocol/accounts/device-records.ts define the namespaces' own rules on top.
+ * digits>`, parsed strictly; one way to pick the winner among several records for a key,
+ * so that every node picks the same one; and one rule for a record's own dates against the
+ * holder's clock (`checkRecordTimes`), so every kind tolerates the same skew. Pure code;
+ * protocol/mailbox.ts, protocol/prekey-records.ts and protocol/accounts/device-records.ts
+ * define the namespaces' own rules on top.
  */
 import { createHash } from 'node:crypto'
-import { RecordKeyMismatchError } from './errors.ts'
+import { ExpiredRecordError, RecordKeyMismatchError, RecordTimestampError } from './errors.ts'
+
+/** How far in the future a record's own clock may be, against the holder's clock. */
+export const MAX_CLOCK_SKEW_MS = 10 * 60_000
 
 const decoder = new TextDecoder()
 const HEX_DIGEST = /^[0-9a-f]{64}$/
@@ -56,6 +61,31 @@ export function selectBest(values: Uint8Array[], rank: (value: Uint8Array) => nu
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
+}
+
+/**
+ * Refuses a record written more than MAX_CLOCK_SKEW_MS ahead of `nowMs`
+ * (RecordTimestampError), one whose life is empty or longer than `maxTtlMs` (the same), and
+ * one already expired (ExpiredRecordError). `what` names the record in the message.
+ */
+export function checkRecordTimes(
+  what: string,
+  startMs: number,
+  expiresMs: number,
+  maxTtlMs: number,
+  nowMs: number,
+): void {
+  if (startMs > nowMs + MAX_CLOCK_SKEW_MS) {
+    throw new RecordTimestampError(
+      `${what} is dated ${startMs - nowMs} ms in the future; check the writer's clock`,
+    )
+  }
+  if (expiresMs <= startMs || expiresMs - startMs > maxTtlMs) {
+    throw new RecordTimestampError(`${what} must expire within ${maxTtlMs} ms of being written`)
+  }
+  if (expiresMs <= nowMs) {
+    throw new ExpiredRecordError(`${what} expired ${nowMs - expiresMs} ms ago`)
+  }
 }
 
 function compareRanks(a: number[], b: number[]): number {

@@ -1,7 +1,8 @@
 /**
- * The offline mailbox's keys and records, and the published prekey bundle record: what
- * lives in the DHT and the rules every node applies to it. Pure code; node/mailbox and
- * node/prekeys move the bytes. doc/mailbox.md explains the design.
+ * The offline mailbox's keys and records: what lives in the DHT and the rules every node
+ * applies to it. Pure code; node/mailbox moves the bytes. doc/mailbox.md explains the
+ * design. The published prekey bundle, the other record a mailbox first contact needs,
+ * lives in protocol/prekey-records.ts.
  *
  * - Pairwise slots. Two identities share a secret only they can compute (X25519 of their
  *   identity keys, through HKDF). Message n from A to B sits in a slot whose Ed25519 key
@@ -10,7 +11,7 @@
  *   neither who wrote nor for whom, and cannot link two slots of one conversation.
  * - Inbox slots, for first contact: 32 per weekly epoch, derived from the recipient's
  *   public key alone, so anyone can write one; the envelope is sealed to the recipient's
- *   identity key with the sender's identity inside.
+ *   identity key with the sender's identity inside (protocol/inbox-envelope.ts).
  * - A slot holds a deposit, then a tombstone once collected. A holder keeps the first
  *   deposit it stores and never trades a tombstone back for a deposit (see
  *   `mailboxRecordMayReplace`), so a later writer cannot replace content and a captured
@@ -34,8 +35,6 @@ import { bytesEqual, concatBytes } from './bytes.ts'
 import { decodeMessage, encodeMessage, openSignedRecord, signRecord } from './codec.ts'
 import {
   AEAD_NONCE_LENGTH,
-  aeadDecrypt,
-  aeadEncrypt,
   aeadOpen,
   aeadSeal,
   ED25519_PUBLIC_KEY_LENGTH,
@@ -43,44 +42,27 @@ import {
   ed25519KeyPairFromSeed,
   ed25519PrivateKeyToX25519,
   ed25519PublicKeyToX25519,
-  generateX25519KeyPair,
   hkdfSha256,
-  X25519_KEY_LENGTH,
   x25519,
 } from './crypto/index.ts'
-import { parseDhtKey, selectBest, sha256Hex } from './dht-records.ts'
 import {
-  ExpiredRecordError,
+  checkRecordTimes,
+  MAX_CLOCK_SKEW_MS,
+  parseDhtKey,
+  selectBest,
+  sha256Hex,
+} from './dht-records.ts'
+import {
   InvalidSignatureError,
   MalformedMessageError,
   OversizedMessageError,
   RecordKeyMismatchError,
-  RecordTimestampError,
 } from './errors.ts'
-import {
-  INBOX_DHT_NAMESPACE,
-  MAILBOX_DHT_NAMESPACE,
-  MAILBOX_RECORD_DOMAIN,
-  PREKEY_BUNDLE_DOMAIN,
-  PREKEYS_DHT_NAMESPACE,
-} from './ids.ts'
-import {
-  MAX_DHT_RECORD_SIZE,
-  MAX_ENVELOPE_SIZE,
-  MAX_MAILBOX_PAYLOAD_SIZE,
-  MAX_PREKEY_RECORD_SIZE,
-  MAX_PUBLISHED_ONE_TIME_PREKEYS,
-} from './limits.ts'
-import {
-  type MailboxDeposit,
-  MailboxEntry,
-  type MailboxTombstone,
-  PublishedPrekeys,
-  SealedInboxEnvelope,
-} from './proto/mailbox.ts'
-import { type PrekeyBundle, verifyPrekeyBundle } from './session/index.ts'
+import { INBOX_DHT_NAMESPACE, MAILBOX_DHT_NAMESPACE, MAILBOX_RECORD_DOMAIN } from './ids.ts'
+import { MAX_DHT_RECORD_SIZE, MAX_ENVELOPE_SIZE, MAX_MAILBOX_PAYLOAD_SIZE } from './limits.ts'
+import { type MailboxDeposit, MailboxEntry, type MailboxTombstone } from './proto/mailbox.ts'
 
-export type { MailboxDeposit, MailboxTombstone, PublishedPrekeys } from './proto/mailbox.ts'
+export type { MailboxDeposit, MailboxTombstone } from './proto/mailbox.ts'
 
 const MINUTE_MS = 60_000
 const DAY_MS = 24 * 60 * MINUTE_MS
@@ -89,8 +71,6 @@ const DAY_MS = 24 * 60 * MINUTE_MS
 export const MAILBOX_DEFAULT_TTL_MS = 14 * DAY_MS
 /** Longest life of a pairwise deposit; holders refuse longer ones. */
 export const MAILBOX_MAX_TTL_MS = 30 * DAY_MS
-/** How far in the future a record's own clock may be, against the holder's clock. */
-export const MAX_CLOCK_SKEW_MS = 10 * MINUTE_MS
 /** Longest life of a tombstone: it outlives any deposit written before it. */
 export const MAILBOX_TOMBSTONE_MAX_TTL_MS = MAILBOX_MAX_TTL_MS + 2 * MAX_CLOCK_SKEW_MS
 
@@ -105,16 +85,9 @@ export const INBOX_EPOCHS_READ = 2
  */
 export const INBOX_MAX_TTL_MS = INBOX_EPOCHS_READ * INBOX_EPOCH_MS
 
-/** Longest life of a published prekey bundle; owners republish well before. */
-export const PREKEY_BUNDLE_MAX_TTL_MS = 14 * DAY_MS
-
 const PAIRWISE_SECRET_INFO = 'tokenim mailbox v1'
 const PAIRWISE_SLOT_INFO = 'tokenim mailbox slot v1'
 const INBOX_SLOT_INFO = 'tokenim inbox slot v1'
-const INBOX_SEAL_SENDER_INFO = 'tokenim inbox seal sender v1'
-const INBOX_SEAL_BODY_INFO = 'tokenim inbox seal body v1'
-/** Each seal key encrypts once (it depends on a fresh ephemeral key), so a fixed nonce is safe. */
-const SINGLE_USE_NONCE = new Uint8Array(AEAD_NONCE_LENGTH)
 const EMPTY = new Uint8Array(0)
 const DIGEST_LENGTH = 32
 
@@ -228,104 +201,6 @@ export function openSlotPayload(slot: PairwiseSlot, payload: Uint8Array): Uint8A
   return aeadOpen(slot.encryptionKey, payload, slot.keyPair.publicKey)
 }
 
-/**
- * Seals a first-contact envelope to the recipient's identity key. A fresh X25519 key agrees
- * with the recipient's key (mapped from Ed25519) to encrypt the sender's identity key; the
- * envelope is encrypted under a key that mixes in the agreement of the sender's identity
- * key with the recipient's, so it opens only as coming from that sender. Outsiders learn
- * neither party; the recipient cannot prove to others who wrote (no signature).
- */
-export function sealInboxEnvelope(
-  sender: Ed25519KeyPair,
-  recipientPublicKey: Uint8Array,
-  envelope: Uint8Array,
-): Uint8Array {
-  checkEnvelopeSize(envelope)
-  const recipientKey = ed25519PublicKeyToX25519(recipientPublicKey)
-  const ephemeral = generateX25519KeyPair()
-  const ephemeralShared = x25519(ephemeral.privateKey, recipientKey)
-  const senderKey = hkdfSha256(
-    ephemeralShared,
-    concatBytes(ephemeral.publicKey, recipientKey),
-    INBOX_SEAL_SENDER_INFO,
-    32,
-  )
-  const sealedSender = aeadEncrypt(
-    senderKey,
-    SINGLE_USE_NONCE,
-    sender.publicKey,
-    concatBytes(ephemeral.publicKey, recipientKey),
-  )
-  const staticShared = x25519(ed25519PrivateKeyToX25519(sender.privateKey), recipientKey)
-  const bodyKey = hkdfSha256(
-    concatBytes(ephemeralShared, staticShared),
-    concatBytes(ephemeral.publicKey, recipientKey, sealedSender),
-    INBOX_SEAL_BODY_INFO,
-    32,
-  )
-  const sealedBody = aeadEncrypt(
-    bodyKey,
-    SINGLE_USE_NONCE,
-    envelope,
-    concatBytes(ephemeral.publicKey, sealedSender),
-  )
-  return encodeMessage(
-    SealedInboxEnvelope,
-    { ephemeralKey: ephemeral.publicKey, sealedSender, sealedBody } as SealedInboxEnvelope,
-    { maxSize: MAX_MAILBOX_PAYLOAD_SIZE, what: 'sealed inbox envelope' },
-  )
-}
-
-/**
- * Opens a sealed first-contact envelope with the recipient's identity. Returns the sender's
- * Ed25519 identity key, authenticated. Throws DecryptionError (not for us, or altered),
- * MalformedMessageError or InvalidKeyError.
- */
-export function openInboxEnvelope(
-  recipient: Ed25519KeyPair,
-  sealed: Uint8Array,
-): { sender: Uint8Array; envelope: Uint8Array } {
-  const message = decodeMessage(SealedInboxEnvelope, sealed, {
-    maxSize: MAX_MAILBOX_PAYLOAD_SIZE,
-    what: 'sealed inbox envelope',
-  })
-  if (message.ephemeralKey.length !== X25519_KEY_LENGTH) {
-    throw new MalformedMessageError('sealed inbox envelope has a malformed ephemeral key')
-  }
-  const recipientSecret = ed25519PrivateKeyToX25519(recipient.privateKey)
-  const recipientKey = ed25519PublicKeyToX25519(recipient.publicKey)
-  const ephemeralShared = x25519(recipientSecret, message.ephemeralKey)
-  const senderKey = hkdfSha256(
-    ephemeralShared,
-    concatBytes(message.ephemeralKey, recipientKey),
-    INBOX_SEAL_SENDER_INFO,
-    32,
-  )
-  const sender = aeadDecrypt(
-    senderKey,
-    SINGLE_USE_NONCE,
-    message.sealedSender,
-    concatBytes(message.ephemeralKey, recipientKey),
-  )
-  if (sender.length !== ED25519_PUBLIC_KEY_LENGTH) {
-    throw new MalformedMessageError('sealed inbox envelope names a malformed sender key')
-  }
-  const staticShared = x25519(recipientSecret, ed25519PublicKeyToX25519(sender))
-  const bodyKey = hkdfSha256(
-    concatBytes(ephemeralShared, staticShared),
-    concatBytes(message.ephemeralKey, recipientKey, message.sealedSender),
-    INBOX_SEAL_BODY_INFO,
-    32,
-  )
-  const envelope = aeadDecrypt(
-    bodyKey,
-    SINGLE_USE_NONCE,
-    message.sealedBody,
-    concatBytes(message.ephemeralKey, message.sealedSender),
-  )
-  return { sender, envelope }
-}
-
 export interface DepositTimes {
   createdMs: number
   expiresMs: number
@@ -411,7 +286,7 @@ export function validateMailboxRecord(
       )
     }
     const maxTtl = namespace === INBOX_DHT_NAMESPACE ? INBOX_MAX_TTL_MS : MAILBOX_MAX_TTL_MS
-    checkTimes('mailbox deposit', deposit.createdMs, deposit.expiresMs, maxTtl, nowMs)
+    checkRecordTimes('mailbox deposit', deposit.createdMs, deposit.expiresMs, maxTtl, nowMs)
     return { kind: 'deposit', namespace: mailboxNamespace, deposit }
   }
   if (entry.tombstone != null && entry.deposit == null) {
@@ -431,7 +306,7 @@ export function validateMailboxRecord(
         'a pairwise mailbox tombstone must be signed by its slot key and name no inbox slot',
       )
     }
-    checkTimes(
+    checkRecordTimes(
       'mailbox tombstone',
       tombstone.tombstonedMs,
       tombstone.expiresMs,
@@ -485,111 +360,6 @@ export function recordDigest(record: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(record).digest())
 }
 
-/** `/tokenim-prekeys/<hex sha256(identity key)>`, as bytes. */
-export function prekeysDhtKey(identityPublicKey: Uint8Array): Uint8Array {
-  return encoder.encode(`/${PREKEYS_DHT_NAMESPACE}/${sha256Hex(identityPublicKey)}`)
-}
-
-export interface PrekeyRecordInit {
-  signedPrekey: { id: number; publicKey: Uint8Array; signature: Uint8Array }
-  oneTimePrekeys: Array<{ id: number; publicKey: Uint8Array }>
-  publishedMs: number
-  expiresMs: number
-}
-
-/** The owner's bundle as a record signed by its identity key. */
-export function createPrekeyRecord(identity: Ed25519KeyPair, init: PrekeyRecordInit): Uint8Array {
-  if (init.oneTimePrekeys.length > MAX_PUBLISHED_ONE_TIME_PREKEYS) {
-    throw new RangeError(
-      `a bundle lists at most ${MAX_PUBLISHED_ONE_TIME_PREKEYS} one-time prekeys, got ${init.oneTimePrekeys.length}`,
-    )
-  }
-  const payload = encodeMessage(PublishedPrekeys, init as PublishedPrekeys, {
-    maxSize: MAX_PREKEY_RECORD_SIZE,
-    what: 'published prekeys',
-  })
-  return signRecord(identity, payload, PREKEY_BUNDLE_DOMAIN, { maxSize: MAX_PREKEY_RECORD_SIZE })
-}
-
-export interface OpenedPrekeyRecord {
-  identityKey: Uint8Array
-  published: PublishedPrekeys
-}
-
-/**
- * Every check a node applies to a published bundle: the key is the hash of the signing
- * identity key, the signed prekey carries that identity's signature, the one-time prekeys
- * are well formed and distinct, and the times are sane. Throws like validateMailboxRecord.
- */
-export function validatePrekeyRecord(
-  key: Uint8Array,
-  value: Uint8Array,
-  nowMs: number,
-): OpenedPrekeyRecord {
-  const { digest } = parseDhtKey(key, [PREKEYS_DHT_NAMESPACE])
-  const opened = openSignedRecord(value, PREKEY_BUNDLE_DOMAIN, MAX_PREKEY_RECORD_SIZE)
-  if (opened.version !== 1) {
-    throw new MalformedMessageError(`prekey record version ${opened.version} is not supported`)
-  }
-  if (sha256Hex(opened.publicKey) !== digest) {
-    throw new RecordKeyMismatchError('prekey record is not stored under its identity key hash')
-  }
-  const published = decodeMessage(PublishedPrekeys, opened.payload, {
-    maxSize: MAX_PREKEY_RECORD_SIZE,
-    what: 'published prekeys',
-    limits: { oneTimePrekeys: MAX_PUBLISHED_ONE_TIME_PREKEYS },
-  })
-  const signedPrekey = published.signedPrekey
-  if (signedPrekey == null) {
-    throw new MalformedMessageError('published prekeys lack a signed prekey')
-  }
-  const ids = new Set<number>()
-  for (const oneTimePrekey of published.oneTimePrekeys) {
-    if (oneTimePrekey.publicKey.length !== X25519_KEY_LENGTH || ids.has(oneTimePrekey.id)) {
-      throw new MalformedMessageError('published one-time prekeys must be distinct X25519 keys')
-    }
-    ids.add(oneTimePrekey.id)
-  }
-  const bundle: PrekeyBundle = { identityKey: opened.publicKey, signedPrekey }
-  if (!verifyPrekeyBundle(bundle)) {
-    throw new InvalidSignatureError(
-      'published signed prekey is malformed or not signed by the identity key',
-    )
-  }
-  checkTimes(
-    'prekey bundle',
-    published.publishedMs,
-    published.expiresMs,
-    PREKEY_BUNDLE_MAX_TTL_MS,
-    nowMs,
-  )
-  return { identityKey: opened.publicKey, published }
-}
-
-/** The newest bundle wins; ties go to the smaller encoding. */
-export function selectPrekeyRecord(key: Uint8Array, values: Uint8Array[], nowMs: number): number {
-  return selectBest(values, (value) => [
-    -validatePrekeyRecord(key, value, nowMs).published.publishedMs,
-  ])
-}
-
-/** A holder replaces its bundle only with a newer one, so an old bundle cannot be replayed over it. */
-export function prekeyRecordMayReplace(
-  key: Uint8Array,
-  stored: Uint8Array,
-  incoming: Uint8Array,
-  nowMs: number,
-): boolean {
-  if (bytesEqual(stored, incoming)) return true
-  let storedPublishedMs: number
-  try {
-    storedPublishedMs = validatePrekeyRecord(key, stored, nowMs).published.publishedMs
-  } catch {
-    return true
-  }
-  return validatePrekeyRecord(key, incoming, nowMs).published.publishedMs > storedPublishedMs
-}
-
 function slotAddress(namespace: MailboxNamespace, slotPublicKey: Uint8Array) {
   const slotId = `/${namespace}/${sha256Hex(slotPublicKey)}`
   return { slotId, dhtKey: encoder.encode(slotId) }
@@ -626,27 +396,8 @@ function checkInboxOwner(tombstone: MailboxTombstone, signer: Uint8Array): void 
   }
 }
 
-function checkTimes(
-  what: string,
-  startMs: number,
-  expiresMs: number,
-  maxTtlMs: number,
-  nowMs: number,
-): void {
-  if (startMs > nowMs + MAX_CLOCK_SKEW_MS) {
-    throw new RecordTimestampError(
-      `${what} is dated ${startMs - nowMs} ms in the future; check the writer's clock`,
-    )
-  }
-  if (expiresMs <= startMs || expiresMs - startMs > maxTtlMs) {
-    throw new RecordTimestampError(`${what} must expire within ${maxTtlMs} ms of being written`)
-  }
-  if (expiresMs <= nowMs) {
-    throw new ExpiredRecordError(`${what} expired ${nowMs - expiresMs} ms ago`)
-  }
-}
-
-function checkEnvelopeSize(envelope: Uint8Array): void {
+/** Throws unless `envelope` may sit in a mailbox slot: not empty, within MAX_ENVELOPE_SIZE. */
+export function checkEnvelopeSize(envelope: Uint8Array): void {
   if (envelope.length > MAX_ENVELOPE_SIZE) {
     throw new OversizedMessageError(
       `an envelope is ${envelope.length} bytes, over its limit of ${MAX_ENVELOPE_SIZE} bytes`,

@@ -38,12 +38,14 @@ import {
 } from '../../protocol/ids.ts'
 import {
   mailboxRecordMayReplace,
-  prekeyRecordMayReplace,
   selectMailboxRecord,
-  selectPrekeyRecord,
   validateMailboxRecord,
-  validatePrekeyRecord,
 } from '../../protocol/mailbox.ts'
+import {
+  prekeyRecordMayReplace,
+  selectPrekeyRecord,
+  validatePrekeyRecord,
+} from '../../protocol/prekey-records.ts'
 
 /**
  * Where kad-dht keeps records in the libp2p datastore: its default `datastorePrefix`

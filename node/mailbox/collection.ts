@@ -14,12 +14,12 @@
 import type { AbortOptions } from '@libp2p/interface'
 import { fromBase64, toBase64, toHex } from '../../protocol/bytes.ts'
 import { checkLength, ED25519_PUBLIC_KEY_LENGTH } from '../../protocol/crypto/index.ts'
+import { openInboxEnvelope } from '../../protocol/inbox-envelope.ts'
 import {
   INBOX_SLOTS_PER_EPOCH,
   type InboxSlot,
   inboxEpoch,
   inboxSlot,
-  openInboxEnvelope,
   openSlotPayload,
   recordDigest,
 } from '../../protocol/mailbox.ts'

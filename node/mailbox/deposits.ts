@@ -13,6 +13,8 @@
 import type { AbortOptions } from '@libp2p/interface'
 import { fromBase64, fromHex, toBase64, toHex } from '../../protocol/bytes.ts'
 import { checkLength, ED25519_PUBLIC_KEY_LENGTH } from '../../protocol/crypto/index.ts'
+import { MAX_CLOCK_SKEW_MS } from '../../protocol/dht-records.ts'
+import { sealInboxEnvelope } from '../../protocol/inbox-envelope.ts'
 import {
   createDepositRecord,
   createTombstoneRecord,
@@ -22,8 +24,6 @@ import {
   inboxEpochReadUntil,
   inboxSlot,
   MAILBOX_MAX_TTL_MS,
-  MAX_CLOCK_SKEW_MS,
-  sealInboxEnvelope,
   sealSlotPayload,
 } from '../../protocol/mailbox.ts'
 import type { PutOutcome } from './dht-records.ts'

@@ -11,13 +11,13 @@
  */
 import type { AbortOptions } from '@libp2p/interface'
 import { fromBase64, fromHex, toBase64 } from '../../protocol/bytes.ts'
+import { MAX_CLOCK_SKEW_MS } from '../../protocol/dht-records.ts'
 import {
   createTombstoneRecord,
   inboxEpochReadUntil,
   inboxSlot,
   MAILBOX_MAX_TTL_MS,
   MAILBOX_TOMBSTONE_MAX_TTL_MS,
-  MAX_CLOCK_SKEW_MS,
 } from '../../protocol/mailbox.ts'
 import type { CollectedSlot, PendingTombstone } from './mailbox-store.ts'
 import type { MailboxContext } from './mailbox-types.ts'

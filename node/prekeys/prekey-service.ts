@@ -23,7 +23,7 @@ import {
   PREKEY_BUNDLE_MAX_TTL_MS,
   prekeysDhtKey,
   validatePrekeyRecord,
-} from '../../protocol/mailbox.ts'
+} from '../../protocol/prekey-records.ts'
 import {
   generateOneTimePrekeys,
   generateSignedPrekey,

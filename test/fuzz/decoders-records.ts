@@ -34,6 +34,7 @@ import {
   SESSION_ANNOUNCEMENT_DOMAIN,
   SESSION_NOTICE_DOMAIN,
 } from '../../protocol/ids.ts'
+import { openInboxEnvelope, sealInboxEnvelope } from '../../protocol/inbox-envelope.ts'
 import {
   MAX_DHT_RECORD_SIZE,
   MAX_DIRECTORY_MESSAGE_SIZE,
@@ -47,19 +48,19 @@ import {
 } from '../../protocol/limits.ts'
 import {
   createDepositRecord,
-  createPrekeyRecord,
   createTombstoneRecord,
   MAILBOX_DEFAULT_TTL_MS,
-  openInboxEnvelope,
   openSlotPayload,
   pairwiseSecret,
   pairwiseSlot,
-  prekeysDhtKey,
-  sealInboxEnvelope,
   sealSlotPayload,
   validateMailboxRecord,
-  validatePrekeyRecord,
 } from '../../protocol/mailbox.ts'
+import {
+  createPrekeyRecord,
+  prekeysDhtKey,
+  validatePrekeyRecord,
+} from '../../protocol/prekey-records.ts'
 import { DirectoryRequest, DirectoryResponse } from '../../protocol/proto/directory.ts'
 import { generateOneTimePrekeys, generateSignedPrekey } from '../../protocol/session/index.ts'
 import {

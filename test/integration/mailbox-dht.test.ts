@@ -8,6 +8,7 @@ import { dhtRecordDatastoreKey } from '../../network/dht-rules/validators.ts'
 import { getRecords, putRecord } from '../../node/mailbox/dht-records.ts'
 import { signRecord } from '../../protocol/codec.ts'
 import { generateEd25519KeyPair, randomBytes } from '../../protocol/crypto/index.ts'
+import { MAX_CLOCK_SKEW_MS } from '../../protocol/dht-records.ts'
 import { MAILBOX_RECORD_DOMAIN } from '../../protocol/ids.ts'
 import { MAX_DHT_RECORD_SIZE } from '../../protocol/limits.ts'
 import {
@@ -15,7 +16,6 @@ import {
   createTombstoneRecord,
   MAILBOX_DEFAULT_TTL_MS,
   MAILBOX_TOMBSTONE_MAX_TTL_MS,
-  MAX_CLOCK_SKEW_MS,
   pairwiseSecret,
   pairwiseSlot,
   sealSlotPayload,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords, putRecord } from '../../node/mailbox/dht-records.ts'
 import { OfflineMailbox } from '../../node/mailbox/index.ts'
 import { generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
+import { openInboxEnvelope, sealInboxEnvelope } from '../../protocol/inbox-envelope.ts'
 import {
   createDepositRecord,
   INBOX_EPOCHS_READ,
@@ -14,8 +15,6 @@ import {
   inboxEpoch,
   inboxEpochReadUntil,
   inboxSlot,
-  openInboxEnvelope,
-  sealInboxEnvelope,
   validateMailboxRecord,
 } from '../../protocol/mailbox.ts'
 import { waitForEvent } from '../helpers/wait.ts'

@@ -11,13 +11,12 @@ import { getRecords } from '../../node/mailbox/dht-records.ts'
 import { generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   createDepositRecord,
-  createPrekeyRecord,
   MAILBOX_DEFAULT_TTL_MS,
   pairwiseSecret,
   pairwiseSlot,
-  prekeysDhtKey,
   sealSlotPayload,
 } from '../../protocol/mailbox.ts'
+import { createPrekeyRecord, prekeysDhtKey } from '../../protocol/prekey-records.ts'
 import { generateSignedPrekey } from '../../protocol/session/index.ts'
 import { type DhtPeer, startDhtNetwork } from './mailbox-network.ts'
 

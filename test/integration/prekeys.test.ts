@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { putRecord } from '../../node/mailbox/dht-records.ts'
 import { PrekeyService, type PrekeyServiceInit } from '../../node/prekeys/index.ts'
 import { generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
-import { createPrekeyRecord, prekeysDhtKey } from '../../protocol/mailbox.ts'
+import { createPrekeyRecord, prekeysDhtKey } from '../../protocol/prekey-records.ts'
 import {
   decodeMessageHeader,
   generateSignedPrekey,

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { signRecord } from '../../protocol/codec.ts'
 import { generateEd25519KeyPair, randomBytes } from '../../protocol/crypto/index.ts'
+import { MAX_CLOCK_SKEW_MS } from '../../protocol/dht-records.ts'
 import { MAILBOX_RECORD_DOMAIN } from '../../protocol/ids.ts'
+import { sealInboxEnvelope } from '../../protocol/inbox-envelope.ts'
 import { MAX_DHT_RECORD_SIZE, MAX_ENVELOPE_SIZE } from '../../protocol/limits.ts'
 import {
   createDepositRecord,
-  createPrekeyRecord,
   createTombstoneRecord,
   INBOX_EPOCH_MS,
   INBOX_MAX_TTL_MS,
@@ -14,23 +15,15 @@ import {
   MAILBOX_DEFAULT_TTL_MS,
   MAILBOX_MAX_TTL_MS,
   MAILBOX_TOMBSTONE_MAX_TTL_MS,
-  MAX_CLOCK_SKEW_MS,
   mailboxRecordMayReplace,
-  openInboxEnvelope,
   openSlotPayload,
   pairwiseSecret,
   pairwiseSlot,
-  prekeyRecordMayReplace,
-  prekeysDhtKey,
-  sealInboxEnvelope,
   sealSlotPayload,
   selectMailboxRecord,
-  selectPrekeyRecord,
   validateMailboxRecord,
-  validatePrekeyRecord,
 } from '../../protocol/mailbox.ts'
 import { MailboxEntry } from '../../protocol/proto/mailbox.ts'
-import { generateOneTimePrekeys, generateSignedPrekey } from '../../protocol/session/index.ts'
 
 const NOW = 1_800_000_000_000
 const alice = generateEd25519KeyPair()
@@ -94,28 +87,6 @@ describe('mailbox slot keys', () => {
     )
     expect(inboxSlot(bob.publicKey, epoch, 5).slotId).toMatch(/^\/tokenim-inbox\//)
     expect(() => inboxSlot(bob.publicKey, epoch, 32)).toThrow(RangeError)
-  })
-})
-
-describe('inbox seal', () => {
-  it('opens for the recipient with the authenticated sender, for nobody else', () => {
-    const sealed = sealInboxEnvelope(alice, bob.publicKey, envelope)
-    expect(Buffer.from(sealed).includes(Buffer.from(alice.publicKey))).toBe(false)
-    const opened = openInboxEnvelope(bob, sealed)
-    expect(opened.sender).toEqual(alice.publicKey)
-    expect(opened.envelope).toEqual(envelope)
-    expect(() => openInboxEnvelope(carol, sealed)).toThrow(
-      expect.objectContaining({ name: 'DecryptionError' }),
-    )
-  })
-
-  it('refuses an altered seal', () => {
-    const sealed = sealInboxEnvelope(alice, bob.publicKey, envelope)
-    for (const position of [5, 40, sealed.length - 1]) {
-      const altered = Uint8Array.from(sealed)
-      altered[position] ^= 1
-      expect(() => openInboxEnvelope(bob, altered)).toThrow()
-    }
   })
 })
 
@@ -292,49 +263,5 @@ describe('mailbox record selection and replacement', () => {
     expect(mailboxRecordMayReplace(slot.dhtKey, tombstone, first, NOW)).toBe(false)
     // Once the stored record expired, anything valid may take its place.
     expect(mailboxRecordMayReplace(slot.dhtKey, backdated, later, NOW + 2000)).toBe(true)
-  })
-})
-
-describe('prekey records', () => {
-  const signedPrekey = generateSignedPrekey(bob, 1)
-  const oneTimePrekeys = generateOneTimePrekeys(3, 10)
-  const publish = (publishedMs: number, signer = bob) =>
-    createPrekeyRecord(signer, {
-      signedPrekey: {
-        id: 1,
-        publicKey: signedPrekey.keyPair.publicKey,
-        signature: signedPrekey.signature,
-      },
-      oneTimePrekeys: oneTimePrekeys.map(({ id, keyPair }) => ({
-        id,
-        publicKey: keyPair.publicKey,
-      })),
-      publishedMs,
-      expiresMs: publishedMs + INBOX_EPOCH_MS,
-    })
-  const key = prekeysDhtKey(bob.publicKey)
-
-  it('validates a bundle under its owner key, and refuses it elsewhere or forged', () => {
-    const opened = validatePrekeyRecord(key, publish(NOW), NOW)
-    expect(opened.identityKey).toEqual(bob.publicKey)
-    expect(opened.published.oneTimePrekeys.map((p) => p.id)).toEqual([10, 11, 12])
-    expect(() => validatePrekeyRecord(prekeysDhtKey(carol.publicKey), publish(NOW), NOW)).toThrow(
-      expect.objectContaining({ name: 'RecordKeyMismatchError' }),
-    )
-    // Carol signs a bundle with bob's signed prekey: the key does not match, and under her own key the prekey signature fails.
-    expect(() => validatePrekeyRecord(key, publish(NOW, carol), NOW)).toThrow(
-      expect.objectContaining({ name: 'RecordKeyMismatchError' }),
-    )
-    expect(() =>
-      validatePrekeyRecord(prekeysDhtKey(carol.publicKey), publish(NOW, carol), NOW),
-    ).toThrow(expect.objectContaining({ name: 'InvalidSignatureError' }))
-  })
-
-  it('prefers the newest bundle and refuses a rollback at a holder', () => {
-    const older = publish(NOW - 1000)
-    const newer = publish(NOW)
-    expect(selectPrekeyRecord(key, [older, newer], NOW)).toBe(1)
-    expect(prekeyRecordMayReplace(key, older, newer, NOW)).toBe(true)
-    expect(prekeyRecordMayReplace(key, newer, older, NOW)).toBe(false)
   })
 })
