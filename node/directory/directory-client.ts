@@ -1,14 +1,13 @@
 /**
- * The node's side of `/tokenim/directory/1.0.0`: one stream per operation to a relay, every
- * answer verified before it is believed (the relay's signature, the name asked for, the
- * owner key, the expiry).
+ * The node's side of `/tokenim/directory/1.0.0`: claims on a stream of their own, lookups and
+ * searches pipelined on one shared stream per relay (directory-stream.ts), every answer
+ * verified before it is believed (the relay's signature, the name asked for, the owner key,
+ * the expiry).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { AbortOptions, NewStreamOptions, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { FramedStream } from '../../network/index.ts'
 import { bytesEqual } from '../../protocol/bytes.ts'
-import { decodeMessage } from '../../protocol/codec.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   CLAIM_ACTION_REGISTER,
@@ -29,20 +28,20 @@ import {
   ClaimRefusedError,
   DirectoryError,
   DirectoryRequestError,
-  directoryErrorFromFailure,
   NameNotFoundError,
   UntrustedRecordError,
   VerificationRequiredError,
 } from '../../protocol/directory-errors.ts'
 import { DIRECTORY_PROTOCOL } from '../../protocol/ids.ts'
-import { DIRECTORY_STREAM_LIMITS, MAX_DIRECTORY_MESSAGE_SIZE } from '../../protocol/limits.ts'
-import {
+import { DIRECTORY_STREAM_LIMITS } from '../../protocol/limits.ts'
+import type {
   DirectoryRequest,
   DirectoryResponse,
-  type SignupPolicy,
-  type VerificationTicket,
+  SignupPolicy,
+  VerificationTicket,
 } from '../../protocol/proto/directory.ts'
 import { normalizeForm } from '../../protocol/username.ts'
+import { DirectoryStream, RequestPipeline } from './directory-stream.ts'
 
 /** What the client needs of a libp2p host. */
 export interface DirectoryHost {
@@ -369,120 +368,6 @@ export class DirectoryClient {
     })
     return { ...fields, record: bytes }
   }
-}
-
-/** Framed directory messages on one stream; failures arrive as typed errors. */
-export class DirectoryStream {
-  readonly stream: Stream
-  private readonly lp: FramedStream
-
-  constructor(stream: Stream) {
-    this.stream = stream
-    this.lp = new FramedStream(stream, { limits: DIRECTORY_STREAM_LIMITS })
-  }
-
-  async send(request: Partial<DirectoryRequest>, signal?: AbortSignal): Promise<void> {
-    await this.lp.write(DirectoryRequest.encode(request), { signal })
-  }
-
-  /** The next response; a relay's failure is thrown as its DirectoryError class. */
-  async receive(signal?: AbortSignal): Promise<DirectoryResponse> {
-    return throwFailure(await this.receiveRaw(signal))
-  }
-
-  /** The next response as sent, failures included. */
-  async receiveRaw(signal?: AbortSignal): Promise<DirectoryResponse> {
-    const bytes = await this.lp.read({ signal })
-    return decodeMessage(DirectoryResponse, bytes, {
-      maxSize: MAX_DIRECTORY_MESSAGE_SIZE,
-      what: 'directory response',
-    })
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.stream.close({ signal: AbortSignal.timeout(1_000) })
-    } catch (err) {
-      this.stream.abort(err as Error)
-    }
-  }
-}
-
-/**
- * Requests written back to back on one stream; the relay answers them in order, so each
- * response settles the oldest pending request. Any stream failure, or a request given up
- * on (its answer would then settle the wrong request), ends the pipeline.
- */
-class RequestPipeline {
-  closed = false
-  private readonly channel: DirectoryStream
-  private readonly pending: Array<PromiseWithResolvers<DirectoryResponse>> = []
-  private readonly onClose: () => void
-
-  constructor(channel: DirectoryStream, onClose: () => void) {
-    this.channel = channel
-    this.onClose = onClose
-    void this.readResponses()
-  }
-
-  async request(
-    request: Partial<DirectoryRequest>,
-    signal: AbortSignal,
-  ): Promise<DirectoryResponse> {
-    if (this.closed) throw new DirectoryRequestError('the directory stream is closed')
-    const waiting = Promise.withResolvers<DirectoryResponse>()
-    // fail() rejects every pending answer, also this one when send() threw and nobody awaits it.
-    waiting.promise.catch(() => {})
-    this.pending.push(waiting)
-    const giveUp = () => this.fail(signal.reason as Error)
-    signal.addEventListener('abort', giveUp, { once: true })
-    try {
-      try {
-        await this.channel.send(request, signal)
-      } catch (err) {
-        // A half-sent request leaves the stream's request/answer order unknown: end it.
-        this.fail(err as Error)
-        throw err
-      }
-      return throwFailure(await waiting.promise)
-    } finally {
-      signal.removeEventListener('abort', giveUp)
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    this.onClose()
-    await this.channel.close()
-  }
-
-  private async readResponses(): Promise<void> {
-    try {
-      for (;;) {
-        const response = await this.channel.receiveRaw()
-        this.pending.shift()?.resolve(response)
-      }
-    } catch (err) {
-      this.fail(err as Error)
-    }
-  }
-
-  private fail(err: Error): void {
-    if (this.closed && this.pending.length === 0) return
-    this.closed = true
-    this.onClose()
-    for (const waiting of this.pending.splice(0)) waiting.reject(err)
-    this.channel.stream.abort(err)
-  }
-}
-
-function throwFailure(response: DirectoryResponse): DirectoryResponse {
-  if (response.failure != null) {
-    const { code, message, retryAfterMs } = response.failure
-    throw directoryErrorFromFailure(code, message, Number(retryAfterMs))
-  }
-  return response
 }
 
 /** The Ed25519 key of a relay's PeerId: the scope its names live in. */

@@ -12,18 +12,19 @@
 import type { Connection, IdentifyResult, Libp2p, Logger, PeerId } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
+import { wireBytes } from '../../protocol/directory.ts'
+import { DIRECTORY_PROTOCOL, SESSION_TOPIC_PREFIX } from '../../protocol/ids.ts'
+import { DIRECTORY_STREAM_LIMITS } from '../../protocol/limits.ts'
+import type { SignedInElsewhereEvent } from '../../protocol/local-api.ts'
 import {
   openSessionNotice,
   type SessionAnnouncementFields,
   signSessionAnnouncement,
-  wireBytes,
-} from '../../protocol/directory.ts'
-import { DIRECTORY_PROTOCOL, SESSION_TOPIC_PREFIX } from '../../protocol/ids.ts'
-import { DIRECTORY_STREAM_LIMITS } from '../../protocol/limits.ts'
-import type { SignedInElsewhereEvent } from '../../protocol/local-api.ts'
+} from '../../protocol/session-records.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
-import { DirectoryStream, relayKeyOf } from './directory-client.ts'
+import { relayKeyOf } from './directory-client.ts'
+import { DirectoryStream } from './directory-stream.ts'
 import { DirectoryStoppedError } from './errors.ts'
 
 export interface SignedInElsewhere {
