@@ -9,6 +9,9 @@
  * handed to messaging afterwards, then deleted: a crash in between sends it again, and the
  * receiving side takes every friend message idempotently (request ids).
  *
+ * The user's changes (friend-actions.ts) and what peers send (friend-inbox.ts) are taken
+ * in the same way; this class resolves names, checks it runs and serializes them.
+ *
  * Changes run one at a time (`#serial`). Incoming friend messages arrive inside messaging's
  * lane for their peer, so nothing run by `#serial` may wait on messaging: handing messages
  * to messaging happens outside it.
@@ -16,7 +19,6 @@
 import type { AbortOptions, Logger } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
-import { randomBytes } from '../../protocol/crypto/index.ts'
 import { MAX_FRIEND_NOTE_LENGTH } from '../../protocol/limits.ts'
 import type {
   AddFriendResponse,
@@ -26,28 +28,30 @@ import type {
   NodeEventMap,
   PeerRef,
 } from '../../protocol/local-api.ts'
-import {
-  decodeFriendMessage,
-  FRIEND_REQUEST_ID_LENGTH,
-  type FriendMessageValue,
-} from '../../protocol/social.ts'
+import { decodeFriendMessage, type FriendMessageValue } from '../../protocol/social.ts'
 import type { Identity } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import {
-  AlreadyFriendsError,
-  DuplicateFriendRequestError,
-  FriendNotFoundError,
   FriendRequestNotFoundError,
   FriendSelfError,
   FriendsStoppedError,
   InvalidFriendNoteError,
-  PeerBlockedError,
 } from './errors.ts'
+import {
+  askFriend,
+  blockPeer,
+  checkCanAsk,
+  declineRequest,
+  endFriendship,
+  type FriendActionContext,
+  type FriendTarget,
+  unblockPeer,
+} from './friend-actions.ts'
 import { answer, type FriendInboxContext, pick, takeFriendMessage } from './friend-inbox.ts'
 import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
-import { type Change, type FriendRecord, FriendStore } from './friend-store.ts'
+import { type FriendRecord, FriendStore } from './friend-store.ts'
 import { FriendViews } from './friend-views.ts'
 import { sendKeyRotation } from './key-rotation.ts'
 
@@ -121,6 +125,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   readonly #names: FriendNames
   readonly #views: FriendViews
   readonly #inbox: FriendInboxContext
+  readonly #actions: FriendActionContext
   #retryTimer: NodeJS.Timeout | undefined
   #ownName: string | undefined
 
@@ -148,6 +153,12 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       (type, data) => components.emit(type, data),
       (type, init) => this.safeDispatchEvent(type, init),
     )
+    this.#actions = {
+      store: this.#store,
+      outbox: this.#outbox,
+      names: this.#names,
+      views: this.#views,
+    }
     this.#inbox = {
       store: this.#store,
       outbox: this.#outbox,
@@ -257,100 +268,42 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
         `the note is ${note.length} characters; a friend request carries at most ${MAX_FRIEND_NOTE_LENGTH}`,
       )
     }
-    const target = await this.#names.resolve(to)
+    const target = await this.#target(to)
     if (target.hex === this.#myHex) throw new FriendSelfError('you cannot add yourself as a friend')
     const ownName = await this.#refreshOwnName()
-    const result = await this.#serial(async (): Promise<AddFriendResponse> => {
-      const peerHex = target.hex
-      if (this.#store.has('blocked', peerHex)) {
-        throw new PeerBlockedError(`you blocked ${describe(to, peerHex)}; unblock them first`)
+    return this.#change(async (): Promise<AddFriendResponse> => {
+      if (checkCanAsk(this.#store, target) === 'accept') {
+        return { status: 'accepted', friend: await this.#accept(target.hex, ownName) }
       }
-      if (this.#store.has('friends', peerHex)) {
-        throw new AlreadyFriendsError(`${describe(to, peerHex)} is already your friend`)
-      }
-      if (this.#store.has('outgoing', peerHex)) {
-        throw new DuplicateFriendRequestError(
-          `you already asked ${describe(to, peerHex)}; the request waits for their answer (remove it to withdraw it)`,
-        )
-      }
-      if (this.#store.has('incoming', peerHex)) {
-        return { status: 'accepted', friend: await this.#accept(peerHex, ownName) }
-      }
-      const requestId = randomBytes(FRIEND_REQUEST_ID_LENGTH)
-      const record = { requestId: toHex(requestId), note, name: target.name, at: Date.now() }
-      await this.#store.write([
-        { table: 'outgoing', key: peerHex, value: record },
-        this.#outbox.change(peerHex, { type: 'request', requestId, note, name: ownName ?? '' }),
-      ])
-      return {
-        status: 'requested',
-        request: { ...this.#names.ref(peerHex, target.name), direction: 'out', ...pick(record) },
-      }
+      return askFriend(this.#actions, target, note, ownName)
     })
-    await this.#outbox.flush()
-    return result
   }
 
   /** Accepts the pending request from `peer`: both friend lists now hold the other. */
   async accept(peer: string): Promise<FriendView> {
     this.#checkRunning()
-    const target = await this.#names.resolve(peer)
+    const target = await this.#target(peer)
     const ownName = await this.#refreshOwnName()
-    const friend = await this.#serial(() => {
+    return this.#change(() => {
       if (!this.#store.has('incoming', target.hex)) {
         throw new FriendRequestNotFoundError(`no friend request from ${describe(peer, target.hex)}`)
       }
       return this.#accept(target.hex, ownName)
     })
-    await this.#outbox.flush()
-    return friend
   }
 
   /** Declines the pending request from `peer`; the peer is told. */
   async reject(peer: string): Promise<PeerRef> {
     this.#checkRunning()
-    const target = await this.#names.resolve(peer)
-    const ref = await this.#serial(async () => {
-      const incoming = this.#store.get('incoming', target.hex)
-      if (incoming == null) {
-        throw new FriendRequestNotFoundError(`no friend request from ${describe(peer, target.hex)}`)
-      }
-      const ref = this.#names.ref(target.hex, incoming.name)
-      await this.#store.write([
-        { table: 'incoming', key: target.hex, value: null },
-        this.#outbox.change(target.hex, answer('reject', incoming.requestId)),
-      ])
-      return ref
-    })
-    await this.#outbox.flush()
-    return ref
+    const target = await this.#target(peer)
+    return this.#change(() => declineRequest(this.#actions, target))
   }
 
   /** Ends a friendship, or withdraws our pending request; the peer is told either way. */
   async remove(peer: string): Promise<PeerRef> {
     this.#checkRunning()
-    const target = await this.#names.resolve(peer)
-    const ref = await this.#serial(async () => {
-      const peerHex = target.hex
-      const friend = this.#store.get('friends', peerHex)
-      const outgoing = this.#store.get('outgoing', peerHex)
-      const ended = friend ?? outgoing
-      if (ended == null) {
-        throw new FriendNotFoundError(
-          `${describe(peer, peerHex)} is not your friend and has no request from you`,
-        )
-      }
-      const table = friend != null ? 'friends' : 'outgoing'
-      await this.#store.write([
-        { table, key: peerHex, value: null },
-        this.#outbox.change(peerHex, answer('remove', ended.requestId)),
-      ])
-      const ref = this.#names.ref(peerHex, ended.name)
-      this.#views.removed(ref, 'me', friend == null)
-      return ref
-    })
-    await this.#outbox.flush()
-    return ref
+    const target = await this.#target(peer)
+    return this.#change(() => endFriendship(this.#actions, target))
   }
 
   /**
@@ -359,45 +312,16 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
    */
   async block(peer: string): Promise<BlockedView> {
     this.#checkRunning()
-    const target = await this.#names.resolve(peer)
+    const target = await this.#target(peer)
     if (target.hex === this.#myHex) throw new FriendSelfError('you cannot block yourself')
-    const view = await this.#serial(async () => {
-      const peerHex = target.hex
-      const existing = this.#store.get('blocked', peerHex)
-      if (existing != null)
-        return { ...this.#names.ref(peerHex, existing.name), since: existing.since }
-      const friend = this.#store.get('friends', peerHex)
-      const outgoing = this.#store.get('outgoing', peerHex)
-      const incoming = this.#store.get('incoming', peerHex)
-      const name = friend?.name ?? outgoing?.name ?? incoming?.name ?? target.name
-      const record = { since: Date.now(), name }
-      const changes: Change[] = [
-        { table: 'blocked', key: peerHex, value: record },
-        { table: 'friends', key: peerHex, value: null },
-        { table: 'outgoing', key: peerHex, value: null },
-        { table: 'incoming', key: peerHex, value: null },
-      ]
-      const ended = friend ?? outgoing
-      if (ended != null)
-        changes.push(this.#outbox.change(peerHex, answer('remove', ended.requestId)))
-      await this.#store.write(changes)
-      const ref = this.#names.ref(peerHex, name)
-      if (ended != null) this.#views.removed(ref, 'me', friend == null)
-      return { ...ref, since: record.since }
-    })
-    await this.#outbox.flush()
-    return view
+    return this.#change(() => blockPeer(this.#actions, target))
   }
 
   /** Lets `peer`'s messages and requests in again. Unblocking someone not blocked is no error. */
   async unblock(peer: string): Promise<PeerRef> {
     this.#checkRunning()
-    const target = await this.#names.resolve(peer)
-    return this.#serial(async () => {
-      const existing = this.#store.get('blocked', target.hex)
-      await this.#store.write([{ table: 'blocked', key: target.hex, value: null }])
-      return this.#names.ref(target.hex, existing?.name ?? target.name)
-    })
+    const target = await this.#target(peer)
+    return this.#serial(() => unblockPeer(this.#actions, target))
   }
 
   // --------------------------------------------------------- what peers send us
@@ -500,6 +424,17 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   /** Changes to the friend tables, one at a time; stop() waits for the one under way. */
   #serial<T>(job: () => Promise<T>): Promise<T> {
     return this.#lifecycle.exclusive(job)
+  }
+
+  /** A change that may tell the peer: the friend message goes to messaging once stored. */
+  async #change<T>(job: () => Promise<T>): Promise<T> {
+    const result = await this.#serial(job)
+    await this.#outbox.flush()
+    return result
+  }
+
+  async #target(asked: string): Promise<FriendTarget> {
+    return { asked, ...(await this.#names.resolve(asked)) }
   }
 
   #checkRunning(): void {
