@@ -1,7 +1,8 @@
 /**
  * The username directory's signed records and checks, shared by relays (which issue names)
- * and nodes (which verify them): name records, claim proofs, proof of work, profiles,
- * session announcements and the relay's "signed in elsewhere" notice. Pure code.
+ * and nodes (which verify them): name records, claim proofs, proof of work and profiles.
+ * Pure code. The single-session records (announcements and the relay's "signed in
+ * elsewhere" notice) live in protocol/session-records.ts.
  *
  * Names are scoped to the relay that issued them (`alice@<relay peer id>`): a record is
  * signed by its relay, carries the relay's key, and is stored in the DHT under a key derived
@@ -29,21 +30,16 @@ import {
   NAME_DHT_NAMESPACE,
   NAME_RECORD_DOMAIN,
   PROFILE_DOMAIN,
-  SESSION_ANNOUNCEMENT_DOMAIN,
-  SESSION_NOTICE_DOMAIN,
 } from './ids.ts'
 import {
-  MAX_ANNOUNCED_MULTIADDRS,
   MAX_PROFILE_BIO_LENGTH,
   MAX_PROFILE_DISPLAY_NAME_LENGTH,
   MAX_PROFILE_EMAIL_LENGTH,
   MAX_PROFILE_GENDER_LENGTH,
   MAX_PROFILE_SIZE,
-  MAX_SESSION_ANNOUNCEMENT_SIZE,
   MAX_USERNAME_RECORD_SIZE,
 } from './limits.ts'
-import { ClaimProof, NameRecord, Profile, SessionSupersededNotice } from './proto/directory.ts'
-import { SessionAnnouncement } from './proto/session-announcement.ts'
+import { ClaimProof, NameRecord, Profile } from './proto/directory.ts'
 import { normalizeForm } from './username.ts'
 
 /** Length of the random challenge a relay sends before a claim. */
@@ -406,98 +402,6 @@ export function openProfile(bytes: Uint8Array): OpenedProfile {
     throw new MalformedMessageError(`profile: ${(err as Error).message}`)
   }
   return { publicKey: opened.publicKey, profile, updatedMs: Number(decoded.updatedMs) }
-}
-
-// ---- sessions ----
-
-export interface SessionAnnouncementFields {
-  publicKey: Uint8Array
-  counter: bigint
-  timestampMs: number
-  multiaddrs: string[]
-}
-
-export function signSessionAnnouncement(
-  identity: Ed25519KeyPair,
-  fields: Omit<SessionAnnouncementFields, 'publicKey'>,
-): Uint8Array {
-  const payload = SessionAnnouncement.encode({
-    publicKey: identity.publicKey as SessionAnnouncement['publicKey'],
-    counter: fields.counter,
-    timestampMs: BigInt(fields.timestampMs),
-    multiaddrs: fields.multiaddrs.slice(0, MAX_ANNOUNCED_MULTIADDRS),
-  })
-  return signRecord(identity, payload, SESSION_ANNOUNCEMENT_DOMAIN, {
-    maxSize: MAX_SESSION_ANNOUNCEMENT_SIZE,
-  })
-}
-
-/** Verifies an announcement: signed by the identity it announces. */
-export function openSessionAnnouncement(bytes: Uint8Array): SessionAnnouncementFields {
-  const opened = openSignedRecord(bytes, SESSION_ANNOUNCEMENT_DOMAIN, MAX_SESSION_ANNOUNCEMENT_SIZE)
-  const announcement = decodeMessage(SessionAnnouncement, opened.payload, {
-    maxSize: MAX_SESSION_ANNOUNCEMENT_SIZE,
-    what: 'session announcement',
-    limits: { multiaddrs: MAX_ANNOUNCED_MULTIADDRS },
-  })
-  if (!bytesEqual(announcement.publicKey, opened.publicKey)) {
-    throw new UntrustedRecordError('the session announcement is signed by another identity')
-  }
-  return {
-    publicKey: announcement.publicKey,
-    counter: announcement.counter,
-    timestampMs: Number(announcement.timestampMs),
-    multiaddrs: announcement.multiaddrs,
-  }
-}
-
-export interface SessionNoticeFields {
-  /** The newer signed announcement. */
-  announcement: Uint8Array
-  relayPublicKey: Uint8Array
-  supersededCounter: bigint
-}
-
-export function signSessionNotice(
-  relayKey: Ed25519KeyPair,
-  fields: SessionNoticeFields,
-): Uint8Array {
-  const payload = SessionSupersededNotice.encode({
-    announcement: fields.announcement as SessionSupersededNotice['announcement'],
-    relayPublicKey: fields.relayPublicKey as SessionSupersededNotice['relayPublicKey'],
-    supersededCounter: fields.supersededCounter,
-  })
-  return signRecord(relayKey, payload, SESSION_NOTICE_DOMAIN, {
-    maxSize: 2 * MAX_SESSION_ANNOUNCEMENT_SIZE,
-  })
-}
-
-/**
- * Verifies a relay's "signed in elsewhere" notice for `identityPublicKey`: signed by the
- * expected relay, carrying an announcement signed by the same identity. The caller compares
- * the counter with its own.
- */
-export function openSessionNotice(
-  bytes: Uint8Array,
-  relayPublicKey: Uint8Array,
-  identityPublicKey: Uint8Array,
-): { announcement: SessionAnnouncementFields; supersededCounter: bigint } {
-  const opened = openSignedRecord(bytes, SESSION_NOTICE_DOMAIN, 2 * MAX_SESSION_ANNOUNCEMENT_SIZE)
-  if (!bytesEqual(opened.publicKey, relayPublicKey)) {
-    throw new UntrustedRecordError('the session notice is not signed by the relay that sent it')
-  }
-  const notice = decodeMessage(SessionSupersededNotice, opened.payload, {
-    maxSize: 2 * MAX_SESSION_ANNOUNCEMENT_SIZE,
-    what: 'session notice',
-  })
-  if (!bytesEqual(notice.relayPublicKey, relayPublicKey)) {
-    throw new UntrustedRecordError('the session notice names another relay')
-  }
-  const announcement = openSessionAnnouncement(notice.announcement)
-  if (!bytesEqual(announcement.publicKey, identityPublicKey)) {
-    throw new UntrustedRecordError('the session notice carries an announcement of another identity')
-  }
-  return { announcement, supersededCounter: notice.supersededCounter }
 }
 
 /** protons types bytes fields as ArrayBuffer-backed; its writer copies from any Uint8Array. */

@@ -15,13 +15,9 @@ import {
   openClaimProof,
   openNameRecord,
   openProfile,
-  openSessionAnnouncement,
-  openSessionNotice,
   signClaimProof,
   signNameRecord,
   signProfile,
-  signSessionAnnouncement,
-  signSessionNotice,
   validateNameRecordEntry,
 } from '../../protocol/directory.ts'
 import {
@@ -63,6 +59,12 @@ import {
 } from '../../protocol/prekey-records.ts'
 import { DirectoryRequest, DirectoryResponse } from '../../protocol/proto/directory.ts'
 import { generateOneTimePrekeys, generateSignedPrekey } from '../../protocol/session/index.ts'
+import {
+  openSessionAnnouncement,
+  openSessionNotice,
+  signSessionAnnouncement,
+  signSessionNotice,
+} from '../../protocol/session-records.ts'
 import {
   decodeFriendMessage,
   encodeFriendMessage,

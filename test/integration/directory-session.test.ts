@@ -12,8 +12,9 @@ import {
   type TokenimNode,
   toLibp2pPrivateKey,
 } from '../../node/index.ts'
-import { openSessionNotice, signSessionAnnouncement, wireBytes } from '../../protocol/directory.ts'
+import { wireBytes } from '../../protocol/directory.ts'
 import type { NodeEventMessage } from '../../protocol/local-api.ts'
+import { openSessionNotice, signSessionAnnouncement } from '../../protocol/session-records.ts'
 import { createNetwork, type Network, relayAddress } from '../helpers/relay-network.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent, withTimeout } from '../helpers/wait.ts'

@@ -8,14 +8,11 @@ import {
   openClaimProof,
   openNameRecord,
   openProfile,
-  openSessionNotice,
   searchWork,
   selectNameRecord,
   signClaimProof,
   signNameRecord,
   signProfile,
-  signSessionAnnouncement,
-  signSessionNotice,
   validateNameRecordEntry,
   verifyWork,
   WORK_NONCE_LENGTH,
@@ -174,7 +171,7 @@ describe('proof of work', () => {
   })
 })
 
-describe('profiles and session notices', () => {
+describe('profiles', () => {
   it('round-trip a profile with only the fields given', () => {
     const bytes = signProfile(alice, { displayName: 'Alice', age: 30 }, NOW)
     const opened = openProfile(bytes)
@@ -185,26 +182,5 @@ describe('profiles and session notices', () => {
     )
     expect(() => signProfile(alice, { age: 200 })).toThrow()
     expect(() => signProfile(alice, { email: 'not-an-address' })).toThrow()
-  })
-
-  it('open a relay notice only from that relay and for the same identity', () => {
-    const announcement = signSessionAnnouncement(alice, {
-      counter: 7n,
-      timestampMs: NOW,
-      multiaddrs: [],
-    })
-    const notice = signSessionNotice(relay, {
-      announcement,
-      relayPublicKey: relay.publicKey,
-      supersededCounter: 6n,
-    })
-    const opened = openSessionNotice(notice, relay.publicKey, alice.publicKey)
-    expect(opened.announcement.counter).toBe(7n)
-    expect(opened.supersededCounter).toBe(6n)
-    expect(() => openSessionNotice(notice, otherRelay.publicKey, alice.publicKey)).toThrow()
-    const bob = generateEd25519KeyPair()
-    expect(() => openSessionNotice(notice, relay.publicKey, bob.publicKey)).toThrow(
-      expect.objectContaining({ name: 'UntrustedRecordError' }),
-    )
   })
 })
