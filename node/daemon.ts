@@ -214,7 +214,8 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       const rotated = await answerLockout(() =>
         this.keystore.rotate(password, secondFactorOf(body)),
       )
-      const announced = await announceKeyRotation(node, rotated.statement)
+      const { rotations } = await this.keystore.keyChain()
+      const announced = await announceKeyRotation(node, rotated.statement, { rotations })
       this.nodeInstance = undefined
       node.removeEventListener('stopped', this.onNodeStopped)
       await node.stop('the account key changed; starting again under the new key')

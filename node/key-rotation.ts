@@ -3,10 +3,14 @@
  * the statement goes to every friend while the node still runs under the old key, which
  * their sessions know, and the node waits until each copy was acknowledged by the friend's
  * node or deposited in the mailbox (where the friend, who knows the old key, collects it).
+ * Meanwhile the names the account holds on relays are moved to the new key (the statements
+ * are their authority; a relay not reached is asked again by the node under the new key).
  * Then messaging stops and forgets the sessions of the old key, and the node must stop and
  * start again under the new key: nothing is sent under the old key any more.
  */
+import type { NodeDirectory } from './directory/index.ts'
 import type { Friends } from './friends/index.ts'
+import { peerIdOf } from './identity/index.ts'
 import type { DirectMessages } from './messaging/index.ts'
 
 export interface RotationAnnouncement {
@@ -14,6 +18,15 @@ export interface RotationAnnouncement {
   handedOver: string[]
   /** Friends it could not reach in time: they learn of it when they look the account up. */
   waiting: string[]
+  /** Relays (peer ids) where a name moved to the new key. */
+  namesMoved: string[]
+}
+
+export interface AnnounceOptions {
+  /** The account's rotations from its first key; @default the new statement alone */
+  rotations?: Uint8Array[]
+  /** @default ROTATION_HANDOVER_TIMEOUT_MS */
+  timeoutMs?: number
 }
 
 /** How long to wait for every friend's copy to be delivered or deposited. */
@@ -21,21 +34,32 @@ export const ROTATION_HANDOVER_TIMEOUT_MS = 30_000
 const HANDOVER_POLL_MS = 50
 
 export async function announceKeyRotation(
-  parts: { friends: Friends; messages: DirectMessages },
+  parts: {
+    friends: Friends
+    messages: DirectMessages
+    directory?: Pick<NodeDirectory, 'moveNames'>
+  },
   statement: Uint8Array,
-  timeoutMs = ROTATION_HANDOVER_TIMEOUT_MS,
+  options: AnnounceOptions = {},
 ): Promise<RotationAnnouncement> {
+  const moving = parts.directory?.moveNames(options.rotations ?? [statement])
   const sent = await parts.friends.announceKeyRotation(statement)
-  const deadline = Date.now() + timeoutMs
+  const deadline = Date.now() + (options.timeoutMs ?? ROTATION_HANDOVER_TIMEOUT_MS)
   const pending = () =>
     sent.filter(({ peer, id }) => !parts.messages.handedOver(Buffer.from(peer, 'hex'), id))
   while (pending().length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, HANDOVER_POLL_MS))
   }
   const waiting = new Set(pending().map(({ peer }) => peer))
+  const moved = (await moving)?.moved ?? []
   await parts.messages.retireOwnKey()
   return {
     handedOver: sent.map(({ peer }) => peer).filter((peer) => !waiting.has(peer)),
     waiting: [...waiting],
+    namesMoved: moved.map((record) => relayIdOf(record.relayPublicKey)),
   }
+}
+
+function relayIdOf(relayPublicKey: Uint8Array): string {
+  return peerIdOf({ publicKey: relayPublicKey }).toString()
 }

@@ -365,5 +365,11 @@ export const MAX_KEY_STATEMENT_SIZE = 512
  */
 export const MAX_KEY_STATEMENTS = 256
 
+/**
+ * Most rotation statements one name move may carry (the account's chain from its first key):
+ * 16 statements of at most 512 bytes stay well inside one directory message.
+ */
+export const MAX_NAME_MOVE_ROTATIONS = 16
+
 /** Most conversations (1:1 chats and rooms) one node keeps muted. */
 export const MAX_MUTED_CONVERSATIONS = 1000

@@ -140,6 +140,28 @@ export class DirectoryClient {
     return record
   }
 
+  /**
+   * Moves the name an earlier key of the account holds on `relay` to `currentKey`, carrying
+   * the account's rotations from its first key; returns the relay's new record.
+   */
+  async moveName(
+    relay: RelayTarget,
+    rotations: Uint8Array[],
+    currentKey: Uint8Array,
+    options: AbortOptions = {},
+  ): Promise<VerifiedName> {
+    const request = { move: { rotations: rotations.map((rotation) => wireBytes(rotation)) } }
+    const response = await this.exchange(relay, request, options)
+    if (response.nameRecord == null) {
+      throw new DirectoryRequestError('the relay answered a name move without a record')
+    }
+    const record = this.verifyRecord(relay, response.nameRecord)
+    if (!bytesEqual(record.publicKey, currentKey)) {
+      throw new UntrustedRecordError('the relay moved the name to another key')
+    }
+    return record
+  }
+
   /** What `relay` requires before it grants a name. */
   async signupPolicy(relay: RelayTarget, options: AbortOptions = {}): Promise<SignupPolicy> {
     const response = await this.exchange(relay, { signupPolicy: true }, options)

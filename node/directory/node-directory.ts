@@ -40,6 +40,12 @@ import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { DirectoryClient, type RelayTarget, relayKeyOf } from './directory-client.ts'
 import { DirectoryStoppedError } from './errors.ts'
+import {
+  type MovedNames,
+  moveOwnNames,
+  type NameMoverPorts,
+  resumeNameMoves,
+} from './name-moves.ts'
 import { SessionGuard, type SignedInElsewhere } from './session-guard.ts'
 import { SignupSteps, verificationId } from './signup-steps.ts'
 
@@ -118,6 +124,28 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
       this.scheduleRenewal(relay, record)
     }
     await this.session.start()
+    void resumeNameMoves(this.moverPorts())
+  }
+
+  /**
+   * After a key rotation: moves our names on every relay where an earlier key holds them to
+   * the current key; `rotations` are the account's statements from its first key.
+   */
+  async moveNames(rotations: Uint8Array[]): Promise<MovedNames> {
+    return moveOwnNames(this.moverPorts(), rotations)
+  }
+
+  private moverPorts(): NameMoverPorts {
+    return {
+      client: this.client,
+      store: this.init.store,
+      log: this.init.log,
+      ownNames: () => this.ownNames(),
+      save: async (relay, record) => {
+        await this.saveRegistration(relay, record.record)
+        this.scheduleRenewal(relay.peerId.toString(), record)
+      },
+    }
   }
 
   async stop(): Promise<void> {

@@ -1383,6 +1383,131 @@ export namespace Lookup {
   }
 }
 
+export interface NameMove {
+  rotations: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace NameMove {
+  let _codec: Codec<NameMove>
+
+  export const codec = (): Codec<NameMove> => {
+    if (_codec == null) {
+      _codec = message<NameMove>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.rotations != null && obj.rotations.length > 0) {
+            for (const value of obj.rotations) {
+              w.uint32(10)
+              w.bytes(value)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            rotations: [],
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (
+                  opts.limits?.rotations != null &&
+                  obj.rotations.length === opts.limits.rotations
+                ) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "rotations" had too many elements',
+                  )
+                }
+
+                obj.rotations.push(reader.bytes())
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            rotations: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.rotations != null && obj.rotations === opts.limits.rotations) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "rotations" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.rotations[]`,
+                  index: obj.rotations,
+                  value: reader.bytes(),
+                }
+
+                obj.rotations++
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface NameMoveRotationsFieldEvent {
+    field: '$.rotations[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode(obj: Partial<NameMove>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, NameMove.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<NameMove>,
+  ): NameMove {
+    return decodeMessage(buf, NameMove.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<NameMove>,
+  ): Generator<NameMoveRotationsFieldEvent> {
+    return streamMessage(buf, NameMove.codec(), opts)
+  }
+}
+
 export interface Search {
   prefix: string
   limit: number
@@ -1513,6 +1638,7 @@ export interface DirectoryRequest {
   signupPolicy?: boolean
   verify?: VerificationStart
   verification?: VerificationQuery
+  move?: NameMove
 }
 
 export namespace DirectoryRequest {
@@ -1574,6 +1700,11 @@ export namespace DirectoryRequest {
           if (obj.verification != null) {
             w.uint32(82)
             VerificationQuery.codec().encode(obj.verification, w)
+          }
+
+          if (obj.move != null) {
+            w.uint32(90)
+            NameMove.codec().encode(obj.move, w)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -1640,6 +1771,12 @@ export namespace DirectoryRequest {
               case 10: {
                 obj.verification = VerificationQuery.codec().decode(reader, reader.uint32(), {
                   limits: opts.limits?.verification,
+                })
+                break
+              }
+              case 11: {
+                obj.move = NameMove.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.move,
                 })
                 break
               }
@@ -1739,6 +1876,13 @@ export namespace DirectoryRequest {
 
                 break
               }
+              case 11: {
+                yield* NameMove.codec().stream(reader, reader.uint32(), `${prefix}.move`, {
+                  limits: opts.limits?.move,
+                })
+
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1832,6 +1976,12 @@ export namespace DirectoryRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DirectoryRequestMoveRotationsFieldEvent {
+    field: '$.move.rotations[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<DirectoryRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryRequest.codec())
   }
@@ -1863,6 +2013,7 @@ export namespace DirectoryRequest {
     | DirectoryRequestVerifyMethodFieldEvent
     | DirectoryRequestVerifyAddressFieldEvent
     | DirectoryRequestVerificationIdFieldEvent
+    | DirectoryRequestMoveRotationsFieldEvent
   > {
     return streamMessage(buf, DirectoryRequest.codec(), opts)
   }

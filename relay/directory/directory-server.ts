@@ -8,6 +8,7 @@
  *   request-stream.ts   the stream loop: deadlines, one answer per request, refusals
  *   admission.ts        per-peer and per-IP rate limits, the failed-claim lockout
  *   name-claims.ts      register, renew, release (claim-rules.ts decides who may hold a name)
+ *   name-moves.ts       a name follows its owner's key rotation
  *   name-queries.ts     lookups, prefix search, profiles
  *   session-tracker.ts  the newest session of each identity
  *   signup/             what a claimant must verify first (e-mail or phone code, OpenID)
@@ -42,6 +43,7 @@ import {
 import { KeyedMutex } from './keyed-mutex.ts'
 import { DirectoryMetrics } from './metrics.ts'
 import { NameClaims } from './name-claims.ts'
+import { NameMoves } from './name-moves.ts'
 import { NameQueries } from './name-queries.ts'
 import { NameStore } from './name-store.ts'
 import type { Clock } from './rate-limiter.ts'
@@ -86,6 +88,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   private readonly clock: Clock
   private readonly relayKey: Ed25519KeyPair
   private readonly claims: NameClaims
+  private readonly moves: NameMoves
   private readonly queries: NameQueries
   private readonly sessions: SessionTracker
   private readonly admission: Admission
@@ -136,6 +139,18 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       metrics,
       log,
       signup: this.signup,
+      publish: (name, record) => {
+        void this.putInDht(name, record)
+      },
+    })
+    this.moves = new NameMoves({
+      names,
+      relayKey,
+      graceMs,
+      admission,
+      locks,
+      clock,
+      log,
       publish: (name, record) => {
         void this.putInDht(name, record)
       },
@@ -228,6 +243,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   ): Promise<Partial<DirectoryResponse>> {
     if (request.register != null) return this.claims.register(caller, request.register.name, lp)
     if (request.release != null) return this.claims.release(caller, request.release.name, lp)
+    if (request.move != null) return this.moves.move(caller, request.move.rotations)
     if (request.lookup != null) return this.queries.lookup(caller, request.lookup.name)
     if (request.search != null) {
       return this.queries.search(caller, request.search.prefix, request.search.limit)

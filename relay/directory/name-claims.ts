@@ -32,6 +32,7 @@ import {
   NameNotFoundError,
   VerificationRequiredError,
 } from '../../protocol/directory-errors.ts'
+import { MAX_NAME_MOVE_ROTATIONS } from '../../protocol/limits.ts'
 import { type ClaimAnswer, DirectoryResponse } from '../../protocol/proto/directory.ts'
 import { normalizeForm, normalizeUsername, usernameSkeleton } from '../../protocol/username.ts'
 import type { Admission } from './admission.ts'
@@ -196,6 +197,11 @@ export class NameClaims {
   /** Reads what stands in the way of `caller` holding `name`, and judges the claim. */
   private async claimable(caller: Caller, name: string, skeleton: string): Promise<ClaimJudgement> {
     const { names } = this.context
+    if ((await names.movedTo(caller.owner)) != null) {
+      throw new ClaimRefusedError(
+        'this key was retired by a key rotation, and its name moved to the new key',
+      )
+    }
     const holderName = await names.nameOfSkeleton(skeleton)
     const holder = holderName == null ? undefined : await names.byName(holderName)
     const ownedName = await names.nameOfOwner(caller.owner)
@@ -280,8 +286,15 @@ export class NameClaims {
     const limit = this.context.signup!.namesPerAddress
     const now = this.context.clock()
     let live = 0
-    for (const owner of await names.ownersOfAddress(verified.addressHash)) {
-      if (owner === caller.owner) continue
+    for (const first of await names.ownersOfAddress(verified.addressHash)) {
+      if (first === caller.owner) continue
+      // The address counts the name its owner took with it through key rotations.
+      let owner = first
+      for (let hop = 0; hop < MAX_NAME_MOVE_ROTATIONS; hop++) {
+        const next = await names.movedTo(owner)
+        if (next == null) break
+        owner = next
+      }
       const held = await names.nameOfOwner(owner)
       const stored = held == null ? undefined : await names.byName(held)
       if (stored != null && stored.owner === owner && stored.expiresMs + graceMs > now) live++

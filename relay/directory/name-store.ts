@@ -13,6 +13,8 @@
  *   h!<address hash>!<owner hex>  a verified sign-up address (its HMAC, never the address)
  *                  and an identity it was used for; it counts while that identity holds a
  *                  live name (name-claims.ts)
+ *   m!<owner hex>  the key an identity's name moved to after a key rotation (name-moves.ts):
+ *                  the old key is retired here, and its sign-up address follows the name
  */
 import type { AppLevel } from '../../node/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
@@ -93,6 +95,34 @@ export class NameStore {
       operations.push({ type: 'put', key, value: Uint8Array.of(1) })
     }
     await this.db.batch(operations, SYNCED)
+  }
+
+  /**
+   * Moves a name from `from` (an earlier key of the account) to `entry.owner` in one synced
+   * batch, removing the entries of `replaces` (the new key's lapsed name) with it, and
+   * remembers where the old key's name went.
+   */
+  async moveName(
+    entry: { name: string; skeleton: string; owner: string; record: Uint8Array },
+    options: {
+      from: { name: string; skeleton: string; owner: string }
+      replaces: Array<{ name: string; skeleton: string; owner: string }>
+    },
+  ): Promise<void> {
+    const operations: BatchOperation[] = [
+      ...this.removal(options.from),
+      ...options.replaces.flatMap((stale) => this.removal(stale)),
+      { type: 'put', key: `n!${entry.name}`, value: entry.record },
+      { type: 'put', key: `s!${entry.skeleton}`, value: encoder.encode(entry.name) },
+      { type: 'put', key: `o!${entry.owner}`, value: encoder.encode(entry.name) },
+      { type: 'put', key: `m!${options.from.owner}`, value: encoder.encode(entry.owner) },
+    ]
+    await this.db.batch(operations, SYNCED)
+  }
+
+  /** The key `ownerHex`'s name moved to after a key rotation, if it did. */
+  async movedTo(ownerHex: string): Promise<string | undefined> {
+    return this.text(`m!${ownerHex}`)
   }
 
   /** Removes a name, its indexes and its owner's profile, synced. */

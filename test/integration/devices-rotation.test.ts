@@ -4,29 +4,20 @@
  * the new key, the retired key revoked), and the friend's node comes to hold that list for the
  * new key and forgets the old key's.
  */
-import { afterAll, describe, expect, it } from 'vitest'
-import { Keystore } from '../../node/identity/index.ts'
+import { describe, expect, it } from 'vitest'
 import { announceKeyRotation } from '../../node/key-rotation.ts'
 import type { OpenedDeviceList } from '../../protocol/accounts/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
-import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 import { befriend, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
+import { rotatingAccounts } from './rotating-account.ts'
 
-const FAST = { N: 2 ** 10, r: 8, p: 1 }
-const PASSWORD = 'correct horse battery staple'
 const relay = relayForFriendNodes()
-const folders: Array<{ remove(): Promise<void> }> = []
-afterAll(async () => {
-  for (const folder of folders) await folder.remove()
-})
+const account = rotatingAccounts()
 
 describe('device list and key rotation', () => {
   it('is re-signed by the new key and reaches the friend under it', async () => {
-    const dir = await makeTempDir('tokenim-devices-rotating-')
-    folders.push(dir)
-    const keystore = new Keystore(dir.path, { scrypt: FAST })
-    const { identity } = await keystore.create(PASSWORD)
+    const { dir, identity, rotate } = await account('tokenim-devices-rotating-')
     let alice = await startFriendNode(relay(), { identity, dir })
     const bob = await startFriendNode(relay())
     await befriend(alice, bob)
@@ -34,7 +25,7 @@ describe('device list and key rotation', () => {
     const before = alice.node.devices.own()
     expect(before.version).toBe(2)
 
-    const rotated = await keystore.rotate(PASSWORD)
+    const rotated = await rotate()
     await announceKeyRotation(
       { friends: alice.node.friends, messages: alice.node.messages },
       rotated.statement,

@@ -5,19 +5,13 @@
  * starts again under the new key on the same data folder; all three conversations go on,
  * each in one history.
  */
-import { afterAll, describe, expect, it } from 'vitest'
-import { Keystore } from '../../node/identity/index.ts'
+import { describe, expect, it } from 'vitest'
 import { announceKeyRotation } from '../../node/key-rotation.ts'
-import { makeTempDir } from '../helpers/temp-dir.ts'
 import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
+import { rotatingAccounts } from './rotating-account.ts'
 
-const FAST = { N: 2 ** 10, r: 8, p: 1 }
-const PASSWORD = 'correct horse battery staple'
 const relay = relayForFriendNodes()
-const folders: Array<{ remove(): Promise<void> }> = []
-afterAll(async () => {
-  for (const folder of folders) await folder.remove()
-})
+const account = rotatingAccounts()
 
 async function converse(from: FriendNode, to: FriendNode, text: string): Promise<void> {
   const since = Date.now()
@@ -36,10 +30,7 @@ async function historyTexts(node: FriendNode, peer: FriendNode): Promise<string[
 
 describe('key rotation', () => {
   it('two friends online and one away continue with alice under her new key', async () => {
-    const dir = await makeTempDir('tokenim-rotating-')
-    folders.push(dir)
-    const keystore = new Keystore(dir.path, { scrypt: FAST })
-    const { identity } = await keystore.create(PASSWORD)
+    const { dir, identity, rotate } = await account('tokenim-rotating-')
     let alice = await startFriendNode(relay(), { identity, dir })
     const bob = await startFriendNode(relay())
     const carol = await startFriendNode(relay())
@@ -52,7 +43,7 @@ describe('key rotation', () => {
     }
     await dave.stop()
 
-    const rotated = await keystore.rotate(PASSWORD)
+    const rotated = await rotate()
     const announced = await announceKeyRotation(
       { friends: alice.node.friends, messages: alice.node.messages },
       rotated.statement,
