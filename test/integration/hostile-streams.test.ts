@@ -190,7 +190,11 @@ describe("libp2p's own framed protocols", () => {
   ] as const) {
     it(`${who} resets a ${protocol} stream of endless 0xff`, async () => {
       const target = who === 'a node' ? bob.host : relay.host
-      const connection = await mallory.host.dial(target.getMultiaddrs())
+      // An attacker of its own: the target may still be closing the last case's connection
+      // to the attacker it penalised, and a stream opened on it would close, not reset.
+      const attacker = await startDhtPeer({ dhtServer: false })
+      cleanups.push(() => attacker.remove())
+      const connection = await attacker.host.dial(target.getMultiaddrs())
       const stream = await connection.newStream(protocol)
       const started = performance.now()
       const chunk = new Uint8Array(64 * 1024).fill(0xff)
