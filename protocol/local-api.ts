@@ -154,6 +154,19 @@ export interface MessageView {
   style?: MessageStyle
   /** A file or image sent with the text (the text is then a caption, possibly empty). */
   attachment?: AttachmentView
+  /**
+   * Set on the line a node adds when the peer changed its key (a key rotation its node took):
+   * no text of the peer's, but a notice in the conversation, `text` saying it in words.
+   */
+  keyChange?: KeyChangeView
+}
+
+/** The peer's account moved to a new key; the conversation goes on under it. */
+export interface KeyChangeView {
+  /** The peer id of the key it replaced. */
+  previousPeerId: string
+  /** The new key's fingerprint (safety number), to compare with the peer's. */
+  fingerprint: string
 }
 
 /** Style attributes of a text, carried end to end for clients to render. */

@@ -7,12 +7,18 @@
  * a new session with the new key. Outbox entries lose their sealed envelope and mailbox slot,
  * so they are encrypted again, under a session with the new key, when they are next sent.
  *
+ * The moved conversation gets one more history record, the line that says the peer changed
+ * its key, with the new key's fingerprint (`keyChangedRecord`); it is no text of the peer's,
+ * so it takes no seq and counts as nothing unread.
+ *
  * The record-level sublevel seals each value with its key as associated data, so values are
  * read (opened) and written (sealed again) under their new keys, never copied as bytes.
  */
+import { randomBytes } from '../../protocol/crypto/index.ts'
+import { fingerprint, peerIdOf } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import type { BatchOp } from './durable-writer.ts'
-import type { OutboxEntry } from './message-store.ts'
+import type { HistoryRecord, OutboxEntry } from './message-store.ts'
 
 /** Per-peer record kinds of the messaging sublevel (message-store.ts, session-store.ts). */
 const MOVED = ['h/', 'i/', 'w/', 'o/', 'r/'] as const
@@ -71,6 +77,27 @@ export async function ownKeyRotationOps(db: AppLevel): Promise<BatchOp[]> {
     else ops.push({ type: 'put', key, value: moved('o/', value) })
   }
   return ops
+}
+
+/** The history line that says the peer's key changed from `previous` to `current`. */
+export function keyChangedRecord(
+  previous: Uint8Array,
+  current: Uint8Array,
+  now: number,
+): HistoryRecord {
+  const keyChange = {
+    previousPeerId: peerIdOf({ publicKey: previous }).toString(),
+    fingerprint: fingerprint(current),
+  }
+  return {
+    id: Buffer.from(randomBytes(16)).toString('hex'),
+    direction: 'in',
+    seq: 0,
+    text: `changed their key; new fingerprint ${keyChange.fingerprint}`,
+    sentAt: now,
+    storedAt: now,
+    keyChange,
+  }
 }
 
 function moved(kind: (typeof MOVED)[number], value: Uint8Array): Uint8Array {

@@ -35,7 +35,7 @@ import { type DmAck, type DmEnvelope, decodeEnvelope } from '../../protocol/mess
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
-import { conversationMoveOps, ownKeyRotationOps } from './conversation-move.ts'
+import { conversationMoveOps, keyChangedRecord, ownKeyRotationOps } from './conversation-move.ts'
 import { DeliveryTracker } from './delivery-state.ts'
 import { type BatchOp, DurableWriter } from './durable-writer.ts'
 import { MessagingStoppedError } from './errors.ts'
@@ -161,11 +161,19 @@ export class MessagePipeline {
       const ops = await conversationMoveOps(init.db, oldHex, newHex)
       if (conversation == null || ops.length === 0) return false
       tx.ops.push(...ops)
-      tx.conversationDirty = false
       state.conversation = conversation
       state.conversationIsNew = false
       state.held = await store.held(oldHex)
       state.recentHistory.clear()
+      // The line that says so, after the moved history; the conversation record written
+      // last in the batch counts it.
+      const index = conversation.nextIndex++
+      const line = keyChangedRecord(previous, current, Date.now())
+      tx.history.set(index, line)
+      tx.feed.push({ kind: 'added', index })
+      tx.conversationDirty = true
+      const peerId = peerIdOf({ publicKey: current }).toString()
+      tx.after.push(() => init.emit('message:received', messageView(peerId, line)))
       return true
     })
     if (!moved) return

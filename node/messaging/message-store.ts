@@ -52,6 +52,8 @@ export interface HistoryRecord {
   failure?: string
   style?: TextStyle
   attachment?: StoredAttachment
+  /** The line that says the peer changed its key (conversation-move.ts). */
+  keyChange?: { previousPeerId: string; fingerprint: string }
 }
 
 export interface HeldRecord {
@@ -112,6 +114,7 @@ export function messageView(peerId: string, record: HistoryRecord): MessageView 
   if (record.replicas != null) out.replicas = record.replicas
   if (record.failure != null) out.failure = record.failure
   if (record.style != null) out.style = styleToView(record.style)
+  if (record.keyChange != null) out.keyChange = record.keyChange
   const attachment = record.attachment
   if (attachment != null) {
     out.attachment = {

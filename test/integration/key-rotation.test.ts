@@ -6,6 +6,7 @@
  * each in one history.
  */
 import { describe, expect, it } from 'vitest'
+import { fingerprint } from '../../node/identity/index.ts'
 import { announceKeyRotation } from '../../node/key-rotation.ts'
 import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
 import { rotatingAccounts } from './rotating-account.ts'
@@ -66,14 +67,30 @@ describe('key rotation', () => {
       expect(friend.node.friends.isBlocked(identity.publicKey)).toBe(true)
       await converse(alice, friend, `after, to ${friend.peerId}`)
       await converse(friend, alice, `after, from ${friend.peerId}`)
-      // One conversation on each side, from the first message to the last.
-      expect(await historyTexts(friend, alice)).toEqual([
+      // One conversation on each side, from the first message to the last; the friend's has
+      // the line that says alice changed her key, with her new fingerprint.
+      const newFingerprint = fingerprint(rotated.identity.publicKey)
+      const texts = [
         `before, to ${friend.peerId}`,
         `before, from ${friend.peerId}`,
         `after, to ${friend.peerId}`,
         `after, from ${friend.peerId}`,
+      ]
+      expect(await historyTexts(friend, alice)).toEqual([
+        ...texts.slice(0, 2),
+        `changed their key; new fingerprint ${newFingerprint}`,
+        ...texts.slice(2),
       ])
-      expect(await historyTexts(alice, friend)).toEqual(await historyTexts(friend, alice))
+      const { messages } = await friend.node.messages.history(alice.peerId)
+      expect(messages[2]).toMatchObject({
+        peerId: alice.peerId,
+        direction: 'in',
+        keyChange: { previousPeerId: oldAlice.peerId, fingerprint: newFingerprint },
+      })
+      expect(messages.filter((message) => message.keyChange != null)).toHaveLength(1)
+      const shown = await friend.event('message:received', (m) => m.keyChange != null)
+      expect(shown.data.id).toBe(messages[2].id)
+      expect(await historyTexts(alice, friend)).toEqual(texts)
     }
     expect(alice.node.friends.list()).toHaveLength(3)
   }, 180_000)

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   type ChatEntry,
   cssOfStyle,
+  entryOfMessage,
   mergeEntries,
   withState,
 } from '../../client/web/src/chat-entries.ts'
@@ -23,6 +24,23 @@ describe('mergeEntries', () => {
     expect(latest.map((e) => e.text)).toEqual(['b', 'c edited', 'd'])
     const older = mergeEntries(latest, [entry('a'), entry('b')], 'start')
     expect(older.map((e) => e.id)).toEqual(['a', 'b', 'c', 'd'])
+  })
+})
+
+describe('entryOfMessage', () => {
+  it('keeps the notice that the peer changed its key, with the new fingerprint', () => {
+    const keyChange = { previousPeerId: '12D3KooWold', fingerprint: '12345 67890' }
+    const notice = entryOfMessage({
+      id: 'k',
+      peerId: '12D3KooWnew',
+      direction: 'in',
+      seq: 0,
+      text: 'changed their key; new fingerprint 12345 67890',
+      sentAt: 1,
+      storedAt: 1,
+      keyChange,
+    })
+    expect(notice).toMatchObject({ mine: false, from: '12D3KooWnew', keyChange })
   })
 })
 

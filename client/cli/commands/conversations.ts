@@ -2,6 +2,7 @@
  * `tokenim chats | send-file | chat`: the conversation list, files to a peer, and an
  * interactive terminal chat, all through the running node's local API.
  */
+
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
@@ -14,6 +15,7 @@ import type {
 } from '../../../protocol/local-api.ts'
 import { LocalApiClient, type NodeEvent } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
+import { keyChangeLine } from '../friend-lines.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 
@@ -209,6 +211,7 @@ function chatLine(item: ConversationListItem): string {
 }
 
 function messageLine(message: MessageView): string {
+  if (message.keyChange != null) return keyChangeLine(message, message.keyChange.fingerprint)
   const arrow = message.direction === 'out' ? '>' : '<'
   const file =
     message.attachment == null

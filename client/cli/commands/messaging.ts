@@ -2,6 +2,7 @@
  * `tokenim send | inbox | history | read`: 1:1 messages through the running node's local
  * API, with each sent message's delivery state (queued, stored k/n, delivered, read, failed).
  */
+
 import { type Command, InvalidArgumentError } from 'commander'
 import type {
   DeliveryState,
@@ -12,6 +13,7 @@ import type {
 } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
+import { keyChangeLine } from '../friend-lines.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 import { printSearch } from './conversations.ts'
@@ -179,6 +181,7 @@ function messageStyle({ color, size, bold, italic }: SendOptions): MessageStyle 
 }
 
 function messageLine(message: MessageView): string {
+  if (message.keyChange != null) return keyChangeLine(message, message.keyChange.fingerprint)
   const arrow = message.direction === 'out' ? '>' : '<'
   const state = message.direction === 'out' ? ` [${describeState(message)}]` : ''
   return `${minuteStamp(message.sentAt)} ${arrow} ${message.text}${state}`

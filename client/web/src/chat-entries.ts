@@ -7,6 +7,7 @@ import { MAX_STYLE_FONT_SIZE, MIN_STYLE_FONT_SIZE } from '../../../protocol/limi
 import type {
   AttachmentView,
   DeliveryState,
+  KeyChangeView,
   MessageStyle,
   MessageView,
   QueuedReason,
@@ -27,6 +28,8 @@ export interface ChatEntry {
   /** While `state` is `queued`: why, as the latest history page said. */
   queuedReason?: QueuedReason
   attachment?: AttachmentView
+  /** A notice, not a message: the peer changed its key (1:1 only). */
+  keyChange?: KeyChangeView
 }
 
 export function entryOfMessage(message: MessageView): ChatEntry {
@@ -41,6 +44,7 @@ export function entryOfMessage(message: MessageView): ChatEntry {
     failure: message.failure,
     queuedReason: message.queuedReason,
     attachment: message.attachment,
+    keyChange: message.keyChange,
   }
 }
 

@@ -320,57 +320,67 @@ export function ChatView(props: ChatViewProps) {
           {!loading && entries.length === 0 && error == null && (
             <li class="messages-empty">No messages yet. Say hello.</li>
           )}
-          {entries.map((entry) => (
-            <li
-              key={entry.id}
-              class="message"
-              data-mine={entry.mine}
-              data-testid="message"
-              data-message-id={entry.id}
-            >
-              {isRoom && !entry.mine && (
-                <span class="message-author">
-                  {displayName(props.people.get(entry.from) ?? { peerId: entry.from, name: null })}
-                </span>
-              )}
-              {entry.attachment != null && (
-                <Attachment
-                  client={client}
-                  attachment={entry.attachment}
-                  transfer={transfers.get(entry.attachment.fileId)}
-                  mine={entry.mine}
-                />
-              )}
-              {entry.text !== '' && (
-                <p class="message-text" style={cssOfStyle(entry.style)}>
-                  {entry.text}
-                </p>
-              )}
-              <span class="message-meta">
-                <time
-                  dateTime={new Date(entry.sentAt).toISOString()}
-                  title={fullTime(entry.sentAt)}
-                >
-                  {shortTime(entry.sentAt)}
-                </time>
-                {entry.mine && entry.state != null && (
-                  <DeliveryTicks
-                    state={entry.state}
-                    detail={entry.failure ?? entry.queuedReason?.message}
+          {entries.map((entry) =>
+            entry.keyChange != null ? (
+              <li key={entry.id} class="message-notice" data-testid="key-changed">
+                {displayName(props.people.get(entry.from) ?? { peerId: entry.from, name: null })}{' '}
+                changed their key. New fingerprint:{' '}
+                <code class="fingerprint">{entry.keyChange.fingerprint}</code>
+              </li>
+            ) : (
+              <li
+                key={entry.id}
+                class="message"
+                data-mine={entry.mine}
+                data-testid="message"
+                data-message-id={entry.id}
+              >
+                {isRoom && !entry.mine && (
+                  <span class="message-author">
+                    {displayName(
+                      props.people.get(entry.from) ?? { peerId: entry.from, name: null },
+                    )}
+                  </span>
+                )}
+                {entry.attachment != null && (
+                  <Attachment
+                    client={client}
+                    attachment={entry.attachment}
+                    transfer={transfers.get(entry.attachment.fileId)}
+                    mine={entry.mine}
                   />
                 )}
-              </span>
-              {entry.mine && entry.state === 'queued' && entry.queuedReason != null && (
-                <span
-                  class="message-waiting"
-                  data-testid="queued-reason"
-                  title={entry.queuedReason.message}
-                >
-                  {QUEUED_TEXT[entry.queuedReason.code]}
+                {entry.text !== '' && (
+                  <p class="message-text" style={cssOfStyle(entry.style)}>
+                    {entry.text}
+                  </p>
+                )}
+                <span class="message-meta">
+                  <time
+                    dateTime={new Date(entry.sentAt).toISOString()}
+                    title={fullTime(entry.sentAt)}
+                  >
+                    {shortTime(entry.sentAt)}
+                  </time>
+                  {entry.mine && entry.state != null && (
+                    <DeliveryTicks
+                      state={entry.state}
+                      detail={entry.failure ?? entry.queuedReason?.message}
+                    />
+                  )}
                 </span>
-              )}
-            </li>
-          ))}
+                {entry.mine && entry.state === 'queued' && entry.queuedReason != null && (
+                  <span
+                    class="message-waiting"
+                    data-testid="queued-reason"
+                    title={entry.queuedReason.message}
+                  >
+                    {QUEUED_TEXT[entry.queuedReason.code]}
+                  </span>
+                )}
+              </li>
+            ),
+          )}
         </ol>
       </div>
       {upload != null && (
