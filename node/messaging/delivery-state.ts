@@ -17,6 +17,7 @@
  *   the batch that dropped it committed.
  */
 import { fromBase64, toHex } from '../../protocol/bytes.ts'
+import { encryptedUnder, textsOf } from '../../protocol/dm-outbox.ts'
 import type {
   DeliveryState,
   MailboxReplicas,
@@ -32,7 +33,7 @@ import {
   type ReceiptContent,
 } from '../../protocol/messaging.ts'
 import type { HistoryRecord } from './message-store.ts'
-import { encryptedUnder, newOutboxItem, replaceInOutbox, textsOf } from './outbox.ts'
+import { newOutboxItem, replaceInOutbox } from './outbox.ts'
 import {
   type LaneState,
   type LaneTransaction,
@@ -194,7 +195,7 @@ export class DeliveryTracker {
     const item = lane.outbox.get(id)
     let indexes: number[]
     if (item != null) {
-      indexes = textsOf(item).map((text) => text.index)
+      indexes = textsOf(item.entry).map((text) => text.index)
     } else {
       const index = await this.#ctx.store.messageIndex(lane.peerHex, id)
       indexes = typeof index === 'number' ? [index] : []
@@ -275,7 +276,7 @@ export class DeliveryTracker {
     const records = await this.#historyRecords(
       lane,
       tx,
-      textsOf(item).map((text) => text.index),
+      textsOf(item.entry).map((text) => text.index),
     )
     this.dropFromOutbox(lane, tx, item)
     for (const [index, record] of records) {
@@ -289,7 +290,7 @@ export class DeliveryTracker {
   dropFromOutbox(lane: PeerLane, tx: LaneTransaction, item: OutboxItem): void {
     tx.after.push(() => clearTimeout(item.ackTimer))
     lane.outbox.delete(item.entry.id)
-    for (const text of textsOf(item)) lane.state?.unackedHistory.delete(text.index)
+    for (const text of textsOf(item.entry)) lane.state?.unackedHistory.delete(text.index)
     tx.ops.push(this.#ctx.store.outboxDeleteOp(lane.peerHex, item.entry.id))
     // Delivered some other way (or failed): the mailbox copy would only be fetched in vain.
     this.#deps.withdrawDeposit(tx, item)
@@ -303,7 +304,7 @@ export class DeliveryTracker {
     replicas: MailboxReplicas,
   ): Promise<void> {
     if (replicas.confirmed < 1) return
-    const indexes = textsOf(item).map((text) => text.index)
+    const indexes = textsOf(item.entry).map((text) => text.index)
     for (const [index, record] of await this.#historyRecords(lane, tx, indexes)) {
       const moreReplicas =
         record.state === 'stored' && (record.replicas?.confirmed ?? 0) < replicas.confirmed

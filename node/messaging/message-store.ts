@@ -12,7 +12,9 @@
  *
  * <peer> is the peer's Ed25519 key in hex; numbers are zero-padded so keys sort by value.
  */
+
 import { toHex } from '../../protocol/bytes.ts'
+import type { OutboxEntryFields } from '../../protocol/dm-outbox.ts'
 import type { DeliveryState, MailboxReplicas, MessageView } from '../../protocol/local-api.ts'
 import { type AttachmentContent, styleToView, type TextStyle } from '../../protocol/rich-content.ts'
 import type { AppLevel } from '../storage.ts'
@@ -132,37 +134,8 @@ export function messageView(peerId: string, record: HistoryRecord): MessageView 
 }
 
 /** One of the texts a bundle carries. */
-export interface OutboxText {
-  id: string
-  seq: number
-  /** Its history record. */
-  index: number
-  /** Its place in the outbox, back if the bundle is taken apart. */
-  order: number
-}
-
-export interface OutboxEntry {
-  id: string
-  kind: 'text' | 'receipt' | 'social' | 'bundle'
-  /** A text's seq; 0 for the other kinds. */
-  seq: number
-  /** The history record of a text. */
-  index: number
-  /** A bundle's texts, in seq order. */
-  texts?: OutboxText[]
-  /** The inner message, base64: re-encrypted if the peer could not read the envelope. */
-  content: string
-  /** The encoded envelope, base64; null until a session exists to encrypt it. */
-  envelope: string | null
-  /** Base key (hex) of the session that encrypted the envelope. */
-  baseKey: string | null
-  /** The mailbox deposit holding a copy, once there is one. */
-  slotId: string | null
-  /** How often the peer refused it and we started a new session for it. */
-  resets: number
-  createdAt: number
-  order: number
-}
+/** An outbox entry is stored as the outbox rules read it (protocol/dm-outbox.ts). */
+export type OutboxEntry = OutboxEntryFields
 
 export function newConversation(): ConversationRecord {
   return {

@@ -16,6 +16,7 @@
  */
 import { bytesEqual, fromBase64, toHex } from '../../protocol/bytes.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
+import { bundleGroups, lowestPendingSeq, mayTransmit, retryPlan } from '../../protocol/dm-outbox.ts'
 import { MAX_ATTACHMENT_CAPTION_SIZE, MAX_DM_TEXT_SIZE } from '../../protocol/limits.ts'
 import type { DeliveryState, SendMessageResponse } from '../../protocol/local-api.ts'
 import {
@@ -28,7 +29,7 @@ import {
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import { InvalidMessageTextError, InvalidRecipientError } from './errors.ts'
 import { type HistoryRecord, storedAttachment } from './message-store.ts'
-import { bundleGroups, lowestPendingSeq, newOutboxItem, replaceInOutbox } from './outbox.ts'
+import { newOutboxItem, replaceInOutbox } from './outbox.ts'
 import {
   type LaneState,
   type LaneTransaction,
@@ -97,7 +98,7 @@ export class Outbound {
       const messageId = randomBytes(16)
       const id = toHex(messageId)
       const seq = conversation.nextOutSeq
-      const resolvedBelow = lowestPendingSeq(lane) ?? seq
+      const resolvedBelow = lowestPendingSeq(lane.outbox.values()) ?? seq
       const content = encodeInnerMessage({
         kind: 'text',
         messageId,
@@ -184,10 +185,9 @@ export class Outbound {
     const giveUpAfter = this.#ctx.init.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS
     await Promise.all(
       lanes.map(async (lane) => {
-        const items = [...lane.outbox.values()].filter((item) => !item.inFlight)
-        if (items.length === 0) return
-        const expired = items.filter((item) => Date.now() - item.entry.createdAt > giveUpAfter)
-        const unencrypted = items.filter((item) => item.envelope == null)
+        const plan = retryPlan(lane.outbox.values(), Date.now(), giveUpAfter)
+        if (plan.considered === 0) return
+        const { expired, unsealed: unencrypted } = plan
         if (expired.length > 0 || unencrypted.length > 0) {
           await lane.run(async (tx, state) => {
             for (const item of expired) await this.#deps.fail(lane, tx, item, FailureReason.expired)
@@ -202,7 +202,7 @@ export class Outbound {
         // The peer just connected: it has published a bundle by now, or is about to.
         if (peer != null && unencrypted.length > 0) this.#deps.startSession(lane, { now: true })
         for (const item of lane.outbox.values()) {
-          if (!item.inFlight && item.envelope != null) void this.#deps.transmit(lane, item)
+          if (mayTransmit(item)) void this.#deps.transmit(lane, item)
         }
       }),
     )

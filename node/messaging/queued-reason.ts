@@ -4,6 +4,8 @@
  * mailbox reachable after trying). Nothing is recorded for it: the answer is as fresh as the
  * history page that carries it, and the pipeline needs no extra state.
  */
+
+import { waitingReason } from '../../protocol/dm-outbox.ts'
 import type { MessageView, QueuedReason, QueuedReasonCode } from '../../protocol/local-api.ts'
 import type { OutboxItem } from './peer-lane.ts'
 
@@ -17,14 +19,7 @@ const MESSAGES: Record<QueuedReasonCode, string> = {
 }
 
 export function queuedReason(item: OutboxItem): QueuedReason {
-  const code: QueuedReasonCode =
-    item.envelope == null
-      ? 'prekeys'
-      : item.depositing
-        ? 'depositing'
-        : item.inFlight
-          ? 'awaiting-ack'
-          : 'unreachable'
+  const code = waitingReason(item)
   return { code, message: MESSAGES[code] }
 }
 

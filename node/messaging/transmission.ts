@@ -18,6 +18,7 @@
  */
 
 import { fromBase64 } from '../../protocol/bytes.ts'
+import { mayDeposit, mayTransmit } from '../../protocol/dm-outbox.ts'
 import type { MailboxReplicas } from '../../protocol/local-api.ts'
 import type { PrekeyBundle } from '../../protocol/session/index.ts'
 import type { LaneState, LaneTransaction, OutboxItem, PeerLane } from './peer-lane.ts'
@@ -143,7 +144,7 @@ export class Transmission {
   /** Direct first; the mailbox when the peer is unreachable or does not ack in time. */
   async transmit(lane: PeerLane, item: OutboxItem): Promise<void> {
     const envelope = item.envelope
-    if (this.#ctx.stopped || item.inFlight || envelope == null) return
+    if (this.#ctx.stopped || !mayTransmit(item) || envelope == null) return
     item.inFlight = true
     let sent = false
     try {
@@ -194,8 +195,7 @@ export class Transmission {
   async #deposit(lane: PeerLane, item: OutboxItem): Promise<void> {
     const mailbox = this.#ctx.init.mailbox
     const envelope = item.entry.envelope
-    if (mailbox == null || this.#ctx.stopped || envelope == null) return
-    if (item.entry.slotId != null || item.depositing) return
+    if (mailbox == null || this.#ctx.stopped || envelope == null || !mayDeposit(item)) return
     item.depositing = true
     let deposit: MailboxDeposit
     try {
