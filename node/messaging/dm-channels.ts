@@ -5,7 +5,7 @@
  * has the message on disk.
  *
  * Flow control: a channel keeps at most MAX_UNACKED_BYTES of envelopes sent and not yet
- * acked; further sends wait for acks, in order. The recipient stops reading while it works
+ * acked; further sends wait for acks, in order (send-window.ts). The recipient stops reading while it works
  * through MAX_PENDING_PER_STREAM envelopes, and a stream is reset once more than
  * DM_STREAM_LIMITS.maxBufferedBytes sit unread in it, so a burst written without waiting (an
  * outbox of thousands flushed when the peer connects) used to get its stream closed and then
@@ -47,6 +47,7 @@ import { ServiceLifecycle } from '../service-lifecycle.ts'
 import { MessagingStoppedError } from './errors.ts'
 import type { MessagePipeline } from './message-pipeline.ts'
 import type { DirectLink } from './pipeline-context.ts'
+import { SendWindow } from './send-window.ts'
 
 /** Envelopes from one stream being processed at once; reading pauses beyond it. */
 const MAX_PENDING_PER_STREAM = 256
@@ -237,19 +238,7 @@ class DmChannel {
   #outgoing: Uint8Array[] = []
   #flushing: Promise<void> | undefined
   #badFrames = 0
-  /** Framed size of each envelope sent and not acked yet, by message id (hex). */
-  readonly #unacked = new Map<string, number>()
-  #unackedBytes = 0
-  /**
-   * Sends waiting for room under MAX_UNACKED_BYTES, first come first served, from
-   * `#waitingHead` on: a burst queues thousands, and shifting the array per ack would copy
-   * them all each time.
-   */
-  #waitingForRoom: Array<{ bytes: number; admit: (admitted: boolean) => void }> = []
-  #waitingHead = 0
-  /** Runs while sends wait; when it fires, sends give up unless an ack came meanwhile. */
-  #stallTimer: ReturnType<typeof setTimeout> | undefined
-  #lastAckAt = 0
+  readonly #window: SendWindow
 
   constructor(
     stream: Stream,
@@ -263,6 +252,13 @@ class DmChannel {
     this.peerId = peerId
     this.#hooks = hooks
     this.#lp = new FramedStream(stream, { limits: DM_STREAM_LIMITS })
+    const stallTimeoutMs = hooks.ackStallTimeoutMs ?? 10_000
+    this.#window = new SendWindow({
+      maxBytes: MAX_UNACKED_BYTES,
+      stallTimeoutMs,
+      onStall: (waiting) =>
+        hooks.log('%s acked nothing for %d ms; %d sends give up', peerId, stallTimeoutMs, waiting),
+    })
   }
 
   get isWritable(): boolean {
@@ -271,7 +267,7 @@ class DmChannel {
 
   /** Nothing sent and unacked, nobody waiting to send, nothing received still in the works. */
   get idle(): boolean {
-    return this.#unacked.size === 0 && this.#waitingCount() === 0 && this.#pending.size === 0
+    return this.#window.idle && this.#pending.size === 0
   }
 
   /** Ends the stream gracefully (an idle channel moving to a better connection). */
@@ -286,89 +282,13 @@ class DmChannel {
    */
   async sendEnvelope(envelope: DmEnvelope): Promise<boolean> {
     const frame = encodeDmFrame({ envelope })
-    if (!(await this.#room(frame.byteLength))) return false
-    const id = toHex(envelope.messageId)
-    this.#unacked.set(id, (this.#unacked.get(id) ?? 0) + frame.byteLength)
+    if (!(await this.#window.reserve(toHex(envelope.messageId), frame.byteLength))) return false
     await this.#write(frame)
     return true
   }
 
-  /** Reserves `bytes` of the window, at once or when acks make room. */
-  #room(bytes: number): Promise<boolean> {
-    if (this.#waitingCount() === 0 && this.#fits(bytes)) {
-      this.#unackedBytes += bytes
-      return Promise.resolve(true)
-    }
-    return new Promise<boolean>((admit) => {
-      this.#waitingForRoom.push({ bytes, admit })
-      this.#stallTimer ??= this.#watchForStall(this.#stallTimeoutMs())
-    })
-  }
-
-  #stallTimeoutMs(): number {
-    return this.#hooks.ackStallTimeoutMs ?? 10_000
-  }
-
-  #watchForStall(delayMs: number): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => {
-      this.#stallTimer = undefined
-      if (this.#waitingCount() === 0) return
-      const sinceAck = performance.now() - this.#lastAckAt
-      if (sinceAck < this.#stallTimeoutMs()) {
-        this.#stallTimer = this.#watchForStall(this.#stallTimeoutMs() - sinceAck)
-        return
-      }
-      this.#hooks.log(
-        '%s acked nothing for %d ms; %d sends give up',
-        this.peerId,
-        this.#stallTimeoutMs(),
-        this.#waitingCount(),
-      )
-      this.#refuseWaiting()
-    }, delayMs)
-    timer.unref?.()
-    return timer
-  }
-
-  #acked(messageId: Uint8Array): void {
-    const id = toHex(messageId)
-    const bytes = this.#unacked.get(id)
-    if (bytes == null) return
-    this.#unacked.delete(id)
-    this.#unackedBytes -= bytes
-    this.#lastAckAt = performance.now()
-    for (;;) {
-      const next = this.#waitingForRoom[this.#waitingHead]
-      if (next == null || !this.#fits(next.bytes)) break
-      this.#waitingHead++
-      this.#unackedBytes += next.bytes
-      next.admit(true)
-    }
-    if (this.#waitingHead > 1024 && this.#waitingHead * 2 > this.#waitingForRoom.length) {
-      this.#waitingForRoom = this.#waitingForRoom.slice(this.#waitingHead)
-      this.#waitingHead = 0
-    }
-    this.#checkIdleOnRelay()
-  }
-
   #checkIdleOnRelay(): void {
     if (this.relayed && this.idle) this.#hooks.idleOnRelay()
-  }
-
-  #waitingCount(): number {
-    return this.#waitingForRoom.length - this.#waitingHead
-  }
-
-  /** An envelope larger than the whole window still goes, alone. */
-  #fits(bytes: number): boolean {
-    return this.#unackedBytes === 0 || this.#unackedBytes + bytes <= MAX_UNACKED_BYTES
-  }
-
-  #refuseWaiting(): void {
-    const waiting = this.#waitingForRoom.slice(this.#waitingHead)
-    this.#waitingForRoom = []
-    this.#waitingHead = 0
-    for (const waiter of waiting) waiter.admit(false)
   }
 
   /**
@@ -402,12 +322,8 @@ class DmChannel {
   }
 
   #closed(): void {
-    clearTimeout(this.#stallTimer)
-    this.#stallTimer = undefined
-    this.#refuseWaiting()
     // No ack can come for these any more: the pipeline need not wait out its ack timeout.
-    const unacked = [...this.#unacked.keys()]
-    this.#unacked.clear()
+    const unacked = this.#window.close()
     if (unacked.length > 0) this.#hooks.pipeline.handleUnacked(this.peerKey, unacked)
     this.#hooks.closed()
   }
@@ -440,7 +356,7 @@ class DmChannel {
         continue
       }
       if (frame.ack != null) {
-        this.#acked(frame.ack.messageId)
+        if (this.#window.acked(toHex(frame.ack.messageId))) this.#checkIdleOnRelay()
         void this.#hooks.pipeline.handleAck(this.peerKey, frame.ack).catch((err: Error) => {
           this.#hooks.log.error('handling an ack from %s failed: %s', this.peerId, err.message)
         })
