@@ -43,20 +43,44 @@ export async function announceKeyRotation(
   options: AnnounceOptions = {},
 ): Promise<RotationAnnouncement> {
   const moving = parts.directory?.moveNames(options.rotations ?? [statement])
-  const sent = await parts.friends.announceKeyRotation(statement)
-  const deadline = Date.now() + (options.timeoutMs ?? ROTATION_HANDOVER_TIMEOUT_MS)
+  const handed = await handOver(parts, statement, 'rotation', options.timeoutMs)
+  const moved = (await moving)?.moved ?? []
+  await parts.messages.retireOwnKey()
+  return { ...handed, namesMoved: moved.map((record) => relayIdOf(record.relayPublicKey)) }
+}
+
+/**
+ * A recovery goes the other way round: friends may hold the old key as retired already (a
+ * thief rotated it away), so the node first restarts under the new key, then sends the
+ * recovery statement from it and waits the same way. `parts` are the node's, under the new
+ * key. Names are not moved: relays take rotation statements only, so far.
+ */
+export async function announceKeyRecovery(
+  parts: { friends: Friends; messages: DirectMessages },
+  statement: Uint8Array,
+  options: Pick<AnnounceOptions, 'timeoutMs'> = {},
+): Promise<RotationAnnouncement> {
+  return { ...(await handOver(parts, statement, 'recovery', options.timeoutMs)), namesMoved: [] }
+}
+
+/** Sends `statement` to every friend and waits until each copy was delivered or deposited. */
+async function handOver(
+  parts: { friends: Friends; messages: DirectMessages },
+  statement: Uint8Array,
+  kind: 'rotation' | 'recovery',
+  timeoutMs = ROTATION_HANDOVER_TIMEOUT_MS,
+): Promise<Omit<RotationAnnouncement, 'namesMoved'>> {
+  const sent = await parts.friends.announceKeyRotation(statement, kind)
+  const deadline = Date.now() + timeoutMs
   const pending = () =>
     sent.filter(({ peer, id }) => !parts.messages.handedOver(Buffer.from(peer, 'hex'), id))
   while (pending().length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, HANDOVER_POLL_MS))
   }
   const waiting = new Set(pending().map(({ peer }) => peer))
-  const moved = (await moving)?.moved ?? []
-  await parts.messages.retireOwnKey()
   return {
     handedOver: sent.map(({ peer }) => peer).filter((peer) => !waiting.has(peer)),
     waiting: [...waiting],
-    namesMoved: moved.map((record) => relayIdOf(record.relayPublicKey)),
   }
 }
 

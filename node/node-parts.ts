@@ -13,8 +13,10 @@
  * earlier part offers (messaging's history feed, the rooms' own events), never through the
  * events the local API sends to clients.
  */
+
 import { join } from 'node:path'
 import { createHost } from '../network/host.ts'
+import { bytesEqual } from '../protocol/bytes.ts'
 import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
 import { Attachments } from './attachments/index.ts'
 import {
@@ -26,7 +28,7 @@ import {
 import type { PartBuilder } from './composition.ts'
 import { Conversations } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
-import { DeviceService } from './devices/index.ts'
+import { DeviceService, type DeviceServiceEvents } from './devices/index.ts'
 import {
   directoryDhtSelectors,
   directoryDhtValidators,
@@ -34,7 +36,7 @@ import {
   signedInElsewhereEvent,
 } from './directory/index.ts'
 import { Friends, type FriendsEvents } from './friends/index.ts'
-import { toLibp2pPrivateKey } from './identity/index.ts'
+import { type Identity, Keystore, toLibp2pPrivateKey } from './identity/index.ts'
 import { OfflineMailbox } from './mailbox/index.ts'
 import { DirectMessages } from './messaging/index.ts'
 import { NodeApi, nodeRoutes } from './node-api.ts'
@@ -177,9 +179,24 @@ export async function composeNode(
           friends,
           messaging: () => messaging,
           emit: (type, data) => emit(type, data),
+          recoveryCommitment: () => recoveryCommitmentIn(paths.root, identity),
         },
         init.devices,
       ),
+  )
+  // Friends pin the recovery commitment each friend's device list shows, once.
+  const pinCommitment = (evt: DeviceServiceEvents['devices:friend-list']) =>
+    void friends.pinRecoveryCommitment(evt.detail.peer, evt.detail.list.nextRecovery)
+  await parts.step(
+    'friends pin recovery commitments',
+    () => {
+      devices.addEventListener('devices:friend-list', pinCommitment)
+      for (const peer of friends.friendKeys()) {
+        const list = devices.friendList(peer)
+        if (list != null) void friends.pinRecoveryCommitment(peer, list.nextRecovery)
+      }
+    },
+    () => devices.removeEventListener('devices:friend-list', pinCommitment),
   )
 
   const prekeys = await parts.add(
@@ -337,4 +354,15 @@ function buildHost(init: TokenimNodeInit, storage: Storage, relays: string[]): P
       }),
     },
   )
+}
+
+/**
+ * The recovery commitment in force of the keystore in `dir` for this node's key (no password
+ * needed); empty when there is none, or no keystore (a node started with a bare identity).
+ */
+async function recoveryCommitmentIn(dir: string, identity: Identity): Promise<Uint8Array> {
+  const keystore = new Keystore(dir)
+  if (!(await keystore.exists())) return new Uint8Array(0)
+  const chain = await keystore.keyChain()
+  return bytesEqual(chain.current, identity.publicKey) ? chain.commitment : new Uint8Array(0)
 }

@@ -48,6 +48,7 @@ export type FriendMessageKind =
   | 'reject'
   | 'remove'
   | 'key-rotation'
+  | 'key-recovery'
   | 'device-list'
 
 export interface FriendMessageValue {
@@ -63,8 +64,9 @@ export interface FriendMessageValue {
    */
   deviceList?: Uint8Array
   /**
-   * `key-rotation` only, and required there: the rotation statement (doc/accounts.md), which
-   * the receiver checks against the key it knows. Its request id is 16 zero bytes.
+   * `key-rotation` and `key-recovery` only, and required there: the rotation or recovery
+   * statement (doc/accounts.md), which the receiver checks against the key chain it knows.
+   * Its request id is 16 zero bytes.
    */
   keyStatement?: Uint8Array
 }
@@ -75,6 +77,7 @@ const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
   reject: FriendMessageType.FRIEND_REJECT,
   remove: FriendMessageType.FRIEND_REMOVE,
   'key-rotation': FriendMessageType.FRIEND_KEY_ROTATION,
+  'key-recovery': FriendMessageType.FRIEND_KEY_RECOVERY,
   'device-list': FriendMessageType.FRIEND_DEVICE_LIST,
 }
 
@@ -141,13 +144,14 @@ function checkFriendMessage(value: FriendMessageValue): void {
   if ((value.deviceList?.length ?? 0) > MAX_DEVICE_LIST_SIZE) {
     throw new MalformedMessageError(`a device list is at most ${MAX_DEVICE_LIST_SIZE} bytes`)
   }
-  if ((value.keyStatement != null) !== (value.type === 'key-rotation')) {
-    throw new MalformedMessageError('a key rotation, and only it, carries a rotation statement')
+  const carriesStatement = value.type === 'key-rotation' || value.type === 'key-recovery'
+  if ((value.keyStatement != null) !== carriesStatement) {
+    throw new MalformedMessageError(
+      'a key rotation or recovery, and only it, carries a key statement',
+    )
   }
   if ((value.keyStatement?.length ?? 0) > MAX_KEY_STATEMENT_SIZE) {
-    throw new MalformedMessageError(
-      `a rotation statement is at most ${MAX_KEY_STATEMENT_SIZE} bytes`,
-    )
+    throw new MalformedMessageError(`a key statement is at most ${MAX_KEY_STATEMENT_SIZE} bytes`)
   }
   if (value.name.length > MAX_FRIEND_NAME_CLAIM_LENGTH) {
     throw new MalformedMessageError(

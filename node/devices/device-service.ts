@@ -45,6 +45,7 @@ import {
   firstDeviceList,
   renameDevice,
   resignAfterRotation,
+  withRecoveryCommitment,
 } from './own-device-list.ts'
 
 /** What the device list needs of friends (node/friends). */
@@ -63,6 +64,8 @@ export interface DeviceServiceComponents {
   messaging: () => SocialSender | undefined
   /** Tells API clients of a friend's newer list. */
   emit?(type: 'friend:devices', data: NodeEventMap['friend:devices']): void
+  /** SHA-256 of the account's recovery key in force, or empty: the list carries it. */
+  recoveryCommitment?: () => Promise<Uint8Array>
 }
 
 export interface DeviceServiceInit {
@@ -142,7 +145,11 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   /** Loads the lists, makes or re-signs our own, and starts publishing it. */
   async start(): Promise<void> {
     if (!this.#lifecycle.start()) return
-    await this.#lifecycle.exclusive(() => this.#load())
+    await this.#lifecycle.exclusive(async () => {
+      const commitment = (await this.#components.recoveryCommitment?.()) ?? new Uint8Array(0)
+      await this.#load(commitment)
+      await this.#carryCommitment(commitment)
+    })
     this.#components.friends.addEventListener('friends:changed', this.#onFriendsChanged)
     if (this.#republishIntervalMs > 0) void this.#publishLoop()
   }
@@ -264,7 +271,7 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     }
   }
 
-  async #load(): Promise<void> {
+  async #load(commitment: Uint8Array): Promise<void> {
     const stored = await this.#store.load()
     for (const [hex, record] of stored.friends) {
       try {
@@ -277,7 +284,8 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     const { identity } = this.#components
     const now = this.#clock()
     if (stored.own == null) {
-      await this.#setOwn(firstDeviceList(identity, this.#deviceName ?? defaultDeviceName(), now))
+      const name = this.#deviceName ?? defaultDeviceName()
+      await this.#setOwn(firstDeviceList(identity, name, now, commitment))
       this.#log('made device list version 1 for this install')
       return
     }
@@ -287,6 +295,22 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
       await this.#setOwn(resignAfterRotation(identity, own, now))
       this.#log('the account key changed: device list re-signed as version %d', own.version + 1)
     }
+  }
+
+  /** Makes the next version when the account's recovery commitment is not the one the list carries. */
+  async #carryCommitment(commitment: Uint8Array): Promise<void> {
+    const own = this.own()
+    if (commitment.length === 0 || bytesEqual(own.nextRecovery, commitment)) return
+    await this.#setOwn(withRecoveryCommitment(this.#components.identity, own, commitment))
+    this.#log('device list version %d carries the recovery commitment', own.version + 1)
+  }
+
+  /** Re-reads the recovery commitment (the account just committed): a new version, sent and published. */
+  async refreshRecoveryCommitment(): Promise<void> {
+    await this.#lifecycle.exclusive(async () =>
+      this.#carryCommitment((await this.#components.recoveryCommitment?.()) ?? new Uint8Array(0)),
+    )
+    this.#afterOwnChange()
   }
 
   async #setOwn(record: Uint8Array): Promise<OpenedDeviceList> {

@@ -36,8 +36,16 @@ export function checkDeviceName(name: string): string {
   return trimmed
 }
 
-/** Version 1: this install alone, as device 1 with its key as the device key. */
-export function firstDeviceList(account: Ed25519KeyPair, name: string, nowMs: number): Uint8Array {
+/**
+ * Version 1: this install alone, as device 1 with its key as the device key, carrying the
+ * account's recovery commitment (empty: none yet).
+ */
+export function firstDeviceList(
+  account: Ed25519KeyPair,
+  name: string,
+  nowMs: number,
+  nextRecovery: Uint8Array = new Uint8Array(0),
+): Uint8Array {
   const certificate = signDeviceCertificate(account, {
     device: account.publicKey,
     name: checkDeviceName(name),
@@ -48,7 +56,7 @@ export function firstDeviceList(account: Ed25519KeyPair, name: string, nowMs: nu
     version: 1,
     devices: [certificate],
     revoked: [],
-    nextRecovery: new Uint8Array(0),
+    nextRecovery,
   })
 }
 
@@ -82,6 +90,18 @@ export function resignAfterRotation(
       ? { ...certificate, device: account.publicKey }
       : certificate,
   )
+}
+
+/**
+ * The next version of `list` carrying `commitment`, SHA-256 of the account's recovery key in
+ * force (doc/accounts.md): friends pin the first one they see.
+ */
+export function withRecoveryCommitment(
+  account: Ed25519KeyPair,
+  list: OpenedDeviceList,
+  commitment: Uint8Array,
+): Uint8Array {
+  return nextVersion(account, { ...list, nextRecovery: commitment }, (certificate) => certificate)
 }
 
 function nextVersion(

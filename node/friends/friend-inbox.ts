@@ -1,6 +1,6 @@
 /**
  * What peers send us about the friend list: requests, their answers (accept, reject),
- * removals and key rotations, taken inside `Friends`' one-at-a-time changes. Every message
+ * removals, key rotations and recoveries, taken inside `Friends`' one-at-a-time changes. Every message
  * is taken idempotently (request ids): one sent again after a crash changes nothing, an
  * answer to a request we never made is logged and dropped, and requests that cross become
  * a friendship on both sides. Each change is one batch, with any reply in the outbox.
@@ -14,7 +14,7 @@ import type { FriendOutbox } from './friend-outbox.ts'
 import type { FriendRecord, FriendStore } from './friend-store.ts'
 import type { FriendViews } from './friend-views.ts'
 import type { FriendEventType } from './friends.ts'
-import { acceptKeyRotation } from './key-rotation.ts'
+import { acceptKeyRecovery, acceptKeyRotation } from './key-rotation.ts'
 
 /** What taking a friend message uses of the friends component. */
 export interface FriendInboxContext {
@@ -108,6 +108,18 @@ export async function takeFriendMessage(
       }
       await friends.store.write(accepted.changes)
       friends.views.keyChanged(peerHex, accepted.newHex)
+      return
+    }
+    case 'key-recovery': {
+      // Sent from the new key, which we do not know: the statement names the account.
+      const statement = message.keyStatement ?? new Uint8Array(0)
+      const accepted = acceptKeyRecovery(friends.store, statement, Date.now())
+      if (accepted == null) {
+        log('ignored a key recovery from %s that moves no friend of ours', peerHex)
+        return
+      }
+      await friends.store.write(accepted.changes)
+      friends.views.keyChanged(accepted.previousHex, accepted.newHex)
       return
     }
     case 'remove': {

@@ -53,7 +53,7 @@ import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
 import { type FriendRecord, FriendStore } from './friend-store.ts'
 import { FriendViews } from './friend-views.ts'
-import { sendKeyRotation } from './key-rotation.ts'
+import { commitmentInForce, pinCommitment, sendKeyRotation } from './key-rotation.ts'
 
 /** What friends need from messaging: queue one social message for a peer. */
 export interface SocialSender {
@@ -109,6 +109,8 @@ export interface FriendsEvents {
   'friends:changed': CustomEvent<{ peer: Uint8Array; friend: boolean }>
   /** A friend's account moved to a new key: its conversation moves with it. */
   'friends:key-changed': CustomEvent<{ previous: Uint8Array; current: Uint8Array }>
+  /** A friend's recovery commitment was pinned. */
+  'friends:commitment': CustomEvent<{ peer: Uint8Array }>
 }
 
 export const DEFAULT_FRIENDS_RETRY_INTERVAL_MS = 10_000
@@ -209,15 +211,39 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
 
   /**
    * Tells every friend that our account moved to a new key: `statement` is the rotation
-   * statement (Keystore.rotate), sent as a friend message through messaging (directly, or
-   * through the mailbox to friends who are away). Resolves once messaging holds them all.
+   * (Keystore.rotate) or recovery statement (Keystore.recover), sent as a friend message
+   * through messaging (directly, or through the mailbox to friends who are away). Resolves
+   * once messaging holds them all.
    */
-  async announceKeyRotation(statement: Uint8Array): Promise<Array<{ id: string; peer: string }>> {
+  async announceKeyRotation(
+    statement: Uint8Array,
+    kind: 'rotation' | 'recovery' = 'rotation',
+  ): Promise<Array<{ id: string; peer: string }>> {
     this.#checkRunning()
     const peers = this.#store.entries('friends').map(([peerHex]) => peerHex)
     const messaging = this.#components.messaging()
     if (messaging == null) throw new FriendsStoppedError('messaging is not running; start the node')
-    return sendKeyRotation(messaging, peers, statement)
+    return sendKeyRotation(messaging, peers, statement, kind)
+  }
+
+  /** The recovery commitment in force for friend `peer`, once a device list showed it. */
+  recoveryCommitment(peer: Uint8Array): Uint8Array | undefined {
+    return commitmentInForce(this.#store, toHex(peer))
+  }
+
+  /**
+   * Pins a friend's recovery commitment, from its device list, unless one is pinned: a
+   * different one later is logged as a conflict and changes nothing (key-rotation.ts).
+   */
+  async pinRecoveryCommitment(peer: Uint8Array, commitment: Uint8Array): Promise<void> {
+    const peerHex = toHex(peer)
+    await this.#serial(async () => {
+      const { changes, conflict } = pinCommitment(this.#store, peerHex, commitment)
+      if (conflict) this.#components.log.error('%s shows another recovery commitment', peerHex)
+      if (changes == null) return
+      await this.#store.write(changes)
+      this.safeDispatchEvent('friends:commitment', { detail: { peer } })
+    })
   }
 
   isFriend(peer: Uint8Array): boolean {

@@ -1,13 +1,19 @@
 /**
- * A friend's key rotation, as the friends component takes it (doc/accounts.md, "Key
- * rotation on the node"): the statement must move the account from the key we know, by the
- * key-chain resolver's rules, starting from the chain we kept for that friend. Then the
- * friendship moves to the new key in one batch, and the old key is kept as retired: every
- * message from it is refused from then on (`Friends.isBlocked`), as is a session with it.
+ * A friend's key rotation or recovery, as the friends component takes it (doc/accounts.md,
+ * "Key state"): the statement must move the account from the key we know, by the key-chain
+ * resolver's rules, starting from the chain we kept for that friend. Then the friendship
+ * moves to the new key in one batch, and the old keys are kept as retired: every message
+ * from them is refused from then on (`Friends.isBlocked`), as is a session with them.
  *
  * What we keep per friend is the chain's start (the key we first knew and its recovery
  * commitment) and the statements taken, so a friend who rotates twice while we are away is
  * followed from either statement order, and a replayed or forked statement changes nothing.
+ *
+ * The commitment is pinned from the first device list that carries one (`pinCommitment`)
+ * and never replaced by a later list: a thief holding the account key could sign a list with
+ * a commitment of its own, but only a recovery by the pinned recovery key moves it. So a
+ * recovery, which the recovered account sends from its new key, supersedes the rotations a
+ * thief made with the stolen key.
  *
  * Our own rotation goes the other way: the statement is sent to every friend as a friend
  * message (`sendKeyRotation`).
@@ -26,6 +32,8 @@ export interface FriendKeyChain {
   commitment: string
   /** Rotation statements taken, hex. */
   rotations: string[]
+  /** Recovery statements taken, hex. */
+  recoveries?: string[]
 }
 
 export interface AcceptedRotation {
@@ -48,22 +56,116 @@ export function acceptKeyRotation(
   if (friend == null) return undefined
   const known: FriendKeyChain = friend.keyChain ?? {
     account: peerHex,
-    // A friend who never rotated before: the commitment we take is the one the statement
-    // keeps, since a rotation cannot change it (the resolver checks later ones against it).
+    // A friend whose commitment we never pinned (no device list with one): the commitment
+    // we take is the one the statement keeps, since a rotation cannot change it.
     commitment: toHex(commitmentOf(statement)),
     rotations: [],
   }
-  const rotations = [...known.rotations, toHex(statement)]
-  const chain = resolveKeyChain(
+  return moveFriend(store, peerHex, friend, known, { kind: 'rotation', record: statement }, now)
+}
+
+/**
+ * The store changes a recovery statement makes, from whoever sends it (the recovered
+ * account sends it from its new key): the friend whose chain it moves, found by the key it
+ * names as the epoch's first, goes to the new key, and every key of the epoch (a thief's
+ * included) is retired. Undefined when it moves no friend of ours.
+ */
+export function acceptKeyRecovery(
+  store: FriendStore,
+  statement: Uint8Array,
+  now: number,
+): (AcceptedRotation & { previousHex: string }) | undefined {
+  let oldKey: string
+  try {
+    oldKey = toHex(openKeyStatement('recovery', statement).oldKey)
+  } catch {
+    return undefined
+  }
+  for (const [peerHex, friend] of store.entries('friends')) {
+    const known = friend.keyChain
+    // Only a chain we know the commitment of can be recovered; cheap checks first.
+    if (known == null || known.commitment === '') continue
+    if (known.account !== oldKey && !chainKeys(known).includes(oldKey)) continue
+    const statementRecord = { kind: 'recovery' as const, record: statement }
+    const accepted = moveFriend(store, peerHex, friend, known, statementRecord, now)
+    if (accepted != null) return { ...accepted, previousHex: peerHex }
+  }
+  return undefined
+}
+
+/**
+ * The changes that pin `commitment` (from a device list) as the start of a friend's chain,
+ * or undefined when the friend is unknown, the commitment is empty or one is pinned already.
+ * A different commitment than the one in force is a conflict: `conflict` says so.
+ */
+export function pinCommitment(
+  store: FriendStore,
+  peerHex: string,
+  commitment: Uint8Array,
+): { changes?: Change[]; conflict: boolean } {
+  const friend = store.get('friends', peerHex)
+  if (friend == null || commitment.length === 0) return { conflict: false }
+  const known = friend.keyChain
+  if (known == null || (known.commitment === '' && known.rotations.length === 0)) {
+    const keyChain: FriendKeyChain = {
+      account: peerHex,
+      commitment: toHex(commitment),
+      rotations: [],
+    }
+    return {
+      changes: [{ table: 'friends', key: peerHex, value: { ...friend, keyChain } }],
+      conflict: false,
+    }
+  }
+  return { conflict: !bytesEqual(resolve(known).commitment, commitment) }
+}
+
+/** The recovery commitment in force for the friend at `peerHex`, if we know one. */
+export function commitmentInForce(store: FriendStore, peerHex: string): Uint8Array | undefined {
+  const known = store.get('friends', peerHex)?.keyChain
+  if (known == null || known.commitment === '') return undefined
+  return resolve(known).commitment
+}
+
+function resolve(
+  known: FriendKeyChain,
+  extra: Array<{ kind: 'rotation' | 'recovery'; record: Uint8Array }> = [],
+) {
+  return resolveKeyChain(
     { account: fromHex(known.account), commitment: fromHex(known.commitment) },
-    rotations.map((record) => ({ kind: 'rotation' as const, record: fromHex(record) })),
+    [
+      ...known.rotations.map((record) => ({ kind: 'rotation' as const, record: fromHex(record) })),
+      ...(known.recoveries ?? []).map((record) => ({
+        kind: 'recovery' as const,
+        record: fromHex(record),
+      })),
+      ...extra,
+    ],
   )
+}
+
+/** Every key the chain's applied statements moved the account to, hex. */
+function chainKeys(known: FriendKeyChain): string[] {
+  return resolve(known).applied.map((applied) => toHex(applied.newKey))
+}
+
+/** Moves the friend at `peerHex` when `statement` moves its chain away from that key. */
+function moveFriend(
+  store: FriendStore,
+  peerHex: string,
+  friend: FriendRecord,
+  known: FriendKeyChain,
+  statement: { kind: 'rotation' | 'recovery'; record: Uint8Array },
+  now: number,
+): AcceptedRotation | undefined {
+  const chain = resolve(known, [statement])
   if (bytesEqual(chain.current, fromHex(peerHex))) return undefined
   if (!chain.retired.some((key) => bytesEqual(key, fromHex(peerHex)))) return undefined
   const newHex = toHex(chain.current)
   const keyChain: FriendKeyChain = {
     ...known,
-    rotations: chain.applied.map((applied) => toHex(applied.record)),
+    rotations: chain.applied.filter((a) => a.kind === 'rotation').map((a) => toHex(a.record)),
+    recoveries: chain.applied.filter((a) => a.kind === 'recovery').map((a) => toHex(a.record)),
   }
   const moved: FriendRecord = { ...friend, keyChain }
   const changes: Change[] = [
@@ -75,6 +177,8 @@ export function acceptKeyRotation(
       value: { account: known.account, current: newHex, at: now },
     })),
   ]
+  // A new key that the store still holds under another record would be overwritten: never.
+  if (store.has('friends', newHex)) return undefined
   return { newHex, changes }
 }
 
@@ -87,14 +191,18 @@ function commitmentOf(statement: Uint8Array): Uint8Array {
   }
 }
 
-/** Sends our rotation `statement` to each of `peers` (hex keys); resolves once messaging holds them all. */
+/**
+ * Sends our rotation or recovery `statement` to each of `peers` (hex keys); resolves once
+ * messaging holds them all.
+ */
 export async function sendKeyRotation(
   messaging: SocialSender,
   peers: string[],
   statement: Uint8Array,
+  kind: 'rotation' | 'recovery' = 'rotation',
 ): Promise<Array<{ id: string; peer: string }>> {
   const payload = encodeFriendMessage({
-    type: 'key-rotation',
+    type: kind === 'rotation' ? 'key-rotation' : 'key-recovery',
     requestId: new Uint8Array(FRIEND_REQUEST_ID_LENGTH),
     note: '',
     name: '',

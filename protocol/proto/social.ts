@@ -10,6 +10,7 @@ export enum FriendMessageType {
   FRIEND_REMOVE = 'FRIEND_REMOVE',
   FRIEND_KEY_ROTATION = 'FRIEND_KEY_ROTATION',
   FRIEND_DEVICE_LIST = 'FRIEND_DEVICE_LIST',
+  FRIEND_KEY_RECOVERY = 'FRIEND_KEY_RECOVERY',
 }
 
 enum __FriendMessageTypeValues {
@@ -19,6 +20,7 @@ enum __FriendMessageTypeValues {
   FRIEND_REMOVE = 3,
   FRIEND_KEY_ROTATION = 4,
   FRIEND_DEVICE_LIST = 5,
+  FRIEND_KEY_RECOVERY = 6,
 }
 
 export namespace FriendMessageType {

@@ -175,6 +175,26 @@ export function relayForFriendNodes(): () => RelayNode {
   return () => relay!
 }
 
+/** A folder for a node the test starts itself, removed with the others after the tests. */
+export async function friendNodeFolder(
+  prefix: string,
+): Promise<{ path: string; remove(): Promise<void> }> {
+  const dir = await makeTempDir(prefix)
+  folders.push(dir)
+  return dir
+}
+
+/** `from` sends `text` to `to`, and `to` has received it. */
+export async function converse(from: FriendNode, to: FriendNode, text: string): Promise<void> {
+  const since = Date.now()
+  await from.node.messages.send(to.peerId, text)
+  await to.event(
+    'message:received',
+    (message) => message.text === text && message.peerId === from.peerId,
+    { since },
+  )
+}
+
 /** `a` asks `b`, `b` accepts, and `a` has heard so. */
 export async function befriend(a: FriendNode, b: FriendNode): Promise<void> {
   await a.api.request('POST', FRIENDS_API_PATHS.add, { to: b.peerId })

@@ -8,21 +8,17 @@
 import { describe, expect, it } from 'vitest'
 import { fingerprint } from '../../node/identity/index.ts'
 import { announceKeyRotation } from '../../node/key-rotation.ts'
-import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
+import {
+  befriend,
+  converse,
+  type FriendNode,
+  relayForFriendNodes,
+  startFriendNode,
+} from './friends-nodes.ts'
 import { rotatingAccounts } from './rotating-account.ts'
 
 const relay = relayForFriendNodes()
 const account = rotatingAccounts()
-
-async function converse(from: FriendNode, to: FriendNode, text: string): Promise<void> {
-  const since = Date.now()
-  await from.node.messages.send(to.peerId, text)
-  await to.event(
-    'message:received',
-    (message) => message.text === text && message.peerId === from.peerId,
-    { since },
-  )
-}
 
 async function historyTexts(node: FriendNode, peer: FriendNode): Promise<string[]> {
   const { messages } = await node.node.messages.history(peer.peerId)

@@ -47,6 +47,13 @@ describe('friend messages', () => {
         name: '',
         keyStatement: randomBytes(MAX_KEY_STATEMENT_SIZE),
       },
+      {
+        type: 'key-recovery',
+        requestId: new Uint8Array(16),
+        note: '',
+        name: '',
+        keyStatement: randomBytes(MAX_KEY_STATEMENT_SIZE),
+      },
     ] satisfies FriendMessageValue[]) {
       const decoded = decodeFriendMessage(encodeFriendMessage(value))
       expect(decoded.type).toBe(value.type)
@@ -87,6 +94,7 @@ describe('friend messages', () => {
       ['note on an accept', raw({ type: FriendMessageType.FRIEND_ACCEPT, note: 'hey' })],
       ['name on a remove', raw({ type: FriendMessageType.FRIEND_REMOVE, name: 'eve' })],
       ['key rotation without a statement', raw({ type: FriendMessageType.FRIEND_KEY_ROTATION })],
+      ['key recovery without a statement', raw({ type: FriendMessageType.FRIEND_KEY_RECOVERY })],
       [
         'statement on a request',
         raw({ keyStatement: randomBytes(64) as FriendMessage['keyStatement'] }),
