@@ -9,18 +9,35 @@ export const TOKENIM_BIN = join(
   'tokenim.js',
 )
 
+/**
+ * How the command is started: by default this checkout's bin under the test's own Node; the
+ * package test starts an installed package's bin under the machine's Node.
+ */
+export interface CliLauncher {
+  runtime: string
+  entry: string
+  /** Replaces the environment the test process has (e.g. a PATH without node_modules). */
+  baseEnv?: NodeJS.ProcessEnv
+}
+
+const CHECKOUT_CLI: CliLauncher = { runtime: process.execPath, entry: TOKENIM_BIN }
+
 export interface CliResult {
   code: number
   stdout: string
   stderr: string
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  launcher = CHECKOUT_CLI,
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      [TOKENIM_BIN, ...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
+      launcher.runtime,
+      [launcher.entry, ...args],
+      { env: { ...(launcher.baseEnv ?? process.env), ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error == null ? 0 : typeof error.code === 'number' ? error.code : 1
         resolve({ code, stdout, stderr })
@@ -35,9 +52,10 @@ export async function spawnCli(
   readyText: string,
   env: Record<string, string> = {},
   timeoutMs = 30_000,
+  launcher = CHECKOUT_CLI,
 ): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number> }> {
-  const child = spawn(process.execPath, [TOKENIM_BIN, ...args], {
-    env: { ...process.env, ...env },
+  const child = spawn(launcher.runtime, [launcher.entry, ...args], {
+    env: { ...(launcher.baseEnv ?? process.env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
