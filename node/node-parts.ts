@@ -106,11 +106,12 @@ export async function composeNode(
   })
   context.hostStarted()
   const { migration } = storage
-  if (migration.sealed + migration.dropped > 0) {
+  if (migration.sealed + migration.dropped + migration.renamed > 0) {
     host.logger.forComponent('tokenim:storage')(
-      'sealed %d records written before sealing; dropped %d search index records to rebuild',
+      'sealed %d records written before sealing; dropped %d search index records to rebuild; hid the names in %d keys',
       migration.sealed,
       migration.dropped,
+      migration.renamed,
     )
   }
 

@@ -6,17 +6,20 @@
  * nonce with `<sublevel>\0<key>` as associated data, under a key derived from the unlocked
  * identity and the sublevel's name, so a record moved to another key or sublevel, altered,
  * or read with another identity's key is refused with SealedRecordError, never returned.
- * Keys stay in the clear (ranges and order need them); a store whose keys would carry a
- * secret (a search token, a file's hash) puts `blind(secret)` in them instead.
+ * Names of peers, conversations and rooms in keys are hidden on the way in and read back on
+ * the way out (key-names.ts); the rest of a key stays in the clear (ranges and order need
+ * it), and the associated data is the key as the store wrote it. A store whose keys would
+ * carry another secret (a search token, a file's hash) puts `blind(secret)` in them.
  *
  * Where nothing needs sealing (a relay's public records, unit tests of a store's logic) the
  * codec is the identity (plainRecords) and the wrapper costs one function call.
  */
-import type { AbstractIterator, AbstractSublevel } from 'abstract-level'
+import type { AbstractSublevel } from 'abstract-level'
 import type { Level } from 'level'
 import { AtRestSealer } from './at-rest-sealer.ts'
 import { SealedRecordError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
+import { type KeyNames, plainKeyNames } from './key-names.ts'
 
 export type RawSublevel = AbstractSublevel<
   Level<string, Uint8Array>,
@@ -118,10 +121,17 @@ export type RecordBatchOp = RecordOp & { sublevel?: RecordLevel }
 export class RecordLevel {
   readonly raw: RawSublevel
   readonly codec: RecordCodec
+  /** How names of peers, conversations and rooms in keys are stored (key-names.ts). */
+  readonly names: KeyNames
 
-  constructor(raw: RawSublevel, codec: RecordCodec = plainRecords) {
+  constructor(
+    raw: RawSublevel,
+    codec: RecordCodec = plainRecords,
+    names: KeyNames = plainKeyNames,
+  ) {
     this.raw = raw
     this.codec = codec
+    this.names = names
   }
 
   blind(name: string): string {
@@ -129,90 +139,126 @@ export class RecordLevel {
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    const value = await this.raw.get(key)
+    const value = await this.raw.get(this.names.hide(key))
     return value == null ? undefined : this.codec.decode(key, value)
   }
 
   async getMany(keys: string[]): Promise<Array<Uint8Array | undefined>> {
-    const values = await this.raw.getMany(keys)
+    const values = await this.raw.getMany(keys.map((key) => this.names.hide(key)))
     return values.map((value, i) => (value == null ? undefined : this.codec.decode(keys[i], value)))
   }
 
   put(key: string, value: Uint8Array, options: WriteOptions = {}): Promise<void> {
-    return this.raw.put(key, this.codec.encode(key, value), options as object)
+    return this.raw.put(this.names.hide(key), this.codec.encode(key, value), options as object)
   }
 
   del(key: string, options: WriteOptions = {}): Promise<void> {
-    return this.raw.del(key, options as object)
+    return this.raw.del(this.names.hide(key), options as object)
   }
 
   batch(ops: RecordBatchOp[], options: WriteOptions = {}): Promise<void> {
     const raw = ops.map((op) => {
       const level = op.sublevel ?? this
       const sublevel = op.sublevel == null ? {} : { sublevel: op.sublevel.raw }
+      const key = level.names.hide(op.key)
       return op.type === 'del'
-        ? { type: 'del' as const, key: op.key, ...sublevel }
-        : {
-            type: 'put' as const,
-            key: op.key,
-            value: level.codec.encode(op.key, op.value),
-            ...sublevel,
-          }
+        ? { type: 'del' as const, key, ...sublevel }
+        : { type: 'put' as const, key, value: level.codec.encode(op.key, op.value), ...sublevel }
     })
     // abstract-level's types want an op's `sublevel` below this one; any of the same root works.
     return this.raw.batch(raw as never, options as object)
   }
 
-  /** Entries in key order, each value opened. */
-  iterator(options: RangeOptions = {}): RecordIterator<[string, Uint8Array]> {
-    return new RecordIterator(this.raw.iterator(options), (key, value) => [
+  /** Entries in key order, each key read back and each value opened. */
+  iterator(options: RangeOptions = {}) {
+    return this.#entries(options, (key, value): [string, Uint8Array] => [
       key,
       this.codec.decode(key, value),
     ])
   }
 
-  /** Keys only: nothing to open, so LevelDB's own key iterator. */
+  /** Keys only, read back: nothing to open. */
   keys(options: RangeOptions = {}) {
-    return this.raw.keys(options)
-  }
-
-  values(options: RangeOptions = {}): RecordIterator<Uint8Array> {
-    return new RecordIterator(this.raw.iterator(options), (key, value) =>
-      this.codec.decode(key, value),
+    const names = this.names
+    return new RecordIterator(this.raw.keys(this.#range(options)), names, (key) =>
+      names.reveal(key),
     )
   }
 
+  /**
+   * Keys as stored (names hidden), in the order LevelDB keeps them: for a merge of several
+   * ranges that compares keys. `revealKey` reads one back.
+   */
+  storedKeys(options: RangeOptions = {}) {
+    return new RecordIterator(this.raw.keys(this.#range(options)), this.names, (key) => key)
+  }
+
+  revealKey(stored: string): string {
+    return this.names.reveal(stored)
+  }
+
+  values(options: RangeOptions = {}) {
+    return this.#entries(options, (key, value) => this.codec.decode(key, value))
+  }
+
   clear(options: RangeOptions = {}): Promise<void> {
-    return this.raw.clear(options)
+    return this.raw.clear(this.#range(options))
+  }
+
+  #entries<T>(options: RangeOptions, map: (key: string, value: Uint8Array) => T) {
+    const names = this.names
+    const inner: RawIterator<[string, Uint8Array]> = this.raw.iterator(this.#range(options))
+    return new RecordIterator(inner, names, ([key, value]) => map(names.reveal(key), value))
+  }
+
+  #range(options: RangeOptions): RangeOptions {
+    const out: RangeOptions = { ...options }
+    for (const bound of ['gt', 'gte', 'lt', 'lte'] as const) {
+      const value = options[bound]
+      if (value !== undefined) out[bound] = this.names.hide(value)
+    }
+    return out
   }
 }
 
-type RawIterator = AbstractIterator<RawSublevel, string, Uint8Array>
+interface RawIterator<E> extends AsyncIterable<E> {
+  next(): Promise<E | undefined>
+  seek(target: string): void
+  close(): Promise<void>
+}
 
 /** A LevelDB iterator whose entries pass the codec; closes the inner one however it ends. */
-export class RecordIterator<T> {
-  readonly #inner: RawIterator
-  readonly #map: (key: string, value: Uint8Array) => T
+export class RecordIterator<T, E = unknown> {
+  readonly #inner: RawIterator<E>
+  readonly #names: KeyNames
+  readonly #map: (entry: E) => T
 
-  constructor(inner: RawIterator, map: (key: string, value: Uint8Array) => T) {
+  constructor(inner: RawIterator<E>, names: KeyNames, map: (entry: E) => T) {
     this.#inner = inner
+    this.#names = names
     this.#map = map
   }
 
   async next(): Promise<T | undefined> {
     const entry = await this.#inner.next()
-    return entry === undefined ? undefined : this.#map(entry[0], entry[1])
+    return entry === undefined ? undefined : this.#map(entry)
   }
 
   seek(target: string): void {
-    this.#inner.seek(target)
+    this.#inner.seek(this.#names.hide(target))
   }
 
   close(): Promise<void> {
     return this.#inner.close()
   }
 
+  async all(): Promise<T[]> {
+    const out: T[] = []
+    for await (const entry of this) out.push(entry)
+    return out
+  }
+
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    for await (const [key, value] of this.#inner) yield this.#map(key, value)
+    for await (const entry of this.#inner) yield this.#map(entry)
   }
 }

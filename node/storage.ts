@@ -7,12 +7,22 @@
  * data dir written before sealing is sealed on its first such open (at-rest-migration.ts).
  */
 
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { ClassicLevel } from 'classic-level'
 import { LevelDatastore } from 'datastore-level'
+import type { Datastore } from 'interface-datastore'
 import { Level } from 'level'
-import { type MigrationResult, sealLegacyRecords } from './at-rest-migration.ts'
+import {
+  hideKeyNames,
+  LIBP2P_SUBLEVEL,
+  type MigrationResult,
+  sealLegacyRecords,
+  sealLibp2pEntries,
+} from './at-rest-migration.ts'
 import { DataDirLockedError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
+import { HiddenKeyNames, type KeyNames, plainKeyNames } from './key-names.ts'
 import {
   plainRecords,
   type RawSublevel,
@@ -20,6 +30,7 @@ import {
   RecordLevel,
   SealedRecords,
 } from './record-level.ts'
+import { SealedDatastore } from './sealed-datastore.ts'
 
 export type AppLevel = RecordLevel
 
@@ -32,8 +43,8 @@ export interface StorageInit {
 }
 
 export interface Storage {
-  /** libp2p's datastore (peer store, DHT records). */
-  datastore: LevelDatastore
+  /** libp2p's datastore (peer store, DHT records); sealed on a node (sealed-datastore.ts). */
+  datastore: Datastore
   /** What the first open with an identity found to seal (at-rest-migration.ts). */
   migration: MigrationResult
   /** Returns the sublevel of app data under `name`, values as bytes. */
@@ -54,32 +65,52 @@ export async function openStorage(path: string, init: StorageInit = {}): Promise
     identity == null
       ? plainRecords
       : new SealedRecords(identity, name, { keepEmpty: EMPTY_VALUES_SAY_NOTHING.has(name) })
+  const hidden = identity == null ? undefined : new HiddenKeyNames(identity)
+  const names: KeyNames = hidden ?? plainKeyNames
   const compact = () => compactAll(db as unknown as ClassicLevel<string, Uint8Array>)
-  let migration: MigrationResult = { ran: false, sealed: 0, dropped: 0 }
+  let migration: MigrationResult = { ran: false, sealed: 0, dropped: 0, renamed: 0 }
+  // datastore-level drives any abstract-level database; a sublevel keeps its keys apart.
+  const libp2pLevel = new LevelDatastore(
+    rawSublevel(db, LIBP2P_SUBLEVEL) as unknown as Level<string, Uint8Array>,
+  )
+  const sealedLibp2p =
+    identity == null || hidden == null
+      ? undefined
+      : new SealedDatastore(libp2pLevel, identity, hidden)
   try {
-    if (identity != null) migration = await sealLegacyRecords(db, codecOf, compact)
+    if (identity != null) {
+      migration = await sealLegacyRecords(db, codecOf, names, compact)
+      migration.renamed = await hideKeyNames(db, names, compact)
+    }
+    if (sealedLibp2p != null) {
+      migration.sealed += await sealLibp2pEntries(
+        db,
+        (raw) => sealedLibp2p.sealLegacyEntries(raw),
+        compact,
+      )
+    }
     // LevelDB's MANIFEST names the first and last key of every table it ever had until the
     // database opens again and writes a fresh one: the legacy keys go with that one.
-    if (migration.sealed + migration.dropped > 0) {
+    // LevelDB's info log names the keys a manual compaction starts and stops at: the log of
+    // the migration (LOG.old since the reopen) may name a legacy key, so it goes too.
+    if (migration.sealed + migration.dropped + migration.renamed > 0) {
       await db.close()
       await openLevel(db, path)
+      await rm(join(path, 'LOG.old'), { force: true })
     }
   } catch (err) {
     await db.close()
     throw err
   }
-  // datastore-level drives any abstract-level database; a sublevel keeps its keys apart.
-  const libp2pLevel = rawSublevel(db, 'libp2p')
-  const datastore = new LevelDatastore(libp2pLevel as unknown as Level<string, Uint8Array>)
-  await datastore.open()
+  await libp2pLevel.open()
   const levels = new Map<string, AppLevel>()
   return {
-    datastore,
+    datastore: sealedLibp2p ?? libp2pLevel,
     migration,
     sublevel: (name) => {
       let level = levels.get(name)
       if (level == null) {
-        level = new RecordLevel(rawSublevel(db, name), codecOf(name))
+        level = new RecordLevel(rawSublevel(db, name), codecOf(name), names)
         levels.set(name, level)
       }
       return level

@@ -132,7 +132,8 @@ export class SearchIndex {
       const prefix = `t/${blinded}${SEP}`
       return {
         prefix,
-        iterator: this.#db.keys({ gt: `${prefix}${before}`, lt: `t/${blinded}${END}` }),
+        // Compared as stored: LevelDB's order is that of hidden names (key-names.ts).
+        iterator: this.#db.storedKeys({ gt: `${prefix}${before}`, lt: `t/${blinded}${END}` }),
       }
     })
     const suffixes: string[] = []
@@ -195,7 +196,7 @@ export class SearchIndex {
   }
 
   async #hits(suffixes: string[]): Promise<SearchHit[]> {
-    const docs = suffixes.map((suffix) => suffix.slice(suffix.indexOf(SEP) + 1))
+    const docs = suffixes.map((suffix) => this.#db.revealKey(suffix.slice(suffix.indexOf(SEP) + 1)))
     const entries = await this.#db.getMany(docs.map((doc) => `d/${doc}`))
     return suffixes.map((suffix, i) => {
       const hit: SearchHit = { doc: docs[i], at: timeOf(suffix.slice(0, suffix.indexOf(SEP))) }

@@ -103,17 +103,17 @@ describe('conversations', () => {
     await transferEvent(alice, 'transfer:complete', sent.transfer.fileId)
     await receivedCount(alice.base, 2)
     const sealed: string[] = []
-    const messaging = alice.base.storage.sublevel('messaging').raw
-    for await (const value of messaging.values({
-      gt: `h/${bob.keyHex}/`,
-      lt: `h/${bob.keyHex}/~`,
+    // The bytes as stored: under keys with the peer's name hidden (node/key-names.ts).
+    const messaging = alice.base.storage.sublevel('messaging')
+    for await (const value of messaging.raw.values({
+      gt: messaging.names.hide(`h/${bob.keyHex}/`),
+      lt: messaging.names.hide(`h/${bob.keyHex}/~`),
     })) {
       sealed.push(`hex:${Buffer.from(value).toString('hex')}`)
     }
     expect(sealed).toHaveLength(2)
-    const transfer = await alice.base.storage
-      .sublevel('attachments')
-      .raw.get(`x/${sent.transfer.fileId}`)
+    const attachments = alice.base.storage.sublevel('attachments')
+    const transfer = await attachments.raw.get(attachments.names.hide(`x/${sent.transfer.fileId}`))
     sealed.push(`hex:${Buffer.from(transfer!).toString('hex')}`)
     const storedFiles = async () =>
       (await readdir(join(alice.dataDir, 'files'), { withFileTypes: true })).filter((entry) =>

@@ -1,11 +1,14 @@
 /**
  * A stolen data dir, without the password: two full nodes chat (a text, a file, a room
  * message, a friend request with a note, usernames), stop, and every file of both data
- * dirs (LevelDB's tables and logs, the attachment store) is searched raw for what they said.
+ * dirs (LevelDB's tables and logs, the attachment store) is searched raw for what they said
+ * and for whom they said it to: the peers' ids and keys, the room's id, in text and as bytes,
+ * in keys, values and file names (libp2p's peer store included).
  */
 import { createHash } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
 import { FRIENDS_API_PATHS, type TransferView } from '../../protocol/local-api.ts'
 import { findOnDisk } from '../helpers/disk-scan.ts'
@@ -71,6 +74,15 @@ describe('sealed at rest', () => {
       invite,
       sha256,
       `hex:${sha256}`,
+      roomId,
+      `hex:${roomId}`,
+      ...[alice, bob].flatMap((node) => [
+        node.peerId,
+        peerIdFromString(node.peerId).toCID().toString(),
+        node.publicKey,
+        `hex:${node.publicKey}`,
+        `hex:${Buffer.from(peerIdFromString(node.peerId).toMultihash().bytes).toString('hex')}`,
+      ]),
     ]
     expect(await findOnDisk(alice.dataDir, secrets)).toEqual([])
     expect(await findOnDisk(bob.dataDir, secrets)).toEqual([])
