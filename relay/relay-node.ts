@@ -13,6 +13,7 @@ import {
 import type { PeerId } from '@libp2p/interface'
 import { isPrivate } from '@libp2p/utils'
 import type { ServiceFactoryMap } from 'libp2p'
+import type { PersistedDhtLedger } from '../network/dht-quotas/index.ts'
 import { createHost, type Host } from '../network/host.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../network/interface-addresses.ts'
 import {
@@ -26,7 +27,7 @@ import {
   type Storage,
 } from '../node/index.ts'
 import type { RelayConfig } from './config.ts'
-import { relayDhtQuotas } from './dht-quotas.ts'
+import { openRelayDhtLedger, relayDhtQuotas } from './dht-quotas.ts'
 import {
   type DirectoryServer,
   directoryDhtSelectors,
@@ -96,6 +97,7 @@ export interface RelayStatus {
 /** The relay's parts, in start order (stopped in reverse). */
 interface RelayParts<Extra extends Record<string, unknown>> {
   storage: Storage
+  'dht quota ledger': PersistedDhtLedger
   host: RelayHost<Extra>
   discovery: RelayDiscovery
   /** Built only when metrics or health are enabled. */
@@ -169,9 +171,17 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
       ? await loadSignupSetup(config.directory.signup, config.dataDir)
       : undefined
     // Started below, once discovery listens: no identify of the first connections is missed.
-    const host = await parts.add('host', () => this.createHost(key.privateKey, storage, signup), {
-      stop: (host) => host.stop(),
-    })
+    // Stopped after the host: the last charges of the last requests are kept too.
+    const ledger = await parts.add(
+      'dht quota ledger',
+      () => openRelayDhtLedger(config, storage.sublevel('dht-quotas'), this.logger),
+      { stop: (ledger) => ledger.close() },
+    )
+    const host = await parts.add(
+      'host',
+      () => this.createHost(key.privateKey, storage, ledger, signup),
+      { stop: (host) => host.stop() },
+    )
     this.watchPeers()
     await parts.add('discovery', () => this.relayDiscovery())
     await parts.step('the libp2p host start', () => host.start())
@@ -240,6 +250,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
   private async createHost(
     privateKey: Parameters<typeof createHost>[0]['privateKey'],
     storage: Storage,
+    ledger: PersistedDhtLedger,
     signup: SignupSetup | undefined,
   ) {
     const { config } = this
@@ -277,7 +288,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         dhtServer: true,
         allowPrivateAddresses: config.allowPrivateAddresses,
         connectionLimits: config.limits,
-        dhtQuotas: relayDhtQuotas(config, this.logger, this.metrics),
+        dhtQuotas: relayDhtQuotas(config, ledger, this.logger, this.metrics),
         gossipPeerExchange: true,
         dhtValidators: directoryDhtValidators,
         connectionGater: { denyInboundRelayReservation: this.onReservationRequest },

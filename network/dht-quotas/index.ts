@@ -6,7 +6,8 @@
  *
  * - write-ledger.ts: the accounting (leaky buckets, bounded least-recently-used accounts);
  * - writer-context.ts: which remote peer a DHT write is for (the kad stream handler's scope);
- * - quota-datastore.ts: the datastore guard that charges and refuses.
+ * - quota-datastore.ts: the datastore guard that charges and refuses;
+ * - ledger-persistence.ts: the ledger kept on disk, so a restart gives nobody a fresh quota.
  *
  * @example
  * ```ts
@@ -24,6 +25,11 @@ import { type Clock, type DhtQuotaLimits, DhtWriteLedger } from './write-ledger.
 import { type HandlerRegistrar, servingDhtWriters } from './writer-context.ts'
 
 export * from './errors.ts'
+export {
+  DHT_LEDGER_FLUSH_INTERVAL_MS,
+  type DhtLedgerStore,
+  PersistedDhtLedger,
+} from './ledger-persistence.ts'
 export type { DhtWriteRefused, OnDhtWriteRefused } from './quota-datastore.ts'
 export {
   DEFAULT_DHT_QUOTA_LIMITS,
@@ -50,6 +56,12 @@ export interface DhtWriteQuotasInit {
    */
   exemptPeers?: string[]
   clock?: Clock
+  /**
+   * The ledger to charge, when it outlives the host (a relay's, kept on disk by
+   * PersistedDhtLedger); `limits` and `clock` are then its own.
+   * @default a new ledger in memory
+   */
+  ledger?: DhtWriteLedger
 }
 
 export class DhtWriteQuotas {
@@ -59,7 +71,7 @@ export class DhtWriteQuotas {
   #log?: Logger
 
   constructor(init: DhtWriteQuotasInit = {}) {
-    this.ledger = new DhtWriteLedger(init.limits, init.clock)
+    this.ledger = init.ledger ?? new DhtWriteLedger(init.limits, init.clock)
     this.#onRefused = init.onRefused
     this.#exempt = new Set(init.exemptPeers)
   }

@@ -10,6 +10,10 @@
  * Memory stays bounded: at most `maxTrackedWriters` accounts, kept in least-recently-used
  * order; the one unused longest is forgotten first (its writer starts afresh, which costs
  * that writer the same as arriving from a new address).
+ *
+ * The ledger remembers which accounts changed or were forgotten since `takeChanges()` last
+ * asked, so that a relay can keep them on disk (ledger-persistence.ts) and a restart does
+ * not hand every writer a fresh quota.
  */
 import {
   DEFAULT_DHT_BYTES_PER_PEER,
@@ -72,7 +76,8 @@ export interface DhtQuotaRefusal {
 
 type Level = 'hourRecords' | 'hourBytes' | 'totalRecords' | 'totalBytes'
 
-interface Account {
+/** One account as kept on disk: the levels as of `updatedAt`, drained as time passes. */
+export interface Account {
   hourRecords: number
   hourBytes: number
   totalRecords: number
@@ -95,6 +100,8 @@ export class DhtWriteLedger {
   readonly #accounts = new Map<string, Account>()
   readonly #peerBuckets: Bucket[]
   readonly #addressBuckets: Bucket[]
+  readonly #changed = new Set<string>()
+  readonly #forgotten = new Set<string>()
 
   constructor(limits: Partial<DhtQuotaLimits> = {}, clock: Clock = Date.now) {
     this.#limits = { ...DEFAULT_DHT_QUOTA_LIMITS, ...limits }
@@ -106,6 +113,38 @@ export class DhtWriteLedger {
   /** Accounts held now (at most `maxTrackedWriters`). */
   get size(): number {
     return this.#accounts.size
+  }
+
+  /** Accounts charged and accounts forgotten since the last call. */
+  takeChanges(): { changed: Array<[string, Account]>; forgotten: string[] } {
+    const changed: Array<[string, Account]> = []
+    for (const key of this.#changed) {
+      const account = this.#accounts.get(key)
+      if (account != null) changed.push([key, { ...account }])
+    }
+    const forgotten = [...this.#forgotten]
+    this.#changed.clear()
+    this.#forgotten.clear()
+    return { changed, forgotten }
+  }
+
+  /** Marks again what a failed write of `takeChanges()` did not keep. */
+  keepChanges(changed: string[], forgotten: string[]): void {
+    for (const key of changed) if (this.#accounts.has(key)) this.#changed.add(key)
+    for (const key of forgotten) if (!this.#accounts.has(key)) this.#forgotten.add(key)
+  }
+
+  /**
+   * Takes back accounts kept on disk, least recently used first (as `updatedAt` says), within
+   * `maxTrackedWriters`: they drain from their own `updatedAt` on, as if never forgotten.
+   */
+  restore(accounts: Array<[string, Account]>): void {
+    const oldestFirst = [...accounts].sort((a, b) => a[1].updatedAt - b[1].updatedAt)
+    for (const [key, account] of oldestFirst) {
+      this.#accounts.delete(key)
+      this.#evictFor(1)
+      this.#accounts.set(key, { ...account })
+    }
   }
 
   /**
@@ -122,6 +161,7 @@ export class DhtWriteLedger {
       overrun(peer, this.#peerBuckets, bytes, 'peer', peerKey, now) ??
       overrun(address, this.#addressBuckets, bytes, 'address', addressKey, now)
     if (full != null) return full
+    this.#changed.add(peerKey).add(addressKey)
     for (const account of [peer, address]) {
       account.hourRecords += 1
       account.totalRecords += 1
@@ -135,9 +175,7 @@ export class DhtWriteLedger {
   #account(key: string, accountBuckets: Bucket[], now: number): Account {
     let account = this.#accounts.get(key)
     if (account == null) {
-      while (this.#accounts.size >= this.#limits.maxTrackedWriters) {
-        this.#accounts.delete(this.#accounts.keys().next().value as string)
-      }
+      this.#evictFor(1)
       account = {
         hourRecords: 0,
         hourBytes: 0,
@@ -157,6 +195,16 @@ export class DhtWriteLedger {
     }
     this.#accounts.set(key, account)
     return account
+  }
+
+  /** Forgets the least recently used accounts until `room` more fit. */
+  #evictFor(room: number): void {
+    while (this.#accounts.size + room > this.#limits.maxTrackedWriters) {
+      const oldest = this.#accounts.keys().next().value as string
+      this.#accounts.delete(oldest)
+      this.#changed.delete(oldest)
+      this.#forgotten.add(oldest)
+    }
   }
 }
 

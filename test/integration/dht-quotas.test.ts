@@ -3,7 +3,7 @@
  * mailbox records under fresh keys, then provider records for random ids; the relay stores
  * up to the peer's quota, refuses the rest (counted on /metrics), and an honest peer's
  * deposit during the flood is stored and served. Fresh peer ids from one address stop at the
- * address's quota.
+ * address's quota. A relay restarted in the middle of a flood keeps what the writer used.
  */
 import type { Datastore } from 'interface-datastore'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -143,6 +143,35 @@ describe('DHT write quotas on a relay', () => {
       await Promise.all(sybils.map((sybil) => sybil.remove()))
       await sybilRelay.stop()
       await sybilDir.remove()
+    }
+  })
+
+  it('keeps what a writer used across a restart in the middle of its flood', async () => {
+    const restartDir = await makeTempDir('tokenim-quota-restart-')
+    const limits = { dhtQuotas: { recordsPerPeerPerHour: 4 } }
+    let { relay: restarted } = await startStoringRelay(restartDir.path, limits)
+    const writer = await startDhtPeer({ dhtServer: false })
+    const flood = async (records: number) => {
+      const confirmed: number[] = []
+      for (let i = 0; i < records; i++) {
+        const { key, record } = freshDeposit(100)
+        confirmed.push((await putRecord(writer.host.services.dht, key, record, QUERY)).confirmed)
+      }
+      return confirmed
+    }
+    try {
+      await joinRelay(writer, restarted)
+      expect(await flood(3)).toEqual([1, 1, 1])
+      await restarted.stop()
+      ;({ relay: restarted } = await startStoringRelay(restartDir.path, limits))
+      await joinRelay(writer, restarted)
+      // One record of the hour's four is left after the restart, not four.
+      expect(await flood(3)).toEqual([1, 0, 0])
+      expect(await refusedByReason(restarted)).toEqual({ peer_hourly_records: 2 })
+    } finally {
+      await writer.remove()
+      await restarted.stop()
+      await restartDir.remove()
     }
   })
 })

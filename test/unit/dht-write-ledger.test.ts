@@ -1,6 +1,10 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { DhtWriteLedger, writerAddress } from '../../network/dht-quotas/index.ts'
+import {
+  DhtWriteLedger,
+  PersistedDhtLedger,
+  writerAddress,
+} from '../../network/dht-quotas/index.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -131,5 +135,57 @@ describe('writerAddress', () => {
     expect(writerAddress(multiaddr('/ip6/2001:db8::1/tcp/1'))).toBe('2001:db8:0:0::/64')
     expect(writerAddress(multiaddr('/ip6/::1/tcp/1'))).toBe('0:0:0:0::/64')
     expect(writerAddress(multiaddr('/memory/node-3'))).toBe('/memory/node-3')
+  })
+})
+
+describe('PersistedDhtLedger', () => {
+  function memoryStore() {
+    const kept = new Map<string, Uint8Array>()
+    return {
+      kept,
+      entries: async function* () {
+        yield* [...kept.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
+      },
+      write: async (puts: Array<[string, Uint8Array]>, deletes: string[]) => {
+        for (const key of deletes) kept.delete(key)
+        for (const [key, value] of puts) kept.set(key, value)
+      },
+    }
+  }
+
+  it('gives a reopened ledger the accounts as they were, drained by the time since', async () => {
+    let now = 0
+    const store = memoryStore()
+    const first = await PersistedDhtLedger.open(store, { limits, clock: () => now })
+    for (let i = 0; i < 10; i++) first.ledger.charge(mallory, 1)
+    await first.close()
+    const second = await PersistedDhtLedger.open(store, { limits, clock: () => now })
+    expect(second.ledger.charge(mallory, 1)?.reason).toBe('peer_hourly_records')
+    now += HOUR / 10
+    expect(second.ledger.charge(mallory, 1)).toBeUndefined()
+    expect(second.ledger.charge(mallory, 1)?.reason).toBe('peer_hourly_records')
+    await second.close()
+  })
+
+  it('keeps no more accounts on disk than the ledger tracks, and skips unreadable ones', async () => {
+    const store = memoryStore()
+    store.kept.set('peer broken', new TextEncoder().encode('{"not":"an account"}'))
+    const bounded = { ...limits, maxTrackedWriters: 4 }
+    const persisted = await PersistedDhtLedger.open(store, { limits: bounded })
+    expect(store.kept.has('peer broken')).toBe(false)
+    for (let i = 0; i < 10; i++) {
+      persisted.ledger.charge({ peer: `p${i}`, address: `10.0.0.${i}` }, 1)
+      await persisted.flush()
+    }
+    await persisted.close()
+    expect([...store.kept.keys()].sort()).toEqual([
+      'address 10.0.0.8',
+      'address 10.0.0.9',
+      'peer p8',
+      'peer p9',
+    ])
+    const reopened = await PersistedDhtLedger.open(store, { limits: bounded })
+    expect(reopened.ledger.size).toBe(4)
+    await reopened.close()
   })
 })
