@@ -15,6 +15,7 @@ import {
   type ChangePasswordRequest,
   type ChangePasswordResponse,
   CONVERSATION_API_PATHS,
+  type CommitRecoveryPhraseRequest,
   type ConversationListResponse,
   type ConversationSearchResponse,
   type CreateIdentityRequest,
@@ -54,6 +55,10 @@ import {
   type PresenceSettings,
   type ProfileView,
   RELAY_API_PATHS,
+  type RecoverKeyRequest,
+  type RecoveryPhraseSetupRequest,
+  type RecoveryPhraseSetupResponse,
+  type RecoveryStatusResponse,
   type RegisterNameRequest,
   type RelayAddressRequest,
   type RelayListResponse,
@@ -372,6 +377,25 @@ export abstract class TokenimApi {
   /** A new account key; the node tells friends and starts again under it (a new peer id). */
   rotateKey(body: RotateKeyRequest): Promise<RotateKeyResponse> {
     return this.request('POST', IDENTITY_API_PATHS.rotate, body)
+  }
+
+  recoveryStatus(): Promise<RecoveryStatusResponse> {
+    return this.request('GET', IDENTITY_API_PATHS.recovery)
+  }
+
+  /** A recovery phrase to show once (an account from before the commitment); nothing stored. */
+  recoveryPhraseSetup(body: RecoveryPhraseSetupRequest): Promise<RecoveryPhraseSetupResponse> {
+    return this.request('POST', IDENTITY_API_PATHS.recoverySetup, body)
+  }
+
+  /** Commits the account to the recovery phrase the user typed back. */
+  commitRecoveryPhrase(body: CommitRecoveryPhraseRequest): Promise<RecoveryStatusResponse> {
+    return this.request('POST', IDENTITY_API_PATHS.recoveryCommit, body)
+  }
+
+  /** Recovers the account with its recovery phrase: a new key that wins over a thief's. */
+  recoverKey(body: RecoverKeyRequest): Promise<RotateKeyResponse> {
+    return this.request('POST', IDENTITY_API_PATHS.recover, body)
   }
 
   twoFactorStatus(): Promise<TwoFactorStatusResponse> {

@@ -11,6 +11,7 @@ import {
   type CreateIdentityResponse,
   IDENTITY_API_PATHS,
   type IdentityInfo,
+  type RecoveryStatusResponse,
   type RotateKeyResponse,
   type StateResponse,
 } from '../protocol/local-api.ts'
@@ -35,7 +36,11 @@ import {
   type KeystoreInit,
   peerIdOf,
 } from './identity/index.ts'
-import { announceKeyRotation } from './key-rotation.ts'
+import {
+  announceKeyRecovery,
+  announceKeyRotation,
+  type RotationAnnouncement,
+} from './key-rotation.ts'
 import { TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'
 
 export interface NodeDaemonInit {
@@ -191,16 +196,31 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
           return identityInfo(identity)
         }),
       ...identityRoutes(this.keystore),
-      [`POST ${IDENTITY_API_PATHS.rotate}`]: ({ body }) => this.rotate(body),
+      [`POST ${IDENTITY_API_PATHS.rotate}`]: ({ body }) => this.moveKey(body, 'rotation'),
+      [`POST ${IDENTITY_API_PATHS.recover}`]: ({ body }) => this.moveKey(body, 'recovery'),
+      [`POST ${IDENTITY_API_PATHS.recoveryCommit}`]: ({ body }) => this.commitRecovery(body),
     }
   }
 
+  /** Commits to the recovery phrase typed back; the running node's device list then carries it. */
+  private async commitRecovery(body: unknown): Promise<RecoveryStatusResponse> {
+    const password = stringField(body, 'password')
+    const phrase = stringField(body, 'phrase')
+    await answerLockout(() =>
+      this.keystore.commitRecoveryPhrase(password, phrase, secondFactorOf(body)),
+    )
+    await this.nodeInstance?.devices.refreshRecoveryCommitment()
+    return this.keystore.recoveryStatus()
+  }
+
   /**
-   * Key rotation (doc/accounts.md, "Key rotation on the node"): the keystore rotates, the
-   * running node hands the statement to every friend, then stops and a node under the new
-   * key starts on the same folder, behind the same API server and token.
+   * Key rotation and recovery (doc/accounts.md, "Key rotation on the node"): the keystore
+   * moves the account to a new key; a node under the new key starts on the same folder,
+   * behind the same API server and token. A rotation is handed to every friend by the
+   * running node first, under the old key their sessions know; a recovery is sent by the
+   * node under the new key, since friends may hold the old one as retired (a thief rotated it).
    */
-  private rotate(body: unknown): Promise<RotateKeyResponse> {
+  private moveKey(body: unknown, kind: 'rotation' | 'recovery'): Promise<RotateKeyResponse> {
     const result = this.transitions.then(async () => {
       const node = this.nodeInstance
       if (node == null || this.stopReason != null) {
@@ -212,14 +232,25 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       }
       const password = stringField(body, 'password')
       const rotated = await answerLockout(() =>
-        this.keystore.rotate(password, secondFactorOf(body)),
+        kind === 'rotation'
+          ? this.keystore.rotate(password, secondFactorOf(body))
+          : this.keystore.recover(password, stringField(body, 'phrase'), secondFactorOf(body)),
       )
-      const { rotations } = await this.keystore.keyChain()
-      const announced = await announceKeyRotation(node, rotated.statement, { rotations })
+      let announced: RotationAnnouncement | undefined
+      if (kind === 'rotation') {
+        const { rotations } = await this.keystore.keyChain()
+        announced = await announceKeyRotation(node, rotated.statement, { rotations })
+      } else {
+        await node.messages.retireOwnKey()
+      }
       this.nodeInstance = undefined
       node.removeEventListener('stopped', this.onNodeStopped)
       await node.stop('the account key changed; starting again under the new key')
       await this.run(rotated.identity)
+      if (announced == null && this.nodeInstance != null) {
+        announced = await announceKeyRecovery(this.nodeInstance, rotated.statement)
+      }
+      announced ??= { handedOver: [], waiting: [], namesMoved: [] }
       return {
         ...identityInfo(rotated.identity),
         previousPeerId: node.peerId,

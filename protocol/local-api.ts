@@ -954,7 +954,45 @@ export const IDENTITY_API_PATHS = {
    * node tells every friend, then starts again under the new key behind the same API.
    */
   rotate: '/v1/identity/rotate',
+  /** GET -> RecoveryStatusResponse: whether the account committed to a recovery phrase. */
+  recovery: '/v1/identity/recovery',
+  /** POST RecoveryPhraseSetupRequest -> RecoveryPhraseSetupResponse; nothing is stored yet. */
+  recoverySetup: '/v1/identity/recovery/setup',
+  /** POST CommitRecoveryPhraseRequest -> RecoveryStatusResponse: the phrase typed back. */
+  recoveryCommit: '/v1/identity/recovery/commit',
+  /**
+   * POST RecoverKeyRequest -> RotateKeyResponse (while the node runs): a new account key by a
+   * recovery statement signed with the phrase's recovery key; the node starts again under the
+   * new key and tells every friend from it.
+   */
+  recover: '/v1/identity/recover',
 } as const
+
+/** Whether the account committed to a recovery phrase (doc/accounts.md), and recoveries made. */
+export interface RecoveryStatusResponse {
+  committed: boolean
+  recoveries: number
+}
+
+export interface RecoveryPhraseSetupRequest extends SecondFactorField {
+  password: string
+}
+
+/** 24 words to show once; the user types them back to commit (CommitRecoveryPhraseRequest). */
+export interface RecoveryPhraseSetupResponse {
+  recoveryPhrase: string
+}
+
+export interface CommitRecoveryPhraseRequest extends SecondFactorField {
+  password: string
+  phrase: string
+}
+
+export interface RecoverKeyRequest extends SecondFactorField {
+  password: string
+  /** The recovery phrase (a new account's phrase from init, or the one set up later). */
+  phrase: string
+}
 
 export interface RotateKeyRequest extends SecondFactorField {
   password: string

@@ -9,6 +9,8 @@ import {
   type EnableTwoFactorResponse,
   type ExportKeyResponse,
   IDENTITY_API_PATHS,
+  type RecoveryPhraseSetupResponse,
+  type RecoveryStatusResponse,
   type TwoFactorSetupResponse,
   type TwoFactorStatusResponse,
 } from '../../protocol/local-api.ts'
@@ -52,6 +54,14 @@ export function identityRoutes(keystore: Keystore): Routes {
       )
       return { changed: true }
     },
+    [`GET ${IDENTITY_API_PATHS.recovery}`]: (): Promise<RecoveryStatusResponse> =>
+      keystore.recoveryStatus(),
+    [`POST ${IDENTITY_API_PATHS.recoverySetup}`]: ({
+      body,
+    }): Promise<RecoveryPhraseSetupResponse> =>
+      answerLockout(() =>
+        keystore.recoveryPhraseSetup(stringField(body, 'password'), secondFactorOf(body)),
+      ),
     [`GET ${IDENTITY_API_PATHS.twoFactor}`]: (): Promise<TwoFactorStatusResponse> =>
       keystore.twoFactorStatus(),
     [`POST ${IDENTITY_API_PATHS.twoFactorSetup}`]: (): Promise<TwoFactorSetupResponse> =>

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander'
 import { Keystore, peerIdOf } from '../../../node/index.ts'
+import type { RotateKeyResponse } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
@@ -19,10 +20,22 @@ import {
   readReplacementPassword,
 } from '../password.ts'
 import { CODE_OPTION_HELP, type CodeSource, readSecondFactor } from '../second-factor.ts'
+import { registerRecoveryCommands } from './recovery.ts'
 import { registerTwoFactorCommands } from './two-factor.ts'
 
 interface ReplaceOptions extends CommonOptions, PasswordSource {
   replace?: boolean
+}
+
+/** What a rotation or a recovery tells the user: the new peer id, and which friends know. */
+export function keyMovedLines(what: string, result: RotateKeyResponse): string[] {
+  const waiting =
+    result.waiting.length === 0 ? '' : `; not reached yet: ${result.waiting.join(', ')}`
+  return [
+    `${what}: you are ${result.peerId} now (was ${result.previousPeerId})`,
+    `fingerprint ${result.fingerprint}`,
+    `friends told: ${result.reached}${waiting}`,
+  ]
 }
 
 export function registerKeyCommands(program: Command): void {
@@ -109,16 +122,13 @@ export function registerKeyCommands(program: Command): void {
       const password = await readPassword(options)
       const code = await readSecondFactor(keystore, options)
       const result = await client.rotateKey({ password, code })
-      const waiting =
-        result.waiting.length === 0 ? '' : `; not reached yet: ${result.waiting.join(', ')}`
       printResult(options, result, [
-        `your account key changed: you are ${result.peerId} now (was ${result.previousPeerId})`,
-        `fingerprint ${result.fingerprint}`,
-        `friends told: ${result.reached}${waiting}`,
+        ...keyMovedLines('your account key changed', result),
         'write down your new backup phrase (the old one restores only the retired key):',
         result.backupPhrase,
       ])
     })
 
+  registerRecoveryCommands(key)
   registerTwoFactorCommands(key)
 }

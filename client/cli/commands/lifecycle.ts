@@ -78,13 +78,21 @@ export function registerLifecycleCommands(program: Command): void {
       'peer id, listen addresses, connections, relays, data dir and API address of the running node, and how each friend is reached',
     )
     .action(async (options: CommonOptions) => {
-      const status = await (await LocalApiClient.forDataDir(options.dataDir)).status()
-      printResult(options, status, [
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const status = await client.status()
+      // Served by the daemon of `tokenim start`; a node embedded elsewhere may not have it.
+      const recovery = await client.recoveryStatus().catch(() => undefined)
+      printResult(options, { ...status, recovery }, [
         `peer id      ${status.peerId}`,
         `fingerprint  ${status.fingerprint}`,
         `data dir     ${status.dataDir}`,
         `local API    ${status.apiUrl}`,
         `connections  ${status.connections}`,
+        ...(recovery == null
+          ? []
+          : [
+              `recovery     ${recovery.committed ? 'committed: your recovery phrase can take the account back' : 'NO recovery commitment: run "tokenim key recovery-phrase"'}`,
+            ]),
         `prekeys      ${status.prekeysPublished ? 'published: strangers can reach you while you are offline' : 'not published yet (no DHT server reached)'}`,
         'listening on',
         ...status.listenAddresses.map((addr) => `  ${addr}`),
@@ -136,7 +144,9 @@ async function initIdentity(options: CommonOptions & PasswordSource): Promise<Id
     `Created identity ${peerId}`,
     `Fingerprint: ${fingerprint(identity.publicKey)}`,
     '',
-    'Backup phrase (shown once: write it down and keep it offline; anyone with it is you):',
+    'Recovery phrase (shown once: write it down and keep it offline; anyone with it is you).',
+    'It restores this account on a new machine, and takes it back from a thief',
+    '("tokenim key recover"); the node never keeps it:',
     '',
     `  ${backupPhrase}`,
     '',

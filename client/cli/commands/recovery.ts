@@ -1,0 +1,71 @@
+/**
+ * `tokenim key recovery-phrase`: an account from before the recovery commitment gets a
+ * recovery phrase, shown once and typed back before the node commits to it;
+ * `tokenim key recover`: the phrase takes the account back (after a theft, or a lost key),
+ * through the running node, which starts again under a new key and tells every friend.
+ * Both are sensitive actions: the password, and a code while two-factor checks are on.
+ */
+import type { Command } from 'commander'
+import { Keystore } from '../../../node/index.ts'
+import { LocalApiClient } from '../../api-client.ts'
+import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
+import { printResult } from '../output.ts'
+import { type PasswordSource, promptLine, readPassword } from '../password.ts'
+import { CODE_OPTION_HELP, type CodeSource, readSecondFactor } from '../second-factor.ts'
+import { keyMovedLines } from './key.ts'
+
+const PHRASE_ENV = 'TOKENIM_RECOVERY_PHRASE'
+
+export function registerRecoveryCommands(key: Command): void {
+  withPasswordFile(withCommonOptions(key.command('recovery-phrase')))
+    .description(
+      'give an account from before recovery phrases one: shown once, typed back, then committed',
+    )
+    .option('--code <code>', CODE_OPTION_HELP)
+    .action(async (options: CommonOptions & PasswordSource & CodeSource) => {
+      const keystore = new Keystore(options.dataDir)
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      if ((await client.recoveryStatus()).committed) {
+        printResult(options, { committed: true }, [
+          'this account already has a recovery phrase (the one written down at the time)',
+        ])
+        return
+      }
+      const password = await readPassword(options)
+      const code = await readSecondFactor(keystore, options)
+      const { recoveryPhrase } = await client.recoveryPhraseSetup({ password, code })
+      process.stderr.write(
+        `\nRecovery phrase (shown once: write it down and keep it offline):\n\n  ${recoveryPhrase}\n\n`,
+      )
+      const typed = await promptLine('Type the recovery phrase back to confirm: ')
+      // Two-factor codes are used once: the commit asks for a fresh one.
+      const commitCode = await readSecondFactor(keystore, {})
+      const status = await client.commitRecoveryPhrase({
+        password,
+        phrase: typed,
+        code: commitCode,
+      })
+      printResult(options, status, [
+        'recovery phrase committed: your friends learn the commitment with your device list',
+      ])
+    })
+
+  withPasswordFile(withCommonOptions(key.command('recover')))
+    .description(
+      'take the account back with its recovery phrase: a new key that wins over any rotation a thief made',
+    )
+    .option('--code <code>', CODE_OPTION_HELP)
+    .action(async (options: CommonOptions & PasswordSource & CodeSource) => {
+      const keystore = new Keystore(options.dataDir)
+      await keystore.publicKey()
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const phrase = process.env[PHRASE_ENV] ?? (await promptLine('Recovery phrase: '))
+      const password = await readPassword(options)
+      const code = await readSecondFactor(keystore, options)
+      const result = await client.recoverKey({ password, phrase, code })
+      printResult(options, { ...result, backupPhrase: undefined }, [
+        ...keyMovedLines('your account is back under a new key', result),
+        'your recovery phrase stays the same: keep it offline',
+      ])
+    })
+}
