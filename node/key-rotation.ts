@@ -4,12 +4,16 @@
  * their sessions know, and the node waits until each copy was acknowledged by the friend's
  * node or deposited in the mailbox (where the friend, who knows the old key, collects it).
  * Meanwhile the names the account holds on relays are moved to the new key (the statements
- * are their authority; a relay not reached is asked again by the node under the new key).
+ * are their authority; a relay not reached is asked again by the node under the new key),
+ * and the statement is put in the DHT under the old key, for anyone who looks that key up.
  * Then messaging stops and forgets the sessions of the old key, and the node must stop and
  * start again under the new key: nothing is sent under the old key any more.
  */
+import type { KadDHT } from '@libp2p/kad-dht'
+import { openKeyStatement } from '../protocol/accounts/index.ts'
 import type { NodeDirectory } from './directory/index.ts'
 import type { Friends } from './friends/index.ts'
+import { publishKeyRotation } from './friends/rotation-dht.ts'
 import { peerIdOf } from './identity/index.ts'
 import type { DirectMessages } from './messaging/index.ts'
 
@@ -20,6 +24,8 @@ export interface RotationAnnouncement {
   waiting: string[]
   /** Relays (peer ids) where a name moved to the new key. */
   namesMoved: string[]
+  /** DHT peers that confirmed holding the statement under the old key. */
+  dhtHolders: number
 }
 
 export interface AnnounceOptions {
@@ -38,29 +44,41 @@ export async function announceKeyRotation(
     friends: Friends
     messages: DirectMessages
     directory?: Pick<NodeDirectory, 'moveNames'>
+    host?: { services: { dht: KadDHT } }
   },
   statement: Uint8Array,
   options: AnnounceOptions = {},
 ): Promise<RotationAnnouncement> {
   const moving = parts.directory?.moveNames(options.rotations ?? [statement])
+  const publishing =
+    parts.host == null
+      ? undefined
+      : publishKeyRotation(parts.host.services.dht, openKeyStatement('rotation', statement))
   const handed = await handOver(parts, statement, 'rotation', options.timeoutMs)
   const moved = (await moving)?.moved ?? []
+  const published = (await publishing)?.confirmed ?? 0
   await parts.messages.retireOwnKey()
-  return { ...handed, namesMoved: moved.map((record) => relayIdOf(record.relayPublicKey)) }
+  return {
+    ...handed,
+    namesMoved: moved.map((record) => relayIdOf(record.relayPublicKey)),
+    dhtHolders: published,
+  }
 }
 
 /**
  * A recovery goes the other way round: friends may hold the old key as retired already (a
  * thief rotated it away), so the node first restarts under the new key, then sends the
  * recovery statement from it and waits the same way. `parts` are the node's, under the new
- * key. Names are not moved: relays take rotation statements only, so far.
+ * key. Names are not moved and nothing is put in the DHT: relays and the DHT rules take
+ * rotation statements only, so far.
  */
 export async function announceKeyRecovery(
   parts: { friends: Friends; messages: DirectMessages },
   statement: Uint8Array,
   options: Pick<AnnounceOptions, 'timeoutMs'> = {},
 ): Promise<RotationAnnouncement> {
-  return { ...(await handOver(parts, statement, 'recovery', options.timeoutMs)), namesMoved: [] }
+  const handed = await handOver(parts, statement, 'recovery', options.timeoutMs)
+  return { ...handed, namesMoved: [], dhtHolders: 0 }
 }
 
 /** Sends `statement` to every friend and waits until each copy was delivered or deposited. */
@@ -69,7 +87,7 @@ async function handOver(
   statement: Uint8Array,
   kind: 'rotation' | 'recovery',
   timeoutMs = ROTATION_HANDOVER_TIMEOUT_MS,
-): Promise<Omit<RotationAnnouncement, 'namesMoved'>> {
+): Promise<Pick<RotationAnnouncement, 'handedOver' | 'waiting'>> {
   const sent = await parts.friends.announceKeyRotation(statement, kind)
   const deadline = Date.now() + timeoutMs
   const pending = () =>

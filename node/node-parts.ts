@@ -36,6 +36,7 @@ import {
   signedInElsewhereEvent,
 } from './directory/index.ts'
 import { Friends, type FriendsEvents } from './friends/index.ts'
+import { followFriendsWhenReachable } from './friends/rotation-dht.ts'
 import { type Identity, Keystore, toLibp2pPrivateKey } from './identity/index.ts'
 import { OfflineMailbox } from './mailbox/index.ts'
 import { DirectMessages } from './messaging/index.ts'
@@ -240,6 +241,17 @@ export async function composeNode(
     'conversations follow key rotations',
     () => friends.addEventListener('friends:key-changed', followRotation),
     () => friends.removeEventListener('friends:key-changed', followRotation),
+  )
+  // Friends who rotated while we were away (and whose statement we never got) are found in
+  // the DHT, under the key we know.
+  let stopFollowing = () => {}
+  await parts.step(
+    'friends followed through the DHT',
+    () => {
+      const log = host.logger.forComponent('tokenim:friends')
+      stopFollowing = followFriendsWhenReachable({ dht: host.services.dht, friends, log })
+    },
+    () => stopFollowing(),
   )
   // Friend messages left from the last run go out now that messaging runs, then heartbeats.
   await parts.step('pending friend messages', () => {

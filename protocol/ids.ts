@@ -106,5 +106,11 @@ export const DEVICE_LIST_DOMAIN = '/tokenim/device-list/1.0.0'
 /** Signing domain of a KeyRotation, cosigned by the old and the new account key. */
 export const KEY_ROTATION_DOMAIN = '/tokenim/key-rotation/1.0.0'
 
+/**
+ * DHT key namespace of key rotation statements, stored under the key they retire:
+ * `/tokenim-key-rotations/<hex sha256(KEY_ROTATION_DOMAIN || old key)>` (protocol/accounts).
+ */
+export const KEY_ROTATIONS_DHT_NAMESPACE = 'tokenim-key-rotations'
+
 /** Signing domain of a KeyRecovery, cosigned by the committed recovery key and the new key. */
 export const KEY_RECOVERY_DOMAIN = '/tokenim/key-recovery/1.0.0'

@@ -371,5 +371,8 @@ export const MAX_KEY_STATEMENTS = 256
  */
 export const MAX_NAME_MOVE_ROTATIONS = 16
 
+/** Most keys a node follows through the DHT's rotation statements in one look-up. */
+export const MAX_KEY_ROTATION_HOPS = 16
+
 /** Most conversations (1:1 chats and rooms) one node keeps muted. */
 export const MAX_MUTED_CONVERSATIONS = 1000

@@ -1,6 +1,6 @@
 /**
  * The DHT validators and selectors of TokenIM's record namespaces (mailbox slots, inbox
- * slots, prekey bundles, account device lists). network/host.ts installs them in every host,
+ * slots, prekey bundles, account device lists, key rotation statements). network/host.ts installs them in every host,
  * node or relay, so all peers accept, serve and prefer exactly the same records.
  *
  * kad-dht's PUT_VALUE handler validates a record and then overwrites whatever it stored
@@ -12,7 +12,7 @@
  * `deviceListRecordMayReplace`). The same check runs when a record arrives in answer to our
  * own query; refusing there only drops a value that would lose to ours anyway.
  *
- * Device lists carry no expiry, so they are not among the records served until their own
+ * Device lists and key rotations carry no expiry, so they are not among the records served until their own
  * expiry (`validateOwnDhtRecord`): kad-dht's 48-hour rule applies and their owners republish.
  */
 import {
@@ -25,14 +25,18 @@ import { type Datastore, Key } from 'interface-datastore'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import {
   deviceListRecordMayReplace,
+  keyRotationRecordMayReplace,
   selectDeviceListRecord,
+  selectKeyRotationRecord,
   validateDeviceListRecord,
+  validateKeyRotationRecord,
 } from '../../protocol/accounts/index.ts'
 import { dhtKeyNamespace } from '../../protocol/dht-records.ts'
 import { RecordConflictError } from '../../protocol/errors.ts'
 import {
   DEVICES_DHT_NAMESPACE,
   INBOX_DHT_NAMESPACE,
+  KEY_ROTATIONS_DHT_NAMESPACE,
   MAILBOX_DHT_NAMESPACE,
   PREKEYS_DHT_NAMESPACE,
 } from '../../protocol/ids.ts'
@@ -93,6 +97,12 @@ export function tokenimDhtValidators(datastore: Datastore, clock: Clock = Date.n
       validateDeviceListRecord,
       deviceListRecordMayReplace,
     ),
+    [KEY_ROTATIONS_DHT_NAMESPACE]: guarded(
+      datastore,
+      clock,
+      validateKeyRotationRecord,
+      keyRotationRecordMayReplace,
+    ),
   }
 }
 
@@ -104,6 +114,7 @@ export function tokenimDhtSelectors(clock: Clock = Date.now): Selectors {
     [INBOX_DHT_NAMESPACE]: mailbox,
     [PREKEYS_DHT_NAMESPACE]: (key, values) => selectPrekeyRecord(key, values, clock()),
     [DEVICES_DHT_NAMESPACE]: selectDeviceListRecord,
+    [KEY_ROTATIONS_DHT_NAMESPACE]: selectKeyRotationRecord,
   }
 }
 

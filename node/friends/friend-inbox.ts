@@ -100,14 +100,7 @@ export async function takeFriendMessage(
       return
     }
     case 'key-rotation': {
-      const statement = message.keyStatement ?? new Uint8Array(0)
-      const accepted = acceptKeyRotation(friends.store, peerHex, statement, Date.now())
-      if (accepted == null) {
-        log('ignored a key rotation from %s that does not move the key we know', peerHex)
-        return
-      }
-      await friends.store.write(accepted.changes)
-      friends.views.keyChanged(peerHex, accepted.newHex)
+      await takeKeyRotation(friends, peerHex, message.keyStatement ?? new Uint8Array(0))
       return
     }
     case 'key-recovery': {
@@ -132,6 +125,25 @@ export async function takeFriendMessage(
       return
     }
   }
+}
+
+/**
+ * A rotation statement for the friend at `peerHex` (sent by it, or found in the DHT): taken
+ * when it moves the key we know (key-rotation.ts). Returns the friend's new key, hex.
+ */
+export async function takeKeyRotation(
+  friends: FriendInboxContext,
+  peerHex: string,
+  statement: Uint8Array,
+): Promise<string | undefined> {
+  const accepted = acceptKeyRotation(friends.store, peerHex, statement, Date.now())
+  if (accepted == null) {
+    friends.log('ignored a key rotation for %s that does not move the key we know', peerHex)
+    return undefined
+  }
+  await friends.store.write(accepted.changes)
+  friends.views.keyChanged(peerHex, accepted.newHex)
+  return accepted.newHex
 }
 
 /** An answer to the request `requestId`, as a friend message. */

@@ -48,7 +48,13 @@ import {
   type FriendTarget,
   unblockPeer,
 } from './friend-actions.ts'
-import { answer, type FriendInboxContext, pick, takeFriendMessage } from './friend-inbox.ts'
+import {
+  answer,
+  type FriendInboxContext,
+  pick,
+  takeFriendMessage,
+  takeKeyRotation,
+} from './friend-inbox.ts'
 import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
 import { type FriendRecord, FriendStore } from './friend-store.ts'
@@ -244,6 +250,15 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       await this.#store.write(changes)
       this.safeDispatchEvent('friends:commitment', { detail: { peer } })
     })
+  }
+
+  /**
+   * Takes a rotation statement for the friend at `peer` found elsewhere than in its messages
+   * (the DHT), as if the friend had sent it; returns the friend's new key, hex, when it moved.
+   */
+  takeKeyRotation(peer: Uint8Array, statement: Uint8Array): Promise<string | undefined> {
+    const peerHex = toHex(peer)
+    return this.#serial(() => takeKeyRotation(this.#inbox, peerHex, statement))
   }
 
   isFriend(peer: Uint8Array): boolean {

@@ -1,0 +1,143 @@
+/**
+ * Key rotation statements in the DHT (doc/accounts.md, "The statement in the DHT"): our own
+ * is put under a key derived from the key it retires, and a friend's are looked up under the
+ * key we know, so a friend who was away when the statement was sent, or whose mailbox copy
+ * is gone, still follows, and so does anyone who knows only an old key.
+ *
+ * How it is kept: every value found is checked by the shared DHT rules
+ * (protocol/accounts/rotation-records.ts: it must open, signed by its old and new key, under
+ * its old key's digest); among a fork the smaller id wins, as in the key-chain resolver; the
+ * friends component then takes each statement only when the resolver moves the key it knows.
+ * A chain is followed for at most MAX_KEY_ROTATION_HOPS keys, and never back to a key seen.
+ */
+import type { AbortOptions, Logger } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import {
+  keyRotationDhtKey,
+  type OpenedKeyStatement,
+  validateKeyRotationRecord,
+} from '../../protocol/accounts/index.ts'
+import { toHex } from '../../protocol/bytes.ts'
+import { MAX_KEY_ROTATION_HOPS } from '../../protocol/limits.ts'
+import { getRecords, type PutOutcome, putRecord } from '../mailbox/dht-records.ts'
+import type { Friends } from './friends.ts'
+
+/** How long one DHT query may take. */
+export const ROTATION_QUERY_TIMEOUT_MS = 15_000
+
+/** Puts our rotation `statement` in the DHT under the key it retires. */
+export function publishKeyRotation(
+  dht: KadDHT,
+  statement: OpenedKeyStatement,
+  options: AbortOptions = {},
+): Promise<PutOutcome> {
+  return putRecord(dht, keyRotationDhtKey(statement.oldKey), statement.record, {
+    signal: options.signal,
+    timeoutMs: ROTATION_QUERY_TIMEOUT_MS,
+  })
+}
+
+/**
+ * The rotations the DHT knows from `key` on, in chain order: the statement under `key`, then
+ * the one under its new key, and so on. Empty when the key never rotated (or nobody holds it).
+ */
+export async function findKeyRotations(
+  dht: KadDHT,
+  key: Uint8Array,
+  options: AbortOptions = {},
+): Promise<OpenedKeyStatement[]> {
+  const chain: OpenedKeyStatement[] = []
+  const seen = new Set([toHex(key)])
+  let current = key
+  while (chain.length < MAX_KEY_ROTATION_HOPS) {
+    const next = await findOne(dht, current, options)
+    if (next == null || seen.has(toHex(next.newKey))) break
+    chain.push(next)
+    seen.add(toHex(next.newKey))
+    current = next.newKey
+  }
+  return chain
+}
+
+/**
+ * Looks every friend up in the DHT and takes the rotations found, so friends who rotated
+ * while we were away are followed at start-up. Never rejects: failures are logged.
+ */
+export async function followFriendsRotations(
+  parts: { dht: KadDHT; friends: Pick<Friends, 'friendKeys' | 'takeKeyRotation'>; log: Logger },
+  options: AbortOptions = {},
+): Promise<number> {
+  let followed = 0
+  for (const friend of parts.friends.friendKeys()) {
+    try {
+      followed += (await followRotations(parts, friend, options)) ? 1 : 0
+    } catch (err) {
+      if (options.signal?.aborted === true) return followed
+      parts.log('looking up the key rotations of %s failed - %e', toHex(friend), err)
+    }
+  }
+  return followed
+}
+
+/**
+ * Runs `followFriendsRotations` once, as soon as the DHT's routing table holds a peer (at
+ * once if it does already): looked up earlier, every friend would seem never to have rotated.
+ * Returns the function that stops it (and aborts a look-up under way).
+ */
+export function followFriendsWhenReachable(parts: {
+  dht: KadDHT
+  friends: Pick<Friends, 'friendKeys' | 'takeKeyRotation'>
+  log: Logger
+}): () => void {
+  const controller = new AbortController()
+  const table = (parts.dht as { routingTable?: EventTarget & { size: number } }).routingTable
+  const run = () => {
+    table?.removeEventListener('peer:add', run)
+    void followFriendsRotations(parts, { signal: controller.signal }).then((followed) => {
+      if (followed > 0) parts.log('followed %d friends to their new keys through the DHT', followed)
+    })
+  }
+  if (table == null || table.size > 0) run()
+  else table.addEventListener('peer:add', run)
+  return () => {
+    table?.removeEventListener('peer:add', run)
+    controller.abort()
+  }
+}
+
+/** Follows the friend at `friend` along the rotations the DHT holds; true when it moved. */
+export async function followRotations(
+  parts: { dht: KadDHT; friends: Pick<Friends, 'takeKeyRotation'> },
+  friend: Uint8Array,
+  options: AbortOptions = {},
+): Promise<boolean> {
+  let known = friend
+  for (const statement of await findKeyRotations(parts.dht, friend, options)) {
+    const moved = await parts.friends.takeKeyRotation(known, statement.record)
+    if (moved == null) break
+    known = statement.newKey
+  }
+  return known !== friend
+}
+
+async function findOne(
+  dht: KadDHT,
+  oldKey: Uint8Array,
+  options: AbortOptions,
+): Promise<OpenedKeyStatement | undefined> {
+  const key = keyRotationDhtKey(oldKey)
+  const { answers, best } = await getRecords(dht, key, {
+    signal: options.signal,
+    timeoutMs: ROTATION_QUERY_TIMEOUT_MS,
+  })
+  let winner: OpenedKeyStatement | undefined
+  for (const value of [...answers.map((answer) => answer.value), ...(best == null ? [] : [best])]) {
+    try {
+      const statement = validateKeyRotationRecord(key, value)
+      if (winner == null || statement.id < winner.id) winner = statement
+    } catch {
+      // A holder answering with what does not validate is skipped; another may answer.
+    }
+  }
+  return winner
+}

@@ -1,0 +1,73 @@
+/**
+ * Key rotation statements in the DHT (doc/accounts.md, "The statement in the DHT"): each is
+ * stored under a key derived from the key it retires, so whoever knows only an old key of an
+ * account (a friend who was away, someone adding the account by an old key) finds where the
+ * account went, and follows the chain key by key.
+ *
+ * Validation: the value opens as a rotation (signed by its old and its new key), and the DHT
+ * key is the digest of its old key. Two statements from one old key (a fork: the key was
+ * copied) compete by the key-chain resolver's own rule, the smaller id wins, so the DHT holds
+ * the statement every resolver would apply; a holder replaces its copy only with that one.
+ */
+import { bytesEqual, concatBytes } from '../bytes.ts'
+import { parseDhtKey, selectBest, sha256Hex } from '../dht-records.ts'
+import { RecordKeyMismatchError } from '../errors.ts'
+import { KEY_ROTATION_DOMAIN, KEY_ROTATIONS_DHT_NAMESPACE } from '../ids.ts'
+import { type OpenedKeyStatement, openKeyStatement } from './key-statements.ts'
+
+const encoder = new TextEncoder()
+
+/** `/tokenim-key-rotations/<hex sha256(KEY_ROTATION_DOMAIN || oldKey)>`, as bytes. */
+export function keyRotationDhtKey(oldKey: Uint8Array): Uint8Array {
+  return encoder.encode(`/${KEY_ROTATIONS_DHT_NAMESPACE}/${rotationDigest(oldKey)}`)
+}
+
+/**
+ * Every check a host applies to a rotation found in or put to the DHT: the statement opens,
+ * and the key is the digest of its old key. Throws RecordKeyMismatchError or what
+ * openKeyStatement throws.
+ */
+export function validateKeyRotationRecord(key: Uint8Array, value: Uint8Array): OpenedKeyStatement {
+  const { digest } = parseDhtKey(key, [KEY_ROTATIONS_DHT_NAMESPACE])
+  const statement = openKeyStatement('rotation', value)
+  if (rotationDigest(statement.oldKey) !== digest) {
+    throw new RecordKeyMismatchError('key rotation is not stored under its old key hash')
+  }
+  return statement
+}
+
+/** The statement with the smallest id wins, as in the key-chain resolver. */
+export function selectKeyRotationRecord(key: Uint8Array, values: Uint8Array[]): number {
+  return selectBest(values, (value) => idRank(validateKeyRotationRecord(key, value).id))
+}
+
+/**
+ * Whether a holder that stores `stored` under `key` may replace it with `incoming` (already
+ * validated): the same bytes refresh it, a stored value that does not validate gives way,
+ * and otherwise only the fork's winner (the smaller id) replaces it.
+ */
+export function keyRotationRecordMayReplace(
+  key: Uint8Array,
+  stored: Uint8Array,
+  incoming: Uint8Array,
+): boolean {
+  if (bytesEqual(stored, incoming)) return true
+  let storedId: string
+  try {
+    storedId = validateKeyRotationRecord(key, stored).id
+  } catch {
+    return true
+  }
+  return validateKeyRotationRecord(key, incoming).id < storedId
+}
+
+function rotationDigest(oldKey: Uint8Array): string {
+  return sha256Hex(concatBytes(encoder.encode(KEY_ROTATION_DOMAIN), oldKey))
+}
+
+/** A hex id as numbers of 48 bits each, so selectBest orders ids as strings compare. */
+function idRank(id: string): number[] {
+  const rank: number[] = []
+  for (let at = 0; at < id.length; at += 12) rank.push(Number.parseInt(id.slice(at, at + 12), 16))
+  return rank
+}
