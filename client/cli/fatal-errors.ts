@@ -7,9 +7,10 @@
  * the process exits with FATAL_EXIT_CODE once it has, or after FATAL_STOP_DEADLINE_MS if the
  * stop hangs. Errors after the first are logged too, and change nothing.
  */
+import { EXIT_CODES } from './exit-codes.ts'
 
-/** EX_SOFTWARE of sysexits.h: an internal error; a service manager restarts on it. */
-export const FATAL_EXIT_CODE = 70
+/** An internal error; a service manager restarts on it. */
+export const FATAL_EXIT_CODE = EXIT_CODES.internal
 export const FATAL_STOP_DEADLINE_MS = 10_000
 
 export type FatalKind = 'unhandledRejection' | 'uncaughtException'

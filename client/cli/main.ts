@@ -1,5 +1,5 @@
 /** The `tokenim` command line. */
-import { Command } from 'commander'
+import { Command, CommanderError } from 'commander'
 import { NODE_VERSION } from '../../node/index.ts'
 import { registerApiCommands } from './commands/api.ts'
 import { registerConversationCommands } from './commands/conversations.ts'
@@ -18,6 +18,8 @@ const program = new Command('tokenim')
   .description('TokenIM: a peer-to-peer, end-to-end encrypted messenger')
   .version(NODE_VERSION)
   .showHelpAfterError()
+  // Usage errors and --help end in main's catch, which gives each its own exit code.
+  .exitOverride()
 
 registerLifecycleCommands(program)
 registerApiCommands(program)
@@ -34,5 +36,6 @@ registerDeviceCommands(program)
 try {
   await program.parseAsync(process.argv)
 } catch (err) {
+  if (err instanceof CommanderError && err.exitCode === 0) process.exit(0)
   exitWithError(err)
 }

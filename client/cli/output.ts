@@ -1,4 +1,6 @@
 /** How CLI commands print: JSON for scripts, short lines for people, errors as one line. */
+import { CommanderError } from 'commander'
+import { exitCodeOf } from './exit-codes.ts'
 
 export interface OutputOptions {
   json?: boolean
@@ -15,10 +17,20 @@ export function minuteStamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 }
 
-/** One line on stderr, `tokenim: <ErrorName>: <message>`, and a non-zero exit code. */
-export function exitWithError(err: unknown): never {
+/**
+ * Ends the command on an error: one line on stderr, `tokenim: <ErrorName>: <message>`, or
+ * with --json one JSON object `{ "error": { "name", "message", "exitCode" } }`; then the exit
+ * code of its kind (exit-codes.ts). Commander has printed its own usage errors already.
+ */
+export function exitWithError(err: unknown, argv = process.argv): never {
   const error = err instanceof Error ? err : new Error(String(err))
-  const prefix = error.name !== 'Error' ? `${error.name}: ` : ''
-  process.stderr.write(`tokenim: ${prefix}${error.message.split('\n')[0]}\n`)
-  process.exit(1)
+  const exitCode = exitCodeOf(err)
+  const message = error.message.split('\n')[0]
+  if (argv.includes('--json')) {
+    process.stderr.write(`${JSON.stringify({ error: { name: error.name, message, exitCode } })}\n`)
+  } else if (!(err instanceof CommanderError)) {
+    const prefix = error.name !== 'Error' ? `${error.name}: ` : ''
+    process.stderr.write(`tokenim: ${prefix}${message}\n`)
+  }
+  process.exit(exitCode)
 }

@@ -1,7 +1,7 @@
 /**
  * A self-contained HTML report of a scenario run: no script, no external resource, plots
- * as inline SVG (latency distribution, delivery over time, memory and CPU, fault timeline)
- * and the expectations with their verdicts.
+ * as inline SVG (latency distribution, delivery over time, memory and CPU, fault timeline),
+ * the expectations with their verdicts, and which messages were lost.
  */
 import { type SimulationResults, summarizeShards, type TrafficResult } from '../results.ts'
 
@@ -53,6 +53,7 @@ ${results.expectations
 
 <h2>Delivery</h2>
 ${trafficTable(results.direct, results.room)}
+${lostMessagesSection(results)}
 
 <h2>Latency distribution</h2>
 ${histogramSvg('1:1', results.direct)}
@@ -60,11 +61,13 @@ ${results.room == null ? '' : histogramSvg('room', results.room)}
 
 <h2>Delivery over time</h2>
 ${deliverySvg(results)}
+${faultLegend(results)}
 
 <h2>Memory and CPU</h2>
 <p>Peak RSS ${mb(results.memory.peakRssMb)}; per node about ${mb(results.memory.perNodeRssMb)} RSS,
 ${mb(results.memory.perNodeHeapMb)} heap. <span class="muted">${esc(results.memory.method)}.</span></p>
 ${memorySvg(results)}
+${faultLegend(results)}
 ${shardTable(results)}
 
 <h2>Fault timeline</h2>
@@ -183,19 +186,57 @@ ${faultMarks(results, x)}
 </svg>`
 }
 
+/** Lost messages shown in the report; all of them are in results.json. */
+const MAX_LOST_ROWS = 100
+
+/** Which messages never reached which recipients, so a tester can follow one up. */
+function lostMessagesSection(results: SimulationResults): string {
+  const lost = results.messages.filter((m) => m.missing.length > 0)
+  if (lost.length === 0) return '<p class="muted">No message lost.</p>'
+  const rows = lost
+    .slice(0, MAX_LOST_ROWS)
+    .map(
+      (m) =>
+        `<tr><td><code>${esc(m.id)}</code></td><td>${m.kind === 'direct' ? '1:1' : 'room'}</td><td class="num">node ${m.from}</td><td class="num">${seconds(m.sentAt)}</td><td>${m.missing.map((n) => `node ${n}`).join(', ')}</td></tr>`,
+    )
+  const more =
+    lost.length > MAX_LOST_ROWS
+      ? `<p class="muted">…and ${lost.length - MAX_LOST_ROWS} more, all listed in results.json (messages whose <code>missing</code> is not empty).</p>`
+      : ''
+  return `<h3>Lost messages (${lost.length})</h3>
+<table>
+<tr><th>message</th><th>kind</th><th>from</th><th>sent at</th><th>never reached</th></tr>
+${rows.join('\n')}
+</table>
+${more}`
+}
+
+const FAULT_COLOURS: Record<string, string> = {
+  kill: '#b3261e',
+  partition: '#b3261e',
+  restart: '#17703a',
+  heal: '#17703a',
+}
+const OTHER_FAULT_COLOUR = '#e08a1e'
+
+/** What the dashed vertical lines on the plots above it mean; nothing when there were none. */
+function faultLegend(results: SimulationResults): string {
+  if (!results.timeline.some((entry) => entry.kind !== 'note')) return ''
+  const swatch = (colour: string) =>
+    `<svg width="14" height="12" style="display:inline;margin:0" aria-hidden="true"><line x1="7" x2="7" y1="0" y2="12" stroke="${colour}" stroke-width="2" stroke-dasharray="3 3"/></svg>`
+  return `<p class="muted">Dashed lines mark faults (hover one for its detail):
+${swatch(FAULT_COLOURS.kill)} a node killed or a partition cut,
+${swatch(FAULT_COLOURS.heal)} a node restarted or a partition healed,
+${swatch(OTHER_FAULT_COLOUR)} latency or loss added to links.</p>`
+}
+
 /** Vertical marks where faults happened, red for cuts and kills, green for heals and restarts. */
 function faultMarks(results: SimulationResults, x: (second: number) => number): string {
-  const colour = {
-    kill: '#b3261e',
-    partition: '#b3261e',
-    restart: '#17703a',
-    heal: '#17703a',
-  } as Record<string, string>
   return results.timeline
     .filter((entry) => entry.kind !== 'note')
     .map((entry) => {
       const at = f(x(entry.at / 1_000))
-      return `<line x1="${at}" x2="${at}" y1="${PAD.top}" y2="${HEIGHT - PAD.bottom}" stroke="${colour[entry.kind] ?? '#e08a1e'}" stroke-dasharray="3 3"><title>${esc(`${entry.kind} ${entry.detail}`)}</title></line>`
+      return `<line x1="${at}" x2="${at}" y1="${PAD.top}" y2="${HEIGHT - PAD.bottom}" stroke="${FAULT_COLOURS[entry.kind] ?? OTHER_FAULT_COLOUR}" stroke-dasharray="3 3"><title>${esc(`${entry.kind} ${entry.detail}`)}</title></line>`
     })
     .join('\n')
 }

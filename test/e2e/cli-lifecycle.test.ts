@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EXIT_CODES } from '../../client/cli/exit-codes.ts'
 import { runCli, spawnCli } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { withTimeout } from '../helpers/wait.ts'
@@ -19,6 +20,24 @@ describe('tokenim CLI: init, start, status, id, stop', () => {
     expect(result.code).not.toBe(0)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toContain('NodeNotRunningError')
+  })
+
+  it('gives scripts an exit code per kind of failure, and JSON errors with --json', async () => {
+    const notRunning = await runCli(['status', '--json', '--data-dir', dir.path])
+    expect(notRunning.code).toBe(EXIT_CODES.notRunning)
+    expect(JSON.parse(notRunning.stderr)).toMatchObject({
+      error: { name: 'NodeNotRunningError', exitCode: EXIT_CODES.notRunning },
+    })
+
+    const unknownOption = await runCli(['status', '--no-such-option'])
+    expect(unknownOption.code).toBe(EXIT_CODES.usage)
+    expect(unknownOption.stderr).toContain("unknown option '--no-such-option'")
+    const missingArgument = await runCli(['send'])
+    expect(missingArgument.code).toBe(EXIT_CODES.usage)
+
+    const help = await runCli(['status', '--help'])
+    expect(help.code, help.stderr).toBe(EXIT_CODES.ok)
+    expect(help.stdout).toContain('Usage: tokenim status')
   })
 
   it('runs a node whose status reports the peer id that id prints', async () => {

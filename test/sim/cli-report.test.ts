@@ -1,12 +1,13 @@
 /**
- * `tokenim sim run` as a user runs it: a scenario whose expectation cannot hold exits 1 and
- * names the failed expectation; its HTML report opens in Chromium without console errors
- * and draws its plots. Needs the build (`npm run build`), as the other CLI tests do.
+ * `tokenim sim run` as a user runs it: a scenario whose expectation cannot hold exits 2 and
+ * names the failed expectation; its HTML report opens in Chromium without console errors,
+ * draws its plots and names lost messages; junit.xml carries the same verdicts. Needs the build (`npm run build`), as the other CLI tests do.
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { renderHtmlReport } from '../../sim/index.ts'
 import { launchChromium } from '../browser/chromium.ts'
 import { runCli } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
@@ -47,16 +48,29 @@ it('an impossible expectation fails the run with a clear report, and the report 
   )
   const out = join(dir.path, 'out')
   const run = await runCli(['sim', 'run', scenarioPath, '--out', out])
-  expect(run.code, run.stderr).toBe(1)
+  expect(run.code, run.stderr).toBe(2)
   expect(run.stdout).toMatch(/impossible: FAILED/)
   expect(run.stdout).toMatch(/FAIL 1:1: p99 latency below 0\.001 ms: p99 \d+/)
   expect(run.stdout).toMatch(/ok {3}1:1: every message delivered/)
   expect(run.stderr).toMatch(/ExpectationFailedError: 1 expectation\(s\) failed: 1:1: p99 latency/)
+  // Not a terminal: progress comes as lines a CI log keeps, one per phase at least.
+  expect(run.stderr).toMatch(/^sim: starting \d+ s, \d+ nodes up$/m)
+  expect(run.stderr).toMatch(/^sim: traffic \d+ s of 3 s, sent \d+, delivered \d+$/m)
 
   const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'))
   expect(results.passed).toBe(false)
   expect(results.direct.sent).toBeGreaterThan(0)
   expect(results.direct.lost).toBe(0)
+
+  // The same results with one message lost, drawn again: the report names it.
+  const lostOne = {
+    ...results,
+    messages: results.messages.map((m: { missing: number[] }, i: number) =>
+      i === 0 ? { ...m, missing: [2] } : m,
+    ),
+  }
+  await writeFile(join(out, 'report-lost.html'), renderHtmlReport(lostOne))
+  const junit = await readFile(join(out, 'junit.xml'), 'utf8')
 
   const browser = await launchChromium()
   try {
@@ -74,7 +88,32 @@ it('an impossible expectation fails the run with a clear report, and the report 
     expect(await page.locator('h1').textContent()).toContain('FAILED')
     expect(await page.locator('td.fail').count()).toBe(1)
     expect(await page.locator('svg path').count()).toBeGreaterThan(2)
+    expect(await page.locator('body').textContent()).toContain('No message lost.')
+    expect(await page.locator('body').textContent()).toMatch(/Dashed lines mark faults/)
+
+    await page.goto(pathToFileURL(join(out, 'report-lost.html')).href)
+    const lostRow = page.locator('h3:has-text("Lost messages (1)") + table tr').nth(1)
+    expect(await lostRow.textContent()).toContain(results.messages[0].id)
+    expect(await lostRow.locator('td').last().textContent()).toBe('node 2')
     expect(problems).toEqual([])
+
+    // junit.xml is well-formed XML a CI system reads: one case per expectation, one failure.
+    const suite = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'application/xml')
+      const root = doc.documentElement
+      return {
+        root: root.nodeName,
+        tests: root.getAttribute('tests'),
+        failures: Array.from(doc.querySelectorAll('testcase > failure'), (f) =>
+          f.parentElement?.getAttribute('name'),
+        ),
+      }
+    }, junit)
+    expect(suite).toEqual({
+      root: 'testsuite',
+      tests: String(results.expectations.length),
+      failures: ['1:1: p99 latency below 0.001 ms'],
+    })
   } finally {
     await browser.close()
   }

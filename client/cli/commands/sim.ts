@@ -1,6 +1,11 @@
 /** `tokenim sim run scenario.yaml`: a whole network in this process, faults, numbers and plots. */
 import type { Command } from 'commander'
-import { runScenarioFile, type ScenarioProgress, summarizeShards } from '../../../sim/index.ts'
+import {
+  ExpectationFailedError,
+  runScenarioFile,
+  type ScenarioProgress,
+  summarizeShards,
+} from '../../../sim/index.ts'
 import { printResult } from '../output.ts'
 
 interface SimRunOptions {
@@ -18,21 +23,21 @@ export function registerSimCommands(program: Command): void {
   sim
     .command('run <scenario>')
     .description(
-      'run a scenario file; writes results.json and report.html; exits 1 if an expectation fails',
+      'run a scenario file; writes results.json, report.html and junit.xml; exits 2 if an expectation fails',
     )
     .option(
       '--out <dir>',
-      'where results.json and report.html go (default: sim-results/<name>-<time>)',
+      'where results.json, report.html and junit.xml go (default: sim-results/<name>-<time>)',
     )
     .option('--json', 'print the results summary as JSON')
     .action(async (scenarioPath: string, options: SimRunOptions) => {
-      const bar = process.stderr.isTTY ? new ProgressBar() : undefined
+      const bar = process.stderr.isTTY ? new ProgressBar() : new ProgressLines()
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
       const outDir = options.out ?? `sim-results/${scenarioName(scenarioPath)}-${stamp}`
       const run = await runScenarioFile(scenarioPath, {
         outDir,
-        onProgress: (progress) => bar?.update(progress),
-      }).finally(() => bar?.clear())
+        onProgress: (progress) => bar.update(progress),
+      }).finally(() => bar.clear())
       const { results } = run
       const failed = results.expectations.filter((e) => !e.passed)
       const summary = {
@@ -40,6 +45,7 @@ export function registerSimCommands(program: Command): void {
         scenario: results.scenario.name,
         results: run.resultsPath,
         report: run.reportPath,
+        junit: run.junitPath,
         direct: {
           sent: results.direct.sent,
           delivered: results.direct.delivered,
@@ -74,12 +80,12 @@ export function registerSimCommands(program: Command): void {
         ),
         `results ${run.resultsPath}`,
         `report  ${run.reportPath}`,
+        `junit   ${run.junitPath}`,
       ])
       if (!results.passed) {
-        process.stderr.write(
-          `tokenim: ExpectationFailedError: ${failed.length} expectation(s) failed: ${failed.map((e) => `${e.name} (${e.detail})`).join('; ')}\n`,
+        throw new ExpectationFailedError(
+          `${failed.length} expectation(s) failed: ${failed.map((e) => `${e.name} (${e.detail})`).join('; ')}`,
         )
-        process.exitCode = 1
       }
     })
 }
@@ -92,6 +98,36 @@ function ms(value: number): string {
   return Number.isFinite(value) ? `${Math.round(value)} ms` : '–'
 }
 
+/** Progress for logs and CI (no terminal): a line per phase, and one every PROGRESS_LINE_MS. */
+const PROGRESS_LINE_MS = 10_000
+
+class ProgressLines {
+  private phase = ''
+  private lastLineAt = 0
+
+  update(progress: ScenarioProgress): void {
+    const now = performance.now()
+    if (progress.phase === this.phase && now - this.lastLineAt < PROGRESS_LINE_MS) return
+    this.phase = progress.phase
+    this.lastLineAt = now
+    const counts =
+      progress.phase === 'starting'
+        ? `${progress.nodesUp} nodes up`
+        : `sent ${progress.sent}, delivered ${progress.delivered}`
+    const share = progress.totalMs > 0 ? ` of ${seconds(progress.totalMs)}` : ''
+    process.stderr.write(
+      `sim: ${progress.phase} ${seconds(progress.elapsedMs)}${share}, ${counts}\n`,
+    )
+  }
+
+  /** Lines stay in the log: nothing to clear. */
+  clear(): void {}
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1_000).toFixed(0)} s`
+}
+
 /** One line on stderr, redrawn in place; only on a terminal. */
 class ProgressBar {
   update(progress: ScenarioProgress): void {
@@ -102,7 +138,7 @@ class ProgressBar {
       progress.totalMs > 0 ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]` : '[starting…]'
     const counts =
       progress.phase === 'starting'
-        ? `${progress.nodesUp} nodes up, ${(progress.elapsedMs / 1_000).toFixed(0)} s`
+        ? `${progress.nodesUp} nodes up, ${seconds(progress.elapsedMs)}`
         : `sent ${progress.sent}, delivered ${progress.delivered}`
     process.stderr.write(`\r\x1b[2K${progress.phase.padEnd(8)} ${bar} ${counts}`)
   }

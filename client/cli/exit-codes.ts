@@ -1,0 +1,46 @@
+/**
+ * The exit codes of every `tokenim` command, one per kind of outcome, so that a script can
+ * tell a refused request from a mistake in its own arguments, a stopped node, a failed
+ * simulation and a bug. Numbers above 2 follow sysexits.h, as service managers expect.
+ */
+import { CommanderError } from 'commander'
+import { ExpectationFailedError } from '../../sim/index.ts'
+import { NodeNotRunningError, UsageError } from '../errors.ts'
+
+export const EXIT_CODES = {
+  /** The command did what it was asked. */
+  ok: 0,
+  /** The node or the command refused it; the error's name says why (NotFriendError, …). */
+  failed: 1,
+  /** `sim run` ran the scenario, and an expectation was not met. */
+  expectationFailed: 2,
+  /** EX_USAGE: an unknown command or option, a missing or conflicting argument. */
+  usage: 64,
+  /** EX_UNAVAILABLE: no node runs on the data dir the command talks to. */
+  notRunning: 69,
+  /** EX_SOFTWARE: an error no code expected (a bug), or the fatal error of a running daemon. */
+  internal: 70,
+} as const
+
+/** Names of JavaScript's own errors: thrown by a bug, never on purpose by TokenIM's code. */
+const UNEXPECTED_ERROR_NAMES = new Set([
+  'Error',
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+])
+
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError)
+    return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage
+  if (error instanceof UsageError) return EXIT_CODES.usage
+  if (error instanceof NodeNotRunningError) return EXIT_CODES.notRunning
+  if (error instanceof ExpectationFailedError) return EXIT_CODES.expectationFailed
+  if (!(error instanceof Error) || UNEXPECTED_ERROR_NAMES.has(error.name))
+    return EXIT_CODES.internal
+  return EXIT_CODES.failed
+}
