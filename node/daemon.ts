@@ -250,7 +250,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       if (announced == null && this.nodeInstance != null) {
         announced = await announceKeyRecovery(this.nodeInstance, rotated.statement)
       }
-      announced ??= { handedOver: [], waiting: [], namesMoved: [] }
+      announced ??= { handedOver: [], waiting: [], namesMoved: [], dhtHolders: 0 }
       return {
         ...identityInfo(rotated.identity),
         previousPeerId: node.peerId,
