@@ -1,5 +1,6 @@
 import { TypedEventEmitter } from 'main-event'
 import type { ConnectionLimits, Host, HostInit } from '../network/host.ts'
+import packageJson from '../package.json' with { type: 'json' }
 import { toHex } from '../protocol/bytes.ts'
 import type {
   NodeEventMap,
@@ -79,7 +80,8 @@ export type NodeHost = Host<{ relayBootstrap: RelayBootstrap }>
 
 /** Where a node listens unless told otherwise (its composition root uses it). */
 export { DEFAULT_LISTEN } from './node-parts.ts'
-export const NODE_VERSION = '0.1.0'
+/** The release, from package.json: one place to bump it. */
+export const NODE_VERSION: string = packageJson.version
 
 type NodeEvents = { [T in NodeEventType]: CustomEvent<NodeEventMessage<T>> } & {
   stopped: CustomEvent<{ reason: string }>
