@@ -88,7 +88,15 @@ describe('the tokenim package', () => {
   it('ships the build, the web client and the docs, and nothing of the sources', async () => {
     const installed = join(consumer, 'node_modules', 'tokenim')
     const top = await readdir(installed)
-    expect(top.sort()).toEqual(['CHANGELOG.md', 'README.md', 'bin', 'client', 'dist', 'doc', 'package.json'])
+    expect(top.sort()).toEqual([
+      'CHANGELOG.md',
+      'README.md',
+      'bin',
+      'client',
+      'dist',
+      'doc',
+      'package.json',
+    ])
     expect(await readdir(join(installed, 'client'))).toEqual(['web'])
     expect(await readdir(join(installed, 'client', 'web'))).toEqual(['dist'])
   })

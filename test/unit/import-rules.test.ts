@@ -46,7 +46,8 @@ const LAYERS: Layer[] = [
     folder: 'client/',
     mayImport: ['client/', 'protocol/', 'node/index.ts', 'relay/index.ts', 'sim/index.ts'],
   },
-  { folder: 'node/', mayImport: ['node/', 'network/', 'protocol/'] },
+  // package.json: the release's version, kept in one place.
+  { folder: 'node/', mayImport: ['node/', 'network/', 'protocol/', 'package.json'] },
   {
     folder: 'relay/',
     mayImport: ['relay/', 'network/', 'protocol/', ...Object.keys(RELAY_MAY_USE_FROM_NODE)],
