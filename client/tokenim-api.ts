@@ -16,6 +16,7 @@ import {
   type ChangePasswordResponse,
   CONVERSATION_API_PATHS,
   type CommitRecoveryPhraseRequest,
+  type ConfirmDeviceLinkRequest,
   type ConversationListResponse,
   type ConversationSearchResponse,
   type CreateIdentityRequest,
@@ -24,6 +25,7 @@ import {
   type CreateRoomResponse,
   DEVICES_API_PATHS,
   type DeleteConversationResponse,
+  type DeviceLinkStatus,
   type DeviceListResponse,
   DIRECTORY_API_PATHS,
   type DisableTwoFactorRequest,
@@ -41,6 +43,8 @@ import {
   type IdentityInfo,
   type InboxResponse,
   type JoinRoomRequest,
+  type LinkNewDeviceRequest,
+  type LinkSasView,
   type LookupView,
   type MarkReadResponse,
   type MessageStyle,
@@ -80,6 +84,7 @@ import {
   type SendMessageResponse,
   type SetProfileRequest,
   type SignupPolicyView,
+  type StartDeviceLinkRequest,
   type StartVerificationRequest,
   type StateResponse,
   type TransferListResponse,
@@ -132,6 +137,17 @@ export abstract class TokenimApi {
 
   restoreIdentity(body: RestoreIdentityRequest): Promise<IdentityInfo> {
     return this.request('POST', API_PATHS.identityRestore, body)
+  }
+
+  /** First run of a new device: link it to an account; answers with the SAS to compare. */
+  linkNewDevice(body: LinkNewDeviceRequest): Promise<LinkSasView> {
+    return this.request('POST', API_PATHS.identityLink, body)
+  }
+
+  /** The person's answer to the SAS on the new device; once linked, the node runs. */
+  confirmNewDeviceLink(accept: boolean): Promise<IdentityInfo> {
+    const body: ConfirmDeviceLinkRequest = { accept }
+    return this.request('POST', API_PATHS.identityLinkConfirm, body)
   }
 
   unlock(body: UnlockRequest): Promise<IdentityInfo> {
@@ -227,6 +243,22 @@ export abstract class TokenimApi {
   /** Renames this device: a new version of the list, published and sent to every friend. */
   renameDevice(name: string): Promise<DeviceListResponse> {
     return this.request('POST', DEVICES_API_PATHS.rename, { name })
+  }
+
+  /** A new one-time code to link a device (a sensitive action: the password, and a 2FA code). */
+  startDeviceLink(body: StartDeviceLinkRequest): Promise<DeviceLinkStatus> {
+    return this.request('POST', DEVICES_API_PATHS.link, body)
+  }
+
+  /** Where the link shown on this device stands. */
+  deviceLinkStatus(): Promise<DeviceLinkStatus> {
+    return this.request('GET', DEVICES_API_PATHS.link)
+  }
+
+  /** The person's answer to the SAS on this (the existing) device. */
+  confirmDeviceLink(accept: boolean): Promise<DeviceLinkStatus> {
+    const body: ConfirmDeviceLinkRequest = { accept }
+    return this.request('POST', DEVICES_API_PATHS.linkConfirm, body)
   }
 
   addFriend(to: string, note?: string): Promise<AddFriendResponse> {

@@ -9,8 +9,11 @@ import { fromHex, toHex } from '../protocol/bytes.ts'
 import {
   API_PATHS,
   type CreateIdentityResponse,
+  DEVICES_API_PATHS,
+  type DeviceLinkStatus,
   IDENTITY_API_PATHS,
   type IdentityInfo,
+  type LinkSasView,
   type RecoveryStatusResponse,
   type RotateKeyResponse,
   type StateResponse,
@@ -19,13 +22,16 @@ import { loadApiAccess, saveApiAccess } from './api/api-access.ts'
 import {
   type ApiAccessEntry,
   ApiError,
+  booleanField,
   LocalApiServer,
+  optionalStringField,
   type Routes,
   stringField,
 } from './api/local-api-server.ts'
 import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
 import { Composition } from './composition.ts'
 import { ensureDataDir } from './data-dir.ts'
+import { FirstRunLink } from './devices/index.ts'
 import { KeystoreExistsError, NodeNotStartedError, NodeStoppedError } from './errors.ts'
 import { answerLockout, identityRoutes, secondFactorOf } from './identity/api-routes.ts'
 import {
@@ -77,6 +83,7 @@ interface DaemonParts {
 export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   private readonly init: NodeDaemonInit
   private readonly keystore: Keystore
+  private readonly firstRunLink = new FirstRunLink()
   private nodeInstance?: TokenimNode
   // Create, restore and unlock run one at a time: two tabs cannot start two nodes.
   private transitions: Promise<unknown> = Promise.resolve()
@@ -195,10 +202,28 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
           await this.run(identity)
           return identityInfo(identity)
         }),
+      [`POST ${API_PATHS.identityLink}`]: ({ body }) =>
+        this.transition(async (): Promise<LinkSasView> => {
+          return this.firstRunLink.start({
+            dataDir: this.init.dataDir,
+            code: stringField(body, 'code'),
+            password: stringField(body, 'password'),
+            deviceName: optionalStringField(body, 'deviceName'),
+            allowPrivateAddresses: this.init.node?.allowPrivateAddresses,
+            keystore: this.init.keystore,
+          })
+        }),
+      [`POST ${API_PATHS.identityLinkConfirm}`]: ({ body }) =>
+        this.transition(async (): Promise<IdentityInfo> => {
+          const linked = await this.firstRunLink.confirm(booleanField(body, 'accept'))
+          await this.run(linked.identity)
+          return identityInfo(linked.identity)
+        }),
       ...identityRoutes(this.keystore),
       [`POST ${IDENTITY_API_PATHS.rotate}`]: ({ body }) => this.moveKey(body, 'rotation'),
       [`POST ${IDENTITY_API_PATHS.recover}`]: ({ body }) => this.moveKey(body, 'recovery'),
       [`POST ${IDENTITY_API_PATHS.recoveryCommit}`]: ({ body }) => this.commitRecovery(body),
+      [`POST ${DEVICES_API_PATHS.link}`]: ({ body }) => this.openLinkCode(body),
     }
   }
 
@@ -211,6 +236,25 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
     )
     await this.nodeInstance?.devices.refreshRecoveryCommitment()
     return this.keystore.recoveryStatus()
+  }
+
+  /**
+   * A one-time code to link a new device (doc/accounts.md, "Linking a device"): a sensitive
+   * action, since the account key leaves this device once the person confirms the SAS.
+   */
+  private async openLinkCode(body: unknown): Promise<DeviceLinkStatus> {
+    const node = this.nodeInstance
+    if (node == null) {
+      throw new ApiError(
+        409,
+        'NotRunning',
+        'unlock the identity first: the running node shows the code',
+      )
+    }
+    await answerLockout(() =>
+      this.keystore.authorizeSensitiveAction(stringField(body, 'password'), secondFactorOf(body)),
+    )
+    return node.linkHost.open()
   }
 
   /**

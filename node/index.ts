@@ -30,6 +30,16 @@ export {
 export { Composition, type PartBuilder } from './composition.ts'
 export { NodeDaemon, type NodeDaemonInit } from './daemon.ts'
 export { dataDirPaths, defaultDataDir, ensureDataDir } from './data-dir.ts'
+export {
+  LinkCodeExpiredError,
+  LinkCodeUsedError,
+  LinkCodeWrongError,
+  LinkError,
+  type LinkedDevice,
+  LinkSasRefusedError,
+  LinkTimeoutError,
+  linkNewDevice,
+} from './devices/index.ts'
 export * from './errors.ts'
 export { writeFileAtomic } from './identity/atomic-file.ts'
 export * from './identity/index.ts'

@@ -16,7 +16,8 @@
 
 import { join } from 'node:path'
 import { createHost } from '../network/host.ts'
-import { bytesEqual } from '../protocol/bytes.ts'
+import { bytesEqual, fromHex } from '../protocol/bytes.ts'
+import { MAX_LINKED_FRIENDS, MAX_LINKED_RELAYS } from '../protocol/limits.ts'
 import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
 import { Attachments } from './attachments/index.ts'
 import {
@@ -28,7 +29,7 @@ import {
 import type { PartBuilder } from './composition.ts'
 import { Conversations } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
-import { DeviceService, type DeviceServiceEvents } from './devices/index.ts'
+import { DeviceService, type DeviceServiceEvents, LinkHost } from './devices/index.ts'
 import {
   directoryDhtSelectors,
   directoryDhtValidators,
@@ -61,6 +62,7 @@ export interface NodeParts {
   directory: NodeDirectory
   friends: Friends
   devices: DeviceService
+  linkHost: LinkHost
   prekeys: PrekeyService
   mailbox: OfflineMailbox
   messages: DirectMessages
@@ -201,6 +203,26 @@ export async function composeNode(
     () => devices.removeEventListener('devices:friend-list', pinCommitment),
   )
 
+  const linkHost = await parts.add('linkHost', () => {
+    const linkHost = new LinkHost(
+      {
+        host,
+        identity,
+        devices,
+        handoverState: () => ({
+          friends: friends
+            .list()
+            .slice(0, MAX_LINKED_FRIENDS)
+            .map((friend) => ({ key: fromHex(friend.publicKey), name: friend.name ?? '' })),
+          relays: relays.slice(0, MAX_LINKED_RELAYS),
+        }),
+      },
+      init.linking,
+    )
+    linkHost.addEventListener('devices:link', (evt) => emit('device:link', evt.detail))
+    return linkHost
+  })
+
   const prekeys = await parts.add(
     'prekeys',
     () => new PrekeyService({ host, identity, store: storage.sublevel('prekeys') }, init.prekeys),
@@ -317,6 +339,7 @@ export async function composeNode(
       directory,
       friends,
       devices,
+      linkHost,
       prekeys,
       mailbox,
       messages,

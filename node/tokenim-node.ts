@@ -14,7 +14,13 @@ import type { RelayBootstrap } from './bootstrap.ts'
 import { Composition } from './composition.ts'
 import type { Conversations, ConversationsInit } from './conversations/index.ts'
 import { type DataDirPaths, dataDirPaths } from './data-dir.ts'
-import { type DeviceService, type DeviceServiceInit, friendDevicesView } from './devices/index.ts'
+import {
+  type DeviceService,
+  type DeviceServiceInit,
+  friendDevicesView,
+  type LinkHost,
+  type LinkHostInit,
+} from './devices/index.ts'
 import type { NodeDirectory } from './directory/index.ts'
 import { NodeNotStartedError, NodeStoppedError } from './errors.ts'
 import { type Friends, type FriendsInit, friendList } from './friends/index.ts'
@@ -62,6 +68,8 @@ export interface TokenimNodeInit {
   friends?: FriendsInit
   /** This device's name on first start, republish interval (node/devices). */
   devices?: DeviceServiceInit
+  /** Device linking on this device: the confirmation timeout, the clock (node/devices). */
+  linking?: LinkHostInit
   /** Attachments: size limit (default 100 MiB), inline size, retry interval (node/attachments). */
   attachments?: AttachmentsInit
   /** Conversation list and history search (node/conversations). */
@@ -142,6 +150,11 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   /** This account's device list and friends' (node/devices). */
   get devices(): DeviceService {
     return this.parts.get('devices')
+  }
+
+  /** Linking new devices to the account from this one (node/devices). */
+  get linkHost(): LinkHost {
+    return this.parts.get('linkHost')
   }
 
   /** Our published prekeys (node/prekeys). */

@@ -103,6 +103,15 @@ export const DEVICE_CERTIFICATE_DOMAIN = '/tokenim/device-certificate/1.0.0'
 /** Signing domain of a DeviceList, signed by the account key. */
 export const DEVICE_LIST_DOMAIN = '/tokenim/device-list/1.0.0'
 
+/** Linking a new device to an account: a one-time code, a SAS, then the handover. */
+export const LINK_PROTOCOL = '/tokenim/link/1.0.0'
+
+/** HMAC info of the new device's proof that it holds a link code's secret. */
+export const LINK_PROOF_INFO = '/tokenim/link-proof/1.0.0'
+
+/** HKDF info of the short authentication string both devices show. */
+export const LINK_SAS_INFO = '/tokenim/link-sas/1.0.0'
+
 /** Signing domain of a KeyRotation, cosigned by the old and the new account key. */
 export const KEY_ROTATION_DOMAIN = '/tokenim/key-rotation/1.0.0'
 

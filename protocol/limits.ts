@@ -376,3 +376,38 @@ export const MAX_KEY_ROTATION_HOPS = 16
 
 /** Most conversations (1:1 chats and rooms) one node keeps muted. */
 export const MAX_MUTED_CONVERSATIONS = 1000
+
+/** How long a device-link code works (doc/accounts.md, "Linking a device"). */
+export const LINK_CODE_TTL_MS = 10 * 60_000
+
+/** Random bytes in a link code: the secret the new device proves it holds. */
+export const LINK_SECRET_LENGTH = 16
+
+/** Most addresses a link code carries (a relay circuit among them), so it fits a QR code. */
+export const MAX_LINK_CODE_ADDRESSES = 4
+
+/** Largest link code, decoded (four circuit addresses are about 600 bytes). */
+export const MAX_LINK_CODE_SIZE = 1 * KIB
+
+/** Wrong proofs a device takes before it voids every open code (a new code is then needed). */
+export const MAX_LINK_ATTEMPTS = 5
+
+/** Friends a link hands to the new device (each ~100 bytes: the handover frame bounds it). */
+export const MAX_LINKED_FRIENDS = 1000
+
+/** Relays a link hands to the new device. */
+export const MAX_LINKED_RELAYS = 16
+
+/** Longest wait for the person to compare and confirm the SAS on both devices. */
+export const LINK_CONFIRM_TIMEOUT_MS = 3 * 60_000
+
+/**
+ * Device linking: one stream per link attempt, a few frames each way; the handover (account
+ * key, certificate, device list, up to MAX_LINKED_FRIENDS friends) is the largest.
+ */
+export const LINK_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: MAX_STREAM_FRAME_SIZE,
+  maxInboundStreams: 2,
+  maxOutboundStreams: 2,
+  maxBufferedBytes: 2 * MAX_STREAM_FRAME_SIZE,
+}

@@ -299,6 +299,8 @@ export interface NodeEventMap {
   'friend:reach': FriendReachView
   /** A friend's node sent (or the DHT gave) a newer device list: its devices now. */
   'friend:devices': FriendDevicesEvent
+  /** The device link shown on this device moved on (a device proved the code, confirmed, linked, failed). */
+  'device:link': DeviceLinkStatus
 }
 
 export type NodeEventType = keyof NodeEventMap
@@ -502,6 +504,13 @@ export const API_PATHS = {
   identity: '/v1/identity',
   /** POST RestoreIdentityRequest -> IdentityInfo (not `running`), then runs. */
   identityRestore: '/v1/identity/restore',
+  /**
+   * POST LinkNewDeviceRequest -> LinkSasView (`no-identity` only): links this new device to
+   * an account shown on an existing device; answered once both devices show the SAS.
+   */
+  identityLink: '/v1/identity/link',
+  /** POST ConfirmDeviceLinkRequest -> IdentityInfo (of this device), then runs. */
+  identityLinkConfirm: '/v1/identity/link/confirm',
   /** POST UnlockRequest -> IdentityInfo (`locked` only), then runs; 429 while locked out. */
   unlock: '/v1/unlock',
   /** POST SendMessageRequest -> SendMessageResponse. */
@@ -1115,6 +1124,14 @@ export const DEVICES_API_PATHS = {
   list: '/v1/devices',
   /** POST RenameDeviceRequest -> DeviceListResponse: this device gets a new name. */
   rename: '/v1/devices/rename',
+  /**
+   * POST StartDeviceLinkRequest -> DeviceLinkStatus: a new one-time link code (a sensitive
+   * action: the password, and a two-factor code while the checks are on); GET ->
+   * DeviceLinkStatus: where the link stands.
+   */
+  link: '/v1/devices/link',
+  /** POST ConfirmDeviceLinkRequest -> DeviceLinkStatus: the person's answer to the SAS. */
+  linkConfirm: '/v1/devices/link/confirm',
 } as const
 
 export interface DeviceView {
@@ -1135,9 +1152,66 @@ export interface DeviceListResponse {
   /** Grows by one with each change. */
   version: number
   devices: DeviceView[]
+  /**
+   * On a linked device only: how many friends of the account its link handed over. A linked
+   * device shows the account's devices but does not message yet (doc/accounts.md).
+   */
+  linkedFriends?: number
 }
 
 export interface RenameDeviceRequest {
   /** 1..64 bytes of UTF-8. */
   name: string
+}
+
+export interface StartDeviceLinkRequest {
+  password: string
+  /** While two-factor checks are on: the authenticator's code or a recovery code. */
+  code?: string
+}
+
+export interface ConfirmDeviceLinkRequest {
+  /** True when both devices show the same SAS. */
+  accept: boolean
+}
+
+/** The short authentication string both devices of a link show. */
+export interface LinkSasView {
+  /** Six digits. */
+  digits: string
+  emoji: Array<{ symbol: string; name: string }>
+}
+
+/**
+ * A device link on the existing device: `waiting` (the code is shown), `confirm` (a device
+ * proved the code: compare the SAS), `linking` (confirmed on both, handing over), `linked`,
+ * `failed` (see `error`), or `none` (no code was made since the node started).
+ */
+export interface DeviceLinkStatus {
+  state: 'none' | 'waiting' | 'confirm' | 'linking' | 'linked' | 'failed'
+  /** The one-time code's text (also for the QR code), while it is open. */
+  code?: string
+  /** When the code expires, ms since the Unix epoch. */
+  expiresAt?: number
+  sas?: LinkSasView
+  /** The new device's name and peer id, once it proved the code. */
+  deviceName?: string
+  devicePeerId?: string
+  /** Whether this device's person confirmed the SAS. */
+  confirmed?: boolean
+  /** Why the link failed, or the last refused attempt while waiting. */
+  error?: { name: string; message: string }
+}
+
+/**
+ * The first run of a new device: link it to an account shown on an existing device
+ * (POST /v1/identity/link, then /v1/identity/link/confirm).
+ */
+export interface LinkNewDeviceRequest {
+  /** The one-time code the existing device shows. */
+  code: string
+  /** The password that will seal this device's keys. */
+  password: string
+  /** What to call this device. @default the host name */
+  deviceName?: string
 }

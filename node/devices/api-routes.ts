@@ -3,14 +3,16 @@ import type { OpenedDeviceList } from '../../protocol/accounts/index.ts'
 import { bytesEqual, toHex } from '../../protocol/bytes.ts'
 import {
   DEVICES_API_PATHS,
+  type DeviceLinkStatus,
   type DeviceListResponse,
   type FriendDevicesView,
   type RenameDeviceRequest,
 } from '../../protocol/local-api.ts'
-import type { Routes } from '../api/local-api-server.ts'
+import { booleanField, type Routes } from '../api/local-api-server.ts'
 import { requireNonBlankString } from '../api/request-fields.ts'
 import { peerIdOf } from '../identity/index.ts'
 import type { DeviceService } from './device-service.ts'
+import type { LinkHost } from './link-host.ts'
 
 /** Our list as the API shows it, this device marked. */
 export function deviceListView(list: OpenedDeviceList, thisDevice: Uint8Array): DeviceListResponse {
@@ -41,13 +43,21 @@ export function friendDevicesView(
   }
 }
 
-export function deviceRoutes(devices: () => DeviceService): Routes {
+export function deviceRoutes(devices: () => DeviceService, linkHost: () => LinkHost): Routes {
+  const view = (list: OpenedDeviceList): DeviceListResponse => ({
+    ...deviceListView(list, devices().thisDevice),
+    ...(devices().linked ? { linkedFriends: devices().linkedFriends().length } : {}),
+  })
   return {
     [`GET ${DEVICES_API_PATHS.list}`]: async (): Promise<DeviceListResponse> =>
-      deviceListView(devices().own(), devices().thisDevice),
+      view(devices().own()),
     [`POST ${DEVICES_API_PATHS.rename}`]: async ({ body }): Promise<DeviceListResponse> => {
       const name = requireNonBlankString((body as Partial<RenameDeviceRequest>)?.name, 'name')
-      return deviceListView(await devices().rename(name), devices().thisDevice)
+      return view(await devices().rename(name))
+    },
+    [`GET ${DEVICES_API_PATHS.link}`]: async (): Promise<DeviceLinkStatus> => linkHost().status(),
+    [`POST ${DEVICES_API_PATHS.linkConfirm}`]: async ({ body }): Promise<DeviceLinkStatus> => {
+      return linkHost().confirm(booleanField(body, 'accept'))
     },
   }
 }

@@ -5,6 +5,7 @@
  *   own            this account's signed device list
  *   friend/<hex>   the newest valid list of each friend (its account key in hex)
  *   sent/<hex>     the version of our list that messaging holds for that friend
+ *   linked-state   on a linked device: the account's state its link handed over (LinkState)
  *
  * Every write is synced, and the store keeps what it holds in memory, so readers (friend
  * views) need no I/O. Values are the signed records as they travel: a list read back is
@@ -15,6 +16,7 @@ import type { AppLevel } from '../storage.ts'
 const OWN = 'own'
 const FRIEND = 'friend/'
 const SENT = 'sent/'
+const LINKED_STATE = 'linked-state'
 /** classic-level honours `sync` (through sublevels too); abstract-level's types omit it. */
 const SYNC = { sync: true } as const
 const encoder = new TextEncoder()
@@ -22,6 +24,7 @@ const decoder = new TextDecoder()
 
 export interface StoredDeviceLists {
   own?: Uint8Array
+  linkedState?: Uint8Array
   friends: Map<string, Uint8Array>
   sent: Map<string, number>
 }
@@ -37,6 +40,7 @@ export class DeviceListStore {
     const stored: StoredDeviceLists = { friends: new Map(), sent: new Map() }
     for await (const [key, value] of this.#db.iterator()) {
       if (key === OWN) stored.own = value
+      else if (key === LINKED_STATE) stored.linkedState = value
       else if (key.startsWith(FRIEND)) stored.friends.set(key.slice(FRIEND.length), value)
       else if (key.startsWith(SENT)) {
         stored.sent.set(key.slice(SENT.length), Number(decoder.decode(value)))
@@ -47,6 +51,17 @@ export class DeviceListStore {
 
   putOwn(record: Uint8Array): Promise<void> {
     return this.#db.put(OWN, record, SYNC)
+  }
+
+  /** What a linked device keeps of its link: the account's list naming it, and the state. */
+  putLinked(list: Uint8Array, state: Uint8Array): Promise<void> {
+    return this.#db.batch(
+      [
+        { type: 'put', key: OWN, value: list },
+        { type: 'put', key: LINKED_STATE, value: state },
+      ],
+      SYNC,
+    )
   }
 
   putFriend(peerHex: string, record: Uint8Array): Promise<void> {

@@ -23,6 +23,7 @@ import type { AbortOptions, ComponentLogger, Logger } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { TypedEventEmitter } from 'main-event'
 import {
+  decodeLinkState,
   deviceListDhtKey,
   type OpenedDeviceList,
   openDeviceList,
@@ -30,17 +31,23 @@ import {
 } from '../../protocol/accounts/index.ts'
 import { bytesEqual, toHex } from '../../protocol/bytes.ts'
 import type { NodeEventMap } from '../../protocol/local-api.ts'
+import type { LinkState } from '../../protocol/proto/link.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import type { SocialSender } from '../friends/index.ts'
-import { type Identity, peerIdOf } from '../identity/index.ts'
+import { accountKeyOf, type Identity, peerIdOf } from '../identity/index.ts'
 import { getRecords, type PutOutcome, putRecord } from '../mailbox/dht-records.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { friendDevicesView } from './api-routes.ts'
 import { DeviceListStore } from './device-list-store.ts'
-import { DevicesStoppedError } from './errors.ts'
+import {
+  DevicesStoppedError,
+  LinkedDeviceListMissingError,
+  LinkListChangedError,
+} from './errors.ts'
 import { judgeFriendList } from './friend-device-lists.ts'
 import {
+  addDevice,
   defaultDeviceName,
   firstDeviceList,
   renameDevice,
@@ -107,6 +114,7 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   readonly #queryTimeoutMs: number
   readonly #lifecycle = new ServiceLifecycle(() => new DevicesStoppedError())
   #own?: { list: OpenedDeviceList; record: Uint8Array }
+  #linkedState: LinkState = { friends: [], relays: [] }
   readonly #friendLists = new Map<string, { list: OpenedDeviceList; record: Uint8Array }>()
   readonly #sent = new Map<string, number>()
   /** Friends whose list was looked up in the DHT in this run: once each, after a publish. */
@@ -166,6 +174,53 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     return this.#components.identity.publicKey
   }
 
+  /** The account key: the identity itself on device 1, the key it holds on a linked device. */
+  get account(): Uint8Array {
+    return accountKeyOf(this.#components.identity).publicKey
+  }
+
+  /** Whether this device was linked to the account (its device key is not the account key). */
+  get linked(): boolean {
+    return this.#components.identity.account != null
+  }
+
+  /**
+   * The certificate of a device being linked and the list that names it (the next version),
+   * signed but not yet ours: `commitLinked` takes the list once the new device stored it.
+   * Throws DeviceListFullError or DeviceAlreadyListedError.
+   */
+  prepareLink(device: Uint8Array, name: string): { certificate: Uint8Array; list: Uint8Array } {
+    this.#checkRunning()
+    return addDevice(
+      accountKeyOf(this.#components.identity),
+      this.own(),
+      device,
+      name,
+      this.#clock(),
+    )
+  }
+
+  /**
+   * Makes a list from `prepareLink` ours: published and sent to every friend. Refused
+   * (LinkListChangedError) when our list changed since, so no version is skipped or reused.
+   */
+  async commitLinked(record: Uint8Array): Promise<OpenedDeviceList> {
+    const list = await this.#lifecycle.exclusive(async () => {
+      this.#checkRunning()
+      if (openDeviceList(record).version !== this.own().version + 1) {
+        throw new LinkListChangedError()
+      }
+      return this.#setOwn(record)
+    })
+    this.#afterOwnChange()
+    return list
+  }
+
+  /** On a linked device: the account's friends its link handed over (none on device 1). */
+  linkedFriends(): LinkState['friends'] {
+    return this.#linkedState.friends
+  }
+
   /** Our account's current list, opened. */
   own(): OpenedDeviceList {
     if (this.#own == null) throw new DevicesStoppedError()
@@ -187,8 +242,8 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   async rename(name: string): Promise<OpenedDeviceList> {
     const list = await this.#lifecycle.exclusive(async () => {
       this.#checkRunning()
-      const { identity } = this.#components
-      return this.#setOwn(renameDevice(identity, this.own(), this.thisDevice, name))
+      const account = accountKeyOf(this.#components.identity)
+      return this.#setOwn(renameDevice(account, this.own(), this.thisDevice, name))
     })
     this.#afterOwnChange()
     return list
@@ -199,7 +254,7 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     return this.#lifecycle.track(async () => {
       const outcome = await putRecord(
         this.#components.host.services.dht,
-        deviceListDhtKey(this.#components.identity.publicKey),
+        deviceListDhtKey(this.account),
         this.ownRecord(),
         { signal: this.#lifecycle.signal(options), timeoutMs: this.#queryTimeoutMs },
       )
@@ -247,7 +302,9 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   async #sendPendingNow(): Promise<void> {
     const messaging = this.#components.messaging()
     const own = this.#own
-    if (messaging == null || own == null) return
+    // A linked device has no sessions with friends yet (they know the account, not this
+    // device key): the device that linked it sends the list (doc/accounts.md).
+    if (messaging == null || own == null || this.linked) return
     const { version } = own.list
     const payload = encodeFriendMessage({
       type: 'device-list',
@@ -281,9 +338,17 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
       }
     }
     for (const [hex, version] of stored.sent) this.#sent.set(hex, version)
-    const { identity } = this.#components
+    if (stored.linkedState != null) {
+      try {
+        this.#linkedState = decodeLinkState(stored.linkedState)
+      } catch (err) {
+        this.#log.error('dropped the stored state of the link: %e', err)
+      }
+    }
+    const identity = accountKeyOf(this.#components.identity)
     const now = this.#clock()
     if (stored.own == null) {
+      if (this.linked) throw new LinkedDeviceListMissingError()
       const name = this.#deviceName ?? defaultDeviceName()
       await this.#setOwn(firstDeviceList(identity, name, now, commitment))
       this.#log('made device list version 1 for this install')
@@ -301,7 +366,9 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   async #carryCommitment(commitment: Uint8Array): Promise<void> {
     const own = this.own()
     if (commitment.length === 0 || bytesEqual(own.nextRecovery, commitment)) return
-    await this.#setOwn(withRecoveryCommitment(this.#components.identity, own, commitment))
+    await this.#setOwn(
+      withRecoveryCommitment(accountKeyOf(this.#components.identity), own, commitment),
+    )
     this.#log('device list version %d carries the recovery commitment', own.version + 1)
   }
 

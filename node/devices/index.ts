@@ -23,4 +23,8 @@ export {
   type DeviceServiceInit,
 } from './device-service.ts'
 export * from './errors.ts'
+export { FirstRunLink } from './first-run-link.ts'
+export { LinkHost, type LinkHostComponents, type LinkHostInit } from './link-host.ts'
+export { type LinkedDevice, type LinkNewDeviceInit, linkNewDevice } from './link-new-device.ts'
+export { type LinkedAccount, type LinkRequest, requestLink } from './link-requester.ts'
 export { defaultDeviceName } from './own-device-list.ts'

@@ -14,8 +14,12 @@ import {
 } from '../../protocol/accounts/index.ts'
 import { bytesEqual } from '../../protocol/bytes.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
-import { MAX_DEVICE_NAME_SIZE, MAX_REVOKED_DEVICES } from '../../protocol/limits.ts'
-import { InvalidDeviceNameError } from './errors.ts'
+import {
+  MAX_ACCOUNT_DEVICES,
+  MAX_DEVICE_NAME_SIZE,
+  MAX_REVOKED_DEVICES,
+} from '../../protocol/limits.ts'
+import { DeviceAlreadyListedError, DeviceListFullError, InvalidDeviceNameError } from './errors.ts'
 
 const encoder = new TextEncoder()
 
@@ -71,6 +75,41 @@ export function renameDevice(
   return nextVersion(account, list, (certificate) =>
     bytesEqual(certificate.device, device) ? { ...certificate, name: checked } : certificate,
   )
+}
+
+/**
+ * The next version of `list` with `device` added under `name` (every capability: a person's
+ * own device), and the new device's certificate. Throws DeviceListFullError when the list
+ * names MAX_ACCOUNT_DEVICES already, DeviceAlreadyListedError when it names `device`.
+ */
+export function addDevice(
+  account: Ed25519KeyPair,
+  list: OpenedDeviceList,
+  device: Uint8Array,
+  name: string,
+  nowMs: number,
+): { certificate: Uint8Array; list: Uint8Array } {
+  if (list.devices.some((listed) => bytesEqual(listed.device, device))) {
+    throw new DeviceAlreadyListedError('this device is linked to the account already')
+  }
+  if (list.devices.length >= MAX_ACCOUNT_DEVICES) {
+    throw new DeviceListFullError(
+      `an account has at most ${MAX_ACCOUNT_DEVICES} devices: revoke one before linking another`,
+    )
+  }
+  const certificate = signDeviceCertificate(account, {
+    device,
+    name: checkDeviceName(name),
+    createdMs: nowMs,
+    capabilities: DEVICE_CAPABILITIES_ALL,
+  })
+  const signed = signDeviceList(account, {
+    version: list.version + 1,
+    devices: [...list.devices.map((listed) => listed.record), certificate],
+    revoked: list.revoked.filter((revoked) => !bytesEqual(revoked.device, device)),
+    nextRecovery: list.nextRecovery,
+  })
+  return { certificate, list: signed }
 }
 
 /**

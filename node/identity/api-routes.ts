@@ -14,7 +14,7 @@ import {
   type TwoFactorSetupResponse,
   type TwoFactorStatusResponse,
 } from '../../protocol/local-api.ts'
-import { ApiError, type Routes, stringField } from '../api/local-api-server.ts'
+import { ApiError, optionalStringField, type Routes, stringField } from '../api/local-api-server.ts'
 import {
   KeystoreBusyError,
   KeystoreChangedError,
@@ -29,7 +29,7 @@ export function identityRoutes(keystore: Keystore): Routes {
   return {
     [`POST ${IDENTITY_API_PATHS.exportKey}`]: async ({ body }): Promise<ExportKeyResponse> => {
       const password = stringField(body, 'password')
-      const exportPassword = optionalString(body, 'exportPassword')
+      const exportPassword = optionalStringField(body, 'exportPassword')
       const bytes = await answerLockout(() =>
         keystore.exportBytes(password, { exportPassword, ...secondFactorOf(body) }),
       )
@@ -110,13 +110,5 @@ export async function answerLockout<T>(check: () => Promise<T>): Promise<T> {
 }
 
 export function secondFactorOf(body: unknown): SecondFactor {
-  return { code: optionalString(body, 'code') }
-}
-
-function optionalString(body: unknown, name: string): string | undefined {
-  const value = (body as Record<string, unknown> | undefined)?.[name]
-  if (value != null && typeof value !== 'string') {
-    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a string`)
-  }
-  return value || undefined
+  return { code: optionalStringField(body, 'code') }
 }

@@ -21,7 +21,19 @@ import {
  * original key's seed, carried across rotations by the keystore, key-rotation.ts): data at
  * rest and recovery-code hashes outlive a rotation without being sealed again.
  */
-export type Identity = Ed25519KeyPair & { atRestSeed?: Uint8Array }
+export type Identity = Ed25519KeyPair & {
+  atRestSeed?: Uint8Array
+  /**
+   * On a linked device, the account key, held beside this device's own key (account-key.ts);
+   * absent on device 1, whose key is the account key (`accountKeyOf`).
+   */
+  account?: Ed25519KeyPair
+}
+
+/** The key that holds the account: the linked device's account key, or the identity itself. */
+export function accountKeyOf(identity: Identity): Ed25519KeyPair {
+  return identity.account ?? identity
+}
 
 /** The secret that keys what this identity keeps at rest (see `Identity`). */
 export function atRestSecret(identity: Pick<Identity, 'privateKey' | 'atRestSeed'>): Uint8Array {

@@ -26,6 +26,7 @@ export {
   MIN_PASSWORD_LENGTH,
   type PasswordCheck,
 } from '../../protocol/password-strength.ts'
+export { ACCOUNT_KEY_FILE } from './account-key.ts'
 export {
   BACKUP_PHRASE_WORDS,
   backupPhraseOf,
@@ -34,6 +35,7 @@ export {
   secretFromPhrase,
 } from './backup-phrase.ts'
 export {
+  accountKeyOf,
   fingerprint,
   generateIdentity,
   type Identity,

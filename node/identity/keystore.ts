@@ -1,6 +1,7 @@
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { fromHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromHex } from '../../protocol/bytes.ts'
+import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import { checkPasswordStrength } from '../../protocol/password-strength.ts'
 import {
   KeystoreChangedError,
@@ -10,6 +11,7 @@ import {
   WeakPasswordError,
   WrongPasswordError,
 } from '../errors.ts'
+import { ACCOUNT_KEY_FILE, loadAccountKey, saveAccountKey } from './account-key.ts'
 import { writeFileAtomic } from './atomic-file.ts'
 import { backupPhraseOf } from './backup-phrase.ts'
 import type { Identity } from './identity.ts'
@@ -181,6 +183,25 @@ export class Keystore {
   /** The account's original key, its rotations, the key holding it now and the retired ones. */
   async keyChain(): Promise<StoredKeyChain> {
     return this.#rotation.keyChain()
+  }
+
+  /**
+   * A linked device (doc/accounts.md, "Linking a device"): its own key `device`, sealed with
+   * `password` (no backup phrase: the account's phrase is the one to keep), and the account
+   * key beside it, sealed under a key derived from the device key; every later unlock returns
+   * it as `identity.account`. Throws WeakPasswordError, KeystoreExistsError.
+   */
+  async createLinkedDevice(
+    device: Identity,
+    account: Ed25519KeyPair,
+    password: string,
+  ): Promise<void> {
+    requireStrongPassword(password)
+    return this.#serially(async () => {
+      await this.#refuseToOverwrite({})
+      await this.#save(device, password)
+      await saveAccountKey(this.#dir, device, account)
+    })
   }
 
   /**
@@ -431,7 +452,9 @@ export class Keystore {
       if (!(err instanceof WrongPasswordError)) await this.#lockout.refund()
       throw err
     }
-    contents = { ...contents, identity: await this.#rotation.withAtRestRoot(contents.identity) }
+    const identity = await this.#rotation.withAtRestRoot(contents.identity)
+    const account = await loadAccountKey(this.#dir, identity)
+    contents = { ...contents, identity: account == null ? identity : { ...identity, account } }
     // A keystore of an older release is resealed so that its lockout record becomes required.
     if (upgraded) await this.#lockout.reset()
     else await this.#save(contents.identity, password)
@@ -478,6 +501,11 @@ export class Keystore {
     const sealed = await sealIdentity(identity, password, this.#scrypt, KEYSTORE_VERSION)
     await mkdir(this.#dir, { recursive: true, mode: 0o700 })
     await this.#rotation.reset(identity.publicKey)
+    // An account key sealed for another device key would not open: it goes with that key.
+    const current = await this.#sealedPublicKey().catch(() => undefined)
+    if (current == null || !bytesEqual(current, identity.publicKey)) {
+      await rm(join(this.#dir, ACCOUNT_KEY_FILE), { force: true })
+    }
     // The clean record first: a crash between the two writes must not leave a keystore
     // that requires a record without one (that would read as locked).
     await this.#lockout.reset()

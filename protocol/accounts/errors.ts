@@ -37,3 +37,8 @@ export class InvalidKeyStatementError extends MalformedMessageError {
 export class TooManyKeyStatementsError extends ProtocolError {
   override name = 'TooManyKeyStatementsError'
 }
+
+/** A device-link code that is not one: bad text, a bad field, too many addresses. */
+export class InvalidLinkCodeError extends MalformedMessageError {
+  override name = 'InvalidLinkCodeError'
+}

@@ -4,7 +4,14 @@
  */
 import {
   DEVICE_CAPABILITIES_ALL,
+  decodeLinkCode,
+  decodeLinkFrame,
+  decodeLinkState,
   deviceListDhtKey,
+  encodeLinkCode,
+  encodeLinkFrame,
+  LINK_CODE_PREFIX,
+  LinkFrameKind,
   openDeviceCertificate,
   openDeviceList,
   openKeyStatement,
@@ -25,7 +32,10 @@ import {
   MAX_DEVICE_CERTIFICATE_SIZE,
   MAX_DEVICE_LIST_SIZE,
   MAX_KEY_STATEMENT_SIZE,
+  MAX_LINK_CODE_SIZE,
+  MAX_STREAM_FRAME_SIZE,
 } from '../../protocol/limits.ts'
+import { LinkState } from '../../protocol/proto/link.ts'
 import {
   alice,
   bob,
@@ -74,7 +84,45 @@ export function accounts(): DecoderEntry[] {
     atMs: NOW,
     nextRecovery: bytes(32, 7),
   })
+  const state = { friends: [{ key: bob.publicKey, name: 'bob@relay' }], relays: ['/dnsaddr/x'] }
+  const handover = encodeLinkFrame({
+    kind: LinkFrameKind.HANDOVER,
+    sealedAccountKey: bytes(80, 8),
+    certificate: laptop,
+    deviceList: list,
+    state,
+  })
+  const hello = encodeLinkFrame({
+    kind: LinkFrameKind.HELLO,
+    proof: bytes(32, 9),
+    deviceName: 'phone',
+  })
+  const code = encodeLinkCode({
+    device: alice.publicKey,
+    addresses: [bytes(40, 4), bytes(8, 4)],
+    secret: bytes(16, 10),
+    expiresMs: NOW,
+  })
+  const codeBytes = new Uint8Array(Buffer.from(code.slice(LINK_CODE_PREFIX.length), 'base64url'))
   return [
+    {
+      name: 'link frame',
+      maxSize: MAX_STREAM_FRAME_SIZE,
+      decode: decodeLinkFrame,
+      valid: [hello, handover],
+    },
+    {
+      name: 'link state',
+      maxSize: MAX_STREAM_FRAME_SIZE,
+      decode: decodeLinkState,
+      valid: [LinkState.encode(state as LinkState)],
+    },
+    {
+      name: 'link code',
+      maxSize: MAX_LINK_CODE_SIZE,
+      decode: (b) => decodeLinkCode(LINK_CODE_PREFIX + Buffer.from(b).toString('base64url')),
+      valid: [codeBytes],
+    },
     {
       name: 'key rotation',
       maxSize: MAX_KEY_STATEMENT_SIZE,

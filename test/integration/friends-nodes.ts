@@ -65,6 +65,8 @@ export interface FriendNodeOptions {
   listen?: string[]
   /** A connection gater (to keep two nodes on the relay's circuit for a while). */
   hostOptions?: TokenimNodeInit['hostOptions']
+  /** Device linking: its timeout and clock. */
+  linking?: TokenimNodeInit['linking']
 }
 
 const folders: Array<{ remove(): Promise<void> }> = []
@@ -88,6 +90,7 @@ export async function startFriendNode(
     messaging: { collectIntervalMs: 500, retryIntervalMs: 500, ackTimeoutMs: 2_000 },
     mailbox: { replicas: 1 },
     hostOptions: options.hostOptions,
+    linking: options.linking,
   })
   const events: NodeEventMessage[] = []
   const listeners = new Set<() => void>()
@@ -225,6 +228,8 @@ const RECORDED: NodeEventType[] = [
   'presence:changed',
   'friend:reach',
   'friend:devices',
+  'device:link',
+  'session:signed-in-elsewhere',
   'message:received',
   'message:state',
 ]

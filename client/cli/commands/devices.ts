@@ -1,10 +1,12 @@
-/** `tokenim devices list | rename`: this account's devices through the running node's local API. */
+/** `tokenim devices list | link | rename`: this account's devices through the running node's local API. */
 import { type Command, InvalidArgumentError } from 'commander'
 import { MAX_DEVICE_NAME_SIZE } from '../../../protocol/limits.ts'
 import type { DeviceListResponse } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { type CommonOptions, withCommonOptions } from '../options.ts'
+import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
+import { CODE_OPTION_HELP } from '../second-factor.ts'
+import { type LinkOptions, linkFromExistingDevice } from './device-link.ts'
 
 export function registerDeviceCommands(program: Command): void {
   const devices = program.command('devices').description("this account's devices")
@@ -17,6 +19,14 @@ export function registerDeviceCommands(program: Command): void {
       printResult(options, result, deviceLines(result))
     })
 
+  withPasswordFile(withCommonOptions(devices.command('link')))
+    .description(
+      'show a one-time code to link a new device to this account, then compare the codes both devices show',
+    )
+    .option('--code <code>', CODE_OPTION_HELP)
+    .option('--yes', 'confirm the codes without asking (scripts)')
+    .action((options: LinkOptions) => linkFromExistingDevice(options))
+
   withCommonOptions(devices.command('rename'))
     .description('rename this device; friends get the new list')
     .argument('<name>', `the new name (at most ${MAX_DEVICE_NAME_SIZE} bytes)`, parseName)
@@ -28,12 +38,19 @@ export function registerDeviceCommands(program: Command): void {
 }
 
 function deviceLines(list: DeviceListResponse): string[] {
+  const linked =
+    list.linkedFriends == null
+      ? []
+      : [
+          `this device is linked to the account (it knows its ${list.linkedFriends} friends): messages do not reach it yet, chat from the first device (doc/accounts.md)`,
+        ]
   return [
     ...list.devices.map(
       (device) =>
         `${device.thisDevice ? '*' : ' '} ${device.name}  ${device.peerId}  since ${minuteStamp(device.createdAt)}`,
     ),
     `device list version ${list.version}`,
+    ...linked,
   ]
 }
 

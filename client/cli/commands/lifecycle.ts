@@ -27,12 +27,23 @@ import {
   readNewPassword,
   readPassword,
 } from '../password.ts'
+import { linkAsNewDevice, type NewDeviceOptions } from './device-link.ts'
 
 export function registerLifecycleCommands(program: Command): void {
   withPasswordFile(withCommonOptions(program.command('init')))
-    .description('create a new identity, sealed with a password, and show its backup phrase')
-    .action(async (options: CommonOptions & PasswordSource) => {
-      await initIdentity(options)
+    .description(
+      'create a new identity, sealed with a password, and show its backup phrase; or, with --link, link this device to an existing account',
+    )
+    .option('--link <code>', 'the one-time code "tokenim devices link" shows on an existing device')
+    .option('--name <name>', 'what to call this device (with --link; default: the host name)')
+    .option('--yes', 'with --link: confirm the codes both devices show without asking (scripts)')
+    .option(
+      '--allow-private-addresses',
+      'with --link: dial loopback and LAN addresses too (one machine, a LAN)',
+    )
+    .action(async (options: CommonOptions & PasswordSource & Partial<NewDeviceOptions>) => {
+      if (options.link != null) await linkAsNewDevice(options as NewDeviceOptions)
+      else await initIdentity(options)
     })
 
   withPasswordFile(withCommonOptions(program.command('start')))

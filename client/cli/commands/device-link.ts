@@ -1,0 +1,135 @@
+/**
+ * Linking a device from the command line (doc/accounts.md, "Linking a device"):
+ * `tokenim devices link` on the existing device (its running node shows a one-time code and
+ * asks the person to compare the SAS) and `tokenim init --link CODE` on the new one. Scripts
+ * pass `--yes` (confirm without asking) and `--json` (one JSON line per step: the code, the
+ * SAS, the outcome).
+ */
+import {
+  fingerprint,
+  Keystore,
+  type LinkedDevice,
+  linkNewDevice,
+  peerIdOf,
+} from '../../../node/index.ts'
+import { formatLinkSas, type LinkSas } from '../../../protocol/accounts/index.ts'
+import type { DeviceLinkStatus } from '../../../protocol/local-api.ts'
+import { LocalApiClient } from '../../api-client.ts'
+import { UsageError } from '../../errors.ts'
+import type { CommonOptions } from '../options.ts'
+import {
+  hasTerminal,
+  type PasswordSource,
+  promptLine,
+  readNewPassword,
+  readPassword,
+} from '../password.ts'
+import { type CodeSource, readSecondFactor } from '../second-factor.ts'
+
+export interface LinkOptions extends CommonOptions, PasswordSource, CodeSource {
+  /** Confirm the SAS without asking. */
+  yes?: boolean
+}
+
+export interface NewDeviceOptions extends LinkOptions {
+  link: string
+  name?: string
+  allowPrivateAddresses?: boolean
+}
+
+/** `tokenim devices link`: a code on the running node, then the SAS, then the outcome. */
+export async function linkFromExistingDevice(options: LinkOptions): Promise<void> {
+  requireAnswerer(options)
+  const keystore = new Keystore(options.dataDir)
+  const client = await LocalApiClient.forDataDir(options.dataDir)
+  const password = await readPassword(options)
+  const code = await readSecondFactor(keystore, options)
+  const updates: DeviceLinkStatus[] = []
+  let wake = () => {}
+  const subscription = await client.subscribe((event) => {
+    if (event.type !== 'device:link') return
+    updates.push(event.data)
+    wake()
+  })
+  try {
+    const opened = await client.startDeviceLink({ password, code })
+    say(options, { code: opened.code, expiresAt: opened.expiresAt }, [
+      'On the new device, run:',
+      '',
+      `  tokenim init --link ${opened.code}`,
+      '',
+      `or paste the code in the web client's "Link to an existing account". It works once, until ${new Date(opened.expiresAt!).toLocaleTimeString()}.`,
+    ])
+    const next = async (): Promise<DeviceLinkStatus> => {
+      while (updates.length === 0) await new Promise<void>((resolve) => (wake = resolve))
+      return updates.shift()!
+    }
+    for (;;) {
+      const status = await next()
+      if (status.state === 'confirm' && !status.confirmed && status.sas != null) {
+        const accept = await askSas(options, status.sas, `the new device "${status.deviceName}"`)
+        await client.confirmDeviceLink(accept)
+      } else if (status.state === 'linked') {
+        const list = await client.devices()
+        say(options, { linked: true, devices: list }, [
+          `Linked "${status.deviceName}" (${status.devicePeerId}): the account has ${list.devices.length} devices now (device list version ${list.version}).`,
+        ])
+        return
+      } else if (status.state === 'failed') {
+        throw new UsageError(`the link failed: ${status.error?.message} (${status.error?.name})`)
+      }
+    }
+  } finally {
+    subscription.close()
+  }
+}
+
+/** `tokenim init --link CODE`: a new device key, linked to the account the code shows. */
+export async function linkAsNewDevice(options: NewDeviceOptions): Promise<LinkedDevice> {
+  requireAnswerer(options)
+  await new Keystore(options.dataDir).assertAbsent()
+  const password = await readNewPassword(options)
+  const linked = await linkNewDevice({
+    dataDir: options.dataDir,
+    code: options.link,
+    password,
+    deviceName: options.name,
+    allowPrivateAddresses: options.allowPrivateAddresses,
+    confirm: (sas) => askSas(options, sas, 'the existing device'),
+  })
+  const account = peerIdOf({ publicKey: linked.account.publicKey }).toString()
+  const device = peerIdOf(linked.identity).toString()
+  say(
+    options,
+    { linked: true, account, fingerprint: fingerprint(linked.account.publicKey), peerId: device },
+    [
+      `This device (${device}) is linked to the account ${account}.`,
+      `Account fingerprint: ${fingerprint(linked.account.publicKey)}`,
+      `It knows the account's ${linked.state.friends.length} friends and ${linked.list.devices.length} devices. Start it with "tokenim start".`,
+      'Messages do not reach linked devices yet (doc/accounts.md): keep using the first device to chat.',
+    ],
+  )
+  return linked
+}
+
+/** Shows the SAS and takes the person's answer (`--yes` answers yes). */
+async function askSas(options: LinkOptions, sas: LinkSas, other: string): Promise<boolean> {
+  say(options, { sas }, ['', `Compare with ${other}:  ${formatLinkSas(sas)}`])
+  if (options.yes) return true
+  const answer = await promptLine('Do both devices show the same digits and emoji? [y/N] ')
+  return /^y(es)?$/i.test(answer.trim())
+}
+
+function requireAnswerer(options: LinkOptions): void {
+  if (!options.yes && !hasTerminal()) {
+    throw new UsageError(
+      'no terminal to confirm the link on: pass --yes (scripts compare the SAS in the --json output)',
+    )
+  }
+}
+
+/** A step's output: JSON lines for scripts, text for people. */
+function say(options: CommonOptions, value: unknown, lines: string[]): void {
+  if (options.json) process.stdout.write(`${JSON.stringify(value)}\n`)
+  else process.stdout.write(`${lines.join('\n')}\n`)
+}
