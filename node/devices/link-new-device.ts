@@ -84,9 +84,9 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
         deviceName,
         confirm: init.confirm,
         timeoutMs: init.timeoutMs,
+        // The records and relays first, the keys last: a data folder with a device key
+        // but no account key would start as a new account of its own.
         store: async (handed) => {
-          await keystore.restore(backupPhraseOf(device), init.password)
-          await keystore.saveAccountKey(device, handed.account)
           await new DeviceListStore(storage.sublevel('devices')).putLinked(
             handed.deviceList,
             LinkState.encode(handed.state),
@@ -95,6 +95,13 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
           await saveRelaysToNodeConfig(paths.root, [
             ...new Set([...relays, ...handed.state.relays]),
           ])
+          try {
+            await keystore.createLinkedDevice(device, handed.account, init.password)
+          } catch (err) {
+            await rm(keystore.path, { force: true })
+            await rm(join(paths.root, ACCOUNT_KEY_FILE), { force: true })
+            throw err
+          }
         },
       })
     } finally {

@@ -6,6 +6,7 @@ import { AuthCard } from './components/auth-card.tsx'
 import { describeError } from './errors.ts'
 import { BackupPhrase } from './screens/backup-phrase.tsx'
 import { CreateIdentity } from './screens/create-identity.tsx'
+import { LinkDevice } from './screens/link-device.tsx'
 import { RestoreIdentity } from './screens/restore-identity.tsx'
 import { Shell } from './screens/shell.tsx'
 import { Unlock } from './screens/unlock.tsx'
@@ -18,6 +19,7 @@ type View =
   | { name: 'create' }
   | { name: 'phrase'; phrase: string }
   | { name: 'restore'; replacing: boolean }
+  | { name: 'link' }
   | { name: 'unlock'; retryAfterMs: number }
   | { name: 'running' }
 
@@ -87,6 +89,15 @@ export function App({ token }: { token: string | null }) {
         <Welcome
           onCreate={() => setView({ name: 'create' })}
           onRestore={() => setView({ name: 'restore', replacing: false })}
+          onLink={() => setView({ name: 'link' })}
+        />
+      )
+    case 'link':
+      return (
+        <LinkDevice
+          client={client}
+          onLinked={() => setView({ name: 'running' })}
+          onBack={() => setView({ name: 'welcome' })}
         />
       )
     case 'create':

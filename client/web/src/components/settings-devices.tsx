@@ -1,22 +1,28 @@
-/** This account's devices (doc/accounts.md): the list friends get, this device marked, and its name. */
+/**
+ * This account's devices (doc/accounts.md): the list friends get, this device marked, its
+ * name, and linking another device.
+ */
 import { useEffect, useState } from 'preact/hooks'
 import { MAX_DEVICE_NAME_SIZE } from '../../../../protocol/limits.ts'
 import type { DeviceListResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { SettingsLinkDevice } from './settings-link-device.tsx'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
-export function SettingsDevices({ client }: { client: WebApiClient }) {
+export function SettingsDevices({ client, withCode }: { client: WebApiClient; withCode: boolean }) {
   const [list, setList] = useState<DeviceListResponse | null>(null)
   const [name, setName] = useState('')
   const section = useSectionActions()
 
-  useEffect(() => {
-    void section.run(async () => {
+  const load = () =>
+    section.run(async () => {
       const devices = await client.devices()
       setList(devices)
       setName(devices.devices.find((device) => device.thisDevice)?.name ?? '')
       return undefined
     })
+  useEffect(() => {
+    void load()
   }, [client])
 
   const submit = (event: Event) => {
@@ -57,8 +63,15 @@ export function SettingsDevices({ client }: { client: WebApiClient }) {
               Rename
             </button>
           </form>
+          {list.linkedFriends != null && (
+            <p class="hint">
+              This device is linked to your account and knows your {list.linkedFriends} friends, but
+              messages do not reach it yet: chat from your first device for now.
+            </p>
+          )}
         </>
       )}
+      <SettingsLinkDevice client={client} withCode={withCode} onLinked={() => void load()} />
     </SettingsSection>
   )
 }

@@ -30,7 +30,7 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
       <SettingsProfile client={client} />
       <SettingsNotifications />
       <SettingsPresence client={client} />
-      <SettingsDevices client={client} />
+      <SettingsDevices client={client} withCode={withCode} />
       <SettingsKeyExport client={client} withCode={withCode} />
       <SettingsBackupPhrase client={client} withCode={withCode} />
       <SettingsPassword client={client} withCode={withCode} />

@@ -3,10 +3,11 @@ import { AuthCard } from '../components/auth-card.tsx'
 interface WelcomeProps {
   onCreate: () => void
   onRestore: () => void
+  onLink: () => void
 }
 
 /** First run: no identity in this data folder yet. */
-export function Welcome({ onCreate, onRestore }: WelcomeProps) {
+export function Welcome({ onCreate, onRestore, onLink }: WelcomeProps) {
   return (
     <AuthCard title="Welcome to TokenIM">
       <p>
@@ -19,6 +20,9 @@ export function Welcome({ onCreate, onRestore }: WelcomeProps) {
         </button>
         <button type="button" onClick={onRestore}>
           Restore from a backup phrase
+        </button>
+        <button type="button" onClick={onLink}>
+          Link to an existing account
         </button>
       </div>
     </AuthCard>

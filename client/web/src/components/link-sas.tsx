@@ -1,0 +1,17 @@
+/** The short authentication string of a device link: six digits and four emoji, with their names. */
+import type { LinkSasView } from '../../../../protocol/local-api.ts'
+
+export function LinkSas({ sas }: { sas: LinkSasView }) {
+  return (
+    <div class="link-sas" data-testid="link-sas">
+      <p class="link-sas-digits">{sas.digits}</p>
+      <ul class="link-sas-emoji" aria-label="Emoji">
+        {sas.emoji.map(({ symbol, name }) => (
+          <li key={name}>
+            <span aria-hidden="true">{symbol}</span> {name}
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}

@@ -1,0 +1,135 @@
+/**
+ * Settings, Devices, "Link a device" (doc/accounts.md, "Linking a device"): the password (and
+ * a two-factor code while the checks are on) opens a one-time code, shown as a QR code and as
+ * text for the new device; once a device proves it, both show the same digits and emoji, and
+ * the person confirms here. The node's `device:link` events move the steps along.
+ */
+import { useState } from 'preact/hooks'
+import type { DeviceLinkStatus } from '../../../../protocol/local-api.ts'
+import type { WebApiClient } from '../api-client.ts'
+import { useNodeEvent } from '../node-events.ts'
+import { CodeField } from './code-field.tsx'
+import { LinkSas } from './link-sas.tsx'
+import { PasswordField } from './password-field.tsx'
+import { QrCode } from './qr-code.tsx'
+import { useSectionActions } from './settings-section.tsx'
+
+interface SettingsLinkDeviceProps {
+  client: WebApiClient
+  withCode: boolean
+  /** Called once a device was linked: the list has a new version. */
+  onLinked: () => void
+}
+
+export function SettingsLinkDevice({ client, withCode, onLinked }: SettingsLinkDeviceProps) {
+  const section = useSectionActions()
+  const [password, setPassword] = useState('')
+  const [code, setCode] = useState('')
+  const [status, setStatus] = useState<DeviceLinkStatus | null>(null)
+
+  useNodeEvent('device:link', (update) => {
+    if (status == null) return
+    setStatus(update)
+    if (update.state === 'linked') onLinked()
+  })
+
+  const open = (event: Event) => {
+    event.preventDefault()
+    void section.run(async () => {
+      try {
+        setStatus(await client.startDeviceLink({ password, code: withCode ? code : undefined }))
+      } finally {
+        setPassword('')
+        setCode('')
+      }
+      return undefined
+    })
+  }
+  const answer = (accept: boolean) =>
+    section.run(async () => {
+      setStatus(await client.confirmDeviceLink(accept))
+      return accept ? 'Confirmed: waiting for the new device.' : 'Refused: nothing was linked.'
+    })
+
+  return (
+    <section aria-label="Link a device" class="link-device">
+      <h3>Link a device</h3>
+      {section.error != null && (
+        <p class="error" role="alert">
+          {section.error}
+        </p>
+      )}
+      {section.notice != null && <p role="status">{section.notice}</p>}
+      {(status == null || status.state === 'linked' || status.state === 'failed') && (
+        <form onSubmit={open} aria-label="Show a link code" noValidate>
+          <p>
+            Use this account on another device too. The new device gets your account key and your
+            friends list; messages reach only this device for now.
+          </p>
+          <PasswordField
+            id="link-device-password"
+            label="Password"
+            value={password}
+            onInput={setPassword}
+            autoComplete="current-password"
+            disabled={section.busy}
+          />
+          {withCode && (
+            <CodeField
+              id="link-device-code"
+              value={code}
+              onInput={setCode}
+              disabled={section.busy}
+            />
+          )}
+          <button
+            type="submit"
+            class="button-primary"
+            disabled={section.busy || password === '' || (withCode && code === '')}
+          >
+            Show a link code
+          </button>
+        </form>
+      )}
+      {status?.state === 'waiting' && status.code != null && (
+        <section aria-label="Link code">
+          <QrCode text={status.code} label="QR code to link a new device" />
+          <p>
+            On the new device choose "Link to an existing account" and scan or paste this code, or
+            run <code>tokenim init --link CODE</code>. It works once, until{' '}
+            {new Date(status.expiresAt ?? 0).toLocaleTimeString()}.
+          </p>
+          <textarea readOnly rows={4} aria-label="Link code text" data-testid="link-code">
+            {status.code}
+          </textarea>
+          {status.error != null && <p class="error">{status.error.message}</p>}
+        </section>
+      )}
+      {status?.state === 'confirm' && status.sas != null && (
+        <section aria-label="Compare the codes">
+          <p>"{status.deviceName}" wants to join. Does it show exactly these digits and emoji?</p>
+          <LinkSas sas={status.sas} />
+          {status.confirmed ? (
+            <p role="status">Confirmed here: waiting for the new device.</p>
+          ) : (
+            <div class="actions">
+              <button type="button" class="button-primary" onClick={() => void answer(true)}>
+                They match
+              </button>
+              <button type="button" onClick={() => void answer(false)}>
+                They differ
+              </button>
+            </div>
+          )}
+        </section>
+      )}
+      {status?.state === 'linking' && <p role="status">Handing the account over…</p>}
+      {status?.state === 'linked' && <p role="status">Linked "{status.deviceName}".</p>}
+      {status?.state === 'failed' && (
+        <p class="error" role="alert">
+          The link failed: {status.error?.message}
+        </p>
+      )}
+    </section>
+  )
+}
