@@ -8,7 +8,10 @@ export function LinkSas({ sas }: { sas: LinkSasView }) {
       <ul class="link-sas-emoji" aria-label="Emoji">
         {sas.emoji.map(({ symbol, name }) => (
           <li key={name}>
-            <span aria-hidden="true">{symbol}</span> {name}
+            <span class="link-sas-symbol" aria-hidden="true">
+              {symbol}
+            </span>{' '}
+            {name}
           </li>
         ))}
       </ul>
