@@ -3,7 +3,8 @@
  * soon as it is built; `Composition` stops them in exactly the reverse order. The order is
  * the dependency graph read top to bottom (doc/architecture.md draws it):
  *
- *   storage -> host -> rooms -> directory -> friends -> devices -> prekeys -> mailbox -> messages
+ *   storage -> host -> rooms -> directory -> friends -> devices -> recoveryShares -> prekeys ->
+ *   mailbox -> messages
  *   -> presence -> attachments -> conversations -> api
  *
  * A part only ever receives parts built before it, as plain values. The one cycle, friends
@@ -44,6 +45,7 @@ import { DirectMessages } from './messaging/index.ts'
 import { NodeApi, nodeRoutes } from './node-api.ts'
 import { PrekeyService } from './prekeys/index.ts'
 import { Presence } from './presence/index.ts'
+import { RecoveryShares } from './recovery/index.ts'
 import { RoomService } from './rooms/index.ts'
 import { openStorage, type Storage } from './storage.ts'
 import type { NodeHost, TokenimNode, TokenimNodeInit } from './tokenim-node.ts'
@@ -63,6 +65,7 @@ export interface NodeParts {
   friends: Friends
   devices: DeviceService
   linkHost: LinkHost
+  recoveryShares: RecoveryShares
   prekeys: PrekeyService
   mailbox: OfflineMailbox
   messages: DirectMessages
@@ -152,6 +155,7 @@ export async function composeNode(
   // Before messaging, which asks friends whom to drop and hands them friend messages.
   let messaging: DirectMessages | undefined
   let devices: DeviceService | undefined
+  let recoveryShares: RecoveryShares | undefined
   const friends = await parts.add(
     'friends',
     () =>
@@ -161,6 +165,7 @@ export async function composeNode(
           identity,
           messaging: () => messaging,
           deviceLists: () => devices,
+          recoveryShares: () => recoveryShares,
           directory: {
             lookup: (name) => directory.lookup(name),
             ownName: async () => (await directory.names())[0]?.scopedName,
@@ -187,6 +192,16 @@ export async function composeNode(
         },
         init.devices,
       ),
+  )
+  recoveryShares = await parts.add(
+    'recoveryShares',
+    () =>
+      new RecoveryShares({
+        db: storage.sublevel('recovery'),
+        friends,
+        messaging: () => messaging,
+        log: host.logger.forComponent('tokenim:recovery'),
+      }),
   )
   // Friends pin the recovery commitment each friend's device list shows, once.
   const pinCommitment = (evt: DeviceServiceEvents['devices:friend-list']) =>
@@ -340,6 +355,7 @@ export async function composeNode(
       friends,
       devices,
       linkHost,
+      recoveryShares,
       prekeys,
       mailbox,
       messages,

@@ -30,6 +30,7 @@ import type { DirectMessages, DirectMessagesInit } from './messaging/index.ts'
 import { composeNode, type NodeParts } from './node-parts.ts'
 import type { PrekeyService, PrekeyServiceInit } from './prekeys/index.ts'
 import type { Presence, PresenceInit } from './presence/index.ts'
+import type { RecoveryShares } from './recovery/index.ts'
 import type { RoomService, RoomServiceInit } from './rooms/index.ts'
 
 export interface TokenimNodeInit {
@@ -145,6 +146,11 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   /** Friends' presence and ours (node/presence). */
   get presence(): Presence {
     return this.parts.get('presence')
+  }
+
+  /** Recovery through friends: shares kept for friends, requests, our own asks (node/recovery). */
+  get recoveryShares(): RecoveryShares {
+    return this.parts.get('recoveryShares')
   }
 
   /** This account's device list and friends' (node/devices). */

@@ -365,6 +365,18 @@ export const MAX_KEY_STATEMENT_SIZE = 512
  */
 export const MAX_KEY_STATEMENTS = 256
 
+/** Largest encoded recovery share (a 33-byte Shamir share of the master secret and its account). */
+export const MAX_RECOVERY_SHARE_SIZE = 256
+
+/** Most friends a recovery secret is split among. */
+export const MAX_RECOVERY_FRIENDS = 16
+
+/** Most recovery shares a node keeps for others (one per account): a new account past it is refused. */
+export const MAX_KEPT_RECOVERY_SHARES = 64
+
+/** Most recovery requests waiting for the user's answer at once; older ones are dropped first. */
+export const MAX_PENDING_RECOVERY_REQUESTS = 16
+
 /**
  * Most rotation statements one name move may carry (the account's chain from its first key):
  * 16 statements of at most 512 bytes stay well inside one directory message.

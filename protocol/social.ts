@@ -14,6 +14,7 @@ import {
   MAX_FRIEND_NOTE_LENGTH,
   MAX_KEY_STATEMENT_SIZE,
   MAX_PRESENCE_FRAME_SIZE,
+  MAX_RECOVERY_SHARE_SIZE,
   MAX_SOCIAL_PAYLOAD_SIZE,
 } from './limits.ts'
 import {
@@ -50,6 +51,10 @@ export type FriendMessageKind =
   | 'key-rotation'
   | 'key-recovery'
   | 'device-list'
+  | 'recovery-share'
+  | 'recovery-request'
+  | 'recovery-release'
+  | 'recovery-decline'
 
 export interface FriendMessageValue {
   type: FriendMessageKind
@@ -69,6 +74,11 @@ export interface FriendMessageValue {
    * Its request id is 16 zero bytes.
    */
   keyStatement?: Uint8Array
+  /**
+   * `recovery-share`, `recovery-request` and `recovery-release` only, and required there:
+   * an encoded RecoveryShare (protocol/accounts/recovery-shares.ts).
+   */
+  recovery?: Uint8Array
 }
 
 const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
@@ -79,6 +89,10 @@ const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
   'key-rotation': FriendMessageType.FRIEND_KEY_ROTATION,
   'key-recovery': FriendMessageType.FRIEND_KEY_RECOVERY,
   'device-list': FriendMessageType.FRIEND_DEVICE_LIST,
+  'recovery-share': FriendMessageType.FRIEND_RECOVERY_SHARE,
+  'recovery-request': FriendMessageType.FRIEND_RECOVERY_REQUEST,
+  'recovery-release': FriendMessageType.FRIEND_RECOVERY_RELEASE,
+  'recovery-decline': FriendMessageType.FRIEND_RECOVERY_DECLINE,
 }
 
 const TYPE_TO_KIND = new Map(
@@ -96,6 +110,7 @@ export function encodeFriendMessage(value: FriendMessageValue): Uint8Array {
       name: value.name,
       deviceList: (value.deviceList ?? new Uint8Array(0)) as FriendMessage['deviceList'],
       keyStatement: (value.keyStatement ?? new Uint8Array(0)) as FriendMessage['keyStatement'],
+      recovery: (value.recovery ?? new Uint8Array(0)) as FriendMessage['recovery'],
     },
     { maxSize: MAX_SOCIAL_PAYLOAD_SIZE, what: 'friend message' },
   )
@@ -117,6 +132,7 @@ export function decodeFriendMessage(bytes: Uint8Array): FriendMessageValue {
   }
   if (message.deviceList.length > 0) value.deviceList = message.deviceList
   if (message.keyStatement.length > 0) value.keyStatement = message.keyStatement
+  if (message.recovery.length > 0) value.recovery = message.recovery
   checkFriendMessage(value)
   return value
 }
@@ -152,6 +168,15 @@ function checkFriendMessage(value: FriendMessageValue): void {
   }
   if ((value.keyStatement?.length ?? 0) > MAX_KEY_STATEMENT_SIZE) {
     throw new MalformedMessageError(`a key statement is at most ${MAX_KEY_STATEMENT_SIZE} bytes`)
+  }
+  const carriesShare = ['recovery-share', 'recovery-request', 'recovery-release'].includes(
+    value.type,
+  )
+  if ((value.recovery != null) !== carriesShare) {
+    throw new MalformedMessageError('a recovery share message, and only it, carries a share')
+  }
+  if ((value.recovery?.length ?? 0) > MAX_RECOVERY_SHARE_SIZE) {
+    throw new MalformedMessageError(`a recovery share is at most ${MAX_RECOVERY_SHARE_SIZE} bytes`)
   }
   if (value.name.length > MAX_FRIEND_NAME_CLAIM_LENGTH) {
     throw new MalformedMessageError(

@@ -59,7 +59,12 @@ import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
 import { type FriendRecord, FriendStore } from './friend-store.ts'
 import { FriendViews } from './friend-views.ts'
-import { commitmentInForce, pinCommitment, sendKeyRotation } from './key-rotation.ts'
+import {
+  pinCommitment,
+  type RecoveryEpoch,
+  recoveryEpoch,
+  sendKeyRotation,
+} from './key-rotation.ts'
 
 /** What friends need from messaging: queue one social message for a peer. */
 export interface SocialSender {
@@ -99,6 +104,10 @@ export interface FriendsComponents {
   directory?: FriendDirectory
   /** Where friends' device lists go (node/devices), once it exists. */
   deviceLists?: () => DeviceListInbox | undefined
+  /** Where recovery share messages go (node/recovery), once it exists. */
+  recoveryShares?: () =>
+    | { receive(peer: Uint8Array, message: FriendMessageValue): Promise<void> }
+    | undefined
   log: Logger
   emit<T extends FriendEventType>(type: T, data: NodeEventMap[T]): void
 }
@@ -234,7 +243,28 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
 
   /** The recovery commitment in force for friend `peer`, once a device list showed it. */
   recoveryCommitment(peer: Uint8Array): Uint8Array | undefined {
-    return commitmentInForce(this.#store, toHex(peer))
+    return recoveryEpoch(this.#store, toHex(peer))?.commitment
+  }
+
+  /** Where friend `peer`'s chain stands for a recovery: its epoch's first key and sequence. */
+  recoveryEpoch(peer: Uint8Array): RecoveryEpoch | undefined {
+    return recoveryEpoch(this.#store, toHex(peer))
+  }
+
+  /**
+   * After this account was recovered through them on a new machine: `peers` (hex keys)
+   * become friends again, so the recovery statement and everything after reach them.
+   */
+  async adoptAfterRecovery(peers: string[]): Promise<void> {
+    await this.#serial(async () => {
+      const since = Date.now()
+      const requestId = '00'.repeat(16)
+      const adopted = peers.filter((hex) => !this.#store.has('friends', hex))
+      await this.#store.write(
+        adopted.map((key) => ({ table: 'friends', key, value: { since, requestId, name: null } })),
+      )
+      for (const hex of adopted) this.#views.friended(hex, { since, requestId, name: null })
+    })
   }
 
   /**
@@ -385,6 +415,11 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       return
     }
     if (this.#store.has('blocked', peerHex)) return
+    if (message.type.startsWith('recovery-')) {
+      // From anyone (a new machine asks in a friend's name): the recovery component judges.
+      await this.#components.recoveryShares?.()?.receive(peer, message)
+      return
+    }
     if (message.type === 'device-list') {
       // Not a change of the friend list: the device list component keeps it, outside #serial.
       const inbox = this.#components.deviceLists?.()

@@ -34,3 +34,4 @@ export {
   type FriendsInit,
   type SocialSender,
 } from './friends.ts'
+export type { RecoveryEpoch } from './key-rotation.ts'

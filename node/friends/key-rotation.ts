@@ -120,11 +120,29 @@ export function pinCommitment(
   return { conflict: !bytesEqual(resolve(known).commitment, commitment) }
 }
 
-/** The recovery commitment in force for the friend at `peerHex`, if we know one. */
-export function commitmentInForce(store: FriendStore, peerHex: string): Uint8Array | undefined {
+/** Where a friend's chain stands for a recovery (what a friend releasing a share reports). */
+export interface RecoveryEpoch {
+  /** The first key of the current epoch: the key a recovery names as old. */
+  account: Uint8Array
+  sequence: number
+  /** Recoveries made: the index of the recovery key in force. */
+  recoveries: number
+  commitment: Uint8Array
+}
+
+/** The recovery epoch of the friend at `peerHex`, if we know its commitment. */
+export function recoveryEpoch(store: FriendStore, peerHex: string): RecoveryEpoch | undefined {
   const known = store.get('friends', peerHex)?.keyChain
   if (known == null || known.commitment === '') return undefined
-  return resolve(known).commitment
+  const chain = resolve(known)
+  const recoveries = chain.applied.filter((applied) => applied.kind === 'recovery')
+  const last = recoveries.at(-1)
+  return {
+    account: last?.newKey ?? fromHex(known.account),
+    sequence: last?.sequence ?? 0,
+    recoveries: recoveries.length,
+    commitment: chain.commitment,
+  }
 }
 
 function resolve(

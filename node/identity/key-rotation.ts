@@ -162,6 +162,20 @@ export class RotationJournal {
     await this.#steps.writeChain(this.chainPath, chainFileBytes(chain, []))
   }
 
+  /**
+   * Makes this folder's key the recovered account's (recovery through friends, on a new
+   * machine): the chain starts at the account's key and first commitment, and `recovery`
+   * moves it to the key sealed here. Throws KeystoreCorruptedError if it would not.
+   */
+  async adopt(account: Uint8Array, commitment: Uint8Array, recovery: Uint8Array): Promise<void> {
+    const statements = [{ kind: 'recovery' as const, record: recovery }]
+    const chain = chainOf(account, commitment, statements)
+    if (chain.recoveries.length !== 1) {
+      throw new KeystoreCorruptedError(this.chainPath, 'the recovery does not fit the account')
+    }
+    await this.#steps.writeChain(this.chainPath, chainFileBytes(chain, statements))
+  }
+
   /** Step 1: from here on the rotation (or recovery) will complete. */
   async begin(
     statement: Uint8Array,

@@ -145,6 +145,48 @@ export async function recover(
   }
 }
 
+/** Where the account's chain stands, as a friend releasing a share reports it. */
+export interface RecoveredEpoch {
+  account: Uint8Array
+  sequence: number
+  recoveries: number
+  commitment: Uint8Array
+}
+
+/**
+ * Recovery through friends on a new machine: `master` was rebuilt from friends' shares; the
+ * key sealed here becomes the account's, by a recovery statement signed with R_n. Only an
+ * account's first recovery can be done this way (the new machine knows no earlier chain).
+ * Throws RecoveryPhraseMismatchError when the secret is not the one the account committed to.
+ */
+export async function adoptRecoveredAccount(
+  journal: RotationJournal,
+  identity: Identity,
+  master: Uint8Array,
+  epoch: RecoveredEpoch,
+  now: number,
+): Promise<Uint8Array> {
+  const recoveryKey = recoveryKeyFromMasterSecret(master, epoch.recoveries)
+  if (!bytesEqual(recoveryCommitment(recoveryKey.publicKey), epoch.commitment)) {
+    throw new RecoveryPhraseMismatchError(
+      "The friends' shares do not rebuild the secret this account committed to.",
+    )
+  }
+  if (epoch.recoveries !== 0 || epoch.sequence !== 0) {
+    throw new NoRecoveryCommitmentError(
+      'This account was recovered before: recover it again with its recovery phrase.',
+    )
+  }
+  const statement = signKeyRecovery(recoveryKey, identity, {
+    oldKey: epoch.account,
+    sequence: 1,
+    atMs: now,
+    nextRecovery: commitmentOf(master, 1),
+  })
+  await journal.adopt(epoch.account, epoch.commitment, statement)
+  return statement
+}
+
 function commitmentOf(master: Uint8Array, index: number): Uint8Array {
   return recoveryCommitment(recoveryKeyFromMasterSecret(master, index).publicKey)
 }

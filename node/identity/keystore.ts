@@ -17,8 +17,10 @@ import { backupPhraseOf } from './backup-phrase.ts'
 import type { Identity } from './identity.ts'
 import { RotationJournal, type RotationSteps, type StoredKeyChain } from './key-rotation.ts'
 import {
+  adoptRecoveredAccount,
   commitRecoveryPhrase,
   newAccount,
+  type RecoveredEpoch,
   type RecoveryStatus,
   recover,
   recoveryPhraseSetup,
@@ -435,6 +437,23 @@ export class Keystore {
       await this.#refuseToOverwrite(options)
       await this.#save(identity, password, commitment)
       return identity
+    })
+  }
+
+  /**
+   * Recovery through friends, on a new machine: the key sealed here becomes the account's
+   * (`adoptRecoveredAccount`); returns the recovery statement to send to the account's
+   * friends. A sensitive action.
+   */
+  async adoptRecoveredAccount(
+    password: string,
+    master: Uint8Array,
+    epoch: RecoveredEpoch,
+    secondFactor: SecondFactor = {},
+  ): Promise<Uint8Array> {
+    return this.#serially(async () => {
+      const { contents } = await this.#authorize(password, secondFactor)
+      return adoptRecoveredAccount(this.#journal, contents.identity, master, epoch, this.#now())
     })
   }
 

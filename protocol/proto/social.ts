@@ -11,6 +11,10 @@ export enum FriendMessageType {
   FRIEND_KEY_ROTATION = 'FRIEND_KEY_ROTATION',
   FRIEND_DEVICE_LIST = 'FRIEND_DEVICE_LIST',
   FRIEND_KEY_RECOVERY = 'FRIEND_KEY_RECOVERY',
+  FRIEND_RECOVERY_SHARE = 'FRIEND_RECOVERY_SHARE',
+  FRIEND_RECOVERY_REQUEST = 'FRIEND_RECOVERY_REQUEST',
+  FRIEND_RECOVERY_RELEASE = 'FRIEND_RECOVERY_RELEASE',
+  FRIEND_RECOVERY_DECLINE = 'FRIEND_RECOVERY_DECLINE',
 }
 
 enum __FriendMessageTypeValues {
@@ -21,11 +25,236 @@ enum __FriendMessageTypeValues {
   FRIEND_KEY_ROTATION = 4,
   FRIEND_DEVICE_LIST = 5,
   FRIEND_KEY_RECOVERY = 6,
+  FRIEND_RECOVERY_SHARE = 7,
+  FRIEND_RECOVERY_REQUEST = 8,
+  FRIEND_RECOVERY_RELEASE = 9,
+  FRIEND_RECOVERY_DECLINE = 10,
 }
 
 export namespace FriendMessageType {
   export const codec = (): Codec<FriendMessageType> => {
     return enumeration<FriendMessageType>(__FriendMessageTypeValues)
+  }
+}
+
+export interface RecoveryShare {
+  account: Uint8Array<ArrayBuffer>
+  threshold: number
+  share: Uint8Array<ArrayBuffer>
+  epochSequence: number
+  recoveries: number
+  commitment: Uint8Array<ArrayBuffer>
+}
+
+export namespace RecoveryShare {
+  let _codec: Codec<RecoveryShare>
+
+  export const codec = (): Codec<RecoveryShare> => {
+    if (_codec == null) {
+      _codec = message<RecoveryShare>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.account != null && obj.account.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.account)
+          }
+
+          if (obj.threshold != null && obj.threshold !== 0) {
+            w.uint32(16)
+            w.uint32(obj.threshold)
+          }
+
+          if (obj.share != null && obj.share.byteLength > 0) {
+            w.uint32(26)
+            w.bytes(obj.share)
+          }
+
+          if (obj.epochSequence != null && obj.epochSequence !== 0) {
+            w.uint32(32)
+            w.uint32(obj.epochSequence)
+          }
+
+          if (obj.recoveries != null && obj.recoveries !== 0) {
+            w.uint32(40)
+            w.uint32(obj.recoveries)
+          }
+
+          if (obj.commitment != null && obj.commitment.byteLength > 0) {
+            w.uint32(50)
+            w.bytes(obj.commitment)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            account: uint8ArrayAlloc(0),
+            threshold: 0,
+            share: uint8ArrayAlloc(0),
+            epochSequence: 0,
+            recoveries: 0,
+            commitment: uint8ArrayAlloc(0),
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.account = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.threshold = reader.uint32()
+                break
+              }
+              case 3: {
+                obj.share = reader.bytes()
+                break
+              }
+              case 4: {
+                obj.epochSequence = reader.uint32()
+                break
+              }
+              case 5: {
+                obj.recoveries = reader.uint32()
+                break
+              }
+              case 6: {
+                obj.commitment = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.account`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.threshold`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.share`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.epochSequence`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.recoveries`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              case 6: {
+                yield {
+                  field: `${prefix}.commitment`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface RecoveryShareAccountFieldEvent {
+    field: '$.account'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RecoveryShareThresholdFieldEvent {
+    field: '$.threshold'
+    value: number
+  }
+
+  export interface RecoveryShareShareFieldEvent {
+    field: '$.share'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RecoveryShareEpochSequenceFieldEvent {
+    field: '$.epochSequence'
+    value: number
+  }
+
+  export interface RecoveryShareRecoveriesFieldEvent {
+    field: '$.recoveries'
+    value: number
+  }
+
+  export interface RecoveryShareCommitmentFieldEvent {
+    field: '$.commitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode(obj: Partial<RecoveryShare>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RecoveryShare.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<RecoveryShare>,
+  ): RecoveryShare {
+    return decodeMessage(buf, RecoveryShare.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<RecoveryShare>,
+  ): Generator<
+    | RecoveryShareAccountFieldEvent
+    | RecoveryShareThresholdFieldEvent
+    | RecoveryShareShareFieldEvent
+    | RecoveryShareEpochSequenceFieldEvent
+    | RecoveryShareRecoveriesFieldEvent
+    | RecoveryShareCommitmentFieldEvent
+  > {
+    return streamMessage(buf, RecoveryShare.codec(), opts)
   }
 }
 
@@ -36,6 +265,7 @@ export interface FriendMessage {
   name: string
   keyStatement: Uint8Array<ArrayBuffer>
   deviceList: Uint8Array<ArrayBuffer>
+  recovery: Uint8Array<ArrayBuffer>
 }
 
 export namespace FriendMessage {
@@ -79,6 +309,11 @@ export namespace FriendMessage {
             w.bytes(obj.deviceList)
           }
 
+          if (obj.recovery != null && obj.recovery.byteLength > 0) {
+            w.uint32(58)
+            w.bytes(obj.recovery)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -91,6 +326,7 @@ export namespace FriendMessage {
             name: '',
             keyStatement: uint8ArrayAlloc(0),
             deviceList: uint8ArrayAlloc(0),
+            recovery: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -121,6 +357,10 @@ export namespace FriendMessage {
               }
               case 6: {
                 obj.deviceList = reader.bytes()
+                break
+              }
+              case 7: {
+                obj.recovery = reader.bytes()
                 break
               }
               default: {
@@ -181,6 +421,13 @@ export namespace FriendMessage {
                 }
                 break
               }
+              case 7: {
+                yield {
+                  field: `${prefix}.recovery`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -224,6 +471,11 @@ export namespace FriendMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FriendMessageRecoveryFieldEvent {
+    field: '$.recovery'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<FriendMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FriendMessage.codec())
   }
@@ -245,6 +497,7 @@ export namespace FriendMessage {
     | FriendMessageNameFieldEvent
     | FriendMessageKeyStatementFieldEvent
     | FriendMessageDeviceListFieldEvent
+    | FriendMessageRecoveryFieldEvent
   > {
     return streamMessage(buf, FriendMessage.codec(), opts)
   }
