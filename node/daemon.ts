@@ -274,6 +274,14 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
           'unlock the identity first: friends hear of a new key from the running node',
         )
       }
+      // A linked device's keystore holds its device key: the account moves from device 1.
+      if (node.devices.linked) {
+        throw new ApiError(
+          409,
+          'LinkedDevice',
+          'this device is linked to the account: change or recover the key on the first device',
+        )
+      }
       const password = stringField(body, 'password')
       const rotated = await answerLockout(() =>
         kind === 'rotation'

@@ -3,9 +3,8 @@
  * soon as it is built; `Composition` stops them in exactly the reverse order. The order is
  * the dependency graph read top to bottom (doc/architecture.md draws it):
  *
- *   storage -> host -> rooms -> directory -> friends -> devices -> recoveryShares -> prekeys ->
- *   mailbox -> messages
- *   -> presence -> attachments -> conversations -> api
+ *   storage -> host -> rooms -> directory -> friends -> devices -> recoveryShares -> linkHost
+ *   -> prekeys -> mailbox -> messages -> presence -> attachments -> conversations -> api
  *
  * A part only ever receives parts built before it, as plain values. The one cycle, friends
  * handing friend messages to messaging built after them, is closed by a function that
