@@ -36,6 +36,9 @@ import type {
 import { SlotReader } from './slot-reader.ts'
 import { Tombstones } from './tombstones.ts'
 
+/** First wait before a deposit short of `replicas` is put again (then doubling). */
+const SHORT_RETRY_FIRST_MS = 1_000
+
 const DEFAULTS: MailboxOptions = {
   replicas: 3,
   ttlMs: MAILBOX_DEFAULT_TTL_MS,
@@ -57,6 +60,9 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
   readonly #tombstones: Tombstones
   /** The background loop's next round; a timer leaves the set when it fires or is cleared. */
   readonly #timers = new Set<NodeJS.Timeout>()
+  /** The early round for deposits short of `replicas`, when one is scheduled; its next delay. */
+  #shortRetry?: NodeJS.Timeout
+  #shortRetryMs = SHORT_RETRY_FIRST_MS
 
   constructor(components: OfflineMailboxComponents, init: OfflineMailboxInit = {}) {
     super()
@@ -119,20 +125,23 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     await this.#lifecycle.stop(() => {
       for (const timer of this.#timers) clearTimeout(timer)
       this.#timers.clear()
+      this.#shortRetry = undefined
     })
   }
 
   /**
    * Leaves `envelope` for `recipient` in the next pairwise slot, signed and encrypted under
    * the slot key, and keeps it until the recipient collects it. Resolves once the first put
-   * is done: with fewer than `replicas` confirmations the republish loop tries again.
+   * is done: with fewer than `replicas` confirmations it is put again soon (`#retryIfShort`).
    */
   deposit(
     recipient: Uint8Array,
     envelope: Uint8Array,
     options: AbortOptions = {},
   ): Promise<DepositResult> {
-    return this.#lifecycle.track(() => this.#deposits.deposit(recipient, envelope, options))
+    return this.#lifecycle.track(async () =>
+      this.#retryIfShort(await this.#deposits.deposit(recipient, envelope, options)),
+    )
   }
 
   /**
@@ -146,7 +155,47 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
     envelope: Uint8Array,
     options: AbortOptions = {},
   ): Promise<DepositResult> {
-    return this.#lifecycle.track(() => this.#deposits.depositToInbox(recipient, envelope, options))
+    return this.#lifecycle.track(async () =>
+      this.#retryIfShort(await this.#deposits.depositToInbox(recipient, envelope, options)),
+    )
+  }
+
+  /**
+   * A deposit fewer than `replicas` peers confirmed (no DHT peer yet, a query that timed out
+   * under load) is put again soon: a round in SHORT_RETRY_FIRST_MS, then doubling up to the
+   * republish interval while any deposit stays short. Waiting for the next republish round
+   * left it unconfirmed (and its message short of `stored`) for minutes.
+   */
+  #retryIfShort(result: DepositResult): DepositResult {
+    if (result.confirmed < this.#context.options.replicas) this.#republishSoon()
+    return result
+  }
+
+  #republishSoon(): void {
+    // A republish interval of 0 turns the loop off: the caller runs the rounds itself.
+    if (
+      this.#shortRetry != null ||
+      !this.running ||
+      this.#context.options.republishIntervalMs <= 0
+    ) {
+      return
+    }
+    const delay = this.#shortRetryMs
+    this.#shortRetryMs = Math.min(delay * 2, this.#context.options.republishIntervalMs)
+    const timer = setTimeout(async () => {
+      this.#timers.delete(timer)
+      this.#shortRetry = undefined
+      try {
+        await this.republish()
+        const short = (await this.#deposits.pending()).some((deposit) => !deposit.stored)
+        if (short) this.#republishSoon()
+        else this.#shortRetryMs = SHORT_RETRY_FIRST_MS
+      } catch (err) {
+        if (this.running) this.#context.log('retrying short deposits failed - %e', err)
+      }
+    }, delay)
+    this.#shortRetry = timer
+    this.#timers.add(timer)
   }
 
   /**
