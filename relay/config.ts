@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { DEFAULT_DHT_QUOTA_LIMITS as QUOTAS } from '../network/dht-quotas/write-ledger.ts'
+import { applyRelayEnv } from './config-env.ts'
 import { DEFAULT_RELAY_LISTEN } from './config-template.ts'
 import { anchorSecretFiles, signupSchema } from './directory/signup/config-schema.ts'
 import { InvalidConfigError } from './errors.ts'
@@ -243,8 +244,14 @@ export function parseRelayConfig(
   return config
 }
 
-/** Reads and checks a YAML config file; a relative `dataDir` is taken from the file's folder. */
-export async function loadRelayConfig(path: string): Promise<RelayConfig> {
+/**
+ * Reads and checks a YAML config file, with the `TOKENIM_RELAY__*` variables of `env` on top
+ * (config-env.ts); a relative `dataDir` is taken from the file's folder.
+ */
+export async function loadRelayConfig(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RelayConfig> {
   const absolute = resolve(path)
   let text: string
   try {
@@ -265,7 +272,9 @@ export async function loadRelayConfig(path: string): Promise<RelayConfig> {
       `${absolute} is not valid YAML: ${(err as Error).message.split('\n')[0]}`,
     )
   }
-  return parseRelayConfig(raw, dirname(absolute), absolute)
+  const { config, applied } = applyRelayEnv(raw, env)
+  const source = applied.length === 0 ? absolute : `${absolute}, with ${applied.join(', ')}`
+  return parseRelayConfig(config, dirname(absolute), source)
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

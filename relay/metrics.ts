@@ -10,6 +10,11 @@
  *
  * libp2p's Prometheus metrics keep a cache that is global to the process: run one relay per
  * process (as the daemon does) for its libp2p figures to be exact.
+ *
+ * Names pass `promtool check metrics`: libp2p and Node's default metrics name a few gauges
+ * `*_total`, a suffix Prometheus keeps for counters, so the exposition drops it from every
+ * metric that is not a counter (`libp2p_tcp_inbound_connections_total` is served as
+ * `libp2p_tcp_inbound_connections`; see withoutGaugeTotals).
  */
 import type { Metrics } from '@libp2p/interface'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
@@ -21,6 +26,7 @@ import {
   type HistogramConfiguration,
   Registry,
 } from 'prom-client'
+import { NODE_VERSION } from '../node/index.ts'
 
 /** What the relay's gauges read when Prometheus scrapes. */
 export interface RelayGaugeSource {
@@ -70,6 +76,14 @@ export class RelayMetrics {
     this.gauge('tokenim_relay_circuits', 'Relayed connections open now', [], (g) => {
       g.set(this.source?.circuits() ?? 0)
     })
+    this.gauge(
+      'tokenim_relay_build_info',
+      'Always 1: the TokenIM release and the Node runtime this relay runs',
+      ['version', 'runtime'],
+      (g) => {
+        g.set({ version: NODE_VERSION, runtime: process.version }, 1)
+      },
+    )
   }
 
   /** libp2p's metrics implementation, writing into this registry. */
@@ -98,7 +112,10 @@ export class RelayMetrics {
 
   /** The text Prometheus scrapes. */
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() }
+    return {
+      contentType: this.registry.contentType,
+      body: withoutGaugeTotals(await this.registry.metrics()),
+    }
   }
 
   private gauge<L extends string>(
@@ -117,4 +134,26 @@ export class RelayMetrics {
       },
     })
   }
+}
+
+/**
+ * Renames every non-counter family whose name ends in `_total` (see the header): to the name
+ * without the suffix, or to `<name>_all` where that name is taken (Node's
+ * `nodejs_active_handles` by type beside `nodejs_active_handles_total`, their sum) or ends
+ * in a suffix Prometheus keeps for histograms (`libp2p_kad_dht_routing_table_kad_bucket`).
+ */
+export function withoutGaugeTotals(exposition: string): string {
+  const families = new Set([...exposition.matchAll(/^# TYPE (\S+) /gm)].map(([, name]) => name))
+  const renamed = new Map<string, string>()
+  for (const [, name, type] of exposition.matchAll(/^# TYPE (\S+)_total (\S+)$/gm)) {
+    if (type === 'counter') continue
+    const free = !families.has(name) && !/_(bucket|count|sum)$/.test(name)
+    renamed.set(`${name}_total`, free ? name : `${name}_all`)
+  }
+  if (renamed.size === 0) return exposition
+  return exposition.replace(
+    /^(# (?:HELP|TYPE) )?([a-zA-Z_:][a-zA-Z0-9_:]*)(?=[ {])/gm,
+    (line, comment: string | undefined, name: string) =>
+      renamed.has(name) ? `${comment ?? ''}${renamed.get(name)}` : line,
+  )
 }

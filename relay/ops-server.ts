@@ -10,6 +10,8 @@ import type { RelayMetrics } from './metrics.ts'
 export interface RelayHealth {
   ok: boolean
   peerId: string
+  /** The TokenIM release the relay runs. */
+  version: string
   connections: number
   peers: number
   reservations: number

@@ -18,6 +18,7 @@ import { createHost, type Host } from '../network/host.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../network/interface-addresses.ts'
 import {
   Composition,
+  NODE_VERSION,
   openStorage,
   type PartBuilder,
   parseRelayAddresses,
@@ -240,7 +241,15 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
 
   health(): RelayHealth {
     const { peerId, connections, peers, reservations, uptime } = this.status()
-    return { ok: this.host.status === 'started', peerId, connections, peers, reservations, uptime }
+    return {
+      ok: this.host.status === 'started',
+      peerId,
+      version: NODE_VERSION,
+      connections,
+      peers,
+      reservations,
+      uptime,
+    }
   }
 
   multiaddrs(): string[] {
@@ -400,6 +409,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     await writeRelayStatus(this.config.dataDir, {
       pid: process.pid,
       peerId: status.peerId,
+      version: NODE_VERSION,
       multiaddrs: status.multiaddrs,
       startedAt: status.startedAt,
       healthUrl: status.healthUrl,

@@ -14,6 +14,8 @@ export const RELAY_STATUS_FILE = 'relay-status.json'
 export interface RelayStatusFile {
   pid: number
   peerId: string
+  /** The TokenIM release the running relay is. */
+  version: string
   /** Full multiaddrs, each ending in /p2p/<peer id>: what nodes pass to --relay. */
   multiaddrs: string[]
   startedAt: number

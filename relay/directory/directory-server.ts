@@ -111,6 +111,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     const graceMs = policy.graceTtl ?? Math.min(30 * 86_400_000, policy.nameTtl)
     this.clock = init.clock ?? Date.now
     this.metrics = new DirectoryMetrics(init.registry)
+    this.metrics.observeNames(() => this.names.count())
     const key = components.privateKey
     if (key.type !== 'Ed25519') throw new TypeError('the directory needs an Ed25519 relay key')
     this.relayKey = { privateKey: key.raw.subarray(0, 32), publicKey: key.publicKey.raw }

@@ -173,6 +173,13 @@ export class NameStore {
     return found
   }
 
+  /** How many names are stored (registered, or expired and still in their grace time). */
+  async count(): Promise<number> {
+    let names = 0
+    for await (const _ of this.db.keys({ gte: 'n!', lt: 'n!\uffff' })) names++
+    return names
+  }
+
   /** Every stored name, for republishing into the DHT. */
   async *all(): AsyncGenerator<StoredName> {
     for await (const record of this.db.values({ gte: 'n!', lt: 'n!\uffff' })) {

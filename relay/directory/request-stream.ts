@@ -20,7 +20,12 @@ import {
 import { FramingError } from '../../protocol/errors.ts'
 import { MAX_DIRECTORY_MESSAGE_SIZE } from '../../protocol/limits.ts'
 import { DirectoryRequest, DirectoryResponse } from '../../protocol/proto/directory.ts'
-import type { DirectoryMetrics, RejectionReason } from './metrics.ts'
+import {
+  DIRECTORY_REQUEST_KINDS,
+  type DirectoryMetrics,
+  type DirectoryRequestKind,
+  type RejectionReason,
+} from './metrics.ts'
 
 /** A reused stream that carries no request for this long is closed. */
 const STREAM_IDLE_MS = 30_000
@@ -62,12 +67,33 @@ export async function serveRequests(
         await handlers.announce(request.announce, signal)
         return
       }
-      const response = await handlers.dispatch(request)
-      await lp.write(DirectoryResponse.encode(response), { signal })
+      const started = performance.now()
+      const kind = requestKind(request)
+      try {
+        const response = await handlers.dispatch(request)
+        await lp.write(DirectoryResponse.encode(response), { signal })
+        observe(options.metrics, kind, 'answered', started)
+      } catch (err) {
+        observe(options.metrics, kind, 'refused', started)
+        throw err
+      }
     } catch (err) {
       if (!(await refuse(stream, lp, err, signal, options))) return
     }
   }
+}
+
+function requestKind(request: DirectoryRequest): DirectoryRequestKind | 'unknown' {
+  return DIRECTORY_REQUEST_KINDS.find((kind) => request[kind] != null) ?? 'unknown'
+}
+
+function observe(
+  metrics: DirectoryMetrics,
+  kind: string,
+  outcome: 'answered' | 'refused',
+  started: number,
+): void {
+  metrics.requestSeconds.observe({ kind, outcome }, (performance.now() - started) / 1_000)
 }
 
 /** Reads and decodes the next request on the stream (also the answer to a challenge). */

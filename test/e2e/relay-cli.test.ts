@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
+import { NODE_VERSION } from '../../node/index.ts'
 import type { NodeStatus } from '../../protocol/local-api.ts'
 import { runCli, spawnCli } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
@@ -34,14 +35,15 @@ describe('tokenim relay: init, start, status, SIGTERM', () => {
         .replace('/ip4/0.0.0.0/tcp/4001', '/ip4/127.0.0.1/tcp/0')
         .replace('/ip4/0.0.0.0/udp/4001/quic-v1', '/ip4/127.0.0.1/udp/0/quic-v1')
         .replace('/ip4/0.0.0.0/tcp/4002/ws', '/ip4/127.0.0.1/tcp/0/ws')
-        .replace('port: 9464', 'port: 0')
         // relay init chose this from the machine's addresses; the test runs on loopback.
         .replace(/allowPrivateAddresses: (true|false)/, 'allowPrivateAddresses: true'),
     )
 
+    // The metrics port as a container would set it: from the environment, over the file's.
     const relay = await spawnCli(
       ['relay', 'start', '--config', created.configPath],
       '"msg":"relay started"',
+      { TOKENIM_RELAY__METRICS__PORT: '0' },
     )
     try {
       const started = JSON.parse(
@@ -56,6 +58,7 @@ describe('tokenim relay: init, start, status, SIGTERM', () => {
       expect(status.code, status.stderr).toBe(0)
       const report = JSON.parse(status.stdout) as {
         peerId: string
+        version: string
         multiaddrs: string[]
         connections: number
         healthUrl: string
@@ -63,6 +66,7 @@ describe('tokenim relay: init, start, status, SIGTERM', () => {
         warning: string | null
       }
       expect(report.peerId).toBe(created.peerId)
+      expect(report.version).toBe(NODE_VERSION)
       expect(report.warning).toMatch(/only loopback or private addresses/)
       // TCP, QUIC and WebSocket, as relay init wrote them.
       expect(report.multiaddrs).toHaveLength(3)

@@ -116,6 +116,16 @@ describe('username directory, two relays and four nodes', () => {
     const metrics = await (await fetch(relay1.status().metricsUrl!)).text()
     expect(metrics).toContain('tokenim_directory_registrations_total 1')
     expect(metrics).toContain('tokenim_directory_rejections_total{reason="taken"} 3')
+    expect(metrics).toContain('tokenim_directory_names 1')
+    const requests = (outcome: string) =>
+      Number(
+        new RegExp(
+          `^tokenim_directory_request_duration_seconds_count\\{kind="register",outcome="${outcome}"\\} (\\d+)$`,
+          'm',
+        ).exec(metrics)?.[1],
+      )
+    expect(requests('answered')).toBeGreaterThanOrEqual(1)
+    expect(requests('refused')).toBeGreaterThanOrEqual(3)
   })
 
   it('looks names up verified, on whichever relay holds them', async () => {

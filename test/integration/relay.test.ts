@@ -3,7 +3,9 @@ import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, describe, expect, it } from 'vitest'
+import { NODE_VERSION } from '../../node/index.ts'
 import { createRelay, loadRelayConfig } from '../../relay/index.ts'
+import { promtoolCheckMetrics } from '../helpers/promtool.ts'
 import {
   createNetwork,
   type Network,
@@ -52,6 +54,13 @@ describe('relay', () => {
     const metrics = await (await fetch(status.metricsUrl!)).text()
     expect(metrics).toContain('tokenim_relay_connections{direction="inbound"} 0')
     expect(metrics).toContain('libp2p_')
+    expect(metrics).toContain(
+      `tokenim_relay_build_info{version="${NODE_VERSION}",runtime="${process.version}"} 1`,
+    )
+    expect(health.version).toBe(NODE_VERSION)
+    // Prometheus' own linter, from Debian's prometheus package (.ci/run installs it).
+    const lint = await promtoolCheckMetrics(metrics)
+    expect(lint, lint.output).toMatchObject({ code: 0, output: '' })
 
     await expect(createRelay(config)).rejects.toMatchObject({ name: 'DataDirLockedError' })
     await first.stop()

@@ -75,12 +75,13 @@ export function registerRelayCommands(program: Command): void {
     .action(async (options: RelayOptions) => {
       const status = await readRelayStatus(options.dataDir)
       const health = status.health
-      const { pid, peerId, multiaddrs, startedAt, healthUrl, metricsUrl } = status
+      const { pid, peerId, version, multiaddrs, startedAt, healthUrl, metricsUrl } = status
       const warning = reachabilityWarning(multiaddrs)
       printResult(
         options,
         {
           peerId,
+          version,
           multiaddrs,
           connections: health?.connections ?? null,
           peers: health?.peers ?? null,
@@ -94,7 +95,7 @@ export function registerRelayCommands(program: Command): void {
           warning: warning ?? null,
         },
         [
-          `relay         ${peerId} (pid ${pid})`,
+          `relay         ${peerId} (pid ${pid}, TokenIM ${version})`,
           health == null
             ? `health        ${healthUrl == null ? 'endpoint off' : 'no answer'}`
             : `connections   ${health.connections} (${health.peers} peers, ${health.reservations} reservations)`,
