@@ -8,6 +8,9 @@
  * relays it is configured with, then every peer it has seen offering the directory
  * protocol, in that order. An unscoped name (`alice`) resolves on the first relay that
  * knows it; `alice@<relay peer id>` only on that relay.
+ *
+ * This node's own names are stored by own-registrations.ts and renewed here before they
+ * expire (a third of their lifetime before, by default).
  */
 
 import { publicKeyFromRaw } from '@libp2p/crypto/keys'
@@ -46,6 +49,7 @@ import {
   type NameMoverPorts,
   resumeNameMoves,
 } from './name-moves.ts'
+import { OwnRegistrations } from './own-registrations.ts'
 import { SessionGuard, type SignedInElsewhere } from './session-guard.ts'
 import { SignupSteps, verificationId } from './signup-steps.ts'
 
@@ -70,13 +74,6 @@ export interface NodeDirectoryInit {
   relayTimeoutMs?: number
 }
 
-interface Registration {
-  /** Base64 of the relay-signed record. */
-  record: string
-  relayAddresses: string[]
-}
-
-const REGISTRATION_PREFIX = 'reg!'
 const DHT_TIMEOUT_MS = 15_000
 const MIN_RENEW_RETRY_MS = 1_000
 
@@ -91,6 +88,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   readonly signup: SignupSteps
   private readonly init: NodeDirectoryInit
   private readonly client: DirectoryClient
+  private readonly registrations: OwnRegistrations
   private readonly clock: () => number
   private readonly renewTimers = new Map<string, NodeJS.Timeout>()
   private readonly lifecycle = new ServiceLifecycle(
@@ -106,6 +104,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
       identity: init.identity,
       timeoutMs: init.relayTimeoutMs ?? 5_000,
     })
+    this.registrations = new OwnRegistrations(init.store, init.host.peerStore, init.log)
     this.signup = new SignupSteps(this.client, (named) => this.pickRelay(named))
     this.session = new SessionGuard({
       host: init.host,
@@ -119,7 +118,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
 
   async start(): Promise<void> {
     if (!this.lifecycle.start()) return
-    for (const { relay, record, addresses } of await this.ownNames()) {
+    for (const { relay, record, addresses } of await this.registrations.own()) {
       await this.rememberAddresses(relay, addresses)
       this.scheduleRenewal(relay, record)
     }
@@ -140,9 +139,9 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
       client: this.client,
       store: this.init.store,
       log: this.init.log,
-      ownNames: () => this.ownNames(),
+      ownNames: () => this.registrations.own(),
       save: async (relay, record) => {
-        await this.saveRegistration(relay, record.record)
+        await this.registrations.save(relay, record.record)
         this.scheduleRenewal(relay.peerId.toString(), record)
       },
     }
@@ -176,14 +175,14 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
           ? undefined
           : { id: verificationId(verification.id), code: verification.code },
     })
-    await this.saveRegistration(relay, record.record)
+    await this.registrations.save(relay, record.record)
     this.scheduleRenewal(relay.peerId.toString(), record)
     return nameView(record)
   }
 
   /** Releases `name` (default: this node's only name) on its relay. */
   async release(options: { name?: string; relay?: string } = {}): Promise<NameView> {
-    const own = await this.ownNames()
+    const own = await this.registrations.own()
     const matches = own.filter(
       (entry) =>
         (options.name == null || entry.record.name === normalizeForm(options.name)) &&
@@ -195,7 +194,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
     }
     const [{ relay, record }] = matches
     const tombstone = await this.client.release({ peerId: peerIdFromString(relay) }, record.name)
-    await this.init.store.del(`${REGISTRATION_PREFIX}${relay}`)
+    await this.registrations.remove(relay)
     clearTimeout(this.renewTimers.get(relay))
     this.renewTimers.delete(relay)
     return nameView({ ...tombstone, publicKey: record.publicKey })
@@ -203,7 +202,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
 
   /** This node's names, as last issued. */
   async names(): Promise<NameView[]> {
-    return (await this.ownNames()).map((entry) => nameView(entry.record))
+    return (await this.registrations.own()).map((entry) => nameView(entry.record))
   }
 
   /**
@@ -248,7 +247,9 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
     const targets =
       relay != null
         ? [await this.pickRelay(relay)]
-        : (await this.ownNames()).map((entry) => ({ peerId: peerIdFromString(entry.relay) }))
+        : (await this.registrations.own()).map((entry) => ({
+            peerId: peerIdFromString(entry.relay),
+          }))
     if (targets.length === 0)
       throw new NameNotFoundError('register a name before publishing a profile')
     for (const target of targets) await this.client.setProfile(target, fields)
@@ -331,7 +332,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
     try {
       const target = { peerId: peerIdFromString(relay) }
       const record = await this.client.register(target, name)
-      await this.saveRegistration(target, record.record)
+      await this.registrations.save(target, record.record)
       this.init.log(
         'renewed "%s" on %s until %s',
         name,
@@ -374,7 +375,7 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
 
   private async candidateRelays(): Promise<RelayTarget[]> {
     const ordered = new Map<string, RelayTarget>()
-    for (const entry of await this.ownNames()) {
+    for (const entry of await this.registrations.own()) {
       ordered.set(entry.relay, { peerId: peerIdFromString(entry.relay) })
     }
     for (const text of this.init.relays ?? []) {
@@ -392,65 +393,6 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
       if (!ordered.has(peerId.toString())) ordered.set(peerId.toString(), { peerId })
     }
     return [...ordered.values()]
-  }
-
-  /** This node's registrations; one that no longer verifies is logged and skipped, not fatal. */
-  private async ownNames(): Promise<
-    Array<{ relay: string; record: NameRecordFields; addresses: string[] }>
-  > {
-    const own: Array<{ relay: string; record: NameRecordFields; addresses: string[] }> = []
-    for (const [relay, registration] of await this.registrations()) {
-      try {
-        const record = openNameRecord(Buffer.from(registration.record, 'base64'), {
-          allowExpired: true,
-        })
-        own.push({ relay, record, addresses: registration.relayAddresses })
-      } catch (err) {
-        this.init.log.error('ignoring the stored registration on %s - %e', relay, err)
-      }
-    }
-    return own
-  }
-
-  private async registrations(): Promise<Array<[string, Registration]>> {
-    const entries: Array<[string, Registration]> = []
-    const decoder = new TextDecoder()
-    for await (const [key, value] of this.init.store.iterator({
-      gte: REGISTRATION_PREFIX,
-      lt: `${REGISTRATION_PREFIX}\uffff`,
-    })) {
-      try {
-        entries.push([
-          key.slice(REGISTRATION_PREFIX.length),
-          JSON.parse(decoder.decode(value)) as Registration,
-        ])
-      } catch (err) {
-        this.init.log.error('ignoring an unreadable stored registration %s - %e', key, err)
-      }
-    }
-    return entries
-  }
-
-  private async saveRegistration(relay: RelayTarget, record: Uint8Array): Promise<void> {
-    const relayId = relay.peerId.toString()
-    const known = relay.addresses ?? (await this.addressesOf(relay.peerId))
-    const registration: Registration = {
-      record: Buffer.from(record).toString('base64'),
-      relayAddresses: known.map((ma) => ma.toString()),
-    }
-    await this.init.store.put(
-      `${REGISTRATION_PREFIX}${relayId}`,
-      new TextEncoder().encode(JSON.stringify(registration)),
-      { sync: true } as object,
-    )
-  }
-
-  private async addressesOf(peerId: PeerId): Promise<Multiaddr[]> {
-    try {
-      return (await this.init.host.peerStore.get(peerId)).addresses.map((entry) => entry.multiaddr)
-    } catch {
-      return []
-    }
   }
 
   /** So a renewal after a restart can dial the relay before anything else told us where it is. */
