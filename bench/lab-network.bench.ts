@@ -13,7 +13,9 @@
  *   on the LAN; against a raw stream pushing bytes on the same path. A raw stream through a
  *   circuit ends at the relay's data limit (1 MiB by default, frames included), so that
  *   baseline carries 900 KiB once.
- * - Direct QUIC: the raw echo and push over QUIC on the LAN, against the same over TCP.
+ * - Direct QUIC: the raw echo and push over QUIC on the LAN, against the same over TCP; and
+ *   the push to a receiver granting QUIC_LIMITS' windows, against one granting the QUIC
+ *   package's own (15 MB per connection).
  * - Hole punching: bob restarted N times with the relay's QUIC address; how often, and how
  *   soon, alice's friend list says `direct` for him within a window; against carol (the LAN)
  *   restarted the same way. Then N QUIC punches between plain libp2p hosts in the two homes
@@ -30,18 +32,16 @@ import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { makeTempDir } from '../test/helpers/temp-dir.ts'
 import { withTimeout } from '../test/helpers/wait.ts'
 import {
   befriend,
   friendOf,
   type LabPerson,
   type LabRelay,
-  labPerson,
-  startLabRelay,
   tsScript,
 } from '../test/lab/lab-people.ts'
-import { type LabHost, labSupported, NatLab } from '../test/lab/nat-lab.ts'
+import type { LabHost, NatLab } from '../test/lab/nat-lab.ts'
+import { inLabWorld } from './lab/lab-world.ts'
 import {
   capturePacketKinds,
   natEvidence,
@@ -74,47 +74,35 @@ interface Lab {
 
 const benchmark: Benchmark = {
   name: 'lab-network',
-  async run(): Promise<BenchmarkFigure[]> {
-    const support = labSupported()
-    if (!support.ok) {
-      console.error(`lab-network: skipped, ${support.reason} (measured nothing)`)
-      return []
-    }
-    const scratch = await makeTempDir('tokenim-bench-lab-')
-    const lab = await NatLab.build({
-      publicHosts: ['relay'],
-      homes: [
-        { name: 'homea', nat: 'port-preserving', hosts: ['alice', 'carol'] },
-        { name: 'homeb', nat: 'port-preserving', hosts: ['bob'] },
-      ],
-    })
-    try {
-      const relay = await startLabRelay(lab.host('relay'), join(scratch.path, 'relay'))
-      const [alice, bob, carol] = await Promise.all(
-        ['alice', 'bob', 'carol'].map((name) => labPerson(name, lab.host(name), scratch.path)),
-      )
-      await Promise.all([alice, bob, carol].map((person) => person.start([relay.address])))
-      await befriend(alice, bob, bob.publicKey)
-      await befriend(alice, carol, carol.publicKey)
-      await until(async () => (await friendOf(alice, carol))?.reach.via === 'direct', 60_000)
-      const world: Lab = { lab, dir: scratch.path, relay, alice, bob, carol }
-      const figures: BenchmarkFigure[] = []
-      for (const measure of [messageLatency, fileThroughput, holePunching]) {
-        const measured = await measure(world)
-        // Printed as they come: a long run that fails late still leaves its figures.
-        for (const f of measured) {
-          console.error(
-            `  ${f.name}: ${f.value} ${f.unit} (${f.baseline.name}: ${f.baseline.value})`,
-          )
+  run: () =>
+    inLabWorld(
+      'lab-network',
+      {
+        publicHosts: ['relay'],
+        homes: [
+          { name: 'homea', nat: 'port-preserving', hosts: ['alice', 'carol'] },
+          { name: 'homeb', nat: 'port-preserving', hosts: ['bob'] },
+        ],
+      },
+      async ({ lab, dir, relay, people: { alice, bob, carol } }) => {
+        await befriend(alice, bob, bob.publicKey)
+        await befriend(alice, carol, carol.publicKey)
+        await until(async () => (await friendOf(alice, carol))?.reach.via === 'direct', 60_000)
+        const world: Lab = { lab, dir, relay, alice, bob, carol }
+        const figures: BenchmarkFigure[] = []
+        for (const measure of [messageLatency, fileThroughput, holePunching]) {
+          const measured = await measure(world)
+          // Printed as they come: a long run that fails late still leaves its figures.
+          for (const f of measured) {
+            console.error(
+              `  ${f.name}: ${f.value} ${f.unit} (${f.baseline.name}: ${f.baseline.value})`,
+            )
+          }
+          figures.push(...measured)
         }
-        figures.push(...measured)
-      }
-      return figures
-    } finally {
-      await lab.destroy()
-      await scratch.remove()
-    }
-  },
+        return figures
+      },
+    ),
 }
 
 export default benchmark
@@ -182,17 +170,22 @@ async function fileThroughput({ dir, relay, alice, bob, carol }: Lab): Promise<B
 
   const lanMs = await sendFile(carol, alice)
   const rawAlice = await rawPeer(alice.host)
+  // The same receiver with the QUIC package's own windows (15 MB per connection): the
+  // throughput QUIC_LIMITS' 1 MiB window gives up, if any.
+  const rawAliceWide = await rawPeer(alice.host, undefined, { RAW_QUIC_WINDOW: 'default' })
   const rawLan = async () => {
     try {
       return [
         await rawPush(carol.host, rawAddress(alice.host, rawAlice, 'tcp'), FILE_BYTES),
         await rawPush(carol.host, rawAddress(alice.host, rawAlice, 'quic'), FILE_BYTES),
+        await rawPush(carol.host, rawAddress(alice.host, rawAliceWide, 'quic'), FILE_BYTES),
       ]
     } finally {
       rawAlice.child.kill('SIGTERM')
+      rawAliceWide.child.kill('SIGTERM')
     }
   }
-  const [rawLanMs, rawQuicLanMs] = await rawLan()
+  const [rawLanMs, rawQuicLanMs, rawWideQuicLanMs] = await rawLan()
 
   const rate = (bytes: number, ms: number) => bytes / MIB / (ms / 1000)
   return [
@@ -219,6 +212,15 @@ async function fileThroughput({ dir, relay, alice, bob, carol }: Lab): Promise<B
       value: rate(FILE_BYTES, rawQuicLanMs),
       unit: 'MiB/s',
       baseline: { name: 'the same over TCP (noise, yamux)', value: rate(FILE_BYTES, rawLanMs) },
+    },
+    {
+      name: `raw libp2p stream over QUIC with QUIC_LIMITS (1 MiB per connection, 512 KiB per stream), ${mib} MiB on the LAN`,
+      value: rate(FILE_BYTES, rawQuicLanMs),
+      unit: 'MiB/s',
+      baseline: {
+        name: "the same with the QUIC package's windows (15 MB per connection, 10 MB per stream)",
+        value: rate(FILE_BYTES, rawWideQuicLanMs),
+      },
     },
   ]
 }
@@ -389,8 +391,12 @@ function rawAddress(host: LabHost, raw: RawPeer, over: 'tcp' | 'quic'): string {
 }
 
 /** A raw libp2p host serving echo and sink at `host` (with a circuit on `relay`, if given). */
-async function rawPeer(host: LabHost, relay?: string): Promise<RawPeer> {
-  const child = host.spawn(tsScript(RAW_PEER, ['serve', ...(relay ? [relay] : [])]))
+async function rawPeer(
+  host: LabHost,
+  relay?: string,
+  env: Record<string, string> = {},
+): Promise<RawPeer> {
+  const child = host.spawn(tsScript(RAW_PEER, ['serve', ...(relay ? [relay] : [])]), env)
   let output = ''
   const ready = new Promise<{ peerId: string; addresses: string[] }>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -326,12 +326,20 @@ export const MAX_PING_STREAMS_PER_CONNECTION = 4
  * on one connection, bytes it may send ahead of what we have read (per stream and per
  * connection: QUIC's flow-control windows), time for a handshake, and silence before a
  * connection is dropped (keep-alives every 5 s also keep a home router's UDP mapping open).
- * The transport's own defaults, named here so that a change is a decision.
+ *
+ * The connection window is what any peer, a stranger included, may make us hold unread, so
+ * the worst case is the connections allowed times the window. The package's 15 MB made that
+ * 4.5 GB on a node (300 connections) and 15 GB on a relay (1,000 by default). 1 MiB bounds
+ * it to 300 MiB and 1 GiB, and still lets one connection move 1 MiB per round trip: 20 MiB/s
+ * at 50 ms, more than a file transfer reaches even on a LAN (doc/networking.md, "Measured":
+ * the LAN rate is the same under either window). A stream gets half, so one stream its
+ * reader paused (a busy DM channel) leaves the other half to the connection's other streams.
+ * The rest are the transport's own defaults, named here so that a change is a decision.
  */
 export const QUIC_LIMITS = {
   maxConcurrentStreamLimit: 256,
-  maxStreamData: 10_000_000,
-  maxConnectionData: 15_000_000,
+  maxStreamData: 512 * KIB,
+  maxConnectionData: 1024 * KIB,
   handshakeTimeout: 5_000,
   maxIdleTimeout: 10_000,
   keepAliveInterval: 5_000,

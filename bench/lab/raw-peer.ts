@@ -10,6 +10,15 @@
  *                                         time; prints {"connectMs","latenciesMs"}
  *   raw-peer.ts push TARGET BYTES         BYTES in 64 KiB frames, until the sink acknowledges
  *                                         them all; prints {"ms"}
+ *   raw-peer.ts gossip-serve RELAY TOPIC  like serve (a circuit on RELAY), subscribed to TOPIC
+ *                                         with gossipsub; then one line per message received:
+ *                                         {"at","text"} (`at`: epoch ms, sub-millisecond)
+ *   raw-peer.ts gossip-send TOPIC COUNT INTERVAL_MS TARGET…  dials each TARGET, waits until
+ *                                         each is subscribed to TOPIC, publishes COUNT texts
+ *                                         "<i> <epoch ms>" INTERVAL_MS apart; prints {"sent"}
+ *
+ * RAW_QUIC_WINDOW=default gives QUIC the package's own flow-control windows instead of
+ * TokenIM's QUIC_LIMITS (protocol/limits.ts): the window a receiver grants is the server's.
  *
  * Both protocols run on limited (relayed) connections, as TokenIM's do.
  */
@@ -18,11 +27,13 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { quic } from '@chainsafe/libp2p-quic'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { QUIC_LIMITS } from '../../protocol/limits.ts'
 
 const ECHO = '/tokenim-bench/raw-echo/1.0.0'
 const SINK = '/tokenim-bench/raw-sink/1.0.0'
@@ -31,29 +42,42 @@ const MAX_FRAME = 2 * FRAME
 const STREAM_OPTIONS = { runOnLimitedConnection: true }
 
 const [mode, ...args] = process.argv.slice(2)
-const relay = mode === 'serve' ? args[0] : undefined
+const serving = mode === 'serve' || mode === 'gossip-serve'
+const relay = serving ? args[0] : undefined
+const gossiping = mode === 'gossip-serve' || mode === 'gossip-send'
 const host = await createLibp2p({
   addresses: {
-    listen:
-      mode === 'serve'
-        ? [
-            '/ip4/0.0.0.0/tcp/0',
-            '/ip4/0.0.0.0/udp/0/quic-v1',
-            ...(relay ? [`${relay}/p2p-circuit`] : []),
-          ]
-        : [],
+    listen: serving
+      ? [
+          '/ip4/0.0.0.0/tcp/0',
+          '/ip4/0.0.0.0/udp/0/quic-v1',
+          ...(relay ? [`${relay}/p2p-circuit`] : []),
+        ]
+      : [],
   },
-  transports: [tcp(), quic(), circuitRelayTransport()],
+  transports: [
+    tcp(),
+    quic(process.env.RAW_QUIC_WINDOW === 'default' ? {} : QUIC_LIMITS),
+    circuitRelayTransport(),
+  ],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  services: { identify: identify() },
+  services: {
+    identify: identify(),
+    // As TokenIM's host runs it for rooms: on relayed connections, publishing to whoever listens.
+    ...(gossiping
+      ? {
+          pubsub: gossipsub({ runOnLimitedConnection: true, allowPublishToZeroTopicPeers: true }),
+        }
+      : {}),
+  },
   // The lab's homes are private networks: the LAN baseline dials 192.168.x.
   connectionGater: { denyDialMultiaddr: () => false },
 })
 
 const print = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`)
 
-if (mode === 'serve') {
+if (serving) {
   await host.handle(
     ECHO,
     async (stream) => {
@@ -89,6 +113,36 @@ if (mode === 'serve') {
     )
   }
   print({ peerId: host.peerId.toString(), addresses: host.getMultiaddrs().map(String) })
+  if (mode === 'gossip-serve') {
+    const pubsub = gossip()
+    pubsub.subscribe(args[1])
+    pubsub.addEventListener('message', (event) => {
+      print({ at: now(), text: new TextDecoder().decode(event.detail.data) })
+    })
+  }
+} else if (mode === 'gossip-send') {
+  const [topic, count, intervalMs, ...targets] = [
+    args[0],
+    Number(args[1]),
+    Number(args[2]),
+    ...args.slice(3),
+  ]
+  const pubsub = gossip()
+  pubsub.subscribe(topic)
+  const peers = await Promise.all(targets.map((target) => host.dial(multiaddr(target))))
+  while (
+    !peers.every((connection) =>
+      pubsub.getSubscribers(topic).some((peer) => peer.equals(connection.remotePeer)),
+    )
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  for (let i = 0; i < count; i++) {
+    await pubsub.publish(topic, new TextEncoder().encode(`${i} ${now()}`))
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+  print({ sent: count })
+  await host.stop()
 } else if (mode === 'echo') {
   const [target, count, bytes] = [args[0], Number(args[1]), Number(args[2])]
   const start = performance.now()
@@ -122,5 +176,18 @@ if (mode === 'serve') {
   print({ ms: performance.now() - start })
   await host.stop()
 } else {
-  throw new Error('usage: raw-peer.ts serve [RELAY] | echo TARGET COUNT BYTES | push TARGET BYTES')
+  throw new Error(
+    'usage: raw-peer.ts serve [RELAY] | echo TARGET COUNT BYTES | push TARGET BYTES | gossip-serve RELAY TOPIC | gossip-send TOPIC COUNT INTERVAL_MS TARGET…',
+  )
+}
+
+/** Epoch milliseconds with the sub-millisecond part: comparable across the lab's processes. */
+function now(): number {
+  return performance.timeOrigin + performance.now()
+}
+
+function gossip() {
+  const pubsub = (host.services as { pubsub?: ReturnType<ReturnType<typeof gossipsub>> }).pubsub
+  if (pubsub == null) throw new Error('gossipsub runs only in the gossip modes')
+  return pubsub
 }
