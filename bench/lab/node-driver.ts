@@ -15,6 +15,12 @@
  *                                                 polled every second, one line per change
  *                                                 ({"kind":"relay","at","peerId","connected",
  *                                                 "connectedAt","circuit"})
+ *   node-driver.ts paced DATA_DIR TARGET COUNT INTERVAL_MS  COUNT texts "paced-room|paced-dm <i> <epoch
+ *                                                 ms>" INTERVAL_MS apart, to a room
+ *                                                 (TARGET room:<id>) or a peer; {"sent"}
+ *   node-driver.ts listen DATA_DIR                until killed: one line per room message
+ *                                                 or 1:1 text received, {"at","text"} (`at`:
+ *                                                 epoch ms, sub-millisecond), after {"ready"}
  */
 import { LocalApiClient, type NodeEvent } from '../../client/api-client.ts'
 
@@ -48,6 +54,11 @@ function until(match: (event: NodeEvent) => boolean, what: string): Promise<void
 }
 
 const print = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`)
+
+/** Epoch milliseconds with the sub-millisecond part: comparable across the lab's processes. */
+function epochMs(): number {
+  return performance.timeOrigin + performance.now()
+}
 
 if (mode === 'messages') {
   const latenciesMs: number[] = []
@@ -83,9 +94,30 @@ if (mode === 'messages') {
   print({ ms: performance.now() - start })
 } else if (mode === 'chat') {
   await chat(Number(peer), [arg, ...more])
+} else if (mode === 'paced') {
+  const [count, intervalMs] = [Number(arg), Number(more[0])]
+  const room = peer.startsWith('room:') ? peer.slice('room:'.length) : undefined
+  for (let i = 0; i < count; i++) {
+    const text = `paced-${room != null ? 'room' : 'dm'} ${i} ${epochMs()}`
+    if (room != null) await api.sendRoomMessage(room, text)
+    else await api.sendMessage(peer, text)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+  print({ sent: count })
+} else if (mode === 'listen') {
+  waiting.add(() => {
+    const at = epochMs()
+    for (const event of seen.splice(0)) {
+      if (event.type === 'room:message' || event.type === 'message:received') {
+        print({ at, text: event.data.text })
+      }
+    }
+  })
+  print({ ready: true })
+  await new Promise(() => {})
 } else {
   throw new Error(
-    'usage: node-driver.ts messages DATA_DIR PEER COUNT | send-file DATA_DIR PEER PATH | chat DATA_DIR INTERVAL_MS PEER…',
+    'usage: node-driver.ts messages DATA_DIR PEER COUNT | send-file DATA_DIR PEER PATH | chat DATA_DIR INTERVAL_MS PEER… | paced DATA_DIR TARGET COUNT INTERVAL_MS | listen DATA_DIR',
   )
 }
 subscription.close()
