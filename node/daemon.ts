@@ -47,6 +47,7 @@ import {
   announceKeyRotation,
   type RotationAnnouncement,
 } from './key-rotation.ts'
+import { recoveryDaemonRoutes } from './recovery/api-routes.ts'
 import { TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'
 
 export interface NodeDaemonInit {
@@ -223,8 +224,20 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       [`POST ${IDENTITY_API_PATHS.rotate}`]: ({ body }) => this.moveKey(body, 'rotation'),
       [`POST ${IDENTITY_API_PATHS.recover}`]: ({ body }) => this.moveKey(body, 'recovery'),
       [`POST ${IDENTITY_API_PATHS.recoveryCommit}`]: ({ body }) => this.commitRecovery(body),
+      ...recoveryDaemonRoutes(this.keystore, () => this.runningNode(), identityInfo),
       [`POST ${DEVICES_API_PATHS.link}`]: ({ body }) => this.openLinkCode(body),
     }
+  }
+
+  private runningNode(): TokenimNode {
+    if (this.nodeInstance == null || this.stopReason != null) {
+      throw new ApiError(
+        409,
+        'NotRunning',
+        'unlock the identity first: friends talk to the running node',
+      )
+    }
+    return this.nodeInstance
   }
 
   /** Commits to the recovery phrase typed back; the running node's device list then carries it. */

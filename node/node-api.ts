@@ -5,7 +5,9 @@
  * served: it is written after they are mounted and removed before they are taken down. Events
  * reach API clients only while the routes are served.
  */
+
 import { rm, writeFile } from 'node:fs/promises'
+import { fromHex } from '../protocol/bytes.ts'
 import { API_PATHS, type ApiInfo, type NodeEventMessage } from '../protocol/local-api.ts'
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
 import { attachmentRoutes } from './attachments/index.ts'
@@ -17,6 +19,7 @@ import { friendsRoutes } from './friends/index.ts'
 import { messagingRoutes } from './messaging/index.ts'
 import type { NodeParts } from './node-parts.ts'
 import { presenceRoutes } from './presence/index.ts'
+import { recoveryRoutes } from './recovery/api-routes.ts'
 import { relayRoutes } from './relays/api-routes.ts'
 import { roomRoutes } from './rooms/index.ts'
 import type { TokenimNode } from './tokenim-node.ts'
@@ -111,6 +114,11 @@ export function nodeRoutes(
     ...deviceRoutes(
       () => devices,
       () => linkHost,
+    ),
+    ...recoveryRoutes(
+      () => parts.recoveryShares,
+      () => friends,
+      () => fromHex(node.status().publicKey),
     ),
     ...presenceRoutes(() => presence),
     ...conversationRoutes(() => conversations),

@@ -977,6 +977,78 @@ export const IDENTITY_API_PATHS = {
   recover: '/v1/identity/recover',
 } as const
 
+/** Recovery through friends (doc/accounts.md, "Recovery on the node"). */
+export const RECOVERY_API_PATHS = {
+  /** POST SetRecoveryFriendsRequest -> SetRecoveryFriendsResponse (daemon; a sensitive action). */
+  friends: '/v1/recovery/friends',
+  /** GET -> { kept: KeptShareView[] }: shares this node keeps for friends. */
+  kept: '/v1/recovery/kept',
+  /** GET -> { requests: RecoveryRequestView[] }: requests waiting for this user's answer. */
+  requests: '/v1/recovery/requests',
+  /** POST AnswerRecoveryRequest -> { answered: true }. */
+  answer: '/v1/recovery/requests/answer',
+  /** POST AskRecoveryRequest -> { asked: AskedFriendView[] } (on a new machine). */
+  ask: '/v1/recovery/ask',
+  /** GET -> { asked: AskedFriendView[] }: our requests and their answers. */
+  asked: '/v1/recovery/asked',
+  /** POST { password, code? } -> RotateKeyResponse (daemon): rebuild, take the account, tell friends. */
+  complete: '/v1/recovery/complete',
+} as const
+
+export interface SetRecoveryFriendsRequest extends SecondFactorField {
+  password: string
+  /** The recovery phrase: its secret is what is split. */
+  phrase: string
+  threshold: number
+  /** Friends: usernames, peer ids or hex keys. */
+  friends: string[]
+}
+
+export interface SetRecoveryFriendsResponse {
+  threshold: number
+  friends: string[]
+}
+
+export interface KeptShareView {
+  /** The friend who gave it (peer id). */
+  friend: string
+  /** The account it recovers (peer id). */
+  account: string
+  threshold: number
+  at: number
+}
+
+export interface RecoveryRequestView {
+  requestId: string
+  /** The account asked about (peer id): the friend whose share we keep. */
+  account: string
+  /** The key asking (peer id): the friend's new machine, if the code matches. */
+  requester: string
+  /** Six digits to compare with the friend out of band before releasing. */
+  code: string
+  at: number
+}
+
+export interface AnswerRecoveryRequest {
+  requestId: string
+  release: boolean
+}
+
+export interface AskRecoveryRequest {
+  /** The account to recover: the peer id (or hex key) friends know it by. */
+  account: string
+  friends: string[]
+}
+
+export interface AskedFriendView {
+  requestId: string
+  /** The friend asked (peer id). */
+  peer: string
+  /** The code that friend's screen shows: read it to them. */
+  code: string
+  state: 'asked' | 'released' | 'declined'
+}
+
 /** Whether the account committed to a recovery phrase (doc/accounts.md), and recoveries made. */
 export interface RecoveryStatusResponse {
   committed: boolean

@@ -309,6 +309,11 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     return known == null ? undefined : new Uint8Array(Buffer.from(known.hex, 'hex'))
   }
 
+  /** The key (hex) of `ref`: a username (asked of the directory if unknown), a peer id or a hex key. */
+  async resolvePeer(ref: string): Promise<string> {
+    return (await this.#names.resolve(ref)).hex
+  }
+
   /** The peer as the API names it, with the verified name we know. */
   peerRef(peer: Uint8Array): PeerRef {
     return this.#names.ref(toHex(peer))

@@ -100,6 +100,17 @@ export async function commitRecoveryPhrase(
   await journal.commit(chain.account, commitmentOf(master, 0))
 }
 
+/** R_n of `master`; RecoveryPhraseMismatchError unless its commitment is the one in force. */
+export function checkRecoverySecret(chain: StoredKeyChain, master: Uint8Array) {
+  const recoveryKey = recoveryKeyFromMasterSecret(master, chain.recoveries.length)
+  if (!bytesEqual(recoveryCommitment(recoveryKey.publicKey), chain.commitment)) {
+    throw new RecoveryPhraseMismatchError(
+      'This recovery phrase is not the one this account committed to. Check each word against the phrase you wrote down for this account.',
+    )
+  }
+  return recoveryKey
+}
+
 /**
  * Signs a recovery by `phrase` to a new key and writes it down (the journal's step 1; the
  * caller settles). Throws NotARecoveryPhraseError, NoRecoveryCommitmentError,
@@ -121,12 +132,7 @@ export async function recover(
     )
   }
   const index = chain.recoveries.length
-  const recoveryKey = recoveryKeyFromMasterSecret(master, index)
-  if (!bytesEqual(recoveryCommitment(recoveryKey.publicKey), chain.commitment)) {
-    throw new RecoveryPhraseMismatchError(
-      'This recovery phrase is not the one this account committed to. Check each word against the phrase you wrote down for this account.',
-    )
-  }
+  const recoveryKey = checkRecoverySecret(chain, master)
   const identity = generateIdentity()
   const statement = signKeyRecovery(recoveryKey, identity, {
     oldKey: chain.epoch.key,

@@ -10,6 +10,7 @@ import { Keystore, secretFromPhrase } from '../../node/identity/index.ts'
 import { announceKeyRecovery } from '../../node/key-rotation.ts'
 import type { RecoveryRequest } from '../../node/recovery/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
+import { RECOVERY_API_PATHS } from '../../protocol/local-api.ts'
 import { waitUntil } from '../helpers/relay-network.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 import {
@@ -57,9 +58,10 @@ describe('recovery through friends', () => {
     )
     await Promise.all(kept)
     for (const friend of friends) {
-      expect(friend.node.recoveryShares.kept()).toMatchObject([
-        { friend: alice.publicKey, account: alice.publicKey, threshold: 2 },
-      ])
+      // "Shares I keep for others", as the clients list them.
+      expect(await friend.api.request('GET', RECOVERY_API_PATHS.kept)).toMatchObject({
+        kept: [{ friend: alice.peerId, account: alice.peerId, threshold: 2 }],
+      })
     }
     await alice.stop()
     await dave.stop()
@@ -87,7 +89,16 @@ describe('recovery through friends', () => {
       // What the friend's user compares with alice out of band.
       expect(request.code).toBe(asked.find((entry) => entry.peer === friend.publicKey)?.code)
       expect(request).toMatchObject({ account: alice.publicKey, requester: newAlice.publicKey })
-      await friend.node.recoveryShares.approve(request.requestId)
+      // Through the local API, as the clients answer after the user compared the code.
+      expect(await friend.api.request('GET', RECOVERY_API_PATHS.requests)).toMatchObject({
+        requests: [
+          { requestId: request.requestId, requester: newAlice.peerId, code: request.code },
+        ],
+      })
+      await friend.api.request('POST', RECOVERY_API_PATHS.answer, {
+        requestId: request.requestId,
+        release: true,
+      })
     }
     await waitUntil(
       newAlice.node.recoveryShares,

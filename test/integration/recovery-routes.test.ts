@@ -2,12 +2,19 @@
  * The recovery phrase through the local API, on a real daemon and node: an account from
  * before the commitment says it has none, gets a recovery phrase (a sensitive action),
  * commits once the phrase is typed back, and its device list then carries the commitment;
- * a recovery with the phrase restarts the node under a new key.
+ * a recovery with the phrase restarts the node under a new key; splitting the secret among
+ * friends checks the phrase and who is named, and completing waits for enough shares.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { backupPhraseOf, generateIdentity, secretFromPhrase } from '../../node/identity/index.ts'
+import {
+  backupPhraseOf,
+  generateIdentity,
+  peerIdOf,
+  secretFromPhrase,
+} from '../../node/identity/index.ts'
 import { recoveryCommitment, recoveryKeyFromMasterSecret } from '../../protocol/accounts/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
+import { RECOVERY_API_PATHS } from '../../protocol/local-api.ts'
 import { startApiDaemon } from '../helpers/api-daemon.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 
@@ -66,5 +73,23 @@ describe('the recovery phrase through the local API', () => {
     expect(
       await failure(api.recoverKey({ password: PASSWORD, phrase: backupPhraseOf(older) })),
     ).toBe('NotARecoveryPhraseError')
+
+    // Splitting among friends checks the phrase, then who is named.
+    const split = (phrase: string, friends: string[]) =>
+      failure(
+        api.request('POST', RECOVERY_API_PATHS.friends, {
+          password: PASSWORD,
+          phrase,
+          threshold: 2,
+          friends,
+        }),
+      )
+    const strangers = [generateIdentity(), generateIdentity()].map((id) => peerIdOf(id).toString())
+    const otherPhrase = (await api.recoveryPhraseSetup({ password: PASSWORD })).recoveryPhrase
+    expect(await split(otherPhrase, strangers)).toBe('RecoveryPhraseMismatchError')
+    expect(await split(recoveryPhrase, strangers)).toBe('InvalidRecoveryFriendsError')
+    expect(
+      await failure(api.request('POST', RECOVERY_API_PATHS.complete, { password: PASSWORD })),
+    ).toBe('NotEnoughSharesError')
   }, 60_000)
 })
