@@ -1,0 +1,70 @@
+/**
+ * Linking a device in the browser, two daemons in this process: Settings, Devices, "Link a
+ * device" on the existing one shows the one-time code as a QR code and text; the new one's
+ * first-run screen takes the code ("Link to an existing account"); both pages show the same
+ * digits and emoji, the person confirms on both, the new device runs, and the account lists
+ * two devices.
+ */
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { LocalApiClient } from '../../client/api-client.ts'
+import { startApiDaemon } from '../helpers/api-daemon.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
+import type { Browser } from './chromium.ts'
+import { openSettings } from './settings-page.ts'
+
+const PASSWORD = 'correct horse battery staple 42'
+const NEW_PASSWORD = 'violet lantern under rain 7'
+
+describe('web client: linking a device', () => {
+  const cleanups: Array<() => Promise<void>> = []
+  let browser: Browser
+  let existing: Page
+  let api: LocalApiClient
+
+  beforeAll(async () => {
+    ;({ browser, page: existing, api } = await openSettings(cleanups, PASSWORD))
+  })
+  afterAll(async () => {
+    await browser?.close()
+    for (const cleanup of cleanups.reverse()) await cleanup()
+  })
+
+  it('shows a QR code, takes the code on a first run, and links after both confirm the same SAS', async () => {
+    const link = existing.getByRole('region', { name: 'Link a device' })
+    await link.getByLabel('Password').fill(PASSWORD)
+    await link.getByRole('button', { name: 'Show a link code' }).click()
+    await link.getByTestId('qr-code').waitFor({ timeout: 15_000 })
+    const code = await link.getByTestId('link-code').inputValue()
+    expect(code).toMatch(/^tokenim-link:/)
+
+    const dir = await makeTempDir('tokenim-browser-new-device-')
+    cleanups.push(() => dir.remove())
+    const { daemon } = await startApiDaemon(dir.path, cleanups, { web: true })
+    const fresh = await browser.context.newPage()
+    await fresh.goto(daemon.api.webUrl)
+    await fresh.getByRole('button', { name: 'Link to an existing account' }).click()
+    await fresh.getByLabel('Link code').fill(code)
+    await fresh.getByLabel("This device's name").fill('phone')
+    await fresh.getByLabel('Password for this device').fill(NEW_PASSWORD)
+    await fresh.getByLabel('Repeat the password').fill(NEW_PASSWORD)
+    await fresh.getByRole('button', { name: 'Link this device' }).click()
+
+    const newSas = fresh.getByTestId('link-sas')
+    await newSas.waitFor({ timeout: 20_000 })
+    const oldSas = link.getByTestId('link-sas')
+    await oldSas.waitFor({ timeout: 20_000 })
+    expect(await oldSas.innerText()).toBe(await newSas.innerText())
+    expect(await oldSas.innerText()).toMatch(/\d{6}/)
+
+    await link.getByRole('button', { name: 'They match' }).click()
+    await fresh.getByRole('button', { name: 'They match' }).click()
+    await link.getByText('Linked "phone"').waitFor({ timeout: 20_000 })
+    await fresh.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: 20_000 })
+
+    const devices = await api.devices()
+    expect(devices.version).toBe(2)
+    expect(devices.devices.map((device) => device.name)).toContain('phone')
+    expect(daemon.node?.devices.linked).toBe(true)
+  })
+})
