@@ -51,17 +51,24 @@ function textOf(i: number): string {
   return words.join(' ')
 }
 
-/** Async operations per second of subject and baseline, in alternating rounds. */
+/**
+ * Async operations per second of subject and baseline, in alternating rounds, and the
+ * process's CPU time per operation of each (steadier than the rate on a shared machine).
+ */
 async function compareAsync(
   subject: () => Promise<unknown>,
   baseline: () => Promise<unknown>,
   durationMs = DURATION_MS,
-): Promise<{ subject: number; baseline: number }> {
-  const totals = { subject: { ops: 0, ms: 0 }, baseline: { ops: 0, ms: 0 } }
+): Promise<{ subject: number; baseline: number; subjectCpuUs: number; baselineCpuUs: number }> {
+  const totals = {
+    subject: { ops: 0, ms: 0, cpuUs: 0 },
+    baseline: { ops: 0, ms: 0, cpuUs: 0 },
+  }
   for (const operation of [subject, baseline]) await operation()
   for (let round = 0; round < 5; round++) {
     for (const key of ['subject', 'baseline'] as const) {
       const operation = key === 'subject' ? subject : baseline
+      const cpu = process.cpuUsage()
       const start = performance.now()
       let now = start
       while (now - start < durationMs / 5) {
@@ -70,11 +77,28 @@ async function compareAsync(
         now = performance.now()
       }
       totals[key].ms += now - start
+      const used = process.cpuUsage(cpu)
+      totals[key].cpuUs += used.user + used.system
     }
   }
   return {
     subject: (totals.subject.ops * 1000) / totals.subject.ms,
     baseline: (totals.baseline.ops * 1000) / totals.baseline.ms,
+    subjectCpuUs: totals.subject.cpuUs / totals.subject.ops,
+    baselineCpuUs: totals.baseline.cpuUs / totals.baseline.ops,
+  }
+}
+
+/** The figure of CPU per operation, subject against its unsealed baseline. */
+function cpuFigure(
+  name: string,
+  compared: { subjectCpuUs: number; baselineCpuUs: number },
+): BenchmarkFigure {
+  return {
+    name: `${name} (CPU per op)`,
+    value: compared.subjectCpuUs,
+    unit: 'us',
+    baseline: { name: 'the same, unsealed', value: compared.baselineCpuUs },
   }
 }
 
@@ -82,9 +106,11 @@ interface HistoryUnderTest {
   conversations: Conversations
   messagingDb: AppLevel
   peerHex: string
-  /** ms to write the history records, and to index them. */
+  /** ms to write the history records, and to index them, and the CPU each took (us). */
   writeMs: number
   indexMs: number
+  writeCpuUs: number
+  indexCpuUs: number
   close(): Promise<void>
 }
 
@@ -99,6 +125,7 @@ async function historyUnderTest(sealed: boolean): Promise<HistoryUnderTest> {
   const store = new MessageStore(messagingDb)
   // In batches of 1000.
   const now = Date.now() - MESSAGES * 1000
+  const writeCpu = process.cpuUsage()
   const writeStart = performance.now()
   for (let start = 1; start <= MESSAGES; start += 1000) {
     const ops: BatchOp[] = []
@@ -116,6 +143,7 @@ async function historyUnderTest(sealed: boolean): Promise<HistoryUnderTest> {
     await messagingDb.batch(ops)
   }
   const writeMs = performance.now() - writeStart
+  const writeCpuUs = cpuSince(writeCpu)
   await messagingDb.batch([
     store.conversationOp(peerHex, {
       ...newConversation(),
@@ -150,16 +178,20 @@ async function historyUnderTest(sealed: boolean): Promise<HistoryUnderTest> {
     },
     log: silent,
   })
+  const indexCpu = process.cpuUsage()
   const indexStart = performance.now()
   await conversations.start()
   await conversations.indexNow()
   const indexMs = performance.now() - indexStart
+  const indexCpuUs = cpuSince(indexCpu)
   return {
     conversations,
     messagingDb,
     peerHex,
     writeMs,
     indexMs,
+    writeCpuUs,
+    indexCpuUs,
     close: async () => {
       await conversations.stop()
       await pipeline.stop()
@@ -167,6 +199,11 @@ async function historyUnderTest(sealed: boolean): Promise<HistoryUnderTest> {
       await dir.remove()
     },
   }
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start)
+  return used.user + used.system
 }
 
 const SEARCHES = [
@@ -205,14 +242,27 @@ const benchmark: Benchmark = {
           unit: 'messages/s',
           baseline: { name: 'the same, unsealed', value: (MESSAGES * 1000) / plain.indexMs },
         },
+        {
+          name: 'sealed: write a history record in batches (CPU per record)',
+          value: sealed.writeCpuUs / MESSAGES,
+          unit: 'us',
+          baseline: { name: 'the same, unsealed', value: plain.writeCpuUs / MESSAGES },
+        },
+        {
+          name: 'sealed: index a message (CPU per message)',
+          value: sealed.indexCpuUs / MESSAGES,
+          unit: 'us',
+          baseline: { name: 'the same, unsealed', value: plain.indexCpuUs / MESSAGES },
+        },
       )
 
-      // LevelDB's own range read: no record opened.
+      // LevelDB's own range read (the peer's name hidden in the keys): no record opened.
       const rawRange = async () => {
         let n = 0
-        for await (const value of sealed.messagingDb.raw.values({
-          gt: `h/${sealed.peerHex}/`,
-          lt: `h/${sealed.peerHex}/~`,
+        const db = sealed.messagingDb
+        for await (const value of db.raw.values({
+          gt: db.names.hide(`h/${sealed.peerHex}/`),
+          lt: db.names.hide(`h/${sealed.peerHex}/~`),
           reverse: true,
           limit: PAGE,
         })) {
@@ -239,6 +289,7 @@ const benchmark: Benchmark = {
         unit: 'ops/s',
         baseline: { name: 'the same, unsealed', value: openSealing.baseline },
       })
+      figures.push(cpuFigure(`sealed: open a conversation of ${count}`, openSealing))
 
       for (const [query, what] of SEARCHES) {
         const searchOf = (history: HistoryUnderTest) => () =>
@@ -258,6 +309,7 @@ const benchmark: Benchmark = {
           unit: 'ops/s',
           baseline: { name: 'the same, unsealed', value: sealing.baseline },
         })
+        figures.push(cpuFigure(`sealed: full-text search, ${what}`, sealing))
       }
     } finally {
       await sealed.close()

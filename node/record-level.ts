@@ -47,12 +47,25 @@ export const STORAGE_KEY_LABEL = 'tokenim/storage/v1/'
 
 /** Blinded names remembered per sublevel: search tokens repeat, and each HMAC costs. */
 const BLIND_CACHE_SIZE = 10_000
+/**
+ * Records remembered opened per sublevel, least recently used forgotten first: opening a
+ * conversation, listing conversations and searching read the same records again and again,
+ * and opening one (an AES-GCM set-up) costs more than the rest of reading it. A record is
+ * taken from memory only when its sealed bytes are exactly those opened (or sealed) before
+ * under the same key, so nothing altered on disk is ever returned.
+ */
+const OPENED_CACHE_BYTES = 1024 * 1024
+const OPENED_CACHE_MAX_RECORD = 16 * 1024
+/** A sealed value starts with its nonce, fresh for each seal. */
+const NONCE_BYTES = 12
 const EMPTY = new Uint8Array(0)
 
 export class SealedRecords implements RecordCodec {
   readonly #sublevel: string
   readonly #sealer: AtRestSealer
   readonly #blinded = new Map<string, string>()
+  readonly #opened = new Map<string, { sealed: Buffer; opened: Uint8Array }>()
+  #openedBytes = 0
   readonly #keepEmpty: boolean
 
   /**
@@ -72,17 +85,50 @@ export class SealedRecords implements RecordCodec {
 
   encode(key: string, value: Uint8Array): Uint8Array {
     if (this.#keepEmpty && value.length === 0) return EMPTY
-    return this.#sealer.seal(`${this.#sublevel}\0${key}`, value)
+    const sealed = this.#sealer.seal(`${this.#sublevel}\0${key}`, value)
+    this.#remember(key, sealed, value.slice())
+    return sealed
   }
 
   decode(key: string, value: Uint8Array): Uint8Array {
     if (this.#keepEmpty && value.length === 0) return EMPTY
+    const known = this.#recall(key, value)
+    if (known != null) return known
+    let opened: Uint8Array
     try {
-      return this.#sealer.open(`${this.#sublevel}\0${key}`, value)
+      opened = this.#sealer.open(`${this.#sublevel}\0${key}`, value)
     } catch {
       throw new SealedRecordError(
         `the record "${key}" of ${this.#sublevel} does not open: it was altered, moved, or sealed by another identity`,
       )
+    }
+    this.#remember(key, value, opened.slice())
+    return opened
+  }
+
+  /** A copy of what `sealed` opened to before, if these very bytes were opened under `key`. */
+  #recall(key: string, sealed: Uint8Array): Uint8Array | undefined {
+    const id = openedId(key, sealed)
+    const entry = this.#opened.get(id)
+    if (entry == null || !entry.sealed.equals(sealed)) return undefined
+    this.#opened.delete(id)
+    this.#opened.set(id, entry)
+    return entry.opened.slice()
+  }
+
+  #remember(key: string, sealed: Uint8Array, opened: Uint8Array): void {
+    const bytes = sealed.length + opened.length
+    if (bytes > OPENED_CACHE_MAX_RECORD) return
+    const id = openedId(key, sealed)
+    const previous = this.#opened.get(id)
+    if (previous != null) this.#openedBytes -= previous.sealed.length + previous.opened.length
+    this.#opened.delete(id)
+    this.#opened.set(id, { sealed: Buffer.from(sealed), opened })
+    this.#openedBytes += bytes
+    for (const [oldest, entry] of this.#opened) {
+      if (this.#openedBytes <= OPENED_CACHE_BYTES) break
+      this.#opened.delete(oldest)
+      this.#openedBytes -= entry.sealed.length + entry.opened.length
     }
   }
 
@@ -95,6 +141,12 @@ export class SealedRecords implements RecordCodec {
     }
     return blinded
   }
+}
+
+/** The key and the sealed value's nonce: a seal under this key. */
+function openedId(key: string, sealed: Uint8Array): string {
+  const nonce = Buffer.from(sealed.buffer, sealed.byteOffset, Math.min(NONCE_BYTES, sealed.length))
+  return `${key}\0${nonce.toString('latin1')}`
 }
 
 export interface RangeOptions {

@@ -22,10 +22,29 @@ describe('hidden key names', () => {
     expect(names.hide(hidden)).toBe(hidden)
     expect(names.reveal(hidden)).toBe(key)
     expect(new HiddenKeyNames(identity).reveal(hidden)).toBe(key)
-    // Other hex runs (a 32-digit id, a 128-digit signature) are no names.
+    // Other hex runs (a 32-digit id, a 128-digit signature) are no names, nor is a peer id
+    // inside a longer base58 run.
+    expect(names.hide(`a/Z${PEER_ID}`)).toBe(`a/Z${PEER_ID}`)
+    expect(names.hide(`a/${PEER_ID}Z`)).toBe(`a/${PEER_ID}Z`)
     expect(names.hide(`x/${'ef'.repeat(16)}/${'01'.repeat(64)}`)).toBe(
       `x/${'ef'.repeat(16)}/${'01'.repeat(64)}`,
     )
+  })
+
+  it('find exactly the names a pattern with lookbehinds finds, in keys of any shape', () => {
+    const names = new HiddenKeyNames(identity)
+    const pattern =
+      /(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])|(?<![1-9A-HJ-NP-Za-km-z])12D3KooW[1-9A-HJ-NP-Za-km-z]{44}(?![1-9A-HJ-NP-Za-km-z])/g
+    const pieces = [PEER_HEX, PEER_ID, 'f', 'Z', '/', '!', '\u0000', 'p:', '0123', 'l', '12D3KooW']
+    let seed = 7
+    const pick = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0
+      return pieces[seed % pieces.length]
+    }
+    for (let i = 0; i < 2000; i++) {
+      const key = Array.from({ length: 1 + (i % 7) }, pick).join('')
+      expect(names.hide(key)).toBe(key.replace(pattern, (name) => names.hide(name)))
+    }
   })
 
   it('differ per identity, and a token of another identity is not read back', () => {

@@ -82,6 +82,8 @@ describe('sealed sublevels', () => {
     await friends.put('f/alice', utf8.encode('alice'))
     await friends.put('f/bob', utf8.encode('bob'))
     const [[, alice]] = await rawEntries('friends')
+    // Read once: the layer now remembers it opened, yet altered bytes are still refused.
+    expect(text(await friends.get('f/alice'))).toBe('alice')
     const tampered = Uint8Array.from(alice)
     tampered[tampered.length - 1] ^= 1
     await friends.raw.put('f/alice', tampered)
