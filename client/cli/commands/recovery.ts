@@ -13,10 +13,17 @@ import { printResult } from '../output.ts'
 import { type PasswordSource, promptLine, readPassword } from '../password.ts'
 import { CODE_OPTION_HELP, type CodeSource, readSecondFactor } from '../second-factor.ts'
 import { keyMovedLines } from './key.ts'
+import { recoverThroughFriends, registerRecoveryFriendsCommands } from './recovery-friends.ts'
 
 const PHRASE_ENV = 'TOKENIM_RECOVERY_PHRASE'
 
+interface RecoverOptions extends CommonOptions, PasswordSource, CodeSource {
+  friends?: boolean
+  account?: string
+}
+
 export function registerRecoveryCommands(key: Command): void {
+  registerRecoveryFriendsCommands(key)
   withPasswordFile(withCommonOptions(key.command('recovery-phrase')))
     .description(
       'give an account from before recovery phrases one: shown once, typed back, then committed',
@@ -55,7 +62,15 @@ export function registerRecoveryCommands(key: Command): void {
       'take the account back with its recovery phrase: a new key that wins over any rotation a thief made',
     )
     .option('--code <code>', CODE_OPTION_HELP)
-    .action(async (options: CommonOptions & PasswordSource & CodeSource) => {
+    .option('--friends', 'on a new machine: ask the friends named for their shares instead')
+    .option('--account <id>', 'with --friends: the peer id your friends know the account by')
+    .argument('[friends...]', 'with --friends: usernames or peer ids of the friends to ask')
+    .action(async (names: string[], options: RecoverOptions) => {
+      if (options.friends === true) {
+        if (options.account == null) throw new Error('name the account to recover: --account ID')
+        await recoverThroughFriends({ ...options, account: options.account }, names)
+        return
+      }
       const keystore = new Keystore(options.dataDir)
       await keystore.publicKey()
       const client = await LocalApiClient.forDataDir(options.dataDir)
