@@ -1,6 +1,6 @@
 /**
- * What the user does to the friend list: ask someone, decline a request, end a friendship or
- * withdraw a request, block and unblock. Each runs inside `Friends`' one-at-a-time changes,
+ * What the user does to the friend list: ask someone, accept or decline a request, end a
+ * friendship or withdraw a request, block and unblock. Each runs inside `Friends`' one-at-a-time changes,
  * after `Friends` resolved the name and checked that it runs, and is taken the way
  * friend-inbox.ts takes what peers send: refused with a typed error before anything is
  * written, or written as one batch with the friend message that tells the peer
@@ -9,7 +9,12 @@
  */
 import { toHex } from '../../protocol/bytes.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
-import type { AddFriendResponse, BlockedView, PeerRef } from '../../protocol/local-api.ts'
+import type {
+  AddFriendResponse,
+  BlockedView,
+  FriendView,
+  PeerRef,
+} from '../../protocol/local-api.ts'
 import { FRIEND_REQUEST_ID_LENGTH } from '../../protocol/social.ts'
 import {
   AlreadyFriendsError,
@@ -21,7 +26,7 @@ import {
 import { answer, pick } from './friend-inbox.ts'
 import { describe, type FriendNames } from './friend-names.ts'
 import type { FriendOutbox } from './friend-outbox.ts'
-import type { Change, FriendStore } from './friend-store.ts'
+import type { Change, FriendRecord, FriendStore } from './friend-store.ts'
 import type { FriendViews } from './friend-views.ts'
 
 /** What the user's changes use of the friends component. */
@@ -30,6 +35,8 @@ export interface FriendActionContext {
   outbox: FriendOutbox
   names: FriendNames
   views: FriendViews
+  /** Checks a claimed name in the background; never rejects. */
+  verifyClaim(peerHex: string, claim: string): Promise<void>
 }
 
 /** A person as the user named them (`asked`) and as resolved. */
@@ -58,6 +65,36 @@ export function checkCanAsk(store: FriendStore, target: FriendTarget): 'accept' 
     )
   }
   return store.has('incoming', hex) ? 'accept' : 'ask'
+}
+
+/**
+ * Makes `peerHex` a friend from its pending request (or, `crossing`, its new one: both asked
+ * at once), with our accept in the same batch; a name it claimed is checked afterwards.
+ */
+export async function acceptRequest(
+  friends: FriendActionContext,
+  peerHex: string,
+  ownName: string | undefined,
+  crossing?: { requestId: string; claim: string },
+): Promise<FriendView> {
+  const incoming = friends.store.get('incoming', peerHex)
+  const outgoing = friends.store.get('outgoing', peerHex)
+  const requestId = crossing?.requestId ?? incoming?.requestId
+  if (requestId == null) throw new Error('no request to accept')
+  const record: FriendRecord = {
+    since: Date.now(),
+    requestId,
+    name: incoming?.name ?? outgoing?.name ?? null,
+  }
+  await friends.store.write([
+    { table: 'incoming', key: peerHex, value: null },
+    { table: 'outgoing', key: peerHex, value: null },
+    { table: 'friends', key: peerHex, value: record },
+    friends.outbox.change(peerHex, answer('accept', requestId, ownName)),
+  ])
+  const claim = crossing?.claim || incoming?.claim
+  if (record.name == null && claim != null && claim !== '') void friends.verifyClaim(peerHex, claim)
+  return friends.views.friended(peerHex, record)
 }
 
 /** Stores our request to `target` with the friend message that carries it. */

@@ -39,6 +39,7 @@ import {
   InvalidFriendNoteError,
 } from './errors.ts'
 import {
+  acceptRequest,
   askFriend,
   blockPeer,
   checkCanAsk,
@@ -49,7 +50,6 @@ import {
   unblockPeer,
 } from './friend-actions.ts'
 import {
-  answer,
   type FriendInboxContext,
   pick,
   takeFriendMessage,
@@ -57,9 +57,10 @@ import {
 } from './friend-inbox.ts'
 import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
-import { type FriendRecord, FriendStore } from './friend-store.ts'
+import { FriendStore } from './friend-store.ts'
 import { FriendViews } from './friend-views.ts'
 import {
+  adoptFriends,
   pinCommitment,
   type RecoveryEpoch,
   recoveryEpoch,
@@ -175,6 +176,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       outbox: this.#outbox,
       names: this.#names,
       views: this.#views,
+      verifyClaim: (peerHex, claim) => this.#verifyClaim(peerHex, claim),
     }
     this.#inbox = {
       store: this.#store,
@@ -183,7 +185,8 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       log: components.log,
       emit: (type, data) => components.emit(type, data),
       ownName: () => this.#ownName,
-      accept: (peerHex, ownName, crossing) => this.#accept(peerHex, ownName, crossing),
+      accept: (peerHex, ownName, crossing) =>
+        acceptRequest(this.#actions, peerHex, ownName, crossing),
       views: this.#views,
       verifyClaim: (peerHex, claim) => this.#verifyClaim(peerHex, claim),
     }
@@ -256,15 +259,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
    * become friends again, so the recovery statement and everything after reach them.
    */
   async adoptAfterRecovery(peers: string[]): Promise<void> {
-    await this.#serial(async () => {
-      const since = Date.now()
-      const requestId = '00'.repeat(16)
-      const adopted = peers.filter((hex) => !this.#store.has('friends', hex))
-      await this.#store.write(
-        adopted.map((key) => ({ table: 'friends', key, value: { since, requestId, name: null } })),
-      )
-      for (const hex of adopted) this.#views.friended(hex, { since, requestId, name: null })
-    })
+    await this.#serial(() => adoptFriends(this.#store, this.#views, peers))
   }
 
   /**
@@ -349,7 +344,10 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     const ownName = await this.#refreshOwnName()
     return this.#change(async (): Promise<AddFriendResponse> => {
       if (checkCanAsk(this.#store, target) === 'accept') {
-        return { status: 'accepted', friend: await this.#accept(target.hex, ownName) }
+        return {
+          status: 'accepted',
+          friend: await acceptRequest(this.#actions, target.hex, ownName),
+        }
       }
       return askFriend(this.#actions, target, note, ownName)
     })
@@ -364,7 +362,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       if (!this.#store.has('incoming', target.hex)) {
         throw new FriendRequestNotFoundError(`no friend request from ${describe(peer, target.hex)}`)
       }
-      return this.#accept(target.hex, ownName)
+      return acceptRequest(this.#actions, target.hex, ownName)
     })
   }
 
@@ -438,32 +436,6 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   }
 
   // ------------------------------------------------------------------ plumbing
-
-  /** Makes `peerHex` a friend from its pending request (or, `crossing`, its new one). */
-  async #accept(
-    peerHex: string,
-    ownName: string | undefined,
-    crossing?: { requestId: string; claim: string },
-  ): Promise<FriendView> {
-    const incoming = this.#store.get('incoming', peerHex)
-    const outgoing = this.#store.get('outgoing', peerHex)
-    const requestId = crossing?.requestId ?? incoming?.requestId
-    if (requestId == null) throw new Error('no request to accept')
-    const record: FriendRecord = {
-      since: Date.now(),
-      requestId,
-      name: incoming?.name ?? outgoing?.name ?? null,
-    }
-    await this.#store.write([
-      { table: 'incoming', key: peerHex, value: null },
-      { table: 'outgoing', key: peerHex, value: null },
-      { table: 'friends', key: peerHex, value: record },
-      this.#outbox.change(peerHex, answer('accept', requestId, ownName)),
-    ])
-    const claim = crossing?.claim || incoming?.claim
-    if (record.name == null && claim != null && claim !== '') void this.#verifyClaim(peerHex, claim)
-    return this.#views.friended(peerHex, record)
-  }
 
   /**
    * Shows a claimed name once the directory confirms it belongs to the peer's key. Runs in

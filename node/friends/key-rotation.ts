@@ -22,6 +22,7 @@ import { openKeyStatement, resolveKeyChain } from '../../protocol/accounts/index
 import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import { encodeFriendMessage, FRIEND_REQUEST_ID_LENGTH } from '../../protocol/social.ts'
 import type { Change, FriendRecord, FriendStore } from './friend-store.ts'
+import type { FriendViews } from './friend-views.ts'
 import type { SocialSender } from './friends.ts'
 
 /** What we know of a friend's key chain; absent until the friend first rotates. */
@@ -232,4 +233,22 @@ export async function sendKeyRotation(
     sent.push({ id, peer })
   }
   return sent
+}
+
+/**
+ * After this account was recovered through them on a new machine: `peers` (hex keys) become
+ * friends again, so the recovery statement and everything after reach them.
+ */
+export async function adoptFriends(
+  store: FriendStore,
+  views: Pick<FriendViews, 'friended'>,
+  peers: string[],
+): Promise<void> {
+  const since = Date.now()
+  const requestId = '00'.repeat(16)
+  const adopted = peers.filter((hex) => !store.has('friends', hex))
+  await store.write(
+    adopted.map((key) => ({ table: 'friends', key, value: { since, requestId, name: null } })),
+  )
+  for (const hex of adopted) views.friended(hex, { since, requestId, name: null })
 }
