@@ -331,8 +331,9 @@ export const MAX_PING_STREAMS_PER_CONNECTION = 4
  * the worst case is the connections allowed times the window. The package's 15 MB made that
  * 4.5 GB on a node (300 connections) and 15 GB on a relay (1,000 by default). 1 MiB bounds
  * it to 300 MiB and 1 GiB, and still lets one connection move 1 MiB per round trip: 20 MiB/s
- * at 50 ms, more than a file transfer reaches even on a LAN (doc/networking.md, "Measured":
- * the LAN rate is the same under either window). A stream gets half, so one stream its
+ * at 50 ms. A raw QUIC stream on the lab's LAN moves ~50 MiB/s under it against ~60-70 with
+ * the package's windows (doc/networking.md, "QUIC flow-control windows"); TokenIM's own file
+ * transfer reaches 5-15 MiB/s there, far below either. A stream gets half, so one stream its
  * reader paused (a busy DM channel) leaves the other half to the connection's other streams.
  * The rest are the transport's own defaults, named here so that a change is a decision.
  */
