@@ -145,12 +145,16 @@ export class RecoveryShares extends TypedEventEmitter<RecoverySharesEvents> {
 
   /** Releases the share a pending request asks for, to the key that asked. */
   async approve(requestId: string): Promise<void> {
-    const request = this.#take(requestId)
-    const kept = this.#store.forAccount(request.account)
-    const epoch = this.#components.friends.recoveryEpoch(fromHex(request.account))
-    if (kept == null || epoch == null) {
-      throw new RecoveryRequestNotFoundError('no share or commitment is kept for that account')
+    const request = this.#pending.get(requestId)
+    const kept = request == null ? undefined : this.#store.forAccount(request.account)
+    const epoch = request && this.#components.friends.recoveryEpoch(fromHex(request.account))
+    if (request == null || kept == null || epoch == null) {
+      // The request stays: a commitment not pinned yet may arrive with the friend's device list.
+      throw new RecoveryRequestNotFoundError(
+        `no request ${requestId}, or no share and pinned commitment for its account`,
+      )
     }
+    this.#take(requestId)
     const recovery = encodeRecoveryShare('release', {
       account: epoch.account,
       threshold: kept.threshold,
