@@ -285,7 +285,12 @@ export async function composeNode(
     'friends followed through the DHT',
     () => {
       const log = host.logger.forComponent('tokenim:friends')
-      stopFollowing = followFriendsWhenReachable({ dht: host.services.dht, friends, log })
+      stopFollowing = followFriendsWhenReachable({
+        dht: host.services.dht,
+        friends,
+        collect: () => messages.collect(),
+        log,
+      })
     },
     () => stopFollowing(),
   )

@@ -82,20 +82,28 @@ export async function followFriendsRotations(
 /**
  * Runs `followFriendsRotations` once, as soon as the DHT's routing table holds a peer (at
  * once if it does already): looked up earlier, every friend would seem never to have rotated.
- * Returns the function that stops it (and aborts a look-up under way).
+ * The mailbox is collected first: texts a friend left under its old key before rotating sit
+ * in its slots ahead of the statement, and once the statement is taken from the DHT the old
+ * key is retired and what still comes from it is dropped. Returns the function that stops
+ * it (and aborts a look-up under way).
  */
 export function followFriendsWhenReachable(parts: {
   dht: KadDHT
   friends: Pick<Friends, 'friendKeys' | 'takeKeyRotation'>
+  /** Collects the mailbox now (messaging's collect). */
+  collect(): Promise<unknown>
   log: Logger
 }): () => void {
   const controller = new AbortController()
   const table = (parts.dht as { routingTable?: EventTarget & { size: number } }).routingTable
   const run = () => {
     table?.removeEventListener('peer:add', run)
-    void followFriendsRotations(parts, { signal: controller.signal }).then((followed) => {
+    void (async () => {
+      await parts.collect()
+      if (controller.signal.aborted) return
+      const followed = await followFriendsRotations(parts, { signal: controller.signal })
       if (followed > 0) parts.log('followed %d friends to their new keys through the DHT', followed)
-    })
+    })().catch((err) => parts.log('following friends through the DHT failed - %e', err))
   }
   if (table == null || table.size > 0) run()
   else table.addEventListener('peer:add', run)

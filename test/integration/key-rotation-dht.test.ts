@@ -2,8 +2,8 @@
  * The rotation statement in the DHT, against real nodes and a real relay (a DHT server with
  * the shared rules): alice rotates while dave is away, and the statement never reaches him
  * as a message (no copy in his mailbox), only the DHT under alice's old key. At his start
- * dave's node finds it there, follows alice to her new key and the two go on in one
- * conversation; a stranger who knows only the old key learns the new one.
+ * dave's node first collects the text alice left him under her old key, then finds the
+ * statement in the DHT, follows alice to her new key and the two go on in one conversation; a stranger who knows only the old key learns the new one.
  */
 import { describe, expect, it } from 'vitest'
 import { findKeyRotations, publishKeyRotation } from '../../node/friends/rotation-dht.ts'
@@ -25,6 +25,9 @@ describe('key rotation through the DHT', () => {
     await alice.node.messages.send(dave.peerId, 'before')
     await dave.event('message:received', (message) => message.text === 'before')
     await dave.stop()
+    // A text left in dave's mailbox under the old key: still shown, before the notice.
+    const left = await alice.node.messages.send(dave.peerId, 'left for you')
+    await alice.event('message:state', (s) => s.id === left.id && s.state === 'stored')
 
     const rotated = await rotate()
     const statement = openKeyStatement('rotation', rotated.statement)
@@ -49,6 +52,7 @@ describe('key rotation through the DHT', () => {
     const { messages } = await dave.node.messages.history(alice.peerId)
     expect(messages.map((message) => message.keyChange != null || message.text)).toEqual([
       'before',
+      'left for you',
       true,
       'after',
     ])
