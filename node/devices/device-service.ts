@@ -98,6 +98,8 @@ export interface DeviceServiceEvents {
   'devices:friend-list': CustomEvent<{ peer: Uint8Array; list: OpenedDeviceList }>
   /** A friend's list was refused: a lower or equal version with other content, or invalid. */
   'devices:refused': CustomEvent<{ peer: Uint8Array; version?: number; reason: string }>
+  /** Our list was put in the DHT: its version, and how many holders confirmed it. */
+  'devices:published': CustomEvent<{ version: number; confirmed: number }>
 }
 
 const MAX_RETRY_MS = 60_000
@@ -252,12 +254,16 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   /** Puts our list in the DHT now. */
   publish(options: AbortOptions = {}): Promise<PutOutcome> {
     return this.#lifecycle.track(async () => {
+      const { version } = this.own()
       const outcome = await putRecord(
         this.#components.host.services.dht,
         deviceListDhtKey(this.account),
         this.ownRecord(),
         { signal: this.#lifecycle.signal(options), timeoutMs: this.#queryTimeoutMs },
       )
+      this.safeDispatchEvent('devices:published', {
+        detail: { version, confirmed: outcome.confirmed },
+      })
       if (outcome.confirmed > 0) void this.#lookUpMissing()
       return outcome
     })

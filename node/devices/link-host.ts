@@ -188,6 +188,8 @@ export class LinkHost extends TypedEventEmitter<LinkHostEvents> {
     })
     await link.expect(LinkFrameKind.DONE)
     await this.#components.devices.commitLinked(prepared.list)
+    // The new device counts itself linked only once it hears that our list names it.
+    await link.send({ kind: LinkFrameKind.DONE })
     await link.stream.close().catch(() => undefined)
     this.#log('linked device %s', peerIdOf({ publicKey: joining }).toString())
     this.#set({ ...this.#status, state: 'linked', code: undefined, expiresAt: undefined })

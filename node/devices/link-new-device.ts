@@ -9,7 +9,8 @@
  * again if the link fails and the folder had none. Once the handover checked, the device key
  * is sealed under the password (`identity.key`), the account key beside it (`account.key`),
  * the device list and the state in the `devices` sublevel, the relays in `config.json`; then
- * DONE tells the existing device to publish the list.
+ * DONE tells the existing device to publish the list, and its DONE in return ends the link.
+ * A link that fails after that point is undone here (the keys removed).
  */
 import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -66,6 +67,7 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
   const device = generateIdentity()
   const storage = await openStorage(paths.database, { identity: device })
   let linked: LinkedAccount | undefined
+  let stored = false
   try {
     const host = await createHost({
       privateKey: toLibp2pPrivateKey(device),
@@ -95,13 +97,8 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
           await saveRelaysToNodeConfig(paths.root, [
             ...new Set([...relays, ...handed.state.relays]),
           ])
-          try {
-            await keystore.createLinkedDevice(device, handed.account, init.password)
-          } catch (err) {
-            await rm(keystore.path, { force: true })
-            await rm(join(paths.root, ACCOUNT_KEY_FILE), { force: true })
-            throw err
-          }
+          stored = true
+          await keystore.createLinkedDevice(device, handed.account, init.password)
         },
       })
     } finally {
@@ -109,7 +106,15 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
     }
   } finally {
     await storage.close()
-    if (linked == null && !hadDatabase) await rm(paths.database, { recursive: true, force: true })
+    if (linked == null) {
+      // Nothing of a link that failed stays: no keys (a later start would run them as an
+      // account of their own), and no database when the folder had none.
+      if (stored) {
+        await rm(keystore.path, { force: true })
+        await rm(join(paths.root, ACCOUNT_KEY_FILE), { force: true })
+      }
+      if (!hadDatabase) await rm(paths.database, { recursive: true, force: true })
+    }
   }
   return { ...linked, identity: { ...device, account: linked.account } }
 }

@@ -7,7 +7,8 @@
  * this device's key), the certificate is signed by that account and names this device, and
  * the device list is the account's, names this device with that certificate. `store` keeps
  * it; only then is DONE sent, so the existing device publishes a list naming a device that
- * really holds its keys.
+ * really holds its keys, and its DONE in return says the list is its own now. A link that
+ * fails after `store` (no DONE back) is reported as failed; the caller undoes what it kept.
  */
 import type { Libp2p } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -101,6 +102,8 @@ export async function requestLink(request: LinkRequest): Promise<LinkedAccount> 
     const linked = openHandover(frame, request.identity, code.device, sas)
     await request.store(linked)
     await link.send({ kind: LinkFrameKind.DONE })
+    // The existing device made the list naming us its own: only now is the link done.
+    await link.expect(LinkFrameKind.DONE)
     await stream.close({ signal }).catch(() => undefined)
     return linked
   } catch (err) {

@@ -16,9 +16,14 @@ import {
 import { LINK_STREAM_LIMITS } from '../../protocol/limits.ts'
 import { LinkError, LinkProtocolError, LinkTimeoutError, linkErrorNamed } from './errors.ts'
 
+/** How long a refusing side waits for the other to take its REFUSED frame before closing. */
+const REFUSAL_GRACE_MS = 2_000
+
 export class LinkStream {
   readonly #framed: FramedStream
   readonly #signal: AbortSignal
+  /** The read under way, if any: a refusal waits for it, so the peer reads the refusal first. */
+  #reading?: Promise<unknown>
 
   constructor(stream: Stream, signal: AbortSignal) {
     this.#framed = new FramedStream(stream, { limits: LINK_STREAM_LIMITS })
@@ -31,7 +36,9 @@ export class LinkStream {
 
   /** The next frame, which must be of `kind`; a REFUSED frame throws the error it names. */
   async expect(kind: LinkFrameKind): Promise<LinkFrame> {
-    const frame = await this.#next()
+    const next = this.#next()
+    this.#reading = next
+    const frame = await next
     if (frame.kind === LinkFrameKind.REFUSED) throw linkErrorNamed(frame.error, refusal(frame))
     if (frame.kind !== kind) {
       throw new LinkProtocolError(`expected a ${LinkFrameKind[kind]} frame, got ${frame.kind}`)
@@ -43,11 +50,25 @@ export class LinkStream {
     return this.#framed.write(encodeLinkFrame(frame), { signal: this.#signal })
   }
 
-  /** Tells the other device why the link stops (best effort), then closes the stream. */
+  /**
+   * Tells the other device why the link stops (best effort), waits (briefly) until it answered
+   * or closed, then closes the stream: a process that stops right after, or a relay's circuit
+   * torn down with it, must not cut the refusal off before the other side read it.
+   */
   async refuse(error: LinkError): Promise<void> {
     try {
       await this.send({ kind: LinkFrameKind.REFUSED, error: error.name })
-      await this.#framed.stream.close({ signal: this.#signal })
+      if (this.#reading != null) {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        await Promise.race([
+          this.#reading.catch(() => undefined),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, REFUSAL_GRACE_MS)
+          }),
+        ])
+        clearTimeout(timer)
+      }
+      await this.#framed.stream.close({ signal: AbortSignal.timeout(REFUSAL_GRACE_MS) })
     } catch {
       this.#framed.stream.abort(error)
     }

@@ -71,7 +71,7 @@ describe('tokenim devices link / init --link', () => {
     expect(outcome).toMatchObject({ linked: true, account: created.peerId })
     expect(outcome.peerId).not.toBe(created.peerId)
 
-    expect(await existing.exited).toBe(0)
+    expect(await existing.exited, existing.output()).toBe(0)
     const lines = jsonLines(existing.output())
     expect(lines[1]).toEqual(newSas)
     expect(lines[2]).toMatchObject({ linked: true, devices: { version: 2 } })

@@ -6,6 +6,7 @@
  * the DHT). The new device then runs beside alice's first one. Wrong, used and expired codes,
  * a refused SAS and a timeout are refused with typed errors on both sides.
  */
+import { cp } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { linkNewDevice } from '../../node/devices/index.ts'
 import { Keystore } from '../../node/index.ts'
@@ -75,6 +76,11 @@ describe('linking a device', () => {
     expect(code.addresses.length).toBeGreaterThan(0)
     expect(opened.expiresAt! - Date.now()).toBeLessThanOrEqual(LINK_CODE_TTL_MS)
 
+    const published = waitForEvent<{ version: number; confirmed: number }>(
+      alice.node.devices,
+      'devices:published',
+      { timeoutMs: 30_000, filter: ({ version, confirmed }) => version === 2 && confirmed > 0 },
+    )
     const confirming = linkEvent(alice, 'confirm')
     const linked = linkEvent(alice, 'linked')
     const phone = await linkWith(opened.code!)
@@ -103,6 +109,7 @@ describe('linking a device', () => {
       'friend:devices',
       (data) => data.peerId === alice.peerId && data.devices.count === 2,
     )
+    await published
     const found = await bob.node.devices.lookup(alice.identity.publicKey)
     expect(found?.version).toBe(2)
     expect(found?.devices.map((device) => toHex(device.device))).toContain(
@@ -126,6 +133,21 @@ describe('linking a device', () => {
     expect(phoneNode.events.some((event) => event.type === 'session:signed-in-elsewhere')).toBe(
       false,
     )
+
+    // The same linked device started twice (a copy of its folder): the newer stops the older,
+    // and the account's other device runs on.
+    await phoneNode.stop()
+    const copy = await makeTempDir('tokenim-linked-device-copy-')
+    await cp(phone.dir.path, copy.path, { recursive: true })
+    const older = await startFriendNode(relay(), { identity, dir: phone.dir })
+    await announced(older)
+    const newer = await startFriendNode(relay(), { identity, dir: copy })
+    await older.event('session:signed-in-elsewhere')
+    await announced(newer)
+    expect(newer.events.some((event) => event.type === 'session:signed-in-elsewhere')).toBe(false)
+    expect(alice.events.some((event) => event.type === 'session:signed-in-elsewhere')).toBe(false)
+    await newer.stop()
+    await copy.remove()
 
     // The code worked once.
     const again = await linkWith(opened.code!)
