@@ -1,4 +1,5 @@
 /** `tokenim init | start | stop | status | id`: an identity and the node that runs it. */
+
 import { spawn } from 'node:child_process'
 import { createWriteStream, fstatSync, openSync, readFileSync } from 'node:fs'
 import { watch } from 'node:fs/promises'
@@ -28,6 +29,7 @@ import {
   readPassword,
 } from '../password.ts'
 import { linkAsNewDevice, type NewDeviceOptions } from './device-link.ts'
+import { offerRecoveryPhrase } from './recovery.ts'
 
 export function registerLifecycleCommands(program: Command): void {
   withPasswordFile(withCommonOptions(program.command('init')))
@@ -251,6 +253,7 @@ async function startForeground(options: StartOptions): Promise<void> {
       ...status.listenAddresses.map((addr) => `listening   ${addr}`),
       'Press Ctrl+C to stop.',
     ])
+    await offerRecoveryPhrase(options)
   } else {
     if (!daemon.hasWebClient) {
       await daemon.stop('no web client to unlock with')

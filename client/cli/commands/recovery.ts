@@ -10,7 +10,7 @@ import { Keystore } from '../../../node/index.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
-import { type PasswordSource, promptLine, readPassword } from '../password.ts'
+import { hasTerminal, type PasswordSource, promptLine, readPassword } from '../password.ts'
 import { CODE_OPTION_HELP, type CodeSource, readSecondFactor } from '../second-factor.ts'
 import { keyMovedLines } from './key.ts'
 import { recoverThroughFriends, registerRecoveryFriendsCommands } from './recovery-friends.ts'
@@ -30,7 +30,6 @@ export function registerRecoveryCommands(key: Command): void {
     )
     .option('--code <code>', CODE_OPTION_HELP)
     .action(async (options: CommonOptions & PasswordSource & CodeSource) => {
-      const keystore = new Keystore(options.dataDir)
       const client = await LocalApiClient.forDataDir(options.dataDir)
       if ((await client.recoveryStatus()).committed) {
         printResult(options, { committed: true }, [
@@ -38,23 +37,7 @@ export function registerRecoveryCommands(key: Command): void {
         ])
         return
       }
-      const password = await readPassword(options)
-      const code = await readSecondFactor(keystore, options)
-      const { recoveryPhrase } = await client.recoveryPhraseSetup({ password, code })
-      process.stderr.write(
-        `\nRecovery phrase (shown once: write it down and keep it offline):\n\n  ${recoveryPhrase}\n\n`,
-      )
-      const typed = await promptLine('Type the recovery phrase back to confirm: ')
-      // Two-factor codes are used once: the commit asks for a fresh one.
-      const commitCode = await readSecondFactor(keystore, {})
-      const status = await client.commitRecoveryPhrase({
-        password,
-        phrase: typed,
-        code: commitCode,
-      })
-      printResult(options, status, [
-        'recovery phrase committed: your friends learn the commitment with your device list',
-      ])
+      await setUpRecoveryPhrase(options)
     })
 
   withPasswordFile(withCommonOptions(key.command('recover')))
@@ -83,4 +66,42 @@ export function registerRecoveryCommands(key: Command): void {
         'your recovery phrase stays the same: keep it offline',
       ])
     })
+}
+
+/**
+ * At start, for an account without a recovery commitment (made before recovery phrases): says
+ * so, and in a terminal offers to set the phrase up at once.
+ */
+export async function offerRecoveryPhrase(
+  options: CommonOptions & PasswordSource & CodeSource,
+): Promise<void> {
+  if ((await new Keystore(options.dataDir).recoveryStatus()).committed) return
+  process.stderr.write(
+    'This account has no recovery phrase yet: without one, a stolen key cannot be taken back.\n',
+  )
+  if (!hasTerminal() || options.json === true) {
+    process.stderr.write('Run "tokenim key recovery-phrase" to set one up.\n')
+    return
+  }
+  const answer = await promptLine('Set one up now? [y/N] ')
+  if (answer.trim().toLowerCase() === 'y') await setUpRecoveryPhrase(options)
+}
+
+/** Shows a new recovery phrase once, asks it back, then commits (through the running node). */
+async function setUpRecoveryPhrase(options: CommonOptions & PasswordSource & CodeSource) {
+  const keystore = new Keystore(options.dataDir)
+  const client = await LocalApiClient.forDataDir(options.dataDir)
+  const password = await readPassword(options)
+  const code = await readSecondFactor(keystore, options)
+  const { recoveryPhrase } = await client.recoveryPhraseSetup({ password, code })
+  process.stderr.write(
+    `\nRecovery phrase (shown once: write it down and keep it offline):\n\n  ${recoveryPhrase}\n\n`,
+  )
+  const typed = await promptLine('Type the recovery phrase back to confirm: ')
+  // Two-factor codes are used once: the commit asks for a fresh one.
+  const commitCode = await readSecondFactor(keystore, {})
+  const status = await client.commitRecoveryPhrase({ password, phrase: typed, code: commitCode })
+  printResult(options, status, [
+    'recovery phrase committed: your friends learn the commitment with your device list',
+  ])
 }
