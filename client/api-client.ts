@@ -70,17 +70,55 @@ export class LocalApiClient extends TokenimApi {
     return payload as T
   }
 
-  /** Streams the node's events; resolves once the stream is open. */
-  subscribe(onEvent: (event: NodeEvent) => void): Promise<EventSubscription> {
+  /**
+   * Streams the node's events; resolves once the stream is open. With `since` (the `seq` and
+   * `epoch` of the last event received) the events missed since come first, in order.
+   * @throws ApiRequestError EventsGoneError when the node no longer has them (or restarted):
+   *   read the state again and subscribe without `since`
+   */
+  subscribe(
+    onEvent: (event: NodeEvent) => void,
+    options: { since?: { seq: number; epoch: string } } = {},
+  ): Promise<EventSubscription> {
     const url = new URL(API_PATHS.events, this.info.url.replace(/^http/, 'ws'))
+    if (options.since != null) {
+      url.searchParams.set('since', String(options.since.seq))
+      url.searchParams.set('epoch', options.since.epoch)
+    }
     const socket = new WebSocket(url, EVENTS_SUBPROTOCOL, {
       headers: { authorization: `Bearer ${this.info.token}` },
     })
     socket.on('message', (data) => onEvent(JSON.parse(String(data)) as NodeEvent))
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve({ close: () => socket.close() }))
+      // A refused stream (410 EventsGoneError, 401…) answers HTTP instead of upgrading.
+      socket.once('unexpected-response', (request, response) => {
+        let body = ''
+        response.on('data', (chunk: Buffer) => {
+          body += chunk.toString()
+        })
+        response.on('end', () => {
+          request.destroy()
+          const refusal = parseErrorBody(body)
+          reject(
+            new ApiRequestError(
+              refusal?.name ?? 'EventStreamRefused',
+              refusal?.message ?? `the event stream answered ${response.statusCode}`,
+              response.statusCode ?? 0,
+            ),
+          )
+        })
+      })
       socket.once('error', reject)
     })
+  }
+}
+
+function parseErrorBody(text: string): ApiErrorBody['error'] | undefined {
+  try {
+    return (JSON.parse(text) as ApiErrorBody).error
+  } catch {
+    return undefined
   }
 }
 

@@ -337,7 +337,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       if (this.nodeInstance != null) {
         throw new ApiError(409, 'AlreadyRunning', 'the identity is already unlocked and running')
       }
-      if (this.stopReason != null) throw new ApiError(409, 'Stopping', 'the node is stopping')
+      if (this.stopReason != null) throw new ApiError(503, 'Stopping', 'the node is stopping')
       try {
         return await operation()
       } catch (err) {
@@ -360,7 +360,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
     if (this.stopReason != null) {
       // Ctrl+C arrived while the node was starting: it must not outlive the daemon.
       await node.stop('the daemon stopped while the node was starting')
-      throw new ApiError(409, 'Stopping', 'the node is stopping')
+      throw new ApiError(503, 'Stopping', 'the node is stopping')
     }
     node.addEventListener('stopped', this.onNodeStopped)
     this.nodeInstance = node

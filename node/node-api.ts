@@ -8,7 +8,7 @@
 
 import { rm, writeFile } from 'node:fs/promises'
 import { fromHex } from '../protocol/bytes.ts'
-import { API_PATHS, type ApiInfo, type NodeEventMessage } from '../protocol/local-api.ts'
+import { API_PATHS, type ApiInfo, type EmittedNodeEvent } from '../protocol/local-api.ts'
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
 import { attachmentRoutes } from './attachments/index.ts'
 import { conversationRoutes } from './conversations/index.ts'
@@ -69,7 +69,7 @@ export class NodeApi {
     else await this.#server.stop()
   }
 
-  broadcast(message: NodeEventMessage): void {
+  broadcast(message: EmittedNodeEvent): void {
     if (this.#serving) this.#server.broadcast(message)
   }
 }

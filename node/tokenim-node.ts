@@ -3,8 +3,8 @@ import type { ConnectionLimits, Host, HostInit } from '../network/host.ts'
 import packageJson from '../package.json' with { type: 'json' }
 import { toHex } from '../protocol/bytes.ts'
 import type {
+  EmittedNodeEvent,
   NodeEventMap,
-  NodeEventMessage,
   NodeEventType,
   NodeStatus,
 } from '../protocol/local-api.ts'
@@ -92,7 +92,7 @@ export { DEFAULT_LISTEN } from './node-parts.ts'
 /** The release, from package.json: one place to bump it. */
 export const NODE_VERSION: string = packageJson.version
 
-type NodeEvents = { [T in NodeEventType]: CustomEvent<NodeEventMessage<T>> } & {
+type NodeEvents = { [T in NodeEventType]: CustomEvent<EmittedNodeEvent<T>> } & {
   stopped: CustomEvent<{ reason: string }>
 }
 
@@ -257,8 +257,8 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   }
 
   #emit<T extends NodeEventType>(type: T, data: NodeEventMap[T]): void {
-    const message: NodeEventMessage<T> = { type, at: Date.now(), data }
-    this.parts.find('api')?.broadcast(message as NodeEventMessage)
+    const message: EmittedNodeEvent<T> = { type, at: Date.now(), data }
+    this.parts.find('api')?.broadcast(message as EmittedNodeEvent)
     this.safeDispatchEvent(type, { detail: message } as never)
   }
 }

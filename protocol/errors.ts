@@ -2,6 +2,25 @@
  * Errors raised by pure protocol code. Each has a stable `name` that callers and tests
  * match on, and a message a person can act on.
  */
+/**
+ * Whether `error` is none of TokenIM's named errors but one of JavaScript's own (TypeError,
+ * …) or not an Error at all: thrown by a bug, never on purpose.
+ */
+export function isUnexpectedError(error: unknown): boolean {
+  return !(error instanceof Error) || JAVASCRIPT_ERROR_NAMES.has(error.name)
+}
+
+const JAVASCRIPT_ERROR_NAMES = new Set([
+  'Error',
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+])
+
 export class ProtocolError extends Error {
   override name = 'ProtocolError'
 }

@@ -57,9 +57,21 @@ export interface RelayLinkStatus {
 }
 
 /** Body of every non-2xx answer. `name` is stable; `message` is for people. */
+/** What went wrong, for a client to act on; each kind has one HTTP status (node/api/error-status.ts). */
+export type ApiErrorKind =
+  | 'invalid'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'locked'
+  | 'rate-limited'
+  | 'internal'
+  | 'unavailable'
+
 export interface ApiErrorBody {
   error: {
     name: string
+    kind: ApiErrorKind
     message: string
     /** KeystoreLockedError (429) only: wait this long before the next attempt. */
     retryAfterMs?: number
@@ -305,10 +317,22 @@ export interface NodeEventMap {
 
 export type NodeEventType = keyof NodeEventMap
 
-export interface NodeEventMessage<T extends NodeEventType = NodeEventType> {
+/** An event as the node emits it in its process; the local API's stream numbers it. */
+export interface EmittedNodeEvent<T extends NodeEventType = NodeEventType> {
   type: T
   at: number
   data: NodeEventMap[T]
+}
+
+export interface NodeEventMessage<T extends NodeEventType = NodeEventType>
+  extends EmittedNodeEvent<T> {
+  /**
+   * Its number in the event stream, 1, 2, 3… A client that reconnects with
+   * `/v1/events?since=<seq>&epoch=<epoch>` gets the events after it first.
+   */
+  seq: number
+  /** Names the stream `seq` counts in: it changes when the node's process restarts. */
+  epoch: string
 }
 
 /** Conversations: the list, opening one, searching the history, deleting (doc/attachments.md). */
@@ -477,6 +501,10 @@ export const API_PATHS = {
   status: '/v1/status',
   id: '/v1/id',
   stop: '/v1/stop',
+  /**
+   * WebSocket of NodeEventMessage; `?since=<seq>&epoch=<epoch>` replays what came after
+   * (410 EventsGoneError when those are no longer kept or the node restarted).
+   */
   events: '/v1/events',
   /** GET -> RoomListResponse; POST CreateRoomRequest -> CreateRoomResponse. */
   rooms: '/v1/rooms',

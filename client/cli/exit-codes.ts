@@ -4,6 +4,7 @@
  * simulation and a bug. Numbers above 2 follow sysexits.h, as service managers expect.
  */
 import { CommanderError } from 'commander'
+import { isUnexpectedError } from '../../protocol/errors.ts'
 import { ExpectationFailedError } from '../../sim/index.ts'
 import { NodeNotRunningError, UsageError } from '../errors.ts'
 
@@ -22,25 +23,12 @@ export const EXIT_CODES = {
   internal: 70,
 } as const
 
-/** Names of JavaScript's own errors: thrown by a bug, never on purpose by TokenIM's code. */
-const UNEXPECTED_ERROR_NAMES = new Set([
-  'Error',
-  'TypeError',
-  'RangeError',
-  'ReferenceError',
-  'SyntaxError',
-  'EvalError',
-  'URIError',
-  'AggregateError',
-])
-
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CommanderError)
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage
   if (error instanceof UsageError) return EXIT_CODES.usage
   if (error instanceof NodeNotRunningError) return EXIT_CODES.notRunning
   if (error instanceof ExpectationFailedError) return EXIT_CODES.expectationFailed
-  if (!(error instanceof Error) || UNEXPECTED_ERROR_NAMES.has(error.name))
-    return EXIT_CODES.internal
+  if (isUnexpectedError(error)) return EXIT_CODES.internal
   return EXIT_CODES.failed
 }

@@ -21,11 +21,13 @@ import { WebSocket, WebSocketServer } from 'ws'
 import {
   API_PATHS,
   type ApiErrorBody,
+  type EmittedNodeEvent,
   EVENTS_SUBPROTOCOL,
-  type NodeEventMessage,
   TOKEN_SUBPROTOCOL_PREFIX,
 } from '../../protocol/local-api.ts'
 import { newApiToken } from './api-access.ts'
+import { errorKindOf, kindOfStatus, statusOfError } from './error-status.ts'
+import { EventLog } from './event-log.ts'
 import type { WebAssets } from './web-assets.ts'
 
 export const API_HOST = '127.0.0.1'
@@ -120,6 +122,7 @@ export class LocalApiServer {
   takenPort?: number
   private readonly server: Server
   private readonly sockets: WebSocketServer
+  private readonly events = new EventLog()
   private readonly routes: Routes
   private readonly requestedPort: number
   private readonly anyPortIfTaken: boolean
@@ -212,9 +215,9 @@ export class LocalApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
 
-  /** Sends an event to every connected event-stream client. */
-  broadcast(event: NodeEventMessage): void {
-    const text = JSON.stringify(event)
+  /** Numbers an event, keeps it for replay, and sends it to every connected client. */
+  broadcast(event: EmittedNodeEvent): void {
+    const text = this.events.append(event)
     for (const client of this.sockets.clients) {
       if (client.readyState === WebSocket.OPEN) client.send(text)
     }
@@ -248,21 +251,55 @@ export class LocalApiServer {
         res.destroy(err as Error)
         return
       }
-      const status = err instanceof ApiError ? err.status : statusOf(err)
+      const status = err instanceof ApiError ? err.status : statusOfError(err)
       reply(res, status, errorBody(err as Error))
     }
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refusal = this.checkAccess(req, bearerToken(req) ?? subprotocolToken(req))
-    const path = this.requestUrl(req)?.pathname
-    const status = path == null ? 400 : (refusal?.status ?? (path === API_PATHS.events ? 101 : 404))
+    const url = this.requestUrl(req)
+    const path = url?.pathname
+    let status = path == null ? 400 : (refusal?.status ?? (path === API_PATHS.events ? 101 : 404))
+    let replay: string[] = []
+    let gone: ApiError | undefined
+    if (status === 101) {
+      try {
+        replay = this.missedEvents(url!.searchParams)
+      } catch (err) {
+        gone =
+          err instanceof ApiError
+            ? err
+            : new ApiError(410, (err as Error).name, (err as Error).message)
+        status = gone.status
+      }
+    }
     this.onRequest?.({ method: req.method ?? '', url: req.url ?? '', status })
     if (status !== 101) {
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n\r\n`)
+      const body = gone == null ? '' : JSON.stringify(errorBody(gone))
+      const headers =
+        gone == null
+          ? ''
+          : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`)
       return
     }
-    this.sockets.handleUpgrade(req, socket, head, (ws) => this.sockets.emit('connection', ws, req))
+    // The client joins the broadcast list and gets what it missed in one synchronous step,
+    // so no event is lost or sent twice in between.
+    this.sockets.handleUpgrade(req, socket, head, (ws) => {
+      for (const text of replay) ws.send(text)
+      this.sockets.emit('connection', ws, req)
+    })
+  }
+
+  /** The events after `since` of `epoch`, when the client asks for them. */
+  private missedEvents(query: URLSearchParams): string[] {
+    const since = query.get('since')
+    if (since == null) return []
+    if (!/^\d{1,15}$/.test(since)) {
+      throw new ApiError(400, 'InvalidRequest', '"since" must be the seq of an event received')
+    }
+    return this.events.since(Number(since), query.get('epoch') ?? '')
   }
 
   /** Undefined for a request target that is no URL (`//[`, say): answered with 400. */
@@ -332,19 +369,12 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** Errors of our own classes are the caller's to fix (400); anything else is a bug (500). */
 const NOT_A_URL = new ApiError(400, 'BadRequest', 'the request target is not a URL')
-
-function statusOf(err: unknown): number {
-  const name = (err as Error)?.name ?? ''
-  if (name.endsWith('NotFoundError')) return 404
-  if (name === 'Error' || name === 'TypeError' || name === 'RangeError') return 500
-  return 400
-}
 
 function errorBody(err: Error): ApiErrorBody {
   const details = err instanceof ApiError ? err.details : {}
-  return { error: { ...details, name: err.name, message: err.message } }
+  const kind = err instanceof ApiError ? kindOfStatus(err.status) : errorKindOf(err)
+  return { error: { ...details, name: err.name, kind, message: err.message } }
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

@@ -169,7 +169,7 @@ describe('friends between nodes', () => {
     await alice.api.request('POST', FRIENDS_API_PATHS.add, { to: bob.peerId })
     expect(await failure(FRIENDS_API_PATHS.add, { to: bob.peerId })).toEqual({
       name: 'DuplicateFriendRequestError',
-      status: 400,
+      status: 409,
     })
     await bob.event('friend:request', (r) => r.peerId === alice.peerId)
     await bob.api.request('POST', FRIENDS_API_PATHS.accept, { peer: alice.peerId })

@@ -176,8 +176,8 @@ describe('locked mode', () => {
     })
     for (let i = 0; i < 5; i++) {
       const wrong = await call('POST', API_PATHS.unlock, { password: `wrong password ${i}` })
-      expect(wrong.status).toBe(400)
-      expect(wrong.body.error.name).toBe('WrongPasswordError')
+      expect(wrong.status).toBe(403)
+      expect(wrong.body.error).toMatchObject({ name: 'WrongPasswordError', kind: 'forbidden' })
     }
     const locked = await call('POST', API_PATHS.unlock, { password: PASSWORD })
     expect(locked.status).toBe(429)

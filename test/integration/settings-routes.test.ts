@@ -50,7 +50,7 @@ describe('identity secrets through the local API', () => {
     const { api, created } = await startNode()
     expect(await failure(api.exportKey({ password: 'not the password' }))).toEqual({
       name: 'WrongPasswordError',
-      status: 400,
+      status: 403,
     })
     const exported = await api.exportKey({ password: PASSWORD })
     expect(exported.fileName).toMatch(/^tokenim-\w{8}\.key$/)
