@@ -42,6 +42,7 @@ export function SettingsDevices({ client, withCode }: { client: WebApiClient; wi
               <li key={device.publicKey} title={device.peerId}>
                 {device.name}
                 {device.thisDevice && <em> · this device</em>}
+                {device.peerId !== list.account && <em> · linked: no messages yet</em>}
               </li>
             ))}
           </ul>
