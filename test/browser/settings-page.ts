@@ -18,6 +18,8 @@ export interface SettingsPage {
 export async function openSettings(
   cleanups: Array<() => Promise<void>>,
   password: string,
+  /** A key's backup phrase to restore (an account from before recovery phrases). @default a new account */
+  restorePhrase?: string,
 ): Promise<SettingsPage> {
   const dir = await makeTempDir()
   cleanups.push(() => dir.remove())
@@ -25,7 +27,9 @@ export async function openSettings(
     startApiDaemon(dir.path, cleanups, { web: true }),
     launchChromium(),
   ])
-  const { backupPhrase } = await api.createIdentity({ password })
+  let backupPhrase = restorePhrase ?? ''
+  if (restorePhrase == null) ({ backupPhrase } = await api.createIdentity({ password }))
+  else await api.restoreIdentity({ phrase: restorePhrase, password })
   const page = await browser.context.newPage()
   await page.goto(daemon.api.webUrl)
   await page

@@ -1,4 +1,4 @@
-/** Settings: profile, appear offline, devices, key export, backup phrase, password, key rotation, two-factor checks, relays. */
+/** Settings: profile, appear offline, devices, key export, backup phrase, password, key rotation, recovery phrase, two-factor checks, relays. */
 import { useEffect, useState } from 'preact/hooks'
 import type { TwoFactorStatusResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
@@ -10,6 +10,7 @@ import { SettingsNotifications } from '../components/settings-notifications.tsx'
 import { SettingsPassword } from '../components/settings-password.tsx'
 import { SettingsPresence } from '../components/settings-presence.tsx'
 import { SettingsProfile } from '../components/settings-profile.tsx'
+import { SettingsRecovery } from '../components/settings-recovery.tsx'
 import { SettingsRelays } from '../components/settings-relays.tsx'
 import { SettingsTwoFactor } from '../components/settings-two-factor.tsx'
 
@@ -35,6 +36,7 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
       <SettingsBackupPhrase client={client} withCode={withCode} />
       <SettingsPassword client={client} withCode={withCode} />
       <SettingsKeyRotation client={client} withCode={withCode} />
+      <SettingsRecovery client={client} withCode={withCode} />
       <SettingsTwoFactor client={client} status={twoFactor} onStatus={setTwoFactor} />
       <SettingsRelays client={client} />
     </section>
