@@ -38,6 +38,8 @@ import { Tombstones } from './tombstones.ts'
 
 /** First wait before a deposit short of `replicas` is put again (then doubling). */
 const SHORT_RETRY_FIRST_MS = 1_000
+/** Longest wait between those rounds (or the republish interval, if shorter). */
+const SHORT_RETRY_MAX_MS = 30_000
 
 const DEFAULTS: MailboxOptions = {
   replicas: 3,
@@ -162,9 +164,11 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
 
   /**
    * A deposit fewer than `replicas` peers confirmed (no DHT peer yet, a query that timed out
-   * under load) is put again soon: a round in SHORT_RETRY_FIRST_MS, then doubling up to the
-   * republish interval while any deposit stays short. Waiting for the next republish round
-   * left it unconfirmed (and its message short of `stored`) for minutes.
+   * under load) is put again soon: a round in SHORT_RETRY_FIRST_MS, then doubling while any
+   * deposit stays short. Waiting for the next republish round
+   * left it unconfirmed (and its message short of `stored`) for minutes. SHORT_RETRY_MAX_MS
+   * bounds the wait while the DHT answers slowly (a loaded machine: a put after 1, 2, 4, 8,
+   * 16 s, then every 30 s).
    */
   #retryIfShort(result: DepositResult): DepositResult {
     if (result.confirmed < this.#context.options.replicas) this.#republishSoon()
@@ -181,7 +185,8 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       return
     }
     const delay = this.#shortRetryMs
-    this.#shortRetryMs = Math.min(delay * 2, this.#context.options.republishIntervalMs)
+    const longest = Math.min(SHORT_RETRY_MAX_MS, this.#context.options.republishIntervalMs)
+    this.#shortRetryMs = Math.min(delay * 2, longest)
     const timer = setTimeout(async () => {
       this.#timers.delete(timer)
       this.#shortRetry = undefined
