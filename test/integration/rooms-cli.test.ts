@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
+import { EXIT_CODES } from '../../client/cli/exit-codes.ts'
 import { runCli } from '../helpers/cli.ts'
 import { type LocalNode, startLocalNode } from '../helpers/local-node.ts'
 import { withTimeout } from '../helpers/wait.ts'
@@ -78,7 +79,7 @@ describe('rooms CLI', () => {
       alice.dataDir,
     ])
     expect(wrongRole).toMatchObject({
-      code: 1,
+      code: EXIT_CODES.usage,
       stderr: 'tokenim: UsageError: the role is "admin" or "member"\n',
     })
     expect(await cli(alice, 'rooms', 'rename', roomId, 'renamed')).toBe(

@@ -388,8 +388,10 @@ describe('friend requests', () => {
 describe('a friend rotates its key', () => {
   async function befriend(a: Member, b: Member): Promise<void> {
     const accepted = a.next('friend:accepted')
+    // Listening before the request goes: b may take it before add() returns.
+    const requested = b.next('friend:request')
     await a.f.add(b.peerId)
-    await b.next('friend:request')
+    await requested
     await b.f.accept(a.peerId)
     await accepted
   }
