@@ -7,6 +7,7 @@
  * define the namespaces' own rules on top.
  */
 import { createHash } from 'node:crypto'
+import { bytesEqual } from './bytes.ts'
 import { ExpiredRecordError, RecordKeyMismatchError, RecordTimestampError } from './errors.ts'
 
 /** How far in the future a record's own clock may be, against the holder's clock. */
@@ -57,6 +58,27 @@ export function selectBest(values: Uint8Array[], rank: (value: Uint8Array) => nu
   })
   ranked.sort((a, b) => compareRanks(a.rank, b.rank) || Buffer.compare(a.value, b.value))
   return ranked[0]?.index ?? 0
+}
+
+/**
+ * The replace rule every record kind a DHT holder keeps starts with: the same bytes refresh
+ * the stored record, a stored record that no longer opens (expired, say) gives way, and
+ * otherwise `newer` decides between the two opened records (`incoming` was validated).
+ */
+export function mayReplaceStored<T>(
+  stored: Uint8Array,
+  incoming: Uint8Array,
+  open: (bytes: Uint8Array) => T,
+  newer: (incoming: T, stored: T) => boolean,
+): boolean {
+  if (bytesEqual(stored, incoming)) return true
+  let storedRecord: T
+  try {
+    storedRecord = open(stored)
+  } catch {
+    return true
+  }
+  return newer(open(incoming), storedRecord)
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

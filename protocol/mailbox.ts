@@ -48,6 +48,7 @@ import {
 import {
   checkRecordTimes,
   MAX_CLOCK_SKEW_MS,
+  mayReplaceStored,
   parseDhtKey,
   selectBest,
   sha256Hex,
@@ -344,15 +345,12 @@ export function mailboxRecordMayReplace(
   incoming: Uint8Array,
   nowMs: number,
 ): boolean {
-  if (bytesEqual(stored, incoming)) return true
-  let storedRecord: OpenedMailboxRecord
-  try {
-    storedRecord = validateMailboxRecord(key, stored, nowMs)
-  } catch {
-    return true
-  }
-  if (storedRecord.kind === 'tombstone') return false
-  return validateMailboxRecord(key, incoming, nowMs).kind === 'tombstone'
+  return mayReplaceStored(
+    stored,
+    incoming,
+    (bytes) => validateMailboxRecord(key, bytes, nowMs).kind,
+    (incomingKind, storedKind) => storedKind !== 'tombstone' && incomingKind === 'tombstone',
+  )
 }
 
 /** SHA-256 of a signed record: how a tombstone names the deposit it clears. */

@@ -16,10 +16,15 @@
  *   bytes, and a life of PREKEY_BUNDLE_MAX_TTL_MS, dated with the clock rule every DHT record
  *   shares (`checkRecordTimes` in protocol/dht-records.ts).
  */
-import { bytesEqual } from './bytes.ts'
 import { decodeMessage, encodeMessage, openSignedRecord, signRecord } from './codec.ts'
 import { type Ed25519KeyPair, X25519_KEY_LENGTH } from './crypto/index.ts'
-import { checkRecordTimes, parseDhtKey, selectBest, sha256Hex } from './dht-records.ts'
+import {
+  checkRecordTimes,
+  mayReplaceStored,
+  parseDhtKey,
+  selectBest,
+  sha256Hex,
+} from './dht-records.ts'
 import { InvalidSignatureError, MalformedMessageError, RecordKeyMismatchError } from './errors.ts'
 import { PREKEY_BUNDLE_DOMAIN, PREKEYS_DHT_NAMESPACE } from './ids.ts'
 import { MAX_PREKEY_RECORD_SIZE, MAX_PUBLISHED_ONE_TIME_PREKEYS } from './limits.ts'
@@ -128,12 +133,10 @@ export function prekeyRecordMayReplace(
   incoming: Uint8Array,
   nowMs: number,
 ): boolean {
-  if (bytesEqual(stored, incoming)) return true
-  let storedPublishedMs: number
-  try {
-    storedPublishedMs = validatePrekeyRecord(key, stored, nowMs).published.publishedMs
-  } catch {
-    return true
-  }
-  return validatePrekeyRecord(key, incoming, nowMs).published.publishedMs > storedPublishedMs
+  return mayReplaceStored(
+    stored,
+    incoming,
+    (bytes) => validatePrekeyRecord(key, bytes, nowMs).published.publishedMs,
+    (incomingMs, storedMs) => incomingMs > storedMs,
+  )
 }

@@ -24,7 +24,7 @@
 import { bytesEqual, concatBytes, toHex } from '../bytes.ts'
 import { decodeMessage, encodeMessage, openSignedRecord, signRecord } from '../codec.ts'
 import { ED25519_PUBLIC_KEY_LENGTH, type Ed25519KeyPair } from '../crypto/index.ts'
-import { parseDhtKey, selectBest, sha256Hex } from '../dht-records.ts'
+import { mayReplaceStored, parseDhtKey, selectBest, sha256Hex } from '../dht-records.ts'
 import { MalformedMessageError, RecordKeyMismatchError } from '../errors.ts'
 import { DEVICE_CERTIFICATE_DOMAIN, DEVICE_LIST_DOMAIN, DEVICES_DHT_NAMESPACE } from '../ids.ts'
 import {
@@ -213,14 +213,12 @@ export function deviceListRecordMayReplace(
   stored: Uint8Array,
   incoming: Uint8Array,
 ): boolean {
-  if (bytesEqual(stored, incoming)) return true
-  let storedVersion: number
-  try {
-    storedVersion = validateDeviceListRecord(key, stored).version
-  } catch {
-    return true
-  }
-  return validateDeviceListRecord(key, incoming).version > storedVersion
+  return mayReplaceStored(
+    stored,
+    incoming,
+    (bytes) => validateDeviceListRecord(key, bytes).version,
+    (incomingVersion, storedVersion) => incomingVersion > storedVersion,
+  )
 }
 
 function deviceListDigest(account: Uint8Array): string {

@@ -9,8 +9,8 @@
  * copied) compete by the key-chain resolver's own rule, the smaller id wins, so the DHT holds
  * the statement every resolver would apply; a holder replaces its copy only with that one.
  */
-import { bytesEqual, concatBytes } from '../bytes.ts'
-import { parseDhtKey, selectBest, sha256Hex } from '../dht-records.ts'
+import { concatBytes } from '../bytes.ts'
+import { mayReplaceStored, parseDhtKey, selectBest, sha256Hex } from '../dht-records.ts'
 import { RecordKeyMismatchError } from '../errors.ts'
 import { KEY_ROTATION_DOMAIN, KEY_ROTATIONS_DHT_NAMESPACE } from '../ids.ts'
 import { type OpenedKeyStatement, openKeyStatement } from './key-statements.ts'
@@ -51,14 +51,12 @@ export function keyRotationRecordMayReplace(
   stored: Uint8Array,
   incoming: Uint8Array,
 ): boolean {
-  if (bytesEqual(stored, incoming)) return true
-  let storedId: string
-  try {
-    storedId = validateKeyRotationRecord(key, stored).id
-  } catch {
-    return true
-  }
-  return validateKeyRotationRecord(key, incoming).id < storedId
+  return mayReplaceStored(
+    stored,
+    incoming,
+    (bytes) => validateKeyRotationRecord(key, bytes).id,
+    (incomingId, storedId) => incomingId < storedId,
+  )
 }
 
 function rotationDigest(oldKey: Uint8Array): string {
