@@ -41,7 +41,7 @@ export {
   linkNewDevice,
 } from './devices/index.ts'
 export * from './errors.ts'
-export { writeFileAtomic } from './identity/atomic-file.ts'
+export { fileExists, writeFileAtomic } from './identity/atomic-file.ts'
 export * from './identity/index.ts'
 export { ServiceLifecycle } from './service-lifecycle.ts'
 export { type AppLevel, openStorage, type Storage } from './storage.ts'

@@ -2,11 +2,12 @@
  * What `tokenim relay init` and `tokenim relay start` do, apart from the command line:
  * set up a data dir, and run a relay until an abort signal (SIGINT/SIGTERM in the CLI).
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import envPaths from 'env-paths'
 import { publicInterfaceAddresses } from '../network/interface-addresses.ts'
+import { fileExists } from '../node/index.ts'
 import { loadRelayConfig } from './config.ts'
 import { defaultRelayConfigYaml, RELAY_CONFIG_FILE } from './config-template.ts'
 import { RelayExistsError } from './errors.ts'
@@ -33,7 +34,7 @@ export async function initRelay(dataDir: string): Promise<InitializedRelay> {
   const keyPath = relayKeyPath(root)
   await mkdir(root, { recursive: true, mode: 0o700 })
   for (const path of [configPath, keyPath]) {
-    if (await exists(path)) throw new RelayExistsError(path)
+    if (await fileExists(path)) throw new RelayExistsError(path)
   }
   const privateKey = await createRelayKey(root)
   await writeFile(configPath, defaultRelayConfigYaml(root, publicInterfaceAddresses()), {
@@ -70,13 +71,4 @@ export async function runRelay<Extra extends Record<string, unknown> = Record<st
     )
   }
   await relay.stop(String(options.signal.reason ?? 'aborted'))
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
 }

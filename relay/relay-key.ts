@@ -9,6 +9,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 import {
+  fileExists,
   generateIdentity,
   identityFromSeed,
   toLibp2pPrivateKey,
@@ -35,7 +36,7 @@ export function relayKeyPath(dataDir: string): string {
 /** Writes a new relay key; refuses to replace one, since that would change the relay's peer id. */
 export async function createRelayKey(dataDir: string): Promise<Ed25519PrivateKey> {
   const path = relayKeyPath(dataDir)
-  if (await exists(path)) throw new RelayExistsError(path)
+  if (await fileExists(path)) throw new RelayExistsError(path)
   const identity = generateIdentity()
   const file: RelayKeyFile = {
     format: KEY_FORMAT,
@@ -55,7 +56,7 @@ export interface LoadedRelayKey {
 /** Reads the relay key, creating it on first start. */
 export async function loadOrCreateRelayKey(dataDir: string): Promise<LoadedRelayKey> {
   const path = relayKeyPath(dataDir)
-  if (!(await exists(path))) return { privateKey: await createRelayKey(dataDir) }
+  if (!(await fileExists(path))) return { privateKey: await createRelayKey(dataDir) }
   const mode = (await stat(path)).mode & 0o777
   let parsed: Partial<RelayKeyFile>
   try {
@@ -71,14 +72,4 @@ export async function loadOrCreateRelayKey(dataDir: string): Promise<LoadedRelay
   }
   const privateKey = toLibp2pPrivateKey(identityFromSeed(Buffer.from(parsed.seed, 'hex')))
   return (mode & 0o077) === 0 ? { privateKey } : { privateKey, looseMode: mode }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw err
-  }
 }

@@ -12,7 +12,7 @@
  * DONE tells the existing device to publish the list, and its DONE in return ends the link.
  * A link that fails after that point is undone here (the keys removed).
  */
-import { rm, stat } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createHost } from '../../network/host.ts'
 import type { LinkSas } from '../../protocol/accounts/index.ts'
@@ -21,6 +21,7 @@ import { LinkState } from '../../protocol/proto/link.ts'
 import { relaysFromNodeConfig, saveRelaysToNodeConfig } from '../bootstrap.ts'
 import { ensureDataDir } from '../data-dir.ts'
 import { WeakPasswordError } from '../errors.ts'
+import { fileExists } from '../identity/atomic-file.ts'
 import {
   ACCOUNT_KEY_FILE,
   generateIdentity,
@@ -63,7 +64,7 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
   if (!strength.ok) throw new WeakPasswordError(strength.reason)
   const deviceName = checkDeviceName(init.deviceName ?? defaultDeviceName())
   const paths = await ensureDataDir(init.dataDir)
-  const hadDatabase = await exists(paths.database)
+  const hadDatabase = await fileExists(paths.database)
   const device = generateIdentity()
   const storage = await openStorage(paths.database, { identity: device })
   let linked: LinkedAccount | undefined
@@ -117,13 +118,4 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
     }
   }
   return { ...linked, identity: { ...device, account: linked.account } }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
 }

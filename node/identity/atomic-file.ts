@@ -1,10 +1,11 @@
 /**
  * Writes a file that is either fully old or fully new after a crash: the bytes go to a
  * temporary file in the same folder, are flushed to disk, then renamed over the target,
- * and the folder is flushed so the rename itself survives a power cut.
+ * and the folder is flushed so the rename itself survives a power cut. Also: whether a file
+ * is there, where only its absence is an answer (any other failure is thrown).
  */
 import { randomBytes } from 'node:crypto'
-import { open, rename, rm } from 'node:fs/promises'
+import { open, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
@@ -39,5 +40,16 @@ async function syncFolder(folder: string): Promise<void> {
     }
   } catch (err) {
     if (!FOLDER_SYNC_UNSUPPORTED.has((err as NodeJS.ErrnoException).code ?? '')) throw err
+  }
+}
+
+/** Whether `path` exists; a failure other than its absence (no permission…) is thrown. */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
   }
 }

@@ -10,10 +10,10 @@
  *   that changed meanwhile is KeystoreChangedError and stays as it is.
  * - A write is atomic (write-file-atomic: a crash leaves the old file or the new one).
  */
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { fromHex } from '../../protocol/bytes.ts'
 import { KeystoreChangedError, KeystoreMissingError } from '../errors.ts'
-import { writeFileAtomic } from './atomic-file.ts'
+import { fileExists, writeFileAtomic } from './atomic-file.ts'
 import type { LockoutRecord } from './lockout-record.ts'
 import { parseSealedKeyFile, type SealedKeyFile } from './sealed-key.ts'
 
@@ -63,16 +63,6 @@ export async function readKeyFile(path: string): Promise<Uint8Array> {
     return await readFile(path)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new KeystoreMissingError(path)
-    throw err
-  }
-}
-
-export async function fileExists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
     throw err
   }
 }

@@ -10,11 +10,11 @@ import {
   WrongPasswordError,
 } from '../errors.ts'
 import { ACCOUNT_KEY_FILE, loadAccountKey, saveAccountKey } from './account-key.ts'
-import { writeFileAtomic } from './atomic-file.ts'
+import { fileExists, writeFileAtomic } from './atomic-file.ts'
 import { backupPhraseOf } from './backup-phrase.ts'
 import type { Identity } from './identity.ts'
 import { RotationJournal, type RotationSteps, type StoredKeyChain } from './key-rotation.ts'
-import { fileExists, KeystoreFile, readKeyFile } from './keystore-file.ts'
+import { KeystoreFile, readKeyFile } from './keystore-file.ts'
 import {
   adoptRecoveredAccount,
   commitRecoveryPhrase,
