@@ -56,7 +56,6 @@ export interface RelayLinkStatus {
   circuitAddress: string | null
 }
 
-/** Body of every non-2xx answer. `name` is stable; `message` is for people. */
 /** What went wrong, for a client to act on; each kind has one HTTP status (node/api/error-status.ts). */
 export type ApiErrorKind =
   | 'invalid'
@@ -68,6 +67,7 @@ export type ApiErrorKind =
   | 'internal'
   | 'unavailable'
 
+/** Body of every non-2xx answer. `name` is stable; `message` is for people. */
 export interface ApiErrorBody {
   error: {
     name: string
