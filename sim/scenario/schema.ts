@@ -5,6 +5,7 @@
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { InvalidScenarioError } from '../errors.ts'
+import { killRestartOrder, overlappingSides, resolveParticipant } from './fault-checks.ts'
 
 /** `1500`, `'1500ms'`, `'30s'`, `'2m'` -> ms. */
 const duration = z.union(
@@ -193,24 +194,25 @@ export const scenarioSchema = z
         for (const [j, n] of (list ?? []).entries()) checkNode(n, ['faults', i, key, j])
       }
       if ('partition' in fault) {
+        const network = { nodes, relays }
         for (const side of ['a', 'b'] as const) {
           fault.partition[side].forEach((member, j) => {
-            const path = ['faults', i, 'partition', side, j]
-            if (typeof member === 'string' && member.startsWith('r')) {
-              if (Number(member.slice(1)) >= relays) {
-                context.addIssue({
-                  code: 'custom',
-                  path,
-                  message: `no relay ${member}: network.relays is ${relays}`,
-                })
-              }
-            } else {
-              for (const n of expandParticipant(member)) checkNode(n as number, path)
+            const resolved = resolveParticipant(member, network)
+            if ('error' in resolved) {
+              context.addIssue({
+                code: 'custom',
+                path: ['faults', i, 'partition', side, j],
+                message: resolved.error,
+              })
             }
           })
         }
+        for (const issue of overlappingSides(fault.partition, network, ['faults', i, 'partition']))
+          context.addIssue({ code: 'custom', ...issue })
       }
     })
+    for (const issue of killRestartOrder(scenario.faults))
+      context.addIssue({ code: 'custom', ...issue })
     if (scenario.traffic.direct?.warmUp === true && scenario.traffic.direct.pairs == null) {
       context.addIssue({
         code: 'custom',

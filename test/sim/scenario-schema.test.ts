@@ -95,3 +95,53 @@ faults:
     )
   })
 })
+
+describe('scenario fault checks', () => {
+  const withFaults = (faults: string) => `${minimal}\nfaults:\n${faults}`
+  const message = (text: string) => {
+    try {
+      parseScenario(text)
+    } catch (err) {
+      return (err as Error).message
+    }
+    return ''
+  }
+
+  it('refuses a node or relay on both sides of a partition', () => {
+    const text = message(withFaults("  - at: 1s\n    partition: { a: ['0-2', r0], b: [3, 1, r0] }"))
+    expect(text).toMatch(/faults\[0\]\.partition\.b\[1\]: node 1 is on both sides .*also a\[0\]/)
+    expect(text).toMatch(/faults\[0\]\.partition\.b\[2\]: relay r0 is on both sides/)
+    expect(text).not.toMatch(/b\[0\]/)
+    expect(() =>
+      parseScenario(withFaults("  - at: 1s\n    partition: { a: ['0-1'], b: ['2-3', r0] }")),
+    ).not.toThrow()
+  })
+
+  it('gives one error for a range past the end, and refuses a backwards range', () => {
+    const text = message(withFaults("  - at: 1s\n    partition: { a: ['0-999'], b: ['3-2'] }"))
+    expect(text.match(/past the last node/g)).toHaveLength(1)
+    expect(text).toMatch(
+      /partition\.a\[0\]: range 0-999 goes past the last node: network\.nodes is 4/,
+    )
+    expect(text).toMatch(/partition\.b\[0\]: range 3-2 runs backwards/)
+  })
+
+  it('plays kills and restarts in time order', () => {
+    const early = message(
+      withFaults(
+        '  - at: 5s\n    kill: [1]\n  - at: 2s\n    restart: [1]\n  - at: 6s\n    kill: [1]',
+      ),
+    )
+    expect(early).toMatch(/faults\[1\]\.restart\[0\]: node 1 is running at 2000 ms/)
+    expect(early).toMatch(
+      /faults\[2\]\.kill\[0\]: node 1 is already down at 6000 ms \(killed at 5000 ms\)/,
+    )
+    expect(() =>
+      parseScenario(
+        withFaults(
+          '  - at: 1s\n    kill: [1, 2]\n  - at: 3s\n    restart: [2, 1]\n  - at: 4s\n    kill: [1]',
+        ),
+      ),
+    ).not.toThrow()
+  })
+})
