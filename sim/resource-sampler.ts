@@ -5,7 +5,7 @@
  */
 
 export interface ResourceSample {
-  /** ms since the simulation started. */
+  /** When it was taken, wall-clock ms (results move it onto the simulation's clock). */
   at: number
   rssMb: number
   heapUsedMb: number
@@ -18,11 +18,6 @@ export class ResourceSampler {
   private timer?: NodeJS.Timeout
   private lastCpu = process.cpuUsage()
   private lastAt = performance.now()
-  private readonly origin: number
-
-  constructor(origin: number) {
-    this.origin = origin
-  }
 
   start(intervalMs = 1_000): void {
     this.sample()
@@ -43,7 +38,7 @@ export class ResourceSampler {
     this.lastCpu = process.cpuUsage()
     this.lastAt = now
     const sample = {
-      at: Date.now() - this.origin,
+      at: Date.now(),
       rssMb: memory.rss / 1_048_576,
       heapUsedMb: memory.heapUsed / 1_048_576,
       cpuPercent: ((cpu.user + cpu.system) / 1_000 / elapsedMs) * 100,

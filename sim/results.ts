@@ -83,9 +83,13 @@ export interface SimulationResults {
   cpu: { meanPercent: number; peakPercent: number; note: string }
   /** With shards: each shard process's samples (memory, CPU, event loop), once a second. */
   shards: ShardUsage[][]
+  /**
+   * Every time in the results (`at`, `sentAt`, `second`) is on the scenario's clock: 0 is the
+   * moment traffic started, the zero of each fault's `at`; start-up and warm-up come before it.
+   */
   samples: ResourceSample[]
   timeline: TimelineEntry[]
-  /** Per second of the run: messages sent and first receipts in that second. */
+  /** Per second of the run, start-up included: messages sent and first receipts in it. */
   deliveryOverTime: Array<{ second: number; sent: number; delivered: number }>
   messages: MessageResult[]
   expectations: ExpectationResult[]
@@ -107,7 +111,12 @@ export function collectResults(input: {
   faultErrors: Array<{ at: number; message: string }>
 }): SimulationResults {
   const { scenario, sim, sampler, shardSamples } = input
-  const origin = sim.startedAt
+  // Every time in the results is on the simulation's clock, whose zero a scenario's `at` uses.
+  const origin = sim.clockOrigin
+  const onClock = <T extends { at: number }>(sample: T): T => ({
+    ...sample,
+    at: sample.at - origin,
+  })
   const messages: MessageResult[] = []
   for (const record of sim.ledger.direct.values()) {
     messages.push({
@@ -141,7 +150,7 @@ export function collectResults(input: {
   )
   const roomMessages = messages.filter((m) => m.kind === 'room')
   const room = scenario.traffic.room == null ? null : trafficResult(roomMessages, 0)
-  const samples = sampler.samples
+  const samples = sampler.samples.map(onClock)
   const participants = scenario.network.nodes + scenario.network.relays
   // Growth of each shard from its empty process to its first sample, once every node was up.
   const shardGrowth = (value: (s: ShardUsage) => number, start: (s: ShardUsage) => number) =>
@@ -200,7 +209,7 @@ export function collectResults(input: {
           ? 'one process runs every node and relay: this is the whole network, in % of one core'
           : 'this process only (relays and the harness), in % of one core; each shard is in shards',
     },
-    shards: shardSamples,
+    shards: shardSamples.map((list) => list.map(onClock)),
     samples,
     timeline: sim.timeline,
     deliveryOverTime: deliveryOverTime(messages),
@@ -282,10 +291,11 @@ function deliveryOverTime(messages: MessageResult[]): SimulationResults['deliver
       bucket(Math.floor((message.sentAt + receipt.latencyMs) / 1_000)).delivered++
     }
   }
+  const first = Math.min(0, ...buckets.keys())
   const last = Math.max(0, ...buckets.keys())
-  return Array.from({ length: last + 1 }, (_, second) => ({
-    second,
-    ...(buckets.get(second) ?? { sent: 0, delivered: 0 }),
+  return Array.from({ length: last - first + 1 }, (_, i) => ({
+    second: first + i,
+    ...(buckets.get(first + i) ?? { sent: 0, delivered: 0 }),
   }))
 }
 

@@ -38,7 +38,7 @@ async function answer(request: ShardRequest): Promise<ShardResponse> {
     pool = new NodePool({ ...init, faults }, (event: NodeEvent) => send({ type: 'event', event }))
     collectGarbage()
     startMemory = memorySnapshot()
-    sampler = new ResourceSampler(request.origin)
+    sampler = new ResourceSampler()
     sampler.sample()
     loop = performance.eventLoopUtilization()
     return { type: 'result', id: request.id, value: pool.identities() }

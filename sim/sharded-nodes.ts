@@ -20,7 +20,7 @@ import type { ResourceSample } from './resource-sampler.ts'
 export type ShardInit = Omit<NodePoolInit, 'faults' | 'indexes'> & { seed: number }
 
 export type ShardRequest =
-  | { type: 'init'; id: number; init: ShardInit & { indexes: number[] }; origin: number }
+  | { type: 'init'; id: number; init: ShardInit & { indexes: number[] } }
   | { type: 'usage'; id: number; gc: boolean }
   | { type: 'profile'; id: number; ms: number }
   | { type: 'call'; id: number; op: keyof NodeOperations; args: unknown[] }
@@ -150,10 +150,10 @@ export class ShardedNodes implements NodeOperations {
 
   /** Forks `shards` processes and creates nodes 0..nodes-1 in them (not started yet). */
   static async launch(
-    init: ShardInit & { nodes: number; shards: number; origin: number },
+    init: ShardInit & { nodes: number; shards: number },
     onEvent: (event: NodeEvent) => void,
   ): Promise<ShardedNodes> {
-    const { nodes, shards: count, origin, ...shardInit } = init
+    const { nodes, shards: count, ...shardInit } = init
     const shards = Array.from({ length: count }, (_, i) => new Shard(i, onEvent))
     const sharded = new ShardedNodes(shards)
     try {
@@ -166,7 +166,6 @@ export class ShardedNodes implements NodeOperations {
               seed: shardInit.seed + shard.index,
               indexes: indexesOf(shard.index, count, nodes),
             },
-            origin,
           }),
         ),
       )

@@ -91,7 +91,7 @@ export const PRODUCT_TIMERS: Pick<
 export type Participant = number | `r${number}`
 
 export interface TimelineEntry {
-  /** ms since the simulation started. */
+  /** ms on the simulation's clock (`Simulation.now()`). */
   at: number
   kind: 'kill' | 'restart' | 'partition' | 'heal' | 'latency' | 'loss' | 'note'
   detail: string
@@ -113,6 +113,7 @@ export class Simulation {
   readonly timeline: TimelineEntry[] = []
   readonly random: () => number
   readonly startedAt = Date.now()
+  private origin = this.startedAt
   readonly transport: SimTransport
   readonly shards: number
   readonly messaging: DirectMessagesInit
@@ -147,9 +148,24 @@ export class Simulation {
     this.messaging = { ...SIMULATION_MESSAGING, ...init.messaging }
   }
 
-  /** ms since the simulation was created. */
+  /**
+   * ms on the simulation's clock: since it was created, until `startScenarioClock()` moves
+   * the zero (so that fault times read the same as a scenario's `at`).
+   */
   now(): number {
-    return Date.now() - this.startedAt
+    return Date.now() - this.clockOrigin
+  }
+
+  /** The wall-clock time `now()` counts from. */
+  get clockOrigin(): number {
+    return this.origin
+  }
+
+  /** Makes this moment the clock's zero; what the timeline holds already moves before it. */
+  startScenarioClock(): void {
+    const shift = Date.now() - this.origin
+    for (const entry of this.timeline) entry.at -= shift
+    this.origin += shift
   }
 
   async start(): Promise<void> {
@@ -194,7 +210,6 @@ export class Simulation {
           seed: this.init.seed ?? 1,
           nodes: this.init.nodes,
           shards: this.shards,
-          origin: this.startedAt,
         },
         onEvent,
       )

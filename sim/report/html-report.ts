@@ -3,7 +3,12 @@
  * as inline SVG (latency distribution, delivery over time, memory and CPU, fault timeline),
  * the expectations with their verdicts, and which messages were lost.
  */
-import { type SimulationResults, summarizeShards, type TrafficResult } from '../results.ts'
+import {
+  type MessageResult,
+  type SimulationResults,
+  summarizeShards,
+  type TrafficResult,
+} from '../results.ts'
 
 const WIDTH = 720
 const HEIGHT = 220
@@ -54,6 +59,7 @@ ${results.expectations
 <h2>Delivery</h2>
 ${trafficTable(results.direct, results.room)}
 ${lostMessagesSection(results)}
+${duplicatedMessagesSection(results)}
 
 <h2>Latency distribution</h2>
 ${histogramSvg('1:1', results.direct)}
@@ -150,13 +156,17 @@ function deliverySvg(results: SimulationResults): string {
     expectedReceipts,
     ...cumulative.map((p) => Math.max(p.sent, p.delivered)),
   )
-  const maxX = Math.max(1, series.length - 1, ...results.timeline.map((t) => t.at / 1_000))
-  const x = (second: number) => PAD.left + (second / maxX) * (WIDTH - PAD.left - PAD.right)
+  const range = timeRange([
+    ...series.map((point) => point.second),
+    ...results.timeline.map((t) => t.at / 1_000),
+  ])
+  const x = timeScale(range)
   const y = (value: number) => PAD.top + (1 - value / maxY) * (HEIGHT - PAD.top - PAD.bottom)
   const line = (key: 'sent' | 'delivered') =>
     cumulative.map((p, i) => `${i === 0 ? 'M' : 'L'}${f(x(p.second))},${f(y(p[key]))}`).join(' ')
   return `<svg width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="delivery over time">
-${axes('messages / receipts (cumulative)', 'seconds since start', maxY, maxX)}
+${axes('messages / receipts (cumulative)', TIME_AXIS, maxY, range)}
+${trafficStartMark(range, x)}
 ${faultMarks(results, x)}
 <path d="${line('sent')}" fill="none" stroke="#8a94a6" stroke-width="2"/>
 <path d="${line('delivered')}" fill="none" stroke="#17703a" stroke-width="2"/>
@@ -168,14 +178,15 @@ ${faultMarks(results, x)}
 function memorySvg(results: SimulationResults): string {
   const samples = results.samples
   if (samples.length < 2) return '<p class="muted">Too few samples.</p>'
-  const maxX = Math.max(1, ...samples.map((s) => s.at / 1_000))
+  const range = timeRange(samples.map((s) => s.at / 1_000))
   const maxY = Math.max(1, ...samples.map((s) => Math.max(s.rssMb, s.cpuPercent)))
-  const x = (second: number) => PAD.left + (second / maxX) * (WIDTH - PAD.left - PAD.right)
+  const x = timeScale(range)
   const y = (value: number) => PAD.top + (1 - value / maxY) * (HEIGHT - PAD.top - PAD.bottom)
   const line = (value: (s: (typeof samples)[number]) => number) =>
     samples.map((s, i) => `${i === 0 ? 'M' : 'L'}${f(x(s.at / 1_000))},${f(y(value(s)))}`).join(' ')
   return `<svg width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="memory and CPU over time">
-${axes('MiB / CPU %', 'seconds since start', maxY, maxX)}
+${axes('MiB / CPU %', TIME_AXIS, maxY, range)}
+${trafficStartMark(range, x)}
 ${faultMarks(results, x)}
 <path d="${line((s) => s.rssMb)}" fill="none" stroke="#3d6fd9" stroke-width="2"/>
 <path d="${line((s) => s.heapUsedMb)}" fill="none" stroke="#9b59b6" stroke-width="2"/>
@@ -186,26 +197,64 @@ ${faultMarks(results, x)}
 </svg>`
 }
 
-/** Lost messages shown in the report; all of them are in results.json. */
-const MAX_LOST_ROWS = 100
+/** Lost or duplicated messages shown in the report; all of them are in results.json. */
+const MAX_LISTED_MESSAGES = 100
 
 /** Which messages never reached which recipients, so a tester can follow one up. */
 function lostMessagesSection(results: SimulationResults): string {
   const lost = results.messages.filter((m) => m.missing.length > 0)
   if (lost.length === 0) return '<p class="muted">No message lost.</p>'
-  const rows = lost
-    .slice(0, MAX_LOST_ROWS)
+  return messageList(
+    `Lost messages (${lost.length})`,
+    lost,
+    ['never reached', (m) => m.missing.map((n) => `node ${n}`).join(', ')],
+    'messages whose <code>missing</code> is not empty',
+  )
+}
+
+/** Which messages were shown more than once, and to whom how many times. */
+function duplicatedMessagesSection(results: SimulationResults): string {
+  const duplicated = results.messages.filter((m) => repeatedReceipts(m).length > 0)
+  if (duplicated.length === 0) return '<p class="muted">No message shown twice.</p>'
+  return messageList(
+    `Duplicated messages (${duplicated.length})`,
+    duplicated,
+    [
+      'shown more than once to',
+      (m) =>
+        repeatedReceipts(m)
+          .map(([node, times]) => `node ${node} (${times}×)`)
+          .join(', '),
+    ],
+    'messages with more than one receipt from the same node',
+  )
+}
+
+function repeatedReceipts(message: MessageResult): Array<[node: number, times: number]> {
+  const counts = new Map<number, number>()
+  for (const receipt of message.receipts) counts.set(receipt.by, (counts.get(receipt.by) ?? 0) + 1)
+  return [...counts].filter(([, times]) => times > 1)
+}
+
+function messageList(
+  title: string,
+  messages: MessageResult[],
+  [heading, cell]: [string, (message: MessageResult) => string],
+  inResults: string,
+): string {
+  const rows = messages
+    .slice(0, MAX_LISTED_MESSAGES)
     .map(
       (m) =>
-        `<tr><td><code>${esc(m.id)}</code></td><td>${m.kind === 'direct' ? '1:1' : 'room'}</td><td class="num">node ${m.from}</td><td class="num">${seconds(m.sentAt)}</td><td>${m.missing.map((n) => `node ${n}`).join(', ')}</td></tr>`,
+        `<tr><td><code>${esc(m.id)}</code></td><td>${m.kind === 'direct' ? '1:1' : 'room'}</td><td class="num">node ${m.from}</td><td class="num">${seconds(m.sentAt)}</td><td>${esc(cell(m))}</td></tr>`,
     )
   const more =
-    lost.length > MAX_LOST_ROWS
-      ? `<p class="muted">…and ${lost.length - MAX_LOST_ROWS} more, all listed in results.json (messages whose <code>missing</code> is not empty).</p>`
+    messages.length > MAX_LISTED_MESSAGES
+      ? `<p class="muted">…and ${messages.length - MAX_LISTED_MESSAGES} more, all listed in results.json (${inResults}).</p>`
       : ''
-  return `<h3>Lost messages (${lost.length})</h3>
+  return `<h3>${esc(title)}</h3>
 <table>
-<tr><th>message</th><th>kind</th><th>from</th><th>sent at</th><th>never reached</th></tr>
+<tr><th>message</th><th>kind</th><th>from</th><th>sent at</th><th>${esc(heading)}</th></tr>
 ${rows.join('\n')}
 </table>
 ${more}`
@@ -241,7 +290,28 @@ function faultMarks(results: SimulationResults, x: (second: number) => number): 
     .join('\n')
 }
 
-function axes(yLabel: string, xLabel: string, maxY: number, maxX?: number): string {
+/** Plots over time share the scenario's clock: 0 is where traffic starts, as for `at`. */
+const TIME_AXIS = 'seconds from the start of traffic (the clock of each fault\'s "at")'
+
+type TimeRange = [first: number, last: number]
+
+/** From the earliest second (start-up is before 0) to the latest, at least [0, 1]. */
+function timeRange(seconds: number[]): TimeRange {
+  return [Math.min(0, ...seconds), Math.max(1, ...seconds)]
+}
+
+function timeScale([first, last]: TimeRange): (second: number) => number {
+  return (second) => PAD.left + ((second - first) / (last - first)) * (WIDTH - PAD.left - PAD.right)
+}
+
+/** A solid line at 0 when start-up shows before it. */
+function trafficStartMark(range: TimeRange, x: (second: number) => number): string {
+  if (range[0] >= 0) return ''
+  const at = f(x(0))
+  return `<line x1="${at}" x2="${at}" y1="${PAD.top}" y2="${HEIGHT - PAD.bottom}" stroke="#8a94a6"><title>traffic starts</title></line>`
+}
+
+function axes(yLabel: string, xLabel: string, maxY: number, xRange?: TimeRange): string {
   const bottom = HEIGHT - PAD.bottom
   const ticks = [0, 0.25, 0.5, 0.75, 1]
     .map((t) => {
@@ -251,12 +321,13 @@ function axes(yLabel: string, xLabel: string, maxY: number, maxX?: number): stri
     })
     .join('\n')
   const xTicks =
-    maxX == null
+    xRange == null
       ? ''
       : [0, 0.25, 0.5, 0.75, 1]
           .map((t) => {
             const x = PAD.left + t * (WIDTH - PAD.left - PAD.right)
-            return `<text x="${f(x)}" y="${bottom + 14}" text-anchor="middle">${compact(maxX * t)}</text>`
+            const second = xRange[0] + t * (xRange[1] - xRange[0])
+            return `<text x="${f(x)}" y="${bottom + 14}" text-anchor="middle">${compact(second)}</text>`
           })
           .join('\n')
   return `${ticks}

@@ -34,7 +34,7 @@ export async function runScenario(
   const baseline = memorySnapshot()
   const roomMembers = scenario.traffic.room?.members ?? 0
   const startClock = Date.now()
-  const sampler = new ResourceSampler(startClock)
+  const sampler = new ResourceSampler()
   sampler.start()
   const progressTimer = setInterval(() => report(startProgress()), 500)
   let nodesUp = 0
@@ -70,7 +70,9 @@ export async function runScenario(
 
     const traffic = new TrafficGenerator(sim, scenario, roomId)
     if (scenario.traffic.direct?.warmUp === true) await traffic.warmUp()
-    const trafficStart = Date.now()
+    // Fault times, the timeline and every time in the results count from here, as `at` does.
+    sim.startScenarioClock()
+    const trafficStart = sim.clockOrigin
     const faultRuns = scheduleFaults(sim, scenario.faults)
     const ticker = setInterval(() => {
       report({
@@ -309,7 +311,7 @@ function scheduleFaults(
   faults: ScenarioFault[],
 ): Promise<Array<{ at: number; message: string }>> {
   const errors: Array<{ at: number; message: string }> = []
-  const origin = Date.now()
+  const origin = sim.clockOrigin
   const runs = faults.map(
     (fault) =>
       new Promise<void>((resolve) => {

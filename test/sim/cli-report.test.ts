@@ -1,7 +1,8 @@
 /**
  * `tokenim sim run` as a user runs it: a scenario whose expectation cannot hold exits 2 and
  * names the failed expectation; its HTML report opens in Chromium without console errors,
- * draws its plots and names lost messages; junit.xml carries the same verdicts. Needs the build (`npm run build`), as the other CLI tests do.
+ * draws its plots and names lost and duplicated messages; its times are on the clock of the
+ * scenario's `at`; junit.xml carries the same verdicts. Needs the build (`npm run build`), as the other CLI tests do.
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -61,12 +62,26 @@ it('an impossible expectation fails the run with a clear report, and the report 
   expect(results.passed).toBe(false)
   expect(results.direct.sent).toBeGreaterThan(0)
   expect(results.direct.lost).toBe(0)
+  // One clock: the fault at 1s is at 1 s of the results; start-up is before 0.
+  type Entry = { at: number; kind: string; detail: string }
+  const latency = results.timeline.find((e: Entry) => e.kind === 'latency')
+  expect(latency.at).toBeGreaterThanOrEqual(1_000)
+  expect(latency.at).toBeLessThan(results.timing.trafficMs)
+  const up = results.timeline.find((e: Entry) => /nodes and 1 relay\(s\) up/.test(e.detail))
+  expect(up.at).toBeLessThanOrEqual(0)
+  expect(results.samples[0].at).toBeLessThan(0)
 
-  // The same results with one message lost, drawn again: the report names it.
+  // The same results with one message lost and one shown twice, drawn again: the report
+  // names both.
+  type Message = { missing: number[]; receipts: Array<{ by: number }> }
   const lostOne = {
     ...results,
-    messages: results.messages.map((m: { missing: number[] }, i: number) =>
-      i === 0 ? { ...m, missing: [2] } : m,
+    messages: results.messages.map((m: Message, i: number) =>
+      i === 0
+        ? { ...m, missing: [2] }
+        : i === 1
+          ? { ...m, receipts: [...m.receipts, ...m.receipts] }
+          : m,
     ),
   }
   await writeFile(join(out, 'report-lost.html'), renderHtmlReport(lostOne))
@@ -89,12 +104,18 @@ it('an impossible expectation fails the run with a clear report, and the report 
     expect(await page.locator('td.fail').count()).toBe(1)
     expect(await page.locator('svg path').count()).toBeGreaterThan(2)
     expect(await page.locator('body').textContent()).toContain('No message lost.')
+    expect(await page.locator('body').textContent()).toContain('No message shown twice.')
     expect(await page.locator('body').textContent()).toMatch(/Dashed lines mark faults/)
 
     await page.goto(pathToFileURL(join(out, 'report-lost.html')).href)
     const lostRow = page.locator('h3:has-text("Lost messages (1)") + table tr').nth(1)
     expect(await lostRow.textContent()).toContain(results.messages[0].id)
     expect(await lostRow.locator('td').last().textContent()).toBe('node 2')
+    const duplicateRow = page.locator('h3:has-text("Duplicated messages (1)") + table tr').nth(1)
+    expect(await duplicateRow.textContent()).toContain(results.messages[1].id)
+    expect(await duplicateRow.locator('td').last().textContent()).toBe(
+      `node ${results.messages[1].receipts[0].by} (2×)`,
+    )
     expect(problems).toEqual([])
 
     // junit.xml is well-formed XML a CI system reads: one case per expectation, one failure.
