@@ -19,6 +19,18 @@ export class ApiRequestError extends ClientError {
   }
 }
 
+/** A node started in the background exited at start-up; the command exits with its code. */
+export class NodeStartFailedError extends ClientError {
+  override name = 'NodeStartFailedError'
+
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message)
+  }
+}
+
 /** A command was used wrongly: missing input, conflicting options. */
 export class UsageError extends ClientError {
   override name = 'UsageError'

@@ -1,63 +1,106 @@
 /**
- * Seals a data dir written before its records were sealed, once, on the first open with the
- * unlocked identity. Each app record is re-written through its sublevel's codec; records
- * whose keys held a secret are re-keyed (the attachment store's file hashes) or dropped and
- * rebuilt by their owner (the search index, derived from the history, is rebuilt on start
- * from a zero watermark). Then the whole database is compacted, so the plaintext of the old
- * tables leaves the disk, and only then is the marker written.
+ * Format 1 to 2 of a node's database (data-format/node-format.ts): every record sealed at
+ * rest and every name hidden in keys. Format 1 is every database before format files: never
+ * sealed, sealed before names were hidden, or sealed throughout. The releases that sealed
+ * marked each pass done in a `meta` sublevel: a marked pass is skipped (a sealed search index
+ * is not dropped again: the feed it followed may be trimmed), then the markers are dropped.
  *
- * Crash-safe because every step is idempotent: a record that already opens is left as is (a
- * plaintext value opening under AES-GCM is a 2^-128 event), a dropped index is dropped
- * again, and without the marker the next open simply runs the migration again.
+ * - app records: re-written through their sublevel's codec; records whose keys held a secret
+ *   are re-keyed (the attachment store's file hashes) or dropped and rebuilt by their owner
+ *   (the search index, derived from the history, is rebuilt on start from a zero watermark);
+ * - keys naming a peer, conversation or room move to the key with those names hidden;
+ * - libp2p's datastore is sealed (sealed-datastore.ts).
+ *
+ * Then the database is compacted, reopened and LevelDB's old info log removed, so that the
+ * plaintext of the old tables, the MANIFEST and the log leave the migrated copy. (The
+ * upgrade runs this on a staged copy: the untouched original becomes the backup.)
  */
-import type { Level } from 'level'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { LevelDatastore } from 'datastore-level'
+import { Level } from 'level'
+import type { Identity } from './identity/index.ts'
 import type { KeyNames } from './key-names.ts'
-import type { RawSublevel, RecordCodec } from './record-level.ts'
+import type { RecordCodec } from './record-level.ts'
+import { SealedDatastore } from './sealed-datastore.ts'
+import { compactAll, LIBP2P_SUBLEVEL, openLevel, rawSublevel, recordCodecs } from './storage.ts'
 
-/** A sublevel outside the app's, kept plain: it only says whether the migration ran. */
-export const META_SUBLEVEL = 'meta'
-export const SEALED_MARKER_KEY = 'sealed-at-rest'
-export const NAMES_HIDDEN_MARKER_KEY = 'key-names-hidden'
-export const LIBP2P_SEALED_MARKER_KEY = 'libp2p-sealed'
-/** libp2p's datastore (its peer store, DHT records), sealed apart (sealed-datastore.ts). */
-export const LIBP2P_SUBLEVEL = 'libp2p'
-const SEALED_MARKER_VALUE = new TextEncoder().encode('v1')
+/** Where format 1 kept the markers of the sealing passes done; gone in format 2. */
+export const LEGACY_META_SUBLEVEL = 'meta'
+export const SEALED_MARKER = 'sealed-at-rest'
+export const NAMES_HIDDEN_MARKER = 'key-names-hidden'
+export const LIBP2P_SEALED_MARKER = 'libp2p-sealed'
 /** Records re-written per batch. */
 const BATCH = 500
-/** Sublevels that are not the app's records: libp2p's datastore, this migration's marker. */
-const UNSEALED = new Set([LIBP2P_SUBLEVEL, META_SUBLEVEL])
+/** Sublevels that are not the app's records: libp2p's datastore, the legacy markers. */
+const UNSEALED = new Set([LIBP2P_SUBLEVEL, LEGACY_META_SUBLEVEL])
 /** Derived data with secrets in its keys, rebuilt by its owner once dropped. */
 const REBUILT = new Set(['conversations'])
 
-export interface MigrationResult {
-  /** False when the marker was there already. */
-  ran: boolean
+export interface SealingResult {
   sealed: number
   dropped: number
   /** Records moved to keys with the names of peers, conversations and rooms hidden. */
   renamed: number
 }
 
+/** Seals the database at `path` under `identity`'s keys (see above). */
+export async function sealDatabaseAtRest(
+  path: string,
+  identity: Pick<Identity, 'privateKey' | 'atRestSeed'>,
+): Promise<SealingResult> {
+  const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' })
+  await openLevel(db, path)
+  let result: SealingResult
+  try {
+    const { codecOf, names, hidden } = recordCodecs(identity)
+    const meta = db.sublevel<string, Uint8Array>(LEGACY_META_SUBLEVEL, { valueEncoding: 'view' })
+    const done = new Set(await meta.keys().all())
+    result = done.has(SEALED_MARKER)
+      ? { sealed: 0, dropped: 0, renamed: 0 }
+      : await sealLegacyRecords(db, codecOf, names)
+    if (hidden != null && !done.has(NAMES_HIDDEN_MARKER)) {
+      result.renamed = await hideKeyNames(db, names)
+    }
+    if (hidden != null && !done.has(LIBP2P_SEALED_MARKER)) {
+      const libp2p = rawSublevel(db, LIBP2P_SUBLEVEL)
+      const sealer = new SealedDatastore(
+        new LevelDatastore(libp2p as unknown as Level<string, Uint8Array>),
+        identity,
+        hidden,
+      )
+      result.sealed += await sealer.sealLegacyEntries(libp2p)
+    }
+    await meta.clear()
+    await compactAll(db)
+    // LevelDB's MANIFEST names the first and last key of every table it ever had until the
+    // database opens again and writes a fresh one: the legacy keys go with that one.
+    // LevelDB's info log names the keys a manual compaction starts and stops at: the log of
+    // this pass (LOG.old since the reopen) may name a legacy key, so it goes too.
+    await db.close()
+    await openLevel(db, path)
+  } finally {
+    await db.close()
+  }
+  await rm(join(path, 'LOG.old'), { force: true })
+  return result
+}
+
 type RootOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
 
-export async function sealLegacyRecords(
+async function sealLegacyRecords(
   db: Level<string, Uint8Array>,
   codecOf: (sublevel: string) => RecordCodec,
   names: KeyNames,
-  compact: () => Promise<void>,
-): Promise<MigrationResult> {
-  const meta = metaOf(db)
-  if ((await meta.get(SEALED_MARKER_KEY)) != null) {
-    return { ran: false, sealed: 0, dropped: 0, renamed: 0 }
-  }
-  const result: MigrationResult = { ran: true, sealed: 0, dropped: 0, renamed: 0 }
+): Promise<SealingResult> {
+  const result: SealingResult = { sealed: 0, dropped: 0, renamed: 0 }
   let ops: RootOp[] = []
   // Root keys are `!<sublevel>!<key>`; sublevel names never contain `!`.
   for await (const [rootKey, value] of db.iterator({ gt: '!', lt: '"' })) {
     const end = rootKey.indexOf('!', 1)
     const sublevel = rootKey.slice(1, end)
     if (end < 0 || UNSEALED.has(sublevel)) continue
-    // A crash after names were hidden leaves keys with hidden names: seals bind the names.
+    // An earlier release may have hidden the names already: seals bind the revealed ones.
     const key = names.reveal(rootKey.slice(end + 1))
     const codec = codecOf(sublevel)
     if (REBUILT.has(sublevel)) {
@@ -76,24 +119,16 @@ export async function sealLegacyRecords(
     }
   }
   if (ops.length > 0) await db.batch(ops as never, { sync: true } as object)
-  if (result.sealed + result.dropped > 0) await compact()
-  await meta.put(SEALED_MARKER_KEY, SEALED_MARKER_VALUE, { sync: true } as object)
   return result
 }
 
 /**
  * Moves every app record whose key names a peer, conversation or room to the key with those
- * names hidden (key-names.ts), once, after sealing. A value's associated data is the key as
- * the store wrote it, so the sealed bytes move unchanged; hiding is idempotent, so a crash
- * before the marker repeats it harmlessly. Returns the number of records moved.
+ * names hidden (key-names.ts). A value's associated data is the key as the store wrote it,
+ * so the sealed bytes move unchanged; hiding a hidden name changes nothing. Returns the
+ * number of records moved.
  */
-export async function hideKeyNames(
-  db: Level<string, Uint8Array>,
-  names: KeyNames,
-  compact: () => Promise<void>,
-): Promise<number> {
-  const meta = metaOf(db)
-  if ((await meta.get(NAMES_HIDDEN_MARKER_KEY)) != null) return 0
+async function hideKeyNames(db: Level<string, Uint8Array>, names: KeyNames): Promise<number> {
   let renamed = 0
   let ops: RootOp[] = []
   for await (const [rootKey, value] of db.iterator({ gt: '!', lt: '"' })) {
@@ -113,31 +148,7 @@ export async function hideKeyNames(
     }
   }
   if (ops.length > 0) await db.batch(ops as never, { sync: true } as object)
-  if (renamed > 0) await compact()
-  await meta.put(NAMES_HIDDEN_MARKER_KEY, SEALED_MARKER_VALUE, { sync: true } as object)
   return renamed
-}
-
-/** Seals libp2p's datastore once (`seal` re-writes what does not open), then compacts. */
-export async function sealLibp2pEntries(
-  db: Level<string, Uint8Array>,
-  seal: (raw: RawSublevel) => Promise<number>,
-  compact: () => Promise<void>,
-): Promise<number> {
-  const meta = metaOf(db)
-  if ((await meta.get(LIBP2P_SEALED_MARKER_KEY)) != null) return 0
-  const sealed = await seal(
-    db.sublevel<string, Uint8Array>(LIBP2P_SUBLEVEL, {
-      valueEncoding: 'view',
-    }) as unknown as RawSublevel,
-  )
-  if (sealed > 0) await compact()
-  await meta.put(LIBP2P_SEALED_MARKER_KEY, SEALED_MARKER_VALUE, { sync: true } as object)
-  return sealed
-}
-
-function metaOf(db: Level<string, Uint8Array>) {
-  return db.sublevel<string, Uint8Array>(META_SUBLEVEL, { valueEncoding: 'view' })
 }
 
 function opens(codec: RecordCodec, key: string, value: Uint8Array): boolean {

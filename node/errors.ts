@@ -247,3 +247,26 @@ export class RecoveryAlreadyCommittedError extends KeystoreError {
 export class SealedRecordError extends NodeError {
   override name = 'SealedRecordError'
 }
+
+/** A data dir's format.json that holds no format number. */
+export class InvalidDataFormatError extends NodeError {
+  override name = 'InvalidDataFormatError'
+}
+
+/** The data dir was written by a newer release, in a format this one cannot read. */
+export class DataFormatTooNewError extends NodeError {
+  override name = 'DataFormatTooNewError'
+
+  constructor(
+    message: string,
+    readonly found: number,
+    readonly readable: number,
+  ) {
+    super(message)
+  }
+}
+
+/** A migration failed: the data dir is left as it was, in its previous format. */
+export class DataFormatMigrationError extends NodeError {
+  override name = 'DataFormatMigrationError'
+}

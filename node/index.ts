@@ -31,6 +31,15 @@ export { Composition, type PartBuilder } from './composition.ts'
 export { NodeDaemon, type NodeDaemonInit } from './daemon.ts'
 export { dataDirPaths, defaultDataDir, ensureDataDir } from './data-dir.ts'
 export {
+  BACKUPS_FOLDER,
+  type DataFormatSpec,
+  FORMAT_FILE,
+  NODE_DATA_FORMAT,
+  readFormat,
+  type UpgradeResult,
+  upgradeDataDir,
+} from './data-format/index.ts'
+export {
   LinkCodeExpiredError,
   LinkCodeUsedError,
   LinkCodeWrongError,

@@ -29,6 +29,7 @@ import {
 import type { PartBuilder } from './composition.ts'
 import { Conversations } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
+import { upgradeNodeDataDir } from './data-format/index.ts'
 import { DeviceService, type DeviceServiceEvents, LinkHost } from './devices/index.ts'
 import {
   directoryDhtSelectors,
@@ -94,6 +95,7 @@ export async function composeNode(
   const { node, init, paths, emit } = context
   const { identity } = init
   await ensureDataDir(paths.root)
+  const upgrade = await upgradeNodeDataDir(paths, { identity })
   const storage = await parts.add('storage', () => openStorage(paths.database, { identity }), {
     stop: (storage) => storage.close(),
   })
@@ -110,13 +112,15 @@ export async function composeNode(
     return host
   })
   context.hostStarted()
-  const { migration } = storage
-  if (migration.sealed + migration.dropped + migration.renamed > 0) {
-    host.logger.forComponent('tokenim:storage')(
-      'sealed %d records written before sealing; dropped %d search index records to rebuild; hid the names in %d keys',
-      migration.sealed,
-      migration.dropped,
-      migration.renamed,
+  const log = host.logger.forComponent('tokenim:storage')
+  for (const step of upgrade.steps) {
+    log(
+      'data dir upgraded from format %d to %d (%s: %s); what it changed is kept in %s',
+      step.from,
+      step.to,
+      step.summary,
+      step.note,
+      step.backup,
     )
   }
 

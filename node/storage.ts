@@ -4,22 +4,13 @@
  *
  * Opened with the unlocked identity (a node), every app sublevel seals its values
  * (record-level.ts); without one (a relay, a store's unit test) they are kept as given. A
- * data dir written before sealing is sealed on its first such open (at-rest-migration.ts).
+ * data dir written before sealing is sealed when its format is upgraded (data-format/).
  */
 
-import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { ClassicLevel } from 'classic-level'
 import { LevelDatastore } from 'datastore-level'
 import type { Datastore } from 'interface-datastore'
 import { Level } from 'level'
-import {
-  hideKeyNames,
-  LIBP2P_SUBLEVEL,
-  type MigrationResult,
-  sealLegacyRecords,
-  sealLibp2pEntries,
-} from './at-rest-migration.ts'
 import { DataDirLockedError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
 import { HiddenKeyNames, type KeyNames, plainKeyNames } from './key-names.ts'
@@ -32,21 +23,24 @@ import {
 } from './record-level.ts'
 import { SealedDatastore } from './sealed-datastore.ts'
 
+/** libp2p's datastore (its peer store, DHT records), sealed apart (sealed-datastore.ts). */
+export const LIBP2P_SUBLEVEL = 'libp2p'
+
 export type AppLevel = RecordLevel
 
 /** Sublevels whose empty values are kept unsealed (record-level.ts): the search index. */
 const EMPTY_VALUES_SAY_NOTHING = new Set(['conversations'])
 
+export type StorageIdentity = Pick<Identity, 'privateKey' | 'atRestSeed'>
+
 export interface StorageInit {
   /** Seal every app sublevel under keys derived from this identity. @default none: plain */
-  identity?: Pick<Identity, 'privateKey' | 'atRestSeed'>
+  identity?: StorageIdentity
 }
 
 export interface Storage {
   /** libp2p's datastore (peer store, DHT records); sealed on a node (sealed-datastore.ts). */
   datastore: Datastore
-  /** What the first open with an identity found to seal (at-rest-migration.ts). */
-  migration: MigrationResult
   /** Returns the sublevel of app data under `name`, values as bytes. */
   sublevel(name: string): AppLevel
   /**
@@ -60,53 +54,19 @@ export interface Storage {
 export async function openStorage(path: string, init: StorageInit = {}): Promise<Storage> {
   const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' })
   await openLevel(db, path)
-  const identity = init.identity
-  const codecOf = (name: string): RecordCodec =>
-    identity == null
-      ? plainRecords
-      : new SealedRecords(identity, name, { keepEmpty: EMPTY_VALUES_SAY_NOTHING.has(name) })
-  const hidden = identity == null ? undefined : new HiddenKeyNames(identity)
-  const names: KeyNames = hidden ?? plainKeyNames
-  const compact = () => compactAll(db as unknown as ClassicLevel<string, Uint8Array>)
-  let migration: MigrationResult = { ran: false, sealed: 0, dropped: 0, renamed: 0 }
+  const { identity } = init
+  const { codecOf, names, hidden } = recordCodecs(identity)
   // datastore-level drives any abstract-level database; a sublevel keeps its keys apart.
   const libp2pLevel = new LevelDatastore(
     rawSublevel(db, LIBP2P_SUBLEVEL) as unknown as Level<string, Uint8Array>,
   )
-  const sealedLibp2p =
-    identity == null || hidden == null
-      ? undefined
-      : new SealedDatastore(libp2pLevel, identity, hidden)
-  try {
-    if (identity != null) {
-      migration = await sealLegacyRecords(db, codecOf, names, compact)
-      migration.renamed = await hideKeyNames(db, names, compact)
-    }
-    if (sealedLibp2p != null) {
-      migration.sealed += await sealLibp2pEntries(
-        db,
-        (raw) => sealedLibp2p.sealLegacyEntries(raw),
-        compact,
-      )
-    }
-    // LevelDB's MANIFEST names the first and last key of every table it ever had until the
-    // database opens again and writes a fresh one: the legacy keys go with that one.
-    // LevelDB's info log names the keys a manual compaction starts and stops at: the log of
-    // the migration (LOG.old since the reopen) may name a legacy key, so it goes too.
-    if (migration.sealed + migration.dropped + migration.renamed > 0) {
-      await db.close()
-      await openLevel(db, path)
-      await rm(join(path, 'LOG.old'), { force: true })
-    }
-  } catch (err) {
-    await db.close()
-    throw err
-  }
   await libp2pLevel.open()
   const levels = new Map<string, AppLevel>()
   return {
-    datastore: sealedLibp2p ?? libp2pLevel,
-    migration,
+    datastore:
+      identity == null || hidden == null
+        ? libp2pLevel
+        : new SealedDatastore(libp2pLevel, identity, hidden),
     sublevel: (name) => {
       let level = levels.get(name)
       if (level == null) {
@@ -115,8 +75,28 @@ export async function openStorage(path: string, init: StorageInit = {}): Promise
       }
       return level
     },
-    compact,
+    compact: () => compactAll(db),
     close: () => db.close(),
+  }
+}
+
+export interface RecordCodecs {
+  codecOf(sublevel: string): RecordCodec
+  names: KeyNames
+  /** The hidden names, with an identity; undefined without: plain storage. */
+  hidden?: HiddenKeyNames
+}
+
+/** How each sublevel's values and keys are kept: sealed and hidden with an identity. */
+export function recordCodecs(identity?: StorageIdentity): RecordCodecs {
+  const hidden = identity == null ? undefined : new HiddenKeyNames(identity)
+  return {
+    codecOf: (name) =>
+      identity == null
+        ? plainRecords
+        : new SealedRecords(identity, name, { keepEmpty: EMPTY_VALUES_SAY_NOTHING.has(name) }),
+    names: hidden ?? plainKeyNames,
+    hidden,
   }
 }
 
@@ -132,14 +112,15 @@ const EMPTY = new Uint8Array(0)
  * the first's table, lands above it, and the compaction merges the two, dropping what was
  * deleted (checked on a fresh database and on one several levels deep).
  */
-async function compactAll(db: ClassicLevel<string, Uint8Array>): Promise<void> {
+export async function compactAll(level: Level<string, Uint8Array>): Promise<void> {
+  const db = level as unknown as ClassicLevel<string, Uint8Array>
   for (let round = 0; round < 2; round++) {
     await db.batch(SPAN.map((key) => ({ type: 'put' as const, key, value: EMPTY })))
     await db.compactRange(SPAN[0], SPAN[1])
   }
 }
 
-async function openLevel(db: Level<string, Uint8Array>, path: string): Promise<void> {
+export async function openLevel(db: Level<string, Uint8Array>, path: string): Promise<void> {
   try {
     await db.open()
   } catch (err) {

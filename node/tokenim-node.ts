@@ -1,6 +1,5 @@
 import { TypedEventEmitter } from 'main-event'
 import type { ConnectionLimits, Host, HostInit } from '../network/host.ts'
-import packageJson from '../package.json' with { type: 'json' }
 import { toHex } from '../protocol/bytes.ts'
 import type {
   EmittedNodeEvent,
@@ -32,6 +31,7 @@ import type { PrekeyService, PrekeyServiceInit } from './prekeys/index.ts'
 import type { Presence, PresenceInit } from './presence/index.ts'
 import type { RecoveryShares } from './recovery/index.ts'
 import type { RoomService, RoomServiceInit } from './rooms/index.ts'
+import { NODE_VERSION } from './version.ts'
 
 export interface TokenimNodeInit {
   dataDir: string
@@ -89,8 +89,7 @@ export type NodeHost = Host<{ relayBootstrap: RelayBootstrap }>
 
 /** Where a node listens unless told otherwise (its composition root uses it). */
 export { DEFAULT_LISTEN } from './node-parts.ts'
-/** The release, from package.json: one place to bump it. */
-export const NODE_VERSION: string = packageJson.version
+export { NODE_VERSION }
 
 type NodeEvents = { [T in NodeEventType]: CustomEvent<EmittedNodeEvent<T>> } & {
   stopped: CustomEvent<{ reason: string }>

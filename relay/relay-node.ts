@@ -26,8 +26,10 @@ import {
   relayBootstrap,
   relayPeerId,
   type Storage,
+  upgradeDataDir,
 } from '../node/index.ts'
 import type { RelayConfig } from './config.ts'
+import { RELAY_FORMAT_SPEC } from './data-format.ts'
 import { openRelayDhtLedger, relayDhtQuotas } from './dht-quotas.ts'
 import {
   type DirectoryServer,
@@ -203,6 +205,13 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
 
   private async openStorage(): Promise<Storage> {
     try {
+      const upgrade = await upgradeDataDir(this.config.dataDir, RELAY_FORMAT_SPEC, undefined)
+      for (const step of upgrade.steps) {
+        this.logger.info(
+          { from: step.from, to: step.to, note: step.note, backup: step.backup },
+          `relay data dir upgraded: ${step.summary}`,
+        )
+      }
       return await openStorage(join(this.config.dataDir, 'db'))
     } catch (err) {
       if ((err as Error).name !== 'DataDirLockedError') throw err

@@ -6,7 +6,7 @@
 import { CommanderError } from 'commander'
 import { isUnexpectedError } from '../../protocol/errors.ts'
 import { ExpectationFailedError } from '../../sim/index.ts'
-import { NodeNotRunningError, UsageError } from '../errors.ts'
+import { NodeNotRunningError, NodeStartFailedError, UsageError } from '../errors.ts'
 
 export const EXIT_CODES = {
   /** The command did what it was asked. */
@@ -17,6 +17,8 @@ export const EXIT_CODES = {
   expectationFailed: 2,
   /** EX_USAGE: an unknown command or option, a missing or conflicting argument. */
   usage: 64,
+  /** EX_DATAERR: the data dir is in a newer format than this release reads (README, "Upgrades"). */
+  newerDataFormat: 65,
   /** EX_UNAVAILABLE: no node runs on the data dir the command talks to. */
   notRunning: 69,
   /** EX_SOFTWARE: an error no code expected (a bug), or the fatal error of a running daemon. */
@@ -28,6 +30,11 @@ export function exitCodeOf(error: unknown): number {
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage
   if (error instanceof UsageError) return EXIT_CODES.usage
   if (error instanceof NodeNotRunningError) return EXIT_CODES.notRunning
+  if (error instanceof NodeStartFailedError) return error.exitCode
+  // By name: the node's error class would load the node into every command.
+  if ((error as Error | undefined)?.name === 'DataFormatTooNewError') {
+    return EXIT_CODES.newerDataFormat
+  }
   if (error instanceof ExpectationFailedError) return EXIT_CODES.expectationFailed
   if (isUnexpectedError(error)) return EXIT_CODES.internal
   return EXIT_CODES.failed

@@ -20,6 +20,7 @@ import { checkPasswordStrength } from '../../protocol/password-strength.ts'
 import { LinkState } from '../../protocol/proto/link.ts'
 import { relaysFromNodeConfig, saveRelaysToNodeConfig } from '../bootstrap.ts'
 import { ensureDataDir } from '../data-dir.ts'
+import { upgradeNodeDataDir } from '../data-format/index.ts'
 import { WeakPasswordError } from '../errors.ts'
 import { fileExists } from '../identity/atomic-file.ts'
 import {
@@ -66,6 +67,7 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
   const paths = await ensureDataDir(init.dataDir)
   const hadDatabase = await fileExists(paths.database)
   const device = generateIdentity()
+  await upgradeNodeDataDir(paths, { identity: device })
   const storage = await openStorage(paths.database, { identity: device })
   let linked: LinkedAccount | undefined
   let stored = false

@@ -9,12 +9,11 @@
  * or edited to name another account, does not open. Device 1 has no such file: its device
  * key is the account key.
  */
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bytesEqual, concatBytes, fromHex, toHex } from '../../protocol/bytes.ts'
 import { aeadOpen, aeadSeal, type Ed25519KeyPair, hkdfSha256 } from '../../protocol/crypto/index.ts'
 import { KeystoreCorruptedError } from '../errors.ts'
-import { writeFileAtomic } from './atomic-file.ts'
+import { readFileIfExists, writeFileAtomic } from './atomic-file.ts'
 import { atRestSecret, type Identity, identityFromSeed } from './identity.ts'
 
 export const ACCOUNT_KEY_FILE = 'account.key'
@@ -58,13 +57,8 @@ export async function loadAccountKey(
   device: Identity,
 ): Promise<Ed25519KeyPair | undefined> {
   const path = join(dir, ACCOUNT_KEY_FILE)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw err
-  }
+  const text = await readFileIfExists(path)
+  if (text == null) return undefined
   try {
     const file = JSON.parse(text) as AccountKeyFile
     if (file.format !== FORMAT || file.version !== VERSION) throw new Error('unknown format')

@@ -2,10 +2,11 @@
  * Writes a file that is either fully old or fully new after a crash: the bytes go to a
  * temporary file in the same folder, are flushed to disk, then renamed over the target,
  * and the folder is flushed so the rename itself survives a power cut. Also: whether a file
- * is there, where only its absence is an answer (any other failure is thrown).
+ * is there, and its text if so, where only its absence is an answer (any other failure is
+ * thrown).
  */
 import { randomBytes } from 'node:crypto'
-import { open, rename, rm, stat } from 'node:fs/promises'
+import { open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
@@ -50,6 +51,16 @@ export async function fileExists(path: string): Promise<boolean> {
     return true
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
+  }
+}
+
+/** The text of the file at `path`, or undefined when there is none; other failures are thrown. */
+export async function readFileIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw err
   }
 }

@@ -19,7 +19,7 @@
  * between any two of them is repaired by running them again. Before step 1 completes,
  * nothing changed: the old key stays.
  */
-import { readFile, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   type KeyStatementKind,
@@ -30,7 +30,7 @@ import {
 import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import { aeadKey, aeadOpen, aeadSeal, hkdfSha256 } from '../../protocol/crypto/index.ts'
 import { KeystoreCorruptedError } from '../errors.ts'
-import { writeFileAtomic } from './atomic-file.ts'
+import { readFileIfExists, writeFileAtomic } from './atomic-file.ts'
 import type { Identity } from './identity.ts'
 
 export const KEY_CHAIN_FILE = 'identity.chain.json'
@@ -127,7 +127,7 @@ export class RotationJournal {
    * KeystoreCorruptedError when the file does not resolve to the sealed key.
    */
   async chain(sealedPublicKey: Uint8Array): Promise<StoredKeyChain> {
-    const text = await readOptional(this.chainPath)
+    const text = await readFileIfExists(this.chainPath)
     if (text == null) return chainOf(sealedPublicKey, new Uint8Array(0), [])
     const stored = parseChainFile(text, this.chainPath)
     const chain = {
@@ -146,7 +146,7 @@ export class RotationJournal {
    */
   async reset(publicKey: Uint8Array): Promise<void> {
     await rm(this.pendingPath, { force: true })
-    const text = await readOptional(this.chainPath)
+    const text = await readFileIfExists(this.chainPath)
     if (text == null) return
     const stored = parseChainFile(text, this.chainPath)
     const chain = chainOf(stored.account, stored.commitment, statementsOf(stored))
@@ -224,7 +224,7 @@ export class RotationJournal {
     statement: OpenedKeyStatement,
     sealedPublicKey: Uint8Array,
   ): Promise<StoredKeyChain | undefined> {
-    const text = await readOptional(this.chainPath)
+    const text = await readFileIfExists(this.chainPath)
     if (text == null) return chainOf(statement.oldKey, new Uint8Array(0), [])
     const stored = parseChainFile(text, this.chainPath)
     const known = statementsOf(stored)
@@ -244,7 +244,7 @@ export class RotationJournal {
   }
 
   async #pending(): Promise<PendingRotation | undefined> {
-    const text = await readOptional(this.pendingPath)
+    const text = await readFileIfExists(this.pendingPath)
     if (text == null) return undefined
     try {
       const parsed = JSON.parse(text) as Record<string, string>
@@ -343,14 +343,5 @@ function parseChainFile(
     }
   } catch (err) {
     throw new KeystoreCorruptedError(path, (err as Error).message)
-  }
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw err
   }
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.ts'
@@ -61,5 +61,21 @@ describe('tokenim start on a fresh data dir, and --detach', () => {
     expect(started.code).not.toBe(0)
     expect(started.stderr).toContain('the node exited at start-up')
     expect(started.stderr).toMatch(/WrongPassword|wrong password/i)
+  })
+
+  it('refuses a data dir in a newer format with its own exit code, foreground and --detach', async () => {
+    const dir = await makeTempDir()
+    dirs.push(dir)
+    expect((await runCli(['init', '--data-dir', dir.path], PASSWORD)).code).toBe(0)
+    await writeFile(join(dir.path, 'format.json'), '{"format":99,"writtenBy":"9.1.0"}\n')
+
+    const foreground = await runCli(['start', '--json', '--data-dir', dir.path], PASSWORD)
+    expect(foreground.code, foreground.stderr).toBe(65)
+    const { error } = JSON.parse(foreground.stderr.trim().split('\n').at(-1)!)
+    expect(error.name).toBe('DataFormatTooNewError')
+    expect(error.message).toContain('format 99, written by tokenim 9.1.0')
+    const detached = await runCli(['start', '--detach', '--data-dir', dir.path], PASSWORD)
+    expect(detached.code, detached.stderr).toBe(65)
+    expect(detached.stderr).toContain('DataFormatTooNewError')
   })
 })

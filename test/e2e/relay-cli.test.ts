@@ -8,6 +8,23 @@ import { runCli, spawnCli } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { withTimeout } from '../helpers/wait.ts'
 
+describe('tokenim relay start on a data dir in a newer format', () => {
+  it('is refused, naming both formats, with the exit code for it', async () => {
+    const dir = await makeTempDir('tokenim-relay-format-')
+    try {
+      expect((await runCli(['relay', 'init', '--data-dir', dir.path])).code).toBe(0)
+      await writeFile(join(dir.path, 'format.json'), '{"format":99,"writtenBy":"9.1.0"}\n')
+      const started = await runCli(['relay', 'start', '--json', '--data-dir', dir.path])
+      expect(started.code, started.stderr).toBe(65)
+      expect(started.stderr).toContain('DataFormatTooNewError')
+      expect(started.stderr).toContain('relay data dir')
+      expect(started.stderr).toContain('format 99, written by tokenim 9.1.0')
+    } finally {
+      await dir.remove()
+    }
+  })
+})
+
 describe('tokenim relay: init, start, status, SIGTERM', () => {
   let dir: Awaited<ReturnType<typeof makeTempDir>>
   beforeAll(async () => {

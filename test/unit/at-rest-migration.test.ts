@@ -1,9 +1,11 @@
 import { Key } from 'interface-datastore'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
-  META_SUBLEVEL,
-  NAMES_HIDDEN_MARKER_KEY,
-  SEALED_MARKER_KEY,
+  LEGACY_META_SUBLEVEL,
+  LIBP2P_SEALED_MARKER,
+  NAMES_HIDDEN_MARKER,
+  SEALED_MARKER,
+  sealDatabaseAtRest,
 } from '../../node/at-rest-migration.ts'
 import { TransferStore } from '../../node/attachments/transfer-store.ts'
 import { SearchIndex } from '../../node/conversations/search-index.ts'
@@ -12,8 +14,9 @@ import { generateIdentity } from '../../node/identity/index.ts'
 import { HiddenKeyNames } from '../../node/key-names.ts'
 import { MessageStore } from '../../node/messaging/message-store.ts'
 import { RoomStore } from '../../node/rooms/room-store.ts'
-import { openStorage, rawSublevel, type Storage } from '../../node/storage.ts'
+import { openStorage, type Storage } from '../../node/storage.ts'
 import { findOnDisk } from '../helpers/disk-scan.ts'
+import { writeHistoryText } from '../helpers/plain-history.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 
 const PEER = 'ab'.repeat(32)
@@ -53,17 +56,7 @@ afterEach(async () => {
 /** A data dir as the node wrote it before sealing: plain values, plain tokens and hashes. */
 async function writeLegacyDataDir(): Promise<void> {
   const legacy = await openStorage(dir.path)
-  const messages = new MessageStore(legacy.sublevel('messaging'))
-  await legacy.sublevel('messaging').batch([
-    messages.historyOp(PEER, 1, {
-      id: 'm1',
-      direction: 'in',
-      seq: 1,
-      text: 'pineapple quixotic',
-      sentAt: 1,
-      storedAt: 2,
-    }),
-  ])
+  await writeHistoryText(legacy, PEER, 'pineapple quixotic')
   const index = new SearchIndex(legacy.sublevel('conversations'))
   await legacy
     .sublevel('conversations')
@@ -93,20 +86,32 @@ async function rawKeys(): Promise<string[]> {
   await db.open()
   const keys = await db.keys().all()
   await db.close()
-  return keys.filter((key) => !key.startsWith('!libp2p!') && !key.startsWith(`!${META_SUBLEVEL}!`))
+  return keys.filter(
+    (key) => !key.startsWith('!libp2p!') && !key.startsWith(`!${LEGACY_META_SUBLEVEL}!`),
+  )
 }
 
-describe('sealing a data dir written before sealing', () => {
-  it('re-writes every record sealed on the first unlock, reads it back, leaves no plaintext', async () => {
+/** Marks passes done, as the releases that sealed did in format 1. */
+async function markDone(markers: string[]): Promise<void> {
+  const { Level } = await import('level')
+  const db = new Level<string, Uint8Array>(dir.path, { valueEncoding: 'view' })
+  const meta = db.sublevel<string, Uint8Array>(LEGACY_META_SUBLEVEL, { valueEncoding: 'view' })
+  for (const marker of markers) await meta.put(marker, new TextEncoder().encode('v1'))
+  await db.close()
+}
+
+describe('sealing a database written before sealing (format 1 to 2)', () => {
+  it('re-writes every record sealed, reads it back, leaves no plaintext', async () => {
     await writeLegacyDataDir()
     // The scan sees what a legacy dir holds: the control for the assertion below.
     expect((await findOnDisk(dir.path, SECRETS)).map((hit) => hit.needle)).toEqual(
       expect.arrayContaining(SECRETS),
     )
 
+    const result = await sealDatabaseAtRest(dir.path, identity)
+    expect(result.sealed).toBe(7)
+    expect(result.dropped).toBeGreaterThan(0)
     storage = await openStorage(dir.path, { identity })
-    expect(storage.migration).toMatchObject({ ran: true, sealed: 7 })
-    expect(storage.migration.dropped).toBeGreaterThan(0)
     const history = await new MessageStore(storage.sublevel('messaging')).history(PEER, 1)
     expect(history?.text).toBe('pineapple quixotic')
     const friends = new FriendStore(storage.sublevel('friends'))
@@ -124,38 +129,39 @@ describe('sealing a data dir written before sealing', () => {
     storage = undefined
 
     expect(await findOnDisk(dir.path, SECRETS)).toEqual([])
-
-    storage = await openStorage(dir.path, { identity })
-    expect(storage.migration.ran).toBe(false)
   })
 
-  it('finishes a migration a crash cut short: sealed records stay, plain ones are sealed', async () => {
+  it('skips the passes a sealing release marked done, keeps the sealed index, drops the markers', async () => {
     await writeLegacyDataDir()
+    await sealDatabaseAtRest(dir.path, identity)
     storage = await openStorage(dir.path, { identity })
-    await storage.sublevel('friends').put('f/extra', new TextEncoder().encode('{"n":1}'))
-    // The crash: the marker never written, and a plain record written after the sealed ones.
-    await storage.close()
-    const { Level } = await import('level')
-    const db = new Level<string, Uint8Array>(dir.path, { valueEncoding: 'view' })
-    await db.sublevel(META_SUBLEVEL).del(SEALED_MARKER_KEY)
-    await rawSublevel(db, 'friends').put('o/late', new TextEncoder().encode('{"note":"hi"}'))
-    await db.close()
-
-    storage = await openStorage(dir.path, { identity })
-    expect(storage.migration).toMatchObject({ ran: true, sealed: 1 })
-    const friends = storage.sublevel('friends')
-    expect(new TextDecoder().decode(await friends.get('f/extra'))).toBe('{"n":1}')
-    expect(new TextDecoder().decode(await friends.get('o/late'))).toBe('{"note":"hi"}')
-    const text = await new MessageStore(storage.sublevel('messaging')).history(PEER, 1)
-    expect(text?.text).toBe('pineapple quixotic')
-  })
-
-  it('hides the names of peers and rooms in the keys of a dir sealed before names were hidden', async () => {
-    await writeLegacyDataDir()
-    storage = await openStorage(dir.path, { identity })
+    const index = new SearchIndex(storage.sublevel('conversations'))
+    await storage
+      .sublevel('conversations')
+      .batch(await index.addOps([{ doc: `p:${PEER}/1`, text: 'pineapple quixotic', at: 2 }]))
     await storage.close()
     storage = undefined
-    // Back to the previous release's format: sealed values, names in the clear in keys.
+    await markDone([SEALED_MARKER, NAMES_HIDDEN_MARKER, LIBP2P_SEALED_MARKER])
+
+    expect(await sealDatabaseAtRest(dir.path, identity)).toEqual({
+      sealed: 0,
+      dropped: 0,
+      renamed: 0,
+    })
+    storage = await openStorage(dir.path, { identity })
+    expect(await new SearchIndex(storage.sublevel('conversations')).has(`p:${PEER}/1`)).toBe(true)
+    await storage.close()
+    storage = undefined
+    const { Level } = await import('level')
+    const db = new Level<string, Uint8Array>(dir.path, { valueEncoding: 'view' })
+    expect(await db.sublevel(LEGACY_META_SUBLEVEL).keys().all()).toEqual([])
+    await db.close()
+  })
+
+  it('hides the names of peers and rooms in the keys of a database sealed before names were hidden', async () => {
+    await writeLegacyDataDir()
+    await sealDatabaseAtRest(dir.path, identity)
+    // Back to that release's format: sealed values, names in the clear in keys.
     const names = new HiddenKeyNames(identity)
     const { Level } = await import('level')
     const db = new Level<string, Uint8Array>(dir.path, { valueEncoding: 'view' })
@@ -166,15 +172,15 @@ describe('sealing a data dir written before sealing', () => {
           { type: 'put', key: names.reveal(key), value },
         ])
     }
-    await db.sublevel(META_SUBLEVEL).del(NAMES_HIDDEN_MARKER_KEY)
     await db.close()
+    await markDone([SEALED_MARKER, LIBP2P_SEALED_MARKER])
     const before = (await rawKeys()).join('\n')
     expect(before).toContain(PEER)
     expect(before).toContain(ROOM)
     expect(before).toContain(FRIEND_PEER_ID)
 
+    expect(await sealDatabaseAtRest(dir.path, identity)).toMatchObject({ sealed: 0, renamed: 5 })
     storage = await openStorage(dir.path, { identity })
-    expect(storage.migration).toMatchObject({ ran: false, renamed: 5 })
     expect((await new MessageStore(storage.sublevel('messaging')).history(PEER, 1))?.text).toBe(
       'pineapple quixotic',
     )

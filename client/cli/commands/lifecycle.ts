@@ -15,7 +15,8 @@ import {
 } from '../../../node/index.ts'
 import { toHex } from '../../../protocol/bytes.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { NodeNotRunningError, UsageError } from '../../errors.ts'
+import { NodeNotRunningError, NodeStartFailedError, UsageError } from '../../errors.ts'
+import { EXIT_CODES } from '../exit-codes.ts'
 import { stopOnFatalError } from '../fatal-errors.ts'
 import { friendLine } from '../friend-lines.ts'
 import { openInBrowser } from '../open-browser.ts'
@@ -327,8 +328,9 @@ async function startDetached(options: StartOptions): Promise<void> {
     child.once('exit', (code) => {
       const output = lastLines(readFileSync(paths.log).subarray(logStart).toString('utf8'))
       reject(
-        new UsageError(
+        new NodeStartFailedError(
           `the node exited at start-up (code ${code}): ${output} (the whole output is in ${paths.log})`,
+          code ?? EXIT_CODES.failed,
         ),
       )
     }),

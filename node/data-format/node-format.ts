@@ -1,0 +1,43 @@
+/**
+ * The formats of a node's data dir, and the migration between each and the next.
+ *
+ * 1. Every data dir before format files (format.json): its database as the release that
+ *    wrote it left it, sealed at rest or not (at-rest-migration.ts).
+ * 2. Every record sealed at rest, names hidden in keys, no sealing markers.
+ */
+import { join } from 'node:path'
+import { sealDatabaseAtRest } from '../at-rest-migration.ts'
+import type { DataDirPaths } from '../data-dir.ts'
+import type { Identity } from '../identity/index.ts'
+import { type DataFormatSpec, type UpgradeResult, upgradeDataDir } from './upgrade.ts'
+
+export const NODE_DATA_FORMAT = 2
+
+export interface NodeMigrationContext {
+  /** The unlocked identity: sealing needs its keys. */
+  identity: Pick<Identity, 'privateKey' | 'atRestSeed'>
+}
+
+export const NODE_FORMAT_SPEC: DataFormatSpec<NodeMigrationContext> = {
+  name: 'data dir',
+  current: NODE_DATA_FORMAT,
+  migrations: [
+    {
+      from: 1,
+      summary: 'seal every record at rest and hide the names in keys',
+      changes: ['db'],
+      run: async (staged, { identity }) => {
+        const { sealed, dropped, renamed } = await sealDatabaseAtRest(join(staged, 'db'), identity)
+        return `sealed ${sealed} records written before sealing; dropped ${dropped} search index records to rebuild; hid the names in ${renamed} keys`
+      },
+    },
+  ],
+}
+
+/** Upgrades a node's data dir before its storage opens (upgrade.ts). */
+export function upgradeNodeDataDir(
+  paths: Pick<DataDirPaths, 'root'>,
+  context: NodeMigrationContext,
+): Promise<UpgradeResult> {
+  return upgradeDataDir(paths.root, NODE_FORMAT_SPEC, context)
+}
