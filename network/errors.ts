@@ -34,3 +34,26 @@ export class TruncatedFrameError extends NetworkError {
 export function isStreamEnd(err: unknown): boolean {
   return err instanceof StreamEndedError || err instanceof TruncatedFrameError
 }
+
+/** What failed on one configured listen address, in the words of the transport. */
+export interface ListenFailure {
+  address: string
+  reason: string
+}
+
+/**
+ * The host could not listen on some configured addresses: each is named with its reason on
+ * one line (libp2p's own error lists them on later lines, after advice about its internals).
+ */
+export class ListenFailedError extends NetworkError {
+  override name = 'ListenFailedError'
+  readonly failures: ListenFailure[]
+
+  constructor(failures: ListenFailure[]) {
+    const each = failures.map(({ address, reason }) => `${address} (${reason})`).join('; ')
+    super(
+      `cannot listen on ${each}: free the address or listen on another one (--listen, or listen in the config)`,
+    )
+    this.failures = failures
+  }
+}

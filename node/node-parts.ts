@@ -16,6 +16,7 @@
 
 import { join } from 'node:path'
 import { createHost } from '../network/host.ts'
+import { startHost } from '../network/start-host.ts'
 import { bytesEqual, fromHex } from '../protocol/bytes.ts'
 import { MAX_LINKED_FRIENDS, MAX_LINKED_RELAYS } from '../protocol/limits.ts'
 import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
@@ -101,16 +102,20 @@ export async function composeNode(
   })
   const relays = [...new Set([...(init.relays ?? []), ...(await relaysFromNodeConfig(paths.root))])]
 
-  const host = await parts.add('host', async () => {
-    const host = await buildHost(init, storage, relays)
-    host.addEventListener('peer:connect', (evt) => {
-      emit('peer:connected', { peerId: evt.detail.toString() })
-    })
-    host.addEventListener('peer:disconnect', (evt) => {
-      emit('peer:disconnected', { peerId: evt.detail.toString() })
-    })
-    return host
-  })
+  const host = await parts.add(
+    'host',
+    async () => {
+      const host = await buildHost(init, storage, relays)
+      host.addEventListener('peer:connect', (evt) => {
+        emit('peer:connected', { peerId: evt.detail.toString() })
+      })
+      host.addEventListener('peer:disconnect', (evt) => {
+        emit('peer:disconnected', { peerId: evt.detail.toString() })
+      })
+      return host
+    },
+    { start: startHost, stop: (host) => host.stop() },
+  )
   context.hostStarted()
   const log = host.logger.forComponent('tokenim:storage')
   for (const step of upgrade.steps) {

@@ -16,6 +16,7 @@ import type { ServiceFactoryMap } from 'libp2p'
 import type { PersistedDhtLedger } from '../network/dht-quotas/index.ts'
 import { createHost, type Host } from '../network/host.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../network/interface-addresses.ts'
+import { startHost } from '../network/start-host.ts'
 import {
   Composition,
   NODE_VERSION,
@@ -187,7 +188,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     )
     this.watchPeers()
     await parts.add('discovery', () => this.relayDiscovery())
-    await parts.step('the libp2p host start', () => host.start())
+    await parts.step('the libp2p host start', () => startHost(host))
     this.startedAt = Date.now()
     const { metrics, health } = config
     if (metrics.enabled || health.enabled) await parts.add('ops', () => this.opsServer())

@@ -1,4 +1,5 @@
 import { readFile, stat, writeFile } from 'node:fs/promises'
+import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
@@ -126,6 +127,28 @@ describe('tokenim relay: init, start, status, SIGTERM', () => {
     expect(result.stderr).toContain(
       'InvalidConfigError: limits.maxConnections: expected a number, got "many"',
     )
+  })
+
+  it('names the listen address it cannot take, and why, on one line', async () => {
+    const squatter = createServer()
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve))
+    const { port } = squatter.address() as AddressInfo
+    try {
+      const configPath = join(dir.path, 'busy.yaml')
+      await writeFile(
+        configPath,
+        `dataDir: ${join(dir.path, 'busy')}\nlisten:\n  - /ip4/127.0.0.1/tcp/${port}\n`,
+      )
+      const result = await runCli(['relay', 'start', '--config', configPath])
+      expect(result.code).not.toBe(0)
+      expect(result.stderr.trim().split('\n')).toHaveLength(1)
+      expect(result.stderr).toContain(
+        `ListenFailedError: cannot listen on /ip4/127.0.0.1/tcp/${port} (`,
+      )
+      expect(result.stderr).toContain('EADDRINUSE')
+    } finally {
+      squatter.close()
+    }
   })
 })
 
