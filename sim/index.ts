@@ -28,6 +28,7 @@ export {
 } from './delivery-ledger.ts'
 export * from './errors.ts'
 export type { LinkShape } from './link-faults.ts'
+export { parseEndpoint, type ShardEndpoint } from './remote-shards.ts'
 export { renderHtmlReport } from './report/html-report.ts'
 export {
   type ExpectationResult,
@@ -44,7 +45,8 @@ export {
   type ScenarioProgress,
 } from './scenario/run-scenario.ts'
 export { parseScenario, type Scenario, scenarioSchema } from './scenario/schema.ts'
-export type { ShardNode, ShardUsage } from './sharded-nodes.ts'
+export { runRemoteShard } from './shard-service.ts'
+export type { ShardNode, ShardPlacement, ShardUsage } from './sharded-nodes.ts'
 export { SimNode, type SimTransport } from './sim-node.ts'
 export {
   createSimulation,

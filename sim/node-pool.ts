@@ -68,6 +68,8 @@ export interface NodePoolInit {
   /** Relay addresses with /p2p/<peer id>. */
   relays: string[]
   transport: SimTransport
+  /** The IPv4 address TCP nodes listen on (loopback unless shards span machines). */
+  listenHost: string
   runId: string
   messaging: DirectMessagesInit
   rooms: RoomServiceInit
@@ -94,6 +96,7 @@ export class NodePool implements NodeOperations {
         dataDir: join(init.root, `node-${index}`),
         relays: init.relays,
         transport: init.transport,
+        listenHost: init.listenHost,
         runId: init.runId,
         faults: this.faults,
         messaging: init.messaging,

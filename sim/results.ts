@@ -6,7 +6,7 @@
 import { type LatencySummary, summarize } from './delivery-ledger.ts'
 import type { ResourceSample, ResourceSampler } from './resource-sampler.ts'
 import type { Scenario } from './scenario/schema.ts'
-import type { ShardUsage } from './sharded-nodes.ts'
+import type { ShardPlacement, ShardUsage } from './sharded-nodes.ts'
 import type { Simulation, TimelineEntry } from './simulation.ts'
 
 export interface ExpectationResult {
@@ -57,6 +57,8 @@ export interface SimulationResults {
     transport: string
     /** Processes the nodes ran in (1: this one). */
     shards: number
+    /** Per shard: forked here or joined from another machine or namespace, and where. */
+    placement: ShardPlacement[]
     /** Messaging writes were not synced to disk (faster; see doc/simulation.md). */
     syncWrites: boolean
     collectIntervalMs?: number
@@ -190,6 +192,7 @@ export function collectResults(input: {
       nodes: scenario.network.nodes,
       transport: scenario.network.transport,
       shards: scenario.network.shards,
+      placement: sim.shardPlacement(),
       syncWrites: sim.messaging.syncWrites !== false,
       collectIntervalMs: sim.messaging.collectIntervalMs,
       retryIntervalMs: sim.messaging.retryIntervalMs,

@@ -1,20 +1,24 @@
 /**
- * The coordinator's side of a sharded simulation: the nodes are spread over child processes
+ * The coordinator's side of a sharded simulation: the nodes are spread over shard processes
  * (node i in shard i mod N), each with its own event loop, heap and libuv thread pool; they
- * reach each other and the relays over loopback TCP. Calls by node index go to that node's
- * shard; partitions go to every shard; ledger events come back over the IPC channel.
+ * reach each other and the relays over TCP (loopback, or the addresses of the machines the
+ * shards run on). Calls by node index go to that node's shard; partitions go to every shard;
+ * ledger events come back over the line to the shard (`ShardChannel`): IPC for a forked
+ * shard, a socket for one that joined from another machine or namespace.
  *
  * Child processes rather than worker threads: each shard's RSS and CPU can be read on its
  * own, LevelDB and crypto get a thread pool per shard instead of sharing one, and a shard
  * that crashes or runs out of memory cannot take the coordinator with it.
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ProfileSummary } from './cpu-profile.ts'
 import { ShardError, SimulationError } from './errors.ts'
 import type { NodeEvent, NodeIdentity, NodeOperations, NodePoolInit } from './node-pool.ts'
+import { type ShardEndpoint, ShardListener } from './remote-shards.ts'
 import type { ResourceSample } from './resource-sampler.ts'
+import { childChannel, type ShardChannel } from './shard-channel.ts'
 
 /** A shard's pool settings: those of `NodePool` but the faults, made from `seed` there. */
 export type ShardInit = Omit<NodePoolInit, 'faults' | 'indexes'> & { seed: number }
@@ -65,9 +69,40 @@ const typeScriptFlags =
     ? ['--experimental-transform-types', '--disable-warning=ExperimentalWarning']
     : []
 
+/** A child process on this machine running one shard. */
+function forkShard(): ShardChannel<ShardRequest, ShardResponse> {
+  const child = fork(entry, [], {
+    execArgv: [...typeScriptFlags, '--expose-gc', '--max-old-space-size=8192'],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  return childChannel(child)
+}
+
+/** Shards that join from other machines or namespaces (`tokenim sim shard`). */
+export interface RemoteShardsInit {
+  /** Where the coordinator listens for them. */
+  endpoint: ShardEndpoint
+  /** What each must show to join. */
+  token: string
+  count: number
+  joinTimeoutMs: number
+  /** Called once the coordinator listens, with where (the port the system chose for 0). */
+  onListening?: (endpoint: ShardEndpoint) => void
+}
+
+/** Where a shard runs: forked on this machine, or joined from elsewhere; its nodes' address. */
+export interface ShardPlacement {
+  shard: number
+  origin: 'forked' | 'joined'
+  host: string
+  nodes: number
+}
+
 class Shard {
   readonly index: number
-  private readonly child: ChildProcess
+  readonly placement: ShardPlacement
+  private readonly channel: ShardChannel<ShardRequest, ShardResponse>
   private readonly pending = new Map<
     number,
     { resolve: (value: unknown) => void; reject: (err: Error) => void }
@@ -76,14 +111,16 @@ class Shard {
   private exitError?: ShardError
   readonly exited: Promise<void>
 
-  constructor(index: number, onEvent: (event: NodeEvent) => void) {
+  constructor(
+    placement: ShardPlacement,
+    channel: ShardChannel<ShardRequest, ShardResponse>,
+    onEvent: (event: NodeEvent) => void,
+  ) {
+    const index = placement.shard
     this.index = index
-    this.child = fork(entry, [], {
-      execArgv: [...typeScriptFlags, '--expose-gc', '--max-old-space-size=8192'],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
-    this.child.on('message', (message: ShardResponse) => {
+    this.placement = placement
+    this.channel = channel
+    channel.onMessage((message) => {
       if (message.type === 'event') {
         onEvent(message.event)
         return
@@ -95,20 +132,12 @@ class Shard {
       else waiter.reject(remoteError(index, message.error))
     })
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => {
-        this.exitError = new ShardError(
-          `shard ${index} exited (${signal ?? `code ${code}`}); its nodes are gone`,
-        )
+      channel.onClose((reason) => {
+        this.exitError ??= new ShardError(`shard ${index} ${reason}; its nodes are gone`)
         for (const waiter of this.pending.values()) waiter.reject(this.exitError)
         this.pending.clear()
         resolve()
       })
-    })
-    this.child.once('error', (err) => {
-      for (const waiter of this.pending.values()) {
-        waiter.reject(new ShardError(`shard ${index} failed: ${err.message}`))
-      }
-      this.pending.clear()
     })
   }
 
@@ -118,7 +147,7 @@ class Shard {
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
       try {
-        this.child.send({ ...request, id } as ShardRequest)
+        this.channel.send({ ...request, id } as ShardRequest)
       } catch (err) {
         this.pending.delete(id)
         reject(new ShardError(`shard ${this.index} cannot be reached: ${(err as Error).message}`))
@@ -133,9 +162,9 @@ class Shard {
     return this.request({ type: 'call', op, args })
   }
 
-  /** Closes the channel (the shard exits on it) and waits for the exit. */
+  /** Ends the line (the shard exits on it) and waits until it is gone. */
   async close(): Promise<void> {
-    if (this.exitError == null && this.child.connected) this.child.disconnect()
+    if (this.exitError == null) this.channel.close()
     await this.exited
   }
 }
@@ -148,21 +177,44 @@ export class ShardedNodes implements NodeOperations {
     this.shards = shards
   }
 
-  /** Forks `shards` processes and creates nodes 0..nodes-1 in them (not started yet). */
+  /**
+   * Forks `shards` processes, less those that join from elsewhere (`remote`), and creates
+   * nodes 0..nodes-1 in them (not started yet).
+   */
   static async launch(
-    init: ShardInit & { nodes: number; shards: number },
+    init: ShardInit & { nodes: number; shards: number; remote?: RemoteShardsInit },
     onEvent: (event: NodeEvent) => void,
   ): Promise<ShardedNodes> {
-    const { nodes, shards: count, ...shardInit } = init
-    const shards = Array.from({ length: count }, (_, i) => new Shard(i, onEvent))
+    const { nodes, shards: count, remote, ...shardInit } = init
+    const forked = count - (remote?.count ?? 0)
+    const placed = (shard: number, origin: ShardPlacement['origin'], host: string) => ({
+      shard,
+      origin,
+      host,
+      nodes: indexesOf(shard, count, nodes).length,
+    })
+    const shards = Array.from(
+      { length: forked },
+      (_, i) => new Shard(placed(i, 'forked', shardInit.listenHost), forkShard(), onEvent),
+    )
     const sharded = new ShardedNodes(shards)
+    let listener: ShardListener<ShardRequest, ShardResponse> | undefined
     try {
+      if (remote != null) {
+        listener = await ShardListener.listen(remote.endpoint, remote.token)
+        remote.onListening?.(listener.endpoint())
+        const joined = await listener.accept(remote.count, remote.joinTimeoutMs)
+        for (const [i, { channel, host }] of joined.entries()) {
+          shards.push(new Shard(placed(forked + i, 'joined', host), channel, onEvent))
+        }
+      }
       const lists = await Promise.all(
         shards.map((shard) =>
           shard.request<NodeIdentity[]>({
             type: 'init',
             init: {
               ...shardInit,
+              listenHost: shard.placement.host,
               seed: shardInit.seed + shard.index,
               indexes: indexesOf(shard.index, count, nodes),
             },
@@ -176,8 +228,16 @@ export class ShardedNodes implements NodeOperations {
     } catch (err) {
       await sharded.close()
       throw err
+    } finally {
+      // Every shard is in: nobody else may join this run.
+      listener?.close()
     }
     return sharded
+  }
+
+  /** Where each shard runs, and how many nodes it holds. */
+  placement(): ShardPlacement[] {
+    return this.shards.map((shard) => shard.placement)
   }
 
   async start(index: number): Promise<void> {

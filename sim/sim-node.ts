@@ -29,6 +29,8 @@ export interface SimNodeInit {
   dataDir: string
   relays: string[]
   transport: SimTransport
+  /** The IPv4 address to listen on with TCP. */
+  listenHost: string
   /** Prefix of memory listen addresses, unique per simulation. */
   runId: string
   faults: LinkFaults
@@ -67,7 +69,7 @@ export class SimNode extends EventTarget {
     this.listen =
       init.transport === 'memory'
         ? `/memory/${init.runId}-node-${init.index}`
-        : '/ip4/127.0.0.1/tcp/0'
+        : `/ip4/${init.listenHost}/tcp/0`
   }
 
   get running(): boolean {
@@ -99,7 +101,7 @@ export class SimNode extends EventTarget {
       messaging: this.init.messaging,
       rooms: this.init.rooms,
       hostOptions: {
-        // Relays listen on loopback TCP; nodes reach each other in memory when asked to.
+        // Relays listen on TCP; nodes reach each other in memory when asked to.
         transports: transport === 'memory' ? [faults.shapeTransport(memory()), tcp()] : [tcp()],
         connectionGater: faults.gaterFor(this.peerId),
         gossipOptions: { heartbeatInterval: this.init.gossipHeartbeatMs },
@@ -118,7 +120,10 @@ export class SimNode extends EventTarget {
     const tcpAddress = node.host
       .getMultiaddrs()
       .map((ma) => ma.toString())
-      .find((addr) => addr.startsWith('/ip4/127.0.0.1/tcp/') && !addr.includes('/p2p-circuit'))
+      .find(
+        (addr) =>
+          addr.startsWith(`/ip4/${this.init.listenHost}/tcp/`) && !addr.includes('/p2p-circuit'),
+      )
     if (transport === 'tcp' && tcpAddress != null)
       this.listen = tcpAddress.replace(/\/p2p\/.*$/, '')
   }

@@ -18,7 +18,13 @@ import { SimulationError } from './errors.ts'
 import { LinkFaults, type LinkShape } from './link-faults.ts'
 import { delay, inBatches, type NodeEvent, type NodeOperations, NodePool } from './node-pool.ts'
 import { seededRandom } from './random.ts'
-import { ShardedNodes, type ShardNode, type ShardUsage } from './sharded-nodes.ts'
+import {
+  type RemoteShardsInit,
+  ShardedNodes,
+  type ShardNode,
+  type ShardPlacement,
+  type ShardUsage,
+} from './sharded-nodes.ts'
 import { SIMULATION_CONNECTION_LIMITS, type SimNode, type SimTransport } from './sim-node.ts'
 
 export interface SimulationInit {
@@ -32,7 +38,13 @@ export interface SimulationInit {
    */
   shards?: number
   /**
-   * How nodes reach each other; relays always listen on loopback TCP. Shards need `tcp`.
+   * Shards, counted in `shards`, that join from other machines or network namespaces
+   * (`tokenim sim shard`) instead of being forked here. The relays and the forked shards
+   * then listen on `host`, an address of this machine the joined shards can reach.
+   */
+  remoteShards?: RemoteShardsInit & { host: string }
+  /**
+   * How nodes reach each other; relays always listen on TCP. Shards need `tcp`.
    * @default 'memory', or 'tcp' with shards
    */
   transport?: SimTransport
@@ -125,6 +137,8 @@ export class Simulation {
   /** `${a}-${b}` of node pairs whose addresses were exchanged. */
   private readonly friends = new Set<string>()
   private stopped = false
+  /** Where relays and TCP nodes of this process listen. */
+  private readonly listenHost: string
 
   constructor(init: SimulationInit) {
     if (!Number.isInteger(init.nodes) || init.nodes < 1) {
@@ -142,6 +156,12 @@ export class Simulation {
         'the memory transport does not cross processes: use transport "tcp" with shards',
       )
     }
+    if (init.remoteShards != null && init.remoteShards.count > this.shards) {
+      throw new SimulationError(
+        `${init.remoteShards.count} remote shards but shards is ${this.shards}: remote shards are counted in shards`,
+      )
+    }
+    this.listenHost = init.remoteShards?.host ?? '127.0.0.1'
     this.init = init
     this.random = seededRandom(init.seed ?? 1)
     this.faults = new LinkFaults(this.random)
@@ -175,7 +195,7 @@ export class Simulation {
       const relay = await createRelay(
         parseRelayConfig({
           dataDir: join(this.root, `relay-${i}`),
-          listen: ['/ip4/127.0.0.1/tcp/0'],
+          listen: [`/ip4/${this.listenHost}/tcp/0`],
           allowPrivateAddresses: true,
           peers,
           limits: SIMULATION_CONNECTION_LIMITS,
@@ -196,6 +216,7 @@ export class Simulation {
       root: this.root,
       relays: this.relays.map((relay) => relayAddress(relay)),
       transport: this.transport,
+      listenHost: this.listenHost,
       runId: this.runId,
       messaging: this.messaging,
       rooms: { ...SIMULATION_ROOMS, ...this.init.roomOptions },
@@ -203,13 +224,14 @@ export class Simulation {
       readyTimeoutMs: this.init.readyTimeoutMs ?? 30_000,
     }
     const onEvent = (event: NodeEvent) => this.record(event)
-    if (this.shards > 1) {
+    if (this.shards > 1 || this.init.remoteShards != null) {
       this.sharded = await ShardedNodes.launch(
         {
           ...settings,
           seed: this.init.seed ?? 1,
           nodes: this.init.nodes,
           shards: this.shards,
+          remote: this.init.remoteShards,
         },
         onEvent,
       )
@@ -402,6 +424,11 @@ export class Simulation {
    */
   async shardUsage(options: { gc?: boolean } = {}): Promise<ShardUsage[]> {
     return this.sharded == null ? [] : this.sharded.usage(options)
+  }
+
+  /** Where each shard runs (forked here or joined from elsewhere) and its nodes' address. */
+  shardPlacement(): ShardPlacement[] {
+    return this.sharded?.placement() ?? []
   }
 
   /** A CPU profile of each shard over the same `ms`, summed up (`[]` without shards). */

@@ -15,9 +15,15 @@ export interface ScenarioFileRun {
   junitPath: string
 }
 
+/** Settings of `network.remote` given on the command line (a pod learns its address late). */
+export interface RemoteOverrides {
+  listen?: string
+  host?: string
+}
+
 export async function runScenarioFile(
   path: string,
-  options: RunScenarioOptions & { outDir: string },
+  options: RunScenarioOptions & { outDir: string; remote?: RemoteOverrides },
 ): Promise<ScenarioFileRun> {
   let text: string
   try {
@@ -25,7 +31,17 @@ export async function runScenarioFile(
   } catch (err) {
     throw new InvalidScenarioError(`cannot read ${path}: ${(err as Error).message}`)
   }
-  const scenario = parseScenario(text, path)
+  let scenario = parseScenario(text, path)
+  const overrides = Object.entries(options.remote ?? {}).filter(([, value]) => value != null)
+  if (overrides.length > 0) {
+    if (scenario.network.remote == null) {
+      throw new InvalidScenarioError(
+        `${path} has no network.remote: --listen and --host are for shards on other machines`,
+      )
+    }
+    const remote = { ...scenario.network.remote, ...Object.fromEntries(overrides) }
+    scenario = parseScenario({ ...scenario, network: { ...scenario.network, remote } }, path)
+  }
   const results = await runScenario(scenario, options)
   await mkdir(options.outDir, { recursive: true })
   const resultsPath = join(options.outDir, 'results.json')

@@ -3,12 +3,19 @@
  * while faults fire on their timeline, waits for what is still on its way, then checks the
  * expectations and gathers the results (`SimulationResults`).
  */
+import { randomBytes } from 'node:crypto'
 import { SimulationError } from '../errors.ts'
+import { describeEndpoint, parseEndpoint } from '../remote-shards.ts'
 import { memorySnapshot, ResourceSampler } from '../resource-sampler.ts'
 import type { SimulationResults } from '../results.ts'
 import { collectResults } from '../results.ts'
 import type { ShardUsage } from '../sharded-nodes.ts'
-import { createSimulation, type Participant, type Simulation } from '../simulation.ts'
+import {
+  createSimulation,
+  type Participant,
+  type Simulation,
+  type SimulationInit,
+} from '../simulation.ts'
 import { expandParticipant, type Scenario, type ScenarioFault } from './schema.ts'
 
 export interface ScenarioProgress {
@@ -24,6 +31,10 @@ export interface ScenarioProgress {
 
 export interface RunScenarioOptions {
   onProgress?: (progress: ScenarioProgress) => void
+  /** What shards joining from elsewhere must show (`network.remote`); random when absent. */
+  shardToken?: string
+  /** Told where remote shards are awaited, once the coordinator listens. */
+  onShardsAwaited?: (awaited: { endpoint: string; token: string; count: number }) => void
 }
 
 export async function runScenario(
@@ -56,6 +67,7 @@ export async function runScenario(
       shards: scenario.network.shards,
       seed: scenario.seed,
       startConcurrency: scenario.network.startConcurrency,
+      remoteShards: remoteShards(scenario, options),
       readyTimeoutMs: 60_000,
       onNodeUp: (up) => {
         nodesUp = up
@@ -130,6 +142,31 @@ export async function runScenario(
     sampler.stop()
     await shardSampler?.stop()
     await sim?.stop()
+  }
+}
+
+/** `network.remote` as the simulation takes it. */
+function remoteShards(
+  scenario: Scenario,
+  options: RunScenarioOptions,
+): SimulationInit['remoteShards'] {
+  const remote = scenario.network.remote
+  if (remote == null) return undefined
+  const endpoint = parseEndpoint(remote.listen)
+  const token = options.shardToken ?? randomBytes(16).toString('hex')
+  return {
+    endpoint,
+    // The schema made sure one of them is an address.
+    host: remote.host ?? ('host' in endpoint ? endpoint.host : ''),
+    token,
+    count: remote.shards,
+    joinTimeoutMs: remote.joinTimeout,
+    onListening: (listening) =>
+      options.onShardsAwaited?.({
+        endpoint: describeEndpoint(listening),
+        token,
+        count: remote.shards,
+      }),
   }
 }
 

@@ -2,9 +2,11 @@
  * The scenario file of `tokenim sim run`: the network, the traffic, the faults on a
  * timeline and the expectations, checked with zod; every error names the field it is about.
  */
+import { isIPv4 } from 'node:net'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { InvalidScenarioError } from '../errors.ts'
+import { parseEndpoint, type ShardEndpoint } from '../remote-shards.ts'
 import { killRestartOrder, overlappingSides, resolveParticipant } from './fault-checks.ts'
 
 /** `1500`, `'1500ms'`, `'30s'`, `'2m'` -> ms. */
@@ -87,6 +89,19 @@ export const scenarioSchema = z
         shards: z.number().int().min(1).max(16).default(1),
         /** Nodes started at once. */
         startConcurrency: z.number().int().min(1).max(64).default(8),
+        /** Shards (of `shards`) that join from other machines with `tokenim sim shard`. */
+        remote: z
+          .object({
+            shards: z.number().int().min(1),
+            /** Where the coordinator waits for them: `host:port`, or a Unix socket path. */
+            listen: z.string().min(1),
+            /** This machine's IPv4 address the shards reach; the relays listen on it. */
+            host: z.ipv4({ error: 'expected an IPv4 address' }).optional(),
+            /** How long to wait for all of them. */
+            joinTimeout: duration.default(120_000),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     /** How long traffic runs, from the moment every node is up. */
@@ -162,6 +177,46 @@ export const scenarioSchema = z
         path: ['network', 'transport'],
         message: `${shards} shards are separate processes, which the memory transport does not cross: set transport: tcp`,
       })
+    }
+    const remote = scenario.network.remote
+    if (remote != null) {
+      if (remote.shards > shards) {
+        context.addIssue({
+          code: 'custom',
+          path: ['network', 'remote', 'shards'],
+          message: `${remote.shards} remote shards but network.shards is ${shards}: remote shards are counted in shards`,
+        })
+      }
+      if (transport !== 'tcp') {
+        context.addIssue({
+          code: 'custom',
+          path: ['network', 'transport'],
+          message: 'shards on other machines reach the others over TCP: set transport: tcp',
+        })
+      }
+      let endpoint: ShardEndpoint | undefined
+      try {
+        endpoint = parseEndpoint(remote.listen)
+      } catch (err) {
+        context.addIssue({
+          code: 'custom',
+          path: ['network', 'remote', 'listen'],
+          message: (err as Error).message,
+        })
+      }
+      const listensOnOneAddress =
+        endpoint != null &&
+        'host' in endpoint &&
+        isIPv4(endpoint.host) &&
+        endpoint.host !== '0.0.0.0'
+      if (endpoint != null && remote.host == null && !listensOnOneAddress) {
+        context.addIssue({
+          code: 'custom',
+          path: ['network', 'remote', 'host'],
+          message:
+            'the address of this machine the shards reach is needed (the relays listen on it): set host, or listen on one IPv4 address',
+        })
+      }
     }
     if (shards > nodes) {
       context.addIssue({

@@ -145,3 +145,41 @@ describe('scenario fault checks', () => {
     ).not.toThrow()
   })
 })
+
+describe('shards on other machines', () => {
+  const network = (remote: string, rest = 'shards: 3, transport: tcp') =>
+    minimal.replace('{ nodes: 4 }', `{ nodes: 4, ${rest}, remote: ${remote} }`)
+
+  it('takes remote shards counted in shards, with an address the shards reach', () => {
+    const scenario = parseScenario(network('{ shards: 2, listen: 20.0.0.10:7400 }'))
+    expect(scenario.network.remote).toEqual({
+      shards: 2,
+      listen: '20.0.0.10:7400',
+      joinTimeout: 120_000,
+    })
+    expect(
+      parseScenario(network('{ shards: 1, listen: /run/sim.sock, host: 10.1.0.1 }')).network.remote
+        ?.host,
+    ).toBe('10.1.0.1')
+  })
+
+  it('refuses more remote shards than shards, memory transport, and no address', () => {
+    expect(() => parseScenario(network('{ shards: 4, listen: 20.0.0.10:7400 }'))).toThrowError(
+      /network\.remote\.shards: 4 remote shards but network\.shards is 3/,
+    )
+    expect(() =>
+      parseScenario(network('{ shards: 1, listen: 20.0.0.10:7400 }', 'shards: 3')),
+    ).toThrowError(/network\.transport: shards on other machines reach the others over TCP/)
+    expect(() =>
+      parseScenario(network('{ shards: 1, listen: 0.0.0.0:7400, host: 10.1.0.1 }')),
+    ).not.toThrow()
+    for (const listen of ['0.0.0.0:7400', 'coordinator:7400']) {
+      expect(() => parseScenario(network(`{ shards: 1, listen: ${listen} }`))).toThrowError(
+        /network\.remote\.host: the address of this machine the shards reach is needed/,
+      )
+    }
+    expect(() => parseScenario(network('{ shards: 1, listen: nowhere }'))).toThrowError(
+      /network\.remote\.listen: "nowhere" is not a coordinator address/,
+    )
+  })
+})

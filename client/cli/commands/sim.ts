@@ -2,16 +2,24 @@
 import type { Command } from 'commander'
 import {
   ExpectationFailedError,
+  parseEndpoint,
+  runRemoteShard,
   runScenarioFile,
   type ScenarioProgress,
   summarizeShards,
 } from '../../../sim/index.ts'
+import { UsageError } from '../../errors.ts'
 import { printResult } from '../output.ts'
 
 interface SimRunOptions {
   out?: string
   json?: boolean
+  listen?: string
+  host?: string
 }
+
+/** The secret a shard shows to join a run, shared through the environment (not argv or logs). */
+const TOKEN_VARIABLE = 'TOKENIM_SIM_TOKEN'
 
 export function registerSimCommands(program: Command): void {
   const sim = program
@@ -30,12 +38,27 @@ export function registerSimCommands(program: Command): void {
       'where results.json, report.html and junit.xml go (default: sim-results/<name>-<time>)',
     )
     .option('--json', 'print the results summary as JSON')
+    .option(
+      '--listen <address>',
+      'network.remote.listen: where shards from other machines join (host:port or socket path)',
+    )
+    .option('--host <ipv4>', "network.remote.host: this machine's address the shards reach")
     .action(async (scenarioPath: string, options: SimRunOptions) => {
       const bar = process.stderr.isTTY ? new ProgressBar() : new ProgressLines()
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
       const outDir = options.out ?? `sim-results/${scenarioName(scenarioPath)}-${stamp}`
+      const givenToken = process.env[TOKEN_VARIABLE]
       const run = await runScenarioFile(scenarioPath, {
         outDir,
+        remote: { listen: options.listen, host: options.host },
+        shardToken: givenToken,
+        onShardsAwaited: ({ endpoint, token, count }) => {
+          const secret = givenToken == null ? `${TOKEN_VARIABLE}=${token} ` : ''
+          bar.clear()
+          process.stderr.write(
+            `sim: waiting for ${count} shard(s) at ${endpoint}; on each machine run: ${secret}tokenim sim shard --coordinator ${endpoint} --host <its address>\n`,
+          )
+        },
         onProgress: (progress) => bar.update(progress),
       }).finally(() => bar.clear())
       const { results } = run
@@ -87,6 +110,40 @@ export function registerSimCommands(program: Command): void {
           `${failed.length} expectation(s) failed: ${failed.map((e) => `${e.name} (${e.detail})`).join('; ')}`,
         )
       }
+    })
+  registerShardCommand(sim)
+}
+
+interface SimShardOptions {
+  coordinator: string
+  host: string
+}
+
+function registerShardCommand(sim: Command): void {
+  sim
+    .command('shard')
+    .description(
+      `hold part of a simulation's nodes for a coordinator on another machine (sim run with network.remote); the token comes from ${TOKEN_VARIABLE}`,
+    )
+    .requiredOption(
+      '--coordinator <address>',
+      'host:port (or socket path) the coordinator listens on',
+    )
+    .requiredOption('--host <ipv4>', "this machine's address the other shards and relays reach")
+    .action(async (options: SimShardOptions) => {
+      const token = process.env[TOKEN_VARIABLE]
+      if (token == null || token.length === 0) {
+        throw new UsageError(
+          `set ${TOKEN_VARIABLE} to the token the coordinator printed or was given`,
+        )
+      }
+      const endpoint = parseEndpoint(options.coordinator)
+      const reason = await runRemoteShard(endpoint, { token, host: options.host }, () =>
+        process.stderr.write(
+          `sim shard: joined ${options.coordinator}; nodes listen on ${options.host}\n`,
+        ),
+      )
+      process.stderr.write(`sim shard: done (${reason})\n`)
     })
 }
 
