@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runCli } from '../helpers/cli.ts'
+import { inTerminal, runCli } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
+import { withTimeout } from '../helpers/wait.ts'
 
 const PASSWORD = { TOKENIM_PASSWORD: 'correct horse battery staple 42' }
 
@@ -21,6 +22,22 @@ describe('tokenim start on a fresh data dir, and --detach', () => {
     expect(result.stderr).toContain('tokenim init')
     const id = await runCli(['id', '--data-dir', dir.path])
     expect(id.stderr).toContain('KeystoreMissingError')
+  })
+
+  it('--web in a terminal (npm start) asks no password: it prints the web address and waits', async () => {
+    const dir = await makeTempDir()
+    dirs.push(dir)
+    const node = inTerminal(['start', '--web', '--data-dir', dir.path, '--api-port', '0'])
+    try {
+      await node.waitFor('Press Ctrl+C to stop.')
+      expect(node.output()).toContain('create or restore one in the web client')
+      expect(node.output()).toMatch(/web client {2}http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}/)
+      expect(node.output()).not.toMatch(/password:/i)
+      node.type('\x03') // Ctrl+C, as the node says
+      expect(await withTimeout(node.exited, 15_000, 'node exit')).toBe(0)
+    } finally {
+      node.kill()
+    }
   })
 
   it('refuses a weak password at creation with the reason', async () => {

@@ -96,13 +96,35 @@ export interface InteractiveCli {
   output(): string
   stdout(): string
   exited: Promise<number>
+  /** Ends it at once (a test's clean-up). */
+  kill(): void
 }
 
 export function interactiveCli(args: string[], env: Record<string, string> = {}): InteractiveCli {
-  const child = spawn(process.execPath, [TOKENIM_BIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
+  return watchCli(
+    spawn(process.execPath, [TOKENIM_BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
+  )
+}
+
+/**
+ * The command in a terminal of its own (a pseudo-terminal made by util-linux's `script`), as a
+ * person runs it: stdin is a TTY, stdout and stderr both come through the terminal.
+ */
+export function inTerminal(args: string[], env: Record<string, string> = {}): InteractiveCli {
+  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`
+  const command = [process.execPath, TOKENIM_BIN, ...args].map(quote).join(' ')
+  return watchCli(
+    spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+      env: { ...process.env, TOKENIM_PASSWORD: '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
+  )
+}
+
+function watchCli(child: ChildProcess): InteractiveCli {
   let output = ''
   let stdout = ''
   const changes = new EventTarget()
@@ -146,5 +168,6 @@ export function interactiveCli(args: string[], env: Record<string, string> = {})
     output: () => output,
     stdout: () => stdout,
     exited,
+    kill: () => child.kill('SIGKILL'),
   }
 }

@@ -68,7 +68,7 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--detach', 'run in the background; its output goes to node.log in the data dir')
     .option(
       '--web',
-      'with no password at hand (no terminal, no TOKENIM_PASSWORD), wait for the web client to create or unlock the identity',
+      'let the web client create or unlock the identity: the node waits for it unless TOKENIM_PASSWORD or --password-file gives the password (a terminal is not asked)',
     )
     .option('--open', 'open the web client in the browser')
     .option('--access-log <file>', 'append one JSON line per local API request to this file')
@@ -170,17 +170,17 @@ async function initIdentity(options: CommonOptions & PasswordSource): Promise<Id
 
 /**
  * The identity to run: unlocked, or created on first run when someone or something can say
- * the password. Undefined when no one can and `--web` lets the web client do it.
+ * the password. Undefined when `--web` lets the web client do it: with `--web` only a password
+ * given outright (variable, file, stdin) is used, a terminal is not asked, so `npm start`
+ * prints the web address at once.
  */
 async function loadIdentity(options: StartOptions): Promise<Identity | undefined> {
   const keystore = new Keystore(options.dataDir)
   const password = options.passwordStdin ? await readStdin() : undefined
-  const canAsk =
-    password != null ||
-    hasTerminal() ||
-    Boolean(process.env[PASSWORD_ENV]) ||
-    options.passwordFile != null
-  if (!canAsk && options.web) return undefined
+  const given =
+    password != null || Boolean(process.env[PASSWORD_ENV]) || options.passwordFile != null
+  if (!given && options.web) return undefined
+  const canAsk = given || hasTerminal()
   if (!(await keystore.exists())) {
     if (!canAsk) {
       throw new UsageError(
