@@ -31,7 +31,12 @@ import type { PartBuilder } from './composition.ts'
 import { Conversations } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
 import { upgradeNodeDataDir } from './data-format/index.ts'
-import { DeviceService, type DeviceServiceEvents, LinkHost } from './devices/index.ts'
+import {
+  accountDevicesPort,
+  DeviceService,
+  type DeviceServiceEvents,
+  LinkHost,
+} from './devices/index.ts'
 import {
   directoryDhtSelectors,
   directoryDhtValidators,
@@ -263,6 +268,7 @@ export async function composeNode(
         prekeys,
         mailbox,
         social: friends,
+        devices: accountDevicesPort(devices),
         // The people we know first: only strangers need the directory (and so a relay).
         lookupUsername: async (name, options) =>
           friends.keyOfKnownName(name) ??

@@ -171,6 +171,11 @@ export interface MessageView {
    * no text of the peer's, but a notice in the conversation, `text` saying it in words.
    */
   keyChange?: KeyChangeView
+  /**
+   * An outgoing text our account sent from another of its devices (that device's peer id);
+   * its delivery state is known on that device only.
+   */
+  sentFrom?: string
 }
 
 /** The peer's account moved to a new key; the conversation goes on under it. */
@@ -222,6 +227,16 @@ export interface MessageStateChange {
   state: DeliveryState
   replicas?: MailboxReplicas
   failure?: string
+}
+
+/** Our text to a peer with several devices: its state there, and on each device. */
+export interface MessageDevicesResponse {
+  id: string
+  peerId: string
+  /** On at least one of the peer's devices. */
+  state: DeliveryState
+  /** The peer's own device (its peer id) first, then its account's other devices. */
+  devices: Array<{ peerId: string; state: DeliveryState }>
 }
 
 export interface SendMessageRequest {
@@ -543,6 +558,8 @@ export const API_PATHS = {
   unlock: '/v1/unlock',
   /** POST SendMessageRequest -> SendMessageResponse. */
   messages: '/v1/messages',
+  /** GET ?peer=&id= -> MessageDevicesResponse: our text's state on each of the peer's devices. */
+  messageDevices: '/v1/messages/devices',
   /** GET -> InboxResponse. */
   inbox: '/v1/inbox',
   /** GET ?peer=&limit=&before= -> HistoryResponse. */

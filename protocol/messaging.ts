@@ -192,6 +192,11 @@ export interface TextContent {
   style?: TextStyle
   /** A file sent with it; the text is then a caption, possibly empty. */
   attachment?: AttachmentContent
+  /**
+   * Only on the copy a node gives its own account's other devices: the key of the peer the
+   * account sent this text to (own-device sync, doc/accounts.md).
+   */
+  sentTo?: Uint8Array
 }
 
 export type ReceiptContent =
@@ -268,6 +273,7 @@ export function encodeInnerMessage(message: Exclude<InnerMessage, { kind: 'bundl
           resolvedBelow: message.resolvedBelow,
           style: styleToWire(message.style),
           attachment: attachmentToWire(message.attachment),
+          sentTo: (message.sentTo ?? new Uint8Array(0)) as DmContent['sentTo'],
         }
       : {
           messageId: message.messageId as DmContent['messageId'],
@@ -319,6 +325,12 @@ function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bund
     throw new MalformedMessageError('only a social message carries a social payload')
   }
   if (
+    content.sentTo.length !== 0 &&
+    (content.kind !== DmContentKind.TEXT || content.sentTo.length !== 32)
+  ) {
+    throw new MalformedMessageError('only a text names whom it was sent to, as a 32-byte key')
+  }
+  if (
     content.kind !== DmContentKind.TEXT &&
     (content.style != null || content.attachment != null)
   ) {
@@ -363,6 +375,7 @@ function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bund
       resolvedBelow: content.resolvedBelow,
     }
     if (content.style != null) text.style = styleFromWire(content.style)
+    if (content.sentTo.length !== 0) text.sentTo = content.sentTo
     if (content.attachment != null) {
       checkCaption(content.text)
       text.attachment = attachmentFromWire(content.attachment)
@@ -418,6 +431,7 @@ function bundleFromWire(content: DmContent): InnerMessage {
     content.text !== '' ||
     content.resolvedBelow !== 0 ||
     content.social.length !== 0 ||
+    content.sentTo.length !== 0 ||
     content.receipt != null ||
     content.style != null ||
     content.attachment != null

@@ -240,6 +240,11 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     return this.#friendLists.get(toHex(friend))?.list
   }
 
+  /** Every friend's newest list held. */
+  friendLists(): OpenedDeviceList[] {
+    return [...this.#friendLists.values()].map((held) => held.list)
+  }
+
   /** Renames this device: a new version, published and sent to every friend. */
   async rename(name: string): Promise<OpenedDeviceList> {
     const list = await this.#lifecycle.exclusive(async () => {

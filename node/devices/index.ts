@@ -14,6 +14,7 @@
  * devices.friendList(bobKey)?.devices.map((device) => device.name)
  * ```
  */
+export { accountDevicesPort } from './account-devices.ts'
 export { deviceRoutes, friendDevicesView } from './api-routes.ts'
 export {
   type DeviceFriends,

@@ -5,6 +5,7 @@ import {
   type InboxResponse,
   type MarkReadRequest,
   type MarkReadResponse,
+  type MessageDevicesResponse,
   type SendMessageRequest,
   type SendMessageResponse,
 } from '../../protocol/local-api.ts'
@@ -21,6 +22,11 @@ export function messagingRoutes(messages: () => DirectMessages): Routes {
       const text = requireString(request?.text, 'text')
       return messages().send(to, text, { style: styleFromView(request?.style) })
     },
+    [`GET ${API_PATHS.messageDevices}`]: async ({ query }): Promise<MessageDevicesResponse> =>
+      messages().messageDevices(
+        requireString(query.get('peer') ?? undefined, 'peer'),
+        requireString(query.get('id') ?? undefined, 'id'),
+      ),
     [`GET ${API_PATHS.inbox}`]: async (): Promise<InboxResponse> => ({
       conversations: await messages().inbox(),
     }),

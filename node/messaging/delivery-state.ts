@@ -190,6 +190,41 @@ export class DeliveryTracker {
     }
   }
 
+  /**
+   * Another device of the peer's account has our text `id` (device-fan-out.ts): its state
+   * moves up to `next`, never back, so it reads "on at least one of the peer's devices".
+   */
+  async raise(peer: Uint8Array, id: string, next: DeliveryState): Promise<void> {
+    const lane = this.#ctx.lane(peer)
+    await lane.run(async (tx) => {
+      const index = await this.#ctx.store.messageIndex(lane.peerHex, id)
+      if (typeof index !== 'number') return
+      const record = await this.#history(lane, tx, index)
+      if (record?.direction === 'out') this.#setState(lane, tx, index, record, next)
+    })
+  }
+
+  /**
+   * Where our text `id` stands with the peer's own device (the copies for its other devices
+   * have records of their own): in the outbox it waits (or sits in the mailbox); out of it,
+   * that device acknowledged it, unless it failed; read once that device said so.
+   */
+  async ownDeviceState(peer: Uint8Array, id: string): Promise<DeliveryState | undefined> {
+    const lane = this.#ctx.lane(peer)
+    return lane.run(async (tx, state) => {
+      const index = await this.#ctx.store.messageIndex(lane.peerHex, id)
+      if (typeof index !== 'number') return undefined
+      const record = await this.#history(lane, tx, index)
+      if (record == null) return undefined
+      const item = [...lane.outbox.values()].find((item) =>
+        textsOf(item.entry).some((text) => text.index === index),
+      )
+      if (item != null) return item.entry.slotId != null ? 'stored' : 'queued'
+      if (record.state === 'failed') return 'failed'
+      return state.conversation.peerReadUpToSeq >= record.seq ? 'read' : 'delivered'
+    })
+  }
+
   /** The peer's node has the message (ack or delivered receipt). */
   async delivered(lane: PeerLane, tx: LaneTransaction, id: string): Promise<void> {
     const item = lane.outbox.get(id)

@@ -9,19 +9,29 @@ import type {
   ConversationSummary,
   HistoryResponse,
   MarkReadResponse,
+  MessageDevicesResponse,
   MessageStateChange,
   MessageView,
   SendMessageResponse,
 } from '../../protocol/local-api.ts'
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
-import type { Identity } from '../identity/index.ts'
+import { type Identity, peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
+import { DeviceFanOut } from './device-fan-out.ts'
+import { DeviceMirror } from './device-mirror.ts'
 import { DmChannels } from './dm-channels.ts'
-import { InvalidRecipientError, MessagingStoppedError, RecipientNotFoundError } from './errors.ts'
+import {
+  InvalidRecipientError,
+  MessageNotFoundError,
+  MessagingStoppedError,
+  RecipientNotFoundError,
+} from './errors.ts'
+import { FeedFollower, type FeedFollowerInit } from './feed-follower.ts'
 import type { HistoryFeed } from './history-feed.ts'
 import { MessagePipeline } from './message-pipeline.ts'
 import type {
+  AccountDevicesPort,
   MailboxPort,
   MailboxSlotDetail,
   PrekeyPort,
@@ -68,6 +78,8 @@ export interface DirectMessagesComponents {
   mailbox?: MailboxPort
   social?: SocialPort
   lookupUsername?: UsernameLookup
+  /** Accounts' devices (node/devices): without it every peer has one device. */
+  devices?: AccountDevicesPort
   emit(type: 'message:received', data: MessageView): void
   emit(type: 'message:state', data: MessageStateChange): void
 }
@@ -81,6 +93,8 @@ const QUIET_HISTORY_CHECK_MS = 60_000
 export class DirectMessages {
   readonly pipeline: MessagePipeline
   readonly channels: DmChannels
+  /** Copies for every device of an account, and where what they send is shown (devices). */
+  readonly devices?: { fanOut: DeviceFanOut; followers: FeedFollower[] }
   readonly #init: DirectMessagesInit
   readonly #components: DirectMessagesComponents
   readonly #log
@@ -125,7 +139,10 @@ export class DirectMessages {
       social: components.social,
       link: { send: (peer, envelope) => channels!.send(peer, envelope) },
       log: this.#log,
-      emit: (type, data) => components.emit(type as 'message:state', data as MessageStateChange),
+      emit: (type, data) => {
+        if (this.devices?.fanOut.takesEvent(type, data) === true) return
+        components.emit(type as 'message:state', data as MessageStateChange)
+      },
       readReceipts: init.readReceipts,
       ackTimeoutMs: init.ackTimeoutMs,
       maxHeldPerConversation: init.maxHeldPerConversation,
@@ -142,12 +159,32 @@ export class DirectMessages {
       onPenalty: init.onPenalty,
     })
     this.channels = channels
+    if (components.devices != null) {
+      const parts = {
+        pipeline: this.pipeline,
+        devices: components.devices,
+        myKey: components.identity.publicKey,
+        log: this.#log,
+      }
+      const fanOut = new DeviceFanOut(parts)
+      const mirror = new DeviceMirror(parts)
+      const follow = (name: string, take: FeedFollowerInit['take']) =>
+        new FeedFollower({ feed: this.pipeline.feed, name, take, log: this.#log })
+      this.devices = {
+        fanOut,
+        followers: [
+          follow('device-fan-out', (entries) => fanOut.take(entries)),
+          follow('device-mirror', (entries) => mirror.take(entries)),
+        ],
+      }
+    }
   }
 
   async start(): Promise<void> {
     if (!this.#lifecycle.start()) return
     await this.pipeline.start()
     await this.channels.start()
+    for (const follower of this.devices?.followers ?? []) follower.start()
     this.#components.host.addEventListener('peer:connect', this.#onConnect)
     this.#components.mailbox?.addEventListener('mailbox:stored', this.#onMailboxStored)
     this.#components.mailbox?.addEventListener('mailbox:expired', this.#onMailboxExpired)
@@ -174,6 +211,7 @@ export class DirectMessages {
       this.#components.mailbox?.removeEventListener('mailbox:expired', this.#onMailboxExpired)
     })
     await this.channels.stop()
+    await Promise.all(this.devices?.followers.map((follower) => follower.stop()) ?? [])
     await this.#collecting?.catch(() => undefined)
     await this.pipeline.stop()
   }
@@ -261,8 +299,26 @@ export class DirectMessages {
     return this.pipeline.sendSocial(peer, payload)
   }
 
-  inbox(): Promise<ConversationSummary[]> {
-    return this.pipeline.inbox()
+  /** Every conversation but those with another device of an account (shown under it). */
+  async inbox(): Promise<ConversationSummary[]> {
+    const conversations = await this.pipeline.inbox()
+    const fanOut = this.devices?.fanOut
+    if (fanOut == null) return conversations
+    return conversations.filter(
+      (summary) => !fanOut.hides(peerIdFromString(summary.peerId).publicKey!.raw),
+    )
+  }
+
+  /** Our text `id` to `peer`: its state on each of the peer's devices. */
+  async messageDevices(peer: string, id: string): Promise<MessageDevicesResponse> {
+    const key = await this.resolvePeer(peer)
+    const fanOut = this.devices?.fanOut
+    if (fanOut != null) return fanOut.detail(key, id)
+    const record = await this.pipeline.sentRecord(key, id)
+    if (record == null) throw new MessageNotFoundError(`no text of ours with id ${id}`)
+    const state = record.state ?? 'queued'
+    const peerId = peerIdOf({ publicKey: key }).toString()
+    return { id, peerId, state, devices: [{ peerId, state }] }
   }
 
   /** What the history gained and lost, in order: what search and attachments derive from. */

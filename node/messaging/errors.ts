@@ -27,3 +27,8 @@ export class InvalidMessageTextError extends MessagingError {
 export class MessagingStoppedError extends MessagingError {
   override name = 'MessagingStoppedError'
 }
+
+/** No text of ours with that id in the conversation. */
+export class MessageNotFoundError extends MessagingError {
+  override name = 'MessageNotFoundError'
+}

@@ -243,6 +243,7 @@ export class Inbound {
       storedAt: Date.now(),
     }
     if (inner.style != null) record.style = inner.style
+    if (inner.sentTo != null) record.sentTo = toHex(inner.sentTo)
     if (inner.attachment != null) record.attachment = storedAttachment(inner.attachment)
     const maxHeld = init.maxHeldPerConversation ?? DEFAULT_MAX_HELD
     const placement = placeText(seq, conversation.expectedInSeq, state.held, maxHeld)

@@ -46,6 +46,8 @@ export {
   type ReceiveSource,
 } from './pipeline-context.ts'
 export type {
+  AccountDevice,
+  AccountDevicesPort,
   CollectedEnvelope,
   MailboxDeposit,
   MailboxPort,

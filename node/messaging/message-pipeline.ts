@@ -13,6 +13,7 @@
  *   inbound.ts         receive: sender check, decrypt, dedup, order and hold, show
  *   mailbox-intake.ts  what a collection brought, receipts and refusal notices back
  *   history-views.ts   inbox, history pages, mark read, clear, cached history
+ *   mirrored-history.ts  a text shown in another conversation than it came in (devices)
  *
  * Guarantees, and how:
  * - nothing acts before it is on disk: a lane batch commits (synced) before any ack, event or
@@ -25,6 +26,7 @@
 import { fromBase64, toHex } from '../../protocol/bytes.ts'
 import type {
   ConversationSummary,
+  DeliveryState,
   HistoryResponse,
   MailboxReplicas,
   MarkReadResponse,
@@ -45,12 +47,14 @@ import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
 import {
   type ConversationRecord,
+  type HistoryRecord,
   MessageStore,
   messageView,
   newConversation,
   type OutboxEntry,
 } from './message-store.ts'
-import { Outbound } from './outbound.ts'
+import { MirroredHistory } from './mirrored-history.ts'
+import { Outbound, type TextCopy } from './outbound.ts'
 import { type LaneState, type LaneTransaction, PeerLane } from './peer-lane.ts'
 import type {
   MessagePipelineInit,
@@ -81,6 +85,7 @@ export class MessagePipeline {
   readonly #inbound: Inbound
   readonly #intake: MailboxIntake
   readonly #views: HistoryViews
+  readonly #mirrored: MirroredHistory
   /** What the history gained and lost, in order, for the parts that derive from it. */
   readonly feed: HistoryFeed
 
@@ -131,6 +136,7 @@ export class MessagePipeline {
     this.#views = new HistoryViews(this.#ctx, {
       queueReceipt: (lane, receipt) => this.#outbound.queueReceipt(lane, receipt),
     })
+    this.#mirrored = new MirroredHistory(this.#ctx)
   }
 
   /** Loads every outbox entry left from the last run, so they are sent again. */
@@ -245,13 +251,14 @@ export class MessagePipeline {
 
   // Sending (outbound.ts).
 
-  /** Queues a text; it is on disk (state `queued`) when this resolves. */
+  /** Queues a text (or, with `copy`, its copy for another device); on disk when this resolves. */
   send(
     peer: Uint8Array,
     text: string,
     extras: { style?: TextStyle; attachment?: AttachmentContent } = {},
+    copy?: TextCopy,
   ): Promise<SendMessageResponse> {
-    return this.#outbound.send(peer, text, extras)
+    return this.#outbound.send(peer, text, extras, copy)
   }
 
   /** Queues a social message (an encoded FriendMessage) like a text. */
@@ -286,7 +293,17 @@ export class MessagePipeline {
     return this.#delivery.handleMailboxExpired(slotId)
   }
 
-  // Receiving (inbound.ts, mailbox-intake.ts).
+  /** Another device of the peer's account has our text: see DeliveryTracker.raise. */
+  raiseState(peer: Uint8Array, id: string, next: DeliveryState): Promise<void> {
+    return this.#delivery.raise(peer, id, next)
+  }
+
+  /** Where our text stands with the peer's own device: see DeliveryTracker.ownDeviceState. */
+  ownDeviceState(peer: Uint8Array, id: string): Promise<DeliveryState | undefined> {
+    return this.#delivery.ownDeviceState(peer, id)
+  }
+
+  // Receiving (inbound.ts, mailbox-intake.ts, mirrored-history.ts).
 
   /** Runs one envelope through the pipeline; resolves, once on disk, with the answer. */
   receive(envelope: DmEnvelope, source: ReceiveSource): Promise<ReceiveOutcome> {
@@ -296,6 +313,15 @@ export class MessagePipeline {
   /** Takes what a mailbox collection brought (see mailbox-intake.ts). */
   collect(collected: CollectedEnvelope[]): Promise<CollectCounts> {
     return this.#intake.collect(collected)
+  }
+
+  /** Shows a text in another conversation than it came in: see MirroredHistory.add. */
+  mirror(
+    target: Uint8Array,
+    record: HistoryRecord,
+    direction: { in: true } | { sentFrom: Uint8Array },
+  ): Promise<boolean> {
+    return this.#mirrored.add(target, record, direction)
   }
 
   // Reading (history-views.ts).
@@ -321,6 +347,19 @@ export class MessagePipeline {
     options: { limit?: number; before?: number } = {},
   ): Promise<HistoryResponse> {
     return this.#views.history(peer, options)
+  }
+
+  /** Our text or copy `id` to `peer`, as stored; undefined when there is none. */
+  async sentRecord(peer: Uint8Array, id: string): Promise<HistoryRecord | undefined> {
+    const peerHex = toHex(peer)
+    const index = await this.#ctx.store.messageIndex(peerHex, id)
+    if (typeof index !== 'number') return undefined
+    const lane = this.#lanes.get(peerHex)
+    return (
+      lane?.state?.unackedHistory.get(index) ??
+      lane?.state?.recentHistory.get(index) ??
+      (await this.#ctx.store.history(peerHex, index))
+    )
   }
 
   /** One history record as the API shows it (a feed entry names it); undefined once deleted. */

@@ -17,6 +17,7 @@ import { toHex } from '../../protocol/bytes.ts'
 import type { OutboxEntryFields } from '../../protocol/dm-outbox.ts'
 import type { DeliveryState, MailboxReplicas, MessageView } from '../../protocol/local-api.ts'
 import { type AttachmentContent, styleToView, type TextStyle } from '../../protocol/rich-content.ts'
+import { peerIdOf } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import type { BatchOp } from './durable-writer.ts'
 
@@ -56,6 +57,12 @@ export interface HistoryRecord {
   attachment?: StoredAttachment
   /** The line that says the peer changed its key (conversation-move.ts). */
   keyChange?: { previousPeerId: string; fingerprint: string }
+  /** On a copy for another device of an account (device-fan-out.ts): the text it copies. */
+  copyOf?: { peer: string; id: string }
+  /** On a copy from one of our own devices: the peer (hex key) our account sent it to. */
+  sentTo?: string
+  /** Sent by our account from another of its devices (hex key): shown as ours. */
+  sentFrom?: string
 }
 
 export interface HeldRecord {
@@ -66,6 +73,8 @@ export interface HeldRecord {
   storedAt: number
   style?: TextStyle
   attachment?: StoredAttachment
+  /** See HistoryRecord.sentTo. */
+  sentTo?: string
 }
 
 /**
@@ -117,6 +126,9 @@ export function messageView(peerId: string, record: HistoryRecord): MessageView 
   if (record.failure != null) out.failure = record.failure
   if (record.style != null) out.style = styleToView(record.style)
   if (record.keyChange != null) out.keyChange = record.keyChange
+  if (record.sentFrom != null) {
+    out.sentFrom = peerIdOf({ publicKey: Buffer.from(record.sentFrom, 'hex') }).toString()
+  }
   const attachment = record.attachment
   if (attachment != null) {
     out.attachment = {

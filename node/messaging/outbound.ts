@@ -49,6 +49,16 @@ export type ReceiptRequest =
   | { type: 'delivered'; messageIds: Uint8Array[] }
   | { type: 'read'; readUpToSeq: number }
 
+/** A text queued as the copy of another for one more device of an account. */
+export interface TextCopy {
+  /** Derived from the copied text's id and the device, so queuing it twice is harmless. */
+  messageId: Uint8Array
+  /** The text it copies: the peer (hex) it was sent to and its id. */
+  of: { peer: string; id: string }
+  /** For our own account's other devices: the peer the text went to. */
+  sentTo?: Uint8Array
+}
+
 export interface OutboundDeps {
   /** Sends an item: directly, else to the mailbox (transmission.ts). */
   transmit(lane: PeerLane, item: OutboxItem): Promise<void>
@@ -67,11 +77,16 @@ export class Outbound {
     this.#deps = deps
   }
 
-  /** Queues a text; it is on disk (state `queued`) when this resolves. */
+  /**
+   * Queues a text; it is on disk (state `queued`) when this resolves. With `copy`, it is the
+   * copy of a text for another device of an account (device-fan-out.ts): it takes the id the
+   * copy names, and a second call with that id queues nothing.
+   */
   async send(
     peer: Uint8Array,
     text: string,
     extras: { style?: TextStyle; attachment?: AttachmentContent } = {},
+    copy?: TextCopy,
   ): Promise<SendMessageResponse> {
     checkRunning(this.#ctx)
     if (bytesEqual(peer, this.#ctx.myKey)) {
@@ -95,8 +110,11 @@ export class Outbound {
     return lane.run(async (tx, state) => {
       const conversation = state.conversation
       const now = Date.now()
-      const messageId = randomBytes(16)
+      const messageId = copy?.messageId ?? randomBytes(16)
       const id = toHex(messageId)
+      if (copy != null && (await this.#ctx.store.messageIndex(lane.peerHex, id)) != null) {
+        return { id, peerId: lane.peerId, seq: 0, state: 'queued' as DeliveryState }
+      }
       const seq = conversation.nextOutSeq
       const resolvedBelow = lowestPendingSeq(lane.outbox.values()) ?? seq
       const content = encodeInnerMessage({
@@ -107,6 +125,7 @@ export class Outbound {
         text,
         resolvedBelow,
         ...extras,
+        sentTo: copy?.sentTo,
       })
       const index = conversation.nextIndex
       const item = newOutboxItem(conversation, { id, kind: 'text', seq, index, content, now })
@@ -128,6 +147,7 @@ export class Outbound {
         state: 'queued',
       }
       if (extras.style != null) record.style = extras.style
+      if (copy != null) record.copyOf = copy.of
       if (extras.attachment != null) {
         // Our own copy needs neither the key nor the bytes: the attachments store has both.
         const { key: _key, inline: _inline, ...kept } = storedAttachment(extras.attachment)

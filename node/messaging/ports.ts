@@ -105,3 +105,25 @@ export type UsernameLookup = (
   username: string,
   options?: AbortOptions,
 ) => Promise<Uint8Array | undefined>
+
+/** A device of an account, as fan-out needs it: its key and since when it is certified. */
+export interface AccountDevice {
+  key: Uint8Array
+  /** When the account certified it (ms): texts sent before then are not copied to it. */
+  createdMs: number
+}
+
+/**
+ * Which devices an account has (node/devices): friends' signed device lists and our own.
+ * Keys are raw Ed25519. A peer we hold no list for has one device, its own key.
+ */
+export interface AccountDevicesPort {
+  /** The current devices of a peer's account other than the peer's own key. */
+  otherDevicesOf(account: Uint8Array): AccountDevice[]
+  /** Our own account's current devices other than this one. */
+  ownOtherDevices(): AccountDevice[]
+  /** The friend's account `device` belongs to, when it is not that account's own key. */
+  friendAccountOf(device: Uint8Array): Uint8Array | undefined
+  /** True when `device` is another current device of our own account. */
+  isOwnDevice(device: Uint8Array): boolean
+}

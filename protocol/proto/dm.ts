@@ -705,6 +705,7 @@ export interface DmContent {
   style?: DmTextStyle
   attachment?: DmAttachment
   parts: Uint8Array<ArrayBuffer>[]
+  sentTo: Uint8Array<ArrayBuffer>
 }
 
 export namespace DmContent {
@@ -775,6 +776,11 @@ export namespace DmContent {
             }
           }
 
+          if (obj.sentTo != null && obj.sentTo.byteLength > 0) {
+            w.uint32(98)
+            w.bytes(obj.sentTo)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -789,6 +795,7 @@ export namespace DmContent {
             resolvedBelow: 0,
             social: uint8ArrayAlloc(0),
             parts: [],
+            sentTo: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -851,6 +858,10 @@ export namespace DmContent {
                 }
 
                 obj.parts.push(reader.bytes())
+                break
+              }
+              case 12: {
+                obj.sentTo = reader.bytes()
                 break
               }
               default: {
@@ -963,6 +974,13 @@ export namespace DmContent {
 
                 obj.parts++
 
+                break
+              }
+              case 12: {
+                yield {
+                  field: `${prefix}.sentTo`,
+                  value: reader.bytes(),
+                }
                 break
               }
               default: {
@@ -1105,6 +1123,11 @@ export namespace DmContent {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DmContentSentToFieldEvent {
+    field: '$.sentTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<DmContent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DmContent.codec())
   }
@@ -1145,6 +1168,7 @@ export namespace DmContent {
     | DmContentAttachmentWidthFieldEvent
     | DmContentAttachmentHeightFieldEvent
     | DmContentPartsFieldEvent
+    | DmContentSentToFieldEvent
   > {
     return streamMessage(buf, DmContent.codec(), opts)
   }

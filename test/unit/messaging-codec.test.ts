@@ -26,6 +26,7 @@ import {
   DmContent,
   DmContentKind,
   DmFrame,
+  DmReceiptType,
   DmRefusalNotice as DmRefusalNoticeCodec,
 } from '../../protocol/proto/dm.ts'
 
@@ -139,6 +140,30 @@ describe('inner messages', () => {
     expect(decodeInnerMessage(encodeInnerMessage(delivered))).toEqual(delivered)
     const read = { kind: 'receipt', type: 'read', messageId: id, readUpToSeq: 9 } as const
     expect(decodeInnerMessage(encodeInnerMessage(read))).toEqual(read)
+  })
+
+  it('carries whom an own-device copy was sent to, on a text only and as a 32-byte key', () => {
+    const copy = {
+      kind: 'text',
+      messageId: id,
+      seq: 1,
+      sentAtMs: 5,
+      text: 'sent from my phone',
+      resolvedBelow: 1,
+      sentTo: new Uint8Array(32).fill(7),
+    } as const
+    expect(decodeInnerMessage(encodeInnerMessage(copy))).toEqual(copy)
+    const raw = (content: Partial<DmContent>) =>
+      thrownName(() => decodeInnerMessage(DmContent.encode({ messageId: id, ...content })))
+    const text = { kind: DmContentKind.TEXT, seq: 1, resolvedBelow: 1, text: 'x' }
+    expect(raw({ ...text, sentTo: new Uint8Array(31) })).toBe('MalformedMessageError')
+    expect(
+      raw({
+        kind: DmContentKind.RECEIPT,
+        receipt: { type: DmReceiptType.READ, messageIds: [], readUpToSeq: 1 },
+        sentTo: new Uint8Array(32),
+      }),
+    ).toBe('MalformedMessageError')
   })
 
   it('refuses texts over the limit, seq 0, impossible resolved_below and mixed kinds', () => {

@@ -106,7 +106,7 @@ export async function linkAsNewDevice(options: NewDeviceOptions): Promise<Linked
       `This device (${device}) is linked to the account ${account}.`,
       `Account fingerprint: ${fingerprint(linked.account.publicKey)}`,
       `It knows the account's ${linked.state.friends.length} friends and ${linked.list.devices.length} devices. Start it with "tokenim start".`,
-      'Messages do not reach linked devices yet (doc/accounts.md): keep using the first device to chat.',
+      '1:1 texts reach every device of the account from now on; rooms, files and earlier history stay on the first device for now (doc/accounts.md).',
     ],
   )
   return linked

@@ -47,7 +47,7 @@ function deviceLines(list: DeviceListResponse): string[] {
   return [
     ...list.devices.map(
       (device) =>
-        `${device.thisDevice ? '*' : ' '} ${device.name}  ${device.peerId}  since ${minuteStamp(device.createdAt)}${device.peerId === list.account ? '' : '  (linked: no messages yet)'}`,
+        `${device.thisDevice ? '*' : ' '} ${device.name}  ${device.peerId}  since ${minuteStamp(device.createdAt)}${device.peerId === list.account ? '' : '  (linked: 1:1 texts only)'}`,
     ),
     `device list version ${list.version}`,
     ...linked,

@@ -42,7 +42,7 @@ export function SettingsDevices({ client, withCode }: { client: WebApiClient; wi
               <li key={device.publicKey} title={device.peerId}>
                 {device.name}
                 {device.thisDevice && <em> · this device</em>}
-                {device.peerId !== list.account && <em> · linked: no messages yet</em>}
+                {device.peerId !== list.account && <em> · linked: 1:1 texts only</em>}
               </li>
             ))}
           </ul>

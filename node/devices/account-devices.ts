@@ -1,0 +1,32 @@
+/**
+ * What messaging asks of devices (AccountDevicesPort, node/messaging/ports.ts), answered from
+ * the device lists this node holds: its own account's and each friend's newest. A friend whose
+ * list this node does not hold (yet) has one device, its account key, as before device lists.
+ */
+import type { OpenedDeviceList } from '../../protocol/accounts/index.ts'
+import { bytesEqual } from '../../protocol/bytes.ts'
+import type { AccountDevice, AccountDevicesPort } from '../messaging/index.ts'
+import type { DeviceService } from './device-service.ts'
+
+export function accountDevicesPort(devices: DeviceService): AccountDevicesPort {
+  const others = (list: OpenedDeviceList | undefined, except: Uint8Array): AccountDevice[] =>
+    (list?.devices ?? [])
+      .filter((device) => !bytesEqual(device.device, except))
+      .map((device) => ({ key: device.device, createdMs: device.createdMs }))
+  const own = () => (devices.running ? devices.own() : undefined)
+  return {
+    otherDevicesOf: (account) => others(devices.friendList(account), account),
+    ownOtherDevices: () => others(own(), devices.thisDevice),
+    friendAccountOf: (device) =>
+      devices
+        .friendLists()
+        .find(
+          (list) =>
+            !bytesEqual(list.account, device) &&
+            list.devices.some((listed) => bytesEqual(listed.device, device)),
+        )?.account,
+    isOwnDevice: (device) =>
+      !bytesEqual(device, devices.thisDevice) &&
+      (own()?.devices.some((listed) => bytesEqual(listed.device, device)) ?? false),
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Fan-out to every device of an account (doc/accounts.md, "Messaging across devices"). A text
+ * we send to a peer goes, as sent, to the peer's own key; this module queues a copy of it for
+ * each other current device of the peer's account, and one for each other device of our own
+ * account, naming the peer (own-device sync). A copy is an ordinary text in that device's own
+ * lane: its own X3DH + Double Ratchet session (sessions are kept per device key, and a device
+ * key is certified for one account), its own seqs, acks and mailbox slot while it is away.
+ * Conversations with such devices are hidden from the inbox (`hides`); what arrives in them
+ * is shown where it belongs by device-mirror.ts.
+ *
+ * Guarantees, and how:
+ * - every text reaches every device listed when it is sent: copies are made by following the
+ *   history feed (reader `device-fan-out`), so a crash between a text's write and its copies
+ *   brings the text again; a copy's id is derived from the text's id and the device, and
+ *   Outbound queues an id once, so a text brought again is not copied twice;
+ * - a device gets no copies of what was sent before the account certified it (give or take
+ *   CLOCK_SKEW_ALLOWANCE_MS between the two nodes' clocks);
+ * - the text's delivery state reads "on at least one of the peer's devices": a copy's state
+ *   change raises the text's (DeliveryTracker.raise never lowers one); `detail` gives each
+ *   device's own state.
+ */
+import { createHash } from 'node:crypto'
+import type { Logger } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
+import type { MessageDevicesResponse, MessageStateChange } from '../../protocol/local-api.ts'
+import { peerIdOf } from '../identity/index.ts'
+import { MessageNotFoundError } from './errors.ts'
+import type { HistoryChange } from './history-feed.ts'
+import type { MessagePipeline } from './message-pipeline.ts'
+import type { HistoryRecord } from './message-store.ts'
+import type { AccountDevice, AccountDevicesPort } from './ports.ts'
+
+/** A device certified this long after a text was stored still gets it (clocks differ). */
+export const CLOCK_SKEW_ALLOWANCE_MS = 10 * 60_000
+const COPY_ID_DOMAIN = 'tokenim/device-copy/1'
+
+export interface DeviceFanOutInit {
+  pipeline: MessagePipeline
+  devices: AccountDevicesPort
+  myKey: Uint8Array
+  log: Logger
+}
+
+export class DeviceFanOut {
+  readonly #init: DeviceFanOutInit
+
+  constructor(init: DeviceFanOutInit) {
+    this.#init = init
+  }
+
+  /** True for a conversation the user does not see: with another device of a friend, or ours. */
+  hides(peer: Uint8Array): boolean {
+    const devices = this.#init.devices
+    return devices.isOwnDevice(peer) || devices.friendAccountOf(peer) != null
+  }
+
+  /**
+   * An event of the pipeline: those about hidden conversations are taken here (a copy's state
+   * raises the text's) and not shown. True when the event is taken.
+   */
+  takesEvent(type: 'message:received' | 'message:state', data: { peerId: string }): boolean {
+    const peer = keyOf(data.peerId)
+    if (peer == null || !this.hides(peer)) return false
+    if (type === 'message:state') {
+      this.#copyState(peer, data as MessageStateChange).catch((err: Error) =>
+        this.#init.log.error('raising the state of a copied text failed: %s', err.message),
+      )
+    }
+    return true
+  }
+
+  /** Our text `id` to `peer`, with its state on each of the peer's devices. */
+  async detail(peer: Uint8Array, id: string): Promise<MessageDevicesResponse> {
+    const { pipeline, devices } = this.#init
+    const record = await pipeline.sentRecord(peer, id)
+    if (record == null || record.copyOf != null || record.direction !== 'out') {
+      throw new MessageNotFoundError(
+        `no text of ours with id ${id} to ${peerIdOf({ publicKey: peer })}`,
+      )
+    }
+    const peerId = peerIdOf({ publicKey: peer }).toString()
+    const own = (await pipeline.ownDeviceState(peer, id)) ?? record.state ?? 'queued'
+    const result: MessageDevicesResponse = {
+      id,
+      peerId,
+      state: record.state ?? 'queued',
+      devices: [{ peerId, state: own }],
+    }
+    for (const device of copiedTo(devices.otherDevicesOf(peer), record)) {
+      const copy = await pipeline.sentRecord(device.key, toHex(copyId(id, device.key)))
+      result.devices.push({
+        peerId: peerIdOf({ publicKey: device.key }).toString(),
+        state: copy?.state ?? 'queued',
+      })
+    }
+    return result
+  }
+
+  async #copyState(device: Uint8Array, change: MessageStateChange): Promise<void> {
+    if (change.state === 'queued' || change.state === 'failed') return
+    const { pipeline, devices } = this.#init
+    const copy = await pipeline.sentRecord(device, change.id)
+    if (copy?.copyOf == null) return
+    const account = fromHex(copy.copyOf.peer)
+    // Our own devices' copies say nothing about the peer's.
+    const owner = devices.friendAccountOf(device)
+    if (owner == null || !bytesEqual(owner, account)) return
+    await pipeline.raiseState(account, copy.copyOf.id, change.state)
+  }
+
+  /** A page of the history feed (reader `device-fan-out`): copies of the texts we sent in it. */
+  async take(entries: HistoryChange[]): Promise<undefined> {
+    const { pipeline, devices, myKey, log } = this.#init
+    const queued: Array<Promise<unknown>> = []
+    for (const entry of entries) {
+      if (entry.kind !== 'added' || !isOwnText(entry.record)) continue
+      const record = entry.record
+      const peer = fromHex(entry.peerHex)
+      if (this.hides(peer)) continue
+      const targets: Array<{ device: AccountDevice; sentTo?: Uint8Array }> = [
+        ...copiedTo(devices.otherDevicesOf(peer), record).map((device) => ({ device })),
+        ...copiedTo(devices.ownOtherDevices(), record)
+          .filter((device) => !bytesEqual(device.key, peer))
+          .map((device) => ({ device, sentTo: peer })),
+      ].filter(({ device }) => !bytesEqual(device.key, myKey))
+      if (targets.length === 0) continue
+      if (record.attachment != null) {
+        // Our history keeps no file key to give another device (doc/accounts.md, what is missing).
+        log('text %s carries a file: not copied to other devices', record.id)
+        continue
+      }
+      // Queued in order, awaited together: each device's lane keeps the order of the calls.
+      for (const { device, sentTo } of targets) {
+        queued.push(
+          pipeline.send(
+            device.key,
+            record.text,
+            { style: record.style },
+            {
+              messageId: copyId(record.id, device.key),
+              of: { peer: entry.peerHex, id: record.id },
+              sentTo,
+            },
+          ),
+        )
+      }
+    }
+    await Promise.all(queued)
+    return undefined
+  }
+}
+
+/** The id of the copy of text `id` for `device`: the same on every run. */
+export function copyId(id: string, device: Uint8Array): Uint8Array {
+  const hash = createHash('sha256').update(COPY_ID_DOMAIN).update(fromHex(id)).update(device)
+  return new Uint8Array(hash.digest().subarray(0, 16))
+}
+
+/** A text the user sent from this device (not a copy, a mirrored one, or a notice). */
+function isOwnText(record: HistoryRecord): boolean {
+  return (
+    record.direction === 'out' &&
+    record.copyOf == null &&
+    record.sentFrom == null &&
+    record.keyChange == null
+  )
+}
+
+/** The devices certified before `record` was stored (within the clock allowance). */
+function copiedTo(devices: AccountDevice[], record: HistoryRecord): AccountDevice[] {
+  return devices.filter((device) => device.createdMs - CLOCK_SKEW_ALLOWANCE_MS <= record.storedAt)
+}
+
+function keyOf(peerId: string): Uint8Array | undefined {
+  try {
+    const key = peerIdFromString(peerId).publicKey
+    return key?.type === 'Ed25519' ? key.raw : undefined
+  } catch {
+    return undefined
+  }
+}
