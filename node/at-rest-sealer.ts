@@ -25,9 +25,17 @@ const utf8 = new TextEncoder()
 /** Bytes of a blinded name kept: 128 bits leave collisions out of reach. */
 const BLIND_LENGTH = 16
 
+/** Associated data longer than this (in UTF-16 units) is encoded into an array of its own. */
+const SCRATCH_CHARS = 1024
+
 export class AtRestSealer {
   readonly #key: AeadKey
   readonly #blindKey: Uint8Array
+  /**
+   * Where a database key is encoded as associated data: a fresh array for each would cost a
+   * tenth of a small seal. Reused at once: AES-GCM takes in the associated data as it is set.
+   */
+  readonly #scratch = new Uint8Array(SCRATCH_CHARS * 3)
 
   /** `purpose` separates the keys of different components. */
   constructor(identity: Pick<Identity, 'privateKey' | 'atRestSeed'>, purpose: string) {
@@ -38,12 +46,12 @@ export class AtRestSealer {
 
   /** `databaseKey` (or other bytes that name the value) is bound as associated data. */
   seal(databaseKey: string | Uint8Array, plaintext: Uint8Array): Uint8Array {
-    return aeadSeal(this.#key, plaintext, bytesOf(databaseKey))
+    return aeadSeal(this.#key, plaintext, this.#bytesOf(databaseKey))
   }
 
   /** Throws DecryptionError when the value was altered or sealed for another key. */
   open(databaseKey: string | Uint8Array, sealed: Uint8Array): Uint8Array {
-    return aeadOpen(this.#key, sealed, bytesOf(databaseKey))
+    return aeadOpen(this.#key, sealed, this.#bytesOf(databaseKey))
   }
 
   /** The same name always gives the same 32 hex digits; they reveal nothing of it. */
@@ -51,8 +59,11 @@ export class AtRestSealer {
     const mac = hmacSha256(this.#blindKey, utf8.encode(name))
     return Buffer.from(mac.buffer, mac.byteOffset, BLIND_LENGTH).toString('hex')
   }
-}
 
-function bytesOf(name: string | Uint8Array): Uint8Array {
-  return typeof name === 'string' ? utf8.encode(name) : name
+  /** The UTF-8 bytes of `name`, valid until the next call. */
+  #bytesOf(name: string | Uint8Array): Uint8Array {
+    if (typeof name !== 'string') return name
+    if (name.length > SCRATCH_CHARS) return utf8.encode(name)
+    return this.#scratch.subarray(0, utf8.encodeInto(name, this.#scratch).written)
+  }
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { AtRestSealer } from '../../node/at-rest-sealer.ts'
+import { atRestSecret } from '../../node/identity/identity.ts'
 import { generateIdentity } from '../../node/identity/index.ts'
-import { aeadOpen, aeadSeal, randomBytes } from '../../protocol/crypto/index.ts'
+import {
+  aeadEncrypt,
+  aeadKey,
+  aeadOpen,
+  aeadSeal,
+  hkdfSha256,
+  randomBytes,
+} from '../../protocol/crypto/index.ts'
 
 const key = randomBytes(32)
 const plaintext = new TextEncoder().encode('kept at rest')
@@ -39,7 +47,54 @@ describe('aeadSeal / aeadOpen', () => {
   })
 })
 
+describe('aeadSeal format', () => {
+  it('is nonce || AES-256-GCM ciphertext || tag, as every stored value was written', () => {
+    // Built by the plain AES-GCM call, as values were sealed before seals were trimmed.
+    const nonce = randomBytes(12)
+    const stored = Uint8Array.from([
+      ...nonce,
+      ...aeadEncrypt(key, nonce, plaintext, Uint8Array.of(7)),
+    ])
+    expect(aeadOpen(key, stored, Uint8Array.of(7))).toEqual(plaintext)
+    expect(aeadOpen(aeadKey(key), stored, Uint8Array.of(7))).toEqual(plaintext)
+    const sealed = aeadSeal(aeadKey(key), plaintext, Uint8Array.of(7))
+    expect(aeadEncrypt(key, sealed.subarray(0, 12), plaintext, Uint8Array.of(7))).toEqual(
+      sealed.subarray(12),
+    )
+  })
+
+  it('hands out sealed values that own their bytes (the nonce pool is not shared)', () => {
+    const first = aeadSeal(key, plaintext)
+    const nonce = Uint8Array.from(first.subarray(0, 12))
+    for (let i = 0; i < 600; i++) aeadSeal(key, plaintext)
+    expect(first.subarray(0, 12)).toEqual(nonce)
+    expect(first.byteLength).toBe(first.buffer.byteLength)
+  })
+})
+
 describe('AtRestSealer', () => {
+  it('opens values sealed by the plain AES-GCM call under its derived key', () => {
+    const identity = generateIdentity()
+    const derived = hkdfSha256(atRestSecret(identity), new Uint8Array(0), 'messaging', 32)
+    const nonce = randomBytes(12)
+    const ad = new TextEncoder().encode('h/1\u00e9')
+    const stored = Uint8Array.from([...nonce, ...aeadEncrypt(derived, nonce, plaintext, ad)])
+    expect(new AtRestSealer(identity, 'messaging').open('h/1\u00e9', stored)).toEqual(plaintext)
+  })
+
+  it('binds each seal to its own key whatever the keys before it (short, long, not ASCII)', () => {
+    const sealer = new AtRestSealer(generateIdentity(), 'messaging')
+    const keys = ['h/2', `h/${'x'.repeat(5000)}`, 'h/\u00e9\u{1F600}', 'h/2x']
+    const sealed = keys.map((k) => sealer.seal(k, plaintext))
+    keys.forEach((k, i) => {
+      expect(sealer.open(k, sealed[i])).toEqual(plaintext)
+      const other = keys[(i + 1) % keys.length]
+      expect(() => sealer.open(other, sealed[i])).toThrow(
+        expect.objectContaining({ name: 'DecryptionError' }),
+      )
+    })
+  })
+
   it('binds a value to its database key and its purpose', () => {
     const identity = generateIdentity()
     const sessions = new AtRestSealer(identity, 'sessions')
