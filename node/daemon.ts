@@ -302,12 +302,17 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
           : this.keystore.recover(password, stringField(body, 'phrase'), secondFactorOf(body)),
       )
       let announced: RotationAnnouncement | undefined
+      const chain = await this.keystore.keyChain()
       if (kind === 'rotation') {
-        const { rotations } = await this.keystore.keyChain()
-        announced = await announceKeyRotation(node, rotated.statement, { rotations })
+        announced = await announceKeyRotation(node, rotated.statement, {
+          rotations: chain.rotations,
+        })
       } else {
         await node.messages.retireOwnKey()
       }
+      // Rooms hear of the new key over the topics the old key is still on (a room missed
+      // here gets its move from the node under the new key).
+      await node.rooms.handOverKey(rotated.identity, chain)
       this.nodeInstance = undefined
       node.removeEventListener('stopped', this.onNodeStopped)
       await node.stop('the account key changed; starting again under the new key')

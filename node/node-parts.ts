@@ -45,7 +45,12 @@ import {
 } from './directory/index.ts'
 import { Friends, type FriendsEvents } from './friends/index.ts'
 import { followFriendsWhenReachable } from './friends/rotation-dht.ts'
-import { type Identity, Keystore, toLibp2pPrivateKey } from './identity/index.ts'
+import {
+  type Identity,
+  Keystore,
+  type StoredKeyChain,
+  toLibp2pPrivateKey,
+} from './identity/index.ts'
 import { OfflineMailbox } from './mailbox/index.ts'
 import { DirectMessages } from './messaging/index.ts'
 import { NodeApi, nodeRoutes } from './node-api.ts'
@@ -143,6 +148,7 @@ export async function composeNode(
           db: storage.sublevel('rooms'),
           identity,
           emit: (type, data) => emit(type, data as never),
+          keyStatements: () => keyChainIn(paths.root, identity),
         },
         init.rooms,
       ),
@@ -432,8 +438,13 @@ function buildHost(init: TokenimNodeInit, storage: Storage, relays: string[]): P
  * needed); empty when there is none, or no keystore (a node started with a bare identity).
  */
 async function recoveryCommitmentIn(dir: string, identity: Identity): Promise<Uint8Array> {
+  return (await keyChainIn(dir, identity))?.commitment ?? new Uint8Array(0)
+}
+
+/** The keystore's chain in `dir` when this node's key holds the account; else undefined. */
+async function keyChainIn(dir: string, identity: Identity): Promise<StoredKeyChain | undefined> {
   const keystore = new Keystore(dir)
-  if (!(await keystore.exists())) return new Uint8Array(0)
+  if (!(await keystore.exists())) return undefined
   const chain = await keystore.keyChain()
-  return bytesEqual(chain.current, identity.publicKey) ? chain.commitment : new Uint8Array(0)
+  return bytesEqual(chain.current, identity.publicKey) ? chain : undefined
 }

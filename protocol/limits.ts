@@ -392,6 +392,12 @@ export const MAX_PENDING_RECOVERY_REQUESTS = 16
  */
 export const MAX_NAME_MOVE_ROTATIONS = 16
 
+/**
+ * Most key statements (rotations and recoveries together) one room MOVE_KEY carries: the
+ * account's chain from its first key. 16 of at most 512 bytes fit a room event many times.
+ */
+export const MAX_ROOM_KEY_MOVE_STATEMENTS = 16
+
 /** Most keys a node follows through the DHT's rotation statements in one look-up. */
 export const MAX_KEY_ROTATION_HOPS = 16
 

@@ -734,6 +734,11 @@ export interface RoomMessageView {
   /** Lamport clock; history is ordered by (lamport, author, id). */
   lamport: number
   mine: boolean
+  /**
+   * Set on the line a member's key change leaves in the room (its MOVE_KEY): `author` is the
+   * new key, `text` says it in words.
+   */
+  keyChange?: KeyChangeView
 }
 
 export interface RoomSummary {

@@ -81,3 +81,14 @@ export function inviteCode(room: RoomRuntime, self: Uint8Array, selfHex: string)
     inviter: self,
   })
 }
+
+/**
+ * Our proof of `room`'s invite when we hold its secret, else undefined: sync requests carry
+ * it, so an invite-only room answers us even where our key is new (after a key move).
+ */
+export function ownInviteProof(room: RoomRuntime, self: Uint8Array): Uint8Array | undefined {
+  const seed = room.meta.inviteSeed
+  if (seed == null) return undefined
+  const invite = ed25519KeyPairFromSeed(new Uint8Array(Buffer.from(seed, 'base64')))
+  return makeInviteProof(invite, room.log.roomId, self)
+}

@@ -8,6 +8,7 @@
  *   RoomIntake       others' events, shown     RoomMembership   reactions to member changes
  *   RoomKeys         sender keys out and in    RoomSync         catch-up with members
  *   RoomViews        what the API shows        room-invites.ts  invite codes, who may join
+ *   RoomKeyMoves     the member across a key change (rotation, recovery)
  *
  * The parts reach each other only through the few functions handed to them here, so each is
  * tested alone. Events (`room:message`, `room:members`) are dispatched on the service for the
@@ -22,6 +23,7 @@ import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
+import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import type {
   RoomHistoryResponse,
   RoomMembersChange,
@@ -44,6 +46,7 @@ import { OwnEvents } from './own-events.ts'
 import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
 import { checkMayJoin, inviteCode, readJoinTicket } from './room-invites.ts'
+import { type AccountKeyStatements, RoomKeyMoves } from './room-key-moves.ts'
 import { RoomKeys } from './room-keys.ts'
 import { RoomMembership } from './room-membership.ts'
 import { RoomPersistence, restoreRoom } from './room-persistence.ts'
@@ -91,6 +94,8 @@ export interface RoomServiceComponents {
    * rooms listen on the service itself (`addEventListener`), not on this bus.
    */
   emit?<T extends keyof RoomServiceEvents>(type: T, data: RoomServiceEvents[T]): void
+  /** The account's key statements (the keystore's chain), for rooms to follow. @default none */
+  keyStatements?(): Promise<AccountKeyStatements | undefined>
 }
 
 export interface RoomServiceInit {
@@ -131,6 +136,8 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   private readonly keys: RoomKeys
   private readonly membership: RoomMembership
   private readonly own: OwnEvents
+  private readonly keyMoves: RoomKeyMoves
+  private readonly keyStatements: RoomServiceComponents['keyStatements']
   private readonly timers: NodeJS.Timeout[] = []
   private readonly lifecycle = new ServiceLifecycle(
     () => new RoomsStoppedError('rooms are stopped'),
@@ -207,6 +214,17 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       membership: this.membership,
       sync: this.sync,
     })
+    this.keyStatements = components.keyStatements
+    this.keyMoves = new RoomKeyMoves({
+      selfHex: this.selfHex,
+      rooms: this.rooms,
+      persistence: this.persistence,
+      gossip: this.gossip,
+      keys: this.keys,
+      own: this.own,
+      sync: this.sync,
+      log: this.log,
+    })
   }
 
   async start(): Promise<void> {
@@ -226,6 +244,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
         void this.sync.dialMembers(room)
       }
     }
+    await this.keyMoves.atStart(await this.keyStatements?.())
     this.timers.push(
       setInterval(() => this.antiEntropy(), this.syncIntervalMs).unref(),
       setInterval(() => this.keys.retry(), this.keyRetryIntervalMs).unref(),
@@ -246,6 +265,11 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   }
 
   // ---- the public operations ------------------------------------------------------------
+
+  /** Before restarting under `next`: our rooms' MOVE_KEYs (room-key-moves.ts); their ids. */
+  handOverKey(next: Ed25519KeyPair, statements: AccountKeyStatements): Promise<string[]> {
+    return this.lifecycle.track(() => this.keyMoves.handOver(next, statements))
+  }
 
   /** Creates a room we own; its invite carries the invite secret when it is invite-only. */
   async create(

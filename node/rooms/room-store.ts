@@ -108,8 +108,10 @@ export class RoomStore {
     return { type: 'put', key: `${meta.roomId}!meta`, value: toJson(meta) }
   }
 
-  static chain(roomId: string, chain: StoredChain): RoomWrite {
-    return { type: 'put', key: `${roomId}!chain`, value: toJson(chain) }
+  /** Our sending chain; without one, the write removes it (our key moved: key-moves). */
+  static chain(roomId: string, chain?: StoredChain): RoomWrite {
+    const key = `${roomId}!chain`
+    return chain == null ? { type: 'del', key } : { type: 'put', key, value: toJson(chain) }
   }
 
   static reservation(roomId: string, reservation: Reservation): RoomWrite {

@@ -32,6 +32,7 @@ import { ServiceLifecycle } from '../service-lifecycle.ts'
 import { withDeadline } from './deadline.ts'
 import { RoomsStoppedError } from './errors.ts'
 import { openEvents } from './room-intake.ts'
+import { ownInviteProof } from './room-invites.ts'
 import type { RoomPersistence } from './room-persistence.ts'
 import type { RoomRegistry } from './room-registry.ts'
 import { mayEnter, otherMembers, type RoomRuntime } from './room-runtime.ts'
@@ -123,14 +124,11 @@ export class RoomSync {
     if (options.force !== true && Date.now() - last < this.minSyncGapMs) return 0
     room.syncing.add(key)
     room.lastSync.set(key, Date.now())
+    const inviteProof = options.inviteProof ?? ownInviteProof(room, fromHex(this.selfHex))
     let added = 0
     try {
       for (let page = 0; page < MAX_SYNC_PAGES && this.lifecycle.running; page++) {
-        const request = syncRequest(
-          room.log.roomId,
-          headsToWire(room.log.heads()),
-          options.inviteProof,
-        )
+        const request = syncRequest(room.log.roomId, headsToWire(room.log.heads()), inviteProof)
         const answer = await withDeadline(this.requestTimeoutMs, (signal) =>
           this.exchange(peer, request, { signal }),
         )

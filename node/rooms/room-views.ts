@@ -15,7 +15,7 @@ import type {
   RoomSummary,
 } from '../../protocol/local-api.ts'
 import { compareEvents, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
-import { peerIdOf } from '../identity/index.ts'
+import { fingerprint, peerIdOf } from '../identity/index.ts'
 import { RoomHistoryCursorError } from './errors.ts'
 import type { RoomRuntime } from './room-runtime.ts'
 
@@ -28,13 +28,11 @@ export class RoomViews {
     this.selfHex = selfHex
   }
 
+  /** A message (see the file header), or the line a member's effective key move leaves. */
   isVisible(room: RoomRuntime, event: SignedRoomEvent): boolean {
-    return (
-      event.event.message != null &&
-      room.texts.has(event.idHex) &&
-      room.log.isReady(event.idHex) &&
-      room.log.isValidMessage(event)
-    )
+    if (!room.log.isReady(event.idHex)) return false
+    if (event.event.message == null) return room.log.movedFrom(event) != null
+    return room.texts.has(event.idHex) && room.log.isValidMessage(event)
   }
 
   visible(room: RoomRuntime): SignedRoomEvent[] {
@@ -42,6 +40,14 @@ export class RoomViews {
   }
 
   message(room: RoomRuntime, event: SignedRoomEvent): RoomMessageView {
+    const movedFrom = room.log.movedFrom(event)
+    const keyChange =
+      movedFrom == null
+        ? undefined
+        : {
+            previousPeerId: this.peerIdText(movedFrom),
+            fingerprint: fingerprint(event.event.author),
+          }
     return {
       roomId: room.log.roomIdHex,
       id: event.idHex,
@@ -51,6 +57,10 @@ export class RoomViews {
       sentAt: event.event.sentAtMs,
       lamport: event.event.lamport,
       mine: event.authorHex === this.selfHex,
+      ...(keyChange != null && {
+        keyChange,
+        text: `changed their key; new fingerprint ${keyChange.fingerprint}`,
+      }),
     }
   }
 
@@ -130,7 +140,10 @@ export class RoomViews {
 
   unreadCount(room: RoomRuntime, visible: SignedRoomEvent[]): number {
     return visible.filter(
-      (event) => event.authorHex !== this.selfHex && event.event.lamport > room.meta.readLamport,
+      (event) =>
+        event.event.message != null &&
+        event.authorHex !== this.selfHex &&
+        event.event.lamport > room.meta.readLamport,
     ).length
   }
 

@@ -13,6 +13,7 @@
  * chain.current // the key that holds the account now
  * ```
  */
+export * from './carried-chain.ts'
 export * from './device-records.ts'
 export * from './errors.ts'
 export * from './key-chain.ts'

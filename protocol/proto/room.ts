@@ -19,6 +19,7 @@ export enum RoomOpKind {
   PROMOTE = 'PROMOTE',
   DEMOTE = 'DEMOTE',
   RENAME = 'RENAME',
+  MOVE_KEY = 'MOVE_KEY',
 }
 
 enum __RoomOpKindValues {
@@ -30,6 +31,7 @@ enum __RoomOpKindValues {
   PROMOTE = 5,
   DEMOTE = 6,
   RENAME = 7,
+  MOVE_KEY = 8,
 }
 
 export namespace RoomOpKind {
@@ -47,6 +49,8 @@ export interface RoomOp {
   inviteProof: Uint8Array<ArrayBuffer>
   cutSeq: number
   nonce: Uint8Array<ArrayBuffer>
+  rotations: Uint8Array<ArrayBuffer>[]
+  recoveries: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace RoomOp {
@@ -100,6 +104,20 @@ export namespace RoomOp {
             w.bytes(obj.nonce)
           }
 
+          if (obj.rotations != null && obj.rotations.length > 0) {
+            for (const value of obj.rotations) {
+              w.uint32(74)
+              w.bytes(value)
+            }
+          }
+
+          if (obj.recoveries != null && obj.recoveries.length > 0) {
+            for (const value of obj.recoveries) {
+              w.uint32(82)
+              w.bytes(value)
+            }
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -114,6 +132,8 @@ export namespace RoomOp {
             inviteProof: uint8ArrayAlloc(0),
             cutSeq: 0,
             nonce: uint8ArrayAlloc(0),
+            rotations: [],
+            recoveries: [],
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -154,6 +174,32 @@ export namespace RoomOp {
                 obj.nonce = reader.bytes()
                 break
               }
+              case 9: {
+                if (
+                  opts.limits?.rotations != null &&
+                  obj.rotations.length === opts.limits.rotations
+                ) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "rotations" had too many elements',
+                  )
+                }
+
+                obj.rotations.push(reader.bytes())
+                break
+              }
+              case 10: {
+                if (
+                  opts.limits?.recoveries != null &&
+                  obj.recoveries.length === opts.limits.recoveries
+                ) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "recoveries" had too many elements',
+                  )
+                }
+
+                obj.recoveries.push(reader.bytes())
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -164,6 +210,11 @@ export namespace RoomOp {
           return obj
         },
         function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            rotations: 0,
+            recoveries: 0,
+          }
+
           const end = length == null ? reader.len : reader.pos + length
 
           while (reader.pos < end) {
@@ -226,6 +277,40 @@ export namespace RoomOp {
                 }
                 break
               }
+              case 9: {
+                if (opts.limits?.rotations != null && obj.rotations === opts.limits.rotations) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "rotations" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.rotations[]`,
+                  index: obj.rotations,
+                  value: reader.bytes(),
+                }
+
+                obj.rotations++
+
+                break
+              }
+              case 10: {
+                if (opts.limits?.recoveries != null && obj.recoveries === opts.limits.recoveries) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "recoveries" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.recoveries[]`,
+                  index: obj.recoveries,
+                  value: reader.bytes(),
+                }
+
+                obj.recoveries++
+
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -279,6 +364,18 @@ export namespace RoomOp {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoomOpRotationsFieldEvent {
+    field: '$.rotations[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoomOpRecoveriesFieldEvent {
+    field: '$.recoveries[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<RoomOp>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoomOp.codec())
   }
@@ -299,6 +396,8 @@ export namespace RoomOp {
     | RoomOpInviteProofFieldEvent
     | RoomOpCutSeqFieldEvent
     | RoomOpNonceFieldEvent
+    | RoomOpRotationsFieldEvent
+    | RoomOpRecoveriesFieldEvent
   > {
     return streamMessage(buf, RoomOp.codec(), opts)
   }
@@ -749,6 +848,18 @@ export namespace RoomEvent {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoomEventOpRotationsFieldEvent {
+    field: '$.op.rotations[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoomEventOpRecoveriesFieldEvent {
+    field: '$.op.recoveries[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface RoomEventMessageKeyIdFieldEvent {
     field: '$.message.keyId'
     value: Uint8Array<ArrayBuffer>
@@ -793,6 +904,8 @@ export namespace RoomEvent {
     | RoomEventOpInviteProofFieldEvent
     | RoomEventOpCutSeqFieldEvent
     | RoomEventOpNonceFieldEvent
+    | RoomEventOpRotationsFieldEvent
+    | RoomEventOpRecoveriesFieldEvent
     | RoomEventMessageKeyIdFieldEvent
     | RoomEventMessageIndexFieldEvent
     | RoomEventMessageCiphertextFieldEvent

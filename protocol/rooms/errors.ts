@@ -23,3 +23,8 @@ export class SenderKeyTooFarAheadError extends ProtocolError {
 export class InvalidInviteError extends ProtocolError {
   override name = 'InvalidInviteError'
 }
+
+/** A MOVE_KEY whose key statements do not move any account to its author. */
+export class InvalidKeyMoveError extends ProtocolError {
+  override name = 'InvalidKeyMoveError'
+}

@@ -15,6 +15,7 @@
 export * from './errors.ts'
 export * from './invite.ts'
 export * from './key-bundle.ts'
+export * from './key-move.ts'
 export * from './membership.ts'
 export * from './room-builder.ts'
 export * from './room-event.ts'

@@ -15,6 +15,9 @@
  * - LEAVE: any member (the owner too: the room then has no owner, admins keep their rights).
  * - PROMOTE / DEMOTE: owner only.
  * - RENAME: owner or admin.
+ * - MOVE_KEY: by a key that is no member and not banned, whose account's key statements
+ *   (key-move.ts) retired a member's key: the member's record (role, since, ownership) moves
+ *   to the author, and every key the statements retired is banned.
  * Concurrent conflicting ops resolve by the total order: whichever comes first in it
  * applies, and a later op whose author lost its right meanwhile does nothing. In particular
  * two admins removing each other concurrently: the first removal wins, the second is void.
@@ -50,6 +53,11 @@ export interface OpEventInput {
   author: Uint8Array
   seq: number
   op: RoomOp
+  /**
+   * MOVE_KEY: the keys (hex) its statements retired, newest first, or undefined when they
+   * do not move the account to the author. The log works them out once per event.
+   */
+  retiredKeys?: readonly string[]
 }
 
 /** The state a room's CREATE event sets up. */
@@ -114,6 +122,15 @@ export function applyOp(
     case RoomOpKind.RENAME: {
       if (!isAdmin || op.name === state.name) return undefined
       return { ...state, name: op.name }
+    }
+    case RoomOpKind.MOVE_KEY: {
+      if (author != null || state.banned.has(authorHex)) return undefined
+      const retired = event.retiredKeys ?? []
+      const from = retired.find((key) => state.members.has(key))
+      if (from == null) return undefined
+      const moved = withMember(withoutMember(state, from), authorHex, state.members.get(from)!)
+      const banned = new Set([...state.banned, ...retired])
+      return { ...moved, banned, owner: state.owner === from ? authorHex : state.owner }
     }
     default:
       // A second CREATE, or a kind this version does not know: no effect.

@@ -53,6 +53,9 @@ export interface OpFields {
   name?: string
   inviteProof?: Uint8Array
   cutSeq?: number
+  /** MOVE_KEY: the account's key statements (key-move.ts). */
+  rotations?: Uint8Array[]
+  recoveries?: Uint8Array[]
 }
 
 /** The next op event of `author` in `log`. */
@@ -120,5 +123,7 @@ function emptyOp(): RoomOp {
     inviteProof: empty,
     cutSeq: 0,
     nonce: empty,
+    rotations: [],
+    recoveries: [],
   }
 }

@@ -18,6 +18,7 @@ import { MalformedMessageError } from '../errors.ts'
 import { ROOM_EVENT_DOMAIN, ROOM_INVITE_DOMAIN, ROOM_TOPIC_PREFIX } from '../ids.ts'
 import {
   MAX_ROOM_EVENT_DEPS,
+  MAX_ROOM_KEY_MOVE_STATEMENTS,
   MAX_ROOM_MESSAGE_SIZE,
   MAX_ROOM_NAME_LENGTH,
   MAX_ROOM_TEXT_SIZE,
@@ -28,6 +29,7 @@ import {
   RoomEvent as RoomEventCodec,
   RoomOpKind,
 } from '../proto/room.ts'
+import { keyMoveStatementCount } from './key-move.ts'
 import { SENDER_KEY_ID_LENGTH } from './sender-key.ts'
 
 export type { RoomCiphertext, RoomEvent, RoomOp } from '../proto/room.ts'
@@ -84,7 +86,10 @@ export function openRoomEvent(bytes: Uint8Array): SignedRoomEvent {
   const event = decodeMessage(RoomEventCodec, record.payload, {
     maxSize: MAX_ROOM_MESSAGE_SIZE,
     what: 'room event',
-    limits: { deps: MAX_ROOM_EVENT_DEPS },
+    limits: {
+      deps: MAX_ROOM_EVENT_DEPS,
+      op: { rotations: MAX_ROOM_KEY_MOVE_STATEMENTS, recoveries: MAX_ROOM_KEY_MOVE_STATEMENTS },
+    },
   })
   if (!bytesEqual(event.author, record.publicKey)) {
     throw new MalformedMessageError('room event author is not its signer')
@@ -142,7 +147,14 @@ function checkEvent(event: RoomEvent): void {
     if (op.inviteProof.length !== ED25519_SIGNATURE_LENGTH)
       fail('invite proof has the wrong length')
   }
-  if (op.cutSeq !== 0 && op.kind !== RoomOpKind.REMOVE) fail('only REMOVE carries a cut')
+  if (op.cutSeq !== 0 && op.kind !== RoomOpKind.REMOVE && op.kind !== RoomOpKind.MOVE_KEY) {
+    fail('only REMOVE and MOVE_KEY carry a cut')
+  }
+  const statements = keyMoveStatementCount(op)
+  if ((op.kind === RoomOpKind.MOVE_KEY) !== statements > 0) {
+    fail('key statements come with MOVE_KEY, and MOVE_KEY with key statements')
+  }
+  if (statements > MAX_ROOM_KEY_MOVE_STATEMENTS) fail('MOVE_KEY carries too many key statements')
 }
 
 /** Throws MalformedMessageError for an empty or too long name, or one with control characters. */

@@ -16,6 +16,8 @@ import { bytesEqual, toHex } from '../bytes.ts'
 import { MalformedMessageError } from '../errors.ts'
 import { MAX_ROOM_EVENT_DEPS } from '../limits.ts'
 import { RoomOpKind } from '../proto/room.ts'
+import { InvalidKeyMoveError } from './errors.ts'
+import { keysRetiredByMove } from './key-move.ts'
 import {
   applyOp,
   genesisState,
@@ -46,7 +48,9 @@ export type IngestResult =
  * `outsider` (its key appears in no op at all). A JOIN always counts as a member's event:
  * the log judges it by the room's rules. An honest joiner's first message can outrun its
  * JOIN and be taken for an outsider's; it is then dropped at that node and fetched later by
- * sync, at the price of a small, decaying score penalty for whoever relayed it.
+ * sync, at the price of a small, decaying score penalty for whoever relayed it. A MOVE_KEY
+ * counts as a member's event too: its author is new to the room by design, and the log
+ * refuses it unless its statements move an account to that author.
  */
 export type AuthorStanding = 'member' | 'stranger' | 'outsider'
 
@@ -89,6 +93,8 @@ export class RoomLog {
   private readonly waiting = new Map<string, Set<string>>()
   private readonly timeline: TimelineEntry[] = []
   private endings = new Map<string, Ending[]>()
+  /** Per MOVE_KEY (by id): the keys its statements retired, worked out once at ingest. */
+  private readonly retiredByMove = new Map<string, readonly string[]>()
   private maxLamport = 0
 
   /** Throws MalformedMessageError if `genesis` is not a CREATE event. */
@@ -99,7 +105,11 @@ export class RoomLog {
     this.genesis = genesis
     this.roomId = genesis.id
     this.roomIdHex = genesis.idHex
-    this.timeline.push({ event: genesis, state: genesisState(opInput(genesis)), effective: true })
+    this.timeline.push({
+      event: genesis,
+      state: genesisState(this.opInput(genesis)),
+      effective: true,
+    })
     this.store(genesis)
   }
 
@@ -153,6 +163,15 @@ export class RoomLog {
     return this.timeline.find((entry) => entry.event.idHex === idHex)?.effective ?? false
   }
 
+  /** For an effective MOVE_KEY: the member key (hex) it moved to its author. */
+  movedFrom(event: SignedRoomEvent): string | undefined {
+    if (event.event.op?.kind !== RoomOpKind.MOVE_KEY) return undefined
+    const index = this.timeline.findIndex((entry) => entry.event.idHex === event.idHex)
+    if (index < 1 || !this.timeline[index].effective) return undefined
+    const now = this.timeline[index].state.members
+    return [...this.timeline[index - 1].state.members.keys()].find((key) => !now.has(key))
+  }
+
   /** Membership just before `event` in the total order. */
   stateBefore(event: SignedRoomEvent): MembershipState {
     let low = 0
@@ -179,7 +198,8 @@ export class RoomLog {
 
   authorStanding(event: SignedRoomEvent): AuthorStanding {
     const key = event.authorHex
-    if (event.event.op?.kind === RoomOpKind.JOIN) return 'member'
+    const kind = event.event.op?.kind
+    if (kind === RoomOpKind.JOIN || kind === RoomOpKind.MOVE_KEY) return 'member'
     if (this.membership().members.has(key) || this.stateBefore(event).members.has(key)) {
       return 'member'
     }
@@ -219,6 +239,14 @@ export class RoomLog {
       !verifyInviteProof(state.inviteKey!, this.roomId, event.event.author, op.inviteProof)
     ) {
       return { status: 'refused', reason: 'the join carries no valid invite proof' }
+    }
+    if (op?.kind === RoomOpKind.MOVE_KEY) {
+      try {
+        this.retiredByMove.set(event.idHex, keysRetiredByMove(event.event.author, op))
+      } catch (err) {
+        if (!(err instanceof InvalidKeyMoveError)) throw err
+        return { status: 'refused', reason: err.message }
+      }
     }
     const released = this.store(event)
     const membershipChanged = op != null && this.replayFrom(event)
@@ -342,7 +370,7 @@ export class RoomLog {
     this.timeline.splice(index, 0, { event, state: before, effective: false })
     for (let i = index; i < this.timeline.length; i++) {
       const previous = this.timeline[i - 1].state
-      const next = applyOp(previous, opInput(this.timeline[i].event), this.roomId)
+      const next = applyOp(previous, this.opInput(this.timeline[i].event), this.roomId)
       this.timeline[i] = {
         event: this.timeline[i].event,
         state: next ?? previous,
@@ -360,23 +388,30 @@ export class RoomLog {
       list.push(ending)
       endings.set(keyHex, list)
     }
-    for (const { event, effective } of this.timeline) {
+    for (const [i, { event, effective }] of this.timeline.entries()) {
       const op = event.event.op!
       if (!effective) continue
       if (op.kind === RoomOpKind.REMOVE) add(toHex(op.target), { event, cut: op.cutSeq })
       if (op.kind === RoomOpKind.LEAVE) add(event.authorHex, { event, cut: event.event.seq })
+      if (op.kind === RoomOpKind.MOVE_KEY) {
+        // The member's old key ends here: its events after the cut are void, as on a removal.
+        const now = this.timeline[i].state.members
+        const from = [...this.timeline[i - 1].state.members.keys()].find((key) => !now.has(key))
+        if (from != null) add(from, { event, cut: op.cutSeq })
+      }
     }
     this.endings = endings
   }
-}
 
-function opInput(event: SignedRoomEvent): OpEventInput {
-  return {
-    idHex: event.idHex,
-    authorHex: event.authorHex,
-    author: event.event.author,
-    seq: event.event.seq,
-    op: event.event.op!,
+  private opInput(event: SignedRoomEvent): OpEventInput {
+    return {
+      idHex: event.idHex,
+      authorHex: event.authorHex,
+      author: event.event.author,
+      seq: event.event.seq,
+      op: event.event.op!,
+      retiredKeys: this.retiredByMove.get(event.idHex),
+    }
   }
 }
 

@@ -8,7 +8,11 @@ import { randomUUID } from 'node:crypto'
 import { memory } from '@libp2p/memory'
 import { createHost, type Host } from '../../network/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
-import { RoomService, type RoomServiceInit } from '../../node/rooms/index.ts'
+import {
+  RoomService,
+  type RoomServiceComponents,
+  type RoomServiceInit,
+} from '../../node/rooms/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
@@ -45,7 +49,12 @@ export class RoomNetwork {
   private readonly crashed: RoomPeer[] = []
 
   async start(
-    options: { identity?: Identity; dataDir?: string; init?: RoomServiceInit } = {},
+    options: {
+      identity?: Identity
+      dataDir?: string
+      init?: RoomServiceInit
+      keyStatements?: RoomServiceComponents['keyStatements']
+    } = {},
   ): Promise<RoomPeer> {
     const identity = options.identity ?? generateIdentity()
     let dataDir = options.dataDir
@@ -83,6 +92,7 @@ export class RoomNetwork {
           if (type === 'room:message') received.push(data as RoomMessageView)
           events.dispatchEvent(new CustomEvent(type, { detail: data }))
         },
+        keyStatements: options.keyStatements,
       },
       { ...TEST_ROOM_INIT, ...options.init },
     )
