@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { recordProfile, summarizeProfile } from './cpu-profile.ts'
+import { ShardError } from './errors.ts'
 import { LinkFaults } from './link-faults.ts'
 import { type NodeEvent, NodePool } from './node-pool.ts'
 import { seededRandom } from './random.ts'
@@ -89,20 +90,34 @@ export function serveShard(
   })
 }
 
+/** How often a shard tries again to reach a coordinator that is not listening yet. */
+const JOIN_RETRY_MS = 1_000
+
 /**
  * A shard on another machine or namespace (`tokenim sim shard`): joins the coordinator at
- * `endpoint`, keeps its nodes' data in a temp folder of its own, and returns once the
- * coordinator ends the run, with why.
+ * `endpoint` (trying again for up to `waitMs` while it cannot be reached, as when both
+ * start together in a cluster), keeps its nodes' data in a temp folder of its own, and
+ * returns once the coordinator ends the run, with why.
  */
 export async function runRemoteShard(
   endpoint: ShardEndpoint,
   hello: ShardHello,
-  onJoined?: () => void,
+  options: { waitMs?: number; onJoined?: () => void } = {},
 ): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'tokenim-shard-'))
   try {
-    const channel = await joinCoordinator<ShardResponse, ShardRequest>(endpoint, hello)
-    onJoined?.()
+    const giveUpAt = Date.now() + (options.waitMs ?? 0)
+    let channel: ShardChannel<ShardResponse, ShardRequest> | undefined
+    while (channel == null) {
+      try {
+        channel = await joinCoordinator<ShardResponse, ShardRequest>(endpoint, hello)
+      } catch (err) {
+        const unreachable = err instanceof ShardError && err.message.startsWith('cannot reach')
+        if (!unreachable || Date.now() + JOIN_RETRY_MS > giveUpAt) throw err
+        await new Promise((resolve) => setTimeout(resolve, JOIN_RETRY_MS))
+      }
+    }
+    options.onJoined?.()
     return await serveShard(channel, { root })
   } finally {
     await rm(root, { recursive: true, force: true })

@@ -117,6 +117,7 @@ export function registerSimCommands(program: Command): void {
 interface SimShardOptions {
   coordinator: string
   host: string
+  wait: string
 }
 
 function registerShardCommand(sim: Command): void {
@@ -130,6 +131,11 @@ function registerShardCommand(sim: Command): void {
       'host:port (or socket path) the coordinator listens on',
     )
     .requiredOption('--host <ipv4>', "this machine's address the other shards and relays reach")
+    .option(
+      '--wait <seconds>',
+      'keep trying to reach a coordinator that is not listening yet for this long',
+      '0',
+    )
     .action(async (options: SimShardOptions) => {
       const token = process.env[TOKEN_VARIABLE]
       if (token == null || token.length === 0) {
@@ -137,11 +143,21 @@ function registerShardCommand(sim: Command): void {
           `set ${TOKEN_VARIABLE} to the token the coordinator printed or was given`,
         )
       }
+      const waitSeconds = Number(options.wait)
+      if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
+        throw new UsageError(`--wait takes seconds, got "${options.wait}"`)
+      }
       const endpoint = parseEndpoint(options.coordinator)
-      const reason = await runRemoteShard(endpoint, { token, host: options.host }, () =>
-        process.stderr.write(
-          `sim shard: joined ${options.coordinator}; nodes listen on ${options.host}\n`,
-        ),
+      const reason = await runRemoteShard(
+        endpoint,
+        { token, host: options.host },
+        {
+          waitMs: waitSeconds * 1_000,
+          onJoined: () =>
+            process.stderr.write(
+              `sim shard: joined ${options.coordinator}; nodes listen on ${options.host}\n`,
+            ),
+        },
       )
       process.stderr.write(`sim shard: done (${reason})\n`)
     })
