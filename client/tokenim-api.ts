@@ -41,6 +41,8 @@ import {
   type HistoryResponse,
   IDENTITY_API_PATHS,
   type IdentityInfo,
+  type IdentityPhraseRequest,
+  type IdentityPhraseResponse,
   type InboxResponse,
   type JoinRoomRequest,
   type LinkNewDeviceRequest,
@@ -137,6 +139,11 @@ export abstract class TokenimApi {
 
   restoreIdentity(body: RestoreIdentityRequest): Promise<IdentityInfo> {
     return this.request('POST', API_PATHS.identityRestore, body)
+  }
+
+  /** A new account's phrase before it exists; restoreIdentity with it creates the identity. */
+  identityPhrase(body: IdentityPhraseRequest): Promise<IdentityPhraseResponse> {
+    return this.request('POST', API_PATHS.identityPhrase, body)
   }
 
   /** First run of a new device: link it to an account; answers with the SAS to compare. */

@@ -13,6 +13,7 @@ import {
   type DeviceLinkStatus,
   IDENTITY_API_PATHS,
   type IdentityInfo,
+  type IdentityPhraseResponse,
   type LinkSasView,
   type RecoveryStatusResponse,
   type RotateKeyResponse,
@@ -32,9 +33,15 @@ import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
 import { Composition } from './composition.ts'
 import { ensureDataDir } from './data-dir.ts'
 import { FirstRunLink } from './devices/index.ts'
-import { KeystoreExistsError, NodeNotStartedError, NodeStoppedError } from './errors.ts'
+import {
+  KeystoreExistsError,
+  NodeNotStartedError,
+  NodeStoppedError,
+  WeakPasswordError,
+} from './errors.ts'
 import { answerLockout, identityRoutes, secondFactorOf } from './identity/api-routes.ts'
 import {
+  checkPasswordStrength,
   fingerprint,
   type Identity,
   identityFromBackupPhrase,
@@ -42,6 +49,7 @@ import {
   type KeystoreInit,
   peerIdOf,
 } from './identity/index.ts'
+import { newAccount } from './identity/keystore-recovery.ts'
 import {
   announceKeyRecovery,
   announceKeyRotation,
@@ -86,6 +94,12 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   private readonly keystore: Keystore
   private readonly firstRunLink = new FirstRunLink()
   private nodeInstance?: TokenimNode
+  /**
+   * A new account's phrase handed to the web client and not yet typed back: in memory only,
+   * so an identity exists only once its phrase was checked, and a tab closed on the words
+   * gets the same words again while this process runs.
+   */
+  private pendingPhrase?: string
   // Create, restore and unlock run one at a time: two tabs cannot start two nodes.
   private transitions: Promise<unknown> = Promise.resolve()
   private stopReason?: string
@@ -163,7 +177,11 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
 
   async state(): Promise<StateResponse> {
     if (this.nodeInstance != null) return { state: 'running' }
-    if (!(await this.keystore.exists())) return { state: 'no-identity' }
+    if (!(await this.keystore.exists())) {
+      return this.pendingPhrase == null
+        ? { state: 'no-identity' }
+        : { state: 'no-identity', phrasePending: true }
+    }
     const { failures, retryAfterMs } = await this.keystore.lockoutStatus()
     return { state: 'locked', failures, retryAfterMs }
   }
@@ -177,6 +195,14 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
           const { identity, backupPhrase } = await this.keystore.create(password)
           await this.run(identity)
           return { ...identityInfo(identity), backupPhrase }
+        }),
+      [`POST ${API_PATHS.identityPhrase}`]: ({ body }) =>
+        this.transition(async (): Promise<IdentityPhraseResponse> => {
+          const check = checkPasswordStrength(stringField(body, 'password'))
+          if (!check.ok) throw new WeakPasswordError(check.reason)
+          await this.keystore.assertAbsent()
+          this.pendingPhrase ??= newAccount().phrase
+          return { backupPhrase: this.pendingPhrase }
         }),
       [`POST ${API_PATHS.identityRestore}`]: ({ body }) =>
         this.transition(async (): Promise<IdentityInfo> => {
@@ -355,6 +381,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   }
 
   private async run(identity: Identity): Promise<void> {
+    this.pendingPhrase = undefined
     const node = new TokenimNode({
       ...this.init.node,
       dataDir: this.init.dataDir,

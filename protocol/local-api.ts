@@ -92,6 +92,24 @@ export interface StateResponse {
   failures?: number
   /** `locked` only: wait before the next unlock attempt is allowed (0: now). */
   retryAfterMs?: number
+  /**
+   * `no-identity` only: a phrase was handed out (IdentityPhraseResponse) and not yet typed
+   * back into an identity; asking again gives the same words while the node runs.
+   */
+  phrasePending?: boolean
+}
+
+/** The password the identity will be sealed with: checked for strength before any words. */
+export interface IdentityPhraseRequest {
+  password: string
+}
+
+/**
+ * The 24 words of a new account, before it exists: the web client shows them, has some typed
+ * back, then creates the identity from them (RestoreIdentityRequest). Nothing is written.
+ */
+export interface IdentityPhraseResponse {
+  backupPhrase: string
 }
 
 export interface CreateIdentityRequest {
@@ -547,6 +565,12 @@ export const API_PATHS = {
   identity: '/v1/identity',
   /** POST RestoreIdentityRequest -> IdentityInfo (not `running`), then runs. */
   identityRestore: '/v1/identity/restore',
+  /**
+   * POST IdentityPhraseRequest -> IdentityPhraseResponse (`no-identity` only): a new
+   * account's phrase, kept in memory only (the same one until an identity exists); the
+   * identity is made from it by `identityRestore` once the user typed it back.
+   */
+  identityPhrase: '/v1/identity/phrase',
   /**
    * POST LinkNewDeviceRequest -> LinkSasView (`no-identity` only): links this new device to
    * an account shown on an existing device; answered once both devices show the SAS.

@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { type Browser, launchChromium } from './chromium.ts'
 import {
@@ -15,6 +16,7 @@ import {
   stopWebNode,
   type WebNode,
 } from './node-process.ts'
+import { typeBackWords } from './process-person.ts'
 import { saveScreenshot } from './screenshots.ts'
 import { expectText, UI_MS } from './ui-expect.ts'
 
@@ -96,6 +98,31 @@ describe('web client: first run, restart and unlock', () => {
     await stopWebNode(dir.path, node)
   })
 
+  it('cannot skip the phrase check: a tab closed on the words leaves no identity, and the same words come back', async () => {
+    const other = await makeTempDir()
+    try {
+      const node = await startWebNode(other.path)
+      const first = await browser.context.newPage()
+      await first.goto(node.url)
+      const words = await showNewPhrase(first)
+      await first.close()
+      // Nothing was created: the node still waits for an identity.
+      const id = await runCli(['id', '--data-dir', other.path])
+      expect(id.stderr).toContain('KeystoreMissingError')
+
+      const again = await browser.context.newPage()
+      await again.goto(node.url.split('#')[0])
+      await expectText(again.getByTestId('phrase-pending'), /not created yet/, UI_MS)
+      expect(await showNewPhrase(again)).toEqual(words)
+      await typeBackWords(again, words)
+      await expectText(again.getByTestId('peer-id'), await peerIdOf(other.path), 15_000)
+      await again.close()
+      await stopWebNode(other.path, node)
+    } finally {
+      await other.remove()
+    }
+  })
+
   it('after a restart, shows a wrong password as an error and unlocks with the right one', async () => {
     const node = await startWebNode(dir.path)
     nodes.push(node)
@@ -126,3 +153,13 @@ describe('web client: first run, restart and unlock', () => {
     }
   })
 })
+
+/** From the welcome screen to the new identity's words, which it returns. */
+async function showNewPhrase(page: Page): Promise<string[]> {
+  await page.getByRole('button', { name: 'Create a new identity' }).click()
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await page.getByLabel('Repeat the password').fill(PASSWORD)
+  await page.getByRole('button', { name: 'Create identity' }).click()
+  await page.getByRole('heading', { name: 'Write down your backup phrase' }).waitFor()
+  return page.getByTestId('backup-phrase').locator('.phrase-word').allTextContents()
+}

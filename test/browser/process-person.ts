@@ -74,6 +74,13 @@ export async function createIdentity(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Create identity' }).click()
   await page.getByRole('heading', { name: 'Write down your backup phrase' }).waitFor()
   const words = await page.getByTestId('backup-phrase').locator('.phrase-word').allTextContents()
+  await typeBackWords(page, words)
+  // The shell shows '…' until the node has started on the new identity.
+  await page.getByTestId('peer-id').filter({ hasNotText: '…' }).waitFor({ timeout: LIVE_MS })
+}
+
+/** From the backup phrase's words to the check: types back the words asked, and confirms. */
+export async function typeBackWords(page: Page, words: string[]): Promise<void> {
   await page.getByRole('button', { name: 'I have written them down' }).click()
   await page.getByRole('heading', { name: 'Check your copy' }).waitFor()
   for (const label of await page.locator('form label').allTextContents()) {
@@ -82,8 +89,6 @@ export async function createIdentity(page: Page): Promise<void> {
       .fill(words[Number(label.replace('Word ', '')) - 1])
   }
   await page.getByRole('button', { name: 'Confirm' }).click()
-  // The shell shows '…' until the node has started on the new identity.
-  await page.getByTestId('peer-id').filter({ hasNotText: '…' }).waitFor({ timeout: LIVE_MS })
 }
 
 /** Registers `person`'s username from the prompt the shell shows until one is registered. */

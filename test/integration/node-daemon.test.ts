@@ -9,7 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { contentSecurityPolicy } from '../../node/api/web-assets.ts'
 import { dataDirPaths } from '../../node/data-dir.ts'
-import { generateIdentity, NodeDaemon, type NodeDaemonInit, peerIdOf } from '../../node/index.ts'
+import {
+  generateIdentity,
+  Keystore,
+  NodeDaemon,
+  type NodeDaemonInit,
+  peerIdOf,
+} from '../../node/index.ts'
 import { openStorage } from '../../node/storage.ts'
 import {
   API_PATHS,
@@ -19,6 +25,8 @@ import {
   type FriendRequestsResponse,
   IDENTITY_API_PATHS,
   type IdentityInfo,
+  type IdentityPhraseResponse,
+  type RecoveryStatusResponse,
   type RotateKeyResponse,
   type StateResponse,
 } from '../../protocol/local-api.ts'
@@ -156,6 +164,39 @@ describe('locked mode', () => {
     expect((await call('POST', API_PATHS.stop)).status).toBe(200)
     await stopped
     await expect(fetch(`${daemon.api.url}/`)).rejects.toThrow()
+  })
+
+  it('hands out a new account phrase without writing anything; the identity is made from it', async () => {
+    const dataDir = await tempDir()
+    const { daemon, call } = await startDaemon({ dataDir })
+    const weak = await call('POST', API_PATHS.identityPhrase, { password: 'password123' })
+    expect(weak.body.error.name).toBe('WeakPasswordError')
+    const first = await call<IdentityPhraseResponse>('POST', API_PATHS.identityPhrase, {
+      password: PASSWORD,
+    })
+    expect(first.body.backupPhrase.split(' ')).toHaveLength(24)
+    // Asked again (a tab closed on the words, then opened again): the same words, still no key.
+    const again = await call<IdentityPhraseResponse>('POST', API_PATHS.identityPhrase, {
+      password: PASSWORD,
+    })
+    expect(again.body.backupPhrase).toBe(first.body.backupPhrase)
+    expect((await call<StateResponse>('GET', API_PATHS.state)).body).toEqual({
+      state: 'no-identity',
+      phrasePending: true,
+    })
+    expect(await new Keystore(dataDir).exists()).toBe(false)
+
+    const created = await call<IdentityInfo>('POST', API_PATHS.identityRestore, {
+      phrase: first.body.backupPhrase,
+      password: PASSWORD,
+    })
+    expect(created.status).toBe(200)
+    expect(daemon.node?.peerId).toBe(created.body.peerId)
+    // A new account's phrase: the account committed to its recovery key, as at create.
+    const recovery = await call<RecoveryStatusResponse>('GET', IDENTITY_API_PATHS.recovery)
+    expect(recovery.body.committed).toBe(true)
+    const late = await call('POST', API_PATHS.identityPhrase, { password: PASSWORD })
+    expect(late.status).toBe(409)
   })
 
   it('unlocks with the lockout: 429 with retryAfterMs, then the right password', async () => {

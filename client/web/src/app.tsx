@@ -15,9 +15,9 @@ import { Welcome } from './screens/welcome.tsx'
 type View =
   | { name: 'loading' }
   | { name: 'failed'; message: string }
-  | { name: 'welcome' }
+  | { name: 'welcome'; phrasePending: boolean }
   | { name: 'create' }
-  | { name: 'phrase'; phrase: string }
+  | { name: 'phrase'; phrase: string; password: string }
   | { name: 'restore'; replacing: boolean }
   | { name: 'link' }
   | { name: 'unlock'; retryAfterMs: number }
@@ -26,7 +26,7 @@ type View =
 function viewOf(state: StateResponse): View {
   switch (state.state) {
     case 'no-identity':
-      return { name: 'welcome' }
+      return { name: 'welcome', phrasePending: state.phrasePending === true }
     case 'locked':
       return { name: 'unlock', retryAfterMs: state.retryAfterMs ?? 0 }
     case 'running':
@@ -87,6 +87,7 @@ export function App({ token }: { token: string | null }) {
     case 'welcome':
       return (
         <Welcome
+          phrasePending={view.phrasePending}
           onCreate={() => setView({ name: 'create' })}
           onRestore={() => setView({ name: 'restore', replacing: false })}
           onLink={() => setView({ name: 'link' })}
@@ -97,19 +98,28 @@ export function App({ token }: { token: string | null }) {
         <LinkDevice
           client={client}
           onLinked={() => setView({ name: 'running' })}
-          onBack={() => setView({ name: 'welcome' })}
+          onBack={() => void load()}
         />
       )
     case 'create':
       return (
         <CreateIdentity
           client={client}
-          onCreated={(created) => setView({ name: 'phrase', phrase: created.backupPhrase })}
-          onBack={() => setView({ name: 'welcome' })}
+          onPhrase={(phrase, password) => setView({ name: 'phrase', phrase, password })}
+          onBack={() => void load()}
         />
       )
     case 'phrase':
-      return <BackupPhrase phrase={view.phrase} onConfirmed={() => setView({ name: 'running' })} />
+      return (
+        <BackupPhrase
+          phrase={view.phrase}
+          onConfirmed={async () => {
+            // The identity is made only now, from the words the user has typed back.
+            await client.restoreIdentity({ phrase: view.phrase, password: view.password })
+            setView({ name: 'running' })
+          }}
+        />
+      )
     case 'restore':
       return (
         <RestoreIdentity

@@ -1,22 +1,29 @@
 import { useMemo, useState } from 'preact/hooks'
 import { AuthCard } from '../components/auth-card.tsx'
 import { ErrorText } from '../components/error-text.tsx'
+import { describeError } from '../errors.ts'
 
 /** How many words the user types back to show the phrase was written down. */
 export const CONFIRM_WORDS = 3
 
 interface BackupPhraseProps {
   phrase: string
-  onConfirmed: () => void
+  /** The words were typed back: creates the identity; its error is shown here. */
+  onConfirmed: () => Promise<void>
 }
 
-/** The backup phrase, shown once, then three of its words typed back from the user's copy. */
+/**
+ * A new identity's backup phrase, then three of its words typed back from the user's copy.
+ * The identity is created only once they match, so the check cannot be skipped: a tab closed
+ * before leaves no identity, and the node shows the same words again while it runs.
+ */
 export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
   const words = useMemo(() => phrase.split(' '), [phrase])
   const asked = useMemo(() => randomPositions(words.length, CONFIRM_WORDS), [words])
   const [step, setStep] = useState<'show' | 'confirm'>('show')
   const [answers, setAnswers] = useState<string[]>(asked.map(() => ''))
   const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
 
   if (step === 'show') {
     return (
@@ -24,7 +31,8 @@ export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
         <p>
           These {words.length} words are the only way to get your identity back if you lose this
           computer or forget the password. Write them on paper, in order, and keep them offline.
-          Anyone who has them can be you. <strong>They are shown only this once.</strong>
+          Anyone who has them can be you.{' '}
+          <strong>Your identity is created once you type some of them back.</strong>
         </p>
         <ol class="phrase" aria-label="Backup phrase" data-testid="backup-phrase">
           {words.map((word, index) => (
@@ -45,13 +53,20 @@ export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
     )
   }
 
-  const submit = (event: Event) => {
+  const submit = async (event: Event) => {
     event.preventDefault()
     const wrong = asked.find((position, i) => normalize(answers[i]) !== words[position])
     if (wrong !== undefined) {
       return setError(`Word ${wrong + 1} does not match. Check your copy, or go back to the words.`)
     }
-    onConfirmed()
+    setBusy(true)
+    setError(null)
+    try {
+      await onConfirmed()
+    } catch (err) {
+      setError(describeError(err))
+      setBusy(false)
+    }
   }
 
   return (
@@ -80,10 +95,10 @@ export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
         ))}
         <ErrorText message={error} />
         <div class="actions">
-          <button type="submit" class="button-primary">
-            Confirm
+          <button type="submit" class="button-primary" disabled={busy}>
+            {busy ? 'Creating your identity…' : 'Confirm'}
           </button>
-          <button type="button" onClick={() => setStep('show')}>
+          <button type="button" onClick={() => setStep('show')} disabled={busy}>
             Show the words again
           </button>
         </div>

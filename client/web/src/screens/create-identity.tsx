@@ -1,5 +1,4 @@
 import { useState } from 'preact/hooks'
-import type { CreateIdentityResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { AuthCard } from '../components/auth-card.tsx'
 import { ErrorText } from '../components/error-text.tsx'
@@ -8,11 +7,12 @@ import { describeError } from '../errors.ts'
 
 interface CreateIdentityProps {
   client: WebApiClient
-  onCreated: (created: CreateIdentityResponse) => void
+  /** The new account's words, for the user to write down and type back before it exists. */
+  onPhrase: (phrase: string, password: string) => void
   onBack: () => void
 }
 
-export function CreateIdentity({ client, onCreated, onBack }: CreateIdentityProps) {
+export function CreateIdentity({ client, onPhrase, onBack }: CreateIdentityProps) {
   const [password, setPassword] = useState('')
   const [repeat, setRepeat] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -25,7 +25,7 @@ export function CreateIdentity({ client, onCreated, onBack }: CreateIdentityProp
     setBusy(true)
     setError(null)
     try {
-      onCreated(await client.createIdentity({ password }))
+      onPhrase((await client.identityPhrase({ password })).backupPhrase, password)
     } catch (err) {
       setError(describeError(err))
       setBusy(false)
