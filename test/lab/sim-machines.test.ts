@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { SimulationResults } from '../../sim/index.ts'
 import { TOKENIM_BIN } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
-import { labSupported, NatLab } from './nat-lab.ts'
+import { type LabHost, labSupported, NatLab } from './nat-lab.ts'
 
 const support = labSupported()
 let lab: NatLab
@@ -29,6 +29,13 @@ afterAll(async () => {
   await lab?.destroy()
   await dir?.remove()
 })
+
+/** `tokenim sim shard` on `machine`, joining the coordinator host's port 7400. */
+function shardCommand(machine: LabHost): string[] {
+  const coordinator = `${lab.host('coordinator').address}:7400`
+  const join = ['--coordinator', coordinator, '--host', machine.address]
+  return [process.execPath, TOKENIM_BIN, 'sim', 'shard', ...join]
+}
 
 /** Resolves with the process's exit code and everything it wrote on stderr. */
 function finished(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
@@ -62,23 +69,7 @@ it('runs one scenario over a coordinator and two shard machines', async () => {
   // The shards start first, as pods of a cluster may: they keep trying until it listens.
   const shards = ['machine-a', 'machine-b'].map((name) => {
     const machine = lab.host(name)
-    return finished(
-      machine.spawn(
-        [
-          process.execPath,
-          TOKENIM_BIN,
-          'sim',
-          'shard',
-          '--coordinator',
-          `${coordinator.address}:7400`,
-          '--host',
-          machine.address,
-          '--wait',
-          '60',
-        ],
-        env,
-      ),
-    )
+    return finished(machine.spawn([...shardCommand(machine), '--wait', '60'], env))
   })
   const result = await finished(
     coordinator.spawn(
@@ -113,20 +104,9 @@ it('runs one scenario over a coordinator and two shard machines', async () => {
 
 it('a shard with no coordinator to join says where it looked', async () => {
   const machine = lab.host('machine-a')
-  const coordinator = lab.host('coordinator')
-  const attempt = await machine.exec(
-    [
-      process.execPath,
-      TOKENIM_BIN,
-      'sim',
-      'shard',
-      '--coordinator',
-      `${coordinator.address}:7400`,
-      '--host',
-      machine.address,
-    ],
-    { TOKENIM_SIM_TOKEN: 'lab-token-0123456789' },
-  )
+  const attempt = await machine.exec(shardCommand(machine), {
+    TOKENIM_SIM_TOKEN: 'lab-token-0123456789',
+  })
   expect(attempt.code).toBe(1)
   expect(attempt.stderr).toMatch(
     /ShardError: cannot reach the coordinator at 20\.0\.0\.10:7400: connect ECONNREFUSED/,

@@ -1,4 +1,4 @@
-/** `tokenim sim run scenario.yaml`: a whole network in this process, faults, numbers and plots. */
+/** `tokenim sim run scenario.yaml` (a network on this machine or several: numbers and plots) and `tokenim sim shard`. */
 import type { Command } from 'commander'
 import {
   ExpectationFailedError,
