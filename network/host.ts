@@ -10,7 +10,7 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
 import { type GossipSub, type GossipsubOpts, gossipsub } from '@libp2p/gossipsub'
 import { type Identify, type IdentifyPush, identify, identifyPush } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
 import {
   type KadDHT,
   kadDHT,
@@ -61,6 +61,8 @@ export interface ConnectionLimits {
 export interface HostInit {
   privateKey: PrivateKey
   datastore: Datastore
+  /** Where libp2p and the services log (network/host-logger.ts). @default libp2p's, DEBUG= */
+  logger?: ComponentLogger
   /**
    * Multiaddrs to listen on, e.g. `/ip4/0.0.0.0/tcp/0`, `/ip4/0.0.0.0/udp/0/quic-v1` and
    * `/ip4/0.0.0.0/tcp/0/ws`.
@@ -253,6 +255,7 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     streamMuxers: [yamux()],
     connectionManager: { ...limits, addressSorter: reachableAddressesFirst },
     metrics: init.metrics,
+    ...(init.logger == null ? {} : { logger: init.logger }),
     connectionMonitor: init.connectionMonitor,
     connectionGater: init.connectionGater,
     services: { ...hostServices(init, quotas), ...extraServices } as ServiceFactoryMap<

@@ -52,6 +52,13 @@ export {
 export * from './errors.ts'
 export { fileExists, writeFileAtomic } from './identity/atomic-file.ts'
 export * from './identity/index.ts'
+export {
+  createNodeLogger,
+  LOG_LEVELS,
+  type LogLevel,
+  type NodeLogger,
+  RotatingLogFile,
+} from './node-log.ts'
 export { ServiceLifecycle } from './service-lifecycle.ts'
 export { type AppLevel, openStorage, type Storage } from './storage.ts'
 export { DEFAULT_LISTEN, NODE_VERSION, TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'

@@ -16,6 +16,7 @@
 
 import { join } from 'node:path'
 import { createHost } from '../network/host.ts'
+import { hostLogger } from '../network/host-logger.ts'
 import { startHost } from '../network/start-host.ts'
 import { bytesEqual, fromHex } from '../protocol/bytes.ts'
 import { MAX_LINKED_FRIENDS, MAX_LINKED_RELAYS } from '../protocol/limits.ts'
@@ -127,16 +128,18 @@ export async function composeNode(
     { start: startHost, stop: (host) => host.stop() },
   )
   context.hostStarted()
-  const log = host.logger.forComponent('tokenim:storage')
-  for (const step of upgrade.steps) {
-    log(
-      'data dir upgraded from format %d to %d (%s: %s); what it changed is kept in %s',
-      step.from,
-      step.to,
-      step.summary,
-      step.note,
-      step.backup,
-    )
+  for (const { from, to, summary, note, backup } of upgrade.steps) {
+    const message = `data dir upgraded: ${summary}`
+    if (init.logger != null) init.logger.info({ from, to, note, backup }, message)
+    else
+      host.logger.forComponent('tokenim:storage')(
+        '%s (%d to %d, %s); backup in %s',
+        message,
+        from,
+        to,
+        note,
+        backup,
+      )
   }
 
   const rooms = await parts.add(
@@ -409,6 +412,7 @@ function buildHost(init: TokenimNodeInit, storage: Storage, relays: string[]): P
     {
       privateKey: toLibp2pPrivateKey(init.identity),
       datastore: storage.datastore,
+      logger: init.logger == null ? undefined : hostLogger(init.logger),
       // Circuit addresses come from the relay bootstrap, once each relay is connected.
       listen: init.listen ?? DEFAULT_LISTEN,
       // On one machine or a LAN every address is private and a node stays a DHT client.

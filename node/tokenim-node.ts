@@ -26,6 +26,7 @@ import { type Friends, type FriendsInit, friendList } from './friends/index.ts'
 import { fingerprint, type Identity } from './identity/index.ts'
 import type { OfflineMailboxInit } from './mailbox/index.ts'
 import type { DirectMessages, DirectMessagesInit } from './messaging/index.ts'
+import type { NodeLogger } from './node-log.ts'
 import { composeNode, type NodeParts } from './node-parts.ts'
 import type { PrekeyService, PrekeyServiceInit } from './prekeys/index.ts'
 import type { Presence, PresenceInit } from './presence/index.ts'
@@ -34,6 +35,11 @@ import type { RoomService, RoomServiceInit } from './rooms/index.ts'
 import { NODE_VERSION } from './version.ts'
 
 export interface TokenimNodeInit {
+  /**
+   * The daemon's log (node-log.ts): the node's events at info, libp2p's and the parts' lines
+   * through it. @default libp2p's debug logger (DEBUG=tokenim:*)
+   */
+  logger?: NodeLogger
   dataDir: string
   /** The unlocked identity; its public key is the node's PeerId. */
   identity: Identity
@@ -205,10 +211,9 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       }),
     )
     if (!first) return
-    this.#emit('node:started', {
-      peerId: this.peerId,
-      listenAddresses: this.#listenAddresses(),
-    })
+    const started = { peerId: this.peerId, listenAddresses: this.#listenAddresses() }
+    this.#init.logger?.info(started, 'node started')
+    this.#emit('node:started', started)
   }
 
   /**
@@ -222,7 +227,9 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       first = true
       this.#emit('node:stopping', { reason })
     })
-    if (first) this.safeDispatchEvent('stopped', { detail: { reason } })
+    if (!first) return
+    this.#init.logger?.info({ reason }, 'node stopped')
+    this.safeDispatchEvent('stopped', { detail: { reason } })
   }
 
   status(): NodeStatus {

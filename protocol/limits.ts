@@ -438,3 +438,8 @@ export const LINK_STREAM_LIMITS: StreamLimits = {
   maxOutboundStreams: 2,
   maxBufferedBytes: 2 * MAX_STREAM_FRAME_SIZE,
 }
+
+/** node.log of a node run with --detach is rotated past this size (node/node-log.ts). */
+export const NODE_LOG_MAX_BYTES = 10 * 1024 * 1024
+/** node.log and its rotated files (node.log.1 the newest); the oldest beyond are deleted. */
+export const NODE_LOG_FILES = 5

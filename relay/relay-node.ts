@@ -15,6 +15,7 @@ import { isPrivate } from '@libp2p/utils'
 import type { ServiceFactoryMap } from 'libp2p'
 import type { PersistedDhtLedger } from '../network/dht-quotas/index.ts'
 import { createHost, type Host } from '../network/host.ts'
+import { hostLogger } from '../network/host-logger.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../network/interface-addresses.ts'
 import { startHost } from '../network/start-host.ts'
 import {
@@ -313,6 +314,8 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         connectionGater: { denyInboundRelayReservation: this.onReservationRequest },
         dhtSelectors: directoryDhtSelectors,
         metrics: this.metrics?.libp2pMetrics(),
+        // libp2p's and the services' lines in the relay's JSON log; TokenIM's errors at warn.
+        logger: hostLogger(this.logger),
       },
       services,
     )
@@ -366,6 +369,12 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
   }
 
   private watchPeers(): void {
+    this.host.services.directory?.addEventListener('name:changed', (evt) => {
+      const { name, change, peer } = evt.detail
+      // Renewals come from every name holder, periodically: not an operator's event.
+      if (change === 'renewed') this.logger.debug({ name, peer }, 'name renewed')
+      else this.logger.info({ name, peer }, `name ${change}`)
+    })
     this.host.addEventListener('peer:connect', (evt) => {
       this.metrics?.peerConnects.inc()
       this.logger.debug({ peer: evt.detail.toString() }, 'peer connected')

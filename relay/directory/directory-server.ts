@@ -42,7 +42,7 @@ import {
 } from './config.ts'
 import { KeyedMutex } from './keyed-mutex.ts'
 import { DirectoryMetrics } from './metrics.ts'
-import { NameClaims } from './name-claims.ts'
+import { type NameChange, NameClaims } from './name-claims.ts'
 import { NameMoves } from './name-moves.ts'
 import { NameQueries } from './name-queries.ts'
 import { NameStore } from './name-store.ts'
@@ -76,6 +76,8 @@ const DHT_PUT_TIMEOUT_MS = 30_000
 export interface DirectoryServerEvents {
   /** A name's record (new, renewed or released) reached the DHT. */
   'name:published': CustomEvent<{ name: string }>
+  /** A name was registered, renewed, released or moved to a rotated key. */
+  'name:changed': CustomEvent<NameChange & { name: string }>
 }
 
 export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> implements Startable {
@@ -140,9 +142,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       metrics,
       log,
       signup: this.signup,
-      publish: (name, record) => {
-        void this.putInDht(name, record)
-      },
+      publish: (name, record, change) => this.nameChanged(name, record, change),
     })
     this.moves = new NameMoves({
       names,
@@ -152,9 +152,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       locks,
       clock,
       log,
-      publish: (name, record) => {
-        void this.putInDht(name, record)
-      },
+      publish: (name, record, change) => this.nameChanged(name, record, change),
     })
     this.queries = new NameQueries({ names, graceMs, admission, clock, metrics })
     this.sessions = new SessionTracker({
@@ -168,6 +166,12 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   }
 
   readonly [Symbol.toStringTag] = 'tokenim:directory'
+
+  /** A name's new record: told to listeners, put into the DHT in the background. */
+  private nameChanged(name: string, record: Uint8Array, change: NameChange): void {
+    this.safeDispatchEvent('name:changed', { detail: { name, ...change } })
+    void this.putInDht(name, record)
+  }
 
   /** Where an OpenID sign-up login returns browsers, when the relay requires one (once started). */
   get signupCallbackUrl(): string | undefined {

@@ -62,8 +62,15 @@ export interface NameClaimsContext {
   log: Logger
   /** Sign-up verifications required before a new name is granted, when configured. */
   signup?: SignupVerifier
-  /** Puts a name's new record into the DHT, in the background. */
-  publish(name: string, record: Uint8Array): void
+  /** Puts a name's new record into the DHT, in the background, and tells what changed. */
+  publish(name: string, record: Uint8Array, change: NameChange): void
+}
+
+/** What happened to a name, for the relay's log (DirectoryServer's `name:changed`). */
+export interface NameChange {
+  change: 'registered' | 'renewed' | 'released' | 'moved'
+  /** The peer that asked (for a move, the account's new key, hex). */
+  peer: string
 }
 
 export class NameClaims {
@@ -145,7 +152,10 @@ export class NameClaims {
     }
     this.context.metrics.registrations.inc()
     this.context.log('%s %s "%s"', renewal ? 'renewed' : 'registered', caller.peer, name)
-    this.context.publish(name, record)
+    this.context.publish(name, record, {
+      change: renewal ? 'renewed' : 'registered',
+      peer: caller.peer,
+    })
     return { nameRecord: wireBytes(record) }
   }
 
@@ -190,7 +200,7 @@ export class NameClaims {
       },
     )
     this.context.log('released %s "%s"', caller.peer, name)
-    this.context.publish(name, tombstone)
+    this.context.publish(name, tombstone, { change: 'released', peer: caller.peer })
     return { nameRecord: wireBytes(tombstone) }
   }
 

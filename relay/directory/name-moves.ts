@@ -32,6 +32,7 @@ import type { Admission } from './admission.ts'
 import type { Caller } from './caller.ts'
 import { entryOf } from './claim-rules.ts'
 import type { KeyedMutex } from './keyed-mutex.ts'
+import type { NameChange } from './name-claims.ts'
 import type { NameStore } from './name-store.ts'
 import type { Clock } from './rate-limiter.ts'
 
@@ -44,8 +45,8 @@ export interface NameMovesContext {
   locks: KeyedMutex
   clock: Clock
   log: Logger
-  /** Puts a name's new record into the DHT, in the background. */
-  publish(name: string, record: Uint8Array): void
+  /** Puts a name's new record into the DHT, in the background, and tells what changed. */
+  publish(name: string, record: Uint8Array, change: NameChange): void
 }
 
 export class NameMoves {
@@ -105,7 +106,7 @@ export class NameMoves {
       },
     )
     this.context.log('moved "%s" from %s to %s after a key rotation', name, from, newHex)
-    this.context.publish(name, record)
+    this.context.publish(name, record, { change: 'moved', peer: newHex })
     return { nameRecord: wireBytes(record) }
   }
 }

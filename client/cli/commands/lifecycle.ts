@@ -5,6 +5,7 @@ import { createWriteStream, fstatSync, openSync, readFileSync } from 'node:fs'
 import { watch } from 'node:fs/promises'
 import { type Command, Option } from 'commander'
 import {
+  createNodeLogger,
   DataDirLockedError,
   dataDirPaths,
   fingerprint,
@@ -12,10 +13,12 @@ import {
   Keystore,
   NodeDaemon,
   peerIdOf,
+  RotatingLogFile,
 } from '../../../node/index.ts'
 import { toHex } from '../../../protocol/bytes.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError, NodeStartFailedError, UsageError } from '../../errors.ts'
+import { type DaemonLogOptions, daemonLogger, LOG_OPTIONS } from '../daemon-log.ts'
 import { EXIT_CODES } from '../exit-codes.ts'
 import { stopOnFatalError } from '../fatal-errors.ts'
 import { friendLine } from '../friend-lines.ts'
@@ -49,7 +52,7 @@ export function registerLifecycleCommands(program: Command): void {
       else await initIdentity(options)
     })
 
-  withPasswordFile(withCommonOptions(program.command('start')))
+  const start = withPasswordFile(withCommonOptions(program.command('start')))
     .description('run the node in the foreground (or in the background with --detach)')
     .option('--listen <multiaddr...>', 'addresses to listen on')
     .option(
@@ -73,9 +76,10 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--open', 'open the web client in the browser')
     .option('--access-log <file>', 'append one JSON line per local API request to this file')
     .addOption(new Option('--password-stdin', 'read the password from standard input').hideHelp())
-    .action((options: StartOptions) =>
-      options.detach ? startDetached(options) : startForeground(options),
-    )
+  for (const option of LOG_OPTIONS) start.addOption(option)
+  start.action((options: StartOptions) =>
+    options.detach ? startDetached(options) : startForeground(options),
+  )
 
   withCommonOptions(program.command('stop'))
     .description('stop the node running on the data dir')
@@ -136,7 +140,7 @@ export function registerLifecycleCommands(program: Command): void {
     })
 }
 
-interface StartOptions extends CommonOptions, PasswordSource {
+interface StartOptions extends CommonOptions, PasswordSource, DaemonLogOptions {
   listen?: string[]
   relay?: string[]
   apiPort?: number
@@ -211,6 +215,7 @@ async function assertDataDirFree(dataDir: string): Promise<void> {
 
 async function startForeground(options: StartOptions): Promise<void> {
   await assertDataDirFree(options.dataDir)
+  const logger = daemonLogger(options)
   const identity = await loadIdentity(options)
   const accessLog =
     options.accessLog == null
@@ -225,6 +230,7 @@ async function startForeground(options: StartOptions): Promise<void> {
       ((entry) =>
         accessLog.write(`${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`)),
     node: {
+      logger,
       listen: options.listen,
       relays: options.relay,
       allowPrivateAddresses: options.allowPrivateAddresses,
@@ -308,6 +314,10 @@ async function startDetached(options: StartOptions): Promise<void> {
   if (!identity) throw new UsageError(`no identity in ${options.dataDir}: run "tokenim init" first`)
   const password = await readPassword(options, 'Password to unlock your identity: ')
   const paths = dataDirPaths(options.dataDir)
+  // Rotated first if full, so that the offset below is in the file the node writes to.
+  createNodeLogger({ destination: new RotatingLogFile(paths.log) }).info(
+    'starting the node in the background',
+  )
   const log = openSync(paths.log, 'a', 0o600)
   // Where this start's output begins in node.log: its errors are shown from there.
   const logStart = fstatSync(log).size
@@ -317,6 +327,10 @@ async function startDetached(options: StartOptions): Promise<void> {
     '--password-stdin',
     '--data-dir',
     paths.root,
+    '--log-file',
+    paths.log,
+    '--log-level',
+    options.logLevel,
     ...(options.apiPort != null ? ['--api-port', String(options.apiPort)] : []),
     ...(options.listen != null ? ['--listen', ...options.listen] : []),
     ...(options.relay != null ? ['--relay', ...options.relay] : []),

@@ -1,0 +1,86 @@
+/**
+ * libp2p's ComponentLogger written into a daemon's structured log (pino), so that the
+ * libp2p stack and TokenIM's library code (which log through the injected libp2p logger)
+ * land in the same JSON lines as the daemon's own, each with its `component`.
+ *
+ * libp2p's Logger has three calls; their levels here:
+ * - `log(...)`: debug (what a developer follows);
+ * - `log.error(...)`: warn for TokenIM's own components (`tokenim:*`: something an operator
+ *   may act on), debug for libp2p's (failed dials and resets are routine on a network);
+ * - `log.trace(...)`: trace.
+ * `enabled` is true only when the logger writes debug lines, so callers skip costly
+ * formatting otherwise. The format string takes libp2p's directives (%p, %a, %e, …).
+ */
+import type { ComponentLogger, Logger } from '@libp2p/interface'
+import type { Logger as PinoLogger } from 'pino'
+import { toString as bytesToString } from 'uint8arrays/to-string'
+
+type Level = 'trace' | 'debug' | 'warn'
+
+export function hostLogger(pino: PinoLogger): ComponentLogger {
+  return { forComponent: (name) => componentLogger(pino, name) }
+}
+
+function componentLogger(pino: PinoLogger, component: string): Logger {
+  const ours = component.startsWith('tokenim:')
+  const at =
+    (level: Level) =>
+    (formatter: unknown, ...args: unknown[]): void => {
+      if (!pino.isLevelEnabled(level)) return
+      pino[level]({ component }, formatLine(formatter, args))
+    }
+  return Object.assign(at('debug'), {
+    error: at(ours ? 'warn' : 'debug'),
+    trace: at('trace'),
+    enabled: pino.isLevelEnabled('debug'),
+    newScope: (name: string) => componentLogger(pino, `${component}:${name}`),
+  })
+}
+
+/** A debug-style format string and its arguments, as one line. */
+export function formatLine(formatter: unknown, args: unknown[]): string {
+  if (typeof formatter !== 'string') return [formatter, ...args].map(show).join(' ')
+  let next = 0
+  const line = formatter.replace(/%([a-zA-Z%])/g, (directive, letter: string) => {
+    if (letter === '%') return '%'
+    if (next >= args.length) return directive
+    const arg = args[next++]
+    switch (letter) {
+      case 'd':
+      case 'i':
+        return String(Number(arg))
+      case 'e':
+        return errorText(arg)
+      case 'b':
+        return arg instanceof Uint8Array ? bytesToString(arg, 'base58btc') : show(arg)
+      case 't':
+        return arg instanceof Uint8Array ? bytesToString(arg, 'base32') : show(arg)
+      default:
+        return show(arg)
+    }
+  })
+  const rest = args.slice(next)
+  return rest.length === 0 ? line : [line, ...rest.map(show)].join(' ')
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value instanceof Error) return errorText(value)
+  if (value instanceof Uint8Array) return bytesToString(value, 'base16')
+  if (value != null && typeof value === 'object') {
+    // PeerId, Multiaddr, CID, datastore Key: their own text form.
+    if (value.toString !== Object.prototype.toString) return String(value)
+    try {
+      return JSON.stringify(value)
+    } catch {
+      return String(value)
+    }
+  }
+  return String(value)
+}
+
+/** An error's name and message; the stack stays out of the line (debug runs print it). */
+function errorText(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`
+  return String(value)
+}
