@@ -1,5 +1,5 @@
 /**
- * TokenIM on networks like the ones people live on, in the NAT lab (test/lab/nat-lab.ts):
+ * TokenIM on networks like the ones people live on, in the NAT lab (sim/lab/nat-lab.ts):
  * a relay on a public address, alice and carol on one LAN behind a port-preserving NAT, bob
  * behind another. Every node and the relay are `tokenim` processes in their namespaces; a
  * driver beside a node uses its local API (bench/lab/node-driver.ts). Baselines: a plain
@@ -32,6 +32,7 @@ import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { LabHost, NatLab } from '../sim/lab/nat-lab.ts'
 import { withTimeout } from '../test/helpers/wait.ts'
 import {
   befriend,
@@ -40,7 +41,6 @@ import {
   type LabRelay,
   tsScript,
 } from '../test/lab/lab-people.ts'
-import type { LabHost, NatLab } from '../test/lab/nat-lab.ts'
 import { inLabWorld } from './lab/lab-world.ts'
 import {
   capturePacketKinds,

@@ -1,5 +1,5 @@
 /**
- * Room message delivery between homes behind NAT, in the NAT lab (test/lab/nat-lab.ts): a
+ * Room message delivery between homes behind NAT, in the NAT lab (sim/lab/nat-lab.ts): a
  * relay on a public address, alice, bob and dave each behind their own NAT (dave's
  * symmetric). Every node and the relay are `tokenim` processes in their namespaces; drivers
  * beside the nodes use their local API (bench/lab/node-driver.ts).
@@ -18,9 +18,9 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import type { LabHost, NatLab } from '../sim/lab/nat-lab.ts'
 import { withTimeout } from '../test/helpers/wait.ts'
 import { befriend, type LabPerson, type LabRelay, tsScript } from '../test/lab/lab-people.ts'
-import type { LabHost, NatLab } from '../test/lab/nat-lab.ts'
 import { inLabWorld } from './lab/lab-world.ts'
 import { type Benchmark, percentile } from './measure.ts'
 

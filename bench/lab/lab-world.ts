@@ -1,10 +1,11 @@
 /**
- * What every NAT lab benchmark starts from: the lab built (test/lab/nat-lab.ts), a relay with
+ * What every NAT lab benchmark starts from: the lab built (sim/lab/nat-lab.ts), a relay with
  * the config `relay init` writes on its first public host, and a started `tokenim` node for
  * each person at home, each a process in its namespace. Without root, iproute2 and iptables
  * it says why and measures nothing; whatever happens, the lab and its data go at the end.
  */
 import { join } from 'node:path'
+import { type LabTopology, labSupported, NatLab } from '../../sim/lab/nat-lab.ts'
 import { makeTempDir } from '../../test/helpers/temp-dir.ts'
 import {
   type LabPerson,
@@ -12,7 +13,6 @@ import {
   labPerson,
   startLabRelay,
 } from '../../test/lab/lab-people.ts'
-import { type LabTopology, labSupported, NatLab } from '../../test/lab/nat-lab.ts'
 import type { BenchmarkFigure } from '../measure.ts'
 
 export interface LabWorld {

@@ -4,9 +4,9 @@
  * UDP stacks saw meanwhile: the evidence of where a punch stops.
  */
 import { fileURLToPath } from 'node:url'
+import type { LabHost, NatLab } from '../../sim/lab/nat-lab.ts'
 import { withTimeout } from '../../test/helpers/wait.ts'
 import { tsScript } from '../../test/lab/lab-people.ts'
-import type { LabHost, NatLab } from '../../test/lab/nat-lab.ts'
 
 const PUNCH_PEER = fileURLToPath(new URL('./quic-punch-peer.ts', import.meta.url))
 const PACKET_KINDS = fileURLToPath(new URL('./quic-packet-kinds.py', import.meta.url))

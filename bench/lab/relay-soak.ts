@@ -1,6 +1,6 @@
 /**
  * Relay-link soak (`npm run lab:soak -- --minutes N`, default 30): in the NAT lab
- * (test/lab/nat-lab.ts), one relay and four people each behind their own NAT (one of them
+ * (sim/lab/nat-lab.ts), one relay and four people each behind their own NAT (one of them
  * symmetric), friends in a ring, every one sending a text every few seconds to each ring
  * neighbour in turn, for N minutes. Counts how often each node's link to its relay was torn
  * down, seen from both ends (the node's relay link in `GET /v1/status`, polled every second
@@ -17,6 +17,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { labSupported, NatLab } from '../../sim/lab/nat-lab.ts'
 import { makeTempDir } from '../../test/helpers/temp-dir.ts'
 import {
   befriend,
@@ -26,7 +27,6 @@ import {
   startLabRelay,
   tsScript,
 } from '../../test/lab/lab-people.ts'
-import { labSupported, NatLab } from '../../test/lab/nat-lab.ts'
 import { percentile } from '../measure.ts'
 
 const NODE_DRIVER = fileURLToPath(new URL('./node-driver.ts', import.meta.url))

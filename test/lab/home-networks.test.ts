@@ -7,6 +7,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HistoryResponse } from '../../protocol/local-api.ts'
+import { labSupported, NatLab } from '../../sim/lab/nat-lab.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import {
   befriend,
@@ -20,7 +21,6 @@ import {
   startLabRelay,
   tearDownLab,
 } from './lab-people.ts'
-import { labSupported, NatLab } from './nat-lab.ts'
 
 const support = labSupported()
 let lab: NatLab

@@ -16,9 +16,9 @@ import type {
   NodeEventMessage,
   NodeEventType,
 } from '../../protocol/local-api.ts'
+import type { CommandResult, LabHost } from '../../sim/lab/nat-lab.ts'
 import { TOKENIM_BIN } from '../helpers/cli.ts'
 import { withTimeout } from '../helpers/wait.ts'
-import type { CommandResult, LabHost } from './nat-lab.ts'
 
 export const LAB_PASSWORD = { TOKENIM_PASSWORD: 'correct horse battery staple 42' }
 const EVENT_TAP = fileURLToPath(new URL('./event-tap.ts', import.meta.url))

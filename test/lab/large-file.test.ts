@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, it } from 'vitest'
+import { labSupported, NatLab } from '../../sim/lab/nat-lab.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import {
   befriend,
@@ -22,7 +23,6 @@ import {
   startLabRelay,
   tearDownLab,
 } from './lab-people.ts'
-import { labSupported, NatLab } from './nat-lab.ts'
 
 const FILE_MIB = Number(process.env.TOKENIM_LAB_FILE_MIB ?? 8)
 /** Generous for a loaded 2-core machine: the relay's circuits moved 0.3–1.6 MiB/s there. */

@@ -7,9 +7,9 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FriendListResponse } from '../../protocol/local-api.ts'
+import { labSupported, NatLab } from '../../sim/lab/nat-lab.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { type LabPerson, type LabRelay, labPerson, startLabRelay } from './lab-people.ts'
-import { labSupported, NatLab } from './nat-lab.ts'
 
 const support = labSupported()
 let lab: NatLab

@@ -11,9 +11,9 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { SimulationResults } from '../../sim/index.ts'
+import { type LabHost, labSupported, NatLab } from '../../sim/lab/nat-lab.ts'
 import { TOKENIM_BIN } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
-import { type LabHost, labSupported, NatLab } from './nat-lab.ts'
 
 const support = labSupported()
 let lab: NatLab
