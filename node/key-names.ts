@@ -36,6 +36,7 @@ export const KEY_NAMES_LABEL = 'tokenim/storage/v1/key-names'
 
 const TAG_LENGTH = 16
 const HEX_NAME_BYTES = 32
+const HEX_NAME_CHARS = 2 * HEX_NAME_BYTES
 const PEER_ID_LENGTH = 52
 const PEER_ID_PREFIX = '12D3KooW'
 /** The shortest name: a shorter key names nothing. */
@@ -67,7 +68,9 @@ export class HiddenKeyNames implements KeyNames {
    */
   hide(key: string): string {
     if (key.length < SHORTEST_NAME) return key
-    const names = [...hexNames(key), ...peerIds(key)].sort((x, y) => x[0] - y[0])
+    const hex = hexNames(key)
+    const peers = key.includes(PEER_ID_PREFIX) ? peerIds(key) : NO_NAMES
+    const names = peers.length === 0 ? hex : [...hex, ...peers].sort((x, y) => x[0] - y[0])
     if (names.length === 0) return key
     let out = ''
     let copied = 0
@@ -136,17 +139,28 @@ export class HiddenKeyNames implements KeyNames {
 
 type NameSpan = [start: number, end: number, kind: 'x' | 'p']
 
-/** Runs of exactly 64 hex digits. */
+const NO_NAMES: NameSpan[] = []
+
+/**
+ * Runs of exactly 64 hex digits. Any 64 places in a row hold exactly one place p with
+ * p % 64 === 63, so only those places are probed, and a run is measured only where one of
+ * them is a hex digit: a few looks at a key instead of one per character (a search index
+ * key is about 120 characters, and indexing a message hides a dozen of them).
+ */
 function hexNames(key: string): NameSpan[] {
-  const spans: NameSpan[] = []
-  let run = -1
-  for (let i = 0; i <= key.length; i++) {
-    if (i < key.length && isHex(key.charCodeAt(i))) {
-      if (run < 0) run = i
-      continue
+  let spans = NO_NAMES
+  for (let probe = HEX_NAME_CHARS - 1; probe < key.length; probe += HEX_NAME_CHARS) {
+    if (!isHex(key.charCodeAt(probe))) continue
+    let start = probe
+    while (start > 0 && isHex(key.charCodeAt(start - 1))) start--
+    let end = probe + 1
+    while (end < key.length && isHex(key.charCodeAt(end))) end++
+    if (end - start === HEX_NAME_CHARS) {
+      if (spans === NO_NAMES) spans = []
+      spans.push([start, end, 'x'])
     }
-    if (run >= 0 && i - run === 64) spans.push([run, i, 'x'])
-    run = -1
+    // The next run starts after this one ends; the probes inside this one are done.
+    while (probe + HEX_NAME_CHARS < end) probe += HEX_NAME_CHARS
   }
   return spans
 }

@@ -41,8 +41,8 @@ describe('hidden key names', () => {
       seed = (seed * 1103515245 + 12345) >>> 0
       return pieces[seed % pieces.length]
     }
-    for (let i = 0; i < 2000; i++) {
-      const key = Array.from({ length: 1 + (i % 7) }, pick).join('')
+    for (let i = 0; i < 4000; i++) {
+      const key = Array.from({ length: 1 + (i % 13) }, pick).join('')
       expect(names.hide(key)).toBe(key.replace(pattern, (name) => names.hide(name)))
     }
   })

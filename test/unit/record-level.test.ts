@@ -106,6 +106,19 @@ describe('sealed sublevels', () => {
     expect((await index.get('t/x'))?.length).toBe(0)
   })
 
+  it('read back every record while the records remembered opened are forgotten in passes', async () => {
+    const db = storage.sublevel('messaging')
+    const value = (i: number) => utf8.encode(`record ${i} `.repeat(40))
+    // About 2.5 MiB sealed and opened: the remembered records (1 MiB) are forgotten many times.
+    const keys = Array.from({ length: 3000 }, (_, i) => `h/${String(i).padStart(6, '0')}`)
+    await db.batch(keys.map((key, i) => ({ type: 'put' as const, key, value: value(i) })))
+    for (let round = 0; round < 2; round++) {
+      const read = await db.getMany(keys)
+      expect(read.map(text)).toEqual(keys.map((_, i) => text(value(i))))
+    }
+    expect(text(await db.get(keys[2999]))).toBe(text(value(2999)))
+  })
+
   it('blind a name the same way each time, per identity and sublevel', async () => {
     const index = storage.sublevel('conversations')
     expect(index.blind('lunch')).toBe(index.blind('lunch'))
