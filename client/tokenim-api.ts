@@ -70,6 +70,7 @@ import {
   type RelayListResponse,
   type ReleaseNameRequest,
   type RestoreIdentityRequest,
+  type RevokeDeviceRequest,
   type RoomHistoryResponse,
   type RoomInviteResponse,
   type RoomListResponse,
@@ -250,6 +251,11 @@ export abstract class TokenimApi {
   /** Renames this device: a new version of the list, published and sent to every friend. */
   renameDevice(name: string): Promise<DeviceListResponse> {
     return this.request('POST', DEVICES_API_PATHS.rename, { name })
+  }
+
+  /** Revokes another device of the account (a sensitive action: the password, and a 2FA code). */
+  revokeDevice(body: RevokeDeviceRequest): Promise<DeviceListResponse> {
+    return this.request('POST', DEVICES_API_PATHS.revoke, body)
   }
 
   /** A new one-time code to link a device (a sensitive action: the password, and a 2FA code). */

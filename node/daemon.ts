@@ -11,6 +11,7 @@ import {
   type CreateIdentityResponse,
   DEVICES_API_PATHS,
   type DeviceLinkStatus,
+  type DeviceListResponse,
   IDENTITY_API_PATHS,
   type IdentityInfo,
   type IdentityPhraseResponse,
@@ -32,7 +33,7 @@ import {
 import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
 import { Composition } from './composition.ts'
 import { ensureDataDir } from './data-dir.ts'
-import { FirstRunLink } from './devices/index.ts'
+import { deviceListView, FirstRunLink } from './devices/index.ts'
 import {
   KeystoreExistsError,
   NodeNotStartedError,
@@ -252,6 +253,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       [`POST ${IDENTITY_API_PATHS.recoveryCommit}`]: ({ body }) => this.commitRecovery(body),
       ...recoveryDaemonRoutes(this.keystore, () => this.runningNode(), identityInfo),
       [`POST ${DEVICES_API_PATHS.link}`]: ({ body }) => this.openLinkCode(body),
+      [`POST ${DEVICES_API_PATHS.revoke}`]: ({ body }) => this.revokeDevice(body),
     }
   }
 
@@ -281,6 +283,16 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
    * A one-time code to link a new device (doc/accounts.md, "Linking a device"): a sensitive
    * action, since the account key leaves this device once the person confirms the SAS.
    */
+  /** Revokes another device of the account, once the password (and 2FA code) check out. */
+  private async revokeDevice(body: unknown): Promise<DeviceListResponse> {
+    const node = this.runningNode()
+    const device = stringField(body, 'device')
+    await answerLockout(() =>
+      this.keystore.authorizeSensitiveAction(stringField(body, 'password'), secondFactorOf(body)),
+    )
+    return deviceListView(await node.devices.revoke(device), node.devices.thisDevice)
+  }
+
   private async openLinkCode(body: unknown): Promise<DeviceLinkStatus> {
     const node = this.nodeInstance
     if (node == null) {

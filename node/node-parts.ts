@@ -277,7 +277,7 @@ export async function composeNode(
         prekeys,
         mailbox,
         social: friends,
-        devices: accountDevicesPort(devices),
+        devices: accountDevicesPort(devices, friends),
         // The people we know first: only strangers need the directory (and so a relay).
         lookupUsername: async (name, options) =>
           friends.keyOfKnownName(name) ??
@@ -289,6 +289,28 @@ export async function composeNode(
     return messaging
   })
 
+  // A device revoked (by a friend's account, or here) gets nothing more: its sessions go.
+  const forget = (revoked: Uint8Array[]) =>
+    messages.forgetDevices(revoked).catch((err: Error) => {
+      host.logger
+        .forComponent('tokenim:messaging')
+        .error('forgetting revoked devices failed: %s', err.message)
+    })
+  const forgetFriendRevoked = (evt: DeviceServiceEvents['devices:friend-list']) =>
+    void forget(evt.detail.list.revoked.map((entry) => entry.device))
+  const forgetOwnRevoked = (evt: DeviceServiceEvents['devices:revoked']) =>
+    void forget([evt.detail.device])
+  await parts.step(
+    'sessions with revoked devices dropped',
+    () => {
+      devices.addEventListener('devices:friend-list', forgetFriendRevoked)
+      devices.addEventListener('devices:revoked', forgetOwnRevoked)
+    },
+    () => {
+      devices.removeEventListener('devices:friend-list', forgetFriendRevoked)
+      devices.removeEventListener('devices:revoked', forgetOwnRevoked)
+    },
+  )
   // A friend's key rotation moves its conversation to the new key.
   const followRotation = (evt: FriendsEvents['friends:key-changed']) => {
     messages.moveConversation(evt.detail.previous, evt.detail.current).catch((err: Error) => {

@@ -1278,7 +1278,20 @@ export const DEVICES_API_PATHS = {
   link: '/v1/devices/link',
   /** POST ConfirmDeviceLinkRequest -> DeviceLinkStatus: the person's answer to the SAS. */
   linkConfirm: '/v1/devices/link/confirm',
+  /**
+   * POST RevokeDeviceRequest -> DeviceListResponse: another device of the account revoked (a
+   * sensitive action: the password, and a two-factor code while the checks are on).
+   */
+  revoke: '/v1/devices/revoke',
 } as const
+
+export interface RevokeDeviceRequest {
+  /** The device's name or peer id. */
+  device: string
+  password: string
+  /** A two-factor code, while the checks are on. */
+  code?: string
+}
 
 export interface DeviceView {
   name: string

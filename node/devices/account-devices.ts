@@ -8,7 +8,10 @@ import { bytesEqual } from '../../protocol/bytes.ts'
 import type { AccountDevice, AccountDevicesPort } from '../messaging/index.ts'
 import type { DeviceService } from './device-service.ts'
 
-export function accountDevicesPort(devices: DeviceService): AccountDevicesPort {
+export function accountDevicesPort(
+  devices: DeviceService,
+  friends: { isRetired(key: Uint8Array): boolean },
+): AccountDevicesPort {
   const others = (list: OpenedDeviceList | undefined, except: Uint8Array): AccountDevice[] =>
     (list?.devices ?? [])
       .filter((device) => !bytesEqual(device.device, except))
@@ -25,6 +28,13 @@ export function accountDevicesPort(devices: DeviceService): AccountDevicesPort {
             !bytesEqual(list.account, device) &&
             list.devices.some((listed) => bytesEqual(listed.device, device)),
         )?.account,
+    // A key a rotation retired is listed as revoked too; its conversation is the friend's own
+    // history (node/friends keeps it from signing anything new), not a device's.
+    isRevoked: (device) =>
+      !friends.isRetired(device) &&
+      [...devices.friendLists(), ...(own() == null ? [] : [own()!])].some((list) =>
+        list.revoked.some((revoked) => bytesEqual(revoked.device, device)),
+      ),
     isOwnDevice: (device) =>
       !bytesEqual(device, devices.thisDevice) &&
       (own()?.devices.some((listed) => bytesEqual(listed.device, device)) ?? false),

@@ -52,6 +52,7 @@ import {
   firstDeviceList,
   renameDevice,
   resignAfterRotation,
+  revokeDevice,
   withRecoveryCommitment,
 } from './own-device-list.ts'
 
@@ -98,6 +99,8 @@ export interface DeviceServiceEvents {
   'devices:friend-list': CustomEvent<{ peer: Uint8Array; list: OpenedDeviceList }>
   /** A friend's list was refused: a lower or equal version with other content, or invalid. */
   'devices:refused': CustomEvent<{ peer: Uint8Array; version?: number; reason: string }>
+  /** This device revoked another of the account's devices. */
+  'devices:revoked': CustomEvent<{ device: Uint8Array }>
   /** Our list was put in the DHT: its version, and how many holders confirmed it. */
   'devices:published': CustomEvent<{ version: number; confirmed: number }>
 }
@@ -253,6 +256,22 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
       return this.#setOwn(renameDevice(account, this.own(), this.thisDevice, name))
     })
     this.#afterOwnChange()
+    return list
+  }
+
+  /**
+   * Revokes the device named `which` (name or peer id): a new version without it, published
+   * and sent to every friend, whose nodes then drop their sessions with it.
+   */
+  async revoke(which: string): Promise<OpenedDeviceList> {
+    const { device, list } = await this.#lifecycle.exclusive(async () => {
+      this.#checkRunning()
+      const account = accountKeyOf(this.#components.identity)
+      const next = revokeDevice(account, this.own(), which, this.thisDevice, this.#clock())
+      return { device: next.device, list: await this.#setOwn(next.list) }
+    })
+    this.#afterOwnChange()
+    this.safeDispatchEvent('devices:revoked', { detail: { device } })
     return list
   }
 

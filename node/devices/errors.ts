@@ -24,6 +24,16 @@ export class DeviceListFullError extends DevicesError {
   override name = 'DeviceListFullError'
 }
 
+/** No device of the account's list has that name or peer id (or more than one has the name). */
+export class DeviceNotFoundError extends DevicesError {
+  override name = 'DeviceNotFoundError'
+}
+
+/** This device, or the one running on the account key, cannot be revoked from here. */
+export class DeviceRevokeRefusedError extends DevicesError {
+  override name = 'DeviceRevokeRefusedError'
+}
+
 /** The device to link is in the account's list already. */
 export class DeviceAlreadyListedError extends DevicesError {
   override name = 'DeviceAlreadyListedError'

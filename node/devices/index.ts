@@ -15,7 +15,7 @@
  * ```
  */
 export { accountDevicesPort } from './account-devices.ts'
-export { deviceRoutes, friendDevicesView } from './api-routes.ts'
+export { deviceListView, deviceRoutes, friendDevicesView } from './api-routes.ts'
 export {
   type DeviceFriends,
   DeviceService,

@@ -19,7 +19,14 @@ import {
   MAX_DEVICE_NAME_SIZE,
   MAX_REVOKED_DEVICES,
 } from '../../protocol/limits.ts'
-import { DeviceAlreadyListedError, DeviceListFullError, InvalidDeviceNameError } from './errors.ts'
+import { peerIdOf } from '../identity/index.ts'
+import {
+  DeviceAlreadyListedError,
+  DeviceListFullError,
+  DeviceNotFoundError,
+  DeviceRevokeRefusedError,
+  InvalidDeviceNameError,
+} from './errors.ts'
 
 const encoder = new TextEncoder()
 
@@ -110,6 +117,49 @@ export function addDevice(
     nextRecovery: list.nextRecovery,
   })
   return { certificate, list: signed }
+}
+
+/**
+ * The next version of `list` without the device named `which` (its name or peer id), listed
+ * as revoked from `nowMs`, so readers drop it. Neither this device nor the one running on the
+ * account key (friends write to that key: rotating the key retires it) can be revoked.
+ */
+export function revokeDevice(
+  account: Ed25519KeyPair,
+  list: OpenedDeviceList,
+  which: string,
+  thisDevice: Uint8Array,
+  nowMs: number,
+): { device: Uint8Array; list: Uint8Array } {
+  const named = list.devices.filter(
+    (listed) =>
+      listed.name === which || peerIdOf({ publicKey: listed.device }).toString() === which,
+  )
+  if (named.length !== 1) {
+    throw new DeviceNotFoundError(
+      named.length === 0
+        ? `the account has no device named "${which}" (tokenim devices list shows them)`
+        : `${named.length} devices are named "${which}": name the one to revoke by its peer id`,
+    )
+  }
+  const device = named[0]!.device
+  if (bytesEqual(device, thisDevice)) {
+    throw new DeviceRevokeRefusedError('this device cannot revoke itself: revoke it from another')
+  }
+  if (bytesEqual(device, list.account)) {
+    throw new DeviceRevokeRefusedError(
+      'the first device runs on the account key: rotate the key to retire it (tokenim key rotate)',
+    )
+  }
+  const signed = signDeviceList(account, {
+    version: list.version + 1,
+    devices: list.devices
+      .filter((listed) => !bytesEqual(listed.device, device))
+      .map((listed) => listed.record),
+    revoked: [...list.revoked, { device, atMs: nowMs }].slice(-MAX_REVOKED_DEVICES),
+    nextRecovery: list.nextRecovery,
+  })
+  return { device, list: signed }
 }
 
 /**

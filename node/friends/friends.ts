@@ -227,6 +227,11 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     return this.#store.has('blocked', hex) || this.#store.has('retired', hex)
   }
 
+  /** True when `peer` is a key a friend's account held before a rotation or recovery. */
+  isRetired(peer: Uint8Array): boolean {
+    return this.#store.has('retired', toHex(peer))
+  }
+
   /**
    * Tells every friend that our account moved to a new key: `statement` is the rotation
    * (Keystore.rotate) or recovery statement (Keystore.recover), sent as a friend message

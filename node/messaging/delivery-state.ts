@@ -41,6 +41,7 @@ import {
   type PeerLane,
   touch,
 } from './peer-lane.ts'
+import { PeerSessions } from './peer-sessions.ts'
 import { FailureReason, type PipelineContext } from './pipeline-context.ts'
 
 export interface DeliveryStateDeps {
@@ -222,6 +223,20 @@ export class DeliveryTracker {
       if (item != null) return item.entry.slotId != null ? 'stored' : 'queued'
       if (record.state === 'failed') return 'failed'
       return state.conversation.peerReadUpToSeq >= record.seq ? 'read' : 'delivered'
+    })
+  }
+
+  /**
+   * `peer` is a device its account revoked: what waits for it is dropped (never sent) and its
+   * sessions are forgotten, so nothing new is encrypted for it.
+   */
+  async forgetDevice(peer: Uint8Array): Promise<void> {
+    const lane = this.#ctx.lane(peer)
+    await lane.run(async (tx, state) => {
+      for (const item of [...lane.outbox.values()]) this.dropFromOutbox(lane, tx, item)
+      if (state.sessions.active == null && state.sessions.previous.length === 0) return
+      state.sessions = new PeerSessions()
+      tx.sessionsDirty = true
     })
   }
 

@@ -49,10 +49,15 @@ export class DeviceFanOut {
     this.#init = init
   }
 
-  /** True for a conversation the user does not see: with another device of a friend, or ours. */
+  /**
+   * True for a conversation the user does not see: with another device of a friend, or ours,
+   * or one its account revoked.
+   */
   hides(peer: Uint8Array): boolean {
     const devices = this.#init.devices
-    return devices.isOwnDevice(peer) || devices.friendAccountOf(peer) != null
+    return (
+      devices.isOwnDevice(peer) || devices.friendAccountOf(peer) != null || devices.isRevoked(peer)
+    )
   }
 
   /**

@@ -5,6 +5,7 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerStreamHost } from '../../network/peer-streams.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import type {
   ConversationSummary,
   HistoryResponse,
@@ -136,7 +137,7 @@ export class DirectMessages {
       identity: components.identity,
       prekeys: components.prekeys,
       mailbox: components.mailbox,
-      social: components.social,
+      social: withRevokedDevices(components.social, components.devices),
       link: { send: (peer, envelope) => channels!.send(peer, envelope) },
       log: this.#log,
       emit: (type, data) => {
@@ -309,6 +310,14 @@ export class DirectMessages {
     )
   }
 
+  /** Devices their accounts revoked: nothing more is sent to them (see forgetDevice). */
+  async forgetDevices(devices: Uint8Array[]): Promise<void> {
+    const known = new Set((await this.pipeline.knownPeers()).map((peer) => toHex(peer)))
+    for (const device of devices) {
+      if (known.has(toHex(device))) await this.pipeline.forgetDevice(device)
+    }
+  }
+
   /** Our text `id` to `peer`: its state on each of the peer's devices. */
   async messageDevices(peer: string, id: string): Promise<MessageDevicesResponse> {
     const key = await this.resolvePeer(peer)
@@ -367,5 +376,20 @@ export class DirectMessages {
     const key = await lookup(value, { signal: AbortSignal.timeout(15_000) })
     if (key == null) throw new RecipientNotFoundError(`no user named "${value}" in the directory`)
     return key
+  }
+}
+
+/**
+ * Friends as the pipeline asks them, with revoked devices dropped like blocked peers: what a
+ * revoked device still sends is answered as stored and never shown.
+ */
+function withRevokedDevices(
+  social: SocialPort | undefined,
+  devices: AccountDevicesPort | undefined,
+): SocialPort | undefined {
+  if (social == null || devices == null) return social
+  return {
+    isBlocked: (peer) => social.isBlocked(peer) || devices.isRevoked(peer),
+    receive: (peer, payload, sentAtMs) => social.receive(peer, payload, sentAtMs),
   }
 }

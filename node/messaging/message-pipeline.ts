@@ -298,6 +298,11 @@ export class MessagePipeline {
     return this.#delivery.raise(peer, id, next)
   }
 
+  /** A device its account revoked: see DeliveryTracker.forgetDevice. */
+  forgetDevice(device: Uint8Array): Promise<void> {
+    return this.#delivery.forgetDevice(device)
+  }
+
   /** Where our text stands with the peer's own device: see DeliveryTracker.ownDeviceState. */
   ownDeviceState(peer: Uint8Array, id: string): Promise<DeliveryState | undefined> {
     return this.#delivery.ownDeviceState(peer, id)

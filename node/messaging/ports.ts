@@ -126,4 +126,6 @@ export interface AccountDevicesPort {
   friendAccountOf(device: Uint8Array): Uint8Array | undefined
   /** True when `device` is another current device of our own account. */
   isOwnDevice(device: Uint8Array): boolean
+  /** True when a held list (a friend's or ours) names `device` as revoked. */
+  isRevoked(device: Uint8Array): boolean
 }

@@ -6,9 +6,11 @@
  * the phone is away wait in the mailbox for it.
  */
 import { describe, expect, it } from 'vitest'
+import { copyId } from '../../node/messaging/device-fan-out.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import { API_PATHS, type MessageDevicesResponse } from '../../protocol/local-api.ts'
 import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
-import { linkPhone } from './linked-account.ts'
+import { linkDevice } from './linked-account.ts'
 
 const relay = relayForFriendNodes()
 
@@ -36,7 +38,7 @@ describe('one account on several devices', () => {
     const alice = await startFriendNode(relay())
     const bob = await startFriendNode(relay())
     await befriend(alice, bob)
-    const phone = await linkPhone(relay(), alice, [bob])
+    const phone = await linkDevice(relay(), alice, [bob])
 
     const sent = ['one', 'two', 'three', 'four', 'five']
     const ids: string[] = []
@@ -107,5 +109,53 @@ describe('one account on several devices', () => {
     const phoneTexts = (await texts(back, bob.peerId)).map((message) => message.text)
     expect(phoneTexts.filter((text) => text.startsWith('while away'))).toEqual(away)
     expect(phoneTexts).toEqual([...sent, 'from the phone', 'from the laptop', ...away])
+  })
+
+  it('a revoked device gets nothing new: friends and the account drop it, and what it sends is not shown', async () => {
+    const alice = await startFriendNode(relay())
+    const bob = await startFriendNode(relay())
+    await befriend(alice, bob)
+    const phone = await linkDevice(relay(), alice, [bob])
+    const phoneKey = phone.identity.publicKey
+    await bob.node.messages.send(alice.peerId, 'before')
+    await received(phone, bob.peerId, 'before')
+
+    const list = await alice.node.devices.revoke('phone')
+    expect(list.devices.map((device) => device.name)).not.toContain('phone')
+    expect(list.revoked.map((entry) => toHex(entry.device))).toContain(toHex(phoneKey))
+    await bob.event(
+      'friend:devices',
+      (data) => data.peerId === alice.peerId && data.devices.count === 1,
+    )
+
+    // Nothing new is queued for the phone, by bob or by alice's laptop (own-device sync).
+    const toAlice = await bob.node.messages.send(alice.peerId, 'after')
+    const toBob = await alice.node.messages.send(bob.peerId, 'laptop after')
+    await received(alice, bob.peerId, 'after')
+    await received(bob, alice.peerId, 'laptop after')
+    for (const [node, id] of [
+      [bob, toAlice.id],
+      [alice, toBob.id],
+    ] as const) {
+      await Promise.all(node.node.messages.devices!.followers.map((f) => f.catchUp()))
+      const copy = await node.node.messages.pipeline.sentRecord(
+        phoneKey,
+        toHex(copyId(id, phoneKey)),
+      )
+      expect(copy).toBeUndefined()
+    }
+    expect((await texts(phone, bob.peerId)).map((m) => m.text)).toEqual(['before'])
+
+    // What the phone still sends is taken like a blocked peer's: acknowledged, never shown.
+    const late = await phone.node.messages.send(bob.peerId, 'from the revoked phone')
+    await phone.event('message:state', (s) => s.id === late.id && s.state === 'delivered', {
+      timeoutMs: 30_000,
+    })
+    expect((await texts(bob, alice.peerId)).map((m) => m.text)).toEqual([
+      'before',
+      'after',
+      'laptop after',
+    ])
+    expect((await bob.node.messages.inbox()).map((c) => c.peerId)).toEqual([alice.peerId])
   })
 })

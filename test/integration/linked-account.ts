@@ -1,7 +1,7 @@
 /**
- * An account on two devices for the multi-device tests: alice's running node links a phone
- * (a new folder, its own device key) and the phone starts beside her; every friend of alice
- * given here has her list naming both devices before this resolves.
+ * An account on several devices for the multi-device tests and benchmark: alice's running
+ * node links a new device (a new folder, its own device key), which starts beside her; every
+ * friend of alice given here holds her list naming every device before this resolves.
  */
 import { linkNewDevice } from '../../node/devices/index.ts'
 import { Keystore } from '../../node/index.ts'
@@ -12,10 +12,11 @@ import { type FriendNode, friendNodeFolder, startFriendNode } from './friends-no
 
 const PASSWORD = 'correct horse battery staple'
 
-export async function linkPhone(
+export async function linkDevice(
   relay: RelayNode,
   account: FriendNode,
   friends: FriendNode[],
+  deviceName = 'phone',
 ): Promise<FriendNode> {
   const opened = account.node.linkHost.open()
   const dir = await friendNodeFolder('tokenim-phone-')
@@ -27,7 +28,7 @@ export async function linkPhone(
     dataDir: dir.path,
     code: opened.code!,
     password: PASSWORD,
-    deviceName: 'phone',
+    deviceName,
     allowPrivateAddresses: true,
     keystore: { scrypt: FAST_SCRYPT },
     confirm: async () => true,
@@ -36,14 +37,15 @@ export async function linkPhone(
   account.node.linkHost.confirm(true)
   await linking
   const identity = await new Keystore(dir.path, { scrypt: FAST_SCRYPT }).unlock(PASSWORD)
-  const phone = await startFriendNode(relay, { identity, dir })
+  const device = await startFriendNode(relay, { identity, dir })
+  const count = account.node.devices.own().devices.length
   await Promise.all(
     friends.map((friend) =>
       friend.event(
         'friend:devices',
-        (data) => data.peerId === account.peerId && data.devices.count === 2,
+        (data) => data.peerId === account.peerId && data.devices.count === count,
       ),
     ),
   )
-  return phone
+  return device
 }

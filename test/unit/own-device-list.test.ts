@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { judgeFriendList } from '../../node/devices/friend-device-lists.ts'
 import {
+  addDevice,
   defaultDeviceName,
   firstDeviceList,
   renameDevice,
   resignAfterRotation,
+  revokeDevice,
 } from '../../node/devices/own-device-list.ts'
+import { peerIdOf } from '../../node/identity/index.ts'
 import { openDeviceList } from '../../protocol/accounts/index.ts'
 import { generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
 import { MAX_DEVICE_NAME_SIZE } from '../../protocol/limits.ts'
@@ -41,6 +44,39 @@ describe("the node's own device list", () => {
     expect(resigned.version).toBe(2)
     expect(resigned.devices.map((d) => [d.device, d.name])).toEqual([[rotated.publicKey, 'home']])
     expect(resigned.revoked).toEqual([{ device: alice.publicKey, atMs: NOW + 1 }])
+  })
+})
+
+describe('revoking a device', () => {
+  const first = openDeviceList(firstDeviceList(alice, 'home', NOW))
+  const phone = generateEd25519KeyPair().publicKey
+  const tablet = generateEd25519KeyPair().publicKey
+  const two = openDeviceList(addDevice(alice, first, phone, 'phone', NOW).list)
+  const three = openDeviceList(addDevice(alice, two, tablet, 'phone', NOW).list)
+
+  it('is the next version without the device, which is listed as revoked', () => {
+    const { device, list } = revokeDevice(alice, two, 'phone', alice.publicKey, NOW + 5)
+    expect(device).toEqual(phone)
+    const revoked = openDeviceList(list)
+    expect(revoked.version).toBe(two.version + 1)
+    expect(revoked.devices.map((d) => d.device)).toEqual([alice.publicKey])
+    expect(revoked.revoked).toEqual([{ device: phone, atMs: NOW + 5 }])
+  })
+
+  it('names the device by peer id when names repeat, and refuses what it cannot revoke', () => {
+    const byId = peerIdOf({ publicKey: tablet }).toString()
+    expect(revokeDevice(alice, three, byId, alice.publicKey, NOW).device).toEqual(tablet)
+    const refused = (which: string, thisDevice = alice.publicKey) => {
+      try {
+        revokeDevice(alice, three, which, thisDevice, NOW)
+      } catch (err) {
+        return (err as Error).name
+      }
+    }
+    expect(refused('phone')).toBe('DeviceNotFoundError')
+    expect(refused('watch')).toBe('DeviceNotFoundError')
+    expect(refused(byId, tablet)).toBe('DeviceRevokeRefusedError')
+    expect(refused('home', tablet)).toBe('DeviceRevokeRefusedError')
   })
 })
 

@@ -1,11 +1,13 @@
-/** `tokenim devices list | link | rename`: this account's devices through the running node's local API. */
+/** `tokenim devices list | link | revoke | rename`: this account's devices through the running node's local API. */
 import { type Command, InvalidArgumentError } from 'commander'
+import { Keystore } from '../../../node/index.ts'
 import { MAX_DEVICE_NAME_SIZE } from '../../../protocol/limits.ts'
 import type { DeviceListResponse } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
-import { CODE_OPTION_HELP } from '../second-factor.ts'
+import { type PasswordSource, readPassword } from '../password.ts'
+import { CODE_OPTION_HELP, type CodeSource, readSecondFactor } from '../second-factor.ts'
 import { type LinkOptions, linkFromExistingDevice } from './device-link.ts'
 
 export function registerDeviceCommands(program: Command): void {
@@ -27,6 +29,20 @@ export function registerDeviceCommands(program: Command): void {
     .option('--yes', 'confirm the codes without asking (scripts)')
     .action((options: LinkOptions) => linkFromExistingDevice(options))
 
+  withPasswordFile(withCommonOptions(devices.command('revoke')))
+    .description(
+      'revoke another device of this account: friends drop it, and nothing new reaches it',
+    )
+    .argument('<device>', 'the name or peer id of the device (tokenim devices list)')
+    .option('--code <code>', CODE_OPTION_HELP)
+    .action(async (device: string, options: CommonOptions & PasswordSource & CodeSource) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const password = await readPassword(options)
+      const code = await readSecondFactor(new Keystore(options.dataDir), options)
+      const result = await client.revokeDevice({ device, password, code })
+      printResult(options, result, [`"${device}" is revoked`, ...deviceLines(result)])
+    })
+
   withCommonOptions(devices.command('rename'))
     .description('rename this device; friends get the new list')
     .argument('<name>', `the new name (at most ${MAX_DEVICE_NAME_SIZE} bytes)`, parseName)
@@ -42,7 +58,7 @@ function deviceLines(list: DeviceListResponse): string[] {
     list.linkedFriends == null
       ? []
       : [
-          `this device is linked to the account (it knows its ${list.linkedFriends} friends): messages do not reach it yet, chat from the first device (doc/accounts.md)`,
+          `this device is linked to the account (it knows its ${list.linkedFriends} friends): 1:1 texts reach it; rooms and files stay on the first device (doc/accounts.md)`,
         ]
   return [
     ...list.devices.map(

@@ -66,8 +66,8 @@ export function SettingsDevices({ client, withCode }: { client: WebApiClient; wi
           </form>
           {list.linkedFriends != null && (
             <p class="hint">
-              This device is linked to your account and knows your {list.linkedFriends} friends, but
-              messages do not reach it yet: chat from your first device for now.
+              This device is linked to your account and knows your {list.linkedFriends} friends: 1:1
+              messages reach it; rooms and files stay on your first device for now.
             </p>
           )}
         </>
