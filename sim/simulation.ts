@@ -11,7 +11,6 @@ import { join } from 'node:path'
 import type { DirectMessagesInit } from '../node/messaging/index.ts'
 import type { RoomServiceInit } from '../node/rooms/index.ts'
 import type { TokenimNode } from '../node/tokenim-node.ts'
-import { createRelay, parseRelayConfig, type RelayNode } from '../relay/index.ts'
 import type { ProfileSummary } from './cpu-profile.ts'
 import { DeliveryLedger } from './delivery-ledger.ts'
 import { SimulationError } from './errors.ts'
@@ -25,7 +24,8 @@ import {
   type ShardPlacement,
   type ShardUsage,
 } from './sharded-nodes.ts'
-import { SIMULATION_CONNECTION_LIMITS, type SimNode, type SimTransport } from './sim-node.ts'
+import type { SimNode, SimTransport } from './sim-node.ts'
+import { type SimRelay, startRelaysHere } from './sim-relays.ts'
 
 export interface SimulationInit {
   /** @default 1 */
@@ -116,7 +116,7 @@ export type SimulatedNode = Pick<
 >
 
 export class Simulation {
-  readonly relays: RelayNode[] = []
+  readonly relays: SimRelay[] = []
   /** Every node by index: `SimNode`s in this process, `ShardNode`s with shards. */
   readonly nodes: SimulatedNode[] = []
   readonly ledger = new DeliveryLedger()
@@ -190,31 +190,10 @@ export class Simulation {
 
   async start(): Promise<void> {
     this.root = await mkdtemp(join(tmpdir(), 'tokenim-sim-'))
-    for (let i = 0; i < (this.init.relays ?? 1); i++) {
-      const peers = this.relays.map((relay) => relayAddress(relay))
-      const relay = await createRelay(
-        parseRelayConfig({
-          dataDir: join(this.root, `relay-${i}`),
-          listen: [`/ip4/${this.listenHost}/tcp/0`],
-          allowPrivateAddresses: true,
-          peers,
-          limits: SIMULATION_CONNECTION_LIMITS,
-          circuitRelay: { maxReservations: 100_000 },
-          // Every simulated node writes from 127.0.0.1: only the per-peer quotas apply.
-          dhtQuotas: { perIpMultiplier: 100_000 },
-          metrics: { enabled: false },
-          health: { enabled: false },
-          log: { level: 'silent' },
-          directory: {
-            rateLimits: { registrationsPerPeerPerHour: 1_000, lookupsPerPeerPerMinute: 100_000 },
-          },
-        }),
-      )
-      this.relays.push(relay)
-    }
+    this.relays.push(...(await startRelaysHere(this.init.relays ?? 1, this.root, this.listenHost)))
     const settings = {
       root: this.root,
-      relays: this.relays.map((relay) => relayAddress(relay)),
+      relays: this.relays.map((relay) => relay.address),
       transport: this.transport,
       listenHost: this.listenHost,
       runId: this.runId,
@@ -502,7 +481,7 @@ export class Simulation {
     const relay = this.relays[Number(participant.slice(1))]
     if (relay == null)
       throw new SimulationError(`no relay ${participant}: the simulation has ${this.relays.length}`)
-    return relay.peerId.toString()
+    return relay.peerId
   }
 
   private requireShaping(what: string): void {
@@ -524,13 +503,6 @@ export async function createSimulation(init: SimulationInit): Promise<Simulation
     throw err
   }
   return simulation
-}
-
-/** The relay's TCP address with /p2p/<peer id>. */
-export function relayAddress(relay: RelayNode): string {
-  const address = relay.multiaddrs().find((addr) => addr.includes('/tcp/') && !addr.includes('/ws'))
-  if (address == null) throw new SimulationError('the relay has no TCP address')
-  return address
 }
 
 function describeGroup(group: Participant[]): string {
