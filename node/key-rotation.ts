@@ -13,7 +13,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { openKeyStatement } from '../protocol/accounts/index.ts'
 import type { NodeDirectory } from './directory/index.ts'
 import type { Friends } from './friends/index.ts'
-import { publishKeyRotation } from './friends/rotation-dht.ts'
+import { publishKeyRecovery, publishKeyRotation } from './friends/rotation-dht.ts'
 import { peerIdOf } from './identity/index.ts'
 import type { DirectMessages } from './messaging/index.ts'
 
@@ -69,16 +69,21 @@ export async function announceKeyRotation(
  * A recovery goes the other way round: friends may hold the old key as retired already (a
  * thief rotated it away), so the node first restarts under the new key, then sends the
  * recovery statement from it and waits the same way. `parts` are the node's, under the new
- * key. Names are not moved and nothing is put in the DHT: relays and the DHT rules take
- * rotation statements only, so far.
+ * key. The statement is also put in the DHT under the epoch's first key and the commitment
+ * it answers (rotation-dht.ts), where friends who were away find it at their start.
  */
 export async function announceKeyRecovery(
-  parts: { friends: Friends; messages: DirectMessages },
+  parts: { friends: Friends; messages: DirectMessages; host?: { services: { dht: KadDHT } } },
   statement: Uint8Array,
   options: Pick<AnnounceOptions, 'timeoutMs'> = {},
 ): Promise<RotationAnnouncement> {
+  const publishing =
+    parts.host == null
+      ? undefined
+      : publishKeyRecovery(parts.host.services.dht, openKeyStatement('recovery', statement))
   const handed = await handOver(parts, statement, 'recovery', options.timeoutMs)
-  return { ...handed, namesMoved: [], dhtHolders: 0 }
+  const published = (await publishing)?.confirmed ?? 0
+  return { ...handed, namesMoved: [], dhtHolders: published }
 }
 
 /** Sends `statement` to every friend and waits until each copy was delivered or deposited. */

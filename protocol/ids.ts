@@ -123,3 +123,10 @@ export const KEY_ROTATIONS_DHT_NAMESPACE = 'tokenim-key-rotations'
 
 /** Signing domain of a KeyRecovery, cosigned by the committed recovery key and the new key. */
 export const KEY_RECOVERY_DOMAIN = '/tokenim/key-recovery/1.0.0'
+
+/**
+ * DHT key namespace of key recovery statements, stored under the epoch's first key and the
+ * commitment the recovery answers:
+ * `/tokenim-key-recoveries/<hex sha256(KEY_RECOVERY_DOMAIN || old key || commitment)>`.
+ */
+export const KEY_RECOVERIES_DHT_NAMESPACE = 'tokenim-key-recoveries'

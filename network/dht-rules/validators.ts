@@ -1,6 +1,6 @@
 /**
  * The DHT validators and selectors of TokenIM's record namespaces (mailbox slots, inbox
- * slots, prekey bundles, account device lists, key rotation statements). network/host.ts installs them in every host,
+ * slots, prekey bundles, account device lists, key rotation and recovery statements). network/host.ts installs them in every host,
  * node or relay, so all peers accept, serve and prefer exactly the same records.
  *
  * kad-dht's PUT_VALUE handler validates a record and then overwrites whatever it stored
@@ -12,7 +12,7 @@
  * `deviceListRecordMayReplace`). The same check runs when a record arrives in answer to our
  * own query; refusing there only drops a value that would lose to ours anyway.
  *
- * Device lists and key rotations carry no expiry, so they are not among the records served until their own
+ * Device lists and key statements carry no expiry, so they are not among the records served until their own
  * expiry (`validateOwnDhtRecord`): kad-dht's 48-hour rule applies and their owners republish.
  */
 import {
@@ -25,10 +25,13 @@ import { type Datastore, Key } from 'interface-datastore'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import {
   deviceListRecordMayReplace,
+  keyRecoveryRecordMayReplace,
   keyRotationRecordMayReplace,
   selectDeviceListRecord,
+  selectKeyRecoveryRecord,
   selectKeyRotationRecord,
   validateDeviceListRecord,
+  validateKeyRecoveryRecord,
   validateKeyRotationRecord,
 } from '../../protocol/accounts/index.ts'
 import { dhtKeyNamespace } from '../../protocol/dht-records.ts'
@@ -36,6 +39,7 @@ import { RecordConflictError } from '../../protocol/errors.ts'
 import {
   DEVICES_DHT_NAMESPACE,
   INBOX_DHT_NAMESPACE,
+  KEY_RECOVERIES_DHT_NAMESPACE,
   KEY_ROTATIONS_DHT_NAMESPACE,
   MAILBOX_DHT_NAMESPACE,
   PREKEYS_DHT_NAMESPACE,
@@ -103,6 +107,12 @@ export function tokenimDhtValidators(datastore: Datastore, clock: Clock = Date.n
       validateKeyRotationRecord,
       keyRotationRecordMayReplace,
     ),
+    [KEY_RECOVERIES_DHT_NAMESPACE]: guarded(
+      datastore,
+      clock,
+      validateKeyRecoveryRecord,
+      keyRecoveryRecordMayReplace,
+    ),
   }
 }
 
@@ -115,6 +125,7 @@ export function tokenimDhtSelectors(clock: Clock = Date.now): Selectors {
     [PREKEYS_DHT_NAMESPACE]: (key, values) => selectPrekeyRecord(key, values, clock()),
     [DEVICES_DHT_NAMESPACE]: selectDeviceListRecord,
     [KEY_ROTATIONS_DHT_NAMESPACE]: selectKeyRotationRecord,
+    [KEY_RECOVERIES_DHT_NAMESPACE]: selectKeyRecoveryRecord,
   }
 }
 

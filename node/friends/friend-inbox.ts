@@ -105,14 +105,8 @@ export async function takeFriendMessage(
     }
     case 'key-recovery': {
       // Sent from the new key, which we do not know: the statement names the account.
-      const statement = message.keyStatement ?? new Uint8Array(0)
-      const accepted = acceptKeyRecovery(friends.store, statement, Date.now())
-      if (accepted == null) {
-        log('ignored a key recovery from %s that moves no friend of ours', peerHex)
-        return
-      }
-      await friends.store.write(accepted.changes)
-      friends.views.keyChanged(accepted.previousHex, accepted.newHex)
+      const moved = await takeKeyRecovery(friends, message.keyStatement ?? new Uint8Array(0))
+      if (moved == null) log('ignored a key recovery from %s that moves no friend of ours', peerHex)
       return
     }
     case 'remove': {
@@ -143,6 +137,21 @@ export async function takeKeyRotation(
   }
   await friends.store.write(accepted.changes)
   friends.views.keyChanged(peerHex, accepted.newHex)
+  return accepted.newHex
+}
+
+/**
+ * A recovery statement (sent from the recovered account's new key, or found in the DHT):
+ * taken when it moves a friend of ours (key-rotation.ts). Returns the friend's new key, hex.
+ */
+export async function takeKeyRecovery(
+  friends: FriendInboxContext,
+  statement: Uint8Array,
+): Promise<string | undefined> {
+  const accepted = acceptKeyRecovery(friends.store, statement, Date.now())
+  if (accepted == null) return undefined
+  await friends.store.write(accepted.changes)
+  friends.views.keyChanged(accepted.previousHex, accepted.newHex)
   return accepted.newHex
 }
 

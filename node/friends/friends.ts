@@ -53,6 +53,7 @@ import {
   type FriendInboxContext,
   pick,
   takeFriendMessage,
+  takeKeyRecovery,
   takeKeyRotation,
 } from './friend-inbox.ts'
 import { describe, FriendNames } from './friend-names.ts'
@@ -289,6 +290,11 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   takeKeyRotation(peer: Uint8Array, statement: Uint8Array): Promise<string | undefined> {
     const peerHex = toHex(peer)
     return this.#serial(() => takeKeyRotation(this.#inbox, peerHex, statement))
+  }
+
+  /** As takeKeyRotation, for a recovery statement (it names the friend's account itself). */
+  takeKeyRecovery(statement: Uint8Array): Promise<string | undefined> {
+    return this.#serial(() => takeKeyRecovery(this.#inbox, statement))
   }
 
   isFriend(peer: Uint8Array): boolean {

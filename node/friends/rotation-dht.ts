@@ -2,7 +2,9 @@
  * Key rotation statements in the DHT (doc/accounts.md, "The statement in the DHT"): our own
  * is put under a key derived from the key it retires, and a friend's are looked up under the
  * key we know, so a friend who was away when the statement was sent, or whose mailbox copy
- * is gone, still follows, and so does anyone who knows only an old key.
+ * is gone, still follows, and so does anyone who knows only an old key. A recovery is put
+ * under the epoch's first key and the commitment it answers, and looked up for every friend
+ * whose commitment we know, before its rotations: a recovery supersedes what a thief rotated.
  *
  * How it is kept: every value found is checked by the shared DHT rules
  * (protocol/accounts/rotation-records.ts: it must open, signed by its old and new key, under
@@ -13,11 +15,14 @@
 import type { AbortOptions, Logger } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import {
+  keyRecoveryDhtKey,
   keyRotationDhtKey,
   type OpenedKeyStatement,
+  recoveryCommitment,
+  validateKeyRecoveryRecord,
   validateKeyRotationRecord,
 } from '../../protocol/accounts/index.ts'
-import { toHex } from '../../protocol/bytes.ts'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { MAX_KEY_ROTATION_HOPS } from '../../protocol/limits.ts'
 import { getRecords, type PutOutcome, putRecord } from '../mailbox/dht-records.ts'
 import type { Friends } from './friends.ts'
@@ -37,6 +42,19 @@ export function publishKeyRotation(
   })
 }
 
+/** Puts our recovery `statement` in the DHT under its old key and the commitment it answers. */
+export function publishKeyRecovery(
+  dht: KadDHT,
+  statement: OpenedKeyStatement,
+  options: AbortOptions = {},
+): Promise<PutOutcome> {
+  const key = keyRecoveryDhtKey(statement.oldKey, recoveryCommitment(statement.authority))
+  return putRecord(dht, key, statement.record, {
+    signal: options.signal,
+    timeoutMs: ROTATION_QUERY_TIMEOUT_MS,
+  })
+}
+
 /**
  * The rotations the DHT knows from `key` on, in chain order: the statement under `key`, then
  * the one under its new key, and so on. Empty when the key never rotated (or nobody holds it).
@@ -50,7 +68,7 @@ export async function findKeyRotations(
   const seen = new Set([toHex(key)])
   let current = key
   while (chain.length < MAX_KEY_ROTATION_HOPS) {
-    const next = await findOne(dht, current, options)
+    const next = await findOne(dht, keyRotationDhtKey(current), validateKeyRotationRecord, options)
     if (next == null || seen.has(toHex(next.newKey))) break
     chain.push(next)
     seen.add(toHex(next.newKey))
@@ -64,7 +82,7 @@ export async function findKeyRotations(
  * while we were away are followed at start-up. Never rejects: failures are logged.
  */
 export async function followFriendsRotations(
-  parts: { dht: KadDHT; friends: Pick<Friends, 'friendKeys' | 'takeKeyRotation'>; log: Logger },
+  parts: { dht: KadDHT; friends: FollowedFriends; log: Logger },
   options: AbortOptions = {},
 ): Promise<number> {
   let followed = 0
@@ -89,7 +107,7 @@ export async function followFriendsRotations(
  */
 export function followFriendsWhenReachable(parts: {
   dht: KadDHT
-  friends: Pick<Friends, 'friendKeys' | 'takeKeyRotation'>
+  friends: FollowedFriends
   /** Collects the mailbox now (messaging's collect). */
   collect(): Promise<unknown>
   log: Logger
@@ -113,14 +131,20 @@ export function followFriendsWhenReachable(parts: {
   }
 }
 
-/** Follows the friend at `friend` along the rotations the DHT holds; true when it moved. */
+/**
+ * Follows the friend at `friend` along what the DHT holds: a recovery of its current epoch
+ * first (when we know its commitment), then the rotations from the key that leaves us at.
+ * True when it moved.
+ */
 export async function followRotations(
-  parts: { dht: KadDHT; friends: Pick<Friends, 'takeKeyRotation'> },
+  parts: { dht: KadDHT; friends: FollowedFriends },
   friend: Uint8Array,
   options: AbortOptions = {},
 ): Promise<boolean> {
   let known = friend
-  for (const statement of await findKeyRotations(parts.dht, friend, options)) {
+  const recovered = await followRecovery(parts, friend, options)
+  if (recovered != null) known = fromHex(recovered)
+  for (const statement of await findKeyRotations(parts.dht, known, options)) {
     const moved = await parts.friends.takeKeyRotation(known, statement.record)
     if (moved == null) break
     known = statement.newKey
@@ -128,12 +152,30 @@ export async function followRotations(
   return known !== friend
 }
 
+/** The friend's new key (hex) when the DHT holds a recovery of its epoch that moves it. */
+async function followRecovery(
+  parts: { dht: KadDHT; friends: FollowedFriends },
+  friend: Uint8Array,
+  options: AbortOptions,
+): Promise<string | undefined> {
+  const epoch = parts.friends.recoveryEpoch(friend)
+  if (epoch == null) return undefined
+  const key = keyRecoveryDhtKey(epoch.account, epoch.commitment)
+  const found = await findOne(parts.dht, key, validateKeyRecoveryRecord, options)
+  return found == null ? undefined : parts.friends.takeKeyRecovery(found.record)
+}
+
+type FollowedFriends = Pick<
+  Friends,
+  'friendKeys' | 'takeKeyRotation' | 'takeKeyRecovery' | 'recoveryEpoch'
+>
+
 async function findOne(
   dht: KadDHT,
-  oldKey: Uint8Array,
+  key: Uint8Array,
+  validate: (key: Uint8Array, value: Uint8Array) => OpenedKeyStatement,
   options: AbortOptions,
 ): Promise<OpenedKeyStatement | undefined> {
-  const key = keyRotationDhtKey(oldKey)
   const { answers, best } = await getRecords(dht, key, {
     signal: options.signal,
     timeoutMs: ROTATION_QUERY_TIMEOUT_MS,
@@ -141,7 +183,7 @@ async function findOne(
   let winner: OpenedKeyStatement | undefined
   for (const value of [...answers.map((answer) => answer.value), ...(best == null ? [] : [best])]) {
     try {
-      const statement = validateKeyRotationRecord(key, value)
+      const statement = validate(key, value)
       if (winner == null || statement.id < winner.id) winner = statement
     } catch {
       // A holder answering with what does not validate is skipped; another may answer.

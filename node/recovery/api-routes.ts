@@ -4,6 +4,7 @@
  * the secret and completing a recovery need the keystore, so the daemon serves them
  * (`recoveryDaemonRoutes`), each a sensitive action.
  */
+import type { KadDHT } from '@libp2p/kad-dht'
 import { fromHex } from '../../protocol/bytes.ts'
 import {
   type AskedFriendView,
@@ -71,7 +72,12 @@ export function recoveryRoutes(
 /** What the daemon serves: the split (needs the phrase) and the completion (needs the key). */
 export function recoveryDaemonRoutes(
   keystore: Keystore,
-  node: () => { recoveryShares: RecoveryShares; friends: Friends; messages: DirectMessages },
+  node: () => {
+    recoveryShares: RecoveryShares
+    friends: Friends
+    messages: DirectMessages
+    host?: { services: { dht: KadDHT } }
+  },
   identityInfo: (
     identity: Identity,
   ) => Omit<RotateKeyResponse, 'previousPeerId' | 'backupPhrase' | 'reached' | 'waiting'>,

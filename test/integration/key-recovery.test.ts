@@ -5,31 +5,22 @@
  * phrase: bob and carol end on alice's new key and refuse the thief's, because a statement
  * signed by the committed recovery key supersedes every rotation since the commitment.
  */
-import { cp } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import { Keystore } from '../../node/identity/index.ts'
 import { announceKeyRecovery, announceKeyRotation } from '../../node/key-rotation.ts'
-import { toHex } from '../../protocol/bytes.ts'
-import { waitUntil } from '../helpers/relay-network.ts'
+import { befriend, converse, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
 import {
-  befriend,
-  converse,
-  friendNodeFolder,
-  relayForFriendNodes,
-  startFriendNode,
-} from './friends-nodes.ts'
+  commitmentPinned,
+  RECOVERY_PASSWORD,
+  recoveringAccount,
+  stolenCopy,
+} from './recovering-account.ts'
 
-const FAST = { N: 2 ** 10, r: 8, p: 1 }
-const PASSWORD = 'correct horse battery staple'
 const relay = relayForFriendNodes()
 
 describe('the stolen-key race', () => {
   it("alice's recovery with her phrase beats the thief's earlier rotation on bob's and carol's nodes", async () => {
-    const dir = await friendNodeFolder('tokenim-recovering-')
-    const thiefDir = await friendNodeFolder('tokenim-thief-')
-    const keystore = new Keystore(dir.path, { scrypt: FAST })
-    const { identity, backupPhrase } = await keystore.create(PASSWORD)
-    const { commitment } = await keystore.keyChain()
+    const { dir, keystore, identity, backupPhrase, commitment } =
+      await recoveringAccount('tokenim-recovering-')
     let alice = await startFriendNode(relay(), { identity, dir })
     const bob = await startFriendNode(relay())
     const carol = await startFriendNode(relay())
@@ -37,22 +28,14 @@ describe('the stolen-key race', () => {
     for (const friend of friends) {
       await befriend(alice, friend)
       // The friend pins the commitment alice's device list carries.
-      await waitUntil(
-        friend.node.friends,
-        'friends:commitment',
-        () =>
-          toHex(friend.node.friends.recoveryCommitment(identity.publicKey) ?? new Uint8Array(0)) ===
-          toHex(commitment),
-        'the friend pins alice’s recovery commitment',
-      )
+      await commitmentPinned(friend, identity.publicKey, commitment)
     }
     await alice.stop()
 
     // The thief: a copy of the folder, the password, and the first move.
-    await cp(dir.path, thiefDir.path, { recursive: true })
-    const thiefKeystore = new Keystore(thiefDir.path, { scrypt: FAST })
+    const { dir: thiefDir, keystore: thiefKeystore } = await stolenCopy(dir, 'tokenim-thief-')
     let thief = await startFriendNode(relay(), { identity, dir: thiefDir })
-    const stolen = await thiefKeystore.rotate(PASSWORD)
+    const stolen = await thiefKeystore.rotate(RECOVERY_PASSWORD)
     const handed = await announceKeyRotation(
       { friends: thief.node.friends, messages: thief.node.messages },
       stolen.statement,
@@ -67,7 +50,7 @@ describe('the stolen-key race', () => {
 
     // Alice, back on her own folder, recovers with the phrase.
     alice = await startFriendNode(relay(), { identity, dir })
-    const recovered = await keystore.recover(PASSWORD, backupPhrase)
+    const recovered = await keystore.recover(RECOVERY_PASSWORD, backupPhrase)
     await alice.node.messages.retireOwnKey()
     await alice.stop()
     alice = await startFriendNode(relay(), { identity: recovered.identity, dir })

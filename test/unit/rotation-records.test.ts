@@ -1,15 +1,22 @@
 /**
- * Key rotations in the DHT (protocol/accounts/rotation-records.ts): a statement validates
- * only under its old key's digest; forged and misplaced ones are refused by name; among a
- * fork the smaller id wins both the selector and the holder's replace rule.
+ * Key statements in the DHT (protocol/accounts/rotation-records.ts): a rotation validates
+ * only under its old key's digest, a recovery only under its old key and the commitment its
+ * recovery key answers; forged and misplaced ones are refused by name; among a fork the
+ * smaller id wins both the selector and the holder's replace rule.
  */
 import { describe, expect, it } from 'vitest'
 import {
+  keyRecoveryDhtKey,
+  keyRecoveryRecordMayReplace,
   keyRotationDhtKey,
   keyRotationRecordMayReplace,
   openKeyStatement,
+  recoveryCommitment,
+  selectKeyRecoveryRecord,
   selectKeyRotationRecord,
+  signKeyRecovery,
   signKeyRotation,
+  validateKeyRecoveryRecord,
   validateKeyRotationRecord,
 } from '../../protocol/accounts/index.ts'
 import { generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
@@ -44,5 +51,48 @@ describe('key rotation DHT records', () => {
     expect(keyRotationRecordMayReplace(key, loser, winner)).toBe(true)
     expect(keyRotationRecordMayReplace(key, winner, loser)).toBe(false)
     expect(keyRotationRecordMayReplace(key, winner, winner)).toBe(true)
+  })
+})
+
+describe('key recovery DHT records', () => {
+  const recoveryKey = generateEd25519KeyPair()
+  const commitment = recoveryCommitment(recoveryKey.publicKey)
+  const recover = (by = recoveryKey) =>
+    signKeyRecovery(by, generateEd25519KeyPair(), {
+      oldKey: oldKey.publicKey,
+      sequence: 1,
+      atMs: 1_800_000_000_000,
+      nextRecovery: new Uint8Array(32).fill(9),
+    })
+  const recovery = recover()
+  const recoveryKeyOf = keyRecoveryDhtKey(oldKey.publicKey, commitment)
+
+  it('validate under the old key and the commitment the recovery key answers, only', () => {
+    expect(validateKeyRecoveryRecord(recoveryKeyOf, recovery).oldKey).toEqual(oldKey.publicKey)
+    // Anyone's recovery key signs a statement naming the same old key: it answers another
+    // commitment, so it cannot be put where readers of the real one look.
+    const impostor = recover(generateEd25519KeyPair())
+    expect(() => validateKeyRecoveryRecord(recoveryKeyOf, impostor)).toThrow(
+      expect.objectContaining({ name: 'RecordKeyMismatchError' }),
+    )
+    expect(() =>
+      validateKeyRecoveryRecord(
+        keyRecoveryDhtKey(generateEd25519KeyPair().publicKey, commitment),
+        recovery,
+      ),
+    ).toThrow(expect.objectContaining({ name: 'RecordKeyMismatchError' }))
+    // A rotation is no recovery, even under the recovery's key.
+    expect(() => validateKeyRecoveryRecord(recoveryKeyOf, owner)).toThrow()
+  })
+
+  it('settle two recoveries by one recovery key on the smaller id', () => {
+    const other = recover()
+    const [first, second] =
+      openKeyStatement('recovery', recovery).id < openKeyStatement('recovery', other).id
+        ? [recovery, other]
+        : [other, recovery]
+    expect([second, first][selectKeyRecoveryRecord(recoveryKeyOf, [second, first])]).toBe(first)
+    expect(keyRecoveryRecordMayReplace(recoveryKeyOf, second, first)).toBe(true)
+    expect(keyRecoveryRecordMayReplace(recoveryKeyOf, first, second)).toBe(false)
   })
 })
