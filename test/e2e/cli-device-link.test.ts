@@ -3,7 +3,8 @@
  * --yes --json` on the existing device's running node prints the code, then the SAS, then the
  * outcome; `tokenim init --link CODE --yes --json` on the new device prints the SAS and the
  * account it joined; both print the same SAS, and `tokenim devices list` on the existing
- * device shows both devices. Needs `npm run build` first.
+ * device shows both devices; `tokenim devices revoke phone` then takes it out of the list.
+ * Needs `npm run build` first.
  */
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -95,5 +96,15 @@ describe('tokenim devices link / init --link', () => {
     )
     expect(again.code).not.toBe(0)
     expect(again.stderr).toMatch(/used already/)
+
+    // Revoked by name: the list's next version names one device, and a second try is refused.
+    const revoked = await runCli(['devices', 'revoke', 'phone', '--data-dir', existingDir], env)
+    expect(revoked.stderr).toBe('')
+    expect(revoked.stdout).toMatch(/"phone" is revoked/)
+    expect(revoked.stdout).toMatch(/device list version 3/)
+    expect(revoked.stdout).not.toMatch(/ phone /)
+    const twice = await runCli(['devices', 'revoke', 'phone', '--data-dir', existingDir], env)
+    expect(twice.code).not.toBe(0)
+    expect(twice.stderr).toMatch(/no device named "phone"/)
   })
 })
