@@ -91,9 +91,16 @@ describe('web client: first run, restart and unlock', () => {
     // The event stream is open: the status line says the node is reachable.
     await expectText(page.getByTestId('connection-status'), /Connected to your node|Online/, 10_000)
     expect(browserUrls.some((url) => url.endsWith('/v1/events'))).toBe(true)
+    // A compact header: one line, the peer id and fingerprint folded under 'You'.
+    const header = page.getByRole('banner')
+    expect(await page.getByTestId('peer-id').isVisible()).toBe(false)
     await saveScreenshot(page, 'main-shell')
     await page.setViewportSize({ width: 390, height: 844 })
+    // One row (the peer id and fingerprint took three more, 180 px, before).
+    expect((await header.boundingBox())?.height).toBeLessThan(80)
     await saveScreenshot(page, 'main-shell-phone')
+    await header.getByText('You', { exact: true }).click()
+    await page.getByTestId('peer-id').waitFor()
     await page.close()
     await stopWebNode(dir.path, node)
   })

@@ -76,7 +76,18 @@ export async function createIdentity(page: Page): Promise<void> {
   const words = await page.getByTestId('backup-phrase').locator('.phrase-word').allTextContents()
   await typeBackWords(page, words)
   // The shell shows '…' until the node has started on the new identity.
-  await page.getByTestId('peer-id').filter({ hasNotText: '…' }).waitFor({ timeout: LIVE_MS })
+  await waitForShell(page)
+}
+
+/**
+ * Waits for the shell to show the running node's identity (the peer id sits, folded, under
+ * the header's identity chip: present, not necessarily visible).
+ */
+export async function waitForShell(page: Page, timeoutMs = LIVE_MS): Promise<void> {
+  await page
+    .getByTestId('peer-id')
+    .filter({ hasNotText: '…' })
+    .waitFor({ state: 'attached', timeout: timeoutMs })
 }
 
 /** From the backup phrase's words to the check: types back the words asked, and confirms. */
@@ -99,4 +110,6 @@ export async function registerFromPrompt(person: Person): Promise<void> {
   await prompt.getByLabel('Display name (optional, public)').fill(`${person.name} from the club`)
   await prompt.getByRole('button', { name: 'Register' }).click()
   await prompt.waitFor({ state: 'detached', timeout: LIVE_MS })
+  // The header names you by it from now on.
+  await person.page.getByRole('banner').getByText(person.name, { exact: true }).waitFor()
 }

@@ -11,7 +11,7 @@ import { runCli } from '../helpers/cli.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { type Browser, launchChromium } from './chromium.ts'
 import { startWebNode, stopWebNode, type WebNode } from './node-process.ts'
-import { createIdentity, LIVE_MS, PASSWORD } from './process-person.ts'
+import { createIdentity, LIVE_MS, PASSWORD, waitForShell } from './process-person.ts'
 import { expectText } from './ui-expect.ts'
 
 describe('web client: a stable address across node restarts', () => {
@@ -51,7 +51,7 @@ describe('web client: a stable address across node restarts', () => {
     await page.getByRole('heading', { name: 'Unlock TokenIM' }).waitFor()
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
     await page.getByRole('button', { name: 'Unlock', exact: true }).click()
-    await page.getByTestId('peer-id').filter({ hasNotText: '…' }).waitFor()
+    await waitForShell(page)
     expect(
       await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
     ).toBe(true)
@@ -59,7 +59,7 @@ describe('web client: a stable address across node restarts', () => {
     // A bookmark of the bare address: the token comes from the browser's storage.
     const bookmark = await browser.context.newPage()
     await bookmark.goto(new URL(firstUrl).origin)
-    await bookmark.getByTestId('peer-id').filter({ hasNotText: '…' }).waitFor({ timeout: LIVE_MS })
+    await waitForShell(bookmark)
     await bookmark.close()
   })
 

@@ -21,7 +21,9 @@ export function ConnectionStatus({ stream, peers, nodeStopped }: ConnectionStatu
   return (
     <p class="connection" data-tone={tone} role="status" data-testid="connection-status">
       <span class="dot" aria-hidden="true" />
-      {text}
+      <span class="connection-text" title={text}>
+        {text}
+      </span>
     </p>
   )
 }

@@ -11,6 +11,7 @@ import type { WebApiClient } from '../api-client.ts'
 import { Banner } from '../components/banner.tsx'
 import { ConnectionStatus } from '../components/connection-status.tsx'
 import { ErrorText } from '../components/error-text.tsx'
+import { IdentityChip } from '../components/identity-chip.tsx'
 import { MuteToggle } from '../components/mute-toggle.tsx'
 import { UsernameForm } from '../components/username-form.tsx'
 import { describeError } from '../errors.ts'
@@ -57,6 +58,14 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
   const [elsewhere, setElsewhere] = useState<string | null>(null)
   const [sidebarOpen, setSidebarOpen] = useState(true)
   const [error, setError] = useState<string | null>(null)
+  const [names, setNames] = useState<NameView[] | null>(null)
+
+  useEffect(() => {
+    client
+      .names()
+      .then((answer) => setNames(answer.names))
+      .catch(() => setNames([]))
+  }, [client])
 
   useEffect(() => {
     const refresh = () =>
@@ -127,26 +136,17 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
             Menu
           </button>
           <span class="brand">TokenIM</span>
-          <dl class="me" aria-label="Your identity">
-            <div>
-              <dt>Peer id</dt>
-              <dd>
-                <code data-testid="peer-id" title={identity?.peerId}>
-                  {identity?.peerId ?? '…'}
-                </code>
-              </dd>
-            </div>
-            <div>
-              <dt>Fingerprint</dt>
-              <dd>
-                <code data-testid="fingerprint">{identity?.fingerprint ?? '…'}</code>
-              </dd>
-            </div>
-          </dl>
+          <IdentityChip identity={identity} name={names?.[0]?.name} />
           <ConnectionStatus stream={stream} peers={peers.size} nodeStopped={nodeStopped} />
         </header>
         <ErrorText message={error} />
-        <Workspace client={client} sidebarOpen={sidebarOpen} setSidebarOpen={setSidebarOpen} />
+        <Workspace
+          client={client}
+          sidebarOpen={sidebarOpen}
+          setSidebarOpen={setSidebarOpen}
+          names={names}
+          onRegistered={(name) => setNames((current) => [...(current ?? []), name])}
+        />
       </div>
     </NodeEventsContext.Provider>
   )
@@ -157,10 +157,13 @@ interface WorkspaceProps {
   /** Phones only: the sidebar covers the main pane. */
   sidebarOpen: boolean
   setSidebarOpen: (open: boolean) => void
+  /** Your usernames; null until the node answered. */
+  names: NameView[] | null
+  onRegistered: (name: NameView) => void
 }
 
 /** The sidebar and the main pane, inside the event stream's provider. */
-function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
+function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }: WorkspaceProps) {
   const friends = useFriends(client)
   const people = usePeople(client, friends.people)
   const conversations = useConversations(client)
@@ -168,15 +171,7 @@ function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
   useNotifications(conversations.items, people.byId, mutes.muted)
   const [section, setSection] = useState<Section>('chats')
   const [open, setOpen] = useState<OpenConversation | null>(null)
-  const [names, setNames] = useState<NameView[] | null>(null)
   const [askName, setAskName] = useState(true)
-
-  useEffect(() => {
-    client
-      .names()
-      .then((answer) => setNames(answer.names))
-      .catch(() => setNames([]))
-  }, [client])
 
   const openConversation = (conversation: OpenConversation) => {
     setOpen(conversation)
@@ -191,7 +186,7 @@ function Workspace({ client, sidebarOpen, setSidebarOpen }: WorkspaceProps) {
   }
 
   const registered = (name: NameView) => {
-    setNames((current) => [...(current ?? []), name])
+    onRegistered(name)
     setAskName(false)
   }
 

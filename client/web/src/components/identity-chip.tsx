@@ -1,0 +1,41 @@
+/**
+ * Who you are, in one short line of the header: your username (or "You") and the end of your
+ * peer id. The whole peer id and the fingerprint open below it on demand (a disclosure), so
+ * they do not fill the top of every screen, on a phone least of all.
+ */
+import type { IdentityInfo } from '../../../../protocol/local-api.ts'
+import { shortPeerId } from '../people.ts'
+
+interface IdentityChipProps {
+  identity: IdentityInfo | null
+  /** Your first username, if you registered one. */
+  name?: string
+}
+
+export function IdentityChip({ identity, name }: IdentityChipProps) {
+  return (
+    <details class="me">
+      <summary class="me-summary" title="Your peer id and fingerprint">
+        <span class="me-name">{name ?? 'You'}</span>{' '}
+        <code class="me-short">{identity == null ? '…' : shortPeerId(identity.peerId)}</code>
+      </summary>
+      <div class="me-details">
+        <dl aria-label="Your identity">
+          <div>
+            <dt>Peer id</dt>
+            <dd>
+              <code data-testid="peer-id">{identity?.peerId ?? '…'}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Fingerprint</dt>
+            <dd>
+              <code data-testid="fingerprint">{identity?.fingerprint ?? '…'}</code>
+            </dd>
+          </div>
+        </dl>
+        <p>A friend who compares this fingerprint with yours knows the key is you.</p>
+      </div>
+    </details>
+  )
+}
