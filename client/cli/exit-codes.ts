@@ -5,7 +5,6 @@
  */
 import { CommanderError } from 'commander'
 import { isUnexpectedError } from '../../protocol/errors.ts'
-import { ExpectationFailedError } from '../../sim/index.ts'
 import { NodeNotRunningError, NodeStartFailedError, UsageError } from '../errors.ts'
 
 export const EXIT_CODES = {
@@ -31,11 +30,10 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError) return EXIT_CODES.usage
   if (error instanceof NodeNotRunningError) return EXIT_CODES.notRunning
   if (error instanceof NodeStartFailedError) return error.exitCode
-  // By name: the node's error class would load the node into every command.
-  if ((error as Error | undefined)?.name === 'DataFormatTooNewError') {
-    return EXIT_CODES.newerDataFormat
-  }
-  if (error instanceof ExpectationFailedError) return EXIT_CODES.expectationFailed
+  // By name: the simulation's and the node's error classes would load them into every command.
+  const name = (error as Error | undefined)?.name
+  if (name === 'ExpectationFailedError') return EXIT_CODES.expectationFailed
+  if (name === 'DataFormatTooNewError') return EXIT_CODES.newerDataFormat
   if (isUnexpectedError(error)) return EXIT_CODES.internal
   return EXIT_CODES.failed
 }

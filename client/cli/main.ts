@@ -1,17 +1,7 @@
-/** The `tokenim` command line. */
+/** The `tokenim` command line; each command's module is loaded only when it runs. */
 import { Command, CommanderError } from 'commander'
-import { NODE_VERSION } from '../../node/index.ts'
-import { registerApiCommands } from './commands/api.ts'
-import { registerConversationCommands } from './commands/conversations.ts'
-import { registerDeviceCommands } from './commands/devices.ts'
-import { registerDirectoryCommands } from './commands/directory.ts'
-import { registerFriendsCommands } from './commands/friends.ts'
-import { registerKeyCommands } from './commands/key.ts'
-import { registerLifecycleCommands } from './commands/lifecycle.ts'
-import { registerMessagingCommands } from './commands/messaging.ts'
-import { registerRelayCommands } from './commands/relay.ts'
-import { registerRoomCommands } from './commands/rooms.ts'
-import { registerSimCommands } from './commands/sim.ts'
+import { NODE_VERSION } from '../../node/version.ts'
+import { modulesFor } from './command-modules.ts'
 import { exitWithError } from './output.ts'
 
 const program = new Command('tokenim')
@@ -21,19 +11,11 @@ const program = new Command('tokenim')
   // Usage errors and --help end in main's catch, which gives each its own exit code.
   .exitOverride()
 
-registerLifecycleCommands(program)
-registerApiCommands(program)
-registerKeyCommands(program)
-registerMessagingCommands(program)
-registerConversationCommands(program)
-registerRelayCommands(program)
-registerRoomCommands(program)
-registerDirectoryCommands(program)
-registerSimCommands(program)
-registerFriendsCommands(program)
-registerDeviceCommands(program)
-
 try {
+  const registers = await Promise.all(
+    modulesFor(process.argv.slice(2)).map((module) => module.load()),
+  )
+  for (const register of registers) register(program)
   await program.parseAsync(process.argv)
 } catch (err) {
   if (err instanceof CommanderError && err.exitCode === 0) process.exit(0)

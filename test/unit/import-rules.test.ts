@@ -44,7 +44,15 @@ const LAYERS: Layer[] = [
   // The CLI starts a node, a relay or a simulation in process only through their front doors.
   {
     folder: 'client/',
-    mayImport: ['client/', 'protocol/', 'node/index.ts', 'relay/index.ts', 'sim/index.ts'],
+    mayImport: [
+      'client/',
+      'protocol/',
+      'node/index.ts',
+      // The release's version alone, so that `tokenim --version` loads no node.
+      'node/version.ts',
+      'relay/index.ts',
+      'sim/index.ts',
+    ],
   },
   // package.json: the release's version, kept in one place.
   { folder: 'node/', mayImport: ['node/', 'network/', 'protocol/', 'package.json'] },
