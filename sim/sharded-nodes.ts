@@ -11,9 +11,8 @@
  * that crashes or runs out of memory cannot take the coordinator with it.
  */
 import { fork } from 'node:child_process'
-import { extname } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { ProfileSummary } from './cpu-profile.ts'
+import { ENTRY_FLAGS, entryPoint } from './entry-points.ts'
 import { ShardError, SimulationError } from './errors.ts'
 import type { NodeEvent, NodeIdentity, NodeOperations, NodePoolInit } from './node-pool.ts'
 import { type ShardEndpoint, ShardListener } from './remote-shards.ts'
@@ -61,18 +60,10 @@ export class ShardNode {
   }
 }
 
-const here = fileURLToPath(import.meta.url)
-// Beside this file: shard-process.ts from the sources, shard-process.js once built.
-const entry = fileURLToPath(new URL(`./shard-process${extname(here)}`, import.meta.url))
-const typeScriptFlags =
-  extname(here) === '.ts'
-    ? ['--experimental-transform-types', '--disable-warning=ExperimentalWarning']
-    : []
-
 /** A child process on this machine running one shard. */
 function forkShard(): ShardChannel<ShardRequest, ShardResponse> {
-  const child = fork(entry, [], {
-    execArgv: [...typeScriptFlags, '--expose-gc', '--max-old-space-size=8192'],
+  const child = fork(entryPoint('shard-process'), [], {
+    execArgv: [...ENTRY_FLAGS, '--expose-gc', '--max-old-space-size=8192'],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
@@ -89,6 +80,11 @@ export interface RemoteShardsInit {
   joinTimeoutMs: number
   /** Called once the coordinator listens, with where (the port the system chose for 0). */
   onListening?: (endpoint: ShardEndpoint) => void
+  /**
+   * The host each remote shard will name, in shard order, when the nodes a shard holds
+   * depend on where it runs (a home behind NAT); shards then take their place by host.
+   */
+  expectedHosts?: string[]
 }
 
 /** Where a shard runs: forked on this machine, or joined from elsewhere; its nodes' address. */
@@ -182,16 +178,23 @@ export class ShardedNodes implements NodeOperations {
    * nodes 0..nodes-1 in them (not started yet).
    */
   static async launch(
-    init: ShardInit & { nodes: number; shards: number; remote?: RemoteShardsInit },
+    init: ShardInit & {
+      nodes: number
+      shards: number
+      remote?: RemoteShardsInit
+      /** The nodes of each shard; node i in shard i mod shards when absent. */
+      groups?: number[][]
+    },
     onEvent: (event: NodeEvent) => void,
   ): Promise<ShardedNodes> {
-    const { nodes, shards: count, remote, ...shardInit } = init
+    const { nodes, shards: count, remote, groups, ...shardInit } = init
     const forked = count - (remote?.count ?? 0)
+    const nodesOf = (shard: number) => groups?.[shard] ?? indexesOf(shard, count, nodes)
     const placed = (shard: number, origin: ShardPlacement['origin'], host: string) => ({
       shard,
       origin,
       host,
-      nodes: indexesOf(shard, count, nodes).length,
+      nodes: nodesOf(shard).length,
     })
     const shards = Array.from(
       { length: forked },
@@ -204,8 +207,14 @@ export class ShardedNodes implements NodeOperations {
         listener = await ShardListener.listen(remote.endpoint, remote.token)
         remote.onListening?.(listener.endpoint())
         const joined = await listener.accept(remote.count, remote.joinTimeoutMs)
+        const order = remote.expectedHosts
+        if (order != null) joined.sort((a, b) => order.indexOf(a.host) - order.indexOf(b.host))
         for (const [i, { channel, host }] of joined.entries()) {
           shards.push(new Shard(placed(forked + i, 'joined', host), channel, onEvent))
+        }
+        const stranger = joined.find(({ host }, i) => order != null && order[i] !== host)
+        if (stranger != null) {
+          throw new ShardError(`a shard joined from ${stranger.host}, where none was expected`)
         }
       }
       const lists = await Promise.all(
@@ -216,7 +225,7 @@ export class ShardedNodes implements NodeOperations {
               ...shardInit,
               listenHost: shard.placement.host,
               seed: shardInit.seed + shard.index,
-              indexes: indexesOf(shard.index, count, nodes),
+              indexes: nodesOf(shard.index),
             },
           }),
         ),

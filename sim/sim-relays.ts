@@ -5,10 +5,10 @@
  * stop it. Relay i peers with relays 0..i-1 so that their DHTs form one.
  */
 import type { ChildProcess } from 'node:child_process'
-import { extname, join } from 'node:path'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { createRelay, parseRelayConfig, type RelayConfig, type RelayNode } from '../relay/index.ts'
+import { ENTRY_FLAGS, entryPoint } from './entry-points.ts'
 import { SimulationError } from './errors.ts'
 import type { LabHost } from './lab/nat-lab.ts'
 import { SIMULATION_CONNECTION_LIMITS } from './sim-node.ts'
@@ -78,14 +78,6 @@ export async function startRelaysHere(
   return relays
 }
 
-const here = fileURLToPath(import.meta.url)
-// Beside this file: relay-process.ts from the sources, relay-process.js once built.
-const entry = fileURLToPath(new URL(`./relay-process${extname(here)}`, import.meta.url))
-const typeScriptFlags =
-  extname(here) === '.ts'
-    ? ['--experimental-transform-types', '--disable-warning=ExperimentalWarning']
-    : []
-
 /** One relay per host, each in a process of its own inside that host's namespace. */
 export async function startRelaysOn(hosts: LabHost[], root: string): Promise<SimRelay[]> {
   const relays: SimRelay[] = []
@@ -95,7 +87,12 @@ export async function startRelaysOn(hosts: LabHost[], root: string): Promise<Sim
       host: host.address,
       peers: relays.map((r) => r.address),
     }
-    const child = host.spawn([process.execPath, ...typeScriptFlags, entry, JSON.stringify(init)])
+    const child = host.spawn([
+      process.execPath,
+      ...ENTRY_FLAGS,
+      entryPoint('relay-process'),
+      JSON.stringify(init),
+    ])
     relays.push(await relayStarted(child, i))
   }
   return relays

@@ -15,6 +15,7 @@ import type { ProfileSummary } from './cpu-profile.ts'
 import { DeliveryLedger } from './delivery-ledger.ts'
 import { SimulationError } from './errors.ts'
 import { LinkFaults, type LinkShape } from './link-faults.ts'
+import { buildNatNetwork, type NatHome, type NatNetwork } from './nat-network.ts'
 import { delay, inBatches, type NodeEvent, type NodeOperations, NodePool } from './node-pool.ts'
 import { seededRandom } from './random.ts'
 import {
@@ -43,6 +44,12 @@ export interface SimulationInit {
    * then listen on `host`, an address of this machine the joined shards can reach.
    */
   remoteShards?: RemoteShardsInit & { host: string }
+  /**
+   * Puts the network behind NAT routers, in a NAT lab built for the run (root only; TCP): the
+   * nodes of each home on a LAN behind its router, the others on a public host, each relay on
+   * a public host of its own; one shard process per group. `shards` does not apply.
+   */
+  nat?: { homes: NatHome[] }
   /**
    * How nodes reach each other; relays always listen on TCP. Shards need `tcp`.
    * @default 'memory', or 'tcp' with shards
@@ -134,6 +141,7 @@ export class Simulation {
   private root = ''
   private pool?: NodePool
   private sharded?: ShardedNodes
+  private natNetwork?: NatNetwork
   /** `${a}-${b}` of node pairs whose addresses were exchanged. */
   private readonly friends = new Set<string>()
   private stopped = false
@@ -144,7 +152,12 @@ export class Simulation {
     if (!Number.isInteger(init.nodes) || init.nodes < 1) {
       throw new SimulationError(`nodes must be a positive integer, got ${init.nodes}`)
     }
-    this.shards = init.shards ?? 1
+    this.shards = init.nat == null ? (init.shards ?? 1) : natShards(init.nodes, init.nat.homes)
+    if (init.nat != null && (init.transport === 'memory' || init.remoteShards != null)) {
+      throw new SimulationError(
+        'a simulation behind NAT runs over TCP, with its own shards: no memory transport, no remoteShards',
+      )
+    }
     if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > init.nodes) {
       throw new SimulationError(
         `shards must be an integer from 1 to the number of nodes (${init.nodes}), got ${init.shards}`,
@@ -190,7 +203,18 @@ export class Simulation {
 
   async start(): Promise<void> {
     this.root = await mkdtemp(join(tmpdir(), 'tokenim-sim-'))
-    this.relays.push(...(await startRelaysHere(this.init.relays ?? 1, this.root, this.listenHost)))
+    const relayCount = this.init.relays ?? 1
+    if (this.init.nat != null) {
+      this.natNetwork = await buildNatNetwork({
+        homes: this.init.nat.homes,
+        nodes: this.init.nodes,
+        relays: relayCount,
+        root: this.root,
+      })
+      this.relays.push(...this.natNetwork.relays)
+    } else {
+      this.relays.push(...(await startRelaysHere(relayCount, this.root, this.listenHost)))
+    }
     const settings = {
       root: this.root,
       relays: this.relays.map((relay) => relay.address),
@@ -203,14 +227,15 @@ export class Simulation {
       readyTimeoutMs: this.init.readyTimeoutMs ?? 30_000,
     }
     const onEvent = (event: NodeEvent) => this.record(event)
-    if (this.shards > 1 || this.init.remoteShards != null) {
+    if (this.shards > 1 || this.init.remoteShards != null || this.natNetwork != null) {
       this.sharded = await ShardedNodes.launch(
         {
           ...settings,
           seed: this.init.seed ?? 1,
           nodes: this.init.nodes,
           shards: this.shards,
-          remote: this.init.remoteShards,
+          remote: this.natNetwork?.remote ?? this.init.remoteShards,
+          groups: this.natNetwork?.groups,
         },
         onEvent,
       )
@@ -427,6 +452,7 @@ export class Simulation {
     await this.pool?.stopAll()
     await this.sharded?.close()
     for (const relay of [...this.relays].reverse()) await relay.stop().catch(() => undefined)
+    await this.natNetwork?.destroy()
     if (this.init.keepDataDirs !== true && this.root !== '') {
       await rm(this.root, { recursive: true, force: true })
     }
@@ -503,6 +529,12 @@ export async function createSimulation(init: SimulationInit): Promise<Simulation
     throw err
   }
   return simulation
+}
+
+/** One shard per home, and one for the nodes outside every home (if any). */
+function natShards(nodes: number, homes: NatHome[]): number {
+  const inHomes = homes.reduce((sum, home) => sum + home.nodes.length, 0)
+  return homes.length + (inHomes < nodes ? 1 : 0)
 }
 
 function describeGroup(group: Participant[]): string {
