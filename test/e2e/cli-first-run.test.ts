@@ -33,6 +33,14 @@ describe('tokenim start on a fresh data dir, and --detach', () => {
       expect(node.output()).toContain('create or restore one in the web client')
       expect(node.output()).toMatch(/web client {2}http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}/)
       expect(node.output()).not.toMatch(/password:/i)
+      // The waiting node holds the data dir: a second start names it, without asking anything.
+      const address = /web client {2}(http:\/\/127\.0\.0\.1:\d+\/)/.exec(node.output())![1]
+      const second = await runCli(['start', '--web', '--data-dir', dir.path], {
+        TOKENIM_PASSWORD: '',
+      })
+      expect(second.code).not.toBe(0)
+      expect(second.stderr).toContain('DataDirLockedError')
+      expect(second.stderr).toContain(`waiting for the web client at ${address}`)
       node.type('\x03') // Ctrl+C, as the node says
       expect(await withTimeout(node.exited, 15_000, 'node exit')).toBe(0)
     } finally {
