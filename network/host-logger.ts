@@ -10,6 +10,8 @@
  * - `log.trace(...)`: trace.
  * `enabled` is true only when the logger writes debug lines, so callers skip costly
  * formatting otherwise. The format string takes libp2p's directives (%p, %a, %e, …).
+ * `DEBUG=tokenim:*` (the debug module's patterns, as libp2p reads them) still opens the
+ * components it names down to debug, whatever the daemon's level.
  */
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 import type { Logger as PinoLogger } from 'pino'
@@ -21,8 +23,12 @@ export function hostLogger(pino: PinoLogger): ComponentLogger {
   return { forComponent: (name) => componentLogger(pino, name) }
 }
 
-function componentLogger(pino: PinoLogger, component: string): Logger {
+function componentLogger(parent: PinoLogger, component: string): Logger {
   const ours = component.startsWith('tokenim:')
+  const pino =
+    debugNamed(component) && !parent.isLevelEnabled('debug')
+      ? parent.child({}, { level: 'debug' })
+      : parent
   const at =
     (level: Level) =>
     (formatter: unknown, ...args: unknown[]): void => {
@@ -33,8 +39,21 @@ function componentLogger(pino: PinoLogger, component: string): Logger {
     error: at(ours ? 'warn' : 'debug'),
     trace: at('trace'),
     enabled: pino.isLevelEnabled('debug'),
-    newScope: (name: string) => componentLogger(pino, `${component}:${name}`),
+    newScope: (name: string) => componentLogger(parent, `${component}:${name}`),
   })
+}
+
+/** Whether the DEBUG variable names `component` (`a:*,b`, `-a:c` leaves one out). */
+export function debugNamed(component: string, patterns = process.env.DEBUG ?? ''): boolean {
+  let named = false
+  for (const pattern of patterns.split(/[\s,]+/).filter((p) => p !== '')) {
+    const skip = pattern.startsWith('-')
+    const glob = (skip ? pattern.slice(1) : pattern).replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    if (!new RegExp(`^${glob.replaceAll('*', '.*')}$`).test(component)) continue
+    if (skip) return false
+    named = true
+  }
+  return named
 }
 
 /** A debug-style format string and its arguments, as one line. */

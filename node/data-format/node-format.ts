@@ -28,7 +28,11 @@ export const NODE_FORMAT_SPEC: DataFormatSpec<NodeMigrationContext> = {
       changes: ['db'],
       run: async (staged, { identity }) => {
         const { sealed, dropped, renamed } = await sealDatabaseAtRest(join(staged, 'db'), identity)
-        return `sealed ${sealed} records written before sealing; dropped ${dropped} search index records to rebuild; hid the names in ${renamed} keys`
+        const note = `sealed ${sealed} records written before sealing; dropped ${dropped} search index records to rebuild; hid the names in ${renamed} keys`
+        // The backup is the database as it was: what was not sealed then is not sealed there.
+        return sealed + renamed > 0
+          ? `${note}; the backup holds those records as they were, unsealed: delete it once this node runs well`
+          : note
       },
     },
   ],

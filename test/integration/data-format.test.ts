@@ -81,6 +81,7 @@ describe('the format of a node data dir', () => {
     const [step] = result.steps
     expect(step).toMatchObject({ from: 1, to: 2 })
     expect(step.note).toMatch(/^sealed 1 records/)
+    expect(step.note).toContain('the backup holds those records as they were, unsealed')
     expect(await formatOf(dir.path)).toEqual({ format: 2, writtenBy: NODE_VERSION })
     // The migrated database: sealed, readable with the identity, no plaintext left in it.
     expect(await historyText(join(dir.path, 'db'), true)).toBe(SECRET)

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { formatLine, hostLogger } from '../../network/host-logger.ts'
+import { debugNamed, formatLine, hostLogger } from '../../network/host-logger.ts'
 import { generateIdentity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
 import { createNodeLogger, RotatingLogFile } from '../../node/node-log.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
@@ -121,5 +121,28 @@ describe('the node logger and libp2p lines in it', () => {
     )
     expect(formatLine('%d%% of %b', [50, new Uint8Array([0, 1])])).toBe('50% of 12')
     expect(formatLine('left', [{ a: 1 }])).toBe('left {"a":1}')
+  })
+
+  it('opens the components DEBUG names down to debug, as libp2p reads the variable', () => {
+    expect(debugNamed('tokenim:dm', 'tokenim:*')).toBe(true)
+    expect(debugNamed('libp2p:dialer', 'tokenim:*')).toBe(false)
+    expect(debugNamed('tokenim:dm', 'libp2p:*, tokenim:dm')).toBe(true)
+    expect(debugNamed('tokenim:dm', 'tokenim:*,-tokenim:dm')).toBe(false)
+    expect(debugNamed('tokenim:dm', '')).toBe(false)
+
+    const previous = process.env.DEBUG
+    process.env.DEBUG = 'tokenim:relay'
+    try {
+      const out = lines()
+      const logger = hostLogger(createNodeLogger({ level: 'info', destination: out }))
+      logger.forComponent('tokenim:relay')('dialing %s', 'r1')
+      logger.forComponent('tokenim:dm')('hidden')
+      expect(out.entries).toEqual([
+        expect.objectContaining({ level: 20, component: 'tokenim:relay', msg: 'dialing r1' }),
+      ])
+    } finally {
+      if (previous == null) delete process.env.DEBUG
+      else process.env.DEBUG = previous
+    }
   })
 })
