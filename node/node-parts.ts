@@ -289,25 +289,33 @@ export async function composeNode(
     return messaging
   })
 
-  // A device revoked (by a friend's account, or here) gets nothing more: its sessions go.
-  const forget = (revoked: Uint8Array[]) =>
-    messages.forgetDevices(revoked).catch((err: Error) => {
-      host.logger
-        .forComponent('tokenim:messaging')
-        .error('forgetting revoked devices failed: %s', err.message)
-    })
-  const forgetFriendRevoked = (evt: DeviceServiceEvents['devices:friend-list']) =>
-    void forget(evt.detail.list.revoked.map((entry) => entry.device))
+  // A friend's newer list: what its devices sent before is shown under the friend, and a
+  // device revoked (there, or here) gets nothing more: its sessions go.
+  const logged = (what: string) => (err: Error) =>
+    host.logger.forComponent('tokenim:messaging').error('%s failed: %s', what, err.message)
+  const followFriendList = (evt: DeviceServiceEvents['devices:friend-list']) => {
+    const { list } = evt.detail
+    messages
+      .forgetDevices(list.revoked.map((entry) => entry.device))
+      .then(() =>
+        messages.showFromDevices(
+          list.devices
+            .map((device) => device.device)
+            .filter((device) => !bytesEqual(device, list.account)),
+        ),
+      )
+      .catch(logged("following a friend's device list"))
+  }
   const forgetOwnRevoked = (evt: DeviceServiceEvents['devices:revoked']) =>
-    void forget([evt.detail.device])
+    void messages.forgetDevices([evt.detail.device]).catch(logged('forgetting a revoked device'))
   await parts.step(
-    'sessions with revoked devices dropped',
+    'messaging follows device lists',
     () => {
-      devices.addEventListener('devices:friend-list', forgetFriendRevoked)
+      devices.addEventListener('devices:friend-list', followFriendList)
       devices.addEventListener('devices:revoked', forgetOwnRevoked)
     },
     () => {
-      devices.removeEventListener('devices:friend-list', forgetFriendRevoked)
+      devices.removeEventListener('devices:friend-list', followFriendList)
       devices.removeEventListener('devices:revoked', forgetOwnRevoked)
     },
   )

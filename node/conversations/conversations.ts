@@ -57,6 +57,8 @@ export interface DirectMessagesPort {
   readonly historyFeed: HistoryFeed
   /** The record a feed entry names, as the API shows it; undefined once deleted. */
   message(peerHex: string, index: number): Promise<MessageView | undefined>
+  /** True for a conversation shown under another (another device of an account): not indexed. */
+  hidden?(peerHex: string): boolean
 }
 
 /** What this component needs of rooms (node/rooms RoomService). */
@@ -159,7 +161,10 @@ export class Conversations {
       ops.push(...(await this.#index.removePrefixOps(`p:${peerHex}/`)))
     }
     // A record already indexed (the feed's first run takes the older history again) is left.
-    const added = entries.flatMap((e) => (e.kind === 'added' ? [directDocument(e)] : []))
+    const hidden = (peerHex: string) => this.#components.messages.hidden?.(peerHex) === true
+    const added = entries.flatMap((e) =>
+      e.kind === 'added' && !hidden(e.peerHex) ? [directDocument(e)] : [],
+    )
     ops.push(...(await this.#index.addOps(await this.#index.unindexed(added))))
     const db = this.#components.db
     return ops.map((op) => ({ ...op, sublevel: db }))

@@ -5,7 +5,7 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerStreamHost } from '../../network/peer-streams.ts'
-import { toHex } from '../../protocol/bytes.ts'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
 import type {
   ConversationSummary,
   HistoryResponse,
@@ -95,7 +95,7 @@ export class DirectMessages {
   readonly pipeline: MessagePipeline
   readonly channels: DmChannels
   /** Copies for every device of an account, and where what they send is shown (devices). */
-  readonly devices?: { fanOut: DeviceFanOut; followers: FeedFollower[] }
+  readonly devices?: { fanOut: DeviceFanOut; mirror: DeviceMirror; followers: FeedFollower[] }
   readonly #init: DirectMessagesInit
   readonly #components: DirectMessagesComponents
   readonly #log
@@ -173,6 +173,7 @@ export class DirectMessages {
         new FeedFollower({ feed: this.pipeline.feed, name, take, log: this.#log })
       this.devices = {
         fanOut,
+        mirror,
         followers: [
           follow('device-fan-out', (entries) => fanOut.take(entries)),
           follow('device-mirror', (entries) => mirror.take(entries)),
@@ -316,6 +317,24 @@ export class DirectMessages {
     for (const device of devices) {
       if (known.has(toHex(device))) await this.pipeline.forgetDevice(device)
     }
+  }
+
+  /**
+   * A device list newly names these devices: what they sent before this node knew whose they
+   * were is shown under their account now (DeviceMirror.catchUpDevice).
+   */
+  async showFromDevices(devices: Uint8Array[]): Promise<void> {
+    const mirror = this.devices?.mirror
+    if (mirror == null) return
+    const known = new Set((await this.pipeline.knownPeers()).map((peer) => toHex(peer)))
+    for (const device of devices) {
+      if (known.has(toHex(device))) await mirror.catchUpDevice(device)
+    }
+  }
+
+  /** True for a conversation shown under another: with another device of an account. */
+  hidden(peerHex: string): boolean {
+    return this.devices?.fanOut.hides(fromHex(peerHex)) ?? false
   }
 
   /** Our text `id` to `peer`: its state on each of the peer's devices. */

@@ -354,6 +354,20 @@ export class MessagePipeline {
     return this.#views.history(peer, options)
   }
 
+  /** A page of the records stored with `peer`, newest first (device-mirror.ts walks them). */
+  recordsPage(
+    peer: Uint8Array,
+    limit: number,
+    before?: number,
+  ): Promise<Array<{ index: number; record: HistoryRecord }>> {
+    return this.#ctx.store.historyPage(toHex(peer), limit, before)
+  }
+
+  /** True when the conversation with `peer` holds a text with this id. */
+  async holds(peer: Uint8Array, id: string): Promise<boolean> {
+    return (await this.#ctx.store.messageIndex(toHex(peer), id)) != null
+  }
+
   /** Our text or copy `id` to `peer`, as stored; undefined when there is none. */
   async sentRecord(peer: Uint8Array, id: string): Promise<HistoryRecord | undefined> {
     const peerHex = toHex(peer)

@@ -71,6 +71,17 @@ describe('one account on several devices', () => {
     })
     expect((await bob.node.messages.inbox()).map((c) => c.peerId)).toEqual([alice.peerId])
     expect((await alice.node.messages.inbox()).map((c) => c.peerId)).toEqual([bob.peerId])
+    // Search finds each text once, under the account, on bob's side and on alice's laptop.
+    for (const node of [bob, alice]) {
+      const found = await node.node.conversations.search('three')
+      expect(found.hits.map((hit) => (hit.kind === 'direct' ? hit.peerId : ''))).toEqual([
+        node === bob ? alice.peerId : bob.peerId,
+      ])
+    }
+    const fromPhone = await bob.node.conversations.search('phone')
+    expect(fromPhone.hits.map((hit) => (hit.kind === 'direct' ? hit.peerId : ''))).toEqual([
+      alice.peerId,
+    ])
     // The phone answered after taking bob's texts (and acknowledging them): each device's state.
     const detail = await bob.api.request<MessageDevicesResponse>(
       'GET',
@@ -125,7 +136,7 @@ describe('one account on several devices', () => {
     expect(list.revoked.map((entry) => toHex(entry.device))).toContain(toHex(phoneKey))
     await bob.event(
       'friend:devices',
-      (data) => data.peerId === alice.peerId && data.devices.count === 1,
+      (data) => data.peerId === alice.peerId && data.devices.version === list.version,
     )
 
     // Nothing new is queued for the phone, by bob or by alice's laptop (own-device sync).

@@ -38,12 +38,12 @@ export async function linkDevice(
   await linking
   const identity = await new Keystore(dir.path, { scrypt: FAST_SCRYPT }).unlock(PASSWORD)
   const device = await startFriendNode(relay, { identity, dir })
-  const count = account.node.devices.own().devices.length
+  const version = account.node.devices.own().version
   await Promise.all(
     friends.map((friend) =>
       friend.event(
         'friend:devices',
-        (data) => data.peerId === account.peerId && data.devices.count === count,
+        (data) => data.peerId === account.peerId && data.devices.version === version,
       ),
     ),
   )

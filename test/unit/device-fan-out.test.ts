@@ -2,7 +2,8 @@
  * Fan-out to an account's devices, on the pipeline with stub peers: a text to bob is copied
  * once for his other device however often the feed brings it (as after a crash), each copy in
  * that device's own session; devices certified after the text get none; a copy delivered
- * raises the text's state.
+ * raises the text's state. The mirror shows what bob's other device sent under bob, once,
+ * also what it sent before alice's node held the list naming it.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { peerIdOf } from '../../node/identity/index.ts'
@@ -11,6 +12,7 @@ import {
   copyId,
   DeviceFanOut,
 } from '../../node/messaging/device-fan-out.ts'
+import { DeviceMirror } from '../../node/messaging/device-mirror.ts'
 import type { HistoryChange } from '../../node/messaging/history-feed.ts'
 import type { AccountDevicesPort } from '../../node/messaging/ports.ts'
 import { bytesEqual, toHex } from '../../protocol/bytes.ts'
@@ -89,5 +91,44 @@ describe('device fan-out', () => {
     await fanOut.take([entry])
     const copy = toHex(copyId(sent.id, phone.identity.publicKey))
     expect(await alice.pipeline.sentRecord(phone.identity.publicKey, copy)).toBeUndefined()
+  })
+
+  it("shows a friend's device's texts under the account once its list names the device, also those from before", async () => {
+    const { network, directory, mailbox, alice, bob } = await setup()
+    const phone = await makePeer('bob-phone', network, directory, mailbox)
+    let known = false
+    const port = bobWithPhone(bob, phone, 0)
+    const devices: AccountDevicesPort = {
+      ...port,
+      friendAccountOf: (device) => (known ? port.friendAccountOf(device) : undefined),
+    }
+    const mirror = new DeviceMirror({
+      pipeline: alice.pipeline,
+      devices,
+      myKey: alice.identity.publicKey,
+      log: testLogger,
+    })
+    const early = await phone.pipeline.send(alice.identity.publicKey, 'before the list')
+    await waitForState(phone, early.id, 'delivered')
+    const entry = async (id: string): Promise<HistoryChange> => {
+      const index = alice.received.findIndex((m) => m.id === id) + 1
+      const page = await alice.pipeline.recordsPage(phone.identity.publicKey, 10)
+      const record = page.find((p) => p.record.id === id)!.record
+      return { seq: index, kind: 'added', peerHex: toHex(phone.identity.publicKey), index, record }
+    }
+    await mirror.take([await entry(early.id)])
+    const bobTexts = async () =>
+      (await alice.pipeline.history(bob.identity.publicKey)).messages.map((m) => m.text)
+    expect(await bobTexts()).toEqual([])
+
+    known = true
+    expect(await mirror.catchUpDevice(phone.identity.publicKey)).toBe(1)
+    expect(await mirror.catchUpDevice(phone.identity.publicKey)).toBe(0)
+    expect(await bobTexts()).toEqual(['before the list'])
+    const late = await phone.pipeline.send(alice.identity.publicKey, 'after the list')
+    await waitForState(phone, late.id, 'delivered')
+    await mirror.take([await entry(late.id)])
+    await mirror.take([await entry(late.id)])
+    expect(await bobTexts()).toEqual(['before the list', 'after the list'])
   })
 })
