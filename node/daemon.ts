@@ -356,7 +356,10 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       await node.stop('the account key changed; starting again under the new key')
       await this.run(rotated.identity)
       if (announced == null && this.nodeInstance != null) {
-        announced = await announceKeyRecovery(this.nodeInstance, rotated.statement)
+        announced = await announceKeyRecovery(this.nodeInstance, rotated.statement, {
+          rotations: chain.rotations,
+          recoveries: chain.recoveries,
+        })
       }
       announced ??= { handedOver: [], waiting: [], namesMoved: [], dhtHolders: 0 }
       return {

@@ -70,20 +70,36 @@ export async function announceKeyRotation(
  * thief rotated it away), so the node first restarts under the new key, then sends the
  * recovery statement from it and waits the same way. `parts` are the node's, under the new
  * key. The statement is also put in the DHT under the epoch's first key and the commitment
- * it answers (rotation-dht.ts), where friends who were away find it at their start.
+ * it answers (rotation-dht.ts), where friends who were away find it at their start, and the
+ * account's names move to the new key as after a rotation (`recoveries`: the account's
+ * recoveries from its first key, default the new statement alone).
  */
 export async function announceKeyRecovery(
-  parts: { friends: Friends; messages: DirectMessages; host?: { services: { dht: KadDHT } } },
+  parts: {
+    friends: Friends
+    messages: DirectMessages
+    directory?: Pick<NodeDirectory, 'moveNames'>
+    host?: { services: { dht: KadDHT } }
+  },
   statement: Uint8Array,
-  options: Pick<AnnounceOptions, 'timeoutMs'> = {},
+  options: Pick<AnnounceOptions, 'timeoutMs' | 'rotations'> & { recoveries?: Uint8Array[] } = {},
 ): Promise<RotationAnnouncement> {
+  const moving = parts.directory?.moveNames(
+    options.rotations ?? [],
+    options.recoveries ?? [statement],
+  )
   const publishing =
     parts.host == null
       ? undefined
       : publishKeyRecovery(parts.host.services.dht, openKeyStatement('recovery', statement))
   const handed = await handOver(parts, statement, 'recovery', options.timeoutMs)
+  const moved = (await moving)?.moved ?? []
   const published = (await publishing)?.confirmed ?? 0
-  return { ...handed, namesMoved: [], dhtHolders: published }
+  return {
+    ...handed,
+    namesMoved: moved.map((record) => relayIdOf(record.relayPublicKey)),
+    dhtHolders: published,
+  }
 }
 
 /** Sends `statement` to every friend and waits until each copy was delivered or deposited. */

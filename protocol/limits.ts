@@ -387,8 +387,8 @@ export const MAX_KEPT_RECOVERY_SHARES = 64
 export const MAX_PENDING_RECOVERY_REQUESTS = 16
 
 /**
- * Most rotation statements one name move may carry (the account's chain from its first key):
- * 16 statements of at most 512 bytes stay well inside one directory message.
+ * Most key statements (rotations and recoveries) one name move may carry (the account's chain
+ * from its first key): 16 statements of at most 512 bytes stay well inside one directory message.
  */
 export const MAX_NAME_MOVE_ROTATIONS = 16
 

@@ -143,7 +143,7 @@ function guarded(
   return async (key, value, options) => {
     const now = clock()
     validate(key, value, now)
-    const stored = await storedValue(datastore, key, options)
+    const stored = await storedDhtValue(datastore, key, options)
     if (stored != null && !mayReplace(key, stored, value, now)) {
       throw new RecordConflictError(
         'this peer already holds a record for the key that the incoming one may not replace',
@@ -152,7 +152,8 @@ function guarded(
   }
 }
 
-async function storedValue(
+/** The value this host holds for `key` as a DHT holder, if any (a damaged copy counts as none). */
+export async function storedDhtValue(
   datastore: Datastore,
   key: Uint8Array,
   options?: { signal?: AbortSignal },

@@ -142,15 +142,20 @@ export class DirectoryClient {
 
   /**
    * Moves the name an earlier key of the account holds on `relay` to `currentKey`, carrying
-   * the account's rotations from its first key; returns the relay's new record.
+   * the account's rotations (and recoveries) from its first key; returns the relay's new record.
    */
   async moveName(
     relay: RelayTarget,
     rotations: Uint8Array[],
     currentKey: Uint8Array,
-    options: AbortOptions = {},
+    options: AbortOptions & { recoveries?: Uint8Array[] } = {},
   ): Promise<VerifiedName> {
-    const request = { move: { rotations: rotations.map((rotation) => wireBytes(rotation)) } }
+    const request = {
+      move: {
+        rotations: rotations.map((rotation) => wireBytes(rotation)),
+        recoveries: (options.recoveries ?? []).map((recovery) => wireBytes(recovery)),
+      },
+    }
     const response = await this.exchange(relay, request, options)
     if (response.nameRecord == null) {
       throw new DirectoryRequestError('the relay answered a name move without a record')

@@ -1,7 +1,8 @@
 /**
- * Our names follow our key rotation (doc/accounts.md, "Key rotation on the node"): every
- * relay where an earlier key of the account holds a name is asked to move it to the current
- * key, with the account's rotation statements as the authority (relay/directory/name-moves.ts).
+ * Our names follow our key rotation or recovery (doc/accounts.md, "Key rotation on the
+ * node"): every relay where an earlier key of the account holds a name is asked to move it
+ * to the current key, with the account's key statements as the authority
+ * (relay/directory/name-moves.ts).
  *
  * How it is kept: the statements are written (synced) to the directory's sublevel before
  * any relay is asked, and removed only once every name moved; a relay that is down, or a
@@ -11,14 +12,21 @@
  */
 import type { Logger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { openKeyStatement, resolveKeyChain } from '../../protocol/accounts/index.ts'
+import {
+  openKeyStatement,
+  recoveryCommitment,
+  resolveCarriedChain,
+} from '../../protocol/accounts/index.ts'
 import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import type { NameRecordFields } from '../../protocol/directory.ts'
 import { DirectoryRequestError } from '../../protocol/directory-errors.ts'
 import type { AppLevel } from '../storage.ts'
 import type { DirectoryClient, RelayTarget, VerifiedName } from './directory-client.ts'
 
-/** The account's rotations while some name has not moved yet: JSON, hex records. */
+/**
+ * The account's statements while some name has not moved yet: JSON, hex records
+ * (`{ rotations, recoveries }`; an array of rotations from before recoveries moved names).
+ */
 const PENDING_MOVE_KEY = 'move!pending'
 
 export interface NameMoverPorts {
@@ -38,23 +46,35 @@ export interface MovedNames {
   failed: string[]
 }
 
+/** The account's key statements from its first key, as a name move carries them. */
+export interface KeyStatements {
+  rotations: Uint8Array[]
+  recoveries: Uint8Array[]
+}
+
 /**
  * Asks every relay where an earlier key of the account holds one of our names to move it to
- * the account's current key. `rotations` are the account's statements from its first key.
+ * the account's current key, carrying `statements`.
  */
 export async function moveOwnNames(
   ports: NameMoverPorts,
-  rotations: Uint8Array[],
+  statements: KeyStatements,
 ): Promise<MovedNames> {
-  const { current, retired } = chainOf(rotations)
-  const text = JSON.stringify(rotations.map((rotation) => toHex(rotation)))
+  const { current } = chainOf(statements)
+  const text = JSON.stringify({
+    rotations: statements.rotations.map(toHex),
+    recoveries: statements.recoveries.map(toHex),
+  })
   await ports.store.put(PENDING_MOVE_KEY, new TextEncoder().encode(text), { sync: true } as object)
   const result: MovedNames = { moved: [], failed: [] }
   for (const { relay, record } of await ports.ownNames()) {
-    if (!retired.some((key) => bytesEqual(key, record.publicKey))) continue
+    // Every name this node registered was under one of the account's keys.
+    if (bytesEqual(current, record.publicKey)) continue
     const target = { peerId: peerIdFromString(relay) }
     try {
-      const moved = await ports.client.moveName(target, rotations, current)
+      const moved = await ports.client.moveName(target, statements.rotations, current, {
+        recoveries: statements.recoveries,
+      })
       await ports.save(target, moved)
       result.moved.push(moved)
     } catch (err) {
@@ -71,28 +91,41 @@ export async function resumeNameMoves(ports: NameMoverPorts): Promise<void> {
   const pending = await ports.store.get(PENDING_MOVE_KEY)
   if (pending == null) return
   try {
-    const hex = JSON.parse(new TextDecoder().decode(pending)) as string[]
-    const { failed } = await moveOwnNames(
-      ports,
-      hex.map((record) => fromHex(record)),
-    )
+    const parsed = JSON.parse(new TextDecoder().decode(pending)) as
+      | string[]
+      | { rotations: string[]; recoveries: string[] }
+    const hex = Array.isArray(parsed) ? { rotations: parsed, recoveries: [] } : parsed
+    const { failed } = await moveOwnNames(ports, {
+      rotations: hex.rotations.map((record) => fromHex(record)),
+      recoveries: hex.recoveries.map((record) => fromHex(record)),
+    })
     if (failed.length > 0) ports.log('names on %s still wait to move to the new key', failed)
   } catch (err) {
     ports.log.error('could not resume moving names to the new key - %e', err)
   }
 }
 
-/** The current key and the retired ones of the account whose rotations these are. */
-function chainOf(rotations: Uint8Array[]): { current: Uint8Array; retired: Uint8Array[] } {
-  const first = rotations
-    .map((rotation) => openKeyStatement('rotation', rotation))
+/**
+ * The key that holds the account now. Our own chain: a recovery's commitment is the one its
+ * recovery key answers (we made it), so the chain starts there when no rotation names one.
+ */
+function chainOf(statements: KeyStatements): { current: Uint8Array } {
+  const all = [
+    ...statements.rotations.map((record) => ({ kind: 'rotation' as const, record })),
+    ...statements.recoveries.map((record) => ({ kind: 'recovery' as const, record })),
+  ]
+  const first = statements.recoveries
+    .map((record) => openKeyStatement('recovery', record))
     .find((statement) => statement.sequence === 1)
-  if (first == null) {
-    throw new DirectoryRequestError("moving names needs the account's rotations from its first key")
+  try {
+    const chain = resolveCarriedChain(
+      all,
+      first == null ? undefined : recoveryCommitment(first.authority),
+    )
+    return { current: chain.current }
+  } catch (err) {
+    throw new DirectoryRequestError(
+      `moving names needs the account's key statements from its first key: ${(err as Error).message}`,
+    )
   }
-  const chain = resolveKeyChain(
-    { account: first.oldKey, commitment: first.nextRecovery },
-    rotations.map((record) => ({ kind: 'rotation' as const, record })),
-  )
-  return { current: chain.current, retired: chain.retired }
 }

@@ -127,11 +127,12 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
   }
 
   /**
-   * After a key rotation: moves our names on every relay where an earlier key holds them to
-   * the current key; `rotations` are the account's statements from its first key.
+   * After a key rotation or recovery: moves our names on every relay where an earlier key
+   * holds them to the current key; `rotations` (and `recoveries`) are the account's
+   * statements from its first key.
    */
-  async moveNames(rotations: Uint8Array[]): Promise<MovedNames> {
-    return moveOwnNames(this.moverPorts(), rotations)
+  async moveNames(rotations: Uint8Array[], recoveries: Uint8Array[] = []): Promise<MovedNames> {
+    return moveOwnNames(this.moverPorts(), { rotations, recoveries })
   }
 
   private moverPorts(): NameMoverPorts {

@@ -15,6 +15,7 @@ import {
   type SetRecoveryFriendsResponse,
 } from '../../protocol/local-api.ts'
 import { ApiError, booleanField, type Routes, stringField } from '../api/local-api-server.ts'
+import type { NodeDirectory } from '../directory/index.ts'
 import type { Friends } from '../friends/index.ts'
 import { answerLockout, secondFactorOf } from '../identity/api-routes.ts'
 import { type Identity, type Keystore, peerIdOf } from '../identity/index.ts'
@@ -77,6 +78,7 @@ export function recoveryDaemonRoutes(
     friends: Friends
     messages: DirectMessages
     host?: { services: { dht: KadDHT } }
+    directory?: Pick<NodeDirectory, 'moveNames'>
   },
   identityInfo: (
     identity: Identity,
@@ -106,7 +108,8 @@ export function recoveryDaemonRoutes(
         keystore.adoptRecoveredAccount(password, master, epoch, secondFactorOf(body)),
       )
       await parts.friends.adoptAfterRecovery(friends)
-      const announced = await announceKeyRecovery(parts, statement)
+      const { rotations, recoveries } = await keystore.keyChain()
+      const announced = await announceKeyRecovery(parts, statement, { rotations, recoveries })
       const identity = { publicKey: current } as Identity
       return {
         ...identityInfo(identity),

@@ -5,9 +5,10 @@
  *
  * The reader keeps no chain of its own for the account, so the start comes from the
  * statements: the old key of the sequence-1 statements, with the commitment a sequence-1
- * rotation names (signed by that first key). Without such a rotation the chain has no
- * commitment, and a recovery moves nothing: its recovery key is new to the reader, who could
- * not tell the owner's from anyone's.
+ * rotation names (signed by that first key). Without such a rotation the reader may name the
+ * commitment it found elsewhere (a relay: the first key's device list); else the chain has
+ * none, and a recovery moves nothing: its recovery key is new to the reader, who could not
+ * tell the owner's from anyone's.
  */
 import { bytesEqual } from '../bytes.ts'
 import { InvalidKeyStatementError } from './errors.ts'
@@ -15,11 +16,15 @@ import { type KeyChain, type KeyStatementInput, resolveKeyChain } from './key-ch
 import { openKeyStatement } from './key-statements.ts'
 
 /**
- * The chain `statements` make from their first key. Throws what openKeyStatement throws for
- * a statement that does not open (a request carries only its own, valid chain), and
- * InvalidKeyStatementError when no statement (or more than one first key) starts it.
+ * The chain `statements` make from their first key; `commitment` (of that first key, from
+ * elsewhere) counts only when no sequence-1 rotation names one. Throws what openKeyStatement
+ * throws for a statement that does not open (a request carries only its own, valid chain),
+ * and InvalidKeyStatementError when no statement (or more than one first key) starts it.
  */
-export function resolveCarriedChain(statements: KeyStatementInput[]): KeyChain {
+export function resolveCarriedChain(
+  statements: KeyStatementInput[],
+  commitment: Uint8Array = new Uint8Array(0),
+): KeyChain {
   const opened = statements.map(({ kind, record }) => openKeyStatement(kind, record))
   const firsts = opened.filter((statement) => statement.sequence === 1)
   if (firsts.length === 0 || firsts.some((s) => !bytesEqual(s.oldKey, firsts[0].oldKey))) {
@@ -27,7 +32,20 @@ export function resolveCarriedChain(statements: KeyStatementInput[]): KeyChain {
   }
   const anchor = firsts.find((statement) => statement.kind === 'rotation')
   return resolveKeyChain(
-    { account: firsts[0].oldKey, commitment: anchor?.nextRecovery ?? new Uint8Array(0) },
+    { account: firsts[0].oldKey, commitment: anchor?.nextRecovery ?? commitment },
     statements,
   )
+}
+
+/** The old key of the carried statements' sequence 1 (the account's first key), if any opens. */
+export function carriedFirstKey(statements: KeyStatementInput[]): Uint8Array | undefined {
+  for (const { kind, record } of statements) {
+    try {
+      const opened = openKeyStatement(kind, record)
+      if (opened.sequence === 1) return opened.oldKey
+    } catch {
+      // resolveCarriedChain says why.
+    }
+  }
+  return undefined
 }

@@ -1385,6 +1385,7 @@ export namespace Lookup {
 
 export interface NameMove {
   rotations: Uint8Array<ArrayBuffer>[]
+  recoveries: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace NameMove {
@@ -1405,6 +1406,13 @@ export namespace NameMove {
             }
           }
 
+          if (obj.recoveries != null && obj.recoveries.length > 0) {
+            for (const value of obj.recoveries) {
+              w.uint32(18)
+              w.bytes(value)
+            }
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -1412,6 +1420,7 @@ export namespace NameMove {
         (reader, length, opts = {}) => {
           const obj: any = {
             rotations: [],
+            recoveries: [],
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -1433,6 +1442,19 @@ export namespace NameMove {
                 obj.rotations.push(reader.bytes())
                 break
               }
+              case 2: {
+                if (
+                  opts.limits?.recoveries != null &&
+                  obj.recoveries.length === opts.limits.recoveries
+                ) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "recoveries" had too many elements',
+                  )
+                }
+
+                obj.recoveries.push(reader.bytes())
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1445,6 +1467,7 @@ export namespace NameMove {
         function* (reader, length, prefix, opts = {}) {
           const obj = {
             rotations: 0,
+            recoveries: 0,
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -1470,6 +1493,23 @@ export namespace NameMove {
 
                 break
               }
+              case 2: {
+                if (opts.limits?.recoveries != null && obj.recoveries === opts.limits.recoveries) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "recoveries" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.recoveries[]`,
+                  index: obj.recoveries,
+                  value: reader.bytes(),
+                }
+
+                obj.recoveries++
+
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1489,6 +1529,12 @@ export namespace NameMove {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface NameMoveRecoveriesFieldEvent {
+    field: '$.recoveries[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<NameMove>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, NameMove.codec())
   }
@@ -1503,7 +1549,7 @@ export namespace NameMove {
   export function stream(
     buf: Uint8Array | Uint8ArrayList,
     opts?: DecodeOptions<NameMove>,
-  ): Generator<NameMoveRotationsFieldEvent> {
+  ): Generator<NameMoveRotationsFieldEvent | NameMoveRecoveriesFieldEvent> {
     return streamMessage(buf, NameMove.codec(), opts)
   }
 }
@@ -1982,6 +2028,12 @@ export namespace DirectoryRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DirectoryRequestMoveRecoveriesFieldEvent {
+    field: '$.move.recoveries[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<DirectoryRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryRequest.codec())
   }
@@ -2014,6 +2066,7 @@ export namespace DirectoryRequest {
     | DirectoryRequestVerifyAddressFieldEvent
     | DirectoryRequestVerificationIdFieldEvent
     | DirectoryRequestMoveRotationsFieldEvent
+    | DirectoryRequestMoveRecoveriesFieldEvent
   > {
     return streamMessage(buf, DirectoryRequest.codec(), opts)
   }

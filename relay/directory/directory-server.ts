@@ -19,12 +19,19 @@
 import type { ComponentLogger, Logger, PrivateKey, Startable, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { KadDHT } from '@libp2p/kad-dht'
+import type { Datastore } from 'interface-datastore'
 import drain from 'it-drain'
 import { TypedEventEmitter } from 'main-event'
 import type { Registry } from 'prom-client'
+import { storedDhtValue } from '../../network/dht-rules/validators.ts'
 import { FramedStream, streamCounts } from '../../network/index.ts'
 import type { AppLevel } from '../../node/index.ts'
 import { ServiceLifecycle } from '../../node/index.ts'
+import {
+  deviceListDhtKey,
+  type OpenedDeviceList,
+  validateDeviceListRecord,
+} from '../../protocol/accounts/index.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import { nameDhtKey } from '../../protocol/directory.ts'
 import { DirectoryRequestError } from '../../protocol/directory-errors.ts'
@@ -69,9 +76,13 @@ export interface DirectoryServerComponents {
   registrar: Registrar
   privateKey: PrivateKey
   logger: ComponentLogger
+  /** libp2p's datastore, where this relay keeps what it holds as a DHT server. */
+  datastore?: Datastore
 }
 
 const DHT_PUT_TIMEOUT_MS = 30_000
+/** How long a recovery move waits for the account's device list from the DHT. */
+const DEVICE_LIST_LOOKUP_TIMEOUT_MS = 4_000
 
 export interface DirectoryServerEvents {
   /** A name's record (new, renewed or released) reached the DHT. */
@@ -152,6 +163,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       locks,
       clock,
       log,
+      commitmentOf: (account) => this.deviceListCommitment(account),
       publish: (name, record, change) => this.nameChanged(name, record, change),
     })
     this.queries = new NameQueries({ names, graceMs, admission, clock, metrics })
@@ -248,7 +260,9 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   ): Promise<Partial<DirectoryResponse>> {
     if (request.register != null) return this.claims.register(caller, request.register.name, lp)
     if (request.release != null) return this.claims.release(caller, request.release.name, lp)
-    if (request.move != null) return this.moves.move(caller, request.move.rotations)
+    if (request.move != null) {
+      return this.moves.move(caller, request.move.rotations, request.move.recoveries)
+    }
     if (request.lookup != null) return this.queries.lookup(caller, request.lookup.name)
     if (request.search != null) {
       return this.queries.search(caller, request.search.prefix, request.search.limit)
@@ -289,13 +303,52 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     return this.signup
   }
 
-  private async putInDht(name: string, record: Uint8Array): Promise<void> {
-    let dht: KadDHT | undefined
-    try {
-      dht = this.components.dht
-    } catch {
-      return // no DHT on this host
+  /**
+   * The commitment the account's device list in the DHT carries (the highest valid version
+   * among the copy this relay holds as a DHT server and what other holders answer within
+   * DEVICE_LIST_LOOKUP_TIMEOUT_MS), for a name move that carries a recovery.
+   */
+  private async deviceListCommitment(account: Uint8Array): Promise<Uint8Array | undefined> {
+    const key = deviceListDhtKey(account)
+    const values: Uint8Array[] = []
+    const held = this.components.datastore
+    const local = held == null ? undefined : await storedDhtValue(held, key)
+    if (local != null) values.push(local)
+    const dht = this.optionalDht()
+    if (dht != null) {
+      const signal = AbortSignal.timeout(DEVICE_LIST_LOOKUP_TIMEOUT_MS)
+      try {
+        for await (const event of dht.get(key, { signal })) {
+          if (event.name === 'PEER_RESPONSE' && event.record != null)
+            values.push(event.record.value)
+          if (event.name === 'VALUE') values.push(event.value)
+        }
+      } catch (err) {
+        if (!signal.aborted) throw err
+      }
     }
+    let best: OpenedDeviceList | undefined
+    for (const value of values) {
+      try {
+        const list = validateDeviceListRecord(key, value)
+        if (best == null || list.version > best.version) best = list
+      } catch {
+        // A holder answering with what does not validate is skipped.
+      }
+    }
+    return best == null || best.nextRecovery.length === 0 ? undefined : best.nextRecovery
+  }
+
+  private optionalDht(): KadDHT | undefined {
+    try {
+      return this.components.dht
+    } catch {
+      return undefined // no DHT on this host
+    }
+  }
+
+  private async putInDht(name: string, record: Uint8Array): Promise<void> {
+    const dht = this.optionalDht()
     if (dht == null) return
     try {
       await drain(

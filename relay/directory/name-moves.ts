@@ -1,10 +1,13 @@
 /**
- * Moving a name to an account's new key after key rotations (doc/accounts.md, "Key
- * rotation on the node"). The request carries the account's rotation statements from its
- * first key, each signed by its old key (which hands the account over) and its new key
- * (which accepts it); they are the whole authority, so anyone may carry them and no
- * challenge is needed. The relay resolves them with the protocol's key-chain rules: the
- * name moves only from a key the chain retired to the key that holds the account now.
+ * Moving a name to an account's new key after key rotations or a recovery (doc/accounts.md,
+ * "Key rotation on the node"). The request carries the account's key statements from its
+ * first key: rotations, each signed by its old key (which hands the account over) and its
+ * new key (which accepts it), and recoveries, signed by the committed recovery key and the
+ * new key. They are the whole authority, so anyone may carry them and no challenge is
+ * needed. The relay resolves them as a carried chain (protocol/accounts/carried-chain.ts):
+ * the commitment a recovery answers is the one the first key's own rotation names, or else
+ * the one its device list in the DHT carries (`commitmentOf`). The name moves only from a
+ * key the chain retired to the key that holds the account now.
  *
  * How it is kept: under the claim locks of the name's skeleton and both keys (the same locks
  * a registration takes), the old key's entry is replaced by the new key's in one synced
@@ -14,7 +17,12 @@
  * carrier's lockout like a forged claim; every request is paced like a registration.
  */
 import type { Logger } from '@libp2p/interface'
-import { openKeyStatement, resolveKeyChain } from '../../protocol/accounts/index.ts'
+import {
+  carriedFirstKey,
+  type KeyChain,
+  type KeyStatementInput,
+  resolveCarriedChain,
+} from '../../protocol/accounts/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import { signNameRecord, wireBytes } from '../../protocol/directory.ts'
@@ -47,6 +55,8 @@ export interface NameMovesContext {
   log: Logger
   /** Puts a name's new record into the DHT, in the background, and tells what changed. */
   publish(name: string, record: Uint8Array, change: NameChange): void
+  /** The recovery commitment the account's device list in the DHT carries, if found. */
+  commitmentOf?(account: Uint8Array): Promise<Uint8Array | undefined>
 }
 
 export class NameMoves {
@@ -57,10 +67,19 @@ export class NameMoves {
   }
 
   /** Moves the name an earlier key of the account holds to its current key. */
-  async move(caller: Caller, rotations: Uint8Array[]): Promise<Partial<DirectoryResponse>> {
+  async move(
+    caller: Caller,
+    rotations: Uint8Array[],
+    recoveries: Uint8Array[] = [],
+  ): Promise<Partial<DirectoryResponse>> {
     const { admission, names, relayKey } = this.context
     admission.admit(caller, 'register')
-    const chain = admission.counted(caller, () => checkRotations(rotations))
+    const statements = [
+      ...rotations.map((record) => ({ kind: 'rotation' as const, record })),
+      ...recoveries.map((record) => ({ kind: 'recovery' as const, record })),
+    ]
+    const commitment = await this.commitmentFor(statements)
+    const chain = admission.counted(caller, () => checkStatements(statements, commitment))
     const newHex = toHex(chain.current)
     let oldHex: string | undefined
     let heldName: string | undefined
@@ -105,42 +124,46 @@ export class NameMoves {
         return signed
       },
     )
-    this.context.log('moved "%s" from %s to %s after a key rotation', name, from, newHex)
+    this.context.log('moved "%s" from %s to %s after a key change', name, from, newHex)
     this.context.publish(name, record, { change: 'moved', peer: newHex })
     return { nameRecord: wireBytes(record) }
+  }
+
+  /** For a move with recoveries: the commitment of the account's first key, from the DHT. */
+  private async commitmentFor(statements: KeyStatementInput[]): Promise<Uint8Array | undefined> {
+    if (!statements.some((statement) => statement.kind === 'recovery')) return undefined
+    const first = carriedFirstKey(statements)
+    if (first == null || this.context.commitmentOf == null) return undefined
+    return this.context.commitmentOf(first).catch((err: Error) => {
+      this.context.log('no device list found for a recovery move: %s', err.message)
+      return undefined
+    })
   }
 }
 
 /**
- * The account's chain from its first rotation's old key, by the key-chain rules; refused
- * (ClaimRefusedError) when a statement does not verify or none takes the account anywhere.
- * `retired` lists the keys that held the account before, newest first.
+ * The account's chain from its first key, as a carried chain; refused (ClaimRefusedError)
+ * when a statement does not verify or none takes the account anywhere. `retired` lists the
+ * keys that held the account before, newest first.
  */
-function checkRotations(rotations: Uint8Array[]): { current: Uint8Array; retired: Uint8Array[] } {
-  if (rotations.length === 0 || rotations.length > MAX_NAME_MOVE_ROTATIONS) {
+function checkStatements(
+  statements: KeyStatementInput[],
+  commitment: Uint8Array | undefined,
+): { current: Uint8Array; retired: Uint8Array[] } {
+  if (statements.length === 0 || statements.length > MAX_NAME_MOVE_ROTATIONS) {
     throw new DirectoryRequestError(
-      `a name move carries 1 to ${MAX_NAME_MOVE_ROTATIONS} key rotations`,
+      `a name move carries 1 to ${MAX_NAME_MOVE_ROTATIONS} key statements`,
     )
   }
-  const opened = rotations.map((rotation) => {
-    try {
-      return openKeyStatement('rotation', rotation)
-    } catch (err) {
-      if (!(err instanceof ProtocolError)) throw err
-      throw new ClaimRefusedError(`a key rotation does not verify: ${err.message}`)
-    }
-  })
-  const first = opened.find((statement) => statement.sequence === 1)
-  if (first == null) {
-    throw new ClaimRefusedError("a name move needs the account's rotations from its first key")
+  let chain: KeyChain
+  try {
+    chain = resolveCarriedChain(statements, commitment)
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err
+    throw new ClaimRefusedError(`the key statements do not verify: ${err.message}`)
   }
-  // A rotation cannot change the commitment, so the first one names the chain's start.
-  const chain = resolveKeyChain(
-    { account: first.oldKey, commitment: first.nextRecovery },
-    rotations.map((record) => ({ kind: 'rotation' as const, record })),
-  )
   if (chain.retired.length === 0) {
-    throw new ClaimRefusedError('the key rotations do not move the account')
+    throw new ClaimRefusedError('the key statements do not move the account')
   }
   return { current: chain.current, retired: [...chain.retired].reverse() }
 }
