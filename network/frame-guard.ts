@@ -62,12 +62,8 @@ function chunkChecker(
   let timer: ReturnType<typeof setTimeout> | undefined
 
   const violation = (err: FramingError): void => {
-    init.log.error(
-      'reset a %s stream of %p: %s',
-      stream.protocol,
-      connection.remotePeer,
-      err.message,
-    )
+    // At debug: a stranger makes as many as it likes; the penalty is what is logged.
+    init.log('reset a %s stream of %p: %s', stream.protocol, connection.remotePeer, err.message)
     stream.abort(err)
     init.onViolation?.(connection.remotePeer, stream.protocol ?? '', err)
   }

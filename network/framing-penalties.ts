@@ -57,7 +57,9 @@ export class FramingPenalties {
       this.#recent.delete(this.#recent.keys().next().value as string)
     }
     this.#init.violations?.increment({ [protocol]: true })
-    this.#init.log.error(
+    // Each violation at debug: a stranger makes as many as it likes. The penalty below is
+    // what an operator is told (an error line, at warn in a daemon's log).
+    this.#init.log(
       'framing violation %d by %p on %s: %s',
       times.length,
       peer,

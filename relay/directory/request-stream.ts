@@ -120,8 +120,9 @@ async function refuse(
   { log, metrics }: RequestStreamOptions,
 ): Promise<boolean> {
   if (err instanceof FramingError) {
-    // The reader has reset the stream: nothing can be answered on it.
-    log.error('reset a directory stream: %s', err.message)
+    // The reader has reset the stream: nothing can be answered on it. At debug: a stranger
+    // makes as many as it likes (counted below; the framing penalty is logged).
+    log('reset a directory stream: %s', err.message)
     metrics.rejections.inc({ reason: 'framing' })
     return false
   }
