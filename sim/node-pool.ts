@@ -29,6 +29,12 @@ export type NodeEvent =
   | { kind: 'room:message'; index: number; id: string; at: number }
 
 /** Operations on nodes by index; the same for an in-process pool and a shard's proxy. */
+/** Open connections between nodes, by path. */
+export interface NodeLinks {
+  direct: number
+  relayed: number
+}
+
 export interface NodeOperations {
   /** Starts node `index` and resolves once it is ready (relays, DHT server, prekeys). */
   start(index: number): Promise<void>
@@ -39,6 +45,8 @@ export interface NodeOperations {
   learnAddresses(index: number, peerId: string, addresses: string[]): Promise<void>
   /** Peer ids of node `index`'s open connections. */
   connectedPeers(index: number): Promise<string[]>
+  /** Node `index`'s open links to other nodes (relays left out), direct or through a relay. */
+  nodeLinks(index: number): Promise<NodeLinks>
   /** Peers (by peer id) on each side; links across are refused and open ones closed. */
   partition(sides: string[][]): Promise<void>
   heal(): Promise<void>
@@ -177,6 +185,18 @@ export class NodePool implements NodeOperations {
     const node = this.simNode(index)
     if (!node.running) return []
     return node.node.host.getConnections().map((connection) => connection.remotePeer.toString())
+  }
+
+  async nodeLinks(index: number): Promise<NodeLinks> {
+    const links = { direct: 0, relayed: 0 }
+    const node = this.simNode(index)
+    if (!node.running) return links
+    for (const connection of node.node.host.getConnections()) {
+      if (this.relayPeerIds.includes(connection.remotePeer.toString())) continue
+      if (connection.remoteAddr.toString().includes('/p2p-circuit')) links.relayed++
+      else links.direct++
+    }
+    return links
   }
 
   async partition(sides: string[][]): Promise<void> {

@@ -4,6 +4,7 @@
  * Written as results.json and drawn by report/html-report.ts.
  */
 import { type LatencySummary, summarize } from './delivery-ledger.ts'
+import type { NodeLinks } from './node-pool.ts'
 import type { ResourceSample, ResourceSampler } from './resource-sampler.ts'
 import type { Scenario } from './scenario/schema.ts'
 import type { ShardPlacement, ShardUsage } from './sharded-nodes.ts'
@@ -73,6 +74,11 @@ export interface SimulationResults {
     send: Array<{ at: number; message: string }>
     faults: Array<{ at: number; message: string }>
   }
+  /**
+   * Links between nodes open when the traffic ended, direct or through a relay (a circuit),
+   * each counted at both ends: behind NAT, how many paths the relays carry.
+   */
+  links: NodeLinks
   memory: {
     baseline: MemoryFigures
     afterStart: MemoryFigures
@@ -111,6 +117,7 @@ export function collectResults(input: {
   timing: SimulationResults['timing']
   sendErrors: Array<{ at: number; message: string }>
   faultErrors: Array<{ at: number; message: string }>
+  links: NodeLinks
 }): SimulationResults {
   const { scenario, sim, sampler, shardSamples } = input
   // Every time in the results is on the simulation's clock, whose zero a scenario's `at` uses.
@@ -203,6 +210,7 @@ export function collectResults(input: {
     direct,
     room,
     errors: { send: input.sendErrors, faults: input.faultErrors },
+    links: input.links,
     memory,
     cpu: {
       meanPercent: cpuValues.reduce((a, b) => a + b, 0) / Math.max(1, cpuValues.length),

@@ -14,7 +14,13 @@ import { fork } from 'node:child_process'
 import type { ProfileSummary } from './cpu-profile.ts'
 import { ENTRY_FLAGS, entryPoint } from './entry-points.ts'
 import { ShardError, SimulationError } from './errors.ts'
-import type { NodeEvent, NodeIdentity, NodeOperations, NodePoolInit } from './node-pool.ts'
+import type {
+  NodeEvent,
+  NodeIdentity,
+  NodeLinks,
+  NodeOperations,
+  NodePoolInit,
+} from './node-pool.ts'
 import { type ShardEndpoint, ShardListener } from './remote-shards.ts'
 import type { ResourceSample } from './resource-sampler.ts'
 import { childChannel, type ShardChannel } from './shard-channel.ts'
@@ -276,6 +282,10 @@ export class ShardedNodes implements NodeOperations {
 
   connectedPeers(index: number): Promise<string[]> {
     return this.shardOf(index).call('connectedPeers', index)
+  }
+
+  nodeLinks(index: number): Promise<NodeLinks> {
+    return this.shardOf(index).call('nodeLinks', index)
   }
 
   async partition(sides: string[][]): Promise<void> {

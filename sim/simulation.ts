@@ -16,7 +16,14 @@ import { DeliveryLedger } from './delivery-ledger.ts'
 import { SimulationError } from './errors.ts'
 import { LinkFaults, type LinkShape } from './link-faults.ts'
 import { buildNatNetwork, type NatHome, type NatNetwork } from './nat-network.ts'
-import { delay, inBatches, type NodeEvent, type NodeOperations, NodePool } from './node-pool.ts'
+import {
+  delay,
+  inBatches,
+  type NodeEvent,
+  type NodeLinks,
+  type NodeOperations,
+  NodePool,
+} from './node-pool.ts'
 import { seededRandom } from './random.ts'
 import {
   type RemoteShardsInit,
@@ -314,6 +321,15 @@ export class Simulation {
   /** Peer ids of node `i`'s open connections (relays included). */
   connectedPeers(i: number): Promise<string[]> {
     return this.backend.connectedPeers(i)
+  }
+
+  /** Links between nodes now open, summed over every node (each link counted at both ends). */
+  async nodeLinks(): Promise<NodeLinks> {
+    const all = await Promise.all(this.nodes.map((node) => this.backend.nodeLinks(node.index)))
+    return all.reduce(
+      (sum, links) => ({ direct: sum.direct + links.direct, relayed: sum.relayed + links.relayed }),
+      { direct: 0, relayed: 0 },
+    )
   }
 
   /** Latency on node-to-node links (memory transport only; TCP loopback cannot be shaped here). */

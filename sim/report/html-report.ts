@@ -58,6 +58,7 @@ ${results.expectations
 
 <h2>Delivery</h2>
 ${trafficTable(results.direct, results.room)}
+<p>Links between nodes when the traffic ended: ${results.links.direct} direct, ${results.links.relayed} through a relay <span class="muted">(each counted at both ends)</span>.</p>
 ${lostMessagesSection(results)}
 ${duplicatedMessagesSection(results)}
 

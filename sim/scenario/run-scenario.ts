@@ -68,6 +68,12 @@ export async function runScenario(
       seed: scenario.seed,
       startConcurrency: scenario.network.startConcurrency,
       remoteShards: remoteShards(scenario, options),
+      nat: scenario.network.nat && {
+        homes: scenario.network.nat.homes.map((home) => ({
+          nat: home.nat,
+          nodes: home.nodes.flatMap((member) => expandParticipant(member) as number[]),
+        })),
+      },
       readyTimeoutMs: 60_000,
       onNodeUp: (up) => {
         nodesUp = up
@@ -100,6 +106,7 @@ export async function runScenario(
     clearInterval(ticker)
     const faultErrors = await faultRuns
     const trafficMs = Date.now() - trafficStart
+    const links = await sim.nodeLinks()
 
     const drainStart = Date.now()
     const drainTicker = setInterval(() => {
@@ -136,6 +143,7 @@ export async function runScenario(
       timing: { startupMs, trafficMs, drainMs, totalMs: Date.now() - startClock },
       sendErrors: traffic.errors,
       faultErrors,
+      links,
     })
   } finally {
     clearInterval(progressTimer)

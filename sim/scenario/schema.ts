@@ -102,6 +102,25 @@ export const scenarioSchema = z
           })
           .strict()
           .optional(),
+        /** Homes behind NAT routers, in a NAT lab built for the run (root only). */
+        nat: z
+          .object({
+            homes: z
+              .array(
+                z
+                  .object({
+                    /** The nodes on this home's LAN: indexes and ranges. */
+                    nodes: z.array(participant).min(1),
+                    /** port-preserving keeps a host's port; symmetric picks one per connection. */
+                    nat: z.enum(['port-preserving', 'symmetric']).default('port-preserving'),
+                  })
+                  .strict(),
+              )
+              .min(1)
+              .max(50),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     /** How long traffic runs, from the moment every node is up. */
@@ -218,6 +237,7 @@ export const scenarioSchema = z
         })
       }
     }
+    if (scenario.network.nat != null) natIssues(scenario.network, context)
     if (shards > nodes) {
       context.addIssue({
         code: 'custom',
@@ -283,6 +303,48 @@ export const scenarioSchema = z
       })
     }
   })
+
+/** Homes need TCP and their own shards; each node is in at most one home. */
+function natIssues(network: ScenarioNetwork, context: z.RefinementCtx): void {
+  const issue = (path: Array<string | number>, message: string) =>
+    context.addIssue({ code: 'custom', path: ['network', ...path], message })
+  if (network.transport !== 'tcp') {
+    issue(['transport'], 'homes behind NAT reach the rest over TCP: set transport: tcp')
+  }
+  if (network.shards !== 1 || network.remote != null) {
+    issue(
+      ['nat'],
+      'a network behind NAT has one shard per home (and one for the public nodes): leave out shards and remote',
+    )
+  }
+  const homeOf = new Map<number, number>()
+  for (const [i, home] of network.nat!.homes.entries()) {
+    for (const [j, member] of home.nodes.entries()) {
+      const path = ['nat', 'homes', i, 'nodes', j]
+      const resolved = resolveParticipant(member, network)
+      if ('error' in resolved) issue(path, resolved.error)
+      else if ('relay' in resolved) issue(path, 'relays sit on public hosts, not in homes')
+      else {
+        const [from, to] = resolved.nodes
+        for (let node = from; node <= to; node++) {
+          const other = homeOf.get(node)
+          if (other != null && other !== i) {
+            issue(path, `node ${node} is already in homes[${other}]: a node lives in one home`)
+            break
+          }
+          homeOf.set(node, i)
+        }
+      }
+    }
+  }
+}
+
+type ScenarioNetwork = z.input<typeof scenarioSchema>['network'] & {
+  nodes: number
+  relays: number
+  transport: 'memory' | 'tcp'
+  shards: number
+}
 
 export type Scenario = z.output<typeof scenarioSchema>
 export type ScenarioFault = Scenario['faults'][number]

@@ -2,10 +2,11 @@
  * A simulation behind NAT routers (root): two homes, one behind a port-preserving NAT and
  * one behind a symmetric NAT, two nodes on a public host and the relay on another, each
  * group a shard process in its own namespace. Messages cross every boundary: within a LAN,
- * from home to home through the routers, and between a home and the public host.
+ * from home to home through the routers, and between a home and the public host; a
+ * scenario behind NAT with a partition from the relay passes and reports relayed links.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createSimulation, type Simulation } from '../../sim/index.ts'
+import { createSimulation, parseScenario, runScenario, type Simulation } from '../../sim/index.ts'
 import { labSupported } from '../../sim/lab/nat-lab.ts'
 
 const support = labSupported()
@@ -52,3 +53,35 @@ it('delivers within a LAN, from home to home through both NATs, and to the publi
   await sim.waitForDelivery(ids, 90_000)
   expect(ids.map((id) => sim.ledger.direct.get(id)!.receivedAt.length)).toEqual(ids.map(() => 1))
 }, 120_000)
+
+it('runs a scenario behind NAT: homes partitioned from the relay and healed, links reported', async () => {
+  const scenario = parseScenario(`
+name: nat-small
+network:
+  relays: 1
+  nodes: 6
+  transport: tcp
+  nat: { homes: [{ nodes: ['0-1'] }, { nodes: ['2-3'], nat: symmetric }] }
+duration: 6s
+drain: 45s
+traffic: { direct: { rate: 3 } }
+faults:
+  - { at: 1s, partition: { a: ['0-1'], b: [r0] } }
+  - { at: 3s, heal: true }
+`)
+  const results = await runScenario(scenario)
+  expect(results.expectations.filter((e) => !e.passed)).toEqual([])
+  expect(results.direct.sent).toBeGreaterThan(0)
+  expect(results.settings.placement.map((p) => p.host)).toEqual([
+    expect.stringMatching(/^20\.0\.0\./),
+    '192.168.1.10',
+    '192.168.2.10',
+  ])
+  // Between homes there is no other way than through the relay.
+  const crossHome = results.messages.some((m) => {
+    const home = (node: number) => (node < 2 ? 0 : node < 4 ? 1 : 2)
+    return home(m.from) !== home(m.to[0])
+  })
+  expect(crossHome).toBe(true)
+  expect(results.links.relayed).toBeGreaterThan(0)
+}, 240_000)

@@ -9,6 +9,16 @@ duration: 10s
 traffic: { direct: { rate: 2 } }
 `
 
+/** The error a scenario raises, or '' when it validates. */
+function message(text: string): string {
+  try {
+    parseScenario(text)
+  } catch (err) {
+    return (err as Error).message
+  }
+  return ''
+}
+
 describe('scenario schema', () => {
   it('fills defaults and converts durations to ms', () => {
     const scenario = parseScenario(minimal)
@@ -98,14 +108,6 @@ faults:
 
 describe('scenario fault checks', () => {
   const withFaults = (faults: string) => `${minimal}\nfaults:\n${faults}`
-  const message = (text: string) => {
-    try {
-      parseScenario(text)
-    } catch (err) {
-      return (err as Error).message
-    }
-    return ''
-  }
 
   it('refuses a node or relay on both sides of a partition', () => {
     const text = message(withFaults("  - at: 1s\n    partition: { a: ['0-2', r0], b: [3, 1, r0] }"))
@@ -180,6 +182,33 @@ describe('shards on other machines', () => {
     }
     expect(() => parseScenario(network('{ shards: 1, listen: nowhere }'))).toThrowError(
       /network\.remote\.listen: "nowhere" is not a coordinator address/,
+    )
+  })
+})
+
+describe('homes behind NAT', () => {
+  const withHomes = (homes: string, rest = 'transport: tcp') =>
+    minimal.replace('{ nodes: 4 }', `{ nodes: 4, ${rest}, nat: { homes: ${homes} } }`)
+
+  it('takes homes of nodes, port-preserving by default', () => {
+    const scenario = parseScenario(
+      withHomes("[{ nodes: ['0-1'] }, { nodes: [2], nat: symmetric }]"),
+    )
+    expect(scenario.network.nat?.homes).toEqual([
+      { nodes: ['0-1'], nat: 'port-preserving' },
+      { nodes: [2], nat: 'symmetric' },
+    ])
+  })
+
+  it('refuses a node in two homes, a relay in a home, memory transport and shards', () => {
+    const text = message(withHomes("[{ nodes: ['0-2'] }, { nodes: [3, 1, r0] }]"))
+    expect(text).toMatch(/network\.nat\.homes\[1\]\.nodes\[1\]: node 1 is already in homes\[0\]/)
+    expect(text).toMatch(/network\.nat\.homes\[1\]\.nodes\[2\]: relays sit on public hosts/)
+    expect(message(withHomes('[{ nodes: [0] }]', 'transport: memory'))).toMatch(
+      /network\.transport: homes behind NAT reach the rest over TCP/,
+    )
+    expect(message(withHomes('[{ nodes: [0] }]', 'transport: tcp, shards: 2'))).toMatch(
+      /network\.nat: a network behind NAT has one shard per home/,
     )
   })
 })

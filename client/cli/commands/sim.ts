@@ -96,6 +96,7 @@ export function registerSimCommands(program: Command): void {
           : [
               `room ${results.room.delivered}/${results.room.sent} delivered to every member, p99 ${ms(results.room.latency.p99)}`,
             ]),
+        `links between nodes: ${results.links.direct} direct, ${results.links.relayed} through a relay`,
         `memory: peak RSS ${results.memory.peakRssMb.toFixed(0)} MiB${results.shards.length > 0 ? ' (relays and harness)' : ''}, ~${results.memory.perNodeRssMb.toFixed(1)} MiB per node`,
         ...summarizeShards(results.shards).map(
           (s) =>
