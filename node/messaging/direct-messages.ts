@@ -366,8 +366,17 @@ export class DirectMessages {
     return this.pipeline.history(await this.resolvePeer(peer), options)
   }
 
+  /**
+   * Marks the peer's texts read, and those its account's other devices sent (shown under it),
+   * so each device that sent one gets its read receipt.
+   */
   async markRead(peer: string): Promise<MarkReadResponse> {
-    return this.pipeline.markRead(await this.resolvePeer(peer))
+    const key = await this.resolvePeer(peer)
+    const marked = await this.pipeline.markRead(key)
+    for (const device of this.#components.devices?.otherDevicesOf(key) ?? []) {
+      await this.pipeline.markRead(device.key)
+    }
+    return marked
   }
 
   /** A peer id, a hex Ed25519 public key, or a username (when the directory is wired). */

@@ -52,7 +52,7 @@ describe('one account on several devices', () => {
     await bob.event('message:state', (s) => s.id === ids[4] && s.state === 'delivered')
 
     // From the phone: bob sees it from alice; alice's laptop shows it as hers, sent from the phone.
-    await phone.node.messages.send(bob.peerId, 'from the phone')
+    const fromPhone = await phone.node.messages.send(bob.peerId, 'from the phone')
     await received(bob, alice.peerId, 'from the phone')
     await alice.event(
       'message:received',
@@ -71,6 +71,11 @@ describe('one account on several devices', () => {
     })
     expect((await bob.node.messages.inbox()).map((c) => c.peerId)).toEqual([alice.peerId])
     expect((await alice.node.messages.inbox()).map((c) => c.peerId)).toEqual([bob.peerId])
+    // Bob reads alice's conversation: the phone's text is read on the phone too.
+    await bob.node.messages.markRead(alice.peerId)
+    await phone.event('message:state', (s) => s.id === fromPhone.id && s.state === 'read', {
+      timeoutMs: 30_000,
+    })
     // Search finds each text once, under the account, on bob's side and on alice's laptop.
     for (const node of [bob, alice]) {
       const found = await node.node.conversations.search('three')
@@ -78,8 +83,8 @@ describe('one account on several devices', () => {
         node === bob ? alice.peerId : bob.peerId,
       ])
     }
-    const fromPhone = await bob.node.conversations.search('phone')
-    expect(fromPhone.hits.map((hit) => (hit.kind === 'direct' ? hit.peerId : ''))).toEqual([
+    const phoneHits = await bob.node.conversations.search('phone')
+    expect(phoneHits.hits.map((hit) => (hit.kind === 'direct' ? hit.peerId : ''))).toEqual([
       alice.peerId,
     ])
     // The phone answered after taking bob's texts (and acknowledging them): each device's state.
