@@ -17,10 +17,11 @@ import {
   type IdentityPhraseResponse,
   type LinkSasView,
   type RecoveryStatusResponse,
+  type RotateApiTokenResponse,
   type RotateKeyResponse,
   type StateResponse,
 } from '../protocol/local-api.ts'
-import { loadApiAccess, saveApiAccess } from './api/api-access.ts'
+import { loadApiAccess, rotateApiToken, saveApiAccess } from './api/api-access.ts'
 import {
   type ApiAccessEntry,
   ApiError,
@@ -32,7 +33,7 @@ import {
 } from './api/local-api-server.ts'
 import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
 import { Composition } from './composition.ts'
-import { ensureDataDir } from './data-dir.ts'
+import { dataDirPaths, ensureDataDir } from './data-dir.ts'
 import { deviceListView, FirstRunLink } from './devices/index.ts'
 import {
   KeystoreExistsError,
@@ -56,6 +57,7 @@ import {
   announceKeyRotation,
   type RotationAnnouncement,
 } from './key-rotation.ts'
+import { replaceApiInfoToken } from './node-api.ts'
 import { recoveryDaemonRoutes } from './recovery/api-routes.ts'
 import { TokenimNode, type TokenimNodeInit } from './tokenim-node.ts'
 
@@ -190,6 +192,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   private routes(): Routes {
     return {
       [`GET ${API_PATHS.state}`]: () => this.state(),
+      [`POST ${API_PATHS.apiToken}`]: () => this.replaceApiToken(),
       [`POST ${API_PATHS.identity}`]: ({ body }) =>
         this.transition(async (): Promise<CreateIdentityResponse> => {
           const password = stringField(body, 'password')
@@ -255,6 +258,15 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       [`POST ${DEVICES_API_PATHS.link}`]: ({ body }) => this.openLinkCode(body),
       [`POST ${DEVICES_API_PATHS.revoke}`]: ({ body }) => this.revokeDevice(body),
     }
+  }
+
+  /** A new lasting token, kept in api-access.json and api.json, and required at once. */
+  private async replaceApiToken(): Promise<RotateApiTokenResponse> {
+    const paths = dataDirPaths(this.init.dataDir)
+    const { token } = await rotateApiToken(paths.apiAccess)
+    this.api.replaceToken(token)
+    await replaceApiInfoToken(paths.apiInfo, token)
+    return { webUrl: this.api.webUrl }
   }
 
   private runningNode(): TokenimNode {

@@ -6,7 +6,7 @@
  * reach API clients only while the routes are served.
  */
 
-import { rm, writeFile } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { fromHex } from '../protocol/bytes.ts'
 import { API_PATHS, type ApiInfo, type EmittedNodeEvent } from '../protocol/local-api.ts'
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
@@ -16,6 +16,7 @@ import type { DataDirPaths } from './data-dir.ts'
 import { deviceRoutes, friendDevicesView } from './devices/index.ts'
 import { directoryRoutes } from './directory/index.ts'
 import { friendsRoutes } from './friends/index.ts'
+import { writeFileAtomic } from './identity/atomic-file.ts'
 import { messagingRoutes } from './messaging/index.ts'
 import type { NodeParts } from './node-parts.ts'
 import { presenceRoutes } from './presence/index.ts'
@@ -128,4 +129,20 @@ export function nodeRoutes(
       () => paths.root,
     ),
   }
+}
+
+/** api.json names the token clients use: a replaced token replaces it there too, if written. */
+export async function replaceApiInfoToken(apiInfoPath: string, token: string): Promise<void> {
+  let info: ApiInfo
+  try {
+    info = JSON.parse(await readFile(apiInfoPath, 'utf8')) as ApiInfo
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw err
+  }
+  await writeFileAtomic(
+    apiInfoPath,
+    new TextEncoder().encode(JSON.stringify({ ...info, token })),
+    0o600,
+  )
 }

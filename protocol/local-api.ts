@@ -112,6 +112,11 @@ export interface IdentityPhraseResponse {
   backupPhrase: string
 }
 
+/** The web client's address with the new token (in the fragment). */
+export interface RotateApiTokenResponse {
+  webUrl: string
+}
+
 export interface CreateIdentityRequest {
   password: string
 }
@@ -561,6 +566,11 @@ export const API_PATHS = {
   roomsRead: '/v1/rooms/read',
   /** GET -> StateResponse, in every state. */
   state: '/v1/state',
+  /**
+   * POST -> RotateApiTokenResponse, in every state: a new API token, kept for later starts and
+   * required at once (the old one is refused and its event streams closed).
+   */
+  apiToken: '/v1/api/token',
   /** POST CreateIdentityRequest -> CreateIdentityResponse (`no-identity` only), then runs. */
   identity: '/v1/identity',
   /** POST RestoreIdentityRequest -> IdentityInfo (not `running`), then runs. */

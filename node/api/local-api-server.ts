@@ -116,8 +116,11 @@ export function booleanField(body: unknown, name: string): boolean {
   return value
 }
 
+/** WebSocket close code of the event streams a token replacement ends (4000-4999: ours). */
+const TOKEN_REPLACED_CLOSE_CODE = 4401
+
 export class LocalApiServer {
-  readonly token: string
+  #token: string
   /** The port asked for, when it was in use and the server took another (`anyPortIfTaken`). */
   takenPort?: number
   private readonly server: Server
@@ -134,7 +137,7 @@ export class LocalApiServer {
     this.routes = { ...init.routes }
     this.requestedPort = init.port ?? 0
     this.anyPortIfTaken = init.anyPortIfTaken ?? false
-    this.token = init.token ?? newApiToken()
+    this.#token = init.token ?? newApiToken()
     this.webAssets = init.webAssets
     this.onRequest = init.onRequest
     this.server = createServer((req, res) => {
@@ -160,6 +163,21 @@ export class LocalApiServer {
         protocols.has(EVENTS_SUBPROTOCOL) ? EVENTS_SUBPROTOCOL : false,
     })
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head))
+  }
+
+  /** The token every request and event stream must carry now. */
+  get token(): string {
+    return this.#token
+  }
+
+  /**
+   * Takes `token` in place of the current one at once: requests with the old one are refused
+   * from now on, and the event streams opened with it are closed (close code 4401).
+   */
+  replaceToken(token: string): void {
+    this.#token = token
+    for (const socket of this.sockets.clients)
+      socket.close(TOKEN_REPLACED_CLOSE_CODE, 'token replaced')
   }
 
   get url(): string {
@@ -314,7 +332,7 @@ export class LocalApiServer {
   private checkAccess(req: IncomingMessage, token: string | undefined): ApiError | undefined {
     const refusal = this.checkHostAndOrigin(req)
     if (refusal != null) return refusal
-    if (token == null || !tokensEqual(token, this.token)) {
+    if (token == null || !tokensEqual(token, this.#token)) {
       return new ApiError(401, 'Unauthorized', 'missing or wrong API token')
     }
     return undefined

@@ -9,7 +9,14 @@ import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { dataDirPaths } from '../../node/data-dir.ts'
 import { NodeDaemon } from '../../node/index.ts'
+import {
+  API_PATHS,
+  EVENTS_SUBPROTOCOL,
+  type RotateApiTokenResponse,
+  TOKEN_SUBPROTOCOL_PREFIX,
+} from '../../protocol/local-api.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
+import { waitForEvent } from '../helpers/wait.ts'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -72,5 +79,35 @@ describe('the local API address across restarts', () => {
     const fresh = await runDaemon(dir.path)
     expect(fresh.api.token).toMatch(/^[0-9a-f]{64}$/)
     expect(fresh.api.token).not.toBe(holder.api.token)
+  })
+})
+
+describe('replacing the token on a running daemon', () => {
+  it('refuses the old token at once, closes its event streams, and keeps the new one', async () => {
+    const dir = await makeTempDir()
+    cleanups.push(() => dir.remove())
+    const daemon = await runDaemon(dir.path)
+    const old = daemon.api.token
+    const call = (token: string, method = 'GET', path: string = API_PATHS.state) =>
+      fetch(`${daemon.api.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } })
+    const events = new WebSocket(`${daemon.api.url.replace('http', 'ws')}${API_PATHS.events}`, [
+      EVENTS_SUBPROTOCOL,
+      `${TOKEN_SUBPROTOCOL_PREFIX}${old}`,
+    ])
+    await waitForEvent(events, 'open', { timeoutMs: 5_000 })
+    const closed = waitForEvent(events, 'close', { timeoutMs: 5_000 })
+
+    const answer = await call(old, 'POST', API_PATHS.apiToken)
+    expect(answer.status).toBe(200)
+    const { webUrl } = (await answer.json()) as RotateApiTokenResponse
+    const token = new URL(webUrl).hash.replace('#token=', '')
+    expect(token).toMatch(/^[0-9a-f]{64}$/)
+    expect(token).not.toBe(old)
+    expect(webUrl).toBe(daemon.api.webUrl)
+    await closed
+    expect((await call(old)).status).toBe(401)
+    expect((await call(token)).status).toBe(200)
+    const kept = JSON.parse(await readFile(dataDirPaths(dir.path).apiAccess, 'utf8'))
+    expect(kept.token).toBe(token)
   })
 })

@@ -11,19 +11,18 @@ import {
   fingerprint,
   type Identity,
   Keystore,
-  loadApiAccess,
   NodeDaemon,
   peerIdOf,
   RotatingLogFile,
 } from '../../../node/index.ts'
 import { toHex } from '../../../protocol/bytes.ts'
-import { API_PATHS } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError, NodeStartFailedError, UsageError } from '../../errors.ts'
 import { type DaemonLogOptions, daemonLogger, LOG_OPTIONS } from '../daemon-log.ts'
 import { EXIT_CODES } from '../exit-codes.ts'
 import { stopOnFatalError } from '../fatal-errors.ts'
 import { friendLine } from '../friend-lines.ts'
+import { daemonAtKeptAddress } from '../kept-address.ts'
 import { openInBrowser } from '../open-browser.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
@@ -215,28 +214,15 @@ async function assertDataDirFree(dataDir: string): Promise<void> {
   )
 }
 
-/** How long a start waits for the kept address to say whether a node waits there. */
-const WAITING_DAEMON_PROBE_MS = 2_000
-
 /**
  * A node that waits, locked, for the web client has no api.json yet (its node routes are not
- * up), but it answers /v1/state at the address the data dir keeps, to the token kept there.
+ * up), but it answers at the address the data dir keeps.
  */
 async function assertNoWaitingDaemon(dataDir: string): Promise<void> {
-  const { port, token } = await loadApiAccess(dataDirPaths(dataDir).apiAccess)
-  if (port === 0) return
-  const url = `http://127.0.0.1:${port}/`
-  try {
-    const answer = await fetch(new URL(API_PATHS.state, url), {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(WAITING_DAEMON_PROBE_MS),
-    })
-    if (!answer.ok) return
-  } catch {
-    return // nothing listens there, or something else that does not answer in time
-  }
+  const waiting = await daemonAtKeptAddress(dataDir)
+  if (waiting == null) return
   throw new DataDirLockedError(
-    `a tokenim node is already running on ${dataDir}, waiting for the web client at ${url}: open that address, or stop the node (Ctrl+C where it runs) first`,
+    `a tokenim node is already running on ${dataDir}, waiting for the web client at ${waiting.url}: open that address, or stop the node (Ctrl+C where it runs) first`,
   )
 }
 

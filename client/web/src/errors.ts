@@ -26,7 +26,7 @@ export class NodeUnreachableError extends Error {
 export function describeError(err: unknown): string {
   if (err instanceof ApiCallError) {
     if (err.status === 401) {
-      return 'This page\'s access key is no longer valid (the node restarted). Open the address that "tokenim start" printed.'
+      return 'This page\'s access key is no longer valid: the node\'s token was replaced. Open the address that "tokenim api token" prints.'
     }
     if (err.name === 'WrongPasswordError') {
       return 'Wrong password. Try again, or restore your identity from its backup phrase if you forgot the password.'
