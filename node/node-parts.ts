@@ -46,6 +46,7 @@ import {
 } from './directory/index.ts'
 import { Friends, type FriendsEvents } from './friends/index.ts'
 import { followFriendsWhenReachable } from './friends/rotation-dht.ts'
+import { keepOwnStatementsPublished } from './friends/statement-republish.ts'
 import {
   type Identity,
   Keystore,
@@ -347,6 +348,19 @@ export async function composeNode(
       })
     },
     () => stopFollowing(),
+  )
+  // Our own statements outlive the DHT holders' 48 hours: put again while we run.
+  let stopRepublishing = () => {}
+  await parts.step(
+    'own key statements kept in the DHT',
+    () => {
+      stopRepublishing = keepOwnStatementsPublished({
+        dht: host.services.dht,
+        statements: () => keyChainIn(paths.root, identity),
+        log: host.logger.forComponent('tokenim:friends'),
+      })
+    },
+    () => stopRepublishing(),
   )
   // Friend messages left from the last run go out now that messaging runs, then heartbeats.
   await parts.step('pending friend messages', () => {
