@@ -11,7 +11,7 @@ import { ENTRY_FLAGS, entryPoint } from './entry-points.ts'
 import { SimulationError } from './errors.ts'
 import { type LabHost, labSupported, type NatKind, NatLab } from './lab/nat-lab.ts'
 import type { RemoteShardsInit } from './sharded-nodes.ts'
-import { type SimRelay, startRelaysOn } from './sim-relays.ts'
+import { type SimRelay, startRelayProcesses } from './sim-relays.ts'
 
 export interface NatHome {
   /** The nodes on this home's LAN. */
@@ -51,7 +51,7 @@ export async function buildNatNetwork(init: {
     })),
   })
   try {
-    const relays = await startRelaysOn(
+    const relays = await startRelayProcesses(
       relayHosts.map((name) => lab.host(name)),
       init.root,
     )

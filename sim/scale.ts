@@ -10,6 +10,10 @@
  *   npm run sim:scale -- --shards 2 500 1000   # nodes in 2 shard processes (loopback TCP)
  *   npm run sim:scale -- --concurrency 24 500  # nodes each process starts at once (16)
  *   npm run sim:scale -- --profile 15 500      # and a 15 s CPU profile of each process at idle
+ *   npm run sim:scale -- --relay-processes --shards 2 1000   # each relay in a process of its own
+ *
+ * With --relay-processes the relays' memory is in their own processes, outside the per-node
+ * figures (which then count nodes only).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
@@ -31,6 +35,7 @@ const { values: options, positionals } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     /** After the idle measurement, profile every process for this many seconds (0: not). */
     profile: { type: 'string', default: '0' },
+    'relay-processes': { type: 'boolean', default: false },
   },
   allowPositionals: true,
 })
@@ -107,6 +112,7 @@ for (const nodes of plan) {
       relays,
       shards,
       transport: shards > 1 ? 'tcp' : 'memory',
+      relayProcesses: options['relay-processes'],
       startConcurrency: Number(options.concurrency),
       readyTimeoutMs: 180_000,
       onNodeUp: (up) => {
@@ -135,13 +141,13 @@ for (const nodes of plan) {
     row.rssMb = Math.round(after.rssMb + sum(shardMemory.map((s) => s.rssMb)))
     row.perNodeRssMb = round(
       (after.rssMb - before.rssMb + sum(shardMemory.map((s) => s.rssMb - s.startRssMb))) /
-        (nodes + relays),
+        (nodes + (options['relay-processes'] ? 0 : relays)),
     )
     row.perNodeHeapMb = round(
       (after.heapUsedMb -
         before.heapUsedMb +
         sum(shardMemory.map((s) => s.heapUsedMb - s.startHeapUsedMb))) /
-        (nodes + relays),
+        (nodes + (options['relay-processes'] ? 0 : relays)),
     )
     const cpu = process.cpuUsage()
     const idleStart = performance.now()

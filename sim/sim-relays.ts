@@ -1,10 +1,11 @@
 /**
  * The relays of a simulation: in the coordinator's process (the default), or each in a
- * process of its own inside a network namespace (a public host of a NAT lab). Either way a
+ * process of its own, on this machine or inside a network namespace (a public host of a NAT
+ * lab), so that they keep their own event loop however busy the nodes are. Either way a
  * simulation sees the same three things of a relay: its peer id, its TCP address and a way to
  * stop it. Relay i peers with relays 0..i-1 so that their DHTs form one.
  */
-import type { ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { createRelay, parseRelayConfig, type RelayConfig, type RelayNode } from '../relay/index.ts'
@@ -78,10 +79,22 @@ export async function startRelaysHere(
   return relays
 }
 
-/** One relay per host, each in a process of its own inside that host's namespace. */
-export async function startRelaysOn(hosts: LabHost[], root: string): Promise<SimRelay[]> {
+/** Where a relay process runs: its address, and how a command starts there. */
+export type RelayPlace = Pick<LabHost, 'address' | 'spawn'>
+
+/** `count` places on this machine (no namespace), listening on `address`. */
+export function localPlaces(count: number, address: string): RelayPlace[] {
+  const place: RelayPlace = {
+    address,
+    spawn: (argv) => spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }),
+  }
+  return Array.from({ length: count }, () => place)
+}
+
+/** One relay per place, each in a process of its own. */
+export async function startRelayProcesses(places: RelayPlace[], root: string): Promise<SimRelay[]> {
   const relays: SimRelay[] = []
-  for (const [i, host] of hosts.entries()) {
+  for (const [i, host] of places.entries()) {
     const init: RelayProcessInit = {
       dataDir: join(root, `relay-${i}`),
       host: host.address,

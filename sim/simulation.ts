@@ -33,7 +33,7 @@ import {
   type ShardUsage,
 } from './sharded-nodes.ts'
 import type { SimNode, SimTransport } from './sim-node.ts'
-import { type SimRelay, startRelaysHere } from './sim-relays.ts'
+import { localPlaces, type SimRelay, startRelayProcesses, startRelaysHere } from './sim-relays.ts'
 
 export interface SimulationInit {
   /** @default 1 */
@@ -57,6 +57,12 @@ export interface SimulationInit {
    * a public host of its own; one shard process per group. `shards` does not apply.
    */
   nat?: { homes: NatHome[] }
+  /**
+   * Each relay in a process of its own (on loopback), so that a busy coordinator does not
+   * starve the DHT servers every node waits for. Always so behind NAT.
+   * @default false
+   */
+  relayProcesses?: boolean
   /**
    * How nodes reach each other; relays always listen on TCP. Shards need `tcp`.
    * @default 'memory', or 'tcp' with shards
@@ -219,6 +225,9 @@ export class Simulation {
         root: this.root,
       })
       this.relays.push(...this.natNetwork.relays)
+    } else if (this.init.relayProcesses === true) {
+      const places = localPlaces(relayCount, this.listenHost)
+      this.relays.push(...(await startRelayProcesses(places, this.root)))
     } else {
       this.relays.push(...(await startRelaysHere(relayCount, this.root, this.listenHost)))
     }

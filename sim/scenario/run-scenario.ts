@@ -68,6 +68,7 @@ export async function runScenario(
       seed: scenario.seed,
       startConcurrency: scenario.network.startConcurrency,
       remoteShards: remoteShards(scenario, options),
+      relayProcesses: scenario.network.relayProcesses,
       nat: scenario.network.nat && {
         homes: scenario.network.nat.homes.map((home) => ({
           nat: home.nat,

@@ -89,6 +89,8 @@ export const scenarioSchema = z
         shards: z.number().int().min(1).max(16).default(1),
         /** Nodes started at once. */
         startConcurrency: z.number().int().min(1).max(64).default(8),
+        /** Each relay in a process of its own (always so behind NAT). */
+        relayProcesses: z.boolean().default(false),
         /** Shards (of `shards`) that join from other machines with `tokenim sim shard`. */
         remote: z
           .object({

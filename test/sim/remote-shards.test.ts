@@ -2,7 +2,8 @@
  * Shards that join from elsewhere: a simulation with one forked shard and one that joins
  * over a Unix socket (as `tokenim sim shard` does from another namespace or, over TCP, from
  * another machine). Messages cross between them; a wrong token and a frame over the limit
- * are refused; the joined shard ends when the coordinator stops.
+ * are refused; the joined shard ends when the coordinator stops. Relays can also run in
+ * processes of their own.
  */
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
@@ -141,4 +142,24 @@ describe('the shard line', () => {
       listener.close()
     }
   })
+})
+
+describe('relays in processes of their own', () => {
+  it('carry a network of in-process nodes, and end with it', async () => {
+    const simulation = await createSimulation({ relays: 2, nodes: 4, relayProcesses: true })
+    try {
+      expect(simulation.relays.map((relay) => relay.address)).toEqual([
+        expect.stringMatching(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//),
+        expect.stringMatching(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//),
+      ])
+      const ids = [await simulation.sendDirect(0, 1, 'via relay processes')]
+      ids.push(await simulation.sendDirect(2, 3, 'and again'))
+      await simulation.waitForDelivery(ids, 30_000)
+      expect(await simulation.connectedPeers(0)).toEqual(
+        expect.arrayContaining(simulation.relays.map((relay) => relay.peerId)),
+      )
+    } finally {
+      await simulation.stop()
+    }
+  }, 90_000)
 })
