@@ -63,6 +63,19 @@ describe('aeadSeal format', () => {
     )
   })
 
+  it('opens into an array that owns its whole buffer and shares no byte with the input', () => {
+    const sealed = aeadSeal(key, plaintext)
+    const before = Uint8Array.from(sealed)
+    for (const opened of [aeadOpen(key, sealed), aeadOpen(aeadKey(key), sealed)]) {
+      expect(opened).toEqual(plaintext)
+      expect(opened.byteOffset).toBe(0)
+      expect(opened.buffer.byteLength).toBe(opened.length)
+      opened.fill(0)
+    }
+    expect(sealed).toEqual(before)
+    expect(aeadOpen(key, sealed)).toEqual(plaintext)
+  })
+
   it('hands out sealed values that own their bytes (the nonce pool is not shared)', () => {
     const first = aeadSeal(key, plaintext)
     const nonce = Uint8Array.from(first.subarray(0, 12))
