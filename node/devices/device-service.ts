@@ -427,7 +427,7 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
 
   async #take(peer: Uint8Array, record: Uint8Array): Promise<void> {
     const hex = toHex(peer)
-    if (!this.#components.friends.isFriend(peer)) {
+    if (!this.#isFriend(peer)) {
       this.#log('ignored a device list from %s, who is not a friend', hex)
       return
     }
@@ -477,10 +477,27 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   }
 
   /** Friends we hold no list for, looked up in the DHT once each per run. */
+  /** A friend, or on a linked device one of the account's friends its link handed over. */
+  #isFriend(peer: Uint8Array): boolean {
+    return (
+      this.#components.friends.isFriend(peer) ||
+      this.#linkedState.friends.some((friend) => bytesEqual(friend.key, peer))
+    )
+  }
+
+  /**
+   * Looks up, once a run, the lists of friends this node holds none for; on a linked device
+   * also those of the friends its link handed over, held or not: their nodes send new versions
+   * to the account key only, so the DHT is where a linked device hears of them.
+   */
   async #lookUpMissing(): Promise<void> {
-    for (const friend of this.#components.friends.friendKeys()) {
+    const linked = new Set(this.#linkedState.friends.map((friend) => toHex(friend.key)))
+    const friends = [...this.#components.friends.friendKeys()]
+    friends.push(...this.#linkedState.friends.map((friend) => friend.key))
+    for (const friend of friends) {
       const hex = toHex(friend)
-      if (!this.running || this.#friendLists.has(hex) || this.#lookedUp.has(hex)) continue
+      const held = this.#friendLists.has(hex) && !linked.has(hex)
+      if (!this.running || held || this.#lookedUp.has(hex)) continue
       this.#lookedUp.add(hex)
       try {
         const found = await this.#lifecycle.track(() => this.#find(friend, {}))

@@ -174,4 +174,31 @@ describe('one account on several devices', () => {
     ])
     expect((await bob.node.messages.inbox()).map((c) => c.peerId)).toEqual([alice.peerId])
   })
+
+  it("a linked device finds its friends' device lists and writes to every device of theirs", async () => {
+    const alice = await startFriendNode(relay())
+    const bob = await startFriendNode(relay())
+    await befriend(alice, bob)
+    const bobPhone = await linkDevice(relay(), bob, [alice], 'bob-phone')
+    const published = await bob.node.devices.publish()
+    expect(published.confirmed).toBeGreaterThan(0)
+    const phone = await linkDevice(relay(), alice, [bob])
+    const version = bob.node.devices.own().version
+    // The phone knows bob from its link only, and finds his list in the DHT.
+    await phone.event(
+      'friend:devices',
+      (data) => data.peerId === bob.peerId && data.devices.version === version,
+      { timeoutMs: 30_000 },
+    )
+    await phone.node.messages.send(bob.peerId, 'to both of bob')
+    await received(bob, alice.peerId, 'to both of bob')
+    expect((await texts(bob, alice.peerId)).map((m) => m.text)).toEqual(['to both of bob'])
+    // Bob's phone looked alice's list up before her phone was linked: it has the text from a
+    // device it does not know yet, and shows it under alice once it looks again (next start).
+    await received(bobPhone, phone.peerId, 'to both of bob')
+    const again = await bobPhone.restart()
+    await received(again, alice.peerId, 'to both of bob')
+    expect((await texts(again, alice.peerId)).map((m) => m.text)).toEqual(['to both of bob'])
+    expect((await again.node.messages.inbox()).map((c) => c.peerId)).toEqual([alice.peerId])
+  })
 })
