@@ -2,9 +2,7 @@
  * The node daemon at the address a data dir keeps (api-access.json: port and token), in any
  * state: running, or waiting, locked, for the web client (which has no api.json yet).
  */
-
-import { dataDirPaths } from '../../node/data-dir.ts'
-import { loadApiAccess } from '../../node/index.ts'
+import { dataDirPaths, loadApiAccess } from '../../node/index.ts'
 import { API_PATHS } from '../../protocol/local-api.ts'
 
 /** How long the kept address may take to say whether a node is there. */
