@@ -1,6 +1,7 @@
 /** Options every command shares, declared once. */
 import { type Command, Option } from 'commander'
-import { defaultDataDir } from '../../node/index.ts'
+// data-dir.ts alone: the node's front door would load the node into every command.
+import { defaultDataDir } from '../../node/data-dir.ts'
 
 /** Help of an argument that names another user. */
 export const PEER_HELP = 'a username, a peer id or a hex public key'

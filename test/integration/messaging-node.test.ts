@@ -23,7 +23,7 @@ import {
   relayAddress,
   waitForRelay,
 } from '../helpers/relay-network.ts'
-import { waitForEvent } from '../helpers/wait.ts'
+import { waitForEvent, withTimeout } from '../helpers/wait.ts'
 
 let network: Network
 let relay: RelayNode
@@ -71,9 +71,13 @@ describe('messaging through the node, its API and the CLI', () => {
     await bobApi.request('POST', DIRECTORY_API_PATHS.register, { name: 'bobbie' })
 
     const events: MessageStateChange[] = []
+    // The read tick as an API client sees it: after the node's own event, over the socket.
+    const readOverApi = Promise.withResolvers<void>()
     const aliceApi = await LocalApiClient.forDataDir(alice.dataDir)
     const subscription = await aliceApi.subscribe((event) => {
-      if (event.type === 'message:state') events.push(event.data as MessageStateChange)
+      if (event.type !== 'message:state') return
+      events.push(event.data as MessageStateChange)
+      if ((event.data as MessageStateChange).state === 'read') readOverApi.resolve()
     })
     try {
       const sent = await runCli([
@@ -102,10 +106,9 @@ describe('messaging through the node, its API and the CLI', () => {
         latest: { text: 'hello bob', direction: 'in', seq: 1 },
       })
 
-      const read = stateEvent(alice.node, result.id, 'read')
       const marked = await runCli(['read', alice.node.peerId, '--data-dir', bob.dataDir])
       expect(marked.stdout).toContain('read up to #1')
-      await read
+      await withTimeout(readOverApi.promise, 30_000, 'the read tick over the API')
       expect(events.filter((e) => e.id === result.id).map((e) => e.state)).toContain('read')
 
       const reply = await bobApi.request<{ id: string }>('POST', API_PATHS.messages, {

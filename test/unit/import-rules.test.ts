@@ -48,8 +48,10 @@ const LAYERS: Layer[] = [
       'client/',
       'protocol/',
       'node/index.ts',
-      // The release's version alone, so that `tokenim --version` loads no node.
+      // The release's version and the default data dir alone, so that `tokenim --version` and
+      // the commands that talk to a running node through its API load no node.
       'node/version.ts',
+      'node/data-dir.ts',
       'relay/index.ts',
       'sim/index.ts',
     ],
