@@ -12,7 +12,9 @@
  * - every text reaches every device listed when it is sent: copies are made by following the
  *   history feed (reader `device-fan-out`), so a crash between a text's write and its copies
  *   brings the text again; a copy's id is derived from the text's id and the device, and
- *   Outbound queues an id once, so a text brought again is not copied twice;
+ *   Outbound queues an id once (also twice in one batch), so a text brought again is not
+ *   copied twice. `copyNow` queues them as the text's send resolves, sparing them the wait
+ *   for the feed (the follower then finds them queued);
  * - a device gets no copies of what was sent before the account certified it (give or take
  *   CLOCK_SKEW_ALLOWANCE_MS between the two nodes' clocks);
  * - the text's delivery state reads "on at least one of the peer's devices": a copy's state
@@ -114,45 +116,50 @@ export class DeviceFanOut {
     await pipeline.raiseState(account, copy.copyOf.id, change.state)
   }
 
+  /**
+   * Queues the copies of a text just sent, without waiting for the feed: the follower brings
+   * the text again later and finds them queued. Call it as the text's own send resolves, so
+   * copies are queued in the order of the texts.
+   */
+  copyNow(peer: Uint8Array, record: HistoryRecord): Promise<unknown> {
+    return Promise.all(this.#queueCopies(toHex(peer), record))
+  }
+
   /** A page of the history feed (reader `device-fan-out`): copies of the texts we sent in it. */
   async take(entries: HistoryChange[]): Promise<undefined> {
-    const { pipeline, devices, myKey, log } = this.#init
     const queued: Array<Promise<unknown>> = []
     for (const entry of entries) {
-      if (entry.kind !== 'added' || !isOwnText(entry.record)) continue
-      const record = entry.record
-      const peer = fromHex(entry.peerHex)
-      if (this.hides(peer)) continue
-      const targets: Array<{ device: AccountDevice; sentTo?: Uint8Array }> = [
-        ...copiedTo(devices.otherDevicesOf(peer), record).map((device) => ({ device })),
-        ...copiedTo(devices.ownOtherDevices(), record)
-          .filter((device) => !bytesEqual(device.key, peer))
-          .map((device) => ({ device, sentTo: peer })),
-      ].filter(({ device }) => !bytesEqual(device.key, myKey))
-      if (targets.length === 0) continue
-      if (record.attachment != null) {
-        // Our history keeps no file key to give another device (doc/accounts.md, what is missing).
-        log('text %s carries a file: not copied to other devices', record.id)
-        continue
-      }
-      // Queued in order, awaited together: each device's lane keeps the order of the calls.
-      for (const { device, sentTo } of targets) {
-        queued.push(
-          pipeline.send(
-            device.key,
-            record.text,
-            { style: record.style },
-            {
-              messageId: copyId(record.id, device.key),
-              of: { peer: entry.peerHex, id: record.id },
-              sentTo,
-            },
-          ),
-        )
-      }
+      if (entry.kind === 'added') queued.push(...this.#queueCopies(entry.peerHex, entry.record))
     }
     await Promise.all(queued)
     return undefined
+  }
+
+  /** Queues (synchronously, each in its device's lane) the copies `record` needs. */
+  #queueCopies(peerHex: string, record: HistoryRecord): Array<Promise<unknown>> {
+    const { pipeline, devices, myKey, log } = this.#init
+    const peer = fromHex(peerHex)
+    if (!isOwnText(record) || this.hides(peer)) return []
+    const targets: Array<{ device: AccountDevice; sentTo?: Uint8Array }> = [
+      ...copiedTo(devices.otherDevicesOf(peer), record).map((device) => ({ device })),
+      ...copiedTo(devices.ownOtherDevices(), record)
+        .filter((device) => !bytesEqual(device.key, peer))
+        .map((device) => ({ device, sentTo: peer })),
+    ].filter(({ device }) => !bytesEqual(device.key, myKey))
+    if (targets.length === 0) return []
+    if (record.attachment != null) {
+      // Our history keeps no file key to give another device (doc/accounts.md, what is missing).
+      log('text %s carries a file: not copied to other devices', record.id)
+      return []
+    }
+    return targets.map(({ device, sentTo }) =>
+      pipeline.send(
+        device.key,
+        record.text,
+        { style: record.style },
+        { messageId: copyId(record.id, device.key), of: { peer: peerHex, id: record.id }, sentTo },
+      ),
+    )
   }
 }
 

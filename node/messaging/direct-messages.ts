@@ -273,7 +273,17 @@ export class DirectMessages {
     text: string,
     extras?: { style?: TextStyle; attachment?: AttachmentContent },
   ): Promise<SendMessageResponse> {
-    return this.pipeline.send(await this.resolvePeer(to), text, extras)
+    const peer = await this.resolvePeer(to)
+    const sent = await this.pipeline.send(peer, text, extras)
+    const fanOut = this.devices?.fanOut
+    if (fanOut != null && extras?.attachment == null) {
+      const now = Date.now()
+      const record = { id: sent.id, direction: 'out' as const, seq: sent.seq, text, sentAt: now }
+      fanOut
+        .copyNow(peer, { ...record, storedAt: now, style: extras?.style })
+        .catch((err: Error) => this.#log.error('copying %s failed: %s', sent.id, err.message))
+    }
+    return sent
   }
 
   /** Deletes the conversation's history on this node; the peer keeps theirs. */

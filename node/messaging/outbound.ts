@@ -112,7 +112,11 @@ export class Outbound {
       const now = Date.now()
       const messageId = copy?.messageId ?? randomBytes(16)
       const id = toHex(messageId)
-      if (copy != null && (await this.#ctx.store.messageIndex(lane.peerHex, id)) != null) {
+      // Queued already: in this batch or an earlier one (the fan-out may ask twice at once).
+      if (
+        copy != null &&
+        (lane.outbox.has(id) || (await this.#ctx.store.messageIndex(lane.peerHex, id)) != null)
+      ) {
         return { id, peerId: lane.peerId, seq: 0, state: 'queued' as DeliveryState }
       }
       const seq = conversation.nextOutSeq
