@@ -15,6 +15,7 @@
  */
 
 import { join } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { createHost } from '../network/host.ts'
 import { hostLogger } from '../network/host-logger.ts'
 import { startHost } from '../network/start-host.ts'
@@ -45,7 +46,7 @@ import {
   signedInElsewhereEvent,
 } from './directory/index.ts'
 import { Friends, type FriendsEvents } from './friends/index.ts'
-import { followFriendsWhenReachable } from './friends/rotation-dht.ts'
+import { followFriendsWhenReachable, followOnFailedSends } from './friends/rotation-dht.ts'
 import { keepOwnStatementsPublished } from './friends/statement-republish.ts'
 import {
   type Identity,
@@ -269,6 +270,12 @@ export async function composeNode(
     'mailbox',
     () => new OfflineMailbox({ host, identity, store: storage.sublevel('mailbox') }, init.mailbox),
   )
+  // A text that went to the mailbox: its friend may have rotated unseen (rotation-dht.ts).
+  const lookUpAfterFailedSend = followOnFailedSends({
+    dht: host.services.dht,
+    friends,
+    log: host.logger.forComponent('tokenim:friends'),
+  })
   const messages = await parts.add('messages', () => {
     messaging = new DirectMessages(
       {
@@ -283,7 +290,13 @@ export async function composeNode(
         lookupUsername: async (name, options) =>
           friends.keyOfKnownName(name) ??
           new Uint8Array(Buffer.from((await directory.lookup(name, options)).publicKey, 'hex')),
-        emit: (type: 'message:received' | 'message:state', data: never) => emit(type, data),
+        emit: (type: 'message:received' | 'message:state', data: never) => {
+          emit(type, data)
+          const change = data as { state?: string; peerId?: string }
+          if (type === 'message:state' && change.state === 'stored' && change.peerId != null) {
+            lookUpAfterFailedSend(peerIdFromString(change.peerId).publicKey!.raw)
+          }
+        },
       },
       init.messaging,
     )

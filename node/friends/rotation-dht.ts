@@ -165,6 +165,37 @@ async function followRecovery(
   return found == null ? undefined : parts.friends.takeKeyRecovery(found.record)
 }
 
+/** Least time between two look-ups of one friend after failed sends. */
+export const FAILED_SEND_LOOKUP_GAP_MS = 10 * 60_000
+
+/**
+ * Looks a friend up in the DHT when a text to it could not be delivered directly (it went to
+ * the mailbox): a friend that rotated while we both ran, and whose statement never reached
+ * us, no longer answers at the key we know. At most one look-up per friend every `gapMs`.
+ * Returns what to call with the peer (hex key) of each such text; never rejects.
+ */
+export function followOnFailedSends(parts: {
+  dht: KadDHT
+  friends: FollowedFriends & Pick<Friends, 'isFriend'>
+  log: Logger
+  gapMs?: number
+}): (peer: Uint8Array) => void {
+  const last = new Map<string, number>()
+  const gapMs = parts.gapMs ?? FAILED_SEND_LOOKUP_GAP_MS
+  return (peer) => {
+    const peerHex = toHex(peer)
+    const now = Date.now()
+    if (!parts.friends.isFriend(peer) || now - (last.get(peerHex) ?? -Infinity) < gapMs) return
+    last.set(peerHex, now)
+    followRotations(parts, peer).then(
+      (moved) => {
+        if (moved) parts.log('followed %s to a new key after a failed send', peerHex)
+      },
+      (err) => parts.log('looking up %s after a failed send failed - %e', peerHex, err),
+    )
+  }
+}
+
 type FollowedFriends = Pick<
   Friends,
   'friendKeys' | 'takeKeyRotation' | 'takeKeyRecovery' | 'recoveryEpoch'

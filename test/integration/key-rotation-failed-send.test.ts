@@ -1,0 +1,42 @@
+/**
+ * A failed send looks the friend up, against real nodes and a real relay: alice rotates
+ * while bob runs, and the statement reaches the DHT only (no message to bob; bob's start-up
+ * look-up is long past). Bob's next text to her old key cannot be delivered directly and
+ * goes to the mailbox; that makes bob's node look alice up, follow her to the new key, and
+ * the two go on talking.
+ */
+import { describe, expect, it } from 'vitest'
+import { publishKeyRotation } from '../../node/friends/rotation-dht.ts'
+import { openKeyStatement } from '../../protocol/accounts/index.ts'
+import { befriend, converse, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
+import { rotatingAccounts } from './rotating-account.ts'
+
+const relay = relayForFriendNodes()
+const account = rotatingAccounts()
+
+describe('a failed send looks the friend up', () => {
+  it('bob follows alice to her new key after a text to her old key went to the mailbox', async () => {
+    const { dir, identity, rotate } = await account('tokenim-rotating-failed-send-')
+    let alice = await startFriendNode(relay(), { identity, dir })
+    const bob = await startFriendNode(relay())
+    await befriend(alice, bob)
+    await converse(alice, bob, 'before')
+
+    const rotated = await rotate()
+    const put = await publishKeyRotation(
+      alice.node.host.services.dht,
+      openKeyStatement('rotation', rotated.statement),
+    )
+    expect(put.confirmed).toBeGreaterThan(0)
+    await alice.node.messages.retireOwnKey()
+    const oldPeerId = alice.peerId
+    await alice.stop()
+    alice = await startFriendNode(relay(), { identity: rotated.identity, dir })
+
+    const changed = bob.event('friend:key-changed', () => true, { timeoutMs: 60_000 })
+    await bob.node.messages.send(oldPeerId, 'are you there?')
+    expect((await changed).data).toMatchObject({ peerId: alice.peerId, previousPeerId: oldPeerId })
+    expect(bob.node.friends.isFriend(rotated.identity.publicKey)).toBe(true)
+    await converse(bob, alice, 'after')
+  }, 120_000)
+})
