@@ -27,6 +27,9 @@ const BLIND_LENGTH = 16
 
 /** Associated data longer than this (in UTF-16 units) is encoded into an array of its own. */
 const SCRATCH_CHARS = 1024
+/** Sealed values are cut from slabs of this size; a larger one gets an array of its own. */
+const SLAB_BYTES = 64 * 1024
+const SLAB_LARGEST = SLAB_BYTES / 16
 
 export class AtRestSealer {
   readonly #key: AeadKey
@@ -36,6 +39,24 @@ export class AtRestSealer {
    * tenth of a small seal. Reused at once: AES-GCM takes in the associated data as it is set.
    */
   readonly #scratch = new Uint8Array(SCRATCH_CHARS * 3)
+  /**
+   * Where sealed values are written: a fresh array for each costs the garbage collector an
+   * outside-the-heap buffer, a fifth of a small seal. A slab holds sealed bytes of this
+   * sealer only, never a plaintext, so a reader that took a value's .buffer whole would see
+   * other sealed values and nothing else. A slab lives as long as a value cut from it.
+   */
+  #slab = new Uint8Array(0)
+  #slabAt = 0
+  readonly #cut = (length: number): Uint8Array => {
+    if (length > SLAB_LARGEST) return new Uint8Array(length)
+    if (this.#slabAt + length > this.#slab.length) {
+      this.#slab = new Uint8Array(SLAB_BYTES)
+      this.#slabAt = 0
+    }
+    const out = this.#slab.subarray(this.#slabAt, this.#slabAt + length)
+    this.#slabAt += length
+    return out
+  }
 
   /** `purpose` separates the keys of different components. */
   constructor(identity: Pick<Identity, 'privateKey' | 'atRestSeed'>, purpose: string) {
@@ -44,9 +65,13 @@ export class AtRestSealer {
     this.#blindKey = hkdfSha256(secret, new Uint8Array(0), `${purpose}/blind`, 32)
   }
 
-  /** `databaseKey` (or other bytes that name the value) is bound as associated data. */
+  /**
+   * `databaseKey` (or other bytes that name the value) is bound as associated data. The
+   * value is a view of a slab of sealed values: for storage, which writes it by its offset
+   * and length.
+   */
   seal(databaseKey: string | Uint8Array, plaintext: Uint8Array): Uint8Array {
-    return aeadSeal(this.#key, plaintext, this.#bytesOf(databaseKey))
+    return aeadSeal(this.#key, plaintext, this.#bytesOf(databaseKey), this.#cut)
   }
 
   /** Throws DecryptionError when the value was altered or sealed for another key. */

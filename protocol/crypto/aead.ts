@@ -151,16 +151,18 @@ function ownArray(bytes: Uint8Array): Uint8Array {
 
 /**
  * AES-256-GCM under a fresh random nonce, returned as nonce || ciphertext || tag: for a key
- * that seals many values, where tracking nonces would be a burden.
+ * that seals many values, where tracking nonces would be a burden. The value owns its whole
+ * buffer, unless `output` gives the array to write it into (a view of a larger one).
  */
 export function aeadSeal(
   key: Uint8Array | AeadKey,
   plaintext: Uint8Array,
   associatedData: Uint8Array = new Uint8Array(0),
+  output: (length: number) => Uint8Array = (length) => new Uint8Array(length),
 ): Uint8Array {
   const nonce = nextNonce()
   const { ciphertext, tag } = aeadEncryptDetached(key, nonce, plaintext, associatedData)
-  const sealed = new Uint8Array(AEAD_NONCE_LENGTH + ciphertext.length + AEAD_TAG_LENGTH)
+  const sealed = output(AEAD_NONCE_LENGTH + ciphertext.length + AEAD_TAG_LENGTH)
   sealed.set(nonce, 0)
   sealed.set(ciphertext, AEAD_NONCE_LENGTH)
   sealed.set(tag, AEAD_NONCE_LENGTH + ciphertext.length)

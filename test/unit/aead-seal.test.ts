@@ -95,6 +95,24 @@ describe('AtRestSealer', () => {
     expect(new AtRestSealer(identity, 'messaging').open('h/1\u00e9', stored)).toEqual(plaintext)
   })
 
+  it('writes sealed values side by side in slabs that hold no plaintext, each intact later', () => {
+    const sealer = new AtRestSealer(generateIdentity(), 'messaging')
+    const marker = new TextEncoder().encode('plain words '.repeat(30))
+    const sealed = Array.from({ length: 400 }, (_, i) => sealer.seal(`h/${i}`, marker))
+    const large = sealer.seal('h/large', new Uint8Array(8 * 1024).fill(7))
+    expect(large.buffer.byteLength).toBe(large.length)
+    const copies = sealed.map((value) => Uint8Array.from(value))
+    for (let i = 0; i < 400; i++) sealer.seal(`h/${i}`, marker)
+    sealed.forEach((value, i) => {
+      expect(value).toEqual(copies[i])
+      expect(sealer.open(`h/${i}`, value)).toEqual(marker)
+    })
+    const needle = Buffer.from('plain words')
+    for (const buffer of new Set(sealed.map((value) => value.buffer))) {
+      expect(Buffer.from(buffer).includes(needle)).toBe(false)
+    }
+  })
+
   it('binds each seal to its own key whatever the keys before it (short, long, not ASCII)', () => {
     const sealer = new AtRestSealer(generateIdentity(), 'messaging')
     const keys = ['h/2', `h/${'x'.repeat(5000)}`, 'h/\u00e9\u{1F600}', 'h/2x']
