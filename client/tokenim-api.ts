@@ -78,6 +78,7 @@ import {
   type RoomMessageView,
   type RoomRoleRequest,
   type RoomSummary,
+  type RotateApiTokenResponse,
   type RotateKeyRequest,
   type RotateKeyResponse,
   type SearchView,
@@ -132,6 +133,11 @@ export abstract class TokenimApi {
 
   state(): Promise<StateResponse> {
     return this.request('GET', API_PATHS.state)
+  }
+
+  /** A new API token, required at once: every other holder of the old one is refused. */
+  replaceApiToken(): Promise<RotateApiTokenResponse> {
+    return this.request('POST', API_PATHS.apiToken)
   }
 
   createIdentity(body: CreateIdentityRequest): Promise<CreateIdentityResponse> {

@@ -84,4 +84,31 @@ describe('web client: a stable address across node restarts', () => {
     expect(node.url).toBe(rotated.webUrl)
     expect((await stateWith(oldToken)).status).toBe(401)
   })
+
+  it('Settings replaces the token: this tab keeps working, the old token is refused', async () => {
+    const oldToken = node!.token
+    const page = await browser.context.newPage()
+    page.setDefaultTimeout(LIVE_MS)
+    await page.goto(node!.url)
+    await page.getByRole('heading', { name: 'Unlock TokenIM' }).waitFor()
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click()
+    await waitForShell(page)
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Settings' })
+      .click()
+    const reloaded = page.waitForEvent('load')
+    await page.getByRole('button', { name: 'Replace the access token' }).click()
+    await reloaded
+    await waitForShell(page)
+    const kept = await page.evaluate(() => Object.values(localStorage))
+    expect(kept).not.toContain(oldToken)
+    const origin = new URL(node!.url).origin
+    const refused = await fetch(`${origin}/v1/state`, {
+      headers: { authorization: `Bearer ${oldToken}` },
+    })
+    expect(refused.status).toBe(401)
+    await page.close()
+  })
 })

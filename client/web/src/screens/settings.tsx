@@ -1,4 +1,4 @@
-/** Settings: profile, appear offline, devices, key export, backup phrase, password, key rotation, recovery phrase, two-factor checks, relays. */
+/** Settings: profile, appear offline, devices, key export, backup phrase, password, key rotation, recovery phrase, two-factor checks, relays, browser access. */
 import { useEffect, useState } from 'preact/hooks'
 import type { TwoFactorStatusResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
@@ -13,6 +13,7 @@ import { SettingsProfile } from '../components/settings-profile.tsx'
 import { SettingsRecovery } from '../components/settings-recovery.tsx'
 import { SettingsRelays } from '../components/settings-relays.tsx'
 import { SettingsTwoFactor } from '../components/settings-two-factor.tsx'
+import { SettingsWebAccess } from '../components/settings-web-access.tsx'
 
 export interface SettingsScreenProps {
   client: WebApiClient
@@ -39,6 +40,7 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
       <SettingsRecovery client={client} withCode={withCode} />
       <SettingsTwoFactor client={client} status={twoFactor} onStatus={setTwoFactor} />
       <SettingsRelays client={client} />
+      <SettingsWebAccess client={client} />
     </section>
   )
 }
