@@ -323,9 +323,15 @@ export class DirectMessages {
 
   /** Devices their accounts revoked: nothing more is sent to them (see forgetDevice). */
   async forgetDevices(devices: Uint8Array[]): Promise<void> {
+    const port = this.#components.devices
+    if (port == null) return
     const known = new Set((await this.pipeline.knownPeers()).map((peer) => toHex(peer)))
     for (const device of devices) {
-      if (known.has(toHex(device))) await this.pipeline.forgetDevice(device)
+      // A key a rotation retired is listed as revoked too: its conversation and what waits
+      // for it move to the new key (conversation-move.ts), so it is left alone here.
+      if (known.has(toHex(device)) && port.isRevoked(device)) {
+        await this.pipeline.forgetDevice(device)
+      }
     }
   }
 
