@@ -193,6 +193,12 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
     return {
       [`GET ${API_PATHS.state}`]: () => this.state(),
       [`POST ${API_PATHS.apiToken}`]: () => this.replaceApiToken(),
+      // In every state: `tokenim stop` ends a node that waits for the web client too.
+      [`POST ${API_PATHS.stop}`]: async () => {
+        // Answer first, then shut down, so the caller sees its request succeed.
+        setImmediate(() => void this.stop('stopped through the local API'))
+        return { stopping: true }
+      },
       [`POST ${API_PATHS.identity}`]: ({ body }) =>
         this.transition(async (): Promise<CreateIdentityResponse> => {
           const password = stringField(body, 'password')

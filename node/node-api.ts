@@ -50,7 +50,7 @@ export class NodeApi {
   }
 
   async start(): Promise<void> {
-    if (this.#init.server != null) this.#server.mount(this.#init.routes)
+    if (this.#init.server != null) this.#server.mount(this.#mountedRoutes())
     else await this.#server.start()
     this.#serving = true
     const info: ApiInfo = {
@@ -66,8 +66,17 @@ export class NodeApi {
     await rm(this.#init.apiInfoPath, { force: true })
     if (!this.#serving) return
     this.#serving = false
-    if (this.#init.server != null) this.#server.unmount(this.#init.routes)
+    if (this.#init.server != null) this.#server.unmount(this.#mountedRoutes())
     else await this.#server.stop()
+  }
+
+  /**
+   * On a server of another's (the daemon's), its owner answers stop, for the whole process
+   * in any state (a node waiting for the web client too); the node's other routes join it.
+   */
+  #mountedRoutes(): Routes {
+    const { [`POST ${API_PATHS.stop}`]: _ownersStop, ...routes } = this.#init.routes
+    return routes
   }
 
   broadcast(message: EmittedNodeEvent): void {

@@ -41,7 +41,9 @@ describe('tokenim start on a fresh data dir, and --detach', () => {
       expect(second.code).not.toBe(0)
       expect(second.stderr).toContain('DataDirLockedError')
       expect(second.stderr).toContain(`waiting for the web client at ${address}`)
-      node.type('\x03') // Ctrl+C, as the node says
+      // tokenim stop reaches it where it waits (it has no api.json before an identity runs).
+      const stop = await runCli(['stop', '--data-dir', dir.path])
+      expect(stop.code, stop.stderr).toBe(0)
       expect(await withTimeout(node.exited, 15_000, 'node exit')).toBe(0)
     } finally {
       node.kill()

@@ -16,6 +16,7 @@ import {
   RotatingLogFile,
 } from '../../../node/index.ts'
 import { toHex } from '../../../protocol/bytes.ts'
+import { API_PATHS } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError, NodeStartFailedError, UsageError } from '../../errors.ts'
 import { type DaemonLogOptions, daemonLogger, LOG_OPTIONS } from '../daemon-log.ts'
@@ -85,7 +86,18 @@ export function registerLifecycleCommands(program: Command): void {
   withCommonOptions(program.command('stop'))
     .description('stop the node running on the data dir')
     .action(async (options: CommonOptions) => {
-      const client = await LocalApiClient.forDataDir(options.dataDir)
+      let client: LocalApiClient
+      try {
+        client = await LocalApiClient.forDataDir(options.dataDir)
+      } catch (err) {
+        // A node waiting, locked, for the web client has no api.json: reach it where it waits.
+        const waiting =
+          err instanceof NodeNotRunningError && (await daemonAtKeptAddress(options.dataDir))
+        if (!waiting) throw err
+        await waiting.post(API_PATHS.stop)
+        printResult(options, { stopped: true }, [`stopping the node waiting at ${waiting.url}`])
+        return
+      }
       await client.stop()
       printResult(options, { stopped: true, peerId: client.info.peerId }, [
         `stopping node ${client.info.peerId}`,
