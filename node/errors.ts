@@ -257,12 +257,15 @@ export class InvalidDataFormatError extends NodeError {
 export class DataFormatTooNewError extends NodeError {
   override name = 'DataFormatTooNewError'
 
-  constructor(
-    message: string,
-    readonly found: number,
-    readonly readable: number,
-  ) {
+  readonly found: number
+  readonly readable: number
+
+  // Fields, not parameter properties: the thumbnail worker loads this file under Node's
+  // type stripping, which refuses them.
+  constructor(message: string, found: number, readable: number) {
     super(message)
+    this.found = found
+    this.readable = readable
   }
 }
 
