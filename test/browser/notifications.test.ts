@@ -1,8 +1,9 @@
 /**
  * Notifications between two real nodes: alice turns desktop notifications on in Settings;
  * while her tab is hidden a message from bob raises one (seen by the page's Notification
- * constructor) and the tab's title and icon count it; once she mutes the chat with bob (kept
- * on her node), his next message raises none and is not counted. And the live side of the
+ * constructor) and the tab's title and icon count it; a friend request from carol raises one
+ * too; once she mutes the chat with bob (kept on her node), his next message raises none and
+ * is not counted. And the live side of the
  * stable address: an open tab waits through a node restart, reconnects (to the unlock screen)
  * without a reload, and shows a message sent after the restart.
  */
@@ -76,6 +77,20 @@ describe('web client: notifications', () => {
     expect(await page.locator('link[rel="icon"]').getAttribute('data-unread')).toBe('2')
   })
 
+  it('notifies of a friend request while the tab is hidden', async () => {
+    const carol = await network.person()
+    const requested = waitForEvent(alice.node, 'friend:request', { timeoutMs: LIVE_MS })
+    await carol.api.addFriend(alice.node.peerId, 'from the book club')
+    await requested
+    await page.waitForFunction(
+      () => (window as unknown as { notifications: unknown[] }).notifications.length === 2,
+    )
+    const [, raised] = await notificationsOf(page)
+    expect(raised.title).toBe('Friend request')
+    expect(raised.tag).toBe(`request:${carol.node.peerId}`)
+    expect(raised.body).toContain('from the book club')
+  })
+
   it('a muted chat raises no notification and is not counted; the mute is kept on the node', async () => {
     await setHidden(page, false)
     await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
@@ -88,7 +103,7 @@ describe('web client: notifications', () => {
     await bob.api.sendMessage(alice.node.peerId, 'muted news')
     // Shown in the open chat: the event reached the page, whose notifier runs first.
     await page.getByTestId('chat').getByText('muted news').waitFor()
-    expect(await notificationsOf(page)).toHaveLength(1)
+    expect(await notificationsOf(page)).toHaveLength(2)
     expect(await page.title()).toBe('TokenIM')
   })
 })
