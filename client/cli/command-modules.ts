@@ -13,8 +13,12 @@ export interface CommandModule {
 
 export const COMMAND_MODULES: readonly CommandModule[] = [
   {
-    commands: ['init', 'start', 'stop', 'status', 'id'],
+    commands: ['init', 'start', 'id'],
     load: async () => (await import('./commands/lifecycle.ts')).registerLifecycleCommands,
+  },
+  {
+    commands: ['stop', 'status'],
+    load: async () => (await import('./commands/node-status.ts')).registerNodeStatusCommands,
   },
   { commands: ['api'], load: async () => (await import('./commands/api.ts')).registerApiCommands },
   { commands: ['key'], load: async () => (await import('./commands/key.ts')).registerKeyCommands },

@@ -31,6 +31,7 @@ describe('what a CLI run loads', () => {
 
   it.each([
     'client/cli/main.ts',
+    'client/cli/commands/node-status.ts',
     'client/cli/commands/messaging.ts',
     'client/cli/commands/conversations.ts',
     'client/cli/commands/rooms.ts',

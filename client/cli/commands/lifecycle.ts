@@ -16,13 +16,11 @@ import {
   RotatingLogFile,
 } from '../../../node/index.ts'
 import { toHex } from '../../../protocol/bytes.ts'
-import { API_PATHS } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError, NodeStartFailedError, UsageError } from '../../errors.ts'
 import { type DaemonLogOptions, daemonLogger, LOG_OPTIONS } from '../daemon-log.ts'
 import { EXIT_CODES } from '../exit-codes.ts'
 import { stopOnFatalError } from '../fatal-errors.ts'
-import { friendLine } from '../friend-lines.ts'
 import { daemonAtKeptAddress } from '../kept-address.ts'
 import { openInBrowser } from '../open-browser.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
@@ -82,59 +80,6 @@ export function registerLifecycleCommands(program: Command): void {
   start.action((options: StartOptions) =>
     options.detach ? startDetached(options) : startForeground(options),
   )
-
-  withCommonOptions(program.command('stop'))
-    .description('stop the node running on the data dir')
-    .action(async (options: CommonOptions) => {
-      let client: LocalApiClient
-      try {
-        client = await LocalApiClient.forDataDir(options.dataDir)
-      } catch (err) {
-        // A node waiting, locked, for the web client has no api.json: reach it where it waits.
-        const waiting =
-          err instanceof NodeNotRunningError && (await daemonAtKeptAddress(options.dataDir))
-        if (!waiting) throw err
-        await waiting.post(API_PATHS.stop)
-        printResult(options, { stopped: true }, [`stopping the node waiting at ${waiting.url}`])
-        return
-      }
-      await client.stop()
-      printResult(options, { stopped: true, peerId: client.info.peerId }, [
-        `stopping node ${client.info.peerId}`,
-      ])
-    })
-
-  withCommonOptions(program.command('status'))
-    .description(
-      'peer id, listen addresses, connections, relays, data dir and API address of the running node, and how each friend is reached',
-    )
-    .action(async (options: CommonOptions) => {
-      const client = await LocalApiClient.forDataDir(options.dataDir)
-      const status = await client.status()
-      // Served by the daemon of `tokenim start`; a node embedded elsewhere may not have it.
-      const recovery = await client.recoveryStatus().catch(() => undefined)
-      printResult(options, { ...status, recovery }, [
-        `peer id      ${status.peerId}`,
-        `fingerprint  ${status.fingerprint}`,
-        `data dir     ${status.dataDir}`,
-        `local API    ${status.apiUrl}`,
-        `connections  ${status.connections}`,
-        ...(recovery == null
-          ? []
-          : [
-              `recovery     ${recovery.committed ? 'committed: your recovery phrase can take the account back' : 'NO recovery commitment: run "tokenim key recovery-phrase"'}`,
-            ]),
-        `prekeys      ${status.prekeysPublished ? 'published: strangers can reach you while you are offline' : 'not published yet (no DHT server reached)'}`,
-        'listening on',
-        ...status.listenAddresses.map((addr) => `  ${addr}`),
-        ...(status.relays.length > 0 ? ['relays'] : []),
-        ...status.relays.map(
-          (relay) => `  ${relay.connected ? 'connected   ' : 'reconnecting'}  ${relay.address}`,
-        ),
-        ...(status.friends.length > 0 ? ['friends'] : []),
-        ...status.friends.map((friend) => `  ${friendLine(friend)}`),
-      ])
-    })
 
   withCommonOptions(program.command('id'))
     .description('this identity: public key, peer id and a fingerprint to compare with friends')
