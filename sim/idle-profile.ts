@@ -11,7 +11,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { printProfileSummary, recordProfile, summarizeProfile } from './cpu-profile.ts'
 import { delay } from './node-pool.ts'
-import { createSimulation, PRODUCT_TIMERS } from './simulation.ts'
+import { createSimulation } from './simulation.ts'
+import { PRODUCT_TIMERS } from './simulation-settings.ts'
 
 const { values } = parseArgs({
   options: {

@@ -51,11 +51,13 @@ export { SimNode, type SimTransport } from './sim-node.ts'
 export {
   createSimulation,
   type Participant,
+  type SimulatedNode,
+  Simulation,
+  type TimelineEntry,
+} from './simulation.ts'
+export {
   PRODUCT_TIMERS,
   SIMULATION_MESSAGING,
   SIMULATION_ROOMS,
-  type SimulatedNode,
-  Simulation,
   type SimulationInit,
-  type TimelineEntry,
-} from './simulation.ts'
+} from './simulation-settings.ts'

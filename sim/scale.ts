@@ -26,7 +26,8 @@ import {
 } from './cpu-profile.ts'
 import { summarize } from './delivery-ledger.ts'
 import { memorySnapshot } from './resource-sampler.ts'
-import { createSimulation, PRODUCT_TIMERS, type Simulation } from './simulation.ts'
+import { createSimulation, type Simulation } from './simulation.ts'
+import { PRODUCT_TIMERS } from './simulation-settings.ts'
 
 const { values: options, positionals } = parseArgs({
   options: {

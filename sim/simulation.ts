@@ -1,15 +1,14 @@
 /**
- * A whole TokenIM network on one machine: R relays on loopback TCP and N TokenIM nodes, each
- * in its own temp data dir, either in this process (loopback TCP or the in-memory transport)
- * or spread over shard processes (loopback TCP), with faults on demand and a ledger of every
- * message sent and received.
+ * A whole TokenIM network: R relays and N TokenIM nodes, each in its own temp data dir,
+ * either in this process (loopback TCP or the in-memory transport) or spread over shard
+ * processes (TCP: on this machine, on others, or behind the NAT routers of a lab), with
+ * faults on demand and a ledger of every message sent and received. Its settings and their
+ * defaults are in simulation-settings.ts.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { DirectMessagesInit } from '../node/messaging/index.ts'
-import type { RoomServiceInit } from '../node/rooms/index.ts'
 import type { TokenimNode } from '../node/tokenim-node.ts'
 import type { ProfileSummary } from './cpu-profile.ts'
 import { DeliveryLedger } from './delivery-ledger.ts'
@@ -26,7 +25,6 @@ import {
 } from './node-pool.ts'
 import { seededRandom } from './random.ts'
 import {
-  type RemoteShardsInit,
   ShardedNodes,
   type ShardNode,
   type ShardPlacement,
@@ -34,90 +32,11 @@ import {
 } from './sharded-nodes.ts'
 import type { SimNode, SimTransport } from './sim-node.ts'
 import { localPlaces, type SimRelay, startRelayProcesses, startRelaysHere } from './sim-relays.ts'
-
-export interface SimulationInit {
-  /** @default 1 */
-  relays?: number
-  nodes: number
-  /**
-   * Child processes the nodes are spread over (node i in shard i mod N), each with its own
-   * event loop; 1 keeps every node in this process. Relays stay in this process.
-   * @default 1
-   */
-  shards?: number
-  /**
-   * Shards, counted in `shards`, that join from other machines or network namespaces
-   * (`tokenim sim shard`) instead of being forked here. The relays and the forked shards
-   * then listen on `host`, an address of this machine the joined shards can reach.
-   */
-  remoteShards?: RemoteShardsInit & { host: string }
-  /**
-   * Puts the network behind NAT routers, in a NAT lab built for the run (root only; TCP): the
-   * nodes of each home on a LAN behind its router, the others on a public host, each relay on
-   * a public host of its own; one shard process per group. `shards` does not apply.
-   */
-  nat?: { homes: NatHome[] }
-  /**
-   * Each relay in a process of its own (on loopback), so that a busy coordinator does not
-   * starve the DHT servers every node waits for. Always so behind NAT.
-   * @default false
-   */
-  relayProcesses?: boolean
-  /**
-   * How nodes reach each other; relays always listen on TCP. Shards need `tcp`.
-   * @default 'memory', or 'tcp' with shards
-   */
-  transport?: SimTransport
-  /** Messaging settings, over the simulation's defaults (`SIMULATION_MESSAGING`). */
-  messaging?: DirectMessagesInit
-  /** Room settings, over `SIMULATION_ROOMS`. */
-  roomOptions?: RoomServiceInit
-  /** @default 500 */
-  gossipHeartbeatMs?: number
-  /** Seed of the random choices (churn victims, loss). @default 1 */
-  seed?: number
-  /** Nodes started at once. @default 8 */
-  startConcurrency?: number
-  /** Longest wait for one node to reach its relays. @default 30000 */
-  readyTimeoutMs?: number
-  /** Keep the data dirs after `stop()` (to look at them). @default false */
-  keepDataDirs?: boolean
-  /** Told each time a node is up during start-up: how many are, of how many. */
-  onNodeUp?: (up: number, total: number) => void
-}
-
-/**
- * Simulation defaults: unsynced writes (a simulated crash cannot lose the page cache, and
- * fsync per message would measure the disk, not the network), and short timers so that
- * retries and mailbox collection happen within a run.
- */
-export const SIMULATION_MESSAGING: DirectMessagesInit = {
-  syncWrites: false,
-  ackTimeoutMs: 3_000,
-  collectIntervalMs: 15_000,
-  retryIntervalMs: 2_000,
-  dialTimeoutMs: 5_000,
-}
-
-export const SIMULATION_ROOMS: RoomServiceInit = {
-  syncIntervalMs: 2_000,
-  keyRetryIntervalMs: 1_000,
-  requestTimeoutMs: 5_000,
-  minSyncGapMs: 500,
-}
-
-/**
- * Timers closer to the product's own (mailbox collection and outbox retry 30 s, room sync
- * 30 s, gossipsub heartbeat 1 s), for measuring what nodes cost rather than testing faults.
- */
-export const PRODUCT_TIMERS: Pick<
-  SimulationInit,
-  'messaging' | 'roomOptions' | 'gossipHeartbeatMs'
-> = {
-  messaging: { collectIntervalMs: 30_000, retryIntervalMs: 30_000, ackTimeoutMs: 5_000 },
-  roomOptions: { syncIntervalMs: 30_000, keyRetryIntervalMs: 10_000 },
-  gossipHeartbeatMs: 1_000,
-}
+import {
+  SIMULATION_MESSAGING,
+  SIMULATION_ROOMS,
+  type SimulationInit,
+} from './simulation-settings.ts'
 
 /** A participant of a fault: a node index, or `r<i>` for relay i. */
 export type Participant = number | `r${number}`
@@ -148,7 +67,7 @@ export class Simulation {
   private origin = this.startedAt
   readonly transport: SimTransport
   readonly shards: number
-  readonly messaging: DirectMessagesInit
+  readonly messaging: NonNullable<SimulationInit['messaging']>
   private readonly init: SimulationInit
   private readonly runId = randomBytes(4).toString('hex')
   private root = ''

@@ -10,12 +10,8 @@ import { memorySnapshot, ResourceSampler } from '../resource-sampler.ts'
 import type { SimulationResults } from '../results.ts'
 import { collectResults } from '../results.ts'
 import type { ShardUsage } from '../sharded-nodes.ts'
-import {
-  createSimulation,
-  type Participant,
-  type Simulation,
-  type SimulationInit,
-} from '../simulation.ts'
+import { createSimulation, type Participant, type Simulation } from '../simulation.ts'
+import type { SimulationInit } from '../simulation-settings.ts'
 import { expandParticipant, type Scenario, type ScenarioFault } from './schema.ts'
 
 export interface ScenarioProgress {
