@@ -217,16 +217,22 @@ export class Deposits {
         stored: current.stored || stored,
       }
       await store.putOutgoing(next)
-      return { changed: !current.stored || current.confirmed !== outcome.confirmed, next }
+      // Told when it counts: stored (or stored with another count), or a first holder (or
+      // more) for a deposit still short, which is all a network with fewer servers gives.
+      const tell = stored
+        ? !current.stored || current.confirmed !== outcome.confirmed
+        : outcome.confirmed > current.confirmed
+      return { tell, next }
     })
     if (updated == null) return
-    if (stored && updated.changed) {
+    if (updated.tell) {
       this.#context.emit('mailbox:stored', {
         slotId: deposit.handle,
         recipient: fromHex(deposit.recipient),
         ...pick(outcome),
       })
-    } else if (!stored) {
+    }
+    if (!stored) {
       log(
         'deposit %s confirmed by %d of %d peers, fewer than %d: will retry',
         deposit.handle,

@@ -121,6 +121,8 @@ export interface OfflineMailboxEvents {
   /**
    * A put of a deposit was confirmed by `replicas` peers or more: on the first such put, and
    * whenever a later one (republish, move to another inbox slot) counts a different number.
+   * Also while still short of `replicas`, whenever a put counts more holders than the last
+   * (a first holder after none): the text is in the mailbox from one holder on.
    */
   'mailbox:stored': CustomEvent<{
     slotId: string
