@@ -379,7 +379,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
           recoveries: chain.recoveries,
         })
       }
-      announced ??= { handedOver: [], waiting: [], namesMoved: [], dhtHolders: 0 }
+      announced ??= { handedOver: [], waiting: [], namesMoved: [] }
       return {
         ...identityInfo(rotated.identity),
         previousPeerId: node.peerId,

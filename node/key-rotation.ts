@@ -13,7 +13,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { openKeyStatement } from '../protocol/accounts/index.ts'
 import type { NodeDirectory } from './directory/index.ts'
 import type { Friends } from './friends/index.ts'
-import { publishKeyRecovery, publishKeyRotation } from './friends/rotation-dht.ts'
+import { publishKeyRotation } from './friends/rotation-dht.ts'
 import { peerIdOf } from './identity/index.ts'
 import type { DirectMessages } from './messaging/index.ts'
 
@@ -24,8 +24,12 @@ export interface RotationAnnouncement {
   waiting: string[]
   /** Relays (peer ids) where a name moved to the new key. */
   namesMoved: string[]
-  /** DHT peers that confirmed holding the statement under the old key. */
-  dhtHolders: number
+  /**
+   * After a rotation, DHT peers that confirmed holding the statement under the old key. A
+   * recovery's statement is put by the node under the new key as soon as its routing table
+   * holds a peer (statement-republish.ts), not while the answer waits.
+   */
+  dhtHolders?: number
 }
 
 export interface AnnounceOptions {
@@ -69,17 +73,18 @@ export async function announceKeyRotation(
  * A recovery goes the other way round: friends may hold the old key as retired already (a
  * thief rotated it away), so the node first restarts under the new key, then sends the
  * recovery statement from it and waits the same way. `parts` are the node's, under the new
- * key. The statement is also put in the DHT under the epoch's first key and the commitment
- * it answers (rotation-dht.ts), where friends who were away find it at their start, and the
- * account's names move to the new key as after a rotation (`recoveries`: the account's
- * recoveries from its first key, default the new statement alone).
+ * key. The node under the new key also puts the statement in the DHT under the epoch's first
+ * key and the commitment it answers (statement-republish.ts, rotation-dht.ts) once its
+ * routing table holds a peer: a node that has just started may have none yet, and the
+ * answer must not wait a DHT query's timeout for it. Friends who were away find it there at
+ * their start. The account's names move to the new key as after a rotation (`recoveries`:
+ * the account's recoveries from its first key, default the new statement alone).
  */
 export async function announceKeyRecovery(
   parts: {
     friends: Friends
     messages: DirectMessages
     directory?: Pick<NodeDirectory, 'moveNames'>
-    host?: { services: { dht: KadDHT } }
   },
   statement: Uint8Array,
   options: Pick<AnnounceOptions, 'timeoutMs' | 'rotations'> & { recoveries?: Uint8Array[] } = {},
@@ -88,18 +93,9 @@ export async function announceKeyRecovery(
     options.rotations ?? [],
     options.recoveries ?? [statement],
   )
-  const publishing =
-    parts.host == null
-      ? undefined
-      : publishKeyRecovery(parts.host.services.dht, openKeyStatement('recovery', statement))
   const handed = await handOver(parts, statement, 'recovery', options.timeoutMs)
   const moved = (await moving)?.moved ?? []
-  const published = (await publishing)?.confirmed ?? 0
-  return {
-    ...handed,
-    namesMoved: moved.map((record) => relayIdOf(record.relayPublicKey)),
-    dhtHolders: published,
-  }
+  return { ...handed, namesMoved: moved.map((record) => relayIdOf(record.relayPublicKey)) }
 }
 
 /** Sends `statement` to every friend and waits until each copy was delivered or deposited. */
