@@ -9,6 +9,7 @@ import { tcp } from '@libp2p/tcp'
 import type { Identity } from '../node/identity/index.ts'
 import { peerIdOf } from '../node/identity/index.ts'
 import type { DirectMessagesInit } from '../node/messaging/index.ts'
+import { createNodeLogger, type NodeLogger } from '../node/node-log.ts'
 import type { RoomService, RoomServiceInit } from '../node/rooms/index.ts'
 import { TokenimNode } from '../node/tokenim-node.ts'
 import type { MessageStateChange, MessageView, RoomMessageView } from '../protocol/local-api.ts'
@@ -44,6 +45,18 @@ export interface SimNodeEvents {
   'message:state': CustomEvent<MessageStateChange>
   'room:message': CustomEvent<RoomMessageView>
   'room:members': CustomEvent<unknown>
+}
+
+/**
+ * With DEBUG set (DEBUG=tokenim:prekeys, …), the components it names log as text lines on
+ * stderr, each with `node=<index>`, so that one node's story can be followed among hundreds.
+ * Without it, nodes log nowhere.
+ */
+let debugLog: NodeLogger | undefined
+function nodeLogger(index: number): NodeLogger | undefined {
+  if ((process.env.DEBUG ?? '') === '') return undefined
+  debugLog ??= createNodeLogger({ level: 'warn', format: 'text' })
+  return debugLog.child({ node: index })
 }
 
 export class SimNode extends EventTarget {
@@ -98,6 +111,7 @@ export class SimNode extends EventTarget {
       connectionLimits: SIMULATION_CONNECTION_LIMITS,
       relays: this.init.relays,
       relayRedial: { initialDelayMs: 200, maxDelayMs: 2_000 },
+      logger: nodeLogger(this.index),
       messaging: this.init.messaging,
       rooms: this.init.rooms,
       hostOptions: {
