@@ -20,7 +20,7 @@ const RELAY_HOP_PROTOCOL = '/libp2p/circuit/relay/0.2.0/hop'
 const PROBE_TIMEOUT_MS = 10_000
 
 export interface RelayDiscoveryInit {
-  host: Pick<Libp2p, 'peerId' | 'dial' | 'addEventListener' | 'removeEventListener'>
+  host: Pick<Libp2p, 'peerId' | 'dial' | 'peerStore' | 'addEventListener' | 'removeEventListener'>
   /** Keeps a relay connected from now on (RelayBootstrap.add); false when already kept. */
   keep(address: string): Promise<boolean>
   /** Relays kept already (configured under `peers`). */
@@ -70,8 +70,15 @@ export class RelayDiscovery {
     })
     identified.catch(() => undefined)
     try {
-      await this.init.host.dial(address, { signal })
-      const protocols = await identified
+      const connection = await this.init.host.dial(address, { signal })
+      // Two relays that learn of each other at once dial each other: the dial may return the
+      // other's connection, identified before this probe listened. Its answer is then stored.
+      const known = await this.init.host.peerStore
+        .get(connection.remotePeer)
+        .then((stored) => stored.protocols)
+        .catch((): string[] => [])
+      const identifiedAlready = known.includes(DHT_PROTOCOL) && known.includes(RELAY_HOP_PROTOCOL)
+      const protocols = identifiedAlready ? known : await identified
       if (!protocols.includes(DHT_PROTOCOL) || !protocols.includes(RELAY_HOP_PROTOCOL)) {
         this.init.log('%s named as a relay by a node is no relay of ours', peer)
         return
