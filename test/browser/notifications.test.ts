@@ -5,9 +5,10 @@
  * too; once she mutes the chat with bob (kept on her node), his next message raises none and
  * is not counted. And the live side of the
  * stable address: an open tab waits through a node restart, reconnects (to the unlock screen)
- * without a reload, and shows a message sent after the restart.
+ * without a reload, and shows a message sent after the restart; an open chat catches up on
+ * a message whose event its socket missed once the socket reopens.
  */
-import type { Page } from 'playwright-core'
+import type { Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitForEvent } from '../helpers/wait.ts'
 import { type Browser, launchChromium } from './chromium.ts'
@@ -108,14 +109,31 @@ describe('web client: notifications', () => {
   })
 })
 
+/** Alice and bob as friends, a browser, and alice's page; closed after `run`. */
+async function withFriends(
+  run: (friends: {
+    network: WebNetwork
+    alice: WebPerson
+    bob: WebPerson
+    page: Page
+  }) => Promise<void>,
+): Promise<void> {
+  const [network, browser] = await Promise.all([createWebNetwork(), launchChromium()])
+  try {
+    const [alice, bob] = await Promise.all([network.person(), network.person()])
+    await befriend(alice, bob)
+    const page = await browser.context.newPage()
+    page.setDefaultTimeout(LIVE_MS)
+    await run({ network, alice, bob, page })
+  } finally {
+    await browser.close()
+    await network.close()
+  }
+}
+
 describe('web client: an open tab across a node restart', () => {
   it('waits while the node is down, reconnects to the unlock screen, then shows a new message', async () => {
-    const [network, browser] = await Promise.all([createWebNetwork(), launchChromium()])
-    try {
-      const [alice, bob] = await Promise.all([network.person(), network.person()])
-      await befriend(alice, bob)
-      const page = await browser.context.newPage()
-      page.setDefaultTimeout(LIVE_MS)
+    await withFriends(async ({ network, alice, bob, page }) => {
       await openApp(page, alice)
       await bob.api.sendMessage(alice.node.peerId, 'before the restart')
       await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
@@ -137,9 +155,42 @@ describe('web client: an open tab across a node restart', () => {
       await bob.api.sendMessage(alice.node.peerId, 'after the restart')
       await arrived
       await page.getByTestId('chat').getByText('after the restart').waitFor()
-    } finally {
-      await browser.close()
-      await network.close()
-    }
+    })
+  })
+
+  it('an open chat shows a message whose event was missed once the event stream reopens', async () => {
+    await withFriends(async ({ alice, bob, page }) => {
+      // The page's event socket goes through a proxy that can lose the node's events, as a
+      // socket that dropped (or had not opened yet) does.
+      let losing = false
+      let lost: () => void = () => {}
+      const lostOne = new Promise<void>((resolve) => {
+        lost = resolve
+      })
+      const sockets: WebSocketRoute[] = []
+      await page.routeWebSocket(/\/v1\/events/, (socket) => {
+        sockets.push(socket)
+        const server = socket.connectToServer()
+        server.onMessage((event) => {
+          if (losing && String(event).includes('"message:received"')) lost()
+          else socket.send(event)
+        })
+      })
+      await openApp(page, alice)
+      await bob.api.sendMessage(alice.node.peerId, 'seen live')
+      await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
+      await page.getByTestId('chat').getByText('seen live').waitFor()
+
+      losing = true
+      await bob.api.sendMessage(alice.node.peerId, 'sent while the stream was down')
+      await lostOne
+      expect(
+        await page.getByTestId('chat').getByText('sent while the stream was down').count(),
+      ).toBe(0)
+      losing = false
+      await sockets[0].close()
+      await page.getByTestId('chat').getByText('sent while the stream was down').waitFor()
+      expect(sockets.length).toBe(2)
+    })
   })
 })

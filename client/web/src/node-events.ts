@@ -24,15 +24,18 @@ export function useNodeEvent<T extends NodeEventType>(type: T, handler: NodeEven
   useEffect(() => stream.on(type, (data, at) => latest.current(data, at)), [stream, type])
 }
 
-/** Calls `handler` now if the stream is open, and each time it (re)opens. */
-export function useStreamOpen(handler: () => void): void {
+/**
+ * Calls `handler` each time the stream (re)opens, and at once if it is open already (unless
+ * `{ now: false }`: the component loaded what it shows itself and only needs the catch-up).
+ */
+export function useStreamOpen(handler: () => void, { now = true }: { now?: boolean } = {}): void {
   const stream = useStream()
   const latest = useRef(handler)
   latest.current = handler
   useEffect(() => {
-    if (stream.state === 'open') latest.current()
+    if (now && stream.state === 'open') latest.current()
     return stream.onState((state) => {
       if (state === 'open') latest.current()
     })
-  }, [stream])
+  }, [stream, now])
 }

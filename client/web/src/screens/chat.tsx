@@ -29,7 +29,7 @@ import { DeliveryTicks } from '../components/delivery-ticks.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { PresenceDot } from '../components/presence-dot.tsx'
 import { describeError } from '../errors.ts'
-import { useNodeEvent } from '../node-events.ts'
+import { useNodeEvent, useStreamOpen } from '../node-events.ts'
 import { displayName } from '../people.ts'
 import { reachText, reachTitle } from '../reach-text.ts'
 import { fullTime, shortTime } from '../time-format.ts'
@@ -191,6 +191,30 @@ export function ChatView(props: ChatViewProps) {
     setEntries((current) => mergeEntries(current, pageOf(page), 'end'))
     onChanged()
   }
+
+  // Messages that came while the event stream was not open yet (a tab opened as its node
+  // unlocked) or was down: the latest page, merged in, once it (re)opens.
+  useStreamOpen(
+    () => {
+      const latest = isRoom
+        ? client.roomHistory(conversation.id, { limit: PAGE })
+        : client.history(conversation.id, { limit: PAGE })
+      latest.then(
+        (page) => {
+          followIfAtBottom()
+          setEntries((current) => mergeEntries(current, pageOf(page), 'end'))
+          // On screen now: read, as a live one would be.
+          const read = isRoom
+            ? client.markRoomRead(conversation.id)
+            : client.markRead(conversation.id)
+          read.then(onChanged, () => {})
+        },
+        // The next event, or the next reopening, says the same.
+        () => {},
+      )
+    },
+    { now: false },
+  )
 
   useNodeEvent('message:received', (message) => {
     if (isRoom || message.peerId !== conversation.id) return
