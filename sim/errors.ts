@@ -19,3 +19,8 @@ export class ExpectationFailedError extends Error {
 export class ShardError extends Error {
   override name = 'ShardError'
 }
+
+/** A shard could not connect to its coordinator (not listening yet, or not there at all). */
+export class CoordinatorUnreachableError extends ShardError {
+  override name = 'CoordinatorUnreachableError'
+}

@@ -9,7 +9,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { connect, createServer, type Server, type Socket } from 'node:net'
-import { ShardError } from './errors.ts'
+import { CoordinatorUnreachableError, ShardError } from './errors.ts'
 import { type ShardChannel, socketChannel } from './shard-channel.ts'
 
 /** A hello is a token and an address: a line longer than this is not one. */
@@ -146,7 +146,7 @@ export async function joinCoordinator<Out, In>(
     socket.once('connect', () => resolve(socket))
     socket.once('error', (err) =>
       reject(
-        new ShardError(
+        new CoordinatorUnreachableError(
           `cannot reach the coordinator at ${describeEndpoint(endpoint)}: ${err.message}`,
         ),
       ),

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { recordProfile, summarizeProfile } from './cpu-profile.ts'
-import { ShardError } from './errors.ts'
+import { CoordinatorUnreachableError } from './errors.ts'
 import { LinkFaults } from './link-faults.ts'
 import { type NodeEvent, NodePool } from './node-pool.ts'
 import { seededRandom } from './random.ts'
@@ -112,8 +112,8 @@ export async function runRemoteShard(
       try {
         channel = await joinCoordinator<ShardResponse, ShardRequest>(endpoint, hello)
       } catch (err) {
-        const unreachable = err instanceof ShardError && err.message.startsWith('cannot reach')
-        if (!unreachable || Date.now() + JOIN_RETRY_MS > giveUpAt) throw err
+        if (!(err instanceof CoordinatorUnreachableError) || Date.now() + JOIN_RETRY_MS > giveUpAt)
+          throw err
         await new Promise((resolve) => setTimeout(resolve, JOIN_RETRY_MS))
       }
     }
