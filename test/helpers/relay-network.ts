@@ -77,12 +77,8 @@ export function createNetwork(): Network {
   }
 }
 
-/** The relay's address that nodes dial: its first TCP multiaddr, with /p2p/<peer id>. */
-export function relayAddress(relay: RelayNode): string {
-  const address = relay.multiaddrs().find((addr) => addr.includes('/tcp/') && !addr.includes('/ws'))
-  if (address == null) throw new Error('the relay has no TCP address')
-  return address
-}
+/** The relay's address that nodes dial (the simulation's own helper). */
+export { relayAddress } from '../../sim/sim-relays.ts'
 
 /**
  * Resolves once `condition()` holds: checked now, then after each `event` on `target`.
