@@ -4,6 +4,7 @@ import type { StateResponse } from '../../../protocol/local-api.ts'
 import { WebApiClient } from './api-client.ts'
 import { AuthCard } from './components/auth-card.tsx'
 import { describeError } from './errors.ts'
+import { t, tx, useLanguage } from './i18n/i18n.ts'
 import { BackupPhrase } from './screens/backup-phrase.tsx'
 import { CreateIdentity } from './screens/create-identity.tsx'
 import { LinkDevice } from './screens/link-device.tsx'
@@ -37,6 +38,8 @@ function viewOf(state: StateResponse): View {
 export function App({ token }: { token: string | null }) {
   const client = useMemo(() => (token ? new WebApiClient(token) : null), [token])
   const [view, setView] = useState<View>({ name: 'loading' })
+  // Every screen renders again in the new language when the user changes it.
+  useLanguage()
 
   const load = useCallback(async () => {
     if (client == null) return
@@ -55,10 +58,12 @@ export function App({ token }: { token: string | null }) {
 
   if (client == null) {
     return (
-      <AuthCard title="Open TokenIM from its address">
+      <AuthCard title={t('app.openFromAddress')}>
         <p>
-          This page needs the address that <code>tokenim start</code> printed, the one that ends in{' '}
-          <code>#token=…</code>. Open that address in this browser.
+          {tx('app.needsAddress', {
+            command: <code>tokenim start</code>,
+            suffix: <code>#token=…</code>,
+          })}
         </p>
       </AuthCard>
     )
@@ -68,18 +73,18 @@ export function App({ token }: { token: string | null }) {
     case 'loading':
       return (
         <main class="auth" aria-busy="true">
-          <p class="loading">Connecting to your node…</p>
+          <p class="loading">{t('app.connecting')}</p>
         </main>
       )
     case 'failed':
       return (
-        <AuthCard title="Cannot reach your node">
+        <AuthCard title={t('app.cannotReach')}>
           <p class="error" role="alert">
             {view.message}
           </p>
           <div class="actions">
             <button type="button" class="button-primary" onClick={() => void load()}>
-              Retry
+              {t('common.retry')}
             </button>
           </div>
         </AuthCard>

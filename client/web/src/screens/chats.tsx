@@ -13,6 +13,7 @@ import type { WebApiClient } from '../api-client.ts'
 import { ErrorText } from '../components/error-text.tsx'
 import { VirtualList } from '../components/virtual-list.tsx'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { displayName } from '../people.ts'
 import { shortTime } from '../time-format.ts'
 import type { Conversations } from '../use-conversations.ts'
@@ -34,7 +35,7 @@ export function conversationName(
   people: ReadonlyMap<string, PeerRef>,
   roomName?: string,
 ): string {
-  if (conversation.kind === 'room') return roomName ?? 'Room'
+  if (conversation.kind === 'room') return roomName ?? t('chats.room')
   return displayName(people.get(conversation.id) ?? { peerId: conversation.id, name: null })
 }
 
@@ -62,42 +63,47 @@ export function ChatsPanel({ client, conversations, people, selected, onOpen }: 
 
   const previewOf = (item: ConversationListItem): string => {
     const preview = item.preview
-    if (preview == null) return 'No messages yet'
+    if (preview == null) return t('chats.noMessages')
     const body =
       preview.text !== ''
         ? preview.text
         : preview.attachment != null
-          ? `${preview.attachment.mime.startsWith('image/') ? 'Image' : 'File'}: ${preview.attachment.name}`
+          ? t(preview.attachment.mime.startsWith('image/') ? 'chats.image' : 'chats.file', {
+              name: preview.attachment.name,
+            })
           : ''
-    if (preview.mine) return `You: ${body}`
+    if (preview.mine) return t('chats.fromYou', { text: body })
     if (preview.from != null) {
-      return `${displayName(people.get(preview.from) ?? { peerId: preview.from, name: null })}: ${body}`
+      return t('chats.fromPeer', {
+        name: displayName(people.get(preview.from) ?? { peerId: preview.from, name: null }),
+        text: body,
+      })
     }
     return body
   }
 
   return (
-    <section class="panel chats" aria-label="Chats">
+    <section class="panel chats" aria-label={t('sections.chats')}>
       <form class="inline-form" onSubmit={search}>
         <label for="message-search" class="visually-hidden">
-          Search messages
+          {t('chats.searchMessages')}
         </label>
         <input
           id="message-search"
           type="search"
-          placeholder="Search messages"
+          placeholder={t('chats.searchMessages')}
           value={query}
           onInput={(event) => {
             setQuery(event.currentTarget.value)
             if (event.currentTarget.value === '') setHits(null)
           }}
         />
-        <button type="submit">Search</button>
+        <button type="submit">{t('chats.search')}</button>
       </form>
       <ErrorText message={error ?? conversations.error} />
       {hits != null ? (
-        <ul class="search-hits" aria-label="Search results">
-          {hits.length === 0 && <li class="list-empty">No message contains that.</li>}
+        <ul class="search-hits" aria-label={t('chats.searchResults')}>
+          {hits.length === 0 && <li class="list-empty">{t('chats.noHits')}</li>}
           {hits.map((hit) => {
             const target: OpenConversation =
               hit.kind === 'direct'
@@ -119,7 +125,7 @@ export function ChatsPanel({ client, conversations, people, selected, onOpen }: 
       ) : (
         <VirtualList
           id="conversation-list"
-          label="Conversations"
+          label={t('chats.conversations')}
           items={conversations.items}
           rowHeight={CONVERSATION_ROW_PX}
           keyOf={(item) => `${item.kind}-${item.id}`}
@@ -142,15 +148,13 @@ export function ChatsPanel({ client, conversations, people, selected, onOpen }: 
               <span class="conversation-preview">{previewOf(item)}</span>
               {item.unread > 0 && (
                 <span class="unread" data-testid="unread">
-                  {item.unread}
-                  <span class="visually-hidden"> unread</span>
+                  <span aria-hidden="true">{item.unread}</span>
+                  <span class="visually-hidden">{t('chats.unread', { count: item.unread })}</span>
                 </span>
               )}
             </div>
           )}
-          empty={
-            <p>No conversations yet. Add a friend under Contacts, or join a room under Rooms.</p>
-          }
+          empty={<p>{t('chats.empty')}</p>}
         />
       )}
     </section>

@@ -1,4 +1,4 @@
-/** Settings: profile, appear offline, devices, key export, backup phrase, password, key rotation, recovery phrase, two-factor checks, relays, browser access. */
+/** Settings: profile, language, appear offline, devices, key export, backup phrase, password, key rotation, recovery phrase, two-factor checks, relays, browser access. */
 import { useEffect, useState } from 'preact/hooks'
 import type { TwoFactorStatusResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
@@ -6,6 +6,7 @@ import { SettingsBackupPhrase } from '../components/settings-backup-phrase.tsx'
 import { SettingsDevices } from '../components/settings-devices.tsx'
 import { SettingsKeyExport } from '../components/settings-key-export.tsx'
 import { SettingsKeyRotation } from '../components/settings-key-rotation.tsx'
+import { SettingsLanguage } from '../components/settings-language.tsx'
 import { SettingsNotifications } from '../components/settings-notifications.tsx'
 import { SettingsPassword } from '../components/settings-password.tsx'
 import { SettingsPresence } from '../components/settings-presence.tsx'
@@ -30,6 +31,7 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
     <section class="panel settings" aria-label="Settings">
       <h2>Settings</h2>
       <SettingsProfile client={client} />
+      <SettingsLanguage />
       <SettingsNotifications />
       <SettingsPresence client={client} />
       <SettingsDevices client={client} withCode={withCode} />

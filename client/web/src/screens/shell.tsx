@@ -16,6 +16,7 @@ import { MuteToggle } from '../components/mute-toggle.tsx'
 import { UsernameForm } from '../components/username-form.tsx'
 import { describeError } from '../errors.ts'
 import { EventStream, type StreamState } from '../event-stream.ts'
+import { t } from '../i18n/i18n.ts'
 import { NodeEventsContext } from '../node-events.ts'
 import { useConversations } from '../use-conversations.ts'
 import { useFriends } from '../use-friends.ts'
@@ -30,11 +31,11 @@ import { SettingsScreen } from './settings.tsx'
 
 export type Section = 'chats' | 'contacts' | 'rooms' | 'settings'
 
-const SECTIONS: ReadonlyArray<[Section, string]> = [
-  ['chats', 'Chats'],
-  ['contacts', 'Contacts'],
-  ['rooms', 'Rooms'],
-  ['settings', 'Settings'],
+const SECTIONS: ReadonlyArray<[Section, `sections.${Section}`]> = [
+  ['chats', 'sections.chats'],
+  ['contacts', 'sections.contacts'],
+  ['rooms', 'sections.rooms'],
+  ['settings', 'sections.settings'],
 ]
 
 /** What the main pane shows: a 1:1 chat (peer id) or a room (room id). */
@@ -115,14 +116,13 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
     <NodeEventsContext.Provider value={events}>
       <div class="shell">
         {elsewhere != null && (
-          <Banner title="Signed in elsewhere." onDismiss={() => setElsewhere(null)}>
-            Your identity was started on another device, so messages may reach that device instead
-            of this one. {elsewhere}
+          <Banner title={t('shell.elsewhereTitle')} onDismiss={() => setElsewhere(null)}>
+            {t('shell.elsewhere')} {elsewhere}
           </Banner>
         )}
         {nodeStopped && (
-          <Banner title="Your node stopped." tone="info">
-            Waiting for it to start again ("tokenim start"): this page reconnects by itself.
+          <Banner title={t('shell.stoppedTitle')} tone="info">
+            {t('shell.stopped', { command: '"tokenim start"' })}
           </Banner>
         )}
         <header class="topbar">
@@ -133,7 +133,7 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
             aria-expanded={sidebarOpen}
             onClick={() => setSidebarOpen(!sidebarOpen)}
           >
-            Menu
+            {t('shell.menu')}
           </button>
           <span class="brand">TokenIM</span>
           <IdentityChip identity={identity} name={names?.[0]?.name} />
@@ -196,7 +196,7 @@ function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }:
   return (
     <div class="panes">
       <div id="sidebar" class="sidebar" data-open={sidebarOpen}>
-        <nav class="sections" aria-label="Sections">
+        <nav class="sections" aria-label={t('shell.sections')}>
           {SECTIONS.map(([id, label]) => (
             <button
               key={id}
@@ -205,11 +205,13 @@ function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }:
               aria-current={section === id ? 'page' : undefined}
               onClick={() => choose(id)}
             >
-              {label}
+              {t(label)}
               {id === 'contacts' && friends.requests.incoming.length > 0 && (
                 <span class="unread" data-testid="requests-badge">
-                  {friends.requests.incoming.length}
-                  <span class="visually-hidden"> friend requests</span>
+                  <span aria-hidden="true">{friends.requests.incoming.length}</span>
+                  <span class="visually-hidden">
+                    {t('shell.friendRequests', { count: friends.requests.incoming.length })}
+                  </span>
                 </span>
               )}
             </button>
@@ -241,7 +243,10 @@ function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }:
           />
         )}
       </div>
-      <main class="main-pane" aria-label={section === 'settings' ? 'Settings' : 'Chat'}>
+      <main
+        class="main-pane"
+        aria-label={section === 'settings' ? t('sections.settings') : t('shell.chat')}
+      >
         {/* Only beside the empty state: an open chat keeps the whole pane. */}
         {names != null &&
           names.length === 0 &&
@@ -249,11 +254,8 @@ function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }:
           section !== 'settings' &&
           open == null && (
             <section class="card name-prompt" aria-labelledby="name-prompt-heading">
-              <h2 id="name-prompt-heading">Choose a username</h2>
-              <p>
-                With a username, friends can find you by name instead of your long peer id. You can
-                also do this later under Contacts.
-              </p>
+              <h2 id="name-prompt-heading">{t('shell.chooseUsername')}</h2>
+              <p>{t('shell.usernameWhy')}</p>
               <UsernameForm
                 client={client}
                 onRegistered={registered}
@@ -283,8 +285,8 @@ function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }:
           />
         ) : (
           <div class="chat-empty">
-            <h2>No conversation open</h2>
-            <p>Pick a conversation on the left, or a friend under Contacts.</p>
+            <h2>{t('shell.noneOpen')}</h2>
+            <p>{t('shell.pickOne')}</p>
           </div>
         )}
       </main>

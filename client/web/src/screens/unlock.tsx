@@ -5,6 +5,7 @@ import { AuthCard } from '../components/auth-card.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { PasswordField } from '../components/password-field.tsx'
 import { ApiCallError, describeError } from '../errors.ts'
+import { t, tx } from '../i18n/i18n.ts'
 
 interface UnlockProps {
   client: WebApiClient
@@ -48,12 +49,12 @@ export function Unlock({ client, initialRetryAfterMs, onUnlocked, onForgot }: Un
   }
 
   return (
-    <AuthCard title="Unlock TokenIM">
-      <p>Type the password that seals your identity on this computer.</p>
+    <AuthCard title={t('unlock.title')}>
+      <p>{t('unlock.intro')}</p>
       <form onSubmit={submit} noValidate>
         <PasswordField
           id="password"
-          label="Password"
+          label={t('common.password')}
           value={password}
           onInput={setPassword}
           autoComplete="current-password"
@@ -62,18 +63,19 @@ export function Unlock({ client, initialRetryAfterMs, onUnlocked, onForgot }: Un
         />
         {lockedOut ? (
           <p class="error" role="alert" data-testid="lockout">
-            Too many wrong passwords in a row. You can try again in{' '}
-            <span class="countdown">{formatWait(waitMs)}</span>.
+            {tx('unlock.lockedOut', {
+              wait: <span class="countdown">{formatWait(waitMs)}</span>,
+            })}
           </p>
         ) : (
           <ErrorText message={error} />
         )}
         <div class="actions">
           <button type="submit" class="button-primary" disabled={busy || lockedOut}>
-            {busy ? 'Unlocking…' : 'Unlock'}
+            {busy ? t('unlock.unlocking') : t('unlock.unlock')}
           </button>
           <button type="button" class="button-quiet" onClick={onForgot} disabled={busy}>
-            Forgot the password?
+            {t('unlock.forgot')}
           </button>
         </div>
       </form>

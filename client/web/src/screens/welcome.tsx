@@ -1,4 +1,5 @@
 import { AuthCard } from '../components/auth-card.tsx'
+import { t } from '../i18n/i18n.ts'
 
 interface WelcomeProps {
   /** Words were shown for a new identity and never typed back: it does not exist yet. */
@@ -11,26 +12,22 @@ interface WelcomeProps {
 /** First run: no identity in this data folder yet. */
 export function Welcome({ phrasePending, onCreate, onRestore, onLink }: WelcomeProps) {
   return (
-    <AuthCard title="Welcome to TokenIM">
-      <p>
-        Your identity is a key that lives on this computer only. No server holds an account for you,
-        and only the people you talk to can read your messages.
-      </p>
+    <AuthCard title={t('welcome.title')}>
+      <p>{t('welcome.intro')}</p>
       {phrasePending && (
         <p role="status" data-testid="phrase-pending">
-          Your new identity is not created yet: its backup phrase was shown but not checked. Choose
-          "Create a new identity" to see the same words again and type some of them back.
+          {t('welcome.phrasePending')}
         </p>
       )}
       <div class="actions">
         <button type="button" class="button-primary" onClick={onCreate} data-initial-focus>
-          Create a new identity
+          {t('welcome.create')}
         </button>
         <button type="button" onClick={onRestore}>
-          Restore from a backup phrase
+          {t('welcome.restore')}
         </button>
         <button type="button" onClick={onLink}>
-          Link to an existing account
+          {t('welcome.link')}
         </button>
       </div>
     </AuthCard>

@@ -1,0 +1,61 @@
+/** English, the source of the web client's message keys: zh.ts must have every one (i18n.ts). */
+import type { PluralMessage } from './i18n.ts'
+
+export const en = {
+  'common.retry': 'Retry',
+  'common.password': 'Password',
+  'app.openFromAddress': 'Open TokenIM from its address',
+  'app.needsAddress':
+    'This page needs the address that {command} printed, the one that ends in {suffix}. Open that address in this browser.',
+  'app.connecting': 'Connecting to your node…',
+  'app.cannotReach': 'Cannot reach your node',
+  'welcome.title': 'Welcome to TokenIM',
+  'welcome.intro':
+    'Your identity is a key that lives on this computer only. No server holds an account for you, and only the people you talk to can read your messages.',
+  'welcome.phrasePending':
+    'Your new identity is not created yet: its backup phrase was shown but not checked. Choose "Create a new identity" to see the same words again and type some of them back.',
+  'welcome.create': 'Create a new identity',
+  'welcome.restore': 'Restore from a backup phrase',
+  'welcome.link': 'Link to an existing account',
+  'unlock.title': 'Unlock TokenIM',
+  'unlock.intro': 'Type the password that seals your identity on this computer.',
+  'unlock.lockedOut': 'Too many wrong passwords in a row. You can try again in {wait}.',
+  'unlock.unlocking': 'Unlocking…',
+  'unlock.unlock': 'Unlock',
+  'unlock.forgot': 'Forgot the password?',
+  'language.title': 'Language / 语言',
+  'language.label': 'Language',
+  'language.browser': "The browser's language ({name})",
+  'sections.chats': 'Chats',
+  'sections.contacts': 'Contacts',
+  'sections.rooms': 'Rooms',
+  'sections.settings': 'Settings',
+  'chats.room': 'Room',
+  'chats.noMessages': 'No messages yet',
+  'chats.image': 'Image: {name}',
+  'chats.file': 'File: {name}',
+  'chats.fromYou': 'You: {text}',
+  'chats.fromPeer': '{name}: {text}',
+  'chats.searchMessages': 'Search messages',
+  'chats.search': 'Search',
+  'chats.searchResults': 'Search results',
+  'chats.noHits': 'No message contains that.',
+  'chats.conversations': 'Conversations',
+  'chats.unread': { one: '{count} unread message', other: '{count} unread messages' },
+  'chats.empty': 'No conversations yet. Add a friend under Contacts, or join a room under Rooms.',
+  'shell.elsewhereTitle': 'Signed in elsewhere.',
+  'shell.elsewhere':
+    'Your identity was started on another device, so messages may reach that device instead of this one.',
+  'shell.stoppedTitle': 'Your node stopped.',
+  'shell.stopped':
+    'Waiting for it to start again ({command}): this page reconnects by itself.',
+  'shell.menu': 'Menu',
+  'shell.sections': 'Sections',
+  'shell.friendRequests': { one: '{count} friend request', other: '{count} friend requests' },
+  'shell.chat': 'Chat',
+  'shell.chooseUsername': 'Choose a username',
+  'shell.usernameWhy':
+    'With a username, friends can find you by name instead of your long peer id. You can also do this later under Contacts.',
+  'shell.noneOpen': 'No conversation open',
+  'shell.pickOne': 'Pick a conversation on the left, or a friend under Contacts.',
+} as const satisfies Record<string, string | PluralMessage>
