@@ -47,8 +47,7 @@ export const en = {
   'shell.elsewhere':
     'Your identity was started on another device, so messages may reach that device instead of this one.',
   'shell.stoppedTitle': 'Your node stopped.',
-  'shell.stopped':
-    'Waiting for it to start again ({command}): this page reconnects by itself.',
+  'shell.stopped': 'Waiting for it to start again ({command}): this page reconnects by itself.',
   'shell.menu': 'Menu',
   'shell.sections': 'Sections',
   'shell.friendRequests': { one: '{count} friend request', other: '{count} friend requests' },
