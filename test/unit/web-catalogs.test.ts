@@ -42,7 +42,7 @@ describe('web client catalogs', () => {
     for (const [key, message] of Object.entries(en)) {
       if (typeof message === 'string') continue
       expect({ key, en: Object.keys(message).sort() }).toEqual({ key, en: categories('en') })
-      const chinese = (zh as Record<string, PluralMessage>)[key]
+      const chinese = (zh as Record<string, string | PluralMessage>)[key] as PluralMessage
       expect({ key, zh: Object.keys(chinese).sort() }).toEqual({ key, zh: categories('zh-CN') })
     }
   })
