@@ -1,5 +1,6 @@
 /** The words under a file's progress bar in a chat: how far it is, and why it waits. */
 import type { TransferView } from '../../../protocol/local-api.ts'
+import { t } from './i18n/i18n.ts'
 
 export interface TransferText {
   /** How much has travelled, or, before anything is known, that it waits for both sides. */
@@ -17,8 +18,11 @@ export function transferText(size: number, transfer?: TransferView): TransferTex
   // The node's reason, when it gives one, says more than the generic line.
   const progress =
     waiting == null && (transfer == null || transfer.state === 'pending')
-      ? 'Waiting until both sides are online…'
-      : `${formatBytes(transfer?.bytes ?? 0)} of ${formatBytes(size)}`
+      ? t('transfer.waitingForBoth')
+      : t('transfer.progress', {
+          done: formatBytes(transfer?.bytes ?? 0),
+          total: formatBytes(size),
+        })
   return { progress, waiting }
 }
 

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { AttachmentView, TransferView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { ApiCallError, describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { formatBytes, transferText } from '../transfer-text.ts'
 
 interface AttachmentProps {
@@ -35,7 +36,11 @@ export function Attachment({ client, attachment, transfer, mine }: AttachmentPro
         <TransferProgress attachment={attachment} transfer={transfer} mine={mine} />
       )}
       {state === 'failed' && (
-        <p class="error">The transfer failed{transfer?.failure ? `: ${transfer.failure}` : '.'}</p>
+        <p class="error">
+          {transfer?.failure
+            ? t('attachment.failedWhy', { reason: transfer.failure })
+            : t('attachment.failed')}
+        </p>
       )}
     </div>
   )
@@ -71,7 +76,7 @@ function InlineImage(props: {
       <button
         type="button"
         class="image-button"
-        aria-label={`Open ${attachment.name} full size`}
+        aria-label={t('attachment.open', { name: attachment.name })}
         onClick={() => setViewing(true)}
       >
         <img
@@ -110,11 +115,11 @@ function FullImage(props: {
     <dialog
       ref={dialog}
       class="image-viewer"
-      aria-label={`${attachment.name}, full size`}
+      aria-label={t('attachment.fullSize', { name: attachment.name })}
       onClose={onClose}
     >
       <button type="button" class="image-viewer-close" onClick={() => dialog.current?.close()}>
-        Close
+        {t('common.close')}
       </button>
       {full.error != null ? (
         <CannotShow name={attachment.name} error={full.error} />
@@ -133,11 +138,7 @@ function FullImage(props: {
 }
 
 function CannotShow({ name, error }: { name: string; error: string }) {
-  return (
-    <p class="error">
-      Cannot show {name}: {error}
-    </p>
-  )
+  return <p class="error">{t('attachment.cannotShow', { name, error })}</p>
 }
 
 interface LoadedImage {
@@ -196,7 +197,8 @@ function FileCard(props: { client: WebApiClient; attachment: AttachmentView; ava
       <span class="file-size">{formatBytes(attachment.size)}</span>
       {available && (
         <button type="button" onClick={() => void save()}>
-          Save<span class="visually-hidden"> {attachment.name}</span>
+          <span aria-hidden="true">{t('attachment.save')}</span>
+          <span class="visually-hidden">{t('attachment.saveName', { name: attachment.name })}</span>
         </button>
       )}
       {error != null && <span class="error">{error}</span>}
@@ -210,7 +212,7 @@ function TransferProgress(props: {
   mine: boolean
 }) {
   const { attachment, transfer, mine } = props
-  const label = `${mine ? 'Sending' : 'Receiving'} ${attachment.name}`
+  const label = t(mine ? 'attachment.sending' : 'attachment.receiving', { name: attachment.name })
   const text = transferText(attachment.size, transfer)
   return (
     <div class="transfer">

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact'
+import { t } from '../i18n/i18n.ts'
 
 interface BannerProps {
   title: string
@@ -16,7 +17,7 @@ export function Banner({ title, children, tone = 'warning', onDismiss }: BannerP
       </div>
       {onDismiss && (
         <button type="button" class="button-quiet" onClick={onDismiss}>
-          Dismiss
+          {t('common.dismiss')}
         </button>
       )}
     </div>

@@ -6,6 +6,7 @@ import { useRef, useState } from 'preact/hooks'
 import { MAX_STYLE_FONT_SIZE, MIN_STYLE_FONT_SIZE } from '../../../../protocol/limits.ts'
 import type { MessageStyle } from '../../../../protocol/local-api.ts'
 import { cssOfStyle } from '../chat-entries.ts'
+import { t } from '../i18n/i18n.ts'
 
 const SIZES = [8, 10, 12, 14, 18, 24, 32].filter(
   (size) => size >= MIN_STYLE_FONT_SIZE && size <= MAX_STYLE_FONT_SIZE,
@@ -52,7 +53,7 @@ export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
       }}
     >
       {rich && (
-        <div class="composer-tools" role="toolbar" aria-label="Text style">
+        <div class="composer-tools" role="toolbar" aria-label={t('composer.textStyle')}>
           <button
             type="button"
             class="tool tool-bold"
@@ -60,7 +61,7 @@ export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
             onClick={() => toggle('bold')}
           >
             <span aria-hidden="true">B</span>
-            <span class="visually-hidden">Bold</span>
+            <span class="visually-hidden">{t('composer.bold')}</span>
           </button>
           <button
             type="button"
@@ -69,10 +70,10 @@ export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
             onClick={() => toggle('italic')}
           >
             <span aria-hidden="true">I</span>
-            <span class="visually-hidden">Italic</span>
+            <span class="visually-hidden">{t('composer.italic')}</span>
           </button>
           <label class="tool">
-            <span class="visually-hidden">Text colour</span>
+            <span class="visually-hidden">{t('composer.colour')}</span>
             <input
               type="color"
               value={style.color ?? DEFAULT_COLOUR}
@@ -85,7 +86,7 @@ export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
             />
           </label>
           <label class="tool">
-            <span class="visually-hidden">Text size</span>
+            <span class="visually-hidden">{t('composer.size')}</span>
             <select
               value={style.size ?? ''}
               onChange={(event) => {
@@ -93,10 +94,10 @@ export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
                 setStyle(({ size: _, ...rest }) => (size > 0 ? { ...rest, size } : rest))
               }}
             >
-              <option value="">Normal size</option>
+              <option value="">{t('composer.normalSize')}</option>
               {SIZES.map((size) => (
                 <option key={size} value={size}>
-                  {size} pt
+                  {t('composer.points', { size })}
                 </option>
               ))}
             </select>
@@ -104,14 +105,14 @@ export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
           {onFile && (
             <>
               <button type="button" class="tool" onClick={() => fileInput.current?.click()}>
-                Attach
-                <span class="visually-hidden"> an image or a file</span>
+                <span aria-hidden="true">{t('composer.attach')}</span>
+                <span class="visually-hidden">{t('composer.attachLabel')}</span>
               </button>
               <input
                 ref={fileInput}
                 type="file"
                 class="visually-hidden"
-                aria-label="Send an image or a file"
+                aria-label={t('composer.sendFile')}
                 tabIndex={-1}
                 onChange={(event) => {
                   const file = event.currentTarget.files?.[0]
@@ -125,12 +126,12 @@ export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
       )}
       <div class="composer-row">
         <label for="composer-text" class="visually-hidden">
-          Message
+          {t('composer.message')}
         </label>
         <textarea
           id="composer-text"
           rows={2}
-          placeholder="Write a message. Enter sends, Shift+Enter starts a new line."
+          placeholder={t('composer.placeholder')}
           value={text}
           style={rich ? cssOfStyle(style) : undefined}
           disabled={disabled}
@@ -147,7 +148,7 @@ export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
           class="button-primary"
           disabled={disabled || sending || text.trim() === ''}
         >
-          Send
+          {t('composer.send')}
         </button>
       </div>
     </form>

@@ -1,4 +1,5 @@
 import type { StreamState } from '../event-stream.ts'
+import { t } from '../i18n/i18n.ts'
 
 interface ConnectionStatusProps {
   stream: StreamState
@@ -10,14 +11,14 @@ interface ConnectionStatusProps {
 /** The header's live line: is the node reachable, and is it connected to anyone. */
 export function ConnectionStatus({ stream, peers, nodeStopped }: ConnectionStatusProps) {
   const [tone, text] = nodeStopped
-    ? ['offline', 'Node stopped · waiting for it to restart']
+    ? ['offline', t('connection.stopped')]
     : stream === 'open'
       ? peers > 0
-        ? ['online', `Online · ${peers} ${peers === 1 ? 'peer' : 'peers'}`]
-        : ['waiting', 'Connected to your node · no peers yet']
+        ? ['online', t('connection.online', { count: peers })]
+        : ['waiting', t('connection.noPeers')]
       : stream === 'connecting'
-        ? ['waiting', 'Connecting to your node…']
-        : ['offline', 'Node unreachable · retrying']
+        ? ['waiting', t('app.connecting')]
+        : ['offline', t('connection.unreachable')]
   return (
     <p class="connection" data-tone={tone} role="status" data-testid="connection-status">
       <span class="dot" aria-hidden="true" />

@@ -4,6 +4,7 @@
  * they do not fill the top of every screen, on a phone least of all.
  */
 import type { IdentityInfo } from '../../../../protocol/local-api.ts'
+import { t } from '../i18n/i18n.ts'
 import { shortPeerId } from '../people.ts'
 
 interface IdentityChipProps {
@@ -15,26 +16,26 @@ interface IdentityChipProps {
 export function IdentityChip({ identity, name }: IdentityChipProps) {
   return (
     <details class="me">
-      <summary class="me-summary" title="Your peer id and fingerprint">
-        <span class="me-name">{name ?? 'You'}</span>{' '}
+      <summary class="me-summary" title={t('me.title')}>
+        <span class="me-name">{name ?? t('me.you')}</span>{' '}
         <code class="me-short">{identity == null ? '…' : shortPeerId(identity.peerId)}</code>
       </summary>
       <div class="me-details">
-        <dl aria-label="Your identity">
+        <dl aria-label={t('me.identity')}>
           <div>
-            <dt>Peer id</dt>
+            <dt>{t('me.peerId')}</dt>
             <dd>
               <code data-testid="peer-id">{identity?.peerId ?? '…'}</code>
             </dd>
           </div>
           <div>
-            <dt>Fingerprint</dt>
+            <dt>{t('me.fingerprint')}</dt>
             <dd>
               <code data-testid="fingerprint">{identity?.fingerprint ?? '…'}</code>
             </dd>
           </div>
         </dl>
-        <p>A friend who compares this fingerprint with yours knows the key is you.</p>
+        <p>{t('me.compare')}</p>
       </div>
     </details>
   )

@@ -1,4 +1,6 @@
 /** The chat header's Mute / Unmute: no notification, sound or unread count for this chat. */
+import { t } from '../i18n/i18n.ts'
+
 interface MuteToggleProps {
   muted: boolean
   onChange: (muted: boolean) => void
@@ -10,10 +12,10 @@ export function MuteToggle({ muted, onChange }: MuteToggleProps) {
       type="button"
       class="button-quiet chat-mute"
       aria-pressed={muted}
-      title={muted ? 'Notifications are off for this chat' : 'Turn notifications off for this chat'}
+      title={muted ? t('mute.offTitle') : t('mute.onTitle')}
       onClick={() => onChange(!muted)}
     >
-      {muted ? 'Unmute' : 'Mute'}
+      {muted ? t('mute.unmute') : t('mute.mute')}
     </button>
   )
 }

@@ -29,6 +29,7 @@ import { DeliveryTicks } from '../components/delivery-ticks.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { PresenceDot } from '../components/presence-dot.tsx'
 import { describeError } from '../errors.ts'
+import { t, tx } from '../i18n/i18n.ts'
 import { useNodeEvent, useStreamOpen } from '../node-events.ts'
 import { displayName } from '../people.ts'
 import { reachText, reachTitle } from '../reach-text.ts'
@@ -45,11 +46,11 @@ const STICK_TO_BOTTOM_PX = 80
 const QUEUED_REFRESH_MS = 5_000
 
 /** Short texts for the line under a queued message; the node's own words are its title. */
-const QUEUED_TEXT: Record<QueuedReasonCode, string> = {
-  prekeys: 'Waiting for their keys (published once they are online)',
-  'awaiting-ack': 'Sent, waiting for their node to confirm',
-  depositing: 'Putting it in the offline mailbox',
-  unreachable: 'No connection and no relay reachable: it goes to the mailbox once one is',
+const QUEUED_TEXT: Record<QueuedReasonCode, `chat.queued.${QueuedReasonCode}`> = {
+  prekeys: 'chat.queued.prekeys',
+  'awaiting-ack': 'chat.queued.awaiting-ack',
+  depositing: 'chat.queued.depositing',
+  unreachable: 'chat.queued.unreachable',
 }
 
 interface ChatViewProps {
@@ -300,7 +301,7 @@ export function ChatView(props: ChatViewProps) {
     <section class="chat" aria-labelledby="chat-title" data-testid="chat">
       <header class="chat-header">
         <button type="button" class="chat-back" onClick={props.onBack}>
-          <span aria-hidden="true">‹</span> Back
+          <span aria-hidden="true">‹</span> {t('chat.back')}
         </button>
         {props.online != null && <PresenceDot online={props.online} />}
         <div class="chat-heading">
@@ -325,7 +326,7 @@ export function ChatView(props: ChatViewProps) {
         ref={log}
         class="messages"
         role="log"
-        aria-label={`Messages with ${props.title}`}
+        aria-label={t('chat.messagesWith', { name: props.title })}
         aria-busy={loading}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to scroll by keyboard
         tabIndex={0}
@@ -337,19 +338,22 @@ export function ChatView(props: ChatViewProps) {
           {nextBefore != null && (
             <li class="messages-more">
               <button type="button" class="button-quiet" onClick={() => void loadOlder()}>
-                {loading ? 'Loading…' : 'Load older messages'}
+                {loading ? t('chat.loading') : t('chat.loadOlder')}
               </button>
             </li>
           )}
           {!loading && entries.length === 0 && error == null && (
-            <li class="messages-empty">No messages yet. Say hello.</li>
+            <li class="messages-empty">{t('chat.empty')}</li>
           )}
           {entries.map((entry) =>
             entry.keyChange != null ? (
               <li key={entry.id} class="message-notice" data-testid="key-changed">
-                {displayName(props.people.get(entry.from) ?? { peerId: entry.from, name: null })}{' '}
-                changed their key. New fingerprint:{' '}
-                <code class="fingerprint">{entry.keyChange.fingerprint}</code>
+                {tx('chat.keyChanged', {
+                  name: displayName(
+                    props.people.get(entry.from) ?? { peerId: entry.from, name: null },
+                  ),
+                  fingerprint: <code class="fingerprint">{entry.keyChange.fingerprint}</code>,
+                })}
               </li>
             ) : (
               <li
@@ -375,7 +379,7 @@ export function ChatView(props: ChatViewProps) {
                   />
                 )}
                 {entry.text !== '' && (
-                  <p class="message-text" style={cssOfStyle(entry.style)}>
+                  <p class="message-text" dir="auto" style={cssOfStyle(entry.style)}>
                     {entry.text}
                   </p>
                 )}
@@ -399,7 +403,7 @@ export function ChatView(props: ChatViewProps) {
                     data-testid="queued-reason"
                     title={entry.queuedReason.message}
                   >
-                    {QUEUED_TEXT[entry.queuedReason.code]}
+                    {t(QUEUED_TEXT[entry.queuedReason.code])}
                   </span>
                 )}
               </li>
@@ -412,11 +416,14 @@ export function ChatView(props: ChatViewProps) {
           <progress
             max={upload.total || 1}
             value={upload.sent}
-            aria-label={`Uploading ${upload.name}`}
+            aria-label={t('chat.uploading', { name: upload.name })}
           />
           <span class="transfer-text">
-            Handing {upload.name} to your node: {formatBytes(upload.sent)} of{' '}
-            {formatBytes(upload.total)}
+            {t('chat.handing', {
+              name: upload.name,
+              sent: formatBytes(upload.sent),
+              total: formatBytes(upload.total),
+            })}
           </span>
         </div>
       )}
