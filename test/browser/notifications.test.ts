@@ -11,13 +11,13 @@
 import type { Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitForEvent } from '../helpers/wait.ts'
-import { type Browser, launchChromium } from './chromium.ts'
+import type { Browser } from './chromium.ts'
 import { notificationsOf, setHidden, watchNotifications } from './page-notifications.ts'
 import {
-  befriend,
-  createWebNetwork,
+  type FriendsInBrowser,
   openApp,
   PASSWORD,
+  startFriendsInBrowser,
   type WebNetwork,
   type WebPerson,
 } from './web-network.ts'
@@ -25,6 +25,7 @@ import {
 const LIVE_MS = 20_000
 
 describe('web client: notifications', () => {
+  let friends: FriendsInBrowser
   let network: WebNetwork
   let browser: Browser
   let alice: WebPerson
@@ -32,9 +33,8 @@ describe('web client: notifications', () => {
   let page: Page
 
   beforeAll(async () => {
-    ;[network, browser] = await Promise.all([createWebNetwork(), launchChromium()])
-    ;[alice, bob] = await Promise.all([network.person(), network.person()])
-    await befriend(alice, bob)
+    friends = await startFriendsInBrowser()
+    ;({ network, browser, alice, bob } = friends)
     await browser.context.grantPermissions(['notifications'], {
       origin: new URL(alice.webUrl).origin,
     })
@@ -43,10 +43,7 @@ describe('web client: notifications', () => {
     await watchNotifications(page)
     await openApp(page, alice)
   })
-  afterAll(async () => {
-    await browser?.close()
-    await network?.close()
-  })
+  afterAll(() => friends?.close())
 
   it('notifies of a message while the tab is hidden, and counts it in the title and icon', async () => {
     await page
@@ -109,7 +106,7 @@ describe('web client: notifications', () => {
   })
 })
 
-/** Alice and bob as friends, a browser, and alice's page; closed after `run`. */
+/** Alice and bob as friends, and alice's page; all closed after `run`. */
 async function withFriends(
   run: (friends: {
     network: WebNetwork
@@ -118,16 +115,13 @@ async function withFriends(
     page: Page
   }) => Promise<void>,
 ): Promise<void> {
-  const [network, browser] = await Promise.all([createWebNetwork(), launchChromium()])
+  const friends = await startFriendsInBrowser()
   try {
-    const [alice, bob] = await Promise.all([network.person(), network.person()])
-    await befriend(alice, bob)
-    const page = await browser.context.newPage()
+    const page = await friends.browser.context.newPage()
     page.setDefaultTimeout(LIVE_MS)
-    await run({ network, alice, bob, page })
+    await run({ ...friends, page })
   } finally {
-    await browser.close()
-    await network.close()
+    await friends.close()
   }
 }
 

@@ -9,32 +9,29 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { identityFromBackupPhrase } from '../../node/index.ts'
 import { waitForEvent } from '../helpers/wait.ts'
-import { type Browser, launchChromium } from './chromium.ts'
+import type { Browser } from './chromium.ts'
 import { LIVE_MS } from './process-person.ts'
 import {
-  befriend,
-  createWebNetwork,
+  type FriendsInBrowser,
   openApp,
   PASSWORD,
+  startFriendsInBrowser,
   type WebNetwork,
   type WebPerson,
 } from './web-network.ts'
 
 describe('web client: rooms and settings', () => {
+  let friends: FriendsInBrowser
   let network: WebNetwork
   let browser: Browser
   let alice: WebPerson
   let bob: WebPerson
 
   beforeAll(async () => {
-    ;[network, browser] = await Promise.all([createWebNetwork(), launchChromium()])
-    ;[alice, bob] = await Promise.all([network.person(), network.person()])
-    await befriend(alice, bob)
+    friends = await startFriendsInBrowser()
+    ;({ network, browser, alice, bob } = friends)
   })
-  afterAll(async () => {
-    await browser?.close()
-    await network?.close()
-  })
+  afterAll(() => friends?.close())
 
   async function openSection(person: WebPerson, section: string): Promise<Page> {
     const page = await browser.context.newPage()

@@ -12,6 +12,7 @@ import type { RelayConfigInput, RelayNode } from '../../relay/index.ts'
 import { createNetwork, relayAddress } from '../helpers/relay-network.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent } from '../helpers/wait.ts'
+import { type Browser, launchChromium } from './chromium.ts'
 import { PASSWORD } from './process-person.ts'
 
 export { PASSWORD }
@@ -31,6 +32,8 @@ export interface WebNetwork {
   relay: RelayNode
   /** A node whose identity is created through its API; or started on `identity` (same key). */
   person(identity?: Identity): Promise<WebPerson>
+  /** A node with no identity yet: the web client shows its first-run screens. */
+  fresh(): Promise<{ daemon: NodeDaemon; webUrl: string }>
   /** Stops `person`'s daemon and starts another on the same data dir, locked (the API only). */
   restart(person: WebPerson): Promise<NodeDaemon>
   close(): Promise<void>
@@ -55,6 +58,14 @@ export async function createWebNetwork(
         relayRedial: { initialDelayMs: 100, maxDelayMs: 1_000 },
       },
     })
+  const startDaemon = async (identity?: Identity) => {
+    const dir = await makeTempDir('tokenim-web-')
+    cleanups.push(() => dir.remove())
+    const daemon = newDaemon(dir.path, identity)
+    await daemon.start()
+    cleanups.push(() => daemon.stop())
+    return { daemon, dir }
+  }
   return {
     relay,
     async restart(person) {
@@ -64,12 +75,12 @@ export async function createWebNetwork(
       cleanups.push(() => daemon.stop())
       return daemon
     },
+    async fresh() {
+      const { daemon } = await startDaemon()
+      return { daemon, webUrl: daemon.api.webUrl }
+    },
     async person(identity) {
-      const dir = await makeTempDir('tokenim-web-')
-      cleanups.push(() => dir.remove())
-      const daemon = newDaemon(dir.path, identity)
-      await daemon.start()
-      cleanups.push(() => daemon.stop())
+      const { daemon, dir } = await startDaemon(identity)
       const api = new LocalApiClient({
         url: daemon.api.url,
         token: daemon.api.token,
@@ -103,4 +114,29 @@ export async function befriend(a: WebPerson, b: WebPerson): Promise<void> {
 export async function openApp(page: Page, person: WebPerson): Promise<void> {
   await page.goto(person.webUrl)
   await page.getByRole('navigation', { name: 'Sections' }).waitFor()
+}
+
+/** A web network, a browser, and alice and bob as friends: where most browser tests start. */
+export interface FriendsInBrowser {
+  network: WebNetwork
+  browser: Browser
+  alice: WebPerson
+  bob: WebPerson
+  close(): Promise<void>
+}
+
+export async function startFriendsInBrowser(): Promise<FriendsInBrowser> {
+  const [network, browser] = await Promise.all([createWebNetwork(), launchChromium()])
+  const close = async () => {
+    await browser.close()
+    await network.close()
+  }
+  try {
+    const [alice, bob] = await Promise.all([network.person(), network.person()])
+    await befriend(alice, bob)
+    return { network, browser, alice, bob, close }
+  } catch (err) {
+    await close()
+    throw err
+  }
 }
