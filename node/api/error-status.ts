@@ -1,29 +1,15 @@
 /**
- * What an error means to a local-API client, and the HTTP status that says it: one table
- * from kinds to statuses, and the rules that give each of the node's errors its kind by its
- * stable name (`FriendNotFoundError` is not-found, `NodeStoppedError` unavailable). An error
- * of JavaScript's own (TypeError, …) is a bug: internal, 500. Routes that know better throw
- * an ApiError with its status.
+ * What an error means to a local-API client: the rules that give each of the node's errors
+ * its kind by its stable name (`FriendNotFoundError` is not-found, `NodeStoppedError`
+ * unavailable). The one table from kinds to HTTP statuses is `ERROR_KIND_STATUS`
+ * (protocol/local-api/error-kinds.ts), which the OpenAPI document lists too. An error of
+ * JavaScript's own (TypeError, …) is a bug: internal, 500. Routes that know better throw an
+ * ApiError with its status.
  */
 
 import { isUnexpectedError } from '../../protocol/errors.ts'
+import { ERROR_KIND_STATUS } from '../../protocol/local-api/error-kinds.ts'
 import type { ApiErrorKind } from '../../protocol/local-api.ts'
-
-export const ERROR_KIND_STATUS: Record<ApiErrorKind, number> = {
-  /** The request is wrong: a field, a name, a size. */
-  invalid: 400,
-  /** Not allowed for this caller: a wrong password or code, a missing permission. */
-  forbidden: 403,
-  'not-found': 404,
-  /** It clashes with what exists: already there, taken, changed meanwhile. */
-  conflict: 409,
-  /** Locked out for a while after failed attempts. */
-  locked: 423,
-  'rate-limited': 429,
-  internal: 500,
-  /** The node, or the peer or service it needs, cannot serve it now: try again later. */
-  unavailable: 503,
-}
 
 /** Checked in order: the first pattern the error's name matches gives its kind. */
 const KIND_BY_NAME: Array<[RegExp, ApiErrorKind]> = [
@@ -45,16 +31,4 @@ export function errorKindOf(error: unknown): ApiErrorKind {
 
 export function statusOfError(error: unknown): number {
   return ERROR_KIND_STATUS[errorKindOf(error)]
-}
-
-/** The kind a status given by a route stands for (401 a missing token, 413 a body too big). */
-export function kindOfStatus(status: number): ApiErrorKind {
-  const kind = (Object.keys(ERROR_KIND_STATUS) as ApiErrorKind[]).find(
-    (k) => ERROR_KIND_STATUS[k] === status,
-  )
-  if (kind != null) return kind
-  if (status === 401) return 'forbidden'
-  // 410: events no longer kept for replay.
-  if (status === 410) return 'not-found'
-  return status >= 500 ? 'internal' : 'invalid'
 }

@@ -18,6 +18,7 @@ import {
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
+import { kindOfStatus } from '../../protocol/local-api/error-kinds.ts'
 import {
   API_PATHS,
   type ApiErrorBody,
@@ -26,8 +27,9 @@ import {
   TOKEN_SUBPROTOCOL_PREFIX,
 } from '../../protocol/local-api.ts'
 import { newApiToken } from './api-access.ts'
-import { errorKindOf, kindOfStatus, statusOfError } from './error-status.ts'
+import { errorKindOf, statusOfError } from './error-status.ts'
 import { EventLog } from './event-log.ts'
+import { openApiRoute } from './openapi-route.ts'
 import type { WebAssets } from './web-assets.ts'
 
 export const API_HOST = '127.0.0.1'
@@ -134,7 +136,7 @@ export class LocalApiServer {
   private port = 0
 
   constructor(init: LocalApiServerInit = {}) {
-    this.routes = { ...init.routes }
+    this.routes = { ...openApiRoute(() => this.url), ...init.routes }
     this.requestedPort = init.port ?? 0
     this.anyPortIfTaken = init.anyPortIfTaken ?? false
     this.#token = init.token ?? newApiToken()

@@ -1,18 +1,8 @@
-/** The local API routes of friends (paths in protocol/local-api.ts). */
-import {
-  type AddFriendRequest,
-  type AddFriendResponse,
-  type BlockedListResponse,
-  type BlockedView,
-  FRIENDS_API_PATHS,
-  type FriendListResponse,
-  type FriendPeerRequest,
-  type FriendRequestsResponse,
-  type FriendView,
-  type PeerRef,
-} from '../../protocol/local-api.ts'
-import { ApiError, type Routes } from '../api/local-api-server.ts'
-import { requireNonBlankString } from '../api/request-fields.ts'
+/** The local API routes of friends (declared in protocol/local-api/friends.ts). */
+import type { FriendView } from '../../protocol/local-api.ts'
+import { FRIENDS_ROUTES } from '../../protocol/local-api/friends.ts'
+import { serve } from '../api/declared-route.ts'
+import type { Routes } from '../api/local-api-server.ts'
 import type { Friends } from './friends.ts'
 
 /** What the friend list shows of each friend's presence (node/presence). */
@@ -44,44 +34,25 @@ export function friendsRoutes(
   presence: () => PresenceLookup,
   devices?: DevicesLookup,
 ): Routes {
+  const routes = FRIENDS_ROUTES
   return {
-    [`GET ${FRIENDS_API_PATHS.list}`]: async (): Promise<FriendListResponse> => ({
-      friends: friendList(friends(), presence(), devices),
-    }),
-    [`GET ${FRIENDS_API_PATHS.requests}`]: async (): Promise<FriendRequestsResponse> =>
-      friends().requests(),
-    [`POST ${FRIENDS_API_PATHS.add}`]: async ({ body }): Promise<AddFriendResponse> => {
-      const request = body as Partial<AddFriendRequest> | undefined
-      const note = request?.note ?? ''
-      if (typeof note !== 'string') {
-        throw new ApiError(400, 'InvalidRequest', '"note" must be a string')
-      }
-      return friends().add(requireNonBlankString(request?.to, 'to'), note)
-    },
-    [`POST ${FRIENDS_API_PATHS.accept}`]: async ({ body }): Promise<FriendView> => {
-      const friend = await friends().accept(peerOf(body))
+    ...serve(routes.list, async () => ({ friends: friendList(friends(), presence(), devices) })),
+    ...serve(routes.requests, async () => friends().requests()),
+    ...serve(routes.add, async ({ body }) => friends().add(body.to, body.note ?? '')),
+    ...serve(routes.accept, async ({ body }) => {
+      const friend = await friends().accept(body.peer)
       const key = new Uint8Array(Buffer.from(friend.publicKey, 'hex'))
       return withDevices({ ...friend, ...presence().of(key) }, key, devices)
-    },
-    [`POST ${FRIENDS_API_PATHS.reject}`]: async ({ body }): Promise<PeerRef> =>
-      friends().reject(peerOf(body)),
-    [`POST ${FRIENDS_API_PATHS.remove}`]: async ({ body }): Promise<PeerRef> =>
-      friends().remove(peerOf(body)),
-    [`POST ${FRIENDS_API_PATHS.block}`]: async ({ body }): Promise<BlockedView> =>
-      friends().block(peerOf(body)),
-    [`POST ${FRIENDS_API_PATHS.unblock}`]: async ({ body }): Promise<PeerRef> =>
-      friends().unblock(peerOf(body)),
-    [`GET ${FRIENDS_API_PATHS.blocked}`]: async (): Promise<BlockedListResponse> => ({
-      blocked: friends().blocked(),
     }),
+    ...serve(routes.reject, async ({ body }) => friends().reject(body.peer)),
+    ...serve(routes.remove, async ({ body }) => friends().remove(body.peer)),
+    ...serve(routes.block, async ({ body }) => friends().block(body.peer)),
+    ...serve(routes.unblock, async ({ body }) => friends().unblock(body.peer)),
+    ...serve(routes.blocked, async () => ({ blocked: friends().blocked() })),
   }
 }
 
 function withDevices(friend: FriendView, key: Uint8Array, devices?: DevicesLookup): FriendView {
   const known = devices?.(key)
   return known == null ? friend : { ...friend, devices: known }
-}
-
-function peerOf(body: unknown): string {
-  return requireNonBlankString((body as Partial<FriendPeerRequest> | undefined)?.peer, 'peer')
 }

@@ -1,80 +1,136 @@
 /** Conversations: the list of 1:1 chats and rooms, opening one, searching, muting, deleting. */
-import type { HistoryResponse, MessageStyle, MessageView } from './messages.ts'
-import type { RoomHistoryResponse, RoomMessageView } from './rooms.ts'
-
-/** One conversation in the list: a 1:1 chat or a room. */
-export interface ConversationListItem {
-  kind: 'direct' | 'room'
-  /** The peer id (direct) or the room id (room). */
-  id: string
-  /** The room's name; the peer id for a 1:1 chat. */
-  name: string
-  unread: number
-  /** Messages stored but waiting for an earlier one before they are shown. */
-  held: number
-  /** This node's time of the last message (1:1), the author's (rooms); null when none. */
-  lastMessageAt: number | null
-  preview: MessagePreview | null
-}
+import { z } from 'zod'
+import { HistoryResponse, MessageStyle, MessageView } from './messages.ts'
+import { RoomHistoryResponse, RoomMessageView } from './rooms.ts'
+import { named } from './route.ts'
 
 /** The start of a conversation's last message, for the list. */
-export interface MessagePreview {
-  /** At most 100 characters, whitespace collapsed. */
-  text: string
-  mine: boolean
-  sentAt: number
-  /** Rooms: the author's peer id. */
-  from?: string
-  attachment?: { name: string; mime: string }
-  style?: MessageStyle
-}
+export const MessagePreview = named(
+  'MessagePreview',
+  z.object({
+    /** At most 100 characters, whitespace collapsed. */
+    text: z.string(),
+    mine: z.boolean(),
+    sentAt: z.number(),
+    /** Rooms: the author's peer id. */
+    from: z.string().optional(),
+    attachment: z.object({ name: z.string(), mime: z.string() }).optional(),
+    style: MessageStyle.optional(),
+  }),
+)
+export type MessagePreview = z.infer<typeof MessagePreview>
 
-export interface ConversationListResponse {
-  /** Most recent message first. */
-  conversations: ConversationListItem[]
-}
+/** One conversation in the list: a 1:1 chat or a room. */
+export const ConversationListItem = named(
+  'ConversationListItem',
+  z.object({
+    kind: z.enum(['direct', 'room']),
+    /** The peer id (direct) or the room id (room). */
+    id: z.string(),
+    /** The room's name; the peer id for a 1:1 chat. */
+    name: z.string(),
+    unread: z.number(),
+    /** Messages stored but waiting for an earlier one before they are shown. */
+    held: z.number(),
+    /** This node's time of the last message (1:1), the author's (rooms); null when none. */
+    lastMessageAt: z.number().nullable(),
+    preview: MessagePreview.nullable(),
+  }),
+)
+export type ConversationListItem = z.infer<typeof ConversationListItem>
+
+export const ConversationListResponse = named(
+  'ConversationListResponse',
+  z.object({
+    /** Most recent message first. */
+    conversations: z.array(ConversationListItem),
+  }),
+)
+export type ConversationListResponse = z.infer<typeof ConversationListResponse>
 
 /** A conversation muted or unmuted: `direct:<peer id>` or `room:<room id>`. */
-export interface MuteConversationRequest {
-  conversation: string
-  muted: boolean
-}
+export const MuteConversationRequest = named(
+  'MuteConversationRequest',
+  z.object({
+    conversation: z.string(),
+    muted: z.boolean(),
+  }),
+)
+export type MuteConversationRequest = z.infer<typeof MuteConversationRequest>
 
-export interface MutedConversationsResponse {
-  /** `direct:<peer id>` and `room:<room id>`, at most MAX_MUTED_CONVERSATIONS. */
-  muted: string[]
-}
+export const MutedConversationsResponse = named(
+  'MutedConversationsResponse',
+  z.object({
+    /** `direct:<peer id>` and `room:<room id>`, at most MAX_MUTED_CONVERSATIONS. */
+    muted: z.array(z.string()),
+  }),
+)
+export type MutedConversationsResponse = z.infer<typeof MutedConversationsResponse>
 
 /** Exactly one of `peer` (a username, peer id or hex key) and `roomId`. */
-export interface OpenConversationRequest {
-  peer?: string
-  roomId?: string
-  /** Messages of the latest page. @default 50 */
-  limit?: number
-}
+export const OpenConversationRequest = named(
+  'OpenConversationRequest',
+  z.object({
+    peer: z.string().optional(),
+    roomId: z.string().optional(),
+    /** Messages of the latest page. @default 50 */
+    limit: z.number().optional(),
+  }),
+)
+export type OpenConversationRequest = z.infer<typeof OpenConversationRequest>
 
-export type OpenConversationResponse =
-  | { kind: 'direct'; conversation: ConversationListItem; history: HistoryResponse }
-  | { kind: 'room'; conversation: ConversationListItem; history: RoomHistoryResponse }
+export const OpenConversationResponse = named(
+  'OpenConversationResponse',
+  z.union([
+    z.object({
+      kind: z.literal('direct'),
+      conversation: ConversationListItem,
+      history: HistoryResponse,
+    }),
+    z.object({
+      kind: z.literal('room'),
+      conversation: ConversationListItem,
+      history: RoomHistoryResponse,
+    }),
+  ]),
+)
+export type OpenConversationResponse = z.infer<typeof OpenConversationResponse>
 
-export type ConversationSearchHit =
-  | { kind: 'direct'; peerId: string; message: MessageView }
-  | { kind: 'room'; roomId: string; message: RoomMessageView }
+export const ConversationSearchHit = named(
+  'ConversationSearchHit',
+  z.union([
+    z.object({ kind: z.literal('direct'), peerId: z.string(), message: MessageView }),
+    z.object({ kind: z.literal('room'), roomId: z.string(), message: RoomMessageView }),
+  ]),
+)
+export type ConversationSearchHit = z.infer<typeof ConversationSearchHit>
 
-export interface ConversationSearchResponse {
-  query: string
-  /** Newest first. */
-  hits: ConversationSearchHit[]
-  /** Pass as `before` for older hits; null when there are none. */
-  nextBefore: string | null
-}
+export const ConversationSearchResponse = named(
+  'ConversationSearchResponse',
+  z.object({
+    query: z.string(),
+    /** Newest first. */
+    hits: z.array(ConversationSearchHit),
+    /** Pass as `before` for older hits; null when there are none. */
+    nextBefore: z.string().nullable(),
+  }),
+)
+export type ConversationSearchResponse = z.infer<typeof ConversationSearchResponse>
 
-export interface DeleteConversationRequest {
-  peer: string
-}
+export const DeleteConversationRequest = named(
+  'DeleteConversationRequest',
+  z.object({
+    peer: z.string(),
+  }),
+)
+export type DeleteConversationRequest = z.infer<typeof DeleteConversationRequest>
 
-export interface DeleteConversationResponse {
-  peerId: string
-  /** Messages deleted from this node (the peer keeps its copy). */
-  deleted: number
-}
+export const DeleteConversationResponse = named(
+  'DeleteConversationResponse',
+  z.object({
+    peerId: z.string(),
+    /** Messages deleted from this node (the peer keeps its copy). */
+    deleted: z.number(),
+  }),
+)
+export type DeleteConversationResponse = z.infer<typeof DeleteConversationResponse>

@@ -1,91 +1,129 @@
 /** This account's devices and linking a new one (doc/accounts.md). */
+import { z } from 'zod'
+import { named } from './route.ts'
 
-export interface RevokeDeviceRequest {
-  /** The device's name or peer id. */
-  device: string
-  password: string
-  /** A two-factor code, while the checks are on. */
-  code?: string
-}
+export const RevokeDeviceRequest = named(
+  'RevokeDeviceRequest',
+  z.object({
+    /** The device's name or peer id. */
+    device: z.string(),
+    password: z.string(),
+    /** A two-factor code, while the checks are on. */
+    code: z.string().optional(),
+  }),
+)
+export type RevokeDeviceRequest = z.infer<typeof RevokeDeviceRequest>
 
-export interface DeviceView {
-  name: string
-  /** The device key as a libp2p peer id. */
-  peerId: string
-  /** The device key, 64 hex characters. */
-  publicKey: string
-  /** When the device was certified, ms since the Unix epoch. */
-  createdAt: number
-  /** True for the device this node runs on. */
-  thisDevice: boolean
-}
+export const DeviceView = named(
+  'DeviceView',
+  z.object({
+    name: z.string(),
+    /** The device key as a libp2p peer id. */
+    peerId: z.string(),
+    /** The device key, 64 hex characters. */
+    publicKey: z.string(),
+    /** When the device was certified, ms since the Unix epoch. */
+    createdAt: z.number(),
+    /** True for the device this node runs on. */
+    thisDevice: z.boolean(),
+  }),
+)
+export type DeviceView = z.infer<typeof DeviceView>
 
-export interface DeviceListResponse {
-  /** The account key (what friends know) as a peer id. */
-  account: string
-  /** Grows by one with each change. */
-  version: number
-  devices: DeviceView[]
-  /**
-   * On a linked device only: how many friends of the account its link handed over. A linked
-   * device shows the account's devices but does not message yet (doc/accounts.md).
-   */
-  linkedFriends?: number
-}
+export const DeviceListResponse = named(
+  'DeviceListResponse',
+  z.object({
+    /** The account key (what friends know) as a peer id. */
+    account: z.string(),
+    /** Grows by one with each change. */
+    version: z.number(),
+    devices: z.array(DeviceView),
+    /**
+     * On a linked device only: how many friends of the account its link handed over. A linked
+     * device shows the account's devices but does not message yet (doc/accounts.md).
+     */
+    linkedFriends: z.number().optional(),
+  }),
+)
+export type DeviceListResponse = z.infer<typeof DeviceListResponse>
 
-export interface RenameDeviceRequest {
-  /** 1..64 bytes of UTF-8. */
-  name: string
-}
+export const RenameDeviceRequest = named(
+  'RenameDeviceRequest',
+  z.object({
+    /** 1..64 bytes of UTF-8. */
+    name: z.string(),
+  }),
+)
+export type RenameDeviceRequest = z.infer<typeof RenameDeviceRequest>
 
-export interface StartDeviceLinkRequest {
-  password: string
-  /** While two-factor checks are on: the authenticator's code or a recovery code. */
-  code?: string
-}
+export const StartDeviceLinkRequest = named(
+  'StartDeviceLinkRequest',
+  z.object({
+    password: z.string(),
+    /** While two-factor checks are on: the authenticator's code or a recovery code. */
+    code: z.string().optional(),
+  }),
+)
+export type StartDeviceLinkRequest = z.infer<typeof StartDeviceLinkRequest>
 
-export interface ConfirmDeviceLinkRequest {
-  /** True when both devices show the same SAS. */
-  accept: boolean
-}
+export const ConfirmDeviceLinkRequest = named(
+  'ConfirmDeviceLinkRequest',
+  z.object({
+    /** True when both devices show the same SAS. */
+    accept: z.boolean(),
+  }),
+)
+export type ConfirmDeviceLinkRequest = z.infer<typeof ConfirmDeviceLinkRequest>
 
 /** The short authentication string both devices of a link show. */
-export interface LinkSasView {
-  /** Six digits. */
-  digits: string
-  emoji: Array<{ symbol: string; name: string }>
-}
+export const LinkSasView = named(
+  'LinkSasView',
+  z.object({
+    /** Six digits. */
+    digits: z.string(),
+    emoji: z.array(z.object({ symbol: z.string(), name: z.string() })),
+  }),
+)
+export type LinkSasView = z.infer<typeof LinkSasView>
 
 /**
  * A device link on the existing device: `waiting` (the code is shown), `confirm` (a device
  * proved the code: compare the SAS), `linking` (confirmed on both, handing over), `linked`,
  * `failed` (see `error`), or `none` (no code was made since the node started).
  */
-export interface DeviceLinkStatus {
-  state: 'none' | 'waiting' | 'confirm' | 'linking' | 'linked' | 'failed'
-  /** The one-time code's text (also for the QR code), while it is open. */
-  code?: string
-  /** When the code expires, ms since the Unix epoch. */
-  expiresAt?: number
-  sas?: LinkSasView
-  /** The new device's name and peer id, once it proved the code. */
-  deviceName?: string
-  devicePeerId?: string
-  /** Whether this device's person confirmed the SAS. */
-  confirmed?: boolean
-  /** Why the link failed, or the last refused attempt while waiting. */
-  error?: { name: string; message: string }
-}
+export const DeviceLinkStatus = named(
+  'DeviceLinkStatus',
+  z.object({
+    state: z.enum(['none', 'waiting', 'confirm', 'linking', 'linked', 'failed']),
+    /** The one-time code's text (also for the QR code), while it is open. */
+    code: z.string().optional(),
+    /** When the code expires, ms since the Unix epoch. */
+    expiresAt: z.number().optional(),
+    sas: LinkSasView.optional(),
+    /** The new device's name and peer id, once it proved the code. */
+    deviceName: z.string().optional(),
+    devicePeerId: z.string().optional(),
+    /** Whether this device's person confirmed the SAS. */
+    confirmed: z.boolean().optional(),
+    /** Why the link failed, or the last refused attempt while waiting. */
+    error: z.object({ name: z.string(), message: z.string() }).optional(),
+  }),
+)
+export type DeviceLinkStatus = z.infer<typeof DeviceLinkStatus>
 
 /**
  * The first run of a new device: link it to an account shown on an existing device
  * (POST /v1/identity/link, then /v1/identity/link/confirm).
  */
-export interface LinkNewDeviceRequest {
-  /** The one-time code the existing device shows. */
-  code: string
-  /** The password that will seal this device's keys. */
-  password: string
-  /** What to call this device. @default the host name */
-  deviceName?: string
-}
+export const LinkNewDeviceRequest = named(
+  'LinkNewDeviceRequest',
+  z.object({
+    /** The one-time code the existing device shows. */
+    code: z.string(),
+    /** The password that will seal this device's keys. */
+    password: z.string(),
+    /** What to call this device. @default the host name */
+    deviceName: z.string().optional(),
+  }),
+)
+export type LinkNewDeviceRequest = z.infer<typeof LinkNewDeviceRequest>

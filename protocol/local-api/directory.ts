@@ -1,100 +1,147 @@
 /** The username directory: names, profiles, sign-up verification (doc/usernames.md). */
+import { z } from 'zod'
+import { named } from './route.ts'
 
 /** Sign-up verifications a relay may require (anti-spam; none becomes the user's identity). */
-export type SignupMethod = 'email' | 'sms' | 'oidc'
+export const SignupMethod = z.enum(['email', 'sms', 'oidc'])
+export type SignupMethod = z.infer<typeof SignupMethod>
 
-export interface SignupPolicyView {
-  relayPeerId: string
-  /** Any one of these is required before a new name is granted; empty: none. */
-  methods: SignupMethod[]
-  /** Digits of an e-mail or phone code. */
-  codeLength: number
-  /** The OpenID provider's name, when `oidc` is accepted. */
-  oidcProvider?: string
-  inviteRequired: boolean
-  /** Leading zero bits of proof of work the node does by itself; 0: none. */
-  workBits: number
-}
+export const SignupPolicyView = named(
+  'SignupPolicyView',
+  z.object({
+    relayPeerId: z.string(),
+    /** Any one of these is required before a new name is granted; empty: none. */
+    methods: z.array(SignupMethod),
+    /** Digits of an e-mail or phone code. */
+    codeLength: z.number(),
+    /** The OpenID provider's name, when `oidc` is accepted. */
+    oidcProvider: z.string().optional(),
+    inviteRequired: z.boolean(),
+    /** Leading zero bits of proof of work the node does by itself; 0: none. */
+    workBits: z.number(),
+  }),
+)
+export type SignupPolicyView = z.infer<typeof SignupPolicyView>
 
-export interface StartVerificationRequest {
-  method: SignupMethod
-  /** The e-mail address, or the phone number with its country code (+44...); none for oidc. */
-  address?: string
-  /** Relay multiaddr or peer id; default: the first connected relay. */
-  relay?: string
-}
+export const StartVerificationRequest = named(
+  'StartVerificationRequest',
+  z.object({
+    method: SignupMethod,
+    /** The e-mail address, or the phone number with its country code (+44...); none for oidc. */
+    address: z.string().optional(),
+    /** Relay multiaddr or peer id; default: the first connected relay. */
+    relay: z.string().optional(),
+  }),
+)
+export type StartVerificationRequest = z.infer<typeof StartVerificationRequest>
 
-export interface VerificationView {
-  /** Hex; give it back with the claim (RegisterNameRequest.verification). */
-  id: string
-  /** The relay it was started on: register there. */
-  relayPeerId: string
-  method: SignupMethod
-  /** ms since the Unix epoch. */
-  expiresAt: number
-  /** Where the code went, partly masked. */
-  sentTo?: string
-  /** oidc: the URL the person opens to log in. */
-  authorizationUrl?: string
-  /** oidc: the login completed; register now. */
-  completed: boolean
-}
+export const VerificationView = named(
+  'VerificationView',
+  z.object({
+    /** Hex; give it back with the claim (RegisterNameRequest.verification). */
+    id: z.string(),
+    /** The relay it was started on: register there. */
+    relayPeerId: z.string(),
+    method: SignupMethod,
+    /** ms since the Unix epoch. */
+    expiresAt: z.number(),
+    /** Where the code went, partly masked. */
+    sentTo: z.string().optional(),
+    /** oidc: the URL the person opens to log in. */
+    authorizationUrl: z.string().optional(),
+    /** oidc: the login completed; register now. */
+    completed: z.boolean(),
+  }),
+)
+export type VerificationView = z.infer<typeof VerificationView>
 
 /** A name as a relay vouches for it, already verified by the node. */
-export interface NameView {
-  /** Normalized name, e.g. `alice`. */
-  name: string
-  /** `name@<relay peer id>`: names are scoped to the relay that issued them. */
-  scopedName: string
-  /** The owner's PeerId and Ed25519 public key (hex). */
-  peerId: string
-  publicKey: string
-  relayPeerId: string
-  /** ms since the Unix epoch. */
-  issuedAt: number
-  expiresAt: number
-}
+export const NameView = named(
+  'NameView',
+  z.object({
+    /** Normalized name, e.g. `alice`. */
+    name: z.string(),
+    /** `name@<relay peer id>`: names are scoped to the relay that issued them. */
+    scopedName: z.string(),
+    /** The owner's PeerId and Ed25519 public key (hex). */
+    peerId: z.string(),
+    publicKey: z.string(),
+    relayPeerId: z.string(),
+    /** ms since the Unix epoch. */
+    issuedAt: z.number(),
+    expiresAt: z.number(),
+  }),
+)
+export type NameView = z.infer<typeof NameView>
 
 /** Public profile fields; each only when its owner published it. */
-export interface ProfileView {
-  displayName?: string
-  bio?: string
-  /** Hex SHA-256 of the avatar image. */
-  avatarHash?: string
-  email?: string
-  gender?: string
-  age?: number
-}
+export const ProfileView = named(
+  'ProfileView',
+  z.object({
+    displayName: z.string().optional(),
+    bio: z.string().optional(),
+    /** Hex SHA-256 of the avatar image. */
+    avatarHash: z.string().optional(),
+    email: z.string().optional(),
+    gender: z.string().optional(),
+    age: z.number().optional(),
+  }),
+)
+export type ProfileView = z.infer<typeof ProfileView>
 
-export interface LookupView extends NameView {
-  /** `relay`: answered by the issuing relay; `dht`: the relay was unreachable, the DHT's copy. */
-  source: 'relay' | 'dht'
-  profile?: ProfileView
-}
+export const LookupView = named(
+  'LookupView',
+  NameView.extend({
+    /** `relay`: answered by the issuing relay; `dht`: the relay was unreachable, the DHT's copy. */
+    source: z.enum(['relay', 'dht']),
+    profile: ProfileView.optional(),
+  }),
+)
+export type LookupView = z.infer<typeof LookupView>
 
-export interface SearchView {
-  results: Array<NameView & { profile: ProfileView }>
-}
+export const SearchView = named(
+  'SearchView',
+  z.object({
+    results: z.array(NameView.extend({ profile: ProfileView })),
+  }),
+)
+export type SearchView = z.infer<typeof SearchView>
 
-export interface NamesView {
-  names: NameView[]
-}
+export const NamesView = named(
+  'NamesView',
+  z.object({
+    names: z.array(NameView),
+  }),
+)
+export type NamesView = z.infer<typeof NamesView>
 
-export interface RegisterNameRequest {
-  name: string
-  /** Relay multiaddr (ending in /p2p/<id>) or peer id; default: the first connected relay. */
-  relay?: string
-  inviteCode?: string
-  /** A sign-up verification started on that relay (VerificationView.id), and its code. */
-  verification?: { id: string; code?: string }
-}
+export const RegisterNameRequest = named(
+  'RegisterNameRequest',
+  z.object({
+    name: z.string(),
+    /** Relay multiaddr (ending in /p2p/<id>) or peer id; default: the first connected relay. */
+    relay: z.string().optional(),
+    inviteCode: z.string().optional(),
+    /** A sign-up verification started on that relay (VerificationView.id), and its code. */
+    verification: z.object({ id: z.string(), code: z.string().optional() }).optional(),
+  }),
+)
+export type RegisterNameRequest = z.infer<typeof RegisterNameRequest>
 
-export interface ReleaseNameRequest {
-  /** Default: this node's only name. */
-  name?: string
-  relay?: string
-}
+export const ReleaseNameRequest = named(
+  'ReleaseNameRequest',
+  z.object({
+    /** Default: this node's only name. */
+    name: z.string().optional(),
+    relay: z.string().optional(),
+  }),
+)
+export type ReleaseNameRequest = z.infer<typeof ReleaseNameRequest>
 
-export interface SetProfileRequest extends ProfileView {
-  relay?: string
-}
+export const SetProfileRequest = named(
+  'SetProfileRequest',
+  ProfileView.extend({
+    relay: z.string().optional(),
+  }),
+)
+export type SetProfileRequest = z.infer<typeof SetProfileRequest>

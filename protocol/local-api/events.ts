@@ -1,7 +1,8 @@
 /** The event stream (`GET /v1/events`, a WebSocket): every event type and its data. */
-import type { DeviceLinkStatus } from './devices.ts'
-import type { TransferView } from './files.ts'
-import type {
+import { z } from 'zod'
+import { DeviceLinkStatus } from './devices.ts'
+import { TransferView } from './files.ts'
+import {
   FriendDevicesEvent,
   FriendKeyChangedEvent,
   FriendReachView,
@@ -11,50 +12,68 @@ import type {
   PeerRef,
   PresenceView,
 } from './friends.ts'
-import type { MessageStateChange, MessageView } from './messages.ts'
-import type { RoomMembersChange, RoomMessageView } from './rooms.ts'
+import { MessageStateChange, MessageView } from './messages.ts'
+import { RoomMembersResponse, RoomMessageView } from './rooms.ts'
+import { named } from './route.ts'
 
-/** Events a node streams over `GET /v1/events` (WebSocket). */
-export interface NodeEventMap {
-  'node:started': { peerId: string; listenAddresses: string[] }
+export const SignedInElsewhereEvent = named(
+  'SignedInElsewhereEvent',
+  z.object({
+    reason: z.string(),
+    /** The relay that reported the newer session. */
+    relayPeerId: z.string(),
+    /** This session's announcement counter and the newer one's (decimal strings). */
+    counter: z.string(),
+    newerCounter: z.string(),
+    /** Where the newer session said it can be reached. */
+    newerMultiaddrs: z.array(z.string()),
+  }),
+)
+export type SignedInElsewhereEvent = z.infer<typeof SignedInElsewhereEvent>
+
+/** Events a node streams over `GET /v1/events` (WebSocket), each type's data. */
+export const NODE_EVENTS = {
+  'node:started': z.object({ peerId: z.string(), listenAddresses: z.array(z.string()) }),
   /** An attachment transfer moved on (throttled: a few times a second at most). */
-  'transfer:progress': TransferView
+  'transfer:progress': TransferView,
   /** An attachment arrived whole and its hash matched; or, for the sender, the recipient has it. */
-  'transfer:complete': TransferView
+  'transfer:complete': TransferView,
   /** An attachment transfer was given up; `failure` says why. */
-  'transfer:failed': TransferView
-  'node:stopping': { reason: string }
-  'peer:connected': { peerId: string }
-  'peer:disconnected': { peerId: string }
+  'transfer:failed': TransferView,
+  'node:stopping': z.object({ reason: z.string() }),
+  'peer:connected': z.object({ peerId: z.string() }),
+  'peer:disconnected': z.object({ peerId: z.string() }),
   /** A room message became visible (decrypted, valid, everything it links is here). */
-  'room:message': RoomMessageView
+  'room:message': RoomMessageView,
   /** A room's member list, roles or name changed. */
-  'room:members': RoomMembersChange
+  'room:members': RoomMembersResponse,
   /** The same identity was started on another device; this one may miss messages. */
-  'session:signed-in-elsewhere': SignedInElsewhereEvent
+  'session:signed-in-elsewhere': SignedInElsewhereEvent,
   /** A text from a peer is stored and shown (in its conversation's order). */
-  'message:received': MessageView
+  'message:received': MessageView,
   /** An outgoing message moved to a new delivery state. */
-  'message:state': MessageStateChange
+  'message:state': MessageStateChange,
   /** Someone asked to be our friend (or renewed a pending request). */
-  'friend:request': FriendRequestView
+  'friend:request': FriendRequestView,
   /** A friendship started: we accepted a request, or ours was accepted. */
-  'friend:accepted': FriendView
+  'friend:accepted': FriendView,
   /** Our request was declined. */
-  'friend:rejected': PeerRef
+  'friend:rejected': PeerRef,
   /** A friendship ended or a pending request was withdrawn; `by` says which side did it. */
-  'friend:removed': FriendRemovedEvent
+  'friend:removed': FriendRemovedEvent,
   /** A friend's account moved to a new key (a rotation signed by the key we knew). */
-  'friend:key-changed': FriendKeyChangedEvent
+  'friend:key-changed': FriendKeyChangedEvent,
   /** A friend came online or went offline. */
-  'presence:changed': PresenceView
+  'presence:changed': PresenceView,
   /** A connection to a friend opened or closed, and the node now reaches it another way. */
-  'friend:reach': FriendReachView
+  'friend:reach': FriendReachView,
   /** A friend's node sent (or the DHT gave) a newer device list: its devices now. */
-  'friend:devices': FriendDevicesEvent
+  'friend:devices': FriendDevicesEvent,
   /** The device link shown on this device moved on (a device proved the code, confirmed, linked, failed). */
-  'device:link': DeviceLinkStatus
+  'device:link': DeviceLinkStatus,
 }
+
+export type NodeEventMap = { [T in keyof typeof NODE_EVENTS]: z.infer<(typeof NODE_EVENTS)[T]> }
 
 export type NodeEventType = keyof NodeEventMap
 
@@ -76,13 +95,19 @@ export interface NodeEventMessage<T extends NodeEventType = NodeEventType>
   epoch: string
 }
 
-export interface SignedInElsewhereEvent {
-  reason: string
-  /** The relay that reported the newer session. */
-  relayPeerId: string
-  /** This session's announcement counter and the newer one's (decimal strings). */
-  counter: string
-  newerCounter: string
-  /** Where the newer session said it can be reached. */
-  newerMultiaddrs: string[]
-}
+/** Every message of the event stream, as the OpenAPI document describes it. */
+export const NodeEventMessageSchema = named(
+  'NodeEventMessage',
+  z.discriminatedUnion(
+    'type',
+    Object.entries(NODE_EVENTS).map(([type, data]) =>
+      z.object({
+        type: z.literal(type),
+        at: z.number(),
+        data,
+        seq: z.number().int().min(1),
+        epoch: z.string(),
+      }),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  ),
+)

@@ -1,83 +1,110 @@
 /** Attachments: files sent beside 1:1 texts and their transfers (doc/attachments.md). */
+import { z } from 'zod'
+import { named } from './route.ts'
 
 /**
  * Where an attachment's transfer stands: `pending` (waiting until both ends are online),
  * `transferring`, `complete` (received and its hash checked; for the sender: the recipient
  * has it), `failed` (`failure` says why).
  */
-export type AttachmentState = 'pending' | 'transferring' | 'complete' | 'failed'
+export const AttachmentState = z.enum(['pending', 'transferring', 'complete', 'failed'])
+export type AttachmentState = z.infer<typeof AttachmentState>
 
 /** A file sent with a 1:1 message. Its bytes: `GET /v1/files?sha256=` once complete. */
-export interface AttachmentView {
-  /** 16 random bytes, hex: names the transfer. */
-  fileId: string
-  name: string
-  mime: string
-  size: number
-  /** SHA-256 of the whole file, hex: its name in the local file store. */
-  sha256: string
-  /** Images whose header tells. */
-  width?: number
-  height?: number
-  /** True when the file came whole inside the message (small files). */
-  inline: boolean
-  /** Filled by the conversation routes. */
-  state?: AttachmentState
-}
+export const AttachmentView = named(
+  'AttachmentView',
+  z.object({
+    /** 16 random bytes, hex: names the transfer. */
+    fileId: z.string(),
+    name: z.string(),
+    mime: z.string(),
+    size: z.number(),
+    /** SHA-256 of the whole file, hex: its name in the local file store. */
+    sha256: z.string(),
+    /** Images whose header tells. */
+    width: z.number().optional(),
+    height: z.number().optional(),
+    /** True when the file came whole inside the message (small files). */
+    inline: z.boolean(),
+    /** Filled by the conversation routes. */
+    state: AttachmentState.optional(),
+  }),
+)
+export type AttachmentView = z.infer<typeof AttachmentView>
 
-export interface SendFileRequest {
-  /** A username, peer id or hex public key. */
-  to: string
-  /** Absolute path of a file on the node's machine. */
-  path: string
-  /** A caption sent with it. */
-  text?: string
-}
-
-export interface SendFileResponse {
-  /** The DM that carries the file (inline) or its offer. */
-  messageId: string
-  transfer: TransferView
-}
-
-/** One attachment transfer, either way. */
-export interface TransferView {
-  fileId: string
-  /** The other party. */
-  peerId: string
-  direction: 'in' | 'out'
-  name: string
-  mime: string
-  size: number
-  sha256: string
-  width?: number
-  height?: number
-  inline: boolean
-  state: AttachmentState
-  /** Chunks the receiver holds (in), or chunks sent so far (out). */
-  chunks: number
-  totalChunks: number
-  /** Bytes the receiver holds (in), or sent so far (out). */
-  bytes: number
-  failure?: string
-  /** A received image's thumbnail, once made: `GET /v1/files?sha256=&thumbnail=1`. */
-  thumbnail?: ThumbnailView
-  /**
-   * Why an incoming transfer is not moving now, in words for the user (the sender is away,
-   * or reachable only through a relay, which carries no files); absent while it moves.
-   */
-  waiting?: string
-}
+export const SendFileRequest = named(
+  'SendFileRequest',
+  z.object({
+    /** A username, peer id or hex public key. */
+    to: z.string(),
+    /** Absolute path of a file on the node's machine. */
+    path: z.string(),
+    /** A caption sent with it. */
+    text: z.string().optional(),
+  }),
+)
+export type SendFileRequest = z.infer<typeof SendFileRequest>
 
 /** A small copy of an image (longest side at most 256 px) for clients to show in place. */
-export interface ThumbnailView {
-  mime: 'image/jpeg' | 'image/png'
-  width: number
-  height: number
-  size: number
-}
+export const ThumbnailView = named(
+  'ThumbnailView',
+  z.object({
+    mime: z.enum(['image/jpeg', 'image/png']),
+    width: z.number(),
+    height: z.number(),
+    size: z.number(),
+  }),
+)
+export type ThumbnailView = z.infer<typeof ThumbnailView>
 
-export interface TransferListResponse {
-  /** Newest first. */
-  transfers: TransferView[]
-}
+/** One attachment transfer, either way. */
+export const TransferView = named(
+  'TransferView',
+  z.object({
+    fileId: z.string(),
+    /** The other party. */
+    peerId: z.string(),
+    direction: z.enum(['in', 'out']),
+    name: z.string(),
+    mime: z.string(),
+    size: z.number(),
+    sha256: z.string(),
+    width: z.number().optional(),
+    height: z.number().optional(),
+    inline: z.boolean(),
+    state: AttachmentState,
+    /** Chunks the receiver holds (in), or chunks sent so far (out). */
+    chunks: z.number(),
+    totalChunks: z.number(),
+    /** Bytes the receiver holds (in), or sent so far (out). */
+    bytes: z.number(),
+    failure: z.string().optional(),
+    /** A received image's thumbnail, once made: `GET /v1/files?sha256=&thumbnail=1`. */
+    thumbnail: ThumbnailView.optional(),
+    /**
+     * Why an incoming transfer is not moving now, in words for the user (the sender is away,
+     * or reachable only through a relay, which carries no files); absent while it moves.
+     */
+    waiting: z.string().optional(),
+  }),
+)
+export type TransferView = z.infer<typeof TransferView>
+
+export const SendFileResponse = named(
+  'SendFileResponse',
+  z.object({
+    /** The DM that carries the file (inline) or its offer. */
+    messageId: z.string(),
+    transfer: TransferView,
+  }),
+)
+export type SendFileResponse = z.infer<typeof SendFileResponse>
+
+export const TransferListResponse = named(
+  'TransferListResponse',
+  z.object({
+    /** Newest first. */
+    transfers: z.array(TransferView),
+  }),
+)
+export type TransferListResponse = z.infer<typeof TransferListResponse>

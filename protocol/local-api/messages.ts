@@ -1,5 +1,7 @@
 /** 1:1 texts: sending, the inbox, a conversation's history, delivery states. */
-import type { AttachmentView } from './files.ts'
+import { z } from 'zod'
+import { AttachmentView } from './files.ts'
+import { named } from './route.ts'
 
 /**
  * Where an outgoing 1:1 message is, in this order: `queued` (kept by the sender's node),
@@ -7,7 +9,8 @@ import type { AttachmentView } from './files.ts'
  * `delivered` (the recipient's node has stored it), `read` (the recipient marked it read).
  * `failed` only when it can never be delivered; `failure` says why.
  */
-export type DeliveryState = 'queued' | 'stored' | 'delivered' | 'read' | 'failed'
+export const DeliveryState = z.enum(['queued', 'stored', 'delivered', 'read', 'failed'])
+export type DeliveryState = z.infer<typeof DeliveryState>
 
 /**
  * Why an outgoing message is still `queued`, as the node knows it now: `prekeys` (no session
@@ -16,136 +19,193 @@ export type DeliveryState = 'queued' | 'stored' | 'delivered' | 'read' | 'failed
  * `depositing` (being put in the offline mailbox), `unreachable` (neither the recipient nor
  * the mailbox could be reached: it goes to the mailbox as soon as a relay or DHT server answers).
  */
-export type QueuedReasonCode = 'prekeys' | 'awaiting-ack' | 'depositing' | 'unreachable'
+export const QueuedReasonCode = z.enum(['prekeys', 'awaiting-ack', 'depositing', 'unreachable'])
+export type QueuedReasonCode = z.infer<typeof QueuedReasonCode>
 
-export interface QueuedReason {
-  code: QueuedReasonCode
-  /** The same, for people. */
-  message: string
-}
+export const QueuedReason = named(
+  'QueuedReason',
+  z.object({
+    code: QueuedReasonCode,
+    /** The same, for people. */
+    message: z.string(),
+  }),
+)
+export type QueuedReason = z.infer<typeof QueuedReason>
 
-export interface MailboxReplicas {
-  confirmed: number
-  total: number
-}
-
-/** One 1:1 text, either way. */
-export interface MessageView {
-  /** 16 random bytes, hex. */
-  id: string
-  /** The other party. */
-  peerId: string
-  direction: 'in' | 'out'
-  /** Position in its sender's conversation with the recipient, from 1. */
-  seq: number
-  text: string
-  /** The sender's clock, ms since the Unix epoch. */
-  sentAt: number
-  /** This node's clock when it stored the message (incoming) or queued it (outgoing). */
-  storedAt: number
-  /** Outgoing messages only. */
-  state?: DeliveryState
-  replicas?: MailboxReplicas
-  failure?: string
-  /** Outgoing `queued` messages in a history page: why they wait. */
-  queuedReason?: QueuedReason
-  /** How the sender styled the text; absent: the default look. */
-  style?: MessageStyle
-  /** A file or image sent with the text (the text is then a caption, possibly empty). */
-  attachment?: AttachmentView
-  /**
-   * Set on the line a node adds when the peer changed its key (a key rotation its node took):
-   * no text of the peer's, but a notice in the conversation, `text` saying it in words.
-   */
-  keyChange?: KeyChangeView
-  /**
-   * An outgoing text our account sent from another of its devices (that device's peer id);
-   * its delivery state is known on that device only.
-   */
-  sentFrom?: string
-}
+export const MailboxReplicas = named(
+  'MailboxReplicas',
+  z.object({
+    confirmed: z.number(),
+    total: z.number(),
+  }),
+)
+export type MailboxReplicas = z.infer<typeof MailboxReplicas>
 
 /** The peer's account moved to a new key; the conversation goes on under it. */
-export interface KeyChangeView {
-  /** The peer id of the key it replaced. */
-  previousPeerId: string
-  /** The new key's fingerprint (safety number), to compare with the peer's. */
-  fingerprint: string
-}
+export const KeyChangeView = named(
+  'KeyChangeView',
+  z.object({
+    /** The peer id of the key it replaced. */
+    previousPeerId: z.string(),
+    /** The new key's fingerprint (safety number), to compare with the peer's. */
+    fingerprint: z.string(),
+  }),
+)
+export type KeyChangeView = z.infer<typeof KeyChangeView>
 
 /** Style attributes of a text, carried end to end for clients to render. */
-export interface MessageStyle {
-  bold?: boolean
-  italic?: boolean
-  /** `#rrggbb`. */
-  color?: string
-  /** Font size in points, 6..72. */
-  size?: number
-}
+export const MessageStyle = named(
+  'MessageStyle',
+  z.object({
+    bold: z.boolean().optional(),
+    italic: z.boolean().optional(),
+    /** `#rrggbb`. */
+    color: z.string().optional(),
+    /** Font size in points, 6..72. */
+    size: z.number().optional(),
+  }),
+)
+export type MessageStyle = z.infer<typeof MessageStyle>
 
-export interface MessageStateChange {
-  id: string
-  peerId: string
-  state: DeliveryState
-  replicas?: MailboxReplicas
-  failure?: string
-}
+/** One 1:1 text, either way. */
+export const MessageView = named(
+  'MessageView',
+  z.object({
+    /** 16 random bytes, hex. */
+    id: z.string(),
+    /** The other party. */
+    peerId: z.string(),
+    direction: z.enum(['in', 'out']),
+    /** Position in its sender's conversation with the recipient, from 1. */
+    seq: z.number(),
+    text: z.string(),
+    /** The sender's clock, ms since the Unix epoch. */
+    sentAt: z.number(),
+    /** This node's clock when it stored the message (incoming) or queued it (outgoing). */
+    storedAt: z.number(),
+    /** Outgoing messages only. */
+    state: DeliveryState.optional(),
+    replicas: MailboxReplicas.optional(),
+    failure: z.string().optional(),
+    /** Outgoing `queued` messages in a history page: why they wait. */
+    queuedReason: QueuedReason.optional(),
+    /** How the sender styled the text; absent: the default look. */
+    style: MessageStyle.optional(),
+    /** A file or image sent with the text (the text is then a caption, possibly empty). */
+    attachment: AttachmentView.optional(),
+    /**
+     * Set on the line a node adds when the peer changed its key (a key rotation its node took):
+     * no text of the peer's, but a notice in the conversation, `text` saying it in words.
+     */
+    keyChange: KeyChangeView.optional(),
+    /**
+     * An outgoing text our account sent from another of its devices (that device's peer id);
+     * its delivery state is known on that device only.
+     */
+    sentFrom: z.string().optional(),
+  }),
+)
+export type MessageView = z.infer<typeof MessageView>
+
+export const MessageStateChange = named(
+  'MessageStateChange',
+  z.object({
+    id: z.string(),
+    peerId: z.string(),
+    state: DeliveryState,
+    replicas: MailboxReplicas.optional(),
+    failure: z.string().optional(),
+  }),
+)
+export type MessageStateChange = z.infer<typeof MessageStateChange>
 
 /** Our text to a peer with several devices: its state there, and on each device. */
-export interface MessageDevicesResponse {
-  id: string
-  peerId: string
-  /** On at least one of the peer's devices. */
-  state: DeliveryState
-  /** The peer's own device (its peer id) first, then its account's other devices. */
-  devices: Array<{ peerId: string; state: DeliveryState }>
-}
+export const MessageDevicesResponse = named(
+  'MessageDevicesResponse',
+  z.object({
+    id: z.string(),
+    peerId: z.string(),
+    /** On at least one of the peer's devices. */
+    state: DeliveryState,
+    /** The peer's own device (its peer id) first, then its account's other devices. */
+    devices: z.array(z.object({ peerId: z.string(), state: DeliveryState })),
+  }),
+)
+export type MessageDevicesResponse = z.infer<typeof MessageDevicesResponse>
 
-export interface SendMessageRequest {
-  /** A peer id, a hex Ed25519 public key, or a username. */
-  to: string
-  text: string
-  style?: MessageStyle
-}
+export const SendMessageRequest = named(
+  'SendMessageRequest',
+  z.object({
+    /** A peer id, a hex Ed25519 public key, or a username. */
+    to: z.string(),
+    text: z.string(),
+    style: MessageStyle.optional(),
+  }),
+)
+export type SendMessageRequest = z.infer<typeof SendMessageRequest>
 
-export interface SendMessageResponse {
-  id: string
-  peerId: string
-  seq: number
-  state: DeliveryState
-}
+export const SendMessageResponse = named(
+  'SendMessageResponse',
+  z.object({
+    id: z.string(),
+    peerId: z.string(),
+    seq: z.number(),
+    state: DeliveryState,
+  }),
+)
+export type SendMessageResponse = z.infer<typeof SendMessageResponse>
 
-export interface ConversationSummary {
-  peerId: string
-  /** Incoming texts shown but not yet marked read. */
-  unread: number
-  /** Incoming texts stored but not shown yet: they wait for an earlier one that is missing. */
-  held: number
-  latest: MessageView | null
-}
+export const ConversationSummary = named(
+  'ConversationSummary',
+  z.object({
+    peerId: z.string(),
+    /** Incoming texts shown but not yet marked read. */
+    unread: z.number(),
+    /** Incoming texts stored but not shown yet: they wait for an earlier one that is missing. */
+    held: z.number(),
+    latest: MessageView.nullable(),
+  }),
+)
+export type ConversationSummary = z.infer<typeof ConversationSummary>
 
-export interface InboxResponse {
-  /** Most recent activity first. */
-  conversations: ConversationSummary[]
-}
+export const InboxResponse = named(
+  'InboxResponse',
+  z.object({
+    /** Most recent activity first. */
+    conversations: z.array(ConversationSummary),
+  }),
+)
+export type InboxResponse = z.infer<typeof InboxResponse>
 
-export interface HistoryResponse {
-  peerId: string
-  /** Oldest first: each direction in seq order, as shown. */
-  messages: MessageView[]
-  held: number
-  unread: number
-  /** Pass as `before` for the page of older messages; null when there is none. */
-  nextBefore: number | null
-}
+export const HistoryResponse = named(
+  'HistoryResponse',
+  z.object({
+    peerId: z.string(),
+    /** Oldest first: each direction in seq order, as shown. */
+    messages: z.array(MessageView),
+    held: z.number(),
+    unread: z.number(),
+    /** Pass as `before` for the page of older messages; null when there is none. */
+    nextBefore: z.number().nullable(),
+  }),
+)
+export type HistoryResponse = z.infer<typeof HistoryResponse>
 
-export interface MarkReadRequest {
-  /** A peer id, a hex Ed25519 public key, or a username. */
-  peer: string
-}
+export const MarkReadRequest = named(
+  'MarkReadRequest',
+  z.object({
+    /** A peer id, a hex Ed25519 public key, or a username. */
+    peer: z.string(),
+  }),
+)
+export type MarkReadRequest = z.infer<typeof MarkReadRequest>
 
-export interface MarkReadResponse {
-  peerId: string
-  /** Seq of the last incoming text now marked read (0 when none). */
-  readUpToSeq: number
-}
+export const MarkReadResponse = named(
+  'MarkReadResponse',
+  z.object({
+    peerId: z.string(),
+    /** Seq of the last incoming text now marked read (0 when none). */
+    readUpToSeq: z.number(),
+  }),
+)
+export type MarkReadResponse = z.infer<typeof MarkReadResponse>

@@ -32,6 +32,8 @@ export const FILE_API_PATHS = {
 } as const
 
 export const API_PATHS = {
+  /** GET -> the OpenAPI 3.1 document of this API, in every state (with the token). */
+  openapi: '/v1/openapi.json',
   status: '/v1/status',
   id: '/v1/id',
   stop: '/v1/stop',

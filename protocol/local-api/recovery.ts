@@ -1,56 +1,86 @@
 /** Recovery through friends (doc/accounts.md, "Recovery on the node"). */
-import type { SecondFactorField } from './identity.ts'
+import { z } from 'zod'
+import { SecondFactorField } from './identity.ts'
+import { named } from './route.ts'
 
-export interface SetRecoveryFriendsRequest extends SecondFactorField {
-  password: string
-  /** The recovery phrase: its secret is what is split. */
-  phrase: string
-  threshold: number
-  /** Friends: usernames, peer ids or hex keys. */
-  friends: string[]
-}
+export const SetRecoveryFriendsRequest = named(
+  'SetRecoveryFriendsRequest',
+  SecondFactorField.extend({
+    password: z.string(),
+    /** The recovery phrase: its secret is what is split. */
+    phrase: z.string(),
+    threshold: z.number(),
+    /** Friends: usernames, peer ids or hex keys. */
+    friends: z.array(z.string()),
+  }),
+)
+export type SetRecoveryFriendsRequest = z.infer<typeof SetRecoveryFriendsRequest>
 
-export interface SetRecoveryFriendsResponse {
-  threshold: number
-  friends: string[]
-}
+export const SetRecoveryFriendsResponse = named(
+  'SetRecoveryFriendsResponse',
+  z.object({
+    threshold: z.number(),
+    friends: z.array(z.string()),
+  }),
+)
+export type SetRecoveryFriendsResponse = z.infer<typeof SetRecoveryFriendsResponse>
 
-export interface KeptShareView {
-  /** The friend who gave it (peer id). */
-  friend: string
-  /** The account it recovers (peer id). */
-  account: string
-  threshold: number
-  at: number
-}
+export const KeptShareView = named(
+  'KeptShareView',
+  z.object({
+    /** The friend who gave it (peer id). */
+    friend: z.string(),
+    /** The account it recovers (peer id). */
+    account: z.string(),
+    threshold: z.number(),
+    at: z.number(),
+  }),
+)
+export type KeptShareView = z.infer<typeof KeptShareView>
 
-export interface RecoveryRequestView {
-  requestId: string
-  /** The account asked about (peer id): the friend whose share we keep. */
-  account: string
-  /** The key asking (peer id): the friend's new machine, if the code matches. */
-  requester: string
-  /** Six digits to compare with the friend out of band before releasing. */
-  code: string
-  at: number
-}
+export const RecoveryRequestView = named(
+  'RecoveryRequestView',
+  z.object({
+    requestId: z.string(),
+    /** The account asked about (peer id): the friend whose share we keep. */
+    account: z.string(),
+    /** The key asking (peer id): the friend's new machine, if the code matches. */
+    requester: z.string(),
+    /** Six digits to compare with the friend out of band before releasing. */
+    code: z.string(),
+    at: z.number(),
+  }),
+)
+export type RecoveryRequestView = z.infer<typeof RecoveryRequestView>
 
-export interface AnswerRecoveryRequest {
-  requestId: string
-  release: boolean
-}
+export const AnswerRecoveryRequest = named(
+  'AnswerRecoveryRequest',
+  z.object({
+    requestId: z.string(),
+    release: z.boolean(),
+  }),
+)
+export type AnswerRecoveryRequest = z.infer<typeof AnswerRecoveryRequest>
 
-export interface AskRecoveryRequest {
-  /** The account to recover: the peer id (or hex key) friends know it by. */
-  account: string
-  friends: string[]
-}
+export const AskRecoveryRequest = named(
+  'AskRecoveryRequest',
+  z.object({
+    /** The account to recover: the peer id (or hex key) friends know it by. */
+    account: z.string(),
+    friends: z.array(z.string()),
+  }),
+)
+export type AskRecoveryRequest = z.infer<typeof AskRecoveryRequest>
 
-export interface AskedFriendView {
-  requestId: string
-  /** The friend asked (peer id). */
-  peer: string
-  /** The code that friend's screen shows: read it to them. */
-  code: string
-  state: 'asked' | 'released' | 'declined'
-}
+export const AskedFriendView = named(
+  'AskedFriendView',
+  z.object({
+    requestId: z.string(),
+    /** The friend asked (peer id). */
+    peer: z.string(),
+    /** The code that friend's screen shows: read it to them. */
+    code: z.string(),
+    state: z.enum(['asked', 'released', 'declined']),
+  }),
+)
+export type AskedFriendView = z.infer<typeof AskedFriendView>

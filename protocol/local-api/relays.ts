@@ -1,31 +1,49 @@
 /** The relays the node keeps connected to, and its saved relay list. */
+import { z } from 'zod'
+import { named } from './route.ts'
 
 /** One configured relay, as the node's bootstrap sees it. */
-export interface RelayLinkStatus {
-  /** The relay's multiaddr, ending in /p2p/<peer id>. */
-  address: string
-  peerId: string
-  connected: boolean
-  /** When the current connection opened (ms since epoch), or null. */
-  connectedAt: number | null
-  /** Dials failed since the last successful connection. */
-  failedDials: number
-  /** When the next redial is due (ms since epoch), or null when none is scheduled. */
-  nextDialAt: number | null
-  /** The node's address through this relay's circuit, or null while it has none. */
-  circuitAddress: string | null
-}
+export const RelayLinkStatus = named(
+  'RelayLinkStatus',
+  z.object({
+    /** The relay's multiaddr, ending in /p2p/<peer id>. */
+    address: z.string(),
+    peerId: z.string(),
+    connected: z.boolean(),
+    /** When the current connection opened (ms since epoch), or null. */
+    connectedAt: z.number().nullable(),
+    /** Dials failed since the last successful connection. */
+    failedDials: z.number(),
+    /** When the next redial is due (ms since epoch), or null when none is scheduled. */
+    nextDialAt: z.number().nullable(),
+    /** The node's address through this relay's circuit, or null while it has none. */
+    circuitAddress: z.string().nullable(),
+  }),
+)
+export type RelayLinkStatus = z.infer<typeof RelayLinkStatus>
 
-export interface RelayEntry extends RelayLinkStatus {
-  /** In the saved list, so used at every start; false: given with `--relay` for this run only. */
-  saved: boolean
-}
+export const RelayEntry = named(
+  'RelayEntry',
+  RelayLinkStatus.extend({
+    /** In the saved list, so used at every start; false: given with `--relay` for this run only. */
+    saved: z.boolean(),
+  }),
+)
+export type RelayEntry = z.infer<typeof RelayEntry>
 
-export interface RelayListResponse {
-  relays: RelayEntry[]
-}
+export const RelayListResponse = named(
+  'RelayListResponse',
+  z.object({
+    relays: z.array(RelayEntry),
+  }),
+)
+export type RelayListResponse = z.infer<typeof RelayListResponse>
 
-export interface RelayAddressRequest {
-  /** A relay multiaddr ending in /p2p/<peer id> (remove: also the bare peer id). */
-  address: string
-}
+export const RelayAddressRequest = named(
+  'RelayAddressRequest',
+  z.object({
+    /** A relay multiaddr ending in /p2p/<peer id> (remove: also the bare peer id). */
+    address: z.string(),
+  }),
+)
+export type RelayAddressRequest = z.infer<typeof RelayAddressRequest>
