@@ -1,4 +1,5 @@
 /** Errors the web client shows; `name` is the node's stable error name where it sent one. */
+import { language, type MessageKey, t } from './i18n/i18n.ts'
 
 /** The node answered with an error body. */
 export class ApiCallError extends Error {
@@ -18,7 +19,7 @@ export class NodeUnreachableError extends Error {
   override name = 'NodeUnreachableError'
 
   constructor() {
-    super('Your node does not answer. Check that "tokenim start" is still running, then retry.')
+    super(t('errors.unreachable', { command: '"tokenim start"' }))
   }
 }
 
@@ -26,13 +27,36 @@ export class NodeUnreachableError extends Error {
 export function describeError(err: unknown): string {
   if (err instanceof ApiCallError) {
     if (err.status === 401) {
-      return 'This page\'s access key is no longer valid: the node\'s token was replaced. Open the address that "tokenim api token" prints.'
+      return t('errors.tokenReplaced', { command: '"tokenim api token"' })
     }
     if (err.name === 'WrongPasswordError') {
-      return 'Wrong password. Try again, or restore your identity from its backup phrase if you forgot the password.'
+      return t('errors.wrongPassword')
     }
-    return err.message
+    return nodeErrorText(err) ?? err.message
   }
   if (err instanceof Error) return err.message
   return String(err)
+}
+
+/** Node errors a person meets often, by their stable name, in the reader's language. */
+const NODE_ERRORS = {
+  WeakPasswordError: 'errors.weakPassword',
+  InvalidBackupPhraseError: 'errors.invalidPhrase',
+  RecoveryPhraseMismatchError: 'errors.recoveryMismatch',
+  NameTakenError: 'errors.nameTaken',
+  NameNotFoundError: 'errors.nameNotFound',
+  InvalidNameError: 'errors.invalidName',
+  AlreadyFriendsError: 'errors.alreadyFriends',
+  DuplicateFriendRequestError: 'errors.duplicateRequest',
+  FriendSelfError: 'errors.friendSelf',
+  KeystoreLockedError: 'errors.lockedOut',
+} as const satisfies Record<string, MessageKey>
+
+/**
+ * The node's own message in English (it says most); in another language the catalog's
+ * sentence for the error's name, when there is one.
+ */
+function nodeErrorText(err: ApiCallError): string | null {
+  if (language() === 'en' || !Object.hasOwn(NODE_ERRORS, err.name)) return null
+  return t(NODE_ERRORS[err.name as keyof typeof NODE_ERRORS])
 }

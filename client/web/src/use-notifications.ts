@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'preact/hooks'
 import type { ConversationListItem, PeerRef } from '../../../protocol/local-api.ts'
+import { t } from './i18n/i18n.ts'
 import { useNodeEvent } from './node-events.ts'
 import { raise, showUnread } from './notifications.ts'
 import { displayName } from './people.ts'
@@ -29,23 +30,25 @@ export function useNotifications(
   const nameOf = (peerId: string) => displayName(people.get(peerId) ?? { peerId, name: null })
   useNodeEvent('message:received', (message) => {
     if (message.direction !== 'in' || muted.has(conversationKey('direct', message.peerId))) return
-    const body = message.text || (message.attachment != null ? 'Sent a file' : '')
+    const body = message.text || (message.attachment != null ? t('notify.sentFile') : '')
     raise({ title: nameOf(message.peerId), body, tag: conversationKey('direct', message.peerId) })
   })
   useNodeEvent('room:message', (message) => {
     if (message.mine || muted.has(conversationKey('room', message.roomId))) return
     const room = items.find((item) => item.kind === 'room' && item.id === message.roomId)
     raise({
-      title: room?.name ?? 'Room',
-      body: `${nameOf(message.authorPeerId)}: ${message.text}`,
+      title: room?.name ?? t('chats.room'),
+      body: t('chats.fromPeer', { name: nameOf(message.authorPeerId), text: message.text }),
       tag: conversationKey('room', message.roomId),
     })
   })
   useNodeEvent('friend:request', (request) => {
     if (request.direction !== 'in') return
     raise({
-      title: 'Friend request',
-      body: `${displayName(request)}${request.note ? `: ${request.note}` : ''}`,
+      title: t('notify.friendRequest'),
+      body: request.note
+        ? t('chats.fromPeer', { name: displayName(request), text: request.note })
+        : displayName(request),
       tag: `request:${request.peerId}`,
     })
   })

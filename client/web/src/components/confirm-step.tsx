@@ -4,6 +4,7 @@
  */
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
+import { t } from '../i18n/i18n.ts'
 
 interface ConfirmStepProps {
   /** Names the group for assistive technology, e.g. "Confirm removing bob". */
@@ -30,7 +31,7 @@ export function ConfirmStep(props: ConfirmStepProps) {
           {props.confirmText}
         </button>
         <button type="button" ref={cancel} onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </fieldset>

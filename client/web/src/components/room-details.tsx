@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks'
 import type { FriendView, RoomMemberView, RoomSummary } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { useNodeEvent } from '../node-events.ts'
 import { displayName, shortPeerId } from '../people.ts'
 import { ErrorText } from './error-text.tsx'
@@ -17,7 +18,7 @@ interface RoomDetailsProps {
   onLeft: () => void
 }
 
-const ROLE_LABELS = { owner: 'owner', admin: 'admin', member: 'member' } as const
+const ROLE_LABELS = { owner: 'rooms.owner', admin: 'rooms.admin', member: 'rooms.member' } as const
 
 export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
   const [members, setMembers] = useState<RoomMemberView[]>([])
@@ -78,11 +79,8 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
     if (friend == null || invite == null) return
     void act(
       () =>
-        client.sendMessage(
-          friend.peerId,
-          `Join my room "${room.name}" with this invite code (Rooms, Join):\n${invite}`,
-        ),
-      `Invite sent to ${displayName(friend)}.`,
+        client.sendMessage(friend.peerId, t('rooms.inviteMessage', { name: room.name, invite })),
+      t('rooms.inviteSent', { name: displayName(friend) }),
     )
   }
 
@@ -101,7 +99,7 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
       </div>
       <ErrorText message={error} />
       <h3 id="room-members-heading">
-        Members <span data-testid="room-member-count">({members.length})</span>
+        {t('rooms.membersHeading')} <span data-testid="room-member-count">({members.length})</span>
       </h3>
       <ul class="people" aria-labelledby="room-members-heading">
         {members.map((member) => (
@@ -111,7 +109,7 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
               <span class="person-name" title={member.peerId}>
                 {friendName(member.peerId)}
               </span>
-              <span class="person-note">{ROLE_LABELS[member.role]}</span>
+              <span class="person-note">{t(ROLE_LABELS[member.role])}</span>
             </span>
           </li>
         ))}
@@ -119,7 +117,7 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
 
       {invite != null && (
         <div class="field">
-          <label for="room-invite-code">Invite code</label>
+          <label for="room-invite-code">{t('rooms.inviteCode')}</label>
           <textarea
             id="room-invite-code"
             readOnly
@@ -130,15 +128,15 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
         </div>
       )}
       {invite != null && invitable.length > 0 && (
-        <form onSubmit={sendInvite} aria-label="Invite a friend">
+        <form onSubmit={sendInvite} aria-label={t('rooms.inviteFriend')}>
           <div class="field">
-            <label for="room-invitee">Send the invite to a friend</label>
+            <label for="room-invitee">{t('rooms.sendInviteTo')}</label>
             <select
               id="room-invitee"
               value={invitee}
               onChange={(event) => setInvitee(event.currentTarget.value)}
             >
-              <option value="">Choose a friend</option>
+              <option value="">{t('rooms.chooseFriend')}</option>
               {invitable.map((friend) => (
                 <option key={friend.peerId} value={friend.peerId}>
                   {displayName(friend)}
@@ -147,7 +145,7 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
             </select>
           </div>
           <button type="submit" disabled={invitee === ''}>
-            Send invite
+            {t('rooms.sendInvite')}
           </button>
         </form>
       )}
@@ -162,15 +160,15 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
                 act(() => client.leaveRoom(roomId), null).then((left) => left && onLeft())
               }
             >
-              Yes, leave {room.name}
+              {t('rooms.confirmLeave', { name: room.name })}
             </button>
             <button type="button" onClick={() => setConfirmLeave(false)}>
-              Stay
+              {t('rooms.stay')}
             </button>
           </>
         ) : (
           <button type="button" onClick={() => setConfirmLeave(true)}>
-            Leave room
+            {t('rooms.leave')}
           </button>
         )}
       </div>

@@ -3,11 +3,11 @@ import { useState } from 'preact/hooks'
 import type { RoomSummary } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 
 interface RoomFormsProps {
   client: WebApiClient
-  /** `verb` says how: "Created" or "Joined". */
-  onJoined: (room: RoomSummary, verb: string) => void
+  onJoined: (room: RoomSummary, how: 'created' | 'joined') => void
   onError: (message: string | null) => void
 }
 
@@ -34,7 +34,7 @@ export function RoomForms({ client, onJoined, onError }: RoomFormsProps) {
     run(event, async () => {
       const created = await client.createRoom({ name: name.trim(), inviteOnly })
       setName('')
-      onJoined(created.room, 'Created')
+      onJoined(created.room, 'created')
     })
 
   const join = (event: Event) =>
@@ -42,14 +42,14 @@ export function RoomForms({ client, onJoined, onError }: RoomFormsProps) {
       // Joining asks a member for the room over the network: it can take a few seconds.
       const room = await client.joinRoom({ room: code.trim() })
       setCode('')
-      onJoined(room, 'Joined')
+      onJoined(room, 'joined')
     })
 
   return (
     <>
-      <form onSubmit={create} aria-label="Create a room">
+      <form onSubmit={create} aria-label={t('rooms.createForm')}>
         <div class="field">
-          <label for="room-name">New room's name</label>
+          <label for="room-name">{t('rooms.newName')}</label>
           <input
             id="room-name"
             value={name}
@@ -65,16 +65,16 @@ export function RoomForms({ client, onJoined, onError }: RoomFormsProps) {
               checked={inviteOnly}
               onChange={(event) => setInviteOnly(event.currentTarget.checked)}
             />{' '}
-            Invite only (the room id alone does not let anyone in)
+            {t('rooms.inviteOnly')}
           </label>
         </div>
         <button type="submit" class="button-primary" disabled={busy || name.trim() === ''}>
-          Create room
+          {t('rooms.create')}
         </button>
       </form>
-      <form onSubmit={join} aria-label="Join a room">
+      <form onSubmit={join} aria-label={t('rooms.joinForm')}>
         <div class="field">
-          <label for="room-invite">Invite code or room id</label>
+          <label for="room-invite">{t('rooms.inviteOrId')}</label>
           <input
             id="room-invite"
             value={code}
@@ -85,7 +85,7 @@ export function RoomForms({ client, onJoined, onError }: RoomFormsProps) {
           />
         </div>
         <button type="submit" disabled={busy || code.trim() === ''} aria-busy={busy}>
-          Join room
+          {t('rooms.join')}
         </button>
       </form>
     </>

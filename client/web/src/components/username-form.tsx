@@ -10,6 +10,7 @@ import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../../../../protocol/u
 import { nameStanding } from '../../../signup-precheck.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { ErrorText } from './error-text.tsx'
 import { SignupVerification } from './signup-verification.tsx'
 
@@ -67,7 +68,7 @@ export function UsernameForm({ client, onRegistered, onLater }: UsernameFormProp
   return (
     <form class="username-form" onSubmit={submit}>
       <div class="field">
-        <label for={`${id}-username`}>Username</label>
+        <label for={`${id}-username`}>{t('username.label')}</label>
         <input
           id={`${id}-username`}
           autoComplete="username"
@@ -79,12 +80,11 @@ export function UsernameForm({ client, onRegistered, onLater }: UsernameFormProp
           onInput={(event) => setName(event.currentTarget.value)}
         />
         <small id={`${id}-username-hint`}>
-          {USERNAME_MIN_LENGTH}–{USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores.
-          Friends add you by it; your relay hands it out.
+          {t('username.hint', { min: USERNAME_MIN_LENGTH, max: USERNAME_MAX_LENGTH })}
         </small>
       </div>
       <div class="field">
-        <label for={`${id}-display-name`}>Display name (optional, public)</label>
+        <label for={`${id}-display-name`}>{t('username.displayName')}</label>
         <input
           id={`${id}-display-name`}
           autoComplete="name"
@@ -92,18 +92,16 @@ export function UsernameForm({ client, onRegistered, onLater }: UsernameFormProp
           aria-describedby={`${id}-display-name-hint`}
           onInput={(event) => setDisplayName(event.currentTarget.value)}
         />
-        <small id={`${id}-display-name-hint`}>
-          With a display name your profile is public, and people find you by searching.
-        </small>
+        <small id={`${id}-display-name-hint`}>{t('username.displayNameHint')}</small>
       </div>
       <ErrorText message={error} />
       <div class="actions">
         <button type="submit" class="button-primary" disabled={busy}>
-          {busy ? 'Registering…' : 'Register'}
+          {busy ? t('username.registering') : t('username.register')}
         </button>
         {onLater && (
           <button type="button" class="button-quiet" onClick={onLater}>
-            Later
+            {t('username.later')}
           </button>
         )}
       </div>

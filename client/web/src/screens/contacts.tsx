@@ -10,8 +10,10 @@ import type { WebApiClient } from '../api-client.ts'
 import { ConfirmStep } from '../components/confirm-step.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { PresenceDot } from '../components/presence-dot.tsx'
+import { ShortLabel } from '../components/short-label.tsx'
 import { UsernameForm } from '../components/username-form.tsx'
 import { describeError } from '../errors.ts'
+import { t, tx } from '../i18n/i18n.ts'
 import { displayName, shortName, shortPeerId } from '../people.ts'
 import { reachText, reachTitle } from '../reach-text.ts'
 import type { Friends } from '../use-friends.ts'
@@ -49,7 +51,7 @@ export function ContactsPanel(props: ContactsPanelProps) {
   }
 
   return (
-    <section class="panel contacts" aria-label="Contacts">
+    <section class="panel contacts" aria-label={t('sections.contacts')}>
       <OwnName {...props} />
       <AddContact client={client} onSent={announce} onFound={props.people.remember} />
       <div role="status" class="notice">
@@ -59,7 +61,7 @@ export function ContactsPanel(props: ContactsPanelProps) {
 
       {friends.requests.incoming.length > 0 && (
         <section aria-labelledby="incoming-heading">
-          <h2 id="incoming-heading">Friend requests</h2>
+          <h2 id="incoming-heading">{t('contacts.requests')}</h2>
           <ul class="people">
             {friends.requests.incoming.map((request) => (
               <li key={request.requestId} class="person" data-testid="incoming-request">
@@ -76,22 +78,28 @@ export function ContactsPanel(props: ContactsPanelProps) {
                     onClick={() =>
                       act(
                         () => client.acceptFriend(request.peerId),
-                        `${displayName(request)} is now your friend.`,
+                        t('contacts.accepted', { name: displayName(request) }),
                       )
                     }
                   >
-                    Accept<span class="visually-hidden"> {displayName(request)}</span>
+                    <ShortLabel
+                      text={t('contacts.accept')}
+                      label={t('contacts.acceptName', { name: displayName(request) })}
+                    />
                   </button>
                   <button
                     type="button"
                     onClick={() =>
                       act(
                         () => client.rejectFriend(request.peerId),
-                        `Declined ${displayName(request)}.`,
+                        t('contacts.declined', { name: displayName(request) }),
                       )
                     }
                   >
-                    Reject<span class="visually-hidden"> {displayName(request)}</span>
+                    <ShortLabel
+                      text={t('contacts.reject')}
+                      label={t('contacts.rejectName', { name: displayName(request) })}
+                    />
                   </button>
                 </div>
               </li>
@@ -102,7 +110,7 @@ export function ContactsPanel(props: ContactsPanelProps) {
 
       {friends.requests.outgoing.length > 0 && (
         <section aria-labelledby="outgoing-heading">
-          <h2 id="outgoing-heading">Waiting for an answer</h2>
+          <h2 id="outgoing-heading">{t('contacts.outgoing')}</h2>
           <ul class="people">
             {friends.requests.outgoing.map((request) => (
               <li key={request.requestId} class="person" data-testid="outgoing-request">
@@ -114,12 +122,14 @@ export function ContactsPanel(props: ContactsPanelProps) {
                   onClick={() =>
                     act(
                       () => client.removeFriend(request.peerId),
-                      `Withdrew the request to ${displayName(request)}.`,
+                      t('contacts.withdrew', { name: displayName(request) }),
                     )
                   }
                 >
-                  Withdraw
-                  <span class="visually-hidden"> the request to {displayName(request)}</span>
+                  <ShortLabel
+                    text={t('contacts.withdraw')}
+                    label={t('contacts.withdrawName', { name: displayName(request) })}
+                  />
                 </button>
               </li>
             ))}
@@ -128,11 +138,11 @@ export function ContactsPanel(props: ContactsPanelProps) {
       )}
 
       <section aria-labelledby="friends-heading">
-        <h2 id="friends-heading">Friends</h2>
+        <h2 id="friends-heading">{t('contacts.friends')}</h2>
         {friends.friends.length === 0 ? (
-          <p class="list-empty">No friends yet. Find someone above and send a request.</p>
+          <p class="list-empty">{t('contacts.noFriends')}</p>
         ) : (
-          <ul class="people" aria-label="Friends">
+          <ul class="people" aria-label={t('contacts.friends')}>
             {friends.friends.map((friend) => (
               <FriendRow
                 key={friend.peerId}
@@ -141,7 +151,7 @@ export function ContactsPanel(props: ContactsPanelProps) {
                 onRemove={() =>
                   act(
                     () => client.removeFriend(friend.peerId),
-                    `Removed ${displayName(friend)} from your friends.`,
+                    t('contacts.removed', { name: displayName(friend) }),
                   )
                 }
                 onBlock={() =>
@@ -150,7 +160,7 @@ export function ContactsPanel(props: ContactsPanelProps) {
                       await client.blockPeer(friend.peerId)
                       props.people.reloadBlocked()
                     },
-                    `Blocked ${displayName(friend)}: their requests and messages are dropped.`,
+                    t('contacts.blocked', { name: displayName(friend) }),
                   )
                 }
               />
@@ -167,7 +177,7 @@ function OwnName({ client, names, onRegistered }: ContactsPanelProps) {
   if (editing) {
     return (
       <section aria-labelledby="own-name-heading">
-        <h2 id="own-name-heading">Register a username</h2>
+        <h2 id="own-name-heading">{t('contacts.register')}</h2>
         <UsernameForm
           client={client}
           onRegistered={(name) => {
@@ -183,13 +193,15 @@ function OwnName({ client, names, onRegistered }: ContactsPanelProps) {
     <p class="own-name">
       {names.length > 0 ? (
         <>
-          You are <strong data-testid="own-name">{names.map((n) => n.name).join(', ')}</strong>.{' '}
+          {tx('contacts.youAre', {
+            names: <strong data-testid="own-name">{names.map((n) => n.name).join(', ')}</strong>,
+          })}{' '}
         </>
       ) : (
-        'You have no username yet, so people can add you only by your peer id. '
+        `${t('contacts.noName')} `
       )}
       <button type="button" class="button-quiet" onClick={() => setEditing(true)}>
-        {names.length > 0 ? 'Register another' : 'Register a username'}
+        {names.length > 0 ? t('contacts.registerAnother') : t('contacts.register')}
       </button>
     </p>
   )
@@ -230,8 +242,8 @@ function AddContact({ client, onSent, onFound }: AddContactProps) {
       const answer = await client.addFriend(to.trim(), note.trim())
       onSent(
         answer.status === 'accepted'
-          ? `${displayName(answer.friend)} had asked you first: you are friends now.`
-          : `Friend request sent to ${displayName(answer.request)}.`,
+          ? t('contacts.askedFirst', { name: displayName(answer.friend) })
+          : t('contacts.sent', { name: displayName(answer.request) }),
       )
       setTo('')
       setNote('')
@@ -245,29 +257,24 @@ function AddContact({ client, onSent, onFound }: AddContactProps) {
 
   return (
     <section aria-labelledby="add-heading">
-      <h2 id="add-heading">Add a contact</h2>
+      <h2 id="add-heading">{t('contacts.add')}</h2>
       <form class="inline-form" onSubmit={search}>
         <label for="people-search" class="visually-hidden">
-          Find people by username
+          {t('contacts.find')}
         </label>
         <input
           id="people-search"
           type="search"
-          placeholder="Find people by username"
+          placeholder={t('contacts.find')}
           required
           value={query}
           onInput={(event) => setQuery(event.currentTarget.value)}
         />
-        <button type="submit">Search</button>
+        <button type="submit">{t('chats.search')}</button>
       </form>
       {results != null && (
-        <ul class="people" aria-label="Search results">
-          {results.length === 0 && (
-            <li class="list-empty">
-              Nobody found. Search lists only people with a public profile; you can still send a
-              request to an exact username or peer id below.
-            </li>
-          )}
+        <ul class="people" aria-label={t('chats.searchResults')}>
+          {results.length === 0 && <li class="list-empty">{t('contacts.nobody')}</li>}
           {results.map((result) => (
             <li key={result.scopedName} class="person">
               <span class="person-name" title={result.scopedName}>
@@ -275,7 +282,10 @@ function AddContact({ client, onSent, onFound }: AddContactProps) {
                 <small> {shortPeerId(result.peerId)}</small>
               </span>
               <button type="button" onClick={() => setTo(result.scopedName)}>
-                Choose<span class="visually-hidden"> {result.name}</span>
+                <ShortLabel
+                  text={t('contacts.choose')}
+                  label={t('contacts.chooseName', { name: result.name })}
+                />
               </button>
             </li>
           ))}
@@ -283,7 +293,7 @@ function AddContact({ client, onSent, onFound }: AddContactProps) {
       )}
       <form onSubmit={send}>
         <div class="field">
-          <label for="request-to">Username or peer id</label>
+          <label for="request-to">{t('contacts.to')}</label>
           <input
             id="request-to"
             required
@@ -291,10 +301,10 @@ function AddContact({ client, onSent, onFound }: AddContactProps) {
             title={to}
             onInput={(event) => setTo(event.currentTarget.value)}
           />
-          {to.includes('@') && <small>{shortName(to)} on the relay that issued the name</small>}
+          {to.includes('@') && <small>{t('contacts.scoped', { name: shortName(to) })}</small>}
         </div>
         <div class="field">
-          <label for="request-note">Note (optional)</label>
+          <label for="request-note">{t('contacts.note')}</label>
           <input
             id="request-note"
             maxLength={MAX_FRIEND_NOTE_LENGTH}
@@ -304,7 +314,7 @@ function AddContact({ client, onSent, onFound }: AddContactProps) {
         </div>
         <ErrorText message={error} />
         <button type="submit" class="button-primary" disabled={busy}>
-          {busy ? 'Sending…' : 'Send friend request'}
+          {busy ? t('contacts.sending') : t('contacts.sendRequest')}
         </button>
       </form>
     </section>
@@ -334,10 +344,10 @@ function FriendRow({ friend, onOpen, onRemove, onBlock }: FriendRowProps) {
           <span class="person-name">{name}</span>
           {(friend.devices?.count ?? 1) > 1 && (
             <span class="person-devices" title={friend.devices?.names.join(', ')}>
-              {` · ${friend.devices?.count} devices`}
+              {` · ${t('contacts.devices', { count: friend.devices?.count ?? 1 })}`}
             </span>
           )}
-          <span class="visually-hidden">, open the chat</span>
+          <span class="visually-hidden">{t('contacts.openChat')}</span>
         </button>
         <span class="person-reach" data-testid="reach" title={reachTitle(friend.reach)}>
           {reachText(friend.reach)}
@@ -345,36 +355,34 @@ function FriendRow({ friend, onOpen, onRemove, onBlock }: FriendRowProps) {
       </div>
       <details class="person-menu" onToggle={() => setConfirming(null)}>
         <summary>
-          Manage<span class="visually-hidden"> {name}</span>
+          <ShortLabel text={t('contacts.manage')} label={t('contacts.manageName', { name })} />
         </summary>
         {confirming === 'remove' ? (
           <ConfirmStep
-            label={`Confirm removing ${name}`}
-            confirmText={`Remove ${name}`}
+            label={t('contacts.confirmRemoving', { name })}
+            confirmText={t('contacts.removeName', { name })}
             onConfirm={onRemove}
             onCancel={() => setConfirming(null)}
           >
-            Remove {name} from your friends? Your chat history stays; to be friends again, one of
-            you sends a new request.
+            {t('contacts.removeQuestion', { name })}
           </ConfirmStep>
         ) : confirming === 'block' ? (
           <ConfirmStep
-            label={`Confirm blocking ${name}`}
-            confirmText={`Block ${name}`}
+            label={t('contacts.confirmBlocking', { name })}
+            confirmText={t('contacts.blockName', { name })}
             danger
             onConfirm={onBlock}
             onCancel={() => setConfirming(null)}
           >
-            Block {name}? They stop being your friend, and their requests and messages are dropped
-            without telling them.
+            {t('contacts.blockQuestion', { name })}
           </ConfirmStep>
         ) : (
           <div class="person-actions">
             <button type="button" onClick={() => setConfirming('remove')}>
-              Remove
+              {t('contacts.remove')}
             </button>
             <button type="button" class="button-danger" onClick={() => setConfirming('block')}>
-              Block
+              {t('contacts.block')}
             </button>
           </div>
         )}

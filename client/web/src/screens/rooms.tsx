@@ -9,7 +9,9 @@ import type { WebApiClient } from '../api-client.ts'
 import { ErrorText } from '../components/error-text.tsx'
 import { RoomDetails } from '../components/room-details.tsx'
 import { RoomForms } from '../components/room-forms.tsx'
+import { ShortLabel } from '../components/short-label.tsx'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { useNodeEvent, useStreamOpen } from '../node-events.ts'
 import { shortPeerId } from '../people.ts'
 
@@ -37,26 +39,24 @@ export function RoomsPanel({ client, onOpenRoom }: RoomsPanelProps) {
   useNodeEvent('room:message', () => void reload())
   useNodeEvent('room:members', () => void reload())
 
-  const joined = (room: RoomSummary, verb: string) => {
-    setNotice(`${verb} ${room.name}.`)
+  const joined = (room: RoomSummary, how: 'created' | 'joined') => {
+    setNotice(t(how === 'created' ? 'rooms.created' : 'rooms.joined', { name: room.name }))
     setSelected(room.roomId)
     void reload()
   }
 
   const current = rooms?.find((room) => room.roomId === selected)
   return (
-    <section class="panel rooms" aria-label="Rooms">
+    <section class="panel rooms" aria-label={t('sections.rooms')}>
       <RoomForms client={client} onJoined={joined} onError={setError} />
       <div role="status" class="notice">
         {notice}
       </div>
       <ErrorText message={error} />
       <section aria-labelledby="rooms-heading">
-        <h2 id="rooms-heading">Your rooms</h2>
-        {rooms != null && rooms.length === 0 && (
-          <p class="list-empty">No rooms yet: create one, or join with an invite code.</p>
-        )}
-        <ul class="people" aria-label="Your rooms">
+        <h2 id="rooms-heading">{t('rooms.yours')}</h2>
+        {rooms != null && rooms.length === 0 && <p class="list-empty">{t('rooms.none')}</p>}
+        <ul class="people" aria-label={t('rooms.yours')}>
           {rooms?.map((room) => (
             <li key={room.roomId} class="person" data-testid="room">
               <button
@@ -69,14 +69,21 @@ export function RoomsPanel({ client, onOpenRoom }: RoomsPanelProps) {
                   <span class="person-name">{room.name}</span>
                   <span class="person-note" data-testid="room-last-message">
                     {room.lastMessage == null
-                      ? `${room.members} ${room.members === 1 ? 'member' : 'members'}`
-                      : `${room.lastMessage.mine ? 'You' : shortPeerId(room.lastMessage.authorPeerId)}: ${room.lastMessage.text}`}
+                      ? t('rooms.members', { count: room.members })
+                      : room.lastMessage.mine
+                        ? t('chats.fromYou', { text: room.lastMessage.text })
+                        : t('chats.fromPeer', {
+                            name: shortPeerId(room.lastMessage.authorPeerId),
+                            text: room.lastMessage.text,
+                          })}
                   </span>
                 </span>
                 {room.unread > 0 && (
                   <span class="unread">
-                    {room.unread}
-                    <span class="visually-hidden"> unread</span>
+                    <ShortLabel
+                      text={String(room.unread)}
+                      label={t('chats.unread', { count: room.unread })}
+                    />
                   </span>
                 )}
               </button>
@@ -86,7 +93,10 @@ export function RoomsPanel({ client, onOpenRoom }: RoomsPanelProps) {
                   class="button-primary"
                   onClick={() => onOpenRoom(room.roomId)}
                 >
-                  Open<span class="visually-hidden"> {room.name}</span>
+                  <ShortLabel
+                    text={t('rooms.open')}
+                    label={t('rooms.openName', { name: room.name })}
+                  />
                 </button>
               </div>
             </li>
@@ -98,7 +108,7 @@ export function RoomsPanel({ client, onOpenRoom }: RoomsPanelProps) {
           client={client}
           room={current}
           onLeft={() => {
-            setNotice(`You left ${current.name}.`)
+            setNotice(t('rooms.left', { name: current.name }))
             setSelected(null)
             void reload()
           }}
