@@ -11,7 +11,6 @@ import type { WebApiClient } from '../api-client.ts'
 import { ApiCallError, describeError } from '../errors.ts'
 import { t } from '../i18n/i18n.ts'
 import { formatBytes, transferText } from '../transfer-text.ts'
-import { ShortLabel } from './short-label.tsx'
 
 interface AttachmentProps {
   client: WebApiClient
@@ -198,10 +197,8 @@ function FileCard(props: { client: WebApiClient; attachment: AttachmentView; ava
       <span class="file-size">{formatBytes(attachment.size)}</span>
       {available && (
         <button type="button" onClick={() => void save()}>
-          <ShortLabel
-            text={t('attachment.save')}
-            label={t('attachment.saveName', { name: attachment.name })}
-          />
+          <span aria-hidden="true">{t('attachment.save')}</span>
+          <span class="visually-hidden">{t('attachment.saveName', { name: attachment.name })}</span>
         </button>
       )}
       {error != null && <span class="error">{error}</span>}

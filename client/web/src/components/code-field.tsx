@@ -1,17 +1,19 @@
 /** A two-factor code: the authenticator app's 6 digits, or a recovery code. */
+import { t } from '../i18n/i18n.ts'
+
 interface CodeFieldProps {
   id: string
   value: string
   onInput: (value: string) => void
   disabled?: boolean
-  /** @default 'Two-factor code' */
+  /** @default the catalog's 'Two-factor code' */
   label?: string
 }
 
 export function CodeField({ id, value, onInput, disabled, label }: CodeFieldProps) {
   return (
     <div class="field">
-      <label for={id}>{label ?? 'Two-factor code'}</label>
+      <label for={id}>{label ?? t('code.label')}</label>
       <input
         id={id}
         type="text"
@@ -24,7 +26,7 @@ export function CodeField({ id, value, onInput, disabled, label }: CodeFieldProp
         required
       />
       <small id={`${id}-hint`} class="hint">
-        The 6 digits your authenticator app shows now, or one of your recovery codes.
+        {t('code.hint')}
       </small>
     </div>
   )

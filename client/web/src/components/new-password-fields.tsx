@@ -1,4 +1,6 @@
 /** A new password typed twice, with the strength meter: creating and restoring an identity. */
+
+import { t } from '../i18n/i18n.ts'
 import { PasswordField } from './password-field.tsx'
 import { ratePassword } from './password-rating.ts'
 
@@ -27,7 +29,7 @@ export function NewPasswordFields(props: NewPasswordFieldsProps) {
       />
       <PasswordField
         id="repeat-password"
-        label="Repeat the password"
+        label={t('password.repeat')}
         value={props.repeat}
         onInput={props.onRepeat}
         autoComplete="new-password"
@@ -40,7 +42,7 @@ export function NewPasswordFields(props: NewPasswordFieldsProps) {
 /** What is wrong with the new password and its repetition, or null when they will do. */
 export function newPasswordProblem(password: string, repeat: string): string | null {
   const rating = ratePassword(password)
-  if (!rating.accepted) return `Choose another password. ${rating.label}.`
-  if (password !== repeat) return 'The two passwords differ. Type the same one twice.'
+  if (!rating.accepted) return t('password.chooseAnother', { rating: rating.label })
+  if (password !== repeat) return t('password.differ')
   return null
 }

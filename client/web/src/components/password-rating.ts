@@ -4,6 +4,7 @@
  * it only tell length and variety apart, to nudge people towards long passphrases.
  */
 import { checkPasswordStrength } from '../../../../protocol/password-strength.ts'
+import { language, t } from '../i18n/i18n.ts'
 
 export interface PasswordRating {
   /** 0 empty, 1 refused, 2 acceptable, 3 strong. */
@@ -15,11 +16,18 @@ export interface PasswordRating {
 const STRONG_LENGTH = 20
 
 export function ratePassword(password: string): PasswordRating {
-  if (password === '') return { level: 0, label: 'Type a password', accepted: false }
+  if (password === '') return { level: 0, label: t('password.type'), accepted: false }
   const check = checkPasswordStrength(password)
-  if (!check.ok) return { level: 1, label: `Too weak: ${check.reason}`, accepted: false }
-  if ([...password].length >= STRONG_LENGTH) {
-    return { level: 3, label: 'Strong', accepted: true }
+  if (!check.ok) {
+    // The reason is worded in English by protocol/; other languages say it generally.
+    const label =
+      language() === 'en'
+        ? t('password.tooWeakWhy', { reason: check.reason })
+        : t('password.tooWeak')
+    return { level: 1, label, accepted: false }
   }
-  return { level: 2, label: 'Acceptable: a few more words make it strong', accepted: true }
+  if ([...password].length >= STRONG_LENGTH) {
+    return { level: 3, label: t('password.strong'), accepted: true }
+  }
+  return { level: 2, label: t('password.acceptable'), accepted: true }
 }

@@ -4,6 +4,7 @@
  * only when a code is first shown, keeping it out of the first screen's JavaScript.
  */
 import { useEffect, useState } from 'preact/hooks'
+import { t } from '../i18n/i18n.ts'
 
 const QUIET_ZONE = 4
 
@@ -25,7 +26,7 @@ export function QrCode({ text, label }: { text: string; label: string }) {
       live = false
     }
   }, [text])
-  if (modules == null) return <p class="loading">Drawing the QR code…</p>
+  if (modules == null) return <p class="loading">{t('qr.drawing')}</p>
   const side = modules.size + 2 * QUIET_ZONE
   return (
     <svg

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { MAX_DEVICE_NAME_SIZE } from '../../../../protocol/limits.ts'
 import type { DeviceListResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import { SettingsLinkDevice } from './settings-link-device.tsx'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
@@ -29,26 +30,31 @@ export function SettingsDevices({ client, withCode }: { client: WebApiClient; wi
     event.preventDefault()
     void section.run(async () => {
       setList(await client.renameDevice(name.trim()))
-      return 'Renamed: your friends get the new list.'
+      return t('devices.renamed')
     })
   }
 
   return (
-    <SettingsSection id="devices" title="Devices" notice={section.notice} error={section.error}>
+    <SettingsSection
+      id="devices"
+      title={t('devices.title')}
+      notice={section.notice}
+      error={section.error}
+    >
       {list != null && (
         <>
-          <ul class="device-list" aria-label="Your devices">
+          <ul class="device-list" aria-label={t('devices.yours')}>
             {list.devices.map((device) => (
               <li key={device.publicKey} title={device.peerId}>
                 {device.name}
-                {device.thisDevice && <em> · this device</em>}
-                {device.peerId !== list.account && <em> · linked: 1:1 texts only</em>}
+                {device.thisDevice && <em> · {t('devices.this')}</em>}
+                {device.peerId !== list.account && <em> · {t('devices.linked')}</em>}
               </li>
             ))}
           </ul>
-          <form onSubmit={submit} aria-label="Rename this device">
+          <form onSubmit={submit} aria-label={t('devices.renameForm')}>
             <div class="field">
-              <label for="device-name">This device's name</label>
+              <label for="device-name">{t('devices.name')}</label>
               <input
                 id="device-name"
                 value={name}
@@ -61,14 +67,11 @@ export function SettingsDevices({ client, withCode }: { client: WebApiClient; wi
               class="button-primary"
               disabled={section.busy || name.trim() === ''}
             >
-              Rename
+              {t('devices.rename')}
             </button>
           </form>
           {list.linkedFriends != null && (
-            <p class="hint">
-              This device is linked to your account and knows your {list.linkedFriends} friends: 1:1
-              messages reach it; rooms and files stay on your first device for now.
-            </p>
+            <p class="hint">{t('devices.linkedHint', { count: list.linkedFriends })}</p>
           )}
         </>
       )}

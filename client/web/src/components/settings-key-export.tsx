@@ -3,6 +3,7 @@
  * with the password, on another machine with `tokenim key import FILE`.
  */
 import type { WebApiClient } from '../api-client.ts'
+import { t, tx } from '../i18n/i18n.ts'
 import { PasswordGate, SettingsSection, useSectionActions } from './settings-section.tsx'
 
 export function SettingsKeyExport({
@@ -17,24 +18,21 @@ export function SettingsKeyExport({
     section.run(async () => {
       const { fileName, keyFile } = await client.exportKey({ password, code })
       saveFile(fileName, keyFile)
-      return `Saved ${fileName}. It is sealed with your password: keep both, apart.`
+      return t('export.saved', { file: fileName })
     })
 
   return (
     <SettingsSection
       id="key-export"
-      title="Export your key"
+      title={t('export.title')}
       notice={section.notice}
       error={section.error}
     >
-      <p>
-        A sealed copy of your identity key, to move it to another computer (
-        <code>tokenim key import FILE</code>).
-      </p>
+      <p>{tx('export.intro', { command: <code>tokenim key import FILE</code> })}</p>
       <PasswordGate
         id="key-export"
-        label="Export your key"
-        action="Export key file"
+        label={t('export.title')}
+        action={t('export.action')}
         busy={section.busy}
         withCode={withCode}
         onPassword={exportKey}

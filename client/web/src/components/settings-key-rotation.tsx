@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks'
 import type { RotateKeyResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { t, tx } from '../i18n/i18n.ts'
 import { CodeField } from './code-field.tsx'
 import { PasswordField } from './password-field.tsx'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
@@ -31,25 +32,22 @@ export function SettingsKeyRotation({
         setPassword('')
         setCode('')
       }
-      return 'Your key changed. Friends who were away learn of it when they come back.'
+      return t('rotation.done')
     })
   }
 
   return (
     <SettingsSection
       id="key-rotation"
-      title="Change your key"
+      title={t('rotation.title')}
       notice={section.notice}
       error={section.error}
     >
-      <p>
-        Moves your account to a new key, for example after a device was lost. Your friends keep your
-        conversations; your peer id and backup phrase change.
-      </p>
-      <form onSubmit={submit} aria-label="Change your key" noValidate>
+      <p>{t('rotation.intro')}</p>
+      <form onSubmit={submit} aria-label={t('rotation.title')} noValidate>
         <PasswordField
           id="key-rotation-password"
-          label="Password"
+          label={t('common.password')}
           value={password}
           onInput={setPassword}
           autoComplete="current-password"
@@ -68,17 +66,21 @@ export function SettingsKeyRotation({
           class="button-primary"
           disabled={section.busy || password === '' || (withCode && code === '')}
         >
-          Change key
+          {t('rotation.action')}
         </button>
       </form>
       {rotated != null && (
-        <section aria-label="New key">
+        <section aria-label={t('rotation.newKey')}>
           <p>
-            You are <code>{rotated.peerId}</code> now (fingerprint {rotated.fingerprint}). Friends
-            told: {rotated.reached}
-            {rotated.waiting.length > 0 && `; not reached yet: ${rotated.waiting.join(', ')}`}.
+            {tx('rotation.youAre', {
+              peerId: <code>{rotated.peerId}</code>,
+              fingerprint: rotated.fingerprint,
+              reached: rotated.reached,
+            })}
+            {rotated.waiting.length > 0 &&
+              t('rotation.notReached', { peers: rotated.waiting.join(', ') })}
           </p>
-          <p>Write down your new backup phrase; the old one restores only the retired key:</p>
+          <p>{t('rotation.writeDown')}</p>
           <p class="backup-phrase">{rotated.backupPhrase}</p>
         </section>
       )}

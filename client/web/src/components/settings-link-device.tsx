@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks'
 import type { DeviceLinkStatus } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { locale, t, tx } from '../i18n/i18n.ts'
 import { useNodeEvent } from '../node-events.ts'
 import { CodeField } from './code-field.tsx'
 import { LinkSas } from './link-sas.tsx'
@@ -48,12 +49,12 @@ export function SettingsLinkDevice({ client, withCode, onLinked }: SettingsLinkD
   const answer = (accept: boolean) =>
     section.run(async () => {
       setStatus(await client.confirmDeviceLink(accept))
-      return accept ? 'Confirmed: waiting for the new device.' : 'Refused: nothing was linked.'
+      return accept ? t('link.confirmed') : t('link.refused')
     })
 
   return (
-    <section aria-label="Link a device" class="link-device">
-      <h3>Link a device</h3>
+    <section aria-label={t('link.title')} class="link-device">
+      <h3>{t('link.title')}</h3>
       {section.error != null && (
         <p class="error" role="alert">
           {section.error}
@@ -61,14 +62,11 @@ export function SettingsLinkDevice({ client, withCode, onLinked }: SettingsLinkD
       )}
       {section.notice != null && <p role="status">{section.notice}</p>}
       {(status == null || status.state === 'linked' || status.state === 'failed') && (
-        <form onSubmit={open} aria-label="Show a link code" noValidate>
-          <p>
-            Use this account on another device too. The new device gets your account key and your
-            friends list; messages reach only this device for now.
-          </p>
+        <form onSubmit={open} aria-label={t('link.show')} noValidate>
+          <p>{t('link.intro')}</p>
           <PasswordField
             id="link-device-password"
-            label="Password"
+            label={t('common.password')}
             value={password}
             onInput={setPassword}
             autoComplete="current-password"
@@ -87,47 +85,52 @@ export function SettingsLinkDevice({ client, withCode, onLinked }: SettingsLinkD
             class="button-primary"
             disabled={section.busy || password === '' || (withCode && code === '')}
           >
-            Show a link code
+            {t('link.show')}
           </button>
         </form>
       )}
       {status?.state === 'waiting' && status.code != null && (
-        <section aria-label="Link code">
-          <QrCode text={status.code} label="QR code to link a new device" />
+        <section aria-label={t('link.code')}>
+          <QrCode text={status.code} label={t('link.qr')} />
           <p>
-            On the new device choose "Link to an existing account" and scan or paste this code, or
-            run <code>tokenim init --link CODE</code>. It works once, until{' '}
-            {new Date(status.expiresAt ?? 0).toLocaleTimeString()}.
+            {tx('link.howTo', {
+              command: <code>tokenim init --link CODE</code>,
+              until: new Intl.DateTimeFormat(locale(), { timeStyle: 'medium' }).format(
+                status.expiresAt ?? 0,
+              ),
+            })}
           </p>
-          <textarea readOnly rows={4} aria-label="Link code text" data-testid="link-code">
+          <textarea readOnly rows={4} aria-label={t('link.codeText')} data-testid="link-code">
             {status.code}
           </textarea>
           {status.error != null && <p class="error">{status.error.message}</p>}
         </section>
       )}
       {status?.state === 'confirm' && status.sas != null && (
-        <section aria-label="Compare the codes">
-          <p>"{status.deviceName}" wants to join. Does it show exactly these digits and emoji?</p>
+        <section aria-label={t('link.compare')}>
+          <p>{t('link.wantsToJoin', { name: status.deviceName ?? '' })}</p>
           <LinkSas sas={status.sas} />
           {status.confirmed ? (
-            <p role="status">Confirmed here: waiting for the new device.</p>
+            <p role="status">{t('link.confirmedHere')}</p>
           ) : (
             <div class="actions">
               <button type="button" class="button-primary" onClick={() => void answer(true)}>
-                They match
+                {t('link.match')}
               </button>
               <button type="button" onClick={() => void answer(false)}>
-                They differ
+                {t('link.differ')}
               </button>
             </div>
           )}
         </section>
       )}
-      {status?.state === 'linking' && <p role="status">Handing the account over…</p>}
-      {status?.state === 'linked' && <p role="status">Linked "{status.deviceName}".</p>}
+      {status?.state === 'linking' && <p role="status">{t('link.handing')}</p>}
+      {status?.state === 'linked' && (
+        <p role="status">{t('link.linked', { name: status.deviceName ?? '' })}</p>
+      )}
       {status?.state === 'failed' && (
         <p class="error" role="alert">
-          The link failed: {status.error?.message}
+          {t('link.failed', { reason: status.error?.message ?? '' })}
         </p>
       )}
     </section>

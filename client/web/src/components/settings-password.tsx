@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks'
 import type { WebApiClient } from '../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import { CodeField } from './code-field.tsx'
 import { NewPasswordFields, newPasswordProblem } from './new-password-fields.tsx'
 import { PasswordField } from './password-field.tsx'
@@ -35,28 +36,28 @@ export function SettingsPassword({
       }
       setNewPassword('')
       setRepeat('')
-      return 'Password changed. Use the new one from now on; your backup phrase stays the same.'
+      return t('passwordChange.done')
     })
   }
 
   return (
     <SettingsSection
       id="password-change"
-      title="Change your password"
+      title={t('passwordChange.title')}
       notice={section.notice}
       error={section.error}
     >
-      <form onSubmit={submit} aria-label="Change your password" noValidate>
+      <form onSubmit={submit} aria-label={t('passwordChange.title')} noValidate>
         <PasswordField
           id="password-change-current"
-          label="Current password"
+          label={t('passwordChange.current')}
           value={password}
           onInput={setPassword}
           autoComplete="current-password"
           disabled={section.busy}
         />
         <NewPasswordFields
-          label="New password"
+          label={t('password.new')}
           password={newPassword}
           repeat={repeat}
           onPassword={setNewPassword}
@@ -78,7 +79,7 @@ export function SettingsPassword({
             section.busy || password === '' || newPassword === '' || (withCode && code === '')
           }
         >
-          Change password
+          {t('passwordChange.action')}
         </button>
       </form>
     </SettingsSection>

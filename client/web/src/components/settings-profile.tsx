@@ -6,6 +6,7 @@ import {
 } from '../../../../protocol/limits.ts'
 import type { NameView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { t, tx } from '../i18n/i18n.ts'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
 export function SettingsProfile({ client }: { client: WebApiClient }) {
@@ -30,22 +31,23 @@ export function SettingsProfile({ client }: { client: WebApiClient }) {
     event.preventDefault()
     void section.run(async () => {
       await client.setProfile({ displayName: displayName.trim(), bio: bio.trim() })
-      return 'Profile published: people who look up your name see it.'
+      return t('profile.published')
     })
   }
 
   return (
-    <SettingsSection id="profile" title="Profile" notice={section.notice} error={section.error}>
-      {name === null && (
-        <p>Register a username under Contacts first: your profile is published with it.</p>
-      )}
+    <SettingsSection
+      id="profile"
+      title={t('profile.title')}
+      notice={section.notice}
+      error={section.error}
+    >
+      {name === null && <p>{t('profile.needsName')}</p>}
       {name != null && (
-        <form onSubmit={submit} aria-label="Profile">
-          <p>
-            Published with your username <strong>{name.name}</strong>.
-          </p>
+        <form onSubmit={submit} aria-label={t('profile.title')}>
+          <p>{tx('profile.with', { name: <strong>{name.name}</strong> })}</p>
           <div class="field">
-            <label for="profile-display-name">Display name</label>
+            <label for="profile-display-name">{t('profile.displayName')}</label>
             <input
               id="profile-display-name"
               value={displayName}
@@ -54,7 +56,7 @@ export function SettingsProfile({ client }: { client: WebApiClient }) {
             />
           </div>
           <div class="field">
-            <label for="profile-bio">About you</label>
+            <label for="profile-bio">{t('profile.bio')}</label>
             <textarea
               id="profile-bio"
               rows={3}
@@ -64,7 +66,7 @@ export function SettingsProfile({ client }: { client: WebApiClient }) {
             />
           </div>
           <button type="submit" class="button-primary" disabled={section.busy}>
-            Save profile
+            {t('profile.save')}
           </button>
         </form>
       )}

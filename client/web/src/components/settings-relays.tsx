@@ -3,6 +3,7 @@ import { useCallback, useState } from 'preact/hooks'
 import type { RelayEntry, RelayListResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { useNodeEvent, useStreamOpen } from '../node-events.ts'
 import { shortPeerId } from '../people.ts'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
@@ -38,18 +39,19 @@ export function SettingsRelays({ client }: { client: WebApiClient }) {
 
   const add = (event: Event) => {
     event.preventDefault()
-    void change(() => client.addRelay(address.trim()), 'Relay added and saved.').then(() =>
-      setAddress(''),
-    )
+    void change(() => client.addRelay(address.trim()), t('relays.added')).then(() => setAddress(''))
   }
 
   return (
-    <SettingsSection id="relays" title="Relays" notice={section.notice} error={section.error}>
-      <p>Relays help your node find others and keep it reachable. They never see what you write.</p>
-      {relays != null && relays.length === 0 && (
-        <p class="list-empty">No relays: your node reaches only peers it already knows.</p>
-      )}
-      <ul class="people" aria-label="Relays">
+    <SettingsSection
+      id="relays"
+      title={t('relays.title')}
+      notice={section.notice}
+      error={section.error}
+    >
+      <p>{t('relays.intro')}</p>
+      {relays != null && relays.length === 0 && <p class="list-empty">{t('relays.none')}</p>}
+      <ul class="people" aria-label={t('relays.title')}>
         {relays?.map((relay) => (
           <li key={relay.peerId} class="person" data-testid="relay">
             <span class="person-text">
@@ -58,9 +60,9 @@ export function SettingsRelays({ client }: { client: WebApiClient }) {
               </span>
               <span class="person-note">
                 {relay.connected
-                  ? 'connected'
-                  : `not connected (${relay.failedDials} failed dials)`}
-                {relay.saved ? '' : ', for this run only (--relay)'}
+                  ? t('relays.connected')
+                  : t('relays.notConnected', { count: relay.failedDials })}
+                {relay.saved ? '' : t('relays.thisRun', { flag: '--relay' })}
               </span>
             </span>
             <div class="person-actions">
@@ -68,18 +70,21 @@ export function SettingsRelays({ client }: { client: WebApiClient }) {
                 type="button"
                 disabled={section.busy}
                 onClick={() =>
-                  void change(() => client.removeRelay(relay.peerId), 'Relay removed.')
+                  void change(() => client.removeRelay(relay.peerId), t('relays.removed'))
                 }
               >
-                Remove<span class="visually-hidden"> relay {shortPeerId(relay.peerId)}</span>
+                <span aria-hidden="true">{t('contacts.remove')}</span>
+                <span class="visually-hidden">
+                  {t('relays.removeName', { relay: shortPeerId(relay.peerId) })}
+                </span>
               </button>
             </div>
           </li>
         ))}
       </ul>
-      <form onSubmit={add} aria-label="Add a relay">
+      <form onSubmit={add} aria-label={t('relays.addForm')}>
         <div class="field">
-          <label for="relay-address">Relay address (ends in /p2p/ and its peer id)</label>
+          <label for="relay-address">{t('relays.address')}</label>
           <input
             id="relay-address"
             value={address}
@@ -91,7 +96,7 @@ export function SettingsRelays({ client }: { client: WebApiClient }) {
           />
         </div>
         <button type="submit" disabled={section.busy || address.trim() === ''}>
-          Add relay
+          {t('relays.add')}
         </button>
       </form>
     </SettingsSection>

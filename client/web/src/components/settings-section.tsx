@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { CodeField } from './code-field.tsx'
 import { ErrorText } from './error-text.tsx'
 import { PasswordField } from './password-field.tsx'
@@ -95,7 +96,7 @@ export function PasswordGate(props: PasswordGateProps) {
       {children}
       <PasswordField
         id={`${id}-password`}
-        label="Password"
+        label={t('common.password')}
         value={password}
         onInput={setPassword}
         autoComplete="current-password"

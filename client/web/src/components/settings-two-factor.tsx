@@ -10,6 +10,7 @@ import type {
   TwoFactorStatusResponse,
 } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { t, tx } from '../i18n/i18n.ts'
 import { CodeField } from './code-field.tsx'
 import { PasswordField } from './password-field.tsx'
 import { QrCode } from './qr-code.tsx'
@@ -49,18 +50,18 @@ export function SettingsTwoFactor({ client, status, onStatus }: SettingsTwoFacto
     setSetup(null)
     setRecoveryCodes(enabled.recoveryCodes)
     onStatus(await client.twoFactorStatus())
-    return 'Two-factor checks are on.'
+    return t('twoFactor.on')
   })
   const disable = submit(async () => {
     onStatus(await client.disableTwoFactor({ password, code }))
-    return 'Two-factor checks are off.'
+    return t('twoFactor.off')
   })
 
   const fields = (
     <>
       <PasswordField
         id="two-factor-password"
-        label="Password"
+        label={t('common.password')}
         value={password}
         onInput={setPassword}
         autoComplete="current-password"
@@ -74,61 +75,56 @@ export function SettingsTwoFactor({ client, status, onStatus }: SettingsTwoFacto
   return (
     <SettingsSection
       id="two-factor"
-      title="Two-factor checks"
+      title={t('twoFactor.title')}
       notice={section.notice}
       error={section.error}
     >
       {recoveryCodes != null ? (
         <>
-          <p>
-            Recovery codes, shown once: each works once if you lose your authenticator. Keep them
-            apart from this computer.
-          </p>
-          <ol class="recovery-codes" aria-label="Recovery codes" data-testid="recovery-codes">
+          <p>{t('twoFactor.codesIntro')}</p>
+          <ol class="recovery-codes" aria-label={t('twoFactor.codes')} data-testid="recovery-codes">
             {recoveryCodes.map((c) => (
               <li key={c}>{c}</li>
             ))}
           </ol>
           <button type="button" onClick={() => setRecoveryCodes(null)}>
-            I have kept them
+            {t('twoFactor.kept')}
           </button>
         </>
       ) : status?.enabled === true ? (
-        <form onSubmit={disable} aria-label="Turn two-factor checks off" noValidate>
+        <form onSubmit={disable} aria-label={t('twoFactor.offForm')} noValidate>
           <p data-testid="two-factor-state">
-            On: export, the backup phrase and a password change need a code.{' '}
-            {status.recoveryCodesLeft} recovery codes left.
+            {t('twoFactor.stateOn')} {t('twoFactor.codesLeft', { count: status.recoveryCodesLeft })}
           </p>
           {fields}
           <button type="submit" disabled={!ready}>
-            Turn off
+            {t('twoFactor.turnOff')}
           </button>
         </form>
       ) : setup != null ? (
-        <form onSubmit={enable} aria-label="Turn two-factor checks on" noValidate>
-          <p>Scan this with your authenticator app, or type the secret into it.</p>
-          <QrCode text={setup.uri} label="QR code for your authenticator app" />
+        <form onSubmit={enable} aria-label={t('twoFactor.onForm')} noValidate>
+          <p>{t('twoFactor.scan')}</p>
+          <QrCode text={setup.uri} label={t('twoFactor.qr')} />
           <p>
-            Secret: <code data-testid="two-factor-secret">{setup.secret}</code>
+            {tx('twoFactor.secret', {
+              secret: <code data-testid="two-factor-secret">{setup.secret}</code>,
+            })}
           </p>
           {fields}
           <div class="actions">
             <button type="submit" class="button-primary" disabled={!ready}>
-              Turn on
+              {t('twoFactor.turnOn')}
             </button>
             <button type="button" onClick={() => setSetup(null)} disabled={section.busy}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </form>
       ) : (
         <>
-          <p data-testid="two-factor-state">
-            Off. With an authenticator app, export, the backup phrase and a password change also ask
-            for the code the app shows.
-          </p>
+          <p data-testid="two-factor-state">{t('twoFactor.stateOff')}</p>
           <button type="button" onClick={begin} disabled={section.busy || status == null}>
-            Set up two-factor checks
+            {t('twoFactor.setUp')}
           </button>
         </>
       )}

@@ -4,6 +4,7 @@
  * lasting web address"); this tab keeps the new one and loads again with it.
  */
 import type { WebApiClient } from '../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import { keepToken, tokenOf } from '../token.ts'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
@@ -13,7 +14,7 @@ export function SettingsWebAccess({ client }: { client: WebApiClient }) {
     section.run(async () => {
       const { webUrl } = await client.replaceApiToken()
       const token = tokenOf(new URL(webUrl).hash)
-      if (token == null) throw new Error('the node answered an address without a token')
+      if (token == null) throw new Error(t('webAccess.noToken'))
       keepToken(token)
       window.location.reload()
       return undefined
@@ -22,17 +23,13 @@ export function SettingsWebAccess({ client }: { client: WebApiClient }) {
   return (
     <SettingsSection
       id="web-access"
-      title="Browser access"
+      title={t('webAccess.title')}
       notice={section.notice}
       error={section.error}
     >
-      <p>
-        This browser reaches your node with the token of its address. If a copy of the address may
-        have leaked, or another browser should lose access, replace the token: every other browser
-        and tab that has it is refused at once, and this one keeps working with the new one.
-      </p>
+      <p>{t('webAccess.intro')}</p>
       <button type="button" onClick={() => void replace()} disabled={section.busy}>
-        Replace the access token
+        {t('webAccess.replace')}
       </button>
     </SettingsSection>
   )

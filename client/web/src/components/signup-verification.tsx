@@ -13,6 +13,7 @@ import type {
 } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
+import { t, tx } from '../i18n/i18n.ts'
 import { ErrorText } from './error-text.tsx'
 
 interface SignupVerificationProps {
@@ -25,10 +26,10 @@ interface SignupVerificationProps {
 /** How often the page asks whether the login in the other tab completed. */
 const LOGIN_POLL_MS = 2_000
 
-const LABELS: Record<SignupMethod, string> = {
-  email: 'A code sent to your e-mail address',
-  sms: 'A code sent to your phone',
-  oidc: 'Log in with another account',
+const LABELS: Record<SignupMethod, `signup.method.${SignupMethod}`> = {
+  email: 'signup.method.email',
+  sms: 'signup.method.sms',
+  oidc: 'signup.method.oidc',
 }
 
 export function SignupVerification({ client, policy, claim, onCancel }: SignupVerificationProps) {
@@ -94,13 +95,10 @@ export function SignupVerification({ client, policy, claim, onCancel }: SignupVe
   if (ticket == null) {
     return (
       <form class="signup-verification" onSubmit={start}>
-        <p>
-          This relay grants names only after a check against spam. It keeps only a salted hash of
-          what you give, to limit names per person.
-        </p>
+        <p>{t('signup.intro')}</p>
         {policy.methods.length > 1 && (
           <fieldset class="field">
-            <legend>Check</legend>
+            <legend>{t('signup.check')}</legend>
             {policy.methods.map((choice) => (
               <label key={choice}>
                 <input
@@ -109,7 +107,9 @@ export function SignupVerification({ client, policy, claim, onCancel }: SignupVe
                   checked={method === choice}
                   onChange={() => setMethod(choice)}
                 />{' '}
-                {choice === 'oidc' ? `Log in with ${policy.oidcProvider}` : LABELS[choice]}
+                {choice === 'oidc'
+                  ? t('signup.logInWith', { provider: policy.oidcProvider ?? '' })
+                  : t(LABELS[choice])}
               </label>
             ))}
           </fieldset>
@@ -117,7 +117,7 @@ export function SignupVerification({ client, policy, claim, onCancel }: SignupVe
         {method !== 'oidc' && (
           <div class="field">
             <label for={`${id}-address`}>
-              {method === 'email' ? 'E-mail address' : 'Phone number'}
+              {method === 'email' ? t('signup.email') : t('signup.phone')}
             </label>
             {method === 'email' ? (
               <input
@@ -145,13 +145,13 @@ export function SignupVerification({ client, policy, claim, onCancel }: SignupVe
         <div class="actions">
           <button type="submit" class="button-primary" disabled={busy}>
             {method === 'oidc'
-              ? `Log in with ${policy.oidcProvider}`
+              ? t('signup.logInWith', { provider: policy.oidcProvider ?? '' })
               : busy
-                ? 'Sending…'
-                : 'Send code'}
+                ? t('contacts.sending')
+                : t('signup.sendCode')}
           </button>
           <button type="button" class="button-quiet" onClick={onCancel}>
-            Back
+            {t('chat.back')}
           </button>
         </div>
       </form>
@@ -162,16 +162,19 @@ export function SignupVerification({ client, policy, claim, onCancel }: SignupVe
     return (
       <div class="signup-verification" aria-live="polite">
         <p>
-          Log in with {policy.oidcProvider} in the tab that opened (or{' '}
-          <a href={ticket.authorizationUrl} target="_blank" rel="noopener noreferrer">
-            open it here
-          </a>
-          ). This page registers your name once the login completes.
+          {tx('signup.oidcWait', {
+            provider: policy.oidcProvider ?? '',
+            link: (
+              <a href={ticket.authorizationUrl} target="_blank" rel="noopener noreferrer">
+                {t('signup.openHere')}
+              </a>
+            ),
+          })}
         </p>
         <ErrorText message={error} />
         <div class="actions">
           <button type="button" class="button-quiet" onClick={onCancel}>
-            Back
+            {t('chat.back')}
           </button>
         </div>
       </div>
@@ -181,7 +184,7 @@ export function SignupVerification({ client, policy, claim, onCancel }: SignupVe
   return (
     <form class="signup-verification" onSubmit={submitCode}>
       <div class="field">
-        <label for={`${id}-code`}>Code</label>
+        <label for={`${id}-code`}>{t('signup.code')}</label>
         <input
           id={`${id}-code`}
           inputMode="numeric"
@@ -194,16 +197,16 @@ export function SignupVerification({ client, policy, claim, onCancel }: SignupVe
           onInput={(event) => setCode(event.currentTarget.value)}
         />
         <small id={`${id}-code-hint`}>
-          A {policy.codeLength}-digit code was sent to {ticket.sentTo}. It lasts 10 minutes.
+          {t('signup.codeSent', { digits: policy.codeLength ?? '', to: ticket.sentTo ?? '' })}
         </small>
       </div>
       <ErrorText message={error} />
       <div class="actions">
         <button type="submit" class="button-primary" disabled={busy}>
-          {busy ? 'Registering…' : 'Register'}
+          {busy ? t('username.registering') : t('username.register')}
         </button>
         <button type="button" class="button-quiet" onClick={() => setTicket(null)}>
-          Send a new code
+          {t('signup.newCode')}
         </button>
       </div>
     </form>

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks'
 import { AuthCard } from '../components/auth-card.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 
 /** How many words the user types back to show the phrase was written down. */
 export const CONFIRM_WORDS = 3
@@ -27,14 +28,11 @@ export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
 
   if (step === 'show') {
     return (
-      <AuthCard title="Write down your backup phrase">
+      <AuthCard title={t('phrase.title')}>
         <p>
-          These {words.length} words are the only way to get your identity back if you lose this
-          computer or forget the password. Write them on paper, in order, and keep them offline.
-          Anyone who has them can be you.{' '}
-          <strong>Your identity is created once you type some of them back.</strong>
+          {t('phrase.intro', { count: words.length })} <strong>{t('phrase.createdOnce')}</strong>
         </p>
-        <ol class="phrase" aria-label="Backup phrase" data-testid="backup-phrase">
+        <ol class="phrase" aria-label={t('phrase.label')} data-testid="backup-phrase">
           {words.map((word, index) => (
             <li key={index}>
               <span class="phrase-number" aria-hidden="true">
@@ -46,7 +44,7 @@ export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
         </ol>
         <div class="actions">
           <button type="button" class="button-primary" onClick={() => setStep('confirm')}>
-            I have written them down
+            {t('phrase.written')}
           </button>
         </div>
       </AuthCard>
@@ -57,7 +55,7 @@ export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
     event.preventDefault()
     const wrong = asked.find((position, i) => normalize(answers[i]) !== words[position])
     if (wrong !== undefined) {
-      return setError(`Word ${wrong + 1} does not match. Check your copy, or go back to the words.`)
+      return setError(t('phrase.mismatch', { number: wrong + 1 }))
     }
     setBusy(true)
     setError(null)
@@ -70,12 +68,12 @@ export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
   }
 
   return (
-    <AuthCard title="Check your copy">
-      <p>Type these words from the copy you wrote down.</p>
+    <AuthCard title={t('phrase.checkTitle')}>
+      <p>{t('phrase.checkIntro')}</p>
       <form onSubmit={submit} noValidate>
         {asked.map((position, i) => (
           <div class="field" key={position}>
-            <label for={`word-${position + 1}`}>Word {position + 1}</label>
+            <label for={`word-${position + 1}`}>{t('phrase.word', { number: position + 1 })}</label>
             <input
               id={`word-${position + 1}`}
               type="text"
@@ -96,10 +94,10 @@ export function BackupPhrase({ phrase, onConfirmed }: BackupPhraseProps) {
         <ErrorText message={error} />
         <div class="actions">
           <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Creating your identity…' : 'Confirm'}
+            {busy ? t('phrase.creating') : t('common.confirm')}
           </button>
           <button type="button" onClick={() => setStep('show')} disabled={busy}>
-            Show the words again
+            {t('phrase.showAgain')}
           </button>
         </div>
       </form>

@@ -10,7 +10,6 @@ import type { WebApiClient } from '../api-client.ts'
 import { ConfirmStep } from '../components/confirm-step.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { PresenceDot } from '../components/presence-dot.tsx'
-import { ShortLabel } from '../components/short-label.tsx'
 import { UsernameForm } from '../components/username-form.tsx'
 import { describeError } from '../errors.ts'
 import { t, tx } from '../i18n/i18n.ts'
@@ -82,10 +81,10 @@ export function ContactsPanel(props: ContactsPanelProps) {
                       )
                     }
                   >
-                    <ShortLabel
-                      text={t('contacts.accept')}
-                      label={t('contacts.acceptName', { name: displayName(request) })}
-                    />
+                    <span aria-hidden="true">{t('contacts.accept')}</span>
+                    <span class="visually-hidden">
+                      {t('contacts.acceptName', { name: displayName(request) })}
+                    </span>
                   </button>
                   <button
                     type="button"
@@ -96,10 +95,10 @@ export function ContactsPanel(props: ContactsPanelProps) {
                       )
                     }
                   >
-                    <ShortLabel
-                      text={t('contacts.reject')}
-                      label={t('contacts.rejectName', { name: displayName(request) })}
-                    />
+                    <span aria-hidden="true">{t('contacts.reject')}</span>
+                    <span class="visually-hidden">
+                      {t('contacts.rejectName', { name: displayName(request) })}
+                    </span>
                   </button>
                 </div>
               </li>
@@ -126,10 +125,10 @@ export function ContactsPanel(props: ContactsPanelProps) {
                     )
                   }
                 >
-                  <ShortLabel
-                    text={t('contacts.withdraw')}
-                    label={t('contacts.withdrawName', { name: displayName(request) })}
-                  />
+                  <span aria-hidden="true">{t('contacts.withdraw')}</span>
+                  <span class="visually-hidden">
+                    {t('contacts.withdrawName', { name: displayName(request) })}
+                  </span>
                 </button>
               </li>
             ))}
@@ -282,10 +281,10 @@ function AddContact({ client, onSent, onFound }: AddContactProps) {
                 <small> {shortPeerId(result.peerId)}</small>
               </span>
               <button type="button" onClick={() => setTo(result.scopedName)}>
-                <ShortLabel
-                  text={t('contacts.choose')}
-                  label={t('contacts.chooseName', { name: result.name })}
-                />
+                <span aria-hidden="true">{t('contacts.choose')}</span>
+                <span class="visually-hidden">
+                  {t('contacts.chooseName', { name: result.name })}
+                </span>
               </button>
             </li>
           ))}
@@ -354,9 +353,7 @@ function FriendRow({ friend, onOpen, onRemove, onBlock }: FriendRowProps) {
         </span>
       </div>
       <details class="person-menu" onToggle={() => setConfirming(null)}>
-        <summary>
-          <ShortLabel text={t('contacts.manage')} label={t('contacts.manageName', { name })} />
-        </summary>
+        <summary aria-label={t('contacts.manageName', { name })}>{t('contacts.manage')}</summary>
         {confirming === 'remove' ? (
           <ConfirmStep
             label={t('contacts.confirmRemoving', { name })}

@@ -4,6 +4,7 @@ import { AuthCard } from '../components/auth-card.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { NewPasswordFields, newPasswordProblem } from '../components/new-password-fields.tsx'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 
 interface CreateIdentityProps {
   client: WebApiClient
@@ -33,14 +34,11 @@ export function CreateIdentity({ client, onPhrase, onBack }: CreateIdentityProps
   }
 
   return (
-    <AuthCard title="Create your identity">
-      <p>
-        The password seals your key on this computer. It cannot be reset by anyone: only your backup
-        phrase can replace it.
-      </p>
+    <AuthCard title={t('create.title')}>
+      <p>{t('create.intro')}</p>
       <form onSubmit={submit} noValidate>
         <NewPasswordFields
-          label="Password"
+          label={t('common.password')}
           password={password}
           repeat={repeat}
           onPassword={setPassword}
@@ -51,10 +49,10 @@ export function CreateIdentity({ client, onPhrase, onBack }: CreateIdentityProps
         <ErrorText message={error} />
         <div class="actions">
           <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create identity'}
+            {busy ? t('create.creating') : t('create.create')}
           </button>
           <button type="button" onClick={onBack} disabled={busy}>
-            Back
+            {t('chat.back')}
           </button>
         </div>
       </form>

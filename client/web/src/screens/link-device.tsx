@@ -12,6 +12,7 @@ import { ErrorText } from '../components/error-text.tsx'
 import { LinkSas } from '../components/link-sas.tsx'
 import { NewPasswordFields, newPasswordProblem } from '../components/new-password-fields.tsx'
 import { describeError } from '../errors.ts'
+import { t, tx } from '../i18n/i18n.ts'
 
 interface LinkDeviceProps {
   client: WebApiClient
@@ -43,7 +44,7 @@ export function LinkDevice({ client, onLinked, onBack }: LinkDeviceProps) {
   const submit = (event: Event) => {
     event.preventDefault()
     const problem = newPasswordProblem(password, repeat)
-    if (code.trim() === '') return setError('Paste the code the other device shows.')
+    if (code.trim() === '') return setError(t('linkNew.pasteCode'))
     if (problem != null) return setError(problem)
     void act(async () => {
       setSas(
@@ -63,33 +64,27 @@ export function LinkDevice({ client, onLinked, onBack }: LinkDeviceProps) {
 
   if (sas != null) {
     return (
-      <AuthCard title="Compare the codes">
-        <p>
-          Does your other device show exactly these digits and emoji? Confirm there too: only then
-          is your account handed over.
-        </p>
+      <AuthCard title={t('link.compare')}>
+        <p>{t('linkNew.compareIntro')}</p>
         <LinkSas sas={sas} />
         <ErrorText message={error} />
         <div class="actions">
           <button type="button" class="button-primary" disabled={busy} onClick={() => answer(true)}>
-            {busy ? 'Linking…' : 'They match'}
+            {busy ? t('linkNew.linking') : t('link.match')}
           </button>
           <button type="button" disabled={busy} onClick={() => answer(false)}>
-            They differ
+            {t('link.differ')}
           </button>
         </div>
       </AuthCard>
     )
   }
   return (
-    <AuthCard title="Link to an existing account">
-      <p>
-        On a device that already has your account, open Settings, Devices, "Link a device" (or run{' '}
-        <code>tokenim devices link</code>) and paste the code it shows here.
-      </p>
+    <AuthCard title={t('welcome.link')}>
+      <p>{tx('linkNew.intro', { command: <code>tokenim devices link</code> })}</p>
       <form onSubmit={submit} noValidate>
         <div class="field">
-          <label for="link-code">Link code</label>
+          <label for="link-code">{t('link.code')}</label>
           <textarea
             id="link-code"
             rows={4}
@@ -104,17 +99,17 @@ export function LinkDevice({ client, onLinked, onBack }: LinkDeviceProps) {
           />
         </div>
         <div class="field">
-          <label for="link-device-name">This device's name</label>
+          <label for="link-device-name">{t('devices.name')}</label>
           <input
             id="link-device-name"
             value={name}
-            placeholder="e.g. laptop"
+            placeholder={t('linkNew.namePlaceholder')}
             disabled={busy}
             onInput={(event) => setName(event.currentTarget.value)}
           />
         </div>
         <NewPasswordFields
-          label="Password for this device"
+          label={t('linkNew.password')}
           password={password}
           repeat={repeat}
           onPassword={setPassword}
@@ -124,10 +119,10 @@ export function LinkDevice({ client, onLinked, onBack }: LinkDeviceProps) {
         <ErrorText message={error} />
         <div class="actions">
           <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Connecting…' : 'Link this device'}
+            {busy ? t('linkNew.connecting') : t('linkNew.link')}
           </button>
           <button type="button" onClick={onBack} disabled={busy}>
-            Back
+            {t('chat.back')}
           </button>
         </div>
       </form>

@@ -5,6 +5,7 @@ import { AuthCard } from '../components/auth-card.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { NewPasswordFields, newPasswordProblem } from '../components/new-password-fields.tsx'
 import { describeError } from '../errors.ts'
+import { t } from '../i18n/i18n.ts'
 
 interface RestoreIdentityProps {
   client: WebApiClient
@@ -24,8 +25,7 @@ export function RestoreIdentity({ client, replacing, onRestored, onBack }: Resto
   const submit = async (event: Event) => {
     event.preventDefault()
     const words = phrase.trim().toLowerCase().split(/\s+/).filter(Boolean)
-    if (words.length !== 24)
-      return setError(`A backup phrase has 24 words; this has ${words.length}.`)
+    if (words.length !== 24) return setError(t('restore.wordCount', { count: words.length }))
     const problem = newPasswordProblem(password, repeat)
     if (problem != null) return setError(problem)
     setBusy(true)
@@ -39,15 +39,11 @@ export function RestoreIdentity({ client, replacing, onRestored, onBack }: Resto
   }
 
   return (
-    <AuthCard title={replacing ? 'Reset your password' : 'Restore your identity'}>
-      <p>
-        {replacing
-          ? 'Type the backup phrase of the identity on this computer, then choose a new password.'
-          : 'Type your 24-word backup phrase, then choose a password to seal it on this computer.'}
-      </p>
+    <AuthCard title={replacing ? t('restore.resetTitle') : t('restore.title')}>
+      <p>{replacing ? t('restore.resetIntro') : t('restore.intro')}</p>
       <form onSubmit={submit} noValidate>
         <div class="field">
-          <label for="phrase">Backup phrase</label>
+          <label for="phrase">{t('phrase.label')}</label>
           <textarea
             id="phrase"
             rows={4}
@@ -62,7 +58,7 @@ export function RestoreIdentity({ client, replacing, onRestored, onBack }: Resto
           />
         </div>
         <NewPasswordFields
-          label="New password"
+          label={t('password.new')}
           password={password}
           repeat={repeat}
           onPassword={setPassword}
@@ -72,10 +68,10 @@ export function RestoreIdentity({ client, replacing, onRestored, onBack }: Resto
         <ErrorText message={error} />
         <div class="actions">
           <button type="submit" class="button-primary" disabled={busy}>
-            {busy ? 'Restoring…' : replacing ? 'Reset password' : 'Restore identity'}
+            {busy ? t('restore.restoring') : replacing ? t('restore.reset') : t('restore.restore')}
           </button>
           <button type="button" onClick={onBack} disabled={busy}>
-            Back
+            {t('chat.back')}
           </button>
         </div>
       </form>

@@ -9,7 +9,6 @@ import type { WebApiClient } from '../api-client.ts'
 import { ErrorText } from '../components/error-text.tsx'
 import { RoomDetails } from '../components/room-details.tsx'
 import { RoomForms } from '../components/room-forms.tsx'
-import { ShortLabel } from '../components/short-label.tsx'
 import { describeError } from '../errors.ts'
 import { t } from '../i18n/i18n.ts'
 import { useNodeEvent, useStreamOpen } from '../node-events.ts'
@@ -80,10 +79,8 @@ export function RoomsPanel({ client, onOpenRoom }: RoomsPanelProps) {
                 </span>
                 {room.unread > 0 && (
                   <span class="unread">
-                    <ShortLabel
-                      text={String(room.unread)}
-                      label={t('chats.unread', { count: room.unread })}
-                    />
+                    <span aria-hidden="true">{String(room.unread)}</span>
+                    <span class="visually-hidden">{t('chats.unread', { count: room.unread })}</span>
                   </span>
                 )}
               </button>
@@ -93,10 +90,8 @@ export function RoomsPanel({ client, onOpenRoom }: RoomsPanelProps) {
                   class="button-primary"
                   onClick={() => onOpenRoom(room.roomId)}
                 >
-                  <ShortLabel
-                    text={t('rooms.open')}
-                    label={t('rooms.openName', { name: room.name })}
-                  />
+                  <span aria-hidden="true">{t('rooms.open')}</span>
+                  <span class="visually-hidden">{t('rooms.openName', { name: room.name })}</span>
                 </button>
               </div>
             </li>
