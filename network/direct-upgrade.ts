@@ -4,8 +4,8 @@
  * Two people on one LAN first meet through a relay's circuit (that is where peer routing
  * finds them). Identify over that circuit tells each the other's listen addresses; when one
  * sits on a subnet of ours, we dial it, and streams move to the direct connection (streams
- * take an unlimited connection first, see peer-streams.ts). Hole punching across NATs is
- * libp2p's DCUtR, beside this in the host.
+ * take an unlimited connection first, see peer-streams.ts). Peers in other homes punch
+ * through their NATs instead (tcp-punch.ts), which leaves neighbours to this.
  */
 import type {
   ComponentLogger,

@@ -57,3 +57,13 @@ export class ListenFailedError extends NetworkError {
     this.failures = failures
   }
 }
+
+/** A hole punch was not tried: one side was busy, over its rate, or knew no public address. */
+export class PunchRefusedError extends NetworkError {
+  override name = 'PunchRefusedError'
+}
+
+/** A hole punch was tried and gave no direct connection (the NATs let nothing through). */
+export class PunchFailedError extends NetworkError {
+  override name = 'PunchFailedError'
+}

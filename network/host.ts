@@ -44,6 +44,7 @@ import { type DirectUpgrade, directUpgrade } from './direct-upgrade.ts'
 import { freshDialBacks } from './fresh-dial-backs.ts'
 import { tokenimMsgIdFn } from './gossip-message-id.ts'
 import { type StreamGuards, streamGuards, TOKENIM_STREAM_GUARDS } from './index.ts'
+import { tcpPunch } from './tcp-punch.ts'
 
 export interface ConnectionLimits {
   /** @default 300 */
@@ -151,8 +152,9 @@ export type HostServices = {
   directUpgrade: DirectUpgrade
   /** Asks peers to dial us back (nodes in 'auto' DHT mode) and dials others back (relays). */
   autoNAT?: unknown
-  /** Hole punching for nodes that listen through relays. */
+  /** Hole punching for nodes that listen through relays: libp2p's DCUtR and our TCP punch. */
   dcutr?: unknown
+  tcpPunch?: unknown
 }
 
 function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap<HostServices> {
@@ -185,7 +187,9 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
     dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
     directUpgrade: directUpgrade(),
     ...(init.dhtServer !== false ? { autoNAT: freshDialBacks(autoNAT()) } : {}),
-    ...(init.circuitRelayClient === true ? { dcutr: dcutr() } : {}),
+    // DCUtR upgrades a circuit when a peer has a confirmed public address; the TCP punch when
+    // both sit behind port-preserving NATs, which DCUtR cannot do from Node.
+    ...(init.circuitRelayClient === true ? { dcutr: dcutr(), tcpPunch: tcpPunch() } : {}),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       doPX: init.gossipPeerExchange === true,
@@ -242,8 +246,8 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     },
     transports: [
       // QUIC (UDP) beside TCP: the transport UDP hole punching would need; its dials leave
-      // from a socket of their own, not the listener's, so punches fail today
-      // (doc/networking.md, "Hole punching").
+      // from a socket of their own, not the listener's, so QUIC punches fail today; the TCP
+      // punch (tcp-punch.ts) does not need a transport (doc/networking.md, "Hole punching").
       ...(init.transports ?? [tcp(), quic(QUIC_LIMITS), webSockets()]),
       // The transport clears its queue of reservations still waiting whenever it holds
       // enough, which strands a second relay's request: let them all run at once instead.

@@ -25,6 +25,12 @@ export const PRESENCE_PROTOCOL = '/tokenim/presence/1.0.0'
 /** Attachment transfer in chunks (images, files). */
 export const FILE_PROTOCOL = '/tokenim/file/1.0.0'
 
+/**
+ * TCP hole punching: two nodes that meet through a relay's circuit agree there on the
+ * addresses and the moment to connect to each other directly (network/tcp-punch.ts).
+ */
+export const PUNCH_PROTOCOL = '/tokenim/punch/1.0.0'
+
 /** Gossipsub topic prefix for group rooms; a room's topic is this prefix and the room id. */
 export const ROOM_TOPIC_PREFIX = '/tokenim/room/1.0.0/'
 

@@ -145,6 +145,9 @@ export const MAX_SOCIAL_PAYLOAD_SIZE = 9 * KIB
 /** Largest presence frame: one signed PresenceHeartbeat (about 190 bytes), with room to spare. */
 export const MAX_PRESENCE_FRAME_SIZE = 512
 
+/** Largest hole-punch frame (punch.proto): a kind and one IPv6 TCP multiaddr fit in 32 bytes. */
+export const MAX_PUNCH_FRAME_SIZE = 64
+
 /** Largest attachment a node sends or accepts unless its `maxFileSize` says otherwise: 100 MiB. */
 export const DEFAULT_MAX_ATTACHMENT_SIZE = 100 * KIB * KIB
 
@@ -250,6 +253,27 @@ export const DM_STREAM_LIMITS: StreamLimits = {
   maxOutboundStreams: 4,
   maxBufferedBytes: 2 * KIB * KIB,
 }
+
+/** Hole punching: one exchange of three tiny frames at a time per peer (PUNCH_*). */
+export const PUNCH_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: MAX_PUNCH_FRAME_SIZE,
+  maxInboundStreams: 1,
+  maxOutboundStreams: 1,
+  maxBufferedBytes: 4 * KIB,
+}
+
+/**
+ * TCP hole punching (network/tcp-punch.ts). A peer reached only through a relay may ask us
+ * to connect to an address of its choosing: at most PUNCH_ATTEMPTS_PER_PEER punches with one
+ * peer per PUNCH_ATTEMPT_PERIOD_MS, MAX_CONCURRENT_PUNCHES at once with anyone, and each
+ * punch sends SYNs to one address for at most PUNCH_CONNECT_WINDOW_MS. The exchange on the
+ * relayed stream (three frames) must finish within PUNCH_EXCHANGE_TIMEOUT_MS.
+ */
+export const PUNCH_ATTEMPTS_PER_PEER = 3
+export const PUNCH_ATTEMPT_PERIOD_MS = 10 * 60_000
+export const MAX_CONCURRENT_PUNCHES = 4
+export const PUNCH_CONNECT_WINDOW_MS = 8_000
+export const PUNCH_EXCHANGE_TIMEOUT_MS = 10_000
 
 /** Presence: one stream per friend each way, heartbeats of a few hundred bytes. */
 export const PRESENCE_STREAM_LIMITS: StreamLimits = {

@@ -2,7 +2,7 @@
  * Every decoder a stranger's bytes reach, each with valid encodings to mutate from: the
  * protocol's decoders (framing, DM frames, envelopes and contents, mailbox and prekey
  * records, account records, directory records, presence, friend messages, rooms,
- * attachments, the ratchet header, invite codes) and the node's and relay's own decodeMessage calls. Records signed
+ * attachments, hole punching, the ratchet header, invite codes) and the node's and relay's own decodeMessage calls. Records signed
  * by their sender also come with their payloads and a way to re-sign a mutated one, so the
  * fuzzers reach the checks behind the signature, as a peer signing its own malformed
  * records would; sealed ones are re-sealed the same way.
@@ -15,7 +15,7 @@ import type { DecoderEntry } from './decoder-entry.ts'
 import { accounts } from './decoders-accounts.ts'
 import { images } from './decoders-images.ts'
 import { directory, mailbox, social } from './decoders-records.ts'
-import { attachments, messaging, rooms } from './decoders-streams.ts'
+import { attachments, messaging, punching, rooms } from './decoders-streams.ts'
 
 export type { DecoderEntry } from './decoder-entry.ts'
 
@@ -29,6 +29,7 @@ export function decoderTable(): DecoderEntry[] {
     ...social(),
     ...rooms(),
     ...attachments(),
+    ...punching(),
     ...images(),
   ]
 }

@@ -1,8 +1,11 @@
 /**
  * Decoder fuzz table rows for stream protocols: framing, DM frames and contents, the
- * ratchet header, rooms (events, the log, key bundles, sync, invites) and attachments.
+ * ratchet header, rooms (events, the log, key bundles, sync, invites), attachments and
+ * hole punching.
  */
+import { multiaddr } from '@multiformats/multiaddr'
 import { Uint8ArrayList } from 'uint8arraylist'
+import { punchTarget } from '../../network/tcp-punch.ts'
 import {
   decodeFileFrame,
   decodeFileRequest,
@@ -16,6 +19,7 @@ import { ROOM_EVENT_DOMAIN, ROOM_KEY_BUNDLE_DOMAIN } from '../../protocol/ids.ts
 import {
   MAX_ENVELOPE_SIZE,
   MAX_FILE_FRAME_SIZE,
+  MAX_PUNCH_FRAME_SIZE,
   MAX_ROOM_KEY_FRAME_SIZE,
   MAX_ROOM_MESSAGE_SIZE,
   MAX_STREAM_FRAME_SIZE,
@@ -35,6 +39,7 @@ import {
 import { DmAckStatus } from '../../protocol/proto/dm.ts'
 import { RoomKeyFrame, RoomSyncStatus } from '../../protocol/proto/room.ts'
 import { SignedRecord } from '../../protocol/proto/signed-record.ts'
+import { decodePunchFrame, encodePunchFrame, PunchFrameKind } from '../../protocol/punch.ts'
 import {
   buildMessage,
   createRoom,
@@ -299,6 +304,28 @@ export function attachments(): DecoderEntry[] {
         )
       },
       valid: [chunk, status],
+    },
+  ]
+}
+
+export function punching(): DecoderEntry[] {
+  const connect = encodePunchFrame({
+    kind: PunchFrameKind.CONNECT,
+    address: multiaddr('/ip4/20.0.0.100/tcp/45003').bytes,
+  })
+  const sync = encodePunchFrame({ kind: PunchFrameKind.SYNC, address: new Uint8Array() })
+  return [
+    {
+      name: 'punch CONNECT and its address',
+      maxSize: MAX_PUNCH_FRAME_SIZE,
+      decode: (b) => punchTarget(decodePunchFrame(b, PunchFrameKind.CONNECT).address),
+      valid: [connect],
+    },
+    {
+      name: 'punch SYNC',
+      maxSize: MAX_PUNCH_FRAME_SIZE,
+      decode: (b) => decodePunchFrame(b, PunchFrameKind.SYNC),
+      valid: [sync],
     },
   ]
 }

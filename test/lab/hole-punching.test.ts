@@ -1,9 +1,10 @@
 /**
- * Hole punching between two homes, in the NAT lab (test/lab/nat-lab.ts): alice and bob each
+ * Hole punching between two homes, in the NAT lab (sim/lab/nat-lab.ts): alice and bob each
  * behind a port-preserving NAT, dave behind a symmetric one, one relay on a public address
  * listening on TCP and QUIC as `relay init` writes it. The nodes start with the relay's QUIC
- * address, so the relay observes each node's UDP mapping. Why no punch succeeds here, with
- * packet counts from the routers: doc/networking.md, "Hole punching".
+ * address. Two homes behind port-preserving NATs meet through the relay and then punch a
+ * direct TCP connection (TCP simultaneous open, network/tcp-punch.ts); a symmetric NAT keeps
+ * its home on the relay. doc/networking.md, "Hole punching".
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,6 +16,7 @@ import {
   type LabPerson,
   type LabRelay,
   labPerson,
+  sendFile,
   startLabRelay,
   tearDownLab,
 } from './lab-people.ts'
@@ -47,7 +49,7 @@ beforeAll(async () => {
 
 afterAll(() => tearDownLab(lab, dir))
 
-describe('QUIC hole punching', () => {
+describe('hole punching', () => {
   it('the relay hands out its public QUIC address', () => {
     expect(relay.quicAddress).toMatch(/^\/ip4\/20\.0\.0\.10\/udp\/4001\/quic-v1\/p2p\//)
   })
@@ -61,23 +63,29 @@ describe('QUIC hole punching', () => {
     }
   })
 
-  it('two homes behind port-preserving NATs stay on the relay: no QUIC punch can succeed', async () => {
-    // A punch needs each side's dial to leave from the UDP port its peer was told about, and
-    // @chainsafe/libp2p-quic dials from a socket of its own, not the listener's: the mapping
-    // the relay observes leads to an endpoint that only dials, autoNAT rightly never confirms
-    // it, and DCUtR has no address to offer (doc/networking.md, "Hole punching"). When the
-    // transport dials from its listener, this fails and the test should expect `direct`.
+  it('two homes behind port-preserving NATs meet through the relay, then punch a direct TCP connection', async () => {
     await befriend(alice, bob, bob.publicKey)
-    const bobGot = bob.next('message:received', (m) => m.text === 'across two NATs over QUIC')
-    await alice.cli(['send', bob.peerId, 'across two NATs over QUIC'])
+    await alice.seen(
+      'friend:reach',
+      (r) => r.peerId === bob.peerId && r.reach.via === 'direct',
+      60_000,
+    )
+    const reach = (await friendOf(alice, bob))?.reach
+    // The punched connection goes to bob's router's public address, not through a circuit.
+    expect(reach).toMatchObject({ via: 'direct' })
+    expect(reach?.address).toMatch(/^\/ip4\/20\.0\.0\.101\/tcp\/\d+\/p2p\//)
+    const bobGot = bob.next('message:received', (m) => m.text === 'across two NATs, direct')
+    await alice.cli(['send', bob.peerId, 'across two NATs, direct'])
     await bobGot
-    expect(await friendOf(alice, bob)).toMatchObject({
-      reach: { via: 'relay', relay: relay.quicAddress!.split('/p2p/')[1] },
-    })
-    expect(
-      alice.count('friend:reach', (r) => r.peerId === bob.peerId && r.reach.via === 'direct'),
-    ).toBe(0)
-  }, 90_000)
+  }, 120_000)
+
+  it('a 2 MiB file between the two homes crosses the punched connection, not the relay', async () => {
+    const before = await tcpBytesBetweenHomes()
+    await sendFile(alice, bob, 2 * 1024 * 1024, dir.path)
+    // Bob's router counts the bytes of every TCP connection between the two routers' public
+    // addresses (the punched one); a file through the relay would not add to them.
+    expect((await tcpBytesBetweenHomes()) - before).toBeGreaterThan(2 * 1024 * 1024)
+  }, 120_000)
 
   it('a home behind a symmetric NAT stays on the relay, and the diagnostics say so', async () => {
     await befriend(alice, dave, dave.publicKey)
@@ -89,3 +97,18 @@ describe('QUIC hole punching', () => {
     })
   }, 90_000)
 })
+
+/** Bytes both ways on bob's router's conntrack entries for TCP between the two homes. */
+async function tcpBytesBetweenHomes(): Promise<number> {
+  const [a, b] = ['homea', 'homeb'].map((home) => lab.routers.get(home)!.address)
+  const { stdout } = await lab.routers.get('homeb')!.exec(['cat', '/proc/net/nf_conntrack'])
+  let bytes = 0
+  for (const line of stdout.split('\n')) {
+    const fields = line.split(/\s+/)
+    if (!fields.includes('tcp') || !fields.includes(`src=${a}`) || !fields.includes(`dst=${b}`)) {
+      continue
+    }
+    for (const field of fields) if (field.startsWith('bytes=')) bytes += Number(field.slice(6))
+  }
+  return bytes
+}

@@ -2,7 +2,8 @@
  * People at home behind NAT routers and two relays on public addresses, every part a process
  * started with the README's commands, in a lab of network namespaces (test/lab/nat-lab.ts):
  * alice and carol share a LAN behind a port-preserving NAT, bob sits behind another, dave
- * behind a symmetric one (a new port per connection).
+ * behind a symmetric one (a new port per connection). Homes behind port-preserving NATs
+ * punch a direct connection to each other; dave stays on the relays.
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -69,11 +70,12 @@ describe('two homes behind NAT and a public relay', () => {
     await alice.cli(['register', 'alice'])
     await bob.cli(['register', 'bob'])
     await befriend(alice, bob, 'bob')
-    // Two homes behind NAT meet through a relay's circuit (no hole punch succeeds in the lab,
-    // TCP or QUIC: see doc/networking.md), and the friend list says so.
+    // Two homes behind port-preserving NATs meet through a relay's circuit, then punch a
+    // direct TCP connection (doc/networking.md, "Hole punching"), and the friend list says so.
+    await alice.seen('friend:reach', (r) => r.peerId === bob.peerId && r.reach.via === 'direct')
     expect(await friendOf(alice, bob)).toMatchObject({
       online: true,
-      reach: { via: 'relay' },
+      reach: { via: 'direct', address: expect.stringMatching(/^\/ip4\/20\.0\.0\.101\/tcp\//) },
     })
 
     const bobGot = bob.next('message:received', (m) => m.text === 'hello across two NATs')
@@ -91,7 +93,8 @@ describe('two homes behind NAT and a public relay', () => {
 })
 
 describe('files across NATs', () => {
-  it('a 2 MiB file crosses from home a to home b through a relay, circuit after circuit', async () => {
+  // Through a relay, circuit after circuit, when no punch succeeds: large-file.test.ts.
+  it('a 2 MiB file crosses from home a to home b over the punched connection', async () => {
     await sendFile(alice, bob, 2 * 1024 * 1024, dir.path)
   }, 180_000)
 })

@@ -1,21 +1,22 @@
 /**
- * A large file between two homes behind NAT, in the NAT lab (test/lab/nat-lab.ts): alice and
- * bob each behind their own port-preserving NAT, one relay on a public address with the
- * config `relay init` writes. No hole is punched between two homes in the lab, so the file
- * crosses the relay's circuits, one per `circuitRelay.dataLimit` (1 MiB by default): each
- * circuit the relay ends keeps the chunks that arrived, and the transfer resumes on the next
- * (doc/attachments.md). The file must arrive whole: the receiver's SHA-256 equals the
+ * A large file between two homes behind NAT, in the NAT lab (sim/lab/nat-lab.ts): alice
+ * behind a port-preserving NAT, bob behind a symmetric one (so no hole punch succeeds between
+ * them: doc/networking.md, "Hole punching"), one relay on a public address with the config
+ * `relay init` writes. The file crosses the relay's circuits, one per
+ * `circuitRelay.dataLimit` (1 MiB by default): each circuit the relay ends keeps the chunks
+ * that arrived, and the transfer resumes on the next (doc/attachments.md). The file must arrive whole: the receiver's SHA-256 equals the
  * sender's.
  *
  * `npm test` sends TOKENIM_LAB_FILE_MIB = 8 (eight circuits at least, well within the
  * suite's budget); `npm run lab:large-file` sends 50 MiB (README, "Testing").
  */
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { labSupported, NatLab } from '../../sim/lab/nat-lab.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import {
   befriend,
+  friendOf,
   type LabPerson,
   type LabRelay,
   labPerson,
@@ -42,7 +43,7 @@ beforeAll(async () => {
     publicHosts: ['relay1'],
     homes: [
       { name: 'homea', nat: 'port-preserving', hosts: ['alice'] },
-      { name: 'homeb', nat: 'port-preserving', hosts: ['bob'] },
+      { name: 'homeb', nat: 'symmetric', hosts: ['bob'] },
     ],
   })
   relay = await startLabRelay(lab.host('relay1'), join(dir.path, 'relay1'))
@@ -60,6 +61,7 @@ describe('a large file across two NATs', () => {
     `${FILE_MIB} MiB from alice to bob crosses the relay circuit after circuit and arrives intact`,
     async () => {
       await sendFile(alice, bob, FILE_MIB * 1024 * 1024, dir.path, TRANSFER_TIMEOUT_MS)
+      expect(await friendOf(alice, bob)).toMatchObject({ reach: { via: 'relay' } })
     },
     TRANSFER_TIMEOUT_MS + 30_000,
   )
