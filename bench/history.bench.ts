@@ -219,6 +219,10 @@ async function indexed(history: HistoryWrite, messages: number): Promise<History
       markRead: (p) => pipeline.markRead(Buffer.from(p, 'hex')),
       resolvePeer: async (p) => Buffer.from(p, 'hex'),
       clearHistory: (p) => pipeline.clearHistory(Buffer.from(p, 'hex')),
+      deleteForMe: async (p, ids) => ({
+        peerId: p,
+        deleted: await pipeline.deleteForMe(Buffer.from(p, 'hex'), ids),
+      }),
     },
     log: silent,
   })

@@ -24,6 +24,7 @@ import {
   type CreateRoomRequest,
   type CreateRoomResponse,
   DEVICES_API_PATHS,
+  type DeleteConversationRequest,
   type DeleteConversationResponse,
   type DeviceLinkStatus,
   type DeviceListResponse,
@@ -49,7 +50,9 @@ import {
   type LinkSasView,
   type LookupView,
   type MarkReadResponse,
+  type MessageActionRequest,
   type MessageStyle,
+  type MessageView,
   type MuteConversationRequest,
   type MutedConversationsResponse,
   type NamesView,
@@ -182,9 +185,34 @@ export abstract class TokenimApi {
 
   // 1:1 messages and conversations
 
-  sendMessage(to: string, text: string, style?: MessageStyle): Promise<SendMessageResponse> {
-    const body: SendMessageRequest = style == null ? { to, text } : { to, text, style }
+  sendMessage(
+    to: string,
+    text: string,
+    style?: MessageStyle,
+    replyTo?: string,
+  ): Promise<SendMessageResponse> {
+    const body: SendMessageRequest = { to, text }
+    if (style != null) body.style = style
+    if (replyTo != null) body.replyTo = replyTo
     return this.request('POST', API_PATHS.messages, body)
+  }
+
+  /** Edits our message `id` to `peer` (doc/message-actions.md). */
+  editMessage(peer: string, id: string, text: string): Promise<MessageView> {
+    const body: MessageActionRequest = { peer, id, text }
+    return this.request('POST', API_PATHS.messagesEdit, body)
+  }
+
+  /** Recalls (deletes for everyone) our message `id`, within RECALL_WINDOW_MS of sending. */
+  recallMessage(peer: string, id: string): Promise<MessageView> {
+    const body: MessageActionRequest = { peer, id }
+    return this.request('POST', API_PATHS.messagesRecall, body)
+  }
+
+  /** Sets our reaction on message `id`; '' removes it. */
+  reactToMessage(peer: string, id: string, emoji: string): Promise<MessageView> {
+    const body: MessageActionRequest = { peer, id, emoji }
+    return this.request('POST', API_PATHS.messagesReact, body)
   }
 
   inbox(): Promise<InboxResponse> {
@@ -215,8 +243,10 @@ export abstract class TokenimApi {
     return this.request('GET', withQuery(CONVERSATION_API_PATHS.search, { q, ...options }))
   }
 
-  deleteConversation(peer: string): Promise<DeleteConversationResponse> {
-    return this.request('POST', CONVERSATION_API_PATHS.delete, { peer })
+  /** Deletes the conversation here, or with `ids` only those messages (delete for me). */
+  deleteConversation(peer: string, ids?: string[]): Promise<DeleteConversationResponse> {
+    const body: DeleteConversationRequest = ids == null ? { peer } : { peer, ids }
+    return this.request('POST', CONVERSATION_API_PATHS.delete, body)
   }
 
   mutedConversations(): Promise<MutedConversationsResponse> {

@@ -290,7 +290,7 @@ export async function composeNode(
         lookupUsername: async (name, options) =>
           friends.keyOfKnownName(name) ??
           new Uint8Array(Buffer.from((await directory.lookup(name, options)).publicKey, 'hex')),
-        emit: (type: 'message:received' | 'message:state', data: never) => {
+        emit: (type: 'message:received' | 'message:updated' | 'message:state', data: never) => {
           emit(type, data)
           const change = data as { state?: string; peerId?: string }
           if (type === 'message:state' && change.state === 'stored' && change.peerId != null) {

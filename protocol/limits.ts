@@ -163,6 +163,21 @@ export const MAX_INLINE_ATTACHMENT_SIZE = 48 * KIB
 /** Longest text sent with an attachment, UTF-8 bytes (an inline file takes the rest). */
 export const MAX_ATTACHMENT_CAPTION_SIZE = 4 * KIB
 
+/**
+ * Message actions (doc/message-actions.md). A reaction is one emoji, ZWJ sequences and skin
+ * tones included, at most this many bytes of UTF-8.
+ */
+export const MAX_REACTION_SIZE = 32
+
+/**
+ * How long after sending a message its author may recall it (delete it for everyone), as
+ * QQ and WeChat allow: the recipient honours a recall sent within this of the message.
+ */
+export const RECALL_WINDOW_MS = 2 * 60 * 1000
+
+/** Characters of a replied-to message a history page shows above the reply. */
+export const MAX_QUOTE_PREVIEW_LENGTH = 200
+
 /** Longest attachment file name, UTF-8 bytes. */
 export const MAX_ATTACHMENT_NAME_SIZE = 255
 

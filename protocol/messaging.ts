@@ -18,9 +18,11 @@ import {
   MAX_STREAM_FRAME_SIZE,
 } from './limits.ts'
 import type { DeliveryState } from './local-api.ts'
+import { checkReaction, type WireAction } from './message-actions.ts'
 import {
   type DmAck,
   DmAckStatus,
+  DmActionType,
   DmContent,
   DmContentKind,
   DmEnvelope,
@@ -197,6 +199,13 @@ export interface TextContent {
    * account sent this text to (own-device sync, doc/accounts.md).
    */
   sentTo?: Uint8Array
+  /** The id of the message this text answers (either side's). */
+  replyTo?: Uint8Array
+  /**
+   * Set when this text is an action on an earlier message, not a text to show
+   * (protocol/message-actions.ts): an edit's new words are `text`; other actions have none.
+   */
+  action?: WireAction
 }
 
 export type ReceiptContent =
@@ -274,6 +283,8 @@ export function encodeInnerMessage(message: Exclude<InnerMessage, { kind: 'bundl
           style: styleToWire(message.style),
           attachment: attachmentToWire(message.attachment),
           sentTo: (message.sentTo ?? new Uint8Array(0)) as DmContent['sentTo'],
+          replyTo: (message.replyTo ?? new Uint8Array(0)) as DmContent['replyTo'],
+          action: actionToWire(message.action),
         }
       : {
           messageId: message.messageId as DmContent['messageId'],
@@ -332,9 +343,14 @@ function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bund
   }
   if (
     content.kind !== DmContentKind.TEXT &&
-    (content.style != null || content.attachment != null)
+    (content.style != null ||
+      content.attachment != null ||
+      content.replyTo.length !== 0 ||
+      content.action != null)
   ) {
-    throw new MalformedMessageError('only a text carries a style or an attachment')
+    throw new MalformedMessageError(
+      'only a text carries a style, an attachment, a reply or an action',
+    )
   }
   if (content.kind === DmContentKind.SOCIAL) {
     if (
@@ -380,6 +396,11 @@ function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bund
       checkCaption(content.text)
       text.attachment = attachmentFromWire(content.attachment)
     }
+    if (content.replyTo.length !== 0) {
+      checkMessageId(content.replyTo, 'replied-to')
+      text.replyTo = content.replyTo
+    }
+    if (content.action != null) text.action = actionFromWire(content)
     return text
   }
   if (content.kind === DmContentKind.RECEIPT) {
@@ -432,6 +453,8 @@ function bundleFromWire(content: DmContent): InnerMessage {
     content.resolvedBelow !== 0 ||
     content.social.length !== 0 ||
     content.sentTo.length !== 0 ||
+    content.replyTo.length !== 0 ||
+    content.action != null ||
     content.receipt != null ||
     content.style != null ||
     content.attachment != null
@@ -458,6 +481,50 @@ function bundleFromWire(content: DmContent): InnerMessage {
     texts.push(text)
   }
   return { kind: 'bundle', messageId: content.messageId, texts }
+}
+
+const ACTION_TYPES = {
+  edit: DmActionType.EDIT,
+  recall: DmActionType.RECALL,
+  react: DmActionType.REACT,
+} as const
+
+function actionToWire(action: WireAction | undefined): DmContent['action'] {
+  if (action == null) return undefined
+  return {
+    target: action.target as NonNullable<DmContent['action']>['target'],
+    type: ACTION_TYPES[action.type],
+    emoji: action.emoji ?? '',
+  }
+}
+
+/** An action, checked: it stands alone (no style, file, reply or device copy) and fits its kind. */
+function actionFromWire(content: DmContent): WireAction {
+  const wire = content.action!
+  checkMessageId(wire.target, 'acted-on')
+  if (
+    content.style != null ||
+    content.attachment != null ||
+    content.replyTo.length !== 0 ||
+    content.sentTo.length !== 0
+  ) {
+    throw new MalformedMessageError('an action carries no style, file, reply or device copy')
+  }
+  const type = (Object.keys(ACTION_TYPES) as Array<keyof typeof ACTION_TYPES>).find(
+    (name) => ACTION_TYPES[name] === wire.type,
+  )
+  if (type == null) throw new MalformedMessageError('an action has an unknown type')
+  if (type !== 'react' && wire.emoji !== '') {
+    throw new MalformedMessageError('only a reaction carries an emoji')
+  }
+  if (type !== 'edit' && content.text !== '') {
+    throw new MalformedMessageError('only an edit carries a text')
+  }
+  if (type === 'react') {
+    checkReaction(wire.emoji)
+    return { type, target: wire.target, emoji: wire.emoji }
+  }
+  return { type, target: wire.target }
 }
 
 /** UTF-8 size of a text, to check against MAX_DM_TEXT_SIZE before sending. */

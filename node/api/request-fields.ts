@@ -31,6 +31,14 @@ export function optionalPositiveInteger(value: string | null, name: string): num
   return number
 }
 
+/** A message id as the API shows it: 32 lowercase hex digits. */
+export function requireMessageId(value: unknown, name: string): string {
+  if (typeof value !== 'string' || !/^[0-9a-f]{32}$/.test(value)) {
+    throw invalid(`"${name}" must be a message id (32 hex digits)`)
+  }
+  return value
+}
+
 function invalid(message: string): ApiError {
   return new ApiError(400, 'InvalidRequest', message)
 }

@@ -1,4 +1,5 @@
 /** The local API routes of conversations (paths in protocol/local-api.ts). */
+import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
 import {
   CONVERSATION_API_PATHS,
   type ConversationListResponse,
@@ -10,6 +11,7 @@ import {
   type OpenConversationResponse,
 } from '../../protocol/local-api.ts'
 import { ApiError, type Routes, stringField } from '../api/local-api-server.ts'
+import { requireMessageId } from '../api/request-fields.ts'
 import type { Conversations } from './conversations.ts'
 
 export function conversationRoutes(conversations: () => Conversations): Routes {
@@ -59,13 +61,21 @@ export function conversationRoutes(conversations: () => Conversations): Routes {
     [`POST ${CONVERSATION_API_PATHS.delete}`]: async ({
       body,
     }): Promise<DeleteConversationResponse> => {
-      const peer = optionalString(
-        (body as Partial<DeleteConversationRequest> | undefined)?.peer,
-        'peer',
-      )
+      const request = body as Partial<DeleteConversationRequest> | undefined
+      const peer = optionalString(request?.peer, 'peer')
       if (peer == null)
         throw new ApiError(400, 'InvalidRequest', '"peer" must name the conversation')
-      return conversations().deleteConversation(peer)
+      const ids = request?.ids
+      if (
+        ids != null &&
+        (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_HISTORY_PAGE)
+      ) {
+        throw new ApiError(400, 'InvalidRequest', `"ids" lists 1..${MAX_HISTORY_PAGE} message ids`)
+      }
+      return conversations().deleteConversation(
+        peer,
+        ids?.map((id) => requireMessageId(id, 'ids')),
+      )
     },
   }
 }

@@ -53,6 +53,8 @@ export interface DirectMessagesPort {
   resolvePeer(to: string): Promise<Uint8Array>
   /** Deletes the conversation's history here; resolves with how many messages went. */
   clearHistory(peer: string): Promise<{ peerId: string; deleted: number }>
+  /** Deletes these messages here only (delete for me); resolves with how many went. */
+  deleteForMe(peer: string, ids: string[]): Promise<{ peerId: string; deleted: number }>
   /** What the history gained and lost, in order: the search index follows it. */
   readonly historyFeed: HistoryFeed
   /** The record a feed entry names, as the API shows it; undefined once deleted. */
@@ -166,6 +168,11 @@ export class Conversations {
       e.kind === 'added' && !hidden(e.peerHex) ? [directDocument(e)] : [],
     )
     ops.push(...(await this.#index.addOps(await this.#index.unindexed(added))))
+    // An edited or recalled message is indexed again under its words now (none, recalled).
+    const changed = entries.flatMap((e) =>
+      e.kind === 'changed' && !hidden(e.peerHex) ? [directDocument(e)] : [],
+    )
+    ops.push(...(await this.#index.addOps(changed)))
     const db = this.#components.db
     return ops.map((op) => ({ ...op, sublevel: db }))
   }
@@ -278,13 +285,19 @@ export class Conversations {
   }
 
   /**
-   * Deletes a 1:1 conversation's history, its search entries and the files exchanged in it
-   * here, then compacts the database so that the deleted records are gone from its files;
+   * Deletes a 1:1 conversation's history (or, with `ids`, those messages only), its search
+   * entries and the files exchanged in it here, then compacts the database so that the deleted records are gone from its files;
    * the peer keeps theirs.
    */
-  async deleteConversation(peer: string): Promise<{ peerId: string; deleted: number }> {
-    const peerHex = Buffer.from(await this.#components.messages.resolvePeer(peer)).toString('hex')
-    const result = await this.#components.messages.clearHistory(peerHex)
+  async deleteConversation(
+    peer: string,
+    ids?: string[],
+  ): Promise<{ peerId: string; deleted: number }> {
+    const messages = this.#components.messages
+    const peerHex = Buffer.from(await messages.resolvePeer(peer)).toString('hex')
+    // Delete for me: search hits of a deleted message are dropped (and purged) when met.
+    if (ids != null) return messages.deleteForMe(peerHex, ids)
+    const result = await messages.clearHistory(peerHex)
     // The feed carries the clear: once taken in, the conversation has no postings left.
     await this.indexNow()
     return this.#serial(async () => {

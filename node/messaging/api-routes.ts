@@ -1,17 +1,21 @@
 /** The local API routes of direct messaging (paths in protocol/local-api.ts). */
+import { fromHex } from '../../protocol/bytes.ts'
 import {
   API_PATHS,
   type HistoryResponse,
   type InboxResponse,
   type MarkReadRequest,
   type MarkReadResponse,
+  type MessageActionRequest,
   type MessageDevicesResponse,
+  type MessageView,
   type SendMessageRequest,
   type SendMessageResponse,
 } from '../../protocol/local-api.ts'
 import { styleFromView } from '../../protocol/rich-content.ts'
 import type { Routes } from '../api/local-api-server.ts'
-import { optionalPositiveInteger, requireString } from '../api/request-fields.ts'
+import { ApiError } from '../api/local-api-server.ts'
+import { optionalPositiveInteger, requireMessageId, requireString } from '../api/request-fields.ts'
 import type { DirectMessages } from './direct-messages.ts'
 
 export function messagingRoutes(messages: () => DirectMessages): Routes {
@@ -20,7 +24,26 @@ export function messagingRoutes(messages: () => DirectMessages): Routes {
       const request = body as Partial<SendMessageRequest> | undefined
       const to = requireString(request?.to, 'to')
       const text = requireString(request?.text, 'text')
-      return messages().send(to, text, { style: styleFromView(request?.style) })
+      const replyTo =
+        request?.replyTo == null ? undefined : fromHex(requireMessageId(request.replyTo, 'replyTo'))
+      return messages().send(to, text, { style: styleFromView(request?.style), replyTo })
+    },
+    [`POST ${API_PATHS.messagesEdit}`]: async ({ body }): Promise<MessageView> => {
+      const { peer, id, request } = actionTarget(body)
+      if (typeof request?.text !== 'string')
+        throw new ApiError(400, 'InvalidRequest', '"text" is the new text')
+      return messages().act(peer, id, { type: 'edit', text: request.text })
+    },
+    [`POST ${API_PATHS.messagesRecall}`]: async ({ body }): Promise<MessageView> => {
+      const { peer, id } = actionTarget(body)
+      return messages().act(peer, id, { type: 'recall' })
+    },
+    [`POST ${API_PATHS.messagesReact}`]: async ({ body }): Promise<MessageView> => {
+      const { peer, id, request } = actionTarget(body)
+      if (typeof request?.emoji !== 'string') {
+        throw new ApiError(400, 'InvalidRequest', '"emoji" is one emoji, or "" to remove yours')
+      }
+      return messages().act(peer, id, { type: 'react', emoji: request.emoji })
     },
     [`GET ${API_PATHS.messageDevices}`]: async ({ query }): Promise<MessageDevicesResponse> =>
       messages().messageDevices(
@@ -41,5 +64,18 @@ export function messagingRoutes(messages: () => DirectMessages): Routes {
       const request = body as Partial<MarkReadRequest> | undefined
       return messages().markRead(requireString(request?.peer, 'peer'))
     },
+  }
+}
+
+function actionTarget(body: unknown): {
+  peer: string
+  id: string
+  request: Partial<MessageActionRequest> | undefined
+} {
+  const request = body as Partial<MessageActionRequest> | undefined
+  return {
+    peer: requireString(request?.peer, 'peer'),
+    id: requireMessageId(request?.id, 'id'),
+    request,
   }
 }

@@ -66,7 +66,10 @@ export class DeviceFanOut {
    * An event of the pipeline: those about hidden conversations are taken here (a copy's state
    * raises the text's) and not shown. True when the event is taken.
    */
-  takesEvent(type: 'message:received' | 'message:state', data: { peerId: string }): boolean {
+  takesEvent(
+    type: 'message:received' | 'message:updated' | 'message:state',
+    data: { peerId: string },
+  ): boolean {
     const peer = keyOf(data.peerId)
     if (peer == null || !this.hides(peer)) return false
     if (type === 'message:state') {

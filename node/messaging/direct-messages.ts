@@ -15,7 +15,6 @@ import type {
   MessageView,
   SendMessageResponse,
 } from '../../protocol/local-api.ts'
-import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
@@ -30,7 +29,9 @@ import {
 } from './errors.ts'
 import { FeedFollower, type FeedFollowerInit } from './feed-follower.ts'
 import type { HistoryFeed } from './history-feed.ts'
+import type { ActionRequest } from './message-actions.ts'
 import { MessagePipeline } from './message-pipeline.ts'
+import type { TextExtras } from './outbound.ts'
 import type {
   AccountDevicesPort,
   MailboxPort,
@@ -55,6 +56,8 @@ export interface DirectMessagesInit {
   maxBadFrames?: number
   /** Texts held per conversation while waiting for an earlier one; beyond, refused. @default 10000 */
   maxHeldPerConversation?: number
+  /** How long after sending a message its recall is honoured. @default RECALL_WINDOW_MS */
+  recallWindowMs?: number
   /** A message not delivered after this long is shown as failed. @default 30 days */
   giveUpAfterMs?: number
   /** @default 10000 */
@@ -81,7 +84,7 @@ export interface DirectMessagesComponents {
   lookupUsername?: UsernameLookup
   /** Accounts' devices (node/devices): without it every peer has one device. */
   devices?: AccountDevicesPort
-  emit(type: 'message:received', data: MessageView): void
+  emit(type: 'message:received' | 'message:updated', data: MessageView): void
   emit(type: 'message:state', data: MessageStateChange): void
 }
 
@@ -147,6 +150,7 @@ export class DirectMessages {
       readReceipts: init.readReceipts,
       ackTimeoutMs: init.ackTimeoutMs,
       maxHeldPerConversation: init.maxHeldPerConversation,
+      recallWindowMs: init.recallWindowMs,
       giveUpAfterMs: init.giveUpAfterMs,
       bundleRetryMs: init.bundleRetryMs,
       syncWrites: init.syncWrites,
@@ -268,11 +272,7 @@ export class DirectMessages {
   }
 
   /** Queues a text, with an optional style and attachment (node/attachments sends files). */
-  async send(
-    to: string,
-    text: string,
-    extras?: { style?: TextStyle; attachment?: AttachmentContent },
-  ): Promise<SendMessageResponse> {
+  async send(to: string, text: string, extras?: TextExtras): Promise<SendMessageResponse> {
     const peer = await this.resolvePeer(to)
     const sent = await this.pipeline.send(peer, text, extras)
     const fanOut = this.devices?.fanOut
@@ -284,6 +284,21 @@ export class DirectMessages {
         .catch((err: Error) => this.#log.error('copying %s failed: %s', sent.id, err.message))
     }
     return sent
+  }
+
+  /**
+   * Edits, recalls or reacts to message `id` of the conversation with `peer`
+   * (doc/message-actions.md); resolves with the message as it is now.
+   */
+  async act(peer: string, id: string, request: ActionRequest): Promise<MessageView> {
+    return this.pipeline.act(await this.resolvePeer(peer), id, request)
+  }
+
+  /** Deletes messages of the conversation on this node only; the peer keeps theirs. */
+  async deleteForMe(peer: string, ids: string[]): Promise<{ peerId: string; deleted: number }> {
+    const key = await this.resolvePeer(peer)
+    const deleted = await this.pipeline.deleteForMe(key, ids)
+    return { peerId: peerIdOf({ publicKey: key }).toString(), deleted }
   }
 
   /** Deletes the conversation's history on this node; the peer keeps theirs. */

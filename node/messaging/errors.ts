@@ -32,3 +32,13 @@ export class MessagingStoppedError extends MessagingError {
 export class MessageNotFoundError extends MessagingError {
   override name = 'MessageNotFoundError'
 }
+
+/** An action only a message's author may take (edit, recall), or on a recalled message. */
+export class ActionPermissionError extends MessagingError {
+  override name = 'ActionPermissionError'
+}
+
+/** A recall asked for after RECALL_WINDOW_MS: the peer would not honour it. */
+export class RecallTooLateError extends MessagingError {
+  override name = 'RecallTooLateError'
+}

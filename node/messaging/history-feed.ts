@@ -3,7 +3,8 @@
  * parts of the node that derive something from it (the search index, attachments' incoming
  * files). They read it through a `FeedReader` each, never messaging's records themselves.
  *
- *   f/<seq>       FeedRecord: a history record added (peer, index), or a peer's history cleared
+ *   f/<seq>       FeedRecord: a history record added or changed (peer, index; a message action
+ *                 rewrote it), or a peer's history cleared
  *   fw/<reader>   the reader's watermark: the last seq it took in
  *   fv            set once the history kept before the feed existed was put in it
  *
@@ -27,11 +28,18 @@ import type { BatchOp } from './durable-writer.ts'
 import type { HistoryRecord, MessageStore } from './message-store.ts'
 
 /** What a lane batch changed, in order (collected in LaneTransaction.feed). */
-export type FeedChange = { kind: 'added'; index: number } | { kind: 'cleared' }
+export type FeedChange = { kind: 'added' | 'changed'; index: number } | { kind: 'cleared' }
 
 /** An entry as a reader gets it. */
 export type HistoryChange =
-  | { seq: number; kind: 'added'; peerHex: string; index: number; record: HistoryRecord }
+  | {
+      seq: number
+      /** 'changed': a record added before, rewritten (edited, recalled, reacted to). */
+      kind: 'added' | 'changed'
+      peerHex: string
+      index: number
+      record: HistoryRecord
+    }
   | { seq: number; kind: 'cleared'; peerHex: string }
 
 /** A record the feed names: who it belongs to, where it is, and what it says. */
@@ -41,7 +49,9 @@ export interface HistoryEntry {
   record: HistoryRecord
 }
 
-type FeedRecord = { kind: 'added'; peer: string; index: number } | { kind: 'cleared'; peer: string }
+type FeedRecord =
+  | { kind: 'added' | 'changed'; peer: string; index: number }
+  | { kind: 'cleared'; peer: string }
 
 interface HistoryFeedEvents {
   /** Entries up to this seq are committed. */
@@ -101,9 +111,9 @@ export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
     return changes.map((change) =>
       putJson(
         entryKey(this.#nextSeq++),
-        change.kind === 'added'
-          ? { kind: 'added', peer: peerHex, index: change.index }
-          : { kind: 'cleared', peer: peerHex },
+        change.kind === 'cleared'
+          ? { kind: 'cleared', peer: peerHex }
+          : { kind: change.kind, peer: peerHex, index: change.index },
       ),
     )
   }
@@ -130,7 +140,7 @@ export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
     for await (const [key, value] of this.#db.iterator({ gt: entryKey(after), lt: 'f/~', limit })) {
       page.push({ seq: seqOf(key), entry: readJson<FeedRecord>(value) })
     }
-    const added = page.flatMap(({ entry }) => (entry.kind === 'added' ? [entry] : []))
+    const added = page.flatMap(({ entry }) => (entry.kind === 'cleared' ? [] : [entry]))
     const records = await this.#store.histories(added)
     let next = 0
     const entries: HistoryChange[] = []
@@ -141,7 +151,7 @@ export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
       }
       const record = records[next++]
       if (record != null) {
-        entries.push({ seq, kind: 'added', peerHex: entry.peer, index: entry.index, record })
+        entries.push({ seq, kind: entry.kind, peerHex: entry.peer, index: entry.index, record })
       }
     }
     return { entries, last: page.at(-1)?.seq ?? after }

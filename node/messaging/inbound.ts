@@ -44,6 +44,13 @@ import {
 } from './pipeline-context.ts'
 
 export interface InboundDeps {
+  /** Takes in an action on an earlier message, in its seq's turn (message-actions.ts). */
+  applyAction(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    held: HeldRecord & { action: NonNullable<HeldRecord['action']> },
+  ): Promise<void>
   /** Applies a receipt the peer sent for our texts (delivery-state.ts). */
   applyReceipt(
     lane: PeerLane,
@@ -233,7 +240,7 @@ export class Inbound {
       return { status: DmAckStatus.DUPLICATE, text: true }
     }
     if (inner.resolvedBelow > conversation.expectedInSeq) {
-      this.#resolveGap(lane, tx, state, inner.resolvedBelow)
+      await this.#resolveGap(lane, tx, state, inner.resolvedBelow)
     }
     const record: HeldRecord = {
       id,
@@ -245,6 +252,12 @@ export class Inbound {
     if (inner.style != null) record.style = inner.style
     if (inner.sentTo != null) record.sentTo = toHex(inner.sentTo)
     if (inner.attachment != null) record.attachment = storedAttachment(inner.attachment)
+    if (inner.replyTo != null) record.replyTo = toHex(inner.replyTo)
+    if (inner.action != null) {
+      const { type, target, emoji } = inner.action
+      record.action = { type, target: toHex(target) }
+      if (emoji != null) record.action.emoji = emoji
+    }
     const maxHeld = init.maxHeldPerConversation ?? DEFAULT_MAX_HELD
     const placement = placeText(seq, conversation.expectedInSeq, state.held, maxHeld)
     if (placement === 'seq-taken') {
@@ -279,9 +292,9 @@ export class Inbound {
       // Only a sender that lost its history reuses a seq; showing beats losing the message.
       init.log('%s sent seq %d again (expected %d)', lane.peerId, seq, conversation.expectedInSeq)
     }
-    this.#show(lane, tx, state, record)
+    await this.#show(lane, tx, state, record)
     tx.receivedIds.add(id)
-    this.#releaseHeld(lane, tx, state)
+    await this.#releaseHeld(lane, tx, state)
     return { status: DmAckStatus.STORED, text: true }
   }
 
@@ -312,7 +325,12 @@ export class Inbound {
    * The sender says no text below `resolvedBelow` is still coming (it failed, or we lost it
    * with our data): show what is held below it, in order, and stop waiting for the rest.
    */
-  #resolveGap(lane: PeerLane, tx: LaneTransaction, state: LaneState, resolvedBelow: number): void {
+  async #resolveGap(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    resolvedBelow: number,
+  ): Promise<void> {
     const conversation = state.conversation
     this.#ctx.init.log(
       '%s will not send seqs %d..%d we lack: not waiting for them',
@@ -320,34 +338,47 @@ export class Inbound {
       conversation.expectedInSeq,
       resolvedBelow - 1,
     )
-    this.#releaseHeld(lane, tx, state, resolvedBelow)
+    await this.#releaseHeld(lane, tx, state, resolvedBelow)
   }
 
   /**
    * Shows the held texts that may go now, in seq order (protocol/dm-order.ts): the next in
    * line, and with `resolvedBelow` first every one below it.
    */
-  #releaseHeld(
+  async #releaseHeld(
     lane: PeerLane,
     tx: LaneTransaction,
     state: LaneState,
     resolvedBelow?: number,
-  ): void {
+  ): Promise<void> {
     const conversation = state.conversation
     const { show, expected } = heldToShow(state.held, conversation.expectedInSeq, resolvedBelow)
     for (const seq of show) {
       const next = state.held.get(seq)!
       state.held.delete(seq)
       tx.ops.push(this.#ctx.store.heldDeleteOp(lane.peerHex, seq))
-      this.#show(lane, tx, state, next)
+      await this.#show(lane, tx, state, next)
     }
     conversation.expectedInSeq = expected
     conversation.held = state.held.size
     tx.conversationDirty = true
   }
 
-  #show(lane: PeerLane, tx: LaneTransaction, state: LaneState, held: HeldRecord): void {
+  /** Shows a text in its turn; an action takes effect on its target instead. */
+  async #show(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    held: HeldRecord,
+  ): Promise<void> {
     const conversation = state.conversation
+    if (held.action != null) {
+      conversation.expectedInSeq = Math.max(conversation.expectedInSeq, held.seq + 1)
+      tx.conversationDirty = true
+      tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, held.id, 'in'))
+      await this.#deps.applyAction(lane, tx, state, { ...held, action: held.action })
+      return
+    }
     const index = conversation.nextIndex++
     tx.feed.push({ kind: 'added', index })
     conversation.expectedInSeq = Math.max(conversation.expectedInSeq, held.seq + 1)
@@ -356,7 +387,8 @@ export class Inbound {
     tx.conversationDirty = true
     const record: HistoryRecord = { ...held, direction: 'in' }
     tx.history.set(index, record)
-    tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, held.id, 'in'))
+    tx.indexes.set(held.id, index)
+    tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, held.id, { in: index }))
     tx.after.push(() => this.#ctx.init.emit('message:received', messageView(lane.peerId, record)))
   }
 }

@@ -13,6 +13,7 @@
  *   inbound.ts         receive: sender check, decrypt, dedup, order and hold, show
  *   mailbox-intake.ts  what a collection brought, receipts and refusal notices back
  *   history-views.ts   inbox, history pages, mark read, clear, cached history
+ *   message-actions.ts edit, recall, react (sent and received), delete for me, quotes
  *   mirrored-history.ts  a text shown in another conversation than it came in (devices)
  *
  * Guarantees, and how:
@@ -34,7 +35,6 @@ import type {
   SendMessageResponse,
 } from '../../protocol/local-api.ts'
 import { type DmAck, type DmEnvelope, decodeEnvelope } from '../../protocol/messaging.ts'
-import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import { conversationMoveOps, keyChangedRecord, ownKeyRotationOps } from './conversation-move.ts'
@@ -45,6 +45,7 @@ import { HistoryFeed } from './history-feed.ts'
 import { HistoryViews } from './history-views.ts'
 import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
+import { type ActionRequest, MessageActions } from './message-actions.ts'
 import {
   type ConversationRecord,
   type HistoryRecord,
@@ -54,7 +55,7 @@ import {
   type OutboxEntry,
 } from './message-store.ts'
 import { MirroredHistory } from './mirrored-history.ts'
-import { Outbound, type TextCopy } from './outbound.ts'
+import { Outbound, type TextCopy, type TextExtras } from './outbound.ts'
 import { type LaneState, type LaneTransaction, PeerLane } from './peer-lane.ts'
 import type {
   MessagePipelineInit,
@@ -86,6 +87,7 @@ export class MessagePipeline {
   readonly #intake: MailboxIntake
   readonly #views: HistoryViews
   readonly #mirrored: MirroredHistory
+  readonly #actions: MessageActions
   /** What the history gained and lost, in order, for the parts that derive from it. */
   readonly feed: HistoryFeed
 
@@ -127,6 +129,11 @@ export class MessagePipeline {
     this.#inbound = new Inbound(this.#ctx, {
       applyReceipt: (lane, tx, state, receipt) =>
         this.#delivery.applyReceipt(lane, tx, state, receipt),
+      applyAction: (lane, tx, state, held) => this.#actions.receive(lane, tx, state, held),
+    })
+    this.#actions = new MessageActions(this.#ctx, {
+      queueAction: (lane, tx, state, action, text) =>
+        this.#outbound.queueAction(lane, tx, state, action, text),
     })
     this.#intake = new MailboxIntake(this.#ctx, {
       receive: (envelope, source) => this.#inbound.receive(envelope, source),
@@ -255,10 +262,22 @@ export class MessagePipeline {
   send(
     peer: Uint8Array,
     text: string,
-    extras: { style?: TextStyle; attachment?: AttachmentContent } = {},
+    extras: TextExtras = {},
     copy?: TextCopy,
   ): Promise<SendMessageResponse> {
     return this.#outbound.send(peer, text, extras, copy)
+  }
+
+  // Message actions (message-actions.ts).
+
+  /** Edits, recalls or reacts to message `id`; resolves with it as it is now, once on disk. */
+  act(peer: Uint8Array, id: string, request: ActionRequest): Promise<MessageView> {
+    return this.#actions.act(peer, id, request)
+  }
+
+  /** Deletes messages on this node only; returns how many were here. */
+  deleteForMe(peer: Uint8Array, ids: string[]): Promise<number> {
+    return this.#actions.deleteForMe(peer, ids)
   }
 
   /** Queues a social message (an encoded FriendMessage) like a text. */
@@ -347,11 +366,13 @@ export class MessagePipeline {
     return this.#views.clearHistory(peer)
   }
 
-  history(
+  async history(
     peer: Uint8Array,
     options: { limit?: number; before?: number } = {},
   ): Promise<HistoryResponse> {
-    return this.#views.history(peer, options)
+    const page = await this.#views.history(peer, options)
+    await this.#actions.quote(toHex(peer), page.messages)
+    return page
   }
 
   /** A page of the records stored with `peer`, newest first (device-mirror.ts walks them). */

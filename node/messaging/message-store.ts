@@ -5,7 +5,8 @@
  *
  *   c/<peer>              ConversationRecord: seq counters, read marks, unread and held counts
  *   h/<peer>/<index>      HistoryRecord, in display order (each direction in seq order)
- *   i/<peer>/<id>         'in' | 'out:<index>': dedup of received ids, lookup of sent ones
+ *   i/<peer>/<id>         'in' | 'in:<index>' | 'out:<index>': dedup of received ids (with the
+ *                         history index once shown), lookup of sent ones
  *   w/<peer>/<seq>        HeldRecord: a text that waits for an earlier one
  *   o/<peer>/<id>         OutboxEntry: sent but not yet acknowledged by the peer's node
  *   r/<peer>/<seq>        history index of our text with that seq, for read receipts
@@ -16,6 +17,7 @@
 import { toHex } from '../../protocol/bytes.ts'
 import type { OutboxEntryFields } from '../../protocol/dm-outbox.ts'
 import type { DeliveryState, MailboxReplicas, MessageView } from '../../protocol/local-api.ts'
+import type { ActionType } from '../../protocol/message-actions.ts'
 import { type AttachmentContent, styleToView, type TextStyle } from '../../protocol/rich-content.ts'
 import { peerIdOf } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
@@ -63,6 +65,14 @@ export interface HistoryRecord {
   sentTo?: string
   /** Sent by our account from another of its devices (hex key): shown as ours. */
   sentFrom?: string
+  /** The id of the message this one answers. */
+  replyTo?: string
+  /** Its author edited it, at this time of the author's clock. */
+  editedAt?: number
+  /** Its author recalled it: its text, style and file are gone from the record. */
+  recalled?: true
+  /** One emoji per side: 'out' ours, 'in' the peer's. */
+  reactions?: Record<string, string>
 }
 
 export interface HeldRecord {
@@ -75,6 +85,16 @@ export interface HeldRecord {
   attachment?: StoredAttachment
   /** See HistoryRecord.sentTo. */
   sentTo?: string
+  replyTo?: string
+  /** An action on an earlier message (message-actions.ts), applied when its turn comes. */
+  action?: StoredAction
+}
+
+/** An action as a held record keeps it: the target's id in hex. */
+export interface StoredAction {
+  type: ActionType
+  target: string
+  emoji?: string
 }
 
 /**
@@ -126,6 +146,15 @@ export function messageView(peerId: string, record: HistoryRecord): MessageView 
   if (record.failure != null) out.failure = record.failure
   if (record.style != null) out.style = styleToView(record.style)
   if (record.keyChange != null) out.keyChange = record.keyChange
+  if (record.replyTo != null) out.replyTo = { id: record.replyTo }
+  if (record.editedAt != null) out.editedAt = record.editedAt
+  if (record.recalled === true) out.recalled = true
+  if (record.reactions != null) {
+    out.reactions = Object.entries(record.reactions).map(([who, emoji]) => ({
+      emoji,
+      mine: who === 'out',
+    }))
+  }
   if (record.sentFrom != null) {
     out.sentFrom = peerIdOf({ publicKey: Buffer.from(record.sentFrom, 'hex') }).toString()
   }
@@ -237,15 +266,29 @@ export class MessageStore {
     return page.reverse()
   }
 
+  /** 'in' for a received text (shown or held), the history index of a sent one. */
   async messageIndex(peer: string, id: string): Promise<'in' | number | undefined> {
     const value = await this.#db.get(`i/${peer}/${id}`)
     if (value == null) return undefined
     const text = decoder.decode(value)
-    return text === 'in' ? 'in' : Number(text.slice('out:'.length))
+    return text.startsWith('in') ? 'in' : Number(text.slice('out:'.length))
   }
 
-  messageIndexOp(peer: string, id: string, value: 'in' | number): BatchOp {
-    const text = value === 'in' ? 'in' : `out:${value}`
+  /**
+   * The history index of a text either way, once shown; undefined for one held, unknown, or
+   * received before received texts had their index kept.
+   */
+  async recordIndex(peer: string, id: string): Promise<number | undefined> {
+    const value = await this.#db.get(`i/${peer}/${id}`)
+    if (value == null) return undefined
+    const text = decoder.decode(value)
+    return text === 'in' ? undefined : Number(text.slice(text.indexOf(':') + 1))
+  }
+
+  /** `{ in: index }`: a received text shown at that index. */
+  messageIndexOp(peer: string, id: string, value: 'in' | number | { in: number }): BatchOp {
+    const text =
+      value === 'in' ? 'in' : typeof value === 'number' ? `out:${value}` : `in:${value.in}`
     return { type: 'put', key: `i/${peer}/${id}`, value: encoder.encode(text) }
   }
 

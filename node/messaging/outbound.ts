@@ -19,11 +19,13 @@ import { randomBytes } from '../../protocol/crypto/index.ts'
 import { bundleGroups, lowestPendingSeq, mayTransmit, retryPlan } from '../../protocol/dm-outbox.ts'
 import { MAX_ATTACHMENT_CAPTION_SIZE, MAX_DM_TEXT_SIZE } from '../../protocol/limits.ts'
 import type { DeliveryState, SendMessageResponse } from '../../protocol/local-api.ts'
+import type { WireAction } from '../../protocol/message-actions.ts'
 import {
   type DmEnvelope,
   encodeBundle,
   encodeEnvelope,
   encodeInnerMessage,
+  type TextContent,
   textSize,
 } from '../../protocol/messaging.ts'
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
@@ -43,6 +45,14 @@ import {
   FailureReason,
   type PipelineContext,
 } from './pipeline-context.ts'
+
+/** What a text may carry besides its words. */
+export interface TextExtras {
+  style?: TextStyle
+  attachment?: AttachmentContent
+  /** The id of the message it answers. */
+  replyTo?: Uint8Array
+}
 
 /** A receipt for the peer: which of its texts we stored, or how far we read. */
 export type ReceiptRequest =
@@ -85,7 +95,7 @@ export class Outbound {
   async send(
     peer: Uint8Array,
     text: string,
-    extras: { style?: TextStyle; attachment?: AttachmentContent } = {},
+    extras: TextExtras = {},
     copy?: TextCopy,
   ): Promise<SendMessageResponse> {
     checkRunning(this.#ctx)
@@ -119,28 +129,17 @@ export class Outbound {
       ) {
         return { id, peerId: lane.peerId, seq: 0, state: 'queued' as DeliveryState }
       }
-      const seq = conversation.nextOutSeq
-      const resolvedBelow = lowestPendingSeq(lane.outbox.values()) ?? seq
-      const content = encodeInnerMessage({
-        kind: 'text',
+      const index = conversation.nextIndex++
+      const seq = this.#queueText(lane, tx, state, {
         messageId,
-        seq,
         sentAtMs: now,
         text,
-        resolvedBelow,
+        index,
         ...extras,
         sentTo: copy?.sentTo,
       })
-      const index = conversation.nextIndex
-      const item = newOutboxItem(conversation, { id, kind: 'text', seq, index, content, now })
-      // Encrypted at the batch's end, together with the texts sent beside it (sealFresh).
-      lane.outbox.set(id, item)
-      tx.freshTexts.push(item)
-      conversation.nextOutSeq++
-      conversation.nextIndex++
       tx.feed.push({ kind: 'added', index })
-      conversation.lastActivity = now
-      tx.conversationDirty = true
+      tx.indexes.set(id, index)
       const record: HistoryRecord = {
         id,
         direction: 'out',
@@ -151,6 +150,7 @@ export class Outbound {
         state: 'queued',
       }
       if (extras.style != null) record.style = extras.style
+      if (extras.replyTo != null) record.replyTo = toHex(extras.replyTo)
       if (copy != null) record.copyOf = copy.of
       if (extras.attachment != null) {
         // Our own copy needs neither the key nor the bytes: the attachments store has both.
@@ -165,6 +165,56 @@ export class Outbound {
       )
       return { id, peerId: lane.peerId, seq, state: 'queued' as DeliveryState }
     })
+  }
+
+  /**
+   * Queues an action on an earlier message (message-actions.ts) in a lane job: a text with
+   * the next seq, so it reaches the peer once and after its target, but no history record of
+   * its own (index 0: delivery states find nothing to move).
+   */
+  queueAction(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    action: WireAction,
+    text: string,
+  ): void {
+    this.#queueText(lane, tx, state, {
+      messageId: randomBytes(16),
+      sentAtMs: Date.now(),
+      text,
+      index: 0,
+      action,
+    })
+  }
+
+  /** Takes the next seq for a text and puts it in the outbox, to be sealed at the batch's end. */
+  #queueText(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    fields: Omit<TextContent, 'seq' | 'resolvedBelow'> & { index: number },
+  ): number {
+    const { index, ...content } = fields
+    const conversation = state.conversation
+    const seq = conversation.nextOutSeq++
+    const resolvedBelow = lowestPendingSeq(lane.outbox.values()) ?? seq
+    const encoded = encodeInnerMessage({ kind: 'text', ...content, seq, resolvedBelow })
+    const id = toHex(content.messageId)
+    const item = newOutboxItem(conversation, {
+      id,
+      kind: 'text',
+      seq,
+      index,
+      content: encoded,
+      now: content.sentAtMs,
+    })
+    // Encrypted at the batch's end, together with the texts sent beside it (sealFresh).
+    lane.outbox.set(id, item)
+    tx.freshTexts.push(item)
+    conversation.lastActivity = content.sentAtMs
+    tx.conversationDirty = true
+    return seq
   }
 
   /**

@@ -55,6 +55,8 @@ export interface LaneTransaction {
   feed: FeedChange[]
   /** Texts sent in this batch, encrypted together at its end. */
   freshTexts: OutboxItem[]
+  /** History indexes of the texts shown or sent in this batch, by id (message actions). */
+  indexes: Map<string, number>
   /** Ids of texts received in this batch, and session base keys accepted in it. */
   receivedIds: Set<string>
   acceptedBaseKeys: Set<string>
@@ -259,6 +261,7 @@ function newTransaction(): LaneTransaction {
     history: new Map(),
     feed: [],
     freshTexts: [],
+    indexes: new Map(),
     receivedIds: new Set(),
     acceptedBaseKeys: new Set(),
   }

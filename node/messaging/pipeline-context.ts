@@ -58,10 +58,12 @@ export interface MessagePipelineInit {
   social?: SocialPort
   link: DirectLink
   log: Logger
-  emit: <T extends 'message:received' | 'message:state'>(
+  emit: <T extends 'message:received' | 'message:updated' | 'message:state'>(
     type: T,
-    data: T extends 'message:received' ? MessageView : MessageStateChange,
+    data: T extends 'message:state' ? MessageStateChange : MessageView,
   ) => void
+  /** How long after sending a message its recall is honoured. @default RECALL_WINDOW_MS */
+  recallWindowMs?: number
   /** @default true */
   readReceipts?: boolean
   /** @default 5000 */

@@ -121,6 +121,11 @@ export const DeleteConversationRequest = named(
   'DeleteConversationRequest',
   z.object({
     peer: z.string(),
+    /**
+     * Only these messages (delete for me), at most MAX_HISTORY_PAGE ids; absent: the whole
+     * conversation.
+     */
+    ids: z.array(z.string()).optional(),
   }),
 )
 export type DeleteConversationRequest = z.infer<typeof DeleteConversationRequest>

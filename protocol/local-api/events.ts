@@ -51,6 +51,11 @@ export const NODE_EVENTS = {
   'session:signed-in-elsewhere': SignedInElsewhereEvent,
   /** A text from a peer is stored and shown (in its conversation's order). */
   'message:received': MessageView,
+  /**
+   * A message changed (doc/message-actions.md): edited, recalled, reacted to, by either side;
+   * the whole message as it is now.
+   */
+  'message:updated': MessageView,
   /** An outgoing message moved to a new delivery state. */
   'message:state': MessageStateChange,
   /** Someone asked to be our friend (or renewed a pending request). */

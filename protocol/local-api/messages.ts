@@ -67,6 +67,36 @@ export const MessageStyle = named(
 )
 export type MessageStyle = z.infer<typeof MessageStyle>
 
+/** The message a reply answers, as shown above it. */
+export const QuoteView = named(
+  'QuoteView',
+  z.object({
+    id: z.string(),
+    /** The rest is absent when the message is not on this node (deleted, or never here). */
+    direction: z.enum(['in', 'out']).optional(),
+    /** Rooms: the author's peer id. */
+    from: z.string().optional(),
+    /** At most MAX_QUOTE_PREVIEW_LENGTH characters. */
+    text: z.string().optional(),
+    recalled: z.boolean().optional(),
+    /** The file's name when the message carries one. */
+    attachmentName: z.string().optional(),
+  }),
+)
+export type QuoteView = z.infer<typeof QuoteView>
+
+export const ReactionView = named(
+  'ReactionView',
+  z.object({
+    emoji: z.string(),
+    /** Our own reaction. */
+    mine: z.boolean(),
+    /** Rooms: who reacted (peer id). */
+    from: z.string().optional(),
+  }),
+)
+export type ReactionView = z.infer<typeof ReactionView>
+
 /** One 1:1 text, either way. */
 export const MessageView = named(
   'MessageView',
@@ -103,6 +133,14 @@ export const MessageView = named(
      * its delivery state is known on that device only.
      */
     sentFrom: z.string().optional(),
+    /** The message this one answers (doc/message-actions.md); history pages fill in the rest. */
+    replyTo: QuoteView.optional(),
+    /** Set once its author edited it: when, on the author's clock. */
+    editedAt: z.number().optional(),
+    /** Its author recalled it: `text` is empty and no style or file is left. */
+    recalled: z.boolean().optional(),
+    /** One emoji per person who reacted. */
+    reactions: z.array(ReactionView).optional(),
   }),
 )
 export type MessageView = z.infer<typeof MessageView>
@@ -140,9 +178,29 @@ export const SendMessageRequest = named(
     to: z.string(),
     text: z.string(),
     style: MessageStyle.optional(),
+    /** The id of the message (either side's) this one answers. */
+    replyTo: z.string().optional(),
   }),
 )
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>
+
+/**
+ * An action on message `id` of the conversation with `peer` (doc/message-actions.md):
+ * `POST /v1/messages/edit` with `text` (our own messages), `/recall` (ours, within
+ * RECALL_WINDOW_MS of sending), `/react` with `emoji` ('' removes ours). Each answers the
+ * message as it is now (MessageView); `message:updated` follows on both sides.
+ */
+export const MessageActionRequest = named(
+  'MessageActionRequest',
+  z.object({
+    /** A peer id, a hex Ed25519 public key, or a username. */
+    peer: z.string(),
+    id: z.string(),
+    text: z.string().optional(),
+    emoji: z.string().optional(),
+  }),
+)
+export type MessageActionRequest = z.infer<typeof MessageActionRequest>
 
 export const SendMessageResponse = named(
   'SendMessageResponse',

@@ -92,6 +92,12 @@ export const API_PATHS = {
   messages: '/v1/messages',
   /** GET ?peer=&id= -> MessageDevicesResponse: our text's state on each of the peer's devices. */
   messageDevices: '/v1/messages/devices',
+  /** POST MessageActionRequest (`text`) -> MessageView: edits our message. */
+  messagesEdit: '/v1/messages/edit',
+  /** POST MessageActionRequest -> MessageView: recalls (deletes for everyone) our message. */
+  messagesRecall: '/v1/messages/recall',
+  /** POST MessageActionRequest (`emoji`) -> MessageView: sets or removes our reaction. */
+  messagesReact: '/v1/messages/react',
   /** GET -> InboxResponse. */
   inbox: '/v1/inbox',
   /** GET ?peer=&limit=&before= -> HistoryResponse. */

@@ -706,6 +706,8 @@ export interface DmContent {
   attachment?: DmAttachment
   parts: Uint8Array<ArrayBuffer>[]
   sentTo: Uint8Array<ArrayBuffer>
+  replyTo: Uint8Array<ArrayBuffer>
+  action?: DmAction
 }
 
 export namespace DmContent {
@@ -781,6 +783,16 @@ export namespace DmContent {
             w.bytes(obj.sentTo)
           }
 
+          if (obj.replyTo != null && obj.replyTo.byteLength > 0) {
+            w.uint32(162)
+            w.bytes(obj.replyTo)
+          }
+
+          if (obj.action != null) {
+            w.uint32(170)
+            DmAction.codec().encode(obj.action, w)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -796,6 +808,7 @@ export namespace DmContent {
             social: uint8ArrayAlloc(0),
             parts: [],
             sentTo: uint8ArrayAlloc(0),
+            replyTo: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -862,6 +875,16 @@ export namespace DmContent {
               }
               case 12: {
                 obj.sentTo = reader.bytes()
+                break
+              }
+              case 20: {
+                obj.replyTo = reader.bytes()
+                break
+              }
+              case 21: {
+                obj.action = DmAction.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.action,
+                })
                 break
               }
               default: {
@@ -981,6 +1004,20 @@ export namespace DmContent {
                   field: `${prefix}.sentTo`,
                   value: reader.bytes(),
                 }
+                break
+              }
+              case 20: {
+                yield {
+                  field: `${prefix}.replyTo`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 21: {
+                yield* DmAction.codec().stream(reader, reader.uint32(), `${prefix}.action`, {
+                  limits: opts.limits?.action,
+                })
+
                 break
               }
               default: {
@@ -1128,6 +1165,26 @@ export namespace DmContent {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DmContentReplyToFieldEvent {
+    field: '$.replyTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmContentActionTargetFieldEvent {
+    field: '$.action.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmContentActionTypeFieldEvent {
+    field: '$.action.type'
+    value: DmActionType
+  }
+
+  export interface DmContentActionEmojiFieldEvent {
+    field: '$.action.emoji'
+    value: string
+  }
+
   export function encode(obj: Partial<DmContent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DmContent.codec())
   }
@@ -1169,8 +1226,175 @@ export namespace DmContent {
     | DmContentAttachmentHeightFieldEvent
     | DmContentPartsFieldEvent
     | DmContentSentToFieldEvent
+    | DmContentReplyToFieldEvent
+    | DmContentActionTargetFieldEvent
+    | DmContentActionTypeFieldEvent
+    | DmContentActionEmojiFieldEvent
   > {
     return streamMessage(buf, DmContent.codec(), opts)
+  }
+}
+
+export enum DmActionType {
+  EDIT = 'EDIT',
+  RECALL = 'RECALL',
+  REACT = 'REACT',
+}
+
+enum __DmActionTypeValues {
+  EDIT = 0,
+  RECALL = 1,
+  REACT = 2,
+}
+
+export namespace DmActionType {
+  export const codec = (): Codec<DmActionType> => {
+    return enumeration<DmActionType>(__DmActionTypeValues)
+  }
+}
+
+export interface DmAction {
+  target: Uint8Array<ArrayBuffer>
+  type: DmActionType
+  emoji: string
+}
+
+export namespace DmAction {
+  let _codec: Codec<DmAction>
+
+  export const codec = (): Codec<DmAction> => {
+    if (_codec == null) {
+      _codec = message<DmAction>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.target != null && obj.target.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.target)
+          }
+
+          if (obj.type != null && __DmActionTypeValues[obj.type] !== 0) {
+            w.uint32(16)
+            DmActionType.codec().encode(obj.type, w)
+          }
+
+          if (obj.emoji != null && obj.emoji !== '') {
+            w.uint32(26)
+            w.string(obj.emoji)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            target: uint8ArrayAlloc(0),
+            type: DmActionType.EDIT,
+            emoji: '',
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.target = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.type = DmActionType.codec().decode(reader)
+                break
+              }
+              case 3: {
+                obj.emoji = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.target`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.type`,
+                  value: DmActionType.codec().decode(reader),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.emoji`,
+                  value: reader.string(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DmActionTargetFieldEvent {
+    field: '$.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DmActionTypeFieldEvent {
+    field: '$.type'
+    value: DmActionType
+  }
+
+  export interface DmActionEmojiFieldEvent {
+    field: '$.emoji'
+    value: string
+  }
+
+  export function encode(obj: Partial<DmAction>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DmAction.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmAction>,
+  ): DmAction {
+    return decodeMessage(buf, DmAction.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DmAction>,
+  ): Generator<DmActionTargetFieldEvent | DmActionTypeFieldEvent | DmActionEmojiFieldEvent> {
+    return streamMessage(buf, DmAction.codec(), opts)
   }
 }
 

@@ -200,7 +200,7 @@ export async function makePeer(
       maxHeldPerConversation: options.maxHeld,
       emit: (type, data) => {
         if (type === 'message:received') peer.received.push(data as MessageView)
-        else peer.states.push(data as MessageStateChange)
+        else if (type === 'message:state') peer.states.push(data as MessageStateChange)
         events.dispatchEvent(new CustomEvent(type, { detail: data }))
       },
     }),

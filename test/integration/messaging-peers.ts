@@ -189,11 +189,11 @@ export async function startMessagingPeer(options: MessagingPeerOptions): Promise
       prekeys: options.directory.prekeysFor(identity),
       mailbox,
       emit: (
-        type: 'message:received' | 'message:state',
+        type: 'message:received' | 'message:updated' | 'message:state',
         data: MessageView | MessageStateChange,
       ) => {
         if (type === 'message:received') received.push(data as MessageView)
-        else states.push(data as MessageStateChange)
+        else if (type === 'message:state') states.push(data as MessageStateChange)
         events.dispatchEvent(new CustomEvent(type, { detail: data }))
       },
     },
