@@ -1,6 +1,7 @@
 /** The local API routes of friends (declared in protocol/local-api/friends.ts). */
-import type { FriendView } from '../../protocol/local-api.ts'
+
 import { FRIENDS_ROUTES } from '../../protocol/local-api/friends.ts'
+import type { FriendView } from '../../protocol/local-api.ts'
 import { serve } from '../api/declared-route.ts'
 import type { Routes } from '../api/local-api-server.ts'
 import type { Friends } from './friends.ts'

@@ -50,6 +50,7 @@ export interface MessageActionsDeps {
     state: LaneState,
     action: { type: ActionType; target: Uint8Array; emoji?: string },
     text: string,
+    sentAtMs: number,
   ): void
 }
 
@@ -96,6 +97,7 @@ export class MessageActions {
         state,
         { type: request.type, target: fromHex(id), emoji },
         text,
+        now,
       )
       return this.#apply(lane, tx, found, { type: request.type, text, emoji, sentAt: now }, 'out')
     })

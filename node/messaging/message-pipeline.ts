@@ -132,8 +132,8 @@ export class MessagePipeline {
       applyAction: (lane, tx, state, held) => this.#actions.receive(lane, tx, state, held),
     })
     this.#actions = new MessageActions(this.#ctx, {
-      queueAction: (lane, tx, state, action, text) =>
-        this.#outbound.queueAction(lane, tx, state, action, text),
+      queueAction: (lane, tx, state, action, text, sentAtMs) =>
+        this.#outbound.queueAction(lane, tx, state, action, text, sentAtMs),
     })
     this.#intake = new MailboxIntake(this.#ctx, {
       receive: (envelope, source) => this.#inbound.receive(envelope, source),

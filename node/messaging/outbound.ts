@@ -178,10 +178,11 @@ export class Outbound {
     state: LaneState,
     action: WireAction,
     text: string,
+    sentAtMs: number,
   ): void {
     this.#queueText(lane, tx, state, {
       messageId: randomBytes(16),
-      sentAtMs: Date.now(),
+      sentAtMs,
       text,
       index: 0,
       action,
