@@ -81,7 +81,7 @@ describe('web client: rooms and settings', () => {
     await Promise.all([alicePage.close(), bobPage.close()])
   })
 
-  it('appears offline to a friend, exports the key and shows the backup phrase', async () => {
+  it('appears offline to a friend, exports the key, and names the phrase it can show the key phrase: the recovery phrase is not kept', async () => {
     const page = await openSection(alice, 'Settings')
     const settings = page.getByRole('region', { name: 'Settings' })
 
@@ -117,15 +117,21 @@ describe('web client: rooms and settings', () => {
     expect(keyFile.format).toBe('tokenim-keystore')
     expect(keyFile.publicKey).toBe((await alice.api.id()).publicKey)
 
-    const phraseForm = settings.getByRole('form', { name: 'Show the backup phrase' })
+    // alice's backup phrase is her recovery phrase, which the node never keeps: Settings says
+    // so, and offers the key's own words only as the key phrase, never as the backup phrase.
+    await settings.getByTestId('backup-phrase-not-kept').waitFor()
+    expect(await settings.getByRole('form', { name: 'Show the backup phrase' }).count()).toBe(0)
+    const phraseForm = settings.getByRole('form', { name: 'Show the key phrase' })
     await phraseForm.getByLabel('Password').fill(PASSWORD)
-    await phraseForm.getByRole('button', { name: 'Show backup phrase' }).click()
+    await phraseForm.getByRole('button', { name: 'Show key phrase' }).click()
     // The node unseals the key first (a slow scrypt), so the list comes later.
-    const phraseWords = settings.getByTestId('settings-backup-phrase').getByRole('listitem')
+    const phraseWords = settings.getByRole('list', { name: 'Key phrase' }).getByRole('listitem')
     await phraseWords.nth(23).waitFor({ timeout: LIVE_MS })
-    const words = await phraseWords.allTextContents()
-    // Settings shows the key's own phrase (the node never keeps init's recovery phrase): both restore the same key.
-    expect(identityFromBackupPhrase(words.join(' ')).publicKey).toEqual(
+    const words = (await phraseWords.allTextContents()).join(' ')
+    expect(await settings.getByRole('list', { name: 'Backup phrase' }).count()).toBe(0)
+    // Not the phrase alice wrote down, but the same key: her phrase restores it too.
+    expect(words).not.toBe(alice.backupPhrase)
+    expect(identityFromBackupPhrase(words).publicKey).toEqual(
       identityFromBackupPhrase(alice.backupPhrase).publicKey,
     )
     await page.close()

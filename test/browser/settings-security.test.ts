@@ -65,16 +65,17 @@ describe('web client: password and two-factor settings', () => {
       .filter({ hasText: '10 recovery codes left' })
       .waitFor()
 
-    // The backup phrase now asks for a code as well.
-    const phrase = settings.getByRole('form', { name: 'Show the backup phrase' })
+    // The key phrase (this account's backup phrase is its recovery phrase, never kept) now
+    // asks for a code as well.
+    const phrase = settings.getByRole('form', { name: 'Show the key phrase' })
     await phrase.getByLabel('Password').fill(NEW_PASSWORD)
     await phrase.getByLabel('Two-factor code').fill('000000')
-    await phrase.getByRole('button', { name: 'Show backup phrase' }).click()
+    await phrase.getByRole('button', { name: 'Show key phrase' }).click()
     await settings.getByRole('alert').filter({ hasText: 'not valid' }).waitFor({ timeout: SLOW_MS })
     await phrase.getByLabel('Password').fill(NEW_PASSWORD)
     await phrase.getByLabel('Two-factor code').fill(recoveryCodes[0])
-    await phrase.getByRole('button', { name: 'Show backup phrase' }).click()
-    const words = settings.getByTestId('settings-backup-phrase').getByRole('listitem')
+    await phrase.getByRole('button', { name: 'Show key phrase' }).click()
+    const words = settings.getByTestId('settings-key-phrase').getByRole('listitem')
     await words.nth(23).waitFor({ timeout: SLOW_MS })
     // The key's own phrase (the node never keeps init's recovery phrase): it restores the same key.
     expect(identityFromBackupPhrase((await words.allTextContents()).join(' ')).publicKey).toEqual(

@@ -1,5 +1,6 @@
 /** Notifications: desktop notifications while the tab is hidden (opt-in) and a tone. */
 import { useState } from 'preact/hooks'
+import { t } from '../i18n/i18n.ts'
 import {
   loadPrefs,
   type NotificationPrefs,
@@ -21,17 +22,15 @@ export function SettingsNotifications() {
     section.run(async () => {
       if (!on) {
         save({ ...prefs, desktop: false })
-        return 'Desktop notifications are off.'
+        return t('notifications.desktopOff')
       }
       // The browser asks the user once; a refusal stays until they change it in the browser.
       const permission = await Notification.requestPermission()
       if (permission !== 'granted') {
-        throw new Error(
-          'The browser does not allow notifications for this page: allow them in its site settings, then try again.',
-        )
+        throw new Error(t('notifications.denied'))
       }
       save({ ...prefs, desktop: true })
-      return 'You will be notified of messages and friend requests while TokenIM is in the background.'
+      return t('notifications.desktopOn')
     })
 
   const changeSound = (on: boolean) => {
@@ -42,7 +41,7 @@ export function SettingsNotifications() {
   return (
     <SettingsSection
       id="notifications"
-      title="Notifications"
+      title={t('notifications.title')}
       notice={section.notice}
       error={section.error}
     >
@@ -54,7 +53,7 @@ export function SettingsNotifications() {
             disabled={!notificationsSupported()}
             onChange={(event) => void changeDesktop(event.currentTarget.checked)}
           />{' '}
-          Desktop notifications while TokenIM is in the background
+          {t('notifications.desktop')}
         </label>
       </div>
       <div class="field">
@@ -64,10 +63,10 @@ export function SettingsNotifications() {
             checked={prefs.sound}
             onChange={(event) => changeSound(event.currentTarget.checked)}
           />{' '}
-          Play a sound for new messages
+          {t('notifications.sound')}
         </label>
       </div>
-      <p class="hint">Mute a single conversation from its header.</p>
+      <p class="hint">{t('notifications.muteHint')}</p>
     </SettingsSection>
   )
 }

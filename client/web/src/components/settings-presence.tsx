@@ -1,6 +1,7 @@
 /** Appear offline: friends see this identity offline while the node still runs. */
 import { useEffect, useState } from 'preact/hooks'
 import type { WebApiClient } from '../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
 export function SettingsPresence({ client }: { client: WebApiClient }) {
@@ -22,13 +23,16 @@ export function SettingsPresence({ client }: { client: WebApiClient }) {
         throw err
       })
       setAppearOffline(saved.appearOffline)
-      return saved.appearOffline
-        ? 'Your friends now see you offline. Messages still reach you.'
-        : 'Your friends see you online again.'
+      return saved.appearOffline ? t('presence.nowOffline') : t('presence.nowOnline')
     })
 
   return (
-    <SettingsSection id="presence" title="Presence" notice={section.notice} error={section.error}>
+    <SettingsSection
+      id="presence"
+      title={t('presence.title')}
+      notice={section.notice}
+      error={section.error}
+    >
       <div class="field">
         <label>
           <input
@@ -37,7 +41,7 @@ export function SettingsPresence({ client }: { client: WebApiClient }) {
             disabled={appearOffline == null}
             onChange={(event) => void change(event.currentTarget.checked)}
           />{' '}
-          Appear offline
+          {t('presence.appearOffline')}
         </label>
       </div>
     </SettingsSection>

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { RecoveryStatusResponse, RotateKeyResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { t, tx } from '../i18n/i18n.ts'
 import { CodeField } from './code-field.tsx'
 import { PasswordField } from './password-field.tsx'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
@@ -45,7 +46,7 @@ export function SettingsRecovery({
       } finally {
         setCode('')
       }
-      return 'Write the words down on paper, in order, then type them back below.'
+      return t('recovery.writeDown')
     })
   }
   const commit = (event: Event) => {
@@ -57,7 +58,7 @@ export function SettingsRecovery({
       } finally {
         clear()
       }
-      return 'Your account has a recovery phrase now. Keep it offline.'
+      return t('recovery.committed')
     })
   }
   const recover = (event: Event) => {
@@ -68,7 +69,7 @@ export function SettingsRecovery({
       } finally {
         clear()
       }
-      return 'Your account is back under a new key. Friends who were away learn of it when they come back.'
+      return t('recovery.recovered')
     })
   }
 
@@ -76,7 +77,7 @@ export function SettingsRecovery({
     <>
       <PasswordField
         id={`${prefix}-password`}
-        label="Password"
+        label={t('common.password')}
         value={password}
         onInput={setPassword}
         autoComplete="current-password"
@@ -105,33 +106,26 @@ export function SettingsRecovery({
   return (
     <SettingsSection
       id="recovery"
-      title="Recovery phrase"
+      title={t('recovery.title')}
       notice={section.notice}
       error={section.error}
     >
-      {status?.committed === false && (
-        <p role="status">
-          Your account has no recovery phrase yet: if your key is stolen, you cannot take your
-          account back.
-        </p>
-      )}
-      {status?.committed === true && (
-        <p role="status">Your account has a recovery phrase: it can take the account back.</p>
-      )}
+      {status?.committed === false && <p role="status">{t('recovery.none')}</p>}
+      {status?.committed === true && <p role="status">{t('recovery.has')}</p>}
       {status?.committed === false && shown == null && (
-        <form onSubmit={setUp} aria-label="Set up a recovery phrase" noValidate>
+        <form onSubmit={setUp} aria-label={t('recovery.setUpForm')} noValidate>
           {fields('recovery-setup')}
           <button type="submit" class="button-primary" disabled={section.busy || !ready}>
-            Show a recovery phrase
+            {t('recovery.show')}
           </button>
         </form>
       )}
       {shown != null && (
-        <form onSubmit={commit} aria-label="Confirm the recovery phrase" noValidate>
+        <form onSubmit={commit} aria-label={t('recovery.confirmForm')} noValidate>
           <p class="backup-phrase" data-testid="settings-recovery-phrase">
             {shown}
           </p>
-          {phraseField('recovery-confirm-phrase', 'Type the recovery phrase back')}
+          {phraseField('recovery-confirm-phrase', t('recovery.typeBack'))}
           {withCode && (
             <CodeField
               id="recovery-confirm-code"
@@ -141,31 +135,32 @@ export function SettingsRecovery({
             />
           )}
           <button type="submit" class="button-primary" disabled={section.busy || phrase === ''}>
-            Confirm
+            {t('common.confirm')}
           </button>
         </form>
       )}
       {status?.committed === true && (
-        <form onSubmit={recover} aria-label="Recover your account" noValidate>
-          <p>
-            After a theft: your recovery phrase moves the account to a new key that your friends
-            prefer over anything the stolen key signs.
-          </p>
-          {phraseField('recovery-phrase-input', 'Recovery phrase')}
+        <form onSubmit={recover} aria-label={t('recovery.recoverForm')} noValidate>
+          <p>{t('recovery.after')}</p>
+          {phraseField('recovery-phrase-input', t('recovery.title'))}
           {fields('recovery-recover')}
           <button
             type="submit"
             class="button-primary"
             disabled={section.busy || !ready || phrase === ''}
           >
-            Recover
+            {t('recovery.recover')}
           </button>
         </form>
       )}
       {recovered != null && (
         <p>
-          You are <code>{recovered.peerId}</code> now (fingerprint {recovered.fingerprint}). Friends
-          told: {recovered.reached}.
+          {tx('rotation.youAre', {
+            peerId: <code>{recovered.peerId}</code>,
+            fingerprint: recovered.fingerprint,
+            reached: recovered.reached,
+          })}
+          .
         </p>
       )}
     </SettingsSection>

@@ -405,4 +405,50 @@ export const en = {
   'signup.code': 'Code',
   'signup.codeSent': 'A {digits}-digit code was sent to {to}. It lasts 10 minutes.',
   'signup.newCode': 'Send a new code',
+  'backup.noRoute':
+    'Your node cannot show the backup phrase again. Export your key file instead and keep it with its password.',
+  'backup.shown': 'Write the words down on paper, in order, then hide them.',
+  'backup.keyShown':
+    'These are your key phrase, not your backup phrase: keep your recovery phrase as it is.',
+  'backup.keyPhrase': 'Key phrase',
+  'backup.notKept':
+    'Your backup phrase is the recovery phrase you wrote down when you made this account (or set up under Recovery phrase). Your node never keeps it, so it cannot show it again: keep your written copy safe.',
+  'backup.showKeyForm': 'Show the key phrase',
+  'backup.showKey': 'Show key phrase',
+  'backup.showForm': 'Show the backup phrase',
+  'backup.show': 'Show backup phrase',
+  'backup.keyWarning':
+    'The key phrase is something else: the 24 words of your current key. They restore this key only, cannot take your account back after a theft, and change when your key changes. Do not write them down in place of your recovery phrase. Anyone who sees them can be you: show them only where no one watches.',
+  'backup.warning':
+    'Anyone who sees these 24 words can be you: show them only where no one watches.',
+  'backup.hide': 'Hide the words',
+  'presence.nowOffline': 'Your friends now see you offline. Messages still reach you.',
+  'presence.nowOnline': 'Your friends see you online again.',
+  'presence.title': 'Presence',
+  'presence.appearOffline': 'Appear offline',
+  'notifications.desktopOff': 'Desktop notifications are off.',
+  'notifications.denied':
+    'The browser does not allow notifications for this page: allow them in its site settings, then try again.',
+  'notifications.desktopOn':
+    'You will be notified of messages and friend requests while TokenIM is in the background.',
+  'notifications.title': 'Notifications',
+  'notifications.desktop': 'Desktop notifications while TokenIM is in the background',
+  'notifications.sound': 'Play a sound for new messages',
+  'notifications.muteHint': 'Mute a single conversation from its header.',
+  'recovery.writeDown': 'Write the words down on paper, in order, then type them back below.',
+  'recovery.committed': 'Your account has a recovery phrase now. Keep it offline.',
+  'recovery.recovered':
+    'Your account is back under a new key. Friends who were away learn of it when they come back.',
+  'recovery.title': 'Recovery phrase',
+  'recovery.none':
+    'Your account has no recovery phrase yet: if your key is stolen, you cannot take your account back.',
+  'recovery.has': 'Your account has a recovery phrase: it can take the account back.',
+  'recovery.setUpForm': 'Set up a recovery phrase',
+  'recovery.show': 'Show a recovery phrase',
+  'recovery.confirmForm': 'Confirm the recovery phrase',
+  'recovery.typeBack': 'Type the recovery phrase back',
+  'recovery.recoverForm': 'Recover your account',
+  'recovery.after':
+    'After a theft: your recovery phrase moves the account to a new key that your friends prefer over anything the stolen key signs.',
+  'recovery.recover': 'Recover',
 } as const satisfies Record<string, string | PluralMessage>

@@ -15,6 +15,7 @@ import { SettingsRecovery } from '../components/settings-recovery.tsx'
 import { SettingsRelays } from '../components/settings-relays.tsx'
 import { SettingsTwoFactor } from '../components/settings-two-factor.tsx'
 import { SettingsWebAccess } from '../components/settings-web-access.tsx'
+import { t } from '../i18n/i18n.ts'
 
 export interface SettingsScreenProps {
   client: WebApiClient
@@ -28,8 +29,8 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
   }, [client])
   const withCode = twoFactor?.enabled === true
   return (
-    <section class="panel settings" aria-label="Settings">
-      <h2>Settings</h2>
+    <section class="panel settings" aria-label={t('sections.settings')}>
+      <h2>{t('sections.settings')}</h2>
       <SettingsProfile client={client} />
       <SettingsLanguage />
       <SettingsNotifications />
