@@ -4,6 +4,8 @@
  * and a bad request answers 400 InvalidRequest naming the field, the same for every route.
  * The handler's answer is typed by the declaration's response schema.
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { z } from 'zod'
 import type {
   ApiRoute,
@@ -34,6 +36,28 @@ export function serve<R extends ApiRoute>(route: R, handler: DeclaredHandler<R>)
         : parsed(route.body, body ?? {}, 'body')) as RouteBody<R>,
     })
   return { [routeKey(route)]: checked }
+}
+
+/**
+ * A route that reads its body or writes its answer itself (a file's bytes): its query is
+ * parsed by the declaration before `handler` runs.
+ */
+export function serveRaw<R extends ApiRoute>(
+  route: R,
+  handler: (req: IncomingMessage, res: ServerResponse, query: RouteQuery<R>) => Promise<void>,
+): Routes {
+  return {
+    [routeKey(route)]: {
+      raw: (req, res, url) =>
+        handler(
+          req,
+          res,
+          (route.query == null
+            ? {}
+            : parsed(route.query, queryObject(url.searchParams), 'query')) as RouteQuery<R>,
+        ),
+    },
+  }
 }
 
 /** `METHOD /path`, the key of a route in `Routes`. */

@@ -1,19 +1,14 @@
 /**
- * The local API routes of attachments (paths in protocol/local-api.ts). Uploads and
+ * The local API routes of attachments (declared in protocol/local-api/files.ts). Uploads and
  * downloads are raw routes: an upload streams into the file store (bounded by the node's
  * `maxFileSize`, not by the API's JSON body limit), a download streams the file out with
  * its detected type, or with `thumbnail=1` a received image's thumbnail.
  */
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import {
-  FILE_API_PATHS,
-  type SendFileRequest,
-  type SendFileResponse,
-  type TransferListResponse,
-} from '../../protocol/local-api.ts'
+import { FILE_ROUTES } from '../../protocol/local-api/files.ts'
+import { serve, serveRaw } from '../api/declared-route.ts'
 import { ApiError, type Routes } from '../api/local-api-server.ts'
-import { requireNonBlankString } from '../api/request-fields.ts'
 import type { Attachments } from './attachments.ts'
 
 /** Types a browser may show in place; anything else is offered as a download. */
@@ -21,76 +16,51 @@ const SHOWN_IN_PLACE =
   /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+)$/
 
 export function attachmentRoutes(attachments: () => Attachments): Routes {
+  const routes = FILE_ROUTES
   return {
-    [`POST ${FILE_API_PATHS.send}`]: async ({ body }): Promise<SendFileResponse> => {
-      const request = (body ?? {}) as Partial<SendFileRequest>
-      const to = requireNonBlankString(request.to, 'to')
-      const path = requireNonBlankString(request.path, 'path')
-      if (!path.startsWith('/')) {
+    ...serve(routes.send, async ({ body }) =>
+      attachments().sendFile(body.to, body.path, body.text ?? ''),
+    ),
+    ...serveRaw(routes.upload, async (req, res, query) => {
+      const declared = Number(req.headers['content-length'] ?? Number.NaN)
+      if (Number.isFinite(declared) && declared > attachments().maxFileSize) {
         throw new ApiError(
-          400,
-          'InvalidRequest',
-          '"path" must be absolute (the node may run elsewhere than the caller)',
+          413,
+          'FileSizeError',
+          `the file is over this node's limit of ${attachments().maxFileSize} bytes (maxFileSize)`,
         )
       }
-      if (request.text != null && typeof request.text !== 'string') {
-        throw new ApiError(400, 'InvalidRequest', '"text" must be a string')
-      }
-      return attachments().sendFile(to, path, request.text ?? '')
-    },
-    [`POST ${FILE_API_PATHS.upload}`]: {
-      raw: async (req, res, url) => {
-        const to = requireNonBlankString(url.searchParams.get('to') ?? undefined, 'to')
-        const name = requireNonBlankString(url.searchParams.get('name') ?? undefined, 'name')
-        const declared = Number(req.headers['content-length'] ?? Number.NaN)
-        if (Number.isFinite(declared) && declared > attachments().maxFileSize) {
-          throw new ApiError(
-            413,
-            'FileSizeError',
-            `the file is over this node's limit of ${attachments().maxFileSize} bytes (maxFileSize)`,
-          )
-        }
-        const sent = await attachments().sendUpload(
-          to,
-          name,
-          req,
-          url.searchParams.get('text') ?? '',
-        )
-        reply(res, sent)
-      },
-    },
-    [`GET ${FILE_API_PATHS.file}`]: {
-      raw: async (_req, res, url) => {
-        const sha256 = requireNonBlankString(url.searchParams.get('sha256') ?? undefined, 'sha256')
-        const wantsThumbnail = url.searchParams.get('thumbnail') === '1'
-        const file = wantsThumbnail
-          ? await thumbnailOf(attachments(), sha256.toLowerCase())
-          : await attachments().file(sha256.toLowerCase())
-        if (file == null) {
-          throw new ApiError(
-            404,
-            'FileNotFoundError',
-            wantsThumbnail
-              ? `no thumbnail of ${sha256} on this node (not a received image, or none could be made)`
-              : `no complete file ${sha256} on this node`,
-          )
-        }
-        const inPlace = SHOWN_IN_PLACE.test(file.mime)
-        res.writeHead(200, {
-          'content-type': file.mime,
-          'content-length': String(file.size),
-          'content-disposition': `${inPlace ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-          // A file is data, never a page of this origin: no sniffing, no scripts, no plugins.
-          'x-content-type-options': 'nosniff',
-          'content-security-policy': "default-src 'none'; sandbox",
-          'cache-control': 'private, max-age=31536000, immutable',
-        })
-        await pipeline(Readable.from(file.read()), res)
-      },
-    },
-    [`GET ${FILE_API_PATHS.transfers}`]: async (): Promise<TransferListResponse> => ({
-      transfers: await attachments().transfers(),
+      const sent = await attachments().sendUpload(query.to, query.name, req, query.text ?? '')
+      reply(res, sent)
     }),
+    ...serveRaw(routes.file, async (_req, res, query) => {
+      const sha256 = query.sha256
+      const wantsThumbnail = query.thumbnail === '1'
+      const file = wantsThumbnail
+        ? await thumbnailOf(attachments(), sha256.toLowerCase())
+        : await attachments().file(sha256.toLowerCase())
+      if (file == null) {
+        throw new ApiError(
+          404,
+          'FileNotFoundError',
+          wantsThumbnail
+            ? `no thumbnail of ${sha256} on this node (not a received image, or none could be made)`
+            : `no complete file ${sha256} on this node`,
+        )
+      }
+      const inPlace = SHOWN_IN_PLACE.test(file.mime)
+      res.writeHead(200, {
+        'content-type': file.mime,
+        'content-length': String(file.size),
+        'content-disposition': `${inPlace ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+        // A file is data, never a page of this origin: no sniffing, no scripts, no plugins.
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; sandbox",
+        'cache-control': 'private, max-age=31536000, immutable',
+      })
+      await pipeline(Readable.from(file.read()), res)
+    }),
+    ...serve(routes.transfers, async () => ({ transfers: await attachments().transfers() })),
   }
 }
 

@@ -1,15 +1,10 @@
-/** The local API routes of the device list (paths in protocol/local-api.ts). */
+/** The local API routes of the device list (declared in protocol/local-api/devices.ts). */
 import type { OpenedDeviceList } from '../../protocol/accounts/index.ts'
 import { bytesEqual, toHex } from '../../protocol/bytes.ts'
-import {
-  DEVICES_API_PATHS,
-  type DeviceLinkStatus,
-  type DeviceListResponse,
-  type FriendDevicesView,
-  type RenameDeviceRequest,
-} from '../../protocol/local-api.ts'
-import { booleanField, type Routes } from '../api/local-api-server.ts'
-import { requireNonBlankString } from '../api/request-fields.ts'
+import { DEVICES_ROUTES } from '../../protocol/local-api/devices.ts'
+import type { DeviceListResponse, FriendDevicesView } from '../../protocol/local-api.ts'
+import { serve } from '../api/declared-route.ts'
+import type { Routes } from '../api/local-api-server.ts'
 import { peerIdOf } from '../identity/index.ts'
 import type { DeviceService } from './device-service.ts'
 import type { LinkHost } from './link-host.ts'
@@ -48,16 +43,11 @@ export function deviceRoutes(devices: () => DeviceService, linkHost: () => LinkH
     ...deviceListView(list, devices().thisDevice),
     ...(devices().linked ? { linkedFriends: devices().linkedFriends().length } : {}),
   })
+  const routes = DEVICES_ROUTES
   return {
-    [`GET ${DEVICES_API_PATHS.list}`]: async (): Promise<DeviceListResponse> =>
-      view(devices().own()),
-    [`POST ${DEVICES_API_PATHS.rename}`]: async ({ body }): Promise<DeviceListResponse> => {
-      const name = requireNonBlankString((body as Partial<RenameDeviceRequest>)?.name, 'name')
-      return view(await devices().rename(name))
-    },
-    [`GET ${DEVICES_API_PATHS.link}`]: async (): Promise<DeviceLinkStatus> => linkHost().status(),
-    [`POST ${DEVICES_API_PATHS.linkConfirm}`]: async ({ body }): Promise<DeviceLinkStatus> => {
-      return linkHost().confirm(booleanField(body, 'accept'))
-    },
+    ...serve(routes.list, async () => view(devices().own())),
+    ...serve(routes.rename, async ({ body }) => view(await devices().rename(body.name))),
+    ...serve(routes.linkStatus, async () => linkHost().status()),
+    ...serve(routes.confirmLink, async ({ body }) => linkHost().confirm(body.accept)),
   }
 }

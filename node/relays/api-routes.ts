@@ -1,14 +1,13 @@
 /**
- * The local API routes of the node's relays (paths in protocol/local-api.ts): the relays it
+ * The local API routes of the node's relays (declared in protocol/local-api/relays.ts): the relays it
  * keeps connected to, and the saved list in `<dataDir>/config.json` that the next start reads.
  * Adding or removing a relay takes effect at once and is saved.
  */
-import {
-  RELAY_API_PATHS,
-  type RelayLinkStatus,
-  type RelayListResponse,
-} from '../../protocol/local-api.ts'
-import { ApiError, type Routes, stringField } from '../api/local-api-server.ts'
+
+import { RELAY_ROUTES } from '../../protocol/local-api/relays.ts'
+import type { RelayLinkStatus, RelayListResponse } from '../../protocol/local-api.ts'
+import { serve } from '../api/declared-route.ts'
+import { ApiError, type Routes } from '../api/local-api-server.ts'
 import {
   parseRelayAddresses,
   type RelayBootstrap,
@@ -36,10 +35,10 @@ export function relayRoutes(bootstrap: () => RelayBootstrap, dataDir: () => stri
   }
 
   return {
-    [`GET ${RELAY_API_PATHS.list}`]: list,
-    [`POST ${RELAY_API_PATHS.add}`]: async ({ body }) =>
+    ...serve(RELAY_ROUTES.list, list),
+    ...serve(RELAY_ROUTES.add, async ({ body }) =>
       serially(async () => {
-        const address = stringField(body, 'address')
+        const address = body.address
         const peerId = peerIdOfAddress(address)
         await bootstrap().add(address)
         const saved = await relaysFromNodeConfig(dataDir())
@@ -48,9 +47,10 @@ export function relayRoutes(bootstrap: () => RelayBootstrap, dataDir: () => stri
         }
         return list()
       }),
-    [`POST ${RELAY_API_PATHS.remove}`]: async ({ body }) =>
+    ),
+    ...serve(RELAY_ROUTES.remove, async ({ body }) =>
       serially(async () => {
-        const given = stringField(body, 'address')
+        const given = body.address
         const peerId = given.startsWith('/') ? peerIdOfAddress(given) : given
         const saved = await relaysFromNodeConfig(dataDir())
         const kept = saved.filter((entry) => peerIdOfAddress(entry) !== peerId)
@@ -61,6 +61,7 @@ export function relayRoutes(bootstrap: () => RelayBootstrap, dataDir: () => stri
         if (kept.length !== saved.length) await saveRelaysToNodeConfig(dataDir(), kept)
         return list()
       }),
+    ),
   }
 }
 

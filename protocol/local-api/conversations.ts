@@ -1,8 +1,10 @@
 /** Conversations: the list of 1:1 chats and rooms, opening one, searching, muting, deleting. */
 import { z } from 'zod'
+import { MAX_HISTORY_PAGE } from '../limits.ts'
 import { HistoryResponse, MessageStyle, MessageView } from './messages.ts'
+import { CONVERSATION_API_PATHS } from './paths.ts'
 import { RoomHistoryResponse, RoomMessageView } from './rooms.ts'
-import { named } from './route.ts'
+import { apiRoute, messageId, named, nonBlank, nonEmpty, queryCount } from './route.ts'
 
 /** The start of a conversation's last message, for the list. */
 export const MessagePreview = named(
@@ -52,7 +54,7 @@ export type ConversationListResponse = z.infer<typeof ConversationListResponse>
 export const MuteConversationRequest = named(
   'MuteConversationRequest',
   z.object({
-    conversation: z.string(),
+    conversation: nonEmpty(),
     muted: z.boolean(),
   }),
 )
@@ -70,12 +72,16 @@ export type MutedConversationsResponse = z.infer<typeof MutedConversationsRespon
 /** Exactly one of `peer` (a username, peer id or hex key) and `roomId`. */
 export const OpenConversationRequest = named(
   'OpenConversationRequest',
-  z.object({
-    peer: z.string().optional(),
-    roomId: z.string().optional(),
-    /** Messages of the latest page. @default 50 */
-    limit: z.number().optional(),
-  }),
+  z
+    .object({
+      peer: nonBlank().optional(),
+      roomId: nonBlank().optional(),
+      /** Messages of the latest page. @default 50 */
+      limit: z.number().int().min(1).optional(),
+    })
+    .refine((request) => (request.peer == null) !== (request.roomId == null), {
+      message: 'name exactly one of "peer" and "roomId"',
+    }),
 )
 export type OpenConversationRequest = z.infer<typeof OpenConversationRequest>
 
@@ -120,12 +126,12 @@ export type ConversationSearchResponse = z.infer<typeof ConversationSearchRespon
 export const DeleteConversationRequest = named(
   'DeleteConversationRequest',
   z.object({
-    peer: z.string(),
+    peer: nonBlank(),
     /**
      * Only these messages (delete for me), at most MAX_HISTORY_PAGE ids; absent: the whole
      * conversation.
      */
-    ids: z.array(z.string()).optional(),
+    ids: z.array(messageId()).min(1).max(MAX_HISTORY_PAGE).optional(),
   }),
 )
 export type DeleteConversationRequest = z.infer<typeof DeleteConversationRequest>
@@ -139,3 +145,55 @@ export const DeleteConversationResponse = named(
   }),
 )
 export type DeleteConversationResponse = z.infer<typeof DeleteConversationResponse>
+
+/** Conversations: 1:1 chats and rooms together. */
+export const CONVERSATION_ROUTES = {
+  list: apiRoute({
+    method: 'GET',
+    path: CONVERSATION_API_PATHS.list,
+    summary: 'Conversations, most recent message first',
+    response: ConversationListResponse,
+  }),
+  open: apiRoute({
+    method: 'POST',
+    path: CONVERSATION_API_PATHS.open,
+    summary: 'Opens a conversation: its latest page, marked read',
+    body: OpenConversationRequest,
+    response: OpenConversationResponse,
+    errors: ['forbidden'],
+  }),
+  search: apiRoute({
+    method: 'GET',
+    path: CONVERSATION_API_PATHS.search,
+    summary: 'Searches the history of every conversation, newest first',
+    query: z.object({
+      /** The words to search for. */
+      q: nonBlank(),
+      limit: queryCount().optional(),
+      /** The `nextBefore` of the newer hits. */
+      before: z.string().optional(),
+    }),
+    response: ConversationSearchResponse,
+  }),
+  mutes: apiRoute({
+    method: 'GET',
+    path: CONVERSATION_API_PATHS.mutes,
+    summary: 'Muted conversations',
+    response: MutedConversationsResponse,
+  }),
+  mute: apiRoute({
+    method: 'POST',
+    path: CONVERSATION_API_PATHS.mute,
+    summary: 'Mutes or unmutes a conversation',
+    body: MuteConversationRequest,
+    response: MutedConversationsResponse,
+    errors: ['rate-limited'],
+  }),
+  delete: apiRoute({
+    method: 'POST',
+    path: CONVERSATION_API_PATHS.delete,
+    summary: "Deletes a 1:1 conversation's history from this node",
+    body: DeleteConversationRequest,
+    response: DeleteConversationResponse,
+  }),
+}

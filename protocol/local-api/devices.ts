@@ -1,13 +1,14 @@
 /** This account's devices and linking a new one (doc/accounts.md). */
 import { z } from 'zod'
-import { named } from './route.ts'
+import { DEVICES_API_PATHS } from './paths.ts'
+import { apiRoute, named, nonBlank, nonEmpty } from './route.ts'
 
 export const RevokeDeviceRequest = named(
   'RevokeDeviceRequest',
   z.object({
     /** The device's name or peer id. */
-    device: z.string(),
-    password: z.string(),
+    device: nonEmpty(),
+    password: nonEmpty(),
     /** A two-factor code, while the checks are on. */
     code: z.string().optional(),
   }),
@@ -51,7 +52,7 @@ export const RenameDeviceRequest = named(
   'RenameDeviceRequest',
   z.object({
     /** 1..64 bytes of UTF-8. */
-    name: z.string(),
+    name: nonBlank(),
   }),
 )
 export type RenameDeviceRequest = z.infer<typeof RenameDeviceRequest>
@@ -59,7 +60,7 @@ export type RenameDeviceRequest = z.infer<typeof RenameDeviceRequest>
 export const StartDeviceLinkRequest = named(
   'StartDeviceLinkRequest',
   z.object({
-    password: z.string(),
+    password: nonEmpty(),
     /** While two-factor checks are on: the authenticator's code or a recovery code. */
     code: z.string().optional(),
   }),
@@ -119,11 +120,60 @@ export const LinkNewDeviceRequest = named(
   'LinkNewDeviceRequest',
   z.object({
     /** The one-time code the existing device shows. */
-    code: z.string(),
+    code: nonEmpty(),
     /** The password that will seal this device's keys. */
-    password: z.string(),
+    password: nonEmpty(),
     /** What to call this device. @default the host name */
     deviceName: z.string().optional(),
   }),
 )
 export type LinkNewDeviceRequest = z.infer<typeof LinkNewDeviceRequest>
+
+/** This account's devices. */
+export const DEVICES_ROUTES = {
+  list: apiRoute({
+    method: 'GET',
+    path: DEVICES_API_PATHS.list,
+    summary: "The account's devices, this one marked",
+    response: DeviceListResponse,
+  }),
+  rename: apiRoute({
+    method: 'POST',
+    path: DEVICES_API_PATHS.rename,
+    summary: 'Renames this device',
+    body: RenameDeviceRequest,
+    response: DeviceListResponse,
+  }),
+  linkStatus: apiRoute({
+    method: 'GET',
+    path: DEVICES_API_PATHS.link,
+    summary: 'Where the device link shown here stands',
+    response: DeviceLinkStatus,
+  }),
+  startLink: apiRoute({
+    method: 'POST',
+    path: DEVICES_API_PATHS.link,
+    summary: 'A new one-time code to link a device (a sensitive action)',
+    body: StartDeviceLinkRequest,
+    response: DeviceLinkStatus,
+    errors: ['conflict', 'locked'],
+    served: 'always',
+  }),
+  confirmLink: apiRoute({
+    method: 'POST',
+    path: DEVICES_API_PATHS.linkConfirm,
+    summary: "This device's person's answer to the SAS",
+    body: ConfirmDeviceLinkRequest,
+    response: DeviceLinkStatus,
+    errors: ['conflict'],
+  }),
+  revoke: apiRoute({
+    method: 'POST',
+    path: DEVICES_API_PATHS.revoke,
+    summary: 'Revokes another device of the account (a sensitive action)',
+    body: RevokeDeviceRequest,
+    response: DeviceListResponse,
+    errors: ['conflict', 'locked'],
+    served: 'always',
+  }),
+}

@@ -1,6 +1,7 @@
 /** Attachments: files sent beside 1:1 texts and their transfers (doc/attachments.md). */
 import { z } from 'zod'
-import { named } from './route.ts'
+import { FILE_API_PATHS } from './paths.ts'
+import { apiRoute, named, nonBlank } from './route.ts'
 
 /**
  * Where an attachment's transfer stands: `pending` (waiting until both ends are online),
@@ -36,9 +37,11 @@ export const SendFileRequest = named(
   'SendFileRequest',
   z.object({
     /** A username, peer id or hex public key. */
-    to: z.string(),
+    to: nonBlank(),
     /** Absolute path of a file on the node's machine. */
-    path: z.string(),
+    path: nonBlank().refine((path) => path.startsWith('/'), {
+      message: 'must be absolute (the node may run elsewhere than the caller)',
+    }),
     /** A caption sent with it. */
     text: z.string().optional(),
   }),
@@ -60,18 +63,10 @@ export type ThumbnailView = z.infer<typeof ThumbnailView>
 /** One attachment transfer, either way. */
 export const TransferView = named(
   'TransferView',
-  z.object({
-    fileId: z.string(),
+  AttachmentView.extend({
     /** The other party. */
     peerId: z.string(),
     direction: z.enum(['in', 'out']),
-    name: z.string(),
-    mime: z.string(),
-    size: z.number(),
-    sha256: z.string(),
-    width: z.number().optional(),
-    height: z.number().optional(),
-    inline: z.boolean(),
     state: AttachmentState,
     /** Chunks the receiver holds (in), or chunks sent so far (out). */
     chunks: z.number(),
@@ -108,3 +103,48 @@ export const TransferListResponse = named(
   }),
 )
 export type TransferListResponse = z.infer<typeof TransferListResponse>
+
+/** Attachments. */
+export const FILE_ROUTES = {
+  send: apiRoute({
+    method: 'POST',
+    path: FILE_API_PATHS.send,
+    summary: 'Sends a file the node reads from its own disk',
+    body: SendFileRequest,
+    response: SendFileResponse,
+    errors: ['forbidden', 'not-found'],
+  }),
+  upload: apiRoute({
+    method: 'POST',
+    path: FILE_API_PATHS.upload,
+    summary: "Sends the file in the request's body",
+    query: z.object({
+      to: nonBlank(),
+      /** The file's name. */
+      name: nonBlank(),
+      /** A caption sent with it. */
+      text: z.string().optional(),
+    }),
+    response: SendFileResponse,
+    errors: ['forbidden'],
+    bodyBytes: true,
+  }),
+  file: apiRoute({
+    method: 'GET',
+    path: FILE_API_PATHS.file,
+    summary: "A complete file's bytes, or a received image's thumbnail",
+    query: z.object({
+      sha256: nonBlank(),
+      /** `1`: the thumbnail of a received image. */
+      thumbnail: z.string().optional(),
+    }),
+    response: z.unknown(),
+    responseBytes: true,
+  }),
+  transfers: apiRoute({
+    method: 'GET',
+    path: FILE_API_PATHS.transfers,
+    summary: 'Attachment transfers, newest first',
+    response: TransferListResponse,
+  }),
+}

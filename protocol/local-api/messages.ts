@@ -1,7 +1,8 @@
 /** 1:1 texts: sending, the inbox, a conversation's history, delivery states. */
 import { z } from 'zod'
 import { AttachmentView } from './files.ts'
-import { named } from './route.ts'
+import { API_PATHS } from './paths.ts'
+import { apiRoute, messageId, named, nonEmpty, queryCount } from './route.ts'
 
 /**
  * Where an outgoing 1:1 message is, in this order: `queued` (kept by the sender's node),
@@ -175,11 +176,11 @@ export const SendMessageRequest = named(
   'SendMessageRequest',
   z.object({
     /** A peer id, a hex Ed25519 public key, or a username. */
-    to: z.string(),
-    text: z.string(),
+    to: nonEmpty(),
+    text: nonEmpty(),
     style: MessageStyle.optional(),
     /** The id of the message (either side's) this one answers. */
-    replyTo: z.string().optional(),
+    replyTo: messageId().optional(),
   }),
 )
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>
@@ -194,9 +195,11 @@ export const MessageActionRequest = named(
   'MessageActionRequest',
   z.object({
     /** A peer id, a hex Ed25519 public key, or a username. */
-    peer: z.string(),
-    id: z.string(),
+    peer: nonEmpty(),
+    id: messageId(),
+    /** The new text (edit). */
     text: z.string().optional(),
+    /** One emoji, or '' to remove ours (react). */
     emoji: z.string().optional(),
   }),
 )
@@ -253,7 +256,7 @@ export const MarkReadRequest = named(
   'MarkReadRequest',
   z.object({
     /** A peer id, a hex Ed25519 public key, or a username. */
-    peer: z.string(),
+    peer: nonEmpty(),
   }),
 )
 export type MarkReadRequest = z.infer<typeof MarkReadRequest>
@@ -267,3 +270,71 @@ export const MarkReadResponse = named(
   }),
 )
 export type MarkReadResponse = z.infer<typeof MarkReadResponse>
+
+/** 1:1 texts. */
+export const MESSAGES_ROUTES = {
+  send: apiRoute({
+    method: 'POST',
+    path: API_PATHS.messages,
+    summary: 'Sends a 1:1 text',
+    body: SendMessageRequest,
+    response: SendMessageResponse,
+    errors: ['forbidden', 'rate-limited'],
+  }),
+  edit: apiRoute({
+    method: 'POST',
+    path: API_PATHS.messagesEdit,
+    summary: 'Edits our message',
+    body: MessageActionRequest.extend({ text: z.string() }),
+    response: MessageView,
+    errors: ['forbidden'],
+  }),
+  recall: apiRoute({
+    method: 'POST',
+    path: API_PATHS.messagesRecall,
+    summary: 'Recalls (deletes for everyone) our message, within the recall window',
+    body: MessageActionRequest,
+    response: MessageView,
+    errors: ['forbidden'],
+  }),
+  react: apiRoute({
+    method: 'POST',
+    path: API_PATHS.messagesReact,
+    summary: 'Sets or removes our reaction to a message',
+    body: MessageActionRequest.extend({ emoji: z.string() }),
+    response: MessageView,
+    errors: ['forbidden'],
+  }),
+  devices: apiRoute({
+    method: 'GET',
+    path: API_PATHS.messageDevices,
+    summary: "Our text's delivery state on each of the peer's devices",
+    query: z.object({ peer: nonEmpty(), id: nonEmpty() }),
+    response: MessageDevicesResponse,
+  }),
+  inbox: apiRoute({
+    method: 'GET',
+    path: API_PATHS.inbox,
+    summary: '1:1 conversations, most recent first',
+    response: InboxResponse,
+  }),
+  history: apiRoute({
+    method: 'GET',
+    path: API_PATHS.history,
+    summary: "A page of a 1:1 conversation's history, oldest first",
+    query: z.object({
+      peer: nonEmpty(),
+      limit: queryCount().optional(),
+      /** The `nextBefore` of the newer page. */
+      before: queryCount().optional(),
+    }),
+    response: HistoryResponse,
+  }),
+  markRead: apiRoute({
+    method: 'POST',
+    path: API_PATHS.conversationsRead,
+    summary: 'Marks a 1:1 conversation read',
+    body: MarkReadRequest,
+    response: MarkReadResponse,
+  }),
+}

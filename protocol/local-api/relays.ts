@@ -1,6 +1,7 @@
 /** The relays the node keeps connected to, and its saved relay list. */
 import { z } from 'zod'
-import { named } from './route.ts'
+import { RELAY_API_PATHS } from './paths.ts'
+import { apiRoute, named, nonEmpty } from './route.ts'
 
 /** One configured relay, as the node's bootstrap sees it. */
 export const RelayLinkStatus = named(
@@ -43,7 +44,31 @@ export const RelayAddressRequest = named(
   'RelayAddressRequest',
   z.object({
     /** A relay multiaddr ending in /p2p/<peer id> (remove: also the bare peer id). */
-    address: z.string(),
+    address: nonEmpty(),
   }),
 )
 export type RelayAddressRequest = z.infer<typeof RelayAddressRequest>
+
+/** The node's relays and its saved relay list. */
+export const RELAY_ROUTES = {
+  list: apiRoute({
+    method: 'GET',
+    path: RELAY_API_PATHS.list,
+    summary: 'The relays the node keeps connected to, and which are saved',
+    response: RelayListResponse,
+  }),
+  add: apiRoute({
+    method: 'POST',
+    path: RELAY_API_PATHS.add,
+    summary: 'Connects to a relay now and saves it',
+    body: RelayAddressRequest,
+    response: RelayListResponse,
+  }),
+  remove: apiRoute({
+    method: 'POST',
+    path: RELAY_API_PATHS.remove,
+    summary: 'Drops a relay (a multiaddr or its peer id) and unsaves it',
+    body: RelayAddressRequest,
+    response: RelayListResponse,
+  }),
+}

@@ -1,7 +1,8 @@
 /** Group rooms (doc/rooms.md). */
 import { z } from 'zod'
 import { KeyChangeView } from './messages.ts'
-import { named } from './route.ts'
+import { API_PATHS } from './paths.ts'
+import { apiRoute, named, nonEmpty, queryCount } from './route.ts'
 
 /** A member's standing in a room. */
 export const RoomRole = z.enum(['owner', 'admin', 'member'])
@@ -78,7 +79,7 @@ export type RoomListResponse = z.infer<typeof RoomListResponse>
 export const CreateRoomRequest = named(
   'CreateRoomRequest',
   z.object({
-    name: z.string(),
+    name: nonEmpty(),
     /** Joining needs an invite code (not just the room id). @default false */
     inviteOnly: z.boolean().optional(),
   }),
@@ -100,7 +101,7 @@ export const JoinRoomRequest = named(
   'JoinRoomRequest',
   z.object({
     /** A room id (open rooms) or an invite code. */
-    room: z.string(),
+    room: nonEmpty(),
     /** Peer ids of members to ask for the room, besides the inviter the code names. */
     via: z.array(z.string()).optional(),
   }),
@@ -110,7 +111,7 @@ export type JoinRoomRequest = z.infer<typeof JoinRoomRequest>
 export const RoomRequest = named(
   'RoomRequest',
   z.object({
-    roomId: z.string(),
+    roomId: nonEmpty(),
   }),
 )
 export type RoomRequest = z.infer<typeof RoomRequest>
@@ -118,9 +119,9 @@ export type RoomRequest = z.infer<typeof RoomRequest>
 export const RoomMemberRequest = named(
   'RoomMemberRequest',
   z.object({
-    roomId: z.string(),
+    roomId: nonEmpty(),
     /** The member's peer id or hex public key. */
-    member: z.string(),
+    member: nonEmpty(),
   }),
 )
 export type RoomMemberRequest = z.infer<typeof RoomMemberRequest>
@@ -136,8 +137,8 @@ export type RoomRoleRequest = z.infer<typeof RoomRoleRequest>
 export const RenameRoomRequest = named(
   'RenameRoomRequest',
   z.object({
-    roomId: z.string(),
-    name: z.string(),
+    roomId: nonEmpty(),
+    name: nonEmpty(),
   }),
 )
 export type RenameRoomRequest = z.infer<typeof RenameRoomRequest>
@@ -145,8 +146,8 @@ export type RenameRoomRequest = z.infer<typeof RenameRoomRequest>
 export const SendRoomMessageRequest = named(
   'SendRoomMessageRequest',
   z.object({
-    roomId: z.string(),
-    text: z.string(),
+    roomId: nonEmpty(),
+    text: nonEmpty(),
   }),
 )
 export type SendRoomMessageRequest = z.infer<typeof SendRoomMessageRequest>
@@ -188,3 +189,106 @@ export const RoomHistoryResponse = named(
   }),
 )
 export type RoomHistoryResponse = z.infer<typeof RoomHistoryResponse>
+
+/** Group rooms. */
+export const ROOM_ROUTES = {
+  list: apiRoute({
+    method: 'GET',
+    path: API_PATHS.rooms,
+    summary: 'Rooms, most recent activity first',
+    response: RoomListResponse,
+  }),
+  create: apiRoute({
+    method: 'POST',
+    path: API_PATHS.rooms,
+    summary: 'Creates a room',
+    body: CreateRoomRequest,
+    response: CreateRoomResponse,
+  }),
+  join: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsJoin,
+    summary: 'Joins a room by its id (open rooms) or an invite code',
+    body: JoinRoomRequest,
+    response: RoomSummary,
+    errors: ['conflict', 'forbidden'],
+  }),
+  invite: apiRoute({
+    method: 'GET',
+    path: API_PATHS.roomsInvite,
+    summary: "A room's invite code",
+    query: z.object({ room: nonEmpty() }),
+    response: RoomInviteResponse,
+    errors: ['forbidden'],
+  }),
+  members: apiRoute({
+    method: 'GET',
+    path: API_PATHS.roomsMembers,
+    summary: "A room's members and their roles",
+    query: z.object({ room: nonEmpty() }),
+    response: RoomMembersResponse,
+    errors: ['forbidden'],
+  }),
+  remove: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsRemove,
+    summary: 'Removes a member (admins)',
+    body: RoomMemberRequest,
+    response: RoomMembersResponse,
+    errors: ['forbidden'],
+  }),
+  role: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsRole,
+    summary: "Changes a member's role (the owner)",
+    body: RoomRoleRequest,
+    response: RoomMembersResponse,
+    errors: ['forbidden'],
+  }),
+  rename: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsRename,
+    summary: 'Renames a room (admins)',
+    body: RenameRoomRequest,
+    response: RoomSummary,
+    errors: ['forbidden'],
+  }),
+  send: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsMessages,
+    summary: 'Sends a message to a room',
+    body: SendRoomMessageRequest,
+    response: RoomMessageView,
+    errors: ['forbidden', 'rate-limited'],
+  }),
+  history: apiRoute({
+    method: 'GET',
+    path: API_PATHS.roomsMessages,
+    summary: "A page of a room's history, in the room's order",
+    query: z.object({
+      room: nonEmpty(),
+      limit: queryCount().optional(),
+      /** The `nextBefore` (a message id) of the newer page. */
+      before: z.string().optional(),
+    }),
+    response: RoomHistoryResponse,
+    errors: ['forbidden'],
+  }),
+  read: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsRead,
+    summary: 'Marks a room read',
+    body: RoomRequest,
+    response: RoomSummary,
+    errors: ['forbidden'],
+  }),
+  // Last, so that a walk over the routes in order finds the room it made still joined.
+  leave: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsLeave,
+    summary: 'Leaves a room',
+    body: RoomRequest,
+    response: RoomSummary,
+    errors: ['forbidden'],
+  }),
+}

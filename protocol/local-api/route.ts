@@ -76,3 +76,6 @@ export const nonBlank = () => z.string().regex(/\S/, 'must not be empty or blank
 export const nonEmpty = () => z.string().min(1, 'must not be empty')
 /** A query parameter that is a positive integer (`limit`, `before`). */
 export const queryCount = () => z.coerce.number().int().min(1)
+/** A message id as the API shows it: 32 lowercase hex digits. */
+export const messageId = () =>
+  z.string().regex(/^[0-9a-f]{32}$/, 'must be a message id (32 hex digits)')

@@ -126,7 +126,13 @@ describe('the OpenAPI document', () => {
     const declared = declaredRoutes()
     const source = {
       components: document.components.schemas,
-      known: { password: PASSWORD, peer: peerId, to: peerId, member: peerId, account: peerId },
+      known: {
+        password: PASSWORD,
+        peer: peerId,
+        to: peerId,
+        member: peerId,
+        account: peerId,
+      } as Record<string, unknown>,
     }
     const answered: string[] = []
     for (const [path, operations] of Object.entries(document.paths)) {
@@ -156,6 +162,11 @@ describe('the OpenAPI document', () => {
           expect(ApiErrorBody.parse(answer.body), id).toEqual(answer.body)
         }
         answered.push(`${id} ${answer.status}`)
+        // What a route made (a room) is what later routes of the walk name.
+        const roomId = (answer.body as { roomId?: unknown } | undefined)?.roomId
+        if (answer.status === 200 && typeof roomId === 'string') {
+          Object.assign(source.known, { roomId, room: roomId, conversation: `room:${roomId}` })
+        }
       }
     }
     console.log(`routes answered:\n${answered.join('\n')}`)
