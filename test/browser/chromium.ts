@@ -23,14 +23,18 @@ export interface Browser {
   close(): Promise<void>
 }
 
-/** A browser with a fresh --user-data-dir (Playwright passes the folder as that flag). */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * A browser with a fresh --user-data-dir (Playwright passes the folder as that flag);
+ * `locale` sets the browser's language (navigator.languages), English by default.
+ */
+export async function launchChromium(options: { locale?: string } = {}): Promise<Browser> {
   const profile = await makeTempDir('tokenim-chromium-')
   const context = await chromium.launchPersistentContext(profile.path, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: FLAGS,
     viewport: { width: 1280, height: 800 },
+    locale: options.locale,
   })
   return {
     context,

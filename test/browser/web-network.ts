@@ -125,8 +125,9 @@ export interface FriendsInBrowser {
   close(): Promise<void>
 }
 
-export async function startFriendsInBrowser(): Promise<FriendsInBrowser> {
-  const [network, browser] = await Promise.all([createWebNetwork(), launchChromium()])
+/** `locale`: the browser's language (English by default). */
+export async function startFriendsInBrowser(locale?: string): Promise<FriendsInBrowser> {
+  const [network, browser] = await Promise.all([createWebNetwork(), launchChromium({ locale })])
   const close = async () => {
     await browser.close()
     await network.close()
