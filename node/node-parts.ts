@@ -286,6 +286,9 @@ export async function composeNode(
         mailbox,
         social: friends,
         devices: accountDevicesPort(devices, friends),
+        takeOwnList: (from, record) => devices.receiveOwn(from, record),
+        emitSynced: (type: 'conversation:read' | 'conversation:cleared', data: never) =>
+          emit(type, data),
         // The people we know first: only strangers need the directory (and so a relay).
         lookupUsername: async (name, options) =>
           friends.keyOfKnownName(name) ??

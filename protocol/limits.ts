@@ -398,6 +398,15 @@ export const MAX_REVOKED_DEVICES = 64
 /** Largest signed device list: 16 certified devices and 64 revoked ones fit (checked in a test). */
 export const MAX_DEVICE_LIST_SIZE = 8 * KIB
 
+/** Largest encoded DeviceSync (social.proto): a whole device list with its framing fits. */
+export const MAX_DEVICE_SYNC_SIZE = MAX_DEVICE_LIST_SIZE + 64
+
+/**
+ * Most history records a device walks back, newest first, to find the text another device of
+ * the account read or deleted up to (own-device sync); one not found in them changes nothing.
+ */
+export const MAX_DEVICE_SYNC_SCAN = 2_000
+
 /** Largest signed device certificate. */
 export const MAX_DEVICE_CERTIFICATE_SIZE = 512
 

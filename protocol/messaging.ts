@@ -199,6 +199,11 @@ export interface TextContent {
    * account sent this text to (own-device sync, doc/accounts.md).
    */
   sentTo?: Uint8Array
+  /**
+   * Only on a copy for another device of an account: the id of the text it copies, which
+   * every device of the account names it by (own-device sync, doc/accounts.md).
+   */
+  copyOf?: Uint8Array
   /** The id of the message this text answers (either side's). */
   replyTo?: Uint8Array
   /**
@@ -283,6 +288,7 @@ export function encodeInnerMessage(message: Exclude<InnerMessage, { kind: 'bundl
           style: styleToWire(message.style),
           attachment: attachmentToWire(message.attachment),
           sentTo: (message.sentTo ?? new Uint8Array(0)) as DmContent['sentTo'],
+          copyOf: (message.copyOf ?? new Uint8Array(0)) as DmContent['copyOf'],
           replyTo: (message.replyTo ?? new Uint8Array(0)) as DmContent['replyTo'],
           action: actionToWire(message.action),
         }
@@ -342,6 +348,12 @@ function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bund
     throw new MalformedMessageError('only a text names whom it was sent to, as a 32-byte key')
   }
   if (
+    content.copyOf.length !== 0 &&
+    (content.kind !== DmContentKind.TEXT || content.copyOf.length !== MESSAGE_ID_LENGTH)
+  ) {
+    throw new MalformedMessageError('only a text names the text it copies, by its id')
+  }
+  if (
     content.kind !== DmContentKind.TEXT &&
     (content.style != null ||
       content.attachment != null ||
@@ -392,6 +404,7 @@ function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bund
     }
     if (content.style != null) text.style = styleFromWire(content.style)
     if (content.sentTo.length !== 0) text.sentTo = content.sentTo
+    if (content.copyOf.length !== 0) text.copyOf = content.copyOf
     if (content.attachment != null) {
       checkCaption(content.text)
       text.attachment = attachmentFromWire(content.attachment)
@@ -453,6 +466,7 @@ function bundleFromWire(content: DmContent): InnerMessage {
     content.resolvedBelow !== 0 ||
     content.social.length !== 0 ||
     content.sentTo.length !== 0 ||
+    content.copyOf.length !== 0 ||
     content.replyTo.length !== 0 ||
     content.action != null ||
     content.receipt != null ||

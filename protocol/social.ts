@@ -11,6 +11,7 @@ import { InvalidSignatureError, MalformedMessageError } from './errors.ts'
 import { PRESENCE_DOMAIN } from './ids.ts'
 import {
   MAX_DEVICE_LIST_SIZE,
+  MAX_DEVICE_SYNC_SIZE,
   MAX_FRIEND_NOTE_LENGTH,
   MAX_KEY_STATEMENT_SIZE,
   MAX_PRESENCE_FRAME_SIZE,
@@ -55,6 +56,7 @@ export type FriendMessageKind =
   | 'recovery-request'
   | 'recovery-release'
   | 'recovery-decline'
+  | 'device-sync'
 
 export interface FriendMessageValue {
   type: FriendMessageKind
@@ -79,6 +81,11 @@ export interface FriendMessageValue {
    * an encoded RecoveryShare (protocol/accounts/recovery-shares.ts).
    */
   recovery?: Uint8Array
+  /**
+   * `device-sync` only, and required there: an encoded DeviceSync (protocol/device-sync.ts),
+   * from another device of our own account. Its request id is 16 zero bytes.
+   */
+  deviceSync?: Uint8Array
 }
 
 const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
@@ -93,6 +100,7 @@ const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
   'recovery-request': FriendMessageType.FRIEND_RECOVERY_REQUEST,
   'recovery-release': FriendMessageType.FRIEND_RECOVERY_RELEASE,
   'recovery-decline': FriendMessageType.FRIEND_RECOVERY_DECLINE,
+  'device-sync': FriendMessageType.FRIEND_DEVICE_SYNC,
 }
 
 const TYPE_TO_KIND = new Map(
@@ -111,6 +119,7 @@ export function encodeFriendMessage(value: FriendMessageValue): Uint8Array {
       deviceList: (value.deviceList ?? new Uint8Array(0)) as FriendMessage['deviceList'],
       keyStatement: (value.keyStatement ?? new Uint8Array(0)) as FriendMessage['keyStatement'],
       recovery: (value.recovery ?? new Uint8Array(0)) as FriendMessage['recovery'],
+      deviceSync: (value.deviceSync ?? new Uint8Array(0)) as FriendMessage['deviceSync'],
     },
     { maxSize: MAX_SOCIAL_PAYLOAD_SIZE, what: 'friend message' },
   )
@@ -133,6 +142,7 @@ export function decodeFriendMessage(bytes: Uint8Array): FriendMessageValue {
   if (message.deviceList.length > 0) value.deviceList = message.deviceList
   if (message.keyStatement.length > 0) value.keyStatement = message.keyStatement
   if (message.recovery.length > 0) value.recovery = message.recovery
+  if (message.deviceSync.length > 0) value.deviceSync = message.deviceSync
   checkFriendMessage(value)
   return value
 }
@@ -177,6 +187,12 @@ function checkFriendMessage(value: FriendMessageValue): void {
   }
   if ((value.recovery?.length ?? 0) > MAX_RECOVERY_SHARE_SIZE) {
     throw new MalformedMessageError(`a recovery share is at most ${MAX_RECOVERY_SHARE_SIZE} bytes`)
+  }
+  if ((value.deviceSync != null) !== (value.type === 'device-sync')) {
+    throw new MalformedMessageError('a device sync message, and only it, carries a device sync')
+  }
+  if ((value.deviceSync?.length ?? 0) > MAX_DEVICE_SYNC_SIZE) {
+    throw new MalformedMessageError(`a device sync is at most ${MAX_DEVICE_SYNC_SIZE} bytes`)
   }
   if (value.name.length > MAX_FRIEND_NAME_CLAIM_LENGTH) {
     throw new MalformedMessageError(

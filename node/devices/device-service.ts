@@ -70,8 +70,10 @@ export interface DeviceServiceComponents {
   friends: DeviceFriends
   /** Messaging, once it exists (it is built after this component). */
   messaging: () => SocialSender | undefined
-  /** Tells API clients of a friend's newer list. */
-  emit?(type: 'friend:devices', data: NodeEventMap['friend:devices']): void
+  /** Tells API clients of a friend's newer list, and that this device was revoked. */
+  emit?<T extends 'friend:devices' | 'device:revoked'>(type: T, data: NodeEventMap[T]): void
+  /** Sends our signed list to our account's other devices, or a revoked one (own-device sync). */
+  syncOwnList?(record: Uint8Array, devices: Uint8Array[]): Promise<void>
   /** SHA-256 of the account's recovery key in force, or empty: the list carries it. */
   recoveryCommitment?: () => Promise<Uint8Array>
 }
@@ -101,6 +103,8 @@ export interface DeviceServiceEvents {
   'devices:refused': CustomEvent<{ peer: Uint8Array; version?: number; reason: string }>
   /** This device revoked another of the account's devices. */
   'devices:revoked': CustomEvent<{ device: Uint8Array }>
+  /** Another device of the account revoked this one: it sends nothing as the account now. */
+  'devices:revoked-here': CustomEvent<OpenedDeviceList>
   /** Our list was put in the DHT: its version, and how many holders confirmed it. */
   'devices:published': CustomEvent<{ version: number; confirmed: number }>
 }
@@ -236,6 +240,46 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   ownRecord(): Uint8Array {
     if (this.#own == null) throw new DevicesStoppedError()
     return this.#own.record
+  }
+
+  /** True once our account's list names this device as revoked. */
+  get revokedHere(): boolean {
+    return (
+      this.#own?.list.revoked.some((entry) => bytesEqual(entry.device, this.thisDevice)) ?? false
+    )
+  }
+
+  /**
+   * Our account's list as another of its devices sent it (own-device sync): taken when it
+   * opens, is our account's and is newer than ours; the same or an older one changes nothing.
+   * A list that revokes this device makes it stop (`devices:revoked-here`).
+   */
+  receiveOwn(from: Uint8Array, record: Uint8Array): Promise<void> {
+    return this.#lifecycle.exclusive(async () => {
+      let list: OpenedDeviceList
+      try {
+        list = openDeviceList(record)
+      } catch (err) {
+        this.#log.error('refused our device list from %s: %e', toHex(from), err)
+        return
+      }
+      if (!bytesEqual(list.account, this.account) || list.version <= this.own().version) return
+      const wasRevoked = this.revokedHere
+      await this.#setOwn(record)
+      this.#log('took our device list version %d from %s', list.version, toHex(from))
+      if (!wasRevoked && this.revokedHere) this.#tellRevoked(list)
+    })
+  }
+
+  #tellRevoked(list: OpenedDeviceList): void {
+    this.#log.error('this device was revoked by its account (list version %d)', list.version)
+    this.safeDispatchEvent('devices:revoked-here', { detail: list })
+    const at = list.revoked.find((entry) => bytesEqual(entry.device, this.thisDevice))?.atMs
+    this.#components.emit?.('device:revoked', {
+      peerId: peerIdOf({ publicKey: this.thisDevice }).toString(),
+      version: list.version,
+      at: at ?? this.#clock(),
+    })
   }
 
   /** The newest list held for `friend`, or undefined. Memory only. */

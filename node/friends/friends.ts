@@ -434,6 +434,11 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       await this.#components.recoveryShares?.()?.receive(peer, message)
       return
     }
+    if (message.type === 'device-sync') {
+      // Messaging hands our own devices' syncs elsewhere: this one came from anyone else.
+      this.#components.log('dropped a device sync from %s, not a device of ours', peerHex)
+      return
+    }
     if (message.type === 'device-list') {
       // Not a change of the friend list: the device list component keeps it, outside #serial.
       const inbox = this.#components.deviceLists?.()

@@ -7,6 +7,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerStreamHost } from '../../network/peer-streams.ts'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import type {
+  ConversationClearedEvent,
+  ConversationReadEvent,
   ConversationSummary,
   HistoryResponse,
   MarkReadResponse,
@@ -15,6 +17,7 @@ import type {
   MessageView,
   SendMessageResponse,
 } from '../../protocol/local-api.ts'
+import { decodeFriendMessage } from '../../protocol/social.ts'
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
@@ -32,6 +35,7 @@ import type { HistoryFeed } from './history-feed.ts'
 import type { ActionRequest } from './message-actions.ts'
 import { MessagePipeline } from './message-pipeline.ts'
 import type { TextExtras } from './outbound.ts'
+import { OwnDeviceSync } from './own-device-sync.ts'
 import type {
   AccountDevicesPort,
   MailboxPort,
@@ -84,8 +88,13 @@ export interface DirectMessagesComponents {
   lookupUsername?: UsernameLookup
   /** Accounts' devices (node/devices): without it every peer has one device. */
   devices?: AccountDevicesPort
+  /** Our account's device list, as another of its devices sent it (node/devices judges it). */
+  takeOwnList?(from: Uint8Array, record: Uint8Array): Promise<void>
   emit(type: 'message:received' | 'message:updated', data: MessageView): void
   emit(type: 'message:state', data: MessageStateChange): void
+  /** What another device of our account changed here (own-device-sync.ts). */
+  emitSynced?(type: 'conversation:read', data: ConversationReadEvent): void
+  emitSynced?(type: 'conversation:cleared', data: ConversationClearedEvent): void
 }
 
 export const DEFAULT_COLLECT_INTERVAL_MS = 30_000
@@ -98,7 +107,13 @@ export class DirectMessages {
   readonly pipeline: MessagePipeline
   readonly channels: DmChannels
   /** Copies for every device of an account, and where what they send is shown (devices). */
-  readonly devices?: { fanOut: DeviceFanOut; mirror: DeviceMirror; followers: FeedFollower[] }
+  readonly devices?: {
+    fanOut: DeviceFanOut
+    mirror: DeviceMirror
+    /** Read marks, deletions and the device list between our account's devices. */
+    sync: OwnDeviceSync
+    followers: FeedFollower[]
+  }
   readonly #init: DirectMessagesInit
   readonly #components: DirectMessagesComponents
   readonly #log
@@ -140,7 +155,9 @@ export class DirectMessages {
       identity: components.identity,
       prekeys: components.prekeys,
       mailbox: components.mailbox,
-      social: withRevokedDevices(components.social, components.devices),
+      social: socialPort(components.social, components.devices, (from, payload, sentAtMs) =>
+        this.devices!.sync.take(from, payload, sentAtMs),
+      ),
       link: { send: (peer, envelope) => channels!.send(peer, envelope) },
       log: this.#log,
       emit: (type, data) => {
@@ -178,6 +195,11 @@ export class DirectMessages {
       this.devices = {
         fanOut,
         mirror,
+        sync: new OwnDeviceSync({
+          ...parts,
+          takeOwnList: components.takeOwnList,
+          emit: (type, data) => components.emitSynced?.(type as 'conversation:read', data as never),
+        }),
         followers: [
           follow('device-fan-out', (entries) => fanOut.take(entries)),
           follow('device-mirror', (entries) => mirror.take(entries)),
@@ -301,9 +323,16 @@ export class DirectMessages {
     return { peerId: peerIdOf({ publicKey: key }).toString(), deleted }
   }
 
-  /** Deletes the conversation's history on this node; the peer keeps theirs. */
+  /**
+   * Deletes the conversation's history on this node, and on our account's other devices up to
+   * the same record; the peer keeps theirs.
+   */
   async clearHistory(peer: string): Promise<{ peerId: string; deleted: number }> {
-    return this.pipeline.clearHistory(await this.resolvePeer(peer))
+    const key = await this.resolvePeer(peer)
+    const upTo = await this.pipeline.marks.newestId(key, false)
+    const cleared = await this.pipeline.clearHistory(key)
+    await this.devices?.sync.cleared(key, upTo)
+    return cleared
   }
 
   /** Queues a social message (node/friends) for `peer`, a raw Ed25519 key. */
@@ -399,14 +428,17 @@ export class DirectMessages {
 
   /**
    * Marks the peer's texts read, and those its account's other devices sent (shown under it),
-   * so each device that sent one gets its read receipt.
+   * so each device that sent one gets its read receipt; our account's other devices read the
+   * conversation up to the same text.
    */
   async markRead(peer: string): Promise<MarkReadResponse> {
     const key = await this.resolvePeer(peer)
+    const { unread } = await this.pipeline.history(key, { limit: 1 })
     const marked = await this.pipeline.markRead(key)
     for (const device of this.#components.devices?.otherDevicesOf(key) ?? []) {
       await this.pipeline.markRead(device.key)
     }
+    if (unread > 0) await this.devices?.sync.read(key)
     return marked
   }
 
@@ -439,16 +471,32 @@ export class DirectMessages {
 }
 
 /**
- * Friends as the pipeline asks them, with revoked devices dropped like blocked peers: what a
- * revoked device still sends is answered as stored and never shown.
+ * Friends as the pipeline asks them, with revoked devices dropped like blocked peers (what a
+ * revoked device still sends is answered as stored and never shown), and the sync messages of
+ * our own devices taken by `sync` instead of friends.
  */
-function withRevokedDevices(
+function socialPort(
   social: SocialPort | undefined,
   devices: AccountDevicesPort | undefined,
+  sync: SocialPort['receive'],
 ): SocialPort | undefined {
   if (social == null || devices == null) return social
   return {
     isBlocked: (peer) => social.isBlocked(peer) || devices.isRevoked(peer),
-    receive: (peer, payload, sentAtMs) => social.receive(peer, payload, sentAtMs),
+    receive: (peer, payload, sentAtMs) => {
+      const deviceSync = devices.isOwnDevice(peer) ? deviceSyncIn(payload) : undefined
+      return deviceSync != null
+        ? sync(peer, deviceSync, sentAtMs)
+        : social.receive(peer, payload, sentAtMs)
+    },
+  }
+}
+
+/** The DeviceSync a `device-sync` friend message carries; undefined for any other. */
+function deviceSyncIn(payload: Uint8Array): Uint8Array | undefined {
+  try {
+    return decodeFriendMessage(payload).deviceSync
+  } catch {
+    return undefined // friends log and drop what does not decode
   }
 }

@@ -251,6 +251,7 @@ export class Inbound {
     }
     if (inner.style != null) record.style = inner.style
     if (inner.sentTo != null) record.sentTo = toHex(inner.sentTo)
+    if (inner.copyOf != null) record.origin = toHex(inner.copyOf)
     if (inner.attachment != null) record.attachment = storedAttachment(inner.attachment)
     if (inner.replyTo != null) record.replyTo = toHex(inner.replyTo)
     if (inner.action != null) {

@@ -15,6 +15,7 @@
  *   history-views.ts   inbox, history pages, mark read, clear, cached history
  *   message-actions.ts edit, recall, react (sent and received), delete for me, quotes
  *   mirrored-history.ts  a text shown in another conversation than it came in (devices)
+ *   synced-marks.ts    read marks and deletions another device of our account made
  *
  * Guarantees, and how:
  * - nothing acts before it is on disk: a lane batch commits (synced) before any ack, event or
@@ -65,6 +66,7 @@ import type {
 } from './pipeline-context.ts'
 import type { CollectedEnvelope } from './ports.ts'
 import { SessionStore } from './session-store.ts'
+import { SyncedMarks } from './synced-marks.ts'
 import { Transmission } from './transmission.ts'
 
 /**
@@ -90,6 +92,8 @@ export class MessagePipeline {
   readonly #actions: MessageActions
   /** What the history gained and lost, in order, for the parts that derive from it. */
   readonly feed: HistoryFeed
+  /** Read marks and deletions from our account's other devices (own-device-sync.ts). */
+  readonly marks: SyncedMarks
 
   constructor(init: MessagePipelineInit) {
     const pipeline = this
@@ -107,6 +111,7 @@ export class MessagePipeline {
     }
     this.#writer = new DurableWriter(init.db, { sync: init.syncWrites ?? true })
     this.feed = new HistoryFeed(init.db, this.#ctx.store, init.log)
+    this.marks = new SyncedMarks(this.#ctx)
     // Each part names what it needs of the others; the closures reach them once all are built.
     this.#outbound = new Outbound(this.#ctx, {
       transmit: (lane, item) => this.#transmission.transmit(lane, item),

@@ -65,6 +65,11 @@ export interface HistoryRecord {
   sentTo?: string
   /** Sent by our account from another of its devices (hex key): shown as ours. */
   sentFrom?: string
+  /**
+   * On a copy that arrived for this device of our account: the id (hex) of the text it
+   * copies, which the account's devices name it by when they sync (own-device-sync.ts).
+   */
+  origin?: string
   /** The id of the message this one answers. */
   replyTo?: string
   /** Its author edited it, at this time of the author's clock. */
@@ -85,6 +90,8 @@ export interface HeldRecord {
   attachment?: StoredAttachment
   /** See HistoryRecord.sentTo. */
   sentTo?: string
+  /** See HistoryRecord.origin. */
+  origin?: string
   replyTo?: string
   /** An action on an earlier message (message-actions.ts), applied when its turn comes. */
   action?: StoredAction

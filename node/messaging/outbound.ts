@@ -14,7 +14,7 @@
  * - nothing waits on a network lookup: without a session the item stays queued, unencrypted,
  *   and transmission.ts starts one outside the lane.
  */
-import { bytesEqual, fromBase64, toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromBase64, fromHex, toHex } from '../../protocol/bytes.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import { bundleGroups, lowestPendingSeq, mayTransmit, retryPlan } from '../../protocol/dm-outbox.ts'
 import { MAX_ATTACHMENT_CAPTION_SIZE, MAX_DM_TEXT_SIZE } from '../../protocol/limits.ts'
@@ -137,6 +137,7 @@ export class Outbound {
         index,
         ...extras,
         sentTo: copy?.sentTo,
+        copyOf: copy == null ? undefined : fromHex(copy.of.id),
       })
       tx.feed.push({ kind: 'added', index })
       tx.indexes.set(id, index)

@@ -146,6 +146,27 @@ export const DeleteConversationResponse = named(
 )
 export type DeleteConversationResponse = z.infer<typeof DeleteConversationResponse>
 
+/** Another device of this account read a 1:1 conversation: its unread count here now. */
+export const ConversationReadEvent = named(
+  'ConversationReadEvent',
+  z.object({ peerId: z.string(), unread: z.number().int().min(0) }),
+)
+export type ConversationReadEvent = z.infer<typeof ConversationReadEvent>
+
+/**
+ * Another device of this account deleted a 1:1 conversation's history: deleted here too, up to
+ * the same message (what arrived here after it stays).
+ */
+export const ConversationClearedEvent = named(
+  'ConversationClearedEvent',
+  z.object({
+    peerId: z.string(),
+    /** Messages deleted from this node. */
+    deleted: z.number().int().min(1),
+  }),
+)
+export type ConversationClearedEvent = z.infer<typeof ConversationClearedEvent>
+
 /** Conversations: 1:1 chats and rooms together. */
 export const CONVERSATION_ROUTES = {
   list: apiRoute({
@@ -192,7 +213,8 @@ export const CONVERSATION_ROUTES = {
   delete: apiRoute({
     method: 'POST',
     path: CONVERSATION_API_PATHS.delete,
-    summary: "Deletes a 1:1 conversation's history from this node",
+    summary:
+      "Deletes a 1:1 conversation's history (or some of its messages) from this node and the account's other devices",
     body: DeleteConversationRequest,
     response: DeleteConversationResponse,
   }),

@@ -113,6 +113,23 @@ export const DeviceLinkStatus = named(
 export type DeviceLinkStatus = z.infer<typeof DeviceLinkStatus>
 
 /**
+ * Another device of this account revoked this one: it sends nothing as the account from now
+ * on (texts are refused with DeviceRevokedError), and its friends' nodes drop what it sends.
+ */
+export const DeviceRevokedEvent = named(
+  'DeviceRevokedEvent',
+  z.object({
+    /** This device. */
+    peerId: z.string(),
+    /** The version of the account's device list that revoked it. */
+    version: z.number().int().min(1),
+    /** When it was revoked, ms since the Unix epoch (the revoking device's clock). */
+    at: z.number(),
+  }),
+)
+export type DeviceRevokedEvent = z.infer<typeof DeviceRevokedEvent>
+
+/**
  * The first run of a new device: link it to an account shown on an existing device
  * (POST /v1/identity/link, then /v1/identity/link/confirm).
  */

@@ -1,6 +1,7 @@
 /** The event stream (`GET /v1/events`, a WebSocket): every event type and its data. */
 import { z } from 'zod'
-import { DeviceLinkStatus } from './devices.ts'
+import { ConversationClearedEvent, ConversationReadEvent } from './conversations.ts'
+import { DeviceLinkStatus, DeviceRevokedEvent } from './devices.ts'
 import { TransferView } from './files.ts'
 import {
   FriendDevicesEvent,
@@ -58,6 +59,10 @@ export const NODE_EVENTS = {
   'message:updated': MessageView,
   /** An outgoing message moved to a new delivery state. */
   'message:state': MessageStateChange,
+  /** Another device of this account read a 1:1 conversation: its unread count here now. */
+  'conversation:read': ConversationReadEvent,
+  /** Another device of this account deleted a 1:1 conversation's history, up to a message. */
+  'conversation:cleared': ConversationClearedEvent,
   /** Someone asked to be our friend (or renewed a pending request). */
   'friend:request': FriendRequestView,
   /** A friendship started: we accepted a request, or ours was accepted. */
@@ -76,6 +81,8 @@ export const NODE_EVENTS = {
   'friend:devices': FriendDevicesEvent,
   /** The device link shown on this device moved on (a device proved the code, confirmed, linked, failed). */
   'device:link': DeviceLinkStatus,
+  /** Another device of this account revoked this one: it sends nothing as the account now. */
+  'device:revoked': DeviceRevokedEvent,
 }
 
 export type NodeEventMap = { [T in keyof typeof NODE_EVENTS]: z.infer<(typeof NODE_EVENTS)[T]> }

@@ -706,6 +706,7 @@ export interface DmContent {
   attachment?: DmAttachment
   parts: Uint8Array<ArrayBuffer>[]
   sentTo: Uint8Array<ArrayBuffer>
+  copyOf: Uint8Array<ArrayBuffer>
   replyTo: Uint8Array<ArrayBuffer>
   action?: DmAction
 }
@@ -783,6 +784,11 @@ export namespace DmContent {
             w.bytes(obj.sentTo)
           }
 
+          if (obj.copyOf != null && obj.copyOf.byteLength > 0) {
+            w.uint32(106)
+            w.bytes(obj.copyOf)
+          }
+
           if (obj.replyTo != null && obj.replyTo.byteLength > 0) {
             w.uint32(162)
             w.bytes(obj.replyTo)
@@ -808,6 +814,7 @@ export namespace DmContent {
             social: uint8ArrayAlloc(0),
             parts: [],
             sentTo: uint8ArrayAlloc(0),
+            copyOf: uint8ArrayAlloc(0),
             replyTo: uint8ArrayAlloc(0),
           }
 
@@ -875,6 +882,10 @@ export namespace DmContent {
               }
               case 12: {
                 obj.sentTo = reader.bytes()
+                break
+              }
+              case 13: {
+                obj.copyOf = reader.bytes()
                 break
               }
               case 20: {
@@ -1002,6 +1013,13 @@ export namespace DmContent {
               case 12: {
                 yield {
                   field: `${prefix}.sentTo`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 13: {
+                yield {
+                  field: `${prefix}.copyOf`,
                   value: reader.bytes(),
                 }
                 break
@@ -1165,6 +1183,11 @@ export namespace DmContent {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DmContentCopyOfFieldEvent {
+    field: '$.copyOf'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface DmContentReplyToFieldEvent {
     field: '$.replyTo'
     value: Uint8Array<ArrayBuffer>
@@ -1226,6 +1249,7 @@ export namespace DmContent {
     | DmContentAttachmentHeightFieldEvent
     | DmContentPartsFieldEvent
     | DmContentSentToFieldEvent
+    | DmContentCopyOfFieldEvent
     | DmContentReplyToFieldEvent
     | DmContentActionTargetFieldEvent
     | DmContentActionTypeFieldEvent

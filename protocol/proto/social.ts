@@ -15,6 +15,7 @@ export enum FriendMessageType {
   FRIEND_RECOVERY_REQUEST = 'FRIEND_RECOVERY_REQUEST',
   FRIEND_RECOVERY_RELEASE = 'FRIEND_RECOVERY_RELEASE',
   FRIEND_RECOVERY_DECLINE = 'FRIEND_RECOVERY_DECLINE',
+  FRIEND_DEVICE_SYNC = 'FRIEND_DEVICE_SYNC',
 }
 
 enum __FriendMessageTypeValues {
@@ -29,11 +30,203 @@ enum __FriendMessageTypeValues {
   FRIEND_RECOVERY_REQUEST = 8,
   FRIEND_RECOVERY_RELEASE = 9,
   FRIEND_RECOVERY_DECLINE = 10,
+  FRIEND_DEVICE_SYNC = 11,
 }
 
 export namespace FriendMessageType {
   export const codec = (): Codec<FriendMessageType> => {
     return enumeration<FriendMessageType>(__FriendMessageTypeValues)
+  }
+}
+
+export enum DeviceSyncKind {
+  DEVICE_SYNC_READ = 'DEVICE_SYNC_READ',
+  DEVICE_SYNC_CLEARED = 'DEVICE_SYNC_CLEARED',
+  DEVICE_SYNC_LIST = 'DEVICE_SYNC_LIST',
+}
+
+enum __DeviceSyncKindValues {
+  DEVICE_SYNC_READ = 0,
+  DEVICE_SYNC_CLEARED = 1,
+  DEVICE_SYNC_LIST = 2,
+}
+
+export namespace DeviceSyncKind {
+  export const codec = (): Codec<DeviceSyncKind> => {
+    return enumeration<DeviceSyncKind>(__DeviceSyncKindValues)
+  }
+}
+
+export interface DeviceSync {
+  kind: DeviceSyncKind
+  peer: Uint8Array<ArrayBuffer>
+  upTo: Uint8Array<ArrayBuffer>
+  deviceList: Uint8Array<ArrayBuffer>
+}
+
+export namespace DeviceSync {
+  let _codec: Codec<DeviceSync>
+
+  export const codec = (): Codec<DeviceSync> => {
+    if (_codec == null) {
+      _codec = message<DeviceSync>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.kind != null && __DeviceSyncKindValues[obj.kind] !== 0) {
+            w.uint32(8)
+            DeviceSyncKind.codec().encode(obj.kind, w)
+          }
+
+          if (obj.peer != null && obj.peer.byteLength > 0) {
+            w.uint32(18)
+            w.bytes(obj.peer)
+          }
+
+          if (obj.upTo != null && obj.upTo.byteLength > 0) {
+            w.uint32(26)
+            w.bytes(obj.upTo)
+          }
+
+          if (obj.deviceList != null && obj.deviceList.byteLength > 0) {
+            w.uint32(34)
+            w.bytes(obj.deviceList)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            kind: DeviceSyncKind.DEVICE_SYNC_READ,
+            peer: uint8ArrayAlloc(0),
+            upTo: uint8ArrayAlloc(0),
+            deviceList: uint8ArrayAlloc(0),
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.kind = DeviceSyncKind.codec().decode(reader)
+                break
+              }
+              case 2: {
+                obj.peer = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.upTo = reader.bytes()
+                break
+              }
+              case 4: {
+                obj.deviceList = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.kind`,
+                  value: DeviceSyncKind.codec().decode(reader),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.peer`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.upTo`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.deviceList`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DeviceSyncKindFieldEvent {
+    field: '$.kind'
+    value: DeviceSyncKind
+  }
+
+  export interface DeviceSyncPeerFieldEvent {
+    field: '$.peer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeviceSyncUpToFieldEvent {
+    field: '$.upTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeviceSyncDeviceListFieldEvent {
+    field: '$.deviceList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode(obj: Partial<DeviceSync>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DeviceSync.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DeviceSync>,
+  ): DeviceSync {
+    return decodeMessage(buf, DeviceSync.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DeviceSync>,
+  ): Generator<
+    | DeviceSyncKindFieldEvent
+    | DeviceSyncPeerFieldEvent
+    | DeviceSyncUpToFieldEvent
+    | DeviceSyncDeviceListFieldEvent
+  > {
+    return streamMessage(buf, DeviceSync.codec(), opts)
   }
 }
 
@@ -266,6 +459,7 @@ export interface FriendMessage {
   keyStatement: Uint8Array<ArrayBuffer>
   deviceList: Uint8Array<ArrayBuffer>
   recovery: Uint8Array<ArrayBuffer>
+  deviceSync: Uint8Array<ArrayBuffer>
 }
 
 export namespace FriendMessage {
@@ -314,6 +508,11 @@ export namespace FriendMessage {
             w.bytes(obj.recovery)
           }
 
+          if (obj.deviceSync != null && obj.deviceSync.byteLength > 0) {
+            w.uint32(66)
+            w.bytes(obj.deviceSync)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -327,6 +526,7 @@ export namespace FriendMessage {
             keyStatement: uint8ArrayAlloc(0),
             deviceList: uint8ArrayAlloc(0),
             recovery: uint8ArrayAlloc(0),
+            deviceSync: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -361,6 +561,10 @@ export namespace FriendMessage {
               }
               case 7: {
                 obj.recovery = reader.bytes()
+                break
+              }
+              case 8: {
+                obj.deviceSync = reader.bytes()
                 break
               }
               default: {
@@ -428,6 +632,13 @@ export namespace FriendMessage {
                 }
                 break
               }
+              case 8: {
+                yield {
+                  field: `${prefix}.deviceSync`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -476,6 +687,11 @@ export namespace FriendMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FriendMessageDeviceSyncFieldEvent {
+    field: '$.deviceSync'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<FriendMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FriendMessage.codec())
   }
@@ -498,6 +714,7 @@ export namespace FriendMessage {
     | FriendMessageKeyStatementFieldEvent
     | FriendMessageDeviceListFieldEvent
     | FriendMessageRecoveryFieldEvent
+    | FriendMessageDeviceSyncFieldEvent
   > {
     return streamMessage(buf, FriendMessage.codec(), opts)
   }

@@ -9,6 +9,7 @@ import {
   signDeviceList,
 } from '../../protocol/accounts/index.ts'
 import { decodeMessage } from '../../protocol/codec.ts'
+import { decodeDeviceSync, encodeDeviceSync } from '../../protocol/device-sync.ts'
 import {
   CLAIM_ACTION_REGISTER,
   nameDhtKey,
@@ -32,6 +33,7 @@ import {
 } from '../../protocol/ids.ts'
 import { openInboxEnvelope, sealInboxEnvelope } from '../../protocol/inbox-envelope.ts'
 import {
+  MAX_DEVICE_SYNC_SIZE,
   MAX_DHT_RECORD_SIZE,
   MAX_DIRECTORY_MESSAGE_SIZE,
   MAX_MAILBOX_PAYLOAD_SIZE,
@@ -274,7 +276,29 @@ export function social(): DecoderEntry[] {
       nextRecovery: new Uint8Array(0),
     }),
   })
+  const readMark = encodeDeviceSync({
+    kind: 'read',
+    peer: bob.publicKey,
+    upTo: new Uint8Array(16).fill(7),
+  })
+  const listSync = encodeDeviceSync({
+    kind: 'list',
+    deviceList: decodeFriendMessage(deviceList).deviceList!,
+  })
+  const syncMessage = encodeFriendMessage({
+    type: 'device-sync',
+    requestId: new Uint8Array(16),
+    note: '',
+    name: '',
+    deviceSync: readMark,
+  })
   return [
+    {
+      name: 'device sync',
+      maxSize: MAX_DEVICE_SYNC_SIZE,
+      decode: decodeDeviceSync,
+      valid: [readMark, listSync, encodeDeviceSync({ kind: 'cleared', peer: bob.publicKey })],
+    },
     {
       name: 'presence heartbeat',
       maxSize: MAX_PRESENCE_FRAME_SIZE,
@@ -286,7 +310,7 @@ export function social(): DecoderEntry[] {
       name: 'friend message',
       maxSize: MAX_SOCIAL_PAYLOAD_SIZE,
       decode: decodeFriendMessage,
-      valid: [request, deviceList],
+      valid: [request, deviceList, syncMessage],
     },
   ]
 }

@@ -232,4 +232,7 @@ const RECORDED: NodeEventType[] = [
   'session:signed-in-elsewhere',
   'message:received',
   'message:state',
+  'conversation:read',
+  'conversation:cleared',
+  'device:revoked',
 ]

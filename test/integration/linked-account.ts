@@ -8,7 +8,7 @@ import { Keystore } from '../../node/index.ts'
 import type { RelayNode } from '../../relay/index.ts'
 import { FAST_SCRYPT } from '../helpers/api-daemon.ts'
 import { waitForEvent } from '../helpers/wait.ts'
-import { type FriendNode, friendNodeFolder, startFriendNode } from './friends-nodes.ts'
+import { befriend, type FriendNode, friendNodeFolder, startFriendNode } from './friends-nodes.ts'
 
 const PASSWORD = 'correct horse battery staple'
 
@@ -48,4 +48,15 @@ export async function linkDevice(
     ),
   )
   return device
+}
+
+/** Alice on a laptop and a linked phone, and her friend bob on one device. */
+export async function aliceWithPhoneAndBob(
+  relay: () => RelayNode,
+): Promise<{ alice: FriendNode; phone: FriendNode; bob: FriendNode }> {
+  const alice = await startFriendNode(relay())
+  const bob = await startFriendNode(relay())
+  await befriend(alice, bob)
+  const phone = await linkDevice(relay(), alice, [bob])
+  return { alice, phone, bob }
 }

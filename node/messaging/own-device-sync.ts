@@ -1,0 +1,136 @@
+/**
+ * Own-device sync (doc/accounts.md, "Messaging across devices"): what the user does on this
+ * device that the account's other devices follow, and what they tell us. A read mark when a
+ * conversation is read here, a cleared mark when its history is deleted here, and the
+ * account's device list (node/devices sends it), each as a `device-sync` friend message to
+ * every other current device of the account: end-to-end encrypted over the per-device
+ * session, sent directly or through the mailbox like any message.
+ *
+ * Guarantees, and how:
+ * - only our own devices are heard: a sync from any other key is dropped and logged (and one
+ *   from a revoked device never decrypts: messaging drops it like a blocked peer's);
+ * - idempotent: marks are applied by synced-marks.ts, which never raises an unread count nor
+ *   deletes past the mark; a device list is judged by version (node/devices);
+ * - bounded: a read mark goes only when something was unread here, and one message carries
+ *   one mark (MAX_DEVICE_SYNC_SIZE).
+ */
+import type { Logger } from '@libp2p/interface'
+import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
+import {
+  type DeviceSyncValue,
+  decodeDeviceSync,
+  encodeDeviceSync,
+} from '../../protocol/device-sync.ts'
+import type { ConversationClearedEvent, ConversationReadEvent } from '../../protocol/local-api.ts'
+import { encodeFriendMessage } from '../../protocol/social.ts'
+import { peerIdOf } from '../identity/index.ts'
+import type { MessagePipeline } from './message-pipeline.ts'
+import type { AccountDevicesPort } from './ports.ts'
+
+const ZERO_REQUEST_ID = new Uint8Array(16)
+
+export interface OwnDeviceSyncInit {
+  pipeline: MessagePipeline
+  devices: AccountDevicesPort
+  myKey: Uint8Array
+  log: Logger
+  /** Our account's device list from another of its devices (node/devices judges it). */
+  takeOwnList?(from: Uint8Array, record: Uint8Array): Promise<void>
+  /** Tells API clients what a mark changed here. */
+  emit(type: 'conversation:read', data: ConversationReadEvent): void
+  emit(type: 'conversation:cleared', data: ConversationClearedEvent): void
+}
+
+export class OwnDeviceSync {
+  readonly #init: OwnDeviceSyncInit
+
+  constructor(init: OwnDeviceSyncInit) {
+    this.#init = init
+  }
+
+  /** The conversation with `peer` was read here: the other devices read it up to the same text. */
+  async read(peer: Uint8Array): Promise<void> {
+    if (!this.#syncs(peer)) return
+    const upTo = await this.#init.pipeline.marks.newestId(peer, true)
+    if (upTo != null) await this.#send({ kind: 'read', peer, upTo: fromHex(upTo) })
+  }
+
+  /** The history with `peer` was deleted here up to record `upTo` (none: it was empty). */
+  async cleared(peer: Uint8Array, upTo: string | undefined): Promise<void> {
+    if (!this.#syncs(peer)) return
+    await this.#send({ kind: 'cleared', peer, upTo: upTo == null ? undefined : fromHex(upTo) })
+  }
+
+  /** Sends our account's signed list to `devices` (our other devices, or one just revoked). */
+  async sendList(record: Uint8Array, devices: Uint8Array[]): Promise<void> {
+    await this.#send({ kind: 'list', deviceList: record }, devices)
+  }
+
+  /**
+   * A `device-sync` friend message from `from`, decrypted by messaging, inside `from`'s lane
+   * (so it waits only on other lanes). Never throws for bad input.
+   */
+  async take(from: Uint8Array, payload: Uint8Array, sentAtMs: number): Promise<void> {
+    const { devices, pipeline, log } = this.#init
+    if (!devices.isOwnDevice(from)) {
+      log('dropped a device sync from %s, not a device of this account', toHex(from))
+      return
+    }
+    let sync: DeviceSyncValue
+    try {
+      sync = decodeDeviceSync(payload)
+    } catch (err) {
+      log.error('dropped a malformed device sync from %s: %s', toHex(from), (err as Error).message)
+      return
+    }
+    if (sync.kind === 'list') {
+      await this.#init.takeOwnList?.(from, sync.deviceList)
+      return
+    }
+    // A conversation with one of our own devices (or ourselves) is never synced.
+    if (!this.#syncs(sync.peer)) return
+    const mark = { upTo: sync.upTo == null ? undefined : toHex(sync.upTo), sentAtMs }
+    const peerId = peerIdOf({ publicKey: sync.peer }).toString()
+    if (sync.kind === 'read') {
+      const unread = await pipeline.marks.takeRead(sync.peer, mark)
+      if (unread == null) return
+      if (unread === 0) {
+        // All read: the texts the peer's other devices sent (shown under it) are read too.
+        for (const device of devices.otherDevicesOf(sync.peer)) {
+          await pipeline.marks.readQuietly(device.key)
+        }
+      }
+      this.#init.emit('conversation:read', { peerId, unread })
+      return
+    }
+    const deleted = await pipeline.marks.takeCleared(sync.peer, mark)
+    if (deleted === 0) return
+    log('deleted %d records with %s, as another device did', deleted, peerId)
+    this.#init.emit('conversation:cleared', { peerId, deleted })
+  }
+
+  #syncs(peer: Uint8Array): boolean {
+    const { devices, myKey } = this.#init
+    return !bytesEqual(peer, myKey) && !devices.isOwnDevice(peer)
+  }
+
+  async #send(sync: DeviceSyncValue, to?: Uint8Array[]): Promise<void> {
+    const { devices, pipeline, log } = this.#init
+    const targets = to ?? devices.ownOtherDevices().map((device) => device.key)
+    if (targets.length === 0) return
+    const payload = encodeFriendMessage({
+      type: 'device-sync',
+      requestId: ZERO_REQUEST_ID,
+      note: '',
+      name: '',
+      deviceSync: encodeDeviceSync(sync),
+    })
+    for (const device of targets) {
+      try {
+        await pipeline.sendSocial(device, payload)
+      } catch (err) {
+        log.error('could not queue a device sync for %s: %s', toHex(device), (err as Error).message)
+      }
+    }
+  }
+}

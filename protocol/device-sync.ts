@@ -1,0 +1,84 @@
+/**
+ * Own-device sync on the wire (DeviceSync, protocol/proto/social.proto): what the user did on
+ * one device of an account that its other devices follow (doc/accounts.md, "Messaging across
+ * devices"). It travels as a friend message of type `device-sync`, end-to-end encrypted over
+ * the per-device session. The decoder bounds its input and refuses what a well-behaved sender
+ * never writes; whether the sender is one of our devices is the receiver's to check.
+ */
+import { decodeMessage, encodeMessage } from './codec.ts'
+import { ED25519_PUBLIC_KEY_LENGTH } from './crypto/index.ts'
+import { MalformedMessageError } from './errors.ts'
+import { MAX_DEVICE_LIST_SIZE, MAX_DEVICE_SYNC_SIZE } from './limits.ts'
+import { MESSAGE_ID_LENGTH as TEXT_ID_LENGTH } from './messaging.ts'
+import { DeviceSync, DeviceSyncKind } from './proto/social.ts'
+
+export type DeviceSyncValue =
+  /** Read on the sending device up to the text `upTo` (its id on every device). */
+  | { kind: 'read'; peer: Uint8Array; upTo: Uint8Array }
+  /** History deleted on the sending device up to the record `upTo` (none: it was empty). */
+  | { kind: 'cleared'; peer: Uint8Array; upTo?: Uint8Array }
+  /** The account's signed device list, the newest the sender holds. */
+  | { kind: 'list'; deviceList: Uint8Array }
+
+const KINDS = {
+  read: DeviceSyncKind.DEVICE_SYNC_READ,
+  cleared: DeviceSyncKind.DEVICE_SYNC_CLEARED,
+  list: DeviceSyncKind.DEVICE_SYNC_LIST,
+} as const
+
+export function encodeDeviceSync(value: DeviceSyncValue): Uint8Array {
+  const empty = new Uint8Array(0) as DeviceSync['peer']
+  const bytes = encodeMessage(
+    DeviceSync,
+    {
+      kind: KINDS[value.kind],
+      peer: value.kind === 'list' ? empty : (value.peer as DeviceSync['peer']),
+      upTo: value.kind === 'list' ? empty : ((value.upTo ?? empty) as DeviceSync['upTo']),
+      deviceList: value.kind === 'list' ? (value.deviceList as DeviceSync['deviceList']) : empty,
+    },
+    { maxSize: MAX_DEVICE_SYNC_SIZE, what: 'device sync' },
+  )
+  // Checking our own output keeps the rules honest on both ends.
+  decodeDeviceSync(bytes)
+  return bytes
+}
+
+/** Throws Oversized/MalformedMessageError for anything a well-behaved sender never writes. */
+export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
+  const sync = decodeMessage(DeviceSync, bytes, {
+    maxSize: MAX_DEVICE_SYNC_SIZE,
+    what: 'device sync',
+  })
+  if (sync.kind === DeviceSyncKind.DEVICE_SYNC_LIST) {
+    if (sync.peer.length !== 0 || sync.upTo.length !== 0) {
+      throw new MalformedMessageError('a device list sync names no conversation')
+    }
+    if (sync.deviceList.length === 0 || sync.deviceList.length > MAX_DEVICE_LIST_SIZE) {
+      throw new MalformedMessageError(`a device list is 1..${MAX_DEVICE_LIST_SIZE} bytes`)
+    }
+    return { kind: 'list', deviceList: sync.deviceList }
+  }
+  if (sync.deviceList.length !== 0) {
+    throw new MalformedMessageError('only a device list sync carries a device list')
+  }
+  if (sync.peer.length !== ED25519_PUBLIC_KEY_LENGTH) {
+    throw new MalformedMessageError(
+      `a read or cleared mark names a ${ED25519_PUBLIC_KEY_LENGTH}-byte peer`,
+    )
+  }
+  if (sync.kind === DeviceSyncKind.DEVICE_SYNC_READ) {
+    if (sync.upTo.length !== TEXT_ID_LENGTH) {
+      throw new MalformedMessageError(`a read mark names a ${TEXT_ID_LENGTH}-byte text id`)
+    }
+    return { kind: 'read', peer: sync.peer, upTo: sync.upTo }
+  }
+  if (sync.kind === DeviceSyncKind.DEVICE_SYNC_CLEARED) {
+    if (sync.upTo.length !== 0 && sync.upTo.length !== TEXT_ID_LENGTH) {
+      throw new MalformedMessageError(`a cleared mark names a ${TEXT_ID_LENGTH}-byte id or none`)
+    }
+    const value: DeviceSyncValue = { kind: 'cleared', peer: sync.peer }
+    if (sync.upTo.length !== 0) value.upTo = sync.upTo
+    return value
+  }
+  throw new MalformedMessageError('device sync has an unknown kind')
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { encodeMessage } from '../../protocol/codec.ts'
+import { randomBytes } from '../../protocol/crypto/index.ts'
+import { decodeDeviceSync, encodeDeviceSync } from '../../protocol/device-sync.ts'
+import { decodeInnerMessage, encodeInnerMessage } from '../../protocol/messaging.ts'
+import { DmContent, DmContentKind } from '../../protocol/proto/dm.ts'
+import { DeviceSync, DeviceSyncKind } from '../../protocol/proto/social.ts'
+import { decodeFriendMessage, encodeFriendMessage } from '../../protocol/social.ts'
+
+const peer = randomBytes(32)
+const upTo = randomBytes(16)
+
+function raw(fields: Partial<DeviceSync>): Uint8Array {
+  return encodeMessage(DeviceSync, fields, { maxSize: 10_000, what: 'test' })
+}
+
+describe('own-device sync on the wire', () => {
+  it('round-trips a read mark, a cleared mark (with and without a record) and a list', () => {
+    for (const value of [
+      { kind: 'read' as const, peer, upTo },
+      { kind: 'cleared' as const, peer, upTo },
+      { kind: 'cleared' as const, peer },
+      { kind: 'list' as const, deviceList: randomBytes(300) },
+    ]) {
+      expect(decodeDeviceSync(encodeDeviceSync(value))).toEqual(value)
+    }
+  })
+
+  it('travels as a device-sync friend message, and only that kind carries one', () => {
+    const deviceSync = encodeDeviceSync({ kind: 'read', peer, upTo })
+    const base = { requestId: new Uint8Array(16), note: '', name: '' }
+    const message = encodeFriendMessage({ ...base, type: 'device-sync', deviceSync })
+    expect(decodeFriendMessage(message).deviceSync).toEqual(deviceSync)
+    expect(() => encodeFriendMessage({ ...base, type: 'remove', deviceSync })).toThrow(
+      /only it, carries a device sync/,
+    )
+    expect(() => encodeFriendMessage({ ...base, type: 'device-sync' })).toThrow(
+      /only it, carries a device sync/,
+    )
+  })
+
+  it('refuses what a well-behaved device never writes', () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ kind: DeviceSyncKind.DEVICE_SYNC_READ, peer, upTo: new Uint8Array(0) }, /16-byte text id/],
+      [{ kind: DeviceSyncKind.DEVICE_SYNC_READ, peer: randomBytes(31), upTo }, /32-byte peer/],
+      [
+        { kind: DeviceSyncKind.DEVICE_SYNC_CLEARED, peer, upTo: randomBytes(8) },
+        /16-byte id or none/,
+      ],
+      [
+        { kind: DeviceSyncKind.DEVICE_SYNC_LIST, peer, deviceList: randomBytes(10) },
+        /names no conversation/,
+      ],
+      [{ kind: DeviceSyncKind.DEVICE_SYNC_LIST }, /device list is 1\.\./],
+      [
+        { kind: DeviceSyncKind.DEVICE_SYNC_READ, peer, upTo, deviceList: randomBytes(4) },
+        /only a device list sync/,
+      ],
+    ]
+    for (const [fields, error] of cases) {
+      expect(() => decodeDeviceSync(raw(fields as Partial<DeviceSync>)), String(error)).toThrow(
+        error,
+      )
+    }
+  })
+
+  it('a copy names the text it copies, by a 16-byte id, and only a text does', () => {
+    const messageId = randomBytes(16)
+    const text = {
+      kind: 'text' as const,
+      messageId,
+      seq: 1,
+      sentAtMs: 1,
+      text: 'hi',
+      resolvedBelow: 1,
+      copyOf: upTo,
+    }
+    expect(decodeInnerMessage(encodeInnerMessage(text))).toMatchObject({ copyOf: upTo })
+    const bad = (fields: Record<string, unknown>) =>
+      encodeMessage(DmContent, { messageId, ...fields } as DmContent, { maxSize: 1000, what: 't' })
+    expect(() =>
+      decodeInnerMessage(
+        bad({
+          kind: DmContentKind.TEXT,
+          seq: 1,
+          resolvedBelow: 1,
+          text: 'x',
+          copyOf: randomBytes(8),
+        }),
+      ),
+    ).toThrow(/names the text it copies/)
+    expect(() =>
+      decodeInnerMessage(bad({ kind: DmContentKind.SOCIAL, social: randomBytes(4), copyOf: upTo })),
+    ).toThrow(/names the text it copies/)
+  })
+})
