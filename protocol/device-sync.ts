@@ -8,7 +8,7 @@
 import { decodeMessage, encodeMessage } from './codec.ts'
 import { ED25519_PUBLIC_KEY_LENGTH } from './crypto/index.ts'
 import { MalformedMessageError } from './errors.ts'
-import { MAX_DEVICE_LIST_SIZE, MAX_DEVICE_SYNC_SIZE } from './limits.ts'
+import { MAX_DEVICE_LIST_SIZE, MAX_DEVICE_SYNC_IDS, MAX_DEVICE_SYNC_SIZE } from './limits.ts'
 import { MESSAGE_ID_LENGTH as TEXT_ID_LENGTH } from './messaging.ts'
 import { DeviceSync, DeviceSyncKind } from './proto/social.ts'
 
@@ -19,11 +19,14 @@ export type DeviceSyncValue =
   | { kind: 'cleared'; peer: Uint8Array; upTo?: Uint8Array }
   /** The account's signed device list, the newest the sender holds. */
   | { kind: 'list'; deviceList: Uint8Array }
+  /** Messages deleted on the sending device (delete for me), by their ids on every device. */
+  | { kind: 'deleted'; peer: Uint8Array; ids: Uint8Array[] }
 
 const KINDS = {
   read: DeviceSyncKind.DEVICE_SYNC_READ,
   cleared: DeviceSyncKind.DEVICE_SYNC_CLEARED,
   list: DeviceSyncKind.DEVICE_SYNC_LIST,
+  deleted: DeviceSyncKind.DEVICE_SYNC_DELETED,
 } as const
 
 export function encodeDeviceSync(value: DeviceSyncValue): Uint8Array {
@@ -33,8 +36,9 @@ export function encodeDeviceSync(value: DeviceSyncValue): Uint8Array {
     {
       kind: KINDS[value.kind],
       peer: value.kind === 'list' ? empty : (value.peer as DeviceSync['peer']),
-      upTo: value.kind === 'list' ? empty : ((value.upTo ?? empty) as DeviceSync['upTo']),
+      upTo: 'upTo' in value ? ((value.upTo ?? empty) as DeviceSync['upTo']) : empty,
       deviceList: value.kind === 'list' ? (value.deviceList as DeviceSync['deviceList']) : empty,
+      ids: value.kind === 'deleted' ? (value.ids as DeviceSync['ids']) : [],
     },
     { maxSize: MAX_DEVICE_SYNC_SIZE, what: 'device sync' },
   )
@@ -48,7 +52,11 @@ export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
   const sync = decodeMessage(DeviceSync, bytes, {
     maxSize: MAX_DEVICE_SYNC_SIZE,
     what: 'device sync',
+    limits: { ids: MAX_DEVICE_SYNC_IDS },
   })
+  if (sync.kind !== DeviceSyncKind.DEVICE_SYNC_DELETED && sync.ids.length !== 0) {
+    throw new MalformedMessageError('only a deletion sync names message ids')
+  }
   if (sync.kind === DeviceSyncKind.DEVICE_SYNC_LIST) {
     if (sync.peer.length !== 0 || sync.upTo.length !== 0) {
       throw new MalformedMessageError('a device list sync names no conversation')
@@ -63,7 +71,7 @@ export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
   }
   if (sync.peer.length !== ED25519_PUBLIC_KEY_LENGTH) {
     throw new MalformedMessageError(
-      `a read or cleared mark names a ${ED25519_PUBLIC_KEY_LENGTH}-byte peer`,
+      `a conversation's sync names a ${ED25519_PUBLIC_KEY_LENGTH}-byte peer`,
     )
   }
   if (sync.kind === DeviceSyncKind.DEVICE_SYNC_READ) {
@@ -71,6 +79,18 @@ export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
       throw new MalformedMessageError(`a read mark names a ${TEXT_ID_LENGTH}-byte text id`)
     }
     return { kind: 'read', peer: sync.peer, upTo: sync.upTo }
+  }
+  if (sync.kind === DeviceSyncKind.DEVICE_SYNC_DELETED) {
+    if (sync.upTo.length !== 0) throw new MalformedMessageError('a deletion names ids, not a mark')
+    if (sync.ids.length === 0 || sync.ids.length > MAX_DEVICE_SYNC_IDS) {
+      throw new MalformedMessageError(`a deletion names 1..${MAX_DEVICE_SYNC_IDS} message ids`)
+    }
+    for (const id of sync.ids) {
+      if (id.length !== TEXT_ID_LENGTH) {
+        throw new MalformedMessageError(`a deletion names ${TEXT_ID_LENGTH}-byte message ids`)
+      }
+    }
+    return { kind: 'deleted', peer: sync.peer, ids: sync.ids }
   }
   if (sync.kind === DeviceSyncKind.DEVICE_SYNC_CLEARED) {
     if (sync.upTo.length !== 0 && sync.upTo.length !== TEXT_ID_LENGTH) {

@@ -407,6 +407,9 @@ export const MAX_DEVICE_SYNC_SIZE = MAX_DEVICE_LIST_SIZE + 64
  */
 export const MAX_DEVICE_SYNC_SCAN = 2_000
 
+/** Most message ids one own-device sync of a deletion names (a larger deletion sends several). */
+export const MAX_DEVICE_SYNC_IDS = 256
+
 /** Largest signed device certificate. */
 export const MAX_DEVICE_CERTIFICATE_SIZE = 512
 

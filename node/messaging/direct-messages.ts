@@ -316,9 +316,13 @@ export class DirectMessages {
     return this.pipeline.act(await this.resolvePeer(peer), id, request)
   }
 
-  /** Deletes messages of the conversation on this node only; the peer keeps theirs. */
+  /**
+   * Deletes messages of the conversation on this node, and on our account's other devices; the
+   * peer keeps theirs.
+   */
   async deleteForMe(peer: string, ids: string[]): Promise<{ peerId: string; deleted: number }> {
     const key = await this.resolvePeer(peer)
+    await this.devices?.sync.deleting(key, ids)
     const deleted = await this.pipeline.deleteForMe(key, ids)
     return { peerId: peerIdOf({ publicKey: key }).toString(), deleted }
   }

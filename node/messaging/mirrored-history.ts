@@ -44,7 +44,7 @@ export class MirroredHistory {
       const shown: HistoryRecord = { ...arrived, direction: 'in' in direction ? 'in' : 'out' }
       if ('in' in direction) {
         conversation.unread++
-        tx.ops.push(store.messageIndexOp(lane.peerHex, record.id, 'in'))
+        tx.ops.push(store.messageIndexOp(lane.peerHex, record.id, { in: index }))
       } else {
         shown.sentFrom = toHex(direction.sentFrom)
         tx.ops.push(store.messageIndexOp(lane.peerHex, record.id, index))
@@ -52,6 +52,8 @@ export class MirroredHistory {
       conversation.lastActivity = Math.max(conversation.lastActivity, record.storedAt)
       tx.conversationDirty = true
       tx.history.set(index, shown)
+      // Found by id like any record of the conversation (message actions, delete for me).
+      tx.indexes.set(record.id, index)
       tx.feed.push({ kind: 'added', index })
       tx.after.push(() => init.emit('message:received', messageView(lane.peerId, shown)))
       return true

@@ -21,9 +21,11 @@ import {
   decodeDeviceSync,
   encodeDeviceSync,
 } from '../../protocol/device-sync.ts'
+import { MAX_DEVICE_SYNC_IDS } from '../../protocol/limits.ts'
 import type { ConversationClearedEvent, ConversationReadEvent } from '../../protocol/local-api.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import { peerIdOf } from '../identity/index.ts'
+import { copyId } from './device-fan-out.ts'
 import type { MessagePipeline } from './message-pipeline.ts'
 import type { AccountDevicesPort } from './ports.ts'
 
@@ -61,6 +63,19 @@ export class OwnDeviceSync {
     await this.#send({ kind: 'cleared', peer, upTo: upTo == null ? undefined : fromHex(upTo) })
   }
 
+  /**
+   * Messages of the conversation with `peer` are about to be deleted here (delete for me): the
+   * other devices delete them too. Call it before deleting: it reads their records.
+   */
+  async deleting(peer: Uint8Array, ids: string[]): Promise<void> {
+    if (!this.#syncs(peer) || this.#init.devices.ownOtherDevices().length === 0) return
+    const known = await this.#init.pipeline.marks.syncIds(peer, ids)
+    for (let i = 0; i < known.length; i += MAX_DEVICE_SYNC_IDS) {
+      const chunk = known.slice(i, i + MAX_DEVICE_SYNC_IDS).map((id) => fromHex(id))
+      await this.#send({ kind: 'deleted', peer, ids: chunk })
+    }
+  }
+
   /** Sends our account's signed list to `devices` (our other devices, or one just revoked). */
   async sendList(record: Uint8Array, devices: Uint8Array[]): Promise<void> {
     await this.#send({ kind: 'list', deviceList: record }, devices)
@@ -89,8 +104,15 @@ export class OwnDeviceSync {
     }
     // A conversation with one of our own devices (or ourselves) is never synced.
     if (!this.#syncs(sync.peer)) return
-    const mark = { upTo: sync.upTo == null ? undefined : toHex(sync.upTo), sentAtMs }
     const peerId = peerIdOf({ publicKey: sync.peer }).toString()
+    if (sync.kind === 'deleted') {
+      // Here a text is known by that id, or as the copy made of it for this device.
+      const ids = sync.ids.flatMap((id) => [toHex(id), toHex(copyId(toHex(id), this.#init.myKey))])
+      const deleted = await pipeline.deleteForMe(sync.peer, ids)
+      if (deleted > 0) this.#init.emit('conversation:cleared', { peerId, deleted })
+      return
+    }
+    const mark = { upTo: sync.upTo == null ? undefined : toHex(sync.upTo), sentAtMs }
     if (sync.kind === 'read') {
       const unread = await pipeline.marks.takeRead(sync.peer, mark)
       if (unread == null) return

@@ -15,6 +15,7 @@
  * - no read receipt: the device where the user read sent it. The read marks of the lane move
  *   as if it had been sent here, so a later read here does not send it again.
  */
+import { toHex } from '../../protocol/bytes.ts'
 import { MAX_DEVICE_SYNC_SCAN } from '../../protocol/limits.ts'
 import type { ConversationRecord, HistoryRecord } from './message-store.ts'
 import type { LaneTransaction, PeerLane } from './peer-lane.ts'
@@ -131,6 +132,19 @@ export class SyncedMarks {
       })
       return found
     })
+  }
+
+  /** The ids every device of the account knows messages `ids` of the conversation by. */
+  async syncIds(peer: Uint8Array, ids: string[]): Promise<string[]> {
+    const { store } = this.#ctx
+    const peerHex = toHex(peer)
+    const known: string[] = []
+    for (const id of new Set(ids)) {
+      const index = await store.recordIndex(peerHex, id)
+      const record = index == null ? undefined : await store.history(peerHex, index)
+      if (record != null) known.push(syncId(record))
+    }
+    return known
   }
 
   /** Where `mark` falls in the lane's history, newest first, within the walk's bound. */

@@ -1,4 +1,11 @@
-import { decodeMessage, encodeMessage, enumeration, message, streamMessage } from 'protons-runtime'
+import {
+  decodeMessage,
+  encodeMessage,
+  enumeration,
+  MaxLengthError,
+  message,
+  streamMessage,
+} from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -43,12 +50,14 @@ export enum DeviceSyncKind {
   DEVICE_SYNC_READ = 'DEVICE_SYNC_READ',
   DEVICE_SYNC_CLEARED = 'DEVICE_SYNC_CLEARED',
   DEVICE_SYNC_LIST = 'DEVICE_SYNC_LIST',
+  DEVICE_SYNC_DELETED = 'DEVICE_SYNC_DELETED',
 }
 
 enum __DeviceSyncKindValues {
   DEVICE_SYNC_READ = 0,
   DEVICE_SYNC_CLEARED = 1,
   DEVICE_SYNC_LIST = 2,
+  DEVICE_SYNC_DELETED = 3,
 }
 
 export namespace DeviceSyncKind {
@@ -62,6 +71,7 @@ export interface DeviceSync {
   peer: Uint8Array<ArrayBuffer>
   upTo: Uint8Array<ArrayBuffer>
   deviceList: Uint8Array<ArrayBuffer>
+  ids: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace DeviceSync {
@@ -95,6 +105,13 @@ export namespace DeviceSync {
             w.bytes(obj.deviceList)
           }
 
+          if (obj.ids != null && obj.ids.length > 0) {
+            for (const value of obj.ids) {
+              w.uint32(42)
+              w.bytes(value)
+            }
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -105,6 +122,7 @@ export namespace DeviceSync {
             peer: uint8ArrayAlloc(0),
             upTo: uint8ArrayAlloc(0),
             deviceList: uint8ArrayAlloc(0),
+            ids: [],
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -129,6 +147,16 @@ export namespace DeviceSync {
                 obj.deviceList = reader.bytes()
                 break
               }
+              case 5: {
+                if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "ids" had too many elements',
+                  )
+                }
+
+                obj.ids.push(reader.bytes())
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -139,6 +167,10 @@ export namespace DeviceSync {
           return obj
         },
         function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            ids: 0,
+          }
+
           const end = length == null ? reader.len : reader.pos + length
 
           while (reader.pos < end) {
@@ -171,6 +203,23 @@ export namespace DeviceSync {
                   field: `${prefix}.deviceList`,
                   value: reader.bytes(),
                 }
+                break
+              }
+              case 5: {
+                if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "ids" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.ids[]`,
+                  index: obj.ids,
+                  value: reader.bytes(),
+                }
+
+                obj.ids++
+
                 break
               }
               default: {
@@ -206,6 +255,12 @@ export namespace DeviceSync {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DeviceSyncIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<DeviceSync>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeviceSync.codec())
   }
@@ -225,6 +280,7 @@ export namespace DeviceSync {
     | DeviceSyncPeerFieldEvent
     | DeviceSyncUpToFieldEvent
     | DeviceSyncDeviceListFieldEvent
+    | DeviceSyncIdsFieldEvent
   > {
     return streamMessage(buf, DeviceSync.codec(), opts)
   }

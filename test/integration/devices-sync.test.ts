@@ -84,31 +84,45 @@ describe('own-device sync', () => {
     expect(await states(four.id)).toEqual(['delivered', 'read'])
   })
 
-  it("deleting bob's conversation on the phone deletes it on the laptop, up to the same text", async () => {
+  it('messages deleted on the laptop go on the phone; the conversation deleted on the phone goes on the laptop, up to the same text', async () => {
     const { alice, phone, bob } = await aliceWithPhoneAndBob(relay)
 
-    await bob.node.messages.send(alice.peerId, 'old one')
+    const one = await bob.node.messages.send(alice.peerId, 'old one')
     await received(alice, bob.peerId, 'old one')
-    await alice.node.messages.send(bob.peerId, 'old two')
+    const two = await alice.node.messages.send(bob.peerId, 'old two')
     await Promise.all([
-      received(phone, bob.peerId, 'old one'),
+      received(bob, alice.peerId, 'old two'),
       phone.event('message:received', (m) => m.text === 'old two' && m.direction === 'out', {
         timeoutMs: 30_000,
       }),
     ])
-    expect(await texts(alice, bob.peerId)).toEqual(['old one', 'old two'])
-    expect(await texts(phone, bob.peerId)).toEqual(['old one', 'old two'])
+    await bob.node.messages.send(alice.peerId, 'old three')
+    await Promise.all([
+      received(alice, bob.peerId, 'old three'),
+      received(phone, bob.peerId, 'old three'),
+    ])
+    const all = ['old one', 'old two', 'old three']
+    expect(await texts(alice, bob.peerId)).toEqual(all)
+    expect(await texts(phone, bob.peerId)).toEqual(all)
 
+    // Delete for me, on the laptop: bob's text and the laptop's own; the phone holds copies.
+    const mine = await alice.node.conversations.deleteConversation(bob.peerId, [one.id, two.id])
+    expect(mine.deleted).toBe(2)
+    const gone = await phone.event('conversation:cleared', (data) => data.peerId === bob.peerId, {
+      timeoutMs: 30_000,
+    })
+    expect(gone.data.deleted).toBe(2)
+    expect(await texts(phone, bob.peerId)).toEqual(['old three'])
+
+    // The whole conversation, on the phone: the laptop deletes up to the same text.
     const deleted = await phone.node.conversations.deleteConversation(bob.peerId)
-    expect(deleted.deleted).toBe(2)
+    expect(deleted.deleted).toBe(1)
     const cleared = await alice.event(
       'conversation:cleared',
       (data) => data.peerId === bob.peerId,
-      {
-        timeoutMs: 30_000,
-      },
+      { timeoutMs: 30_000 },
     )
-    expect(cleared.data.deleted).toBe(2)
+    expect(cleared.data.deleted).toBe(1)
     expect(await texts(alice, bob.peerId)).toEqual([])
     // Search on the laptop no longer finds them; the conversation goes on.
     await alice.node.conversations.indexNow()

@@ -21,6 +21,7 @@ describe('own-device sync on the wire', () => {
       { kind: 'cleared' as const, peer, upTo },
       { kind: 'cleared' as const, peer },
       { kind: 'list' as const, deviceList: randomBytes(300) },
+      { kind: 'deleted' as const, peer, ids: [upTo, randomBytes(16)] },
     ]) {
       expect(decodeDeviceSync(encodeDeviceSync(value))).toEqual(value)
     }
@@ -52,6 +53,12 @@ describe('own-device sync on the wire', () => {
         /names no conversation/,
       ],
       [{ kind: DeviceSyncKind.DEVICE_SYNC_LIST }, /device list is 1\.\./],
+      [{ kind: DeviceSyncKind.DEVICE_SYNC_DELETED, peer }, /names 1\.\.256 message ids/],
+      [
+        { kind: DeviceSyncKind.DEVICE_SYNC_DELETED, peer, ids: [randomBytes(15)] },
+        /16-byte message ids/,
+      ],
+      [{ kind: DeviceSyncKind.DEVICE_SYNC_READ, peer, upTo, ids: [upTo] }, /only a deletion sync/],
       [
         { kind: DeviceSyncKind.DEVICE_SYNC_READ, peer, upTo, deviceList: randomBytes(4) },
         /only a device list sync/,
