@@ -6,30 +6,29 @@
  */
 import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../protocol/bytes.ts'
-import {
-  API_PATHS,
-  type CreateIdentityResponse,
-  DEVICES_API_PATHS,
-  type DeviceLinkStatus,
-  type DeviceListResponse,
-  IDENTITY_API_PATHS,
-  type IdentityInfo,
-  type IdentityPhraseResponse,
-  type LinkSasView,
-  type RecoveryStatusResponse,
-  type RotateApiTokenResponse,
-  type RotateKeyResponse,
-  type StateResponse,
+import { DEVICES_ROUTES } from '../protocol/local-api/devices.ts'
+import { IDENTITY_ROUTES } from '../protocol/local-api/identity.ts'
+import { NODE_ROUTES } from '../protocol/local-api/node.ts'
+import type {
+  CommitRecoveryPhraseRequest,
+  DeviceLinkStatus,
+  DeviceListResponse,
+  IdentityInfo,
+  RecoveryStatusResponse,
+  RevokeDeviceRequest,
+  RotateApiTokenResponse,
+  RotateKeyRequest,
+  RotateKeyResponse,
+  StartDeviceLinkRequest,
+  StateResponse,
 } from '../protocol/local-api.ts'
 import { loadApiAccess, rotateApiToken, saveApiAccess } from './api/api-access.ts'
+import { serve } from './api/declared-route.ts'
 import {
   type ApiAccessEntry,
   ApiError,
-  booleanField,
   LocalApiServer,
-  optionalStringField,
   type Routes,
-  stringField,
 } from './api/local-api-server.ts'
 import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
 import { Composition } from './composition.ts'
@@ -190,34 +189,35 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   }
 
   private routes(): Routes {
+    const node = NODE_ROUTES
     return {
-      [`GET ${API_PATHS.state}`]: () => this.state(),
-      [`POST ${API_PATHS.apiToken}`]: () => this.replaceApiToken(),
+      ...serve(node.state, () => this.state()),
+      ...serve(node.apiToken, () => this.replaceApiToken()),
       // In every state: `tokenim stop` ends a node that waits for the web client too.
-      [`POST ${API_PATHS.stop}`]: async () => {
+      ...serve(node.stop, async () => {
         // Answer first, then shut down, so the caller sees its request succeed.
         setImmediate(() => void this.stop('stopped through the local API'))
-        return { stopping: true }
-      },
-      [`POST ${API_PATHS.identity}`]: ({ body }) =>
-        this.transition(async (): Promise<CreateIdentityResponse> => {
-          const password = stringField(body, 'password')
-          const { identity, backupPhrase } = await this.keystore.create(password)
+        return { stopping: true as const }
+      }),
+      ...serve(node.createIdentity, ({ body }) =>
+        this.transition(async () => {
+          const { identity, backupPhrase } = await this.keystore.create(body.password)
           await this.run(identity)
           return { ...identityInfo(identity), backupPhrase }
         }),
-      [`POST ${API_PATHS.identityPhrase}`]: ({ body }) =>
-        this.transition(async (): Promise<IdentityPhraseResponse> => {
-          const check = checkPasswordStrength(stringField(body, 'password'))
+      ),
+      ...serve(node.identityPhrase, ({ body }) =>
+        this.transition(async () => {
+          const check = checkPasswordStrength(body.password)
           if (!check.ok) throw new WeakPasswordError(check.reason)
           await this.keystore.assertAbsent()
           this.pendingPhrase ??= newAccount().phrase
           return { backupPhrase: this.pendingPhrase }
         }),
-      [`POST ${API_PATHS.identityRestore}`]: ({ body }) =>
-        this.transition(async (): Promise<IdentityInfo> => {
-          const phrase = stringField(body, 'phrase')
-          const password = stringField(body, 'password')
+      ),
+      ...serve(node.restoreIdentity, ({ body }) =>
+        this.transition(async () => {
+          const { phrase, password } = body
           const replace = await this.keystore.exists()
           // Through the web client a phrase may reset the password of this identity, never
           // put another identity in its place: that needs `tokenim key restore --replace`.
@@ -232,37 +232,40 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
           await this.run(identity)
           return identityInfo(identity)
         }),
-      [`POST ${API_PATHS.unlock}`]: ({ body }) =>
-        this.transition(async (): Promise<IdentityInfo> => {
-          const password = stringField(body, 'password')
-          const identity = await answerLockout(() => this.keystore.unlock(password))
+      ),
+      ...serve(node.unlock, ({ body }) =>
+        this.transition(async () => {
+          const identity = await answerLockout(() => this.keystore.unlock(body.password))
           await this.run(identity)
           return identityInfo(identity)
         }),
-      [`POST ${API_PATHS.identityLink}`]: ({ body }) =>
-        this.transition(async (): Promise<LinkSasView> => {
-          return this.firstRunLink.start({
+      ),
+      ...serve(node.linkDevice, ({ body }) =>
+        this.transition(() =>
+          this.firstRunLink.start({
             dataDir: this.init.dataDir,
-            code: stringField(body, 'code'),
-            password: stringField(body, 'password'),
-            deviceName: optionalStringField(body, 'deviceName'),
+            code: body.code,
+            password: body.password,
+            deviceName: body.deviceName || undefined,
             allowPrivateAddresses: this.init.node?.allowPrivateAddresses,
             keystore: this.init.keystore,
-          })
-        }),
-      [`POST ${API_PATHS.identityLinkConfirm}`]: ({ body }) =>
-        this.transition(async (): Promise<IdentityInfo> => {
-          const linked = await this.firstRunLink.confirm(booleanField(body, 'accept'))
+          }),
+        ),
+      ),
+      ...serve(node.confirmLink, ({ body }) =>
+        this.transition(async () => {
+          const linked = await this.firstRunLink.confirm(body.accept)
           await this.run(linked.identity)
           return identityInfo(linked.identity)
         }),
+      ),
       ...identityRoutes(this.keystore),
-      [`POST ${IDENTITY_API_PATHS.rotate}`]: ({ body }) => this.moveKey(body, 'rotation'),
-      [`POST ${IDENTITY_API_PATHS.recover}`]: ({ body }) => this.moveKey(body, 'recovery'),
-      [`POST ${IDENTITY_API_PATHS.recoveryCommit}`]: ({ body }) => this.commitRecovery(body),
+      ...serve(IDENTITY_ROUTES.rotate, ({ body }) => this.moveKey(body, 'rotation')),
+      ...serve(IDENTITY_ROUTES.recover, ({ body }) => this.moveKey(body, 'recovery')),
+      ...serve(IDENTITY_ROUTES.recoveryCommit, ({ body }) => this.commitRecovery(body)),
       ...recoveryDaemonRoutes(this.keystore, () => this.runningNode(), identityInfo),
-      [`POST ${DEVICES_API_PATHS.link}`]: ({ body }) => this.openLinkCode(body),
-      [`POST ${DEVICES_API_PATHS.revoke}`]: ({ body }) => this.revokeDevice(body),
+      ...serve(DEVICES_ROUTES.startLink, ({ body }) => this.openLinkCode(body)),
+      ...serve(DEVICES_ROUTES.revoke, ({ body }) => this.revokeDevice(body)),
     }
   }
 
@@ -287,11 +290,9 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   }
 
   /** Commits to the recovery phrase typed back; the running node's device list then carries it. */
-  private async commitRecovery(body: unknown): Promise<RecoveryStatusResponse> {
-    const password = stringField(body, 'password')
-    const phrase = stringField(body, 'phrase')
+  private async commitRecovery(body: CommitRecoveryPhraseRequest): Promise<RecoveryStatusResponse> {
     await answerLockout(() =>
-      this.keystore.commitRecoveryPhrase(password, phrase, secondFactorOf(body)),
+      this.keystore.commitRecoveryPhrase(body.password, body.phrase, secondFactorOf(body)),
     )
     await this.nodeInstance?.devices.refreshRecoveryCommitment()
     return this.keystore.recoveryStatus()
@@ -302,16 +303,16 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
    * action, since the account key leaves this device once the person confirms the SAS.
    */
   /** Revokes another device of the account, once the password (and 2FA code) check out. */
-  private async revokeDevice(body: unknown): Promise<DeviceListResponse> {
+  private async revokeDevice(body: RevokeDeviceRequest): Promise<DeviceListResponse> {
     const node = this.runningNode()
-    const device = stringField(body, 'device')
+    const device = body.device
     await answerLockout(() =>
-      this.keystore.authorizeSensitiveAction(stringField(body, 'password'), secondFactorOf(body)),
+      this.keystore.authorizeSensitiveAction(body.password, secondFactorOf(body)),
     )
     return deviceListView(await node.devices.revoke(device), node.devices.thisDevice)
   }
 
-  private async openLinkCode(body: unknown): Promise<DeviceLinkStatus> {
+  private async openLinkCode(body: StartDeviceLinkRequest): Promise<DeviceLinkStatus> {
     const node = this.nodeInstance
     if (node == null) {
       throw new ApiError(
@@ -321,7 +322,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       )
     }
     await answerLockout(() =>
-      this.keystore.authorizeSensitiveAction(stringField(body, 'password'), secondFactorOf(body)),
+      this.keystore.authorizeSensitiveAction(body.password, secondFactorOf(body)),
     )
     return node.linkHost.open()
   }
@@ -333,7 +334,10 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
    * running node first, under the old key their sessions know; a recovery is sent by the
    * node under the new key, since friends may hold the old one as retired (a thief rotated it).
    */
-  private moveKey(body: unknown, kind: 'rotation' | 'recovery'): Promise<RotateKeyResponse> {
+  private moveKey(
+    body: RotateKeyRequest & { phrase?: string },
+    kind: 'rotation' | 'recovery',
+  ): Promise<RotateKeyResponse> {
     const result = this.transitions.then(async () => {
       const node = this.nodeInstance
       if (node == null || this.stopReason != null) {
@@ -351,11 +355,11 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
           'this device is linked to the account: change or recover the key on the first device',
         )
       }
-      const password = stringField(body, 'password')
+      const { password, phrase = '' } = body
       const rotated = await answerLockout(() =>
         kind === 'rotation'
           ? this.keystore.rotate(password, secondFactorOf(body))
-          : this.keystore.recover(password, stringField(body, 'phrase'), secondFactorOf(body)),
+          : this.keystore.recover(password, phrase, secondFactorOf(body)),
       )
       let announced: RotationAnnouncement | undefined
       const chain = await this.keystore.keyChain()

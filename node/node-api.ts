@@ -8,7 +8,9 @@
 
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { fromHex } from '../protocol/bytes.ts'
+import { NODE_ROUTES } from '../protocol/local-api/node.ts'
 import { API_PATHS, type ApiInfo, type EmittedNodeEvent } from '../protocol/local-api.ts'
+import { serve } from './api/declared-route.ts'
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
 import { attachmentRoutes } from './attachments/index.ts'
 import { conversationRoutes } from './conversations/index.ts'
@@ -103,16 +105,16 @@ export function nodeRoutes(
     host,
   } = parts
   return {
-    [`GET ${API_PATHS.status}`]: async () => node.status(),
-    [`GET ${API_PATHS.id}`]: async () => {
+    ...serve(NODE_ROUTES.status, async () => node.status()),
+    ...serve(NODE_ROUTES.id, async () => {
       const { peerId, publicKey, fingerprint } = node.status()
       return { peerId, publicKey, fingerprint }
-    },
-    [`POST ${API_PATHS.stop}`]: async () => {
+    }),
+    ...serve(NODE_ROUTES.stop, async () => {
       // Answer first, then shut down, so the caller sees its request succeed.
       setImmediate(() => void node.stop('stopped through the local API'))
-      return { stopping: true }
-    },
+      return { stopping: true as const }
+    }),
     ...directoryRoutes(directory),
     ...messagingRoutes(() => messages),
     ...roomRoutes(() => rooms),

@@ -91,33 +91,6 @@ export class ApiError extends Error {
   }
 }
 
-/** The non-empty string `name` of a JSON request body, or a 400 that names it. */
-export function stringField(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name]
-  if (typeof value !== 'string' || value === '') {
-    throw new ApiError(400, 'InvalidRequest', `the request body needs a "${name}" string`)
-  }
-  return value
-}
-
-/** The optional string `name` of a JSON request body (empty counts as absent), or a 400. */
-export function optionalStringField(body: unknown, name: string): string | undefined {
-  const value = (body as Record<string, unknown> | undefined)?.[name]
-  if (value != null && typeof value !== 'string') {
-    throw new ApiError(400, 'InvalidRequest', `"${name}" must be a string`)
-  }
-  return value || undefined
-}
-
-/** The boolean `name` of a JSON request body, or a 400 that names it. */
-export function booleanField(body: unknown, name: string): boolean {
-  const value = (body as Record<string, unknown> | undefined)?.[name]
-  if (typeof value !== 'boolean') {
-    throw new ApiError(400, 'InvalidRequest', `the request body needs "${name}": true or false`)
-  }
-  return value
-}
-
 /** WebSocket close code of the event streams a token replacement ends (4000-4999: ours). */
 const TOKEN_REPLACED_CLOSE_CODE = 4401
 

@@ -4,64 +4,39 @@ import {
   RateLimitedError,
   VerificationRequiredError,
 } from '../../protocol/directory-errors.ts'
-import {
-  DIRECTORY_API_PATHS,
-  type RegisterNameRequest,
-  type ReleaseNameRequest,
-  type SetProfileRequest,
-  type StartVerificationRequest,
-} from '../../protocol/local-api.ts'
-import { ApiError, type RouteHandler, type Routes } from '../api/local-api-server.ts'
+import { DIRECTORY_ROUTES } from '../../protocol/local-api/directory.ts'
+import type { ApiRoute } from '../../protocol/local-api/route.ts'
+import { type DeclaredHandler, serve } from '../api/declared-route.ts'
+import { ApiError, type Routes } from '../api/local-api-server.ts'
 import type { NodeDirectory } from './node-directory.ts'
 
 export function directoryRoutes(directory: NodeDirectory): Routes {
-  const paths = DIRECTORY_API_PATHS
+  const routes = DIRECTORY_ROUTES
   return {
-    [`POST ${paths.register}`]: withStatus(async ({ body }) => {
-      const request = body as RegisterNameRequest
-      requireText(request?.name, 'name')
-      return directory.register(request.name, {
-        relay: request.relay,
-        inviteCode: request.inviteCode,
-        verification: request.verification,
-      })
-    }),
-    [`GET ${paths.signupPolicy}`]: withStatus(async ({ query }) =>
-      directory.signup.policy(query.get('relay') ?? undefined),
+    ...served(routes.register, async ({ body }) =>
+      directory.register(body.name, {
+        relay: body.relay,
+        inviteCode: body.inviteCode,
+        verification: body.verification,
+      }),
     ),
-    [`POST ${paths.verify}`]: withStatus(async ({ body }) => {
-      const request = body as StartVerificationRequest
-      requireText(request?.method, 'method')
-      return directory.signup.start(request)
-    }),
-    [`GET ${paths.verification}`]: withStatus(async ({ query }) => {
-      const id = query.get('id')
-      requireText(id, 'id')
-      return directory.signup.status(id, query.get('relay') ?? undefined)
-    }),
-    [`POST ${paths.release}`]: withStatus(async ({ body }) => {
-      const request = (body ?? {}) as ReleaseNameRequest
-      return directory.release({ name: request.name, relay: request.relay })
-    }),
-    [`GET ${paths.lookup}`]: withStatus(async ({ query }) => {
-      const name = query.get('name')
-      requireText(name, 'name')
-      return directory.lookup(name)
-    }),
-    [`GET ${paths.search}`]: withStatus(async ({ query }) => {
-      const prefix = query.get('prefix')
-      requireText(prefix, 'prefix')
-      const limit = query.get('limit')
-      return directory.search(prefix, {
-        relay: query.get('relay') ?? undefined,
-        limit: limit == null ? undefined : Number(limit),
-      })
-    }),
-    [`PUT ${paths.profile}`]: withStatus(async ({ body }) => {
-      const { relay, ...fields } = (body ?? {}) as SetProfileRequest
+    ...served(routes.signupPolicy, async ({ query }) => directory.signup.policy(query.relay)),
+    ...served(routes.verify, async ({ body }) => directory.signup.start(body)),
+    ...served(routes.verification, async ({ query }) =>
+      directory.signup.status(query.id, query.relay),
+    ),
+    ...served(routes.release, async ({ body }) =>
+      directory.release({ name: body.name, relay: body.relay }),
+    ),
+    ...served(routes.lookup, async ({ query }) => directory.lookup(query.name)),
+    ...served(routes.search, async ({ query }) =>
+      directory.search(query.prefix, { relay: query.relay, limit: query.limit }),
+    ),
+    ...served(routes.profile, async ({ body }) => {
+      const { relay, ...fields } = body
       return directory.setProfile(fields, relay)
     }),
-    [`GET ${paths.names}`]: withStatus(async () => ({ names: await directory.names() })),
+    ...served(routes.names, async () => ({ names: await directory.names() })),
   }
 }
 
@@ -69,8 +44,8 @@ export function directoryRoutes(directory: NodeDirectory): Routes {
  * Rate limits answer 429, an unreachable directory 503, a missing sign-up verification 403
  * (with the accepted `methods`); the rest keep the server's mapping.
  */
-function withStatus(handler: RouteHandler): RouteHandler {
-  return async (request) => {
+function served<R extends ApiRoute>(route: R, handler: DeclaredHandler<R>): Routes {
+  return serve(route, async (request) => {
     try {
       return await handler(request)
     } catch (err) {
@@ -81,11 +56,5 @@ function withStatus(handler: RouteHandler): RouteHandler {
       }
       throw err
     }
-  }
-}
-
-function requireText(value: unknown, field: string): asserts value is string {
-  if (typeof value !== 'string' || value === '') {
-    throw new ApiError(400, 'InvalidRequest', `"${field}" is required`)
-  }
+  })
 }

@@ -1,20 +1,11 @@
 /**
- * The local API routes of the identity's secrets (paths in protocol/local-api.ts): each passes
+ * The local API routes of the identity's secrets (declared in protocol/local-api/identity.ts): each passes
  * the keystore's check of sensitive actions, the password and, while two-factor checks are
  * on, a code.
  */
-import {
-  type BackupPhraseResponse,
-  type ChangePasswordResponse,
-  type EnableTwoFactorResponse,
-  type ExportKeyResponse,
-  IDENTITY_API_PATHS,
-  type RecoveryPhraseSetupResponse,
-  type RecoveryStatusResponse,
-  type TwoFactorSetupResponse,
-  type TwoFactorStatusResponse,
-} from '../../protocol/local-api.ts'
-import { ApiError, optionalStringField, type Routes, stringField } from '../api/local-api-server.ts'
+import { IDENTITY_ROUTES } from '../../protocol/local-api/identity.ts'
+import { serve } from '../api/declared-route.ts'
+import { ApiError, type Routes } from '../api/local-api-server.ts'
 import {
   KeystoreBusyError,
   KeystoreChangedError,
@@ -26,61 +17,45 @@ import { peerIdOf } from './identity.ts'
 import type { Keystore, SecondFactor } from './keystore.ts'
 
 export function identityRoutes(keystore: Keystore): Routes {
+  const routes = IDENTITY_ROUTES
   return {
-    [`POST ${IDENTITY_API_PATHS.exportKey}`]: async ({ body }): Promise<ExportKeyResponse> => {
-      const password = stringField(body, 'password')
-      const exportPassword = optionalStringField(body, 'exportPassword')
+    ...serve(routes.exportKey, async ({ body }) => {
       const bytes = await answerLockout(() =>
-        keystore.exportBytes(password, { exportPassword, ...secondFactorOf(body) }),
+        keystore.exportBytes(body.password, {
+          exportPassword: body.exportPassword || undefined,
+          ...secondFactorOf(body),
+        }),
       )
       const peerId = peerIdOf({ publicKey: await keystore.publicKey() }).toString()
       return {
         fileName: `tokenim-${peerId.slice(-8)}.key`,
         keyFile: new TextDecoder().decode(bytes),
       }
-    },
-    [`POST ${IDENTITY_API_PATHS.backupPhrase}`]: async ({
-      body,
-    }): Promise<BackupPhraseResponse> => ({
-      backupPhrase: await answerLockout(() =>
-        keystore.backupPhrase(stringField(body, 'password'), secondFactorOf(body)),
-      ),
     }),
-    [`POST ${IDENTITY_API_PATHS.password}`]: async ({ body }): Promise<ChangePasswordResponse> => {
-      const password = stringField(body, 'password')
-      const newPassword = stringField(body, 'newPassword')
-      await answerLockout(() =>
-        keystore.changePassword(password, newPassword, secondFactorOf(body)),
-      )
-      return { changed: true }
-    },
-    [`GET ${IDENTITY_API_PATHS.recovery}`]: (): Promise<RecoveryStatusResponse> =>
-      keystore.recoveryStatus(),
-    [`POST ${IDENTITY_API_PATHS.recoverySetup}`]: ({
-      body,
-    }): Promise<RecoveryPhraseSetupResponse> =>
-      answerLockout(() =>
-        keystore.recoveryPhraseSetup(stringField(body, 'password'), secondFactorOf(body)),
+    ...serve(routes.backupPhrase, async ({ body }) => ({
+      backupPhrase: await answerLockout(() =>
+        keystore.backupPhrase(body.password, secondFactorOf(body)),
       ),
-    [`GET ${IDENTITY_API_PATHS.twoFactor}`]: (): Promise<TwoFactorStatusResponse> =>
-      keystore.twoFactorStatus(),
-    [`POST ${IDENTITY_API_PATHS.twoFactorSetup}`]: (): Promise<TwoFactorSetupResponse> =>
-      answerLockout(() => keystore.twoFactorSetup()),
-    [`POST ${IDENTITY_API_PATHS.twoFactorEnable}`]: async ({
-      body,
-    }): Promise<EnableTwoFactorResponse> => {
-      const password = stringField(body, 'password')
-      const secret = stringField(body, 'secret')
-      const code = stringField(body, 'code')
-      return answerLockout(() => keystore.enableTwoFactor(password, secret, code))
-    },
-    [`POST ${IDENTITY_API_PATHS.twoFactorDisable}`]: async ({
-      body,
-    }): Promise<TwoFactorStatusResponse> => {
-      const password = stringField(body, 'password')
-      await answerLockout(() => keystore.disableTwoFactor(password, secondFactorOf(body)))
+    })),
+    ...serve(routes.changePassword, async ({ body }) => {
+      await answerLockout(() =>
+        keystore.changePassword(body.password, body.newPassword, secondFactorOf(body)),
+      )
+      return { changed: true as const }
+    }),
+    ...serve(routes.recovery, () => keystore.recoveryStatus()),
+    ...serve(routes.recoverySetup, ({ body }) =>
+      answerLockout(() => keystore.recoveryPhraseSetup(body.password, secondFactorOf(body))),
+    ),
+    ...serve(routes.twoFactor, () => keystore.twoFactorStatus()),
+    ...serve(routes.twoFactorSetup, () => answerLockout(() => keystore.twoFactorSetup())),
+    ...serve(routes.twoFactorEnable, ({ body }) =>
+      answerLockout(() => keystore.enableTwoFactor(body.password, body.secret, body.code)),
+    ),
+    ...serve(routes.twoFactorDisable, async ({ body }) => {
+      await answerLockout(() => keystore.disableTwoFactor(body.password, secondFactorOf(body)))
       return keystore.twoFactorStatus()
-    },
+    }),
   }
 }
 
@@ -109,6 +84,7 @@ export async function answerLockout<T>(check: () => Promise<T>): Promise<T> {
   }
 }
 
-export function secondFactorOf(body: unknown): SecondFactor {
-  return { code: optionalStringField(body, 'code') }
+/** The two-factor code of a request (an empty one counts as none). */
+export function secondFactorOf(body: { code?: string }): SecondFactor {
+  return { code: body.code || undefined }
 }

@@ -1,20 +1,15 @@
 /**
- * The local API routes of recovery through friends (paths in protocol/local-api.ts). The
+ * The local API routes of recovery through friends (declared in protocol/local-api/recovery.ts). The
  * node's own (kept shares, requests and their answers, asking friends) are here; splitting
  * the secret and completing a recovery need the keystore, so the daemon serves them
  * (`recoveryDaemonRoutes`), each a sensitive action.
  */
 import type { KadDHT } from '@libp2p/kad-dht'
 import { fromHex } from '../../protocol/bytes.ts'
-import {
-  type AskedFriendView,
-  type KeptShareView,
-  RECOVERY_API_PATHS,
-  type RecoveryRequestView,
-  type RotateKeyResponse,
-  type SetRecoveryFriendsResponse,
-} from '../../protocol/local-api.ts'
-import { ApiError, booleanField, type Routes, stringField } from '../api/local-api-server.ts'
+import { RECOVERY_ROUTES } from '../../protocol/local-api/recovery.ts'
+import type { AskedFriendView, RotateKeyResponse } from '../../protocol/local-api.ts'
+import { serve } from '../api/declared-route.ts'
+import type { Routes } from '../api/local-api-server.ts'
 import type { NodeDirectory } from '../directory/index.ts'
 import type { Friends } from '../friends/index.ts'
 import { answerLockout, secondFactorOf } from '../identity/api-routes.ts'
@@ -32,7 +27,7 @@ export function recoveryRoutes(
   self: () => Uint8Array,
 ): Routes {
   return {
-    [`GET ${RECOVERY_API_PATHS.kept}`]: async (): Promise<{ kept: KeptShareView[] }> => ({
+    ...serve(RECOVERY_ROUTES.kept, async () => ({
       kept: shares()
         .kept()
         .map(({ friend, account, threshold, at }) => ({
@@ -41,10 +36,8 @@ export function recoveryRoutes(
           threshold,
           at,
         })),
-    }),
-    [`GET ${RECOVERY_API_PATHS.requests}`]: async (): Promise<{
-      requests: RecoveryRequestView[]
-    }> => ({
+    })),
+    ...serve(RECOVERY_ROUTES.requests, async () => ({
       requests: shares()
         .requests()
         .map((request) => ({
@@ -52,21 +45,18 @@ export function recoveryRoutes(
           account: peerIdOfHex(request.account),
           requester: peerIdOfHex(request.requester),
         })),
+    })),
+    ...serve(RECOVERY_ROUTES.answer, async ({ body }) => {
+      if (body.release) await shares().approve(body.requestId)
+      else await shares().decline(body.requestId)
+      return { answered: true as const }
     }),
-    [`POST ${RECOVERY_API_PATHS.answer}`]: async ({ body }) => {
-      const requestId = stringField(body, 'requestId')
-      if (booleanField(body, 'release')) await shares().approve(requestId)
-      else await shares().decline(requestId)
-      return { answered: true }
-    },
-    [`POST ${RECOVERY_API_PATHS.ask}`]: async ({ body }): Promise<{ asked: AskedFriendView[] }> => {
-      const account = await friends().resolvePeer(stringField(body, 'account'))
-      const keys = await resolveAll(friends(), body)
+    ...serve(RECOVERY_ROUTES.ask, async ({ body }) => {
+      const account = await friends().resolvePeer(body.account)
+      const keys = await resolveAll(friends(), body.friends)
       return { asked: (await shares().ask(account, keys.map(fromHex), self())).map(askedView) }
-    },
-    [`GET ${RECOVERY_API_PATHS.asked}`]: async (): Promise<{ asked: AskedFriendView[] }> => ({
-      asked: shares().asked().map(askedView),
     }),
+    ...serve(RECOVERY_ROUTES.asked, async () => ({ asked: shares().asked().map(askedView) })),
   }
 }
 
@@ -85,22 +75,21 @@ export function recoveryDaemonRoutes(
   ) => Omit<RotateKeyResponse, 'previousPeerId' | 'backupPhrase' | 'reached' | 'waiting'>,
 ): Routes {
   return {
-    [`POST ${RECOVERY_API_PATHS.friends}`]: async ({
-      body,
-    }): Promise<SetRecoveryFriendsResponse> => {
-      const password = stringField(body, 'password')
-      const master = masterSecretOf(stringField(body, 'phrase'))
-      const threshold = Number((body as { threshold?: unknown })?.threshold)
-      await answerLockout(() => keystore.authorizeSensitiveAction(password, secondFactorOf(body)))
+    ...serve(RECOVERY_ROUTES.setFriends, async ({ body }) => {
+      const master = masterSecretOf(body.phrase)
+      const threshold = body.threshold
+      await answerLockout(() =>
+        keystore.authorizeSensitiveAction(body.password, secondFactorOf(body)),
+      )
       const { epoch } = await keystore.keyChain()
       checkRecoverySecret(await keystore.keyChain(), master)
       const { friends, recoveryShares } = node()
-      const keys = await resolveAll(friends, body)
+      const keys = await resolveAll(friends, body.friends)
       await recoveryShares.split(master, epoch.key, threshold, keys.map(fromHex))
       return { threshold, friends: keys.map(peerIdOfHex) }
-    },
-    [`POST ${RECOVERY_API_PATHS.complete}`]: async ({ body }): Promise<RotateKeyResponse> => {
-      const password = stringField(body, 'password')
+    }),
+    ...serve(RECOVERY_ROUTES.complete, async ({ body }) => {
+      const password = body.password
       const parts = node()
       const { master, epoch, friends } = await parts.recoveryShares.rebuild()
       const current = await keystore.publicKey()
@@ -118,16 +107,12 @@ export function recoveryDaemonRoutes(
         reached: announced.handedOver.length,
         waiting: announced.waiting.map(peerIdOfHex),
       }
-    },
+    }),
   }
 }
 
-async function resolveAll(friends: Friends, body: unknown): Promise<string[]> {
-  const refs = (body as { friends?: unknown })?.friends
-  if (!Array.isArray(refs) || refs.some((ref) => typeof ref !== 'string')) {
-    throw new ApiError(400, 'InvalidRequest', '"friends" must be a list of names or peer ids')
-  }
-  return Promise.all(refs.map((ref: string) => friends.resolvePeer(ref)))
+function resolveAll(friends: Friends, refs: string[]): Promise<string[]> {
+  return Promise.all(refs.map((ref) => friends.resolvePeer(ref)))
 }
 
 function askedView(asked: AskedFriend): AskedFriendView {

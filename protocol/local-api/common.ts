@@ -48,6 +48,8 @@ export const ApiErrorBody = named(
       message: z.string(),
       /** KeystoreLockedError (429) only: wait this long before the next attempt. */
       retryAfterMs: z.number().optional(),
+      /** VerificationRequiredError (403) only: the sign-up verifications the relay accepts. */
+      methods: z.array(z.string()).optional(),
     }),
   }),
 )

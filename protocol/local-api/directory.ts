@@ -1,6 +1,7 @@
 /** The username directory: names, profiles, sign-up verification (doc/usernames.md). */
 import { z } from 'zod'
-import { named } from './route.ts'
+import { DIRECTORY_API_PATHS } from './paths.ts'
+import { apiRoute, named, nonEmpty } from './route.ts'
 
 /** Sign-up verifications a relay may require (anti-spam; none becomes the user's identity). */
 export const SignupMethod = z.enum(['email', 'sms', 'oidc'])
@@ -118,7 +119,7 @@ export type NamesView = z.infer<typeof NamesView>
 export const RegisterNameRequest = named(
   'RegisterNameRequest',
   z.object({
-    name: z.string(),
+    name: nonEmpty(),
     /** Relay multiaddr (ending in /p2p/<id>) or peer id; default: the first connected relay. */
     relay: z.string().optional(),
     inviteCode: z.string().optional(),
@@ -145,3 +146,81 @@ export const SetProfileRequest = named(
   }),
 )
 export type SetProfileRequest = z.infer<typeof SetProfileRequest>
+
+/** The username directory. */
+export const DIRECTORY_ROUTES = {
+  register: apiRoute({
+    method: 'POST',
+    path: DIRECTORY_API_PATHS.register,
+    summary: 'Registers (or renews) a name on a relay',
+    body: RegisterNameRequest,
+    response: NameView,
+    errors: ['conflict', 'rate-limited'],
+  }),
+  release: apiRoute({
+    method: 'POST',
+    path: DIRECTORY_API_PATHS.release,
+    summary: 'Releases a name',
+    body: ReleaseNameRequest,
+    response: NameView,
+    errors: ['rate-limited'],
+  }),
+  lookup: apiRoute({
+    method: 'GET',
+    path: DIRECTORY_API_PATHS.lookup,
+    summary: 'Looks a name up: its key and profile',
+    query: z.object({ name: nonEmpty() }),
+    response: LookupView,
+    errors: ['rate-limited'],
+  }),
+  search: apiRoute({
+    method: 'GET',
+    path: DIRECTORY_API_PATHS.search,
+    summary: 'Names that start with a prefix, on a relay',
+    query: z.object({
+      prefix: nonEmpty(),
+      limit: z.coerce.number().int().min(1).optional(),
+      relay: z.string().optional(),
+    }),
+    response: SearchView,
+    errors: ['rate-limited'],
+  }),
+  profile: apiRoute({
+    method: 'PUT',
+    path: DIRECTORY_API_PATHS.profile,
+    summary: 'Publishes our profile',
+    body: SetProfileRequest,
+    response: ProfileView,
+    errors: ['rate-limited'],
+  }),
+  names: apiRoute({
+    method: 'GET',
+    path: DIRECTORY_API_PATHS.names,
+    summary: "This node's own names",
+    response: NamesView,
+  }),
+  signupPolicy: apiRoute({
+    method: 'GET',
+    path: DIRECTORY_API_PATHS.signupPolicy,
+    summary: 'What a relay requires before it grants a name',
+    query: z.object({ relay: z.string().optional() }),
+    response: SignupPolicyView,
+    errors: ['rate-limited'],
+  }),
+  verify: apiRoute({
+    method: 'POST',
+    path: DIRECTORY_API_PATHS.verify,
+    summary: 'Starts a sign-up verification: sends the code, or gives the login URL',
+    body: StartVerificationRequest,
+    response: VerificationView,
+    errors: ['rate-limited'],
+  }),
+  verification: apiRoute({
+    method: 'GET',
+    path: DIRECTORY_API_PATHS.verification,
+    summary: 'Whether a sign-up login completed',
+    query: z.object({ id: nonEmpty(), relay: z.string().optional() }),
+    response: VerificationView,
+    errors: ['rate-limited'],
+  }),
+}

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod'
 import { IdentityInfo } from './common.ts'
-import { named } from './route.ts'
+import { IDENTITY_API_PATHS } from './paths.ts'
+import { apiRoute, named, nonEmpty } from './route.ts'
 
 /** Whether the account committed to a recovery phrase (doc/accounts.md), and recoveries made. */
 export const RecoveryStatusResponse = named(
@@ -28,7 +29,7 @@ export type SecondFactorField = z.infer<typeof SecondFactorField>
 export const RecoveryPhraseSetupRequest = named(
   'RecoveryPhraseSetupRequest',
   SecondFactorField.extend({
-    password: z.string(),
+    password: nonEmpty(),
   }),
 )
 export type RecoveryPhraseSetupRequest = z.infer<typeof RecoveryPhraseSetupRequest>
@@ -45,8 +46,8 @@ export type RecoveryPhraseSetupResponse = z.infer<typeof RecoveryPhraseSetupResp
 export const CommitRecoveryPhraseRequest = named(
   'CommitRecoveryPhraseRequest',
   SecondFactorField.extend({
-    password: z.string(),
-    phrase: z.string(),
+    password: nonEmpty(),
+    phrase: nonEmpty(),
   }),
 )
 export type CommitRecoveryPhraseRequest = z.infer<typeof CommitRecoveryPhraseRequest>
@@ -54,9 +55,9 @@ export type CommitRecoveryPhraseRequest = z.infer<typeof CommitRecoveryPhraseReq
 export const RecoverKeyRequest = named(
   'RecoverKeyRequest',
   SecondFactorField.extend({
-    password: z.string(),
+    password: nonEmpty(),
     /** The recovery phrase (a new account's phrase from init, or the one set up later). */
-    phrase: z.string(),
+    phrase: nonEmpty(),
   }),
 )
 export type RecoverKeyRequest = z.infer<typeof RecoverKeyRequest>
@@ -64,7 +65,7 @@ export type RecoverKeyRequest = z.infer<typeof RecoverKeyRequest>
 export const RotateKeyRequest = named(
   'RotateKeyRequest',
   SecondFactorField.extend({
-    password: z.string(),
+    password: nonEmpty(),
   }),
 )
 export type RotateKeyRequest = z.infer<typeof RotateKeyRequest>
@@ -88,7 +89,7 @@ export const ExportKeyRequest = named(
   'ExportKeyRequest',
   SecondFactorField.extend({
     /** The identity's password. */
-    password: z.string(),
+    password: nonEmpty(),
     /** Seal the copy with another password instead. @default the identity's password */
     exportPassword: z.string().optional(),
   }),
@@ -110,7 +111,7 @@ export type ExportKeyResponse = z.infer<typeof ExportKeyResponse>
 export const BackupPhraseRequest = named(
   'BackupPhraseRequest',
   SecondFactorField.extend({
-    password: z.string(),
+    password: nonEmpty(),
   }),
 )
 export type BackupPhraseRequest = z.infer<typeof BackupPhraseRequest>
@@ -132,8 +133,8 @@ export const ChangePasswordRequest = named(
   'ChangePasswordRequest',
   SecondFactorField.extend({
     /** The current password (counts towards its lockout). */
-    password: z.string(),
-    newPassword: z.string(),
+    password: nonEmpty(),
+    newPassword: nonEmpty(),
   }),
 )
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>
@@ -178,11 +179,11 @@ export type TwoFactorSetupResponse = z.infer<typeof TwoFactorSetupResponse>
 export const EnableTwoFactorRequest = named(
   'EnableTwoFactorRequest',
   z.object({
-    password: z.string(),
+    password: nonEmpty(),
     /** The secret of TwoFactorSetupResponse. */
-    secret: z.string(),
+    secret: nonEmpty(),
     /** A code the authenticator app made from it: proves the app has it. */
-    code: z.string(),
+    code: nonEmpty(),
   }),
 )
 export type EnableTwoFactorRequest = z.infer<typeof EnableTwoFactorRequest>
@@ -199,8 +200,117 @@ export type EnableTwoFactorResponse = z.infer<typeof EnableTwoFactorResponse>
 export const DisableTwoFactorRequest = named(
   'DisableTwoFactorRequest',
   z.object({
-    password: z.string(),
-    code: z.string(),
+    password: nonEmpty(),
+    code: nonEmpty(),
   }),
 )
 export type DisableTwoFactorRequest = z.infer<typeof DisableTwoFactorRequest>
+
+/** The identity's secrets and its key: each a sensitive action (the password, and a code while two-factor checks are on). */
+export const IDENTITY_ROUTES = {
+  exportKey: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.exportKey,
+    summary: 'A sealed copy of the identity key, as a key file',
+    body: ExportKeyRequest,
+    response: ExportKeyResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  backupPhrase: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.backupPhrase,
+    summary: "The identity's 24-word backup phrase",
+    body: BackupPhraseRequest,
+    response: BackupPhraseResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  changePassword: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.password,
+    summary: 'Seals the identity under a new password',
+    body: ChangePasswordRequest,
+    response: ChangePasswordResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  twoFactor: apiRoute({
+    method: 'GET',
+    path: IDENTITY_API_PATHS.twoFactor,
+    summary: 'Whether two-factor checks are on',
+    response: TwoFactorStatusResponse,
+    errors: ['conflict'],
+    served: 'always',
+  }),
+  twoFactorSetup: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.twoFactorSetup,
+    summary: 'A new TOTP secret; nothing is stored yet',
+    response: TwoFactorSetupResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  twoFactorEnable: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.twoFactorEnable,
+    summary: 'Turns two-factor checks on with a code from the secret',
+    body: EnableTwoFactorRequest,
+    response: EnableTwoFactorResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  twoFactorDisable: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.twoFactorDisable,
+    summary: 'Turns two-factor checks off',
+    body: DisableTwoFactorRequest,
+    response: TwoFactorStatusResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  recovery: apiRoute({
+    method: 'GET',
+    path: IDENTITY_API_PATHS.recovery,
+    summary: 'Whether the account committed to a recovery phrase',
+    response: RecoveryStatusResponse,
+    errors: ['conflict'],
+    served: 'always',
+  }),
+  recoverySetup: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.recoverySetup,
+    summary: 'A recovery phrase to show once; nothing is stored yet',
+    body: RecoveryPhraseSetupRequest,
+    response: RecoveryPhraseSetupResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  recoveryCommit: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.recoveryCommit,
+    summary: 'Commits to the recovery phrase typed back',
+    body: CommitRecoveryPhraseRequest,
+    response: RecoveryStatusResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  rotate: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.rotate,
+    summary: 'Moves the account to a new key and tells every friend',
+    body: RotateKeyRequest,
+    response: RotateKeyResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  recover: apiRoute({
+    method: 'POST',
+    path: IDENTITY_API_PATHS.recover,
+    summary: 'Moves the account to a new key by its recovery phrase',
+    body: RecoverKeyRequest,
+    response: RotateKeyResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+}

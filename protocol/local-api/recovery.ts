@@ -1,15 +1,16 @@
 /** Recovery through friends (doc/accounts.md, "Recovery on the node"). */
 import { z } from 'zod'
-import { SecondFactorField } from './identity.ts'
-import { named } from './route.ts'
+import { RotateKeyResponse, SecondFactorField } from './identity.ts'
+import { RECOVERY_API_PATHS } from './paths.ts'
+import { apiRoute, named, nonEmpty } from './route.ts'
 
 export const SetRecoveryFriendsRequest = named(
   'SetRecoveryFriendsRequest',
   SecondFactorField.extend({
-    password: z.string(),
+    password: nonEmpty(),
     /** The recovery phrase: its secret is what is split. */
-    phrase: z.string(),
-    threshold: z.number(),
+    phrase: nonEmpty(),
+    threshold: z.coerce.number().int().min(1),
     /** Friends: usernames, peer ids or hex keys. */
     friends: z.array(z.string()),
   }),
@@ -19,7 +20,7 @@ export type SetRecoveryFriendsRequest = z.infer<typeof SetRecoveryFriendsRequest
 export const SetRecoveryFriendsResponse = named(
   'SetRecoveryFriendsResponse',
   z.object({
-    threshold: z.number(),
+    threshold: z.coerce.number().int().min(1),
     friends: z.array(z.string()),
   }),
 )
@@ -32,7 +33,7 @@ export const KeptShareView = named(
     friend: z.string(),
     /** The account it recovers (peer id). */
     account: z.string(),
-    threshold: z.number(),
+    threshold: z.coerce.number().int().min(1),
     at: z.number(),
   }),
 )
@@ -56,7 +57,7 @@ export type RecoveryRequestView = z.infer<typeof RecoveryRequestView>
 export const AnswerRecoveryRequest = named(
   'AnswerRecoveryRequest',
   z.object({
-    requestId: z.string(),
+    requestId: nonEmpty(),
     release: z.boolean(),
   }),
 )
@@ -66,7 +67,7 @@ export const AskRecoveryRequest = named(
   'AskRecoveryRequest',
   z.object({
     /** The account to recover: the peer id (or hex key) friends know it by. */
-    account: z.string(),
+    account: nonEmpty(),
     friends: z.array(z.string()),
   }),
 )
@@ -84,3 +85,70 @@ export const AskedFriendView = named(
   }),
 )
 export type AskedFriendView = z.infer<typeof AskedFriendView>
+
+export const KeptSharesResponse = named(
+  'KeptSharesResponse',
+  z.object({ kept: z.array(KeptShareView) }),
+)
+export const RecoveryRequestsResponse = named(
+  'RecoveryRequestsResponse',
+  z.object({ requests: z.array(RecoveryRequestView) }),
+)
+export const AskedFriendsResponse = named(
+  'AskedFriendsResponse',
+  z.object({ asked: z.array(AskedFriendView) }),
+)
+
+/** Recovery through friends. */
+export const RECOVERY_ROUTES = {
+  setFriends: apiRoute({
+    method: 'POST',
+    path: RECOVERY_API_PATHS.friends,
+    summary: 'Splits the recovery secret among friends (a sensitive action)',
+    body: SetRecoveryFriendsRequest,
+    response: SetRecoveryFriendsResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+  kept: apiRoute({
+    method: 'GET',
+    path: RECOVERY_API_PATHS.kept,
+    summary: 'Shares this node keeps for friends',
+    response: KeptSharesResponse,
+  }),
+  requests: apiRoute({
+    method: 'GET',
+    path: RECOVERY_API_PATHS.requests,
+    summary: "Friends' requests waiting for this user's answer",
+    response: RecoveryRequestsResponse,
+  }),
+  answer: apiRoute({
+    method: 'POST',
+    path: RECOVERY_API_PATHS.answer,
+    summary: 'Releases or declines a share',
+    body: AnswerRecoveryRequest,
+    response: named('AnswerRecoveryResponse', z.object({ answered: z.literal(true) })),
+  }),
+  ask: apiRoute({
+    method: 'POST',
+    path: RECOVERY_API_PATHS.ask,
+    summary: 'Asks friends for their shares (on a new machine)',
+    body: AskRecoveryRequest,
+    response: AskedFriendsResponse,
+  }),
+  asked: apiRoute({
+    method: 'GET',
+    path: RECOVERY_API_PATHS.asked,
+    summary: 'Our requests and their answers',
+    response: AskedFriendsResponse,
+  }),
+  complete: apiRoute({
+    method: 'POST',
+    path: RECOVERY_API_PATHS.complete,
+    summary: 'Rebuilds the secret from the released shares and takes the account',
+    body: named('CompleteRecoveryRequest', SecondFactorField.extend({ password: nonEmpty() })),
+    response: RotateKeyResponse,
+    errors: ['locked', 'conflict'],
+    served: 'always',
+  }),
+}

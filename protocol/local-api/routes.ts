@@ -4,10 +4,13 @@
  */
 import { CONVERSATION_ROUTES } from './conversations.ts'
 import { DEVICES_ROUTES } from './devices.ts'
+import { DIRECTORY_ROUTES } from './directory.ts'
 import { FILE_ROUTES } from './files.ts'
 import { FRIENDS_ROUTES } from './friends.ts'
+import { IDENTITY_ROUTES } from './identity.ts'
 import { MESSAGES_ROUTES } from './messages.ts'
 import { NODE_ROUTES } from './node.ts'
+import { RECOVERY_ROUTES } from './recovery.ts'
 import { RELAY_ROUTES } from './relays.ts'
 import { ROOM_ROUTES } from './rooms.ts'
 
@@ -20,4 +23,7 @@ export const LOCAL_API_ROUTES = {
   files: FILE_ROUTES,
   relays: RELAY_ROUTES,
   devices: DEVICES_ROUTES,
+  identity: IDENTITY_ROUTES,
+  recovery: RECOVERY_ROUTES,
+  directory: DIRECTORY_ROUTES,
 }
