@@ -3,6 +3,7 @@
  * and that a friend changed its key (history, chat).
  */
 import type { FriendView, MessageView, PeerReach, PeerRef } from '../../protocol/local-api.ts'
+import { t } from './i18n/i18n.ts'
 import { minuteStamp } from './output.ts'
 
 export function label(ref: PeerRef): string {
@@ -15,21 +16,23 @@ export function label(ref: PeerRef): string {
  */
 export function friendLine(friend: FriendView): string {
   const seen = friend.online
-    ? 'online'
+    ? t('friend.online')
     : friend.lastSeen == null
-      ? 'offline'
-      : `offline (last seen ${minuteStamp(friend.lastSeen)})`
-  const devices = (friend.devices?.count ?? 1) > 1 ? ` · ${friend.devices?.count} devices` : ''
+      ? t('friend.offline')
+      : t('friend.lastSeen', { time: minuteStamp(friend.lastSeen) })
+  const count = friend.devices?.count ?? 1
+  const devices = count > 1 ? ` · ${t('friend.devices', { count })}` : ''
   return `${friend.online ? '*' : ' '} ${label(friend)}${devices}  ${seen}  ${reachText(friend.reach)}`
 }
 
 export function reachText(reach: PeerReach): string {
-  if (reach.via === 'direct') return `direct (${reach.address})`
-  if (reach.via === 'relay') return `through relay ${reach.relay ?? '?'}`
-  return 'no connection: messages wait in the mailbox'
+  if (reach.via === 'direct') return t('reach.direct', { address: reach.address ?? '' })
+  if (reach.via === 'relay') return t('reach.relay', { relay: reach.relay ?? '?' })
+  return t('reach.mailbox')
 }
 
 /** `12:04 * 12D3… changed their key; new fingerprint 12345 …`: the notice in a 1:1 history. */
 export function keyChangeLine(message: MessageView, fingerprint: string): string {
-  return `${minuteStamp(message.sentAt)} * ${message.peerId} changed their key; new fingerprint ${fingerprint}`
+  const line = t('chat.keyChanged', { peer: message.peerId, fingerprint })
+  return `${minuteStamp(message.sentAt)} * ${line}`
 }

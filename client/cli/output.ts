@@ -12,9 +12,16 @@ export function printResult(options: OutputOptions, value: unknown, lines: strin
   else process.stdout.write(`${lines.join('\n')}\n`)
 }
 
-/** A time to the minute, `YYYY-MM-DD HH:MM` (UTC), as message and friend lines show it. */
+/** A time to the minute in the local time zone (TZ), `YYYY-MM-DD HH:MM`, as message and friend lines show it. */
 export function minuteStamp(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+  return localStamp(ms).slice(0, 16)
+}
+
+/** A local time to the second, `YYYY-MM-DD HH:MM:SS`. */
+export function localStamp(ms: number): string {
+  const date = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
 }
 
 /**

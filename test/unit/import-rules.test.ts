@@ -36,10 +36,17 @@ const LAYERS: Layer[] = [
   // What node and relay both run on the network: it knows neither of them.
   { folder: 'network/', mayImport: ['network/', 'protocol/'] },
   // The browser bundle: the shared contract, the typed local-API client the CLI uses too, and
-  // the one flow both clients build on that client alone (the sign-up pre-check).
+  // the one flow both clients build on that client alone (the sign-up pre-check), and the
+  // message catalogs' pure core.
   {
     folder: 'client/web/',
-    mayImport: ['client/web/', 'protocol/', 'client/tokenim-api.ts', 'client/signup-precheck.ts'],
+    mayImport: [
+      'client/web/',
+      'protocol/',
+      'client/tokenim-api.ts',
+      'client/signup-precheck.ts',
+      'client/message-catalog.ts',
+    ],
   },
   // The CLI starts a node, a relay or a simulation in process only through their front doors.
   {

@@ -5,59 +5,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { en } from '../../client/web/src/i18n/en.ts'
-import {
-  browserLanguage,
-  chooseLanguage,
-  type PluralMessage,
-  t,
-} from '../../client/web/src/i18n/i18n.ts'
+import { browserLanguage, chooseLanguage, t } from '../../client/web/src/i18n/i18n.ts'
 import { zh } from '../../client/web/src/i18n/zh.ts'
+import { describeCatalogs } from '../helpers/catalog-checks.ts'
 
-const holes = (message: string | PluralMessage): string[] => {
-  const texts = typeof message === 'string' ? [message] : Object.values(message)
-  const names = texts.flatMap((text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))
-  if (typeof message !== 'string') names.push('count')
-  return [...new Set(names)].sort()
-}
-
-const categories = (locale: string): string[] =>
-  [...new Intl.PluralRules(locale).resolvedOptions().pluralCategories].sort()
-
-describe('web client catalogs', () => {
-  it('have the same keys', () => {
-    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort())
-  })
-
-  it('have the same placeholders in every message, and no text left empty', () => {
-    for (const [key, message] of Object.entries(en)) {
-      const chinese = (zh as Record<string, string | PluralMessage>)[key]
-      expect({ key, holes: holes(chinese) }).toEqual({ key, holes: holes(message) })
-      expect(typeof chinese).toBe(typeof message)
-      const texts = typeof chinese === 'string' ? [chinese] : Object.values(chinese)
-      for (const text of texts) expect(text.trim(), key).not.toBe('')
-    }
-  })
-
-  it('give each plural message exactly the categories its language uses', () => {
-    for (const [key, message] of Object.entries(en)) {
-      if (typeof message === 'string') continue
-      expect({ key, en: Object.keys(message).sort() }).toEqual({ key, en: categories('en') })
-      const chinese = (zh as Record<string, string | PluralMessage>)[key] as PluralMessage
-      expect({ key, zh: Object.keys(chinese).sort() }).toEqual({ key, zh: categories('zh-CN') })
-    }
-  })
-
-  it('keep Chinese text free of English words other than names', () => {
-    const allowed = /^(TokenIM|Language|English|tokenim|TOTP|ID|Enter|Shift|KB|MB)$/
-    for (const [key, message] of Object.entries(zh)) {
-      const texts = typeof message === 'string' ? [message] : Object.values(message)
-      for (const text of texts) {
-        const words = text.replace(/\{\w+\}/g, '').match(/[A-Za-z]{2,}/g) ?? []
-        expect({ key, words: words.filter((w) => !allowed.test(w)) }).toEqual({ key, words: [] })
-      }
-    }
-  })
-})
+describeCatalogs('web client catalogs', en, zh, /^(TokenIM|Language|English|ID|Enter|Shift)$/)
 
 describe('t', () => {
   const storage = new Map<string, string>()

@@ -16,6 +16,7 @@ import type {
 import { LocalApiClient, type NodeEvent } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
 import { keyChangeLine } from '../friend-lines.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 
@@ -26,7 +27,7 @@ export function registerConversationCommands(program: Command): void {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const list = await client.conversations()
       const lines = list.conversations.map(chatLine)
-      printResult(options, list, lines.length > 0 ? lines : ['no conversations yet'])
+      printResult(options, list, lines.length > 0 ? lines : [t('chats.none')])
     })
 
   withCommonOptions(program.command('send-file'))
@@ -77,10 +78,14 @@ export async function printSearch(
     ...result.hits.map((hit) =>
       hit.kind === 'direct'
         ? `${hit.peerId}  ${messageLine(hit.message)}`
-        : `room ${hit.roomId.slice(0, 12)}  ${minuteStamp(hit.message.sentAt)} ${hit.message.mine ? '>' : '<'} ${hit.message.text}`,
+        : `${t('chats.room', { room: hit.roomId.slice(0, 12) })}  ${minuteStamp(hit.message.sentAt)} ${hit.message.mine ? '>' : '<'} ${hit.message.text}`,
     ),
-    ...(result.hits.length === 0 ? [`nothing found for "${options.search}"`] : []),
-    ...(result.nextBefore != null ? [`more: --search-before '${result.nextBefore}'`] : []),
+    ...(result.hits.length === 0
+      ? [t('history.nothingFound', { query: options.search ?? '' })]
+      : []),
+    ...(result.nextBefore != null
+      ? [t('history.more', { flag: `--search-before '${result.nextBefore}'` })]
+      : []),
   ])
 }
 
@@ -94,9 +99,7 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
   if (opened.kind !== 'direct') throw new UsageError('tokenim chat talks to one peer')
   const peerId = opened.history.peerId
   const out = (line: string) => process.stdout.write(`${line}\n`)
-  out(
-    `chat with ${peerId}: type a message and press Enter; /file <path> sends a file; /quit leaves`,
-  )
+  out(t('chat.intro', { peer: peerId }))
   for (const message of opened.history.messages) out(messageLine(message))
   const shown = new Set(opened.history.messages.map((message) => message.id))
   const mine = new Map<string, string>()
@@ -117,13 +120,15 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
       if (change.state === 'read' || change.state === 'failed') mine.delete(change.id)
     } else if (event.type === 'presence:changed') {
       const presence = event.data
-      if (presence.peerId === peerId)
-        out(`* ${presence.name ?? peerId} is ${presence.online ? 'online' : 'offline'}`)
+      const name = presence.name ?? peerId
+      if (presence.peerId === peerId) {
+        out(`* ${presence.online ? t('chat.isOnline', { name }) : t('chat.isOffline', { name })}`)
+      }
     } else if (event.type === 'transfer:complete') {
       const transfer = event.data
       if (transfer.peerId === peerId && transfer.direction === 'in') {
         out(
-          `< received ${transfer.name} (${transfer.mime}, ${transfer.size} bytes): ${transfer.sha256}`,
+          `< ${t('chat.received', { name: transfer.name, mime: transfer.mime, size: transfer.size, sha256: transfer.sha256 })}`,
         )
       }
     }
@@ -202,8 +207,8 @@ async function sendFileAndWait(
 }
 
 function chatLine(item: ConversationListItem): string {
-  const unread = item.unread > 0 ? ` (${item.unread} unread)` : ''
-  const kind = item.kind === 'room' ? 'room ' : ''
+  const unread = item.unread > 0 ? ` (${t('chats.unread', { count: item.unread })})` : ''
+  const kind = item.kind === 'room' ? `${t('chats.roomMark')} ` : ''
   const last = item.preview
   if (last == null) return `${kind}${item.name}${unread}`
   const what = last.attachment != null ? `[${last.attachment.name}] ${last.text}`.trim() : last.text
@@ -216,7 +221,7 @@ function messageLine(message: MessageView): string {
   const file =
     message.attachment == null
       ? ''
-      : ` [file ${message.attachment.name}, ${message.attachment.size} bytes]`
+      : ` [${t('history.file', { name: message.attachment.name, size: message.attachment.size })}]`
   const state = message.direction === 'out' && message.state != null ? ` [${message.state}]` : ''
   return `${minuteStamp(message.sentAt)} ${arrow} ${message.text}${file}${state}`
 }

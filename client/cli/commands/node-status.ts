@@ -7,6 +7,7 @@ import { API_PATHS } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError } from '../../errors.ts'
 import { friendLine } from '../friend-lines.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
 
@@ -25,12 +26,12 @@ export function registerNodeStatusCommands(program: Command): void {
         const waiting = await daemonAtKeptAddress(options.dataDir)
         if (!waiting) throw err
         await waiting.post(API_PATHS.stop)
-        printResult(options, { stopped: true }, [`stopping the node waiting at ${waiting.url}`])
+        printResult(options, { stopped: true }, [t('status.stoppingWaiting', { url: waiting.url })])
         return
       }
       await client.stop()
       printResult(options, { stopped: true, peerId: client.info.peerId }, [
-        `stopping node ${client.info.peerId}`,
+        t('status.stopping', { peer: client.info.peerId }),
       ])
     })
 
@@ -44,24 +45,27 @@ export function registerNodeStatusCommands(program: Command): void {
       // Served by the daemon of `tokenim start`; a node embedded elsewhere may not have it.
       const recovery = await client.recoveryStatus().catch(() => undefined)
       printResult(options, { ...status, recovery }, [
-        `peer id      ${status.peerId}`,
-        `fingerprint  ${status.fingerprint}`,
-        `data dir     ${status.dataDir}`,
-        `local API    ${status.apiUrl}`,
-        `connections  ${status.connections}`,
+        t('status.peerId', { value: status.peerId }),
+        t('status.fingerprint', { value: status.fingerprint }),
+        t('status.dataDir', { value: status.dataDir }),
+        t('status.api', { value: status.apiUrl ?? '' }),
+        t('status.connections', { value: status.connections }),
         ...(recovery == null
           ? []
           : [
-              `recovery     ${recovery.committed ? 'committed: your recovery phrase can take the account back' : 'NO recovery commitment: run "tokenim key recovery-phrase"'}`,
+              recovery.committed
+                ? t('status.recoveryCommitted')
+                : t('status.recoveryMissing', { command: '"tokenim key recovery-phrase"' }),
             ]),
-        `prekeys      ${status.prekeysPublished ? 'published: strangers can reach you while you are offline' : 'not published yet (no DHT server reached)'}`,
-        'listening on',
+        status.prekeysPublished ? t('status.prekeysPublished') : t('status.prekeysNot'),
+        t('status.listening'),
         ...status.listenAddresses.map((addr) => `  ${addr}`),
-        ...(status.relays.length > 0 ? ['relays'] : []),
+        ...(status.relays.length > 0 ? [t('status.relays')] : []),
         ...status.relays.map(
-          (relay) => `  ${relay.connected ? 'connected   ' : 'reconnecting'}  ${relay.address}`,
+          (relay) =>
+            `  ${relay.connected ? t('status.relayConnected') : t('status.relayReconnecting')}  ${relay.address}`,
         ),
-        ...(status.friends.length > 0 ? ['friends'] : []),
+        ...(status.friends.length > 0 ? [t('status.friends')] : []),
         ...status.friends.map((friend) => `  ${friendLine(friend)}`),
       ])
     })

@@ -8,8 +8,9 @@ import type { RoomMessageView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
 import type { RoomPageOptions } from '../../tokenim-api.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
-import { printResult } from '../output.ts'
+import { localStamp, printResult } from '../output.ts'
 
 const ROOM_HELP = 'the room id (64 hex digits)'
 const MEMBER_HELP = "a member's peer id or hex public key"
@@ -144,15 +145,17 @@ export async function printRoomHistory(
   const history = await (await client(options)).roomHistory(roomId, page)
   printResult(options, history, [
     ...history.messages.map(messageLine),
-    ...(history.held > 0 ? [`(${history.held} more waiting for a key or an earlier message)`] : []),
-    ...(history.nextBefore != null ? [`more: --before ${history.nextBefore}`] : []),
-    ...(history.messages.length === 0 ? ['no messages yet'] : []),
+    ...(history.held > 0 ? [`(${t('rooms.held', { count: history.held })})`] : []),
+    ...(history.nextBefore != null
+      ? [t('history.more', { flag: `--before ${history.nextBefore}` })]
+      : []),
+    ...(history.messages.length === 0 ? [t('rooms.noMessages')] : []),
   ])
 }
 
 function messageLine(message: RoomMessageView): string {
-  const time = new Date(message.sentAt).toISOString().replace('T', ' ').slice(0, 19)
-  const who = message.mine ? 'me' : message.authorPeerId.slice(-8)
+  const time = localStamp(message.sentAt)
+  const who = message.mine ? t('rooms.me') : message.authorPeerId.slice(-8)
   return `${time}  ${who}: ${message.text}`
 }
 

@@ -11,6 +11,13 @@
  */
 import type { ComponentChild } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
+import {
+  type CatalogOf,
+  fill,
+  type ParamsOf,
+  type PluralMessage,
+  textOf,
+} from '../../../message-catalog.ts'
 import { en } from './en.ts'
 
 export const LANGUAGES = ['en', 'zh'] as const
@@ -20,26 +27,10 @@ export type LanguageChoice = Language | 'auto'
 
 type English = typeof en
 export type MessageKey = keyof English
-/** One text per plural category of the language; `other` is always there. */
-export type PluralMessage = { readonly other: string } & {
-  readonly [category in Intl.LDMLPluralRule]?: string
-}
-export type Catalog = {
-  readonly [K in MessageKey]: English[K] extends string ? string : PluralMessage
-}
-
-type Holes<S> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Holes<Rest> : never
-type HolesOf<M> = M extends string
-  ? Holes<M>
-  : M extends PluralMessage
-    ? 'count' | Holes<M[keyof M]>
-    : never
+export type { PluralMessage }
+export type Catalog = CatalogOf<English>
 /** The values `t(key, …)` needs: none, or one per placeholder of the English text. */
-export type ParamsOf<K extends MessageKey, V = string | number> = [HolesOf<English[K]>] extends [
-  never,
-]
-  ? []
-  : [Record<HolesOf<English[K]>, V>]
+type Params<K extends MessageKey, V = string | number> = ParamsOf<English[K], V>
 
 const STORAGE_KEY = 'tokenim.language'
 /** The locale each language formats dates and plurals in. */
@@ -53,9 +44,9 @@ let current: { language: Language; catalog: Catalog; plurals: Intl.PluralRules }
 const listeners = new Set<(language: Language) => void>()
 
 /** The text of `key` in the current language, its placeholders filled from `params`. */
-export function t<K extends MessageKey>(key: K, ...params: ParamsOf<K>): string {
+export function t<K extends MessageKey>(key: K, ...params: Params<K>): string {
   const values = (params[0] ?? {}) as Record<string, string | number>
-  return fill(textOf(current.catalog[key], values), values)
+  return fill(textOf(current.catalog[key], values, current.plurals), values)
 }
 
 /**
@@ -64,23 +55,11 @@ export function t<K extends MessageKey>(key: K, ...params: ParamsOf<K>): string 
  */
 export function tx<K extends MessageKey>(
   key: K,
-  params: ParamsOf<K, ComponentChild>[0],
+  params: Params<K, ComponentChild>[0],
 ): ComponentChild[] {
   const values = (params ?? {}) as Record<string, ComponentChild>
-  const text = textOf(current.catalog[key], values as Record<string, string | number>)
+  const text = textOf(current.catalog[key], values, current.plurals)
   return text.split(/\{(\w+)\}/).map((part, index) => (index % 2 === 1 ? values[part] : part))
-}
-
-function textOf(message: string | PluralMessage, values: Record<string, unknown>): string {
-  if (typeof message === 'string') return message
-  const count = Number(values.count)
-  return message[current.plurals.select(count)] ?? message.other
-}
-
-function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (hole, name: string) =>
-    name in values ? String(values[name]) : hole,
-  )
 }
 
 export function language(): Language {

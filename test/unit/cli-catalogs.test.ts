@@ -1,0 +1,56 @@
+/**
+ * The CLI's message catalogs (client/cli/i18n): the checks every pair passes, the language
+ * the POSIX locale variables choose, lines in Chinese, and times printed in the local zone.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { friendLine } from '../../client/cli/friend-lines.ts'
+import { en } from '../../client/cli/i18n/en.ts'
+import { languageOf, setCliLanguage, t } from '../../client/cli/i18n/i18n.ts'
+import { zh } from '../../client/cli/i18n/zh.ts'
+import { minuteStamp } from '../../client/cli/output.ts'
+import type { FriendView } from '../../protocol/local-api.ts'
+import { describeCatalogs } from '../helpers/catalog-checks.ts'
+
+describeCatalogs('CLI catalogs', en, zh, /^(ID|API|DHT|Enter|file|quit)$/)
+
+describe('CLI language and times', () => {
+  const zone = process.env.TZ
+  afterEach(() => {
+    setCliLanguage('en')
+    if (zone == null) delete process.env.TZ
+    else process.env.TZ = zone
+  })
+
+  it('takes LC_ALL, then LC_MESSAGES, then LANG; zh… chooses Chinese', () => {
+    expect(languageOf({ LANG: 'zh_CN.UTF-8' })).toBe('zh')
+    expect(languageOf({ LC_ALL: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' })).toBe('zh')
+    expect(languageOf({ LC_ALL: 'en_GB.UTF-8', LANG: 'zh_CN.UTF-8' })).toBe('en')
+    expect(languageOf({ LC_MESSAGES: 'zh_TW.UTF-8', LANG: 'C' })).toBe('zh')
+    expect(languageOf({ LANG: 'C.UTF-8' })).toBe('en')
+    expect(languageOf({})).toBe('en')
+  })
+
+  it('words a friend line and plurals in the chosen language', () => {
+    const friend = {
+      peerId: '12D3KooWexample',
+      name: 'bob@relay',
+      online: false,
+      reach: { via: 'mailbox' },
+      devices: { count: 2, names: ['a', 'b'] },
+    } as unknown as FriendView
+    expect(friendLine(friend)).toBe(
+      '  bob@relay · 2 devices  offline  no connection: messages wait in the mailbox',
+    )
+    expect(t('friend.devices', { count: 1 })).toBe('1 device')
+    setCliLanguage('zh')
+    expect(friendLine(friend)).toBe('  bob@relay · 2 台设备  离线  未连接：消息在信箱中等待')
+  })
+
+  it('prints times in the local time zone', () => {
+    const at = Date.UTC(2026, 11, 7, 23, 30)
+    process.env.TZ = 'UTC'
+    expect(minuteStamp(at)).toBe('2026-12-07 23:30')
+    process.env.TZ = 'Asia/Shanghai'
+    expect(minuteStamp(at)).toBe('2026-12-08 07:30')
+  })
+})
