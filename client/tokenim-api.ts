@@ -189,11 +189,12 @@ export abstract class TokenimApi {
     to: string,
     text: string,
     style?: MessageStyle,
-    replyTo?: string,
+    options: { replyTo?: string; forwarded?: boolean } = {},
   ): Promise<SendMessageResponse> {
     const body: SendMessageRequest = { to, text }
     if (style != null) body.style = style
-    if (replyTo != null) body.replyTo = replyTo
+    if (options.replyTo != null) body.replyTo = options.replyTo
+    if (options.forwarded === true) body.forwarded = true
     return this.request('POST', API_PATHS.messages, body)
   }
 

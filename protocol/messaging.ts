@@ -211,6 +211,8 @@ export interface TextContent {
    * (protocol/message-actions.ts): an edit's new words are `text`; other actions have none.
    */
   action?: WireAction
+  /** The sender forwarded it from another conversation. */
+  forwarded?: boolean
 }
 
 export type ReceiptContent =
@@ -291,6 +293,7 @@ export function encodeInnerMessage(message: Exclude<InnerMessage, { kind: 'bundl
           copyOf: (message.copyOf ?? new Uint8Array(0)) as DmContent['copyOf'],
           replyTo: (message.replyTo ?? new Uint8Array(0)) as DmContent['replyTo'],
           action: actionToWire(message.action),
+          forwarded: message.forwarded === true,
         }
       : {
           messageId: message.messageId as DmContent['messageId'],
@@ -358,7 +361,8 @@ function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bund
     (content.style != null ||
       content.attachment != null ||
       content.replyTo.length !== 0 ||
-      content.action != null)
+      content.action != null ||
+      content.forwarded)
   ) {
     throw new MalformedMessageError(
       'only a text carries a style, an attachment, a reply or an action',
@@ -414,6 +418,7 @@ function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bund
       text.replyTo = content.replyTo
     }
     if (content.action != null) text.action = actionFromWire(content)
+    if (content.forwarded) text.forwarded = true
     return text
   }
   if (content.kind === DmContentKind.RECEIPT) {
@@ -469,6 +474,7 @@ function bundleFromWire(content: DmContent): InnerMessage {
     content.copyOf.length !== 0 ||
     content.replyTo.length !== 0 ||
     content.action != null ||
+    content.forwarded ||
     content.receipt != null ||
     content.style != null ||
     content.attachment != null
@@ -520,9 +526,12 @@ function actionFromWire(content: DmContent): WireAction {
     content.style != null ||
     content.attachment != null ||
     content.replyTo.length !== 0 ||
-    content.sentTo.length !== 0
+    content.sentTo.length !== 0 ||
+    content.forwarded
   ) {
-    throw new MalformedMessageError('an action carries no style, file, reply or device copy')
+    throw new MalformedMessageError(
+      'an action carries no style, file, reply, forward or device copy',
+    )
   }
   const type = (Object.keys(ACTION_TYPES) as Array<keyof typeof ACTION_TYPES>).find(
     (name) => ACTION_TYPES[name] === wire.type,

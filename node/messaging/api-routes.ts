@@ -13,6 +13,7 @@ export function messagingRoutes(messages: () => DirectMessages): Routes {
       messages().send(body.to, body.text, {
         style: styleFromView(body.style),
         replyTo: body.replyTo == null ? undefined : fromHex(body.replyTo),
+        forwarded: body.forwarded === true,
       }),
     ),
     ...serve(routes.edit, async ({ body }) =>

@@ -254,6 +254,7 @@ export class Inbound {
     if (inner.copyOf != null) record.origin = toHex(inner.copyOf)
     if (inner.attachment != null) record.attachment = storedAttachment(inner.attachment)
     if (inner.replyTo != null) record.replyTo = toHex(inner.replyTo)
+    if (inner.forwarded === true) record.forwarded = true
     if (inner.action != null) {
       const { type, target, emoji } = inner.action
       record.action = { type, target: toHex(target) }

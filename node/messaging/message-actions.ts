@@ -222,6 +222,7 @@ export class MessageActions {
         attachment: _a,
         replyTo: _r,
         reactions: _x,
+        forwarded: _f,
         editedAt: _e,
         ...kept
       } = record

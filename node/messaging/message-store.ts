@@ -78,6 +78,8 @@ export interface HistoryRecord {
   recalled?: true
   /** One emoji per side: 'out' ours, 'in' the peer's. */
   reactions?: Record<string, string>
+  /** Its sender forwarded it from another conversation. */
+  forwarded?: true
 }
 
 export interface HeldRecord {
@@ -93,6 +95,7 @@ export interface HeldRecord {
   /** See HistoryRecord.origin. */
   origin?: string
   replyTo?: string
+  forwarded?: true
   /** An action on an earlier message (message-actions.ts), applied when its turn comes. */
   action?: StoredAction
 }
@@ -156,6 +159,7 @@ export function messageView(peerId: string, record: HistoryRecord): MessageView 
   if (record.replyTo != null) out.replyTo = { id: record.replyTo }
   if (record.editedAt != null) out.editedAt = record.editedAt
   if (record.recalled === true) out.recalled = true
+  if (record.forwarded === true) out.forwarded = true
   if (record.reactions != null) {
     out.reactions = Object.entries(record.reactions).map(([who, emoji]) => ({
       emoji,

@@ -52,6 +52,8 @@ export interface TextExtras {
   attachment?: AttachmentContent
   /** The id of the message it answers. */
   replyTo?: Uint8Array
+  /** Forwarded from another conversation. */
+  forwarded?: boolean
 }
 
 /** A receipt for the peer: which of its texts we stored, or how far we read. */
@@ -152,6 +154,7 @@ export class Outbound {
       }
       if (extras.style != null) record.style = extras.style
       if (extras.replyTo != null) record.replyTo = toHex(extras.replyTo)
+      if (extras.forwarded === true) record.forwarded = true
       if (copy != null) record.copyOf = copy.of
       if (extras.attachment != null) {
         // Our own copy needs neither the key nor the bytes: the attachments store has both.

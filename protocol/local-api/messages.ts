@@ -142,6 +142,8 @@ export const MessageView = named(
     recalled: z.boolean().optional(),
     /** One emoji per person who reacted. */
     reactions: z.array(ReactionView).optional(),
+    /** Its sender forwarded it from another conversation. */
+    forwarded: z.boolean().optional(),
   }),
 )
 export type MessageView = z.infer<typeof MessageView>
@@ -181,6 +183,8 @@ export const SendMessageRequest = named(
     style: MessageStyle.optional(),
     /** The id of the message (either side's) this one answers. */
     replyTo: messageId().optional(),
+    /** Forwarded from another conversation: the recipient sees it marked so. */
+    forwarded: z.boolean().optional(),
   }),
 )
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>

@@ -709,6 +709,7 @@ export interface DmContent {
   copyOf: Uint8Array<ArrayBuffer>
   replyTo: Uint8Array<ArrayBuffer>
   action?: DmAction
+  forwarded: boolean
 }
 
 export namespace DmContent {
@@ -799,6 +800,11 @@ export namespace DmContent {
             DmAction.codec().encode(obj.action, w)
           }
 
+          if (obj.forwarded != null && obj.forwarded !== false) {
+            w.uint32(176)
+            w.bool(obj.forwarded)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -816,6 +822,7 @@ export namespace DmContent {
             sentTo: uint8ArrayAlloc(0),
             copyOf: uint8ArrayAlloc(0),
             replyTo: uint8ArrayAlloc(0),
+            forwarded: false,
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -896,6 +903,10 @@ export namespace DmContent {
                 obj.action = DmAction.codec().decode(reader, reader.uint32(), {
                   limits: opts.limits?.action,
                 })
+                break
+              }
+              case 22: {
+                obj.forwarded = reader.bool()
                 break
               }
               default: {
@@ -1036,6 +1047,13 @@ export namespace DmContent {
                   limits: opts.limits?.action,
                 })
 
+                break
+              }
+              case 22: {
+                yield {
+                  field: `${prefix}.forwarded`,
+                  value: reader.bool(),
+                }
                 break
               }
               default: {
@@ -1208,6 +1226,11 @@ export namespace DmContent {
     value: string
   }
 
+  export interface DmContentForwardedFieldEvent {
+    field: '$.forwarded'
+    value: boolean
+  }
+
   export function encode(obj: Partial<DmContent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DmContent.codec())
   }
@@ -1254,6 +1277,7 @@ export namespace DmContent {
     | DmContentActionTargetFieldEvent
     | DmContentActionTypeFieldEvent
     | DmContentActionEmojiFieldEvent
+    | DmContentForwardedFieldEvent
   > {
     return streamMessage(buf, DmContent.codec(), opts)
   }

@@ -11,6 +11,8 @@ import type {
   MessageStyle,
   MessageView,
   QueuedReason,
+  QuoteView,
+  ReactionView,
   RoomMessageView,
 } from '../../../protocol/local-api.ts'
 
@@ -30,6 +32,12 @@ export interface ChatEntry {
   attachment?: AttachmentView
   /** A notice, not a message: the peer changed its key (1:1 only). */
   keyChange?: KeyChangeView
+  /** Message actions (1:1): what it answers, edited, recalled, reactions. */
+  replyTo?: QuoteView
+  editedAt?: number
+  recalled?: boolean
+  reactions?: ReactionView[]
+  forwarded?: boolean
 }
 
 export function entryOfMessage(message: MessageView): ChatEntry {
@@ -45,7 +53,24 @@ export function entryOfMessage(message: MessageView): ChatEntry {
     queuedReason: message.queuedReason,
     attachment: message.attachment,
     keyChange: message.keyChange,
+    replyTo: message.replyTo,
+    editedAt: message.editedAt,
+    recalled: message.recalled,
+    reactions: message.reactions,
+    forwarded: message.forwarded,
   }
+}
+
+/**
+ * `entries` with a changed message (edited, recalled, reacted to) in its place; one not
+ * loaded is left out. A reply keeps the fuller quote a history page gave it.
+ */
+export function withUpdate(entries: readonly ChatEntry[], changed: ChatEntry): ChatEntry[] {
+  return entries.map((entry) =>
+    entry.id === changed.id
+      ? { ...changed, replyTo: entry.replyTo ?? changed.replyTo, queuedReason: entry.queuedReason }
+      : entry,
+  )
 }
 
 export function entryOfRoomMessage(message: RoomMessageView): ChatEntry {

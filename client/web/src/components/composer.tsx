@@ -1,12 +1,16 @@
 /**
- * Writing a message: Enter sends, Shift+Enter starts a new line. 1:1 chats also offer the
- * text's look (bold, italic, colour, size) and a file or image to send with it.
+ * Writing a message: Enter sends, Shift+Enter starts a new line; an emoji picker inserts at
+ * the cursor. 1:1 chats also offer the text's look (bold, italic, colour, size) and a file
+ * or image to send with it. Above the text, the chat may show what the message answers or
+ * edits (`banner`), and put a draft in (`draft`, e.g. the text being edited).
  */
-import { useRef, useState } from 'preact/hooks'
+import type { ComponentChildren } from 'preact'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { MAX_STYLE_FONT_SIZE, MIN_STYLE_FONT_SIZE } from '../../../../protocol/limits.ts'
 import type { MessageStyle } from '../../../../protocol/local-api.ts'
 import { cssOfStyle } from '../chat-entries.ts'
 import { t } from '../i18n/i18n.ts'
+import { EmojiPicker } from './message-actions.tsx'
 
 const SIZES = [8, 10, 12, 14, 18, 24, 32].filter(
   (size) => size >= MIN_STYLE_FONT_SIZE && size <= MAX_STYLE_FONT_SIZE,
@@ -20,10 +24,32 @@ interface ComposerProps {
   /** Resolves once the node took the message; the text is kept if it rejects. */
   onSend: (text: string, style: MessageStyle | undefined) => Promise<void>
   onFile?: (file: File) => void
+  /** Shown above the text: the message being answered or edited, with a way to cancel. */
+  banner?: ComponentChildren
+  /** Replaces the text when its `key` changes. */
+  draft?: { key: string; text: string }
 }
 
-export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
+export function Composer({ rich, disabled, onSend, onFile, banner, draft }: ComposerProps) {
   const [text, setText] = useState('')
+  const textArea = useRef<HTMLTextAreaElement>(null)
+  useEffect(() => {
+    if (draft == null) return
+    setText(draft.text)
+    textArea.current?.focus()
+  }, [draft?.key])
+
+  /** Puts `emoji` where the cursor is (or at the end). */
+  const insert = (emoji: string) => {
+    const element = textArea.current
+    const start = element?.selectionStart ?? text.length
+    const end = element?.selectionEnd ?? text.length
+    setText(text.slice(0, start) + emoji + text.slice(end))
+    requestAnimationFrame(() => {
+      element?.focus()
+      element?.setSelectionRange(start + emoji.length, start + emoji.length)
+    })
+  }
   const [style, setStyle] = useState<MessageStyle>({})
   const [sending, setSending] = useState(false)
   const fileInput = useRef<HTMLInputElement>(null)
@@ -124,11 +150,14 @@ export function Composer({ rich, disabled, onSend, onFile }: ComposerProps) {
           )}
         </div>
       )}
+      {banner}
       <div class="composer-row">
+        <EmojiPicker label={t('composer.emoji')} onPick={insert} />
         <label for="composer-text" class="visually-hidden">
           {t('composer.message')}
         </label>
         <textarea
+          ref={textArea}
           id="composer-text"
           rows={2}
           placeholder={t('composer.placeholder')}

@@ -2,6 +2,8 @@
  * One conversation, 1:1 or room: its latest page on open (which marks it read), older pages
  * when scrolled to the top, new messages, delivery ticks (with why a queued message waits)
  * and transfer progress (with why a file waits) as the node's events tell, and the composer.
+ * A 1:1 message offers its actions (doc/message-actions.md): reply, edit and recall (ours),
+ * copy, forward, delete for me, react.
  */
 import type { ComponentChildren } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
@@ -22,11 +24,13 @@ import {
   entryOfRoomMessage,
   mergeEntries,
   withState,
+  withUpdate,
 } from '../chat-entries.ts'
 import { Attachment } from '../components/attachment-view.tsx'
 import { Composer } from '../components/composer.tsx'
 import { DeliveryTicks } from '../components/delivery-ticks.tsx'
 import { ErrorText } from '../components/error-text.tsx'
+import { Reactions } from '../components/message-actions.tsx'
 import { PresenceDot } from '../components/presence-dot.tsx'
 import { describeError } from '../errors.ts'
 import { t, tx } from '../i18n/i18n.ts'
@@ -35,6 +39,7 @@ import { displayName } from '../people.ts'
 import { reachText, reachTitle } from '../reach-text.ts'
 import { fullTime, shortTime } from '../time-format.ts'
 import { formatBytes } from '../transfer-text.ts'
+import { useMessageActions } from '../use-message-actions.tsx'
 import type { OpenConversation } from './shell.tsx'
 
 const PAGE = 50
@@ -88,6 +93,16 @@ export function ChatView(props: ChatViewProps) {
   const log = useRef<HTMLDivElement>(null)
   /** How to place the scroll after the next render: keep an older page from jumping, or follow. */
   const scrollPlan = useRef<{ keepFromBottom: number } | 'bottom' | null>(null)
+
+  const actions = useMessageActions({
+    client,
+    peerId: conversation.id,
+    entries,
+    setEntries,
+    people: props.people,
+    onChanged,
+    setError,
+  })
 
   const pageOf = (history: HistoryResponse | RoomHistoryResponse): ChatEntry[] =>
     'peerId' in history
@@ -224,6 +239,10 @@ export function ChatView(props: ChatViewProps) {
     // It is on screen: tell the node (and so the sender) it was read.
     client.markRead(conversation.id).then(onChanged, () => {})
   })
+  useNodeEvent('message:updated', (message) => {
+    if (isRoom || message.peerId !== conversation.id) return
+    setEntries((current) => withUpdate(current, entryOfMessage(message)))
+  })
   useNodeEvent('message:state', (change) => {
     if (isRoom || change.peerId !== conversation.id) return
     setEntries((current) => withState(current, change.id, change.state, change.failure))
@@ -270,8 +289,9 @@ export function ChatView(props: ChatViewProps) {
         scrollPlan.current = 'bottom'
         setEntries((current) => mergeEntries(current, [entryOfRoomMessage(message)], 'end'))
         onChanged()
-      } else {
-        await client.sendMessage(conversation.id, text, style)
+      } else if (!(await actions.sendEdit(text))) {
+        await client.sendMessage(conversation.id, text, style, { replyTo: actions.replyTo })
+        actions.sent()
         scrollPlan.current = 'bottom'
         await refreshLatest()
       }
@@ -362,7 +382,21 @@ export function ChatView(props: ChatViewProps) {
                 data-mine={entry.mine}
                 data-testid="message"
                 data-message-id={entry.id}
+                onContextMenu={
+                  isRoom
+                    ? undefined
+                    : (event) => {
+                        // A right click, or a long press on a touch screen, opens the actions.
+                        event.preventDefault()
+                        actions.openMenu(entry.id)
+                      }
+                }
               >
+                {!isRoom && actions.menuOf(entry)}
+                {entry.forwarded === true && (
+                  <span class="message-forwarded">{t('actions.forwarded')}</span>
+                )}
+                {entry.replyTo != null && actions.quoteOf(entry, entry.replyTo)}
                 {isRoom && !entry.mine && (
                   <span class="message-author">
                     {displayName(
@@ -378,10 +412,19 @@ export function ChatView(props: ChatViewProps) {
                     mine={entry.mine}
                   />
                 )}
-                {entry.text !== '' && (
-                  <p class="message-text" dir="auto" style={cssOfStyle(entry.style)}>
-                    {entry.text}
+                {entry.recalled === true ? (
+                  <p class="message-text message-recalled" data-testid="message-recalled">
+                    {entry.mine ? t('actions.youRecalled') : t('actions.recalled')}
                   </p>
+                ) : (
+                  entry.text !== '' && (
+                    <p class="message-text" dir="auto" style={cssOfStyle(entry.style)}>
+                      {entry.text}
+                    </p>
+                  )
+                )}
+                {entry.reactions != null && entry.reactions.length > 0 && (
+                  <Reactions reactions={entry.reactions} />
                 )}
                 <span class="message-meta">
                   <time
@@ -390,6 +433,11 @@ export function ChatView(props: ChatViewProps) {
                   >
                     {shortTime(entry.sentAt)}
                   </time>
+                  {entry.editedAt != null && entry.recalled !== true && (
+                    <span class="message-edited" data-testid="message-edited">
+                      {t('actions.edited')}
+                    </span>
+                  )}
                   {entry.mine && entry.state != null && (
                     <DeliveryTicks
                       state={entry.state}
@@ -428,11 +476,14 @@ export function ChatView(props: ChatViewProps) {
         </div>
       )}
       <ErrorText message={error} />
+      {actions.forwardDialog}
       <Composer
-        rich={!isRoom}
+        rich={!isRoom && actions.editing == null}
         disabled={loading && entries.length === 0 && error == null}
         onSend={send}
-        onFile={isRoom ? undefined : (file) => void sendFile(file)}
+        onFile={isRoom || actions.editing != null ? undefined : (file) => void sendFile(file)}
+        draft={actions.draft}
+        banner={actions.banner}
       />
     </section>
   )

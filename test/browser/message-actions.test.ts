@@ -1,0 +1,107 @@
+/**
+ * Message actions in the web client, between two real nodes (doc/message-actions.md): in a
+ * 1:1 chat alice replies to bob's message, edits her reply, reacts to his message, writes an
+ * emoji from the composer's picker and recalls her reply; bob's page shows each as it comes
+ * (the quote above the reply, "edited", the reaction under his message, the emoji, "Message
+ * recalled"), and the recalled text is gone from bob's node.
+ */
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FriendsInBrowser, openApp, startFriendsInBrowser } from './web-network.ts'
+
+const LIVE_MS = 20_000
+
+/** Opens the only conversation in the list. */
+async function openChat(page: Page): Promise<Locator> {
+  await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
+  return page.getByTestId('chat')
+}
+
+/** The message whose own text (not a quote of it) holds `text`, in `chat`. */
+function messageWith(chat: Locator, text: string): Locator {
+  return chat
+    .getByTestId('message')
+    .filter({ has: chat.page().locator('p.message-text', { hasText: text }) })
+}
+
+/** Opens the actions of `message` (its button shows on hover) and picks `action`. */
+async function choose(message: Locator, action: string): Promise<void> {
+  await message.hover()
+  await message.getByRole('button', { name: 'More actions' }).click()
+  await message.getByRole('menu').getByRole('menuitem', { name: action }).click()
+}
+
+describe('web client: message actions', () => {
+  let friends: FriendsInBrowser
+  let alicePage: Page
+  let bobPage: Page
+  let aliceChat: Locator
+  let bobChat: Locator
+
+  beforeAll(async () => {
+    friends = await startFriendsInBrowser()
+    const { browser, alice, bob } = friends
+    await bob.api.sendMessage(alice.node.peerId, 'lunch at noon?')
+    alicePage = await browser.context.newPage()
+    bobPage = await browser.context.newPage()
+    for (const page of [alicePage, bobPage]) page.setDefaultTimeout(LIVE_MS)
+    await openApp(alicePage, alice)
+    await openApp(bobPage, bob)
+    aliceChat = await openChat(alicePage)
+    bobChat = await openChat(bobPage)
+    await messageWith(aliceChat, 'lunch at noon?').waitFor()
+    await messageWith(bobChat, 'lunch at noon?').waitFor()
+  }, 120_000)
+  afterAll(() => friends?.close())
+
+  it('a reply shows the message it answers on both pages', async () => {
+    await choose(messageWith(aliceChat, 'lunch at noon?'), 'Reply')
+    await aliceChat.getByTestId('composer-context').getByText('Replying to').waitFor()
+    await aliceChat.getByLabel('Message', { exact: true }).fill('yes, at the usual place')
+    await aliceChat.getByLabel('Message', { exact: true }).press('Enter')
+    const seen = messageWith(bobChat, 'yes, at the usual place')
+    await seen.getByTestId('message-quote').getByText('lunch at noon?').waitFor()
+    await messageWith(aliceChat, 'yes, at the usual place')
+      .getByTestId('message-quote')
+      .getByText('lunch at noon?')
+      .waitFor()
+  })
+
+  it('an edit shows the new text, marked edited, on bob’s page', async () => {
+    await choose(messageWith(aliceChat, 'yes, at the usual place'), 'Edit')
+    const box = aliceChat.getByLabel('Message', { exact: true })
+    await expect.poll(() => box.inputValue()).toBe('yes, at the usual place')
+    await box.fill('yes, at the new place')
+    await box.press('Enter')
+    const edited = messageWith(bobChat, 'yes, at the new place')
+    await edited.getByTestId('message-edited').waitFor()
+    expect(await messageWith(bobChat, 'yes, at the usual place').count()).toBe(0)
+  })
+
+  it('a reaction shows under bob’s message on his page', async () => {
+    const message = messageWith(aliceChat, 'lunch at noon?')
+    await message.hover()
+    await message.getByRole('button', { name: 'More actions' }).click()
+    await message.getByRole('menuitemradio', { name: 'React with 👍' }).click()
+    const reactions = messageWith(bobChat, 'lunch at noon?').getByTestId('reactions')
+    await reactions.getByText('👍').waitFor()
+  })
+
+  it('an emoji from the composer’s picker is sent', async () => {
+    await aliceChat.getByRole('button', { name: 'Insert an emoji' }).click()
+    await aliceChat.getByRole('button', { name: '🎉', exact: true }).click()
+    await aliceChat.getByLabel('Message', { exact: true }).press('Enter')
+    await messageWith(bobChat, '🎉').waitFor()
+  })
+
+  it('a recall shows "Message recalled" on both pages and leaves no text on bob’s node', async () => {
+    await choose(messageWith(aliceChat, 'yes, at the new place'), 'Recall')
+    await bobChat.getByTestId('message-recalled').getByText('Message recalled').waitFor()
+    await aliceChat.getByTestId('message-recalled').waitFor()
+    expect(await messageWith(bobChat, 'yes, at the new place').count()).toBe(0)
+    const { alice, bob } = friends
+    const history = await bob.api.history(alice.node.peerId)
+    const recalled = history.messages.find((message) => message.recalled === true)
+    expect(recalled).toMatchObject({ text: '', recalled: true })
+  })
+})
