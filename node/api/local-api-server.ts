@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { kindOfStatus } from '../../protocol/local-api/error-kinds.ts'
+import { NODE_ROUTES } from '../../protocol/local-api/node.ts'
 import {
   API_PATHS,
   type ApiErrorBody,
@@ -27,6 +28,7 @@ import {
   TOKEN_SUBPROTOCOL_PREFIX,
 } from '../../protocol/local-api.ts'
 import { newApiToken } from './api-access.ts'
+import { parsed, queryObject } from './declared-route.ts'
 import { errorKindOf, statusOfError } from './error-status.ts'
 import { EventLog } from './event-log.ts'
 import { openApiRoute } from './openapi-route.ts'
@@ -287,12 +289,9 @@ export class LocalApiServer {
 
   /** The events after `since` of `epoch`, when the client asks for them. */
   private missedEvents(query: URLSearchParams): string[] {
-    const since = query.get('since')
+    const { since, epoch } = parsed(NODE_ROUTES.events.query, queryObject(query), 'query')
     if (since == null) return []
-    if (!/^\d{1,15}$/.test(since)) {
-      throw new ApiError(400, 'InvalidRequest', '"since" must be the seq of an event received')
-    }
-    return this.events.since(Number(since), query.get('epoch') ?? '')
+    return this.events.since(Number(since), epoch ?? '')
   }
 
   /** Undefined for a request target that is no URL (`//[`, say): answered with 400. */

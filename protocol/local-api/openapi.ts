@@ -93,6 +93,7 @@ export function openApiDocument(
     paths,
     components: {
       schemas,
+      responses: sharedErrorAnswers(operations.map(({ route }) => route)),
       securitySchemes: {
         token: {
           type: 'http',
@@ -182,13 +183,43 @@ export function errorStatuses(route: ApiRoute): Map<number, ApiErrorKind[]> {
   return new Map([...statuses].sort(([a], [b]) => a - b))
 }
 
+/** A route's error answers, each a reference to the shared answer of its status. */
 function errorAnswers(route: ApiRoute): Json {
   const answers: Json = {}
-  for (const [status, kinds] of errorStatuses(route)) {
-    answers[String(status)] = {
-      description: `an error of kind ${[...new Set(kinds)].join(' or ')}`,
+  for (const status of errorStatuses(route).keys()) {
+    answers[String(status)] = { $ref: `#/components/responses/Error${status}` }
+  }
+  return answers
+}
+
+/** The shared error answers: each status, the kinds that give it, the error body. */
+function sharedErrorAnswers(routes: ApiRoute[]): Json {
+  const kinds = new Map<number, Set<ApiErrorKind>>()
+  for (const route of routes) {
+    for (const [status, statusKinds] of errorStatuses(route)) {
+      for (const kind of statusKinds) kinds.set(status, (kinds.get(status) ?? new Set()).add(kind))
+    }
+  }
+  const answers: Json = {}
+  for (const [status, statusKinds] of [...kinds].sort(([a], [b]) => a - b)) {
+    answers[`Error${status}`] = {
+      description: `${ERROR_DESCRIPTIONS[status] ?? 'an error'} (kind ${[...statusKinds].join(' or ')})`,
       content: { 'application/json': { schema: { $ref: `${COMPONENT}ApiErrorBody` } } },
     }
   }
   return answers
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'the request is wrong: a field (named in the message), a name, a size',
+  401: 'no token, or not the current one',
+  403: 'not allowed: a wrong password or code, a missing permission, or a Host or Origin that does not name the API',
+  404: 'not found; for a route of the running node, also while no node runs',
+  409: 'it clashes with what exists, or the process is not in the state the route needs',
+  410: 'the events asked for are no longer kept, or the node restarted: read the state again',
+  413: 'the body is over the limit',
+  423: 'locked out for a while after failed attempts',
+  429: 'too many requests, or the password lockout (`retryAfterMs` says how long to wait)',
+  500: 'a bug',
+  503: 'the node, or the peer or service it needs, cannot serve it now: try again later',
 }
