@@ -2,11 +2,13 @@
  * Message actions between real nodes on loopback (doc/message-actions.md): a reply shows
  * what it answers, an edit and a recall by the author reach the other side, a recall past
  * the window is refused by the recipient (and by the sender's own node), reactions are one
- * per person, changed and removed, and delete for me leaves the peer's copy alone.
+ * per person, changed and removed, delete for me leaves the peer's copy alone, and the
+ * search index forgets the words an edit or a recall took away.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { MessageView } from '../../protocol/local-api.ts'
 import { waitForEvent } from '../helpers/wait.ts'
+import { type ChatPeer, connectChatPeers, startChatPeer } from './conversations-network.ts'
 import {
   BundleDirectory,
   type MessagingPeer,
@@ -163,5 +165,44 @@ describe('message actions in a 1:1 conversation', () => {
     await receivedCount(bob, 2)
     expect(await messageOf(bob, alice, sent.id)).toBeUndefined()
     expect(await messageOf(alice, bob, sent.id)).toMatchObject({ text: 'changed' })
+  })
+})
+
+describe('message actions and the search index', () => {
+  const cleanups: Array<() => Promise<void>> = []
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+  const chatPeer = async (directory: BundleDirectory): Promise<ChatPeer> => {
+    const peer = await startChatPeer({ directory })
+    cleanups.push(() => peer.remove())
+    return peer
+  }
+  const texts = async (peer: ChatPeer, query: string) =>
+    (await peer.conversations.search(query)).hits.map((hit) => hit.message.text)
+
+  it('finds an edited message by its new words only, and a recalled one by none', async () => {
+    const directory = new BundleDirectory()
+    const alice = await chatPeer(directory)
+    const bob = await chatPeer(directory)
+    await connectChatPeers(alice, bob)
+    const sent = await alice.base.messages.send(bob.peerId, 'meet at the harbour')
+    await receivedCount(bob.base, 1)
+    expect(await texts(bob, 'harbour')).toEqual(['meet at the harbour'])
+
+    const edited = updated(bob.base, sent.id)
+    await alice.base.messages.act(bob.peerId, sent.id, {
+      type: 'edit',
+      text: 'meet at the station',
+    })
+    await edited
+    for (const peer of [alice, bob]) {
+      expect(await texts(peer, 'harbour')).toEqual([])
+      expect(await texts(peer, 'station')).toEqual(['meet at the station'])
+    }
+    const recalled = updated(bob.base, sent.id, (message) => message.recalled === true)
+    await alice.base.messages.act(bob.peerId, sent.id, { type: 'recall' })
+    await recalled
+    for (const peer of [alice, bob]) expect(await texts(peer, 'station')).toEqual([])
   })
 })
