@@ -213,6 +213,7 @@ export async function composeNode(
           messaging: () => messaging,
           emit: (type, data) => emit(type, data),
           recoveryCommitment: () => recoveryCommitmentIn(paths.root, identity),
+          syncOwnList: async (record, to) => messaging?.devices?.sync.sendList(record, to),
         },
         init.devices,
       ),
@@ -323,8 +324,12 @@ export async function composeNode(
       )
       .catch(logged("following a friend's device list"))
   }
+  // The revoked device is told, once nothing else waits for it: the list that revokes it.
   const forgetOwnRevoked = (evt: DeviceServiceEvents['devices:revoked']) =>
-    void messages.forgetDevices([evt.detail.device]).catch(logged('forgetting a revoked device'))
+    void messages
+      .forgetDevices([evt.detail.device])
+      .then(() => messages.devices?.sync.sendList(devices.ownRecord(), [evt.detail.device]))
+      .catch(logged('forgetting a revoked device'))
   await parts.step(
     'messaging follows device lists',
     () => {

@@ -35,6 +35,7 @@ export function accountDevicesPort(
       [...devices.friendLists(), ...(own() == null ? [] : [own()!])].some((list) =>
         list.revoked.some((revoked) => bytesEqual(revoked.device, device)),
       ),
+    thisDeviceRevoked: () => devices.running && devices.revokedHere,
     isOwnDevice: (device) =>
       !bytesEqual(device, devices.thisDevice) &&
       (own()?.devices.some((listed) => bytesEqual(listed.device, device)) ?? false),

@@ -388,18 +388,29 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
       deviceList: own.record,
     })
     for (const friend of this.#components.friends.friendKeys()) {
-      const hex = toHex(friend)
-      if ((this.#sent.get(hex) ?? 0) >= version) continue
-      try {
-        await messaging.sendSocial(friend, payload)
-      } catch (err) {
-        this.#log.error('could not queue our device list for %s: %e', hex, err)
-        continue
+      // Each device of the friend's account hears of it, so a friend's device linked later
+      // follows our devices without a restart (the friend's list names it).
+      for (const device of [friend, ...this.#otherDevicesOf(friend)]) {
+        const hex = toHex(device)
+        if ((this.#sent.get(hex) ?? 0) >= version) continue
+        try {
+          await messaging.sendSocial(device, payload)
+        } catch (err) {
+          this.#log.error('could not queue our device list for %s: %e', hex, err)
+          continue
+        }
+        if (!this.#components.friends.isFriend(friend)) break
+        await this.#store.putSent(hex, version)
+        this.#sent.set(hex, version)
       }
-      if (!this.#components.friends.isFriend(friend)) continue
-      await this.#store.putSent(hex, version)
-      this.#sent.set(hex, version)
     }
+  }
+
+  /** The current devices of a friend's account other than its account key. */
+  #otherDevicesOf(friend: Uint8Array): Uint8Array[] {
+    return (this.friendList(friend)?.devices ?? [])
+      .map((device) => device.device)
+      .filter((device) => !bytesEqual(device, friend))
   }
 
   async #load(commitment: Uint8Array): Promise<void> {
@@ -464,6 +475,12 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
 
   #afterOwnChange(): void {
     void this.sendPending()
+    const others = this.own()
+      .devices.map((device) => device.device)
+      .filter((device) => !bytesEqual(device, this.thisDevice))
+    this.#components.syncOwnList?.(this.ownRecord(), others).catch((err) => {
+      if (this.running) this.#log.error('sending our device list to our devices failed: %e', err)
+    })
     this.publish().catch((err) => {
       if (this.running) this.#log.error('publishing our device list failed: %e', err)
     })
@@ -487,6 +504,8 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     await this.#store.putFriend(hex, record)
     this.#friendLists.set(hex, { list: verdict.list, record })
     this.safeDispatchEvent('devices:friend-list', { detail: { peer, list: verdict.list } })
+    // Its new devices get our list (not awaited: sends queue in messaging's lanes).
+    void this.sendPending()
     const devices = friendDevicesView(this, peer)
     if (devices != null) {
       this.#components.emit?.('friend:devices', {

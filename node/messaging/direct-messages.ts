@@ -25,6 +25,7 @@ import { DeviceFanOut } from './device-fan-out.ts'
 import { DeviceMirror } from './device-mirror.ts'
 import { DmChannels } from './dm-channels.ts'
 import {
+  DeviceRevokedError,
   InvalidRecipientError,
   MessageNotFoundError,
   MessagingStoppedError,
@@ -295,6 +296,7 @@ export class DirectMessages {
 
   /** Queues a text, with an optional style and attachment (node/attachments sends files). */
   async send(to: string, text: string, extras?: TextExtras): Promise<SendMessageResponse> {
+    this.#checkNotRevoked()
     const peer = await this.resolvePeer(to)
     const sent = await this.pipeline.send(peer, text, extras)
     const fanOut = this.devices?.fanOut
@@ -313,6 +315,7 @@ export class DirectMessages {
    * (doc/message-actions.md); resolves with the message as it is now.
    */
   async act(peer: string, id: string, request: ActionRequest): Promise<MessageView> {
+    this.#checkNotRevoked()
     return this.pipeline.act(await this.resolvePeer(peer), id, request)
   }
 
@@ -356,7 +359,13 @@ export class DirectMessages {
   }
 
   sendSocial(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }> {
+    this.#checkNotRevoked()
     return this.pipeline.sendSocial(peer, payload)
+  }
+
+  /** A revoked device sends nothing as the account (its friends would drop it anyway). */
+  #checkNotRevoked(): void {
+    if (this.#components.devices?.thisDeviceRevoked() === true) throw new DeviceRevokedError()
   }
 
   /** Every conversation but those with another device of an account (shown under it). */

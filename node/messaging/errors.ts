@@ -42,3 +42,12 @@ export class ActionPermissionError extends MessagingError {
 export class RecallTooLateError extends MessagingError {
   override name = 'RecallTooLateError'
 }
+
+/** Another device of the account revoked this one: it sends nothing as the account any more. */
+export class DeviceRevokedError extends MessagingError {
+  override name = 'DeviceRevokedError'
+
+  constructor() {
+    super('this device was revoked by its account: it can no longer send messages as the account')
+  }
+}

@@ -128,4 +128,6 @@ export interface AccountDevicesPort {
   isOwnDevice(device: Uint8Array): boolean
   /** True when a held list (a friend's or ours) names `device` as revoked. */
   isRevoked(device: Uint8Array): boolean
+  /** True once our account's list revoked this device: it sends nothing as the account. */
+  thisDeviceRevoked(): boolean
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { type FriendNode, relayForFriendNodes } from './friends-nodes.ts'
-import { aliceWithPhoneAndBob } from './linked-account.ts'
+import { aliceWithPhoneAndBob, linkDevice } from './linked-account.ts'
 
 const relay = relayForFriendNodes()
 
@@ -88,7 +88,10 @@ describe('own-device sync', () => {
     const { alice, phone, bob } = await aliceWithPhoneAndBob(relay)
 
     const one = await bob.node.messages.send(alice.peerId, 'old one')
-    await received(alice, bob.peerId, 'old one')
+    await Promise.all([
+      received(alice, bob.peerId, 'old one'),
+      received(phone, bob.peerId, 'old one'),
+    ])
     const two = await alice.node.messages.send(bob.peerId, 'old two')
     await Promise.all([
       received(bob, alice.peerId, 'old two'),
@@ -134,5 +137,39 @@ describe('own-device sync', () => {
     ])
     expect(await texts(alice, bob.peerId)).toEqual(['new one'])
     expect(await texts(phone, bob.peerId)).toEqual(['new one'])
+  })
+
+  it("bob links a tablet while alice's devices run: her phone learns his list and writes to the tablet, no restart", async () => {
+    const { alice, phone, bob } = await aliceWithPhoneAndBob(relay)
+    const tablet = await linkDevice(relay(), bob, [alice], 'bob-tablet')
+    const version = bob.node.devices.own().version
+    // Bob's node sends his new list to each of alice's devices, the linked phone included.
+    await phone.event(
+      'friend:devices',
+      (data) => data.peerId === bob.peerId && data.devices.version === version,
+      { timeoutMs: 30_000 },
+    )
+    await phone.node.messages.send(bob.peerId, 'from the phone to all of bob')
+    await alice.node.messages.send(bob.peerId, 'from the laptop to all of bob')
+    for (const text of ['from the phone to all of bob', 'from the laptop to all of bob']) {
+      await Promise.all([received(bob, alice.peerId, text), received(tablet, alice.peerId, text)])
+    }
+    expect((await tablet.node.messages.inbox()).map((c) => c.peerId)).toEqual([alice.peerId])
+  })
+
+  it('a revoked device is told: it says so and sends nothing as the account, also after a restart', async () => {
+    const { alice, phone, bob } = await aliceWithPhoneAndBob(relay)
+    const list = await alice.node.devices.revoke('phone')
+    const told = await phone.event('device:revoked', () => true, { timeoutMs: 30_000 })
+    expect(told.data).toMatchObject({ peerId: phone.peerId, version: list.version })
+    expect(phone.node.devices.own().version).toBe(list.version)
+    await expect(phone.node.messages.send(bob.peerId, 'still here?')).rejects.toThrow(
+      expect.objectContaining({ name: 'DeviceRevokedError' }),
+    )
+    const again = await phone.restart()
+    expect(again.node.devices.revokedHere).toBe(true)
+    await expect(again.node.messages.send(bob.peerId, 'still here?')).rejects.toThrow(
+      expect.objectContaining({ name: 'DeviceRevokedError' }),
+    )
   })
 })

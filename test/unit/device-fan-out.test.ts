@@ -32,6 +32,7 @@ function bobWithPhone(bob: TestPeer, phone: TestPeer, createdMs: number): Accoun
     friendAccountOf: (device) => (isPhone(device) ? bob.identity.publicKey : undefined),
     isOwnDevice: () => false,
     isRevoked: () => false,
+    thisDeviceRevoked: () => false,
   }
 }
 
