@@ -1,13 +1,16 @@
 /**
  * What hole punching may cost: a peer reached through a relay can ask us to send SYNs to an
  * address of its choosing, so punches are counted. At most one punch with a peer at a time,
- * `perPeer` per `periodMs` with one peer, `concurrent` with anyone at once, and `maxPeers`
- * peers remembered (past it, new peers are refused until old starts expire).
+ * `concurrent` with anyone at once, and after `failuresPerPeer` failed punches with a peer
+ * within `periodMs`, none with it until the oldest is older than that; `maxPeers` peers
+ * with failures are remembered (past it, punches with others wait for old failures to
+ * expire). A punch that gave a direct connection reached the very peer that asked (noise
+ * checked it), so it costs nothing: a friend who restarts often still gets punched to.
  */
 import { PunchRefusedError } from './errors.ts'
 
 export interface PunchBudgetInit {
-  perPeer: number
+  failuresPerPeer: number
   periodMs: number
   concurrent: number
   maxPeers: number
@@ -16,8 +19,8 @@ export interface PunchBudgetInit {
 
 export class PunchBudget {
   private readonly active = new Set<string>()
-  /** Each peer's punch start times within the period. */
-  private readonly starts = new Map<string, number[]>()
+  /** Each peer's failed punches (when they ended) within the period. */
+  private readonly failures = new Map<string, number[]>()
   private readonly now: () => number
 
   constructor(private readonly init: PunchBudgetInit) {
@@ -30,32 +33,31 @@ export class PunchBudget {
     if (this.active.size >= this.init.concurrent) {
       throw new PunchRefusedError(`${this.init.concurrent} punches are under way`)
     }
-    const now = this.now()
-    this.forgetBefore(now - this.init.periodMs)
-    const starts = this.starts.get(peer) ?? []
-    if (starts.length >= this.init.perPeer) {
+    this.forgetBefore(this.now() - this.init.periodMs)
+    const failures = this.failures.get(peer) ?? []
+    if (failures.length >= this.init.failuresPerPeer) {
       throw new PunchRefusedError(
-        `${starts.length} punches with this peer in the last ${this.init.periodMs / 1000} s`,
+        `${failures.length} punches with this peer failed in the last ${this.init.periodMs / 1000} s`,
       )
     }
-    if (starts.length === 0 && this.starts.size >= this.init.maxPeers) {
-      throw new PunchRefusedError(`punches with ${this.starts.size} peers in the period`)
+    if (failures.length === 0 && this.failures.size >= this.init.maxPeers) {
+      throw new PunchRefusedError(`punches with ${this.failures.size} peers failed in the period`)
     }
-    starts.push(now)
-    this.starts.set(peer, starts)
     this.active.add(peer)
   }
 
-  /** The punch with `peer` ended (it still counts against the period). */
-  release(peer: string): void {
+  /** The punch with `peer` ended; a failed one counts against the peer for the period. */
+  release(peer: string, succeeded: boolean): void {
     this.active.delete(peer)
+    if (succeeded) return
+    this.failures.set(peer, [...(this.failures.get(peer) ?? []), this.now()])
   }
 
   private forgetBefore(cutoff: number): void {
-    for (const [peer, starts] of this.starts) {
-      const kept = starts.filter((start) => start > cutoff)
-      if (kept.length === 0) this.starts.delete(peer)
-      else this.starts.set(peer, kept)
+    for (const [peer, failures] of this.failures) {
+      const kept = failures.filter((failure) => failure > cutoff)
+      if (kept.length === 0) this.failures.delete(peer)
+      else this.failures.set(peer, kept)
     }
   }
 }

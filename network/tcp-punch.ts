@@ -14,8 +14,8 @@
  * Streams then prefer the direct connection (peer-streams.ts).
  *
  * Bounds (PunchBudget, PUNCH_* in protocol/limits.ts): one punch per peer at a time, a few
- * per peer per period, a few at once; the exchange and the connects have deadlines; a peer
- * may only name a public address and an unprivileged port. A failed punch is logged with
+ * failed ones per peer per period, a few at once; the exchange and the connects have
+ * deadlines; a peer may only name a public address and an unprivileged port. A failed punch is logged with
  * its typed error and leaves the relayed connection as it was.
  */
 import type { Socket } from 'node:net'
@@ -39,10 +39,10 @@ import { MalformedMessageError } from '../protocol/errors.ts'
 import { PUNCH_PROTOCOL } from '../protocol/ids.ts'
 import {
   MAX_CONCURRENT_PUNCHES,
-  PUNCH_ATTEMPT_PERIOD_MS,
-  PUNCH_ATTEMPTS_PER_PEER,
   PUNCH_CONNECT_WINDOW_MS,
   PUNCH_EXCHANGE_TIMEOUT_MS,
+  PUNCH_FAILURE_PERIOD_MS,
+  PUNCH_FAILURES_PER_PEER,
   PUNCH_STREAM_LIMITS,
 } from '../protocol/limits.ts'
 import { decodePunchFrame, encodePunchFrame, PunchFrameKind } from '../protocol/punch.ts'
@@ -53,7 +53,7 @@ import { PunchBudget } from './punch-budget.ts'
 import { freeTcpPort, simultaneousOpen } from './simultaneous-open.ts'
 import { socketConnection } from './socket-connection.ts'
 
-/** Peers remembered by the budget: far more than a node meets through relays in a period. */
+/** Peers with failed punches remembered: far more than a node meets through relays in a period. */
 const MAX_PUNCH_PEERS = 1_024
 /** Lowest port a peer may ask us to connect to: nothing a server listens on. */
 const LOWEST_PUNCH_PORT = 1_024
@@ -79,19 +79,22 @@ interface PunchTarget {
 export class TcpPunch implements Startable {
   private readonly log: Logger
   private readonly budget = new PunchBudget({
-    perPeer: PUNCH_ATTEMPTS_PER_PEER,
-    periodMs: PUNCH_ATTEMPT_PERIOD_MS,
+    failuresPerPeer: PUNCH_FAILURES_PER_PEER,
+    periodMs: PUNCH_FAILURE_PERIOD_MS,
     concurrent: MAX_CONCURRENT_PUNCHES,
     maxPeers: MAX_PUNCH_PEERS,
   })
   /** Our public IPv4 address as the last peer on an unlimited connection saw it. */
   private publicIp: string | undefined
+  /** Aborts the punches under way when the node stops. */
+  private shutdown = new AbortController()
 
   constructor(private readonly components: TcpPunchComponents) {
     this.log = components.logger.forComponent('tokenim:punch')
   }
 
   async start(): Promise<void> {
+    this.shutdown = new AbortController()
     await this.components.registrar.handle(PUNCH_PROTOCOL, this.onStream, {
       runOnLimitedConnection: true,
       maxInboundStreams: PUNCH_STREAM_LIMITS.maxInboundStreams,
@@ -101,6 +104,7 @@ export class TcpPunch implements Startable {
   }
 
   async stop(): Promise<void> {
+    this.shutdown.abort(new PunchRefusedError('the node is stopping'))
     this.components.events.removeEventListener('peer:identify', this.onIdentify)
     await this.components.registrar.unhandle(PUNCH_PROTOCOL)
   }
@@ -114,6 +118,8 @@ export class TcpPunch implements Startable {
     // Both sides see this identify; one starts. Neighbours are direct-upgrade.ts's.
     if (!protocols.includes(PUNCH_PROTOCOL)) return
     if (this.components.peerId.toString() >= peerId.toString()) return
+    // identify-push over the circuit dispatches this too, also after a punch succeeded.
+    if (this.directConnectionTo(peerId)) return
     const subnets = localSubnets()
     if (listenAddrs.some((address) => onLocalSubnet(address, subnets))) return
     this.initiate(peerId, connection).catch((err: Error) =>
@@ -199,21 +205,25 @@ export class TcpPunch implements Startable {
     direction: 'inbound' | 'outbound',
   ): Promise<void> {
     const key = peer.toString()
-    if (this.components.connectionManager.getConnections(peer).some((c) => c.limits == null)) {
-      throw new PunchRefusedError('a direct connection exists')
-    }
+    if (this.directConnectionTo(peer)) throw new PunchRefusedError('a direct connection exists')
     if (this.publicIp == null) throw new PunchRefusedError('no peer has told us our public address')
     this.budget.take(key)
     const started = performance.now()
+    let succeeded = false
     try {
-      const { port, target } = await exchange(AbortSignal.timeout(PUNCH_EXCHANGE_TIMEOUT_MS))
+      const stopping = this.shutdown.signal
+      const { port, target } = await exchange(
+        AbortSignal.any([stopping, AbortSignal.timeout(PUNCH_EXCHANGE_TIMEOUT_MS)]),
+      )
       const socket = await simultaneousOpen({
         localPort: port,
         host: target.host,
         port: target.port,
         windowMs: PUNCH_CONNECT_WINDOW_MS,
+        signal: stopping,
       })
       await this.upgrade(socket, peer, target, direction)
+      succeeded = true
       this.log(
         'punched a direct connection to %p at %a in %d ms',
         peer,
@@ -221,8 +231,12 @@ export class TcpPunch implements Startable {
         Math.round(performance.now() - started),
       )
     } finally {
-      this.budget.release(key)
+      this.budget.release(key, succeeded)
     }
+  }
+
+  private directConnectionTo(peer: PeerId): boolean {
+    return this.components.connectionManager.getConnections(peer).some((c) => c.limits == null)
   }
 
   private connectFrame(port: number): Uint8Array {

@@ -279,13 +279,15 @@ export const PUNCH_STREAM_LIMITS: StreamLimits = {
 
 /**
  * TCP hole punching (network/tcp-punch.ts). A peer reached only through a relay may ask us
- * to connect to an address of its choosing: at most PUNCH_ATTEMPTS_PER_PEER punches with one
- * peer per PUNCH_ATTEMPT_PERIOD_MS, MAX_CONCURRENT_PUNCHES at once with anyone, and each
- * punch sends SYNs to one address for at most PUNCH_CONNECT_WINDOW_MS. The exchange on the
- * relayed stream (three frames) must finish within PUNCH_EXCHANGE_TIMEOUT_MS.
+ * to connect to an address of its choosing: after PUNCH_FAILURES_PER_PEER failed punches
+ * with one peer within PUNCH_FAILURE_PERIOD_MS, none with it until the oldest expires (a
+ * punch that connected reached that very peer and costs nothing); MAX_CONCURRENT_PUNCHES
+ * at once with anyone; each punch sends SYNs to one address for at most
+ * PUNCH_CONNECT_WINDOW_MS. The exchange on the relayed stream (three frames) must finish
+ * within PUNCH_EXCHANGE_TIMEOUT_MS.
  */
-export const PUNCH_ATTEMPTS_PER_PEER = 3
-export const PUNCH_ATTEMPT_PERIOD_MS = 10 * 60_000
+export const PUNCH_FAILURES_PER_PEER = 3
+export const PUNCH_FAILURE_PERIOD_MS = 10 * 60_000
 export const MAX_CONCURRENT_PUNCHES = 4
 export const PUNCH_CONNECT_WINDOW_MS = 8_000
 export const PUNCH_EXCHANGE_TIMEOUT_MS = 10_000

@@ -9,7 +9,7 @@ const refused = (reason: RegExp) =>
 
 describe('PunchBudget', () => {
   const budget = (now: () => number) =>
-    new PunchBudget({ perPeer: 2, periodMs: 1_000, concurrent: 2, maxPeers: 3, now })
+    new PunchBudget({ failuresPerPeer: 2, periodMs: 1_000, concurrent: 2, maxPeers: 3, now })
 
   it('allows one punch with a peer at a time, and a few at once in all', () => {
     const b = budget(() => 0)
@@ -17,32 +17,41 @@ describe('PunchBudget', () => {
     expect(() => b.take('a')).toThrow(refused(/under way/))
     b.take('b')
     expect(() => b.take('c')).toThrow(refused(/2 punches are under way/))
-    b.release('a')
+    b.release('a', true)
     b.take('c')
   })
 
-  it('allows a few punches with one peer per period, and forgets them after it', () => {
+  it('refuses a peer after a few failed punches in a period, and forgets them after it', () => {
     let now = 0
     const b = budget(() => now)
     for (const _ of [1, 2]) {
       b.take('a')
-      b.release('a')
+      b.release('a', false)
     }
-    expect(() => b.take('a')).toThrow(refused(/2 punches with this peer/))
+    expect(() => b.take('a')).toThrow(refused(/2 punches with this peer failed/))
     now = 1_001
     b.take('a')
   })
 
-  it('remembers at most maxPeers peers within a period', () => {
+  it('never counts a punch that connected', () => {
+    const b = budget(() => 0)
+    for (const _ of [1, 2, 3, 4, 5]) {
+      b.take('a')
+      b.release('a', true)
+    }
+    b.take('a')
+  })
+
+  it('remembers the failures of at most maxPeers peers within a period', () => {
     let now = 0
     const b = budget(() => now)
     for (const peer of ['a', 'b', 'c']) {
       b.take(peer)
-      b.release(peer)
+      b.release(peer, false)
     }
-    expect(() => b.take('d')).toThrow(refused(/with 3 peers/))
+    expect(() => b.take('d')).toThrow(refused(/with 3 peers failed/))
     b.take('a')
-    b.release('a')
+    b.release('a', true)
     now = 2_000
     b.take('d')
   })
