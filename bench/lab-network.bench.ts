@@ -1,31 +1,34 @@
 /**
  * TokenIM on networks like the ones people live on, in the NAT lab (sim/lab/nat-lab.ts):
  * a relay on a public address, alice and carol on one LAN behind a port-preserving NAT, bob
- * behind another. Every node and the relay are `tokenim` processes in their namespaces; a
- * driver beside a node uses its local API (bench/lab/node-driver.ts). Baselines: a plain
- * libp2p host (bench/lab/raw-peer.ts: TCP, noise, yamux) over the same path, through the
- * same relay process for the NAT case.
+ * behind another port-preserving NAT, dave behind a symmetric one. Every node and the relay
+ * are `tokenim` processes in their namespaces; a driver beside a node uses its local API
+ * (bench/lab/node-driver.ts). Baselines: a plain libp2p host (bench/lab/raw-peer.ts: TCP,
+ * noise, yamux) over the same path, through the same relay process for the NAT cases.
  *
- * - 1:1 message round trip, alice to bob (two NATs, the relay's circuit) and alice to carol
- *   (the LAN, direct): API call to delivery receipt, one message at a time; against a raw
- *   stream echo of a message-sized payload on the same path.
- * - Files: 20 MiB alice to bob through the relay (circuit after circuit) and carol to alice
- *   on the LAN; against a raw stream pushing bytes on the same path. A raw stream through a
- *   circuit ends at the relay's data limit (1 MiB by default, frames included), so that
- *   baseline carries 900 KiB once.
+ * - 1:1 message round trip, alice to bob (two homes, the TCP connection they punched), alice
+ *   to dave (symmetric NAT, the relay's circuit) and alice to carol (the LAN, direct): API
+ *   call to delivery receipt, one message at a time; against a raw stream echo of a
+ *   message-sized payload through the relay to the same home, or on the LAN.
+ * - Files: 20 MiB alice to bob (punched), alice to dave through the relay (circuit after
+ *   circuit) and carol to alice on the LAN; against a raw stream pushing bytes. A raw stream
+ *   through a circuit ends at the relay's data limit (1 MiB by default, frames included), so
+ *   that baseline carries 900 KiB once.
  * - Direct QUIC: the raw echo and push over QUIC on the LAN, against the same over TCP; and
  *   the push to a receiver granting QUIC_LIMITS' windows, against one granting the QUIC
  *   package's own (15 MB per connection).
- * - Hole punching: bob restarted N times with the relay's QUIC address; how often, and how
- *   soon, alice's friend list says `direct` for him within a window; against carol (the LAN)
- *   restarted the same way. Then N QUIC punches between plain libp2p hosts in the two homes
- *   with their observed addresses confirmed by hand (bench/lab/quic-punch.ts), the most
- *   libp2p can do there, and the routers' conntrack entries and counters of the first.
- *   Expected 0 of N between the homes: doc/networking.md says why.
+ * - Hole punching: bob restarted N times with the relay's QUIC address; how often alice's
+ *   node reports him `direct` within a window, how soon after his start, and how soon after
+ *   the relayed connection (the punch itself); against carol (the LAN) restarted the same
+ *   way. Then QUIC punches between plain libp2p hosts in the two homes with their observed
+ *   addresses confirmed by hand (bench/lab/quic-punch.ts), the most libp2p can do there over
+ *   QUIC, and the routers' conntrack entries and counters of the first (0 expected:
+ *   doc/networking.md says why).
  *
  * Needs root, iproute2 and iptables; without them it prints why and measures nothing.
  * TOKENIM_BENCH_LAB_MESSAGES (200), TOKENIM_BENCH_LAB_FILE_MIB (20),
- * TOKENIM_BENCH_LAB_PUNCHES (5) and TOKENIM_BENCH_LAB_PUNCH_WINDOW_S (30) change the sizes.
+ * TOKENIM_BENCH_LAB_PUNCHES (10), TOKENIM_BENCH_LAB_QUIC_PUNCHES (5) and
+ * TOKENIM_BENCH_LAB_PUNCH_WINDOW_S (30) change the sizes.
  */
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -57,7 +60,8 @@ const MESSAGE_BYTES = 256
 const FILE_BYTES = Number(process.env.TOKENIM_BENCH_LAB_FILE_MIB ?? 20) * 1024 * 1024
 /** What fits in one circuit under the relay's default 1 MiB data limit, with the framing. */
 const CIRCUIT_BYTES = 900 * 1024
-const PUNCHES = Number(process.env.TOKENIM_BENCH_LAB_PUNCHES ?? 5)
+const PUNCHES = Number(process.env.TOKENIM_BENCH_LAB_PUNCHES ?? 10)
+const QUIC_PUNCHES = Number(process.env.TOKENIM_BENCH_LAB_QUIC_PUNCHES ?? 5)
 const PUNCH_WINDOW_MS = Number(process.env.TOKENIM_BENCH_LAB_PUNCH_WINDOW_S ?? 30) * 1000
 const NODE_DRIVER = fileURLToPath(new URL('./lab/node-driver.ts', import.meta.url))
 const RAW_PEER = fileURLToPath(new URL('./lab/raw-peer.ts', import.meta.url))
@@ -70,6 +74,7 @@ interface Lab {
   alice: LabPerson
   bob: LabPerson
   carol: LabPerson
+  dave: LabPerson
 }
 
 const benchmark: Benchmark = {
@@ -82,13 +87,15 @@ const benchmark: Benchmark = {
         homes: [
           { name: 'homea', nat: 'port-preserving', hosts: ['alice', 'carol'] },
           { name: 'homeb', nat: 'port-preserving', hosts: ['bob'] },
+          { name: 'homec', nat: 'symmetric', hosts: ['dave'] },
         ],
       },
-      async ({ lab, dir, relay, people: { alice, bob, carol } }) => {
-        await befriend(alice, bob, bob.publicKey)
-        await befriend(alice, carol, carol.publicKey)
-        await until(async () => (await friendOf(alice, carol))?.reach.via === 'direct', 60_000)
-        const world: Lab = { lab, dir, relay, alice, bob, carol }
+      async ({ lab, dir, relay, people: { alice, bob, carol, dave } }) => {
+        for (const friend of [bob, carol, dave]) await befriend(alice, friend, friend.publicKey)
+        for (const friend of [bob, carol]) {
+          await until(async () => (await friendOf(alice, friend))?.reach.via === 'direct', 60_000)
+        }
+        const world: Lab = { lab, dir, relay, alice, bob, carol, dave }
         const figures: BenchmarkFigure[] = []
         for (const measure of [messageLatency, fileThroughput, holePunching]) {
           const measured = await measure(world)
@@ -107,10 +114,18 @@ const benchmark: Benchmark = {
 
 export default benchmark
 
-async function messageLatency({ lab, relay, alice, bob, carol }: Lab): Promise<BenchmarkFigure[]> {
+async function messageLatency({
+  lab,
+  relay,
+  alice,
+  bob,
+  carol,
+  dave,
+}: Lab): Promise<BenchmarkFigure[]> {
   const figures: BenchmarkFigure[] = []
   const paths = [
-    { what: "alice to bob, two NATs, the relay's circuit", to: bob, viaRelay: true },
+    { what: 'alice to bob, two port-preserving NATs, punched TCP', to: bob, viaRelay: true },
+    { what: "alice to dave, symmetric NAT, the relay's circuit", to: dave, viaRelay: true },
     { what: 'alice to carol, one LAN, direct', to: carol, viaRelay: false },
   ]
   for (const { what, to, viaRelay } of paths) {
@@ -139,7 +154,7 @@ async function messageLatency({ lab, relay, alice, bob, carol }: Lab): Promise<B
           value: percentile(latenciesMs, p),
           unit: 'ms',
           baseline: {
-            name: `raw libp2p stream echo p${p}, ${MESSAGE_BYTES} B, same path`,
+            name: `raw libp2p stream echo p${p}, ${MESSAGE_BYTES} B, ${viaRelay ? "through the relay's circuit to the same home" : 'same path'}`,
             value: percentile(rawLatencies, p),
           },
         })
@@ -151,7 +166,14 @@ async function messageLatency({ lab, relay, alice, bob, carol }: Lab): Promise<B
   return figures
 }
 
-async function fileThroughput({ dir, relay, alice, bob, carol }: Lab): Promise<BenchmarkFigure[]> {
+async function fileThroughput({
+  dir,
+  relay,
+  alice,
+  bob,
+  carol,
+  dave,
+}: Lab): Promise<BenchmarkFigure[]> {
   const mib = FILE_BYTES / MIB
   // A file of its own for each transfer: a receiver that holds the bytes already has nothing to fetch.
   const sendFile = async (from: LabPerson, to: LabPerson) => {
@@ -160,13 +182,14 @@ async function fileThroughput({ dir, relay, alice, bob, carol }: Lab): Promise<B
     return (await driver<{ ms: number }>(from, ['send-file', from.dataDir, to.peerId, path])).ms
   }
 
-  const relayedMs = await sendFile(alice, bob)
-  const rawBob = await rawPeer(bob.host, relay.address)
+  const punchedMs = await sendFile(alice, bob)
+  const relayedMs = await sendFile(alice, dave)
+  const rawDave = await rawPeer(dave.host, relay.address)
   const rawRelayedMs = await rawPush(
     alice.host,
-    `${relay.address}/p2p-circuit/p2p/${rawBob.peerId}`,
+    `${relay.address}/p2p-circuit/p2p/${rawDave.peerId}`,
     CIRCUIT_BYTES,
-  ).finally(() => rawBob.child.kill('SIGTERM'))
+  ).finally(() => rawDave.child.kill('SIGTERM'))
 
   const lanMs = await sendFile(carol, alice)
   const rawAlice = await rawPeer(alice.host)
@@ -188,15 +211,22 @@ async function fileThroughput({ dir, relay, alice, bob, carol }: Lab): Promise<B
   const [rawLanMs, rawQuicLanMs, rawWideQuicLanMs] = await rawLan()
 
   const rate = (bytes: number, ms: number) => bytes / MIB / (ms / 1000)
+  const rawCircuit = {
+    name: `raw libp2p stream through the relay's circuit, ${CIRCUIT_BYTES / 1024} KiB (one circuit's data limit)`,
+    value: rate(CIRCUIT_BYTES, rawRelayedMs),
+  }
   return [
     {
-      name: `file ${mib} MiB alice to bob through the relay, circuit after circuit (offer to verified)`,
+      name: `file ${mib} MiB alice to bob, two port-preserving NATs, punched TCP (offer to verified)`,
+      value: rate(FILE_BYTES, punchedMs),
+      unit: 'MiB/s',
+      baseline: { ...rawCircuit, name: `${rawCircuit.name}, alice to dave` },
+    },
+    {
+      name: `file ${mib} MiB alice to dave through the relay, circuit after circuit (offer to verified)`,
       value: rate(FILE_BYTES, relayedMs),
       unit: 'MiB/s',
-      baseline: {
-        name: `raw libp2p stream through the same circuit, ${CIRCUIT_BYTES / 1024} KiB (one circuit's data limit)`,
-        value: rate(CIRCUIT_BYTES, rawRelayedMs),
-      },
+      baseline: rawCircuit,
     },
     {
       name: `file ${mib} MiB carol to alice on the LAN, direct (offer to verified)`,
@@ -250,67 +280,115 @@ async function quicEcho(
   }))
 }
 
+interface Restarts {
+  /** Restarts after which alice's node reported `other` direct within the window. */
+  direct: number
+  /** From `tokenim start` for `other` to direct, each time it came. */
+  msToDirect: number[]
+  /** From `tokenim start` to the relayed connection (alice reported it), when one came first. */
+  msToRelayed: number[]
+  /** From the relayed connection to direct: the punch itself. */
+  msRelayedToDirect: number[]
+  /** How alice's friend list said `other` was reached at each window's end. */
+  seenVia: Set<string>
+}
+
 /**
- * Restarts `other` PUNCHES times; each time, watches alice's friend list until it says
- * `direct` for `other` or the window closes. The times are from `other`'s start.
+ * Restarts `other` PUNCHES times; each time, follows alice's `friend:reach` events for it
+ * until one says `direct` or the window closes.
  */
 async function directAfterRestarts(
   { alice }: Lab,
   other: LabPerson,
   relay: string,
-): Promise<{ direct: number; msToDirect: number[]; seenVia: Set<string> }> {
-  const msToDirect: number[] = []
-  const seenVia = new Set<string>()
+): Promise<Restarts> {
+  const result: Restarts = {
+    direct: 0,
+    msToDirect: [],
+    msToRelayed: [],
+    msRelayedToDirect: [],
+    seenVia: new Set(),
+  }
+  const reached = (via: string) =>
+    alice
+      .next(
+        'friend:reach',
+        (r) => r.peerId === other.peerId && r.reach.via === via,
+        PUNCH_WINDOW_MS + 60_000,
+      )
+      .then(
+        () => performance.now(),
+        () => undefined,
+      )
   for (let attempt = 0; attempt < PUNCHES; attempt++) {
-    await restart(other, relay)
+    await stopOrKill(other)
+    const relayed = reached('relay')
+    const direct = reached('direct')
     const started = performance.now()
-    while (performance.now() - started < PUNCH_WINDOW_MS) {
-      const via = (await friendOf(alice, other))?.reach.via ?? 'not a friend'
-      seenVia.add(via)
-      if (via === 'direct') {
-        msToDirect.push(performance.now() - started)
-        break
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500))
+    await other.start([relay])
+    const directAt = await Promise.race([
+      direct,
+      new Promise<undefined>((resolve) => setTimeout(resolve, PUNCH_WINDOW_MS)),
+    ])
+    result.seenVia.add((await friendOf(alice, other))?.reach.via ?? 'not a friend')
+    if (directAt == null) continue
+    result.direct++
+    result.msToDirect.push(directAt - started)
+    const relayedAt = await Promise.race([relayed, Promise.resolve(undefined)])
+    if (relayedAt != null && relayedAt <= directAt) {
+      result.msToRelayed.push(relayedAt - started)
+      result.msRelayedToDirect.push(directAt - relayedAt)
     }
   }
-  return { direct: msToDirect.length, msToDirect, seenVia }
+  return result
 }
 
 async function holePunching(world: Lab): Promise<BenchmarkFigure[]> {
   const homes = await directAfterRestarts(world, world.bob, world.relay.quicAddress!)
   const lan = await directAfterRestarts(world, world.carol, world.relay.address)
+  const ms = (values: number[]) => values.map(Math.round).join(', ')
   console.error(
     `lab-network: hole punching: bob seen as ${[...homes.seenVia].join(', ')}; ` +
-      `carol seen as ${[...lan.seenVia].join(', ')}`,
+      `carol seen as ${[...lan.seenVia].join(', ')}; bob from start to direct (ms): ` +
+      `${ms(homes.msToDirect)}; from relayed to direct: ${ms(homes.msRelayedToDirect)}; ` +
+      `carol from start to direct: ${ms(lan.msToDirect)}`,
   )
   const window = `${PUNCH_WINDOW_MS / 1000} s`
   return [
     {
-      name: `hole punching: restarts of bob (other home, port-preserving NATs, relay over QUIC) seen direct within ${window}`,
+      name: `hole punching (TCP): restarts of bob (other home, port-preserving NATs, relay over QUIC) seen direct within ${window}`,
       value: homes.direct,
       unit: `of ${PUNCHES}`,
       baseline: { name: 'restarts of carol (same LAN) seen direct', value: lan.direct },
     },
     {
-      name: 'hole punching: median time from restart to direct, bob (other home)',
+      name: 'hole punching: median time from `tokenim start` to direct, bob (other home)',
       value: median(homes.msToDirect) / 1000,
       unit: 's',
       baseline: { name: 'the same for carol (same LAN)', value: median(lan.msToDirect) / 1000 },
+    },
+    {
+      name: 'hole punching: median time from the relayed connection to direct (the punch), bob',
+      value: median(homes.msRelayedToDirect),
+      unit: 'ms',
+      baseline: {
+        name: 'median time from `tokenim start` to the relayed connection, bob',
+        value: median(homes.msToRelayed),
+      },
     },
     ...(await rawQuicPunches(world)),
   ]
 }
 
 /**
- * PUNCHES QUIC punches between plain libp2p hosts at alice's and bob's, each within the
+ * QUIC_PUNCHES QUIC punches between plain libp2p hosts at alice's and bob's, each within the
  * punch window; the routers' view of the first is printed, the evidence of where it stopped.
  */
 async function rawQuicPunches({ lab, relay }: Lab): Promise<BenchmarkFigure[]> {
   const attempts: PunchAttempt[] = []
   const [alice, bob] = [lab.host('alice'), lab.host('bob')]
   const wans = ['homea', 'homeb'].map((home) => lab.routers.get(home)!.address)
-  for (let attempt = 0; attempt < PUNCHES; attempt++) {
+  for (let attempt = 0; attempt < QUIC_PUNCHES; attempt++) {
     // The first attempt's packets, as they reach each host, are counted by kind.
     const packets =
       attempt === 0 ? capturePacketKinds([alice, bob], wans, PUNCH_WINDOW_MS / 1000 + 20) : null
@@ -333,14 +411,14 @@ async function rawQuicPunches({ lab, relay }: Lab): Promise<BenchmarkFigure[]> {
     {
       name: `QUIC hole punch, plain libp2p (observed addresses confirmed by hand), alice and bob direct within ${PUNCH_WINDOW_MS / 1000} s`,
       value: direct.length,
-      unit: `of ${PUNCHES}`,
+      unit: `of ${QUIC_PUNCHES}`,
       baseline: { name: 'attempts made through the relay', value: attempts.length - failed.length },
     },
   ]
 }
 
-/** `tokenim stop`, then start; a node that does not stop in time is killed, and said so. */
-async function restart(person: LabPerson, relay: string): Promise<void> {
+/** `tokenim stop`; a node that does not stop in time is killed, and said so. */
+async function stopOrKill(person: LabPerson): Promise<void> {
   const child = person.child
   await person.stop().catch(async (err: Error) => {
     console.error(`lab-network: ${person.name} did not stop (${err.message}); killing it`)
@@ -349,7 +427,6 @@ async function restart(person: LabPerson, relay: string): Promise<void> {
     child.kill('SIGKILL')
     await exited
   })
-  await person.start([relay])
 }
 
 function median(values: number[]): number {
