@@ -118,8 +118,9 @@ export class TcpPunch implements Startable {
     // Both sides see this identify; one starts. Neighbours are direct-upgrade.ts's.
     if (!protocols.includes(PUNCH_PROTOCOL)) return
     if (this.components.peerId.toString() >= peerId.toString()) return
-    // identify-push over the circuit dispatches this too, also after a punch succeeded.
-    if (this.directConnectionTo(peerId)) return
+    // identify-push over the circuit dispatches this too, also after a punch succeeded. With
+    // no public address seen (one machine, a LAN), there is nothing to punch with.
+    if (this.directConnectionTo(peerId) || this.publicIp == null) return
     const subnets = localSubnets()
     if (listenAddrs.some((address) => onLocalSubnet(address, subnets))) return
     this.initiate(peerId, connection).catch((err: Error) =>
