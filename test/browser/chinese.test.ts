@@ -5,8 +5,8 @@
  * visible text and the accessible names and titles (aria-label, title, placeholder, alt),
  * once the people's own data is taken out (peer ids, room id, host name, addresses, commands
  * to type), hold no run of Latin letters but the product's name, the language setting's own
- * label, "ID" and key names. Settings
- * → Language / 语言 switches to English and back, and the choice outlives a reload.
+ * label, "ID" and key names. Settings → Language / 语言 (and the same picker on the first
+ * screens) switches to English and back, and the choice outlives a reload.
  */
 import { hostname } from 'node:os'
 import type { Page } from 'playwright-core'
@@ -126,6 +126,11 @@ describe('web client in Chinese', () => {
     await page.goto(carol.webUrl)
     await page.getByRole('heading', { name: '欢迎使用 TokenIM' }).waitFor()
     const welcome = await englishOn(page, own)
+    // The first screens have the language picker too: English at once, then back.
+    await page.getByLabel('语言 / Language').selectOption('en')
+    await page.getByRole('heading', { name: 'Welcome to TokenIM' }).waitFor()
+    await page.getByLabel('Language / 语言').selectOption('zh')
+    await page.getByRole('heading', { name: '欢迎使用 TokenIM' }).waitFor()
 
     await network.restart(bob)
     await page.goto(bob.webUrl)

@@ -1,7 +1,12 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
+import { t } from '../i18n/i18n.ts'
+import { LanguageSelect } from './language-select.tsx'
 
-/** The frame of the screens before the app: a centered card whose heading takes focus. */
+/**
+ * The frame of the screens before the app: a centered card whose heading takes focus, with
+ * the language picker under it (these screens come before Settings).
+ */
 export function AuthCard({ title, children }: { title: string; children: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => {
@@ -21,6 +26,9 @@ export function AuthCard({ title, children }: { title: string; children: Compone
           {title}
         </h1>
         {children}
+        <div class="auth-language">
+          <LanguageSelect id="auth-language" label={t('language.title')} />
+        </div>
       </section>
     </main>
   )

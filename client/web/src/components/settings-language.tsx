@@ -1,29 +1,13 @@
 /**
  * Language / 语言: the web client's language, the browser's by default; kept in this
- * browser (i18n.ts). The label names itself in both languages so anyone can find it.
+ * browser (i18n.ts). The title names itself in both languages so anyone can find it.
  */
-import { useState } from 'preact/hooks'
-import {
-  browserLanguage,
-  chooseLanguage,
-  type LanguageChoice,
-  storedChoice,
-  t,
-} from '../i18n/i18n.ts'
+import { t } from '../i18n/i18n.ts'
+import { LanguageSelect } from './language-select.tsx'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
-/** Each language by its own name. */
-const NAMES = { en: 'English', zh: '简体中文' } as const
-
 export function SettingsLanguage() {
-  const [choice, setChoice] = useState<LanguageChoice>(storedChoice)
   const section = useSectionActions()
-  const change = (next: LanguageChoice) =>
-    section.run(async () => {
-      setChoice(next)
-      await chooseLanguage(next)
-      return undefined
-    })
   return (
     <SettingsSection
       id="language"
@@ -32,17 +16,17 @@ export function SettingsLanguage() {
       error={section.error}
     >
       <div class="field">
-        <label for="language-choice">{t('language.label')}</label>
-        <select
+        <LanguageSelect
           id="language-choice"
-          value={choice}
+          label={t('language.label')}
           disabled={section.busy}
-          onChange={(event) => void change(event.currentTarget.value as LanguageChoice)}
-        >
-          <option value="auto">{t('language.browser', { name: NAMES[browserLanguage()] })}</option>
-          <option value="en">{NAMES.en}</option>
-          <option value="zh">{NAMES.zh}</option>
-        </select>
+          onChoose={(_choice, apply) =>
+            void section.run(async () => {
+              await apply()
+              return undefined
+            })
+          }
+        />
       </div>
     </SettingsSection>
   )
