@@ -3,7 +3,8 @@
  * device" on the existing one shows the one-time code as a QR code and text; the new one's
  * first-run screen takes the code ("Link to an existing account"); both pages show the same
  * digits and emoji, the person confirms on both, the new device runs, and the account lists
- * two devices.
+ * two devices. Then Settings revokes it (password): the list loses it, and the new device's
+ * page says it was revoked.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,7 +12,7 @@ import type { LocalApiClient } from '../../client/api-client.ts'
 import { startApiDaemon } from '../helpers/api-daemon.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import type { Browser } from './chromium.ts'
-import { openSettings } from './settings-page.ts'
+import { openSettings, type SettingsPage } from './settings-page.ts'
 
 const PASSWORD = 'correct horse battery staple 42'
 const NEW_PASSWORD = 'violet lantern under rain 7'
@@ -21,9 +22,17 @@ describe('web client: linking a device', () => {
   let browser: Browser
   let existing: Page
   let api: LocalApiClient
+  let fresh: Page
+  let existingDaemon: SettingsPage['daemon']
+  let freshDaemon: SettingsPage['daemon']
 
   beforeAll(async () => {
-    ;({ browser, page: existing, api } = await openSettings(cleanups, PASSWORD))
+    ;({
+      browser,
+      page: existing,
+      api,
+      daemon: existingDaemon,
+    } = await openSettings(cleanups, PASSWORD))
   })
   afterAll(async () => {
     await browser?.close()
@@ -41,7 +50,8 @@ describe('web client: linking a device', () => {
     const dir = await makeTempDir('tokenim-browser-new-device-')
     cleanups.push(() => dir.remove())
     const { daemon } = await startApiDaemon(dir.path, cleanups, { web: true })
-    const fresh = await browser.context.newPage()
+    freshDaemon = daemon
+    fresh = await browser.context.newPage()
     await fresh.goto(daemon.api.webUrl)
     await fresh.getByRole('button', { name: 'Link to an existing account' }).click()
     await fresh.getByLabel('Link code').fill(code)
@@ -66,5 +76,38 @@ describe('web client: linking a device', () => {
     expect(devices.version).toBe(2)
     expect(devices.devices.map((device) => device.name)).toContain('phone')
     expect(daemon.node?.devices.linked).toBe(true)
+  })
+
+  it('revokes the linked device from Settings with the password; the revoked page says so', async () => {
+    const settings = existing.getByRole('region', { name: 'Settings' })
+    const list = settings.getByRole('list', { name: 'Your devices' })
+    await list.getByText('phone').waitFor({ timeout: 15_000 })
+    // Neither this device nor the first one has a revoke button: here they are one device.
+    expect(await list.getByRole('button', { name: /^Revoke / }).count()).toBe(1)
+    await list.getByRole('button', { name: 'Revoke phone' }).click()
+    const form = settings.getByRole('form', { name: 'Revoke phone' })
+    await form.getByLabel('Password').fill('not the password')
+    await form.getByRole('button', { name: 'Revoke' }).click()
+    await settings.getByRole('alert').first().waitFor({ timeout: 15_000 })
+    expect((await api.devices()).devices.map((device) => device.name)).toContain('phone')
+
+    await form.getByLabel('Password').fill(PASSWORD)
+    await form.getByRole('button', { name: 'Revoke' }).click()
+    await settings
+      .getByTestId('devices-status')
+      .filter({ hasText: 'Revoked phone' })
+      .waitFor({ timeout: 15_000 })
+    expect(await list.getByRole('listitem').count()).toBe(1)
+    const devices = await api.devices()
+    expect(devices.version).toBe(3)
+    expect(devices.devices.map((device) => device.name)).not.toContain('phone')
+    // Here the two nodes share no relay, so the list cannot travel as the integration tests
+    // show it does (devices-sync.test.ts): it is handed to the revoked node as it arrives.
+    const existingNode = existingDaemon.node!
+    await freshDaemon.node!.devices.receiveOwn(
+      existingNode.devices.thisDevice,
+      existingNode.devices.ownRecord(),
+    )
+    await fresh.getByText('This device was revoked.').waitFor({ timeout: 15_000 })
   })
 })

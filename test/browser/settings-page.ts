@@ -9,6 +9,8 @@ import { makeTempDir } from '../helpers/temp-dir.ts'
 import { type Browser, launchChromium } from './chromium.ts'
 
 export interface SettingsPage {
+  /** The daemon serving the page (its node once the identity is made). */
+  daemon: Awaited<ReturnType<typeof startApiDaemon>>['daemon']
   browser: Browser
   page: Page
   api: LocalApiClient
@@ -36,5 +38,5 @@ export async function openSettings(
     .getByRole('navigation', { name: 'Sections' })
     .getByRole('button', { name: 'Settings' })
     .click()
-  return { browser, page, api, backupPhrase }
+  return { daemon, browser, page, api, backupPhrase }
 }

@@ -1,18 +1,21 @@
 /**
  * This account's devices (doc/accounts.md): the list friends get, this device marked, its
- * name, and linking another device.
+ * name, linking another device and revoking one (not this one, nor the first device, which
+ * runs on the account key).
  */
 import { useEffect, useState } from 'preact/hooks'
 import { MAX_DEVICE_NAME_SIZE } from '../../../../protocol/limits.ts'
-import type { DeviceListResponse } from '../../../../protocol/local-api.ts'
+import type { DeviceListResponse, DeviceView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { t } from '../i18n/i18n.ts'
 import { SettingsLinkDevice } from './settings-link-device.tsx'
+import { SettingsRevokeDevice } from './settings-revoke-device.tsx'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
 export function SettingsDevices({ client, withCode }: { client: WebApiClient; withCode: boolean }) {
   const [list, setList] = useState<DeviceListResponse | null>(null)
   const [name, setName] = useState('')
+  const [revoking, setRevoking] = useState<DeviceView | null>(null)
   const section = useSectionActions()
 
   const load = () =>
@@ -49,9 +52,32 @@ export function SettingsDevices({ client, withCode }: { client: WebApiClient; wi
                 {device.name}
                 {device.thisDevice && <em> · {t('devices.this')}</em>}
                 {device.peerId !== list.account && <em> · {t('devices.linked')}</em>}
+                {!device.thisDevice && device.peerId !== list.account && (
+                  <button
+                    type="button"
+                    aria-label={t('devices.revokeOne', { name: device.name })}
+                    disabled={section.busy}
+                    onClick={() => setRevoking(device)}
+                  >
+                    {t('devices.revoke')}
+                  </button>
+                )}
               </li>
             ))}
           </ul>
+          {revoking != null && (
+            <SettingsRevokeDevice
+              client={client}
+              device={revoking}
+              withCode={withCode}
+              section={section}
+              onRevoked={(next) => {
+                setList(next)
+                setRevoking(null)
+              }}
+              onCancel={() => setRevoking(null)}
+            />
+          )}
           <form onSubmit={submit} aria-label={t('devices.renameForm')}>
             <div class="field">
               <label for="device-name">{t('devices.name')}</label>

@@ -9,10 +9,9 @@ import type { DeviceLinkStatus } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { locale, t, tx } from '../i18n/i18n.ts'
 import { useNodeEvent } from '../node-events.ts'
-import { CodeField } from './code-field.tsx'
 import { LinkSas } from './link-sas.tsx'
-import { PasswordField } from './password-field.tsx'
 import { QrCode } from './qr-code.tsx'
+import { SensitiveFields } from './sensitive-fields.tsx'
 import { useSectionActions } from './settings-section.tsx'
 
 interface SettingsLinkDeviceProps {
@@ -64,22 +63,15 @@ export function SettingsLinkDevice({ client, withCode, onLinked }: SettingsLinkD
       {(status == null || status.state === 'linked' || status.state === 'failed') && (
         <form onSubmit={open} aria-label={t('link.show')} noValidate>
           <p>{t('link.intro')}</p>
-          <PasswordField
-            id="link-device-password"
-            label={t('common.password')}
-            value={password}
-            onInput={setPassword}
-            autoComplete="current-password"
+          <SensitiveFields
+            idPrefix="link-device"
+            password={password}
+            onPassword={setPassword}
+            withCode={withCode}
+            code={code}
+            onCode={setCode}
             disabled={section.busy}
           />
-          {withCode && (
-            <CodeField
-              id="link-device-code"
-              value={code}
-              onInput={setCode}
-              disabled={section.busy}
-            />
-          )}
           <button
             type="submit"
             class="button-primary"

@@ -43,6 +43,9 @@ export const en = {
   'chats.conversations': 'Conversations',
   'chats.unread': { one: '{count} unread message', other: '{count} unread messages' },
   'chats.empty': 'No conversations yet. Add a friend under Contacts, or join a room under Rooms.',
+  'shell.revokedTitle': 'This device was revoked.',
+  'shell.revoked':
+    'Another of your devices removed this one from your account: it can no longer send messages, and receives nothing new.',
   'shell.elsewhereTitle': 'Signed in elsewhere.',
   'shell.elsewhere':
     'Your identity was started on another device, so messages may reach that device instead of this one.',
@@ -289,6 +292,12 @@ export const en = {
   'devices.renameForm': 'Rename this device',
   'devices.name': "This device's name",
   'devices.rename': 'Rename',
+  'devices.revoke': 'Revoke',
+  'devices.revokeOne': 'Revoke {name}',
+  'devices.revokeForm': 'Revoke {name}',
+  'devices.revokeIntro':
+    '{name} will receive nothing new from now on, and your friends will drop what it sends. It is told it was revoked.',
+  'devices.revoked': 'Revoked {name}: your friends get the new list.',
   'devices.linkedHint': {
     one: 'This device is linked to your account and knows your {count} friend: 1:1 messages reach it; rooms and files stay on your first device for now.',
     other:

@@ -43,6 +43,8 @@ export const zh: Catalog = {
   'chats.conversations': '会话列表',
   'chats.unread': { other: '{count} 条未读消息' },
   'chats.empty': '还没有会话。可以在“通讯录”里添加好友，或在“群聊”里加入群聊。',
+  'shell.revokedTitle': '本机已被撤销。',
+  'shell.revoked': '你的另一台设备已将本机移出账号：本机不能再发送消息，也不会再收到新消息。',
   'shell.elsewhereTitle': '已在其他设备上登录。',
   'shell.elsewhere': '你的身份已在另一台设备上启动，消息可能会发到那台设备，而不是这里。',
   'shell.stoppedTitle': '你的节点已停止。',
@@ -273,6 +275,12 @@ export const zh: Catalog = {
   'devices.renameForm': '重命名本机',
   'devices.name': '本机名称',
   'devices.rename': '重命名',
+  'devices.revoke': '撤销',
+  'devices.revokeOne': '撤销{name}',
+  'devices.revokeForm': '撤销{name}',
+  'devices.revokeIntro':
+    '从现在起{name}不会再收到新消息，好友会丢弃它发出的内容；它会收到已被撤销的通知。',
+  'devices.revoked': '已撤销{name}：好友会收到新的设备列表。',
   'devices.linkedHint': {
     other:
       '本机已关联到你的账号，知道你的 {count} 位好友：单聊消息会发到这里；群聊和文件暂时只在你的第一台设备上。',

@@ -57,6 +57,7 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
   const [peers, setPeers] = useState<ReadonlySet<string>>(new Set())
   const [nodeStopped, setNodeStopped] = useState(false)
   const [elsewhere, setElsewhere] = useState<string | null>(null)
+  const [revoked, setRevoked] = useState(false)
   const [sidebarOpen, setSidebarOpen] = useState(true)
   const [error, setError] = useState<string | null>(null)
   const [names, setNames] = useState<NameView[] | null>(null)
@@ -104,6 +105,7 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
       events.on('node:started', () => void refresh()),
       events.on('node:stopping', () => setNodeStopped(true)),
       events.on('session:signed-in-elsewhere', ({ reason }) => setElsewhere(reason)),
+      events.on('device:revoked', () => setRevoked(true)),
     ]
     events.open()
     return () => {
@@ -118,6 +120,11 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
         {elsewhere != null && (
           <Banner title={t('shell.elsewhereTitle')} onDismiss={() => setElsewhere(null)}>
             {t('shell.elsewhere')} {elsewhere}
+          </Banner>
+        )}
+        {revoked && (
+          <Banner title={t('shell.revokedTitle')} onDismiss={() => setRevoked(false)}>
+            {t('shell.revoked')}
           </Banner>
         )}
         {nodeStopped && (
