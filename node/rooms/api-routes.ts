@@ -18,7 +18,18 @@ export function roomRoutes(rooms: () => RoomService): Routes {
     ...serve(routes.remove, async ({ body }) => rooms().remove(body.roomId, body.member)),
     ...serve(routes.role, async ({ body }) => rooms().setRole(body.roomId, body.member, body.role)),
     ...serve(routes.rename, async ({ body }) => rooms().rename(body.roomId, body.name)),
-    ...serve(routes.send, async ({ body }) => rooms().send(body.roomId, body.text)),
+    ...serve(routes.send, async ({ body }) =>
+      rooms().send(body.roomId, body.text, { replyTo: body.replyTo, forwarded: body.forwarded }),
+    ),
+    ...serve(routes.edit, async ({ body }) =>
+      rooms().act(body.roomId, body.id, { type: 'edit', text: body.text }),
+    ),
+    ...serve(routes.recall, async ({ body }) =>
+      rooms().act(body.roomId, body.id, { type: 'recall' }),
+    ),
+    ...serve(routes.react, async ({ body }) =>
+      rooms().act(body.roomId, body.id, { type: 'react', emoji: body.emoji }),
+    ),
     ...serve(routes.history, async ({ query }) =>
       rooms().history(query.room, { limit: query.limit, before: query.before }),
     ),

@@ -44,3 +44,18 @@ export class RoomUnreachableError extends RoomError {
 export class RoomsStoppedError extends RoomError {
   override name = 'RoomsStoppedError'
 }
+
+/** No message with that id is shown in the room. */
+export class RoomMessageNotFoundError extends RoomError {
+  override name = 'RoomMessageNotFoundError'
+}
+
+/** Only a message's author edits or recalls it; nothing changes a recalled one. */
+export class RoomActionPermissionError extends RoomError {
+  override name = 'RoomActionPermissionError'
+}
+
+/** A recall past RECALL_WINDOW_MS, or an edit of a size a message may not have. */
+export class RoomActionRefusedError extends RoomError {
+  override name = 'RoomActionRefusedError'
+}

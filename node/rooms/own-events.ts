@@ -20,6 +20,7 @@ import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   buildMessage,
   buildOp,
+  type RoomContentValue,
   type SignedRoomEvent,
   serializeSenderKey,
 } from '../../protocol/rooms/index.ts'
@@ -28,7 +29,7 @@ import type { RoomIntake } from './room-intake.ts'
 import type { RoomKeys } from './room-keys.ts'
 import type { RoomMembership } from './room-membership.ts'
 import type { RoomPersistence } from './room-persistence.ts'
-import type { RoomRuntime } from './room-runtime.ts'
+import { extrasOf, type RoomRuntime } from './room-runtime.ts'
 import { RoomStore, type RoomWrite } from './room-store.ts'
 import type { RoomSync } from './room-sync.ts'
 
@@ -66,18 +67,25 @@ export class OwnEvents {
   }
 
   /** Encrypts, signs and publishes a message; resolves once it is on disk and published. */
-  async send(room: RoomRuntime, text: string): Promise<SignedRoomEvent> {
+  async send(room: RoomRuntime, message: string | RoomContentValue): Promise<SignedRoomEvent> {
+    const content = typeof message === 'string' ? { text: message } : message
     const { identity, persistence, gossip, keys, intake } = this.components
     if (room.chain == null) keys.rekey(room)
     await this.reserve(room, true)
     // From here to the publish nothing waits: the reservation covers this key and seq.
-    const event = buildMessage(identity, room.log, room.chain!, text)
+    const event = buildMessage(identity, room.log, room.chain!, content)
     this.accept(room, event)
-    room.texts.set(event.idHex, text)
-    const written = persistence.persistOwn(room, [
+    room.texts.set(event.idHex, content.text)
+    const writes = [
       RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes),
-      RoomStore.text(room.log.roomIdHex, event.idHex, text),
-    ])
+      RoomStore.text(room.log.roomIdHex, event.idHex, content.text),
+    ]
+    const extras = extrasOf(content)
+    if (extras != null) {
+      room.extras.set(event.idHex, extras)
+      writes.push(RoomStore.extras(room.log.roomIdHex, event.idHex, extras))
+    }
+    const written = persistence.persistOwn(room, writes)
     intake.showNew(room, [event.idHex])
     await gossip.publish(room, event)
     await written

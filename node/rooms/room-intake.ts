@@ -25,7 +25,7 @@ import {
   UnknownSenderKeyError,
 } from '../../protocol/rooms/index.ts'
 import type { RoomPersistence } from './room-persistence.ts'
-import type { RoomRuntime } from './room-runtime.ts'
+import { extrasOf, type RoomRuntime } from './room-runtime.ts'
 import { RoomStore, type RoomWrite } from './room-store.ts'
 import type { RoomViews } from './room-views.ts'
 
@@ -39,6 +39,8 @@ export interface RoomIntakeComponents {
   membershipChanged(room: RoomRuntime, before: MembershipState, after: MembershipState): void
   /** A message became visible. */
   show(message: RoomMessageView): void
+  /** A visible message changed: an action on it became visible (room-actions.ts). */
+  update?(message: RoomMessageView): void
 }
 
 /** Opens signed events; bad ones are logged and left out. */
@@ -61,6 +63,7 @@ export class RoomIntake {
   private readonly log: Logger
   private readonly membershipChanged: RoomIntakeComponents['membershipChanged']
   private readonly show: RoomIntakeComponents['show']
+  private readonly update: NonNullable<RoomIntakeComponents['update']>
 
   constructor(components: RoomIntakeComponents) {
     this.selfHex = components.selfHex
@@ -69,6 +72,7 @@ export class RoomIntake {
     this.log = components.log
     this.membershipChanged = components.membershipChanged
     this.show = components.show
+    this.update = components.update ?? (() => {})
   }
 
   /** Takes checked events in: stores them, decrypts what it can, shows what became visible. */
@@ -130,7 +134,16 @@ export class RoomIntake {
       .sort(compareEvents)
     for (const event of fresh) {
       room.shown.add(event.idHex)
-      this.show(this.views.message(room, event))
+      const action = room.extras.get(event.idHex)?.action
+      if (action == null) {
+        this.show(this.views.message(room, event))
+        continue
+      }
+      // An action shows as its effect; one whose target is not shown yet shows with it.
+      const target = room.log.get(action.target)
+      if (target != null && room.shown.has(target.idHex)) {
+        this.update(this.views.message(room, target))
+      }
     }
   }
 
@@ -141,9 +154,14 @@ export class RoomIntake {
     const key = room.received.get(event.authorHex)?.get(keyIdHex)
     try {
       if (key == null) throw new UnknownSenderKeyError('no sender key yet')
-      const text = decryptMessage(event, key)
-      room.texts.set(event.idHex, text)
-      writes.push(RoomStore.text(room.log.roomIdHex, event.idHex, text))
+      const content = decryptMessage(event, key)
+      room.texts.set(event.idHex, content.text)
+      writes.push(RoomStore.text(room.log.roomIdHex, event.idHex, content.text))
+      const extras = extrasOf(content)
+      if (extras != null) {
+        room.extras.set(event.idHex, extras)
+        writes.push(RoomStore.extras(room.log.roomIdHex, event.idHex, extras))
+      }
       // The chain's new position is written later (saveChains): after a crash the older
       // position on disk still derives every key not used yet, and what was read is on disk.
       room.dirtyKeys.add(`${event.authorHex}:${keyIdHex}`)

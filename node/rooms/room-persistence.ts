@@ -102,6 +102,7 @@ export function restoreRoom(
     room.chain.skipTo(stored.chain.reservedUntil ?? 0)
   }
   for (const [id, text] of stored.texts) room.texts.set(id, text)
+  for (const [id, extras] of stored.extras) room.extras.set(id, extras)
   for (const { author, key } of stored.receivedKeys) {
     const keys = room.received.get(author) ?? new Map<string, ReceivedSenderKey>()
     const restored = ReceivedSenderKey.fromJSON(key)

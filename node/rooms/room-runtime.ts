@@ -2,9 +2,12 @@
  * What the room service holds in memory for one room, and the small questions asked of it.
  * A runtime is created only here (`createRuntime`), so every field starts from one place.
  */
+import { toHex } from '../../protocol/bytes.ts'
+import type { ActionType } from '../../protocol/message-actions.ts'
 import {
   type MembershipState,
   type ReceivedSenderKey,
+  type RoomContentValue,
   type RoomLog,
   roomTopic,
   type SenderKeyChain,
@@ -30,6 +33,8 @@ export interface RoomRuntime {
   /** author hex -> key id hex -> chain. */
   received: Map<string, Map<string, ReceivedSenderKey>>
   texts: Map<string, string>
+  /** What a message answers or acts on, for those that do (room-actions.ts). */
+  extras: Map<string, RoomExtras>
   /** Received chains that advanced since they were last written: `${author}:${keyId}`. */
   dirtyKeys: Set<string>
   /** Message ids waiting for a sender key: `${author}:${keyId}` -> ids. */
@@ -50,6 +55,26 @@ export interface RoomRuntime {
   ownWrites: Promise<void>
 }
 
+/** A message's reply, action or forward mark, ids in hex (doc/message-actions.md). */
+export interface RoomExtras {
+  replyTo?: string
+  action?: { type: ActionType; target: string; emoji?: string }
+  forwarded?: true
+}
+
+/** The extras a decrypted content carries, or undefined for a plain message. */
+export function extrasOf(content: RoomContentValue): RoomExtras | undefined {
+  const extras: RoomExtras = {}
+  if (content.replyTo != null) extras.replyTo = toHex(content.replyTo)
+  if (content.forwarded === true) extras.forwarded = true
+  const action = content.action
+  if (action != null) {
+    extras.action = { type: action.type, target: toHex(action.target) }
+    if (action.emoji != null) extras.action.emoji = action.emoji
+  }
+  return Object.keys(extras).length === 0 ? undefined : extras
+}
+
 /** A room as held before anything but its log and meta is known. */
 export function createRuntime(log: RoomLog, meta: RoomMeta): RoomRuntime {
   return {
@@ -58,6 +83,7 @@ export function createRuntime(log: RoomLog, meta: RoomMeta): RoomRuntime {
     topic: roomTopic(log.roomId),
     received: new Map(),
     texts: new Map(),
+    extras: new Map(),
     locked: new Map(),
     dirtyKeys: new Set(),
     chainReservedUntil: 0,

@@ -32,6 +32,7 @@ import type {
 } from '../../protocol/local-api.ts'
 import {
   createRoom,
+  type RoomContentValue,
   RoomLog,
   RoomOpKind,
   SenderKeyChain,
@@ -43,6 +44,7 @@ import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { RoomPermissionError, RoomsStoppedError, RoomUnreachableError } from './errors.ts'
 import { OwnEvents } from './own-events.ts'
+import { checkRoomAction, type RoomActionRequest } from './room-actions.ts'
 import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
 import { checkMayJoin, inviteCode, readJoinTicket } from './room-invites.ts'
@@ -74,6 +76,7 @@ export type RoomHost = Pick<
 
 export interface RoomServiceEvents {
   'room:message': RoomMessageView
+  'room:updated': RoomMessageView
   'room:members': RoomMembersChange
 }
 
@@ -99,6 +102,8 @@ export interface RoomServiceComponents {
 }
 
 export interface RoomServiceInit {
+  /** How long after sending a message its recall is honoured. @default RECALL_WINDOW_MS */
+  recallWindowMs?: number
   /** How often each room syncs with one connected member, to fill gaps. @default 30000 */
   syncIntervalMs?: number
   /** How often undelivered sender keys are retried. @default 10000 */
@@ -126,6 +131,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   private readonly emitEvent: NonNullable<RoomServiceComponents['emit']>
   private readonly log: Logger
   private readonly syncIntervalMs: number
+  private readonly recallWindowMs: number | undefined
   private readonly keyRetryIntervalMs: number
   private readonly views: RoomViews
   private readonly rooms: RoomRegistry
@@ -149,10 +155,14 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     this.store = new RoomStore(components.db)
     this.identity = components.identity
     this.selfHex = toHex(components.identity.publicKey)
-    this.views = new RoomViews(this.selfHex)
+    this.views = new RoomViews(this.selfHex, {
+      persist: (room, writes) => void this.persistence.persist(room, writes),
+      recallWindowMs: init.recallWindowMs,
+    })
     this.rooms = new RoomRegistry(this.selfHex)
     this.emitEvent = components.emit ?? (() => {})
     this.syncIntervalMs = init.syncIntervalMs ?? 30_000
+    this.recallWindowMs = init.recallWindowMs
     this.keyRetryIntervalMs = init.keyRetryIntervalMs ?? 10_000
     this.log = components.host.logger.forComponent('tokenim:rooms')
     this.persistence = new RoomPersistence(this.store, this.log)
@@ -203,6 +213,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       log: this.log,
       membershipChanged: (room, before, after) => this.membership.changed(room, before, after),
       show: (message) => this.tell('room:message', message),
+      update: (message) => this.tell('room:updated', message),
     })
     this.own = new OwnEvents({
       identity: components.identity,
@@ -410,9 +421,29 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     return { roomId: roomIdHex, invite: inviteCode(room, this.identity.publicKey, this.selfHex) }
   }
 
-  async send(roomIdHex: string, text: string): Promise<RoomMessageView> {
+  /** Sends a message; `replyTo` names the room message it answers (doc/message-actions.md). */
+  async send(
+    roomIdHex: string,
+    text: string,
+    options: { replyTo?: string; forwarded?: boolean } = {},
+  ): Promise<RoomMessageView> {
     const room = this.rooms.requireMember(roomIdHex)
-    return this.views.message(room, await this.own.send(room, text))
+    const content: RoomContentValue = { text }
+    if (options.replyTo != null) content.replyTo = fromHex(options.replyTo)
+    if (options.forwarded === true) content.forwarded = true
+    return this.views.message(room, await this.own.send(room, content))
+  }
+
+  /**
+   * Edits, recalls or reacts to message `id` (room-actions.ts); resolves with it as it is now.
+   * Throws RoomMessageNotFoundError, RoomActionPermissionError, RoomRecallTooLateError.
+   */
+  async act(roomIdHex: string, id: string, request: RoomActionRequest): Promise<RoomMessageView> {
+    const room = this.rooms.requireMember(roomIdHex)
+    const target = checkRoomAction(room, this.views, this.selfHex, id, request, this.recallWindowMs)
+    const action = { type: request.type, target: fromHex(id), emoji: request.emoji }
+    await this.own.send(room, { text: request.type === 'edit' ? (request.text ?? '') : '', action })
+    return this.views.message(room, target)
   }
 
   /**

@@ -1,12 +1,13 @@
 /**
  * Rooms on disk, in the node's `rooms` sublevel. Keys: `<room>!meta`, `<room>!chain` (our
  * sending chain), `<room>!reservation` (seqs reserved, clean stop), `<room>!e!<event id>` (signed events), `<room>!t!<event id>` (decrypted
- * text), `<room>!rk!<author>!<key id>` (sender keys received), `<room>!out!<member>!<key id>`
+ * text), `<room>!x!<event id>` (what a message answers or acts on, when it does), `<room>!rk!<author>!<key id>` (sender keys received), `<room>!out!<member>!<key id>`
  * (sealed bundles not yet acknowledged). Room, author and key ids are hex, so `!` never
  * appears inside a part.
  */
 import type { SerializedReceivedKey, SerializedSenderKey } from '../../protocol/rooms/index.ts'
 import type { AppLevel } from '../storage.ts'
+import type { RoomExtras } from './room-runtime.ts'
 
 export interface RoomMeta {
   roomId: string
@@ -37,6 +38,7 @@ export interface StoredRoom {
   reservation?: Reservation
   events: Uint8Array[]
   texts: Map<string, string>
+  extras: Map<string, RoomExtras>
   receivedKeys: Array<{ author: string; key: SerializedReceivedKey }>
   outgoing: Array<{ member: string; keyId: string; bytes: Uint8Array }>
 }
@@ -66,6 +68,7 @@ export class RoomStore {
       meta: undefined as unknown as RoomMeta,
       events: [],
       texts: new Map(),
+      extras: new Map(),
       receivedKeys: [],
       outgoing: [],
     }
@@ -88,6 +91,9 @@ export class RoomStore {
           break
         case 't':
           room.texts.set(parts[1], decoder.decode(value))
+          break
+        case 'x':
+          room.extras.set(parts[1], json(value))
           break
         case 'rk':
           room.receivedKeys.push({ author: parts[1], key: json(value) })
@@ -124,6 +130,10 @@ export class RoomStore {
 
   static text(roomId: string, id: string, text: string): RoomWrite {
     return { type: 'put', key: `${roomId}!t!${id}`, value: encoder.encode(text) }
+  }
+
+  static extras(roomId: string, id: string, extras: RoomExtras): RoomWrite {
+    return { type: 'put', key: `${roomId}!x!${id}`, value: toJson(extras) }
   }
 
   static receivedKey(roomId: string, author: string, key: SerializedReceivedKey): RoomWrite {

@@ -17,15 +17,26 @@ import type {
 import { compareEvents, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
 import { fingerprint, peerIdOf } from '../identity/index.ts'
 import { RoomHistoryCursorError } from './errors.ts'
+import { decorate, effectsOf, isAction, type RoomEffects } from './room-actions.ts'
 import type { RoomRuntime } from './room-runtime.ts'
+import type { RoomWrite } from './room-store.ts'
+
+export interface RoomViewsOptions {
+  /** Writes the deletion of a recalled text (room-actions.ts). */
+  persist?: (room: RoomRuntime, writes: RoomWrite[]) => void
+  /** @default RECALL_WINDOW_MS */
+  recallWindowMs?: number
+}
 
 export class RoomViews {
   private readonly selfHex: string
   private readonly peerIds = new Map<string, string>()
+  private readonly options: RoomViewsOptions
 
   /** `selfHex`: our own key, to tell our messages and our role. */
-  constructor(selfHex: string) {
+  constructor(selfHex: string, options: RoomViewsOptions = {}) {
     this.selfHex = selfHex
+    this.options = options
   }
 
   /** A message (see the file header), or the line a member's effective key move leaves. */
@@ -35,8 +46,21 @@ export class RoomViews {
     return room.texts.has(event.idHex) && room.log.isValidMessage(event)
   }
 
+  /** The visible messages, without actions (they show as their effect on their target). */
   visible(room: RoomRuntime): SignedRoomEvent[] {
-    return room.log.ordered().filter((event) => this.isVisible(room, event))
+    return room.log
+      .ordered()
+      .filter((event) => this.isVisible(room, event) && !isAction(room, event.idHex))
+  }
+
+  /** What the room's actions did to its messages (room-actions.ts). */
+  effects(room: RoomRuntime): Map<string, RoomEffects> {
+    return effectsOf(
+      room,
+      (event) => this.isVisible(room, event),
+      (writes) => this.options.persist?.(room, writes),
+      this.options.recallWindowMs,
+    )
   }
 
   message(room: RoomRuntime, event: SignedRoomEvent): RoomMessageView {
@@ -48,7 +72,7 @@ export class RoomViews {
             previousPeerId: this.peerIdText(movedFrom),
             fingerprint: fingerprint(event.event.author),
           }
-    return {
+    const view: RoomMessageView = {
       roomId: room.log.roomIdHex,
       id: event.idHex,
       author: event.authorHex,
@@ -62,6 +86,8 @@ export class RoomViews {
         text: `changed their key; new fingerprint ${keyChange.fingerprint}`,
       }),
     }
+    if (!room.extras.has(event.idHex) && !this.effects(room).has(event.idHex)) return view
+    return decorate(room, view, this.effects(room), this.selfHex, (key) => this.peerIdText(key))
   }
 
   peerIdText(keyHex: string): string {
@@ -155,6 +181,7 @@ export class RoomViews {
     let valid = 0
     for (const event of room.log.ordered()) {
       if (event.event.message == null || compareEvents(event, joinedAt) < 0) continue
+      if (isAction(room, event.idHex)) continue
       if (room.log.isValidMessage(event)) valid++
     }
     return Math.max(0, valid - visibleCount)

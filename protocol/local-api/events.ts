@@ -46,6 +46,8 @@ export const NODE_EVENTS = {
   'peer:disconnected': z.object({ peerId: z.string() }),
   /** A room message became visible (decrypted, valid, everything it links is here). */
   'room:message': RoomMessageView,
+  /** A room message changed: edited, recalled, reacted to (doc/message-actions.md). */
+  'room:updated': RoomMessageView,
   /** A room's member list, roles or name changed. */
   'room:members': RoomMembersResponse,
   /** The same identity was started on another device; this one may miss messages. */

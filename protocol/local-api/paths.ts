@@ -60,6 +60,12 @@ export const API_PATHS = {
   roomsRename: '/v1/rooms/rename',
   /** POST SendRoomMessageRequest -> RoomMessageView; GET ?room=&limit=&before= -> RoomHistoryResponse. */
   roomsMessages: '/v1/rooms/messages',
+  /** POST RoomMessageActionRequest (`text`) -> RoomMessageView. */
+  roomsMessagesEdit: '/v1/rooms/messages/edit',
+  /** POST RoomMessageActionRequest -> RoomMessageView. */
+  roomsMessagesRecall: '/v1/rooms/messages/recall',
+  /** POST RoomMessageActionRequest (`emoji`) -> RoomMessageView. */
+  roomsMessagesReact: '/v1/rooms/messages/react',
   /** POST RoomRequest -> RoomSummary (unread 0). */
   roomsRead: '/v1/rooms/read',
   /** GET -> StateResponse, in every state. */

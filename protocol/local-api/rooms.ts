@@ -1,6 +1,6 @@
 /** Group rooms (doc/rooms.md). */
 import { z } from 'zod'
-import { KeyChangeView } from './messages.ts'
+import { KeyChangeView, QuoteView, ReactionView } from './messages.ts'
 import { API_PATHS } from './paths.ts'
 import { apiRoute, named, nonEmpty, queryCount } from './route.ts'
 
@@ -42,6 +42,13 @@ export const RoomMessageView = named(
      * new key, `text` says it in words.
      */
     keyChange: KeyChangeView.optional(),
+    /** Message actions (doc/message-actions.md), as in MessageView; quotes name `from`. */
+    replyTo: QuoteView.optional(),
+    editedAt: z.number().optional(),
+    recalled: z.boolean().optional(),
+    /** One per member who reacted, with `from`. */
+    reactions: z.array(ReactionView).optional(),
+    forwarded: z.boolean().optional(),
   }),
 )
 export type RoomMessageView = z.infer<typeof RoomMessageView>
@@ -148,9 +155,35 @@ export const SendRoomMessageRequest = named(
   z.object({
     roomId: nonEmpty(),
     text: nonEmpty(),
+    /** The id of the room message this one answers. */
+    replyTo: eventId().optional(),
+    /** Forwarded from another conversation. */
+    forwarded: z.boolean().optional(),
   }),
 )
 export type SendRoomMessageRequest = z.infer<typeof SendRoomMessageRequest>
+
+/**
+ * An action on room message `id` (doc/message-actions.md): `POST /v1/rooms/messages/edit`
+ * with `text` (our own), `/recall` (ours, within RECALL_WINDOW_MS), `/react` with `emoji`
+ * ('' removes ours). Each answers the message as it is now; `room:updated` follows on every
+ * member's node.
+ */
+export const RoomMessageActionRequest = named(
+  'RoomMessageActionRequest',
+  z.object({
+    roomId: nonEmpty(),
+    id: eventId(),
+    text: z.string().optional(),
+    emoji: z.string().optional(),
+  }),
+)
+export type RoomMessageActionRequest = z.infer<typeof RoomMessageActionRequest>
+
+/** A room event id: 64 hex digits. */
+function eventId() {
+  return z.string().regex(/^[0-9a-f]{64}$/, 'a room message id is 64 hex digits')
+}
 
 export const RoomInviteResponse = named(
   'RoomInviteResponse',
@@ -260,6 +293,30 @@ export const ROOM_ROUTES = {
     body: SendRoomMessageRequest,
     response: RoomMessageView,
     errors: ['forbidden', 'rate-limited'],
+  }),
+  edit: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsMessagesEdit,
+    summary: 'Edits our room message',
+    body: RoomMessageActionRequest.extend({ text: z.string() }),
+    response: RoomMessageView,
+    errors: ['forbidden', 'not-found'],
+  }),
+  recall: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsMessagesRecall,
+    summary: 'Recalls our room message, within the recall window',
+    body: RoomMessageActionRequest,
+    response: RoomMessageView,
+    errors: ['forbidden', 'not-found'],
+  }),
+  react: apiRoute({
+    method: 'POST',
+    path: API_PATHS.roomsMessagesReact,
+    summary: 'Sets or removes our reaction to a room message',
+    body: RoomMessageActionRequest.extend({ emoji: z.string() }),
+    response: RoomMessageView,
+    errors: ['forbidden', 'not-found'],
   }),
   history: apiRoute({
     method: 'GET',

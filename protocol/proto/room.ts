@@ -916,6 +916,9 @@ export namespace RoomEvent {
 
 export interface RoomContent {
   text: string
+  replyTo: Uint8Array<ArrayBuffer>
+  action?: RoomAction
+  forwarded: boolean
 }
 
 export namespace RoomContent {
@@ -934,6 +937,21 @@ export namespace RoomContent {
             w.string(obj.text)
           }
 
+          if (obj.replyTo != null && obj.replyTo.byteLength > 0) {
+            w.uint32(18)
+            w.bytes(obj.replyTo)
+          }
+
+          if (obj.action != null) {
+            w.uint32(26)
+            RoomAction.codec().encode(obj.action, w)
+          }
+
+          if (obj.forwarded != null && obj.forwarded !== false) {
+            w.uint32(32)
+            w.bool(obj.forwarded)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -941,6 +959,8 @@ export namespace RoomContent {
         (reader, length, opts = {}) => {
           const obj: any = {
             text: '',
+            replyTo: uint8ArrayAlloc(0),
+            forwarded: false,
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -951,6 +971,20 @@ export namespace RoomContent {
             switch (tag >>> 3) {
               case 1: {
                 obj.text = reader.string()
+                break
+              }
+              case 2: {
+                obj.replyTo = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.action = RoomAction.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.action,
+                })
+                break
+              }
+              case 4: {
+                obj.forwarded = reader.bool()
                 break
               }
               default: {
@@ -976,6 +1010,27 @@ export namespace RoomContent {
                 }
                 break
               }
+              case 2: {
+                yield {
+                  field: `${prefix}.replyTo`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 3: {
+                yield* RoomAction.codec().stream(reader, reader.uint32(), `${prefix}.action`, {
+                  limits: opts.limits?.action,
+                })
+
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.forwarded`,
+                  value: reader.bool(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -994,6 +1049,31 @@ export namespace RoomContent {
     value: string
   }
 
+  export interface RoomContentReplyToFieldEvent {
+    field: '$.replyTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoomContentActionTargetFieldEvent {
+    field: '$.action.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoomContentActionTypeFieldEvent {
+    field: '$.action.type'
+    value: RoomActionType
+  }
+
+  export interface RoomContentActionEmojiFieldEvent {
+    field: '$.action.emoji'
+    value: string
+  }
+
+  export interface RoomContentForwardedFieldEvent {
+    field: '$.forwarded'
+    value: boolean
+  }
+
   export function encode(obj: Partial<RoomContent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoomContent.codec())
   }
@@ -1008,8 +1088,178 @@ export namespace RoomContent {
   export function stream(
     buf: Uint8Array | Uint8ArrayList,
     opts?: DecodeOptions<RoomContent>,
-  ): Generator<RoomContentTextFieldEvent> {
+  ): Generator<
+    | RoomContentTextFieldEvent
+    | RoomContentReplyToFieldEvent
+    | RoomContentActionTargetFieldEvent
+    | RoomContentActionTypeFieldEvent
+    | RoomContentActionEmojiFieldEvent
+    | RoomContentForwardedFieldEvent
+  > {
     return streamMessage(buf, RoomContent.codec(), opts)
+  }
+}
+
+export enum RoomActionType {
+  ROOM_EDIT = 'ROOM_EDIT',
+  ROOM_RECALL = 'ROOM_RECALL',
+  ROOM_REACT = 'ROOM_REACT',
+}
+
+enum __RoomActionTypeValues {
+  ROOM_EDIT = 0,
+  ROOM_RECALL = 1,
+  ROOM_REACT = 2,
+}
+
+export namespace RoomActionType {
+  export const codec = (): Codec<RoomActionType> => {
+    return enumeration<RoomActionType>(__RoomActionTypeValues)
+  }
+}
+
+export interface RoomAction {
+  target: Uint8Array<ArrayBuffer>
+  type: RoomActionType
+  emoji: string
+}
+
+export namespace RoomAction {
+  let _codec: Codec<RoomAction>
+
+  export const codec = (): Codec<RoomAction> => {
+    if (_codec == null) {
+      _codec = message<RoomAction>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.target != null && obj.target.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.target)
+          }
+
+          if (obj.type != null && __RoomActionTypeValues[obj.type] !== 0) {
+            w.uint32(16)
+            RoomActionType.codec().encode(obj.type, w)
+          }
+
+          if (obj.emoji != null && obj.emoji !== '') {
+            w.uint32(26)
+            w.string(obj.emoji)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            target: uint8ArrayAlloc(0),
+            type: RoomActionType.ROOM_EDIT,
+            emoji: '',
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.target = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.type = RoomActionType.codec().decode(reader)
+                break
+              }
+              case 3: {
+                obj.emoji = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.target`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.type`,
+                  value: RoomActionType.codec().decode(reader),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.emoji`,
+                  value: reader.string(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface RoomActionTargetFieldEvent {
+    field: '$.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoomActionTypeFieldEvent {
+    field: '$.type'
+    value: RoomActionType
+  }
+
+  export interface RoomActionEmojiFieldEvent {
+    field: '$.emoji'
+    value: string
+  }
+
+  export function encode(obj: Partial<RoomAction>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RoomAction.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<RoomAction>,
+  ): RoomAction {
+    return decodeMessage(buf, RoomAction.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<RoomAction>,
+  ): Generator<RoomActionTargetFieldEvent | RoomActionTypeFieldEvent | RoomActionEmojiFieldEvent> {
+    return streamMessage(buf, RoomAction.codec(), opts)
   }
 }
 

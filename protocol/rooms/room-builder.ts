@@ -9,6 +9,7 @@ import {
   encodeRoomContent,
   messageAssociatedData,
   ROOM_NONCE_LENGTH,
+  type RoomContentValue,
   type RoomEvent,
   type SignedRoomEvent,
   signRoomEvent,
@@ -78,11 +79,11 @@ export function buildMessage(
   author: Ed25519KeyPair,
   log: RoomLog,
   chain: SenderKeyChain,
-  text: string,
+  content: string | RoomContentValue,
   now = Date.now(),
 ): SignedRoomEvent {
   const sealed = chain.encrypt(
-    encodeRoomContent(text),
+    encodeRoomContent(content),
     messageAssociatedData(log.roomId, author.publicKey),
   )
   return signRoomEvent(author, {
@@ -94,17 +95,18 @@ export function buildMessage(
 }
 
 /**
- * The text of a message event, with the sender's chain as we hold it. Throws what
- * ReceivedSenderKey.decrypt throws; the chain advances only on success.
+ * The content of a message event, with the sender's chain as we hold it. Throws what
+ * ReceivedSenderKey.decrypt throws (the chain advances only on success), or
+ * MalformedMessageError.
  */
-export function decryptMessage(event: SignedRoomEvent, key: ReceivedSenderKey): string {
+export function decryptMessage(event: SignedRoomEvent, key: ReceivedSenderKey): RoomContentValue {
   const { message, roomId, author } = event.event
   const plaintext = key.decrypt(
     message!.index,
     message!.ciphertext,
     messageAssociatedData(roomId, author),
   )
-  return decodeRoomContent(plaintext).text
+  return decodeRoomContent(plaintext)
 }
 
 function nextFields(author: Ed25519KeyPair, log: RoomLog) {

@@ -23,7 +23,9 @@ import {
   MAX_ROOM_NAME_LENGTH,
   MAX_ROOM_TEXT_SIZE,
 } from '../limits.ts'
+import { checkReaction, type WireAction } from '../message-actions.ts'
 import {
+  RoomActionType,
   RoomContent,
   type RoomEvent,
   RoomEvent as RoomEventCodec,
@@ -196,16 +198,85 @@ export function verifyInviteProof(
   return ed25519Verify(inviteKey, inviteProofInput(roomId, joiner), proof)
 }
 
-/** Encodes a room message's plaintext, refusing text over MAX_ROOM_TEXT_SIZE. */
-export function encodeRoomContent(text: string): Uint8Array {
-  if (Buffer.byteLength(text, 'utf8') > MAX_ROOM_TEXT_SIZE) {
-    throw new MalformedMessageError(`a room message is at most ${MAX_ROOM_TEXT_SIZE} bytes of text`)
-  }
-  return encodeMessage(RoomContent, { text }, { maxSize: MAX_ROOM_MESSAGE_SIZE })
+function fail(why: string): never {
+  throw new MalformedMessageError(`room content: ${why}`)
 }
 
-export function decodeRoomContent(bytes: Uint8Array): { text: string } {
-  return decodeMessage(RoomContent, bytes, { maxSize: MAX_ROOM_MESSAGE_SIZE, what: 'room content' })
+/** A room message's plaintext: its words, and what it answers or acts on (message actions). */
+export interface RoomContentValue {
+  text: string
+  /** The event id of the message it answers. */
+  replyTo?: Uint8Array
+  /** An action on an earlier message (an edit's new words are `text`). */
+  action?: WireAction
+  forwarded?: boolean
+}
+
+const ROOM_ACTION_TYPES = {
+  edit: RoomActionType.ROOM_EDIT,
+  recall: RoomActionType.ROOM_RECALL,
+  react: RoomActionType.ROOM_REACT,
+} as const
+
+/** Encodes a room message's plaintext, refusing text over MAX_ROOM_TEXT_SIZE. */
+export function encodeRoomContent(content: string | RoomContentValue): Uint8Array {
+  const value = typeof content === 'string' ? { text: content } : content
+  if (Buffer.byteLength(value.text, 'utf8') > MAX_ROOM_TEXT_SIZE) {
+    throw new MalformedMessageError(`a room message is at most ${MAX_ROOM_TEXT_SIZE} bytes of text`)
+  }
+  const action = value.action
+  const bytes = encodeMessage(
+    RoomContent,
+    {
+      text: value.text,
+      replyTo: (value.replyTo ?? new Uint8Array(0)) as RoomContent['replyTo'],
+      action:
+        action == null
+          ? undefined
+          : {
+              target: action.target as NonNullable<RoomContent['action']>['target'],
+              type: ROOM_ACTION_TYPES[action.type],
+              emoji: action.emoji ?? '',
+            },
+      forwarded: value.forwarded === true,
+    },
+    { maxSize: MAX_ROOM_MESSAGE_SIZE },
+  )
+  // Checking our own output keeps the rules honest on both ends.
+  decodeRoomContent(bytes)
+  return bytes
+}
+
+/** Throws MalformedMessageError for content a well-behaved member never writes. */
+export function decodeRoomContent(bytes: Uint8Array): RoomContentValue {
+  const wire = decodeMessage(RoomContent, bytes, {
+    maxSize: MAX_ROOM_MESSAGE_SIZE,
+    what: 'room content',
+  })
+  const content: RoomContentValue = { text: wire.text }
+  if (wire.replyTo.length !== 0) {
+    if (wire.replyTo.length !== EVENT_ID_LENGTH) fail('a reply names a 32-byte event id')
+    content.replyTo = wire.replyTo
+  }
+  if (wire.forwarded) content.forwarded = true
+  const action = wire.action
+  if (action == null) return content
+  if (content.replyTo != null || content.forwarded === true) {
+    fail('an action is no reply and no forward')
+  }
+  if (action.target.length !== EVENT_ID_LENGTH) fail('an action names a 32-byte event id')
+  const type = (Object.keys(ROOM_ACTION_TYPES) as Array<keyof typeof ROOM_ACTION_TYPES>).find(
+    (name) => ROOM_ACTION_TYPES[name] === action.type,
+  )
+  if (type == null) fail('an action has an unknown type')
+  if (type !== 'react' && action.emoji !== '') fail('only a reaction carries an emoji')
+  if (type !== 'edit' && wire.text !== '') fail('only an edit carries a text')
+  if (type === 'react') checkReaction(action.emoji)
+  content.action =
+    type === 'react'
+      ? { type, target: action.target, emoji: action.emoji }
+      : { type, target: action.target }
+  return content
 }
 
 /** Associated data of a message's ciphertext: it belongs to this room and this author. */

@@ -9,6 +9,8 @@ import type { MessageView } from '../../protocol/local-api.ts'
 import { judgeAction, withReaction } from '../../protocol/message-actions.ts'
 import { decodeInnerMessage, encodeInnerMessage } from '../../protocol/messaging.ts'
 import { DmActionType, DmContent, DmContentKind, DmReceiptType } from '../../protocol/proto/dm.ts'
+import { RoomActionType, RoomContent } from '../../protocol/proto/room.ts'
+import { decodeRoomContent, encodeRoomContent } from '../../protocol/rooms/index.ts'
 import { cleanUp, setup, waitFor } from '../helpers/pipeline-peers.ts'
 
 afterEach(cleanUp)
@@ -72,6 +74,30 @@ describe('message actions on the wire', () => {
         }),
       ),
     ).toThrow(/only a text carries/)
+  })
+})
+
+describe('message actions in room content', () => {
+  const event = (byte: number) => new Uint8Array(32).fill(byte)
+  it('round-trips a reply, a forward and each action', () => {
+    const reply = { text: 'yes', replyTo: event(7), forwarded: true }
+    expect(decodeRoomContent(encodeRoomContent(reply))).toEqual(reply)
+    const react = { text: '', action: { type: 'react' as const, target: event(7), emoji: '👍' } }
+    expect(decodeRoomContent(encodeRoomContent(react))).toEqual(react)
+    expect(decodeRoomContent(encodeRoomContent('plain'))).toEqual({ text: 'plain' })
+  })
+
+  it('refuses content a member never writes', () => {
+    const decode = (content: Partial<RoomContent>) =>
+      decodeRoomContent(RoomContent.encode({ text: '', ...content }))
+    const recall = { target: event(7), type: RoomActionType.ROOM_RECALL, emoji: '' }
+    expect(() => decode({ replyTo: event(7).slice(1) })).toThrow(/32-byte event id/)
+    expect(() => decode({ action: recall, text: 'words' })).toThrow(/only an edit/)
+    expect(() => decode({ action: recall, replyTo: event(3) })).toThrow(/no reply/)
+    expect(() => decode({ action: { ...recall, emoji: 'x' } })).toThrow(/only a reaction/)
+    expect(() =>
+      decode({ action: { ...recall, type: RoomActionType.ROOM_REACT, emoji: 'a b' } }),
+    ).toThrow(/one emoji/)
   })
 })
 

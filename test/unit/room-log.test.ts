@@ -48,7 +48,7 @@ describe('room events', () => {
     const receiver = new ReceivedSenderKey(chain.state())
     const event = buildMessage(owner, log, chain, 'hello room')
     expect(Buffer.from(event.bytes).includes(Buffer.from('hello room'))).toBe(false)
-    expect(decryptMessage(event, receiver)).toBe('hello room')
+    expect(decryptMessage(event, receiver)).toEqual({ text: 'hello room' })
     const stranger = new ReceivedSenderKey(SenderKeyChain.generate().state())
     expect(() => decryptMessage(event, stranger)).toThrow(
       expect.objectContaining({ name: 'DecryptionError' }),

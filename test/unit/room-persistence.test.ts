@@ -89,6 +89,7 @@ describe('restoring a room', () => {
       meta: { roomId, joined: true, readLamport: 0 },
       events: [genesisBytes],
       texts: new Map(),
+      extras: new Map(),
       receivedKeys: [],
       outgoing: [],
       ...overrides,

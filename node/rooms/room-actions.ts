@@ -1,0 +1,197 @@
+/**
+ * Message actions in rooms (doc/message-actions.md): edit, recall and react, each a room
+ * message of its own whose content names its target; and what they did to each message.
+ *
+ * Guarantees, and how:
+ * - an action never applies before its target: the room shows an event only once everything
+ *   it links is here, and an action's author had the target (it acted on it), so the target
+ *   is before the action in the room's total order. What the actions did is a fold over the
+ *   visible events in that order (`effectsOf`), so an action whose target is still missing
+ *   changes nothing until the target is shown, then takes effect, with no buffer of its own:
+ *   it is bounded by the room's log;
+ * - the same rule as 1:1 (protocol/message-actions.ts `judgeAction`): only the author edits
+ *   or recalls, a recall within the window of the target's sending (both on the author's
+ *   clock), nothing changes a recalled message; every member folds the same events the same
+ *   way, so all agree;
+ * - a recalled message's text is deleted from memory and disk the first time the fold meets
+ *   the recall.
+ */
+import { MAX_QUOTE_PREVIEW_LENGTH, RECALL_WINDOW_MS } from '../../protocol/limits.ts'
+import type { QuoteView, RoomMessageView } from '../../protocol/local-api.ts'
+import {
+  type ActionType,
+  checkReaction,
+  judgeAction,
+  withReaction,
+} from '../../protocol/message-actions.ts'
+import type { SignedRoomEvent } from '../../protocol/rooms/index.ts'
+import {
+  RoomActionPermissionError,
+  RoomActionRefusedError,
+  RoomMessageNotFoundError,
+} from './errors.ts'
+import type { RoomRuntime } from './room-runtime.ts'
+import { RoomStore, type RoomWrite } from './room-store.ts'
+import type { RoomViews } from './room-views.ts'
+
+/** What the actions did to one message. */
+export interface RoomEffects {
+  text?: string
+  editedAt?: number
+  recalled?: boolean
+  /** Author hex -> emoji. */
+  reactions?: Record<string, string>
+}
+
+interface Folded {
+  key: string
+  effects: Map<string, RoomEffects>
+}
+
+const folds = new WeakMap<RoomRuntime, Folded>()
+
+/** True for a message that is an action on another (not shown in the history itself). */
+export function isAction(room: RoomRuntime, idHex: string): boolean {
+  return room.extras.get(idHex)?.action != null
+}
+
+/**
+ * What the visible actions did, by target id; `isShown` says which events are visible.
+ * Recomputed when the room's log or texts change; `persist` takes the writes that delete a
+ * recalled text.
+ */
+export function effectsOf(
+  room: RoomRuntime,
+  isShown: (event: SignedRoomEvent) => boolean,
+  persist: (writes: RoomWrite[]) => void,
+  recallWindowMs = RECALL_WINDOW_MS,
+): Map<string, RoomEffects> {
+  const ordered = room.log.ordered()
+  const key = `${ordered.length}|${room.texts.size}|${room.extras.size}|${room.shown.size}`
+  const cached = folds.get(room)
+  if (cached?.key === key) return cached.effects
+  const effects = new Map<string, RoomEffects>()
+  const writes: RoomWrite[] = []
+  for (const event of ordered) {
+    const action = room.extras.get(event.idHex)?.action
+    if (action == null || !isShown(event)) continue
+    const target = room.log.get(action.target)
+    if (target == null || isAction(room, target.idHex) || !isShown(target)) continue
+    const now = effects.get(target.idHex) ?? {}
+    const text = room.texts.get(event.idHex) ?? ''
+    const verdict = judgeAction(
+      { type: action.type, sentAt: event.event.sentAtMs, text },
+      {
+        byActor: target.authorHex === event.authorHex,
+        sentAt: target.event.sentAtMs,
+        recalled: now.recalled === true,
+        hasAttachment: false,
+      },
+      recallWindowMs,
+    )
+    if (!verdict.ok) continue
+    if (action.type === 'edit') {
+      effects.set(target.idHex, { ...now, text, editedAt: event.event.sentAtMs })
+    } else if (action.type === 'recall') {
+      effects.set(target.idHex, { recalled: true })
+      if (room.texts.get(target.idHex) !== '') {
+        room.texts.set(target.idHex, '')
+        writes.push(RoomStore.text(room.log.roomIdHex, target.idHex, ''))
+      }
+    } else {
+      const reactions = withReaction(now.reactions, event.authorHex, action.emoji ?? '')
+      effects.set(target.idHex, { ...now, reactions })
+    }
+  }
+  if (writes.length > 0) persist(writes)
+  folds.set(room, { key, effects })
+  return effects
+}
+
+/** `view` with what actions did to it, what it answers, and its forward mark. */
+export function decorate(
+  room: RoomRuntime,
+  view: RoomMessageView,
+  effects: Map<string, RoomEffects>,
+  selfHex: string,
+  peerIdOf: (keyHex: string) => string,
+): RoomMessageView {
+  const extras = room.extras.get(view.id)
+  const done = effects.get(view.id)
+  const out = { ...view }
+  if (extras?.forwarded === true) out.forwarded = true
+  if (extras?.replyTo != null) out.replyTo = quoteOf(room, extras.replyTo, effects, peerIdOf)
+  if (done?.recalled === true) return { ...out, text: '', recalled: true, replyTo: undefined }
+  if (done?.text != null) out.text = done.text
+  if (done?.editedAt != null) out.editedAt = done.editedAt
+  if (done?.reactions != null) {
+    out.reactions = Object.entries(done.reactions).map(([author, emoji]) => ({
+      emoji,
+      mine: author === selfHex,
+      from: peerIdOf(author),
+    }))
+  }
+  return out
+}
+
+function quoteOf(
+  room: RoomRuntime,
+  idHex: string,
+  effects: Map<string, RoomEffects>,
+  peerIdOf: (keyHex: string) => string,
+): QuoteView {
+  const target = room.log.get(idHex)
+  const text = room.texts.get(idHex)
+  if (target == null || text == null) return { id: idHex }
+  const done = effects.get(idHex)
+  if (done?.recalled === true)
+    return { id: idHex, from: peerIdOf(target.authorHex), recalled: true }
+  const words = done?.text ?? text
+  return {
+    id: idHex,
+    from: peerIdOf(target.authorHex),
+    text: [...words].slice(0, MAX_QUOTE_PREVIEW_LENGTH).join(''),
+  }
+}
+
+/** An action the user asks for; `text` for an edit, `emoji` for a reaction ('' removes it). */
+export interface RoomActionRequest {
+  type: ActionType
+  text?: string
+  emoji?: string
+}
+
+/**
+ * The shown message `id` our action may change, by the rule the other members apply.
+ * Throws RoomMessageNotFoundError, RoomActionPermissionError, RoomActionRefusedError.
+ */
+export function checkRoomAction(
+  room: RoomRuntime,
+  views: Pick<RoomViews, 'isVisible' | 'effects'>,
+  selfHex: string,
+  id: string,
+  request: RoomActionRequest,
+  recallWindowMs = RECALL_WINDOW_MS,
+): SignedRoomEvent {
+  const target = room.log.get(id)
+  if (target?.event.message == null || isAction(room, id) || !views.isVisible(room, target)) {
+    throw new RoomMessageNotFoundError(`no message ${id} in this room`)
+  }
+  if (request.type === 'react') {
+    try {
+      checkReaction(request.emoji ?? '')
+    } catch (err) {
+      throw new RoomActionRefusedError((err as Error).message)
+    }
+  }
+  const recalled = views.effects(room).get(id)?.recalled === true
+  const byActor = target.authorHex === selfHex
+  const verdict = judgeAction(
+    { type: request.type, sentAt: Date.now(), text: request.text ?? '' },
+    { byActor, sentAt: target.event.sentAtMs, recalled, hasAttachment: false },
+    recallWindowMs,
+  )
+  if (verdict.ok) return target
+  if (!byActor || recalled) throw new RoomActionPermissionError(verdict.reason)
+  throw new RoomActionRefusedError(verdict.reason)
+}
