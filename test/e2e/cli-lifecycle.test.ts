@@ -64,6 +64,16 @@ describe('tokenim CLI: init, start, status, id, stop', () => {
       expect(statusJson.peerId).toBe(created.peerId)
       expect(JSON.parse(id.stdout).peerId).toBe(created.peerId)
       expect(statusJson.listenAddresses.some((a) => a.startsWith('/ip4/127.0.0.1/tcp/'))).toBe(true)
+      // LANG (or LC_ALL, LC_MESSAGES) starting with zh: the lines in Chinese, the values as they are.
+      const chinese = await runCli(['status', '--data-dir', dir.path], {
+        LANG: 'zh_CN.UTF-8',
+        LC_ALL: '',
+        LC_MESSAGES: '',
+      })
+      expect(chinese.code, chinese.stderr).toBe(0)
+      expect(chinese.stdout).toContain(`节点 ID      ${created.peerId}`)
+      expect(chinese.stdout).toContain('监听地址')
+      expect(chinese.stdout).not.toContain('peer id')
 
       const second = await runCli(['start', '--data-dir', dir.path], PASSWORD)
       expect(second.code).not.toBe(0)

@@ -7,6 +7,7 @@ import { MAX_FRIEND_NOTE_LENGTH } from '../../../protocol/limits.ts'
 import type { FriendRequestView, PeerRef } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { friendLine, label } from '../friend-lines.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 
@@ -31,8 +32,8 @@ export function registerFriendsCommands(program: Command): void {
       const result = await client.addFriend(name, options.note)
       printResult(options, result, [
         result.status === 'requested'
-          ? `asked ${label(result.request)}; waiting for their answer`
-          : `${label(result.friend)} had asked you already: you are friends now`,
+          ? t('friends.asked', { name: label(result.request) })
+          : t('friends.askedFirst', { name: label(result.friend) }),
       ])
     })
 
@@ -42,10 +43,10 @@ export function registerFriendsCommands(program: Command): void {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const requests = await client.friendRequests()
       const lines = [
-        ...requests.incoming.map((request) => `from ${requestLine(request)}`),
-        ...requests.outgoing.map((request) => `to   ${requestLine(request)}`),
+        ...requests.incoming.map((request) => t('friends.from', { line: requestLine(request) })),
+        ...requests.outgoing.map((request) => t('friends.to', { line: requestLine(request) })),
       ]
-      printResult(options, requests, lines.length > 0 ? lines : ['no pending friend requests'])
+      printResult(options, requests, lines.length > 0 ? lines : [t('friends.noRequests')])
     })
 
   // The commands that name one peer and print one line about it.
@@ -66,31 +67,31 @@ export function registerFriendsCommands(program: Command): void {
     'accept',
     'accept a friend request',
     (client, peer) => client.acceptFriend(peer),
-    (ref) => `${label(ref)} is your friend now`,
+    (ref) => t('friends.accepted', { name: label(ref) }),
   )
   answer(
     'reject',
     'decline a friend request (they are told)',
     (client, peer) => client.rejectFriend(peer),
-    (ref) => `declined ${label(ref)}`,
+    (ref) => t('friends.declined', { name: label(ref) }),
   )
   answer(
     'remove',
     'end a friendship, or withdraw your pending request (they are told)',
     (client, peer) => client.removeFriend(peer),
-    (ref) => `removed ${label(ref)}`,
+    (ref) => t('friends.removed', { name: label(ref) }),
   )
   answer(
     'unblock',
     "let someone's messages and requests in again",
     (client, peer) => client.unblockPeer(peer),
-    (ref) => `unblocked ${label(ref)}`,
+    (ref) => t('friends.unblocked', { name: label(ref) }),
   )
   answer(
     'block',
     "drop someone's messages and requests; a friendship with them ends",
     (client, peer) => client.blockPeer(peer),
-    (ref) => `blocked ${label(ref)}`,
+    (ref) => t('friends.blocked', { name: label(ref) }),
   )
 
   withCommonOptions(friends.command('blocked'))
@@ -98,8 +99,10 @@ export function registerFriendsCommands(program: Command): void {
     .action(async (options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const result = await client.blocked()
-      const lines = result.blocked.map((view) => `${label(view)}  since ${minuteStamp(view.since)}`)
-      printResult(options, result, lines.length > 0 ? lines : ['nobody is blocked'])
+      const lines = result.blocked.map((view) =>
+        t('friends.blockedSince', { name: label(view), time: minuteStamp(view.since) }),
+      )
+      printResult(options, result, lines.length > 0 ? lines : [t('friends.nobodyBlocked')])
     })
 
   withCommonOptions(friends.command('list'))
@@ -108,7 +111,7 @@ export function registerFriendsCommands(program: Command): void {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const result = await client.friends()
       const lines = result.friends.map(friendLine)
-      printResult(options, result, lines.length > 0 ? lines : ['no friends yet'])
+      printResult(options, result, lines.length > 0 ? lines : [t('friends.none')])
     })
 
   withCommonOptions(friends.command('appear'))
@@ -118,7 +121,7 @@ export function registerFriendsCommands(program: Command): void {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const result = await client.setPresenceSettings({ appearOffline })
       printResult(options, result, [
-        result.appearOffline ? 'you appear offline to your friends' : 'your friends see you online',
+        result.appearOffline ? t('friends.appearOffline') : t('friends.appearOnline'),
       ])
     })
 }

@@ -21,6 +21,7 @@ import { NodeNotRunningError, NodeStartFailedError, UsageError } from '../../err
 import { type DaemonLogOptions, daemonLogger, LOG_OPTIONS } from '../daemon-log.ts'
 import { EXIT_CODES } from '../exit-codes.ts'
 import { stopOnFatalError } from '../fatal-errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { daemonAtKeptAddress } from '../kept-address.ts'
 import { openInBrowser } from '../open-browser.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
@@ -91,9 +92,9 @@ export function registerLifecycleCommands(program: Command): void {
         fingerprint: fingerprint(publicKey),
       }
       printResult(options, info, [
-        `peer id      ${info.peerId}`,
-        `public key   ${info.publicKey}`,
-        `fingerprint  ${info.fingerprint}`,
+        t('status.peerId', { value: info.peerId }),
+        t('id.publicKey', { value: info.publicKey }),
+        t('status.fingerprint', { value: info.fingerprint }),
       ])
     })
 }
@@ -218,17 +219,17 @@ async function startForeground(options: StartOptions): Promise<void> {
   // where it would outlive the run; a terminal or a pipe gets it.
   const webUrl = stdoutIsFile() ? `${daemon.api.url}/` : daemon.api.webUrl
   const webLine = daemon.hasWebClient
-    ? `web client  ${webUrl}`
-    : 'web client  not built: run "npm run build"'
+    ? t('start.webClient', { url: webUrl })
+    : t('start.webClientMissing', { command: '"npm run build"' })
   const node = daemon.node
   if (node != null) {
     const status = node.status()
     printResult(options, { ...status, webUrl }, [
-      `TokenIM node ${status.peerId} is running`,
-      `local API   ${status.apiUrl}`,
+      t('start.running', { peer: status.peerId }),
+      t('start.api', { url: status.apiUrl ?? '' }),
       webLine,
-      ...status.listenAddresses.map((addr) => `listening   ${addr}`),
-      'Press Ctrl+C to stop.',
+      ...status.listenAddresses.map((addr) => t('start.listening', { address: addr })),
+      t('start.ctrlC'),
     ])
     await offerRecoveryPhrase(options)
   } else {
@@ -238,14 +239,13 @@ async function startForeground(options: StartOptions): Promise<void> {
     }
     const { state } = await daemon.state()
     printResult(options, { state, apiUrl: daemon.api.url, webUrl }, [
-      state === 'no-identity'
-        ? `No identity in ${options.dataDir} yet: create or restore one in the web client.`
-        : 'TokenIM is locked: unlock it in the web client.',
+      state === 'no-identity' ? t('start.noIdentity', { dir: options.dataDir }) : t('start.locked'),
       webLine,
-      'Press Ctrl+C to stop.',
+      t('start.ctrlC'),
     ])
     daemon.addEventListener('running', (evt) => {
-      if (!options.json) process.stdout.write(`TokenIM node ${evt.detail.peerId} is running\n`)
+      if (!options.json)
+        process.stdout.write(`${t('start.running', { peer: evt.detail.peerId })}\n`)
     })
   }
   if (options.open && daemon.hasWebClient) openInBrowser(daemon.api.webUrl)
@@ -258,7 +258,7 @@ async function startForeground(options: StartOptions): Promise<void> {
   const reason = await stopped
   accessLog?.end()
   // e.g. "node stopped: signed in elsewhere" when this identity was started on another device.
-  process.stderr.write(`node stopped: ${reason}\n`)
+  process.stderr.write(`${t('start.stopped', { reason })}\n`)
 }
 
 /** The last lines a failed start wrote (its error), on one line as CLI errors are. */
@@ -323,10 +323,10 @@ async function startDetached(options: StartOptions): Promise<void> {
   child.unref()
   const status = await client.status()
   printResult(options, status, [
-    `TokenIM node ${status.peerId} is running in the background (pid ${client.info.pid})`,
-    `local API   ${status.apiUrl}`,
-    `web client  ${client.info.url}/#token=${client.info.token}`,
-    `log         ${paths.log}`,
+    t('start.background', { peer: status.peerId, pid: client.info.pid }),
+    t('start.api', { url: status.apiUrl ?? '' }),
+    t('start.webClient', { url: `${client.info.url}/#token=${client.info.token}` }),
+    t('start.log', { path: paths.log }),
   ])
   process.exit(0)
 }

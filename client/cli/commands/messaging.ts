@@ -14,6 +14,7 @@ import type {
 import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
 import { keyChangeLine } from '../friend-lines.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 import { printSearch } from './conversations.ts'
@@ -60,7 +61,9 @@ export function registerMessagingCommands(program: Command): void {
       const style = messageStyle(options)
       if (options.wait == null) {
         const sent = await client.sendMessage(to, text, style)
-        printResult(options, sent, [`${sent.state}  ${sent.id} to ${sent.peerId} (#${sent.seq})`])
+        printResult(options, sent, [
+          `${sent.state}  ${t('send.to', { id: sent.id, peer: sent.peerId, seq: sent.seq })}`,
+        ])
         return
       }
       const { sent, change } = await sendAndWait(
@@ -70,7 +73,7 @@ export function registerMessagingCommands(program: Command): void {
         options.timeout,
       )
       printResult(options, { ...sent, state: change.state, replicas: change.replicas }, [
-        `${describeState(change)}  ${sent.id} to ${sent.peerId} (#${sent.seq})`,
+        `${describeState(change)}  ${t('send.to', { id: sent.id, peer: sent.peerId, seq: sent.seq })}`,
       ])
     })
 
@@ -81,13 +84,13 @@ export function registerMessagingCommands(program: Command): void {
       const inbox = await client.inbox()
       const lines = inbox.conversations.map((conversation) => {
         const counts = [
-          conversation.unread > 0 ? `${conversation.unread} unread` : '',
-          conversation.held > 0 ? `${conversation.held} waiting for an earlier message` : '',
+          conversation.unread > 0 ? t('chats.unread', { count: conversation.unread }) : '',
+          conversation.held > 0 ? t('inbox.held', { count: conversation.held }) : '',
         ].filter((part) => part !== '')
         const latest = conversation.latest == null ? '' : `  ${messageLine(conversation.latest)}`
         return `${conversation.peerId}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}${latest}`
       })
-      printResult(options, inbox, lines.length > 0 ? lines : ['no conversations yet'])
+      printResult(options, inbox, lines.length > 0 ? lines : [t('chats.none')])
     })
 
   withCommonOptions(program.command('history'))
@@ -114,11 +117,11 @@ export function registerMessagingCommands(program: Command): void {
       })
       printResult(options, history, [
         ...history.messages.map(messageLine),
-        ...(history.held > 0
-          ? [`(${history.held} more received, waiting for an earlier message)`]
+        ...(history.held > 0 ? [`(${t('history.held', { count: history.held })})`] : []),
+        ...(history.nextBefore != null
+          ? [t('history.more', { flag: `--before ${history.nextBefore}` })]
           : []),
-        ...(history.nextBefore != null ? [`more: --before ${history.nextBefore}`] : []),
-        ...(history.messages.length === 0 ? ['no messages yet'] : []),
+        ...(history.messages.length === 0 ? [t('rooms.noMessages')] : []),
       ])
     })
 
@@ -128,7 +131,9 @@ export function registerMessagingCommands(program: Command): void {
     .action(async (peer: string, options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const result = await client.markRead(peer)
-      printResult(options, result, [`read up to #${result.readUpToSeq} from ${result.peerId}`])
+      printResult(options, result, [
+        t('read.done', { seq: result.readUpToSeq, peer: result.peerId }),
+      ])
     })
 }
 
