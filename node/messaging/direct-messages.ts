@@ -338,6 +338,11 @@ export class DirectMessages {
     const key = await this.resolvePeer(peer)
     const upTo = await this.pipeline.marks.newestId(key, false)
     const cleared = await this.pipeline.clearHistory(key)
+    // What the peer's other devices sent arrived in conversations of their own (hidden, shown
+    // here under the peer): those go too, or the texts would stay on disk.
+    for (const device of this.#components.devices?.otherDevicesOf(key) ?? []) {
+      await this.pipeline.clearHistory(device.key)
+    }
     await this.devices?.sync.cleared(key, upTo)
     return cleared
   }

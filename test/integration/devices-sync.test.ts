@@ -155,6 +155,15 @@ describe('own-device sync', () => {
       await Promise.all([received(bob, alice.peerId, text), received(tablet, alice.peerId, text)])
     }
     expect((await tablet.node.messages.inbox()).map((c) => c.peerId)).toEqual([alice.peerId])
+
+    // The tablet's text shows under bob on the laptop; deleting bob's conversation there deletes
+    // it from the tablet's own (hidden) conversation too.
+    await tablet.node.messages.send(alice.peerId, 'from the tablet')
+    await received(alice, bob.peerId, 'from the tablet')
+    const tabletKey = tablet.identity.publicKey
+    expect((await alice.node.messages.pipeline.history(tabletKey)).messages).not.toEqual([])
+    await alice.node.conversations.deleteConversation(bob.peerId)
+    expect((await alice.node.messages.pipeline.history(tabletKey)).messages).toEqual([])
   })
 
   it('a revoked device is told: it says so and sends nothing as the account, also after a restart', async () => {
