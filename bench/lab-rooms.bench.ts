@@ -9,8 +9,10 @@
  *   (one clock: the lab's processes share the machine's). Baseline: plain libp2p hosts with
  *   gossipsub (bench/lab/raw-peer.ts) at the same three places, publishing the same way to
  *   each other through the same relay's circuits.
- * - 1:1 through the relay: alice sends bob COUNT texts the same way, timed from the API call
- *   to bob's `message:received`, beside the same raw gossipsub baseline.
+ * - 1:1 through the relay: alice sends dave COUNT texts the same way, timed from the API call
+ *   to dave's `message:received`, beside the same raw gossipsub baseline. (alice and bob,
+ *   both behind port-preserving NATs, punch a direct connection once they meet: room
+ *   messages to bob take it; doc/networking.md, "Hole punching".)
  *
  * Needs root, iproute2 and iptables; without them it prints why and measures nothing.
  * TOKENIM_BENCH_LAB_ROOM_MESSAGES (100) and TOKENIM_BENCH_LAB_ROOM_INTERVAL_MS (100) change
@@ -46,10 +48,10 @@ const benchmark: Benchmark = {
         ],
       },
       async ({ lab, relay, people: { alice, bob, dave } }) => {
-        await befriend(alice, bob, bob.publicKey)
+        await befriend(alice, dave, dave.publicKey)
         const roomId = await roomOf(alice, [bob, dave])
         const room = await delivery(alice, `room:${roomId}`, [bob, dave], 'paced-room')
-        const direct = await delivery(alice, bob.peerId, [bob], 'paced-dm')
+        const direct = await delivery(alice, dave.peerId, [dave], 'paced-dm')
         const raw = await rawGossip(lab, relay)
         const spread = (what: string, ms: number[], expected: number) =>
           console.error(
@@ -69,7 +71,7 @@ const benchmark: Benchmark = {
             baseline: { name: rawName(p), value: percentile(raw, p) },
           },
           {
-            name: `1:1 text p${p}, alice to bob through the relay, API call to his message:received (${load})`,
+            name: `1:1 text p${p}, alice to dave (symmetric NAT) through the relay, API call to his message:received (${load})`,
             value: percentile(direct, p),
             unit: 'ms',
             baseline: { name: rawName(p), value: percentile(raw, p) },
