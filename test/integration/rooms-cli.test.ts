@@ -99,7 +99,7 @@ describe('rooms CLI', () => {
     expect(await cli(alice, 'rooms', 'read', roomId)).toBe('"renamed" read\n')
 
     expect(await cli(alice, 'rooms', 'remove', roomId, bobId)).toBe(
-      `removed ${bobId}; 1 members left\n`,
+      `removed ${bobId}; 1 member left\n`,
     )
     expect(await cli(alice, 'rooms', 'leave', roomId)).toBe(`left "renamed" ${roomId}\n`)
   })

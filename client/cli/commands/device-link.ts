@@ -16,7 +16,9 @@ import { formatLinkSas, type LinkSas } from '../../../protocol/accounts/index.ts
 import type { DeviceLinkStatus } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
+import { t } from '../i18n/i18n.ts'
 import type { CommonOptions } from '../options.ts'
+import { localStamp } from '../output.ts'
 import {
   hasTerminal,
   type PasswordSource,
@@ -54,11 +56,11 @@ export async function linkFromExistingDevice(options: LinkOptions): Promise<void
   try {
     const opened = await client.startDeviceLink({ password, code })
     say(options, { code: opened.code, expiresAt: opened.expiresAt }, [
-      'On the new device, run:',
+      t('link.run'),
       '',
       `  tokenim init --link ${opened.code}`,
       '',
-      `or paste the code in the web client's "Link to an existing account". It works once, until ${new Date(opened.expiresAt!).toLocaleTimeString()}.`,
+      t('link.orPaste', { until: localStamp(opened.expiresAt!).slice(11) }),
     ])
     const next = async (): Promise<DeviceLinkStatus> => {
       while (updates.length === 0) await new Promise<void>((resolve) => (wake = resolve))

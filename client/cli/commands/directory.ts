@@ -6,8 +6,9 @@
 import { type Command, InvalidArgumentError } from 'commander'
 import type { ProfileView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
-import { printResult } from '../output.ts'
+import { minuteStamp, printResult } from '../output.ts'
 import { type RegisterFlowOptions, registerWithPolicy } from './register-flow.ts'
 
 interface RelayOption extends CommonOptions {
@@ -34,8 +35,8 @@ export function registerDirectoryCommands(program: Command): void {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const view = await registerWithPolicy(client, name, options)
       printResult(options, view, [
-        `registered ${view.scopedName}`,
-        `expires     ${new Date(view.expiresAt).toISOString()} (the node renews it while it runs)`,
+        t('names.registered', { name: view.scopedName }),
+        t('names.expiresRenewed', { time: minuteStamp(view.expiresAt) }),
       ])
     })
 
@@ -47,10 +48,12 @@ export function registerDirectoryCommands(program: Command): void {
       const view = await client.lookupName(name)
       printResult(options, view, [
         view.scopedName,
-        `peer id     ${view.peerId}`,
-        `public key  ${view.publicKey}`,
-        `verified    signed by relay ${view.relayPeerId}, answered by ${view.source === 'dht' ? 'the DHT (relay unreachable)' : 'the relay'}`,
-        `expires     ${new Date(view.expiresAt).toISOString()}`,
+        t('names.peerId', { value: view.peerId }),
+        t('names.publicKey', { value: view.publicKey }),
+        view.source === 'dht'
+          ? t('names.verifiedDht', { relay: view.relayPeerId })
+          : t('names.verifiedRelay', { relay: view.relayPeerId }),
+        t('names.expires', { time: minuteStamp(view.expiresAt) }),
         ...profileLines(view.profile),
       ])
     })
@@ -92,8 +95,10 @@ export function registerDirectoryCommands(program: Command): void {
       const view = await client.names()
       const lines =
         view.names.length === 0
-          ? ['no username yet: claim one with "tokenim register <name>"']
-          : view.names.map((n) => `${n.scopedName}  expires ${new Date(n.expiresAt).toISOString()}`)
+          ? [t('names.none', { command: '"tokenim register <name>"' })]
+          : view.names.map((n) =>
+              t('names.line', { name: n.scopedName, time: minuteStamp(n.expiresAt) }),
+            )
       printResult(options, view, lines)
     })
 

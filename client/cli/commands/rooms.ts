@@ -28,7 +28,7 @@ export function registerRoomCommands(program: Command): void {
         inviteOnly: options.inviteOnly === true,
       })
       printResult(options, created, [
-        `created room "${created.room.name}" ${created.roomId}`,
+        t('rooms.created', { name: created.room.name, room: created.roomId }),
         `invite: ${created.invite}`,
       ])
     })
@@ -40,7 +40,7 @@ export function registerRoomCommands(program: Command): void {
     .action(async (room: string, options: CommonOptions & { via?: string[] }) => {
       const joined = await (await client(options)).joinRoom({ room, via: options.via ?? [] })
       printResult(options, joined, [
-        `joined "${joined.name}" ${joined.roomId} (${joined.members} members)`,
+        t('rooms.joined', { name: joined.name, room: joined.roomId, count: joined.members }),
       ])
     })
 
@@ -49,7 +49,7 @@ export function registerRoomCommands(program: Command): void {
     .argument('<id>', ROOM_HELP)
     .action(async (roomId: string, options: CommonOptions) => {
       const left = await (await client(options)).leaveRoom(roomId)
-      printResult(options, left, [`left "${left.name}" ${left.roomId}`])
+      printResult(options, left, [t('rooms.left', { name: left.name, room: left.roomId })])
     })
 
   withCommonOptions(rooms.command('invite'))
@@ -66,7 +66,7 @@ export function registerRoomCommands(program: Command): void {
     .argument('<member>', MEMBER_HELP)
     .action(async (roomId: string, member: string, options: CommonOptions) => {
       const result = await (await client(options)).removeRoomMember(roomId, member)
-      printResult(options, result, [`removed ${member}; ${result.members.length} members left`])
+      printResult(options, result, [t('rooms.removed', { member, count: result.members.length })])
     })
 
   withCommonOptions(rooms.command('role'))
@@ -80,7 +80,7 @@ export function registerRoomCommands(program: Command): void {
       }
       const result = await (await client(options)).setRoomRole({ roomId, member, role })
       printResult(options, result, [
-        `${member} is now ${role === 'admin' ? 'an admin' : 'a member'}`,
+        role === 'admin' ? t('rooms.nowAdmin', { member }) : t('rooms.nowMember', { member }),
       ])
     })
 
@@ -90,7 +90,7 @@ export function registerRoomCommands(program: Command): void {
     .argument('<name>', 'the new name')
     .action(async (roomId: string, name: string, options: CommonOptions) => {
       const room = await (await client(options)).renameRoom(roomId, name)
-      printResult(options, room, [`renamed ${room.roomId} to "${room.name}"`])
+      printResult(options, room, [t('rooms.renamed', { room: room.roomId, name: room.name })])
     })
 
   withCommonOptions(rooms.command('members'))
@@ -110,11 +110,16 @@ export function registerRoomCommands(program: Command): void {
       const list = await (await client(options)).rooms()
       const lines = list.rooms.map((room) => {
         const state =
-          room.role == null ? ' (left)' : room.unread > 0 ? ` (${room.unread} unread)` : ''
+          room.role == null
+            ? ` (${t('rooms.hasLeft')})`
+            : room.unread > 0
+              ? ` (${t('chats.unread', { count: room.unread })})`
+              : ''
         const last = room.lastMessage == null ? '' : `  ${messageLine(room.lastMessage)}`
-        return `${room.roomId}  "${room.name}", ${room.members} members${state}${last}`
+        const members = t('rooms.line', { room: room.roomId, name: room.name, count: room.members })
+        return `${members}${state}${last}`
       })
-      printResult(options, list, lines.length > 0 ? lines : ['no rooms yet'])
+      printResult(options, list, lines.length > 0 ? lines : [t('rooms.none')])
     })
 
   withCommonOptions(rooms.command('read'))
@@ -133,7 +138,7 @@ export async function sendToRoom(
   text: string,
 ): Promise<void> {
   const sent = await (await client(options)).sendRoomMessage(roomId, text)
-  printResult(options, sent, [`sent ${sent.id} to room ${sent.roomId}`])
+  printResult(options, sent, [t('rooms.sent', { id: sent.id, room: sent.roomId })])
 }
 
 /** `tokenim history --room <id>`. */

@@ -83,4 +83,37 @@ export const en = {
   'start.stopped': 'node stopped: {reason}',
   'start.background': 'TokenIM node {peer} is running in the background (pid {pid})',
   'start.log': 'log         {path}',
+  'names.registered': 'registered {name}',
+  'names.expiresRenewed': 'expires     {time} (the node renews it while it runs)',
+  'names.peerId': 'peer id     {value}',
+  'names.publicKey': 'public key  {value}',
+  'names.verifiedRelay': 'verified    signed by relay {relay}, answered by the relay',
+  'names.verifiedDht':
+    'verified    signed by relay {relay}, answered by the DHT (relay unreachable)',
+  'names.expires': 'expires     {time}',
+  'names.none': 'no username yet: claim one with {command}',
+  'names.line': '{name}  expires {time}',
+  'link.run': 'On the new device, run:',
+  'link.orPaste':
+    'or paste the code in the web client\'s "Link to an existing account". It works once, until {until}.',
+  'rooms.created': 'created room "{name}" {room}',
+  'rooms.joined': {
+    one: 'joined "{name}" {room} ({count} member)',
+    other: 'joined "{name}" {room} ({count} members)',
+  },
+  'rooms.left': 'left "{name}" {room}',
+  'rooms.removed': {
+    one: 'removed {member}; {count} member left',
+    other: 'removed {member}; {count} members left',
+  },
+  'rooms.nowAdmin': '{member} is now an admin',
+  'rooms.nowMember': '{member} is now a member',
+  'rooms.renamed': 'renamed {room} to "{name}"',
+  'rooms.hasLeft': 'left',
+  'rooms.line': {
+    one: '{room}  "{name}", {count} member',
+    other: '{room}  "{name}", {count} members',
+  },
+  'rooms.none': 'no rooms yet',
+  'rooms.sent': 'sent {id} to room {room}',
 } as const satisfies Record<string, string | PluralMessage>
