@@ -94,6 +94,7 @@ import {
   type StartDeviceLinkRequest,
   type StartVerificationRequest,
   type StateResponse,
+  type StopResponse,
   type TransferListResponse,
   type TwoFactorSetupResponse,
   type TwoFactorStatusResponse,
@@ -179,7 +180,7 @@ export abstract class TokenimApi {
     return this.request('GET', API_PATHS.id)
   }
 
-  stop(): Promise<{ stopping: boolean }> {
+  stop(): Promise<StopResponse> {
     return this.request('POST', API_PATHS.stop)
   }
 

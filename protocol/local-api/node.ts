@@ -127,6 +127,7 @@ export const UnlockRequest = named(
 export type UnlockRequest = z.infer<typeof UnlockRequest>
 
 export const StopResponse = named('StopResponse', z.object({ stopping: z.literal(true) }))
+export type StopResponse = z.infer<typeof StopResponse>
 
 /** The OpenAPI document of this API (its own answer is described loosely). */
 export const OpenApiDocument = named(
