@@ -206,7 +206,11 @@ export const DisableTwoFactorRequest = named(
 )
 export type DisableTwoFactorRequest = z.infer<typeof DisableTwoFactorRequest>
 
-/** The identity's secrets and its key: each a sensitive action (the password, and a code while two-factor checks are on). */
+/**
+ * The identity's secrets and its key: each a sensitive action (the password, and a code while
+ * two-factor checks are on), served in every state (KeystoreMissingError, invalid, while no
+ * identity exists).
+ */
 export const IDENTITY_ROUTES = {
   exportKey: apiRoute({
     method: 'POST',
@@ -240,7 +244,7 @@ export const IDENTITY_ROUTES = {
     path: IDENTITY_API_PATHS.twoFactor,
     summary: 'Whether two-factor checks are on',
     response: TwoFactorStatusResponse,
-    errors: ['conflict'],
+    errors: ['invalid', 'conflict'],
     served: 'always',
   }),
   twoFactorSetup: apiRoute({
@@ -248,7 +252,7 @@ export const IDENTITY_ROUTES = {
     path: IDENTITY_API_PATHS.twoFactorSetup,
     summary: 'A new TOTP secret; nothing is stored yet',
     response: TwoFactorSetupResponse,
-    errors: ['locked', 'conflict'],
+    errors: ['invalid', 'locked', 'conflict'],
     served: 'always',
   }),
   twoFactorEnable: apiRoute({
@@ -274,7 +278,7 @@ export const IDENTITY_ROUTES = {
     path: IDENTITY_API_PATHS.recovery,
     summary: 'Whether the account committed to a recovery phrase',
     response: RecoveryStatusResponse,
-    errors: ['conflict'],
+    errors: ['invalid', 'conflict'],
     served: 'always',
   }),
   recoverySetup: apiRoute({
