@@ -4,6 +4,7 @@ import { Keystore } from '../../../node/index.ts'
 import { MAX_DEVICE_NAME_SIZE } from '../../../protocol/limits.ts'
 import type { DeviceListResponse } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 import { type PasswordSource, readPassword } from '../password.ts'
@@ -49,7 +50,7 @@ export function registerDeviceCommands(program: Command): void {
     .action(async (name: string, options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const result = await client.renameDevice(name)
-      printResult(options, result, [`this device is "${name}" now`, ...deviceLines(result)])
+      printResult(options, result, [t('devices.renamed', { name }), ...deviceLines(result)])
     })
 }
 
@@ -57,15 +58,13 @@ function deviceLines(list: DeviceListResponse): string[] {
   const linked =
     list.linkedFriends == null
       ? []
-      : [
-          `this device is linked to the account (it knows its ${list.linkedFriends} friends): 1:1 texts reach it; rooms and files stay on the first device (doc/accounts.md)`,
-        ]
+      : [t('devices.linkedHint', { count: list.linkedFriends, doc: 'doc/accounts.md' })]
   return [
     ...list.devices.map(
       (device) =>
-        `${device.thisDevice ? '*' : ' '} ${device.name}  ${device.peerId}  since ${minuteStamp(device.createdAt)}${device.peerId === list.account ? '' : '  (linked: 1:1 texts only)'}`,
+        `${device.thisDevice ? '*' : ' '} ${t('devices.line', { name: device.name, peer: device.peerId, time: minuteStamp(device.createdAt) })}${device.peerId === list.account ? '' : `  (${t('devices.linked')})`}`,
     ),
-    `device list version ${list.version}`,
+    t('devices.version', { version: list.version }),
     ...linked,
   ]
 }

@@ -118,12 +118,10 @@ async function initIdentity(options: CommonOptions & PasswordSource): Promise<Id
   const { identity, backupPhrase } = await keystore.create(password)
   const peerId = peerIdOf(identity).toString()
   printResult(options, { peerId, fingerprint: fingerprint(identity.publicKey), backupPhrase }, [
-    `Created identity ${peerId}`,
-    `Fingerprint: ${fingerprint(identity.publicKey)}`,
+    t('init.created', { peer: peerId }),
+    t('init.fingerprint', { value: fingerprint(identity.publicKey) }),
     '',
-    'Recovery phrase (shown once: write it down and keep it offline; anyone with it is you).',
-    'It restores this account on a new machine, and takes it back from a thief',
-    '("tokenim key recover"); the node never keeps it:',
+    ...t('init.phrase', { command: '"tokenim key recover"' }).split('\n'),
     '',
     `  ${backupPhrase}`,
     '',

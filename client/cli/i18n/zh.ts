@@ -94,4 +94,16 @@ export const zh: CliCatalog = {
   'rooms.line': { other: '{room}  “{name}”，{count} 位成员' },
   'rooms.none': '还没有群聊',
   'rooms.sent': '已发送 {id} 到群聊 {room}',
+  'init.created': '已创建身份 {peer}',
+  'init.fingerprint': '指纹：{value}',
+  'init.phrase':
+    '恢复短语（只显示这一次：请抄下来并离线保管；拿到它的人就能冒充你）。\n它可以在新电脑上恢复这个账号，也能从盗用者手中夺回账号\n（{command}）；节点从不保存它：',
+  'devices.renamed': '本机现在名为“{name}”',
+  'devices.linkedHint': {
+    other:
+      '本机已关联到该账号（知道它的 {count} 位好友）：单聊文字会发到这里；群聊和文件仍在第一台设备上（见 {doc}）',
+  },
+  'devices.line': '{name}  {peer}  自 {time} 起',
+  'devices.linked': '已关联：仅限单聊文字',
+  'devices.version': '设备列表版本 {version}',
 }
