@@ -78,6 +78,7 @@ import {
   type RoomInviteResponse,
   type RoomListResponse,
   type RoomMembersResponse,
+  type RoomMessageActionRequest,
   type RoomMessageView,
   type RoomRoleRequest,
   type RoomSummary,
@@ -89,6 +90,7 @@ import {
   type SendFileResponse,
   type SendMessageRequest,
   type SendMessageResponse,
+  type SendRoomMessageRequest,
   type SetProfileRequest,
   type SignupPolicyView,
   type StartDeviceLinkRequest,
@@ -387,8 +389,33 @@ export abstract class TokenimApi {
     return this.request('POST', API_PATHS.roomsRename, { roomId, name })
   }
 
-  sendRoomMessage(roomId: string, text: string): Promise<RoomMessageView> {
-    return this.request('POST', API_PATHS.roomsMessages, { roomId, text })
+  sendRoomMessage(
+    roomId: string,
+    text: string,
+    options: { replyTo?: string; forwarded?: boolean } = {},
+  ): Promise<RoomMessageView> {
+    const body: SendRoomMessageRequest = { roomId, text }
+    if (options.replyTo != null) body.replyTo = options.replyTo
+    if (options.forwarded === true) body.forwarded = true
+    return this.request('POST', API_PATHS.roomsMessages, body)
+  }
+
+  /** Edits our room message `id` (doc/message-actions.md). */
+  editRoomMessage(roomId: string, id: string, text: string): Promise<RoomMessageView> {
+    const body: RoomMessageActionRequest = { roomId, id, text }
+    return this.request('POST', API_PATHS.roomsMessagesEdit, body)
+  }
+
+  /** Recalls our room message `id`, within RECALL_WINDOW_MS of sending. */
+  recallRoomMessage(roomId: string, id: string): Promise<RoomMessageView> {
+    const body: RoomMessageActionRequest = { roomId, id }
+    return this.request('POST', API_PATHS.roomsMessagesRecall, body)
+  }
+
+  /** Sets our reaction on room message `id`; '' removes it. */
+  reactToRoomMessage(roomId: string, id: string, emoji: string): Promise<RoomMessageView> {
+    const body: RoomMessageActionRequest = { roomId, id, emoji }
+    return this.request('POST', API_PATHS.roomsMessagesReact, body)
   }
 
   roomHistory(roomId: string, page: RoomPageOptions = {}): Promise<RoomHistoryResponse> {

@@ -3,7 +3,8 @@
  * 1:1 chat alice replies to bob's message, edits her reply, reacts to his message, writes an
  * emoji from the composer's picker and recalls her reply; bob's page shows each as it comes
  * (the quote above the reply, "edited", the reaction under his message, the emoji, "Message
- * recalled"), and the recalled text is gone from bob's node.
+ * recalled"), and the recalled text is gone from bob's node. Then the same in a room of the
+ * two: a reply, an edit, a reaction and a recall, each seen on bob's page.
  */
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -103,5 +104,56 @@ describe('web client: message actions', () => {
     const history = await bob.api.history(alice.node.peerId)
     const recalled = history.messages.find((message) => message.recalled === true)
     expect(recalled).toMatchObject({ text: '', recalled: true })
+  })
+
+  it('in a room: reply, edit, reaction and recall, each seen on bob’s page', async () => {
+    const { alice, bob } = friends
+    const { roomId, invite } = await alice.api.createRoom({ name: 'Picnic' })
+    await bob.api.joinRoom({ room: invite })
+    const openRoom = async (page: Page) => {
+      await page
+        .getByRole('navigation', { name: 'Sections' })
+        .getByRole('button', { name: 'Rooms' })
+        .click()
+      await page
+        .getByRole('region', { name: 'Rooms' })
+        .getByRole('button', { name: 'Open Picnic' })
+        .click()
+      const chat = page.getByTestId('chat')
+      await chat.getByRole('heading', { name: 'Picnic' }).waitFor()
+      return chat
+    }
+    const aliceRoom = await openRoom(alicePage)
+    const bobRoom = await openRoom(bobPage)
+    await bob.api.sendRoomMessage(roomId, 'who brings the cake?')
+    await messageWith(aliceRoom, 'who brings the cake?').waitFor()
+
+    await choose(messageWith(aliceRoom, 'who brings the cake?'), 'Reply')
+    const box = aliceRoom.getByLabel('Message', { exact: true })
+    await box.fill('I do')
+    await box.press('Enter')
+    await messageWith(bobRoom, 'I do')
+      .getByTestId('message-quote')
+      .getByText('who brings')
+      .waitFor()
+
+    await choose(messageWith(aliceRoom, 'I do'), 'Edit')
+    await expect.poll(() => box.inputValue()).toBe('I do')
+    await box.fill('I do, chocolate')
+    await box.press('Enter')
+    await messageWith(bobRoom, 'I do, chocolate').getByTestId('message-edited').waitFor()
+
+    const cake = messageWith(aliceRoom, 'who brings the cake?')
+    await cake.hover()
+    await cake.getByRole('button', { name: 'More actions' }).click()
+    await cake.getByRole('menuitemradio', { name: 'React with ❤️' }).click()
+    await messageWith(bobRoom, 'who brings the cake?')
+      .getByTestId('reactions')
+      .getByText('❤️')
+      .waitFor()
+
+    await choose(messageWith(aliceRoom, 'I do, chocolate'), 'Recall')
+    await bobRoom.getByTestId('message-recalled').getByText('Message recalled').waitFor()
+    expect(await messageWith(bobRoom, 'I do, chocolate').count()).toBe(0)
   })
 })

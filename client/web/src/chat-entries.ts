@@ -80,6 +80,11 @@ export function entryOfRoomMessage(message: RoomMessageView): ChatEntry {
     from: message.authorPeerId,
     text: message.text,
     sentAt: message.sentAt,
+    replyTo: message.replyTo,
+    editedAt: message.editedAt,
+    recalled: message.recalled,
+    reactions: message.reactions,
+    forwarded: message.forwarded,
   }
 }
 

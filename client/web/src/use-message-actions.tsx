@@ -1,14 +1,19 @@
 /**
- * The chat's side of message actions in a 1:1 conversation (doc/message-actions.md): which
+ * The chat's side of message actions in a 1:1 chat or a room (doc/message-actions.md): which
  * menu is open, the message being answered, edited or forwarded, and what each action asks
  * of the node. The chat renders what this returns: a message's menu and quote, the line
  * above the composer, the forward dialog, and the draft to edit.
  */
 import { useEffect, useState } from 'preact/hooks'
 import { RECALL_WINDOW_MS } from '../../../protocol/limits.ts'
-import type { MessageView, PeerRef, QuoteView } from '../../../protocol/local-api.ts'
+import type {
+  MessageView,
+  PeerRef,
+  QuoteView,
+  RoomMessageView,
+} from '../../../protocol/local-api.ts'
 import type { WebApiClient } from './api-client.ts'
-import { type ChatEntry, entryOfMessage, withUpdate } from './chat-entries.ts'
+import { type ChatEntry, entryOfMessage, entryOfRoomMessage, withUpdate } from './chat-entries.ts'
 import { ForwardDialog } from './components/forward-dialog.tsx'
 import { MessageMenu, Quote } from './components/message-actions.tsx'
 import { describeError } from './errors.ts'
@@ -17,7 +22,8 @@ import { displayName } from './people.ts'
 
 interface MessageActionsOptions {
   client: WebApiClient
-  /** The conversation's peer. */
+  kind: 'direct' | 'room'
+  /** The conversation's peer, or the room. */
   peerId: string
   entries: readonly ChatEntry[]
   setEntries: (update: (current: ChatEntry[]) => ChatEntry[]) => void
@@ -27,7 +33,8 @@ interface MessageActionsOptions {
 }
 
 export function useMessageActions(options: MessageActionsOptions) {
-  const { client, peerId, entries, setEntries, people, onChanged, setError } = options
+  const { client, kind, peerId, entries, setEntries, people, onChanged, setError } = options
+  const isRoom = kind === 'room'
   const [menuFor, setMenuFor] = useState<string | null>(null)
   const [replyingTo, setReplyingTo] = useState<ChatEntry | null>(null)
   const [editing, setEditing] = useState<ChatEntry | null>(null)
@@ -44,8 +51,19 @@ export function useMessageActions(options: MessageActionsOptions) {
     setError(null)
     run().catch((err: unknown) => setError(describeError(err)))
   }
-  const update = (message: MessageView) =>
-    setEntries((current) => withUpdate(current, entryOfMessage(message)))
+  const update = (message: MessageView | RoomMessageView) =>
+    setEntries((current) =>
+      withUpdate(
+        current,
+        'roomId' in message ? entryOfRoomMessage(message) : entryOfMessage(message),
+      ),
+    )
+  const edit = (id: string, text: string) =>
+    isRoom ? client.editRoomMessage(peerId, id, text) : client.editMessage(peerId, id, text)
+  const recall = (id: string) =>
+    isRoom ? client.recallRoomMessage(peerId, id) : client.recallMessage(peerId, id)
+  const react = (id: string, emoji: string) =>
+    isRoom ? client.reactToRoomMessage(peerId, id, emoji) : client.reactToMessage(peerId, id, emoji)
   const authorOf = (entry: { mine: boolean; from: string }) =>
     entry.mine
       ? t('actions.you')
@@ -72,21 +90,22 @@ export function useMessageActions(options: MessageActionsOptions) {
         }
         onRecall={
           own && Date.now() - entry.sentAt <= RECALL_WINDOW_MS
-            ? () => act(async () => update(await client.recallMessage(peerId, entry.id)))
+            ? () => act(async () => update(await recall(entry.id)))
             : undefined
         }
         onCopy={() => act(() => navigator.clipboard.writeText(entry.text))}
         onForward={() => setForwarding(entry)}
-        onDelete={() =>
-          act(async () => {
-            await client.deleteConversation(peerId, [entry.id])
-            setEntries((current) => current.filter((e) => e.id !== entry.id))
-            onChanged()
-          })
+        onDelete={
+          isRoom
+            ? undefined
+            : () =>
+                act(async () => {
+                  await client.deleteConversation(peerId, [entry.id])
+                  setEntries((current) => current.filter((e) => e.id !== entry.id))
+                  onChanged()
+                })
         }
-        onReact={(emoji) =>
-          act(async () => update(await client.reactToMessage(peerId, entry.id, emoji)))
-        }
+        onReact={(emoji) => act(async () => update(await react(entry.id, emoji)))}
       />
     )
   }
@@ -102,10 +121,11 @@ export function useMessageActions(options: MessageActionsOptions) {
         />
       )
     }
-    const author =
-      quote.direction == null
-        ? undefined
-        : authorOf({ mine: quote.direction === 'out', from: entry.from })
+    let author: string | undefined
+    if (quote.from != null) author = authorOf({ mine: false, from: quote.from })
+    else if (quote.direction != null) {
+      author = authorOf({ mine: quote.direction === 'out', from: entry.from })
+    }
     return <Quote quote={quote} author={author} />
   }
 
@@ -156,7 +176,7 @@ export function useMessageActions(options: MessageActionsOptions) {
     /** While editing: sends `text` as the edit and returns true; else false. */
     sendEdit: async (text: string): Promise<boolean> => {
       if (editing == null) return false
-      update(await client.editMessage(peerId, editing.id, text))
+      update(await edit(editing.id, text))
       setEditing(null)
       return true
     },

@@ -98,7 +98,8 @@ export interface MessageMenuActions {
   onReply: () => void
   onCopy: () => void
   onForward: () => void
-  onDelete: () => void
+  /** Delete for me (1:1 chats). */
+  onDelete?: () => void
   onReact: (emoji: string) => void
   /** Our own message, not recalled: edit. */
   onEdit?: () => void
@@ -187,9 +188,11 @@ export function MessageMenu(props: MessageMenuProps) {
           <button type="button" role="menuitem" onClick={act(props.onForward)}>
             {t('actions.forward')}
           </button>
-          <button type="button" role="menuitem" onClick={act(props.onDelete)}>
-            {t('actions.delete')}
-          </button>
+          {props.onDelete != null && (
+            <button type="button" role="menuitem" onClick={act(props.onDelete)}>
+              {t('actions.delete')}
+            </button>
+          )}
         </div>
       )}
     </span>

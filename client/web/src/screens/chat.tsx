@@ -96,6 +96,7 @@ export function ChatView(props: ChatViewProps) {
 
   const actions = useMessageActions({
     client,
+    kind: conversation.kind,
     peerId: conversation.id,
     entries,
     setEntries,
@@ -267,6 +268,10 @@ export function ChatView(props: ChatViewProps) {
   useNodeEvent('friend:reach', (change) => {
     if (waiting && change.peerId === conversation.id) refreshWaiting()
   })
+  useNodeEvent('room:updated', (message) => {
+    if (!isRoom || message.roomId !== conversation.id) return
+    setEntries((current) => withUpdate(current, entryOfRoomMessage(message)))
+  })
   useNodeEvent('room:message', (message) => {
     if (!isRoom || message.roomId !== conversation.id) return
     followIfAtBottom()
@@ -284,12 +289,16 @@ export function ChatView(props: ChatViewProps) {
   const send = async (text: string, style: MessageStyle | undefined) => {
     setError(null)
     try {
+      if (await actions.sendEdit(text)) return
       if (isRoom) {
-        const message = await client.sendRoomMessage(conversation.id, text)
+        const message = await client.sendRoomMessage(conversation.id, text, {
+          replyTo: actions.replyTo,
+        })
+        actions.sent()
         scrollPlan.current = 'bottom'
         setEntries((current) => mergeEntries(current, [entryOfRoomMessage(message)], 'end'))
         onChanged()
-      } else if (!(await actions.sendEdit(text))) {
+      } else {
         await client.sendMessage(conversation.id, text, style, { replyTo: actions.replyTo })
         actions.sent()
         scrollPlan.current = 'bottom'
@@ -382,17 +391,13 @@ export function ChatView(props: ChatViewProps) {
                 data-mine={entry.mine}
                 data-testid="message"
                 data-message-id={entry.id}
-                onContextMenu={
-                  isRoom
-                    ? undefined
-                    : (event) => {
-                        // A right click, or a long press on a touch screen, opens the actions.
-                        event.preventDefault()
-                        actions.openMenu(entry.id)
-                      }
-                }
+                onContextMenu={(event) => {
+                  // A right click, or a long press on a touch screen, opens the actions.
+                  event.preventDefault()
+                  actions.openMenu(entry.id)
+                }}
               >
-                {!isRoom && actions.menuOf(entry)}
+                {actions.menuOf(entry)}
                 {entry.forwarded === true && (
                   <span class="message-forwarded">{t('actions.forwarded')}</span>
                 )}
