@@ -191,19 +191,21 @@ export class DirectMessages {
       }
       const fanOut = new DeviceFanOut(parts)
       const mirror = new DeviceMirror(parts)
+      const sync = new OwnDeviceSync({
+        ...parts,
+        takeOwnList: components.takeOwnList,
+        emit: (type, data) => components.emitSynced?.(type as 'conversation:read', data as never),
+      })
       const follow = (name: string, take: FeedFollowerInit['take']) =>
         new FeedFollower({ feed: this.pipeline.feed, name, take, log: this.#log })
       this.devices = {
         fanOut,
         mirror,
-        sync: new OwnDeviceSync({
-          ...parts,
-          takeOwnList: components.takeOwnList,
-          emit: (type, data) => components.emitSynced?.(type as 'conversation:read', data as never),
-        }),
+        sync,
         followers: [
           follow('device-fan-out', (entries) => fanOut.take(entries)),
           follow('device-mirror', (entries) => mirror.take(entries)),
+          follow('device-sync', (entries) => sync.takeArrived(entries)),
         ],
       }
     }

@@ -11,8 +11,11 @@
  *   from a revoked device never decrypts: messaging drops it like a blocked peer's);
  * - idempotent: marks are applied by synced-marks.ts, which never raises an unread count nor
  *   deletes past the mark; a device list is judged by version (node/devices);
- * - bounded: a read mark goes only when something was unread here, and one message carries
- *   one mark (MAX_DEVICE_SYNC_SIZE).
+ * - a read mark whose text has not arrived yet (the mailbox may bring a device's sync before
+ *   the peer's texts) is kept in memory, one per conversation, and applied when the text
+ *   arrives (reader `device-sync` of the history feed);
+ * - bounded: a read mark goes only when something was unread here, one message carries one
+ *   mark (MAX_DEVICE_SYNC_SIZE), and at most MAX_MARKS_AHEAD marks wait for their text.
  */
 import type { Logger } from '@libp2p/interface'
 import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
@@ -26,10 +29,14 @@ import type { ConversationClearedEvent, ConversationReadEvent } from '../../prot
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { copyId } from './device-fan-out.ts'
+import type { HistoryChange } from './history-feed.ts'
 import type { MessagePipeline } from './message-pipeline.ts'
 import type { AccountDevicesPort } from './ports.ts'
+import { type DeviceMark, syncId } from './synced-marks.ts'
 
 const ZERO_REQUEST_ID = new Uint8Array(16)
+/** Conversations whose read mark waits for its text, at most (a mark past it is not kept). */
+const MAX_MARKS_AHEAD = 1_000
 
 export interface OwnDeviceSyncInit {
   pipeline: MessagePipeline
@@ -45,6 +52,8 @@ export interface OwnDeviceSyncInit {
 
 export class OwnDeviceSync {
   readonly #init: OwnDeviceSyncInit
+  /** Read marks whose text is not here yet, per conversation (the newest one each): memory only. */
+  readonly #ahead = new Map<string, DeviceMark>()
 
   constructor(init: OwnDeviceSyncInit) {
     this.#init = init
@@ -114,21 +123,50 @@ export class OwnDeviceSync {
     }
     const mark = { upTo: sync.upTo == null ? undefined : toHex(sync.upTo), sentAtMs }
     if (sync.kind === 'read') {
-      const unread = await pipeline.marks.takeRead(sync.peer, mark)
-      if (unread == null) return
-      if (unread === 0) {
-        // All read: the texts the peer's other devices sent (shown under it) are read too.
-        for (const device of devices.otherDevicesOf(sync.peer)) {
-          await pipeline.marks.readQuietly(device.key)
-        }
-      }
-      this.#init.emit('conversation:read', { peerId, unread })
+      await this.#takeRead(sync.peer, mark)
       return
     }
     const deleted = await pipeline.marks.takeCleared(sync.peer, mark)
     if (deleted === 0) return
     log('deleted %d records with %s, as another device did', deleted, peerId)
     this.#init.emit('conversation:cleared', { peerId, deleted })
+  }
+
+  /**
+   * A page of the history feed (reader `device-sync`): a text a read mark named, arriving
+   * after the mark (the mailbox may bring a device's sync before the peer's texts), is read
+   * with everything before it.
+   */
+  async takeArrived(entries: HistoryChange[]): Promise<undefined> {
+    for (const entry of entries) {
+      if (entry.kind !== 'added' || entry.record.direction !== 'in') continue
+      const ahead = this.#ahead.get(entry.peerHex)
+      if (ahead?.upTo !== syncId(entry.record)) continue
+      this.#ahead.delete(entry.peerHex)
+      await this.#takeRead(fromHex(entry.peerHex), ahead)
+    }
+    return undefined
+  }
+
+  async #takeRead(peer: Uint8Array, mark: DeviceMark): Promise<void> {
+    const { devices, pipeline } = this.#init
+    const { unread, found } = await pipeline.marks.takeRead(peer, mark)
+    const peerHex = toHex(peer)
+    if (found) this.#ahead.delete(peerHex)
+    else if (this.#ahead.has(peerHex) || this.#ahead.size < MAX_MARKS_AHEAD) {
+      this.#ahead.set(peerHex, mark)
+    }
+    if (unread == null) return
+    if (unread === 0) {
+      // All read: the texts the peer's other devices sent (shown under it) are read too.
+      for (const device of devices.otherDevicesOf(peer)) {
+        await pipeline.marks.readQuietly(device.key)
+      }
+    }
+    this.#init.emit('conversation:read', {
+      peerId: peerIdOf({ publicKey: peer }).toString(),
+      unread,
+    })
   }
 
   #syncs(peer: Uint8Array): boolean {

@@ -26,6 +26,8 @@ interface Boundary {
   index: number
   /** Texts from the peer after it (what may still be unread). */
   newerIn: number
+  /** The record the mark names (else the last one stored before the mark was sent). */
+  byId?: true
 }
 
 /** A mark as it arrived: the id it names, and when the other device sent it. */
@@ -43,21 +45,27 @@ export class SyncedMarks {
 
   /**
    * Another device read the conversation with `peer` up to the mark: the unread texts no
-   * newer than it are read here. Resolves with the unread count when it changed.
+   * newer than it are read here. `unread`: the count, when it changed; `found`: whether the
+   * text the mark names is here (else it may still come: own-device-sync.ts waits for it).
    */
-  async takeRead(peer: Uint8Array, mark: DeviceMark): Promise<number | undefined> {
+  async takeRead(
+    peer: Uint8Array,
+    mark: DeviceMark,
+  ): Promise<{ unread: number | undefined; found: boolean }> {
     checkRunning(this.#ctx)
     const lane = this.#ctx.lane(peer)
     return lane.run(async (tx, state) => {
       const conversation = state.conversation
-      if (conversation.unread === 0) return undefined
       const boundary = await this.#find(lane, tx, mark)
-      if (boundary == null || boundary.newerIn >= conversation.unread) return undefined
+      const found = boundary?.byId === true
+      if (boundary == null || boundary.newerIn >= conversation.unread) {
+        return { unread: undefined, found }
+      }
       const unread = boundary.newerIn
       if (unread === 0) readAll(conversation)
       else conversation.unread = unread
       tx.conversationDirty = true
-      return unread
+      return { unread, found }
     })
   }
 
@@ -158,7 +166,7 @@ export class SyncedMarks {
     let byTime: Boundary | undefined
     await this.#walk(lane, tx, (index, record) => {
       if (mark.upTo != null && syncId(record) === mark.upTo) {
-        byId = { index, newerIn }
+        byId = { index, newerIn, byId: true }
         return true
       }
       if (byTime == null && record.storedAt <= mark.sentAtMs) byTime = { index, newerIn }

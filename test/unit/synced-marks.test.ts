@@ -5,7 +5,12 @@
  * text is not here covers what was stored before it was sent, and nothing when that is none.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanUp, setup, waitForState } from '../helpers/pipeline-peers.ts'
+import { FeedFollower } from '../../node/messaging/feed-follower.ts'
+import { OwnDeviceSync } from '../../node/messaging/own-device-sync.ts'
+import { bytesEqual, fromHex } from '../../protocol/bytes.ts'
+import { encodeDeviceSync } from '../../protocol/device-sync.ts'
+import { cleanUp, makePeer, setup, waitFor, waitForState } from '../helpers/pipeline-peers.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 
 afterEach(cleanUp)
 
@@ -23,14 +28,19 @@ describe('marks from another device', () => {
     const texts = async () => (await alice.pipeline.history(from)).messages.map((m) => m.text)
     expect(await unread()).toBe(4)
 
-    expect(await marks.takeRead(from, { upTo: ids[1], sentAtMs: 0 })).toBe(2)
-    expect(await marks.takeRead(from, { upTo: ids[1], sentAtMs: 0 })).toBeUndefined()
+    const read = async (upTo: string, sentAtMs: number) =>
+      (await marks.takeRead(from, { upTo, sentAtMs })).unread
+    expect(await read(ids[1]!, 0)).toBe(2)
+    expect(await read(ids[1]!, 0)).toBeUndefined()
     // An older mark arriving late lowers nothing.
-    expect(await marks.takeRead(from, { upTo: ids[0], sentAtMs: 0 })).toBeUndefined()
+    expect(await read(ids[0]!, 0)).toBeUndefined()
     expect(await unread()).toBe(2)
     // A text not here, sent before anything was stored here: nothing is covered.
     const unknown = 'ab'.repeat(16)
-    expect(await marks.takeRead(from, { upTo: unknown, sentAtMs: 0 })).toBeUndefined()
+    expect(await marks.takeRead(from, { upTo: unknown, sentAtMs: 0 })).toEqual({
+      unread: undefined,
+      found: false,
+    })
     expect(await unread()).toBe(2)
 
     expect(await marks.takeCleared(from, { upTo: ids[2], sentAtMs: 0 })).toBe(3)
@@ -41,8 +51,53 @@ describe('marks from another device', () => {
     expect(await texts()).toEqual(['four'])
 
     // A text not here yet, sent after everything here was stored: all of it is covered.
-    expect(await marks.takeRead(from, { upTo: unknown, sentAtMs: Date.now() + 1 })).toBe(0)
+    expect(await read(unknown, Date.now() + 1)).toBe(0)
     expect(await unread()).toBe(0)
     expect(await marks.newestId(from, true)).toBe(ids[3])
+  })
+
+  it('a read mark that comes before its text reads up to that text when it arrives', async () => {
+    const { network, directory, mailbox, alice, bob } = await setup()
+    const phone = await makePeer('alice-phone', network, directory, mailbox)
+    const phoneKey = phone.identity.publicKey
+    const bobKey = bob.identity.publicKey
+    const sync = new OwnDeviceSync({
+      pipeline: alice.pipeline,
+      devices: {
+        otherDevicesOf: () => [],
+        ownOtherDevices: () => [{ key: phoneKey, createdMs: 0 }],
+        friendAccountOf: () => undefined,
+        isOwnDevice: (device) => bytesEqual(device, phoneKey),
+        isRevoked: () => false,
+        thisDeviceRevoked: () => false,
+      },
+      myKey: alice.identity.publicKey,
+      log: testLogger,
+      emit: () => {},
+    })
+    const follower = new FeedFollower({
+      feed: alice.pipeline.feed,
+      name: 'device-sync',
+      take: (entries) => sync.takeArrived(entries),
+      log: testLogger,
+    })
+    follower.start()
+    const one = await bob.pipeline.send(alice.identity.publicKey, 'one')
+    await waitForState(bob, one.id, 'delivered')
+    network.capture = true
+    const two = await bob.pipeline.send(alice.identity.publicKey, 'two')
+    await waitFor(() => network.captured.length === 1, 'two sent, held back')
+
+    // The phone read up to 'two', which has not reached this device yet.
+    const mark = encodeDeviceSync({ kind: 'read', peer: bobKey, upTo: fromHex(two.id) })
+    await sync.take(phoneKey, mark, 0)
+    const unread = async () => (await alice.pipeline.history(bobKey)).unread
+    expect(await unread()).toBe(1)
+
+    const [held] = network.captured.splice(0)
+    await network.deliver(held!.from, held!.to, held!.envelope)
+    await follower.catchUp()
+    expect(await unread()).toBe(0)
+    await follower.stop()
   })
 })
