@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline/promises'
 import { UsageError } from '../errors.ts'
+import { t } from './i18n/i18n.ts'
 
 export const PASSWORD_ENV = 'TOKENIM_PASSWORD'
 /** The new password of `tokenim key password`, for scripts. */
@@ -19,7 +20,10 @@ export interface NewPasswordSource {
   newPasswordFile?: string
 }
 
-export async function readPassword(source: PasswordSource, prompt = 'Password: '): Promise<string> {
+export async function readPassword(
+  source: PasswordSource,
+  prompt = t('prompt.password'),
+): Promise<string> {
   if (source.passwordFile != null) return readPasswordFile(source.passwordFile)
   const fromEnv = process.env[PASSWORD_ENV]
   if (fromEnv != null && fromEnv !== '') return fromEnv
@@ -27,7 +31,10 @@ export async function readPassword(source: PasswordSource, prompt = 'Password: '
 }
 
 /** For a new password: asks twice when a person types it. */
-export async function readNewPassword(source: PasswordSource, what = 'password'): Promise<string> {
+export async function readNewPassword(
+  source: PasswordSource,
+  what = t('prompt.passwordWord'),
+): Promise<string> {
   if (source.passwordFile != null || process.env[PASSWORD_ENV]) return readPassword(source)
   return promptTwice(what)
 }
@@ -49,9 +56,9 @@ export async function readReplacementPassword(source: NewPasswordSource): Promis
 }
 
 async function promptTwice(what: string): Promise<string> {
-  const first = await promptHidden(`New ${what}: `)
-  const second = await promptHidden(`Repeat the ${what}: `)
-  if (first !== second) throw new UsageError('the two passwords differ; nothing was changed')
+  const first = await promptHidden(t('prompt.new', { what }))
+  const second = await promptHidden(t('prompt.repeat', { what }))
+  if (first !== second) throw new UsageError(t('prompt.differ'))
   return first
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Keystore } from '../../node/index.ts'
 import { UsageError } from '../errors.ts'
+import { t } from './i18n/i18n.ts'
 import { hasTerminal, promptLine } from './password.ts'
 
 export const CODE_ENV = 'TOKENIM_2FA_CODE'
@@ -23,10 +24,7 @@ export async function readSecondFactor(
 }
 
 /** A code from `--code`, TOKENIM_2FA_CODE or the terminal. */
-export async function readCode(
-  source: CodeSource,
-  prompt = 'Two-factor code (or a recovery code): ',
-): Promise<string> {
+export async function readCode(source: CodeSource, prompt = t('prompt.code')): Promise<string> {
   const given = source.code ?? process.env[CODE_ENV]
   if (given != null && given !== '') return given
   if (!hasTerminal()) {

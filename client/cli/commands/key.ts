@@ -8,6 +8,7 @@ import type { Command } from 'commander'
 import { Keystore, peerIdOf } from '../../../node/index.ts'
 import type { RotateKeyResponse } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
 import {
@@ -66,7 +67,7 @@ export function registerKeyCommands(program: Command): void {
     .argument('<file>', 'a key file written by "tokenim key export"')
     .option('--replace', 'replace an existing identity in this data dir')
     .action(async (file: string, options: ReplaceOptions) => {
-      const password = await readPassword(options, 'Password of the key file: ')
+      const password = await readPassword(options, t('prompt.keyFile'))
       const identity = await new Keystore(options.dataDir).import(file, password, {
         replace: options.replace === true,
       })
@@ -80,7 +81,9 @@ export function registerKeyCommands(program: Command): void {
     .option('--replace', 'replace an existing identity in this data dir')
     .action(async (options: ReplaceOptions & { phrase?: string }) => {
       const phrase =
-        options.phrase ?? process.env.TOKENIM_BACKUP_PHRASE ?? (await promptLine('Backup phrase: '))
+        options.phrase ??
+        process.env.TOKENIM_BACKUP_PHRASE ??
+        (await promptLine(t('prompt.phrase')))
       const password = await readNewPassword(options)
       const identity = await new Keystore(options.dataDir).restore(phrase, password, {
         replace: options.replace === true,
@@ -100,7 +103,7 @@ export function registerKeyCommands(program: Command): void {
       const keystore = new Keystore(options.dataDir)
       // Before any prompt: a missing identity is said at once.
       await keystore.publicKey()
-      const password = await readPassword(options, 'Current password: ')
+      const password = await readPassword(options, t('prompt.current'))
       const newPassword = await readReplacementPassword(options)
       const code = await readSecondFactor(keystore, options)
       await keystore.changePassword(password, newPassword, { code })

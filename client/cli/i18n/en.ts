@@ -129,4 +129,13 @@ export const en = {
   'devices.line': '{name}  {peer}  since {time}',
   'devices.linked': 'linked: 1:1 texts only',
   'devices.version': 'device list version {version}',
+  'prompt.password': 'Password: ',
+  'prompt.new': 'New {what}: ',
+  'prompt.repeat': 'Repeat the {what}: ',
+  'prompt.differ': 'the two passwords differ; nothing was changed',
+  'prompt.code': 'Two-factor code (or a recovery code): ',
+  'prompt.keyFile': 'Password of the key file: ',
+  'prompt.phrase': 'Backup phrase: ',
+  'prompt.current': 'Current password: ',
+  'prompt.passwordWord': 'password',
 } as const satisfies Record<string, string | PluralMessage>

@@ -106,4 +106,13 @@ export const zh: CliCatalog = {
   'devices.line': '{name}  {peer}  自 {time} 起',
   'devices.linked': '已关联：仅限单聊文字',
   'devices.version': '设备列表版本 {version}',
+  'prompt.password': '密码：',
+  'prompt.new': '新{what}：',
+  'prompt.repeat': '再次输入{what}：',
+  'prompt.differ': '两次输入的密码不一致；未做任何更改',
+  'prompt.code': '两步验证码（或恢复码）：',
+  'prompt.keyFile': '密钥文件的密码：',
+  'prompt.phrase': '备份短语：',
+  'prompt.current': '当前密码：',
+  'prompt.passwordWord': '密码',
 }
