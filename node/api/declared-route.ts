@@ -13,7 +13,8 @@ import type {
   RouteQuery,
   RouteResponse,
 } from '../../protocol/local-api/route.ts'
-import { ApiError, type RouteHandler, type Routes } from './local-api-server.ts'
+import { ApiError } from './api-error.ts'
+import type { RouteHandler, Routes } from './local-api-server.ts'
 
 export interface DeclaredRequest<R extends ApiRoute> {
   query: RouteQuery<R>

@@ -28,11 +28,14 @@ import {
   TOKEN_SUBPROTOCOL_PREFIX,
 } from '../../protocol/local-api.ts'
 import { newApiToken } from './api-access.ts'
+import { ApiError } from './api-error.ts'
 import { parsed, queryObject } from './declared-route.ts'
 import { errorKindOf, statusOfError } from './error-status.ts'
 import { EventLog } from './event-log.ts'
 import { openApiRoute } from './openapi-route.ts'
 import type { WebAssets } from './web-assets.ts'
+
+export { ApiError }
 
 export const API_HOST = '127.0.0.1'
 /** Largest request body the API reads. */
@@ -78,19 +81,6 @@ export interface LocalApiServerInit {
   webAssets?: WebAssets
   /** Called once per request, when it is answered (an access log). */
   onRequest?: (entry: ApiAccessEntry) => void
-}
-
-/** An error a route throws to answer with a given HTTP status. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    override readonly name: string,
-    message: string,
-    /** Extra fields of the error body, e.g. `retryAfterMs`. */
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message)
-  }
 }
 
 /** WebSocket close code of the event streams a token replacement ends (4000-4999: ours). */
