@@ -146,7 +146,14 @@ describe('the OpenAPI document', () => {
 
   it('every route answers as the document says, on a running node', async () => {
     const peerId = await runningNode()
-    const known = { password: PASSWORD, peer: peerId, to: peerId, member: peerId, account: peerId }
+    const known = {
+      password: PASSWORD,
+      peer: peerId,
+      to: peerId,
+      member: peerId,
+      account: peerId,
+      emoji: '👍',
+    }
     const answered = await walk(await servedDocument(), known, NOT_CALLED)
     console.log(`routes answered, running:\n${answered.join('\n')}`)
     expect(answered.filter((line) => line.endsWith(' 200')).length).toBeGreaterThan(40)
@@ -205,9 +212,12 @@ async function walk(
       }
       answered.push(`${id} ${answer.status}`)
       // What a route made (a room) is what later routes of the walk name.
-      const roomId = (answer.body as { roomId?: unknown } | undefined)?.roomId
-      if (answer.status === 200 && typeof roomId === 'string') {
+      const made = (answer.body ?? {}) as { roomId?: unknown; id?: unknown }
+      if (answer.status === 200 && typeof made.roomId === 'string') {
+        const roomId = made.roomId
         Object.assign(source.known, { roomId, room: roomId, conversation: `room:${roomId}` })
+        // A room message: the one the room's message actions act on.
+        if (typeof made.id === 'string') source.known.id = made.id
       }
     }
   }
