@@ -31,11 +31,11 @@ interface ReplaceOptions extends CommonOptions, PasswordSource {
 /** What a rotation or a recovery tells the user: the new peer id, and which friends know. */
 export function keyMovedLines(what: string, result: RotateKeyResponse): string[] {
   const waiting =
-    result.waiting.length === 0 ? '' : `; not reached yet: ${result.waiting.join(', ')}`
+    result.waiting.length === 0 ? '' : t('key.notReached', { peers: result.waiting.join(', ') })
   return [
-    `${what}: you are ${result.peerId} now (was ${result.previousPeerId})`,
-    `fingerprint ${result.fingerprint}`,
-    `friends told: ${result.reached}${waiting}`,
+    t('key.youAre', { what, peer: result.peerId, previous: result.previousPeerId }),
+    t('key.fingerprint', { value: result.fingerprint }),
+    `${t('key.told', { count: result.reached })}${waiting}`,
   ]
 }
 
@@ -55,9 +55,7 @@ export function registerKeyCommands(program: Command): void {
       const password = await readPassword(options)
       const code = await readSecondFactor(keystore, options)
       await keystore.export(password, options.out, { code })
-      printResult(options, { exported: options.out }, [
-        `identity exported to ${options.out} (sealed with your password)`,
-      ])
+      printResult(options, { exported: options.out }, [t('key.exported', { file: options.out })])
     })
 
   withPasswordFile(withCommonOptions(key.command('import')))
@@ -89,7 +87,7 @@ export function registerKeyCommands(program: Command): void {
         replace: options.replace === true,
       })
       const peerId = peerIdOf(identity).toString()
-      printResult(options, { peerId }, [`restored identity ${peerId}`])
+      printResult(options, { peerId }, [t('key.restored', { peer: peerId })])
     })
 
   withPasswordFile(withCommonOptions(key.command('password')))
@@ -107,9 +105,7 @@ export function registerKeyCommands(program: Command): void {
       const newPassword = await readReplacementPassword(options)
       const code = await readSecondFactor(keystore, options)
       await keystore.changePassword(password, newPassword, { code })
-      printResult(options, { changed: true }, [
-        'password changed: use the new one from now on (the backup phrase stays the same)',
-      ])
+      printResult(options, { changed: true }, [t('key.passwordChanged')])
     })
 
   withPasswordFile(withCommonOptions(key.command('rotate')))
@@ -126,8 +122,8 @@ export function registerKeyCommands(program: Command): void {
       const code = await readSecondFactor(keystore, options)
       const result = await client.rotateKey({ password, code })
       printResult(options, result, [
-        ...keyMovedLines('your account key changed', result),
-        'write down your new backup phrase (the old one restores only the retired key):',
+        ...keyMovedLines(t('key.changed'), result),
+        t('key.writeDown'),
         result.backupPhrase,
       ])
     })

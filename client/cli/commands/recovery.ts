@@ -8,6 +8,7 @@
 import type { Command } from 'commander'
 import { Keystore } from '../../../node/index.ts'
 import { LocalApiClient } from '../../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
 import { hasTerminal, type PasswordSource, promptLine, readPassword } from '../password.ts'
@@ -32,9 +33,7 @@ export function registerRecoveryCommands(key: Command): void {
     .action(async (options: CommonOptions & PasswordSource & CodeSource) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       if ((await client.recoveryStatus()).committed) {
-        printResult(options, { committed: true }, [
-          'this account already has a recovery phrase (the one written down at the time)',
-        ])
+        printResult(options, { committed: true }, [t('recovery.already')])
         return
       }
       await setUpRecoveryPhrase(options)
@@ -62,8 +61,8 @@ export function registerRecoveryCommands(key: Command): void {
       const code = await readSecondFactor(keystore, options)
       const result = await client.recoverKey({ password, phrase, code })
       printResult(options, { ...result, backupPhrase: undefined }, [
-        ...keyMovedLines('your account is back under a new key', result),
-        'your recovery phrase stays the same: keep it offline',
+        ...keyMovedLines(t('recovery.back'), result),
+        t('recovery.same'),
       ])
     })
 }
@@ -94,14 +93,10 @@ async function setUpRecoveryPhrase(options: CommonOptions & PasswordSource & Cod
   const password = await readPassword(options)
   const code = await readSecondFactor(keystore, options)
   const { recoveryPhrase } = await client.recoveryPhraseSetup({ password, code })
-  process.stderr.write(
-    `\nRecovery phrase (shown once: write it down and keep it offline):\n\n  ${recoveryPhrase}\n\n`,
-  )
+  process.stderr.write(`\n${t('recovery.shown')}\n\n  ${recoveryPhrase}\n\n`)
   const typed = await promptLine('Type the recovery phrase back to confirm: ')
   // Two-factor codes are used once: the commit asks for a fresh one.
   const commitCode = await readSecondFactor(keystore, {})
   const status = await client.commitRecoveryPhrase({ password, phrase: typed, code: commitCode })
-  printResult(options, status, [
-    'recovery phrase committed: your friends learn the commitment with your device list',
-  ])
+  printResult(options, status, [t('recovery.committed')])
 }

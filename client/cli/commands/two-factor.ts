@@ -6,6 +6,7 @@
 import type { Command } from 'commander'
 import QRCode from 'qrcode'
 import { Keystore, RECOVERY_CODE_COUNT } from '../../../node/index.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
 import { hasTerminal, type PasswordSource, readPassword } from '../password.ts'
@@ -26,8 +27,11 @@ export function registerTwoFactorCommands(key: Command): void {
       const status = await new Keystore(options.dataDir).twoFactorStatus()
       const lines = status.enabled
         ? [
-            'two-factor checks are on',
-            `recovery codes left: ${status.recoveryCodesLeft} of ${RECOVERY_CODE_COUNT}`,
+            t('twoFactor.onShort'),
+            t('twoFactor.codesLeft', {
+              left: status.recoveryCodesLeft,
+              total: RECOVERY_CODE_COUNT,
+            }),
             ...(status.retryAfterMs > 0
               ? [
                   `after ${status.failures} wrong codes, the next is tried in ${Math.ceil(status.retryAfterMs / 1000)} s`,
@@ -66,7 +70,7 @@ export function registerTwoFactorCommands(key: Command): void {
       const code = await readCode(options, 'The code your app shows now: ')
       const { recoveryCodes } = await keystore.enableTwoFactor(password, secret, code)
       printResult(options, { enabled: true, recoveryCodes }, [
-        'two-factor checks are on: export, the backup phrase and password changes now need a code',
+        t('twoFactor.on'),
         '',
         'Recovery codes (shown once: keep them apart from this computer; each works once if the app is lost):',
         '',
@@ -82,6 +86,6 @@ export function registerTwoFactorCommands(key: Command): void {
       const password = await readPassword(options)
       const code = await readCode(options)
       await new Keystore(options.dataDir).disableTwoFactor(password, { code })
-      printResult(options, { enabled: false }, ['two-factor checks are off'])
+      printResult(options, { enabled: false }, [t('twoFactor.off')])
     })
 }

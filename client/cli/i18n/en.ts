@@ -138,4 +138,26 @@ export const en = {
   'prompt.phrase': 'Backup phrase: ',
   'prompt.current': 'Current password: ',
   'prompt.passwordWord': 'password',
+  'key.notReached': '; not reached yet: {peers}',
+  'key.youAre': '{what}: you are {peer} now (was {previous})',
+  'key.fingerprint': 'fingerprint {value}',
+  'key.told': 'friends told: {count}',
+  'key.exported': 'identity exported to {file} (sealed with your password)',
+  'key.restored': 'restored identity {peer}',
+  'key.passwordChanged':
+    'password changed: use the new one from now on (the backup phrase stays the same)',
+  'key.changed': 'your account key changed',
+  'key.writeDown': 'write down your new backup phrase (the old one restores only the retired key):',
+  'recovery.already':
+    'this account already has a recovery phrase (the one written down at the time)',
+  'recovery.back': 'your account is back under a new key',
+  'recovery.same': 'your recovery phrase stays the same: keep it offline',
+  'recovery.shown': 'Recovery phrase (shown once: write it down and keep it offline):',
+  'recovery.committed':
+    'recovery phrase committed: your friends learn the commitment with your device list',
+  'twoFactor.onShort': 'two-factor checks are on',
+  'twoFactor.codesLeft': 'recovery codes left: {left} of {total}',
+  'twoFactor.on':
+    'two-factor checks are on: export, the backup phrase and password changes now need a code',
+  'twoFactor.off': 'two-factor checks are off',
 } as const satisfies Record<string, string | PluralMessage>
