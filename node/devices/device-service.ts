@@ -445,6 +445,9 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
       await this.#setOwn(resignAfterRotation(identity, own, now))
       this.#log('the account key changed: device list re-signed as version %d', own.version + 1)
     }
+    if (this.revokedHere) {
+      this.#log.error('this device was revoked by its account (list version %d)', own.version)
+    }
   }
 
   /** Makes the next version when the account's recovery commitment is not the one the list carries. */
@@ -573,9 +576,13 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
 
   async #forget(hex: string): Promise<void> {
     await this.#lifecycle.exclusive(async () => {
+      // What was sent to the friend's other devices goes with it (they were sent our list too).
+      const devices = (this.#friendLists.get(hex)?.list.devices ?? []).map((d) => toHex(d.device))
       this.#friendLists.delete(hex)
-      this.#sent.delete(hex)
-      await this.#store.forget(hex)
+      for (const device of new Set([hex, ...devices])) {
+        this.#sent.delete(device)
+        await this.#store.forget(device)
+      }
     })
   }
 
