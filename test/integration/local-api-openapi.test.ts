@@ -78,7 +78,8 @@ async function call(
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   })
   const text = await response.text()
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) }
+  const json = response.headers.get('content-type')?.startsWith('application/json') === true
+  return { status: response.status, body: json && text !== '' ? JSON.parse(text) : text }
 }
 
 /** The parts of an OpenAPI operation the walk reads. */
@@ -172,7 +173,7 @@ describe('the OpenAPI document', () => {
 })
 
 /**
- * Calls every operation of `document` but those of `skip` (and those not of JSON) with a
+ * Calls every operation of `document` but those of `skip` (and the event stream) with a
  * minimal request made from its schemas, asserting that the status is one the operation
  * lists and the body matches the declared schema; returns `<operationId> <status>` of each.
  */
@@ -188,22 +189,24 @@ async function walk(
     for (const [method, operation] of Object.entries(operations)) {
       const id: string = operation.operationId
       const route = declared.get(id)!
-      if (id in skip || route.websocket || route.bodyBytes || route.responseBytes) continue
+      // The event stream is a WebSocket (api-events-replay.test.ts follows it).
+      if (id in skip || route.websocket) continue
       const query: Record<string, string> = {}
       for (const parameter of operation.parameters ?? []) {
         if (parameter.required)
           query[parameter.name] = String(sample(parameter.schema, source, parameter.name))
       }
-      const body =
-        operation.requestBody == null
-          ? undefined
-          : sample(operation.requestBody.content['application/json'].schema, source)
+      // A file's bytes (an upload): an empty file.
+      const json = operation.requestBody?.content['application/json']
+      const body = json == null ? undefined : sample(json.schema, source)
       const answer = await call(method.toUpperCase(), path, { query, body })
       expect(
         Object.keys(operation.responses),
         `${id} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
       ).toContain(String(answer.status))
-      if (answer.status === 200) {
+      if (answer.status === 200 && route.responseBytes) {
+        // A file's bytes: no schema to check.
+      } else if (answer.status === 200) {
         // Parsing strips what the schema does not name: an answer equal to its parse has
         // no field the declaration lacks, and every field it has is of its declared type.
         expect(route.response.parse(answer.body), id).toEqual(answer.body)
