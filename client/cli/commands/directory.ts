@@ -71,7 +71,7 @@ export function registerDirectoryCommands(program: Command): void {
       })
       const lines =
         view.results.length === 0
-          ? [`no public profile starts with "${prefix}"`]
+          ? [t('names.noProfile', { prefix })]
           : view.results.map((hit) =>
               [hit.scopedName, hit.profile.displayName, hit.profile.bio].filter(Boolean).join('  '),
             )
@@ -85,7 +85,7 @@ export function registerDirectoryCommands(program: Command): void {
     .action(async (name: string | undefined, options: RelayOption) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const view = await client.releaseName({ name, relay: options.relay })
-      printResult(options, view, [`released ${view.scopedName}`])
+      printResult(options, view, [t('names.released', { name: view.scopedName })])
     })
 
   withCommonOptions(program.command('names'))
@@ -123,19 +123,19 @@ export function registerDirectoryCommands(program: Command): void {
         age: options.age,
         relay: options.relay,
       })
-      printResult(options, view, ['profile published', ...profileLines(view)])
+      printResult(options, view, [t('names.profilePublished'), ...profileLines(view)])
     })
 }
 
 function profileLines(profile: ProfileView | undefined): string[] {
   if (profile == null) return []
   const fields: Array<[string, unknown]> = [
-    ['display name', profile.displayName],
-    ['bio', profile.bio],
-    ['avatar', profile.avatarHash],
-    ['e-mail', profile.email],
-    ['gender', profile.gender],
-    ['age', profile.age],
+    [t('profile.displayName'), profile.displayName],
+    [t('profile.bio'), profile.bio],
+    [t('profile.avatar'), profile.avatarHash],
+    [t('profile.email'), profile.email],
+    [t('profile.gender'), profile.gender],
+    [t('profile.age'), profile.age],
   ]
   return fields
     .filter(([, value]) => value != null)

@@ -160,4 +160,13 @@ export const en = {
   'twoFactor.on':
     'two-factor checks are on: export, the backup phrase and password changes now need a code',
   'twoFactor.off': 'two-factor checks are off',
+  'names.noProfile': 'no public profile starts with "{prefix}"',
+  'names.released': 'released {name}',
+  'names.profilePublished': 'profile published',
+  'profile.displayName': 'display name',
+  'profile.bio': 'bio',
+  'profile.avatar': 'avatar',
+  'profile.email': 'e-mail',
+  'profile.gender': 'gender',
+  'profile.age': 'age',
 } as const satisfies Record<string, string | PluralMessage>

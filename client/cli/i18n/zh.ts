@@ -133,4 +133,13 @@ export const zh: CliCatalog = {
   'twoFactor.codesLeft': '剩余恢复码：{left} / {total}',
   'twoFactor.on': '两步验证已开启：导出密钥、查看备份短语和修改密码现在都需要验证码',
   'twoFactor.off': '两步验证已关闭',
+  'names.noProfile': '没有以“{prefix}”开头的公开资料',
+  'names.released': '已释放 {name}',
+  'names.profilePublished': '资料已发布',
+  'profile.displayName': '昵称',
+  'profile.bio': '简介',
+  'profile.avatar': '头像',
+  'profile.email': '邮箱',
+  'profile.gender': '性别',
+  'profile.age': '年龄',
 }
