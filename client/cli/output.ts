@@ -1,6 +1,8 @@
 /** How CLI commands print: JSON for scripts, short lines for people, errors as one line. */
 import { CommanderError } from 'commander'
+import type { DeliveryState } from '../../protocol/local-api.ts'
 import { exitCodeOf } from './exit-codes.ts'
+import { t } from './i18n/i18n.ts'
 
 export interface OutputOptions {
   json?: boolean
@@ -22,6 +24,11 @@ export function localStamp(ms: number): string {
   const date = new Date(ms)
   const two = (n: number) => String(n).padStart(2, '0')
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
+}
+
+/** A message's delivery state as a word of the user's language (`delivered`, 已送达…). */
+export function stateWord(state: DeliveryState): string {
+  return t(`state.${state}`)
 }
 
 /**

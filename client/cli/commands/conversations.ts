@@ -18,7 +18,7 @@ import { UsageError } from '../../errors.ts'
 import { keyChangeLine } from '../friend-lines.ts'
 import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
-import { minuteStamp, printResult } from '../output.ts'
+import { minuteStamp, printResult, stateWord } from '../output.ts'
 
 export function registerConversationCommands(program: Command): void {
   withCommonOptions(program.command('chats'))
@@ -115,7 +115,7 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
       const text = mine.get(change.id)
       if (text == null) return
       out(
-        `  ${change.state}${change.failure != null ? ` (${change.failure})` : ''}: ${preview(text)}`,
+        `  ${stateWord(change.state)}${change.failure != null ? ` (${change.failure})` : ''}: ${preview(text)}`,
       )
       if (change.state === 'read' || change.state === 'failed') mine.delete(change.id)
     } else if (event.type === 'presence:changed') {
@@ -151,7 +151,7 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
         }
         const sent = await client.sendMessage(peerId, text)
         mine.set(sent.id, text)
-        out(`${minuteStamp(Date.now())} > ${text} [${sent.state}]`)
+        out(`${minuteStamp(Date.now())} > ${text} [${stateWord(sent.state)}]`)
       } catch (err) {
         out(`! ${(err as Error).message}`)
       }
@@ -222,7 +222,8 @@ function messageLine(message: MessageView): string {
     message.attachment == null
       ? ''
       : ` [${t('history.file', { name: message.attachment.name, size: message.attachment.size })}]`
-  const state = message.direction === 'out' && message.state != null ? ` [${message.state}]` : ''
+  const state =
+    message.direction === 'out' && message.state != null ? ` [${stateWord(message.state)}]` : ''
   return `${minuteStamp(message.sentAt)} ${arrow} ${message.text}${file}${state}`
 }
 

@@ -16,7 +16,7 @@ import { UsageError } from '../../errors.ts'
 import { keyChangeLine } from '../friend-lines.ts'
 import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
-import { minuteStamp, printResult } from '../output.ts'
+import { minuteStamp, printResult, stateWord } from '../output.ts'
 import { printSearch } from './conversations.ts'
 import { printRoomHistory, sendToRoom } from './rooms.ts'
 
@@ -62,7 +62,7 @@ export function registerMessagingCommands(program: Command): void {
       if (options.wait == null) {
         const sent = await client.sendMessage(to, text, style)
         printResult(options, sent, [
-          `${sent.state}  ${t('send.to', { id: sent.id, peer: sent.peerId, seq: sent.seq })}`,
+          `${stateWord(sent.state)}  ${t('send.to', { id: sent.id, peer: sent.peerId, seq: sent.seq })}`,
         ])
         return
       }
@@ -196,13 +196,15 @@ function describeState(
   message: Pick<MessageView, 'state' | 'replicas' | 'failure' | 'queuedReason'>,
 ): string {
   if (message.state === 'stored' && message.replicas != null) {
-    return `stored ${message.replicas.confirmed}/${message.replicas.total}`
+    return `${stateWord('stored')} ${message.replicas.confirmed}/${message.replicas.total}`
   }
-  if (message.state === 'failed') return `failed: ${message.failure ?? 'unknown reason'}`
+  if (message.state === 'failed') {
+    return `${stateWord('failed')}: ${message.failure ?? t('state.unknownReason')}`
+  }
   if (message.state === 'queued' && message.queuedReason != null) {
-    return `queued: ${message.queuedReason.message}`
+    return `${stateWord('queued')}: ${message.queuedReason.message}`
   }
-  return message.state ?? ''
+  return message.state == null ? '' : stateWord(message.state)
 }
 
 function parseState(value: string): DeliveryState {

@@ -169,4 +169,10 @@ export const en = {
   'profile.email': 'e-mail',
   'profile.gender': 'gender',
   'profile.age': 'age',
+  'state.queued': 'queued',
+  'state.stored': 'stored',
+  'state.delivered': 'delivered',
+  'state.read': 'read',
+  'state.failed': 'failed',
+  'state.unknownReason': 'unknown reason',
 } as const satisfies Record<string, string | PluralMessage>

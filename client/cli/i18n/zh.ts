@@ -142,4 +142,10 @@ export const zh: CliCatalog = {
   'profile.email': '邮箱',
   'profile.gender': '性别',
   'profile.age': '年龄',
+  'state.queued': '排队中',
+  'state.stored': '已存入信箱',
+  'state.delivered': '已送达',
+  'state.read': '已读',
+  'state.failed': '发送失败',
+  'state.unknownReason': '原因不明',
 }
