@@ -17,6 +17,7 @@ import type {
 import type { LocalApiClient } from '../../api-client.ts'
 import { ApiRequestError, UsageError } from '../../errors.ts'
 import { nameStanding } from '../../signup-precheck.ts'
+import { t } from '../i18n/i18n.ts'
 
 export interface RegisterFlowOptions {
   relay?: string
@@ -30,10 +31,14 @@ export interface RegisterFlowOptions {
 /** How often the CLI asks whether an OpenID login completed. */
 const LOGIN_POLL_MS = 2_000
 
-const ASKED: Record<'email' | 'sms', { what: string; prompt: string }> = {
-  email: { what: 'a code sent to your e-mail address', prompt: 'E-mail address: ' },
-  sms: { what: 'a code sent to your phone', prompt: 'Phone number, with country code (+44...): ' },
-}
+const ASKED = {
+  email: {
+    what: 'signup.email.what',
+    prompt: 'signup.email.prompt',
+    hashed: 'signup.email.hashed',
+  },
+  sms: { what: 'signup.sms.what', prompt: 'signup.sms.prompt', hashed: 'signup.sms.hashed' },
+} as const
 
 export async function registerWithPolicy(
   client: LocalApiClient,
@@ -76,16 +81,16 @@ async function chooseMethod(
   const usable = given.filter((method) => policy.methods.includes(method))
   if (usable.length > 0) return usable[0]
   if (given.length > 0 || policy.methods.length === 1) {
-    if (given.length > 0) say(`This relay does not accept ${given.join(', ')}.`)
+    if (given.length > 0) say(t('signup.notAccepted', { methods: given.join(', ') }))
     if (policy.methods.length === 1) return policy.methods[0]
   }
-  say('This relay grants names only after one of these checks (against spam, never as identity):')
+  say(t('signup.choose'))
   for (const [index, method] of policy.methods.entries()) {
     say(`  ${index + 1}) ${describe(method, policy)}`)
   }
-  const answer = await prompt.ask(`Choose 1-${policy.methods.length}: `)
+  const answer = await prompt.ask(t('signup.chooseNumber', { count: policy.methods.length }))
   const chosen = policy.methods[Number(answer.trim()) - 1]
-  if (chosen == null) throw new UsageError(`"${answer.trim()}" is not one of the choices`)
+  if (chosen == null) throw new UsageError(t('signup.notAChoice', { answer: answer.trim() }))
   return chosen
 }
 
@@ -97,17 +102,20 @@ async function codeThenClaim(
   prompt: LinePrompt,
   claim: (verification: { id: string; code?: string }) => Promise<NameView>,
 ): Promise<NameView> {
-  say(
-    `This relay requires ${ASKED[method].what} before it grants a name. It keeps only a salted hash of the ${method === 'email' ? 'address' : 'number'}, to limit names per person.`,
-  )
+  say(t('signup.requires', { what: t(ASKED[method].what), hashed: t(ASKED[method].hashed) }))
   const address =
-    (method === 'email' ? options.email : options.phone) ?? (await prompt.ask(ASKED[method].prompt))
+    (method === 'email' ? options.email : options.phone) ??
+    (await prompt.ask(t(ASKED[method].prompt)))
   const ticket = await client.startVerification({ method, address, relay: policy.relayPeerId })
   say(
-    `A ${policy.codeLength}-digit code was sent to ${ticket.sentTo}; it expires in ${minutesLeft(ticket)} minutes.`,
+    t('signup.codeSent', {
+      digits: policy.codeLength ?? '',
+      to: ticket.sentTo ?? '',
+      minutes: minutesLeft(ticket),
+    }),
   )
   for (;;) {
-    const code = (await prompt.ask('Code: ')).trim()
+    const code = (await prompt.ask(t('signup.codePrompt'))).trim()
     try {
       return await claim({ id: ticket.id, code })
     } catch (err) {
@@ -124,24 +132,21 @@ async function loginThenClaim(
   claim: (verification: { id: string }) => Promise<NameView>,
 ): Promise<NameView> {
   let ticket = await client.startVerification({ method: 'oidc', relay: policy.relayPeerId })
-  say(
-    `This relay requires a login with ${policy.oidcProvider} before it grants a name (against spam; it keeps only a salted hash of your account's id).`,
-  )
-  say(`Open this address in a browser and log in:\n\n  ${ticket.authorizationUrl}\n`)
-  say(
-    `Waiting for the login to complete (it expires in ${minutesLeft(ticket)} minutes; Ctrl-C to stop)...`,
-  )
+  say(t('signup.oidcRequires', { provider: policy.oidcProvider ?? '' }))
+  say(`${t('signup.openAddress')}\n\n  ${ticket.authorizationUrl}\n`)
+  say(t('signup.waitingLogin', { minutes: minutesLeft(ticket) }))
   while (!ticket.completed) {
     await delay(LOGIN_POLL_MS)
     ticket = await client.verificationStatus(ticket.id, policy.relayPeerId)
   }
-  say('Login complete.')
+  say(t('signup.loginComplete'))
   return claim({ id: ticket.id })
 }
 
 function describe(method: SignupMethod, policy: SignupPolicyView): string {
-  if (method === 'oidc') return `a login with ${policy.oidcProvider} (--oidc)`
-  return `${ASKED[method].what} (${method === 'email' ? '--email' : '--phone'})`
+  if (method === 'oidc')
+    return t('signup.oidcMethod', { provider: policy.oidcProvider ?? '', flag: '--oidc' })
+  return `${t(ASKED[method].what)} (${method === 'email' ? '--email' : '--phone'})`
 }
 
 function minutesLeft(ticket: VerificationView): number {

@@ -175,4 +175,26 @@ export const en = {
   'state.read': 'read',
   'state.failed': 'failed',
   'state.unknownReason': 'unknown reason',
+  'signup.email.what': 'a code sent to your e-mail address',
+  'signup.email.prompt': 'E-mail address: ',
+  'signup.email.hashed': 'address',
+  'signup.sms.what': 'a code sent to your phone',
+  'signup.sms.prompt': 'Phone number, with country code (+44...): ',
+  'signup.sms.hashed': 'number',
+  'signup.notAccepted': 'This relay does not accept {methods}.',
+  'signup.choose':
+    'This relay grants names only after one of these checks (against spam, never as identity):',
+  'signup.chooseNumber': 'Choose 1-{count}: ',
+  'signup.notAChoice': '"{answer}" is not one of the choices',
+  'signup.requires':
+    'This relay requires {what} before it grants a name. It keeps only a salted hash of the {hashed}, to limit names per person.',
+  'signup.codeSent': 'A {digits}-digit code was sent to {to}; it expires in {minutes} minutes.',
+  'signup.codePrompt': 'Code: ',
+  'signup.oidcRequires':
+    "This relay requires a login with {provider} before it grants a name (against spam; it keeps only a salted hash of your account's id).",
+  'signup.openAddress': 'Open this address in a browser and log in:',
+  'signup.waitingLogin':
+    'Waiting for the login to complete (it expires in {minutes} minutes; Ctrl-C to stop)...',
+  'signup.loginComplete': 'Login complete.',
+  'signup.oidcMethod': 'a login with {provider} ({flag})',
 } as const satisfies Record<string, string | PluralMessage>
