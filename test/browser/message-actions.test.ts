@@ -52,6 +52,9 @@ describe('web client: message actions', () => {
     bobChat = await openChat(bobPage)
     await messageWith(aliceChat, 'lunch at noon?').waitFor()
     await messageWith(bobChat, 'lunch at noon?').waitFor()
+    // Alice acts, bob watches: a page behind another gets throttled animation frames, and each
+    // of Playwright's actionability checks there would wait seconds on them.
+    await alicePage.bringToFront()
   }, 120_000)
   afterAll(() => friends?.close())
 
@@ -111,6 +114,7 @@ describe('web client: message actions', () => {
     const { roomId, invite } = await alice.api.createRoom({ name: 'Picnic' })
     await bob.api.joinRoom({ room: invite })
     const openRoom = async (page: Page) => {
+      await page.bringToFront()
       await page
         .getByRole('navigation', { name: 'Sections' })
         .getByRole('button', { name: 'Rooms' })
@@ -125,6 +129,7 @@ describe('web client: message actions', () => {
     }
     const aliceRoom = await openRoom(alicePage)
     const bobRoom = await openRoom(bobPage)
+    await alicePage.bringToFront()
     await bob.api.sendRoomMessage(roomId, 'who brings the cake?')
     await messageWith(aliceRoom, 'who brings the cake?').waitFor()
 
