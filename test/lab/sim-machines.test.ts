@@ -109,6 +109,6 @@ it('a shard with no coordinator to join says where it looked', async () => {
   })
   expect(attempt.code).toBe(1)
   expect(attempt.stderr).toMatch(
-    /ShardError: cannot reach the coordinator at 20\.0\.0\.10:7400: connect ECONNREFUSED/,
+    /CoordinatorUnreachableError: cannot reach the coordinator at 20\.0\.0\.10:7400: connect ECONNREFUSED/,
   )
 })
