@@ -16,7 +16,7 @@ import {
   stopWebNode,
   type WebNode,
 } from './node-process.ts'
-import { typeBackWords } from './process-person.ts'
+import { typeBackWords, waitForShell } from './process-person.ts'
 import { saveScreenshot } from './screenshots.ts'
 import { expectText, UI_MS } from './ui-expect.ts'
 
@@ -122,7 +122,9 @@ describe('web client: first run, restart and unlock', () => {
       await expectText(again.getByTestId('phrase-pending'), /not created yet/, UI_MS)
       expect(await showNewPhrase(again)).toEqual(words)
       await typeBackWords(again, words)
-      await expectText(again.getByTestId('peer-id'), await peerIdOf(other.path), 15_000)
+      // The shell shows once the node runs on the identity it wrote; only then can `id` read it.
+      await waitForShell(again, 15_000)
+      await expectText(again.getByTestId('peer-id'), await peerIdOf(other.path), UI_MS)
       await again.close()
       await stopWebNode(other.path, node)
     } finally {

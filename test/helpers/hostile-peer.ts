@@ -7,6 +7,8 @@ import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { withTimeout } from './wait.ts'
 
 const MIB = 1024 * 1024
+/** Dials refused for this long in a row: the target refuses for good, and the attack fails. */
+const REFUSALS_LAST_MS = 10_000
 
 export interface AttackReport {
   /** Bytes of 0xff the attacker handed its streams. */
@@ -47,17 +49,19 @@ export async function floodPrefixes(
     slowestResetMs: 0,
   }
   const connections = new Set<string>()
-  let failedDials = 0
+  let refusedSince: number | undefined
   while (!stop) {
     let stream: Stream
     try {
       stream = await host.dialProtocol(target, protocol)
-      failedDials = 0
+      refusedSince = undefined
     } catch (err) {
-      // The target closed the connection (a penalty), or refuses to take a new one so soon:
-      // drop what is left of it and dial again, as an attacker would.
+      // The target closed the connection (a penalty), or refuses to take a new one so soon
+      // (its connections per address and second): drop what is left of it and dial again,
+      // as an attacker would, for as long as a refusal lasts, which is not long.
       report.refusedDials++
-      if (++failedDials > 1000) throw err
+      refusedSince ??= performance.now()
+      if (performance.now() - refusedSince > REFUSALS_LAST_MS) throw err
       await host.hangUp(target).catch(() => undefined)
       continue
     }
