@@ -107,8 +107,9 @@ describe('web client: first run, restart and unlock', () => {
 
   it('cannot skip the phrase check: a tab closed on the words leaves no identity, and the same words come back', async () => {
     const other = await makeTempDir()
+    let node: WebNode | undefined
     try {
-      const node = await startWebNode(other.path)
+      node = await startWebNode(other.path)
       const first = await browser.context.newPage()
       await first.goto(node.url)
       const words = await showNewPhrase(first)
@@ -128,6 +129,8 @@ describe('web client: first run, restart and unlock', () => {
       await again.close()
       await stopWebNode(other.path, node)
     } finally {
+      // Stopped above; killed here when the test failed before that.
+      node?.child.kill('SIGKILL')
       await other.remove()
     }
   })
