@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RoomMessageView } from '../../protocol/local-api.ts'
+import { waitForEvent, withTimeout } from '../helpers/wait.ts'
 import {
   keysSettled,
   meshFormed,
@@ -32,6 +33,23 @@ async function room(
   await waitUntil(members, () => keysSettled(members, roomId, 3), 'keys settled')
   await waitUntil(members, () => meshFormed(members, roomId), 'mesh formed')
   return { members, roomId }
+}
+
+/**
+ * Resolves once the text stored under `key` is empty. The fold that shows a recall queues the
+ * erasure behind the room's other writes, so the disk catches up a moment after the view:
+ * re-read at each heartbeat until then.
+ */
+function erasedOnDisk(member: RoomPeer, key: string): Promise<void> {
+  const pubsub = member.host.services.pubsub as unknown as EventTarget
+  const erased = async () => {
+    for (;;) {
+      const stored = await member.storage.sublevel('rooms').get(key)
+      if (new TextDecoder().decode(stored) === '') return
+      await waitForEvent(pubsub, 'gossipsub:heartbeat')
+    }
+  }
+  return withTimeout(erased(), 20_000, `recalled text ${key} erased on disk`)
 }
 
 function viewOf(peer: RoomPeer, roomId: string, id: string): RoomMessageView | undefined {
@@ -87,8 +105,7 @@ describe('message actions in rooms', () => {
     for (const member of members) {
       expect(viewOf(member, roomId, sent.id)).toMatchObject({ text: '', recalled: true })
       expect(viewOf(member, roomId, reply.id)?.replyTo).toMatchObject({ recalled: true })
-      const stored = await member.storage.sublevel('rooms').get(`${roomId}!t!${sent.id}`)
-      expect(new TextDecoder().decode(stored)).toBe('')
+      await erasedOnDisk(member, `${roomId}!t!${sent.id}`)
     }
   }, 60_000)
 
