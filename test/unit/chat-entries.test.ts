@@ -4,6 +4,7 @@ import {
   type ChatEntry,
   cssOfStyle,
   entryOfMessage,
+  entryOfRoomMessage,
   mergeEntries,
   withState,
 } from '../../client/web/src/chat-entries.ts'
@@ -75,5 +76,24 @@ describe('cssOfStyle', () => {
     })
     expect(cssOfStyle({ color: 'red;background:url(x)', size: 500 })).toEqual({})
     expect(cssOfStyle(undefined)).toEqual({})
+  })
+})
+
+describe('entryOfRoomMessage', () => {
+  it("keeps a member's key change, so the room shows it as a notice like a 1:1 chat", () => {
+    const keyChange = { previousPeerId: '12D3KooWold', fingerprint: 'ab12 cd34' }
+    const line = entryOfRoomMessage({
+      roomId: 'r',
+      id: 'e',
+      author: 'aa',
+      authorPeerId: '12D3KooWnew',
+      text: 'changed their key; new fingerprint ab12 cd34',
+      sentAt: 1,
+      lamport: 1,
+      mine: false,
+      keyChange,
+    })
+    expect(line.keyChange).toEqual(keyChange)
+    expect(line.from).toBe('12D3KooWnew')
   })
 })

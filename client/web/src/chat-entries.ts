@@ -30,7 +30,7 @@ export interface ChatEntry {
   /** While `state` is `queued`: why, as the latest history page said. */
   queuedReason?: QueuedReason
   attachment?: AttachmentView
-  /** A notice, not a message: the peer changed its key (1:1 only). */
+  /** A notice, not a message: the peer (1:1) or a member (rooms) changed its key. */
   keyChange?: KeyChangeView
   /** Message actions (1:1): what it answers, edited, recalled, reactions. */
   replyTo?: QuoteView
@@ -80,6 +80,7 @@ export function entryOfRoomMessage(message: RoomMessageView): ChatEntry {
     from: message.authorPeerId,
     text: message.text,
     sentAt: message.sentAt,
+    keyChange: message.keyChange,
     replyTo: message.replyTo,
     editedAt: message.editedAt,
     recalled: message.recalled,
