@@ -51,6 +51,14 @@ const handlers = {
   },
 }
 
+/** Whether the node answers HTTP at all (any status): a refusal then was the node's own. */
+function nodeAnswers() {
+  return fetch(new URL(operations.get('nodeStatus').path, url), { headers }).then(
+    () => true,
+    () => false,
+  )
+}
+
 let last // { seq, epoch } of the last event handled: where a reconnect resumes
 function listen() {
   const events = new URL(operations.get('nodeEvents').path, url.replace(/^http/, 'ws'))
@@ -74,10 +82,11 @@ function listen() {
       console.error(err.message)
     }
   }
-  socket.onclose = () => {
-    // Refused before it opened (410: the events are no longer kept, or the node restarted):
-    // start afresh; else resume after the last event handled.
-    if (!opened) last = undefined
+  socket.onclose = async () => {
+    // Refused before it opened by a node that answers (410: the events are no longer kept,
+    // or the node restarted): start afresh. Else (the node was out of reach, or the socket
+    // dropped) resume after the last event handled.
+    if (!opened && (await nodeAnswers())) last = undefined
     setTimeout(listen, 1_000)
   }
 }
