@@ -10,7 +10,7 @@ import { once } from 'node:events'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { API_PATHS, FRIENDS_API_PATHS } from '../../protocol/local-api.ts'
+import { API_PATHS, FRIENDS_API_PATHS, type NodeEventMessage } from '../../protocol/local-api.ts'
 import { startApiProxy } from '../helpers/api-proxy.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { withTimeout } from '../helpers/wait.ts'
@@ -27,12 +27,11 @@ afterAll(async () => {
 
 /** The echo of `text` that `friend` has received from `bot` so far. */
 function echoesOf(friend: FriendNode, bot: FriendNode, text: string): number {
-  return friend.events.filter(
-    (event) =>
-      event.type === 'message:received' &&
-      event.data.peerId === bot.peerId &&
-      event.data.text === `echo: ${text}`,
-  ).length
+  return friend.events.filter((event) => {
+    if (event.type !== 'message:received') return false
+    const message = (event as NodeEventMessage<'message:received'>).data
+    return message.peerId === bot.peerId && message.text === `echo: ${text}`
+  }).length
 }
 
 /** Sends `text` to the bot; resolves once its echo has arrived. */
