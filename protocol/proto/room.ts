@@ -20,6 +20,7 @@ export enum RoomOpKind {
   DEMOTE = 'DEMOTE',
   RENAME = 'RENAME',
   MOVE_KEY = 'MOVE_KEY',
+  DEVICES = 'DEVICES',
 }
 
 enum __RoomOpKindValues {
@@ -32,6 +33,7 @@ enum __RoomOpKindValues {
   DEMOTE = 6,
   RENAME = 7,
   MOVE_KEY = 8,
+  DEVICES = 9,
 }
 
 export namespace RoomOpKind {
@@ -51,6 +53,7 @@ export interface RoomOp {
   nonce: Uint8Array<ArrayBuffer>
   rotations: Uint8Array<ArrayBuffer>[]
   recoveries: Uint8Array<ArrayBuffer>[]
+  deviceList: Uint8Array<ArrayBuffer>
 }
 
 export namespace RoomOp {
@@ -118,6 +121,11 @@ export namespace RoomOp {
             }
           }
 
+          if (obj.deviceList != null && obj.deviceList.byteLength > 0) {
+            w.uint32(90)
+            w.bytes(obj.deviceList)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -134,6 +142,7 @@ export namespace RoomOp {
             nonce: uint8ArrayAlloc(0),
             rotations: [],
             recoveries: [],
+            deviceList: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -198,6 +207,10 @@ export namespace RoomOp {
                 }
 
                 obj.recoveries.push(reader.bytes())
+                break
+              }
+              case 11: {
+                obj.deviceList = reader.bytes()
                 break
               }
               default: {
@@ -311,6 +324,13 @@ export namespace RoomOp {
 
                 break
               }
+              case 11: {
+                yield {
+                  field: `${prefix}.deviceList`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -376,6 +396,11 @@ export namespace RoomOp {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoomOpDeviceListFieldEvent {
+    field: '$.deviceList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<RoomOp>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoomOp.codec())
   }
@@ -398,6 +423,7 @@ export namespace RoomOp {
     | RoomOpNonceFieldEvent
     | RoomOpRotationsFieldEvent
     | RoomOpRecoveriesFieldEvent
+    | RoomOpDeviceListFieldEvent
   > {
     return streamMessage(buf, RoomOp.codec(), opts)
   }
@@ -860,6 +886,11 @@ export namespace RoomEvent {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoomEventOpDeviceListFieldEvent {
+    field: '$.op.deviceList'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface RoomEventMessageKeyIdFieldEvent {
     field: '$.message.keyId'
     value: Uint8Array<ArrayBuffer>
@@ -906,6 +937,7 @@ export namespace RoomEvent {
     | RoomEventOpNonceFieldEvent
     | RoomEventOpRotationsFieldEvent
     | RoomEventOpRecoveriesFieldEvent
+    | RoomEventOpDeviceListFieldEvent
     | RoomEventMessageKeyIdFieldEvent
     | RoomEventMessageIndexFieldEvent
     | RoomEventMessageCiphertextFieldEvent

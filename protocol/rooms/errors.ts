@@ -28,3 +28,8 @@ export class InvalidInviteError extends ProtocolError {
 export class InvalidKeyMoveError extends ProtocolError {
   override name = 'InvalidKeyMoveError'
 }
+
+/** A DEVICES op whose device list does not open, or does not name its author. */
+export class InvalidRoomDevicesError extends ProtocolError {
+  override name = 'InvalidRoomDevicesError'
+}

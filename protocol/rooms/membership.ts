@@ -18,6 +18,8 @@
  * - MOVE_KEY: by a key that is no member and not banned, whose account's key statements
  *   (key-move.ts) retired a member's key: the member's record (role, since, ownership) moves
  *   to the author, and every key the statements retired is banned.
+ * - DEVICES: the account's signed device list; who writes for a member (member-devices.ts).
+ * Ops authored by an enrolled device act as its account (its role, its membership).
  * Concurrent conflicting ops resolve by the total order: whichever comes first in it
  * applies, and a later op whose author lost its right meanwhile does nothing. In particular
  * two admins removing each other concurrently: the first removal wins, the second is void.
@@ -25,6 +27,12 @@
 import { toHex } from '../bytes.ts'
 import { MAX_ROOM_MEMBERS } from '../limits.ts'
 import { type RoomOp, RoomOpKind } from '../proto/room.ts'
+import {
+  applyDeviceList,
+  type MemberDevices,
+  memberOf,
+  type RoomDeviceList,
+} from './member-devices.ts'
 import { verifyInviteProof } from './room-event.ts'
 
 export type RoomRole = 'owner' | 'admin' | 'member'
@@ -35,7 +43,7 @@ export interface MemberRecord {
   since: string
 }
 
-export interface MembershipState {
+export interface MembershipState extends MemberDevices {
   name: string
   inviteOnly: boolean
   inviteKey?: Uint8Array
@@ -58,6 +66,8 @@ export interface OpEventInput {
    * do not move the account to the author. The log works them out once per event.
    */
   retiredKeys?: readonly string[]
+  /** DEVICES: its list, when it opens and names the author (member-devices.ts). */
+  deviceList?: RoomDeviceList
 }
 
 /** The state a room's CREATE event sets up. */
@@ -69,6 +79,8 @@ export function genesisState(create: OpEventInput): MembershipState {
     owner: create.authorHex,
     members: new Map([[create.authorHex, { role: 'owner', since: create.idHex }]]),
     banned: new Set(),
+    devices: new Map(),
+    deviceLists: new Map(),
   }
 }
 
@@ -78,7 +90,9 @@ export function applyOp(
   event: OpEventInput,
   roomId: Uint8Array,
 ): MembershipState | undefined {
-  const { op, authorHex } = event
+  const { op } = event
+  // An enrolled device acts as its account; any other key as itself.
+  const authorHex = memberOf(state, event.authorHex) ?? event.authorHex
   const author = state.members.get(authorHex)
   const isAdmin = author?.role === 'owner' || author?.role === 'admin'
   const targetHex = toHex(op.target)
@@ -131,6 +145,12 @@ export function applyOp(
       const moved = withMember(withoutMember(state, from), authorHex, state.members.get(from)!)
       const banned = new Set([...state.banned, ...retired])
       return { ...moved, banned, owner: state.owner === from ? authorHex : state.owner }
+    }
+    case RoomOpKind.DEVICES: {
+      const list = event.deviceList
+      if (list == null || !state.members.has(list.accountHex)) return undefined
+      const devices = applyDeviceList(state, event.authorHex, list)
+      return devices == null ? undefined : { ...state, ...devices }
     }
     default:
       // A second CREATE, or a kind this version does not know: no effect.

@@ -57,6 +57,8 @@ export interface OpFields {
   /** MOVE_KEY: the account's key statements (key-move.ts). */
   rotations?: Uint8Array[]
   recoveries?: Uint8Array[]
+  /** DEVICES: the account's signed device list (member-devices.ts). */
+  deviceList?: Uint8Array
 }
 
 /** The next op event of `author` in `log`. */
@@ -127,5 +129,6 @@ function emptyOp(): RoomOp {
     nonce: empty,
     rotations: [],
     recoveries: [],
+    deviceList: empty,
   }
 }

@@ -152,6 +152,9 @@ function checkEvent(event: RoomEvent): void {
   if (op.cutSeq !== 0 && op.kind !== RoomOpKind.REMOVE && op.kind !== RoomOpKind.MOVE_KEY) {
     fail('only REMOVE and MOVE_KEY carry a cut')
   }
+  if ((op.kind === RoomOpKind.DEVICES) !== op.deviceList.length > 0) {
+    fail('a device list comes with DEVICES, and DEVICES with a device list')
+  }
   const statements = keyMoveStatementCount(op)
   if ((op.kind === RoomOpKind.MOVE_KEY) !== statements > 0) {
     fail('key statements come with MOVE_KEY, and MOVE_KEY with key statements')

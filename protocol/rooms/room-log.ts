@@ -10,14 +10,16 @@
  * Validity of a message is a function of the ops in the log, never of arrival order: its
  * author must be a member in the membership state just before it in the total order, and a
  * later REMOVE or LEAVE of that author must not cut it off (see RoomOp.cut_seq). So members
- * that hold the same events show the same history.
+ * that hold the same events show the same history. An event's author is a key; the member it
+ * writes for is that key, or the account of an enrolled device (member-devices.ts).
  */
 import { bytesEqual, toHex } from '../bytes.ts'
 import { MalformedMessageError } from '../errors.ts'
 import { MAX_ROOM_EVENT_DEPS } from '../limits.ts'
 import { RoomOpKind } from '../proto/room.ts'
-import { InvalidKeyMoveError } from './errors.ts'
+import { InvalidKeyMoveError, InvalidRoomDevicesError } from './errors.ts'
 import { keysRetiredByMove } from './key-move.ts'
+import { memberOf, type RoomDeviceList, readRoomDeviceList } from './member-devices.ts'
 import {
   applyOp,
   genesisState,
@@ -95,6 +97,9 @@ export class RoomLog {
   private endings = new Map<string, Ending[]>()
   /** Per MOVE_KEY (by id): the keys its statements retired, worked out once at ingest. */
   private readonly retiredByMove = new Map<string, readonly string[]>()
+  /** Per DEVICES op (by id): its opened list, and every device any list named. */
+  private readonly deviceLists = new Map<string, RoomDeviceList>()
+  private readonly listedDevices = new Set<string>()
   private maxLamport = 0
 
   /** Throws MalformedMessageError if `genesis` is not a CREATE event. */
@@ -122,8 +127,16 @@ export class RoomLog {
     return this.timeline[this.timeline.length - 1].state
   }
 
+  /** The role of the member `keyHex` writes for (an account key, or an enrolled device). */
   roleOf(keyHex: string): RoomRole | undefined {
-    return this.membership().members.get(keyHex)?.role
+    const state = this.membership()
+    const member = memberOf(state, keyHex)
+    return member == null ? undefined : state.members.get(member)?.role
+  }
+
+  /** The member `keyHex` writes for now: itself, or an enrolled device's account. */
+  memberOf(keyHex: string): string | undefined {
+    return memberOf(this.membership(), keyHex)
   }
 
   has(idHex: string): boolean {
@@ -189,7 +202,7 @@ export class RoomLog {
    * no later removal or leave of its author cuts it off.
    */
   isValidMessage(event: SignedRoomEvent): boolean {
-    if (!this.stateBefore(event).members.has(event.authorHex)) return false
+    if (memberOf(this.stateBefore(event), event.authorHex) == null) return false
     const ending = this.endings
       .get(event.authorHex)
       ?.find((candidate) => compareEvents(candidate.event, event) > 0)
@@ -197,10 +210,25 @@ export class RoomLog {
   }
 
   authorStanding(event: SignedRoomEvent): AuthorStanding {
-    const key = event.authorHex
     const kind = event.event.op?.kind
     if (kind === RoomOpKind.JOIN || kind === RoomOpKind.MOVE_KEY) return 'member'
-    if (this.membership().members.has(key) || this.stateBefore(event).members.has(key)) {
+    if (kind === RoomOpKind.DEVICES) {
+      // Judged by the account whose list it carries; a list that does not open is an outsider's.
+      let list: RoomDeviceList
+      try {
+        list = readRoomDeviceList(event.authorHex, event.event.op!)
+      } catch {
+        return 'outsider'
+      }
+      const members = [this.membership().members, this.stateBefore(event).members]
+      if (members.some((known) => known.has(list.accountHex))) return 'member'
+      return this.knowsKey(list.accountHex) ? 'stranger' : 'outsider'
+    }
+    const key = event.authorHex
+    if (
+      memberOf(this.membership(), key) != null ||
+      memberOf(this.stateBefore(event), key) != null
+    ) {
       return 'member'
     }
     return this.knowsKey(key) ? 'stranger' : 'outsider'
@@ -208,6 +236,7 @@ export class RoomLog {
 
   /** Whether the key appears in any op of the room (as author or target). */
   knowsKey(keyHex: string): boolean {
+    if (this.listedDevices.has(keyHex)) return true
     return this.timeline.some(
       ({ event: op }) => op.authorHex === keyHex || toHex(op.event.op!.target) === keyHex,
     )
@@ -245,6 +274,16 @@ export class RoomLog {
         this.retiredByMove.set(event.idHex, keysRetiredByMove(event.event.author, op))
       } catch (err) {
         if (!(err instanceof InvalidKeyMoveError)) throw err
+        return { status: 'refused', reason: err.message }
+      }
+    }
+    if (op?.kind === RoomOpKind.DEVICES) {
+      try {
+        const list = readRoomDeviceList(event.authorHex, op)
+        this.deviceLists.set(event.idHex, list)
+        for (const device of list.devices) this.listedDevices.add(device)
+      } catch (err) {
+        if (!(err instanceof InvalidRoomDevicesError)) throw err
         return { status: 'refused', reason: err.message }
       }
     }
@@ -411,6 +450,7 @@ export class RoomLog {
       seq: event.event.seq,
       op: event.event.op!,
       retiredKeys: this.retiredByMove.get(event.idHex),
+      deviceList: this.deviceLists.get(event.idHex),
     }
   }
 }
@@ -420,5 +460,7 @@ function sameMembership(a: MembershipState, b: MembershipState): boolean {
   for (const [key, record] of a.members) {
     if (b.members.get(key)?.role !== record.role) return false
   }
+  if (a.devices.size !== b.devices.size) return false
+  for (const [device, account] of a.devices) if (b.devices.get(device) !== account) return false
   return true
 }

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest'
+import {
+  DEVICE_CAPABILITIES_ALL,
+  signDeviceCertificate,
+  signDeviceList,
+} from '../../protocol/accounts/index.ts'
+import { toHex } from '../../protocol/bytes.ts'
+import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
+import {
+  buildMessage,
+  buildOp,
+  createRoom,
+  RoomLog,
+  RoomOpKind,
+  SenderKeyChain,
+  type SignedRoomEvent,
+} from '../../protocol/rooms/index.ts'
+
+/** `account`'s signed list `version` naming `devices` (the account key first, as device 1). */
+function deviceList(account: Ed25519KeyPair, version: number, devices: Ed25519KeyPair[]) {
+  return signDeviceList(account, {
+    version,
+    devices: [account, ...devices].map((device, i) =>
+      signDeviceCertificate(account, {
+        device: device.publicKey,
+        name: `device ${i}`,
+        createdMs: 1,
+        capabilities: DEVICE_CAPABILITIES_ALL,
+      }),
+    ),
+    revoked: [],
+    nextRecovery: new Uint8Array(0),
+  })
+}
+
+function setUp() {
+  const alice = generateEd25519KeyPair()
+  const bob = generateEd25519KeyPair()
+  const phone = generateEd25519KeyPair()
+  const log = new RoomLog(createRoom(alice, 'Lunch', false).genesis)
+  const add = (event: SignedRoomEvent) => {
+    const result = log.ingest(event)
+    expect(result.status).toBe('added')
+    return event
+  }
+  add(buildOp(bob, log, { kind: RoomOpKind.JOIN }))
+  return { alice, bob, phone, log, add }
+}
+
+describe('a member on several devices', () => {
+  it("a device enrolled by its own DEVICES op writes as its account; before that it is a stranger's", () => {
+    const { alice, bob, phone, log, add } = setUp()
+    const early = buildMessage(phone, log, SenderKeyChain.generate(), 'too early')
+    expect(log.authorStanding(early)).toBe('outsider')
+    // The account posts its list: the phone is listed (known) but not enrolled.
+    add(
+      buildOp(alice, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(alice, 2, [phone]) }),
+    )
+    expect(log.memberOf(toHex(phone.publicKey))).toBeUndefined()
+    expect(log.authorStanding(buildMessage(phone, log, SenderKeyChain.generate(), 'x'))).toBe(
+      'stranger',
+    )
+    // The phone enrols itself with the same list version.
+    add(
+      buildOp(phone, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(alice, 2, [phone]) }),
+    )
+    expect(log.memberOf(toHex(phone.publicKey))).toBe(toHex(alice.publicKey))
+    expect(log.roleOf(toHex(phone.publicKey))).toBe('owner')
+    const message = add(buildMessage(phone, log, SenderKeyChain.generate(), 'from the phone'))
+    expect(log.authorStanding(message)).toBe('member')
+    expect(log.isValidMessage(message)).toBe(true)
+    expect(log.memberOf(toHex(bob.publicKey))).toBe(toHex(bob.publicKey))
+  })
+
+  it("a member cannot claim another account's device, nor a device post a list not naming it", () => {
+    const { alice, bob, phone, log, add } = setUp()
+    // Bob lists alice's phone in his own list: the phone never enrolled for bob.
+    add(buildOp(bob, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(bob, 2, [phone]) }))
+    expect(log.memberOf(toHex(phone.publicKey))).toBeUndefined()
+    const stray = generateEd25519KeyPair()
+    const refused = log.ingest(
+      buildOp(stray, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(alice, 3, [phone]) }),
+    )
+    expect(refused).toMatchObject({ status: 'refused' })
+    expect(
+      log.ingest(
+        buildOp(phone, log, { kind: RoomOpKind.DEVICES, deviceList: new Uint8Array([1, 2, 3]) }),
+      ),
+    ).toMatchObject({ status: 'refused' })
+  })
+
+  it('a newer list without the device revokes it from that op on; an older one changes nothing', () => {
+    const { alice, phone, log, add } = setUp()
+    add(
+      buildOp(phone, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(alice, 2, [phone]) }),
+    )
+    const chain = SenderKeyChain.generate()
+    const before = add(buildMessage(phone, log, chain, 'before'))
+    const revoke = add(
+      buildOp(alice, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(alice, 3, []) }),
+    )
+    expect(revoke.event.op?.kind).toBe(RoomOpKind.DEVICES)
+    expect(log.memberOf(toHex(phone.publicKey))).toBeUndefined()
+    const after = add(buildMessage(phone, log, chain, 'after'))
+    expect(log.isValidMessage(before)).toBe(true)
+    expect(log.isValidMessage(after)).toBe(false)
+    // Replaying the old list (the phone still holds it) enrols nothing.
+    const replay = add(
+      buildOp(phone, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(alice, 2, [phone]) }),
+    )
+    expect(log.isEffectiveOp(replay.idHex)).toBe(false)
+    expect(log.memberOf(toHex(phone.publicKey))).toBeUndefined()
+  })
+
+  it('the same events in another order give the same devices', () => {
+    const { alice, phone, log, add } = setUp()
+    const events = [
+      add(
+        buildOp(phone, log, {
+          kind: RoomOpKind.DEVICES,
+          deviceList: deviceList(alice, 2, [phone]),
+        }),
+      ),
+      add(buildOp(alice, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(alice, 3, []) })),
+    ]
+    const other = new RoomLog(log.genesis)
+    for (const event of [...log.ordered()].filter((e) => e !== log.genesis).reverse()) {
+      other.ingest(event)
+    }
+    expect(events).toHaveLength(2)
+    expect([...other.membership().devices]).toEqual([...log.membership().devices])
+    expect(other.membership().deviceLists.get(toHex(alice.publicKey))?.version).toBe(3)
+  })
+})
