@@ -4,7 +4,7 @@
  * `promtool check config`, every query of the Grafana dashboard is valid PromQL and reads
  * metrics a running relay serves, and the container files agree with the relay's defaults.
  * Building the image needs a Docker daemon and an image registry, which the tests do not
- * have: the Dockerfile itself is not built here.
+ * have: package.test.ts carries out the Dockerfile's steps on the installed package instead.
  */
 import { execFile } from 'node:child_process'
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises'

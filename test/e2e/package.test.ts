@@ -2,21 +2,28 @@
  * TokenIM as an npm package, used the way someone who never cloned the project uses it:
  * `npm pack` of this checkout, installed into an empty folder by the machine's own npm with
  * no node_modules on PATH, then `npx tokenim`, a node, a relay, a small simulation, and an
- * integrator's script and TypeScript file that import the package's entry points.
+ * integrator's script and TypeScript file that import the package's entry points; and the
+ * relay's container recipe (deploy/Dockerfile) carried out step by step on the installed
+ * package, in a network namespace of its own as an unprivileged user (building the image
+ * itself needs a container engine and an image registry, which the tests do not have).
  */
 import { execFile } from 'node:child_process'
 import { accessSync, constants, readFileSync } from 'node:fs'
-import { readdir, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CliLauncher, runCli, spawnCli } from '../helpers/cli.ts'
+import { labSupported, NatLab } from '../../sim/lab/nat-lab.ts'
+import { type CliLauncher, runCli, spawnCli, untilPrinted } from '../helpers/cli.ts'
+import { readContainerRecipe } from '../helpers/container-recipe.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const VERSION = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
 ).version
+/** The unprivileged user the recipe's steps run as here (the image has its own, `node`). */
+const NOBODY = 65534
 const PASSWORD = { TOKENIM_PASSWORD: 'correct horse battery staple 42' }
 
 /** The PATH a user has: the test runner's own node_modules/.bin (Node 24) left out. */
@@ -213,5 +220,48 @@ describe('the tokenim package', () => {
     )
     expect(sim.code, sim.stderr).toBe(0)
     expect(JSON.parse(sim.stdout)).toMatchObject({ passed: true })
+  }, 120_000)
+
+  it('carries out the relay image’s recipe: first start on an empty volume, a health check, a second start', async () => {
+    const support = labSupported()
+    if (!support.ok) throw new Error(support.reason)
+    const recipe = await readContainerRecipe(join(ROOT, 'deploy', 'Dockerfile'))
+    expect(recipe.user).toBe('node')
+    // The volume is a folder of the unprivileged user's, 0700 as the recipe makes it; the
+    // installed package must be reachable by that user, as under /usr/local in the image.
+    const volume = join(dir.path, 'volume')
+    await mkdir(volume, { mode: 0o700 })
+    await chown(volume, NOBODY, NOBODY)
+    await chmod(dir.path, 0o755)
+    const inVolume = (text: string) => text.replaceAll(recipe.volume, volume)
+    const env = {
+      ...Object.fromEntries(Object.entries(recipe.env).map(([k, v]) => [k, inVolume(v)])),
+      PATH: [join(consumer, 'node_modules', '.bin'), USER_PATH].join(delimiter),
+      HOME: volume,
+    }
+    const asUser = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups']
+    const lab = await NatLab.build({ publicHosts: ['container'], homes: [] })
+    try {
+      const container = lab.host('container')
+      const start = async () => {
+        const child = container.spawn([...asUser, ...recipe.entrypoint.map(inVolume)], env)
+        const { exited, output } = await untilPrinted(child, '"msg":"relay started"', 60_000)
+        const health = await container.exec([...asUser, ...recipe.healthcheck], env)
+        expect(health.code, `${health.stderr}\n${output()}`).toBe(0)
+        child.kill('SIGTERM')
+        expect(await exited, output()).toBe(0)
+      }
+      await start()
+      const key = await readFile(join(volume, 'relay.key'))
+      const config = await readFile(join(volume, 'relay.yaml'), 'utf8')
+      expect((await stat(join(volume, 'relay.key'))).mode & 0o777).toBe(0o600)
+      expect((await stat(join(volume, 'relay.key'))).uid).toBe(NOBODY)
+      // The second start keeps what the first wrote: the same key, the same settings.
+      await start()
+      expect(await readFile(join(volume, 'relay.key'))).toEqual(key)
+      expect(await readFile(join(volume, 'relay.yaml'), 'utf8')).toBe(config)
+    } finally {
+      await lab.destroy()
+    }
   }, 120_000)
 })

@@ -58,6 +58,18 @@ export async function spawnCli(
     env: { ...(launcher.baseEnv ?? process.env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  return { child, ...(await untilPrinted(child, readyText, timeoutMs)) }
+}
+
+/**
+ * Resolves once `child` has printed `readyText` on stdout or stderr; fails when it exits
+ * first or after `timeoutMs`. `output()` is all it printed so far; `exited` its exit code.
+ */
+export async function untilPrinted(
+  child: ChildProcess,
+  readyText: string,
+  timeoutMs = 30_000,
+): Promise<{ output: () => string; exited: Promise<number> }> {
   let output = ''
   // Killed by a signal: -1, and the signal goes into the output, which failures print.
   const exited = new Promise<number>((resolve) =>
@@ -85,7 +97,7 @@ export async function spawnCli(
       reject(new Error(`exited with ${code} before "${readyText}":\n${output}`))
     })
   })
-  return { child, output: () => output, exited }
+  return { output: () => output, exited }
 }
 
 /** A command a test talks to: it waits for what the command prints and types answers. */
