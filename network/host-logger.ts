@@ -8,22 +8,59 @@
  * - `log.error(...)`: warn for TokenIM's own components (`tokenim:*`: something an operator
  *   may act on), debug for libp2p's (failed dials and resets are routine on a network);
  * - `log.trace(...)`: trace.
- * `enabled` is true only when the logger writes debug lines, so callers skip costly
- * formatting otherwise. The format string takes libp2p's directives (%p, %a, %e, …).
+ * Warn lines are what a stranger can make us write (a bad frame, a refused record), so each
+ * component writes at most WARN_LINES_PER_MINUTE of them a minute; the rest are counted
+ * and the count written with the component's next line after the minute, so a flood cannot
+ * rotate the operator's log away. `enabled` is true only when the logger writes debug
+ * lines, so callers skip costly formatting otherwise. The format string takes libp2p's directives (%p, %a, %e, …).
  * `DEBUG=tokenim:*` (the debug module's patterns, as libp2p reads them) still opens the
  * components it names down to debug, whatever the daemon's level.
  */
 import type { ComponentLogger, Logger } from '@libp2p/interface'
 import type { Logger as PinoLogger } from 'pino'
 import { toString as bytesToString } from 'uint8arrays/to-string'
+import { WARN_LINES_PER_MINUTE } from '../protocol/limits.ts'
 
 type Level = 'trace' | 'debug' | 'warn'
 
-export function hostLogger(pino: PinoLogger): ComponentLogger {
-  return { forComponent: (name) => componentLogger(pino, name) }
+/** `now`: the clock of the warn budget (tests pass their own). */
+export function hostLogger(pino: PinoLogger, now: () => number = Date.now): ComponentLogger {
+  const budgets = new Map<string, WarnBudget>()
+  const budgetOf = (component: string) => {
+    let budget = budgets.get(component)
+    if (budget == null) {
+      budget = { windowStart: now(), written: 0, left: 0 }
+      budgets.set(component, budget)
+    }
+    return budget
+  }
+  const warn = (pino: PinoLogger, component: string, line: string) => {
+    const budget = budgetOf(component)
+    if (now() - budget.windowStart >= 60_000) {
+      if (budget.left > 0) {
+        pino.warn({ component }, `${budget.left} more lines like these left out in a minute`)
+      }
+      Object.assign(budget, { windowStart: now(), written: 0, left: 0 })
+    }
+    if (budget.written >= WARN_LINES_PER_MINUTE) {
+      budget.left++
+      return
+    }
+    budget.written++
+    pino.warn({ component }, line)
+  }
+  return { forComponent: (name) => componentLogger(pino, name, warn) }
 }
 
-function componentLogger(parent: PinoLogger, component: string): Logger {
+interface WarnBudget {
+  windowStart: number
+  written: number
+  left: number
+}
+
+type WarnWriter = (pino: PinoLogger, component: string, line: string) => void
+
+function componentLogger(parent: PinoLogger, component: string, warn: WarnWriter): Logger {
   const ours = component.startsWith('tokenim:')
   const pino =
     debugNamed(component) && !parent.isLevelEnabled('debug')
@@ -33,13 +70,15 @@ function componentLogger(parent: PinoLogger, component: string): Logger {
     (level: Level) =>
     (formatter: unknown, ...args: unknown[]): void => {
       if (!pino.isLevelEnabled(level)) return
-      pino[level]({ component }, formatLine(formatter, args))
+      const line = formatLine(formatter, args)
+      if (level === 'warn') warn(pino, component, line)
+      else pino[level]({ component }, line)
     }
   return Object.assign(at('debug'), {
     error: at(ours ? 'warn' : 'debug'),
     trace: at('trace'),
     enabled: pino.isLevelEnabled('debug'),
-    newScope: (name: string) => componentLogger(parent, `${component}:${name}`),
+    newScope: (name: string) => componentLogger(parent, `${component}:${name}`, warn),
   })
 }
 

@@ -492,6 +492,11 @@ export const LINK_STREAM_LIMITS: StreamLimits = {
   maxBufferedBytes: 2 * MAX_STREAM_FRAME_SIZE,
 }
 
+/**
+ * Warn lines one log component writes a minute (network/host-logger.ts): what a flood of bad
+ * input can add to a node's or relay's log; the rest are counted in one line.
+ */
+export const WARN_LINES_PER_MINUTE = 60
 /** node.log of a node run with --detach is rotated past this size (node/node-log.ts). */
 export const NODE_LOG_MAX_BYTES = 10 * 1024 * 1024
 /** node.log and its rotated files (node.log.1 the newest); the oldest beyond are deleted. */

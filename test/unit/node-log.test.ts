@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { debugNamed, formatLine, hostLogger } from '../../network/host-logger.ts'
 import { generateIdentity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
 import { createNodeLogger, RotatingLogFile } from '../../node/node-log.ts'
+import { WARN_LINES_PER_MINUTE } from '../../protocol/limits.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 
 let dir: Awaited<ReturnType<typeof makeTempDir>>
@@ -111,6 +112,31 @@ describe('the node logger and libp2p lines in it', () => {
         component: 'tokenim:stream-guards',
         msg: 'closing the connections of peer1: 9 framing violations',
       }),
+    ])
+  })
+
+  it('writes at most WARN_LINES_PER_MINUTE warn lines a minute per component, then says how many it left out', () => {
+    const out = lines()
+    let clock = 1_000_000
+    const logger = hostLogger(createNodeLogger({ level: 'info', destination: out }), () => clock)
+    const flooded = logger.forComponent('tokenim:dm')
+    const quiet = logger.forComponent('tokenim:files')
+    for (let i = 0; i < WARN_LINES_PER_MINUTE + 25; i++) flooded.error('bad frame %d', i)
+    quiet.error('cannot read offered file')
+    const written = (component: string) =>
+      out.entries.filter((entry) => entry.component === component).map((entry) => entry.msg)
+    expect(written('tokenim:dm')).toHaveLength(WARN_LINES_PER_MINUTE)
+    expect(written('tokenim:dm').at(-1)).toBe(`bad frame ${WARN_LINES_PER_MINUTE - 1}`)
+    expect(written('tokenim:files')).toEqual(['cannot read offered file'])
+
+    clock += 59_999
+    flooded.error('still within the minute')
+    expect(written('tokenim:dm')).toHaveLength(WARN_LINES_PER_MINUTE)
+    clock += 1
+    flooded.error('the next minute')
+    expect(written('tokenim:dm').slice(WARN_LINES_PER_MINUTE)).toEqual([
+      '26 more lines like these left out in a minute',
+      'the next minute',
     ])
   })
 
