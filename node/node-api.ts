@@ -13,6 +13,7 @@ import { API_PATHS, type ApiInfo, type EmittedNodeEvent } from '../protocol/loca
 import { serve } from './api/declared-route.ts'
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
 import { attachmentRoutes } from './attachments/index.ts'
+import { callRoutes } from './calls/index.ts'
 import { conversationRoutes } from './conversations/index.ts'
 import type { DataDirPaths } from './data-dir.ts'
 import { deviceRoutes, friendDevicesView } from './devices/index.ts'
@@ -102,6 +103,7 @@ export function nodeRoutes(
     presence,
     conversations,
     attachments,
+    calls,
     host,
   } = parts
   return {
@@ -135,6 +137,7 @@ export function nodeRoutes(
     ...presenceRoutes(() => presence),
     ...conversationRoutes(() => conversations),
     ...attachmentRoutes(() => attachments),
+    ...callRoutes(() => calls),
     ...relayRoutes(
       () => host.services.relayBootstrap,
       () => paths.root,

@@ -29,6 +29,7 @@ import {
   relayPeerId,
   relaysFromNodeConfig,
 } from './bootstrap.ts'
+import { VoiceCalls } from './calls/index.ts'
 import type { PartBuilder } from './composition.ts'
 import { Conversations } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
@@ -83,6 +84,7 @@ export interface NodeParts {
   prekeys: PrekeyService
   mailbox: OfflineMailbox
   messages: DirectMessages
+  calls: VoiceCalls
   presence: Presence
   attachments: Attachments
   conversations: Conversations
@@ -277,6 +279,7 @@ export async function composeNode(
     friends,
     log: host.logger.forComponent('tokenim:friends'),
   })
+  let voiceCalls: VoiceCalls | undefined
   const messages = await parts.add('messages', () => {
     messaging = new DirectMessages(
       {
@@ -286,6 +289,7 @@ export async function composeNode(
         prekeys,
         mailbox,
         social: friends,
+        calls: { receive: (...signal) => voiceCalls?.receive(...signal) },
         devices: accountDevicesPort(devices, friends),
         takeOwnList: (from, record) => devices.receiveOwn(from, record),
         emitSynced: (type: 'conversation:read' | 'conversation:cleared', data: never) =>
@@ -388,6 +392,21 @@ export async function composeNode(
     void friends.sendPending()
     void devices.sendPending()
   })
+  // After messaging, which hands it signals: a call under way is hung up before messaging stops.
+  const calls = await parts.add('calls', () => {
+    voiceCalls = new VoiceCalls(
+      {
+        db: storage.sublevel('calls'),
+        send: (peer, payload) => messages.sendCall(peer, payload),
+        isFriend: (peer) => friends.isFriend(peer),
+        resolvePeer: (peer) => messages.resolvePeer(peer),
+        emit: (type, data) => emit(type, data),
+        log: host.logger.forComponent('tokenim:calls'),
+      },
+      init.calls,
+    )
+    return voiceCalls
+  })
   const presence = await parts.add(
     'presence',
     () =>
@@ -452,6 +471,7 @@ export async function composeNode(
       prekeys,
       mailbox,
       messages,
+      calls,
       presence,
       attachments,
       conversations,

@@ -10,6 +10,7 @@ import type {
 import type { LocalApiServer } from './api/local-api-server.ts'
 import type { Attachments, AttachmentsInit } from './attachments/index.ts'
 import type { RelayBootstrap } from './bootstrap.ts'
+import type { VoiceCallsInit } from './calls/index.ts'
 import { Composition } from './composition.ts'
 import type { Conversations, ConversationsInit } from './conversations/index.ts'
 import { type DataDirPaths, dataDirPaths } from './data-dir.ts'
@@ -67,6 +68,8 @@ export interface TokenimNodeInit {
   relayRedial?: { initialDelayMs?: number; maxDelayMs?: number }
   /** 1:1 messaging: ack timeout, read receipts, mailbox collection and retry intervals. */
   messaging?: DirectMessagesInit
+  /** Voice calls: ring timeout, the STUN and TURN servers the browser uses (node/calls). */
+  calls?: VoiceCallsInit
   /** Offline mailbox: replicas, TTL, collection and republish intervals (node/mailbox). */
   mailbox?: OfflineMailboxInit
   /** Prekeys: batch sizes, rotation, republish interval (node/prekeys). */

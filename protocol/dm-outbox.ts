@@ -19,7 +19,7 @@
  * its outbox items and does what the answer says.
  */
 import { toHex } from './bytes.ts'
-import { MAX_BUNDLE_TEXTS, MAX_DM_PLAINTEXT_SIZE } from './limits.ts'
+import { CALL_RING_TIMEOUT_MS, MAX_BUNDLE_TEXTS, MAX_DM_PLAINTEXT_SIZE } from './limits.ts'
 import type { QueuedReasonCode } from './local-api.ts'
 import { BUNDLE_OVERHEAD, BUNDLE_OVERHEAD_PER_TEXT } from './messaging.ts'
 import { decodeMessageHeader } from './session/index.ts'
@@ -36,7 +36,7 @@ export interface OutboxText {
 
 /** What the rules read of an outbox entry (node/messaging/message-store.ts stores more). */
 export interface OutboxEntryFields extends OutboxText {
-  kind: 'text' | 'receipt' | 'social' | 'bundle'
+  kind: 'text' | 'receipt' | 'social' | 'call' | 'bundle'
   /** A bundle's texts, in seq order. */
   texts?: OutboxText[]
   /** The inner message, base64. */
@@ -140,8 +140,8 @@ export function bundleGroups<T extends { entry: OutboxEntryFields }>(items: T[])
 
 /**
  * What a retry of the outbox does now: items in flight are held back (their ack may still
- * come); of the others, those older than `giveUpAfterMs` fail, and those without an envelope
- * wait to be sealed. Everything else with an envelope is sent again (`mayTransmit`).
+ * come); of the others, those older than `giveUpAfterMs` fail (a call signal: older than a
+ * call rings, when it can only be stale), and those without an envelope wait to be sealed. Everything else with an envelope is sent again (`mayTransmit`).
  */
 export function retryPlan<T extends OutboxItemFields>(
   outbox: Iterable<T>,
@@ -151,7 +151,11 @@ export function retryPlan<T extends OutboxItemFields>(
   const items = [...outbox].filter((item) => !item.inFlight)
   return {
     considered: items.length,
-    expired: items.filter((item) => nowMs - item.entry.createdAt > giveUpAfterMs),
+    expired: items.filter(
+      (item) =>
+        nowMs - item.entry.createdAt >
+        (item.entry.kind === 'call' ? CALL_RING_TIMEOUT_MS : giveUpAfterMs),
+    ),
     unsealed: items.filter((item) => item.envelope == null),
   }
 }

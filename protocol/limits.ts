@@ -142,6 +142,39 @@ export const MAX_FRIEND_NOTE_LENGTH = 200
  */
 export const MAX_SOCIAL_PAYLOAD_SIZE = 9 * KIB
 
+/**
+ * Voice calls (doc/calls.md). Largest session description one call signal carries: an
+ * audio-only WebRTC offer is 2-5 KiB, more with its ICE candidates gathered in.
+ */
+export const MAX_CALL_SDP_SIZE = 16 * KIB
+
+/** Most ICE candidates one call signal carries; a client sends more in several. */
+export const MAX_CALL_CANDIDATES = 16
+
+/** Longest ICE candidate line, UTF-8 bytes (a relayed IPv6 candidate is about 200). */
+export const MAX_CALL_CANDIDATE_SIZE = 512
+
+/** Longest media-section id of a candidate, UTF-8 bytes. */
+export const MAX_CALL_SDP_MID_SIZE = 32
+
+/** Largest encoded CallSignal (call.proto) inside a DM of kind CALL. */
+export const MAX_CALL_SIGNAL_SIZE = MAX_CALL_SDP_SIZE + 2 * KIB
+
+/**
+ * How long a call rings before it counts as missed. An offer older than this when it
+ * arrives (it waited in the mailbox) does not ring: it is shown as a missed call.
+ */
+export const CALL_RING_TIMEOUT_MS = 45_000
+
+/**
+ * Signals one call may bring us from the peer (its candidates, mostly); past it the call
+ * ends. A browser gathers a few candidates per network interface and relay.
+ */
+export const MAX_CALL_SIGNALS_PER_CALL = 64
+
+/** Calls kept in the call log per peer; the oldest go first. */
+export const MAX_CALL_LOG_PER_PEER = 500
+
 /** Largest presence frame: one signed PresenceHeartbeat (about 190 bytes), with room to spare. */
 export const MAX_PRESENCE_FRAME_SIZE = 512
 

@@ -4,6 +4,7 @@
  * re-exported here. Types and constants only; the paths come from `local-api/paths.ts`.
  */
 
+export type * from './local-api/calls.ts'
 export type * from './local-api/common.ts'
 export type * from './local-api/conversations.ts'
 export type * from './local-api/devices.ts'

@@ -9,6 +9,7 @@ import { ED25519_PUBLIC_KEY_LENGTH, X25519_KEY_LENGTH } from './crypto/index.ts'
 import { MalformedMessageError } from './errors.ts'
 import {
   MAX_BUNDLE_TEXTS,
+  MAX_CALL_SIGNAL_SIZE,
   MAX_DM_PLAINTEXT_SIZE,
   MAX_DM_TEXT_SIZE,
   MAX_ENVELOPE_SIZE,
@@ -219,12 +220,17 @@ export type ReceiptContent =
   | { messageId: Uint8Array; type: 'delivered'; messageIds: Uint8Array[] }
   | { messageId: Uint8Array; type: 'read'; readUpToSeq: number }
 
-/** A friend request or answer: `payload` is an encoded FriendMessage (protocol/social.ts). */
-export interface SocialContent {
+/**
+ * A message for a component beside the conversation, never a text: a friend request or answer
+ * (`social`, an encoded FriendMessage, protocol/social.ts) or a voice-call signal (`call`, an
+ * encoded CallSignal, protocol/calls.ts).
+ */
+export interface ControlContent {
   messageId: Uint8Array
   sentAtMs: number
   payload: Uint8Array
 }
+export type SocialContent = ControlContent
 
 /**
  * Texts sent together under one ratchet message, in seq order; acked (and deposited in the
@@ -239,6 +245,7 @@ export type InnerMessage =
   | ({ kind: 'text' } & TextContent)
   | ({ kind: 'receipt' } & ReceiptContent)
   | ({ kind: 'social' } & SocialContent)
+  | ({ kind: 'call' } & ControlContent)
   | ({ kind: 'bundle' } & BundleContent)
 
 /** Bytes a bundle adds around each encoded text (a field tag and a length). */
@@ -268,14 +275,14 @@ export function encodeBundle(messageId: Uint8Array, encodedTexts: Uint8Array[]):
   )
 }
 
-/** One text, receipt or social message (bundles: encodeBundle). */
+/** One text, receipt, social message or call signal (bundles: encodeBundle). */
 export function encodeInnerMessage(message: Exclude<InnerMessage, { kind: 'bundle' }>): Uint8Array {
-  if (message.kind === 'social') {
+  if (message.kind === 'social' || message.kind === 'call') {
     return encodeContent({
       messageId: message.messageId as DmContent['messageId'],
       sentAtMs: message.sentAtMs,
-      kind: DmContentKind.SOCIAL,
-      social: message.payload as DmContent['social'],
+      kind: CONTROL[message.kind].kind,
+      [CONTROL[message.kind].field]: message.payload,
     })
   }
   const content: Partial<DmContent> =
@@ -336,13 +343,21 @@ function decodeContent(bytes: Uint8Array): DmContent {
   return content
 }
 
-/** A text, receipt or social message, checked. */
+/** The kinds that carry a payload for another component, the field and its largest size. */
+const CONTROL = {
+  social: { kind: DmContentKind.SOCIAL, field: 'social', maxSize: MAX_SOCIAL_PAYLOAD_SIZE },
+  call: { kind: DmContentKind.CALL, field: 'call', maxSize: MAX_CALL_SIGNAL_SIZE },
+} as const
+
+/** A text, receipt, social message or call signal, checked. */
 function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bundle' }> {
   if (content.parts.length !== 0) {
     throw new MalformedMessageError('only a bundle carries parts')
   }
-  if (content.kind !== DmContentKind.SOCIAL && content.social.length !== 0) {
-    throw new MalformedMessageError('only a social message carries a social payload')
+  for (const [name, control] of Object.entries(CONTROL)) {
+    if (content.kind !== control.kind && content[control.field].length !== 0) {
+      throw new MalformedMessageError(`only a ${name} message carries a ${name} payload`)
+    }
   }
   if (
     content.sentTo.length !== 0 &&
@@ -368,26 +383,25 @@ function singleFromWire(content: DmContent): Exclude<InnerMessage, { kind: 'bund
       'only a text carries a style, an attachment, a reply or an action',
     )
   }
-  if (content.kind === DmContentKind.SOCIAL) {
+  for (const [name, control] of Object.entries(CONTROL) as Array<
+    [keyof typeof CONTROL, (typeof CONTROL)[keyof typeof CONTROL]]
+  >) {
+    if (content.kind !== control.kind) continue
     if (
       content.receipt != null ||
       content.seq !== 0 ||
       content.text !== '' ||
       content.resolvedBelow !== 0
     ) {
-      throw new MalformedMessageError('a social message must carry no seq, text or receipt')
+      throw new MalformedMessageError(`a ${name} message must carry no seq, text or receipt`)
     }
-    if (content.social.length === 0 || content.social.length > MAX_SOCIAL_PAYLOAD_SIZE) {
+    const payload = content[control.field]
+    if (payload.length === 0 || payload.length > control.maxSize) {
       throw new MalformedMessageError(
-        `a social payload must be 1..${MAX_SOCIAL_PAYLOAD_SIZE} bytes, got ${content.social.length}`,
+        `a ${name} payload must be 1..${control.maxSize} bytes, got ${payload.length}`,
       )
     }
-    return {
-      kind: 'social',
-      messageId: content.messageId,
-      sentAtMs: content.sentAtMs,
-      payload: content.social,
-    }
+    return { kind: name, messageId: content.messageId, sentAtMs: content.sentAtMs, payload }
   }
   if (content.kind === DmContentKind.TEXT) {
     if (content.receipt != null) throw new MalformedMessageError('a text carries a receipt')
@@ -470,6 +484,7 @@ function bundleFromWire(content: DmContent): InnerMessage {
     content.text !== '' ||
     content.resolvedBelow !== 0 ||
     content.social.length !== 0 ||
+    content.call.length !== 0 ||
     content.sentTo.length !== 0 ||
     content.copyOf.length !== 0 ||
     content.replyTo.length !== 0 ||

@@ -39,6 +39,7 @@ import type { TextExtras } from './outbound.ts'
 import { OwnDeviceSync } from './own-device-sync.ts'
 import type {
   AccountDevicesPort,
+  CallPort,
   MailboxPort,
   MailboxSlotDetail,
   PrekeyPort,
@@ -86,6 +87,8 @@ export interface DirectMessagesComponents {
   prekeys: PrekeyPort
   mailbox?: MailboxPort
   social?: SocialPort
+  /** Voice calls (node/calls): where call signals go. */
+  calls?: CallPort
   lookupUsername?: UsernameLookup
   /** Accounts' devices (node/devices): without it every peer has one device. */
   devices?: AccountDevicesPort
@@ -159,6 +162,7 @@ export class DirectMessages {
       social: socialPort(components.social, components.devices, (from, payload, sentAtMs) =>
         this.devices!.sync.take(from, payload, sentAtMs),
       ),
+      calls: components.calls,
       link: { send: (peer, envelope) => channels!.send(peer, envelope) },
       log: this.#log,
       emit: (type, data) => {
@@ -368,6 +372,12 @@ export class DirectMessages {
   sendSocial(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }> {
     this.#checkNotRevoked()
     return this.pipeline.sendSocial(peer, payload)
+  }
+
+  /** Queues a voice-call signal (node/calls) for `peer`, a raw Ed25519 key. */
+  sendCall(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }> {
+    this.#checkNotRevoked()
+    return this.pipeline.sendCall(peer, payload)
   }
 
   /** A revoked device sends nothing as the account (its friends would drop it anyway). */

@@ -191,6 +191,14 @@ export class Inbound {
       await social.receive(lane.peerKey, inner.payload, inner.sentAtMs)
       return { status: DmAckStatus.STORED, social: true }
     }
+    if (inner.kind === 'call') {
+      // Only friends call: a stranger's signal is taken (acked) and dropped by the calls part.
+      if (init.calls == null) {
+        return rejected(new ReceiveRejection('malformed', 'this node takes no call signals'))
+      }
+      init.calls.receive(lane.peerKey, inner.payload, inner.sentAtMs)
+      return { status: DmAckStatus.STORED }
+    }
     if (inner.kind === 'bundle') return this.#takeBundle(lane, tx, state, inner, id)
     return this.#takeText(lane, tx, state, inner, id)
   }

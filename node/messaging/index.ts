@@ -48,6 +48,7 @@ export {
 export type {
   AccountDevice,
   AccountDevicesPort,
+  CallPort,
   CollectedEnvelope,
   MailboxDeposit,
   MailboxPort,

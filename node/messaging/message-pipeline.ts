@@ -287,7 +287,12 @@ export class MessagePipeline {
 
   /** Queues a social message (an encoded FriendMessage) like a text. */
   sendSocial(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }> {
-    return this.#outbound.sendSocial(peer, payload)
+    return this.#outbound.sendControl(peer, 'social', payload)
+  }
+
+  /** Queues a voice-call signal (an encoded CallSignal, node/calls) like a social message. */
+  sendCall(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }> {
+    return this.#outbound.sendControl(peer, 'call', payload)
   }
 
   /** Sends again what waits in the outbox: of every peer, or of one that just connected. */

@@ -223,10 +223,16 @@ export class Outbound {
   }
 
   /**
-   * Queues a social message (an encoded FriendMessage) like a text: encrypted, sent directly
-   * or through the mailbox, retried until the peer's node has it. On disk when this resolves.
+   * Queues a social message (an encoded FriendMessage) or a call signal (an encoded
+   * CallSignal) like a text: encrypted, sent directly or through the mailbox, retried until
+   * the peer's node has it (a call signal: while the call could still ring). On disk when
+   * this resolves.
    */
-  async sendSocial(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }> {
+  async sendControl(
+    peer: Uint8Array,
+    kind: 'social' | 'call',
+    payload: Uint8Array,
+  ): Promise<{ id: string }> {
     checkRunning(this.#ctx)
     if (bytesEqual(peer, this.#ctx.myKey)) {
       throw new InvalidRecipientError('you cannot send a message to yourself')
@@ -235,10 +241,10 @@ export class Outbound {
     const item = await lane.run(async (tx, state) => {
       const messageId = randomBytes(16)
       const now = Date.now()
-      const content = encodeInnerMessage({ kind: 'social', messageId, sentAtMs: now, payload })
+      const content = encodeInnerMessage({ kind, messageId, sentAtMs: now, payload })
       const item = newOutboxItem(state.conversation, {
         id: toHex(messageId),
-        kind: 'social',
+        kind,
         content,
         now,
       })

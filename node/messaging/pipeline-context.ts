@@ -18,7 +18,7 @@ import { MessagingStoppedError } from './errors.ts'
 import type { MessageStore } from './message-store.ts'
 import type { PeerLane } from './peer-lane.ts'
 import type { ReceiveRejection } from './peer-sessions.ts'
-import type { MailboxPort, PrekeyPort, SocialPort } from './ports.ts'
+import type { CallPort, MailboxPort, PrekeyPort, SocialPort } from './ports.ts'
 import type { SessionStore } from './session-store.ts'
 
 /** Hands envelopes to a peer's node directly; the acks come back through `handleAck`. */
@@ -56,6 +56,8 @@ export interface MessagePipelineInit {
   mailbox?: MailboxPort
   /** Friends (node/friends): takes social messages and says whose envelopes to drop. */
   social?: SocialPort
+  /** Voice calls (node/calls): takes call signals. */
+  calls?: CallPort
   link: DirectLink
   log: Logger
   emit: <T extends 'message:received' | 'message:updated' | 'message:state'>(

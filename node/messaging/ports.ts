@@ -100,6 +100,18 @@ export interface SocialPort {
   receive(peer: Uint8Array, payload: Uint8Array, sentAtMs: number): Promise<void>
 }
 
+/**
+ * Voice calls (node/calls), as messaging sees them: where decrypted call signals go. A signal
+ * is not durable (a call does not outlive the node's run), so taking it in is synchronous.
+ */
+export interface CallPort {
+  /**
+   * A call signal from `peer` (an encoded CallSignal), written on the peer's clock at
+   * `sentAtMs`. Runs inside the peer's messaging lane: it must not wait on messaging work.
+   */
+  receive(peer: Uint8Array, payload: Uint8Array, sentAtMs: number): void
+}
+
 /** Username lookup (node/directory): the Ed25519 key registered under a name. */
 export type UsernameLookup = (
   username: string,

@@ -1,5 +1,6 @@
 /** The event stream (`GET /v1/events`, a WebSocket): every event type and its data. */
 import { z } from 'zod'
+import { CallCandidatesEvent, CallSdpEvent, CallView } from './calls.ts'
 import { ConversationClearedEvent, ConversationReadEvent } from './conversations.ts'
 import { DeviceLinkStatus, DeviceRevokedEvent } from './devices.ts'
 import { TransferView } from './files.ts'
@@ -52,6 +53,14 @@ export const NODE_EVENTS = {
   'room:members': RoomMembersResponse,
   /** The same identity was started on another device; this one may miss messages. */
   'session:signed-in-elsewhere': SignedInElsewhereEvent,
+  /** A friend's call rings here (doc/calls.md); `sdp` is its offer. */
+  'call:incoming': CallSdpEvent,
+  /** The friend we called accepted; `sdp` is its answer. */
+  'call:answered': CallSdpEvent,
+  /** ICE candidates the peer's browser found for a call. */
+  'call:candidates': CallCandidatesEvent,
+  /** A call ended (either side, or its ring timed out): the line the conversation shows. */
+  'call:ended': CallView,
   /** A text from a peer is stored and shown (in its conversation's order). */
   'message:received': MessageView,
   /**

@@ -254,3 +254,21 @@ export const DEVICES_API_PATHS = {
    */
   revoke: '/v1/devices/revoke',
 } as const
+
+/** Voice calls (doc/calls.md). */
+export const CALL_API_PATHS = {
+  /** GET ?peer= -> CallLogResponse: the calls with a peer, oldest first. */
+  log: '/v1/calls',
+  /** GET -> IceServersResponse: the STUN and TURN servers the browser gathers candidates with. */
+  iceServers: '/v1/calls/ice-servers',
+  /** POST StartCallRequest -> CallView: rings a friend with the browser's offer. */
+  start: '/v1/calls/start',
+  /** POST CallAnswerRequest -> CallView: accepts a call ringing here. */
+  answer: '/v1/calls/answer',
+  /** POST CallCandidatesRequest -> CallView: the browser's ICE candidates, for the peer. */
+  candidates: '/v1/calls/candidates',
+  /** POST CallIdRequest -> CallView: ends a call (before an answer: cancels it). */
+  hangup: '/v1/calls/hangup',
+  /** POST CallIdRequest -> CallView: refuses a call ringing here. */
+  decline: '/v1/calls/decline',
+} as const

@@ -2,6 +2,7 @@
  * Every route of the local API, by area: the tables each area declares beside its schemas.
  * The OpenAPI document is made from this (openapi.ts), and a test calls each route in it.
  */
+import { CALL_ROUTES } from './calls.ts'
 import { CONVERSATION_ROUTES } from './conversations.ts'
 import { DEVICES_ROUTES } from './devices.ts'
 import { DIRECTORY_ROUTES } from './directory.ts'
@@ -26,4 +27,5 @@ export const LOCAL_API_ROUTES = {
   identity: IDENTITY_ROUTES,
   recovery: RECOVERY_ROUTES,
   directory: DIRECTORY_ROUTES,
+  calls: CALL_ROUTES,
 }

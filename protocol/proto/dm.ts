@@ -678,6 +678,7 @@ export enum DmContentKind {
   RECEIPT = 'RECEIPT',
   SOCIAL = 'SOCIAL',
   BUNDLE = 'BUNDLE',
+  CALL = 'CALL',
 }
 
 enum __DmContentKindValues {
@@ -685,6 +686,7 @@ enum __DmContentKindValues {
   RECEIPT = 1,
   SOCIAL = 2,
   BUNDLE = 3,
+  CALL = 4,
 }
 
 export namespace DmContentKind {
@@ -710,6 +712,7 @@ export interface DmContent {
   replyTo: Uint8Array<ArrayBuffer>
   action?: DmAction
   forwarded: boolean
+  call: Uint8Array<ArrayBuffer>
 }
 
 export namespace DmContent {
@@ -805,6 +808,11 @@ export namespace DmContent {
             w.bool(obj.forwarded)
           }
 
+          if (obj.call != null && obj.call.byteLength > 0) {
+            w.uint32(186)
+            w.bytes(obj.call)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -823,6 +831,7 @@ export namespace DmContent {
             copyOf: uint8ArrayAlloc(0),
             replyTo: uint8ArrayAlloc(0),
             forwarded: false,
+            call: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -907,6 +916,10 @@ export namespace DmContent {
               }
               case 22: {
                 obj.forwarded = reader.bool()
+                break
+              }
+              case 23: {
+                obj.call = reader.bytes()
                 break
               }
               default: {
@@ -1053,6 +1066,13 @@ export namespace DmContent {
                 yield {
                   field: `${prefix}.forwarded`,
                   value: reader.bool(),
+                }
+                break
+              }
+              case 23: {
+                yield {
+                  field: `${prefix}.call`,
+                  value: reader.bytes(),
                 }
                 break
               }
@@ -1231,6 +1251,11 @@ export namespace DmContent {
     value: boolean
   }
 
+  export interface DmContentCallFieldEvent {
+    field: '$.call'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<DmContent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DmContent.codec())
   }
@@ -1278,6 +1303,7 @@ export namespace DmContent {
     | DmContentActionTypeFieldEvent
     | DmContentActionEmojiFieldEvent
     | DmContentForwardedFieldEvent
+    | DmContentCallFieldEvent
   > {
     return streamMessage(buf, DmContent.codec(), opts)
   }
