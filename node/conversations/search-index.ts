@@ -72,8 +72,9 @@ export class SearchIndex {
       if (old != null) ops.push(...this.#removeOps(doc, readJson<ForwardEntry>(old)))
       const rank = rankOf(at)
       const tokens = tokenize(text)
+      const storedDoc = this.#db.names.hide(doc)
       for (const token of tokens) {
-        ops.push({ type: 'put', key: this.#postingKey(token, rank, doc), value: EMPTY })
+        ops.push({ type: 'put', key: this.#postingKey(token, rank, storedDoc), value: EMPTY })
       }
       const entry: ForwardEntry = extra === undefined ? { rank, tokens } : { rank, tokens, extra }
       ops.push({ type: 'put', key: `d/${doc}`, value: json(entry) })
@@ -183,16 +184,21 @@ export class SearchIndex {
   }
 
   #removeOps(doc: string, entry: ForwardEntry): BatchOp[] {
+    const storedDoc = this.#db.names.hide(doc)
     return [
       ...entry.tokens.map(
-        (token): BatchOp => ({ type: 'del', key: this.#postingKey(token, entry.rank, doc) }),
+        (token): BatchOp => ({ type: 'del', key: this.#postingKey(token, entry.rank, storedDoc) }),
       ),
       { type: 'del', key: `d/${doc}` },
     ]
   }
 
-  #postingKey(token: string, rank: string, doc: string): string {
-    return `t/${this.#db.blind(token)}${SEP}${rank}${SEP}${doc}`
+  /**
+   * `storedDoc` is the document's name with its names already hidden (once per document, not
+   * once per token: the layer's hiding of a key is idempotent and then finds nothing to do).
+   */
+  #postingKey(token: string, rank: string, storedDoc: string): string {
+    return `t/${this.#db.blind(token)}${SEP}${rank}${SEP}${storedDoc}`
   }
 
   async #hits(suffixes: string[]): Promise<SearchHit[]> {

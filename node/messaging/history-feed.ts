@@ -3,8 +3,11 @@
  * parts of the node that derive something from it (the search index, attachments' incoming
  * files). They read it through a `FeedReader` each, never messaging's records themselves.
  *
- *   f/<seq>       FeedRecord: a history record added or changed (peer, index; a message action
- *                 rewrote it), or a peer's history cleared
+ *   f/<seq>       FeedRecord: what one write changed in a peer's history, in order: records
+ *                 added or changed (by index; a message action rewrote it), the history
+ *                 cleared. One entry per write (at most FEED_ENTRY_CHANGES changes), not one
+ *                 per change: each entry is a sealed record, and a burst writes many texts
+ *                 at once. An entry of the older form names a single change and reads alike.
  *   fw/<reader>   the reader's watermark: the last seq it took in
  *   fv            set once the history kept before the feed existed was put in it
  *
@@ -13,8 +16,9 @@
  *   the same LevelDB write as the records they name (message-pipeline.ts, `#finishBatch`),
  *   and a seq is taken only as that write is queued, so entries commit in seq order (the
  *   writer commits in queue order); a batch that fails leaves a gap, never an entry early;
- * - each reader takes each entry once: its watermark moves in the same write as what the
- *   reader derived (`FeedReader.commit`), and after a restart it reads on from there;
+ * - each reader takes each entry once, all its changes together (they share its seq): its
+ *   watermark moves in the same write as what the reader derived (`FeedReader.commit`), and
+ *   after a restart it reads on from there;
  * - bounded: entries every reader has passed are deleted (`#trim`). Every reader ever
  *   registered counts, by its stored watermark, so one not yet started after a restart
  *   keeps what it has not read. A change names a record; the reader gets the record as it
@@ -30,7 +34,7 @@ import type { HistoryRecord, MessageStore } from './message-store.ts'
 /** What a lane batch changed, in order (collected in LaneTransaction.feed). */
 export type FeedChange = { kind: 'added' | 'changed'; index: number } | { kind: 'cleared' }
 
-/** An entry as a reader gets it. */
+/** A change as a reader gets it; `seq` is its entry's, shared with the entry's other changes. */
 export type HistoryChange =
   | {
       seq: number
@@ -49,7 +53,11 @@ export interface HistoryEntry {
   record: HistoryRecord
 }
 
+type StoredChange = { kind: 'added' | 'changed'; index: number } | { kind: 'cleared' }
+
+/** An entry: the changes of one write; or, as releases before wrote it, a single change. */
 type FeedRecord =
+  | { peer: string; changes: StoredChange[] }
   | { kind: 'added' | 'changed'; peer: string; index: number }
   | { kind: 'cleared'; peer: string }
 
@@ -62,6 +70,12 @@ const SEQ_DIGITS = 16
 const VERSION_KEY = 'fv'
 /** Entries deleted per write when the feed is trimmed. */
 const TRIM_BATCH = 1_000
+/**
+ * Changes one entry holds at most: a reader takes an entry whole, so this bounds how far a
+ * page may run past the changes it asked for (a lane batch holds far fewer; the backfill of
+ * a long history is cut into entries of this size).
+ */
+export const FEED_ENTRY_CHANGES = 100
 
 export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
   readonly #db: AppLevel
@@ -108,14 +122,19 @@ export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
    * only as the write they go in is queued (see the file header).
    */
   appendOps(peerHex: string, changes: FeedChange[]): BatchOp[] {
-    return changes.map((change) =>
-      putJson(
-        entryKey(this.#nextSeq++),
-        change.kind === 'cleared'
-          ? { kind: 'cleared', peer: peerHex }
-          : { kind: change.kind, peer: peerHex, index: change.index },
-      ),
-    )
+    const ops: BatchOp[] = []
+    for (let at = 0; at < changes.length; at += FEED_ENTRY_CHANGES) {
+      const stored = changes
+        .slice(at, at + FEED_ENTRY_CHANGES)
+        .map(
+          (change): StoredChange =>
+            change.kind === 'cleared'
+              ? { kind: 'cleared' }
+              : { kind: change.kind, index: change.index },
+        )
+      ops.push(putJson(entryKey(this.#nextSeq++), { peer: peerHex, changes: stored }))
+    }
+    return ops
   }
 
   /** Tells readers that entries were committed (after the write). */
@@ -134,27 +153,38 @@ export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
     return this.#watermarks.get(name) ?? 0
   }
 
-  /** @internal FeedReader's: up to `limit` entries after `after`, records as they are now. */
+  /**
+   * @internal FeedReader's: the changes of the entries after `after`, records as they are
+   * now; whole entries, until `limit` changes are reached (so at most `limit` +
+   * FEED_ENTRY_CHANGES - 1 of them).
+   */
   async read(after: number, limit: number): Promise<{ entries: HistoryChange[]; last: number }> {
-    const page: Array<{ seq: number; entry: FeedRecord }> = []
-    for await (const [key, value] of this.#db.iterator({ gt: entryKey(after), lt: 'f/~', limit })) {
-      page.push({ seq: seqOf(key), entry: readJson<FeedRecord>(value) })
+    const page: Array<{ seq: number; peer: string; change: StoredChange }> = []
+    let last = after
+    // Leaving the loop closes the iterator.
+    for await (const [key, value] of this.#db.iterator({ gt: entryKey(after), lt: 'f/~' })) {
+      last = seqOf(key)
+      const entry = readJson<FeedRecord>(value)
+      for (const change of changesOf(entry)) page.push({ seq: last, peer: entry.peer, change })
+      if (page.length >= limit) break
     }
-    const added = page.flatMap(({ entry }) => (entry.kind === 'cleared' ? [] : [entry]))
+    const added = page.flatMap(({ peer, change }) =>
+      change.kind === 'cleared' ? [] : [{ peer, index: change.index }],
+    )
     const records = await this.#store.histories(added)
     let next = 0
     const entries: HistoryChange[] = []
-    for (const { seq, entry } of page) {
-      if (entry.kind === 'cleared') {
-        entries.push({ seq, kind: 'cleared', peerHex: entry.peer })
+    for (const { seq, peer, change } of page) {
+      if (change.kind === 'cleared') {
+        entries.push({ seq, kind: 'cleared', peerHex: peer })
         continue
       }
       const record = records[next++]
       if (record != null) {
-        entries.push({ seq, kind: entry.kind, peerHex: entry.peer, index: entry.index, record })
+        entries.push({ seq, kind: change.kind, peerHex: peer, index: change.index, record })
       }
     }
-    return { entries, last: page.at(-1)?.seq ?? after }
+    return { entries, last }
   }
 
   /** @internal FeedReader's: commits `ops` with the reader's watermark at `upTo`. */
@@ -238,6 +268,12 @@ const decoder = new TextDecoder()
 
 function entryKey(seq: number): string {
   return `f/${String(seq).padStart(SEQ_DIGITS, '0')}`
+}
+
+/** The changes an entry names, in order, whichever form it was written in. */
+function changesOf(entry: FeedRecord): StoredChange[] {
+  if ('changes' in entry) return entry.changes
+  return [entry.kind === 'cleared' ? { kind: 'cleared' } : { kind: entry.kind, index: entry.index }]
 }
 
 function seqOf(key: string): number {

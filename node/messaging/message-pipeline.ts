@@ -475,6 +475,7 @@ export class MessagePipeline {
       ops.push(...this.feed.appendOps(peerHex, changes))
       tx.after.push(() => this.feed.appended())
     }
+    if (tx.sentSeqs.length > 0) ops.push(store.sentSeqsOp(peerHex, tx.sentSeqs))
     if (tx.sessionsDirty) ops.push(sessions.saveOp(peerHex, state.sessions))
     if (tx.conversationDirty) ops.push(store.conversationOp(peerHex, state.conversation))
     return ops

@@ -9,7 +9,9 @@
  *                         history index once shown), lookup of sent ones
  *   w/<peer>/<seq>        HeldRecord: a text that waits for an earlier one
  *   o/<peer>/<id>         OutboxEntry: sent but not yet acknowledged by the peer's node
- *   r/<peer>/<seq>        history index of our text with that seq, for read receipts
+ *   r/<peer>/<seq>        [seq, history index] of each of our texts sent in one write, the
+ *                         first with that seq, for read receipts (one record per write, not per
+ *                         text: each is sealed; releases before wrote the index of one text)
  *
  * <peer> is the peer's Ed25519 key in hex; numbers are zero-padded so keys sort by value.
  */
@@ -341,20 +343,34 @@ export class MessageStore {
     return { type: 'del', key: `o/${peer}/${id}` }
   }
 
-  sentSeqOp(peer: string, seq: number, index: number): BatchOp {
-    return { type: 'put', key: `r/${peer}/${pad(seq)}`, value: encoder.encode(String(index)) }
+  /**
+   * The record of our texts sent in one write, `sent` in seq order. Seqs only grow, so the
+   * texts of one record come after those of every record with a lower first seq.
+   */
+  sentSeqsOp(peer: string, sent: Array<[seq: number, index: number]>): BatchOp {
+    return putJson(`r/${peer}/${pad(sent[0][0])}`, sent)
   }
 
-  /** History indexes of our texts with seq in (after, upTo]. */
+  /** History indexes of our texts with seq in (after, upTo], ascending. */
   async sentIndexes(peer: string, after: number, upTo: number): Promise<number[]> {
     const out: number[] = []
-    for await (const value of this.#db.values({
-      gt: `r/${peer}/${pad(after)}`,
+    // Newest record first, down to the one that holds seq after + 1 (or an earlier one).
+    for await (const [key, value] of this.#db.iterator({
+      gt: `r/${peer}/`,
       lte: `r/${peer}/${pad(upTo)}`,
+      reverse: true,
     })) {
-      out.push(Number(decoder.decode(value)))
+      const first = Number(key.slice(key.lastIndexOf('/') + 1))
+      const sent = readJson<Array<[number, number]> | number>(value)!
+      // A record of the older form: the index of the one text with the key's seq.
+      const pairs: Array<[number, number]> = typeof sent === 'number' ? [[first, sent]] : sent
+      for (let i = pairs.length - 1; i >= 0; i--) {
+        const [seq, index] = pairs[i]
+        if (seq > after && seq <= upTo) out.push(index)
+      }
+      if (first <= after + 1) break
     }
-    return out
+    return out.reverse()
   }
 }
 

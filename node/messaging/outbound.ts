@@ -163,10 +163,8 @@ export class Outbound {
       }
       tx.history.set(index, record)
       state.unackedHistory.set(index, record)
-      tx.ops.push(
-        this.#ctx.store.messageIndexOp(lane.peerHex, id, index),
-        this.#ctx.store.sentSeqOp(lane.peerHex, seq, index),
-      )
+      tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, id, index))
+      tx.sentSeqs.push([seq, index])
       return { id, peerId: lane.peerId, seq, state: 'queued' as DeliveryState }
     })
   }

@@ -53,6 +53,8 @@ export interface LaneTransaction {
   history: Map<number, HistoryRecord>
   /** Records added and histories cleared in this batch, in order: the history feed's entries. */
   feed: FeedChange[]
+  /** Seq and history index of each text sent in this batch: one receipt record at its end. */
+  sentSeqs: Array<[seq: number, index: number]>
   /** Texts sent in this batch, encrypted together at its end. */
   freshTexts: OutboxItem[]
   /** History indexes of the texts shown or sent in this batch, by id (message actions). */
@@ -260,6 +262,7 @@ function newTransaction(): LaneTransaction {
     conversationDirty: false,
     history: new Map(),
     feed: [],
+    sentSeqs: [],
     freshTexts: [],
     indexes: new Map(),
     receivedIds: new Set(),

@@ -4,7 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DurableOp } from '../../node/messaging/durable-writer.ts'
+import { FEED_ENTRY_CHANGES } from '../../node/messaging/history-feed.ts'
 import { FeedFollower, type HistoryChange } from '../../node/messaging/index.ts'
+import { type HistoryRecord, MessageStore } from '../../node/messaging/message-store.ts'
 import type { RecordBatchOp } from '../../node/record-level.ts'
 import { RecordLevel } from '../../node/record-level.ts'
 import { type AppLevel, rawSublevel } from '../../node/storage.ts'
@@ -38,6 +40,24 @@ function consumer(peer: TestPeer, name: string) {
 async function feedKeys(peer: TestPeer): Promise<string[]> {
   return peer.db.keys({ gt: 'f/', lt: 'f/~' }).all()
 }
+
+/** History records at `indexes` of a conversation with `peerHex`, written with no feed entry. */
+function historyOps(peer: TestPeer, peerHex: string, indexes: number[]): DurableOp[] {
+  const store = new MessageStore(peer.db)
+  return indexes.map((index) => {
+    const record: HistoryRecord = {
+      id: index.toString(16).padStart(32, '0'),
+      direction: 'in',
+      seq: index,
+      text: `text ${index}`,
+      sentAt: index,
+      storedAt: index,
+    }
+    return store.historyOp(peerHex, index, record)
+  })
+}
+
+const encoder = new TextEncoder()
 
 async function send(from: TestPeer, to: TestPeer, texts: string[]): Promise<void> {
   for (const text of texts) {
@@ -160,6 +180,61 @@ describe('history feed', () => {
     follower.start()
     await follower.catchUp()
     expect(taken).toEqual(['old one', 'old two'])
+    await follower.stop()
+  })
+
+  it('keeps the changes of one write in one entry, which a reader takes whole', async () => {
+    const { alice, bob } = await setup()
+    const peerHex = Buffer.from(bob.identity.publicKey).toString('hex')
+    const indexes = [1, 2, 3]
+    await alice.db.batch([
+      ...historyOps(alice, peerHex, indexes),
+      ...alice.pipeline.feed.appendOps(
+        peerHex,
+        indexes.map((index) => ({ kind: 'added' as const, index })),
+      ),
+    ])
+    alice.pipeline.feed.appended()
+    expect(await feedKeys(alice)).toHaveLength(1)
+    // The consumer asks for 2 changes a page; the entry's 3 come in one page, under one seq.
+    const { follower, taken, own } = consumer(alice, 'search')
+    follower.start()
+    await follower.catchUp()
+    expect(taken).toEqual(['text 1', 'text 2', 'text 3'])
+    expect(await own.keys().all()).toHaveLength(1)
+    await follower.stop()
+  })
+
+  it('cuts a long write into entries of a bounded size', async () => {
+    const { alice, bob } = await setup()
+    const peerHex = Buffer.from(bob.identity.publicKey).toString('hex')
+    const changes = Array.from({ length: FEED_ENTRY_CHANGES * 2 + 1 }, (_, i) => ({
+      kind: 'added' as const,
+      index: i + 1,
+    }))
+    expect(alice.pipeline.feed.appendOps(peerHex, changes)).toHaveLength(3)
+  })
+
+  it('reads entries of the older form, one change each, as releases before wrote them', async () => {
+    const { alice, bob } = await setup()
+    await send(alice, bob, ['before'])
+    const peerHex = Buffer.from(alice.identity.publicKey).toString('hex')
+    await bob.pipeline.stop()
+    // The last seq taken, then two records each with an entry of its own in the older form.
+    const last = Number((await feedKeys(bob)).at(-1)!.slice(2))
+    await bob.db.batch([
+      ...historyOps(bob, peerHex, [100, 101]),
+      ...[100, 101].map((index, i) => ({
+        type: 'put' as const,
+        key: `f/${String(last + 1 + i).padStart(16, '0')}`,
+        value: encoder.encode(JSON.stringify({ kind: 'added', peer: peerHex, index })),
+      })),
+    ])
+    const upgraded = await bob.restart()
+    const { follower, taken } = consumer(upgraded, 'search')
+    follower.start()
+    await follower.catchUp()
+    expect(taken).toEqual(['before', 'text 100', 'text 101'])
     await follower.stop()
   })
 })
