@@ -13,6 +13,11 @@
  *   (`atStart`): a room still naming one of the account's retired keys as a member gets the
  *   MOVE_KEY then, and members pull it back when we sync with them (an invite-only room
  *   answers us through our invite proof when we hold its secret, room-invites.ts).
+ * - What a thief moved comes back: after a recovery, a room where the member record of our
+ *   account (the first key the room pinned for it) is held by a key that is not ours and
+ *   made fewer recoveries than our chain gets the MOVE_KEY too; the room's replay gives the
+ *   membership back to our new key and bans the thief's (protocol/rooms/membership.ts). Its
+ *   cut is 0: nothing the thief's key wrote there counts.
  * - Nothing of the old key's sending side survives the move: the hand-over forgets our chain
  *   (the old key's holder knows it) and the bundles still waiting to go out (signed by the
  *   old key, which receivers would now refuse), so the first start under the new key makes a
@@ -38,6 +43,16 @@ export interface AccountKeyStatements {
   rotations: Uint8Array[]
   recoveries: Uint8Array[]
   retired: Uint8Array[]
+  /** The account's first key, where the statements start. */
+  account?: Uint8Array
+  /** The recovery commitment in force (empty: none), carried by our CREATE and JOIN ops. */
+  commitment?: Uint8Array
+}
+
+/** Where a move takes the member from in one room: the key, and its cut. */
+interface MoveSource {
+  key: string
+  cutSeq: number
 }
 
 export interface RoomKeyMovesComponents {
@@ -66,9 +81,11 @@ export class RoomKeyMoves {
     const { selfHex, rooms, persistence, gossip, keys } = this.components
     const moved: string[] = []
     for (const room of rooms.all()) {
-      if (!room.meta.joined || !room.log.membership().members.has(selfHex)) continue
+      // A room we were moved out of (a thief's key holds our record) is not joined any more.
+      const source = moveSource(room, room.meta.joined ? [selfHex] : [], statements)
+      if (source == null) continue
       try {
-        const event = buildOp(next, room.log, moveFields(statements, room.log.lastSeqOf(selfHex)))
+        const event = buildOp(next, room.log, moveFields(statements, source.cutSeq))
         const result = room.log.ingest(event)
         if (result.status !== 'added' || !result.membershipChanged) {
           this.components.log('room %s: the key statements move nobody here', room.log.roomIdHex)
@@ -76,9 +93,11 @@ export class RoomKeyMoves {
         }
         for (const member of [...room.outgoing.keys()]) keys.drop(room, member)
         room.chain = undefined
+        room.meta.joined = true
         await persistence.persistOwn(room, [
           RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes),
           RoomStore.chain(room.log.roomIdHex),
+          RoomStore.meta(room.meta),
         ])
         await gossip.publish(room, event)
         moved.push(room.log.roomIdHex)
@@ -100,17 +119,16 @@ export class RoomKeyMoves {
    */
   async atStart(statements: AccountKeyStatements | undefined): Promise<void> {
     const { selfHex, rooms, keys } = this.components
-    const retired = new Set(statements?.retired.map(toHex) ?? [])
     for (const room of rooms.all()) {
-      if (!room.meta.joined) continue
-      const members = room.log.membership().members
-      if (members.has(selfHex)) {
+      if (room.meta.joined && room.log.membership().members.has(selfHex)) {
         if (room.chain == null) keys.rekey(room)
         continue
       }
-      const from = [...retired].find((key) => members.has(key))
-      if (statements == null || from == null) continue
-      await this.moveLate(room, statements, room.log.lastSeqOf(from)).catch((err: Error) => {
+      if (statements == null) continue
+      const ours = room.meta.joined ? statements.retired.map(toHex).reverse() : []
+      const source = moveSource(room, ours, statements)
+      if (source == null) continue
+      await this.moveLate(room, statements, source.cutSeq).catch((err: Error) => {
         this.components.log('room %s: key move failed: %s', room.log.roomIdHex, err.message)
       })
     }
@@ -130,6 +148,30 @@ export class RoomKeyMoves {
     for (const peer of sync.connectedMembers(room)) void sync.syncWith(room, peer, { force: true })
     return event
   }
+}
+
+/**
+ * The member our move takes over in `room`: the first of `ours` (our keys, the one to move
+ * from first) that is a member, or else the member the room pinned as our account whose
+ * record made fewer recoveries than our chain (a thief's key); undefined: nothing to move.
+ */
+function moveSource(
+  room: RoomRuntime,
+  ours: string[],
+  statements: AccountKeyStatements,
+): MoveSource | undefined {
+  const members = room.log.membership().members
+  const own = ours.find((key) => members.has(key))
+  if (own != null) return { key: own, cutSeq: room.log.lastSeqOf(own) }
+  if (statements.account == null) return undefined
+  const first = toHex(statements.account)
+  for (const [key, record] of members) {
+    const account = record.account
+    if (account?.first === first && account.recoveries < statements.recoveries.length) {
+      return { key, cutSeq: 0 }
+    }
+  }
+  return undefined
 }
 
 function moveFields(statements: AccountKeyStatements, cutSeq: number) {

@@ -282,12 +282,25 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     return this.lifecycle.track(() => this.keyMoves.handOver(next, statements))
   }
 
+  /**
+   * The account's recovery commitment in force, which our CREATE and JOIN carry so the room
+   * can check a later recovery of the account against it (protocol/rooms/membership.ts).
+   */
+  private async recoveryCommitment(): Promise<Uint8Array> {
+    return (await this.keyStatements?.())?.commitment ?? new Uint8Array(0)
+  }
+
   /** Creates a room we own; its invite carries the invite secret when it is invite-only. */
   async create(
     name: string,
     options: { inviteOnly?: boolean } = {},
   ): Promise<{ roomId: string; invite: string; room: RoomSummary }> {
-    const { genesis, inviteSeed } = createRoom(this.identity, name, options.inviteOnly === true)
+    const { genesis, inviteSeed } = createRoom(
+      this.identity,
+      name,
+      options.inviteOnly === true,
+      await this.recoveryCommitment(),
+    )
     const room = this.rooms.add(new RoomLog(genesis), {
       roomId: genesis.idHex,
       joined: true,
@@ -346,7 +359,12 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     }
     this.gossip.subscribe(room)
     if (!state.members.has(this.selfHex)) {
-      await this.own.publishOp(room, { kind: RoomOpKind.JOIN, inviteProof: proof })
+      const recoveryCommitment = await this.recoveryCommitment()
+      await this.own.publishOp(room, {
+        kind: RoomOpKind.JOIN,
+        inviteProof: proof,
+        recoveryCommitment,
+      })
     } else {
       await this.persistence.persist(room, [RoomStore.meta(room.meta)])
       this.membership.changed(room, state, state, true)

@@ -9,6 +9,11 @@
  * commitment it found elsewhere (a relay: the first key's device list); else the chain has
  * none, and a recovery moves nothing: its recovery key is new to the reader, who could not
  * tell the owner's from anyone's.
+ *
+ * A reader that pinned the account's commitment when it first met the account (a room at the
+ * member's JOIN, a relay at the name's claim) passes it as `pinned`: then it alone starts the
+ * chain, and a sequence-1 rotation naming another one (signed by a stolen first key) has no
+ * place in it, so a thief cannot bring a recovery key of its own.
  */
 import { bytesEqual } from '../bytes.ts'
 import { InvalidKeyStatementError } from './errors.ts'
@@ -17,13 +22,14 @@ import { openKeyStatement } from './key-statements.ts'
 
 /**
  * The chain `statements` make from their first key; `commitment` (of that first key, from
- * elsewhere) counts only when no sequence-1 rotation names one. Throws what openKeyStatement
+ * elsewhere) counts only when no sequence-1 rotation names one, unless it is `pinned`. Throws what openKeyStatement
  * throws for a statement that does not open (a request carries only its own, valid chain),
  * and InvalidKeyStatementError when no statement (or more than one first key) starts it.
  */
 export function resolveCarriedChain(
   statements: KeyStatementInput[],
   commitment: Uint8Array = new Uint8Array(0),
+  options: { pinned?: boolean } = {},
 ): KeyChain {
   const opened = statements.map(({ kind, record }) => openKeyStatement(kind, record))
   const firsts = opened.filter((statement) => statement.sequence === 1)
@@ -32,7 +38,10 @@ export function resolveCarriedChain(
   }
   const anchor = firsts.find((statement) => statement.kind === 'rotation')
   return resolveKeyChain(
-    { account: firsts[0].oldKey, commitment: anchor?.nextRecovery ?? commitment },
+    {
+      account: firsts[0].oldKey,
+      commitment: options.pinned === true ? commitment : (anchor?.nextRecovery ?? commitment),
+    },
     statements,
   )
 }

@@ -54,6 +54,7 @@ export interface RoomOp {
   rotations: Uint8Array<ArrayBuffer>[]
   recoveries: Uint8Array<ArrayBuffer>[]
   deviceList: Uint8Array<ArrayBuffer>
+  recoveryCommitment: Uint8Array<ArrayBuffer>
 }
 
 export namespace RoomOp {
@@ -126,6 +127,11 @@ export namespace RoomOp {
             w.bytes(obj.deviceList)
           }
 
+          if (obj.recoveryCommitment != null && obj.recoveryCommitment.byteLength > 0) {
+            w.uint32(98)
+            w.bytes(obj.recoveryCommitment)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -143,6 +149,7 @@ export namespace RoomOp {
             rotations: [],
             recoveries: [],
             deviceList: uint8ArrayAlloc(0),
+            recoveryCommitment: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -211,6 +218,10 @@ export namespace RoomOp {
               }
               case 11: {
                 obj.deviceList = reader.bytes()
+                break
+              }
+              case 12: {
+                obj.recoveryCommitment = reader.bytes()
                 break
               }
               default: {
@@ -331,6 +342,13 @@ export namespace RoomOp {
                 }
                 break
               }
+              case 12: {
+                yield {
+                  field: `${prefix}.recoveryCommitment`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -401,6 +419,11 @@ export namespace RoomOp {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoomOpRecoveryCommitmentFieldEvent {
+    field: '$.recoveryCommitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<RoomOp>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoomOp.codec())
   }
@@ -424,6 +447,7 @@ export namespace RoomOp {
     | RoomOpRotationsFieldEvent
     | RoomOpRecoveriesFieldEvent
     | RoomOpDeviceListFieldEvent
+    | RoomOpRecoveryCommitmentFieldEvent
   > {
     return streamMessage(buf, RoomOp.codec(), opts)
   }
@@ -891,6 +915,11 @@ export namespace RoomEvent {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoomEventOpRecoveryCommitmentFieldEvent {
+    field: '$.op.recoveryCommitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface RoomEventMessageKeyIdFieldEvent {
     field: '$.message.keyId'
     value: Uint8Array<ArrayBuffer>
@@ -938,6 +967,7 @@ export namespace RoomEvent {
     | RoomEventOpRotationsFieldEvent
     | RoomEventOpRecoveriesFieldEvent
     | RoomEventOpDeviceListFieldEvent
+    | RoomEventOpRecoveryCommitmentFieldEvent
     | RoomEventMessageKeyIdFieldEvent
     | RoomEventMessageIndexFieldEvent
     | RoomEventMessageCiphertextFieldEvent

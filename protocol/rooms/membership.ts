@@ -17,16 +17,22 @@
  * - RENAME: owner or admin.
  * - MOVE_KEY: by a key that is no member and not banned, whose account's key statements
  *   (key-move.ts) retired a member's key: the member's record (role, since, ownership) moves
- *   to the author, and every key the statements retired is banned.
+ *   to the author, and every key the statements retired is banned. A member whose record
+ *   pins its account's commitment (from its CREATE or JOIN) is judged by that commitment
+ *   alone, and a chain that made more recoveries than the member's record moves it from
+ *   whichever key holds it now: a recovery supersedes every rotation since the commitment,
+ *   so what a thief moved with a stolen key comes back to the owner (and the thief's key is
+ *   banned). A chain with fewer recoveries than the record moves nothing.
  * - DEVICES: the account's signed device list; who writes for a member (member-devices.ts).
  * Ops authored by an enrolled device act as its account (its role, its membership).
  * Concurrent conflicting ops resolve by the total order: whichever comes first in it
  * applies, and a later op whose author lost its right meanwhile does nothing. In particular
  * two admins removing each other concurrently: the first removal wins, the second is void.
  */
-import { toHex } from '../bytes.ts'
+import { fromHex, toHex } from '../bytes.ts'
 import { MAX_ROOM_MEMBERS } from '../limits.ts'
 import { type RoomOp, RoomOpKind } from '../proto/room.ts'
+import type { KeyMoveChain } from './key-move.ts'
 import {
   applyDeviceList,
   type MemberDevices,
@@ -41,6 +47,26 @@ export interface MemberRecord {
   role: RoomRole
   /** Id (hex) of the op that made this key a member. */
   since: string
+  /** The account this key holds, as far as the room knows (not for members ADDed by others). */
+  account?: MemberAccount
+}
+
+/** What the room pinned of a member's account, to judge later key moves by. */
+export interface MemberAccount {
+  /** The account's first key (hex): where its key statements start. */
+  first: string
+  /** The recovery commitment the account started from (hex; empty: none known). */
+  commitment: string
+  /** How many recoveries the account made since. */
+  recoveries: number
+}
+
+/** A MOVE_KEY's statements, as the log worked them out (key-move.ts). */
+export interface KeyMoveInput {
+  /** The account's first key (hex). */
+  first: string
+  /** The chain under a pinned commitment, or without one; undefined when it does not hold. */
+  resolve(pinned?: Uint8Array): KeyMoveChain | undefined
 }
 
 export interface MembershipState extends MemberDevices {
@@ -61,13 +87,10 @@ export interface OpEventInput {
   author: Uint8Array
   seq: number
   op: RoomOp
-  /**
-   * MOVE_KEY: the keys (hex) its statements retired, newest first, or undefined when they
-   * do not move the account to the author. The log works them out once per event.
-   */
-  retiredKeys?: readonly string[]
   /** DEVICES: its list, when it opens and names the author (member-devices.ts). */
   deviceList?: RoomDeviceList
+  /** MOVE_KEY: its key statements, checked at ingest; the log keeps what they resolve to. */
+  keyMove?: KeyMoveInput
 }
 
 /** The state a room's CREATE event sets up. */
@@ -77,7 +100,9 @@ export function genesisState(create: OpEventInput): MembershipState {
     inviteOnly: create.op.inviteOnly,
     inviteKey: create.op.inviteOnly ? create.op.inviteKey : undefined,
     owner: create.authorHex,
-    members: new Map([[create.authorHex, { role: 'owner', since: create.idHex }]]),
+    members: new Map([
+      [create.authorHex, { role: 'owner', since: create.idHex, account: pinnedBy(create) }],
+    ]),
     banned: new Set(),
     devices: new Map(),
     deviceLists: new Map(),
@@ -107,7 +132,11 @@ export function applyOp(
           verifyInviteProof(state.inviteKey, roomId, event.author, op.inviteProof)
         if (!proofOk) return undefined
       }
-      return withMember(state, authorHex, { role: 'member', since: event.idHex })
+      return withMember(state, authorHex, {
+        role: 'member',
+        since: event.idHex,
+        account: pinnedBy(event),
+      })
     }
     case RoomOpKind.ADD: {
       if (!isAdmin || target != null || state.members.size >= MAX_ROOM_MEMBERS) return undefined
@@ -138,12 +167,18 @@ export function applyOp(
       return { ...state, name: op.name }
     }
     case RoomOpKind.MOVE_KEY: {
-      if (author != null || state.banned.has(authorHex)) return undefined
-      const retired = event.retiredKeys ?? []
-      const from = retired.find((key) => state.members.has(key))
-      if (from == null) return undefined
-      const moved = withMember(withoutMember(state, from), authorHex, state.members.get(from)!)
-      const banned = new Set([...state.banned, ...retired])
+      if (author != null || state.banned.has(authorHex) || event.keyMove == null) return undefined
+      const move = keyMoveIn(state, event.keyMove)
+      if (move == null) return undefined
+      const { from, chain } = move
+      const account = {
+        first: chain.first,
+        commitment: chain.commitment,
+        recoveries: chain.recoveries,
+      }
+      const record = { ...state.members.get(from)!, account }
+      const moved = withMember(withoutMember(state, from), authorHex, record)
+      const banned = new Set([...state.banned, ...chain.retired, from])
       return { ...moved, banned, owner: state.owner === from ? authorHex : state.owner }
     }
     case RoomOpKind.DEVICES: {
@@ -156,6 +191,31 @@ export function applyOp(
       // A second CREATE, or a kind this version does not know: no effect.
       return undefined
   }
+}
+
+/** The account a CREATE or JOIN pins: its author's key, with the commitment it carries. */
+function pinnedBy(event: OpEventInput): MemberAccount {
+  return { first: event.authorHex, commitment: toHex(event.op.recoveryCommitment), recoveries: 0 }
+}
+
+/** The member a MOVE_KEY moves, and its chain as the room judges it; undefined: nobody. */
+function keyMoveIn(
+  state: MembershipState,
+  keyMove: KeyMoveInput,
+): { from: string; chain: KeyMoveChain } | undefined {
+  const holder = [...state.members].find(
+    ([, record]) => record.account?.first === keyMove.first && record.account.commitment !== '',
+  )
+  if (holder != null) {
+    const [key, { account }] = holder
+    const chain = keyMove.resolve(fromHex(account!.commitment))
+    if (chain == null || chain.recoveries < account!.recoveries) return undefined
+    const supersedes = chain.recoveries > account!.recoveries
+    return supersedes || chain.retired.includes(key) ? { from: key, chain } : undefined
+  }
+  const chain = keyMove.resolve()
+  const from = chain?.retired.find((key) => state.members.has(key))
+  return from == null ? undefined : { from, chain: chain! }
 }
 
 function withMember(state: MembershipState, key: string, record: MemberRecord): MembershipState {

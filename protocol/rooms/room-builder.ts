@@ -23,8 +23,16 @@ export interface NewRoom {
   inviteSeed?: Uint8Array
 }
 
-/** A new room's CREATE event, signed by its owner. Its id is the room id. */
-export function createRoom(owner: Ed25519KeyPair, name: string, inviteOnly: boolean): NewRoom {
+/**
+ * A new room's CREATE event, signed by its owner. Its id is the room id. `recoveryCommitment`
+ * (the owner's, or empty) is pinned by the room for the owner (membership.ts).
+ */
+export function createRoom(
+  owner: Ed25519KeyPair,
+  name: string,
+  inviteOnly: boolean,
+  recoveryCommitment: Uint8Array = new Uint8Array(0),
+): NewRoom {
   checkRoomName(name)
   const inviteSeed = inviteOnly ? randomBytes(32) : undefined
   const genesis = signRoomEvent(owner, {
@@ -42,6 +50,7 @@ export function createRoom(owner: Ed25519KeyPair, name: string, inviteOnly: bool
         ? ed25519KeyPairFromSeed(inviteSeed).publicKey
         : new Uint8Array(0)) as RoomOp['inviteKey'],
       nonce: randomBytes(ROOM_NONCE_LENGTH) as RoomOp['nonce'],
+      recoveryCommitment: recoveryCommitment as RoomOp['recoveryCommitment'],
     },
   })
   return { genesis, inviteSeed }
@@ -59,6 +68,8 @@ export interface OpFields {
   recoveries?: Uint8Array[]
   /** DEVICES: the account's signed device list (member-devices.ts). */
   deviceList?: Uint8Array
+  /** JOIN: the joiner's recovery commitment in force, pinned by the room. */
+  recoveryCommitment?: Uint8Array
 }
 
 /** The next op event of `author` in `log`. */
@@ -130,5 +141,6 @@ function emptyOp(): RoomOp {
     rotations: [],
     recoveries: [],
     deviceList: empty,
+    recoveryCommitment: empty,
   }
 }

@@ -4,6 +4,7 @@
  * everywhere and gossipsub can drop duplicates by content; a room's id is its CREATE event's id.
  */
 import { createHash } from 'node:crypto'
+import { COMMITMENT_LENGTH } from '../accounts/device-records.ts'
 import { bytesEqual, toHex } from '../bytes.ts'
 import { decodeMessage, encodeMessage, openSignedRecord, signRecord } from '../codec.ts'
 import {
@@ -154,6 +155,14 @@ function checkEvent(event: RoomEvent): void {
   }
   if ((op.kind === RoomOpKind.DEVICES) !== op.deviceList.length > 0) {
     fail('a device list comes with DEVICES, and DEVICES with a device list')
+  }
+  if (op.recoveryCommitment.length !== 0) {
+    if (op.kind !== RoomOpKind.CREATE && op.kind !== RoomOpKind.JOIN) {
+      fail('only CREATE and JOIN carry a recovery commitment')
+    }
+    if (op.recoveryCommitment.length !== COMMITMENT_LENGTH) {
+      fail('recovery commitment has the wrong length')
+    }
   }
   const statements = keyMoveStatementCount(op)
   if ((op.kind === RoomOpKind.MOVE_KEY) !== statements > 0) {

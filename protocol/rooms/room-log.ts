@@ -18,11 +18,12 @@ import { MalformedMessageError } from '../errors.ts'
 import { MAX_ROOM_EVENT_DEPS } from '../limits.ts'
 import { RoomOpKind } from '../proto/room.ts'
 import { InvalidKeyMoveError, InvalidRoomDevicesError } from './errors.ts'
-import { keysRetiredByMove } from './key-move.ts'
+import { checkKeyMove, keyMoveInput } from './key-move.ts'
 import { memberOf, type RoomDeviceList, readRoomDeviceList } from './member-devices.ts'
 import {
   applyOp,
   genesisState,
+  type KeyMoveInput,
   type MembershipState,
   type OpEventInput,
   type RoomRole,
@@ -95,11 +96,11 @@ export class RoomLog {
   private readonly waiting = new Map<string, Set<string>>()
   private readonly timeline: TimelineEntry[] = []
   private endings = new Map<string, Ending[]>()
-  /** Per MOVE_KEY (by id): the keys its statements retired, worked out once at ingest. */
-  private readonly retiredByMove = new Map<string, readonly string[]>()
   /** Per DEVICES op (by id): its opened list, and every device any list named. */
   private readonly deviceLists = new Map<string, RoomDeviceList>()
   private readonly listedDevices = new Set<string>()
+  /** Per MOVE_KEY (by id): its statements, checked once at ingest (key-move.ts). */
+  private readonly keyMoves = new Map<string, KeyMoveInput>()
   private maxLamport = 0
 
   /** Throws MalformedMessageError if `genesis` is not a CREATE event. */
@@ -271,7 +272,8 @@ export class RoomLog {
     }
     if (op?.kind === RoomOpKind.MOVE_KEY) {
       try {
-        this.retiredByMove.set(event.idHex, keysRetiredByMove(event.event.author, op))
+        checkKeyMove(event.event.author, op)
+        this.keyMoves.set(event.idHex, keyMoveInput(event.event.author, op))
       } catch (err) {
         if (!(err instanceof InvalidKeyMoveError)) throw err
         return { status: 'refused', reason: err.message }
@@ -449,8 +451,8 @@ export class RoomLog {
       author: event.event.author,
       seq: event.event.seq,
       op: event.event.op!,
-      retiredKeys: this.retiredByMove.get(event.idHex),
       deviceList: this.deviceLists.get(event.idHex),
+      keyMove: this.keyMoves.get(event.idHex),
     }
   }
 }

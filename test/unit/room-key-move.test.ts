@@ -9,11 +9,12 @@ import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/cryp
 import {
   buildMessage,
   buildOp,
+  checkKeyMove,
   createRoom,
   InvalidKeyMoveError,
-  keysRetiredByMove,
   RoomLog,
   RoomOpKind,
+  resolveKeyMove,
   SenderKeyChain,
 } from '../../protocol/rooms/index.ts'
 
@@ -22,6 +23,16 @@ const commitment = recoveryCommitment(recovery.publicKey)
 
 function rotation(from: Ed25519KeyPair, to: Ed25519KeyPair, sequence = 1): Uint8Array {
   return signKeyRotation(from, to, { sequence, atMs: 1, nextRecovery: commitment })
+}
+
+/** The owner's recovery of `from`'s account onto `to`, signed with the recovery key. */
+function recover(from: Ed25519KeyPair, to: Ed25519KeyPair, key = recovery): Uint8Array {
+  return signKeyRecovery(key, to, {
+    oldKey: from.publicKey,
+    sequence: 1,
+    atMs: 2,
+    nextRecovery: recoveryCommitment(generateEd25519KeyPair().publicKey),
+  })
 }
 
 /** A room owned by alice, with bob as a member. */
@@ -49,7 +60,7 @@ describe('MOVE_KEY', () => {
     const result = log.ingest(move)
     expect(result.status === 'added' && result.membershipChanged).toBe(true)
     const state = log.membership()
-    expect(state.members.get(toHex(alice2.publicKey))).toEqual({ role: 'owner', since })
+    expect(state.members.get(toHex(alice2.publicKey))).toMatchObject({ role: 'owner', since })
     expect(state.members.has(toHex(alice.publicKey))).toBe(false)
     expect(state.owner).toBe(toHex(alice2.publicKey))
     expect(state.banned.has(toHex(alice.publicKey))).toBe(true)
@@ -73,7 +84,7 @@ describe('MOVE_KEY', () => {
       kind: RoomOpKind.MOVE_KEY,
       rotations: [rotation(alice2, alice3, 2), rotation(alice, alice2)],
     })
-    expect(keysRetiredByMove(alice3.publicKey, move.event.op!)).toEqual([
+    expect(resolveKeyMove(alice3.publicKey, move.event.op!)?.retired).toEqual([
       toHex(alice2.publicKey),
       toHex(alice.publicKey),
     ])
@@ -90,9 +101,7 @@ describe('MOVE_KEY', () => {
       rotations: [rotation(alice, alice2)],
     })
     expect(log.ingest(stolen)).toMatchObject({ status: 'refused' })
-    expect(() => keysRetiredByMove(mallory.publicKey, stolen.event.op!)).toThrow(
-      InvalidKeyMoveError,
-    )
+    expect(() => checkKeyMove(mallory.publicKey, stolen.event.op!)).toThrow(InvalidKeyMoveError)
     const tampered = rotation(alice, alice2)
     tampered[tampered.length - 1] ^= 1
     const forged = buildOp(alice2, log, { kind: RoomOpKind.MOVE_KEY, rotations: [tampered] })
@@ -131,12 +140,82 @@ describe('MOVE_KEY', () => {
     expect(log.roleOf(toHex(recovered.publicKey))).toBe('owner')
     expect(log.roleOf(toHex(thief.publicKey))).toBeUndefined()
     expect(log.membership().banned.has(toHex(thief.publicKey))).toBe(true)
-    // A recovery alone names a recovery key the room cannot check: refused.
+    // A recovery alone, by someone else's key, takes nobody's place.
     const alone = buildOp(generateEd25519KeyPair(), log, {
       kind: RoomOpKind.MOVE_KEY,
       recoveries: [recoveryStatement],
     })
     expect(log.ingest(alone)).toMatchObject({ status: 'refused' })
+  })
+
+  it('a recovery without any rotation moves a member whose JOIN pinned its commitment', () => {
+    const alice = generateEd25519KeyPair()
+    const bob = generateEd25519KeyPair()
+    const log = new RoomLog(createRoom(alice, 'Lunch club', false).genesis)
+    log.ingest(buildOp(bob, log, { kind: RoomOpKind.JOIN, recoveryCommitment: commitment }))
+    const bob2 = generateEd25519KeyPair()
+    const move = buildOp(bob2, log, {
+      kind: RoomOpKind.MOVE_KEY,
+      recoveries: [recover(bob, bob2)],
+    })
+    expect(log.ingest(move)).toMatchObject({ status: 'added', membershipChanged: true })
+    expect(log.roleOf(toHex(bob2.publicKey))).toBe('member')
+    expect(log.membership().banned.has(toHex(bob.publicKey))).toBe(true)
+    // Someone else's recovery key, naming bob2's key: the pinned commitment refuses it.
+    const carol = generateEd25519KeyPair()
+    const impostor = generateEd25519KeyPair()
+    const forged = signKeyRecovery(generateEd25519KeyPair(), impostor, {
+      oldKey: bob.publicKey,
+      sequence: 1,
+      atMs: 3,
+      nextRecovery: recoveryCommitment(carol.publicKey),
+    })
+    const taken = buildOp(impostor, log, { kind: RoomOpKind.MOVE_KEY, recoveries: [forged] })
+    expect(log.ingest(taken)).toMatchObject({ status: 'added', membershipChanged: false })
+    expect(log.roleOf(toHex(bob2.publicKey))).toBe('member')
+  })
+
+  it("the owner's recovery takes back what a thief moved, even without the thief's rotation", () => {
+    const alice = generateEd25519KeyPair()
+    const log = new RoomLog(createRoom(alice, 'Lunch club', false, commitment).genesis)
+    const thief = generateEd25519KeyPair()
+    log.ingest(
+      buildOp(thief, log, { kind: RoomOpKind.MOVE_KEY, rotations: [rotation(alice, thief)] }),
+    )
+    expect(log.roleOf(toHex(thief.publicKey))).toBe('owner')
+    // A thief who rotates with a commitment of its own, and recovers with its own key: no place.
+    const thief2 = generateEd25519KeyPair()
+    const own = generateEd25519KeyPair()
+    const ownCommitment = recoveryCommitment(own.publicKey)
+    const faked = buildOp(thief2, log, {
+      kind: RoomOpKind.MOVE_KEY,
+      rotations: [
+        signKeyRotation(alice, generateEd25519KeyPair(), {
+          sequence: 1,
+          atMs: 1,
+          nextRecovery: ownCommitment,
+        }),
+      ],
+      recoveries: [recover(alice, thief2, own)],
+    })
+    expect(log.ingest(faked)).toMatchObject({ status: 'added', membershipChanged: false })
+    const recovered = generateEd25519KeyPair()
+    const move = buildOp(recovered, log, {
+      kind: RoomOpKind.MOVE_KEY,
+      recoveries: [recover(alice, recovered)],
+    })
+    expect(log.ingest(move)).toMatchObject({ status: 'added', membershipChanged: true })
+    expect(log.roleOf(toHex(recovered.publicKey))).toBe('owner')
+    expect(log.membership().owner).toBe(toHex(recovered.publicKey))
+    expect(log.membership().banned.has(toHex(thief.publicKey))).toBe(true)
+    // The thief's next rotation, from the key the recovery retired, moves nothing.
+    const thief3 = generateEd25519KeyPair()
+    const again = buildOp(thief3, log, {
+      kind: RoomOpKind.MOVE_KEY,
+      rotations: [rotation(alice, thief), rotation(thief, thief3, 2)],
+    })
+    expect(log.ingest(again)).toMatchObject({ status: 'added', membershipChanged: false })
+    expect(log.roleOf(toHex(recovered.publicKey))).toBe('owner')
   })
 
   it('only MOVE_KEY carries key statements, and it carries at least one', () => {
