@@ -5,29 +5,12 @@
  * a 1:1 chat, contacts, rooms with a room open, settings). A serious or critical violation
  * fails the test with the rule and the elements it names.
  */
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seriousViolations } from './axe-check.ts'
 import { type FriendsInBrowser, openApp, PASSWORD, startFriendsInBrowser } from './web-network.ts'
 
 const LIVE_MS = 20_000
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
-
-/** The serious and critical violations on the page as it is now, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations, passes } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
-  // An empty page, or axe not injected, would pass every screen: it must have checked something.
-  expect(passes.length).toBeGreaterThan(10)
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.help}; ${violation.nodes
-          .map((node) => node.target.join(' '))
-          .join(', ')}`,
-    )
-}
-
 describe('web client: accessibility (axe) on every screen', () => {
   let friends: FriendsInBrowser
 

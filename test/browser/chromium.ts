@@ -25,14 +25,17 @@ export interface Browser {
 
 /**
  * A browser with a fresh --user-data-dir (Playwright passes the folder as that flag);
- * `locale` sets the browser's language (navigator.languages), English by default.
+ * `locale` sets the browser's language (navigator.languages), English by default; `args` are
+ * more flags (a fake microphone, say).
  */
-export async function launchChromium(options: { locale?: string } = {}): Promise<Browser> {
+export async function launchChromium(
+  options: { locale?: string; args?: string[] } = {},
+): Promise<Browser> {
   const profile = await makeTempDir('tokenim-chromium-')
   const context = await chromium.launchPersistentContext(profile.path, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...(options.args ?? [])],
     viewport: { width: 1280, height: 800 },
     locale: options.locale,
   })

@@ -125,9 +125,15 @@ export interface FriendsInBrowser {
   close(): Promise<void>
 }
 
-/** `locale`: the browser's language (English by default). */
-export async function startFriendsInBrowser(locale?: string): Promise<FriendsInBrowser> {
-  const [network, browser] = await Promise.all([createWebNetwork(), launchChromium({ locale })])
+/** `locale`: the browser's language (English by default); `args`: more browser flags. */
+export async function startFriendsInBrowser(
+  locale?: string,
+  args?: string[],
+): Promise<FriendsInBrowser> {
+  const [network, browser] = await Promise.all([
+    createWebNetwork(),
+    launchChromium({ locale, args }),
+  ])
   const close = async () => {
     await browser.close()
     await network.close()

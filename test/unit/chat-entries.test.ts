@@ -1,4 +1,4 @@
-/** The web client's chat list: pages and live messages merge without duplicates, states only move on, styles stay in range. */
+/** The web client's chat list: pages and live messages merge without duplicates, states only move on, styles stay in range, call lines stand by time. */
 import { describe, expect, it } from 'vitest'
 import {
   type ChatEntry,
@@ -6,8 +6,10 @@ import {
   entryOfMessage,
   entryOfRoomMessage,
   mergeEntries,
+  withCalls,
   withState,
 } from '../../client/web/src/chat-entries.ts'
+import type { CallView } from '../../protocol/local-api.ts'
 
 const entry = (id: string, text = id): ChatEntry => ({
   id,
@@ -95,5 +97,30 @@ describe('entryOfRoomMessage', () => {
     })
     expect(line.keyChange).toEqual(keyChange)
     expect(line.from).toBe('12D3KooWnew')
+  })
+})
+
+describe('withCalls', () => {
+  const at = (id: string, sentAt: number): ChatEntry => ({ ...entry(id), sentAt })
+  const call = (callId: string, startedAt: number, outcome: CallView['outcome']): CallView => ({
+    callId,
+    peerId: 'peer',
+    publicKey: 'ab',
+    direction: 'in',
+    phase: 'ended',
+    outcome,
+    startedAt,
+    answeredAt: null,
+    endedAt: startedAt + 1,
+    durationMs: 0,
+  })
+
+  it('puts each call line before the first message sent after it, once', () => {
+    const shown = [at('a', 10), at('b', 30)]
+    const lines = withCalls(shown, [call('early', 5, 'missed'), call('middle', 20, 'declined')])
+    expect(lines.map((e) => e.id)).toEqual(['call-early', 'a', 'call-middle', 'b'])
+    const again = withCalls(lines, [call('middle', 20, 'declined'), call('late', 40, 'missed')])
+    expect(again.map((e) => e.id)).toEqual(['call-early', 'a', 'call-middle', 'b', 'call-late'])
+    expect(again.find((e) => e.id === 'call-late')?.call?.outcome).toBe('missed')
   })
 })

@@ -6,6 +6,7 @@
 import { MAX_STYLE_FONT_SIZE, MIN_STYLE_FONT_SIZE } from '../../../protocol/limits.ts'
 import type {
   AttachmentView,
+  CallView,
   DeliveryState,
   KeyChangeView,
   MessageStyle,
@@ -38,6 +39,8 @@ export interface ChatEntry {
   recalled?: boolean
   reactions?: ReactionView[]
   forwarded?: boolean
+  /** A line, not a message: a voice call that ended (doc/calls.md). */
+  call?: CallView
 }
 
 export function entryOfMessage(message: MessageView): ChatEntry {
@@ -108,6 +111,33 @@ export function mergeEntries(
   })
   const added = incoming.filter((entry) => byId.has(entry.id))
   return at === 'end' ? [...merged, ...added] : [...added, ...merged]
+}
+
+/** The line an ended call leaves, named apart from messages' ids. */
+export function entryOfCall(call: CallView): ChatEntry {
+  return {
+    id: `call-${call.callId}`,
+    mine: call.direction === 'out',
+    from: call.peerId,
+    text: '',
+    sentAt: call.startedAt,
+    call,
+  }
+}
+
+/**
+ * `entries` with the lines of `calls` in their place by time: each before the first message
+ * sent after the call started (a line already shown is moved, not doubled).
+ */
+export function withCalls(entries: readonly ChatEntry[], calls: readonly CallView[]): ChatEntry[] {
+  const lines = calls.map(entryOfCall)
+  const ids = new Set(lines.map((line) => line.id))
+  const result = entries.filter((entry) => !ids.has(entry.id))
+  for (const line of lines) {
+    const at = result.findIndex((entry) => entry.sentAt > line.sentAt)
+    result.splice(at === -1 ? result.length : at, 0, line)
+  }
+  return result
 }
 
 /** Order of delivery states: a late event never moves a message back. */

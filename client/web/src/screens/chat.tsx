@@ -3,7 +3,7 @@
  * when scrolled to the top, new messages, delivery ticks (with why a queued message waits)
  * and transfer progress (with why a file waits) as the node's events tell, and the composer.
  * A 1:1 message offers its actions (doc/message-actions.md): reply, edit and recall (ours),
- * copy, forward, delete for me, react.
+ * copy, forward, delete for me, react. A 1:1 chat shows the lines its calls left.
  */
 import type { ComponentChildren } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
@@ -17,6 +17,8 @@ import type {
   TransferView,
 } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { CallLine } from '../calls/call-screens.tsx'
+import { useCallLines } from '../calls/use-call-lines.ts'
 import {
   type ChatEntry,
   cssOfStyle,
@@ -177,6 +179,8 @@ export function ChatView(props: ChatViewProps) {
       scrollPlan.current = 'bottom'
     }
   }
+
+  useCallLines(client, isRoom ? null : conversation.id, !loading, setEntries, followIfAtBottom)
 
   const loadOlder = async () => {
     if (nextBefore == null || loading) return
@@ -375,7 +379,9 @@ export function ChatView(props: ChatViewProps) {
             <li class="messages-empty">{t('chat.empty')}</li>
           )}
           {entries.map((entry) =>
-            entry.keyChange != null ? (
+            entry.call != null ? (
+              <CallLine key={entry.id} call={entry.call} />
+            ) : entry.keyChange != null ? (
               <li key={entry.id} class="message-notice" data-testid="key-changed">
                 {tx('chat.keyChanged', {
                   name: displayName(

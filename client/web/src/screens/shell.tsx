@@ -8,6 +8,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { IdentityInfo, NameView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { CallButton, CallScreens } from '../calls/call-screens.tsx'
+import { CallContext, useCall } from '../calls/use-call.ts'
 import { Banner } from '../components/banner.tsx'
 import { ConnectionStatus } from '../components/connection-status.tsx'
 import { ErrorText } from '../components/error-text.tsx'
@@ -175,6 +177,7 @@ function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }:
   const people = usePeople(client, friends.people)
   const conversations = useConversations(client)
   const mutes = useMutes(client)
+  const calls = useCall(client)
   useNotifications(conversations.items, people.byId, mutes.muted)
   const [section, setSection] = useState<Section>('chats')
   const [open, setOpen] = useState<OpenConversation | null>(null)
@@ -201,102 +204,113 @@ function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }:
   const friend = open?.kind === 'direct' ? friends.friends.find((f) => f.peerId === open.id) : null
 
   return (
-    <div class="panes">
-      <div id="sidebar" class="sidebar" data-open={sidebarOpen}>
-        <nav class="sections" aria-label={t('shell.sections')}>
-          {SECTIONS.map(([id, label]) => (
-            <button
-              key={id}
-              type="button"
-              class="section-tab"
-              aria-current={section === id ? 'page' : undefined}
-              onClick={() => choose(id)}
-            >
-              {t(label)}
-              {id === 'contacts' && friends.requests.incoming.length > 0 && (
-                <span class="unread" data-testid="requests-badge">
-                  <span aria-hidden="true">{friends.requests.incoming.length}</span>
-                  <span class="visually-hidden">
-                    {t('shell.friendRequests', { count: friends.requests.incoming.length })}
+    <CallContext.Provider value={calls}>
+      <div class="panes">
+        <div id="sidebar" class="sidebar" data-open={sidebarOpen}>
+          <nav class="sections" aria-label={t('shell.sections')}>
+            {SECTIONS.map(([id, label]) => (
+              <button
+                key={id}
+                type="button"
+                class="section-tab"
+                aria-current={section === id ? 'page' : undefined}
+                onClick={() => choose(id)}
+              >
+                {t(label)}
+                {id === 'contacts' && friends.requests.incoming.length > 0 && (
+                  <span class="unread" data-testid="requests-badge">
+                    <span aria-hidden="true">{friends.requests.incoming.length}</span>
+                    <span class="visually-hidden">
+                      {t('shell.friendRequests', { count: friends.requests.incoming.length })}
+                    </span>
                   </span>
-                </span>
-              )}
-            </button>
-          ))}
-        </nav>
-        {section === 'chats' && (
-          <ChatsPanel
-            client={client}
-            conversations={conversations}
-            people={people.byId}
-            selected={open}
-            onOpen={openConversation}
-          />
-        )}
-        {section === 'contacts' && (
-          <ContactsPanel
-            client={client}
-            friends={friends}
-            people={people}
-            names={names ?? []}
-            onRegistered={registered}
-            onOpenChat={(peerId) => openConversation({ kind: 'direct', id: peerId })}
-          />
-        )}
-        {section === 'rooms' && (
-          <RoomsPanel
-            client={client}
-            onOpenRoom={(roomId) => openConversation({ kind: 'room', id: roomId })}
-          />
-        )}
-      </div>
-      <main
-        class="main-pane"
-        aria-label={section === 'settings' ? t('sections.settings') : t('shell.chat')}
-      >
-        {/* Only beside the empty state: an open chat keeps the whole pane. */}
-        {names != null &&
-          names.length === 0 &&
-          askName &&
-          section !== 'settings' &&
-          open == null && (
-            <section class="card name-prompt" aria-labelledby="name-prompt-heading">
-              <h2 id="name-prompt-heading">{t('shell.chooseUsername')}</h2>
-              <p>{t('shell.usernameWhy')}</p>
-              <UsernameForm
-                client={client}
-                onRegistered={registered}
-                onLater={() => setAskName(false)}
-              />
-            </section>
+                )}
+              </button>
+            ))}
+          </nav>
+          {section === 'chats' && (
+            <ChatsPanel
+              client={client}
+              conversations={conversations}
+              people={people.byId}
+              selected={open}
+              onOpen={openConversation}
+            />
           )}
-        {section === 'settings' ? (
-          <SettingsScreen client={client} />
-        ) : open != null ? (
-          <ChatView
-            key={`${open.kind}-${open.id}`}
-            client={client}
-            conversation={open}
-            title={conversationName(open, people.byId, openItem?.name)}
-            online={friend?.online}
-            reach={friend?.reach}
-            people={people.byId}
-            onChanged={conversations.reload}
-            onBack={() => setSidebarOpen(true)}
-            actions={
-              <MuteToggle
-                muted={mutes.muted.has(conversationKey(open.kind, open.id))}
-                onChange={(on) => void mutes.set(conversationKey(open.kind, open.id), on)}
-              />
-            }
-          />
-        ) : (
-          <div class="chat-empty">
-            <h2>{t('shell.noneOpen')}</h2>
-            <p>{t('shell.pickOne')}</p>
-          </div>
-        )}
-      </main>
-    </div>
+          {section === 'contacts' && (
+            <ContactsPanel
+              client={client}
+              friends={friends}
+              people={people}
+              names={names ?? []}
+              onRegistered={registered}
+              onOpenChat={(peerId) => openConversation({ kind: 'direct', id: peerId })}
+            />
+          )}
+          {section === 'rooms' && (
+            <RoomsPanel
+              client={client}
+              onOpenRoom={(roomId) => openConversation({ kind: 'room', id: roomId })}
+            />
+          )}
+        </div>
+        <main
+          class="main-pane"
+          aria-label={section === 'settings' ? t('sections.settings') : t('shell.chat')}
+        >
+          <CallScreens people={people.byId} />
+          {/* Only beside the empty state: an open chat keeps the whole pane. */}
+          {names != null &&
+            names.length === 0 &&
+            askName &&
+            section !== 'settings' &&
+            open == null && (
+              <section class="card name-prompt" aria-labelledby="name-prompt-heading">
+                <h2 id="name-prompt-heading">{t('shell.chooseUsername')}</h2>
+                <p>{t('shell.usernameWhy')}</p>
+                <UsernameForm
+                  client={client}
+                  onRegistered={registered}
+                  onLater={() => setAskName(false)}
+                />
+              </section>
+            )}
+          {section === 'settings' ? (
+            <SettingsScreen client={client} />
+          ) : open != null ? (
+            <ChatView
+              key={`${open.kind}-${open.id}`}
+              client={client}
+              conversation={open}
+              title={conversationName(open, people.byId, openItem?.name)}
+              online={friend?.online}
+              reach={friend?.reach}
+              people={people.byId}
+              onChanged={conversations.reload}
+              onBack={() => setSidebarOpen(true)}
+              actions={
+                <>
+                  {open.kind === 'direct' && friend != null && (
+                    <CallButton
+                      peerId={open.id}
+                      name={conversationName(open, people.byId, openItem?.name)}
+                    />
+                  )}
+                  <MuteToggle
+                    muted={mutes.muted.has(conversationKey(open.kind, open.id))}
+                    onChange={(on) => void mutes.set(conversationKey(open.kind, open.id), on)}
+                  />
+                </>
+              }
+            />
+          ) : (
+            <div class="chat-empty">
+              <h2>{t('shell.noneOpen')}</h2>
+              <p>{t('shell.pickOne')}</p>
+            </div>
+          )}
+        </main>
+      </div>
+    </CallContext.Provider>
   )
 }
