@@ -8,15 +8,9 @@
  */
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FriendsInBrowser, openApp, startFriendsInBrowser } from './web-network.ts'
+import { type FriendsInBrowser, openApp, openChat, startFriendsInBrowser } from './web-network.ts'
 
 const LIVE_MS = 20_000
-
-/** Opens the only conversation in the list. */
-async function openChat(page: Page): Promise<Locator> {
-  await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
-  return page.getByTestId('chat')
-}
 
 /** The message whose own text (not a quote of it) holds `text`, in `chat`. */
 function messageWith(chat: Locator, text: string): Locator {

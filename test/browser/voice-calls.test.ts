@@ -9,7 +9,7 @@
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seriousViolations } from './axe-check.ts'
-import { type FriendsInBrowser, openApp, startFriendsInBrowser } from './web-network.ts'
+import { type FriendsInBrowser, openApp, openChat, startFriendsInBrowser } from './web-network.ts'
 
 const LIVE_MS = 20_000
 const FAKE_MEDIA = [
@@ -43,11 +43,6 @@ function inboundAudioBytes(page: Page): Promise<number> {
     })
     return bytes
   })
-}
-
-async function openChat(page: Page): Promise<Locator> {
-  await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
-  return page.getByTestId('chat')
 }
 
 describe('web client: voice calls', () => {

@@ -4,7 +4,7 @@
  * whose identity was created through the API and connected to the relay (the node publishes
  * its prekeys itself once it reaches the relay's DHT).
  */
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { LocalApiClient } from '../../client/api-client.ts'
 import { whenRelayConnected } from '../../demo/relay-connected.ts'
 import { type Identity, NodeDaemon, type TokenimNode } from '../../node/index.ts'
@@ -114,6 +114,12 @@ export async function befriend(a: WebPerson, b: WebPerson): Promise<void> {
 export async function openApp(page: Page, person: WebPerson): Promise<void> {
   await page.goto(person.webUrl)
   await page.getByRole('navigation', { name: 'Sections' }).waitFor()
+}
+
+/** Opens the first conversation in the list (the only one, in most tests): its chat pane. */
+export async function openChat(page: Page): Promise<Locator> {
+  await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
+  return page.getByTestId('chat')
 }
 
 /** A web network, a browser, and alice and bob as friends: where most browser tests start. */
