@@ -62,6 +62,7 @@ import {
   type OpenConversationResponse,
   type PeerRef,
   type PresenceSettings,
+  type PresenceSettingsChange,
   type ProfileView,
   RELAY_API_PATHS,
   type RecoverKeyRequest,
@@ -347,8 +348,14 @@ export abstract class TokenimApi {
     return this.request('GET', FRIENDS_API_PATHS.presence)
   }
 
-  setPresenceSettings(settings: PresenceSettings): Promise<PresenceSettings> {
-    return this.request('PUT', FRIENDS_API_PATHS.presence, settings)
+  /** Changes the settings given; those left out stay as they are. */
+  setPresenceSettings(change: PresenceSettingsChange): Promise<PresenceSettings> {
+    return this.request('PUT', FRIENDS_API_PATHS.presence, change)
+  }
+
+  /** Tells friend `peer` we are writing to them (repeat while typing), or that we stopped. */
+  typing(peer: string, typing: boolean): Promise<Record<string, never>> {
+    return this.request('POST', FRIENDS_API_PATHS.typing, { peer, typing })
   }
 
   // Rooms

@@ -134,7 +134,10 @@ export function nodeRoutes(
       () => friends,
       () => fromHex(node.status().publicKey),
     ),
-    ...presenceRoutes(() => presence),
+    ...presenceRoutes(
+      () => presence,
+      async (peer) => fromHex(await friends.resolvePeer(peer)),
+    ),
     ...conversationRoutes(() => conversations),
     ...attachmentRoutes(() => attachments),
     ...callRoutes(() => calls),

@@ -177,6 +177,11 @@ export const MAX_CALL_LOG_PER_PEER = 500
 
 /** Largest presence frame: one signed PresenceHeartbeat (about 190 bytes), with room to spare. */
 export const MAX_PRESENCE_FRAME_SIZE = 512
+/**
+ * How long our "typing" lasts after the client last said so (node/presence/typing-signals.ts):
+ * a client repeats it while its user types, so a closed tab stops it by itself.
+ */
+export const TYPING_IDLE_MS = 6_000
 
 /** Largest hole-punch frame (punch.proto): a kind and one IPv6 TCP multiaddr fit in 32 bytes. */
 export const MAX_PUNCH_FRAME_SIZE = 64

@@ -208,6 +208,8 @@ export interface PresenceHeartbeatValue {
   sentAtMs: number
   status: 'online' | 'offline'
   intervalMs: number
+  /** The sender is writing a text to the recipient (an online heartbeat only). */
+  typing: boolean
 }
 
 /** Encodes the heartbeat and signs it with the sender's identity key. */
@@ -228,6 +230,7 @@ export function signPresenceHeartbeat(
       sentAtMs: value.sentAtMs,
       status: value.status === 'online' ? PresenceStatus.ONLINE : PresenceStatus.OFFLINE,
       intervalMs: value.intervalMs,
+      typing: value.typing && value.status === 'online',
     },
     { maxSize: MAX_PRESENCE_FRAME_SIZE, what: 'presence heartbeat' },
   )
@@ -256,6 +259,7 @@ export function openPresenceHeartbeat(bytes: Uint8Array): PresenceHeartbeatValue
     sentAtMs: heartbeat.sentAtMs,
     status: heartbeat.status === PresenceStatus.ONLINE ? 'online' : 'offline',
     intervalMs: heartbeat.intervalMs,
+    typing: heartbeat.typing && heartbeat.status === PresenceStatus.ONLINE,
   }
   checkHeartbeat(value)
   if (!bytesEqual(record.publicKey, value.sender)) {

@@ -5,3 +5,8 @@ import { NodeError } from '../errors.ts'
 export class PresenceStoppedError extends NodeError {
   override name = 'PresenceStoppedError'
 }
+
+/** Typing is told to friends only. */
+export class TypingFriendNotFoundError extends NodeError {
+  override name = 'TypingFriendNotFoundError'
+}

@@ -6,6 +6,8 @@
  * appear offline) or until PRESENCE_MISSED_HEARTBEATS intervals pass without one: a node
  * that dies without a goodbye is shown offline after that timeout.
  *
+ * Heartbeats also carry typing indicators (typing-signals.ts).
+ *
  * Only friends: streams from anyone else are closed at once, and heartbeats go to friends
  * only, never to a public topic. A heartbeat names its recipient and carries a counter that
  * must grow, so it can be neither replayed nor shown to someone else.
@@ -14,7 +16,7 @@ import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interfa
 import { FramedStream, isStreamEnd, streamCounts } from '../../network/index.ts'
 import { peerReach } from '../../network/peer-reach.ts'
 import { openPeerStream, type PeerStreamHost } from '../../network/peer-streams.ts'
-import { bytesEqual, toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import { FramingError } from '../../protocol/errors.ts'
 import { PRESENCE_PROTOCOL } from '../../protocol/ids.ts'
 import { PRESENCE_STREAM_LIMITS } from '../../protocol/limits.ts'
@@ -34,8 +36,9 @@ import {
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
-import { PresenceStoppedError } from './errors.ts'
+import { PresenceStoppedError, TypingFriendNotFoundError } from './errors.ts'
 import { FriendReachWatch } from './reach-watch.ts'
+import { TypingSignals } from './typing-signals.ts'
 
 /** The friend list, as presence follows it (node/friends `Friends`). */
 export interface PresenceFriends extends EventTarget {
@@ -60,7 +63,10 @@ export interface PresenceComponents {
   /** The sublevel presence owns (its settings). */
   db: AppLevel
   friends: PresenceFriends
-  emit<T extends 'presence:changed' | 'friend:reach'>(type: T, data: NodeEventMap[T]): void
+  emit<T extends 'presence:changed' | 'friend:reach' | 'typing:changed'>(
+    type: T,
+    data: NodeEventMap[T],
+  ): void
 }
 
 export interface PresenceInit {
@@ -90,6 +96,7 @@ export class Presence {
   #timer: NodeJS.Timeout | undefined
   #counter = 0
   #appearOffline = false
+  readonly #typing = new TypingSignals()
   readonly #lifecycle = new ServiceLifecycle(() => new PresenceStoppedError('presence is stopped'))
 
   readonly #onFriendsChanged = (event: Event) => {
@@ -130,7 +137,9 @@ export class Presence {
   }
 
   async start(): Promise<void> {
-    this.#appearOffline = (await this.#readSettings()).appearOffline
+    const settings = await this.#readSettings()
+    this.#appearOffline = settings.appearOffline
+    this.#typing.setEnabled(settings.typingIndicators)
     if (!this.#lifecycle.start()) return
     this.#reach.start()
     await this.#components.host.handle(
@@ -177,27 +186,52 @@ export class Presence {
   }
 
   settings(): PresenceSettings {
-    return { appearOffline: this.#appearOffline }
+    return { appearOffline: this.#appearOffline, typingIndicators: this.#typing.enabled }
   }
 
-  /** Appearing offline sends no heartbeats (friends see us offline at once) until turned off. */
-  async update(settings: PresenceSettings): Promise<PresenceSettings> {
-    const appearOffline = settings.appearOffline
-    await this.#components.db.put(SETTINGS_KEY, encoder.encode(JSON.stringify({ appearOffline })))
-    const changed = appearOffline !== this.#appearOffline
-    this.#appearOffline = appearOffline
-    if (changed && this.#lifecycle.running) {
-      if (appearOffline) await this.#goodbye()
+  /**
+   * Appearing offline sends no heartbeats (friends see us offline at once) until turned off.
+   * Typing indicators off: friends are told at once that we stopped, and theirs are hidden.
+   * A setting left out stays as it is.
+   */
+  async update(change: Partial<PresenceSettings>): Promise<PresenceSettings> {
+    const next = { ...this.settings(), ...change }
+    await this.#components.db.put(SETTINGS_KEY, encoder.encode(JSON.stringify(next)))
+    const appearing = next.appearOffline !== this.#appearOffline
+    this.#appearOffline = next.appearOffline
+    if (next.typingIndicators !== this.#typing.enabled) {
+      const withdrawn = this.#typing.setEnabled(next.typingIndicators)
+      for (const hex of withdrawn.told) this.#heartbeatNow(hex)
+      for (const hex of withdrawn.shown) this.#emitTyping(fromHex(hex), false)
+    }
+    if (appearing && this.#lifecycle.running) {
+      if (next.appearOffline) await this.#goodbye()
       else this.#tick()
     }
     return this.settings()
   }
 
+  /**
+   * Our user is (or stopped) writing to friend `peer`: the friend's next heartbeat says so,
+   * sent at once when that changes. Nothing is sent while typing indicators are off.
+   */
+  typing(peer: Uint8Array, typing: boolean): void {
+    if (!this.#lifecycle.running) throw new PresenceStoppedError('presence is stopped')
+    if (!this.#components.friends.isFriend(peer)) {
+      throw new TypingFriendNotFoundError('typing is told to friends only')
+    }
+    const hex = toHex(peer)
+    if (this.#typing.mark(hex, typing)) this.#heartbeatNow(hex)
+  }
+
   async #readSettings(): Promise<PresenceSettings> {
     const stored = await this.#components.db.get(SETTINGS_KEY)
-    if (stored == null) return { appearOffline: false }
-    const parsed = JSON.parse(decoder.decode(stored)) as Partial<PresenceSettings>
-    return { appearOffline: parsed.appearOffline === true }
+    const parsed =
+      stored == null ? {} : (JSON.parse(decoder.decode(stored)) as Partial<PresenceSettings>)
+    return {
+      appearOffline: parsed.appearOffline === true,
+      typingIndicators: parsed.typingIndicators !== false,
+    }
   }
 
   // ---------------------------------------------------------------- sending
@@ -217,6 +251,14 @@ export class Presence {
     }
     if (link.dialing || (!now && Date.now() < link.nextDialAt)) return
     void this.#dial(link)
+  }
+
+  /** A heartbeat to `hex` now, when a stream to it is open (else the next one says it). */
+  #heartbeatNow(hex: string): void {
+    const link = this.#links.get(hex)
+    const writer = link?.writer()
+    if (link == null || writer == null || this.#appearOffline) return
+    void this.#send(link, writer, 'online')
   }
 
   async #dial(link: FriendLink): Promise<void> {
@@ -256,6 +298,7 @@ export class Presence {
       sentAtMs: Date.now(),
       status,
       intervalMs: this.#init.heartbeatIntervalMs,
+      typing: status === 'online' && this.#typing.isTypingTo(link.hex),
     }
     try {
       await channel.write(signPresenceHeartbeat(this.#components.identity, heartbeat))
@@ -358,6 +401,8 @@ export class Presence {
       link.online = true
       this.#emit(link)
     }
+    const typing = this.#typing.heard(link.hex, heartbeat.typing)
+    if (typing != null) this.#emitTyping(link.key, typing)
   }
 
   #bad(link: FriendLink, channel: PresenceChannel, reason: string): void {
@@ -368,6 +413,7 @@ export class Presence {
   #setOffline(link: FriendLink): void {
     clearTimeout(link.timeout)
     link.timeout = undefined
+    if (this.#typing.forget(link.hex)) this.#emitTyping(link.key, false)
     if (!link.online) return
     link.online = false
     this.#emit(link)
@@ -379,6 +425,10 @@ export class Presence {
       online: link.online,
       lastSeen: link.lastSeen,
     })
+  }
+
+  #emitTyping(peer: Uint8Array, typing: boolean): void {
+    this.#components.emit('typing:changed', { ...this.#components.friends.peerRef(peer), typing })
   }
 
   // --------------------------------------------------------------- plumbing
@@ -398,6 +448,7 @@ export class Presence {
     if (link == null) return
     this.#links.delete(key)
     clearTimeout(link.timeout)
+    if (this.#typing.forget(key)) this.#emitTyping(link.key, false)
     for (const channel of link.channels) channel.abort(new Error('presence stopped'))
   }
 }

@@ -13,6 +13,7 @@ import {
   FriendView,
   PeerRef,
   PresenceView,
+  TypingView,
 } from './friends.ts'
 import { MessageStateChange, MessageView } from './messages.ts'
 import { RoomMembersResponse, RoomMessageView } from './rooms.ts'
@@ -86,6 +87,8 @@ export const NODE_EVENTS = {
   'friend:key-changed': FriendKeyChangedEvent,
   /** A friend came online or went offline. */
   'presence:changed': PresenceView,
+  /** A friend started or stopped writing to us (while typing indicators are on). */
+  'typing:changed': TypingView,
   /** A connection to a friend opened or closed, and the node now reaches it another way. */
   'friend:reach': FriendReachView,
   /** A friend's node sent (or the DHT gave) a newer device list: its devices now. */

@@ -203,9 +203,33 @@ export const PresenceSettings = named(
   z.object({
     /** Send no heartbeats: friends see us offline while the node still runs. */
     appearOffline: z.boolean(),
+    /** Tell friends when we write to them, and show when they write to us (both or neither). */
+    typingIndicators: z.boolean(),
   }),
 )
 export type PresenceSettings = z.infer<typeof PresenceSettings>
+
+/** The presence settings to change; those left out stay as they are. */
+export const PresenceSettingsChange = named('PresenceSettingsChange', PresenceSettings.partial())
+export type PresenceSettingsChange = z.infer<typeof PresenceSettingsChange>
+
+export const TypingRequest = named(
+  'TypingRequest',
+  z.object({
+    /** The friend written to: a peer id, a hex key or a username we know. */
+    peer: nonBlank(),
+    /**
+     * True while the user writes (repeat it every few seconds: it lapses TYPING_IDLE_MS after
+     * the last), false once the text is sent or cleared.
+     */
+    typing: z.boolean(),
+  }),
+)
+export type TypingRequest = z.infer<typeof TypingRequest>
+
+/** A friend started or stopped writing to us. */
+export const TypingView = named('TypingView', PeerRef.extend({ typing: z.boolean() }))
+export type TypingView = z.infer<typeof TypingView>
 
 /** The friends and presence routes. */
 export const FRIENDS_ROUTES = {
@@ -281,8 +305,16 @@ export const FRIENDS_ROUTES = {
   setPresence: apiRoute({
     method: 'PUT',
     path: FRIENDS_API_PATHS.presence,
-    summary: 'Changes presence settings (appear offline)',
-    body: PresenceSettings,
+    summary: 'Changes presence settings (appear offline, typing indicators)',
+    body: PresenceSettingsChange,
     response: PresenceSettings,
+  }),
+  typing: apiRoute({
+    method: 'POST',
+    path: FRIENDS_API_PATHS.typing,
+    summary: 'Tells a friend we are (or stopped) writing to them',
+    body: TypingRequest,
+    response: z.object({}),
+    errors: ['not-found'],
   }),
 }

@@ -163,8 +163,10 @@ export const FRIENDS_API_PATHS = {
   unblock: '/v1/friends/unblock',
   /** GET -> BlockedListResponse. */
   blocked: '/v1/friends/blocked',
-  /** GET -> PresenceSettings; PUT PresenceSettings -> PresenceSettings. */
+  /** GET -> PresenceSettings; PUT PresenceSettingsChange -> PresenceSettings. */
   presence: '/v1/presence',
+  /** POST TypingRequest -> {}. */
+  typing: '/v1/presence/typing',
 } as const
 
 /**

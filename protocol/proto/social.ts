@@ -799,6 +799,7 @@ export interface PresenceHeartbeat {
   sentAtMs: number
   status: PresenceStatus
   intervalMs: number
+  typing: boolean
 }
 
 export namespace PresenceHeartbeat {
@@ -842,6 +843,11 @@ export namespace PresenceHeartbeat {
             w.uint32(obj.intervalMs)
           }
 
+          if (obj.typing != null && obj.typing !== false) {
+            w.uint32(56)
+            w.bool(obj.typing)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -854,6 +860,7 @@ export namespace PresenceHeartbeat {
             sentAtMs: 0,
             status: PresenceStatus.ONLINE,
             intervalMs: 0,
+            typing: false,
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -884,6 +891,10 @@ export namespace PresenceHeartbeat {
               }
               case 6: {
                 obj.intervalMs = reader.uint32()
+                break
+              }
+              case 7: {
+                obj.typing = reader.bool()
                 break
               }
               default: {
@@ -944,6 +955,13 @@ export namespace PresenceHeartbeat {
                 }
                 break
               }
+              case 7: {
+                yield {
+                  field: `${prefix}.typing`,
+                  value: reader.bool(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -987,6 +1005,11 @@ export namespace PresenceHeartbeat {
     value: number
   }
 
+  export interface PresenceHeartbeatTypingFieldEvent {
+    field: '$.typing'
+    value: boolean
+  }
+
   export function encode(obj: Partial<PresenceHeartbeat>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PresenceHeartbeat.codec())
   }
@@ -1008,6 +1031,7 @@ export namespace PresenceHeartbeat {
     | PresenceHeartbeatSentAtMsFieldEvent
     | PresenceHeartbeatStatusFieldEvent
     | PresenceHeartbeatIntervalMsFieldEvent
+    | PresenceHeartbeatTypingFieldEvent
   > {
     return streamMessage(buf, PresenceHeartbeat.codec(), opts)
   }

@@ -248,6 +248,7 @@ export function social(): DecoderEntry[] {
     recipient: bob.publicKey,
     counter: NOW,
     sentAtMs: NOW,
+    typing: false,
     status: 'online',
     intervalMs: 1500,
   })

@@ -226,6 +226,7 @@ const RECORDED: NodeEventType[] = [
   'friend:removed',
   'friend:key-changed',
   'presence:changed',
+  'typing:changed',
   'friend:reach',
   'friend:devices',
   'device:link',

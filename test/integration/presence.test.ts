@@ -102,7 +102,7 @@ describe('presence between friends', () => {
     const hidden = await bob.api.request<PresenceSettings>('PUT', FRIENDS_API_PATHS.presence, {
       appearOffline: true,
     })
-    expect(hidden).toEqual({ appearOffline: true })
+    expect(hidden).toEqual({ appearOffline: true, typingIndicators: true })
     const gone = await presence(alice, bob, false, hiddenAt)
     expect(gone.at - hiddenAt).toBeLessThan(PRESENCE_DEADLINE_MS)
     expect(await friendOf(alice, bob)).toMatchObject({ online: false })
@@ -113,6 +113,7 @@ describe('presence between friends', () => {
     bob = await bob.restart()
     expect(await bob.api.request<PresenceSettings>('GET', FRIENDS_API_PATHS.presence)).toEqual({
       appearOffline: true,
+      typingIndicators: true,
     })
     // Alice reaches bob (his node announced the presence protocol) and he sees her...
     await presence(bob, alice, true, restartAt)
@@ -140,6 +141,7 @@ describe('presence between friends', () => {
       recipient: alice.identity.publicKey,
       counter: Date.now(),
       sentAtMs: Date.now(),
+      typing: false,
       status: 'online',
       intervalMs: 1500,
     })

@@ -171,6 +171,7 @@ describe('presence heartbeats', () => {
     sentAtMs: 1_700_000_000_000,
     status: 'online',
     intervalMs: 1500,
+    typing: false,
   }
 
   it('round-trips a signed heartbeat', () => {
@@ -186,6 +187,28 @@ describe('presence heartbeats', () => {
       signPresenceHeartbeat(alice, { ...heartbeat, status: 'offline', counter: 2e12 }),
     )
     expect(goodbye.status).toBe('offline')
+  })
+
+  it('carries typing on an online heartbeat only', () => {
+    const typing = openPresenceHeartbeat(
+      signPresenceHeartbeat(alice, { ...heartbeat, typing: true }),
+    )
+    expect(typing.typing).toBe(true)
+    expect(openPresenceHeartbeat(signPresenceHeartbeat(alice, heartbeat)).typing).toBe(false)
+    const goodbye = { ...heartbeat, status: 'offline' as const, typing: true }
+    expect(openPresenceHeartbeat(signPresenceHeartbeat(alice, goodbye)).typing).toBe(false)
+    // A forged offline frame that claims typing reads as not typing.
+    const payload = PresenceHeartbeat.encode({
+      sender: alice.publicKey as PresenceHeartbeat['sender'],
+      recipient: bob.publicKey as PresenceHeartbeat['recipient'],
+      counter: 5,
+      sentAtMs: 5,
+      status: PresenceStatus.OFFLINE,
+      intervalMs: 1500,
+      typing: true,
+    })
+    const record = signRecord(alice, payload, PRESENCE_DOMAIN)
+    expect(openPresenceHeartbeat(record).typing).toBe(false)
   })
 
   it('refuses a heartbeat signed by someone else than its sender', () => {

@@ -124,6 +124,17 @@ export function registerFriendsCommands(program: Command): void {
         result.appearOffline ? t('friends.appearOffline') : t('friends.appearOnline'),
       ])
     })
+
+  withCommonOptions(friends.command('typing'))
+    .description('tell friends when you write to them and see when they write to you, or neither')
+    .argument('<state>', 'on or off', parseOnOff)
+    .action(async (typingIndicators: boolean, options: CommonOptions) => {
+      const client = await LocalApiClient.forDataDir(options.dataDir)
+      const result = await client.setPresenceSettings({ typingIndicators })
+      printResult(options, result, [
+        result.typingIndicators ? t('friends.typingOn') : t('friends.typingOff'),
+      ])
+    })
 }
 
 function requestLine(request: FriendRequestView): string {
@@ -136,6 +147,11 @@ function parseNote(value: string): string {
     throw new InvalidArgumentError(`at most ${MAX_FRIEND_NOTE_LENGTH} characters`)
   }
   return value
+}
+
+function parseOnOff(value: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('must be on or off')
+  return value === 'on'
 }
 
 function parsePresence(value: string): boolean {

@@ -61,6 +61,9 @@ export const en = {
   'friends.none': 'no friends yet',
   'friends.appearOffline': 'you appear offline to your friends',
   'friends.appearOnline': 'your friends see you online',
+  'friends.typingOn':
+    'typing indicators on: friends see when you write to them, and you see theirs',
+  'friends.typingOff': 'typing indicators off: neither sent nor shown',
   'inbox.held': {
     one: '{count} waiting for an earlier message',
     other: '{count} waiting for an earlier message',

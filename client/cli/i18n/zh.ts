@@ -55,6 +55,8 @@ export const zh: CliCatalog = {
   'friends.none': '还没有好友',
   'friends.appearOffline': '好友看到你是离线状态',
   'friends.appearOnline': '好友看到你在线',
+  'friends.typingOn': '已开启输入状态提示：好友能看到你正在输入，你也能看到他们的',
+  'friends.typingOff': '已关闭输入状态提示：既不发送也不显示',
   'inbox.held': { other: '{count} 条在等待更早的消息' },
   'history.held': { other: '另收到 {count} 条，在等待更早的消息' },
   'read.done': '已读到 {peer} 的第 {seq} 条',
