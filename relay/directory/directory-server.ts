@@ -89,6 +89,8 @@ export interface DirectoryServerEvents {
   'name:published': CustomEvent<{ name: string }>
   /** A name was registered, renewed, released or moved to a rotated key. */
   'name:changed': CustomEvent<NameChange & { name: string }>
+  /** The recovery commitment of a name's account was pinned (name-moves.ts). */
+  'name:pinned': CustomEvent<{ name: string; owner: string }>
 }
 
 export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> implements Startable {
@@ -154,6 +156,11 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       log,
       signup: this.signup,
       publish: (name, record, change) => this.nameChanged(name, record, change),
+      claimed: (name, owner) => {
+        void this.moves.pin(name, owner).catch((err) => {
+          this.log.error('pinning the commitment of "%s" failed - %e', name, err)
+        })
+      },
     })
     this.moves = new NameMoves({
       names,
@@ -164,6 +171,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
       clock,
       log,
       commitmentOf: (account) => this.deviceListCommitment(account),
+      pinned: (name, owner) => this.safeDispatchEvent('name:pinned', { detail: { name, owner } }),
       publish: (name, record, change) => this.nameChanged(name, record, change),
     })
     this.queries = new NameQueries({ names, graceMs, admission, clock, metrics })

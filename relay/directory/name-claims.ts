@@ -64,6 +64,8 @@ export interface NameClaimsContext {
   signup?: SignupVerifier
   /** Puts a name's new record into the DHT, in the background, and tells what changed. */
   publish(name: string, record: Uint8Array, change: NameChange): void
+  /** A name was registered or renewed by `ownerHex` (the relay pins its commitment). */
+  claimed?(name: string, ownerHex: string): void
 }
 
 /** What happened to a name, for the relay's log (DirectoryServer's `name:changed`). */
@@ -156,6 +158,7 @@ export class NameClaims {
       change: renewal ? 'renewed' : 'registered',
       peer: caller.peer,
     })
+    this.context.claimed?.(name, caller.owner)
     return { nameRecord: wireBytes(record) }
   }
 

@@ -15,6 +15,11 @@
  *                  live name (name-claims.ts)
  *   m!<owner hex>  the key an identity's name moved to after a key rotation (name-moves.ts):
  *                  the old key is retired here, and its sign-up address follows the name
+ *   k!<name>       the recovery commitment pinned for the name's account (`NamePin`, JSON):
+ *                  its first key, that commitment, the recoveries made since; removed with
+ *                  the name
+ *   f!<first hex>  the name pinned for an account's first key (valid while `k!<name>` names
+ *                  that key)
  */
 import type { AppLevel } from '../../node/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
@@ -29,6 +34,16 @@ export interface StoredName {
   expiresMs: number
   /** The relay-signed record, as handed out. */
   record: Uint8Array
+}
+
+/** What the relay pinned of the account holding a name, to judge its moves by (name-moves.ts). */
+export interface NamePin {
+  /** The account's first key (hex): where the key statements of its moves start. */
+  first: string
+  /** The recovery commitment the account started from (hex). */
+  commitment: string
+  /** How many recoveries the account made since. */
+  recoveries: number
 }
 
 type BatchOperation = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
@@ -107,6 +122,8 @@ export class NameStore {
     options: {
       from: { name: string; skeleton: string; owner: string }
       replaces: Array<{ name: string; skeleton: string; owner: string }>
+      /** The account's pin after the move. */
+      pin?: NamePin
     },
   ): Promise<void> {
     const operations: BatchOperation[] = [
@@ -116,8 +133,27 @@ export class NameStore {
       { type: 'put', key: `s!${entry.skeleton}`, value: encoder.encode(entry.name) },
       { type: 'put', key: `o!${entry.owner}`, value: encoder.encode(entry.name) },
       { type: 'put', key: `m!${options.from.owner}`, value: encoder.encode(entry.owner) },
+      ...(options.pin == null ? [] : this.pinning(entry.name, options.pin)),
     ]
     await this.db.batch(operations, SYNCED)
+  }
+
+  /** The commitment pinned for a name's account, if any. */
+  async pinOf(name: string): Promise<NamePin | undefined> {
+    const text = await this.text(`k!${name}`)
+    return text == null ? undefined : (JSON.parse(text) as NamePin)
+  }
+
+  /** The name pinned for the account whose first key is `firstHex`, with its pin. */
+  async pinnedFor(firstHex: string): Promise<{ name: string; pin: NamePin } | undefined> {
+    const name = await this.text(`f!${firstHex}`)
+    const pin = name == null ? undefined : await this.pinOf(name)
+    return pin == null || pin.first !== firstHex ? undefined : { name: name!, pin }
+  }
+
+  /** Pins `pin` for `name`, synced. */
+  async putPin(name: string, pin: NamePin): Promise<void> {
+    await this.db.batch(this.pinning(name, pin), SYNCED)
   }
 
   /** The key `ownerHex`'s name moved to after a key rotation, if it did. */
@@ -193,6 +229,14 @@ export class NameStore {
       { type: 'del', key: `s!${entry.skeleton}` },
       { type: 'del', key: `o!${entry.owner}` },
       { type: 'del', key: `p!${entry.owner}` },
+      { type: 'del', key: `k!${entry.name}` },
+    ]
+  }
+
+  private pinning(name: string, pin: NamePin): BatchOperation[] {
+    return [
+      { type: 'put', key: `k!${name}`, value: encoder.encode(JSON.stringify(pin)) },
+      { type: 'put', key: `f!${pin.first}`, value: encoder.encode(name) },
     ]
   }
 
