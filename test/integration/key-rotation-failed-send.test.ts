@@ -2,8 +2,8 @@
  * A failed send looks the friend up, against real nodes and a real relay: alice rotates
  * while bob runs, and the statement reaches the DHT only (no message to bob; bob's start-up
  * look-up is long past). Bob's next text to her old key cannot be delivered directly and
- * goes to the mailbox; that makes bob's node look alice up, follow her to the new key, and
- * the two go on talking.
+ * goes to the mailbox; that makes bob's node look alice up, follow her to the new key, send
+ * that text again to the new key, and the two go on talking.
  */
 import { describe, expect, it } from 'vitest'
 import { publishKeyRotation } from '../../node/friends/rotation-dht.ts'
@@ -34,9 +34,17 @@ describe('a failed send looks the friend up', () => {
     alice = await startFriendNode(relay(), { identity: rotated.identity, dir })
 
     const changed = bob.event('friend:key-changed', () => true, { timeoutMs: 60_000 })
+    const since = Date.now()
     await bob.node.messages.send(oldPeerId, 'are you there?')
     expect((await changed).data).toMatchObject({ peerId: alice.peerId, previousPeerId: oldPeerId })
     expect(bob.node.friends.isFriend(rotated.identity.publicKey)).toBe(true)
+    // The text that made bob look alice up reaches her under the new key: it does not stay
+    // in the old key's mailbox slot, which she no longer collects.
+    await alice.event(
+      'message:received',
+      (message) => message.text === 'are you there?' && message.peerId === bob.peerId,
+      { since, timeoutMs: 60_000 },
+    )
     await converse(bob, alice, 'after')
   }, 120_000)
 })
