@@ -28,11 +28,15 @@ interface ComposerProps {
   banner?: ComponentChildren
   /** Replaces the text when its `key` changes. */
   draft?: { key: string; text: string }
+  /** Told each change of the text, sending included (it empties it). */
+  onTextChange?: (text: string) => void
 }
 
-export function Composer({ rich, disabled, onSend, onFile, banner, draft }: ComposerProps) {
+export function Composer(props: ComposerProps) {
+  const { rich, disabled, onSend, onFile, banner, draft, onTextChange } = props
   const [text, setText] = useState('')
   const textArea = useRef<HTMLTextAreaElement>(null)
+  useEffect(() => onTextChange?.(text), [text])
   useEffect(() => {
     if (draft == null) return
     setText(draft.text)

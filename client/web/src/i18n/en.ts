@@ -68,6 +68,7 @@ export const en = {
   'chat.queued.unreachable':
     'No connection and no relay reachable: it goes to the mailbox once one is',
   'chat.back': 'Back',
+  'chat.typing': 'typing…',
   'chat.messagesWith': 'Messages with {name}',
   'chat.loading': 'Loading…',
   'chat.loadOlder': 'Load older messages',
@@ -435,6 +436,10 @@ export const en = {
   'presence.nowOnline': 'Your friends see you online again.',
   'presence.title': 'Presence',
   'presence.appearOffline': 'Appear offline',
+  'presence.typingIndicators':
+    'Typing indicators: friends see when you write to them, and you see theirs',
+  'presence.typingOn': 'Typing indicators are on.',
+  'presence.typingOff': 'Typing indicators are off: neither sent nor shown.',
   'notifications.desktopOff': 'Desktop notifications are off.',
   'notifications.denied':
     'The browser does not allow notifications for this page: allow them in its site settings, then try again.',

@@ -42,6 +42,7 @@ import { reachText, reachTitle } from '../reach-text.ts'
 import { fullTime, shortTime } from '../time-format.ts'
 import { formatBytes } from '../transfer-text.ts'
 import { useMessageActions } from '../use-message-actions.tsx'
+import { useFriendTyping, useTypingTeller } from '../use-typing.ts'
 import type { OpenConversation } from './shell.tsx'
 
 const PAGE = 50
@@ -95,6 +96,10 @@ export function ChatView(props: ChatViewProps) {
   const log = useRef<HTMLDivElement>(null)
   /** How to place the scroll after the next render: keep an older page from jumping, or follow. */
   const scrollPlan = useRef<{ keepFromBottom: number } | 'bottom' | null>(null)
+
+  const friendPeerId = isRoom ? undefined : conversation.id
+  const friendTyping = useFriendTyping(friendPeerId)
+  const tellTyping = useTypingTeller(client, friendPeerId)
 
   const actions = useMessageActions({
     client,
@@ -351,6 +356,9 @@ export function ChatView(props: ChatViewProps) {
               {reachText(props.reach)}
             </span>
           )}
+          <span class="chat-typing" role="status" data-testid="chat-typing">
+            {friendTyping ? t('chat.typing') : ''}
+          </span>
         </div>
         {props.actions}
       </header>
@@ -495,6 +503,7 @@ export function ChatView(props: ChatViewProps) {
         onFile={isRoom || actions.editing != null ? undefined : (file) => void sendFile(file)}
         draft={actions.draft}
         banner={actions.banner}
+        onTextChange={actions.editing == null ? tellTyping : undefined}
       />
     </section>
   )
