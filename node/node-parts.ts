@@ -402,6 +402,7 @@ export async function composeNode(
         resolvePeer: (peer) => messages.resolvePeer(peer),
         emit: (type, data) => emit(type, data),
         log: host.logger.forComponent('tokenim:calls'),
+        relayIceServers: () => directory.iceServers({ signal: AbortSignal.timeout(5_000) }),
       },
       init.calls,
     )

@@ -10,7 +10,7 @@ import type {
 import type { LocalApiServer } from './api/local-api-server.ts'
 import type { Attachments, AttachmentsInit } from './attachments/index.ts'
 import type { RelayBootstrap } from './bootstrap.ts'
-import type { VoiceCallsInit } from './calls/index.ts'
+import type { VoiceCalls, VoiceCallsInit } from './calls/index.ts'
 import { Composition } from './composition.ts'
 import type { Conversations, ConversationsInit } from './conversations/index.ts'
 import { type DataDirPaths, dataDirPaths } from './data-dir.ts'
@@ -184,6 +184,11 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   /** The conversation list and search over messaging and rooms (node/conversations). */
   get conversations(): Conversations {
     return this.parts.get('conversations')
+  }
+
+  /** Voice-call signalling and the call log (node/calls). */
+  get calls(): VoiceCalls {
+    return this.parts.get('calls')
   }
 
   /** Files sent and received beside 1:1 messages (node/attachments). */

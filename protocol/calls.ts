@@ -15,6 +15,9 @@ import {
   MAX_CALL_SDP_MID_SIZE,
   MAX_CALL_SDP_SIZE,
   MAX_CALL_SIGNAL_SIZE,
+  MAX_ICE_SERVER_FIELD_LENGTH,
+  MAX_ICE_SERVER_URLS,
+  MAX_ICE_SERVERS,
 } from './limits.ts'
 import { CallSignalType, CallSignal as WireCallSignal } from './proto/call.ts'
 
@@ -134,6 +137,47 @@ function checkCallSignal(signal: CallSignal): void {
       }
     }
   }
+}
+
+/** A STUN or TURN server as a browser takes it (RTCIceServer). */
+export interface IceServer {
+  urls: string[]
+  username?: string
+  credential?: string
+}
+
+const ICE_URL = /^(stun|stuns|turn|turns):[^\s]+$/
+
+/**
+ * The servers a relay announced, checked before a browser gets them: at most MAX_ICE_SERVERS,
+ * each with 1..MAX_ICE_SERVER_URLS stun:/turn: URLs and short fields. Empty credentials are
+ * left out. Throws MalformedMessageError naming what is wrong.
+ */
+export function checkIceServers(
+  servers: ReadonlyArray<{ urls: string[]; username: string; credential: string }>,
+): IceServer[] {
+  if (servers.length > MAX_ICE_SERVERS) {
+    throw new MalformedMessageError(`a relay announces at most ${MAX_ICE_SERVERS} ICE servers`)
+  }
+  return servers.map(({ urls, username, credential }) => {
+    if (urls.length === 0 || urls.length > MAX_ICE_SERVER_URLS) {
+      throw new MalformedMessageError(`an ICE server has 1..${MAX_ICE_SERVER_URLS} URLs`)
+    }
+    for (const field of [...urls, username, credential]) {
+      if (field.length > MAX_ICE_SERVER_FIELD_LENGTH) {
+        throw new MalformedMessageError(
+          `an ICE server's URLs and credentials are at most ${MAX_ICE_SERVER_FIELD_LENGTH} characters`,
+        )
+      }
+    }
+    const bad = urls.find((url) => !ICE_URL.test(url))
+    if (bad != null) throw new MalformedMessageError(`"${bad}" is no stun: or turn: URL`)
+    return {
+      urls: [...urls],
+      ...(username === '' ? {} : { username }),
+      ...(credential === '' ? {} : { credential }),
+    }
+  })
 }
 
 const utf8 = new TextEncoder()

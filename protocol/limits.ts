@@ -172,6 +172,13 @@ export const CALL_RING_TIMEOUT_MS = 45_000
  */
 export const MAX_CALL_SIGNALS_PER_CALL = 64
 
+/** STUN and TURN servers a relay may announce for calls, and URLs per server. */
+export const MAX_ICE_SERVERS = 8
+export const MAX_ICE_SERVER_URLS = 4
+
+/** Longest ICE server URL, username or credential a relay may announce, in characters. */
+export const MAX_ICE_SERVER_FIELD_LENGTH = 256
+
 /** Calls kept in the call log per peer; the oldest go first. */
 export const MAX_CALL_LOG_PER_PEER = 500
 

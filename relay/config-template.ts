@@ -96,6 +96,17 @@ health:
 log:
   level: info
 
+# STUN and TURN servers for voice calls, handed to the nodes that ask (doc/calls.md). With a
+# TURN server such as Debian's coturn (use-auth-secret, static-auth-secret = secret below),
+# browsers behind NATs that block a direct path talk through it; each node gets credentials of
+# its own that expire after credentialTtl. Empty urls: none offered (calls then need a path).
+turn:
+  urls: []
+  #   - turn:turn.example.org:3478?transport=udp
+  #   - stun:turn.example.org:3478
+  # secretFile: turn-secret.txt   # or secret: / secretEnv:
+  credentialTtl: 24h
+
 # The username directory this relay serves.
 directory:
   enabled: true

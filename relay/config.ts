@@ -170,6 +170,28 @@ const directorySchema = z
     }
   })
 
+/** STUN and TURN servers offered to nodes for voice calls (doc/calls.md, "NAT"). */
+const turnSchema = z
+  .object({
+    /** e.g. turn:turn.example.org:3478?transport=udp, stun:turn.example.org:3478. Empty: none. */
+    urls: z
+      .array(
+        z
+          .string()
+          .regex(/^(stun|stuns|turn|turns):[^\s]+$/, 'expected a stun: or turn: URL')
+          .max(256),
+      )
+      .max(4)
+      .default([]),
+    /** coturn's static-auth-secret (use-auth-secret), inline, by environment variable or file. */
+    secret: z.string().min(16, 'a TURN secret needs at least 16 characters').optional(),
+    secretEnv: z.string().min(1).optional(),
+    secretFile: z.string().min(1).optional(),
+    /** How long the TURN credentials a node gets work. */
+    credentialTtl: duration.default(24 * 3_600_000),
+  })
+  .strict()
+
 export const relayConfigSchema = z
   .object({
     /** Where relay.key and the database live; relative to the config file's folder. */
@@ -197,6 +219,7 @@ export const relayConfigSchema = z
     health: healthSchema.prefault({}),
     log: logSchema.prefault({}),
     directory: directorySchema.prefault({}),
+    turn: turnSchema.prefault({}),
   })
   .strict()
 
@@ -238,6 +261,13 @@ export function parseRelayConfig(
     directory: {
       ...result.data.directory,
       signup: anchorSecretFiles(result.data.directory.signup, baseDir),
+    },
+    turn: {
+      ...result.data.turn,
+      secretFile:
+        result.data.turn.secretFile == null
+          ? undefined
+          : resolve(baseDir, result.data.turn.secretFile),
     },
   }
   Object.defineProperty(config, PARSED, { value: true })

@@ -33,6 +33,7 @@ import {
 import type { RelayConfig } from './config.ts'
 import { RELAY_FORMAT_SPEC } from './data-format.ts'
 import { openRelayDhtLedger, relayDhtQuotas } from './dht-quotas.ts'
+import type { IceServerOffer } from './directory/ice-servers.ts'
 import {
   type DirectoryServer,
   directoryDhtSelectors,
@@ -40,6 +41,7 @@ import {
   directoryServer,
 } from './directory/index.ts'
 import { loadSignupSetup, type SignupSetup } from './directory/signup/index.ts'
+import { readSecret } from './directory/signup/secrets.ts'
 import { DataDirLockedError, RelayNotStartedError, RelayStoppedError } from './errors.ts'
 import { createRelayLogger, type RelayLogger } from './logger.ts'
 import { RelayMetrics } from './metrics.ts'
@@ -175,6 +177,11 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     const signup = config.directory.enabled
       ? await loadSignupSetup(config.directory.signup, config.dataDir)
       : undefined
+    const iceServers: IceServerOffer = {
+      urls: config.turn.urls,
+      secret: await readSecret(config.turn, 'secret', 'turn'),
+      credentialTtlMs: config.turn.credentialTtl,
+    }
     // Started below, once discovery listens: no identify of the first connections is missed.
     // Stopped after the host: the last charges of the last requests are kept too.
     const ledger = await parts.add(
@@ -184,7 +191,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     )
     const host = await parts.add(
       'host',
-      () => this.createHost(key.privateKey, storage, ledger, signup),
+      () => this.createHost(key.privateKey, storage, ledger, signup, iceServers),
       { stop: (host) => host.stop() },
     )
     this.watchPeers()
@@ -272,6 +279,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
     storage: Storage,
     ledger: PersistedDhtLedger,
     signup: SignupSetup | undefined,
+    iceServers: IceServerOffer,
   ) {
     const { config } = this
     const relayLimits = config.circuitRelay
@@ -294,6 +302,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
               policy: config.directory,
               registry: this.metrics?.registry,
               signup,
+              iceServers,
             }),
           }
         : {}),

@@ -53,7 +53,7 @@ export interface VoiceCallsInit {
   ringTimeoutMs?: number
   /** Signals one call may bring from the peer. @default MAX_CALL_SIGNALS_PER_CALL */
   maxSignalsPerCall?: number
-  /** STUN and TURN servers for the browser (doc/calls.md, "NAT"). @default none */
+  /** STUN and TURN servers for the browser besides the relay's (doc/calls.md, "NAT"). @default none */
   iceServers?: IceServer[]
 }
 
@@ -67,6 +67,8 @@ export interface VoiceCallsComponents {
   /** A username, peer id or hex key, as messaging resolves a recipient. */
   resolvePeer(peer: string): Promise<Uint8Array>
   emit<T extends CallEventType>(type: T, data: NodeEventMap[T]): void
+  /** The STUN and TURN servers our relay offers, with our TURN credentials (node/directory). */
+  relayIceServers?(): Promise<{ servers: IceServer[]; expiresMs: number }>
   log: Logger
 }
 
@@ -77,6 +79,11 @@ interface LiveCall {
   timer: NodeJS.Timeout
 }
 
+/** How long a relay's servers without credentials are kept before asking again. */
+const RELAY_SERVERS_KEPT_MS = 10 * 60_000
+/** Servers with credentials are asked again this long before the credentials expire. */
+const CREDENTIAL_MARGIN_MS = 60 * 60_000
+
 export class VoiceCalls {
   readonly log: CallLog
   readonly #components: VoiceCallsComponents
@@ -85,6 +92,8 @@ export class VoiceCalls {
   readonly #iceServers: IceServer[]
   /** The one call ringing or under way, if any. */
   #current: LiveCall | undefined
+  /** The relay's servers, asked once and again only before its credentials run out. */
+  #relayServers: { servers: IceServer[]; until: number } | undefined
 
   constructor(components: VoiceCallsComponents, init: VoiceCallsInit = {}) {
     this.#components = components
@@ -101,8 +110,23 @@ export class VoiceCalls {
     if (this.#current != null) await this.#step(this.#current, 'hangup').catch(() => undefined)
   }
 
-  iceServers(): IceServersResponse {
-    return { iceServers: this.#iceServers }
+  /** Ours and the relay's; without the relay (unreachable, none) ours alone, with a log line. */
+  async iceServers(): Promise<IceServersResponse> {
+    const cached = this.#relayServers
+    let relay = cached != null && cached.until > Date.now() ? cached.servers : undefined
+    if (relay == null && this.#components.relayIceServers != null) {
+      try {
+        const { servers, expiresMs } = await this.#components.relayIceServers()
+        // Asked again well before the credentials expire: a call may last a while.
+        const until =
+          expiresMs === 0 ? Date.now() + RELAY_SERVERS_KEPT_MS : expiresMs - CREDENTIAL_MARGIN_MS
+        this.#relayServers = { servers, until }
+        relay = servers
+      } catch (err) {
+        this.#components.log('the relay named no ICE servers: %s', (err as Error).message)
+      }
+    }
+    return { iceServers: [...this.#iceServers, ...(relay ?? [])] }
   }
 
   /** The ended calls with `peer` (a username, peer id or hex key), oldest first. */

@@ -8,6 +8,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { AbortOptions, NewStreamOptions, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { bytesEqual } from '../../protocol/bytes.ts'
+import { checkIceServers, type IceServer } from '../../protocol/calls.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   CLAIM_ACTION_REGISTER,
@@ -165,6 +166,19 @@ export class DirectoryClient {
       throw new UntrustedRecordError('the relay moved the name to another key')
     }
     return record
+  }
+
+  /**
+   * The STUN and TURN servers `relay` offers for calls, with TURN credentials for us, checked
+   * (protocol/calls.ts); none from a relay that offers none or does not know the question.
+   */
+  async iceServers(
+    relay: RelayTarget,
+    options: AbortOptions = {},
+  ): Promise<{ servers: IceServer[]; expiresMs: number }> {
+    const response = await this.exchange(relay, { iceServers: true }, options)
+    const offered = response.iceServers ?? { servers: [], expiresMs: 0 }
+    return { servers: checkIceServers(offered.servers), expiresMs: offered.expiresMs }
   }
 
   /** What `relay` requires before it grants a name. */

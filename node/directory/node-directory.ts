@@ -20,6 +20,7 @@ import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
 import { CODE_P2P, type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { toHex } from '../../protocol/bytes.ts'
+import type { IceServer } from '../../protocol/calls.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   isReleasedRecord,
@@ -347,6 +348,20 @@ export class NodeDirectory extends TypedEventEmitter<NodeDirectoryEvents> {
       this.init.log('renewing "%s" on %s failed, retrying in %d ms - %e', name, relay, retry, err)
       if (this.lifecycle.running) this.setRenewTimer(relay, name, retry, lifetime)
     }
+  }
+
+  /**
+   * The STUN and TURN servers our preferred relay offers for calls (doc/calls.md); none from
+   * a relay that does not know the question.
+   */
+  async iceServers(
+    options: AbortOptions = {},
+  ): Promise<{ servers: IceServer[]; expiresMs: number }> {
+    const relay = await this.pickRelay()
+    return this.client.iceServers(relay, options).catch((err: unknown) => {
+      if (err instanceof DirectoryRequestError) return { servers: [], expiresMs: 0 }
+      throw err
+    })
   }
 
   /** A relay named by multiaddr or peer id, or the preferred connected relay. */

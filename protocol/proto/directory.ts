@@ -1685,6 +1685,7 @@ export interface DirectoryRequest {
   verify?: VerificationStart
   verification?: VerificationQuery
   move?: NameMove
+  iceServers?: boolean
 }
 
 export namespace DirectoryRequest {
@@ -1751,6 +1752,11 @@ export namespace DirectoryRequest {
           if (obj.move != null) {
             w.uint32(90)
             NameMove.codec().encode(obj.move, w)
+          }
+
+          if (obj.iceServers != null) {
+            w.uint32(96)
+            w.bool(obj.iceServers)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -1824,6 +1830,10 @@ export namespace DirectoryRequest {
                 obj.move = NameMove.codec().decode(reader, reader.uint32(), {
                   limits: opts.limits?.move,
                 })
+                break
+              }
+              case 12: {
+                obj.iceServers = reader.bool()
                 break
               }
               default: {
@@ -1927,6 +1937,13 @@ export namespace DirectoryRequest {
                   limits: opts.limits?.move,
                 })
 
+                break
+              }
+              case 12: {
+                yield {
+                  field: `${prefix}.iceServers`,
+                  value: reader.bool(),
+                }
                 break
               }
               default: {
@@ -2034,6 +2051,11 @@ export namespace DirectoryRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DirectoryRequestIceServersFieldEvent {
+    field: '$.iceServers'
+    value: boolean
+  }
+
   export function encode(obj: Partial<DirectoryRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryRequest.codec())
   }
@@ -2067,6 +2089,7 @@ export namespace DirectoryRequest {
     | DirectoryRequestVerificationIdFieldEvent
     | DirectoryRequestMoveRotationsFieldEvent
     | DirectoryRequestMoveRecoveriesFieldEvent
+    | DirectoryRequestIceServersFieldEvent
   > {
     return streamMessage(buf, DirectoryRequest.codec(), opts)
   }
@@ -3137,6 +3160,7 @@ export interface DirectoryResponse {
   accepted?: boolean
   signupPolicy?: SignupPolicy
   verification?: VerificationTicket
+  iceServers?: IceServers
 }
 
 export namespace DirectoryResponse {
@@ -3200,6 +3224,11 @@ export namespace DirectoryResponse {
             VerificationTicket.codec().encode(obj.verification, w)
           }
 
+          if (obj.iceServers != null) {
+            w.uint32(90)
+            IceServers.codec().encode(obj.iceServers, w)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -3260,6 +3289,12 @@ export namespace DirectoryResponse {
               case 10: {
                 obj.verification = VerificationTicket.codec().decode(reader, reader.uint32(), {
                   limits: opts.limits?.verification,
+                })
+                break
+              }
+              case 11: {
+                obj.iceServers = IceServers.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.iceServers,
                 })
                 break
               }
@@ -3361,6 +3396,13 @@ export namespace DirectoryResponse {
                     limits: opts.limits?.verification,
                   },
                 )
+
+                break
+              }
+              case 11: {
+                yield* IceServers.codec().stream(reader, reader.uint32(), `${prefix}.iceServers`, {
+                  limits: opts.limits?.iceServers,
+                })
 
                 break
               }
@@ -3506,6 +3548,29 @@ export namespace DirectoryResponse {
     value: boolean
   }
 
+  export interface DirectoryResponseIceServersServersUrlsFieldEvent {
+    field: '$.iceServers.servers[].urls[]'
+    index: number
+    value: string
+  }
+
+  export interface DirectoryResponseIceServersServersUsernameFieldEvent {
+    field: '$.iceServers.servers[].username'
+    value: string
+    index: number
+  }
+
+  export interface DirectoryResponseIceServersServersCredentialFieldEvent {
+    field: '$.iceServers.servers[].credential'
+    value: string
+    index: number
+  }
+
+  export interface DirectoryResponseIceServersExpiresMsFieldEvent {
+    field: '$.iceServers.expiresMs'
+    value: number
+  }
+
   export function encode(obj: Partial<DirectoryResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryResponse.codec())
   }
@@ -3546,7 +3611,355 @@ export namespace DirectoryResponse {
     | DirectoryResponseVerificationSentToFieldEvent
     | DirectoryResponseVerificationAuthorizationUrlFieldEvent
     | DirectoryResponseVerificationCompletedFieldEvent
+    | DirectoryResponseIceServersServersUrlsFieldEvent
+    | DirectoryResponseIceServersServersUsernameFieldEvent
+    | DirectoryResponseIceServersServersCredentialFieldEvent
+    | DirectoryResponseIceServersExpiresMsFieldEvent
   > {
     return streamMessage(buf, DirectoryResponse.codec(), opts)
+  }
+}
+
+export interface IceServer {
+  urls: string[]
+  username: string
+  credential: string
+}
+
+export namespace IceServer {
+  let _codec: Codec<IceServer>
+
+  export const codec = (): Codec<IceServer> => {
+    if (_codec == null) {
+      _codec = message<IceServer>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.urls != null && obj.urls.length > 0) {
+            for (const value of obj.urls) {
+              w.uint32(10)
+              w.string(value)
+            }
+          }
+
+          if (obj.username != null && obj.username !== '') {
+            w.uint32(18)
+            w.string(obj.username)
+          }
+
+          if (obj.credential != null && obj.credential !== '') {
+            w.uint32(26)
+            w.string(obj.credential)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            urls: [],
+            username: '',
+            credential: '',
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.urls != null && obj.urls.length === opts.limits.urls) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "urls" had too many elements',
+                  )
+                }
+
+                obj.urls.push(reader.string())
+                break
+              }
+              case 2: {
+                obj.username = reader.string()
+                break
+              }
+              case 3: {
+                obj.credential = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            urls: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.urls != null && obj.urls === opts.limits.urls) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "urls" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.urls[]`,
+                  index: obj.urls,
+                  value: reader.string(),
+                }
+
+                obj.urls++
+
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.username`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.credential`,
+                  value: reader.string(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface IceServerUrlsFieldEvent {
+    field: '$.urls[]'
+    index: number
+    value: string
+  }
+
+  export interface IceServerUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface IceServerCredentialFieldEvent {
+    field: '$.credential'
+    value: string
+  }
+
+  export function encode(obj: Partial<IceServer>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, IceServer.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<IceServer>,
+  ): IceServer {
+    return decodeMessage(buf, IceServer.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<IceServer>,
+  ): Generator<
+    IceServerUrlsFieldEvent | IceServerUsernameFieldEvent | IceServerCredentialFieldEvent
+  > {
+    return streamMessage(buf, IceServer.codec(), opts)
+  }
+}
+
+export interface IceServers {
+  servers: IceServer[]
+  expiresMs: number
+}
+
+export namespace IceServers {
+  let _codec: Codec<IceServers>
+
+  export const codec = (): Codec<IceServers> => {
+    if (_codec == null) {
+      _codec = message<IceServers>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.servers != null && obj.servers.length > 0) {
+            for (const value of obj.servers) {
+              w.uint32(10)
+              IceServer.codec().encode(value, w)
+            }
+          }
+
+          if (obj.expiresMs != null && obj.expiresMs !== 0) {
+            w.uint32(16)
+            w.uint64Number(obj.expiresMs)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            servers: [],
+            expiresMs: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.servers != null && obj.servers.length === opts.limits.servers) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "servers" had too many elements',
+                  )
+                }
+
+                obj.servers.push(
+                  IceServer.codec().decode(reader, reader.uint32(), {
+                    limits: opts.limits?.servers$,
+                  }),
+                )
+                break
+              }
+              case 2: {
+                obj.expiresMs = reader.uint64Number()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            servers: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.servers != null && obj.servers === opts.limits.servers) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "servers" had too many elements',
+                  )
+                }
+
+                for (const evt of IceServer.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.servers[]`,
+                  {
+                    limits: opts.limits?.servers$,
+                  },
+                )) {
+                  yield {
+                    ...evt,
+                    index: obj.servers,
+                  }
+                }
+
+                obj.servers++
+
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.expiresMs`,
+                  value: reader.uint64Number(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface IceServersServersUrlsFieldEvent {
+    field: '$.servers[].urls[]'
+    index: number
+    value: string
+  }
+
+  export interface IceServersServersUsernameFieldEvent {
+    field: '$.servers[].username'
+    value: string
+    index: number
+  }
+
+  export interface IceServersServersCredentialFieldEvent {
+    field: '$.servers[].credential'
+    value: string
+    index: number
+  }
+
+  export interface IceServersExpiresMsFieldEvent {
+    field: '$.expiresMs'
+    value: number
+  }
+
+  export function encode(obj: Partial<IceServers>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, IceServers.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<IceServers>,
+  ): IceServers {
+    return decodeMessage(buf, IceServers.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<IceServers>,
+  ): Generator<
+    | IceServersServersUrlsFieldEvent
+    | IceServersServersUsernameFieldEvent
+    | IceServersServersCredentialFieldEvent
+    | IceServersExpiresMsFieldEvent
+  > {
+    return streamMessage(buf, IceServers.codec(), opts)
   }
 }

@@ -47,6 +47,7 @@ import {
   type DirectoryTuning,
   resolveLimits,
 } from './config.ts'
+import { type IceServerOffer, iceServersFor } from './ice-servers.ts'
 import { KeyedMutex } from './keyed-mutex.ts'
 import { DirectoryMetrics } from './metrics.ts'
 import { type NameChange, NameClaims } from './name-claims.ts'
@@ -70,6 +71,8 @@ export interface DirectoryServerInit {
   clock?: Clock
   /** Sign-up verifications required before a new name is granted (loadSignupSetup). */
   signup?: SignupSetup
+  /** STUN and TURN servers offered to nodes for calls (relay.yaml `turn:`). @default none */
+  iceServers?: IceServerOffer
 }
 
 export interface DirectoryServerComponents {
@@ -109,6 +112,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
   private readonly admission: Admission
   private readonly policy: DirectoryPolicy
   private readonly signup?: SignupVerifier
+  private readonly iceServers: IceServerOffer
   private republishTimer?: NodeJS.Timeout
   private readonly lifecycle = new ServiceLifecycle(
     () => new DirectoryServerStoppedError('the username directory is stopped'),
@@ -134,6 +138,7 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     const admission = new Admission(resolveLimits(policy), policy.lockout, { clock, metrics, log })
     this.admission = admission
     this.policy = policy
+    this.iceServers = init.iceServers ?? { urls: [], credentialTtlMs: 0 }
     this.signup =
       init.signup == null
         ? undefined
@@ -279,6 +284,10 @@ export class DirectoryServer extends TypedEventEmitter<DirectoryServerEvents> im
     if (request.signupPolicy != null) {
       this.admission.admit(caller, 'lookup')
       return { signupPolicy: this.signupPolicy() }
+    }
+    if (request.iceServers != null) {
+      this.admission.admit(caller, 'lookup')
+      return { iceServers: iceServersFor(this.iceServers, caller.peer, this.clock()) }
     }
     if (request.verify != null) {
       // Sending a code costs the operator: it is paced like a registration.

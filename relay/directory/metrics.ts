@@ -19,6 +19,7 @@ export const DIRECTORY_REQUEST_KINDS = [
   'signupPolicy',
   'verify',
   'verification',
+  'iceServers',
 ] as const
 export type DirectoryRequestKind = (typeof DIRECTORY_REQUEST_KINDS)[number]
 
