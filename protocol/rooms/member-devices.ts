@@ -26,6 +26,8 @@ export interface RoomDeviceList {
   version: number
   /** Hex keys of the devices the list names (the account key among them when it is device 1). */
   devices: ReadonlySet<string>
+  /** The account's recovery commitment the list carries (hex; empty: none). */
+  nextRecovery: string
 }
 
 /** What the membership keeps of members' devices. */
@@ -55,6 +57,7 @@ export function readRoomDeviceList(
     accountHex: toHex(opened.account),
     version: opened.version,
     devices: new Set(opened.devices.map((certificate) => toHex(certificate.device))),
+    nextRecovery: toHex(opened.nextRecovery),
   }
   if (authorHex !== list.accountHex && !list.devices.has(authorHex)) {
     throw new InvalidRoomDevicesError(

@@ -24,6 +24,7 @@
  *   so what a thief moved with a stolen key comes back to the owner (and the thief's key is
  *   banned). A chain with fewer recoveries than the record moves nothing.
  * - DEVICES: the account's signed device list; who writes for a member (member-devices.ts).
+ *   A member whose record pins no commitment yet pins the one the list carries.
  * Ops authored by an enrolled device act as its account (its role, its membership).
  * Concurrent conflicting ops resolve by the total order: whichever comes first in it
  * applies, and a later op whose author lost its right meanwhile does nothing. In particular
@@ -185,7 +186,9 @@ export function applyOp(
       const list = event.deviceList
       if (list == null || !state.members.has(list.accountHex)) return undefined
       const devices = applyDeviceList(state, event.authorHex, list)
-      return devices == null ? undefined : { ...state, ...devices }
+      const pinned = pinnedByList(state, list)
+      if (devices == null && pinned == null) return undefined
+      return { ...(pinned ?? state), ...devices }
     }
     default:
       // A second CREATE, or a kind this version does not know: no effect.
@@ -196,6 +199,22 @@ export function applyOp(
 /** The account a CREATE or JOIN pins: its author's key, with the commitment it carries. */
 function pinnedBy(event: OpEventInput): MemberAccount {
   return { first: event.authorHex, commitment: toHex(event.op.recoveryCommitment), recoveries: 0 }
+}
+
+/**
+ * A member whose record pins no commitment (it joined before rooms carried one, or was ADDed)
+ * takes the one its account's signed device list carries, at first sight; undefined when
+ * there is nothing to pin.
+ */
+function pinnedByList(state: MembershipState, list: RoomDeviceList): MembershipState | undefined {
+  const record = state.members.get(list.accountHex)
+  const account = record?.account ?? { first: list.accountHex, commitment: '', recoveries: 0 }
+  if (record == null || list.nextRecovery === '' || account.commitment !== '') return undefined
+  if (account.first !== list.accountHex || account.recoveries !== 0) return undefined
+  return withMember(state, list.accountHex, {
+    ...record,
+    account: { ...account, commitment: list.nextRecovery },
+  })
 }
 
 /** The member a MOVE_KEY moves, and its chain as the room judges it; undefined: nobody. */

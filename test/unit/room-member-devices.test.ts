@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
   DEVICE_CAPABILITIES_ALL,
+  recoveryCommitment,
   signDeviceCertificate,
   signDeviceList,
+  signKeyRecovery,
 } from '../../protocol/accounts/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
@@ -17,7 +19,12 @@ import {
 } from '../../protocol/rooms/index.ts'
 
 /** `account`'s signed list `version` naming `devices` (the account key first, as device 1). */
-function deviceList(account: Ed25519KeyPair, version: number, devices: Ed25519KeyPair[]) {
+function deviceList(
+  account: Ed25519KeyPair,
+  version: number,
+  devices: Ed25519KeyPair[],
+  nextRecovery: Uint8Array = new Uint8Array(0),
+) {
   return signDeviceList(account, {
     version,
     devices: [account, ...devices].map((device, i) =>
@@ -29,7 +36,7 @@ function deviceList(account: Ed25519KeyPair, version: number, devices: Ed25519Ke
       }),
     ),
     revoked: [],
-    nextRecovery: new Uint8Array(0),
+    nextRecovery,
   })
 }
 
@@ -130,5 +137,38 @@ describe('a member on several devices', () => {
     expect(events).toHaveLength(2)
     expect([...other.membership().devices]).toEqual([...log.membership().devices])
     expect(other.membership().deviceLists.get(toHex(alice.publicKey))?.version).toBe(3)
+  })
+
+  it("pins a member's recovery commitment from its first DEVICES op, when its JOIN carried none", () => {
+    const alice = generateEd25519KeyPair()
+    const bob = generateEd25519KeyPair()
+    const log = new RoomLog(createRoom(alice, 'Lunch club', false).genesis)
+    log.ingest(buildOp(bob, log, { kind: RoomOpKind.JOIN }))
+    const recovery = generateEd25519KeyPair()
+    const commitment = recoveryCommitment(recovery.publicKey)
+    const list = deviceList(bob, 2, [], commitment)
+    log.ingest(buildOp(bob, log, { kind: RoomOpKind.DEVICES, deviceList: list }))
+    expect(log.membership().members.get(toHex(bob.publicKey))?.account?.commitment).toBe(
+      toHex(commitment),
+    )
+    // A later list naming another commitment (a thief holding bob's key) changes nothing.
+    const thiefs = recoveryCommitment(generateEd25519KeyPair().publicKey)
+    log.ingest(
+      buildOp(bob, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(bob, 3, [], thiefs) }),
+    )
+    expect(log.membership().members.get(toHex(bob.publicKey))?.account?.commitment).toBe(
+      toHex(commitment),
+    )
+    // So bob's recovery with the phrase, with no rotation before it, keeps him a member.
+    const bob2 = generateEd25519KeyPair()
+    const statement = signKeyRecovery(recovery, bob2, {
+      oldKey: bob.publicKey,
+      sequence: 1,
+      atMs: 2,
+      nextRecovery: recoveryCommitment(generateEd25519KeyPair().publicKey),
+    })
+    const move = buildOp(bob2, log, { kind: RoomOpKind.MOVE_KEY, recoveries: [statement] })
+    expect(log.ingest(move)).toMatchObject({ status: 'added', membershipChanged: true })
+    expect(log.roleOf(toHex(bob2.publicKey))).toBe('member')
   })
 })
