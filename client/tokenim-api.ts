@@ -40,6 +40,8 @@ import {
   type FriendRequestsResponse,
   type FriendView,
   type HistoryResponse,
+  type HistoryTransferRequest,
+  type HistoryTransferStatus,
   IDENTITY_API_PATHS,
   type IdentityInfo,
   type IdentityPhraseRequest,
@@ -297,6 +299,16 @@ export abstract class TokenimApi {
   /** Revokes another device of the account (a sensitive action: the password, and a 2FA code). */
   revokeDevice(body: RevokeDeviceRequest): Promise<DeviceListResponse> {
     return this.request('POST', DEVICES_API_PATHS.revoke, body)
+  }
+
+  /** Where the history transfer to this device stands. */
+  historyTransfer(): Promise<HistoryTransferStatus> {
+    return this.request('GET', DEVICES_API_PATHS.history)
+  }
+
+  /** Asks another device of the account for its 1:1 history (the same choice again resumes). */
+  requestHistory(body: HistoryTransferRequest): Promise<HistoryTransferStatus> {
+    return this.request('POST', DEVICES_API_PATHS.history, body)
   }
 
   /** A new one-time code to link a device (a sensitive action: the password, and a 2FA code). */

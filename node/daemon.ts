@@ -247,6 +247,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
             code: body.code,
             password: body.password,
             deviceName: body.deviceName || undefined,
+            history: body.history ?? 'all',
             allowPrivateAddresses: this.init.node?.allowPrivateAddresses,
             keystore: this.init.keystore,
           }),

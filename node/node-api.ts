@@ -19,6 +19,7 @@ import type { DataDirPaths } from './data-dir.ts'
 import { deviceRoutes, friendDevicesView } from './devices/index.ts'
 import { directoryRoutes } from './directory/index.ts'
 import { friendsRoutes } from './friends/index.ts'
+import { historyTransferRoutes } from './history-transfer/index.ts'
 import { writeFileAtomic } from './identity/atomic-file.ts'
 import { messagingRoutes } from './messaging/index.ts'
 import type { NodeParts } from './node-parts.ts'
@@ -129,6 +130,7 @@ export function nodeRoutes(
       () => devices,
       () => linkHost,
     ),
+    ...historyTransferRoutes(() => parts.history),
     ...recoveryRoutes(
       () => parts.recoveryShares,
       () => friends,

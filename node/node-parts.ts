@@ -4,7 +4,8 @@
  * the dependency graph read top to bottom (doc/architecture.md draws it):
  *
  *   storage -> host -> rooms -> directory -> friends -> devices -> recoveryShares -> linkHost
- *   -> prekeys -> mailbox -> messages -> presence -> attachments -> conversations -> api
+ *   -> prekeys -> mailbox -> messages -> history -> calls -> presence -> attachments -> conversations
+ *   -> api
  *
  * A part only ever receives parts built before it, as plain values. The one cycle, friends
  * handing friend messages to messaging built after them, is closed by a function that
@@ -49,6 +50,7 @@ import {
 import { Friends, type FriendsEvents } from './friends/index.ts'
 import { followFriendsWhenReachable, followOnFailedSends } from './friends/rotation-dht.ts'
 import { keepOwnStatementsPublished } from './friends/statement-republish.ts'
+import { HistoryTransfer } from './history-transfer/index.ts'
 import {
   type Identity,
   Keystore,
@@ -85,6 +87,7 @@ export interface NodeParts {
   mailbox: OfflineMailbox
   messages: DirectMessages
   calls: VoiceCalls
+  history: HistoryTransfer
   presence: Presence
   attachments: Attachments
   conversations: Conversations
@@ -387,6 +390,29 @@ export async function composeNode(
     },
     () => stopRepublishing(),
   )
+  // History on a new device: ours to the account's other devices, theirs to this one.
+  const history = await parts.add('history', () => {
+    const own = accountDevicesPort(devices, friends)
+    return new HistoryTransfer(
+      {
+        host,
+        db: storage.sublevel('history'),
+        pipeline: messages.pipeline,
+        devices: own,
+        hides: (peer) => messages.devices?.fanOut.hides(peer) ?? false,
+        myKey: identity.publicKey,
+        ownDevices: () =>
+          devices.running
+            ? devices
+                .own()
+                .devices.filter((device) => own.isOwnDevice(device.device))
+                .map((device) => ({ key: device.device, name: device.name }))
+            : [],
+        emit: (status) => emit('device:history', status),
+      },
+      init.history,
+    )
+  })
   // Friend messages left from the last run go out now that messaging runs, then heartbeats.
   await parts.step('pending friend messages', () => {
     void friends.sendPending()
@@ -473,6 +499,7 @@ export async function composeNode(
       mailbox,
       messages,
       calls,
+      history,
       presence,
       attachments,
       conversations,

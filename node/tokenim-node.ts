@@ -24,6 +24,7 @@ import {
 import type { NodeDirectory } from './directory/index.ts'
 import { NodeNotStartedError, NodeStoppedError } from './errors.ts'
 import { type Friends, type FriendsInit, friendList } from './friends/index.ts'
+import type { HistoryTransfer, HistoryTransferInit } from './history-transfer/index.ts'
 import { fingerprint, type Identity } from './identity/index.ts'
 import type { OfflineMailboxInit } from './mailbox/index.ts'
 import type { DirectMessages, DirectMessagesInit } from './messaging/index.ts'
@@ -80,6 +81,8 @@ export interface TokenimNodeInit {
   devices?: DeviceServiceInit
   /** Device linking on this device: the confirmation timeout, the clock (node/devices). */
   linking?: LinkHostInit
+  /** History transfers between this account's devices: pace, retry backoff (node/history-transfer). */
+  history?: HistoryTransferInit
   /** Attachments: size limit (default 100 MiB), inline size, retry interval (node/attachments). */
   attachments?: AttachmentsInit
   /** Conversation list and history search (node/conversations). */
@@ -169,6 +172,11 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
   /** Linking new devices to the account from this one (node/devices). */
   get linkHost(): LinkHost {
     return this.parts.get('linkHost')
+  }
+
+  /** History transfers between this account's devices (node/history-transfer). */
+  get history(): HistoryTransfer {
+    return this.parts.get('history')
   }
 
   /** Our published prekeys (node/prekeys). */

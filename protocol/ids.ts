@@ -112,6 +112,9 @@ export const DEVICE_LIST_DOMAIN = '/tokenim/device-list/1.0.0'
 /** Linking a new device to an account: a one-time code, a SAS, then the handover. */
 export const LINK_PROTOCOL = '/tokenim/link/1.0.0'
 
+/** History on a new device: an account's device hands its 1:1 history to another. */
+export const HISTORY_PROTOCOL = '/tokenim/history/1.0.0'
+
 /** HMAC info of the new device's proof that it holds a link code's secret. */
 export const LINK_PROOF_INFO = '/tokenim/link-proof/1.0.0'
 

@@ -542,6 +542,40 @@ export const LINK_STREAM_LIMITS: StreamLimits = {
  * input can add to a node's or relay's log; the rest are counted in one line.
  */
 export const WARN_LINES_PER_MINUTE = 60
+
+/**
+ * History on a new device (doc/accounts.md, "History on a new device"): one transfer at a time
+ * per asking device, on one stream; the holder sends at most HISTORY_TRANSFER_WINDOW pages
+ * ahead of the asker's NEXT, so unread bytes stay within two frames and the one being read.
+ */
+export const HISTORY_STREAM_LIMITS: StreamLimits = {
+  maxFrameSize: MAX_STREAM_FRAME_SIZE,
+  maxInboundStreams: 1,
+  maxOutboundStreams: 1,
+  maxBufferedBytes: 3 * MAX_STREAM_FRAME_SIZE,
+}
+
+/** Most records one page of a history transfer carries (and at most one frame of bytes). */
+export const MAX_HISTORY_TRANSFER_ITEMS = 200
+
+/** Pages the holder sends before the asker said the first of them is stored. */
+export const HISTORY_TRANSFER_WINDOW = 2
+
+/**
+ * Most bytes one history request is answered with; the asker asks again (within
+ * HISTORY_TRANSFER_ASKS_PER_MINUTE) from where it stopped for more.
+ */
+export const MAX_HISTORY_TRANSFER_BYTES = 64 * KIB * KIB
+
+/** Bytes per second a holder sends at most on one history transfer. */
+export const HISTORY_TRANSFER_BYTES_PER_SECOND = 16 * KIB * KIB
+
+/** History requests one device of the account may start per minute (resumes included). */
+export const HISTORY_TRANSFER_ASKS_PER_MINUTE = 6
+
+/** Longest wait for the other device's next frame during a history transfer (ms). */
+export const HISTORY_TRANSFER_IDLE_MS = 30_000
+
 /** node.log of a node run with --detach is rotated past this size (node/node-log.ts). */
 export const NODE_LOG_MAX_BYTES = 10 * 1024 * 1024
 /** node.log and its rotated files (node.log.1 the newest); the oldest beyond are deleted. */

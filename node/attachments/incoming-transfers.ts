@@ -58,6 +58,8 @@ export class IncomingTransfers {
     for (const { peerHex, record } of entries) {
       const attachment = record.attachment
       if (record.direction !== 'in' || attachment == null) continue
+      // A reference only (history another device handed over): no key to fetch it with.
+      if (attachment.key == null && attachment.inline == null) continue
       if ((await store.get(attachment.fileId)) != null) continue
       const transfer: TransferRecord = {
         fileId: attachment.fileId,

@@ -16,12 +16,15 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createHost } from '../../network/host.ts'
 import type { LinkSas } from '../../protocol/accounts/index.ts'
+import { toHex } from '../../protocol/bytes.ts'
+import type { HistoryChoice } from '../../protocol/local-api.ts'
 import { checkPasswordStrength } from '../../protocol/password-strength.ts'
 import { LinkState } from '../../protocol/proto/link.ts'
 import { relaysFromNodeConfig, saveRelaysToNodeConfig } from '../bootstrap.ts'
 import { ensureDataDir } from '../data-dir.ts'
 import { upgradeNodeDataDir } from '../data-format/index.ts'
 import { WeakPasswordError } from '../errors.ts'
+import { NO_TRANSFER, type TransferRecord, TransferRecordStore } from '../history-transfer/index.ts'
 import { fileExists } from '../identity/atomic-file.ts'
 import {
   ACCOUNT_KEY_FILE,
@@ -50,6 +53,11 @@ export interface LinkNewDeviceInit {
   timeoutMs?: number
   /** Tests lower the keystore's key derivation cost. */
   keystore?: KeystoreInit
+  /**
+   * How much of the account's 1:1 history the existing device hands over once this device
+   * starts (node/history-transfer). @default 'none'
+   */
+  history?: HistoryChoice
 }
 
 export interface LinkedDevice extends LinkedAccount {
@@ -96,6 +104,10 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
             handed.deviceList,
             LinkState.encode(handed.state),
           )
+          // The node asks the existing device for the history at its first start.
+          await new TransferRecordStore(storage.sublevel('history')).save(
+            historyAtLink(init.history ?? 'none', handed.existing),
+          )
           const relays = await relaysFromNodeConfig(paths.root)
           await saveRelaysToNodeConfig(paths.root, [
             ...new Set([...relays, ...handed.state.relays]),
@@ -120,4 +132,17 @@ export async function linkNewDevice(init: LinkNewDeviceInit): Promise<LinkedDevi
     }
   }
   return { ...linked, identity: { ...device, account: linked.account } }
+}
+
+/** The transfer a new device starts with: the choice made at link time, from that device. */
+function historyAtLink(choice: HistoryChoice, existing: Uint8Array): TransferRecord {
+  if (choice === 'none') return { ...NO_TRANSFER }
+  return {
+    state: 'running',
+    choice,
+    from: toHex(existing),
+    sinceMs: choice === 'all' ? 0 : Date.now() - choice * 24 * 3600 * 1000,
+    taken: 0,
+    total: 0,
+  }
 }

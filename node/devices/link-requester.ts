@@ -55,6 +55,8 @@ export interface LinkedAccount {
   list: OpenedDeviceList
   state: LinkState
   sas: LinkSas
+  /** The existing device that linked this one (its key): where history comes from. */
+  existing: Uint8Array
 }
 
 /** Links this device; throws a LinkError subclass (typed, the same the other side reports). */
@@ -146,6 +148,7 @@ function openHandover(
       list,
       state: frame.state ?? { friends: [], relays: [] },
       sas,
+      existing,
     }
   } catch (err) {
     throw new LinkProtocolError(`the handover does not check: ${(err as Error).message}`)

@@ -144,6 +144,7 @@ export class HistoryViews {
     const limit = Math.min(Math.max(1, options.limit ?? 50), MAX_HISTORY_PAGE)
     const page = await store.historyPage(peerHex, limit, options.before)
     const oldest = page[0]?.index
+    const older = oldest != null && (await store.lowestIndex(peerHex)) !== oldest
     return {
       peerId,
       messages: page.map(({ record }) =>
@@ -151,7 +152,7 @@ export class HistoryViews {
       ),
       held: conversation.held,
       unread: conversation.unread,
-      nextBefore: oldest != null && oldest > 1 ? oldest : null,
+      nextBefore: older ? oldest! : null,
     }
   }
 }

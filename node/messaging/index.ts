@@ -34,7 +34,9 @@ export {
   type HistoryEntry,
   HistoryFeed,
 } from './history-feed.ts'
+export type { ImportedRecord, ImportOutcome } from './imported-history.ts'
 export { MessagePipeline } from './message-pipeline.ts'
+export type { HistoryRecord } from './message-store.ts'
 export {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_GIVE_UP_AFTER_MS,

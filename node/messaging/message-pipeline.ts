@@ -16,6 +16,7 @@
  *   message-actions.ts edit, recall, react (sent and received), delete for me, quotes
  *   mirrored-history.ts  a text shown in another conversation than it came in (devices)
  *   synced-marks.ts    read marks and deletions another device of our account made
+ *   imported-history.ts  history another device of our account handed over
  *
  * Guarantees, and how:
  * - nothing acts before it is on disk: a lane batch commits (synced) before any ack, event or
@@ -44,6 +45,7 @@ import { type BatchOp, DurableWriter } from './durable-writer.ts'
 import { MessagingStoppedError } from './errors.ts'
 import { HistoryFeed } from './history-feed.ts'
 import { HistoryViews } from './history-views.ts'
+import { ImportedHistory, type ImportedRecord, type ImportOutcome } from './imported-history.ts'
 import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
 import { type ActionRequest, MessageActions } from './message-actions.ts'
@@ -89,6 +91,7 @@ export class MessagePipeline {
   readonly #intake: MailboxIntake
   readonly #views: HistoryViews
   readonly #mirrored: MirroredHistory
+  readonly #imported: ImportedHistory
   readonly #actions: MessageActions
   /** What the history gained and lost, in order, for the parts that derive from it. */
   readonly feed: HistoryFeed
@@ -149,6 +152,7 @@ export class MessagePipeline {
       queueReceipt: (lane, receipt) => this.#outbound.queueReceipt(lane, receipt),
     })
     this.#mirrored = new MirroredHistory(this.#ctx)
+    this.#imported = new ImportedHistory(this.#ctx)
   }
 
   /** Loads every outbox entry left from the last run, so they are sent again. */
@@ -356,6 +360,22 @@ export class MessagePipeline {
     direction: { in: true } | { sentFrom: Uint8Array },
   ): Promise<boolean> {
     return this.#mirrored.add(target, record, direction)
+  }
+
+  /** History another device of our account handed over: see ImportedHistory.add. */
+  importHistory(peer: Uint8Array, records: ImportedRecord[]): Promise<ImportOutcome> {
+    return this.#imported.add(peer, records)
+  }
+
+  /** Every conversation (peer key in hex, ascending) with its unread count, as of now. */
+  async conversationHeads(): Promise<Array<{ peerHex: string; unread: number }>> {
+    const stored = await this.#ctx.store.conversations()
+    return [...stored]
+      .map(([peerHex, record]) => ({
+        peerHex,
+        unread: (this.#lanes.get(peerHex)?.state?.conversation ?? record).unread,
+      }))
+      .sort((a, b) => (a.peerHex < b.peerHex ? -1 : a.peerHex > b.peerHex ? 1 : 0))
   }
 
   // Reading (history-views.ts).

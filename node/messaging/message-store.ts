@@ -191,6 +191,14 @@ export function messageView(peerId: string, record: HistoryRecord): MessageView 
 /** An outbox entry is stored as the outbox rules read it (protocol/dm-outbox.ts). */
 export type OutboxEntry = OutboxEntryFields
 
+/**
+ * The index a new conversation's first record gets. The indexes below it stay free for the
+ * history another device of the account hands over later (imported-history.ts), which is
+ * older than anything that arrives here and so is shown before it. 12 digits, like every
+ * index key.
+ */
+export const FIRST_LIVE_INDEX = 100_000_000_000
+
 export function newConversation(): ConversationRecord {
   return {
     nextOutSeq: 1,
@@ -200,7 +208,7 @@ export function newConversation(): ConversationRecord {
     peerReadUpToSeq: 0,
     unread: 0,
     held: 0,
-    nextIndex: 1,
+    nextIndex: FIRST_LIVE_INDEX,
     nextOutboxOrder: 1,
     heardFrom: false,
     lastActivity: 0,
@@ -258,6 +266,12 @@ export class MessageStore {
       out.push(Number(key.slice(key.lastIndexOf('/') + 1)))
     }
     return out
+  }
+
+  /** The lowest index of a record kept for the peer; undefined when none is. */
+  async lowestIndex(peer: string): Promise<number | undefined> {
+    const [key] = await this.#db.keys({ gt: `h/${peer}/`, lt: `h/${peer}/~`, limit: 1 }).all()
+    return key == null ? undefined : Number(key.slice(key.lastIndexOf('/') + 1))
   }
 
   /** Up to `limit` records before `before` (exclusive), oldest first, with their indexes. */

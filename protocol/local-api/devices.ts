@@ -130,6 +130,45 @@ export const DeviceRevokedEvent = named(
 export type DeviceRevokedEvent = z.infer<typeof DeviceRevokedEvent>
 
 /**
+ * How much of the account's 1:1 history a device asks another for: all of it, what was
+ * stored in the last N days, or none (doc/accounts.md, "History on a new device").
+ */
+export const HistoryChoice = named(
+  'HistoryChoice',
+  z.union([z.literal('all'), z.literal('none'), z.number().int().min(1).max(36_500)]),
+)
+export type HistoryChoice = z.infer<typeof HistoryChoice>
+
+export const HistoryTransferRequest = named(
+  'HistoryTransferRequest',
+  z.object({
+    history: HistoryChoice,
+    /** The device to ask, by name or peer id. @default the device that linked this one, else another of the account's */
+    from: z.string().optional(),
+  }),
+)
+export type HistoryTransferRequest = z.infer<typeof HistoryTransferRequest>
+
+/** Where the history transfer to this device stands (also the `device:history` event). */
+export const HistoryTransferStatus = named(
+  'HistoryTransferStatus',
+  z.object({
+    /** `paused`: it stopped (the other device away, the link cut) and goes on from where it stopped at the next start or request. */
+    state: z.enum(['none', 'running', 'paused', 'done', 'failed']),
+    /** The device the history comes from, as a peer id. */
+    from: z.string().optional(),
+    /** Records stored at or after this time (ms since the Unix epoch); 0: all. */
+    since: z.number().optional(),
+    /** Records taken so far (added, or found here already). */
+    taken: z.number().int().min(0),
+    /** Records the transfer holds in all, as far as known (taken + what the other device still has). */
+    total: z.number().int().min(0),
+    error: z.object({ name: z.string(), message: z.string() }).optional(),
+  }),
+)
+export type HistoryTransferStatus = z.infer<typeof HistoryTransferStatus>
+
+/**
  * The first run of a new device: link it to an account shown on an existing device
  * (POST /v1/identity/link, then /v1/identity/link/confirm).
  */
@@ -142,6 +181,8 @@ export const LinkNewDeviceRequest = named(
     password: nonEmpty(),
     /** What to call this device. @default the host name */
     deviceName: z.string().optional(),
+    /** How much of the 1:1 history the linking device hands over. @default 'all' */
+    history: HistoryChoice.optional(),
   }),
 )
 export type LinkNewDeviceRequest = z.infer<typeof LinkNewDeviceRequest>
@@ -183,6 +224,21 @@ export const DEVICES_ROUTES = {
     body: ConfirmDeviceLinkRequest,
     response: DeviceLinkStatus,
     errors: ['conflict'],
+  }),
+  historyStatus: apiRoute({
+    method: 'GET',
+    path: DEVICES_API_PATHS.history,
+    summary: 'Where the history transfer to this device stands',
+    response: HistoryTransferStatus,
+  }),
+  startHistory: apiRoute({
+    method: 'POST',
+    path: DEVICES_API_PATHS.history,
+    summary:
+      'Asks another device of the account for its 1:1 history (all, the last N days, or none); the same choice again resumes where it stopped',
+    body: HistoryTransferRequest,
+    response: HistoryTransferStatus,
+    errors: ['not-found', 'conflict'],
   }),
   revoke: apiRoute({
     method: 'POST',

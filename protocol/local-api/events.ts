@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { CallCandidatesEvent, CallSdpEvent, CallView } from './calls.ts'
 import { ConversationClearedEvent, ConversationReadEvent } from './conversations.ts'
-import { DeviceLinkStatus, DeviceRevokedEvent } from './devices.ts'
+import { DeviceLinkStatus, DeviceRevokedEvent, HistoryTransferStatus } from './devices.ts'
 import { TransferView } from './files.ts'
 import {
   FriendDevicesEvent,
@@ -97,6 +97,8 @@ export const NODE_EVENTS = {
   'device:link': DeviceLinkStatus,
   /** Another device of this account revoked this one: it sends nothing as the account now. */
   'device:revoked': DeviceRevokedEvent,
+  /** The history transfer to this device moved on (a page stored, done, paused, failed). */
+  'device:history': HistoryTransferStatus,
 }
 
 export type NodeEventMap = { [T in keyof typeof NODE_EVENTS]: z.infer<(typeof NODE_EVENTS)[T]> }

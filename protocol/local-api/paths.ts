@@ -251,6 +251,11 @@ export const DEVICES_API_PATHS = {
   /** POST ConfirmDeviceLinkRequest -> DeviceLinkStatus: the person's answer to the SAS. */
   linkConfirm: '/v1/devices/link/confirm',
   /**
+   * POST HistoryTransferRequest -> HistoryTransferStatus: ask another device of the account
+   * for its 1:1 history; GET -> HistoryTransferStatus: where that transfer stands.
+   */
+  history: '/v1/devices/history',
+  /**
    * POST RevokeDeviceRequest -> DeviceListResponse: another device of the account revoked (a
    * sensitive action: the password, and a two-factor code while the checks are on).
    */

@@ -13,6 +13,7 @@
  */
 import type { DecoderEntry } from './decoder-entry.ts'
 import { accounts } from './decoders-accounts.ts'
+import { history } from './decoders-history.ts'
 import { images } from './decoders-images.ts'
 import { directory, mailbox, social } from './decoders-records.ts'
 import { attachments, messaging, punching, rooms } from './decoders-streams.ts'
@@ -30,6 +31,7 @@ export function decoderTable(): DecoderEntry[] {
     ...rooms(),
     ...attachments(),
     ...punching(),
+    ...history(),
     ...images(),
   ]
 }

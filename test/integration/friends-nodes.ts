@@ -67,6 +67,8 @@ export interface FriendNodeOptions {
   hostOptions?: TokenimNodeInit['hostOptions']
   /** Device linking: its timeout and clock. */
   linking?: TokenimNodeInit['linking']
+  /** History transfers: the holder's pace. */
+  history?: TokenimNodeInit['history']
 }
 
 const folders: Array<{ remove(): Promise<void> }> = []
@@ -91,6 +93,7 @@ export async function startFriendNode(
     mailbox: { replicas: 1 },
     hostOptions: options.hostOptions,
     linking: options.linking,
+    history: options.history,
   })
   const events: NodeEventMessage[] = []
   const listeners = new Set<() => void>()
@@ -153,7 +156,12 @@ export async function startFriendNode(
     },
     async restart() {
       await friendNode.stop()
-      return startFriendNode(relay, { identity, dir, listen: options.listen })
+      return startFriendNode(relay, {
+        identity,
+        dir,
+        listen: options.listen,
+        history: options.history,
+      })
     },
   }
   running.add(friendNode)
@@ -236,4 +244,5 @@ const RECORDED: NodeEventType[] = [
   'conversation:read',
   'conversation:cleared',
   'device:revoked',
+  'device:history',
 ]

@@ -5,6 +5,7 @@
  */
 import { linkNewDevice } from '../../node/devices/index.ts'
 import { Keystore } from '../../node/index.ts'
+import type { HistoryChoice } from '../../protocol/local-api.ts'
 import type { RelayNode } from '../../relay/index.ts'
 import { FAST_SCRYPT } from '../helpers/api-daemon.ts'
 import { waitForEvent } from '../helpers/wait.ts'
@@ -17,6 +18,7 @@ export async function linkDevice(
   account: FriendNode,
   friends: FriendNode[],
   deviceName = 'phone',
+  options: { history?: HistoryChoice } = {},
 ): Promise<FriendNode> {
   const opened = account.node.linkHost.open()
   const dir = await friendNodeFolder('tokenim-phone-')
@@ -32,6 +34,7 @@ export async function linkDevice(
     allowPrivateAddresses: true,
     keystore: { scrypt: FAST_SCRYPT },
     confirm: async () => true,
+    history: options.history,
   })
   await asked
   account.node.linkHost.confirm(true)

@@ -13,7 +13,7 @@ import {
   peerIdOf,
 } from '../../../node/index.ts'
 import { formatLinkSas, type LinkSas } from '../../../protocol/accounts/index.ts'
-import type { DeviceLinkStatus } from '../../../protocol/local-api.ts'
+import type { DeviceLinkStatus, HistoryChoice } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
 import { t } from '../i18n/i18n.ts'
@@ -27,6 +27,7 @@ import {
   readPassword,
 } from '../password.ts'
 import { type CodeSource, readSecondFactor } from '../second-factor.ts'
+import { historyLine } from './history-transfer.ts'
 
 export interface LinkOptions extends CommonOptions, PasswordSource, CodeSource {
   /** Confirm the SAS without asking. */
@@ -36,6 +37,8 @@ export interface LinkOptions extends CommonOptions, PasswordSource, CodeSource {
 export interface NewDeviceOptions extends LinkOptions {
   link: string
   name?: string
+  /** How much history the existing device hands over. @default 'all' */
+  history?: HistoryChoice
   allowPrivateAddresses?: boolean
 }
 
@@ -96,6 +99,7 @@ export async function linkAsNewDevice(options: NewDeviceOptions): Promise<Linked
     code: options.link,
     password,
     deviceName: options.name,
+    history: options.history ?? 'all',
     allowPrivateAddresses: options.allowPrivateAddresses,
     confirm: (sas) => askSas(options, sas, 'the existing device'),
   })
@@ -108,7 +112,8 @@ export async function linkAsNewDevice(options: NewDeviceOptions): Promise<Linked
       `This device (${device}) is linked to the account ${account}.`,
       `Account fingerprint: ${fingerprint(linked.account.publicKey)}`,
       `It knows the account's ${linked.state.friends.length} friends and ${linked.list.devices.length} devices. Start it with "tokenim start".`,
-      '1:1 texts reach every device of the account from now on; rooms, files and earlier history stay on the first device for now (doc/accounts.md).',
+      '1:1 texts reach every device of the account from now on; rooms and files stay on the first device for now (doc/accounts.md).',
+      historyLine(options.history),
     ],
   )
   return linked

@@ -1,8 +1,8 @@
-/** `tokenim devices list | link | revoke | rename`: this account's devices through the running node's local API. */
+/** `tokenim devices list | link | revoke | history | rename`: this account's devices through the running node's local API. */
 import { type Command, InvalidArgumentError } from 'commander'
 import { Keystore } from '../../../node/index.ts'
 import { MAX_DEVICE_NAME_SIZE } from '../../../protocol/limits.ts'
-import type { DeviceListResponse } from '../../../protocol/local-api.ts'
+import type { DeviceListResponse, HistoryChoice } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
@@ -10,6 +10,7 @@ import { minuteStamp, printResult } from '../output.ts'
 import { type PasswordSource, readPassword } from '../password.ts'
 import { CODE_OPTION_HELP, type CodeSource, readSecondFactor } from '../second-factor.ts'
 import { type LinkOptions, linkFromExistingDevice } from './device-link.ts'
+import { type HistoryOptions, historyCommand, parseHistoryChoice } from './history-transfer.ts'
 
 export function registerDeviceCommands(program: Command): void {
   const devices = program.command('devices').description("this account's devices")
@@ -43,6 +44,20 @@ export function registerDeviceCommands(program: Command): void {
       const result = await client.revokeDevice({ device, password, code })
       printResult(options, result, [`"${device}" is revoked`, ...deviceLines(result)])
     })
+
+  withCommonOptions(devices.command('history'))
+    .description(
+      'ask another device of this account for its 1:1 history (all, none, or the last DAYS days; the same choice again resumes), or show where the transfer stands',
+    )
+    .argument('[choice]', 'all, none, or a number of days', parseHistoryChoice)
+    .option(
+      '--from <device>',
+      'the device to ask, by name or peer id (default: the one asked last, else any)',
+    )
+    .option('--follow', 'show the progress until the transfer ends')
+    .action((choice: HistoryChoice | undefined, options: HistoryOptions) =>
+      historyCommand(choice, options),
+    )
 
   withCommonOptions(devices.command('rename'))
     .description('rename this device; friends get the new list')

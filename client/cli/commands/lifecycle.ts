@@ -34,6 +34,7 @@ import {
   readPassword,
 } from '../password.ts'
 import { linkAsNewDevice, type NewDeviceOptions } from './device-link.ts'
+import { HISTORY_OPTION_HELP, parseHistoryChoice } from './history-transfer.ts'
 import { offerRecoveryPhrase } from './recovery.ts'
 
 export function registerLifecycleCommands(program: Command): void {
@@ -44,6 +45,7 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--link <code>', 'the one-time code "tokenim devices link" shows on an existing device')
     .option('--name <name>', 'what to call this device (with --link; default: the host name)')
     .option('--yes', 'with --link: confirm the codes both devices show without asking (scripts)')
+    .option('--history <choice>', `with --link: ${HISTORY_OPTION_HELP}`, parseHistoryChoice)
     .option(
       '--allow-private-addresses',
       'with --link: dial loopback and LAN addresses too (one machine, a LAN)',

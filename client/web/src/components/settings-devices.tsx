@@ -1,6 +1,6 @@
 /**
  * This account's devices (doc/accounts.md): the list friends get, this device marked, its
- * name, linking another device and revoking one (not this one, nor the first device, which
+ * name, history from another device, linking another device and revoking one (not this one, nor the first device, which
  * runs on the account key).
  */
 import { useEffect, useState } from 'preact/hooks'
@@ -8,6 +8,7 @@ import { MAX_DEVICE_NAME_SIZE } from '../../../../protocol/limits.ts'
 import type { DeviceListResponse, DeviceView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { t } from '../i18n/i18n.ts'
+import { SettingsHistory } from './settings-history.tsx'
 import { SettingsLinkDevice } from './settings-link-device.tsx'
 import { SettingsRevokeDevice } from './settings-revoke-device.tsx'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
@@ -101,6 +102,7 @@ export function SettingsDevices({ client, withCode }: { client: WebApiClient; wi
           )}
         </>
       )}
+      <SettingsHistory client={client} />
       <SettingsLinkDevice client={client} withCode={withCode} onLinked={() => void load()} />
     </SettingsSection>
   )

@@ -1,16 +1,17 @@
 /**
  * First run, "Link to an existing account" (doc/accounts.md, "Linking a device"): the code the
  * existing device shows (Settings, Devices, "Link a device", or `tokenim devices link`), a
- * name and a password for this device; then both devices show the same digits and emoji, and
+ * name, how much of the earlier history to get, and a password for this device; then both devices show the same digits and emoji, and
  * the person confirms on both. The node links, then runs.
  */
 import { useState } from 'preact/hooks'
-import type { IdentityInfo, LinkSasView } from '../../../../protocol/local-api.ts'
+import type { HistoryChoice, IdentityInfo, LinkSasView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { AuthCard } from '../components/auth-card.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { LinkSas } from '../components/link-sas.tsx'
 import { NewPasswordFields, newPasswordProblem } from '../components/new-password-fields.tsx'
+import { HistoryChoiceSelect } from '../components/settings-history.tsx'
 import { describeError } from '../errors.ts'
 import { t, tx } from '../i18n/i18n.ts'
 
@@ -25,6 +26,7 @@ export function LinkDevice({ client, onLinked, onBack }: LinkDeviceProps) {
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
   const [repeat, setRepeat] = useState('')
+  const [history, setHistory] = useState<HistoryChoice>('all')
   const [sas, setSas] = useState<LinkSasView | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -52,6 +54,7 @@ export function LinkDevice({ client, onLinked, onBack }: LinkDeviceProps) {
           code: code.trim(),
           password,
           deviceName: name.trim() || undefined,
+          history,
         }),
       )
     })
@@ -106,6 +109,15 @@ export function LinkDevice({ client, onLinked, onBack }: LinkDeviceProps) {
             placeholder={t('linkNew.namePlaceholder')}
             disabled={busy}
             onInput={(event) => setName(event.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label for="link-history">{t('linkNew.history')}</label>
+          <HistoryChoiceSelect
+            id="link-history"
+            value={history}
+            onChange={setHistory}
+            disabled={busy}
           />
         </div>
         <NewPasswordFields
