@@ -4,8 +4,8 @@
  * the dependency graph read top to bottom (doc/architecture.md draws it):
  *
  *   storage -> host -> rooms -> directory -> friends -> devices -> recoveryShares -> linkHost
- *   -> prekeys -> mailbox -> messages -> history -> calls -> presence -> attachments -> conversations
- *   -> api
+ *   -> prekeys -> mailbox -> messages -> history -> calls -> presence -> attachments
+ *   -> conversations -> api
  *
  * A part only ever receives parts built before it, as plain values. The one cycle, friends
  * handing friend messages to messaging built after them, is closed by a function that
