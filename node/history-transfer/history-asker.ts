@@ -13,7 +13,9 @@
  *   account's list, which noise authenticates; pages are decoded strictly
  *   (protocol/history-transfer.ts) and records naming our own devices' conversations are
  *   dropped;
- * - bounded: at most MAX_ATTEMPTS failed attempts in a row before it pauses; every read waits
+ * - bounded: at most MAX_ATTEMPTS failed attempts in a row (the holder busy with the stream
+ *   this device left, rate-limited, away) before it pauses; only a refusal for not being a
+ *   current device of the account ends it as failed; every read waits
  *   at most HISTORY_TRANSFER_IDLE_MS; the holder bounds the rest.
  */
 import type { Libp2p, Logger } from '@libp2p/interface'
@@ -34,8 +36,8 @@ import type { ImportedRecord, MessagePipeline } from '../messaging/index.ts'
 import type { AppLevel } from '../storage.ts'
 import {
   HistoryDeviceNotFoundError,
-  HistoryTransferError,
   HistoryTransferProtocolError,
+  HistoryTransferRevokedError,
   HistoryTransferStoppedError,
   refusalNamed,
 } from './errors.ts'
@@ -181,8 +183,8 @@ export class HistoryAsker {
         if (await this.#attempt(signal)) return
       } catch (err) {
         if (signal.aborted) return
-        if (err instanceof HistoryTransferError && err.name !== 'HistoryTransferProtocolError') {
-          // Refused by the other device for a reason a retry does not change now.
+        if (err instanceof HistoryTransferRevokedError) {
+          // Not a device the other one answers: a retry changes nothing.
           await this.#finish('failed', err)
           return
         }

@@ -181,7 +181,7 @@ export class HistoryHolder {
       pageBytes = PAGE_OVERHEAD
       // Paced: never ahead of the rate since the transfer began.
       const ahead = (bytes / rate) * 1000 - (performance.now() - began)
-      if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead))
+      if (ahead > 0) await pause(ahead, framed.stream)
     }
     // Past MAX_HISTORY_TRANSFER_BYTES the stream ends without DONE: the asker asks again.
     let cut = false
@@ -232,4 +232,17 @@ export class HistoryHolder {
       framed.stream.abort(error)
     }
   }
+}
+
+/** Waits `ms`, or less when the stream closes (the asker went: its slot frees at once). */
+function pause(ms: number, stream: Stream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      stream.removeEventListener('close', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    stream.addEventListener('close', done)
+  })
 }

@@ -97,8 +97,9 @@ describe('history on a new device', () => {
   }, 180_000)
 
   it('a transfer stopped half-way goes on from where it stopped, adding nothing twice', async () => {
-    // Slow enough to stop the tablet after its first page (each text is about 100 bytes).
-    const { alice, bob } = await aliceWithHistory({ history: { bytesPerSecond: 8_000 } })
+    // Slow enough to stop the tablet after its first page (200 texts of about 90 bytes: the
+    // next page waits 9 s).
+    const { alice, bob } = await aliceWithHistory({ history: { bytesPerSecond: 2_000 } })
     const held = await allTexts(alice, bob.peerId)
     const tablet = await linkDevice(relay(), alice, [bob], 'tablet', { history: 'all' })
     const partway = await tablet.event(
