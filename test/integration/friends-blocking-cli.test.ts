@@ -1,6 +1,6 @@
 /**
  * The built `tokenim` CLI's friend commands that need no second node: `friends block | blocked
- * | unblock | appear`, with the lines each prints. Needs `npm run build` first.
+ * | unblock | appear | typing`, with the lines each prints. Needs `npm run build` first.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentity, peerIdOf } from '../../node/index.ts'
@@ -13,7 +13,7 @@ afterEach(async () => {
 })
 
 describe('friends CLI without a peer online', () => {
-  it('blocks, lists and unblocks someone, and appears offline and online', async () => {
+  it('blocks, lists and unblocks someone, appears offline and online, turns typing off and on', async () => {
     const { dataDir } = await startLocalNode(cleanups)
     const cli = async (...args: string[]) => {
       const result = await runCli(['friends', ...args, '--data-dir', dataDir])
@@ -31,8 +31,16 @@ describe('friends CLI without a peer online', () => {
     expect(await cli('blocked')).toBe('nobody is blocked\n')
 
     expect(await cli('appear', 'offline')).toBe('you appear offline to your friends\n')
-    expect(JSON.parse(await cli('appear', 'online', '--json'))).toEqual({ appearOffline: false })
+    expect(JSON.parse(await cli('appear', 'online', '--json'))).toEqual({
+      appearOffline: false,
+      typingIndicators: true,
+    })
     expect(await cli('appear', 'online')).toBe('your friends see you online\n')
+    expect(await cli('typing', 'off')).toBe('typing indicators off: neither sent nor shown\n')
+    expect(JSON.parse(await cli('typing', 'on', '--json'))).toEqual({
+      appearOffline: false,
+      typingIndicators: true,
+    })
     expect(await cli('list')).toBe('no friends yet\n')
   })
 })

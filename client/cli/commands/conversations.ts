@@ -74,10 +74,11 @@ export async function printSearch(
     limit: options.limit,
     before: options.before,
   })
+  const names = await friendNames(client)
   printResult(options, result, [
     ...result.hits.map((hit) =>
       hit.kind === 'direct'
-        ? `${hit.peerId}  ${messageLine(hit.message)}`
+        ? `${names.get(hit.peerId) ?? hit.peerId}  ${messageLine(hit.message)}`
         : `${t('chats.room', { room: hit.roomId.slice(0, 12) })}  ${minuteStamp(hit.message.sentAt)} ${hit.message.mine ? '>' : '<'} ${hit.message.text}`,
     ),
     ...(result.hits.length === 0
@@ -89,6 +90,17 @@ export async function printSearch(
   ])
 }
 
+/**
+ * Friends' usernames by peer id, for lines that would otherwise name a bare peer id. Names
+ * only decorate: a node that cannot list friends (one embedded without them) leaves ids.
+ */
+async function friendNames(client: LocalApiClient): Promise<Map<string, string>> {
+  const { friends } = await client.friends().catch(() => ({ friends: [] }))
+  return new Map(
+    friends.flatMap((friend) => (friend.name == null ? [] : [[friend.peerId, friend.name]])),
+  )
+}
+
 async function chat(client: LocalApiClient, peer: string, limit: number): Promise<void> {
   // Listen before reading the history, so a message sent in between is not missed; events
   // wait until the history is on screen.
@@ -98,8 +110,9 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
   const opened = await client.openConversation({ peer, limit })
   if (opened.kind !== 'direct') throw new UsageError('tokenim chat talks to one peer')
   const peerId = opened.history.peerId
+  const friendName = (await friendNames(client)).get(peerId)
   const out = (line: string) => process.stdout.write(`${line}\n`)
-  out(t('chat.intro', { peer: peerId }))
+  out(t('chat.intro', { peer: friendName == null ? peerId : `${friendName} (${peerId})` }))
   for (const message of opened.history.messages) out(messageLine(message))
   const shown = new Set(opened.history.messages.map((message) => message.id))
   const mine = new Map<string, string>()
@@ -123,6 +136,12 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
       const name = presence.name ?? peerId
       if (presence.peerId === peerId) {
         out(`* ${presence.online ? t('chat.isOnline', { name }) : t('chat.isOffline', { name })}`)
+      }
+    } else if (event.type === 'typing:changed') {
+      // Only the start is worth a line: the text, or nothing, follows.
+      const typing = event.data
+      if (typing.peerId === peerId && typing.typing) {
+        out(`* ${t('chat.isTyping', { name: typing.name ?? peerId })}`)
       }
     } else if (event.type === 'transfer:complete') {
       const transfer = event.data

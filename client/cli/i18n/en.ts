@@ -38,6 +38,7 @@ export const en = {
   'chat.intro':
     'chat with {peer}: type a message and press Enter; /file <path> sends a file; /quit leaves',
   'chat.isOnline': '{name} is online',
+  'chat.isTyping': '{name} is typing…',
   'chat.isOffline': '{name} is offline',
   'chat.received': 'received {name} ({mime}, {size} bytes): {sha256}',
   'rooms.held': {

@@ -35,6 +35,7 @@ export const zh: CliCatalog = {
   'history.file': '文件 {name}，{size} 字节',
   'chat.intro': '与 {peer} 聊天：输入消息后按 Enter 发送；/file <路径> 发送文件；/quit 退出',
   'chat.isOnline': '{name} 上线了',
+  'chat.isTyping': '{name} 正在输入…',
   'chat.isOffline': '{name} 已离线',
   'chat.received': '收到 {name}（{mime}，{size} 字节）：{sha256}',
   'rooms.held': { other: '还有 {count} 条在等待密钥或更早的消息' },
