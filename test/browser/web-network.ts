@@ -131,13 +131,17 @@ export interface FriendsInBrowser {
   close(): Promise<void>
 }
 
-/** `locale`: the browser's language (English by default); `args`: more browser flags. */
+/**
+ * `locale`: the browser's language (English by default); `args`: more browser flags;
+ * `relayConfig`: overrides of the relay's config.
+ */
 export async function startFriendsInBrowser(
   locale?: string,
   args?: string[],
+  relayConfig?: Partial<RelayConfigInput>,
 ): Promise<FriendsInBrowser> {
   const [network, browser] = await Promise.all([
-    createWebNetwork(),
+    createWebNetwork(relayConfig),
     launchChromium({ locale, args }),
   ])
   const close = async () => {

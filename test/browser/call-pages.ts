@@ -1,0 +1,107 @@
+/**
+ * Two pages in a voice call, for the browser tests of calls: Chromium's fake microphone, the
+ * page's RTCPeerConnections kept where the test reads their stats, and the steps of ringing.
+ */
+import type { Locator, Page } from 'playwright-core'
+import { expect } from 'vitest'
+import type { RelayConfigInput } from '../../relay/index.ts'
+import { type FriendsInBrowser, openApp, openChat, startFriendsInBrowser } from './web-network.ts'
+
+/** Chromium flags: a fake microphone that plays a tone, allowed without asking. */
+export const FAKE_MEDIA = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+]
+
+/**
+ * An init script: every RTCPeerConnection the page makes is kept in `window.peerConnections`;
+ * with `relayOnly`, it gathers relay candidates only (through TURN, never directly).
+ */
+export function recordPeerConnections({ relayOnly }: { relayOnly: boolean }): void {
+  const Native = window.RTCPeerConnection
+  const made: RTCPeerConnection[] = []
+  ;(window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = made
+  window.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(relayOnly ? { ...config, iceTransportPolicy: 'relay' } : config)
+      made.push(this)
+    }
+  } as typeof RTCPeerConnection
+}
+
+/** Stats of the page's latest peer connection: audio bytes received, local candidate types. */
+export function callStats(page: Page): Promise<{ inboundBytes: number; localTypes: string[] }> {
+  return page.evaluate(async () => {
+    const made = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections
+    const pc = made.at(-1)
+    const stats = { inboundBytes: -1, localTypes: [] as string[] }
+    ;(await pc?.getStats())?.forEach((report) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+        stats.inboundBytes = report.bytesReceived
+      }
+      if (report.type === 'local-candidate') stats.localTypes.push(report.candidateType)
+    })
+    return stats
+  })
+}
+
+/** Waits until the page's call receives audio, and more of it a moment later. */
+export async function expectAudioFlowing(page: Page, timeoutMs: number): Promise<void> {
+  await page.bringToFront()
+  const bytes = async () => (await callStats(page)).inboundBytes
+  await expect.poll(bytes, { timeout: timeoutMs }).toBeGreaterThan(0)
+  const before = await bytes()
+  await expect.poll(bytes, { timeout: timeoutMs }).toBeGreaterThan(before + 1_000)
+}
+
+/** Alice calls from her open chat; resolves with bob's ringing screen. */
+export async function ring(alicePage: Page, aliceChat: Locator, bobPage: Page): Promise<Locator> {
+  await alicePage.bringToFront()
+  await aliceChat.getByRole('button', { name: 'Call', exact: true }).click()
+  await alicePage.getByTestId('call-bar').getByText('Calling').waitFor()
+  await bobPage.bringToFront()
+  const ringing = bobPage.getByRole('alertdialog', { name: 'Incoming call' })
+  await ringing.waitFor()
+  return ringing
+}
+
+export interface CallPages {
+  friends: FriendsInBrowser
+  alicePage: Page
+  bobPage: Page
+  aliceChat: Locator
+  bobChat: Locator
+}
+
+/**
+ * Alice and bob, friends, each with a page open on their chat (bob wrote first), in a
+ * Chromium with the fake microphone; `relayOnly`: their calls go through TURN alone.
+ */
+export async function startCallPages(options: {
+  relayOnly?: boolean
+  relayConfig?: Partial<RelayConfigInput>
+  timeoutMs: number
+}): Promise<CallPages> {
+  const friends = await startFriendsInBrowser(undefined, FAKE_MEDIA, options.relayConfig)
+  try {
+    const { browser, alice, bob } = friends
+    await browser.context.addInitScript(recordPeerConnections, {
+      relayOnly: options.relayOnly === true,
+    })
+    await bob.api.sendMessage(alice.node.peerId, 'call me?')
+    const alicePage = await browser.context.newPage()
+    const bobPage = await browser.context.newPage()
+    for (const page of [alicePage, bobPage]) page.setDefaultTimeout(options.timeoutMs)
+    await openApp(alicePage, alice)
+    await openApp(bobPage, bob)
+    const aliceChat = await openChat(alicePage)
+    const bobChat = await openChat(bobPage)
+    await aliceChat.getByText('call me?').waitFor()
+    await bobChat.getByText('call me?').waitFor()
+    return { friends, alicePage, bobPage, aliceChat, bobChat }
+  } catch (err) {
+    await friends.close()
+    throw err
+  }
+}
