@@ -70,6 +70,7 @@ import type { CollectedEnvelope } from './ports.ts'
 import { SessionStore } from './session-store.ts'
 import { SyncedMarks } from './synced-marks.ts'
 import { Transmission } from './transmission.ts'
+import { sendWaitingTexts } from './waiting-texts.ts'
 
 /**
  * History records kept in memory per conversation while it is busy (the lane drops them on
@@ -167,7 +168,8 @@ export class MessagePipeline {
   /**
    * A friend's account moved from `previous` to `current` (a key rotation friends took): its
    * conversation moves to the new key once the old key's lane is idle (conversation-move.ts),
-   * and what waited for the old key is sent to the new one under a new session.
+   * and what waited for the old key is sent to the new one under a new session (when the new
+   * key wrote first and the two stay apart, as new texts: waiting-texts.ts).
    */
   async moveConversation(previous: Uint8Array, current: Uint8Array): Promise<void> {
     const [oldHex, newHex] = [toHex(previous), toHex(current)]
@@ -198,7 +200,14 @@ export class MessagePipeline {
       tx.after.push(() => init.emit('message:received', messageView(peerId, line)))
       return true
     })
-    if (!moved) return
+    if (!moved) {
+      // Kept apart: what waited for the old key goes to the new one (waiting-texts.ts).
+      await sendWaitingTexts(this.#lanes.get(oldHex), {
+        fail: (lane, tx, item, reason) => this.#delivery.fail(lane, tx, item, reason),
+        send: (text, extras) => this.send(current, text, extras),
+      })
+      return
+    }
     this.#lanes.delete(oldHex)
     for (const [slotId, slot] of this.#ctx.slots) {
       if (slot.peerHex === oldHex) this.#ctx.slots.delete(slotId)

@@ -93,6 +93,8 @@ export const FailureReason = {
   refused:
     "the recipient's node refused the message twice, the second time in a fresh session: it cannot read messages from us",
   expired: 'not delivered before the give-up time; the recipient has not been online since',
+  keyChanged:
+    'the friend changed their key before this was delivered; it was sent again to the new key',
 } as const
 
 export const DEFAULT_ACK_TIMEOUT_MS = 5_000

@@ -47,4 +47,39 @@ describe('a failed send looks the friend up', () => {
     )
     await converse(bob, alice, 'after')
   }, 120_000)
+
+  it('what waited for the old key goes to the new one, even when the new key wrote first', async () => {
+    const { dir, identity, rotate } = await account('tokenim-rotating-wrote-first-')
+    let alice = await startFriendNode(relay(), { identity, dir })
+    const bob = await startFriendNode(relay())
+    await befriend(alice, bob)
+    await converse(alice, bob, 'before')
+
+    const rotated = await rotate()
+    await publishKeyRotation(
+      alice.node.host.services.dht,
+      openKeyStatement('rotation', rotated.statement),
+    )
+    await alice.node.messages.retireOwnKey()
+    const oldPeerId = alice.peerId
+    await alice.stop()
+    alice = await startFriendNode(relay(), { identity: rotated.identity, dir })
+    // Alice's new key writes first: bob keeps it apart from her old conversation when he follows.
+    await converse(alice, bob, 'hello from my new key')
+
+    const changed = bob.event('friend:key-changed', () => true, { timeoutMs: 60_000 })
+    const since = Date.now()
+    const sent = await bob.node.messages.send(oldPeerId, 'did you get my last one?')
+    await changed
+    await alice.event(
+      'message:received',
+      (message) => message.text === 'did you get my last one?' && message.peerId === bob.peerId,
+      { since, timeoutMs: 60_000 },
+    )
+    // In the old conversation it is shown failed, saying where it went instead.
+    await bob.event('message:state', (state) => state.id === sent.id && state.state === 'failed', {
+      since,
+      timeoutMs: 10_000,
+    })
+  }, 120_000)
 })
