@@ -14,24 +14,33 @@ import { rotatingAccounts } from './rotating-account.ts'
 const relay = relayForFriendNodes()
 const account = rotatingAccounts()
 
+/**
+ * alice and bob are friends; alice rotates, the statement goes only to the DHT, and her node
+ * runs again under the new key.
+ */
+async function rotatedWithoutTelling(prefix: string) {
+  const { dir, identity, rotate } = await account(prefix)
+  const before = await startFriendNode(relay(), { identity, dir })
+  const bob = await startFriendNode(relay())
+  await befriend(before, bob)
+  await converse(before, bob, 'before')
+  const rotated = await rotate()
+  const put = await publishKeyRotation(
+    before.node.host.services.dht,
+    openKeyStatement('rotation', rotated.statement),
+  )
+  expect(put.confirmed).toBeGreaterThan(0)
+  await before.node.messages.retireOwnKey()
+  await before.stop()
+  const alice = await startFriendNode(relay(), { identity: rotated.identity, dir })
+  return { alice, bob, rotated, oldPeerId: before.peerId }
+}
+
 describe('a failed send looks the friend up', () => {
   it('bob follows alice to her new key after a text to her old key went to the mailbox', async () => {
-    const { dir, identity, rotate } = await account('tokenim-rotating-failed-send-')
-    let alice = await startFriendNode(relay(), { identity, dir })
-    const bob = await startFriendNode(relay())
-    await befriend(alice, bob)
-    await converse(alice, bob, 'before')
-
-    const rotated = await rotate()
-    const put = await publishKeyRotation(
-      alice.node.host.services.dht,
-      openKeyStatement('rotation', rotated.statement),
+    const { alice, bob, rotated, oldPeerId } = await rotatedWithoutTelling(
+      'tokenim-rotating-failed-send-',
     )
-    expect(put.confirmed).toBeGreaterThan(0)
-    await alice.node.messages.retireOwnKey()
-    const oldPeerId = alice.peerId
-    await alice.stop()
-    alice = await startFriendNode(relay(), { identity: rotated.identity, dir })
 
     const changed = bob.event('friend:key-changed', () => true, { timeoutMs: 60_000 })
     const since = Date.now()
@@ -49,21 +58,7 @@ describe('a failed send looks the friend up', () => {
   }, 120_000)
 
   it('what waited for the old key goes to the new one, even when the new key wrote first', async () => {
-    const { dir, identity, rotate } = await account('tokenim-rotating-wrote-first-')
-    let alice = await startFriendNode(relay(), { identity, dir })
-    const bob = await startFriendNode(relay())
-    await befriend(alice, bob)
-    await converse(alice, bob, 'before')
-
-    const rotated = await rotate()
-    await publishKeyRotation(
-      alice.node.host.services.dht,
-      openKeyStatement('rotation', rotated.statement),
-    )
-    await alice.node.messages.retireOwnKey()
-    const oldPeerId = alice.peerId
-    await alice.stop()
-    alice = await startFriendNode(relay(), { identity: rotated.identity, dir })
+    const { alice, bob, oldPeerId } = await rotatedWithoutTelling('tokenim-rotating-wrote-first-')
     // Alice's new key writes first: bob keeps it apart from her old conversation when he follows.
     await converse(alice, bob, 'hello from my new key')
 
