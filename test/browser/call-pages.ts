@@ -5,7 +5,13 @@
 import type { Locator, Page } from 'playwright-core'
 import { expect } from 'vitest'
 import type { RelayConfigInput } from '../../relay/index.ts'
-import { type FriendsInBrowser, openApp, openChat, startFriendsInBrowser } from './web-network.ts'
+import {
+  type FriendsInBrowser,
+  openApp,
+  openChat,
+  startFriendsInBrowser,
+  type WebPerson,
+} from './web-network.ts'
 
 /** Chromium flags: a fake microphone that plays a tone, allowed without asking. */
 export const FAKE_MEDIA = [
@@ -82,6 +88,8 @@ export async function startCallPages(options: {
   relayOnly?: boolean
   relayConfig?: Partial<RelayConfigInput>
   timeoutMs: number
+  /** Runs on each page before the app loads in it (init scripts, permissions). */
+  prepare?: (page: Page, person: WebPerson) => Promise<void>
 }): Promise<CallPages> {
   const friends = await startFriendsInBrowser(undefined, FAKE_MEDIA, options.relayConfig)
   try {
@@ -93,6 +101,8 @@ export async function startCallPages(options: {
     const alicePage = await browser.context.newPage()
     const bobPage = await browser.context.newPage()
     for (const page of [alicePage, bobPage]) page.setDefaultTimeout(options.timeoutMs)
+    await options.prepare?.(alicePage, alice)
+    await options.prepare?.(bobPage, bob)
     await openApp(alicePage, alice)
     await openApp(bobPage, bob)
     const aliceChat = await openChat(alicePage)

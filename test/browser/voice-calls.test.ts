@@ -4,12 +4,15 @@
  * accepts, and each page's RTCPeerConnection receives audio (its inbound-rtp bytes grow, read
  * with getStats); alice hangs up and the call ends on both pages, each chat showing the
  * call's line. Then a declined call and a missed one (alice hangs up while it rings) leave
- * their lines on both sides. axe finds no serious violation on the ringing and in-call screens.
+ * their lines on both sides, and bob, looking at another tab, is notified of the ringing call
+ * and then of the missed one. axe finds no serious violation on the ringing and in-call
+ * screens.
  */
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seriousViolations } from './axe-check.ts'
 import { expectAudioFlowing, ring, startCallPages } from './call-pages.ts'
+import { notificationsOf, setHidden, watchNotifications } from './page-notifications.ts'
 import type { FriendsInBrowser } from './web-network.ts'
 
 const LIVE_MS = 20_000
@@ -24,6 +27,16 @@ describe('web client: voice calls', () => {
   beforeAll(async () => {
     ;({ friends, alicePage, bobPage, aliceChat, bobChat } = await startCallPages({
       timeoutMs: LIVE_MS,
+      prepare: async (page, person) => {
+        // Desktop notifications on, as Settings turns them on, and recorded.
+        await page.context().grantPermissions(['notifications'], {
+          origin: new URL(person.webUrl).origin,
+        })
+        await page.addInitScript(() =>
+          localStorage.setItem('tokenim.notifications', '{"desktop":true,"sound":false}'),
+        )
+        await watchNotifications(page)
+      },
     }))
   }, 120_000)
   afterAll(() => friends?.close())
@@ -60,11 +73,14 @@ describe('web client: voice calls', () => {
     await aliceChat.locator('[data-outcome="declined"]').getByText('Call declined').waitFor()
     await bobChat.locator('[data-outcome="declined"]').getByText('Call declined').waitFor()
 
+    await setHidden(bobPage, true)
     await aliceCalls()
     await alicePage.bringToFront()
     await alicePage.getByRole('button', { name: 'Hang up' }).click()
     await bobPage.getByRole('alertdialog', { name: 'Incoming call' }).waitFor({ state: 'detached' })
     await aliceChat.locator('[data-outcome="cancelled"]').getByText('Call cancelled').waitFor()
     await bobChat.locator('[data-outcome="missed"]').getByText('Missed call').waitFor()
+    const titles = async () => (await notificationsOf(bobPage)).map((shown) => shown.title)
+    await expect.poll(titles).toEqual(['Incoming call', 'Missed call'])
   })
 })

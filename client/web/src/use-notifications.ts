@@ -1,7 +1,9 @@
 /**
  * The shell's news for a user who looks elsewhere: the unread total in the tab's title and
  * icon, and a notification (and tone) for each incoming message or friend request while the
- * tab is hidden, unless its conversation is muted. Reads the events every other view reads.
+ * tab is hidden, unless its conversation is muted; a call that rings here (muted or not: it
+ * is waiting for an answer) and a missed call (unless muted). Reads the events every other
+ * view reads.
  */
 import { useEffect } from 'preact/hooks'
 import type { ConversationListItem, PeerRef } from '../../../protocol/local-api.ts'
@@ -41,6 +43,17 @@ export function useNotifications(
       body: t('chats.fromPeer', { name: nameOf(message.authorPeerId), text: message.text }),
       tag: conversationKey('room', message.roomId),
     })
+  })
+  useNodeEvent('call:incoming', (call) => {
+    raise({
+      title: t('call.incomingTitle'),
+      body: t('call.incoming', { name: nameOf(call.peerId) }),
+      tag: `call:${call.callId}`,
+    })
+  })
+  useNodeEvent('call:ended', (call) => {
+    if (call.outcome !== 'missed' || muted.has(conversationKey('direct', call.peerId))) return
+    raise({ title: t('call.ended.missed'), body: nameOf(call.peerId), tag: `call:${call.callId}` })
   })
   useNodeEvent('friend:request', (request) => {
     if (request.direction !== 'in') return
