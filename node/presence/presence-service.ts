@@ -13,11 +13,10 @@
  * must grow, so it can be neither replayed nor shown to someone else.
  */
 import type { Connection, Libp2p, Logger, PeerId, Stream } from '@libp2p/interface'
-import { FramedStream, isStreamEnd, streamCounts } from '../../network/index.ts'
+import { streamCounts } from '../../network/index.ts'
 import { peerReach } from '../../network/peer-reach.ts'
 import { openPeerStream, type PeerStreamHost } from '../../network/peer-streams.ts'
 import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
-import { FramingError } from '../../protocol/errors.ts'
 import { PRESENCE_PROTOCOL } from '../../protocol/ids.ts'
 import { PRESENCE_STREAM_LIMITS } from '../../protocol/limits.ts'
 import type {
@@ -37,6 +36,7 @@ import { type Identity, peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { PresenceStoppedError, TypingFriendNotFoundError } from './errors.ts'
+import { FriendLink, PresenceChannel } from './friend-link.ts'
 import { FriendReachWatch } from './reach-watch.ts'
 import { TypingSignals } from './typing-signals.ts'
 
@@ -450,75 +450,6 @@ export class Presence {
     clearTimeout(link.timeout)
     if (this.#typing.forget(key)) this.#emitTyping(link.key, false)
     for (const channel of link.channels) channel.abort(new Error('presence stopped'))
-  }
-}
-
-/** One friend: the streams to it, and what its heartbeats said. */
-class FriendLink {
-  readonly key: Uint8Array
-  readonly hex: string
-  readonly peerId: PeerId
-  readonly channels = new Set<PresenceChannel>()
-  dialing = false
-  nextDialAt = 0
-  redialMs: number
-  online = false
-  lastSeen: number | null = null
-  lastCounter = 0
-  timeout: NodeJS.Timeout | undefined
-
-  constructor(key: Uint8Array, redialMs: number) {
-    this.key = key
-    this.hex = toHex(key)
-    this.peerId = peerIdOf({ publicKey: key })
-    this.redialMs = redialMs
-  }
-
-  /** The newest stream we can write on. */
-  writer(): PresenceChannel | undefined {
-    let newest: PresenceChannel | undefined
-    for (const channel of this.channels) if (channel.isWritable) newest = channel
-    return newest
-  }
-}
-
-/** A presence stream, framed by FramedStream within PRESENCE_STREAM_LIMITS. */
-class PresenceChannel {
-  readonly #stream: Stream
-  readonly #lp: FramedStream
-
-  constructor(stream: Stream) {
-    this.#stream = stream
-    this.#lp = new FramedStream(stream, { limits: PRESENCE_STREAM_LIMITS })
-  }
-
-  get isWritable(): boolean {
-    return this.#stream.writeStatus === 'writable' && this.#stream.status === 'open'
-  }
-
-  write(bytes: Uint8Array): Promise<void> {
-    return this.#lp.write(bytes)
-  }
-
-  abort(err: Error): void {
-    this.#stream.abort(err)
-  }
-
-  /** Calls `onFrame` for each frame until the stream ends; an unreadable prefix ends it. */
-  async read(onFrame: (bytes: Uint8Array) => void): Promise<void> {
-    while (this.#stream.status === 'open') {
-      let bytes: Uint8Array
-      try {
-        bytes = await this.#lp.read()
-      } catch (err) {
-        if (isStreamEnd(err)) return
-        // A framing violation (the reader reset the stream) goes to the caller, which logs it.
-        if (!(err instanceof FramingError) && this.#stream.status !== 'open') return
-        this.#stream.abort(err as Error)
-        throw err
-      }
-      onFrame(bytes)
-    }
   }
 }
 
