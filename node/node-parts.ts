@@ -20,7 +20,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { createHost } from '../network/host.ts'
 import { hostLogger } from '../network/host-logger.ts'
 import { startHost } from '../network/start-host.ts'
-import { bytesEqual, fromHex } from '../protocol/bytes.ts'
+import { bytesEqual, fromHex, toHex } from '../protocol/bytes.ts'
 import { MAX_LINKED_FRIENDS, MAX_LINKED_RELAYS } from '../protocol/limits.ts'
 import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
 import { Attachments } from './attachments/index.ts'
@@ -63,7 +63,7 @@ import { NodeApi, nodeRoutes } from './node-api.ts'
 import { PrekeyService } from './prekeys/index.ts'
 import { Presence } from './presence/index.ts'
 import { RecoveryShares } from './recovery/index.ts'
-import { RoomService } from './rooms/index.ts'
+import { type OwnDeviceList, RoomService } from './rooms/index.ts'
 import { openStorage, type Storage } from './storage.ts'
 import type { NodeHost, TokenimNode, TokenimNodeInit } from './tokenim-node.ts'
 
@@ -149,6 +149,8 @@ export async function composeNode(
       )
   }
 
+  // Rooms start before devices; they read our device list once it is there.
+  let devices: DeviceService | undefined
   const rooms = await parts.add(
     'rooms',
     () =>
@@ -159,6 +161,7 @@ export async function composeNode(
           identity,
           emit: (type, data) => emit(type, data as never),
           keyStatements: () => keyChainIn(paths.root, identity),
+          ownDeviceList: () => ownDeviceListOf(devices),
         },
         init.rooms,
       ),
@@ -183,7 +186,6 @@ export async function composeNode(
 
   // Before messaging, which asks friends whom to drop and hands them friend messages.
   let messaging: DirectMessages | undefined
-  let devices: DeviceService | undefined
   let recoveryShares: RecoveryShares | undefined
   const friends = await parts.add(
     'friends',
@@ -246,6 +248,19 @@ export async function composeNode(
       }
     },
     () => devices.removeEventListener('devices:friend-list', pinCommitment),
+  )
+  // Rooms follow our device list: our new devices enrol, revoked ones are keyed out.
+  const roomsFollowDevices = () =>
+    void rooms.ownDevicesChanged().catch((err: Error) => {
+      host.logger.forComponent('tokenim:rooms').error('rooms did not take our device list: %e', err)
+    })
+  await parts.step(
+    'rooms follow our device list',
+    () => {
+      devices.addEventListener('devices:changed', roomsFollowDevices)
+      roomsFollowDevices()
+    },
+    () => devices.removeEventListener('devices:changed', roomsFollowDevices),
   )
 
   const linkHost = await parts.add('linkHost', () => {
@@ -554,6 +569,17 @@ function buildHost(init: TokenimNodeInit, storage: Storage, relays: string[]): P
  * The recovery commitment in force of the keystore in `dir` for this node's key (no password
  * needed); empty when there is none, or no keystore (a node started with a bare identity).
  */
+/** Our account's device list as the rooms read it, once the devices part holds it. */
+function ownDeviceListOf(devices: DeviceService | undefined): OwnDeviceList | undefined {
+  if (devices?.running !== true) return undefined
+  const list = devices.own()
+  return {
+    record: devices.ownRecord(),
+    version: list.version,
+    devices: list.devices.map((certificate) => toHex(certificate.device)),
+  }
+}
+
 async function recoveryCommitmentIn(dir: string, identity: Identity): Promise<Uint8Array> {
   return (await keyChainIn(dir, identity))?.commitment ?? new Uint8Array(0)
 }

@@ -2,7 +2,8 @@
  * Sender keys between members: our chain handed to the others, theirs taken in.
  *
  * Guarantees, and how they are kept:
- * - Every other member gets our current chain, sealed to its identity key (and, for admins
+ * - Every other reader (each member's account key and enrolled devices, and our account's
+ *   other devices: `readers`) gets our current chain, sealed to its key (and, for admins
  *   of an invite-only room, the invite secret): the sealed bundle is kept in `outgoing` and
  *   on disk until the member's node acknowledges it, and retried with backoff, every
  *   `keyRetryIntervalMs`, and when the member connects. A bundle replaced or dropped
@@ -17,6 +18,7 @@ import type { Logger } from '@libp2p/interface'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
+  memberOf,
   openKeyBundle,
   ReceivedSenderKey,
   SenderKeyChain,
@@ -25,13 +27,19 @@ import {
 } from '../../protocol/rooms/index.ts'
 import type { RoomPersistence } from './room-persistence.ts'
 import type { RoomRegistry } from './room-registry.ts'
-import { otherMembers, type RoomRuntime } from './room-runtime.ts'
+import { type RoomRuntime, readers } from './room-runtime.ts'
 import { RoomStore, type RoomWrite } from './room-store.ts'
 import type { SenderKeyTransport } from './sender-key-transport.ts'
 
 export interface RoomKeysComponents {
   identity: Ed25519KeyPair
   selfHex: string
+  /** The member we write for: our account key. @default selfHex (a single device) */
+  accountHex?: string
+  /** Our account's other current devices (hex), which read what we write. @default none */
+  ownDevices?(): string[]
+  /** A bundle from one of our own devices for a room we do not hold yet (room-devices.ts). */
+  unknownRoom?(roomIdHex: string, fromHex: string): void
   rooms: RoomRegistry
   persistence: Pick<RoomPersistence, 'persist' | 'persistOwn' | 'writeNow'>
   transport: SenderKeyTransport
@@ -54,12 +62,18 @@ export class RoomKeys {
   private readonly running: () => boolean
   private readonly unlock: RoomKeysComponents['unlock']
   private readonly keyRetryIntervalMs: number
+  private readonly accountHex: string
+  private readonly ownDevices: () => string[]
+  private readonly unknownRoom: NonNullable<RoomKeysComponents['unknownRoom']>
   private readonly flushing = new Set<string>()
   private readonly backoff = new Map<string, number>()
 
   constructor(components: RoomKeysComponents) {
     this.identity = components.identity
     this.selfHex = components.selfHex
+    this.accountHex = components.accountHex ?? components.selfHex
+    this.ownDevices = components.ownDevices ?? (() => [])
+    this.unknownRoom = components.unknownRoom ?? (() => {})
     this.rooms = components.rooms
     this.persistence = components.persistence
     this.transport = components.transport
@@ -79,7 +93,7 @@ export class RoomKeys {
     await this.transport.stop()
   }
 
-  /** A fresh sending chain, handed to every other member. */
+  /** A fresh sending chain, handed to every other reader. */
   rekey(room: RoomRuntime): void {
     room.chain = SenderKeyChain.generate()
     // A fresh chain lost in a crash is never used again (its key is random): no reservation
@@ -92,10 +106,15 @@ export class RoomKeys {
       .catch(() => {
         // Logged by persistOwn; the next send writes the chain again before using it.
       })
-    this.share(room, otherMembers(room.log.membership(), this.selfHex))
+    this.share(room, this.readers(room))
   }
 
-  /** Seals our current chain to each of `members` (hex keys), stores it, then delivers it. */
+  /** Every key but ours that gets our chain now. */
+  readers(room: RoomRuntime): string[] {
+    return readers(room.log.membership(), this.selfHex, this.ownDevices())
+  }
+
+  /** Seals our current chain to each of `members` (hex keys of readers), stores it, then delivers it. */
   share(room: RoomRuntime, members: string[]): void {
     if (room.chain == null || members.length === 0) return
     const state = room.log.membership()
@@ -103,8 +122,10 @@ export class RoomKeys {
       room.meta.inviteSeed != null ? Buffer.from(room.meta.inviteSeed, 'base64') : undefined
     const keyIdHex = toHex(room.chain.keyId)
     const writes: RoomWrite[] = []
+    const own = this.ownDevices()
     for (const member of members) {
-      const role = state.members.get(member)?.role
+      const account = memberOf(state, member) ?? (own.includes(member) ? this.accountHex : member)
+      const role = state.members.get(account)?.role
       if (role == null) continue
       const sealed = sealKeyBundle(this.identity, {
         roomId: room.log.roomId,
@@ -183,10 +204,15 @@ export class RoomKeys {
       throw new Error('the key bundle is signed by someone else than its carrier')
     }
     const room = this.rooms.get(toHex(bundle.roomId))
-    if (room == null) throw new Error('a key bundle for a room we are not in')
     const authorHex = toHex(sender)
+    if (room == null) {
+      // One of our own devices writes in a room we do not hold: we fetch and enrol, and take
+      // the bundle on its next try.
+      if (this.ownDevices().includes(authorHex)) this.unknownRoom(toHex(bundle.roomId), authorHex)
+      throw new Error('a key bundle for a room we are not in')
+    }
     // Only from keys the room knows: a stranger cannot make us store chains for nothing.
-    if (!room.log.knowsKey(authorHex))
+    if (!room.log.knowsKey(authorHex) && !this.ownDevices().includes(authorHex))
       throw new Error('a key bundle from a key the room does not know')
     const keyIdHex = toHex(bundle.senderKey.keyId)
     const keys = room.received.get(authorHex) ?? new Map<string, ReceivedSenderKey>()

@@ -7,24 +7,26 @@
  *   unsubscribes, marks the room not joined and drops every bundle still waiting to go out;
  *   becoming a member subscribes and hands our chain (a fresh one if we have none) to the
  *   others.
- * - Whoever left or was removed cannot read what we write from then on: its pending bundles
- *   are dropped and a fresh chain goes to the members who stay only.
- * - A new member gets our current chain (it reads from its join on); a member promoted to
+ * - Whoever left or was removed, and a device its account's newer list no longer names,
+ *   cannot read what we write from then on: its pending bundles are dropped and a fresh chain
+ *   goes to the readers who stay only.
+ * - A new member or a newly enrolled device gets our current chain (it reads from then on);
+ *   a member promoted to
  *   admin of an invite-only room gets it again, now with the invite secret.
  * - Every change is told once (`room:members`), after the reactions above.
  */
 import type { RoomMembersChange } from '../../protocol/local-api.ts'
-import type { MembershipState } from '../../protocol/rooms/index.ts'
+import { type MembershipState, memberOf } from '../../protocol/rooms/index.ts'
 import type { RoomGossip } from './room-gossip.ts'
 import type { RoomKeys } from './room-keys.ts'
 import type { RoomPersistence } from './room-persistence.ts'
-import { otherMembers, type RoomRuntime } from './room-runtime.ts'
+import { type RoomRuntime, readers } from './room-runtime.ts'
 import { RoomStore } from './room-store.ts'
 import type { RoomViews } from './room-views.ts'
 
 export interface RoomMembershipComponents {
   selfHex: string
-  keys: Pick<RoomKeys, 'rekey' | 'share' | 'drop'>
+  keys: Pick<RoomKeys, 'rekey' | 'share' | 'drop' | 'readers'>
   gossip: Pick<RoomGossip, 'subscribe' | 'unsubscribe'>
   persistence: Pick<RoomPersistence, 'persist'>
   views: RoomViews
@@ -45,8 +47,8 @@ export class RoomMembership {
    */
   changed(room: RoomRuntime, before: MembershipState, after: MembershipState, force = false): void {
     const { selfHex, keys, gossip, persistence, views } = this.components
-    const wasMember = before.members.has(selfHex)
-    const isMember = after.members.has(selfHex)
+    const wasMember = memberOf(before, selfHex) != null
+    const isMember = memberOf(after, selfHex) != null
     if (!isMember) {
       if (wasMember || room.meta.joined) {
         room.meta.joined = false
@@ -58,10 +60,12 @@ export class RoomMembership {
       room.meta.joined = true
       gossip.subscribe(room)
       if (room.chain == null) keys.rekey(room)
-      else keys.share(room, otherMembers(after, selfHex))
+      else keys.share(room, keys.readers(room))
     } else {
-      const removed = [...before.members.keys()].filter((key) => !after.members.has(key))
-      const added = [...after.members.keys()].filter((key) => !before.members.has(key))
+      const was = new Set(readers(before, selfHex))
+      const now = new Set(readers(after, selfHex))
+      const removed = [...was].filter((key) => !now.has(key))
+      const added = [...now].filter((key) => !was.has(key))
       const promoted = [...after.members]
         .filter(([key, m]) => m.role === 'admin' && before.members.get(key)?.role === 'member')
         .map(([key]) => key)

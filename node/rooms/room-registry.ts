@@ -55,7 +55,7 @@ export class RoomRegistry {
   /** A room we are a member of; throws RoomNotFoundError or NotRoomMemberError. */
   requireMember(roomIdHex: string): RoomRuntime {
     const room = this.require(roomIdHex)
-    if (!room.log.membership().members.has(this.selfHex)) {
+    if (room.log.memberOf(this.selfHex) == null) {
       throw new NotRoomMemberError(
         `you are not a member of room ${roomIdHex} (any more): join it again first`,
       )

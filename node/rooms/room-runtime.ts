@@ -108,7 +108,19 @@ export function mayEnter(room: RoomRuntime, key: Uint8Array, proof: Uint8Array):
   )
 }
 
-/** The members other than `selfHex`, as hex keys. */
-export function otherMembers(state: MembershipState, selfHex: string): string[] {
-  return [...state.members.keys()].filter((key) => key !== selfHex)
+/**
+ * Every key that reads the room but `selfHex`, as hex keys: each member's account key, each
+ * enrolled device of a member (member-devices.ts), and `ownDevices` (our account's other
+ * current devices, which read what we write before they enrol).
+ */
+export function readers(
+  state: MembershipState,
+  selfHex: string,
+  ownDevices: readonly string[] = [],
+): string[] {
+  const keys = new Set(state.members.keys())
+  for (const [device, account] of state.devices) if (state.members.has(account)) keys.add(device)
+  for (const device of ownDevices) keys.add(device)
+  keys.delete(selfHex)
+  return [...keys]
 }

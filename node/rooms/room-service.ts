@@ -9,6 +9,7 @@
  *   RoomKeys         sender keys out and in    RoomSync         catch-up with members
  *   RoomViews        what the API shows        room-invites.ts  invite codes, who may join
  *   RoomKeyMoves     the member across a key change (rotation, recovery)
+ *   RoomDevices      our account's devices in our rooms (enrol, follow the list)
  *
  * The parts reach each other only through the few functions handed to them here, so each is
  * tested alone. Events (`room:message`, `room:members`) are dispatched on the service for the
@@ -39,12 +40,13 @@ import {
   type SignedRoomEvent,
   serializeSenderKey,
 } from '../../protocol/rooms/index.ts'
-import { type Identity, peerIdOf } from '../identity/index.ts'
+import { accountKeyOf, type Identity, peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { RoomPermissionError, RoomsStoppedError, RoomUnreachableError } from './errors.ts'
 import { OwnEvents } from './own-events.ts'
 import { checkRoomAction, type RoomActionRequest } from './room-actions.ts'
+import { type OwnDeviceList, RoomDevices } from './room-devices.ts'
 import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
 import { checkMayJoin, inviteCode, readJoinTicket } from './room-invites.ts'
@@ -99,6 +101,11 @@ export interface RoomServiceComponents {
   emit?<T extends keyof RoomServiceEvents>(type: T, data: RoomServiceEvents[T]): void
   /** The account's key statements (the keystore's chain), for rooms to follow. @default none */
   keyStatements?(): Promise<AccountKeyStatements | undefined>
+  /**
+   * Our account's current device list (node/devices), for our other devices to read and
+   * write in our rooms; call `ownDevicesChanged` when it changes. @default a single device
+   */
+  ownDeviceList?(): OwnDeviceList | undefined
 }
 
 export interface RoomServiceInit {
@@ -143,6 +150,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   private readonly membership: RoomMembership
   private readonly own: OwnEvents
   private readonly keyMoves: RoomKeyMoves
+  private readonly devices: RoomDevices
   private readonly keyStatements: RoomServiceComponents['keyStatements']
   private readonly timers: NodeJS.Timeout[] = []
   private readonly lifecycle = new ServiceLifecycle(
@@ -155,9 +163,11 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     this.store = new RoomStore(components.db)
     this.identity = components.identity
     this.selfHex = toHex(components.identity.publicKey)
-    this.views = new RoomViews(this.selfHex, {
+    const accountHex = toHex(accountKeyOf(components.identity).publicKey)
+    this.views = new RoomViews(accountHex, {
       persist: (room, writes) => void this.persistence.persist(room, writes),
       recallWindowMs: init.recallWindowMs,
+      deviceHex: this.selfHex,
     })
     this.rooms = new RoomRegistry(this.selfHex)
     this.emitEvent = components.emit ?? (() => {})
@@ -179,6 +189,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       rooms: this.rooms,
       persistence: this.persistence,
       selfHex: this.selfHex,
+      ownDevices: () => this.devices.ownDevices(),
       log: this.log,
       ingest: (room, events) => this.intake.ingest(room, events),
       requestTimeoutMs: init.requestTimeoutMs ?? 10_000,
@@ -188,6 +199,9 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     this.keys = new RoomKeys({
       identity: components.identity,
       selfHex: this.selfHex,
+      accountHex,
+      ownDevices: () => this.devices.ownDevices(),
+      unknownRoom: (roomIdHex, deviceHex) => this.devices.unknownRoom(roomIdHex, deviceHex),
       rooms: this.rooms,
       persistence: this.persistence,
       transport:
@@ -233,6 +247,19 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       gossip: this.gossip,
       keys: this.keys,
       own: this.own,
+      sync: this.sync,
+      log: this.log,
+    })
+    this.devices = new RoomDevices({
+      selfHex: this.selfHex,
+      accountHex,
+      ownList: () => components.ownDeviceList?.(),
+      rooms: this.rooms,
+      own: this.own,
+      keys: this.keys,
+      gossip: this.gossip,
+      fetchRoom: (roomId, peer) => this.sync.fetchRoom(roomId, peer, undefined),
+      syncWith: (room, peer) => this.syncWith(room, peer, { force: true }),
       sync: this.sync,
       log: this.log,
     })
@@ -283,6 +310,14 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   }
 
   /**
+   * Our account's device list changed (or was loaded): every room we are in gets it, and a
+   * device it no longer names reads nothing we write from now on (room-devices.ts).
+   */
+  ownDevicesChanged(): Promise<void> {
+    return this.lifecycle.track(() => this.devices.listChanged())
+  }
+
+  /**
    * The account's recovery commitment in force, which our CREATE and JOIN carry so the room
    * can check a later recovery of the account against it (protocol/rooms/membership.ts).
    */
@@ -329,7 +364,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     const ticket = readJoinTicket(roomOrInvite, this.identity.publicKey)
     const { roomIdHex, proof } = ticket
     let room = this.rooms.get(roomIdHex)
-    if (room?.log.membership().members.has(this.selfHex)) return this.views.summary(room)
+    if (room?.log.memberOf(this.selfHex) != null) return this.views.summary(room)
     const candidates = [
       ...(ticket.inviter != null ? [peerIdOf({ publicKey: ticket.inviter })] : []),
       ...(options.via ?? []).map((text) => peerIdFromString(text)),
@@ -358,7 +393,10 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       room.meta.inviteSeed = Buffer.from(ticket.secret).toString('base64')
     }
     this.gossip.subscribe(room)
-    if (!state.members.has(this.selfHex)) {
+    if (this.devices.accountIsMember(room) && room.log.memberOf(this.selfHex) == null) {
+      // Our account is in the room through another device: this one enrols.
+      await this.devices.enrol(room)
+    } else if (!state.members.has(this.selfHex)) {
       const recoveryCommitment = await this.recoveryCommitment()
       await this.own.publishOp(room, {
         kind: RoomOpKind.JOIN,
@@ -388,7 +426,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     const room = this.rooms.requireMember(roomIdHex)
     const targetHex = this.rooms.memberKey(room, member)
     const state = room.log.membership()
-    const myRole = state.members.get(this.selfHex)?.role
+    const myRole = room.log.roleOf(this.selfHex)
     const targetRole = state.members.get(targetHex)!.role
     if (
       myRole === 'member' ||
@@ -506,6 +544,11 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     return [...(this.rooms.require(roomIdHex).received.get(authorHex)?.keys() ?? [])]
   }
 
+  /** The member `keyHex` writes for in a room now, if any (tests, diagnostics). */
+  writesFor(roomIdHex: string, keyHex: string): string | undefined {
+    return this.rooms.require(roomIdHex).log.memberOf(keyHex)
+  }
+
   /** The room's events as signed bytes, in total order (tests, diagnostics). */
   heldEvents(roomIdHex: string): readonly SignedRoomEvent[] {
     return this.rooms.require(roomIdHex).log.ordered()
@@ -529,7 +572,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     const key = peer.publicKey?.type === 'Ed25519' ? toHex(peer.publicKey.raw) : undefined
     if (key == null) return
     for (const room of this.rooms.all()) {
-      if (!room.meta.joined || !room.log.membership().members.has(key)) continue
+      if (!room.meta.joined || room.log.memberOf(key) == null) continue
       void this.syncWith(room, peer)
       if (room.outgoing.has(key)) void this.keys.flush(key)
     }

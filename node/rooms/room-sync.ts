@@ -22,6 +22,7 @@ import { ROOM_SYNC_PROTOCOL } from '../../protocol/ids.ts'
 import { MAX_ROOM_SYNC_EVENTS, ROOM_SYNC_STREAM_LIMITS } from '../../protocol/limits.ts'
 import {
   headsToWire,
+  memberOf,
   RoomLog,
   type RoomSyncRequest,
   RoomSyncStatus,
@@ -35,7 +36,7 @@ import { openEvents } from './room-intake.ts'
 import { ownInviteProof } from './room-invites.ts'
 import type { RoomPersistence } from './room-persistence.ts'
 import type { RoomRegistry } from './room-registry.ts'
-import { mayEnter, otherMembers, type RoomRuntime } from './room-runtime.ts'
+import { mayEnter, type RoomRuntime, readers } from './room-runtime.ts'
 import { RoomStore } from './room-store.ts'
 import { requestSync, type SyncAnswer, type SyncReply, serveSync } from './room-sync-protocol.ts'
 
@@ -54,6 +55,8 @@ export interface RoomSyncComponents {
   rooms: RoomRegistry
   persistence: Pick<RoomPersistence, 'persist'>
   selfHex: string
+  /** Our account's other current devices (hex): served before they enrol. @default none */
+  ownDevices?(): string[]
   log: Logger
   /** Takes opened events into a room (the intake). */
   ingest(room: RoomRuntime, events: SignedRoomEvent[]): void
@@ -69,6 +72,7 @@ export class RoomSync {
   private readonly rooms: RoomRegistry
   private readonly persistence: Pick<RoomPersistence, 'persist'>
   private readonly selfHex: string
+  private readonly ownDevices: () => string[]
   private readonly log: Logger
   private readonly ingest: RoomSyncComponents['ingest']
   private readonly exchange: SyncExchange
@@ -84,6 +88,7 @@ export class RoomSync {
     this.rooms = components.rooms
     this.persistence = components.persistence
     this.selfHex = components.selfHex
+    this.ownDevices = components.ownDevices ?? (() => [])
     this.log = components.log
     this.ingest = components.ingest
     this.exchange =
@@ -195,7 +200,10 @@ export class RoomSync {
     if (room == null) return refused(RoomSyncStatus.UNKNOWN_ROOM)
     const state = room.log.membership()
     const requesterHex = toHex(requester)
-    const isMember = state.members.has(requesterHex)
+    // A member's account key or enrolled device; or one of our own devices fetching a room
+    // its account is in, before it enrols (room-devices.ts).
+    const isMember =
+      memberOf(state, requesterHex) != null || this.ownDevices().includes(requesterHex)
     if (!isMember && !mayEnter(room, requester, request.inviteProof)) {
       return refused(RoomSyncStatus.REFUSED)
     }
@@ -214,14 +222,15 @@ export class RoomSync {
     }
   }
 
-  /** Members of the room we hold a connection to. */
+  /** Members (account keys and enrolled devices) of the room we hold a connection to. */
   connectedMembers(room: RoomRuntime): PeerId[] {
-    const members = room.log.membership().members
+    const state = room.log.membership()
     return this.host
       .getConnections()
       .map((connection) => connection.remotePeer)
       .filter(
-        (peer) => peer.publicKey?.type === 'Ed25519' && members.has(toHex(peer.publicKey.raw)),
+        (peer) =>
+          peer.publicKey?.type === 'Ed25519' && memberOf(state, toHex(peer.publicKey.raw)) != null,
       )
   }
 
@@ -242,7 +251,7 @@ export class RoomSync {
   /** Dials a few members we are not connected to, so the room's mesh can form. */
   async dialMembers(room: RoomRuntime): Promise<void> {
     const connected = new Set(this.host.getConnections().map((c) => c.remotePeer.toString()))
-    const members = otherMembers(room.log.membership(), this.selfHex)
+    const members = readers(room.log.membership(), this.selfHex)
       .map((key) => peerIdOf({ publicKey: fromHex(key) }))
       .filter((peer) => !connected.has(peer.toString()))
       .slice(0, Math.max(0, this.membersToDial - connected.size))

@@ -1,7 +1,8 @@
 /**
  * What the API shows of a room: message views, history pages, member lists, summaries with
  * unread and held counts. A message is visible once it is decrypted, ready (everything it
- * links is here) and valid (its author was a member at its place in the order).
+ * links is here) and valid (its author was a member at its place in the order). A message
+ * from a member's enrolled device shows as the member's (member-devices.ts).
  */
 
 import { fromHex } from '../../protocol/bytes.ts'
@@ -14,7 +15,7 @@ import type {
   RoomRole,
   RoomSummary,
 } from '../../protocol/local-api.ts'
-import { compareEvents, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
+import { compareEvents, memberOf, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
 import { fingerprint, peerIdOf } from '../identity/index.ts'
 import { RoomHistoryCursorError } from './errors.ts'
 import { decorate, effectsOf, isAction, type RoomEffects } from './room-actions.ts'
@@ -26,6 +27,8 @@ export interface RoomViewsOptions {
   persist?: (room: RoomRuntime, writes: RoomWrite[]) => void
   /** @default RECALL_WINDOW_MS */
   recallWindowMs?: number
+  /** This device's key, when it is not the account key (a linked device). @default selfHex */
+  deviceHex?: string
 }
 
 export class RoomViews {
@@ -33,7 +36,7 @@ export class RoomViews {
   private readonly peerIds = new Map<string, string>()
   private readonly options: RoomViewsOptions
 
-  /** `selfHex`: our own key, to tell our messages and our role. */
+  /** `selfHex`: our member key (our account key), to tell our messages and our role. */
   constructor(selfHex: string, options: RoomViewsOptions = {}) {
     this.selfHex = selfHex
     this.options = options
@@ -75,12 +78,12 @@ export class RoomViews {
     const view: RoomMessageView = {
       roomId: room.log.roomIdHex,
       id: event.idHex,
-      author: event.authorHex,
-      authorPeerId: this.peerIdText(event.authorHex),
+      author: this.memberOf(room, event),
+      authorPeerId: this.peerIdText(this.memberOf(room, event)),
       text: room.texts.get(event.idHex) ?? '',
       sentAt: event.event.sentAtMs,
       lamport: event.event.lamport,
-      mine: event.authorHex === this.selfHex,
+      mine: this.memberOf(room, event) === this.selfHex,
       ...(keyChange != null && {
         keyChange,
         text: `changed their key; new fingerprint ${keyChange.fingerprint}`,
@@ -88,6 +91,12 @@ export class RoomViews {
     }
     if (!room.extras.has(event.idHex) && !this.effects(room).has(event.idHex)) return view
     return decorate(room, view, this.effects(room), this.selfHex, (key) => this.peerIdText(key))
+  }
+
+  /** The member an event is from: its author, or the account of the device that wrote it. */
+  memberOf(room: RoomRuntime, event: SignedRoomEvent): string {
+    if (event.authorHex === this.selfHex) return this.selfHex
+    return memberOf(room.log.stateBefore(event), event.authorHex) ?? event.authorHex
   }
 
   peerIdText(keyHex: string): string {
@@ -121,7 +130,11 @@ export class RoomViews {
       roomId: room.log.roomIdHex,
       name: state.name,
       inviteOnly: state.inviteOnly,
-      role: state.members.get(this.selfHex)?.role ?? null,
+      // Our account's role, while this device writes for it.
+      role:
+        room.log.memberOf(this.options.deviceHex ?? this.selfHex) != null
+          ? (state.members.get(this.selfHex)?.role ?? null)
+          : null,
       members: state.members.size,
       unread: this.unreadCount(room, visible),
       held: this.heldCount(room, visible.length),
@@ -168,7 +181,7 @@ export class RoomViews {
     return visible.filter(
       (event) =>
         event.event.message != null &&
-        event.authorHex !== this.selfHex &&
+        this.memberOf(room, event) !== this.selfHex &&
         event.event.lamport > room.meta.readLamport,
     ).length
   }

@@ -78,7 +78,7 @@ describe('tokenim devices link / init --link', () => {
     expect(lines[2]).toMatchObject({ linked: true, devices: { version: 2 } })
 
     const listed = await runCli(['devices', 'list', '--data-dir', existingDir])
-    expect(listed.stdout).toMatch(/ phone .*\(linked: 1:1 texts only\)\n/)
+    expect(listed.stdout).toMatch(/ phone .*\(linked: 1:1 texts and rooms\)\n/)
     expect(listed.stdout).toMatch(/device list version 2/)
 
     // The code worked once.

@@ -112,7 +112,7 @@ export async function linkAsNewDevice(options: NewDeviceOptions): Promise<Linked
       `This device (${device}) is linked to the account ${account}.`,
       `Account fingerprint: ${fingerprint(linked.account.publicKey)}`,
       `It knows the account's ${linked.state.friends.length} friends and ${linked.list.devices.length} devices. Start it with "tokenim start".`,
-      '1:1 texts reach every device of the account from now on; rooms and files stay on the first device for now (doc/accounts.md).',
+      '1:1 texts and rooms reach every device of the account from now on; files stay on the first device for now (doc/accounts.md).',
       historyLine(options.history),
     ],
   )

@@ -126,12 +126,12 @@ export const en = {
     'Recovery phrase (shown once: write it down and keep it offline; anyone with it is you).\nIt restores this account on a new machine, and takes it back from a thief\n({command}); the node never keeps it:',
   'devices.renamed': 'this device is "{name}" now',
   'devices.linkedHint': {
-    one: 'this device is linked to the account (it knows its {count} friend): 1:1 texts reach it; rooms and files stay on the first device ({doc})',
+    one: 'this device is linked to the account (it knows its {count} friend): 1:1 texts and rooms reach it; files stay on the first device ({doc})',
     other:
-      'this device is linked to the account (it knows its {count} friends): 1:1 texts reach it; rooms and files stay on the first device ({doc})',
+      'this device is linked to the account (it knows its {count} friends): 1:1 texts and rooms reach it; files stay on the first device ({doc})',
   },
   'devices.line': '{name}  {peer}  since {time}',
-  'devices.linked': 'linked: 1:1 texts only',
+  'devices.linked': 'linked: 1:1 texts and rooms',
   'devices.version': 'device list version {version}',
   'prompt.password': 'Password: ',
   'prompt.new': 'New {what}: ',

@@ -104,10 +104,10 @@ export const zh: CliCatalog = {
   'devices.renamed': '本机现在名为“{name}”',
   'devices.linkedHint': {
     other:
-      '本机已关联到该账号（知道它的 {count} 位好友）：单聊文字会发到这里；群聊和文件仍在第一台设备上（见 {doc}）',
+      '本机已关联到该账号（知道它的 {count} 位好友）：单聊文字和群聊会发到这里；文件仍在第一台设备上（见 {doc}）',
   },
   'devices.line': '{name}  {peer}  自 {time} 起',
-  'devices.linked': '已关联：仅限单聊文字',
+  'devices.linked': '已关联：单聊文字与群聊',
   'devices.version': '设备列表版本 {version}',
   'prompt.password': '密码：',
   'prompt.new': '新{what}：',

@@ -289,7 +289,7 @@ export const en = {
   'devices.title': 'Devices',
   'devices.yours': 'Your devices',
   'devices.this': 'this device',
-  'devices.linked': 'linked: 1:1 texts only',
+  'devices.linked': 'linked: 1:1 texts and rooms',
   'devices.renameForm': 'Rename this device',
   'devices.name': "This device's name",
   'devices.rename': 'Rename',
@@ -300,9 +300,9 @@ export const en = {
     '{name} will receive nothing new from now on, and your friends will drop what it sends. It is told it was revoked.',
   'devices.revoked': 'Revoked {name}: your friends get the new list.',
   'devices.linkedHint': {
-    one: 'This device is linked to your account and knows your {count} friend: 1:1 messages reach it; rooms and files stay on your first device for now.',
+    one: 'This device is linked to your account and knows your {count} friend: 1:1 messages and rooms reach it; files stay on your first device for now.',
     other:
-      'This device is linked to your account and knows your {count} friends: 1:1 messages reach it; rooms and files stay on your first device for now.',
+      'This device is linked to your account and knows your {count} friends: 1:1 messages and rooms reach it; files stay on your first device for now.',
   },
   'export.saved': 'Saved {file}. It is sealed with your password: keep both, apart.',
   'export.title': 'Export your key',

@@ -272,7 +272,7 @@ export const zh: Catalog = {
   'devices.title': '设备',
   'devices.yours': '我的设备',
   'devices.this': '本机',
-  'devices.linked': '已关联：仅限单聊文字',
+  'devices.linked': '已关联：单聊文字与群聊',
   'devices.renameForm': '重命名本机',
   'devices.name': '本机名称',
   'devices.rename': '重命名',
@@ -284,7 +284,7 @@ export const zh: Catalog = {
   'devices.revoked': '已撤销{name}：好友会收到新的设备列表。',
   'devices.linkedHint': {
     other:
-      '本机已关联到你的账号，知道你的 {count} 位好友：单聊消息会发到这里；群聊和文件暂时只在你的第一台设备上。',
+      '本机已关联到你的账号，知道你的 {count} 位好友：单聊消息和群聊会发到这里；文件暂时只在你的第一台设备上。',
   },
   'export.saved': '已保存 {file}。它由你的密码加密：请分开保管文件和密码。',
   'export.title': '导出密钥',
