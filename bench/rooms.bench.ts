@@ -11,9 +11,22 @@
  * and dominates the run; 30 members take one to two minutes end to end, 50 about four,
  * 100 far more. All members share one process, so the durable write each send() waits for
  * queues behind every other member's (see doc/rooms.md, Figures): the send() row shows it.
+ *
+ *   ROOM_BENCH_DEVICES=1 npm run bench -- rooms
+ *
+ * measures instead a room of 3 members on 4 devices (alice on a laptop and an enrolled phone)
+ * beside a room of 3 members on 3 devices, on seven hosts in the same run, rounds alternating
+ * between the two rooms (doc/rooms.md, "A member on several devices").
  */
 import { randomBytes } from 'node:crypto'
 import type { Message } from '@libp2p/gossipsub'
+import { generateIdentity } from '../node/identity/index.ts'
+import {
+  DEVICE_CAPABILITIES_ALL,
+  signDeviceCertificate,
+  signDeviceList,
+} from '../protocol/accounts/index.ts'
+import { toHex } from '../protocol/bytes.ts'
 import { ed25519Sign, ed25519Verify, generateEd25519KeyPair } from '../protocol/crypto/index.ts'
 import type { RoomMessageView } from '../protocol/local-api.ts'
 import {
@@ -129,10 +142,130 @@ function receiveCost(): BenchmarkFigure {
   }
 }
 
+/** Delivery and fan-out latency of `subject`'s rounds beside `baseline`'s, as figures. */
+function fanOutFigures(
+  label: string,
+  subject: RoundResult & { expected: number },
+  baseline: RoundResult & { expected: number; name: string },
+): BenchmarkFigure[] {
+  return [
+    {
+      name: `room delivery rate (${label})`,
+      value: (100 * subject.delivered) / subject.expected,
+      unit: '%',
+      baseline: { name: baseline.name, value: (100 * baseline.delivered) / baseline.expected },
+    },
+    ...[50, 99].map((p) => ({
+      name: `room fan-out latency p${p} (${label})`,
+      value: percentile(subject.latencies, p),
+      unit: 'ms',
+      baseline: { name: `${baseline.name} p${p}`, value: percentile(baseline.latencies, p) },
+    })),
+  ]
+}
+
+/** Three members: `owner` makes the room, `others` join; resolves with its id. */
+async function threeMembers(owner: RoomPeer, others: RoomPeer[]): Promise<string> {
+  const { roomId, invite } = await owner.rooms.create('bench')
+  for (const peer of others) await peer.rooms.join(invite)
+  return roomId
+}
+
+/** 3 members on 4 devices vs 3 members on 3 devices (see the file header). */
+async function devicesRun(network: RoomNetwork): Promise<BenchmarkFigure[]> {
+  const plain = [await network.start(), await network.start(), await network.start()]
+  const account = generateIdentity()
+  const phoneKey = { ...generateIdentity(), account }
+  const record = signDeviceList(account, {
+    version: 2,
+    devices: [account, phoneKey].map((device, i) =>
+      signDeviceCertificate(account, {
+        device: device.publicKey,
+        name: `device ${i + 1}`,
+        createdMs: Date.now(),
+        capabilities: DEVICE_CAPABILITIES_ALL,
+      }),
+    ),
+    revoked: [],
+    nextRecovery: new Uint8Array(0),
+  })
+  const devices = [toHex(account.publicKey), toHex(phoneKey.publicKey)]
+  const ownDeviceList = () => ({ record, version: 2, devices })
+  const laptop = await network.start({ identity: account, ownDeviceList })
+  const phone = await network.start({ identity: phoneKey, ownDeviceList })
+  const multi = [laptop, phone, await network.start(), await network.start()]
+  await network.connectAll()
+  const plainRoom = await threeMembers(plain[0], plain.slice(1))
+  const multiRoom = await threeMembers(laptop, multi.slice(2))
+  await laptop.rooms.ownDevicesChanged()
+  const writers = (room: string, peers: RoomPeer[]) =>
+    peers.every((peer) =>
+      peers.every(
+        (other) => other === peer || peer.rooms.senderKeyIds(room, other.keyHex).length > 0,
+      ),
+    )
+  await waitUntil(
+    [...plain, ...multi],
+    () => writers(plainRoom, plain) && writers(multiRoom, multi),
+    'every device holds every other device’s chain',
+    120_000,
+  )
+  const receipts = new Receipts()
+  for (const peer of [...plain, ...multi]) {
+    peer.events.addEventListener('room:message', (evt) => {
+      const message = (evt as CustomEvent<RoomMessageView>).detail
+      if (!message.mine) receipts.record(message.id)
+    })
+  }
+  const rooms = [
+    {
+      roomId: plainRoom,
+      peers: plain,
+      sender: plain[1],
+      result: { latencies: [] as number[], delivered: 0 },
+    },
+    {
+      roomId: multiRoom,
+      peers: multi,
+      sender: multi[2],
+      result: { latencies: [] as number[], delivered: 0 },
+    },
+  ]
+  for (const { roomId, sender, peers } of rooms) {
+    const warmUp = await sender.rooms.send(roomId, 'warm-up')
+    await receipts.await(warmUp.id, peers.length - 1, performance.now())
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const { roomId, sender, peers, result } of rooms) {
+      const start = performance.now()
+      const sent = await sender.rooms.send(roomId, TEXT)
+      const got = await receipts.await(sent.id, peers.length - 1, start)
+      result.latencies.push(...got.latencies)
+      result.delivered += got.delivered
+      await nextHeartbeat(sender)
+    }
+  }
+  const [three, four] = rooms.map(({ peers, result }) => ({
+    ...result,
+    expected: ROUNDS * (peers.length - 1),
+  }))
+  return fanOutFigures(`3 members on 4 devices, ${ROUNDS} messages`, four, {
+    ...three,
+    name: '3 members on 3 devices',
+  })
+}
+
 const benchmark: Benchmark = {
   name: 'rooms',
   async run() {
     const network = new RoomNetwork()
+    if (process.env.ROOM_BENCH_DEVICES != null) {
+      try {
+        return await devicesRun(network)
+      } finally {
+        await network.stopAll()
+      }
+    }
     try {
       const { peers, roomId } = await setUp(network)
       const room: RoundResult = { latencies: [], delivered: 0 }
@@ -186,27 +319,11 @@ const benchmark: Benchmark = {
       const expected = ROUNDS * (peers.length - 1)
       const label = `${MEMBERS} members, ${ROUNDS} messages`
       return [
-        {
-          name: `room delivery rate (${label})`,
-          value: (100 * room.delivered) / expected,
-          unit: '%',
-          baseline: {
-            name: 'raw gossipsub, same payload size',
-            value: (100 * raw.delivered) / expected,
-          },
-        },
-        {
-          name: `room fan-out latency p50 (${label})`,
-          value: percentile(room.latencies, 50),
-          unit: 'ms',
-          baseline: { name: 'raw gossipsub p50', value: percentile(raw.latencies, 50) },
-        },
-        {
-          name: `room fan-out latency p99 (${label})`,
-          value: percentile(room.latencies, 99),
-          unit: 'ms',
-          baseline: { name: 'raw gossipsub p99', value: percentile(raw.latencies, 99) },
-        },
+        ...fanOutFigures(
+          label,
+          { ...room, expected },
+          { ...raw, expected, name: 'raw gossipsub, same payload size' },
+        ),
         receiveCost(),
         {
           name: 'room send() p50: encrypt, sign, publish, then the write to disk',

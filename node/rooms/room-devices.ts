@@ -56,14 +56,16 @@ export interface RoomDevicesComponents {
 
 export class RoomDevices {
   private readonly components: RoomDevicesComponents
-  /** Our other devices as last seen, to tell which a new list dropped. */
-  private known: ReadonlySet<string>
+  /**
+   * Our other devices as last seen, to tell which a new list added or dropped. Empty at
+   * first: on start every device of ours is handed our chain again (the receiver keeps one).
+   */
+  private known: ReadonlySet<string> = new Set()
   /** Rooms being fetched from one of our devices: once at a time each. */
   private readonly fetching = new Set<string>()
 
   constructor(components: RoomDevicesComponents) {
     this.components = components
-    this.known = new Set(this.ownDevices())
   }
 
   /** Our account's other current devices (hex); none once our list no longer names us. */

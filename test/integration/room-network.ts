@@ -54,6 +54,8 @@ export class RoomNetwork {
       dataDir?: string
       init?: RoomServiceInit
       keyStatements?: RoomServiceComponents['keyStatements']
+      /** The account's device list, for a member on several devices (room-devices.ts). */
+      ownDeviceList?: RoomServiceComponents['ownDeviceList']
     } = {},
   ): Promise<RoomPeer> {
     const identity = options.identity ?? generateIdentity()
@@ -93,6 +95,7 @@ export class RoomNetwork {
           events.dispatchEvent(new CustomEvent(type, { detail: data }))
         },
         keyStatements: options.keyStatements,
+        ownDeviceList: options.ownDeviceList,
       },
       { ...TEST_ROOM_INIT, ...options.init },
     )
