@@ -7,6 +7,7 @@ import type { VoiceCalls } from './voice-calls.ts'
 export function callRoutes(calls: () => VoiceCalls): Routes {
   return {
     ...serve(CALL_ROUTES.log, async ({ query }) => ({ calls: await calls().history(query.peer) })),
+    ...serve(CALL_ROUTES.current, async () => calls().current()),
     ...serve(CALL_ROUTES.iceServers, () => calls().iceServers()),
     ...serve(CALL_ROUTES.start, ({ body }) => calls().call(body.peer, body.sdp)),
     ...serve(CALL_ROUTES.answer, ({ body }) => calls().accept(body.callId, body.sdp)),

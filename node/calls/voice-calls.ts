@@ -27,7 +27,12 @@ import {
 } from '../../protocol/calls.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import { CALL_RING_TIMEOUT_MS, MAX_CALL_SIGNALS_PER_CALL } from '../../protocol/limits.ts'
-import type { CallView, IceServersResponse, NodeEventMap } from '../../protocol/local-api.ts'
+import type {
+  CallView,
+  CurrentCallResponse,
+  IceServersResponse,
+  NodeEventMap,
+} from '../../protocol/local-api.ts'
 import { peerIdOf } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { CallLog } from './call-log.ts'
@@ -75,6 +80,8 @@ export interface VoiceCallsComponents {
 interface LiveCall {
   state: CallState
   peerKey: Uint8Array
+  /** A call ringing here: the caller's offer, for a page that opens while it rings. */
+  offer?: string
   signalsIn: number
   timer: NodeJS.Timeout
 }
@@ -127,6 +134,14 @@ export class VoiceCalls {
       }
     }
     return { iceServers: [...this.#iceServers, ...(relay ?? [])] }
+  }
+
+  /** The call ringing or under way, for a page that (re)opens. */
+  current(): CurrentCallResponse {
+    const call = this.#current
+    if (call == null) return { call: null, offer: null }
+    const ringingHere = call.state.phase === 'ringing' && call.state.direction === 'in'
+    return { call: callView(call.state), offer: ringingHere ? (call.offer ?? null) : null }
   }
 
   /** The ended calls with `peer` (a username, peer id or hex key), oldest first. */
@@ -239,6 +254,7 @@ export class VoiceCalls {
       return
     }
     const call = this.#begin(newCall(id, toHex(peer), 'in', now), peer)
+    call.offer = signal.sdp
     this.#components.emit('call:incoming', { ...callView(call.state), sdp: signal.sdp })
   }
 

@@ -100,6 +100,17 @@ export const CallCandidatesEvent = named(
 )
 export type CallCandidatesEvent = z.infer<typeof CallCandidatesEvent>
 
+export const CurrentCallResponse = named(
+  'CurrentCallResponse',
+  z.object({
+    /** The call ringing or under way, or null. */
+    call: CallView.nullable(),
+    /** For a call ringing here: the caller's offer, to answer it. */
+    offer: z.string().nullable(),
+  }),
+)
+export type CurrentCallResponse = z.infer<typeof CurrentCallResponse>
+
 export const CALL_ROUTES = {
   log: apiRoute({
     method: 'GET',
@@ -107,6 +118,12 @@ export const CALL_ROUTES = {
     summary: 'The calls with a peer, oldest first',
     query: z.object({ peer: nonBlank() }),
     response: CallLogResponse,
+  }),
+  current: apiRoute({
+    method: 'GET',
+    path: CALL_API_PATHS.current,
+    summary: 'The call ringing or under way, if any',
+    response: CurrentCallResponse,
   }),
   iceServers: apiRoute({
     method: 'GET',

@@ -266,6 +266,8 @@ export const DEVICES_API_PATHS = {
 export const CALL_API_PATHS = {
   /** GET ?peer= -> CallLogResponse: the calls with a peer, oldest first. */
   log: '/v1/calls',
+  /** GET -> CurrentCallResponse: the call ringing or under way, if any (a page that reloads). */
+  current: '/v1/calls/current',
   /** GET -> IceServersResponse: the STUN and TURN servers the browser gathers candidates with. */
   iceServers: '/v1/calls/ice-servers',
   /** POST StartCallRequest -> CallView: rings a friend with the browser's offer. */

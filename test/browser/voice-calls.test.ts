@@ -1,7 +1,7 @@
 /**
  * Voice calls between two pages of Debian's Chromium on two real nodes (doc/calls.md), with
- * Chromium's fake microphone: alice calls bob from their chat, bob's page rings and he
- * accepts, and each page's RTCPeerConnection receives audio (its inbound-rtp bytes grow, read
+ * Chromium's fake microphone: alice calls bob from their chat, bob's page rings (again after
+ * a reload) and he accepts, and each page's RTCPeerConnection receives audio (its inbound-rtp bytes grow, read
  * with getStats); alice hangs up and the call ends on both pages, each chat showing the
  * call's line. Then a declined call and a missed one (alice hangs up while it rings) leave
  * their lines on both sides, and bob, looking at another tab, is notified of the ringing call
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seriousViolations } from './axe-check.ts'
 import { expectAudioFlowing, ring, startCallPages } from './call-pages.ts'
 import { notificationsOf, setHidden, watchNotifications } from './page-notifications.ts'
-import type { FriendsInBrowser } from './web-network.ts'
+import { type FriendsInBrowser, openChat } from './web-network.ts'
 
 const LIVE_MS = 20_000
 
@@ -44,10 +44,14 @@ describe('web client: voice calls', () => {
   const aliceCalls = () => ring(alicePage, aliceChat, bobPage)
 
   it('alice calls, bob accepts, both hear the other, and a hang-up ends it on both pages', async () => {
-    const ringing = await aliceCalls()
+    await aliceCalls()
     expect(await seriousViolations(bobPage)).toEqual([])
+    // Bob's page reloads while it rings: the call rings there again, and he accepts it.
+    await bobPage.reload()
+    const ringing = bobPage.getByRole('alertdialog', { name: 'Incoming call' })
     await ringing.getByRole('button', { name: 'Accept' }).click()
     await bobPage.getByTestId('call-timer').waitFor()
+    await openChat(bobPage)
     await alicePage.getByTestId('call-timer').waitFor()
     expect(await seriousViolations(bobPage)).toEqual([])
 

@@ -87,6 +87,9 @@ describe('VoiceCalls', () => {
     expect(placed).toMatchObject({ direction: 'out', phase: 'ringing' })
     const incoming = await until(bob, 'call:incoming')
     expect(incoming).toMatchObject({ callId: placed.callId, direction: 'in', sdp: SDP })
+    // A page that opens now finds the ringing call and the offer to answer it.
+    expect(bob.calls.current()).toMatchObject({ call: { callId: placed.callId }, offer: SDP })
+    expect(alice.calls.current()).toMatchObject({ call: { phase: 'ringing' }, offer: null })
     await alice.calls.candidates(placed.callId, [candidate])
     expect((await until(bob, 'call:candidates')).candidates).toEqual([candidate])
     await bob.calls.accept(placed.callId, SDP)
@@ -97,6 +100,7 @@ describe('VoiceCalls', () => {
     const [aliceEnd, bobEnd] = [await until(alice, 'call:ended'), await until(bob, 'call:ended')]
     expect(aliceEnd).toMatchObject({ outcome: 'answered', phase: 'ended' })
     expect(bobEnd).toMatchObject({ outcome: 'answered', phase: 'ended' })
+    expect(bob.calls.current()).toEqual({ call: null, offer: null })
     const bobLog = await bob.calls.history('alice')
     expect(bobLog).toHaveLength(1)
     expect(bobLog[0]).toMatchObject({ callId: placed.callId, direction: 'in', outcome: 'answered' })

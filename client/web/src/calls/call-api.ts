@@ -7,6 +7,7 @@ import {
   type CallIdRequest,
   type CallLogResponse,
   type CallView,
+  type CurrentCallResponse,
   type IceServersResponse,
   type StartCallRequest,
 } from '../../../../protocol/local-api.ts'
@@ -22,6 +23,10 @@ export class CallApi {
 
   log(peer: string): Promise<CallLogResponse> {
     return this.#client.request('GET', withQuery(CALL_API_PATHS.log, { peer }))
+  }
+
+  current(): Promise<CurrentCallResponse> {
+    return this.#client.request('GET', CALL_API_PATHS.current)
   }
 
   iceServers(): Promise<IceServersResponse> {

@@ -21,13 +21,21 @@ export class CallMedia {
   #ready = false
   #flushTimer: ReturnType<typeof setTimeout> | undefined
 
-  /** Asks for the microphone (throws when it is refused or absent) and prepares the call. */
+  /**
+   * Asks for the microphone (throws when it is refused or absent) and prepares the call;
+   * `lost` is called when the connection to the other browser fails for good.
+   */
   static async open(
     iceServers: IceServersResponse['iceServers'],
     send: (candidates: CallCandidateView[]) => void,
+    lost: () => void,
   ): Promise<CallMedia> {
     const microphone = await navigator.mediaDevices.getUserMedia({ audio: true, video: false })
-    return new CallMedia(new RTCPeerConnection({ iceServers }), microphone, send)
+    const pc = new RTCPeerConnection({ iceServers })
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'failed') lost()
+    })
+    return new CallMedia(pc, microphone, send)
   }
 
   private constructor(

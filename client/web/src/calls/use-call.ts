@@ -10,7 +10,7 @@ import { useContext, useRef, useState } from 'preact/hooks'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
 import { t } from '../i18n/i18n.ts'
-import { useNodeEvent } from '../node-events.ts'
+import { useNodeEvent, useStreamOpen } from '../node-events.ts'
 import { CallApi } from './call-api.ts'
 import { CallMedia } from './call-media.ts'
 
@@ -80,10 +80,15 @@ export function useCall(client: WebApiClient): CallControls {
   }
   const openMedia = async () => {
     const { iceServers } = await api.iceServers()
-    const opened = await CallMedia.open(iceServers, (candidates) => {
-      const callId = current.current.callId
-      if (callId != null) void api.candidates(callId, candidates).catch(() => {})
-    })
+    const opened = await CallMedia.open(
+      iceServers,
+      (candidates) => {
+        const callId = current.current.callId
+        if (callId != null) void api.candidates(callId, candidates).catch(() => {})
+      },
+      // The other browser is gone (closed, or its network): the call is over.
+      () => void hangup(),
+    )
     media.current = opened
     return opened
   }
@@ -93,6 +98,30 @@ export function useCall(client: WebApiClient): CallControls {
       current.current.phase === 'outgoing' &&
       current.current.peerId === peerId)
 
+  // A page that (re)opens while a call rings shows it; a call under way without this page's
+  // media (the page was reloaded) shows its bar, so it can be hung up; one that ended while
+  // the stream was down is let go.
+  useStreamOpen(() => {
+    api.current().then(
+      ({ call, offer: ringing }) => {
+        if (call == null) {
+          if (current.current.phase !== 'idle' && current.current.callId != null) release()
+          return
+        }
+        if (current.current.phase !== 'idle') return
+        offer.current = ringing
+        const phase = ringing != null ? 'incoming' : call.phase === 'active' ? 'active' : 'outgoing'
+        show({
+          ...IDLE,
+          phase,
+          peerId: call.peerId,
+          callId: call.callId,
+          answeredAt: call.answeredAt,
+        })
+      },
+      () => {},
+    )
+  })
   useNodeEvent('call:incoming', (call) => {
     if (current.current.phase !== 'idle') return
     offer.current = call.sdp
@@ -111,6 +140,17 @@ export function useCall(client: WebApiClient): CallControls {
   useNodeEvent('call:ended', (call) => {
     if (isThisCall(call.callId, call.peerId)) release()
   })
+
+  async function hangup() {
+    const callId = current.current.callId
+    if (callId == null) {
+      // Our offer is still on its way: hang up as soon as the node has the call.
+      hangupWanted.current = true
+      return
+    }
+    release()
+    await api.hangup(callId).catch((err: unknown) => setError(describeError(err)))
+  }
 
   return {
     ui,
@@ -150,16 +190,7 @@ export function useCall(client: WebApiClient): CallControls {
       if (callId != null)
         await api.decline(callId).catch((err: unknown) => setError(describeError(err)))
     },
-    async hangup() {
-      const callId = current.current.callId
-      if (callId == null) {
-        // Our offer is still on its way: hang up as soon as the node has the call.
-        hangupWanted.current = true
-        return
-      }
-      release()
-      await api.hangup(callId).catch((err: unknown) => setError(describeError(err)))
-    },
+    hangup,
     setMuted(muted) {
       media.current?.setMuted(muted)
       show({ ...current.current, muted })
