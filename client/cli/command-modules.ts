@@ -6,6 +6,9 @@
  */
 import type { Command } from 'commander'
 
+/** What `tokenim --help` says the program is. */
+export const PROGRAM_DESCRIPTION = 'TokenIM: a peer-to-peer, end-to-end encrypted messenger'
+
 export interface CommandModule {
   commands: readonly string[]
   load(): Promise<(program: Command) => void>
