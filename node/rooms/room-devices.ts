@@ -15,6 +15,8 @@
  * - A device our account revokes reads nothing written after we learn of it: when our list
  *   changes, every room we are in gets the newer list (a DEVICES op, which makes every member
  *   drop the device and rekey), and we drop what waited for it and rekey at once ourselves.
+ * - A room joined on a linked device is joined by the account: the JOIN carries our list
+ *   (`joinFields`), so our other devices find it as above.
  * - A revoked device (our own list no longer names us) publishes no list.
  */
 import type { Logger, PeerId } from '@libp2p/interface'
@@ -51,6 +53,8 @@ export interface RoomDevicesComponents {
   fetchRoom(roomId: Uint8Array, peer: PeerId): Promise<RoomRuntime | undefined>
   syncWith(room: RoomRuntime, peer: PeerId): Promise<number>
   sync: Pick<RoomSync, 'dialMembers' | 'connectedMembers'>
+  /** We are in the room again: write it, take the topic, hand our chain (RoomMembership). */
+  rejoined(room: RoomRuntime): Promise<void>
   log: Logger
 }
 
@@ -73,6 +77,17 @@ export class RoomDevices {
     const list = this.components.ownList()
     if (list == null || !list.devices.includes(this.components.selfHex)) return []
     return list.devices.filter((device) => device !== this.components.selfHex)
+  }
+
+  /**
+   * What our JOIN carries: on a linked device, our account's list, so that the account joins
+   * and this device is enrolled with it; nothing on the account key's own device.
+   */
+  joinFields(): { deviceList?: Uint8Array } {
+    const list = this.components.ownList()
+    const { selfHex, accountHex } = this.components
+    if (selfHex === accountHex || list == null || !list.devices.includes(selfHex)) return {}
+    return { deviceList: list.record }
   }
 
   /** Whether our account is a member of the room (through any of its devices). */
@@ -143,7 +158,7 @@ export class RoomDevices {
   }
 
   private async fetchAndEnrol(roomIdHex: string, device: PeerId): Promise<void> {
-    const { rooms, gossip, fetchRoom, syncWith, sync, log } = this.components
+    const { rooms, gossip, fetchRoom, syncWith, sync, rejoined, log } = this.components
     const room = rooms.get(roomIdHex) ?? (await fetchRoom(fromHex(roomIdHex), device))
     if (room == null || !this.accountIsMember(room)) {
       log('room %s: our device %p gave no room our account is in', roomIdHex, device)
@@ -152,6 +167,8 @@ export class RoomDevices {
     room.meta.joined = true
     gossip.subscribe(room)
     await this.enrol(room)
+    // Our chain to every reader (a device already enrolled, or the account key, posts no op).
+    await rejoined(room)
     // Members seeing us ahead pull our DEVICES op back at once, before the gossip mesh has
     // formed: then they hand us their chains.
     await sync.dialMembers(room)

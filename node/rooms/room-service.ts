@@ -261,6 +261,11 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       fetchRoom: (roomId, peer) => this.sync.fetchRoom(roomId, peer, undefined),
       syncWith: (room, peer) => this.syncWith(room, peer, { force: true }),
       sync: this.sync,
+      rejoined: async (room) => {
+        await this.persistence.persist(room, [RoomStore.meta(room.meta)])
+        const state = room.log.membership()
+        this.membership.changed(room, state, state, true)
+      },
       log: this.log,
     })
   }
@@ -402,6 +407,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
         kind: RoomOpKind.JOIN,
         inviteProof: proof,
         recoveryCommitment,
+        ...this.devices.joinFields(),
       })
     } else {
       await this.persistence.persist(room, [RoomStore.meta(room.meta)])

@@ -125,7 +125,12 @@ export function applyOp(
   const target = state.members.get(targetHex)
   switch (op.kind) {
     case RoomOpKind.JOIN: {
-      if (author != null || state.banned.has(authorHex)) return undefined
+      // A linked device joins for its account (its list names it): the account becomes the
+      // member and the device is enrolled (member-devices.ts).
+      const list = event.deviceList
+      const joiner = list?.accountHex ?? authorHex
+      if (author != null || state.members.has(joiner) || state.banned.has(joiner)) return undefined
+      if (state.banned.has(authorHex)) return undefined
       if (state.members.size >= MAX_ROOM_MEMBERS) return undefined
       if (state.inviteOnly) {
         const proofOk =
@@ -133,11 +138,13 @@ export function applyOp(
           verifyInviteProof(state.inviteKey, roomId, event.author, op.inviteProof)
         if (!proofOk) return undefined
       }
-      return withMember(state, authorHex, {
+      const joined = withMember(state, joiner, {
         role: 'member',
         since: event.idHex,
-        account: pinnedBy(event),
+        account: { ...pinnedBy(event), first: joiner },
       })
+      if (list == null) return joined
+      return { ...joined, ...(applyDeviceList(joined, authorHex, list) ?? {}) }
     }
     case RoomOpKind.ADD: {
       if (!isAdmin || target != null || state.members.size >= MAX_ROOM_MEMBERS) return undefined

@@ -153,8 +153,11 @@ function checkEvent(event: RoomEvent): void {
   if (op.cutSeq !== 0 && op.kind !== RoomOpKind.REMOVE && op.kind !== RoomOpKind.MOVE_KEY) {
     fail('only REMOVE and MOVE_KEY carry a cut')
   }
-  if ((op.kind === RoomOpKind.DEVICES) !== op.deviceList.length > 0) {
-    fail('a device list comes with DEVICES, and DEVICES with a device list')
+  if (op.kind === RoomOpKind.DEVICES && op.deviceList.length === 0) {
+    fail('DEVICES carries a device list')
+  }
+  if (op.deviceList.length > 0 && op.kind !== RoomOpKind.DEVICES && op.kind !== RoomOpKind.JOIN) {
+    fail('only DEVICES and JOIN carry a device list')
   }
   if (op.recoveryCommitment.length !== 0) {
     if (op.kind !== RoomOpKind.CREATE && op.kind !== RoomOpKind.JOIN) {

@@ -279,7 +279,10 @@ export class RoomLog {
         return { status: 'refused', reason: err.message }
       }
     }
-    if (op?.kind === RoomOpKind.DEVICES) {
+    if (
+      op?.kind === RoomOpKind.DEVICES ||
+      (op?.kind === RoomOpKind.JOIN && op.deviceList.length > 0)
+    ) {
       try {
         const list = readRoomDeviceList(event.authorHex, op)
         this.deviceLists.set(event.idHex, list)

@@ -118,13 +118,39 @@ describe('rooms across an account’s devices', () => {
     const onLaptop = alice.node.rooms.history(roomId).messages
     expect(onLaptop.filter((m) => m.text.startsWith('phone')).every((m) => m.mine)).toBe(true)
 
+    // A room joined on the phone is the account's, and reaches the laptop.
+    const second = await carol.node.rooms.create('joined on the phone')
+    await phone.node.rooms.join(second.invite)
+    await waitUntil(
+      watched(devices),
+      () =>
+        alice.node.rooms.listRooms().some((room) => room.roomId === second.roomId) &&
+        carol.node.rooms.senderKeyIds(second.roomId, alice.publicKey).length > 0 &&
+        alice.node.rooms.senderKeyIds(second.roomId, carol.publicKey).length > 0,
+      'the room joined on the phone is on the laptop, keys handed both ways',
+      60_000,
+    )
+    const members2 = carol.node.rooms.members(second.roomId).members.map((m) => m.publicKey)
+    expect(members2.sort()).toEqual([alice.publicKey, carol.publicKey].sort())
+    expect(carol.node.rooms.writesFor(second.roomId, phone.publicKey)).toBe(alice.publicKey)
+    const hello = await carol.node.rooms.send(second.roomId, 'hello alice')
+    await waitUntil(
+      watched(devices),
+      () =>
+        [alice, phone].every((d) =>
+          d.node.rooms.history(second.roomId).messages.some((m) => m.id === hello.id),
+        ),
+      'carol’s message on both of alice’s devices',
+      30_000,
+    )
+
     // Alice revokes the phone: every remaining device keys it out.
     await alice.node.devices.revoke('phone')
     await waitUntil(
       watched(members),
       () =>
         devices.every((m) => m.node.rooms.writesFor(roomId, phone.publicKey) == null) &&
-        phone.node.rooms.listRooms()[0].role === null,
+        phone.node.rooms.listRooms().find((room) => room.roomId === roomId)?.role === null,
       'the revocation reached the room, the phone included',
       30_000,
     )

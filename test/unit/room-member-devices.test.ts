@@ -119,6 +119,29 @@ describe('a member on several devices', () => {
     expect(log.memberOf(toHex(phone.publicKey))).toBeUndefined()
   })
 
+  it('a linked device joins for its account: the account is the member, the device enrolled', () => {
+    const { alice, log, add } = setUp()
+    const carol = generateEd25519KeyPair()
+    const carolPhone = generateEd25519KeyPair()
+    add(
+      buildOp(carolPhone, log, {
+        kind: RoomOpKind.JOIN,
+        deviceList: deviceList(carol, 2, [carolPhone]),
+      }),
+    )
+    const state = log.membership()
+    expect(state.members.get(toHex(carol.publicKey))?.role).toBe('member')
+    expect(state.members.has(toHex(carolPhone.publicKey))).toBe(false)
+    expect(log.memberOf(toHex(carolPhone.publicKey))).toBe(toHex(carol.publicKey))
+    // A list that does not name the joining device is refused.
+    const stray = generateEd25519KeyPair()
+    expect(
+      log.ingest(
+        buildOp(stray, log, { kind: RoomOpKind.JOIN, deviceList: deviceList(alice, 2, []) }),
+      ),
+    ).toMatchObject({ status: 'refused' })
+  })
+
   it('the same events in another order give the same devices', () => {
     const { alice, phone, log, add } = setUp()
     const events = [
