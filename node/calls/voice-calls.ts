@@ -99,6 +99,8 @@ export class VoiceCalls {
   readonly #iceServers: IceServer[]
   /** The one call ringing or under way, if any. */
   #current: LiveCall | undefined
+  /** When we last refused an offer of each peer without ringing (`#mayRefuse`). */
+  readonly #refused = new Map<string, number>()
   /** The relay's servers, asked once and again only before its credentials run out. */
   #relayServers: { servers: IceServer[]; until: number } | undefined
 
@@ -237,11 +239,16 @@ export class VoiceCalls {
     const id = toHex(signal.callId)
     const now = Date.now()
     if (this.#current?.state.id === id) return // a copy: the call already rings
+    const late = now - sentAtMs > this.#ringTimeoutMs
+    if ((late || this.#current != null) && !this.#mayRefuse(toHex(peer), now)) {
+      this.#components.log('dropped offer %s from %s: one refused offer per ring', id, toHex(peer))
+      return
+    }
     const missed = (): void => {
       const state = newCall(id, toHex(peer), 'in', Math.min(sentAtMs, now))
       void this.#quietly(this.#ended({ ...state, phase: 'ended', endedAt: now, outcome: 'missed' }))
     }
-    if (now - sentAtMs > this.#ringTimeoutMs) {
+    if (late) {
       this.#components.log('call %s from %s arrived too late to ring: missed', id, toHex(peer))
       missed()
       return
@@ -256,6 +263,19 @@ export class VoiceCalls {
     const call = this.#begin(newCall(id, toHex(peer), 'in', now), peer)
     call.offer = signal.sdp
     this.#components.emit('call:incoming', { ...callView(call.state), sdp: signal.sdp })
+  }
+
+  /**
+   * An offer we do not ring for (busy, or too late) costs a log write and, when busy, an
+   * answer: one per peer per ring timeout, so a friend's flood of offers costs no more.
+   */
+  #mayRefuse(peer: string, now: number): boolean {
+    for (const [key, at] of this.#refused) {
+      if (now - at > this.#ringTimeoutMs) this.#refused.delete(key)
+    }
+    if (this.#refused.has(peer)) return false
+    this.#refused.set(peer, now)
+    return true
   }
 
   #begin(state: CallState, peerKey: Uint8Array): LiveCall {

@@ -137,6 +137,19 @@ describe('VoiceCalls', () => {
     await carol.calls.call('bob', SDP)
     expect(await until(carol, 'call:ended')).toMatchObject({ outcome: 'busy' })
     expect(await bob.calls.history('carol')).toMatchObject([{ outcome: 'missed' }])
+    // Carol's flood of offers while bob is busy: one refusal per ring, nothing more.
+    const { encodeCallSignal } = await import('../../protocol/calls.ts')
+    const sentBefore = bob.sent
+    for (let i = 0; i < 20; i++) {
+      const callId = new Uint8Array(16).fill(100 + i)
+      bob.calls.receive(
+        carol.key,
+        encodeCallSignal({ callId, type: 'offer', sdp: SDP }),
+        Date.now(),
+      )
+    }
+    expect(bob.sent).toBe(sentBefore)
+    expect(await bob.calls.history('carol')).toHaveLength(1)
     expect(bob.events.filter((event) => event.type === 'call:incoming')).toHaveLength(1)
     await expect(bob.calls.call('carol', SDP)).rejects.toMatchObject({
       name: 'CallAlreadyActiveError',
