@@ -3,12 +3,15 @@
  * device" on the existing one shows the one-time code as a QR code and text; the new one's
  * first-run screen takes the code ("Link to an existing account"); both pages show the same
  * digits and emoji, the person confirms on both, the new device runs, and the account lists
- * two devices. Then Settings revokes it (password): the list loses it, and the new device's
+ * two devices; the new one gets the existing one's history (all, as the first-run screen
+ * chose) and its Settings show it done. Then Settings revokes it (password): the list loses it, and the new device's
  * page says it was revoked.
  */
+import { randomBytes } from 'node:crypto'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LocalApiClient } from '../../client/api-client.ts'
+import { generateIdentity } from '../../node/identity/index.ts'
 import { startApiDaemon } from '../helpers/api-daemon.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import type { Browser } from './chromium.ts'
@@ -16,6 +19,7 @@ import { openSettings, type SettingsPage } from './settings-page.ts'
 
 const PASSWORD = 'correct horse battery staple 42'
 const NEW_PASSWORD = 'violet lantern under rain 7'
+const HISTORY = 30
 
 describe('web client: linking a device', () => {
   const cleanups: Array<() => Promise<void>> = []
@@ -47,6 +51,25 @@ describe('web client: linking a device', () => {
     const code = await link.getByTestId('link-code').inputValue()
     expect(code).toMatch(/^tokenim-link:/)
 
+    // History to hand over: 30 texts with someone, stored on the existing device.
+    await existingDaemon.node!.messages.pipeline.importHistory(
+      generateIdentity().publicKey,
+      Array.from({ length: HISTORY }, (_, i) => ({
+        record: {
+          id: randomBytes(16).toString('hex'),
+          direction: i % 2 === 0 ? ('in' as const) : ('out' as const),
+          ...(i % 2 === 0
+            ? {}
+            : { sentFrom: Buffer.from(existingDaemon.node!.devices.thisDevice).toString('hex') }),
+          seq: i + 1,
+          text: `earlier ${HISTORY - i}`,
+          sentAt: Date.now() - i * 1000,
+          storedAt: Date.now() - i * 1000,
+        },
+        unread: false,
+      })),
+    )
+
     const dir = await makeTempDir('tokenim-browser-new-device-')
     cleanups.push(() => dir.remove())
     const { daemon } = await startApiDaemon(dir.path, cleanups, { web: true })
@@ -56,6 +79,10 @@ describe('web client: linking a device', () => {
     await fresh.getByRole('button', { name: 'Link to an existing account' }).click()
     await fresh.getByLabel('Link code').fill(code)
     await fresh.getByLabel("This device's name").fill('phone')
+    // How much history to get: all of it unless the person chooses less.
+    expect(
+      await fresh.getByLabel('Messages from before (from the other device)').inputValue(),
+    ).toBe('all')
     await fresh.getByLabel('Password for this device').fill(NEW_PASSWORD)
     await fresh.getByLabel('Repeat the password').fill(NEW_PASSWORD)
     await fresh.getByRole('button', { name: 'Link this device' }).click()
@@ -76,6 +103,25 @@ describe('web client: linking a device', () => {
     expect(devices.version).toBe(2)
     expect(devices.devices.map((device) => device.name)).toContain('phone')
     expect(daemon.node?.devices.linked).toBe(true)
+  })
+
+  it('the new device gets the history chosen on its first run, and Settings shows how far it got', async () => {
+    await fresh
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Settings' })
+      .click()
+    const history = fresh.getByRole('region', { name: 'History from your other devices' })
+    await history
+      .getByRole('status')
+      .filter({ hasText: `${HISTORY} messages.` })
+      .waitFor({ timeout: 30_000 })
+    expect(await history.getByRole('status').getAttribute('data-history-state')).toBe('done')
+    const inbox = await freshDaemon.node!.messages.inbox()
+    expect(inbox).toHaveLength(1)
+    const page = await freshDaemon.node!.messages.history(inbox[0]!.peerId, { limit: 100 })
+    expect(page.messages.map((message) => message.text)).toEqual(
+      Array.from({ length: HISTORY }, (_, i) => `earlier ${i + 1}`),
+    )
   })
 
   it('revokes the linked device from Settings with the password; the revoked page says so', async () => {
