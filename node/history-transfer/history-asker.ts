@@ -295,7 +295,9 @@ export class HistoryAsker {
 
   async #save(record: TransferRecord, always = false): Promise<void> {
     const changed = record.state !== this.#record?.state
-    await this.#store.save(record)
+    // A page's cursor need not reach the disk before the next page: lost in a crash, the
+    // page comes again and adds nothing (found by id). A change of state is synced.
+    await this.#store.save(record, { sync: changed || always })
     this.#record = record
     const now = Date.now()
     if (always || changed || now - this.#lastProgress >= PROGRESS_EVERY_MS) {

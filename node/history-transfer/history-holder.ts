@@ -170,7 +170,7 @@ export class HistoryHolder {
     let page: HistoryItem[] = []
     let pageBytes = PAGE_OVERHEAD
     const flush = async () => {
-      while (unacked >= HISTORY_TRANSFER_WINDOW) await this.#next(framed)
+      for (; unacked >= HISTORY_TRANSFER_WINDOW; unacked--) await this.#next(framed)
       remaining = Math.max(0, remaining - page.length)
       const frame = encodeHistoryFrame({ kind: 'page', items: page, remaining })
       await framed.write(frame, { signal: this.#aborts.signal })

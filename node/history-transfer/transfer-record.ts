@@ -4,9 +4,10 @@
  *
  *   transfer    TransferRecord: the choice, the device asked, the cursor, the counts
  *
- * Written (synced) after each page is stored, so a transfer cut off (a crash, the other
- * device away, a relay's data limit) goes on from its last page; a page stored but not yet
- * counted here comes again and is found by id (node/messaging/imported-history.ts).
+ * Written after each page is stored (synced when the state changes), so a transfer cut off
+ * (the other device away, a relay's data limit, this node stopped) goes on from its last
+ * page; a page stored but not yet counted here (a crash before the write reached the disk)
+ * comes again and is found by id (node/messaging/imported-history.ts).
  */
 import type { HistoryChoice, HistoryTransferStatus } from '../../protocol/local-api.ts'
 import { peerIdOf } from '../identity/index.ts'
@@ -50,8 +51,8 @@ export class TransferRecordStore {
       : (JSON.parse(decoder.decode(value)) as TransferRecord)
   }
 
-  save(record: TransferRecord): Promise<void> {
-    return this.#db.put(KEY, encoder.encode(JSON.stringify(record)), SYNC as object)
+  save(record: TransferRecord, options: { sync: boolean } = SYNC): Promise<void> {
+    return this.#db.put(KEY, encoder.encode(JSON.stringify(record)), options)
   }
 }
 

@@ -218,6 +218,7 @@ export class DirectMessages {
   async start(): Promise<void> {
     if (!this.#lifecycle.start()) return
     await this.pipeline.start()
+    await this.devices?.sync.start()
     await this.channels.start()
     for (const follower of this.devices?.followers ?? []) follower.start()
     this.#components.host.addEventListener('peer:connect', this.#onConnect)

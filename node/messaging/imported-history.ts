@@ -52,14 +52,15 @@ export class ImportedHistory {
       const conversation = state.conversation
       const stored = await store.lowestIndex(lane.peerHex)
       let ceiling = Math.min(conversation.nextIndex, stored ?? Infinity, ...tx.history.keys())
-      const seen = new Set<string>()
-      for (const { record, unread } of records) {
-        const ids = [record.id, toHex(copyId(record.id, myKey))]
-        if (await this.#known(lane.peerHex, ids, tx.indexes, seen)) {
+      const ids = records.map(({ record }) => [record.id, toHex(copyId(record.id, myKey))])
+      // Known here already, in one read: its id, this device's copy of it, or this batch's.
+      const known = await store.knownIds(lane.peerHex, ids.flat())
+      for (const [i, { record, unread }] of records.entries()) {
+        if (ids[i]!.some((id) => known.has(id) || tx.indexes.has(id))) {
           outcome.known++
           continue
         }
-        seen.add(record.id)
+        known.add(record.id)
         if (ceiling <= 1) {
           outcome.noRoom++
           continue
@@ -82,18 +83,5 @@ export class ImportedHistory {
       if (outcome.added > 0) tx.conversationDirty = true
       return outcome
     })
-  }
-
-  async #known(
-    peerHex: string,
-    ids: string[],
-    inBatch: Map<string, number>,
-    seen: Set<string>,
-  ): Promise<boolean> {
-    for (const id of ids) {
-      if (seen.has(id) || inBatch.has(id)) return true
-      if ((await this.#ctx.store.messageIndex(peerHex, id)) != null) return true
-    }
-    return false
   }
 }

@@ -12,6 +12,8 @@
  *   r/<peer>/<seq>        [seq, history index] of each of our texts sent in one write, the
  *                         first with that seq, for read receipts (one record per write, not per
  *                         text: each is sealed; releases before wrote the index of one text)
+ *   a/<peer>              a read mark from another device of our account whose text is not
+ *                         here yet (own-device-sync.ts): { upTo, sentAtMs }
  *
  * <peer> is the peer's Ed25519 key in hex; numbers are zero-padded so keys sort by value.
  */
@@ -301,6 +303,12 @@ export class MessageStore {
     return text.startsWith('in') ? 'in' : Number(text.slice('out:'.length))
   }
 
+  /** Which of `ids` the conversation knows (shown, held, or sent), in one read. */
+  async knownIds(peer: string, ids: string[]): Promise<Set<string>> {
+    const values = await this.#db.getMany(ids.map((id) => `i/${peer}/${id}`))
+    return new Set(ids.filter((_, i) => values[i] != null))
+  }
+
   /**
    * The history index of a text either way, once shown; undefined for one held, unknown, or
    * received before received texts had their index kept.
@@ -361,6 +369,20 @@ export class MessageStore {
    * The record of our texts sent in one write, `sent` in seq order. Seqs only grow, so the
    * texts of one record come after those of every record with a lower first seq.
    */
+  /** Read marks waiting for their text, by peer (hex). */
+  async marksAhead(): Promise<Map<string, { upTo?: string; sentAtMs: number }>> {
+    const out = new Map<string, { upTo?: string; sentAtMs: number }>()
+    for await (const [key, value] of this.#db.iterator({ gt: 'a/', lt: 'a/~' })) {
+      out.set(key.slice(2), readJson(value)!)
+    }
+    return out
+  }
+
+  /** Keeps a read mark waiting for its text; undefined: drops the one kept. */
+  markAheadOp(peer: string, mark: { upTo?: string; sentAtMs: number } | undefined): BatchOp {
+    return mark == null ? { type: 'del', key: `a/${peer}` } : putJson(`a/${peer}`, mark)
+  }
+
   sentSeqsOp(peer: string, sent: Array<[seq: number, index: number]>): BatchOp {
     return putJson(`r/${peer}/${pad(sent[0][0])}`, sent)
   }

@@ -12,8 +12,9 @@
  * - idempotent: marks are applied by synced-marks.ts, which never raises an unread count nor
  *   deletes past the mark; a device list is judged by version (node/devices);
  * - a read mark whose text has not arrived yet (the mailbox may bring a device's sync before
- *   the peer's texts) is kept in memory, one per conversation, and applied when the text
- *   arrives (reader `device-sync` of the history feed);
+ *   the peer's texts) is kept, one per conversation, in memory and on disk (written in the
+ *   batch that found its text missing, so a restart keeps it: `start` loads them), and applied
+ *   when the text arrives (reader `device-sync` of the history feed);
  * - bounded: a read mark goes only when something was unread here, one message carries one
  *   mark (MAX_DEVICE_SYNC_SIZE), and at most MAX_MARKS_AHEAD marks wait for their text.
  */
@@ -52,11 +53,18 @@ export interface OwnDeviceSyncInit {
 
 export class OwnDeviceSync {
   readonly #init: OwnDeviceSyncInit
-  /** Read marks whose text is not here yet, per conversation (the newest one each): memory only. */
+  /** Read marks whose text is not here yet, per conversation (the newest one each), as on disk. */
   readonly #ahead = new Map<string, DeviceMark>()
 
   constructor(init: OwnDeviceSyncInit) {
     this.#init = init
+  }
+
+  /** Loads the read marks that waited for their text when the node last stopped. */
+  async start(): Promise<void> {
+    for (const [peerHex, mark] of await this.#init.pipeline.marks.marksAhead()) {
+      this.#ahead.set(peerHex, mark)
+    }
   }
 
   /** The conversation with `peer` was read here: the other devices read it up to the same text. */
@@ -150,12 +158,11 @@ export class OwnDeviceSync {
 
   async #takeRead(peer: Uint8Array, mark: DeviceMark): Promise<void> {
     const { devices, pipeline } = this.#init
-    const { unread, found } = await pipeline.marks.takeRead(peer, mark)
     const peerHex = toHex(peer)
+    const keepAhead = this.#ahead.has(peerHex) || this.#ahead.size < MAX_MARKS_AHEAD
+    const { unread, found } = await pipeline.marks.takeRead(peer, mark, { keepAhead })
     if (found) this.#ahead.delete(peerHex)
-    else if (this.#ahead.has(peerHex) || this.#ahead.size < MAX_MARKS_AHEAD) {
-      this.#ahead.set(peerHex, mark)
-    }
+    else if (keepAhead) this.#ahead.set(peerHex, mark)
     if (unread == null) return
     if (unread === 0) {
       // All read: the texts the peer's other devices sent (shown under it) are read too.

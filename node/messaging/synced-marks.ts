@@ -46,11 +46,13 @@ export class SyncedMarks {
   /**
    * Another device read the conversation with `peer` up to the mark: the unread texts no
    * newer than it are read here. `unread`: the count, when it changed; `found`: whether the
-   * text the mark names is here (else it may still come: own-device-sync.ts waits for it).
+   * text the mark names is here (else it may still come: own-device-sync.ts waits for it,
+   * and with `keepAhead` the mark is kept on disk until then).
    */
   async takeRead(
     peer: Uint8Array,
     mark: DeviceMark,
+    options: { keepAhead?: boolean } = {},
   ): Promise<{ unread: number | undefined; found: boolean }> {
     checkRunning(this.#ctx)
     const lane = this.#ctx.lane(peer)
@@ -58,6 +60,10 @@ export class SyncedMarks {
       const conversation = state.conversation
       const boundary = await this.#find(lane, tx, mark)
       const found = boundary?.byId === true
+      // A mark whose text is not here yet waits for it on disk, in this batch; found, it goes.
+      if (found || options.keepAhead === true) {
+        tx.ops.push(this.#ctx.store.markAheadOp(lane.peerHex, found ? undefined : mark))
+      }
       if (boundary == null || boundary.newerIn >= conversation.unread) {
         return { unread: undefined, found }
       }
@@ -67,6 +73,11 @@ export class SyncedMarks {
       tx.conversationDirty = true
       return { unread, found }
     })
+  }
+
+  /** The read marks kept waiting for their text (`takeRead` with `keepAhead`), by peer (hex). */
+  marksAhead(): Promise<Map<string, DeviceMark>> {
+    return this.#ctx.store.marksAhead()
   }
 
   /** Marks everything from `peer` read without a receipt (see the file header). */

@@ -2,17 +2,50 @@
  * Read marks and deletions from another device of the account (synced-marks.ts), on the
  * pipeline with stub peers: a mark lowers the unread count to what is newer than the text it
  * names and deletes up to it, never past it; taken twice it changes nothing more; a mark whose
- * text is not here covers what was stored before it was sent, and nothing when that is none.
+ * text is not here covers what was stored before it was sent, and nothing when that is none;
+ * one whose text comes later waits for it, across a restart too.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { FeedFollower } from '../../node/messaging/feed-follower.ts'
 import { OwnDeviceSync } from '../../node/messaging/own-device-sync.ts'
 import { bytesEqual, fromHex } from '../../protocol/bytes.ts'
 import { encodeDeviceSync } from '../../protocol/device-sync.ts'
-import { cleanUp, makePeer, setup, waitFor, waitForState } from '../helpers/pipeline-peers.ts'
+import {
+  cleanUp,
+  makePeer,
+  setup,
+  type TestPeer,
+  waitFor,
+  waitForState,
+} from '../helpers/pipeline-peers.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 
 afterEach(cleanUp)
+
+/** Own-device sync on `peer`, whose account's other device is `phoneKey`, and its feed reader. */
+function deviceSyncOn(peer: TestPeer, phoneKey: Uint8Array) {
+  const sync = new OwnDeviceSync({
+    pipeline: peer.pipeline,
+    devices: {
+      otherDevicesOf: () => [],
+      ownOtherDevices: () => [{ key: phoneKey, createdMs: 0 }],
+      friendAccountOf: () => undefined,
+      isOwnDevice: (device) => bytesEqual(device, phoneKey),
+      isRevoked: () => false,
+      thisDeviceRevoked: () => false,
+    },
+    myKey: peer.identity.publicKey,
+    log: testLogger,
+    emit: () => {},
+  })
+  const follower = new FeedFollower({
+    feed: peer.pipeline.feed,
+    name: 'device-sync',
+    take: (entries) => sync.takeArrived(entries),
+    log: testLogger,
+  })
+  return { sync, follower }
+}
 
 describe('marks from another device', () => {
   it('read and delete up to the text they name, idempotently', async () => {
@@ -61,26 +94,7 @@ describe('marks from another device', () => {
     const phone = await makePeer('alice-phone', network, directory, mailbox)
     const phoneKey = phone.identity.publicKey
     const bobKey = bob.identity.publicKey
-    const sync = new OwnDeviceSync({
-      pipeline: alice.pipeline,
-      devices: {
-        otherDevicesOf: () => [],
-        ownOtherDevices: () => [{ key: phoneKey, createdMs: 0 }],
-        friendAccountOf: () => undefined,
-        isOwnDevice: (device) => bytesEqual(device, phoneKey),
-        isRevoked: () => false,
-        thisDeviceRevoked: () => false,
-      },
-      myKey: alice.identity.publicKey,
-      log: testLogger,
-      emit: () => {},
-    })
-    const follower = new FeedFollower({
-      feed: alice.pipeline.feed,
-      name: 'device-sync',
-      take: (entries) => sync.takeArrived(entries),
-      log: testLogger,
-    })
+    const { sync, follower } = deviceSyncOn(alice, phoneKey)
     follower.start()
     const one = await bob.pipeline.send(alice.identity.publicKey, 'one')
     await waitForState(bob, one.id, 'delivered')
@@ -99,5 +113,35 @@ describe('marks from another device', () => {
     await follower.catchUp()
     expect(await unread()).toBe(0)
     await follower.stop()
+  })
+
+  it('a read mark waiting for its text is still applied when the text arrives after a restart', async () => {
+    const { network, directory, mailbox, alice: before, bob } = await setup()
+    const phone = await makePeer('alice-phone', network, directory, mailbox)
+    const phoneKey = phone.identity.publicKey
+    const bobKey = bob.identity.publicKey
+    const first = deviceSyncOn(before, phoneKey)
+    await first.sync.start()
+    first.follower.start()
+    const one = await bob.pipeline.send(before.identity.publicKey, 'one')
+    await waitForState(bob, one.id, 'delivered')
+    network.capture = true
+    const two = await bob.pipeline.send(before.identity.publicKey, 'two')
+    await waitFor(() => network.captured.length === 1, 'two sent, held back')
+    const mark = encodeDeviceSync({ kind: 'read', peer: bobKey, upTo: fromHex(two.id) })
+    await first.sync.take(phoneKey, mark, 0)
+    await first.follower.stop()
+
+    const alice = await before.restart()
+    const unread = async () => (await alice.pipeline.history(bobKey)).unread
+    expect(await unread()).toBe(1)
+    const second = deviceSyncOn(alice, phoneKey)
+    await second.sync.start()
+    second.follower.start()
+    const [held] = network.captured.splice(0)
+    await network.deliver(held!.from, alice, held!.envelope)
+    await second.follower.catchUp()
+    expect(await unread()).toBe(0)
+    await second.follower.stop()
   })
 })
