@@ -10,7 +10,8 @@
  *   changes nothing until the target is shown, then takes effect, with no buffer of its own:
  *   it is bounded by the room's log;
  * - the same rule as 1:1 (protocol/message-actions.ts `judgeAction`): only the author edits
- *   or recalls, a recall within the window of the target's sending (both on the author's
+ *   or recalls (the member: any of its enrolled devices, member-devices.ts; a member has one
+ *   reaction per message whichever device gave it), a recall within the window of the target's sending (both on the author's
  *   clock), nothing changes a recalled message; every member folds the same events the same
  *   way, so all agree;
  * - a recalled message's text is deleted from memory and disk the first time the fold meets
@@ -24,7 +25,7 @@ import {
   judgeAction,
   withReaction,
 } from '../../protocol/message-actions.ts'
-import type { SignedRoomEvent } from '../../protocol/rooms/index.ts'
+import { memberOf, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
 import {
   RoomActionPermissionError,
   RoomActionRefusedError,
@@ -60,6 +61,11 @@ export function isAction(room: RoomRuntime, idHex: string): boolean {
  * Recomputed when the room's log or texts change; `persist` takes the writes that delete a
  * recalled text.
  */
+/** The member an event is from: its author, or the account of the enrolled device that wrote it. */
+export function memberAt(room: RoomRuntime, event: SignedRoomEvent): string {
+  return memberOf(room.log.stateBefore(event), event.authorHex) ?? event.authorHex
+}
+
 export function effectsOf(
   room: RoomRuntime,
   isShown: (event: SignedRoomEvent) => boolean,
@@ -82,7 +88,7 @@ export function effectsOf(
     const verdict = judgeAction(
       { type: action.type, sentAt: event.event.sentAtMs, text },
       {
-        byActor: target.authorHex === event.authorHex,
+        byActor: memberAt(room, target) === memberAt(room, event),
         sentAt: target.event.sentAtMs,
         recalled: now.recalled === true,
         hasAttachment: false,
@@ -99,7 +105,7 @@ export function effectsOf(
         writes.push(RoomStore.text(room.log.roomIdHex, target.idHex, ''))
       }
     } else {
-      const reactions = withReaction(now.reactions, event.authorHex, action.emoji ?? '')
+      const reactions = withReaction(now.reactions, memberAt(room, event), action.emoji ?? '')
       effects.set(target.idHex, { ...now, reactions })
     }
   }
@@ -145,11 +151,11 @@ function quoteOf(
   if (target == null || text == null) return { id: idHex }
   const done = effects.get(idHex)
   if (done?.recalled === true)
-    return { id: idHex, from: peerIdOf(target.authorHex), recalled: true }
+    return { id: idHex, from: peerIdOf(memberAt(room, target)), recalled: true }
   const words = done?.text ?? text
   return {
     id: idHex,
-    from: peerIdOf(target.authorHex),
+    from: peerIdOf(memberAt(room, target)),
     text: [...words].slice(0, MAX_QUOTE_PREVIEW_LENGTH).join(''),
   }
 }
@@ -185,7 +191,7 @@ export function checkRoomAction(
     }
   }
   const recalled = views.effects(room).get(id)?.recalled === true
-  const byActor = target.authorHex === selfHex
+  const byActor = memberAt(room, target) === (room.log.memberOf(selfHex) ?? selfHex)
   const verdict = judgeAction(
     { type: request.type, sentAt: Date.now(), text: request.text ?? '' },
     { byActor, sentAt: target.event.sentAtMs, recalled, hasAttachment: false },

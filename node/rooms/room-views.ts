@@ -15,10 +15,10 @@ import type {
   RoomRole,
   RoomSummary,
 } from '../../protocol/local-api.ts'
-import { compareEvents, memberOf, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
+import { compareEvents, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
 import { fingerprint, peerIdOf } from '../identity/index.ts'
 import { RoomHistoryCursorError } from './errors.ts'
-import { decorate, effectsOf, isAction, type RoomEffects } from './room-actions.ts'
+import { decorate, effectsOf, isAction, memberAt, type RoomEffects } from './room-actions.ts'
 import type { RoomRuntime } from './room-runtime.ts'
 import type { RoomWrite } from './room-store.ts'
 
@@ -95,8 +95,7 @@ export class RoomViews {
 
   /** The member an event is from: its author, or the account of the device that wrote it. */
   memberOf(room: RoomRuntime, event: SignedRoomEvent): string {
-    if (event.authorHex === this.selfHex) return this.selfHex
-    return memberOf(room.log.stateBefore(event), event.authorHex) ?? event.authorHex
+    return event.authorHex === this.selfHex ? this.selfHex : memberAt(room, event)
   }
 
   peerIdText(keyHex: string): string {

@@ -118,6 +118,21 @@ describe('rooms across an account’s devices', () => {
     const onLaptop = alice.node.rooms.history(roomId).messages
     expect(onLaptop.filter((m) => m.text.startsWith('phone')).every((m) => m.mine)).toBe(true)
 
+    // The laptop edits what the phone wrote: it is alice's message, every device shows the edit.
+    const phoneFirst = sent[script.findIndex(([, text]) => text === 'phone 1')]
+    await alice.node.rooms.act(roomId, phoneFirst, { type: 'edit', text: 'phone 1, edited' })
+    await waitUntil(
+      watched(devices),
+      () =>
+        devices.every((d) =>
+          d.node.rooms
+            .history(roomId)
+            .messages.some((m) => m.id === phoneFirst && m.text === 'phone 1, edited'),
+        ),
+      'the edit shown on every device',
+      30_000,
+    )
+
     // A room joined on the phone is the account's, and reaches the laptop.
     const second = await carol.node.rooms.create('joined on the phone')
     await phone.node.rooms.join(second.invite)
