@@ -38,6 +38,14 @@ async function aliceAndBob(network: RoomNetwork, alice: Account) {
   return { owner, bob, roomId }
 }
 
+/**
+ * `peer`, just started, dials `bob`, bounded. (network.connectAll() hung here in 3 of 7 runs:
+ * bob's dial of the node started on alice's folder under her recovered key never settled.)
+ */
+async function meet(peer: RoomPeer, bob: RoomPeer): Promise<void> {
+  await peer.host.dial(bob.host.peerId, { signal: AbortSignal.timeout(10_000) })
+}
+
 function ownerOf(peer: RoomPeer, roomId: string): string | undefined {
   return peer.rooms.members(roomId).members.find((m) => m.role === 'owner')?.publicKey
 }
@@ -53,7 +61,7 @@ async function talkAfter(network: RoomNetwork, alice: Account, bob: RoomPeer, ro
     dataDir: alice.dir.path,
     keyStatements: () => alice.keystore.keyChain(),
   })
-  await network.connectAll()
+  await meet(recovered, bob)
   const two = [recovered, bob]
   await waitUntil(two, () => keysSettled(two, roomId, 2), 'fresh keys settled', 30_000)
   await recovered.rooms.send(roomId, 'alice after recovery')
@@ -84,7 +92,7 @@ describe('rooms across a recovery', () => {
       await network.stopAll()
       await alice.dir.remove()
     }
-  })
+  }, 120_000)
 
   it("alice's recovery takes back the membership a thief moved to its own key", async () => {
     const network = new RoomNetwork()
@@ -97,7 +105,7 @@ describe('rooms across a recovery', () => {
       await cp(alice.dir.path, thiefDir.path, { recursive: true })
       const thiefKeystore = new Keystore(thiefDir.path, { scrypt: RECOVERY_SCRYPT })
       const thiefOld = await network.start({ identity: alice.identity, dataDir: thiefDir.path })
-      await network.connectAll()
+      await meet(thiefOld, bob)
       const stolen = await thiefKeystore.rotate(RECOVERY_PASSWORD)
       const thiefChain = await thiefKeystore.keyChain()
       expect(await thiefOld.rooms.handOverKey(stolen.identity, thiefChain)).toEqual([roomId])
@@ -111,7 +119,7 @@ describe('rooms across a recovery', () => {
         dataDir: alice.dir.path,
         keyStatements: () => alice.keystore.keyChain(),
       })
-      await network.connectAll()
+      await meet(aliceOld, bob)
       await waitUntil(
         [aliceOld, bob],
         () => {
@@ -137,5 +145,5 @@ describe('rooms across a recovery', () => {
       await alice.dir.remove()
       await thiefDir.remove()
     }
-  })
+  }, 120_000)
 })
