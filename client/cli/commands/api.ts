@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { ensureDataDir, loadApiAccess, rotateApiToken, saveApiAccess } from '../../../node/index.ts'
 import { API_PATHS, type RotateApiTokenResponse } from '../../../protocol/local-api.ts'
+import { t } from '../i18n/i18n.ts'
 import { daemonAtKeptAddress } from '../kept-address.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
@@ -31,16 +32,10 @@ export function registerApiCommands(program: Command): void {
         options,
         { rotated: options.rotate === true, port: access.port, webUrl, running: running != null },
         [
-          ...(options.rotate
-            ? [
-                running != null
-                  ? 'The local API token was replaced: the running node refuses the old one from now on.'
-                  : 'The local API token was replaced.',
-              ]
-            : []),
+          ...(options.rotate ? [t(running != null ? 'api.replacedRunning' : 'api.replaced')] : []),
           webUrl == null
-            ? 'web client  no port chosen yet: it is chosen on the first "tokenim start"'
-            : `web client  ${webUrl}`,
+            ? t('api.noPort', { command: '"tokenim start"' })
+            : t('start.webClient', { url: webUrl }),
         ],
       )
     })

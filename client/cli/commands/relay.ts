@@ -10,6 +10,7 @@ import {
   runRelay,
 } from '../../../relay/index.ts'
 import { stopOnFatalError } from '../fatal-errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { printResult } from '../output.ts'
 
 interface RelayOptions {
@@ -38,11 +39,11 @@ export function registerRelayCommands(program: Command): void {
     .action(async (options: RelayOptions) => {
       const created = await initRelay(options.dataDir)
       printResult(options, created, [
-        `Created relay ${created.peerId}`,
-        `config  ${created.configPath}`,
-        `key     ${created.keyPath} (not password-protected: keep the folder private)`,
+        t('relay.created', { peer: created.peerId }),
+        t('relay.config', { path: created.configPath }),
+        t('relay.key', { path: created.keyPath }),
         '',
-        `Review the config, then run: tokenim relay start --config ${created.configPath}`,
+        t('relay.review', { command: `tokenim relay start --config ${created.configPath}` }),
       ])
     })
 
@@ -95,14 +96,14 @@ export function registerRelayCommands(program: Command): void {
           warning: warning ?? null,
         },
         [
-          `relay         ${peerId} (pid ${pid}, TokenIM ${version})`,
+          t('relay.line', { peer: peerId, pid, version }),
           health == null
-            ? `health        ${healthUrl == null ? 'endpoint off' : 'no answer'}`
-            : `connections   ${health.connections} (${health.peers} peers, ${health.reservations} reservations)`,
-          `metrics       ${metricsUrl ?? 'off'}`,
-          'addresses (give one to nodes: tokenim start --relay <address>)',
+            ? t(healthUrl == null ? 'relay.healthOff' : 'relay.healthSilent')
+            : t('relay.connections', health),
+          metricsUrl == null ? t('relay.metricsOff') : t('relay.metrics', { url: metricsUrl }),
+          t('relay.addresses', { command: 'tokenim start --relay <address>' }),
           ...multiaddrs.map((addr) => `  ${addr}`),
-          ...(warning == null ? [] : ['', `warning: ${warning}`]),
+          ...(warning == null ? [] : ['', t('relay.warning', { warning })]),
         ],
       )
     })

@@ -34,11 +34,14 @@ export function registerTwoFactorCommands(key: Command): void {
             }),
             ...(status.retryAfterMs > 0
               ? [
-                  `after ${status.failures} wrong codes, the next is tried in ${Math.ceil(status.retryAfterMs / 1000)} s`,
+                  t('twoFactor.retryIn', {
+                    failures: status.failures,
+                    seconds: Math.ceil(status.retryAfterMs / 1000),
+                  }),
                 ]
               : []),
           ]
-        : ['two-factor checks are off ("tokenim key 2fa enable" turns them on)']
+        : [t('twoFactor.offHint', { command: '"tokenim key 2fa enable"' })]
       printResult(options, status, lines)
     })
 
@@ -55,24 +58,26 @@ export function registerTwoFactorCommands(key: Command): void {
         if (!hasTerminal()) {
           // Nothing to confirm with: show the secret, to be given back with a code.
           printResult(options, { enabled: false, ...setup }, [
-            `secret  ${setup.secret}`,
-            `uri     ${setup.uri}`,
-            'Add it to your authenticator app, then run:',
-            `  tokenim key 2fa enable --secret ${setup.secret} --code <the code it shows>`,
+            t('twoFactor.secret', { value: setup.secret }),
+            t('twoFactor.uri', { value: setup.uri }),
+            t('twoFactor.addThenRun'),
+            t('twoFactor.codeItShows', {
+              command: `tokenim key 2fa enable --secret ${setup.secret} --code`,
+            }),
           ])
           return
         }
         process.stderr.write(
-          `Scan this with your authenticator app, or type the secret ${setup.secret}:\n${await QRCode.toString(setup.uri, { type: 'terminal', small: true })}\n${setup.uri}\n`,
+          `${t('twoFactor.scan', { secret: setup.secret })}\n${await QRCode.toString(setup.uri, { type: 'terminal', small: true })}\n${setup.uri}\n`,
         )
       }
       const password = await readPassword(options)
-      const code = await readCode(options, 'The code your app shows now: ')
+      const code = await readCode(options, t('twoFactor.appCode'))
       const { recoveryCodes } = await keystore.enableTwoFactor(password, secret, code)
       printResult(options, { enabled: true, recoveryCodes }, [
         t('twoFactor.on'),
         '',
-        'Recovery codes (shown once: keep them apart from this computer; each works once if the app is lost):',
+        t('twoFactor.recoveryCodes'),
         '',
         ...recoveryCodes.map((c) => `  ${c}`),
         '',

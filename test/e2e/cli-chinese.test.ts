@@ -1,0 +1,58 @@
+/**
+ * The CLI as a Chinese reader gets it (LANG=zh_CN.UTF-8, the built CLI as a process): in
+ * `tokenim --help` and a command's help no English word is left but the command names,
+ * flags, placeholders and the names the catalogs allow, and the English locale keeps English
+ * help; the operator's `relay init` and `api token` speak Chinese.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { englishWordsIn } from '../helpers/chinese-text.ts'
+import { runCli } from '../helpers/cli.ts'
+
+const CHINESE = { LANG: 'zh_CN.UTF-8', LC_ALL: '', LC_MESSAGES: '' }
+
+/** The help without the names in its command list (the first word of each entry). */
+function withoutCommandNames(help: string): string {
+  const [before, commands = ''] = help.split('命令：\n')
+  return `${before}\n${commands.replace(/^ {2}[\w-]+/gm, ' ')}`
+}
+
+describe('tokenim help in Chinese', () => {
+  it.each([[['--help']], [['friends', '--help']], [['start', '--help']]])(
+    'tokenim %s reads in Chinese',
+    async (args) => {
+      const { code, stdout } = await runCli(args, CHINESE)
+      expect(code).toBe(0)
+      expect(stdout).toContain('用法：')
+      expect(stdout).toContain('显示该命令的帮助')
+      expect(englishWordsIn(withoutCommandNames(stdout))).toEqual([])
+    },
+  )
+
+  it('stays English in an English locale', async () => {
+    const { stdout } = await runCli(['friends', '--help'], { ...CHINESE, LANG: 'en_US.UTF-8' })
+    expect(stdout).toContain('Usage: tokenim friends [options] [command]')
+    expect(stdout).toContain('friend requests, the friend list with presence, blocking')
+  })
+})
+
+describe('tokenim operator commands in Chinese', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tokenim-zh-'))
+  })
+  afterAll(() => rm(dir, { recursive: true, force: true }))
+
+  it('relay init and api token', async () => {
+    const relay = await runCli(['relay', 'init', '--data-dir', join(dir, 'relay')], CHINESE)
+    expect(relay.stderr).toBe('')
+    expect(relay.stdout).toMatch(
+      /^已创建中继 12D3KooW\S+\n配置 {4}\S+relay\.yaml\n密钥 {4}\S+（没有密码保护/,
+    )
+    expect(relay.stdout).toContain('请检查配置，然后运行：tokenim relay start --config ')
+    const api = await runCli(['api', 'token', '--data-dir', join(dir, 'node')], CHINESE)
+    expect(api.stdout).toBe('网页客户端  尚未选定端口：将在首次运行 "tokenim start" 时选定\n')
+  })
+})
