@@ -1,7 +1,7 @@
 /**
  * Voice calls between two pages of Debian's Chromium on two real nodes (doc/calls.md), with
  * Chromium's fake microphone: alice calls bob from their chat, bob's page rings (again after
- * a reload) and he accepts, and each page's RTCPeerConnection receives audio (its inbound-rtp bytes grow, read
+ * a reload, aloud) and he accepts, and each page's RTCPeerConnection receives audio (its inbound-rtp bytes grow, read
  * with getStats); alice hangs up and the call ends on both pages, each chat showing the
  * call's line. Then a declined call and a missed one (alice hangs up while it rings) leave
  * their lines on both sides, and bob, looking at another tab, is notified of the ringing call
@@ -28,13 +28,20 @@ describe('web client: voice calls', () => {
     ;({ friends, alicePage, bobPage, aliceChat, bobChat } = await startCallPages({
       timeoutMs: LIVE_MS,
       prepare: async (page, person) => {
-        // Desktop notifications on, as Settings turns them on, and recorded.
         await page.context().grantPermissions(['notifications'], {
           origin: new URL(person.webUrl).origin,
         })
-        await page.addInitScript(() =>
-          localStorage.setItem('tokenim.notifications', '{"desktop":true,"sound":false}'),
-        )
+        // Desktop notifications and sounds on, as Settings turns them on; tones counted.
+        await page.addInitScript(() => {
+          localStorage.setItem('tokenim.notifications', '{"desktop":true,"sound":true}')
+          const counted = window as unknown as { tones: number }
+          counted.tones = 0
+          const create = AudioContext.prototype.createOscillator
+          AudioContext.prototype.createOscillator = function (this: AudioContext) {
+            counted.tones++
+            return create.call(this)
+          }
+        })
         await watchNotifications(page)
       },
     }))
@@ -49,6 +56,10 @@ describe('web client: voice calls', () => {
     // Bob's page reloads while it rings: the call rings there again, and he accepts it.
     await bobPage.reload()
     const ringing = bobPage.getByRole('alertdialog', { name: 'Incoming call' })
+    await ringing.waitFor()
+    // It rings aloud: sounds are on.
+    const tones = () => bobPage.evaluate(() => (window as unknown as { tones: number }).tones)
+    await expect.poll(tones).toBeGreaterThan(0)
     await ringing.getByRole('button', { name: 'Accept' }).click()
     await bobPage.getByTestId('call-timer').waitFor()
     await openChat(bobPage)

@@ -1,15 +1,20 @@
 /**
  * What a voice call shows: the call button of a 1:1 chat, the incoming-call screen (accept or
- * decline; it takes the focus, as a ringing phone takes attention), the in-call bar (who,
+ * decline; it takes the focus, as a ringing phone takes attention, and rings aloud when the
+ * user turned sounds on), the in-call bar (who,
  * "Calling…" or the time talked, mute, hang up) and the line a call leaves in its chat.
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { CallView, PeerRef } from '../../../../protocol/local-api.ts'
 import { ErrorText } from '../components/error-text.tsx'
 import { t } from '../i18n/i18n.ts'
+import { loadPrefs, playTone } from '../notifications.ts'
 import { displayName } from '../people.ts'
 import { fullTime, shortTime } from '../time-format.ts'
 import { useCallControls } from './use-call.ts'
+
+/** How often the ringing tone repeats. */
+const RING_INTERVAL_MS = 2_000
 
 /** `m:ss`, or `h:mm:ss` past an hour. */
 export function callDuration(ms: number): string {
@@ -48,6 +53,13 @@ function IncomingCall({ name }: { name: string }) {
   const calls = useCallControls()
   const accept = useRef<HTMLButtonElement>(null)
   useEffect(() => accept.current?.focus(), [])
+  // It rings aloud, if the user turned sounds on (Settings, notifications).
+  useEffect(() => {
+    if (!loadPrefs().sound) return
+    playTone()
+    const timer = setInterval(playTone, RING_INTERVAL_MS)
+    return () => clearInterval(timer)
+  }, [])
   return (
     <div class="call-overlay">
       <div
