@@ -2,9 +2,9 @@
  * The CLI as a Chinese reader gets it (LANG=zh_CN.UTF-8, the built CLI as a process): in
  * `tokenim --help` and a command's help no English word is left but the command names,
  * flags, placeholders and the names the catalogs allow, and the English locale keeps English
- * help; the operator's `relay init` and `api token` speak Chinese.
+ * help; the operator's `relay init`, `api token` and `sim run` speak Chinese.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -54,5 +54,19 @@ describe('tokenim operator commands in Chinese', () => {
     expect(relay.stdout).toContain('请检查配置，然后运行：tokenim relay start --config ')
     const api = await runCli(['api', 'token', '--data-dir', join(dir, 'node')], CHINESE)
     expect(api.stdout).toBe('网页客户端  尚未选定端口：将在首次运行 "tokenim start" 时选定\n')
+  })
+
+  it('sim run: its summary and progress lines', async () => {
+    const scenario = join(dir, 'small.yaml')
+    await writeFile(
+      scenario,
+      'name: small\nnetwork: { relays: 1, nodes: 2 }\nduration: 2s\ntraffic: { direct: { rate: 2 } }\n',
+    )
+    const run = await runCli(['sim', 'run', scenario, '--out', join(dir, 'sim')], CHINESE)
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/^small：通过$/m)
+    expect(run.stdout).toMatch(/^单聊 \d+\/\d+ 已送达，p50 \d+ ms，p99 \d+ ms$/m)
+    expect(run.stdout).toMatch(/^节点间连接：\d+ 条直连，\d+ 条经中继$/m)
+    expect(run.stderr).toMatch(/^模拟：启动中 \d+ s，\d+ 个节点已启动$/m)
   })
 })

@@ -11,7 +11,12 @@ import { minuteStamp } from '../../client/cli/output.ts'
 import type { FriendView } from '../../protocol/local-api.ts'
 import { describeCatalogs } from '../helpers/catalog-checks.ts'
 
-describeCatalogs('CLI catalogs', en, zh, /^(TokenIM|ID|API|DHT|Enter|Ctrl|file|quit|pid)$/)
+describeCatalogs(
+  'CLI catalogs',
+  en,
+  zh,
+  /^(TokenIM|ID|API|DHT|Enter|Ctrl|file|quit|pid|RSS|MiB|CPU|JUnit)$/,
+)
 
 describe('CLI language and times', () => {
   const zone = process.env.TZ

@@ -9,6 +9,7 @@ import {
   summarizeShards,
 } from '../../../sim/index.ts'
 import { UsageError } from '../../errors.ts'
+import { t } from '../i18n/i18n.ts'
 import { printResult } from '../output.ts'
 
 interface SimRunOptions {
@@ -56,7 +57,7 @@ export function registerSimCommands(program: Command): void {
           const secret = givenToken == null ? `${TOKEN_VARIABLE}=${token} ` : ''
           bar.clear()
           process.stderr.write(
-            `sim: waiting for ${count} shard(s) at ${endpoint}; on each machine run: ${secret}tokenim sim shard --coordinator ${endpoint} --host <its address>\n`,
+            `${t('sim.awaiting', { count, endpoint, command: `${secret}tokenim sim shard --coordinator ${endpoint} --host` })}\n`,
           )
         },
         onProgress: (progress) => bar.update(progress),
@@ -86,25 +87,35 @@ export function registerSimCommands(program: Command): void {
         failedExpectations: failed,
       }
       printResult(options, summary, [
-        `${results.scenario.name}: ${results.passed ? 'passed' : 'FAILED'}`,
-        ...results.expectations.map(
-          (e) => `  ${e.passed ? 'ok  ' : 'FAIL'} ${e.name}: ${e.detail}`,
+        t(results.passed ? 'sim.passed' : 'sim.failed', { name: results.scenario.name }),
+        ...results.expectations.map((e) =>
+          t(e.passed ? 'sim.expectationOk' : 'sim.expectationFailed', e),
         ),
-        `1:1 ${results.direct.delivered}/${results.direct.sent} delivered, p50 ${ms(results.direct.latency.p50)}, p99 ${ms(results.direct.latency.p99)}`,
+        t('sim.direct', {
+          ...results.direct,
+          p50: ms(results.direct.latency.p50),
+          p99: ms(results.direct.latency.p99),
+        }),
         ...(results.room == null
           ? []
-          : [
-              `room ${results.room.delivered}/${results.room.sent} delivered to every member, p99 ${ms(results.room.latency.p99)}`,
-            ]),
-        `links between nodes: ${results.links.direct} direct, ${results.links.relayed} through a relay`,
-        `memory: peak RSS ${results.memory.peakRssMb.toFixed(0)} MiB${results.shards.length > 0 ? ' (relays and harness)' : ''}, ~${results.memory.perNodeRssMb.toFixed(1)} MiB per node`,
-        ...summarizeShards(results.shards).map(
-          (s) =>
-            `shard ${s.shard}: ${s.running} nodes, peak RSS ${s.peakRssMb.toFixed(0)} MiB, mean CPU ${s.meanCpuPercent.toFixed(0)}% of one core, event loop ${s.meanEventLoopPercent.toFixed(0)}% busy`,
+          : [t('sim.room', { ...results.room, p99: ms(results.room.latency.p99) })]),
+        t('sim.links', results.links),
+        t(results.shards.length > 0 ? 'sim.memoryWithHarness' : 'sim.memory', {
+          peak: results.memory.peakRssMb.toFixed(0),
+          perNode: results.memory.perNodeRssMb.toFixed(1),
+        }),
+        ...summarizeShards(results.shards).map((s) =>
+          t('sim.shard', {
+            shard: s.shard,
+            running: s.running,
+            peak: s.peakRssMb.toFixed(0),
+            cpu: s.meanCpuPercent.toFixed(0),
+            loop: s.meanEventLoopPercent.toFixed(0),
+          }),
         ),
-        `results ${run.resultsPath}`,
-        `report  ${run.reportPath}`,
-        `junit   ${run.junitPath}`,
+        t('sim.results', { path: run.resultsPath }),
+        t('sim.report', { path: run.reportPath }),
+        t('sim.junit', { path: run.junitPath }),
       ])
       if (!results.passed) {
         throw new ExpectationFailedError(
@@ -156,11 +167,11 @@ function registerShardCommand(sim: Command): void {
           waitMs: waitSeconds * 1_000,
           onJoined: () =>
             process.stderr.write(
-              `sim shard: joined ${options.coordinator}; nodes listen on ${options.host}\n`,
+              `${t('sim.joined', { coordinator: options.coordinator, host: options.host })}\n`,
             ),
         },
       )
-      process.stderr.write(`sim shard: done (${reason})\n`)
+      process.stderr.write(`${t('sim.done', { reason })}\n`)
     })
 }
 
@@ -186,12 +197,12 @@ class ProgressLines {
     this.lastLineAt = now
     const counts =
       progress.phase === 'starting'
-        ? `${progress.nodesUp} nodes up`
-        : `sent ${progress.sent}, delivered ${progress.delivered}`
-    const share = progress.totalMs > 0 ? ` of ${seconds(progress.totalMs)}` : ''
-    process.stderr.write(
-      `sim: ${progress.phase} ${seconds(progress.elapsedMs)}${share}, ${counts}\n`,
-    )
+        ? t('sim.nodesUp', { count: progress.nodesUp })
+        : t('sim.sentDelivered', progress)
+    const share = progress.totalMs > 0 ? t('sim.ofTotal', { total: seconds(progress.totalMs) }) : ''
+    const phase = t(`sim.phase.${progress.phase}`)
+    const elapsed = seconds(progress.elapsedMs)
+    process.stderr.write(`${t('sim.progress', { phase, elapsed, share, counts })}\n`)
   }
 
   /** Lines stay in the log: nothing to clear. */
@@ -209,12 +220,15 @@ class ProgressBar {
     const share = progress.totalMs > 0 ? Math.min(1, progress.elapsedMs / progress.totalMs) : 0
     const filled = Math.round(share * width)
     const bar =
-      progress.totalMs > 0 ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]` : '[starting…]'
+      progress.totalMs > 0
+        ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`
+        : t('sim.barStarting')
     const counts =
       progress.phase === 'starting'
-        ? `${progress.nodesUp} nodes up, ${seconds(progress.elapsedMs)}`
-        : `sent ${progress.sent}, delivered ${progress.delivered}`
-    process.stderr.write(`\r\x1b[2K${progress.phase.padEnd(8)} ${bar} ${counts}`)
+        ? `${t('sim.nodesUp', { count: progress.nodesUp })}, ${seconds(progress.elapsedMs)}`
+        : t('sim.sentDelivered', progress)
+    const phase = t(`sim.phase.${progress.phase}`)
+    process.stderr.write(`\r\x1b[2K${phase.padEnd(8)} ${bar} ${counts}`)
   }
 
   clear(): void {

@@ -227,4 +227,32 @@ export const en = {
   'twoFactor.appCode': 'The code your app shows now: ',
   'twoFactor.recoveryCodes':
     'Recovery codes (shown once: keep them apart from this computer; each works once if the app is lost):',
+  'sim.awaiting':
+    'sim: waiting for {count} shard(s) at {endpoint}; on each machine run: {command} <its address>',
+  'sim.passed': '{name}: passed',
+  'sim.failed': '{name}: FAILED',
+  'sim.expectationOk': '  ok   {name}: {detail}',
+  'sim.expectationFailed': '  FAIL {name}: {detail}',
+  'sim.direct': '1:1 {delivered}/{sent} delivered, p50 {p50}, p99 {p99}',
+  'sim.room': 'room {delivered}/{sent} delivered to every member, p99 {p99}',
+  'sim.links': 'links between nodes: {direct} direct, {relayed} through a relay',
+  'sim.memory': 'memory: peak RSS {peak} MiB, ~{perNode} MiB per node',
+  'sim.memoryWithHarness':
+    'memory: peak RSS {peak} MiB (relays and harness), ~{perNode} MiB per node',
+  'sim.shard':
+    'shard {shard}: {running} nodes, peak RSS {peak} MiB, mean CPU {cpu}% of one core, event loop {loop}% busy',
+  'sim.results': 'results {path}',
+  'sim.report': 'report  {path}',
+  'sim.junit': 'junit   {path}',
+  'sim.joined': 'sim shard: joined {coordinator}; nodes listen on {host}',
+  'sim.done': 'sim shard: done ({reason})',
+  'sim.progress': 'sim: {phase} {elapsed}{share}, {counts}',
+  'sim.ofTotal': ' of {total}',
+  'sim.nodesUp': '{count} nodes up',
+  'sim.sentDelivered': 'sent {sent}, delivered {delivered}',
+  'sim.barStarting': '[starting…]',
+  'sim.phase.starting': 'starting',
+  'sim.phase.traffic': 'traffic',
+  'sim.phase.draining': 'draining',
+  'sim.phase.done': 'done',
 } as const satisfies Record<string, string | PluralMessage>

@@ -196,4 +196,32 @@ export const zh: CliCatalog = {
   'twoFactor.appCode': '应用当前显示的验证码：',
   'twoFactor.recoveryCodes':
     '恢复码（只显示这一次：请与这台电脑分开保管；应用丢失时，每个恢复码可用一次）：',
+  'sim.awaiting':
+    '模拟：正在 {endpoint} 等待 {count} 个分片；请在每台机器上运行：{command} <本机地址>',
+  'sim.passed': '{name}：通过',
+  'sim.failed': '{name}：未通过',
+  'sim.expectationOk': '  通过 {name}：{detail}',
+  'sim.expectationFailed': '  失败 {name}：{detail}',
+  'sim.direct': '单聊 {delivered}/{sent} 已送达，p50 {p50}，p99 {p99}',
+  'sim.room': '群聊 {delivered}/{sent} 已送达每位成员，p99 {p99}',
+  'sim.links': '节点间连接：{direct} 条直连，{relayed} 条经中继',
+  'sim.memory': '内存：RSS 峰值 {peak} MiB，每个节点约 {perNode} MiB',
+  'sim.memoryWithHarness':
+    '内存：RSS 峰值 {peak} MiB（含中继和测试框架），每个节点约 {perNode} MiB',
+  'sim.shard':
+    '分片 {shard}：{running} 个节点，RSS 峰值 {peak} MiB，平均占用单核 CPU 的 {cpu}%，事件循环忙碌 {loop}%',
+  'sim.results': '结果    {path}',
+  'sim.report': '报告    {path}',
+  'sim.junit': 'JUnit   {path}',
+  'sim.joined': '模拟分片：已加入 {coordinator}；节点监听 {host}',
+  'sim.done': '模拟分片：结束（{reason}）',
+  'sim.progress': '模拟：{phase} {elapsed}{share}，{counts}',
+  'sim.ofTotal': ' / {total}',
+  'sim.nodesUp': '{count} 个节点已启动',
+  'sim.sentDelivered': '已发送 {sent}，已送达 {delivered}',
+  'sim.barStarting': '[启动中…]',
+  'sim.phase.starting': '启动中',
+  'sim.phase.traffic': '收发中',
+  'sim.phase.draining': '收尾中',
+  'sim.phase.done': '已完成',
 }
