@@ -107,6 +107,9 @@ export class RoomDevices {
     const held = state.deviceLists.get(accountHex)?.version ?? 0
     const enrolled = selfHex === accountHex || state.devices.get(selfHex) === accountHex
     if (held >= list.version && enrolled) return
+    // A single-device account has nothing to tell a room that holds no list of it (every
+    // room made before devices): it stays as it was.
+    if (held === 0 && list.devices.length === 1 && enrolled) return
     if (held > list.version) return // The room knows a newer list: ours arrives soon.
     await own.publishOp(room, { kind: RoomOpKind.DEVICES, deviceList: list.record })
   }
@@ -133,7 +136,7 @@ export class RoomDevices {
           // or not.
           for (const device of gone) this.components.keys.drop(room, device)
           this.components.keys.rekey(room)
-        } else {
+        } else if (added.length > 0) {
           // A new device of ours reads from now on; the bundle is how it finds the room.
           this.components.keys.share(room, added)
         }

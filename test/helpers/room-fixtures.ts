@@ -4,6 +4,11 @@
  */
 import type { Logger } from '@libp2p/interface'
 import type { RoomWrite } from '../../node/rooms/room-store.ts'
+import {
+  DEVICE_CAPABILITIES_ALL,
+  signDeviceCertificate,
+  signDeviceList,
+} from '../../protocol/accounts/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
 import { createRoom, RoomLog } from '../../protocol/rooms/index.ts'
@@ -74,4 +79,26 @@ export class RecordingStore {
   keys(): string[] {
     return this.batches.flat().map((op) => op.key)
   }
+}
+
+/** `account`'s signed list `version` naming `devices` (the account key first, as device 1). */
+export function deviceList(
+  account: Ed25519KeyPair,
+  version: number,
+  devices: Ed25519KeyPair[],
+  nextRecovery: Uint8Array = new Uint8Array(0),
+) {
+  return signDeviceList(account, {
+    version,
+    devices: [account, ...devices].map((device, i) =>
+      signDeviceCertificate(account, {
+        device: device.publicKey,
+        name: `device ${i}`,
+        createdMs: 1,
+        capabilities: DEVICE_CAPABILITIES_ALL,
+      }),
+    ),
+    revoked: [],
+    nextRecovery,
+  })
 }

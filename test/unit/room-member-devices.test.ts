@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import {
-  DEVICE_CAPABILITIES_ALL,
-  recoveryCommitment,
-  signDeviceCertificate,
-  signDeviceList,
-  signKeyRecovery,
-} from '../../protocol/accounts/index.ts'
+import { recoveryCommitment, signKeyRecovery } from '../../protocol/accounts/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
-import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
+import { generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   buildMessage,
   buildOp,
@@ -17,28 +11,7 @@ import {
   SenderKeyChain,
   type SignedRoomEvent,
 } from '../../protocol/rooms/index.ts'
-
-/** `account`'s signed list `version` naming `devices` (the account key first, as device 1). */
-function deviceList(
-  account: Ed25519KeyPair,
-  version: number,
-  devices: Ed25519KeyPair[],
-  nextRecovery: Uint8Array = new Uint8Array(0),
-) {
-  return signDeviceList(account, {
-    version,
-    devices: [account, ...devices].map((device, i) =>
-      signDeviceCertificate(account, {
-        device: device.publicKey,
-        name: `device ${i}`,
-        createdMs: 1,
-        capabilities: DEVICE_CAPABILITIES_ALL,
-      }),
-    ),
-    revoked: [],
-    nextRecovery,
-  })
-}
+import { deviceList } from '../helpers/room-fixtures.ts'
 
 function setUp() {
   const alice = generateEd25519KeyPair()
