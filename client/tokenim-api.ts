@@ -77,6 +77,7 @@ import {
   type ReleaseNameRequest,
   type RestoreIdentityRequest,
   type RevokeDeviceRequest,
+  type RevokeDeviceWithPhraseRequest,
   type RoomHistoryResponse,
   type RoomInviteResponse,
   type RoomListResponse,
@@ -309,6 +310,11 @@ export abstract class TokenimApi {
   /** Asks another device of the account for its 1:1 history (the same choice again resumes). */
   requestHistory(body: HistoryTransferRequest): Promise<HistoryTransferStatus> {
     return this.request('POST', DEVICES_API_PATHS.history, body)
+  }
+
+  /** Revokes another device of the account with the account's recovery phrase (a lost device). */
+  revokeDeviceWithPhrase(body: RevokeDeviceWithPhraseRequest): Promise<DeviceListResponse> {
+    return this.request('POST', DEVICES_API_PATHS.revokeWithPhrase, body)
   }
 
   /** A new one-time code to link a device (a sensitive action: the password, and a 2FA code). */

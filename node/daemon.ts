@@ -33,7 +33,7 @@ import {
 import { defaultWebRoot, WebAssets } from './api/web-assets.ts'
 import { Composition } from './composition.ts'
 import { dataDirPaths, ensureDataDir } from './data-dir.ts'
-import { deviceListView, FirstRunLink } from './devices/index.ts'
+import { checkAccountPhrase, deviceListView, FirstRunLink } from './devices/index.ts'
 import {
   KeystoreExistsError,
   NodeNotStartedError,
@@ -267,6 +267,12 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       ...recoveryDaemonRoutes(this.keystore, () => this.runningNode(), identityInfo),
       ...serve(DEVICES_ROUTES.startLink, ({ body }) => this.openLinkCode(body)),
       ...serve(DEVICES_ROUTES.revoke, ({ body }) => this.revokeDevice(body)),
+      ...serve(DEVICES_ROUTES.revokeWithPhrase, async ({ body }) => {
+        const node = this.runningNode()
+        checkAccountPhrase(body.phrase, node.devices.own())
+        const list = await node.devices.revoke(body.device)
+        return deviceListView(list, node.devices.thisDevice)
+      }),
     }
   }
 

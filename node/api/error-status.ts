@@ -19,7 +19,10 @@ const KIND_BY_NAME: Array<[RegExp, ApiErrorKind]> = [
   [/Locked(Out)?Error$/, 'locked'],
   [/RateLimited|QuotaExceeded|InboxFull/, 'rate-limited'],
   [/Stopped|NotStarted|Unavailable|Unreachable|Busy/, 'unavailable'],
-  [/WrongPassword|CodeWrong|Reused|Required|Permission|NotRoomMember|Blocked|Revoked/, 'forbidden'],
+  [
+    /WrongPassword|WrongPhrase|CodeWrong|Reused|Required|Permission|NotRoomMember|Blocked|Revoked/,
+    'forbidden',
+  ],
   [/Already|Exists|Taken|Duplicate|Conflict|Changed|Used/, 'conflict'],
 ]
 

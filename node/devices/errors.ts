@@ -115,3 +115,8 @@ export function linkErrorNamed(name: string, message: string): LinkError {
   const Known = LINK_ERRORS.find((kind) => new kind('').name === name) ?? LinkRefusedError
   return new Known(message)
 }
+
+/** A phrase given to authorise an action is not this account's. */
+export class WrongPhraseError extends DevicesError {
+  override name = 'WrongPhraseError'
+}

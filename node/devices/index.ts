@@ -29,3 +29,4 @@ export { LinkHost, type LinkHostComponents, type LinkHostInit } from './link-hos
 export { type LinkedDevice, type LinkNewDeviceInit, linkNewDevice } from './link-new-device.ts'
 export { type LinkedAccount, type LinkRequest, requestLink } from './link-requester.ts'
 export { defaultDeviceName } from './own-device-list.ts'
+export { checkAccountPhrase } from './phrase-authority.ts'

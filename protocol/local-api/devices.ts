@@ -15,6 +15,18 @@ export const RevokeDeviceRequest = named(
 )
 export type RevokeDeviceRequest = z.infer<typeof RevokeDeviceRequest>
 
+/** Revoking a lost device with the account's phrase instead of the password. */
+export const RevokeDeviceWithPhraseRequest = named(
+  'RevokeDeviceWithPhraseRequest',
+  z.object({
+    /** The device's name or peer id. */
+    device: nonEmpty(),
+    /** The account's recovery phrase (or, for an account from before them, its key's backup phrase). */
+    phrase: nonEmpty(),
+  }),
+)
+export type RevokeDeviceWithPhraseRequest = z.infer<typeof RevokeDeviceWithPhraseRequest>
+
 export const DeviceView = named(
   'DeviceView',
   z.object({
@@ -239,6 +251,16 @@ export const DEVICES_ROUTES = {
     body: HistoryTransferRequest,
     response: HistoryTransferStatus,
     errors: ['not-found', 'conflict'],
+  }),
+  revokeWithPhrase: apiRoute({
+    method: 'POST',
+    path: DEVICES_API_PATHS.revokeWithPhrase,
+    summary:
+      "Revokes another device of the account with the account's recovery phrase instead of the password (a lost device)",
+    body: RevokeDeviceWithPhraseRequest,
+    response: DeviceListResponse,
+    errors: ['forbidden', 'not-found', 'conflict'],
+    served: 'always',
   }),
   revoke: apiRoute({
     method: 'POST',

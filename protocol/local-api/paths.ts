@@ -256,6 +256,11 @@ export const DEVICES_API_PATHS = {
    */
   history: '/v1/devices/history',
   /**
+   * POST RevokeDeviceWithPhraseRequest -> DeviceListResponse: another device of the account
+   * revoked with the account's recovery phrase instead of the password (a lost device).
+   */
+  revokeWithPhrase: '/v1/devices/revoke-with-phrase',
+  /**
    * POST RevokeDeviceRequest -> DeviceListResponse: another device of the account revoked (a
    * sensitive action: the password, and a two-factor code while the checks are on).
    */

@@ -7,7 +7,7 @@ import { LocalApiClient } from '../../api-client.ts'
 import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
-import { type PasswordSource, readPassword } from '../password.ts'
+import { type PasswordSource, promptLine, readPassword } from '../password.ts'
 import { CODE_OPTION_HELP, type CodeSource, readSecondFactor } from '../second-factor.ts'
 import { type LinkOptions, linkFromExistingDevice } from './device-link.ts'
 import { type HistoryOptions, historyCommand, parseHistoryChoice } from './history-transfer.ts'
@@ -37,13 +37,29 @@ export function registerDeviceCommands(program: Command): void {
     )
     .argument('<device>', 'the name or peer id of the device (tokenim devices list)')
     .option('--code <code>', CODE_OPTION_HELP)
-    .action(async (device: string, options: CommonOptions & PasswordSource & CodeSource) => {
-      const client = await LocalApiClient.forDataDir(options.dataDir)
-      const password = await readPassword(options)
-      const code = await readSecondFactor(new Keystore(options.dataDir), options)
-      const result = await client.revokeDevice({ device, password, code })
-      printResult(options, result, [`"${device}" is revoked`, ...deviceLines(result)])
-    })
+    .option(
+      '--phrase',
+      "authorise with the account's recovery phrase instead of the password (a lost device; from TOKENIM_RECOVERY_PHRASE, else asked)",
+    )
+    .action(
+      async (
+        device: string,
+        options: CommonOptions & PasswordSource & CodeSource & { phrase?: boolean },
+      ) => {
+        const client = await LocalApiClient.forDataDir(options.dataDir)
+        if (options.phrase) {
+          const phrase =
+            process.env.TOKENIM_RECOVERY_PHRASE ?? (await promptLine('Recovery phrase: '))
+          const result = await client.revokeDeviceWithPhrase({ device, phrase })
+          printResult(options, result, [`"${device}" is revoked`, ...deviceLines(result)])
+          return
+        }
+        const password = await readPassword(options)
+        const code = await readSecondFactor(new Keystore(options.dataDir), options)
+        const result = await client.revokeDevice({ device, password, code })
+        printResult(options, result, [`"${device}" is revoked`, ...deviceLines(result)])
+      },
+    )
 
   withCommonOptions(devices.command('history'))
     .description(
