@@ -3,6 +3,7 @@ import { CommanderError } from 'commander'
 import type { DeliveryState } from '../../protocol/local-api.ts'
 import { exitCodeOf } from './exit-codes.ts'
 import { t } from './i18n/i18n.ts'
+import { errorSentence } from './node-errors.ts'
 
 export interface OutputOptions {
   json?: boolean
@@ -44,7 +45,7 @@ export function exitWithError(err: unknown, argv = process.argv): never {
     process.stderr.write(`${JSON.stringify({ error: { name: error.name, message, exitCode } })}\n`)
   } else if (!(err instanceof CommanderError)) {
     const prefix = error.name !== 'Error' ? `${error.name}: ` : ''
-    process.stderr.write(`tokenim: ${prefix}${message}\n`)
+    process.stderr.write(`tokenim: ${prefix}${errorSentence(error)}\n`)
   }
   process.exit(exitCode)
 }

@@ -1,13 +1,16 @@
 /**
  * The CLI's message catalogs (client/cli/i18n): the checks every pair passes, the language
- * the POSIX locale variables choose, lines in Chinese, and times printed in the local zone.
+ * the POSIX locale variables choose, lines and the node's errors in Chinese, and times
+ * printed in the local zone.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { friendLine } from '../../client/cli/friend-lines.ts'
 import { en } from '../../client/cli/i18n/en.ts'
 import { languageOf, setCliLanguage, t } from '../../client/cli/i18n/i18n.ts'
 import { zh } from '../../client/cli/i18n/zh.ts'
+import { errorSentence } from '../../client/cli/node-errors.ts'
 import { minuteStamp } from '../../client/cli/output.ts'
+import { ApiRequestError } from '../../client/errors.ts'
 import type { FriendView } from '../../protocol/local-api.ts'
 import { describeCatalogs } from '../helpers/catalog-checks.ts'
 
@@ -49,6 +52,15 @@ describe('CLI language and times', () => {
     expect(t('friend.devices', { count: 1 })).toBe('1 device')
     setCliLanguage('zh')
     expect(friendLine(friend)).toBe('  bob@relay · 2 台设备  离线  未连接：消息在信箱中等待')
+  })
+
+  it("words the node's frequent errors by name in Chinese, any other by its own message", () => {
+    const refused = new ApiRequestError('RoomPermissionError', 'needs the admin role', 403)
+    const other = new ApiRequestError('RoomHistoryCursorError', 'no such cursor\nat line 2', 400)
+    expect(errorSentence(refused)).toBe('needs the admin role')
+    setCliLanguage('zh')
+    expect(errorSentence(refused)).toBe('只有群主或管理员可以这样做。')
+    expect(errorSentence(other)).toBe('no such cursor')
   })
 
   it('prints times in the local time zone', () => {

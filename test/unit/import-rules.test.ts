@@ -37,7 +37,7 @@ const LAYERS: Layer[] = [
   { folder: 'network/', mayImport: ['network/', 'protocol/'] },
   // The browser bundle: the shared contract, the typed local-API client the CLI uses too, and
   // the one flow both clients build on that client alone (the sign-up pre-check), and the
-  // message catalogs' pure core.
+  // message catalogs' pure core and the error sentences both catalogs share.
   {
     folder: 'client/web/',
     mayImport: [
@@ -46,6 +46,7 @@ const LAYERS: Layer[] = [
       'client/tokenim-api.ts',
       'client/signup-precheck.ts',
       'client/message-catalog.ts',
+      'client/error-texts/',
     ],
   },
   // The CLI starts a node, a relay or a simulation in process only through their front doors.

@@ -1,4 +1,6 @@
 /** English, the source of the CLI's message keys: zh.ts must have every one (i18n.ts). */
+
+import { ERROR_TEXTS_EN } from '../../error-texts/en.ts'
 import type { PluralMessage } from './i18n.ts'
 
 export const en = {
@@ -255,4 +257,16 @@ export const en = {
   'sim.phase.traffic': 'traffic',
   'sim.phase.draining': 'draining',
   'sim.phase.done': 'done',
+  'errors.userNotFound': 'No one has this username.',
+  'errors.peerBlocked': 'You blocked this person: unblock them first.',
+  'errors.requestNotFound': 'There is no pending friend request from this person.',
+  'errors.friendNotFound': 'This person is not your friend, and you have not asked them.',
+  'errors.roomNotFound': 'No room of yours has this id.',
+  'errors.notRoomMember': 'You are not (or no longer) a member of this room.',
+  'errors.roomPermission': 'Only the room owner or an admin can do this.',
+  'errors.inviteRequired': 'This room is invite-only: joining needs an invite code.',
+  'errors.deviceNotFound':
+    'No device of this account has that name or peer id (or several have that name).',
+  'errors.dataDirLocked': 'Another TokenIM process is using this data folder.',
+  ...ERROR_TEXTS_EN,
 } as const satisfies Record<string, string | PluralMessage>

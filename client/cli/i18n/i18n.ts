@@ -33,7 +33,16 @@ const LOCALES: Record<CliLanguage, string> = { en: 'en', zh: 'zh-CN' }
 let current = use(languageOf())
 
 function use(language: CliLanguage) {
-  return { catalog: CATALOGS[language], plurals: new Intl.PluralRules(LOCALES[language]) }
+  return {
+    language,
+    catalog: CATALOGS[language],
+    plurals: new Intl.PluralRules(LOCALES[language]),
+  }
+}
+
+/** The language the CLI speaks. */
+export function cliLanguage(): CliLanguage {
+  return current.language
 }
 
 /** For tests: the language as if the environment said `language`. */

@@ -1,4 +1,6 @@
 /** 简体中文: the CLI's Chinese catalog, chosen when LC_ALL, LC_MESSAGES or LANG starts with zh (i18n.ts). */
+
+import { ERROR_TEXTS_ZH } from '../../error-texts/zh.ts'
 import type { CliCatalog } from './i18n.ts'
 
 export const zh: CliCatalog = {
@@ -224,4 +226,15 @@ export const zh: CliCatalog = {
   'sim.phase.traffic': '收发中',
   'sim.phase.draining': '收尾中',
   'sim.phase.done': '已完成',
+  'errors.userNotFound': '没有人使用这个用户名。',
+  'errors.peerBlocked': '你已屏蔽此人：请先取消屏蔽。',
+  'errors.requestNotFound': '没有来自此人的待处理好友请求。',
+  'errors.friendNotFound': '此人不是你的好友，你也没有向其发出过请求。',
+  'errors.roomNotFound': '你的群聊中没有这个 ID。',
+  'errors.notRoomMember': '你不是（或已不再是）这个群聊的成员。',
+  'errors.roomPermission': '只有群主或管理员可以这样做。',
+  'errors.inviteRequired': '这个群聊仅限邀请加入：需要邀请码。',
+  'errors.deviceNotFound': '本账号没有这个名称或节点 ID 的设备（或有多台设备同名）。',
+  'errors.dataDirLocked': '另一个 TokenIM 进程正在使用这个数据目录。',
+  ...ERROR_TEXTS_ZH,
 }

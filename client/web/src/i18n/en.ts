@@ -1,4 +1,6 @@
 /** English, the source of the web client's message keys: zh.ts must have every one (i18n.ts). */
+
+import { ERROR_TEXTS_EN } from '../../../error-texts/en.ts'
 import type { PluralMessage } from './i18n.ts'
 
 export const en = {
@@ -221,22 +223,6 @@ export const en = {
     'Your node does not answer. Check that {command} is still running, then retry.',
   'errors.tokenReplaced':
     "This page's access key is no longer valid: the node's token was replaced. Open the address that {command} prints.",
-  'errors.wrongPassword':
-    'Wrong password. Try again, or restore your identity from its backup phrase if you forgot the password.',
-  'errors.weakPassword':
-    'This password is too weak: use a longer one, for example several unrelated words.',
-  'errors.invalidPhrase':
-    'The backup phrase is not valid: check that it has 24 words, each spelled as written down, in order.',
-  'errors.recoveryMismatch':
-    'This recovery phrase is not the one this account committed to. Check each word against the phrase you wrote down for this account.',
-  'errors.nameTaken': 'This username is taken. Choose another one.',
-  'errors.nameNotFound': 'No one has this username.',
-  'errors.invalidName':
-    'This username is not valid: use letters, digits, dots, dashes or underscores.',
-  'errors.alreadyFriends': 'You are already friends.',
-  'errors.duplicateRequest': 'A friend request to this person is already waiting for an answer.',
-  'errors.friendSelf': 'You cannot add yourself as a friend.',
-  'errors.lockedOut': 'Too many wrong tries in a row: wait a moment, then try again.',
   'common.confirm': 'Confirm',
   'create.title': 'Create your identity',
   'create.intro':
@@ -528,4 +514,5 @@ export const en = {
   'call.ended.failed': 'Call failed',
   'call.outgoing': 'Outgoing call',
   'call.incomingLine': 'Incoming call',
+  ...ERROR_TEXTS_EN,
 } as const satisfies Record<string, string | PluralMessage>

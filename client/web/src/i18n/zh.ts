@@ -1,4 +1,6 @@
 /** 简体中文: the web client's Chinese catalog, loaded only when Chinese is the language (i18n.ts). */
+
+import { ERROR_TEXTS_ZH } from '../../../error-texts/zh.ts'
 import type { Catalog } from './i18n.ts'
 
 export const zh: Catalog = {
@@ -215,17 +217,6 @@ export const zh: Catalog = {
   'errors.unreachable': '你的节点没有响应。请确认 {command} 仍在运行，然后重试。',
   'errors.tokenReplaced':
     '此页面的访问密钥已失效：节点的令牌已更换。请打开 {command} 打印出的地址。',
-  'errors.wrongPassword': '密码错误。请重试；如果忘记了密码，可以用备份短语恢复你的身份。',
-  'errors.weakPassword': '密码强度太低：请使用更长的密码，例如几个不相关的词组合。',
-  'errors.invalidPhrase': '备份短语无效：请检查是否为 24 个单词，拼写和顺序都与抄写的一致。',
-  'errors.recoveryMismatch': '这不是该账号预先绑定的恢复短语。请对照你为该账号抄写的短语逐词检查。',
-  'errors.nameTaken': '该用户名已被占用，请换一个。',
-  'errors.nameNotFound': '没有人使用这个用户名。',
-  'errors.invalidName': '用户名无效：只能使用字母、数字、点、连字符或下划线。',
-  'errors.alreadyFriends': '你们已经是好友了。',
-  'errors.duplicateRequest': '发给此人的好友请求正在等待回应。',
-  'errors.friendSelf': '不能添加自己为好友。',
-  'errors.lockedOut': '连续错误次数过多：请稍等片刻再试。',
   'common.confirm': '确认',
   'create.title': '创建你的身份',
   'create.intro':
@@ -492,4 +483,5 @@ export const zh: Catalog = {
   'call.ended.failed': '通话失败',
   'call.outgoing': '去电',
   'call.incomingLine': '来电',
+  ...ERROR_TEXTS_ZH,
 }
