@@ -1,6 +1,6 @@
 /**
- * The built `tokenim` CLI's device commands: `devices list` and `devices rename`, with the
- * lines each prints. Needs `npm run build` first.
+ * The built `tokenim` CLI's device commands: `devices list`, `devices rename` and `devices
+ * history`, with the lines each prints. Needs `npm run build` first.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli.ts'
@@ -36,5 +36,20 @@ describe('devices CLI', () => {
     const empty = await cli('rename', ' ')
     expect(empty.code).not.toBe(0)
     expect(node.devices.own().version).toBe(2)
+  })
+
+  it('devices history: where the transfer stands, a bad choice refused, no other device to ask', async () => {
+    const { dataDir } = await startLocalNode(cleanups)
+    const cli = (...args: string[]) =>
+      runCli(['devices', 'history', ...args, '--data-dir', dataDir])
+    const status = await cli()
+    expect(status.code).toBe(0)
+    expect(status.stdout).toMatch(/^No history transfer: "tokenim devices history all"/)
+    expect(JSON.parse((await cli('--json')).stdout)).toEqual({ state: 'none', taken: 0, total: 0 })
+    const bad = await cli('lots')
+    expect(bad.code).toBe(64)
+    const alone = await cli('all')
+    expect(alone.code).toBe(1)
+    expect(alone.stderr).toMatch(/HistoryDeviceNotFoundError/)
   })
 })
