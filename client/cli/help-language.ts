@@ -1,7 +1,8 @@
 /**
- * Commander's help in Simplified Chinese: the help of a program and of every command added
- * to it afterwards (commander copies the help configuration to each new subcommand) shows
- * the Chinese of each text (i18n/help-zh.ts), and a text without one as it is. Lines wrap
+ * Commander's help and usage errors in Simplified Chinese: the help of a program and of every
+ * command added to it afterwards (commander copies the help and output configuration to each
+ * new subcommand) shows the Chinese of each text (i18n/help-zh.ts), and a text without one as
+ * it is; commander's usage errors are reworded by the patterns of USAGE_ERRORS. Lines wrap
  * at the terminal's width counting a Chinese character as two columns, and may break
  * between two Chinese characters, as Chinese text has no spaces to break at.
  */
@@ -54,9 +55,31 @@ function boxWrap(this: Help, text: string, width: number): string {
   return wrapped.join('\n')
 }
 
-/** Makes `program`'s help, and that of the commands added to it from now on, Chinese. */
+/** Commander's usage errors (lib/command.js, lib/suggestSimilar.js) and their Chinese. */
+const USAGE_ERRORS: readonly [RegExp, string][] = [
+  [/^error: unknown command '(.+?)'/, "错误：未知命令 '$1'"],
+  [/^error: unknown option '(.+?)'/, "错误：未知选项 '$1'"],
+  [/^error: missing required argument '(.+?)'/, "错误：缺少必需的参数 '$1'"],
+  [/^error: option '(.+?)' argument missing/, "错误：选项 '$1' 缺少值"],
+  [/^error: required option '(.+?)' not specified/, "错误：未指定必需的选项 '$1'"],
+  [/^error: option '(.+?)' argument '(.*?)' is invalid\./, "错误：选项 '$1' 的值 '$2' 无效。"],
+  [
+    /^error: too many arguments(?: for '.+?')?\. Expected (\d+) arguments? but got (\d+): /,
+    '错误：参数过多，应有 $1 个，实际收到 $2 个：',
+  ],
+  [/\(Did you mean one of (.+)\?\)/, '（你是不是想输入以下之一：$1？）'],
+  [/\(Did you mean (.+)\?\)/, '（你是不是想输入 $1？）'],
+  [/^error: /, '错误：'],
+]
+
+function usageError(text: string): string {
+  return USAGE_ERRORS.reduce((result, [pattern, chinese]) => result.replace(pattern, chinese), text)
+}
+
+/** Makes `program`'s help and usage errors, and those of the commands added to it from now on, Chinese. */
 export function helpInChinese(program: Command): void {
   const base = Help.prototype
+  program.configureOutput({ outputError: (text, write) => write(usageError(text)) })
   program.configureHelp({
     styleTitle: (title: string) => zh(title),
     commandUsage: (command: Command) => words(base.commandUsage.call(new Help(), command)),

@@ -54,6 +54,25 @@ describe('CLI help in Chinese', () => {
     }
   })
 
+  it("rewords commander's usage errors, keeping the names and suggestions", async () => {
+    let written = ''
+    const program = new Program('tokenim').exitOverride().configureOutput({
+      writeErr: (text) => {
+        written += text
+      },
+    })
+    helpInChinese(program)
+    for (const module of COMMAND_MODULES) (await module.load())(program)
+    const errorOf = async (...args: string[]) => {
+      written = ''
+      await program.parseAsync(args, { from: 'user' }).catch(() => undefined)
+      return written
+    }
+    expect(await errorOf('friends', 'ad')).toBe("错误：未知命令 'ad'\n（你是不是想输入 add？）\n")
+    expect(await errorOf('send', '--colour', 'red')).toContain("错误：未知选项 '--colour'")
+    expect(await errorOf('key', 'export')).toBe("错误：未指定必需的选项 '--out <file>'\n")
+  })
+
   it('prints a help page in Chinese, each line within the width', async () => {
     const program = new Program('tokenim').configureOutput({ getOutHelpWidth: () => 72 })
     helpInChinese(program)

@@ -265,6 +265,8 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'show a one-time code to link a new device to this account, then compare the codes both devices show':
     '显示一次性关联码，把新设备关联到本账号，然后核对两台设备显示的验证码',
   'confirm the codes without asking (scripts)': '不询问，直接确认验证码（供脚本使用）',
+  "authorise with the account's recovery phrase instead of the password (a lost device; from TOKENIM_RECOVERY_PHRASE, else asked)":
+    '用账号的恢复短语代替密码授权（设备丢失时使用；取自 TOKENIM_RECOVERY_PHRASE，否则询问）',
   'revoke another device of this account: friends drop it, and nothing new reaches it':
     '吊销本账号的另一台设备：好友会将其移除，新消息不再发往该设备',
   'the name or peer id of the device (tokenim devices list)':
