@@ -123,7 +123,7 @@ export async function linkAsNewDevice(options: NewDeviceOptions): Promise<Linked
 async function askSas(options: LinkOptions, sas: LinkSas, other: string): Promise<boolean> {
   say(options, { sas }, ['', `Compare with ${other}:  ${formatLinkSas(sas)}`])
   if (options.yes) return true
-  const answer = await promptLine('Do both devices show the same digits and emoji? [y/N] ')
+  const answer = await promptLine(t('prompt.sameDigits'))
   return /^y(es)?$/i.test(answer.trim())
 }
 

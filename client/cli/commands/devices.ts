@@ -49,7 +49,7 @@ export function registerDeviceCommands(program: Command): void {
         const client = await LocalApiClient.forDataDir(options.dataDir)
         if (options.phrase) {
           const phrase =
-            process.env.TOKENIM_RECOVERY_PHRASE ?? (await promptLine('Recovery phrase: '))
+            process.env.TOKENIM_RECOVERY_PHRASE ?? (await promptLine(t('prompt.recoveryPhrase')))
           const result = await client.revokeDeviceWithPhrase({ device, phrase })
           printResult(options, result, [`"${device}" is revoked`, ...deviceLines(result)])
           return

@@ -153,9 +153,7 @@ async function loadIdentity(options: StartOptions): Promise<Identity | undefined
     process.stderr.write(`No identity in ${options.dataDir} yet: creating one.\n`)
     return initIdentity({ ...options, json: false })
   }
-  return keystore.unlock(
-    password ?? (await readPassword(options, 'Password to unlock your identity: ')),
-  )
+  return keystore.unlock(password ?? (await readPassword(options, t('prompt.unlock'))))
 }
 
 /** A node already running on the data dir is named before any password is asked. */
@@ -282,7 +280,7 @@ async function startDetached(options: StartOptions): Promise<void> {
   await assertDataDirFree(options.dataDir)
   const identity = await new Keystore(options.dataDir).exists()
   if (!identity) throw new UsageError(`no identity in ${options.dataDir}: run "tokenim init" first`)
-  const password = await readPassword(options, 'Password to unlock your identity: ')
+  const password = await readPassword(options, t('prompt.unlock'))
   const paths = dataDirPaths(options.dataDir)
   // Rotated first if full, so that the offset below is in the file the node writes to.
   createNodeLogger({ destination: new RotatingLogFile(paths.log) }).info(

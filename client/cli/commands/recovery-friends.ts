@@ -18,6 +18,7 @@ import {
   type SetRecoveryFriendsResponse,
 } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { printResult } from '../output.ts'
 import { type PasswordSource, promptLine, readPassword } from '../password.ts'
@@ -44,7 +45,7 @@ export function registerRecoveryFriendsCommands(key: Command): void {
         options: CommonOptions & PasswordSource & CodeSource & { threshold: number },
       ) => {
         const client = await LocalApiClient.forDataDir(options.dataDir)
-        const phrase = process.env[PHRASE_ENV] ?? (await promptLine('Recovery phrase: '))
+        const phrase = process.env[PHRASE_ENV] ?? (await promptLine(t('prompt.recoveryPhrase')))
         const password = await readPassword(options)
         const code = await readSecondFactor(new Keystore(options.dataDir), options)
         const result = await client.request<SetRecoveryFriendsResponse>(

@@ -56,7 +56,7 @@ export function registerRecoveryCommands(key: Command): void {
       const keystore = new Keystore(options.dataDir)
       await keystore.publicKey()
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const phrase = process.env[PHRASE_ENV] ?? (await promptLine('Recovery phrase: '))
+      const phrase = process.env[PHRASE_ENV] ?? (await promptLine(t('prompt.recoveryPhrase')))
       const password = await readPassword(options)
       const code = await readSecondFactor(keystore, options)
       const result = await client.recoverKey({ password, phrase, code })
@@ -82,7 +82,7 @@ export async function offerRecoveryPhrase(
     process.stderr.write('Run "tokenim key recovery-phrase" to set one up.\n')
     return
   }
-  const answer = await promptLine('Set one up now? [y/N] ')
+  const answer = await promptLine(t('prompt.setUpNow'))
   if (answer.trim().toLowerCase() === 'y') await setUpRecoveryPhrase(options)
 }
 
@@ -94,7 +94,7 @@ async function setUpRecoveryPhrase(options: CommonOptions & PasswordSource & Cod
   const code = await readSecondFactor(keystore, options)
   const { recoveryPhrase } = await client.recoveryPhraseSetup({ password, code })
   process.stderr.write(`\n${t('recovery.shown')}\n\n  ${recoveryPhrase}\n\n`)
-  const typed = await promptLine('Type the recovery phrase back to confirm: ')
+  const typed = await promptLine(t('prompt.typeBack'))
   // Two-factor codes are used once: the commit asks for a fresh one.
   const commitCode = await readSecondFactor(keystore, {})
   const status = await client.commitRecoveryPhrase({ password, phrase: typed, code: commitCode })
