@@ -6,9 +6,9 @@ import type { Locator, Page } from 'playwright-core'
 import { expect } from 'vitest'
 import type { RelayConfigInput } from '../../relay/index.ts'
 import {
+  type ChatPages,
   type FriendsInBrowser,
-  openApp,
-  openChat,
+  openChatPages,
   startFriendsInBrowser,
   type WebPerson,
 } from './web-network.ts'
@@ -72,12 +72,8 @@ export async function ring(alicePage: Page, aliceChat: Locator, bobPage: Page): 
   return ringing
 }
 
-export interface CallPages {
+export interface CallPages extends ChatPages {
   friends: FriendsInBrowser
-  alicePage: Page
-  bobPage: Page
-  aliceChat: Locator
-  bobChat: Locator
 }
 
 /**
@@ -93,23 +89,15 @@ export async function startCallPages(options: {
 }): Promise<CallPages> {
   const friends = await startFriendsInBrowser(undefined, FAKE_MEDIA, options.relayConfig)
   try {
-    const { browser, alice, bob } = friends
-    await browser.context.addInitScript(recordPeerConnections, {
+    await friends.browser.context.addInitScript(recordPeerConnections, {
       relayOnly: options.relayOnly === true,
     })
-    await bob.api.sendMessage(alice.node.peerId, 'call me?')
-    const alicePage = await browser.context.newPage()
-    const bobPage = await browser.context.newPage()
-    for (const page of [alicePage, bobPage]) page.setDefaultTimeout(options.timeoutMs)
-    await options.prepare?.(alicePage, alice)
-    await options.prepare?.(bobPage, bob)
-    await openApp(alicePage, alice)
-    await openApp(bobPage, bob)
-    const aliceChat = await openChat(alicePage)
-    const bobChat = await openChat(bobPage)
-    await aliceChat.getByText('call me?').waitFor()
-    await bobChat.getByText('call me?').waitFor()
-    return { friends, alicePage, bobPage, aliceChat, bobChat }
+    const pages = await openChatPages(friends, {
+      firstText: 'call me?',
+      timeoutMs: options.timeoutMs,
+      prepare: options.prepare,
+    })
+    return { friends, ...pages }
   } catch (err) {
     await friends.close()
     throw err

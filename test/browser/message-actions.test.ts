@@ -8,7 +8,7 @@
  */
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FriendsInBrowser, openApp, openChat, startFriendsInBrowser } from './web-network.ts'
+import { type FriendsInBrowser, openChatPages, startFriendsInBrowser } from './web-network.ts'
 
 const LIVE_MS = 20_000
 
@@ -35,17 +35,10 @@ describe('web client: message actions', () => {
 
   beforeAll(async () => {
     friends = await startFriendsInBrowser()
-    const { browser, alice, bob } = friends
-    await bob.api.sendMessage(alice.node.peerId, 'lunch at noon?')
-    alicePage = await browser.context.newPage()
-    bobPage = await browser.context.newPage()
-    for (const page of [alicePage, bobPage]) page.setDefaultTimeout(LIVE_MS)
-    await openApp(alicePage, alice)
-    await openApp(bobPage, bob)
-    aliceChat = await openChat(alicePage)
-    bobChat = await openChat(bobPage)
-    await messageWith(aliceChat, 'lunch at noon?').waitFor()
-    await messageWith(bobChat, 'lunch at noon?').waitFor()
+    ;({ alicePage, bobPage, aliceChat, bobChat } = await openChatPages(friends, {
+      firstText: 'lunch at noon?',
+      timeoutMs: LIVE_MS,
+    }))
     // Alice acts, bob watches: a page behind another gets throttled animation frames, and each
     // of Playwright's actionability checks there would wait seconds on them.
     await alicePage.bringToFront()

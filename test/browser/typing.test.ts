@@ -6,7 +6,12 @@
  */
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FriendsInBrowser, openApp, openChat, startFriendsInBrowser } from './web-network.ts'
+import {
+  type FriendsInBrowser,
+  openChat,
+  openChatPages,
+  startFriendsInBrowser,
+} from './web-network.ts'
 
 const LIVE_MS = 20_000
 
@@ -19,16 +24,10 @@ describe('web client: typing indicators', () => {
 
   beforeAll(async () => {
     friends = await startFriendsInBrowser()
-    const { browser, alice, bob } = friends
-    await bob.api.sendMessage(alice.node.peerId, 'are you coming?')
-    alicePage = await browser.context.newPage()
-    bobPage = await browser.context.newPage()
-    for (const page of [alicePage, bobPage]) page.setDefaultTimeout(LIVE_MS)
-    await openApp(alicePage, alice)
-    await openApp(bobPage, bob)
-    aliceChat = await openChat(alicePage)
-    bobChat = await openChat(bobPage)
-    await aliceChat.getByText('are you coming?').waitFor()
+    ;({ alicePage, bobPage, aliceChat, bobChat } = await openChatPages(friends, {
+      firstText: 'are you coming?',
+      timeoutMs: LIVE_MS,
+    }))
     // Alice writes, bob watches: the acting page is in front (a page behind another gets
     // throttled frames, on which each of Playwright's checks would wait).
     await alicePage.bringToFront()

@@ -157,3 +157,38 @@ export async function startFriendsInBrowser(
     throw err
   }
 }
+
+/** Alice's and bob's pages, each open on their 1:1 chat. */
+export interface ChatPages {
+  alicePage: Page
+  bobPage: Page
+  aliceChat: Locator
+  bobChat: Locator
+}
+
+/**
+ * Bob writes `firstText` to alice; then each gets a page open on their chat, showing it.
+ * `prepare` runs on each page before the app loads in it (init scripts, permissions).
+ */
+export async function openChatPages(
+  { browser, alice, bob }: FriendsInBrowser,
+  options: {
+    firstText: string
+    timeoutMs: number
+    prepare?: (page: Page, person: WebPerson) => Promise<void>
+  },
+): Promise<ChatPages> {
+  await bob.api.sendMessage(alice.node.peerId, options.firstText)
+  const alicePage = await browser.context.newPage()
+  const bobPage = await browser.context.newPage()
+  for (const page of [alicePage, bobPage]) page.setDefaultTimeout(options.timeoutMs)
+  await options.prepare?.(alicePage, alice)
+  await options.prepare?.(bobPage, bob)
+  await openApp(alicePage, alice)
+  await openApp(bobPage, bob)
+  const aliceChat = await openChat(alicePage)
+  const bobChat = await openChat(bobPage)
+  await aliceChat.getByText(options.firstText).waitFor()
+  await bobChat.getByText(options.firstText).waitFor()
+  return { alicePage, bobPage, aliceChat, bobChat }
+}
