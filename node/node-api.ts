@@ -120,7 +120,10 @@ export function nodeRoutes(
     }),
     ...directoryRoutes(directory),
     ...messagingRoutes(() => messages),
-    ...roomRoutes(() => rooms),
+    ...roomRoutes(
+      () => rooms,
+      (fileId) => attachments.state(fileId),
+    ),
     ...friendsRoutes(
       () => friends,
       () => presence,

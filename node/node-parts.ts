@@ -474,6 +474,7 @@ export async function composeNode(
           filesDir: join(paths.root, 'files'),
           identity,
           messages,
+          rooms,
           emit: (type, data) => emit(type, data),
         },
         init.attachments,

@@ -208,6 +208,17 @@ export const MAX_INLINE_ATTACHMENT_SIZE = 48 * KIB
 /** Longest text sent with an attachment, UTF-8 bytes (an inline file takes the rest). */
 export const MAX_ATTACHMENT_CAPTION_SIZE = 4 * KIB
 
+/** Members one room message may mention (doc/rooms.md, "Files, styles and mentions"). */
+export const MAX_ROOM_MENTIONS = 50
+
+/**
+ * Request windows (each at most 16 chunks, 1 MiB) of room files one member may ask of us per
+ * minute, across all rooms: any member may fetch a room's file from any other, so serving
+ * is bounded per asker (about 4 MiB/s); beyond it the answer is UNAVAILABLE and the asker
+ * tries another member or later.
+ */
+export const ROOM_FILE_WINDOWS_PER_MINUTE = 240
+
 /**
  * Message actions (doc/message-actions.md). A reaction is one emoji, ZWJ sequences and skin
  * tones included, at most this many bytes of UTF-8.

@@ -18,9 +18,13 @@ const SHOWN_IN_PLACE =
 export function attachmentRoutes(attachments: () => Attachments): Routes {
   const routes = FILE_ROUTES
   return {
-    ...serve(routes.send, async ({ body }) =>
-      attachments().sendFile(body.to, body.path, body.text ?? ''),
-    ),
+    ...serve(routes.send, async ({ body }) => {
+      const text = body.text ?? ''
+      if (body.room != null && body.to == null) {
+        return attachments().sendToRoom(body.room, { path: body.path }, text, body.mentions)
+      }
+      return attachments().sendFile(recipient(body), body.path, text)
+    }),
     ...serveRaw(routes.upload, async (req, res, query) => {
       const declared = Number(req.headers['content-length'] ?? Number.NaN)
       if (Number.isFinite(declared) && declared > attachments().maxFileSize) {
@@ -30,7 +34,11 @@ export function attachmentRoutes(attachments: () => Attachments): Routes {
           `the file is over this node's limit of ${attachments().maxFileSize} bytes (maxFileSize)`,
         )
       }
-      const sent = await attachments().sendUpload(query.to, query.name, req, query.text ?? '')
+      const text = query.text ?? ''
+      const sent =
+        query.room != null && query.to == null
+          ? await attachments().sendToRoom(query.room, { name: query.name, body: req }, text)
+          : await attachments().sendUpload(recipient(query), query.name, req, text)
       reply(res, sent)
     }),
     ...serveRaw(routes.file, async (_req, res, query) => {
@@ -62,6 +70,14 @@ export function attachmentRoutes(attachments: () => Attachments): Routes {
     }),
     ...serve(routes.transfers, async () => ({ transfers: await attachments().transfers() })),
   }
+}
+
+/** The peer a file goes to: exactly one of `to` and `room` is named. */
+function recipient({ to, room }: { to?: string; room?: string }): string {
+  if (to == null || room != null) {
+    throw new ApiError(400, 'InvalidRequestError', 'name either a peer (to) or a room (room)')
+  }
+  return to
 }
 
 /** A thumbnail, named after its image. */

@@ -28,7 +28,7 @@
  */
 
 import { basename } from 'node:path'
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 import { streamCounts } from '../../network/index.ts'
 import type { PeerStreamHost } from '../../network/peer-streams.ts'
 import { toHex } from '../../protocol/bytes.ts'
@@ -42,14 +42,17 @@ import {
 } from '../../protocol/limits.ts'
 import type {
   AttachmentState,
+  RoomMessageView,
   SendFileResponse,
   SendMessageResponse,
   TransferView,
 } from '../../protocol/local-api.ts'
 import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import { AtRestSealer } from '../at-rest-sealer.ts'
+import { RoomsUnavailableError } from '../conversations/errors.ts'
 import type { Identity } from '../identity/index.ts'
 import { FeedFollower, type HistoryEntry, type HistoryFeed } from '../messaging/index.ts'
+import type { RoomService } from '../rooms/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
 import { AttachmentsStoppedError } from './errors.ts'
@@ -61,7 +64,7 @@ import { FILE_STORE_KEY_LABEL, FileStore } from './file-store.ts'
 import { IncomingTransfers } from './incoming-transfers.ts'
 import { Thumbnailer, type ThumbnailerInit } from './thumbnailer.ts'
 import { TransferBook } from './transfer-book.ts'
-import { TransferStore } from './transfer-store.ts'
+import { type TransferRecord, TransferStore } from './transfer-store.ts'
 
 /** A file of the store (or a thumbnail) to serve: what it is, and its bytes as they open. */
 export interface StoredFileView {
@@ -70,6 +73,12 @@ export interface StoredFileView {
   name: string
   size: number
 }
+
+/** What attachments use of rooms (node/rooms/room-files.ts). */
+export type RoomFilesPort = Pick<
+  RoomService,
+  'send' | 'members' | 'fileOffers' | 'readersOf' | 'addEventListener' | 'removeEventListener'
+>
 
 export type TransferEvent = 'transfer:progress' | 'transfer:complete' | 'transfer:failed'
 
@@ -80,8 +89,13 @@ export interface AttachmentsComponents {
   db: AppLevel
   /** The content-addressed store: `<dataDir>/files`. */
   filesDir: string
-  /** The unlocked identity: the store's files are sealed under keys derived from it. */
-  identity: Pick<Identity, 'privateKey' | 'atRestSeed'>
+  /**
+   * The unlocked identity: the store's files are sealed under keys derived from it; its key
+   * names us as the sender of room files.
+   */
+  identity: Pick<Identity, 'privateKey' | 'atRestSeed' | 'publicKey'>
+  /** Rooms, for files sent to a room and fetched from its members. @default none */
+  rooms?: RoomFilesPort
   /** 1:1 messaging: carries the file or its offer, end-to-end encrypted. */
   messages: {
     send(
@@ -139,6 +153,19 @@ export class Attachments {
     const key = event.detail.publicKey
     if (key?.type === 'Ed25519') this.#incoming.resume(toHex(key.raw))
   }
+  /** A room message shown (not ours): its file becomes a transfer from the members. */
+  readonly #onRoomMessage = (event: CustomEvent<RoomMessageView>) => {
+    const { roomId, id, attachment, mine } = event.detail
+    if (attachment == null || mine) return
+    const offers = this.#components.rooms?.fileOffers({ roomId, messageId: id }) ?? []
+    this.#roomIntake = this.#roomIntake
+      .then(() => this.#incoming.receiveRoomFiles(offers))
+      .catch((err: Error) => this.#log.error('room file of %s not taken: %e', id, err))
+  }
+  /** Room files are taken in order, one message after another. */
+  #roomIntake: Promise<void> = Promise.resolve()
+  readonly #log: Logger
+  readonly #selfHex: string
 
   constructor(components: AttachmentsComponents, init: AttachmentsInit = {}) {
     this.#components = components
@@ -149,6 +176,8 @@ export class Attachments {
     )
     this.#store = new TransferStore(components.db)
     const log = components.host.logger.forComponent('tokenim:attachments')
+    this.#log = log
+    this.#selfHex = toHex(components.identity.publicKey)
     this.#thumbnailer = init.thumbnails === false ? undefined : new Thumbnailer(init.thumbnails)
     this.#maxFileSize = init.maxFileSize ?? DEFAULT_MAX_ATTACHMENT_SIZE
     const inlineMaxSize = Math.min(
@@ -173,8 +202,16 @@ export class Attachments {
       book,
       messages: components.messages,
       inlineMaxSize,
+      selfHex: this.#selfHex,
     })
-    this.#server = new FileServer({ files, store, book, idleTimeoutMs, log })
+    this.#server = new FileServer({
+      files,
+      store,
+      book,
+      idleTimeoutMs,
+      log,
+      readsRoom: (roomId, keyHex) => components.rooms?.readersOf(roomId).includes(keyHex) === true,
+    })
     this.#incoming = new IncomingTransfers({
       store,
       book,
@@ -192,6 +229,7 @@ export class Attachments {
       maxFileSize: this.#maxFileSize,
       log,
       running: () => this.#lifecycle.running,
+      roomSources: (record) => this.#roomSources(record),
     })
     this.#feed = new FeedFollower({
       feed: components.messages.historyFeed,
@@ -229,6 +267,13 @@ export class Attachments {
     this.#timer.unref()
     this.#incoming.resume()
     this.#feed.start()
+    const rooms = this.#components.rooms
+    if (rooms != null) {
+      rooms.addEventListener('room:message', this.#onRoomMessage)
+      // Room messages shown while we were stopped (or before a crash took them in).
+      this.#roomIntake = this.#incoming.receiveRoomFiles(rooms.fileOffers())
+      await this.#roomIntake
+    }
   }
 
   /** Stops serving and fetching; what was received so far is on disk for the next start. */
@@ -239,6 +284,8 @@ export class Attachments {
       this.#server.abortAll(new AttachmentsStoppedError('stopping'))
       clearInterval(this.#timer)
       this.#components.host.removeEventListener('peer:connect', this.#onConnect)
+      this.#components.rooms?.removeEventListener('room:message', this.#onRoomMessage)
+      await this.#roomIntake.catch(() => undefined)
       // No new offer is taken; the page under way is finished, its watermark written.
       await this.#feed.stop()
       await this.#components.host.unhandle(FILE_PROTOCOL)
@@ -268,6 +315,29 @@ export class Attachments {
     await this.#components.messages.resolvePeer(to)
     const stored = await this.#files.importStream(body, this.#maxFileSize)
     return this.#offers.offer(to, stored, basename(name), text)
+  }
+
+  /**
+   * Sends a file to a room's members (a path on the node's disk, or `body` streamed to the
+   * node), with an optional caption and mentions. The room message carries the file's key;
+   * we serve it to the members, and so does every member once it holds it.
+   */
+  async sendToRoom(
+    roomId: string,
+    source: { path: string } | { name: string; body: AsyncIterable<Uint8Array> },
+    text = '',
+    mentions?: string[],
+  ): Promise<SendFileResponse> {
+    this.#checkRunning()
+    const rooms = this.#components.rooms
+    if (rooms == null) throw new RoomsUnavailableError('this node runs without rooms')
+    rooms.members(roomId) // RoomNotFoundError before the file is copied
+    const stored =
+      'path' in source
+        ? await this.#files.importPath(source.path, this.#maxFileSize)
+        : await this.#files.importStream(source.body, this.#maxFileSize)
+    const name = basename('path' in source ? source.path : source.name)
+    return this.#offers.offerToRoom(rooms, roomId, stored, name, text, mentions)
   }
 
   // ---------------------------------------------------------------- receiving
@@ -348,6 +418,23 @@ export class Attachments {
 
   get maxFileSize(): number {
     return this.#maxFileSize
+  }
+
+  /**
+   * Whom to ask for a room's file: members connected now first, the one who sent it before
+   * the others; the sender last when it is not connected (a dial may find it). Members not
+   * connected are not dialled one by one: a big room would take minutes of timeouts.
+   */
+  #roomSources(record: TransferRecord): string[] {
+    const readers = new Set(this.#components.rooms?.readersOf(record.roomId!) ?? [])
+    const connected = new Set<string>()
+    for (const connection of this.#components.host.getConnections()) {
+      const key = connection.remotePeer.publicKey
+      if (connection.status === 'open' && key?.type === 'Ed25519') connected.add(toHex(key.raw))
+    }
+    const sources = [...connected].filter((key) => readers.has(key) && key !== record.peerHex)
+    if (connected.has(record.peerHex)) return [record.peerHex, ...sources]
+    return [...sources, record.peerHex]
   }
 
   #checkRunning(): void {

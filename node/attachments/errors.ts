@@ -39,3 +39,8 @@ export class ThumbnailError extends AttachmentError {
 export class SenderUnreachableError extends AttachmentError {
   override name = 'SenderUnreachableError'
 }
+
+/** A member asked for a room's file refused it (it does not hold it, or is busy): ask another. */
+export class FileSourceRefusedError extends AttachmentError {
+  override name = 'FileSourceRefusedError'
+}

@@ -29,7 +29,7 @@ import { FILE_PROTOCOL } from '../../protocol/ids.ts'
 import { FILE_STREAM_LIMITS } from '../../protocol/limits.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { ChunkSink } from './chunk-sink.ts'
-import { FileIntegrityError, SenderUnreachableError } from './errors.ts'
+import { FileIntegrityError, FileSourceRefusedError, SenderUnreachableError } from './errors.ts'
 import { DETECTION_HEAD_SIZE } from './file-kind.ts'
 import type { FileLanding } from './file-landing.ts'
 import type { FileStore } from './file-store.ts'
@@ -60,8 +60,15 @@ export class FileFetch {
     this.#init = init
   }
 
-  /** Fetches what `incoming` lacks from its sender, and lands the file when it is whole. */
-  async run(incoming: Incoming, signal: AbortSignal): Promise<void> {
+  /**
+   * Fetches what `incoming` lacks from its sender (or, for a room's file, from the member
+   * `fromHex`), and lands the file when it is whole.
+   */
+  async run(
+    incoming: Incoming,
+    signal: AbortSignal,
+    fromHex = incoming.record.peerHex,
+  ): Promise<void> {
     const { files, store, book, landing } = this.#init
     const { record } = incoming
     if (await files.has(record.sha256)) {
@@ -69,7 +76,7 @@ export class FileFetch {
       await landing.land(record, await files.head(record.sha256, DETECTION_HEAD_SIZE))
       return
     }
-    const stream = await this.#dialSender(record, signal)
+    const stream = await this.#dialSender(fromHex, signal)
     delete incoming.waiting
     const onAbort = () => stream.abort(signal.reason as Error)
     signal.addEventListener('abort', onAbort)
@@ -130,6 +137,10 @@ export class FileFetch {
                 throw new Error(`the sender cannot read the file now: ${frame.status.reason}`)
               }
               await flush()
+              if (record.roomId != null) {
+                // One member refused; another may hold the file.
+                throw new FileSourceRefusedError(`a member refused: ${frame.status.reason}`)
+              }
               await landing.fail(record, `the sender refused the transfer: ${frame.status.reason}`)
               return
             }
@@ -173,8 +184,8 @@ export class FileFetch {
     }
   }
 
-  async #dialSender(record: TransferRecord, signal: AbortSignal): Promise<Stream> {
-    const peerId = peerIdOf({ publicKey: Buffer.from(record.peerHex, 'hex') })
+  async #dialSender(fromHex: string, signal: AbortSignal): Promise<Stream> {
+    const peerId = peerIdOf({ publicKey: Buffer.from(fromHex, 'hex') })
     try {
       return await openPeerStream(this.#init.host, peerId, FILE_PROTOCOL, {
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.#init.dialTimeoutMs)]),

@@ -6,6 +6,7 @@
  * (up to `inlineMaxSize`) travels whole inside the DM, so it also waits in the offline
  * mailbox. A larger one gets a random file id and AES-256-GCM key, and its offer record is
  * written synced before the DM can reach the peer, so the peer's first request finds it.
+ * A file sent to a room is always an offer (rooms carry no file bytes in their log).
  */
 
 import { FILE_ID_LENGTH, FILE_KEY_LENGTH } from '../../protocol/attachments.ts'
@@ -15,7 +16,7 @@ import { ATTACHMENT_CHUNK_SIZE } from '../../protocol/limits.ts'
 import type { SendFileResponse } from '../../protocol/local-api.ts'
 import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import { peerIdOf } from '../identity/index.ts'
-import type { AttachmentsComponents } from './attachments.ts'
+import type { AttachmentsComponents, RoomFilesPort } from './attachments.ts'
 import { DETECTION_HEAD_SIZE, detectFileKind } from './file-kind.ts'
 import type { FileStore, StoredFile } from './file-store.ts'
 import type { TransferBook } from './transfer-book.ts'
@@ -28,6 +29,8 @@ export interface FileOffersInit {
   messages: AttachmentsComponents['messages']
   /** Files up to this size go whole inside the DM. */
   inlineMaxSize: number
+  /** This device's key, hex: the sender of what it sends to rooms. */
+  selfHex: string
 }
 
 export class FileOffers {
@@ -44,9 +47,48 @@ export class FileOffers {
     name: string,
     text: string,
   ): Promise<SendFileResponse> {
-    const { files, store, book, messages, inlineMaxSize } = this.#init
+    const { book, messages, inlineMaxSize } = this.#init
     const peerKey = await messages.resolvePeer(to)
-    const inline = stored.size <= inlineMaxSize
+    const peerHex = toHex(peerKey)
+    const { attachment, record } = await this.#prepare(stored, name, stored.size <= inlineMaxSize, {
+      peerHex,
+      peerId: peerIdOf({ publicKey: peerKey }).toString(),
+    })
+    const sent = await messages.send(to, text, { attachment })
+    return { messageId: sent.id, transfer: book.view(record) }
+  }
+
+  /**
+   * Sends `stored` to a room's members: always an offer (the file is encrypted once, under a
+   * fresh key the room message carries), which we and then every member who holds the file
+   * serve to the room's readers. Our record is complete at once: we hold the file.
+   */
+  async offerToRoom(
+    rooms: RoomFilesPort,
+    roomId: string,
+    stored: StoredFile,
+    name: string,
+    text: string,
+    mentions?: string[],
+  ): Promise<SendFileResponse> {
+    const { book, selfHex } = this.#init
+    const { attachment, record } = await this.#prepare(stored, name, false, {
+      peerHex: selfHex,
+      peerId: peerIdOf({ publicKey: Buffer.from(selfHex, 'hex') }).toString(),
+      roomId,
+    })
+    const sent = await rooms.send(roomId, text, { attachment, mentions })
+    return { messageId: sent.id, transfer: book.view(record) }
+  }
+
+  /** The attachment a message carries, and our record of it, on disk (synced) before it leaves. */
+  async #prepare(
+    stored: StoredFile,
+    name: string,
+    inline: boolean,
+    to: Pick<TransferRecord, 'peerHex' | 'peerId' | 'roomId'>,
+  ): Promise<{ attachment: AttachmentContent; record: TransferRecord }> {
+    const { files, store } = this.#init
     const head = await files.head(stored.sha256, Math.min(stored.size, DETECTION_HEAD_SIZE))
     const kind = await detectFileKind(head, stored.size <= DETECTION_HEAD_SIZE)
     const fileId = randomBytes(FILE_ID_LENGTH)
@@ -69,8 +111,7 @@ export class FileOffers {
     }
     const record: TransferRecord = {
       fileId: toHex(fileId),
-      peerHex: toHex(peerKey),
-      peerId: peerIdOf({ publicKey: peerKey }).toString(),
+      ...to,
       direction: 'out',
       name: attachment.name,
       mime: kind.mime,
@@ -79,15 +120,14 @@ export class FileOffers {
       ...(kind.width != null ? { width: kind.width, height: kind.height } : {}),
       inline,
       chunkSize: inline ? stored.size : ATTACHMENT_CHUNK_SIZE,
-      state: inline ? 'complete' : 'pending',
+      state: inline || to.roomId != null ? 'complete' : 'pending',
       createdAt: Date.now(),
       updatedAt: Date.now(),
     }
     if (key != null) record.key = Buffer.from(key).toString('base64')
     await store.putFileInfo(stored.sha256, fileInfoOf(record))
-    // The offer is on disk before its DM can reach the peer, so its requests find it.
+    // The offer is on disk before its message can reach anyone, so their requests find it.
     await store.put(record, { sync: true })
-    const sent = await messages.send(to, text, { attachment })
-    return { messageId: sent.id, transfer: book.view(record) }
+    return { attachment, record }
   }
 }

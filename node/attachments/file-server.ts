@@ -1,9 +1,11 @@
 /**
  * The sender's side of FILE_PROTOCOL: serving the chunks of our offers to the peer each was
- * offered to.
+ * offered to, and of room files we hold to the room's readers.
  *
- * How it is kept: a file is served only to the peer its offer names (NOT_YOURS otherwise,
- * logged), only if it is an offer of ours (UNKNOWN_FILE), and only within its chunk count
+ * How it is kept: a file is served only to the peer its offer names, or for a room's file to
+ * a key that reads the room now (NOT_YOURS otherwise, logged), only if it is an offer of
+ * ours or a room's file we received whole (UNKNOWN_FILE); a peer asks at most
+ * ROOM_FILE_WINDOWS_PER_MINUTE windows of room files a minute (UNAVAILABLE beyond), and only within its chunk count
  * (BAD_REQUEST); a malformed request is answered and the stream aborted; a stream silent
  * for `idleTimeoutMs` ends. Each chunk is sealed under the offer's key with a fresh nonce.
  * A request is read in runs of at most a window's chunks, the next run while this one is
@@ -32,10 +34,11 @@ import {
   randomBytes,
 } from '../../protocol/crypto/index.ts'
 import { FramingError } from '../../protocol/errors.ts'
-import { FILE_STREAM_LIMITS } from '../../protocol/limits.ts'
+import { FILE_STREAM_LIMITS, ROOM_FILE_WINDOWS_PER_MINUTE } from '../../protocol/limits.ts'
 import { REQUEST_WINDOW_CHUNKS } from './file-fetch.ts'
 import type { FileStore } from './file-store.ts'
 import type { SealedFileReader } from './sealed-file.ts'
+import { ServeBudget } from './serve-budget.ts'
 import type { TransferBook } from './transfer-book.ts'
 import type { TransferRecord, TransferStore } from './transfer-store.ts'
 
@@ -55,11 +58,14 @@ export interface FileServerInit {
   /** A stream that carries no request this long is closed. */
   idleTimeoutMs: number
   log: Logger
+  /** Whether `keyHex` reads the room now: who may fetch a room's files from us. */
+  readsRoom(roomId: string, keyHex: string): boolean
 }
 
 export class FileServer {
   readonly #init: FileServerInit
   readonly #serving = new Set<Stream>()
+  readonly #budget = new ServeBudget(ROOM_FILE_WINDOWS_PER_MINUTE)
 
   constructor(init: FileServerInit) {
     this.#init = init
@@ -127,11 +133,15 @@ export class FileServer {
     let offer = offers.get(fileId)
     if (offer == null) {
       const record = await store.get(fileId)
-      if (record == null || record.direction !== 'out' || record.inline) {
+      if (record == null || record.inline || !holds(record)) {
         await status(lp, FileStatusCode.UNKNOWN_FILE, 'no such file offered')
         return false
       }
-      if (record.peerHex !== remoteHex) {
+      if (
+        record.roomId == null
+          ? record.peerHex !== remoteHex
+          : !this.#init.readsRoom(record.roomId, remoteHex)
+      ) {
         log.error('%s asked for file %s offered to someone else', remoteHex, fileId)
         await status(lp, FileStatusCode.NOT_YOURS, 'offered to someone else')
         return false
@@ -145,7 +155,13 @@ export class FileServer {
       offers.set(fileId, offer)
     }
     const { record, count } = offer
+    if (record.roomId != null && !request.complete && !this.#budget.take(remoteHex)) {
+      log('room file requests of %s over %d a minute', remoteHex, ROOM_FILE_WINDOWS_PER_MINUTE)
+      await status(lp, FileStatusCode.UNAVAILABLE, 'busy: ask another member or later')
+      return false
+    }
     if (request.complete) {
+      // A room's file is complete for us from the start: many members fetch it.
       if (record.state !== 'complete') {
         record.state = 'complete'
         await store.put(record, { sync: true })
@@ -198,12 +214,19 @@ export class FileServer {
         const frame = sealChunkFrame(offer.key, offer.fileId, index, count, buffer, nonce)
         await lp.write(new Uint8ArrayList(...frame))
         const served = book.countServed(fileId)
-        book.progress(record, Math.min(served, count), count)
+        // A room's file is served to many: its progress means nothing to one transfer view.
+        if (record.roomId == null) book.progress(record, Math.min(served, count), count)
       }
     }
     await status(lp, FileStatusCode.DONE, '')
     return true
   }
+}
+
+/** Whether we hold the whole file to serve: our offer, or a room's file we received. */
+function holds(record: TransferRecord): boolean {
+  if (record.direction === 'out') return true
+  return record.roomId != null && record.state === 'complete'
 }
 
 function status(lp: FramedStream, code: FileStatusCode, reason: string): Promise<void> {

@@ -1,6 +1,8 @@
 /**
- * The receiver's transfers: offers taken from the conversation history, and the runs that
- * fetch them, retried until each file is complete or failed.
+ * The receiver's transfers: offers taken from the conversation history and from room
+ * messages, and the runs that fetch them, retried until each file is complete or failed. A
+ * room's file is asked of the members in turn (connected ones first); one that refuses or
+ * cannot be reached passes the run on to the next.
  *
  * How it is kept: each history record's attachment becomes a transfer once (a record of
  * its file id already on disk makes a second call a no-op, so history replayed after a
@@ -15,7 +17,8 @@
 import type { Logger } from '@libp2p/interface'
 import { ChunkBitmap, chunkCount } from '../../protocol/attachments.ts'
 import { peerIdOf } from '../identity/index.ts'
-import type { HistoryEntry } from '../messaging/index.ts'
+import type { HistoryEntry, StoredAttachment } from '../messaging/index.ts'
+import type { RoomFileOffer } from '../rooms/index.ts'
 import { SenderUnreachableError } from './errors.ts'
 import type { FileFetch } from './file-fetch.ts'
 import type { FileLanding } from './file-landing.ts'
@@ -31,6 +34,8 @@ export interface IncomingTransfersInit {
   log: Logger
   /** Whether Attachments is running: no run starts or restarts when it is not. */
   running(): boolean
+  /** The members (device keys, hex) to ask for a room's file, in the order to ask them. */
+  roomSources(record: TransferRecord): string[]
 }
 
 export class IncomingTransfers {
@@ -54,55 +59,77 @@ export class IncomingTransfers {
 
   /** See Attachments.receiveHistory. */
   async receiveHistory(entries: HistoryEntry[]): Promise<void> {
-    const { store, book, landing, maxFileSize } = this.#init
     for (const { peerHex, record } of entries) {
-      const attachment = record.attachment
-      if (record.direction !== 'in' || attachment == null) continue
-      // A reference only (history another device handed over): no key to fetch it with.
-      if (attachment.key == null && attachment.inline == null) continue
-      if ((await store.get(attachment.fileId)) != null) continue
-      const transfer: TransferRecord = {
-        fileId: attachment.fileId,
-        peerHex,
-        peerId: peerIdOf({ publicKey: Buffer.from(peerHex, 'hex') }).toString(),
-        direction: 'in',
-        name: attachment.name,
-        mime: attachment.mime,
-        size: attachment.size,
-        sha256: attachment.sha256,
-        ...(attachment.width != null ? { width: attachment.width, height: attachment.height } : {}),
-        inline: attachment.inline != null,
-        chunkSize: attachment.chunkSize ?? attachment.size,
-        state: 'pending',
-        createdAt: Date.now(),
-        updatedAt: Date.now(),
-      }
-      if (attachment.inline != null) {
-        await landing.landInline(transfer, Buffer.from(attachment.inline, 'base64'))
-        continue
-      }
-      transfer.key = attachment.key
-      if (transfer.size > maxFileSize) {
-        transfer.state = 'failed'
-        transfer.failure = `the file is ${transfer.size} bytes, over this node's limit of ${maxFileSize} (maxFileSize)`
-        await store.put(transfer, { sync: true })
-        book.emit('transfer:failed', book.view(transfer))
-        continue
-      }
-      const bitmap = new ChunkBitmap(chunkCount(transfer.size, transfer.chunkSize))
-      transfer.bitmap = Buffer.from(bitmap.bytes()).toString('base64')
-      await store.put(transfer, { sync: true })
-      this.#incoming.set(transfer.fileId, { record: transfer, bitmap })
-      book.emit('transfer:progress', book.view(transfer))
-      this.resume(peerHex)
+      if (record.direction !== 'in' || record.attachment == null) continue
+      await this.#take(peerHex, record.attachment)
     }
   }
 
-  /** Starts fetching what waits (from one peer, or all). */
+  /** Files of room messages (not ours): each becomes a transfer from the room's members, once. */
+  async receiveRoomFiles(offers: RoomFileOffer[]): Promise<void> {
+    for (const offer of offers) {
+      if (!offer.mine) await this.#take(offer.authorHex, offer.attachment, offer.roomId)
+    }
+  }
+
+  /** A received attachment becomes a transfer (or lands, if inline); known ones are left. */
+  async #take(peerHex: string, attachment: StoredAttachment, roomId?: string): Promise<void> {
+    const { store, book, landing, maxFileSize } = this.#init
+    // A reference only (history another device handed over): no key to fetch it with.
+    if (attachment.key == null && attachment.inline == null) return
+    if ((await store.get(attachment.fileId)) != null) return
+    const transfer: TransferRecord = {
+      fileId: attachment.fileId,
+      peerHex,
+      peerId: peerIdOf({ publicKey: Buffer.from(peerHex, 'hex') }).toString(),
+      ...(roomId != null ? { roomId } : {}),
+      direction: 'in',
+      name: attachment.name,
+      mime: attachment.mime,
+      size: attachment.size,
+      sha256: attachment.sha256,
+      ...(attachment.width != null ? { width: attachment.width, height: attachment.height } : {}),
+      inline: attachment.inline != null,
+      chunkSize: attachment.chunkSize ?? attachment.size,
+      state: 'pending',
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    }
+    if (attachment.inline != null) {
+      await landing.landInline(transfer, Buffer.from(attachment.inline, 'base64'))
+      return
+    }
+    transfer.key = attachment.key
+    if (transfer.size > maxFileSize) {
+      transfer.state = 'failed'
+      transfer.failure = `the file is ${transfer.size} bytes, over this node's limit of ${maxFileSize} (maxFileSize)`
+      await store.put(transfer, { sync: true })
+      book.emit('transfer:failed', book.view(transfer))
+      return
+    }
+    const bitmap = new ChunkBitmap(chunkCount(transfer.size, transfer.chunkSize))
+    transfer.bitmap = Buffer.from(bitmap.bytes()).toString('base64')
+    await store.put(transfer, { sync: true })
+    this.#incoming.set(transfer.fileId, { record: transfer, bitmap })
+    book.emit('transfer:progress', book.view(transfer))
+    this.resume(peerHex)
+  }
+
+  /**
+   * Starts fetching what waits (all, or what `peerHex` may give: files it sent us, and room
+   * files when it is one of the members we would ask).
+   */
   resume(peerHex?: string): void {
     if (!this.#init.running()) return
     for (const incoming of this.#incoming.values()) {
-      if (peerHex != null && incoming.record.peerHex !== peerHex) continue
+      const { record } = incoming
+      if (
+        peerHex != null &&
+        record.peerHex !== peerHex &&
+        (record.roomId == null || !this.#init.roomSources(record).includes(peerHex))
+      ) {
+        continue
+      }
       if (incoming.running != null) {
         incoming.again = true
         continue
@@ -139,8 +166,7 @@ export class IncomingTransfers {
     incoming.abort = abort
     incoming.again = false
     const heldBefore = incoming.bitmap.have
-    incoming.running = this.#init.fetch
-      .run(incoming, abort.signal)
+    incoming.running = this.#fetch(incoming, abort.signal)
       .catch((err: Error) => {
         log('transfer %s paused: %s', incoming.record.fileId, err.message)
         if (running() && this.#incoming.has(incoming.record.fileId)) {
@@ -169,6 +195,31 @@ export class IncomingTransfers {
         incoming.abort = undefined
         if (again === true) this.#run(incoming)
       })
+  }
+
+  /**
+   * One run: from the sender; for a room's file, from each member we may ask in turn (those
+   * connected first) until one has given the whole file.
+   */
+  async #fetch(incoming: Incoming, signal: AbortSignal): Promise<void> {
+    const { record } = incoming
+    if (record.roomId == null) return this.#init.fetch.run(incoming, signal)
+    for (const source of this.#init.roomSources(record)) {
+      try {
+        return await this.#init.fetch.run(incoming, signal, source)
+      } catch (err) {
+        if (signal.aborted) throw err
+        this.#init.log(
+          'room file %s not from %s: %s',
+          record.fileId,
+          source,
+          (err as Error).message,
+        )
+      }
+    }
+    throw new SenderUnreachableError(
+      'no member who holds the file can be reached now: it comes when one of them is online',
+    )
   }
 }
 

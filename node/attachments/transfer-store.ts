@@ -16,8 +16,13 @@ import type { AppLevel } from '../storage.ts'
 export interface TransferRecord {
   /** 32 hex digits. */
   fileId: string
-  /** The other party's Ed25519 key, hex. */
+  /** The other party's Ed25519 key, hex (a room file: the device that sent it). */
   peerHex: string
+  /**
+   * A file sent to a room (hex room id): any member who holds it serves it to the room's
+   * readers, and a receiver fetches it from any of them (room-files in doc/rooms.md).
+   */
+  roomId?: string
   peerId: string
   direction: 'in' | 'out'
   name: string
@@ -129,6 +134,7 @@ export function transferView(
   if (record.height != null) view.height = record.height
   if (record.failure != null) view.failure = record.failure
   if (record.thumbnail != null) view.thumbnail = record.thumbnail
+  if (record.roomId != null) view.roomId = record.roomId
   return view
 }
 

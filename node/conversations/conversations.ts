@@ -14,6 +14,7 @@ import type { Logger } from '@libp2p/interface'
 import { MAX_HISTORY_PAGE } from '../../protocol/limits.ts'
 import type {
   AttachmentState,
+  AttachmentView,
   ConversationListItem,
   ConversationSearchHit,
   ConversationSearchResponse,
@@ -27,6 +28,7 @@ import type {
   RoomMessageView,
   RoomSummary,
 } from '../../protocol/local-api.ts'
+import { fillAttachmentStates } from '../attachments/attachment-states.ts'
 import {
   FeedFollower,
   type HistoryChange,
@@ -228,11 +230,9 @@ export class Conversations {
     if (target.roomId != null && target.peer == null) {
       const rooms = this.#requireRooms()
       const summary = rooms.markRead(target.roomId)
-      return {
-        kind: 'room',
-        conversation: roomItem(summary),
-        history: rooms.history(target.roomId, { limit }),
-      }
+      const history = rooms.history(target.roomId, { limit })
+      await this.#decorate(history.messages)
+      return { kind: 'room', conversation: roomItem(summary), history }
     }
     throw new InvalidConversationError('name either a peer or a room')
   }
@@ -307,14 +307,8 @@ export class Conversations {
     })
   }
 
-  async #decorate(messages: MessageView[]): Promise<void> {
-    const stateOf = this.#components.attachmentState
-    if (stateOf == null) return
-    for (const message of messages) {
-      if (message.attachment == null) continue
-      const state = await stateOf(message.attachment.fileId)
-      if (state != null) message.attachment.state = state
-    }
+  #decorate(messages: Array<{ attachment?: AttachmentView }>): Promise<void> {
+    return fillAttachmentStates(messages, this.#components.attachmentState)
   }
 
   #requireRooms(): RoomsPort {

@@ -36,7 +36,12 @@ export {
 } from './history-feed.ts'
 export type { ImportedRecord, ImportOutcome } from './imported-history.ts'
 export { MessagePipeline } from './message-pipeline.ts'
-export type { HistoryRecord } from './message-store.ts'
+export {
+  attachmentView,
+  type HistoryRecord,
+  type StoredAttachment,
+  storedAttachment,
+} from './message-store.ts'
 export {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_GIVE_UP_AFTER_MS,

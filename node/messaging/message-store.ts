@@ -20,7 +20,12 @@
 
 import { toHex } from '../../protocol/bytes.ts'
 import type { OutboxEntryFields } from '../../protocol/dm-outbox.ts'
-import type { DeliveryState, MailboxReplicas, MessageView } from '../../protocol/local-api.ts'
+import type {
+  AttachmentView,
+  DeliveryState,
+  MailboxReplicas,
+  MessageView,
+} from '../../protocol/local-api.ts'
 import type { ActionType } from '../../protocol/message-actions.ts'
 import { type AttachmentContent, styleToView, type TextStyle } from '../../protocol/rich-content.ts'
 import { peerIdOf } from '../identity/index.ts'
@@ -173,20 +178,23 @@ export function messageView(peerId: string, record: HistoryRecord): MessageView 
   if (record.sentFrom != null) {
     out.sentFrom = peerIdOf({ publicKey: Buffer.from(record.sentFrom, 'hex') }).toString()
   }
-  const attachment = record.attachment
-  if (attachment != null) {
-    out.attachment = {
-      fileId: attachment.fileId,
-      name: attachment.name,
-      mime: attachment.mime,
-      size: attachment.size,
-      sha256: attachment.sha256,
-      inline: attachment.inline != null,
-    }
-    if (attachment.width != null) out.attachment.width = attachment.width
-    if (attachment.height != null) out.attachment.height = attachment.height
-  }
+  if (record.attachment != null) out.attachment = attachmentView(record.attachment)
   return out
+}
+
+/** A stored attachment as the local API shows it (no key, no inline bytes); rooms' too. */
+export function attachmentView(attachment: StoredAttachment): AttachmentView {
+  const view: AttachmentView = {
+    fileId: attachment.fileId,
+    name: attachment.name,
+    mime: attachment.mime,
+    size: attachment.size,
+    sha256: attachment.sha256,
+    inline: attachment.inline != null,
+  }
+  if (attachment.width != null) view.width = attachment.width
+  if (attachment.height != null) view.height = attachment.height
+  return view
 }
 
 /** One of the texts a bundle carries. */

@@ -1,10 +1,14 @@
 /** The local API routes of rooms (declared in protocol/local-api/rooms.ts). */
+
 import { ROOM_ROUTES } from '../../protocol/local-api/rooms.ts'
+import { styleFromView } from '../../protocol/rich-content.ts'
 import { serve } from '../api/declared-route.ts'
 import type { Routes } from '../api/local-api-server.ts'
+import { type AttachmentStateOf, fillAttachmentStates } from '../attachments/attachment-states.ts'
 import type { RoomService } from './room-service.ts'
 
-export function roomRoutes(rooms: () => RoomService): Routes {
+/** `attachmentState`: where a message's file stands, for history pages. */
+export function roomRoutes(rooms: () => RoomService, attachmentState?: AttachmentStateOf): Routes {
   const routes = ROOM_ROUTES
   return {
     ...serve(routes.list, async () => ({ rooms: rooms().listRooms() })),
@@ -19,7 +23,12 @@ export function roomRoutes(rooms: () => RoomService): Routes {
     ...serve(routes.role, async ({ body }) => rooms().setRole(body.roomId, body.member, body.role)),
     ...serve(routes.rename, async ({ body }) => rooms().rename(body.roomId, body.name)),
     ...serve(routes.send, async ({ body }) =>
-      rooms().send(body.roomId, body.text, { replyTo: body.replyTo, forwarded: body.forwarded }),
+      rooms().send(body.roomId, body.text, {
+        replyTo: body.replyTo,
+        forwarded: body.forwarded,
+        style: styleFromView(body.style),
+        mentions: body.mentions,
+      }),
     ),
     ...serve(routes.edit, async ({ body }) =>
       rooms().act(body.roomId, body.id, { type: 'edit', text: body.text }),
@@ -30,9 +39,11 @@ export function roomRoutes(rooms: () => RoomService): Routes {
     ...serve(routes.react, async ({ body }) =>
       rooms().act(body.roomId, body.id, { type: 'react', emoji: body.emoji }),
     ),
-    ...serve(routes.history, async ({ query }) =>
-      rooms().history(query.room, { limit: query.limit, before: query.before }),
-    ),
+    ...serve(routes.history, async ({ query }) => {
+      const page = rooms().history(query.room, { limit: query.limit, before: query.before })
+      await fillAttachmentStates(page.messages, attachmentState)
+      return page
+    }),
     ...serve(routes.read, async ({ body }) => rooms().markRead(body.roomId)),
   }
 }

@@ -15,9 +15,11 @@ export { tokenimMsgIdFn } from '../../network/gossip-message-id.ts'
 export { roomRoutes } from './api-routes.ts'
 export * from './errors.ts'
 export type { OwnDeviceList } from './room-devices.ts'
+export type { RoomFileOffer } from './room-files.ts'
 export type { AccountKeyStatements } from './room-key-moves.ts'
 export {
   type RoomHost,
+  type RoomSendOptions,
   RoomService,
   type RoomServiceComponents,
   type RoomServiceEventMap,

@@ -25,7 +25,9 @@ import {
   judgeAction,
   withReaction,
 } from '../../protocol/message-actions.ts'
+import { styleToView } from '../../protocol/rich-content.ts'
 import { memberOf, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
+import { attachmentView } from '../messaging/index.ts'
 import {
   RoomActionPermissionError,
   RoomActionRefusedError,
@@ -91,7 +93,7 @@ export function effectsOf(
         byActor: memberAt(room, target) === memberAt(room, event),
         sentAt: target.event.sentAtMs,
         recalled: now.recalled === true,
-        hasAttachment: false,
+        hasAttachment: room.extras.get(target.idHex)?.attachment != null,
       },
       recallWindowMs,
     )
@@ -127,7 +129,16 @@ export function decorate(
   const out = { ...view }
   if (extras?.forwarded === true) out.forwarded = true
   if (extras?.replyTo != null) out.replyTo = quoteOf(room, extras.replyTo, effects, peerIdOf)
-  if (done?.recalled === true) return { ...out, text: '', recalled: true, replyTo: undefined }
+  if (extras?.style != null) out.style = styleToView(extras.style)
+  if (extras?.attachment != null) out.attachment = attachmentView(extras.attachment)
+  if (extras?.mentions != null) {
+    out.mentions = extras.mentions
+    if (extras.mentions.includes(selfHex)) out.mentionsMe = true
+  }
+  if (done?.recalled === true) {
+    const { style: _s, attachment: _a, mentions: _m, mentionsMe: _me, ...kept } = out
+    return { ...kept, text: '', recalled: true, replyTo: undefined }
+  }
   if (done?.text != null) out.text = done.text
   if (done?.editedAt != null) out.editedAt = done.editedAt
   if (done?.reactions != null) {
@@ -194,7 +205,12 @@ export function checkRoomAction(
   const byActor = memberAt(room, target) === (room.log.memberOf(selfHex) ?? selfHex)
   const verdict = judgeAction(
     { type: request.type, sentAt: Date.now(), text: request.text ?? '' },
-    { byActor, sentAt: target.event.sentAtMs, recalled, hasAttachment: false },
+    {
+      byActor,
+      sentAt: target.event.sentAtMs,
+      recalled,
+      hasAttachment: room.extras.get(id)?.attachment != null,
+    },
     recallWindowMs,
   )
   if (verdict.ok) return target

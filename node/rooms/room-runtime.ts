@@ -4,6 +4,7 @@
  */
 import { toHex } from '../../protocol/bytes.ts'
 import type { ActionType } from '../../protocol/message-actions.ts'
+import type { TextStyle } from '../../protocol/rich-content.ts'
 import {
   type MembershipState,
   type ReceivedSenderKey,
@@ -13,6 +14,7 @@ import {
   type SenderKeyChain,
   verifyInviteProof,
 } from '../../protocol/rooms/index.ts'
+import { type StoredAttachment, storedAttachment } from '../messaging/index.ts'
 import type { Reservation, RoomMeta } from './room-store.ts'
 
 export interface RoomRuntime {
@@ -55,11 +57,17 @@ export interface RoomRuntime {
   ownWrites: Promise<void>
 }
 
-/** A message's reply, action or forward mark, ids in hex (doc/message-actions.md). */
+/**
+ * A message's reply, action or forward mark (doc/message-actions.md), its style, file (with
+ * the key its transfer needs) and mentions (account keys); ids and keys in hex.
+ */
 export interface RoomExtras {
   replyTo?: string
   action?: { type: ActionType; target: string; emoji?: string }
   forwarded?: true
+  style?: TextStyle
+  attachment?: StoredAttachment
+  mentions?: string[]
 }
 
 /** The extras a decrypted content carries, or undefined for a plain message. */
@@ -67,6 +75,9 @@ export function extrasOf(content: RoomContentValue): RoomExtras | undefined {
   const extras: RoomExtras = {}
   if (content.replyTo != null) extras.replyTo = toHex(content.replyTo)
   if (content.forwarded === true) extras.forwarded = true
+  if (content.style != null) extras.style = content.style
+  if (content.attachment != null) extras.attachment = storedAttachment(content.attachment)
+  if (content.mentions != null) extras.mentions = [...new Set(content.mentions.map(toHex))]
   const action = content.action
   if (action != null) {
     extras.action = { type: action.type, target: toHex(action.target) }

@@ -31,6 +31,7 @@ import type {
   RoomMessageView,
   RoomSummary,
 } from '../../protocol/local-api.ts'
+import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
 import {
   createRoom,
   type RoomContentValue,
@@ -47,6 +48,7 @@ import { RoomPermissionError, RoomsStoppedError, RoomUnreachableError } from './
 import { OwnEvents } from './own-events.ts'
 import { checkRoomAction, type RoomActionRequest } from './room-actions.ts'
 import { type OwnDeviceList, RoomDevices } from './room-devices.ts'
+import { type RoomFileOffer, roomFileOffers, roomReaders } from './room-files.ts'
 import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
 import { checkMayJoin, inviteCode, readJoinTicket } from './room-invites.ts'
@@ -75,6 +77,15 @@ export type RoomHost = Pick<
   | 'removeEventListener'
   | 'logger'
 >
+
+/** What a message may carry besides its words. */
+export interface RoomSendOptions {
+  replyTo?: string
+  forwarded?: boolean
+  style?: TextStyle
+  mentions?: string[]
+  attachment?: AttachmentContent
+}
 
 export interface RoomServiceEvents {
   'room:message': RoomMessageView
@@ -483,17 +494,37 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     return { roomId: roomIdHex, invite: inviteCode(room, this.identity.publicKey, this.selfHex) }
   }
 
-  /** Sends a message; `replyTo` names the room message it answers (doc/message-actions.md). */
+  /**
+   * Sends a message; `replyTo` names the room message it answers (doc/message-actions.md),
+   * `mentions` members by account key or peer id (MemberNotFoundError for anyone else),
+   * `attachment` a file the node's attachments offer to the members.
+   */
   async send(
     roomIdHex: string,
     text: string,
-    options: { replyTo?: string; forwarded?: boolean } = {},
+    options: RoomSendOptions = {},
   ): Promise<RoomMessageView> {
     const room = this.rooms.requireMember(roomIdHex)
     const content: RoomContentValue = { text }
     if (options.replyTo != null) content.replyTo = fromHex(options.replyTo)
     if (options.forwarded === true) content.forwarded = true
+    if (options.style != null) content.style = options.style
+    if (options.attachment != null) content.attachment = options.attachment
+    const mentions = [...new Set(options.mentions?.map((m) => this.rooms.memberKey(room, m)))]
+    if (mentions.length > 0) content.mentions = mentions.map(fromHex)
     return this.views.message(room, await this.own.send(room, content))
+  }
+
+  /** The files of shown messages, in every room we are in or of one message (attachments). */
+  fileOffers(only?: { roomId: string; messageId: string }): RoomFileOffer[] {
+    const rooms = only == null ? [...this.rooms.all()] : [this.rooms.require(only.roomId)]
+    return rooms.flatMap((room) => roomFileOffers(room, this.views, this.selfHex, only?.messageId))
+  }
+
+  /** Every key but ours that reads the room now (hex): who may fetch its files from us. */
+  readersOf(roomIdHex: string): string[] {
+    const room = this.rooms.get(roomIdHex)
+    return room == null ? [] : roomReaders(room, this.selfHex, this.devices.ownDevices())
   }
 
   /**

@@ -36,8 +36,12 @@ export type AttachmentView = z.infer<typeof AttachmentView>
 export const SendFileRequest = named(
   'SendFileRequest',
   z.object({
-    /** A username, peer id or hex public key. */
-    to: nonBlank(),
+    /** A username, peer id or hex public key; or `room` instead. */
+    to: nonBlank().optional(),
+    /** A room id: the file goes to the room's members (doc/rooms.md). */
+    room: nonBlank().optional(),
+    /** In a room: members the caption mentions (account keys or peer ids). */
+    mentions: z.array(nonBlank()).optional(),
     /** Absolute path of a file on the node's machine. */
     path: nonBlank().refine((path) => path.startsWith('/'), {
       message: 'must be absolute (the node may run elsewhere than the caller)',
@@ -64,8 +68,10 @@ export type ThumbnailView = z.infer<typeof ThumbnailView>
 export const TransferView = named(
   'TransferView',
   AttachmentView.extend({
-    /** The other party. */
+    /** The other party: for a room file, the member it was sent by. */
     peerId: z.string(),
+    /** Set for a file sent to a room: fetched from any member who holds it. */
+    roomId: z.string().optional(),
     direction: z.enum(['in', 'out']),
     state: AttachmentState,
     /** Chunks the receiver holds (in), or chunks sent so far (out). */
@@ -88,7 +94,7 @@ export type TransferView = z.infer<typeof TransferView>
 export const SendFileResponse = named(
   'SendFileResponse',
   z.object({
-    /** The DM that carries the file (inline) or its offer. */
+    /** The DM (or room message) that carries the file (inline) or its offer. */
     messageId: z.string(),
     transfer: TransferView,
   }),
@@ -119,7 +125,10 @@ export const FILE_ROUTES = {
     path: FILE_API_PATHS.upload,
     summary: "Sends the file in the request's body",
     query: z.object({
-      to: nonBlank(),
+      /** A username, peer id or hex public key; or `room` instead. */
+      to: nonBlank().optional(),
+      /** A room id: the file goes to the room's members. */
+      room: nonBlank().optional(),
       /** The file's name. */
       name: nonBlank(),
       /** A caption sent with it. */

@@ -1,6 +1,7 @@
 /** Group rooms (doc/rooms.md). */
 import { z } from 'zod'
-import { KeyChangeView, QuoteView, ReactionView } from './messages.ts'
+import { AttachmentView } from './files.ts'
+import { KeyChangeView, MessageStyle, QuoteView, ReactionView } from './messages.ts'
 import { API_PATHS } from './paths.ts'
 import { apiRoute, named, nonEmpty, queryCount } from './route.ts'
 
@@ -49,6 +50,17 @@ export const RoomMessageView = named(
     /** One per member who reacted, with `from`. */
     reactions: z.array(ReactionView).optional(),
     forwarded: z.boolean().optional(),
+    /** How the author styled the text; absent: the default look. */
+    style: MessageStyle.optional(),
+    /**
+     * A file for the members, fetched from any member who holds it (`state` filled by the
+     * history route; `transfer:*` events name the room).
+     */
+    attachment: AttachmentView.optional(),
+    /** Account keys (hex) of the members the text mentions. */
+    mentions: z.array(z.string()).optional(),
+    /** The text mentions us: shown highlighted, notified even in a muted room. */
+    mentionsMe: z.boolean().optional(),
   }),
 )
 export type RoomMessageView = z.infer<typeof RoomMessageView>
@@ -159,6 +171,9 @@ export const SendRoomMessageRequest = named(
     replyTo: eventId().optional(),
     /** Forwarded from another conversation. */
     forwarded: z.boolean().optional(),
+    style: MessageStyle.optional(),
+    /** Members the text mentions: their account keys (hex) or peer ids. */
+    mentions: z.array(nonEmpty()).optional(),
   }),
 )
 export type SendRoomMessageRequest = z.infer<typeof SendRoomMessageRequest>

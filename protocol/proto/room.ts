@@ -981,6 +981,9 @@ export interface RoomContent {
   replyTo: Uint8Array<ArrayBuffer>
   action?: RoomAction
   forwarded: boolean
+  style: Uint8Array<ArrayBuffer>
+  attachment: Uint8Array<ArrayBuffer>
+  mentions: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace RoomContent {
@@ -1014,6 +1017,23 @@ export namespace RoomContent {
             w.bool(obj.forwarded)
           }
 
+          if (obj.style != null && obj.style.byteLength > 0) {
+            w.uint32(42)
+            w.bytes(obj.style)
+          }
+
+          if (obj.attachment != null && obj.attachment.byteLength > 0) {
+            w.uint32(50)
+            w.bytes(obj.attachment)
+          }
+
+          if (obj.mentions != null && obj.mentions.length > 0) {
+            for (const value of obj.mentions) {
+              w.uint32(58)
+              w.bytes(value)
+            }
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -1023,6 +1043,9 @@ export namespace RoomContent {
             text: '',
             replyTo: uint8ArrayAlloc(0),
             forwarded: false,
+            style: uint8ArrayAlloc(0),
+            attachment: uint8ArrayAlloc(0),
+            mentions: [],
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -1049,6 +1072,24 @@ export namespace RoomContent {
                 obj.forwarded = reader.bool()
                 break
               }
+              case 5: {
+                obj.style = reader.bytes()
+                break
+              }
+              case 6: {
+                obj.attachment = reader.bytes()
+                break
+              }
+              case 7: {
+                if (opts.limits?.mentions != null && obj.mentions.length === opts.limits.mentions) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "mentions" had too many elements',
+                  )
+                }
+
+                obj.mentions.push(reader.bytes())
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1059,6 +1100,10 @@ export namespace RoomContent {
           return obj
         },
         function* (reader, length, prefix, opts = {}) {
+          const obj = {
+            mentions: 0,
+          }
+
           const end = length == null ? reader.len : reader.pos + length
 
           while (reader.pos < end) {
@@ -1091,6 +1136,37 @@ export namespace RoomContent {
                   field: `${prefix}.forwarded`,
                   value: reader.bool(),
                 }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.style`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 6: {
+                yield {
+                  field: `${prefix}.attachment`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 7: {
+                if (opts.limits?.mentions != null && obj.mentions === opts.limits.mentions) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "mentions" had too many elements',
+                  )
+                }
+
+                yield {
+                  field: `${prefix}.mentions[]`,
+                  index: obj.mentions,
+                  value: reader.bytes(),
+                }
+
+                obj.mentions++
+
                 break
               }
               default: {
@@ -1136,6 +1212,22 @@ export namespace RoomContent {
     value: boolean
   }
 
+  export interface RoomContentStyleFieldEvent {
+    field: '$.style'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoomContentAttachmentFieldEvent {
+    field: '$.attachment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoomContentMentionsFieldEvent {
+    field: '$.mentions[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<RoomContent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoomContent.codec())
   }
@@ -1157,6 +1249,9 @@ export namespace RoomContent {
     | RoomContentActionTypeFieldEvent
     | RoomContentActionEmojiFieldEvent
     | RoomContentForwardedFieldEvent
+    | RoomContentStyleFieldEvent
+    | RoomContentAttachmentFieldEvent
+    | RoomContentMentionsFieldEvent
   > {
     return streamMessage(buf, RoomContent.codec(), opts)
   }

@@ -20,11 +20,13 @@ import { ROOM_EVENT_DOMAIN, ROOM_INVITE_DOMAIN, ROOM_TOPIC_PREFIX } from '../ids
 import {
   MAX_ROOM_EVENT_DEPS,
   MAX_ROOM_KEY_MOVE_STATEMENTS,
+  MAX_ROOM_MENTIONS,
   MAX_ROOM_MESSAGE_SIZE,
   MAX_ROOM_NAME_LENGTH,
   MAX_ROOM_TEXT_SIZE,
 } from '../limits.ts'
 import { checkReaction, type WireAction } from '../message-actions.ts'
+import { DmAttachment, DmTextStyle } from '../proto/dm.ts'
 import {
   RoomActionType,
   RoomContent,
@@ -32,6 +34,15 @@ import {
   RoomEvent as RoomEventCodec,
   RoomOpKind,
 } from '../proto/room.ts'
+import {
+  type AttachmentContent,
+  attachmentFromWire,
+  attachmentToWire,
+  checkCaption,
+  styleFromWire,
+  styleToWire,
+  type TextStyle,
+} from '../rich-content.ts'
 import { keyMoveStatementCount } from './key-move.ts'
 import { SENDER_KEY_ID_LENGTH } from './sender-key.ts'
 
@@ -225,6 +236,12 @@ export interface RoomContentValue {
   /** An action on an earlier message (an edit's new words are `text`). */
   action?: WireAction
   forwarded?: boolean
+  /** The text's look, as in a DM. */
+  style?: TextStyle
+  /** A file the members fetch from any member who holds it: always an offer, never inline. */
+  attachment?: AttachmentContent
+  /** Account keys of the members the text mentions. */
+  mentions?: Uint8Array[]
 }
 
 const ROOM_ACTION_TYPES = {
@@ -254,6 +271,9 @@ export function encodeRoomContent(content: string | RoomContentValue): Uint8Arra
               emoji: action.emoji ?? '',
             },
       forwarded: value.forwarded === true,
+      style: optionalBytes(value.style && styleToWire(value.style), DmTextStyle),
+      attachment: optionalBytes(attachmentToWire(value.attachment), DmAttachment),
+      mentions: (value.mentions ?? []) as RoomContent['mentions'],
     },
     { maxSize: MAX_ROOM_MESSAGE_SIZE },
   )
@@ -274,10 +294,17 @@ export function decodeRoomContent(bytes: Uint8Array): RoomContentValue {
     content.replyTo = wire.replyTo
   }
   if (wire.forwarded) content.forwarded = true
+  richOf(wire, content)
   const action = wire.action
   if (action == null) return content
-  if (content.replyTo != null || content.forwarded === true) {
-    fail('an action is no reply and no forward')
+  if (
+    content.replyTo != null ||
+    content.forwarded === true ||
+    content.style != null ||
+    content.attachment != null ||
+    content.mentions != null
+  ) {
+    fail('an action is no reply, forward, styled text, file or mention')
   }
   if (action.target.length !== EVENT_ID_LENGTH) fail('an action names a 32-byte event id')
   const type = (Object.keys(ROOM_ACTION_TYPES) as Array<keyof typeof ROOM_ACTION_TYPES>).find(
@@ -292,6 +319,43 @@ export function decodeRoomContent(bytes: Uint8Array): RoomContentValue {
       ? { type, target: action.target, emoji: action.emoji }
       : { type, target: action.target }
   return content
+}
+
+/** The encoded form of an optional embedded message (bytes on the wire, see room.proto). */
+function optionalBytes<T>(
+  value: T | undefined,
+  codec: { encode(value: T): Uint8Array },
+): RoomContent['style'] {
+  return (value == null ? new Uint8Array(0) : codec.encode(value)) as RoomContent['style']
+}
+
+/** Style, file and mentions of a decoded content, checked as a DM's are. */
+function richOf(wire: RoomContent, content: RoomContentValue): void {
+  if (wire.style.length > 0) {
+    content.style = styleFromWire(
+      decodeMessage(DmTextStyle, wire.style, { maxSize: 64, what: 'room text style' }),
+    )
+  }
+  if (wire.attachment.length > 0) {
+    const attachment = attachmentFromWire(
+      decodeMessage(DmAttachment, wire.attachment, {
+        maxSize: MAX_ROOM_MESSAGE_SIZE,
+        what: 'room attachment',
+      }),
+    )
+    if (attachment.inline != null) fail('a room file is fetched from members, never inline')
+    checkCaption(wire.text)
+    content.attachment = attachment
+  }
+  if (wire.mentions.length > 0) {
+    if (wire.mentions.length > MAX_ROOM_MENTIONS) {
+      fail(`a message mentions at most ${MAX_ROOM_MENTIONS} members`)
+    }
+    if (wire.mentions.some((key) => key.length !== ED25519_PUBLIC_KEY_LENGTH)) {
+      fail('a mention names a 32-byte account key')
+    }
+    content.mentions = wire.mentions
+  }
 }
 
 /** Associated data of a message's ciphertext: it belongs to this room and this author. */
