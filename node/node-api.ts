@@ -24,6 +24,7 @@ import { writeFileAtomic } from './identity/atomic-file.ts'
 import { messagingRoutes } from './messaging/index.ts'
 import type { NodeParts } from './node-parts.ts'
 import { presenceRoutes } from './presence/index.ts'
+import { friendProfileView, profileRoutes } from './profiles/index.ts'
 import { recoveryRoutes } from './recovery/api-routes.ts'
 import { relayRoutes } from './relays/api-routes.ts'
 import { roomRoutes } from './rooms/index.ts'
@@ -127,8 +128,12 @@ export function nodeRoutes(
     ...friendsRoutes(
       () => friends,
       () => presence,
-      (peer) => friendDevicesView(devices, peer),
+      (peer) => ({
+        devices: friendDevicesView(devices, peer),
+        profile: friendProfileView(parts.profiles, peer),
+      }),
     ),
+    ...profileRoutes(() => parts.profiles),
     ...deviceRoutes(
       () => devices,
       () => linkHost,

@@ -62,6 +62,7 @@ import { DirectMessages } from './messaging/index.ts'
 import { NodeApi, nodeRoutes } from './node-api.ts'
 import { PrekeyService } from './prekeys/index.ts'
 import { Presence } from './presence/index.ts'
+import { ProfileService } from './profiles/index.ts'
 import { RecoveryShares } from './recovery/index.ts'
 import { type OwnDeviceList, RoomService } from './rooms/index.ts'
 import { openStorage, type Storage } from './storage.ts'
@@ -83,6 +84,7 @@ export interface NodeParts {
   devices: DeviceService
   linkHost: LinkHost
   recoveryShares: RecoveryShares
+  profiles: ProfileService
   prekeys: PrekeyService
   mailbox: OfflineMailbox
   messages: DirectMessages
@@ -187,6 +189,7 @@ export async function composeNode(
   // Before messaging, which asks friends whom to drop and hands them friend messages.
   let messaging: DirectMessages | undefined
   let recoveryShares: RecoveryShares | undefined
+  let profiles: ProfileService | undefined
   const friends = await parts.add(
     'friends',
     () =>
@@ -196,6 +199,7 @@ export async function composeNode(
           identity,
           messaging: () => messaging,
           deviceLists: () => devices,
+          profiles: () => profiles,
           recoveryShares: () => recoveryShares,
           directory: {
             lookup: (name) => directory.lookup(name),
@@ -233,6 +237,21 @@ export async function composeNode(
         friends,
         messaging: () => messaging,
         log: host.logger.forComponent('tokenim:recovery'),
+      }),
+  )
+  profiles = await parts.add(
+    'profiles',
+    () =>
+      new ProfileService({
+        identity,
+        store: storage.sublevel('profiles'),
+        friends,
+        messaging: () => messaging,
+        otherDevicesOf: (friend) => devices?.otherDevicesOf(friend) ?? [],
+        syncOwn: async (record) => messaging?.devices?.sync.sendProfile(record),
+        linked: () => devices?.linked === true,
+        log: host.logger.forComponent('tokenim:profiles'),
+        emit: (type, data) => emit(type, data),
       }),
   )
   // Friends pin the recovery commitment each friend's device list shows, once.
@@ -310,6 +329,7 @@ export async function composeNode(
         calls: { receive: (...signal) => voiceCalls?.receive(...signal) },
         devices: accountDevicesPort(devices, friends),
         takeOwnList: (from, record) => devices.receiveOwn(from, record),
+        takeOwnProfile: async (record) => profiles?.receiveOwn(record),
         emitSynced: (type: 'conversation:read' | 'conversation:cleared', data: never) =>
           emit(type, data),
         // The people we know first: only strangers need the directory (and so a relay).
@@ -511,6 +531,7 @@ export async function composeNode(
       devices,
       linkHost,
       recoveryShares,
+      profiles,
       prekeys,
       mailbox,
       messages,

@@ -32,6 +32,7 @@ import type { NodeLogger } from './node-log.ts'
 import { composeNode, type NodeParts } from './node-parts.ts'
 import type { PrekeyService, PrekeyServiceInit } from './prekeys/index.ts'
 import type { Presence, PresenceInit } from './presence/index.ts'
+import { friendProfileView, type ProfileService } from './profiles/index.ts'
 import type { RecoveryShares } from './recovery/index.ts'
 import type { RoomService, RoomServiceInit } from './rooms/index.ts'
 import { NODE_VERSION } from './version.ts'
@@ -169,6 +170,11 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
     return this.parts.get('devices')
   }
 
+  /** This account's profile (display name, avatar) and friends' (node/profiles). */
+  get profiles(): ProfileService {
+    return this.parts.get('profiles')
+  }
+
   /** Linking new devices to the account from this one (node/devices). */
   get linkHost(): LinkHost {
     return this.parts.get('linkHost')
@@ -268,9 +274,10 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
       friends:
         friends == null || presence == null
           ? []
-          : friendList(friends, presence, (peer) =>
-              friendDevicesView(this.parts.find('devices'), peer),
-            ),
+          : friendList(friends, presence, (peer) => ({
+              devices: friendDevicesView(this.parts.find('devices'), peer),
+              profile: friendProfileView(this.parts.find('profiles'), peer),
+            })),
     }
   }
 

@@ -8,7 +8,12 @@
 import { decodeMessage, encodeMessage } from './codec.ts'
 import { ED25519_PUBLIC_KEY_LENGTH } from './crypto/index.ts'
 import { MalformedMessageError } from './errors.ts'
-import { MAX_DEVICE_LIST_SIZE, MAX_DEVICE_SYNC_IDS, MAX_DEVICE_SYNC_SIZE } from './limits.ts'
+import {
+  MAX_DEVICE_LIST_SIZE,
+  MAX_DEVICE_SYNC_IDS,
+  MAX_DEVICE_SYNC_SIZE,
+  MAX_FRIEND_PROFILE_SIZE,
+} from './limits.ts'
 import { MESSAGE_ID_LENGTH as TEXT_ID_LENGTH } from './messaging.ts'
 import { DeviceSync, DeviceSyncKind } from './proto/social.ts'
 
@@ -21,12 +26,15 @@ export type DeviceSyncValue =
   | { kind: 'list'; deviceList: Uint8Array }
   /** Messages deleted on the sending device (delete for me), by their ids on every device. */
   | { kind: 'deleted'; peer: Uint8Array; ids: Uint8Array[] }
+  /** The account's signed profile, the newest the sender holds (protocol/friend-profile.ts). */
+  | { kind: 'profile'; profile: Uint8Array }
 
 const KINDS = {
   read: DeviceSyncKind.DEVICE_SYNC_READ,
   cleared: DeviceSyncKind.DEVICE_SYNC_CLEARED,
   list: DeviceSyncKind.DEVICE_SYNC_LIST,
   deleted: DeviceSyncKind.DEVICE_SYNC_DELETED,
+  profile: DeviceSyncKind.DEVICE_SYNC_PROFILE,
 } as const
 
 export function encodeDeviceSync(value: DeviceSyncValue): Uint8Array {
@@ -35,10 +43,11 @@ export function encodeDeviceSync(value: DeviceSyncValue): Uint8Array {
     DeviceSync,
     {
       kind: KINDS[value.kind],
-      peer: value.kind === 'list' ? empty : (value.peer as DeviceSync['peer']),
+      peer: 'peer' in value ? (value.peer as DeviceSync['peer']) : empty,
       upTo: 'upTo' in value ? ((value.upTo ?? empty) as DeviceSync['upTo']) : empty,
       deviceList: value.kind === 'list' ? (value.deviceList as DeviceSync['deviceList']) : empty,
       ids: value.kind === 'deleted' ? (value.ids as DeviceSync['ids']) : [],
+      profile: value.kind === 'profile' ? (value.profile as DeviceSync['profile']) : empty,
     },
     { maxSize: MAX_DEVICE_SYNC_SIZE, what: 'device sync' },
   )
@@ -56,6 +65,18 @@ export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
   })
   if (sync.kind !== DeviceSyncKind.DEVICE_SYNC_DELETED && sync.ids.length !== 0) {
     throw new MalformedMessageError('only a deletion sync names message ids')
+  }
+  if ((sync.profile.length !== 0) !== (sync.kind === DeviceSyncKind.DEVICE_SYNC_PROFILE)) {
+    throw new MalformedMessageError('a profile sync, and only it, carries a profile')
+  }
+  if (sync.kind === DeviceSyncKind.DEVICE_SYNC_PROFILE) {
+    if (sync.peer.length !== 0 || sync.upTo.length !== 0 || sync.deviceList.length !== 0) {
+      throw new MalformedMessageError('a profile sync carries the profile alone')
+    }
+    if (sync.profile.length > MAX_FRIEND_PROFILE_SIZE) {
+      throw new MalformedMessageError(`a profile is at most ${MAX_FRIEND_PROFILE_SIZE} bytes`)
+    }
+    return { kind: 'profile', profile: sync.profile }
   }
   if (sync.kind === DeviceSyncKind.DEVICE_SYNC_LIST) {
     if (sync.peer.length !== 0 || sync.upTo.length !== 0) {

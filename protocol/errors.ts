@@ -35,6 +35,11 @@ export class OversizedMessageError extends ProtocolError {
   override name = 'OversizedMessageError'
 }
 
+/** An avatar that is not a PNG, JPEG or WebP image within MAX_AVATAR_DIMENSION pixels a side. */
+export class InvalidAvatarError extends ProtocolError {
+  override name = 'InvalidAvatarError'
+}
+
 /** AEAD authentication failed: wrong key, or the ciphertext, nonce or associated data changed. */
 export class DecryptionError extends ProtocolError {
   override name = 'DecryptionError'

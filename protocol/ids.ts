@@ -46,6 +46,9 @@ export const NAME_RECORD_DOMAIN = '/tokenim/name-record/1.0.0'
 /** Signing domain of a user-signed public Profile. */
 export const PROFILE_DOMAIN = '/tokenim/profile/1.0.0'
 
+/** Signing domain of a FriendProfile: what a person shows friends and rooms, signed by the account key. */
+export const FRIEND_PROFILE_DOMAIN = '/tokenim/friend-profile/1.0.0'
+
 /** Signing domain of a ClaimProof: a claimant's answer to a relay's registration challenge. */
 export const CLAIM_PROOF_DOMAIN = '/tokenim/directory-claim/1.0.0'
 

@@ -137,10 +137,23 @@ export const MAX_ROOM_KEY_FRAME_SIZE = 2 * KIB
 export const MAX_FRIEND_NOTE_LENGTH = 200
 
 /**
- * Largest encoded FriendMessage (social.proto) inside a DM of kind SOCIAL: a note and name,
- * or a whole device list (MAX_DEVICE_LIST_SIZE) with its few bytes of framing.
+ * A person's profile as friends and rooms see it (protocol/friend-profile.ts): the avatar is
+ * an image of at most MAX_AVATAR_DIMENSION pixels a side (clients downsize before setting it)
+ * and MAX_AVATAR_SIZE bytes, PNG, JPEG or WebP; the display name at most
+ * MAX_FRIEND_DISPLAY_NAME_LENGTH characters; the whole signed record at most
+ * MAX_FRIEND_PROFILE_SIZE bytes (the avatar, the name in UTF-8, key, signature and framing).
  */
-export const MAX_SOCIAL_PAYLOAD_SIZE = 9 * KIB
+export const MAX_AVATAR_SIZE = 16 * KIB
+export const MAX_AVATAR_DIMENSION = 96
+export const MAX_FRIEND_DISPLAY_NAME_LENGTH = 64
+export const MAX_FRIEND_PROFILE_SIZE = MAX_AVATAR_SIZE + 512
+
+/**
+ * Largest encoded FriendMessage (social.proto) inside a DM of kind SOCIAL: a note and name,
+ * a whole device list (MAX_DEVICE_LIST_SIZE) or a whole profile (MAX_FRIEND_PROFILE_SIZE)
+ * with its few bytes of framing.
+ */
+export const MAX_SOCIAL_PAYLOAD_SIZE = MAX_FRIEND_PROFILE_SIZE + KIB
 
 /**
  * Voice calls (doc/calls.md). Largest session description one call signal carries: an
@@ -457,7 +470,7 @@ export const MAX_REVOKED_DEVICES = 64
 export const MAX_DEVICE_LIST_SIZE = 8 * KIB
 
 /** Largest encoded DeviceSync (social.proto): a whole device list with its framing fits. */
-export const MAX_DEVICE_SYNC_SIZE = MAX_DEVICE_LIST_SIZE + 64
+export const MAX_DEVICE_SYNC_SIZE = Math.max(MAX_DEVICE_LIST_SIZE, MAX_FRIEND_PROFILE_SIZE) + 64
 
 /**
  * Most history records a device walks back, newest first, to find the text another device of

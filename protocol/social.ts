@@ -13,6 +13,7 @@ import {
   MAX_DEVICE_LIST_SIZE,
   MAX_DEVICE_SYNC_SIZE,
   MAX_FRIEND_NOTE_LENGTH,
+  MAX_FRIEND_PROFILE_SIZE,
   MAX_KEY_STATEMENT_SIZE,
   MAX_PRESENCE_FRAME_SIZE,
   MAX_RECOVERY_SHARE_SIZE,
@@ -57,6 +58,7 @@ export type FriendMessageKind =
   | 'recovery-release'
   | 'recovery-decline'
   | 'device-sync'
+  | 'profile'
 
 export interface FriendMessageValue {
   type: FriendMessageKind
@@ -86,6 +88,11 @@ export interface FriendMessageValue {
    * from another device of our own account. Its request id is 16 zero bytes.
    */
   deviceSync?: Uint8Array
+  /**
+   * `profile` only, and required there: the sender's signed profile
+   * (protocol/friend-profile.ts). Its request id is 16 zero bytes.
+   */
+  profile?: Uint8Array
 }
 
 const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
@@ -101,6 +108,7 @@ const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
   'recovery-release': FriendMessageType.FRIEND_RECOVERY_RELEASE,
   'recovery-decline': FriendMessageType.FRIEND_RECOVERY_DECLINE,
   'device-sync': FriendMessageType.FRIEND_DEVICE_SYNC,
+  profile: FriendMessageType.FRIEND_PROFILE,
 }
 
 const TYPE_TO_KIND = new Map(
@@ -120,6 +128,7 @@ export function encodeFriendMessage(value: FriendMessageValue): Uint8Array {
       keyStatement: (value.keyStatement ?? new Uint8Array(0)) as FriendMessage['keyStatement'],
       recovery: (value.recovery ?? new Uint8Array(0)) as FriendMessage['recovery'],
       deviceSync: (value.deviceSync ?? new Uint8Array(0)) as FriendMessage['deviceSync'],
+      profile: (value.profile ?? new Uint8Array(0)) as FriendMessage['profile'],
     },
     { maxSize: MAX_SOCIAL_PAYLOAD_SIZE, what: 'friend message' },
   )
@@ -143,6 +152,7 @@ export function decodeFriendMessage(bytes: Uint8Array): FriendMessageValue {
   if (message.keyStatement.length > 0) value.keyStatement = message.keyStatement
   if (message.recovery.length > 0) value.recovery = message.recovery
   if (message.deviceSync.length > 0) value.deviceSync = message.deviceSync
+  if (message.profile.length > 0) value.profile = message.profile
   checkFriendMessage(value)
   return value
 }
@@ -193,6 +203,12 @@ function checkFriendMessage(value: FriendMessageValue): void {
   }
   if ((value.deviceSync?.length ?? 0) > MAX_DEVICE_SYNC_SIZE) {
     throw new MalformedMessageError(`a device sync is at most ${MAX_DEVICE_SYNC_SIZE} bytes`)
+  }
+  if ((value.profile != null) !== (value.type === 'profile')) {
+    throw new MalformedMessageError('a profile message, and only it, carries a profile')
+  }
+  if ((value.profile?.length ?? 0) > MAX_FRIEND_PROFILE_SIZE) {
+    throw new MalformedMessageError(`a profile is at most ${MAX_FRIEND_PROFILE_SIZE} bytes`)
   }
   if (value.name.length > MAX_FRIEND_NAME_CLAIM_LENGTH) {
     throw new MalformedMessageError(

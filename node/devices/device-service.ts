@@ -33,6 +33,7 @@ import { bytesEqual, toHex } from '../../protocol/bytes.ts'
 import type { NodeEventMap } from '../../protocol/local-api.ts'
 import type { LinkState } from '../../protocol/proto/link.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
+import { sendToFriendDevices } from '../friend-record-fan-out.ts'
 import type { SocialSender } from '../friends/index.ts'
 import { accountKeyOf, type Identity, peerIdOf } from '../identity/index.ts'
 import { getRecords, type PutOutcome, putRecord } from '../mailbox/dht-records.ts'
@@ -387,27 +388,25 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
       name: '',
       deviceList: own.record,
     })
-    for (const friend of this.#components.friends.friendKeys()) {
-      // Each device of the friend's account hears of it, so a friend's device linked later
-      // follows our devices without a restart (the friend's list names it).
-      for (const device of [friend, ...this.#otherDevicesOf(friend)]) {
-        const hex = toHex(device)
-        if ((this.#sent.get(hex) ?? 0) >= version) continue
-        try {
-          await messaging.sendSocial(device, payload)
-        } catch (err) {
-          this.#log.error('could not queue our device list for %s: %e', hex, err)
-          continue
-        }
-        if (!this.#components.friends.isFriend(friend)) break
-        await this.#store.putSent(hex, version)
-        this.#sent.set(hex, version)
-      }
-    }
+    // Each device of the friend's account hears of it, so a friend's device linked later
+    // follows our devices without a restart (the friend's list names it).
+    await sendToFriendDevices(
+      {
+        friends: this.#components.friends,
+        messaging,
+        otherDevicesOf: (friend) => this.otherDevicesOf(friend),
+        sent: this.#sent,
+        store: this.#store,
+        log: this.#log,
+        what: 'device list',
+      },
+      payload,
+      version,
+    )
   }
 
   /** The current devices of a friend's account other than its account key. */
-  #otherDevicesOf(friend: Uint8Array): Uint8Array[] {
+  otherDevicesOf(friend: Uint8Array): Uint8Array[] {
     return (this.friendList(friend)?.devices ?? [])
       .map((device) => device.device)
       .filter((device) => !bytesEqual(device, friend))

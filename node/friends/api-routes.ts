@@ -11,18 +11,21 @@ export interface PresenceLookup {
   of(peer: Uint8Array): Pick<FriendView, 'online' | 'lastSeen' | 'reach'>
 }
 
-/** What the friend list shows of each friend's devices (node/devices), when it knows them. */
-export type DevicesLookup = (peer: Uint8Array) => FriendView['devices']
+/**
+ * What the friend list shows of each friend beyond friends' own records: its devices
+ * (node/devices) and its profile (node/profiles), each when the node holds them.
+ */
+export type FriendExtrasLookup = (peer: Uint8Array) => Pick<FriendView, 'devices' | 'profile'>
 
 /** Every friend with its presence and reach: online friends first, then by name or peer id. */
 export function friendList(
   friends: Friends,
   presence: PresenceLookup,
-  devices?: DevicesLookup,
+  extras?: FriendExtrasLookup,
 ): FriendView[] {
   const list: FriendView[] = friends.list().map((friend) => {
     const key = new Uint8Array(Buffer.from(friend.publicKey, 'hex'))
-    return withDevices({ ...friend, ...presence.of(key) }, key, devices)
+    return withExtras({ ...friend, ...presence.of(key) }, key, extras)
   })
   return list.sort(
     (a, b) =>
@@ -33,17 +36,17 @@ export function friendList(
 export function friendsRoutes(
   friends: () => Friends,
   presence: () => PresenceLookup,
-  devices?: DevicesLookup,
+  extras?: FriendExtrasLookup,
 ): Routes {
   const routes = FRIENDS_ROUTES
   return {
-    ...serve(routes.list, async () => ({ friends: friendList(friends(), presence(), devices) })),
+    ...serve(routes.list, async () => ({ friends: friendList(friends(), presence(), extras) })),
     ...serve(routes.requests, async () => friends().requests()),
     ...serve(routes.add, async ({ body }) => friends().add(body.to, body.note ?? '')),
     ...serve(routes.accept, async ({ body }) => {
       const friend = await friends().accept(body.peer)
       const key = new Uint8Array(Buffer.from(friend.publicKey, 'hex'))
-      return withDevices({ ...friend, ...presence().of(key) }, key, devices)
+      return withExtras({ ...friend, ...presence().of(key) }, key, extras)
     }),
     ...serve(routes.reject, async ({ body }) => friends().reject(body.peer)),
     ...serve(routes.remove, async ({ body }) => friends().remove(body.peer)),
@@ -53,7 +56,7 @@ export function friendsRoutes(
   }
 }
 
-function withDevices(friend: FriendView, key: Uint8Array, devices?: DevicesLookup): FriendView {
-  const known = devices?.(key)
-  return known == null ? friend : { ...friend, devices: known }
+function withExtras(friend: FriendView, key: Uint8Array, extras?: FriendExtrasLookup): FriendView {
+  const { devices, profile } = extras?.(key) ?? {}
+  return { ...friend, ...(devices != null && { devices }), ...(profile != null && { profile }) }
 }

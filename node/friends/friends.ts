@@ -84,9 +84,9 @@ export interface FriendDirectory {
   ownName(): Promise<string | undefined>
 }
 
-/** What takes a friend's device list (node/devices). */
+/** What takes a friend's signed record: a device list (node/devices), a profile (node/profiles). */
 export interface DeviceListInbox {
-  /** Resolves once the list is stored or refused; never throws for bad input. */
+  /** Resolves once the record is stored or refused; never throws for bad input. */
   receive(peer: Uint8Array, record: Uint8Array): Promise<void>
 }
 
@@ -106,6 +106,8 @@ export interface FriendsComponents {
   directory?: FriendDirectory
   /** Where friends' device lists go (node/devices), once it exists. */
   deviceLists?: () => DeviceListInbox | undefined
+  /** Where friends' profiles go (node/profiles), once it exists. */
+  profiles?: () => DeviceListInbox | undefined
   /** Where recovery share messages go (node/recovery), once it exists. */
   recoveryShares?: () =>
     | { receive(peer: Uint8Array, message: FriendMessageValue): Promise<void> }
@@ -445,6 +447,13 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       if (inbox == null)
         this.#components.log('no device list component; dropped one from %s', peerHex)
       else await inbox.receive(peer, message.deviceList ?? new Uint8Array(0))
+      return
+    }
+    if (message.type === 'profile') {
+      // Not a change of the friend list either: the profile component keeps it.
+      const inbox = this.#components.profiles?.()
+      if (inbox == null) this.#components.log('no profile component; dropped one from %s', peerHex)
+      else await inbox.receive(peer, message.profile ?? new Uint8Array(0))
       return
     }
     await this.#serial(() => takeFriendMessage(this.#inbox, peerHex, message))

@@ -21,7 +21,12 @@
  * // on bob's node: 'friend:request', then friends.accept('alice') -> 'friend:accepted' on both
  * ```
  */
-export { type DevicesLookup, friendList, friendsRoutes, type PresenceLookup } from './api-routes.ts'
+export {
+  type FriendExtrasLookup,
+  friendList,
+  friendsRoutes,
+  type PresenceLookup,
+} from './api-routes.ts'
 export * from './errors.ts'
 export {
   DEFAULT_FRIENDS_RETRY_INTERVAL_MS,

@@ -94,6 +94,8 @@ export interface DirectMessagesComponents {
   devices?: AccountDevicesPort
   /** Our account's device list, as another of its devices sent it (node/devices judges it). */
   takeOwnList?(from: Uint8Array, record: Uint8Array): Promise<void>
+  /** Our account's profile, as another of its devices sent it (node/profiles judges it). */
+  takeOwnProfile?(record: Uint8Array): Promise<void>
   emit(type: 'message:received' | 'message:updated', data: MessageView): void
   emit(type: 'message:state', data: MessageStateChange): void
   /** What another device of our account changed here (own-device-sync.ts). */
@@ -198,6 +200,7 @@ export class DirectMessages {
       const sync = new OwnDeviceSync({
         ...parts,
         takeOwnList: components.takeOwnList,
+        takeOwnProfile: components.takeOwnProfile,
         emit: (type, data) => components.emitSynced?.(type as 'conversation:read', data as never),
       })
       const follow = (name: string, take: FeedFollowerInit['take']) =>

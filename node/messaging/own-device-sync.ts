@@ -46,6 +46,8 @@ export interface OwnDeviceSyncInit {
   log: Logger
   /** Our account's device list from another of its devices (node/devices judges it). */
   takeOwnList?(from: Uint8Array, record: Uint8Array): Promise<void>
+  /** Our account's profile from another of its devices (node/profiles judges it). */
+  takeOwnProfile?(record: Uint8Array): Promise<void>
   /** Tells API clients what a mark changed here. */
   emit(type: 'conversation:read', data: ConversationReadEvent): void
   emit(type: 'conversation:cleared', data: ConversationClearedEvent): void
@@ -98,6 +100,11 @@ export class OwnDeviceSync {
     await this.#send({ kind: 'list', deviceList: record }, devices)
   }
 
+  /** Sends our account's signed profile to our other devices. */
+  async sendProfile(record: Uint8Array): Promise<void> {
+    await this.#send({ kind: 'profile', profile: record })
+  }
+
   /**
    * A `device-sync` friend message from `from`, decrypted by messaging, inside `from`'s lane
    * (so it waits only on other lanes). Never throws for bad input.
@@ -117,6 +124,10 @@ export class OwnDeviceSync {
     }
     if (sync.kind === 'list') {
       await this.#init.takeOwnList?.(from, sync.deviceList)
+      return
+    }
+    if (sync.kind === 'profile') {
+      await this.#init.takeOwnProfile?.(sync.profile)
       return
     }
     // A conversation with one of our own devices (or ourselves) is never synced.

@@ -16,6 +16,7 @@ import {
   TypingView,
 } from './friends.ts'
 import { MessageStateChange, MessageView } from './messages.ts'
+import { ProfileChangedEvent } from './profiles.ts'
 import { RoomMembersResponse, RoomMessageView } from './rooms.ts'
 import { named } from './route.ts'
 
@@ -93,6 +94,8 @@ export const NODE_EVENTS = {
   'friend:reach': FriendReachView,
   /** A friend's node sent (or the DHT gave) a newer device list: its devices now. */
   'friend:devices': FriendDevicesEvent,
+  /** A friend's newer profile arrived (display name, avatar), or ours changed (`own`). */
+  'profile:changed': ProfileChangedEvent,
   /** The device link shown on this device moved on (a device proved the code, confirmed, linked, failed). */
   'device:link': DeviceLinkStatus,
   /** Another device of this account revoked this one: it sends nothing as the account now. */

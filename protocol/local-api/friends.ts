@@ -1,6 +1,7 @@
 /** Friends, friend requests, blocking and presence (doc/friends.md). */
 import { z } from 'zod'
 import { FRIENDS_API_PATHS } from './paths.ts'
+import { PersonProfile } from './profiles.ts'
 import { apiRoute, named, nonBlank } from './route.ts'
 
 /** Another user, as friends and requests name them. */
@@ -64,6 +65,8 @@ export const FriendView = named(
      * under way).
      */
     devices: FriendDevicesView.optional(),
+    /** The friend's own profile (display name, avatar), once its node sent one. */
+    profile: PersonProfile.optional(),
   }),
 )
 export type FriendView = z.infer<typeof FriendView>

@@ -19,6 +19,12 @@ export const CONVERSATION_API_PATHS = {
   mute: '/v1/conversations/mute',
 } as const
 
+/** Our profile as friends and rooms see it (doc/friends.md, "Profiles"). */
+export const PROFILE_API_PATHS = {
+  /** GET -> OwnProfileResponse; PUT SetOwnProfileRequest -> OwnProfileResponse. */
+  own: '/v1/profile',
+} as const
+
 /** Attachments (doc/attachments.md). */
 export const FILE_API_PATHS = {
   /** POST SendFileRequest -> SendFileResponse: a file the node reads from its own disk. */

@@ -11,6 +11,7 @@ import { FRIENDS_ROUTES } from './friends.ts'
 import { IDENTITY_ROUTES } from './identity.ts'
 import { MESSAGES_ROUTES } from './messages.ts'
 import { NODE_ROUTES } from './node.ts'
+import { PROFILE_ROUTES } from './profiles.ts'
 import { RECOVERY_ROUTES } from './recovery.ts'
 import { RELAY_ROUTES } from './relays.ts'
 import { ROOM_ROUTES } from './rooms.ts'
@@ -24,6 +25,7 @@ export const LOCAL_API_ROUTES = {
   files: FILE_ROUTES,
   relays: RELAY_ROUTES,
   devices: DEVICES_ROUTES,
+  profiles: PROFILE_ROUTES,
   identity: IDENTITY_ROUTES,
   recovery: RECOVERY_ROUTES,
   directory: DIRECTORY_ROUTES,

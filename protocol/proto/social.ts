@@ -23,6 +23,7 @@ export enum FriendMessageType {
   FRIEND_RECOVERY_RELEASE = 'FRIEND_RECOVERY_RELEASE',
   FRIEND_RECOVERY_DECLINE = 'FRIEND_RECOVERY_DECLINE',
   FRIEND_DEVICE_SYNC = 'FRIEND_DEVICE_SYNC',
+  FRIEND_PROFILE = 'FRIEND_PROFILE',
 }
 
 enum __FriendMessageTypeValues {
@@ -38,6 +39,7 @@ enum __FriendMessageTypeValues {
   FRIEND_RECOVERY_RELEASE = 9,
   FRIEND_RECOVERY_DECLINE = 10,
   FRIEND_DEVICE_SYNC = 11,
+  FRIEND_PROFILE = 12,
 }
 
 export namespace FriendMessageType {
@@ -51,6 +53,7 @@ export enum DeviceSyncKind {
   DEVICE_SYNC_CLEARED = 'DEVICE_SYNC_CLEARED',
   DEVICE_SYNC_LIST = 'DEVICE_SYNC_LIST',
   DEVICE_SYNC_DELETED = 'DEVICE_SYNC_DELETED',
+  DEVICE_SYNC_PROFILE = 'DEVICE_SYNC_PROFILE',
 }
 
 enum __DeviceSyncKindValues {
@@ -58,6 +61,7 @@ enum __DeviceSyncKindValues {
   DEVICE_SYNC_CLEARED = 1,
   DEVICE_SYNC_LIST = 2,
   DEVICE_SYNC_DELETED = 3,
+  DEVICE_SYNC_PROFILE = 4,
 }
 
 export namespace DeviceSyncKind {
@@ -72,6 +76,7 @@ export interface DeviceSync {
   upTo: Uint8Array<ArrayBuffer>
   deviceList: Uint8Array<ArrayBuffer>
   ids: Uint8Array<ArrayBuffer>[]
+  profile: Uint8Array<ArrayBuffer>
 }
 
 export namespace DeviceSync {
@@ -112,6 +117,11 @@ export namespace DeviceSync {
             }
           }
 
+          if (obj.profile != null && obj.profile.byteLength > 0) {
+            w.uint32(50)
+            w.bytes(obj.profile)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -123,6 +133,7 @@ export namespace DeviceSync {
             upTo: uint8ArrayAlloc(0),
             deviceList: uint8ArrayAlloc(0),
             ids: [],
+            profile: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -155,6 +166,10 @@ export namespace DeviceSync {
                 }
 
                 obj.ids.push(reader.bytes())
+                break
+              }
+              case 6: {
+                obj.profile = reader.bytes()
                 break
               }
               default: {
@@ -222,6 +237,13 @@ export namespace DeviceSync {
 
                 break
               }
+              case 6: {
+                yield {
+                  field: `${prefix}.profile`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -261,6 +283,11 @@ export namespace DeviceSync {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DeviceSyncProfileFieldEvent {
+    field: '$.profile'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<DeviceSync>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeviceSync.codec())
   }
@@ -281,6 +308,7 @@ export namespace DeviceSync {
     | DeviceSyncUpToFieldEvent
     | DeviceSyncDeviceListFieldEvent
     | DeviceSyncIdsFieldEvent
+    | DeviceSyncProfileFieldEvent
   > {
     return streamMessage(buf, DeviceSync.codec(), opts)
   }
@@ -516,6 +544,7 @@ export interface FriendMessage {
   deviceList: Uint8Array<ArrayBuffer>
   recovery: Uint8Array<ArrayBuffer>
   deviceSync: Uint8Array<ArrayBuffer>
+  profile: Uint8Array<ArrayBuffer>
 }
 
 export namespace FriendMessage {
@@ -569,6 +598,11 @@ export namespace FriendMessage {
             w.bytes(obj.deviceSync)
           }
 
+          if (obj.profile != null && obj.profile.byteLength > 0) {
+            w.uint32(74)
+            w.bytes(obj.profile)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -583,6 +617,7 @@ export namespace FriendMessage {
             deviceList: uint8ArrayAlloc(0),
             recovery: uint8ArrayAlloc(0),
             deviceSync: uint8ArrayAlloc(0),
+            profile: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -621,6 +656,10 @@ export namespace FriendMessage {
               }
               case 8: {
                 obj.deviceSync = reader.bytes()
+                break
+              }
+              case 9: {
+                obj.profile = reader.bytes()
                 break
               }
               default: {
@@ -695,6 +734,13 @@ export namespace FriendMessage {
                 }
                 break
               }
+              case 9: {
+                yield {
+                  field: `${prefix}.profile`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -748,6 +794,11 @@ export namespace FriendMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FriendMessageProfileFieldEvent {
+    field: '$.profile'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<FriendMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FriendMessage.codec())
   }
@@ -771,8 +822,158 @@ export namespace FriendMessage {
     | FriendMessageDeviceListFieldEvent
     | FriendMessageRecoveryFieldEvent
     | FriendMessageDeviceSyncFieldEvent
+    | FriendMessageProfileFieldEvent
   > {
     return streamMessage(buf, FriendMessage.codec(), opts)
+  }
+}
+
+export interface FriendProfile {
+  version: number
+  displayName: string
+  avatar: Uint8Array<ArrayBuffer>
+}
+
+export namespace FriendProfile {
+  let _codec: Codec<FriendProfile>
+
+  export const codec = (): Codec<FriendProfile> => {
+    if (_codec == null) {
+      _codec = message<FriendProfile>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.version != null && obj.version !== 0) {
+            w.uint32(8)
+            w.uint64Number(obj.version)
+          }
+
+          if (obj.displayName != null && obj.displayName !== '') {
+            w.uint32(18)
+            w.string(obj.displayName)
+          }
+
+          if (obj.avatar != null && obj.avatar.byteLength > 0) {
+            w.uint32(26)
+            w.bytes(obj.avatar)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            version: 0,
+            displayName: '',
+            avatar: uint8ArrayAlloc(0),
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.version = reader.uint64Number()
+                break
+              }
+              case 2: {
+                obj.displayName = reader.string()
+                break
+              }
+              case 3: {
+                obj.avatar = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.version`,
+                  value: reader.uint64Number(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.displayName`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.avatar`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface FriendProfileVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface FriendProfileDisplayNameFieldEvent {
+    field: '$.displayName'
+    value: string
+  }
+
+  export interface FriendProfileAvatarFieldEvent {
+    field: '$.avatar'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode(obj: Partial<FriendProfile>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FriendProfile.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<FriendProfile>,
+  ): FriendProfile {
+    return decodeMessage(buf, FriendProfile.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<FriendProfile>,
+  ): Generator<
+    | FriendProfileVersionFieldEvent
+    | FriendProfileDisplayNameFieldEvent
+    | FriendProfileAvatarFieldEvent
+  > {
+    return streamMessage(buf, FriendProfile.codec(), opts)
   }
 }
 

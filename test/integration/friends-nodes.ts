@@ -245,4 +245,5 @@ const RECORDED: NodeEventType[] = [
   'conversation:cleared',
   'device:revoked',
   'device:history',
+  'profile:changed',
 ]
