@@ -14,7 +14,7 @@ import type { PeerId } from '@libp2p/interface'
 import { isPrivate } from '@libp2p/utils'
 import type { ServiceFactoryMap } from 'libp2p'
 import type { PersistedDhtLedger } from '../network/dht-quotas/index.ts'
-import { createHost, type Host } from '../network/host.ts'
+import { createHost, type Host, type HostInit } from '../network/host.ts'
 import { hostLogger } from '../network/host-logger.ts'
 import { type InterfaceAddresses, interfaceAddresses } from '../network/interface-addresses.ts'
 import { startHost } from '../network/start-host.ts'
@@ -84,6 +84,12 @@ export interface RelayNodeInit<Extra extends Record<string, unknown> = Record<st
   extraServices?: ExtraServices<Extra>
   /** @default JSON lines on stdout at `config.log.level` */
   logger?: RelayLogger
+  /**
+   * libp2p's connection monitor: a ping on every connection each 10 s, the connection
+   * aborted when one fails. Simulations turn it off: their nodes share a few event loops,
+   * so a late ping there is load, not a dead peer. @default on, libp2p's settings
+   */
+  connectionMonitor?: HostInit['connectionMonitor']
 }
 
 export interface RelayStatus {
@@ -325,6 +331,7 @@ export class RelayNode<Extra extends Record<string, unknown> = Record<string, ne
         metrics: this.metrics?.libp2pMetrics(),
         // libp2p's and the services' lines in the relay's JSON log; TokenIM's errors at warn.
         logger: hostLogger(this.logger),
+        connectionMonitor: this.init.connectionMonitor,
       },
       services,
     )

@@ -6,6 +6,7 @@
 import type { Connection } from '@libp2p/interface'
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
+import { debugNamed } from '../network/host-logger.ts'
 import type { Identity } from '../node/identity/index.ts'
 import { peerIdOf } from '../node/identity/index.ts'
 import type { DirectMessagesInit } from '../node/messaging/index.ts'
@@ -50,13 +51,53 @@ export interface SimNodeEvents {
 /**
  * With DEBUG set (DEBUG=tokenim:prekeys, …), the components it names log as text lines on
  * stderr, each with `node=<index>`, so that one node's story can be followed among hundreds.
- * Without it, nodes log nowhere.
+ * `SIM_DEBUG_NODES=60-99,216` keeps DEBUG to those nodes (DEBUG=libp2p:kad-dht* for all of
+ * 1,000 would drown the machine): the others get a logger that writes nothing, and DEBUG
+ * leaves this process's environment, where it would open their components too. Without
+ * DEBUG, nodes log nowhere.
  */
 let debugLog: NodeLogger | undefined
+let silentLog: NodeLogger | undefined
+let debugNodes: { patterns: string; nodes: Set<number> } | undefined
 function nodeLogger(index: number): NodeLogger | undefined {
+  debugNodes ??= takeDebugNodes()
+  if (debugNodes.nodes.size > 0) {
+    if (!debugNodes.nodes.has(index)) {
+      silentLog ??= createNodeLogger({ level: 'silent' })
+      return silentLog
+    }
+    const { patterns } = debugNodes
+    // Every component writes at debug; the lines of those DEBUG names (and warnings) pass.
+    debugLog ??= createNodeLogger({
+      level: 'debug',
+      format: 'text',
+      destination: {
+        write: (line: string) => {
+          const component = / \[([^\]]+)\] /.exec(line)?.[1]
+          if (component == null || debugNamed(component, patterns) || !line.includes(' DEBUG ')) {
+            process.stderr.write(line)
+          }
+        },
+      },
+    })
+    return debugLog.child({ node: index })
+  }
   if ((process.env.DEBUG ?? '') === '') return undefined
   debugLog ??= createNodeLogger({ level: 'warn', format: 'text' })
   return debugLog.child({ node: index })
+}
+
+function takeDebugNodes(): { patterns: string; nodes: Set<number> } {
+  const patterns = process.env.DEBUG ?? ''
+  const nodes = new Set<number>()
+  if (patterns === '') return { patterns, nodes }
+  for (const part of (process.env.SIM_DEBUG_NODES ?? '').split(',')) {
+    const [from, to = from] = part.split('-').map((n) => Number(n.trim()))
+    if (part.trim() === '' || !Number.isInteger(from) || !Number.isInteger(to)) continue
+    for (let i = from; i <= to; i++) nodes.add(i)
+  }
+  if (nodes.size > 0) delete process.env.DEBUG
+  return { patterns, nodes }
 }
 
 export class SimNode extends EventTarget {
@@ -102,6 +143,9 @@ export class SimNode extends EventTarget {
   async start(): Promise<void> {
     if (this.current != null) return
     const { faults, transport } = this.init
+    const logger = nodeLogger(this.index)
+    // The peer id ties this node's lines to a relay's log, which names peers.
+    logger?.warn({ peer: this.peerId }, 'simulated node starting')
     const node = new TokenimNode({
       dataDir: this.dataDir,
       identity: this.identity,
@@ -111,7 +155,7 @@ export class SimNode extends EventTarget {
       connectionLimits: SIMULATION_CONNECTION_LIMITS,
       relays: this.init.relays,
       relayRedial: { initialDelayMs: 200, maxDelayMs: 2_000 },
-      logger: nodeLogger(this.index),
+      logger,
       messaging: this.init.messaging,
       rooms: this.init.rooms,
       hostOptions: {

@@ -48,6 +48,14 @@ export function simulationRelayConfig(init: RelayProcessInit): RelayConfig {
   })
 }
 
+/**
+ * No connection monitor, as on the nodes: it pings every connection each 10 s and aborts
+ * those whose ping takes over 5 s, which a shard's busy event loop does (at 1,000 nodes
+ * on two cores, hundreds of aborts a minute), and every abort sends a node back through
+ * its start (reservations, identify, DHT) while its DHT requests fail.
+ */
+export const SIMULATION_RELAY_OPTIONS = { connectionMonitor: { enabled: false } }
+
 /** The relay's TCP address with /p2p/<peer id>. */
 export function relayAddress(relay: RelayNode): string {
   const address = relay.multiaddrs().find((addr) => addr.includes('/tcp/') && !addr.includes('/ws'))
@@ -69,6 +77,7 @@ export async function startRelaysHere(
         host,
         peers: relays.map((r) => r.address),
       }),
+      SIMULATION_RELAY_OPTIONS,
     )
     relays.push({
       peerId: relay.peerId.toString(),

@@ -248,7 +248,7 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
       signedPrekeyId,
       oneTimePrekeyIds,
     }
-    this.#afterPublish(outcome.confirmed)
+    this.#afterPublish(outcome)
     this.safeDispatchEvent('prekeys:published', { detail: result })
     return result
   }
@@ -425,7 +425,7 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
   }
 
   /** Keeps trying, with backoff, while DHT peers are known but none took the bundle. */
-  #afterPublish(confirmed: number): void {
+  #afterPublish({ confirmed, total }: PutOutcome): void {
     this.#unconfirmed = confirmed === 0
     if (!this.#unconfirmed) {
       this.#unconfirmedRetryMs = this.#options.publishOnDhtPeerMs
@@ -434,7 +434,11 @@ export class PrekeyService extends TypedEventEmitter<PrekeyServiceEvents> {
     if (this.#options.republishIntervalMs <= 0 || this.#routingTableSize() === 0) return
     const delay = this.#unconfirmedRetryMs
     this.#unconfirmedRetryMs = Math.min(delay * 2, MAX_UNCONFIRMED_RETRY_MS)
-    this.#log('no DHT peer took our prekey bundle; publishing again in %d ms', delay)
+    this.#log(
+      'no DHT peer took our prekey bundle (offered to %d); publishing again in %d ms',
+      total,
+      delay,
+    )
     this.#scheduleRepublish(delay)
   }
 
