@@ -153,6 +153,8 @@ export async function composeNode(
 
   // Rooms start before devices; they read our device list once it is there.
   let devices: DeviceService | undefined
+  // Friends and rooms start before messaging; each is handed a function that reaches it.
+  let messaging: DirectMessages | undefined
   const rooms = await parts.add(
     'rooms',
     () =>
@@ -164,6 +166,11 @@ export async function composeNode(
           emit: (type, data) => emit(type, data as never),
           keyStatements: () => keyChainIn(paths.root, identity),
           ownDeviceList: () => ownDeviceListOf(devices),
+          // Messaging is built later: a room read here reaches our other devices through it.
+          onRead: (roomIdHex, lamport) =>
+            void messaging?.devices?.sync.roomRead(roomIdHex, lamport).catch((err: Error) => {
+              host.logger.forComponent('tokenim:rooms').error('room read not synced: %e', err)
+            }),
         },
         init.rooms,
       ),
@@ -187,7 +194,6 @@ export async function composeNode(
   )
 
   // Before messaging, which asks friends whom to drop and hands them friend messages.
-  let messaging: DirectMessages | undefined
   let recoveryShares: RecoveryShares | undefined
   let profiles: ProfileService | undefined
   const friends = await parts.add(
@@ -330,6 +336,7 @@ export async function composeNode(
         devices: accountDevicesPort(devices, friends),
         takeOwnList: (from, record) => devices.receiveOwn(from, record),
         takeOwnProfile: async (record) => profiles?.receiveOwn(record),
+        takeRoomRead: (roomIdHex, lamport) => rooms.takeReadMark(roomIdHex, lamport),
         emitSynced: (type: 'conversation:read' | 'conversation:cleared', data: never) =>
           emit(type, data),
         // The people we know first: only strangers need the directory (and so a relay).

@@ -16,6 +16,7 @@ import {
 } from './limits.ts'
 import { MESSAGE_ID_LENGTH as TEXT_ID_LENGTH } from './messaging.ts'
 import { DeviceSync, DeviceSyncKind } from './proto/social.ts'
+import { ROOM_ID_LENGTH } from './rooms/room-event.ts'
 
 export type DeviceSyncValue =
   /** Read on the sending device up to the text `upTo` (its id on every device). */
@@ -28,6 +29,8 @@ export type DeviceSyncValue =
   | { kind: 'deleted'; peer: Uint8Array; ids: Uint8Array[] }
   /** The account's signed profile, the newest the sender holds (protocol/friend-profile.ts). */
   | { kind: 'profile'; profile: Uint8Array }
+  /** The room `room` read on the sending device up to its events of Lamport time `lamport`. */
+  | { kind: 'room-read'; room: Uint8Array; lamport: number }
 
 const KINDS = {
   read: DeviceSyncKind.DEVICE_SYNC_READ,
@@ -35,6 +38,7 @@ const KINDS = {
   list: DeviceSyncKind.DEVICE_SYNC_LIST,
   deleted: DeviceSyncKind.DEVICE_SYNC_DELETED,
   profile: DeviceSyncKind.DEVICE_SYNC_PROFILE,
+  'room-read': DeviceSyncKind.DEVICE_SYNC_ROOM_READ,
 } as const
 
 export function encodeDeviceSync(value: DeviceSyncValue): Uint8Array {
@@ -48,6 +52,8 @@ export function encodeDeviceSync(value: DeviceSyncValue): Uint8Array {
       deviceList: value.kind === 'list' ? (value.deviceList as DeviceSync['deviceList']) : empty,
       ids: value.kind === 'deleted' ? (value.ids as DeviceSync['ids']) : [],
       profile: value.kind === 'profile' ? (value.profile as DeviceSync['profile']) : empty,
+      room: value.kind === 'room-read' ? (value.room as DeviceSync['room']) : empty,
+      lamport: value.kind === 'room-read' ? BigInt(value.lamport) : 0n,
     },
     { maxSize: MAX_DEVICE_SYNC_SIZE, what: 'device sync' },
   )
@@ -65,6 +71,10 @@ export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
   })
   if (sync.kind !== DeviceSyncKind.DEVICE_SYNC_DELETED && sync.ids.length !== 0) {
     throw new MalformedMessageError('only a deletion sync names message ids')
+  }
+  const roomRead = sync.kind === DeviceSyncKind.DEVICE_SYNC_ROOM_READ
+  if (!roomRead && (sync.room.length !== 0 || sync.lamport !== 0n)) {
+    throw new MalformedMessageError('only a room read mark names a room')
   }
   if ((sync.profile.length !== 0) !== (sync.kind === DeviceSyncKind.DEVICE_SYNC_PROFILE)) {
     throw new MalformedMessageError('a profile sync, and only it, carries a profile')
@@ -89,6 +99,18 @@ export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
   }
   if (sync.deviceList.length !== 0) {
     throw new MalformedMessageError('only a device list sync carries a device list')
+  }
+  if (roomRead) {
+    if (sync.peer.length !== 0 || sync.upTo.length !== 0) {
+      throw new MalformedMessageError('a room read mark names no conversation')
+    }
+    if (sync.room.length !== ROOM_ID_LENGTH) {
+      throw new MalformedMessageError(`a room read mark names a ${ROOM_ID_LENGTH}-byte room`)
+    }
+    if (sync.lamport === 0n || sync.lamport > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new MalformedMessageError('a room read mark names a Lamport time of 1..2^53-1')
+    }
+    return { kind: 'room-read', room: sync.room, lamport: Number(sync.lamport) }
   }
   if (sync.peer.length !== ED25519_PUBLIC_KEY_LENGTH) {
     throw new MalformedMessageError(

@@ -481,6 +481,16 @@ export const MAX_DEVICE_SYNC_SCAN = 2_000
 /** Most message ids one own-device sync of a deletion names (a larger deletion sends several). */
 export const MAX_DEVICE_SYNC_IDS = 256
 
+/**
+ * Most message actions (edit, recall, reaction) a node keeps waiting for their target, over
+ * all conversations: an action from another device of an account may come before the text it
+ * acts on (node/messaging/waiting-actions.ts). Past it the oldest waiting one is dropped.
+ */
+export const MAX_WAITING_ACTIONS = 1_000
+
+/** A message action still waiting for its target after this long is dropped (at start). */
+export const WAITING_ACTION_MAX_AGE_MS = 30 * 24 * 3600 * 1000
+
 /** Largest signed device certificate. */
 export const MAX_DEVICE_CERTIFICATE_SIZE = 512
 

@@ -533,7 +533,10 @@ function actionToWire(action: WireAction | undefined): DmContent['action'] {
   }
 }
 
-/** An action, checked: it stands alone (no style, file, reply or device copy) and fits its kind. */
+/**
+ * An action, checked: it stands alone (no style, file, reply or copy of a text) and fits its
+ * kind. It may name `sent_to`: our own action, copied to another device of our account.
+ */
 function actionFromWire(content: DmContent): WireAction {
   const wire = content.action!
   checkMessageId(wire.target, 'acted-on')
@@ -541,12 +544,10 @@ function actionFromWire(content: DmContent): WireAction {
     content.style != null ||
     content.attachment != null ||
     content.replyTo.length !== 0 ||
-    content.sentTo.length !== 0 ||
+    content.copyOf.length !== 0 ||
     content.forwarded
   ) {
-    throw new MalformedMessageError(
-      'an action carries no style, file, reply, forward or device copy',
-    )
+    throw new MalformedMessageError('an action carries no style, file, reply, forward or copy')
   }
   const type = (Object.keys(ACTION_TYPES) as Array<keyof typeof ACTION_TYPES>).find(
     (name) => ACTION_TYPES[name] === wire.type,

@@ -17,6 +17,9 @@
  *   for the feed (the follower then finds them queued);
  * - a device gets no copies of what was sent before the account certified it (give or take
  *   CLOCK_SKEW_ALLOWANCE_MS between the two nodes' clocks);
+ * - our message actions (edit, recall, react) go to the same devices (`copyAction`), naming
+ *   their target by its common id; they are queued as the action's own call resolves, so a
+ *   crash between the action and its copies leaves the other devices without it;
  * - the text's delivery state reads "on at least one of the peer's devices": a copy's state
  *   change raises the text's (DeliveryTracker.raise never lowers one); `detail` gives each
  *   device's own state.
@@ -29,6 +32,7 @@ import type { MessageDevicesResponse, MessageStateChange } from '../../protocol/
 import { peerIdOf } from '../identity/index.ts'
 import { MessageNotFoundError } from './errors.ts'
 import type { HistoryChange } from './history-feed.ts'
+import type { SentAction } from './message-actions.ts'
 import type { MessagePipeline } from './message-pipeline.ts'
 import type { HistoryRecord } from './message-store.ts'
 import type { AccountDevice, AccountDevicesPort } from './ports.ts'
@@ -97,7 +101,7 @@ export class DeviceFanOut {
       state: record.state ?? 'queued',
       devices: [{ peerId, state: own }],
     }
-    for (const device of copiedTo(devices.otherDevicesOf(peer), record)) {
+    for (const device of copiedTo(devices.otherDevicesOf(peer), record.storedAt)) {
       const copy = await pipeline.sentRecord(device.key, toHex(copyId(id, device.key)))
       result.devices.push({
         peerId: peerIdOf({ publicKey: device.key }).toString(),
@@ -138,17 +142,27 @@ export class DeviceFanOut {
     return undefined
   }
 
+  /**
+   * Our action on a message of the conversation with `peer`, applied here and queued for the
+   * peer: the same action for each other device of the peer's account and of ours (naming the
+   * peer), those that were certified when the target was stored.
+   */
+  async copyAction(peer: Uint8Array, sent: SentAction): Promise<void> {
+    if (this.hides(peer)) return
+    const pipeline = this.#init.pipeline
+    await Promise.all(
+      this.#targets(peer, sent.targetStoredAt).map(({ device, sentTo }) =>
+        pipeline.queueAction(device.key, sent, sentTo),
+      ),
+    )
+  }
+
   /** Queues (synchronously, each in its device's lane) the copies `record` needs. */
   #queueCopies(peerHex: string, record: HistoryRecord): Array<Promise<unknown>> {
-    const { pipeline, devices, myKey, log } = this.#init
+    const { pipeline, log } = this.#init
     const peer = fromHex(peerHex)
     if (!isOwnText(record) || this.hides(peer)) return []
-    const targets: Array<{ device: AccountDevice; sentTo?: Uint8Array }> = [
-      ...copiedTo(devices.otherDevicesOf(peer), record).map((device) => ({ device })),
-      ...copiedTo(devices.ownOtherDevices(), record)
-        .filter((device) => !bytesEqual(device.key, peer))
-        .map((device) => ({ device, sentTo: peer })),
-    ].filter(({ device }) => !bytesEqual(device.key, myKey))
+    const targets = this.#targets(peer, record.storedAt)
     if (targets.length === 0) return []
     if (record.attachment != null) {
       // Our history keeps no file key to give another device (doc/accounts.md, what is missing).
@@ -163,6 +177,23 @@ export class DeviceFanOut {
         { messageId: copyId(record.id, device.key), of: { peer: peerHex, id: record.id }, sentTo },
       ),
     )
+  }
+
+  /**
+   * The other devices of the peer's account, and of ours (naming the peer), that were
+   * certified before something stored at `storedAt` (within the clock allowance).
+   */
+  #targets(
+    peer: Uint8Array,
+    storedAt: number,
+  ): Array<{ device: AccountDevice; sentTo?: Uint8Array }> {
+    const { devices, myKey } = this.#init
+    return [
+      ...copiedTo(devices.otherDevicesOf(peer), storedAt).map((device) => ({ device })),
+      ...copiedTo(devices.ownOtherDevices(), storedAt)
+        .filter((device) => !bytesEqual(device.key, peer))
+        .map((device) => ({ device, sentTo: peer })),
+    ].filter(({ device }) => !bytesEqual(device.key, myKey))
   }
 }
 
@@ -182,9 +213,9 @@ function isOwnText(record: HistoryRecord): boolean {
   )
 }
 
-/** The devices certified before `record` was stored (within the clock allowance). */
-function copiedTo(devices: AccountDevice[], record: HistoryRecord): AccountDevice[] {
-  return devices.filter((device) => device.createdMs - CLOCK_SKEW_ALLOWANCE_MS <= record.storedAt)
+/** The devices certified before `storedAt` (within the clock allowance). */
+function copiedTo(devices: AccountDevice[], storedAt: number): AccountDevice[] {
+  return devices.filter((device) => device.createdMs - CLOCK_SKEW_ALLOWANCE_MS <= storedAt)
 }
 
 function keyOf(peerId: string): Uint8Array | undefined {

@@ -5,7 +5,7 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerStreamHost } from '../../network/peer-streams.ts'
-import { fromHex, toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import type {
   ConversationClearedEvent,
   ConversationReadEvent,
@@ -33,7 +33,7 @@ import {
 } from './errors.ts'
 import { FeedFollower, type FeedFollowerInit } from './feed-follower.ts'
 import type { HistoryFeed } from './history-feed.ts'
-import type { ActionRequest } from './message-actions.ts'
+import type { ActionHome, ActionRequest } from './message-actions.ts'
 import { MessagePipeline } from './message-pipeline.ts'
 import type { TextExtras } from './outbound.ts'
 import { OwnDeviceSync } from './own-device-sync.ts'
@@ -96,6 +96,8 @@ export interface DirectMessagesComponents {
   takeOwnList?(from: Uint8Array, record: Uint8Array): Promise<void>
   /** Our account's profile, as another of its devices sent it (node/profiles judges it). */
   takeOwnProfile?(record: Uint8Array): Promise<void>
+  /** A room read on another device of our account, up to Lamport time `lamport` (node/rooms). */
+  takeRoomRead?(roomIdHex: string, lamport: number): void
   emit(type: 'message:received' | 'message:updated', data: MessageView): void
   emit(type: 'message:state', data: MessageStateChange): void
   /** What another device of our account changed here (own-device-sync.ts). */
@@ -175,6 +177,9 @@ export class DirectMessages {
       ackTimeoutMs: init.ackTimeoutMs,
       maxHeldPerConversation: init.maxHeldPerConversation,
       recallWindowMs: init.recallWindowMs,
+      actionHome: (sender, sentTo) =>
+        actionHome(components.devices, components.identity.publicKey, sender, sentTo),
+      copyAction: async (peer, sent) => this.devices?.fanOut.copyAction(peer, sent),
       giveUpAfterMs: init.giveUpAfterMs,
       bundleRetryMs: init.bundleRetryMs,
       syncWrites: init.syncWrites,
@@ -201,6 +206,7 @@ export class DirectMessages {
         ...parts,
         takeOwnList: components.takeOwnList,
         takeOwnProfile: components.takeOwnProfile,
+        takeRoomRead: components.takeRoomRead,
         emit: (type, data) => components.emitSynced?.(type as 'conversation:read', data as never),
       })
       const follow = (name: string, take: FeedFollowerInit['take']) =>
@@ -502,6 +508,26 @@ export class DirectMessages {
     if (key == null) throw new RecipientNotFoundError(`no user named "${value}" in the directory`)
     return key
   }
+}
+
+/**
+ * Where an action from `sender` acts (MessagePipelineInit.actionHome): one from another
+ * device of ours acts, as ours, in the conversation with the peer it names; one from a
+ * friend's other device, as the friend's, in the conversation with its account.
+ */
+function actionHome(
+  devices: AccountDevicesPort | undefined,
+  myKey: Uint8Array,
+  sender: Uint8Array,
+  sentTo: Uint8Array | undefined,
+): ActionHome | null | undefined {
+  if (devices == null) return undefined
+  if (devices.isOwnDevice(sender)) {
+    if (sentTo == null || bytesEqual(sentTo, myKey) || devices.isOwnDevice(sentTo)) return null
+    return { peer: sentTo, who: 'out' }
+  }
+  const account = devices.friendAccountOf(sender)
+  return account == null ? undefined : { peer: account, who: 'in' }
 }
 
 /**

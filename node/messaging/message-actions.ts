@@ -11,11 +11,17 @@
  * - both ends apply the same rule (protocol/message-actions.ts `judgeAction`): the sender's
  *   node refuses with a typed error, the receiver ignores (log line) what the rule refuses, so
  *   only the author edits or recalls, and a recall past the window changes nothing there;
+ * - on every device of both accounts (doc/accounts.md, "Actions across devices"): an action
+ *   names its target by the id every device of the account knows (`syncId`), each device finds
+ *   it under that id or as its own copy of it, copies go to the other devices (`copyAction`),
+ *   and one whose target is not shown here yet waits for it (waiting-actions.ts); an edit
+ *   older than the one shown changes nothing, so devices that got two edits in either order
+ *   agree;
  * - the effect is stored, not the action: the target's record is rewritten in the batch that
  *   takes the action in (an edited text, a recalled one without its text, style or file);
  * - `message:updated` is emitted on both sides once the batch is on disk.
  */
-import { fromHex } from '../../protocol/bytes.ts'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { MalformedMessageError } from '../../protocol/errors.ts'
 import { MAX_QUOTE_PREVIEW_LENGTH, RECALL_WINDOW_MS } from '../../protocol/limits.ts'
 import type { MessageView } from '../../protocol/local-api.ts'
@@ -23,17 +29,27 @@ import {
   type ActionType,
   checkReaction,
   judgeAction,
+  type WireAction,
   withReaction,
 } from '../../protocol/message-actions.ts'
+import { copyId } from './device-fan-out.ts'
+import type { BatchOp } from './durable-writer.ts'
 import {
   ActionPermissionError,
   InvalidMessageTextError,
   MessageNotFoundError,
   RecallTooLateError,
 } from './errors.ts'
-import { type HeldRecord, type HistoryRecord, messageView } from './message-store.ts'
+import {
+  type HeldRecord,
+  type HistoryRecord,
+  messageView,
+  type WaitingAction,
+} from './message-store.ts'
 import type { LaneState, LaneTransaction, PeerLane } from './peer-lane.ts'
 import { checkRunning, type PipelineContext } from './pipeline-context.ts'
+import { syncId } from './synced-marks.ts'
+import { WaitingActions } from './waiting-actions.ts'
 
 /** An action the user asks for; `text` for an edit, `emoji` for a reaction ('' removes it). */
 export interface ActionRequest {
@@ -42,13 +58,29 @@ export interface ActionRequest {
   emoji?: string
 }
 
+/** Our action as it went to the peer, for the copies our and its other devices get. */
+export interface SentAction {
+  /** Its target named by the id every device of both accounts knows it by. */
+  action: WireAction
+  text: string
+  sentAt: number
+  /** When the target was stored here: devices certified after it do not have it. */
+  targetStoredAt: number
+}
+
+/** Where an action that arrived from another device of an account acts, and who acted. */
+export interface ActionHome {
+  peer: Uint8Array
+  who: 'in' | 'out'
+}
+
 export interface MessageActionsDeps {
   /** Queues the action for the peer as its next text (outbound.ts). */
   queueAction(
     lane: PeerLane,
     tx: LaneTransaction,
     state: LaneState,
-    action: { type: ActionType; target: Uint8Array; emoji?: string },
+    action: WireAction,
     text: string,
     sentAtMs: number,
   ): void
@@ -57,10 +89,25 @@ export interface MessageActionsDeps {
 export class MessageActions {
   readonly #ctx: PipelineContext
   readonly #deps: MessageActionsDeps
+  readonly #waiting: WaitingActions
 
   constructor(ctx: PipelineContext, deps: MessageActionsDeps) {
     this.#ctx = ctx
     this.#deps = deps
+    this.#waiting = new WaitingActions(ctx.store, ctx.init.log)
+  }
+
+  /**
+   * Reads the actions that waited for their target when the node stopped; returns the ops
+   * that drop those too old. Then call `applyWaitingEverywhere`.
+   */
+  loadWaiting(): Promise<BatchOp[]> {
+    return this.#waiting.load()
+  }
+
+  /** Applies what waits in every conversation (at start: a target may have come meanwhile). */
+  applyWaitingEverywhere(): void {
+    for (const peerHex of this.#waiting.peers()) this.#applySoon(fromHex(peerHex))
   }
 
   /**
@@ -79,7 +126,7 @@ export class MessageActions {
       }
     }
     const lane = this.#ctx.lane(peer)
-    return lane.run(async (tx, state) => {
+    const { view, sent } = await lane.run(async (tx, state) => {
       const found = await this.#find(lane, tx, state, id)
       if (found == null) throw new MessageNotFoundError(`no message ${id} in this conversation`)
       const now = Date.now()
@@ -91,19 +138,36 @@ export class MessageActions {
       )
       if (!verdict.ok) throw refusal(request.type, found.record, verdict.reason)
       const emoji = request.type === 'react' ? (request.emoji ?? '') : undefined
-      this.#deps.queueAction(
+      // The peer (and every other device) knows the target by its common id.
+      const action = { type: request.type, target: fromHex(syncId(found.record)), emoji }
+      this.#deps.queueAction(lane, tx, state, action, text, now)
+      const view = this.#apply(
         lane,
         tx,
-        state,
-        { type: request.type, target: fromHex(id), emoji },
-        text,
-        now,
+        found,
+        { type: request.type, text, emoji, sentAt: now },
+        'out',
       )
-      return this.#apply(lane, tx, found, { type: request.type, text, emoji, sentAt: now }, 'out')
+      const sent: SentAction = { action, text, sentAt: now, targetStoredAt: found.record.storedAt }
+      return { view, sent }
     })
+    await this.#ctx.init.copyAction?.(peer, sent).catch((err: Error) => {
+      this.#ctx.init.log.error(
+        'copying a %s to other devices failed: %s',
+        request.type,
+        err.message,
+      )
+    })
+    return view
   }
 
-  /** Takes in an action the peer sent, in its turn (inbound.ts, when its seq is shown). */
+  /**
+   * Takes in an action that arrived, in its seq's turn (inbound.ts). From the peer about its
+   * own conversation, it acts here now; from another device of an account (a friend's, or
+   * ours naming the peer it went to), it acts in the conversation that shows its target, in
+   * that conversation's lane once this batch is on disk. Either way, one whose target is not
+   * shown yet waits for it.
+   */
   async receive(
     lane: PeerLane,
     tx: LaneTransaction,
@@ -111,34 +175,117 @@ export class MessageActions {
     held: HeldRecord & { action: NonNullable<HeldRecord['action']> },
   ): Promise<void> {
     const { action } = held
+    const sentTo = held.sentTo == null ? undefined : fromHex(held.sentTo)
+    const home = this.#ctx.init.actionHome?.(lane.peerKey, sentTo)
+    if (home === null) {
+      this.#ctx.init.log('%s from %s names no conversation: dropped', action.type, lane.peerId)
+      return
+    }
+    const waiting: WaitingAction = {
+      id: held.id,
+      target: action.target,
+      type: action.type,
+      text: held.text,
+      sentAt: held.sentAt,
+      who: home?.who ?? 'in',
+      storedAt: held.storedAt,
+    }
+    if (action.emoji != null) waiting.emoji = action.emoji
+    if (home == null || toHex(home.peer) === lane.peerHex) {
+      if ((await this.#take(lane, tx, state, waiting)) === 'missing') {
+        this.#waiting.keep(tx, lane.peerHex, waiting)
+      }
+      return
+    }
+    this.#waiting.keep(tx, toHex(home.peer), waiting)
+    tx.after.push(() => this.#applySoon(home.peer))
+  }
+
+  /**
+   * A batch of `lane` is about to commit: when it shows a record an action waits for, the
+   * action is applied once it is on disk.
+   */
+  noticeShown(lane: PeerLane, tx: LaneTransaction): void {
+    if (this.#waiting.of(lane.peerHex).length === 0) return
+    for (const change of tx.feed) {
+      if (change.kind !== 'added') continue
+      const record = tx.history.get(change.index)
+      if (record != null && this.#waiting.awaits(lane.peerHex, syncId(record))) {
+        tx.after.push(() => this.#applySoon(lane.peerKey))
+        return
+      }
+    }
+  }
+
+  #applySoon(peer: Uint8Array): void {
+    this.#applyWaiting(peer).catch((err: Error) => {
+      if (!this.#ctx.stopped)
+        this.#ctx.init.log.error('applying waiting actions failed: %s', err.message)
+    })
+  }
+
+  /** Applies, in the conversation's lane, the actions waiting there whose target is shown. */
+  async #applyWaiting(peer: Uint8Array): Promise<void> {
+    if (this.#ctx.stopped) return
+    const lane = this.#ctx.lane(peer)
+    await lane.run(async (tx, state) => {
+      const waiting = [...this.#waiting.of(lane.peerHex)].sort((a, b) => a.sentAt - b.sentAt)
+      for (const action of waiting) {
+        if ((await this.#take(lane, tx, state, action)) === 'done') {
+          this.#waiting.drop(tx, lane.peerHex, action.id)
+        }
+      }
+    })
+  }
+
+  /**
+   * Applies `action` to its target in the lane's conversation: the record with its id, or this
+   * device's copy of it. 'missing' when the target may still come (never shown here, nor held).
+   */
+  async #take(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    action: WaitingAction,
+  ): Promise<'done' | 'missing'> {
     const log = this.#ctx.init.log
-    const found = await this.#find(lane, tx, state, action.target)
-    if (found == null) {
-      log('%s from %s names message %s, not here: dropped', action.type, lane.peerId, action.target)
-      return
-    }
-    const verdict = judgeAction(
-      { type: action.type, sentAt: held.sentAt, text: held.text },
-      targetFacts(found.record, 'in'),
-      this.#recallWindowMs,
-    )
-    if (!verdict.ok) {
-      log.error(
-        'refused %s from %s on %s: %s',
-        action.type,
-        lane.peerId,
-        action.target,
-        verdict.reason,
+    const ids = [action.target, toHex(copyId(action.target, this.#ctx.myKey))]
+    for (const id of ids) {
+      const found = await this.#find(lane, tx, state, id)
+      if (found == null) continue
+      const verdict = judgeAction(
+        action,
+        targetFacts(found.record, action.who),
+        this.#recallWindowMs,
       )
-      return
+      if (!verdict.ok) {
+        log.error('refused %s in %s on %s: %s', action.type, lane.peerId, id, verdict.reason)
+      } else if (action.type === 'edit' && (found.record.editedAt ?? 0) > action.sentAt) {
+        log('an edit of %s older than the one shown: ignored', id)
+      } else {
+        this.#apply(lane, tx, found, action, action.who)
+      }
+      return 'done'
     }
-    this.#apply(
-      lane,
-      tx,
-      found,
-      { type: action.type, text: held.text, emoji: action.emoji, sentAt: held.sentAt },
-      'in',
-    )
+    if (await this.#mayStillCome(lane, tx, state, ids)) return 'missing'
+    log('%s in %s names message %s, not here: dropped', action.type, lane.peerId, action.target)
+    return 'done'
+  }
+
+  /** False once the conversation knew one of `ids` (deleted since, or its history cleared). */
+  async #mayStillCome(
+    lane: PeerLane,
+    tx: LaneTransaction,
+    state: LaneState,
+    ids: string[],
+  ): Promise<boolean> {
+    for (const held of state.held.values()) if (ids.includes(held.id)) return true
+    for (const id of ids) {
+      if (tx.indexes.has(id) || (await this.#ctx.store.messageIndex(lane.peerHex, id)) != null) {
+        return false
+      }
+    }
+    return true
   }
 
   /**

@@ -48,7 +48,7 @@ import { HistoryViews } from './history-views.ts'
 import { ImportedHistory, type ImportedRecord, type ImportOutcome } from './imported-history.ts'
 import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
-import { type ActionRequest, MessageActions } from './message-actions.ts'
+import { type ActionRequest, MessageActions, type SentAction } from './message-actions.ts'
 import {
   type ConversationRecord,
   type HistoryRecord,
@@ -60,11 +60,12 @@ import {
 import { MirroredHistory } from './mirrored-history.ts'
 import { Outbound, type TextCopy, type TextExtras } from './outbound.ts'
 import { type LaneState, type LaneTransaction, PeerLane } from './peer-lane.ts'
-import type {
-  MessagePipelineInit,
-  PipelineContext,
-  ReceiveOutcome,
-  ReceiveSource,
+import {
+  checkRunning,
+  type MessagePipelineInit,
+  type PipelineContext,
+  type ReceiveOutcome,
+  type ReceiveSource,
 } from './pipeline-context.ts'
 import type { CollectedEnvelope } from './ports.ts'
 import { SessionStore } from './session-store.ts'
@@ -163,6 +164,9 @@ export class MessagePipeline {
     for (const [peerHex, entries] of await this.#ctx.store.outbox()) {
       this.#loadOutbox(peerHex, entries)
     }
+    const expired = await this.#actions.loadWaiting()
+    if (expired.length > 0) await this.#writer.write(expired, { sync: true })
+    this.#actions.applyWaitingEverywhere()
   }
 
   /**
@@ -291,6 +295,19 @@ export class MessagePipeline {
   /** Edits, recalls or reacts to message `id`; resolves with it as it is now, once on disk. */
   act(peer: Uint8Array, id: string, request: ActionRequest): Promise<MessageView> {
     return this.#actions.act(peer, id, request)
+  }
+
+  /**
+   * Queues our action for another device of an account (device-fan-out.ts), as the next text
+   * in its lane; with `sentTo`, a device of our own account, naming the peer. On disk when
+   * this resolves.
+   */
+  async queueAction(device: Uint8Array, sent: SentAction, sentTo?: Uint8Array): Promise<void> {
+    checkRunning(this.#ctx)
+    const lane = this.#lane(device)
+    await lane.run(async (tx, state) =>
+      this.#outbound.queueAction(lane, tx, state, sent.action, sent.text, sent.sentAt, sentTo),
+    )
   }
 
   /** Deletes messages on this node only; returns how many were here. */
@@ -486,6 +503,7 @@ export class MessagePipeline {
     const { store, sessions } = this.#ctx
     const peerHex = lane.peerHex
     this.#outbound.sealFresh(lane, tx, state)
+    this.#actions.noticeShown(lane, tx)
     const ops: BatchOp[] = []
     for (const [index, record] of tx.history) {
       ops.push(store.historyOp(peerHex, index, record))

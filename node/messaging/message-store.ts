@@ -14,6 +14,8 @@
  *                         text: each is sealed; releases before wrote the index of one text)
  *   a/<peer>              a read mark from another device of our account whose text is not
  *                         here yet (own-device-sync.ts): { upTo, sentAtMs }
+ *   x/<peer>/<id>         WaitingAction: a message action on a text this conversation does
+ *                         not show yet (waiting-actions.ts), by the action's own id
  *
  * <peer> is the peer's Ed25519 key in hex; numbers are zero-padded so keys sort by value.
  */
@@ -114,6 +116,27 @@ export interface StoredAction {
   type: ActionType
   target: string
   emoji?: string
+}
+
+/**
+ * A message action kept until its target is shown (waiting-actions.ts): it came from another
+ * device of an account, which may have had the target before this device.
+ */
+export interface WaitingAction {
+  /** The action's own message id, which names it in the store. */
+  id: string
+  /** The id every device of the account knows the target by (a copy's origin). */
+  target: string
+  type: ActionType
+  /** An edit's new words ('' for the others). */
+  text: string
+  emoji?: string
+  /** When it was sent, on its author's clock. */
+  sentAt: number
+  /** 'out': our own account acted, on another of its devices; 'in': the peer did. */
+  who: 'in' | 'out'
+  /** When it arrived here. */
+  storedAt: number
 }
 
 /**
@@ -389,6 +412,23 @@ export class MessageStore {
   /** Keeps a read mark waiting for its text; undefined: drops the one kept. */
   markAheadOp(peer: string, mark: { upTo?: string; sentAtMs: number } | undefined): BatchOp {
     return mark == null ? { type: 'del', key: `a/${peer}` } : putJson(`a/${peer}`, mark)
+  }
+
+  /** Every message action waiting for its target, with the conversation (hex) it waits in. */
+  async waitingActions(): Promise<Array<[peer: string, action: WaitingAction]>> {
+    const out: Array<[string, WaitingAction]> = []
+    for await (const [key, value] of this.#db.iterator({ gt: 'x/', lt: 'x/~' })) {
+      out.push([key.slice(2, key.indexOf('/', 2)), readJson<WaitingAction>(value)!])
+    }
+    return out
+  }
+
+  waitingActionOp(peer: string, action: WaitingAction): BatchOp {
+    return putJson(`x/${peer}/${action.id}`, action)
+  }
+
+  waitingActionDeleteOp(peer: string, id: string): BatchOp {
+    return { type: 'del', key: `x/${peer}/${id}` }
   }
 
   sentSeqsOp(peer: string, sent: Array<[seq: number, index: number]>): BatchOp {

@@ -172,7 +172,8 @@ export class Outbound {
   /**
    * Queues an action on an earlier message (message-actions.ts) in a lane job: a text with
    * the next seq, so it reaches the peer once and after its target, but no history record of
-   * its own (index 0: delivery states find nothing to move).
+   * its own (index 0: delivery states find nothing to move). With `sentTo`, it is the copy of
+   * our action for another device of our account, naming the peer it went to.
    */
   queueAction(
     lane: PeerLane,
@@ -181,6 +182,7 @@ export class Outbound {
     action: WireAction,
     text: string,
     sentAtMs: number,
+    sentTo?: Uint8Array,
   ): void {
     this.#queueText(lane, tx, state, {
       messageId: randomBytes(16),
@@ -188,6 +190,7 @@ export class Outbound {
       text,
       index: 0,
       action,
+      sentTo,
     })
   }
 

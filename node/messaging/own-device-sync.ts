@@ -1,7 +1,7 @@
 /**
  * Own-device sync (doc/accounts.md, "Messaging across devices"): what the user does on this
  * device that the account's other devices follow, and what they tell us. A read mark when a
- * conversation is read here, a cleared mark when its history is deleted here, and the
+ * conversation or a room is read here, a cleared mark when its history is deleted here, and the
  * account's device list (node/devices sends it), each as a `device-sync` friend message to
  * every other current device of the account: end-to-end encrypted over the per-device
  * session, sent directly or through the mailbox like any message.
@@ -10,7 +10,8 @@
  * - only our own devices are heard: a sync from any other key is dropped and logged (and one
  *   from a revoked device never decrypts: messaging drops it like a blocked peer's);
  * - idempotent: marks are applied by synced-marks.ts, which never raises an unread count nor
- *   deletes past the mark; a device list is judged by version (node/devices);
+ *   deletes past the mark; a room's read mark only moves forward (node/rooms); a device list
+ *   is judged by version (node/devices);
  * - a read mark whose text has not arrived yet (the mailbox may bring a device's sync before
  *   the peer's texts) is kept, one per conversation, in memory and on disk (written in the
  *   batch that found its text missing, so a restart keeps it: `start` loads them), and applied
@@ -48,6 +49,8 @@ export interface OwnDeviceSyncInit {
   takeOwnList?(from: Uint8Array, record: Uint8Array): Promise<void>
   /** Our account's profile from another of its devices (node/profiles judges it). */
   takeOwnProfile?(record: Uint8Array): Promise<void>
+  /** A room read on another device of ours up to Lamport time `lamport` (node/rooms). */
+  takeRoomRead?(roomIdHex: string, lamport: number): void
   /** Tells API clients what a mark changed here. */
   emit(type: 'conversation:read', data: ConversationReadEvent): void
   emit(type: 'conversation:cleared', data: ConversationClearedEvent): void
@@ -95,6 +98,12 @@ export class OwnDeviceSync {
     }
   }
 
+  /** The room was read here up to its events of Lamport time `lamport`: so it is on the others. */
+  async roomRead(roomIdHex: string, lamport: number): Promise<void> {
+    if (lamport <= 0) return
+    await this.#send({ kind: 'room-read', room: fromHex(roomIdHex), lamport })
+  }
+
   /** Sends our account's signed list to `devices` (our other devices, or one just revoked). */
   async sendList(record: Uint8Array, devices: Uint8Array[]): Promise<void> {
     await this.#send({ kind: 'list', deviceList: record }, devices)
@@ -128,6 +137,10 @@ export class OwnDeviceSync {
     }
     if (sync.kind === 'profile') {
       await this.#init.takeOwnProfile?.(sync.profile)
+      return
+    }
+    if (sync.kind === 'room-read') {
+      this.#init.takeRoomRead?.(toHex(sync.room), sync.lamport)
       return
     }
     // A conversation with one of our own devices (or ourselves) is never synced.

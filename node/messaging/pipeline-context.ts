@@ -15,6 +15,7 @@ import type { DmAckStatus, DmEnvelope } from '../../protocol/messaging.ts'
 import type { Identity } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import { MessagingStoppedError } from './errors.ts'
+import type { ActionHome, SentAction } from './message-actions.ts'
 import type { MessageStore } from './message-store.ts'
 import type { PeerLane } from './peer-lane.ts'
 import type { ReceiveRejection } from './peer-sessions.ts'
@@ -66,6 +67,14 @@ export interface MessagePipelineInit {
   ) => void
   /** How long after sending a message its recall is honoured. @default RECALL_WINDOW_MS */
   recallWindowMs?: number
+  /**
+   * Accounts with several devices (message-actions.ts): where an action from `sender` acts,
+   * the conversation that shows its target and who acted; undefined: the sender's own
+   * conversation, the peer acting; null: nowhere (dropped). @default undefined
+   */
+  actionHome?(sender: Uint8Array, sentTo: Uint8Array | undefined): ActionHome | null | undefined
+  /** Our action, just applied: its copies for the other devices of both accounts. */
+  copyAction?(peer: Uint8Array, sent: SentAction): Promise<unknown>
   /** @default true */
   readReceipts?: boolean
   /** @default 5000 */

@@ -29,6 +29,7 @@ import type {
   RoomHistoryResponse,
   RoomMembersChange,
   RoomMessageView,
+  RoomReadEvent,
   RoomSummary,
 } from '../../protocol/local-api.ts'
 import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
@@ -91,6 +92,8 @@ export interface RoomServiceEvents {
   'room:message': RoomMessageView
   'room:updated': RoomMessageView
   'room:members': RoomMembersChange
+  /** Another device of our account read a room (own-device sync). */
+  'room:read': RoomReadEvent
 }
 
 /** The same events as DOM events, dispatched on the service for listeners inside the node. */
@@ -117,6 +120,11 @@ export interface RoomServiceComponents {
    * write in our rooms; call `ownDevicesChanged` when it changes. @default a single device
    */
   ownDeviceList?(): OwnDeviceList | undefined
+  /**
+   * The user read a room here up to its events of Lamport time `lamport`: our account's other
+   * devices follow (messaging's own-device sync; a function, as messaging is built later).
+   */
+  onRead?(roomIdHex: string, lamport: number): void
 }
 
 export interface RoomServiceInit {
@@ -147,6 +155,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   private readonly identity: Identity
   private readonly selfHex: string
   private readonly emitEvent: NonNullable<RoomServiceComponents['emit']>
+  private readonly onRead: NonNullable<RoomServiceComponents['onRead']>
   private readonly log: Logger
   private readonly syncIntervalMs: number
   private readonly recallWindowMs: number | undefined
@@ -182,6 +191,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     })
     this.rooms = new RoomRegistry(this.selfHex)
     this.emitEvent = components.emit ?? (() => {})
+    this.onRead = components.onRead ?? (() => {})
     this.syncIntervalMs = init.syncIntervalMs ?? 30_000
     this.recallWindowMs = init.recallWindowMs
     this.keyRetryIntervalMs = init.keyRetryIntervalMs ?? 10_000
@@ -555,9 +565,24 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   markRead(roomIdHex: string): RoomSummary {
     const room = this.rooms.require(roomIdHex)
     const visible = this.views.visible(room)
-    room.meta.readLamport = Math.max(room.meta.readLamport, visible.at(-1)?.event.lamport ?? 0)
+    const before = room.meta.readLamport
+    room.meta.readLamport = Math.max(before, visible.at(-1)?.event.lamport ?? 0)
     void this.persistence.persist(room, [RoomStore.meta(room.meta)])
+    if (room.meta.readLamport > before) this.onRead(roomIdHex, room.meta.readLamport)
     return this.views.summary(room)
+  }
+
+  /**
+   * Another device of our account read the room up to Lamport time `lamport`: so it is here
+   * (a mark only moves forward, so taking it twice changes nothing). A room not here is left.
+   */
+  takeReadMark(roomIdHex: string, lamport: number): void {
+    const room = this.rooms.get(roomIdHex)
+    if (room == null || lamport <= room.meta.readLamport) return
+    room.meta.readLamport = lamport
+    void this.persistence.persist(room, [RoomStore.meta(room.meta)])
+    const unread = this.views.unreadCount(room, this.views.visible(room))
+    this.tell('room:read', { roomId: roomIdHex, unread })
   }
 
   members(roomIdHex: string): RoomMembersChange {

@@ -17,7 +17,7 @@ import {
 } from './friends.ts'
 import { MessageStateChange, MessageView } from './messages.ts'
 import { ProfileChangedEvent } from './profiles.ts'
-import { RoomMembersResponse, RoomMessageView } from './rooms.ts'
+import { RoomMembersResponse, RoomMessageView, RoomReadEvent } from './rooms.ts'
 import { named } from './route.ts'
 
 export const SignedInElsewhereEvent = named(
@@ -53,6 +53,8 @@ export const NODE_EVENTS = {
   'room:updated': RoomMessageView,
   /** A room's member list, roles or name changed. */
   'room:members': RoomMembersResponse,
+  /** Another device of this account read a room: its unread count here now. */
+  'room:read': RoomReadEvent,
   /** The same identity was started on another device; this one may miss messages. */
   'session:signed-in-elsewhere': SignedInElsewhereEvent,
   /** A friend's call rings here (doc/calls.md); `sdp` is its offer. */

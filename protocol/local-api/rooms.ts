@@ -219,6 +219,13 @@ export const RoomMembersResponse = named(
 )
 export type RoomMembersResponse = z.infer<typeof RoomMembersResponse>
 
+/** Another device of this account read a room: its unread count here now. */
+export const RoomReadEvent = named(
+  'RoomReadEvent',
+  z.object({ roomId: z.string(), unread: z.number().int().min(0) }),
+)
+export type RoomReadEvent = z.infer<typeof RoomReadEvent>
+
 export type RoomMembersChange = RoomMembersResponse
 
 export const RoomHistoryResponse = named(

@@ -54,6 +54,7 @@ export enum DeviceSyncKind {
   DEVICE_SYNC_LIST = 'DEVICE_SYNC_LIST',
   DEVICE_SYNC_DELETED = 'DEVICE_SYNC_DELETED',
   DEVICE_SYNC_PROFILE = 'DEVICE_SYNC_PROFILE',
+  DEVICE_SYNC_ROOM_READ = 'DEVICE_SYNC_ROOM_READ',
 }
 
 enum __DeviceSyncKindValues {
@@ -62,6 +63,7 @@ enum __DeviceSyncKindValues {
   DEVICE_SYNC_LIST = 2,
   DEVICE_SYNC_DELETED = 3,
   DEVICE_SYNC_PROFILE = 4,
+  DEVICE_SYNC_ROOM_READ = 5,
 }
 
 export namespace DeviceSyncKind {
@@ -77,6 +79,8 @@ export interface DeviceSync {
   deviceList: Uint8Array<ArrayBuffer>
   ids: Uint8Array<ArrayBuffer>[]
   profile: Uint8Array<ArrayBuffer>
+  room: Uint8Array<ArrayBuffer>
+  lamport: bigint
 }
 
 export namespace DeviceSync {
@@ -122,6 +126,16 @@ export namespace DeviceSync {
             w.bytes(obj.profile)
           }
 
+          if (obj.room != null && obj.room.byteLength > 0) {
+            w.uint32(58)
+            w.bytes(obj.room)
+          }
+
+          if (obj.lamport != null && obj.lamport !== 0n) {
+            w.uint32(64)
+            w.uint64(obj.lamport)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -134,6 +148,8 @@ export namespace DeviceSync {
             deviceList: uint8ArrayAlloc(0),
             ids: [],
             profile: uint8ArrayAlloc(0),
+            room: uint8ArrayAlloc(0),
+            lamport: 0n,
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -170,6 +186,14 @@ export namespace DeviceSync {
               }
               case 6: {
                 obj.profile = reader.bytes()
+                break
+              }
+              case 7: {
+                obj.room = reader.bytes()
+                break
+              }
+              case 8: {
+                obj.lamport = reader.uint64()
                 break
               }
               default: {
@@ -244,6 +268,20 @@ export namespace DeviceSync {
                 }
                 break
               }
+              case 7: {
+                yield {
+                  field: `${prefix}.room`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 8: {
+                yield {
+                  field: `${prefix}.lamport`,
+                  value: reader.uint64(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -288,6 +326,16 @@ export namespace DeviceSync {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DeviceSyncRoomFieldEvent {
+    field: '$.room'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeviceSyncLamportFieldEvent {
+    field: '$.lamport'
+    value: bigint
+  }
+
   export function encode(obj: Partial<DeviceSync>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeviceSync.codec())
   }
@@ -309,6 +357,8 @@ export namespace DeviceSync {
     | DeviceSyncDeviceListFieldEvent
     | DeviceSyncIdsFieldEvent
     | DeviceSyncProfileFieldEvent
+    | DeviceSyncRoomFieldEvent
+    | DeviceSyncLamportFieldEvent
   > {
     return streamMessage(buf, DeviceSync.codec(), opts)
   }

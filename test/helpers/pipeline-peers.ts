@@ -10,6 +10,7 @@ import type { DurableOp } from '../../node/messaging/durable-writer.ts'
 import {
   type DirectLink,
   MessagePipeline,
+  type MessagePipelineInit,
   type PrekeyPort,
   type SocialPort,
 } from '../../node/messaging/index.ts'
@@ -161,6 +162,7 @@ export async function makePeer(
     readReceipts?: boolean
     social?: SocialPort
     maxHeld?: number
+    actionHome?: MessagePipelineInit['actionHome']
   } = {},
 ): Promise<TestPeer> {
   const identity = options.identity ?? generateIdentity()
@@ -198,6 +200,7 @@ export async function makePeer(
       readReceipts: options.readReceipts,
       social: options.social,
       maxHeldPerConversation: options.maxHeld,
+      actionHome: options.actionHome,
       emit: (type, data) => {
         if (type === 'message:received') peer.received.push(data as MessageView)
         else if (type === 'message:state') peer.states.push(data as MessageStateChange)
@@ -211,6 +214,7 @@ export async function makePeer(
         path,
         prekeys,
         readReceipts: options.readReceipts,
+        actionHome: options.actionHome,
       })
     },
   }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { memory } from '@libp2p/memory'
 import { createHost, type Host } from '../../network/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
+import type { TokenimNode } from '../../node/index.ts'
 import {
   RoomService,
   type RoomServiceComponents,
@@ -194,6 +195,13 @@ export function waitUntil(
       }
     }
   })
+}
+
+/** waitUntil's view of full nodes: their room events and one gossipsub heartbeat. */
+export function watchedNodes(
+  nodes: Array<{ node: Pick<TokenimNode, 'rooms' | 'host'> }>,
+): RoomPeer[] {
+  return nodes.map(({ node }) => ({ events: node.rooms, host: node.host }) as unknown as RoomPeer)
 }
 
 /** Every peer lists the same `count` members and holds a sender key from each other member. */

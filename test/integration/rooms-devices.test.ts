@@ -17,14 +17,9 @@ import {
 } from '../../protocol/rooms/index.ts'
 import { type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
 import { linkDevice } from './linked-account.ts'
-import { type RoomPeer, waitUntil } from './room-network.ts'
+import { waitUntil, watchedNodes as watched } from './room-network.ts'
 
 const relay = relayForFriendNodes()
-
-/** waitUntil's view of full nodes: their room events and one gossipsub heartbeat. */
-function watched(nodes: FriendNode[]): RoomPeer[] {
-  return nodes.map(({ node }) => ({ events: node.rooms, host: node.host }) as unknown as RoomPeer)
-}
 
 /** The texts a node shows in the room, oldest first, with the member each is from. */
 function shown(node: TokenimNode, roomId: string) {

@@ -22,6 +22,7 @@ describe('own-device sync on the wire', () => {
       { kind: 'cleared' as const, peer },
       { kind: 'list' as const, deviceList: randomBytes(300) },
       { kind: 'deleted' as const, peer, ids: [upTo, randomBytes(16)] },
+      { kind: 'room-read' as const, room: randomBytes(32), lamport: 42 },
     ]) {
       expect(decodeDeviceSync(encodeDeviceSync(value))).toEqual(value)
     }
@@ -62,6 +63,27 @@ describe('own-device sync on the wire', () => {
       [
         { kind: DeviceSyncKind.DEVICE_SYNC_READ, peer, upTo, deviceList: randomBytes(4) },
         /only a device list sync/,
+      ],
+      [
+        { kind: DeviceSyncKind.DEVICE_SYNC_ROOM_READ, room: randomBytes(31), lamport: 3n },
+        /32-byte room/,
+      ],
+      [{ kind: DeviceSyncKind.DEVICE_SYNC_ROOM_READ, room: randomBytes(32) }, /Lamport time of 1/],
+      [
+        { kind: DeviceSyncKind.DEVICE_SYNC_ROOM_READ, room: randomBytes(32), lamport: 2n ** 60n },
+        /Lamport time of 1/,
+      ],
+      [
+        { kind: DeviceSyncKind.DEVICE_SYNC_ROOM_READ, peer, room: randomBytes(32), lamport: 3n },
+        /names no conversation/,
+      ],
+      [
+        { kind: DeviceSyncKind.DEVICE_SYNC_READ, peer, upTo, room: randomBytes(32) },
+        /only a room read mark/,
+      ],
+      [
+        { kind: DeviceSyncKind.DEVICE_SYNC_LIST, deviceList: randomBytes(4), lamport: 1n },
+        /only a room read mark/,
       ],
     ]
     for (const [fields, error] of cases) {

@@ -47,6 +47,9 @@ export function useConversations(client: WebApiClient): Conversations {
   useNodeEvent('message:received', reload)
   useNodeEvent('room:message', reload)
   useNodeEvent('room:members', reload)
+  // Read on another device of the account: the unread counts here changed.
+  useNodeEvent('room:read', reload)
+  useNodeEvent('conversation:read', reload)
   useNodeEvent('friend:accepted', reload)
   useNodeEvent('friend:removed', reload)
   return { items, error, reload }
