@@ -417,11 +417,13 @@ export abstract class TokenimApi {
   sendRoomMessage(
     roomId: string,
     text: string,
-    options: { replyTo?: string; forwarded?: boolean } = {},
+    options: Omit<SendRoomMessageRequest, 'roomId' | 'text'> = {},
   ): Promise<RoomMessageView> {
     const body: SendRoomMessageRequest = { roomId, text }
     if (options.replyTo != null) body.replyTo = options.replyTo
     if (options.forwarded === true) body.forwarded = true
+    if (options.style != null) body.style = options.style
+    if (options.mentions != null && options.mentions.length > 0) body.mentions = options.mentions
     return this.request('POST', API_PATHS.roomsMessages, body)
   }
 

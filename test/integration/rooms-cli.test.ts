@@ -3,11 +3,14 @@
  * join | members | role | rename | invite | list | read | remove | leave`, `send --room` and
  * `history --room`, with the lines each prints. Needs `npm run build` first.
  */
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LocalApiClient } from '../../client/api-client.ts'
 import { EXIT_CODES } from '../../client/cli/exit-codes.ts'
 import { runCli } from '../helpers/cli.ts'
 import { type LocalNode, startLocalNode } from '../helpers/local-node.ts'
+import { makeTempDir } from '../helpers/temp-dir.ts'
 import { withTimeout } from '../helpers/wait.ts'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -97,6 +100,29 @@ describe('rooms CLI', () => {
       new RegExp(`^${roomId} {2}"renamed", 2 members {2}.* {2}me: hello room\n$`),
     )
     expect(await cli(alice, 'rooms', 'read', roomId)).toBe('"renamed" read\n')
+
+    // A mention and a file: bob's history marks the one and names the other.
+    await cli(alice, 'send', '--room', roomId, '--mention', bobId, '--bold', 'hi @bob')
+    const dir = await makeTempDir('tokenim-rooms-cli-')
+    cleanups.push(() => dir.remove())
+    await writeFile(join(dir.path, 'notes.txt'), 'x'.repeat(70_000))
+    expect(await cli(alice, 'send-file', '--room', roomId, join(dir.path, 'notes.txt'))).toMatch(
+      new RegExp(`^complete  notes.txt \\(text/plain, 70000 bytes\\) to room ${roomId}, `),
+    )
+    await withTimeout(
+      (async () => {
+        while ((await bob.client.roomHistory(roomId)).messages.length < 3) {
+          await new Promise((resolve) =>
+            bob.node.rooms.addEventListener('room:message', resolve, { once: true }),
+          )
+        }
+      })(),
+      15_000,
+      'bob has the three messages',
+    )
+    const bobSees = await cli(bob, 'history', '--room', roomId)
+    expect(bobSees).toMatch(/: \(mentions you\) hi @bob\n/)
+    expect(bobSees).toMatch(/: \[file notes\.txt, 70000 bytes\]\n$/)
 
     expect(await cli(alice, 'rooms', 'remove', roomId, bobId)).toBe(
       `removed ${bobId}; 1 member left\n`,

@@ -33,16 +33,39 @@ export function registerConversationCommands(program: Command): void {
   withCommonOptions(program.command('send-file'))
     .description('send a file or image, end-to-end encrypted; large ones resume until received')
     .argument('<to>', PEER_HELP)
-    .argument('<path>', 'the file to send')
+    .argument('[path]', 'the file to send')
     .option('--text <caption>', 'a text sent with it')
     .option('--wait', 'wait until the recipient has the whole file, showing progress')
+    .option(
+      '--room <id>',
+      "send to this room's members instead (then the one argument is the file)",
+    )
+    .option('--mention <member...>', 'with --room: members the caption mentions')
     .action(
       async (
         to: string,
-        path: string,
-        options: CommonOptions & { text?: string; wait?: boolean },
+        path: string | undefined,
+        options: CommonOptions & {
+          text?: string
+          wait?: boolean
+          room?: string
+          mention?: string[]
+        },
       ) => {
         const client = await LocalApiClient.forDataDir(options.dataDir)
+        if (options.room != null) {
+          if (path != null)
+            throw new UsageError('with --room, name only the file: send-file --room <id> <path>')
+          const sent = await client.sendFile({
+            room: options.room,
+            path: resolve(to),
+            text: options.text,
+            mentions: options.mention,
+          })
+          printResult(options, sent, [transferLine(sent.transfer)])
+          return
+        }
+        if (path == null) throw new UsageError('name the file to send: send-file <to> <path>')
         const body: SendFileRequest = { to, path: resolve(path), text: options.text }
         if (options.wait !== true) {
           const sent = await client.sendFile(body)
@@ -248,7 +271,8 @@ function messageLine(message: MessageView): string {
 
 function transferLine(view: TransferView): string {
   const size = view.width != null ? `, ${view.width}x${view.height}` : ''
-  return `${view.state}  ${view.name} (${view.mime}${size}, ${view.size} bytes) to ${view.peerId}, sha256 ${view.sha256}`
+  const to = view.roomId != null ? `room ${view.roomId}` : view.peerId
+  return `${view.state}  ${view.name} (${view.mime}${size}, ${view.size} bytes) to ${to}, sha256 ${view.sha256}`
 }
 
 function preview(text: string): string {

@@ -26,6 +26,7 @@ interface SendOptions extends CommonOptions {
   wait?: DeliveryState
   timeout: number
   room?: string
+  mention?: string[]
   color?: string
   size?: number
   bold?: boolean
@@ -49,12 +50,21 @@ export function registerMessagingCommands(program: Command): void {
     .option('--wait <state>', `wait until the message is ${WAIT_STATES.join(', ')}`, parseState)
     .option('--timeout <seconds>', 'longest wait with --wait', parsePositive, 60)
     .option('--room <id>', 'send to this room instead (then every argument is the message)')
+    .option(
+      '--mention <member...>',
+      'with --room: members the message mentions (peer ids or keys); they are notified',
+    )
     .option('--color <#rrggbb>', 'text colour')
     .option('--size <points>', 'font size in points', parsePositive)
     .option('--bold', 'bold text')
     .option('--italic', 'italic text')
     .action(async (to: string, words: string[], options: SendOptions) => {
-      if (options.room != null) return sendToRoom(options, options.room, [to, ...words].join(' '))
+      if (options.room != null) {
+        return sendToRoom(options, options.room, [to, ...words].join(' '), {
+          style: messageStyle(options),
+          mentions: options.mention,
+        })
+      }
       if (words.length === 0) throw new UsageError('nothing to send: tokenim send <to> <text...>')
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const text = words.join(' ')

@@ -4,7 +4,7 @@
  * whose room halves live here (sendToRoom, printRoomHistory).
  */
 import type { Command } from 'commander'
-import type { RoomMessageView } from '../../../protocol/local-api.ts'
+import type { MessageStyle, RoomMessageView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { UsageError } from '../../errors.ts'
 import type { RoomPageOptions } from '../../tokenim-api.ts'
@@ -136,8 +136,9 @@ export async function sendToRoom(
   options: CommonOptions,
   roomId: string,
   text: string,
+  extras: { style?: MessageStyle; mentions?: string[] } = {},
 ): Promise<void> {
-  const sent = await (await client(options)).sendRoomMessage(roomId, text)
+  const sent = await (await client(options)).sendRoomMessage(roomId, text, extras)
   printResult(options, sent, [t('rooms.sent', { id: sent.id, room: sent.roomId })])
 }
 
@@ -161,7 +162,13 @@ export async function printRoomHistory(
 function messageLine(message: RoomMessageView): string {
   const time = localStamp(message.sentAt)
   const who = message.mine ? t('rooms.me') : message.authorPeerId.slice(-8)
-  return `${time}  ${who}: ${message.text}`
+  const file = message.attachment
+  const parts = [
+    message.mentionsMe === true ? t('rooms.mentionsYou') : '',
+    file == null ? '' : t('rooms.file', { name: file.name, size: file.size }),
+    message.text,
+  ].filter((part) => part !== '')
+  return `${time}  ${who}: ${parts.join(' ')}`
 }
 
 function client(options: CommonOptions): Promise<LocalApiClient> {

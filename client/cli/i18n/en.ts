@@ -49,6 +49,8 @@ export const en = {
   },
   'rooms.noMessages': 'no messages yet',
   'rooms.me': 'me',
+  'rooms.mentionsYou': '(mentions you)',
+  'rooms.file': '[file {name}, {size} bytes]',
   'friends.asked': 'asked {name}; waiting for their answer',
   'friends.askedFirst': '{name} had asked you already: you are friends now',
   'friends.from': 'from {line}',

@@ -145,6 +145,11 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
     '发送端到端加密的文件或图片；大文件会断点续传直到对方收齐',
   'the file to send': '要发送的文件',
   'a text sent with it': '随文件一起发送的文字',
+  "send to this room's members instead (then the one argument is the file)":
+    '改为发送给这个群聊的成员（此时唯一的参数就是文件）',
+  'with --room: members the caption mentions': '配合 --room：文字中提到（@）的成员',
+  'with --room: members the message mentions (peer ids or keys); they are notified':
+    '配合 --room：消息中提到（@）的成员（节点 ID 或公钥），他们会收到通知',
   'wait until the recipient has the whole file, showing progress':
     '等待对方收到整个文件，并显示进度',
   'chat with a peer in the terminal: incoming messages show live; type and Enter to send':

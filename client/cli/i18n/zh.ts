@@ -43,6 +43,8 @@ export const zh: CliCatalog = {
   'rooms.held': { other: '还有 {count} 条在等待密钥或更早的消息' },
   'rooms.noMessages': '还没有消息',
   'rooms.me': '我',
+  'rooms.mentionsYou': '（提到了你）',
+  'rooms.file': '[文件 {name}，{size} 字节]',
   'friends.asked': '已向 {name} 发出请求；等待对方回应',
   'friends.askedFirst': '{name} 之前已向你发出请求：你们现在是好友了',
   'friends.from': '来自 {line}',

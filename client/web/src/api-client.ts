@@ -34,17 +34,19 @@ export class WebApiClient extends TokenimApi {
   }
 
   /**
-   * Sends a file's bytes to `to`; `onProgress` hears the bytes handed to the node so far.
-   * XMLHttpRequest, because fetch reports no upload progress.
+   * Sends a file's bytes to `to` (a peer, or `{ room }` a room's members); `onProgress` hears
+   * the bytes handed to the node so far. XMLHttpRequest, because fetch reports no upload
+   * progress.
    */
   upload(
-    to: string,
+    to: string | { room: string },
     file: File,
     text = '',
     onProgress?: (sent: number, total: number) => void,
   ): Promise<SendFileResponse> {
+    const target = typeof to === 'string' ? { to } : { room: to.room }
     const url = new URL(
-      withQuery(FILE_API_PATHS.upload, { to, name: file.name, text }),
+      withQuery(FILE_API_PATHS.upload, { ...target, name: file.name, text }),
       this.origin,
     )
     return new Promise((resolve, reject) => {

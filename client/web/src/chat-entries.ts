@@ -39,6 +39,8 @@ export interface ChatEntry {
   recalled?: boolean
   reactions?: ReactionView[]
   forwarded?: boolean
+  /** Rooms: the text mentions us (shown highlighted). */
+  mentionsMe?: boolean
   /** A line, not a message: a voice call that ended (doc/calls.md). */
   call?: CallView
 }
@@ -83,6 +85,9 @@ export function entryOfRoomMessage(message: RoomMessageView): ChatEntry {
     from: message.authorPeerId,
     text: message.text,
     sentAt: message.sentAt,
+    style: message.style,
+    attachment: message.attachment,
+    mentionsMe: message.mentionsMe,
     keyChange: message.keyChange,
     replyTo: message.replyTo,
     editedAt: message.editedAt,

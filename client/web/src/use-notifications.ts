@@ -1,7 +1,8 @@
 /**
  * The shell's news for a user who looks elsewhere: the unread total in the tab's title and
  * icon, and a notification (and tone) for each incoming message or friend request while the
- * tab is hidden, unless its conversation is muted; a call that rings here (muted or not: it
+ * tab is hidden, unless its conversation is muted (a room message that mentions us is
+ * notified all the same); a call that rings here (muted or not: it
  * is waiting for an answer) and a missed call (unless muted). Reads the events every other
  * view reads.
  */
@@ -36,11 +37,15 @@ export function useNotifications(
     raise({ title: nameOf(message.peerId), body, tag: conversationKey('direct', message.peerId) })
   })
   useNodeEvent('room:message', (message) => {
-    if (message.mine || muted.has(conversationKey('room', message.roomId))) return
+    // A mention is notified even in a muted room: it names us.
+    const mentioned = message.mentionsMe === true
+    if (message.mine || (!mentioned && muted.has(conversationKey('room', message.roomId)))) return
     const room = items.find((item) => item.kind === 'room' && item.id === message.roomId)
+    const name = room?.name ?? t('chats.room')
+    const text = message.text || (message.attachment != null ? t('notify.sentFile') : '')
     raise({
-      title: room?.name ?? t('chats.room'),
-      body: t('chats.fromPeer', { name: nameOf(message.authorPeerId), text: message.text }),
+      title: mentioned ? t('notify.mentioned', { room: name }) : name,
+      body: t('chats.fromPeer', { name: nameOf(message.authorPeerId), text }),
       tag: conversationKey('room', message.roomId),
     })
   })

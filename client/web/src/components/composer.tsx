@@ -1,8 +1,9 @@
 /**
  * Writing a message: Enter sends, Shift+Enter starts a new line; an emoji picker inserts at
- * the cursor. 1:1 chats also offer the text's look (bold, italic, colour, size) and a file
- * or image to send with it. Above the text, the chat may show what the message answers or
- * edits (`banner`), and put a draft in (`draft`, e.g. the text being edited).
+ * the cursor. 1:1 chats and rooms also offer the text's look (bold, italic, colour, size) and
+ * a file or image to send with it; rooms `@name` a member (mention-picker.tsx). Above the
+ * text, the chat may show what the message answers or edits (`banner`), and put a draft in
+ * (`draft`, e.g. the text being edited).
  */
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
@@ -10,6 +11,8 @@ import { MAX_STYLE_FONT_SIZE, MIN_STYLE_FONT_SIZE } from '../../../../protocol/l
 import type { MessageStyle } from '../../../../protocol/local-api.ts'
 import { cssOfStyle } from '../chat-entries.ts'
 import { t } from '../i18n/i18n.ts'
+import { type Mentionable, mentionedKeys } from '../mentions.ts'
+import { useMentions } from './mention-picker.tsx'
 import { EmojiPicker } from './message-actions.tsx'
 
 const SIZES = [8, 10, 12, 14, 18, 24, 32].filter(
@@ -18,11 +21,16 @@ const SIZES = [8, 10, 12, 14, 18, 24, 32].filter(
 const DEFAULT_COLOUR = '#000000'
 
 interface ComposerProps {
-  /** Rooms carry plain text only. */
+  /** Offers the text's look (not while editing: an edit changes the words only). */
   rich: boolean
   disabled?: boolean
-  /** Resolves once the node took the message; the text is kept if it rejects. */
-  onSend: (text: string, style: MessageStyle | undefined) => Promise<void>
+  /**
+   * Resolves once the node took the message; the text is kept if it rejects. `mentions`:
+   * account keys of the members picked with `@` whose names are still in the text.
+   */
+  onSend: (text: string, style: MessageStyle | undefined, mentions: string[]) => Promise<void>
+  /** Rooms: the members `@` may name (not ourselves). */
+  mentionables?: readonly Mentionable[]
   onFile?: (file: File) => void
   /** Shown above the text: the message being answered or edited, with a way to cancel. */
   banner?: ComponentChildren
@@ -35,7 +43,18 @@ interface ComposerProps {
 export function Composer(props: ComposerProps) {
   const { rich, disabled, onSend, onFile, banner, draft, onTextChange } = props
   const [text, setText] = useState('')
+  const [caret, setCaret] = useState(0)
   const textArea = useRef<HTMLTextAreaElement>(null)
+  /** Puts `insert` in place of text[start, end) and the cursor after it. */
+  const replace = (start: number, end: number, insert: string) => {
+    setText(text.slice(0, start) + insert + text.slice(end))
+    setCaret(start + insert.length)
+    requestAnimationFrame(() => {
+      textArea.current?.focus()
+      textArea.current?.setSelectionRange(start + insert.length, start + insert.length)
+    })
+  }
+  const mentions = useMentions(props.mentionables, text, caret, replace)
   useEffect(() => onTextChange?.(text), [text])
   useEffect(() => {
     if (draft == null) return
@@ -46,13 +65,7 @@ export function Composer(props: ComposerProps) {
   /** Puts `emoji` where the cursor is (or at the end). */
   const insert = (emoji: string) => {
     const element = textArea.current
-    const start = element?.selectionStart ?? text.length
-    const end = element?.selectionEnd ?? text.length
-    setText(text.slice(0, start) + emoji + text.slice(end))
-    requestAnimationFrame(() => {
-      element?.focus()
-      element?.setSelectionRange(start + emoji.length, start + emoji.length)
-    })
+    replace(element?.selectionStart ?? text.length, element?.selectionEnd ?? text.length, emoji)
   }
   const [style, setStyle] = useState<MessageStyle>({})
   const [sending, setSending] = useState(false)
@@ -62,8 +75,13 @@ export function Composer(props: ComposerProps) {
     if (text.trim() === '' || sending) return
     setSending(true)
     try {
-      await onSend(text, rich && Object.keys(style).length > 0 ? style : undefined)
+      await onSend(
+        text,
+        rich && Object.keys(style).length > 0 ? style : undefined,
+        mentionedKeys(text, mentions.picked),
+      )
       setText('')
+      mentions.reset()
     } catch {
       // The chat shows the error; the text stays for another try.
     } finally {
@@ -155,6 +173,7 @@ export function Composer(props: ComposerProps) {
         </div>
       )}
       {banner}
+      {mentions.list}
       <div class="composer-row">
         <EmojiPicker label={t('composer.emoji')} onPick={insert} />
         <label for="composer-text" class="visually-hidden">
@@ -168,9 +187,15 @@ export function Composer(props: ComposerProps) {
           value={text}
           style={rich ? cssOfStyle(style) : undefined}
           disabled={disabled}
-          onInput={(event) => setText(event.currentTarget.value)}
+          aria-activedescendant={mentions.activeId}
+          onInput={(event) => {
+            setText(event.currentTarget.value)
+            setCaret(event.currentTarget.selectionStart ?? event.currentTarget.value.length)
+          }}
+          onSelect={(event) => setCaret(event.currentTarget.selectionStart ?? 0)}
           onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            if (event.isComposing || mentions.onKeyDown(event)) return
+            if (event.key === 'Enter' && !event.shiftKey) {
               event.preventDefault()
               void send()
             }

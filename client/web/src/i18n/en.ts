@@ -87,6 +87,7 @@ export const en = {
   'composer.points': '{size} pt',
   'composer.attach': 'Attach',
   'composer.attachLabel': 'Attach an image or a file',
+  'composer.mention': 'Mention a member',
   'composer.sendFile': 'Send an image or a file',
   'composer.message': 'Message',
   'composer.placeholder': 'Write a message. Enter sends, Shift+Enter starts a new line.',
@@ -218,6 +219,7 @@ export const en = {
   'username.register': 'Register',
   'username.later': 'Later',
   'notify.sentFile': 'Sent a file',
+  'notify.mentioned': 'You were mentioned in {room}',
   'notify.friendRequest': 'Friend request',
   'errors.unreachable':
     'Your node does not answer. Check that {command} is still running, then retry.',

@@ -84,6 +84,7 @@ export const zh: Catalog = {
   'composer.points': '{size} 磅',
   'composer.attach': '附件',
   'composer.attachLabel': '添加图片或文件',
+  'composer.mention': '提到（@）一位成员',
   'composer.sendFile': '发送图片或文件',
   'composer.message': '消息',
   'composer.placeholder': '输入消息。按 Enter 发送，Shift+Enter 换行。',
@@ -213,6 +214,7 @@ export const zh: Catalog = {
   'username.register': '注册',
   'username.later': '以后再说',
   'notify.sentFile': '发来一个文件',
+  'notify.mentioned': '有人在 {room} 中提到了你',
   'notify.friendRequest': '好友请求',
   'errors.unreachable': '你的节点没有响应。请确认 {command} 仍在运行，然后重试。',
   'errors.tokenReplaced':

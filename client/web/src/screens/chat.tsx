@@ -42,6 +42,7 @@ import { reachText, reachTitle } from '../reach-text.ts'
 import { fullTime, shortTime } from '../time-format.ts'
 import { formatBytes } from '../transfer-text.ts'
 import { useMessageActions } from '../use-message-actions.tsx'
+import { useRoomMembers } from '../use-room-members.ts'
 import { useFriendTyping, useTypingTeller } from '../use-typing.ts'
 import type { OpenConversation } from './shell.tsx'
 
@@ -64,6 +65,8 @@ const QUEUED_TEXT: Record<QueuedReasonCode, `chat.queued.${QueuedReasonCode}`> =
 interface ChatViewProps {
   client: WebApiClient
   conversation: OpenConversation
+  /** Our own peer id: not offered for `@` mentions. */
+  selfPeerId?: string
   title: string
   /** 1:1 with a friend: whether the friend is online. */
   online?: boolean
@@ -97,6 +100,7 @@ export function ChatView(props: ChatViewProps) {
   /** How to place the scroll after the next render: keep an older page from jumping, or follow. */
   const scrollPlan = useRef<{ keepFromBottom: number } | 'bottom' | null>(null)
 
+  const mentionables = useRoomMembers(client, isRoom ? conversation.id : null, props)
   const friendPeerId = isRoom ? undefined : conversation.id
   const friendTyping = useFriendTyping(friendPeerId)
   const tellTyping = useTypingTeller(client, friendPeerId)
@@ -212,7 +216,9 @@ export function ChatView(props: ChatViewProps) {
 
   /** Our own messages as the node stored them: the latest page, merged in. */
   const refreshLatest = async () => {
-    const page = await client.history(conversation.id, { limit: PAGE })
+    const page = isRoom
+      ? await client.roomHistory(conversation.id, { limit: PAGE })
+      : await client.history(conversation.id, { limit: PAGE })
     followIfAtBottom()
     setEntries((current) => mergeEntries(current, pageOf(page), 'end'))
     onChanged()
@@ -288,20 +294,25 @@ export function ChatView(props: ChatViewProps) {
     client.markRoomRead(conversation.id).then(onChanged, () => {})
   })
   const onTransfer = (transfer: TransferView) => {
-    if (isRoom || transfer.peerId !== conversation.id) return
+    const here = isRoom
+      ? transfer.roomId === conversation.id
+      : transfer.roomId == null && transfer.peerId === conversation.id
+    if (!here) return
     setTransfers((current) => new Map(current).set(transfer.fileId, transfer))
   }
   useNodeEvent('transfer:progress', onTransfer)
   useNodeEvent('transfer:complete', onTransfer)
   useNodeEvent('transfer:failed', onTransfer)
 
-  const send = async (text: string, style: MessageStyle | undefined) => {
+  const send = async (text: string, style: MessageStyle | undefined, mentions: string[]) => {
     setError(null)
     try {
       if (await actions.sendEdit(text)) return
       if (isRoom) {
         const message = await client.sendRoomMessage(conversation.id, text, {
           replyTo: actions.replyTo,
+          style,
+          mentions,
         })
         actions.sent()
         scrollPlan.current = 'bottom'
@@ -323,7 +334,8 @@ export function ChatView(props: ChatViewProps) {
     setError(null)
     setUpload({ name: file.name, sent: 0, total: file.size })
     try {
-      await client.upload(conversation.id, file, '', (sent, total) =>
+      const to = isRoom ? { room: conversation.id } : conversation.id
+      await client.upload(to, file, '', (sent, total) =>
         setUpload({ name: file.name, sent, total }),
       )
       scrollPlan.current = 'bottom'
@@ -401,8 +413,9 @@ export function ChatView(props: ChatViewProps) {
             ) : (
               <li
                 key={entry.id}
-                class="message"
+                class={entry.mentionsMe === true ? 'message message-mention' : 'message'}
                 data-mine={entry.mine}
+                data-mention={entry.mentionsMe === true ? 'true' : undefined}
                 data-testid="message"
                 data-message-id={entry.id}
                 onContextMenu={(event) => {
@@ -497,10 +510,11 @@ export function ChatView(props: ChatViewProps) {
       <ErrorText message={error} />
       {actions.forwardDialog}
       <Composer
-        rich={!isRoom && actions.editing == null}
+        rich={actions.editing == null}
         disabled={loading && entries.length === 0 && error == null}
         onSend={send}
-        onFile={isRoom || actions.editing != null ? undefined : (file) => void sendFile(file)}
+        mentionables={mentionables}
+        onFile={actions.editing != null ? undefined : (file) => void sendFile(file)}
         draft={actions.draft}
         banner={actions.banner}
         onTextChange={actions.editing == null ? tellTyping : undefined}

@@ -154,6 +154,7 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
           sidebarOpen={sidebarOpen}
           setSidebarOpen={setSidebarOpen}
           names={names}
+          selfPeerId={identity?.peerId}
           onRegistered={(name) => setNames((current) => [...(current ?? []), name])}
         />
       </div>
@@ -168,11 +169,14 @@ interface WorkspaceProps {
   setSidebarOpen: (open: boolean) => void
   /** Your usernames; null until the node answered. */
   names: NameView[] | null
+  /** Our peer id, once the node answered. */
+  selfPeerId?: string
   onRegistered: (name: NameView) => void
 }
 
 /** The sidebar and the main pane, inside the event stream's provider. */
-function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }: WorkspaceProps) {
+function Workspace(props: WorkspaceProps) {
+  const { client, sidebarOpen, setSidebarOpen, names, onRegistered, selfPeerId } = props
   const friends = useFriends(client)
   const people = usePeople(client, friends.people)
   const conversations = useConversations(client)
@@ -282,6 +286,7 @@ function Workspace({ client, sidebarOpen, setSidebarOpen, names, onRegistered }:
               key={`${open.kind}-${open.id}`}
               client={client}
               conversation={open}
+              selfPeerId={selfPeerId}
               title={conversationName(open, people.byId, openItem?.name)}
               online={friend?.online}
               reach={friend?.reach}
