@@ -6,7 +6,8 @@
  *
  * The relays are DHT servers: once identify confirms the DHT protocol, kad-dht adds them to
  * the routing table and runs its self-query, which fills the table with the peers nearest
- * to us.
+ * to us. kad-dht tries that once per link; routing-table-refill.ts tries again while the
+ * table stays empty.
  *
  * It also keeps the node listening through each connected relay's circuit
  * (`<relay>/p2p-circuit`), so a node behind NAT stays reachable. It asks the transport

@@ -65,6 +65,7 @@ import { Presence } from './presence/index.ts'
 import { ProfileService } from './profiles/index.ts'
 import { RecoveryShares } from './recovery/index.ts'
 import { type OwnDeviceList, RoomService } from './rooms/index.ts'
+import { keepRoutingTableFilled } from './routing-table-refill.ts'
 import { openStorage, type Storage } from './storage.ts'
 import type { NodeHost, TokenimNode, TokenimNodeInit } from './tokenim-node.ts'
 
@@ -308,6 +309,19 @@ export async function composeNode(
     return linkHost
   })
 
+  // kad-dht tries a relay once per link: a late first ping would leave the table empty.
+  let stopRefilling = () => {}
+  await parts.step(
+    'DHT routing table kept from staying empty',
+    () => {
+      stopRefilling = keepRoutingTableFilled({
+        dht: host.services.dht,
+        relays: host.services.relayBootstrap,
+        log: host.logger.forComponent('tokenim:bootstrap'),
+      })
+    },
+    () => stopRefilling(),
+  )
   const prekeys = await parts.add(
     'prekeys',
     () => new PrekeyService({ host, identity, store: storage.sublevel('prekeys') }, init.prekeys),

@@ -6,7 +6,6 @@
 import type { Connection } from '@libp2p/interface'
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
-import { debugNamed } from '../network/host-logger.ts'
 import type { Identity } from '../node/identity/index.ts'
 import { peerIdOf } from '../node/identity/index.ts'
 import type { DirectMessagesInit } from '../node/messaging/index.ts'
@@ -52,52 +51,37 @@ export interface SimNodeEvents {
  * With DEBUG set (DEBUG=tokenim:prekeys, …), the components it names log as text lines on
  * stderr, each with `node=<index>`, so that one node's story can be followed among hundreds.
  * `SIM_DEBUG_NODES=60-99,216` keeps DEBUG to those nodes (DEBUG=libp2p:kad-dht* for all of
- * 1,000 would drown the machine): the others get a logger that writes nothing, and DEBUG
- * leaves this process's environment, where it would open their components too. Without
+ * 1,000 would drown the machine): the others get a logger that writes nothing. Without
  * DEBUG, nodes log nowhere.
  */
 let debugLog: NodeLogger | undefined
 let silentLog: NodeLogger | undefined
-let debugNodes: { patterns: string; nodes: Set<number> } | undefined
+let debugNodes: Set<number> | undefined
 function nodeLogger(index: number): NodeLogger | undefined {
-  debugNodes ??= takeDebugNodes()
-  if (debugNodes.nodes.size > 0) {
-    if (!debugNodes.nodes.has(index)) {
-      silentLog ??= createNodeLogger({ level: 'silent' })
-      return silentLog
-    }
-    const { patterns } = debugNodes
-    // Every component writes at debug; the lines of those DEBUG names (and warnings) pass.
-    debugLog ??= createNodeLogger({
-      level: 'debug',
-      format: 'text',
-      destination: {
-        write: (line: string) => {
-          const component = / \[([^\]]+)\] /.exec(line)?.[1]
-          if (component == null || debugNamed(component, patterns) || !line.includes(' DEBUG ')) {
-            process.stderr.write(line)
-          }
-        },
-      },
-    })
-    return debugLog.child({ node: index })
-  }
   if ((process.env.DEBUG ?? '') === '') return undefined
+  debugNodes ??= nodeList(process.env.SIM_DEBUG_NODES ?? '')
+  if (debugNodes.size > 0 && !debugNodes.has(index)) {
+    if (silentLog == null) {
+      const silent = createNodeLogger({ level: 'silent' })
+      // The components DEBUG names ask for a child at debug: it stays silent.
+      silent.child = (() => silent) as unknown as NodeLogger['child']
+      silentLog = silent
+    }
+    return silentLog
+  }
   debugLog ??= createNodeLogger({ level: 'warn', format: 'text' })
   return debugLog.child({ node: index })
 }
 
-function takeDebugNodes(): { patterns: string; nodes: Set<number> } {
-  const patterns = process.env.DEBUG ?? ''
+/** `60-99,216` as node indexes. */
+export function nodeList(text: string): Set<number> {
   const nodes = new Set<number>()
-  if (patterns === '') return { patterns, nodes }
-  for (const part of (process.env.SIM_DEBUG_NODES ?? '').split(',')) {
+  for (const part of text.split(',')) {
     const [from, to = from] = part.split('-').map((n) => Number(n.trim()))
     if (part.trim() === '' || !Number.isInteger(from) || !Number.isInteger(to)) continue
     for (let i = from; i <= to; i++) nodes.add(i)
   }
-  if (nodes.size > 0) delete process.env.DEBUG
-  return { patterns, nodes }
+  return nodes
 }
 
 export class SimNode extends EventTarget {
