@@ -476,11 +476,17 @@ export async function composeNode(
   })
   // After messaging, which hands it signals: a call under way is hung up before messaging stops.
   const calls = await parts.add('calls', () => {
+    const accounts = accountDevicesPort(devices, friends)
     voiceCalls = new VoiceCalls(
       {
         db: storage.sublevel('calls'),
         send: (peer, payload) => messages.sendCall(peer, payload),
-        isFriend: (peer) => friends.isFriend(peer),
+        // A linked device keeps the friends its link handed over apart from the friends part.
+        isFriend: (peer) =>
+          friends.isFriend(peer) ||
+          (devices.running && devices.linkedFriends().some((f) => bytesEqual(f.key, peer))),
+        devicesOf: (account) => [account, ...accounts.otherDevicesOf(account).map((d) => d.key)],
+        accountOf: (device) => accounts.friendAccountOf(device) ?? device,
         resolvePeer: (peer) => messages.resolvePeer(peer),
         emit: (type, data) => emit(type, data),
         log: host.logger.forComponent('tokenim:calls'),

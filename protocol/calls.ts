@@ -24,7 +24,14 @@ import { CallSignalType, CallSignal as WireCallSignal } from './proto/call.ts'
 /** Bytes of a call id: random, chosen by the caller. */
 export const CALL_ID_LENGTH = 16
 
-export type CallSignalKind = 'offer' | 'answer' | 'candidates' | 'hangup' | 'decline' | 'busy'
+export type CallSignalKind =
+  | 'offer'
+  | 'answer'
+  | 'candidates'
+  | 'hangup'
+  | 'decline'
+  | 'busy'
+  | 'elsewhere'
 
 export interface CallCandidate {
   candidate: string
@@ -35,7 +42,7 @@ export interface CallCandidate {
 export type CallSignal =
   | { callId: Uint8Array; type: 'offer' | 'answer'; sdp: string }
   | { callId: Uint8Array; type: 'candidates'; candidates: CallCandidate[] }
-  | { callId: Uint8Array; type: 'hangup' | 'decline' | 'busy' }
+  | { callId: Uint8Array; type: 'hangup' | 'decline' | 'busy' | 'elsewhere' }
 
 const TYPES: Record<CallSignalKind, CallSignalType> = {
   offer: CallSignalType.OFFER,
@@ -44,6 +51,7 @@ const TYPES: Record<CallSignalKind, CallSignalType> = {
   hangup: CallSignalType.HANGUP,
   decline: CallSignalType.DECLINE,
   busy: CallSignalType.BUSY,
+  elsewhere: CallSignalType.ELSEWHERE,
 }
 
 /** A DTLS fingerprint line of a session description (RFC 8122), as browsers write it. */

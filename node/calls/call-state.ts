@@ -14,7 +14,8 @@ export type CallPhase = 'ringing' | 'active' | 'ended'
  * How a call ended, from this side: `answered` (talked; the line shows the duration),
  * `missed` (rang here and was not answered), `declined` (the callee refused), `busy` (the
  * callee was in another call), `cancelled` (the caller hung up before an answer),
- * `unanswered` (rang there until the ring timeout), `failed` (the peer misbehaved).
+ * `unanswered` (rang there until the ring timeout), `failed` (the peer misbehaved),
+ * `elsewhere` (rang here, and another device of this account answered or declined it).
  */
 export type CallOutcome =
   | 'answered'
@@ -24,6 +25,7 @@ export type CallOutcome =
   | 'cancelled'
   | 'unanswered'
   | 'failed'
+  | 'elsewhere'
 
 export interface CallState {
   /** The call id, hex. */
@@ -48,6 +50,7 @@ export type CallStep =
   | 'peer-decline'
   | 'peer-busy'
   | 'peer-hangup'
+  | 'peer-elsewhere'
   | 'peer-candidates'
   | 'local-candidates'
   | 'peer-misbehaved'
@@ -101,6 +104,10 @@ export function stepCall(call: CallState, step: CallStep, now: number): StepResu
       return end(step === 'peer-busy' ? 'busy' : 'declined')
     case 'peer-hangup':
       return end(ringing ? (incoming ? 'missed' : 'declined') : 'answered')
+    case 'peer-elsewhere':
+      // The caller's word that another of our devices took the call (answered too late here).
+      if (!incoming) return refuse('only a call that rang here is taken elsewhere')
+      return end('elsewhere')
     case 'peer-candidates':
     case 'local-candidates':
       // Candidates flow both ways while ringing too: the caller's go out right after its offer.

@@ -11,13 +11,17 @@
  *   peer holds at most one call of ours, with at most MAX_CALL_SIGNALS_PER_CALL signals,
  *   each bounded by the codec, and a ring ends after CALL_RING_TIMEOUT_MS;
  * - only friends ring us: anyone else's signal is dropped with a log line;
+ * - every device rings: an offer goes to each current device of the friend's account, and
+ *   the first to answer (or decline) takes the call; the others are told it was taken
+ *   elsewhere, and from then on only that device's signals count. An offer from a friend's
+ *   other device rings like one from the friend (the call names the account);
  * - a stale offer (it waited in the mailbox past the ring timeout) does not ring: it is kept
  *   as a missed call;
  * - every step goes through the state machine (call-state.ts), so a signal that does not
  *   fit its call is dropped and a user's step that does not fit is refused with a typed error.
  */
 import type { Logger } from '@libp2p/interface'
-import { fromHex, toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import {
   CALL_ID_LENGTH,
   type CallCandidate,
@@ -66,9 +70,13 @@ export type CallEventType = 'call:incoming' | 'call:answered' | 'call:candidates
 
 export interface VoiceCallsComponents {
   db: AppLevel
-  /** Sends an encoded CallSignal to `peer` in its session (messaging's `sendCall`). */
+  /** Sends an encoded CallSignal to the device `peer` in its session (messaging's `sendCall`). */
   send(peer: Uint8Array, payload: Uint8Array): Promise<unknown>
   isFriend(peer: Uint8Array): boolean
+  /** The current devices of a friend's account, its own key first. @default the account key alone */
+  devicesOf?(account: Uint8Array): Uint8Array[]
+  /** The friend's account a device key belongs to (the key itself for an account's own). */
+  accountOf?(device: Uint8Array): Uint8Array
   /** A username, peer id or hex key, as messaging resolves a recipient. */
   resolvePeer(peer: string): Promise<Uint8Array>
   emit<T extends CallEventType>(type: T, data: NodeEventMap[T]): void
@@ -79,7 +87,13 @@ export interface VoiceCallsComponents {
 
 interface LiveCall {
   state: CallState
-  peerKey: Uint8Array
+  /**
+   * The peer's devices our signals go to: the caller's device for a call that rings here;
+   * for ours, every device rung until one takes the call, then that one alone.
+   */
+  devices: Uint8Array[]
+  /** Of a call we placed: the devices that answered busy (all of them busy: the call is). */
+  busy: Set<string>
   /** A call ringing here: the caller's offer, for a page that opens while it rings. */
   offer?: string
   signalsIn: number
@@ -164,8 +178,9 @@ export class VoiceCalls {
     const callId = randomBytes(CALL_ID_LENGTH)
     // Checked and encoded before the call exists: a bad offer leaves nothing behind.
     const offer = encodeCallSignal({ callId, type: 'offer', sdp })
-    const call = this.#begin(newCall(toHex(callId), toHex(peerKey), 'out', Date.now()), peerKey)
-    await this.#components.send(peerKey, offer)
+    const devices = this.#components.devicesOf?.(peerKey) ?? [peerKey]
+    const call = this.#begin(newCall(toHex(callId), toHex(peerKey), 'out', Date.now()), devices)
+    await this.#sendTo(devices, offer)
     return callView(call.state)
   }
 
@@ -187,12 +202,16 @@ export class VoiceCalls {
     return this.#step(this.#live(callId), 'local-candidates', undefined, candidates)
   }
 
-  /** A call signal from `peer` (messaging's CallPort): never throws, never waits on messaging. */
-  receive(peer: Uint8Array, payload: Uint8Array, sentAtMs: number): void {
+  /**
+   * A call signal from the device `device` (messaging's CallPort): never throws, never waits
+   * on messaging.
+   */
+  receive(device: Uint8Array, payload: Uint8Array, sentAtMs: number): void {
     const { log } = this.#components
+    const peer = this.#components.accountOf?.(device) ?? device
     const peerHex = toHex(peer)
     if (!this.#components.isFriend(peer)) {
-      log('dropped a call signal from %s, who is no friend', peerHex)
+      log('dropped a call signal from %s, who is no friend (device %s)', peerHex, toHex(device))
       return
     }
     let signal: CallSignal
@@ -203,12 +222,17 @@ export class VoiceCalls {
       return
     }
     if (signal.type === 'offer') {
-      this.#offered(peer, signal, sentAtMs)
+      this.#offered(peer, device, signal, sentAtMs)
       return
     }
     const call = this.#current
-    if (call == null || call.state.id !== toHex(signal.callId) || call.state.peer !== peerHex) {
-      log('dropped a %s signal from %s for a call not under way', signal.type, peerHex)
+    if (
+      call == null ||
+      call.state.id !== toHex(signal.callId) ||
+      call.state.peer !== peerHex ||
+      !call.devices.some((rung) => bytesEqual(rung, device))
+    ) {
+      log('dropped a %s signal from %s for a call not under way', signal.type, toHex(device))
       return
     }
     if (++call.signalsIn > this.#maxSignals) {
@@ -220,6 +244,11 @@ export class VoiceCalls {
       )
       void this.#quietly(this.#step(call, 'peer-misbehaved'))
       return
+    }
+    if (signal.type === 'busy' && !this.#allBusy(call, device)) return
+    const takes = signal.type === 'answer' || signal.type === 'decline' || signal.type === 'hangup'
+    if (takes && call.state.direction === 'out' && call.state.phase === 'ringing') {
+      this.#takenBy(call, device, signal.callId)
     }
     const step: CallStep = `peer-${signal.type}` as CallStep
     void this.#quietly(
@@ -235,7 +264,27 @@ export class VoiceCalls {
     )
   }
 
-  #offered(peer: Uint8Array, signal: { callId: Uint8Array; sdp: string }, sentAtMs: number): void {
+  /** A device of the callee answered, declined or hung up: the call is its; the others stop. */
+  #takenBy(call: LiveCall, device: Uint8Array, callId: Uint8Array): void {
+    const others = call.devices.filter((rung) => !bytesEqual(rung, device))
+    call.devices = [device]
+    if (others.length > 0) {
+      void this.#quietly(this.#sendTo(others, encodeCallSignal({ callId, type: 'elsewhere' })))
+    }
+  }
+
+  /** Busy from one device: the call is busy once every device rung said so. */
+  #allBusy(call: LiveCall, device: Uint8Array): boolean {
+    call.busy.add(toHex(device))
+    return call.devices.every((rung) => call.busy.has(toHex(rung)))
+  }
+
+  #offered(
+    peer: Uint8Array,
+    device: Uint8Array,
+    signal: { callId: Uint8Array; sdp: string },
+    sentAtMs: number,
+  ): void {
     const id = toHex(signal.callId)
     const now = Date.now()
     if (this.#current?.state.id === id) return // a copy: the call already rings
@@ -255,12 +304,12 @@ export class VoiceCalls {
     }
     if (this.#current != null) {
       void this.#quietly(
-        this.#components.send(peer, encodeCallSignal({ callId: signal.callId, type: 'busy' })),
+        this.#components.send(device, encodeCallSignal({ callId: signal.callId, type: 'busy' })),
       )
       missed()
       return
     }
-    const call = this.#begin(newCall(id, toHex(peer), 'in', now), peer)
+    const call = this.#begin(newCall(id, toHex(peer), 'in', now), [device])
     call.offer = signal.sdp
     this.#components.emit('call:incoming', { ...callView(call.state), sdp: signal.sdp })
   }
@@ -278,10 +327,11 @@ export class VoiceCalls {
     return true
   }
 
-  #begin(state: CallState, peerKey: Uint8Array): LiveCall {
+  #begin(state: CallState, devices: Uint8Array[]): LiveCall {
     const call: LiveCall = {
       state,
-      peerKey,
+      devices,
+      busy: new Set(),
       signalsIn: 0,
       timer: setTimeout(() => void this.#quietly(this.#step(call, 'timeout')), this.#ringTimeoutMs),
     }
@@ -324,8 +374,20 @@ export class VoiceCalls {
     // Encoded first: a bad answer or candidate throws before anything changes for the peer.
     const payload = signal == null ? undefined : encodeCallSignal(signal)
     if (call.state.phase === 'ended') await this.#ended(call.state)
-    if (payload != null) await this.#components.send(call.peerKey, payload)
+    if (payload != null) await this.#sendTo(call.devices, payload)
     return callView(call.state)
+  }
+
+  /** Sends `payload` to each of `devices`; fails only when it reached none of them. */
+  async #sendTo(devices: Uint8Array[], payload: Uint8Array): Promise<void> {
+    const sent = await Promise.allSettled(
+      devices.map((device) => this.#components.send(device, payload)),
+    )
+    const failed = sent.filter((result) => result.status === 'rejected')
+    if (failed.length > 0 && failed.length === sent.length) throw failed[0]!.reason
+    for (const result of failed) {
+      this.#components.log('a call signal to one device failed: %s', result.reason)
+    }
   }
 
   /** An ended call: no longer current, kept in the log, announced. */

@@ -19,10 +19,20 @@ export const CallView = named(
     phase: z.enum(['ringing', 'active', 'ended']),
     /**
      * Once ended: `answered` (talked for `durationMs`), `missed`, `declined`, `busy`,
-     * `cancelled` (the caller hung up first), `unanswered`, `failed`.
+     * `cancelled` (the caller hung up first), `unanswered`, `failed`, `elsewhere` (it rang
+     * here and another device of this account answered or declined it).
      */
     outcome: z
-      .enum(['answered', 'missed', 'declined', 'busy', 'cancelled', 'unanswered', 'failed'])
+      .enum([
+        'answered',
+        'missed',
+        'declined',
+        'busy',
+        'cancelled',
+        'unanswered',
+        'failed',
+        'elsewhere',
+      ])
       .nullable(),
     startedAt: z.number(),
     answeredAt: z.number().nullable(),

@@ -17,6 +17,7 @@ export enum CallSignalType {
   HANGUP = 'HANGUP',
   DECLINE = 'DECLINE',
   BUSY = 'BUSY',
+  ELSEWHERE = 'ELSEWHERE',
 }
 
 enum __CallSignalTypeValues {
@@ -26,6 +27,7 @@ enum __CallSignalTypeValues {
   HANGUP = 3,
   DECLINE = 4,
   BUSY = 5,
+  ELSEWHERE = 6,
 }
 
 export namespace CallSignalType {

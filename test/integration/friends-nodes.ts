@@ -248,4 +248,7 @@ const RECORDED: NodeEventType[] = [
   'device:revoked',
   'device:history',
   'profile:changed',
+  'call:incoming',
+  'call:answered',
+  'call:ended',
 ]

@@ -50,6 +50,7 @@ describe('call signals', () => {
     { callId, type: 'hangup' },
     { callId, type: 'decline' },
     { callId, type: 'busy' },
+    { callId, type: 'elsewhere' },
   ])('a $type signal round-trips', (signal) => {
     expect(decodeCallSignal(encodeCallSignal(signal))).toEqual(signal)
   })

@@ -38,6 +38,8 @@ describe('call state', () => {
     ['out', ['peer-decline'], 'declined'],
     ['out', ['peer-busy'], 'busy'],
     ['out', ['peer-misbehaved'], 'failed'],
+    ['in', ['peer-elsewhere'], 'elsewhere'],
+    ['in', ['accept', 'peer-elsewhere'], 'elsewhere'],
   ])('a %s call ended by %j is %s', (direction, steps, outcome) => {
     expect(run(direction, steps)).toMatchObject({ phase: 'ended', outcome })
   })
@@ -65,6 +67,7 @@ describe('call state', () => {
     expect(stepCall(ringingOut, 'decline', 1).ok).toBe(false)
     expect(stepCall(ringingIn, 'peer-answer', 1).ok).toBe(false)
     expect(stepCall(ringingIn, 'peer-busy', 1).ok).toBe(false)
+    expect(stepCall(ringingOut, 'peer-elsewhere', 1).ok).toBe(false)
     const active = run('in', ['accept'])
     expect(stepCall(active, 'accept', 1).ok).toBe(false)
     expect(stepCall(active, 'timeout', 1).ok).toBe(false)

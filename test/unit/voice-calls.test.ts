@@ -35,7 +35,10 @@ interface Person {
   sent: number
 }
 
-/** People who are all friends of each other (`strangers` of no one), each with a call part. */
+/**
+ * People who are all friends of each other (`strangers` of no one), each with a call part.
+ * A name `bob.phone` is another device of bob's account, with a key and call part of its own.
+ */
 async function people(names: string[], init: VoiceCallsInit = {}, strangers: string[] = []) {
   const dir = await makeTempDir()
   cleanups.push(() => dir.remove())
@@ -55,6 +58,11 @@ async function people(names: string[], init: VoiceCallsInit = {}, strangers: str
           byKey.get(toHex(peer))?.calls.receive(key, payload, Date.now())
         },
         isFriend: (peer) => !strangers.includes(nameOf(peer)) && !strangers.includes(name),
+        devicesOf: (account) =>
+          Object.keys(all)
+            .filter((device) => accountName(device) === nameOf(account))
+            .map((device) => all[device].key),
+        accountOf: (device) => all[accountName(nameOf(device))].key,
         resolvePeer: async (peer) => all[peer].key,
         emit: (type, data) => {
           person.events.push({ type, data: data as Record<string, unknown> })
@@ -68,6 +76,7 @@ async function people(names: string[], init: VoiceCallsInit = {}, strangers: str
     byKey.set(toHex(key), person)
     all[name] = person
   }
+  const accountName = (device: string) => device.split('.')[0]!
   const nameOf = (key: Uint8Array) =>
     Object.keys(all).find((name) => toHex(all[name].key) === toHex(key)) ?? ''
   const until = (person: Person, type: keyof NodeEventMap, what = type) =>
@@ -197,5 +206,82 @@ describe('VoiceCalls', () => {
     for (let i = 0; i < 4; i++) await alice.calls.candidates(call.callId, [candidate])
     expect(await until(bob, 'call:ended')).toMatchObject({ outcome: 'failed' })
     expect(await until(alice, 'call:ended')).toMatchObject({ outcome: 'declined' })
+  })
+
+  describe('a callee with several devices', () => {
+    it('rings every device; the one that answers takes the call, the others stop ringing', async () => {
+      const people3 = await people(['alice', 'bob', 'bob.phone'])
+      const { alice, bob, until } = people3
+      const phone = people3['bob.phone']!
+      const placed = await alice.calls.call('bob', SDP)
+      await until(bob, 'call:incoming')
+      expect(await until(phone, 'call:incoming')).toMatchObject({ callId: placed.callId })
+      await alice.calls.candidates(placed.callId, [candidate])
+      await until(phone, 'call:candidates')
+      await phone.calls.accept(placed.callId, SDP)
+      expect(await until(alice, 'call:answered')).toMatchObject({ phase: 'active' })
+      // The laptop stops ringing, and its log says the call was taken on another device.
+      expect(await until(bob, 'call:ended')).toMatchObject({ outcome: 'elsewhere' })
+      expect(await bob.calls.history('alice')).toMatchObject([{ outcome: 'elsewhere' }])
+      // From now on the call is the phone's: the laptop's late answer counts for nothing.
+      const { encodeCallSignal } = await import('../../protocol/calls.ts')
+      const callId = Uint8Array.from(Buffer.from(placed.callId, 'hex'))
+      alice.calls.receive(bob.key, encodeCallSignal({ callId, type: 'hangup' }), Date.now())
+      expect(alice.calls.current().call).toMatchObject({ phase: 'active' })
+      await alice.calls.hangup(placed.callId)
+      expect(await until(phone, 'call:ended')).toMatchObject({ outcome: 'answered' })
+    })
+
+    it('a decline on one device ends the call there and stops the others', async () => {
+      const people3 = await people(['alice', 'bob', 'bob.phone'])
+      const { alice, bob, until } = people3
+      const placed = await alice.calls.call('bob', SDP)
+      await until(people3['bob.phone']!, 'call:incoming')
+      await until(bob, 'call:incoming')
+      await bob.calls.decline(placed.callId)
+      expect(await until(alice, 'call:ended')).toMatchObject({ outcome: 'declined' })
+      expect(await until(people3['bob.phone']!, 'call:ended')).toMatchObject({
+        outcome: 'elsewhere',
+      })
+    })
+
+    it('busy only once every device is busy', async () => {
+      const group = await people(['alice', 'bob', 'bob.phone', 'carol', 'dave', 'erin'])
+      const { alice, bob, carol, until } = group
+      const phone = group['bob.phone']!
+      // Carol's call rings both of bob's devices; the phone takes it.
+      const carols = await carol.calls.call('bob', SDP)
+      await until(phone, 'call:incoming')
+      await phone.calls.accept(carols.callId, SDP)
+      await until(bob, 'call:ended')
+      bob.events.length = 0
+      // The phone is busy; the laptop rings, and its decline ends alice's call.
+      const placed = await alice.calls.call('bob', SDP)
+      expect(await until(bob, 'call:incoming')).toMatchObject({ callId: placed.callId })
+      await bob.calls.decline(placed.callId)
+      expect(await until(alice, 'call:ended')).toMatchObject({ outcome: 'declined' })
+      // The laptop calls dave: both devices busy, so erin hears busy.
+      await bob.calls.call('dave', SDP)
+      const erins = await group.erin!.calls.call('bob', SDP)
+      expect(await until(group.erin!, 'call:ended')).toMatchObject({
+        outcome: 'busy',
+        callId: erins.callId,
+      })
+    })
+
+    it("an offer from a friend's other device rings as that friend, and the answer goes back to it", async () => {
+      const people3 = await people(['alice', 'bob', 'bob.phone'])
+      const { alice, until } = people3
+      const phone = people3['bob.phone']!
+      const placed = await phone.calls.call('alice', SDP)
+      expect(await until(alice, 'call:incoming')).toMatchObject({
+        callId: placed.callId,
+        publicKey: Buffer.from(people3.bob.key).toString('hex'),
+      })
+      await alice.calls.accept(placed.callId, SDP)
+      expect(await until(phone, 'call:answered')).toMatchObject({ phase: 'active' })
+      await phone.calls.hangup(placed.callId)
+      expect(await until(alice, 'call:ended')).toMatchObject({ outcome: 'answered' })
+    })
   })
 })

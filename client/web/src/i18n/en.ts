@@ -514,6 +514,7 @@ export const en = {
   'call.ended.cancelled': 'Call cancelled',
   'call.ended.unanswered': 'No answer',
   'call.ended.failed': 'Call failed',
+  'call.ended.elsewhere': 'Taken on another device',
   'call.outgoing': 'Outgoing call',
   'call.incomingLine': 'Incoming call',
   ...ERROR_TEXTS_EN,

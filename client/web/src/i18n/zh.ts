@@ -483,6 +483,7 @@ export const zh: Catalog = {
   'call.ended.cancelled': '已取消',
   'call.ended.unanswered': '对方无应答',
   'call.ended.failed': '通话失败',
+  'call.ended.elsewhere': '已在其他设备上接听或拒绝',
   'call.outgoing': '去电',
   'call.incomingLine': '来电',
   ...ERROR_TEXTS_ZH,
