@@ -62,7 +62,9 @@ import {
   type NodeStatus,
   type OpenConversationRequest,
   type OpenConversationResponse,
+  type OwnProfileResponse,
   type PeerRef,
+  PROFILE_API_PATHS,
   type PresenceSettings,
   type PresenceSettingsChange,
   type ProfileView,
@@ -95,6 +97,7 @@ import {
   type SendMessageRequest,
   type SendMessageResponse,
   type SendRoomMessageRequest,
+  type SetOwnProfileRequest,
   type SetProfileRequest,
   type SignupPolicyView,
   type StartDeviceLinkRequest,
@@ -290,6 +293,16 @@ export abstract class TokenimApi {
   /** This account's devices, this one marked. */
   devices(): Promise<DeviceListResponse> {
     return this.request('GET', DEVICES_API_PATHS.list)
+  }
+
+  /** Our profile as friends and rooms see it: display name and avatar. */
+  ownProfile(): Promise<OwnProfileResponse> {
+    return this.request('GET', PROFILE_API_PATHS.own)
+  }
+
+  /** Signs the next version of our profile and sends it to every friend. */
+  setOwnProfile(body: SetOwnProfileRequest): Promise<OwnProfileResponse> {
+    return this.request('PUT', PROFILE_API_PATHS.own, body)
   }
 
   /** Renames this device: a new version of the list, published and sent to every friend. */

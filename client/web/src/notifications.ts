@@ -37,6 +37,8 @@ export interface Alert {
   body: string
   /** One notification per conversation: a newer one replaces the older. */
   tag: string
+  /** The sender's avatar (a data URL), when they set one. */
+  icon?: string
 }
 
 /** Raises `alert` if the user opted in and is not looking at the tab. */
@@ -45,7 +47,11 @@ export function raise(alert: Alert, prefs: NotificationPrefs = loadPrefs()): voi
   if (prefs.desktop && notificationsSupported() && Notification.permission === 'granted') {
     const body =
       alert.body.length > BODY_LENGTH ? `${alert.body.slice(0, BODY_LENGTH)}…` : alert.body
-    const shown = new Notification(alert.title, { body, tag: alert.tag })
+    const shown = new Notification(alert.title, {
+      body,
+      tag: alert.tag,
+      ...(alert.icon != null && { icon: alert.icon }),
+    })
     shown.onclick = () => {
       window.focus()
       shown.close()

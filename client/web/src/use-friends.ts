@@ -1,8 +1,9 @@
 /**
  * Friends, pending requests, presence and reach, kept current by the node's events: a friend
  * request, an acceptance, a removal, a presence change, a change in how a friend is reached
- * and a friend's new device list each update what is shown at once.
+ * a friend's new device list and a friend's new profile each update what is shown at once.
  */
+
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks'
 import type {
   FriendRequestsResponse,
@@ -13,12 +14,13 @@ import type {
 import type { WebApiClient } from './api-client.ts'
 import { describeError } from './errors.ts'
 import { useNodeEvent, useStreamOpen } from './node-events.ts'
+import type { Person } from './people.ts'
 
 export interface Friends {
   friends: FriendView[]
   requests: FriendRequestsResponse
   /** Everyone the node knows a name for (friends and requests), by peer id. */
-  people: ReadonlyMap<string, PeerRef>
+  people: ReadonlyMap<string, Person>
   error: string | null
   reload: () => Promise<void>
 }
@@ -60,6 +62,13 @@ export function useFriends(client: WebApiClient): Friends {
   useNodeEvent('friend:reach', ({ peerId, reach }) => {
     setFriends((current) =>
       current.map((friend) => (friend.peerId === peerId ? { ...friend, reach } : friend)),
+    )
+  })
+  // A friend's newer profile: their name and picture everywhere at once.
+  useNodeEvent('profile:changed', ({ peerId, own, profile }) => {
+    if (own) return
+    setFriends((current) =>
+      current.map((friend) => (friend.peerId === peerId ? { ...friend, profile } : friend)),
     )
   })
   // A friend's device list changed: "alice · 2 devices".

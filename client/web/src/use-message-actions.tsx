@@ -6,19 +6,14 @@
  */
 import { useEffect, useState } from 'preact/hooks'
 import { RECALL_WINDOW_MS } from '../../../protocol/limits.ts'
-import type {
-  MessageView,
-  PeerRef,
-  QuoteView,
-  RoomMessageView,
-} from '../../../protocol/local-api.ts'
+import type { MessageView, QuoteView, RoomMessageView } from '../../../protocol/local-api.ts'
 import type { WebApiClient } from './api-client.ts'
 import { type ChatEntry, entryOfMessage, entryOfRoomMessage, withUpdate } from './chat-entries.ts'
 import { ForwardDialog } from './components/forward-dialog.tsx'
 import { MessageMenu, Quote } from './components/message-actions.tsx'
 import { describeError } from './errors.ts'
 import { t } from './i18n/i18n.ts'
-import { displayName } from './people.ts'
+import { displayName, type Person } from './people.ts'
 
 interface MessageActionsOptions {
   client: WebApiClient
@@ -27,7 +22,7 @@ interface MessageActionsOptions {
   peerId: string
   entries: readonly ChatEntry[]
   setEntries: (update: (current: ChatEntry[]) => ChatEntry[]) => void
-  people: ReadonlyMap<string, PeerRef>
+  people: ReadonlyMap<string, Person>
   onChanged: () => void
   setError: (error: string | null) => void
 }

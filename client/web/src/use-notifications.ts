@@ -7,11 +7,11 @@
  * view reads.
  */
 import { useEffect } from 'preact/hooks'
-import type { ConversationListItem, PeerRef } from '../../../protocol/local-api.ts'
+import type { ConversationListItem } from '../../../protocol/local-api.ts'
 import { t } from './i18n/i18n.ts'
 import { useNodeEvent } from './node-events.ts'
 import { raise, showUnread } from './notifications.ts'
-import { displayName } from './people.ts'
+import { displayName, type Person, personOf } from './people.ts'
 
 /** `direct:<peer id>` or `room:<room id>`: how a muted conversation is named. */
 export function conversationKey(kind: 'direct' | 'room', id: string): string {
@@ -20,7 +20,7 @@ export function conversationKey(kind: 'direct' | 'room', id: string): string {
 
 export function useNotifications(
   items: readonly ConversationListItem[],
-  people: ReadonlyMap<string, PeerRef>,
+  people: ReadonlyMap<string, Person>,
   muted: ReadonlySet<string>,
 ): void {
   const unread = items.reduce(
@@ -30,11 +30,17 @@ export function useNotifications(
   useEffect(() => showUnread(unread), [unread])
   useEffect(() => () => showUnread(0), [])
 
-  const nameOf = (peerId: string) => displayName(people.get(peerId) ?? { peerId, name: null })
+  const nameOf = (peerId: string) => displayName(personOf(people, peerId))
+  const iconOf = (peerId: string) => people.get(peerId)?.profile?.avatar
   useNodeEvent('message:received', (message) => {
     if (message.direction !== 'in' || muted.has(conversationKey('direct', message.peerId))) return
     const body = message.text || (message.attachment != null ? t('notify.sentFile') : '')
-    raise({ title: nameOf(message.peerId), body, tag: conversationKey('direct', message.peerId) })
+    raise({
+      title: nameOf(message.peerId),
+      body,
+      tag: conversationKey('direct', message.peerId),
+      icon: iconOf(message.peerId),
+    })
   })
   useNodeEvent('room:message', (message) => {
     // A mention is notified even in a muted room: it names us.
@@ -47,6 +53,7 @@ export function useNotifications(
       title: mentioned ? t('notify.mentioned', { room: name }) : name,
       body: t('chats.fromPeer', { name: nameOf(message.authorPeerId), text }),
       tag: conversationKey('room', message.roomId),
+      icon: iconOf(message.authorPeerId),
     })
   })
   useNodeEvent('call:incoming', (call) => {
@@ -54,6 +61,7 @@ export function useNotifications(
       title: t('call.incomingTitle'),
       body: t('call.incoming', { name: nameOf(call.peerId) }),
       tag: `call:${call.callId}`,
+      icon: iconOf(call.peerId),
     })
   })
   useNodeEvent('call:ended', (call) => {

@@ -4,24 +4,31 @@
  * current view) first, then people blocked, friends removed while the page is open, and
  * people a directory search found. Every name here was vouched for by the directory (the
  * node verified it, or a directory answer named the peer's key); anyone else goes by a
- * short peer id. The directory maps names to keys only, so a stranger whose name this page
+ * short peer id. This account is in it too, marked `self`, so it reads "You" everywhere. The directory maps names to keys only, so a stranger whose name this page
  * never met cannot be named.
  */
+
 import { useCallback, useMemo, useState } from 'preact/hooks'
 import type { NameView, PeerRef } from '../../../protocol/local-api.ts'
 import type { WebApiClient } from './api-client.ts'
 import { useNodeEvent, useStreamOpen } from './node-events.ts'
+import type { Person } from './people.ts'
 
 export interface People {
-  byId: ReadonlyMap<string, PeerRef>
+  byId: ReadonlyMap<string, Person>
   /** Keeps the names a directory answer gave. */
   remember: (names: readonly NameView[]) => void
   /** Fetches the blocked list again (after a block). */
   reloadBlocked: () => void
 }
 
-export function usePeople(client: WebApiClient, friends: ReadonlyMap<string, PeerRef>): People {
-  const [others, setOthers] = useState<ReadonlyMap<string, PeerRef>>(new Map())
+export function usePeople(
+  client: WebApiClient,
+  friends: ReadonlyMap<string, Person>,
+  /** This account: named "You" wherever it appears (a room's members, its messages). */
+  self?: Person,
+): People {
+  const [others, setOthers] = useState<ReadonlyMap<string, Person>>(new Map())
 
   const keep = useCallback((refs: readonly PeerRef[]) => {
     const named = refs.filter((ref) => ref.name != null)
@@ -57,7 +64,8 @@ export function usePeople(client: WebApiClient, friends: ReadonlyMap<string, Pee
     for (const [peerId, ref] of others) {
       if (merged.get(peerId)?.name == null) merged.set(peerId, ref)
     }
+    if (self != null) merged.set(self.peerId, { ...self, self: true })
     return merged
-  }, [others, friends])
+  }, [others, friends, self])
   return { byId, remember, reloadBlocked }
 }

@@ -3,16 +3,16 @@
  * the people list knows (display name, else a short peer id), kept current by `room:members`.
  */
 import { useEffect, useState } from 'preact/hooks'
-import type { PeerRef, RoomMemberView } from '../../../protocol/local-api.ts'
+import type { RoomMemberView } from '../../../protocol/local-api.ts'
 import type { WebApiClient } from './api-client.ts'
 import type { Mentionable } from './mentions.ts'
 import { useNodeEvent } from './node-events.ts'
-import { displayName } from './people.ts'
+import { displayName, type Person, personOf } from './people.ts'
 
 export function useRoomMembers(
   client: WebApiClient,
   roomId: string | null,
-  { people, selfPeerId }: { people: ReadonlyMap<string, PeerRef>; selfPeerId?: string },
+  { people, selfPeerId }: { people: ReadonlyMap<string, Person>; selfPeerId?: string },
 ): Mentionable[] | undefined {
   const [members, setMembers] = useState<readonly RoomMemberView[]>([])
   useEffect(() => {
@@ -31,6 +31,6 @@ export function useRoomMembers(
     .filter((member) => member.peerId !== selfPeerId)
     .map((member) => ({
       key: member.publicKey,
-      name: displayName(people.get(member.peerId) ?? { peerId: member.peerId, name: null }),
+      name: displayName(personOf(people, member.peerId)),
     }))
 }

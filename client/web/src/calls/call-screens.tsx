@@ -5,11 +5,11 @@
  * "Calling…" or the time talked, mute, hang up) and the line a call leaves in its chat.
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
-import type { CallView, PeerRef } from '../../../../protocol/local-api.ts'
+import type { CallView } from '../../../../protocol/local-api.ts'
 import { ErrorText } from '../components/error-text.tsx'
 import { t } from '../i18n/i18n.ts'
 import { loadPrefs, playTone } from '../notifications.ts'
-import { displayName } from '../people.ts'
+import { displayName, type Person } from '../people.ts'
 import { fullTime, shortTime } from '../time-format.ts'
 import { useCallControls } from './use-call.ts'
 
@@ -40,7 +40,7 @@ export function CallButton({ peerId, name }: { peerId: string; name: string }) {
 }
 
 /** The incoming-call screen or the in-call bar, whichever the call needs; nothing when idle. */
-export function CallScreens({ people }: { people: ReadonlyMap<string, PeerRef> }) {
+export function CallScreens({ people }: { people: ReadonlyMap<string, Person> }) {
   const calls = useCallControls()
   const { ui } = calls
   const name = displayName(people.get(ui.peerId) ?? { peerId: ui.peerId, name: null })

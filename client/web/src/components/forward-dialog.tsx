@@ -3,11 +3,11 @@
  * sends its text there, marked as forwarded in a 1:1 chat (rooms carry plain text).
  */
 import { useEffect, useState } from 'preact/hooks'
-import type { ConversationListItem, PeerRef } from '../../../../protocol/local-api.ts'
+import type { ConversationListItem } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
 import { t } from '../i18n/i18n.ts'
-import { displayName } from '../people.ts'
+import { displayName, type Person } from '../people.ts'
 import { ErrorText } from './error-text.tsx'
 
 interface ForwardDialogProps {
@@ -15,7 +15,7 @@ interface ForwardDialogProps {
   text: string
   /** The conversation the message is in: not offered. */
   from: string
-  people: ReadonlyMap<string, PeerRef>
+  people: ReadonlyMap<string, Person>
   onDone: () => void
 }
 

@@ -1,5 +1,6 @@
 /**
- * One room's members (presence and role, live), its invite code, sending that invite to a
+ * One room's members (face, name, presence and role, live; "You" for this account, and the
+ * same presence the friend list shows), its invite code, sending that invite to a
  * friend as a message, and leaving the room.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks'
@@ -8,19 +9,24 @@ import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
 import { t } from '../i18n/i18n.ts'
 import { useNodeEvent } from '../node-events.ts'
-import { displayName, shortPeerId } from '../people.ts'
+import { displayName, type Person, personOf } from '../people.ts'
+import { Avatar } from './avatar.tsx'
 import { ErrorText } from './error-text.tsx'
 import { PresenceDot } from './presence-dot.tsx'
 
 interface RoomDetailsProps {
   client: WebApiClient
   room: RoomSummary
+  /** Everyone the client can name, this account included (as "You"). */
+  people: ReadonlyMap<string, Person>
+  /** A person's presence as every view shows it (the friend list's); null when unknown. */
+  presenceOf: (peerId: string) => boolean | null
   onLeft: () => void
 }
 
 const ROLE_LABELS = { owner: 'rooms.owner', admin: 'rooms.admin', member: 'rooms.member' } as const
 
-export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
+export function RoomDetails({ client, room, people, presenceOf, onLeft }: RoomDetailsProps) {
   const [members, setMembers] = useState<RoomMemberView[]>([])
   const [invite, setInvite] = useState<string | null>(null)
   const [friends, setFriends] = useState<FriendView[]>([])
@@ -53,13 +59,6 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
   useNodeEvent('room:members', (change) => {
     if (change.roomId === roomId) setMembers(change.members)
   })
-  useNodeEvent('presence:changed', (presence) =>
-    setMembers((current) =>
-      current.map((member) =>
-        member.peerId === presence.peerId ? { ...member, online: presence.online } : member,
-      ),
-    ),
-  )
 
   const act = async (action: () => Promise<unknown>, done: string | null): Promise<boolean> => {
     setError(null)
@@ -86,10 +85,6 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
 
   const memberPeers = new Set(members.map((member) => member.peerId))
   const invitable = friends.filter((friend) => !memberPeers.has(friend.peerId))
-  const friendName = (peerId: string) => {
-    const friend = friends.find((candidate) => candidate.peerId === peerId)
-    return friend == null ? shortPeerId(peerId) : displayName(friend)
-  }
 
   return (
     <section class="room-details" aria-labelledby="room-details-heading">
@@ -104,10 +99,11 @@ export function RoomDetails({ client, room, onLeft }: RoomDetailsProps) {
       <ul class="people" aria-labelledby="room-members-heading">
         {members.map((member) => (
           <li key={member.publicKey} class="person" data-testid="room-member">
-            <PresenceDot online={member.online === true} />
+            <Avatar person={personOf(people, member.peerId)} />
+            <PresenceDot online={presenceOf(member.peerId) ?? member.online === true} />
             <span class="person-text">
               <span class="person-name" title={member.peerId}>
-                {friendName(member.peerId)}
+                {displayName(personOf(people, member.peerId))}
               </span>
               <span class="person-note">{t(ROLE_LABELS[member.role])}</span>
             </span>

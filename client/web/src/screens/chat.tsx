@@ -11,7 +11,6 @@ import type {
   HistoryResponse,
   MessageStyle,
   PeerReach,
-  PeerRef,
   QueuedReasonCode,
   RoomHistoryResponse,
   TransferView,
@@ -29,6 +28,7 @@ import {
   withUpdate,
 } from '../chat-entries.ts'
 import { Attachment } from '../components/attachment-view.tsx'
+import { Avatar } from '../components/avatar.tsx'
 import { Composer } from '../components/composer.tsx'
 import { DeliveryTicks } from '../components/delivery-ticks.tsx'
 import { ErrorText } from '../components/error-text.tsx'
@@ -37,7 +37,7 @@ import { PresenceDot } from '../components/presence-dot.tsx'
 import { describeError } from '../errors.ts'
 import { t, tx } from '../i18n/i18n.ts'
 import { useNodeEvent, useStreamOpen } from '../node-events.ts'
-import { displayName } from '../people.ts'
+import { displayName, type Person, personOf } from '../people.ts'
 import { reachText, reachTitle } from '../reach-text.ts'
 import { fullTime, shortTime } from '../time-format.ts'
 import { formatBytes } from '../transfer-text.ts'
@@ -72,7 +72,7 @@ interface ChatViewProps {
   online?: boolean
   /** 1:1 with a friend: how the node reaches the friend now. */
   reach?: PeerReach
-  people: ReadonlyMap<string, PeerRef>
+  people: ReadonlyMap<string, Person>
   /** Something changed that the conversation list shows (read, sent). */
   onChanged: () => void
   onBack: () => void
@@ -353,6 +353,7 @@ export function ChatView(props: ChatViewProps) {
         <button type="button" class="chat-back" onClick={props.onBack}>
           <span aria-hidden="true">‹</span> {t('chat.back')}
         </button>
+        {!isRoom && <Avatar person={personOf(props.people, conversation.id)} size={36} />}
         {props.online != null && <PresenceDot online={props.online} />}
         <div class="chat-heading">
           <h2 id="chat-title" title={conversation.id}>
@@ -404,9 +405,7 @@ export function ChatView(props: ChatViewProps) {
             ) : entry.keyChange != null ? (
               <li key={entry.id} class="message-notice" data-testid="key-changed">
                 {tx('chat.keyChanged', {
-                  name: displayName(
-                    props.people.get(entry.from) ?? { peerId: entry.from, name: null },
-                  ),
+                  name: displayName(personOf(props.people, entry.from)),
                   fingerprint: <code class="fingerprint">{entry.keyChange.fingerprint}</code>,
                 })}
               </li>
@@ -430,10 +429,11 @@ export function ChatView(props: ChatViewProps) {
                 )}
                 {entry.replyTo != null && actions.quoteOf(entry, entry.replyTo)}
                 {isRoom && !entry.mine && (
-                  <span class="message-author">
-                    {displayName(
-                      props.people.get(entry.from) ?? { peerId: entry.from, name: null },
-                    )}
+                  <span class="message-author-line">
+                    <Avatar person={personOf(props.people, entry.from)} size={20} />
+                    <span class="message-author" data-testid="message-author">
+                      {displayName(personOf(props.people, entry.from))}
+                    </span>
                   </span>
                 )}
                 {entry.attachment != null && (

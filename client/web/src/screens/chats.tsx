@@ -4,17 +4,14 @@
  * history of all of them.
  */
 import { useState } from 'preact/hooks'
-import type {
-  ConversationListItem,
-  ConversationSearchHit,
-  PeerRef,
-} from '../../../../protocol/local-api.ts'
+import type { ConversationListItem, ConversationSearchHit } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { Avatar } from '../components/avatar.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { VirtualList } from '../components/virtual-list.tsx'
 import { describeError } from '../errors.ts'
 import { t } from '../i18n/i18n.ts'
-import { displayName } from '../people.ts'
+import { displayName, type Person, personOf } from '../people.ts'
 import { shortTime } from '../time-format.ts'
 import type { Conversations } from '../use-conversations.ts'
 import type { OpenConversation } from './shell.tsx'
@@ -24,7 +21,7 @@ const CONVERSATION_ROW_PX = 64
 interface ChatsPanelProps {
   client: WebApiClient
   conversations: Conversations
-  people: ReadonlyMap<string, PeerRef>
+  people: ReadonlyMap<string, Person>
   selected: OpenConversation | null
   onOpen: (conversation: OpenConversation) => void
 }
@@ -32,11 +29,11 @@ interface ChatsPanelProps {
 /** What the list calls a conversation: the room's name, or the peer's username. */
 export function conversationName(
   conversation: OpenConversation,
-  people: ReadonlyMap<string, PeerRef>,
+  people: ReadonlyMap<string, Person>,
   roomName?: string,
 ): string {
   if (conversation.kind === 'room') return roomName ?? t('chats.room')
-  return displayName(people.get(conversation.id) ?? { peerId: conversation.id, name: null })
+  return displayName(personOf(people, conversation.id))
 }
 
 export function ChatsPanel({ client, conversations, people, selected, onOpen }: ChatsPanelProps) {
@@ -75,7 +72,7 @@ export function ChatsPanel({ client, conversations, people, selected, onOpen }: 
     if (preview.mine) return t('chats.fromYou', { text: body })
     if (preview.from != null) {
       return t('chats.fromPeer', {
-        name: displayName(people.get(preview.from) ?? { peerId: preview.from, name: null }),
+        name: displayName(personOf(people, preview.from)),
         text: body,
       })
     }
@@ -138,6 +135,14 @@ export function ChatsPanel({ client, conversations, people, selected, onOpen }: 
               data-id={item.id}
               data-open={selected?.kind === item.kind && selected.id === item.id}
             >
+              <Avatar
+                person={
+                  item.kind === 'room'
+                    ? { peerId: item.id, name: item.name }
+                    : personOf(people, item.id)
+                }
+                size={40}
+              />
               <span class="conversation-name">
                 {item.kind === 'room' && <span class="room-mark">#</span>}
                 {conversationName(item, people, item.name)}

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks'
 import { MAX_FRIEND_NOTE_LENGTH } from '../../../../protocol/limits.ts'
 import type { FriendView, NameView, SearchView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
+import { Avatar } from '../components/avatar.tsx'
 import { ConfirmStep } from '../components/confirm-step.tsx'
 import { ErrorText } from '../components/error-text.tsx'
 import { PresenceDot } from '../components/presence-dot.tsx'
@@ -332,6 +333,7 @@ function FriendRow({ friend, onOpen, onRemove, onBlock }: FriendRowProps) {
   const [confirming, setConfirming] = useState<'remove' | 'block' | null>(null)
   return (
     <li class="person" data-testid="friend" data-peer-id={friend.peerId}>
+      <Avatar person={friend} />
       <PresenceDot online={friend.online} />
       <div class="person-text">
         <button

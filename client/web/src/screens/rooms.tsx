@@ -12,15 +12,19 @@ import { RoomForms } from '../components/room-forms.tsx'
 import { describeError } from '../errors.ts'
 import { t } from '../i18n/i18n.ts'
 import { useNodeEvent, useStreamOpen } from '../node-events.ts'
-import { shortPeerId } from '../people.ts'
+import { displayName, type Person, personOf } from '../people.ts'
 
 export interface RoomsPanelProps {
   client: WebApiClient
   /** Shows the room in the chat pane. */
   onOpenRoom: (roomId: string) => void
+  /** Everyone the client can name, this account included (as "You"). */
+  people: ReadonlyMap<string, Person>
+  /** A person's presence as every view shows it; null when unknown (not a friend). */
+  presenceOf: (peerId: string) => boolean | null
 }
 
-export function RoomsPanel({ client, onOpenRoom }: RoomsPanelProps) {
+export function RoomsPanel({ client, onOpenRoom, people, presenceOf }: RoomsPanelProps) {
   const [rooms, setRooms] = useState<RoomSummary[] | null>(null)
   const [selected, setSelected] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
@@ -72,7 +76,7 @@ export function RoomsPanel({ client, onOpenRoom }: RoomsPanelProps) {
                       : room.lastMessage.mine
                         ? t('chats.fromYou', { text: room.lastMessage.text })
                         : t('chats.fromPeer', {
-                            name: shortPeerId(room.lastMessage.authorPeerId),
+                            name: displayName(personOf(people, room.lastMessage.authorPeerId)),
                             text: room.lastMessage.text,
                           })}
                   </span>
@@ -102,6 +106,8 @@ export function RoomsPanel({ client, onOpenRoom }: RoomsPanelProps) {
         <RoomDetails
           client={client}
           room={current}
+          people={people}
+          presenceOf={presenceOf}
           onLeft={() => {
             setNotice(t('rooms.left', { name: current.name }))
             setSelected(null)

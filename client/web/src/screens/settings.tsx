@@ -1,9 +1,10 @@
-/** Settings: profile, language, appear offline, devices, key export, backup phrase, password, key rotation, recovery phrase, two-factor checks, relays, browser access. */
+/** Settings: name and picture, profile, language, appear offline, devices, key export, backup phrase, password, key rotation, recovery phrase, two-factor checks, relays, browser access. */
 import { useEffect, useState } from 'preact/hooks'
 import type { TwoFactorStatusResponse } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { SettingsBackupPhrase } from '../components/settings-backup-phrase.tsx'
 import { SettingsDevices } from '../components/settings-devices.tsx'
+import { SettingsFace } from '../components/settings-face.tsx'
 import { SettingsKeyExport } from '../components/settings-key-export.tsx'
 import { SettingsKeyRotation } from '../components/settings-key-rotation.tsx'
 import { SettingsLanguage } from '../components/settings-language.tsx'
@@ -19,9 +20,11 @@ import { t } from '../i18n/i18n.ts'
 
 export interface SettingsScreenProps {
   client: WebApiClient
+  /** This account's peer id (its colour when it has no picture). */
+  selfPeerId?: string
 }
 
-export function SettingsScreen({ client }: SettingsScreenProps) {
+export function SettingsScreen({ client, selfPeerId }: SettingsScreenProps) {
   // Whether the secrets' forms ask for a code; a node without the route has no checks.
   const [twoFactor, setTwoFactor] = useState<TwoFactorStatusResponse | null>(null)
   useEffect(() => {
@@ -31,6 +34,7 @@ export function SettingsScreen({ client }: SettingsScreenProps) {
   return (
     <section class="panel settings" aria-label={t('sections.settings')}>
       <h2>{t('sections.settings')}</h2>
+      <SettingsFace client={client} selfPeerId={selfPeerId} />
       <SettingsProfile client={client} />
       <SettingsLanguage />
       <SettingsNotifications />

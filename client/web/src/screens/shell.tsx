@@ -5,7 +5,7 @@
  * pane. The shell owns the one event stream; components below it listen through
  * node-events.ts. On a phone the sidebar covers the main pane until something is opened.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks'
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks'
 import type { IdentityInfo, NameView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { CallButton, CallScreens } from '../calls/call-screens.tsx'
@@ -24,6 +24,7 @@ import { useConversations } from '../use-conversations.ts'
 import { useFriends } from '../use-friends.ts'
 import { useMutes } from '../use-mutes.ts'
 import { conversationKey, useNotifications } from '../use-notifications.ts'
+import { useOwnProfile } from '../use-own-profile.ts'
 import { usePeople } from '../use-people.ts'
 import { ChatView } from './chat.tsx'
 import { ChatsPanel, conversationName } from './chats.tsx'
@@ -178,7 +179,24 @@ interface WorkspaceProps {
 function Workspace(props: WorkspaceProps) {
   const { client, sidebarOpen, setSidebarOpen, names, onRegistered, selfPeerId } = props
   const friends = useFriends(client)
-  const people = usePeople(client, friends.people)
+  const own = useOwnProfile(client)
+  const ownNameView = names?.[0]?.scopedName ?? null
+  const self = useMemo(
+    () =>
+      selfPeerId == null
+        ? undefined
+        : { peerId: selfPeerId, name: ownNameView, profile: own.profile ?? undefined },
+    [selfPeerId, ownNameView, own.profile],
+  )
+  const people = usePeople(client, friends.people, self)
+  // One presence truth for every view: the friend list's, and this account is online.
+  const presenceOf = useCallback(
+    (peerId: string) =>
+      peerId === selfPeerId
+        ? true
+        : (friends.friends.find((friend) => friend.peerId === peerId)?.online ?? null),
+    [selfPeerId, friends.friends],
+  )
   const conversations = useConversations(client)
   const mutes = useMutes(client)
   const calls = useCall(client)
@@ -254,6 +272,8 @@ function Workspace(props: WorkspaceProps) {
           {section === 'rooms' && (
             <RoomsPanel
               client={client}
+              people={people.byId}
+              presenceOf={presenceOf}
               onOpenRoom={(roomId) => openConversation({ kind: 'room', id: roomId })}
             />
           )}
@@ -280,7 +300,7 @@ function Workspace(props: WorkspaceProps) {
               </section>
             )}
           {section === 'settings' ? (
-            <SettingsScreen client={client} />
+            <SettingsScreen client={client} selfPeerId={selfPeerId} />
           ) : open != null ? (
             <ChatView
               key={`${open.kind}-${open.id}`}
