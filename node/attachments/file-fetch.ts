@@ -164,6 +164,14 @@ export class FileFetch {
         await files.completePartial(record.fileId, record.sha256, sink.digest())
       } catch (err) {
         if (!(err instanceof FileIntegrityError)) throw err
+        if (record.roomId != null && fromHex !== record.peerHex) {
+          // A member (not the author, whose signed message names the hash) sent other bytes:
+          // start again from nothing, from someone else (IncomingTransfers skips it).
+          incoming.bitmap = new ChunkBitmap(incoming.bitmap.count)
+          record.bitmap = Buffer.from(incoming.bitmap.bytes()).toString('base64')
+          await store.put(record, { sync: true })
+          throw err
+        }
         await landing.fail(record, err.message)
         return
       }

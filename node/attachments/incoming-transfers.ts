@@ -2,7 +2,8 @@
  * The receiver's transfers: offers taken from the conversation history and from room
  * messages, and the runs that fetch them, retried until each file is complete or failed. A
  * room's file is asked of the members in turn (connected ones first); one that refuses or
- * cannot be reached passes the run on to the next.
+ * cannot be reached passes the run on to the next, and one whose bytes miss the hash is not
+ * asked again (bytes from the author that miss it fail the transfer: its message named it).
  *
  * How it is kept: each history record's attachment becomes a transfer once (a record of
  * its file id already on disk makes a second call a no-op, so history replayed after a
@@ -19,7 +20,7 @@ import { ChunkBitmap, chunkCount } from '../../protocol/attachments.ts'
 import { peerIdOf } from '../identity/index.ts'
 import type { HistoryEntry, StoredAttachment } from '../messaging/index.ts'
 import type { RoomFileOffer } from '../rooms/index.ts'
-import { SenderUnreachableError } from './errors.ts'
+import { FileIntegrityError, SenderUnreachableError } from './errors.ts'
 import type { FileFetch } from './file-fetch.ts'
 import type { FileLanding } from './file-landing.ts'
 import type { Incoming, TransferBook } from './transfer-book.ts'
@@ -205,10 +206,20 @@ export class IncomingTransfers {
     const { record } = incoming
     if (record.roomId == null) return this.#init.fetch.run(incoming, signal)
     for (const source of this.#init.roomSources(record)) {
+      if (incoming.badSources?.has(source)) continue
       try {
         return await this.#init.fetch.run(incoming, signal, source)
       } catch (err) {
         if (signal.aborted) throw err
+        if (err instanceof FileIntegrityError) {
+          this.#init.log.error(
+            'room file %s: %s sent bytes that miss its hash',
+            record.fileId,
+            source,
+          )
+          incoming.badSources = (incoming.badSources ?? new Set()).add(source)
+          continue
+        }
         this.#init.log(
           'room file %s not from %s: %s',
           record.fileId,

@@ -24,6 +24,8 @@ export interface Incoming {
   again?: boolean
   /** Why the last run stopped (TransferView.waiting), until the next one reaches the sender. */
   waiting?: string
+  /** Room files: members that sent bytes missing the hash; not asked again (until restart). */
+  badSources?: Set<string>
 }
 
 export interface TransferBookInit {
