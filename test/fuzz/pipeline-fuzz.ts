@@ -1,6 +1,9 @@
 /**
- * Interaction fuzzing of two message pipelines on real LevelDB, joined by a network and an
- * offline mailbox the fuzzer holds: a seeded PRNG decides who sends how many texts at once
+ * Interaction fuzzing of four message pipelines on real LevelDB, two accounts of two devices
+ * each (alice and her phone, bob and his phone), joined by a network and an offline mailbox
+ * the fuzzer holds. A text goes to the other account's first device, and as copies to its
+ * other device and to the sender's own other device (as the device fan-out queues them, now
+ * and then twice). A seeded PRNG decides which device sends how many texts at once
  * (so some travel as bundles, some alone, some too big to share one), which envelope in
  * flight arrives next (reordering), which arrives again, which is lost, which ack is lost,
  * when a node becomes unreachable (its peer then deposits in the mailbox) or reachable
@@ -9,16 +12,20 @@
  * a share of LevelDB batch writes (`writeFaultRate`) throws instead of writing, so whole lane
  * batches fail; a send that fails is not sent, and what failed to be received or acked is
  * sent again. At the end the disk heals, the network delivers everything and both collect.
- * Each side must have shown every text the other sent successfully exactly once, in send
- * order, and seen each of its own delivered; no mailbox slot is left behind.
+ * Every device must have shown every text (or copy) each other device queued for it exactly
+ * once, in the order queued, and seen each of its own delivered; no mailbox slot is left
+ * behind.
  *
  * Run longer than the unit test does: `npm run fuzz:pipeline -- --seeds 50 --steps 2000`.
  */
 import { Level } from 'level'
-import { generateIdentity, type Identity } from '../../node/identity/index.ts'
+import { generateIdentity, type Identity, peerIdOf } from '../../node/identity/index.ts'
+import { copyId } from '../../node/messaging/device-fan-out.ts'
 import { MessagePipeline } from '../../node/messaging/index.ts'
+import type { TextCopy } from '../../node/messaging/outbound.ts'
 import { RecordLevel } from '../../node/record-level.ts'
 import { type AppLevel, rawSublevel } from '../../node/storage.ts'
+import { toHex } from '../../protocol/bytes.ts'
 import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
 import type { DmEnvelope } from '../../protocol/messaging.ts'
 import {
@@ -41,7 +48,10 @@ export interface PipelineFuzzOptions {
 
 export interface PipelineFuzzReport {
   seed: number
+  /** Texts sent to the other account (each to its first device)... */
   sent: number
+  /** ...and their copies for the other devices of both accounts. */
+  copies: number
   /** Envelopes that carried several texts. */
   bundles: number
   deliveries: number
@@ -61,7 +71,21 @@ export class PipelineFuzzFailure extends Error {
   override name = 'PipelineFuzzFailure'
 }
 
-type Party = 'alice' | 'bob'
+/**
+ * Two accounts of two devices each. The first device of an account runs on its account key;
+ * what a device sends to the other account goes to that key and, as copies, to the account's
+ * other device and to the sender's own other device (naming the peer), as device-fan-out.ts
+ * queues them. Each (sender, receiver) pair of devices is a conversation of its own.
+ */
+const DEVICES = ['alice', 'alice-phone', 'bob', 'bob-phone'] as const
+type Device = (typeof DEVICES)[number]
+const ACCOUNT_OF: Record<Device, Device> = {
+  alice: 'alice',
+  'alice-phone': 'alice',
+  bob: 'bob',
+  'bob-phone': 'bob',
+}
+const otherAccount = (device: Device): Device => (ACCOUNT_OF[device] === 'alice' ? 'bob' : 'alice')
 
 interface Node {
   identity: Identity
@@ -70,14 +94,22 @@ interface Node {
   db: Level<string, Uint8Array>
   mailbox: StubMailbox
   pipeline: MessagePipeline
-  /** Texts shown, in order, across restarts. */
-  shown: string[]
+  /** Texts shown, in order, across restarts, by the device that sent them. */
+  shown: Map<Device, string[]>
   delivered: Set<string>
 }
 
 interface InFlight {
-  from: Party
+  from: Device
+  to: Device
   envelope: DmEnvelope
+}
+
+/** One text (or copy) for one device: what to queue again if its write fails. */
+interface Queued {
+  to: Device
+  text: string
+  copy?: TextCopy
 }
 
 const LONG_TEXT_BYTES = 30_000
@@ -116,10 +148,11 @@ export async function runPipelineFuzz({
   // Faults draw from their own sequence, so the steps a seed takes stay the same.
   const faultRandom = seededRandom(seed ^ 0x5eed)
   let diskHealthy = false
-  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
   const report: PipelineFuzzReport = {
     seed,
     sent: 0,
+    copies: 0,
     bundles: 0,
     deliveries: 0,
     duplicates: 0,
@@ -138,20 +171,24 @@ export async function runPipelineFuzz({
   }
   const dir = await makeTempDir('tokenim-pipeline-fuzz-')
   const inFlight: InFlight[] = []
-  /** Envelope ids each party sent that will get no ack (lost, or their ack lost). */
-  const unacked: Record<Party, string[]> = { alice: [], bob: [] }
-  const sent: Record<Party, string[]> = { alice: [], bob: [] }
-  const sentIds: Record<Party, string[]> = { alice: [], bob: [] }
-  const other = (party: Party): Party => (party === 'alice' ? 'bob' : 'alice')
-  const nodes = {} as Record<Party, Node>
-  const reachable: Record<Party, boolean> = { alice: true, bob: true }
+  const byDevice = <T>(make: () => T) =>
+    Object.fromEntries(DEVICES.map((device) => [device, make()])) as Record<Device, T>
+  /** Envelope ids each device sent that will get no ack (lost, or their ack lost), by receiver. */
+  const unacked = byDevice(() => new Map<Device, string[]>())
+  /** What each device queued for each other device, in order, and every id it queued. */
+  const sent = byDevice(() => new Map<Device, string[]>())
+  const sentIds = byDevice(() => [] as string[])
+  let texts = 0
+  const nodes = {} as Record<Device, Node>
+  const reachable = byDevice(() => true)
   const mailbox = new StubMailbox(generateIdentity())
+  const deviceOf = new Map<string, Device>()
 
-  const open = async (party: Party, identity: Identity, signedPrekey: SignedPrekey) => {
-    const path = `${dir.path}/${party}`
+  const open = async (device: Device, identity: Identity, signedPrekey: SignedPrekey) => {
+    const path = `${dir.path}/${device}`
     const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' })
     await db.open()
-    const previous = nodes[party] as Node | undefined
+    const previous = nodes[device] as Node | undefined
     const view = mailbox.shared(identity)
     const node: Node = {
       identity,
@@ -159,16 +196,16 @@ export async function runPipelineFuzz({
       path,
       db,
       mailbox: view,
-      shown: previous?.shown ?? [],
+      shown: previous?.shown ?? new Map(),
       delivered: previous?.delivered ?? new Set(),
       pipeline: new MessagePipeline({
         db: withWriteFaults(new RecordLevel(rawSublevel(db, 'messaging')), writeFails),
         identity,
         mailbox: view,
         prekeys: {
-          fetchBundle: async () => {
-            const peer = nodes[other(party)]
-            return createPrekeyBundle(peer.identity.publicKey, peer.signedPrekey)
+          fetchBundle: async (peer) => {
+            const owner = nodes[deviceOf.get(peerIdOf({ publicKey: peer }).toString())!]
+            return createPrekeyBundle(owner.identity.publicKey, owner.signedPrekey)
           },
           signedPrekey: async (id) => (id === signedPrekey.id ? signedPrekey : undefined),
           peekOneTimePrekey: async () => undefined,
@@ -176,9 +213,10 @@ export async function runPipelineFuzz({
           oneTimePrekeyDeleted: () => undefined,
         },
         link: {
-          send: async (_peer, envelope) => {
-            if (!reachable[other(party)]) return false
-            inFlight.push({ from: party, envelope })
+          send: async (peer, envelope) => {
+            const to = deviceOf.get(peerIdOf({ publicKey: peer }).toString())!
+            if (!reachable[to]) return false
+            inFlight.push({ from: device, to, envelope })
             return true
           },
         },
@@ -186,7 +224,11 @@ export async function runPipelineFuzz({
         // Acks are lost on purpose here: the fuzzer says when (as a closed stream would).
         ackTimeoutMs: 3_600_000,
         emit: (type, data) => {
-          if (type === 'message:received') node.shown.push((data as MessageView).text)
+          if (type === 'message:received') {
+            const message = data as MessageView
+            const from = deviceOf.get(message.peerId)!
+            node.shown.set(from, [...(node.shown.get(from) ?? []), message.text])
+          }
           const change = data as MessageStateChange
           if (type === 'message:state' && change.state === 'delivered')
             node.delivered.add(change.id)
@@ -194,49 +236,98 @@ export async function runPipelineFuzz({
       }),
     }
     await node.pipeline.start()
-    nodes[party] = node
+    nodes[device] = node
   }
-  const restart = async (party: Party) => {
-    const node = nodes[party]
+  const restart = async (device: Device) => {
+    const node = nodes[device]
     await node.pipeline.stop()
     await node.db.close()
-    await open(party, node.identity, node.signedPrekey)
+    await open(device, node.identity, node.signedPrekey)
     report.restarts++
   }
-  const keyOf = (party: Party) => nodes[party].identity.publicKey
+  const keyOf = (device: Device) => nodes[device].identity.publicKey
 
-  const send = async (party: Party) => {
+  /** Queues texts for one device, all in one turn (one lane batch: bundles where they fit). */
+  const queue = async (from: Device, items: Queued[]): Promise<Queued[]> => {
+    const results = await Promise.allSettled(
+      items.map(({ to, text, copy }) => nodes[from].pipeline.send(keyOf(to), text, {}, copy)),
+    )
+    const failed: Queued[] = []
+    results.forEach((result, i) => {
+      const { to, text } = items[i]
+      if (result.status === 'rejected') {
+        expectFault(result.reason)
+        failed.push(items[i])
+        return
+      }
+      const list = sent[from].get(to) ?? []
+      list.push(text)
+      sent[from].set(to, list)
+      sentIds[from].push(result.value.id)
+    })
+    return failed
+  }
+
+  const send = async (from: Device) => {
     const count = 1 + Math.floor(random() * 6)
-    const texts = Array.from({ length: count }, (_, i) => {
-      const text = `${party} ${sent[party].length + i + 1}`
+    const made = Array.from({ length: count }, () => {
+      const text = `${from} ${++texts}`
       // Now and then one too long to share a bundle with another like it.
       return random() < 0.1 ? text.padEnd(LONG_TEXT_BYTES, '.') : text
     })
-    // Sent in one turn: they share a lane batch, and so bundles where they fit.
-    const results = await Promise.allSettled(
-      texts.map((text) => nodes[party].pipeline.send(keyOf(other(party)), text)),
+    const peer = otherAccount(from)
+    const failed = await queue(
+      from,
+      made.map((text) => ({ to: peer, text })),
     )
-    results.forEach((result, i) => {
-      if (result.status === 'rejected') {
-        expectFault(result.reason)
-        report.failedSends++
-        return
+    report.failedSends += failed.length
+    const ok = made.filter((text) => !failed.some((item) => item.text === text))
+    report.sent += ok.length
+    if (ok.length === 0) return
+    // The copies of what was sent: for the peer's other device and our own, each queued until
+    // its write succeeds (the fan-out follows the history feed), and now and then twice (the
+    // feed brings a text again after a crash): the second time queues nothing.
+    const idsOf = sentIds[from].slice(-ok.length)
+    const copies: Queued[] = []
+    for (const [i, text] of ok.entries()) {
+      const of = { peer: toHex(keyOf(peer)), id: idsOf[i] }
+      for (const to of DEVICES.filter((d) => d !== from && d !== peer)) {
+        const own = ACCOUNT_OF[to] === ACCOUNT_OF[from]
+        const copy: TextCopy = { messageId: copyId(of.id, keyOf(to)), of }
+        if (own) copy.sentTo = keyOf(peer)
+        copies.push({ to, text, copy })
       }
-      sent[party].push(texts[i])
-      sentIds[party].push(result.value.id)
-      report.sent++
-    })
+    }
+    for (const to of DEVICES) {
+      let owed = copies.filter((item) => item.to === to)
+      while (owed.length > 0) owed = await queue(from, owed)
+      report.copies += copies.filter((item) => item.to === to).length
+    }
+    if (random() < 0.2) {
+      const again = await Promise.all(
+        copies.map(({ to, text, copy }) =>
+          nodes[from].pipeline.send(keyOf(to), text, {}, copy).catch(expectFault),
+        ),
+      )
+      if (again.some((result) => result != null && result.seq !== 0)) {
+        throw new PipelineFuzzFailure(`seed ${seed}: a copy queued twice was sent twice`)
+      }
+    }
   }
   /** Only a write the fuzzer failed may fail an operation. */
   const expectFault = (err: unknown) => {
     if (!(err instanceof InjectedWriteFault)) throw err
   }
   const deliver = async (index: number, { again = false, loseAck = false } = {}) => {
-    const { from, envelope } = inFlight[index]
+    const { from, to, envelope } = inFlight[index]
     if (!again) inFlight.splice(index, 1)
     const id = Buffer.from(envelope.messageId).toString('hex')
     if (!again && !sentIds[from].includes(id)) report.bundles++
-    const to = other(from)
+    const noAck = () => {
+      const list = unacked[from].get(to) ?? []
+      list.push(id)
+      unacked[from].set(to, list)
+    }
     let outcome: Awaited<ReturnType<MessagePipeline['receive']>>
     try {
       outcome = await nodes[to].pipeline.receive(envelope, {
@@ -246,12 +337,12 @@ export async function runPipelineFuzz({
     } catch (err) {
       // Not stored, so not acked: the stream closes and the sender sends it again.
       expectFault(err)
-      unacked[from].push(id)
+      noAck()
       return
     }
     report.deliveries++
     if (loseAck) {
-      unacked[from].push(id)
+      noAck()
       report.lostAcks++
       return
     }
@@ -264,8 +355,8 @@ export async function runPipelineFuzz({
       })
       .catch(expectFault)
   }
-  const collect = async (party: Party) => {
-    const { pipeline, mailbox: view } = nodes[party]
+  const collect = async (device: Device) => {
+    const { pipeline, mailbox: view } = nodes[device]
     report.collections++
     try {
       const counts = await pipeline.collect(await view.collect(await pipeline.knownPeers()))
@@ -276,52 +367,55 @@ export async function runPipelineFuzz({
     }
   }
   /** The streams close: what got no ack is sent again. */
-  const resend = async (party: Party) => {
-    const ids = unacked[party].splice(0)
-    nodes[party].pipeline.handleUnacked(keyOf(other(party)), ids)
-    await nodes[party].pipeline.retry(keyOf(other(party))).catch(expectFault)
+  const resend = async (device: Device) => {
+    for (const to of DEVICES) {
+      if (to === device) continue
+      const ids = unacked[device].get(to)?.splice(0) ?? []
+      nodes[device].pipeline.handleUnacked(keyOf(to), ids)
+      await nodes[device].pipeline.retry(keyOf(to)).catch(expectFault)
+    }
   }
 
   try {
-    for (const party of ['alice', 'bob'] as const) {
+    for (const device of DEVICES) {
       const identity = generateIdentity()
-      await open(party, identity, generateSignedPrekey(identity, 1))
+      deviceOf.set(peerIdOf(identity).toString(), device)
+      await open(device, identity, generateSignedPrekey(identity, 1))
     }
     for (let step = 0; step < steps; step++) {
       const roll = random()
-      const party = pick(['alice', 'bob'] as Party[])
-      if (roll < 0.27) {
-        await send(party)
+      const device = pick(DEVICES)
+      if (roll < 0.2) {
+        await send(device)
       } else if (roll < 0.67 && inFlight.length > 0) {
         const again = random() < 0.1
         if (again) report.duplicates++
         await deliver(Math.floor(random() * inFlight.length), { again, loseAck: random() < 0.1 })
       } else if (roll < 0.75 && inFlight.length > 0) {
         const [lost] = inFlight.splice(Math.floor(random() * inFlight.length), 1)
-        unacked[lost.from].push(Buffer.from(lost.envelope.messageId).toString('hex'))
+        const list = unacked[lost.from].get(lost.to) ?? []
+        list.push(Buffer.from(lost.envelope.messageId).toString('hex'))
+        unacked[lost.from].set(lost.to, list)
         report.lostEnvelopes++
       } else if (roll < 0.84) {
-        await resend(party)
+        await resend(device)
       } else if (roll < 0.9) {
-        await collect(party)
+        await collect(device)
       } else if (roll < 0.96) {
-        reachable[party] = !reachable[party]
+        reachable[device] = !reachable[device]
       } else {
-        await restart(party)
+        await restart(device)
       }
     }
 
     diskHealthy = true
-    reachable.alice = true
-    reachable.bob = true
+    for (const device of DEVICES) reachable[device] = true
     for (let round = 0; ; round++) {
-      for (const party of ['alice', 'bob'] as const) await resend(party)
+      for (const device of DEVICES) await resend(device)
       while (inFlight.length > 0) await deliver(0)
-      for (const party of ['alice', 'bob'] as const) await collect(party)
-      for (const party of ['alice', 'bob'] as const) await nodes[party].pipeline.idle()
-      const settled = (['alice', 'bob'] as const).every(
-        (party) => nodes[party].pipeline.pendingPeers().length === 0,
-      )
+      for (const device of DEVICES) await collect(device)
+      for (const device of DEVICES) await nodes[device].pipeline.idle()
+      const settled = DEVICES.every((device) => nodes[device].pipeline.pendingPeers().length === 0)
       if (settled && inFlight.length === 0 && mailbox.slots.size === 0) break
       if (round === FINAL_ROUNDS) {
         throw new PipelineFuzzFailure(
@@ -330,18 +424,23 @@ export async function runPipelineFuzz({
       }
     }
 
-    for (const party of ['alice', 'bob'] as const) {
-      const shown = nodes[party].shown
-      const expected = sent[other(party)]
-      if (shown.length !== expected.length || shown.some((text, i) => text !== expected[i])) {
-        throw new PipelineFuzzFailure(
-          `seed ${seed}: ${party} showed ${shown.length} texts, expected ${expected.length} in order; first difference at ${shown.findIndex((text, i) => text !== expected[i])}`,
-        )
+    for (const to of DEVICES) {
+      for (const from of DEVICES) {
+        if (from === to) continue
+        const shown = nodes[to].shown.get(from) ?? []
+        const expected = sent[from].get(to) ?? []
+        if (shown.length !== expected.length || shown.some((text, i) => text !== expected[i])) {
+          throw new PipelineFuzzFailure(
+            `seed ${seed}: ${to} showed ${shown.length} texts from ${from}, expected ${expected.length} in order; first difference at ${shown.findIndex((text, i) => text !== expected[i])}`,
+          )
+        }
       }
-      const notDelivered = sentIds[party].filter((id) => !nodes[party].delivered.has(id))
+    }
+    for (const device of DEVICES) {
+      const notDelivered = sentIds[device].filter((id) => !nodes[device].delivered.has(id))
       if (notDelivered.length > 0) {
         throw new PipelineFuzzFailure(
-          `seed ${seed}: ${party} never saw ${notDelivered.length} of its texts delivered`,
+          `seed ${seed}: ${device} never saw ${notDelivered.length} of its texts delivered`,
         )
       }
     }
@@ -363,6 +462,7 @@ if (import.meta.main) {
   const totals = {
     seeds: 0,
     sent: 0,
+    copies: 0,
     bundles: 0,
     deliveries: 0,
     collected: 0,
@@ -375,6 +475,7 @@ if (import.meta.main) {
     const report = await runPipelineFuzz({ seed, steps })
     totals.seeds++
     totals.sent += report.sent
+    totals.copies += report.copies
     totals.bundles += report.bundles
     totals.deliveries += report.deliveries
     totals.collected += report.collected

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { type PipelineFuzzReport, runPipelineFuzz } from '../fuzz/pipeline-fuzz.ts'
 
 const SEEDS = Array.from({ length: 8 }, (_, i) => i + 1)
-const STEPS = 250
+const STEPS = 80
 
 describe('message pipeline interaction fuzzing', () => {
   it.each(SEEDS)(
-    'seed %i: every text shown once, in order, and seen delivered, whatever the network and the disk did',
+    'seed %i: every text and copy shown once on each device, in order, and seen delivered, whatever the network and the disk did',
     async (seed) => {
       const report = await runPipelineFuzz({ seed, steps: STEPS })
       expect(report.sent).toBeGreaterThan(0)
@@ -19,6 +19,7 @@ describe('message pipeline interaction fuzzing', () => {
     for (const seed of SEEDS.slice(0, 3))
       reports.push(await runPipelineFuzz({ seed, steps: STEPS }))
     const covered = [
+      'copies',
       'bundles',
       'lostEnvelopes',
       'lostAcks',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { runRatchetFuzz } from '../fuzz/ratchet-fuzz.ts'
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1)
-const STEPS = 300
+const STEPS = 120
 
 describe('ratchet interaction fuzzing', () => {
   it.each(SEEDS)(
@@ -16,10 +16,12 @@ describe('ratchet interaction fuzzing', () => {
     },
   )
 
-  it('covers reorders, losses, duplicates, altered copies and restarts across the seeds', () => {
+  it('covers reorders, losses, duplicates, altered copies, misdeliveries and restarts across the seeds', () => {
     const reports = SEEDS.slice(0, 5).map((seed) => runRatchetFuzz({ seed, steps: STEPS }))
-    const total = (key: 'dropped' | 'duplicatesRefused' | 'alteredRefused' | 'restarts') =>
-      reports.reduce((sum, report) => sum + report[key], 0)
+    const total = (
+      key: 'dropped' | 'duplicatesRefused' | 'alteredRefused' | 'misdeliveredRefused' | 'restarts',
+    ) => reports.reduce((sum, report) => sum + report[key], 0)
+    expect(total('misdeliveredRefused')).toBeGreaterThan(0)
     expect(total('dropped')).toBeGreaterThan(0)
     expect(total('duplicatesRefused')).toBeGreaterThan(0)
     expect(total('alteredRefused')).toBeGreaterThan(0)
