@@ -374,7 +374,10 @@ function roomItem(room: RoomSummary): ConversationListItem {
     preview:
       last == null
         ? null
-        : { ...preview(last.text, last.mine, last.sentAt), from: last.authorPeerId },
+        : {
+            ...preview(last.text, last.mine, last.sentAt, last.attachment, last.style),
+            from: last.authorPeerId,
+          },
   }
 }
 

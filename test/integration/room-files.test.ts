@@ -157,6 +157,12 @@ describe('files in rooms', () => {
     expect(Buffer.concat(chunks).equals(Buffer.from(image.bytes))).toBe(true)
     const history = carol.node.rooms.history(roomId)
     expect(history.messages.at(-1)?.attachment?.sha256).toBe(image.sha256)
+    // The conversation list names the file beside the caption.
+    const conversations = await carol.node.conversations.list()
+    expect(conversations.find((c) => c.id === roomId)?.preview).toMatchObject({
+      text: 'look @bob',
+      attachment: { name: 'sunset.png', mime: 'image/png' },
+    })
   }, 180_000)
 
   it('refuses a node outside the room, and fails a file whose bytes miss the hash', async () => {
