@@ -5,9 +5,11 @@
 import type { FriendView, MessageView, PeerReach, PeerRef } from '../../protocol/local-api.ts'
 import { t } from './i18n/i18n.ts'
 import { minuteStamp } from './output.ts'
+import { nameOf } from './people-names.ts'
 
-export function label(ref: PeerRef): string {
-  return ref.name ?? ref.peerId
+/** A person by their display name, else username, else peer id (people-names.ts). */
+export function label(ref: PeerRef & Pick<Partial<FriendView>, 'profile'>): string {
+  return nameOf(ref)
 }
 
 /**

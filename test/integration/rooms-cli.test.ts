@@ -67,7 +67,8 @@ describe('rooms CLI', () => {
     )
     await membersReach(alice, roomId, 2)
     expect(await cli(alice, 'rooms', 'members', roomId)).toBe(
-      `"cli room" ${roomId}\n  owner   ${alice.node.peerId}\n  member  ${bobId}\n`,
+      // Alice is "you", online; bob, no friend of hers, goes by his peer id, presence unknown.
+      `"cli room" ${roomId}\n  owner   you (${alice.node.peerId})  online\n  member  ${bobId}\n`,
     )
     expect(await cli(alice, 'rooms', 'role', roomId, bobId, 'admin')).toBe(
       `${bobId} is now an admin\n`,

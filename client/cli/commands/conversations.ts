@@ -19,14 +19,15 @@ import { keyChangeLine } from '../friend-lines.ts'
 import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult, stateWord } from '../output.ts'
+import { type PeopleNames, peopleNames } from '../people-names.ts'
 
 export function registerConversationCommands(program: Command): void {
   withCommonOptions(program.command('chats'))
     .description('conversations (1:1 and rooms), most recent first, with unread counts')
     .action(async (options: CommonOptions) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
-      const list = await client.conversations()
-      const lines = list.conversations.map(chatLine)
+      const [list, names] = await Promise.all([client.conversations(), peopleNames(client)])
+      const lines = list.conversations.map((item) => chatLine(item, names))
       printResult(options, list, lines.length > 0 ? lines : [t('chats.none')])
     })
 
@@ -97,11 +98,11 @@ export async function printSearch(
     limit: options.limit,
     before: options.before,
   })
-  const names = await friendNames(client)
+  const names = await peopleNames(client)
   printResult(options, result, [
     ...result.hits.map((hit) =>
       hit.kind === 'direct'
-        ? `${names.get(hit.peerId) ?? hit.peerId}  ${messageLine(hit.message)}`
+        ? `${names.of(hit.peerId)}  ${messageLine(hit.message)}`
         : `${t('chats.room', { room: hit.roomId.slice(0, 12) })}  ${minuteStamp(hit.message.sentAt)} ${hit.message.mine ? '>' : '<'} ${hit.message.text}`,
     ),
     ...(result.hits.length === 0
@@ -113,17 +114,6 @@ export async function printSearch(
   ])
 }
 
-/**
- * Friends' usernames by peer id, for lines that would otherwise name a bare peer id. Names
- * only decorate: a node that cannot list friends (one embedded without them) leaves ids.
- */
-async function friendNames(client: LocalApiClient): Promise<Map<string, string>> {
-  const { friends } = await client.friends().catch(() => ({ friends: [] }))
-  return new Map(
-    friends.flatMap((friend) => (friend.name == null ? [] : [[friend.peerId, friend.name]])),
-  )
-}
-
 async function chat(client: LocalApiClient, peer: string, limit: number): Promise<void> {
   // Listen before reading the history, so a message sent in between is not missed; events
   // wait until the history is on screen.
@@ -133,9 +123,10 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
   const opened = await client.openConversation({ peer, limit })
   if (opened.kind !== 'direct') throw new UsageError('tokenim chat talks to one peer')
   const peerId = opened.history.peerId
-  const friendName = (await friendNames(client)).get(peerId)
+  const names = await peopleNames(client)
+  const name = names.of(peerId)
   const out = (line: string) => process.stdout.write(`${line}\n`)
-  out(t('chat.intro', { peer: friendName == null ? peerId : `${friendName} (${peerId})` }))
+  out(t('chat.intro', { peer: name === peerId ? peerId : `${name} (${peerId})` }))
   for (const message of opened.history.messages) out(messageLine(message))
   const shown = new Set(opened.history.messages.map((message) => message.id))
   const mine = new Map<string, string>()
@@ -156,7 +147,6 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
       if (change.state === 'read' || change.state === 'failed') mine.delete(change.id)
     } else if (event.type === 'presence:changed') {
       const presence = event.data
-      const name = presence.name ?? peerId
       if (presence.peerId === peerId) {
         out(`* ${presence.online ? t('chat.isOnline', { name }) : t('chat.isOffline', { name })}`)
       }
@@ -164,7 +154,7 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
       // Only the start is worth a line: the text, or nothing, follows.
       const typing = event.data
       if (typing.peerId === peerId && typing.typing) {
-        out(`* ${t('chat.isTyping', { name: typing.name ?? peerId })}`)
+        out(`* ${t('chat.isTyping', { name })}`)
       }
     } else if (event.type === 'transfer:complete') {
       const transfer = event.data
@@ -248,13 +238,17 @@ async function sendFileAndWait(
   }
 }
 
-function chatLine(item: ConversationListItem): string {
+/** `bob (1 unread)  12:04 < see you` or `# Book club  12:05 < Carol: chapter one`. */
+function chatLine(item: ConversationListItem, names: PeopleNames): string {
   const unread = item.unread > 0 ? ` (${t('chats.unread', { count: item.unread })})` : ''
   const kind = item.kind === 'room' ? `${t('chats.roomMark')} ` : ''
+  const title = item.kind === 'room' ? item.name : names.of(item.id)
   const last = item.preview
-  if (last == null) return `${kind}${item.name}${unread}`
+  if (last == null) return `${kind}${title}${unread}`
   const what = last.attachment != null ? `[${last.attachment.name}] ${last.text}`.trim() : last.text
-  return `${kind}${item.name}${unread}  ${minuteStamp(last.sentAt)} ${last.mine ? '>' : '<'} ${what}`
+  const author =
+    item.kind === 'room' && !last.mine && last.from != null ? `${names.of(last.from)}: ` : ''
+  return `${kind}${title}${unread}  ${minuteStamp(last.sentAt)} ${last.mine ? '>' : '<'} ${author}${what}`
 }
 
 function messageLine(message: MessageView): string {

@@ -3,7 +3,9 @@
  * the running node's local API. Names are scoped to the relay that issued them and shown
  * as `name@<relay peer id>`.
  */
+import { readFile } from 'node:fs/promises'
 import { type Command, InvalidArgumentError } from 'commander'
+import { avatarDataUrl } from '../../../protocol/avatar-image.ts'
 import type { ProfileView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { t } from '../i18n/i18n.ts'
@@ -104,7 +106,14 @@ export function registerDirectoryCommands(program: Command): void {
 
   const profile = program.command('profile').description('your optional public profile')
   withCommonOptions(profile.command('set'))
-    .description('sign and publish a profile beside your username (every field is optional)')
+    .description(
+      'set the name and picture your friends and rooms see (--name, --avatar), and publish a profile beside your username (every field is optional)',
+    )
+    .option('--name <text>', 'the name your friends and rooms see, up to 64 characters')
+    .option(
+      '--avatar <file>',
+      'your picture for friends and rooms: PNG, JPEG or WebP, at most 96x96 pixels and 16 KiB',
+    )
     .option('--display-name <text>', 'up to 64 characters')
     .option('--bio <text>', 'up to 280 characters')
     .option('--avatar-hash <hex>', 'SHA-256 of your avatar image, hex')
@@ -112,8 +121,29 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--gender <text>')
     .option('--age <years>', 'a whole number', parseCount)
     .option('--relay <relay>', 'only on this relay (default: every relay you hold a name on)')
-    .action(async (options: RelayOption & ProfileView) => {
+    .action(async (options: RelayOption & ProfileView & { name?: string; avatar?: string }) => {
       const client = await LocalApiClient.forDataDir(options.dataDir)
+      const { name, avatar, dataDir: _dir, json: _json, ...directoryFields } = options
+      const forFriends = name != null || avatar != null
+      const own = forFriends
+        ? await client.setOwnProfile({
+            ...(name != null && { displayName: name }),
+            ...(avatar != null && { avatar: avatarDataUrl(await readFile(avatar)) }),
+          })
+        : undefined
+      const ownLines =
+        own == null
+          ? []
+          : [
+              t('profile.set'),
+              `${t('profile.shownName').padEnd(18)}${own.profile?.displayName ?? ''}`,
+              `${t('profile.shownAvatar').padEnd(18)}${own.profile?.avatar == null ? '' : avatar}`,
+            ]
+      // The directory's profile when one of its fields is given, or nothing else is.
+      if (forFriends && !Object.values(directoryFields).some((value) => value != null)) {
+        printResult(options, own, ownLines)
+        return
+      }
       const view = await client.setProfile({
         displayName: options.displayName,
         bio: options.bio,
@@ -123,7 +153,11 @@ export function registerDirectoryCommands(program: Command): void {
         age: options.age,
         relay: options.relay,
       })
-      printResult(options, view, [t('names.profilePublished'), ...profileLines(view)])
+      printResult(options, own == null ? view : { own, directory: view }, [
+        ...ownLines,
+        t('names.profilePublished'),
+        ...profileLines(view),
+      ])
     })
 }
 

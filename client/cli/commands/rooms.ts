@@ -11,6 +11,7 @@ import type { RoomPageOptions } from '../../tokenim-api.ts'
 import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { localStamp, printResult } from '../output.ts'
+import { type PeopleNames, peopleNames } from '../people-names.ts'
 
 const ROOM_HELP = 'the room id (64 hex digits)'
 const MEMBER_HELP = "a member's peer id or hex public key"
@@ -97,17 +98,35 @@ export function registerRoomCommands(program: Command): void {
     .description('the members of a room and their roles')
     .argument('<id>', ROOM_HELP)
     .action(async (roomId: string, options: CommonOptions) => {
-      const result = await (await client(options)).roomMembers(roomId)
+      const api = await client(options)
+      const [result, names, friends] = await Promise.all([
+        api.roomMembers(roomId),
+        peopleNames(api),
+        api.friends().catch(() => ({ friends: [] })),
+      ])
+      // The friend list's presence: the same truth `friends list` and `chat` show.
+      const online = new Map(friends.friends.map((friend) => [friend.peerId, friend.online]))
       printResult(options, result, [
         `"${result.name}" ${result.roomId}`,
-        ...result.members.map((m) => `  ${m.role.padEnd(6)}  ${m.peerId}`),
+        ...result.members.map((m) => {
+          const name = names.of(m.peerId)
+          const who = name === m.peerId ? m.peerId : `${name} (${m.peerId})`
+          const seen =
+            names.isSelf(m.peerId) || online.get(m.peerId) === true
+              ? t('friend.online')
+              : online.has(m.peerId)
+                ? t('friend.offline')
+                : ''
+          return `  ${m.role.padEnd(6)}  ${who}${seen === '' ? '' : `  ${seen}`}`
+        }),
       ])
     })
 
   withCommonOptions(rooms.command('list'))
     .description('your rooms, most recent activity first, with unread counts')
     .action(async (options: CommonOptions) => {
-      const list = await (await client(options)).rooms()
+      const api = await client(options)
+      const [list, names] = await Promise.all([api.rooms(), peopleNames(api)])
       const lines = list.rooms.map((room) => {
         const state =
           room.role == null
@@ -115,7 +134,7 @@ export function registerRoomCommands(program: Command): void {
             : room.unread > 0
               ? ` (${t('chats.unread', { count: room.unread })})`
               : ''
-        const last = room.lastMessage == null ? '' : `  ${messageLine(room.lastMessage)}`
+        const last = room.lastMessage == null ? '' : `  ${messageLine(room.lastMessage, names)}`
         const members = t('rooms.line', { room: room.roomId, name: room.name, count: room.members })
         return `${members}${state}${last}`
       })
@@ -148,9 +167,10 @@ export async function printRoomHistory(
   roomId: string,
   page: RoomPageOptions,
 ): Promise<void> {
-  const history = await (await client(options)).roomHistory(roomId, page)
+  const api = await client(options)
+  const [history, names] = await Promise.all([api.roomHistory(roomId, page), peopleNames(api)])
   printResult(options, history, [
-    ...history.messages.map(messageLine),
+    ...history.messages.map((message) => messageLine(message, names)),
     ...(history.held > 0 ? [`(${t('rooms.held', { count: history.held })})`] : []),
     ...(history.nextBefore != null
       ? [t('history.more', { flag: `--before ${history.nextBefore}` })]
@@ -159,9 +179,9 @@ export async function printRoomHistory(
   ])
 }
 
-function messageLine(message: RoomMessageView): string {
+function messageLine(message: RoomMessageView, names: PeopleNames): string {
   const time = localStamp(message.sentAt)
-  const who = message.mine ? t('rooms.me') : message.authorPeerId.slice(-8)
+  const who = message.mine ? t('rooms.me') : names.of(message.authorPeerId)
   const file = message.attachment
   const parts = [
     message.mentionsMe === true ? t('rooms.mentionsYou') : '',

@@ -216,8 +216,12 @@ export const HELP_ZH: Readonly<Record<string, string>> = {
   'the relay it was registered on, when there are several': '有多个中继时，指明注册所在的中继',
   "this identity's usernames": '本身份的用户名',
   'your optional public profile': '你的公开资料（可选）',
-  'sign and publish a profile beside your username (every field is optional)':
-    '签名并随用户名发布个人资料（每一项都可不填）',
+  'set the name and picture your friends and rooms see (--name, --avatar), and publish a profile beside your username (every field is optional)':
+    '设置好友和群聊看到的名字和头像（--name、--avatar），并随用户名发布个人资料（每一项都可不填）',
+  'the name your friends and rooms see, up to 64 characters':
+    '好友和群聊看到的名字，最多 64 个字符',
+  'your picture for friends and rooms: PNG, JPEG or WebP, at most 96x96 pixels and 16 KiB':
+    '给好友和群聊看的头像：PNG、JPEG 或 WEBP 图片，最大 96×96 像素、16 千字节',
   'up to 64 characters': '最多 64 个字符',
   'up to 280 characters': '最多 280 个字符',
   'SHA-256 of your avatar image, hex': '头像图片的 SHA-256（十六进制）',
