@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { solidPng } from '../helpers/avatar-images.ts'
 import { seriousViolations } from './axe-check.ts'
 import { notificationsOf, setHidden, watchNotifications } from './page-notifications.ts'
-import { expectAttribute } from './ui-expect.ts'
+import { expectAttribute, expectText } from './ui-expect.ts'
 import { type FriendsInBrowser, openApp, startFriendsInBrowser } from './web-network.ts'
 
 const LIVE_MS = 20_000
@@ -82,6 +82,8 @@ describe('web client: images, styles and mentions in a room', () => {
       'file',
       LIVE_MS,
     )
+    // The rooms list names the file the last message carries alone.
+    await expectText(bobPage.getByTestId('room-last-message'), /meadow\.png/, LIVE_MS)
     const [transfer] = (await friends.bob.api.transfers()).transfers
     expect(transfer).toMatchObject({ roomId, state: 'complete', direction: 'in' })
   })

@@ -74,10 +74,10 @@ export function RoomsPanel({ client, onOpenRoom, people, presenceOf }: RoomsPane
                     {room.lastMessage == null
                       ? t('rooms.members', { count: room.members })
                       : room.lastMessage.mine
-                        ? t('chats.fromYou', { text: room.lastMessage.text })
+                        ? t('chats.fromYou', { text: lastText(room) })
                         : t('chats.fromPeer', {
                             name: displayName(personOf(people, room.lastMessage.authorPeerId)),
-                            text: room.lastMessage.text,
+                            text: lastText(room),
                           })}
                   </span>
                 </span>
@@ -117,4 +117,10 @@ export function RoomsPanel({ client, onOpenRoom, people, presenceOf }: RoomsPane
       )}
     </section>
   )
+}
+
+/** The last message's words, or the name of the file it carries alone. */
+function lastText(room: RoomSummary): string {
+  const last = room.lastMessage
+  return last?.text || last?.attachment?.name || ''
 }
