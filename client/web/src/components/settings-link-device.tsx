@@ -11,7 +11,7 @@ import { locale, t, tx } from '../i18n/i18n.ts'
 import { useNodeEvent } from '../node-events.ts'
 import { LinkSas } from './link-sas.tsx'
 import { QrCode } from './qr-code.tsx'
-import { SensitiveFields } from './sensitive-fields.tsx'
+import { SensitiveFields, useSensitiveInput } from './sensitive-fields.tsx'
 import { useSectionActions } from './settings-section.tsx'
 
 interface SettingsLinkDeviceProps {
@@ -23,8 +23,7 @@ interface SettingsLinkDeviceProps {
 
 export function SettingsLinkDevice({ client, withCode, onLinked }: SettingsLinkDeviceProps) {
   const section = useSectionActions()
-  const [password, setPassword] = useState('')
-  const [code, setCode] = useState('')
+  const input = useSensitiveInput(withCode)
   const [status, setStatus] = useState<DeviceLinkStatus | null>(null)
 
   useNodeEvent('device:link', (update) => {
@@ -37,10 +36,9 @@ export function SettingsLinkDevice({ client, withCode, onLinked }: SettingsLinkD
     event.preventDefault()
     void section.run(async () => {
       try {
-        setStatus(await client.startDeviceLink({ password, code: withCode ? code : undefined }))
+        setStatus(await client.startDeviceLink(input.credentials()))
       } finally {
-        setPassword('')
-        setCode('')
+        input.clear()
       }
       return undefined
     })
@@ -63,20 +61,8 @@ export function SettingsLinkDevice({ client, withCode, onLinked }: SettingsLinkD
       {(status == null || status.state === 'linked' || status.state === 'failed') && (
         <form onSubmit={open} aria-label={t('link.show')} noValidate>
           <p>{t('link.intro')}</p>
-          <SensitiveFields
-            idPrefix="link-device"
-            password={password}
-            onPassword={setPassword}
-            withCode={withCode}
-            code={code}
-            onCode={setCode}
-            disabled={section.busy}
-          />
-          <button
-            type="submit"
-            class="button-primary"
-            disabled={section.busy || password === '' || (withCode && code === '')}
-          >
+          <SensitiveFields idPrefix="link-device" input={input} disabled={section.busy} />
+          <button type="submit" class="button-primary" disabled={section.busy || !input.ready}>
             {t('link.show')}
           </button>
         </form>

@@ -9,7 +9,7 @@ import type { RecoveryStatusResponse, RotateKeyResponse } from '../../../../prot
 import type { WebApiClient } from '../api-client.ts'
 import { t, tx } from '../i18n/i18n.ts'
 import { CodeField } from './code-field.tsx'
-import { PasswordField } from './password-field.tsx'
+import { PhraseField, SensitiveFields, useSensitiveInput } from './sensitive-fields.tsx'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
 export function SettingsRecovery({
@@ -21,18 +21,15 @@ export function SettingsRecovery({
 }) {
   const section = useSectionActions()
   const [status, setStatus] = useState<RecoveryStatusResponse | null>(null)
-  const [password, setPassword] = useState('')
-  const [code, setCode] = useState('')
+  const input = useSensitiveInput(withCode)
   const [shown, setShown] = useState<string | null>(null)
   const [phrase, setPhrase] = useState('')
   const [recovered, setRecovered] = useState<RotateKeyResponse | null>(null)
   useEffect(() => {
     void client.recoveryStatus().then(setStatus, () => setStatus(null))
   }, [client])
-  const secondFactor = () => (withCode ? code : undefined)
   const clear = () => {
-    setPassword('')
-    setCode('')
+    input.clear()
     setPhrase('')
   }
 
@@ -40,11 +37,10 @@ export function SettingsRecovery({
     event.preventDefault()
     void section.run(async () => {
       try {
-        setShown(
-          (await client.recoveryPhraseSetup({ password, code: secondFactor() })).recoveryPhrase,
-        )
+        setShown((await client.recoveryPhraseSetup(input.credentials())).recoveryPhrase)
       } finally {
-        setCode('')
+        // The password stays for the commit, once the phrase is typed back.
+        input.onCode('')
       }
       return t('recovery.writeDown')
     })
@@ -53,7 +49,7 @@ export function SettingsRecovery({
     event.preventDefault()
     void section.run(async () => {
       try {
-        setStatus(await client.commitRecoveryPhrase({ password, phrase, code: secondFactor() }))
+        setStatus(await client.commitRecoveryPhrase({ ...input.credentials(), phrase }))
         setShown(null)
       } finally {
         clear()
@@ -65,7 +61,7 @@ export function SettingsRecovery({
     event.preventDefault()
     void section.run(async () => {
       try {
-        setRecovered(await client.recoverKey({ password, phrase, code: secondFactor() }))
+        setRecovered(await client.recoverKey({ ...input.credentials(), phrase }))
       } finally {
         clear()
       }
@@ -74,34 +70,12 @@ export function SettingsRecovery({
   }
 
   const fields = (prefix: string) => (
-    <>
-      <PasswordField
-        id={`${prefix}-password`}
-        label={t('common.password')}
-        value={password}
-        onInput={setPassword}
-        autoComplete="current-password"
-        disabled={section.busy}
-      />
-      {withCode && (
-        <CodeField id={`${prefix}-code`} value={code} onInput={setCode} disabled={section.busy} />
-      )}
-    </>
+    <SensitiveFields idPrefix={prefix} input={input} disabled={section.busy} />
   )
   const phraseField = (id: string, label: string) => (
-    <label for={id}>
-      {label}
-      <textarea
-        id={id}
-        value={phrase}
-        onInput={(event) => setPhrase((event.target as HTMLTextAreaElement).value)}
-        disabled={section.busy}
-        autoComplete="off"
-        spellcheck={false}
-      />
-    </label>
+    <PhraseField id={id} label={label} value={phrase} onInput={setPhrase} disabled={section.busy} />
   )
-  const ready = password !== '' && (!withCode || code !== '')
+  const ready = input.ready
 
   return (
     <SettingsSection
@@ -129,8 +103,8 @@ export function SettingsRecovery({
           {withCode && (
             <CodeField
               id="recovery-confirm-code"
-              value={code}
-              onInput={setCode}
+              value={input.code}
+              onInput={input.onCode}
               disabled={section.busy}
             />
           )}

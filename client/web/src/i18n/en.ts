@@ -297,6 +297,10 @@ export const en = {
   'devices.revokeForm': 'Revoke {name}',
   'devices.revokeIntro':
     '{name} will receive nothing new from now on, and your friends will drop what it sends. It is told it was revoked.',
+  'devices.usePhrase': 'Lost the device or the password? Use the recovery phrase',
+  'devices.usePassword': 'Use the password instead',
+  'devices.revokePhraseIntro':
+    "Your account's recovery phrase stands in for the password and the two-factor code. Nothing of it is kept.",
   'devices.revoked': 'Revoked {name}: your friends get the new list.',
   'devices.linkedHint': {
     one: 'This device is linked to your account and knows your {count} friend: 1:1 messages and rooms reach it; files stay on your first device for now.',

@@ -285,6 +285,9 @@ export const zh: Catalog = {
   'devices.revokeForm': '撤销{name}',
   'devices.revokeIntro':
     '从现在起{name}不会再收到新消息，好友会丢弃它发出的内容；它会收到已被撤销的通知。',
+  'devices.usePhrase': '设备或密码丢了？改用恢复短语',
+  'devices.usePassword': '改用密码',
+  'devices.revokePhraseIntro': '账户的恢复短语可代替密码和两步验证码，不会被保存。',
   'devices.revoked': '已撤销{name}：好友会收到新的设备列表。',
   'devices.linkedHint': {
     other:
