@@ -21,7 +21,7 @@
  */
 import type { Logger, PeerId } from '@libp2p/interface'
 import { fromHex } from '../../protocol/bytes.ts'
-import { RoomOpKind } from '../../protocol/rooms/index.ts'
+import { deviceCutsFor, RoomOpKind } from '../../protocol/rooms/index.ts'
 import { peerIdOf } from '../identity/index.ts'
 import type { OwnEvents } from './own-events.ts'
 import type { RoomGossip } from './room-gossip.ts'
@@ -111,7 +111,11 @@ export class RoomDevices {
     // room made before devices): it stays as it was.
     if (held === 0 && list.devices.length === 1 && enrolled) return
     if (held > list.version) return // The room knows a newer list: ours arrives soon.
-    await own.publishOp(room, { kind: RoomOpKind.DEVICES, deviceList: list.record })
+    await own.publishOp(room, {
+      kind: RoomOpKind.DEVICES,
+      deviceList: list.record,
+      deviceCuts: endingDeviceCuts(room, accountHex, new Set(list.devices)),
+    })
   }
 
   /** At start, and whenever our list changes: follow it in every room we are in. */
@@ -178,4 +182,17 @@ export class RoomDevices {
     const peers = [device, ...sync.connectedMembers(room).filter((peer) => !peer.equals(device))]
     await Promise.all(peers.map((peer) => syncWith(room, peer)))
   }
+}
+
+/**
+ * RoomOp.device_cuts for an op that ends the enrolled devices of `accountHex` (all but
+ * `keep`): where each one's events end, as this device saw them.
+ */
+export function endingDeviceCuts(
+  room: RoomRuntime,
+  accountHex: string,
+  keep?: ReadonlySet<string>,
+): Array<{ device: Uint8Array; seq: number }> {
+  const log = room.log
+  return deviceCutsFor(log.membership(), accountHex, (key) => log.lastSeqOf(key), keep)
 }

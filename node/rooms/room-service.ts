@@ -48,7 +48,7 @@ import type { AppLevel } from '../storage.ts'
 import { RoomPermissionError, RoomsStoppedError, RoomUnreachableError } from './errors.ts'
 import { OwnEvents } from './own-events.ts'
 import { checkRoomAction, type RoomActionRequest } from './room-actions.ts'
-import { type OwnDeviceList, RoomDevices } from './room-devices.ts'
+import { endingDeviceCuts, type OwnDeviceList, RoomDevices } from './room-devices.ts'
 import { type RoomFileOffer, roomFileOffers, roomReaders } from './room-files.ts'
 import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
@@ -445,7 +445,12 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
 
   async leave(roomIdHex: string): Promise<RoomSummary> {
     const room = this.rooms.requireMember(roomIdHex)
-    await this.own.publishOp(room, { kind: RoomOpKind.LEAVE })
+    // The account's other devices end with it: their events end where this device saw them.
+    const account = room.log.memberOf(this.selfHex)!
+    await this.own.publishOp(room, {
+      kind: RoomOpKind.LEAVE,
+      deviceCuts: endingDeviceCuts(room, account, new Set([this.selfHex])),
+    })
     return this.views.summary(room)
   }
 
@@ -470,6 +475,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       kind: RoomOpKind.REMOVE,
       target: fromHex(targetHex),
       cutSeq: room.log.lastSeqOf(targetHex),
+      deviceCuts: endingDeviceCuts(room, targetHex),
     })
     return this.views.members(room)
   }

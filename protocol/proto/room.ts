@@ -55,6 +55,7 @@ export interface RoomOp {
   recoveries: Uint8Array<ArrayBuffer>[]
   deviceList: Uint8Array<ArrayBuffer>
   recoveryCommitment: Uint8Array<ArrayBuffer>
+  deviceCuts: DeviceCut[]
 }
 
 export namespace RoomOp {
@@ -132,6 +133,13 @@ export namespace RoomOp {
             w.bytes(obj.recoveryCommitment)
           }
 
+          if (obj.deviceCuts != null && obj.deviceCuts.length > 0) {
+            for (const value of obj.deviceCuts) {
+              w.uint32(106)
+              DeviceCut.codec().encode(value, w)
+            }
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -150,6 +158,7 @@ export namespace RoomOp {
             recoveries: [],
             deviceList: uint8ArrayAlloc(0),
             recoveryCommitment: uint8ArrayAlloc(0),
+            deviceCuts: [],
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -224,6 +233,23 @@ export namespace RoomOp {
                 obj.recoveryCommitment = reader.bytes()
                 break
               }
+              case 13: {
+                if (
+                  opts.limits?.deviceCuts != null &&
+                  obj.deviceCuts.length === opts.limits.deviceCuts
+                ) {
+                  throw new MaxLengthError(
+                    'Decode error - repeated field "deviceCuts" had too many elements',
+                  )
+                }
+
+                obj.deviceCuts.push(
+                  DeviceCut.codec().decode(reader, reader.uint32(), {
+                    limits: opts.limits?.deviceCuts$,
+                  }),
+                )
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -237,6 +263,7 @@ export namespace RoomOp {
           const obj = {
             rotations: 0,
             recoveries: 0,
+            deviceCuts: 0,
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -349,6 +376,31 @@ export namespace RoomOp {
                 }
                 break
               }
+              case 13: {
+                if (opts.limits?.deviceCuts != null && obj.deviceCuts === opts.limits.deviceCuts) {
+                  throw new MaxLengthError(
+                    'Streaming decode error - repeated field "deviceCuts" had too many elements',
+                  )
+                }
+
+                for (const evt of DeviceCut.codec().stream(
+                  reader,
+                  reader.uint32(),
+                  `${prefix}.deviceCuts[]`,
+                  {
+                    limits: opts.limits?.deviceCuts$,
+                  },
+                )) {
+                  yield {
+                    ...evt,
+                    index: obj.deviceCuts,
+                  }
+                }
+
+                obj.deviceCuts++
+
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -424,6 +476,18 @@ export namespace RoomOp {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoomOpDeviceCutsDeviceFieldEvent {
+    field: '$.deviceCuts[].device'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoomOpDeviceCutsSeqFieldEvent {
+    field: '$.deviceCuts[].seq'
+    value: number
+    index: number
+  }
+
   export function encode(obj: Partial<RoomOp>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoomOp.codec())
   }
@@ -448,8 +512,132 @@ export namespace RoomOp {
     | RoomOpRecoveriesFieldEvent
     | RoomOpDeviceListFieldEvent
     | RoomOpRecoveryCommitmentFieldEvent
+    | RoomOpDeviceCutsDeviceFieldEvent
+    | RoomOpDeviceCutsSeqFieldEvent
   > {
     return streamMessage(buf, RoomOp.codec(), opts)
+  }
+}
+
+export interface DeviceCut {
+  device: Uint8Array<ArrayBuffer>
+  seq: number
+}
+
+export namespace DeviceCut {
+  let _codec: Codec<DeviceCut>
+
+  export const codec = (): Codec<DeviceCut> => {
+    if (_codec == null) {
+      _codec = message<DeviceCut>(
+        (obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.device != null && obj.device.byteLength > 0) {
+            w.uint32(10)
+            w.bytes(obj.device)
+          }
+
+          if (obj.seq != null && obj.seq !== 0) {
+            w.uint32(16)
+            w.uint32(obj.seq)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        },
+        (reader, length, opts = {}) => {
+          const obj: any = {
+            device: uint8ArrayAlloc(0),
+            seq: 0,
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.device = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.seq = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        },
+        function* (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.device`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.seq`,
+                  value: reader.uint32(),
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        },
+      )
+    }
+
+    return _codec
+  }
+
+  export interface DeviceCutDeviceFieldEvent {
+    field: '$.device'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeviceCutSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export function encode(obj: Partial<DeviceCut>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DeviceCut.codec())
+  }
+
+  export function decode(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DeviceCut>,
+  ): DeviceCut {
+    return decodeMessage(buf, DeviceCut.codec(), opts)
+  }
+
+  export function stream(
+    buf: Uint8Array | Uint8ArrayList,
+    opts?: DecodeOptions<DeviceCut>,
+  ): Generator<DeviceCutDeviceFieldEvent | DeviceCutSeqFieldEvent> {
+    return streamMessage(buf, DeviceCut.codec(), opts)
   }
 }
 
@@ -920,6 +1108,18 @@ export namespace RoomEvent {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoomEventOpDeviceCutsDeviceFieldEvent {
+    field: '$.op.deviceCuts[].device'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoomEventOpDeviceCutsSeqFieldEvent {
+    field: '$.op.deviceCuts[].seq'
+    value: number
+    index: number
+  }
+
   export interface RoomEventMessageKeyIdFieldEvent {
     field: '$.message.keyId'
     value: Uint8Array<ArrayBuffer>
@@ -968,6 +1168,8 @@ export namespace RoomEvent {
     | RoomEventOpRecoveriesFieldEvent
     | RoomEventOpDeviceListFieldEvent
     | RoomEventOpRecoveryCommitmentFieldEvent
+    | RoomEventOpDeviceCutsDeviceFieldEvent
+    | RoomEventOpDeviceCutsSeqFieldEvent
     | RoomEventMessageKeyIdFieldEvent
     | RoomEventMessageIndexFieldEvent
     | RoomEventMessageCiphertextFieldEvent

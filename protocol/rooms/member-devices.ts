@@ -15,7 +15,7 @@
  *   room made before devices: nothing changes for them).
  */
 import { openDeviceList } from '../accounts/device-records.ts'
-import { toHex } from '../bytes.ts'
+import { fromHex, toHex } from '../bytes.ts'
 import { ProtocolError } from '../errors.ts'
 import type { RoomOp } from '../proto/room.ts'
 import { InvalidRoomDevicesError } from './errors.ts'
@@ -85,6 +85,22 @@ export function devicesOf(state: MemberDevices, accountHex: string): string[] {
   return [...state.devices]
     .filter(([, account]) => account === accountHex)
     .map(([device]) => device)
+}
+
+/**
+ * RoomOp.device_cuts for an op that ends the enrolled devices of `accountHex` (all but
+ * `keep`): each device's highest seq the log holds, so its later events placed before the op
+ * are void.
+ */
+export function deviceCutsFor(
+  state: MemberDevices,
+  accountHex: string,
+  lastSeqOf: (keyHex: string) => number,
+  keep: ReadonlySet<string> = new Set(),
+): Array<{ device: Uint8Array; seq: number }> {
+  return devicesOf(state, accountHex)
+    .filter((device) => !keep.has(device))
+    .map((device) => ({ device: fromHex(device), seq: lastSeqOf(device) }))
 }
 
 /**

@@ -70,6 +70,8 @@ export interface OpFields {
   deviceList?: Uint8Array
   /** JOIN: the joiner's recovery commitment in force, pinned by the room. */
   recoveryCommitment?: Uint8Array
+  /** REMOVE, LEAVE, DEVICES: where the account's ended devices' events end (deviceCutsFor). */
+  deviceCuts?: Array<{ device: Uint8Array; seq: number }>
 }
 
 /** The next op event of `author` in `log`. */
@@ -142,5 +144,6 @@ function emptyOp(): RoomOp {
     recoveries: [],
     deviceList: empty,
     recoveryCommitment: empty,
+    deviceCuts: [],
   }
 }

@@ -18,6 +18,7 @@ import {
 import { MalformedMessageError } from '../errors.ts'
 import { ROOM_EVENT_DOMAIN, ROOM_INVITE_DOMAIN, ROOM_TOPIC_PREFIX } from '../ids.ts'
 import {
+  MAX_ACCOUNT_DEVICES,
   MAX_ROOM_EVENT_DEPS,
   MAX_ROOM_KEY_MOVE_STATEMENTS,
   MAX_ROOM_MENTIONS,
@@ -102,7 +103,11 @@ export function openRoomEvent(bytes: Uint8Array): SignedRoomEvent {
     what: 'room event',
     limits: {
       deps: MAX_ROOM_EVENT_DEPS,
-      op: { rotations: MAX_ROOM_KEY_MOVE_STATEMENTS, recoveries: MAX_ROOM_KEY_MOVE_STATEMENTS },
+      op: {
+        rotations: MAX_ROOM_KEY_MOVE_STATEMENTS,
+        recoveries: MAX_ROOM_KEY_MOVE_STATEMENTS,
+        deviceCuts: MAX_ACCOUNT_DEVICES,
+      },
     },
   })
   if (!bytesEqual(event.author, record.publicKey)) {
@@ -163,6 +168,13 @@ function checkEvent(event: RoomEvent): void {
   }
   if (op.cutSeq !== 0 && op.kind !== RoomOpKind.REMOVE && op.kind !== RoomOpKind.MOVE_KEY) {
     fail('only REMOVE and MOVE_KEY carry a cut')
+  }
+  if (op.deviceCuts.length > 0) {
+    const cuts = [RoomOpKind.REMOVE, RoomOpKind.LEAVE, RoomOpKind.DEVICES]
+    if (!cuts.includes(op.kind)) fail('only REMOVE, LEAVE and DEVICES carry device cuts')
+    for (const cut of op.deviceCuts) {
+      if (cut.device.length !== ED25519_PUBLIC_KEY_LENGTH) fail('a device cut names a 32-byte key')
+    }
   }
   if (op.kind === RoomOpKind.DEVICES && op.deviceList.length === 0) {
     fail('DEVICES carries a device list')

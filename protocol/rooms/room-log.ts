@@ -437,6 +437,15 @@ export class RoomLog {
       if (!effective) continue
       if (op.kind === RoomOpKind.REMOVE) add(toHex(op.target), { event, cut: op.cutSeq })
       if (op.kind === RoomOpKind.LEAVE) add(event.authorHex, { event, cut: event.event.seq })
+      for (const cut of op.deviceCuts) {
+        // Only a device this op ends (its account removed or gone, or dropped from its list):
+        // no op cuts a device it leaves writing, nor an account key (that is cut_seq's).
+        const device = toHex(cut.device)
+        const before = this.timeline[i - 1]!.state
+        if (before.members.has(device) || memberOf(before, device) == null) continue
+        if (memberOf(this.timeline[i].state, device) != null) continue
+        add(device, { event, cut: cut.seq })
+      }
       if (op.kind === RoomOpKind.MOVE_KEY) {
         // The member's old key ends here: its events after the cut are void, as on a removal.
         const now = this.timeline[i].state.members

@@ -6,6 +6,8 @@ import {
   buildMessage,
   buildOp,
   createRoom,
+  deviceCutsFor,
+  openRoomEvent,
   RoomLog,
   RoomOpKind,
   SenderKeyChain,
@@ -90,6 +92,97 @@ describe('a member on several devices', () => {
     )
     expect(log.isEffectiveOp(replay.idHex)).toBe(false)
     expect(log.memberOf(toHex(phone.publicKey))).toBeUndefined()
+  })
+
+  describe('a device an op ends cannot write in the past', () => {
+    /** Bob's phone enrolled with one message; `backdated` builds its next event placed before later ops. */
+    function phoneWithHistory() {
+      const { alice, bob, phone, log, add } = setUp()
+      const enrol = add(
+        buildOp(phone, log, { kind: RoomOpKind.DEVICES, deviceList: deviceList(bob, 2, [phone]) }),
+      )
+      const chain = SenderKeyChain.generate()
+      const sent = add(buildMessage(phone, log, chain, 'before'))
+      // Signed by the phone with its next seq but linked only to its enrolment: it sorts
+      // before anything that came after the enrolment.
+      const backdated = () =>
+        buildMessage(
+          phone,
+          {
+            roomId: log.roomId,
+            nextEventFields: () => ({
+              seq: sent.event.seq + 1,
+              lamport: enrol.event.lamport + 1,
+              deps: [enrol.id],
+            }),
+          } as unknown as RoomLog,
+          chain,
+          'backdated',
+        )
+      const phoneCuts = () =>
+        deviceCutsFor(log.membership(), toHex(bob.publicKey), (key) => log.lastSeqOf(key))
+      return { alice, bob, phone, log, add, sent, backdated, phoneCuts }
+    }
+
+    it('revoked by a newer list with its cut: its later events placed before are void', () => {
+      const { bob, phone, log, add, sent, backdated, phoneCuts } = phoneWithHistory()
+      const cuts = phoneCuts()
+      expect(cuts).toEqual([{ device: phone.publicKey, seq: sent.event.seq }])
+      add(
+        buildOp(bob, log, {
+          kind: RoomOpKind.DEVICES,
+          deviceList: deviceList(bob, 3, []),
+          deviceCuts: cuts,
+        }),
+      )
+      const late = add(backdated())
+      expect(log.isValidMessage(sent)).toBe(true)
+      expect(log.isValidMessage(late)).toBe(false)
+    })
+
+    it.each([
+      [true, false],
+      [false, true],
+    ])(
+      'removed with its account (device cuts: %s): the backdated event is valid: %s',
+      (cut, valid) => {
+        const { alice, bob, log, add, backdated, phoneCuts } = phoneWithHistory()
+        add(
+          buildOp(alice, log, {
+            kind: RoomOpKind.REMOVE,
+            target: bob.publicKey,
+            cutSeq: log.lastSeqOf(toHex(bob.publicKey)),
+            // An older node's REMOVE carries none: the event then stays, as before.
+            ...(cut ? { deviceCuts: phoneCuts() } : {}),
+          }),
+        )
+        expect(log.isValidMessage(add(backdated()))).toBe(valid)
+      },
+    )
+
+    it('an op that leaves the device writing cannot cut it', () => {
+      const { alice, log, add, backdated, phoneCuts } = phoneWithHistory()
+      const carol = generateEd25519KeyPair()
+      add(buildOp(carol, log, { kind: RoomOpKind.JOIN }))
+      // Alice removes carol, naming bob's phone with a cut of 0.
+      add(
+        buildOp(alice, log, {
+          kind: RoomOpKind.REMOVE,
+          target: carol.publicKey,
+          deviceCuts: phoneCuts().map((cut) => ({ ...cut, seq: 0 })),
+        }),
+      )
+      expect(log.isValidMessage(add(backdated()))).toBe(true)
+    })
+
+    it('device cuts ride only on REMOVE, LEAVE and DEVICES', () => {
+      const { bob, log, phoneCuts } = phoneWithHistory()
+      expect(() =>
+        openRoomEvent(
+          buildOp(bob, log, { kind: RoomOpKind.RENAME, name: 'x', deviceCuts: phoneCuts() }).bytes,
+        ),
+      ).toThrow(/device cuts/)
+    })
   })
 
   it('a linked device joins for its account: the account is the member, the device enrolled', () => {
