@@ -8,18 +8,19 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seriousViolations } from './axe-check.ts'
-import { type FriendsInBrowser, openApp, PASSWORD, startFriendsInBrowser } from './web-network.ts'
+import {
+  type FriendsInBrowser,
+  openApp,
+  PASSWORD,
+  startFriendsWithConversations,
+} from './web-network.ts'
 
 const LIVE_MS = 20_000
 describe('web client: accessibility (axe) on every screen', () => {
   let friends: FriendsInBrowser
 
   beforeAll(async () => {
-    friends = await startFriendsInBrowser()
-    const { alice, bob } = friends
-    await bob.api.sendMessage(alice.node.peerId, 'hello from bob')
-    const room = await alice.api.createRoom({ name: 'Book club' })
-    await alice.api.sendRoomMessage(room.roomId, 'Chapter one for Friday')
+    friends = await startFriendsWithConversations()
   })
   afterAll(() => friends?.close())
 

@@ -192,3 +192,20 @@ export async function openChatPages(
   await bobChat.getByText(options.firstText).waitFor()
   return { alicePage, bobPage, aliceChat, bobChat }
 }
+
+/** The 1:1 text and the room ('Book club') that `startFriendsWithConversations` leaves. */
+export const SEEDED = {
+  text: 'hello from bob',
+  room: 'Book club',
+  roomText: 'Chapter one for Friday',
+}
+
+/** Alice and bob as friends, bob's text to alice and alice's room with a message in it. */
+export async function startFriendsWithConversations(): Promise<FriendsInBrowser> {
+  const friends = await startFriendsInBrowser()
+  const { alice, bob } = friends
+  await bob.api.sendMessage(alice.node.peerId, SEEDED.text)
+  const room = await alice.api.createRoom({ name: SEEDED.room })
+  await alice.api.sendRoomMessage(room.roomId, SEEDED.roomText)
+  return friends
+}

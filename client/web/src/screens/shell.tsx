@@ -26,6 +26,7 @@ import { useMutes } from '../use-mutes.ts'
 import { conversationKey, useNotifications } from '../use-notifications.ts'
 import { useOwnProfile } from '../use-own-profile.ts'
 import { usePeople } from '../use-people.ts'
+import { usePhone } from '../use-phone.ts'
 import { ChatView } from './chat.tsx'
 import { ChatsPanel, conversationName } from './chats.tsx'
 import { ContactsPanel } from './contacts.tsx'
@@ -222,6 +223,21 @@ function Workspace(props: WorkspaceProps) {
     setAskName(false)
   }
 
+  // Only beside the empty state: an open chat keeps the whole pane. On a phone, while the
+  // sidebar covers the main pane, the card goes above the sidebar's panel to stay in sight.
+  const namePrompt = names != null &&
+    names.length === 0 &&
+    askName &&
+    section !== 'settings' &&
+    open == null && (
+      <section class="card name-prompt" aria-labelledby="name-prompt-heading">
+        <h2 id="name-prompt-heading">{t('shell.chooseUsername')}</h2>
+        <p>{t('shell.usernameWhy')}</p>
+        <UsernameForm client={client} onRegistered={registered} onLater={() => setAskName(false)} />
+      </section>
+    )
+  const promptInSidebar = usePhone() && sidebarOpen
+
   const openItem = open && conversations.items.find((c) => c.kind === open.kind && c.id === open.id)
   const friend = open?.kind === 'direct' ? friends.friends.find((f) => f.peerId === open.id) : null
 
@@ -250,6 +266,7 @@ function Workspace(props: WorkspaceProps) {
               </button>
             ))}
           </nav>
+          {promptInSidebar && namePrompt}
           {section === 'chats' && (
             <ChatsPanel
               client={client}
@@ -283,22 +300,7 @@ function Workspace(props: WorkspaceProps) {
           aria-label={section === 'settings' ? t('sections.settings') : t('shell.chat')}
         >
           <CallScreens people={people.byId} />
-          {/* Only beside the empty state: an open chat keeps the whole pane. */}
-          {names != null &&
-            names.length === 0 &&
-            askName &&
-            section !== 'settings' &&
-            open == null && (
-              <section class="card name-prompt" aria-labelledby="name-prompt-heading">
-                <h2 id="name-prompt-heading">{t('shell.chooseUsername')}</h2>
-                <p>{t('shell.usernameWhy')}</p>
-                <UsernameForm
-                  client={client}
-                  onRegistered={registered}
-                  onLater={() => setAskName(false)}
-                />
-              </section>
-            )}
+          {!promptInSidebar && namePrompt}
           {section === 'settings' ? (
             <SettingsScreen client={client} selfPeerId={selfPeerId} />
           ) : open != null ? (
