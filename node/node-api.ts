@@ -7,7 +7,7 @@
  */
 
 import { readFile, rm, writeFile } from 'node:fs/promises'
-import { fromHex } from '../protocol/bytes.ts'
+import { bytesEqual, fromHex } from '../protocol/bytes.ts'
 import { NODE_ROUTES } from '../protocol/local-api/node.ts'
 import { API_PATHS, type ApiInfo, type EmittedNodeEvent } from '../protocol/local-api.ts'
 import { serve } from './api/declared-route.ts'
@@ -124,6 +124,11 @@ export function nodeRoutes(
     ...roomRoutes(
       () => rooms,
       (fileId) => attachments.state(fileId),
+      (keyHex) => {
+        const key = fromHex(keyHex)
+        if (bytesEqual(key, devices.account) || bytesEqual(key, devices.thisDevice)) return true
+        return friends.isFriend(key) ? presence.of(key).online : null
+      },
     ),
     ...friendsRoutes(
       () => friends,

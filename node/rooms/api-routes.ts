@@ -7,8 +7,21 @@ import type { Routes } from '../api/local-api-server.ts'
 import { type AttachmentStateOf, fillAttachmentStates } from '../attachments/attachment-states.ts'
 import type { RoomService } from './room-service.ts'
 
-/** `attachmentState`: where a message's file stands, for history pages. */
-export function roomRoutes(rooms: () => RoomService, attachmentState?: AttachmentStateOf): Routes {
+/**
+ * A member's presence by its key (hex), as every view shows it: the friend list's for a
+ * friend, online for this account, null for anyone else (presence goes to friends only).
+ */
+export type MemberPresence = (publicKeyHex: string) => boolean | null
+
+/**
+ * `attachmentState`: where a message's file stands, for history pages; `presence`: what the
+ * member list says of each member's presence.
+ */
+export function roomRoutes(
+  rooms: () => RoomService,
+  attachmentState?: AttachmentStateOf,
+  presence?: MemberPresence,
+): Routes {
   const routes = ROOM_ROUTES
   return {
     ...serve(routes.list, async () => ({ rooms: rooms().listRooms() })),
@@ -18,7 +31,15 @@ export function roomRoutes(rooms: () => RoomService, attachmentState?: Attachmen
     ...serve(routes.join, async ({ body }) => rooms().join(body.room, { via: body.via ?? [] })),
     ...serve(routes.leave, async ({ body }) => rooms().leave(body.roomId)),
     ...serve(routes.invite, async ({ query }) => rooms().invite(query.room)),
-    ...serve(routes.members, async ({ query }) => rooms().members(query.room)),
+    ...serve(routes.members, async ({ query }) => {
+      const list = await rooms().members(query.room)
+      if (presence == null) return list
+      const members = list.members.map((member) => ({
+        ...member,
+        online: presence(member.publicKey),
+      }))
+      return { ...list, members }
+    }),
     ...serve(routes.remove, async ({ body }) => rooms().remove(body.roomId, body.member)),
     ...serve(routes.role, async ({ body }) => rooms().setRole(body.roomId, body.member, body.role)),
     ...serve(routes.rename, async ({ body }) => rooms().rename(body.roomId, body.name)),

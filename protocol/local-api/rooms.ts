@@ -16,7 +16,10 @@ export const RoomMemberView = named(
     publicKey: z.string(),
     peerId: z.string(),
     role: RoomRole,
-    /** Whether the member is online; null until presence is known. */
+    /**
+     * Whether the member is online, as the friend list says (presence goes to friends only);
+     * true for this account; null for anyone else, and in `room:members` events.
+     */
     online: z.boolean().nullable(),
   }),
 )

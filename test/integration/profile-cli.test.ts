@@ -79,5 +79,11 @@ describe('tokenim profile set, and names in the CLI', () => {
     expect(await cli(alice, 'rooms', 'members', room.roomId)).toMatch(
       new RegExp(`${BOB} \\(${bob.peerId}\\)  online`),
     )
+    // The API's member list says the same: us online, a friend as the friend list says.
+    const { members: listed } = await alice.api.roomMembers(room.roomId)
+    expect(Object.fromEntries(listed.map((member) => [member.peerId, member.online]))).toEqual({
+      [alice.peerId]: true,
+      [bob.peerId]: true,
+    })
   }, 120_000)
 })
