@@ -40,7 +40,7 @@ export class LocalApiClient extends TokenimApi {
     try {
       info = JSON.parse(await readFile(join(dataDir, API_INFO_FILE), 'utf8')) as ApiInfo
     } catch {
-      throw notRunning(dataDir)
+      throw new NodeNotRunningError(dataDir)
     }
     const client = new LocalApiClient(info)
     try {
@@ -48,7 +48,7 @@ export class LocalApiClient extends TokenimApi {
     } catch (err) {
       if (err instanceof ApiRequestError) throw err
       // api.json left behind by a node that was killed: nothing listens there any more.
-      throw notRunning(dataDir)
+      throw new NodeNotRunningError(dataDir)
     }
     return client
   }
@@ -120,10 +120,4 @@ function parseErrorBody(text: string): ApiErrorBody['error'] | undefined {
   } catch {
     return undefined
   }
-}
-
-function notRunning(dataDir: string): NodeNotRunningError {
-  return new NodeNotRunningError(
-    `no tokenim node is running on ${dataDir}: start one with "tokenim start --data-dir ${dataDir}"`,
-  )
 }

@@ -6,6 +6,12 @@ export class ClientError extends Error {
 /** No node answers on the data dir the command was pointed at. */
 export class NodeNotRunningError extends ClientError {
   override name = 'NodeNotRunningError'
+
+  constructor(readonly dataDir: string) {
+    super(
+      `no tokenim node is running on ${dataDir}: start one with "tokenim start --data-dir ${dataDir}"`,
+    )
+  }
 }
 
 /** The node answered a request with an error; `name` is the node's error name. */

@@ -1,9 +1,12 @@
 /**
  * The errors a CLI user meets most, by their stable name (the node's, or the client's), as a
- * sentence of the user's language; in English, and for any other error, its own message.
+ * sentence of the user's language; the CLI's own worded errors (worded-errors.ts) by the
+ * sentence they carry; in English, and for any other error, its own message.
  * The web client keeps the same kind of table (client/web/src/errors.ts).
  */
+import { NodeNotRunningError } from '../errors.ts'
 import { type CliMessageKey, cliLanguage, t } from './i18n/i18n.ts'
+import { isWorded } from './worded-errors.ts'
 
 const NODE_ERRORS = {
   WrongPasswordError: 'errors.wrongPassword',
@@ -31,8 +34,12 @@ const NODE_ERRORS = {
 
 /** The first line a person reads for `error`. */
 export function errorSentence(error: Error): string {
-  if (cliLanguage() === 'en' || !Object.hasOwn(NODE_ERRORS, error.name)) {
-    return error.message.split('\n')[0]
+  if (isWorded(error)) return error.sentence
+  if (cliLanguage() === 'en') return error.message.split('\n')[0]
+  if (error instanceof NodeNotRunningError) {
+    const command = `"tokenim start --data-dir ${error.dataDir}"`
+    return t('errors.nodeNotRunning', { dataDir: error.dataDir, command })
   }
+  if (!Object.hasOwn(NODE_ERRORS, error.name)) return error.message.split('\n')[0]
   return t(NODE_ERRORS[error.name as keyof typeof NODE_ERRORS])
 }

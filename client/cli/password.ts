@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline/promises'
-import { UsageError } from '../errors.ts'
 import { t } from './i18n/i18n.ts'
+import { usageError } from './worded-errors.ts'
 
 export const PASSWORD_ENV = 'TOKENIM_PASSWORD'
 /** The new password of `tokenim key password`, for scripts. */
@@ -48,9 +48,10 @@ export async function readReplacementPassword(source: NewPasswordSource): Promis
   const fromEnv = process.env[NEW_PASSWORD_ENV]
   if (fromEnv != null && fromEnv !== '') return fromEnv
   if (!hasTerminal()) {
-    throw new UsageError(
-      `no terminal to ask for the new password: set ${NEW_PASSWORD_ENV} or pass --new-password-file`,
-    )
+    throw usageError('usage.noTerminalNewPassword', {
+      flag: '--new-password-file',
+      variable: NEW_PASSWORD_ENV,
+    })
   }
   return promptTwice('password')
 }
@@ -58,7 +59,7 @@ export async function readReplacementPassword(source: NewPasswordSource): Promis
 async function promptTwice(what: string): Promise<string> {
   const first = await promptHidden(t('prompt.new', { what }))
   const second = await promptHidden(t('prompt.repeat', { what }))
-  if (first !== second) throw new UsageError(t('prompt.differ'))
+  if (first !== second) throw usageError('prompt.differ')
   return first
 }
 
@@ -74,9 +75,10 @@ export function hasTerminal(): boolean {
 /** Reads one line from the terminal without echoing it. */
 export async function promptHidden(prompt: string): Promise<string> {
   if (!hasTerminal()) {
-    throw new UsageError(
-      `no terminal to ask for the password: set ${PASSWORD_ENV} or pass --password-file`,
-    )
+    throw usageError('usage.noTerminalPassword', {
+      flag: '--password-file',
+      variable: PASSWORD_ENV,
+    })
   }
   const stdin = process.stdin
   process.stderr.write(prompt)
@@ -90,7 +92,7 @@ export async function promptHidden(prompt: string): Promise<string> {
         for (const char of chunk) {
           if (char === '\r' || char === '\n' || char === '\u0003') {
             stdin.off('data', onData)
-            if (char === '\u0003') reject(new UsageError('cancelled'))
+            if (char === '\u0003') reject(usageError('usage.cancelled'))
             else resolve(line)
             return
           }

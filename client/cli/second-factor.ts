@@ -3,9 +3,9 @@
  * then TOKENIM_2FA_CODE, then a prompt. Without a terminal it says which to set.
  */
 import type { Keystore } from '../../node/index.ts'
-import { UsageError } from '../errors.ts'
 import { t } from './i18n/i18n.ts'
 import { hasTerminal, promptLine } from './password.ts'
+import { usageError } from './worded-errors.ts'
 
 export const CODE_ENV = 'TOKENIM_2FA_CODE'
 export const CODE_OPTION_HELP = `a code of your authenticator app, or a recovery code, when two-factor checks are on (or set ${CODE_ENV})`
@@ -28,9 +28,7 @@ export async function readCode(source: CodeSource, prompt = t('prompt.code')): P
   const given = source.code ?? process.env[CODE_ENV]
   if (given != null && given !== '') return given
   if (!hasTerminal()) {
-    throw new UsageError(
-      `two-factor checks are on and there is no terminal to ask for a code: pass --code or set ${CODE_ENV}`,
-    )
+    throw usageError('usage.noTerminalCode', { flag: '--code', variable: CODE_ENV })
   }
   return promptLine(prompt)
 }

@@ -70,3 +70,32 @@ describe('tokenim operator commands in Chinese', () => {
     expect(run.stderr).toMatch(/^模拟：启动中 \d+ s，\d+ 个节点已启动$/m)
   })
 })
+
+describe("tokenim's own errors in Chinese", () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tokenim-zh-errors-'))
+  })
+  afterAll(() => rm(dir, { recursive: true, force: true }))
+
+  it('status with no node running says so in Chinese, and in English with --json', async () => {
+    const empty = join(dir, 'empty')
+    const status = await runCli(['status', '--data-dir', empty], CHINESE)
+    expect(status.code).toBe(69)
+    expect(status.stderr).toBe(
+      `tokenim: NodeNotRunningError: 数据目录 ${empty} 上没有运行中的 TokenIM 节点：用 "tokenim start --data-dir ${empty}" 启动一个\n`,
+    )
+    const json = await runCli(['status', '--json', '--data-dir', empty], CHINESE)
+    expect(JSON.parse(json.stderr).error).toEqual({
+      name: 'NodeNotRunningError',
+      message: `no tokenim node is running on ${empty}: start one with "tokenim start --data-dir ${empty}"`,
+      exitCode: 69,
+    })
+  })
+
+  it('a usage error of a command in Chinese', async () => {
+    const role = await runCli(['rooms', 'role', 'r1', 'bob', 'owner', '--data-dir', dir], CHINESE)
+    expect(role.code).toBe(64)
+    expect(role.stderr).toBe('tokenim: UsageError: 角色只能是 "admin" 或 "member"\n')
+  })
+})

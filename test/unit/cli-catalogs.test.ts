@@ -10,7 +10,8 @@ import { languageOf, setCliLanguage, t } from '../../client/cli/i18n/i18n.ts'
 import { zh } from '../../client/cli/i18n/zh.ts'
 import { errorSentence } from '../../client/cli/node-errors.ts'
 import { minuteStamp } from '../../client/cli/output.ts'
-import { ApiRequestError } from '../../client/errors.ts'
+import { usageError } from '../../client/cli/worded-errors.ts'
+import { ApiRequestError, NodeNotRunningError, UsageError } from '../../client/errors.ts'
 import type { FriendView } from '../../protocol/local-api.ts'
 import { describeCatalogs } from '../helpers/catalog-checks.ts'
 
@@ -61,6 +62,26 @@ describe('CLI language and times', () => {
     setCliLanguage('zh')
     expect(errorSentence(refused)).toBe('只有群主或管理员可以这样做。')
     expect(errorSentence(other)).toBe('no such cursor')
+  })
+
+  it("words the CLI's own errors in Chinese, their message staying English (--json)", () => {
+    setCliLanguage('zh')
+    const role = usageError('usage.roomRole', { admin: 'admin', member: 'member' })
+    expect(role).toBeInstanceOf(UsageError)
+    expect(role.name).toBe('UsageError')
+    expect(role.message).toBe('the role is "admin" or "member"')
+    expect(errorSentence(role)).toBe('角色只能是 "admin" 或 "member"')
+    const notRunning = new NodeNotRunningError('/data')
+    expect(notRunning.message).toBe(
+      'no tokenim node is running on /data: start one with "tokenim start --data-dir /data"',
+    )
+    expect(errorSentence(notRunning)).toBe(
+      '数据目录 /data 上没有运行中的 TokenIM 节点：用 "tokenim start --data-dir /data" 启动一个',
+    )
+    setCliLanguage('en')
+    expect(errorSentence(usageError('usage.apiPort', { flag: '--api-port', value: 'x' }))).toBe(
+      '--api-port must be a port number (0-65535), got "x"',
+    )
   })
 
   it('prints times in the local time zone', () => {

@@ -14,12 +14,12 @@ import type {
   TransferView,
 } from '../../../protocol/local-api.ts'
 import { LocalApiClient, type NodeEvent } from '../../api-client.ts'
-import { UsageError } from '../../errors.ts'
 import { keyChangeLine } from '../friend-lines.ts'
 import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult, stateWord } from '../output.ts'
 import { type PeopleNames, peopleNames } from '../people-names.ts'
+import { usageError } from '../worded-errors.ts'
 
 export function registerConversationCommands(program: Command): void {
   withCommonOptions(program.command('chats'))
@@ -56,7 +56,10 @@ export function registerConversationCommands(program: Command): void {
         const client = await LocalApiClient.forDataDir(options.dataDir)
         if (options.room != null) {
           if (path != null)
-            throw new UsageError('with --room, name only the file: send-file --room <id> <path>')
+            throw usageError('usage.roomFileOnly', {
+              flag: '--room',
+              usage: 'send-file --room <id> <path>',
+            })
           const sent = await client.sendFile({
             room: options.room,
             path: resolve(to),
@@ -66,7 +69,7 @@ export function registerConversationCommands(program: Command): void {
           printResult(options, sent, [transferLine(sent.transfer)])
           return
         }
-        if (path == null) throw new UsageError('name the file to send: send-file <to> <path>')
+        if (path == null) throw usageError('usage.nameTheFile', { usage: 'send-file <to> <path>' })
         const body: SendFileRequest = { to, path: resolve(path), text: options.text }
         if (options.wait !== true) {
           const sent = await client.sendFile(body)
@@ -121,7 +124,7 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
   let onEvent: (event: NodeEvent) => void = (event) => early.push(event)
   const subscription = await client.subscribe((event) => onEvent(event))
   const opened = await client.openConversation({ peer, limit })
-  if (opened.kind !== 'direct') throw new UsageError('tokenim chat talks to one peer')
+  if (opened.kind !== 'direct') throw usageError('usage.chatOnePeer', { command: 'tokenim chat' })
   const peerId = opened.history.peerId
   const names = await peopleNames(client)
   const name = names.of(peerId)
@@ -231,7 +234,7 @@ async function sendFileAndWait(
     const view = await finished
     process.stderr.write('\n')
     if (view.state === 'failed')
-      throw new UsageError(`sending ${view.name} failed: ${view.failure}`)
+      throw usageError('usage.sendingFailed', { name: view.name, failure: view.failure ?? '' })
     return { ...sent, transfer: view }
   } finally {
     subscription.close()

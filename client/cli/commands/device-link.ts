@@ -15,7 +15,6 @@ import {
 import { formatLinkSas, type LinkSas } from '../../../protocol/accounts/index.ts'
 import type { DeviceLinkStatus, HistoryChoice } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { UsageError } from '../../errors.ts'
 import { t } from '../i18n/i18n.ts'
 import type { CommonOptions } from '../options.ts'
 import { localStamp } from '../output.ts'
@@ -27,6 +26,7 @@ import {
   readPassword,
 } from '../password.ts'
 import { type CodeSource, readSecondFactor } from '../second-factor.ts'
+import { usageError } from '../worded-errors.ts'
 import { historyLine } from './history-transfer.ts'
 
 export interface LinkOptions extends CommonOptions, PasswordSource, CodeSource {
@@ -81,7 +81,10 @@ export async function linkFromExistingDevice(options: LinkOptions): Promise<void
         ])
         return
       } else if (status.state === 'failed') {
-        throw new UsageError(`the link failed: ${status.error?.message} (${status.error?.name})`)
+        throw usageError('usage.linkFailed', {
+          message: String(status.error?.message),
+          name: String(status.error?.name),
+        })
       }
     }
   } finally {
@@ -129,9 +132,7 @@ async function askSas(options: LinkOptions, sas: LinkSas, other: string): Promis
 
 function requireAnswerer(options: LinkOptions): void {
   if (!options.yes && !hasTerminal()) {
-    throw new UsageError(
-      'no terminal to confirm the link on: pass --yes (scripts compare the SAS in the --json output)',
-    )
+    throw usageError('usage.noTerminalConfirm', { flag: '--yes', json: '--json' })
   }
 }
 

@@ -7,9 +7,9 @@
 import { InvalidArgumentError } from 'commander'
 import type { HistoryChoice, HistoryTransferStatus } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { UsageError } from '../../errors.ts'
 import type { CommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
+import { usageError } from '../worded-errors.ts'
 
 export interface HistoryOptions extends CommonOptions {
   from?: string
@@ -48,7 +48,12 @@ export async function historyCommand(
 ): Promise<void> {
   const client = await LocalApiClient.forDataDir(options.dataDir)
   if (choice == null && options.from != null) {
-    throw new UsageError('--from names the device to ask: give a choice too (all, none or DAYS)')
+    throw usageError('usage.fromNeedsChoice', {
+      flag: '--from',
+      all: 'all',
+      none: 'none',
+      days: 'DAYS',
+    })
   }
   if (!options.follow) {
     const status =
@@ -78,7 +83,10 @@ export async function historyCommand(
       latest = undefined
     }
     if (status.state === 'failed' || status.state === 'paused') {
-      throw new UsageError(`the history transfer ${status.state}: ${status.error?.message ?? ''}`)
+      const reason = status.error?.message ?? ''
+      throw status.state === 'failed'
+        ? usageError('usage.historyTransferFailed', { reason })
+        : usageError('usage.historyTransferPaused', { reason })
     }
   } finally {
     subscription.close()

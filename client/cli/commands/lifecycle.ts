@@ -17,7 +17,7 @@ import {
 } from '../../../node/index.ts'
 import { toHex } from '../../../protocol/bytes.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { NodeNotRunningError, NodeStartFailedError, UsageError } from '../../errors.ts'
+import { NodeNotRunningError, NodeStartFailedError } from '../../errors.ts'
 import { type DaemonLogOptions, daemonLogger, LOG_OPTIONS } from '../daemon-log.ts'
 import { EXIT_CODES } from '../exit-codes.ts'
 import { stopOnFatalError } from '../fatal-errors.ts'
@@ -33,6 +33,7 @@ import {
   readNewPassword,
   readPassword,
 } from '../password.ts'
+import { usageError, worded } from '../worded-errors.ts'
 import { linkAsNewDevice, type NewDeviceOptions } from './device-link.ts'
 import { HISTORY_OPTION_HELP, parseHistoryChoice } from './history-transfer.ts'
 import { offerRecoveryPhrase } from './recovery.ts'
@@ -146,11 +147,14 @@ async function loadIdentity(options: StartOptions): Promise<Identity | undefined
   const canAsk = given || hasTerminal()
   if (!(await keystore.exists())) {
     if (!canAsk) {
-      throw new UsageError(
-        `no identity in ${options.dataDir} yet: run "tokenim init", set ${PASSWORD_ENV} to create one now, or start with --web to create it in the web client`,
-      )
+      throw usageError('usage.noIdentityYet', {
+        dir: options.dataDir,
+        command: '"tokenim init"',
+        variable: PASSWORD_ENV,
+        flag: '--web',
+      })
     }
-    process.stderr.write(`No identity in ${options.dataDir} yet: creating one.\n`)
+    process.stderr.write(`${t('start.creatingIdentity', { dir: options.dataDir })}\n`)
     return initIdentity({ ...options, json: false })
   }
   return keystore.unlock(password ?? (await readPassword(options, t('prompt.unlock'))))
@@ -165,9 +169,11 @@ async function assertDataDirFree(dataDir: string): Promise<void> {
     if (err instanceof NodeNotRunningError) return assertNoWaitingDaemon(dataDir)
     throw err
   }
-  throw new DataDirLockedError(
-    `a tokenim node (pid ${running.info.pid}) is already running on ${dataDir}: stop it with "tokenim stop" first`,
-  )
+  throw worded((message) => new DataDirLockedError(message), 'errors.nodeRunningHere', {
+    pid: running.info.pid,
+    dir: dataDir,
+    command: '"tokenim stop"',
+  })
 }
 
 /**
@@ -177,9 +183,10 @@ async function assertDataDirFree(dataDir: string): Promise<void> {
 async function assertNoWaitingDaemon(dataDir: string): Promise<void> {
   const waiting = await daemonAtKeptAddress(dataDir)
   if (waiting == null) return
-  throw new DataDirLockedError(
-    `a tokenim node is already running on ${dataDir}, waiting for the web client at ${waiting.url}: open that address, or stop the node (Ctrl+C where it runs) first`,
-  )
+  throw worded((message) => new DataDirLockedError(message), 'errors.nodeWaitingHere', {
+    dir: dataDir,
+    url: waiting.url,
+  })
 }
 
 async function startForeground(options: StartOptions): Promise<void> {
@@ -233,7 +240,7 @@ async function startForeground(options: StartOptions): Promise<void> {
   } else {
     if (!daemon.hasWebClient) {
       await daemon.stop('no web client to unlock with')
-      throw new UsageError('--web needs the built web client: run "npm run build" first')
+      throw usageError('usage.webNotBuilt', { flag: '--web', command: '"npm run build"' })
     }
     const { state } = await daemon.state()
     printResult(options, { state, apiUrl: daemon.api.url, webUrl }, [
@@ -279,7 +286,8 @@ function stdoutIsFile(): boolean {
 async function startDetached(options: StartOptions): Promise<void> {
   await assertDataDirFree(options.dataDir)
   const identity = await new Keystore(options.dataDir).exists()
-  if (!identity) throw new UsageError(`no identity in ${options.dataDir}: run "tokenim init" first`)
+  if (!identity)
+    throw usageError('usage.noIdentity', { dir: options.dataDir, command: '"tokenim init"' })
   const password = await readPassword(options, t('prompt.unlock'))
   const paths = dataDirPaths(options.dataDir)
   // Rotated first if full, so that the offset below is in the file the node writes to.
@@ -309,12 +317,9 @@ async function startDetached(options: StartOptions): Promise<void> {
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => {
       const output = lastLines(readFileSync(paths.log).subarray(logStart).toString('utf8'))
-      reject(
-        new NodeStartFailedError(
-          `the node exited at start-up (code ${code}): ${output} (the whole output is in ${paths.log})`,
-          code ?? EXIT_CODES.failed,
-        ),
-      )
+      const failed = (message: string) =>
+        new NodeStartFailedError(message, code ?? EXIT_CODES.failed)
+      reject(worded(failed, 'errors.nodeExited', { code: String(code), output, log: paths.log }))
     }),
   )
   const client = await Promise.race([waitForApi(paths.root), exited])
@@ -358,7 +363,7 @@ async function readStdin(): Promise<string> {
 function parsePort(value: string): number {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--api-port must be a port number (0-65535), got "${value}"`)
+    throw usageError('usage.apiPort', { flag: '--api-port', value })
   }
   return port
 }

@@ -12,11 +12,11 @@ import type {
   SendMessageResponse,
 } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { UsageError } from '../../errors.ts'
 import { keyChangeLine } from '../friend-lines.ts'
 import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult, stateWord } from '../output.ts'
+import { usageError } from '../worded-errors.ts'
 import { printSearch } from './conversations.ts'
 import { printRoomHistory, sendToRoom } from './rooms.ts'
 
@@ -65,7 +65,8 @@ export function registerMessagingCommands(program: Command): void {
           mentions: options.mention,
         })
       }
-      if (words.length === 0) throw new UsageError('nothing to send: tokenim send <to> <text...>')
+      if (words.length === 0)
+        throw usageError('usage.nothingToSend', { usage: 'tokenim send <to> <text...>' })
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const text = words.join(' ')
       const style = messageStyle(options)
@@ -118,7 +119,7 @@ export function registerMessagingCommands(program: Command): void {
       const { limit, before } = options
       if (options.room != null) return printRoomHistory(options, options.room, { limit, before })
       if (peer == null)
-        throw new UsageError('name a peer, a room with --room <id>, or --search <text>')
+        throw usageError('usage.historyOfWhat', { room: '--room <id>', search: '--search <text>' })
       const client = await LocalApiClient.forDataDir(options.dataDir)
       const history = await client.history(peer, {
         limit,
@@ -172,9 +173,11 @@ async function sendAndWait(
       if (change != null) return { sent, change }
       const left = deadline - Date.now()
       if (left <= 0) {
-        throw new UsageError(
-          `message ${sent.id} is still queued after ${timeoutSeconds} s; it stays in the outbox and is sent when ${sent.peerId} can be reached`,
-        )
+        throw usageError('usage.stillQueued', {
+          id: sent.id,
+          seconds: timeoutSeconds,
+          peer: sent.peerId,
+        })
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left)

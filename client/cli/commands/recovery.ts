@@ -13,6 +13,7 @@ import { type CommonOptions, withCommonOptions, withPasswordFile } from '../opti
 import { printResult } from '../output.ts'
 import { hasTerminal, type PasswordSource, promptLine, readPassword } from '../password.ts'
 import { CODE_OPTION_HELP, type CodeSource, readSecondFactor } from '../second-factor.ts'
+import { usageError } from '../worded-errors.ts'
 import { keyMovedLines } from './key.ts'
 import { recoverThroughFriends, registerRecoveryFriendsCommands } from './recovery-friends.ts'
 
@@ -49,7 +50,8 @@ export function registerRecoveryCommands(key: Command): void {
     .argument('[friends...]', 'with --friends: usernames or peer ids of the friends to ask')
     .action(async (names: string[], options: RecoverOptions) => {
       if (options.friends === true) {
-        if (options.account == null) throw new Error('name the account to recover: --account ID')
+        if (options.account == null)
+          throw usageError('usage.nameTheAccount', { flag: '--account ID' })
         await recoverThroughFriends({ ...options, account: options.account }, names)
         return
       }

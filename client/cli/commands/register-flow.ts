@@ -15,9 +15,10 @@ import type {
   VerificationView,
 } from '../../../protocol/local-api.ts'
 import type { LocalApiClient } from '../../api-client.ts'
-import { ApiRequestError, UsageError } from '../../errors.ts'
+import { ApiRequestError } from '../../errors.ts'
 import { nameStanding } from '../../signup-precheck.ts'
 import { t } from '../i18n/i18n.ts'
+import { usageError } from '../worded-errors.ts'
 
 export interface RegisterFlowOptions {
   relay?: string
@@ -90,7 +91,7 @@ async function chooseMethod(
   }
   const answer = await prompt.ask(t('signup.chooseNumber', { count: policy.methods.length }))
   const chosen = policy.methods[Number(answer.trim()) - 1]
-  if (chosen == null) throw new UsageError(t('signup.notAChoice', { answer: answer.trim() }))
+  if (chosen == null) throw usageError('signup.notAChoice', { answer: answer.trim() })
   return chosen
 }
 
@@ -170,9 +171,9 @@ class LinePrompt {
       })
     }
     const lines = this.lines
-    if (this.ended) throw new UsageError('no more input to answer with')
+    if (this.ended) throw usageError('usage.noMoreInput')
     const ended = new Promise<never>((_, reject) =>
-      lines.once('close', () => reject(new UsageError('the input ended before an answer'))),
+      lines.once('close', () => reject(usageError('usage.inputEnded'))),
     )
     return Promise.race([lines.question(question), ended])
   }

@@ -6,12 +6,12 @@
 import type { Command } from 'commander'
 import type { MessageStyle, RoomMessageView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { UsageError } from '../../errors.ts'
 import type { RoomPageOptions } from '../../tokenim-api.ts'
 import { t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { localStamp, printResult } from '../output.ts'
 import { type PeopleNames, peopleNames } from '../people-names.ts'
+import { usageError } from '../worded-errors.ts'
 
 const ROOM_HELP = 'the room id (64 hex digits)'
 const MEMBER_HELP = "a member's peer id or hex public key"
@@ -77,7 +77,7 @@ export function registerRoomCommands(program: Command): void {
     .argument('<role>', '"admin" or "member"')
     .action(async (roomId: string, member: string, role: string, options: CommonOptions) => {
       if (role !== 'admin' && role !== 'member') {
-        throw new UsageError('the role is "admin" or "member"')
+        throw usageError('usage.roomRole', { admin: 'admin', member: 'member' })
       }
       const result = await (await client(options)).setRoomRole({ roomId, member, role })
       printResult(options, result, [

@@ -8,9 +8,9 @@ import {
   type ScenarioProgress,
   summarizeShards,
 } from '../../../sim/index.ts'
-import { UsageError } from '../../errors.ts'
 import { t } from '../i18n/i18n.ts'
 import { printResult } from '../output.ts'
+import { usageError, worded } from '../worded-errors.ts'
 
 interface SimRunOptions {
   out?: string
@@ -118,8 +118,13 @@ export function registerSimCommands(program: Command): void {
         t('sim.junit', { path: run.junitPath }),
       ])
       if (!results.passed) {
-        throw new ExpectationFailedError(
-          `${failed.length} expectation(s) failed: ${failed.map((e) => `${e.name} (${e.detail})`).join('; ')}`,
+        throw worded(
+          (message) => new ExpectationFailedError(message),
+          'errors.expectationsFailed',
+          {
+            count: failed.length,
+            list: failed.map((e) => `${e.name} (${e.detail})`).join('; '),
+          },
         )
       }
     })
@@ -151,13 +156,11 @@ function registerShardCommand(sim: Command): void {
     .action(async (options: SimShardOptions) => {
       const token = process.env[TOKEN_VARIABLE]
       if (token == null || token.length === 0) {
-        throw new UsageError(
-          `set ${TOKEN_VARIABLE} to the token the coordinator printed or was given`,
-        )
+        throw usageError('usage.simToken', { variable: TOKEN_VARIABLE })
       }
       const waitSeconds = Number(options.wait)
       if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
-        throw new UsageError(`--wait takes seconds, got "${options.wait}"`)
+        throw usageError('usage.simWait', { flag: '--wait', value: String(options.wait) })
       }
       const endpoint = parseEndpoint(options.coordinator)
       const reason = await runRemoteShard(

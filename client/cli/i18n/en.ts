@@ -279,5 +279,49 @@ export const en = {
   'errors.deviceNotFound':
     'No device of this account has that name or peer id (or several have that name).',
   'errors.dataDirLocked': 'Another TokenIM process is using this data folder.',
+  'usage.noTerminalCode':
+    'two-factor checks are on and there is no terminal to ask for a code: pass {flag} or set {variable}',
+  'usage.noTerminalNewPassword':
+    'no terminal to ask for the new password: set {variable} or pass {flag}',
+  'usage.noTerminalPassword': 'no terminal to ask for the password: set {variable} or pass {flag}',
+  'usage.cancelled': 'cancelled',
+  'usage.fromNeedsChoice':
+    '{flag} names the device to ask: give a choice too ({all}, {none} or {days})',
+  'usage.historyTransferFailed': 'the history transfer failed: {reason}',
+  'usage.historyTransferPaused': 'the history transfer paused: {reason}',
+  'usage.noMoreInput': 'no more input to answer with',
+  'usage.inputEnded': 'the input ended before an answer',
+  'usage.nothingToSend': 'nothing to send: {usage}',
+  'usage.historyOfWhat': 'name a peer, a room with {room}, or {search}',
+  'usage.stillQueued':
+    'message {id} is still queued after {seconds} s; it stays in the outbox and is sent when {peer} can be reached',
+  'usage.roomFileOnly': 'with {flag}, name only the file: {usage}',
+  'usage.nameTheFile': 'name the file to send: {usage}',
+  'usage.chatOnePeer': '{command} talks to one peer',
+  'usage.sendingFailed': 'sending {name} failed: {failure}',
+  'usage.linkFailed': 'the link failed: {message} ({name})',
+  'usage.noTerminalConfirm':
+    'no terminal to confirm the link on: pass {flag} (scripts compare the SAS in the {json} output)',
+  'usage.nameTheAccount': 'name the account to recover: {flag}',
+  'usage.noIdentityYet':
+    'no identity in {dir} yet: run {command}, set {variable} to create one now, or start with {flag} to create it in the web client',
+  'usage.webNotBuilt': '{flag} needs the built web client: run {command} first',
+  'usage.noIdentity': 'no identity in {dir}: run {command} first',
+  'usage.apiPort': '{flag} must be a port number (0-65535), got "{value}"',
+  'usage.simToken': 'set {variable} to the token the coordinator printed or was given',
+  'usage.simWait': '{flag} takes seconds, got "{value}"',
+  'usage.roomRole': 'the role is "{admin}" or "{member}"',
+  'start.creatingIdentity': 'No identity in {dir} yet: creating one.',
+  'errors.nodeNotRunning': 'no tokenim node is running on {dataDir}: start one with {command}',
+  'errors.nodeRunningHere':
+    'a tokenim node (pid {pid}) is already running on {dir}: stop it with {command} first',
+  'errors.nodeWaitingHere':
+    'a tokenim node is already running on {dir}, waiting for the web client at {url}: open that address, or stop the node (Ctrl+C where it runs) first',
+  'errors.nodeExited':
+    'the node exited at start-up (code {code}): {output} (the whole output is in {log})',
+  'errors.expectationsFailed': {
+    one: '{count} expectation failed: {list}',
+    other: '{count} expectations failed: {list}',
+  },
   ...ERROR_TEXTS_EN,
 } as const satisfies Record<string, string | PluralMessage>

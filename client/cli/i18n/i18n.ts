@@ -50,8 +50,23 @@ export function setCliLanguage(language: CliLanguage): void {
   current = use(language)
 }
 
+const ENGLISH = use('en')
+
 /** The text of `key` in the user's language, its placeholders filled from `params`. */
 export function t<K extends CliMessageKey>(key: K, ...params: ParamsOf<English[K]>): string {
-  const values = (params[0] ?? {}) as Record<string, string | number>
-  return fill(textOf(current.catalog[key], values, current.plurals), values)
+  return textIn(current, key, params[0])
+}
+
+/** The English text of `key`, whatever the locale: the message of a worded error (--json). */
+export function english<K extends CliMessageKey>(key: K, ...params: ParamsOf<English[K]>): string {
+  return textIn(ENGLISH, key, params[0])
+}
+
+function textIn(
+  { catalog, plurals }: ReturnType<typeof use>,
+  key: CliMessageKey,
+  params: Record<string, string | number> | undefined,
+): string {
+  const values = params ?? {}
+  return fill(textOf(catalog[key], values, plurals), values)
 }

@@ -247,5 +247,43 @@ export const zh: CliCatalog = {
   'errors.inviteRequired': '这个群聊仅限邀请加入：需要邀请码。',
   'errors.deviceNotFound': '本账号没有这个名称或节点 ID 的设备（或有多台设备同名）。',
   'errors.dataDirLocked': '另一个 TokenIM 进程正在使用这个数据目录。',
+  'usage.noTerminalCode':
+    '双重验证已开启，但没有可以询问验证码的终端：请传入 {flag} 或设置 {variable}',
+  'usage.noTerminalNewPassword': '没有可以询问新密码的终端：请设置 {variable} 或传入 {flag}',
+  'usage.noTerminalPassword': '没有可以询问密码的终端：请设置 {variable} 或传入 {flag}',
+  'usage.cancelled': '已取消',
+  'usage.fromNeedsChoice': '{flag} 指定要询问的设备：还需给出一个选择（{all}、{none} 或 {days}）',
+  'usage.historyTransferFailed': '历史记录传输失败：{reason}',
+  'usage.historyTransferPaused': '历史记录传输已暂停：{reason}',
+  'usage.noMoreInput': '没有更多输入可用来回答',
+  'usage.inputEnded': '输入在回答之前就结束了',
+  'usage.nothingToSend': '没有要发送的内容：{usage}',
+  'usage.historyOfWhat': '请指定一个节点、用 {room} 指定群聊，或用 {search} 搜索',
+  'usage.stillQueued':
+    '消息 {id} 在 {seconds} 秒后仍在排队；它留在发件箱中，等 {peer} 可以连接时发送',
+  'usage.roomFileOnly': '使用 {flag} 时只需指定文件：{usage}',
+  'usage.nameTheFile': '请指定要发送的文件：{usage}',
+  'usage.chatOnePeer': '{command} 只能与一个节点对话',
+  'usage.sendingFailed': '发送 {name} 失败：{failure}',
+  'usage.linkFailed': '关联失败：{message}（{name}）',
+  'usage.noTerminalConfirm':
+    '没有可以确认关联的终端：请传入 {flag}（脚本可比对 {json} 输出中的短认证串）',
+  'usage.nameTheAccount': '请指定要恢复的账号：{flag}',
+  'usage.noIdentityYet':
+    '{dir} 中还没有身份：请运行 {command}，或设置 {variable} 立即创建，或用 {flag} 启动后在网页客户端中创建',
+  'usage.webNotBuilt': '{flag} 需要已构建的网页客户端：请先运行 {command}',
+  'usage.noIdentity': '{dir} 中没有身份：请先运行 {command}',
+  'usage.apiPort': '{flag} 必须是端口号（0-65535），收到的是 "{value}"',
+  'usage.simToken': '请把 {variable} 设为协调器打印或提供的令牌',
+  'usage.simWait': '{flag} 的单位是秒，收到的是 "{value}"',
+  'usage.roomRole': '角色只能是 "{admin}" 或 "{member}"',
+  'start.creatingIdentity': '{dir} 中还没有身份：正在创建。',
+  'errors.nodeNotRunning': '数据目录 {dataDir} 上没有运行中的 TokenIM 节点：用 {command} 启动一个',
+  'errors.nodeRunningHere':
+    '已有一个 TokenIM 节点（pid {pid}）在 {dir} 上运行：请先用 {command} 停止它',
+  'errors.nodeWaitingHere':
+    '已有一个 TokenIM 节点在 {dir} 上运行，正在 {url} 等待网页客户端：请打开该地址，或先停止该节点（在它运行的地方按 Ctrl+C）',
+  'errors.nodeExited': '节点在启动时退出（代码 {code}）：{output}（完整输出见 {log}）',
+  'errors.expectationsFailed': { other: '{count} 项预期未满足：{list}' },
   ...ERROR_TEXTS_ZH,
 }
