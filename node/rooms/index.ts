@@ -17,15 +17,8 @@ export * from './errors.ts'
 export type { OwnDeviceList } from './room-devices.ts'
 export type { RoomFileOffer } from './room-files.ts'
 export type { AccountKeyStatements } from './room-key-moves.ts'
-export {
-  type RoomHost,
-  type RoomSendOptions,
-  RoomService,
-  type RoomServiceComponents,
-  type RoomServiceEventMap,
-  type RoomServiceEvents,
-  type RoomServiceInit,
-} from './room-service.ts'
+export { RoomService } from './room-service.ts'
+export type * from './room-service-contract.ts'
 export {
   type SenderKeyHandler,
   type SenderKeyTransport,

@@ -10,6 +10,8 @@
  *   RoomViews        what the API shows        room-invites.ts  invite codes, who may join
  *   RoomKeyMoves     the member across a key change (rotation, recovery)
  *   RoomDevices      our account's devices in our rooms (enrol, follow the list)
+ *   RoomJoining      creating, joining, invite codes handed out
+ *   RoomMemberOps    leave, remove, set a role, rename (checked before written)
  *
  * The parts reach each other only through the few functions handed to them here, so each is
  * tested alone. Events (`room:message`, `room:members`) are dispatched on the service for the
@@ -19,9 +21,7 @@
  * opens the key and sync protocols and the gossip listener, then rejoins the topics; stop
  * does the reverse and writes the clean-stop mark once every write is done.
  */
-import type { GossipSub } from '@libp2p/gossipsub'
-import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
+import type { Logger, PeerId } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
@@ -29,130 +29,42 @@ import type {
   RoomHistoryResponse,
   RoomMembersChange,
   RoomMessageView,
-  RoomReadEvent,
   RoomSummary,
 } from '../../protocol/local-api.ts'
-import type { AttachmentContent, TextStyle } from '../../protocol/rich-content.ts'
-import {
-  createRoom,
-  type RoomContentValue,
-  RoomLog,
-  RoomOpKind,
-  SenderKeyChain,
-  type SignedRoomEvent,
-  serializeSenderKey,
-} from '../../protocol/rooms/index.ts'
-import { accountKeyOf, type Identity, peerIdOf } from '../identity/index.ts'
+import type { RoomContentValue, SignedRoomEvent } from '../../protocol/rooms/index.ts'
+import { accountKeyOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
-import type { AppLevel } from '../storage.ts'
-import { RoomPermissionError, RoomsStoppedError, RoomUnreachableError } from './errors.ts'
+import { RoomsStoppedError } from './errors.ts'
 import { OwnEvents } from './own-events.ts'
 import { checkRoomAction, type RoomActionRequest } from './room-actions.ts'
-import { endingDeviceCuts, type OwnDeviceList, RoomDevices } from './room-devices.ts'
+import { RoomDevices } from './room-devices.ts'
 import { type RoomFileOffer, roomFileOffers, roomReaders } from './room-files.ts'
 import { RoomGossip } from './room-gossip.ts'
 import { openEvents, RoomIntake } from './room-intake.ts'
-import { checkMayJoin, inviteCode, readJoinTicket } from './room-invites.ts'
+import { RoomJoining } from './room-joining.ts'
 import { type AccountKeyStatements, RoomKeyMoves } from './room-key-moves.ts'
 import { RoomKeys } from './room-keys.ts'
+import { RoomMemberOps } from './room-member-ops.ts'
 import { RoomMembership } from './room-membership.ts'
 import { RoomPersistence, restoreRoom } from './room-persistence.ts'
 import { RoomRegistry } from './room-registry.ts'
 import type { RoomRuntime } from './room-runtime.ts'
+import type {
+  RoomHost,
+  RoomSendOptions,
+  RoomServiceComponents,
+  RoomServiceEventMap,
+  RoomServiceEvents,
+  RoomServiceInit,
+} from './room-service-contract.ts'
 import { RoomStore, type StoredRoom } from './room-store.ts'
 import { RoomSync } from './room-sync.ts'
 import { RoomViews } from './room-views.ts'
-import { type SenderKeyTransport, StreamSenderKeyTransport } from './sender-key-transport.ts'
-
-export type RoomHost = Pick<
-  Libp2p<{ pubsub: GossipSub }>,
-  | 'services'
-  | 'peerId'
-  | 'handle'
-  | 'unhandle'
-  | 'dial'
-  | 'dialProtocol'
-  | 'getConnections'
-  | 'peerRouting'
-  | 'addEventListener'
-  | 'removeEventListener'
-  | 'logger'
->
-
-/** What a message may carry besides its words. */
-export interface RoomSendOptions {
-  replyTo?: string
-  forwarded?: boolean
-  style?: TextStyle
-  mentions?: string[]
-  attachment?: AttachmentContent
-}
-
-export interface RoomServiceEvents {
-  'room:message': RoomMessageView
-  'room:updated': RoomMessageView
-  'room:members': RoomMembersChange
-  /** Another device of our account read a room (own-device sync). */
-  'room:read': RoomReadEvent
-}
-
-/** The same events as DOM events, dispatched on the service for listeners inside the node. */
-export type RoomServiceEventMap = {
-  [K in keyof RoomServiceEvents]: CustomEvent<RoomServiceEvents[K]>
-}
-
-export interface RoomServiceComponents {
-  host: RoomHost
-  /** The sublevel rooms own (`storage.sublevel('rooms')`). */
-  db: AppLevel
-  identity: Identity
-  /** Carries sender keys to other members. @default a StreamSenderKeyTransport on the host */
-  keyTransport?: SenderKeyTransport
-  /**
-   * The node's public event bus (the local API's events). Parts of the node that react to
-   * rooms listen on the service itself (`addEventListener`), not on this bus.
-   */
-  emit?<T extends keyof RoomServiceEvents>(type: T, data: RoomServiceEvents[T]): void
-  /** The account's key statements (the keystore's chain), for rooms to follow. @default none */
-  keyStatements?(): Promise<AccountKeyStatements | undefined>
-  /**
-   * Our account's current device list (node/devices), for our other devices to read and
-   * write in our rooms; call `ownDevicesChanged` when it changes. @default a single device
-   */
-  ownDeviceList?(): OwnDeviceList | undefined
-  /**
-   * The user read a room here up to its events of Lamport time `lamport`: our account's other
-   * devices follow (messaging's own-device sync; a function, as messaging is built later).
-   */
-  onRead?(roomIdHex: string, lamport: number): void
-}
-
-export interface RoomServiceInit {
-  /** How long after sending a message its recall is honoured. @default RECALL_WINDOW_MS */
-  recallWindowMs?: number
-  /** How often each room syncs with one connected member, to fill gaps. @default 30000 */
-  syncIntervalMs?: number
-  /** How often undelivered sender keys are retried. @default 10000 */
-  keyRetryIntervalMs?: number
-  /** Deadline of one sync exchange or key delivery. @default 10000 */
-  requestTimeoutMs?: number
-  /** Least time between two syncs of one room with one peer, unless forced. @default 2000 */
-  minSyncGapMs?: number
-  /** Members dialled per room on start and after joining. @default 6 */
-  membersToDial?: number
-  /**
-   * A copy of an event we hold, arriving this long after its author wrote it, is a replay
-   * and is rejected; a copy arriving sooner is a late duplicate and is ignored. Longer than
-   * gossipsub's seen-cache (2 min), which drops duplicates before they get here.
-   * @default 600000
-   */
-  replayAgeMs?: number
-}
+import { StreamSenderKeyTransport } from './sender-key-transport.ts'
 
 export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   private readonly host: RoomHost
   private readonly store: RoomStore
-  private readonly identity: Identity
   private readonly selfHex: string
   private readonly emitEvent: NonNullable<RoomServiceComponents['emit']>
   private readonly onRead: NonNullable<RoomServiceComponents['onRead']>
@@ -171,6 +83,8 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   private readonly own: OwnEvents
   private readonly keyMoves: RoomKeyMoves
   private readonly devices: RoomDevices
+  private readonly joining: RoomJoining
+  private readonly memberOps: RoomMemberOps
   private readonly keyStatements: RoomServiceComponents['keyStatements']
   private readonly timers: NodeJS.Timeout[] = []
   private readonly lifecycle = new ServiceLifecycle(
@@ -181,7 +95,6 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     super()
     this.host = components.host
     this.store = new RoomStore(components.db)
-    this.identity = components.identity
     this.selfHex = toHex(components.identity.publicKey)
     const accountHex = toHex(accountKeyOf(components.identity).publicKey)
     this.views = new RoomViews(accountHex, {
@@ -289,6 +202,27 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       },
       log: this.log,
     })
+    this.joining = new RoomJoining({
+      identity: components.identity,
+      selfHex: this.selfHex,
+      rooms: this.rooms,
+      persistence: this.persistence,
+      gossip: this.gossip,
+      sync: this.sync,
+      own: this.own,
+      devices: this.devices,
+      membership: this.membership,
+      views: this.views,
+      connectedPeers: () => this.host.getConnections().map((connection) => connection.remotePeer),
+      keyStatements: components.keyStatements,
+      log: this.log,
+    })
+    this.memberOps = new RoomMemberOps({
+      selfHex: this.selfHex,
+      rooms: this.rooms,
+      own: this.own,
+      views: this.views,
+    })
   }
 
   async start(): Promise<void> {
@@ -343,171 +277,41 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     return this.lifecycle.track(() => this.devices.listChanged())
   }
 
-  /**
-   * The account's recovery commitment in force, which our CREATE and JOIN carry so the room
-   * can check a later recovery of the account against it (protocol/rooms/membership.ts).
-   */
-  private async recoveryCommitment(): Promise<Uint8Array> {
-    return (await this.keyStatements?.())?.commitment ?? new Uint8Array(0)
-  }
-
   /** Creates a room we own; its invite carries the invite secret when it is invite-only. */
-  async create(
+  create(
     name: string,
     options: { inviteOnly?: boolean } = {},
   ): Promise<{ roomId: string; invite: string; room: RoomSummary }> {
-    const { genesis, inviteSeed } = createRoom(
-      this.identity,
-      name,
-      options.inviteOnly === true,
-      await this.recoveryCommitment(),
-    )
-    const room = this.rooms.add(new RoomLog(genesis), {
-      roomId: genesis.idHex,
-      joined: true,
-      inviteSeed: inviteSeed == null ? undefined : Buffer.from(inviteSeed).toString('base64'),
-      readLamport: 0,
-    })
-    room.chain = SenderKeyChain.generate()
-    await this.persistence.writeNow([
-      RoomStore.meta(room.meta),
-      RoomStore.event(room.log.roomIdHex, genesis.idHex, genesis.bytes),
-      RoomStore.chain(room.log.roomIdHex, serializeSenderKey(room.chain.state())),
-    ])
-    this.gossip.subscribe(room)
-    return {
-      roomId: genesis.idHex,
-      invite: inviteCode(room, this.identity.publicKey, this.selfHex),
-      room: this.views.summary(room),
-    }
+    return this.joining.create(name, options)
   }
 
   /**
    * Joins by room id (open rooms) or invite code: fetches the room from a member (the
    * inviter, `via`, or any connected peer that has it), then publishes our JOIN.
    */
-  async join(roomOrInvite: string, options: { via?: string[] } = {}): Promise<RoomSummary> {
-    const ticket = readJoinTicket(roomOrInvite, this.identity.publicKey)
-    const { roomIdHex, proof } = ticket
-    let room = this.rooms.get(roomIdHex)
-    if (room?.log.memberOf(this.selfHex) != null) return this.views.summary(room)
-    const candidates = [
-      ...(ticket.inviter != null ? [peerIdOf({ publicKey: ticket.inviter })] : []),
-      ...(options.via ?? []).map((text) => peerIdFromString(text)),
-      ...this.gossip.subscribers(roomIdHex),
-      ...this.host.getConnections().map((connection) => connection.remotePeer),
-    ].filter((peer, i, all) => all.findIndex((other) => other.equals(peer)) === i)
-    if (room == null) {
-      for (const peer of candidates) {
-        room = await this.sync.fetchRoom(ticket.roomId, peer, proof).catch((err) => {
-          this.log('could not fetch room %s from %p: %s', roomIdHex, peer, err.message)
-          return undefined
-        })
-        if (room != null) break
-      }
-    }
-    if (room == null) {
-      throw new RoomUnreachableError(
-        `no member of room ${roomIdHex} could be reached: ask for an invite code (it names a member), or connect to a member first`,
-      )
-    }
-    checkMayJoin(room, ticket, this.selfHex)
-    const state = room.log.membership()
-    room.meta.joined = true
-    if (ticket.secret != null && room.meta.inviteSeed == null && state.inviteOnly) {
-      // Kept only for showing the same invite again; admins get it from the owner anyway.
-      room.meta.inviteSeed = Buffer.from(ticket.secret).toString('base64')
-    }
-    this.gossip.subscribe(room)
-    if (this.devices.accountIsMember(room) && room.log.memberOf(this.selfHex) == null) {
-      // Our account is in the room through another device: this one enrols.
-      await this.devices.enrol(room)
-    } else if (!state.members.has(this.selfHex)) {
-      const recoveryCommitment = await this.recoveryCommitment()
-      await this.own.publishOp(room, {
-        kind: RoomOpKind.JOIN,
-        inviteProof: proof,
-        recoveryCommitment,
-        ...this.devices.joinFields(),
-      })
-    } else {
-      await this.persistence.persist(room, [RoomStore.meta(room.meta)])
-      this.membership.changed(room, state, state, true)
-    }
-    // Tell whoever served us that we are here, in case the gossip mesh is not formed yet:
-    // seeing our heads, it pulls our JOIN back.
-    for (const peer of candidates.slice(0, 3)) {
-      void this.syncWith(room, peer, { force: true, inviteProof: proof })
-    }
-    void this.sync.dialMembers(room)
-    return this.views.summary(room)
+  join(roomOrInvite: string, options: { via?: string[] } = {}): Promise<RoomSummary> {
+    return this.joining.join(roomOrInvite, options)
   }
 
-  async leave(roomIdHex: string): Promise<RoomSummary> {
-    const room = this.rooms.requireMember(roomIdHex)
-    // The account's other devices end with it: their events end where this device saw them.
-    const account = room.log.memberOf(this.selfHex)!
-    await this.own.publishOp(room, {
-      kind: RoomOpKind.LEAVE,
-      deviceCuts: endingDeviceCuts(room, account, new Set([this.selfHex])),
-    })
-    return this.views.summary(room)
+  leave(roomIdHex: string): Promise<RoomSummary> {
+    return this.memberOps.leave(roomIdHex)
   }
 
-  async remove(roomIdHex: string, member: string): Promise<RoomMembersChange> {
-    const room = this.rooms.requireMember(roomIdHex)
-    const targetHex = this.rooms.memberKey(room, member)
-    const state = room.log.membership()
-    const myRole = room.log.roleOf(this.selfHex)
-    const targetRole = state.members.get(targetHex)!.role
-    if (
-      myRole === 'member' ||
-      targetRole === 'owner' ||
-      (targetRole === 'admin' && myRole !== 'owner')
-    ) {
-      throw new RoomPermissionError(
-        targetRole === 'owner'
-          ? 'the owner of a room cannot be removed'
-          : `removing this ${targetRole} needs the ${targetRole === 'admin' ? 'owner' : 'owner or an admin'}`,
-      )
-    }
-    await this.own.publishOp(room, {
-      kind: RoomOpKind.REMOVE,
-      target: fromHex(targetHex),
-      cutSeq: room.log.lastSeqOf(targetHex),
-      deviceCuts: endingDeviceCuts(room, targetHex),
-    })
-    return this.views.members(room)
+  remove(roomIdHex: string, member: string): Promise<RoomMembersChange> {
+    return this.memberOps.remove(roomIdHex, member)
   }
 
-  async setRole(
-    roomIdHex: string,
-    member: string,
-    role: 'admin' | 'member',
-  ): Promise<RoomMembersChange> {
-    const room = this.rooms.requireMember(roomIdHex)
-    const targetHex = this.rooms.memberKey(room, member)
-    if (room.log.roleOf(this.selfHex) !== 'owner') {
-      throw new RoomPermissionError('only the owner of a room changes roles')
-    }
-    const kind = role === 'admin' ? RoomOpKind.PROMOTE : RoomOpKind.DEMOTE
-    await this.own.publishOp(room, { kind, target: fromHex(targetHex) })
-    return this.views.members(room)
+  setRole(roomIdHex: string, member: string, role: 'admin' | 'member'): Promise<RoomMembersChange> {
+    return this.memberOps.setRole(roomIdHex, member, role)
   }
 
-  async rename(roomIdHex: string, name: string): Promise<RoomSummary> {
-    const room = this.rooms.requireMember(roomIdHex)
-    if (room.log.roleOf(this.selfHex) === 'member') {
-      throw new RoomPermissionError('only the owner and admins rename a room')
-    }
-    await this.own.publishOp(room, { kind: RoomOpKind.RENAME, name })
-    return this.views.summary(room)
+  rename(roomIdHex: string, name: string): Promise<RoomSummary> {
+    return this.memberOps.rename(roomIdHex, name)
   }
 
   /** The invite code to hand out (invite-only rooms: owners and admins only). */
   invite(roomIdHex: string): { roomId: string; invite: string } {
-    const room = this.rooms.requireMember(roomIdHex)
-    return { roomId: roomIdHex, invite: inviteCode(room, this.identity.publicKey, this.selfHex) }
+    return this.joining.invite(roomIdHex)
   }
 
   /**
