@@ -4,6 +4,7 @@
  * printed in the local zone.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { historyLine } from '../../client/cli/commands/history-transfer.ts'
 import { friendLine } from '../../client/cli/friend-lines.ts'
 import { en } from '../../client/cli/i18n/en.ts'
 import { languageOf, setCliLanguage, t } from '../../client/cli/i18n/i18n.ts'
@@ -81,6 +82,19 @@ describe('CLI language and times', () => {
     setCliLanguage('en')
     expect(errorSentence(usageError('usage.apiPort', { flag: '--api-port', value: 'x' }))).toBe(
       '--api-port must be a port number (0-65535), got "x"',
+    )
+  })
+
+  it('words the history a linked device receives in either language', () => {
+    expect(historyLine(7)).toBe(
+      'It receives the last 7 days of 1:1 history from the existing device once it starts ("tokenim devices history" shows how far it got).',
+    )
+    setCliLanguage('zh')
+    expect(historyLine('none')).toBe(
+      '较早的历史记录留在其他设备上（之后可用 "tokenim devices history all" 索取）。',
+    )
+    expect(historyLine(7)).toBe(
+      '启动后，它会从已有设备接收最近 7 天的单聊历史记录（"tokenim devices history" 显示进度）。',
     )
   })
 

@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from 'commander'
 import type { HistoryChoice, HistoryTransferStatus } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
+import { t } from '../i18n/i18n.ts'
 import type { CommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
 import { usageError } from '../worded-errors.ts'
@@ -29,16 +30,15 @@ export function parseHistoryChoice(value: string): HistoryChoice {
   return days
 }
 
+/** The command that asks another device for the whole history. */
+const ASK_COMMAND = '"tokenim devices history all"'
+
 /** What `init --link` says about the history it chose. */
 export function historyLine(choice: HistoryChoice | undefined): string {
-  if (choice === 'none') {
-    return 'Earlier history stays on the other devices ("tokenim devices history all" asks for it later).'
-  }
-  const what =
-    choice === 'all' || choice == null
-      ? 'the 1:1 history'
-      : `the last ${choice} days of 1:1 history`
-  return `It receives ${what} from the existing device once it starts ("tokenim devices history" shows how far it got).`
+  if (choice === 'none') return t('historyTransfer.staysThere', { command: ASK_COMMAND })
+  const command = '"tokenim devices history"'
+  if (choice === 'all' || choice == null) return t('historyTransfer.receivesAll', { command })
+  return t('historyTransfer.receivesDays', { count: choice, command })
 }
 
 /** `tokenim devices history [CHOICE]`. */
@@ -99,20 +99,29 @@ function say(options: CommonOptions, status: HistoryTransferStatus): void {
 }
 
 function statusLine(status: HistoryTransferStatus): string {
-  const from = status.from == null ? '' : ` from ${status.from}`
+  const from = status.from == null ? '' : t('historyTransfer.from', { device: status.from })
   const range =
     status.since == null || status.since === 0
-      ? 'all'
-      : `since ${new Date(status.since).toISOString().slice(0, 10)}`
-  const counts = `${status.taken} of ${status.total} messages`
-  switch (status.state) {
+      ? t('historyTransfer.all')
+      : t('historyTransfer.since', { date: new Date(status.since).toISOString().slice(0, 10) })
+  const { taken, total, state } = status
+  const counts = t('historyTransfer.counts', { taken, total })
+  switch (state) {
     case 'none':
-      return 'No history transfer: "tokenim devices history all" (or a number of days) asks another device for it.'
+      return t('historyTransfer.none', { command: ASK_COMMAND })
     case 'running':
-      return `History${from} (${range}): ${counts}…`
+      return t('historyTransfer.running', { from, range, counts })
     case 'done':
-      return `History${from} (${range}): done, ${status.taken} messages.`
-    default:
-      return `History${from} (${range}): ${status.state} at ${counts}${status.error == null ? '' : ` (${status.error.name}: ${status.error.message})`}; the same command goes on from there.`
+      return t('historyTransfer.done', { from, range, taken })
+    default: {
+      const error = status.error == null ? '' : ` (${status.error.name}: ${status.error.message})`
+      return t('historyTransfer.stopped', {
+        from,
+        range,
+        state: t(state === 'failed' ? 'historyTransfer.failed' : 'historyTransfer.paused'),
+        counts,
+        error,
+      })
+    }
   }
 }

@@ -54,7 +54,7 @@ export function registerRecoveryFriendsCommands(key: Command): void {
           { password, code, phrase, threshold: options.threshold, friends: names },
         )
         printResult(options, result, [
-          `${result.friends.length} friends each keep one share; any ${result.threshold} of them can give your account back`,
+          t('shares.set', { count: result.friends.length, threshold: result.threshold }),
         ])
       },
     )
@@ -68,8 +68,10 @@ export function registerRecoveryFriendsCommands(key: Command): void {
         RECOVERY_API_PATHS.kept,
       )
       printResult(options, { kept }, [
-        kept.length === 0 ? 'no shares kept for friends' : 'shares kept for friends',
-        ...kept.map((share) => `  ${share.friend} (any ${share.threshold} recover it)`),
+        kept.length === 0 ? t('shares.noneKept') : t('shares.kept'),
+        ...kept.map((share) =>
+          t('shares.keptLine', { friend: share.friend, threshold: share.threshold }),
+        ),
       ])
     })
 
@@ -83,7 +85,7 @@ export function registerRecoveryFriendsCommands(key: Command): void {
         client.request('POST', RECOVERY_API_PATHS.answer, { requestId, release })
       if (options.release != null || options.decline != null) {
         await answer(options.release ?? options.decline ?? '', options.release != null)
-        printResult(options, { answered: true }, ['answered'])
+        printResult(options, { answered: true }, [t('shares.answered')])
         return
       }
       const { requests } = await client.request<{ requests: RecoveryRequestView[] }>(
@@ -94,17 +96,15 @@ export function registerRecoveryFriendsCommands(key: Command): void {
         printResult(options, { requests }, requests.map(describeRequest))
         return
       }
-      if (requests.length === 0) process.stdout.write('no requests wait for an answer\n')
+      if (requests.length === 0) process.stdout.write(`${t('shares.noRequests')}\n`)
       for (const request of requests) {
         process.stdout.write(`${describeRequest(request)}\n`)
-        process.stdout.write(
-          'Call your friend (or meet them) and ask for the code their new machine shows. Anyone can ask in their name: release only if the codes match.\n',
-        )
-        const typed = await promptLine(
-          'Release the share? Type "release" to release, anything else declines: ',
-        )
+        process.stdout.write(`${t('shares.callFriend')}\n`)
+        const typed = await promptLine(t('shares.releasePrompt', { word: 'release' }))
         await answer(request.requestId, typed.trim() === 'release')
-        process.stdout.write(typed.trim() === 'release' ? 'released\n' : 'declined\n')
+        process.stdout.write(
+          `${typed.trim() === 'release' ? t('shares.released') : t('shares.declined')}\n`,
+        )
       }
     })
 }
@@ -123,7 +123,7 @@ export async function recoverThroughFriends(
       friends: names,
     },
   )
-  process.stderr.write('Tell each friend the code for them (by phone or in person):\n')
+  process.stderr.write(`${t('shares.tellCodes')}\n`)
   for (const entry of asked) process.stderr.write(`  ${entry.peer}: ${entry.code}\n`)
   const password = await readPassword(options)
   const code = await readSecondFactor(new Keystore(options.dataDir), options)
@@ -135,8 +135,8 @@ export async function recoverThroughFriends(
         code,
       })
       printResult(options, result, [
-        `your account ${result.previousPeerId} is back: it is ${result.peerId} now`,
-        `friends told: ${result.reached}`,
+        t('shares.back', { previous: result.previousPeerId, peer: result.peerId }),
+        t('key.told', { count: result.reached }),
       ])
       return
     } catch (err) {
@@ -146,13 +146,14 @@ export async function recoverThroughFriends(
       'GET',
       RECOVERY_API_PATHS.asked,
     )
-    process.stderr.write(
-      `${now.filter((a) => a.state === 'released').length} released, ${now.filter((a) => a.state === 'declined').length} declined; waiting\n`,
-    )
+    const released = now.filter((a) => a.state === 'released').length
+    const declined = now.filter((a) => a.state === 'declined').length
+    process.stderr.write(`${t('shares.waiting', { released, declined })}\n`)
     await new Promise((resolve) => setTimeout(resolve, ANSWER_POLL_MS))
   }
 }
 
 function describeRequest(request: RecoveryRequestView): string {
-  return `${request.requester} asks for the share you keep for ${request.account}; code ${request.code} (request ${request.requestId})`
+  const { requester, account, code, requestId: id } = request
+  return t('shares.request', { requester, account, code, id })
 }

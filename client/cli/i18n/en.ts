@@ -279,6 +279,47 @@ export const en = {
   'errors.deviceNotFound':
     'No device of this account has that name or peer id (or several have that name).',
   'errors.dataDirLocked': 'Another TokenIM process is using this data folder.',
+  'shares.set': {
+    one: '{count} friend keeps one share; any {threshold} of them can give your account back',
+    other:
+      '{count} friends each keep one share; any {threshold} of them can give your account back',
+  },
+  'shares.noneKept': 'no shares kept for friends',
+  'shares.kept': 'shares kept for friends',
+  'shares.keptLine': '  {friend} (any {threshold} recover it)',
+  'shares.answered': 'answered',
+  'shares.noRequests': 'no requests wait for an answer',
+  'shares.callFriend':
+    'Call your friend (or meet them) and ask for the code their new machine shows. Anyone can ask in their name: release only if the codes match.',
+  'shares.releasePrompt': 'Release the share? Type "{word}" to release, anything else declines: ',
+  'shares.released': 'released',
+  'shares.declined': 'declined',
+  'shares.tellCodes': 'Tell each friend the code for them (by phone or in person):',
+  'shares.back': 'your account {previous} is back: it is {peer} now',
+  'shares.waiting': '{released} released, {declined} declined; waiting',
+  'shares.request':
+    '{requester} asks for the share you keep for {account}; code {code} (request {id})',
+  'historyTransfer.staysThere':
+    'Earlier history stays on the other devices ({command} asks for it later).',
+  'historyTransfer.receivesAll':
+    'It receives the 1:1 history from the existing device once it starts ({command} shows how far it got).',
+  'historyTransfer.receivesDays': {
+    one: 'It receives the last {count} days of 1:1 history from the existing device once it starts ({command} shows how far it got).',
+    other:
+      'It receives the last {count} days of 1:1 history from the existing device once it starts ({command} shows how far it got).',
+  },
+  'historyTransfer.none':
+    'No history transfer: {command} (or a number of days) asks another device for it.',
+  'historyTransfer.from': ' from {device}',
+  'historyTransfer.all': 'all',
+  'historyTransfer.since': 'since {date}',
+  'historyTransfer.counts': '{taken} of {total} messages',
+  'historyTransfer.running': 'History{from} ({range}): {counts}…',
+  'historyTransfer.done': 'History{from} ({range}): done, {taken} messages.',
+  'historyTransfer.failed': 'failed',
+  'historyTransfer.paused': 'paused',
+  'historyTransfer.stopped':
+    'History{from} ({range}): {state} at {counts}{error}; the same command goes on from there.',
   'usage.noTerminalCode':
     'two-factor checks are on and there is no terminal to ask for a code: pass {flag} or set {variable}',
   'usage.noTerminalNewPassword':
