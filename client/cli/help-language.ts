@@ -8,7 +8,9 @@
  */
 import { stripVTControlCharacters } from 'node:util'
 import { type Argument, type Command, Help, type Option } from 'commander'
+import { en } from './i18n/en.ts'
 import { HELP_ZH } from './i18n/help-zh.ts'
+import { zh as ZH_CATALOG } from './i18n/zh.ts'
 
 const zh = (text: string): string => HELP_ZH[text] ?? text
 
@@ -64,6 +66,10 @@ const USAGE_ERRORS: readonly [RegExp, string][] = [
   [/^error: required option '(.+?)' not specified/, "错误：未指定必需的选项 '$1'"],
   [/^error: option '(.+?)' argument '(.*?)' is invalid\./, "错误：选项 '$1' 的值 '$2' 无效。"],
   [
+    /^error: command-argument value '(.*?)' is invalid for argument '(.+?)'\./,
+    "错误：参数 '$2' 的值 '$1' 无效。",
+  ],
+  [
     /^error: too many arguments(?: for '.+?')?\. Expected (\d+) arguments? but got (\d+): /,
     '错误：参数过多，应有 $1 个，实际收到 $2 个：',
   ],
@@ -72,8 +78,27 @@ const USAGE_ERRORS: readonly [RegExp, string][] = [
   [/^error: /, '错误：'],
 ]
 
+/**
+ * The reasons the CLI's own argument parsers give (the `invalid.*` keys, thrown in English so
+ * that --json stays English): each English text as a pattern, its placeholders captured.
+ */
+const ARGUMENT_REASONS: readonly [RegExp, string][] = Object.entries(en)
+  .filter(([key]) => key.startsWith('invalid.'))
+  .map(([key, text]) => [
+    new RegExp(
+      String(text)
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\{(\w+)\}/g, '(?<$1>.+?)')
+        .concat('(?=\\n|$)'),
+    ),
+    String(ZH_CATALOG[key as keyof typeof ZH_CATALOG]).replace(/\{(\w+)\}/g, '$<$1>'),
+  ])
+
 function usageError(text: string): string {
-  return USAGE_ERRORS.reduce((result, [pattern, chinese]) => result.replace(pattern, chinese), text)
+  return [...USAGE_ERRORS, ...ARGUMENT_REASONS].reduce(
+    (result, [pattern, chinese]) => result.replace(pattern, chinese),
+    text,
+  )
 }
 
 /** Makes `program`'s help and usage errors, and those of the commands added to it from now on, Chinese. */

@@ -98,4 +98,14 @@ describe("tokenim's own errors in Chinese", () => {
     expect(role.code).toBe(64)
     expect(role.stderr).toBe('tokenim: UsageError: 角色只能是 "admin" 或 "member"\n')
   })
+
+  it("the reason an option's or argument's value is refused, in Chinese", async () => {
+    const appear = await runCli(['friends', 'appear', 'maybe', '--data-dir', dir], CHINESE)
+    expect(appear.code).toBe(64)
+    expect(appear.stderr).toContain(
+      "错误：参数 'state' 的值 'maybe' 无效。 必须是 online 或 offline\n",
+    )
+    const limit = await runCli(['history', 'bob', '--limit', 'x', '--data-dir', dir], CHINESE)
+    expect(limit.stderr).toContain("错误：选项 '--limit <count>' 的值 'x' 无效。 必须是正整数\n")
+  })
 })

@@ -4,7 +4,7 @@ import { Keystore } from '../../../node/index.ts'
 import { MAX_DEVICE_NAME_SIZE } from '../../../protocol/limits.ts'
 import type { DeviceListResponse, HistoryChoice } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { t } from '../i18n/i18n.ts'
+import { english, t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions, withPasswordFile } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 import { type PasswordSource, promptLine, readPassword } from '../password.ts'
@@ -103,7 +103,7 @@ function deviceLines(list: DeviceListResponse): string[] {
 function parseName(value: string): string {
   const size = Buffer.byteLength(value.trim())
   if (size === 0 || size > MAX_DEVICE_NAME_SIZE) {
-    throw new InvalidArgumentError(`1..${MAX_DEVICE_NAME_SIZE} bytes`)
+    throw new InvalidArgumentError(english('invalid.deviceNameSize', { max: MAX_DEVICE_NAME_SIZE }))
   }
   return value.trim()
 }

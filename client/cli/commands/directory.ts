@@ -8,7 +8,7 @@ import { type Command, InvalidArgumentError } from 'commander'
 import { avatarDataUrl } from '../../../protocol/avatar-image.ts'
 import type { ProfileView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { t } from '../i18n/i18n.ts'
+import { english, t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 import { type RegisterFlowOptions, registerWithPolicy } from './register-flow.ts'
@@ -179,6 +179,6 @@ function profileLines(profile: ProfileView | undefined): string[] {
 function parseCount(value: string): number {
   const count = Number(value)
   if (!Number.isInteger(count) || count < 0)
-    throw new InvalidArgumentError('expected a whole number')
+    throw new InvalidArgumentError(english('invalid.wholeNumber'))
   return count
 }

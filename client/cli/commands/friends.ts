@@ -7,7 +7,7 @@ import { MAX_FRIEND_NOTE_LENGTH } from '../../../protocol/limits.ts'
 import type { FriendRequestView, PeerRef } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { friendLine, label } from '../friend-lines.ts'
-import { t } from '../i18n/i18n.ts'
+import { english, t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
 
@@ -144,19 +144,22 @@ function requestLine(request: FriendRequestView): string {
 
 function parseNote(value: string): string {
   if (value.length > MAX_FRIEND_NOTE_LENGTH) {
-    throw new InvalidArgumentError(`at most ${MAX_FRIEND_NOTE_LENGTH} characters`)
+    throw new InvalidArgumentError(english('invalid.noteLength', { max: MAX_FRIEND_NOTE_LENGTH }))
   }
   return value
 }
 
 function parseOnOff(value: string): boolean {
-  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('must be on or off')
+  if (value !== 'on' && value !== 'off')
+    throw new InvalidArgumentError(english('invalid.onOff', { on: 'on', off: 'off' }))
   return value === 'on'
 }
 
 function parsePresence(value: string): boolean {
   if (value !== 'online' && value !== 'offline') {
-    throw new InvalidArgumentError('must be online or offline')
+    throw new InvalidArgumentError(
+      english('invalid.presence', { online: 'online', offline: 'offline' }),
+    )
   }
   return value === 'offline'
 }

@@ -7,7 +7,7 @@
 import { InvalidArgumentError } from 'commander'
 import type { HistoryChoice, HistoryTransferStatus } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
-import { t } from '../i18n/i18n.ts'
+import { english, t } from '../i18n/i18n.ts'
 import type { CommonOptions } from '../options.ts'
 import { printResult } from '../output.ts'
 import { usageError } from '../worded-errors.ts'
@@ -25,7 +25,7 @@ export function parseHistoryChoice(value: string): HistoryChoice {
   if (value === 'all' || value === 'none') return value
   const days = Number(value)
   if (!Number.isInteger(days) || days < 1 || days > 36_500) {
-    throw new InvalidArgumentError('all, none, or a number of days (1..36500)')
+    throw new InvalidArgumentError(english('invalid.historyChoice', { all: 'all', none: 'none' }))
   }
   return days
 }

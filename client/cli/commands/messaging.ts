@@ -13,7 +13,7 @@ import type {
 } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { keyChangeLine } from '../friend-lines.ts'
-import { t } from '../i18n/i18n.ts'
+import { english, t } from '../i18n/i18n.ts'
 import { type CommonOptions, PEER_HELP, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult, stateWord } from '../output.ts'
 import { usageError } from '../worded-errors.ts'
@@ -222,7 +222,7 @@ function describeState(
 
 function parseState(value: string): DeliveryState {
   if (!WAIT_STATES.includes(value as DeliveryState)) {
-    throw new InvalidArgumentError(`must be one of ${WAIT_STATES.join(', ')}`)
+    throw new InvalidArgumentError(english('invalid.oneOf', { choices: WAIT_STATES.join(', ') }))
   }
   return value as DeliveryState
 }
@@ -230,7 +230,7 @@ function parseState(value: string): DeliveryState {
 function parsePositive(value: string): number {
   const number = Number(value)
   if (!Number.isSafeInteger(number) || number < 1) {
-    throw new InvalidArgumentError('must be a positive integer')
+    throw new InvalidArgumentError(english('invalid.positive'))
   }
   return number
 }

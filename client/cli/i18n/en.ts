@@ -320,6 +320,14 @@ export const en = {
   'historyTransfer.paused': 'paused',
   'historyTransfer.stopped':
     'History{from} ({range}): {state} at {counts}{error}; the same command goes on from there.',
+  'invalid.deviceNameSize': '1..{max} bytes',
+  'invalid.historyChoice': '{all}, {none}, or a number of days (1..36500)',
+  'invalid.oneOf': 'must be one of {choices}',
+  'invalid.positive': 'must be a positive integer',
+  'invalid.wholeNumber': 'expected a whole number',
+  'invalid.noteLength': 'at most {max} characters',
+  'invalid.onOff': 'must be {on} or {off}',
+  'invalid.presence': 'must be {online} or {offline}',
   'usage.noTerminalCode':
     'two-factor checks are on and there is no terminal to ask for a code: pass {flag} or set {variable}',
   'usage.noTerminalNewPassword':

@@ -278,6 +278,14 @@ export const zh: CliCatalog = {
   'historyTransfer.paused': '暂停',
   'historyTransfer.stopped':
     '历史记录{from}（{range}）：在 {counts} 时{state}{error}；再次运行同一命令即可继续。',
+  'invalid.deviceNameSize': '应为 1..{max} 字节',
+  'invalid.historyChoice': '应为 {all}、{none} 或天数（1..36500）',
+  'invalid.oneOf': '必须是以下之一：{choices}',
+  'invalid.positive': '必须是正整数',
+  'invalid.wholeNumber': '应为整数',
+  'invalid.noteLength': '最多 {max} 个字符',
+  'invalid.onOff': '必须是 {on} 或 {off}',
+  'invalid.presence': '必须是 {online} 或 {offline}',
   'usage.noTerminalCode':
     '双重验证已开启，但没有可以询问验证码的终端：请传入 {flag} 或设置 {variable}',
   'usage.noTerminalNewPassword': '没有可以询问新密码的终端：请设置 {variable} 或传入 {flag}',
