@@ -72,12 +72,21 @@ export async function linkFromExistingDevice(options: LinkOptions): Promise<void
     for (;;) {
       const status = await next()
       if (status.state === 'confirm' && !status.confirmed && status.sas != null) {
-        const accept = await askSas(options, status.sas, `the new device "${status.deviceName}"`)
+        const accept = await askSas(
+          options,
+          status.sas,
+          t('link.newDevice', { name: status.deviceName ?? '' }),
+        )
         await client.confirmDeviceLink(accept)
       } else if (status.state === 'linked') {
         const list = await client.devices()
         say(options, { linked: true, devices: list }, [
-          `Linked "${status.deviceName}" (${status.devicePeerId}): the account has ${list.devices.length} devices now (device list version ${list.version}).`,
+          t('link.linked', {
+            name: status.deviceName ?? '',
+            peer: status.devicePeerId ?? '',
+            count: list.devices.length,
+            version: list.version,
+          }),
         ])
         return
       } else if (status.state === 'failed') {
@@ -104,7 +113,7 @@ export async function linkAsNewDevice(options: NewDeviceOptions): Promise<Linked
     deviceName: options.name,
     history: options.history ?? 'all',
     allowPrivateAddresses: options.allowPrivateAddresses,
-    confirm: (sas) => askSas(options, sas, 'the existing device'),
+    confirm: (sas) => askSas(options, sas, t('link.existingDevice')),
   })
   const account = peerIdOf({ publicKey: linked.account.publicKey }).toString()
   const device = peerIdOf(linked.identity).toString()
@@ -112,10 +121,14 @@ export async function linkAsNewDevice(options: NewDeviceOptions): Promise<Linked
     options,
     { linked: true, account, fingerprint: fingerprint(linked.account.publicKey), peerId: device },
     [
-      `This device (${device}) is linked to the account ${account}.`,
-      `Account fingerprint: ${fingerprint(linked.account.publicKey)}`,
-      `It knows the account's ${linked.state.friends.length} friends and ${linked.list.devices.length} devices. Start it with "tokenim start".`,
-      '1:1 texts and rooms reach every device of the account from now on; files stay on the first device for now (doc/accounts.md).',
+      t('link.thisDevice', { device, account }),
+      t('link.fingerprint', { value: fingerprint(linked.account.publicKey) }),
+      t('link.knows', {
+        friends: linked.state.friends.length,
+        devices: linked.list.devices.length,
+        command: '"tokenim start"',
+      }),
+      t('link.reach', { doc: 'doc/accounts.md' }),
       historyLine(options.history),
     ],
   )
@@ -124,7 +137,7 @@ export async function linkAsNewDevice(options: NewDeviceOptions): Promise<Linked
 
 /** Shows the SAS and takes the person's answer (`--yes` answers yes). */
 async function askSas(options: LinkOptions, sas: LinkSas, other: string): Promise<boolean> {
-  say(options, { sas }, ['', `Compare with ${other}:  ${formatLinkSas(sas)}`])
+  say(options, { sas }, ['', t('link.compare', { other, sas: formatLinkSas(sas) })])
   if (options.yes) return true
   const answer = await promptLine(t('prompt.sameDigits'))
   return /^y(es)?$/i.test(answer.trim())

@@ -70,7 +70,7 @@ export function registerKeyCommands(program: Command): void {
         replace: options.replace === true,
       })
       const peerId = peerIdOf(identity).toString()
-      printResult(options, { peerId }, [`imported identity ${peerId}`])
+      printResult(options, { peerId }, [t('key.imported', { peer: peerId })])
     })
 
   withPasswordFile(withCommonOptions(key.command('restore')))

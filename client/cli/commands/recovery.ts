@@ -77,11 +77,11 @@ export async function offerRecoveryPhrase(
   options: CommonOptions & PasswordSource & CodeSource,
 ): Promise<void> {
   if ((await new Keystore(options.dataDir).recoveryStatus()).committed) return
-  process.stderr.write(
-    'This account has no recovery phrase yet: without one, a stolen key cannot be taken back.\n',
-  )
+  process.stderr.write(`${t('recovery.none')}\n`)
   if (!hasTerminal() || options.json === true) {
-    process.stderr.write('Run "tokenim key recovery-phrase" to set one up.\n')
+    process.stderr.write(
+      `${t('recovery.runToSetUp', { command: '"tokenim key recovery-phrase"' })}\n`,
+    )
     return
   }
   const answer = await promptLine(t('prompt.setUpNow'))

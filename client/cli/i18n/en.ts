@@ -328,6 +328,25 @@ export const en = {
   'invalid.noteLength': 'at most {max} characters',
   'invalid.onOff': 'must be {on} or {off}',
   'invalid.presence': 'must be {online} or {offline}',
+  'link.newDevice': 'the new device "{name}"',
+  'link.existingDevice': 'the existing device',
+  'link.linked': {
+    one: 'Linked "{name}" ({peer}): the account has {count} device now (device list version {version}).',
+    other:
+      'Linked "{name}" ({peer}): the account has {count} devices now (device list version {version}).',
+  },
+  'link.thisDevice': 'This device ({device}) is linked to the account {account}.',
+  'link.fingerprint': 'Account fingerprint: {value}',
+  'link.knows':
+    "It knows the account's {friends} friends and {devices} devices. Start it with {command}.",
+  'link.reach':
+    '1:1 texts and rooms reach every device of the account from now on; files stay on the first device for now ({doc}).',
+  'link.compare': 'Compare with {other}:  {sas}',
+  'key.imported': 'imported identity {peer}',
+  'recovery.none':
+    'This account has no recovery phrase yet: without one, a stolen key cannot be taken back.',
+  'recovery.runToSetUp': 'Run {command} to set one up.',
+  'start.noBrowser': 'could not start {command}: open the web client address yourself',
   'usage.noTerminalCode':
     'two-factor checks are on and there is no terminal to ask for a code: pass {flag} or set {variable}',
   'usage.noTerminalNewPassword':

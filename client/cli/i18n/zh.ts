@@ -286,6 +286,21 @@ export const zh: CliCatalog = {
   'invalid.noteLength': '最多 {max} 个字符',
   'invalid.onOff': '必须是 {on} 或 {off}',
   'invalid.presence': '必须是 {online} 或 {offline}',
+  'link.newDevice': '新设备 "{name}"',
+  'link.existingDevice': '已有设备',
+  'link.linked': {
+    other: '已关联 "{name}"（{peer}）：该账号现在有 {count} 台设备（设备列表版本 {version}）。',
+  },
+  'link.thisDevice': '本设备（{device}）已关联到账号 {account}。',
+  'link.fingerprint': '账号指纹：{value}',
+  'link.knows': '它知道该账号的 {friends} 位好友和 {devices} 台设备。用 {command} 启动它。',
+  'link.reach':
+    '从现在起，单聊消息和群聊会送达该账号的每台设备；文件暂时只留在第一台设备上（{doc}）。',
+  'link.compare': '与{other}比对：  {sas}',
+  'key.imported': '已导入身份 {peer}',
+  'recovery.none': '这个账号还没有恢复短语：没有它，被盗的密钥就无法夺回。',
+  'recovery.runToSetUp': '运行 {command} 来设置。',
+  'start.noBrowser': '无法启动 {command}：请自行打开网页客户端地址',
   'usage.noTerminalCode':
     '双重验证已开启，但没有可以询问验证码的终端：请传入 {flag} 或设置 {variable}',
   'usage.noTerminalNewPassword': '没有可以询问新密码的终端：请设置 {variable} 或传入 {flag}',
