@@ -14,8 +14,9 @@
  *   reaction per message whichever device gave it), a recall within the window of the target's sending (both on the author's
  *   clock), nothing changes a recalled message; every member folds the same events the same
  *   way, so all agree;
- * - a recalled message's text is deleted from memory and disk the first time the fold meets
- *   the recall.
+ * - a recall takes the content from memory and disk the first time the fold meets it, as a
+ *   1:1 recall does: the message's text and its extras (file and its key, style, reply,
+ *   mentions, forward mark), and the words of every edit of it.
  */
 import { MAX_QUOTE_PREVIEW_LENGTH, RECALL_WINDOW_MS } from '../../protocol/limits.ts'
 import type { QuoteView, RoomMessageView } from '../../protocol/local-api.ts'
@@ -80,6 +81,8 @@ export function effectsOf(
   if (cached?.key === key) return cached.effects
   const effects = new Map<string, RoomEffects>()
   const writes: RoomWrite[] = []
+  /** Target id -> the edits of it, whose words a recall takes too. */
+  const edits = new Map<string, string[]>()
   for (const event of ordered) {
     const action = room.extras.get(event.idHex)?.action
     if (action == null || !isShown(event)) continue
@@ -87,6 +90,8 @@ export function effectsOf(
     if (target == null || isAction(room, target.idHex) || !isShown(target)) continue
     const now = effects.get(target.idHex) ?? {}
     const text = room.texts.get(event.idHex) ?? ''
+    if (action.type === 'edit')
+      edits.set(target.idHex, [...(edits.get(target.idHex) ?? []), event.idHex])
     const verdict = judgeAction(
       { type: action.type, sentAt: event.event.sentAtMs, text },
       {
@@ -102,10 +107,7 @@ export function effectsOf(
       effects.set(target.idHex, { ...now, text, editedAt: event.event.sentAtMs })
     } else if (action.type === 'recall') {
       effects.set(target.idHex, { recalled: true })
-      if (room.texts.get(target.idHex) !== '') {
-        room.texts.set(target.idHex, '')
-        writes.push(RoomStore.text(room.log.roomIdHex, target.idHex, ''))
-      }
+      writes.push(...eraseContent(room, [target.idHex, ...(edits.get(target.idHex) ?? [])]))
     } else {
       const reactions = withReaction(now.reactions, memberAt(room, event), action.emoji ?? '')
       effects.set(target.idHex, { ...now, reactions })
@@ -114,6 +116,25 @@ export function effectsOf(
   if (writes.length > 0) persist(writes)
   folds.set(room, { key, effects })
   return effects
+}
+
+/** Empties the texts of `ids` and drops their extras (none is an action): the writes. */
+function eraseContent(room: RoomRuntime, ids: string[]): RoomWrite[] {
+  const roomId = room.log.roomIdHex
+  const writes: RoomWrite[] = []
+  for (const id of ids) {
+    if ((room.texts.get(id) ?? '') !== '') {
+      room.texts.set(id, '')
+      writes.push(RoomStore.text(roomId, id, ''))
+    }
+    const extras = room.extras.get(id)
+    if (extras == null) continue
+    // An edit keeps what makes it an action; the recalled message keeps nothing.
+    if (extras.action != null) continue
+    room.extras.delete(id)
+    writes.push(RoomStore.extras(roomId, id))
+  }
+  return writes
 }
 
 /** `view` with what actions did to it, what it answers, and its forward mark. */

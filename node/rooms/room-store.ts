@@ -132,8 +132,10 @@ export class RoomStore {
     return { type: 'put', key: `${roomId}!t!${id}`, value: encoder.encode(text) }
   }
 
-  static extras(roomId: string, id: string, extras: RoomExtras): RoomWrite {
-    return { type: 'put', key: `${roomId}!x!${id}`, value: toJson(extras) }
+  /** A message's extras; without any, the write removes them (a recall). */
+  static extras(roomId: string, id: string, extras?: RoomExtras): RoomWrite {
+    const key = `${roomId}!x!${id}`
+    return extras == null ? { type: 'del', key } : { type: 'put', key, value: toJson(extras) }
   }
 
   static receivedKey(roomId: string, author: string, key: SerializedReceivedKey): RoomWrite {

@@ -2,9 +2,12 @@
  * Message actions in a room of three real nodes (doc/message-actions.md): a reply quotes its
  * target for every member; the author edits and recalls (the recalled text gone from every
  * member's store), others may not; a recall past the window is refused by the members (and
- * by the author's own node); reactions are one per member, changed and removed.
+ * by the author's own node); reactions are one per member, changed and removed; a recalled
+ * file message leaves neither its caption, its edits' words nor its file key on any disk.
  */
+import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
+import { ATTACHMENT_CHUNK_SIZE } from '../../protocol/limits.ts'
 import type { RoomMessageView } from '../../protocol/local-api.ts'
 import { waitForEvent, withTimeout } from '../helpers/wait.ts'
 import {
@@ -52,6 +55,13 @@ function erasedOnDisk(member: RoomPeer, key: string): Promise<void> {
   return withTimeout(erased(), 20_000, `recalled text ${key} erased on disk`)
 }
 
+/** The first member recalls its message `id`; resolves once every member shows it recalled. */
+async function recallEverywhere(members: RoomPeer[], roomId: string, id: string): Promise<void> {
+  await members[0].rooms.act(roomId, id, { type: 'recall' })
+  const recalled = (m: RoomPeer) => viewOf(m, roomId, id)?.recalled === true
+  await waitUntil(members, () => members.every(recalled), 'recalled everywhere')
+}
+
 function viewOf(peer: RoomPeer, roomId: string, id: string): RoomMessageView | undefined {
   return peer.rooms.history(roomId).messages.find((message) => message.id === id)
 }
@@ -96,12 +106,7 @@ describe('message actions in rooms', () => {
     await expect(
       bob.rooms.act(roomId, sent.id, { type: 'edit', text: 'hijacked' }),
     ).rejects.toMatchObject({ name: 'RoomActionPermissionError' })
-    await alice.rooms.act(roomId, sent.id, { type: 'recall' })
-    await waitUntil(
-      members,
-      () => members.every((m) => viewOf(m, roomId, sent.id)?.recalled === true),
-      'recalled everywhere',
-    )
+    await recallEverywhere(members, roomId, sent.id)
     for (const member of members) {
       expect(viewOf(member, roomId, sent.id)).toMatchObject({ text: '', recalled: true })
       expect(viewOf(member, roomId, reply.id)?.replyTo).toMatchObject({ recalled: true })
@@ -129,5 +134,52 @@ describe('message actions in rooms', () => {
     await expect(bob.rooms.act(roomId, own.id, { type: 'recall' })).rejects.toMatchObject({
       name: 'RoomActionRefusedError',
     })
+  }, 60_000)
+
+  it('a recall takes the file key, style, mentions and edited words from every store', async () => {
+    const { members, roomId } = await room(network)
+    const [alice, bob] = members
+    const fileKey = randomBytes(32)
+    const keyText = fileKey.toString('base64')
+    const sent = await alice.rooms.send(roomId, 'the plan, see file', {
+      style: { bold: true },
+      mentions: [bob.keyHex],
+      attachment: {
+        fileId: new Uint8Array(16).fill(1),
+        name: 'plan.pdf',
+        mime: 'application/pdf',
+        size: 10_000,
+        sha256: new Uint8Array(32).fill(2),
+        key: fileKey,
+        chunkSize: ATTACHMENT_CHUNK_SIZE,
+      },
+    })
+    await alice.rooms.act(roomId, sent.id, { type: 'edit', text: 'the new plan' })
+    const edited = (m: RoomPeer) => viewOf(m, roomId, sent.id)?.text === 'the new plan'
+    await waitUntil(members, () => members.every(edited), 'edited everywhere')
+    /** Every value the member's room store holds, as text. */
+    const stored = async (m: RoomPeer) => {
+      const values: string[] = []
+      for await (const value of m.storage.sublevel('rooms').values()) {
+        values.push(Buffer.from(value).toString('latin1'))
+      }
+      return values.join('\n')
+    }
+    for (const member of members) {
+      const before = await stored(member)
+      expect(before).toContain(keyText)
+      expect(before).toContain('the new plan')
+    }
+
+    await recallEverywhere(members, roomId, sent.id)
+    for (const member of members) {
+      expect(viewOf(member, roomId, sent.id)).not.toHaveProperty('attachment')
+      await erasedOnDisk(member, `${roomId}!t!${sent.id}`)
+      // The erasure is one batch: once the text is gone, so are the rest.
+      expect(await member.storage.sublevel('rooms').get(`${roomId}!x!${sent.id}`)).toBeUndefined()
+      const after = await stored(member)
+      expect(after).not.toContain(keyText)
+      expect(after).not.toContain('plan')
+    }
   }, 60_000)
 })
