@@ -17,63 +17,37 @@
 
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { createHost } from '../network/host.ts'
-import { hostLogger } from '../network/host-logger.ts'
 import { startHost } from '../network/start-host.ts'
-import { bytesEqual, fromHex, toHex } from '../protocol/bytes.ts'
+import { bytesEqual, fromHex } from '../protocol/bytes.ts'
 import { MAX_LINKED_FRIENDS, MAX_LINKED_RELAYS } from '../protocol/limits.ts'
 import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
 import { Attachments } from './attachments/index.ts'
-import {
-  parseRelayAddresses,
-  relayBootstrap,
-  relayPeerId,
-  relaysFromNodeConfig,
-} from './bootstrap.ts'
+import { relaysFromNodeConfig } from './bootstrap.ts'
 import { VoiceCalls } from './calls/index.ts'
 import type { PartBuilder } from './composition.ts'
 import { Conversations } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
 import { upgradeNodeDataDir } from './data-format/index.ts'
-import {
-  accountDevicesPort,
-  DeviceService,
-  type DeviceServiceEvents,
-  LinkHost,
-} from './devices/index.ts'
-import {
-  directoryDhtSelectors,
-  directoryDhtValidators,
-  NodeDirectory,
-  signedInElsewhereEvent,
-} from './directory/index.ts'
-import { Friends, type FriendsEvents } from './friends/index.ts'
+import { accountDevicesPort, DeviceService, LinkHost } from './devices/index.ts'
+import { NodeDirectory, signedInElsewhereEvent } from './directory/index.ts'
+import { Friends } from './friends/index.ts'
 import { followFriendsWhenReachable, followOnFailedSends } from './friends/rotation-dht.ts'
 import { keepOwnStatementsPublished } from './friends/statement-republish.ts'
 import { HistoryTransfer } from './history-transfer/index.ts'
-import {
-  type Identity,
-  Keystore,
-  type StoredKeyChain,
-  toLibp2pPrivateKey,
-} from './identity/index.ts'
 import { OfflineMailbox } from './mailbox/index.ts'
 import { DirectMessages } from './messaging/index.ts'
 import { NodeApi, nodeRoutes } from './node-api.ts'
+import { buildHost } from './node-host.ts'
+import { keyChainIn, recoveryCommitmentIn } from './own-key-chain.ts'
+import { followDeviceLists, messagingFollows, ownDeviceListOf } from './part-followers.ts'
 import { PrekeyService } from './prekeys/index.ts'
 import { Presence } from './presence/index.ts'
 import { ProfileService } from './profiles/index.ts'
 import { RecoveryShares } from './recovery/index.ts'
-import { type OwnDeviceList, RoomService } from './rooms/index.ts'
+import { RoomService } from './rooms/index.ts'
 import { keepRoutingTableFilled } from './routing-table-refill.ts'
 import { openStorage, type Storage } from './storage.ts'
 import type { NodeHost, TokenimNode, TokenimNodeInit } from './tokenim-node.ts'
-
-export const DEFAULT_LISTEN = [
-  '/ip4/0.0.0.0/tcp/0',
-  '/ip4/0.0.0.0/udp/0/quic-v1',
-  '/ip4/0.0.0.0/tcp/0/ws',
-]
 
 /** Every part of a node, by the name `Composition.get` reads it back with. */
 export interface NodeParts {
@@ -261,33 +235,8 @@ export async function composeNode(
         emit: (type, data) => emit(type, data),
       }),
   )
-  // Friends pin the recovery commitment each friend's device list shows, once.
-  const pinCommitment = (evt: DeviceServiceEvents['devices:friend-list']) =>
-    void friends.pinRecoveryCommitment(evt.detail.peer, evt.detail.list.nextRecovery)
-  await parts.step(
-    'friends pin recovery commitments',
-    () => {
-      devices.addEventListener('devices:friend-list', pinCommitment)
-      for (const peer of friends.friendKeys()) {
-        const list = devices.friendList(peer)
-        if (list != null) void friends.pinRecoveryCommitment(peer, list.nextRecovery)
-      }
-    },
-    () => devices.removeEventListener('devices:friend-list', pinCommitment),
-  )
-  // Rooms follow our device list: our new devices enrol, revoked ones are keyed out.
-  const roomsFollowDevices = () =>
-    void rooms.ownDevicesChanged().catch((err: Error) => {
-      host.logger.forComponent('tokenim:rooms').error('rooms did not take our device list: %e', err)
-    })
-  await parts.step(
-    'rooms follow our device list',
-    () => {
-      devices.addEventListener('devices:changed', roomsFollowDevices)
-      roomsFollowDevices()
-    },
-    () => devices.removeEventListener('devices:changed', roomsFollowDevices),
-  )
+
+  await followDeviceLists(parts, { host, friends, devices, rooms })
 
   const linkHost = await parts.add('linkHost', () => {
     const linkHost = new LinkHost(
@@ -370,53 +319,7 @@ export async function composeNode(
     return messaging
   })
 
-  // A friend's newer list: what its devices sent before is shown under the friend, and a
-  // device revoked (there, or here) gets nothing more: its sessions go.
-  const logged = (what: string) => (err: Error) =>
-    host.logger.forComponent('tokenim:messaging').error('%s failed: %s', what, err.message)
-  const followFriendList = (evt: DeviceServiceEvents['devices:friend-list']) => {
-    const { list } = evt.detail
-    messages
-      .forgetDevices(list.revoked.map((entry) => entry.device))
-      .then(() =>
-        messages.showFromDevices(
-          list.devices
-            .map((device) => device.device)
-            .filter((device) => !bytesEqual(device, list.account)),
-        ),
-      )
-      .catch(logged("following a friend's device list"))
-  }
-  // The revoked device is told, once nothing else waits for it: the list that revokes it.
-  const forgetOwnRevoked = (evt: DeviceServiceEvents['devices:revoked']) =>
-    void messages
-      .forgetDevices([evt.detail.device])
-      .then(() => messages.devices?.sync.sendList(devices.ownRecord(), [evt.detail.device]))
-      .catch(logged('forgetting a revoked device'))
-  await parts.step(
-    'messaging follows device lists',
-    () => {
-      devices.addEventListener('devices:friend-list', followFriendList)
-      devices.addEventListener('devices:revoked', forgetOwnRevoked)
-    },
-    () => {
-      devices.removeEventListener('devices:friend-list', followFriendList)
-      devices.removeEventListener('devices:revoked', forgetOwnRevoked)
-    },
-  )
-  // A friend's key rotation moves its conversation to the new key.
-  const followRotation = (evt: FriendsEvents['friends:key-changed']) => {
-    messages.moveConversation(evt.detail.previous, evt.detail.current).catch((err: Error) => {
-      host.logger
-        .forComponent('tokenim:messaging')
-        .error('moving a conversation failed: %s', err.message)
-    })
-  }
-  await parts.step(
-    'conversations follow key rotations',
-    () => friends.addEventListener('friends:key-changed', followRotation),
-    () => friends.removeEventListener('friends:key-changed', followRotation),
-  )
+  await messagingFollows(parts, { host, friends, devices, messages })
   // Friends who rotated while we were away (and whose statement we never got) are found in
   // the DHT, under the key we know.
   let stopFollowing = () => {}
@@ -581,62 +484,4 @@ export async function composeNode(
         peerId: host.peerId.toString(),
       }),
   )
-}
-
-/** The libp2p host: the shared stack, the directory's DHT rules and the relay bootstrap. */
-function buildHost(init: TokenimNodeInit, storage: Storage, relays: string[]): Promise<NodeHost> {
-  return createHost(
-    {
-      privateKey: toLibp2pPrivateKey(init.identity),
-      datastore: storage.datastore,
-      logger: init.logger == null ? undefined : hostLogger(init.logger),
-      // Circuit addresses come from the relay bootstrap, once each relay is connected.
-      listen: init.listen ?? DEFAULT_LISTEN,
-      // On one machine or a LAN every address is private and a node stays a DHT client.
-      dhtServer: init.allowPrivateAddresses === true ? false : 'auto',
-      allowPrivateAddresses: init.allowPrivateAddresses,
-      connectionLimits: init.connectionLimits,
-      circuitRelayClient: true,
-      peerExchangeFrom: parseRelayAddresses(relays).map((address) =>
-        relayPeerId(address).toString(),
-      ),
-      dhtValidators: directoryDhtValidators,
-      dhtSelectors: directoryDhtSelectors,
-      ...init.hostOptions,
-    },
-    {
-      relayBootstrap: relayBootstrap({
-        relays,
-        initialRedialDelayMs: init.relayRedial?.initialDelayMs,
-        maxRedialDelayMs: init.relayRedial?.maxDelayMs,
-      }),
-    },
-  )
-}
-
-/**
- * The recovery commitment in force of the keystore in `dir` for this node's key (no password
- * needed); empty when there is none, or no keystore (a node started with a bare identity).
- */
-/** Our account's device list as the rooms read it, once the devices part holds it. */
-function ownDeviceListOf(devices: DeviceService | undefined): OwnDeviceList | undefined {
-  if (devices?.running !== true) return undefined
-  const list = devices.own()
-  return {
-    record: devices.ownRecord(),
-    version: list.version,
-    devices: list.devices.map((certificate) => toHex(certificate.device)),
-  }
-}
-
-async function recoveryCommitmentIn(dir: string, identity: Identity): Promise<Uint8Array> {
-  return (await keyChainIn(dir, identity))?.commitment ?? new Uint8Array(0)
-}
-
-/** The keystore's chain in `dir` when this node's key holds the account; else undefined. */
-async function keyChainIn(dir: string, identity: Identity): Promise<StoredKeyChain | undefined> {
-  const keystore = new Keystore(dir)
-  if (!(await keystore.exists())) return undefined
-  const chain = await keystore.keyChain()
-  return bytesEqual(chain.current, identity.publicKey) ? chain : undefined
 }

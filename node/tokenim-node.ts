@@ -101,7 +101,7 @@ export interface TokenimNodeInit {
 export type NodeHost = Host<{ relayBootstrap: RelayBootstrap }>
 
 /** Where a node listens unless told otherwise (its composition root uses it). */
-export { DEFAULT_LISTEN } from './node-parts.ts'
+export { DEFAULT_LISTEN } from './node-host.ts'
 export { NODE_VERSION }
 
 type NodeEvents = { [T in NodeEventType]: CustomEvent<EmittedNodeEvent<T>> } & {
