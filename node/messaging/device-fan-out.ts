@@ -18,8 +18,9 @@
  * - a device gets no copies of what was sent before the account certified it (give or take
  *   CLOCK_SKEW_ALLOWANCE_MS between the two nodes' clocks);
  * - our message actions (edit, recall, react) go to the same devices (`copyAction`), naming
- *   their target by its common id; they are queued as the action's own call resolves, so a
- *   crash between the action and its copies leaves the other devices without it;
+ *   their target by its common id; they are queued as the action's own call resolves, and
+ *   again at start for an action a crash left without them (message-actions.ts): a copy's id
+ *   is derived from the action's id and the device, so one still queued is not queued twice;
  * - the text's delivery state reads "on at least one of the peer's devices": a copy's state
  *   change raises the text's (DeliveryTracker.raise never lowers one); `detail` gives each
  *   device's own state.
@@ -32,9 +33,8 @@ import type { MessageDevicesResponse, MessageStateChange } from '../../protocol/
 import { peerIdOf } from '../identity/index.ts'
 import { MessageNotFoundError } from './errors.ts'
 import type { HistoryChange } from './history-feed.ts'
-import type { SentAction } from './message-actions.ts'
 import type { MessagePipeline } from './message-pipeline.ts'
-import type { HistoryRecord } from './message-store.ts'
+import type { HistoryRecord, SentAction } from './message-store.ts'
 import type { AccountDevice, AccountDevicesPort } from './ports.ts'
 
 /** A device certified this long after a text was stored still gets it (clocks differ). */

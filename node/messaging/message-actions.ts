@@ -13,7 +13,9 @@
  *   only the author edits or recalls, and a recall past the window changes nothing there;
  * - on every device of both accounts (doc/accounts.md, "Actions across devices"): an action
  *   names its target by the id every device of the account knows (`syncId`), each device finds
- *   it under that id or as its own copy of it, copies go to the other devices (`copyAction`),
+ *   it under that id or as its own copy of it, copies go to the other devices (`copyAction`:
+ *   the action is kept as due for copies in its own batch and forgotten once they are queued,
+ *   so a crash between the two queues them at start, each copy once),
  *   and one whose target is not shown here yet waits for it (waiting-actions.ts); an edit
  *   older than the one shown changes nothing, so devices that got two edits in either order
  *   agree;
@@ -44,6 +46,7 @@ import {
   type HeldRecord,
   type HistoryRecord,
   messageView,
+  type SentAction,
   type WaitingAction,
 } from './message-store.ts'
 import type { LaneState, LaneTransaction, PeerLane } from './peer-lane.ts'
@@ -58,16 +61,6 @@ export interface ActionRequest {
   emoji?: string
 }
 
-/** Our action as it went to the peer, for the copies our and its other devices get. */
-export interface SentAction {
-  /** Its target named by the id every device of both accounts knows it by. */
-  action: WireAction
-  text: string
-  sentAt: number
-  /** When the target was stored here: devices certified after it do not have it. */
-  targetStoredAt: number
-}
-
 /** Where an action that arrived from another device of an account acts, and who acted. */
 export interface ActionHome {
   peer: Uint8Array
@@ -75,7 +68,7 @@ export interface ActionHome {
 }
 
 export interface MessageActionsDeps {
-  /** Queues the action for the peer as its next text (outbound.ts). */
+  /** Queues the action for the peer as its next text (outbound.ts); returns its id. */
   queueAction(
     lane: PeerLane,
     tx: LaneTransaction,
@@ -83,7 +76,7 @@ export interface MessageActionsDeps {
     action: WireAction,
     text: string,
     sentAtMs: number,
-  ): void
+  ): string
 }
 
 export class MessageActions {
@@ -139,8 +132,9 @@ export class MessageActions {
       if (!verdict.ok) throw refusal(request.type, found.record, verdict.reason)
       const emoji = request.type === 'react' ? (request.emoji ?? '') : undefined
       // The peer (and every other device) knows the target by its common id.
-      const action = { type: request.type, target: fromHex(syncId(found.record)), emoji }
-      this.#deps.queueAction(lane, tx, state, action, text, now)
+      const target = syncId(found.record)
+      const action = { type: request.type, target: fromHex(target), emoji }
+      const actionId = this.#deps.queueAction(lane, tx, state, action, text, now)
       const view = this.#apply(
         lane,
         tx,
@@ -148,17 +142,51 @@ export class MessageActions {
         { type: request.type, text, emoji, sentAt: now },
         'out',
       )
-      const sent: SentAction = { action, text, sentAt: now, targetStoredAt: found.record.storedAt }
+      const sent: SentAction = {
+        id: actionId,
+        type: request.type,
+        target,
+        text,
+        sentAt: now,
+        targetStoredAt: found.record.storedAt,
+      }
+      if (emoji != null) sent.emoji = emoji
+      // Kept with the action, so a crash before its copies are queued queues them at start.
+      if (this.#ctx.init.copyAction != null) {
+        tx.ops.push(this.#ctx.store.copiesDueOp(lane.peerHex, sent))
+      }
       return { view, sent }
     })
-    await this.#ctx.init.copyAction?.(peer, sent).catch((err: Error) => {
+    await this.#queueCopies(lane, sent)
+    return view
+  }
+
+  /** Queues the copies of our actions that a stop or crash left unqueued (at start). */
+  async queueCopiesDue(): Promise<void> {
+    for (const [peerHex, sent] of await this.#ctx.store.copiesDue()) {
+      await this.#queueCopies(this.#ctx.lane(fromHex(peerHex)), sent)
+    }
+  }
+
+  /**
+   * Queues the copies of `sent` for the other devices of both accounts, then forgets it. A
+   * failure leaves it to the next start; queueing it twice queues each copy once.
+   */
+  async #queueCopies(lane: PeerLane, sent: SentAction): Promise<void> {
+    const copyAction = this.#ctx.init.copyAction
+    if (copyAction == null || this.#ctx.stopped) return
+    try {
+      await copyAction(lane.peerKey, sent)
+      await lane.run(async (tx) => {
+        tx.ops.push(this.#ctx.store.copiesQueuedOp(lane.peerHex, sent.id))
+      })
+    } catch (err) {
       this.#ctx.init.log.error(
         'copying a %s to other devices failed: %s',
-        request.type,
-        err.message,
+        sent.type,
+        (err as Error).message,
       )
-    })
-    return view
+    }
   }
 
   /**

@@ -26,7 +26,7 @@
  *   it back, and leaves acts outside the lane (timers, withdrawals) to `tx.after`;
  * - exactly once, in order, honest delivery states: see inbound.ts and delivery-state.ts.
  */
-import { fromBase64, toHex } from '../../protocol/bytes.ts'
+import { fromBase64, fromHex, toHex } from '../../protocol/bytes.ts'
 import type {
   ConversationSummary,
   DeliveryState,
@@ -36,11 +36,13 @@ import type {
   MessageView,
   SendMessageResponse,
 } from '../../protocol/local-api.ts'
+import type { WireAction } from '../../protocol/message-actions.ts'
 import { type DmAck, type DmEnvelope, decodeEnvelope } from '../../protocol/messaging.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import { conversationMoveOps, keyChangedRecord, ownKeyRotationOps } from './conversation-move.ts'
 import { DeliveryTracker } from './delivery-state.ts'
+import { copyId } from './device-fan-out.ts'
 import { type BatchOp, DurableWriter } from './durable-writer.ts'
 import { MessagingStoppedError } from './errors.ts'
 import { HistoryFeed } from './history-feed.ts'
@@ -48,7 +50,7 @@ import { HistoryViews } from './history-views.ts'
 import { ImportedHistory, type ImportedRecord, type ImportOutcome } from './imported-history.ts'
 import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
-import { type ActionRequest, MessageActions, type SentAction } from './message-actions.ts'
+import { type ActionRequest, MessageActions } from './message-actions.ts'
 import {
   type ConversationRecord,
   type HistoryRecord,
@@ -56,6 +58,7 @@ import {
   messageView,
   newConversation,
   type OutboxEntry,
+  type SentAction,
 } from './message-store.ts'
 import { MirroredHistory } from './mirrored-history.ts'
 import { Outbound, type TextCopy, type TextExtras } from './outbound.ts'
@@ -167,6 +170,7 @@ export class MessagePipeline {
     const expired = await this.#actions.loadWaiting()
     if (expired.length > 0) await this.#writer.write(expired, { sync: true })
     this.#actions.applyWaitingEverywhere()
+    await this.#actions.queueCopiesDue()
   }
 
   /**
@@ -305,9 +309,11 @@ export class MessagePipeline {
   async queueAction(device: Uint8Array, sent: SentAction, sentTo?: Uint8Array): Promise<void> {
     checkRunning(this.#ctx)
     const lane = this.#lane(device)
-    await lane.run(async (tx, state) =>
-      this.#outbound.queueAction(lane, tx, state, sent.action, sent.text, sent.sentAt, sentTo),
-    )
+    const action: WireAction = { type: sent.type, target: fromHex(sent.target), emoji: sent.emoji }
+    const copy = { messageId: copyId(sent.id, device), sentTo }
+    await lane.run(async (tx, state) => {
+      this.#outbound.queueAction(lane, tx, state, action, sent.text, sent.sentAt, copy)
+    })
   }
 
   /** Deletes messages on this node only; returns how many were here. */

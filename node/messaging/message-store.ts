@@ -16,6 +16,8 @@
  *                         here yet (own-device-sync.ts): { upTo, sentAtMs }
  *   x/<peer>/<id>         WaitingAction: a message action on a text this conversation does
  *                         not show yet (waiting-actions.ts), by the action's own id
+ *   y/<peer>/<id>         SentAction: our action whose copies for the other devices are not
+ *                         all queued yet (message-actions.ts), by the action's own id
  *
  * <peer> is the peer's Ed25519 key in hex; numbers are zero-padded so keys sort by value.
  */
@@ -137,6 +139,19 @@ export interface WaitingAction {
   who: 'in' | 'out'
   /** When it arrived here. */
   storedAt: number
+}
+
+/** Our action whose copies for the other devices of both accounts are still to queue. */
+export interface SentAction {
+  /** The action's own message id: its copies' ids derive from it (device-fan-out.ts). */
+  id: string
+  type: ActionType
+  /** The id every device of both accounts knows the target by. */
+  target: string
+  text: string
+  emoji?: string
+  sentAt: number
+  targetStoredAt: number
 }
 
 /**
@@ -415,12 +430,8 @@ export class MessageStore {
   }
 
   /** Every message action waiting for its target, with the conversation (hex) it waits in. */
-  async waitingActions(): Promise<Array<[peer: string, action: WaitingAction]>> {
-    const out: Array<[string, WaitingAction]> = []
-    for await (const [key, value] of this.#db.iterator({ gt: 'x/', lt: 'x/~' })) {
-      out.push([key.slice(2, key.indexOf('/', 2)), readJson<WaitingAction>(value)!])
-    }
-    return out
+  waitingActions(): Promise<Array<[peer: string, action: WaitingAction]>> {
+    return this.#byPeer<WaitingAction>('x/')
   }
 
   waitingActionOp(peer: string, action: WaitingAction): BatchOp {
@@ -429,6 +440,28 @@ export class MessageStore {
 
   waitingActionDeleteOp(peer: string, id: string): BatchOp {
     return { type: 'del', key: `x/${peer}/${id}` }
+  }
+
+  /** Every action of ours whose copies are still to queue, with its conversation (hex). */
+  copiesDue(): Promise<Array<[peer: string, sent: SentAction]>> {
+    return this.#byPeer<SentAction>('y/')
+  }
+
+  copiesDueOp(peer: string, sent: SentAction): BatchOp {
+    return putJson(`y/${peer}/${sent.id}`, sent)
+  }
+
+  copiesQueuedOp(peer: string, id: string): BatchOp {
+    return { type: 'del', key: `y/${peer}/${id}` }
+  }
+
+  /** The records under `<prefix><peer>/<id>`, each with its peer (hex). */
+  async #byPeer<T>(prefix: string): Promise<Array<[peer: string, record: T]>> {
+    const out: Array<[string, T]> = []
+    for await (const [key, value] of this.#db.iterator({ gt: prefix, lt: `${prefix}~` })) {
+      out.push([key.slice(prefix.length, key.indexOf('/', prefix.length)), readJson<T>(value)!])
+    }
+    return out
   }
 
   sentSeqsOp(peer: string, sent: Array<[seq: number, index: number]>): BatchOp {

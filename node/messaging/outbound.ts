@@ -172,8 +172,10 @@ export class Outbound {
   /**
    * Queues an action on an earlier message (message-actions.ts) in a lane job: a text with
    * the next seq, so it reaches the peer once and after its target, but no history record of
-   * its own (index 0: delivery states find nothing to move). With `sentTo`, it is the copy of
-   * our action for another device of our account, naming the peer it went to.
+   * its own (index 0: delivery states find nothing to move). With `copy`, it is the copy of
+   * our action for another device (device-fan-out.ts), under an id of its own that is the
+   * same each time it is queued (a copy still in the outbox is not queued twice), and with
+   * `sentTo` for a device of our account, naming the peer it went to. Returns its id.
    */
   queueAction(
     lane: PeerLane,
@@ -182,16 +184,20 @@ export class Outbound {
     action: WireAction,
     text: string,
     sentAtMs: number,
-    sentTo?: Uint8Array,
-  ): void {
+    copy?: { messageId: Uint8Array; sentTo?: Uint8Array },
+  ): string {
+    const messageId = copy?.messageId ?? randomBytes(16)
+    const id = toHex(messageId)
+    if (lane.outbox.has(id)) return id
     this.#queueText(lane, tx, state, {
-      messageId: randomBytes(16),
+      messageId,
       sentAtMs,
       text,
       index: 0,
       action,
-      sentTo,
+      sentTo: copy?.sentTo,
     })
+    return id
   }
 
   /** Takes the next seq for a text and puts it in the outbox, to be sealed at the batch's end. */

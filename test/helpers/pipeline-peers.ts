@@ -163,6 +163,7 @@ export async function makePeer(
     social?: SocialPort
     maxHeld?: number
     actionHome?: MessagePipelineInit['actionHome']
+    copyAction?: MessagePipelineInit['copyAction']
   } = {},
 ): Promise<TestPeer> {
   const identity = options.identity ?? generateIdentity()
@@ -201,6 +202,7 @@ export async function makePeer(
       social: options.social,
       maxHeldPerConversation: options.maxHeld,
       actionHome: options.actionHome,
+      copyAction: options.copyAction,
       emit: (type, data) => {
         if (type === 'message:received') peer.received.push(data as MessageView)
         else if (type === 'message:state') peer.states.push(data as MessageStateChange)
@@ -215,6 +217,7 @@ export async function makePeer(
         prekeys,
         readReceipts: options.readReceipts,
         actionHome: options.actionHome,
+        copyAction: options.copyAction,
       })
     },
   }

@@ -9,7 +9,7 @@ import type { BatchOp } from '../../node/messaging/durable-writer.ts'
 import { MessageStore, type WaitingAction } from '../../node/messaging/message-store.ts'
 import type { LaneTransaction } from '../../node/messaging/peer-lane.ts'
 import { WaitingActions } from '../../node/messaging/waiting-actions.ts'
-import { bytesEqual, fromHex } from '../../protocol/bytes.ts'
+import { bytesEqual } from '../../protocol/bytes.ts'
 import { MAX_WAITING_ACTIONS, WAITING_ACTION_MAX_AGE_MS } from '../../protocol/limits.ts'
 import { DmAckStatus } from '../../protocol/messaging.ts'
 import { cleanUp, makePeer, setup, type TestPeer, waitFor } from '../helpers/pipeline-peers.ts'
@@ -54,7 +54,10 @@ describe('actions waiting for their target', () => {
     const text = await bob.pipeline.send(alice.identity.publicKey, 'hello')
     const now = Date.now()
     await phone.pipeline.queueAction(alice.identity.publicKey, {
-      action: { type: 'react', target: fromHex(text.id), emoji: '👍' },
+      id: '00'.repeat(16),
+      type: 'react',
+      target: text.id,
+      emoji: '👍',
       text: '',
       sentAt: now,
       targetStoredAt: now,
