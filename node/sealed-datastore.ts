@@ -24,6 +24,7 @@ import {
 import { AtRestSealer } from './at-rest-sealer.ts'
 import { SealedRecordError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
+import { KeyByKeyDatastore } from './key-by-key-datastore.ts'
 import type { HiddenKeyNames } from './key-names.ts'
 import { type RawSublevel, STORAGE_KEY_LABEL } from './record-level.ts'
 
@@ -32,9 +33,7 @@ const PEERS_PREFIX = '/peers/'
 /** Entries re-written per batch when a plain datastore is sealed. */
 const BATCH = 500
 
-type AwaitIterable<T> = Iterable<T> | AsyncIterable<T>
-
-export class SealedDatastore implements Datastore {
+export class SealedDatastore extends KeyByKeyDatastore implements Datastore {
   readonly #inner: LevelDatastore
   readonly #sealer: AtRestSealer
   readonly #names: HiddenKeyNames
@@ -44,6 +43,7 @@ export class SealedDatastore implements Datastore {
     identity: Pick<Identity, 'privateKey' | 'atRestSeed'>,
     names: HiddenKeyNames,
   ) {
+    super()
     this.#inner = inner
     this.#sealer = new AtRestSealer(identity, `${STORAGE_KEY_LABEL}libp2p`)
     this.#names = names
@@ -89,21 +89,6 @@ export class SealedDatastore implements Datastore {
 
   async delete(key: Key, options?: AbortOptions): Promise<void> {
     await this.#inner.delete(this.#stored(key), options)
-  }
-
-  async *putMany(source: AwaitIterable<Pair>, options?: AbortOptions): AsyncGenerator<Key> {
-    for await (const { key, value } of source) yield await this.put(key, value, options)
-  }
-
-  async *getMany(source: AwaitIterable<Key>, options?: AbortOptions): AsyncGenerator<Pair> {
-    for await (const key of source) yield { key, value: await this.get(key, options) }
-  }
-
-  async *deleteMany(source: AwaitIterable<Key>, options?: AbortOptions): AsyncGenerator<Key> {
-    for await (const key of source) {
-      await this.delete(key, options)
-      yield key
-    }
   }
 
   batch(): Batch {

@@ -14,6 +14,7 @@ import { Level } from 'level'
 import { DataDirLockedError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
 import { HiddenKeyNames, type KeyNames, plainKeyNames } from './key-names.ts'
+import { PeerRecordCache } from './peer-record-cache.ts'
 import {
   plainRecords,
   type RawSublevel,
@@ -39,7 +40,10 @@ export interface StorageInit {
 }
 
 export interface Storage {
-  /** libp2p's datastore (peer store, DHT records); sealed on a node (sealed-datastore.ts). */
+  /**
+   * libp2p's datastore (peer store, DHT records); sealed on a node (sealed-datastore.ts),
+   * the peer store's records held in memory (peer-record-cache.ts).
+   */
   datastore: Datastore
   /** Returns the sublevel of app data under `name`, values as bytes. */
   sublevel(name: string): AppLevel
@@ -63,10 +67,12 @@ export async function openStorage(path: string, init: StorageInit = {}): Promise
   await libp2pLevel.open()
   const levels = new Map<string, AppLevel>()
   return {
-    datastore:
+    // The peer store's records in memory, written when they change (peer-record-cache.ts).
+    datastore: new PeerRecordCache(
       identity == null || hidden == null
         ? libp2pLevel
         : new SealedDatastore(libp2pLevel, identity, hidden),
+    ),
     sublevel: (name) => {
       let level = levels.get(name)
       if (level == null) {

@@ -614,3 +614,12 @@ export const HISTORY_TRANSFER_IDLE_MS = 30_000
 export const NODE_LOG_MAX_BYTES = 10 * 1024 * 1024
 /** node.log and its rotated files (node.log.1 the newest); the oldest beyond are deleted. */
 export const NODE_LOG_FILES = 5
+
+/** Peer store records a node holds in memory over its datastore (node/peer-record-cache.ts). */
+export const PEER_RECORD_CACHE_ENTRIES = 4096
+
+/**
+ * Longest a peer store record whose content did not change goes without being written again
+ * (ms): only its `updated` time moved, which libp2p sets on every stream.
+ */
+export const PEER_RECORD_REWRITE_MS = 10 * 60_000
