@@ -97,9 +97,10 @@ log:
   level: info
 
 # STUN and TURN servers for voice calls, handed to the nodes that ask (doc/calls.md). With a
-# TURN server such as Debian's coturn (use-auth-secret, static-auth-secret = secret below),
-# browsers behind NATs that block a direct path talk through it; each node gets credentials of
-# its own that expire after credentialTtl. Empty urls: none offered (calls then need a path).
+# TURN server such as Debian's coturn (use-auth-secret, static-auth-secret = secret below,
+# denied-peer-ip for the private ranges), browsers behind NATs that block a direct path talk
+# through it; each node gets credentials of its own that expire after credentialTtl. The URLs
+# name an address the homes reach. Empty urls: none offered (calls then need a path).
 turn:
   urls: []
   #   - turn:turn.example.org:3478?transport=udp

@@ -36,19 +36,70 @@ export function recordPeerConnections({ relayOnly }: { relayOnly: boolean }): vo
   } as typeof RTCPeerConnection
 }
 
-/** Stats of the page's latest peer connection: audio bytes received, local candidate types. */
-export function callStats(page: Page): Promise<{ inboundBytes: number; localTypes: string[] }> {
+/**
+ * Stats of the page's latest peer connection: audio bytes and packets received, local
+ * candidate types, its connection state.
+ */
+export function callStats(page: Page): Promise<{
+  inboundBytes: number
+  inboundPackets: number
+  localTypes: string[]
+  state: string
+}> {
   return page.evaluate(async () => {
     const made = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections
     const pc = made.at(-1)
-    const stats = { inboundBytes: -1, localTypes: [] as string[] }
+    const stats = {
+      inboundBytes: -1,
+      inboundPackets: -1,
+      localTypes: [] as string[],
+      state: String(pc?.connectionState),
+    }
     ;(await pc?.getStats())?.forEach((report) => {
       if (report.type === 'inbound-rtp' && report.kind === 'audio') {
         stats.inboundBytes = report.bytesReceived
+        stats.inboundPackets = report.packetsReceived
       }
       if (report.type === 'local-candidate') stats.localTypes.push(report.candidateType)
     })
     return stats
+  })
+}
+
+export interface CandidatePair {
+  local: { type: string; address: string }
+  remote: { type: string; address: string }
+}
+
+/**
+ * The candidate pairs of the page's latest peer connection: the one its transport selected
+ * (null before ICE picks one) and every pair whose connectivity checks succeeded.
+ */
+export function candidatePairs(
+  page: Page,
+): Promise<{ selected: CandidatePair | null; succeeded: CandidatePair[] }> {
+  return page.evaluate(async () => {
+    const made = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections
+    const reports = new Map<string, Record<string, unknown>>()
+    ;(await made.at(-1)?.getStats())?.forEach((report) => {
+      reports.set(report.id, report)
+    })
+    const candidate = (id: unknown) => {
+      const report = reports.get(String(id))
+      return { type: String(report?.candidateType), address: String(report?.address) }
+    }
+    const pair = (report: Record<string, unknown> | undefined) =>
+      report == null
+        ? null
+        : { local: candidate(report.localCandidateId), remote: candidate(report.remoteCandidateId) }
+    const all = [...reports.values()]
+    const transport = all.find((report) => report.type === 'transport')
+    return {
+      selected: pair(reports.get(String(transport?.selectedCandidatePairId))),
+      succeeded: all
+        .filter((report) => report.type === 'candidate-pair' && report.state === 'succeeded')
+        .map((report) => pair(report)!),
+    }
   })
 }
 

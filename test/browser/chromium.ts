@@ -26,14 +26,15 @@ export interface Browser {
 /**
  * A browser with a fresh --user-data-dir (Playwright passes the folder as that flag);
  * `locale` sets the browser's language (navigator.languages), English by default; `args` are
- * more flags (a fake microphone, say).
+ * more flags (a fake microphone, say); `executablePath` another way to start Chromium (a
+ * script that runs it inside a network namespace, say).
  */
 export async function launchChromium(
-  options: { locale?: string; args?: string[] } = {},
+  options: { locale?: string; args?: string[]; executablePath?: string } = {},
 ): Promise<Browser> {
   const profile = await makeTempDir('tokenim-chromium-')
   const context = await chromium.launchPersistentContext(profile.path, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     args: [...FLAGS, ...(options.args ?? [])],
     viewport: { width: 1280, height: 800 },

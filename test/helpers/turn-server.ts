@@ -1,49 +1,75 @@
 /**
- * Debian's coturn (`turnserver`, installed by .ci/run) on loopback for tests of calls through
- * TURN: time-limited credentials from a shared secret (use-auth-secret, what a relay's `turn:`
- * section hands out), relaying to loopback peers, its files in a temp dir. Ready once it logs
- * that its servers run; stopped with its process.
+ * Debian's coturn (`turnserver`, installed by .ci/run) for tests of calls through TURN:
+ * time-limited credentials from a shared secret (use-auth-secret, what a relay's `turn:`
+ * section hands out), its files in a temp dir. On loopback by default (relaying to loopback
+ * peers), or on a NAT lab host's public address. Ready once it logs that its servers run;
+ * stopped with its process.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createSocket } from 'node:dgram'
 import { join } from 'node:path'
+import type { LabHost } from '../../sim/lab/nat-lab.ts'
 import { makeTempDir } from './temp-dir.ts'
+
+/** IPv4 private and shared ranges (RFC 1918, RFC 6598, link-local) coturn refuses to relay to. */
+const PRIVATE_RANGES = [
+  '10.0.0.0-10.255.255.255',
+  '100.64.0.0-100.127.255.255',
+  '169.254.0.0-169.254.255.255',
+  '172.16.0.0-172.31.255.255',
+  '192.168.0.0-192.168.255.255',
+]
+
+/** The port coturn listens on in a lab host's own namespace (nothing else there has it). */
+const LAB_TURN_PORT = 3478
 
 export const TURNSERVER_PATH = process.env.TOKENIM_TURNSERVER ?? '/usr/bin/turnserver'
 
 export interface TurnServer {
-  /** `turn:127.0.0.1:<port>?transport=udp` */
+  /** `turn:<address>:<port>?transport=udp` */
   url: string
   stop(): Promise<void>
 }
 
-export async function startTurnServer(secret: string, timeoutMs = 10_000): Promise<TurnServer> {
+/** `host`: run it in that lab host's namespace, on its address, instead of on loopback. */
+export async function startTurnServer(
+  secret: string,
+  { host, timeoutMs = 10_000 }: { host?: LabHost; timeoutMs?: number } = {},
+): Promise<TurnServer> {
   const dir = await makeTempDir('tokenim-turn-')
-  const port = await freeUdpPort()
-  const child = spawn(
+  const address = host?.address ?? '127.0.0.1'
+  const port = host == null ? await freeUdpPort() : LAB_TURN_PORT
+  const argv = [
     TURNSERVER_PATH,
-    [
-      '-n',
-      '--listening-ip=127.0.0.1',
-      '--relay-ip=127.0.0.1',
-      `--listening-port=${port}`,
-      '--use-auth-secret',
-      `--static-auth-secret=${secret}`,
-      '--realm=tokenim.test',
-      // Both browsers are on loopback: the relayed addresses and the peers are too.
-      '--allow-loopback-peers',
-      '--no-cli',
-      '--no-tls',
-      '--no-dtls',
-      '--log-file=stdout',
-      '--simple-log',
-      `--pidfile=${join(dir.path, 'turnserver.pid')}`,
-      `--userdb=${join(dir.path, 'turndb')}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
+    '-n',
+    `--listening-ip=${address}`,
+    `--relay-ip=${address}`,
+    `--listening-port=${port}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
+    '--realm=tokenim.test',
+    // On loopback both browsers are too: the relayed addresses and the peers are loopback.
+    ...(host == null ? ['--allow-loopback-peers'] : []),
+    // As an operator runs it (doc/calls.md): no relaying into private networks. Without this,
+    // a browser's check of the other's LAN address through TURN makes coturn 4.6 send there;
+    // where the server has no route (the lab's internet has no default route) the send fails
+    // with ENETUNREACH and coturn closes the whole allocation, call and all.
+    ...PRIVATE_RANGES.map((range) => `--denied-peer-ip=${range}`),
+    '--no-cli',
+    '--no-tls',
+    '--no-dtls',
+    '--log-file=stdout',
+    '--simple-log',
+    `--pidfile=${join(dir.path, 'turnserver.pid')}`,
+    `--userdb=${join(dir.path, 'turndb')}`,
+  ]
+  const child =
+    host == null
+      ? spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
+      : host.spawn(argv)
   const stop = async () => {
-    if (child.exitCode == null) {
+    // A lab's destroy() may have ended it already.
+    if (child.exitCode == null && child.signalCode == null) {
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')
       await exited
@@ -56,7 +82,7 @@ export async function startTurnServer(secret: string, timeoutMs = 10_000): Promi
     await stop()
     throw err
   }
-  return { url: `turn:127.0.0.1:${port}?transport=udp`, stop }
+  return { url: `turn:${address}:${port}?transport=udp`, stop }
 }
 
 function ready(child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -73,6 +99,10 @@ function ready(child: ChildProcess, timeoutMs: number): Promise<void> {
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`turnserver exited with ${code}:\n${log}`))
+    })
+    // Both streams read to the end, so a chatty coturn never blocks on a full pipe.
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log += chunk.toString()
     })
     child.stdout?.on('data', (chunk: Buffer) => {
       log += chunk.toString()
