@@ -1,7 +1,8 @@
 /**
  * How far one machine goes: starts N full TokenIM nodes (plus two relays) for each N given,
  * in this process or spread over shard processes, then measures start-up time, memory per
- * node, idle CPU (per shard), and one round of 1:1 messages between random pairs. Timers
+ * node, idle CPU (per shard), one round of 1:1 messages between random pairs, and a round of
+ * room messages in rooms of the sizes given (sim/room-round.ts). Timers
  * are the product's defaults (not the short ones of scenarios), writes unsynced. Results go
  * to stdout as a table and to sim-results/scale-<time>.json.
  *
@@ -11,6 +12,7 @@
  *   npm run sim:scale -- --concurrency 24 500  # nodes each process starts at once (16)
  *   npm run sim:scale -- --profile 15 500      # and a 15 s CPU profile of each process at idle
  *   npm run sim:scale -- --relay-processes --shards 2 1000   # each relay in a process of its own
+ *   npm run sim:scale -- --rooms 10,50 --room-messages 10 250  # room sizes (0: none), posts per room
  *
  * With --relay-processes the relays' memory is in their own processes, outside the per-node
  * figures (which then count nodes only).
@@ -26,6 +28,7 @@ import {
 } from './cpu-profile.ts'
 import { summarize } from './delivery-ledger.ts'
 import { memorySnapshot } from './resource-sampler.ts'
+import { type RoomFigures, roomRound } from './room-round.ts'
 import { createSimulation, type Simulation } from './simulation.ts'
 import { PRODUCT_TIMERS } from './simulation-settings.ts'
 
@@ -37,6 +40,10 @@ const { values: options, positionals } = parseArgs({
     /** After the idle measurement, profile every process for this many seconds (0: not). */
     profile: { type: 'string', default: '0' },
     'relay-processes': { type: 'boolean', default: false },
+    /** Members of each room of the room round, comma-separated; 0 for no room round. */
+    rooms: { type: 'string', default: '10,50' },
+    /** Messages posted in each room, each by a random member. */
+    'room-messages': { type: 'string', default: '10' },
   },
   allowPositionals: true,
 })
@@ -45,6 +52,11 @@ const sizes = positionals.map(Number).filter((n) => n > 0)
 const plan = sizes.length > 0 ? sizes : [100, 250, 500]
 const IDLE_MS = 10_000
 const MESSAGES = 200
+const roomSizes = options.rooms
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 1)
+const ROOM_TIMEOUT_MS = 120_000
 
 interface ScaleRow {
   nodes: number
@@ -71,6 +83,8 @@ interface ScaleRow {
   delivered: string
   p50Ms: number
   p99Ms: number
+  /** Per room of the room round: members, receipts expected and received, latencies. */
+  rooms: RoomFigures[]
   stopS: number
   error?: string
 }
@@ -100,6 +114,7 @@ for (const nodes of plan) {
     delivered: '',
     p50Ms: 0,
     p99Ms: 0,
+    rooms: [],
     stopS: 0,
   }
   const startCpu = process.cpuUsage()
@@ -188,6 +203,14 @@ for (const nodes of plan) {
     row.delivered = `${latencies.count}/${MESSAGES}`
     row.p50Ms = Math.round(latencies.p50)
     row.p99Ms = Math.round(latencies.p99)
+    if (roomSizes.length > 0) {
+      process.stderr.write(`rooms of ${roomSizes.join(', ')} members...\n`)
+      row.rooms = await roomRound(sim, {
+        sizes: roomSizes,
+        messagesPerRoom: Number(options['room-messages']),
+        timeoutMs: ROOM_TIMEOUT_MS,
+      })
+    }
   } catch (err) {
     row.error = (err as Error).message
   } finally {
@@ -197,13 +220,24 @@ for (const nodes of plan) {
   }
   rows.push(row)
   console.table([withoutProfiles(row)])
+  console.table(roomTable([row]))
   if (row.error != null) break
 }
 console.table(rows.map(withoutProfiles))
+console.table(roomTable(rows))
 
-/** The row as a table shows it: the profiles were printed on their own. */
-function withoutProfiles({ profiles: _, ...shown }: ScaleRow): Omit<ScaleRow, 'profiles'> {
+/** The row as a table shows it: the profiles and rooms are printed on their own. */
+function withoutProfiles({
+  profiles: _,
+  rooms: __,
+  ...shown
+}: ScaleRow): Omit<ScaleRow, 'profiles' | 'rooms'> {
   return shown
+}
+
+/** One line per room of each row: its network's size first. */
+function roomTable(of: ScaleRow[]): Array<{ nodes: number } & RoomFigures> {
+  return of.flatMap((row) => row.rooms.map((room) => ({ nodes: row.nodes, ...room })))
 }
 
 /** This process's CPU since `since` over `elapsedMs`, in % of one core. */

@@ -1,11 +1,13 @@
 /**
  * The programmatic API on a small network: 1:1 and room delivery recorded in the ledger,
  * a partition that refuses connections across it and heals, a killed node that gets what
- * was sent while it was down, and latency shaping on the memory transport.
+ * was sent while it was down, the scale run's room round (sim/room-round.ts), and latency
+ * shaping on the memory transport.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSimulation, Simulation } from '../../sim/index.ts'
+import { roomRound } from '../../sim/room-round.ts'
 
 let sim: Simulation
 beforeAll(async () => {
@@ -76,6 +78,27 @@ describe('createSimulation', () => {
       sim.setLatency(0)
     }
   }, 30_000)
+
+  it("the scale run's room round: a room per size, every receipt counted with its latency", async () => {
+    const figures = await roomRound(sim, { sizes: [3, 5], messagesPerRoom: 2, timeoutMs: 45_000 })
+    expect(figures.map((f) => f.error)).toEqual([undefined, undefined])
+    expect(
+      figures.map(({ members, messages, expected, received }) => ({
+        members,
+        messages,
+        expected,
+        received,
+      })),
+    ).toEqual([
+      { members: 3, messages: 2, expected: 4, received: 4 },
+      { members: 5, messages: 2, expected: 8, received: 8 },
+    ])
+    for (const row of figures) {
+      expect(row.p50Ms).toBeGreaterThanOrEqual(0)
+      expect(row.p99Ms).toBeGreaterThanOrEqual(row.p50Ms)
+      expect(row.formS).toBeGreaterThan(0)
+    }
+  }, 120_000)
 
   it('refuses latency on TCP, and unknown nodes, with a SimulationError', () => {
     const tcpSim = new Simulation({ nodes: 1, transport: 'tcp' })

@@ -1,0 +1,95 @@
+/**
+ * One round of room traffic on a running simulation, for the scale run: for each size
+ * asked, a room of that many random nodes (the first makes it, the others join through
+ * one of the first three members, as a scenario's room does), then messages posted by
+ * random members; each is waited for at every other member. Reports, per room size, how
+ * many of the expected receipts arrived and their latency percentiles (first receipt per
+ * recipient, from the ledger). A room that does not form is reported with its error and
+ * the round goes on with the next size.
+ */
+import { summarize } from './delivery-ledger.ts'
+import type { Simulation } from './simulation.ts'
+
+export interface RoomRoundInit {
+  /** Members of each room, one room per entry. */
+  sizes: number[]
+  /** Messages posted in each room, each by a random member. */
+  messagesPerRoom: number
+  /** Longest wait for a room's members to see each other, and for its messages. */
+  timeoutMs: number
+}
+
+export interface RoomFigures {
+  members: number
+  /** Seconds from creating the room to every member listing every other. */
+  formS: number
+  messages: number
+  /** Receipts expected (each message at every other member) and those that arrived. */
+  expected: number
+  received: number
+  p50Ms: number
+  p99Ms: number
+  error?: string
+}
+
+export async function roomRound(sim: Simulation, init: RoomRoundInit): Promise<RoomFigures[]> {
+  const figures: RoomFigures[] = []
+  for (const [index, size] of init.sizes.entries()) {
+    const members = pickNodes(sim, Math.min(size, sim.nodes.length))
+    const row: RoomFigures = {
+      members: members.length,
+      formS: 0,
+      messages: 0,
+      expected: 0,
+      received: 0,
+      p50Ms: 0,
+      p99Ms: 0,
+    }
+    figures.push(row)
+    try {
+      const formStart = Date.now()
+      const roomId = await sim.createRoom(members[0]!, `scale room ${index}`)
+      for (const [i, member] of members.entries()) {
+        if (i > 0) await sim.joinRoom(member, roomId, members[i <= 2 ? 0 : (i - 1) % 3]!)
+      }
+      await sim.waitForRoomMembers(roomId, members, init.timeoutMs)
+      row.formS = (Date.now() - formStart) / 1_000
+      const ids: string[] = []
+      for (let m = 0; m < init.messagesPerRoom; m++) {
+        const from = members[Math.floor(sim.random() * members.length)]!
+        ids.push(await sim.sendRoom(from, roomId, `scale room ${index} message ${m}`))
+        row.messages++
+      }
+      await sim.waitForDelivery(ids, init.timeoutMs).catch((err: Error) => {
+        row.error = err.message
+      })
+      const latencies: number[] = []
+      for (const id of ids) {
+        const record = sim.ledger.room.get(id)
+        if (record == null) continue
+        row.expected += record.expected.length
+        for (const member of record.expected) {
+          const times = record.receivedAt.get(member)
+          if (times != null) latencies.push(times[0]! - record.sentAt)
+        }
+      }
+      const summary = summarize(latencies)
+      row.received = summary.count
+      row.p50Ms = Math.round(summary.p50)
+      row.p99Ms = Math.round(summary.p99)
+    } catch (err) {
+      row.error = (err as Error).message
+    }
+  }
+  return figures
+}
+
+/** `count` distinct running nodes, drawn with the simulation's seeded random. */
+function pickNodes(sim: Simulation, count: number): number[] {
+  const candidates = sim.nodes.filter((node) => node.running).map((node) => node.index)
+  const picked: number[] = []
+  while (picked.length < count && candidates.length > 0) {
+    picked.push(candidates.splice(Math.floor(sim.random() * candidates.length), 1)[0]!)
+  }
+  return picked
+}
