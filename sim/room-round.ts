@@ -4,8 +4,10 @@
  * one of the first three members, as a scenario's room does), then messages posted by
  * random members; each is waited for at every other member. Reports, per room size, how
  * many of the expected receipts arrived and their latency percentiles (first receipt per
- * recipient, from the ledger). A room that does not form is reported with its error and
- * the round goes on with the next size.
+ * recipient, from the ledger). A join that fails (a dial that timed out on a loaded
+ * machine) is tried again through each of the first three members; a node that cannot
+ * join at all is left out and counted. A room that does not form is reported with its
+ * error and the round goes on with the next size.
  */
 import { summarize } from './delivery-ledger.ts'
 import type { Simulation } from './simulation.ts'
@@ -21,6 +23,8 @@ export interface RoomRoundInit {
 
 export interface RoomFigures {
   members: number
+  /** Nodes picked that could not join (each tried through the first three members). */
+  joinFailed: number
   /** Seconds from creating the room to every member listing every other. */
   formS: number
   messages: number
@@ -35,9 +39,10 @@ export interface RoomFigures {
 export async function roomRound(sim: Simulation, init: RoomRoundInit): Promise<RoomFigures[]> {
   const figures: RoomFigures[] = []
   for (const [index, size] of init.sizes.entries()) {
-    const members = pickNodes(sim, Math.min(size, sim.nodes.length))
+    const picked = pickNodes(sim, Math.min(size, sim.nodes.length))
     const row: RoomFigures = {
-      members: members.length,
+      members: picked.length,
+      joinFailed: 0,
       formS: 0,
       messages: 0,
       expected: 0,
@@ -48,10 +53,20 @@ export async function roomRound(sim: Simulation, init: RoomRoundInit): Promise<R
     figures.push(row)
     try {
       const formStart = Date.now()
-      const roomId = await sim.createRoom(members[0]!, `scale room ${index}`)
-      for (const [i, member] of members.entries()) {
-        if (i > 0) await sim.joinRoom(member, roomId, members[i <= 2 ? 0 : (i - 1) % 3]!)
+      const roomId = await sim.createRoom(picked[0]!, `scale room ${index}`)
+      const members = [picked[0]!]
+      for (const [i, node] of picked.entries()) {
+        if (i === 0) continue
+        // Through one of the first three members in turn, the others if it fails.
+        const firstThree = members.slice(0, 3)
+        const vias = firstThree.map((_, k) => firstThree[(i + k) % firstThree.length]!)
+        if (await joinThroughAny(sim, node, roomId, vias)) {
+          members.push(node)
+        } else {
+          row.joinFailed++
+        }
       }
+      row.members = members.length
       await sim.waitForRoomMembers(roomId, members, init.timeoutMs)
       row.formS = (Date.now() - formStart) / 1_000
       const ids: string[] = []
@@ -82,6 +97,24 @@ export async function roomRound(sim: Simulation, init: RoomRoundInit): Promise<R
     }
   }
   return figures
+}
+
+/** Joins through each of `vias` in turn until one answers; false if none did. */
+async function joinThroughAny(
+  sim: Simulation,
+  node: number,
+  roomId: string,
+  vias: number[],
+): Promise<boolean> {
+  for (const via of vias) {
+    try {
+      await sim.joinRoom(node, roomId, via)
+      return true
+    } catch {
+      // Tried through the next member.
+    }
+  }
+  return false
 }
 
 /** `count` distinct running nodes, drawn with the simulation's seeded random. */

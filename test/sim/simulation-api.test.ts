@@ -83,15 +83,16 @@ describe('createSimulation', () => {
     const figures = await roomRound(sim, { sizes: [3, 5], messagesPerRoom: 2, timeoutMs: 45_000 })
     expect(figures.map((f) => f.error)).toEqual([undefined, undefined])
     expect(
-      figures.map(({ members, messages, expected, received }) => ({
+      figures.map(({ members, joinFailed, messages, expected, received }) => ({
         members,
+        joinFailed,
         messages,
         expected,
         received,
       })),
     ).toEqual([
-      { members: 3, messages: 2, expected: 4, received: 4 },
-      { members: 5, messages: 2, expected: 8, received: 8 },
+      { members: 3, joinFailed: 0, messages: 2, expected: 4, received: 4 },
+      { members: 5, joinFailed: 0, messages: 2, expected: 8, received: 8 },
     ])
     for (const row of figures) {
       expect(row.p50Ms).toBeGreaterThanOrEqual(0)
