@@ -2,12 +2,12 @@
  * The web client on a phone (360×740, 390×844) against real nodes in Debian's Chromium: every main
  * screen (first run, the chat list, a 1:1 chat, a room, contacts, settings) fits the width,
  * the header stays one compact row, the username card and the composer are on screen and not
- * covered by anything (also with the height a keyboard leaves), the list opens a chat that covers it and whose Back returns to it, the
- * controls a thumb uses are at least 40 px high, and axe finds no serious violation.
+ * covered by anything (also with the height a keyboard leaves), the list opens a chat that
+ * covers it and whose Back returns to it, leaving the chat out of reach (inert), the controls a thumb uses are at least 40 px high, and axe finds no serious violation.
  */
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seriousViolations } from './axe-check.ts'
+import { layoutProblems, PHONE, reach, smallTargets, uncovered } from './phone-checks.ts'
 import {
   type FriendsInBrowser,
   openApp,
@@ -15,65 +15,14 @@ import {
   startFriendsWithConversations,
 } from './web-network.ts'
 
-const PHONE = { width: 360, height: 740 }
 const PHONES = [PHONE, { width: 390, height: 844 }]
 /** What an on-screen keyboard takes (the page asks the browser to resize to what is left). */
 const KEYBOARD_PX = 300
 const LIVE_MS = 20_000
 /** One row of header: the peer id and fingerprint folded away. */
 const HEADER_MAX_PX = 72
-/** The smallest control a thumb hits reliably. */
-const TOUCH_MIN_PX = 40
 /** Room for a short name in a chat's header. */
 const TITLE_MIN_PX = 80
-
-/** What is wrong with the page's layout as it is now, one line each (none: []). */
-async function layoutProblems(page: Page, screen: string): Promise<string[]> {
-  const widths = await page.evaluate(() => ({
-    scroll: document.scrollingElement?.scrollWidth ?? 0,
-    inner: window.innerWidth,
-    // What sticks out, to name in the failure.
-    wide: Array.from(document.querySelectorAll('body *'))
-      .filter((element) => element.getBoundingClientRect().right > window.innerWidth)
-      .slice(0, 4)
-      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`)
-      .join(', '),
-  }))
-  const problems =
-    widths.scroll > widths.inner ? [`${screen}: ${widths.scroll} px wide (${widths.wide})`] : []
-  return [...problems, ...(await seriousViolations(page)).map((v) => `${screen}: ${v}`)]
-}
-
-/** Whether the element is on screen and the topmost thing at its centre ('ok'), or why not. */
-function uncovered(locator: Locator): Promise<string> {
-  return locator.evaluate((element) => {
-    const box = element.getBoundingClientRect()
-    const x = box.left + box.width / 2
-    const y = box.top + box.height / 2
-    if (box.width === 0 || x < 0 || y < 0 || x > innerWidth || y > innerHeight) {
-      return `centre (${Math.round(x)}, ${Math.round(y)}) off screen`
-    }
-    const hit = document.elementFromPoint(x, y)
-    if (hit != null && (hit === element || element.contains(hit))) return 'ok'
-    return `covered by <${hit?.tagName.toLowerCase()} class="${hit?.className}">`
-  })
-}
-
-/** The visible controls under `scope` lower than a thumb needs, named. */
-function smallTargets(scope: Locator): Promise<string[]> {
-  return scope.evaluate((root, min) => {
-    const controls = root.querySelectorAll<HTMLElement>('button, summary, select, textarea')
-    return Array.from(controls)
-      .filter((control) => {
-        const box = control.getBoundingClientRect()
-        return box.width > 0 && box.height > 0 && box.height < min
-      })
-      .map(
-        (control) =>
-          `${control.textContent?.trim() || control.tagName} (${control.getBoundingClientRect().height} px)`,
-      )
-  }, TOUCH_MIN_PX)
-}
 
 describe('web client: phone layouts', () => {
   let friends: FriendsInBrowser
@@ -143,6 +92,9 @@ describe('web client: phone layouts', () => {
       problems.push(...(await layoutProblems(page, 'chat')))
       await chat.getByRole('button', { name: 'Back' }).click()
       expect(await uncovered(list.getByRole('option').first())).toBe('ok')
+      // The chat left under the list is out of reach of screen readers and the keyboard.
+      expect(await reach(message)).toBe('out of reach')
+      expect(await reach(chat.getByLabel('Message', { exact: true }))).toBe('out of reach')
       expect(await smallTargets(page.getByRole('navigation', { name: 'Sections' }))).toEqual([])
 
       await list.getByRole('option').filter({ hasText: 'Book club' }).click()

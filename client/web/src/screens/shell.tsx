@@ -236,13 +236,16 @@ function Workspace(props: WorkspaceProps) {
         <UsernameForm client={client} onRegistered={registered} onLater={() => setAskName(false)} />
       </section>
     )
-  const promptInSidebar = usePhone() && sidebarOpen
+  // On a phone the open sidebar covers the main pane.
+  const sidebarCovers = usePhone() && sidebarOpen
 
   const openItem = open && conversations.items.find((c) => c.kind === open.kind && c.id === open.id)
   const friend = open?.kind === 'direct' ? friends.friends.find((f) => f.peerId === open.id) : null
 
   return (
     <CallContext.Provider value={calls}>
+      {/* Above both panes: on a phone the list may cover the main pane, never the call. */}
+      <CallScreens people={people.byId} />
       <div class="panes">
         <div id="sidebar" class="sidebar" data-open={sidebarOpen}>
           <nav class="sections" aria-label={t('shell.sections')}>
@@ -266,7 +269,7 @@ function Workspace(props: WorkspaceProps) {
               </button>
             ))}
           </nav>
-          {promptInSidebar && namePrompt}
+          {sidebarCovers && namePrompt}
           {section === 'chats' && (
             <ChatsPanel
               client={client}
@@ -295,12 +298,13 @@ function Workspace(props: WorkspaceProps) {
             />
           )}
         </div>
+        {/* Covered by the list on a phone, it is out of reach of screen readers and Tab too. */}
         <main
           class="main-pane"
           aria-label={section === 'settings' ? t('sections.settings') : t('shell.chat')}
+          inert={sidebarCovers}
         >
-          <CallScreens people={people.byId} />
-          {!promptInSidebar && namePrompt}
+          {!sidebarCovers && namePrompt}
           {section === 'settings' ? (
             <SettingsScreen client={client} selfPeerId={selfPeerId} />
           ) : open != null ? (
