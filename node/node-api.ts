@@ -24,7 +24,7 @@ import { writeFileAtomic } from './identity/atomic-file.ts'
 import { messagingRoutes } from './messaging/index.ts'
 import type { NodeParts } from './node-parts.ts'
 import { presenceRoutes } from './presence/index.ts'
-import { friendProfileView, profileRoutes } from './profiles/index.ts'
+import { friendProfileView, profileRoutes, profileView } from './profiles/index.ts'
 import { recoveryRoutes } from './recovery/api-routes.ts'
 import { relayRoutes } from './relays/api-routes.ts'
 import { roomRoutes } from './rooms/index.ts'
@@ -128,6 +128,10 @@ export function nodeRoutes(
         const key = fromHex(keyHex)
         if (bytesEqual(key, devices.account) || bytesEqual(key, devices.thisDevice)) return true
         return friends.isFriend(key) ? presence.of(key).online : null
+      },
+      (keyHex) => {
+        const profile = parts.profiles.profileOf(fromHex(keyHex))
+        return profile == null ? undefined : profileView(profile)
       },
     ),
     ...friendsRoutes(

@@ -42,7 +42,7 @@ import { keyChainIn, recoveryCommitmentIn } from './own-key-chain.ts'
 import { followDeviceLists, messagingFollows, ownDeviceListOf } from './part-followers.ts'
 import { PrekeyService } from './prekeys/index.ts'
 import { Presence } from './presence/index.ts'
-import { ProfileService } from './profiles/index.ts'
+import { linkRoomProfiles, ProfileService } from './profiles/index.ts'
 import { RecoveryShares } from './recovery/index.ts'
 import { RoomService } from './rooms/index.ts'
 import { keepRoutingTableFilled } from './routing-table-refill.ts'
@@ -142,6 +142,7 @@ export async function composeNode(
           keyStatements: () => keyChainIn(paths.root, identity),
           ownDeviceList: () => ownDeviceListOf(devices),
           // Messaging is built later: a room read here reaches our other devices through it.
+          ownProfile: () => profiles?.ownRecord(),
           onRead: (roomIdHex, lamport) =>
             void messaging?.devices?.sync.roomRead(roomIdHex, lamport).catch((err: Error) => {
               host.logger.forComponent('tokenim:rooms').error('room read not synced: %e', err)
@@ -231,10 +232,18 @@ export async function composeNode(
         otherDevicesOf: (friend) => devices?.otherDevicesOf(friend) ?? [],
         syncOwn: async (record) => messaging?.devices?.sync.sendProfile(record),
         linked: () => devices?.linked === true,
+        sharesRoomWith: (memberHex) => rooms.sharesRoomWith(memberHex),
         log: host.logger.forComponent('tokenim:profiles'),
         emit: (type, data) => emit(type, data),
       }),
   )
+  // Rooms carry profiles to members who are not friends.
+  const roomProfiles = linkRoomProfiles(
+    rooms,
+    profiles,
+    host.logger.forComponent('tokenim:profiles'),
+  )
+  await parts.step('rooms carry profiles', roomProfiles.link, roomProfiles.unlink)
 
   await followDeviceLists(parts, { host, friends, devices, rooms })
 

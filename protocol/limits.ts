@@ -149,6 +149,13 @@ export const MAX_FRIEND_DISPLAY_NAME_LENGTH = 64
 export const MAX_FRIEND_PROFILE_SIZE = MAX_AVATAR_SIZE + 512
 
 /**
+ * Profiles of room members who are not friends a node keeps (doc/rooms.md, "Names and faces
+ * of members"), each only while it shares a room with the member: at most this many times
+ * MAX_FRIEND_PROFILE_SIZE bytes (16.5 MiB) on disk and in memory.
+ */
+export const MAX_MEMBER_PROFILES = 1000
+
+/**
  * Largest encoded FriendMessage (social.proto) inside a DM of kind SOCIAL: a note and name,
  * a whole device list (MAX_DEVICE_LIST_SIZE) or a whole profile (MAX_FRIEND_PROFILE_SIZE)
  * with its few bytes of framing.

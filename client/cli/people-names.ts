@@ -1,10 +1,11 @@
 /**
  * How the CLI names people in lines that would otherwise show a bare peer id (chats, chat,
  * rooms, presence): a friend's own display name (the profile they signed), else their
- * username, else the peer id; this account is "you". The same order the web client uses.
- * Names only decorate: a node that cannot list friends leaves peer ids.
+ * username, else the display name a room carried (a member who is no friend), else the peer
+ * id; this account is "you". The same order the web client uses. Names only decorate: a node
+ * that cannot list friends leaves peer ids.
  */
-import type { FriendView, PeerRef } from '../../protocol/local-api.ts'
+import type { FriendView, PeerRef, RoomMemberView } from '../../protocol/local-api.ts'
 import type { LocalApiClient } from '../api-client.ts'
 import { t } from './i18n/i18n.ts'
 
@@ -20,7 +21,11 @@ export function nameOf(ref: PeerRef & Pick<Partial<FriendView>, 'profile'>): str
   return ref.profile?.displayName ?? ref.name ?? ref.peerId
 }
 
-export async function peopleNames(client: LocalApiClient): Promise<PeopleNames> {
+/** `members`: a room's member list, whose profiles name members who are not friends. */
+export async function peopleNames(
+  client: LocalApiClient,
+  members: readonly RoomMemberView[] = [],
+): Promise<PeopleNames> {
   const [{ friends }, self] = await Promise.all([
     client.friends().catch(() => ({ friends: [] as FriendView[] })),
     client.id().then(
@@ -28,7 +33,12 @@ export async function peopleNames(client: LocalApiClient): Promise<PeopleNames> 
       () => undefined,
     ),
   ])
-  const names = new Map(friends.map((friend) => [friend.peerId, nameOf(friend)]))
+  const names = new Map<string, string>()
+  for (const member of members) {
+    const name = member.profile?.displayName
+    if (name != null) names.set(member.peerId, name)
+  }
+  for (const friend of friends) names.set(friend.peerId, nameOf(friend))
   return {
     of: (peerId) => (peerId === self ? t('people.you') : (names.get(peerId) ?? peerId)),
     isSelf: (peerId) => peerId === self,

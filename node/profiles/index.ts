@@ -23,3 +23,4 @@ export {
   type ProfileServiceComponents,
   type ProfileServiceEvents,
 } from './profile-service.ts'
+export { linkRoomProfiles } from './room-profiles-link.ts'

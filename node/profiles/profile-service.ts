@@ -11,11 +11,15 @@
  * - Sent to our own other devices (own-device sync), which keep the newest they get as theirs.
  * - Friends' profiles: the newest valid one per friend. Kept only when it opens, is signed
  *   by the friend's account, and has a higher version than the one held (newerProfile);
- *   anything else is refused, logged and dropped, and what was held stays. Only friends'
- *   profiles are kept, so what a stranger can make the node store is bounded by the friend
- *   list times MAX_FRIEND_PROFILE_SIZE.
+ *   anything else is refused, logged and dropped, and what was held stays.
+ * - Room members' profiles (node/rooms carries them as PROFILE ops): the same rule, for a
+ *   member who is not a friend, kept only while we share a room with it (`pruneMembers`
+ *   drops the others when a room's members change, and at start) and for at most
+ *   MAX_MEMBER_PROFILES members: what a stranger can make the node store is bounded by
+ *   (friends + MAX_MEMBER_PROFILES) times MAX_FRIEND_PROFILE_SIZE.
  *
- * Stored in the sublevel `profiles` in the layout of node/friend-records-store.ts.
+ * Stored in the sublevel `profiles` in the layout of node/friend-records-store.ts, members'
+ * under `member/<account key hex>`.
  *
  * Changes run one at a time (ServiceLifecycle.exclusive). Incoming profiles arrive inside
  * messaging's lane for their peer, so nothing run exclusively waits on messaging: sends run
@@ -23,7 +27,7 @@
  */
 import type { Logger } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
-import { bytesEqual, toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import {
   checkDisplayName,
   newerProfile,
@@ -31,10 +35,11 @@ import {
   openFriendProfile,
   signFriendProfile,
 } from '../../protocol/friend-profile.ts'
+import { MAX_MEMBER_PROFILES } from '../../protocol/limits.ts'
 import type { NodeEventMap } from '../../protocol/local-api.ts'
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import { sendToFriendDevices } from '../friend-record-fan-out.ts'
-import { FriendRecordsStore } from '../friend-records-store.ts'
+import { FriendRecordsStore, SYNC } from '../friend-records-store.ts'
 import type { SocialSender } from '../friends/index.ts'
 import { accountKeyOf, type Identity, peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
@@ -63,6 +68,8 @@ export interface ProfileServiceComponents {
   syncOwn?(record: Uint8Array): Promise<void>
   /** Whether this device is linked (holds the account key but no sessions with friends yet). */
   linked?(): boolean
+  /** Whether a member (account key, hex) is in a room we are in (node/rooms). @default never */
+  sharesRoomWith?(memberHex: string): boolean
   log: Logger
   /** Tells API clients of a friend's newer profile, and of ours. */
   emit?(type: 'profile:changed', data: NodeEventMap['profile:changed']): void
@@ -82,6 +89,8 @@ export interface ProfileServiceEvents {
   'profiles:own': CustomEvent<OpenedFriendProfile>
   /** A friend's newer profile was taken. */
   'profiles:friend': CustomEvent<{ peer: Uint8Array; profile: OpenedFriendProfile }>
+  /** A newer profile of a room member who is not a friend was taken. */
+  'profiles:member': CustomEvent<{ peer: Uint8Array; profile: OpenedFriendProfile }>
   /** A profile was refused: forged, another account's, too large, or not newer. */
   'profiles:refused': CustomEvent<{ peer: Uint8Array; reason: string }>
 }
@@ -92,6 +101,7 @@ interface Held {
 }
 
 const ZERO_REQUEST_ID = new Uint8Array(16)
+const MEMBER = 'member/'
 
 export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
   readonly #components: ProfileServiceComponents
@@ -101,6 +111,7 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
   readonly #lifecycle = new ServiceLifecycle(() => new ProfilesStoppedError())
   #own?: Held
   readonly #friendProfiles = new Map<string, Held>()
+  readonly #memberProfiles = new Map<string, Held>()
   readonly #sent = new Map<string, number>()
   #sending: Promise<void> = Promise.resolve()
   readonly #onFriendsChanged = (event: Event) => {
@@ -139,9 +150,23 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
     return this.#own?.profile
   }
 
+  /** Our signed profile as it travels, or undefined while we never set one. */
+  ownRecord(): Uint8Array | undefined {
+    return this.#own?.record
+  }
+
   /** The newest valid profile a friend sent, or undefined. */
   friendProfile(peer: Uint8Array): OpenedFriendProfile | undefined {
     return this.#friendProfiles.get(toHex(peer))?.profile
+  }
+
+  /** The newest valid profile we hold of anyone: ours, a friend's or a room member's. */
+  profileOf(peer: Uint8Array): OpenedFriendProfile | undefined {
+    const hex = toHex(peer)
+    if (bytesEqual(peer, accountKeyOf(this.#components.identity).publicKey)) return this.own()
+    const friend = this.#friendProfiles.get(hex)?.profile
+    const member = this.#memberProfiles.get(hex)?.profile
+    return (member?.version ?? 0) > (friend?.version ?? 0) ? member : friend
   }
 
   /**
@@ -184,36 +209,88 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
    */
   receive(peer: Uint8Array, record: Uint8Array): Promise<void> {
     return this.#lifecycle.exclusive(async () => {
-      const peerHex = toHex(peer)
-      const refuse = (reason: string) => {
-        this.#log('refused a profile from %s: %s', peerHex, reason)
-        this.safeDispatchEvent('profiles:refused', { detail: { peer, reason } })
+      if (!this.#components.friends.isFriend(peer)) return this.#refuse(peer, 'not a friend')
+      await this.#take(peer, record, 'friend')
+    })
+  }
+
+  /**
+   * A profile a room carried (node/rooms, PROFILE op) for `member`, the account its author
+   * writes for: kept as a friend's for a friend, else as a member's while we share a room
+   * with it and hold fewer than MAX_MEMBER_PROFILES. Never throws for bad input.
+   */
+  receiveFromRoom(member: Uint8Array, record: Uint8Array): Promise<void> {
+    return this.#lifecycle.exclusive(async () => {
+      if (bytesEqual(member, accountKeyOf(this.#components.identity).publicKey)) return
+      if (this.#components.friends.isFriend(member)) return this.#take(member, record, 'friend')
+      const hex = toHex(member)
+      if (this.#components.sharesRoomWith?.(hex) !== true) {
+        return this.#refuse(member, 'shares no room with us')
       }
-      if (!this.#components.friends.isFriend(peer)) return refuse('not a friend')
-      let profile: OpenedFriendProfile
-      try {
-        profile = openFriendProfile(record)
-      } catch (err) {
-        return refuse(`${(err as Error).name}: ${(err as Error).message}`)
+      if (!this.#memberProfiles.has(hex) && this.#memberProfiles.size >= MAX_MEMBER_PROFILES) {
+        await this.#pruneMembers()
+        if (this.#memberProfiles.size >= MAX_MEMBER_PROFILES) {
+          return this.#refuse(member, `we keep at most ${MAX_MEMBER_PROFILES} members' profiles`)
+        }
       }
-      if (!bytesEqual(profile.account, peer)) return refuse('signed by another account')
-      const held = this.#friendProfiles.get(peerHex)
-      const verdict = newerProfile(held && { version: held.profile.version, record: held.record }, {
-        version: profile.version,
-        record,
-      })
-      if (verdict === 'same') return
-      if (verdict === 'refused') {
-        return refuse(`version ${profile.version} is not above ${held?.profile.version}`)
-      }
-      await this.#store.putFriend(peerHex, record)
-      this.#friendProfiles.set(peerHex, { profile, record })
-      this.safeDispatchEvent('profiles:friend', { detail: { peer, profile } })
-      this.#components.emit?.('profile:changed', {
-        peerId: peerIdOf({ publicKey: peer }).toString(),
-        own: false,
-        profile: profileView(profile),
-      })
+      await this.#take(member, record, 'member')
+    })
+  }
+
+  /** Drops the profiles of members we no longer share a room with (and who are no friends). */
+  pruneMembers(): Promise<void> {
+    return this.#lifecycle.exclusive(() => this.#pruneMembers())
+  }
+
+  async #pruneMembers(): Promise<void> {
+    const gone = [...this.#memberProfiles.keys()].filter(
+      (hex) => this.#components.sharesRoomWith?.(hex) !== true,
+    )
+    if (gone.length === 0) return
+    await this.#components.store.batch(
+      gone.map((hex) => ({ type: 'del' as const, key: MEMBER + hex })),
+      SYNC,
+    )
+    for (const hex of gone) this.#memberProfiles.delete(hex)
+  }
+
+  #refuse(peer: Uint8Array, reason: string): void {
+    this.#log('refused a profile from %s: %s', toHex(peer), reason)
+    this.safeDispatchEvent('profiles:refused', { detail: { peer, reason } })
+  }
+
+  /** Keeps `record` as `peer`'s when it opens, is signed by `peer` and is newer; else refuses. */
+  async #take(peer: Uint8Array, record: Uint8Array, as: 'friend' | 'member'): Promise<void> {
+    const map = as === 'friend' ? this.#friendProfiles : this.#memberProfiles
+    const peerHex = toHex(peer)
+    const held = map.get(peerHex)
+    // The same record again (a room read twice): nothing to check.
+    if (held != null && bytesEqual(held.record, record)) return
+    let profile: OpenedFriendProfile
+    try {
+      profile = openFriendProfile(record)
+    } catch (err) {
+      return this.#refuse(peer, `${(err as Error).name}: ${(err as Error).message}`)
+    }
+    if (!bytesEqual(profile.account, peer)) return this.#refuse(peer, 'signed by another account')
+    const verdict = newerProfile(held && { version: held.profile.version, record: held.record }, {
+      version: profile.version,
+      record,
+    })
+    if (verdict === 'same') return
+    if (verdict === 'refused') {
+      return this.#refuse(peer, `version ${profile.version} is not above ${held?.profile.version}`)
+    }
+    if (as === 'friend') await this.#store.putFriend(peerHex, record)
+    else await this.#components.store.put(MEMBER + peerHex, record, SYNC)
+    map.set(peerHex, { profile, record })
+    this.safeDispatchEvent(as === 'friend' ? 'profiles:friend' : 'profiles:member', {
+      detail: { peer, profile },
+    })
+    this.#components.emit?.('profile:changed', {
+      peerId: peerIdOf({ publicKey: peer }).toString(),
+      own: false,
+      profile: profileView(profile),
     })
   }
 
@@ -334,14 +411,30 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
       if (held != null) this.#friendProfiles.set(hex, held)
     }
     for (const [hex, version] of stored.sent) this.#sent.set(hex, version)
+    for (const [key, record] of stored.extra) {
+      if (!key.startsWith(MEMBER)) continue
+      const hex = key.slice(MEMBER.length)
+      const held = open(hex, record)
+      if (held != null && bytesEqual(held.profile.account, fromHex(hex))) {
+        this.#memberProfiles.set(hex, held)
+      }
+    }
   }
 
   async #forget(peerHex: string): Promise<void> {
     try {
       await this.#lifecycle.exclusive(async () => {
+        const held = this.#friendProfiles.get(peerHex)
         await this.#store.forget(peerHex)
         this.#friendProfiles.delete(peerHex)
         this.#sent.delete(peerHex)
+        // A friend no more may still be a member of one of our rooms: its face stays there.
+        if (held != null && this.#components.sharesRoomWith?.(peerHex) === true) {
+          if (!this.#memberProfiles.has(peerHex)) {
+            await this.#components.store.put(MEMBER + peerHex, held.record, SYNC)
+            this.#memberProfiles.set(peerHex, held)
+          }
+        }
       })
     } catch (err) {
       if (this.running) this.#log.error('could not forget the profile of %s: %e', peerHex, err)

@@ -1,6 +1,7 @@
 /** The local API routes of rooms (declared in protocol/local-api/rooms.ts). */
 
 import { ROOM_ROUTES } from '../../protocol/local-api/rooms.ts'
+import type { PersonProfile } from '../../protocol/local-api.ts'
 import { styleFromView } from '../../protocol/rich-content.ts'
 import { serve } from '../api/declared-route.ts'
 import type { Routes } from '../api/local-api-server.ts'
@@ -13,14 +14,18 @@ import type { RoomService } from './room-service.ts'
  */
 export type MemberPresence = (publicKeyHex: string) => boolean | null
 
+/** The profile the node holds of a member (account key, hex), if any (node/profiles). */
+export type MemberProfile = (publicKeyHex: string) => PersonProfile | undefined
+
 /**
- * `attachmentState`: where a message's file stands, for history pages; `presence`: what the
- * member list says of each member's presence.
+ * `attachmentState`: where a message's file stands, for history pages; `presence` and
+ * `profile`: what the member list says of each member's presence and profile.
  */
 export function roomRoutes(
   rooms: () => RoomService,
   attachmentState?: AttachmentStateOf,
   presence?: MemberPresence,
+  profile?: MemberProfile,
 ): Routes {
   const routes = ROOM_ROUTES
   return {
@@ -33,11 +38,14 @@ export function roomRoutes(
     ...serve(routes.invite, async ({ query }) => rooms().invite(query.room)),
     ...serve(routes.members, async ({ query }) => {
       const list = await rooms().members(query.room)
-      if (presence == null) return list
-      const members = list.members.map((member) => ({
-        ...member,
-        online: presence(member.publicKey),
-      }))
+      const members = list.members.map((member) => {
+        const held = profile?.(member.publicKey)
+        return {
+          ...member,
+          online: presence == null ? member.online : presence(member.publicKey),
+          ...(held != null && { profile: held }),
+        }
+      })
       return { ...list, members }
     }),
     ...serve(routes.remove, async ({ body }) => rooms().remove(body.roomId, body.member)),

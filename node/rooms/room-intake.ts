@@ -41,6 +41,8 @@ export interface RoomIntakeComponents {
   show(message: RoomMessageView): void
   /** A visible message changed: an action on it became visible (room-actions.ts). */
   update?(message: RoomMessageView): void
+  /** An op we did not hold came in (a PROFILE op is read from it: room-profiles.ts). */
+  opAdded?(room: RoomRuntime, event: SignedRoomEvent): void
 }
 
 /** Opens signed events; bad ones are logged and left out. */
@@ -64,6 +66,7 @@ export class RoomIntake {
   private readonly membershipChanged: RoomIntakeComponents['membershipChanged']
   private readonly show: RoomIntakeComponents['show']
   private readonly update: NonNullable<RoomIntakeComponents['update']>
+  private readonly opAdded: NonNullable<RoomIntakeComponents['opAdded']>
 
   constructor(components: RoomIntakeComponents) {
     this.selfHex = components.selfHex
@@ -73,6 +76,7 @@ export class RoomIntake {
     this.membershipChanged = components.membershipChanged
     this.show = components.show
     this.update = components.update ?? (() => {})
+    this.opAdded = components.opAdded ?? (() => {})
   }
 
   /** Takes checked events in: stores them, decrypts what it can, shows what became visible. */
@@ -81,6 +85,7 @@ export class RoomIntake {
     let membershipChanged = false
     const candidates: string[] = []
     const writes: RoomWrite[] = []
+    const ops: SignedRoomEvent[] = []
     for (const event of [...events].sort(compareEvents)) {
       const result = room.log.ingest(event)
       if (result.status !== 'added') {
@@ -91,6 +96,7 @@ export class RoomIntake {
       }
       writes.push(RoomStore.event(room.log.roomIdHex, event.idHex, event.bytes))
       membershipChanged ||= result.membershipChanged
+      if (event.event.op != null) ops.push(event)
       candidates.push(...result.released)
       if (event.event.message != null && this.decrypt(room, event, writes)) {
         candidates.push(event.idHex)
@@ -98,6 +104,7 @@ export class RoomIntake {
     }
     void this.persistence.persist(room, writes)
     if (membershipChanged) this.membershipChanged(room, before, room.log.membership())
+    for (const op of ops) this.opAdded(room, op)
     this.showNew(room, candidates)
   }
 

@@ -16,6 +16,7 @@ import type { Identity } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
 import type { OwnDeviceList } from './room-devices.ts'
 import type { AccountKeyStatements } from './room-key-moves.ts'
+import type { RoomProfile } from './room-profiles.ts'
 import type { SenderKeyTransport } from './sender-key-transport.ts'
 
 export type RoomHost = Pick<
@@ -50,10 +51,14 @@ export interface RoomServiceEvents {
   'room:read': RoomReadEvent
 }
 
-/** The same events as DOM events, dispatched on the service for listeners inside the node. */
+/**
+ * The same events as DOM events, dispatched on the service for listeners inside the node, and
+ * one for the node alone: `room:profile`, a member's profile read from a room (room-profiles.ts),
+ * which node/profiles judges before anything shows it.
+ */
 export type RoomServiceEventMap = {
   [K in keyof RoomServiceEvents]: CustomEvent<RoomServiceEvents[K]>
-}
+} & { 'room:profile': CustomEvent<RoomProfile> }
 
 export interface RoomServiceComponents {
   host: RoomHost
@@ -79,6 +84,11 @@ export interface RoomServiceComponents {
    * devices follow (messaging's own-device sync; a function, as messaging is built later).
    */
   onRead?(roomIdHex: string, lamport: number): void
+  /**
+   * Our current signed profile (node/profiles), which rooms carry to their members: put in a
+   * room on joining it and by `publishProfile`. @default none
+   */
+  ownProfile?(): Uint8Array | undefined
 }
 
 export interface RoomServiceInit {

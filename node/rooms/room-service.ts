@@ -47,6 +47,7 @@ import { RoomKeys } from './room-keys.ts'
 import { RoomMemberOps } from './room-member-ops.ts'
 import { RoomMembership } from './room-membership.ts'
 import { RoomPersistence, restoreRoom } from './room-persistence.ts'
+import { type RoomProfile, RoomProfiles } from './room-profiles.ts'
 import { RoomRegistry } from './room-registry.ts'
 import type { RoomRuntime } from './room-runtime.ts'
 import type {
@@ -85,6 +86,7 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
   private readonly devices: RoomDevices
   private readonly joining: RoomJoining
   private readonly memberOps: RoomMemberOps
+  private readonly profiles: RoomProfiles
   private readonly keyStatements: RoomServiceComponents['keyStatements']
   private readonly timers: NodeJS.Timeout[] = []
   private readonly lifecycle = new ServiceLifecycle(
@@ -162,6 +164,10 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       membershipChanged: (room, before, after) => this.membership.changed(room, before, after),
       show: (message) => this.tell('room:message', message),
       update: (message) => this.tell('room:updated', message),
+      opAdded: (room, event) => {
+        const profile = this.profiles.taken(room, event)
+        if (profile != null) this.safeDispatchEvent('room:profile', { detail: profile })
+      },
     })
     this.own = new OwnEvents({
       identity: components.identity,
@@ -172,6 +178,14 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
       intake: this.intake,
       membership: this.membership,
       sync: this.sync,
+    })
+    this.profiles = new RoomProfiles({
+      selfHex: this.selfHex,
+      accountHex,
+      rooms: this.rooms,
+      own: this.own,
+      ownProfile: components.ownProfile,
+      log: this.log,
     })
     this.keyStatements = components.keyStatements
     this.keyMoves = new RoomKeyMoves({
@@ -277,20 +291,42 @@ export class RoomService extends TypedEventEmitter<RoomServiceEventMap> {
     return this.lifecycle.track(() => this.devices.listChanged())
   }
 
-  /** Creates a room we own; its invite carries the invite secret when it is invite-only. */
-  create(
+  /**
+   * Creates a room we own; its invite carries the invite secret when it is invite-only. Our
+   * profile goes in at once, as on joining.
+   */
+  async create(
     name: string,
     options: { inviteOnly?: boolean } = {},
   ): Promise<{ roomId: string; invite: string; room: RoomSummary }> {
-    return this.joining.create(name, options)
+    const created = await this.joining.create(name, options)
+    await this.profiles.publish(created.roomId)
+    return created
   }
 
   /**
    * Joins by room id (open rooms) or invite code: fetches the room from a member (the
-   * inviter, `via`, or any connected peer that has it), then publishes our JOIN.
+   * inviter, `via`, or any connected peer that has it), then publishes our JOIN and profile.
    */
-  join(roomOrInvite: string, options: { via?: string[] } = {}): Promise<RoomSummary> {
-    return this.joining.join(roomOrInvite, options)
+  async join(roomOrInvite: string, options: { via?: string[] } = {}): Promise<RoomSummary> {
+    const joined = await this.joining.join(roomOrInvite, options)
+    await this.profiles.publish(joined.roomId)
+    return joined
+  }
+
+  /** Puts our current profile in each room we write in that lacks it (room-profiles.ts). */
+  publishProfile(): Promise<void> {
+    return this.lifecycle.track(() => this.profiles.publish())
+  }
+
+  /** Whether a member (account key, hex) is in a room we are in. */
+  sharesRoomWith(memberHex: string): boolean {
+    return this.profiles.sharesRoomWith(memberHex)
+  }
+
+  /** The last profile each other member put in our rooms (or in one), for node/profiles. */
+  memberProfiles(roomIdHex?: string): RoomProfile[] {
+    return this.profiles.latest(roomIdHex)
   }
 
   leave(roomIdHex: string): Promise<RoomSummary> {

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { AttachmentView } from './files.ts'
 import { KeyChangeView, MessageStyle, QuoteView, ReactionView } from './messages.ts'
 import { API_PATHS } from './paths.ts'
+import { PersonProfile } from './profiles.ts'
 import { apiRoute, named, nonEmpty, queryCount } from './route.ts'
 
 /** A member's standing in a room. */
@@ -21,6 +22,12 @@ export const RoomMemberView = named(
      * true for this account; null for anyone else, and in `room:members` events.
      */
     online: z.boolean().nullable(),
+    /**
+     * The member's own profile (display name, avatar) as this node holds it: a friend's, one
+     * a room carried (doc/rooms.md, "Names and faces of members"), or ours; absent while none
+     * is held, and in `room:members` events.
+     */
+    profile: PersonProfile.optional(),
   }),
 )
 export type RoomMemberView = z.infer<typeof RoomMemberView>

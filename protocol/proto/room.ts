@@ -21,6 +21,7 @@ export enum RoomOpKind {
   RENAME = 'RENAME',
   MOVE_KEY = 'MOVE_KEY',
   DEVICES = 'DEVICES',
+  PROFILE = 'PROFILE',
 }
 
 enum __RoomOpKindValues {
@@ -34,6 +35,7 @@ enum __RoomOpKindValues {
   RENAME = 7,
   MOVE_KEY = 8,
   DEVICES = 9,
+  PROFILE = 10,
 }
 
 export namespace RoomOpKind {
@@ -56,6 +58,7 @@ export interface RoomOp {
   deviceList: Uint8Array<ArrayBuffer>
   recoveryCommitment: Uint8Array<ArrayBuffer>
   deviceCuts: DeviceCut[]
+  profile: Uint8Array<ArrayBuffer>
 }
 
 export namespace RoomOp {
@@ -140,6 +143,11 @@ export namespace RoomOp {
             }
           }
 
+          if (obj.profile != null && obj.profile.byteLength > 0) {
+            w.uint32(114)
+            w.bytes(obj.profile)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -159,6 +167,7 @@ export namespace RoomOp {
             deviceList: uint8ArrayAlloc(0),
             recoveryCommitment: uint8ArrayAlloc(0),
             deviceCuts: [],
+            profile: uint8ArrayAlloc(0),
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -248,6 +257,10 @@ export namespace RoomOp {
                     limits: opts.limits?.deviceCuts$,
                   }),
                 )
+                break
+              }
+              case 14: {
+                obj.profile = reader.bytes()
                 break
               }
               default: {
@@ -401,6 +414,13 @@ export namespace RoomOp {
 
                 break
               }
+              case 14: {
+                yield {
+                  field: `${prefix}.profile`,
+                  value: reader.bytes(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -488,6 +508,11 @@ export namespace RoomOp {
     index: number
   }
 
+  export interface RoomOpProfileFieldEvent {
+    field: '$.profile'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode(obj: Partial<RoomOp>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoomOp.codec())
   }
@@ -514,6 +539,7 @@ export namespace RoomOp {
     | RoomOpRecoveryCommitmentFieldEvent
     | RoomOpDeviceCutsDeviceFieldEvent
     | RoomOpDeviceCutsSeqFieldEvent
+    | RoomOpProfileFieldEvent
   > {
     return streamMessage(buf, RoomOp.codec(), opts)
   }
@@ -1120,6 +1146,11 @@ export namespace RoomEvent {
     index: number
   }
 
+  export interface RoomEventOpProfileFieldEvent {
+    field: '$.op.profile'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface RoomEventMessageKeyIdFieldEvent {
     field: '$.message.keyId'
     value: Uint8Array<ArrayBuffer>
@@ -1170,6 +1201,7 @@ export namespace RoomEvent {
     | RoomEventOpRecoveryCommitmentFieldEvent
     | RoomEventOpDeviceCutsDeviceFieldEvent
     | RoomEventOpDeviceCutsSeqFieldEvent
+    | RoomEventOpProfileFieldEvent
     | RoomEventMessageKeyIdFieldEvent
     | RoomEventMessageIndexFieldEvent
     | RoomEventMessageCiphertextFieldEvent

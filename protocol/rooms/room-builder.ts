@@ -72,6 +72,8 @@ export interface OpFields {
   recoveryCommitment?: Uint8Array
   /** REMOVE, LEAVE, DEVICES: where the account's ended devices' events end (deviceCutsFor). */
   deviceCuts?: Array<{ device: Uint8Array; seq: number }>
+  /** PROFILE: the member's signed profile (protocol/friend-profile.ts). */
+  profile?: Uint8Array
 }
 
 /** The next op event of `author` in `log`. */
@@ -145,5 +147,6 @@ function emptyOp(): RoomOp {
     deviceList: empty,
     recoveryCommitment: empty,
     deviceCuts: [],
+    profile: empty,
   }
 }

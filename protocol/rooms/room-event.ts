@@ -16,6 +16,7 @@ import {
   ed25519Verify,
 } from '../crypto/index.ts'
 import { MalformedMessageError } from '../errors.ts'
+import { openFriendProfile } from '../friend-profile.ts'
 import { ROOM_EVENT_DOMAIN, ROOM_INVITE_DOMAIN, ROOM_TOPIC_PREFIX } from '../ids.ts'
 import {
   MAX_ACCOUNT_DEVICES,
@@ -190,6 +191,11 @@ function checkEvent(event: RoomEvent): void {
       fail('recovery commitment has the wrong length')
     }
   }
+  if ((op.kind === RoomOpKind.PROFILE) !== op.profile.length > 0) {
+    fail('PROFILE carries a profile, and only PROFILE does')
+  }
+  // Whose account signed it is the reader's check (the member the author writes for).
+  if (op.profile.length > 0) openFriendProfile(op.profile)
   const statements = keyMoveStatementCount(op)
   if ((op.kind === RoomOpKind.MOVE_KEY) !== statements > 0) {
     fail('key statements come with MOVE_KEY, and MOVE_KEY with key statements')

@@ -99,11 +99,11 @@ export function registerRoomCommands(program: Command): void {
     .argument('<id>', ROOM_HELP)
     .action(async (roomId: string, options: CommonOptions) => {
       const api = await client(options)
-      const [result, names, friends] = await Promise.all([
+      const [result, friends] = await Promise.all([
         api.roomMembers(roomId),
-        peopleNames(api),
         api.friends().catch(() => ({ friends: [] })),
       ])
+      const names = await peopleNames(api, result.members)
       // The friend list's presence: the same truth `friends list` and `chat` show.
       const online = new Map(friends.friends.map((friend) => [friend.peerId, friend.online]))
       printResult(options, result, [
@@ -168,7 +168,15 @@ export async function printRoomHistory(
   page: RoomPageOptions,
 ): Promise<void> {
   const api = await client(options)
-  const [history, names] = await Promise.all([api.roomHistory(roomId, page), peopleNames(api)])
+  const [history, members] = await Promise.all([
+    api.roomHistory(roomId, page),
+    // Members' own names for those who are no friends; without the list, usernames and ids.
+    api.roomMembers(roomId).then(
+      (list) => list.members,
+      () => [],
+    ),
+  ])
+  const names = await peopleNames(api, members)
   printResult(options, history, [
     ...history.messages.map((message) => messageLine(message, names)),
     ...(history.held > 0 ? [`(${t('rooms.held', { count: history.held })})`] : []),

@@ -13,6 +13,7 @@ import type { NameView, PeerRef } from '../../../protocol/local-api.ts'
 import type { WebApiClient } from './api-client.ts'
 import { useNodeEvent, useStreamOpen } from './node-events.ts'
 import type { Person } from './people.ts'
+import { useMemberProfiles } from './use-member-profiles.ts'
 
 export interface People {
   byId: ReadonlyMap<string, Person>
@@ -29,6 +30,7 @@ export function usePeople(
   self?: Person,
 ): People {
   const [others, setOthers] = useState<ReadonlyMap<string, Person>>(new Map())
+  const memberProfiles = useMemberProfiles(client)
 
   const keep = useCallback((refs: readonly PeerRef[]) => {
     const named = refs.filter((ref) => ref.name != null)
@@ -64,8 +66,13 @@ export function usePeople(
     for (const [peerId, ref] of others) {
       if (merged.get(peerId)?.name == null) merged.set(peerId, ref)
     }
+    for (const [peerId, profile] of memberProfiles) {
+      const known = merged.get(peerId)
+      if (known?.profile == null)
+        merged.set(peerId, { ...(known ?? { peerId, name: null }), profile })
+    }
     if (self != null) merged.set(self.peerId, { ...self, self: true })
     return merged
-  }, [others, friends, self])
+  }, [others, friends, self, memberProfiles])
   return { byId, remember, reloadBlocked }
 }
