@@ -32,7 +32,10 @@ export interface RoomFigures {
   expected: number
   received: number
   p50Ms: number
+  p90Ms: number
   p99Ms: number
+  /** The slowest receipt. */
+  maxMs: number
   error?: string
 }
 
@@ -48,7 +51,9 @@ export async function roomRound(sim: Simulation, init: RoomRoundInit): Promise<R
       expected: 0,
       received: 0,
       p50Ms: 0,
+      p90Ms: 0,
       p99Ms: 0,
+      maxMs: 0,
     }
     figures.push(row)
     try {
@@ -90,8 +95,12 @@ export async function roomRound(sim: Simulation, init: RoomRoundInit): Promise<R
       }
       const summary = summarize(latencies)
       row.received = summary.count
-      row.p50Ms = Math.round(summary.p50)
-      row.p99Ms = Math.round(summary.p99)
+      if (summary.count > 0) {
+        row.p50Ms = Math.round(summary.p50)
+        row.p90Ms = Math.round(summary.p90)
+        row.p99Ms = Math.round(summary.p99)
+        row.maxMs = Math.round(summary.max)
+      }
     } catch (err) {
       row.error = (err as Error).message
     }
