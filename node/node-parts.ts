@@ -30,6 +30,7 @@ import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
 import { upgradeNodeDataDir } from './data-format/index.ts'
 import { accountDevicesPort, DeviceService, LinkHost } from './devices/index.ts'
 import { NodeDirectory, signedInElsewhereEvent } from './directory/index.ts'
+import { boundFirstSelfQueryWait } from './first-self-query.ts'
 import { Friends } from './friends/index.ts'
 import { followFriendsWhenReachable, followOnFailedSends } from './friends/rotation-dht.ts'
 import { keepOwnStatementsPublished } from './friends/statement-republish.ts'
@@ -267,18 +268,23 @@ export async function composeNode(
     return linkHost
   })
 
-  // kad-dht tries a relay once per link: a late first ping would leave the table empty.
-  let stopRefilling = () => {}
+  // kad-dht tries a relay once per link: a late first ping would leave the table empty; and
+  // it holds every query until its first self-query, which has no deadline, has run.
+  let stopWatchingDht = () => {}
   await parts.step(
-    'DHT routing table kept from staying empty',
+    'DHT routing table kept from staying empty, queries from waiting on the first self-query',
     () => {
-      stopRefilling = keepRoutingTableFilled({
-        dht: host.services.dht,
-        relays: host.services.relayBootstrap,
-        log: host.logger.forComponent('tokenim:bootstrap'),
-      })
+      const log = host.logger.forComponent('tokenim:bootstrap')
+      const dht = host.services.dht
+      const stops = [
+        keepRoutingTableFilled({ dht, relays: host.services.relayBootstrap, log }),
+        boundFirstSelfQueryWait({ dht, log }),
+      ]
+      stopWatchingDht = () => {
+        for (const stop of stops) stop()
+      }
     },
-    () => stopRefilling(),
+    () => stopWatchingDht(),
   )
   const prekeys = await parts.add(
     'prekeys',
