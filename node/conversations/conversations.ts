@@ -169,7 +169,7 @@ export class Conversations {
     const added = entries.flatMap((e) =>
       e.kind === 'added' && !hidden(e.peerHex) ? [directDocument(e)] : [],
     )
-    ops.push(...(await this.#index.addOps(await this.#index.unindexed(added))))
+    ops.push(...(await this.#index.addOps(added, { onlyNew: true })))
     // An edited or recalled message is indexed again under its words now (none, recalled).
     const changed = entries.flatMap((e) =>
       e.kind === 'changed' && !hidden(e.peerHex) ? [directDocument(e)] : [],

@@ -62,13 +62,18 @@ export class SearchIndex {
 
   /**
    * The writes that index `documents` (replacing what an earlier version of a document was
-   * indexed under), to commit in one batch with the caller's own writes.
+   * indexed under; with `onlyNew`, leaving a document indexed already as it is), to commit
+   * in one batch with the caller's own writes.
    */
-  async addOps(documents: IndexedDocument[]): Promise<BatchOp[]> {
+  async addOps(
+    documents: IndexedDocument[],
+    { onlyNew = false }: { onlyNew?: boolean } = {},
+  ): Promise<BatchOp[]> {
     const ops: BatchOp[] = []
     const previous = await this.#db.getMany(documents.map(({ doc }) => `d/${doc}`))
     documents.forEach(({ doc, text, at, extra }, i) => {
       const old = previous[i]
+      if (old != null && onlyNew) return
       if (old != null) ops.push(...this.#removeOps(doc, readJson<ForwardEntry>(old)))
       const rank = rankOf(at)
       const tokens = tokenize(text)
@@ -101,12 +106,6 @@ export class SearchIndex {
       const entry = entries[i]
       return entry == null ? [] : this.#removeOps(doc, readJson<ForwardEntry>(entry))
     })
-  }
-
-  /** Those of `documents` not indexed yet. */
-  async unindexed(documents: IndexedDocument[]): Promise<IndexedDocument[]> {
-    const entries = await this.#db.getMany(documents.map(({ doc }) => `d/${doc}`))
-    return documents.filter((_, i) => entries[i] == null)
   }
 
   async has(doc: string): Promise<boolean> {

@@ -46,6 +46,8 @@ import { type TransferRecord, TransferRecordStore, transferStatus } from './tran
 
 /** Failed attempts in a row (none storing a page) before the transfer pauses. */
 const MAX_ATTEMPTS = 5
+/** Pages read and being stored at once (each at most one frame). */
+const PAGES_STORING = 4
 const FIRST_BACKOFF_MS = 1_000
 /** Progress events at most this often while pages come (state changes always). */
 const PROGRESS_EVERY_MS = 250
@@ -212,6 +214,7 @@ export class HistoryAsker {
       { signal: AbortSignal.any([signal, AbortSignal.timeout(HISTORY_TRANSFER_IDLE_MS)]) },
     )
     const framed = new FramedStream(stream, { limits: HISTORY_STREAM_LIMITS })
+    let cursor: Promise<unknown> = Promise.resolve()
     try {
       const after =
         record.after == null
@@ -220,18 +223,35 @@ export class HistoryAsker {
       await framed.write(encodeHistoryAsk({ kind: 'start', sinceMs: record.sinceMs, after }), {
         signal,
       })
+      // Pages are stored while the next ones come: a page's records are queued in their
+      // conversations' lanes as it arrives (pages queued together share a synced write), and
+      // the cursor moves past a page once it and every page before it are stored.
+      const storing: Array<Promise<unknown>> = []
       for (;;) {
         const frame = await this.#read(framed, signal)
-        if (frame === undefined) return false
+        if (frame === undefined) {
+          await cursor
+          return false
+        }
         if (frame.kind === 'refused') throw refusalNamed(frame.error)
         if (frame.kind === 'done') {
+          await cursor
           await this.#finish('done')
           return true
         }
-        await this.#take(frame.items, frame.remaining)
+        // Asked before the page is stored: the holder reads and sends the next one meanwhile
+        // (the stream holds at most HISTORY_TRANSFER_WINDOW pages unread).
         await framed.write(encodeHistoryAsk({ kind: 'next' }), { signal })
+        const { items, remaining } = frame
+        cursor = Promise.all([cursor, this.#storePage(items)]).then(() =>
+          this.#advance(items, remaining),
+        )
+        storing.push(cursor)
+        if (storing.length >= PAGES_STORING) await storing.shift()
       }
     } finally {
+      // Nothing of this stream is left storing once the attempt ends.
+      await cursor.catch(() => undefined)
       if (signal.aborted) stream.abort(new HistoryTransferStoppedError())
       else await stream.close().catch(() => stream.abort(new Error('closed')))
     }
@@ -255,26 +275,25 @@ export class HistoryAsker {
     }
   }
 
-  /** Stores one page, conversation by conversation, then the cursor past it. */
-  async #take(items: HistoryItem[], remaining: number): Promise<void> {
+  /** Queues one page in its conversations' lanes at once; resolves once all of it is stored. */
+  #storePage(items: HistoryItem[]): Promise<unknown> {
     const own = this.#components.ownDevices()
-    let group: ImportedRecord[] = []
-    let peer: Uint8Array | undefined
-    const flush = async () => {
-      if (peer != null && group.length > 0)
-        await this.#components.pipeline.importHistory(peer, group)
-      group = []
-    }
+    const groups: Array<{ peer: Uint8Array; records: ImportedRecord[] }> = []
     for (const item of items) {
-      if (peer == null || !bytesEqual(peer, item.peer)) {
-        await flush()
-        peer = item.peer
-      }
       // A conversation with one of our own devices is never history to show.
       if (own.some((device) => bytesEqual(device.key, item.peer))) continue
-      group.push(importedRecordOf(item))
+      const group = groups.at(-1)
+      if (group != null && bytesEqual(group.peer, item.peer))
+        group.records.push(importedRecordOf(item))
+      else groups.push({ peer: item.peer, records: [importedRecordOf(item)] })
     }
-    await flush()
+    return Promise.all(
+      groups.map(({ peer, records }) => this.#components.pipeline.importHistory(peer, records)),
+    )
+  }
+
+  /** The cursor past a page stored. */
+  async #advance(items: HistoryItem[], remaining: number): Promise<void> {
     const last = items.at(-1)!
     const record = this.#record!
     const taken = record.taken + items.length

@@ -44,7 +44,7 @@ import {
   HistoryTransferRateLimitedError,
   HistoryTransferRevokedError,
 } from './errors.ts'
-import { countHistoryItems, type HistoryWalkInit, historyItems } from './history-items.ts'
+import { estimateHistoryItems, type HistoryWalkInit, historyItems } from './history-items.ts'
 
 /** Room left in a frame for the page's own fields around its records. */
 const PAGE_OVERHEAD = 64
@@ -161,7 +161,7 @@ export class HistoryHolder {
   ): Promise<number> {
     const { pipeline, hides, myKey } = this.#components
     const walk: HistoryWalkInit = { pipeline, hides, myKey, sinceMs: ask.sinceMs, after: ask.after }
-    let remaining = await countHistoryItems(walk)
+    let remaining = await estimateHistoryItems(walk)
     const rate = this.#init.bytesPerSecond ?? HISTORY_TRANSFER_BYTES_PER_SECOND
     const began = performance.now()
     let bytes = 0

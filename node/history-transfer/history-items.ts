@@ -26,7 +26,7 @@ export interface HistoryCursor {
 }
 
 export interface HistoryWalkInit {
-  pipeline: Pick<MessagePipeline, 'conversationHeads' | 'recordsPage'>
+  pipeline: Pick<MessagePipeline, 'conversationHeads' | 'recordsPage' | 'historyCount'>
   /** Conversations the user does not see (another device's, ours): not handed over. */
   hides(peer: Uint8Array): boolean
   /** This device's key: what an outgoing record sent here names as its sender. */
@@ -63,10 +63,24 @@ export async function* historyItems(init: HistoryWalkInit): AsyncGenerator<Histo
   }
 }
 
-/** How many records `historyItems` brings with the same init (for progress). */
-export async function countHistoryItems(init: HistoryWalkInit): Promise<number> {
+/**
+ * About how many records `historyItems` brings with the same init, for progress: the records
+ * kept after the cursor in the conversations it walks, counted by key without opening one
+ * (so key-change lines, our copies and, for the last N days, older records count too). The
+ * asker's total settles to what it took when the transfer is done.
+ */
+export async function estimateHistoryItems(init: HistoryWalkInit): Promise<number> {
+  const afterHex = init.after == null ? undefined : toHex(init.after.peer)
   let count = 0
-  for await (const _ of historyItems(init)) count++
+  for (const { peerHex } of await init.pipeline.conversationHeads()) {
+    if (afterHex != null && peerHex < afterHex) continue
+    const peer = fromHex(peerHex)
+    if (bytesEqual(peer, init.myKey) || init.hides(peer)) continue
+    count += await init.pipeline.historyCount(
+      peer,
+      peerHex === afterHex ? init.after!.index : undefined,
+    )
+  }
   return count
 }
 

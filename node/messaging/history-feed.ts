@@ -22,7 +22,13 @@
  * - bounded: entries every reader has passed are deleted (`#trim`). Every reader ever
  *   registered counts, by its stored watermark, so one not yet started after a restart
  *   keeps what it has not read. A change names a record; the reader gets the record as it
- *   is now (one cleared since is skipped: its `cleared` entry follows).
+ *   is now (one cleared since is skipped: its `cleared` entry follows);
+ * - read back once, not once per reader: the records a write just committed are kept in
+ *   memory (`#recent`, at most RECENT_RECORDS), so the readers that follow the feed (search,
+ *   attachments, the device parts) take a fresh page without reading and unsealing each
+ *   record again. The copy is never ahead of the disk nor behind it: what a write changes or
+ *   deletes leaves it before the write is queued (`forget`), and comes back only once the
+ *   write is committed (`remember`); a miss reads the disk.
  */
 import type { Logger } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
@@ -76,6 +82,11 @@ const TRIM_BATCH = 1_000
  * a long history is cut into entries of this size).
  */
 export const FEED_ENTRY_CHANGES = 100
+/**
+ * Records just written kept for the readers (about 0.5 KiB each): a few pages of any
+ * reader's, so readers that keep up never read them back; one that lags reads the disk.
+ */
+const RECENT_RECORDS = 4_096
 
 export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
   readonly #db: AppLevel
@@ -84,6 +95,8 @@ export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
   /** Every reader's watermark: those stored, and those registered in this run. */
   readonly #watermarks = new Map<string, number>()
   #nextSeq = 1
+  /** Records as last committed, by `<peer hex>/<index>`, oldest first. */
+  readonly #recent = new Map<string, HistoryRecord>()
   /** Entries up to here are deleted. */
   #trimmedUpTo = 0
   #trimming: Promise<void> | undefined
@@ -137,6 +150,29 @@ export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
     return ops
   }
 
+  /**
+   * Before a write is queued: the records it writes or deletes (`indexes`; every record of
+   * the peer when `indexes` is 'all') are read from the disk until it is committed.
+   */
+  forget(peerHex: string, indexes: Iterable<number> | 'all'): void {
+    if (indexes !== 'all') {
+      for (const index of indexes) this.#recent.delete(`${peerHex}/${index}`)
+      return
+    }
+    const prefix = `${peerHex}/`
+    for (const key of this.#recent.keys()) if (key.startsWith(prefix)) this.#recent.delete(key)
+  }
+
+  /** Once a write is committed: the records it wrote, as readers will read them. */
+  remember(peerHex: string, records: Map<number, HistoryRecord>): void {
+    // A copy: the lane changes a record's delivery state in place before writing it.
+    for (const [index, record] of records) this.#recent.set(`${peerHex}/${index}`, { ...record })
+    for (const key of this.#recent.keys()) {
+      if (this.#recent.size <= RECENT_RECORDS) break
+      this.#recent.delete(key)
+    }
+  }
+
   /** Tells readers that entries were committed (after the write). */
   appended(): void {
     this.safeDispatchEvent('feed:appended', { detail: this.#nextSeq - 1 })
@@ -171,7 +207,16 @@ export class HistoryFeed extends TypedEventEmitter<HistoryFeedEvents> {
     const added = page.flatMap(({ peer, change }) =>
       change.kind === 'cleared' ? [] : [{ peer, index: change.index }],
     )
-    const records = await this.#store.histories(added)
+    const records = added.map(({ peer, index }): HistoryRecord | undefined => {
+      const record = this.#recent.get(`${peer}/${index}`)
+      return record == null ? undefined : { ...record }
+    })
+    const missing = added.filter((_, i) => records[i] == null)
+    if (missing.length > 0) {
+      const read = await this.#store.histories(missing)
+      let next = 0
+      for (const [i, record] of records.entries()) if (record == null) records[i] = read[next++]
+    }
     let next = 0
     const entries: HistoryChange[] = []
     for (const { seq, peer, change } of page) {

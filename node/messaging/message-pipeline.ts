@@ -446,6 +446,11 @@ export class MessagePipeline {
     return this.#ctx.store.historyPage(toHex(peer), limit, before)
   }
 
+  /** How many records are stored with `peer` before index `before`, none of them opened. */
+  historyCount(peer: Uint8Array, before?: number): Promise<number> {
+    return this.#ctx.store.historyCount(toHex(peer), before)
+  }
+
   /** True when the conversation with `peer` holds a text with this id. */
   async holds(peer: Uint8Array, id: string): Promise<boolean> {
     return (await this.#ctx.store.messageIndex(toHex(peer), id)) != null
@@ -511,6 +516,11 @@ export class MessagePipeline {
     this.#outbound.sealFresh(lane, tx, state)
     this.#actions.noticeShown(lane, tx)
     const ops: BatchOp[] = []
+    // The feed's copy of these records waits for the commit; records this batch deletes or
+    // moves (any other write to history) are read from the disk from now on.
+    this.feed.forget(peerHex, tx.history.keys())
+    for (const peer of store.historyPeersOf(tx.ops)) this.feed.forget(peer, 'all')
+    if (tx.history.size > 0) tx.after.push(() => this.feed.remember(peerHex, tx.history))
     for (const [index, record] of tx.history) {
       ops.push(store.historyOp(peerHex, index, record))
       state.recentHistory.delete(index)

@@ -303,6 +303,17 @@ export class MessageStore {
     return putJson(historyKey(peer, index), record)
   }
 
+  /** The peers (hex) whose history records `ops` write or delete directly. */
+  historyPeersOf(ops: Array<{ key: string; sublevel?: unknown }>): Set<string> {
+    const peers = new Set<string>()
+    for (const op of ops) {
+      if (op.sublevel == null && op.key.startsWith('h/')) {
+        peers.add(op.key.slice(2, op.key.indexOf('/', 2)))
+      }
+    }
+    return peers
+  }
+
   historyDeleteOp(peer: string, index: number): BatchOp {
     return { type: 'del', key: historyKey(peer, index) }
   }
@@ -320,6 +331,14 @@ export class MessageStore {
   async lowestIndex(peer: string): Promise<number | undefined> {
     const [key] = await this.#db.keys({ gt: `h/${peer}/`, lt: `h/${peer}/~`, limit: 1 }).all()
     return key == null ? undefined : Number(key.slice(key.lastIndexOf('/') + 1))
+  }
+
+  /** How many records are kept for the peer before `before` (exclusive): keys only, none opened. */
+  async historyCount(peer: string, before?: number): Promise<number> {
+    let count = 0
+    const lt = before == null ? `h/${peer}/~` : historyKey(peer, before)
+    for await (const _ of this.#db.keys({ gt: `h/${peer}/`, lt })) count++
+    return count
   }
 
   /** Up to `limit` records before `before` (exclusive), oldest first, with their indexes. */

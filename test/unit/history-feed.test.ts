@@ -27,7 +27,10 @@ function consumer(peer: TestPeer, name: string) {
     take: async (entries: HistoryChange[]) => {
       const ops: RecordBatchOp[] = []
       for (const entry of entries) {
-        const label = entry.kind === 'added' ? `${entry.record.text}` : 'cleared'
+        const label =
+          entry.kind === 'cleared'
+            ? 'cleared'
+            : `${entry.kind === 'changed' ? 'changed ' : ''}${entry.record.text}`
         taken.push(label)
         ops.push({ type: 'put', key: `${entry.seq}`, value: new Uint8Array([1]), sublevel: own })
       }
@@ -125,6 +128,22 @@ describe('history feed', () => {
     follower.start()
     await follower.catchUp()
     expect(taken).toEqual(['cleared', 'after the clear'])
+    await follower.stop()
+  })
+
+  it('hands each record as it is now, though the write that added it was just committed', async () => {
+    const { alice, bob } = await setup()
+    await send(alice, bob, ['kept', 'deleted', 'edited'])
+    const bobKey = bob.identity.publicKey
+    const [kept, deleted, edited] = (await alice.pipeline.history(bobKey)).messages
+    expect(await alice.pipeline.deleteForMe(bobKey, [deleted!.id])).toBe(1)
+    await alice.pipeline.act(bobKey, edited!.id, { type: 'edit', text: 'edited again' })
+    const { follower, taken } = consumer(alice, 'search')
+    follower.start()
+    await follower.catchUp()
+    expect(kept!.text).toBe('kept')
+    // The deleted record is skipped; the edited one reads edited where it was added, too.
+    expect(taken).toEqual(['kept', 'edited again', 'changed edited again'])
     await follower.stop()
   })
 
