@@ -146,6 +146,7 @@ export function nodeRoutes(
     ...deviceRoutes(
       () => devices,
       () => linkHost,
+      () => friends.list().length,
     ),
     ...historyTransferRoutes(() => parts.history),
     ...recoveryRoutes(

@@ -40,7 +40,12 @@ import { DirectMessages } from './messaging/index.ts'
 import { NodeApi, nodeRoutes } from './node-api.ts'
 import { buildHost } from './node-host.ts'
 import { keyChainIn, recoveryCommitmentIn } from './own-key-chain.ts'
-import { followDeviceLists, messagingFollows, ownDeviceListOf } from './part-followers.ts'
+import {
+  followDeviceLists,
+  friendDevicesOf,
+  messagingFollows,
+  ownDeviceListOf,
+} from './part-followers.ts'
 import { PrekeyService } from './prekeys/index.ts'
 import { Presence } from './presence/index.ts'
 import { linkRoomProfiles, ProfileService } from './profiles/index.ts'
@@ -184,6 +189,7 @@ export async function composeNode(
           deviceLists: () => devices,
           profiles: () => profiles,
           recoveryShares: () => recoveryShares,
+          devices: () => friendDevicesOf(devices),
           directory: {
             lookup: (name) => directory.lookup(name),
             ownName: async () => (await directory.names())[0]?.scopedName,
@@ -232,7 +238,7 @@ export async function composeNode(
         messaging: () => messaging,
         otherDevicesOf: (friend) => devices?.otherDevicesOf(friend) ?? [],
         syncOwn: async (record) => messaging?.devices?.sync.sendProfile(record),
-        linked: () => devices?.linked === true,
+        accountOf: (device) => devices?.friendAccountOf(device),
         sharesRoomWith: (memberHex) => rooms.sharesRoomWith(memberHex),
         log: host.logger.forComponent('tokenim:profiles'),
         emit: (type, data) => emit(type, data),
@@ -315,6 +321,7 @@ export async function composeNode(
         takeOwnList: (from, record) => devices.receiveOwn(from, record),
         takeOwnProfile: async (record) => profiles?.receiveOwn(record),
         takeRoomRead: (roomIdHex, lamport) => rooms.takeReadMark(roomIdHex, lamport),
+        takeFriendSync: (from, peer, entry) => friends.takeSynced(from, peer, entry),
         emitSynced: (type: 'conversation:read' | 'conversation:cleared', data: never) =>
           emit(type, data),
         // The people we know first: only strangers need the directory (and so a relay).
@@ -423,6 +430,7 @@ export async function composeNode(
           identity,
           db: storage.sublevel('presence'),
           friends,
+          accountOf: (device) => devices.friendAccountOf(device),
           emit: (type, data) => emit(type, data),
         },
         init.presence,

@@ -7,7 +7,7 @@
 import { bytesEqual, toHex } from '../protocol/bytes.ts'
 import type { PartBuilder } from './composition.ts'
 import type { DeviceService, DeviceServiceEvents } from './devices/index.ts'
-import type { Friends, FriendsEvents } from './friends/index.ts'
+import type { FriendDevices, Friends, FriendsEvents } from './friends/index.ts'
 import type { DirectMessages } from './messaging/index.ts'
 import type { NodeParts } from './node-parts.ts'
 import type { OwnDeviceList, RoomService } from './rooms/index.ts'
@@ -24,7 +24,17 @@ export function ownDeviceListOf(devices: DeviceService | undefined): OwnDeviceLi
   }
 }
 
-/** Friends pin recovery commitments from friends' lists; rooms follow our own list. */
+/** The account's other devices as the friend list reaches them, once the devices part runs. */
+export function friendDevicesOf(devices: DeviceService | undefined): FriendDevices | undefined {
+  if (devices?.running !== true) return undefined
+  return { others: () => devices.ownOtherDevices(), speaksForAccount: !devices.linked }
+}
+
+/**
+ * A linked device's friends part takes the friends its link handed over (once: the link's
+ * state then forgets them); friends pin recovery commitments from friends' lists; rooms
+ * follow our own list.
+ */
 export async function followDeviceLists(
   parts: PartBuilder<NodeParts>,
   {
@@ -39,6 +49,10 @@ export async function followDeviceLists(
     rooms: RoomService
   },
 ): Promise<void> {
+  await parts.step('a linked device keeps the friends its link handed over', async () => {
+    await friends.adoptLinked(devices.linkedFriends())
+    await devices.forgetLinkedFriends()
+  })
   // Friends pin the recovery commitment each friend's device list shows, once.
   const pinCommitment = (evt: DeviceServiceEvents['devices:friend-list']) =>
     void friends.pinRecoveryCommitment(evt.detail.peer, evt.detail.list.nextRecovery)

@@ -12,11 +12,31 @@ import {
   MAX_DEVICE_LIST_SIZE,
   MAX_DEVICE_SYNC_IDS,
   MAX_DEVICE_SYNC_SIZE,
+  MAX_FRIEND_NOTE_LENGTH,
   MAX_FRIEND_PROFILE_SIZE,
 } from './limits.ts'
 import { MESSAGE_ID_LENGTH as TEXT_ID_LENGTH } from './messaging.ts'
-import { DeviceSync, DeviceSyncKind } from './proto/social.ts'
+import { DeviceSync, DeviceSyncKind, FriendSyncState } from './proto/social.ts'
 import { ROOM_ID_LENGTH } from './rooms/room-event.ts'
+import { FRIEND_REQUEST_ID_LENGTH, MAX_FRIEND_NAME_CLAIM_LENGTH } from './social.ts'
+
+/** Where the friend list stands with one peer: the table it is in, or none. */
+export type FriendSyncEntryState = 'none' | 'friend' | 'incoming' | 'outgoing' | 'blocked'
+
+/** A FRIEND sync's entry: the peer's record on the sending device, as far as devices share it. */
+export interface FriendSyncEntry {
+  state: FriendSyncEntryState
+  /** The request the entry comes from (friend, incoming, outgoing: 16 bytes), else empty. */
+  requestId: Uint8Array
+  /** incoming and outgoing: the request's note; else ''. */
+  note: string
+  /** The peer's verified name, or ''. */
+  name: string
+  /** incoming: the name the request claims until the directory confirms it; else ''. */
+  claim: string
+  /** When the entry began on the sending device, ms since the epoch. */
+  atMs: number
+}
 
 export type DeviceSyncValue =
   /** Read on the sending device up to the text `upTo` (its id on every device). */
@@ -31,6 +51,8 @@ export type DeviceSyncValue =
   | { kind: 'profile'; profile: Uint8Array }
   /** The room `room` read on the sending device up to its events of Lamport time `lamport`. */
   | { kind: 'room-read'; room: Uint8Array; lamport: number }
+  /** Where the friend list stands with `peer` on the sending device, after a change there. */
+  | { kind: 'friend'; peer: Uint8Array; entry: FriendSyncEntry }
 
 const KINDS = {
   read: DeviceSyncKind.DEVICE_SYNC_READ,
@@ -39,7 +61,16 @@ const KINDS = {
   deleted: DeviceSyncKind.DEVICE_SYNC_DELETED,
   profile: DeviceSyncKind.DEVICE_SYNC_PROFILE,
   'room-read': DeviceSyncKind.DEVICE_SYNC_ROOM_READ,
+  friend: DeviceSyncKind.DEVICE_SYNC_FRIEND,
 } as const
+
+const FRIEND_STATES: Record<FriendSyncEntryState, FriendSyncState> = {
+  none: FriendSyncState.FRIEND_SYNC_NONE,
+  friend: FriendSyncState.FRIEND_SYNC_FRIEND,
+  incoming: FriendSyncState.FRIEND_SYNC_INCOMING,
+  outgoing: FriendSyncState.FRIEND_SYNC_OUTGOING,
+  blocked: FriendSyncState.FRIEND_SYNC_BLOCKED,
+}
 
 export function encodeDeviceSync(value: DeviceSyncValue): Uint8Array {
   const empty = new Uint8Array(0) as DeviceSync['peer']
@@ -54,6 +85,7 @@ export function encodeDeviceSync(value: DeviceSyncValue): Uint8Array {
       profile: value.kind === 'profile' ? (value.profile as DeviceSync['profile']) : empty,
       room: value.kind === 'room-read' ? (value.room as DeviceSync['room']) : empty,
       lamport: value.kind === 'room-read' ? BigInt(value.lamport) : 0n,
+      ...friendFields(value.kind === 'friend' ? value.entry : undefined),
     },
     { maxSize: MAX_DEVICE_SYNC_SIZE, what: 'device sync' },
   )
@@ -100,6 +132,10 @@ export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
   if (sync.deviceList.length !== 0) {
     throw new MalformedMessageError('only a device list sync carries a device list')
   }
+  const friend = sync.kind === DeviceSyncKind.DEVICE_SYNC_FRIEND
+  if (!friend && !isEmptyFriendEntry(sync)) {
+    throw new MalformedMessageError('only a friend sync carries a friend entry')
+  }
   if (roomRead) {
     if (sync.peer.length !== 0 || sync.upTo.length !== 0) {
       throw new MalformedMessageError('a room read mark names no conversation')
@@ -116,6 +152,10 @@ export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
     throw new MalformedMessageError(
       `a conversation's sync names a ${ED25519_PUBLIC_KEY_LENGTH}-byte peer`,
     )
+  }
+  if (friend) {
+    if (sync.upTo.length !== 0) throw new MalformedMessageError('a friend sync names no text')
+    return { kind: 'friend', peer: sync.peer, entry: friendEntryOf(sync) }
   }
   if (sync.kind === DeviceSyncKind.DEVICE_SYNC_READ) {
     if (sync.upTo.length !== TEXT_ID_LENGTH) {
@@ -144,4 +184,65 @@ export function decodeDeviceSync(bytes: Uint8Array): DeviceSyncValue {
     return value
   }
   throw new MalformedMessageError('device sync has an unknown kind')
+}
+
+function friendFields(entry: FriendSyncEntry | undefined) {
+  return {
+    friendState: FRIEND_STATES[entry?.state ?? 'none'],
+    requestId: (entry?.requestId ?? new Uint8Array(0)) as DeviceSync['requestId'],
+    note: entry?.note ?? '',
+    name: entry?.name ?? '',
+    claim: entry?.claim ?? '',
+    atMs: entry?.atMs ?? 0,
+  }
+}
+
+function isEmptyFriendEntry(sync: DeviceSync): boolean {
+  const empty = friendFields(undefined)
+  return (
+    sync.friendState === empty.friendState &&
+    sync.requestId.length === 0 &&
+    sync.note === '' &&
+    sync.name === '' &&
+    sync.claim === '' &&
+    sync.atMs === 0
+  )
+}
+
+/** The entry of a FRIEND sync, within the bounds a friend request has (protocol/social.ts). */
+function friendEntryOf(sync: DeviceSync): FriendSyncEntry {
+  const state = (Object.keys(FRIEND_STATES) as FriendSyncEntryState[]).find(
+    (name) => FRIEND_STATES[name] === sync.friendState,
+  )
+  if (state == null) throw new MalformedMessageError('a friend sync has an unknown state')
+  const requested = state === 'friend' || state === 'incoming' || state === 'outgoing'
+  if (sync.requestId.length !== (requested ? FRIEND_REQUEST_ID_LENGTH : 0)) {
+    throw new MalformedMessageError(
+      `a friend, or a request, names a ${FRIEND_REQUEST_ID_LENGTH}-byte request id; nothing else does`,
+    )
+  }
+  if (sync.note !== '' && state !== 'incoming' && state !== 'outgoing') {
+    throw new MalformedMessageError('only a request carries a note')
+  }
+  if (sync.note.length > MAX_FRIEND_NOTE_LENGTH) {
+    throw new MalformedMessageError(`a note is at most ${MAX_FRIEND_NOTE_LENGTH} characters`)
+  }
+  if (sync.claim !== '' && state !== 'incoming') {
+    throw new MalformedMessageError('only an incoming request carries a claimed name')
+  }
+  for (const name of [sync.name, sync.claim]) {
+    if (name.length > MAX_FRIEND_NAME_CLAIM_LENGTH) {
+      throw new MalformedMessageError(
+        `a name is at most ${MAX_FRIEND_NAME_CLAIM_LENGTH} characters`,
+      )
+    }
+  }
+  return {
+    state,
+    requestId: sync.requestId,
+    note: sync.note,
+    name: sync.name,
+    claim: sync.claim,
+    atMs: sync.atMs,
+  }
 }

@@ -20,14 +20,7 @@ export function accountDevicesPort(
   return {
     otherDevicesOf: (account) => others(devices.friendList(account), account),
     ownOtherDevices: () => others(own(), devices.thisDevice),
-    friendAccountOf: (device) =>
-      devices
-        .friendLists()
-        .find(
-          (list) =>
-            !bytesEqual(list.account, device) &&
-            list.devices.some((listed) => bytesEqual(listed.device, device)),
-        )?.account,
+    friendAccountOf: (device) => devices.friendAccountOf(device),
     // A key a rotation retired is listed as revoked too; its conversation is the friend's own
     // history (node/friends keeps it from signing anything new), not a device's.
     isRevoked: (device) =>

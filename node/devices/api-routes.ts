@@ -38,10 +38,15 @@ export function friendDevicesView(
   }
 }
 
-export function deviceRoutes(devices: () => DeviceService, linkHost: () => LinkHost): Routes {
+/** `friendCount`: the friends this device holds (the account's, alike on every device). */
+export function deviceRoutes(
+  devices: () => DeviceService,
+  linkHost: () => LinkHost,
+  friendCount: () => number,
+): Routes {
   const view = (list: OpenedDeviceList): DeviceListResponse => ({
     ...deviceListView(list, devices().thisDevice),
-    ...(devices().linked ? { linkedFriends: devices().linkedFriends().length } : {}),
+    ...(devices().linked ? { linkedFriends: friendCount() } : {}),
   })
   const routes = DEVICES_ROUTES
   return {

@@ -32,4 +32,9 @@ export class DeviceListStore extends FriendRecordsStore {
       SYNC,
     )
   }
+
+  /** The link's state alone (the friends part took the friends it handed over). */
+  putLinkedState(state: Uint8Array): Promise<void> {
+    return this.db.put(LINKED_STATE, state, SYNC)
+  }
 }

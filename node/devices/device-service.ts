@@ -25,6 +25,7 @@ import { TypedEventEmitter } from 'main-event'
 import {
   decodeLinkState,
   deviceListDhtKey,
+  encodeLinkState,
   type OpenedDeviceList,
   openDeviceList,
   validateDeviceListRecord,
@@ -231,6 +232,32 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     return this.#linkedState.friends
   }
 
+  /**
+   * On a linked device, once the friends part keeps the friends its link handed over: the
+   * link's state keeps its relays only, so they are not handed over again at the next start.
+   */
+  async forgetLinkedFriends(): Promise<void> {
+    if (this.#linkedState.friends.length === 0) return
+    this.#linkedState = { ...this.#linkedState, friends: [] }
+    await this.#store.putLinkedState(encodeLinkState(this.#linkedState))
+  }
+
+  /** The account's other current devices (every device of our list but this one). */
+  ownOtherDevices(): Uint8Array[] {
+    return this.own()
+      .devices.map((device) => device.device)
+      .filter((device) => !bytesEqual(device, this.thisDevice))
+  }
+
+  /** The friend's account whose list names `device` (not its account key), if any. */
+  friendAccountOf(device: Uint8Array): Uint8Array | undefined {
+    return this.friendLists().find(
+      (list) =>
+        !bytesEqual(list.account, device) &&
+        list.devices.some((listed) => bytesEqual(listed.device, device)),
+    )?.account
+  }
+
   /** Our account's current list, opened. */
   own(): OpenedDeviceList {
     if (this.#own == null) throw new DevicesStoppedError()
@@ -377,9 +404,8 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
   async #sendPendingNow(): Promise<void> {
     const messaging = this.#components.messaging()
     const own = this.#own
-    // A linked device has no sessions with friends yet (they know the account, not this
-    // device key): the device that linked it sends the list (doc/accounts.md).
-    if (messaging == null || own == null || this.linked) return
+    // A linked device sends it too: friends take it from any device the list names.
+    if (messaging == null || own == null) return
     const { version } = own.list
     const payload = encodeFriendMessage({
       type: 'device-list',
@@ -488,9 +514,10 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     })
   }
 
-  async #take(peer: Uint8Array, record: Uint8Array): Promise<void> {
-    const hex = toHex(peer)
-    if (!this.#isFriend(peer)) {
+  async #take(sender: Uint8Array, record: Uint8Array): Promise<void> {
+    const peer = this.#isFriend(sender) ? sender : this.#listAccount(sender, record)
+    const hex = toHex(peer ?? sender)
+    if (peer == null) {
       this.#log('ignored a device list from %s, who is not a friend', hex)
       return
     }
@@ -541,7 +568,21 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     return newest
   }
 
-  /** Friends we hold no list for, looked up in the DHT once each per run. */
+  /**
+   * The friend whose account a list from `sender`, a device that is not the account key, is:
+   * when the list opens, is a friend's, and names `sender` as one of its current devices (the
+   * friend's linked device sends its account's list). Else undefined.
+   */
+  #listAccount(sender: Uint8Array, record: Uint8Array): Uint8Array | undefined {
+    try {
+      const list = openDeviceList(record)
+      const names = list.devices.some((device) => bytesEqual(device.device, sender))
+      return names && this.#isFriend(list.account) ? list.account : undefined
+    } catch {
+      return undefined
+    }
+  }
+
   /** A friend, or on a linked device one of the account's friends its link handed over. */
   #isFriend(peer: Uint8Array): boolean {
     return (

@@ -127,8 +127,18 @@ export class FriendStore {
     return [...this.#tables[table]]
   }
 
-  /** Writes the changes in one synced batch, then shows them in memory. */
-  async write(changes: Change[]): Promise<void> {
+  /**
+   * What every batch of a change made here carries besides the change itself (the syncs to
+   * the account's other devices, friend-sync.ts); not called for an entry taken from one.
+   */
+  amend: (changes: Change[]) => Change[] = (changes) => changes
+
+  /**
+   * Writes the changes in one synced batch, then shows them in memory. `following`: the
+   * change came from another device of the account, so nothing is added to it.
+   */
+  async write(changes: Change[], options: { following?: boolean } = {}): Promise<void> {
+    if (options.following !== true) changes = this.amend(changes)
     if (changes.length === 0) return
     await this.#db.batch(
       changes.map((change) =>

@@ -19,6 +19,7 @@
 import type { AbortOptions, Logger } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
+import type { FriendSyncEntry } from '../../protocol/device-sync.ts'
 import { MAX_FRIEND_NOTE_LENGTH } from '../../protocol/limits.ts'
 import type {
   AddFriendResponse,
@@ -59,6 +60,12 @@ import {
 import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
 import { FriendStore } from './friend-store.ts'
+import {
+  type FriendDevices,
+  type FriendSyncContext,
+  followEntry,
+  withDeviceSyncs,
+} from './friend-sync.ts'
 import { FriendViews } from './friend-views.ts'
 import {
   adoptFriends,
@@ -112,6 +119,11 @@ export interface FriendsComponents {
   recoveryShares?: () =>
     | { receive(peer: Uint8Array, message: FriendMessageValue): Promise<void> }
     | undefined
+  /**
+   * The account's other devices (node/devices), once known: the friend list is kept alike on
+   * all of them (friend-sync.ts). Without it the list is this device's alone.
+   */
+  devices?: () => FriendDevices | undefined
   log: Logger
   emit<T extends FriendEventType>(type: T, data: NodeEventMap[T]): void
 }
@@ -147,6 +159,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   readonly #views: FriendViews
   readonly #inbox: FriendInboxContext
   readonly #actions: FriendActionContext
+  readonly #sync: FriendSyncContext
   #retryTimer: NodeJS.Timeout | undefined
   #ownName: string | undefined
 
@@ -193,6 +206,16 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       views: this.#views,
       verifyClaim: (peerHex, claim) => this.#verifyClaim(peerHex, claim),
     }
+    this.#sync = {
+      store: this.#store,
+      outbox: this.#outbox,
+      names: this.#names,
+      views: this.#views,
+      emit: (type, data) => components.emit(type, data),
+      ownName: () => this.#ownName,
+      devices: () => components.devices?.(),
+    }
+    this.#store.amend = (changes) => withDeviceSyncs(this.#sync, changes)
   }
 
   async start(): Promise<void> {
@@ -460,6 +483,49 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     void this.#outbox.flush()
   }
 
+  /**
+   * Where the friend list stands with `peer` on another device of our account (messaging
+   * checked that `from` is one): taken as it is (friend-sync.ts). Never throws for bad input.
+   */
+  async takeSynced(from: Uint8Array, peer: Uint8Array, entry: FriendSyncEntry): Promise<void> {
+    const peerHex = toHex(peer)
+    if (peerHex === this.#myHex) return
+    this.#components.log(
+      'took the friend entry of %s (%s) from %s',
+      peerHex,
+      entry.state,
+      toHex(from),
+    )
+    await this.#serial(() => followEntry(this.#sync, peerHex, entry))
+    void this.#outbox.flush()
+  }
+
+  /**
+   * On a linked device: the account's friends its link handed over become its friends (those
+   * it holds no entry for), without a sync: the other devices hold them already. Nothing is
+   * announced: it runs before presence and messaging, which read the list as they start (an
+   * early `friends:changed` would look friends' device lists up before the DHT answers).
+   */
+  async adoptLinked(handed: Array<{ key: Uint8Array; name: string }>): Promise<void> {
+    await this.#serial(async () => {
+      const held = (hex: string) =>
+        (['friends', 'incoming', 'outgoing', 'blocked'] as const).some((t) =>
+          this.#store.has(t, hex),
+        )
+      const adopted = handed.filter((friend) => !held(toHex(friend.key)))
+      const since = Date.now()
+      const requestId = toHex(new Uint8Array(16))
+      await this.#store.write(
+        adopted.map((friend) => ({
+          table: 'friends' as const,
+          key: toHex(friend.key),
+          value: { since, requestId, name: friend.name === '' ? null : friend.name },
+        })),
+        { following: true },
+      )
+    })
+  }
+
   // ------------------------------------------------------------------ plumbing
 
   /**
@@ -485,9 +551,11 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
           ...pick(record),
         })
       }
-    }).catch((err: Error) => {
-      this.#components.log.error('could not store the name of %s: %s', peerHex, err.message)
     })
+      .then(() => this.#outbox.flush())
+      .catch((err: Error) => {
+        this.#components.log.error('could not store the name of %s: %s', peerHex, err.message)
+      })
   }
 
   async #refreshOwnName(): Promise<string | undefined> {

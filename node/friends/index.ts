@@ -28,6 +28,7 @@ export {
   type PresenceLookup,
 } from './api-routes.ts'
 export * from './errors.ts'
+export type { FriendDevices } from './friend-sync.ts'
 export {
   DEFAULT_FRIENDS_RETRY_INTERVAL_MS,
   type DeviceListInbox,

@@ -36,7 +36,7 @@ import type { HistoryFeed } from './history-feed.ts'
 import type { ActionHome, ActionRequest } from './message-actions.ts'
 import { MessagePipeline } from './message-pipeline.ts'
 import type { TextExtras } from './outbound.ts'
-import { OwnDeviceSync } from './own-device-sync.ts'
+import { OwnDeviceSync, type OwnDeviceSyncInit } from './own-device-sync.ts'
 import type {
   AccountDevicesPort,
   CallPort,
@@ -98,6 +98,8 @@ export interface DirectMessagesComponents {
   takeOwnProfile?(record: Uint8Array): Promise<void>
   /** A room read on another device of our account, up to Lamport time `lamport` (node/rooms). */
   takeRoomRead?(roomIdHex: string, lamport: number): void
+  /** Where the friend list stands with a peer on another device of our account (node/friends). */
+  takeFriendSync?: OwnDeviceSyncInit['takeFriend']
   emit(type: 'message:received' | 'message:updated', data: MessageView): void
   emit(type: 'message:state', data: MessageStateChange): void
   /** What another device of our account changed here (own-device-sync.ts). */
@@ -207,6 +209,7 @@ export class DirectMessages {
         takeOwnList: components.takeOwnList,
         takeOwnProfile: components.takeOwnProfile,
         takeRoomRead: components.takeRoomRead,
+        takeFriend: components.takeFriendSync,
         emit: (type, data) => components.emitSynced?.(type as 'conversation:read', data as never),
       })
       const follow = (name: string, take: FeedFollowerInit['take']) =>

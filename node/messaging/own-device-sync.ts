@@ -25,6 +25,7 @@ import {
   type DeviceSyncValue,
   decodeDeviceSync,
   encodeDeviceSync,
+  type FriendSyncEntry,
 } from '../../protocol/device-sync.ts'
 import { MAX_DEVICE_SYNC_IDS } from '../../protocol/limits.ts'
 import type { ConversationClearedEvent, ConversationReadEvent } from '../../protocol/local-api.ts'
@@ -51,6 +52,8 @@ export interface OwnDeviceSyncInit {
   takeOwnProfile?(record: Uint8Array): Promise<void>
   /** A room read on another device of ours up to Lamport time `lamport` (node/rooms). */
   takeRoomRead?(roomIdHex: string, lamport: number): void
+  /** Where the friend list stands with `peer` on another device of ours (node/friends). */
+  takeFriend?(from: Uint8Array, peer: Uint8Array, entry: FriendSyncEntry): Promise<void>
   /** Tells API clients what a mark changed here. */
   emit(type: 'conversation:read', data: ConversationReadEvent): void
   emit(type: 'conversation:cleared', data: ConversationClearedEvent): void
@@ -145,6 +148,10 @@ export class OwnDeviceSync {
     }
     // A conversation with one of our own devices (or ourselves) is never synced.
     if (!this.#syncs(sync.peer)) return
+    if (sync.kind === 'friend') {
+      await this.#init.takeFriend?.(from, sync.peer, sync.entry)
+      return
+    }
     const peerId = peerIdOf({ publicKey: sync.peer }).toString()
     if (sync.kind === 'deleted') {
       // Here a text is known by that id, or as the copy made of it for this device.

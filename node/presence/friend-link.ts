@@ -23,9 +23,18 @@ export class FriendLink {
   lastCounter = 0
   timeout: NodeJS.Timeout | undefined
 
-  constructor(key: Uint8Array, redialMs: number) {
+  /**
+   * The friend's account: the key itself, or, for another device of a friend's account that
+   * opened a stream to us, that account. We dial friends' account keys only.
+   */
+  readonly account: Uint8Array
+  readonly accountHex: string
+
+  constructor(key: Uint8Array, redialMs: number, account: Uint8Array = key) {
     this.key = key
     this.hex = toHex(key)
+    this.account = account
+    this.accountHex = toHex(account)
     this.peerId = peerIdOf({ publicKey: key })
     this.redialMs = redialMs
   }

@@ -8,6 +8,10 @@
  *
  * Heartbeats also carry typing indicators (typing-signals.ts).
  *
+ * A friend's other devices (those its device list names) may open a stream to us too: their
+ * heartbeats count for the friend's account, which is online while any of them is. We dial
+ * friends' account keys only.
+ *
  * Only friends: streams from anyone else are closed at once, and heartbeats go to friends
  * only, never to a public topic. A heartbeat names its recipient and carries a counter that
  * must grow, so it can be neither replayed nor shown to someone else.
@@ -63,6 +67,8 @@ export interface PresenceComponents {
   /** The sublevel presence owns (its settings). */
   db: AppLevel
   friends: PresenceFriends
+  /** The friend's account whose device list names `device` (node/devices), if any. */
+  accountOf?(device: Uint8Array): Uint8Array | undefined
   emit<T extends 'presence:changed' | 'friend:reach' | 'typing:changed'>(
     type: T,
     data: NodeEventMap[T],
@@ -102,7 +108,7 @@ export class Presence {
   readonly #onFriendsChanged = (event: Event) => {
     const { peer, friend } = (event as CustomEvent<{ peer: Uint8Array; friend: boolean }>).detail
     if (friend) this.#maintain(this.#link(peer), true)
-    else this.#forget(toHex(peer))
+    else this.#forgetAccount(toHex(peer))
     this.#reach.update(peerIdOf({ publicKey: peer }))
   }
 
@@ -177,10 +183,10 @@ export class Presence {
 
   /** What we know of a friend's presence (offline when we know nothing), and how we reach it. */
   of(peer: Uint8Array): { online: boolean; lastSeen: number | null; reach: PeerReach } {
-    const link = this.#links.get(toHex(peer))
+    const seen = this.#accountSeen(toHex(peer))
     return {
-      online: link?.online ?? false,
-      lastSeen: link?.lastSeen ?? null,
+      online: seen.online,
+      lastSeen: seen.lastSeen,
       reach: peerReach(this.#components.host, peerIdOf({ publicKey: peer })),
     }
   }
@@ -249,7 +255,8 @@ export class Presence {
       void this.#send(link, writer, 'online')
       return
     }
-    if (link.dialing || (!now && Date.now() < link.nextDialAt)) return
+    if (link.dialing || link.hex !== link.accountHex) return
+    if (!now && Date.now() < link.nextDialAt) return
     void this.#dial(link)
   }
 
@@ -327,13 +334,16 @@ export class Presence {
 
   #inbound(stream: Stream, connection: Connection): void {
     const key = connection.remotePeer.publicKey
-    if (key?.type !== 'Ed25519' || !this.#components.friends.isFriend(key.raw)) {
+    const { friends } = this.#components
+    const raw = key?.type === 'Ed25519' ? key.raw : undefined
+    const account = raw == null || friends.isFriend(raw) ? raw : this.#components.accountOf?.(raw)
+    if (raw == null || account == null || !friends.isFriend(account)) {
       // Presence is for friends only: say nothing, not even that we are here.
       this.#log('closed a presence stream from %s: not a friend', connection.remotePeer)
       stream.abort(new Error('not a friend'))
       return
     }
-    const link = this.#link(key.raw)
+    const link = this.#link(raw, account)
     if (link.channels.size >= MAX_STREAMS_PER_FRIEND) {
       stream.abort(new Error('too many presence streams'))
       return
@@ -371,7 +381,7 @@ export class Presence {
       this.#bad(link, channel, 'heartbeat meant for someone else')
       return
     }
-    if (!this.#components.friends.isFriend(link.key)) {
+    if (!this.#components.friends.isFriend(link.account)) {
       channel.abort(new Error('not a friend any more'))
       return
     }
@@ -402,7 +412,7 @@ export class Presence {
       this.#emit(link)
     }
     const typing = this.#typing.heard(link.hex, heartbeat.typing)
-    if (typing != null) this.#emitTyping(link.key, typing)
+    if (typing != null) this.#emitTyping(link.account, typing)
   }
 
   #bad(link: FriendLink, channel: PresenceChannel, reason: string): void {
@@ -413,18 +423,37 @@ export class Presence {
   #setOffline(link: FriendLink): void {
     clearTimeout(link.timeout)
     link.timeout = undefined
-    if (this.#typing.forget(link.hex)) this.#emitTyping(link.key, false)
+    if (this.#typing.forget(link.hex)) this.#emitTyping(link.account, false)
     if (!link.online) return
     link.online = false
     this.#emit(link)
   }
 
+  /** The friend's account as its devices' heartbeats show it: told when that changes. */
   #emit(link: FriendLink): void {
+    // Another device of the account online: the account was online and stays so.
+    for (const other of this.#links.values()) {
+      if (other !== link && other.accountHex === link.accountHex && other.online) return
+    }
     this.#components.emit('presence:changed', {
-      ...this.#components.friends.peerRef(link.key),
+      ...this.#components.friends.peerRef(link.account),
       online: link.online,
-      lastSeen: link.lastSeen,
+      lastSeen: this.#accountSeen(link.accountHex).lastSeen,
     })
+  }
+
+  /** Online while any device of the account is; last seen on the latest of them. */
+  #accountSeen(accountHex: string): { online: boolean; lastSeen: number | null } {
+    let online = false
+    let lastSeen: number | null = null
+    for (const link of this.#links.values()) {
+      if (link.accountHex !== accountHex) continue
+      online ||= link.online
+      if (link.lastSeen != null && (lastSeen == null || link.lastSeen > lastSeen)) {
+        lastSeen = link.lastSeen
+      }
+    }
+    return { online, lastSeen }
   }
 
   #emitTyping(peer: Uint8Array, typing: boolean): void {
@@ -433,14 +462,21 @@ export class Presence {
 
   // --------------------------------------------------------------- plumbing
 
-  #link(peer: Uint8Array): FriendLink {
+  #link(peer: Uint8Array, account: Uint8Array = peer): FriendLink {
     const key = toHex(peer)
     let link = this.#links.get(key)
     if (link == null) {
-      link = new FriendLink(Uint8Array.from(peer), this.#init.redialMinMs)
+      link = new FriendLink(Uint8Array.from(peer), this.#init.redialMinMs, Uint8Array.from(account))
       this.#links.set(key, link)
     }
     return link
+  }
+
+  /** A friendship ended: its account's link and those of its other devices go. */
+  #forgetAccount(accountHex: string): void {
+    for (const link of [...this.#links.values()]) {
+      if (link.accountHex === accountHex) this.#forget(link.hex)
+    }
   }
 
   #forget(key: string): void {
@@ -448,7 +484,7 @@ export class Presence {
     if (link == null) return
     this.#links.delete(key)
     clearTimeout(link.timeout)
-    if (this.#typing.forget(key)) this.#emitTyping(link.key, false)
+    if (this.#typing.forget(key)) this.#emitTyping(link.account, false)
     for (const channel of link.channels) channel.abort(new Error('presence stopped'))
   }
 }

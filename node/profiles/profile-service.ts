@@ -9,6 +9,8 @@
  *   away. `sent/<device>` records the version messaging holds for each device, written once
  *   messaging took it, so a crash in between sends it again (taking it twice is a no-op).
  * - Sent to our own other devices (own-device sync), which keep the newest they get as theirs.
+ *   Every device sends it to friends (a linked one too): a friend's node takes it from any
+ *   device of the account its list names, as the account's.
  * - Friends' profiles: the newest valid one per friend. Kept only when it opens, is signed
  *   by the friend's account, and has a higher version than the one held (newerProfile);
  *   anything else is refused, logged and dropped, and what was held stays.
@@ -66,8 +68,8 @@ export interface ProfileServiceComponents {
   otherDevicesOf?(friend: Uint8Array): Uint8Array[]
   /** Sends our signed profile to the account's other devices (own-device sync). */
   syncOwn?(record: Uint8Array): Promise<void>
-  /** Whether this device is linked (holds the account key but no sessions with friends yet). */
-  linked?(): boolean
+  /** The friend's account whose device list names `device` (node/devices), if any. */
+  accountOf?(device: Uint8Array): Uint8Array | undefined
   /** Whether a member (account key, hex) is in a room we are in (node/rooms). @default never */
   sharesRoomWith?(memberHex: string): boolean
   log: Logger
@@ -203,13 +205,17 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
   }
 
   /**
-   * A profile a friend sent (the friends component hands it over). Never throws for bad
+   * A profile a friend, or another device of a friend's account, sent (the friends component
+   * hands it over). Never throws for bad
    * input: a record that does not open, is not the friend's, or is not newer is logged and
    * refused, and what was held stays.
    */
-  receive(peer: Uint8Array, record: Uint8Array): Promise<void> {
+  receive(sender: Uint8Array, record: Uint8Array): Promise<void> {
     return this.#lifecycle.exclusive(async () => {
-      if (!this.#components.friends.isFriend(peer)) return this.#refuse(peer, 'not a friend')
+      const { friends, accountOf } = this.#components
+      // A friend's other device sends its account's profile: kept as the account's.
+      const peer = friends.isFriend(sender) ? sender : (accountOf?.(sender) ?? sender)
+      if (!friends.isFriend(peer)) return this.#refuse(sender, 'not a friend')
       await this.#take(peer, record, 'friend')
     })
   }
@@ -340,8 +346,8 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
   async #sendPendingNow(): Promise<void> {
     const messaging = this.#components.messaging()
     const own = this.#own
-    // A linked device has no sessions with friends yet: the device that set it sends it.
-    if (messaging == null || own == null || this.#components.linked?.() === true) return
+    // Every device of the account sends it: friends take it from any device their list names.
+    if (messaging == null || own == null) return
     // A new friend hears our accept first: a profile before it would come from a stranger.
     await this.#components.friends.sendPending()
     const { version } = own.profile

@@ -232,6 +232,11 @@ export function decodeLinkFrame(bytes: Uint8Array): LinkFrame {
   })
 }
 
+/** A LinkState as a linked device keeps it. */
+export function encodeLinkState(state: LinkState): Uint8Array {
+  return encodeMessage(LinkState, state, { maxSize: MAX_STREAM_FRAME_SIZE, what: 'link state' })
+}
+
 /** A LinkState as a linked device keeps it (the handover's `state`), decoded within the same bounds. */
 export function decodeLinkState(bytes: Uint8Array): LinkState {
   return decodeMessage(LinkState, bytes, {

@@ -52,8 +52,8 @@ export const DeviceListResponse = named(
     version: z.number(),
     devices: z.array(DeviceView),
     /**
-     * On a linked device only: how many friends of the account its link handed over. A linked
-     * device shows the account's devices but does not message yet (doc/accounts.md).
+     * On a linked device only: how many friends of the account it holds (every device of the
+     * account holds the same friend list, doc/friends.md).
      */
     linkedFriends: z.number().optional(),
   }),

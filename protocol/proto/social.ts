@@ -55,6 +55,7 @@ export enum DeviceSyncKind {
   DEVICE_SYNC_DELETED = 'DEVICE_SYNC_DELETED',
   DEVICE_SYNC_PROFILE = 'DEVICE_SYNC_PROFILE',
   DEVICE_SYNC_ROOM_READ = 'DEVICE_SYNC_ROOM_READ',
+  DEVICE_SYNC_FRIEND = 'DEVICE_SYNC_FRIEND',
 }
 
 enum __DeviceSyncKindValues {
@@ -64,11 +65,34 @@ enum __DeviceSyncKindValues {
   DEVICE_SYNC_DELETED = 3,
   DEVICE_SYNC_PROFILE = 4,
   DEVICE_SYNC_ROOM_READ = 5,
+  DEVICE_SYNC_FRIEND = 6,
 }
 
 export namespace DeviceSyncKind {
   export const codec = (): Codec<DeviceSyncKind> => {
     return enumeration<DeviceSyncKind>(__DeviceSyncKindValues)
+  }
+}
+
+export enum FriendSyncState {
+  FRIEND_SYNC_NONE = 'FRIEND_SYNC_NONE',
+  FRIEND_SYNC_FRIEND = 'FRIEND_SYNC_FRIEND',
+  FRIEND_SYNC_INCOMING = 'FRIEND_SYNC_INCOMING',
+  FRIEND_SYNC_OUTGOING = 'FRIEND_SYNC_OUTGOING',
+  FRIEND_SYNC_BLOCKED = 'FRIEND_SYNC_BLOCKED',
+}
+
+enum __FriendSyncStateValues {
+  FRIEND_SYNC_NONE = 0,
+  FRIEND_SYNC_FRIEND = 1,
+  FRIEND_SYNC_INCOMING = 2,
+  FRIEND_SYNC_OUTGOING = 3,
+  FRIEND_SYNC_BLOCKED = 4,
+}
+
+export namespace FriendSyncState {
+  export const codec = (): Codec<FriendSyncState> => {
+    return enumeration<FriendSyncState>(__FriendSyncStateValues)
   }
 }
 
@@ -81,6 +105,12 @@ export interface DeviceSync {
   profile: Uint8Array<ArrayBuffer>
   room: Uint8Array<ArrayBuffer>
   lamport: bigint
+  friendState: FriendSyncState
+  requestId: Uint8Array<ArrayBuffer>
+  note: string
+  name: string
+  claim: string
+  atMs: number
 }
 
 export namespace DeviceSync {
@@ -136,6 +166,36 @@ export namespace DeviceSync {
             w.uint64(obj.lamport)
           }
 
+          if (obj.friendState != null && __FriendSyncStateValues[obj.friendState] !== 0) {
+            w.uint32(72)
+            FriendSyncState.codec().encode(obj.friendState, w)
+          }
+
+          if (obj.requestId != null && obj.requestId.byteLength > 0) {
+            w.uint32(82)
+            w.bytes(obj.requestId)
+          }
+
+          if (obj.note != null && obj.note !== '') {
+            w.uint32(90)
+            w.string(obj.note)
+          }
+
+          if (obj.name != null && obj.name !== '') {
+            w.uint32(98)
+            w.string(obj.name)
+          }
+
+          if (obj.claim != null && obj.claim !== '') {
+            w.uint32(106)
+            w.string(obj.claim)
+          }
+
+          if (obj.atMs != null && obj.atMs !== 0) {
+            w.uint32(112)
+            w.uint64Number(obj.atMs)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -150,6 +210,12 @@ export namespace DeviceSync {
             profile: uint8ArrayAlloc(0),
             room: uint8ArrayAlloc(0),
             lamport: 0n,
+            friendState: FriendSyncState.FRIEND_SYNC_NONE,
+            requestId: uint8ArrayAlloc(0),
+            note: '',
+            name: '',
+            claim: '',
+            atMs: 0,
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -194,6 +260,30 @@ export namespace DeviceSync {
               }
               case 8: {
                 obj.lamport = reader.uint64()
+                break
+              }
+              case 9: {
+                obj.friendState = FriendSyncState.codec().decode(reader)
+                break
+              }
+              case 10: {
+                obj.requestId = reader.bytes()
+                break
+              }
+              case 11: {
+                obj.note = reader.string()
+                break
+              }
+              case 12: {
+                obj.name = reader.string()
+                break
+              }
+              case 13: {
+                obj.claim = reader.string()
+                break
+              }
+              case 14: {
+                obj.atMs = reader.uint64Number()
                 break
               }
               default: {
@@ -282,6 +372,48 @@ export namespace DeviceSync {
                 }
                 break
               }
+              case 9: {
+                yield {
+                  field: `${prefix}.friendState`,
+                  value: FriendSyncState.codec().decode(reader),
+                }
+                break
+              }
+              case 10: {
+                yield {
+                  field: `${prefix}.requestId`,
+                  value: reader.bytes(),
+                }
+                break
+              }
+              case 11: {
+                yield {
+                  field: `${prefix}.note`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 12: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 13: {
+                yield {
+                  field: `${prefix}.claim`,
+                  value: reader.string(),
+                }
+                break
+              }
+              case 14: {
+                yield {
+                  field: `${prefix}.atMs`,
+                  value: reader.uint64Number(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -336,6 +468,36 @@ export namespace DeviceSync {
     value: bigint
   }
 
+  export interface DeviceSyncFriendStateFieldEvent {
+    field: '$.friendState'
+    value: FriendSyncState
+  }
+
+  export interface DeviceSyncRequestIdFieldEvent {
+    field: '$.requestId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeviceSyncNoteFieldEvent {
+    field: '$.note'
+    value: string
+  }
+
+  export interface DeviceSyncNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface DeviceSyncClaimFieldEvent {
+    field: '$.claim'
+    value: string
+  }
+
+  export interface DeviceSyncAtMsFieldEvent {
+    field: '$.atMs'
+    value: number
+  }
+
   export function encode(obj: Partial<DeviceSync>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeviceSync.codec())
   }
@@ -359,6 +521,12 @@ export namespace DeviceSync {
     | DeviceSyncProfileFieldEvent
     | DeviceSyncRoomFieldEvent
     | DeviceSyncLamportFieldEvent
+    | DeviceSyncFriendStateFieldEvent
+    | DeviceSyncRequestIdFieldEvent
+    | DeviceSyncNoteFieldEvent
+    | DeviceSyncNameFieldEvent
+    | DeviceSyncClaimFieldEvent
+    | DeviceSyncAtMsFieldEvent
   > {
     return streamMessage(buf, DeviceSync.codec(), opts)
   }

@@ -4,7 +4,7 @@ import { randomBytes } from '../../protocol/crypto/index.ts'
 import { decodeDeviceSync, encodeDeviceSync } from '../../protocol/device-sync.ts'
 import { decodeInnerMessage, encodeInnerMessage } from '../../protocol/messaging.ts'
 import { DmContent, DmContentKind } from '../../protocol/proto/dm.ts'
-import { DeviceSync, DeviceSyncKind } from '../../protocol/proto/social.ts'
+import { DeviceSync, DeviceSyncKind, FriendSyncState } from '../../protocol/proto/social.ts'
 import { decodeFriendMessage, encodeFriendMessage } from '../../protocol/social.ts'
 
 const peer = randomBytes(32)
@@ -26,6 +26,74 @@ describe('own-device sync on the wire', () => {
     ]) {
       expect(decodeDeviceSync(encodeDeviceSync(value))).toEqual(value)
     }
+  })
+
+  it('round-trips a friend entry in each state, within the bounds of a friend request', () => {
+    const requestId = randomBytes(16)
+    const none = new Uint8Array(0)
+    const base = { note: '', name: '', claim: '', atMs: 1_700_000_000_000 }
+    for (const entry of [
+      { ...base, state: 'incoming' as const, requestId, note: 'hi', claim: 'carol@relay' },
+      { ...base, state: 'outgoing' as const, requestId, note: 'n'.repeat(200), name: 'dave@r' },
+      { ...base, state: 'friend' as const, requestId, name: 'bob@relay' },
+      { ...base, state: 'blocked' as const, requestId: none },
+      { ...base, state: 'none' as const, requestId: none, atMs: 0 },
+    ]) {
+      const value = { kind: 'friend' as const, peer, entry }
+      expect(decodeDeviceSync(encodeDeviceSync(value))).toEqual(value)
+    }
+    const friend = (fields: Record<string, unknown>) =>
+      raw({ kind: DeviceSyncKind.DEVICE_SYNC_FRIEND, peer, ...fields } as Partial<DeviceSync>)
+    const cases: Array<[Uint8Array, RegExp]> = [
+      [friend({ friendState: FriendSyncState.FRIEND_SYNC_FRIEND }), /16-byte request id/],
+      [
+        friend({ friendState: FriendSyncState.FRIEND_SYNC_BLOCKED, requestId }),
+        /16-byte request id/,
+      ],
+      [
+        friend({ friendState: FriendSyncState.FRIEND_SYNC_FRIEND, requestId, note: 'x' }),
+        /only a request carries a note/,
+      ],
+      [
+        friend({
+          friendState: FriendSyncState.FRIEND_SYNC_INCOMING,
+          requestId,
+          note: 'n'.repeat(201),
+        }),
+        /at most 200 characters/,
+      ],
+      [
+        friend({ friendState: FriendSyncState.FRIEND_SYNC_OUTGOING, requestId, claim: 'x' }),
+        /only an incoming request carries a claimed name/,
+      ],
+      [
+        friend({
+          friendState: FriendSyncState.FRIEND_SYNC_FRIEND,
+          requestId,
+          name: 'n'.repeat(129),
+        }),
+        /at most 128 characters/,
+      ],
+      [friend({ friendState: FriendSyncState.FRIEND_SYNC_NONE, upTo }), /names no text/],
+      [
+        raw({
+          kind: DeviceSyncKind.DEVICE_SYNC_FRIEND,
+          friendState: FriendSyncState.FRIEND_SYNC_NONE,
+        }),
+        /32-byte peer/,
+      ],
+      [
+        raw({
+          kind: DeviceSyncKind.DEVICE_SYNC_READ,
+          peer,
+          upTo,
+          note: 'x',
+        } as Partial<DeviceSync>),
+        /only a friend sync carries a friend entry/,
+      ],
+    ]
+    for (const [bytes, error] of cases)
+      expect(() => decodeDeviceSync(bytes), String(error)).toThrow(error)
   })
 
   it('travels as a device-sync friend message, and only that kind carries one', () => {

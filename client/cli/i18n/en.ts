@@ -134,9 +134,9 @@ export const en = {
     'Recovery phrase (shown once: write it down and keep it offline; anyone with it is you).\nIt restores this account on a new machine, and takes it back from a thief\n({command}); the node never keeps it:',
   'devices.renamed': 'this device is "{name}" now',
   'devices.linkedHint': {
-    one: 'this device is linked to the account (it knows its {count} friend): 1:1 texts and rooms reach it; files stay on the first device ({doc})',
+    one: 'this device is linked to the account (it holds its {count} friend): 1:1 texts, rooms, friend requests and presence reach it; files stay on the first device ({doc})',
     other:
-      'this device is linked to the account (it knows its {count} friends): 1:1 texts and rooms reach it; files stay on the first device ({doc})',
+      'this device is linked to the account (it holds its {count} friends): 1:1 texts, rooms, friend requests and presence reach it; files stay on the first device ({doc})',
   },
   'devices.line': '{name}  {peer}  since {time}',
   'devices.linked': 'linked: 1:1 texts and rooms',
@@ -340,7 +340,7 @@ export const en = {
   'link.knows':
     "It knows the account's {friends} friends and {devices} devices. Start it with {command}.",
   'link.reach':
-    '1:1 texts and rooms reach every device of the account from now on; files stay on the first device for now ({doc}).',
+    '1:1 texts, rooms and the friend list reach every device of the account from now on; files stay on the first device for now ({doc}).',
   'link.compare': 'Compare with {other}:  {sas}',
   'key.imported': 'imported identity {peer}',
   'recovery.none':

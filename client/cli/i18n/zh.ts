@@ -112,7 +112,7 @@ export const zh: CliCatalog = {
   'devices.renamed': '本机现在名为“{name}”',
   'devices.linkedHint': {
     other:
-      '本机已关联到该账号（知道它的 {count} 位好友）：单聊文字和群聊会发到这里；文件仍在第一台设备上（见 {doc}）',
+      '本机已关联到该账号（有它的 {count} 位好友）：单聊文字、群聊、好友请求和在线状态会发到这里；文件仍在第一台设备上（见 {doc}）',
   },
   'devices.line': '{name}  {peer}  自 {time} 起',
   'devices.linked': '已关联：单聊文字与群聊',
@@ -295,7 +295,7 @@ export const zh: CliCatalog = {
   'link.fingerprint': '账号指纹：{value}',
   'link.knows': '它知道该账号的 {friends} 位好友和 {devices} 台设备。用 {command} 启动它。',
   'link.reach':
-    '从现在起，单聊消息和群聊会送达该账号的每台设备；文件暂时只留在第一台设备上（{doc}）。',
+    '从现在起，单聊消息、群聊和好友列表会送达该账号的每台设备；文件暂时只留在第一台设备上（{doc}）。',
   'link.compare': '与{other}比对：  {sas}',
   'key.imported': '已导入身份 {peer}',
   'recovery.none': '这个账号还没有恢复短语：没有它，被盗的密钥就无法夺回。',

@@ -303,9 +303,9 @@ export const en = {
     "Your account's recovery phrase stands in for the password and the two-factor code. Nothing of it is kept.",
   'devices.revoked': 'Revoked {name}: your friends get the new list.',
   'devices.linkedHint': {
-    one: 'This device is linked to your account and knows your {count} friend: 1:1 messages and rooms reach it; files stay on your first device for now.',
+    one: 'This device is linked to your account and holds your {count} friend: 1:1 messages, rooms, friend requests and presence reach it; files stay on your first device for now.',
     other:
-      'This device is linked to your account and knows your {count} friends: 1:1 messages and rooms reach it; files stay on your first device for now.',
+      'This device is linked to your account and holds your {count} friends: 1:1 messages, rooms, friend requests and presence reach it; files stay on your first device for now.',
   },
   'export.saved': 'Saved {file}. It is sealed with your password: keep both, apart.',
   'export.title': 'Export your key',

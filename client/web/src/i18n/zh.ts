@@ -291,7 +291,7 @@ export const zh: Catalog = {
   'devices.revoked': '已撤销{name}：好友会收到新的设备列表。',
   'devices.linkedHint': {
     other:
-      '本机已关联到你的账号，知道你的 {count} 位好友：单聊消息和群聊会发到这里；文件暂时只在你的第一台设备上。',
+      '本机已关联到你的账号，有你的 {count} 位好友：单聊消息、群聊、好友请求和在线状态会发到这里；文件暂时只在你的第一台设备上。',
   },
   'export.saved': '已保存 {file}。它由你的密码加密：请分开保管文件和密码。',
   'export.title': '导出密钥',

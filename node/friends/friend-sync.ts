@@ -1,0 +1,232 @@
+/**
+ * One friend list on every device of an account (doc/friends.md, "On several devices").
+ *
+ * - Every batch that changes where the list stands with a peer (friend, request to us, our
+ *   request, blocked), whether the user did it here or the peer's message did, carries a
+ *   `friend` own-device sync for each other current device of the account: the peer's entry
+ *   as it is after the batch. It sits in the friends' outbox (friend-outbox.ts) in the same
+ *   synced batch as the change, so a crash never leaves a change the other devices miss;
+ *   messaging carries it over the per-device session (directly, or through the mailbox).
+ * - A device takes an entry from another device of its account (messaging checks that it is
+ *   one) by writing the same entry, with the events the change means here, and sends no sync
+ *   back. Taking the same entry twice changes nothing.
+ * - Peers know the account by its key, and friend messages reach the device that runs on it:
+ *   that device speaks for the account. A linked device tells peers nothing itself (its
+ *   friend messages would come from a key they do not know); the device on the account key,
+ *   following its entry, sends the request, accept, decline or removal the change means, with
+ *   the request id the entry names, so the peer takes it as from the account.
+ * - A key rotation (the batch retires a key) is not synced: each device takes the friend's
+ *   statement itself.
+ */
+import { fromHex, toHex } from '../../protocol/bytes.ts'
+import { encodeDeviceSync, type FriendSyncEntry } from '../../protocol/device-sync.ts'
+import type { NodeEventMap } from '../../protocol/local-api.ts'
+import type { FriendMessageValue } from '../../protocol/social.ts'
+import { answer, pick } from './friend-inbox.ts'
+import type { FriendNames } from './friend-names.ts'
+import type { FriendOutbox } from './friend-outbox.ts'
+import type { Change, FriendStore, FriendTables } from './friend-store.ts'
+import type { FriendViews } from './friend-views.ts'
+import type { FriendEventType } from './friends.ts'
+
+/** What the friend list needs of the account's devices (node/devices). */
+export interface FriendDevices {
+  /** The account's other current devices. */
+  others(): Uint8Array[]
+  /** True on the device that runs on the account key, the one peers write friend messages to. */
+  speaksForAccount: boolean
+}
+
+export interface FriendSyncContext {
+  store: FriendStore
+  outbox: FriendOutbox
+  names: FriendNames
+  views: FriendViews
+  emit<T extends FriendEventType>(type: T, data: NodeEventMap[T]): void
+  /** The name we tell the people we ask and answer, if we have one. */
+  ownName(): string | undefined
+  devices(): FriendDevices | undefined
+}
+
+/** The tables every device of the account holds alike. */
+const SHARED = ['friends', 'incoming', 'outgoing', 'blocked'] as const
+type SharedTable = (typeof SHARED)[number]
+const isShared = (table: string): table is SharedTable =>
+  (SHARED as readonly string[]).includes(table)
+const ZERO_REQUEST_ID = new Uint8Array(16)
+const NO_REQUEST = toHex(ZERO_REQUEST_ID)
+
+/**
+ * `changes` as the store writes them for a change made here: with a sync of each peer's entry
+ * for every other device of the account, and, on a linked device, without friend messages to
+ * peers (the device on the account key sends them when it follows).
+ */
+export function withDeviceSyncs(sync: FriendSyncContext, changes: Change[]): Change[] {
+  const devices = sync.devices()
+  if (devices == null || changes.some((change) => change.table === 'retired')) return changes
+  const own = new Set(devices.others().map((device) => toHex(device)))
+  const kept = devices.speaksForAccount
+    ? changes
+    : changes.filter(
+        (change) => change.table !== 'sends' || change.value == null || own.has(change.value.peer),
+      )
+  const peers = new Set(
+    changes.filter((change) => isShared(change.table)).map((change) => change.key),
+  )
+  for (const peerHex of peers) {
+    const entry = entryAfter(sync.store, changes, peerHex)
+    // A change the other devices would not see (a friend's pinned commitment) goes nowhere.
+    if (own.has(peerHex) || sameEntry(entry, entryAfter(sync.store, [], peerHex))) continue
+    const payload: FriendMessageValue = {
+      type: 'device-sync',
+      requestId: ZERO_REQUEST_ID,
+      note: '',
+      name: '',
+      deviceSync: encodeDeviceSync({
+        kind: 'friend',
+        peer: fromHex(peerHex),
+        entry,
+      }),
+    }
+    for (const device of own) kept.push(sync.outbox.change(device, payload))
+  }
+  return kept
+}
+
+/**
+ * Takes the entry another device of the account holds for `peerHex`: written here as it is
+ * (no sync goes back), with the events the change means, and, on the device that speaks for
+ * the account, the friend message that tells the peer. Run inside the friends' serial changes.
+ */
+export async function followEntry(
+  sync: FriendSyncContext,
+  peerHex: string,
+  entry: FriendSyncEntry,
+): Promise<void> {
+  const { store, names, views } = sync
+  const before = entryAfter(store, [], peerHex)
+  const requestId = toHex(entry.requestId)
+  const name = entry.name === '' ? null : entry.name
+  if (sameEntry(before, entry, { when: false })) return
+  const changes: Change[] = SHARED.map((table) => ({ table, key: peerHex, value: null }))
+  const at = entry.atMs
+  const record = entryRecord(peerHex, entry, requestId, name)
+  if (record != null) changes.push(record)
+  if (sync.devices()?.speaksForAccount === true) {
+    const told = tellPeer(before, entry, sync.ownName())
+    if (told != null) changes.push(sync.outbox.change(peerHex, told))
+  }
+  await store.write(changes, { following: true })
+  const ref = names.ref(peerHex, name ?? (before.name === '' ? null : before.name))
+  if (entry.state === 'friend' && before.state !== 'friend') {
+    views.friended(peerHex, { since: at, requestId, name })
+  } else if (entry.state === 'incoming' && (before.state !== 'incoming' || name != null)) {
+    const incoming = { requestId, note: entry.note, at }
+    sync.emit('friend:request', { ...ref, direction: 'in', ...pick(incoming) })
+  }
+  if (before.state === 'friend' && entry.state !== 'friend') views.removed(ref, 'me', false)
+  if (before.state === 'outgoing' && (entry.state === 'none' || entry.state === 'blocked')) {
+    views.removed(ref, 'me', true)
+  }
+}
+
+/** Whether two entries say the same (`when`: their times too). */
+function sameEntry(a: FriendSyncEntry, b: FriendSyncEntry, { when = true } = {}): boolean {
+  return (
+    a.state === b.state &&
+    toHex(a.requestId) === toHex(b.requestId) &&
+    a.note === b.note &&
+    a.name === b.name &&
+    a.claim === b.claim &&
+    (!when || a.atMs === b.atMs)
+  )
+}
+
+/** The friend message the device on the account key sends for a change another device made. */
+function tellPeer(
+  before: FriendSyncEntry,
+  after: FriendSyncEntry,
+  ownName: string | undefined,
+): FriendMessageValue | undefined {
+  const requestId = toHex(after.requestId)
+  const ended = after.state === 'none' || after.state === 'blocked'
+  if (after.state === 'friend' && before.state !== 'friend') {
+    return answer('accept', requestId, ownName)
+  }
+  if (after.state === 'outgoing' && before.state !== 'outgoing') {
+    return { type: 'request', requestId: after.requestId, note: after.note, name: ownName ?? '' }
+  }
+  if (before.state === 'incoming' && ended) return answer('reject', toHex(before.requestId))
+  if ((before.state === 'friend' || before.state === 'outgoing') && ended) {
+    return answer('remove', toHex(before.requestId))
+  }
+  return undefined
+}
+
+function entryRecord(
+  peerHex: string,
+  entry: FriendSyncEntry,
+  requestId: string,
+  name: string | null,
+): Change | undefined {
+  const at = entry.atMs
+  const { note } = entry
+  switch (entry.state) {
+    case 'friend':
+      return { table: 'friends', key: peerHex, value: { since: at, requestId, name } }
+    case 'incoming': {
+      const claim = entry.claim === '' ? null : entry.claim
+      return { table: 'incoming', key: peerHex, value: { requestId, note, name, claim, at } }
+    }
+    case 'outgoing':
+      return { table: 'outgoing', key: peerHex, value: { requestId, note, name, at } }
+    case 'blocked':
+      return { table: 'blocked', key: peerHex, value: { since: at, name } }
+    case 'none':
+      return undefined
+  }
+}
+
+/** The peer's entry once `changes` are written (none written: as stored). */
+export function entryAfter(
+  store: FriendStore,
+  changes: Change[],
+  peerHex: string,
+): FriendSyncEntry {
+  const read = <T extends SharedTable>(table: T): FriendTables[T] | undefined => {
+    const change = changes.findLast((c) => c.table === table && c.key === peerHex)
+    return change == null
+      ? store.get(table, peerHex)
+      : ((change.value as FriendTables[T] | null) ?? undefined)
+  }
+  const entry = (
+    state: FriendSyncEntry['state'],
+    requestId: string | null,
+    name: string | null,
+    atMs: number,
+    more: { note?: string; claim?: string | null } = {},
+  ): FriendSyncEntry => ({
+    state,
+    requestId: requestId == null ? new Uint8Array(0) : fromHex(requestId),
+    note: more.note ?? '',
+    name: name ?? '',
+    claim: more.claim ?? '',
+    atMs,
+  })
+  const friend = read('friends')
+  if (friend != null)
+    return entry('friend', friend.requestId || NO_REQUEST, friend.name, friend.since)
+  const incoming = read('incoming')
+  if (incoming != null) {
+    const { requestId, name, at, note, claim } = incoming
+    return entry('incoming', requestId, name, at, { note, claim })
+  }
+  const outgoing = read('outgoing')
+  if (outgoing != null) {
+    const { requestId, name, at, note } = outgoing
+    return entry('outgoing', requestId, name, at, { note })
+  }
+  const blocked = read('blocked')
+  if (blocked != null) return entry('blocked', null, blocked.name, blocked.since)
+  return entry('none', null, null, 0)
+}
