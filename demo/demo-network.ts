@@ -78,7 +78,7 @@ export async function startDemo(init: DemoInit = {}): Promise<Demo> {
       relays: [relayAddress],
       relayRedial: QUICK_REDIAL,
     })
-    stops.push(() => contactNode.stop('the demo stopped'))
+    stops.push(() => contactNode.stop())
     const contact = new DemoContact(contactNode, { log: (line) => log(`demo contact ${line}`) })
     stops.push(async () => contact.stop())
 
@@ -95,7 +95,7 @@ export async function startDemo(init: DemoInit = {}): Promise<Demo> {
       },
     })
     await daemon.start()
-    stops.push(() => daemon.stop('the demo stopped'))
+    stops.push(() => daemon.stop())
     const user = daemon.node!
 
     await Promise.all([contact.start(shutdown.signal), whenRelayConnected(user, shutdown.signal)])

@@ -22,6 +22,7 @@ import type {
   StartDeviceLinkRequest,
   StateResponse,
 } from '../protocol/local-api.ts'
+import { type StopReason, stopReason } from '../protocol/stop-reasons.ts'
 import { loadApiAccess, rotateApiToken, saveApiAccess } from './api/api-access.ts'
 import { serve } from './api/declared-route.ts'
 import {
@@ -82,7 +83,7 @@ export interface NodeDaemonInit {
 type DaemonEvents = {
   /** The identity is unlocked and the node runs. */
   running: CustomEvent<TokenimNode>
-  stopped: CustomEvent<{ reason: string }>
+  stopped: CustomEvent<StopReason>
 }
 
 /** The daemon's own parts; the node is started later, on unlock, and stopped first. */
@@ -104,7 +105,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   private pendingPhrase?: string
   // Create, restore and unlock run one at a time: two tabs cannot start two nodes.
   private transitions: Promise<unknown> = Promise.resolve()
-  private stopReason?: string
+  private stopReason?: StopReason
   private readonly parts = new Composition<DaemonParts>({
     stoppedError: () => new NodeStoppedError('the node was stopped while it started'),
     notStartedError: () => new NodeNotStartedError('daemon is not started'),
@@ -168,13 +169,13 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
   }
 
   /** Stops the node, then the API, once; later calls wait for the same shutdown. */
-  async stop(reason = 'stopped by the user'): Promise<void> {
+  async stop(why: StopReason = stopReason('user')): Promise<void> {
     let first = false
     await this.parts.stop(() => {
       first = true
-      this.stopReason = reason
+      this.stopReason = why
     })
-    if (first) this.safeDispatchEvent('stopped', { detail: { reason } })
+    if (first) this.safeDispatchEvent('stopped', { detail: why })
   }
 
   async state(): Promise<StateResponse> {
@@ -196,7 +197,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       // In every state: `tokenim stop` ends a node that waits for the web client too.
       ...serve(node.stop, async () => {
         // Answer first, then shut down, so the caller sees its request succeed.
-        setImmediate(() => void this.stop('stopped through the local API'))
+        setImmediate(() => void this.stop(stopReason('local-api')))
         return { stopping: true as const }
       }),
       ...serve(node.createIdentity, ({ body }) =>
@@ -382,7 +383,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
       await node.rooms.handOverKey(rotated.identity, chain)
       this.nodeInstance = undefined
       node.removeEventListener('stopped', this.onNodeStopped)
-      await node.stop('the account key changed; starting again under the new key')
+      await node.stop(stopReason('key-changed'))
       await this.run(rotated.identity)
       if (announced == null && this.nodeInstance != null) {
         announced = await announceKeyRecovery(this.nodeInstance, rotated.statement, {
@@ -403,8 +404,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
     return result
   }
 
-  private readonly onNodeStopped = (evt: CustomEvent<{ reason: string }>) =>
-    void this.stop(evt.detail.reason)
+  private readonly onNodeStopped = (evt: CustomEvent<StopReason>) => void this.stop(evt.detail)
 
   /** Runs `operation` after any other in progress, and only while no node runs. */
   private transition<T>(operation: () => Promise<T>): Promise<T> {
@@ -435,7 +435,7 @@ export class NodeDaemon extends TypedEventEmitter<DaemonEvents> {
     await node.start()
     if (this.stopReason != null) {
       // Ctrl+C arrived while the node was starting: it must not outlive the daemon.
-      await node.stop('the daemon stopped while the node was starting')
+      await node.stop(stopReason('start-abandoned'))
       throw new ApiError(503, 'Stopping', 'the node is stopping')
     }
     node.addEventListener('stopped', this.onNodeStopped)

@@ -10,6 +10,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { bytesEqual, fromHex } from '../protocol/bytes.ts'
 import { NODE_ROUTES } from '../protocol/local-api/node.ts'
 import { API_PATHS, type ApiInfo, type EmittedNodeEvent } from '../protocol/local-api.ts'
+import { type StopReason, stopReason } from '../protocol/stop-reasons.ts'
 import { serve } from './api/declared-route.ts'
 import { LocalApiServer, type Routes } from './api/local-api-server.ts'
 import { attachmentRoutes } from './attachments/index.ts'
@@ -116,7 +117,7 @@ export function nodeRoutes(
     }),
     ...serve(NODE_ROUTES.stop, async () => {
       // Answer first, then shut down, so the caller sees its request succeed.
-      setImmediate(() => void node.stop('stopped through the local API'))
+      setImmediate(() => void node.stop(stopReason('local-api')))
       return { stopping: true as const }
     }),
     ...directoryRoutes(directory),

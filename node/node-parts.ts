@@ -21,6 +21,7 @@ import { startHost } from '../network/start-host.ts'
 import { bytesEqual, fromHex } from '../protocol/bytes.ts'
 import { MAX_LINKED_FRIENDS, MAX_LINKED_RELAYS } from '../protocol/limits.ts'
 import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
+import { type StopReason, stopReason } from '../protocol/stop-reasons.ts'
 import { Attachments } from './attachments/index.ts'
 import { relaysFromNodeConfig } from './bootstrap.ts'
 import { VoiceCalls } from './calls/index.ts'
@@ -170,7 +171,7 @@ export async function composeNode(
         onSignedInElsewhere: (info) => {
           const event = signedInElsewhereEvent(info)
           emit('session:signed-in-elsewhere', event)
-          void node.stop(event.reason) // never rejects
+          void node.stop(stopReason('signed-in-elsewhere')) // never rejects
         },
       }),
   )

@@ -7,6 +7,7 @@ import type {
   NodeEventType,
   NodeStatus,
 } from '../protocol/local-api.ts'
+import { type StopReason, stopReason } from '../protocol/stop-reasons.ts'
 import type { LocalApiServer } from './api/local-api-server.ts'
 import type { Attachments, AttachmentsInit } from './attachments/index.ts'
 import type { RelayBootstrap } from './bootstrap.ts'
@@ -105,7 +106,7 @@ export { DEFAULT_LISTEN } from './node-host.ts'
 export { NODE_VERSION }
 
 type NodeEvents = { [T in NodeEventType]: CustomEvent<EmittedNodeEvent<T>> } & {
-  stopped: CustomEvent<{ reason: string }>
+  stopped: CustomEvent<StopReason>
 }
 
 /**
@@ -243,15 +244,15 @@ export class TokenimNode extends TypedEventEmitter<NodeEvents> {
    * shutdown. During start, waits for the part under way, then stops every part built.
    * Never rejects: a part that fails to stop is logged and the rest still stop.
    */
-  async stop(reason = 'stopped by the user'): Promise<void> {
+  async stop(why: StopReason = stopReason('user')): Promise<void> {
     let first = false
     await this.parts.stop(() => {
       first = true
-      this.#emit('node:stopping', { reason })
+      this.#emit('node:stopping', why)
     })
     if (!first) return
-    this.#init.logger?.info({ reason }, 'node stopped')
-    this.safeDispatchEvent('stopped', { detail: { reason } })
+    this.#init.logger?.info(why, 'node stopped')
+    this.safeDispatchEvent('stopped', { detail: why })
   }
 
   status(): NodeStatus {

@@ -197,7 +197,7 @@ export class SimNode extends EventTarget {
     const node = this.current
     if (node == null) return
     this.current = undefined
-    await node.stop('stopped by the simulation')
+    await node.stop()
   }
 
   private forward(type: keyof SimNodeEvents, evt: Event): void {

@@ -1,5 +1,6 @@
 /** The event stream (`GET /v1/events`, a WebSocket): every event type and its data. */
 import { z } from 'zod'
+import { STOP_CODES } from '../stop-reasons.ts'
 import { CallCandidatesEvent, CallSdpEvent, CallView } from './calls.ts'
 import { ConversationClearedEvent, ConversationReadEvent } from './conversations.ts'
 import { DeviceLinkStatus, DeviceRevokedEvent, HistoryTransferStatus } from './devices.ts'
@@ -44,7 +45,15 @@ export const NODE_EVENTS = {
   'transfer:complete': TransferView,
   /** An attachment transfer was given up; `failure` says why. */
   'transfer:failed': TransferView,
-  'node:stopping': z.object({ reason: z.string() }),
+  /**
+   * The node is stopping: `code` says why (protocol/stop-reasons.ts; clients word it),
+   * `reason` in English, `detail` what the code leaves open (a signal, an error's name).
+   */
+  'node:stopping': z.object({
+    reason: z.string(),
+    code: z.enum(STOP_CODES),
+    detail: z.string().optional(),
+  }),
   'peer:connected': z.object({ peerId: z.string() }),
   'peer:disconnected': z.object({ peerId: z.string() }),
   /** A room message became visible (decrypted, valid, everything it links is here). */

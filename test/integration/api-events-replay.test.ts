@@ -35,7 +35,7 @@ afterAll(() => server?.stop())
 
 /** A numbered stand-in event: `at` says which one it is. */
 function presence(n: number): EmittedNodeEvent {
-  return { type: 'node:stopping', at: n, data: { reason: `event ${n}` } }
+  return { type: 'node:stopping', at: n, data: { reason: `event ${n}`, code: 'user' } }
 }
 
 /** A list the stream fills, and a signal at each event to wait on. */

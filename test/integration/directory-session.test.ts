@@ -68,7 +68,9 @@ describe('single active session', () => {
       'session:signed-in-elsewhere',
       { timeoutMs: 20_000 },
     )
-    const laptopStopped = waitForEvent<{ reason: string }>(laptop, 'stopped', { timeoutMs: 20_000 })
+    const laptopStopped = waitForEvent<{ reason: string; code: string }>(laptop, 'stopped', {
+      timeoutMs: 20_000,
+    })
     const phoneStarted = Date.now()
     const phone = await startDevice(alice, relays)
     const phoneAnnounced = await announced(phone)
@@ -83,7 +85,10 @@ describe('single active session', () => {
       newerCounter: phoneAnnounced.counter.toString(),
     })
     expect(BigInt(event.data.newerCounter)).toBeGreaterThan(BigInt(event.data.counter))
-    expect((await laptopStopped).reason).toBe('signed in elsewhere')
+    expect(await laptopStopped).toEqual({
+      code: 'signed-in-elsewhere',
+      reason: 'signed in elsewhere',
+    })
     // The newer session keeps running.
     expect(phone.host.status).toBe('started')
   }, 60_000)

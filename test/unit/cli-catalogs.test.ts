@@ -11,9 +11,11 @@ import { languageOf, setCliLanguage, t } from '../../client/cli/i18n/i18n.ts'
 import { zh } from '../../client/cli/i18n/zh.ts'
 import { errorSentence } from '../../client/cli/node-errors.ts'
 import { minuteStamp } from '../../client/cli/output.ts'
+import { stopText } from '../../client/cli/stop-text.ts'
 import { usageError } from '../../client/cli/worded-errors.ts'
 import { ApiRequestError, NodeNotRunningError, UsageError } from '../../client/errors.ts'
 import type { FriendView } from '../../protocol/local-api.ts'
+import { STOP_CODES, stopReason } from '../../protocol/stop-reasons.ts'
 import { describeCatalogs } from '../helpers/catalog-checks.ts'
 
 describeCatalogs(
@@ -96,6 +98,26 @@ describe('CLI language and times', () => {
     expect(historyLine(7)).toBe(
       '启动后，它会从已有设备接收最近 7 天的单聊历史记录（"tokenim devices history" 显示进度）。',
     )
+  })
+
+  it('words why the node stopped by its code, in Chinese too; an unknown code by its English', () => {
+    // In English, the node's own texts: every code is worded as the node words it.
+    for (const code of STOP_CODES) {
+      const why = stopReason(code, code === 'signal' ? 'SIGTERM' : 'uncaughtException: TypeError')
+      expect(stopText(why)).toBe(why.reason)
+    }
+    expect(t('start.stopped', { reason: stopText(stopReason('signed-in-elsewhere')) })).toBe(
+      'node stopped: signed in elsewhere',
+    )
+    setCliLanguage('zh')
+    expect(t('start.stopped', { reason: stopText(stopReason('signed-in-elsewhere')) })).toBe(
+      '节点已停止：已在其他设备上登录',
+    )
+    expect(stopText(stopReason('signal', 'SIGINT'))).toBe('收到信号 SIGINT')
+    expect(stopText(stopReason('fatal-error', 'uncaughtException: TypeError'))).toBe(
+      '严重错误：uncaughtException: TypeError',
+    )
+    expect(stopText({ code: 'a-later-cause', reason: 'the disk is full' })).toBe('the disk is full')
   })
 
   it('prints times in the local time zone', () => {

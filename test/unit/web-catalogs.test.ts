@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { en } from '../../client/web/src/i18n/en.ts'
 import { browserLanguage, chooseLanguage, t } from '../../client/web/src/i18n/i18n.ts'
 import { zh } from '../../client/web/src/i18n/zh.ts'
+import { stopText } from '../../client/web/src/stop-text.ts'
+import { stopReason } from '../../protocol/stop-reasons.ts'
 import { describeCatalogs } from '../helpers/catalog-checks.ts'
 
 describeCatalogs('web client catalogs', en, zh, /^(TokenIM|Language|English|ID|Enter|Shift)$/)
@@ -38,6 +40,19 @@ describe('t', () => {
     expect(t('chats.unread', { count: 3 })).toBe('3 unread messages')
     await chooseLanguage('zh')
     expect(t('chats.unread', { count: 1 })).toBe('1 条未读消息')
+  })
+
+  it('words why the node stopped by its code, in Chinese too', async () => {
+    const why = stopReason('key-changed')
+    expect(t('shell.stoppedWhy', { reason: stopText(why) })).toBe(
+      'Why: the account key changed; starting again under the new key.',
+    )
+    await chooseLanguage('zh')
+    expect(t('shell.stoppedWhy', { reason: stopText(why) })).toBe(
+      '原因：账户密钥已更换，正在以新密钥重新启动。',
+    )
+    expect(stopText(stopReason('local-api'))).toBe('已通过本地接口停止')
+    expect(stopText({ code: 'a-later-cause', reason: 'the disk is full' })).toBe('the disk is full')
   })
 
   it("takes the browser's first language it ships, else English", () => {

@@ -16,6 +16,7 @@ import {
   RotatingLogFile,
 } from '../../../node/index.ts'
 import { toHex } from '../../../protocol/bytes.ts'
+import { type StopReason, stopReason } from '../../../protocol/stop-reasons.ts'
 import { LocalApiClient } from '../../api-client.ts'
 import { NodeNotRunningError, NodeStartFailedError } from '../../errors.ts'
 import { type DaemonLogOptions, daemonLogger, LOG_OPTIONS } from '../daemon-log.ts'
@@ -33,6 +34,7 @@ import {
   readNewPassword,
   readPassword,
 } from '../password.ts'
+import { stopText } from '../stop-text.ts'
 import { usageError, worded } from '../worded-errors.ts'
 import { linkAsNewDevice, type NewDeviceOptions } from './device-link.ts'
 import { HISTORY_OPTION_HELP, parseHistoryChoice } from './history-transfer.ts'
@@ -212,7 +214,7 @@ async function startForeground(options: StartOptions): Promise<void> {
       allowPrivateAddresses: options.allowPrivateAddresses,
     },
   })
-  stopOnFatalError((reason) => daemon.stop(reason))
+  stopOnFatalError((what) => daemon.stop(stopReason('fatal-error', what)))
   await daemon.start()
   const { takenPort } = daemon.api
   if (takenPort != null) {
@@ -239,7 +241,7 @@ async function startForeground(options: StartOptions): Promise<void> {
     await offerRecoveryPhrase(options)
   } else {
     if (!daemon.hasWebClient) {
-      await daemon.stop('no web client to unlock with')
+      await daemon.stop(stopReason('no-web-client'))
       throw usageError('usage.webNotBuilt', { flag: '--web', command: '"npm run build"' })
     }
     const { state } = await daemon.state()
@@ -254,16 +256,16 @@ async function startForeground(options: StartOptions): Promise<void> {
     })
   }
   if (options.open && daemon.hasWebClient) openInBrowser(daemon.api.webUrl)
-  const stopped = new Promise<string>((resolve) =>
-    daemon.addEventListener('stopped', (evt) => resolve(evt.detail.reason)),
+  const stopped = new Promise<StopReason>((resolve) =>
+    daemon.addEventListener('stopped', (evt) => resolve(evt.detail)),
   )
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void daemon.stop(`received ${signal}`))
+    process.once(signal, () => void daemon.stop(stopReason('signal', signal)))
   }
-  const reason = await stopped
+  const why = await stopped
   accessLog?.end()
   // e.g. "node stopped: signed in elsewhere" when this identity was started on another device.
-  process.stderr.write(`${t('start.stopped', { reason })}\n`)
+  process.stderr.write(`${t('start.stopped', { reason: stopText(why) })}\n`)
 }
 
 /** The last lines a failed start wrote (its error), on one line as CLI errors are. */

@@ -1,6 +1,6 @@
 /** English, the source of the CLI's message keys: zh.ts must have every one (i18n.ts). */
 
-import { ERROR_TEXTS_EN } from '../../error-texts/en.ts'
+import { ERROR_TEXTS_EN, STOP_TEXTS_EN } from '../../error-texts/en.ts'
 import type { PluralMessage } from './i18n.ts'
 
 export const en = {
@@ -392,4 +392,5 @@ export const en = {
     other: '{count} expectations failed: {list}',
   },
   ...ERROR_TEXTS_EN,
+  ...STOP_TEXTS_EN,
 } as const satisfies Record<string, string | PluralMessage>

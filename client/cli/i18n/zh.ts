@@ -1,6 +1,6 @@
 /** 简体中文: the CLI's Chinese catalog, chosen when LC_ALL, LC_MESSAGES or LANG starts with zh (i18n.ts). */
 
-import { ERROR_TEXTS_ZH } from '../../error-texts/zh.ts'
+import { ERROR_TEXTS_ZH, STOP_TEXTS_ZH } from '../../error-texts/zh.ts'
 import type { CliCatalog } from './i18n.ts'
 
 export const zh: CliCatalog = {
@@ -340,4 +340,5 @@ export const zh: CliCatalog = {
   'errors.nodeExited': '节点在启动时退出（代码 {code}）：{output}（完整输出见 {log}）',
   'errors.expectationsFailed': { other: '{count} 项预期未满足：{list}' },
   ...ERROR_TEXTS_ZH,
+  ...STOP_TEXTS_ZH,
 }

@@ -1,6 +1,6 @@
 /** English, the source of the web client's message keys: zh.ts must have every one (i18n.ts). */
 
-import { ERROR_TEXTS_EN } from '../../../error-texts/en.ts'
+import { ERROR_TEXTS_EN, STOP_TEXTS_EN } from '../../../error-texts/en.ts'
 import type { PluralMessage } from './i18n.ts'
 
 export const en = {
@@ -52,6 +52,7 @@ export const en = {
   'shell.elsewhere':
     'Your identity was started on another device, so messages may reach that device instead of this one.',
   'shell.stoppedTitle': 'Your node stopped.',
+  'shell.stoppedWhy': 'Why: {reason}.',
   'shell.stopped': 'Waiting for it to start again ({command}): this page reconnects by itself.',
   'shell.menu': 'Menu',
   'shell.sections': 'Sections',
@@ -533,4 +534,5 @@ export const en = {
   'call.outgoing': 'Outgoing call',
   'call.incomingLine': 'Incoming call',
   ...ERROR_TEXTS_EN,
+  ...STOP_TEXTS_EN,
 } as const satisfies Record<string, string | PluralMessage>

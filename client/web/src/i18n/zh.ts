@@ -1,6 +1,6 @@
 /** 简体中文: the web client's Chinese catalog, loaded only when Chinese is the language (i18n.ts). */
 
-import { ERROR_TEXTS_ZH } from '../../../error-texts/zh.ts'
+import { ERROR_TEXTS_ZH, STOP_TEXTS_ZH } from '../../../error-texts/zh.ts'
 import type { Catalog } from './i18n.ts'
 
 export const zh: Catalog = {
@@ -50,6 +50,7 @@ export const zh: Catalog = {
   'shell.elsewhereTitle': '已在其他设备上登录。',
   'shell.elsewhere': '你的身份已在另一台设备上启动，消息可能会发到那台设备，而不是这里。',
   'shell.stoppedTitle': '你的节点已停止。',
+  'shell.stoppedWhy': '原因：{reason}。',
   'shell.stopped': '正在等待节点重新启动（运行 {command}）：本页面会自动重新连接。',
   'shell.menu': '菜单',
   'shell.sections': '导航',
@@ -501,4 +502,5 @@ export const zh: Catalog = {
   'call.outgoing': '去电',
   'call.incomingLine': '来电',
   ...ERROR_TEXTS_ZH,
+  ...STOP_TEXTS_ZH,
 }

@@ -6,7 +6,7 @@
  * node-events.ts. On a phone the sidebar covers the main pane until something is opened.
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks'
-import type { IdentityInfo, NameView } from '../../../../protocol/local-api.ts'
+import type { IdentityInfo, NameView, NodeEventMap } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { CallButton, CallScreens } from '../calls/call-screens.tsx'
 import { CallContext, useCall } from '../calls/use-call.ts'
@@ -20,6 +20,7 @@ import { describeError } from '../errors.ts'
 import { EventStream, type StreamState } from '../event-stream.ts'
 import { t } from '../i18n/i18n.ts'
 import { NodeEventsContext } from '../node-events.ts'
+import { stopText } from '../stop-text.ts'
 import { useConversations } from '../use-conversations.ts'
 import { useFriends } from '../use-friends.ts'
 import { useMutes } from '../use-mutes.ts'
@@ -59,8 +60,9 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
   const [identity, setIdentity] = useState<IdentityInfo | null>(null)
   const [stream, setStream] = useState<StreamState>('connecting')
   const [peers, setPeers] = useState<ReadonlySet<string>>(new Set())
-  const [nodeStopped, setNodeStopped] = useState(false)
-  const [elsewhere, setElsewhere] = useState<string | null>(null)
+  /** Why the node stopped, while it is down. */
+  const [nodeStopped, setNodeStopped] = useState<NodeEventMap['node:stopping'] | null>(null)
+  const [elsewhere, setElsewhere] = useState(false)
   const [revoked, setRevoked] = useState(false)
   const [sidebarOpen, setSidebarOpen] = useState(true)
   const [error, setError] = useState<string | null>(null)
@@ -80,7 +82,7 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
         .then((status) => {
           setIdentity(status)
           setPeers(new Set(status.peers))
-          setNodeStopped(false)
+          setNodeStopped(null)
           setError(null)
         })
         .catch((err: unknown) => setError(describeError(err)))
@@ -107,8 +109,8 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
         }),
       ),
       events.on('node:started', () => void refresh()),
-      events.on('node:stopping', () => setNodeStopped(true)),
-      events.on('session:signed-in-elsewhere', ({ reason }) => setElsewhere(reason)),
+      events.on('node:stopping', (why) => setNodeStopped(why)),
+      events.on('session:signed-in-elsewhere', () => setElsewhere(true)),
       events.on('device:revoked', () => setRevoked(true)),
     ]
     events.open()
@@ -121,9 +123,9 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
   return (
     <NodeEventsContext.Provider value={events}>
       <div class="shell">
-        {elsewhere != null && (
-          <Banner title={t('shell.elsewhereTitle')} onDismiss={() => setElsewhere(null)}>
-            {t('shell.elsewhere')} {elsewhere}
+        {elsewhere && (
+          <Banner title={t('shell.elsewhereTitle')} onDismiss={() => setElsewhere(false)}>
+            {t('shell.elsewhere')}
           </Banner>
         )}
         {revoked && (
@@ -131,8 +133,9 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
             {t('shell.revoked')}
           </Banner>
         )}
-        {nodeStopped && (
+        {nodeStopped != null && (
           <Banner title={t('shell.stoppedTitle')} tone="info">
+            {t('shell.stoppedWhy', { reason: stopText(nodeStopped) })}{' '}
             {t('shell.stopped', { command: '"tokenim start"' })}
           </Banner>
         )}
@@ -148,7 +151,7 @@ export function Shell({ client, onNodeNotRunning }: ShellProps) {
           </button>
           <span class="brand">TokenIM</span>
           <IdentityChip identity={identity} name={names?.[0]?.name} />
-          <ConnectionStatus stream={stream} peers={peers.size} nodeStopped={nodeStopped} />
+          <ConnectionStatus stream={stream} peers={peers.size} nodeStopped={nodeStopped != null} />
         </header>
         <ErrorText message={error} />
         <Workspace
