@@ -308,6 +308,8 @@ export async function composeNode(
     log: host.logger.forComponent('tokenim:friends'),
   })
   let voiceCalls: VoiceCalls | undefined
+  // Built after messaging: copies of a text with a file ask it for the file's key or bytes.
+  let sentFiles: Attachments | undefined
   const messages = await parts.add('messages', () => {
     messaging = new DirectMessages(
       {
@@ -319,6 +321,7 @@ export async function composeNode(
         social: friends,
         calls: { receive: (...signal) => voiceCalls?.receive(...signal) },
         devices: accountDevicesPort(devices, friends),
+        sentFiles: { sentAttachment: async (stored) => sentFiles?.sentAttachment(stored) },
         takeOwnList: (from, record) => devices.receiveOwn(from, record),
         takeOwnProfile: async (record) => profiles?.receiveOwn(record),
         takeRoomRead: (roomIdHex, lamport) => rooms.takeReadMark(roomIdHex, lamport),
@@ -438,22 +441,22 @@ export async function composeNode(
       ),
   )
 
-  const attachments = await parts.add(
-    'attachments',
-    () =>
-      new Attachments(
-        {
-          host,
-          db: storage.sublevel('attachments'),
-          filesDir: join(paths.root, 'files'),
-          identity,
-          messages,
-          rooms,
-          emit: (type, data) => emit(type, data),
-        },
-        init.attachments,
-      ),
-  )
+  const attachments = await parts.add('attachments', () => {
+    sentFiles = new Attachments(
+      {
+        host,
+        db: storage.sublevel('attachments'),
+        filesDir: join(paths.root, 'files'),
+        identity,
+        messages,
+        rooms,
+        devices: accountDevicesPort(devices, friends),
+        emit: (type, data) => emit(type, data),
+      },
+      init.attachments,
+    )
+    return sentFiles
+  })
   const conversations = await parts.add('conversations', () => {
     const conversations = new Conversations(
       {

@@ -5,7 +5,8 @@
  * type detected from its bytes. A small file (up to `inlineMaxSize`) travels whole inside
  * the DM, so it also waits in the offline mailbox. A larger one gets a random file id and
  * AES-256-GCM key; the offer (id, key, hash, size, name, type) is kept on disk and then sent
- * in the DM, and we serve its chunks on FILE_PROTOCOL to that peer only.
+ * in the DM, and we serve its chunks on FILE_PROTOCOL to that peer, and to the devices the
+ * text's copies go to (the peer account's other devices and ours), no one else.
  *
  * Receiving: offers come from messaging's history feed, read as `attachments` with a
  * watermark of our own (`receiveHistory` takes each page; after a crash a page comes again,
@@ -19,7 +20,8 @@
  * This file is the glue: it owns the lifecycle (protocol handler, retry timer, peer:connect)
  * and the queries, and builds the parts once:
  *   file-offers.ts        what a sent file's DM carries; the offer on disk first
- *   file-server.ts        serving our offers' chunks, to the peer each was offered to only
+ *   file-server.ts        serving our offers' chunks, to the peer each was offered to (and
+ *                         the devices its text was copied to) only
  *   incoming-transfers.ts offers from history, one run at a time per transfer, retries
  *   file-fetch.ts         one run: windows of chunks, checked, decrypted, written in place
  *   file-landing.ts       complete after the hash check (and thumbnail), or failed
@@ -31,7 +33,7 @@ import { basename } from 'node:path'
 import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 import { streamCounts } from '../../network/index.ts'
 import type { PeerStreamHost } from '../../network/peer-streams.ts'
-import { toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import { FILE_PROTOCOL } from '../../protocol/ids.ts'
 import {
   ATTACHMENT_CHUNK_SIZE,
@@ -51,7 +53,13 @@ import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import { AtRestSealer } from '../at-rest-sealer.ts'
 import { RoomsUnavailableError } from '../conversations/errors.ts'
 import type { Identity } from '../identity/index.ts'
-import { FeedFollower, type HistoryEntry, type HistoryFeed } from '../messaging/index.ts'
+import {
+  type AccountDevicesPort,
+  FeedFollower,
+  type HistoryEntry,
+  type HistoryFeed,
+  type StoredAttachment,
+} from '../messaging/index.ts'
 import type { RoomService } from '../rooms/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
@@ -96,6 +104,11 @@ export interface AttachmentsComponents {
   identity: Pick<Identity, 'privateKey' | 'atRestSeed' | 'publicKey'>
   /** Rooms, for files sent to a room and fetched from its members. @default none */
   rooms?: RoomFilesPort
+  /**
+   * Accounts' devices (node/devices): the devices our 1:1 texts are copied to fetch their
+   * files from us too. @default none (the peer only)
+   */
+  devices?: Pick<AccountDevicesPort, 'otherDevicesOf' | 'ownOtherDevices'>
   /** 1:1 messaging: carries the file or its offer, end-to-end encrypted. */
   messages: {
     send(
@@ -211,6 +224,7 @@ export class Attachments {
       idleTimeoutMs,
       log,
       readsRoom: (roomId, keyHex) => components.rooms?.readersOf(roomId).includes(keyHex) === true,
+      copiedTo: (peerHex, keyHex) => copiedTo(components.devices, peerHex, keyHex),
     })
     this.#incoming = new IncomingTransfers({
       store,
@@ -373,6 +387,14 @@ export class Attachments {
 
   // ------------------------------------------------------------------ queries
 
+  /**
+   * Our 1:1 text's attachment as it went to the peer (with its key, or its bytes), for the
+   * copies of the text for other devices (node/messaging/device-fan-out.ts).
+   */
+  sentAttachment(stored: StoredAttachment): Promise<AttachmentContent | undefined> {
+    return this.#offers.sentAttachment(stored)
+  }
+
   /** Chunks served for `fileId` since this node started, resends included (tests, stats). */
   servedChunks(fileId: string): number {
     return this.#book.servedChunks(fileId)
@@ -441,4 +463,17 @@ export class Attachments {
     if (!this.#lifecycle.running)
       throw new AttachmentsStoppedError('attachments are stopped; start the node again')
   }
+}
+
+/** Whether `keyHex` is another current device of the account of `peerHex`, or of ours. */
+function copiedTo(
+  devices: AttachmentsComponents['devices'],
+  peerHex: string,
+  keyHex: string,
+): boolean {
+  if (devices == null) return false
+  const key = fromHex(keyHex)
+  return [...devices.otherDevicesOf(fromHex(peerHex)), ...devices.ownOtherDevices()].some(
+    (device) => bytesEqual(device.key, key),
+  )
 }

@@ -7,15 +7,18 @@
  * mailbox. A larger one gets a random file id and AES-256-GCM key, and its offer record is
  * written synced before the DM can reach the peer, so the peer's first request finds it.
  * A file sent to a room is always an offer (rooms carry no file bytes in their log).
+ * `sentAttachment` gives a 1:1 text's attachment again as it went (key, or bytes), for the
+ * copies of the text for other devices of the accounts (node/messaging/device-fan-out.ts).
  */
 
 import { FILE_ID_LENGTH, FILE_KEY_LENGTH } from '../../protocol/attachments.ts'
-import { toHex } from '../../protocol/bytes.ts'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import { ATTACHMENT_CHUNK_SIZE } from '../../protocol/limits.ts'
 import type { SendFileResponse } from '../../protocol/local-api.ts'
 import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import { peerIdOf } from '../identity/index.ts'
+import type { StoredAttachment } from '../messaging/index.ts'
 import type { AttachmentsComponents, RoomFilesPort } from './attachments.ts'
 import { DETECTION_HEAD_SIZE, detectFileKind } from './file-kind.ts'
 import type { FileStore, StoredFile } from './file-store.ts'
@@ -79,6 +82,35 @@ export class FileOffers {
     })
     const sent = await rooms.send(roomId, text, { attachment, mentions })
     return { messageId: sent.id, transfer: book.view(record) }
+  }
+
+  /**
+   * The attachment our 1:1 text `stored` names, as it went to the peer: with the offer's key,
+   * or the bytes of a file sent inline. Undefined unless it is our offer of that file.
+   */
+  async sentAttachment(stored: StoredAttachment): Promise<AttachmentContent | undefined> {
+    const { files, store } = this.#init
+    const record = await store.get(stored.fileId)
+    if (record?.direction !== 'out' || record.roomId != null || record.sha256 !== stored.sha256) {
+      return undefined
+    }
+    const attachment: AttachmentContent = {
+      fileId: fromHex(record.fileId),
+      name: record.name,
+      mime: record.mime,
+      size: record.size,
+      sha256: fromHex(record.sha256),
+    }
+    if (record.width != null && record.height != null) {
+      attachment.width = record.width
+      attachment.height = record.height
+    }
+    if (record.inline) attachment.inline = await files.read(record.sha256)
+    else {
+      attachment.key = Buffer.from(record.key!, 'base64')
+      attachment.chunkSize = record.chunkSize
+    }
+    return attachment
   }
 
   /** The attachment a message carries, and our record of it, on disk (synced) before it leaves. */

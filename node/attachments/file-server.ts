@@ -2,9 +2,11 @@
  * The sender's side of FILE_PROTOCOL: serving the chunks of our offers to the peer each was
  * offered to, and of room files we hold to the room's readers.
  *
- * How it is kept: a file is served only to the peer its offer names, or for a room's file to
- * a key that reads the room now (NOT_YOURS otherwise, logged), only if it is an offer of
- * ours or a room's file we received whole (UNKNOWN_FILE); a peer asks at most
+ * How it is kept: a file is served only to the peer its offer names and to the devices the
+ * copies of its text went to (the peer account's other current devices and ours: `copiedTo`),
+ * or for a room's file to a key that reads the room now (NOT_YOURS otherwise, logged), and
+ * only if it is an offer of ours or a room's file we received whole (UNKNOWN_FILE); a 1:1
+ * offer's state and progress follow the peer's transfer alone; a peer asks at most
  * ROOM_FILE_WINDOWS_PER_MINUTE windows of room files a minute (UNAVAILABLE beyond), and only within its chunk count
  * (BAD_REQUEST); a malformed request is answered and the stream aborted; a stream silent
  * for `idleTimeoutMs` ends. Each chunk is sealed under the offer's key with a fresh nonce.
@@ -60,6 +62,11 @@ export interface FileServerInit {
   log: Logger
   /** Whether `keyHex` reads the room now: who may fetch a room's files from us. */
   readsRoom(roomId: string, keyHex: string): boolean
+  /**
+   * Whether `keyHex` is a device our texts to `peerHex` are copied to: another current device
+   * of the peer's account, or of ours. @default none
+   */
+  copiedTo?(peerHex: string, keyHex: string): boolean
 }
 
 export class FileServer {
@@ -139,7 +146,8 @@ export class FileServer {
       }
       if (
         record.roomId == null
-          ? record.peerHex !== remoteHex
+          ? record.peerHex !== remoteHex &&
+            this.#init.copiedTo?.(record.peerHex, remoteHex) !== true
           : !this.#init.readsRoom(record.roomId, remoteHex)
       ) {
         log.error('%s asked for file %s offered to someone else', remoteHex, fileId)
@@ -155,6 +163,8 @@ export class FileServer {
       offers.set(fileId, offer)
     }
     const { record, count } = offer
+    // A 1:1 offer's state and progress are the peer's transfer; the copies' devices fetch too.
+    const tracked = record.roomId == null && record.peerHex === remoteHex
     if (record.roomId != null && !request.complete && !this.#budget.take(remoteHex)) {
       log('room file requests of %s over %d a minute', remoteHex, ROOM_FILE_WINDOWS_PER_MINUTE)
       await status(lp, FileStatusCode.UNAVAILABLE, 'busy: ask another member or later')
@@ -162,7 +172,7 @@ export class FileServer {
     }
     if (request.complete) {
       // A room's file is complete for us from the start: many members fetch it.
-      if (record.state !== 'complete') {
+      if (record.state !== 'complete' && (tracked || record.roomId != null)) {
         record.state = 'complete'
         await store.put(record, { sync: true })
         book.emit('transfer:complete', book.view(record, count))
@@ -183,7 +193,7 @@ export class FileServer {
       }
     }
     const handle = offer.handle
-    if (record.state === 'pending') {
+    if (record.state === 'pending' && tracked) {
       record.state = 'transferring'
       await store.put(record)
     }
@@ -215,7 +225,7 @@ export class FileServer {
         await lp.write(new Uint8ArrayList(...frame))
         const served = book.countServed(fileId)
         // A room's file is served to many: its progress means nothing to one transfer view.
-        if (record.roomId == null) book.progress(record, Math.min(served, count), count)
+        if (tracked) book.progress(record, Math.min(served, count), count)
       }
     }
     await status(lp, FileStatusCode.DONE, '')

@@ -23,19 +23,24 @@
  *   is derived from the action's id and the device, so one still queued is not queued twice;
  * - the text's delivery state reads "on at least one of the peer's devices": a copy's state
  *   change raises the text's (DeliveryTracker.raise never lowers one); `detail` gives each
- *   device's own state.
+ *   device's own state;
+ * - a text with a file is copied with the attachment as it went to the peer (the offer's
+ *   key, or the bytes of a small file): `copyNow` has it from the send, the follower asks
+ *   the attachments store (`files`), which serves the file to the devices copied to too.
+ *   A text whose file the store no longer knows as ours is not copied (logged).
  */
 import { createHash } from 'node:crypto'
 import type { Logger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import type { MessageDevicesResponse, MessageStateChange } from '../../protocol/local-api.ts'
+import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { MessageNotFoundError } from './errors.ts'
 import type { HistoryChange } from './history-feed.ts'
 import type { MessagePipeline } from './message-pipeline.ts'
 import type { HistoryRecord, SentAction } from './message-store.ts'
-import type { AccountDevice, AccountDevicesPort } from './ports.ts'
+import type { AccountDevice, AccountDevicesPort, SentFilesPort } from './ports.ts'
 
 /** A device certified this long after a text was stored still gets it (clocks differ). */
 export const CLOCK_SKEW_ALLOWANCE_MS = 10 * 60_000
@@ -46,6 +51,8 @@ export interface DeviceFanOutInit {
   devices: AccountDevicesPort
   myKey: Uint8Array
   log: Logger
+  /** Our sent files' keys and bytes: without it, a text with a file is not copied. */
+  files?: SentFilesPort
 }
 
 export class DeviceFanOut {
@@ -128,15 +135,29 @@ export class DeviceFanOut {
    * the text again later and finds them queued. Call it as the text's own send resolves, so
    * copies are queued in the order of the texts.
    */
-  copyNow(peer: Uint8Array, record: HistoryRecord): Promise<unknown> {
-    return Promise.all(this.#queueCopies(toHex(peer), record))
+  copyNow(
+    peer: Uint8Array,
+    record: HistoryRecord,
+    attachment?: AttachmentContent,
+  ): Promise<unknown> {
+    return Promise.all(this.#queueCopies(toHex(peer), record, attachment))
   }
 
-  /** A page of the history feed (reader `device-fan-out`): copies of the texts we sent in it. */
+  /**
+   * A page of the history feed (reader `device-fan-out`): copies of the texts we sent in it.
+   * A file's key is looked up before the text's copies are queued, and before the next
+   * text's, so copies keep the order of the texts.
+   */
   async take(entries: HistoryChange[]): Promise<undefined> {
     const queued: Array<Promise<unknown>> = []
     for (const entry of entries) {
-      if (entry.kind === 'added') queued.push(...this.#queueCopies(entry.peerHex, entry.record))
+      if (entry.kind !== 'added') continue
+      const { peerHex, record } = entry
+      let attachment: AttachmentContent | undefined
+      if (record.attachment != null && this.#wants(fromHex(peerHex), record)) {
+        attachment = await this.#init.files?.sentAttachment(record.attachment)
+      }
+      queued.push(...this.#queueCopies(peerHex, record, attachment))
     }
     await Promise.all(queued)
     return undefined
@@ -157,25 +178,37 @@ export class DeviceFanOut {
     )
   }
 
-  /** Queues (synchronously, each in its device's lane) the copies `record` needs. */
-  #queueCopies(peerHex: string, record: HistoryRecord): Array<Promise<unknown>> {
+  /** Whether `record`, in the conversation with `peer`, is copied to any device. */
+  #wants(peer: Uint8Array, record: HistoryRecord): boolean {
+    return isOwnText(record) && !this.hides(peer) && this.#targets(peer, record.storedAt).length > 0
+  }
+
+  /**
+   * Queues (synchronously, each in its device's lane) the copies `record` needs; a text with
+   * a file, with `attachment` as it went to the peer.
+   */
+  #queueCopies(
+    peerHex: string,
+    record: HistoryRecord,
+    attachment?: AttachmentContent,
+  ): Array<Promise<unknown>> {
     const { pipeline, log } = this.#init
     const peer = fromHex(peerHex)
-    if (!isOwnText(record) || this.hides(peer)) return []
-    const targets = this.#targets(peer, record.storedAt)
-    if (targets.length === 0) return []
-    if (record.attachment != null) {
-      // Our history keeps no file key to give another device (doc/accounts.md, what is missing).
-      log('text %s carries a file: not copied to other devices', record.id)
+    if (!this.#wants(peer, record)) return []
+    if (record.attachment != null && attachment == null) {
+      log.error(
+        'the file of text %s is not ours in the store: not copied to other devices',
+        record.id,
+      )
       return []
     }
-    return targets.map(({ device, sentTo }) =>
-      pipeline.send(
-        device.key,
-        record.text,
-        { style: record.style },
-        { messageId: copyId(record.id, device.key), of: { peer: peerHex, id: record.id }, sentTo },
-      ),
+    const extras = { style: record.style, ...(attachment != null ? { attachment } : {}) }
+    return this.#targets(peer, record.storedAt).map(({ device, sentTo }) =>
+      pipeline.send(device.key, record.text, extras, {
+        messageId: copyId(record.id, device.key),
+        of: { peer: peerHex, id: record.id },
+        sentTo,
+      }),
     )
   }
 

@@ -35,6 +35,7 @@ import { FeedFollower, type FeedFollowerInit } from './feed-follower.ts'
 import type { HistoryFeed } from './history-feed.ts'
 import type { ActionHome, ActionRequest } from './message-actions.ts'
 import { MessagePipeline } from './message-pipeline.ts'
+import { type HistoryRecord, storedAttachment } from './message-store.ts'
 import type { TextExtras } from './outbound.ts'
 import { OwnDeviceSync, type OwnDeviceSyncInit } from './own-device-sync.ts'
 import type {
@@ -43,6 +44,7 @@ import type {
   MailboxPort,
   MailboxSlotDetail,
   PrekeyPort,
+  SentFilesPort,
   SocialPort,
   UsernameLookup,
 } from './ports.ts'
@@ -92,6 +94,8 @@ export interface DirectMessagesComponents {
   lookupUsername?: UsernameLookup
   /** Accounts' devices (node/devices): without it every peer has one device. */
   devices?: AccountDevicesPort
+  /** Our sent files (node/attachments): what copies of a text with a file carry. */
+  sentFiles?: SentFilesPort
   /** Our account's device list, as another of its devices sent it (node/devices judges it). */
   takeOwnList?(from: Uint8Array, record: Uint8Array): Promise<void>
   /** Our account's profile, as another of its devices sent it (node/profiles judges it). */
@@ -202,7 +206,7 @@ export class DirectMessages {
         myKey: components.identity.publicKey,
         log: this.#log,
       }
-      const fanOut = new DeviceFanOut(parts)
+      const fanOut = new DeviceFanOut({ ...parts, files: components.sentFiles })
       const mirror = new DeviceMirror(parts)
       const sync = new OwnDeviceSync({
         ...parts,
@@ -319,11 +323,21 @@ export class DirectMessages {
     const peer = await this.resolvePeer(to)
     const sent = await this.pipeline.send(peer, text, extras)
     const fanOut = this.devices?.fanOut
-    if (fanOut != null && extras?.attachment == null) {
+    if (fanOut != null) {
       const now = Date.now()
-      const record = { id: sent.id, direction: 'out' as const, seq: sent.seq, text, sentAt: now }
+      const record: HistoryRecord = {
+        id: sent.id,
+        direction: 'out',
+        seq: sent.seq,
+        text,
+        sentAt: now,
+        storedAt: now,
+        style: extras?.style,
+      }
+      // The copies carry the file as the peer's text does (its key, or its bytes).
+      if (extras?.attachment != null) record.attachment = storedAttachment(extras.attachment)
       fanOut
-        .copyNow(peer, { ...record, storedAt: now, style: extras?.style })
+        .copyNow(peer, record, extras?.attachment)
         .catch((err: Error) => this.#log.error('copying %s failed: %s', sent.id, err.message))
     }
     return sent

@@ -61,6 +61,7 @@ export type {
   MailboxPort,
   MailboxSlotDetail,
   PrekeyPort,
+  SentFilesPort,
   SocialPort,
   UsernameLookup,
 } from './ports.ts'

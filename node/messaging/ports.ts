@@ -4,8 +4,10 @@
  * passes the real services; unit tests pass stubs.
  */
 import type { AbortOptions } from '@libp2p/interface'
+import type { AttachmentContent } from '../../protocol/rich-content.ts'
 import type { OneTimePrekey, PrekeyBundle, SignedPrekey } from '../../protocol/session/index.ts'
 import type { DurableOp } from './durable-writer.ts'
+import type { StoredAttachment } from './message-store.ts'
 
 export interface MailboxDeposit {
   /** Names the deposit in later `mailbox:stored` updates. */
@@ -142,4 +144,17 @@ export interface AccountDevicesPort {
   isRevoked(device: Uint8Array): boolean
   /** True once our account's list revoked this device: it sends nothing as the account. */
   thisDeviceRevoked(): boolean
+}
+
+/**
+ * Our sent files (node/attachments), as fan-out needs them: a copy for another device
+ * carries what the peer's text carried, which our history keeps without the file's key or
+ * bytes (the attachments store has both, sealed at rest).
+ */
+export interface SentFilesPort {
+  /**
+   * The attachment of our text as it went to the peer (with the offer's key, or the bytes of
+   * a file sent inline); undefined when the store no longer knows it as ours.
+   */
+  sentAttachment(stored: StoredAttachment): Promise<AttachmentContent | undefined>
 }

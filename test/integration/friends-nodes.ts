@@ -251,4 +251,5 @@ const RECORDED: NodeEventType[] = [
   'call:incoming',
   'call:answered',
   'call:ended',
+  'transfer:complete',
 ]

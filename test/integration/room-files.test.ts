@@ -4,12 +4,10 @@
  * thumbnail made; a node outside the room is refused the file; bytes that do not hash to
  * what the room message announced fail the transfer.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import pngjs from 'pngjs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FramedStream } from '../../network/index.ts'
 import {
   createTokenimNode,
   generateIdentity,
@@ -17,16 +15,11 @@ import {
   type TokenimNode,
 } from '../../node/index.ts'
 import type { RoomService } from '../../node/rooms/index.ts'
-import {
-  decodeReceivedFileFrame,
-  encodeFileRequest,
-  FileStatusCode,
-} from '../../protocol/attachments.ts'
-import { FILE_PROTOCOL } from '../../protocol/ids.ts'
-import { FILE_STREAM_LIMITS } from '../../protocol/limits.ts'
+import { FileStatusCode } from '../../protocol/attachments.ts'
 import type { EmittedNodeEvent, TransferView } from '../../protocol/local-api.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { waitForEvent, withTimeout } from '../helpers/wait.ts'
+import { askForFile, testPng } from './file-probe.ts'
 import { keysSettled, meshFormed, type RoomPeer, waitUntil } from './room-network.ts'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -86,14 +79,6 @@ function transferEvent(
     timeoutMs,
     filter: (event) => event.data.fileId === fileId,
   }).then((event) => event.data)
-}
-
-/** A decodable PNG of random pixels (so it does not compress), with its hash. */
-function testPng(width: number, height: number): { bytes: Uint8Array; sha256: string } {
-  const png = new pngjs.PNG({ width, height })
-  png.data = randomBytes(width * height * 4)
-  const bytes = pngjs.PNG.sync.write(png)
-  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') }
 }
 
 async function scratchFile(name: string, bytes: Uint8Array): Promise<string> {
@@ -186,13 +171,8 @@ describe('files in rooms', () => {
     // A stranger who learnt the file id is refused by its holder.
     const stranger = await startMember()
     await connect(stranger, alice)
-    const stream = await stranger.node.host.dialProtocol(alice.node.host.peerId, FILE_PROTOCOL)
-    const framed = new FramedStream(stream, { limits: FILE_STREAM_LIMITS })
-    const fileId = Buffer.from(sent.transfer.fileId, 'hex')
-    await framed.write(
-      encodeFileRequest({ fileId, ranges: [{ first: 0, count: 1 }], complete: false }),
+    expect(await askForFile(stranger.node, alice.node, sent.transfer.fileId)).toBe(
+      FileStatusCode.NOT_YOURS,
     )
-    const frame = decodeReceivedFileFrame(await framed.readList())
-    expect(frame.status?.code).toBe(FileStatusCode.NOT_YOURS)
   }, 180_000)
 })
