@@ -1,6 +1,7 @@
 /**
  * Names and faces in the web client, between two real nodes: bob sets a display name and a
- * picture in Settings (the browser makes it 96 px); alice's chat list, chat header, contacts
+ * picture in Settings (the browser makes it 96 px), in its one display-name field, which the
+ * directory profile of his username follows (what people who search for him see); alice's chat list, chat header, contacts
  * and room member list show his name and his picture, and the room names her "You", online,
  * with bob's presence the same as in her 1:1 view. axe finds no serious violation there.
  */
@@ -37,6 +38,7 @@ describe('web client: names and faces', () => {
   afterAll(() => friends?.close())
 
   it("bob's name and picture, set in his Settings, show on alice's screens", async () => {
+    const bobName = await friends.bob.api.registerName({ name: 'bob' })
     await bobPage.bringToFront()
     await bobPage
       .getByRole('navigation', { name: 'Sections' })
@@ -54,6 +56,22 @@ describe('web client: names and faces', () => {
     await face.getByRole('button', { name: 'Save name and picture' }).click()
     await bobPage.getByTestId('face-status').getByText('Saved').waitFor()
     expect((await friends.bob.api.ownProfile()).profile).toMatchObject({ displayName: BOB })
+    // The directory profile of his username follows the one display name.
+    expect((await friends.bob.api.lookupName(bobName.scopedName)).profile?.displayName).toBe(BOB)
+    // One display name in Settings; the search profile names it and keeps only "About you".
+    const settings = bobPage.getByRole('region', { name: 'Settings' })
+    expect(await settings.getByLabel('Display name', { exact: true }).count()).toBe(1)
+    const search = settings.getByRole('form', { name: 'What people who search for you see' })
+    await search.getByText('People who look up your username').waitFor()
+    expect(await search.getByRole('textbox').count()).toBe(1)
+    await search.getByLabel('About you').fill('likes tea')
+    await search.getByRole('button', { name: 'Save profile' }).click()
+    await bobPage.getByTestId('profile-status').getByText('Profile published').waitFor()
+    // Whoever searches for bob's username finds the same name, and his line.
+    expect((await friends.bob.api.lookupName(bobName.scopedName)).profile).toMatchObject({
+      displayName: BOB,
+      bio: 'likes tea',
+    })
 
     await alicePage.bringToFront()
     // The chat list: his display name and his picture.

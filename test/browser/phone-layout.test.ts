@@ -124,7 +124,7 @@ describe('web client: phone layouts', () => {
 
       await section(page, 'Settings')
       const settings = page.getByRole('region', { name: 'Settings' })
-      for (const name of ['Devices', 'Profile']) {
+      for (const name of ['Devices', 'What people who search for you see']) {
         const heading = settings.getByRole('heading', { name, exact: true })
         await heading.scrollIntoViewIfNeeded()
         expect(await uncovered(heading)).toBe('ok')

@@ -1,12 +1,15 @@
 /**
  * Your name and picture as friends and rooms see them: a display name and an avatar, made
- * small in the browser (avatar-image.ts), signed by the node and sent to every friend.
+ * small in the browser (avatar-image.ts), signed by the node and sent to every friend. The
+ * account's one display name: people who search for its username see it too
+ * (search-profile.ts).
  */
 import { useEffect, useState } from 'preact/hooks'
 import { MAX_AVATAR_SIZE, MAX_FRIEND_DISPLAY_NAME_LENGTH } from '../../../../protocol/limits.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { AvatarTooLargeError, avatarOf } from '../avatar-image.ts'
 import { t } from '../i18n/i18n.ts'
+import { publishSearchProfile } from '../search-profile.ts'
 import { formatBytes } from '../transfer-text.ts'
 import { useOwnProfile } from '../use-own-profile.ts'
 import { Avatar } from './avatar.tsx'
@@ -48,8 +51,15 @@ export function SettingsFace({
   const submit = (event: Event) => {
     event.preventDefault()
     void section.run(async () => {
-      await own.save({ displayName: displayName.trim(), ...(avatar !== undefined && { avatar }) })
+      const name = displayName.trim()
+      await own.save({ displayName: name, ...(avatar !== undefined && { avatar }) })
       setAvatar(undefined)
+      try {
+        await publishSearchProfile(client, { displayName: name })
+      } catch (err) {
+        // Friends and rooms have it; the relay's directory was out of reach.
+        return t('face.savedNotSearch', { error: (err as Error).message })
+      }
       return t('face.saved')
     })
   }

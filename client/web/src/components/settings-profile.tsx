@@ -1,27 +1,29 @@
-/** The public profile published with this identity's username: display name and bio. */
+/**
+ * What people who search for this identity's username see: its display name (set once, in
+ * "Your name and picture": search-profile.ts) and an "about you" line, published with the
+ * username.
+ */
 import { useEffect, useState } from 'preact/hooks'
-import {
-  MAX_PROFILE_BIO_LENGTH,
-  MAX_PROFILE_DISPLAY_NAME_LENGTH,
-} from '../../../../protocol/limits.ts'
+import { MAX_PROFILE_BIO_LENGTH } from '../../../../protocol/limits.ts'
 import type { NameView } from '../../../../protocol/local-api.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { t, tx } from '../i18n/i18n.ts'
+import { publishSearchProfile } from '../search-profile.ts'
+import { useOwnProfile } from '../use-own-profile.ts'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 
 export function SettingsProfile({ client }: { client: WebApiClient }) {
   const [name, setName] = useState<NameView | null | undefined>(undefined)
-  const [displayName, setDisplayName] = useState('')
   const [bio, setBio] = useState('')
+  const own = useOwnProfile(client)
   const section = useSectionActions()
 
   useEffect(() => {
     void section.run(async () => {
-      const own = (await client.names()).names[0] ?? null
-      setName(own)
-      if (own == null) return undefined
-      const { profile } = await client.lookupName(own.scopedName)
-      setDisplayName(profile?.displayName ?? '')
+      const mine = (await client.names()).names[0] ?? null
+      setName(mine)
+      if (mine == null) return undefined
+      const { profile } = await client.lookupName(mine.scopedName)
       setBio(profile?.bio ?? '')
       return undefined
     })
@@ -30,7 +32,8 @@ export function SettingsProfile({ client }: { client: WebApiClient }) {
   const submit = (event: Event) => {
     event.preventDefault()
     void section.run(async () => {
-      await client.setProfile({ displayName: displayName.trim(), bio: bio.trim() })
+      const displayName = own.profile?.displayName ?? ''
+      await publishSearchProfile(client, { displayName, bio: bio.trim() })
       return t('profile.published')
     })
   }
@@ -46,15 +49,6 @@ export function SettingsProfile({ client }: { client: WebApiClient }) {
       {name != null && (
         <form onSubmit={submit} aria-label={t('profile.title')}>
           <p>{tx('profile.with', { name: <strong>{name.name}</strong> })}</p>
-          <div class="field">
-            <label for="profile-display-name">{t('profile.displayName')}</label>
-            <input
-              id="profile-display-name"
-              value={displayName}
-              maxLength={MAX_PROFILE_DISPLAY_NAME_LENGTH}
-              onInput={(event) => setDisplayName(event.currentTarget.value)}
-            />
-          </div>
           <div class="field">
             <label for="profile-bio">{t('profile.bio')}</label>
             <textarea

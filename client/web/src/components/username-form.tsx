@@ -4,13 +4,14 @@
  * When the relay asks for a sign-up check first (an e-mail or phone code, a login), the
  * form hands over to SignupVerification, which claims the name once the check is done.
  */
-import { useId, useState } from 'preact/hooks'
+import { useEffect, useId, useState } from 'preact/hooks'
 import type { NameView, SignupPolicyView } from '../../../../protocol/local-api.ts'
 import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../../../../protocol/username.ts'
 import { nameStanding } from '../../../signup-precheck.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
 import { t } from '../i18n/i18n.ts'
+import { publishSearchProfile } from '../search-profile.ts'
 import { ErrorText } from './error-text.tsx'
 import { SignupVerification } from './signup-verification.tsx'
 
@@ -30,9 +31,22 @@ export function UsernameForm({ client, onRegistered, onLater }: UsernameFormProp
   const [error, setError] = useState<string | null>(null)
   const [policy, setPolicy] = useState<SignupPolicyView | null>(null)
 
+  // The account's one display name, filled in: typed here, it becomes the name friends and
+  // rooms see too, and the one people who search find (search-profile.ts).
+  useEffect(() => {
+    client.ownProfile().then(
+      ({ profile }) => setDisplayName((typed) => typed || (profile?.displayName ?? '')),
+      () => {},
+    )
+  }, [client])
+
   const claim = async (relay?: string, verification?: { id: string; code?: string }) => {
     const registered = await client.registerName({ name: name.trim(), relay, verification })
-    if (displayName.trim() !== '') await client.setProfile({ displayName: displayName.trim() })
+    const typed = displayName.trim()
+    if (typed !== '') {
+      await client.setOwnProfile({ displayName: typed })
+      await publishSearchProfile(client, { displayName: typed })
+    }
     onRegistered(registered)
   }
 

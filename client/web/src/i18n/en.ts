@@ -113,13 +113,16 @@ export const en = {
   'me.you': 'You',
   'people.you': 'You',
   'face.title': 'Your name and picture',
-  'face.intro': 'Friends and the rooms you share see them beside everything you write.',
+  'face.intro':
+    'Friends and the rooms you share see them beside everything you write; people who search for your username see this name too.',
   'face.displayName': 'Display name',
   'face.picture': 'Picture',
   'face.choose': 'Choose a picture…',
   'face.remove': 'Remove the picture',
   'face.save': 'Save name and picture',
   'face.saved': 'Saved: your friends see it now, or as soon as they are online.',
+  'face.savedNotSearch':
+    'Saved for your friends and rooms; people who search for your username still see the old name ({error}).',
   'face.notImage': 'That file is not a picture this browser can open.',
   'face.tooLarge': 'The picture stays over {size} even made small: try a simpler one.',
   'me.identity': 'Your identity',
@@ -226,7 +229,7 @@ export const en = {
     '{min}–{max} letters, digits, dots, dashes or underscores. Friends add you by it; your relay hands it out.',
   'username.displayName': 'Display name (optional, public)',
   'username.displayNameHint':
-    'With a display name your profile is public, and people find you by searching.',
+    'Your one name: friends and rooms see it, and with it people find you by searching.',
   'username.registering': 'Registering…',
   'username.register': 'Register',
   'username.later': 'Later',
@@ -278,11 +281,11 @@ export const en = {
   'password.strong': 'Strong',
   'password.acceptable': 'Acceptable: a few more words make it strong',
   'profile.published': 'Profile published: people who look up your name see it.',
-  'profile.title': 'Profile',
+  'profile.title': 'What people who search for you see',
   'profile.needsName':
     'Register a username under Contacts first: your profile is published with it.',
-  'profile.with': 'Published with your username {name}.',
-  'profile.displayName': 'Display name',
+  'profile.with':
+    'People who look up your username {name} see your display name from "Your name and picture" and what you write here.',
   'profile.bio': 'About you',
   'profile.save': 'Save profile',
   'devices.renamed': 'Renamed: your friends get the new list.',
