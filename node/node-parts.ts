@@ -18,7 +18,7 @@
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { startHost } from '../network/start-host.ts'
-import { bytesEqual, fromHex } from '../protocol/bytes.ts'
+import { fromHex } from '../protocol/bytes.ts'
 import { MAX_LINKED_FRIENDS, MAX_LINKED_RELAYS } from '../protocol/limits.ts'
 import type { NodeEventMap, NodeEventType } from '../protocol/local-api.ts'
 import { type StopReason, stopReason } from '../protocol/stop-reasons.ts'
@@ -410,10 +410,7 @@ export async function composeNode(
       {
         db: storage.sublevel('calls'),
         send: (peer, payload) => messages.sendCall(peer, payload),
-        // A linked device keeps the friends its link handed over apart from the friends part.
-        isFriend: (peer) =>
-          friends.isFriend(peer) ||
-          (devices.running && devices.linkedFriends().some((f) => bytesEqual(f.key, peer))),
+        isFriend: (peer) => friends.isFriend(peer),
         devicesOf: (account) => [account, ...accounts.otherDevicesOf(account).map((d) => d.key)],
         accountOf: (device) => accounts.friendAccountOf(device) ?? device,
         resolvePeer: (peer) => messages.resolvePeer(peer),

@@ -583,27 +583,16 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     }
   }
 
-  /** A friend, or on a linked device one of the account's friends its link handed over. */
+  /** A friend (on a linked device too: its friends part holds the account's friends). */
   #isFriend(peer: Uint8Array): boolean {
-    return (
-      this.#components.friends.isFriend(peer) ||
-      this.#linkedState.friends.some((friend) => bytesEqual(friend.key, peer))
-    )
+    return this.#components.friends.isFriend(peer)
   }
 
-  /**
-   * Looks up, once a run, the lists of friends this node holds none for; on a linked device
-   * also those of the friends its link handed over, held or not: their nodes send new versions
-   * to the account key only, so the DHT is where a linked device hears of them.
-   */
+  /** Looks up, once a run, the lists of friends this node holds none for. */
   async #lookUpMissing(): Promise<void> {
-    const linked = new Set(this.#linkedState.friends.map((friend) => toHex(friend.key)))
-    const friends = [...this.#components.friends.friendKeys()]
-    friends.push(...this.#linkedState.friends.map((friend) => friend.key))
-    for (const friend of friends) {
+    for (const friend of this.#components.friends.friendKeys()) {
       const hex = toHex(friend)
-      const held = this.#friendLists.has(hex) && !linked.has(hex)
-      if (!this.running || held || this.#lookedUp.has(hex)) continue
+      if (!this.running || this.#friendLists.has(hex) || this.#lookedUp.has(hex)) continue
       this.#lookedUp.add(hex)
       try {
         const found = await this.#lifecycle.track(() => this.#find(friend, {}))

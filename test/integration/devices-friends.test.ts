@@ -86,6 +86,25 @@ describe('a linked device’s friends', () => {
     expect(friendIds(restarted)).toEqual([])
   }, 180_000)
 
+  it('a request that comes while the phone is off waits for it in the mailbox; answered on the laptop, the phone follows', async () => {
+    const alice = await startFriendNode(relay())
+    const phone = await linkDevice(relay(), alice, [])
+    const carol = await startFriendNode(relay())
+    await phone.stop()
+
+    await carol.api.request('POST', FRIENDS_API_PATHS.add, { to: alice.peerId, note: 'while away' })
+    await alice.event('friend:request', (request) => request.peerId === carol.peerId, WAIT)
+    const back = await phone.restart()
+    const shown = await back.event('friend:request', (r) => r.peerId === carol.peerId, WAIT)
+    expect(shown.data.note).toBe('while away')
+
+    await alice.api.request('POST', FRIENDS_API_PATHS.accept, { peer: carol.peerId })
+    await back.event('friend:accepted', (friend) => friend.peerId === carol.peerId, WAIT)
+    await carol.event('friend:accepted', (friend) => friend.peerId === alice.peerId, WAIT)
+    expect(friendIds(back)).toEqual([carol.peerId])
+    expect(back.node.friends.requests().incoming).toEqual([])
+  }, 180_000)
+
   it('with the laptop off, the phone sends bob the account’s new device list and profile', async () => {
     const { alice, phone, bob } = await aliceWithPhoneAndBob(relay)
     await alice.stop()
