@@ -17,7 +17,11 @@
  *   account (the first key the room pinned for it) is held by a key that is not ours and
  *   made fewer recoveries than our chain gets the MOVE_KEY too; the room's replay gives the
  *   membership back to our new key and bans the thief's (protocol/rooms/membership.ts). Its
- *   cut is 0: nothing the thief's key wrote there counts.
+ *   cut is 0: nothing the thief's key, or a device it enrolled, wrote there counts.
+ * - The devices enrolled for the key moved from end with it: the MOVE_KEY carries each one's
+ *   cut (the highest seq of its events we hold, `endingDeviceCuts`), so none of them can
+ *   write "in the past" of the move afterwards (doc/rooms.md, "Where a device's events end");
+ *   a device of the account goes on writing once the new key's device list enrols it.
  * - Nothing of the old key's sending side survives the move: the hand-over forgets our chain
  *   (the old key's holder knows it) and the bundles still waiting to go out (signed by the
  *   old key, which receivers would now refuse), so the first start under the new key makes a
@@ -30,6 +34,7 @@ import { toHex } from '../../protocol/bytes.ts'
 import type { Ed25519KeyPair } from '../../protocol/crypto/index.ts'
 import { buildOp, RoomOpKind, type SignedRoomEvent } from '../../protocol/rooms/index.ts'
 import type { OwnEvents } from './own-events.ts'
+import { endingDeviceCuts } from './room-devices.ts'
 import type { RoomGossip } from './room-gossip.ts'
 import type { RoomKeys } from './room-keys.ts'
 import type { RoomPersistence } from './room-persistence.ts'
@@ -49,10 +54,11 @@ export interface AccountKeyStatements {
   commitment?: Uint8Array
 }
 
-/** Where a move takes the member from in one room: the key, and its cut. */
+/** Where a move takes the member from in one room: the key, its cut, and its devices' cuts. */
 interface MoveSource {
   key: string
   cutSeq: number
+  deviceCuts: Array<{ device: Uint8Array; seq: number }>
 }
 
 export interface RoomKeyMovesComponents {
@@ -85,7 +91,7 @@ export class RoomKeyMoves {
       const source = moveSource(room, room.meta.joined ? [selfHex] : [], statements)
       if (source == null) continue
       try {
-        const event = buildOp(next, room.log, moveFields(statements, source.cutSeq))
+        const event = buildOp(next, room.log, moveFields(statements, source))
         const result = room.log.ingest(event)
         if (result.status !== 'added' || !result.membershipChanged) {
           this.components.log('room %s: the key statements move nobody here', room.log.roomIdHex)
@@ -128,7 +134,7 @@ export class RoomKeyMoves {
       const ours = room.meta.joined ? statements.retired.map(toHex).reverse() : []
       const source = moveSource(room, ours, statements)
       if (source == null) continue
-      await this.moveLate(room, statements, source.cutSeq).catch((err: Error) => {
+      await this.moveLate(room, statements, source).catch((err: Error) => {
         this.components.log('room %s: key move failed: %s', room.log.roomIdHex, err.message)
       })
     }
@@ -137,14 +143,14 @@ export class RoomKeyMoves {
   private async moveLate(
     room: RoomRuntime,
     statements: AccountKeyStatements,
-    cutSeq: number,
+    source: MoveSource,
   ): Promise<SignedRoomEvent> {
     const { own, sync, keys } = this.components
     // Our chain and the bundles waiting to go out are the old key's: becoming a member under
     // the new key starts a fresh chain (room-membership.ts).
     for (const member of [...room.outgoing.keys()]) keys.drop(room, member)
     room.chain = undefined
-    const event = await own.publishOp(room, moveFields(statements, cutSeq))
+    const event = await own.publishOp(room, moveFields(statements, source))
     for (const peer of sync.connectedMembers(room)) void sync.syncWith(room, peer, { force: true })
     return event
   }
@@ -162,23 +168,28 @@ function moveSource(
 ): MoveSource | undefined {
   const members = room.log.membership().members
   const own = ours.find((key) => members.has(key))
-  if (own != null) return { key: own, cutSeq: room.log.lastSeqOf(own) }
+  if (own != null) {
+    return { key: own, cutSeq: room.log.lastSeqOf(own), deviceCuts: endingDeviceCuts(room, own) }
+  }
   if (statements.account == null) return undefined
   const first = toHex(statements.account)
   for (const [key, record] of members) {
     const account = record.account
     if (account?.first === first && account.recoveries < statements.recoveries.length) {
-      return { key, cutSeq: 0 }
+      // Nor anything a device the thief's key enrolled wrote.
+      const deviceCuts = endingDeviceCuts(room, key).map((cut) => ({ ...cut, seq: 0 }))
+      return { key, cutSeq: 0, deviceCuts }
     }
   }
   return undefined
 }
 
-function moveFields(statements: AccountKeyStatements, cutSeq: number) {
+function moveFields(statements: AccountKeyStatements, { cutSeq, deviceCuts }: MoveSource) {
   return {
     kind: RoomOpKind.MOVE_KEY,
     rotations: statements.rotations,
     recoveries: statements.recoveries,
     cutSeq,
+    deviceCuts,
   }
 }

@@ -70,7 +70,7 @@ export interface OpFields {
   deviceList?: Uint8Array
   /** JOIN: the joiner's recovery commitment in force, pinned by the room. */
   recoveryCommitment?: Uint8Array
-  /** REMOVE, LEAVE, DEVICES: where the account's ended devices' events end (deviceCutsFor). */
+  /** REMOVE, LEAVE, DEVICES, MOVE_KEY: where the account's ended devices' events end (deviceCutsFor). */
   deviceCuts?: Array<{ device: Uint8Array; seq: number }>
   /** PROFILE: the member's signed profile (protocol/friend-profile.ts). */
   profile?: Uint8Array

@@ -171,8 +171,8 @@ function checkEvent(event: RoomEvent): void {
     fail('only REMOVE and MOVE_KEY carry a cut')
   }
   if (op.deviceCuts.length > 0) {
-    const cuts = [RoomOpKind.REMOVE, RoomOpKind.LEAVE, RoomOpKind.DEVICES]
-    if (!cuts.includes(op.kind)) fail('only REMOVE, LEAVE and DEVICES carry device cuts')
+    const cuts = [RoomOpKind.REMOVE, RoomOpKind.LEAVE, RoomOpKind.DEVICES, RoomOpKind.MOVE_KEY]
+    if (!cuts.includes(op.kind)) fail('only REMOVE, LEAVE, DEVICES and MOVE_KEY carry device cuts')
     for (const cut of op.deviceCuts) {
       if (cut.device.length !== ED25519_PUBLIC_KEY_LENGTH) fail('a device cut names a 32-byte key')
     }

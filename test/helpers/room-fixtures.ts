@@ -11,7 +11,13 @@ import {
 } from '../../protocol/accounts/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
-import { createRoom, RoomLog } from '../../protocol/rooms/index.ts'
+import {
+  buildMessage,
+  createRoom,
+  RoomLog,
+  type SenderKeyChain,
+  type SignedRoomEvent,
+} from '../../protocol/rooms/index.ts'
 
 export interface Member {
   key: Ed25519KeyPair
@@ -101,4 +107,26 @@ export function deviceList(
     revoked: [],
     nextRecovery,
   })
+}
+
+/**
+ * `device`'s next message after `last`, signed with its next seq but linked only to `after`:
+ * it sorts before anything that came after `after` (an event written "in the past").
+ */
+export function backdatedMessage(
+  device: Ed25519KeyPair,
+  log: RoomLog,
+  chain: SenderKeyChain,
+  last: SignedRoomEvent,
+  after: SignedRoomEvent,
+): SignedRoomEvent {
+  const place = {
+    roomId: log.roomId,
+    nextEventFields: () => ({
+      seq: last.event.seq + 1,
+      lamport: after.event.lamport + 1,
+      deps: [after.id],
+    }),
+  } as unknown as RoomLog
+  return buildMessage(device, place, chain, 'backdated')
 }

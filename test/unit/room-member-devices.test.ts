@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { recoveryCommitment, signKeyRecovery } from '../../protocol/accounts/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
-import { generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
+import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/crypto/index.ts'
 import {
   buildMessage,
   buildOp,
@@ -13,7 +13,7 @@ import {
   SenderKeyChain,
   type SignedRoomEvent,
 } from '../../protocol/rooms/index.ts'
-import { deviceList } from '../helpers/room-fixtures.ts'
+import { backdatedMessage, deviceList } from '../helpers/room-fixtures.ts'
 
 function setUp() {
   const alice = generateEd25519KeyPair()
@@ -27,6 +27,18 @@ function setUp() {
   }
   add(buildOp(bob, log, { kind: RoomOpKind.JOIN }))
   return { alice, bob, phone, log, add }
+}
+
+/** A new key for `bob`'s account and the statement of its recovery with `recovery`. */
+function recoveredKey(recovery: Ed25519KeyPair, bob: Ed25519KeyPair) {
+  const bob2 = generateEd25519KeyPair()
+  const statement = signKeyRecovery(recovery, bob2, {
+    oldKey: bob.publicKey,
+    sequence: 1,
+    atMs: 2,
+    nextRecovery: recoveryCommitment(generateEd25519KeyPair().publicKey),
+  })
+  return { bob2, statement }
 }
 
 describe('a member on several devices', () => {
@@ -103,22 +115,8 @@ describe('a member on several devices', () => {
       )
       const chain = SenderKeyChain.generate()
       const sent = add(buildMessage(phone, log, chain, 'before'))
-      // Signed by the phone with its next seq but linked only to its enrolment: it sorts
-      // before anything that came after the enrolment.
-      const backdated = () =>
-        buildMessage(
-          phone,
-          {
-            roomId: log.roomId,
-            nextEventFields: () => ({
-              seq: sent.event.seq + 1,
-              lamport: enrol.event.lamport + 1,
-              deps: [enrol.id],
-            }),
-          } as unknown as RoomLog,
-          chain,
-          'backdated',
-        )
+      // Its next message, linked only to its enrolment: it sorts before what came after that.
+      const backdated = () => backdatedMessage(phone, log, chain, sent, enrol)
       const phoneCuts = () =>
         deviceCutsFor(log.membership(), toHex(bob.publicKey), (key) => log.lastSeqOf(key))
       return { alice, bob, phone, log, add, sent, backdated, phoneCuts }
@@ -140,25 +138,51 @@ describe('a member on several devices', () => {
       expect(log.isValidMessage(late)).toBe(false)
     })
 
-    it.each([
-      [true, false],
-      [false, true],
-    ])(
-      'removed with its account (device cuts: %s): the backdated event is valid: %s',
-      (cut, valid) => {
-        const { alice, bob, log, add, backdated, phoneCuts } = phoneWithHistory()
+    type Phone = ReturnType<typeof phoneWithHistory>
+    type Cuts = ReturnType<Phone['phoneCuts']>
+    /** Ops that end bob's phone with its account; an older node's carry no device cuts. */
+    const endings: Record<string, (phone: Phone, deviceCuts: Cuts) => void> = {
+      'removed with its account': ({ alice, bob, log, add }, deviceCuts) => {
+        const cutSeq = log.lastSeqOf(toHex(bob.publicKey))
         add(
           buildOp(alice, log, {
             kind: RoomOpKind.REMOVE,
             target: bob.publicKey,
-            cutSeq: log.lastSeqOf(toHex(bob.publicKey)),
-            // An older node's REMOVE carries none: the event then stays, as before.
-            ...(cut ? { deviceCuts: phoneCuts() } : {}),
+            cutSeq,
+            deviceCuts,
           }),
         )
-        expect(log.isValidMessage(add(backdated()))).toBe(valid)
       },
-    )
+      "its account's key moved": ({ bob, phone, log, add }, deviceCuts) => {
+        // Bob's list pins his recovery commitment; his recovery moves him to a new key.
+        const recovery = generateEd25519KeyPair()
+        const commitment = recoveryCommitment(recovery.publicKey)
+        const list = deviceList(bob, 3, [phone], commitment)
+        add(buildOp(bob, log, { kind: RoomOpKind.DEVICES, deviceList: list }))
+        const { bob2, statement } = recoveredKey(recovery, bob)
+        const cutSeq = log.lastSeqOf(toHex(bob.publicKey))
+        add(
+          buildOp(bob2, log, {
+            kind: RoomOpKind.MOVE_KEY,
+            recoveries: [statement],
+            cutSeq,
+            deviceCuts,
+          }),
+        )
+        expect(log.roleOf(toHex(bob2.publicKey))).toBe('member')
+      },
+    }
+
+    it.each([
+      ['removed with its account', true, false],
+      ['removed with its account', false, true],
+      ["its account's key moved", true, false],
+      ["its account's key moved", false, true],
+    ])('%s (device cuts: %s): the backdated event is valid: %s', (ending, cut, valid) => {
+      const phone = phoneWithHistory()
+      endings[ending]!(phone, cut ? phone.phoneCuts() : [])
+      expect(phone.log.isValidMessage(phone.add(phone.backdated()))).toBe(valid)
+    })
 
     it('an op that leaves the device writing cannot cut it', () => {
       const { alice, log, add, backdated, phoneCuts } = phoneWithHistory()
@@ -175,7 +199,7 @@ describe('a member on several devices', () => {
       expect(log.isValidMessage(add(backdated()))).toBe(true)
     })
 
-    it('device cuts ride only on REMOVE, LEAVE and DEVICES', () => {
+    it('device cuts ride only on REMOVE, LEAVE, DEVICES and MOVE_KEY', () => {
       const { bob, log, phoneCuts } = phoneWithHistory()
       expect(() =>
         openRoomEvent(
@@ -249,13 +273,7 @@ describe('a member on several devices', () => {
       toHex(commitment),
     )
     // So bob's recovery with the phrase, with no rotation before it, keeps him a member.
-    const bob2 = generateEd25519KeyPair()
-    const statement = signKeyRecovery(recovery, bob2, {
-      oldKey: bob.publicKey,
-      sequence: 1,
-      atMs: 2,
-      nextRecovery: recoveryCommitment(generateEd25519KeyPair().publicKey),
-    })
+    const { bob2, statement } = recoveredKey(recovery, bob)
     const move = buildOp(bob2, log, { kind: RoomOpKind.MOVE_KEY, recoveries: [statement] })
     expect(log.ingest(move)).toMatchObject({ status: 'added', membershipChanged: true })
     expect(log.roleOf(toHex(bob2.publicKey))).toBe('member')
