@@ -72,6 +72,8 @@ export interface ProfileServiceComponents {
   accountOf?(device: Uint8Array): Uint8Array | undefined
   /** Whether a member (account key, hex) is in a room we are in (node/rooms). @default never */
   sharesRoomWith?(memberHex: string): boolean
+  /** Room members' profiles kept at most (not friends'). @default MAX_MEMBER_PROFILES */
+  maxMemberProfiles?: number
   log: Logger
   /** Tells API clients of a friend's newer profile, and of ours. */
   emit?(type: 'profile:changed', data: NodeEventMap['profile:changed']): void
@@ -233,10 +235,11 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
       if (this.#components.sharesRoomWith?.(hex) !== true) {
         return this.#refuse(member, 'shares no room with us')
       }
-      if (!this.#memberProfiles.has(hex) && this.#memberProfiles.size >= MAX_MEMBER_PROFILES) {
+      const most = this.#components.maxMemberProfiles ?? MAX_MEMBER_PROFILES
+      if (!this.#memberProfiles.has(hex) && this.#memberProfiles.size >= most) {
         await this.#pruneMembers()
-        if (this.#memberProfiles.size >= MAX_MEMBER_PROFILES) {
-          return this.#refuse(member, `we keep at most ${MAX_MEMBER_PROFILES} members' profiles`)
+        if (this.#memberProfiles.size >= most) {
+          return this.#refuse(member, `we keep at most ${most} members' profiles`)
         }
       }
       await this.#take(member, record, 'member')
