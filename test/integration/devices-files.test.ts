@@ -3,7 +3,8 @@
  * real LevelDB): alice on a laptop and a linked phone, bob on one device. An image bob sends
  * alice lands on both of her devices with the same bytes (and a thumbnail), a small one
  * inline too; a file alice sends from the phone shows on her laptop as sent, and the laptop
- * fetches its bytes from the phone; a stranger asking the phone for that file is refused.
+ * fetches its bytes from the phone; a stranger asking the phone for that file is refused, and
+ * so is the phone asking bob for his image once alice revoked it.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
@@ -108,6 +109,16 @@ describe('files on every device of an account', () => {
     const stranger = await startFriendNode(relay())
     await stranger.node.host.dial(phone.node.host.getMultiaddrs())
     expect(await askForFile(stranger.node, phone.node, fromPhone.transfer.fileId)).toBe(
+      FileStatusCode.NOT_YOURS,
+    )
+
+    // Once alice revokes the phone, bob's node no longer serves it bob's image.
+    const list = await alice.node.devices.revoke('phone')
+    await bob.event(
+      'friend:devices',
+      (data) => data.peerId === alice.peerId && data.devices.version === list.version,
+    )
+    expect(await askForFile(phone.node, bob.node, bigSent.transfer.fileId)).toBe(
       FileStatusCode.NOT_YOURS,
     )
   }, 240_000)

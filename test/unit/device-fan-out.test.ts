@@ -2,9 +2,11 @@
  * Fan-out to an account's devices, on the pipeline with stub peers: a text to bob is copied
  * once for his other device however often the feed brings it (as after a crash), each copy in
  * that device's own session; devices certified after the text get none; a copy delivered
- * raises the text's state. The mirror shows what bob's other device sent under bob, once,
+ * raises the text's state; a text with a file is copied with the key the attachments store
+ * gives (our history keeps none), in order, and not at all when the store does not know it. The mirror shows what bob's other device sent under bob, once,
  * also what it sent before alice's node held the list naming it.
  */
+import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { peerIdOf } from '../../node/identity/index.ts'
 import {
@@ -93,6 +95,61 @@ describe('device fan-out', () => {
     })
     await fanOut.take([entry])
     const copy = toHex(copyId(sent.id, phone.identity.publicKey))
+    expect(await alice.pipeline.sentRecord(phone.identity.publicKey, copy)).toBeUndefined()
+  })
+
+  it('copies a text with a file from the feed with the key the store gives, in order, and none without it', async () => {
+    const { network, directory, mailbox, alice, bob } = await setup()
+    const phone = await makePeer('bob-phone', network, directory, mailbox)
+    const attachment = {
+      fileId: randomBytes(16),
+      name: 'notes.bin',
+      mime: 'application/octet-stream',
+      size: 200_000,
+      sha256: randomBytes(32),
+      key: randomBytes(32),
+      chunkSize: 65_536,
+    }
+    const asked: string[] = []
+    let holds = true
+    const fanOut = new DeviceFanOut({
+      pipeline: alice.pipeline,
+      devices: bobWithPhone(bob, phone, 0),
+      myKey: alice.identity.publicKey,
+      log: testLogger,
+      files: {
+        // Answers after the next tick: the text after it must still be copied after it.
+        sentAttachment: async (stored) => {
+          asked.push(stored.fileId)
+          await new Promise((resolve) => setImmediate(resolve))
+          return holds && stored.fileId === toHex(attachment.fileId) ? attachment : undefined
+        },
+      },
+    })
+    const withFile = await alice.pipeline.send(bob.identity.publicKey, 'the notes', { attachment })
+    const after = await alice.pipeline.send(bob.identity.publicKey, 'after the notes')
+    const entries = [await entryOf(alice, bob, withFile.id), await entryOf(alice, bob, after.id)]
+    // Our history keeps the file without its key: the store gives it.
+    const kept = entries[0].kind === 'added' ? entries[0].record.attachment : undefined
+    expect(kept?.key).toBeUndefined()
+    await fanOut.take(entries)
+    expect(asked).toEqual([toHex(attachment.fileId)])
+    await waitForState(alice, toHex(copyId(after.id, phone.identity.publicKey)), 'delivered')
+    expect(phone.received.map((m) => m.text)).toEqual(['the notes', 'after the notes'])
+    const onPhone = await phone.pipeline.recordsPage(alice.identity.publicKey, 10)
+    expect(onPhone[0].record.attachment).toMatchObject({
+      fileId: toHex(attachment.fileId),
+      key: Buffer.from(attachment.key).toString('base64'),
+      chunkSize: 65_536,
+    })
+
+    // A file the store no longer holds as ours: its text is not copied.
+    holds = false
+    const gone = await alice.pipeline.send(bob.identity.publicKey, 'gone', {
+      attachment: { ...attachment, fileId: randomBytes(16) },
+    })
+    await fanOut.take([await entryOf(alice, bob, gone.id)])
+    const copy = toHex(copyId(gone.id, phone.identity.publicKey))
     expect(await alice.pipeline.sentRecord(phone.identity.publicKey, copy)).toBeUndefined()
   })
 
