@@ -10,6 +10,7 @@ import { cp } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { peerIdOf } from '../../node/identity/index.ts'
 import { toHex } from '../../protocol/bytes.ts'
+import { openFriendProfile, signFriendProfile } from '../../protocol/friend-profile.ts'
 import type { RoomMessageView } from '../../protocol/local-api.ts'
 import { roomTopic } from '../../protocol/rooms/index.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
@@ -27,10 +28,18 @@ function sees(peer: RoomPeer, roomId: string, wanted: string[]): boolean {
   return wanted.every((text) => shown.includes(text))
 }
 
-/** alice (a rotating account) owns `roomId`; bob and carol are members; everyone talked. */
-async function roomOfThree(network: RoomNetwork, alice: RotatingAccount, inviteOnly: boolean) {
+/**
+ * alice (a rotating account) owns `roomId`; bob and carol are members; everyone talked.
+ * `ownProfile`: alice's signed profile, which her room carries.
+ */
+async function roomOfThree(
+  network: RoomNetwork,
+  alice: RotatingAccount,
+  inviteOnly: boolean,
+  ownProfile?: () => Uint8Array,
+) {
   const dir = await makeTempDir('tokenim-room-alice-')
-  const owner = await network.start({ identity: alice.identity, dataDir: dir.path })
+  const owner = await network.start({ identity: alice.identity, dataDir: dir.path, ownProfile })
   const { roomId, invite } = await owner.rooms.create('rotation', { inviteOnly })
   const bob = await network.start()
   const carol = await network.start()
@@ -164,16 +173,26 @@ describe('rooms across a key rotation', () => {
   it('a rotation not handed over moves alice when her node starts under the new key', async () => {
     const network = new RoomNetwork()
     const alice = await account('tokenim-room-rotating-late-')
+    // Her name in the room, signed by her first key; after the rotation, re-signed by the new
+    // key with a higher version (as node/profiles does at the start under a new key).
+    const before = signFriendProfile(alice.identity, { version: 1, displayName: 'Alice 艾' })
     // Invite-only: alice's new key is unknown to bob and carol until they take the move, and
     // they answer her syncs through the proof of the invite she holds as the owner.
-    const { dir, owner, bob, carol, roomId } = await roomOfThree(network, alice, true)
+    const { dir, owner, bob, carol, roomId } = await roomOfThree(network, alice, true, () => before)
+    /** The profile each member's room shows for `memberHex` (its record's signer), if any. */
+    const profileIn = (peer: RoomPeer, memberHex: string) =>
+      peer.rooms.memberProfiles(roomId).find((p) => p.member === memberHex)
     try {
+      const oldKey = owner.keyHex
+      expect(profileIn(bob, oldKey)?.record).toEqual(before)
       await owner.stop()
       const rotated = await alice.rotate()
+      const after = signFriendProfile(rotated.identity, { version: 2, displayName: 'Alice 艾' })
       const aliceNew = await network.start({
         identity: rotated.identity,
         dataDir: dir.path,
         keyStatements: () => alice.keystore.keyChain(),
+        ownProfile: () => after,
       })
       await network.connectAll()
       const three = [aliceNew, bob, carol]
@@ -197,6 +216,27 @@ describe('rooms across a key rotation', () => {
         'after seen',
       )
       expect(keyChangeLine(carol, roomId)?.author).toBe(newKey)
+
+      // The re-signed profile reaches the room under the new key; the old key names nobody.
+      await aliceNew.rooms.publishProfile()
+      await waitUntil(
+        three,
+        () =>
+          [bob, carol].every((p) =>
+            Buffer.from(after).equals(Buffer.from(profileIn(p, newKey)?.record ?? [])),
+          ),
+        'the new key’s profile everywhere',
+      )
+      for (const peer of [bob, carol]) {
+        expect(openFriendProfile(profileIn(peer, newKey)!.record).account).toEqual(
+          rotated.identity.publicKey,
+        )
+        expect(profileIn(peer, oldKey)).toBeUndefined()
+      }
+      // Once there, publishing again adds nothing.
+      const held = aliceNew.rooms.heldEvents(roomId).length
+      await aliceNew.rooms.publishProfile()
+      expect(aliceNew.rooms.heldEvents(roomId).length).toBe(held)
     } finally {
       await network.stopAll()
       await dir.remove()

@@ -57,6 +57,8 @@ export class RoomNetwork {
       keyStatements?: RoomServiceComponents['keyStatements']
       /** The account's device list, for a member on several devices (room-devices.ts). */
       ownDeviceList?: RoomServiceComponents['ownDeviceList']
+      /** Our signed profile, which the rooms carry (room-profiles.ts). */
+      ownProfile?: RoomServiceComponents['ownProfile']
     } = {},
   ): Promise<RoomPeer> {
     const identity = options.identity ?? generateIdentity()
@@ -97,6 +99,7 @@ export class RoomNetwork {
         },
         keyStatements: options.keyStatements,
         ownDeviceList: options.ownDeviceList,
+        ownProfile: options.ownProfile,
       },
       { ...TEST_ROOM_INIT, ...options.init },
     )
