@@ -19,6 +19,8 @@ export interface RoomRoundInit {
   messagesPerRoom: number
   /** Longest wait for a room's members to see each other, and for its messages. */
   timeoutMs: number
+  /** Told of each step of a room: joins every 10 members, formed, delivered. */
+  onProgress?: (line: string) => void
 }
 
 export interface RoomFigures {
@@ -70,10 +72,14 @@ export async function roomRound(sim: Simulation, init: RoomRoundInit): Promise<R
         } else {
           row.joinFailed++
         }
+        if (i % 10 === 0) init.onProgress?.(`room of ${size}: ${i} joined ${since(formStart)}`)
       }
       row.members = members.length
       await sim.waitForRoomMembers(roomId, members, init.timeoutMs)
       row.formS = (Date.now() - formStart) / 1_000
+      init.onProgress?.(
+        `room of ${size}: ${members.length} members see each other ${since(formStart)}`,
+      )
       const ids: string[] = []
       for (let m = 0; m < init.messagesPerRoom; m++) {
         const from = members[Math.floor(sim.random() * members.length)]!
@@ -106,6 +112,10 @@ export async function roomRound(sim: Simulation, init: RoomRoundInit): Promise<R
     }
   }
   return figures
+}
+
+function since(start: number): string {
+  return `after ${Math.round((Date.now() - start) / 1_000)} s`
 }
 
 /** Joins through each of `vias` in turn until one answers; false if none did. */

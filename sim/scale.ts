@@ -209,6 +209,7 @@ for (const nodes of plan) {
         sizes: roomSizes,
         messagesPerRoom: Number(options['room-messages']),
         timeoutMs: ROOM_TIMEOUT_MS,
+        onProgress: (line) => process.stderr.write(`  ${line}\n`),
       })
     }
   } catch (err) {
