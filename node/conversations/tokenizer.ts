@@ -32,7 +32,7 @@ export function normalizeText(text: string): string {
 export function tokenize(text: string, maxTokens = MAX_TOKENS_PER_MESSAGE): string[] {
   const tokens = new Set<string>()
   const add = (token: string) => {
-    if (tokens.size < maxTokens) tokens.add(Array.from(token).slice(0, MAX_TOKEN_LENGTH).join(''))
+    if (tokens.size < maxTokens) tokens.add(cut(token))
   }
   const normalized = normalizeText(text).replace(CONTROL, ' ')
   let last = 0
@@ -57,7 +57,7 @@ export function queryTokens(query: string): string[] {
   const tokens = new Set<string>()
   const normalized = normalizeText(query).replace(CONTROL, ' ')
   let last = 0
-  const add = (token: string) => tokens.add(Array.from(token).slice(0, MAX_TOKEN_LENGTH).join(''))
+  const add = (token: string) => tokens.add(cut(token))
   for (const match of normalized.matchAll(CJK_RUN)) {
     addWords(normalized.slice(last, match.index), add)
     const chars = Array.from(match[0])
@@ -67,6 +67,13 @@ export function queryTokens(query: string): string[] {
   }
   addWords(normalized.slice(last), add)
   return [...tokens]
+}
+
+/** `token` cut to MAX_TOKEN_LENGTH characters (one no longer in UTF-16 units is short enough). */
+function cut(token: string): string {
+  return token.length <= MAX_TOKEN_LENGTH
+    ? token
+    : Array.from(token).slice(0, MAX_TOKEN_LENGTH).join('')
 }
 
 function addWords(text: string, add: (token: string) => void): void {

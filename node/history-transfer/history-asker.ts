@@ -4,16 +4,20 @@
  * days, or none), stores each page as it comes, and tells API clients how far it got.
  *
  * Guarantees, and how:
- * - resumable: the cursor (the last record stored) is kept on disk after each page
- *   (transfer-record.ts); a transfer cut off goes on from there, after a backoff, at the next
- *   start of the node, or when the same choice is asked again;
+ * - resumable: the cursor (the last record stored) is kept on disk past each page once it and
+ *   every page before it are stored (pages are stored while the next ones come, at most
+ *   PAGES_STORING at once, in order within each conversation's lane; transfer-record.ts); a
+ *   transfer cut off goes on from there, after a backoff, at the next start of the node, or
+ *   when the same choice is asked again;
  * - exactly once: a page stored whose cursor was not yet written comes again, and its
- *   records are found by id (node/messaging/imported-history.ts);
+ *   records are found by id (node/messaging/imported-history.ts), as are records this device
+ *   deleted since (their ids stay known);
  * - only from our own device: the stream is opened to the key of a current device of the
  *   account's list, which noise authenticates; pages are decoded strictly
  *   (protocol/history-transfer.ts) and records naming our own devices' conversations are
  *   dropped;
- * - bounded: at most MAX_ATTEMPTS failed attempts in a row (the holder busy with the stream
+ * - bounded: at most PAGES_STORING pages held (and HISTORY_TRANSFER_WINDOW unread on the
+ *   stream); at most MAX_ATTEMPTS failed attempts in a row (the holder busy with the stream
  *   this device left, rate-limited, away) before it pauses; only a refusal for not being a
  *   current device of the account ends it as failed; every read waits
  *   at most HISTORY_TRANSFER_IDLE_MS; the holder bounds the rest.
