@@ -3,7 +3,9 @@
  * picture in Settings (the browser makes it 96 px), in its one display-name field, which the
  * directory profile of his username follows (what people who search for him see); alice's chat list, chat header, contacts
  * and room member list show his name and his picture, and the room names her "You", online,
- * with bob's presence the same as in her 1:1 view. axe finds no serious violation there.
+ * with bob's presence the same as in her 1:1 view; carol, no friend of alice's, joins the room
+ * and shows there by the name and picture her profile carries, on her message and in the
+ * member list. axe finds no serious violation there.
  */
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,6 +15,7 @@ import { type FriendsInBrowser, openChatPages, startFriendsInBrowser } from './w
 
 const LIVE_MS = 20_000
 const BOB = 'Bob Wang 王'
+const CAROL = 'Carol Li 李'
 
 /** The image's pixel size as the page decoded it. */
 function decodedSize(avatar: Locator): Promise<[number, number]> {
@@ -123,5 +126,27 @@ describe('web client: names and faces', () => {
     await message.waitFor({ timeout: LIVE_MS })
     expect(await message.getByTestId('message-author').textContent()).toBe(BOB)
     await message.getByTestId('avatar').waitFor()
+
+    // Carol is no friend of alice's: her name and face reach alice through the room.
+    const carol = await friends.network.person()
+    const carolAvatar = `data:image/png;base64,${Buffer.from(solidPng(40, 40, [200, 120, 20])).toString('base64')}`
+    await carol.api.setOwnProfile({ displayName: CAROL, avatar: carolAvatar })
+    await carol.api.joinRoom({ room: created.invite })
+    await carol.api.sendRoomMessage(created.roomId, 'hi, I am new here')
+    const carolMessage = alicePage.getByTestId('message').filter({ hasText: 'hi, I am new here' })
+    await carolMessage.waitFor({ timeout: LIVE_MS })
+    await expect
+      .poll(() => carolMessage.getByTestId('message-author').textContent(), { timeout: LIVE_MS })
+      .toBe(CAROL)
+    expect(await carolMessage.getByTestId('avatar').getAttribute('src')).toBe(carolAvatar)
+    await alicePage.getByRole('button', { name: 'Rooms' }).click()
+    await rooms
+      .getByTestId('room')
+      .filter({ hasText: 'Faces club' })
+      .locator('.person-open')
+      .click()
+    const carolMember = members.filter({ hasText: CAROL })
+    await carolMember.getByTestId('avatar').waitFor({ timeout: LIVE_MS })
+    expect(await carolMember.getByTestId('avatar').getAttribute('src')).toBe(carolAvatar)
   })
 })
