@@ -81,7 +81,7 @@ describe('web client: rooms and presence between two real nodes', () => {
     await reply.press('Enter')
     const answer = alice.page.getByTestId('message').filter({ hasText: 'Reading it tonight' })
     await answer.waitFor({ timeout: LIVE_MS })
-    expect(await answer.locator('.message-author').textContent()).toBe('bob')
+    expect(await answer.locator('.message-author').textContent()).toBe('bob from the club')
     await saveScreenshot(alice.page, 'room-chat')
   })
 
@@ -103,7 +103,7 @@ describe('web client: rooms and presence between two real nodes', () => {
     'says why a text to that friend waits once no relay answers either',
     async () => {
       network.relay.stop()
-      await alice.page.getByRole('button', { name: /^bob\W+open the chat/ }).click()
+      await alice.page.getByRole('button', { name: /^bob from the club\W+open the chat/ }).click()
       await expectText(
         alice.page.getByTestId('chat-reach'),
         'no connection — messages wait in the mailbox',

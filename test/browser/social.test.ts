@@ -72,7 +72,7 @@ describe('web client: contacts and chats between two real nodes', () => {
   })
 
   it('chats both ways with styled text, unread dots and delivery ticks', async () => {
-    await alice.page.getByRole('button', { name: /^bob\W+open the chat/ }).click()
+    await alice.page.getByRole('button', { name: /^bob from the club\W+open the chat/ }).click()
     await expectText(alice.page.getByTestId('chat-reach'), 'direct', LIVE_MS)
     const composer = alice.page.getByLabel('Message', { exact: true })
     await alice.page.getByRole('button', { name: 'Bold' }).click()
