@@ -37,7 +37,7 @@ import { followFriendsWhenReachable, followOnFailedSends } from './friends/rotat
 import { keepOwnStatementsPublished } from './friends/statement-republish.ts'
 import { HistoryTransfer } from './history-transfer/index.ts'
 import { OfflineMailbox } from './mailbox/index.ts'
-import { DirectMessages } from './messaging/index.ts'
+import { DirectMessages, SentFilesUnavailableError } from './messaging/index.ts'
 import { NodeApi, nodeRoutes } from './node-api.ts'
 import { buildHost } from './node-host.ts'
 import { keyChainIn, recoveryCommitmentIn } from './own-key-chain.ts'
@@ -321,7 +321,12 @@ export async function composeNode(
         social: friends,
         calls: { receive: (...signal) => voiceCalls?.receive(...signal) },
         devices: accountDevicesPort(devices, friends),
-        sentFiles: { sentAttachment: async (stored) => sentFiles?.sentAttachment(stored) },
+        sentFiles: {
+          sentAttachment: async (stored) => {
+            if (sentFiles != null) return sentFiles.sentAttachment(stored)
+            throw new SentFilesUnavailableError('the attachments store is not started yet')
+          },
+        },
         takeOwnList: (from, record) => devices.receiveOwn(from, record),
         takeOwnProfile: async (record) => profiles?.receiveOwn(record),
         takeRoomRead: (roomIdHex, lamport) => rooms.takeReadMark(roomIdHex, lamport),
@@ -454,6 +459,12 @@ export async function composeNode(
     )
     return sentFiles
   })
+  // A page the fan-out could not take without the store (SentFilesUnavailableError) goes now.
+  for (const follower of messages.devices?.followers ?? []) {
+    follower.catchUp().catch((err: Error) => {
+      host.logger.forComponent('tokenim:dm').error('catching up the history feed: %e', err)
+    })
+  }
   const conversations = await parts.add('conversations', () => {
     const conversations = new Conversations(
       {

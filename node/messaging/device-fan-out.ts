@@ -27,7 +27,8 @@
  * - a text with a file is copied with the attachment as it went to the peer (the offer's
  *   key, or the bytes of a small file): `copyNow` has it from the send, the follower asks
  *   the attachments store (`files`), which serves the file to the devices copied to too.
- *   A text whose file the store no longer knows as ours is not copied (logged).
+ *   A text whose file the store no longer knows as ours is not copied (logged); while the
+ *   store is not there yet (at start), the page fails and the feed brings it again.
  */
 import { createHash } from 'node:crypto'
 import type { Logger } from '@libp2p/interface'

@@ -51,3 +51,11 @@ export class DeviceRevokedError extends MessagingError {
     super('this device was revoked by its account: it can no longer send messages as the account')
   }
 }
+
+/**
+ * The attachments store was asked for a sent file before the node built it (at start): the
+ * fan-out takes the feed page again later rather than copy the text without its file.
+ */
+export class SentFilesUnavailableError extends MessagingError {
+  override name = 'SentFilesUnavailableError'
+}

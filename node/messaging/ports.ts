@@ -154,7 +154,8 @@ export interface AccountDevicesPort {
 export interface SentFilesPort {
   /**
    * The attachment of our text as it went to the peer (with the offer's key, or the bytes of
-   * a file sent inline); undefined when the store no longer knows it as ours.
+   * a file sent inline); undefined when the store no longer knows it as ours. Rejects
+   * (SentFilesUnavailableError) while the store is not there yet: the page is taken again.
    */
   sentAttachment(stored: StoredAttachment): Promise<AttachmentContent | undefined>
 }

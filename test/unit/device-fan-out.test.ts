@@ -3,7 +3,8 @@
  * once for his other device however often the feed brings it (as after a crash), each copy in
  * that device's own session; devices certified after the text get none; a copy delivered
  * raises the text's state; a text with a file is copied with the key the attachments store
- * gives (our history keeps none), in order, and not at all when the store does not know it. The mirror shows what bob's other device sent under bob, once,
+ * gives (our history keeps none), in order, not at all when the store does not know it, and
+ * again when the store was not there yet. The mirror shows what bob's other device sent under bob, once,
  * also what it sent before alice's node held the list naming it.
  */
 import { randomBytes } from 'node:crypto'
@@ -15,9 +16,10 @@ import {
   DeviceFanOut,
 } from '../../node/messaging/device-fan-out.ts'
 import { DeviceMirror } from '../../node/messaging/device-mirror.ts'
+import { SentFilesUnavailableError } from '../../node/messaging/errors.ts'
 import type { HistoryChange } from '../../node/messaging/history-feed.ts'
 import type { AccountDevicesPort } from '../../node/messaging/ports.ts'
-import { bytesEqual, toHex } from '../../protocol/bytes.ts'
+import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import { cleanUp, makePeer, setup, type TestPeer, waitForState } from '../helpers/pipeline-peers.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 
@@ -111,7 +113,7 @@ describe('device fan-out', () => {
       chunkSize: 65_536,
     }
     const asked: string[] = []
-    let holds = true
+    let store: 'holds' | 'forgot' | 'starting' = 'holds'
     const fanOut = new DeviceFanOut({
       pipeline: alice.pipeline,
       devices: bobWithPhone(bob, phone, 0),
@@ -122,7 +124,8 @@ describe('device fan-out', () => {
         sentAttachment: async (stored) => {
           asked.push(stored.fileId)
           await new Promise((resolve) => setImmediate(resolve))
-          return holds && stored.fileId === toHex(attachment.fileId) ? attachment : undefined
+          if (store === 'starting') throw new SentFilesUnavailableError('not started yet')
+          return store === 'holds' ? { ...attachment, fileId: fromHex(stored.fileId) } : undefined
         },
       },
     })
@@ -144,13 +147,26 @@ describe('device fan-out', () => {
     })
 
     // A file the store no longer holds as ours: its text is not copied.
-    holds = false
+    store = 'forgot'
     const gone = await alice.pipeline.send(bob.identity.publicKey, 'gone', {
       attachment: { ...attachment, fileId: randomBytes(16) },
     })
     await fanOut.take([await entryOf(alice, bob, gone.id)])
     const copy = toHex(copyId(gone.id, phone.identity.publicKey))
     expect(await alice.pipeline.sentRecord(phone.identity.publicKey, copy)).toBeUndefined()
+
+    // The store not there yet (at start): the page fails, and is copied when it comes again.
+    store = 'starting'
+    const early = await alice.pipeline.send(bob.identity.publicKey, 'early', {
+      attachment: { ...attachment, fileId: randomBytes(16) },
+    })
+    const earlyEntry = await entryOf(alice, bob, early.id)
+    await expect(fanOut.take([earlyEntry])).rejects.toThrow(SentFilesUnavailableError)
+    const earlyCopy = toHex(copyId(early.id, phone.identity.publicKey))
+    expect(await alice.pipeline.sentRecord(phone.identity.publicKey, earlyCopy)).toBeUndefined()
+    store = 'holds'
+    await fanOut.take([earlyEntry])
+    await waitForState(alice, earlyCopy, 'delivered')
   })
 
   it("shows a friend's device's texts under the account once its list names the device, also those from before", async () => {
