@@ -42,6 +42,8 @@ describe('web client: names and faces', () => {
 
   it("bob's name and picture, set in his Settings, show on alice's screens", async () => {
     const bobName = await friends.bob.api.registerName({ name: 'bob' })
+    // A field only the CLI sets: the web client's saves keep it.
+    await friends.bob.api.setProfile({ email: 'bob@example.org' })
     await bobPage.bringToFront()
     await bobPage
       .getByRole('navigation', { name: 'Sections' })
@@ -74,6 +76,7 @@ describe('web client: names and faces', () => {
     expect((await friends.bob.api.lookupName(bobName.scopedName)).profile).toMatchObject({
       displayName: BOB,
       bio: 'likes tea',
+      email: 'bob@example.org',
     })
 
     await alicePage.bringToFront()

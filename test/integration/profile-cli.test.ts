@@ -1,6 +1,7 @@
 /**
  * The built `tokenim` CLI names people by the profile they signed: bob sets his name and
- * picture with `tokenim profile set --name … --avatar FILE`; alice's `chats`, `history --room`
+ * picture with `tokenim profile set --name … --avatar FILE` (the profile of his username
+ * follows the name, keeping its bio); alice's `chats`, `history --room`
  * and `rooms members` then say "Bob Wang 王" where they said his peer id, and the room lists
  * her as "you", online, beside bob with the friend list's presence. A picture too large is
  * refused with InvalidAvatarError before anything is sent. Needs `npm run build` first.
@@ -52,9 +53,17 @@ describe('tokenim profile set, and names in the CLI', () => {
     expect(refused.stderr).toMatch(/96/)
     expect((await bob.api.ownProfile()).profile).toBeNull()
 
+    const bobName = await bob.api.registerName({ name: 'bob' })
+    await bob.api.setProfile({ bio: 'likes tea' })
     const set = await cli(bob, 'profile', 'set', '--name', BOB, '--avatar', picture)
     expect(set).toContain(BOB)
     expect(set).toContain(picture)
+    // One display name: his username's profile follows it, and keeps what it held.
+    expect(set).toContain('profile published')
+    expect((await bob.api.lookupName(bobName.scopedName)).profile).toMatchObject({
+      displayName: BOB,
+      bio: 'likes tea',
+    })
     await alice.event('profile:changed', (data) => data.peerId === bob.peerId)
 
     await bob.api.sendMessage(alice.peerId, 'hello from bob')

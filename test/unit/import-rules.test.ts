@@ -36,8 +36,9 @@ const LAYERS: Layer[] = [
   // What node and relay both run on the network: it knows neither of them.
   { folder: 'network/', mayImport: ['network/', 'protocol/'] },
   // The browser bundle: the shared contract, the typed local-API client the CLI uses too, and
-  // the one flow both clients build on that client alone (the sign-up pre-check), and the
-  // message catalogs' pure core and the error sentences both catalogs share.
+  // the flows both clients build on that client alone (the sign-up pre-check, the search
+  // profile following the display name), and the message catalogs' pure core and the error
+  // sentences both catalogs share.
   {
     folder: 'client/web/',
     mayImport: [
@@ -45,6 +46,7 @@ const LAYERS: Layer[] = [
       'protocol/',
       'client/tokenim-api.ts',
       'client/signup-precheck.ts',
+      'client/search-profile.ts',
       'client/message-catalog.ts',
       'client/error-texts/',
     ],

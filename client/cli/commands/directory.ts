@@ -8,6 +8,7 @@ import { type Command, InvalidArgumentError } from 'commander'
 import { avatarDataUrl } from '../../../protocol/avatar-image.ts'
 import type { ProfileView } from '../../../protocol/local-api.ts'
 import { LocalApiClient } from '../../api-client.ts'
+import { publishSearchProfile } from '../../search-profile.ts'
 import { english, t } from '../i18n/i18n.ts'
 import { type CommonOptions, withCommonOptions } from '../options.ts'
 import { minuteStamp, printResult } from '../output.ts'
@@ -141,7 +142,10 @@ export function registerDirectoryCommands(program: Command): void {
             ]
       // The directory's profile when one of its fields is given, or nothing else is.
       if (forFriends && !Object.values(directoryFields).some((value) => value != null)) {
-        printResult(options, own, ownLines)
+        // One display name: the profile of a username follows the name friends see.
+        const published =
+          name != null && (await publishSearchProfile(client, { displayName: name }))
+        printResult(options, own, published ? [...ownLines, t('names.profilePublished')] : ownLines)
         return
       }
       const view = await client.setProfile({

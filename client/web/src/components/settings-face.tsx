@@ -6,10 +6,10 @@
  */
 import { useEffect, useState } from 'preact/hooks'
 import { MAX_AVATAR_SIZE, MAX_FRIEND_DISPLAY_NAME_LENGTH } from '../../../../protocol/limits.ts'
+import { publishSearchProfile } from '../../../search-profile.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { AvatarTooLargeError, avatarOf } from '../avatar-image.ts'
 import { t } from '../i18n/i18n.ts'
-import { publishSearchProfile } from '../search-profile.ts'
 import { formatBytes } from '../transfer-text.ts'
 import { useOwnProfile } from '../use-own-profile.ts'
 import { Avatar } from './avatar.tsx'

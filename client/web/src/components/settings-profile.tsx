@@ -6,9 +6,9 @@
 import { useEffect, useState } from 'preact/hooks'
 import { MAX_PROFILE_BIO_LENGTH } from '../../../../protocol/limits.ts'
 import type { NameView } from '../../../../protocol/local-api.ts'
+import { publishSearchProfile } from '../../../search-profile.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { t, tx } from '../i18n/i18n.ts'
-import { publishSearchProfile } from '../search-profile.ts'
 import { useOwnProfile } from '../use-own-profile.ts'
 import { SettingsSection, useSectionActions } from './settings-section.tsx'
 

@@ -7,11 +7,11 @@
 import { useEffect, useId, useState } from 'preact/hooks'
 import type { NameView, SignupPolicyView } from '../../../../protocol/local-api.ts'
 import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '../../../../protocol/username.ts'
+import { publishSearchProfile } from '../../../search-profile.ts'
 import { nameStanding } from '../../../signup-precheck.ts'
 import type { WebApiClient } from '../api-client.ts'
 import { describeError } from '../errors.ts'
 import { t } from '../i18n/i18n.ts'
-import { publishSearchProfile } from '../search-profile.ts'
 import { ErrorText } from './error-text.tsx'
 import { SignupVerification } from './signup-verification.tsx'
 
