@@ -193,7 +193,14 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       doPX: init.gossipPeerExchange === true,
-      scoreParams: { appSpecificScore: peerExchangeSourceScore(init.peerExchangeFrom ?? []) },
+      scoreParams: {
+        appSpecificScore: peerExchangeSourceScore(init.peerExchangeFrom ?? []),
+        // No penalty for many peers on one IP address (gossipsub's P6): every peer reached
+        // through a relay's circuit shows the relay's address, and so do neighbours behind one
+        // NAT. Past 10 of them the penalty pushed them all below zero (out of the meshes),
+        // past 13 below the publish threshold: room posts then waited for the sync.
+        IPColocationFactorWeight: 0,
+      },
       msgIdFn: tokenimMsgIdFn,
       // Room members behind NAT meet through a relay's circuit; their messages are small and
       // the relay's data limit bounds what a circuit carries.

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { memory } from '@libp2p/memory'
-import { createHost, type Host } from '../../network/host.ts'
+import { createHost, type Host, type HostInit } from '../../network/host.ts'
 import { generateIdentity, type Identity, toLibp2pPrivateKey } from '../../node/identity/index.ts'
 import type { TokenimNode } from '../../node/index.ts'
 import {
@@ -43,6 +43,21 @@ export const TEST_ROOM_INIT: RoomServiceInit = {
   minSyncGapMs: 200,
 }
 
+/**
+ * Host options for many test hosts in one process: no connection limits between them, a
+ * 100 ms gossipsub heartbeat, and no connection monitor (twenty nodes share one event loop:
+ * a ping answered late is load, not a dead peer).
+ */
+export const CROWDED_HOST_OPTIONS = {
+  connectionLimits: {
+    maxConnections: 1000,
+    inboundConnectionThreshold: 10_000,
+    maxIncomingPendingConnections: 1000,
+  },
+  gossipOptions: { heartbeatInterval: 100 },
+  connectionMonitor: { enabled: false },
+} satisfies Partial<HostInit>
+
 export class RoomNetwork {
   readonly peers: RoomPeer[] = []
   private readonly dirs: Array<{ remove(): Promise<void> }> = []
@@ -76,14 +91,7 @@ export class RoomNetwork {
       dhtServer: false,
       allowPrivateAddresses: true,
       transports: [memory()],
-      connectionLimits: {
-        maxConnections: 1000,
-        inboundConnectionThreshold: 10_000,
-        maxIncomingPendingConnections: 1000,
-      },
-      gossipOptions: { heartbeatInterval: 100 },
-      // Twenty nodes share one event loop: a ping answered late is load, not a dead peer.
-      connectionMonitor: { enabled: false },
+      ...CROWDED_HOST_OPTIONS,
     })
     await host.start()
     const events = new EventTarget()
