@@ -108,11 +108,13 @@ describe('profiles of room members', () => {
     })
     const members = await runCli(['rooms', 'members', roomId, '--data-dir', alice.dataDir])
     expect(members.stdout).toContain(`member  Carol Li 李 (${carol.node.peerId})`)
-    const said = await carol.node.rooms.send(roomId, 'chapter 3 tonight?')
-    await waitForEvent(alice.node.rooms, 'room:message', {
+    // Listened for before the send: in one process alice may show it before carol's send resolves.
+    const shown = waitForEvent<{ id: string; text: string }>(alice.node.rooms, 'room:message', {
       timeoutMs: 20_000,
-      filter: (message: { id: string }) => message.id === said.id,
+      filter: (message: { text: string }) => message.text === 'chapter 3 tonight?',
     })
+    const said = await carol.node.rooms.send(roomId, 'chapter 3 tonight?')
+    expect((await shown).id).toBe(said.id)
     const history = await runCli(['history', '--room', roomId, '--data-dir', alice.dataDir])
     expect(history.stdout).toMatch(/ {2}Carol Li 李: chapter 3 tonight\?\n/)
 
