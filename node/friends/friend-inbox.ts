@@ -13,7 +13,7 @@ import type { FriendNames } from './friend-names.ts'
 import type { FriendOutbox } from './friend-outbox.ts'
 import type { FriendRecord, FriendStore } from './friend-store.ts'
 import type { FriendViews } from './friend-views.ts'
-import type { FriendEventType } from './friends.ts'
+import type { FriendEventType } from './friends-contract.ts'
 import { acceptKeyRecovery, acceptKeyRotation } from './key-rotation.ts'
 
 /** What taking a friend message uses of the friends component. */

@@ -12,7 +12,7 @@ import type { PeerRef } from '../../protocol/local-api.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { InvalidPeerError, UserNotFoundError } from './errors.ts'
 import type { FriendStore } from './friend-store.ts'
-import type { FriendDirectory } from './friends.ts'
+import type { FriendDirectory } from './friends-contract.ts'
 
 export class FriendNames {
   readonly #store: FriendStore

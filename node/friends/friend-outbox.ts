@@ -9,7 +9,7 @@ import type { Logger } from '@libp2p/interface'
 import { fromHex } from '../../protocol/bytes.ts'
 import { encodeFriendMessage, type FriendMessageValue } from '../../protocol/social.ts'
 import type { Change, FriendStore } from './friend-store.ts'
-import type { SocialSender } from './friends.ts'
+import type { SocialSender } from './friends-contract.ts'
 
 export class FriendOutbox {
   readonly #store: FriendStore

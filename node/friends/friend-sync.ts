@@ -27,7 +27,7 @@ import type { FriendNames } from './friend-names.ts'
 import type { FriendOutbox } from './friend-outbox.ts'
 import type { Change, FriendStore, FriendTables } from './friend-store.ts'
 import type { FriendViews } from './friend-views.ts'
-import type { FriendEventType } from './friends.ts'
+import type { FriendEventType } from './friends-contract.ts'
 
 /** What the friend list needs of the account's devices (node/devices). */
 export interface FriendDevices {

@@ -14,7 +14,7 @@ import type {
 } from '../../protocol/local-api.ts'
 import type { FriendNames } from './friend-names.ts'
 import type { FriendRecord, FriendStore } from './friend-store.ts'
-import type { FriendEventType, FriendsEvents } from './friends.ts'
+import type { FriendEventType, FriendsEvents } from './friends-contract.ts'
 
 /** Raises one of the events of `Friends` itself (for presence, conversations). */
 export type FriendsDispatch = <K extends keyof FriendsEvents>(

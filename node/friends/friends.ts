@@ -1,22 +1,3 @@
-/**
- * The friends component: friend requests and their answers, the friend list and the block
- * list. Friend messages are end-to-end encrypted 1:1 messages of kind SOCIAL: they go
- * through messaging (direct delivery, or the offline mailbox and its first-contact inbox
- * when the peer is away), so a request reaches a recipient who was offline when it was sent.
- *
- * Durability: every change is one synced LevelDB batch (friend-store.ts). A friend message
- * to send is written in the same batch as the change that caused it (friend-outbox.ts) and
- * handed to messaging afterwards, then deleted: a crash in between sends it again, and the
- * receiving side takes every friend message idempotently (request ids).
- *
- * The user's changes (friend-actions.ts) and what peers send (friend-inbox.ts) are taken
- * in the same way; this class resolves names, checks it runs and serializes them.
- *
- * Changes run one at a time (`#serial`). Incoming friend messages arrive inside messaging's
- * lane for their peer, so nothing run by `#serial` may wait on messaging: handing messages
- * to messaging happens outside it.
- */
-import type { AbortOptions, Logger } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import type { FriendSyncEntry } from '../../protocol/device-sync.ts'
@@ -26,13 +7,10 @@ import type {
   BlockedView,
   FriendRequestView,
   FriendView,
-  NodeEventMap,
   PeerRef,
 } from '../../protocol/local-api.ts'
 import { decodeFriendMessage, type FriendMessageValue } from '../../protocol/social.ts'
-import type { Identity } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
-import type { AppLevel } from '../storage.ts'
 import {
   FriendRequestNotFoundError,
   FriendSelfError,
@@ -60,13 +38,9 @@ import {
 import { describe, FriendNames } from './friend-names.ts'
 import { FriendOutbox } from './friend-outbox.ts'
 import { FriendStore } from './friend-store.ts'
-import {
-  type FriendDevices,
-  type FriendSyncContext,
-  followEntry,
-  withDeviceSyncs,
-} from './friend-sync.ts'
+import { type FriendSyncContext, followEntry, withDeviceSyncs } from './friend-sync.ts'
 import { FriendViews } from './friend-views.ts'
+import type { FriendsComponents, FriendsEvents, FriendsInit } from './friends-contract.ts'
 import {
   adoptFriends,
   pinCommitment,
@@ -74,75 +48,6 @@ import {
   recoveryEpoch,
   sendKeyRotation,
 } from './key-rotation.ts'
-
-/** What friends need from messaging: queue one social message for a peer. */
-export interface SocialSender {
-  sendSocial(peer: Uint8Array, payload: Uint8Array): Promise<{ id: string }>
-}
-
-/** What friends need from the username directory (node/directory). */
-export interface FriendDirectory {
-  /**
-   * The verified owner of `name` (`alice` or `alice@<relay peer id>`). Throws an error named
-   * `NameNotFoundError` when no relay knows the name.
-   */
-  lookup(name: string, options?: AbortOptions): Promise<{ publicKey: string; scopedName: string }>
-  /** The name we tell the people we ask (`name@<relay peer id>`), if we have one. */
-  ownName(): Promise<string | undefined>
-}
-
-/** What takes a friend's signed record: a device list (node/devices), a profile (node/profiles). */
-export interface DeviceListInbox {
-  /** Resolves once the record is stored or refused; never throws for bad input. */
-  receive(peer: Uint8Array, record: Uint8Array): Promise<void>
-}
-
-export type FriendEventType =
-  | 'friend:request'
-  | 'friend:accepted'
-  | 'friend:rejected'
-  | 'friend:removed'
-  | 'friend:key-changed'
-
-export interface FriendsComponents {
-  /** The sublevel friends own. */
-  db: AppLevel
-  identity: Identity
-  /** Messaging, once it exists (it is built after friends, since it asks them whom to drop). */
-  messaging: () => SocialSender | undefined
-  directory?: FriendDirectory
-  /** Where friends' device lists go (node/devices), once it exists. */
-  deviceLists?: () => DeviceListInbox | undefined
-  /** Where friends' profiles go (node/profiles), once it exists. */
-  profiles?: () => DeviceListInbox | undefined
-  /** Where recovery share messages go (node/recovery), once it exists. */
-  recoveryShares?: () =>
-    | { receive(peer: Uint8Array, message: FriendMessageValue): Promise<void> }
-    | undefined
-  /**
-   * The account's other devices (node/devices), once known: the friend list is kept alike on
-   * all of them (friend-sync.ts). Without it the list is this device's alone.
-   */
-  devices?: () => FriendDevices | undefined
-  log: Logger
-  emit<T extends FriendEventType>(type: T, data: NodeEventMap[T]): void
-}
-
-export interface FriendsInit {
-  /** How often friend messages that messaging did not take yet are offered again. @default 10000 */
-  retryIntervalMs?: number
-  /** Longest wait for a username lookup. @default 15000 */
-  lookupTimeoutMs?: number
-}
-
-/** For components that follow the friend list (presence): `peer` is a raw Ed25519 key. */
-export interface FriendsEvents {
-  'friends:changed': CustomEvent<{ peer: Uint8Array; friend: boolean }>
-  /** A friend's account moved to a new key: its conversation moves with it. */
-  'friends:key-changed': CustomEvent<{ previous: Uint8Array; current: Uint8Array }>
-  /** A friend's recovery commitment was pinned. */
-  'friends:commitment': CustomEvent<{ peer: Uint8Array }>
-}
 
 export const DEFAULT_FRIENDS_RETRY_INTERVAL_MS = 10_000
 

@@ -29,15 +29,14 @@ export {
 } from './api-routes.ts'
 export * from './errors.ts'
 export type { FriendDevices } from './friend-sync.ts'
-export {
-  DEFAULT_FRIENDS_RETRY_INTERVAL_MS,
-  type DeviceListInbox,
-  type FriendDirectory,
-  type FriendEventType,
-  Friends,
-  type FriendsComponents,
-  type FriendsEvents,
-  type FriendsInit,
-  type SocialSender,
-} from './friends.ts'
+export { DEFAULT_FRIENDS_RETRY_INTERVAL_MS, Friends } from './friends.ts'
+export type {
+  DeviceListInbox,
+  FriendDirectory,
+  FriendEventType,
+  FriendsComponents,
+  FriendsEvents,
+  FriendsInit,
+  SocialSender,
+} from './friends-contract.ts'
 export type { RecoveryEpoch } from './key-rotation.ts'

@@ -23,7 +23,7 @@ import { bytesEqual, fromHex, toHex } from '../../protocol/bytes.ts'
 import { encodeFriendMessage, FRIEND_REQUEST_ID_LENGTH } from '../../protocol/social.ts'
 import type { Change, FriendRecord, FriendStore } from './friend-store.ts'
 import type { FriendViews } from './friend-views.ts'
-import type { SocialSender } from './friends.ts'
+import type { SocialSender } from './friends-contract.ts'
 
 /** What we know of a friend's key chain; absent until the friend first rotates. */
 export interface FriendKeyChain {
