@@ -113,3 +113,15 @@ export async function registerFromPrompt(person: Person): Promise<void> {
   // The header names you by it from now on.
   await person.page.getByRole('banner').getByText(person.name, { exact: true }).waitFor()
 }
+
+/**
+ * Opens the chat with bob from the Contacts list. His row is found by his username: it names
+ * him by the display name he registered once his profile has come, by "bob" until then.
+ */
+export async function openBobsChat(page: Page): Promise<void> {
+  await page
+    .getByTestId('friend')
+    .filter({ hasText: 'bob' })
+    .getByRole('button', { name: /open the chat$/ })
+    .click()
+}

@@ -12,6 +12,7 @@ import { stopWebNode } from './node-process.ts'
 import {
   createIdentity,
   LIVE_MS,
+  openBobsChat,
   type Person,
   type ProcessNetwork,
   registerFromPrompt,
@@ -103,7 +104,7 @@ describe('web client: rooms and presence between two real nodes', () => {
     'says why a text to that friend waits once no relay answers either',
     async () => {
       network.relay.stop()
-      await alice.page.getByRole('button', { name: /^bob from the club\W+open the chat/ }).click()
+      await openBobsChat(alice.page)
       await expectText(
         alice.page.getByTestId('chat-reach'),
         'no connection — messages wait in the mailbox',

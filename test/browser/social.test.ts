@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createIdentity,
   LIVE_MS,
+  openBobsChat,
   type Person,
   type ProcessNetwork,
   registerFromPrompt,
@@ -72,7 +73,7 @@ describe('web client: contacts and chats between two real nodes', () => {
   })
 
   it('chats both ways with styled text, unread dots and delivery ticks', async () => {
-    await alice.page.getByRole('button', { name: /^bob from the club\W+open the chat/ }).click()
+    await openBobsChat(alice.page)
     await expectText(alice.page.getByTestId('chat-reach'), 'direct', LIVE_MS)
     const composer = alice.page.getByLabel('Message', { exact: true })
     await alice.page.getByRole('button', { name: 'Bold' }).click()
