@@ -437,6 +437,8 @@ export async function composeNode(
           db: storage.sublevel('presence'),
           friends,
           accountOf: (device) => devices.friendAccountOf(device),
+          devicesOf: (account) =>
+            devices.friendList(account)?.devices.map(({ device, name }) => ({ key: device, name })),
           emit: (type, data) => emit(type, data),
         },
         init.presence,

@@ -1,6 +1,6 @@
 /**
- * One friend as presence follows it (`FriendLink`: its streams, what its heartbeats said)
- * and one presence stream (`PresenceChannel`), for presence-service.ts.
+ * One device of a friend as presence follows it (`FriendLink`: its streams, what its
+ * heartbeats said) and one presence stream (`PresenceChannel`), for presence-service.ts.
  */
 import type { PeerId, Stream } from '@libp2p/interface'
 import { FramedStream, isStreamEnd } from '../../network/index.ts'
@@ -9,34 +9,34 @@ import { FramingError } from '../../protocol/errors.ts'
 import { PRESENCE_STREAM_LIMITS } from '../../protocol/limits.ts'
 import { peerIdOf } from '../identity/index.ts'
 
-/** One friend: the streams to it, and what its heartbeats said. */
+/** One device of a friend: the streams to it, and what its heartbeats said. */
 export class FriendLink {
   readonly key: Uint8Array
   readonly hex: string
   readonly peerId: PeerId
   readonly channels = new Set<PresenceChannel>()
-  dialing = false
-  nextDialAt = 0
-  redialMs: number
   online = false
+  /** It said goodbye (an OFFLINE heartbeat) on a stream that stays open. */
+  away = false
   lastSeen: number | null = null
   lastCounter = 0
   timeout: NodeJS.Timeout | undefined
 
-  /**
-   * The friend's account: the key itself, or, for another device of a friend's account that
-   * opened a stream to us, that account. We dial friends' account keys only.
-   */
+  /** The friend's account: the key itself, or the account whose device list names it. */
   readonly account: Uint8Array
   readonly accountHex: string
 
-  constructor(key: Uint8Array, redialMs: number, account: Uint8Array = key) {
+  constructor(key: Uint8Array, account: Uint8Array = key) {
     this.key = key
     this.hex = toHex(key)
     this.account = account
     this.accountHex = toHex(account)
     this.peerId = peerIdOf({ publicKey: key })
-    this.redialMs = redialMs
+  }
+
+  /** A stream we can write on, to a device that has not said goodbye: no other dial needed. */
+  get live(): boolean {
+    return !this.away && this.writer() != null
   }
 
   /** The newest stream we can write on. */

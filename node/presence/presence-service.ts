@@ -8,9 +8,13 @@
  *
  * Heartbeats also carry typing indicators (typing-signals.ts).
  *
- * A friend's other devices (those its device list names) may open a stream to us too: their
- * heartbeats count for the friend's account, which is online while any of them is. We dial
- * friends' account keys only.
+ * A friend's account may run on several devices (its device list, node/devices): heartbeats
+ * of any of them count for the account, which is online while any device is. Devices may open
+ * a stream to us themselves; we dial at most one device per account at a time, and only while
+ * we have no stream to a device that has not said goodbye (AccountDial): the first listed, and
+ * the next one when a dial fails or a stream drops, with the backoff of one friend. So an
+ * account of several devices costs what one device costs, and stays online while any device
+ * can be reached from here.
  *
  * Only friends: streams from anyone else are closed at once, and heartbeats go to friends
  * only, never to a public topic. A heartbeat names its recipient and carries a counter that
@@ -39,8 +43,9 @@ import {
 import { type Identity, peerIdOf } from '../identity/index.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
 import type { AppLevel } from '../storage.ts'
+import { AccountLinks, type AccountSeen } from './account-links.ts'
 import { PresenceStoppedError, TypingFriendNotFoundError } from './errors.ts'
-import { FriendLink, PresenceChannel } from './friend-link.ts'
+import { type FriendLink, PresenceChannel } from './friend-link.ts'
 import { FriendReachWatch } from './reach-watch.ts'
 import { TypingSignals } from './typing-signals.ts'
 
@@ -69,6 +74,8 @@ export interface PresenceComponents {
   friends: PresenceFriends
   /** The friend's account whose device list names `device` (node/devices), if any. */
   accountOf?(device: Uint8Array): Uint8Array | undefined
+  /** The current devices of a friend's account, from the newest list held; none held: undefined. */
+  devicesOf?(account: Uint8Array): Array<{ key: Uint8Array; name: string }> | undefined
   emit<T extends 'presence:changed' | 'friend:reach' | 'typing:changed'>(
     type: T,
     data: NodeEventMap[T],
@@ -98,7 +105,7 @@ export class Presence {
   readonly #components: PresenceComponents
   readonly #init: Required<PresenceInit>
   readonly #log: Logger
-  readonly #links = new Map<string, FriendLink>()
+  readonly #links: AccountLinks
   #timer: NodeJS.Timeout | undefined
   #counter = 0
   #appearOffline = false
@@ -107,21 +114,25 @@ export class Presence {
 
   readonly #onFriendsChanged = (event: Event) => {
     const { peer, friend } = (event as CustomEvent<{ peer: Uint8Array; friend: boolean }>).detail
-    if (friend) this.#maintain(this.#link(peer), true)
-    else this.#forgetAccount(toHex(peer))
+    if (friend) {
+      this.#links.link(peer)
+      this.#maintain(peer, true)
+    } else this.#forgetAccount(toHex(peer))
     this.#reach.update(peerIdOf({ publicKey: peer }))
   }
 
   /**
    * A connected peer that speaks presence (its node started, or restarted on new
-   * addresses): if it is a friend we have no stream to, dial it now instead of at the next
-   * backoff step.
+   * addresses): if it is a device of a friend's account we have no live stream to, dial it
+   * now instead of at the next backoff step.
    */
   readonly #onPresencePeer = (peerId: PeerId) => {
     const key = peerId.publicKey
-    if (key?.type !== 'Ed25519') return
-    const link = this.#links.get(toHex(key.raw))
-    if (link != null && link.writer() == null) this.#maintain(link, true)
+    if (key?.type !== 'Ed25519' || !this.#lifecycle.running || this.#appearOffline) return
+    const account = this.#links.accountOf(key.raw)
+    if (account == null || this.#links.isLive(toHex(account))) return
+    const index = this.#links.indexOf(account, key.raw)
+    if (index >= 0 && !this.#links.dialOf(toHex(account)).dialing) void this.#dial(account, index)
   }
   #topologyId: string | undefined
   readonly #reach: FriendReachWatch
@@ -135,6 +146,14 @@ export class Presence {
       redialMaxMs: init.redialMaxMs ?? 15_000,
     }
     this.#log = components.host.logger.forComponent('tokenim:presence')
+    this.#links = new AccountLinks(
+      {
+        isFriend: (peer) => components.friends.isFriend(peer),
+        accountOf: components.accountOf,
+        devicesOf: components.devicesOf,
+      },
+      this.#init.redialMinMs,
+    )
     this.#reach = new FriendReachWatch({
       host: components.host,
       isFriend: (peer) => components.friends.isFriend(peer),
@@ -161,7 +180,7 @@ export class Presence {
       notifyOnLimitedConnection: true,
     })
     this.#components.friends.addEventListener('friends:changed', this.#onFriendsChanged)
-    for (const peer of this.#components.friends.friendKeys()) this.#link(peer)
+    for (const peer of this.#components.friends.friendKeys()) this.#links.link(peer)
     this.#timer = setInterval(() => this.#tick(), this.#init.heartbeatIntervalMs)
     this.#timer.unref()
     this.#tick()
@@ -177,16 +196,14 @@ export class Presence {
       this.#components.friends.removeEventListener('friends:changed', this.#onFriendsChanged)
     })
     if (!this.#appearOffline) await this.#goodbye()
-    for (const key of [...this.#links.keys()]) this.#forget(key)
+    for (const link of this.#links.all()) this.#forget(link.hex)
     await this.#components.host.unhandle(PRESENCE_PROTOCOL)
   }
 
   /** What we know of a friend's presence (offline when we know nothing), and how we reach it. */
-  of(peer: Uint8Array): { online: boolean; lastSeen: number | null; reach: PeerReach } {
-    const seen = this.#accountSeen(toHex(peer))
+  of(peer: Uint8Array): AccountSeen & { reach: PeerReach } {
     return {
-      online: seen.online,
-      lastSeen: seen.lastSeen,
+      ...this.#links.seen(peer),
       reach: peerReach(this.#components.host, peerIdOf({ publicKey: peer })),
     }
   }
@@ -244,35 +261,55 @@ export class Presence {
 
   #tick(): void {
     if (!this.#lifecycle.running) return
-    for (const link of this.#links.values()) this.#maintain(link, false)
+    this.#dropUnlisted()
+    for (const account of this.#components.friends.friendKeys()) this.#maintain(account, false)
   }
 
-  /** Heartbeat on the friend's stream, or a dial when there is none (now, or when due). */
-  #maintain(link: FriendLink, now: boolean): void {
+  /**
+   * Heartbeats on the account's streams, and a dial (now, or when due) to the next device
+   * without a stream when none of them is live.
+   */
+  #maintain(account: Uint8Array, now: boolean): void {
     if (!this.#lifecycle.running || this.#appearOffline) return
-    const writer = link.writer()
-    if (writer != null) {
+    const accountHex = toHex(account)
+    let live = false
+    for (const link of this.#links.linksOf(accountHex)) {
+      const writer = link.writer()
+      if (writer == null) continue
       void this.#send(link, writer, 'online')
+      live ||= !link.away
+    }
+    const dial = this.#links.dialOf(accountHex)
+    if (live || dial.dialing || (!now && Date.now() < dial.nextDialAt)) return
+    const devices = this.#links.devicesOf(account)
+    for (let step = 0; step < devices.length; step++) {
+      const index = (dial.cursor + step) % devices.length
+      // A device with a stream that said goodbye is not dialed again: it is there, and away.
+      if (this.#links.get(toHex(devices[index]!))?.writer() != null) continue
+      void this.#dial(account, index)
       return
     }
-    if (link.dialing || link.hex !== link.accountHex) return
-    if (!now && Date.now() < link.nextDialAt) return
-    void this.#dial(link)
   }
 
-  /** A heartbeat to `hex` now, when a stream to it is open (else the next one says it). */
+  /** Heartbeats to the account `hex` now, on its open streams (else the next ones say it). */
   #heartbeatNow(hex: string): void {
-    const link = this.#links.get(hex)
-    const writer = link?.writer()
-    if (link == null || writer == null || this.#appearOffline) return
-    void this.#send(link, writer, 'online')
+    if (this.#appearOffline) return
+    for (const link of this.#links.linksOf(hex)) {
+      const writer = link.writer()
+      if (writer != null) void this.#send(link, writer, 'online')
+    }
   }
 
-  async #dial(link: FriendLink): Promise<void> {
-    link.dialing = true
+  /** A stream to device `index` of the account's devices to dial. */
+  async #dial(account: Uint8Array, index: number): Promise<void> {
+    const devices = this.#links.devicesOf(account)
+    const dial = this.#links.dialOf(toHex(account))
+    const link = this.#links.link(devices[index]!, account)
+    dial.dialing = true
     try {
       const stream = await this.#open(link)
-      link.redialMs = this.#init.redialMinMs
+      dial.redialMs = this.#init.redialMinMs
+      dial.cursor = index
       if (!this.#lifecycle.running || this.#links.get(link.hex) !== link) {
         stream.abort(new Error('presence stopped'))
         return
@@ -281,12 +318,30 @@ export class Presence {
       const channel = this.#attach(link, stream)
       if (!this.#appearOffline) await this.#send(link, channel, 'online')
     } catch (err) {
-      link.nextDialAt = Date.now() + link.redialMs
-      link.redialMs = Math.min(link.redialMs * 2, this.#init.redialMaxMs)
+      dial.moveOn(index, devices.length)
+      dial.nextDialAt = Date.now() + dial.redialMs
+      dial.redialMs = Math.min(dial.redialMs * 2, this.#init.redialMaxMs)
       this.#log('cannot reach friend %s: %s', link.peerId, (err as Error).message)
     } finally {
-      link.dialing = false
+      dial.dialing = false
     }
+  }
+
+  /**
+   * A device's stream ended or it said goodbye: with no other live stream to its account, the
+   * next device is dialed at once.
+   */
+  #failOver(link: FriendLink): void {
+    if (this.#links.isLive(link.accountHex) || !this.#components.friends.isFriend(link.account)) {
+      return
+    }
+    const dial = this.#links.dialOf(link.accountHex)
+    dial.moveOn(
+      this.#links.indexOf(link.account, link.key),
+      this.#links.devicesOf(link.account).length,
+    )
+    dial.redialMs = this.#init.redialMinMs
+    this.#maintain(link.account, true)
   }
 
   /** A stream to the friend; a failed dial, the address lookup and the second dial share the time. */
@@ -305,7 +360,7 @@ export class Presence {
       sentAtMs: Date.now(),
       status,
       intervalMs: this.#init.heartbeatIntervalMs,
-      typing: status === 'online' && this.#typing.isTypingTo(link.hex),
+      typing: status === 'online' && this.#typing.isTypingTo(link.accountHex),
     }
     try {
       await channel.write(signPresenceHeartbeat(this.#components.identity, heartbeat))
@@ -316,7 +371,7 @@ export class Presence {
   }
 
   async #goodbye(): Promise<void> {
-    const sends = [...this.#links.values()].flatMap((link) => {
+    const sends = this.#links.all().flatMap((link) => {
       const writer = link.writer()
       return writer == null ? [] : [this.#send(link, writer, 'offline')]
     })
@@ -334,16 +389,15 @@ export class Presence {
 
   #inbound(stream: Stream, connection: Connection): void {
     const key = connection.remotePeer.publicKey
-    const { friends } = this.#components
     const raw = key?.type === 'Ed25519' ? key.raw : undefined
-    const account = raw == null || friends.isFriend(raw) ? raw : this.#components.accountOf?.(raw)
-    if (raw == null || account == null || !friends.isFriend(account)) {
+    const account = raw == null ? undefined : this.#links.accountOf(raw)
+    if (raw == null || account == null) {
       // Presence is for friends only: say nothing, not even that we are here.
       this.#log('closed a presence stream from %s: not a friend', connection.remotePeer)
       stream.abort(new Error('not a friend'))
       return
     }
-    const link = this.#link(raw, account)
+    const link = this.#links.link(raw, account)
     if (link.channels.size >= MAX_STREAMS_PER_FRIEND) {
       stream.abort(new Error('too many presence streams'))
       return
@@ -361,7 +415,10 @@ export class Presence {
       .catch((err: Error) => {
         this.#log('presence stream of %s ended: %s', link.peerId, err.message)
       })
-      .finally(() => link.channels.delete(channel))
+      .finally(() => {
+        link.channels.delete(channel)
+        if (this.#lifecycle.running && this.#links.get(link.hex) === link) this.#failOver(link)
+      })
     return channel
   }
 
@@ -403,6 +460,7 @@ export class Presence {
       this.#setOffline(link)
       return
     }
+    link.away = false
     link.lastSeen = now
     clearTimeout(link.timeout)
     link.timeout = setTimeout(() => this.#setOffline(link), presenceTimeoutMs(heartbeat.intervalMs))
@@ -420,40 +478,25 @@ export class Presence {
     channel.abort(new Error(reason))
   }
 
+  /** A goodbye, or heartbeats stopped: the device is offline (its stream may stay open). */
   #setOffline(link: FriendLink): void {
     clearTimeout(link.timeout)
     link.timeout = undefined
+    link.away = true
     if (this.#typing.forget(link.hex)) this.#emitTyping(link.account, false)
-    if (!link.online) return
-    link.online = false
-    this.#emit(link)
+    if (link.online) {
+      link.online = false
+      this.#emit(link)
+    }
+    this.#failOver(link)
   }
 
-  /** The friend's account as its devices' heartbeats show it: told when that changes. */
+  /** The friend's account and each of its devices as their heartbeats show them. */
   #emit(link: FriendLink): void {
-    // Another device of the account online: the account was online and stays so.
-    for (const other of this.#links.values()) {
-      if (other !== link && other.accountHex === link.accountHex && other.online) return
-    }
     this.#components.emit('presence:changed', {
       ...this.#components.friends.peerRef(link.account),
-      online: link.online,
-      lastSeen: this.#accountSeen(link.accountHex).lastSeen,
+      ...this.#links.seen(link.account),
     })
-  }
-
-  /** Online while any device of the account is; last seen on the latest of them. */
-  #accountSeen(accountHex: string): { online: boolean; lastSeen: number | null } {
-    let online = false
-    let lastSeen: number | null = null
-    for (const link of this.#links.values()) {
-      if (link.accountHex !== accountHex) continue
-      online ||= link.online
-      if (link.lastSeen != null && (lastSeen == null || link.lastSeen > lastSeen)) {
-        lastSeen = link.lastSeen
-      }
-    }
-    return { online, lastSeen }
   }
 
   #emitTyping(peer: Uint8Array, typing: boolean): void {
@@ -462,27 +505,19 @@ export class Presence {
 
   // --------------------------------------------------------------- plumbing
 
-  #link(peer: Uint8Array, account: Uint8Array = peer): FriendLink {
-    const key = toHex(peer)
-    let link = this.#links.get(key)
-    if (link == null) {
-      link = new FriendLink(Uint8Array.from(peer), this.#init.redialMinMs, Uint8Array.from(account))
-      this.#links.set(key, link)
-    }
-    return link
+  /** Devices a newer list of their account no longer names (revoked) lose their streams. */
+  #dropUnlisted(): void {
+    for (const link of this.#links.unlisted()) this.#forget(link.hex)
   }
 
   /** A friendship ended: its account's link and those of its other devices go. */
   #forgetAccount(accountHex: string): void {
-    for (const link of [...this.#links.values()]) {
-      if (link.accountHex === accountHex) this.#forget(link.hex)
-    }
+    for (const link of this.#links.forgetAccount(accountHex)) this.#forget(link.hex)
   }
 
   #forget(key: string): void {
-    const link = this.#links.get(key)
+    const link = this.#links.delete(key)
     if (link == null) return
-    this.#links.delete(key)
     clearTimeout(link.timeout)
     if (this.#typing.forget(key)) this.#emitTyping(link.account, false)
     for (const channel of link.channels) channel.abort(new Error('presence stopped'))

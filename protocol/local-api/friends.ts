@@ -48,6 +48,24 @@ export const PeerReach = named(
 )
 export type PeerReach = z.infer<typeof PeerReach>
 
+/**
+ * One device of a friend's account as presence sees it. The node keeps one presence stream per
+ * account and tries the account's other devices only when it has none, so a device that does
+ * not open a stream to us itself shows `online: false` while another of its devices is heard.
+ */
+export const DevicePresenceView = named(
+  'DevicePresenceView',
+  z.object({
+    peerId: z.string(),
+    /** The device's name in the account's device list. */
+    name: z.string(),
+    online: z.boolean(),
+    /** When a heartbeat last came from this device (ms since epoch), or null. */
+    lastSeen: z.number().nullable(),
+  }),
+)
+export type DevicePresenceView = z.infer<typeof DevicePresenceView>
+
 export const FriendView = named(
   'FriendView',
   PeerRef.extend({
@@ -67,6 +85,11 @@ export const FriendView = named(
     devices: FriendDevicesView.optional(),
     /** The friend's own profile (display name, avatar), once its node sent one. */
     profile: PersonProfile.optional(),
+    /**
+     * Each current device of the friend's account, online or not; absent while the node holds
+     * no device list for it. `online` is true while any of them is.
+     */
+    devicePresence: z.array(DevicePresenceView).optional(),
   }),
 )
 export type FriendView = z.infer<typeof FriendView>
@@ -197,6 +220,8 @@ export const PresenceView = named(
   PeerRef.extend({
     online: z.boolean(),
     lastSeen: z.number().nullable(),
+    /** Each current device of the account (see FriendView); told when any of them changes. */
+    devicePresence: z.array(DevicePresenceView).optional(),
   }),
 )
 export type PresenceView = z.infer<typeof PresenceView>
