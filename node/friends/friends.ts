@@ -231,6 +231,11 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     return this.#store.has('friends', toHex(peer))
   }
 
+  /** True while our friend request to `peer` waits for its answer. */
+  awaitsAnswerFrom(peer: Uint8Array): boolean {
+    return this.#store.has('outgoing', toHex(peer))
+  }
+
   /** Raw Ed25519 keys of every friend. */
   friendKeys(): Uint8Array[] {
     return this.#store.entries('friends').map(([key]) => fromHex(key))

@@ -14,14 +14,20 @@
  * - Friends' profiles: the newest valid one per friend. Kept only when it opens, is signed
  *   by the friend's account, and has a higher version than the one held (newerProfile);
  *   anything else is refused, logged and dropped, and what was held stays.
+ * - A profile from someone we asked to be our friend, before their answer: messaging does
+ *   not order friend messages (they carry no seq), so a new friend's profile can overtake
+ *   its accept. Such a profile, checked the same way, is held (`awaiting/<hex>`, the newest
+ *   one per peer we asked) and taken as a friend's once the accept made it one; dropped once
+ *   the request ended otherwise. The sender counts it sent, so refusing it would leave its
+ *   name unshown until its next change.
  * - Room members' profiles (node/rooms carries them as PROFILE ops): the same rule, for a
  *   member who is not a friend, kept only while we share a room with it (`pruneMembers`
  *   drops the others when a room's members change, and at start) and for at most
  *   MAX_MEMBER_PROFILES members: what a stranger can make the node store is bounded by
- *   (friends + MAX_MEMBER_PROFILES) times MAX_FRIEND_PROFILE_SIZE.
+ *   (friends + peers asked + MAX_MEMBER_PROFILES) times MAX_FRIEND_PROFILE_SIZE.
  *
  * Stored in the sublevel `profiles` in the layout of node/friend-records-store.ts, members'
- * under `member/<account key hex>`.
+ * under `member/<account key hex>`, those held for an answer under `awaiting/<hex>`.
  *
  * Changes run one at a time (ServiceLifecycle.exclusive). Incoming profiles arrive inside
  * messaging's lane for their peer, so nothing run exclusively waits on messaging: sends run
@@ -53,6 +59,8 @@ import { InvalidDisplayNameError, ProfilesStoppedError } from './errors.ts'
 export interface ProfileFriends extends EventTarget {
   friendKeys(): Uint8Array[]
   isFriend(peer: Uint8Array): boolean
+  /** True while our friend request to `peer` waits for its answer. */
+  awaitsAnswerFrom(peer: Uint8Array): boolean
   /** Hands friend messages still waiting (an accept) to messaging. */
   sendPending(): Promise<void>
 }
@@ -106,6 +114,7 @@ interface Held {
 
 const ZERO_REQUEST_ID = new Uint8Array(16)
 const MEMBER = 'member/'
+const AWAITING = 'awaiting/'
 
 export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
   readonly #components: ProfileServiceComponents
@@ -116,12 +125,15 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
   #own?: Held
   readonly #friendProfiles = new Map<string, Held>()
   readonly #memberProfiles = new Map<string, Held>()
+  /** Profiles of peers we asked that came before their answer (hex key). */
+  readonly #awaiting = new Map<string, Held>()
   readonly #sent = new Map<string, number>()
   #sending: Promise<void> = Promise.resolve()
   readonly #onFriendsChanged = (event: Event) => {
     const { peer, friend } = (event as CustomEvent<{ peer: Uint8Array; friend: boolean }>).detail
     if (friend) void this.sendPending()
     else void this.#forget(toHex(peer))
+    void this.#settleAwaiting()
   }
 
   constructor(components: ProfileServiceComponents) {
@@ -138,7 +150,10 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
 
   async start(): Promise<void> {
     if (!this.#lifecycle.start()) return
-    await this.#lifecycle.exclusive(() => this.#load())
+    await this.#lifecycle.exclusive(async () => {
+      await this.#load()
+      await this.#settleAwaitingNow()
+    })
     this.#components.friends.addEventListener('friends:changed', this.#onFriendsChanged)
     void this.sendPending()
   }
@@ -217,9 +232,41 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
       const { friends, accountOf } = this.#components
       // A friend's other device sends its account's profile: kept as the account's.
       const peer = friends.isFriend(sender) ? sender : (accountOf?.(sender) ?? sender)
-      if (!friends.isFriend(peer)) return this.#refuse(sender, 'not a friend')
-      await this.#take(peer, record, 'friend')
+      if (friends.isFriend(peer)) return this.#take(peer, record, 'friend')
+      if (friends.awaitsAnswerFrom(sender)) return this.#hold(sender, record)
+      this.#refuse(sender, 'not a friend')
     })
+  }
+
+  /** Keeps `record` of a peer we asked until its answer (see the file's header). */
+  async #hold(peer: Uint8Array, record: Uint8Array): Promise<void> {
+    const hex = toHex(peer)
+    const profile = this.#judge(peer, record, this.#awaiting.get(hex))
+    if (profile == null) return
+    await this.#settleAwaitingNow()
+    await this.#components.store.put(AWAITING + hex, record, SYNC)
+    this.#awaiting.set(hex, { profile, record })
+    this.#log('holding the profile of %s until it answers our friend request', hex)
+  }
+
+  /** Takes the held profiles of peers who became friends, drops those of requests that ended. */
+  async #settleAwaiting(): Promise<void> {
+    try {
+      await this.#lifecycle.exclusive(() => this.#settleAwaitingNow())
+    } catch (err) {
+      if (this.running) this.#log.error('could not settle the profiles held: %e', err)
+    }
+  }
+
+  async #settleAwaitingNow(): Promise<void> {
+    const { friends } = this.#components
+    for (const [hex, held] of [...this.#awaiting]) {
+      const peer = fromHex(hex)
+      if (friends.awaitsAnswerFrom(peer)) continue
+      if (friends.isFriend(peer)) await this.#take(peer, held.record, 'friend')
+      await this.#components.store.del(AWAITING + hex, SYNC)
+      this.#awaiting.delete(hex)
+    }
   }
 
   /**
@@ -268,28 +315,44 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
     this.safeDispatchEvent('profiles:refused', { detail: { peer, reason } })
   }
 
-  /** Keeps `record` as `peer`'s when it opens, is signed by `peer` and is newer; else refuses. */
-  async #take(peer: Uint8Array, record: Uint8Array, as: 'friend' | 'member'): Promise<void> {
-    const map = as === 'friend' ? this.#friendProfiles : this.#memberProfiles
-    const peerHex = toHex(peer)
-    const held = map.get(peerHex)
-    // The same record again (a room read twice): nothing to check.
-    if (held != null && bytesEqual(held.record, record)) return
+  /**
+   * The profile in `record` when it opens, is signed by `peer` and is newer than `held`;
+   * undefined for the same record again (a room read twice), refused for anything else.
+   */
+  #judge(
+    peer: Uint8Array,
+    record: Uint8Array,
+    held: Held | undefined,
+  ): OpenedFriendProfile | undefined {
+    if (held != null && bytesEqual(held.record, record)) return undefined
     let profile: OpenedFriendProfile
     try {
       profile = openFriendProfile(record)
     } catch (err) {
-      return this.#refuse(peer, `${(err as Error).name}: ${(err as Error).message}`)
+      this.#refuse(peer, `${(err as Error).name}: ${(err as Error).message}`)
+      return undefined
     }
-    if (!bytesEqual(profile.account, peer)) return this.#refuse(peer, 'signed by another account')
+    if (!bytesEqual(profile.account, peer)) {
+      this.#refuse(peer, 'signed by another account')
+      return undefined
+    }
     const verdict = newerProfile(held && { version: held.profile.version, record: held.record }, {
       version: profile.version,
       record,
     })
-    if (verdict === 'same') return
+    if (verdict === 'newer') return profile
     if (verdict === 'refused') {
-      return this.#refuse(peer, `version ${profile.version} is not above ${held?.profile.version}`)
+      this.#refuse(peer, `version ${profile.version} is not above ${held?.profile.version}`)
     }
+    return undefined
+  }
+
+  /** Keeps `record` as `peer`'s when #judge finds it good. */
+  async #take(peer: Uint8Array, record: Uint8Array, as: 'friend' | 'member'): Promise<void> {
+    const map = as === 'friend' ? this.#friendProfiles : this.#memberProfiles
+    const peerHex = toHex(peer)
+    const profile = this.#judge(peer, record, map.get(peerHex))
+    if (profile == null) return
     if (as === 'friend') await this.#store.putFriend(peerHex, record)
     else await this.#components.store.put(MEMBER + peerHex, record, SYNC)
     map.set(peerHex, { profile, record })
@@ -421,12 +484,13 @@ export class ProfileService extends TypedEventEmitter<ProfileServiceEvents> {
     }
     for (const [hex, version] of stored.sent) this.#sent.set(hex, version)
     for (const [key, record] of stored.extra) {
-      if (!key.startsWith(MEMBER)) continue
-      const hex = key.slice(MEMBER.length)
+      const [prefix, map] = key.startsWith(MEMBER)
+        ? [MEMBER, this.#memberProfiles]
+        : [AWAITING, this.#awaiting]
+      if (!key.startsWith(prefix)) continue
+      const hex = key.slice(prefix.length)
       const held = open(hex, record)
-      if (held != null && bytesEqual(held.profile.account, fromHex(hex))) {
-        this.#memberProfiles.set(hex, held)
-      }
+      if (held != null && bytesEqual(held.profile.account, fromHex(hex))) map.set(hex, held)
     }
   }
 

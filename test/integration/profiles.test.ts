@@ -17,7 +17,7 @@ import {
   PROFILE_API_PATHS,
 } from '../../protocol/local-api.ts'
 import { FriendProfile } from '../../protocol/proto/social.ts'
-import { encodeFriendMessage } from '../../protocol/social.ts'
+import { decodeFriendMessage, encodeFriendMessage } from '../../protocol/social.ts'
 import { solidPng } from '../helpers/avatar-images.ts'
 import { waitForEvent } from '../helpers/wait.ts'
 import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
@@ -148,5 +148,40 @@ describe('profiles between nodes', () => {
     await befriend(dave, carol)
     await dave.event('profile:changed', (data) => data.peerId === carol.peerId)
     expect(await friendProfile(dave, carol)).toMatchObject({ displayName: 'Carol 陈' })
+  }, 60_000)
+
+  it("a new friend's profile that arrives before the accept is taken once the accept arrives", async () => {
+    const alice = await startFriendNode(relay())
+    const bob = await startFriendNode(relay())
+    await bob.api.request('PUT', PROFILE_API_PATHS.own, { displayName: 'Bob 博' })
+
+    // Messaging does not order social messages (no seq): bob's node hands it the accept, then
+    // his profile, yet the accept may arrive later (its direct send failed and it went through
+    // the mailbox, say). Here the accept is handed over but leaves only once alice's node has
+    // taken bob's profile.
+    const profiles = alice.node.profiles
+    const receive = profiles.receive.bind(profiles)
+    const profileArrived = new Promise<void>((resolve) => {
+      profiles.receive = async (sender, record) => {
+        await receive(sender, record)
+        if (toHex(sender) === bob.publicKey) resolve()
+      }
+    })
+    const messages = bob.node.messages
+    const sendSocial = messages.sendSocial.bind(messages)
+    messages.sendSocial = async (peer, payload) => {
+      if (decodeFriendMessage(payload).type !== 'accept') return sendSocial(peer, payload)
+      const sent = profileArrived.then(() => sendSocial(peer, payload))
+      sent.catch(() => undefined)
+      return { id: 'accept' }
+    }
+
+    await befriend(alice, bob)
+    await alice.event(
+      'profile:changed',
+      (data) => data.peerId === bob.peerId && data.profile.displayName === 'Bob 博',
+      { timeoutMs: 10_000 },
+    )
+    expect(await friendProfile(alice, bob)).toMatchObject({ displayName: 'Bob 博' })
   }, 60_000)
 })

@@ -1,9 +1,12 @@
 /**
- * Profiles of room members who are not friends (node/profiles, `receiveFromRoom`), over real
- * LevelDB with stub friends and rooms: kept when signed by the member's account and newer,
- * refused when forged, older, or from someone we share no room with; at most
- * `maxMemberProfiles` kept, room-less ones dropped first; kept across a restart; dropped by
- * `pruneMembers` once no room is shared.
+ * What node/profiles keeps of others, over real LevelDB with stub friends and rooms.
+ * - Room members who are not friends (`receiveFromRoom`): kept when signed by the member's
+ *   account and newer, refused when forged, older, or from someone we share no room with; at
+ *   most `maxMemberProfiles` kept, room-less ones dropped first; kept across a restart;
+ *   dropped by `pruneMembers` once no room is shared.
+ * - People we asked to be friends, whose profile comes before their answer (`receive`): held,
+ *   not shown, kept across a restart, taken as a friend's once the accept made the sender a
+ *   friend, dropped once the request ended otherwise; a stranger's and a forged one refused.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateIdentity, type Identity } from '../../node/identity/index.ts'
@@ -14,6 +17,7 @@ import { type Ed25519KeyPair, generateEd25519KeyPair } from '../../protocol/cryp
 import { signFriendProfile } from '../../protocol/friend-profile.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 import { testLogger } from '../helpers/test-logger.ts'
+import { waitForEvent } from '../helpers/wait.ts'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -21,7 +25,7 @@ afterEach(async () => {
 })
 
 async function aliceStorage(): Promise<{ alice: Identity; storage: Storage }> {
-  const dir = await makeTempDir('tokenim-member-profiles-')
+  const dir = await makeTempDir('tokenim-profile-service-')
   const alice = generateIdentity()
   const storage = await openStorage(dir.path, { identity: alice })
   cleanups.push(async () => {
@@ -31,13 +35,26 @@ async function aliceStorage(): Promise<{ alice: Identity; storage: Storage }> {
   return { alice, storage }
 }
 
-/** Alice's profiles over `storage`: nobody is her friend; `shared` are the members she shares a room with. */
-async function profilesOf(alice: Identity, storage: Storage, shared: Set<string>) {
-  const friends = Object.assign(new EventTarget(), {
+/** Alice's friend list as profiles see it: `friends` and `asked` hold hex keys. */
+function stubFriends() {
+  const friends = new Set<string>()
+  const asked = new Set<string>()
+  const target = Object.assign(new EventTarget(), {
     friendKeys: () => [],
-    isFriend: () => false,
+    isFriend: (peer: Uint8Array) => friends.has(toHex(peer)),
+    awaitsAnswerFrom: (peer: Uint8Array) => asked.has(toHex(peer)),
     sendPending: async () => {},
   })
+  return { target, friends, asked }
+}
+
+/** Alice's profiles over `storage`; `shared` are the members she shares a room with. */
+async function profilesOf(
+  alice: Identity,
+  storage: Storage,
+  shared: Set<string>,
+  friends = stubFriends().target,
+) {
   const profiles = new ProfileService({
     identity: alice,
     store: storage.sublevel('profiles'),
@@ -56,6 +73,16 @@ async function profilesOf(alice: Identity, storage: Storage, shared: Set<string>
 
 function profile(of: Ed25519KeyPair, displayName: string, version = 10): Uint8Array {
   return signFriendProfile(of, { version, displayName })
+}
+
+/** The request to `peer` was answered: `accepted` makes it a friend. */
+function answered(stub: ReturnType<typeof stubFriends>, peer: Ed25519KeyPair, accepted: boolean) {
+  const hex = toHex(peer.publicKey)
+  stub.asked.delete(hex)
+  if (accepted) stub.friends.add(hex)
+  stub.target.dispatchEvent(
+    new CustomEvent('friends:changed', { detail: { peer: peer.publicKey, friend: accepted } }),
+  )
 }
 
 describe('profiles of room members who are not friends', () => {
@@ -100,5 +127,41 @@ describe('profiles of room members who are not friends', () => {
     await again.profiles.pruneMembers()
     expect(again.profiles.profileOf(dave.publicKey)).toBeUndefined()
     expect(again.profiles.profileOf(erin.publicKey)?.displayName).toBe('Erin')
+  })
+})
+
+describe('profiles that come before the accept', () => {
+  it('holds the profile of someone asked until the answer, then takes or drops it', async () => {
+    const { alice, storage } = await aliceStorage()
+    const stub = stubFriends()
+    const [bob, carol, stranger] = [0, 1, 2].map(() => generateEd25519KeyPair())
+    stub.asked.add(toHex(bob.publicKey))
+    stub.asked.add(toHex(carol.publicKey))
+    const { profiles, refusals } = await profilesOf(alice, storage, new Set(), stub.target)
+
+    await profiles.receive(bob.publicKey, profile(bob, 'Bob old', 9))
+    await profiles.receive(bob.publicKey, profile(bob, 'Bob'))
+    await profiles.receive(bob.publicKey, profile(generateEd25519KeyPair(), 'Mallory', 99))
+    await profiles.receive(carol.publicKey, profile(carol, 'Carol'))
+    await profiles.receive(stranger.publicKey, profile(stranger, 'Stranger'))
+    expect(refusals).toEqual(['signed by another account', 'not a friend'])
+    // Held, not shown: none of them is a friend yet.
+    expect(profiles.friendProfile(bob.publicKey)).toBeUndefined()
+
+    // Held across a restart; carol declines meanwhile, so hers goes at the start.
+    await profiles.stop()
+    stub.asked.delete(toHex(carol.publicKey))
+    const again = (await profilesOf(alice, storage, new Set(), stub.target)).profiles
+
+    const taken = waitForEvent(again, 'profiles:friend')
+    answered(stub, bob, true)
+    await taken
+    expect(again.friendProfile(bob.publicKey)).toMatchObject({ displayName: 'Bob', version: 10 })
+
+    // Carol becomes a friend later (she asks, alice accepts): her dropped profile is not taken.
+    answered(stub, carol, true)
+    await again.pruneMembers()
+    expect(again.friendProfile(carol.publicKey)).toBeUndefined()
+    expect(again.friendProfile(bob.publicKey)?.displayName).toBe('Bob')
   })
 })
