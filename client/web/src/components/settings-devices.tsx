@@ -49,8 +49,11 @@ export function SettingsDevices({ client, withCode }: { client: WebApiClient; wi
         <>
           <ul class="device-list" aria-label={t('devices.yours')}>
             {list.devices.map((device) => (
-              <li key={device.publicKey} title={device.peerId}>
-                {device.name}
+              <li key={device.publicKey}>
+                {/* A name the machine or the person gave, not words: page translation leaves it. */}
+                <span translate={false} title={device.peerId}>
+                  {device.name}
+                </span>
                 {device.thisDevice && <em> · {t('devices.this')}</em>}
                 {device.peerId !== list.account && <em> · {t('devices.linked')}</em>}
                 {!device.thisDevice && device.peerId !== list.account && (

@@ -55,7 +55,7 @@ export function SettingsRelays({ client }: { client: WebApiClient }) {
         {relays?.map((relay) => (
           <li key={relay.peerId} class="person" data-testid="relay">
             <span class="person-text">
-              <span class="person-name" title={relay.address}>
+              <span class="person-name" translate={false} title={relay.address}>
                 {shortPeerId(relay.peerId)}
               </span>
               <span class="person-note">
