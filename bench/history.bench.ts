@@ -218,10 +218,13 @@ async function indexed(history: HistoryWrite, messages: number): Promise<History
       history: (p, options) => pipeline.history(Buffer.from(p, 'hex'), options),
       markRead: (p) => pipeline.markRead(Buffer.from(p, 'hex')),
       resolvePeer: async (p) => Buffer.from(p, 'hex'),
-      clearHistory: (p) => pipeline.clearHistory(Buffer.from(p, 'hex')),
+      clearHistory: async (p) => ({
+        ...(await pipeline.clearHistory(Buffer.from(p, 'hex'))),
+        files: [],
+      }),
       deleteForMe: async (p, ids) => ({
         peerId: p,
-        deleted: await pipeline.deleteForMe(Buffer.from(p, 'hex'), ids),
+        ...(await pipeline.deleteForMe(Buffer.from(p, 'hex'), ids)),
       }),
     },
     log: silent,

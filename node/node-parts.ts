@@ -474,7 +474,7 @@ export async function composeNode(
         messages,
         rooms,
         attachmentState: (fileId) => attachments.state(fileId),
-        forgetFiles: (peerHex) => attachments.forgetPeer(peerHex),
+        forgetFiles: (fileIds, peerHex) => attachments.forget(fileIds, peerHex),
         compact: () => storage.compact(),
         log: host.logger.forComponent('tokenim:conversations'),
       },

@@ -365,15 +365,19 @@ export class Attachments {
   }
 
   /**
-   * Forgets every transfer with `peerHex`, either way (its conversation was deleted): those
-   * under way stop, their records go, and each file goes with its thumbnail unless a
-   * transfer with someone else still names it. Resolves with how many transfers went.
+   * Forgets transfers whose texts were deleted: those of `fileIds`, and with `peerHex` every
+   * transfer with that peer, either way (its conversation was deleted). Those under way stop,
+   * their records go, and each file goes with its thumbnail unless a transfer kept still
+   * names it. Resolves with how many transfers went.
    */
-  async forgetPeer(peerHex: string): Promise<number> {
+  async forget(fileIds: string[], peerHex?: string): Promise<number> {
     const all = await this.#store.all()
-    const gone = all.filter((record) => record.peerHex === peerHex)
+    const named = new Set(fileIds)
+    const goes = (record: TransferRecord) =>
+      named.has(record.fileId) || (peerHex != null && record.peerHex === peerHex)
+    const gone = all.filter(goes)
     if (gone.length === 0) return 0
-    const kept = new Set(all.filter((r) => r.peerHex !== peerHex).map((r) => r.sha256))
+    const kept = new Set(all.filter((r) => !goes(r)).map((r) => r.sha256))
     await this.#incoming.forget(gone.map((record) => record.fileId))
     const files = [...new Set(gone.map((record) => record.sha256))].filter((sha) => !kept.has(sha))
     for (const { fileId } of gone) await this.#files.removePartial(fileId)

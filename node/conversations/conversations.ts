@@ -46,6 +46,13 @@ import {
 import { ConversationMutes } from './mutes.ts'
 import { type IndexedDocument, SearchIndex } from './search-index.ts'
 
+/** What a delete took away: how many texts, and the ids of the files they carried. */
+export interface DeletedMessages {
+  peerId: string
+  deleted: number
+  files: string[]
+}
+
 /** What this component needs of 1:1 messaging (node/messaging DirectMessages). */
 export interface DirectMessagesPort {
   inbox(): Promise<ConversationSummary[]>
@@ -54,9 +61,9 @@ export interface DirectMessagesPort {
   markRead(peer: string): Promise<MarkReadResponse>
   resolvePeer(to: string): Promise<Uint8Array>
   /** Deletes the conversation's history here; resolves with how many messages went. */
-  clearHistory(peer: string): Promise<{ peerId: string; deleted: number }>
+  clearHistory(peer: string): Promise<DeletedMessages>
   /** Deletes these messages here only (delete for me); resolves with how many went. */
-  deleteForMe(peer: string, ids: string[]): Promise<{ peerId: string; deleted: number }>
+  deleteForMe(peer: string, ids: string[]): Promise<DeletedMessages>
   /** What the history gained and lost, in order: the search index follows it. */
   readonly historyFeed: HistoryFeed
   /** The record a feed entry names, as the API shows it; undefined once deleted. */
@@ -77,8 +84,11 @@ export interface ConversationsComponents {
   db: AppLevel
   messages: DirectMessagesPort
   rooms?: RoomsPort
-  /** Forgets the files exchanged with a peer whose conversation is deleted (attachments). */
-  forgetFiles?: (peerHex: string) => Promise<unknown>
+  /**
+   * Forgets files whose texts were deleted (attachments): those of `fileIds`, and with
+   * `peerHex`, every file exchanged with that peer (its conversation was deleted).
+   */
+  forgetFiles?: (fileIds: string[], peerHex?: string) => Promise<unknown>
   /**
    * Rewrites the database's files without what was deleted: a deleted conversation must
    * leave the disk at once, not wait for LevelDB to compact it some day.
@@ -295,15 +305,19 @@ export class Conversations {
   ): Promise<{ peerId: string; deleted: number }> {
     const messages = this.#components.messages
     const peerHex = Buffer.from(await messages.resolvePeer(peer)).toString('hex')
-    // Delete for me: search hits of a deleted message are dropped (and purged) when met.
-    if (ids != null) return messages.deleteForMe(peerHex, ids)
-    const result = await messages.clearHistory(peerHex)
+    if (ids != null) {
+      // Delete for me: search hits of a deleted message are dropped (and purged) when met.
+      const { peerId, deleted, files } = await messages.deleteForMe(peerHex, ids)
+      if (files.length > 0) await this.#serial(async () => this.#components.forgetFiles?.(files))
+      return { peerId, deleted }
+    }
+    const { peerId, deleted, files } = await messages.clearHistory(peerHex)
     // The feed carries the clear: once taken in, the conversation has no postings left.
     await this.indexNow()
     return this.#serial(async () => {
-      await this.#components.forgetFiles?.(peerHex)
+      await this.#components.forgetFiles?.(files, peerHex)
       await this.#components.compact?.()
-      return result
+      return { peerId, deleted }
     })
   }
 

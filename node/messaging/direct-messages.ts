@@ -32,6 +32,7 @@ import {
   RecipientNotFoundError,
 } from './errors.ts'
 import { FeedFollower, type FeedFollowerInit } from './feed-follower.ts'
+import { HiddenCopies } from './hidden-copies.ts'
 import type { HistoryFeed } from './history-feed.ts'
 import type { ActionHome, ActionRequest } from './message-actions.ts'
 import { MessagePipeline } from './message-pipeline.ts'
@@ -117,6 +118,13 @@ export const DEFAULT_RETRY_INTERVAL_MS = 30_000
 const QUIET_HISTORY_AFTER_MS = 5 * 60_000
 const QUIET_HISTORY_CHECK_MS = 60_000
 
+/** What a delete took away here: how many texts, and the files they carried (ids, hex). */
+export interface DeletedHistory {
+  peerId: string
+  deleted: number
+  files: string[]
+}
+
 export class DirectMessages {
   readonly pipeline: MessagePipeline
   readonly channels: DmChannels
@@ -124,6 +132,8 @@ export class DirectMessages {
   readonly devices?: {
     fanOut: DeviceFanOut
     mirror: DeviceMirror
+    /** The texts of a conversation that arrived elsewhere, deleted with it. */
+    hidden: HiddenCopies
     /** Read marks, deletions and the device list between our account's devices. */
     sync: OwnDeviceSync
     followers: FeedFollower[]
@@ -208,6 +218,7 @@ export class DirectMessages {
       }
       const fanOut = new DeviceFanOut({ ...parts, files: components.sentFiles })
       const mirror = new DeviceMirror(parts)
+      const hidden = new HiddenCopies(this.pipeline, components.devices)
       const sync = new OwnDeviceSync({
         ...parts,
         takeOwnList: components.takeOwnList,
@@ -221,6 +232,7 @@ export class DirectMessages {
       this.devices = {
         fanOut,
         mirror,
+        hidden,
         sync,
         followers: [
           follow('device-fan-out', (entries) => fanOut.take(entries)),
@@ -264,6 +276,7 @@ export class DirectMessages {
     })
     await this.channels.stop()
     await Promise.all(this.devices?.followers.map((follower) => follower.stop()) ?? [])
+    await this.devices?.sync.stop()
     await this.#collecting?.catch(() => undefined)
     await this.pipeline.stop()
   }
@@ -356,28 +369,29 @@ export class DirectMessages {
    * Deletes messages of the conversation on this node, and on our account's other devices; the
    * peer keeps theirs.
    */
-  async deleteForMe(peer: string, ids: string[]): Promise<{ peerId: string; deleted: number }> {
+  async deleteForMe(peer: string, ids: string[]): Promise<DeletedHistory> {
     const key = await this.resolvePeer(peer)
     await this.devices?.sync.deleting(key, ids)
-    const deleted = await this.pipeline.deleteForMe(key, ids)
-    return { peerId: peerIdOf({ publicKey: key }).toString(), deleted }
+    const { deleted, files } = await this.pipeline.deleteForMe(key, ids)
+    const elsewhere = (await this.devices?.hidden.delete(key, ids)) ?? []
+    return {
+      peerId: peerIdOf({ publicKey: key }).toString(),
+      deleted,
+      files: [...files, ...elsewhere],
+    }
   }
 
   /**
    * Deletes the conversation's history on this node, and on our account's other devices up to
    * the same record; the peer keeps theirs.
    */
-  async clearHistory(peer: string): Promise<{ peerId: string; deleted: number }> {
+  async clearHistory(peer: string): Promise<DeletedHistory> {
     const key = await this.resolvePeer(peer)
     const upTo = await this.pipeline.marks.newestId(key, false)
     const cleared = await this.pipeline.clearHistory(key)
-    // What the peer's other devices sent arrived in conversations of their own (hidden, shown
-    // here under the peer): those go too, or the texts would stay on disk.
-    for (const device of this.#components.devices?.otherDevicesOf(key) ?? []) {
-      await this.pipeline.clearHistory(device.key)
-    }
+    const files = (await this.devices?.hidden.clear(key)) ?? []
     await this.devices?.sync.cleared(key, upTo)
-    return cleared
+    return { ...cleared, files }
   }
 
   /** Queues a social message (node/friends) for `peer`, a raw Ed25519 key. */

@@ -79,6 +79,12 @@ export interface MessageActionsDeps {
   ): string
 }
 
+/** What a delete for me took away: how many texts, and the files they carried (ids, hex). */
+export interface DeletedForMe {
+  deleted: number
+  files: string[]
+}
+
 export class MessageActions {
   readonly #ctx: PipelineContext
   readonly #deps: MessageActionsDeps
@@ -318,14 +324,16 @@ export class MessageActions {
 
   /**
    * Deletes messages `ids` of the conversation with `peer` on this node only; their ids stay
-   * known, so a copy arriving again is still a duplicate. Returns how many were deleted.
+   * known, so a copy arriving again is still a duplicate. Resolves with how many were
+   * deleted and the ids of the files they carried.
    */
-  async deleteForMe(peer: Uint8Array, ids: string[]): Promise<number> {
+  async deleteForMe(peer: Uint8Array, ids: string[]): Promise<DeletedForMe> {
     checkRunning(this.#ctx)
     const { store } = this.#ctx
     const lane = this.#ctx.lane(peer)
     return lane.run(async (tx, state) => {
       let deleted = 0
+      const files: string[] = []
       for (const id of new Set(ids)) {
         const found = await this.#find(lane, tx, state, id)
         if (found == null) continue
@@ -336,9 +344,10 @@ export class MessageActions {
         if (found.record.direction === 'in') {
           tx.ops.push(store.messageIndexOp(lane.peerHex, id, 'in'))
         }
+        if (found.record.attachment != null) files.push(found.record.attachment.fileId)
         deleted++
       }
-      return deleted
+      return { deleted, files }
     })
   }
 

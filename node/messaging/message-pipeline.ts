@@ -50,7 +50,7 @@ import { HistoryViews } from './history-views.ts'
 import { ImportedHistory, type ImportedRecord, type ImportOutcome } from './imported-history.ts'
 import { Inbound } from './inbound.ts'
 import { type CollectCounts, MailboxIntake } from './mailbox-intake.ts'
-import { type ActionRequest, MessageActions } from './message-actions.ts'
+import { type ActionRequest, type DeletedForMe, MessageActions } from './message-actions.ts'
 import {
   type ConversationRecord,
   type HistoryRecord,
@@ -316,8 +316,8 @@ export class MessagePipeline {
     })
   }
 
-  /** Deletes messages on this node only; returns how many were here. */
-  deleteForMe(peer: Uint8Array, ids: string[]): Promise<number> {
+  /** Deletes messages on this node only: see MessageActions.deleteForMe. */
+  deleteForMe(peer: Uint8Array, ids: string[]): Promise<DeletedForMe> {
     return this.#actions.deleteForMe(peer, ids)
   }
 

@@ -32,6 +32,7 @@ import type { ConversationClearedEvent, ConversationReadEvent } from '../../prot
 import { encodeFriendMessage } from '../../protocol/social.ts'
 import { peerIdOf } from '../identity/index.ts'
 import { copyId } from './device-fan-out.ts'
+import { HiddenCopies } from './hidden-copies.ts'
 import type { HistoryChange } from './history-feed.ts'
 import type { MessagePipeline } from './message-pipeline.ts'
 import type { AccountDevicesPort } from './ports.ts'
@@ -61,11 +62,37 @@ export interface OwnDeviceSyncInit {
 
 export class OwnDeviceSync {
   readonly #init: OwnDeviceSyncInit
+  /** The conversation's texts that arrived elsewhere: deleted with it. */
+  readonly #hidden: HiddenCopies
+  readonly #deleting = new Set<Promise<void>>()
   /** Read marks whose text is not here yet, per conversation (the newest one each), as on disk. */
   readonly #ahead = new Map<string, DeviceMark>()
 
   constructor(init: OwnDeviceSyncInit) {
     this.#init = init
+    this.#hidden = new HiddenCopies(init.pipeline, init.devices)
+  }
+
+  /** Resolves once the deletions started by syncs taken so far are done. */
+  async stop(): Promise<void> {
+    await Promise.all(this.#deleting)
+  }
+
+  /**
+   * Deletes the texts of a conversation that arrived elsewhere once the batch taking this
+   * sync is committed: the device that sent it keeps a conversation here among those walked,
+   * and its lane is the one running now, so awaiting it here would wait for ourselves. A
+   * crash in between leaves those copies until the conversation is deleted again. `then`
+   * tells API clients, once the copies went (or failed to).
+   */
+  #afterThisBatch(deleteCopies: () => Promise<unknown>, then: () => void): void {
+    const done = deleteCopies()
+      .catch((err: Error) => {
+        this.#init.log.error('deleting copies of a conversation failed: %s', err.message)
+      })
+      .then(then)
+    this.#deleting.add(done)
+    void done.finally(() => this.#deleting.delete(done))
   }
 
   /** Loads the read marks that waited for their text when the node last stopped. */
@@ -156,8 +183,11 @@ export class OwnDeviceSync {
     if (sync.kind === 'deleted') {
       // Here a text is known by that id, or as the copy made of it for this device.
       const ids = sync.ids.flatMap((id) => [toHex(id), toHex(copyId(toHex(id), this.#init.myKey))])
-      const deleted = await pipeline.deleteForMe(sync.peer, ids)
-      if (deleted > 0) this.#init.emit('conversation:cleared', { peerId, deleted })
+      const { deleted } = await pipeline.deleteForMe(sync.peer, ids)
+      this.#afterThisBatch(
+        () => this.#hidden.delete(sync.peer, ids),
+        () => deleted > 0 && this.#init.emit('conversation:cleared', { peerId, deleted }),
+      )
       return
     }
     const mark = { upTo: sync.upTo == null ? undefined : toHex(sync.upTo), sentAtMs }
@@ -168,7 +198,11 @@ export class OwnDeviceSync {
     const deleted = await pipeline.marks.takeCleared(sync.peer, mark)
     if (deleted === 0) return
     log('deleted %d records with %s, as another device did', deleted, peerId)
-    this.#init.emit('conversation:cleared', { peerId, deleted })
+    // What arrived elsewhere goes whole: it is shown under the peer only as a copy.
+    this.#afterThisBatch(
+      () => this.#hidden.clear(sync.peer),
+      () => this.#init.emit('conversation:cleared', { peerId, deleted }),
+    )
   }
 
   /**

@@ -82,7 +82,7 @@ export async function startChatPeer(options: ChatPeerOptions): Promise<ChatPeer>
     messages: base.messages,
     rooms,
     attachmentState: (fileId) => attachments.state(fileId),
-    forgetFiles: (peerHex) => attachments.forgetPeer(peerHex),
+    forgetFiles: (fileIds, peerHex) => attachments.forget(fileIds, peerHex),
     compact: () => base.storage.compact(),
     log,
   })

@@ -7,32 +7,17 @@
  * so is the phone asking bob for his image once alice revoked it.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FileStatusCode } from '../../protocol/attachments.ts'
 import { MAX_INLINE_ATTACHMENT_SIZE } from '../../protocol/limits.ts'
-import { askForFile, testPng } from './file-probe.ts'
-import {
-  befriend,
-  type FriendNode,
-  friendNodeFolder,
-  relayForFriendNodes,
-  startFriendNode,
-} from './friends-nodes.ts'
+import { askForFile, scratchFile, testPng } from './file-probe.ts'
+import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
 import { linkDevice } from './linked-account.ts'
 
 const relay = relayForFriendNodes()
 
 function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
-}
-
-async function scratchFile(name: string, bytes: Uint8Array): Promise<string> {
-  const dir = await friendNodeFolder('tokenim-device-file-')
-  const path = join(dir.path, name)
-  await writeFile(path, bytes)
-  return path
 }
 
 /** Resolves once `node` holds file `fileId` whole; returns the hash of the bytes it serves. */

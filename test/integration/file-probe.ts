@@ -3,6 +3,8 @@
  * compress, and a bare FILE_PROTOCOL request, as a node that learnt a file id would send it.
  */
 import { createHash, randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import pngjs from 'pngjs'
 import { FramedStream } from '../../network/index.ts'
 import type { TokenimNode } from '../../node/index.ts'
@@ -13,6 +15,15 @@ import {
 } from '../../protocol/attachments.ts'
 import { FILE_PROTOCOL } from '../../protocol/ids.ts'
 import { FILE_STREAM_LIMITS } from '../../protocol/limits.ts'
+import { friendNodeFolder } from './friends-nodes.ts'
+
+/** `bytes` in a file named `name` in a folder removed with the friend nodes; its path. */
+export async function scratchFile(name: string, bytes: Uint8Array): Promise<string> {
+  const dir = await friendNodeFolder('tokenim-scratch-file-')
+  const path = join(dir.path, name)
+  await writeFile(path, bytes)
+  return path
+}
 
 /** A decodable PNG of random pixels (so it does not compress), with its hash. */
 export function testPng(width: number, height: number): { bytes: Uint8Array; sha256: string } {

@@ -74,7 +74,7 @@ describe('history pages that come again', () => {
         bobKey,
         gone.map((m) => m.id),
       ),
-    ).toBe(2)
+    ).toMatchObject({ deleted: 2 })
     expect(await texts(alice, bob.peerId)).toContain('text 3')
 
     await tablet.node.history.request('all')

@@ -136,7 +136,10 @@ describe('history feed', () => {
     await send(alice, bob, ['kept', 'deleted', 'edited'])
     const bobKey = bob.identity.publicKey
     const [kept, deleted, edited] = (await alice.pipeline.history(bobKey)).messages
-    expect(await alice.pipeline.deleteForMe(bobKey, [deleted!.id])).toBe(1)
+    expect(await alice.pipeline.deleteForMe(bobKey, [deleted!.id])).toEqual({
+      deleted: 1,
+      files: [],
+    })
     await alice.pipeline.act(bobKey, edited!.id, { type: 'edit', text: 'edited again' })
     const { follower, taken } = consumer(alice, 'search')
     follower.start()
