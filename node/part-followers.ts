@@ -24,10 +24,16 @@ export function ownDeviceListOf(devices: DeviceService | undefined): OwnDeviceLi
   }
 }
 
-/** The account's other devices as the friend list reaches them, once the devices part runs. */
+/** The account's devices and its peers' as the friend list reaches them, once the devices part runs. */
 export function friendDevicesOf(devices: DeviceService | undefined): FriendDevices | undefined {
   if (devices?.running !== true) return undefined
-  return { others: () => devices.ownOtherDevices(), speaksForAccount: !devices.linked }
+  return {
+    others: () => devices.ownOtherDevices(),
+    linkedRecord: () => (devices.linked ? devices.ownRecord() : undefined),
+    accountOf: (device) => devices.friendAccountOf(device),
+    devicesOf: (account) => devices.friendList(account)?.devices.map((device) => device.device),
+    lookup: (account, options) => devices.lookup(account, options),
+  }
 }
 
 /**

@@ -68,8 +68,10 @@ export interface FriendMessageValue {
   /** `request` and `accept` only: the sender's claimed `name@<relay peer id>`, or ''. */
   name: string
   /**
-   * `device-list` only, and required there: the sender's signed device list (the receiver
-   * opens and checks it). Its request id is 16 zero bytes.
+   * `device-list`, and required there: the sender's signed device list (the receiver opens
+   * and checks it); its request id is 16 zero bytes. A `request`, `accept`, `reject` or
+   * `remove` from a linked device carries its account's list too: the receiver takes the
+   * message as from the account when the list names the sending device (doc/friends.md).
    */
   deviceList?: Uint8Array
   /**
@@ -110,6 +112,15 @@ const KIND_TO_TYPE: Record<FriendMessageKind, FriendMessageType> = {
   'device-sync': FriendMessageType.FRIEND_DEVICE_SYNC,
   profile: FriendMessageType.FRIEND_PROFILE,
 }
+
+/** The kinds that may carry a device list: `device-list`, and those a linked device sends as its account. */
+const CARRY_LIST: ReadonlySet<FriendMessageKind> = new Set([
+  'device-list',
+  'request',
+  'accept',
+  'reject',
+  'remove',
+])
 
 const TYPE_TO_KIND = new Map(
   Object.entries(KIND_TO_TYPE).map(([kind, type]) => [type, kind as FriendMessageKind]),
@@ -174,8 +185,10 @@ function checkFriendMessage(value: FriendMessageValue): void {
   if (value.name !== '' && value.type !== 'request' && value.type !== 'accept') {
     throw new MalformedMessageError('only a friend request or accept names its sender')
   }
-  if ((value.deviceList != null) !== (value.type === 'device-list')) {
-    throw new MalformedMessageError('a device list message, and only it, carries a device list')
+  if (value.deviceList == null ? value.type === 'device-list' : !CARRY_LIST.has(value.type)) {
+    throw new MalformedMessageError(
+      'a device list message carries a device list, and only it or a friend request or answer',
+    )
   }
   if ((value.deviceList?.length ?? 0) > MAX_DEVICE_LIST_SIZE) {
     throw new MalformedMessageError(`a device list is at most ${MAX_DEVICE_LIST_SIZE} bytes`)

@@ -49,6 +49,11 @@ export async function takeFriendMessage(
   const log = friends.log
   switch (message.type) {
     case 'request': {
+      if (friends.store.get('answered', peerHex)?.requestId === requestId) {
+        // A copy that came late (through the mailbox, after another device answered it).
+        log('ignored a request from %s already answered', peerHex)
+        return
+      }
       if (friend != null) {
         // They lost us (new device, lost data) but we still have them: say yes again.
         await friends.store.write([

@@ -2,12 +2,15 @@
  * The friends' outbox: a friend message to send is written in the same synced batch as the
  * change that caused it, then handed to messaging in the order written and deleted once
  * messaging took it. A crash in between sends it again; receivers take friend messages
- * idempotently (request ids). Flushes run one at a time; a flush asked for during one runs
- * again right after it.
+ * idempotently (request ids). A request or answer goes to every device of the peer's account
+ * known when it is handed over, and carries our account's list from a linked device
+ * (account-reach.ts); one messaging did not take for every device is handed over again to
+ * all. Flushes run one at a time; a flush asked for during one runs again right after it.
  */
 import type { Logger } from '@libp2p/interface'
 import { fromHex } from '../../protocol/bytes.ts'
 import { encodeFriendMessage, type FriendMessageValue } from '../../protocol/social.ts'
+import { ACCOUNT_MESSAGES, type AccountReach } from './account-reach.ts'
 import type { Change, FriendStore } from './friend-store.ts'
 import type { SocialSender } from './friends-contract.ts'
 
@@ -16,6 +19,7 @@ export class FriendOutbox {
   readonly #messaging: () => SocialSender | undefined
   readonly #running: () => boolean
   readonly #log: Logger
+  readonly #reach: AccountReach
   #flushing: Promise<void> | undefined
   #flushAgain = false
   #sendCounter = 0
@@ -25,7 +29,9 @@ export class FriendOutbox {
     messaging: () => SocialSender | undefined,
     running: () => boolean,
     log: Logger,
+    reach: AccountReach,
   ) {
+    this.#reach = reach
     this.#store = store
     this.#messaging = messaging
     this.#running = running
@@ -45,8 +51,9 @@ export class FriendOutbox {
   /** A pending send, to write in the same batch as the change that causes it. */
   change(peerHex: string, message: FriendMessageValue): Change {
     const key = `${String(Date.now()).padStart(15, '0')}-${String(this.#sendCounter++).padStart(9, '0')}`
-    const payload = Buffer.from(encodeFriendMessage(message)).toString('base64')
-    return { table: 'sends', key, value: { peer: peerHex, payload } }
+    const payload = Buffer.from(encodeFriendMessage(this.#reach.carry(message))).toString('base64')
+    const account = ACCOUNT_MESSAGES.has(message.type) ? { account: true } : {}
+    return { table: 'sends', key, value: { peer: peerHex, payload, ...account } }
   }
 
   /** Hands pending friend messages to messaging, in order; each is deleted once it took it. */
@@ -62,8 +69,10 @@ export class FriendOutbox {
         if (messaging == null || !this.#running()) return
         const sends = this.#store.entries('sends').sort(([a], [b]) => (a < b ? -1 : 1))
         for (const [key, send] of sends) {
+          const payload = Buffer.from(send.payload, 'base64')
+          const devices = send.account === true ? this.#reach.targets(send.peer) : [send.peer]
           try {
-            await messaging.sendSocial(fromHex(send.peer), Buffer.from(send.payload, 'base64'))
+            for (const device of devices) await messaging.sendSocial(fromHex(device), payload)
           } catch (err) {
             this.#log('messaging did not take a friend message yet: %s', (err as Error).message)
             return

@@ -8,6 +8,8 @@
  *   b/<peer>   BlockedRecord    a blocked peer
  *   s/<id>     PendingSend      a friend message not yet handed to messaging
  *   r/<peer>   RetiredKey       a friend's key its account rotated away from: refused
+ *   a/<peer>   AnsweredRequest  the last request of the peer's we answered or ended: a copy
+ *                               that comes late (another device's) is not taken again
  *
  * <peer> is the peer's Ed25519 key in hex. Every change is one synced batch, applied to
  * memory only once it is on disk.
@@ -62,6 +64,14 @@ export interface PendingSend {
   peer: string
   /** The encoded FriendMessage, base64. */
   payload: string
+  /** A request or answer: it goes to every device of the peer's account (account-reach.ts). */
+  account?: boolean
+}
+
+export interface AnsweredRequest {
+  /** hex */
+  requestId: string
+  at: number
 }
 
 export interface FriendTables {
@@ -71,6 +81,7 @@ export interface FriendTables {
   blocked: BlockedRecord
   sends: PendingSend
   retired: RetiredKey
+  answered: AnsweredRequest
 }
 
 export type Table = keyof FriendTables
@@ -82,6 +93,7 @@ const PREFIX: Record<Table, string> = {
   blocked: 'b/',
   sends: 's/',
   retired: 'r/',
+  answered: 'a/',
 }
 
 export type Change = {
@@ -99,6 +111,7 @@ export class FriendStore {
     blocked: new Map(),
     sends: new Map(),
     retired: new Map(),
+    answered: new Map(),
   }
 
   constructor(db: AppLevel) {

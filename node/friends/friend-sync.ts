@@ -10,11 +10,14 @@
  * - A device takes an entry from another device of its account (messaging checks that it is
  *   one) by writing the same entry, with the events the change means here, and sends no sync
  *   back. Taking the same entry twice changes nothing.
- * - Peers know the account by its key, and friend messages reach the device that runs on it:
- *   that device speaks for the account. A linked device tells peers nothing itself (its
- *   friend messages would come from a key they do not know); the device on the account key,
- *   following its entry, sends the request, accept, decline or removal the change means, with
- *   the request id the entry names, so the peer takes it as from the account.
+ * - Each device tells peers itself: the request, accept, decline or removal a change made on
+ *   it means goes from it, as the account, in the same batch (account-reach.ts), and friend
+ *   messages to the account reach every device of it, so no device relays another's change.
+ *   A device that follows an entry sends the peer nothing.
+ * - A request answered or ended (accepted, declined, the friendship ended) is remembered per
+ *   peer (`answered`), here and on the devices that follow: a copy of it that reaches a device
+ *   late (from the mailbox, after another device answered it) is not taken again, nor is an
+ *   entry another device took from such a copy.
  * - A key rotation (the batch retires a key) is not synced: each device takes the friend's
  *   statement itself.
  */
@@ -22,20 +25,13 @@ import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { encodeDeviceSync, type FriendSyncEntry } from '../../protocol/device-sync.ts'
 import type { NodeEventMap } from '../../protocol/local-api.ts'
 import type { FriendMessageValue } from '../../protocol/social.ts'
-import { answer, pick } from './friend-inbox.ts'
+import type { FriendDevices } from './account-reach.ts'
+import { pick } from './friend-inbox.ts'
 import type { FriendNames } from './friend-names.ts'
 import type { FriendOutbox } from './friend-outbox.ts'
 import type { Change, FriendStore, FriendTables } from './friend-store.ts'
 import type { FriendViews } from './friend-views.ts'
 import type { FriendEventType } from './friends-contract.ts'
-
-/** What the friend list needs of the account's devices (node/devices). */
-export interface FriendDevices {
-  /** The account's other current devices. */
-  others(): Uint8Array[]
-  /** True on the device that runs on the account key, the one peers write friend messages to. */
-  speaksForAccount: boolean
-}
 
 export interface FriendSyncContext {
   store: FriendStore
@@ -43,8 +39,6 @@ export interface FriendSyncContext {
   names: FriendNames
   views: FriendViews
   emit<T extends FriendEventType>(type: T, data: NodeEventMap[T]): void
-  /** The name we tell the people we ask and answer, if we have one. */
-  ownName(): string | undefined
   devices(): FriendDevices | undefined
 }
 
@@ -57,26 +51,23 @@ const ZERO_REQUEST_ID = new Uint8Array(16)
 const NO_REQUEST = toHex(ZERO_REQUEST_ID)
 
 /**
- * `changes` as the store writes them for a change made here: with a sync of each peer's entry
- * for every other device of the account, and, on a linked device, without friend messages to
- * peers (the device on the account key sends them when it follows).
+ * `changes` as the store writes them for a change made here: with the requests it answers or
+ * ends remembered, and a sync of each peer's entry for every other device of the account.
  */
 export function withDeviceSyncs(sync: FriendSyncContext, changes: Change[]): Change[] {
-  const devices = sync.devices()
-  if (devices == null || changes.some((change) => change.table === 'retired')) return changes
-  const own = new Set(devices.others().map((device) => toHex(device)))
-  const kept = devices.speaksForAccount
-    ? changes
-    : changes.filter(
-        (change) => change.table !== 'sends' || change.value == null || own.has(change.value.peer),
-      )
+  if (changes.some((change) => change.table === 'retired')) return changes
+  const own = new Set((sync.devices()?.others() ?? []).map((device) => toHex(device)))
+  const kept = [...changes]
   const peers = new Set(
     changes.filter((change) => isShared(change.table)).map((change) => change.key),
   )
   for (const peerHex of peers) {
+    const before = entryAfter(sync.store, [], peerHex)
     const entry = entryAfter(sync.store, changes, peerHex)
+    const answered = answeredChange(before, entry, peerHex)
+    if (answered != null) kept.push(answered)
     // A change the other devices would not see (a friend's pinned commitment) goes nowhere.
-    if (own.has(peerHex) || sameEntry(entry, entryAfter(sync.store, [], peerHex))) continue
+    if (own.has(peerHex) || sameEntry(entry, before)) continue
     const payload: FriendMessageValue = {
       type: 'device-sync',
       requestId: ZERO_REQUEST_ID,
@@ -95,8 +86,8 @@ export function withDeviceSyncs(sync: FriendSyncContext, changes: Change[]): Cha
 
 /**
  * Takes the entry another device of the account holds for `peerHex`: written here as it is
- * (no sync goes back), with the events the change means, and, on the device that speaks for
- * the account, the friend message that tells the peer. Run inside the friends' serial changes.
+ * (no sync goes back, nothing goes to the peer), with the events the change means; an incoming
+ * request already answered here is not taken. Run inside the friends' serial changes.
  */
 export async function followEntry(
   sync: FriendSyncContext,
@@ -108,14 +99,13 @@ export async function followEntry(
   const requestId = toHex(entry.requestId)
   const name = entry.name === '' ? null : entry.name
   if (sameEntry(before, entry, { when: false })) return
+  if (entry.state === 'incoming' && store.get('answered', peerHex)?.requestId === requestId) return
   const changes: Change[] = SHARED.map((table) => ({ table, key: peerHex, value: null }))
   const at = entry.atMs
   const record = entryRecord(peerHex, entry, requestId, name)
   if (record != null) changes.push(record)
-  if (sync.devices()?.speaksForAccount === true) {
-    const told = tellPeer(before, entry, sync.ownName())
-    if (told != null) changes.push(sync.outbox.change(peerHex, told))
-  }
+  const answered = answeredChange(before, entry, peerHex)
+  if (answered != null) changes.push(answered)
   await store.write(changes, { following: true })
   const ref = names.ref(peerHex, name ?? (before.name === '' ? null : before.name))
   if (entry.state === 'friend' && before.state !== 'friend') {
@@ -142,25 +132,16 @@ function sameEntry(a: FriendSyncEntry, b: FriendSyncEntry, { when = true } = {})
   )
 }
 
-/** The friend message the device on the account key sends for a change another device made. */
-function tellPeer(
+/** The request a move from `before` to `after` answers or ends, remembered; else undefined. */
+function answeredChange(
   before: FriendSyncEntry,
   after: FriendSyncEntry,
-  ownName: string | undefined,
-): FriendMessageValue | undefined {
-  const requestId = toHex(after.requestId)
-  const ended = after.state === 'none' || after.state === 'blocked'
-  if (after.state === 'friend' && before.state !== 'friend') {
-    return answer('accept', requestId, ownName)
-  }
-  if (after.state === 'outgoing' && before.state !== 'outgoing') {
-    return { type: 'request', requestId: after.requestId, note: after.note, name: ownName ?? '' }
-  }
-  if (before.state === 'incoming' && ended) return answer('reject', toHex(before.requestId))
-  if ((before.state === 'friend' || before.state === 'outgoing') && ended) {
-    return answer('remove', toHex(before.requestId))
-  }
-  return undefined
+  peerHex: string,
+): Change | undefined {
+  const requestId = toHex(before.requestId)
+  const open = before.state === 'incoming' || before.state === 'friend'
+  if (!open || requestId === NO_REQUEST || after.state === before.state) return undefined
+  return { table: 'answered', key: peerHex, value: { requestId, at: Date.now() } }
 }
 
 function entryRecord(

@@ -8,7 +8,7 @@ import type { NodeEventMap } from '../../protocol/local-api.ts'
 import type { FriendMessageValue } from '../../protocol/social.ts'
 import type { Identity } from '../identity/index.ts'
 import type { AppLevel } from '../storage.ts'
-import type { FriendDevices } from './friend-sync.ts'
+import type { FriendDevices } from './account-reach.ts'
 
 /** What friends need from messaging: queue one social message for a peer. */
 export interface SocialSender {
@@ -68,6 +68,11 @@ export interface FriendsInit {
   retryIntervalMs?: number
   /** Longest wait for a username lookup. @default 15000 */
   lookupTimeoutMs?: number
+  /**
+   * Longest wait for a stranger's device list in the DHT before a request or answer to it
+   * (account-reach.ts); without one, it goes to the account key alone. @default 5000
+   */
+  deviceLookupTimeoutMs?: number
 }
 
 /** For components that follow the friend list (presence): `peer` is a raw Ed25519 key. */

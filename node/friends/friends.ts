@@ -11,6 +11,7 @@ import type {
 } from '../../protocol/local-api.ts'
 import { decodeFriendMessage, type FriendMessageValue } from '../../protocol/social.ts'
 import { ServiceLifecycle } from '../service-lifecycle.ts'
+import { ACCOUNT_MESSAGES, AccountReach } from './account-reach.ts'
 import {
   FriendRequestNotFoundError,
   FriendSelfError,
@@ -65,6 +66,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   readonly #inbox: FriendInboxContext
   readonly #actions: FriendActionContext
   readonly #sync: FriendSyncContext
+  readonly #reach: AccountReach
   #retryTimer: NodeJS.Timeout | undefined
   #ownName: string | undefined
 
@@ -74,11 +76,18 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     this.#init = init
     this.#store = new FriendStore(components.db)
     this.#myHex = toHex(components.identity.publicKey)
+    this.#reach = new AccountReach({
+      devices: () => components.devices?.(),
+      deviceLists: () => components.deviceLists?.(),
+      log: components.log,
+      lookupTimeoutMs: init.deviceLookupTimeoutMs ?? 5_000,
+    })
     this.#outbox = new FriendOutbox(
       this.#store,
       components.messaging,
       () => this.#lifecycle.running,
       components.log,
+      this.#reach,
     )
     this.#names = new FriendNames(
       this.#store,
@@ -117,7 +126,6 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       names: this.#names,
       views: this.#views,
       emit: (type, data) => components.emit(type, data),
-      ownName: () => this.#ownName,
       devices: () => components.devices?.(),
     }
     this.#store.amend = (changes) => withDeviceSyncs(this.#sync, changes)
@@ -288,6 +296,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     const target = await this.#target(to)
     if (target.hex === this.#myHex) throw new FriendSelfError('you cannot add yourself as a friend')
     const ownName = await this.#refreshOwnName()
+    await this.#reach.prefetch(target.hex)
     return this.#change(async (): Promise<AddFriendResponse> => {
       if (checkCanAsk(this.#store, target) === 'accept') {
         return {
@@ -304,6 +313,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
     this.#checkRunning()
     const target = await this.#target(peer)
     const ownName = await this.#refreshOwnName()
+    await this.#reach.prefetch(target.hex)
     return this.#change(() => {
       if (!this.#store.has('incoming', target.hex)) {
         throw new FriendRequestNotFoundError(`no friend request from ${describe(peer, target.hex)}`)
@@ -316,6 +326,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
   async reject(peer: string): Promise<PeerRef> {
     this.#checkRunning()
     const target = await this.#target(peer)
+    await this.#reach.prefetch(target.hex)
     return this.#change(() => declineRequest(this.#actions, target))
   }
 
@@ -389,7 +400,15 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       else await inbox.receive(peer, message.profile ?? new Uint8Array(0))
       return
     }
-    await this.#serial(() => takeFriendMessage(this.#inbox, peerHex, message))
+    // A request or answer speaks for the account whose list names the sending device.
+    const account = ACCOUNT_MESSAGES.has(message.type)
+      ? await this.#reach.senderAccount(peer, message)
+      : peerHex
+    if (account == null || account === this.#myHex || this.#store.has('blocked', account)) return
+    await this.#serial(() => takeFriendMessage(this.#inbox, account, message))
+    if (account !== peerHex && this.#store.has('friends', account)) {
+      await this.#reach.takeCarriedList(peer, message)
+    }
     void this.#outbox.flush()
   }
 

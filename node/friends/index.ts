@@ -21,6 +21,8 @@
  * // on bob's node: 'friend:request', then friends.accept('alice') -> 'friend:accepted' on both
  * ```
  */
+
+export type { FriendDevices } from './account-reach.ts'
 export {
   type FriendExtrasLookup,
   friendList,
@@ -28,7 +30,6 @@ export {
   type PresenceLookup,
 } from './api-routes.ts'
 export * from './errors.ts'
-export type { FriendDevices } from './friend-sync.ts'
 export { DEFAULT_FRIENDS_RETRY_INTERVAL_MS, Friends } from './friends.ts'
 export type {
   DeviceListInbox,

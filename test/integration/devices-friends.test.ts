@@ -6,15 +6,17 @@
  */
 import { describe, expect, it } from 'vitest'
 import { FRIENDS_API_PATHS, PROFILE_API_PATHS } from '../../protocol/local-api.ts'
-import { converse, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
+import {
+  converse,
+  type FriendNode,
+  friendIds,
+  relayForFriendNodes,
+  startFriendNode,
+} from './friends-nodes.ts'
 import { aliceWithPhoneAndBob, linkDevice } from './linked-account.ts'
 
 const relay = relayForFriendNodes()
 const WAIT = { timeoutMs: 30_000 }
-
-function friendIds(node: FriendNode): string[] {
-  return node.node.friends.list().map((friend) => friend.peerId)
-}
 
 describe('a linked device’s friends', () => {
   it('a request to the account shows on laptop and phone; accepted on the phone, both are carol’s friend; removed on the phone, gone everywhere', async () => {
@@ -31,7 +33,7 @@ describe('a linked device’s friends', () => {
     expect(onPhone.data.requestId).toBe(onLaptop.data.requestId)
     expect(phone.node.friends.requests().incoming.map((r) => r.peerId)).toEqual([carol.peerId])
 
-    // Accepted on the phone: the laptop follows and tells carol, as the account.
+    // Accepted on the phone: the phone tells carol, as the account; the laptop follows.
     await phone.api.request('POST', FRIENDS_API_PATHS.accept, { peer: carol.peerId })
     await carol.event('friend:accepted', (friend) => friend.peerId === alice.peerId, WAIT)
     await alice.event('friend:accepted', (friend) => friend.peerId === carol.peerId, WAIT)
@@ -57,7 +59,7 @@ describe('a linked device’s friends', () => {
       })
     await Promise.all([shown(alice), shown(phone)])
 
-    // Removed on the phone: the laptop drops carol and tells her.
+    // Removed on the phone, which tells carol: the laptop drops her.
     await phone.api.request('POST', FRIENDS_API_PATHS.remove, { peer: carol.peerId })
     await alice.event('friend:removed', (removed) => removed.peerId === carol.peerId, WAIT)
     await carol.event(

@@ -206,6 +206,11 @@ export async function converse(from: FriendNode, to: FriendNode, text: string): 
   )
 }
 
+/** The peer ids of `node`'s friends. */
+export function friendIds(node: FriendNode): string[] {
+  return node.node.friends.list().map((friend) => friend.peerId)
+}
+
 /** `a` asks `b`, `b` accepts, and `a` has heard so. */
 export async function befriend(a: FriendNode, b: FriendNode): Promise<void> {
   await a.api.request('POST', FRIENDS_API_PATHS.add, { to: b.peerId })

@@ -57,14 +57,20 @@ describe('device list friend messages', () => {
     expect(Buffer.from(decoded.deviceList!).equals(Buffer.from(deviceList))).toBe(true)
   })
 
-  it('refuse a device list message without a list, and a list on any other kind', () => {
+  it('refuse a device list message without a list, and a list on a kind other than a request or answer', () => {
     const malformed = expect.objectContaining({ name: 'MalformedMessageError' })
     expect(() =>
       encodeFriendMessage({ type: 'device-list', requestId: zeroId, note: '', name: '' }),
     ).toThrow(malformed)
+    // A linked device's request carries its account's list (doc/friends.md).
+    const request = { type: 'request' as const, requestId: zeroId, note: 'hi', name: '' }
+    const carried = new Uint8Array(10)
+    const decoded = decodeFriendMessage(encodeFriendMessage({ ...request, deviceList: carried }))
+    expect(decoded.deviceList).toEqual(carried)
     expect(() =>
       encodeFriendMessage({
-        type: 'request',
+        type: 'profile',
+        profile: new Uint8Array(4),
         requestId: zeroId,
         note: '',
         name: '',

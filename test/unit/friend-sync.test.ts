@@ -2,7 +2,7 @@
  * One friend list on two devices of an account (node/friends/friend-sync.ts), on real LevelDB
  * with messaging stubbed: the laptop runs on the account key, the phone is linked. Syncs
  * between them are handed over as messaging would hand them; what goes to anyone else is
- * recorded.
+ * recorded. Each device tells the peer itself; the phone's messages carry the account's list.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { Friends } from '../../node/friends/index.ts'
@@ -35,7 +35,7 @@ async function account(): Promise<{ laptop: Device; phone: Device }> {
   const laptopIdentity = generateIdentity()
   const phoneIdentity: Identity = { ...generateIdentity(), account: laptopIdentity }
   const devices: Device[] = []
-  const make = async (identity: Identity, speaksForAccount: boolean) => {
+  const make = async (identity: Identity, linkedRecord?: Uint8Array) => {
     const dir = await makeTempDir('tokenim-friend-sync-')
     const storage: Storage = await openStorage(dir.path)
     const device: Device = { key: identity.publicKey, friends: undefined as never, told: [] }
@@ -56,7 +56,13 @@ async function account(): Promise<{ laptop: Device; phone: Device }> {
             return { id: 'x' }
           },
         }),
-        devices: () => ({ others: () => [other().key], speaksForAccount }),
+        devices: () => ({
+          others: () => [other().key],
+          linkedRecord: () => linkedRecord,
+          accountOf: () => undefined,
+          devicesOf: () => undefined,
+          lookup: async () => undefined,
+        }),
         log: testLogger,
         emit: () => {},
       },
@@ -71,10 +77,21 @@ async function account(): Promise<{ laptop: Device; phone: Device }> {
     devices.push(device)
     return device
   }
-  const laptop = await make(laptopIdentity, true)
-  const phone = await make(phoneIdentity, false)
+  const laptop = await make(laptopIdentity)
+  const phone = await make(phoneIdentity, ACCOUNT_LIST)
   return { laptop, phone }
 }
+
+/** Stands for the account's signed list the phone sends with its friend messages. */
+const ACCOUNT_LIST = new Uint8Array([1, 2, 3])
+
+/** A told message as [peer, type, request id, whether it carries the account's list]. */
+const told = ([peer, m]: [string, FriendMessageValue]) => [
+  peer,
+  m.type,
+  toHex(m.requestId),
+  m.deviceList != null,
+]
 
 function request(note: string): { payload: Uint8Array; requestId: Uint8Array } {
   const requestId = randomBytes(16)
@@ -83,7 +100,7 @@ function request(note: string): { payload: Uint8Array; requestId: Uint8Array } {
 }
 
 describe('one friend list on two devices', () => {
-  it('a request taken on the laptop shows on the phone; declined there, the laptop declines it to the peer', async () => {
+  it('a request taken on the laptop shows on the phone; declined there, the phone declines it to the peer', async () => {
     const { laptop, phone } = await account()
     const carol = generateIdentity().publicKey
     const { payload, requestId } = request('hi, carol')
@@ -97,13 +114,11 @@ describe('one friend list on two devices', () => {
     await phone.friends.reject(toHex(carol))
     await laptop.friends.sendPending()
     expect(laptop.friends.requests().incoming).toEqual([])
-    expect(phone.told).toEqual([])
-    expect(laptop.told.map(([peer, m]) => [peer, m.type, toHex(m.requestId)])).toEqual([
-      [toHex(carol), 'reject', toHex(requestId)],
-    ])
+    expect(laptop.told).toEqual([])
+    expect(phone.told.map(told)).toEqual([[toHex(carol), 'reject', toHex(requestId), true]])
   })
 
-  it('a block on the phone removes the friend on the laptop, which tells it once', async () => {
+  it('a block on the phone removes the friend on the laptop; the phone tells it once', async () => {
     const { laptop, phone } = await account()
     const dave = generateIdentity().publicKey
     const { payload, requestId } = request('')
@@ -112,16 +127,15 @@ describe('one friend list on two devices', () => {
     await laptop.friends.accept(toHex(dave))
     await phone.friends.sendPending()
     expect(phone.friends.friendKeys().map(toHex)).toEqual([toHex(dave)])
+    expect(laptop.told.map(told)).toEqual([[toHex(dave), 'accept', toHex(requestId), false]])
     laptop.told.splice(0)
 
     await phone.friends.block(toHex(dave))
     await laptop.friends.sendPending()
     expect(laptop.friends.friendKeys()).toEqual([])
     expect(laptop.friends.isBlocked(dave)).toBe(true)
-    expect(phone.told).toEqual([])
-    expect(laptop.told.map(([peer, m]) => [peer, m.type, toHex(m.requestId)])).toEqual([
-      [toHex(dave), 'remove', toHex(requestId)],
-    ])
+    expect(laptop.told).toEqual([])
+    expect(phone.told.map(told)).toEqual([[toHex(dave), 'remove', toHex(requestId), true]])
     // The same entry again (a copy after a crash) changes nothing and tells nobody.
     const blocked = { state: 'blocked' as const, requestId: new Uint8Array(0), note: '' }
     const since = laptop.friends.blocked()[0]!.since
@@ -132,19 +146,51 @@ describe('one friend list on two devices', () => {
       atMs: since,
     })
     await laptop.friends.sendPending()
-    expect(laptop.told).toHaveLength(1)
+    expect(laptop.told).toEqual([])
+    expect(phone.told).toHaveLength(1)
   })
 
-  it('a request asked on the phone goes to the peer from the laptop, with the same id and note', async () => {
+  it('a request asked on the phone goes to the peer from the phone; the laptop holds it as ours', async () => {
     const { laptop, phone } = await account()
     const erin = generateIdentity().publicKey
     const asked = await phone.friends.add(toHex(erin), 'from the phone')
     await laptop.friends.sendPending()
-    expect(phone.told).toEqual([])
+    expect(laptop.told).toEqual([])
     const requestId = asked.status === 'requested' ? asked.request.requestId : ''
     expect(laptop.friends.requests().outgoing.map((r) => r.requestId)).toEqual([requestId])
-    expect(laptop.told.map(([peer, m]) => [peer, m.type, toHex(m.requestId), m.note])).toEqual([
-      [toHex(erin), 'request', requestId, 'from the phone'],
-    ])
+    expect(phone.told.map(told)).toEqual([[toHex(erin), 'request', requestId, true]])
+    expect(phone.told[0]![1].note).toBe('from the phone')
+  })
+
+  it('a copy of a request that reaches the laptop after the phone accepted and ended it is not taken again, nor synced back', async () => {
+    const { laptop, phone } = await account()
+    const frank = generateIdentity().publicKey
+    const { payload } = request('twice')
+    await phone.friends.receive(frank, payload)
+    await phone.friends.accept(toHex(frank))
+    await phone.friends.remove(toHex(frank))
+    await phone.friends.sendPending()
+    expect(laptop.friends.friendKeys()).toEqual([])
+
+    // The copy that waited in the laptop's mailbox slot.
+    await laptop.friends.receive(frank, payload)
+    await laptop.friends.sendPending()
+    expect(laptop.friends.requests().incoming).toEqual([])
+    expect(phone.friends.requests().incoming).toEqual([])
+    // And one the laptop took before it heard of the answer is not brought back to the phone.
+    const { payload: second } = request('again')
+    await phone.friends.receive(frank, second)
+    await phone.friends.reject(toHex(frank))
+    const requestId = toHex(decodeFriendMessage(second).requestId)
+    await phone.friends.takeSynced(laptop.key, frank, {
+      state: 'incoming',
+      requestId: decodeFriendMessage(second).requestId,
+      note: 'again',
+      name: '',
+      claim: '',
+      atMs: Date.now(),
+    })
+    expect(phone.friends.requests().incoming.map((r) => r.requestId)).not.toContain(requestId)
+    expect(laptop.friends.requests().incoming).toEqual([])
   })
 })
