@@ -1,8 +1,9 @@
 /**
  * Memory per simulated node: N full TokenIM nodes in one process (the simulation of sim/,
  * default N = 50, TOKENIM_BENCH_SIM_NODES to change) beside N bare libp2p hosts with the same
- * transport and services in the same run. Each side runs in its own process, so the growth
- * of that process's RSS and heap divided by N is the figure.
+ * stack, joined to the relay the same way (sim/bare-host.ts), in the same run. Each side runs
+ * in its own process, so the growth of that process's RSS and heap divided by N is the figure
+ * (the relay's share included on both sides).
  */
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -32,7 +33,7 @@ const benchmark: Benchmark = {
   async run() {
     const tokenim = await measure('tokenim')
     const bare = await measure('bare')
-    const baselineName = `bare libp2p host, memory transport, same services (N=${NODES})`
+    const baselineName = `bare libp2p host, same stack, memory transport (N=${NODES})`
     const mib = (bytes: number) => bytes / 2 ** 20
     return [
       {

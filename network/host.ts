@@ -1,6 +1,7 @@
 /**
  * The libp2p host every TokenIM process runs: the user's node and the relay share it, so both
- * speak exactly the same transports, encryption, muxer and DHT.
+ * speak exactly the same transports, encryption, muxer and DHT. Its plain libp2p part
+ * (`stackInit`, `libp2pServices`) is also the simulation's bare host, the scale run's baseline.
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { quic } from '@chainsafe/libp2p-quic'
@@ -13,6 +14,7 @@ import { type Identify, type IdentifyPush, identify, identifyPush } from '@libp2
 import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
 import {
   type KadDHT,
+  type KadDHTInit,
   kadDHT,
   passthroughMapper,
   removePrivateAddressesMapper,
@@ -157,7 +159,37 @@ export type HostServices = {
   tcpPunch?: unknown
 }
 
-function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap<HostServices> {
+/** libp2p's own services of a host (`libp2pServices`). */
+export type Libp2pServices = Pick<
+  HostServices,
+  'identify' | 'identifyPush' | 'ping' | 'dht' | 'pubsub' | 'dcutr'
+>
+
+/** What the plain libp2p stack of a host depends on: everything but TokenIM's own DHT rules. */
+export type StackInit = Omit<HostInit, 'datastore' | 'dhtValidators' | 'dhtSelectors' | 'dhtQuotas'>
+
+/** kad-dht's options on every host, before TokenIM's record validators and selectors. */
+export function dhtOptions(init: StackInit): KadDHTInit {
+  return {
+    protocol: DHT_PROTOCOL,
+    // undefined: kad-dht serves while our confirmed addresses include a public one.
+    clientMode: init.dhtServer === 'auto' ? undefined : !init.dhtServer,
+    peerInfoMapper:
+      init.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper,
+    maxInboundStreams: DHT_STREAM_LIMITS.maxInboundStreams,
+    maxOutboundStreams: DHT_STREAM_LIMITS.maxOutboundStreams,
+  }
+}
+
+/**
+ * libp2p's own services as every host runs them (identify, ping, the DHT `dht`, gossipsub,
+ * DCUtR for relay clients): the whole of a host but TokenIM's services. The simulation's
+ * bare hosts (sim/bare-host.ts) are this alone, so they measure what libp2p itself costs.
+ */
+export function libp2pServices(
+  init: StackInit,
+  dht: ReturnType<typeof kadDHT>,
+): ServiceFactoryMap<Libp2pServices> {
   return {
     identify: identify(),
     // Addresses change after start (a relay reservation adds a circuit address): tell peers.
@@ -166,30 +198,9 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
       maxInboundStreams: MAX_PING_STREAMS_PER_CONNECTION,
       maxOutboundStreams: MAX_PING_STREAMS_PER_CONNECTION,
     }),
-    dht: quotas.serving(
-      DHT_PROTOCOL,
-      kadDHT({
-        protocol: DHT_PROTOCOL,
-        // undefined: kad-dht serves while our confirmed addresses include a public one.
-        clientMode: init.dhtServer === 'auto' ? undefined : !init.dhtServer,
-        peerInfoMapper:
-          init.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper,
-        validators: { ...tokenimDhtValidators(init.datastore), ...init.dhtValidators },
-        selectors: { ...tokenimDhtSelectors(), ...init.dhtSelectors },
-        maxInboundStreams: DHT_STREAM_LIMITS.maxInboundStreams,
-        maxOutboundStreams: DHT_STREAM_LIMITS.maxOutboundStreams,
-      }),
-    ),
-    // kad-dht reads its frames with libp2p's lpStream, which buffers an endless length
-    // prefix for ever: a guard checks every DHT stream, both ways, and peers that break
-    // the framing of any protocol lose their connections (network/).
-    streamGuards: streamGuards(TOKENIM_STREAM_GUARDS),
-    dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
-    directUpgrade: directUpgrade(),
-    ...(init.dhtServer !== false ? { autoNAT: freshDialBacks(autoNAT()) } : {}),
-    // DCUtR upgrades a circuit when a peer has a confirmed public address; the TCP punch when
-    // both sit behind port-preserving NATs, which DCUtR cannot do from Node.
-    ...(init.circuitRelayClient === true ? { dcutr: dcutr(), tcpPunch: tcpPunch() } : {}),
+    dht,
+    // DCUtR upgrades a circuit when a peer has a confirmed public address.
+    ...(init.circuitRelayClient === true ? { dcutr: dcutr() } : {}),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       doPX: init.gossipPeerExchange === true,
@@ -207,6 +218,29 @@ function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap
       runOnLimitedConnection: true,
       ...init.gossipOptions,
     }),
+  }
+}
+
+function hostServices(init: HostInit, quotas: DhtWriteQuotas): ServiceFactoryMap<HostServices> {
+  const dht = quotas.serving(
+    DHT_PROTOCOL,
+    kadDHT({
+      ...dhtOptions(init),
+      validators: { ...tokenimDhtValidators(init.datastore), ...init.dhtValidators },
+      selectors: { ...tokenimDhtSelectors(), ...init.dhtSelectors },
+    }),
+  )
+  return {
+    ...libp2pServices(init, dht),
+    // kad-dht reads its frames with libp2p's lpStream, which buffers an endless length
+    // prefix for ever: a guard checks every DHT stream, both ways, and peers that break
+    // the framing of any protocol lose their connections (network/).
+    streamGuards: streamGuards(TOKENIM_STREAM_GUARDS),
+    dhtRecordSweeper: (components: DhtRecordSweeperComponents) => new DhtRecordSweeper(components),
+    directUpgrade: directUpgrade(),
+    ...(init.dhtServer !== false ? { autoNAT: freshDialBacks(autoNAT()) } : {}),
+    // The TCP punch when both sit behind port-preserving NATs, which DCUtR cannot do from Node.
+    ...(init.circuitRelayClient === true ? { tcpPunch: tcpPunch() } : {}),
   }
 }
 
@@ -228,20 +262,14 @@ function outwardAddresses(addresses: Multiaddr[]): Multiaddr[] {
   return outward.length > 0 ? outward : addresses
 }
 
-/** Creates (does not start) a libp2p host with TokenIM's standard stack. */
-export async function createHost<Extra extends Record<string, unknown> = Record<string, never>>(
-  init: HostInit,
-  extraServices?: ServiceFactoryMap<Extra>,
-): Promise<Host<Extra>> {
+/**
+ * The libp2p init every host shares, services and datastore aside: addresses, transports,
+ * encryption, muxer, connection manager.
+ */
+export function stackInit(init: StackInit) {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...init.connectionLimits }
-  const quotas = new DhtWriteQuotas(init.dhtQuotas)
-  return createLibp2p({
-    start: false,
+  return {
     privateKey: init.privateKey,
-    // kad-dht would stop serving our records 48 hours after receiving them, whatever their
-    // own expiry says (network/dht-rules/record-keeping.ts). Strangers' writes are charged to
-    // their quotas (network/dht-quotas).
-    datastore: servingOwnRecordsUntilExpiry(quotas.guard(init.datastore)),
     addresses: {
       listen: init.listen,
       announce: init.announce ?? [],
@@ -249,7 +277,9 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
       // itself; only hosts that share one machine want them (and a host that listens on
       // loopback alone can only mean that).
       announceFilter:
-        init.allowPrivateAddresses === true ? (addresses) => addresses : outwardAddresses,
+        init.allowPrivateAddresses === true
+          ? (addresses: Multiaddr[]) => addresses
+          : outwardAddresses,
     },
     transports: [
       // QUIC (UDP) beside TCP: the transport UDP hole punching would need; its dials leave
@@ -269,6 +299,22 @@ export async function createHost<Extra extends Record<string, unknown> = Record<
     ...(init.logger == null ? {} : { logger: init.logger }),
     connectionMonitor: init.connectionMonitor,
     connectionGater: init.connectionGater,
+  } satisfies Libp2pInit
+}
+
+/** Creates (does not start) a libp2p host with TokenIM's standard stack. */
+export async function createHost<Extra extends Record<string, unknown> = Record<string, never>>(
+  init: HostInit,
+  extraServices?: ServiceFactoryMap<Extra>,
+): Promise<Host<Extra>> {
+  const quotas = new DhtWriteQuotas(init.dhtQuotas)
+  return createLibp2p({
+    ...stackInit(init),
+    start: false,
+    // kad-dht would stop serving our records 48 hours after receiving them, whatever their
+    // own expiry says (network/dht-rules/record-keeping.ts). Strangers' writes are charged to
+    // their quotas (network/dht-quotas).
+    datastore: servingOwnRecordsUntilExpiry(quotas.guard(init.datastore)),
     services: { ...hostServices(init, quotas), ...extraServices } as ServiceFactoryMap<
       HostServices & Extra
     >,

@@ -7,7 +7,7 @@
 import { Session } from 'node:inspector/promises'
 import { relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { delay } from './node-pool.ts'
+import { delay } from './host-pool.ts'
 
 export interface ProfileShare {
   name: string

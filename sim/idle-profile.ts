@@ -10,7 +10,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { printProfileSummary, recordProfile, summarizeProfile } from './cpu-profile.ts'
-import { delay } from './node-pool.ts'
+import { delay } from './host-pool.ts'
 import { createSimulation } from './simulation.ts'
 import { PRODUCT_TIMERS } from './simulation-settings.ts'
 

@@ -27,6 +27,7 @@ export {
   summarize,
 } from './delivery-ledger.ts'
 export * from './errors.ts'
+export type { HostKind } from './host-pool.ts'
 export type { LinkShape } from './link-faults.ts'
 export { parseEndpoint, type ShardEndpoint } from './remote-shards.ts'
 export { renderHtmlReport } from './report/html-report.ts'

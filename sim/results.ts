@@ -4,7 +4,7 @@
  * Written as results.json and drawn by report/html-report.ts.
  */
 import { type LatencySummary, summarize } from './delivery-ledger.ts'
-import type { NodeLinks } from './node-pool.ts'
+import type { NodeLinks } from './host-pool.ts'
 import type { ResourceSample, ResourceSampler } from './resource-sampler.ts'
 import type { Scenario } from './scenario/schema.ts'
 import type { ShardPlacement, ShardUsage } from './sharded-nodes.ts'

@@ -10,8 +10,9 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { recordProfile, summarizeProfile } from './cpu-profile.ts'
 import { CoordinatorUnreachableError } from './errors.ts'
+import type { NodeEvent, NodeOperations } from './host-pool.ts'
 import { LinkFaults } from './link-faults.ts'
-import { type NodeEvent, NodePool } from './node-pool.ts'
+import { createPool } from './node-pool.ts'
 import { seededRandom } from './random.ts'
 import { joinCoordinator, type ShardEndpoint, type ShardHello } from './remote-shards.ts'
 import { memorySnapshot, ResourceSampler } from './resource-sampler.ts'
@@ -27,7 +28,7 @@ export function serveShard(
   channel: ShardChannel<ShardResponse, ShardRequest>,
   options: ShardServiceOptions = {},
 ): Promise<string> {
-  let pool: NodePool | undefined
+  let pool: ReturnType<typeof createPool> | undefined
   let sampler: ResourceSampler | undefined
   let startMemory = memorySnapshot()
   let loop = performance.eventLoopUtilization()
@@ -39,9 +40,8 @@ export function serveShard(
     if (request.type === 'init') {
       const { seed, ...init } = request.init
       const faults = new LinkFaults(seededRandom(seed))
-      pool = new NodePool(
-        { ...init, root: options.root ?? init.root, faults },
-        (event: NodeEvent) => send({ type: 'event', event }),
+      pool = createPool({ ...init, root: options.root ?? init.root, faults }, (event: NodeEvent) =>
+        send({ type: 'event', event }),
       )
       collectGarbage()
       startMemory = memorySnapshot()
@@ -69,7 +69,9 @@ export function serveShard(
       }
       return { type: 'result', id: request.id, value: usage }
     }
-    const operation = pool[request.op] as (...args: unknown[]) => Promise<unknown>
+    const operation = (pool as NodeOperations)[request.op] as (
+      ...args: unknown[]
+    ) => Promise<unknown>
     const value = await operation.apply(pool, request.args)
     return { type: 'result', id: request.id, value }
   }

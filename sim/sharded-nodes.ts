@@ -20,7 +20,7 @@ import type {
   NodeLinks,
   NodeOperations,
   NodePoolInit,
-} from './node-pool.ts'
+} from './host-pool.ts'
 import { type ShardEndpoint, ShardListener } from './remote-shards.ts'
 import type { ResourceSample } from './resource-sampler.ts'
 import { childChannel, type ShardChannel } from './shard-channel.ts'

@@ -3,7 +3,7 @@
  * 1:1 messaging, rooms, friends) in a temp data dir, started, killed and restarted on the
  * same identity, data dir and listen address.
  */
-import type { Connection } from '@libp2p/interface'
+import type { Connection, Libp2p } from '@libp2p/interface'
 import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import type { Identity } from '../node/identity/index.ts'
@@ -22,6 +22,33 @@ export const SIMULATION_CONNECTION_LIMITS = {
   maxConnections: 2_000,
   inboundConnectionThreshold: 1_000_000,
   maxIncomingPendingConnections: 1_000,
+}
+
+/** How every host of a simulation, TokenIM node or bare, reaches the others. */
+export function simulationHostOptions(init: {
+  peerId: string
+  transport: SimTransport
+  faults: LinkFaults
+  gossipHeartbeatMs: number
+}) {
+  return {
+    // Relays listen on TCP; nodes reach each other in memory when asked to.
+    transports:
+      init.transport === 'memory' ? [init.faults.shapeTransport(memory()), tcp()] : [tcp()],
+    connectionGater: init.faults.gaterFor(init.peerId),
+    gossipOptions: { heartbeatInterval: init.gossipHeartbeatMs },
+    // Hundreds of nodes share one event loop: a late ping is load, not a dead peer.
+    connectionMonitor: { enabled: false },
+  }
+}
+
+/** The listen address of simulated node `index`: in memory, or TCP on `listenHost`. */
+export function simulationListen(
+  init: Pick<SimNodeInit, 'index' | 'transport' | 'listenHost' | 'runId'>,
+): string {
+  return init.transport === 'memory'
+    ? `/memory/${init.runId}-node-${init.index}`
+    : `/ip4/${init.listenHost}/tcp/0`
 }
 
 export interface SimNodeInit {
@@ -104,10 +131,7 @@ export class SimNode extends EventTarget {
     this.peerId = peerIdOf(init.identity).toString()
     this.publicKeyHex = Buffer.from(init.identity.publicKey).toString('hex')
     this.dataDir = init.dataDir
-    this.listen =
-      init.transport === 'memory'
-        ? `/memory/${init.runId}-node-${init.index}`
-        : `/ip4/${init.listenHost}/tcp/0`
+    this.listen = simulationListen(init)
   }
 
   get running(): boolean {
@@ -120,13 +144,18 @@ export class SimNode extends EventTarget {
     return this.current
   }
 
+  /** The running node's libp2p host. */
+  get host(): TokenimNode['host'] {
+    return this.node.host
+  }
+
   get rooms(): RoomService {
     return this.node.rooms
   }
 
   async start(): Promise<void> {
     if (this.current != null) return
-    const { faults, transport } = this.init
+    const { transport } = this.init
     const logger = nodeLogger(this.index)
     // The peer id ties this node's lines to a relay's log, which names peers.
     logger?.warn({ peer: this.peerId }, 'simulated node starting')
@@ -142,14 +171,7 @@ export class SimNode extends EventTarget {
       logger,
       messaging: this.init.messaging,
       rooms: this.init.rooms,
-      hostOptions: {
-        // Relays listen on TCP; nodes reach each other in memory when asked to.
-        transports: transport === 'memory' ? [faults.shapeTransport(memory()), tcp()] : [tcp()],
-        connectionGater: faults.gaterFor(this.peerId),
-        gossipOptions: { heartbeatInterval: this.init.gossipHeartbeatMs },
-        // Hundreds of nodes share one event loop: a late ping is load, not a dead peer.
-        connectionMonitor: { enabled: false },
-      },
+      hostOptions: simulationHostOptions({ ...this.init, peerId: this.peerId }),
     })
     node.addEventListener('message:received', (evt) => this.forward('message:received', evt))
     node.addEventListener('message:state', (evt) => this.forward('message:state', evt))
@@ -172,11 +194,7 @@ export class SimNode extends EventTarget {
 
   /** The node's own dialable addresses (no circuits), for peers to put in their address book. */
   directAddresses(): string[] {
-    if (this.current == null) return []
-    return this.current.host
-      .getMultiaddrs()
-      .map((ma) => ma.toString())
-      .filter((addr) => !addr.includes('/p2p-circuit'))
+    return this.current == null ? [] : directAddressesOf(this.current.host)
   }
 
   /**
@@ -187,9 +205,7 @@ export class SimNode extends EventTarget {
   async kill(): Promise<void> {
     const node = this.current
     if (node == null) return
-    for (const connection of node.host.getConnections() as Connection[]) {
-      connection.abort(new Error('simulated crash'))
-    }
+    abortConnections(node.host)
     await this.stop()
   }
 
@@ -203,5 +219,20 @@ export class SimNode extends EventTarget {
   private forward(type: keyof SimNodeEvents, evt: Event): void {
     const detail = (evt as CustomEvent<{ data: unknown }>).detail.data
     this.dispatchEvent(new CustomEvent(type, { detail }))
+  }
+}
+
+/** `host`'s own dialable addresses: no circuits. */
+export function directAddressesOf(host: Libp2p): string[] {
+  return host
+    .getMultiaddrs()
+    .map((ma) => ma.toString())
+    .filter((addr) => !addr.includes('/p2p-circuit'))
+}
+
+/** A simulated crash: every connection aborted, so that peers see a reset, not a goodbye. */
+export function abortConnections(host: Libp2p): void {
+  for (const connection of host.getConnections() as Connection[]) {
+    connection.abort(new Error('simulated crash'))
   }
 }

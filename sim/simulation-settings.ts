@@ -5,6 +5,7 @@
  */
 import type { DirectMessagesInit } from '../node/messaging/index.ts'
 import type { RoomServiceInit } from '../node/rooms/index.ts'
+import type { HostKind } from './host-pool.ts'
 import type { NatHome } from './nat-network.ts'
 import type { RemoteShardsInit } from './sharded-nodes.ts'
 import type { SimTransport } from './sim-node.ts'
@@ -13,6 +14,14 @@ export interface SimulationInit {
   /** @default 1 */
   relays?: number
   nodes: number
+  /**
+   * What runs on each node's host: a full TokenIM node, or a bare libp2p host with the same
+   * stack and none of TokenIM's services (sim/bare-host.ts), the scale run's baseline. Bare
+   * hosts answer 1:1 sends with a raw-stream echo and rooms with plain gossipsub topics; they
+   * have no directory, and the simulation tracks their rooms' members itself.
+   * @default 'tokenim'
+   */
+  hosts?: HostKind
   /**
    * Child processes the nodes are spread over (node i in shard i mod N), each with its own
    * event loop; 1 keeps every node in this process. Relays stay in this process.

@@ -13,16 +13,17 @@ import type { TokenimNode } from '../node/tokenim-node.ts'
 import type { ProfileSummary } from './cpu-profile.ts'
 import { DeliveryLedger } from './delivery-ledger.ts'
 import { SimulationError } from './errors.ts'
-import { LinkFaults, type LinkShape } from './link-faults.ts'
-import { buildNatNetwork, type NatHome, type NatNetwork } from './nat-network.ts'
 import {
   delay,
+  type HostKind,
   inBatches,
   type NodeEvent,
   type NodeLinks,
   type NodeOperations,
-  NodePool,
-} from './node-pool.ts'
+} from './host-pool.ts'
+import { LinkFaults, type LinkShape } from './link-faults.ts'
+import { buildNatNetwork, type NatHome, type NatNetwork } from './nat-network.ts'
+import { createPool, NodePool } from './node-pool.ts'
 import { seededRandom } from './random.ts'
 import {
   ShardedNodes,
@@ -37,6 +38,9 @@ import {
   SIMULATION_ROOMS,
   type SimulationInit,
 } from './simulation-settings.ts'
+
+/** Member links a bare host makes when it joins a room (see `joinRoom`). */
+const BARE_ROOM_LINKS = 4
 
 /** A participant of a fault: a node index, or `r<i>` for relay i. */
 export type Participant = number | `r${number}`
@@ -71,7 +75,7 @@ export class Simulation {
   private readonly init: SimulationInit
   private readonly runId = randomBytes(4).toString('hex')
   private root = ''
-  private pool?: NodePool
+  private pool?: ReturnType<typeof createPool>
   private sharded?: ShardedNodes
   private natNetwork?: NatNetwork
   /** `${a}-${b}` of node pairs whose addresses were exchanged. */
@@ -79,6 +83,9 @@ export class Simulation {
   private stopped = false
   /** Where relays and TCP nodes of this process listen. */
   private readonly listenHost: string
+  readonly hosts: HostKind
+  /** Members of each room, by the simulation's own count: bare hosts keep none. */
+  private readonly bareRooms?: Map<string, number[]>
 
   constructor(init: SimulationInit) {
     if (!Number.isInteger(init.nodes) || init.nodes < 1) {
@@ -107,6 +114,8 @@ export class Simulation {
       )
     }
     this.listenHost = init.remoteShards?.host ?? '127.0.0.1'
+    this.hosts = init.hosts ?? 'tokenim'
+    if (this.hosts === 'bare') this.bareRooms = new Map()
     this.init = init
     this.random = seededRandom(init.seed ?? 1)
     this.faults = new LinkFaults(this.random)
@@ -151,6 +160,7 @@ export class Simulation {
       this.relays.push(...(await startRelaysHere(relayCount, this.root, this.listenHost)))
     }
     const settings = {
+      hosts: this.hosts,
       root: this.root,
       relays: this.relays.map((relay) => relay.address),
       transport: this.transport,
@@ -177,7 +187,7 @@ export class Simulation {
       this.nodes.push(...this.sharded.handles)
     } else {
       const indexes = Array.from({ length: this.init.nodes }, (_, i) => i)
-      this.pool = new NodePool({ ...settings, indexes, faults: this.faults }, onEvent)
+      this.pool = createPool({ ...settings, indexes, faults: this.faults }, onEvent)
       this.nodes.push(...this.pool.simNodes())
     }
     // Each shard starts `startConcurrency` nodes at once, as one process would.
@@ -201,6 +211,9 @@ export class Simulation {
       throw new SimulationError(
         `node ${i} runs in shard ${(handle as ShardNode).shard}, another process: use the Simulation's methods, not the node itself`,
       )
+    }
+    if (!(this.pool instanceof NodePool)) {
+      throw new SimulationError(`node ${i} is a bare libp2p host, not a TokenIM node`)
     }
     return this.pool.simNode(i)
   }
@@ -328,18 +341,36 @@ export class Simulation {
   }
 
   /** Node `owner` creates an open room; returns its id. */
-  createRoom(owner: number, name: string): Promise<string> {
-    return this.backend.createRoom(owner, name)
+  async createRoom(owner: number, name: string): Promise<string> {
+    const roomId = await this.backend.createRoom(owner, name)
+    this.bareRooms?.set(roomId, [owner])
+    return roomId
   }
 
   /** Node `i` joins the room, through `via` (a member) whose address it learns first. */
   async joinRoom(i: number, roomId: string, via: number): Promise<void> {
     await this.introduce(i, via)
     await this.backend.joinRoom(i, roomId, this.handle(via).peerId)
+    const bareMembers = this.bareRooms?.get(roomId)
+    if (bareMembers == null) return
+    // A TokenIM member dials other members until it holds 6 connections (the room service's
+    // membersToDial), its two relays counted: a bare member links to as many.
+    const others = bareMembers.filter((member) => member !== via)
+    for (let links = 1; links < BARE_ROOM_LINKS && others.length > 0; links++) {
+      const [other] = others.splice(Math.floor(this.random() * others.length), 1)
+      await this.introduce(i, other)
+      await this.backend.joinRoom(i, roomId, this.handle(other).peerId)
+    }
+    bareMembers.push(i)
   }
 
-  /** Members of the room as node indexes, as `i` sees them. */
+  /**
+   * Members of the room as node indexes, as `i` sees them; bare hosts know no members, so
+   * for them the simulation's own list of who joined.
+   */
   async roomMembers(i: number, roomId: string): Promise<number[]> {
+    const bareMembers = this.bareRooms?.get(roomId)
+    if (bareMembers != null) return [...bareMembers]
     const keys = new Set(await this.backend.roomMemberKeys(i, roomId))
     return this.nodes.filter((n) => keys.has(n.publicKeyHex)).map((n) => n.index)
   }
