@@ -29,7 +29,12 @@ import type { PartBuilder } from './composition.ts'
 import { Conversations } from './conversations/index.ts'
 import { type DataDirPaths, ensureDataDir } from './data-dir.ts'
 import { upgradeNodeDataDir } from './data-format/index.ts'
-import { accountDevicesPort, DeviceService, LinkHost } from './devices/index.ts'
+import {
+  accountDevicesPort,
+  DeviceMailboxRecipients,
+  DeviceService,
+  LinkHost,
+} from './devices/index.ts'
 import { NodeDirectory, signedInElsewhereEvent } from './directory/index.ts'
 import { boundFirstSelfQueryWait } from './first-self-query.ts'
 import { Friends } from './friends/index.ts'
@@ -297,9 +302,28 @@ export async function composeNode(
     'prekeys',
     () => new PrekeyService({ host, identity, store: storage.sublevel('prekeys') }, init.prekeys),
   )
+  const accounts = accountDevicesPort(devices, friends)
   const mailbox = await parts.add(
     'mailbox',
-    () => new OfflineMailbox({ host, identity, store: storage.sublevel('mailbox') }, init.mailbox),
+    () =>
+      new OfflineMailbox(
+        {
+          host,
+          identity,
+          store: storage.sublevel('mailbox'),
+          // No copy for a device its account revoked, even one only the DHT says so yet.
+          recipients: new DeviceMailboxRecipients(
+            {
+              friendAccountOf: (device) => devices.friendAccountOf(device),
+              refresh: (friend, options) => devices.refresh(friend, options),
+              isRevoked: (device) => accounts.isRevoked(device),
+              log: host.logger.forComponent('tokenim:mailbox'),
+            },
+            { recheckMs: init.devices?.mailboxRecheckMs },
+          ),
+        },
+        init.mailbox,
+      ),
   )
   // A text that went to the mailbox: its friend may have rotated unseen (rotation-dht.ts).
   const lookUpAfterFailedSend = followOnFailedSends({

@@ -92,6 +92,11 @@ export interface DeviceServiceInit {
   publishRetryMs?: number
   /** Longest wait for one DHT query. @default 30_000 */
   queryTimeoutMs?: number
+  /**
+   * How long a friend's list, looked up in the DHT before a mailbox copy for one of its
+   * devices, counts as fresh (mailbox-recipients.ts). @default 60_000
+   */
+  mailboxRecheckMs?: number
   /** @default Date.now */
   clock?: () => number
 }
@@ -373,6 +378,18 @@ export class DeviceService extends TypedEventEmitter<DeviceServiceEvents> {
     return this.#lifecycle.track(async () => {
       const found = await this.#find(account, options)
       return found?.list
+    })
+  }
+
+  /**
+   * Looks a friend's list up in the DHT and takes it (as `receive` does) when it is newer than
+   * the one held: a friend's device may have revoked another and told only the DHT so far.
+   */
+  refresh(friend: Uint8Array, options: AbortOptions = {}): Promise<void> {
+    return this.#lifecycle.track(async () => {
+      const found = await this.#find(friend, options)
+      const held = this.friendList(friend)?.version ?? -1
+      if (found != null && found.list.version > held) await this.receive(friend, found.record)
     })
   }
 

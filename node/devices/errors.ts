@@ -24,6 +24,11 @@ export class DeviceListFullError extends DevicesError {
   override name = 'DeviceListFullError'
 }
 
+/** A mailbox copy for a device the newest list of its account no longer names (revoked). */
+export class DeviceNoLongerListedError extends DevicesError {
+  override name = 'DeviceNoLongerListedError'
+}
+
 /** No device of the account's list has that name or peer id (or more than one has the name). */
 export class DeviceNotFoundError extends DevicesError {
   override name = 'DeviceNotFoundError'

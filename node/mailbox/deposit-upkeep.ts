@@ -8,12 +8,15 @@
  * which means ours must move; a deposit still there is counted by the peers that hold our
  * exact record and put again when fewer than `replicas` do or its last put is older than
  * `refreshAfterMs` (kad-dht peers drop records after 48 hours); a deadline passed is
- * `mailbox:expired`, so the sender shows it failed instead of waiting for ever.
+ * `mailbox:expired`, so the sender shows it failed instead of waiting for ever. A deposit
+ * for a recipient that may no longer be left anything (a device its account revoked) is
+ * withdrawn: a pairwise slot gets our tombstone, an inbox deposit is only no longer put again.
  */
 import type { AbortOptions } from '@libp2p/interface'
 import { bytesEqual, fromBase64, fromHex } from '../../protocol/bytes.ts'
 import { type MailboxTombstone, recordDigest } from '../../protocol/mailbox.ts'
 import type { Deposits } from './deposits.ts'
+import { UnknownSlotError } from './errors.ts'
 import type { OutgoingDeposit } from './mailbox-store.ts'
 import type { MailboxContext } from './mailbox-types.ts'
 import { tryValidate } from './slot-reader.ts'
@@ -39,6 +42,13 @@ export class DepositUpkeep {
     if (clock() >= deposit.deadlineMs) {
       await store.deleteOutgoing(deposit.handle)
       emit('mailbox:expired', { slotId: deposit.handle, recipient })
+      return
+    }
+    if (this.#context.recipients?.refused(recipient) === true) {
+      // Messaging may withdraw it at the same moment (it forgets a revoked device too).
+      await this.#deposits.withdraw(deposit.handle, options).catch((err: Error) => {
+        if (!(err instanceof UnknownSlotError)) throw err
+      })
       return
     }
     const key = encoder.encode(deposit.slotId)

@@ -54,6 +54,7 @@ export class Deposits {
   ): Promise<DepositResult> {
     const { store, slots, lifecycle, clock } = this.#context
     checkLength(recipient, ED25519_PUBLIC_KEY_LENGTH, 'recipient public key')
+    await this.#context.recipients?.check(recipient, options)
     const recipientHex = toHex(recipient)
     const probed =
       (await store.getSequence(recipientHex)) == null
@@ -100,6 +101,7 @@ export class Deposits {
   ): Promise<DepositResult> {
     const { identity, store, clock } = this.#context
     checkLength(recipient, ED25519_PUBLIC_KEY_LENGTH, 'recipient public key')
+    await this.#context.recipients?.check(recipient, options)
     const payload = sealInboxEnvelope(identity, recipient, envelope)
     const now = clock()
     const { ttlMs } = this.#context.options
@@ -132,15 +134,20 @@ export class Deposits {
     const deposit = await store.getOutgoing(slotId)
     if (deposit == null) throw new UnknownSlotError(slotId, 'deposit of ours')
     await store.deleteOutgoing(slotId)
-    if (deposit.kind !== 'pairwise') return
-    const slot = slots.slotTo(fromHex(deposit.recipient), deposit.sequence!)
+    const recipient = fromHex(deposit.recipient)
+    if (deposit.kind !== 'pairwise') {
+      this.#context.emit('mailbox:withdrawn', { slotId, recipient, confirmed: 0 })
+      return
+    }
+    const slot = slots.slotTo(recipient, deposit.sequence!)
     const now = clock()
     const tombstone = createTombstoneRecord(slot.keyPair, {
       slotPublicKey: slot.keyPair.publicKey,
       tombstonedMs: now,
       expiresMs: now + MAILBOX_MAX_TTL_MS + MAX_CLOCK_SKEW_MS,
     })
-    await slots.put(slot.dhtKey, tombstone, options)
+    const { confirmed } = await slots.put(slot.dhtKey, tombstone, options)
+    this.#context.emit('mailbox:withdrawn', { slotId, recipient, confirmed })
   }
 
   /** Our deposits not yet collected. */

@@ -33,6 +33,7 @@ export type {
   CollectedEnvelope,
   CollectOptions,
   DepositResult,
+  MailboxRecipients,
   OfflineMailboxComponents,
   OfflineMailboxEvents,
   OfflineMailboxInit,

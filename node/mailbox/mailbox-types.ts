@@ -16,6 +16,20 @@ export interface OfflineMailboxComponents {
   identity: Identity
   /** The mailbox's own sublevel of the node's LevelDB. */
   store: AppLevel
+  /** Who may still be left envelopes (node/devices: devices their accounts revoked may not). */
+  recipients?: MailboxRecipients
+}
+
+/**
+ * Whether a recipient may still be left envelopes. A device its account revoked may not: it
+ * could read them. The mailbox asks before each deposit, and its upkeep withdraws those kept
+ * for a recipient that no longer may.
+ */
+export interface MailboxRecipients {
+  /** Throws (a typed error) when nothing may be left for `recipient`; may look it up first. */
+  check(recipient: Uint8Array, options: AbortOptions): Promise<void>
+  /** True once nothing may be left for `recipient`, from what is known here (no lookup). */
+  refused(recipient: Uint8Array): boolean
 }
 
 export interface OfflineMailboxInit {
@@ -134,6 +148,12 @@ export interface OfflineMailboxEvents {
   'mailbox:collected': CustomEvent<{ slotId: string; recipient: Uint8Array }>
   /** A deposit was not collected before its deadline; it is forgotten: show it as failed. */
   'mailbox:expired': CustomEvent<{ slotId: string; recipient: Uint8Array }>
+  /**
+   * A deposit was given up (`withdraw`, or the upkeep for a recipient no longer allowed): a
+   * pairwise slot's tombstone is put (stored when `confirmed` > 0); an inbox deposit is only
+   * forgotten (`confirmed` 0), and stays readable until its record expires.
+   */
+  'mailbox:withdrawn': CustomEvent<{ slotId: string; recipient: Uint8Array; confirmed: number }>
 }
 
 /** What every part of the mailbox shares: built once by OfflineMailbox. */
@@ -144,6 +164,7 @@ export interface MailboxContext {
   /** Read-modify-write sequences on the store run one at a time (`exclusive`). */
   lifecycle: ServiceLifecycle
   options: MailboxOptions
+  recipients?: MailboxRecipients
   clock: () => number
   log: Logger
   emit<K extends keyof OfflineMailboxEvents>(

@@ -90,6 +90,7 @@ export class OfflineMailbox extends TypedEventEmitter<OfflineMailboxEvents> {
       }),
       lifecycle,
       options,
+      recipients: components.recipients,
       clock,
       log: components.host.logger.forComponent('tokenim:mailbox'),
       emit: (type, detail) => {

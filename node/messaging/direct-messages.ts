@@ -305,7 +305,12 @@ export class DirectMessages {
       await mailbox.collect(await this.pipeline.knownPeers(), {
         signal,
         onEnvelope: (envelope) => {
-          if (!signal.aborted) taken.push(this.pipeline.collect([envelope]))
+          if (signal.aborted) return
+          taken.push(
+            this.#components.devices?.thisDeviceRevoked() === true
+              ? this.#dropRevoked(mailbox, envelope.slotId)
+              : this.pipeline.collect([envelope]),
+          )
         },
       })
       const counts = { ...none }
@@ -328,6 +333,20 @@ export class DirectMessages {
     } finally {
       this.#collecting = undefined
     }
+  }
+
+  /**
+   * This device was revoked: what still comes for it from the mailbox (left before the
+   * depositor learned of the revoke) is cleared unread, so it shows nothing new.
+   */
+  async #dropRevoked(
+    mailbox: MailboxPort,
+    slotId: string,
+  ): Promise<{ stored: number; duplicates: number; rejected: number }> {
+    await mailbox.acknowledge(slotId).catch((err: Error) => {
+      this.#log('could not clear mailbox slot %s: %s', slotId, err.message)
+    })
+    return { stored: 0, duplicates: 0, rejected: 1 }
   }
 
   /** Queues a text, with an optional style and attachment (node/attachments sends files). */

@@ -69,6 +69,8 @@ export interface FriendNodeOptions {
   linking?: TokenimNodeInit['linking']
   /** History transfers: the holder's pace. */
   history?: TokenimNodeInit['history']
+  /** The device list: how long a friend's list looked up counts as fresh. */
+  devices?: TokenimNodeInit['devices']
 }
 
 const folders: Array<{ remove(): Promise<void> }> = []
@@ -94,6 +96,7 @@ export async function startFriendNode(
     hostOptions: options.hostOptions,
     linking: options.linking,
     history: options.history,
+    devices: options.devices,
   })
   const events: NodeEventMessage[] = []
   const listeners = new Set<() => void>()

@@ -1,0 +1,110 @@
+/**
+ * Mailbox copies for a revoked device (real nodes behind a loopback relay, real DHT and
+ * LevelDB). Bob leaves a copy for alice's away phone; alice revokes the phone from her first
+ * device, which puts the new list in the DHT and goes away before telling bob (here the test
+ * signs that list with her account key and puts it through a stranger's node, as her device
+ * would). Bob's next message makes his node look the list up before leaving the phone a copy:
+ * it takes the list, tombstones the copy it had left, and leaves none for the new message.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Composition } from '../../node/composition.ts'
+import { revokeDevice } from '../../node/devices/own-device-list.ts'
+import { getRecords, putRecord } from '../../node/mailbox/dht-records.ts'
+import type { OfflineMailbox } from '../../node/mailbox/index.ts'
+import type { NodeParts } from '../../node/node-parts.ts'
+import { deviceListDhtKey, openDeviceList } from '../../protocol/accounts/index.ts'
+import { bytesEqual } from '../../protocol/bytes.ts'
+import { validateMailboxRecord } from '../../protocol/mailbox.ts'
+import { waitForEvent } from '../helpers/wait.ts'
+import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
+import { linkDevice } from './linked-account.ts'
+
+const relay = relayForFriendNodes()
+const WAIT = { timeoutMs: 30_000 }
+
+type SlotEvent = { slotId: string; recipient: Uint8Array }
+
+function mailboxOf(node: FriendNode): OfflineMailbox {
+  return (node.node as unknown as { parts: Composition<NodeParts> }).parts.get('mailbox')
+}
+
+/** What the DHT serves for a mailbox slot, as read by `reader`. */
+async function slotHolds(reader: FriendNode, slotId: string): Promise<string | undefined> {
+  const key = new TextEncoder().encode(slotId)
+  const { best } = await getRecords(reader.node.host.services.dht, key, { timeoutMs: 10_000 })
+  return best == null ? undefined : validateMailboxRecord(key, best, Date.now()).kind
+}
+
+describe('mailbox copies for a revoked device', () => {
+  it('once bob’s node sees the list revoking alice’s phone, his copy for it is tombstoned and no new one is left', async () => {
+    const alice = await startFriendNode(relay())
+    // Every copy bob leaves for a device looks its account's list up (60 s apart by default).
+    const bob = await startFriendNode(relay(), { devices: { mailboxRecheckMs: 0 } })
+    await befriend(alice, bob)
+    const phone = await linkDevice(relay(), alice, [bob])
+    const carol = await startFriendNode(relay())
+    const phoneKey = phone.identity.publicKey
+    // Bob has heard from the phone: what he leaves it goes to their pairwise slots.
+    const since = Date.now()
+    await phone.node.messages.send(bob.peerId, 'hello bob, from the phone')
+    await bob.event('message:received', (m) => m.text === 'hello bob, from the phone', {
+      ...WAIT,
+      since,
+    })
+    await phone.stop()
+
+    const bobMailbox = mailboxOf(bob)
+    const forPhone: string[] = []
+    bobMailbox.addEventListener('mailbox:stored', (event) => {
+      const { slotId, recipient } = event.detail
+      if (bytesEqual(recipient, phoneKey)) forPhone.push(slotId)
+    })
+    const isPhone = (detail: SlotEvent) => bytesEqual(detail.recipient, phoneKey)
+    const stored = waitForEvent<SlotEvent>(bobMailbox, 'mailbox:stored', {
+      ...WAIT,
+      filter: isPhone,
+    })
+    await bob.node.messages.send(alice.peerId, 'while the phone is away')
+    const { slotId } = await stored
+    expect(await slotHolds(carol, slotId)).toBe('deposit')
+
+    // Alice revokes the phone; only the DHT hears of it (her first device is gone).
+    const list = alice.node.devices.own()
+    await alice.stop()
+    const revoked = revokeDevice(
+      alice.identity,
+      list,
+      'phone',
+      alice.identity.publicKey,
+      Date.now(),
+    )
+    const version = openDeviceList(revoked.list).version
+    const put = await putRecord(
+      carol.node.host.services.dht,
+      deviceListDhtKey(alice.identity.publicKey),
+      revoked.list,
+      { timeoutMs: 10_000 },
+    )
+    expect(put.confirmed).toBeGreaterThan(0)
+
+    const withdrawn = waitForEvent<SlotEvent>(bobMailbox, 'mailbox:withdrawn', {
+      ...WAIT,
+      filter: (detail) => detail.slotId === slotId,
+    })
+    const toAlice = waitForEvent<SlotEvent>(bobMailbox, 'mailbox:stored', {
+      ...WAIT,
+      filter: (detail) => bytesEqual(detail.recipient, alice.identity.publicKey),
+    })
+    await bob.node.messages.send(alice.peerId, 'after the revoke')
+    await bob.event(
+      'friend:devices',
+      (data) => data.peerId === alice.peerId && data.devices.version === version,
+      WAIT,
+    )
+    await Promise.all([withdrawn, toAlice])
+    expect(await slotHolds(carol, slotId)).toBe('tombstone')
+    expect(forPhone).toEqual([slotId])
+    const pending = await bobMailbox.pending()
+    expect(pending.filter((deposit) => bytesEqual(deposit.recipient, phoneKey))).toEqual([])
+  }, 180_000)
+})
