@@ -6,10 +6,13 @@
  * - Who sent it. A message from a device its account's list names is the account's: a
  *   friend's device is known by the list held for the friend (node/devices, as messaging
  *   attributes a friend's texts); a linked device adds its account's signed list to what it
- *   sends (`carry`), so a stranger takes a request from it without a DHT lookup (the list is
- *   signed by the account and names the sending device). A carried list that names a friend's
- *   device its held list does not name yet goes to node/devices first, which takes it only
- *   when it is newer. A message carrying no list is from the key that sent it, as before.
+ *   sends (`carry`), so a stranger can tell the account from the device alone (the list is
+ *   signed by the account and names the sending device). A stranger then checks the list
+ *   against the newest the account published in the DHT (once a run per account, one lookup
+ *   at a time, at most `lookupTimeoutMs`): a device a newer list no longer names (revoked) is
+ *   refused; without an answer in time the carried list stands. A carried list that names a
+ *   friend's device its held list does not name yet goes to node/devices first, which takes it
+ *   only when it is newer. A message carrying no list is from the key that sent it.
  * - Where it goes. To the account key and each other current device the account's list
  *   names: the list held for a friend, else one a stranger's device carried here, else one
  *   `prefetch` looked up in the DHT (once, at most `lookupTimeoutMs`) before the user's change,
@@ -49,6 +52,9 @@ export const ACCOUNT_MESSAGES: ReadonlySet<FriendMessageKind> = new Set([
 /** Strangers' device lists kept (those a request or answer brought, or looked up). */
 export const MAX_STRANGER_LISTS = 256
 
+/** Accounts remembered as looked up in this run (the oldest are looked up again). */
+const MAX_LOOKED_UP = 16 * MAX_STRANGER_LISTS
+
 export interface AccountReachInit {
   devices(): FriendDevices | undefined
   /** Where a friend's newer list goes to be judged (node/devices). */
@@ -64,6 +70,8 @@ export class AccountReach {
   readonly #strangers = new Map<string, OpenedDeviceList>()
   /** Accounts looked up in the DHT in this run. */
   readonly #lookedUp = new Set<string>()
+  /** Whether a stranger's message waits for a DHT lookup: one at a time, others go unchecked. */
+  #checking = false
 
   constructor(init: AccountReachInit) {
     this.#init = init
@@ -95,14 +103,7 @@ export class AccountReach {
     if (devices == null || this.#lookedUp.has(peerHex) || this.#strangers.has(peerHex)) return
     const account = fromHex(peerHex)
     if (devices.devicesOf(account) != null) return
-    this.#lookedUp.add(peerHex)
-    try {
-      const signal = AbortSignal.timeout(this.#init.lookupTimeoutMs)
-      const list = await devices.lookup(account, { signal })
-      if (list != null && bytesEqual(list.account, account)) this.#remember(list)
-    } catch (err) {
-      this.#init.log('looking up the device list of %s failed: %s', peerHex, (err as Error).message)
-    }
+    await this.#lookUp(devices, account)
   }
 
   /**
@@ -140,7 +141,39 @@ export class AccountReach {
       return accountHex
     }
     this.#remember(list)
+    if (devices != null && !this.#lookedUp.has(accountHex) && !this.#checking) {
+      this.#checking = true
+      await this.#lookUp(devices, list.account).finally(() => {
+        this.#checking = false
+      })
+    }
+    const newest = this.#strangers.get(accountHex) ?? list
+    if (!newest.devices.some((device) => bytesEqual(device.device, peer))) {
+      log(
+        'dropped a friend message from %s: list %d of %s no longer names it',
+        peerHex,
+        newest.version,
+        accountHex,
+      )
+      return undefined
+    }
     return accountHex
+  }
+
+  /** Looks the list of `account` up in the DHT (once a run) and keeps it. Never rejects. */
+  async #lookUp(devices: FriendDevices, account: Uint8Array): Promise<void> {
+    const hex = toHex(account)
+    this.#lookedUp.add(hex)
+    if (this.#lookedUp.size > MAX_LOOKED_UP) {
+      this.#lookedUp.delete(this.#lookedUp.values().next().value as string)
+    }
+    try {
+      const signal = AbortSignal.timeout(this.#init.lookupTimeoutMs)
+      const list = await devices.lookup(account, { signal })
+      if (list != null && bytesEqual(list.account, account)) this.#remember(list)
+    } catch (err) {
+      this.#init.log('looking up the device list of %s failed: %s', hex, (err as Error).message)
+    }
   }
 
   /**

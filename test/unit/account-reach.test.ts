@@ -26,10 +26,14 @@ function request(carried?: Uint8Array): FriendMessageValue {
   }
 }
 
-/** A reach whose node/devices holds `held` (friends' lists) and finds `published` in the DHT. */
+/**
+ * A reach whose node/devices holds `held` (friends' lists) and finds `published` in the DHT
+ * (or asks `dht`, which the lookup's timeout cuts short).
+ */
 function reach(
   held: OpenedDeviceList[] = [],
   published: OpenedDeviceList[] = [],
+  dht?: () => Promise<OpenedDeviceList | undefined>,
 ): { reach: AccountReach; judged: Uint8Array[]; lookups: string[] } {
   const judged: Uint8Array[] = []
   const lookups: string[] = []
@@ -44,9 +48,16 @@ function reach(
           list.devices.some((listed) => bytesEqual(listed.device, device)),
       )?.account,
     devicesOf: (account) => listOf(account)?.devices.map((device) => device.device),
-    lookup: async (account) => {
+    lookup: async (account, { signal }) => {
       lookups.push(toHex(account))
-      return published.find((list) => bytesEqual(list.account, account))
+      if (dht == null) return published.find((list) => bytesEqual(list.account, account))
+      signal?.throwIfAborted()
+      return Promise.race([
+        dht(),
+        new Promise<never>((_, reject) =>
+          signal?.addEventListener('abort', () => reject(signal.reason)),
+        ),
+      ])
     },
   }
   return {
@@ -58,7 +69,7 @@ function reach(
         },
       }),
       log: testLogger,
-      lookupTimeoutMs: 1_000,
+      lookupTimeoutMs: 200,
     }),
     judged,
     lookups,
@@ -72,6 +83,23 @@ describe('account reach', () => {
     const { reach: bob } = reach()
     expect(await bob.senderAccount(phone.publicKey, request(aliceList))).toBe(hex(alice))
     expect(bob.targets(hex(alice))).toEqual([hex(alice), hex(phone)])
+  })
+
+  it('refuses a stranger’s device its account’s newer list in the DHT no longer names (revoked), and looks each account up once', async () => {
+    const { reach: bob, lookups } = reach([], [openDeviceList(deviceList(alice, 3, [tablet]))])
+    expect(await bob.senderAccount(phone.publicKey, request(aliceList))).toBeUndefined()
+    expect(await bob.senderAccount(tablet.publicKey, request(aliceList))).toBeUndefined()
+    expect(await bob.senderAccount(tablet.publicKey, request(deviceList(alice, 3, [tablet])))).toBe(
+      hex(alice),
+    )
+    expect(lookups).toEqual([hex(alice)])
+    expect(bob.targets(hex(alice))).toEqual([hex(alice), hex(tablet)])
+  })
+
+  it('takes the carried list as it is when the DHT does not answer', async () => {
+    const { reach: bob, lookups } = reach([], [], () => new Promise(() => {}))
+    expect(await bob.senderAccount(phone.publicKey, request(aliceList))).toBe(hex(alice))
+    expect(lookups).toEqual([hex(alice)])
   })
 
   it('drops a message whose carried list does not name the sender, or does not open', async () => {
