@@ -5,7 +5,9 @@
  * signs that list with her account key and puts it through a stranger's node, as her device
  * would). Bob's next message makes his node look the list up before leaving the phone a copy:
  * it takes the list, tombstones the copy it had left, and leaves none for the new message.
+ * And a revoked phone clears unread what a depositor who had not heard of the revoke left it.
  */
+import type { PeerId } from '@libp2p/interface'
 import { describe, expect, it } from 'vitest'
 import type { Composition } from '../../node/composition.ts'
 import { revokeDevice } from '../../node/devices/own-device-list.ts'
@@ -106,5 +108,58 @@ describe('mailbox copies for a revoked device', () => {
     expect(forPhone).toEqual([slotId])
     const pending = await bobMailbox.pending()
     expect(pending.filter((deposit) => bytesEqual(deposit.recipient, phoneKey))).toEqual([])
+  }, 180_000)
+
+  it('the revoked phone clears unread what bob, not yet told, left it', async () => {
+    let apart = false
+    const phoneId: { id?: PeerId } = {}
+    // Once `apart`, bob and the phone cannot connect: what bob sends it goes to the mailbox.
+    const gater = {
+      denyDialPeer: (peer: PeerId) => apart && phoneId.id?.equals(peer) === true,
+      denyInboundEncryptedConnection: (peer: PeerId) => apart && phoneId.id?.equals(peer) === true,
+    }
+    const alice = await startFriendNode(relay())
+    const bob = await startFriendNode(relay(), { hostOptions: { connectionGater: gater } })
+    await befriend(alice, bob)
+    const phone = await linkDevice(relay(), alice, [bob])
+    phoneId.id = phone.node.host.peerId
+    const since = Date.now()
+    await phone.node.messages.send(bob.peerId, 'hello bob, from the phone')
+    await bob.event('message:received', (m) => m.text === 'hello bob, from the phone', {
+      ...WAIT,
+      since,
+    })
+    apart = true
+    await bob.node.host.hangUp(phone.node.host.peerId)
+
+    // The list revoking the phone reaches the phone (from alice's laptop), not bob nor the DHT.
+    const revoked = revokeDevice(
+      alice.identity,
+      alice.node.devices.own(),
+      'phone',
+      alice.identity.publicKey,
+      Date.now(),
+    )
+    await phone.node.devices.receiveOwn(alice.identity.publicKey, revoked.list)
+    await phone.event('device:revoked', () => true, WAIT)
+
+    const bobMailbox = mailboxOf(bob)
+    const stored = waitForEvent<SlotEvent>(bobMailbox, 'mailbox:stored', {
+      ...WAIT,
+      filter: (detail) => bytesEqual(detail.recipient, phone.identity.publicKey),
+    })
+    const text = 'for alice, after the phone was revoked'
+    await bob.node.messages.send(alice.peerId, text)
+    const { slotId } = await stored
+    // A collection that starts now reads the copy (one under way is waited for first).
+    await phone.node.messages.collect()
+    expect(await slotHolds(alice, slotId)).toBe('tombstone')
+    expect(
+      phone.events.some(
+        (event) =>
+          event.type === 'message:received' && (event.data as { text?: string }).text === text,
+      ),
+    ).toBe(false)
+    await alice.event('message:received', (m) => m.text === text, WAIT)
   }, 180_000)
 })
