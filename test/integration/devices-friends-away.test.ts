@@ -1,8 +1,9 @@
 /**
  * Friend messages from and to every device of an account (real nodes behind a loopback relay,
  * real LevelDB, the DHT the relay serves): with alice's laptop (device 1, on the account key)
- * off, bob's request reaches her phone, the phone answers and removes bob as the account, and
- * the laptop, started again, follows without telling anyone twice.
+ * off, bob's request reaches her phone, the phone answers and removes bob as the account; the
+ * phone asks carol, a stranger, as the account and blocks her once friends. The laptop,
+ * started again, follows without telling anyone twice.
  */
 import { describe, expect, it } from 'vitest'
 import { FRIENDS_API_PATHS } from '../../protocol/local-api.ts'
@@ -89,5 +90,38 @@ describe('friend messages reach and leave every device of an account', () => {
     expect(eventsSince(bob, 'friend:accepted')).toEqual([])
     expect(bob.events.filter((event) => event.type === 'friend:accepted')).toHaveLength(1)
     expect(phone.events.filter((event) => event.type === 'friend:request')).toHaveLength(1)
+  }, 180_000)
+
+  it('with the laptop off, the phone asks carol as the account; carol accepts, the phone blocks her; the laptop then agrees', async () => {
+    const alice = await startFriendNode(relay())
+    const phone = await linkDevice(relay(), alice, [])
+    const carol = await startFriendNode(relay())
+    await alice.stop()
+
+    await phone.api.request('POST', FRIENDS_API_PATHS.add, {
+      to: carol.peerId,
+      note: 'from my phone',
+    })
+    const request = await carol.event('friend:request', (r) => r.peerId === alice.peerId, WAIT)
+    expect(request.data.note).toBe('from my phone')
+    expect(carol.node.friends.requests().incoming.map((r) => r.peerId)).toEqual([alice.peerId])
+
+    await carol.api.request('POST', FRIENDS_API_PATHS.accept, { peer: alice.peerId })
+    await phone.event('friend:accepted', (friend) => friend.peerId === carol.peerId, WAIT)
+    expect(friendIds(phone)).toEqual([carol.peerId])
+
+    await phone.api.request('POST', FRIENDS_API_PATHS.block, { peer: carol.peerId })
+    await carol.event(
+      'friend:removed',
+      (removed) => removed.peerId === alice.peerId && removed.by === 'peer',
+      WAIT,
+    )
+    expect(friendIds(carol)).toEqual([])
+
+    const laptop = await alice.restart()
+    await laptop.event('friend:removed', (removed) => removed.peerId === carol.peerId, WAIT)
+    expect(friendIds(laptop)).toEqual([])
+    expect(laptop.node.friends.blocked().map((blocked) => blocked.peerId)).toEqual([carol.peerId])
+    expect(carol.events.filter((event) => event.type === 'friend:request')).toHaveLength(1)
   }, 180_000)
 })
