@@ -15,11 +15,13 @@
  *   Outbound queues an id once (also twice in one batch), so a text brought again is not
  *   copied twice. `copyNow` queues them as the text's send resolves, sparing them the wait
  *   for the feed (the follower then finds them queued);
- * - a device gets no copies of what was sent before the account certified it (give or take
+ * - a device gets no copies of texts sent before the account certified it (give or take
  *   CLOCK_SKEW_ALLOWANCE_MS between the two nodes' clocks);
- * - our message actions (edit, recall, react) go to the same devices (`copyAction`), naming
- *   their target by its common id; they are queued as the action's own call resolves, and
- *   again at start for an action a crash left without them (message-actions.ts): a copy's id
+ * - our message actions (edit, recall, react) go to every current device of both accounts
+ *   (`copyAction`), whatever their target's age (a device linked later may hold it by a
+ *   history transfer), naming their target by its common id; they are queued as the action's
+ *   own call resolves, and again at start for an action a crash left without them
+ *   (message-actions.ts): a copy's id
  *   is derived from the action's id and the device, so one still queued is not queued twice;
  * - the text's delivery state reads "on at least one of the peer's devices": a copy's state
  *   change raises the text's (DeliveryTracker.raise never lowers one); `detail` gives each
@@ -166,14 +168,16 @@ export class DeviceFanOut {
 
   /**
    * Our action on a message of the conversation with `peer`, applied here and queued for the
-   * peer: the same action for each other device of the peer's account and of ours (naming the
-   * peer), those that were certified when the target was stored.
+   * peer: the same action for each other current device of the peer's account and of ours
+   * (naming the peer), whatever the target's age: a device certified after the target was
+   * stored may hold it by a history transfer, and one that does not keeps the action waiting
+   * within the bounds of waiting-actions.ts.
    */
   async copyAction(peer: Uint8Array, sent: SentAction): Promise<void> {
     if (this.hides(peer)) return
     const pipeline = this.#init.pipeline
     await Promise.all(
-      this.#targets(peer, sent.targetStoredAt).map(({ device, sentTo }) =>
+      this.#targets(peer).map(({ device, sentTo }) =>
         pipeline.queueAction(device.key, sent, sentTo),
       ),
     )
@@ -214,12 +218,12 @@ export class DeviceFanOut {
   }
 
   /**
-   * The other devices of the peer's account, and of ours (naming the peer), that were
-   * certified before something stored at `storedAt` (within the clock allowance).
+   * The other devices of the peer's account, and of ours (naming the peer); with `storedAt`,
+   * only those certified before something stored then (within the clock allowance).
    */
   #targets(
     peer: Uint8Array,
-    storedAt: number,
+    storedAt?: number,
   ): Array<{ device: AccountDevice; sentTo?: Uint8Array }> {
     const { devices, myKey } = this.#init
     return [
@@ -247,8 +251,9 @@ function isOwnText(record: HistoryRecord): boolean {
   )
 }
 
-/** The devices certified before `storedAt` (within the clock allowance). */
-function copiedTo(devices: AccountDevice[], storedAt: number): AccountDevice[] {
+/** The devices certified before `storedAt` (within the clock allowance); all without it. */
+function copiedTo(devices: AccountDevice[], storedAt?: number): AccountDevice[] {
+  if (storedAt == null) return devices
   return devices.filter((device) => device.createdMs - CLOCK_SKEW_ALLOWANCE_MS <= storedAt)
 }
 

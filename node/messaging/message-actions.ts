@@ -154,7 +154,6 @@ export class MessageActions {
         target,
         text,
         sentAt: now,
-        targetStoredAt: found.record.storedAt,
       }
       if (emoji != null) sent.emoji = emoji
       // Kept with the action, so a crash before its copies are queued queues them at start.

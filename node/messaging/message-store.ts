@@ -151,7 +151,6 @@ export interface SentAction {
   text: string
   emoji?: string
   sentAt: number
-  targetStoredAt: number
 }
 
 /**

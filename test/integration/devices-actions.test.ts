@@ -6,7 +6,13 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { MessageView } from '../../protocol/local-api.ts'
-import { befriend, type FriendNode, relayForFriendNodes, startFriendNode } from './friends-nodes.ts'
+import {
+  befriend,
+  type FriendNode,
+  relayForFriendNodes,
+  startFriendNode,
+  messageUpdated as updated,
+} from './friends-nodes.ts'
 import { aliceWithPhoneAndBob, linkDevice } from './linked-account.ts'
 import { waitUntil, watchedNodes } from './room-network.ts'
 
@@ -25,20 +31,6 @@ async function messageOf(node: FriendNode, peer: string, id: string): Promise<Me
   const found = page.messages.find((message) => message.id === id)
   if (found == null) throw new Error(`${node.peerId} shows no message ${id}`)
   return found
-}
-
-/** Resolves once `node` shows the message `id` of `peer`'s conversation as `check` wants it. */
-function updated(
-  node: FriendNode,
-  peer: string,
-  id: string,
-  check: (message: MessageView) => boolean,
-) {
-  return node.event(
-    'message:updated',
-    (message) => message.peerId === peer && message.id === id && check(message),
-    { timeoutMs: 30_000 },
-  )
 }
 
 describe('message actions across an account’s devices', () => {

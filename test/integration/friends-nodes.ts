@@ -214,6 +214,20 @@ export function friendIds(node: FriendNode): string[] {
   return node.node.friends.list().map((friend) => friend.peerId)
 }
 
+/** Resolves once `node` shows message `id` of `peer`'s conversation as `check` wants it. */
+export function messageUpdated(
+  node: FriendNode,
+  peer: string,
+  id: string,
+  check: (message: NodeEventMap['message:updated']) => boolean,
+) {
+  return node.event(
+    'message:updated',
+    (message) => message.peerId === peer && message.id === id && check(message),
+    { timeoutMs: 30_000 },
+  )
+}
+
 /** `a` asks `b`, `b` accepts, and `a` has heard so. */
 export async function befriend(a: FriendNode, b: FriendNode): Promise<void> {
   await a.api.request('POST', FRIENDS_API_PATHS.add, { to: b.peerId })

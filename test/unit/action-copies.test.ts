@@ -48,7 +48,6 @@ describe('copies of our actions for other devices', () => {
       target: '0b'.repeat(16),
       text: 'edited',
       sentAt: Date.now(),
-      targetStoredAt: Date.now(),
     }
     await alice.pipeline.queueAction(bob.identity.publicKey, sent)
     await alice.pipeline.queueAction(bob.identity.publicKey, sent)

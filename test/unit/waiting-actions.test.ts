@@ -60,7 +60,6 @@ describe('actions waiting for their target', () => {
       emoji: '👍',
       text: '',
       sentAt: now,
-      targetStoredAt: now,
     })
     await waitFor(
       () =>
