@@ -12,7 +12,8 @@
  * of any of them count for the account, which is online while any device is. Devices may open
  * a stream to us themselves; we dial at most one device per account at a time, and only while
  * we have no stream to a device that has not said goodbye (AccountDial): the first listed, and
- * the next one when a dial fails or a stream drops, with the backoff of one friend. So an
+ * the next one (at the next tick) when a dial fails or a stream drops or says goodbye, with
+ * the backoff of one friend. So an
  * account of several devices costs what one device costs, and stays online while any device
  * can be reached from here.
  *
@@ -329,19 +330,18 @@ export class Presence {
 
   /**
    * A device's stream ended or it said goodbye: with no other live stream to its account, the
-   * next device is dialed at once.
+   * next device of the list is dialed, at the next tick. Not at once: a device that resets our
+   * streams as they open (we are no friend of its account any more) must cost one dial per
+   * tick, as one unreachable friend does, not a dial per round trip.
    */
   #failOver(link: FriendLink): void {
-    if (this.#links.isLive(link.accountHex) || !this.#components.friends.isFriend(link.account)) {
-      return
-    }
-    const dial = this.#links.dialOf(link.accountHex)
-    dial.moveOn(
-      this.#links.indexOf(link.account, link.key),
-      this.#links.devicesOf(link.account).length,
-    )
-    dial.redialMs = this.#init.redialMinMs
-    this.#maintain(link.account, true)
+    if (this.#links.isLive(link.accountHex)) return
+    this.#links
+      .dialOf(link.accountHex)
+      .moveOn(
+        this.#links.indexOf(link.account, link.key),
+        this.#links.devicesOf(link.account).length,
+      )
   }
 
   /** A stream to the friend; a failed dial, the address lookup and the second dial share the time. */
