@@ -334,6 +334,8 @@ export async function composeNode(
   let voiceCalls: VoiceCalls | undefined
   // Built after messaging: copies of a text with a file ask it for the file's key or bytes.
   let sentFiles: Attachments | undefined
+  // Built after messaging too: a delete another device made forgets its files through it.
+  let followedDeletes: Conversations | undefined
   const messages = await parts.add('messages', () => {
     messaging = new DirectMessages(
       {
@@ -355,6 +357,12 @@ export async function composeNode(
         takeOwnProfile: async (record) => profiles?.receiveOwn(record),
         takeRoomRead: (roomIdHex, lamport) => rooms.takeReadMark(roomIdHex, lamport),
         takeFriendSync: (from, peer, entry) => friends.takeSynced(from, peer, entry),
+        forgetSyncedDeletes: async (files, compact) => {
+          if (followedDeletes == null) {
+            throw new Error('the conversations part is not started yet: files not forgotten')
+          }
+          await followedDeletes.followDelete(files, compact)
+        },
         emitSynced: (type: 'conversation:read' | 'conversation:cleared', data: never) =>
           emit(type, data),
         // The people we know first: only strangers need the directory (and so a relay).
@@ -507,6 +515,7 @@ export async function composeNode(
     // Registered before it starts: what is shown meanwhile is indexed too. (1:1 messages come
     // from messaging's history feed, which the index follows.)
     rooms.addEventListener('room:message', (event) => conversations.roomMessage(event.detail))
+    followedDeletes = conversations
     return conversations
   })
 

@@ -321,6 +321,19 @@ export class Conversations {
     })
   }
 
+  /**
+   * Another device's delete was followed here (node/messaging own-device-sync.ts): forgets
+   * the files of the texts it deleted and, for a whole history, compacts the database once the
+   * index dropped their postings, as `deleteConversation` does.
+   */
+  async followDelete(files: string[], compact: boolean): Promise<void> {
+    if (compact) await this.indexNow()
+    await this.#serial(async () => {
+      if (files.length > 0) await this.#components.forgetFiles?.(files)
+      if (compact) await this.#components.compact?.()
+    })
+  }
+
   #decorate(messages: Array<{ attachment?: AttachmentView }>): Promise<void> {
     return fillAttachmentStates(messages, this.#components.attachmentState)
   }

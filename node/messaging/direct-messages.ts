@@ -105,6 +105,8 @@ export interface DirectMessagesComponents {
   takeRoomRead?(roomIdHex: string, lamport: number): void
   /** Where the friend list stands with a peer on another device of our account (node/friends). */
   takeFriendSync?: OwnDeviceSyncInit['takeFriend']
+  /** Forgets the files of texts deleted as another device did, and compacts (node/conversations). */
+  forgetSyncedDeletes?: OwnDeviceSyncInit['forgetDeleted']
   emit(type: 'message:received' | 'message:updated', data: MessageView): void
   emit(type: 'message:state', data: MessageStateChange): void
   /** What another device of our account changed here (own-device-sync.ts). */
@@ -225,6 +227,7 @@ export class DirectMessages {
         takeOwnProfile: components.takeOwnProfile,
         takeRoomRead: components.takeRoomRead,
         takeFriend: components.takeFriendSync,
+        forgetDeleted: components.forgetSyncedDeletes,
         emit: (type, data) => components.emitSynced?.(type as 'conversation:read', data as never),
       })
       const follow = (name: string, take: FeedFollowerInit['take']) =>

@@ -55,6 +55,12 @@ export interface OwnDeviceSyncInit {
   takeRoomRead?(roomIdHex: string, lamport: number): void
   /** Where the friend list stands with `peer` on another device of ours (node/friends). */
   takeFriend?(from: Uint8Array, peer: Uint8Array, entry: FriendSyncEntry): Promise<void>
+  /**
+   * The files of texts deleted here as another device did (node/attachments forgets them),
+   * and with `compact`, a whole history deleted: the database is compacted, as on the device
+   * where the user deleted (node/conversations).
+   */
+  forgetDeleted?(files: string[], compact: boolean): Promise<void>
   /** Tells API clients what a mark changed here. */
   emit(type: 'conversation:read', data: ConversationReadEvent): void
   emit(type: 'conversation:cleared', data: ConversationClearedEvent): void
@@ -80,15 +86,16 @@ export class OwnDeviceSync {
 
   /**
    * Deletes the texts of a conversation that arrived elsewhere once the batch taking this
-   * sync is committed: the device that sent it keeps a conversation here among those walked,
-   * and its lane is the one running now, so awaiting it here would wait for ourselves. A
-   * crash in between leaves those copies until the conversation is deleted again. `then`
-   * tells API clients, once the copies went (or failed to).
+   * sync is committed, then forgets the files of all it deleted: the device that sent it
+   * keeps a conversation here among those walked, and its lane is the one running now, so
+   * awaiting it here would wait for ourselves. A crash in between leaves those copies (and
+   * files) until the conversation is deleted again. `then` tells API clients, once the copies
+   * and files went (or failed to).
    */
   #afterThisBatch(deleteCopies: () => Promise<unknown>, then: () => void): void {
     const done = deleteCopies()
       .catch((err: Error) => {
-        this.#init.log.error('deleting copies of a conversation failed: %s', err.message)
+        this.#init.log.error('deleting copies or files of a conversation failed: %s', err.message)
       })
       .then(then)
     this.#deleting.add(done)
@@ -183,9 +190,12 @@ export class OwnDeviceSync {
     if (sync.kind === 'deleted') {
       // Here a text is known by that id, or as the copy made of it for this device.
       const ids = sync.ids.flatMap((id) => [toHex(id), toHex(copyId(toHex(id), this.#init.myKey))])
-      const { deleted } = await pipeline.deleteForMe(sync.peer, ids)
+      const { deleted, files } = await pipeline.deleteForMe(sync.peer, ids)
       this.#afterThisBatch(
-        () => this.#hidden.delete(sync.peer, ids),
+        async () => {
+          files.push(...(await this.#hidden.delete(sync.peer, ids)))
+          if (files.length > 0) await this.#init.forgetDeleted?.(files, false)
+        },
         () => deleted > 0 && this.#init.emit('conversation:cleared', { peerId, deleted }),
       )
       return
@@ -195,12 +205,15 @@ export class OwnDeviceSync {
       await this.#takeRead(sync.peer, mark)
       return
     }
-    const deleted = await pipeline.marks.takeCleared(sync.peer, mark)
+    const { deleted, files } = await pipeline.marks.takeCleared(sync.peer, mark)
     if (deleted === 0) return
     log('deleted %d records with %s, as another device did', deleted, peerId)
     // What arrived elsewhere goes whole: it is shown under the peer only as a copy.
     this.#afterThisBatch(
-      () => this.#hidden.clear(sync.peer),
+      async () => {
+        files.push(...(await this.#hidden.clear(sync.peer)))
+        await this.#init.forgetDeleted?.(files, true)
+      },
       () => this.#init.emit('conversation:cleared', { peerId, deleted }),
     )
   }

@@ -17,6 +17,7 @@
  */
 import { toHex } from '../../protocol/bytes.ts'
 import { MAX_DEVICE_SYNC_SCAN } from '../../protocol/limits.ts'
+import type { DeletedForMe } from './message-actions.ts'
 import type { ConversationRecord, HistoryRecord } from './message-store.ts'
 import type { LaneTransaction, PeerLane } from './peer-lane.ts'
 import { checkRunning, type PipelineContext } from './pipeline-context.ts'
@@ -95,31 +96,35 @@ export class SyncedMarks {
 
   /**
    * Another device deleted the history with `peer` up to the mark: what is no newer than it
-   * is deleted here, as `clearHistory` does. Returns how many records went.
+   * is deleted here, as `clearHistory` does. Returns how many records went, and the files
+   * they carried.
    */
-  async takeCleared(peer: Uint8Array, mark: DeviceMark): Promise<number> {
+  async takeCleared(peer: Uint8Array, mark: DeviceMark): Promise<DeletedForMe> {
     checkRunning(this.#ctx)
     const store = this.#ctx.store
     const lane = this.#ctx.lane(peer)
     return lane.run(async (tx, state) => {
+      const none = { deleted: 0, files: [] }
       const boundary = await this.#find(lane, tx, mark)
-      if (boundary == null) return 0
+      if (boundary == null) return none
       const indexes = new Set([...(await store.historyIndexes(lane.peerHex)), ...tx.history.keys()])
       const kept: Array<[number, HistoryRecord]> = []
+      const files: string[] = []
       let deleted = 0
       for (const index of indexes) {
+        const record = tx.history.get(index) ?? (await store.history(lane.peerHex, index))
         if (index > boundary.index) {
-          const record = tx.history.get(index) ?? (await store.history(lane.peerHex, index))
           if (record != null) kept.push([index, record])
           continue
         }
+        if (record?.attachment != null) files.push(record.attachment.fileId)
         tx.history.delete(index)
         state.recentHistory.delete(index)
         state.unackedHistory.delete(index)
         tx.ops.push(store.historyDeleteOp(lane.peerHex, index))
         deleted++
       }
-      if (deleted === 0) return 0
+      if (deleted === 0) return none
       // The feed says the history was cleared, then brings what stays again, so what derives
       // from it (the search index) keeps exactly the records kept.
       tx.feed.push({ kind: 'cleared' })
@@ -132,7 +137,7 @@ export class SyncedMarks {
       if (unread === 0) readAll(conversation)
       else conversation.unread = unread
       tx.conversationDirty = true
-      return deleted
+      return { deleted, files }
     })
   }
 

@@ -76,11 +76,15 @@ describe('marks from another device', () => {
     })
     expect(await unread()).toBe(2)
 
-    expect(await marks.takeCleared(from, { upTo: ids[2], sentAtMs: 0 })).toBe(3)
+    expect(await marks.takeCleared(from, { upTo: ids[2], sentAtMs: 0 })).toMatchObject({
+      deleted: 3,
+    })
     expect(await texts()).toEqual(['four'])
     expect(await unread()).toBe(1)
     // Again: its text is gone and nothing was stored before it was sent, so nothing more goes.
-    expect(await marks.takeCleared(from, { upTo: ids[2], sentAtMs: 0 })).toBe(0)
+    expect(await marks.takeCleared(from, { upTo: ids[2], sentAtMs: 0 })).toMatchObject({
+      deleted: 0,
+    })
     expect(await texts()).toEqual(['four'])
 
     // A text not here yet, sent after everything here was stored: all of it is covered.
