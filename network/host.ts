@@ -266,7 +266,7 @@ function outwardAddresses(addresses: Multiaddr[]): Multiaddr[] {
  * The libp2p init every host shares, services and datastore aside: addresses, transports,
  * encryption, muxer, connection manager.
  */
-export function stackInit(init: StackInit) {
+export function stackInit(init: StackInit): Omit<Libp2pInit, 'services' | 'datastore'> {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...init.connectionLimits }
   return {
     privateKey: init.privateKey,
