@@ -133,6 +133,8 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
   for (const message of opened.history.messages) out(messageLine(message))
   const shown = new Set(opened.history.messages.map((message) => message.id))
   const mine = new Map<string, string>()
+  // Told again when another device of the account comes or goes: only a change is a line.
+  let shownOnline: boolean | undefined
   onEvent = (event) => {
     if (event.type === 'message:received') {
       const message = event.data
@@ -150,7 +152,8 @@ async function chat(client: LocalApiClient, peer: string, limit: number): Promis
       if (change.state === 'read' || change.state === 'failed') mine.delete(change.id)
     } else if (event.type === 'presence:changed') {
       const presence = event.data
-      if (presence.peerId === peerId) {
+      if (presence.peerId === peerId && presence.online !== shownOnline) {
+        shownOnline = presence.online
         out(`* ${presence.online ? t('chat.isOnline', { name }) : t('chat.isOffline', { name })}`)
       }
     } else if (event.type === 'typing:changed') {

@@ -42,7 +42,12 @@ export function useFriends(client: WebApiClient): Friends {
         list.friends.map((friend) => {
           const presence = heard.current.get(friend.peerId)
           return presence != null && presence.heardAt >= startedAt
-            ? { ...friend, online: presence.online, lastSeen: presence.lastSeen }
+            ? {
+                ...friend,
+                online: presence.online,
+                lastSeen: presence.lastSeen,
+                devicePresence: presence.devicePresence ?? friend.devicePresence,
+              }
             : friend
         }),
       )
