@@ -526,6 +526,12 @@ export const MAX_KEPT_RECOVERY_SHARES = 64
 export const MAX_PENDING_RECOVERY_REQUESTS = 16
 
 /**
+ * Most answered friend requests a node remembers (one per peer, node/friends/friend-sync.ts),
+ * so a late copy from the mailbox is not taken again; the oldest are forgotten first.
+ */
+export const MAX_ANSWERED_REQUESTS = 1024
+
+/**
  * Most key statements (rotations and recoveries) one name move may carry (the account's chain
  * from its first key): 16 statements of at most 512 bytes stay well inside one directory message.
  */

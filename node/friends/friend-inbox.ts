@@ -7,11 +7,12 @@
  */
 import type { Logger } from '@libp2p/interface'
 import { fromHex, toHex } from '../../protocol/bytes.ts'
+import type { FriendSyncEntry } from '../../protocol/device-sync.ts'
 import type { FriendView, NodeEventMap } from '../../protocol/local-api.ts'
 import type { FriendMessageValue } from '../../protocol/social.ts'
 import type { FriendNames } from './friend-names.ts'
 import type { FriendOutbox } from './friend-outbox.ts'
-import type { FriendRecord, FriendStore } from './friend-store.ts'
+import type { AnsweredRequest, FriendRecord, FriendStore } from './friend-store.ts'
 import type { FriendViews } from './friend-views.ts'
 import type { FriendEventType } from './friends-contract.ts'
 import { acceptKeyRecovery, acceptKeyRotation } from './key-rotation.ts'
@@ -49,7 +50,7 @@ export async function takeFriendMessage(
   const log = friends.log
   switch (message.type) {
     case 'request': {
-      if (friends.store.get('answered', peerHex)?.requestId === requestId) {
+      if (behind(friends.store.get('answered', peerHex), { state: 'incoming' }, requestId)) {
         // A copy that came late (through the mailbox, after another device answered it).
         log('ignored a request from %s already answered', peerHex)
         return
@@ -177,4 +178,21 @@ export function answer(
 /** The request fields of a friend request's view. */
 export function pick(record: { requestId: string; note: string; at: number }) {
   return { requestId: record.requestId, note: record.note, at: record.at }
+}
+
+/** Entries that stand on a request (its id in `requestId`). */
+export const ON_REQUEST: ReadonlySet<FriendSyncEntry['state']> = new Set([
+  'incoming',
+  'outgoing',
+  'friend',
+])
+
+/** Whether `entry` (on request `requestId`) is behind how far that request got here. */
+export function behind(
+  answered: AnsweredRequest | undefined,
+  entry: Pick<FriendSyncEntry, 'state'>,
+  requestId: string,
+): boolean {
+  if (answered?.requestId !== requestId || !ON_REQUEST.has(entry.state)) return false
+  return answered.ended !== false || entry.state !== 'friend'
 }

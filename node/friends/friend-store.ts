@@ -8,8 +8,8 @@
  *   b/<peer>   BlockedRecord    a blocked peer
  *   s/<id>     PendingSend      a friend message not yet handed to messaging
  *   r/<peer>   RetiredKey       a friend's key its account rotated away from: refused
- *   a/<peer>   AnsweredRequest  the last request of the peer's we answered or ended: a copy
- *                               that comes late (another device's) is not taken again
+ *   a/<peer>   AnsweredRequest  how far the last request with the peer got (friendship, or
+ *                               ended): what comes late naming it is not taken (friend-sync.ts)
  *
  * <peer> is the peer's Ed25519 key in hex. Every change is one synced batch, applied to
  * memory only once it is on disk.
@@ -71,6 +71,8 @@ export interface PendingSend {
 export interface AnsweredRequest {
   /** hex */
   requestId: string
+  /** It ended (declined, withdrawn, the friendship ended); false: it became a friendship. */
+  ended: boolean
   at: number
 }
 

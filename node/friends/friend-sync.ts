@@ -14,19 +14,22 @@
  *   it means goes from it, as the account, in the same batch (account-reach.ts), and friend
  *   messages to the account reach every device of it, so no device relays another's change.
  *   A device that follows an entry sends the peer nothing.
- * - A request answered or ended (accepted, declined, the friendship ended) is remembered per
- *   peer (`answered`), here and on the devices that follow: a copy of it that reaches a device
- *   late (from the mailbox, after another device answered it) is not taken again, nor is an
- *   entry another device took from such a copy.
+ * - How far a request got is remembered per peer (`answered`: it became a friendship, or it
+ *   ended: declined, withdrawn, the friendship ended), here and on the devices that follow, and
+ *   a request never goes back: a copy of a request, or an entry naming it, that reaches a
+ *   device late (syncs and friend messages come directly and through the mailbox, in no fixed
+ *   order) is not taken when its request got further, so a device that took a stale message
+ *   cannot bring an ended friendship back on the others.
  * - A key rotation (the batch retires a key) is not synced: each device takes the friend's
  *   statement itself.
  */
 import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { encodeDeviceSync, type FriendSyncEntry } from '../../protocol/device-sync.ts'
+import { MAX_ANSWERED_REQUESTS } from '../../protocol/limits.ts'
 import type { NodeEventMap } from '../../protocol/local-api.ts'
 import type { FriendMessageValue } from '../../protocol/social.ts'
 import type { FriendDevices } from './account-reach.ts'
-import { pick } from './friend-inbox.ts'
+import { behind, ON_REQUEST, pick } from './friend-inbox.ts'
 import type { FriendNames } from './friend-names.ts'
 import type { FriendOutbox } from './friend-outbox.ts'
 import type { Change, FriendStore, FriendTables } from './friend-store.ts'
@@ -64,8 +67,7 @@ export function withDeviceSyncs(sync: FriendSyncContext, changes: Change[]): Cha
   for (const peerHex of peers) {
     const before = entryAfter(sync.store, [], peerHex)
     const entry = entryAfter(sync.store, changes, peerHex)
-    const answered = answeredChange(before, entry, peerHex)
-    if (answered != null) kept.push(answered)
+    kept.push(...answeredChanges(sync.store, before, entry, peerHex))
     // A change the other devices would not see (a friend's pinned commitment) goes nowhere.
     if (own.has(peerHex) || sameEntry(entry, before)) continue
     const payload: FriendMessageValue = {
@@ -86,8 +88,8 @@ export function withDeviceSyncs(sync: FriendSyncContext, changes: Change[]): Cha
 
 /**
  * Takes the entry another device of the account holds for `peerHex`: written here as it is
- * (no sync goes back, nothing goes to the peer), with the events the change means; an incoming
- * request already answered here is not taken. Run inside the friends' serial changes.
+ * (no sync goes back, nothing goes to the peer), with the events the change means; an entry
+ * behind how far its request got here is not taken. Run inside the friends' serial changes.
  */
 export async function followEntry(
   sync: FriendSyncContext,
@@ -99,13 +101,12 @@ export async function followEntry(
   const requestId = toHex(entry.requestId)
   const name = entry.name === '' ? null : entry.name
   if (sameEntry(before, entry, { when: false })) return
-  if (entry.state === 'incoming' && store.get('answered', peerHex)?.requestId === requestId) return
+  if (behind(store.get('answered', peerHex), entry, requestId)) return
   const changes: Change[] = SHARED.map((table) => ({ table, key: peerHex, value: null }))
   const at = entry.atMs
   const record = entryRecord(peerHex, entry, requestId, name)
   if (record != null) changes.push(record)
-  const answered = answeredChange(before, entry, peerHex)
-  if (answered != null) changes.push(answered)
+  changes.push(...answeredChanges(store, before, entry, peerHex))
   await store.write(changes, { following: true })
   const ref = names.ref(peerHex, name ?? (before.name === '' ? null : before.name))
   if (entry.state === 'friend' && before.state !== 'friend') {
@@ -132,16 +133,29 @@ function sameEntry(a: FriendSyncEntry, b: FriendSyncEntry, { when = true } = {})
   )
 }
 
-/** The request a move from `before` to `after` answers or ends, remembered; else undefined. */
-function answeredChange(
+/**
+ * How far the request of `before` got by `after`, remembered when it went further: to a
+ * friendship, or ended (past MAX_ANSWERED_REQUESTS peers, the oldest is forgotten).
+ */
+function answeredChanges(
+  store: FriendStore,
   before: FriendSyncEntry,
   after: FriendSyncEntry,
   peerHex: string,
-): Change | undefined {
+): Change[] {
   const requestId = toHex(before.requestId)
-  const open = before.state === 'incoming' || before.state === 'friend'
-  if (!open || requestId === NO_REQUEST || after.state === before.state) return undefined
-  return { table: 'answered', key: peerHex, value: { requestId, at: Date.now() } }
+  if (!ON_REQUEST.has(before.state) || requestId === NO_REQUEST) return []
+  const ended = toHex(after.requestId) !== requestId || !ON_REQUEST.has(after.state)
+  if (!ended && (after.state !== 'friend' || before.state === 'friend')) return []
+  const changes: Change[] = [
+    { table: 'answered', key: peerHex, value: { requestId, ended, at: Date.now() } },
+  ]
+  const held = store.entries('answered').filter(([peer]) => peer !== peerHex)
+  if (held.length >= MAX_ANSWERED_REQUESTS) {
+    const [oldest] = held.reduce((a, b) => (b[1].at < a[1].at ? b : a))
+    changes.push({ table: 'answered', key: oldest, value: null })
+  }
+  return changes
 }
 
 function entryRecord(

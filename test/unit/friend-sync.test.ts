@@ -162,6 +162,27 @@ describe('one friend list on two devices', () => {
     expect(phone.told[0]![1].note).toBe('from the phone')
   })
 
+  it('entries that come out of order do not bring back a friendship the phone ended', async () => {
+    const { laptop, phone } = await account()
+    const gina = generateIdentity().publicKey
+    const requestId = randomBytes(16)
+    const entry = (state: 'outgoing' | 'friend' | 'blocked') => ({
+      state,
+      requestId: state === 'blocked' ? new Uint8Array(0) : requestId,
+      note: '',
+      name: '',
+      claim: '',
+      atMs: Date.now(),
+    })
+    // The phone asked gina, she accepted, the phone blocked her; the laptop gets the syncs
+    // as the mailbox and the direct retry bring them: the block before the friendship.
+    await laptop.friends.takeSynced(phone.key, gina, entry('outgoing'))
+    await laptop.friends.takeSynced(phone.key, gina, entry('blocked'))
+    await laptop.friends.takeSynced(phone.key, gina, entry('friend'))
+    expect(laptop.friends.friendKeys()).toEqual([])
+    expect(laptop.friends.isBlocked(gina)).toBe(true)
+  })
+
   it('a copy of a request that reaches the laptop after the phone accepted and ended it is not taken again, nor synced back', async () => {
     const { laptop, phone } = await account()
     const frank = generateIdentity().publicKey
