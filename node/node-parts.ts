@@ -33,6 +33,7 @@ import {
   accountDevicesPort,
   DeviceMailboxRecipients,
   DeviceService,
+  friendRevoked,
   LinkHost,
 } from './devices/index.ts'
 import { NodeDirectory, signedInElsewhereEvent } from './directory/index.ts'
@@ -302,7 +303,6 @@ export async function composeNode(
     'prekeys',
     () => new PrekeyService({ host, identity, store: storage.sublevel('prekeys') }, init.prekeys),
   )
-  const accounts = accountDevicesPort(devices, friends)
   const mailbox = await parts.add(
     'mailbox',
     () =>
@@ -316,7 +316,9 @@ export async function composeNode(
             {
               friendAccountOf: (device) => devices.friendAccountOf(device),
               refresh: (friend, options) => devices.refresh(friend, options),
-              isRevoked: (device) => accounts.isRevoked(device),
+              // A friend's revoked device only: our own revoked device is still sent the list
+              // that tells it so (node/part-followers.ts), through the mailbox while it is away.
+              isRevoked: friendRevoked(devices, friends),
               log: host.logger.forComponent('tokenim:mailbox'),
             },
             { recheckMs: init.devices?.mailboxRecheckMs },

@@ -14,7 +14,7 @@
  * devices.friendList(bobKey)?.devices.map((device) => device.name)
  * ```
  */
-export { accountDevicesPort } from './account-devices.ts'
+export { accountDevicesPort, friendRevoked } from './account-devices.ts'
 export { deviceListView, deviceRoutes, friendDevicesView } from './api-routes.ts'
 export {
   type DeviceFriends,

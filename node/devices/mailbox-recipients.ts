@@ -21,7 +21,7 @@ export interface MailboxRecipientsComponents {
   friendAccountOf(device: Uint8Array): Uint8Array | undefined
   /** Looks the friend's list up in the DHT and takes it when newer (DeviceService.refresh). */
   refresh(friend: Uint8Array, options: AbortOptions): Promise<void>
-  /** True when a held list names `device` as revoked (accountDevicesPort). */
+  /** True when a friend's held list names `device` as revoked (friendRevoked). */
   isRevoked(device: Uint8Array): boolean
   log: Logger
   clock?: () => number

@@ -162,4 +162,21 @@ describe('mailbox copies for a revoked device', () => {
     ).toBe(false)
     await alice.event('message:received', (m) => m.text === text, WAIT)
   }, 180_000)
+
+  it('alice’s own revoked phone, away, is still told through the mailbox', async () => {
+    const alice = await startFriendNode(relay())
+    let phone = await linkDevice(relay(), alice, [])
+    const phoneKey = phone.identity.publicKey
+    await phone.stop()
+    const told = waitForEvent<SlotEvent>(mailboxOf(alice), 'mailbox:stored', {
+      ...WAIT,
+      filter: (detail) => bytesEqual(detail.recipient, phoneKey),
+    })
+    const list = await alice.node.devices.revoke('phone')
+    await told
+    await alice.stop()
+    phone = await phone.restart()
+    const revoked = await phone.event('device:revoked', () => true, WAIT)
+    expect(revoked.data.version).toBe(list.version)
+  }, 120_000)
 })
