@@ -69,8 +69,10 @@ export class BarePool extends HostPool<BareHost> implements NodeOperations {
 
   async joinRoom(index: number, topic: string, viaPeerId: string): Promise<void> {
     const host = this.simNode(index).host
-    host.services.pubsub.subscribe(topic)
+    // Connected first, as a TokenIM member is (it syncs the room from `via`): subscribing
+    // then grafts `via` into the topic's mesh at once rather than at the next heartbeat.
     await host.dial(peerIdFromString(viaPeerId))
+    host.services.pubsub.subscribe(topic)
   }
 
   /** The node itself and the subscribers of the topic among its connections. */
