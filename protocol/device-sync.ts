@@ -36,6 +36,8 @@ export interface FriendSyncEntry {
   claim: string
   /** When the entry began on the sending device, ms since the epoch. */
   atMs: number
+  /** none: the peer ended it (removed us, declined our request or withdrew theirs), not the user. */
+  byPeer?: boolean
 }
 
 export type DeviceSyncValue =
@@ -194,6 +196,7 @@ function friendFields(entry: FriendSyncEntry | undefined) {
     name: entry?.name ?? '',
     claim: entry?.claim ?? '',
     atMs: entry?.atMs ?? 0,
+    byPeer: entry?.byPeer === true,
   }
 }
 
@@ -205,7 +208,8 @@ function isEmptyFriendEntry(sync: DeviceSync): boolean {
     sync.note === '' &&
     sync.name === '' &&
     sync.claim === '' &&
-    sync.atMs === 0
+    sync.atMs === 0 &&
+    !sync.byPeer
   )
 }
 
@@ -230,6 +234,9 @@ function friendEntryOf(sync: DeviceSync): FriendSyncEntry {
   if (sync.claim !== '' && state !== 'incoming') {
     throw new MalformedMessageError('only an incoming request carries a claimed name')
   }
+  if (sync.byPeer && state !== 'none') {
+    throw new MalformedMessageError('only an entry that ended says the peer ended it')
+  }
   for (const name of [sync.name, sync.claim]) {
     if (name.length > MAX_FRIEND_NAME_CLAIM_LENGTH) {
       throw new MalformedMessageError(
@@ -244,5 +251,6 @@ function friendEntryOf(sync: DeviceSync): FriendSyncEntry {
     name: sync.name,
     claim: sync.claim,
     atMs: sync.atMs,
+    ...(sync.byPeer ? { byPeer: true } : {}),
   }
 }

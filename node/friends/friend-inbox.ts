@@ -101,7 +101,9 @@ export async function takeFriendMessage(
     }
     case 'reject': {
       if (outgoing?.requestId !== requestId) return
-      await friends.store.write([{ table: 'outgoing', key: peerHex, value: null }])
+      await friends.store.write([{ table: 'outgoing', key: peerHex, value: null }], {
+        byPeer: true,
+      })
       friends.emit('friend:rejected', friends.names.ref(peerHex, outgoing.name))
       return
     }
@@ -118,9 +120,10 @@ export async function takeFriendMessage(
     case 'remove': {
       const ended = friend ?? incoming
       if (ended == null) return
-      await friends.store.write([
-        { table: friend != null ? 'friends' : 'incoming', key: peerHex, value: null },
-      ])
+      await friends.store.write(
+        [{ table: friend != null ? 'friends' : 'incoming', key: peerHex, value: null }],
+        { byPeer: true },
+      )
       friends.views.removed(friends.names.ref(peerHex, ended.name), 'peer', friend == null)
       return
     }

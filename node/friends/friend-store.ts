@@ -146,14 +146,18 @@ export class FriendStore {
    * What every batch of a change made here carries besides the change itself (the syncs to
    * the account's other devices, friend-sync.ts); not called for an entry taken from one.
    */
-  amend: (changes: Change[]) => Change[] = (changes) => changes
+  amend: (changes: Change[], byPeer: boolean) => Change[] = (changes) => changes
 
   /**
    * Writes the changes in one synced batch, then shows them in memory. `following`: the
-   * change came from another device of the account, so nothing is added to it.
+   * change came from another device of the account, so nothing is added to it. `byPeer`: the
+   * peer's message ended where we stood with it (a removal, a decline).
    */
-  async write(changes: Change[], options: { following?: boolean } = {}): Promise<void> {
-    if (options.following !== true) changes = this.amend(changes)
+  async write(
+    changes: Change[],
+    options: { following?: boolean; byPeer?: boolean } = {},
+  ): Promise<void> {
+    if (options.following !== true) changes = this.amend(changes, options.byPeer === true)
     if (changes.length === 0) return
     await this.#db.batch(
       changes.map((change) =>

@@ -55,9 +55,14 @@ const NO_REQUEST = toHex(ZERO_REQUEST_ID)
 
 /**
  * `changes` as the store writes them for a change made here: with the requests it answers or
- * ends remembered, and a sync of each peer's entry for every other device of the account.
+ * ends remembered, and a sync of each peer's entry for every other device of the account
+ * (`byPeer`: the peer's message ended the entry, and the sync says so).
  */
-export function withDeviceSyncs(sync: FriendSyncContext, changes: Change[]): Change[] {
+export function withDeviceSyncs(
+  sync: FriendSyncContext,
+  changes: Change[],
+  byPeer = false,
+): Change[] {
   if (changes.some((change) => change.table === 'retired')) return changes
   const own = new Set((sync.devices()?.others() ?? []).map((device) => toHex(device)))
   const kept = [...changes]
@@ -67,6 +72,7 @@ export function withDeviceSyncs(sync: FriendSyncContext, changes: Change[]): Cha
   for (const peerHex of peers) {
     const before = entryAfter(sync.store, [], peerHex)
     const entry = entryAfter(sync.store, changes, peerHex)
+    if (byPeer && entry.state === 'none') entry.byPeer = true
     kept.push(...answeredChanges(sync.store, before, entry, peerHex))
     // A change the other devices would not see (a friend's pinned commitment) goes nowhere.
     if (own.has(peerHex) || sameEntry(entry, before)) continue
@@ -115,10 +121,14 @@ export async function followEntry(
     const incoming = { requestId, note: entry.note, at }
     sync.emit('friend:request', { ...ref, direction: 'in', ...pick(incoming) })
   }
-  if (before.state === 'friend' && entry.state !== 'friend') views.removed(ref, 'me', false)
+  // Told as the device that took the peer's message told it.
+  const by = entry.byPeer === true ? 'peer' : 'me'
+  if (before.state === 'friend' && entry.state !== 'friend') views.removed(ref, by, false)
   if (before.state === 'outgoing' && (entry.state === 'none' || entry.state === 'blocked')) {
-    views.removed(ref, 'me', true)
+    if (by === 'peer') sync.emit('friend:rejected', ref)
+    else views.removed(ref, 'me', true)
   }
+  if (before.state === 'incoming' && by === 'peer') views.removed(ref, 'peer', true)
 }
 
 /** Whether two entries say the same (`when`: their times too). */

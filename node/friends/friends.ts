@@ -128,7 +128,7 @@ export class Friends extends TypedEventEmitter<FriendsEvents> {
       emit: (type, data) => components.emit(type, data),
       devices: () => components.devices?.(),
     }
-    this.#store.amend = (changes) => withDeviceSyncs(this.#sync, changes)
+    this.#store.amend = (changes, byPeer) => withDeviceSyncs(this.#sync, changes, byPeer)
   }
 
   async start(): Promise<void> {

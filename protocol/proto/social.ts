@@ -111,6 +111,7 @@ export interface DeviceSync {
   name: string
   claim: string
   atMs: number
+  byPeer: boolean
 }
 
 export namespace DeviceSync {
@@ -196,6 +197,11 @@ export namespace DeviceSync {
             w.uint64Number(obj.atMs)
           }
 
+          if (obj.byPeer != null && obj.byPeer !== false) {
+            w.uint32(120)
+            w.bool(obj.byPeer)
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -216,6 +222,7 @@ export namespace DeviceSync {
             name: '',
             claim: '',
             atMs: 0,
+            byPeer: false,
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -284,6 +291,10 @@ export namespace DeviceSync {
               }
               case 14: {
                 obj.atMs = reader.uint64Number()
+                break
+              }
+              case 15: {
+                obj.byPeer = reader.bool()
                 break
               }
               default: {
@@ -414,6 +425,13 @@ export namespace DeviceSync {
                 }
                 break
               }
+              case 15: {
+                yield {
+                  field: `${prefix}.byPeer`,
+                  value: reader.bool(),
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -498,6 +516,11 @@ export namespace DeviceSync {
     value: number
   }
 
+  export interface DeviceSyncByPeerFieldEvent {
+    field: '$.byPeer'
+    value: boolean
+  }
+
   export function encode(obj: Partial<DeviceSync>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeviceSync.codec())
   }
@@ -527,6 +550,7 @@ export namespace DeviceSync {
     | DeviceSyncNameFieldEvent
     | DeviceSyncClaimFieldEvent
     | DeviceSyncAtMsFieldEvent
+    | DeviceSyncByPeerFieldEvent
   > {
     return streamMessage(buf, DeviceSync.codec(), opts)
   }

@@ -38,6 +38,7 @@ describe('own-device sync on the wire', () => {
       { ...base, state: 'friend' as const, requestId, name: 'bob@relay' },
       { ...base, state: 'blocked' as const, requestId: none },
       { ...base, state: 'none' as const, requestId: none, atMs: 0 },
+      { ...base, state: 'none' as const, requestId: none, byPeer: true },
     ]) {
       const value = { kind: 'friend' as const, peer, entry }
       expect(decodeDeviceSync(encodeDeviceSync(value))).toEqual(value)
@@ -75,6 +76,10 @@ describe('own-device sync on the wire', () => {
         /at most 128 characters/,
       ],
       [friend({ friendState: FriendSyncState.FRIEND_SYNC_NONE, upTo }), /names no text/],
+      [
+        friend({ friendState: FriendSyncState.FRIEND_SYNC_FRIEND, requestId, byPeer: true }),
+        /only an entry that ended says the peer ended it/,
+      ],
       [
         raw({
           kind: DeviceSyncKind.DEVICE_SYNC_FRIEND,

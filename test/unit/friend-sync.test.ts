@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Friends } from '../../node/friends/index.ts'
 import { generateIdentity, type Identity } from '../../node/identity/index.ts'
 import { openStorage, type Storage } from '../../node/storage.ts'
-import { toHex } from '../../protocol/bytes.ts'
+import { fromHex, toHex } from '../../protocol/bytes.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
 import { decodeDeviceSync } from '../../protocol/device-sync.ts'
 import {
@@ -29,6 +29,8 @@ interface Device {
   friends: Friends
   /** Friend messages to anyone but our other device: [peer hex, message]. */
   told: Array<[string, FriendMessageValue]>
+  /** Events told to API clients: [type, data]. */
+  events: Array<[string, unknown]>
 }
 
 async function account(): Promise<{ laptop: Device; phone: Device }> {
@@ -38,7 +40,12 @@ async function account(): Promise<{ laptop: Device; phone: Device }> {
   const make = async (identity: Identity, linkedRecord?: Uint8Array) => {
     const dir = await makeTempDir('tokenim-friend-sync-')
     const storage: Storage = await openStorage(dir.path)
-    const device: Device = { key: identity.publicKey, friends: undefined as never, told: [] }
+    const device: Device = {
+      key: identity.publicKey,
+      friends: undefined as never,
+      told: [],
+      events: [],
+    }
     const other = () => devices.find((d) => d !== device)!
     device.friends = new Friends(
       {
@@ -64,7 +71,7 @@ async function account(): Promise<{ laptop: Device; phone: Device }> {
           lookup: async () => undefined,
         }),
         log: testLogger,
-        emit: () => {},
+        emit: (type, data) => device.events.push([type, data]),
       },
       { retryIntervalMs: 3_600_000 },
     )
@@ -160,6 +167,45 @@ describe('one friend list on two devices', () => {
     expect(laptop.friends.requests().outgoing.map((r) => r.requestId)).toEqual([requestId])
     expect(phone.told.map(told)).toEqual([[toHex(erin), 'request', requestId, true]])
     expect(phone.told[0]![1].note).toBe('from the phone')
+  })
+
+  it("the peer's removal and decline, taken on the laptop, are told on the phone as the peer's", async () => {
+    const { laptop, phone } = await account()
+    const dave = generateIdentity().publicKey
+    const { payload, requestId } = request('')
+    await laptop.friends.receive(dave, payload)
+    await laptop.friends.accept(toHex(dave))
+    await laptop.friends.sendPending()
+    expect(phone.friends.friendKeys().map(toHex)).toEqual([toHex(dave)])
+    const removal = { type: 'remove' as const, requestId, note: '', name: '' }
+    await laptop.friends.receive(dave, encodeFriendMessage(removal))
+    await laptop.friends.sendPending()
+    expect(phone.friends.friendKeys()).toEqual([])
+    const ended = (device: Device) =>
+      device.events
+        .filter(([type]) => type === 'friend:removed' || type === 'friend:rejected')
+        .map(([type, data]) => [type, (data as { by?: string }).by])
+    expect(ended(phone)).toEqual([['friend:removed', 'peer']])
+
+    // Our request, asked on the phone, declined by the peer: the laptop takes the decline.
+    const erin = generateIdentity().publicKey
+    const asked = await phone.friends.add(toHex(erin), '')
+    await laptop.friends.sendPending()
+    const erinsRequest = asked.status === 'requested' ? asked.request.requestId : ''
+    const decline = {
+      type: 'reject' as const,
+      requestId: fromHex(erinsRequest),
+      note: '',
+      name: '',
+    }
+    await laptop.friends.receive(erin, encodeFriendMessage(decline))
+    await laptop.friends.sendPending()
+    expect(phone.friends.requests().outgoing).toEqual([])
+    expect(ended(phone)).toEqual([
+      ['friend:removed', 'peer'],
+      ['friend:rejected', undefined],
+    ])
+    expect(ended(laptop)).toEqual(ended(phone))
   })
 
   it('entries that come out of order do not bring back a friendship the phone ended', async () => {
