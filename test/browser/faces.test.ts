@@ -138,9 +138,10 @@ describe('web client: names and faces', () => {
     await carol.api.sendRoomMessage(created.roomId, 'hi, I am new here')
     const carolMessage = alicePage.getByTestId('message').filter({ hasText: 'hi, I am new here' })
     await carolMessage.waitFor({ timeout: LIVE_MS })
-    await expect
-      .poll(() => carolMessage.getByTestId('message-author').textContent(), { timeout: LIVE_MS })
-      .toBe(CAROL)
+    // Her profile may come after her post: wait for the author line to name her.
+    const author = carolMessage.getByTestId('message-author')
+    await author.filter({ hasText: CAROL }).waitFor({ timeout: LIVE_MS })
+    expect(await author.textContent()).toBe(CAROL)
     expect(await carolMessage.getByTestId('avatar').getAttribute('src')).toBe(carolAvatar)
     await alicePage.getByRole('button', { name: 'Rooms' }).click()
     await rooms
