@@ -161,7 +161,7 @@ async function writeBatch(history: HistoryWrite, start: number, messages: number
       sentAt: now + index * 1000,
       storedAt: now + index * 1000,
     }
-    ops.push(history.store.historyOp(history.peerHex, index, record))
+    ops.push(history.store.historyOp(history.peerHex, index, record, true))
   }
   await history.messagingDb.batch(ops)
   history.writeMs += performance.now() - started

@@ -20,6 +20,7 @@ import { AtRestSealer } from './at-rest-sealer.ts'
 import { SealedRecordError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
 import { type KeyNames, plainKeyNames } from './key-names.ts'
+import type { RecordGroups } from './record-groups.ts'
 
 export type RawSublevel = AbstractSublevel<
   Level<string, Uint8Array>,
@@ -165,27 +166,39 @@ export interface WriteOptions {
   sync?: boolean
 }
 
+/**
+ * `fresh`: the writer knows nothing is stored under the key yet, so a sublevel that seals
+ * records in groups (record-groups.ts) need not read which group held it.
+ */
 export type RecordOp =
-  | { type: 'put'; key: string; value: Uint8Array }
+  | { type: 'put'; key: string; value: Uint8Array; fresh?: boolean }
   | { type: 'del'; key: string }
 
 /** An op on another sublevel of the same database, committed in the same batch. */
 export type RecordBatchOp = RecordOp & { sublevel?: RecordLevel }
+
+/** An entry an iterator leaves out: its key was deleted while the iterator ran. */
+const GONE = Symbol('gone')
 
 export class RecordLevel {
   readonly raw: RawSublevel
   readonly codec: RecordCodec
   /** How names of peers, conversations and rooms in keys are stored (key-names.ts). */
   readonly names: KeyNames
+  /** Where records written together are sealed together, on a sublevel that does so. */
+  readonly groups: RecordGroups | undefined
 
   constructor(
     raw: RawSublevel,
     codec: RecordCodec = plainRecords,
     names: KeyNames = plainKeyNames,
+    groups?: RecordGroups,
   ) {
     this.raw = raw
     this.codec = codec
     this.names = names
+    this.groups = groups
+    groups?.attach(this)
   }
 
   blind(name: string): string {
@@ -194,41 +207,44 @@ export class RecordLevel {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     const value = await this.raw.get(this.names.hide(key))
-    return value == null ? undefined : this.codec.decode(key, value)
+    return value == null ? undefined : this.#open(key, value)
   }
 
   async getMany(keys: string[]): Promise<Array<Uint8Array | undefined>> {
     const values = await this.raw.getMany(keys.map((key) => this.names.hide(key)))
-    return values.map((value, i) => (value == null ? undefined : this.codec.decode(keys[i], value)))
+    if (this.groups == null) {
+      return values.map((value, i) =>
+        value == null ? undefined : this.codec.decode(keys[i], value),
+      )
+    }
+    return Promise.all(
+      values.map((value, i) => (value == null ? undefined : this.#open(keys[i], value))),
+    )
   }
 
   put(key: string, value: Uint8Array, options: WriteOptions = {}): Promise<void> {
+    if (this.groups != null) return this.groups.write([{ type: 'put', key, value }], options)
     return this.raw.put(this.names.hide(key), this.codec.encode(key, value), options as object)
   }
 
   del(key: string, options: WriteOptions = {}): Promise<void> {
+    if (this.groups != null) return this.groups.write([{ type: 'del', key }], options)
     return this.raw.del(this.names.hide(key), options as object)
   }
 
   batch(ops: RecordBatchOp[], options: WriteOptions = {}): Promise<void> {
-    const raw = ops.map((op) => {
-      const level = op.sublevel ?? this
-      const sublevel = op.sublevel == null ? {} : { sublevel: op.sublevel.raw }
-      const key = level.names.hide(op.key)
-      return op.type === 'del'
-        ? { type: 'del' as const, key, ...sublevel }
-        : { type: 'put' as const, key, value: level.codec.encode(op.key, op.value), ...sublevel }
-    })
+    if (this.groups != null) return this.groups.write(ops, options)
     // abstract-level's types want an op's `sublevel` below this one; any of the same root works.
-    return this.raw.batch(raw as never, options as object)
+    return this.raw.batch(ops.map((op) => storedOp(this, op)) as never, options as object)
   }
 
   /** Entries in key order, each key read back and each value opened. */
   iterator(options: RangeOptions = {}) {
-    return this.#entries(options, (key, value): [string, Uint8Array] => [
-      key,
-      this.codec.decode(key, value),
-    ])
+    return this.#entries(options, (key, value) => {
+      const opened = this.#open(key, value)
+      if (!(opened instanceof Promise)) return [key, opened] as [string, Uint8Array]
+      return opened.then((value) => (value == null ? GONE : ([key, value] as [string, Uint8Array])))
+    })
   }
 
   /** Keys only, read back: nothing to open. */
@@ -252,17 +268,49 @@ export class RecordLevel {
   }
 
   values(options: RangeOptions = {}) {
-    return this.#entries(options, (key, value) => this.codec.decode(key, value))
+    return this.#entries(options, (key, value) => {
+      const opened = this.#open(key, value)
+      if (!(opened instanceof Promise)) return opened
+      return opened.then((value) => value ?? GONE)
+    })
   }
 
   clear(options: RangeOptions = {}): Promise<void> {
+    if (this.groups != null) return this.groups.clear(this.#range(options))
     return this.raw.clear(this.#range(options))
   }
 
-  #entries<T>(options: RangeOptions, map: (key: string, value: Uint8Array) => T) {
+  /** A stored value opened: a record sealed alone, or its entry in a group. */
+  #open(key: string, stored: Uint8Array): Uint8Array | Promise<Uint8Array | undefined> {
+    const groups = this.groups
+    if (groups == null) return this.codec.decode(key, stored)
+    if (!groups.isPointer(stored)) return this.codec.decode(key, stored)
+    return this.#openGrouped(key, stored)
+  }
+
+  async #openGrouped(key: string, pointer: Uint8Array): Promise<Uint8Array | undefined> {
+    const value = await this.groups!.read(key, pointer)
+    if (value != null) return value
+    // Its entry went stale after the pointer was read: the key was overwritten or deleted.
+    const now = await this.raw.get(this.names.hide(key))
+    if (now == null) return undefined
+    if (Buffer.from(now).equals(pointer)) {
+      throw new SealedRecordError(
+        `the record "${key}" points at a group entry that is gone: the database was altered`,
+      )
+    }
+    return this.#open(key, now)
+  }
+
+  #entries<T>(
+    options: RangeOptions,
+    map: (key: string, value: Uint8Array) => T | typeof GONE | Promise<T | typeof GONE>,
+  ) {
     const names = this.names
     const inner: RawIterator<[string, Uint8Array]> = this.raw.iterator(this.#range(options))
-    return new RecordIterator(inner, names, ([key, value]) => map(names.reveal(key), value))
+    return new RecordIterator<T, [string, Uint8Array]>(inner, names, ([key, value]) =>
+      map(names.reveal(key), value),
+    )
   }
 
   #range(options: RangeOptions): RangeOptions {
@@ -275,27 +323,49 @@ export class RecordLevel {
   }
 }
 
+/** An op as LevelDB takes it: its key's names hidden, its value sealed by its own sublevel. */
+export function storedOp(self: RecordLevel, op: RecordBatchOp): unknown {
+  const level = op.sublevel ?? self
+  const sublevel = op.sublevel == null ? {} : { sublevel: op.sublevel.raw }
+  const key = level.names.hide(op.key)
+  return op.type === 'del'
+    ? { type: 'del', key, ...sublevel }
+    : { type: 'put', key, value: level.codec.encode(op.key, op.value), ...sublevel }
+}
+
 interface RawIterator<E> extends AsyncIterable<E> {
   next(): Promise<E | undefined>
   seek(target: string): void
   close(): Promise<void>
 }
 
-/** A LevelDB iterator whose entries pass the codec; closes the inner one however it ends. */
+/**
+ * A LevelDB iterator whose entries pass the codec; closes the inner one however it ends.
+ * An entry whose record was deleted while it ran (found by its group) is left out.
+ */
 export class RecordIterator<T, E = unknown> {
   readonly #inner: RawIterator<E>
   readonly #names: KeyNames
-  readonly #map: (entry: E) => T
+  readonly #map: (entry: E) => T | typeof GONE | Promise<T | typeof GONE>
 
-  constructor(inner: RawIterator<E>, names: KeyNames, map: (entry: E) => T) {
+  constructor(
+    inner: RawIterator<E>,
+    names: KeyNames,
+    map: (entry: E) => T | typeof GONE | Promise<T | typeof GONE>,
+  ) {
     this.#inner = inner
     this.#names = names
     this.#map = map
   }
 
   async next(): Promise<T | undefined> {
-    const entry = await this.#inner.next()
-    return entry === undefined ? undefined : this.#map(entry)
+    for (;;) {
+      const entry = await this.#inner.next()
+      if (entry === undefined) return undefined
+      const mapped = this.#map(entry)
+      const value = mapped instanceof Promise ? await mapped : mapped
+      if (value !== GONE) return value
+    }
   }
 
   seek(target: string): void {
@@ -313,6 +383,10 @@ export class RecordIterator<T, E = unknown> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    for await (const entry of this.#inner) yield this.#map(entry)
+    for await (const entry of this.#inner) {
+      const mapped = this.#map(entry)
+      const value = mapped instanceof Promise ? await mapped : mapped
+      if (value !== GONE) yield value
+    }
   }
 }

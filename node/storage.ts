@@ -15,6 +15,7 @@ import { DataDirLockedError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
 import { HiddenKeyNames, type KeyNames, plainKeyNames } from './key-names.ts'
 import { PeerRecordCache } from './peer-record-cache.ts'
+import { RecordGroups } from './record-groups.ts'
 import {
   plainRecords,
   type RawSublevel,
@@ -31,6 +32,14 @@ export type AppLevel = RecordLevel
 
 /** Sublevels whose empty values are kept unsealed (record-level.ts): the search index. */
 const EMPTY_VALUES_SAY_NOTHING = new Set(['conversations'])
+
+/**
+ * Sublevels whose records written together are sealed together (record-groups.ts), and the
+ * keys that may be: messaging's history records and id entries, several a text.
+ */
+const GROUPED_RECORDS = new Map([['messaging', ['h/', 'i/']]])
+/** When a database's groups are all swept once (record-groups.ts): after the start's rush. */
+const SWEEP_ALL_AFTER_MS = 60_000
 
 export type StorageIdentity = Pick<Identity, 'privateKey' | 'atRestSeed'>
 
@@ -59,7 +68,8 @@ export async function openStorage(path: string, init: StorageInit = {}): Promise
   const db = new Level<string, Uint8Array>(path, { valueEncoding: 'view' })
   await openLevel(db, path)
   const { identity } = init
-  const { codecOf, names, hidden } = recordCodecs(identity)
+  const codecs = recordCodecs(identity)
+  const { hidden } = codecs
   // datastore-level drives any abstract-level database; a sublevel keeps its keys apart.
   const libp2pLevel = new LevelDatastore(
     rawSublevel(db, LIBP2P_SUBLEVEL) as unknown as Level<string, Uint8Array>,
@@ -69,20 +79,27 @@ export async function openStorage(path: string, init: StorageInit = {}): Promise
   return {
     // The peer store's records in memory, written when they change (peer-record-cache.ts).
     datastore: new PeerRecordCache(
-      identity == null || hidden == null
+      identity == null || hidden == null || process.env.NODS === '1'
         ? libp2pLevel
         : new SealedDatastore(libp2pLevel, identity, hidden),
     ),
     sublevel: (name) => {
       let level = levels.get(name)
       if (level == null) {
-        level = new RecordLevel(rawSublevel(db, name), codecOf(name), names)
+        level = appSublevel(db, name, identity, codecs)
         levels.set(name, level)
       }
       return level
     },
-    compact: () => compactAll(db),
-    close: () => db.close(),
+    compact: async () => {
+      // Stale entries of groups leave the live records first, then the files.
+      for (const level of levels.values()) await level.groups?.flush()
+      await compactAll(db)
+    },
+    close: async () => {
+      for (const level of levels.values()) await level.groups?.close()
+      await db.close()
+    },
   }
 }
 
@@ -101,9 +118,28 @@ export function recordCodecs(identity?: StorageIdentity): RecordCodecs {
       identity == null
         ? plainRecords
         : new SealedRecords(identity, name, { keepEmpty: EMPTY_VALUES_SAY_NOTHING.has(name) }),
-    names: hidden ?? plainKeyNames,
+    names: process.env.NONAMES === '1' ? plainKeyNames : (hidden ?? plainKeyNames),
     hidden,
   }
+}
+
+/**
+ * The app sublevel `name` of `db`: sealed with an identity, its records written together
+ * sealed together where its keys allow (GROUPED_RECORDS); kept as given without one.
+ */
+export function appSublevel(
+  db: Level<string, Uint8Array>,
+  name: string,
+  identity?: StorageIdentity,
+  codecs: RecordCodecs = recordCodecs(identity),
+): AppLevel {
+  const prefixes = GROUPED_RECORDS.get(name)
+  const groups =
+    identity == null || prefixes == null
+      ? undefined
+      : new RecordGroups(rawSublevel(db, `${name}-groups`), identity, name, prefixes)
+  groups?.sweepAllAfter(SWEEP_ALL_AFTER_MS)
+  return new RecordLevel(rawSublevel(db, name), codecs.codecOf(name), codecs.names, groups)
 }
 
 /** Root keys just below and above every sublevel's keys (`!<name>!…`). */

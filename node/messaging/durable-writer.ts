@@ -8,7 +8,10 @@
  */
 import type { AppLevel } from '../storage.ts'
 
-export type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
+/** `fresh`: nothing is stored under the key yet (RecordOp in record-level.ts). */
+export type BatchOp =
+  | { type: 'put'; key: string; value: Uint8Array; fresh?: boolean }
+  | { type: 'del'; key: string }
 
 /**
  * A write to another sublevel of the same database (the prekeys'), committed atomically with

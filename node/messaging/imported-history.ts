@@ -73,6 +73,7 @@ export class ImportedHistory {
             lane.peerHex,
             record.id,
             record.direction === 'in' ? { in: index } : index,
+            true,
           ),
         )
         tx.feed.push({ kind: 'added', index })

@@ -287,7 +287,10 @@ export class Inbound {
       state.held.set(seq, record)
       conversation.held = state.held.size
       tx.conversationDirty = true
-      tx.ops.push(store.heldOp(lane.peerHex, record), store.messageIndexOp(lane.peerHex, id, 'in'))
+      tx.ops.push(
+        store.heldOp(lane.peerHex, record),
+        store.messageIndexOp(lane.peerHex, id, 'in', true),
+      )
       tx.receivedIds.add(id)
       init.log(
         'holding %s seq %d from %s until seq %d arrives',
@@ -302,7 +305,7 @@ export class Inbound {
       // Only a sender that lost its history reuses a seq; showing beats losing the message.
       init.log('%s sent seq %d again (expected %d)', lane.peerId, seq, conversation.expectedInSeq)
     }
-    await this.#show(lane, tx, state, record)
+    await this.#show(lane, tx, state, record, true)
     tx.receivedIds.add(id)
     await this.#releaseHeld(lane, tx, state)
     return { status: DmAckStatus.STORED, text: true }
@@ -374,18 +377,22 @@ export class Inbound {
     tx.conversationDirty = true
   }
 
-  /** Shows a text in its turn; an action takes effect on its target instead. */
+  /**
+   * Shows a text in its turn; an action takes effect on its target instead. `arrived`: it
+   * came in this batch, never held, so its id has no entry yet.
+   */
   async #show(
     lane: PeerLane,
     tx: LaneTransaction,
     state: LaneState,
     held: HeldRecord,
+    arrived = false,
   ): Promise<void> {
     const conversation = state.conversation
     if (held.action != null) {
       conversation.expectedInSeq = Math.max(conversation.expectedInSeq, held.seq + 1)
       tx.conversationDirty = true
-      tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, held.id, 'in'))
+      tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, held.id, 'in', arrived))
       await this.#deps.applyAction(lane, tx, state, { ...held, action: held.action })
       return
     }
@@ -398,7 +405,7 @@ export class Inbound {
     const record: HistoryRecord = { ...held, direction: 'in' }
     tx.history.set(index, record)
     tx.indexes.set(held.id, index)
-    tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, held.id, { in: index }))
+    tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, held.id, { in: index }, arrived))
     tx.after.push(() => this.#ctx.init.emit('message:received', messageView(lane.peerId, record)))
   }
 }

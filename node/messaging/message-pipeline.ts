@@ -521,8 +521,11 @@ export class MessagePipeline {
     this.feed.forget(peerHex, tx.history.keys())
     for (const peer of store.historyPeersOf(tx.ops)) this.feed.forget(peer, 'all')
     if (tx.history.size > 0) tx.after.push(() => this.feed.remember(peerHex, tx.history))
+    const added = new Set(
+      tx.feed.flatMap((change) => (change.kind === 'added' ? [change.index] : [])),
+    )
     for (const [index, record] of tx.history) {
-      ops.push(store.historyOp(peerHex, index, record))
+      ops.push(store.historyOp(peerHex, index, record, added.has(index)))
       state.recentHistory.delete(index)
       state.recentHistory.set(index, record)
     }

@@ -298,8 +298,9 @@ export class MessageStore {
     return values.map((value) => readJson<HistoryRecord>(value))
   }
 
-  historyOp(peer: string, index: number, record: HistoryRecord): BatchOp {
-    return putJson(historyKey(peer, index), record)
+  /** `fresh`: a record at a new index, never written before. */
+  historyOp(peer: string, index: number, record: HistoryRecord, fresh = false): BatchOp {
+    return { type: 'put', key: historyKey(peer, index), value: jsonBytes(record), fresh }
   }
 
   /** The peers (hex) whose history records `ops` write or delete directly. */
@@ -384,11 +385,16 @@ export class MessageStore {
     return text === 'in' ? undefined : Number(text.slice(text.indexOf(':') + 1))
   }
 
-  /** `{ in: index }`: a received text shown at that index. */
-  messageIndexOp(peer: string, id: string, value: 'in' | number | { in: number }): BatchOp {
+  /** `{ in: index }`: a received text shown at that index; `fresh`: an id new here. */
+  messageIndexOp(
+    peer: string,
+    id: string,
+    value: 'in' | number | { in: number },
+    fresh = false,
+  ): BatchOp {
     const text =
       value === 'in' ? 'in' : typeof value === 'number' ? `out:${value}` : `in:${value.in}`
-    return { type: 'put', key: `i/${peer}/${id}`, value: encoder.encode(text) }
+    return { type: 'put', key: `i/${peer}/${id}`, value: encoder.encode(text), fresh }
   }
 
   async held(peer: string): Promise<Map<number, HeldRecord>> {
@@ -521,7 +527,11 @@ function historyKey(peer: string, index: number): string {
 }
 
 function putJson(key: string, value: unknown): BatchOp {
-  return { type: 'put', key, value: encoder.encode(JSON.stringify(value)) }
+  return { type: 'put', key, value: jsonBytes(value) }
+}
+
+function jsonBytes(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value))
 }
 
 function readJson<T>(value: Uint8Array | undefined): T | undefined {

@@ -44,10 +44,10 @@ export class MirroredHistory {
       const shown: HistoryRecord = { ...arrived, direction: 'in' in direction ? 'in' : 'out' }
       if ('in' in direction) {
         conversation.unread++
-        tx.ops.push(store.messageIndexOp(lane.peerHex, record.id, { in: index }))
+        tx.ops.push(store.messageIndexOp(lane.peerHex, record.id, { in: index }, true))
       } else {
         shown.sentFrom = toHex(direction.sentFrom)
-        tx.ops.push(store.messageIndexOp(lane.peerHex, record.id, index))
+        tx.ops.push(store.messageIndexOp(lane.peerHex, record.id, index, true))
       }
       conversation.lastActivity = Math.max(conversation.lastActivity, record.storedAt)
       tx.conversationDirty = true

@@ -163,7 +163,7 @@ export class Outbound {
       }
       tx.history.set(index, record)
       state.unackedHistory.set(index, record)
-      tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, id, index))
+      tx.ops.push(this.#ctx.store.messageIndexOp(lane.peerHex, id, index, true))
       tx.sentSeqs.push([seq, index])
       return { id, peerId: lane.peerId, seq, state: 'queued' as DeliveryState }
     })

@@ -1,5 +1,6 @@
 /**
- * Interaction fuzzing of four message pipelines on real LevelDB, two accounts of two devices
+ * Interaction fuzzing of four message pipelines on real LevelDB, sealed as on a node (records
+ * written together sealed together, record-groups.ts), two accounts of two devices
  * each (alice and her phone, bob and his phone), joined by a network and an offline mailbox
  * the fuzzer holds. A text goes to the other account's first device, and as copies to its
  * other device and to the sender's own other device (as the device fan-out queues them, now
@@ -23,8 +24,7 @@ import { generateIdentity, type Identity, peerIdOf } from '../../node/identity/i
 import { copyId } from '../../node/messaging/device-fan-out.ts'
 import { MessagePipeline } from '../../node/messaging/index.ts'
 import type { TextCopy } from '../../node/messaging/outbound.ts'
-import { RecordLevel } from '../../node/record-level.ts'
-import { type AppLevel, rawSublevel } from '../../node/storage.ts'
+import { type AppLevel, appSublevel } from '../../node/storage.ts'
 import { toHex } from '../../protocol/bytes.ts'
 import type { MessageStateChange, MessageView } from '../../protocol/local-api.ts'
 import type { DmEnvelope } from '../../protocol/messaging.ts'
@@ -199,7 +199,7 @@ export async function runPipelineFuzz({
       shown: previous?.shown ?? new Map(),
       delivered: previous?.delivered ?? new Set(),
       pipeline: new MessagePipeline({
-        db: withWriteFaults(new RecordLevel(rawSublevel(db, 'messaging')), writeFails),
+        db: withWriteFaults(appSublevel(db, 'messaging', identity), writeFails),
         identity,
         mailbox: view,
         prekeys: {

@@ -1,0 +1,533 @@
+/**
+ * Records sealed together (record-level.ts). The puts of one write that share a parent key
+ * (`h/<peer>/`, `i/<peer>/`) are sealed as one group record, and each key holds a pointer to
+ * its place in it: one AES-GCM call serves a burst of texts where each record cost one, and
+ * that call costs about as much as the rest of a small write (doc/security.md).
+ *
+ * - A group lives in a sibling sublevel (`<name>-groups`) under a random 8-byte id, sealed
+ *   under a key of its own with the id as associated data. Each entry names its key, so a
+ *   pointer moved to another key is refused, as a sealed record moved there is.
+ * - A pointer is 9 bytes (the group's id, the entry's place); a sealed record is at least 28
+ *   (nonce and tag), so the two never mix up, and records sealed alone read as they are.
+ * - An entry whose key was later overwritten or deleted is stale. A write that overwrites or
+ *   deletes every live entry of a group deletes the group in the same batch. Otherwise the
+ *   group is swept: each entry whose key no longer points at it is blanked and the group
+ *   sealed again under the same id, or deleted once none is left. A write that deletes sweeps
+ *   before it returns, so deleted words leave the live records at once, as a record sealed
+ *   alone leaves with its delete; stale entries of overwrites are swept within a second.
+ * - Groups change only under one lock per sublevel, which every write to it takes.
+ */
+import type { AbstractSublevel } from 'abstract-level'
+import type { Level } from 'level'
+import { randomBytes } from '../protocol/crypto/index.ts'
+import { AtRestSealer } from './at-rest-sealer.ts'
+import { SealedRecordError } from './errors.ts'
+import type { Identity } from './identity/index.ts'
+import {
+  type RecordBatchOp,
+  type RecordLevel,
+  storedOp,
+  type WriteOptions,
+} from './record-level.ts'
+
+type RawSublevel = AbstractSublevel<
+  Level<string, Uint8Array>,
+  string | Uint8Array | Buffer,
+  string,
+  Uint8Array
+>
+
+const GROUP_ID_BYTES = 8
+export const POINTER_BYTES = GROUP_ID_BYTES + 1
+/** Entries of one group: its place in a pointer is one byte. */
+const MAX_ENTRIES = 64
+/** A group opens whole to read one entry: small enough that this stays cheap. */
+const MAX_GROUP_BYTES = 16 * 1024
+/** A larger record is sealed alone: one seal is little beside its bytes. */
+const MAX_GROUPED_VALUE = 4 * 1024
+const FORMAT = 1
+/** Opened groups remembered: a page of history reads a few groups many times. */
+const OPENED_CACHE_BYTES = 2 * 1024 * 1024
+/** The live keys of groups lately written or opened: what a write needs to drop a group. */
+const LIVE_KEYS_REMEMBERED = 4096
+const SWEEP_DELAY_MS = 1000
+/** Groups swept at a time by a sweep of them all: writes wait at most for one step. */
+const SWEEP_ALL_STEP = 64
+
+interface Group {
+  keys: string[]
+  /** null: a stale entry, blanked. */
+  values: Array<Uint8Array | null>
+  bytes: number
+}
+
+interface Plan {
+  raw: unknown[]
+  /** New groups, by id, with their keys. */
+  created: Map<string, string[]>
+  deleted: Set<string>
+  sweepNow: Set<string>
+  sweepLater: Set<string>
+}
+
+const fromUtf8 = new TextDecoder()
+
+export class RecordGroups {
+  readonly raw: RawSublevel
+  readonly #sublevel: string
+  readonly #sealer: AtRestSealer
+  readonly #prefixes: string[]
+  #members!: RecordLevel
+  readonly #opened = new Map<string, Group>()
+  #openedBytes = 0
+  readonly #liveKeys = new Map<string, string[]>()
+  /** Groups being read: the entries of one page ask for the same group at once. */
+  readonly #loading = new Map<string, Promise<Group | undefined>>()
+  readonly #dirty = new Set<string>()
+  #sweepTimer: NodeJS.Timeout | undefined
+  #sweepAllTimer: NodeJS.Timeout | undefined
+  #closed = false
+  #lock: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    raw: RawSublevel,
+    identity: Pick<Identity, 'privateKey' | 'atRestSeed'>,
+    sublevel: string,
+    prefixes: string[],
+  ) {
+    this.raw = raw
+    this.#sublevel = sublevel
+    this.#sealer = new AtRestSealer(identity, `tokenim/storage/v1/${sublevel}/groups`)
+    this.#prefixes = prefixes
+  }
+
+  /** The level whose records point into these groups (set once, by RecordLevel). */
+  attach(members: RecordLevel): void {
+    this.#members = members
+  }
+
+  /** True for keys whose records may be sealed in groups. */
+  holds(key: string): boolean {
+    for (const prefix of this.#prefixes) if (key.startsWith(prefix)) return true
+    return false
+  }
+
+  isPointer(stored: Uint8Array): boolean {
+    return stored.length === POINTER_BYTES
+  }
+
+  /**
+   * The record `pointer` (stored under `key`) names; undefined when its entry was blanked or
+   * its group deleted since the pointer was read (the key was overwritten: read it again).
+   */
+  async read(key: string, pointer: Uint8Array): Promise<Uint8Array | undefined> {
+    const id = groupIdOf(pointer)
+    const place = pointer[GROUP_ID_BYTES]
+    const group = await this.#load(id)
+    if (group == null) return undefined
+    if (group.keys[place] !== key) {
+      throw new SealedRecordError(
+        `the record "${key}" of ${this.#sublevel} points at another record: it was altered or moved`,
+      )
+    }
+    return group.values[place]?.slice() ?? undefined
+  }
+
+  /** Commits `ops` as one batch, grouping its puts and keeping the groups it leaves stale. */
+  write(ops: RecordBatchOp[], options: WriteOptions): Promise<void> {
+    return this.#exclusive(async () => {
+      const plan = await this.#plan(ops)
+      await this.#members.raw.batch(plan.raw as never, options as object)
+      this.#committed(plan)
+      if (plan.sweepNow.size === 0) return
+      // The batch stands whatever the sweep meets: a failed one is tried again later.
+      await this.#sweep(plan.sweepNow).catch(() => this.#sweepLater(plan.sweepNow))
+    })
+  }
+
+  /** Deletes the records in a range, and sweeps the groups they were in. */
+  clear(range: object): Promise<void> {
+    return this.#exclusive(async () => {
+      const touched = new Set<string>()
+      for await (const value of this.#members.raw.values(range)) {
+        if (this.isPointer(value)) touched.add(groupIdOf(value))
+      }
+      await this.#members.raw.clear(range)
+      await this.#sweep(touched)
+    })
+  }
+
+  /** Sweeps every group left stale so far: before a compaction. */
+  flush(): Promise<void> {
+    clearTimeout(this.#sweepTimer)
+    this.#sweepTimer = undefined
+    return this.#exclusive(() => this.#sweep(new Set(this.#dirty)))
+  }
+
+  /** Before the database closes: what is left stale is swept, and nothing starts after. */
+  close(): Promise<void> {
+    this.#closed = true
+    clearTimeout(this.#sweepAllTimer)
+    return this.flush()
+  }
+
+  /** Sweeps every group once, `delayMs` from now, in the background (see sweepAll). */
+  sweepAllAfter(delayMs: number): void {
+    this.#sweepAllTimer = setTimeout(() => {
+      this.sweepAll().catch(() => undefined)
+    }, delayMs)
+    this.#sweepAllTimer.unref()
+  }
+
+  /**
+   * Sweeps every group, a few at a time: what a stop or crash left stale between a write and
+   * its sweep (which lives in memory only) is taken out.
+   */
+  async sweepAll(): Promise<void> {
+    let after: string | undefined
+    while (!this.#closed) {
+      const range = after == null ? { limit: SWEEP_ALL_STEP } : { gt: after, limit: SWEEP_ALL_STEP }
+      const ids = await this.raw.keys(range).all()
+      if (ids.length === 0) return
+      await this.#exclusive(() => this.#sweep(new Set(ids)))
+      after = ids[ids.length - 1]
+    }
+  }
+
+  async #plan(ops: RecordBatchOp[]): Promise<Plan> {
+    const members = this.#members
+    const plan: Plan = {
+      raw: [],
+      created: new Map(),
+      deleted: new Set(),
+      sweepNow: new Set(),
+      sweepLater: new Set(),
+    }
+    // Ops on keys that may be grouped, the last on each key standing as in a LevelDB batch;
+    // the others pass as they are.
+    const held = new Map<string, RecordBatchOp>()
+    const fresh = new Set<string>()
+    for (const op of ops) {
+      if ((op.sublevel != null && op.sublevel !== members) || !this.holds(op.key)) {
+        plan.raw.push(storedOp(members, op))
+        continue
+      }
+      if (op.type === 'put' && op.fresh === true) fresh.add(op.key)
+      held.set(op.key, op)
+    }
+    if (held.size === 0) return plan
+    const replaced = await this.#groupsHolding(held, fresh)
+    const pointers = this.#groupPuts(held, plan)
+    for (const op of held.values()) {
+      const pointer = op.type === 'put' ? pointers.get(op.key) : undefined
+      plan.raw.push(
+        pointer == null
+          ? storedOp(members, op)
+          : { type: 'put', key: members.names.hide(op.key), value: pointer },
+      )
+    }
+    for (const [id, keys] of replaced) {
+      const live = await this.#liveKeysOf(id)
+      if (live == null) continue
+      if (live.every((key) => held.has(key))) {
+        plan.raw.push({ type: 'del', key: id, sublevel: this.raw })
+        plan.deleted.add(id)
+      } else if (keys.some((key) => held.get(key)?.type === 'del')) {
+        plan.sweepNow.add(id)
+      } else {
+        plan.sweepLater.add(id)
+      }
+    }
+    return plan
+  }
+
+  /**
+   * The groups holding what `held` overwrites or deletes, each with those keys: one read of
+   * the pointers, none for a fresh key. Cheaper than remembering where each key was written
+   * (profiled: a map of the keys cost more than the read).
+   */
+  async #groupsHolding(
+    held: Map<string, RecordBatchOp>,
+    fresh: Set<string>,
+  ): Promise<Map<string, string[]>> {
+    const byGroup = new Map<string, string[]>()
+    const keys = [...held.keys()].filter((key) => !fresh.has(key))
+    if (keys.length === 0) return byGroup
+    const stored = await this.#members.raw.getMany(keys.map((key) => this.#members.names.hide(key)))
+    stored.forEach((value, i) => {
+      if (value == null || !this.isPointer(value)) return
+      const id = groupIdOf(value)
+      const inGroup = byGroup.get(id) ?? []
+      inGroup.push(keys[i])
+      byGroup.set(id, inGroup)
+    })
+    return byGroup
+  }
+
+  /** The keys whose entries in the group are live; undefined once it is gone. */
+  async #liveKeysOf(id: string): Promise<string[] | undefined> {
+    const known = this.#liveKeys.get(id)
+    if (known != null) return known
+    const group = await this.#load(id)
+    return group == null ? undefined : this.#liveKeys.get(id)
+  }
+
+  /** Seals the puts that share a parent, two or more at a time, into new groups. */
+  #groupPuts(own: Map<string, RecordBatchOp>, plan: Plan): Map<string, Uint8Array> {
+    const byParent = new Map<string, Array<{ key: string; value: Uint8Array }>>()
+    for (const op of own.values()) {
+      if (op.type !== 'put' || !this.holds(op.key) || op.value.length > MAX_GROUPED_VALUE) {
+        continue
+      }
+      const parent = op.key.slice(0, op.key.lastIndexOf('/') + 1)
+      const puts = byParent.get(parent) ?? []
+      puts.push(op)
+      byParent.set(parent, puts)
+    }
+    const pointers = new Map<string, Uint8Array>()
+    for (const puts of byParent.values()) {
+      let at = 0
+      while (at < puts.length) {
+        const chunk: Array<{ key: string; value: Uint8Array }> = []
+        let bytes = 0
+        while (
+          at < puts.length &&
+          chunk.length < MAX_ENTRIES &&
+          (chunk.length === 0 || bytes + puts[at].value.length <= MAX_GROUP_BYTES)
+        ) {
+          bytes += puts[at].value.length
+          chunk.push(puts[at++])
+        }
+        if (chunk.length < 2) continue
+        const idBytes = randomBytes(GROUP_ID_BYTES)
+        const id = toHexId(idBytes)
+        const keys = chunk.map((put) => put.key)
+        const group: Group = { keys, values: chunk.map((put) => put.value), bytes }
+        plan.raw.push({ type: 'put', key: id, value: this.#seal(id, group), sublevel: this.raw })
+        plan.created.set(id, keys)
+        // One array for the group's pointers: LevelDB writes each by its offset and length.
+        const all = new Uint8Array(POINTER_BYTES * chunk.length)
+        chunk.forEach((put, place) => {
+          const pointer = all.subarray(place * POINTER_BYTES, (place + 1) * POINTER_BYTES)
+          pointer.set(idBytes)
+          pointer[GROUP_ID_BYTES] = place
+          pointers.set(put.key, pointer)
+        })
+      }
+    }
+    return pointers
+  }
+
+  #committed(plan: Plan): void {
+    for (const [id, keys] of plan.created) this.#rememberLive(id, keys)
+    for (const id of plan.deleted) {
+      this.#forget(id)
+      this.#dirty.delete(id)
+    }
+    this.#sweepLater(plan.sweepLater)
+  }
+
+  #sweepLater(ids: Set<string>): void {
+    for (const id of ids) this.#dirty.add(id)
+    if (this.#dirty.size > 0 && this.#sweepTimer == null) {
+      this.#sweepTimer = setTimeout(() => {
+        this.#sweepTimer = undefined
+        // A sweep that fails (the database closed under it) leaves its groups for the next.
+        this.#exclusive(() => this.#sweep(new Set(this.#dirty))).catch(() => undefined)
+      }, SWEEP_DELAY_MS)
+      this.#sweepTimer.unref()
+    }
+  }
+
+  /** Blanks each entry whose key no longer points at it; deletes a group left with none. */
+  async #sweep(ids: Set<string>): Promise<void> {
+    const ops: unknown[] = []
+    const rewritten = new Map<string, Group>()
+    const deleted: string[] = []
+    for (const id of ids) {
+      this.#dirty.delete(id)
+      const group = await this.#load(id)
+      if (group == null) continue
+      const places = group.values.flatMap((value, place) => (value == null ? [] : [place]))
+      const stored = await this.#members.raw.getMany(
+        places.map((place) => this.#members.names.hide(group.keys[place])),
+      )
+      const values = [...group.values]
+      let bytes = group.bytes
+      let blanked = 0
+      places.forEach((place, i) => {
+        const value = stored[i]
+        if (value != null && pointsAt(value, id, place)) return
+        bytes -= values[place]?.length ?? 0
+        values[place] = null
+        blanked++
+      })
+      if (blanked === places.length) {
+        ops.push({ type: 'del', key: id })
+        deleted.push(id)
+      } else if (blanked > 0) {
+        const swept: Group = { keys: group.keys, values, bytes }
+        ops.push({ type: 'put', key: id, value: this.#seal(id, swept) })
+        rewritten.set(id, swept)
+      }
+    }
+    if (ops.length === 0) return
+    await this.raw.batch(ops as never)
+    for (const id of deleted) this.#forget(id)
+    for (const [id, group] of rewritten) {
+      this.#remember(id, group)
+      this.#rememberLive(
+        id,
+        group.keys.filter((_key, place) => group.values[place] != null),
+      )
+    }
+  }
+
+  #load(id: string): Promise<Group | undefined> {
+    const known = this.#opened.get(id)
+    if (known != null) {
+      this.#opened.delete(id)
+      this.#opened.set(id, known)
+      return Promise.resolve(known)
+    }
+    let loading = this.#loading.get(id)
+    if (loading == null) {
+      loading = this.#read(id).finally(() => this.#loading.delete(id))
+      this.#loading.set(id, loading)
+    }
+    return loading
+  }
+
+  async #read(id: string): Promise<Group | undefined> {
+    const sealed = await this.raw.get(id)
+    if (sealed == null) return undefined
+    let plaintext: Uint8Array
+    try {
+      plaintext = this.#sealer.open(id, sealed)
+    } catch {
+      throw new SealedRecordError(
+        `the record group "${id}" of ${this.#sublevel} does not open: it was altered, moved, or sealed by another identity`,
+      )
+    }
+    const group = decodeGroup(plaintext, this.#sublevel, id)
+    this.#remember(id, group)
+    this.#rememberLive(
+      id,
+      group.keys.filter((_key, place) => group.values[place] != null),
+    )
+    return group
+  }
+
+  #seal(id: string, group: Group): Uint8Array {
+    return this.#sealer.seal(id, encodeGroup(group))
+  }
+
+  #rememberLive(id: string, keys: string[]): void {
+    this.#liveKeys.set(id, keys)
+    if (this.#liveKeys.size <= LIVE_KEYS_REMEMBERED) return
+    let drop = LIVE_KEYS_REMEMBERED / 4
+    for (const oldest of this.#liveKeys.keys()) {
+      if (drop-- === 0) break
+      this.#liveKeys.delete(oldest)
+    }
+  }
+
+  #remember(id: string, group: Group): void {
+    this.#forget(id)
+    this.#opened.set(id, group)
+    this.#openedBytes += group.bytes
+    for (const [oldest, entry] of this.#opened) {
+      if (this.#openedBytes <= OPENED_CACHE_BYTES) break
+      this.#opened.delete(oldest)
+      this.#openedBytes -= entry.bytes
+    }
+  }
+
+  #forget(id: string): void {
+    this.#liveKeys.delete(id)
+    const known = this.#opened.get(id)
+    if (known == null) return
+    this.#opened.delete(id)
+    this.#openedBytes -= known.bytes
+  }
+
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(task, task)
+    this.#lock = run.catch(() => undefined)
+    return run
+  }
+}
+
+function toHexId(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
+}
+
+function groupIdOf(pointer: Uint8Array): string {
+  return toHexId(pointer.subarray(0, GROUP_ID_BYTES))
+}
+
+function pointsAt(stored: Uint8Array, id: string, place: number): boolean {
+  return (
+    stored.length === POINTER_BYTES && stored[GROUP_ID_BYTES] === place && groupIdOf(stored) === id
+  )
+}
+
+/**
+ * `FORMAT, count`, then per entry: `live` (0 or 1), key length (2 bytes), key, and for a
+ * live entry its value length (4 bytes) and value. A blanked entry keeps its key, so the
+ * places of the others do not move.
+ */
+function encodeGroup(group: Group): Uint8Array {
+  const keyLengths = group.keys.map((key) => Buffer.byteLength(key))
+  let length = 2
+  keyLengths.forEach((keyLength, place) => {
+    const value = group.values[place]
+    length += 3 + keyLength + (value == null ? 0 : 4 + value.length)
+  })
+  const out = Buffer.allocUnsafeSlow(length)
+  out[0] = FORMAT
+  out[1] = group.keys.length
+  let at = 2
+  group.keys.forEach((key, place) => {
+    const value = group.values[place]
+    out[at] = value == null ? 0 : 1
+    out.writeUInt16BE(keyLengths[place], at + 1)
+    at += 3 + out.write(key, at + 3, 'utf8')
+    if (value == null) return
+    out.writeUInt32BE(value.length, at)
+    out.set(value, at + 4)
+    at += 4 + value.length
+  })
+  return out
+}
+
+function decodeGroup(bytes: Uint8Array, sublevel: string, id: string): Group {
+  const broken = () =>
+    new SealedRecordError(`the record group "${id}" of ${sublevel} is not in a known format`)
+  if (bytes.length < 2 || bytes[0] !== FORMAT) throw broken()
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length)
+  const group: Group = { keys: [], values: [], bytes: 0 }
+  let at = 2
+  for (let place = 0; place < bytes[1]; place++) {
+    if (at + 3 > bytes.length) throw broken()
+    const live = bytes[at]
+    const keyLength = view.getUint16(at + 1)
+    at += 3
+    if (at + keyLength > bytes.length) throw broken()
+    group.keys.push(fromUtf8.decode(bytes.subarray(at, at + keyLength)))
+    at += keyLength
+    if (live === 0) {
+      group.values.push(null)
+      continue
+    }
+    if (at + 4 > bytes.length) throw broken()
+    const valueLength = view.getUint32(at)
+    at += 4
+    if (at + valueLength > bytes.length) throw broken()
+    group.values.push(bytes.subarray(at, at + valueLength))
+    group.bytes += valueLength
+    at += valueLength
+  }
+  if (at !== bytes.length) throw broken()
+  return group
+}
