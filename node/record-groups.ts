@@ -17,9 +17,10 @@
  *   alone leaves with its delete; stale entries of overwrites are swept within a second.
  * - Groups change only under one lock per sublevel, which every write to it takes.
  */
+
+import { randomFillSync } from 'node:crypto'
 import type { AbstractSublevel } from 'abstract-level'
 import type { Level } from 'level'
-import { randomBytes } from '../protocol/crypto/index.ts'
 import { AtRestSealer } from './at-rest-sealer.ts'
 import { SealedRecordError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
@@ -46,6 +47,9 @@ const MAX_GROUP_BYTES = 16 * 1024
 /** A larger record is sealed alone: one seal is little beside its bytes. */
 const MAX_GROUPED_VALUE = 4 * 1024
 const FORMAT = 1
+/** The longest rest of a key (after its parent) a group keeps: 255 bytes however it encodes. */
+const MAX_KEY_REST_CHARS = 85
+const SLASH = '/'.charCodeAt(0)
 /** Opened groups remembered: a page of history reads a few groups many times. */
 const OPENED_CACHE_BYTES = 2 * 1024 * 1024
 /** The live keys of groups lately written or opened: what a write needs to drop a group. */
@@ -59,6 +63,17 @@ interface Group {
   /** null: a stale entry, blanked. */
   values: Array<Uint8Array | null>
   bytes: number
+}
+
+/** An op on a key that may be grouped, as a write plans it. */
+interface HeldOp {
+  op: RecordBatchOp
+  /** Nothing was stored under the key before this write. */
+  fresh: boolean
+  /** The key as stored, its names hidden. */
+  storedKey: string
+  /** Where its value went, when it went into a group. */
+  pointer?: Uint8Array
 }
 
 interface Plan {
@@ -76,7 +91,8 @@ export class RecordGroups {
   readonly raw: RawSublevel
   readonly #sublevel: string
   readonly #sealer: AtRestSealer
-  readonly #prefixes: string[]
+  /** The first characters of the prefixes (each one character and '/'). */
+  readonly #prefixes: Set<number>
   #members!: RecordLevel
   readonly #opened = new Map<string, Group>()
   #openedBytes = 0
@@ -98,7 +114,10 @@ export class RecordGroups {
     this.raw = raw
     this.#sublevel = sublevel
     this.#sealer = new AtRestSealer(identity, `tokenim/storage/v1/${sublevel}/groups`)
-    this.#prefixes = prefixes
+    if (prefixes.some((prefix) => prefix.length !== 2 || prefix[1] !== '/')) {
+      throw new TypeError(`grouped key prefixes are a character and '/': ${prefixes.join(', ')}`)
+    }
+    this.#prefixes = new Set(prefixes.map((prefix) => prefix.charCodeAt(0)))
   }
 
   /** The level whose records point into these groups (set once, by RecordLevel). */
@@ -108,8 +127,7 @@ export class RecordGroups {
 
   /** True for keys whose records may be sealed in groups. */
   holds(key: string): boolean {
-    for (const prefix of this.#prefixes) if (key.startsWith(prefix)) return true
-    return false
+    return key.charCodeAt(1) === SLASH && this.#prefixes.has(key.charCodeAt(0))
   }
 
   isPointer(stored: Uint8Array): boolean {
@@ -205,25 +223,31 @@ export class RecordGroups {
     }
     // Ops on keys that may be grouped, the last on each key standing as in a LevelDB batch;
     // the others pass as they are.
-    const held = new Map<string, RecordBatchOp>()
-    const fresh = new Set<string>()
+    const held = new Map<string, HeldOp>()
     for (const op of ops) {
       if ((op.sublevel != null && op.sublevel !== members) || !this.holds(op.key)) {
         plan.raw.push(storedOp(members, op))
         continue
       }
-      if (op.type === 'put' && op.fresh === true) fresh.add(op.key)
-      held.set(op.key, op)
+      const fresh = op.type === 'put' && op.fresh === true
+      const earlier = held.get(op.key)
+      if (earlier == null) {
+        held.set(op.key, { op, fresh, storedKey: members.names.hide(op.key) })
+      } else {
+        earlier.op = op
+        earlier.fresh ||= fresh
+      }
     }
     if (held.size === 0) return plan
-    const replaced = await this.#groupsHolding(held, fresh)
-    const pointers = this.#groupPuts(held, plan)
-    for (const op of held.values()) {
-      const pointer = op.type === 'put' ? pointers.get(op.key) : undefined
+    const replaced = await this.#groupsHolding(held)
+    this.#groupPuts(held, plan)
+    for (const { op, storedKey, pointer } of held.values()) {
       plan.raw.push(
-        pointer == null
-          ? storedOp(members, op)
-          : { type: 'put', key: members.names.hide(op.key), value: pointer },
+        pointer != null
+          ? { type: 'put', key: storedKey, value: pointer }
+          : op.type === 'del'
+            ? { type: 'del', key: storedKey }
+            : { type: 'put', key: storedKey, value: members.codec.encode(op.key, op.value) },
       )
     }
     for (const [id, keys] of replaced) {
@@ -232,7 +256,7 @@ export class RecordGroups {
       if (live.every((key) => held.has(key))) {
         plan.raw.push({ type: 'del', key: id, sublevel: this.raw })
         plan.deleted.add(id)
-      } else if (keys.some((key) => held.get(key)?.type === 'del')) {
+      } else if (keys.some((key) => held.get(key)?.op.type === 'del')) {
         plan.sweepNow.add(id)
       } else {
         plan.sweepLater.add(id)
@@ -246,19 +270,17 @@ export class RecordGroups {
    * the pointers, none for a fresh key. Cheaper than remembering where each key was written
    * (profiled: a map of the keys cost more than the read).
    */
-  async #groupsHolding(
-    held: Map<string, RecordBatchOp>,
-    fresh: Set<string>,
-  ): Promise<Map<string, string[]>> {
+  async #groupsHolding(held: Map<string, HeldOp>): Promise<Map<string, string[]>> {
     const byGroup = new Map<string, string[]>()
-    const keys = [...held.keys()].filter((key) => !fresh.has(key))
-    if (keys.length === 0) return byGroup
-    const stored = await this.#members.raw.getMany(keys.map((key) => this.#members.names.hide(key)))
+    const looked: HeldOp[] = []
+    for (const entry of held.values()) if (!entry.fresh) looked.push(entry)
+    if (looked.length === 0) return byGroup
+    const stored = await this.#members.raw.getMany(looked.map((entry) => entry.storedKey))
     stored.forEach((value, i) => {
       if (value == null || !this.isPointer(value)) return
       const id = groupIdOf(value)
       const inGroup = byGroup.get(id) ?? []
-      inGroup.push(keys[i])
+      inGroup.push(looked[i].op.key)
       byGroup.set(id, inGroup)
     })
     return byGroup
@@ -272,50 +294,55 @@ export class RecordGroups {
     return group == null ? undefined : this.#liveKeys.get(id)
   }
 
-  /** Seals the puts that share a parent, two or more at a time, into new groups. */
-  #groupPuts(own: Map<string, RecordBatchOp>, plan: Plan): Map<string, Uint8Array> {
-    const byParent = new Map<string, Array<{ key: string; value: Uint8Array }>>()
-    for (const op of own.values()) {
-      if (op.type !== 'put' || !this.holds(op.key) || op.value.length > MAX_GROUPED_VALUE) {
-        continue
+  /**
+   * Seals the puts that share a parent, two or more at a time, into new groups, and gives
+   * each its pointer.
+   */
+  #groupPuts(held: Map<string, HeldOp>, plan: Plan): void {
+    const byParent = new Map<string, HeldOp[]>()
+    let parent = ''
+    let puts: HeldOp[] = []
+    for (const entry of held.values()) {
+      const { op } = entry
+      if (op.type !== 'put' || op.value.length > MAX_GROUPED_VALUE) continue
+      // A batch's records of one parent mostly come one after another: no slice, no lookup.
+      if (!(op.key.startsWith(parent) && op.key.indexOf('/', parent.length) === -1)) {
+        parent = op.key.slice(0, op.key.lastIndexOf('/') + 1)
+        puts = byParent.get(parent) ?? []
+        byParent.set(parent, puts)
       }
-      const parent = op.key.slice(0, op.key.lastIndexOf('/') + 1)
-      const puts = byParent.get(parent) ?? []
-      puts.push(op)
-      byParent.set(parent, puts)
+      // A group keeps the rest of each key in at most 255 bytes of UTF-8.
+      if (op.key.length - parent.length > MAX_KEY_REST_CHARS) continue
+      puts.push(entry)
     }
-    const pointers = new Map<string, Uint8Array>()
-    for (const puts of byParent.values()) {
+    for (const entries of byParent.values()) {
       let at = 0
-      while (at < puts.length) {
-        const chunk: Array<{ key: string; value: Uint8Array }> = []
+      while (at < entries.length) {
+        const chunk: Array<HeldOp & { op: { value: Uint8Array } }> = []
         let bytes = 0
-        while (
-          at < puts.length &&
-          chunk.length < MAX_ENTRIES &&
-          (chunk.length === 0 || bytes + puts[at].value.length <= MAX_GROUP_BYTES)
-        ) {
-          bytes += puts[at].value.length
-          chunk.push(puts[at++])
+        while (at < entries.length && chunk.length < MAX_ENTRIES) {
+          const { value } = entries[at].op as { value: Uint8Array }
+          if (chunk.length > 0 && bytes + value.length > MAX_GROUP_BYTES) break
+          bytes += value.length
+          chunk.push(entries[at++] as HeldOp & { op: { value: Uint8Array } })
         }
         if (chunk.length < 2) continue
-        const idBytes = randomBytes(GROUP_ID_BYTES)
+        const idBytes = nextGroupId()
         const id = toHexId(idBytes)
-        const keys = chunk.map((put) => put.key)
-        const group: Group = { keys, values: chunk.map((put) => put.value), bytes }
+        const keys = chunk.map((entry) => entry.op.key)
+        const group: Group = { keys, values: chunk.map((entry) => entry.op.value), bytes }
         plan.raw.push({ type: 'put', key: id, value: this.#seal(id, group), sublevel: this.raw })
         plan.created.set(id, keys)
         // One array for the group's pointers: LevelDB writes each by its offset and length.
         const all = new Uint8Array(POINTER_BYTES * chunk.length)
-        chunk.forEach((put, place) => {
+        chunk.forEach((entry, place) => {
           const pointer = all.subarray(place * POINTER_BYTES, (place + 1) * POINTER_BYTES)
           pointer.set(idBytes)
           pointer[GROUP_ID_BYTES] = place
-          pointers.set(put.key, pointer)
+          entry.pointer = pointer
         })
       }
     }
-    return pointers
   }
 
   #committed(plan: Plan): void {
@@ -458,6 +485,22 @@ export class RecordGroups {
   }
 }
 
+/**
+ * Group ids come from a pool refilled from the CSPRNG, each taken once: one call per id cost
+ * more than the rest of grouping a record (profiled).
+ */
+const ID_POOL = Buffer.alloc(GROUP_ID_BYTES * 256)
+let idPoolAt = ID_POOL.length
+
+function nextGroupId(): Uint8Array {
+  if (idPoolAt === ID_POOL.length) {
+    randomFillSync(ID_POOL)
+    idPoolAt = 0
+  }
+  idPoolAt += GROUP_ID_BYTES
+  return ID_POOL.subarray(idPoolAt - GROUP_ID_BYTES, idPoolAt)
+}
+
 function toHexId(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
 }
@@ -473,26 +516,31 @@ function pointsAt(stored: Uint8Array, id: string, place: number): boolean {
 }
 
 /**
- * `FORMAT, count`, then per entry: `live` (0 or 1), key length (2 bytes), key, and for a
- * live entry its value length (4 bytes) and value. A blanked entry keeps its key, so the
+ * `FORMAT`, the entries' count, the parent every key of the group starts with (2-byte length,
+ * then UTF-8), then per entry: `live` (0 or 1), the rest of its key (1-byte length, UTF-8), and
+ * for a live entry its value (4-byte length, bytes). A blanked entry keeps its key, so the
  * places of the others do not move.
  */
 function encodeGroup(group: Group): Uint8Array {
-  const keyLengths = group.keys.map((key) => Buffer.byteLength(key))
-  let length = 2
-  keyLengths.forEach((keyLength, place) => {
+  const first = group.keys[0]
+  const cut = first.lastIndexOf('/') + 1
+  const parent = first.slice(0, cut)
+  let length = 4 + Buffer.byteLength(parent)
+  group.keys.forEach((key, place) => {
     const value = group.values[place]
-    length += 3 + keyLength + (value == null ? 0 : 4 + value.length)
+    length += 2 + Buffer.byteLength(key) - cut + (value == null ? 0 : 4 + value.length)
   })
   const out = Buffer.allocUnsafeSlow(length)
   out[0] = FORMAT
   out[1] = group.keys.length
-  let at = 2
+  let at = 4 + out.write(parent, 4, 'utf8')
+  out.writeUInt16BE(at - 4, 2)
   group.keys.forEach((key, place) => {
     const value = group.values[place]
     out[at] = value == null ? 0 : 1
-    out.writeUInt16BE(keyLengths[place], at + 1)
-    at += 3 + out.write(key, at + 3, 'utf8')
+    const written = out.write(key.slice(cut), at + 2, 'utf8')
+    out[at + 1] = written
+    at += 2 + written
     if (value == null) return
     out.writeUInt32BE(value.length, at)
     out.set(value, at + 4)
@@ -504,18 +552,21 @@ function encodeGroup(group: Group): Uint8Array {
 function decodeGroup(bytes: Uint8Array, sublevel: string, id: string): Group {
   const broken = () =>
     new SealedRecordError(`the record group "${id}" of ${sublevel} is not in a known format`)
-  if (bytes.length < 2 || bytes[0] !== FORMAT) throw broken()
+  if (bytes.length < 4 || bytes[0] !== FORMAT) throw broken()
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length)
+  const parentLength = view.getUint16(2)
+  if (4 + parentLength > bytes.length) throw broken()
+  const parent = fromUtf8.decode(bytes.subarray(4, 4 + parentLength))
   const group: Group = { keys: [], values: [], bytes: 0 }
-  let at = 2
+  let at = 4 + parentLength
   for (let place = 0; place < bytes[1]; place++) {
-    if (at + 3 > bytes.length) throw broken()
+    if (at + 2 > bytes.length) throw broken()
     const live = bytes[at]
-    const keyLength = view.getUint16(at + 1)
-    at += 3
-    if (at + keyLength > bytes.length) throw broken()
-    group.keys.push(fromUtf8.decode(bytes.subarray(at, at + keyLength)))
-    at += keyLength
+    const restLength = bytes[at + 1]
+    at += 2
+    if (at + restLength > bytes.length) throw broken()
+    group.keys.push(parent + fromUtf8.decode(bytes.subarray(at, at + restLength)))
+    at += restLength
     if (live === 0) {
       group.values.push(null)
       continue

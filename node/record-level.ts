@@ -326,11 +326,13 @@ export class RecordLevel {
 /** An op as LevelDB takes it: its key's names hidden, its value sealed by its own sublevel. */
 export function storedOp(self: RecordLevel, op: RecordBatchOp): unknown {
   const level = op.sublevel ?? self
-  const sublevel = op.sublevel == null ? {} : { sublevel: op.sublevel.raw }
   const key = level.names.hide(op.key)
-  return op.type === 'del'
-    ? { type: 'del', key, ...sublevel }
-    : { type: 'put', key, value: level.codec.encode(op.key, op.value), ...sublevel }
+  const stored: { type: string; key: string; value?: Uint8Array; sublevel?: RawSublevel } =
+    op.type === 'del'
+      ? { type: 'del', key }
+      : { type: 'put', key, value: level.codec.encode(op.key, op.value) }
+  if (op.sublevel != null) stored.sublevel = op.sublevel.raw
+  return stored
 }
 
 interface RawIterator<E> extends AsyncIterable<E> {
