@@ -59,10 +59,19 @@ const SWEEP_DELAY_MS = 1000
 const SWEEP_ALL_STEP = 64
 
 interface Group {
-  keys: string[]
+  /** The key of the entry at `place`; a group read from disk decodes one when asked. */
+  key(place: number): string
   /** null: a stale entry, blanked. */
   values: Array<Uint8Array | null>
   bytes: number
+}
+
+function liveKeysOf(group: Group): string[] {
+  const keys: string[] = []
+  group.values.forEach((value, place) => {
+    if (value != null) keys.push(group.key(place))
+  })
+  return keys
 }
 
 /** An op on a key that may be grouped, as a write plans it. */
@@ -143,7 +152,7 @@ export class RecordGroups {
     const place = pointer[GROUP_ID_BYTES]
     const group = await this.#load(id)
     if (group == null) return undefined
-    if (group.keys[place] !== key) {
+    if (place >= group.values.length || group.key(place) !== key) {
       throw new SealedRecordError(
         `the record "${key}" of ${this.#sublevel} points at another record: it was altered or moved`,
       )
@@ -330,7 +339,8 @@ export class RecordGroups {
         const idBytes = nextGroupId()
         const id = toHexId(idBytes)
         const keys = chunk.map((entry) => entry.op.key)
-        const group: Group = { keys, values: chunk.map((entry) => entry.op.value), bytes }
+        const values = chunk.map((entry) => entry.op.value)
+        const group: Group = { key: (place) => keys[place], values, bytes }
         plan.raw.push({ type: 'put', key: id, value: this.#seal(id, group), sublevel: this.raw })
         plan.created.set(id, keys)
         // One array for the group's pointers: LevelDB writes each by its offset and length.
@@ -377,7 +387,7 @@ export class RecordGroups {
       if (group == null) continue
       const places = group.values.flatMap((value, place) => (value == null ? [] : [place]))
       const stored = await this.#members.raw.getMany(
-        places.map((place) => this.#members.names.hide(group.keys[place])),
+        places.map((place) => this.#members.names.hide(group.key(place))),
       )
       const values = [...group.values]
       let bytes = group.bytes
@@ -393,7 +403,7 @@ export class RecordGroups {
         ops.push({ type: 'del', key: id })
         deleted.push(id)
       } else if (blanked > 0) {
-        const swept: Group = { keys: group.keys, values, bytes }
+        const swept: Group = { key: group.key, values, bytes }
         ops.push({ type: 'put', key: id, value: this.#seal(id, swept) })
         rewritten.set(id, swept)
       }
@@ -403,10 +413,7 @@ export class RecordGroups {
     for (const id of deleted) this.#forget(id)
     for (const [id, group] of rewritten) {
       this.#remember(id, group)
-      this.#rememberLive(
-        id,
-        group.keys.filter((_key, place) => group.values[place] != null),
-      )
+      this.#rememberLive(id, liveKeysOf(group))
     }
   }
 
@@ -438,10 +445,7 @@ export class RecordGroups {
     }
     const group = decodeGroup(plaintext, this.#sublevel, id)
     this.#remember(id, group)
-    this.#rememberLive(
-      id,
-      group.keys.filter((_key, place) => group.values[place] != null),
-    )
+    this.#rememberLive(id, liveKeysOf(group))
     return group
   }
 
@@ -522,23 +526,21 @@ function pointsAt(stored: Uint8Array, id: string, place: number): boolean {
  * places of the others do not move.
  */
 function encodeGroup(group: Group): Uint8Array {
-  const first = group.keys[0]
+  const first = group.key(0)
   const cut = first.lastIndexOf('/') + 1
   const parent = first.slice(0, cut)
   let length = 4 + Buffer.byteLength(parent)
-  group.keys.forEach((key, place) => {
-    const value = group.values[place]
-    length += 2 + Buffer.byteLength(key) - cut + (value == null ? 0 : 4 + value.length)
+  group.values.forEach((value, place) => {
+    length += 2 + Buffer.byteLength(group.key(place)) - cut + (value == null ? 0 : 4 + value.length)
   })
   const out = Buffer.allocUnsafeSlow(length)
   out[0] = FORMAT
-  out[1] = group.keys.length
+  out[1] = group.values.length
   let at = 4 + out.write(parent, 4, 'utf8')
   out.writeUInt16BE(at - 4, 2)
-  group.keys.forEach((key, place) => {
-    const value = group.values[place]
+  group.values.forEach((value, place) => {
     out[at] = value == null ? 0 : 1
-    const written = out.write(key.slice(cut), at + 2, 'utf8')
+    const written = out.write(group.key(place).slice(cut), at + 2, 'utf8')
     out[at + 1] = written
     at += 2 + written
     if (value == null) return
@@ -557,7 +559,16 @@ function decodeGroup(bytes: Uint8Array, sublevel: string, id: string): Group {
   const parentLength = view.getUint16(2)
   if (4 + parentLength > bytes.length) throw broken()
   const parent = fromUtf8.decode(bytes.subarray(4, 4 + parentLength))
-  const group: Group = { keys: [], values: [], bytes: 0 }
+  const rests: Uint8Array[] = []
+  const decoded: string[] = []
+  const group: Group = {
+    key: (place) => {
+      decoded[place] ??= parent + fromUtf8.decode(rests[place])
+      return decoded[place]
+    },
+    values: [],
+    bytes: 0,
+  }
   let at = 4 + parentLength
   for (let place = 0; place < bytes[1]; place++) {
     if (at + 2 > bytes.length) throw broken()
@@ -565,7 +576,7 @@ function decodeGroup(bytes: Uint8Array, sublevel: string, id: string): Group {
     const restLength = bytes[at + 1]
     at += 2
     if (at + restLength > bytes.length) throw broken()
-    group.keys.push(parent + fromUtf8.decode(bytes.subarray(at, at + restLength)))
+    rests.push(bytes.subarray(at, at + restLength))
     at += restLength
     if (live === 0) {
       group.values.push(null)
