@@ -4,6 +4,8 @@
  * 1. Every data dir before format files (format.json): its database as the release that
  *    wrote it left it, sealed at rest or not (at-rest-migration.ts).
  * 2. Every record sealed at rest, names hidden in keys, no sealing markers.
+ * 3. Records written together may be sealed together (record-groups.ts): a key of messaging
+ *    may hold a pointer into a group, which releases before this format cannot read.
  */
 import { join } from 'node:path'
 import { sealDatabaseAtRest } from '../at-rest-migration.ts'
@@ -11,7 +13,7 @@ import type { DataDirPaths } from '../data-dir.ts'
 import type { Identity } from '../identity/index.ts'
 import { type DataFormatSpec, type UpgradeResult, upgradeDataDir } from './upgrade.ts'
 
-export const NODE_DATA_FORMAT = 2
+export const NODE_DATA_FORMAT = 3
 
 export interface NodeMigrationContext {
   /** The unlocked identity: sealing needs its keys. */
@@ -34,6 +36,15 @@ export const NODE_FORMAT_SPEC: DataFormatSpec<NodeMigrationContext> = {
           ? `${note}; the backup holds those records as they were, unsealed: delete it once this node runs well`
           : note
       },
+    },
+    {
+      from: 2,
+      summary: 'seal records written together as one group',
+      // Nothing is rewritten: the database is declared changed so that the backup keeps it
+      // as format 2 left it, which the release before can still read.
+      changes: ['db'],
+      run: async () =>
+        'nothing rewritten: records written from now on may be sealed in groups; the backup is the database as format 2 left it',
     },
   ],
 }

@@ -5,6 +5,7 @@ import { dataDirPaths } from '../../node/data-dir.ts'
 import {
   BACKUPS_FOLDER,
   type DataFormatSpec,
+  NODE_DATA_FORMAT,
   UPGRADE_FOLDER,
   upgradeDataDir,
   upgradeNodeDataDir,
@@ -18,6 +19,8 @@ import { writeHistoryText } from '../helpers/plain-history.ts'
 import { makeTempDir } from '../helpers/temp-dir.ts'
 
 const PEER = 'ab'.repeat(32)
+const CURRENT = NODE_DATA_FORMAT
+const NEXT = CURRENT + 1
 const SECRET = 'pineapple quixotic'
 const identity = generateIdentity()
 
@@ -59,16 +62,16 @@ async function formatOf(root: string): Promise<unknown> {
 function nextFormat(run: (staged: string) => Promise<string | undefined>): DataFormatSpec<null> {
   return {
     name: 'data dir',
-    current: 3,
-    migrations: [{ from: 2, summary: 'a test step', changes: ['db'], run }],
+    current: NEXT,
+    migrations: [{ from: CURRENT, summary: 'a test step', changes: ['db'], run }],
   }
 }
 
 describe('the format of a node data dir', () => {
   it('stamps a new data dir with the current format and migrates nothing', async () => {
     const result = await upgradeNodeDataDir(dataDirPaths(dir.path), { identity })
-    expect(result).toEqual({ from: 2, to: 2, steps: [] })
-    expect(await formatOf(dir.path)).toEqual({ format: 2, writtenBy: NODE_VERSION })
+    expect(result).toEqual({ from: CURRENT, to: CURRENT, steps: [] })
+    expect(await formatOf(dir.path)).toEqual({ format: CURRENT, writtenBy: NODE_VERSION })
   })
 
   it('upgrades a data dir without a version (format 1), keeping the old database as backup', async () => {
@@ -77,12 +80,15 @@ describe('the format of a node data dir', () => {
 
     const result = await upgradeNodeDataDir(dataDirPaths(dir.path), { identity })
     expect(result.from).toBe(1)
-    expect(result.steps).toHaveLength(1)
-    const [step] = result.steps
-    expect(step).toMatchObject({ from: 1, to: 2 })
+    expect(result.steps.map(({ from, to }) => [from, to])).toEqual([
+      [1, 2],
+      [2, 3],
+    ])
+    const [step, grouping] = result.steps
     expect(step.note).toMatch(/^sealed 1 records/)
     expect(step.note).toContain('the backup holds those records as they were, unsealed')
-    expect(await formatOf(dir.path)).toEqual({ format: 2, writtenBy: NODE_VERSION })
+    expect(grouping.note).toMatch(/^nothing rewritten/)
+    expect(await formatOf(dir.path)).toEqual({ format: CURRENT, writtenBy: NODE_VERSION })
     // The migrated database: sealed, readable with the identity, no plaintext left in it.
     expect(await historyText(join(dir.path, 'db'), true)).toBe(SECRET)
     expect(await findOnDisk(join(dir.path, 'db'), [SECRET])).toEqual([])
@@ -90,6 +96,9 @@ describe('the format of a node data dir', () => {
     expect(step.backup.startsWith(join(dir.path, BACKUPS_FOLDER, 'format-1-'))).toBe(true)
     expect(await formatOf(step.backup)).toEqual({ format: 1 })
     expect(await historyText(join(step.backup, 'db'), false)).toBe(SECRET)
+    // Format 2's backup: sealed, as the release before grouping reads it.
+    expect(await formatOf(grouping.backup)).toEqual({ format: 2 })
+    expect(await historyText(join(grouping.backup, 'db'), true)).toBe(SECRET)
     expect(await readdir(dir.path)).not.toContain(UPGRADE_FOLDER)
 
     // Restoring as README says (stop, remove db, copy the backup's files back) gives format 1.
@@ -102,19 +111,19 @@ describe('the format of a node data dir', () => {
 
   it('refuses a data dir written in a newer format, naming both formats and releases', async () => {
     await writeFormat1DataDir()
-    await writeFile(join(dir.path, 'format.json'), '{"format":3,"writtenBy":"9.1.0"}\n')
+    await writeFile(join(dir.path, 'format.json'), `{"format":${NEXT},"writtenBy":"9.1.0"}\n`)
 
     const refused = upgradeNodeDataDir(dataDirPaths(dir.path), { identity })
     await expect(refused).rejects.toMatchObject({
       name: 'DataFormatTooNewError',
-      found: 3,
-      readable: 2,
+      found: NEXT,
+      readable: CURRENT,
     })
     const message = await refused.catch((err: Error) => err.message)
-    expect(message).toContain('format 3, written by tokenim 9.1.0')
-    expect(message).toContain(`this tokenim ${NODE_VERSION} reads format 2 at most`)
+    expect(message).toContain(`format ${NEXT}, written by tokenim 9.1.0`)
+    expect(message).toContain(`this tokenim ${NODE_VERSION} reads format ${CURRENT} at most`)
     // Nothing touched: the records are still the plain ones.
-    expect(await formatOf(dir.path)).toEqual({ format: 3, writtenBy: '9.1.0' })
+    expect(await formatOf(dir.path)).toEqual({ format: NEXT, writtenBy: '9.1.0' })
     expect(await historyText(join(dir.path, 'db'), false)).toBe(SECRET)
   })
 
@@ -132,12 +141,13 @@ describe('the format of a node data dir', () => {
 
     await expect(upgradeDataDir(dir.path, spec, null)).rejects.toMatchObject({
       name: 'DataFormatMigrationError',
-      message: expect.stringContaining('left as it was, in format 2'),
+      message: expect.stringContaining(`left as it was, in format ${CURRENT}`),
     })
-    expect(await formatOf(dir.path)).toMatchObject({ format: 2 })
+    expect(await formatOf(dir.path)).toMatchObject({ format: CURRENT })
     expect(await historyText(join(dir.path, 'db'), true)).toBe(SECRET)
     expect(await readdir(dir.path)).not.toContain(UPGRADE_FOLDER)
-    expect(await readdir(join(dir.path, BACKUPS_FOLDER))).toHaveLength(1)
+    // Only the backups of the upgrade from format 1, one a step.
+    expect(await readdir(join(dir.path, BACKUPS_FOLDER))).toHaveLength(CURRENT - 1)
   })
 
   it('after a crash before the commit point, starts over from the untouched data dir', async () => {
@@ -156,7 +166,7 @@ describe('the format of a node data dir', () => {
     const result = await upgradeDataDir(dir.path, spec, null)
     expect(ran).toBe(1)
     expect(result.steps.map((step) => step.note)).toEqual(['done'])
-    expect(await formatOf(dir.path)).toMatchObject({ format: 3 })
+    expect(await formatOf(dir.path)).toMatchObject({ format: NEXT })
     expect(await historyText(join(dir.path, 'db'), true)).toBe(SECRET)
   })
 
@@ -167,11 +177,11 @@ describe('the format of a node data dir', () => {
     const upgrade = join(dir.path, UPGRADE_FOLDER)
     await mkdir(join(upgrade, 'next'), { recursive: true })
     await cp(join(dir.path, 'db'), join(upgrade, 'next', 'db'), { recursive: true })
-    const backup = join(BACKUPS_FOLDER, 'format-2-crash')
+    const backup = join(BACKUPS_FOLDER, `format-${CURRENT}-crash`)
     await mkdir(join(dir.path, backup), { recursive: true })
     await writeFile(
       join(upgrade, 'commit.json'),
-      JSON.stringify({ from: 2, changes: ['db'], backup }),
+      JSON.stringify({ from: CURRENT, changes: ['db'], backup }),
     )
     await cp(join(dir.path, 'db'), join(dir.path, backup, 'db'), { recursive: true })
     await rm(join(dir.path, 'db'), { recursive: true })
@@ -180,8 +190,8 @@ describe('the format of a node data dir', () => {
       throw new Error('must not run again')
     })
     expect((await upgradeDataDir(dir.path, spec, null)).steps).toEqual([])
-    expect(await formatOf(dir.path)).toMatchObject({ format: 3 })
-    expect(await formatOf(join(dir.path, backup))).toEqual({ format: 2 })
+    expect(await formatOf(dir.path)).toMatchObject({ format: NEXT })
+    expect(await formatOf(join(dir.path, backup))).toEqual({ format: CURRENT })
     expect(await historyText(join(dir.path, 'db'), true)).toBe(SECRET)
     expect(await readdir(dir.path)).not.toContain(UPGRADE_FOLDER)
   })
