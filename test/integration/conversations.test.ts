@@ -130,6 +130,37 @@ describe('conversations', () => {
     expect(await bob.attachments.file(sent.transfer.sha256)).toBeDefined()
   })
 
+  it('a deleted conversation leaves the disk at once when its texts were sealed together', async () => {
+    const directory = new BundleDirectory()
+    const alice = (await peer(directory)).current
+    const bob = (await peer(directory)).current
+    await connectChatPeers(alice, bob)
+    // Sent at once, the texts after the first travel in one bundle and are written in one
+    // batch on alice's node: their records share a group (node/record-groups.ts).
+    const words = ['first', 'second', 'third', 'fourth', 'fifth']
+    await Promise.all(words.map((word) => bob.base.messages.send(alice.peerId, `${word} secret`)))
+    await receivedCount(alice.base, words.length)
+    // The groups the history records point into (each key a 9-byte pointer: the group's id
+    // and the place). The dedup ids stay after a delete, as they did sealed one by one.
+    const messaging = alice.base.storage.sublevel('messaging')
+    const ids = new Set<string>()
+    for await (const value of messaging.raw.values({
+      gt: messaging.names.hide(`h/${bob.keyHex}/`),
+      lt: messaging.names.hide(`h/${bob.keyHex}/~`),
+    })) {
+      if (value.length === 9) ids.add(Buffer.from(value.subarray(0, 8)).toString('hex'))
+    }
+    expect(ids.size).toBeGreaterThan(0)
+    const groups = await messaging.groups!.raw.getMany([...ids])
+    const sealed = groups.map((group) => `hex:${Buffer.from(group!).toString('hex')}`)
+    expect(await findOnDisk(alice.dataDir, sealed)).not.toEqual([])
+
+    await alice.conversations.deleteConversation(bob.peerId)
+    expect(await messaging.groups!.raw.getMany([...ids])).toEqual([...ids].map(() => undefined))
+    expect(await findOnDisk(alice.dataDir, sealed)).toEqual([])
+    expect(await alice.base.messages.history(bob.peerId)).toMatchObject({ messages: [] })
+  })
+
   it('carries style attributes end to end and pages history', async () => {
     const directory = new BundleDirectory()
     const alice = (await peer(directory)).current
