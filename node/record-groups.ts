@@ -53,7 +53,7 @@ const SLASH = '/'.charCodeAt(0)
 /** Opened groups remembered: a page of history reads a few groups many times. */
 const OPENED_CACHE_BYTES = 2 * 1024 * 1024
 /** The live keys of groups lately written or opened: what a write needs to drop a group. */
-const LIVE_KEYS_REMEMBERED = 4096
+const LIVE_KEYS_REMEMBERED = 256
 const SWEEP_DELAY_MS = 1000
 /** Groups swept at a time by a sweep of them all: writes wait at most for one step. */
 const SWEEP_ALL_STEP = 64
