@@ -54,8 +54,6 @@ export class HiddenKeyNames implements KeyNames {
   readonly #encKey: Uint8Array
   readonly #hidden = new Map<string, string>()
   readonly #revealed = new Map<string, string>()
-  /** Keys up to their last '/', hidden: a node writes under a few hundred of them. */
-  readonly #parents = new Map<string, string>()
 
   constructor(identity: Pick<Identity, 'privateKey' | 'atRestSeed'>) {
     const secret = atRestSecret(identity)
@@ -69,21 +67,6 @@ export class HiddenKeyNames implements KeyNames {
    * a regular expression with lookbehinds took 1.5x to 3x as long (4 to 8 us a key here).
    */
   hide(key: string): string {
-    if (key.length < SHORTEST_NAME) return key
-    // No name spans a '/' (it is neither hex nor base58), so a key is its parent hidden and
-    // its rest, when the rest is too short to hold a name.
-    const cut = key.lastIndexOf('/') + 1
-    if (cut === 0 || key.length - cut >= SHORTEST_NAME) return this.#hideScanned(key)
-    const parent = key.slice(0, cut)
-    let hidden = this.#parents.get(parent)
-    if (hidden == null) {
-      hidden = this.#hideScanned(parent)
-      remember(this.#parents, parent, hidden)
-    }
-    return hidden + key.slice(cut)
-  }
-
-  #hideScanned(key: string): string {
     if (key.length < SHORTEST_NAME) return key
     const hex = hexNames(key)
     const peers = key.includes(PEER_ID_PREFIX) ? peerIds(key) : NO_NAMES
