@@ -79,7 +79,7 @@ export async function openStorage(path: string, init: StorageInit = {}): Promise
   return {
     // The peer store's records in memory, written when they change (peer-record-cache.ts).
     datastore: new PeerRecordCache(
-      identity == null || hidden == null || process.env.NODS === '1'
+      identity == null || hidden == null
         ? libp2pLevel
         : new SealedDatastore(libp2pLevel, identity, hidden),
     ),
@@ -118,7 +118,7 @@ export function recordCodecs(identity?: StorageIdentity): RecordCodecs {
       identity == null
         ? plainRecords
         : new SealedRecords(identity, name, { keepEmpty: EMPTY_VALUES_SAY_NOTHING.has(name) }),
-    names: process.env.NONAMES === '1' ? plainKeyNames : (hidden ?? plainKeyNames),
+    names: hidden ?? plainKeyNames,
     hidden,
   }
 }
