@@ -18,28 +18,21 @@
  * - Groups change only under one lock per sublevel, which every write to it takes.
  */
 
-import { randomFillSync } from 'node:crypto'
-import type { AbstractSublevel } from 'abstract-level'
-import type { Level } from 'level'
+import { pooledRandomBytes } from '../protocol/crypto/index.ts'
 import { AtRestSealer } from './at-rest-sealer.ts'
 import { SealedRecordError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
 import {
+  type RawSublevel,
   type RecordBatchOp,
   type RecordLevel,
+  STORAGE_KEY_LABEL,
   storedOp,
   type WriteOptions,
 } from './record-level.ts'
 
-type RawSublevel = AbstractSublevel<
-  Level<string, Uint8Array>,
-  string | Uint8Array | Buffer,
-  string,
-  Uint8Array
->
-
 const GROUP_ID_BYTES = 8
-export const POINTER_BYTES = GROUP_ID_BYTES + 1
+const POINTER_BYTES = GROUP_ID_BYTES + 1
 /** Entries of one group: its place in a pointer is one byte. */
 const MAX_ENTRIES = 64
 /** A group opens whole to read one entry: small enough that this stays cheap. */
@@ -122,7 +115,7 @@ export class RecordGroups {
   ) {
     this.raw = raw
     this.#sublevel = sublevel
-    this.#sealer = new AtRestSealer(identity, `tokenim/storage/v1/${sublevel}/groups`)
+    this.#sealer = new AtRestSealer(identity, `${STORAGE_KEY_LABEL}${sublevel}/groups`)
     if (prefixes.some((prefix) => prefix.length !== 2 || prefix[1] !== '/')) {
       throw new TypeError(`grouped key prefixes are a character and '/': ${prefixes.join(', ')}`)
     }
@@ -254,9 +247,7 @@ export class RecordGroups {
       plan.raw.push(
         pointer != null
           ? { type: 'put', key: storedKey, value: pointer }
-          : op.type === 'del'
-            ? { type: 'del', key: storedKey }
-            : { type: 'put', key: storedKey, value: members.codec.encode(op.key, op.value) },
+          : storedOp(members, op, storedKey),
       )
     }
     for (const [id, keys] of replaced) {
@@ -336,7 +327,8 @@ export class RecordGroups {
           chunk.push(entries[at++] as HeldOp & { op: { value: Uint8Array } })
         }
         if (chunk.length < 2) continue
-        const idBytes = nextGroupId()
+        // A view into the random pool: copied into the id and each pointer before the next.
+        const idBytes = pooledRandomBytes(GROUP_ID_BYTES)
         const id = toHexId(idBytes)
         const keys = chunk.map((entry) => entry.op.key)
         const values = chunk.map((entry) => entry.op.value)
@@ -487,22 +479,6 @@ export class RecordGroups {
     this.#lock = run.catch(() => undefined)
     return run
   }
-}
-
-/**
- * Group ids come from a pool refilled from the CSPRNG, each taken once: one call per id cost
- * more than the rest of grouping a record (profiled).
- */
-const ID_POOL = Buffer.alloc(GROUP_ID_BYTES * 256)
-let idPoolAt = ID_POOL.length
-
-function nextGroupId(): Uint8Array {
-  if (idPoolAt === ID_POOL.length) {
-    randomFillSync(ID_POOL)
-    idPoolAt = 0
-  }
-  idPoolAt += GROUP_ID_BYTES
-  return ID_POOL.subarray(idPoolAt - GROUP_ID_BYTES, idPoolAt)
 }
 
 function toHexId(bytes: Uint8Array): string {

@@ -217,9 +217,13 @@ export class RecordLevel {
         value == null ? undefined : this.codec.decode(keys[i], value),
       )
     }
-    return Promise.all(
-      values.map((value, i) => (value == null ? undefined : this.#open(keys[i], value))),
+    const opened = values.map((value, i) =>
+      value == null ? undefined : this.#open(keys[i], value),
     )
+    // Only records sealed in groups are read asynchronously.
+    return opened.some((value) => value instanceof Promise)
+      ? Promise.all(opened)
+      : (opened as Array<Uint8Array | undefined>)
   }
 
   put(key: string, value: Uint8Array, options: WriteOptions = {}): Promise<void> {
@@ -323,10 +327,16 @@ export class RecordLevel {
   }
 }
 
-/** An op as LevelDB takes it: its key's names hidden, its value sealed by its own sublevel. */
-export function storedOp(self: RecordLevel, op: RecordBatchOp): unknown {
+/**
+ * An op as LevelDB takes it: its key's names hidden (`key`, when the caller hid them
+ * already), its value sealed by its own sublevel.
+ */
+export function storedOp(
+  self: RecordLevel,
+  op: RecordBatchOp,
+  key = (op.sublevel ?? self).names.hide(op.key),
+): unknown {
   const level = op.sublevel ?? self
-  const key = level.names.hide(op.key)
   const stored: { type: string; key: string; value?: Uint8Array; sublevel?: RawSublevel } =
     op.type === 'del'
       ? { type: 'del', key }

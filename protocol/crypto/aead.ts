@@ -6,15 +6,10 @@
  * ciphertext and tag apart, and input and output in pieces, so a caller that frames them
  * never copies a large buffer to join or split it.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createSecretKey,
-  KeyObject,
-  randomFillSync,
-} from 'node:crypto'
+import { createCipheriv, createDecipheriv, createSecretKey, KeyObject } from 'node:crypto'
 import { DecryptionError, InvalidKeyError } from '../errors.ts'
 import { checkLength } from './ed25519.ts'
+import { pooledRandomBytes } from './random-pool.ts'
 
 export const AEAD_KEY_LENGTH = 32
 export const AEAD_NONCE_LENGTH = 12
@@ -160,33 +155,15 @@ export function aeadSeal(
   associatedData: Uint8Array = new Uint8Array(0),
   output: (length: number) => Uint8Array = (length) => new Uint8Array(length),
 ): Uint8Array {
-  const nonce = nextNonce()
+  // A view into the random pool, valid until the next call: copied into the sealed value and
+  // into the cipher before anything else runs.
+  const nonce = pooledRandomBytes(AEAD_NONCE_LENGTH)
   const { ciphertext, tag } = aeadEncryptDetached(key, nonce, plaintext, associatedData)
   const sealed = output(AEAD_NONCE_LENGTH + ciphertext.length + AEAD_TAG_LENGTH)
   sealed.set(nonce, 0)
   sealed.set(ciphertext, AEAD_NONCE_LENGTH)
   sealed.set(tag, AEAD_NONCE_LENGTH + ciphertext.length)
   return sealed
-}
-
-/**
- * Nonces come from a pool refilled from the CSPRNG: one randomBytes call for 12 bytes costs
- * about half of a whole seal of 300 bytes (measured: 4.2 us against 7.2 us for the cipher).
- * Each nonce is taken once (the pool is refilled before any byte of it is handed out
- * again). It is a view into the pool, valid until the next call: aeadSeal copies it into
- * the sealed value, and node:crypto copies it into the cipher, before anything else runs.
- */
-const NONCE_POOL = Buffer.alloc(AEAD_NONCE_LENGTH * 512)
-let noncePoolAt = NONCE_POOL.length
-
-function nextNonce(): Uint8Array {
-  if (noncePoolAt === NONCE_POOL.length) {
-    randomFillSync(NONCE_POOL)
-    noncePoolAt = 0
-  }
-  const nonce = NONCE_POOL.subarray(noncePoolAt, noncePoolAt + AEAD_NONCE_LENGTH)
-  noncePoolAt += AEAD_NONCE_LENGTH
-  return nonce
 }
 
 /** Opens what aeadSeal produced; throws DecryptionError when anything was altered or cut. */

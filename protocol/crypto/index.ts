@@ -10,6 +10,7 @@ export * from './convert.ts'
 export * from './ed25519.ts'
 export * from './hkdf.ts'
 export * from './hmac.ts'
+export * from './random-pool.ts'
 export * from './x25519.ts'
 
 export function randomBytes(length: number): Uint8Array {
