@@ -327,8 +327,8 @@ export class RecordGroups {
           chunk.push(entries[at++] as HeldOp & { op: { value: Uint8Array } })
         }
         if (chunk.length < 2) continue
-        // A view into the random pool: copied into the id and each pointer before the next.
-        const idBytes = pooledRandomBytes(GROUP_ID_BYTES)
+        // Copied out of the random pool at once: the seal below takes its nonce from it.
+        const idBytes = Uint8Array.from(pooledRandomBytes(GROUP_ID_BYTES))
         const id = toHexId(idBytes)
         const keys = chunk.map((entry) => entry.op.key)
         const values = chunk.map((entry) => entry.op.value)

@@ -75,6 +75,12 @@ describe('records written together', () => {
     expect(all.map(text)).toEqual([1, 2, 3, 4, 5].map(words))
   })
 
+  it('read back every record of a thousand groups (ids and nonces come from one random pool)', async () => {
+    for (let i = 1; i <= 2000; i += 2) await writeTexts(i, i + 1)
+    const all = await db.values({ gt: `h/${peer}/`, lt: `h/${peer}/~` }).all()
+    expect(all.map(text)).toEqual(Array.from({ length: 2000 }, (_, i) => words(i + 1)))
+  })
+
   it('seal a lone record alone, and other keys as before', async () => {
     await db.batch([
       { type: 'put', key: key(1), value: utf8.encode(words(1)) },
