@@ -163,7 +163,9 @@ describe('VoiceCalls', () => {
     await expect(bob.calls.call('carol', SDP)).rejects.toMatchObject({
       name: 'CallAlreadyActiveError',
     })
-    await expect(bob.calls.accept(first.callId.replace(/^./, 'f'), SDP)).rejects.toMatchObject({
+    // Another id: its first hex digit changed (never to itself).
+    const unknownId = (first.callId[0] === 'f' ? '0' : 'f') + first.callId.slice(1)
+    await expect(bob.calls.accept(unknownId, SDP)).rejects.toMatchObject({
       name: expect.stringMatching(/CallNotFoundError|CallStateConflictError/),
     })
   })
