@@ -6,7 +6,8 @@
  * is not counted. And the live side of the
  * stable address: an open tab waits through a node restart, reconnects (to the unlock screen)
  * without a reload, and shows a message sent after the restart; an open chat catches up on
- * a message whose event its socket missed once the socket reopens.
+ * a message whose event its socket missed once the socket reopens, and keeps one whose event
+ * came while its first page was on its way.
  */
 import type { Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -185,6 +186,37 @@ describe('web client: an open tab across a node restart', () => {
       await sockets[0].close()
       await page.getByTestId('chat').getByText('sent while the stream was down').waitFor()
       expect(sockets.length).toBe(2)
+    })
+  })
+
+  it('an open chat keeps a message whose event came while its first page was on its way', async () => {
+    await withFriends(async ({ alice, bob, page }) => {
+      await openApp(page, alice)
+      await bob.api.sendMessage(alice.node.peerId, 'in the first page')
+      // The node reads the first page before bob's next message is stored, and the page
+      // reaches the tab only after that message's event did.
+      let read: () => void = () => {}
+      const pageRead = new Promise<void>((resolve) => {
+        read = resolve
+      })
+      let release: () => void = () => {}
+      const released = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      await page.route('**/v1/conversations/open', async (route) => {
+        const response = await route.fetch()
+        read()
+        await released
+        await route.fulfill({ response })
+      })
+      await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click()
+      await pageRead
+      await bob.api.sendMessage(alice.node.peerId, 'while the page was on its way')
+      const chat = page.getByTestId('chat')
+      await chat.getByText('while the page was on its way').waitFor()
+      release()
+      await chat.getByText('in the first page').waitFor()
+      expect(await chat.getByText('while the page was on its way').count()).toBe(1)
     })
   })
 })

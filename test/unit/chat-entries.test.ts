@@ -1,4 +1,4 @@
-/** The web client's chat list: pages and live messages merge without duplicates, states only move on, styles stay in range, call lines stand by time. */
+/** The web client's chat list: pages and live messages merge without duplicates (and a first page keeps what came while it loaded), states only move on, styles stay in range, call lines stand by time. */
 import { describe, expect, it } from 'vitest'
 import {
   type ChatEntry,
@@ -7,6 +7,7 @@ import {
   entryOfRoomMessage,
   mergeEntries,
   withCalls,
+  withFirstPage,
   withState,
 } from '../../client/web/src/chat-entries.ts'
 import type { CallView } from '../../protocol/local-api.ts'
@@ -27,6 +28,19 @@ describe('mergeEntries', () => {
     expect(latest.map((e) => e.text)).toEqual(['b', 'c edited', 'd'])
     const older = mergeEntries(latest, [entry('a'), entry('b')], 'start')
     expect(older.map((e) => e.id)).toEqual(['a', 'b', 'c', 'd'])
+  })
+})
+
+describe('withFirstPage', () => {
+  it('keeps what came while the first page was on its way, after the page and once', () => {
+    const page = [entry('a'), entry('b', 'b as the page has it')]
+    const meanwhile = [entry('b', 'b as its event had it'), entry('c'), entry('d')]
+    expect(withFirstPage(page, meanwhile).map((e) => e.text)).toEqual([
+      'a',
+      'b as the page has it',
+      'c',
+      'd',
+    ])
   })
 })
 

@@ -118,6 +118,19 @@ export function mergeEntries(
   return at === 'end' ? [...merged, ...added] : [...added, ...merged]
 }
 
+/**
+ * A conversation's first page with what reached the view while the page was on its way
+ * (messages stored after the node read it, whose events came first): the page, then those
+ * it does not hold, in their order.
+ */
+export function withFirstPage(
+  page: readonly ChatEntry[],
+  meanwhile: readonly ChatEntry[],
+): ChatEntry[] {
+  const inPage = new Set(page.map((entry) => entry.id))
+  return [...page, ...meanwhile.filter((entry) => !inPage.has(entry.id))]
+}
+
 /** The line an ended call leaves, named apart from messages' ids. */
 export function entryOfCall(call: CallView): ChatEntry {
   return {

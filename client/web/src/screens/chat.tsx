@@ -24,6 +24,7 @@ import {
   entryOfMessage,
   entryOfRoomMessage,
   mergeEntries,
+  withFirstPage,
   withState,
   withUpdate,
 } from '../chat-entries.ts'
@@ -135,7 +136,9 @@ export function ChatView(props: ChatViewProps) {
       .then((opened) => {
         if (cancelled) return
         scrollPlan.current = 'bottom'
-        setEntries(pageOf(opened.history))
+        // Not a replacement: a message whose event came while the page was on its way is
+        // in the list already, and may not be in the page.
+        setEntries((current) => withFirstPage(pageOf(opened.history), current))
         setNextBefore(opened.history.nextBefore)
         onChanged()
       })
