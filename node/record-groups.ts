@@ -40,29 +40,36 @@ const MAX_GROUP_BYTES = 16 * 1024
 /** A larger record is sealed alone: one seal is little beside its bytes. */
 const MAX_GROUPED_VALUE = 4 * 1024
 const FORMAT = 1
-/** The longest rest of a key (after its parent) a group keeps: 255 bytes however it encodes. */
-const MAX_KEY_REST_CHARS = 85
 const SLASH = '/'.charCodeAt(0)
 /** Opened groups remembered: a page of history reads a few groups many times. */
 const OPENED_CACHE_BYTES = 2 * 1024 * 1024
 /** The live keys of groups lately written or opened: what a write needs to drop a group. */
 const LIVE_KEYS_REMEMBERED = 256
+/** Keys whose group is known without a read: those of about as many groups. */
+const LOCATED_KEYS_REMEMBERED = LIVE_KEYS_REMEMBERED * MAX_ENTRIES
 const SWEEP_DELAY_MS = 1000
 /** Groups swept at a time by a sweep of them all: writes wait at most for one step. */
 const SWEEP_ALL_STEP = 64
+/** Parents remembered with their names hidden: a node writes to a few hundred conversations. */
+const HIDDEN_PARENTS_REMEMBERED = 1024
 
+/** The entries' keys are `parent + rests[place]`: a rest holds no '/'. */
 interface Group {
-  /** The key of the entry at `place`; a group read from disk decodes one when asked. */
-  key(place: number): string
+  parent: string
+  rests: string[]
   /** null: a stale entry, blanked. */
   values: Array<Uint8Array | null>
   bytes: number
 }
 
+function keyAt(group: Group, place: number): string {
+  return group.parent + group.rests[place]
+}
+
 function liveKeysOf(group: Group): string[] {
   const keys: string[] = []
   group.values.forEach((value, place) => {
-    if (value != null) keys.push(group.key(place))
+    if (value != null) keys.push(keyAt(group, place))
   })
   return keys
 }
@@ -78,10 +85,20 @@ interface HeldOp {
   pointer?: Uint8Array
 }
 
+/** A write's ops on keys under one parent (`h/<peer>/`), in the order first written. */
+interface ParentOps {
+  parent: string
+  /** The parent as stored, its names hidden. */
+  storedParent: string
+  entries: HeldOp[]
+}
+
 interface Plan {
   raw: unknown[]
   /** New groups, by id, with their keys. */
   created: Map<string, string[]>
+  /** Keys whose new value is in no group (sealed alone, or deleted). */
+  ungrouped: string[]
   deleted: Set<string>
   sweepNow: Set<string>
   sweepLater: Set<string>
@@ -99,6 +116,12 @@ export class RecordGroups {
   readonly #opened = new Map<string, Group>()
   #openedBytes = 0
   readonly #liveKeys = new Map<string, string[]>()
+  /**
+   * The group of each key that recent writes put in one: exact, since every later write to
+   * a key changes or drops its entry here at commit. A key not here is looked up on disk.
+   */
+  readonly #groupOf = new Map<string, string>()
+  readonly #storedParents = new Map<string, string>()
   /** Groups being read: the entries of one page ask for the same group at once. */
   readonly #loading = new Map<string, Promise<Group | undefined>>()
   readonly #dirty = new Set<string>()
@@ -145,7 +168,7 @@ export class RecordGroups {
     const place = pointer[GROUP_ID_BYTES]
     const group = await this.#load(id)
     if (group == null) return undefined
-    if (place >= group.values.length || group.key(place) !== key) {
+    if (place >= group.values.length || keyAt(group, place) !== key) {
       throw new SealedRecordError(
         `the record "${key}" of ${this.#sublevel} points at another record: it was altered or moved`,
       )
@@ -172,6 +195,8 @@ export class RecordGroups {
       for await (const value of this.#members.raw.values(range)) {
         if (this.isPointer(value)) touched.add(groupIdOf(value))
       }
+      // The keys cleared are not worth finding one by one: the next writes read theirs.
+      this.#groupOf.clear()
       await this.#members.raw.clear(range)
       await this.#sweep(touched)
     })
@@ -219,13 +244,19 @@ export class RecordGroups {
     const plan: Plan = {
       raw: [],
       created: new Map(),
+      ungrouped: [],
       deleted: new Set(),
       sweepNow: new Set(),
       sweepLater: new Set(),
     }
-    // Ops on keys that may be grouped, the last on each key standing as in a LevelDB batch;
-    // the others pass as they are.
+    // Ops on keys that may be grouped, the last on each key standing as in a LevelDB batch,
+    // each under its parent; the others pass as they are.
     const held = new Map<string, HeldOp>()
+    const parents = new Map<string, ParentOps>()
+    // A batch's keys mostly alternate between two parents (a text's id entry, its record):
+    // those two are matched without a slice or a lookup.
+    let last: ParentOps | undefined
+    let before: ParentOps | undefined
     for (const op of ops) {
       if ((op.sublevel != null && op.sublevel !== members) || !this.holds(op.key)) {
         plan.raw.push(storedOp(members, op))
@@ -233,22 +264,40 @@ export class RecordGroups {
       }
       const fresh = op.type === 'put' && op.fresh === true
       const earlier = held.get(op.key)
-      if (earlier == null) {
-        held.set(op.key, { op, fresh, storedKey: members.names.hide(op.key) })
-      } else {
+      if (earlier != null) {
         earlier.op = op
         earlier.fresh ||= fresh
+        continue
       }
+      let under: ParentOps
+      if (last != null && isUnder(op.key, last.parent)) {
+        under = last
+      } else if (before != null && isUnder(op.key, before.parent)) {
+        under = before
+        before = last
+        last = under
+      } else {
+        const parent = op.key.slice(0, op.key.lastIndexOf('/') + 1)
+        under = parents.get(parent) ?? this.#parentOps(parent, parents)
+        before = last
+        last = under
+      }
+      // Names never span a '/': the parent's are hidden once, the rest's (if any) here.
+      const storedKey = under.storedParent + members.names.hide(op.key.slice(under.parent.length))
+      const entry: HeldOp = { op, fresh, storedKey }
+      held.set(op.key, entry)
+      under.entries.push(entry)
     }
     if (held.size === 0) return plan
     const replaced = await this.#groupsHolding(held)
-    this.#groupPuts(held, plan)
+    for (const under of parents.values()) this.#groupPuts(under, plan)
     for (const { op, storedKey, pointer } of held.values()) {
-      plan.raw.push(
-        pointer != null
-          ? { type: 'put', key: storedKey, value: pointer }
-          : storedOp(members, op, storedKey),
-      )
+      if (pointer != null) {
+        plan.raw.push({ type: 'put', key: storedKey, value: pointer })
+      } else {
+        plan.raw.push(storedOp(members, op, storedKey))
+        plan.ungrouped.push(op.key)
+      }
     }
     for (const [id, keys] of replaced) {
       const live = await this.#liveKeysOf(id)
@@ -265,23 +314,45 @@ export class RecordGroups {
     return plan
   }
 
+  #parentOps(parent: string, parents: Map<string, ParentOps>): ParentOps {
+    const under: ParentOps = { parent, storedParent: this.#storedParent(parent), entries: [] }
+    parents.set(parent, under)
+    return under
+  }
+
+  #storedParent(parent: string): string {
+    let stored = this.#storedParents.get(parent)
+    if (stored == null) {
+      if (this.#storedParents.size >= HIDDEN_PARENTS_REMEMBERED) this.#storedParents.clear()
+      stored = this.#members.names.hide(parent)
+      this.#storedParents.set(parent, stored)
+    }
+    return stored
+  }
+
   /**
-   * The groups holding what `held` overwrites or deletes, each with those keys: one read of
-   * the pointers, none for a fresh key. Cheaper than remembering where each key was written
-   * (profiled: a map of the keys cost more than the read).
+   * The groups holding what `held` overwrites or deletes, each with those keys: none for a
+   * fresh key, none for a key recently put in a group (a read of a pointer costs about as
+   * much main-thread time as the rest of writing a record, profiled), one read of the others.
    */
   async #groupsHolding(held: Map<string, HeldOp>): Promise<Map<string, string[]>> {
     const byGroup = new Map<string, string[]>()
+    const add = (id: string, key: string) => {
+      const inGroup = byGroup.get(id)
+      if (inGroup == null) byGroup.set(id, [key])
+      else inGroup.push(key)
+    }
     const looked: HeldOp[] = []
-    for (const entry of held.values()) if (!entry.fresh) looked.push(entry)
+    for (const entry of held.values()) {
+      if (entry.fresh) continue
+      const id = this.#groupOf.get(entry.op.key)
+      if (id != null) add(id, entry.op.key)
+      else looked.push(entry)
+    }
     if (looked.length === 0) return byGroup
     const stored = await this.#members.raw.getMany(looked.map((entry) => entry.storedKey))
     stored.forEach((value, i) => {
-      if (value == null || !this.isPointer(value)) return
-      const id = groupIdOf(value)
-      const inGroup = byGroup.get(id) ?? []
-      inGroup.push(looked[i].op.key)
-      byGroup.set(id, inGroup)
+      if (value != null && this.isPointer(value)) add(groupIdOf(value), looked[i].op.key)
     })
     return byGroup
   }
@@ -295,60 +366,62 @@ export class RecordGroups {
   }
 
   /**
-   * Seals the puts that share a parent, two or more at a time, into new groups, and gives
-   * each its pointer.
+   * Seals the puts under one parent, two or more at a time, into new groups, and gives each
+   * its pointer.
    */
-  #groupPuts(held: Map<string, HeldOp>, plan: Plan): void {
-    const byParent = new Map<string, HeldOp[]>()
-    let parent = ''
-    let puts: HeldOp[] = []
-    for (const entry of held.values()) {
+  #groupPuts({ parent, entries }: ParentOps, plan: Plan): void {
+    let chunk: HeldOp[] = []
+    let bytes = 0
+    for (const entry of entries) {
       const { op } = entry
       if (op.type !== 'put' || op.value.length > MAX_GROUPED_VALUE) continue
-      // A batch's records of one parent mostly come one after another: no slice, no lookup.
-      if (!(op.key.startsWith(parent) && op.key.indexOf('/', parent.length) === -1)) {
-        parent = op.key.slice(0, op.key.lastIndexOf('/') + 1)
-        puts = byParent.get(parent) ?? []
-        byParent.set(parent, puts)
+      if (
+        chunk.length === MAX_ENTRIES ||
+        (chunk.length > 0 && bytes + op.value.length > MAX_GROUP_BYTES)
+      ) {
+        this.#sealGroup(parent, chunk, bytes, plan)
+        chunk = []
+        bytes = 0
       }
-      // A group keeps the rest of each key in at most 255 bytes of UTF-8.
-      if (op.key.length - parent.length > MAX_KEY_REST_CHARS) continue
-      puts.push(entry)
+      chunk.push(entry)
+      bytes += op.value.length
     }
-    for (const entries of byParent.values()) {
-      let at = 0
-      while (at < entries.length) {
-        const chunk: Array<HeldOp & { op: { value: Uint8Array } }> = []
-        let bytes = 0
-        while (at < entries.length && chunk.length < MAX_ENTRIES) {
-          const { value } = entries[at].op as { value: Uint8Array }
-          if (chunk.length > 0 && bytes + value.length > MAX_GROUP_BYTES) break
-          bytes += value.length
-          chunk.push(entries[at++] as HeldOp & { op: { value: Uint8Array } })
-        }
-        if (chunk.length < 2) continue
-        // Copied out of the random pool at once: the seal below takes its nonce from it.
-        const idBytes = Uint8Array.from(pooledRandomBytes(GROUP_ID_BYTES))
-        const id = toHexId(idBytes)
-        const keys = chunk.map((entry) => entry.op.key)
-        const values = chunk.map((entry) => entry.op.value)
-        const group: Group = { key: (place) => keys[place], values, bytes }
-        plan.raw.push({ type: 'put', key: id, value: this.#seal(id, group), sublevel: this.raw })
-        plan.created.set(id, keys)
-        // One array for the group's pointers: LevelDB writes each by its offset and length.
-        const all = new Uint8Array(POINTER_BYTES * chunk.length)
-        chunk.forEach((entry, place) => {
-          const pointer = all.subarray(place * POINTER_BYTES, (place + 1) * POINTER_BYTES)
-          pointer.set(idBytes)
-          pointer[GROUP_ID_BYTES] = place
-          entry.pointer = pointer
-        })
-      }
-    }
+    this.#sealGroup(parent, chunk, bytes, plan)
+  }
+
+  /** Seals `chunk` (puts, two or more) as one new group; a lone put is left sealed alone. */
+  #sealGroup(parent: string, chunk: HeldOp[], bytes: number, plan: Plan): void {
+    if (chunk.length < 2) return
+    // Copied out of the random pool at once: the seal below takes its nonce from it.
+    const idBytes = Uint8Array.from(pooledRandomBytes(GROUP_ID_BYTES))
+    const id = toHexId(idBytes)
+    const keys: string[] = []
+    const rests: string[] = []
+    const values: Uint8Array[] = []
+    // One array for the group's pointers: LevelDB writes each by its offset and length.
+    const all = new Uint8Array(POINTER_BYTES * chunk.length)
+    chunk.forEach((entry, place) => {
+      const op = entry.op as { key: string; value: Uint8Array }
+      keys.push(op.key)
+      rests.push(op.key.slice(parent.length))
+      values.push(op.value)
+      const pointer = all.subarray(place * POINTER_BYTES, (place + 1) * POINTER_BYTES)
+      pointer.set(idBytes)
+      pointer[GROUP_ID_BYTES] = place
+      entry.pointer = pointer
+    })
+    const group: Group = { parent, rests, values, bytes }
+    plan.raw.push({ type: 'put', key: id, value: this.#seal(id, group), sublevel: this.raw })
+    plan.created.set(id, keys)
   }
 
   #committed(plan: Plan): void {
-    for (const [id, keys] of plan.created) this.#rememberLive(id, keys)
+    for (const key of plan.ungrouped) this.#groupOf.delete(key)
+    if (this.#groupOf.size > LOCATED_KEYS_REMEMBERED) this.#groupOf.clear()
+    for (const [id, keys] of plan.created) {
+      this.#rememberLive(id, keys)
+      for (const key of keys) this.#groupOf.set(key, id)
+    }
     for (const id of plan.deleted) {
       this.#forget(id)
       this.#dirty.delete(id)
@@ -378,8 +451,9 @@ export class RecordGroups {
       const group = await this.#load(id)
       if (group == null) continue
       const places = group.values.flatMap((value, place) => (value == null ? [] : [place]))
+      const storedParent = this.#storedParent(group.parent)
       const stored = await this.#members.raw.getMany(
-        places.map((place) => this.#members.names.hide(group.key(place))),
+        places.map((place) => storedParent + this.#members.names.hide(group.rests[place])),
       )
       const values = [...group.values]
       let bytes = group.bytes
@@ -395,7 +469,7 @@ export class RecordGroups {
         ops.push({ type: 'del', key: id })
         deleted.push(id)
       } else if (blanked > 0) {
-        const swept: Group = { key: group.key, values, bytes }
+        const swept: Group = { parent: group.parent, rests: group.rests, values, bytes }
         ops.push({ type: 'put', key: id, value: this.#seal(id, swept) })
         rewritten.set(id, swept)
       }
@@ -489,6 +563,11 @@ function groupIdOf(pointer: Uint8Array): string {
   return toHexId(pointer.subarray(0, GROUP_ID_BYTES))
 }
 
+/** True when `key` is `parent` and a rest holding no '/'. */
+function isUnder(key: string, parent: string): boolean {
+  return key.startsWith(parent) && key.indexOf('/', parent.length) === -1
+}
+
 function pointsAt(stored: Uint8Array, id: string, place: number): boolean {
   return (
     stored.length === POINTER_BYTES && stored[GROUP_ID_BYTES] === place && groupIdOf(stored) === id
@@ -497,33 +576,33 @@ function pointsAt(stored: Uint8Array, id: string, place: number): boolean {
 
 /**
  * `FORMAT`, the entries' count, the parent every key of the group starts with (2-byte length,
- * then UTF-8), then per entry: `live` (0 or 1), the rest of its key (1-byte length, UTF-8), and
- * for a live entry its value (4-byte length, bytes). A blanked entry keeps its key, so the
- * places of the others do not move.
+ * then UTF-8), the rests of the keys joined by '/' (4-byte length, then UTF-8), then per entry
+ * `live` (0 or 1) and for a live entry its value (4-byte length, bytes). A blanked entry keeps
+ * its key, so the places of the others do not move.
  */
 function encodeGroup(group: Group): Uint8Array {
-  const first = group.key(0)
-  const cut = first.lastIndexOf('/') + 1
-  const parent = first.slice(0, cut)
-  let length = 4 + Buffer.byteLength(parent)
-  group.values.forEach((value, place) => {
-    length += 2 + Buffer.byteLength(group.key(place)) - cut + (value == null ? 0 : 4 + value.length)
-  })
+  const rests = group.rests.join('/')
+  const parentBytes = Buffer.byteLength(group.parent)
+  const restsBytes = Buffer.byteLength(rests)
+  let length = 4 + parentBytes + 4 + restsBytes
+  for (const value of group.values) length += value == null ? 1 : 5 + value.length
   const out = Buffer.allocUnsafeSlow(length)
   out[0] = FORMAT
   out[1] = group.values.length
-  let at = 4 + out.write(parent, 4, 'utf8')
-  out.writeUInt16BE(at - 4, 2)
-  group.values.forEach((value, place) => {
+  out.writeUInt16BE(parentBytes, 2)
+  out.write(group.parent, 4, 'utf8')
+  let at = 4 + parentBytes
+  out.writeUInt32BE(restsBytes, at)
+  out.write(rests, at + 4, 'utf8')
+  at += 4 + restsBytes
+  for (const value of group.values) {
     out[at] = value == null ? 0 : 1
-    const written = out.write(group.key(place).slice(cut), at + 2, 'utf8')
-    out[at + 1] = written
-    at += 2 + written
-    if (value == null) return
+    at += 1
+    if (value == null) continue
     out.writeUInt32BE(value.length, at)
     out.set(value, at + 4)
     at += 4 + value.length
-  })
+  }
   return out
 }
 
@@ -532,28 +611,20 @@ function decodeGroup(bytes: Uint8Array, sublevel: string, id: string): Group {
     new SealedRecordError(`the record group "${id}" of ${sublevel} is not in a known format`)
   if (bytes.length < 4 || bytes[0] !== FORMAT) throw broken()
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length)
-  const parentLength = view.getUint16(2)
-  if (4 + parentLength > bytes.length) throw broken()
-  const parent = fromUtf8.decode(bytes.subarray(4, 4 + parentLength))
-  const rests: Uint8Array[] = []
-  const decoded: string[] = []
-  const group: Group = {
-    key: (place) => {
-      decoded[place] ??= parent + fromUtf8.decode(rests[place])
-      return decoded[place]
-    },
-    values: [],
-    bytes: 0,
-  }
-  let at = 4 + parentLength
-  for (let place = 0; place < bytes[1]; place++) {
-    if (at + 2 > bytes.length) throw broken()
+  const count = bytes[1]
+  let at = 4 + view.getUint16(2)
+  if (at + 4 > bytes.length) throw broken()
+  const parent = fromUtf8.decode(bytes.subarray(4, at))
+  const restsEnd = at + 4 + view.getUint32(at)
+  if (restsEnd > bytes.length) throw broken()
+  const rests = fromUtf8.decode(bytes.subarray(at + 4, restsEnd)).split('/')
+  if (rests.length !== count) throw broken()
+  const group: Group = { parent, rests, values: [], bytes: 0 }
+  at = restsEnd
+  for (let place = 0; place < count; place++) {
+    if (at + 1 > bytes.length) throw broken()
     const live = bytes[at]
-    const restLength = bytes[at + 1]
-    at += 2
-    if (at + restLength > bytes.length) throw broken()
-    rests.push(bytes.subarray(at, at + restLength))
-    at += restLength
+    at += 1
     if (live === 0) {
       group.values.push(null)
       continue

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SealedRecordError } from '../../node/errors.ts'
 import { generateIdentity } from '../../node/identity/index.ts'
 import type { RecordLevel } from '../../node/record-level.ts'
@@ -79,6 +79,36 @@ describe('records written together', () => {
     for (let i = 1; i <= 2000; i += 2) await writeTexts(i, i + 1)
     const all = await db.values({ gt: `h/${peer}/`, lt: `h/${peer}/~` }).all()
     expect(all.map(text)).toEqual(Array.from({ length: 2000 }, (_, i) => words(i + 1)))
+  })
+
+  it('know which group a record lately written is in; after a restart, read its pointer', async () => {
+    const pointersRead = vi.spyOn(db.raw, 'getMany')
+    const overwrite = () =>
+      db.batch(
+        [1, 2, 3, 4].map((i) => ({
+          type: 'put' as const,
+          key: key(i),
+          value: utf8.encode(`${i}`),
+        })),
+      )
+    await writeTexts(1, 4)
+    for (let round = 0; round < 2; round++) {
+      await overwrite()
+      // Each overwrite drops the group the one before made: it knew where each record was.
+      expect(await groups()).toHaveLength(1)
+    }
+    expect(pointersRead).not.toHaveBeenCalled()
+    await storage.close()
+    storage = await openStorage(dir.path, { identity })
+    db = storage.sublevel('messaging')
+    const readAfterRestart = vi.spyOn(db.raw, 'getMany')
+    const [[before]] = await groups()
+    await overwrite()
+    expect(readAfterRestart).toHaveBeenCalledTimes(1)
+    const after = await groups()
+    expect(after.map(([id]) => id)).not.toContain(before)
+    expect(after).toHaveLength(1)
+    expect(text(await db.get(key(4)))).toBe('4')
   })
 
   it('seal a lone record alone, and other keys as before', async () => {
