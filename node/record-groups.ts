@@ -240,7 +240,6 @@ export class RecordGroups {
   }
 
   async #plan(ops: RecordBatchOp[]): Promise<Plan> {
-    const members = this.#members
     const plan: Plan = {
       raw: [],
       created: new Map(),
@@ -249,8 +248,36 @@ export class RecordGroups {
       sweepNow: new Set(),
       sweepLater: new Set(),
     }
-    // Ops on keys that may be grouped, the last on each key standing as in a LevelDB batch,
-    // each under its parent; the others pass as they are.
+    const { held, parents } = this.#hold(ops, plan)
+    if (held.size === 0) return plan
+    const { replaced, unknown } = this.#locate(held)
+    if (unknown.length > 0) await this.#readPointers(unknown, replaced)
+    for (const under of parents.values()) this.#groupPuts(under, plan)
+    this.#placeHeld(held, plan)
+    for (const [id, keys] of replaced) {
+      const live = await this.#liveKeysOf(id)
+      if (live == null) continue
+      if (live.every((key) => held.has(key))) {
+        plan.raw.push({ type: 'del', key: id, sublevel: this.raw })
+        plan.deleted.add(id)
+      } else if (keys.some((key) => held.get(key)?.op.type === 'del')) {
+        plan.sweepNow.add(id)
+      } else {
+        plan.sweepLater.add(id)
+      }
+    }
+    return plan
+  }
+
+  /**
+   * Ops on keys that may be grouped, the last on each key standing as in a LevelDB batch,
+   * each under its parent; the others go into the plan as they are.
+   */
+  #hold(
+    ops: RecordBatchOp[],
+    plan: Plan,
+  ): { held: Map<string, HeldOp>; parents: Map<string, ParentOps> } {
+    const members = this.#members
     const held = new Map<string, HeldOp>()
     const parents = new Map<string, ParentOps>()
     // A batch's keys mostly alternate between two parents (a text's id entry, its record):
@@ -288,9 +315,12 @@ export class RecordGroups {
       held.set(op.key, entry)
       under.entries.push(entry)
     }
-    if (held.size === 0) return plan
-    const replaced = await this.#groupsHolding(held)
-    for (const under of parents.values()) this.#groupPuts(under, plan)
+    return { held, parents }
+  }
+
+  /** The held ops as LevelDB takes them: a pointer for each put sealed in a group. */
+  #placeHeld(held: Map<string, HeldOp>, plan: Plan): void {
+    const members = this.#members
     for (const { op, storedKey, pointer } of held.values()) {
       if (pointer != null) {
         plan.raw.push({ type: 'put', key: storedKey, value: pointer })
@@ -299,19 +329,6 @@ export class RecordGroups {
         plan.ungrouped.push(op.key)
       }
     }
-    for (const [id, keys] of replaced) {
-      const live = await this.#liveKeysOf(id)
-      if (live == null) continue
-      if (live.every((key) => held.has(key))) {
-        plan.raw.push({ type: 'del', key: id, sublevel: this.raw })
-        plan.deleted.add(id)
-      } else if (keys.some((key) => held.get(key)?.op.type === 'del')) {
-        plan.sweepNow.add(id)
-      } else {
-        plan.sweepLater.add(id)
-      }
-    }
-    return plan
   }
 
   #parentOps(parent: string, parents: Map<string, ParentOps>): ParentOps {
@@ -331,30 +348,31 @@ export class RecordGroups {
   }
 
   /**
-   * The groups holding what `held` overwrites or deletes, each with those keys: none for a
-   * fresh key, none for a key recently put in a group (a read of a pointer costs about as
-   * much main-thread time as the rest of writing a record, profiled), one read of the others.
+   * The groups holding what `held` overwrites or deletes, each with those keys, as far as
+   * memory knows: none for a fresh key, none for a key recently put in a group (a read of a
+   * pointer costs about as much main-thread time as the rest of writing a record,
+   * profiled). `unknown`: the ops whose pointers are to be read.
    */
-  async #groupsHolding(held: Map<string, HeldOp>): Promise<Map<string, string[]>> {
-    const byGroup = new Map<string, string[]>()
-    const add = (id: string, key: string) => {
-      const inGroup = byGroup.get(id)
-      if (inGroup == null) byGroup.set(id, [key])
-      else inGroup.push(key)
-    }
-    const looked: HeldOp[] = []
+  #locate(held: Map<string, HeldOp>): { replaced: Map<string, string[]>; unknown: HeldOp[] } {
+    const replaced = new Map<string, string[]>()
+    const unknown: HeldOp[] = []
     for (const entry of held.values()) {
       if (entry.fresh) continue
       const id = this.#groupOf.get(entry.op.key)
-      if (id != null) add(id, entry.op.key)
-      else looked.push(entry)
+      if (id != null) addTo(replaced, id, entry.op.key)
+      else unknown.push(entry)
     }
-    if (looked.length === 0) return byGroup
-    const stored = await this.#members.raw.getMany(looked.map((entry) => entry.storedKey))
+    return { replaced, unknown }
+  }
+
+  /** Adds to `replaced` the groups the stored pointers of `unknown` name: one read. */
+  async #readPointers(unknown: HeldOp[], replaced: Map<string, string[]>): Promise<void> {
+    const stored = await this.#members.raw.getMany(unknown.map((entry) => entry.storedKey))
     stored.forEach((value, i) => {
-      if (value != null && this.isPointer(value)) add(groupIdOf(value), looked[i].op.key)
+      if (value != null && this.isPointer(value)) {
+        addTo(replaced, groupIdOf(value), unknown[i].op.key)
+      }
     })
-    return byGroup
   }
 
   /** The keys whose entries in the group are live; undefined once it is gone. */
@@ -561,6 +579,12 @@ function toHexId(bytes: Uint8Array): string {
 
 function groupIdOf(pointer: Uint8Array): string {
   return toHexId(pointer.subarray(0, GROUP_ID_BYTES))
+}
+
+function addTo(byGroup: Map<string, string[]>, id: string, key: string): void {
+  const inGroup = byGroup.get(id)
+  if (inGroup == null) byGroup.set(id, [key])
+  else inGroup.push(key)
 }
 
 /** True when `key` is `parent` and a rest holding no '/'. */
