@@ -6,7 +6,9 @@
  * - opening the conversation (mark read + latest page of 50), against a raw LevelDB range
  *   read of the same 50 entries;
  * - a full-text search for a rare word and for two common words (a page of 50 hits, each
- *   read back from the history), against a raw range read of as many entries.
+ *   read back from the history), against a raw range read of as many entries;
+ * - marking sent records delivered, a batch as each batch of records is written (as acks
+ *   follow a burst of sends): each overwrite finds the group its record was sealed in.
  * The history is sealed, as on a node; each figure is also given against the same history
  * unsealed (a second database in the same run, its batches written alternately with the
  * sealed one's, after a small pair warmed both code paths), which is what sealing costs.
@@ -38,6 +40,7 @@ const MESSAGES = Number(process.env.TOKENIM_BENCH_HISTORY_MESSAGES ?? 100_000)
 const PAGE = 50
 const WRITE_BATCH = 1000
 const WARM_UP_MESSAGES = 5000
+const STATE_MESSAGES = 40_000
 const WORDS = Array.from({ length: 2000 }, (_, i) => `w${i.toString(36)}`)
 
 /** Deterministic texts: ~10 words each, Zipf-like, with marker words at known rates. */
@@ -146,26 +149,73 @@ async function newHistory(sealed: boolean): Promise<HistoryWrite> {
   }
 }
 
+/** When the histories' last messages were sent: a second apart before it. */
+const HISTORY_ENDS = Date.now()
+
+/** The record at `index` of a history of `messages`: every other one sent. */
+function recordOf(index: number, messages: number): HistoryRecord {
+  const sentAt = HISTORY_ENDS - (messages - index) * 1000
+  return {
+    id: index.toString(16).padStart(32, '0'),
+    direction: index % 2 === 0 ? 'out' : 'in',
+    seq: Math.ceil(index / 2),
+    text: textOf(index),
+    sentAt,
+    storedAt: sentAt,
+  }
+}
+
 /** One batch of history records, `start` to `start + WRITE_BATCH - 1`, timed. */
 async function writeBatch(history: HistoryWrite, start: number, messages: number): Promise<void> {
-  const now = Date.now() - messages * 1000
   const cpu = process.cpuUsage()
   const started = performance.now()
   const ops: BatchOp[] = []
   for (let index = start; index < start + WRITE_BATCH && index <= messages; index++) {
-    const record: HistoryRecord = {
-      id: index.toString(16).padStart(32, '0'),
-      direction: index % 2 === 0 ? 'out' : 'in',
-      seq: Math.ceil(index / 2),
-      text: textOf(index),
-      sentAt: now + index * 1000,
-      storedAt: now + index * 1000,
-    }
-    ops.push(history.store.historyOp(history.peerHex, index, record, true))
+    ops.push(history.store.historyOp(history.peerHex, index, recordOf(index, messages), true))
   }
   await history.messagingDb.batch(ops)
   history.writeMs += performance.now() - started
   history.writeCpuUs += cpuSince(cpu)
+}
+
+/** The sent records of one written batch marked delivered in a batch; its CPU time (us). */
+async function markDelivered(history: HistoryWrite, start: number, messages: number) {
+  const cpu = process.cpuUsage()
+  const ops: BatchOp[] = []
+  for (let index = start; index < start + WRITE_BATCH && index <= messages; index++) {
+    const record = recordOf(index, messages)
+    if (record.direction !== 'out') continue
+    ops.push(history.store.historyOp(history.peerHex, index, { ...record, state: 'delivered' }))
+  }
+  await history.messagingDb.batch(ops)
+  return cpuSince(cpu)
+}
+
+/**
+ * CPU per sent record marked delivered, sealed and unsealed: two histories written in
+ * alternating batches, each batch's sent records marked delivered right after it. The
+ * first tenth warms both code paths and is not counted.
+ */
+async function deliveryStateCpu(): Promise<{ sealed: number; plain: number }> {
+  const histories = [await newHistory(true), await newHistory(false)]
+  const cpuUs = [0, 0]
+  const warmUp = STATE_MESSAGES / 10
+  try {
+    for (let start = 1; start <= STATE_MESSAGES; start += WRITE_BATCH) {
+      for (const [i, history] of histories.entries()) {
+        await writeBatch(history, start, STATE_MESSAGES)
+        const used = await markDelivered(history, start, STATE_MESSAGES)
+        if (start > warmUp) cpuUs[i] += used
+      }
+    }
+  } finally {
+    for (const history of histories) {
+      await history.storage.close()
+      await history.remove()
+    }
+  }
+  const marked = (STATE_MESSAGES - warmUp) / 2
+  return { sealed: cpuUs[0] / marked, plain: cpuUs[1] / marked }
 }
 
 /**
@@ -311,6 +361,13 @@ const benchmark: Benchmark = {
           baseline: { name: 'the same, unsealed', value: plain.indexCpuUs / MESSAGES },
         },
       )
+      const states = await deliveryStateCpu()
+      figures.push({
+        name: 'sealed: mark a sent record delivered, in batches (CPU per record)',
+        value: states.sealed,
+        unit: 'us',
+        baseline: { name: 'the same, unsealed', value: states.plain },
+      })
 
       // LevelDB's own range read (the peer's name hidden in the keys): no record opened.
       const rawRange = async () => {
