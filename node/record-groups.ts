@@ -119,6 +119,8 @@ export class RecordGroups {
   /**
    * The group of each key that recent writes put in one: exact, since every later write to
    * a key changes or drops its entry here at commit. A key not here is looked up on disk.
+   * It only names groups a write may leave stale: a group is dropped only when the write
+   * overwrites every live key of it, and sweeps check each pointer on disk.
    */
   readonly #groupOf = new Map<string, string>()
   readonly #storedParents = new Map<string, string>()
