@@ -246,6 +246,15 @@ export class RecoveryAlreadyCommittedError extends KeystoreError {
  */
 export class SealedRecordError extends NodeError {
   override name = 'SealedRecordError'
+
+  /** `what`: the record and what is wrong with it; the message adds what a user can do. */
+  constructor(what: string) {
+    super(
+      `${what}. Unlock the data dir with the identity that wrote it; if that is the one unlocked, ` +
+        'the files were changed or damaged: stop the node and put back a copy of the data dir ' +
+        '(README, "Upgrades": restoring); the account\'s other devices keep their history',
+    )
+  }
 }
 
 /** A data dir's format.json that holds no format number. */

@@ -68,6 +68,7 @@ describe('sealed sublevels', () => {
     storage = await openStorage(dir.path, { identity: generateIdentity() })
     await expect(storage.sublevel('friends').get('f/alice')).rejects.toMatchObject({
       name: 'SealedRecordError',
+      message: expect.stringContaining('Unlock the data dir with the identity that wrote it'),
     })
     const iterate = async () => {
       for await (const _ of storage.sublevel('friends').iterator()) {
