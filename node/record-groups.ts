@@ -18,7 +18,7 @@
  * - Groups change only under one lock per sublevel, which every write to it takes.
  */
 
-import { pooledRandomBytes } from '../protocol/crypto/index.ts'
+import { fillRandom } from '../protocol/crypto/index.ts'
 import { AtRestSealer } from './at-rest-sealer.ts'
 import { SealedRecordError } from './errors.ts'
 import type { Identity } from './identity/index.ts'
@@ -412,8 +412,7 @@ export class RecordGroups {
   /** Seals `chunk` (puts, two or more) as one new group; a lone put is left sealed alone. */
   #sealGroup(parent: string, chunk: HeldOp[], bytes: number, plan: Plan): void {
     if (chunk.length < 2) return
-    // Copied out of the random pool at once: the seal below takes its nonce from it.
-    const idBytes = Uint8Array.from(pooledRandomBytes(GROUP_ID_BYTES))
+    const idBytes = fillRandom(new Uint8Array(GROUP_ID_BYTES))
     const id = toHexId(idBytes)
     const keys: string[] = []
     const rests: string[] = []

@@ -9,7 +9,7 @@
 import { createCipheriv, createDecipheriv, createSecretKey, KeyObject } from 'node:crypto'
 import { DecryptionError, InvalidKeyError } from '../errors.ts'
 import { checkLength } from './ed25519.ts'
-import { pooledRandomBytes } from './random-pool.ts'
+import { fillRandom } from './random-pool.ts'
 
 export const AEAD_KEY_LENGTH = 32
 export const AEAD_NONCE_LENGTH = 12
@@ -155,12 +155,10 @@ export function aeadSeal(
   associatedData: Uint8Array = new Uint8Array(0),
   output: (length: number) => Uint8Array = (length) => new Uint8Array(length),
 ): Uint8Array {
-  // A view into the random pool, valid until the next call: copied into the sealed value and
-  // into the cipher before anything else runs.
-  const nonce = pooledRandomBytes(AEAD_NONCE_LENGTH)
+  // GCM's ciphertext is as long as the plaintext: the nonce is drawn into its place at once.
+  const sealed = output(AEAD_NONCE_LENGTH + plaintext.length + AEAD_TAG_LENGTH)
+  const nonce = fillRandom(sealed.subarray(0, AEAD_NONCE_LENGTH))
   const { ciphertext, tag } = aeadEncryptDetached(key, nonce, plaintext, associatedData)
-  const sealed = output(AEAD_NONCE_LENGTH + ciphertext.length + AEAD_TAG_LENGTH)
-  sealed.set(nonce, 0)
   sealed.set(ciphertext, AEAD_NONCE_LENGTH)
   sealed.set(tag, AEAD_NONCE_LENGTH + ciphertext.length)
   return sealed

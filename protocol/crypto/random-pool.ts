@@ -10,15 +10,17 @@ const POOL = Buffer.alloc(8192)
 let poolAt = POOL.length
 
 /**
- * `length` fresh random bytes (at most the pool's 8 KiB), as a view into the pool that is
- * valid until the next call: copy them before anything else can run.
+ * Fills `target` (at most the pool's 8 KiB) with fresh random bytes and returns it. The
+ * bytes are copied out of the pool: a caller never holds a view that the next call reuses.
  */
-export function pooledRandomBytes(length: number): Uint8Array {
+export function fillRandom(target: Uint8Array): Uint8Array {
+  const length = target.length
   if (length > POOL.length) throw new RangeError(`at most ${POOL.length} pooled random bytes`)
   if (poolAt + length > POOL.length) {
     randomFillSync(POOL)
     poolAt = 0
   }
+  target.set(POOL.subarray(poolAt, poolAt + length))
   poolAt += length
-  return POOL.subarray(poolAt - length, poolAt)
+  return target
 }
